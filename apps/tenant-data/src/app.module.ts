@@ -1,0 +1,30 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { CoreModule, DataModule, loadMasterKey, pingController } from '@lekha/runtime';
+import { Rpc } from '@lekha/contracts';
+import type { TenantDataConfig } from './config/tenant-data.config.js';
+import { CONFIG, MASTER_KEY } from './config/tokens.js';
+import { CustomersModule } from './customers/customers.module.js';
+import { Customer } from './customers/customer.entity.js';
+import { TenantKey } from './keys/tenant-key.entity.js';
+import { KeysModule } from './keys/keys.module.js';
+import { migrations } from './migrations/index.js';
+
+export const SERVICE = 'tenant-data';
+
+@Module({})
+export class AppModule {
+  static register(config: TenantDataConfig, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRoot({ service: SERVICE, logger, config }),
+        DataModule.forRoot({ service: SERVICE, schema: 'tenant_data', config, entities: [Customer, TenantKey], migrations }),
+        { module: class ConfigModule {}, global: true, providers: [{ provide: CONFIG, useValue: config }, { provide: MASTER_KEY, useValue: loadMasterKey(config) }], exports: [CONFIG, MASTER_KEY] },
+        KeysModule,
+        CustomersModule,
+      ],
+      controllers: [pingController(Rpc.tenantData.ping, SERVICE)],
+    };
+  }
+}

@@ -1,0 +1,2 @@
+export const MASTER_KEY = Symbol('MASTER_KEY');
+export const CONFIG = Symbol('CONFIG');

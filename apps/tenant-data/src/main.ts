@@ -1,0 +1,17 @@
+import 'reflect-metadata';
+import { bootstrapService, createLogger, loadConfig, runMain } from '@lekha/runtime';
+import { AppModule, SERVICE } from './app.module.js';
+import { tenantDataConfigSchema } from './config/tenant-data.config.js';
+
+runMain(SERVICE, async () => {
+  const config = loadConfig(tenantDataConfigSchema);
+  const logger = createLogger(SERVICE, config.LOG_LEVEL);
+  await bootstrapService({
+    service: SERVICE,
+    module: AppModule.register(config, logger),
+    port: config.TENANT_DATA_PORT,
+    brokers: config.KAFKA_BROKERS,
+    logger,
+    kafkaServer: true,
+  });
+});

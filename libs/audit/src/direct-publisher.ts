@@ -1,0 +1,53 @@
+import type { Kafka, Producer } from 'kafkajs';
+import { AUDIT_EVENTS_TOPIC, DomainError, type AuditEventV1 } from '@lekha/contracts';
+import { AuditEventFactory, type AccessRecord } from './audit-recorder.js';
+
+/**
+ * For a service without a database of its own (the gateway): the record is durable once Kafka
+ * acknowledges it with acks=all. If it cannot be, the access fails closed.
+ */
+export class DirectAuditPublisher {
+  private producer: Producer | null = null;
+  private connecting: Promise<Producer> | null = null;
+  private readonly factory: AuditEventFactory;
+
+  constructor(service: string, private readonly kafka: Kafka) {
+    this.factory = new AuditEventFactory(service);
+  }
+
+  private async ensure(): Promise<Producer> {
+    if (this.producer) return this.producer;
+    this.connecting ??= (async () => {
+      const p = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      try {
+        await p.connect();
+      } catch (err) {
+        this.connecting = null;
+        throw err;
+      }
+      this.producer = p;
+      return p;
+    })();
+    return this.connecting;
+  }
+
+  async record(...records: AccessRecord[]): Promise<AuditEventV1[]> {
+    const events = records.map((r) => this.factory.build(r));
+    try {
+      const producer = await this.ensure();
+      await producer.send({
+        topic: AUDIT_EVENTS_TOPIC,
+        acks: -1,
+        timeout: 5000,
+        messages: events.map((e) => ({ key: e.tenantId ?? 'platform', value: JSON.stringify(e), headers: { 'event-id': e.eventId } })),
+      });
+    } catch {
+      throw new DomainError('AUDIT_UNAVAILABLE', 'the audit trail is unavailable, so the request was refused');
+    }
+    return events;
+  }
+
+  async close(): Promise<void> {
+    await this.producer?.disconnect().catch(() => undefined);
+  }
+}

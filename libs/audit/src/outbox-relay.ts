@@ -1,0 +1,130 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Kafka, CompressionTypes, type Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import { AUDIT_EVENTS_TOPIC } from '@lekha/contracts';
+import type { Database } from '@lekha/persistence';
+import type { AuditOutbox } from './outbox.js';
+
+export interface OutboxRelayOptions {
+  db: Database;
+  schema: string;
+  kafka: Kafka;
+  logger: Logger;
+  outbox: AuditOutbox;
+  batchSize?: number;
+  idleMs?: number;
+}
+
+/**
+ * Publishes outbox rows to `audit.events.v1` in insertion order with an idempotent producer
+ * (acks=all), then deletes them. A broker outage leaves rows waiting; a crash between publish and
+ * delete republishes them, and compliance drops the duplicates by event ID.
+ */
+export class OutboxRelay {
+  private producer: Producer | null = null;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wakeUp: (() => void) | null = null;
+  private pending = false;
+  private lastError: string | null = null;
+  published = 0;
+
+  constructor(private readonly opts: OutboxRelayOptions) {
+    opts.outbox.onRecorded(() => {
+      this.pending = true;
+      this.wakeUp?.();
+    });
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wakeUp?.();
+    await this.loop;
+    await this.producer?.disconnect().catch(() => undefined);
+  }
+
+  /** Null when healthy; otherwise the last publish error (for readiness and logs). */
+  get error(): string | null {
+    return this.lastError;
+  }
+
+  async backlog(): Promise<number> {
+    const rows = await this.opts.db.em().execute<{ n: string }[]>(`select count(*)::text as n from "${this.opts.schema}".audit_outbox`);
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  private async ensureProducer(): Promise<Producer> {
+    if (!this.producer) {
+      const producer = this.opts.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      await producer.connect();
+      this.producer = producer;
+    }
+    return this.producer;
+  }
+
+  private async run(): Promise<void> {
+    let backoff = 200;
+    while (this.running) {
+      try {
+        const sent = await this.drainOnce();
+        this.lastError = null;
+        backoff = 200;
+        if (sent === 0 && !this.pending) await this.idle();
+      } catch (err) {
+        this.lastError = (err as Error).message;
+        this.opts.logger.warn({ error: this.lastError, backoffMs: backoff }, 'audit relay cannot publish yet; rows stay in the outbox');
+        await this.producer?.disconnect().catch(() => undefined);
+        this.producer = null;
+        await sleep(backoff);
+        backoff = Math.min(backoff * 2, 5000);
+      }
+    }
+  }
+
+  private idle(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, this.opts.idleMs ?? 500);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = () => {
+        this.wakeUp = null;
+        done();
+      };
+    });
+  }
+
+  /** Publishes one batch; returns how many rows it published. */
+  async drainOnce(): Promise<number> {
+    this.pending = false;
+    const limit = this.opts.batchSize ?? 500;
+    const rows = await this.opts.db
+      .em()
+      .execute<{ id: string; tenant_id: string | null; event_id: string; payload: unknown }[]>(
+        `select id::text as id, tenant_id, event_id, payload from "${this.opts.schema}".audit_outbox order by id limit ${limit}`,
+      );
+    if (rows.length === 0) return 0;
+    const producer = await this.ensureProducer();
+    await producer.send({
+      topic: AUDIT_EVENTS_TOPIC,
+      acks: -1,
+      compression: CompressionTypes.None,
+      messages: rows.map((r) => ({
+        key: r.tenant_id ?? 'platform',
+        value: typeof r.payload === 'string' ? r.payload : JSON.stringify(r.payload),
+        headers: { 'event-id': r.event_id },
+      })),
+    });
+    const lastId = rows[rows.length - 1]!.id;
+    await this.opts.db.em().execute(`delete from "${this.opts.schema}".audit_outbox where id <= ?`, [lastId]);
+    this.published += rows.length;
+    return rows.length;
+  }
+}

@@ -1,0 +1,46 @@
+import type { AuditEventV1 } from '@lekha/contracts';
+import type { Em } from '@lekha/persistence';
+import { AuditEventFactory, type AccessRecord } from './audit-recorder.js';
+
+/** Migration SQL for a service's transactional outbox. */
+export function auditOutboxSql(schema: string): string[] {
+  return [
+    `create table "${schema}".audit_outbox (
+      id bigint generated always as identity primary key,
+      event_id uuid not null unique,
+      tenant_id uuid,
+      payload jsonb not null,
+      created_at timestamptz not null default now()
+    )`,
+  ];
+}
+
+type Wake = () => void;
+
+/**
+ * Records accesses in the same database transaction as the data they describe, so data never
+ * leaves without its audit record being durable. The relay publishes them to Kafka.
+ */
+export class AuditOutbox {
+  private readonly factory: AuditEventFactory;
+  private wake: Wake = () => undefined;
+
+  constructor(service: string, private readonly schema: string) {
+    this.factory = new AuditEventFactory(service);
+  }
+
+  onRecorded(wake: Wake): void {
+    this.wake = wake;
+  }
+
+  /** Appends events inside `tx`; they commit or roll back with it. */
+  async record(tx: Em, ...records: AccessRecord[]): Promise<AuditEventV1[]> {
+    if (records.length === 0) return [];
+    const events = records.map((r) => this.factory.build(r));
+    const values = events.map(() => '(?, ?, ?::jsonb)').join(', ');
+    const params = events.flatMap((e) => [e.eventId, e.tenantId, JSON.stringify(e)]);
+    await tx.execute(`insert into "${this.schema}".audit_outbox (event_id, tenant_id, payload) values ${values}`, params);
+    queueMicrotask(this.wake);
+    return events;
+  }
+}

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+export const AuditActions = [
+  'read', 'list', 'search', 'create', 'update', 'delete', 'export',
+  'login', 'login_failed', 'token_refresh', 'token_revoke', 'signup',
+  'permission_change', 'support_access', 'key_use',
+] as const;
+export const ActorTypes = ['user', 'api_key', 'service', 'support', 'scheduled_job', 'anonymous'] as const;
+export const AuditOutcomes = ['allowed', 'denied', 'error'] as const;
+
+export const auditFieldSchema = z.object({
+  name: z.string().min(1).max(100),
+  category: z.string().min(1).max(100),
+});
+
+/**
+ * Version 1 of the audit event. Carries pseudonymous IDs only: never a name, phone, email or
+ * any other plaintext personal data. Validated when produced and when consumed.
+ */
+export const auditEventV1Schema = z.object({
+  schema: z.literal('lekha.audit/1'),
+  eventId: z.uuid(),
+  occurredAt: z.iso.datetime(),
+  service: z.string().min(1).max(50),
+  tenantId: z.uuid().nullable(),
+  actor: z.object({
+    type: z.enum(ActorTypes),
+    id: z.string().max(100).nullable(),
+    roles: z.array(z.string().max(50)).max(20),
+  }),
+  action: z.enum(AuditActions),
+  resource: z.object({ type: z.string().min(1).max(60), id: z.string().max(100).nullable() }),
+  /** The data principals whose data this access touched (for a list: every one returned). */
+  subjectIds: z.array(z.string().max(100)).max(1000),
+  outcome: z.enum(AuditOutcomes),
+  reason: z.string().max(60).optional(),
+  purpose: z.string().min(1).max(60),
+  fields: z.array(auditFieldSchema).max(200),
+  requestId: z.string().max(100).nullable(),
+  traceId: z.string().max(100).nullable(),
+});
+
+export type AuditEventV1 = z.infer<typeof auditEventV1Schema>;
+export type AuditAction = AuditEventV1['action'];
+export type ActorType = AuditEventV1['actor']['type'];
+export type AuditOutcome = AuditEventV1['outcome'];
+
+export function parseAuditEvent(value: unknown): AuditEventV1 {
+  return auditEventV1Schema.parse(value);
+}

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { normalizePhone } from './phone.js';
+
+export const phoneSchema = z.string().max(30).transform((value, ctx) => {
+  const phone = normalizePhone(value);
+  if (!phone) {
+    ctx.addIssue({ code: 'custom', message: 'must be a phone number (Indian numbers as typed, others in +E.164)' });
+    return z.NEVER;
+  }
+  return phone;
+});
+
+export const emailSchema = z.email().max(254).transform((v) => v.trim().toLowerCase());
+export const STATE_CODE = /^(0[1-9]|[1-3][0-9])$/;
+
+export const signupRequestSchema = z.strictObject({
+  business: z.strictObject({
+    name: z.string().trim().min(1).max(200),
+    stateCode: z.string().regex(STATE_CODE, 'must be a two-digit GST state code'),
+    gstin: z.string().trim().toUpperCase().regex(/^[0-9]{2}[A-Z0-9]{13}$/, 'must be a 15-character GSTIN').optional(),
+  }),
+  owner: z.strictObject({
+    name: z.string().trim().min(1).max(200),
+    email: emailSchema,
+    phone: phoneSchema,
+    password: z.string().min(10, 'must be at least 10 characters').max(256),
+    ageConfirmed: z.boolean(),
+  }),
+});
+export type SignupRequest = z.infer<typeof signupRequestSchema>;
+
+export const loginRequestSchema = z
+  .strictObject({
+    email: emailSchema.optional(),
+    phone: phoneSchema.optional(),
+    password: z.string().min(1).max(256),
+  })
+  .refine((v) => (v.email === undefined) !== (v.phone === undefined), { message: 'give exactly one of email or phone' });
+export type LoginRequest = z.infer<typeof loginRequestSchema>;
+
+export const refreshRequestSchema = z.strictObject({ refreshToken: z.string().min(20).max(200) });
+export type RefreshRequest = z.infer<typeof refreshRequestSchema>;
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+}
+export interface SignupResult extends TokenPair {
+  tenantId: string;
+  userId: string;
+}
+export interface MeResult {
+  userId: string;
+  tenant: { id: string; name: string; stateCode: string };
+  roles: string[];
+  name: string;
+}
+/** Claims of an access token beyond the registered ones. */
+export interface AccessClaims {
+  sub: string;
+  tid: string;
+  roles: string[];
+  sid: string;
+}

@@ -1,0 +1,56 @@
+import type { ErrorBody } from './errors.js';
+
+/**
+ * Request/reply patterns. Each is a Kafka topic (and `<pattern>.reply` for the answers), served
+ * by exactly one service. Names: `<service>.<feature>.<verb>`.
+ */
+export const Rpc = {
+  identity: {
+    signup: 'identity.auth.signup',
+    login: 'identity.auth.login',
+    refresh: 'identity.auth.refresh',
+    logout: 'identity.auth.logout',
+    me: 'identity.me.get',
+    jwks: 'identity.jwks.get',
+    ping: 'identity.health.ping',
+  },
+  tenantData: {
+    createCustomer: 'tenant-data.customers.create',
+    getCustomer: 'tenant-data.customers.get',
+    listCustomers: 'tenant-data.customers.list',
+    ping: 'tenant-data.health.ping',
+  },
+  compliance: {
+    queryAudit: 'compliance.audit.query',
+    ping: 'compliance.health.ping',
+  },
+  billing: {
+    ping: 'billing.health.ping',
+  },
+  notifications: {
+    ping: 'notifications.health.ping',
+  },
+} as const;
+
+type Leaves<T> = T extends string ? T : { [K in keyof T]: Leaves<T[K]> }[keyof T];
+export type RpcPattern = Leaves<typeof Rpc>;
+
+export function allRpcPatterns(): RpcPattern[] {
+  return Object.values(Rpc).flatMap((group) => Object.values(group)) as RpcPattern[];
+}
+
+/** Every reply is a result: services never throw across the bus. */
+export type RpcResult<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
+
+/** Kafka header names carrying the caller's context; values are strings. */
+export const ContextHeaders = {
+  tenantId: 'x-lekha-tenant',
+  actorId: 'x-lekha-actor',
+  actorType: 'x-lekha-actor-type',
+  roles: 'x-lekha-roles',
+  purpose: 'x-lekha-purpose',
+  requestId: 'x-request-id',
+  traceId: 'x-trace-id',
+  ip: 'x-lekha-ip',
+  userAgent: 'x-lekha-user-agent',
+} as const;

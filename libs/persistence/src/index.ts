@@ -1,0 +1,4 @@
+export * from './database.js';
+export * from './tenant-scope.js';
+export { Migration } from '@mikro-orm/migrations';
+export { defineEntity, p, type InferEntity } from '@mikro-orm/core';

@@ -1,0 +1,41 @@
+import type { Em } from './database.js';
+
+export const TENANT_FILTER = 'tenant';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The ORM half of the tenant wall: add to every tenant-scoped entity. Enabled by default, so a
+ * query run without tenant parameters fails instead of returning every tenant's rows.
+ */
+export const tenantFilter = {
+  [TENANT_FILTER]: {
+    name: TENANT_FILTER,
+    cond: (args: { tenantId?: string }) => {
+      if (!args?.tenantId) throw new Error('tenant filter: no tenant in scope');
+      return { tenantId: args.tenantId };
+    },
+    default: true,
+  },
+};
+
+/**
+ * Runs `fn` in one transaction scoped to a tenant: the ORM filter gets the tenant, and the
+ * database session gets `app.tenant_id` for row-level security (the second wall).
+ */
+export async function inTenantTransaction<T>(em: Em, tenantId: string, fn: (tx: Em) => Promise<T>): Promise<T> {
+  if (!UUID.test(tenantId)) throw new Error('inTenantTransaction: tenant id must be a uuid');
+  return em.transactional(async (tx) => {
+    await tx.execute(`select set_config('app.tenant_id', ?, true)`, [tenantId]);
+    tx.setFilterParams(TENANT_FILTER, { tenantId });
+    return fn(tx);
+  });
+}
+
+/** SQL for a migration: row-level security on a table with a `tenant_id uuid` column. */
+export function rlsPolicySql(qualifiedTable: string): string[] {
+  return [
+    `alter table ${qualifiedTable} enable row level security`,
+    `alter table ${qualifiedTable} force row level security`,
+    `create policy tenant_isolation on ${qualifiedTable} using (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) with check (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid)`,
+  ];
+}

@@ -1,0 +1,95 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { NestFactory } from '@nestjs/core';
+import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
+import type { INestApplication, Type, DynamicModule } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { ConfigError } from './config.js';
+import { Readiness } from './health.js';
+import { JsonLogger } from './logger.js';
+import { KafkaProbe, kafkaConfig } from './kafka.js';
+
+export interface ServiceBootstrapOptions {
+  service: string;
+  module: Type | DynamicModule;
+  port: number;
+  host?: string;
+  brokers: string[];
+  logger: Logger;
+  /** Serve Kafka request/reply and events through Nest's Kafka transport. */
+  kafkaServer: boolean;
+  configure?: (app: INestApplication) => void | Promise<void>;
+}
+
+/**
+ * Starts HTTP (health first) then the Kafka microservice. A broker that is down at start does not
+ * crash the service: it keeps retrying and reports not-ready until connected.
+ */
+export async function bootstrapService(opts: ServiceBootstrapOptions): Promise<INestApplication> {
+  const app = await NestFactory.create(opts.module, { logger: new JsonLogger(opts.logger), abortOnError: false });
+  app.enableShutdownHooks();
+  await opts.configure?.(app);
+  const probe = new KafkaProbe(opts.service, opts.brokers, opts.logger);
+  let kafkaServing = !opts.kafkaServer;
+  app.get(Readiness).register('kafka', async () => {
+    await probe.check();
+    if (!kafkaServing) throw new Error('kafka consumer not started yet');
+  });
+  if (opts.kafkaServer) {
+    app.connectMicroservice<MicroserviceOptions>(
+      {
+        transport: Transport.KAFKA,
+        options: {
+          client: kafkaConfig(opts.service, opts.brokers, opts.logger),
+          consumer: { groupId: opts.service, sessionTimeout: 15000, heartbeatInterval: 1000, allowAutoTopicCreation: false },
+          producer: { allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 },
+          run: { partitionsConsumedConcurrently: 3 },
+          send: { acks: -1 },
+          postfixId: '',
+        },
+      },
+      { inheritAppConfig: true },
+    );
+  }
+  await app.listen(opts.port, opts.host ?? '127.0.0.1');
+  opts.logger.info({ port: opts.port }, `${opts.service} listening`);
+  app.get(Readiness);
+  if (opts.kafkaServer) {
+    void (async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await probe.check();
+          await app.startAllMicroservices();
+          kafkaServing = true;
+          opts.logger.info('kafka consumer started');
+          return;
+        } catch (err) {
+          opts.logger.warn({ attempt, error: (err as Error).message }, 'kafka not reachable yet; retrying');
+          await sleep(Math.min(500 * attempt, 5000));
+        }
+      }
+    })();
+  }
+  const shutdown = async (signal: string) => {
+    opts.logger.info({ signal }, 'shutting down');
+    await probe.close();
+    await app.close().catch(() => undefined);
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  return app;
+}
+
+/** Runs a service's main; a configuration error stops it with one line naming the variable. */
+export function runMain(service: string, main: () => Promise<unknown>): void {
+  main().catch((err: unknown) => {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${service}: configuration error: ${err.message}\n`);
+      process.exit(78);
+    }
+    process.stderr.write(`${service}: failed to start: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  });
+}
+
+export { sleep };

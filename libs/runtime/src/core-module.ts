@@ -1,0 +1,102 @@
+import { Global, Module, type DynamicModule, type OnApplicationBootstrap, type OnModuleDestroy, Injectable, Inject } from '@nestjs/common';
+import { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { EntitySchema, MigrationObject } from '@mikro-orm/core';
+import { AuditOutbox, OutboxRelay } from '@lekha/audit';
+import { Database, pgliteDirFor } from '@lekha/persistence';
+import { AppLogger } from './app-logger.js';
+import { HealthModule, Readiness } from './health.js';
+import { kafkaConfig } from './kafka.js';
+import { RpcExecutor } from './rpc-executor.js';
+import type { baseConfigSchema } from './config.js';
+import type { z } from 'zod';
+
+export const KAFKA = Symbol('KAFKA');
+export type BaseConfig = z.infer<typeof baseConfigSchema>;
+
+export interface CoreModuleOptions {
+  service: string;
+  logger: Logger;
+  config: BaseConfig;
+}
+
+/** Logger, health, the RPC executor and a kafkajs client: what every service has. */
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot(opts: CoreModuleOptions): DynamicModule {
+    return {
+      module: CoreModule,
+      imports: [HealthModule],
+      providers: [
+        { provide: AppLogger, useValue: new AppLogger(opts.logger) },
+        { provide: KAFKA, useFactory: () => new Kafka(kafkaConfig(opts.service, opts.config.KAFKA_BROKERS, opts.logger)) },
+        RpcExecutor,
+      ],
+      exports: [AppLogger, KAFKA, RpcExecutor, HealthModule],
+    };
+  }
+}
+
+export interface DataModuleOptions {
+  service: string;
+  schema: string;
+  config: BaseConfig;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- entity schemas are heterogeneous
+  entities: EntitySchema<any>[];
+  migrations: MigrationObject[];
+}
+
+@Injectable()
+class RelayLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
+  constructor(
+    private readonly relay: OutboxRelay,
+    private readonly db: Database,
+  ) {}
+  onApplicationBootstrap() {
+    this.relay.start();
+  }
+  async onModuleDestroy() {
+    await this.relay.stop();
+    await this.db.close();
+  }
+}
+
+/** The service's own database (migrated at start), its audit outbox and the outbox relay. */
+@Global()
+@Module({})
+export class DataModule {
+  static forRoot(opts: DataModuleOptions): DynamicModule {
+    return {
+      module: DataModule,
+      providers: [
+        {
+          provide: Database,
+          inject: [Readiness],
+          useFactory: async (readiness: Readiness) => {
+            const db = await Database.open({
+              schema: opts.schema,
+              url: opts.config.DATABASE_URL,
+              pgliteDir: pgliteDirFor(opts.config.LEKHA_DATA_DIR, opts.service),
+              entities: opts.entities,
+              migrations: opts.migrations,
+            });
+            readiness.register('database', () => db.ping());
+            return db;
+          },
+        },
+        { provide: AuditOutbox, useValue: new AuditOutbox(opts.service, opts.schema) },
+        {
+          provide: OutboxRelay,
+          inject: [Database, KAFKA, AppLogger, AuditOutbox],
+          useFactory: (db: Database, kafka: Kafka, logger: AppLogger, outbox: AuditOutbox) =>
+            new OutboxRelay({ db, schema: opts.schema, kafka, logger: logger.pino, outbox }),
+        },
+        RelayLifecycle,
+      ],
+      exports: [Database, AuditOutbox, OutboxRelay],
+    };
+  }
+}
+
+export { Inject };

@@ -1,0 +1,56 @@
+import { Controller, Get, HttpCode, Injectable, Module, Res, Global } from '@nestjs/common';
+import type { Response } from 'express';
+
+type Check = () => Promise<void>;
+
+/** Readiness checks the service registers (broker, database, ...). */
+@Injectable()
+export class Readiness {
+  private readonly checks = new Map<string, Check>();
+  register(name: string, check: Check): void {
+    this.checks.set(name, check);
+  }
+  async evaluate(): Promise<{ ready: boolean; checks: Record<string, { ok: boolean; error?: string }> }> {
+    const results: Record<string, { ok: boolean; error?: string }> = {};
+    await Promise.all(
+      [...this.checks].map(async ([name, check]) => {
+        try {
+          await withTimeout(check(), 2000);
+          results[name] = { ok: true };
+        } catch (err) {
+          results[name] = { ok: false, error: (err as Error).message.slice(0, 200) };
+        }
+      }),
+    );
+    return { ready: this.checks.size > 0 && Object.values(results).every((r) => r.ok), checks: results };
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms))),
+  ]);
+}
+
+@Controller('health')
+export class HealthController {
+  constructor(private readonly readiness: Readiness) {}
+
+  @Get('live')
+  @HttpCode(200)
+  live() {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  async ready(@Res() res: Response) {
+    const result = await this.readiness.evaluate();
+    res.status(result.ready ? 200 : 503).json({ status: result.ready ? 'ready' : 'not_ready', checks: result.checks });
+  }
+}
+
+@Global()
+@Module({ controllers: [HealthController], providers: [Readiness], exports: [Readiness] })
+export class HealthModule {}

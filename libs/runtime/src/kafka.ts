@@ -1,0 +1,52 @@
+import { Kafka, logLevel, type KafkaConfig, type Admin } from 'kafkajs';
+import type { Logger } from 'pino';
+
+const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/** kafkajs settings shared by every client of a service; its logs go to our JSON logger. */
+export function kafkaConfig(clientId: string, brokers: string[], logger: Logger): KafkaConfig {
+  return {
+    clientId,
+    brokers,
+    connectionTimeout: 3000,
+    requestTimeout: 30000,
+    retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 },
+    logLevel: logLevel.WARN,
+    logCreator: () => ({ namespace, level, log }) => {
+      const { message, ...extra } = log;
+      // Drop kafkajs' own broker/stack noise; keep the message and where it came from.
+      logger[levels[level] ?? 'info']({ context: `kafkajs:${namespace}`, broker: extra.broker, error: extra.error }, message);
+    },
+  };
+}
+
+/** Answers "is the broker reachable right now?" for readiness, cheaply. */
+export class KafkaProbe {
+  private admin: Admin | null = null;
+  private readonly kafka: Kafka;
+  constructor(clientId: string, brokers: string[], logger: Logger) {
+    this.kafka = new Kafka({ ...kafkaConfig(`${clientId}-probe`, brokers, logger), retry: { retries: 0 } });
+  }
+  async check(): Promise<void> {
+    try {
+      if (!this.admin) {
+        this.admin = this.kafka.admin();
+        await this.admin.connect();
+      }
+      await this.admin.describeCluster();
+    } catch (err) {
+      const admin = this.admin;
+      this.admin = null;
+      await admin?.disconnect().catch(() => undefined);
+      throw err;
+    }
+  }
+  async close(): Promise<void> {
+    await this.admin?.disconnect().catch(() => undefined);
+  }
+}

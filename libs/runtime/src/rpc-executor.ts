@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { KafkaContext } from '@nestjs/microservices';
+import type { z } from 'zod';
+import { DomainError, type RpcResult } from '@lekha/contracts';
+import { contextFromHeaders, runWithContext, type RequestContext, type KafkaHeaders } from '@lekha/tenancy';
+import { AppLogger } from './app-logger.js';
+
+/**
+ * The one way a Kafka handler runs a use case: restores the caller's context from headers,
+ * validates the payload, and turns failures into an error result instead of a crash.
+ */
+@Injectable()
+export class RpcExecutor {
+  constructor(private readonly logger: AppLogger) {}
+
+  run<S extends z.ZodType, R>(
+    kafka: KafkaContext,
+    schema: S,
+    payload: unknown,
+    fn: (input: z.output<S>, ctx: RequestContext) => Promise<R>,
+  ): Promise<RpcResult<R>> {
+    const ctx = contextFromHeaders(kafka.getMessage().headers as KafkaHeaders);
+    return runWithContext(ctx, async (): Promise<RpcResult<R>> => {
+      const parsed = schema.safeParse(payload);
+      if (!parsed.success) {
+        return {
+          ok: false,
+          error: {
+            code: 'VALIDATION_FAILED',
+            message: 'request is invalid',
+            details: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+          },
+        };
+      }
+      try {
+        return { ok: true, data: await fn(parsed.data, ctx) };
+      } catch (err) {
+        if (err instanceof DomainError) return { ok: false, error: { code: err.code, message: err.message, details: err.details } };
+        const errorId = randomUUID();
+        this.logger.pino.error({ errorId, err: { message: (err as Error).message, stack: (err as Error).stack } }, 'unhandled error in rpc handler');
+        return { ok: false, error: { code: 'INTERNAL', message: `internal error (id ${errorId})` } };
+      }
+    });
+  }
+}

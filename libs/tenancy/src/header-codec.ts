@@ -1,0 +1,43 @@
+import { ActorTypes, ContextHeaders, type ActorType } from '@lekha/contracts';
+import { anonymousContext, type RequestContext } from './request-context.js';
+
+export type KafkaHeaders = Record<string, string | Buffer | (string | Buffer)[] | undefined>;
+
+export function contextToHeaders(ctx: RequestContext): Record<string, string> {
+  const headers: Record<string, string> = {
+    [ContextHeaders.actorType]: ctx.actorType,
+    [ContextHeaders.roles]: ctx.roles.join(','),
+    [ContextHeaders.purpose]: ctx.purpose,
+    [ContextHeaders.requestId]: ctx.requestId,
+    [ContextHeaders.traceId]: ctx.traceId,
+  };
+  if (ctx.tenantId) headers[ContextHeaders.tenantId] = ctx.tenantId;
+  if (ctx.actorId) headers[ContextHeaders.actorId] = ctx.actorId;
+  if (ctx.ip) headers[ContextHeaders.ip] = ctx.ip;
+  if (ctx.userAgent) headers[ContextHeaders.userAgent] = ctx.userAgent.slice(0, 300);
+  return headers;
+}
+
+function text(headers: KafkaHeaders, name: string): string | undefined {
+  const value = headers[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  if (first === undefined) return undefined;
+  const s = typeof first === 'string' ? first : first.toString('utf8');
+  return s === '' ? undefined : s;
+}
+
+export function contextFromHeaders(headers: KafkaHeaders | undefined): RequestContext {
+  const h = headers ?? {};
+  const actorType = text(h, ContextHeaders.actorType);
+  return anonymousContext({
+    tenantId: text(h, ContextHeaders.tenantId) ?? null,
+    actorId: text(h, ContextHeaders.actorId) ?? null,
+    actorType: (ActorTypes as readonly string[]).includes(actorType ?? '') ? (actorType as ActorType) : 'anonymous',
+    roles: (text(h, ContextHeaders.roles) ?? '').split(',').filter(Boolean),
+    purpose: text(h, ContextHeaders.purpose) ?? 'service_delivery',
+    requestId: text(h, ContextHeaders.requestId),
+    traceId: text(h, ContextHeaders.traceId),
+    ip: text(h, ContextHeaders.ip),
+    userAgent: text(h, ContextHeaders.userAgent),
+  });
+}

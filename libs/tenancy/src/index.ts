@@ -1,0 +1,3 @@
+export * from './request-context.js';
+export * from './header-codec.js';
+export * from './roles.js';

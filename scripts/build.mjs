@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+// Compiles every app and lib from src/ to dist/ with SWC (ESM, legacy decorators + metadata for Nest).
+// Type checking is separate (`npm run typecheck`), so a build takes a second or two, not a minute.
+import { transformFile } from '@swc/core';
+import { readdir, readFile, mkdir, writeFile, stat, rm } from 'node:fs/promises';
+import { join, relative, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const swcrc = JSON.parse(await readFile(join(root, '.swcrc'), 'utf8'));
+const clean = process.argv.includes('--clean');
+
+async function* walk(dir) {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) yield* walk(p);
+    else if (p.endsWith('.ts') && !p.endsWith('.d.ts') && !/\.(spec|integration-spec|e2e-spec)\.ts$/.test(p)) yield p;
+  }
+}
+
+async function mtime(p) {
+  try { return (await stat(p)).mtimeMs; } catch { return 0; }
+}
+
+let built = 0;
+let skipped = 0;
+const started = Date.now();
+for (const group of ['libs', 'apps']) {
+  for (const project of await readdir(join(root, group))) {
+    const src = join(root, group, project, 'src');
+    const dist = join(root, group, project, 'dist');
+    if (!(await mtime(src))) continue;
+    if (clean) await rm(dist, { recursive: true, force: true });
+    const jobs = [];
+    for await (const file of walk(src)) {
+      const out = join(dist, relative(src, file)).replace(/\.ts$/, '.js');
+      if ((await mtime(out)) >= (await mtime(file))) { skipped++; continue; }
+      jobs.push((async () => {
+        const { code, map } = await transformFile(file, { ...swcrc, swcrc: false, filename: file, sourceFileName: relative(dirname(out), file) });
+        await mkdir(dirname(out), { recursive: true });
+        await writeFile(out, `${code}\n//# sourceMappingURL=${out.split('/').pop()}.map\n`);
+        if (map) await writeFile(`${out}.map`, map);
+        built++;
+      })());
+    }
+    await Promise.all(jobs);
+  }
+}
+console.log(`build: ${built} compiled, ${skipped} up to date (${Date.now() - started} ms)`);
