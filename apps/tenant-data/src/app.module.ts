@@ -1,13 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { CoreModule, DataModule, loadMasterKey, pingController } from '@lekha/runtime';
+import { CoreModule, DataModule, KeyringModule, pingController } from '@lekha/runtime';
 import { Rpc } from '@lekha/contracts';
 import type { TenantDataConfig } from './config/tenant-data.config.js';
-import { CONFIG, MASTER_KEY } from './config/tokens.js';
 import { CustomersModule } from './customers/customers.module.js';
 import { Customer } from './customers/customer.entity.js';
-import { TenantKey } from './keys/tenant-key.entity.js';
-import { KeysModule } from './keys/keys.module.js';
 import { migrations } from './migrations/index.js';
 
 export const SERVICE = 'tenant-data';
@@ -19,9 +16,8 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreModule.forRoot({ service: SERVICE, logger, config }),
-        DataModule.forRoot({ service: SERVICE, schema: 'tenant_data', config, entities: [Customer, TenantKey], migrations }),
-        { module: class ConfigModule {}, global: true, providers: [{ provide: CONFIG, useValue: config }, { provide: MASTER_KEY, useValue: loadMasterKey(config) }], exports: [CONFIG, MASTER_KEY] },
-        KeysModule,
+        DataModule.forRoot({ service: SERVICE, schema: 'tenant_data', config, entities: [Customer], migrations }),
+        KeyringModule.forRoot(config),
         CustomersModule,
       ],
       controllers: [pingController(Rpc.tenantData.ping, SERVICE)],

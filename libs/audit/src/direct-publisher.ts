@@ -42,6 +42,12 @@ export class DirectAuditPublisher {
         messages: events.map((e) => ({ key: e.tenantId ?? 'platform', value: JSON.stringify(e), headers: { 'event-id': e.eventId } })),
       });
     } catch {
+      // kafkajs rolls back its idempotence sequence after a failed send even when the broker wrote
+      // the batch; reusing that producer risks OUT_OF_ORDER errors or a dropped batch. Start afresh.
+      const broken = this.producer;
+      this.producer = null;
+      this.connecting = null;
+      await broken?.disconnect().catch(() => undefined);
       throw new DomainError('AUDIT_UNAVAILABLE', 'the audit trail is unavailable, so the request was refused');
     }
     return events;

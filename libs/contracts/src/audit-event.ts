@@ -8,7 +8,7 @@ export const AuditActions = [
 export const ActorTypes = ['user', 'api_key', 'service', 'support', 'scheduled_job', 'anonymous'] as const;
 export const AuditOutcomes = ['allowed', 'denied', 'error'] as const;
 
-export const auditFieldSchema = z.object({
+export const auditFieldSchema = z.strictObject({
   name: z.string().min(1).max(100),
   category: z.string().min(1).max(100),
 });
@@ -17,19 +17,19 @@ export const auditFieldSchema = z.object({
  * Version 1 of the audit event. Carries pseudonymous IDs only: never a name, phone, email or
  * any other plaintext personal data. Validated when produced and when consumed.
  */
-export const auditEventV1Schema = z.object({
+export const auditEventV1Schema = z.strictObject({
   schema: z.literal('lekha.audit/1'),
   eventId: z.uuid(),
   occurredAt: z.iso.datetime(),
   service: z.string().min(1).max(50),
   tenantId: z.uuid().nullable(),
-  actor: z.object({
+  actor: z.strictObject({
     type: z.enum(ActorTypes),
     id: z.string().max(100).nullable(),
     roles: z.array(z.string().max(50)).max(20),
   }),
   action: z.enum(AuditActions),
-  resource: z.object({ type: z.string().min(1).max(60), id: z.string().max(100).nullable() }),
+  resource: z.strictObject({ type: z.string().min(1).max(60), id: z.string().max(100).nullable() }),
   /** The data principals whose data this access touched (for a list: every one returned). */
   subjectIds: z.array(z.string().max(100)).max(1000),
   outcome: z.enum(AuditOutcomes),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { normalizePhone } from './phone.js';
+import { isValidGstin } from './gstin.js';
 
 export const phoneSchema = z.string().max(30).transform((value, ctx) => {
   const phone = normalizePhone(value);
@@ -17,7 +18,7 @@ export const signupRequestSchema = z.strictObject({
   business: z.strictObject({
     name: z.string().trim().min(1).max(200),
     stateCode: z.string().regex(STATE_CODE, 'must be a two-digit GST state code'),
-    gstin: z.string().trim().toUpperCase().regex(/^[0-9]{2}[A-Z0-9]{13}$/, 'must be a 15-character GSTIN').optional(),
+    gstin: z.string().trim().toUpperCase().refine(isValidGstin, 'must be a valid GSTIN (format and check character)').optional(),
   }),
   owner: z.strictObject({
     name: z.string().trim().min(1).max(200),

@@ -7,3 +7,4 @@ export * from './auth.js';
 export * from './customers.js';
 export * from './audit-query.js';
 export * from './ids.js';
+export * from './gstin.js';

@@ -15,8 +15,9 @@ export interface DatabaseOptions {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- entity schemas are heterogeneous by nature
   entities: EntitySchema<any>[];
   migrations: MigrationObject[];
-  /** The role queries run as once tenant context is set (PostgreSQL only; see rls.ts). */
   poolMax?: number;
+  /** Where MikroORM's own messages (migrations applied, ...) go. */
+  log?: (message: string) => void;
 }
 
 export type Em = SqlEntityManager;
@@ -47,6 +48,7 @@ export class Database {
       discovery: { warnWhenNoEntities: false },
       allowGlobalContext: false,
       debug: false,
+      logger: opts.log ?? (() => undefined),
     };
     let db: Database;
     if (opts.url) {

@@ -72,14 +72,15 @@ export class DataModule {
       providers: [
         {
           provide: Database,
-          inject: [Readiness],
-          useFactory: async (readiness: Readiness) => {
+          inject: [Readiness, AppLogger],
+          useFactory: async (readiness: Readiness, logger: AppLogger) => {
             const db = await Database.open({
               schema: opts.schema,
               url: opts.config.DATABASE_URL,
               pgliteDir: pgliteDirFor(opts.config.LEKHA_DATA_DIR, opts.service),
               entities: opts.entities,
               migrations: opts.migrations,
+              log: (message) => logger.pino.info({ context: 'mikro-orm' }, message.replace(/\u001b\[[0-9;]*m/g, '')),
             });
             readiness.register('database', () => db.ping());
             return db;

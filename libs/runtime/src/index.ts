@@ -8,3 +8,5 @@ export * from './bootstrap.js';
 export * from './master-key.js';
 export * from './core-module.js';
 export * from './ping.js';
+export * from './keyring-module.js';
+export * from './sql-wrapped-key.store.js';

@@ -1,6 +1,12 @@
 import { Kafka, logLevel, type KafkaConfig, type Admin } from 'kafkajs';
 import type { Logger } from 'pino';
 
+// We pick partitions by key with kafkajs' default partitioner; its v2 migration notice is noise.
+process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+
+/** kafkajs says these while a broker or coordinator is still starting; it retries them itself. */
+const TRANSIENT = /coordinator|not available|leader|rebalanc|Limiting retries for the idempotent producer/i;
+
 const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',
   [logLevel.WARN]: 'warn',
@@ -19,8 +25,9 @@ export function kafkaConfig(clientId: string, brokers: string[], logger: Logger)
     logLevel: logLevel.WARN,
     logCreator: () => ({ namespace, level, log }) => {
       const { message, ...extra } = log;
-      // Drop kafkajs' own broker/stack noise; keep the message and where it came from.
-      logger[levels[level] ?? 'info']({ context: `kafkajs:${namespace}`, broker: extra.broker, error: extra.error }, message);
+      const transient = TRANSIENT.test(`${message} ${String(extra.error ?? '')}`);
+      // Keep the message, the broker and the error; drop kafkajs' stack noise.
+      logger[transient ? 'debug' : (levels[level] ?? 'info')]({ context: `kafkajs:${namespace}`, broker: extra.broker, error: extra.error }, message);
     },
   };
 }

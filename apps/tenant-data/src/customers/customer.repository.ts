@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { FieldCipher, TenantKeyring } from '@lekha/crypto';
+import type { FieldCipher } from '@lekha/crypto';
 import { uuidv7, type CreateCustomerRequest, type CustomerView } from '@lekha/contracts';
-import type { Em } from '@lekha/persistence';
 import { Customer, type CustomerRow } from './customer.entity.js';
+import type { TenantScope } from './customer-access.js';
 
 export interface CustomerPageQuery {
   phone?: string;
@@ -13,14 +13,7 @@ export interface CustomerPageQuery {
 /** Customers of one tenant; encrypts on the way in and decrypts on the way out. */
 @Injectable()
 export class CustomerRepository {
-  constructor(private readonly keyring: TenantKeyring) {}
-
-  private async cipher(tenantId: string): Promise<FieldCipher> {
-    return new FieldCipher(await this.keyring.keysFor(tenantId));
-  }
-
-  async create(tx: Em, tenantId: string, input: CreateCustomerRequest): Promise<CustomerView> {
-    const c = await this.cipher(tenantId);
+  async create({ tx, tenantId, cipher: c }: TenantScope, input: CreateCustomerRequest): Promise<CustomerView> {
     const row = tx.create(Customer, {
       id: uuidv7(),
       tenantId,
@@ -35,13 +28,12 @@ export class CustomerRepository {
     return this.toView(c, row);
   }
 
-  async findById(tx: Em, tenantId: string, id: string): Promise<CustomerView | null> {
+  async findById({ tx, cipher }: TenantScope, id: string): Promise<CustomerView | null> {
     const row = await tx.findOne(Customer, { id });
-    return row ? this.toView(await this.cipher(tenantId), row) : null;
+    return row ? this.toView(cipher, row) : null;
   }
 
-  async page(tx: Em, tenantId: string, q: CustomerPageQuery): Promise<CustomerView[]> {
-    const c = await this.cipher(tenantId);
+  async page({ tx, cipher: c }: TenantScope, q: CustomerPageQuery): Promise<CustomerView[]> {
     const where: Record<string, unknown> = {};
     if (q.phone) where.phoneIdx = c.index('phone', q.phone);
     if (q.after) {

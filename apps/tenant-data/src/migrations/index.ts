@@ -1,5 +1,6 @@
 import { Migration, rlsPolicySql } from '@lekha/persistence';
 import { auditOutboxSql } from '@lekha/audit';
+import { tenantKeysSql } from '@lekha/runtime';
 
 const S = 'tenant_data';
 
@@ -7,7 +8,7 @@ export class Migration20261122Init extends Migration {
   override async up(): Promise<void> {
     [
       ...auditOutboxSql(S),
-      `create table ${S}.tenant_keys (tenant_id uuid primary key, wrapped bytea not null, created_at timestamptz not null default now())`,
+      ...tenantKeysSql(S),
       `create table ${S}.customers (
         id uuid primary key,
         tenant_id uuid not null,

@@ -13,10 +13,10 @@ export class CreateCustomerUseCase {
   ) {}
 
   execute(ctx: RequestContext, input: CreateCustomerRequest): Promise<CustomerView> {
-    return this.access.run(ctx, 'customers:write', 'create', null, async (tx, tenantId) => {
-      const customer = await this.customers.create(tx, tenantId, input);
+    return this.access.run(ctx, 'customers:write', 'create', null, async (scope) => {
+      const customer = await this.customers.create(scope, input);
       const written = (['name', 'phone', 'email', 'notes'] as const).filter((f) => input[f] !== undefined) as CustomerField[];
-      await this.access.audit.record(tx, {
+      await this.access.audit.record(scope.tx, {
         action: 'create',
         resource: { type: 'customer', id: customer.id },
         subjectIds: [customer.id],

@@ -13,10 +13,10 @@ export class GetCustomerUseCase {
   ) {}
 
   async execute(ctx: RequestContext, id: string): Promise<CustomerView> {
-    const customer = await this.access.run(ctx, 'customers:read', 'read', id, async (tx, tenantId) => {
-      const found = await this.customers.findById(tx, tenantId, id);
+    const customer = await this.access.run(ctx, 'customers:read', 'read', id, async (scope) => {
+      const found = await this.customers.findById(scope, id);
       // A miss is recorded as denied: it may be another tenant's customer, and we never say which.
-      await this.access.audit.record(tx, found
+      await this.access.audit.record(scope.tx, found
         ? { action: 'read', resource: { type: 'customer', id }, subjectIds: [id], fields: fieldsTouched(ALL_CUSTOMER_FIELDS) }
         : { action: 'read', resource: { type: 'customer', id }, outcome: 'denied', reason: 'not_found' });
       return found;

@@ -21,11 +21,11 @@ export class ListCustomersUseCase {
 
   execute(ctx: RequestContext, q: ListCustomersRequest): Promise<Page<CustomerView>> {
     const after = q.cursor ? decodeCursor(q.cursor) : undefined;
-    return this.access.run(ctx, 'customers:read', q.phone ? 'search' : 'list', null, async (tx, tenantId) => {
-      const rows = await this.customers.page(tx, tenantId, { phone: q.phone, after, limit: q.limit + 1 });
+    return this.access.run(ctx, 'customers:read', q.phone ? 'search' : 'list', null, async (scope) => {
+      const rows = await this.customers.page(scope, { phone: q.phone, after, limit: q.limit + 1 });
       const items = rows.slice(0, q.limit);
       const last = items[items.length - 1];
-      await this.access.audit.record(tx, {
+      await this.access.audit.record(scope.tx, {
         action: q.phone ? 'search' : 'list',
         resource: { type: 'customer', id: null },
         subjectIds: items.map((c) => c.id),

@@ -1,0 +1,22 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { Rpc } from '@lekha/contracts';
+import { CoreModule, DataModule, pingController } from '@lekha/runtime';
+import type { BillingConfig } from './config/billing.config.js';
+import { migrations } from './migrations/index.js';
+
+export const SERVICE = 'billing';
+
+@Module({})
+export class AppModule {
+  static register(config: BillingConfig, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRoot({ service: SERVICE, logger, config }),
+        DataModule.forRoot({ service: SERVICE, schema: 'billing', config, entities: [], migrations }),
+      ],
+      controllers: [pingController(Rpc.billing.ping, SERVICE)],
+    };
+  }
+}

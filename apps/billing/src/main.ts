@@ -1,0 +1,10 @@
+import 'reflect-metadata';
+import { bootstrapService, createLogger, loadConfig, runMain } from '@lekha/runtime';
+import { AppModule, SERVICE } from './app.module.js';
+import { billingConfigSchema } from './config/billing.config.js';
+
+runMain(SERVICE, async () => {
+  const config = loadConfig(billingConfigSchema);
+  const logger = createLogger(SERVICE, config.LOG_LEVEL);
+  await bootstrapService({ service: SERVICE, module: AppModule.register(config, logger), port: config.BILLING_PORT, brokers: config.KAFKA_BROKERS, logger, kafkaServer: true });
+});

@@ -1,0 +1,26 @@
+import { Migration } from '@lekha/persistence';
+import { auditOutboxSql } from '@lekha/audit';
+
+const S = 'billing';
+
+/** Plans are priced in paise (integers) so GST arithmetic reconciles to the paisa. */
+export class Migration20261122Init extends Migration {
+  override async up(): Promise<void> {
+    [
+      ...auditOutboxSql(S),
+      `create table ${S}.plans (
+        code text primary key,
+        name text not null,
+        monthly_price_paise bigint not null check (monthly_price_paise >= 0),
+        limits jsonb not null,
+        created_at timestamptz not null default now()
+      )`,
+      `insert into ${S}.plans (code, name, monthly_price_paise, limits) values
+        ('free', 'Free', 0, '{"customers": 100, "users": 2, "smsPerMonth": 0}'),
+        ('growth', 'Growth', 49900, '{"customers": 5000, "users": 10, "smsPerMonth": 1000}'),
+        ('business', 'Business', 149900, '{"customers": 50000, "users": 50, "smsPerMonth": 10000}')`,
+    ].forEach((sql) => this.addSql(sql));
+  }
+}
+
+export const migrations = [{ name: 'Migration20261122Init', class: Migration20261122Init }];

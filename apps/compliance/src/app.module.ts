@@ -1,0 +1,25 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { Rpc } from '@lekha/contracts';
+import { CoreModule, DataModule, pingController } from '@lekha/runtime';
+import { COMPLIANCE_CONFIG, type ComplianceConfig } from './config/compliance.config.js';
+import { AuditIndexModule } from './audit-index/audit-index.module.js';
+import { migrations } from './migrations/index.js';
+
+export const SERVICE = 'compliance';
+
+@Module({})
+export class AppModule {
+  static register(config: ComplianceConfig, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRoot({ service: SERVICE, logger, config }),
+        DataModule.forRoot({ service: SERVICE, schema: 'compliance', config, entities: [], migrations }),
+        { module: class ComplianceConfigModule {}, global: true, providers: [{ provide: COMPLIANCE_CONFIG, useValue: config }], exports: [COMPLIANCE_CONFIG] },
+        AuditIndexModule,
+      ],
+      controllers: [pingController(Rpc.compliance.ping, SERVICE)],
+    };
+  }
+}

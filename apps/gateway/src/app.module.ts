@@ -1,0 +1,38 @@
+import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { PassportModule } from '@nestjs/passport';
+import type { Logger } from 'pino';
+import { CoreModule } from '@lekha/runtime';
+import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway.config.js';
+import { BusModule } from './bus/bus.module.js';
+import { AuthController } from './auth/auth.controller.js';
+import { JwksCache } from './auth/jwks-cache.js';
+import { JwtStrategy } from './auth/jwt.strategy.js';
+import { LocalStrategy } from './auth/local.strategy.js';
+import { PermissionGuard } from './auth/permissions.js';
+import { CustomersController } from './customers/customers.controller.js';
+import { AuditController } from './audit/audit.controller.js';
+import { GatewayHealthController } from './health/health.controller.js';
+import { requestContextMiddleware } from './common/request-context.middleware.js';
+
+export const SERVICE = 'gateway';
+
+@Module({})
+export class AppModule implements NestModule {
+  static register(config: GatewayConfig, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRoot({ service: SERVICE, logger, config }),
+        { module: class GatewayConfigModule {}, global: true, providers: [{ provide: GATEWAY_CONFIG, useValue: config }], exports: [GATEWAY_CONFIG] },
+        BusModule,
+        PassportModule,
+      ],
+      controllers: [AuthController, CustomersController, AuditController, GatewayHealthController],
+      providers: [JwksCache, JwtStrategy, LocalStrategy, PermissionGuard],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(requestContextMiddleware).forRoutes('*path');
+  }
+}

@@ -1,0 +1,64 @@
+import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { Rpc, loginRequestSchema, refreshRequestSchema, signupRequestSchema, type MeResult, type RefreshRequest, type SignupRequest, type SignupResult, type TokenPair } from '@lekha/contracts';
+import { BusClient } from '../bus/bus-client.js';
+import { LocalAuthGuard } from './local-auth.guard.js';
+import { JwtAuthGuard } from './jwt-auth.guard.js';
+import type { AuthenticatedUser } from './jwt.strategy.js';
+import { JwksCache } from './jwks-cache.js';
+
+@ApiTags('auth')
+@Controller()
+export class AuthController {
+  constructor(
+    private readonly bus: BusClient,
+    private readonly jwks: JwksCache,
+  ) {}
+
+  @Post('v1/auth/signup')
+  @ApiOperation({ summary: 'Create a business and its owner; returns tokens' })
+  signup(@Body({ schema: signupRequestSchema }) body: SignupRequest): Promise<SignupResult> {
+    return this.bus.call<SignupResult>(Rpc.identity.signup, body);
+  }
+
+  @Post('v1/auth/login')
+  @HttpCode(200)
+  @UseGuards(LocalAuthGuard)
+  @ApiOperation({ summary: 'Sign in with email or phone and password' })
+  // The guard validates the body (so bad input is a 400, not a 401); here it is only documented.
+  @ApiBody({ schema: z.toJSONSchema(loginRequestSchema, { io: 'input', unrepresentable: 'any' }) as object })
+  login(@Req() req: { user: TokenPair }): TokenPair {
+    return req.user;
+  }
+
+  @Post('v1/auth/refresh')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Rotate a refresh token (reuse of an old one ends the session)' })
+  refresh(@Body({ schema: refreshRequestSchema }) body: RefreshRequest): Promise<TokenPair> {
+    return this.bus.call<TokenPair>(Rpc.identity.refresh, body);
+  }
+
+  @Post('v1/auth/logout')
+  @HttpCode(200)
+  @UseGuards(JwtAuthGuard)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'End the current session' })
+  logout(@Body({ schema: z.object({}).optional() }) _body: unknown, @Req() req: { user: AuthenticatedUser }): Promise<{ revoked: true }> {
+    return this.bus.call(Rpc.identity.logout, { sessionId: req.user.sessionId });
+  }
+
+  @Get('v1/me')
+  @UseGuards(JwtAuthGuard)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'The caller, their tenant and roles' })
+  me(): Promise<MeResult> {
+    return this.bus.call<MeResult>(Rpc.identity.me, {});
+  }
+
+  @Get('.well-known/jwks.json')
+  @ApiOperation({ summary: 'Public keys that verify access tokens' })
+  jwksDocument() {
+    return this.jwks.document();
+  }
+}

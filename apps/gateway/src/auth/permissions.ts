@@ -1,0 +1,34 @@
+import { Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { DirectAuditPublisher } from '@lekha/audit';
+import { DomainError, type AuditAction } from '@lekha/contracts';
+import { hasPermission, requireContext, type Permission } from '@lekha/tenancy';
+
+interface Requirement {
+  anyOf: Permission[];
+  action: AuditAction;
+  resource: string;
+}
+const KEY = 'lekha:permission';
+
+/** The permissions a route needs (any one of them) and how a denial is recorded. */
+export const RequirePermission = (anyOf: Permission | Permission[], audit: { action: AuditAction; resource: string }) =>
+  SetMetadata(KEY, { anyOf: Array.isArray(anyOf) ? anyOf : [anyOf], ...audit } satisfies Requirement);
+
+/** Role check at the gateway (services check again); a denial is audited before the 403. */
+@Injectable()
+export class PermissionGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly audit: DirectAuditPublisher,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const need = this.reflector.get<Requirement | undefined>(KEY, context.getHandler());
+    if (!need) return true;
+    const ctx = requireContext();
+    if (need.anyOf.some((p) => hasPermission(ctx.roles, p))) return true;
+    await this.audit.record({ action: need.action, resource: { type: need.resource, id: null }, outcome: 'denied', reason: 'forbidden' });
+    throw new DomainError('FORBIDDEN', 'your role does not allow this');
+  }
+}

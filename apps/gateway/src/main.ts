@@ -1,0 +1,34 @@
+import 'reflect-metadata';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Readiness, bootstrapService, createLogger, loadConfig, runMain } from '@lekha/runtime';
+import { AppModule, SERVICE } from './app.module.js';
+import { gatewayConfigSchema } from './config/gateway.config.js';
+import { ErrorEnvelopeFilter } from './common/error-envelope.filter.js';
+import { validationPipe } from './common/validation.js';
+import { setupOpenApi } from './openapi/openapi.js';
+import { BusClient } from './bus/bus-client.js';
+
+runMain(SERVICE, async () => {
+  const config = loadConfig(gatewayConfigSchema);
+  const logger = createLogger(SERVICE, config.LOG_LEVEL);
+  const app = await bootstrapService({
+    service: SERVICE,
+    module: AppModule.register(config, logger),
+    port: config.GATEWAY_PORT,
+    host: config.GATEWAY_HOST,
+    brokers: config.KAFKA_BROKERS,
+    logger,
+    kafkaServer: false,
+    configure: (app) => {
+      (app as NestExpressApplication).useBodyParser('json', { limit: config.BODY_LIMIT });
+      app.useGlobalFilters(new ErrorEnvelopeFilter(logger));
+      app.useGlobalPipes(validationPipe());
+      setupOpenApi(app);
+    },
+  });
+  const bus = app.get(BusClient);
+  app.get(Readiness).register('bus', async () => {
+    if (!bus.isConnected) throw new Error('bus client not connected yet');
+  });
+  bus.connectInBackground();
+});

@@ -1,0 +1,28 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { Rpc } from '@lekha/contracts';
+import { CoreModule, DataModule, KeyringModule, pingController } from '@lekha/runtime';
+import { IDENTITY_CONFIG, type IdentityConfig } from './config/identity.config.js';
+import { AuthModule } from './auth/auth.module.js';
+import { Tenant } from './tenants/tenant.entity.js';
+import { User } from './users/user.entity.js';
+import { migrations } from './migrations/index.js';
+
+export const SERVICE = 'identity';
+
+@Module({})
+export class AppModule {
+  static register(config: IdentityConfig, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRoot({ service: SERVICE, logger, config }),
+        DataModule.forRoot({ service: SERVICE, schema: 'identity', config, entities: [Tenant, User], migrations }),
+        KeyringModule.forRoot(config),
+        { module: class IdentityConfigModule {}, global: true, providers: [{ provide: IDENTITY_CONFIG, useValue: config }], exports: [IDENTITY_CONFIG] },
+        AuthModule,
+      ],
+      controllers: [pingController(Rpc.identity.ping, SERVICE)],
+    };
+  }
+}

@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { AuditOutbox } from '@lekha/audit';
+import { DomainError, type MeResult } from '@lekha/contracts';
+import { FieldCipher, TenantKeyring } from '@lekha/crypto';
+import { Database } from '@lekha/persistence';
+import type { RequestContext } from '@lekha/tenancy';
+import { Tenant } from '../../tenants/tenant.entity.js';
+import { User } from '../../users/user.entity.js';
+
+@Injectable()
+export class GetMeUseCase {
+  constructor(
+    private readonly db: Database,
+    private readonly audit: AuditOutbox,
+    private readonly keyring: TenantKeyring,
+  ) {}
+
+  async execute(ctx: RequestContext): Promise<MeResult> {
+    if (!ctx.actorId || !ctx.tenantId) throw new DomainError('UNAUTHENTICATED', 'sign in first');
+    const { actorId, tenantId } = ctx;
+    const found = await this.db.em().transactional(async (tx) => {
+      const user = await tx.findOne(User, { id: actorId, tenantId, status: 'active' });
+      const tenant = user ? await tx.findOne(Tenant, { id: tenantId }) : null;
+      await this.audit.record(tx, { action: 'read', resource: { type: 'user', id: actorId }, outcome: user ? 'allowed' : 'denied', fields: [{ name: 'name', category: 'user.name' }] });
+      return user && tenant ? { user, tenant } : null;
+    });
+    if (!found) throw new DomainError('NOT_FOUND', 'user not found');
+    const cipher = new FieldCipher(await this.keyring.keysFor(tenantId));
+    return {
+      userId: found.user.id,
+      tenant: { id: found.tenant.id, name: found.tenant.name, stateCode: found.tenant.stateCode },
+      roles: found.user.roles,
+      name: cipher.decrypt('name', found.user.nameEnc)!,
+    };
+  }
+}

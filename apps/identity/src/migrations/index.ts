@@ -1,0 +1,56 @@
+import { Migration } from '@lekha/persistence';
+import { auditOutboxSql } from '@lekha/audit';
+import { tenantKeysSql } from '@lekha/runtime';
+
+const S = 'identity';
+
+export class Migration20261122Init extends Migration {
+  override async up(): Promise<void> {
+    [
+      ...auditOutboxSql(S),
+      ...tenantKeysSql(S),
+      `create table ${S}.tenants (
+        id uuid primary key,
+        name text not null,
+        state_code char(2) not null,
+        gstin char(15),
+        status text not null default 'active',
+        created_at timestamptz not null default now()
+      )`,
+      `create table ${S}.users (
+        id uuid primary key,
+        tenant_id uuid not null references ${S}.tenants(id),
+        name_enc bytea not null,
+        email_enc bytea, email_idx text unique,
+        phone_enc bytea, phone_idx text unique,
+        password_hash text not null,
+        roles text[] not null,
+        status text not null default 'active',
+        age_confirmed_at timestamptz not null,
+        created_at timestamptz not null default now()
+      )`,
+      `create index users_tenant on ${S}.users (tenant_id)`,
+      `create table ${S}.refresh_tokens (
+        id uuid primary key,
+        family_id uuid not null,
+        user_id uuid not null references ${S}.users(id),
+        tenant_id uuid not null,
+        token_hash text not null unique,
+        expires_at timestamptz not null,
+        used_at timestamptz,
+        revoked_at timestamptz,
+        created_at timestamptz not null default now()
+      )`,
+      `create index refresh_tokens_family on ${S}.refresh_tokens (family_id)`,
+      `create table ${S}.signing_keys (
+        kid text primary key,
+        private_enc bytea not null,
+        public_jwk jsonb not null,
+        created_at timestamptz not null default now(),
+        retired_at timestamptz
+      )`,
+    ].forEach((sql) => this.addSql(sql));
+  }
+}
+
+export const migrations = [{ name: 'Migration20261122Init', class: Migration20261122Init }];

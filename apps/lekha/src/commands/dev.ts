@@ -1,0 +1,78 @@
+import { join } from 'node:path';
+import { ensureMasterKeyFile, startPlatform, SERVICE_PORTS } from '@lekha/launcher';
+import { ROOT } from '../paths.js';
+import { bold, step } from '../progress.js';
+import { brokersOrLocal, provision } from './kafka.js';
+
+function prettyLine(service: string, line: string): string | null {
+  try {
+    const entry = JSON.parse(line) as { level?: string; msg?: string; context?: string };
+    if (!['warn', 'error', 'fatal'].includes(entry.level ?? '') && process.env.LEKHA_VERBOSE !== '1') return null;
+    return `${service.padEnd(13)} ${entry.level ?? ''} ${entry.context ? `[${entry.context}] ` : ''}${entry.msg ?? ''}`;
+  } catch {
+    return `${service.padEnd(13)} ${line}`;
+  }
+}
+
+/** `lekha dev`: broker (if needed), topics, all six services; Ctrl-C stops everything it started. */
+export async function devCommand(dataDir: string): Promise<number> {
+  const keyFile = process.env.LEKHA_MASTER_KEY || process.env.LEKHA_MASTER_KEY_FILE ? undefined : await ensureMasterKeyFile(join(dataDir, 'master.key'));
+  const { brokers, local } = await brokersOrLocal(dataDir);
+  let stopping = false;
+  const stopAll = async (platformStop?: () => Promise<void>) => {
+    if (stopping) return;
+    stopping = true;
+    step('stopping…');
+    await platformStop?.();
+    await local?.stop();
+    step('stopped');
+  };
+  try {
+    await provision(brokers);
+    step(`starting services (${process.env.DATABASE_URL ? 'PostgreSQL' : `embedded PGlite under ${dataDir}`})`);
+    const platform = await startPlatform({
+      root: ROOT,
+      env: {
+        ...process.env,
+        KAFKA_BROKERS: brokers.join(','),
+        LEKHA_DATA_DIR: dataDir,
+        LEKHA_ENV: process.env.LEKHA_ENV ?? 'development',
+        ...(keyFile ? { LEKHA_MASTER_KEY_FILE: keyFile } : {}),
+      },
+      onProgress: (m) => step(m),
+      onLine: (service, line) => {
+        const text = prettyLine(service, line);
+        if (text) process.stdout.write(`${text}\n`);
+      },
+    });
+    const url = platform.gatewayUrl;
+    process.stdout.write(`
+${bold('Lekha is running.')}
+  Gateway   ${url}
+  OpenAPI   ${url}/docs   (JSON: ${url}/docs/openapi.json)
+  Health    ${url}/health
+  Services  ${Object.entries(SERVICE_PORTS).map(([n, p]) => `${n}:${process.env[p.variable] ?? p.port}`).join('  ')}
+
+Try it:
+  curl -s -X POST ${url}/v1/auth/signup -H 'content-type: application/json' -d '{"business":{"name":"Jal Mitra Waters","stateCode":"27"},"owner":{"name":"Asha Patil","email":"asha@example.in","phone":"98765 43210","password":"a long passphrase","ageConfirmed":true}}'
+
+Ctrl-C stops everything.
+`);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+      for (const svc of platform.services.values()) {
+        void svc.waitExit().then((code) => {
+          if (!stopping) step(`${svc.opts.name} exited (code ${code}); stopping the rest`);
+          resolve();
+        });
+      }
+    });
+    await stopAll(() => platform.stop());
+    return 0;
+  } catch (err) {
+    process.stderr.write(`lekha dev failed: ${(err as Error).message}\n`);
+    await stopAll();
+    return 1;
+  }
+}

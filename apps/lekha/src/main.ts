@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+import { dataDir } from './paths.js';
+import { devCommand } from './commands/dev.js';
+import { kafkaCommand } from './commands/kafka.js';
+
+const HELP = `lekha — Lekha's command line
+
+  lekha dev                 run the whole platform locally (broker if KAFKA_BROKERS is unset, topics, six services)
+  lekha kafka provision     create or update every topic with its explicit config (idempotent)
+  lekha kafka start         run only the local broker, provisioned
+  lekha help                this text
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'dev':
+      return devCommand(dataDir());
+    case 'kafka':
+      return kafkaCommand(rest, dataDir());
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(HELP);
+      return 0;
+    default:
+      process.stderr.write(`unknown command: ${command}\n\n${HELP}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`lekha: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,23 @@
+import { Migration } from '@lekha/persistence';
+import { auditOutboxSql } from '@lekha/audit';
+
+const S = 'notifications';
+
+/** Messages delivered to the development inbox are kept encrypted like any other personal data. */
+export class Migration20261122Init extends Migration {
+  override async up(): Promise<void> {
+    [
+      ...auditOutboxSql(S),
+      `create table ${S}.dev_inbox (
+        id uuid primary key,
+        tenant_id uuid,
+        channel text not null check (channel in ('sms', 'whatsapp', 'email')),
+        recipient_idx text not null,
+        body_enc bytea not null,
+        created_at timestamptz not null default now()
+      )`,
+    ].forEach((sql) => this.addSql(sql));
+  }
+}
+
+export const migrations = [{ name: 'Migration20261122Init', class: Migration20261122Init }];

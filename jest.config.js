@@ -1,0 +1,31 @@
+// Unit tests (*.spec.ts) beside the code; integration and end-to-end tests (*.integration-spec.ts,
+// *.e2e-spec.ts) against a real Kafka broker and a real database (PostgreSQL or PGlite).
+import { readFileSync } from 'node:fs';
+
+const swcrc = JSON.parse(readFileSync(new URL('./.swcrc', import.meta.url), 'utf8'));
+const common = {
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest', { ...swcrc, swcrc: false }] },
+  moduleNameMapper: {
+    '^@lekha/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  testEnvironment: 'node',
+  modulePathIgnorePatterns: ['<rootDir>/.*/dist/', '<rootDir>/.cache/', '<rootDir>/.data/'],
+};
+
+export default {
+  // Integration suites start real processes; unit tests finish in milliseconds either way.
+  testTimeout: 180_000,
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/*/src/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/{apps,libs}/*/test/**/*.{integration,e2e}-spec.ts', '<rootDir>/test/**/*.{integration,e2e}-spec.ts'],
+      globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
+      globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
+      slowTestThreshold: 60,
+    },
+  ],
+};

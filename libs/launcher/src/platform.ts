@@ -1,0 +1,67 @@
+import { ServiceProcess } from './service-process.js';
+import { SERVICE_NAMES, SERVICE_PORTS, type ServiceName } from './services.js';
+
+export interface PlatformOptions {
+  /** Repository root (where apps/<service>/dist lives). */
+  root: string;
+  /** Environment for every service: KAFKA_BROKERS, DATABASE_URL, LEKHA_DATA_DIR, master key... */
+  env: NodeJS.ProcessEnv;
+  /** Port per service; defaults to the well-known ports. */
+  ports?: Partial<Record<ServiceName, number>>;
+  services?: readonly ServiceName[];
+  readyTimeoutMs?: number;
+  onLine?: (service: ServiceName, line: string) => void;
+  onProgress?: (message: string) => void;
+}
+
+export interface Platform {
+  services: Map<ServiceName, ServiceProcess>;
+  gatewayUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the services as child processes and waits until every one reports ready. The gateway
+ * starts last so that the first request it serves finds the services listening.
+ */
+export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
+  const names = opts.services ?? SERVICE_NAMES;
+  const services = new Map<ServiceName, ServiceProcess>();
+  const portEnv: Record<string, string> = {};
+  for (const name of SERVICE_NAMES) {
+    portEnv[SERVICE_PORTS[name].variable] = String(opts.ports?.[name] ?? SERVICE_PORTS[name].port);
+  }
+  for (const name of names) {
+    const port = Number(portEnv[SERVICE_PORTS[name].variable]);
+    services.set(name, new ServiceProcess({ name, root: opts.root, port, env: { ...opts.env, ...portEnv }, onLine: opts.onLine }));
+  }
+  const platform: Platform = {
+    services,
+    gatewayUrl: `http://127.0.0.1:${portEnv.GATEWAY_PORT}`,
+    async stop() {
+      await Promise.all([...services.values()].map((s) => s.stop()));
+    },
+  };
+  const timeout = opts.readyTimeoutMs ?? 90_000;
+  try {
+    const backends = names.filter((n) => n !== 'gateway');
+    for (const name of backends) services.get(name)!.start();
+    await Promise.all(
+      backends.map(async (name) => {
+        const started = Date.now();
+        await services.get(name)!.waitReady(timeout);
+        opts.onProgress?.(`${name} ready (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      }),
+    );
+    if (names.includes('gateway')) {
+      const gateway = services.get('gateway')!;
+      gateway.start();
+      await gateway.waitReady(timeout);
+      opts.onProgress?.('gateway ready');
+    }
+  } catch (err) {
+    await platform.stop();
+    throw err;
+  }
+  return platform;
+}

@@ -1,0 +1,93 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createInterface } from 'node:readline';
+import type { ServiceName } from './services.js';
+
+export interface ServiceProcessOptions {
+  name: ServiceName;
+  root: string;
+  port: number;
+  env: NodeJS.ProcessEnv;
+  /** Every line the service prints (JSON logs), with its name. */
+  onLine?: (service: ServiceName, line: string) => void;
+}
+
+/** One service as a child process of the current Node (so it runs on the same Node 24). */
+export class ServiceProcess {
+  private child: ChildProcess | null = null;
+  private tail: string[] = [];
+  private exited: Promise<number | null> = Promise.resolve(null);
+
+  constructor(readonly opts: ServiceProcessOptions) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.opts.port}`;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  get running(): boolean {
+    return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  start(): void {
+    const entry = join(this.opts.root, 'apps', this.opts.name, 'dist', 'main.js');
+    const child = spawn(process.execPath, ['--enable-source-maps', '--disable-warning=TimeoutNegativeWarning', entry], {
+      cwd: this.opts.root,
+      env: this.opts.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    this.tail = [];
+    for (const stream of [child.stdout!, child.stderr!]) {
+      createInterface({ input: stream }).on('line', (line) => {
+        this.tail.push(line);
+        if (this.tail.length > 40) this.tail.shift();
+        this.opts.onLine?.(this.opts.name, line);
+      });
+    }
+    this.exited = once(child, 'exit').then(([code]) => code as number | null);
+  }
+
+  /** Last lines printed, for error messages. */
+  lastLines(): string {
+    return this.tail.join('\n');
+  }
+
+  async waitReady(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    while (Date.now() < deadline) {
+      if (!this.running) throw new Error(`${this.opts.name} exited during start-up:\n${this.lastLines()}`);
+      try {
+        const res = await fetch(`${this.url}/health/ready`, { signal: AbortSignal.timeout(2000) });
+        if (res.status === 200) return;
+        last = await res.text();
+      } catch (err) {
+        last = (err as Error).message;
+      }
+      await sleep(250);
+    }
+    throw new Error(`${this.opts.name} not ready after ${timeoutMs} ms (last answer: ${last})\n${this.lastLines()}`);
+  }
+
+  kill(signal: NodeJS.Signals = 'SIGKILL'): void {
+    this.child?.kill(signal);
+  }
+
+  async stop(graceMs = 10_000): Promise<void> {
+    if (!this.running) return;
+    this.child!.kill('SIGTERM');
+    const timer = setTimeout(() => this.child?.kill('SIGKILL'), graceMs);
+    await this.exited;
+    clearTimeout(timer);
+  }
+
+  async waitExit(): Promise<number | null> {
+    return this.exited;
+  }
+}

@@ -1,0 +1,29 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { TenantKeyring } from '@lekha/crypto';
+import { Database } from '@lekha/persistence';
+import { loadMasterKey } from './master-key.js';
+import { SqlWrappedKeyStore } from './sql-wrapped-key.store.js';
+
+export const MASTER_KEY = Symbol('MASTER_KEY');
+
+/** Migration SQL for the wrapped per-tenant data keys of a service. */
+export function tenantKeysSql(schema: string): string[] {
+  return [`create table "${schema}".tenant_keys (tenant_id uuid primary key, wrapped bytea not null, created_at timestamptz not null default now())`];
+}
+
+/** The master key (from config) and the per-tenant keyring over the service's `tenant_keys` table. */
+@Global()
+@Module({})
+export class KeyringModule {
+  static forRoot(config: { LEKHA_MASTER_KEY?: string; LEKHA_MASTER_KEY_FILE?: string }): DynamicModule {
+    const masterKey = loadMasterKey(config);
+    return {
+      module: KeyringModule,
+      providers: [
+        { provide: MASTER_KEY, useValue: masterKey },
+        { provide: TenantKeyring, inject: [Database], useFactory: (db: Database) => new TenantKeyring(masterKey, new SqlWrappedKeyStore(db)) },
+      ],
+      exports: [MASTER_KEY, TenantKeyring],
+    };
+  }
+}

@@ -1,0 +1,28 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { topicPlan } from '@lekha/contracts';
+import { provisionTopics, startLocalKafka, type LocalKafka } from '@lekha/local-kafka';
+
+declare global {
+  var __LEKHA_TEST_KAFKA__: { kafka: LocalKafka | null; dir: string | null } | undefined;
+}
+
+/**
+ * Integration tests run against a real broker: KAFKA_BROKERS when given, otherwise one started
+ * here (from the cached Maven Central jars) for the whole run. Topics are provisioned either way.
+ */
+export default async function globalSetup(): Promise<void> {
+  let kafka: LocalKafka | null = null;
+  let dir: string | null = null;
+  if (!process.env.KAFKA_BROKERS) {
+    dir = await mkdtemp(join(tmpdir(), 'lekha-it-kafka-'));
+    const started = Date.now();
+    kafka = await startLocalKafka({ dataDir: dir, log: (line) => process.env.LEKHA_TEST_VERBOSE && process.stdout.write(`kafka: ${line}\n`) });
+    process.env.KAFKA_BROKERS = kafka.brokers.join(',');
+    process.stdout.write(`\nintegration: local Kafka ${kafka.version} at ${process.env.KAFKA_BROKERS} (${Date.now() - started} ms)\n`);
+    process.env.LEKHA_TEST_KAFKA_PID = String(kafka.pid);
+  }
+  await provisionTopics(process.env.KAFKA_BROKERS.split(','), topicPlan({ replicationFactor: 1, minInsyncReplicas: 1 }));
+  globalThis.__LEKHA_TEST_KAFKA__ = { kafka, dir };
+}

@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SERVICE_NAMES, startPlatform, type Platform, type ServiceName } from '@lekha/launcher';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+export function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => res(port));
+    });
+  });
+}
+
+export interface TestPlatform {
+  platform: Platform;
+  gatewayUrl: string;
+  brokers: string[];
+  database: TestDatabase;
+  logDir: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The six services as real processes on free ports, against the run's broker and a fresh
+ * database. Service logs go to .cache/test-logs/<run>/<service>.log.
+ */
+export async function startTestPlatform(opts: { services?: ServiceName[]; env?: NodeJS.ProcessEnv } = {}): Promise<TestPlatform> {
+  const brokers = process.env.KAFKA_BROKERS?.split(',');
+  if (!brokers?.length) throw new Error('KAFKA_BROKERS is not set: integration tests need the global setup (run them with `npm test`)');
+  const database = await createTestDatabase();
+  const dataDir = await mkdtemp(join(tmpdir(), 'lekha-it-data-'));
+  const logDir = join(REPO_ROOT, '.cache', 'test-logs', `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`);
+  await mkdir(logDir, { recursive: true });
+  const logs = new Map<string, WriteStream>();
+  const ports: Partial<Record<ServiceName, number>> = {};
+  for (const name of SERVICE_NAMES) ports[name] = await freePort();
+  const platform = await startPlatform({
+    root: REPO_ROOT,
+    ports,
+    services: opts.services,
+    readyTimeoutMs: 120_000,
+    env: {
+      ...process.env,
+      KAFKA_BROKERS: brokers.join(','),
+      LEKHA_DATA_DIR: dataDir,
+      LEKHA_MASTER_KEY: randomBytes(32).toString('base64'),
+      LEKHA_ENV: 'test',
+      LOG_LEVEL: 'debug',
+      ...(database.url ? { DATABASE_URL: database.url } : { DATABASE_URL: '' }),
+      ...opts.env,
+    },
+    onLine: (service, line) => {
+      let stream = logs.get(service);
+      if (!stream) logs.set(service, (stream = createWriteStream(join(logDir, `${service}.log`), { flags: 'a' })));
+      stream.write(`${line}\n`);
+    },
+  });
+  return {
+    platform,
+    gatewayUrl: platform.gatewayUrl,
+    brokers,
+    database,
+    logDir,
+    async stop() {
+      await platform.stop();
+      for (const s of logs.values()) s.end();
+      await database.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
