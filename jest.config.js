@@ -17,6 +17,7 @@ const common = {
 export default {
   // Integration suites start real processes; unit tests finish in milliseconds either way.
   testTimeout: 180_000,
+  reporters: ['default', '<rootDir>/scripts/summary-reporter.js'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/*/src/**/*.spec.ts'] },
     {
