@@ -38,7 +38,7 @@ export class ServiceProcess {
     const entry = join(this.opts.root, 'apps', this.opts.name, 'dist', 'main.js');
     const child = spawn(process.execPath, ['--enable-source-maps', '--disable-warning=TimeoutNegativeWarning', entry], {
       cwd: this.opts.root,
-      env: this.opts.env,
+      env: { ...this.opts.env, LEKHA_EXIT_WITH_PARENT: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;

@@ -71,12 +71,21 @@ export async function bootstrapService(opts: ServiceBootstrapOptions): Promise<I
   }
   const shutdown = async (signal: string) => {
     opts.logger.info({ signal }, 'shutting down');
+    // A handler that never returns must not keep the process alive past its grace period.
+    setTimeout(() => process.exit(1), 10_000).unref();
     await probe.close();
     await app.close().catch(() => undefined);
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
+  // Started by the launcher: leave with it, even when it dies without stopping us.
+  if (process.env.LEKHA_EXIT_WITH_PARENT === '1') {
+    const parent = process.ppid;
+    setInterval(() => {
+      if (process.ppid !== parent) void shutdown('parent-exit');
+    }, 1000).unref();
+  }
   return app;
 }
 
