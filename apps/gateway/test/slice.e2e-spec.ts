@@ -1,5 +1,8 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import pg from 'pg';
-import { api, readAuditTopic, startTestPlatform, type TestPlatform } from '@lekha/testing';
+import { REPO_ROOT, api, readAuditTopic, startTestPlatform, type TestPlatform } from '@lekha/testing';
+import type { VerifyReport } from '@lekha/audit';
 import type { AuditEventV1 } from '@lekha/contracts';
 
 /**
@@ -241,6 +244,47 @@ describe('gateway slice: signup, login, customers, audit', () => {
       const res = await http.post('/v1/customers', { name: 'X', tenantId: b.tenantId }, a.accessToken);
       expect(res.status).toBe(400);
     });
+  });
+
+  it('seals the trail: compliance checkpoints it and `lekha audit verify` finds every record genuine', async () => {
+    const verify = () =>
+      new Promise<VerifyReport>((resolve, reject) => {
+        const child = spawn(process.execPath, [join(REPO_ROOT, 'apps/lekha/dist/main.js'), 'audit', 'verify', '--json', '--trusted-keys', join(tp.auditKeysDir, 'trusted-keys.json')], {
+          env: { ...process.env, KAFKA_BROKERS: tp.brokers.join(',') },
+        });
+        let out = '';
+        child.stdout.on('data', (d) => (out += d));
+        child.on('exit', () => {
+          try {
+            resolve(JSON.parse(out) as VerifyReport);
+          } catch (err) {
+            reject(new Error(`verify printed no report: ${out} (${(err as Error).message})`));
+          }
+        });
+      });
+    let report = await verify();
+    for (let i = 0; i < 30 && report.checkpointsChecked === 0; i++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      report = await verify();
+    }
+    expect(report.problems).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(report.checkpointsChecked).toBeGreaterThan(0);
+    expect(report.records).toBeGreaterThanOrEqual(20);
+  });
+
+  it('keeps the chain status and export for the platform compliance role', async () => {
+    const status = await http.get('/v1/audit/verify', a.accessToken);
+    expect(status.status).toBe(403);
+    const ndjson = await fetch(`${tp.gatewayUrl}/v1/audit/export?subjectId=${customerId}`, { headers: { authorization: `Bearer ${a.accessToken}` } });
+    expect(ndjson.status).toBe(200);
+    const lines = (await ndjson.text()).trim().split('\n').map((l) => JSON.parse(l) as AuditEventV1);
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    expect(lines.every((e) => e.tenantId === a.tenantId && e.subjectIds.includes(customerId))).toBe(true);
+    const csv = await fetch(`${tp.gatewayUrl}/v1/audit/export?format=csv&subjectId=${customerId}`, { headers: { authorization: `Bearer ${a.accessToken}` } });
+    const rows = (await csv.text()).trim().split('\n');
+    expect(rows[0]).toBe('occurredAt,eventId,tenantId,service,actorType,actorId,actorRoles,action,resourceType,resourceId,outcome,reason,subjectIds,fields,purpose,requestId,traceId');
+    expect(rows.length).toBe(lines.length + 1);
   });
 
   it('publishes the OpenAPI document', async () => {

@@ -2,12 +2,17 @@
 import { dataDir } from './paths.js';
 import { devCommand } from './commands/dev.js';
 import { kafkaCommand } from './commands/kafka.js';
+import { auditCommand } from './commands/audit.js';
 
 const HELP = `lekha — Lekha's command line
 
   lekha dev                 run the whole platform locally (broker if KAFKA_BROKERS is unset, topics, six services)
   lekha kafka provision     create or update every topic with its explicit config (idempotent)
   lekha kafka start         run only the local broker, provisioned
+  lekha audit verify        re-read audit.events.v1 from the beginning; check every chain, signature
+                            and checkpoint (--from-file F checks an export; --json; exit 1 on a problem)
+  lekha audit export --out F   the raw audit topic and its checkpoints, for backup or later verification
+  lekha audit tail [--tenant ID] [--action A]   audit events as they happen
   lekha help                this text
 `;
 
@@ -18,6 +23,8 @@ async function main(argv: string[]): Promise<number> {
       return devCommand(dataDir());
     case 'kafka':
       return kafkaCommand(rest, dataDir());
+    case 'audit':
+      return auditCommand(rest, dataDir());
     case undefined:
     case 'help':
     case '--help':

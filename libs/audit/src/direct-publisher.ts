@@ -1,6 +1,7 @@
 import type { Kafka, Producer } from 'kafkajs';
 import { AUDIT_EVENTS_TOPIC, DomainError, type AuditEventV1 } from '@lekha/contracts';
 import { AuditEventFactory, type AccessRecord } from './audit-recorder.js';
+import type { AuditSigner } from './signing.js';
 
 /**
  * For a service without a database of its own (the gateway): the record is durable once Kafka
@@ -11,8 +12,11 @@ export class DirectAuditPublisher {
   private connecting: Promise<Producer> | null = null;
   private readonly factory: AuditEventFactory;
 
-  constructor(service: string, private readonly kafka: Kafka) {
-    this.factory = new AuditEventFactory(service);
+  constructor(
+    private readonly signer: AuditSigner,
+    private readonly kafka: Kafka,
+  ) {
+    this.factory = new AuditEventFactory(signer.service);
   }
 
   private async ensure(): Promise<Producer> {
@@ -39,7 +43,10 @@ export class DirectAuditPublisher {
         topic: AUDIT_EVENTS_TOPIC,
         acks: -1,
         timeout: 5000,
-        messages: events.map((e) => ({ key: e.tenantId ?? 'platform', value: JSON.stringify(e), headers: { 'event-id': e.eventId } })),
+        messages: events.map((e) => {
+          const value = Buffer.from(JSON.stringify(e));
+          return { key: e.tenantId ?? 'platform', value, headers: this.signer.headers(value, e.eventId) };
+        }),
       });
     } catch {
       // kafkajs rolls back its idempotence sequence after a failed send even when the broker wrote

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { AUDIT_EVENTS_TOPIC } from '@lekha/contracts';
 import type { Database } from '@lekha/persistence';
 import type { AuditOutbox } from './outbox.js';
+import type { AuditSigner } from './signing.js';
 
 export interface OutboxRelayOptions {
   db: Database;
@@ -11,6 +12,7 @@ export interface OutboxRelayOptions {
   kafka: Kafka;
   logger: Logger;
   outbox: AuditOutbox;
+  signer: AuditSigner;
   batchSize?: number;
   idleMs?: number;
 }
@@ -116,11 +118,10 @@ export class OutboxRelay {
       topic: AUDIT_EVENTS_TOPIC,
       acks: -1,
       compression: CompressionTypes.None,
-      messages: rows.map((r) => ({
-        key: r.tenant_id ?? 'platform',
-        value: typeof r.payload === 'string' ? r.payload : JSON.stringify(r.payload),
-        headers: { 'event-id': r.event_id },
-      })),
+      messages: rows.map((r) => {
+        const value = Buffer.from(typeof r.payload === 'string' ? r.payload : JSON.stringify(r.payload));
+        return { key: r.tenant_id ?? 'platform', value, headers: this.opts.signer.headers(value, r.event_id) };
+      }),
     });
     const lastId = rows[rows.length - 1]!.id;
     await this.opts.db.em().execute(`delete from "${this.opts.schema}".audit_outbox where id <= ?`, [lastId]);

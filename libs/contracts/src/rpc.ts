@@ -22,6 +22,7 @@ export const Rpc = {
   },
   compliance: {
     queryAudit: 'compliance.audit.query',
+    auditStatus: 'compliance.audit.status',
     ping: 'compliance.health.ping',
   },
   billing: {

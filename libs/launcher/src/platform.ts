@@ -1,3 +1,4 @@
+import { ensureAuditKeys } from './audit-keys.js';
 import { ServiceProcess } from './service-process.js';
 import { SERVICE_NAMES, SERVICE_PORTS, type ServiceName } from './services.js';
 
@@ -6,6 +7,8 @@ export interface PlatformOptions {
   root: string;
   /** Environment for every service: KAFKA_BROKERS, DATABASE_URL, LEKHA_DATA_DIR, master key... */
   env: NodeJS.ProcessEnv;
+  /** Where each service's audit signing key is kept (generated on first use). */
+  auditKeysDir: string;
   /** Port per service; defaults to the well-known ports. */
   ports?: Partial<Record<ServiceName, number>>;
   services?: readonly ServiceName[];
@@ -31,9 +34,11 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   for (const name of SERVICE_NAMES) {
     portEnv[SERVICE_PORTS[name].variable] = String(opts.ports?.[name] ?? SERVICE_PORTS[name].port);
   }
+  const keys = await ensureAuditKeys(opts.auditKeysDir);
   for (const name of names) {
     const port = Number(portEnv[SERVICE_PORTS[name].variable]);
-    services.set(name, new ServiceProcess({ name, root: opts.root, port, env: { ...opts.env, ...portEnv }, onLine: opts.onLine }));
+    const env = { ...opts.env, ...portEnv, AUDIT_SIGNING_KEY_FILE: keys.signingKeyFile(name), AUDIT_TRUSTED_KEYS_FILE: keys.trustedKeysFile };
+    services.set(name, new ServiceProcess({ name, root: opts.root, port, env, onLine: opts.onLine }));
   }
   const platform: Platform = {
     services,

@@ -32,6 +32,20 @@ function sameConfig(current: Record<string, string>, desired: Record<string, str
   return a.length === b.length && a.every((k, i) => k === b[i] && current[k] === desired[k]);
 }
 
+async function waitForLeaders(admin: ReturnType<InstanceType<typeof Kafka>['admin']>, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const meta = await admin.fetchTopicMetadata({ topics });
+      if (meta.topics.length === topics.length && meta.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+    if (Date.now() > deadline) throw new Error(`local-kafka: topics have no leaders after ${timeoutMs} ms: ${topics.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export async function provisionTopics(brokers: string[], topics: TopicSpec[]): Promise<ProvisionResult> {
   const kafka = new Kafka({
     clientId: 'local-kafka-provision',
@@ -48,8 +62,10 @@ export async function provisionTopics(brokers: string[], topics: TopicSpec[]): P
 
     const missing = topics.filter((t) => !existing.has(t.topic));
     if (missing.length > 0) {
+      // kafkajs' own wait for leaders gives up on UNKNOWN_TOPIC_OR_PARTITION, which a KRaft broker
+      // answers for a moment after creation; wait ourselves instead.
       await admin.createTopics({
-        waitForLeaders: true,
+        waitForLeaders: false,
         topics: missing.map((t) => ({
           topic: t.topic,
           numPartitions: t.numPartitions,
@@ -57,6 +73,7 @@ export async function provisionTopics(brokers: string[], topics: TopicSpec[]): P
           configEntries: Object.entries(t.configEntries).map(([name, value]) => ({ name, value })),
         })),
       });
+      await waitForLeaders(admin, missing.map((t) => t.topic));
       // createTopics() resolves false (no throw) for a topic created concurrently
       // by someone else; re-list so those go through the "existing" path below.
       const after = new Set(await admin.listTopics());

@@ -1,29 +1,31 @@
 import { baseConfigSchema, ConfigError, loadConfig, port } from './config.js';
 
 const schema = baseConfigSchema.extend({ SOME_PORT: port(3000) });
+const KEY = { AUDIT_SIGNING_KEY_FILE: '/run/secrets/audit.pem' };
 
 describe('loadConfig', () => {
   it('applies defaults and splits brokers', () => {
-    const c = loadConfig(schema, { KAFKA_BROKERS: '127.0.0.1:9092, 127.0.0.1:9093' });
+    const c = loadConfig(schema, { ...KEY, KAFKA_BROKERS: '127.0.0.1:9092, 127.0.0.1:9093' });
     expect(c.KAFKA_BROKERS).toEqual(['127.0.0.1:9092', '127.0.0.1:9093']);
     expect(c.SOME_PORT).toBe(3000);
     expect(c.LEKHA_ENV).toBe('development');
   });
 
   it('names a missing variable', () => {
-    expect(() => loadConfig(schema, {})).toThrow(new ConfigError('KAFKA_BROKERS', 'is required but not set'));
+    expect(() => loadConfig(schema, KEY)).toThrow(new ConfigError('KAFKA_BROKERS', 'is required but not set'));
+    expect(() => loadConfig(schema, { KAFKA_BROKERS: 'localhost:9092' })).toThrow(new ConfigError('AUDIT_SIGNING_KEY_FILE', 'is required but not set'));
   });
 
   it('names an invalid variable', () => {
     const err = (() => {
       try {
-        loadConfig(schema, { KAFKA_BROKERS: 'localhost:9092', SOME_PORT: '99999' });
+        loadConfig(schema, { ...KEY, KAFKA_BROKERS: 'localhost:9092', SOME_PORT: '99999' });
       } catch (e) {
         return e as ConfigError;
       }
     })();
     expect(err).toBeInstanceOf(ConfigError);
     expect(err!.variable).toBe('SOME_PORT');
-    expect(() => loadConfig(schema, { KAFKA_BROKERS: 'localhost:9092', DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL is invalid/);
+    expect(() => loadConfig(schema, { ...KEY, KAFKA_BROKERS: 'localhost:9092', DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL is invalid/);
   });
 });

@@ -24,6 +24,8 @@ export const baseConfigSchema = z.object({
   LEKHA_DATA_DIR: z.string().min(1).default('.data'),
   LEKHA_MASTER_KEY: base64Key.optional(),
   LEKHA_MASTER_KEY_FILE: z.string().min(1).optional(),
+  /** This service's own Ed25519 key (PKCS#8 PEM) that signs every audit record it produces. */
+  AUDIT_SIGNING_KEY_FILE: z.string().min(1),
 });
 
 export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);

@@ -2,13 +2,13 @@ import { Global, Module, type DynamicModule, type OnApplicationBootstrap, type O
 import { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { EntitySchema, MigrationObject } from '@mikro-orm/core';
-import { AuditOutbox, OutboxRelay } from '@lekha/audit';
+import { AuditOutbox, AuditSigner, OutboxRelay } from '@lekha/audit';
 import { Database, pgliteDirFor } from '@lekha/persistence';
 import { AppLogger } from './app-logger.js';
 import { HealthModule, Readiness } from './health.js';
 import { kafkaConfig } from './kafka.js';
 import { RpcExecutor } from './rpc-executor.js';
-import type { baseConfigSchema } from './config.js';
+import { ConfigError, type baseConfigSchema } from './config.js';
 import type { z } from 'zod';
 
 export const KAFKA = Symbol('KAFKA');
@@ -31,9 +31,10 @@ export class CoreModule {
       providers: [
         { provide: AppLogger, useValue: new AppLogger(opts.logger) },
         { provide: KAFKA, useFactory: () => new Kafka(kafkaConfig(opts.service, opts.config.KAFKA_BROKERS, opts.logger)) },
+        { provide: AuditSigner, useFactory: () => loadSigner(opts.service, opts.config.AUDIT_SIGNING_KEY_FILE) },
         RpcExecutor,
       ],
-      exports: [AppLogger, KAFKA, RpcExecutor, HealthModule],
+      exports: [AppLogger, KAFKA, AuditSigner, RpcExecutor, HealthModule],
     };
   }
 }
@@ -89,9 +90,9 @@ export class DataModule {
         { provide: AuditOutbox, useValue: new AuditOutbox(opts.service, opts.schema) },
         {
           provide: OutboxRelay,
-          inject: [Database, KAFKA, AppLogger, AuditOutbox],
-          useFactory: (db: Database, kafka: Kafka, logger: AppLogger, outbox: AuditOutbox) =>
-            new OutboxRelay({ db, schema: opts.schema, kafka, logger: logger.pino, outbox }),
+          inject: [Database, KAFKA, AppLogger, AuditOutbox, AuditSigner],
+          useFactory: (db: Database, kafka: Kafka, logger: AppLogger, outbox: AuditOutbox, signer: AuditSigner) =>
+            new OutboxRelay({ db, schema: opts.schema, kafka, logger: logger.pino, outbox, signer }),
         },
         RelayLifecycle,
       ],
@@ -101,3 +102,11 @@ export class DataModule {
 }
 
 export { Inject };
+
+function loadSigner(service: string, path: string): AuditSigner {
+  try {
+    return AuditSigner.fromPemFile(service, path);
+  } catch (err) {
+    throw new ConfigError('AUDIT_SIGNING_KEY_FILE', `cannot be read as an Ed25519 private key: ${(err as Error).message}`);
+  }
+}

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ServiceProcess } from '@lekha/launcher';
+import { ServiceProcess, ensureAuditKeys } from '@lekha/launcher';
 import { REPO_ROOT, freePort } from '@lekha/testing';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -20,7 +20,7 @@ describe('service start-up', () => {
     const missing = await run({});
     expect(missing.code).toBe(78);
     expect(missing.stderr.trim()).toBe('tenant-data: configuration error: KAFKA_BROKERS is required but not set');
-    const bad = await run({ KAFKA_BROKERS: '127.0.0.1:9092', TENANT_DATA_PORT: 'eighty' });
+    const bad = await run({ KAFKA_BROKERS: '127.0.0.1:9092', AUDIT_SIGNING_KEY_FILE: '/nonexistent.pem', TENANT_DATA_PORT: 'eighty' });
     expect(bad.code).toBe(78);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     expect(bad.stderr).toMatch(/^tenant-data: configuration error: TENANT_DATA_PORT is invalid/);
@@ -30,11 +30,12 @@ describe('service start-up', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'lekha-startup-'));
     const deadBroker = await freePort();
     const port = await freePort();
+    const keys = await ensureAuditKeys(join(dataDir, 'keys'));
     const svc = new ServiceProcess({
       name: 'tenant-data',
       root: REPO_ROOT,
       port,
-      env: { PATH: process.env.PATH, KAFKA_BROKERS: `127.0.0.1:${deadBroker}`, TENANT_DATA_PORT: String(port), LEKHA_DATA_DIR: dataDir, LEKHA_MASTER_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'warn' },
+      env: { PATH: process.env.PATH, KAFKA_BROKERS: `127.0.0.1:${deadBroker}`, TENANT_DATA_PORT: String(port), LEKHA_DATA_DIR: dataDir, LEKHA_MASTER_KEY: randomBytes(32).toString('base64'), AUDIT_SIGNING_KEY_FILE: keys.signingKeyFile('tenant-data'), LOG_LEVEL: 'warn' },
     });
     svc.start();
     try {

@@ -24,5 +24,8 @@ export default async function globalSetup(): Promise<void> {
     process.env.LEKHA_TEST_KAFKA_PID = String(kafka.pid);
   }
   await provisionTopics(process.env.KAFKA_BROKERS.split(','), topicPlan({ replicationFactor: 1, minInsyncReplicas: 1 }));
+  // One set of service signing keys for the run: every platform a suite starts writes to the same
+  // audit topic, so `lekha audit verify` must be able to trust all of their records.
+  process.env.LEKHA_TEST_AUDIT_KEYS_DIR ??= await mkdtemp(join(tmpdir(), 'lekha-it-keys-'));
   globalThis.__LEKHA_TEST_KAFKA__ = { kafka, dir };
 }

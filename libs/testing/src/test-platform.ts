@@ -24,6 +24,8 @@ export function freePort(): Promise<number> {
 export interface TestPlatform {
   platform: Platform;
   gatewayUrl: string;
+  /** Where the services' audit signing keys and the trusted-keys list are. */
+  auditKeysDir: string;
   brokers: string[];
   database: TestDatabase;
   logDir: string;
@@ -42,6 +44,7 @@ export async function startTestPlatform(opts: { services?: ServiceName[]; env?: 
   const logDir = join(REPO_ROOT, '.cache', 'test-logs', `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`);
   await mkdir(logDir, { recursive: true });
   const logs = new Map<string, WriteStream>();
+  const auditKeysDir = process.env.LEKHA_TEST_AUDIT_KEYS_DIR ?? join(dataDir, 'audit-keys');
   const ports: Partial<Record<ServiceName, number>> = {};
   for (const name of SERVICE_NAMES) ports[name] = await freePort();
   const platform = await startPlatform({
@@ -49,6 +52,7 @@ export async function startTestPlatform(opts: { services?: ServiceName[]; env?: 
     ports,
     services: opts.services,
     readyTimeoutMs: 120_000,
+    auditKeysDir,
     env: {
       ...process.env,
       KAFKA_BROKERS: brokers.join(','),
@@ -56,6 +60,7 @@ export async function startTestPlatform(opts: { services?: ServiceName[]; env?: 
       LEKHA_MASTER_KEY: randomBytes(32).toString('base64'),
       LEKHA_ENV: 'test',
       LOG_LEVEL: 'debug',
+      CHECKPOINT_INTERVAL_MS: '1000',
       ...(database.url ? { DATABASE_URL: database.url } : { DATABASE_URL: '' }),
       ...opts.env,
     },
@@ -68,6 +73,7 @@ export async function startTestPlatform(opts: { services?: ServiceName[]; env?: 
   return {
     platform,
     gatewayUrl: platform.gatewayUrl,
+    auditKeysDir,
     brokers,
     database,
     logDir,

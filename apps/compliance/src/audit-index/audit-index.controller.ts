@@ -3,13 +3,21 @@ import { Ctx, MessagePattern, Payload, type KafkaContext } from '@nestjs/microse
 import { Rpc, auditQuerySchema } from '@lekha/contracts';
 import { RpcExecutor } from '@lekha/runtime';
 import { QueryAuditUseCase } from './use-cases/query-audit.use-case.js';
+import { AuditStatusUseCase } from './use-cases/audit-status.use-case.js';
+import { z } from 'zod';
 
 @Controller()
 export class AuditIndexController {
   constructor(
     private readonly rpc: RpcExecutor,
     private readonly queryAudit: QueryAuditUseCase,
+    private readonly auditStatus: AuditStatusUseCase,
   ) {}
+
+  @MessagePattern(Rpc.compliance.auditStatus)
+  status(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+    return this.rpc.run(kafka, z.object({}).passthrough(), payload ?? {}, (_input, ctx) => this.auditStatus.execute(ctx));
+  }
 
   @MessagePattern(Rpc.compliance.queryAudit)
   query(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {

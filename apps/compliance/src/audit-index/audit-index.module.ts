@@ -1,11 +1,39 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TrustedKeys } from '@lekha/audit';
+import { ConfigError } from '@lekha/runtime';
 import { AuditIndexController } from './audit-index.controller.js';
 import { AuditIndexRepository } from './audit-index.repository.js';
 import { AuditIngestor } from './audit-ingestor.js';
+import { AuditSealer, TRUSTED_KEYS } from './audit-sealer.js';
+import { AuditCheckpointer } from './audit-checkpointer.js';
 import { QueryAuditUseCase } from './use-cases/query-audit.use-case.js';
+import { AuditStatusUseCase } from './use-cases/audit-status.use-case.js';
 
-@Module({
-  controllers: [AuditIndexController],
-  providers: [AuditIndexRepository, AuditIngestor, QueryAuditUseCase],
-})
-export class AuditIndexModule {}
+function loadTrustedKeys(path: string): TrustedKeys {
+  try {
+    const keys = TrustedKeys.fromFile(path);
+    if (keys.size === 0) throw new Error('it lists no keys');
+    return keys;
+  } catch (err) {
+    throw new ConfigError('AUDIT_TRUSTED_KEYS_FILE', `cannot be used: ${(err as Error).message}`);
+  }
+}
+
+@Module({})
+export class AuditIndexModule {
+  static register(trustedKeysFile: string): DynamicModule {
+    return {
+      module: AuditIndexModule,
+      controllers: [AuditIndexController],
+      providers: [
+        { provide: TRUSTED_KEYS, useFactory: () => loadTrustedKeys(trustedKeysFile) },
+        AuditIndexRepository,
+        AuditSealer,
+        AuditIngestor,
+        AuditCheckpointer,
+        QueryAuditUseCase,
+        AuditStatusUseCase,
+      ],
+    };
+  }
+}

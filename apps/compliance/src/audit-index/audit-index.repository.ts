@@ -1,11 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import type { AuditEventV1 } from '@lekha/contracts';
-import { Database } from '@lekha/persistence';
+import { Database, type Em } from '@lekha/persistence';
 
 export interface IndexedEvent {
   event: AuditEventV1;
   partition: number;
   offset: string;
+  chainHash: string;
+}
+
+export interface ChainHead {
+  partition: number;
+  lastOffset: string;
+  head: string;
+  count: number;
 }
 
 export interface AuditFilter {
@@ -21,33 +29,67 @@ export interface AuditFilter {
 }
 
 const COLUMNS = 15;
+const pgTextArray = (items: string[]) => `{${items.map((s) => `"${s.replace(/["\\]/g, '')}"`).join(',')}}`;
 
-/** The compliance team's queryable index of the audit stream. Idempotent on event ID. */
+/** The compliance team's queryable index of the audit stream, and the partitions' chain heads. */
 @Injectable()
 export class AuditIndexRepository {
   constructor(private readonly db: Database) {}
 
-  async insertBatch(events: IndexedEvent[]): Promise<number> {
+  /** Inserts sealed events; a redelivered event (same ID) is kept once. */
+  async insertBatch(tx: Em, events: IndexedEvent[]): Promise<number> {
     if (events.length === 0) return 0;
     const rows = events.map(() => `(${Array(COLUMNS).fill('?').join(', ')})`).join(', ');
-    const params = events.flatMap(({ event: e, partition, offset }) => [
+    const params = events.flatMap(({ event: e, partition, offset, chainHash }) => [
       e.eventId, e.tenantId, e.occurredAt, e.service, e.actor.type, e.actor.id, e.action, e.resource.type, e.resource.id,
-      `{${e.subjectIds.map((s) => `"${s.replace(/["\\]/g, '')}"`).join(',')}}`, e.outcome, partition, offset, JSON.stringify(e), null,
+      pgTextArray(e.subjectIds), e.outcome, partition, offset, JSON.stringify(e), chainHash,
     ]);
-    const result = await this.db.em().execute<{ event_id: string }[]>(
+    const result = await tx.execute<{ event_id: string }[]>(
       `insert into compliance.audit_events
-         (event_id, tenant_id, occurred_at, service, actor_type, actor_id, action, resource_type, resource_id, subject_ids, outcome, kafka_partition, kafka_offset, payload, ingested_at)
+         (event_id, tenant_id, occurred_at, service, actor_type, actor_id, action, resource_type, resource_id, subject_ids, outcome, kafka_partition, kafka_offset, payload, chain_hash)
        select v.event_id::uuid, v.tenant_id::uuid, v.occurred_at::timestamptz, v.service, v.actor_type, v.actor_id, v.action, v.resource_type, v.resource_id,
-              v.subject_ids::text[], v.outcome, v.kafka_partition::int, v.kafka_offset::bigint, v.payload::jsonb, coalesce(v.ingested_at::timestamptz, now())
-       from (values ${rows}) as v(event_id, tenant_id, occurred_at, service, actor_type, actor_id, action, resource_type, resource_id, subject_ids, outcome, kafka_partition, kafka_offset, payload, ingested_at)
+              v.subject_ids::text[], v.outcome, v.kafka_partition::int, v.kafka_offset::bigint, v.payload::jsonb, v.chain_hash
+       from (values ${rows}) as v(event_id, tenant_id, occurred_at, service, actor_type, actor_id, action, resource_type, resource_id, subject_ids, outcome, kafka_partition, kafka_offset, payload, chain_hash)
        on conflict (event_id) do nothing returning event_id`,
       params,
     );
     return result.length;
   }
 
-  async reject(partition: number, offset: string, reason: string, rawSha256: string): Promise<void> {
-    await this.db.em().execute(`insert into compliance.audit_rejects (kafka_partition, kafka_offset, reason, raw_sha256) values (?, ?, ?, ?)`, [partition, offset, reason.slice(0, 500), rawSha256]);
+  async reject(tx: Em, partition: number, offset: string, reason: string, rawSha256: string, chainHash: string): Promise<void> {
+    await tx.execute(
+      `insert into compliance.audit_rejects (kafka_partition, kafka_offset, reason, raw_sha256, chain_hash) values (?, ?, ?, ?, ?)`,
+      [partition, offset, reason.slice(0, 500), rawSha256, chainHash],
+    );
+  }
+
+  async chainHead(tx: Em, partition: number): Promise<ChainHead | null> {
+    const rows = await tx.execute<{ last_offset: string; head: string; record_count: string }[]>(
+      `select last_offset::text as last_offset, head, record_count::text as record_count from compliance.audit_chain_heads where kafka_partition = ? for update`,
+      [partition],
+    );
+    const r = rows[0];
+    return r ? { partition, lastOffset: r.last_offset, head: r.head, count: Number(r.record_count) } : null;
+  }
+
+  async saveChainHead(tx: Em, h: ChainHead): Promise<void> {
+    await tx.execute(
+      `insert into compliance.audit_chain_heads (kafka_partition, last_offset, head, record_count, updated_at) values (?, ?, ?, ?, now())
+       on conflict (kafka_partition) do update set last_offset = excluded.last_offset, head = excluded.head, record_count = excluded.record_count, updated_at = now()`,
+      [h.partition, h.lastOffset, h.head, h.count],
+    );
+  }
+
+  async allChainHeads(): Promise<ChainHead[]> {
+    const rows = await this.db.em().execute<{ kafka_partition: number; last_offset: string; head: string; record_count: string }[]>(
+      `select kafka_partition, last_offset::text as last_offset, head, record_count::text as record_count from compliance.audit_chain_heads order by kafka_partition`,
+    );
+    return rows.map((r) => ({ partition: Number(r.kafka_partition), lastOffset: r.last_offset, head: r.head, count: Number(r.record_count) }));
+  }
+
+  async rejectCount(): Promise<number> {
+    const rows = await this.db.em().execute<{ n: string }[]>(`select count(*)::text as n from compliance.audit_rejects`);
+    return Number(rows[0]?.n ?? 0);
   }
 
   async query(f: AuditFilter): Promise<{ seq: string; payload: AuditEventV1 }[]> {
@@ -66,7 +108,7 @@ export class AuditIndexRepository {
     if (f.to) add('occurred_at < ?', f.to);
     if (f.beforeSeq) add('seq < ?', f.beforeSeq);
     const rows = await this.db.em().execute<{ seq: string; payload: AuditEventV1 | string }[]>(
-      `select seq::text as seq, payload from compliance.audit_events ${where.length ? `where ${where.join(' and ')}` : ''} order by seq desc limit ${Math.min(f.limit, 500)}`,
+      `select seq::text as seq, payload from compliance.audit_events ${where.length ? `where ${where.join(' and ')}` : ''} order by seq desc limit ${Math.min(f.limit, 1000)}`,
       params,
     );
     return rows.map((r) => ({ seq: r.seq, payload: typeof r.payload === 'string' ? (JSON.parse(r.payload) as AuditEventV1) : r.payload }));

@@ -1,16 +1,15 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import { AUDIT_EVENTS_TOPIC, auditEventV1Schema } from '@lekha/contracts';
+import { AUDIT_EVENTS_TOPIC } from '@lekha/contracts';
 import { AppLogger, KAFKA, Readiness, sleep } from '@lekha/runtime';
 import { COMPLIANCE_CONFIG, type ComplianceConfig } from '../config/compliance.config.js';
-import { AuditIndexRepository, type IndexedEvent } from './audit-index.repository.js';
+import { AuditSealer } from './audit-sealer.js';
 
 /**
- * Consumes `audit.events.v1` from the beginning into the index, a batch per transaction. Offsets
- * are committed only after the batch is stored, so a crash re-reads rather than loses; the
- * event-ID key makes the re-read harmless.
+ * Consumes `audit.events.v1` from the beginning, sealing and indexing a batch per transaction.
+ * Offsets are committed only after the batch is stored, so a crash re-reads rather than loses;
+ * the chain head's last offset makes the re-read a no-op.
  */
 @Injectable()
 export class AuditIngestor implements OnApplicationBootstrap, OnModuleDestroy {
@@ -24,7 +23,7 @@ export class AuditIngestor implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(COMPLIANCE_CONFIG) private readonly config: ComplianceConfig,
-    private readonly repo: AuditIndexRepository,
+    private readonly sealer: AuditSealer,
     readiness: Readiness,
     logger: AppLogger,
   ) {
@@ -53,27 +52,13 @@ export class AuditIngestor implements OnApplicationBootstrap, OnModuleDestroy {
           autoCommit: true,
           eachBatchAutoResolve: false,
           partitionsConsumedConcurrently: 3,
-          eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-            const good: IndexedEvent[] = [];
-            for (const message of batch.messages) {
-              if (!isRunning() || isStale()) break;
-              const raw = message.value?.toString('utf8') ?? '';
-              let parsed: ReturnType<typeof auditEventV1Schema.safeParse>;
-              try {
-                parsed = auditEventV1Schema.safeParse(JSON.parse(raw));
-              } catch {
-                parsed = { success: false } as ReturnType<typeof auditEventV1Schema.safeParse>;
-              }
-              if (parsed.success) {
-                good.push({ event: parsed.data, partition: batch.partition, offset: message.offset });
-              } else {
-                this.rejected++;
-                await this.repo.reject(batch.partition, message.offset, 'schema validation failed', createHash('sha256').update(raw).digest('hex'));
-              }
-            }
-            if (good.length) this.indexed += await this.repo.insertBatch(good);
-            const last = good.length ? good[good.length - 1]!.offset : batch.messages[batch.messages.length - 1]?.offset;
-            if (last !== undefined) resolveOffset(last);
+          eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+            if (batch.messages.length === 0) return;
+            const result = await this.sealer.seal(batch.partition, batch.messages);
+            this.indexed += result.indexed;
+            this.rejected += result.rejected;
+            if (result.rejected > 0) this.logger.warn({ partition: batch.partition, rejected: result.rejected }, 'audit records failed verification; sealed and flagged');
+            resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
             await heartbeat();
           },
         });

@@ -4,6 +4,9 @@ import { baseConfigSchema, port } from '@lekha/runtime';
 export const complianceConfigSchema = baseConfigSchema.extend({
   COMPLIANCE_PORT: port(3105),
   AUDIT_INDEX_GROUP: z.string().min(1).default('compliance-audit-index'),
+  /** The registered services' public keys: records signed by anything else are flagged. */
+  AUDIT_TRUSTED_KEYS_FILE: z.string().min(1),
+  CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(200).max(3_600_000).default(10_000),
 });
 export type ComplianceConfig = z.infer<typeof complianceConfigSchema>;
 export const COMPLIANCE_CONFIG = Symbol('COMPLIANCE_CONFIG');

@@ -41,4 +41,38 @@ export class Migration20261122Init extends Migration {
   }
 }
 
-export const migrations = [{ name: 'Migration20261122Init', class: Migration20261122Init }];
+/** Sealing: each partition's hash chain, its signed checkpoints, and each record's place in it. */
+export class Migration20261122Seal extends Migration {
+  override async up(): Promise<void> {
+    [
+      `alter table ${S}.audit_events add column chain_hash text`,
+      `create unique index audit_events_position on ${S}.audit_events (kafka_partition, kafka_offset)`,
+      `create table ${S}.audit_chain_heads (
+        kafka_partition int primary key,
+        last_offset bigint not null,
+        head text not null,
+        record_count bigint not null,
+        updated_at timestamptz not null default now()
+      )`,
+      `create table ${S}.audit_checkpoints (
+        id bigint generated always as identity primary key,
+        kafka_partition int not null,
+        from_offset bigint not null,
+        to_offset bigint not null,
+        record_count bigint not null,
+        head text not null,
+        previous_head text not null,
+        sealed_at timestamptz not null,
+        key_id text not null,
+        signature text not null
+      )`,
+      `create index audit_checkpoints_partition on ${S}.audit_checkpoints (kafka_partition, to_offset desc)`,
+      `alter table ${S}.audit_rejects add column chain_hash text`,
+    ].forEach((sql) => this.addSql(sql));
+  }
+}
+
+export const migrations = [
+  { name: 'Migration20261122Init', class: Migration20261122Init },
+  { name: 'Migration20261122Seal', class: Migration20261122Seal },
+];

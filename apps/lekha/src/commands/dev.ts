@@ -32,6 +32,7 @@ export async function devCommand(dataDir: string): Promise<number> {
     step(`starting services (${process.env.DATABASE_URL ? 'PostgreSQL' : `embedded PGlite under ${dataDir}`})`);
     const platform = await startPlatform({
       root: ROOT,
+      auditKeysDir: join(dataDir, 'audit-keys'),
       env: {
         ...process.env,
         KAFKA_BROKERS: brokers.join(','),

@@ -1,0 +1,17 @@
+import type { AuditEventV1 } from '@lekha/contracts';
+
+export const CSV_COLUMNS = ['occurredAt', 'eventId', 'tenantId', 'service', 'actorType', 'actorId', 'actorRoles', 'action', 'resourceType', 'resourceId', 'outcome', 'reason', 'subjectIds', 'fields', 'purpose', 'requestId', 'traceId'] as const;
+
+/** Quotes a cell; a leading = + - @ is neutralised so a spreadsheet never runs it as a formula. */
+export function csvCell(value: string | null | undefined): string {
+  let v = value ?? '';
+  if (/^[=+\-@\t\r]/.test(v)) v = `'${v}`;
+  return /[",\n\r']/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+export function csvRow(e: AuditEventV1): string {
+  return [
+    e.occurredAt, e.eventId, e.tenantId, e.service, e.actor.type, e.actor.id, e.actor.roles.join(';'), e.action, e.resource.type, e.resource.id,
+    e.outcome, e.reason ?? '', e.subjectIds.join(';'), e.fields.map((f) => `${f.name}:${f.category}`).join(';'), e.purpose, e.requestId, e.traceId,
+  ].map((v) => csvCell(v)).join(',');
+}
