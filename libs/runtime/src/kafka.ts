@@ -22,7 +22,8 @@ export function kafkaConfig(clientId: string, brokers: string[], logger: Logger)
     connectionTimeout: 3000,
     requestTimeout: 30000,
     retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 },
-    logLevel: logLevel.WARN,
+    // KAFKAJS_LOG_LEVEL=info|debug shows group joins, restarts and fetches when diagnosing the bus.
+    logLevel: { info: logLevel.INFO, debug: logLevel.DEBUG }[process.env.KAFKAJS_LOG_LEVEL ?? ''] ?? logLevel.WARN,
     logCreator: () => ({ namespace, level, log }) => {
       const { message, ...extra } = log;
       const transient = TRANSIENT.test(`${message} ${String(extra.error ?? '')}`);

@@ -36,8 +36,8 @@ export interface TestPlatform {
  * The six services as real processes on free ports, against the run's broker and a fresh
  * database. Service logs go to .cache/test-logs/<run>/<service>.log.
  */
-export async function startTestPlatform(opts: { services?: ServiceName[]; env?: NodeJS.ProcessEnv } = {}): Promise<TestPlatform> {
-  const brokers = process.env.KAFKA_BROKERS?.split(',');
+export async function startTestPlatform(opts: { services?: ServiceName[]; env?: NodeJS.ProcessEnv; brokers?: string[] } = {}): Promise<TestPlatform> {
+  const brokers = opts.brokers ?? process.env.KAFKA_BROKERS?.split(',');
   if (!brokers?.length) throw new Error('KAFKA_BROKERS is not set: integration tests need the global setup (run them with `npm test`)');
   const database = await createTestDatabase();
   const dataDir = await mkdtemp(join(tmpdir(), 'lekha-it-data-'));
