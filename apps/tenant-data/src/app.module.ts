@@ -5,6 +5,11 @@ import { Rpc } from '@lekha/contracts';
 import type { TenantDataConfig } from './config/tenant-data.config.js';
 import { CustomersModule } from './customers/customers.module.js';
 import { Customer } from './customers/customer.entity.js';
+import { CustomerChange } from './customers/customer-change.entity.js';
+import { TenantAccessModule } from './common/tenant-access.js';
+import { RecordsModule } from './records/records.module.js';
+import { RecordType } from './records/record-type.entity.js';
+import { BusinessRecord } from './records/business-record.entity.js';
 import { migrations } from './migrations/index.js';
 
 export const SERVICE = 'tenant-data';
@@ -16,9 +21,11 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreModule.forRoot({ service: SERVICE, logger, config }),
-        DataModule.forRoot({ service: SERVICE, schema: 'tenant_data', config, entities: [Customer], migrations }),
+        DataModule.forRoot({ service: SERVICE, schema: 'tenant_data', config, entities: [Customer, CustomerChange, RecordType, BusinessRecord], migrations }),
         KeyringModule.forRoot(config),
+        TenantAccessModule,
         CustomersModule,
+        RecordsModule,
       ],
       controllers: [pingController(Rpc.tenantData.ping, SERVICE)],
     };

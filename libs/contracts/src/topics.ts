@@ -3,6 +3,8 @@ import { allRpcPatterns } from './rpc.js';
 export const AUDIT_EVENTS_TOPIC = 'audit.events.v1';
 export const AUDIT_CHECKPOINTS_TOPIC = 'audit.checkpoints.v1';
 export const DOMAIN_EVENTS_TOPIC = 'platform.events.v1';
+/** Messages for notifications to deliver (OTP, reset links, invitations, alerts); payloads sealed. */
+export const NOTIFICATIONS_DISPATCH_TOPIC = 'notifications.dispatch.v1';
 
 export interface TopicSpec {
   topic: string;
@@ -48,6 +50,13 @@ export function topicPlan(opts: TopicPlanOptions): TopicSpec[] {
     replicationFactor: rf,
     configEntries: { 'cleanup.policy': 'delete', 'retention.ms': String(7 * 24 * 3600_000), 'min.insync.replicas': minIsr },
   };
+  // Sealed one-time codes and links are useless after an hour; keep them no longer than needed.
+  const dispatch: TopicSpec = {
+    topic: NOTIFICATIONS_DISPATCH_TOPIC,
+    numPartitions: 3,
+    replicationFactor: rf,
+    configEntries: { 'cleanup.policy': 'delete', 'retention.ms': String(3600_000), 'min.insync.replicas': minIsr },
+  };
   // Request/reply topics hold transient messages only: an hour is plenty.
   const rpc = allRpcPatterns().flatMap((pattern) =>
     [pattern, `${pattern}.reply`].map((topic) => ({
@@ -57,5 +66,5 @@ export function topicPlan(opts: TopicPlanOptions): TopicSpec[] {
       configEntries: { 'cleanup.policy': 'delete', 'retention.ms': String(3600_000), 'min.insync.replicas': minIsr },
     })),
   );
-  return [audit, checkpoints, domain, ...rpc];
+  return [audit, checkpoints, domain, dispatch, ...rpc];
 }

@@ -1,4 +1,5 @@
 export * from './database.js';
 export * from './tenant-scope.js';
+export * from './tenant-role.js';
 export { Migration } from '@mikro-orm/migrations';
 export { defineEntity, p, type InferEntity } from '@mikro-orm/core';

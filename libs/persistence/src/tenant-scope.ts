@@ -1,4 +1,5 @@
 import type { Em } from './database.js';
+import { TENANT_ROLE } from './tenant-role.js';
 
 export const TENANT_FILTER = 'tenant';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -20,12 +21,16 @@ export const tenantFilter = {
 
 /**
  * Runs `fn` in one transaction scoped to a tenant: the ORM filter gets the tenant, and the
- * database session gets `app.tenant_id` for row-level security (the second wall).
+ * database session gets `app.tenant_id` and drops to the non-superuser tenant role, so row-level
+ * security binds every statement in it (the second wall). Both settings are `local`: they end
+ * with the transaction and never leak to the next user of the pooled connection.
+ * The schema's migrations must have run `tenantRoleSql` and granted the tables the caller touches.
  */
 export async function inTenantTransaction<T>(em: Em, tenantId: string, fn: (tx: Em) => Promise<T>): Promise<T> {
   if (!UUID.test(tenantId)) throw new Error('inTenantTransaction: tenant id must be a uuid');
   return em.transactional(async (tx) => {
     await tx.execute(`select set_config('app.tenant_id', ?, true)`, [tenantId]);
+    await tx.execute(`set local role ${TENANT_ROLE}`);
     tx.setFilterParams(TENANT_FILTER, { tenantId });
     return fn(tx);
   });

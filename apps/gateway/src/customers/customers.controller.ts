@@ -1,6 +1,9 @@
-import { Body, Controller, Get, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Rpc, createCustomerSchema, customerIdSchema, listCustomersSchema, type CreateCustomerRequest, type CustomerView, type ListCustomersRequest, type Page } from '@lekha/contracts';
+import {
+  Rpc, createCustomerSchema, customerIdSchema, listCustomersSchema, patchCustomerSchema,
+  type CreateCustomerRequest, type CustomerChangeView, type CustomerView, type DataMapEntry, type ListCustomersRequest, type Page, type PatchCustomerRequest,
+} from '@lekha/contracts';
 import { BusClient } from '../bus/bus-client.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import { PermissionGuard, RequirePermission } from '../auth/permissions.js';
@@ -21,9 +24,17 @@ export class CustomersController {
 
   @Get()
   @RequirePermission('customers:read', { action: 'list', resource: 'customer' })
-  @ApiOperation({ summary: 'List customers, newest first; ?phone= searches by blind index' })
+  @ApiOperation({ summary: 'List customers, newest first; ?phone= and ?email= search by blind index; ?tag=, ?preferredLanguage=, ?consent= filter' })
   list(@Query({ schema: listCustomersSchema }) query: ListCustomersRequest): Promise<Page<CustomerView>> {
     return this.bus.call(Rpc.tenantData.listCustomers, query);
+  }
+
+  // Declared before `:id` so that the literal path is not taken for an id.
+  @Get('data-map')
+  @RequirePermission('customers:read', { action: 'read', resource: 'data_map' })
+  @ApiOperation({ summary: 'The data map: every personal field of a customer, its category, storage and who sees it masked or not at all' })
+  dataMap(): Promise<{ items: DataMapEntry[] }> {
+    return this.bus.call(Rpc.tenantData.customerDataMap, {});
   }
 
   @Get(':id')
@@ -31,5 +42,27 @@ export class CustomersController {
   @ApiOperation({ summary: 'One customer; another tenant’s id is a 404' })
   get(@Param({ schema: customerIdSchema }) params: { id: string }): Promise<CustomerView> {
     return this.bus.call(Rpc.tenantData.getCustomer, { id: params.id });
+  }
+
+  @Patch(':id')
+  @RequirePermission('customers:write', { action: 'update', resource: 'customer' })
+  @ApiOperation({ summary: 'Change some fields (null clears one); the change is kept in the field-level history' })
+  update(@Param({ schema: customerIdSchema }) params: { id: string }, @Body({ schema: patchCustomerSchema }) patch: PatchCustomerRequest): Promise<CustomerView> {
+    return this.bus.call(Rpc.tenantData.updateCustomer, { id: params.id, patch });
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @RequirePermission('customers:delete', { action: 'delete', resource: 'customer' })
+  @ApiOperation({ summary: 'Delete a customer at once and for good (no trash); the deletion is audited' })
+  async remove(@Param({ schema: customerIdSchema }) params: { id: string }): Promise<void> {
+    await this.bus.call(Rpc.tenantData.deleteCustomer, { id: params.id });
+  }
+
+  @Get(':id/history')
+  @RequirePermission('customers:read', { action: 'read', resource: 'customer_history' })
+  @ApiOperation({ summary: 'Who changed which fields of a customer, and when (field names only, no values)' })
+  history(@Param({ schema: customerIdSchema }) params: { id: string }): Promise<{ items: CustomerChangeView[] }> {
+    return this.bus.call(Rpc.tenantData.customerHistory, { id: params.id });
   }
 }

@@ -1,6 +1,9 @@
 import { Migration, rlsPolicySql } from '@lekha/persistence';
 import { auditOutboxSql } from '@lekha/audit';
 import { tenantKeysSql } from '@lekha/runtime';
+import { Migration20261201TenantRole } from './20261201-tenant-role.migration.js';
+import { Migration20261202CustomerProfile } from './20261202-customer-profile.migration.js';
+import { Migration20261203Records } from './20261203-records.migration.js';
 
 const S = 'tenant_data';
 
@@ -27,4 +30,9 @@ export class Migration20261122Init extends Migration {
   }
 }
 
-export const migrations = [{ name: 'Migration20261122Init', class: Migration20261122Init }];
+export const migrations = [
+  { name: 'Migration20261122Init', class: Migration20261122Init },
+  { name: 'Migration20261201TenantRole', class: Migration20261201TenantRole },
+  { name: 'Migration20261202CustomerProfile', class: Migration20261202CustomerProfile },
+  { name: 'Migration20261203Records', class: Migration20261203Records },
+];

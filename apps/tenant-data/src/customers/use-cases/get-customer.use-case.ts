@@ -1,27 +1,26 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, type CustomerView } from '@lekha/contracts';
+import type { CustomerView } from '@lekha/contracts';
 import type { RequestContext } from '@lekha/tenancy';
-import { CustomerAccess } from '../customer-access.js';
+import { TenantAccess } from '../../common/tenant-access.js';
 import { CustomerRepository } from '../customer.repository.js';
-import { ALL_CUSTOMER_FIELDS, fieldsTouched } from '../customer.fields.js';
+import { fieldsTouched } from '../customer.fields.js';
+import { applyVisibility, disclosedFields, visibilityFor } from '../customer-visibility.js';
 
 @Injectable()
 export class GetCustomerUseCase {
   constructor(
-    private readonly access: CustomerAccess,
+    private readonly access: TenantAccess,
     private readonly customers: CustomerRepository,
   ) {}
 
-  async execute(ctx: RequestContext, id: string): Promise<CustomerView> {
-    const customer = await this.access.run(ctx, 'customers:read', 'read', id, async (scope) => {
+  execute(ctx: RequestContext, id: string): Promise<CustomerView> {
+    const visibility = visibilityFor(ctx.roles);
+    return this.access.runOnOne(ctx, { permission: 'customers:read', action: 'read', resource: { type: 'customer', id } }, async (scope) => {
       const found = await this.customers.findById(scope, id);
-      // A miss is recorded as denied: it may be another tenant's customer, and we never say which.
-      await this.access.audit.record(scope.tx, found
-        ? { action: 'read', resource: { type: 'customer', id }, subjectIds: [id], fields: fieldsTouched(ALL_CUSTOMER_FIELDS) }
-        : { action: 'read', resource: { type: 'customer', id }, outcome: 'denied', reason: 'not_found' });
-      return found;
+      if (!found) return null;
+      // The audit record lists only what this caller was shown: hidden categories are not disclosed.
+      await this.access.audit.record(scope.tx, { action: 'read', resource: { type: 'customer', id }, subjectIds: [id], fields: fieldsTouched(disclosedFields(visibility)) });
+      return applyVisibility(found, visibility);
     });
-    if (!customer) throw new DomainError('NOT_FOUND', 'customer not found');
-    return customer;
   }
 }

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, type CustomerView, type ListCustomersRequest, type Page } from '@lekha/contracts';
 import type { RequestContext } from '@lekha/tenancy';
-import { CustomerAccess } from '../customer-access.js';
+import { TenantAccess } from '../../common/tenant-access.js';
 import { CustomerRepository } from '../customer.repository.js';
-import { ALL_CUSTOMER_FIELDS, fieldsTouched } from '../customer.fields.js';
+import { fieldsTouched } from '../customer.fields.js';
+import { applyVisibility, disclosedFields, visibilityFor } from '../customer-visibility.js';
 
 function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
@@ -15,25 +16,29 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
 @Injectable()
 export class ListCustomersUseCase {
   constructor(
-    private readonly access: CustomerAccess,
+    private readonly access: TenantAccess,
     private readonly customers: CustomerRepository,
   ) {}
 
   execute(ctx: RequestContext, q: ListCustomersRequest): Promise<Page<CustomerView>> {
     const after = q.cursor ? decodeCursor(q.cursor) : undefined;
-    return this.access.run(ctx, 'customers:read', q.phone ? 'search' : 'list', null, async (scope) => {
-      const rows = await this.customers.page(scope, { phone: q.phone, after, limit: q.limit + 1 });
-      const items = rows.slice(0, q.limit);
+    // Exact phone/email lookups are searches (blind index); the other filters narrow a list.
+    const action = q.phone || q.email ? 'search' : 'list';
+    const visibility = visibilityFor(ctx.roles);
+    return this.access.run(ctx, { permission: 'customers:read', action, resource: { type: 'customer', id: null } }, async (scope) => {
+      const { limit } = q;
+      const rows = await this.customers.page(scope, { phone: q.phone, email: q.email, tag: q.tag, preferredLanguage: q.preferredLanguage, consent: q.consent, after, limit: limit + 1 });
+      const items = rows.slice(0, limit);
       const last = items[items.length - 1];
       await this.access.audit.record(scope.tx, {
-        action: q.phone ? 'search' : 'list',
+        action,
         resource: { type: 'customer', id: null },
         subjectIds: items.map((c) => c.id),
-        fields: fieldsTouched(ALL_CUSTOMER_FIELDS),
+        fields: fieldsTouched(disclosedFields(visibility)),
       });
       return {
-        items,
-        nextCursor: rows.length > q.limit && last ? Buffer.from(`${last.createdAt}|${last.id}`).toString('base64url') : null,
+        items: items.map((c) => applyVisibility(c, visibility)),
+        nextCursor: rows.length > limit && last ? Buffer.from(`${last.createdAt}|${last.id}`).toString('base64url') : null,
       };
     });
   }

@@ -1,0 +1,193 @@
+import { randomUUID } from 'node:crypto';
+import { firstValueFrom, timeout } from 'rxjs';
+import { ClientKafka } from '@nestjs/microservices';
+import { logLevel } from 'kafkajs';
+import { api, readAuditTopic, startTestPlatform, type TestPlatform } from '@lekha/testing';
+import { Rpc, type RpcResult, type CustomerView } from '@lekha/contracts';
+import { contextToHeaders, anonymousContext } from '@lekha/tenancy';
+
+/**
+ * Customers in full through the gateway (real broker, real database): every field, PATCH with
+ * field-level history, permanent DELETE, filters, role-based visibility, and cross-tenant
+ * attempts on every route answered 404 and audited as denied.
+ */
+describe('tenant data: customers', () => {
+  let tp: TestPlatform;
+  let http: ReturnType<typeof api>;
+  let bus: ClientKafka;
+  const stamp = Date.now().toString(36);
+  let a: { tenantId: string; userId: string; accessToken: string };
+  let b: { tenantId: string; userId: string; accessToken: string };
+  let meena: CustomerView;
+  let ravi: CustomerView;
+
+  /** PATCH and DELETE (the shared test client only speaks GET and POST). */
+  const send = async (method: 'PATCH' | 'DELETE', path: string, token: string, body?: unknown) => {
+    const res = await fetch(`${tp.gatewayUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  };
+
+  /** Calls tenant-data over the bus as a given role of tenant A: the gateway's own path, minus HTTP. */
+  const asRole = async <T>(role: string, pattern: (typeof Rpc.tenantData)[keyof typeof Rpc.tenantData], payload: unknown): Promise<RpcResult<T>> => {
+    const ctx = anonymousContext({ tenantId: a.tenantId, actorId: randomUUID(), actorType: 'user', roles: [role] });
+    return firstValueFrom(bus.send<RpcResult<T>>(pattern, { key: a.tenantId, value: payload, headers: contextToHeaders(ctx) }).pipe(timeout(20_000)));
+  };
+
+  const signup = async (business: string, who: string) => {
+    const res = await http.post('/v1/auth/signup', {
+      business: { name: business, stateCode: '27' },
+      owner: { name: who, email: `${who.toLowerCase()}.${stamp}@example.in`, phone: `+9177${String(Date.now()).slice(-8)}`, password: 'long enough password 1', ageConfirmed: true },
+    });
+    expect(res.status).toBe(201);
+    return res.body;
+  };
+
+  beforeAll(async () => {
+    tp = await startTestPlatform();
+    http = api(tp.gatewayUrl);
+    a = await signup('Fit Life Clinic', 'Anita');
+    b = await signup('Other Clinic', 'Bhaskar');
+    bus = new ClientKafka({
+      client: { clientId: 'tenant-data-e2e', brokers: tp.brokers, logLevel: logLevel.NOTHING },
+      consumer: { groupId: `tenant-data-e2e-${randomUUID()}`, allowAutoTopicCreation: false },
+      producer: { allowAutoTopicCreation: false },
+      postfixId: '',
+    });
+    for (const p of [Rpc.tenantData.getCustomer, Rpc.tenantData.listCustomers, Rpc.tenantData.deleteCustomer]) bus.subscribeToResponseOf(p);
+    await bus.connect();
+  });
+
+  afterAll(async () => {
+    await bus?.close();
+    await tp?.stop();
+  });
+
+  it('creates a customer with every kind of field and reads it back', async () => {
+    const created = await http.post('/v1/customers', {
+      name: 'Meena Iyer',
+      phone: '90000 12345',
+      email: 'Meena.Iyer@Example.in',
+      addresses: [{ label: 'home', line1: '12 MG Road', city: 'Pune', state: 'Maharashtra', pincode: '411001' }],
+      notes: 'prefers evening slots',
+      healthNotes: 'knee injury, avoid squats',
+      tags: ['VIP', 'yoga', 'vip'],
+      preferredLanguage: 'mr',
+      marketingConsent: { whatsapp: true },
+      extra: { membershipNo: 'FL-0042', sessionsLeft: 8 },
+    }, a.accessToken);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      name: 'Meena Iyer', phone: '+919000012345', email: 'meena.iyer@example.in',
+      addresses: [{ label: 'home', line1: '12 MG Road', city: 'Pune', state: 'Maharashtra', pincode: '411001' }],
+      healthNotes: 'knee injury, avoid squats', tags: ['vip', 'yoga'], preferredLanguage: 'mr',
+      marketingConsent: { sms: false, whatsapp: true, email: false }, extra: { membershipNo: 'FL-0042', sessionsLeft: 8 },
+    });
+    meena = created.body;
+    expect((await http.get(`/v1/customers/${meena.id}`, a.accessToken)).body).toEqual(meena);
+    ravi = (await http.post('/v1/customers', { name: 'Ravi Rao', tags: ['walk-in'], preferredLanguage: 'kn' }, a.accessToken)).body;
+  });
+
+  it('filters by tag, language, consent and email without decrypting, and pages with a cursor', async () => {
+    const ids = async (q: string) => (await http.get(`/v1/customers?${q}`, a.accessToken)).body.items.map((c: CustomerView) => c.id);
+    expect(await ids('tag=VIP')).toEqual([meena.id]);
+    expect(await ids('tag=walk-in')).toEqual([ravi.id]);
+    expect(await ids('preferredLanguage=kn')).toEqual([ravi.id]);
+    expect(await ids('consent=whatsapp')).toEqual([meena.id]);
+    expect(await ids('consent=sms')).toEqual([]);
+    expect(await ids('email=meena.iyer%40example.in')).toEqual([meena.id]);
+    const first = await http.get('/v1/customers?limit=1', a.accessToken);
+    expect(first.body.items.map((c: CustomerView) => c.id)).toEqual([ravi.id]);
+    const second = await http.get(`/v1/customers?limit=1&cursor=${first.body.nextCursor}`, a.accessToken);
+    expect(second.body.items.map((c: CustomerView) => c.id)).toEqual([meena.id]);
+    expect(second.body.nextCursor).toBeNull();
+  });
+
+  it('patches only the fields given, and keeps who changed which fields, without values', async () => {
+    const res = await send('PATCH', `/v1/customers/${meena.id}`, a.accessToken, { phone: null, tags: ['vip'], marketingConsent: { sms: true }, name: 'Meena Iyer' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ name: 'Meena Iyer', phone: null, email: 'meena.iyer@example.in', tags: ['vip'], marketingConsent: { sms: true, whatsapp: true, email: false } });
+    expect((await http.get('/v1/customers?phone=9000012345', a.accessToken)).body.items).toEqual([]);
+    const history = await http.get(`/v1/customers/${meena.id}/history`, a.accessToken);
+    expect(history.status).toBe(200);
+    expect(history.body.items).toHaveLength(2);
+    // The name was sent unchanged, so it is not recorded as changed.
+    expect(history.body.items[0]).toEqual({
+      at: expect.any(String), action: 'update', actorId: a.userId, actorType: 'user',
+      fields: [{ name: 'phone', category: 'user.contact.phone' }, { name: 'tags', category: 'user.preferences' }, { name: 'marketingConsent', category: 'user.consent' }],
+    });
+    expect(history.body.items[1]).toMatchObject({ action: 'create', actorId: a.userId });
+    expect(JSON.stringify(history.body)).not.toMatch(/9000012345|yoga|Meena/);
+  });
+
+  it('refuses bad input with the error envelope naming the field', async () => {
+    const bad = await http.post('/v1/customers', { name: 'X', addresses: [{ line1: 'a', city: 'b', pincode: '12' }], preferredLanguage: 'Marathi', extra: { 'bad key': 1 } }, a.accessToken);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('VALIDATION_FAILED');
+    expect(bad.body.error.details.map((d: { path: string }) => d.path)).toEqual(expect.arrayContaining(['addresses.0.pincode', 'preferredLanguage', 'extra.bad key']));
+    const empty = await send('PATCH', `/v1/customers/${meena.id}`, a.accessToken, {});
+    expect(empty.status).toBe(400);
+    const nameless = await send('PATCH', `/v1/customers/${meena.id}`, a.accessToken, { name: null });
+    expect(nameless.status).toBe(400);
+    expect(nameless.body.error.details[0].path).toBe('name');
+  });
+
+  it('shows a caretaker masked contact details and no sensitive category', async () => {
+    const res = await asRole<CustomerView>('caretaker', Rpc.tenantData.getCustomer, { id: meena.id });
+    expect(res.ok).toBe(true);
+    const seen = (res as { data: CustomerView }).data;
+    expect(seen.email).toBe('m***@example.in');
+    expect(seen).not.toHaveProperty('healthNotes');
+    expect(seen.name).toBe('Meena Iyer');
+    const list = await asRole<{ items: CustomerView[] }>('caretaker', Rpc.tenantData.listCustomers, { tag: 'walk-in' });
+    expect(list.ok).toBe(true);
+    const withPhone = await http.post('/v1/customers', { name: 'Kiran', phone: '+91 98450 11223' }, a.accessToken);
+    const masked = await asRole<CustomerView>('caretaker', Rpc.tenantData.getCustomer, { id: withPhone.body.id });
+    expect((masked as { data: CustomerView }).data.phone).toBe('+91******1223');
+    const staff = await asRole<CustomerView>('staff', Rpc.tenantData.getCustomer, { id: meena.id });
+    expect((staff as { data: CustomerView }).data.healthNotes).toBe('knee injury, avoid squats');
+    const denied = await asRole('caretaker', Rpc.tenantData.deleteCustomer, { id: meena.id });
+    expect(denied).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: expect.any(String) } });
+  });
+
+  it('prints the data map from the field declarations', async () => {
+    const res = await http.get('/v1/customers/data-map', a.accessToken);
+    expect(res.status).toBe(200);
+    const byField = Object.fromEntries(res.body.items.map((e: { field: string }) => [e.field, e]));
+    expect(byField.healthNotes).toMatchObject({ category: 'user.health', sensitive: true, storage: 'encrypted', hiddenFrom: ['caretaker', 'accountant', 'viewer'] });
+    expect(byField.phone).toMatchObject({ storage: 'encrypted+blind-index', maskedFor: ['caretaker'] });
+  });
+
+  it('answers 404 to another tenant on every route, changes nothing, and audits the denials', async () => {
+    for (const res of [
+      await http.get(`/v1/customers/${meena.id}`, b.accessToken),
+      await send('PATCH', `/v1/customers/${meena.id}`, b.accessToken, { notes: 'hijacked' }),
+      await send('DELETE', `/v1/customers/${meena.id}`, b.accessToken),
+      await http.get(`/v1/customers/${meena.id}/history`, b.accessToken),
+    ]) {
+      expect(res.status).toBe(404);
+      expect(res.body).toEqual({ error: { code: 'NOT_FOUND', message: 'customer not found' } });
+    }
+    expect((await http.get('/v1/customers?tag=vip', b.accessToken)).body.items).toEqual([]);
+    expect((await http.get(`/v1/customers/${meena.id}`, a.accessToken)).body.notes).toBe('prefers evening slots');
+    const { events } = await readAuditTopic(tp.brokers, (evs) => evs.filter((e) => e.tenantId === b.tenantId && e.outcome === 'denied' && e.resource.id === meena.id).length >= 4);
+    const denied = events.filter((e) => e.tenantId === b.tenantId && e.outcome === 'denied' && e.resource.id === meena.id);
+    expect(denied.map((e) => `${e.action}:${e.resource.type}:${e.reason}`).sort()).toEqual(['delete:customer:not_found', 'read:customer:not_found', 'read:customer_history:not_found', 'update:customer:not_found']);
+    expect(denied.every((e) => e.subjectIds.length === 0)).toBe(true);
+  });
+
+  it('deletes at once and for good, and audits the deletion', async () => {
+    const res = await send('DELETE', `/v1/customers/${meena.id}`, a.accessToken);
+    expect(res.status).toBe(204);
+    expect((await http.get(`/v1/customers/${meena.id}`, a.accessToken)).status).toBe(404);
+    expect((await http.get(`/v1/customers/${meena.id}/history`, a.accessToken)).status).toBe(404);
+    expect((await send('DELETE', `/v1/customers/${meena.id}`, a.accessToken)).status).toBe(404);
+    const { events } = await readAuditTopic(tp.brokers, (evs) => evs.some((e) => e.action === 'delete' && e.outcome === 'allowed' && e.resource.id === meena.id));
+    const deletion = events.find((e) => e.action === 'delete' && e.outcome === 'allowed' && e.resource.id === meena.id);
+    expect(deletion).toMatchObject({ tenantId: a.tenantId, subjectIds: [meena.id], actor: { id: a.userId }, fields: expect.arrayContaining([{ name: 'healthNotes', category: 'user.health' }]) });
+  });
+});

@@ -1,0 +1,143 @@
+import { api, readAuditTopic, startTestPlatform, type TestPlatform } from '@lekha/testing';
+import type { RecordView } from '@lekha/contracts';
+
+/**
+ * Configurable business records through the gateway: types from templates and from a tenant's
+ * own JSON Schema, validation on every write naming the field, filters, a new type version that
+ * leaves old records readable, owner reports with no individual's data, and cross-tenant 404s.
+ */
+describe('tenant data: business records', () => {
+  let tp: TestPlatform;
+  let http: ReturnType<typeof api>;
+  const stamp = Date.now().toString(36);
+  let a: { tenantId: string; userId: string; accessToken: string };
+  let b: { tenantId: string; userId: string; accessToken: string };
+  let customerId: string;
+  let delivery: RecordView;
+
+  const put = async (path: string, token: string, body: unknown) => {
+    const res = await fetch(`${tp.gatewayUrl}${path}`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test convenience, as in @lekha/testing: bodies are asserted field by field
+    return { status: res.status, body: (await res.json()) as any };
+  };
+
+  const signup = async (business: string, who: string) => {
+    const res = await http.post('/v1/auth/signup', {
+      business: { name: business, stateCode: '29' },
+      owner: { name: who, email: `${who.toLowerCase()}.${stamp}@example.in`, phone: `+9166${String(Date.now()).slice(-8)}`, password: 'long enough password 1', ageConfirmed: true },
+    });
+    expect(res.status).toBe(201);
+    return res.body;
+  };
+
+  beforeAll(async () => {
+    tp = await startTestPlatform();
+    http = api(tp.gatewayUrl);
+    a = await signup('Jal Seva', 'Lakshmi');
+    b = await signup('Stitch Works', 'Mohan');
+    customerId = (await http.post('/v1/customers', { name: 'Suresh', phone: '+91 99000 11111' }, a.accessToken)).body.id;
+  });
+
+  afterAll(async () => {
+    await tp?.stop();
+  });
+
+  it('offers a template for each seed business and defines types from templates or a schema', async () => {
+    const templates = await http.get('/v1/records/templates', a.accessToken);
+    expect(templates.body.items.map((t: { key: string }) => t.key)).toEqual(['water_delivery', 'appointment', 'room_allocation', 'maintenance_log', 'job', 'sale_order']);
+    const water = await http.post('/v1/records/types', { key: 'delivery', template: 'water_delivery' }, a.accessToken);
+    expect(water.status).toBe(201);
+    expect(water.body).toMatchObject({ key: 'delivery', version: 1, fields: expect.arrayContaining([{ name: 'upiReference', category: 'user.financial' }]) });
+    expect((await http.post('/v1/records/types', { key: 'visit', template: 'appointment' }, a.accessToken)).status).toBe(201);
+    expect((await http.post('/v1/records/types', { key: 'delivery', template: 'job' }, a.accessToken)).status).toBe(409);
+    const own = await http.post('/v1/records/types', {
+      key: 'can_return', name: 'Can return',
+      schema: { type: 'object', required: ['cans'], properties: { cans: { type: 'integer', minimum: 1, 'x-category': 'business.operational' } } },
+    }, a.accessToken);
+    expect(own.status).toBe(201);
+  });
+
+  it('refuses a schema whose field has no data category, naming the field', async () => {
+    const res = await http.post('/v1/records/types', { key: 'bad', schema: { type: 'object', properties: { note: { type: 'string' } } } }, a.accessToken);
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.map((d: { path: string }) => d.path)).toContain('schema.properties.note');
+  });
+
+  it('validates every record against its type and names the offending fields', async () => {
+    const bad = await http.post('/v1/records', { type: 'delivery', customerId, data: { cans: -1, paymentStatus: 'maybe', colour: 'blue' } }, a.accessToken);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('VALIDATION_FAILED');
+    expect(bad.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['data.cans', 'data.colour', 'data.deliveredAt', 'data.paymentStatus']);
+    const unknownType = await http.post('/v1/records', { type: 'nothing', data: {} }, a.accessToken);
+    expect(unknownType.status).toBe(404);
+  });
+
+  it('writes records linked to a customer, encrypting the personal fields, and filters them', async () => {
+    const res = await http.post('/v1/records', {
+      type: 'delivery', customerId, occurredAt: '2026-11-20T05:00:00Z',
+      data: { cans: 3, deliveredAt: '2026-11-20T05:00:00Z', paymentStatus: 'paid', upiReference: 'UPI-771234' },
+    }, a.accessToken);
+    expect(res.status).toBe(201);
+    delivery = res.body;
+    expect(delivery).toMatchObject({ type: 'delivery', customerId, stage: 'paid', data: { cans: 3, upiReference: 'UPI-771234' } });
+    await http.post('/v1/records', { type: 'delivery', customerId, occurredAt: '2026-11-20T09:00:00Z', data: { cans: 2, deliveredAt: '2026-11-20T09:00:00Z', paymentStatus: 'unpaid' } }, a.accessToken);
+    await http.post('/v1/records', { type: 'delivery', occurredAt: '2026-11-21T05:00:00Z', data: { cans: 5, deliveredAt: '2026-11-21T05:00:00Z', paymentStatus: 'paid' } }, a.accessToken);
+    await http.post('/v1/records', { type: 'visit', customerId, data: { service: 'physio', startsAt: '2026-11-22T10:00:00Z', sensitiveNotes: 'lower back pain' } }, a.accessToken);
+    const count = async (q: string) => (await http.get(`/v1/records?${q}`, a.accessToken)).body.items.length;
+    expect(await count('type=delivery')).toBe(3);
+    expect(await count('type=delivery&stage=paid')).toBe(2);
+    expect(await count(`customerId=${customerId}`)).toBe(3);
+    expect(await count('type=delivery&from=2026-11-21T00:00:00Z')).toBe(1);
+    expect(await count('type=delivery&to=2026-11-21T00:00:00Z')).toBe(2);
+    expect((await http.get(`/v1/records/${delivery.id}`, a.accessToken)).body).toEqual(delivery);
+  });
+
+  it('keeps old records readable after the type gets a new version', async () => {
+    const v2 = await put('/v1/records/types/delivery', a.accessToken, {
+      schema: { type: 'object', required: ['cans'], properties: { cans: { type: 'integer', minimum: 0, 'x-category': 'business.operational' }, route: { type: 'string', 'x-category': 'business.operational' } } },
+    });
+    expect(v2.status).toBe(200);
+    expect(v2.body.version).toBe(2);
+    const old = await http.get(`/v1/records/${delivery.id}`, a.accessToken);
+    expect(old.body).toMatchObject({ typeVersion: 1, data: { cans: 3, upiReference: 'UPI-771234', paymentStatus: 'paid' } });
+    const fresh = await http.post('/v1/records', { type: 'delivery', occurredAt: '2026-11-21T07:00:00Z', data: { cans: 1, route: 'north' } }, a.accessToken);
+    expect(fresh.body).toMatchObject({ typeVersion: 2, stage: null });
+  });
+
+  it('reports counts and totals per stage and per day, with no individual’s data', async () => {
+    const perDay = await http.get('/v1/records/reports?type=delivery&groupBy=day&sum=cans', a.accessToken);
+    expect(perDay.status).toBe(200);
+    expect(perDay.body).toEqual({ type: 'delivery', groupBy: 'day', sum: 'cans', groups: [{ group: '2026-11-20', count: 2, total: 5 }, { group: '2026-11-21', count: 2, total: 6 }] });
+    const perStage = await http.get('/v1/records/reports?type=delivery&groupBy=stage', a.accessToken);
+    expect(perStage.body.groups).toEqual([{ group: 'paid', count: 2, total: null }, { group: 'unpaid', count: 1, total: null }, { group: null, count: 1, total: null }]);
+    expect(JSON.stringify([perDay.body, perStage.body])).not.toMatch(new RegExp(`${customerId}|UPI|${delivery.id}`));
+    const personal = await http.get('/v1/records/reports?type=delivery&groupBy=day&sum=route', a.accessToken);
+    expect(personal.status).toBe(400);
+    expect(personal.body.error.details[0].path).toBe('sum');
+  });
+
+  it('answers 404 to another tenant, shows it none of the records, and audits the attempts', async () => {
+    expect((await http.get(`/v1/records/${delivery.id}`, b.accessToken)).status).toBe(404);
+    expect((await http.get('/v1/records', b.accessToken)).body.items).toEqual([]);
+    const link = await http.post('/v1/records', { type: 'x_type', customerId, data: {} }, b.accessToken);
+    expect(link.status).toBe(404);
+    await http.post('/v1/records/types', { key: 'job', template: 'job' }, b.accessToken);
+    const foreignCustomer = await http.post('/v1/records', { type: 'job', customerId, data: { jobNo: 'J1', stage: 'received' } }, b.accessToken);
+    expect(foreignCustomer.status).toBe(404);
+    expect(foreignCustomer.body.error.message).toBe('customer not found');
+    expect((await http.get('/v1/records/reports?type=delivery&groupBy=day', b.accessToken)).status).toBe(404);
+    const { events } = await readAuditTopic(tp.brokers, (evs) => evs.some((e) => e.tenantId === b.tenantId && e.reason === 'customer_not_found') && evs.some((e) => e.tenantId === b.tenantId && e.resource.id === delivery.id));
+    expect(events.find((e) => e.tenantId === b.tenantId && e.resource.id === delivery.id)).toMatchObject({ action: 'read', outcome: 'denied', reason: 'not_found', subjectIds: [] });
+  });
+
+  it('drops a deleted customer’s link and personal record fields, keeping the counts', async () => {
+    const res = await fetch(`${tp.gatewayUrl}/v1/customers/${customerId}`, { method: 'DELETE', headers: { authorization: `Bearer ${a.accessToken}` } });
+    expect(res.status).toBe(204);
+    const after = await http.get(`/v1/records/${delivery.id}`, a.accessToken);
+    expect(after.body).toMatchObject({ customerId: null, data: { cans: 3, paymentStatus: 'paid' } });
+    expect(after.body.data).not.toHaveProperty('upiReference');
+    const visit = (await http.get('/v1/records?type=visit', a.accessToken)).body.items[0];
+    expect(visit.data).toEqual({ service: 'physio', startsAt: '2026-11-22T10:00:00Z' });
+    expect((await http.get('/v1/records/reports?type=delivery&groupBy=day', a.accessToken)).body.groups.map((g: { count: number }) => g.count)).toEqual([2, 2]);
+  });
+});

@@ -1,0 +1,28 @@
+import { Injectable } from '@nestjs/common';
+import { isSensitiveCategory, type DataMapEntry } from '@lekha/contracts';
+import { TenantRoles } from '@lekha/tenancy';
+import { ALL_CUSTOMER_FIELDS, CustomerFields } from '../customer.fields.js';
+import { visibilityFor } from '../customer-visibility.js';
+
+/**
+ * The platform prints its own data map from the field declarations: each personal field of a
+ * customer, its category, how it is stored, and which tenant roles see it masked or not at all.
+ * Holds no tenant data, so it needs no transaction and no audit record.
+ */
+@Injectable()
+export class GetCustomerDataMapUseCase {
+  execute(): { items: DataMapEntry[] } {
+    const byRole = TenantRoles.map((role) => ({ role, v: visibilityFor([role]) }));
+    return {
+      items: ALL_CUSTOMER_FIELDS.map((field) => ({
+        entity: 'customer',
+        field,
+        category: CustomerFields[field].category,
+        sensitive: isSensitiveCategory(CustomerFields[field].category),
+        storage: CustomerFields[field].storage,
+        maskedFor: byRole.filter(({ v }) => v.masked.has(field)).map(({ role }) => role),
+        hiddenFrom: byRole.filter(({ v }) => v.hidden.has(field)).map(({ role }) => role),
+      })),
+    };
+  }
+}

@@ -1,0 +1,42 @@
+import { isDeepStrictEqual } from 'node:util';
+import { Injectable } from '@nestjs/common';
+import type { CustomerView, UpdateCustomerRequest } from '@lekha/contracts';
+import type { RequestContext } from '@lekha/tenancy';
+import { TenantAccess } from '../../common/tenant-access.js';
+import { CustomerRepository } from '../customer.repository.js';
+import { customerCodec, type CustomerPlain } from '../customer-codec.js';
+import { ALL_CUSTOMER_FIELDS, fieldsTouched, type CustomerField } from '../customer.fields.js';
+import { applyVisibility, visibilityFor } from '../customer-visibility.js';
+
+/**
+ * PATCH: only the fields given change, and only those whose value really differs are recorded
+ * (history and audit name the fields; old values are compared in memory and never stored).
+ */
+@Injectable()
+export class UpdateCustomerUseCase {
+  constructor(
+    private readonly access: TenantAccess,
+    private readonly customers: CustomerRepository,
+  ) {}
+
+  execute(ctx: RequestContext, { id, patch }: UpdateCustomerRequest): Promise<CustomerView> {
+    return this.access.runOnOne(ctx, { permission: 'customers:write', action: 'update', resource: { type: 'customer', id } }, async (scope) => {
+      const row = await this.customers.findRow(scope, id);
+      if (!row) return null;
+      const before = customerCodec.decode(scope.cipher, row);
+      const after: CustomerPlain = {
+        ...before,
+        ...(patch as Partial<CustomerPlain>),
+        // Consent is patched per channel: `{ whatsapp: false }` leaves sms and email as they were.
+        marketingConsent: { ...before.marketingConsent, ...patch.marketingConsent },
+      };
+      const changed = ALL_CUSTOMER_FIELDS.filter((f) => !isDeepStrictEqual(before[f], after[f]));
+      const view = changed.length
+        ? await this.customers.update(scope, row, Object.fromEntries(changed.map((f) => [f, after[f]])) as Partial<CustomerPlain>)
+        : customerCodec.view(scope.cipher, row);
+      if (changed.length) await this.customers.recordChange(scope, id, 'update', changed);
+      await this.access.audit.record(scope.tx, { action: 'update', resource: { type: 'customer', id }, subjectIds: [id], fields: fieldsTouched(changed as CustomerField[]) });
+      return applyVisibility(view, visibilityFor(ctx.roles));
+    });
+  }
+}

@@ -1,0 +1,129 @@
+import { Injectable } from '@nestjs/common';
+import { uuidv7, type RecordJsonSchema, type RecordView } from '@lekha/contracts';
+import type { TenantScope } from '../common/tenant-access.js';
+import { Customer } from '../customers/customer.entity.js';
+import { RecordType, type RecordTypeRow } from './record-type.entity.js';
+import { BusinessRecord, type BusinessRecordRow } from './business-record.entity.js';
+import { isOperational, recordFields, stageField } from './record-fields.js';
+
+export interface RecordPageQuery {
+  typeId?: string;
+  customerId?: string;
+  stage?: string;
+  from?: Date;
+  to?: Date;
+  after?: { occurredAt: Date; id: string };
+  limit: number;
+}
+
+const PERSONAL_AAD = 'record.personal';
+
+/** Record types and records of one tenant; personal record fields are encrypted here. */
+@Injectable()
+export class RecordRepository {
+  findType({ tx }: TenantScope, key: string): Promise<RecordTypeRow | null> {
+    return tx.findOne(RecordType, { key });
+  }
+
+  findTypeById({ tx }: TenantScope, id: string): Promise<RecordTypeRow | null> {
+    return tx.findOne(RecordType, { id });
+  }
+
+  listTypes({ tx }: TenantScope): Promise<RecordTypeRow[]> {
+    return tx.find(RecordType, {}, { orderBy: { key: 'asc' } });
+  }
+
+  async createType({ tx, tenantId }: TenantScope, key: string, name: string, schema: RecordJsonSchema): Promise<RecordTypeRow> {
+    const row = tx.create(RecordType, { id: uuidv7(), tenantId, key, name, version: 1, schema } as RecordTypeRow);
+    await tx.flush();
+    return row;
+  }
+
+  /** A new version; records keep the version they were written under and stay readable. */
+  async updateType({ tx }: TenantScope, row: RecordTypeRow, schema: RecordJsonSchema, name?: string): Promise<RecordTypeRow> {
+    tx.assign(row, { schema, version: row.version + 1, ...(name ? { name } : {}) });
+    await tx.flush();
+    return row;
+  }
+
+  async customerExists({ tx }: TenantScope, id: string): Promise<boolean> {
+    return (await tx.count(Customer, { id })) > 0;
+  }
+
+  async create(scope: TenantScope, type: RecordTypeRow, input: { customerId?: string; occurredAt?: string }, data: Record<string, unknown>): Promise<BusinessRecordRow> {
+    const operational: Record<string, unknown> = {};
+    const personal: Record<string, unknown> = {};
+    for (const { name, category } of recordFields(type.schema)) {
+      if (data[name] === undefined) continue;
+      (isOperational(category) ? operational : personal)[name] = data[name];
+    }
+    const stage = stageField(type.schema);
+    const row = scope.tx.create(BusinessRecord, {
+      id: uuidv7(),
+      tenantId: scope.tenantId,
+      typeId: type.id,
+      typeVersion: type.version,
+      customerId: input.customerId ?? null,
+      stage: stage && data[stage] !== undefined ? String(data[stage]) : null,
+      occurredAt: input.occurredAt ? new Date(input.occurredAt) : new Date(),
+      operational,
+      personalEnc: Object.keys(personal).length ? scope.cipher.encrypt(PERSONAL_AAD, JSON.stringify(personal)) : null,
+    } as BusinessRecordRow);
+    await scope.tx.flush();
+    return row;
+  }
+
+  findById({ tx }: TenantScope, id: string): Promise<BusinessRecordRow | null> {
+    return tx.findOne(BusinessRecord, { id });
+  }
+
+  page({ tx }: TenantScope, q: RecordPageQuery): Promise<BusinessRecordRow[]> {
+    const where: Record<string, unknown> = {};
+    if (q.typeId) where.typeId = q.typeId;
+    if (q.customerId) where.customerId = q.customerId;
+    if (q.stage) where.stage = q.stage;
+    if (q.from || q.to) where.occurredAt = { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lt: q.to } : {}) };
+    if (q.after) where.$or = [{ occurredAt: { $lt: q.after.occurredAt } }, { occurredAt: q.after.occurredAt, id: { $lt: q.after.id } }];
+    return tx.find(BusinessRecord, where, { orderBy: { occurredAt: 'desc', id: 'desc' }, limit: q.limit });
+  }
+
+  /**
+   * Counts (and totals of one operational number) per stage, day or month. Only operational
+   * columns are read, so the report cannot carry a name, a note or a customer id.
+   */
+  async report({ tx, tenantId }: TenantScope, typeId: string, groupBy: 'stage' | 'day' | 'month', sum: string | null, from?: Date, to?: Date) {
+    // India has one time zone; days and months are the business's local calendar.
+    const bucket = { stage: 'stage', day: `to_char(occurred_at at time zone 'Asia/Kolkata', 'YYYY-MM-DD')`, month: `to_char(occurred_at at time zone 'Asia/Kolkata', 'YYYY-MM')` }[groupBy];
+    const params: unknown[] = [sum ?? '', tenantId, typeId];
+    let range = '';
+    if (from) {
+      range += ' and occurred_at >= ?';
+      params.push(from);
+    }
+    if (to) {
+      range += ' and occurred_at < ?';
+      params.push(to);
+    }
+    const rows = await tx.execute<{ grp: string | null; n: number; total: string | null }[]>(
+      `select ${bucket} as grp, count(*)::int as n, sum((operational ->> ?)::numeric) as total
+       from tenant_data.records where tenant_id = ? and type_id = ?${range} group by 1 order by 1`,
+      params,
+    );
+    return rows.map((r) => ({ group: r.grp, count: r.n, total: sum && r.total !== null ? Number(r.total) : null }));
+  }
+
+  toView(scope: TenantScope, row: BusinessRecordRow, typeKey: string, hidden: ReadonlySet<string>): RecordView {
+    const personal = row.personalEnc ? (JSON.parse(scope.cipher.decrypt(PERSONAL_AAD, row.personalEnc)!) as Record<string, unknown>) : {};
+    const data = Object.fromEntries(Object.entries({ ...row.operational, ...personal }).filter(([k]) => !hidden.has(k)));
+    return {
+      id: row.id,
+      type: typeKey,
+      typeVersion: row.typeVersion,
+      customerId: row.customerId ?? null,
+      stage: row.stage ?? null,
+      occurredAt: row.occurredAt.toISOString(),
+      data,
+      createdAt: row.createdAt.toISOString(),
+    };
+  }
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { RecordsController } from './records.controller.js';
+import { RecordRepository } from './record.repository.js';
+import { CreateRecordTypeUseCase } from './use-cases/create-record-type.use-case.js';
+import { UpdateRecordTypeUseCase } from './use-cases/update-record-type.use-case.js';
+import { ListRecordTypesUseCase } from './use-cases/list-record-types.use-case.js';
+import { CreateRecordUseCase } from './use-cases/create-record.use-case.js';
+import { GetRecordUseCase } from './use-cases/get-record.use-case.js';
+import { ListRecordsUseCase } from './use-cases/list-records.use-case.js';
+import { RecordReportUseCase } from './use-cases/record-report.use-case.js';
+
+@Module({
+  controllers: [RecordsController],
+  providers: [RecordRepository, CreateRecordTypeUseCase, UpdateRecordTypeUseCase, ListRecordTypesUseCase, CreateRecordUseCase, GetRecordUseCase, ListRecordsUseCase, RecordReportUseCase],
+})
+export class RecordsModule {}

@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError, type ListRecordsRequest, type Page, type RecordView } from '@lekha/contracts';
+import { hasPermission, type RequestContext } from '@lekha/tenancy';
+import { TenantAccess } from '../../common/tenant-access.js';
+import { RecordRepository } from '../record.repository.js';
+import type { RecordTypeRow } from '../record-type.entity.js';
+import { hiddenRecordFields, recordFields } from '../record-fields.js';
+
+function decodeCursor(cursor: string): { occurredAt: Date; id: string } {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const occurredAt = new Date(at ?? '');
+  if (!id || Number.isNaN(occurredAt.getTime())) throw new DomainError('VALIDATION_FAILED', 'cursor is invalid', [{ path: 'cursor', message: 'not a cursor from this API' }]);
+  return { occurredAt, id };
+}
+
+/** Records newest first, filtered by type, customer, stage and time. */
+@Injectable()
+export class ListRecordsUseCase {
+  constructor(
+    private readonly access: TenantAccess,
+    private readonly records: RecordRepository,
+  ) {}
+
+  execute(ctx: RequestContext, q: ListRecordsRequest): Promise<Page<RecordView>> {
+    const after = q.cursor ? decodeCursor(q.cursor) : undefined;
+    const sensitive = hasPermission(ctx.roles, 'customers:read:sensitive');
+    return this.access.run(ctx, { permission: 'records:read', action: 'list', resource: { type: 'record', id: null } }, async (scope) => {
+      const types = new Map((await this.records.listTypes(scope)).map((t) => [t.id, t] as [string, RecordTypeRow]));
+      const type = q.type ? [...types.values()].find((t) => t.key === q.type) : undefined;
+      if (q.type && !type) throw new DomainError('NOT_FOUND', 'record type not found', [{ path: 'type', message: 'not found' }]);
+      const rows = await this.records.page(scope, {
+        typeId: type?.id, customerId: q.customerId, stage: q.stage,
+        from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, after, limit: q.limit + 1,
+      });
+      const page = rows.slice(0, q.limit);
+      const items = page.map((r) => {
+        const t = types.get(r.typeId)!;
+        return this.records.toView(scope, r, t.key, hiddenRecordFields(t.schema, sensitive));
+      });
+      const disclosed = new Map<string, { name: string; category: RecordTypeRow['schema']['properties'][string]['x-category'] }>();
+      for (const r of page) {
+        const t = types.get(r.typeId)!;
+        const hidden = hiddenRecordFields(t.schema, sensitive);
+        for (const f of recordFields(t.schema)) if (!hidden.has(f.name)) disclosed.set(`${f.name}/${f.category}`, f);
+      }
+      await this.access.audit.record(scope.tx, {
+        action: 'list',
+        resource: { type: 'record', id: null },
+        subjectIds: [...new Set(page.flatMap((r) => (r.customerId ? [r.customerId] : [])))],
+        fields: [...disclosed.values()].slice(0, 200),
+      });
+      const last = page[page.length - 1];
+      return { items, nextCursor: rows.length > q.limit && last ? Buffer.from(`${last.occurredAt.toISOString()}|${last.id}`).toString('base64url') : null };
+    });
+  }
+}
