@@ -10,9 +10,11 @@ import { JwtStrategy } from './auth/jwt.strategy.js';
 import { LocalStrategy } from './auth/local.strategy.js';
 import { PermissionGuard } from './auth/permissions.js';
 import { CustomersController } from './customers/customers.controller.js';
+import { RecordsFeatureModule } from './records/records.controller.js';
 import { AuditController } from './audit/audit.controller.js';
 import { GatewayHealthController } from './health/health.controller.js';
 import { requestContextMiddleware } from './common/request-context.middleware.js';
+import { SecurityModule } from './security/security.module.js';
 
 export const SERVICE = 'gateway';
 
@@ -26,6 +28,8 @@ export class AppModule implements NestModule {
         { module: class GatewayConfigModule {}, global: true, providers: [{ provide: GATEWAY_CONFIG, useValue: config }], exports: [GATEWAY_CONFIG] },
         BusModule,
         PassportModule,
+        SecurityModule.register(config),
+        RecordsFeatureModule,
       ],
       controllers: [AuthController, CustomersController, AuditController, GatewayHealthController],
       providers: [JwksCache, JwtStrategy, LocalStrategy, PermissionGuard],

@@ -4,6 +4,9 @@ import { Rpc } from '@lekha/contracts';
 import { CoreModule, DataModule, KeyringModule, pingController } from '@lekha/runtime';
 import { IDENTITY_CONFIG, type IdentityConfig } from './config/identity.config.js';
 import { AuthModule } from './auth/auth.module.js';
+import { IdentitySharedModule } from './identity-shared.module.js';
+import { SessionsModule } from './sessions/sessions.module.js';
+import { StaffModule } from './staff/staff.module.js';
 import { Tenant } from './tenants/tenant.entity.js';
 import { User } from './users/user.entity.js';
 import { migrations } from './migrations/index.js';
@@ -20,7 +23,10 @@ export class AppModule {
         DataModule.forRoot({ service: SERVICE, schema: 'identity', config, entities: [Tenant, User], migrations }),
         KeyringModule.forRoot(config),
         { module: class IdentityConfigModule {}, global: true, providers: [{ provide: IDENTITY_CONFIG, useValue: config }], exports: [IDENTITY_CONFIG] },
+        IdentitySharedModule,
         AuthModule,
+        SessionsModule,
+        StaffModule,
       ],
       controllers: [pingController(Rpc.identity.ping, SERVICE)],
     };

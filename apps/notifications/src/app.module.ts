@@ -1,9 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { Rpc } from '@lekha/contracts';
-import { CoreModule, DataModule, pingController } from '@lekha/runtime';
+import { CoreModule, DataModule, KeyringModule, pingController } from '@lekha/runtime';
 import type { NotificationsConfig } from './config/notifications.config.js';
 import { migrations } from './migrations/index.js';
+import { DispatchModule } from './dispatch/dispatch.module.js';
 
 export const SERVICE = 'notifications';
 
@@ -15,6 +16,8 @@ export class AppModule {
       imports: [
         CoreModule.forRoot({ service: SERVICE, logger, config }),
         DataModule.forRoot({ service: SERVICE, schema: 'notifications', config, entities: [], migrations }),
+        KeyringModule.forRoot(config),
+        DispatchModule.register(config.LEKHA_ENV),
       ],
       controllers: [pingController(Rpc.notifications.ping, SERVICE)],
     };

@@ -1,12 +1,13 @@
 import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { Rpc, loginRequestSchema, refreshRequestSchema, signupRequestSchema, type MeResult, type RefreshRequest, type SignupRequest, type SignupResult, type TokenPair } from '@lekha/contracts';
+import { DomainError, Rpc, loginRequestSchema, refreshRequestSchema, signupRequestSchema, type MeResult, type RefreshRequest, type SignupRequest, type SignupResult, type TokenPair, type RevokedSessions } from '@lekha/contracts';
 import { BusClient } from '../bus/bus-client.js';
 import { LocalAuthGuard } from './local-auth.guard.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
 import type { AuthenticatedUser } from './jwt.strategy.js';
 import { JwksCache } from './jwks-cache.js';
+import { RevocationList } from './revocation-list.js';
 
 @ApiTags('auth')
 @Controller()
@@ -14,6 +15,7 @@ export class AuthController {
   constructor(
     private readonly bus: BusClient,
     private readonly jwks: JwksCache,
+    private readonly revocations: RevocationList,
   ) {}
 
   @Post('v1/auth/signup')
@@ -35,8 +37,18 @@ export class AuthController {
   @Post('v1/auth/refresh')
   @HttpCode(200)
   @ApiOperation({ summary: 'Rotate a refresh token (reuse of an old one ends the session)' })
-  refresh(@Body({ schema: refreshRequestSchema }) body: RefreshRequest): Promise<TokenPair> {
-    return this.bus.call<TokenPair>(Rpc.identity.refresh, body);
+  async refresh(@Body({ schema: refreshRequestSchema }) body: RefreshRequest): Promise<TokenPair> {
+    try {
+      return await this.bus.call<TokenPair>(Rpc.identity.refresh, body);
+    } catch (err) {
+      // A replayed refresh token ended its session: stop its access tokens here at once, and
+      // tell the caller no more than "invalid".
+      if (err instanceof DomainError && err.code === 'INVALID_TOKEN') {
+        this.revocations.add((err.details as Partial<RevokedSessions> | undefined)?.revokedSessionIds);
+        throw new DomainError(err.code, err.message);
+      }
+      throw err;
+    }
   }
 
   @Post('v1/auth/logout')
@@ -44,8 +56,10 @@ export class AuthController {
   @UseGuards(JwtAuthGuard)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'End the current session' })
-  logout(@Body({ schema: z.object({}).optional() }) _body: unknown, @Req() req: { user: AuthenticatedUser }): Promise<{ revoked: true }> {
-    return this.bus.call(Rpc.identity.logout, { sessionId: req.user.sessionId });
+  async logout(@Body({ schema: z.object({}).optional() }) _body: unknown, @Req() req: { user: AuthenticatedUser }): Promise<{ revoked: true }> {
+    const result = await this.bus.call<{ revoked: true } & RevokedSessions>(Rpc.identity.logout, { sessionId: req.user.sessionId });
+    this.revocations.add(result.revokedSessionIds);
+    return { revoked: true };
   }
 
   @Get('v1/me')

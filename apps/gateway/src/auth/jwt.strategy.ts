@@ -3,6 +3,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js';
 import { JwksCache } from './jwks-cache.js';
+import { RevocationList } from './revocation-list.js';
 
 export interface AuthenticatedUser {
   userId: string;
@@ -23,7 +24,11 @@ function kidOf(rawJwt: string): string | null {
 /** Bearer access tokens: ES256 only (so no `none`, no HS/RS confusion), issuer, audience, expiry, nbf. */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
-  constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig, jwks: JwksCache) {
+  constructor(
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+    jwks: JwksCache,
+    private readonly revocations: RevocationList,
+  ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
       algorithms: ['ES256'],
@@ -41,8 +46,10 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
-  validate(payload: { sub?: unknown; tid?: unknown; roles?: unknown; sid?: unknown }): AuthenticatedUser | false {
+  /** A token of a revoked session (logout, revoke, reset, role change, deactivation) is refused. */
+  async validate(payload: { sub?: unknown; tid?: unknown; roles?: unknown; sid?: unknown }): Promise<AuthenticatedUser | false> {
     if (typeof payload.sub !== 'string' || typeof payload.tid !== 'string' || typeof payload.sid !== 'string' || !Array.isArray(payload.roles)) return false;
+    if (await this.revocations.isRevoked(payload.sid)) return false;
     return { userId: payload.sub, tenantId: payload.tid, roles: payload.roles.map(String), sessionId: payload.sid };
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import { DomainError, loginRequestSchema } from '@lekha/contracts';
+import { setRetryAfter } from './retry-after.js';
 
 /** Validates the login body first, so bad input gets a 400 naming the field rather than a 401. */
 @Injectable()
@@ -16,8 +17,11 @@ export class LocalAuthGuard extends AuthGuard('local') {
     return super.canActivate(context);
   }
 
-  override handleRequest<T>(err: unknown, user: T | false): T {
-    if (err) throw err;
+  override handleRequest<T>(err: unknown, user: T | false, _info: unknown, context: ExecutionContext): T {
+    if (err) {
+      setRetryAfter(context.switchToHttp().getResponse(), err);
+      throw err;
+    }
     if (!user) throw new DomainError('INVALID_CREDENTIALS', 'the sign-in details are not correct');
     return user;
   }

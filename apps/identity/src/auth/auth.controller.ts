@@ -42,7 +42,7 @@ export class AuthController {
 
   @MessagePattern(Rpc.identity.logout)
   onLogout(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
-    return this.rpc.run(kafka, logoutSchema, payload, (input, ctx) => this.logout.execute(ctx, input.sessionId));
+    return this.rpc.run(kafka, logoutSchema, payload, (input, ctx) => this.logout.execute(ctx, input.sessionId, 'logout'));
   }
 
   @MessagePattern(Rpc.identity.me)

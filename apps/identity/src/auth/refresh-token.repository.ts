@@ -31,6 +31,12 @@ export class RefreshTokenRepository {
     return { token, familyId };
   }
 
+  /** The tenant of a token, read without a lock (to load the tenant's key before a transaction). */
+  async peekTenant(em: Em, token: string): Promise<string | null> {
+    const rows = await em.execute<{ tenant_id: string }[]>(`select tenant_id from identity.refresh_tokens where token_hash = ?`, [digest(token)]);
+    return rows[0]?.tenant_id ?? null;
+  }
+
   async find(tx: Em, token: string): Promise<RefreshRow | null> {
     const rows = await tx.execute<RefreshRow[]>(
       `select id, family_id, user_id, tenant_id, expires_at, used_at, revoked_at from identity.refresh_tokens where token_hash = ? for update`,

@@ -1,12 +1,26 @@
 import { z } from 'zod';
 import { baseConfigSchema, port } from '@lekha/runtime';
 
+const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+
 export const identityConfigSchema = baseConfigSchema.extend({
   IDENTITY_PORT: port(3101),
-  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
-  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(30),
+  ACCESS_TOKEN_TTL_SECONDS: int(60, 3600, 900),
+  REFRESH_TOKEN_TTL_DAYS: int(1, 90, 30),
   JWT_ISSUER: z.string().min(1).default('lekha-identity'),
   JWT_AUDIENCE: z.string().min(1).default('lekha'),
+  // Brute force: sign-in attempts per login identifier (known or not) and per client IP within a
+  // window; past the limit the identifier or IP is locked out for LOGIN_LOCKOUT_SECONDS.
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: int(1, 100, 5),
+  LOGIN_MAX_FAILURES_PER_IP: int(1, 10_000, 50),
+  LOGIN_FAILURE_WINDOW_SECONDS: int(10, 86_400, 900),
+  LOGIN_LOCKOUT_SECONDS: int(1, 86_400, 900),
+  // Phone OTP: codes live 5 minutes, allow 5 guesses, and at most 3 are sent per window per phone.
+  OTP_TTL_SECONDS: int(60, 900, 300),
+  OTP_MAX_ATTEMPTS: int(1, 10, 5),
+  OTP_MAX_SENDS_PER_WINDOW: int(1, 20, 3),
+  PASSWORD_RESET_TTL_MINUTES: int(5, 1440, 30),
+  INVITATION_TTL_HOURS: int(1, 720, 72),
 });
 export type IdentityConfig = z.infer<typeof identityConfigSchema>;
 export const IDENTITY_CONFIG = Symbol('IDENTITY_CONFIG');

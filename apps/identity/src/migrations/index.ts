@@ -1,6 +1,7 @@
 import { Migration } from '@lekha/persistence';
 import { auditOutboxSql } from '@lekha/audit';
 import { tenantKeysSql } from '@lekha/runtime';
+import { Migration20261201SessionsSecurity } from './20261201-sessions-security.migration.js';
 
 const S = 'identity';
 
@@ -53,4 +54,7 @@ export class Migration20261122Init extends Migration {
   }
 }
 
-export const migrations = [{ name: 'Migration20261122Init', class: Migration20261122Init }];
+export const migrations = [
+  { name: 'Migration20261122Init', class: Migration20261122Init },
+  { name: 'Migration20261201SessionsSecurity', class: Migration20261201SessionsSecurity },
+];

@@ -1,5 +1,6 @@
 import { Migration } from '@lekha/persistence';
 import { auditOutboxSql } from '@lekha/audit';
+import { Migration20261201DevInboxPurpose } from './20261201-dev-inbox-purpose.migration.js';
 
 const S = 'notifications';
 
@@ -20,4 +21,7 @@ export class Migration20261122Init extends Migration {
   }
 }
 
-export const migrations = [{ name: 'Migration20261122Init', class: Migration20261122Init }];
+export const migrations = [
+  { name: 'Migration20261122Init', class: Migration20261122Init },
+  { name: 'Migration20261201DevInboxPurpose', class: Migration20261201DevInboxPurpose },
+];

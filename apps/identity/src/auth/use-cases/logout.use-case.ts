@@ -1,26 +1,34 @@
 import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError } from '@lekha/contracts';
+import { DomainError, type RevokedSessions } from '@lekha/contracts';
+import { FieldCipher, TenantKeyring } from '@lekha/crypto';
 import { Database } from '@lekha/persistence';
 import type { RequestContext } from '@lekha/tenancy';
-import { RefreshTokenRepository } from '../refresh-token.repository.js';
+import { SessionRepository } from '../../sessions/session.repository.js';
+import { LoginHistoryRepository } from '../../security/login-history.repository.js';
 
-/** Ends the caller's session: every refresh token of its family is revoked. */
+/** Ends the caller's session: the session and every refresh token of its family are revoked. */
 @Injectable()
 export class LogoutUseCase {
   constructor(
     private readonly db: Database,
     private readonly audit: AuditOutbox,
-    private readonly refreshTokens: RefreshTokenRepository,
+    private readonly keyring: TenantKeyring,
+    private readonly sessions: SessionRepository,
+    private readonly history: LoginHistoryRepository,
   ) {}
 
-  async execute(ctx: RequestContext, sessionId: string): Promise<{ revoked: true }> {
-    if (!ctx.actorId) throw new DomainError('UNAUTHENTICATED', 'sign in first');
-    await this.db.em().transactional(async (tx) => {
-      const owned = await tx.execute<{ n: number }[]>(`select count(*)::int as n from identity.refresh_tokens where family_id = ? and user_id = ?`, [sessionId, ctx.actorId]);
-      if ((owned[0]?.n ?? 0) > 0) await this.refreshTokens.revokeFamily(tx, sessionId);
-      await this.audit.record(tx, { action: 'token_revoke', resource: { type: 'session', id: sessionId } });
+  async execute(ctx: RequestContext, sessionId: string, kind: 'logout' | 'revoke' = 'logout'): Promise<{ revoked: true } & RevokedSessions> {
+    if (!ctx.actorId || !ctx.tenantId) throw new DomainError('UNAUTHENTICATED', 'sign in first');
+    const { actorId, tenantId } = ctx;
+    const cipher = new FieldCipher(await this.keyring.keysFor(tenantId));
+    const revokedSessionIds = await this.db.em().transactional(async (tx) => {
+      const ids = await this.sessions.revoke(tx, sessionId, actorId, kind);
+      await this.audit.record(tx, { action: 'token_revoke', resource: { type: 'session', id: sessionId }, outcome: ids.length ? 'allowed' : 'denied', ...(ids.length ? {} : { reason: 'not_found' }) });
+      if (ids.length) await this.history.record(tx, cipher, { tenantId, userId: actorId, kind: 'session_revoked', sessionId });
+      return ids;
     });
-    return { revoked: true };
+    if (kind === 'revoke' && revokedSessionIds.length === 0) throw new DomainError('NOT_FOUND', 'session not found');
+    return { revoked: true, revokedSessionIds };
   }
 }

@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { DomainError, type TokenPair } from '@lekha/contracts';
+import { FieldCipher, TenantKeyring } from '@lekha/crypto';
 import { Database } from '@lekha/persistence';
 import { User } from '../../users/user.entity.js';
 import { RefreshTokenRepository } from '../refresh-token.repository.js';
 import { TokenSigner } from '../../signing/token-signer.js';
+import { SessionRepository } from '../../sessions/session.repository.js';
+import { LoginHistoryRepository } from '../../security/login-history.repository.js';
 
 const INVALID = 'the refresh token is not valid';
 
@@ -14,19 +17,30 @@ export class RefreshUseCase {
   constructor(
     private readonly db: Database,
     private readonly audit: AuditOutbox,
+    private readonly keyring: TenantKeyring,
     private readonly refreshTokens: RefreshTokenRepository,
+    private readonly sessions: SessionRepository,
+    private readonly history: LoginHistoryRepository,
     private readonly signer: TokenSigner,
   ) {}
 
   async execute(refreshToken: string): Promise<TokenPair> {
+    // The tenant (and so its key) is known only from the token's row: peek without a lock first.
+    const peek = await this.refreshTokens.peekTenant(this.db.em(), refreshToken);
+    if (!peek) throw new DomainError('INVALID_TOKEN', INVALID);
+    const cipher = new FieldCipher(await this.keyring.keysFor(peek));
     const outcome = await this.db.em().transactional(async (tx) => {
       const row = await this.refreshTokens.find(tx, refreshToken);
       if (!row) return { error: 'unknown' as const };
       const who = { tenantId: row.tenant_id, actorId: row.user_id, actorType: 'user' as const };
       if (row.used_at || row.revoked_at) {
+        // The whole family ends: whoever holds its newest token (thief or owner) is out.
+        await this.sessions.revoke(tx, row.family_id, row.user_id, 'token_reuse');
         await this.refreshTokens.revokeFamily(tx, row.family_id);
+        const revoked = [row.family_id];
         await this.audit.record(tx, { ...who, action: 'token_refresh', resource: { type: 'session', id: row.family_id }, outcome: 'denied', reason: 'reuse_detected' });
-        return { error: 'reused' as const };
+        await this.history.record(tx, cipher, { tenantId: row.tenant_id, userId: row.user_id, kind: 'token_reuse', sessionId: row.family_id });
+        return { error: 'reused' as const, revoked };
       }
       if (new Date(row.expires_at) < new Date() || !(await this.refreshTokens.consume(tx, row.id))) {
         await this.audit.record(tx, { ...who, action: 'token_refresh', resource: { type: 'session', id: row.family_id }, outcome: 'denied', reason: 'expired' });
@@ -35,10 +49,11 @@ export class RefreshUseCase {
       const user = await tx.findOne(User, { id: row.user_id, status: 'active' });
       if (!user) return { error: 'unknown' as const };
       const next = await this.refreshTokens.issue(tx, row.user_id, row.tenant_id, row.family_id);
+      await this.sessions.touch(tx, row.family_id);
       await this.audit.record(tx, { ...who, action: 'token_refresh', resource: { type: 'session', id: row.family_id } });
       return { user, next };
     });
-    if ('error' in outcome) throw new DomainError('INVALID_TOKEN', INVALID);
+    if ('error' in outcome) throw new DomainError('INVALID_TOKEN', INVALID, 'revoked' in outcome ? { revokedSessionIds: outcome.revoked } : undefined);
     const access = await this.signer.sign({ sub: outcome.user.id, tid: outcome.user.tenantId, roles: outcome.user.roles, sid: outcome.next.familyId });
     return { accessToken: access.token, refreshToken: outcome.next.token, expiresIn: access.expiresIn };
   }

@@ -7,8 +7,9 @@ import { Tenant } from '../../tenants/tenant.entity.js';
 import { User } from '../../users/user.entity.js';
 import { LoginIndex } from '../../users/login-index.js';
 import { PasswordHasher } from '../password-hasher.js';
-import { RefreshTokenRepository } from '../refresh-token.repository.js';
 import { TokenSigner } from '../../signing/token-signer.js';
+import { PasswordPolicy } from '../../security/password-policy.js';
+import { SessionIssuer } from '../../sessions/session-issuer.js';
 
 const DUPLICATE = 'an account with these sign-in details already exists';
 
@@ -21,7 +22,8 @@ export class SignupUseCase {
     private readonly keyring: TenantKeyring,
     private readonly loginIndex: LoginIndex,
     private readonly hasher: PasswordHasher,
-    private readonly refreshTokens: RefreshTokenRepository,
+    private readonly policy: PasswordPolicy,
+    private readonly issuer: SessionIssuer,
     private readonly signer: TokenSigner,
   ) {}
 
@@ -31,9 +33,7 @@ export class SignupUseCase {
     if (business.gstin && business.gstin.slice(0, 2) !== business.stateCode) {
       throw new DomainError('VALIDATION_FAILED', 'request is invalid', [{ path: 'business.gstin', message: 'must begin with the business state code' }]);
     }
-    if (this.hasher.isCommon(owner.password)) {
-      throw new DomainError('VALIDATION_FAILED', 'request is invalid', [{ path: 'owner.password', message: 'is too common; choose another' }]);
-    }
+    this.policy.assertAcceptable(owner.password, 'owner.password', [owner.email, owner.phone]);
     const emailIdx = this.loginIndex.email(owner.email);
     const phoneIdx = this.loginIndex.phone(owner.phone);
     const passwordHash = await this.hasher.hash(owner.password);
@@ -67,7 +67,8 @@ export class SignupUseCase {
           { ...who, action: 'signup', resource: { type: 'tenant', id: tenantId } },
           { ...who, action: 'create', resource: { type: 'user', id: userId }, fields: [{ name: 'name', category: 'user.name' }, { name: 'email', category: 'user.contact.email' }, { name: 'phone', category: 'user.contact.phone' }] },
         );
-        return this.refreshTokens.issue(tx, userId, tenantId);
+        const opened = await this.issuer.openIn(tx, cipher, { id: userId, tenantId }, 'login');
+        return opened.refresh;
       });
     } catch (err) {
       if (err instanceof DomainError) throw err;

@@ -1,0 +1,62 @@
+import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Rpc, type RevocationsResult } from '@lekha/contracts';
+import { anonymousContext, runWithContext } from '@lekha/tenancy';
+import { BusClient } from '../bus/bus-client.js';
+
+const POLL_MS = 2000;
+/** Re-ask a little before the last answer: a revocation committed late must not fall between polls. */
+const OVERLAP_MS = 60_000;
+/** Longer than any access token lives (ACCESS_TOKEN_TTL_SECONDS is at most an hour). */
+const RETAIN_MS = 2 * 3600_000;
+
+/**
+ * Sessions revoked in identity, so their access tokens stop at once instead of at expiry.
+ * Identity's database is the source of truth: this gateway polls it every two seconds (any number
+ * of gateways can), and adds what its own requests revoke the moment identity answers them.
+ * Until the first poll succeeds no access token is accepted (fail closed).
+ */
+@Injectable()
+export class RevocationList implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly revoked = new Map<string, number>();
+  private asOfMs: number | null = null;
+  private syncing: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly bus: BusClient) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.sync().catch(() => undefined), POLL_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  add(sessionIds: readonly string[] | undefined): void {
+    const now = Date.now();
+    for (const id of sessionIds ?? []) this.revoked.set(id, now);
+  }
+
+  /** Throws SERVICE_UNAVAILABLE while the list has never been loaded. */
+  async isRevoked(sessionId: string): Promise<boolean> {
+    if (this.asOfMs === null) await this.sync();
+    return this.revoked.has(sessionId);
+  }
+
+  private sync(): Promise<void> {
+    this.syncing ??= runWithContext(anonymousContext({ actorType: 'service', actorId: 'gateway' }), async () => {
+      try {
+        const query = this.asOfMs === null ? {} : { sinceMs: Math.max(0, this.asOfMs - OVERLAP_MS) };
+        const result = await this.bus.call<RevocationsResult>(Rpc.identity.revocations, query, 5000);
+        this.add(result.sessionIds);
+        this.asOfMs = result.asOfMs;
+        const oldest = Date.now() - RETAIN_MS;
+        for (const [id, at] of this.revoked) if (at < oldest) this.revoked.delete(id);
+      } finally {
+        this.syncing = null;
+      }
+    });
+    return this.syncing;
+  }
+}

@@ -1,0 +1,25 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { RevocationList } from '../auth/revocation-list.js';
+import { PermissionGuard } from '../auth/permissions.js';
+import { SessionsController } from './sessions.controller.js';
+import { LoginHistoryController } from './login-history.controller.js';
+import { UsersController } from './users.controller.js';
+import { AuthFlowsController } from './auth-flows.controller.js';
+import { DevInboxController } from './dev-inbox.controller.js';
+
+/**
+ * Sessions, login history, staff, OTP and password reset routes, and the revocation list the JWT
+ * strategy consults. The development inbox route exists only outside production.
+ */
+@Module({})
+export class SecurityModule {
+  static register(config: { LEKHA_ENV: 'development' | 'test' | 'production' }): DynamicModule {
+    return {
+      module: SecurityModule,
+      global: true,
+      controllers: [SessionsController, LoginHistoryController, UsersController, AuthFlowsController, ...(config.LEKHA_ENV === 'production' ? [] : [DevInboxController])],
+      providers: [RevocationList, PermissionGuard],
+      exports: [RevocationList],
+    };
+  }
+}

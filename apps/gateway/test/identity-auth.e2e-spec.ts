@@ -1,0 +1,238 @@
+import { generateKeyPairSync, createHmac } from 'node:crypto';
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SignJWT, importJWK, decodeProtectedHeader } from 'jose';
+import { readAuditTopic, startTestPlatform, type TestPlatform } from '@lekha/testing';
+import type { AuditEventV1 } from '@lekha/contracts';
+import { awaitMessage, client, uniquePhone } from './identity-test-helpers.js';
+
+/**
+ * Brute force, password policy, token forgery, phone OTP and password reset — through the gateway,
+ * against a real broker and database. Small thresholds make the lockout reachable in a test.
+ */
+describe('identity: brute force, forgery, OTP and password reset', () => {
+  let tp: TestPlatform;
+  let call: ReturnType<typeof client>;
+  const stamp = Date.now().toString(36);
+  const owner = { name: 'Lakshmi Rao', email: `lakshmi.${stamp}@pgstay.in`, phone: uniquePhone(), password: 'rooms on the third floor', ageConfirmed: true };
+  let signup: { tenantId: string; userId: string; accessToken: string; refreshToken: string };
+
+  beforeAll(async () => {
+    tp = await startTestPlatform({
+      env: { LOGIN_MAX_FAILURES_PER_ACCOUNT: '4', LOGIN_LOCKOUT_SECONDS: '4', LOGIN_MAX_FAILURES_PER_IP: '40', OTP_MAX_ATTEMPTS: '2', OTP_MAX_SENDS_PER_WINDOW: '2' },
+    });
+    call = client(tp.gatewayUrl);
+    const res = await call('POST', '/v1/auth/signup', { body: { business: { name: 'Sunrise PG', stateCode: '29' }, owner } });
+    expect(res.status).toBe(201);
+    signup = res.body;
+  });
+
+  afterAll(async () => {
+    await tp?.stop();
+  });
+
+  describe('password policy', () => {
+    it.each([
+      ['a breached password', 'iloveyou123'],
+      ['a decorated dictionary word', 'Password@2026!'],
+      ['one character repeated', 'zzzzzzzzzzzz'],
+      ['the person’s own email', `lakshmi.${stamp}-secret`],
+      ['too short', 'short1'],
+    ])('refuses %s at signup, naming the field', async (_what, password) => {
+      const res = await call('POST', '/v1/auth/signup', { body: { business: { name: 'Weak Co', stateCode: '29' }, owner: { ...owner, email: `lakshmi.${stamp}@weak.in`, phone: uniquePhone(), password } } });
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('VALIDATION_FAILED');
+      expect(res.body.error.details[0].path).toBe('owner.password');
+    });
+  });
+
+  describe('lockout', () => {
+    const unknownEmail = `nobody.${stamp}@pgstay.in`;
+
+    it('answers unknown user and wrong password identically, then locks both identifiers the same way', async () => {
+      const known: { status: number; body: unknown; retry: string | null }[] = [];
+      const unknown: typeof known = [];
+      for (let i = 0; i < 5; i++) {
+        const k = await call('POST', '/v1/auth/login', { body: { email: owner.email, password: `wrong guess ${i}` } });
+        const u = await call('POST', '/v1/auth/login', { body: { email: unknownEmail, password: `wrong guess ${i}` } });
+        known.push({ status: k.status, body: k.body, retry: k.headers.get('retry-after') });
+        unknown.push({ status: u.status, body: u.body, retry: u.headers.get('retry-after') });
+      }
+      expect(known.map((r) => r.status)).toEqual([401, 401, 401, 401, 429]);
+      expect(unknown).toEqual(known);
+      expect(known[0]!.body).toEqual({ error: { code: 'INVALID_CREDENTIALS', message: 'the sign-in details are not correct' } });
+      expect(known[4]!.body).toEqual({ error: { code: 'RATE_LIMITED', message: 'too many sign-in attempts; wait and try again', details: { retryAfterSeconds: 4 } } });
+      expect(known[4]!.retry).toBe('4');
+    });
+
+    it('refuses even the right password while locked, and lets it in once the lock ends', async () => {
+      const locked = await call('POST', '/v1/auth/login', { body: { email: owner.email, password: owner.password } });
+      expect(locked.status).toBe(429);
+      await new Promise((r) => setTimeout(r, 4500));
+      const after = await call('POST', '/v1/auth/login', { body: { email: owner.email, password: owner.password } });
+      expect(after.status).toBe(200);
+    });
+
+    it('keeps the lock across an identity restart (the counters live in its database)', async () => {
+      for (let i = 0; i < 5; i++) await call('POST', '/v1/auth/login', { body: { phone: owner.phone, password: `nope ${i}` } });
+      const identity = tp.platform.services.get('identity')!;
+      await identity.stop();
+      identity.start();
+      await identity.waitReady(60_000);
+      let res = await call('POST', '/v1/auth/login', { body: { phone: owner.phone, password: owner.password } });
+      for (let i = 0; i < 60 && res.status === 503; i++) {
+        await new Promise((r) => setTimeout(r, 500));
+        res = await call('POST', '/v1/auth/login', { body: { phone: owner.phone, password: owner.password } });
+      }
+      // The lock may have run out while identity restarted; if so, the right password works.
+      expect([429, 200]).toContain(res.status);
+      if (res.status === 429) expect(res.body.error.code).toBe('RATE_LIMITED');
+      await new Promise((r) => setTimeout(r, 4500));
+      expect((await call('POST', '/v1/auth/login', { body: { phone: owner.phone, password: owner.password } })).status).toBe(200);
+    });
+
+    it('audits the failures and the lockout, without the typed identifier or password', async () => {
+      const lockedOf = (actorId: string | null) => (e: AuditEventV1) => e.action === 'login_failed' && e.reason === 'locked' && e.actor.id === actorId;
+      const { events, raw } = await readAuditTopic(tp.brokers, (evs) => evs.some(lockedOf(signup.userId)) && evs.some(lockedOf(null)));
+      const locked = events.filter((e) => e.action === 'login_failed' && e.reason === 'locked');
+      expect(locked.some((e) => e.actor.id === signup.userId && e.tenantId === signup.tenantId)).toBe(true);
+      expect(locked.some((e) => e.actor.id === null && e.tenantId === null)).toBe(true);
+      const all = raw.join('\n');
+      for (const secret of [unknownEmail, owner.email, owner.password, 'wrong guess 1']) expect(all).not.toContain(secret);
+    });
+  });
+
+  describe('token forgery', () => {
+    it('refuses a token signed by another key under the real key ID, an HS256 token keyed with the public key, and an expired one', async () => {
+      const kid = decodeProtectedHeader(signup.accessToken).kid!;
+      const claims = { tid: signup.tenantId, roles: ['owner'], sid: '00000000-0000-7000-8000-000000000000' };
+      const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const base = () => new SignJWT(claims).setSubject(signup.userId).setIssuer('lekha-identity').setAudience('lekha').setIssuedAt();
+      const foreign = await base().setProtectedHeader({ alg: 'ES256', kid }).setExpirationTime('10m').sign(privateKey);
+      const jwks = await call('GET', '/.well-known/jwks.json');
+      const publicJwk = jwks.body.keys.find((k: { kid: string }) => k.kid === kid);
+      const hsSecret = createHmac('sha256', JSON.stringify(publicJwk)).digest();
+      const confused = await base().setProtectedHeader({ alg: 'HS256', kid }).setExpirationTime('10m').sign(hsSecret);
+      const expired = await base().setProtectedHeader({ alg: 'ES256', kid }).setIssuedAt(1_600_000_000).setExpirationTime(1_600_000_900).sign(privateKey);
+      for (const token of [foreign, confused, expired]) {
+        const res = await call('GET', '/v1/me', { token });
+        expect(res.status).toBe(401);
+        expect(res.body.error.code).toBe('INVALID_TOKEN');
+      }
+      // The published key itself is a public key: it cannot sign.
+      await expect(importJWK(publicJwk, 'ES256').then((k) => new SignJWT(claims).setProtectedHeader({ alg: 'ES256' }).sign(k as never))).rejects.toThrow();
+    });
+  });
+
+  describe('phone OTP sign-in', () => {
+    it('answers the same for a phone with and without an account, and texts a 6-digit code only to the real one', async () => {
+      const stranger = uniquePhone();
+      const known = await call('POST', '/v1/auth/otp/request', { body: { phone: owner.phone } });
+      const unknown = await call('POST', '/v1/auth/otp/request', { body: { phone: stranger } });
+      expect(known.status).toBe(202);
+      expect(unknown.status).toBe(202);
+      expect(unknown.body).toEqual(known.body);
+      const text = await awaitMessage(tp.gatewayUrl, owner.phone, (_b, purpose) => purpose === 'otp_login');
+      expect(text).toMatch(/^\d{6} is your Lekha sign-in code/);
+      const none = await call('GET', `/v1/dev/inbox?to=${encodeURIComponent(stranger)}`);
+      expect(none.body.items).toEqual([]);
+    });
+
+    it('signs in with the code once; the same code cannot be used again', async () => {
+      const code = (await awaitMessage(tp.gatewayUrl, owner.phone, (_b, p) => p === 'otp_login')).slice(0, 6);
+      const ok = await call('POST', '/v1/auth/otp/verify', { body: { phone: owner.phone, code } });
+      expect(ok.status).toBe(200);
+      expect(ok.body).toEqual({ accessToken: expect.any(String), refreshToken: expect.any(String), expiresIn: 900 });
+      expect((await call('GET', '/v1/me', { token: ok.body.accessToken })).status).toBe(200);
+      const again = await call('POST', '/v1/auth/otp/verify', { body: { phone: owner.phone, code } });
+      expect(again.status).toBe(401);
+      expect(again.body.error.code).toBe('INVALID_CREDENTIALS');
+    });
+
+    it('burns a code after the allowed wrong guesses, so even the right code then fails', async () => {
+      const before = await call('GET', `/v1/dev/inbox?to=${encodeURIComponent(owner.phone)}`);
+      const seen = new Set(before.body.items.map((m: { id: string }) => m.id));
+      expect((await call('POST', '/v1/auth/otp/request', { body: { phone: owner.phone } })).status).toBe(202);
+      let code = '';
+      for (let i = 0; i < 100 && !code; i++) {
+        const inbox = await call('GET', `/v1/dev/inbox?to=${encodeURIComponent(owner.phone)}`);
+        code = inbox.body.items.find((m: { id: string; purpose: string }) => m.purpose === 'otp_login' && !seen.has(m.id))?.body.slice(0, 6) ?? '';
+        if (!code) await new Promise((r) => setTimeout(r, 200));
+      }
+      const wrong = code === '000000' ? '000001' : '000000';
+      // OTP_MAX_ATTEMPTS is 2 here: the second wrong guess burns the code.
+      for (let i = 0; i < 2; i++) expect((await call('POST', '/v1/auth/otp/verify', { body: { phone: owner.phone, code: wrong } })).status).toBe(401);
+      expect((await call('POST', '/v1/auth/otp/verify', { body: { phone: owner.phone, code } })).status).toBe(401);
+    });
+
+    it('limits how many codes one phone can be sent', async () => {
+      const res = await call('POST', '/v1/auth/otp/request', { body: { phone: owner.phone } });
+      expect(res.status).toBe(429);
+      expect(res.headers.get('retry-after')).toEqual(expect.any(String));
+    });
+
+    it('rejects a malformed code with the field named', async () => {
+      const res = await call('POST', '/v1/auth/otp/verify', { body: { phone: owner.phone, code: '12ab' } });
+      expect(res.status).toBe(400);
+      expect(res.body.error.details[0].path).toBe('code');
+    });
+  });
+
+  describe('password reset', () => {
+    let token = '';
+    let session: { accessToken: string; refreshToken: string };
+
+    it('answers the same for known and unknown emails and mails a token to the real one', async () => {
+      await new Promise((r) => setTimeout(r, 4500)); // let the OTP guesses' lockout of this phone lapse
+      session = (await call('POST', '/v1/auth/login', { body: { email: owner.email, password: owner.password } })).body;
+      const known = await call('POST', '/v1/auth/password-reset/request', { body: { email: owner.email } });
+      const unknown = await call('POST', '/v1/auth/password-reset/request', { body: { email: `ghost.${stamp}@pgstay.in` } });
+      expect(known.status).toBe(202);
+      expect(unknown).toMatchObject({ status: 202, body: known.body });
+      const text = await awaitMessage(tp.gatewayUrl, owner.email, (_b, p) => p === 'password_reset');
+      token = /token is (\S+)/.exec(text)![1]!;
+      expect(token.length).toBeGreaterThan(30);
+    });
+
+    it('refuses a weak new password and keeps the token usable', async () => {
+      const res = await call('POST', '/v1/auth/password-reset/confirm', { body: { token, password: 'qwertyuiop' } });
+      expect(res.status).toBe(400);
+      expect(res.body.error.details[0].path).toBe('password');
+    });
+
+    it('sets the new password once, ends every session at once, and the old password stops working', async () => {
+      const res = await call('POST', '/v1/auth/password-reset/confirm', { body: { token, password: 'a brand new passphrase' } });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ reset: true });
+      expect((await call('GET', '/v1/me', { token: session.accessToken })).status).toBe(401);
+      expect((await call('POST', '/v1/auth/refresh', { body: { refreshToken: session.refreshToken } })).status).toBe(401);
+      expect((await call('POST', '/v1/auth/login', { body: { email: owner.email, password: owner.password } })).status).toBe(401);
+      expect((await call('POST', '/v1/auth/login', { body: { email: owner.email, password: 'a brand new passphrase' } })).status).toBe(200);
+      const reuse = await call('POST', '/v1/auth/password-reset/confirm', { body: { token, password: 'yet another passphrase' } });
+      expect(reuse.status).toBe(401);
+      expect(reuse.body.error.code).toBe('INVALID_TOKEN');
+    });
+  });
+
+  it('never writes codes, reset tokens or passwords into any service log', async () => {
+    const inbox = await call('GET', `/v1/dev/inbox?to=${encodeURIComponent(owner.phone)}`);
+    const codes: string[] = inbox.body.items.filter((m: { purpose: string }) => m.purpose === 'otp_login').map((m: { body: string }) => m.body.slice(0, 6));
+    const mail = await call('GET', `/v1/dev/inbox?to=${encodeURIComponent(owner.email)}`);
+    const tokens: string[] = mail.body.items.flatMap((m: { body: string }) => /token is (\S+)/.exec(m.body)?.slice(1) ?? []);
+    expect(codes.length).toBeGreaterThan(0);
+    expect(tokens.length).toBeGreaterThan(0);
+    const logs = (await Promise.all((await readdir(tp.logDir)).map((f) => readFile(join(tp.logDir, f), 'utf8')))).join('\n');
+    for (const secret of [...codes.map((c) => `${c} is your`), ...tokens, owner.password, 'a brand new passphrase']) expect(logs).not.toContain(secret);
+  });
+
+  it('throttles one IP that sprays many identifiers, whichever account it then tries', async () => {
+    let status = 0;
+    for (let i = 0; i < 45 && status !== 429; i++) {
+      status = (await call('POST', '/v1/auth/login', { body: { email: `spray${i}.${stamp}@x.in`, password: 'guess guess' } })).status;
+    }
+    expect(status).toBe(429);
+    const real = await call('POST', '/v1/auth/login', { body: { email: owner.email, password: 'a brand new passphrase' } });
+    expect(real.status).toBe(429);
+    expect(real.body.error.code).toBe('RATE_LIMITED');
+  });
+});

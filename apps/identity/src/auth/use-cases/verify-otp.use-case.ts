@@ -1,0 +1,86 @@
+import { timingSafeEqual } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { AuditOutbox } from '@lekha/audit';
+import { DomainError, type OtpVerify, type TokenPair } from '@lekha/contracts';
+import { FieldCipher, TenantKeyring } from '@lekha/crypto';
+import { Database } from '@lekha/persistence';
+import { IDENTITY_CONFIG, type IdentityConfig } from '../../config/identity.config.js';
+import { User, type UserRow } from '../../users/user.entity.js';
+import { LoginIndex } from '../../users/login-index.js';
+import { BruteForceGuard } from '../../security/brute-force-guard.js';
+import { IdentityKeys } from '../../security/identity-keys.js';
+import { LoginHistoryRepository } from '../../security/login-history.repository.js';
+import { SessionIssuer } from '../../sessions/session-issuer.js';
+import { rateLimited } from './login.use-case.js';
+
+const WRONG = 'the code is not correct or has expired';
+
+/**
+ * Signs in with the code sent by SMS: single use, expiring, at most OTP_MAX_ATTEMPTS guesses per
+ * code, and every guess also counts against the phone's sign-in lockout.
+ */
+@Injectable()
+export class VerifyOtpUseCase {
+  constructor(
+    private readonly db: Database,
+    private readonly audit: AuditOutbox,
+    private readonly keyring: TenantKeyring,
+    private readonly loginIndex: LoginIndex,
+    private readonly guard: BruteForceGuard,
+    private readonly keys: IdentityKeys,
+    private readonly history: LoginHistoryRepository,
+    private readonly issuer: SessionIssuer,
+    @Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig,
+  ) {}
+
+  async execute(input: OtpVerify): Promise<TokenPair> {
+    const idx = this.loginIndex.phone(input.phone);
+    const ticket = await this.guard.attempt(idx);
+    const user = await this.db.em().findOne(User, { phoneIdx: idx, status: 'active' });
+    if (!ticket.verdict.allowed) {
+      await this.fail(user, 'locked');
+      throw rateLimited(ticket.verdict.retryAfterSeconds);
+    }
+    const challengeId = user ? await this.check(user, input.code) : null;
+    if (!user || !challengeId) {
+      await this.fail(user, 'invalid_otp');
+      throw new DomainError('INVALID_CREDENTIALS', WRONG);
+    }
+    await this.guard.succeeded(ticket);
+    const { accessToken, refreshToken, expiresIn } = await this.issuer.open(user, 'otp_login', async (tx) => {
+      // Consumed in the session's own transaction: two racing requests cannot both sign in.
+      const used = await tx.execute<{ id: string }[]>(`update identity.otp_challenges set consumed_at = now() where id = ? and consumed_at is null returning id`, [challengeId]);
+      if (used.length !== 1) throw new DomainError('INVALID_CREDENTIALS', WRONG);
+    });
+    return { accessToken, refreshToken, expiresIn };
+  }
+
+  /** Compares against the newest live code; a wrong guess is counted and the last allowed one burns it. */
+  private check(user: UserRow, code: string): Promise<string | null> {
+    return this.db.em().transactional(async (tx) => {
+      const [row] = await tx.execute<{ id: string; code_hash: string; attempts: number }[]>(
+        `select id, code_hash, attempts from identity.otp_challenges
+         where user_id = ? and consumed_at is null and expires_at > now() order by created_at desc limit 1 for update`,
+        [user.id],
+      );
+      if (!row) return null;
+      const expected = Buffer.from(row.code_hash);
+      const given = Buffer.from(this.keys.secret('otp', `${row.id}:${code}`));
+      if (expected.length === given.length && timingSafeEqual(expected, given)) return row.id;
+      const attempts = row.attempts + 1;
+      await tx.execute(`update identity.otp_challenges set attempts = ?, consumed_at = case when ? then now() else null end where id = ?`, [attempts, attempts >= this.config.OTP_MAX_ATTEMPTS, row.id]);
+      return null;
+    });
+  }
+
+  private async fail(user: UserRow | null, reason: 'invalid_otp' | 'locked'): Promise<void> {
+    const cipher = user ? new FieldCipher(await this.keyring.keysFor(user.tenantId)) : null;
+    await this.db.em().transactional(async (tx) => {
+      await this.audit.record(tx, {
+        action: 'login_failed', resource: { type: 'session', id: null }, outcome: 'denied', reason,
+        tenantId: user?.tenantId ?? null, actorId: user?.id ?? null, actorType: user ? 'user' : 'anonymous',
+      });
+      if (user && cipher) await this.history.record(tx, cipher, { tenantId: user.tenantId, userId: user.id, kind: reason === 'locked' ? 'login_locked' : 'otp_failed' });
+    });
+  }
+}

@@ -1,0 +1,51 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Database } from '@lekha/persistence';
+import { requireContext } from '@lekha/tenancy';
+import { IDENTITY_CONFIG, type IdentityConfig } from '../config/identity.config.js';
+import { IdentityKeys } from './identity-keys.js';
+import { LoginThrottleRepository, type ThrottleVerdict } from './login-throttle.repository.js';
+
+export interface AttemptTicket {
+  verdict: ThrottleVerdict & { scope: 'account' | 'ip' | null };
+  accountKey: string;
+  ipKey: string | null;
+}
+
+/**
+ * Throttles sign-in attempts per login identifier and per client IP. The identifier key is the
+ * blind index of what was typed, so an unknown email is throttled exactly like a known one and
+ * a lockout reveals nothing about which accounts exist.
+ */
+@Injectable()
+export class BruteForceGuard {
+  constructor(
+    private readonly db: Database,
+    private readonly throttle: LoginThrottleRepository,
+    private readonly keys: IdentityKeys,
+    @Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig,
+  ) {}
+
+  async attempt(identifierIdx: string): Promise<AttemptTicket> {
+    const ip = requireContext().ip;
+    const accountKey = `acct:${identifierIdx}`;
+    const ipKey = ip ? `ip:${this.keys.ip(ip)}` : null;
+    const verdict = await this.db.em().transactional(async (tx) => {
+      if (ipKey) {
+        const byIp = await this.throttle.attempt(tx, ipKey, this.config.LOGIN_MAX_FAILURES_PER_IP);
+        if (!byIp.allowed) return { ...byIp, scope: 'ip' as const };
+      }
+      const byAccount = await this.throttle.attempt(tx, accountKey, this.config.LOGIN_MAX_FAILURES_PER_ACCOUNT);
+      return { ...byAccount, scope: byAccount.allowed ? null : ('account' as const) };
+    });
+    return { verdict, accountKey, ipKey };
+  }
+
+  async succeeded(ticket: AttemptTicket): Promise<void> {
+    await this.db.em().transactional((tx) => this.throttle.succeeded(tx, ticket.accountKey, ticket.ipKey));
+  }
+
+  /** A separate budget for sending codes to one phone (SMS costs money and annoys people). */
+  async sendAllowed(key: string): Promise<ThrottleVerdict> {
+    return this.db.em().transactional((tx) => this.throttle.attempt(tx, `send:${key}`, this.config.OTP_MAX_SENDS_PER_WINDOW));
+  }
+}

@@ -1,0 +1,26 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { RevocationsResult } from '@lekha/contracts';
+import { Database } from '@lekha/persistence';
+import { IDENTITY_CONFIG, type IdentityConfig } from '../../config/identity.config.js';
+import { SessionRepository } from '../session.repository.js';
+
+/**
+ * For the gateway's revocation list: sessions revoked since a time. Without one, every revocation
+ * young enough to matter (an access token lives ACCESS_TOKEN_TTL_SECONDS). Returns IDs only, and
+ * is not audited: it reads no personal data, and it is polled every few seconds.
+ */
+@Injectable()
+export class ListRevocationsUseCase {
+  constructor(
+    private readonly db: Database,
+    private readonly sessions: SessionRepository,
+    @Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig,
+  ) {}
+
+  async execute(sinceMs: number | undefined): Promise<RevocationsResult> {
+    const asOfMs = Date.now();
+    const floor = asOfMs - (this.config.ACCESS_TOKEN_TTL_SECONDS + 60) * 1000;
+    const since = new Date(Math.max(sinceMs ?? 0, floor));
+    return { sessionIds: await this.sessions.revokedSince(this.db.em(), since), asOfMs };
+  }
+}

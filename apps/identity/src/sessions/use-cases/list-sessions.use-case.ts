@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { AuditOutbox } from '@lekha/audit';
+import { DomainError, type SessionView } from '@lekha/contracts';
+import { FieldCipher, TenantKeyring } from '@lekha/crypto';
+import { Database } from '@lekha/persistence';
+import type { RequestContext } from '@lekha/tenancy';
+import { SessionRepository } from '../session.repository.js';
+
+/** The caller's own active sessions, newest activity first, with device and IP decrypted. */
+@Injectable()
+export class ListSessionsUseCase {
+  constructor(
+    private readonly db: Database,
+    private readonly audit: AuditOutbox,
+    private readonly keyring: TenantKeyring,
+    private readonly sessions: SessionRepository,
+  ) {}
+
+  async execute(ctx: RequestContext, currentSessionId: string): Promise<{ items: SessionView[] }> {
+    if (!ctx.actorId || !ctx.tenantId) throw new DomainError('UNAUTHENTICATED', 'sign in first');
+    const { actorId, tenantId } = ctx;
+    const cipher = new FieldCipher(await this.keyring.keysFor(tenantId));
+    const rows = await this.db.em().transactional(async (tx) => {
+      const found = await this.sessions.listActive(tx, actorId);
+      await this.audit.record(tx, { action: 'list', resource: { type: 'session', id: null }, fields: [{ name: 'ip', category: 'user.network.ip' }, { name: 'device', category: 'user.device' }] });
+      return found;
+    });
+    return {
+      items: rows.map((r) => ({
+        id: r.id,
+        device: cipher.decrypt('user_agent', r.user_agent_enc),
+        ip: cipher.decrypt('ip', r.ip_enc),
+        firstSeenAt: new Date(r.created_at).toISOString(),
+        lastSeenAt: new Date(r.last_seen_at).toISOString(),
+        current: r.id === currentSessionId,
+      })),
+    };
+  }
+}

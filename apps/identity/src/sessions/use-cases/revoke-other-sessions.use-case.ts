@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import { AuditOutbox } from '@lekha/audit';
+import { DomainError, type RevokedSessions } from '@lekha/contracts';
+import { FieldCipher, TenantKeyring } from '@lekha/crypto';
+import { Database } from '@lekha/persistence';
+import type { RequestContext } from '@lekha/tenancy';
+import { SessionRepository } from '../session.repository.js';
+import { LoginHistoryRepository } from '../../security/login-history.repository.js';
+
+/** "Sign out everywhere else": every session of the caller but the current one ends. */
+@Injectable()
+export class RevokeOtherSessionsUseCase {
+  constructor(
+    private readonly db: Database,
+    private readonly audit: AuditOutbox,
+    private readonly keyring: TenantKeyring,
+    private readonly sessions: SessionRepository,
+    private readonly history: LoginHistoryRepository,
+  ) {}
+
+  async execute(ctx: RequestContext, currentSessionId: string): Promise<{ revoked: number } & RevokedSessions> {
+    if (!ctx.actorId || !ctx.tenantId) throw new DomainError('UNAUTHENTICATED', 'sign in first');
+    const { actorId, tenantId } = ctx;
+    const cipher = new FieldCipher(await this.keyring.keysFor(tenantId));
+    const ids = await this.db.em().transactional(async (tx) => {
+      const ended = await this.sessions.revokeAllOfUser(tx, actorId, 'revoke_others', currentSessionId);
+      for (const id of ended) await this.history.record(tx, cipher, { tenantId, userId: actorId, kind: 'session_revoked', sessionId: id });
+      await this.audit.record(tx, ...ended.map((id) => ({ action: 'token_revoke' as const, resource: { type: 'session', id }, reason: 'revoke_others' })));
+      return ended;
+    });
+    return { revoked: ids.length, revokedSessionIds: ids };
+  }
+}

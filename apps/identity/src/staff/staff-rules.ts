@@ -1,0 +1,18 @@
+import { DomainError, type AssignableRole } from '@lekha/contracts';
+import { hasPermission, type RequestContext } from '@lekha/tenancy';
+
+/**
+ * Who may hand out or take away a role (re-checked here after the gateway): `users:manage` covers
+ * roles below admin, `users:manage:admins` (owner) covers admin too. Nobody changes an owner here.
+ */
+export function assertMayManage(ctx: RequestContext, roles: readonly string[]): { tenantId: string; actorId: string } {
+  if (!ctx.actorId || !ctx.tenantId) throw new DomainError('UNAUTHENTICATED', 'sign in first');
+  if (!hasPermission(ctx.roles, 'users:manage')) throw new DomainError('FORBIDDEN', 'your role does not allow this');
+  if (roles.includes('owner')) throw new DomainError('FORBIDDEN', 'an owner cannot be changed here');
+  if (roles.includes('admin') && !hasPermission(ctx.roles, 'users:manage:admins')) throw new DomainError('FORBIDDEN', 'only an owner can manage admins');
+  return { tenantId: ctx.tenantId, actorId: ctx.actorId };
+}
+
+export function rolesOf(role: AssignableRole): string[] {
+  return [role];
+}

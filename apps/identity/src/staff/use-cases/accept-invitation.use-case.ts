@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import { AuditOutbox } from '@lekha/audit';
+import { DomainError, uuidv7, type AcceptInvitationRequest, type AssignableRole, type TokenPair } from '@lekha/contracts';
+import { FieldCipher, TenantKeyring } from '@lekha/crypto';
+import { Database } from '@lekha/persistence';
+import { User, type UserRow } from '../../users/user.entity.js';
+import { PasswordHasher } from '../../auth/password-hasher.js';
+import { IdentityKeys } from '../../security/identity-keys.js';
+import { PasswordPolicy } from '../../security/password-policy.js';
+import { SessionIssuer } from '../../sessions/session-issuer.js';
+
+const INVALID = 'the invitation is not valid or has expired';
+
+interface InvitationRow {
+  id: string;
+  tenant_id: string;
+  email_enc: Buffer | null;
+  email_idx: string | null;
+  phone_enc: Buffer | null;
+  phone_idx: string | null;
+  role: AssignableRole;
+}
+
+/** Turns an invitation into a user with its role and a password of their choosing, signed in. */
+@Injectable()
+export class AcceptInvitationUseCase {
+  constructor(
+    private readonly db: Database,
+    private readonly audit: AuditOutbox,
+    private readonly keyring: TenantKeyring,
+    private readonly keys: IdentityKeys,
+    private readonly hasher: PasswordHasher,
+    private readonly policy: PasswordPolicy,
+    private readonly issuer: SessionIssuer,
+  ) {}
+
+  async execute(input: AcceptInvitationRequest): Promise<TokenPair> {
+    if (!input.ageConfirmed) throw new DomainError('AGE_CONFIRMATION_REQUIRED', 'you must confirm being 18 or older');
+    const tokenHash = this.keys.secret('invitation', input.token);
+    const [inv] = await this.db.em().execute<InvitationRow[]>(
+      `select id, tenant_id, email_enc, email_idx, phone_enc, phone_idx, role from identity.invitations
+       where token_hash = ? and accepted_at is null and expires_at > now()`,
+      [tokenHash],
+    );
+    if (!inv) throw new DomainError('INVALID_TOKEN', INVALID);
+    const cipher = new FieldCipher(await this.keyring.keysFor(inv.tenant_id));
+    const email = cipher.decrypt('email', inv.email_enc);
+    const phone = cipher.decrypt('phone', inv.phone_enc);
+    this.policy.assertAcceptable(input.password, 'password', [email, phone]);
+    const passwordHash = await this.hasher.hash(input.password);
+    const userId = uuidv7();
+    const user: UserRow = {
+      id: userId, tenantId: inv.tenant_id, nameEnc: cipher.encrypt('name', input.name)!, emailEnc: inv.email_enc, emailIdx: inv.email_idx,
+      phoneEnc: inv.phone_enc, phoneIdx: inv.phone_idx, passwordHash, roles: [inv.role], status: 'active', ageConfirmedAt: new Date(), createdAt: new Date(),
+    };
+    try {
+      const { accessToken, refreshToken, expiresIn } = await this.issuer.open(user, 'invitation_accepted', async (tx) => {
+        const claimed = await tx.execute<{ id: string }[]>(
+          `update identity.invitations set accepted_at = now(), accepted_user_id = ? where id = ? and accepted_at is null and expires_at > now() returning id`,
+          [userId, inv.id],
+        );
+        if (claimed.length !== 1) throw new DomainError('INVALID_TOKEN', INVALID);
+        const taken = await tx.count(User, { $or: [...(inv.email_idx ? [{ emailIdx: inv.email_idx }] : []), ...(inv.phone_idx ? [{ phoneIdx: inv.phone_idx }] : [])] });
+        if (taken > 0) throw new DomainError('CONFLICT', 'an account with these sign-in details already exists');
+        tx.create(User, user);
+        await tx.flush();
+        const who = { tenantId: inv.tenant_id, actorId: userId, actorType: 'user' as const };
+        await this.audit.record(
+          tx,
+          { ...who, action: 'update', resource: { type: 'invitation', id: inv.id }, reason: 'accepted' },
+          { ...who, action: 'create', resource: { type: 'user', id: userId }, reason: `role:${inv.role}`, fields: [{ name: 'name', category: 'user.name' }] },
+        );
+      });
+      return { accessToken, refreshToken, expiresIn };
+    } catch (err) {
+      if (err instanceof DomainError) throw err;
+      if ((err as { code?: string }).code === '23505' || /unique/i.test((err as Error).message)) throw new DomainError('CONFLICT', 'an account with these sign-in details already exists');
+      throw err;
+    }
+  }
+}

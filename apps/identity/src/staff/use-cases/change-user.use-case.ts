@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import { AuditOutbox } from '@lekha/audit';
+import { DomainError, type AssignableRole, type RevokedSessions } from '@lekha/contracts';
+import { FieldCipher, TenantKeyring } from '@lekha/crypto';
+import { Database } from '@lekha/persistence';
+import type { RequestContext } from '@lekha/tenancy';
+import { User } from '../../users/user.entity.js';
+import { SessionRepository } from '../../sessions/session.repository.js';
+import { LoginHistoryRepository } from '../../security/login-history.repository.js';
+import { assertMayManage } from '../staff-rules.js';
+
+export type UserChange = { kind: 'role'; role: AssignableRole } | { kind: 'deactivate' };
+
+/**
+ * Changes a staff member's role or deactivates them. Either way their sessions end at once: access
+ * tokens carry roles, so a demoted admin must not keep admin powers until the token expires.
+ */
+@Injectable()
+export class ChangeUserUseCase {
+  constructor(
+    private readonly db: Database,
+    private readonly audit: AuditOutbox,
+    private readonly keyring: TenantKeyring,
+    private readonly sessions: SessionRepository,
+    private readonly history: LoginHistoryRepository,
+  ) {}
+
+  async execute(ctx: RequestContext, userId: string, change: UserChange): Promise<{ id: string; roles: string[]; status: string } & RevokedSessions> {
+    if (!ctx.actorId || !ctx.tenantId) throw new DomainError('UNAUTHENTICATED', 'sign in first');
+    if (userId === ctx.actorId) throw new DomainError('FORBIDDEN', 'you cannot change your own role or deactivate yourself');
+    const tenantId = ctx.tenantId;
+    const cipher = new FieldCipher(await this.keyring.keysFor(tenantId));
+    // A refusal is returned, not thrown, so its audit record commits with the transaction.
+    const result = await this.db.em().transactional(async (tx) => {
+      // Another tenant's user is simply not found: a 404, like any ID the caller cannot see.
+      const target = await tx.findOne(User, { id: userId, tenantId });
+      if (!target) {
+        await this.audit.record(tx, { action: change.kind === 'role' ? 'permission_change' : 'update', resource: { type: 'user', id: userId }, outcome: 'denied', reason: 'not_found' });
+        return new DomainError('NOT_FOUND', 'user not found');
+      }
+      try {
+        assertMayManage(ctx, change.kind === 'role' ? [...target.roles, change.role] : target.roles);
+      } catch (err) {
+        await this.audit.record(tx, { action: change.kind === 'role' ? 'permission_change' : 'update', resource: { type: 'user', id: userId }, subjectIds: [userId], outcome: 'denied', reason: 'forbidden' });
+        return err as DomainError;
+      }
+      if (change.kind === 'role') target.roles = [change.role];
+      else target.status = 'deactivated';
+      await tx.flush();
+      const ended = await this.sessions.revokeAllOfUser(tx, userId, change.kind === 'role' ? 'role_changed' : 'deactivated');
+      await this.history.record(tx, cipher, { tenantId, userId, kind: change.kind === 'role' ? 'role_changed' : 'user_deactivated' });
+      await this.audit.record(
+        tx,
+        change.kind === 'role'
+          ? { action: 'permission_change', resource: { type: 'user', id: userId }, subjectIds: [userId], reason: `role:${change.role}` }
+          : { action: 'update', resource: { type: 'user', id: userId }, subjectIds: [userId], reason: 'deactivated' },
+        ...ended.map((id) => ({ action: 'token_revoke' as const, resource: { type: 'session', id }, reason: change.kind === 'role' ? 'role_changed' : 'deactivated' })),
+      );
+      return { id: userId, roles: target.roles, status: target.status, revokedSessionIds: ended };
+    });
+    if (result instanceof DomainError) throw result;
+    return result;
+  }
+}

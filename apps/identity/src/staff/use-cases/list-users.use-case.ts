@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import { AuditOutbox } from '@lekha/audit';
+import { DomainError, type StaffUserView } from '@lekha/contracts';
+import { FieldCipher, TenantKeyring } from '@lekha/crypto';
+import { Database } from '@lekha/persistence';
+import { hasPermission, type RequestContext } from '@lekha/tenancy';
+import { User } from '../../users/user.entity.js';
+
+/** The tenant's people (names decrypted), for those who may read them. */
+@Injectable()
+export class ListUsersUseCase {
+  constructor(
+    private readonly db: Database,
+    private readonly audit: AuditOutbox,
+    private readonly keyring: TenantKeyring,
+  ) {}
+
+  async execute(ctx: RequestContext): Promise<{ items: StaffUserView[] }> {
+    if (!ctx.actorId || !ctx.tenantId) throw new DomainError('UNAUTHENTICATED', 'sign in first');
+    const tenantId = ctx.tenantId;
+    if (!hasPermission(ctx.roles, 'users:read')) throw new DomainError('FORBIDDEN', 'your role does not allow this');
+    const cipher = new FieldCipher(await this.keyring.keysFor(tenantId));
+    const users = await this.db.em().transactional(async (tx) => {
+      const found = await tx.find(User, { tenantId }, { orderBy: { createdAt: 'asc' } });
+      await this.audit.record(tx, { action: 'list', resource: { type: 'user', id: null }, subjectIds: found.map((u) => u.id), fields: [{ name: 'name', category: 'user.name' }] });
+      return found;
+    });
+    return {
+      items: users.map((u) => ({ id: u.id, name: cipher.decrypt('name', u.nameEnc)!, roles: u.roles, status: u.status === 'active' ? 'active' : 'deactivated', createdAt: new Date(u.createdAt).toISOString() })),
+    };
+  }
+}

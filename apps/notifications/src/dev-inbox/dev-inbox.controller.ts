@@ -1,0 +1,19 @@
+import { Controller } from '@nestjs/common';
+import { Ctx, MessagePattern, Payload, type KafkaContext } from '@nestjs/microservices';
+import { Rpc, devInboxQuerySchema } from '@lekha/contracts';
+import { RpcExecutor } from '@lekha/runtime';
+import { ReadDevInboxUseCase } from './read-dev-inbox.use-case.js';
+
+/** Development and test only: the dispatch module registers it only outside production. */
+@Controller()
+export class DevInboxController {
+  constructor(
+    private readonly rpc: RpcExecutor,
+    private readonly read: ReadDevInboxUseCase,
+  ) {}
+
+  @MessagePattern(Rpc.notifications.devInbox)
+  onList(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+    return this.rpc.run(kafka, devInboxQuerySchema, payload, (input) => this.read.execute(input.to));
+  }
+}

@@ -1,0 +1,43 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AuditOutbox } from '@lekha/audit';
+import { notificationTransportKey, type DispatchContent, type NotificationDispatch } from '@lekha/contracts';
+import { FieldCipher, TenantKeyring, open } from '@lekha/crypto';
+import { Database } from '@lekha/persistence';
+import { MASTER_KEY } from '@lekha/runtime';
+import { RecipientIndex } from './recipient-index.js';
+
+/**
+ * Until real SMS and email providers arrive, every message lands in the development inbox,
+ * encrypted under the tenant's key. Redelivery of the same message is harmless (its ID is the key).
+ */
+@Injectable()
+export class DeliverToDevInboxUseCase {
+  private readonly transportKey: Buffer;
+
+  constructor(
+    private readonly db: Database,
+    private readonly audit: AuditOutbox,
+    private readonly keyring: TenantKeyring,
+    private readonly recipients: RecipientIndex,
+    @Inject(MASTER_KEY) masterKey: Buffer,
+  ) {
+    this.transportKey = notificationTransportKey(masterKey);
+  }
+
+  async execute(m: NotificationDispatch): Promise<void> {
+    const content = JSON.parse(open(this.transportKey, Buffer.from(m.sealed, 'base64'), Buffer.from(m.messageId)).toString('utf8')) as DispatchContent;
+    if (!m.tenantId) throw new Error('dispatch without a tenant cannot be encrypted under a tenant key');
+    const tenantId = m.tenantId;
+    const cipher = new FieldCipher(await this.keyring.keysFor(tenantId));
+    await this.db.em().transactional(async (tx) => {
+      const inserted = await tx.execute<{ id: string }[]>(
+        `insert into notifications.dev_inbox (id, tenant_id, channel, purpose, recipient_idx, body_enc) values (?, ?, ?, ?, ?, ?)
+         on conflict (id) do nothing returning id`,
+        [m.messageId, tenantId, m.channel, m.purpose, this.recipients.of(content.to), cipher.encrypt('body', content.body)],
+      );
+      if (inserted.length) {
+        await this.audit.record(tx, { action: 'create', resource: { type: 'notification', id: m.messageId }, reason: m.purpose, tenantId, actorType: 'service', actorId: 'notifications', fields: [{ name: 'body', category: 'user.communication' }] });
+      }
+    });
+  }
+}
