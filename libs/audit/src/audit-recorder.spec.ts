@@ -12,3 +12,14 @@ describe('AuditEventFactory', () => {
     expect(() => new AuditEventFactory('x').build({ action: 'read', resource: { type: '', id: null } })).toThrow();
   });
 });
+
+describe('chunksBySize', () => {
+  it('keeps every request under the byte limit without splitting or losing a message', async () => {
+    const { chunksBySize } = await import('./outbox-relay.js');
+    const messages = Array.from({ length: 2000 }, (_, i) => ({ key: 't', value: Buffer.alloc(900, i % 256), headers: { 'lekha-sig': 'x'.repeat(86) } }));
+    const chunks = chunksBySize(messages, 512 * 1024);
+    expect(chunks.flat()).toEqual(messages);
+    for (const c of chunks) expect(c.reduce((n, m) => n + m.value.length, 0)).toBeLessThanOrEqual(512 * 1024);
+    expect(chunks.length).toBeGreaterThan(3);
+  });
+});

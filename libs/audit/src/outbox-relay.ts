@@ -6,6 +6,32 @@ import type { Database } from '@lekha/persistence';
 import type { AuditOutbox } from './outbox.js';
 import type { AuditSigner } from './signing.js';
 
+const MAX_REQUEST_BYTES = 512 * 1024;
+
+interface SizedMessage {
+  key: string;
+  value: Buffer;
+  headers: Record<string, string>;
+}
+
+export function chunksBySize<T extends SizedMessage>(messages: T[], maxBytes: number): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let size = 0;
+  for (const m of messages) {
+    const bytes = m.value.length + m.key.length + Object.entries(m.headers).reduce((n, [k, v]) => n + k.length + v.length, 0) + 64;
+    if (current.length > 0 && size + bytes > maxBytes) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(m);
+    size += bytes;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
 export interface OutboxRelayOptions {
   db: Database;
   schema: string;
@@ -114,17 +140,19 @@ export class OutboxRelay {
       );
     if (rows.length === 0) return 0;
     const producer = await this.ensureProducer();
-    await producer.send({
-      topic: AUDIT_EVENTS_TOPIC,
-      acks: -1,
-      compression: CompressionTypes.None,
-      messages: rows.map((r) => {
-        const value = Buffer.from(typeof r.payload === 'string' ? r.payload : JSON.stringify(r.payload));
-        return { key: r.tenant_id ?? 'platform', value, headers: this.opts.signer.headers(value, r.event_id) };
-      }),
+    const messages = rows.map((r) => {
+      const value = Buffer.from(typeof r.payload === 'string' ? r.payload : JSON.stringify(r.payload));
+      return { key: r.tenant_id ?? 'platform', value, headers: this.opts.signer.headers(value, r.event_id) };
     });
-    const lastId = rows[rows.length - 1]!.id;
-    await this.opts.db.em().execute(`delete from "${this.opts.schema}".audit_outbox where id <= ?`, [lastId]);
+    // One request per ~512 KiB: a batch over the broker's message.max.bytes (1 MiB by default)
+    // would be refused every time and stall the outbox behind it.
+    for (const chunk of chunksBySize(messages, MAX_REQUEST_BYTES)) {
+      await producer.send({ topic: AUDIT_EVENTS_TOPIC, acks: -1, compression: CompressionTypes.None, messages: chunk });
+    }
+    // Delete exactly what was sent. A range (`id <= last`) would also take a row with a lower id
+    // whose transaction committed after the select: deleted without ever being published.
+    const ids = rows.map((r) => r.id);
+    await this.opts.db.em().execute(`delete from "${this.opts.schema}".audit_outbox where id in (${ids.map(() => '?').join(', ')})`, ids);
     this.published += rows.length;
     return rows.length;
   }

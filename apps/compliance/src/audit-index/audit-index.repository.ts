@@ -38,6 +38,13 @@ export class AuditIndexRepository {
 
   /** Inserts sealed events; a redelivered event (same ID) is kept once. */
   async insertBatch(tx: Em, events: IndexedEvent[]): Promise<number> {
+    // PostgreSQL takes at most 65,535 parameters a statement: 1,000 rows of 15 stay well under.
+    let inserted = 0;
+    for (let i = 0; i < events.length; i += 1000) inserted += await this.insertChunk(tx, events.slice(i, i + 1000));
+    return inserted;
+  }
+
+  private async insertChunk(tx: Em, events: IndexedEvent[]): Promise<number> {
     if (events.length === 0) return 0;
     const rows = events.map(() => `(${Array(COLUMNS).fill('?').join(', ')})`).join(', ');
     const params = events.flatMap(({ event: e, partition, offset, chainHash }) => [

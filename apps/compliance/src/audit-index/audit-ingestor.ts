@@ -37,6 +37,17 @@ export class AuditIngestor implements OnApplicationBootstrap, OnModuleDestroy {
     void this.startWithRetry();
   }
 
+  private async logStart(partition: number): Promise<bigint> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const offsets = await admin.fetchTopicOffsets(AUDIT_EVENTS_TOPIC);
+      return BigInt(offsets.find((o) => o.partition === partition)?.low ?? '0');
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   private async startWithRetry(): Promise<void> {
     for (let attempt = 1; !this.stopped; attempt++) {
       const consumer = this.kafka.consumer({ groupId: this.config.AUDIT_INDEX_GROUP, allowAutoTopicCreation: false, sessionTimeout: 15000, heartbeatInterval: 1000, maxBytesPerPartition: 4 * 1024 * 1024 });
@@ -54,6 +65,14 @@ export class AuditIngestor implements OnApplicationBootstrap, OnModuleDestroy {
           partitionsConsumedConcurrently: 3,
           eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
             if (batch.messages.length === 0) return;
+            // The chain in our database, not the consumer group's committed offset, says where to
+            // go on: a record the chain has not seen yet must never be skipped.
+            const expected = (await this.sealer.nextOffset(batch.partition)) ?? (await this.logStart(batch.partition));
+            if (BigInt(batch.messages[0]!.offset) > expected) {
+              this.logger.info({ partition: batch.partition, from: batch.messages[0]!.offset, to: String(expected) }, 'rewinding to the first unsealed record');
+              consumer.seek({ topic: AUDIT_EVENTS_TOPIC, partition: batch.partition, offset: String(expected) });
+              return;
+            }
             const result = await this.sealer.seal(batch.partition, batch.messages);
             this.indexed += result.indexed;
             this.rejected += result.rejected;

@@ -6,6 +6,7 @@ import { Database } from '@lekha/persistence';
 import { AuditIndexRepository, type ChainHead, type IndexedEvent } from './audit-index.repository.js';
 
 export const TRUSTED_KEYS = Symbol('TRUSTED_KEYS');
+const INDEX_WRITE_LOCK = 0x1e4a_a0d1;
 
 export interface RawRecord {
   offset: string;
@@ -39,8 +40,17 @@ export class AuditSealer {
     @Inject(TRUSTED_KEYS) private readonly trusted: TrustedKeys,
   ) {}
 
+  /** The next offset this partition's chain expects, or null before its first record. */
+  async nextOffset(partition: number): Promise<bigint | null> {
+    const rows = await this.db.em().execute<{ last_offset: string }[]>(`select last_offset::text as last_offset from compliance.audit_chain_heads where kafka_partition = ?`, [partition]);
+    return rows[0] ? BigInt(rows[0].last_offset) + 1n : null;
+  }
+
   async seal(partition: number, records: RawRecord[]): Promise<SealResult> {
     return this.db.em().transactional(async (tx) => {
+      // One sealing transaction at a time across partitions, so index rows become visible in the
+      // order of their sequence numbers and a cursor (seq < n) can never skip a late commit.
+      await tx.execute(`select pg_advisory_xact_lock(?)`, [INDEX_WRITE_LOCK]);
       const head = (await this.repo.chainHead(tx, partition)) ?? { partition, lastOffset: '-1', head: GENESIS, count: 0 };
       const good: IndexedEvent[] = [];
       let sealed = 0;

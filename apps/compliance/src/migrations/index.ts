@@ -72,7 +72,15 @@ export class Migration20261122Seal extends Migration {
   }
 }
 
+/** When an event became queryable, not when its transaction began: freshness is measured on it. */
+export class Migration20261122IngestClock extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`alter table ${S}.audit_events alter column ingested_at set default clock_timestamp()`);
+  }
+}
+
 export const migrations = [
   { name: 'Migration20261122Init', class: Migration20261122Init },
   { name: 'Migration20261122Seal', class: Migration20261122Seal },
+  { name: 'Migration20261122IngestClock', class: Migration20261122IngestClock },
 ];
