@@ -20,7 +20,7 @@ const lib = (name) => import(join(root, 'libs', name, 'dist', 'index.js'));
 const { startLocalKafka, provisionTopics } = await lib('local-kafka');
 const { topicPlan, AUDIT_EVENTS_TOPIC } = await lib('contracts');
 const { AuditOutbox, OutboxRelay, AuditSigner, auditOutboxSql } = await lib('audit');
-const { Database, Migration, inTenantTransaction, defineEntity, p } = await lib('persistence');
+const { Database, Migration, inTenantTransaction, defineEntity, p, tenantRoleSql, tenantTableGrantsSql } = await lib('persistence');
 const { startPlatform, ensureAuditKeys } = await lib('launcher');
 const { runWithContext, anonymousContext } = await lib('tenancy');
 const { FieldCipher, TenantKeyring } = await lib('crypto');
@@ -88,7 +88,12 @@ try {
   const indexed = async () => Number((await db.query('select count(*) from compliance.audit_events')).rows[0].count);
 
   // The recording side: a service's outbox (its own schema) and relay, signing as tenant-data.
-  class BenchOutbox extends Migration { async up() { auditOutboxSql('bench').forEach((s) => this.addSql(s)); this.addSql('create table bench.customers (id uuid primary key, tenant_id uuid not null, name_enc bytea not null, phone_enc bytea)'); } }
+  class BenchOutbox extends Migration {
+    async up() {
+      [...auditOutboxSql('bench'), 'create table bench.customers (id uuid primary key, tenant_id uuid not null, name_enc bytea not null, phone_enc bytea)',
+        ...tenantRoleSql('bench'), ...tenantTableGrantsSql('bench.customers'), ...tenantTableGrantsSql('bench.audit_outbox', ['insert'])].forEach((s) => this.addSql(s));
+    }
+  }
   const Customer = defineEntity({ name: 'BenchCustomer', tableName: 'customers', properties: { id: p.uuid().primary(), tenantId: p.uuid(), nameEnc: p.blob(), phoneEnc: p.blob().nullable() } });
   const producerDb = await Database.open({ schema: 'bench', url: dbUrl, pgliteDir: join(dir, 'unused'), entities: [Customer], migrations: [{ name: 'BenchOutbox', class: BenchOutbox }] });
   const outbox = new AuditOutbox('tenant-data', 'bench');

@@ -50,7 +50,8 @@ export async function provisionTopics(brokers: string[], topics: TopicSpec[]): P
   const kafka = new Kafka({
     clientId: 'local-kafka-provision',
     brokers,
-    logLevel: logLevel.ERROR,
+    // Errors surface as exceptions; kafkajs' own lines while a new topic gets its leader are noise.
+    logLevel: logLevel.NOTHING,
     retry: { retries: 5 },
   });
   const admin = kafka.admin();

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Logins per second at the chosen argon2id parameters and access-token verifications per second,
 // each beside a baseline measured in the same run on the same machine.
-//   npm run build && node_modules/.bin/node bench/identity/auth-bench.mjs [seconds-per-case]
+//   npm run build && node_modules/.bin/node bench/identity/bench.mjs [seconds-per-case]
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { hash, verify } from '@node-rs/argon2';
