@@ -16,7 +16,7 @@ import type { LocalKafka, TopicSpec } from './index.js';
 
 const { Kafka, logLevel, Partitioners, ConfigResourceTypes } = kafkajs;
 
-const TOPIC = 'audit.events.v1';
+const TOPIC = 'smoke.events.v1';
 const PHASE1_COUNT = 1000;
 const CRASH_AFTER_ACKED = 400;
 const PHASE2_BATCH = 20;

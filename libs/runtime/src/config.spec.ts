@@ -29,3 +29,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig(schema, { ...KEY, KAFKA_BROKERS: 'localhost:9092', DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL is invalid/);
   });
 });
+
+describe('isUnavailable', () => {
+  it('treats connection failures as unavailability and everything else as a fault', async () => {
+    const { isUnavailable } = await import('./rpc-executor.js');
+    expect(isUnavailable(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))).toBe(true);
+    expect(isUnavailable(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))).toBe(true);
+    expect(isUnavailable(new Error('Connection terminated unexpectedly'))).toBe(true);
+    expect(isUnavailable(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBe(false);
+    expect(isUnavailable(new TypeError('x is undefined'))).toBe(false);
+  });
+});

@@ -37,10 +37,23 @@ export class RpcExecutor {
         return { ok: true, data: await fn(parsed.data, ctx) };
       } catch (err) {
         if (err instanceof DomainError) return { ok: false, error: { code: err.code, message: err.message, details: err.details } };
+        if (isUnavailable(err)) {
+          // The database (and with it the audit outbox) cannot be reached: fail closed, retryably.
+          this.logger.pino.warn({ error: (err as Error).message }, 'database unavailable; request refused');
+          return { ok: false, error: { code: 'SERVICE_UNAVAILABLE', message: 'the service cannot reach its database; retry shortly' } };
+        }
         const errorId = randomUUID();
         this.logger.pino.error({ errorId, err: { message: (err as Error).message, stack: (err as Error).stack } }, 'unhandled error in rpc handler');
         return { ok: false, error: { code: 'INTERNAL', message: `internal error (id ${errorId})` } };
       }
     });
   }
+}
+
+/** Connection-level failures (PostgreSQL classes 08 and 57P, refused or reset sockets). */
+export function isUnavailable(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  if (/^08|^57P0[123]$|^53300$|^ECONNREFUSED$|^ECONNRESET$|^ETIMEDOUT$|^EPIPE$/.test(code)) return true;
+  return typeof e?.message === 'string' && /Connection terminated|connection (?:refused|reset)|timeout exceeded when trying to connect/i.test(e.message);
 }
