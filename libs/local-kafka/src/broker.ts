@@ -335,7 +335,12 @@ export async function startLocalKafka(opts: StartLocalKafkaOptions): Promise<Loc
 
   // Format the KRaft storage once; meta.properties marks a formatted log dir.
   if (!existsSync(join(kraftDir, 'meta.properties'))) {
-    const clusterId = randomBytes(16).toString('base64url');
+    // A Kafka cluster id is 16 bytes in base64url. One that starts with '-' would be read by
+    // StorageTool as an option (1 start in 64); clearing the first byte's top bit makes the first
+    // character a letter.
+    const idBytes = randomBytes(16);
+    idBytes[0] = idBytes[0]! & 0x7f;
+    const clusterId = idBytes.toString('base64url');
     log(`local-kafka: formatting KRaft storage in ${kraftDir} (cluster id ${clusterId})`);
     const r = runSync(
       javaBin(),
