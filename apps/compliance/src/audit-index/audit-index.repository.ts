@@ -24,7 +24,8 @@ export interface AuditFilter {
   resourceType?: string;
   from?: string;
   to?: string;
-  beforeSeq?: string;
+  /** Keyset cursor: events strictly older than this (occurredAt, eventId). */
+  before?: { occurredAt: string; eventId: string };
   limit: number;
 }
 
@@ -99,7 +100,7 @@ export class AuditIndexRepository {
     return Number(rows[0]?.n ?? 0);
   }
 
-  async query(f: AuditFilter): Promise<{ seq: string; payload: AuditEventV1 }[]> {
+  async query(f: AuditFilter): Promise<{ payload: AuditEventV1 }[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     const add = (sql: string, value: unknown) => {
@@ -113,11 +114,16 @@ export class AuditIndexRepository {
     if (f.resourceType) add('resource_type = ?', f.resourceType);
     if (f.from) add('occurred_at >= ?', f.from);
     if (f.to) add('occurred_at < ?', f.to);
-    if (f.beforeSeq) add('seq < ?', f.beforeSeq);
-    const rows = await this.db.em().execute<{ seq: string; payload: AuditEventV1 | string }[]>(
-      `select seq::text as seq, payload from compliance.audit_events ${where.length ? `where ${where.join(' and ')}` : ''} order by seq desc limit ${Math.min(f.limit, 1000)}`,
+    if (f.before) {
+      where.push('(occurred_at, event_id) < (?::timestamptz, ?::uuid)');
+      params.push(f.before.occurredAt, f.before.eventId);
+    }
+    // Ordered by the event's own time and ID, not by the index's sequence: a cursor then means the
+    // same thing on every replica and after a rebuild of the index.
+    const rows = await this.db.em().execute<{ payload: AuditEventV1 | string }[]>(
+      `select payload from compliance.audit_events ${where.length ? `where ${where.join(' and ')}` : ''} order by occurred_at desc, event_id desc limit ${Math.min(f.limit, 1000)}`,
       params,
     );
-    return rows.map((r) => ({ seq: r.seq, payload: typeof r.payload === 'string' ? (JSON.parse(r.payload) as AuditEventV1) : r.payload }));
+    return rows.map((r) => ({ payload: typeof r.payload === 'string' ? (JSON.parse(r.payload) as AuditEventV1) : r.payload }));
   }
 }

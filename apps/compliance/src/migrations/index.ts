@@ -79,8 +79,17 @@ export class Migration20261122IngestClock extends Migration {
   }
 }
 
+/** Keyset pagination on the event's own time and ID (the same on every replica). */
+export class Migration20261122EventTimeOrder extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`create index audit_events_tenant_time on ${S}.audit_events (tenant_id, occurred_at desc, event_id desc)`);
+    this.addSql(`create index audit_events_time_id on ${S}.audit_events (occurred_at desc, event_id desc)`);
+  }
+}
+
 export const migrations = [
   { name: 'Migration20261122Init', class: Migration20261122Init },
   { name: 'Migration20261122Seal', class: Migration20261122Seal },
   { name: 'Migration20261122IngestClock', class: Migration20261122IngestClock },
+  { name: 'Migration20261122EventTimeOrder', class: Migration20261122EventTimeOrder },
 ];
