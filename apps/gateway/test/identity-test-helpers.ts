@@ -1,22 +1,9 @@
-import type { HttpResult } from '@lekha/testing';
+import { request, type HttpResult } from '@lekha/testing';
 
 /** Any method, an optional bearer token and extra headers (a user agent, say) — for the identity suites. */
 export function client(baseUrl: string) {
-  async function call<T = any>(method: string, path: string, opts: { body?: unknown; token?: string; headers?: Record<string, string> } = {}): Promise<HttpResult<T>> { // eslint-disable-line @typescript-eslint/no-explicit-any -- bodies are asserted field by field
-    const headers: Record<string, string> = { ...opts.headers };
-    if (opts.body !== undefined) headers['content-type'] = 'application/json';
-    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-    const res = await fetch(`${baseUrl}${path}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      /* not JSON */
-    }
-    return { status: res.status, body: parsed as T, headers: res.headers };
-  }
-  return call;
+  return <T = any>(method: string, path: string, opts: { body?: unknown; token?: string; headers?: Record<string, string> } = {}): Promise<HttpResult<T>> => // eslint-disable-line @typescript-eslint/no-explicit-any -- bodies are asserted field by field
+    request<T>(baseUrl, method, path, opts);
 }
 
 /** Polls the development inbox until a message for `to` matches, returning its body. */
