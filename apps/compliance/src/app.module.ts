@@ -17,7 +17,7 @@ export class AppModule {
         CoreModule.forRoot({ service: SERVICE, logger, config }),
         DataModule.forRoot({ service: SERVICE, schema: 'compliance', config, entities: [], migrations }),
         { module: class ComplianceConfigModule {}, global: true, providers: [{ provide: COMPLIANCE_CONFIG, useValue: config }], exports: [COMPLIANCE_CONFIG] },
-        AuditIndexModule.register(config.AUDIT_TRUSTED_KEYS_FILE),
+        AuditIndexModule.register(config.AUDIT_TRUSTED_KEYS_FILE, config),
       ],
       controllers: [pingController(Rpc.compliance.ping, SERVICE)],
     };

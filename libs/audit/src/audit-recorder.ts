@@ -34,6 +34,8 @@ export class AuditEventFactory {
         type: record.actorType ?? ctx?.actorType ?? 'anonymous',
         id: record.actorId !== undefined ? record.actorId : (ctx?.actorId ?? null),
         roles: ctx?.roles ?? [],
+        // Sealed at the edge to the tenant's erasable key; absent when the key was unavailable.
+        ...(ctx?.auditNetwork ? { network: ctx.auditNetwork } : {}),
       },
       action: record.action,
       resource: record.resource,

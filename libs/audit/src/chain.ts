@@ -8,11 +8,15 @@ export interface ChainLink {
   offset: string;
   value: Buffer;
   signature?: string;
+  /** Batch-signed records: the root signature and the proof are chained too. */
+  rootSignature?: string;
+  proof?: string;
 }
 
 /**
- * head(n) = SHA-256(head(n-1) | partition | offset | SHA-256(value) | signature). A modified,
- * removed, reordered or inserted record changes every head after it.
+ * head(n) = SHA-256(head(n-1) | partition | offset | SHA-256(value) | signature [| root signature | proof]).
+ * A modified, removed, reordered or inserted record changes every head after it. The bracketed part
+ * is present only on batch-signed records, so the heads of older records are unchanged.
  */
 export function nextHead(previous: string, link: ChainLink): string {
   const valueHash = createHash('sha256').update(link.value).digest();
@@ -21,6 +25,7 @@ export function nextHead(previous: string, link: ChainLink): string {
     .update(`|${link.partition}|${link.offset}|`)
     .update(valueHash)
     .update(`|${link.signature ?? ''}`)
+    .update(link.rootSignature !== undefined || link.proof !== undefined ? `|${link.rootSignature ?? ''}|${link.proof ?? ''}` : '')
     .digest('hex');
 }
 

@@ -37,16 +37,17 @@ export class DirectAuditPublisher {
 
   async record(...records: AccessRecord[]): Promise<AuditEventV1[]> {
     const events = records.map((r) => this.factory.build(r));
+    const values = events.map((e) => ({ value: Buffer.from(JSON.stringify(e)), eventId: e.eventId }));
+    // The records of one call form one signed Merkle tree (usually a tree of one).
+    const headers = this.signer.batchHeaders(values);
+    const messages = events.map((e, i) => ({ key: e.tenantId ?? 'platform', value: values[i]!.value, headers: headers[i]! }));
     try {
       const producer = await this.ensure();
       await producer.send({
         topic: AUDIT_EVENTS_TOPIC,
         acks: -1,
         timeout: 5000,
-        messages: events.map((e) => {
-          const value = Buffer.from(JSON.stringify(e));
-          return { key: e.tenantId ?? 'platform', value, headers: this.signer.headers(value, e.eventId) };
-        }),
+        messages,
       });
     } catch {
       // kafkajs rolls back its idempotence sequence after a failed send even when the broker wrote

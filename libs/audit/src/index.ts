@@ -3,6 +3,8 @@ export * from './outbox.js';
 export * from './outbox-relay.js';
 export * from './direct-publisher.js';
 export * from './signing.js';
+export * from './merkle.js';
+export * from './network-seal.js';
 export * from './chain.js';
 export * from './verifier.js';
 export * from './topic-reader.js';

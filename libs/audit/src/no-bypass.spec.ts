@@ -25,6 +25,9 @@ const NOT_AN_ACCESS: Record<string, string> = {
   'apps/tenant-data/src/customers/use-cases/get-customer-data-map.use-case.ts': 'the data map describes fields and categories, not anyone’s data',
   'apps/tenant-data/src/records/use-cases/list-record-types.use-case.ts': 'record type definitions are configuration, not records',
   'apps/tenant-data/src/records/use-cases/record-type-view.ts': 'a mapping helper, not a use case',
+  'apps/identity/src/platform-users/use-cases/create-platform-user.use-case.ts': 'recorded by PlatformUserWriter.create, which the start-up bootstrap shares',
+  'apps/tenant-data/src/documents/use-cases/begin-upload.use-case.ts': 'opens an upload session only; commit-upload records the document, abort-upload and the sweep its abandonment, TenantAccess a refusal',
+  'apps/compliance/src/audit-index/use-cases/get-audit-network-key.use-case.ts': 'hands out a public key to seal to: no personal or business data',
 };
 
 describe('no unaudited access', () => {

@@ -140,10 +140,10 @@ export class OutboxRelay {
       );
     if (rows.length === 0) return 0;
     const producer = await this.ensureProducer();
-    const messages = rows.map((r) => {
-      const value = Buffer.from(typeof r.payload === 'string' ? r.payload : JSON.stringify(r.payload));
-      return { key: r.tenant_id ?? 'platform', value, headers: this.opts.signer.headers(value, r.event_id) };
-    });
+    const values = rows.map((r) => ({ value: Buffer.from(typeof r.payload === 'string' ? r.payload : JSON.stringify(r.payload)), eventId: r.event_id }));
+    // One signature per Merkle tree of up to MAX_BATCH_LEAVES records instead of one per record.
+    const headers = this.opts.signer.batchHeaders(values);
+    const messages = rows.map((r, i) => ({ key: r.tenant_id ?? 'platform', value: values[i]!.value, headers: headers[i]! }));
     // One request per ~512 KiB: a batch over the broker's message.max.bytes (1 MiB by default)
     // would be refused every time and stall the outbox behind it.
     for (const chunk of chunksBySize(messages, MAX_REQUEST_BYTES)) {
@@ -151,8 +151,7 @@ export class OutboxRelay {
     }
     // Delete exactly what was sent. A range (`id <= last`) would also take a row with a lower id
     // whose transaction committed after the select: deleted without ever being published.
-    const ids = rows.map((r) => r.id);
-    await this.opts.db.em().execute(`delete from "${this.opts.schema}".audit_outbox where id in (${ids.map(() => '?').join(', ')})`, ids);
+    await this.opts.db.em().execute(`delete from "${this.opts.schema}".audit_outbox where id = any(?::bigint[])`, [`{${rows.map((r) => r.id).join(',')}}`]);
     this.published += rows.length;
     return rows.length;
   }

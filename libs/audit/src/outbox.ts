@@ -37,9 +37,13 @@ export class AuditOutbox {
   async record(tx: Em, ...records: AccessRecord[]): Promise<AuditEventV1[]> {
     if (records.length === 0) return [];
     const events = records.map((r) => this.factory.build(r));
-    const values = events.map(() => '(?, ?, ?::jsonb)').join(', ');
-    const params = events.flatMap((e) => [e.eventId, e.tenantId, JSON.stringify(e)]);
-    await tx.execute(`insert into "${this.schema}".audit_outbox (event_id, tenant_id, payload) values ${values}`, params);
+    // One JSON parameter for the whole list (PostgreSQL takes it apart), in the order given: far
+    // less client-side quoting than three parameters a row, and one statement either way.
+    await tx.execute(
+      `insert into "${this.schema}".audit_outbox (event_id, tenant_id, payload)
+       select (r.e->>'eventId')::uuid, (r.e->>'tenantId')::uuid, r.e from jsonb_array_elements(?::jsonb) with ordinality as r(e, n) order by r.n`,
+      [JSON.stringify(events)],
+    );
     queueMicrotask(this.wake);
     return events;
   }

@@ -55,6 +55,8 @@ export async function readTopicToEnd(
                 value: m.value ?? Buffer.alloc(0),
                 keyId: text(m.headers?.[AuditHeaders.keyId]),
                 signature: text(m.headers?.[AuditHeaders.signature]),
+                rootSignature: text(m.headers?.[AuditHeaders.rootSignature]),
+                proof: text(m.headers?.[AuditHeaders.proof]),
               });
               read++;
               if (BigInt(m.offset) === high - 1n) remaining.delete(batch.partition);

@@ -1,6 +1,7 @@
 import { uuidv7, type AuditEventV1 } from '@lekha/contracts';
 import { GENESIS, checkpointBytes, nextHead, type Checkpoint } from './chain.js';
-import { AuditSigner, TrustedKeys } from './signing.js';
+import { decodeProof, encodeProof, leafHash, merkleTree, rootFromProof } from './merkle.js';
+import { AuditSigner, AuditHeaders, TrustedKeys } from './signing.js';
 import { ChainVerifier, type SignedCheckpoint, type VerifiableRecord } from './verifier.js';
 
 const tenantData = AuditSigner.generate('tenant-data');
@@ -100,5 +101,70 @@ describe('ChainVerifier', () => {
     const value = Buffer.from('{"hello":"world","service":"identity"}');
     const report = verify([{ partition: 1, offset: '0', value, keyId: identity.keyId, signature: identity.sign(value) }]);
     expect(report.problems.map((p) => p.kind)).toEqual(['malformed']);
+  });
+});
+
+/** Records as the relay now writes them: one signed Merkle root per batch, a proof per record. */
+function batch(signer: AuditSigner, partition: number, firstOffset: number, n: number): VerifiableRecord[] {
+  const values = Array.from({ length: n }, (_, i) => {
+    const e = event(signer.service, firstOffset + i);
+    return { value: Buffer.from(JSON.stringify(e)), eventId: e.eventId };
+  });
+  return signer.batchHeaders(values).map((h, i) => ({
+    partition, offset: String(firstOffset + i), value: values[i]!.value, keyId: h[AuditHeaders.keyId], rootSignature: h[AuditHeaders.rootSignature], proof: h[AuditHeaders.proof],
+  }));
+}
+
+describe('Merkle proofs', () => {
+  it('lead every leaf of trees of every size back to the root, and only that leaf at that index', () => {
+    for (let n = 1; n <= 33; n++) {
+      const leaves = Array.from({ length: n }, (_, i) => leafHash('k', Buffer.from(`record ${i}`)));
+      const { root, proofs } = merkleTree(leaves);
+      leaves.forEach((leaf, i) => {
+        const decoded = decodeProof(encodeProof(i, n, proofs[i]!))!;
+        expect(rootFromProof(leaf, decoded.index, decoded.count, decoded.path)?.equals(root)).toBe(true);
+        if (n > 1) expect(rootFromProof(leaf, (i + 1) % n, n, proofs[i]!)?.equals(root) ?? false).toBe(false);
+        expect(rootFromProof(leafHash('k', Buffer.from('forged')), i, n, proofs[i]!)?.equals(root) ?? false).toBe(false);
+      });
+    }
+  });
+});
+
+describe('ChainVerifier on batch-signed records', () => {
+  it('accepts batch-signed records, alone and mixed with per-record signatures on one partition', () => {
+    const mixed = [...genuine(), ...batch(tenantData, 0, 10, 200), ...batch(identity, 0, 210, 1)];
+    expect(new Set(mixed.slice(10, 138).map((r) => r.rootSignature)).size).toBe(1);
+    const report = verify(mixed, [checkpointOver(mixed)]);
+    expect(report.problems).toEqual([]);
+    expect(report).toMatchObject({ ok: true, records: 211, checkpointsChecked: 1 });
+  });
+
+  it('catches a modified record and a modified proof', () => {
+    const records = batch(tenantData, 0, 0, 20);
+    const tampered = JSON.parse(records[5]!.value.toString());
+    tampered.outcome = 'denied';
+    records[5] = { ...records[5]!, value: Buffer.from(JSON.stringify(tampered)) };
+    const proof = decodeProof(records[9]!.proof!)!;
+    proof.path[0] = Buffer.alloc(32, 7);
+    records[9] = { ...records[9]!, proof: encodeProof(proof.index, proof.count, proof.path) };
+    records[12] = { ...records[12]!, proof: records[13]!.proof };
+    const report = verify(records);
+    expect(report.problems.map((p) => [p.kind, p.offset])).toEqual([['modified', '5'], ['modified', '9'], ['modified', '12']]);
+  });
+
+  it('catches a record injected with the proof and root signature of another batch', () => {
+    const genuineBatch = batch(tenantData, 0, 0, 8);
+    const forgedValue = Buffer.from(JSON.stringify(event('tenant-data', 99)));
+    const borrowed = genuineBatch[3]!;
+    const injected = { ...borrowed, offset: '8', value: forgedValue };
+    const wrongCount = { ...genuineBatch[2]!, offset: '9', proof: genuineBatch[2]!.proof!.replace(/^2\.8\./, '2.9.') };
+    const foreignKey = batch(stranger, 0, 10, 4);
+    const noProof = { ...batch(tenantData, 0, 14, 1)[0]!, proof: undefined };
+    const impersonation = batch(tenantData, 0, 15, 1).map((r) => ({ ...r, value: Buffer.from(JSON.stringify(event('identity', 15))) }))[0]!;
+    const report = verify([...genuineBatch, injected, wrongCount, ...foreignKey, noProof, impersonation]);
+    expect(report.problems.map((p) => [p.kind, p.offset])).toEqual([
+      ['modified', '8'], ['modified', '9'], ['injected', '10'], ['injected', '11'], ['injected', '12'], ['injected', '13'], ['injected', '14'], ['injected', '15'],
+    ]);
+    expect(report.problems[7]!.detail).toBe('signed by tenant-data but claims identity');
   });
 });

@@ -8,6 +8,8 @@ export interface VerifiableRecord {
   value: Buffer;
   keyId?: string;
   signature?: string;
+  rootSignature?: string;
+  proof?: string;
 }
 
 export interface SignedCheckpoint {
@@ -105,7 +107,7 @@ export class ChainVerifier {
     } catch {
       json = undefined;
     }
-    const issue = this.trusted.check(r.value, r.keyId, r.signature, claimed);
+    const issue = this.trusted.checkRecord(r.value, r, claimed);
     if (issue === 'signature does not match the content') this.problem('modified', r.partition, r.offset, issue);
     else if (issue) this.problem('injected', r.partition, r.offset, issue);
     else if (!auditEventV1Schema.safeParse(json).success) this.problem('malformed', r.partition, r.offset, 'signed, but not a valid audit event');

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
-import { AuditSigner, GENESIS, checkpointBytes, nextHead, AuditHeaders, type Checkpoint, type VerifyReport } from '../src/index.js';
+import { AuditSigner, GENESIS, checkpointBytes, nextHead, AuditHeaders, readTopicToEnd, type Checkpoint, type VerifiableRecord, type VerifyReport } from '../src/index.js';
 import { AUDIT_CHECKPOINTS_TOPIC, uuidv7, type AuditEventV1 } from '@lekha/contracts';
 import { ensureAuditKeys } from '@lekha/launcher';
 import { provisionTopics } from '@lekha/local-kafka';
@@ -44,6 +44,27 @@ describe('lekha audit verify', () => {
     heads.set(partition, h);
   }
 
+  /** Batch-signed, as the relay writes now: one signed Merkle root, a proof per record. */
+  async function produceBatch(signer: AuditSigner, partition: number, events: AuditEventV1[]) {
+    const values = events.map((e) => ({ value: Buffer.from(JSON.stringify(e)), eventId: e.eventId }));
+    const headers = signer.batchHeaders(values);
+    const [meta] = await producer.send({ topic, acks: -1, messages: values.map((v, i) => ({ partition, value: v.value, headers: headers[i]! })) });
+    const h = heads.get(partition) ?? { head: GENESIS, count: 0, last: -1 };
+    values.forEach((v, i) => {
+      const offset = String(BigInt(meta!.baseOffset!) + BigInt(i));
+      h.head = nextHead(h.head, { partition, offset, value: v.value, rootSignature: headers[i]![AuditHeaders.rootSignature], proof: headers[i]![AuditHeaders.proof] });
+      h.count++;
+      h.last = Number(offset);
+    });
+    heads.set(partition, h);
+  }
+
+  const readAll = async () => {
+    const out: VerifiableRecord[] = [];
+    await readTopicToEnd(kafka, topic, (r) => void out.push(r));
+    return out;
+  };
+
   function event(n: number): AuditEventV1 {
     return {
       schema: 'lekha.audit/1', eventId: uuidv7(), occurredAt: new Date().toISOString(), service: 'tenant-data', tenantId: uuidv7(),
@@ -61,7 +82,9 @@ describe('lekha audit verify', () => {
     await provisionTopics(brokers, [{ topic, numPartitions: 2, replicationFactor: 1, configEntries: { 'cleanup.policy': 'delete', 'retention.ms': '-1' } }]);
     producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     await producer.connect();
-    for (let i = 0; i < 20; i++) await produce(tenantData, i % 2, event(i));
+    // A mixed topic: older per-record signatures first, then batch-signed records.
+    for (let i = 0; i < 10; i++) await produce(tenantData, i % 2, event(i));
+    for (const partition of [0, 1]) await produceBatch(tenantData, partition, Array.from({ length: 5 }, (_, i) => event(10 + 2 * i + partition)));
     for (const [partition, h] of heads) {
       const checkpoint: Checkpoint = {
         schema: 'lekha.audit-checkpoint/1', topic, partition, fromOffset: '0', toOffset: String(h.last), count: h.count, head: h.head, previousHead: GENESIS, sealedAt: new Date().toISOString(),
@@ -128,6 +151,22 @@ describe('lekha audit verify', () => {
       expect(report.problems[0]).toMatchObject({ kind: 'modified', partition: 0, offset: target.row.offset });
     });
 
+    it('a modified batch-signed record, and one whose proof was changed', async () => {
+      const [target, other] = [recordLines()[7]!, recordLines()[8]!];
+      expect(target.row.proof).toMatch(/^\d+\.5\./);
+      const e = JSON.parse(Buffer.from(target.row.value, 'base64').toString());
+      e.subjectIds = ['someone-else'];
+      const copy = [...lines];
+      copy[target.i] = JSON.stringify({ ...target.row, value: Buffer.from(JSON.stringify(e)).toString('base64') });
+      copy[other.i] = JSON.stringify({ ...other.row, proof: recordLines()[9]!.row.proof });
+      const { code, report } = await verifyFile(copy);
+      expect(code).toBe(1);
+      expect(report.problems.slice(0, 2)).toEqual([
+        expect.objectContaining({ kind: 'modified', partition: 0, offset: target.row.offset }),
+        expect.objectContaining({ kind: 'modified', partition: 0, offset: other.row.offset }),
+      ]);
+    });
+
     it('a removed record', async () => {
       const target = recordLines()[4]!;
       const { code, report } = await verifyFile(lines.filter((_, i) => i !== target.i));
@@ -153,6 +192,25 @@ describe('lekha audit verify', () => {
     const { code, report } = await verifyJson();
     expect(code).toBe(1);
     expect(report.problems).toEqual([expect.objectContaining({ kind: 'injected', partition: 1, detail: 'signed by an unregistered key' })]);
+  });
+
+  it('a record injected with the proof and root signature of a genuine batch', async () => {
+    const donor = (await readAll()).find((r) => r.proof && r.partition === 0)!;
+    const e = event(98);
+    await producer.send({
+      topic, acks: -1,
+      messages: [{ partition: 0, value: Buffer.from(JSON.stringify(e)), headers: { [AuditHeaders.keyId]: donor.keyId!, [AuditHeaders.rootSignature]: donor.rootSignature!, [AuditHeaders.proof]: donor.proof! } }],
+    });
+    const { code, report } = await verifyJson();
+    expect(code).toBe(1);
+    // The stranger's record from the test before is still on partition 1.
+    expect(report.problems).toHaveLength(2);
+    expect(report.problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'modified', partition: 0, offset: '10', detail: 'signature does not match the content' }),
+        expect.objectContaining({ kind: 'injected', partition: 1 }),
+      ]),
+    );
   });
 
   it('records deleted from the topic', async () => {

@@ -27,6 +27,11 @@ export const auditEventV1Schema = z.strictObject({
     type: z.enum(ActorTypes),
     id: z.string().max(100).nullable(),
     roles: z.array(z.string().max(50)).max(20),
+    /**
+     * The actor's IP and user agent, sealed (ECIES, X25519 + AES-256-GCM) to compliance's key for
+     * the tenant: never plaintext. Optional, so records without it (older ones too) stay valid.
+     */
+    network: z.strictObject({ kid: z.string().min(1).max(64), sealed: z.string().min(1).max(1500) }).optional(),
   }),
   action: z.enum(AuditActions),
   resource: z.strictObject({ type: z.string().min(1).max(60), id: z.string().max(100).nullable() }),

@@ -1,6 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TrustedKeys } from '@lekha/audit';
-import { ConfigError } from '@lekha/runtime';
+import { ConfigError, loadMasterKey } from '@lekha/runtime';
+import { AUDIT_NETWORK_WRAP_KEY, AuditNetworkKeys, networkWrapKey } from './audit-network-keys.js';
+import { GetAuditNetworkKeyUseCase } from './use-cases/get-audit-network-key.use-case.js';
+import { DestroyTenantAuditKeyUseCase } from './use-cases/destroy-tenant-audit-key.use-case.js';
 import { AuditIndexController } from './audit-index.controller.js';
 import { AuditIndexRepository } from './audit-index.repository.js';
 import { AuditIngestor } from './audit-ingestor.js';
@@ -21,7 +24,8 @@ function loadTrustedKeys(path: string): TrustedKeys {
 
 @Module({})
 export class AuditIndexModule {
-  static register(trustedKeysFile: string): DynamicModule {
+  static register(trustedKeysFile: string, masterKeyConfig: { LEKHA_MASTER_KEY?: string; LEKHA_MASTER_KEY_FILE?: string }): DynamicModule {
+    const wrapKey = networkWrapKey(loadMasterKey(masterKeyConfig));
     return {
       module: AuditIndexModule,
       controllers: [AuditIndexController],
@@ -33,6 +37,10 @@ export class AuditIndexModule {
         AuditCheckpointer,
         QueryAuditUseCase,
         AuditStatusUseCase,
+        { provide: AUDIT_NETWORK_WRAP_KEY, useValue: wrapKey },
+        AuditNetworkKeys,
+        GetAuditNetworkKeyUseCase,
+        DestroyTenantAuditKeyUseCase,
       ],
     };
   }

@@ -29,39 +29,34 @@ export interface AuditFilter {
   limit: number;
 }
 
-const COLUMNS = 15;
-const pgTextArray = (items: string[]) => `{${items.map((s) => `"${s.replace(/["\\]/g, '')}"`).join(',')}}`;
 
 /** The compliance team's queryable index of the audit stream, and the partitions' chain heads. */
 @Injectable()
 export class AuditIndexRepository {
   constructor(private readonly db: Database) {}
 
-  /** Inserts sealed events; a redelivered event (same ID) is kept once. */
+  /**
+   * Inserts sealed events; a redelivered event (same ID) is kept once. The whole batch travels as
+   * one JSON parameter and PostgreSQL takes the columns out of each event: one statement, one
+   * parameter, no per-field quoting on our side (15 parameters a row used to cost more CPU here
+   * than the insert did).
+   */
   async insertBatch(tx: Em, events: IndexedEvent[]): Promise<number> {
-    // PostgreSQL takes at most 65,535 parameters a statement: 1,000 rows of 15 stay well under.
-    let inserted = 0;
-    for (let i = 0; i < events.length; i += 1000) inserted += await this.insertChunk(tx, events.slice(i, i + 1000));
-    return inserted;
-  }
-
-  private async insertChunk(tx: Em, events: IndexedEvent[]): Promise<number> {
     if (events.length === 0) return 0;
-    const rows = events.map(() => `(${Array(COLUMNS).fill('?').join(', ')})`).join(', ');
-    const params = events.flatMap(({ event: e, partition, offset, chainHash }) => [
-      e.eventId, e.tenantId, e.occurredAt, e.service, e.actor.type, e.actor.id, e.action, e.resource.type, e.resource.id,
-      pgTextArray(e.subjectIds), e.outcome, partition, offset, JSON.stringify(e), chainHash,
-    ]);
-    const result = await tx.execute<{ event_id: string }[]>(
-      `insert into compliance.audit_events
-         (event_id, tenant_id, occurred_at, service, actor_type, actor_id, action, resource_type, resource_id, subject_ids, outcome, kafka_partition, kafka_offset, payload, chain_hash)
-       select v.event_id::uuid, v.tenant_id::uuid, v.occurred_at::timestamptz, v.service, v.actor_type, v.actor_id, v.action, v.resource_type, v.resource_id,
-              v.subject_ids::text[], v.outcome, v.kafka_partition::int, v.kafka_offset::bigint, v.payload::jsonb, v.chain_hash
-       from (values ${rows}) as v(event_id, tenant_id, occurred_at, service, actor_type, actor_id, action, resource_type, resource_id, subject_ids, outcome, kafka_partition, kafka_offset, payload, chain_hash)
-       on conflict (event_id) do nothing returning event_id`,
-      params,
+    const rows = JSON.stringify(events.map(({ event, partition, offset, chainHash }) => ({ e: event, p: partition, o: offset, h: chainHash })));
+    const result = await tx.execute<{ n: string }[]>(
+      `with inserted as (
+         insert into compliance.audit_events
+           (event_id, tenant_id, occurred_at, service, actor_type, actor_id, action, resource_type, resource_id, subject_ids, outcome, kafka_partition, kafka_offset, payload, chain_hash)
+         select (r->'e'->>'eventId')::uuid, (r->'e'->>'tenantId')::uuid, (r->'e'->>'occurredAt')::timestamptz, r->'e'->>'service', r->'e'->'actor'->>'type',
+                r->'e'->'actor'->>'id', r->'e'->>'action', r->'e'->'resource'->>'type', r->'e'->'resource'->>'id',
+                array(select jsonb_array_elements_text(r->'e'->'subjectIds')), r->'e'->>'outcome', (r->>'p')::int, (r->>'o')::bigint, r->'e', r->>'h'
+         from jsonb_array_elements(?::jsonb) as r
+         on conflict (event_id) do nothing returning 1)
+       select count(*)::text as n from inserted`,
+      [rows],
     );
-    return result.length;
+    return Number(result[0]?.n ?? 0);
   }
 
   async reject(tx: Em, partition: number, offset: string, reason: string, rawSha256: string, chainHash: string): Promise<void> {

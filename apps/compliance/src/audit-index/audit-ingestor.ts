@@ -51,10 +51,22 @@ export class AuditIngestor implements OnApplicationBootstrap, OnModuleDestroy {
   private async startWithRetry(): Promise<void> {
     for (let attempt = 1; !this.stopped; attempt++) {
       const consumer = this.kafka.consumer({ groupId: this.config.AUDIT_INDEX_GROUP, allowAutoTopicCreation: false, sessionTimeout: 15000, heartbeatInterval: 1000, maxBytesPerPartition: 4 * 1024 * 1024 });
+      let gaveUp = false;
       try {
         consumer.on(consumer.events.CRASH, (e) => {
           this.running = false;
           this.logger.warn({ error: e.payload.error.message, restart: e.payload.restart }, 'audit ingestor crashed');
+          // kafkajs gives up for good on some errors (no group coordinator on a loaded broker, say):
+          // start a new consumer then, or the index would stop following the trail silently.
+          if (!e.payload.restart) gaveUp = true;
+          if (gaveUp && !this.stopped && this.consumer === consumer) {
+            this.consumer = null;
+            void consumer
+              .disconnect()
+              .catch(() => undefined)
+              .then(() => sleep(1000))
+              .then(() => this.startWithRetry());
+          }
         });
         consumer.on(consumer.events.GROUP_JOIN, () => (this.running = true));
         await consumer.connect();
@@ -81,6 +93,8 @@ export class AuditIngestor implements OnApplicationBootstrap, OnModuleDestroy {
             await heartbeat();
           },
         });
+        // It may give up while still starting: then this attempt failed.
+        if (gaveUp) throw new Error('the consumer gave up while starting');
         this.consumer = consumer;
         this.logger.info('audit ingestor consuming');
         return;

@@ -87,9 +87,42 @@ export class Migration20261122EventTimeOrder extends Migration {
   }
 }
 
+/**
+ * Per-tenant X25519 keys that producers seal actors' IPs and user agents to (one row per tenant,
+ * 'platform' for events without one). The private key is wrapped under the master key; erasure
+ * nulls it, which leaves every sealed value of the tenant unreadable.
+ */
+export class Migration20261122AuditNetworkKeysQ7 extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`create table ${S}.audit_network_keys (
+      scope text primary key,
+      kid text not null unique,
+      public_key bytea not null,
+      wrapped_private_key bytea,
+      created_at timestamptz not null default now(),
+      destroyed_at timestamptz
+    )`);
+  }
+}
+
+/**
+ * Fewer indexes to maintain per ingested event: queries order by (occurred_at, event_id) since
+ * cursors became keyset on them, so the seq-ordered and single-column time indexes are unused.
+ */
+export class Migration20261122AuditIndexLeanQ7 extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`drop index if exists ${S}.audit_events_tenant_seq`);
+    this.addSql(`drop index if exists ${S}.audit_events_time`);
+    this.addSql(`drop index if exists ${S}.audit_events_actor`);
+    this.addSql(`create index audit_events_actor_time on ${S}.audit_events (actor_id, occurred_at desc, event_id desc)`);
+  }
+}
+
 export const migrations = [
   { name: 'Migration20261122Init', class: Migration20261122Init },
   { name: 'Migration20261122Seal', class: Migration20261122Seal },
   { name: 'Migration20261122IngestClock', class: Migration20261122IngestClock },
   { name: 'Migration20261122EventTimeOrder', class: Migration20261122EventTimeOrder },
+  { name: 'Migration20261122AuditNetworkKeysQ7', class: Migration20261122AuditNetworkKeysQ7 },
+  { name: 'Migration20261122AuditIndexLeanQ7', class: Migration20261122AuditIndexLeanQ7 },
 ];

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Controller, Get, Inject, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, Inject, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Kafka } from 'kafkajs';
 import { z } from 'zod';
 import { DirectAuditPublisher } from '@lekha/audit';
-import { AUDIT_EVENTS_TOPIC, Rpc, auditEventV1Schema, auditQuerySchema, type AuditEventV1, type AuditQuery, type Page } from '@lekha/contracts';
+import { AUDIT_EVENTS_TOPIC, Rpc, auditEventV1Schema, auditQuerySchema, type AuditEventV1, type AuditEventView, type AuditQuery, type Page } from '@lekha/contracts';
 import { KAFKA } from '@lekha/runtime';
 import { hasPermission, requireContext } from '@lekha/tenancy';
 import { BusClient } from '../bus/bus-client.js';
@@ -13,7 +13,7 @@ import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import { PermissionGuard, RequirePermission } from '../auth/permissions.js';
 import { CSV_COLUMNS, csvRow } from './audit-csv.js';
 
-const exportQuerySchema = auditQuerySchema.omit({ cursor: true, limit: true }).extend({ format: z.enum(['ndjson', 'csv']).default('ndjson') });
+const exportQuerySchema = auditQuerySchema.omit({ cursor: true, limit: true, include: true }).extend({ format: z.enum(['ndjson', 'csv']).default('ndjson') });
 const streamQuerySchema = z.strictObject({ action: auditQuerySchema.shape.action, tenantId: z.uuid().optional() });
 const PAGE = 500;
 
@@ -30,9 +30,16 @@ export class AuditController {
 
   @Get('events')
   @RequirePermission(['audit:read:tenant', 'audit:read:platform'], { action: 'read', resource: 'audit_event' })
-  @ApiOperation({ summary: 'Query the audit trail: a tenant owner sees their tenant, platform compliance sees all' })
-  events(@Query({ schema: auditQuerySchema }) query: AuditQuery): Promise<Page<AuditEventV1>> {
+  @ApiOperation({ summary: 'Query the audit trail: a tenant owner sees their tenant, platform compliance sees all; include=network opens the actors’ sealed IP and user agent' })
+  events(@Query({ schema: auditQuerySchema }) query: AuditQuery): Promise<Page<AuditEventView>> {
     return this.bus.call(Rpc.compliance.queryAudit, query);
+  }
+
+  @Delete('network-key')
+  @RequirePermission('tenant:keys:manage', { action: 'delete', resource: 'audit_network_key' })
+  @ApiOperation({ summary: 'Erasure: destroy the key the tenant’s actors’ IPs and user agents are sealed to (owner); they become unreadable for good' })
+  destroyNetworkKey(): Promise<{ tenantId: string; destroyed: boolean }> {
+    return this.bus.call(Rpc.compliance.destroyAuditNetworkKey, {});
   }
 
   @Get('export')

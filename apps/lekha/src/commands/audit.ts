@@ -66,9 +66,9 @@ export async function verify(flags: Flags, dataDir: string): Promise<number> {
     let checkpoints: SignedCheckpoint[] = [];
     for await (const line of lines) {
       if (!line.trim()) continue;
-      const row = JSON.parse(line) as { type?: string; partition: number; offset: string; value: string; kid?: string; sig?: string; checkpoint?: SignedCheckpoint['checkpoint'] };
+      const row = JSON.parse(line) as { type?: string; partition: number; offset: string; value: string; kid?: string; sig?: string; rsig?: string; proof?: string; checkpoint?: SignedCheckpoint['checkpoint'] };
       if (row.type === 'checkpoint') checkpoints.push({ checkpoint: row.checkpoint!, keyId: row.kid, signature: row.sig });
-      else records.push({ partition: row.partition, offset: row.offset, value: Buffer.from(row.value, 'base64'), keyId: row.kid, signature: row.sig });
+      else records.push({ partition: row.partition, offset: row.offset, value: Buffer.from(row.value, 'base64'), keyId: row.kid, signature: row.sig, rootSignature: row.rsig, proof: row.proof });
     }
     checkpoints = checkpoints.filter((c) => c.checkpoint.topic === topic);
     const verifier = new ChainVerifier(trusted, checkpoints);
@@ -100,7 +100,7 @@ async function exportRaw(flags: Flags): Promise<number> {
   const { total } = await readTopicToEnd(
     kafka,
     topic,
-    (r) => write({ partition: r.partition, offset: r.offset, value: r.value.toString('base64'), kid: r.keyId, sig: r.signature }),
+    (r) => write({ partition: r.partition, offset: r.offset, value: r.value.toString('base64'), kid: r.keyId, sig: r.signature, rsig: r.rootSignature, proof: r.proof }),
     (read, all) => step(`  ${read}/${all} records`),
   );
   await new Promise<void>((res) => file.end(res));
