@@ -5,6 +5,8 @@ export const AUDIT_CHECKPOINTS_TOPIC = 'audit.checkpoints.v1';
 export const DOMAIN_EVENTS_TOPIC = 'platform.events.v1';
 /** Messages for notifications to deliver (OTP, reset links, invitations, alerts); payloads sealed. */
 export const NOTIFICATIONS_DISPATCH_TOPIC = 'notifications.dispatch.v1';
+/** Identity's current JWKS (public keys only, sealed with the bus key); compacted, latest record wins. */
+export const IDENTITY_JWKS_TOPIC = 'identity.jwks.v1';
 
 export interface TopicSpec {
   topic: string;
@@ -57,6 +59,12 @@ export function topicPlan(opts: TopicPlanOptions): TopicSpec[] {
     replicationFactor: rf,
     configEntries: { 'cleanup.policy': 'delete', 'retention.ms': String(3600_000), 'min.insync.replicas': minIsr },
   };
+  const jwks: TopicSpec = {
+    topic: IDENTITY_JWKS_TOPIC,
+    numPartitions: 1,
+    replicationFactor: rf,
+    configEntries: { 'cleanup.policy': 'compact', 'min.insync.replicas': minIsr },
+  };
   // Request/reply topics hold transient messages only: an hour is plenty.
   const rpc = allRpcPatterns().flatMap((pattern) =>
     [pattern, `${pattern}.reply`].map((topic) => ({
@@ -66,5 +74,5 @@ export function topicPlan(opts: TopicPlanOptions): TopicSpec[] {
       configEntries: { 'cleanup.policy': 'delete', 'retention.ms': String(3600_000), 'min.insync.replicas': minIsr },
     })),
   );
-  return [audit, checkpoints, domain, dispatch, ...rpc];
+  return [audit, checkpoints, domain, dispatch, jwks, ...rpc];
 }

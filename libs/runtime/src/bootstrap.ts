@@ -57,7 +57,7 @@ export async function bootstrapService(opts: ServiceBootstrapOptions): Promise<I
     void (async () => {
       for (let attempt = 1; ; attempt++) {
         try {
-          await probe.check();
+          await probe.coordinatorReady(opts.service);
           await app.startAllMicroservices();
           kafkaServing = true;
           opts.logger.info('kafka consumer started');

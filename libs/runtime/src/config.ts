@@ -24,8 +24,18 @@ export const baseConfigSchema = z.object({
   LEKHA_DATA_DIR: z.string().min(1).default('.data'),
   LEKHA_MASTER_KEY: base64Key.optional(),
   LEKHA_MASTER_KEY_FILE: z.string().min(1).optional(),
+  /** Master keys being rotated out (comma-separated files): keysets wrapped under them are re-wrapped on first use. */
+  LEKHA_MASTER_KEY_PREVIOUS_FILES: z.string().min(1).optional(),
+  /** How long a service trusts a tenant keyset it loaded; a rotated data key starts encrypting after twice this. */
+  KEY_CACHE_TTL_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
   /** This service's own Ed25519 key (PKCS#8 PEM) that signs every audit record it produces. */
   AUDIT_SIGNING_KEY_FILE: z.string().min(1),
+  /** The platform bus key (32 bytes, base64) sealing every RPC request and reply; or a file holding it. */
+  LEKHA_BUS_KEY: base64Key.optional(),
+  LEKHA_BUS_KEY_FILE: z.string().min(1).optional(),
+  /** Access-token claims every service checks when it verifies a caller's token itself. */
+  JWT_ISSUER: z.string().min(1).default('lekha-identity'),
+  JWT_AUDIENCE: z.string().min(1).default('lekha'),
 });
 
 export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);

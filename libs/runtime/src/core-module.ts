@@ -8,6 +8,9 @@ import { AppLogger } from './app-logger.js';
 import { HealthModule, Readiness } from './health.js';
 import { kafkaConfig } from './kafka.js';
 import { RpcExecutor } from './rpc-executor.js';
+import { BusSeal, loadBusKey } from './bus-seal.js';
+import { JwksTopicReader } from './jwks-topic.js';
+import { TokenVerifier } from './token-verifier.js';
 import { ConfigError, type baseConfigSchema } from './config.js';
 import type { z } from 'zod';
 
@@ -18,6 +21,27 @@ export interface CoreModuleOptions {
   service: string;
   logger: Logger;
   config: BaseConfig;
+  /** Follow identity's JWKS so RpcExecutor can verify callers' tokens (off only in the gateway). */
+  verifyTokens?: boolean;
+}
+
+const CORE_OPTIONS = Symbol('CORE_OPTIONS');
+
+@Injectable()
+class JwksReaderLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
+  constructor(
+    @Inject(JwksTopicReader) private readonly reader: JwksTopicReader,
+    @Inject(Readiness) private readonly readiness: Readiness,
+    @Inject(CORE_OPTIONS) private readonly opts: CoreModuleOptions,
+  ) {}
+  onApplicationBootstrap() {
+    if (this.opts.verifyTokens === false) return;
+    this.readiness.register('jwks', async () => this.reader.ready());
+    this.reader.start();
+  }
+  async onModuleDestroy() {
+    await this.reader.stop();
+  }
 }
 
 /** Logger, health, the RPC executor and a kafkajs client: what every service has. */
@@ -32,9 +56,22 @@ export class CoreModule {
         { provide: AppLogger, useValue: new AppLogger(opts.logger) },
         { provide: KAFKA, useFactory: () => new Kafka(kafkaConfig(opts.service, opts.config.KAFKA_BROKERS, opts.logger)) },
         { provide: AuditSigner, useFactory: () => loadSigner(opts.service, opts.config.AUDIT_SIGNING_KEY_FILE) },
+        { provide: CORE_OPTIONS, useValue: opts },
+        { provide: BusSeal, useFactory: () => new BusSeal(loadBusKey(opts.config)) },
+        {
+          provide: JwksTopicReader,
+          inject: [KAFKA, BusSeal],
+          useFactory: (kafka: Kafka, seal: BusSeal) => new JwksTopicReader(kafka, seal, opts.service, opts.logger),
+        },
+        {
+          provide: TokenVerifier,
+          inject: [JwksTopicReader],
+          useFactory: (reader: JwksTopicReader) => new TokenVerifier(reader, { issuer: opts.config.JWT_ISSUER, audience: opts.config.JWT_AUDIENCE }),
+        },
+        JwksReaderLifecycle,
         RpcExecutor,
       ],
-      exports: [AppLogger, KAFKA, AuditSigner, RpcExecutor, HealthModule],
+      exports: [AppLogger, KAFKA, AuditSigner, BusSeal, JwksTopicReader, TokenVerifier, RpcExecutor, HealthModule],
     };
   }
 }

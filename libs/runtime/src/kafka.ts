@@ -54,6 +54,15 @@ export class KafkaProbe {
       throw err;
     }
   }
+  /**
+   * Throws while the group coordinator cannot serve `groupId` (a fresh broker loads its offsets
+   * topic for a while): a consumer that joins then crashes with a non-retriable error and stays down.
+   */
+  async coordinatorReady(groupId: string): Promise<void> {
+    await this.check();
+    await this.admin!.describeGroups([groupId]);
+  }
+
   async close(): Promise<void> {
     await this.admin?.disconnect().catch(() => undefined);
   }

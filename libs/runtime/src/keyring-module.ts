@@ -15,13 +15,18 @@ export function tenantKeysSql(schema: string): string[] {
 @Global()
 @Module({})
 export class KeyringModule {
-  static forRoot(config: { LEKHA_MASTER_KEY?: string; LEKHA_MASTER_KEY_FILE?: string }): DynamicModule {
+  static forRoot(config: { LEKHA_MASTER_KEY?: string; LEKHA_MASTER_KEY_FILE?: string; LEKHA_MASTER_KEY_PREVIOUS_FILES?: string; KEY_CACHE_TTL_MS?: number }): DynamicModule {
     const masterKey = loadMasterKey(config);
+    const previousMasterKeys = (config.LEKHA_MASTER_KEY_PREVIOUS_FILES ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((file) => loadMasterKey({ LEKHA_MASTER_KEY_FILE: file.trim() }, 'LEKHA_MASTER_KEY_PREVIOUS_FILES'));
+    const options = { previousMasterKeys, cacheTtlMs: config.KEY_CACHE_TTL_MS ?? 60_000 };
     return {
       module: KeyringModule,
       providers: [
         { provide: MASTER_KEY, useValue: masterKey },
-        { provide: TenantKeyring, inject: [Database], useFactory: (db: Database) => new TenantKeyring(masterKey, new SqlWrappedKeyStore(db)) },
+        { provide: TenantKeyring, inject: [Database], useFactory: (db: Database) => new TenantKeyring(masterKey, new SqlWrappedKeyStore(db), options) },
       ],
       exports: [MASTER_KEY, TenantKeyring],
     };

@@ -1,13 +1,17 @@
-import { Controller, type Type } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
+import { Controller, Inject, type Type } from '@nestjs/common';
+import { Ctx, MessagePattern, Payload, type KafkaContext } from '@nestjs/microservices';
+import { z } from 'zod';
+import { RpcExecutor } from './rpc-executor.js';
 
 /** A request/reply liveness check over the bus, so the gateway can report each service's health. */
 export function pingController(pattern: string, service: string): Type {
   @Controller()
   class PingController {
+    constructor(@Inject(RpcExecutor) private readonly rpc: RpcExecutor) {}
+
     @MessagePattern(pattern)
-    ping() {
-      return { ok: true, data: { service, at: new Date().toISOString() } };
+    ping(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+      return this.rpc.run(kafka, z.object({}).passthrough(), payload ?? {}, async () => ({ service, at: new Date().toISOString() }));
     }
   }
   return PingController;

@@ -1,52 +1,171 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { KafkaContext } from '@nestjs/microservices';
 import type { z } from 'zod';
-import { DomainError, type RpcResult } from '@lekha/contracts';
-import { contextFromHeaders, runWithContext, type RequestContext, type KafkaHeaders } from '@lekha/tenancy';
+import { AuditOutbox } from '@lekha/audit';
+import { BusHeaders, ContextHeaders, DomainError, type AuditAction, type ErrorBody, type RpcResult } from '@lekha/contracts';
+import { Database } from '@lekha/persistence';
+import { anonymousContext, contextFromHeaders, runWithContext, type RequestContext, type KafkaHeaders } from '@lekha/tenancy';
 import { AppLogger } from './app-logger.js';
+import { BUS_MAX_AGE_MS, BusSeal, BusSealError, type SealedValue } from './bus-seal.js';
+import { TokenVerificationError, TokenVerifier } from './token-verifier.js';
+
+/** Actor types that exist only by proving themselves with an access token. */
+const TOKEN_ACTORS = new Set(['user', 'api_key', 'support']);
+/** A sealed request may carry a sealing time this far ahead of our clock. */
+const MAX_CLOCK_SKEW_MS = 60_000;
+
+/** What a handler returns over the bus: a sealed RpcResult, or a refusal that carries no data. */
+export type RpcReply = SealedValue | { ok: false; error: ErrorBody };
+
+function text(headers: KafkaHeaders, name: string): string | undefined {
+  const value = headers[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  if (first === undefined) return undefined;
+  const s = typeof first === 'string' ? first : first.toString('utf8');
+  return s === '' ? undefined : s;
+}
 
 /**
- * The one way a Kafka handler runs a use case: restores the caller's context from headers,
- * validates the payload, and turns failures into an error result instead of a crash.
+ * The one way a Kafka handler runs a use case: opens the sealed request, verifies the caller's
+ * access token itself (the context headers are trusted only for what a token cannot say), validates
+ * the payload, turns failures into an error result instead of a crash, and seals the reply.
  */
 @Injectable()
 export class RpcExecutor {
-  constructor(private readonly logger: AppLogger) {}
+  /** Call IDs already served, so a copied request is not run twice. */
+  private readonly seen = new Map<string, number>();
+  private prunedAt = 0;
 
-  run<S extends z.ZodType, R>(
+  constructor(
+    private readonly logger: AppLogger,
+    @Inject(BusSeal) private readonly bus: BusSeal,
+    @Inject(TokenVerifier) private readonly tokens: TokenVerifier,
+    // Services with a database audit refused tokens; the gateway (no database) serves no RPC.
+    @Optional() @Inject(Database) private readonly db?: Database,
+    @Optional() @Inject(AuditOutbox) private readonly audit?: AuditOutbox,
+  ) {}
+
+  async run<S extends z.ZodType, R>(
     kafka: KafkaContext,
     schema: S,
     payload: unknown,
     fn: (input: z.output<S>, ctx: RequestContext) => Promise<R>,
+  ): Promise<RpcReply> {
+    const wire = (kafka.getMessage().headers ?? {}) as KafkaHeaders;
+    const pattern = kafka.getTopic();
+    const callId = text(wire, BusHeaders.callId);
+    const refused = (message: string): RpcReply => {
+      this.logger.pino.warn({ pattern, reason: message }, 'rpc request refused');
+      return { ok: false, error: { code: 'UNAUTHENTICATED', message } };
+    };
+    // Refusals before the request is opened carry a fixed message and no data, so they go unsealed.
+    if (!callId || callId.length > 100) return refused('the request is not sealed for the bus');
+    const sealedAt = Number(text(wire, BusHeaders.sealedAt));
+    const now = Date.now();
+    if (!Number.isFinite(sealedAt) || now - sealedAt > BUS_MAX_AGE_MS || sealedAt - now > MAX_CLOCK_SKEW_MS) return refused('the request is stale or not sealed');
+    let input: unknown;
+    let headers: KafkaHeaders;
+    try {
+      headers = this.bus.openHeaders(wire, pattern, callId);
+      input = this.bus.open(payload, { pattern, direction: 'request', callId, headersDigest: BusSeal.headersDigest(headers) });
+    } catch (err) {
+      if (err instanceof BusSealError) return refused('the request is not sealed with the bus key for this pattern');
+      throw err;
+    }
+    if (!this.remember(callId, now)) return refused('the request was already served');
+    const seal = (result: RpcResult<R>): SealedValue => this.bus.seal(result, { pattern, direction: 'reply', callId });
+
+    let ctx: RequestContext;
+    try {
+      ctx = await this.callerContext(headers);
+    } catch (err) {
+      if (!(err instanceof TokenVerificationError)) throw err;
+      this.logger.pino.warn({ pattern, reason: err.message }, 'access token refused');
+      await this.auditRefusal(pattern, headers, text(headers, ContextHeaders.accessToken) ? 'invalid_token' : 'token_missing');
+      return seal({ ok: false, error: { code: 'UNAUTHENTICATED', message: 'the access token is invalid or expired' } });
+    }
+    return seal(await runWithContext(ctx, () => this.execute(schema, input, ctx, fn)));
+  }
+
+  /**
+   * The caller: from the verified token when there is one (header values ignored). Without a token
+   * a user, API key or support actor is refused, and anonymous or service callers get no tenant
+   * and no roles.
+   */
+  private async callerContext(headers: KafkaHeaders): Promise<RequestContext> {
+    const ctx = contextFromHeaders(headers);
+    const token = text(headers, ContextHeaders.accessToken);
+    if (token) {
+      const caller = await this.tokens.verify(token);
+      const { scopes: _ignored, ...rest } = ctx;
+      return { ...rest, tenantId: caller.tenantId, actorId: caller.actorId, actorType: caller.actorType, roles: caller.roles, ...(caller.scopes ? { scopes: caller.scopes } : {}) };
+    }
+    if (TOKEN_ACTORS.has(ctx.actorType)) throw new TokenVerificationError('a user, API key or support caller must send its access token');
+    const { scopes: _ignored, ...rest } = ctx;
+    return { ...rest, tenantId: null, roles: [], actorId: ctx.actorType === 'anonymous' ? null : ctx.actorId };
+  }
+
+  /**
+   * A caller that holds the bus key but no valid token is audited as denied, without the tenant or
+   * actor its headers claim (they are unverified). If the record cannot be written we refuse anyway.
+   */
+  private async auditRefusal(pattern: string, headers: KafkaHeaders, reason: string): Promise<void> {
+    if (!this.db || !this.audit) return;
+    const claimed = contextFromHeaders(headers);
+    const ctx = anonymousContext({ requestId: claimed.requestId, traceId: claimed.traceId, purpose: 'security' });
+    const verb = pattern.slice(pattern.lastIndexOf('.') + 1);
+    const action: AuditAction = ({ get: 'read', list: 'list', create: 'create', update: 'update', delete: 'delete' } as Record<string, AuditAction>)[verb] ?? 'read';
+    try {
+      await runWithContext(ctx, () =>
+        this.db!.em().transactional((tx) => this.audit!.record(tx, { action, resource: { type: 'rpc', id: pattern }, outcome: 'denied', reason, tenantId: null, actorId: null, actorType: 'anonymous' })),
+      );
+    } catch (err) {
+      this.logger.pino.warn({ pattern, error: (err as Error).message }, 'could not audit a refused token');
+    }
+  }
+
+  private async execute<S extends z.ZodType, R>(
+    schema: S,
+    payload: unknown,
+    ctx: RequestContext,
+    fn: (input: z.output<S>, ctx: RequestContext) => Promise<R>,
   ): Promise<RpcResult<R>> {
-    const ctx = contextFromHeaders(kafka.getMessage().headers as KafkaHeaders);
-    return runWithContext(ctx, async (): Promise<RpcResult<R>> => {
-      const parsed = schema.safeParse(payload);
-      if (!parsed.success) {
-        return {
-          ok: false,
-          error: {
-            code: 'VALIDATION_FAILED',
-            message: 'request is invalid',
-            details: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-          },
-        };
+    const parsed = schema.safeParse(payload);
+    if (!parsed.success) {
+      return {
+        ok: false,
+        error: {
+          code: 'VALIDATION_FAILED',
+          message: 'request is invalid',
+          details: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+        },
+      };
+    }
+    try {
+      return { ok: true, data: await fn(parsed.data, ctx) };
+    } catch (err) {
+      if (err instanceof DomainError) return { ok: false, error: { code: err.code, message: err.message, details: err.details } };
+      if (isUnavailable(err)) {
+        // The database (and with it the audit outbox) cannot be reached: fail closed, retryably.
+        this.logger.pino.warn({ error: (err as Error).message }, 'database unavailable; request refused');
+        return { ok: false, error: { code: 'SERVICE_UNAVAILABLE', message: 'the service cannot reach its database; retry shortly' } };
       }
-      try {
-        return { ok: true, data: await fn(parsed.data, ctx) };
-      } catch (err) {
-        if (err instanceof DomainError) return { ok: false, error: { code: err.code, message: err.message, details: err.details } };
-        if (isUnavailable(err)) {
-          // The database (and with it the audit outbox) cannot be reached: fail closed, retryably.
-          this.logger.pino.warn({ error: (err as Error).message }, 'database unavailable; request refused');
-          return { ok: false, error: { code: 'SERVICE_UNAVAILABLE', message: 'the service cannot reach its database; retry shortly' } };
-        }
-        const errorId = randomUUID();
-        this.logger.pino.error({ errorId, err: { message: (err as Error).message, stack: (err as Error).stack } }, 'unhandled error in rpc handler');
-        return { ok: false, error: { code: 'INTERNAL', message: `internal error (id ${errorId})` } };
-      }
-    });
+      const errorId = randomUUID();
+      this.logger.pino.error({ errorId, err: { message: (err as Error).message, stack: (err as Error).stack } }, 'unhandled error in rpc handler');
+      return { ok: false, error: { code: 'INTERNAL', message: `internal error (id ${errorId})` } };
+    }
+  }
+
+  /** False when the call ID was served within BUS_MAX_AGE_MS (older ones are refused as stale anyway). */
+  private remember(callId: string, now: number): boolean {
+    if (this.seen.has(callId)) return false;
+    this.seen.set(callId, now);
+    if (now - this.prunedAt > 10_000) {
+      this.prunedAt = now;
+      for (const [id, at] of this.seen) if (now - at > BUS_MAX_AGE_MS + MAX_CLOCK_SKEW_MS) this.seen.delete(id);
+    }
+    return true;
   }
 }
 

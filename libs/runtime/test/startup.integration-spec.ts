@@ -35,7 +35,7 @@ describe('service start-up', () => {
       name: 'tenant-data',
       root: REPO_ROOT,
       port,
-      env: { PATH: process.env.PATH, KAFKA_BROKERS: `127.0.0.1:${deadBroker}`, TENANT_DATA_PORT: String(port), LEKHA_DATA_DIR: dataDir, LEKHA_MASTER_KEY: randomBytes(32).toString('base64'), AUDIT_SIGNING_KEY_FILE: keys.signingKeyFile('tenant-data'), LOG_LEVEL: 'warn' },
+      env: { PATH: process.env.PATH, KAFKA_BROKERS: `127.0.0.1:${deadBroker}`, TENANT_DATA_PORT: String(port), LEKHA_DATA_DIR: dataDir, LEKHA_MASTER_KEY: randomBytes(32).toString('base64'), LEKHA_BUS_KEY: randomBytes(32).toString('base64'), AUDIT_SIGNING_KEY_FILE: keys.signingKeyFile('tenant-data'), LOG_LEVEL: 'warn' },
     });
     svc.start();
     try {

@@ -15,6 +15,9 @@ export function contextToHeaders(ctx: RequestContext): Record<string, string> {
   if (ctx.actorId) headers[ContextHeaders.actorId] = ctx.actorId;
   if (ctx.ip) headers[ContextHeaders.ip] = ctx.ip;
   if (ctx.userAgent) headers[ContextHeaders.userAgent] = ctx.userAgent.slice(0, 300);
+  if (ctx.accessToken) headers[ContextHeaders.accessToken] = ctx.accessToken;
+  if (ctx.auditNetwork) headers[ContextHeaders.auditNetwork] = `${ctx.auditNetwork.kid}.${ctx.auditNetwork.sealed}`;
+  if (ctx.scopes) headers[ContextHeaders.scopes] = ctx.scopes.join(',');
   return headers;
 }
 
@@ -24,6 +27,11 @@ function text(headers: KafkaHeaders, name: string): string | undefined {
   if (first === undefined) return undefined;
   const s = typeof first === 'string' ? first : first.toString('utf8');
   return s === '' ? undefined : s;
+}
+
+function auditNetworkFrom(value: string | undefined): Pick<RequestContext, 'auditNetwork'> {
+  const [kid, sealed, extra] = value?.split('.') ?? [];
+  return kid && sealed && extra === undefined && /^[\w-]{1,64}$/.test(kid) && /^[\w-]{1,1500}$/.test(sealed) ? { auditNetwork: { kid, sealed } } : {};
 }
 
 export function contextFromHeaders(headers: KafkaHeaders | undefined): RequestContext {
@@ -39,5 +47,8 @@ export function contextFromHeaders(headers: KafkaHeaders | undefined): RequestCo
     traceId: text(h, ContextHeaders.traceId),
     ip: text(h, ContextHeaders.ip),
     userAgent: text(h, ContextHeaders.userAgent),
+    ...auditNetworkFrom(text(h, ContextHeaders.auditNetwork)),
+    // An API key caller without a scopes header may do nothing (fail closed).
+    ...(actorType === 'api_key' ? { scopes: (text(h, ContextHeaders.scopes) ?? '').split(',').filter(Boolean) } : {}),
   });
 }

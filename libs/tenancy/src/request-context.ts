@@ -13,6 +13,12 @@ export interface RequestContext {
   traceId: string;
   ip?: string;
   userAgent?: string;
+  /** An API key's scopes; set only when actorType is 'api_key' (see contextHasPermission). */
+  scopes?: string[];
+  /** The caller's raw access token, forwarded so every service verifies it itself; never logged. */
+  accessToken?: string;
+  /** ip and userAgent sealed at the edge to the tenant's erasable audit key; audit events carry this, never the plaintext. */
+  auditNetwork?: { kid: string; sealed: string };
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

@@ -27,6 +27,8 @@ export interface TestPlatform {
   /** Where the services' audit signing keys and the trusted-keys list are. */
   auditKeysDir: string;
   brokers: string[];
+  /** The bus key the services seal RPC payloads with (32 bytes). */
+  busKey: Buffer;
   database: TestDatabase;
   logDir: string;
   stop(): Promise<void>;
@@ -45,6 +47,7 @@ export async function startTestPlatform(opts: { services?: ServiceName[]; env?: 
   await mkdir(logDir, { recursive: true });
   const logs = new Map<string, WriteStream>();
   const auditKeysDir = process.env.LEKHA_TEST_AUDIT_KEYS_DIR ?? join(dataDir, 'audit-keys');
+  const busKeyText = opts.env?.LEKHA_BUS_KEY ?? process.env.LEKHA_BUS_KEY ?? randomBytes(32).toString('base64');
   const ports: Partial<Record<ServiceName, number>> = {};
   for (const name of SERVICE_NAMES) ports[name] = await freePort();
   const platform = await startPlatform({
@@ -59,6 +62,8 @@ export async function startTestPlatform(opts: { services?: ServiceName[]; env?: 
       LEKHA_DATA_DIR: dataDir,
       LEKHA_MASTER_KEY: randomBytes(32).toString('base64'),
       LEKHA_ENV: 'test',
+      LEKHA_BUS_KEY: busKeyText,
+      LEKHA_BUS_KEY_FILE: '',
       LOG_LEVEL: 'debug',
       CHECKPOINT_INTERVAL_MS: '1000',
       ...(database.url ? { DATABASE_URL: database.url } : { DATABASE_URL: '' }),
@@ -75,6 +80,7 @@ export async function startTestPlatform(opts: { services?: ServiceName[]; env?: 
     gatewayUrl: platform.gatewayUrl,
     auditKeysDir,
     brokers,
+    busKey: Buffer.from(busKeyText, 'base64'),
     database,
     logDir,
     async stop() {

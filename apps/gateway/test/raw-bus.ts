@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, type Consumer, type IHeaders, type Producer } from 'kafkajs';
+import { BusHeaders, ContextHeaders, type RpcResult } from '@lekha/contracts';
+import { BusSeal } from '@lekha/runtime';
+
+export interface RawRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string;
+  value: string;
+  headers: Record<string, string>;
+}
+
+export interface RawReply {
+  value: unknown;
+  headers: Record<string, string>;
+}
+
+const headerText = (headers: IHeaders | undefined): Record<string, string> =>
+  Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k, (Array.isArray(v) ? v.join(',') : v ?? '').toString()]));
+
+/**
+ * Speaks the RPC protocol with plain kafkajs, as an intruder on the broker would: any headers, any
+ * value, sealed or not. Replies are matched by correlation ID on `<pattern>.reply`.
+ */
+export class RawBus {
+  private readonly waiting = new Map<string, (reply: RawReply) => void>();
+
+  private constructor(
+    private readonly producer: Producer,
+    private readonly consumer: Consumer,
+  ) {}
+
+  static async connect(brokers: string[], patterns: string[]): Promise<RawBus> {
+    const kafka = new Kafka({ clientId: 'lekha-raw-bus', brokers, logLevel: logLevel.NOTHING });
+    const producer = kafka.producer({ allowAutoTopicCreation: false });
+    const consumer = kafka.consumer({ groupId: `raw-bus-${randomUUID()}`, allowAutoTopicCreation: false });
+    await producer.connect();
+    await consumer.connect();
+    // From the beginning: replies are told apart by correlation ID, and none can be missed while joining.
+    await consumer.subscribe({ topics: patterns.map((p) => `${p}.reply`), fromBeginning: true });
+    const bus = new RawBus(producer, consumer);
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const headers = headerText(message.headers);
+        const resolve = bus.waiting.get(headers.kafka_correlationId ?? '');
+        if (!resolve) return;
+        bus.waiting.delete(headers.kafka_correlationId!);
+        const text = message.value?.toString('utf8') ?? 'null';
+        let value: unknown = text;
+        try {
+          value = JSON.parse(text);
+        } catch {
+          // left as text
+        }
+        resolve({ value, headers });
+      },
+    });
+    return bus;
+  }
+
+  /** Sends one request as given; resolves with the raw reply, or null when none comes in time. */
+  async request(pattern: string, value: unknown, headers: Record<string, string>, timeoutMs = 20_000): Promise<RawReply | null> {
+    const correlationId = randomUUID();
+    const reply = new Promise<RawReply | null>((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(correlationId);
+        resolve(null);
+      }, timeoutMs);
+      this.waiting.set(correlationId, (r) => {
+        clearTimeout(timer);
+        resolve(r);
+      });
+    });
+    await this.producer.send({
+      topic: pattern,
+      messages: [{ key: randomUUID(), value: JSON.stringify(value), headers: { ...headers, kafka_correlationId: correlationId, kafka_replyTopic: `${pattern}.reply`, kafka_replyPartition: '0' } }],
+    });
+    return reply;
+  }
+
+  /**
+   * A request sealed with the bus key, exactly as the gateway seals it (so only the headers and the
+   * token decide what happens); the reply is opened when sealed.
+   */
+  async sealedRequest<T>(
+    busKey: Buffer,
+    pattern: string,
+    payload: unknown,
+    caller: { tenantId?: string; actorId?: string; actorType?: string; roles?: string[]; accessToken?: string; requestId?: string },
+  ): Promise<RpcResult<T> | null> {
+    const callId = randomUUID();
+    const headers: Record<string, string> = {
+      [ContextHeaders.actorType]: caller.actorType ?? 'anonymous',
+      [ContextHeaders.roles]: (caller.roles ?? []).join(','),
+      [ContextHeaders.purpose]: 'service_delivery',
+      [ContextHeaders.requestId]: caller.requestId ?? callId,
+      [ContextHeaders.traceId]: caller.requestId ?? callId,
+      [BusHeaders.callId]: callId,
+      [BusHeaders.sealedAt]: String(Date.now()),
+    };
+    if (caller.tenantId) headers[ContextHeaders.tenantId] = caller.tenantId;
+    if (caller.actorId) headers[ContextHeaders.actorId] = caller.actorId;
+    if (caller.accessToken) headers[ContextHeaders.accessToken] = caller.accessToken;
+    const seal = new BusSeal(busKey);
+    const value = seal.seal(payload, { pattern, direction: 'request', callId, headersDigest: BusSeal.headersDigest(headers) });
+    const reply = await this.request(pattern, value, seal.sealHeaders(headers, pattern, callId));
+    if (!reply) return null;
+    const body = reply.value as { sealed?: string } & RpcResult<T>;
+    return typeof body?.sealed === 'string' ? seal.open<RpcResult<T>>(body, { pattern, direction: 'reply', callId }) : body;
+  }
+
+  async close(): Promise<void> {
+    await this.consumer.disconnect().catch(() => undefined);
+    await this.producer.disconnect().catch(() => undefined);
+  }
+}
+
+/** Every record of the given topics as they stand now (up to each partition's end), raw. */
+export async function readTopicsRaw(brokers: string[], topics: string[]): Promise<RawRecord[]> {
+  const kafka = new Kafka({ clientId: 'lekha-test-raw-reader', brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  const remaining = new Map<string, bigint>();
+  for (const topic of topics) {
+    for (const o of await admin.fetchTopicOffsets(topic)) if (BigInt(o.high) > BigInt(o.low)) remaining.set(`${topic}/${o.partition}`, BigInt(o.high));
+  }
+  await admin.disconnect();
+  const records: RawRecord[] = [];
+  if (remaining.size === 0) return records;
+  const consumer = kafka.consumer({ groupId: `raw-reader-${randomUUID()}`, allowAutoTopicCreation: false, maxBytesPerPartition: 8 * 1024 * 1024 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [...new Set([...remaining.keys()].map((k) => k.slice(0, k.lastIndexOf('/'))))], fromBeginning: true });
+  let finish!: () => void;
+  const finished = new Promise<void>((r) => (finish = r));
+  await consumer.run({
+    eachMessage: async ({ topic, partition, message }) => {
+      records.push({ topic, partition, offset: message.offset, key: message.key?.toString('utf8') ?? '', value: message.value?.toString('utf8') ?? '', headers: headerText(message.headers) });
+      const slot = `${topic}/${partition}`;
+      const end = remaining.get(slot);
+      if (end !== undefined && BigInt(message.offset) + 1n >= end) remaining.delete(slot);
+      if (remaining.size === 0) finish();
+    },
+  });
+  const timer = setTimeout(finish, 60_000);
+  await finished;
+  clearTimeout(timer);
+  await consumer.disconnect();
+  if (remaining.size) throw new Error(`could not read ${[...remaining.keys()].join(', ')} to the end`);
+  return records;
+}
