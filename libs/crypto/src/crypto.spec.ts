@@ -1,5 +1,6 @@
 import { blindIndex, open, randomKey, seal } from './envelope.js';
-import { FieldCipher, TenantKeyring, type WrappedKeyStore } from './tenant-keyring.js';
+import { createHmac } from 'node:crypto';
+import { FieldCipher, KeyVersionUnavailableError, TenantKeyring, keyVersionOf, type WrappedKeyStore } from './tenant-keyring.js';
 
 class MemoryStore implements WrappedKeyStore {
   rows = new Map<string, Buffer>();
@@ -9,6 +10,11 @@ class MemoryStore implements WrappedKeyStore {
   async insertIfAbsent(t: string, w: Buffer) {
     if (!this.rows.has(t)) this.rows.set(t, w);
     return this.rows.get(t)!;
+  }
+  async replace(t: string, expected: Buffer, next: Buffer) {
+    if (!this.rows.get(t)?.equals(expected)) return false;
+    this.rows.set(t, next);
+    return true;
   }
 }
 
@@ -43,12 +49,66 @@ describe('envelope encryption', () => {
     const keyring = new TenantKeyring(master, store);
     const t1 = await keyring.keysFor('t1');
     const t2 = await keyring.keysFor('t2');
-    expect(t1.dataKey.equals(t2.dataKey)).toBe(false);
+    expect(t1.versions[0]!.key.equals(t2.versions[0]!.key)).toBe(false);
     const ciphertext = new FieldCipher(t1).encrypt('name', 'Asha')!;
     expect(new FieldCipher(await new TenantKeyring(master, store).keysFor('t1')).decrypt('name', ciphertext)).toBe('Asha');
     expect(() => new FieldCipher(t2).decrypt('name', ciphertext)).toThrow();
     store.rows.delete('t1');
     const fresh = await new TenantKeyring(master, store).keysFor('t1');
     expect(() => new FieldCipher(fresh).decrypt('name', ciphertext)).toThrow();
+  });
+
+  it('rotates data keys without downtime: old ciphertext stays readable, new is written only once every instance can read it', async () => {
+    const master = randomKey();
+    const store = new MemoryStore();
+    let clock = 1_000_000;
+    const now = () => clock;
+    const a = new TenantKeyring(master, store, { cacheTtlMs: 1000, now });
+    const b = new TenantKeyring(master, store, { cacheTtlMs: 1000, now });
+    const before = new FieldCipher(await a.keysFor('t'), now).encrypt('name', 'Asha')!;
+    const keysB = await b.keysFor('t');
+    expect(keyVersionOf(before)).toBe(1);
+
+    const v2 = await a.rotate('t');
+    expect(v2.version).toBe(2);
+    expect(v2.activeFrom.getTime()).toBe(clock + 2000);
+    // Before activation both instances still write version 1; instance b has not even seen v2.
+    expect(keyVersionOf(new FieldCipher(await a.keysFor('t'), now).encrypt('name', 'x')!)).toBe(1);
+    expect(keyVersionOf(new FieldCipher(keysB, now).encrypt('name', 'x')!)).toBe(1);
+    clock += 1001; // b's cache expires: it learns v2 before v2 starts encrypting
+    const keysB2 = await b.keysFor('t');
+    expect(keysB2.versions.map((v) => v.version)).toEqual([1, 2]);
+    clock += 1000; // v2 active
+    const cipherB = new FieldCipher(keysB2, now);
+    const after = cipherB.encrypt('name', 'Ravi')!;
+    expect(keyVersionOf(after)).toBe(2);
+    expect(cipherB.decrypt('name', before)).toBe('Asha');
+    expect(keyVersionOf(cipherB.reencrypt('name', before))).toBe(2);
+    // Blind indexes survive rotation.
+    expect(cipherB.index('phone', '+911')).toBe(new FieldCipher(keysB, now).index('phone', '+911'));
+
+    expect(await a.retire('t', 2)).toEqual([1]);
+    const retired = new FieldCipher(await new TenantKeyring(master, store, { now }).keysFor('t'), now);
+    expect(retired.decrypt('name', after)).toBe('Ravi');
+    expect(() => retired.decrypt('name', before)).toThrow(KeyVersionUnavailableError);
+  });
+
+  it('reads keys wrapped before keysets existed and re-wraps them under a new master key', async () => {
+    const oldMaster = randomKey();
+    const newMaster = randomKey();
+    const store = new MemoryStore();
+    const legacyKey = randomKey();
+    store.rows.set('t', seal(oldMaster, legacyKey, Buffer.from('tenant:t')));
+    const legacyCiphertext = seal(legacyKey, Buffer.from('Asha'), Buffer.from('name'));
+    const legacyIndex = blindIndex(createHmac('sha256', legacyKey).update('blind-index/v1').digest(), 'phone:+911');
+
+    await expect(new TenantKeyring(newMaster, store).keysFor('t')).rejects.toThrow();
+    const keys = await new TenantKeyring(newMaster, store, { previousMasterKeys: [oldMaster] }).keysFor('t');
+    const cipher = new FieldCipher(keys);
+    expect(cipher.decrypt('name', legacyCiphertext)).toBe('Asha');
+    expect(cipher.index('phone', '+911')).toBe(legacyIndex);
+    // Re-wrapped: the new master alone opens it now, the old one no longer does.
+    expect(new FieldCipher(await new TenantKeyring(newMaster, store).keysFor('t')).decrypt('name', legacyCiphertext)).toBe('Asha');
+    expect(() => open(oldMaster, store.rows.get('t')!, Buffer.from('tenant:t'))).toThrow();
   });
 });

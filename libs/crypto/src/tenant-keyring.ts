@@ -1,65 +1,259 @@
 import { createHmac } from 'node:crypto';
 import { blindIndex, open, randomKey, seal } from './envelope.js';
 
-/** Where wrapped tenant data keys live (a table in the owning service's database). */
+/** Where wrapped tenant keysets live (a table in the owning service's database). */
 export interface WrappedKeyStore {
   find(tenantId: string): Promise<Buffer | null>;
   /** Inserts unless a key exists; returns the stored wrapped key either way (race-safe). */
   insertIfAbsent(tenantId: string, wrapped: Buffer): Promise<Buffer>;
+  /** Compare-and-swap: replaces `expected` with `next`; false when another writer got there first. */
+  replace(tenantId: string, expected: Buffer, next: Buffer): Promise<boolean>;
+}
+
+/** One data-key version of a tenant; it encrypts new data from `activeFrom` on. */
+export interface DataKeyVersion {
+  version: number;
+  key: Buffer;
+  activeFrom: Date;
 }
 
 export interface TenantKeys {
-  /** Encrypts classified fields and documents. */
-  dataKey: Buffer;
-  /** Derived from the data key: destroying the data key destroys the blind indexes too. */
+  /** Every data-key version still able to decrypt, oldest first. */
+  versions: readonly DataKeyVersion[];
+  /** Keyed hashes for exact-match search; stable across data-key rotations. */
   indexKey: Buffer;
 }
 
+export interface TenantKeyringOptions {
+  /** How long a loaded keyset is trusted before it is read again (other instances may rotate). */
+  cacheTtlMs?: number;
+  /** Master keys being rotated out: keysets still wrapped under one are opened and re-wrapped. */
+  previousMasterKeys?: Buffer[];
+  now?: () => number;
+}
+
+/** The data-key version that encrypts at `now`: the newest already active. */
+export function currentVersion(keys: TenantKeys, now = Date.now()): DataKeyVersion {
+  let current = keys.versions[0]!;
+  for (const v of keys.versions) if (v.activeFrom.getTime() <= now && v.version > current.version) current = v;
+  return current;
+}
+
+interface StoredKeyset {
+  f: 2;
+  index: string;
+  keys: { v: number; k: string; from: string }[];
+}
+
 /**
- * Envelope encryption: a master key wraps one data key per tenant. Destroying a tenant's wrapped
- * key makes every copy of its ciphertext unreadable (crypto-shredding).
+ * Envelope encryption: a master key wraps one keyset per tenant — its data-key versions and its
+ * blind-index key. Destroying a tenant's wrapped keyset makes every copy of its ciphertext
+ * unreadable (crypto-shredding).
+ *
+ * Rotation without downtime: `rotate` adds a version that becomes active only after twice the
+ * cache lifetime, so every instance has read it (and can decrypt with it) before any instance
+ * encrypts with it; a re-encryption pass then moves old ciphertext to it and `retire` drops the
+ * versions no ciphertext uses any more.
  */
 export class TenantKeyring {
-  private readonly cache = new Map<string, TenantKeys>();
+  private readonly cache = new Map<string, { keys: TenantKeys; loadedAt: number }>();
+  private readonly cacheTtlMs: number;
+  private readonly previous: Buffer[];
+  private readonly now: () => number;
+
   constructor(
     private readonly masterKey: Buffer,
     private readonly store: WrappedKeyStore,
-  ) {}
+    options: TenantKeyringOptions = {},
+  ) {
+    this.cacheTtlMs = options.cacheTtlMs ?? 60_000;
+    this.previous = options.previousMasterKeys ?? [];
+    this.now = options.now ?? Date.now;
+  }
+
+  /** How long after `rotate` the new version starts encrypting. */
+  get activationDelayMs(): number {
+    return 2 * this.cacheTtlMs;
+  }
 
   async keysFor(tenantId: string): Promise<TenantKeys> {
     const cached = this.cache.get(tenantId);
-    if (cached) return cached;
-    const aad = Buffer.from(`tenant:${tenantId}`);
-    let wrapped = await this.store.find(tenantId);
-    if (!wrapped) wrapped = await this.store.insertIfAbsent(tenantId, seal(this.masterKey, randomKey(), aad));
-    const dataKey = open(this.masterKey, wrapped, aad);
-    const keys = { dataKey, indexKey: createHmac('sha256', dataKey).update('blind-index/v1').digest() };
-    this.cache.set(tenantId, keys);
+    if (cached && this.now() - cached.loadedAt < this.cacheTtlMs) return cached.keys;
+    const keys = (await this.load(tenantId, true)).keys;
+    this.cache.set(tenantId, { keys, loadedAt: this.now() });
     return keys;
+  }
+
+  /** Adds a new data-key version; returns it with the moment it starts encrypting. */
+  async rotate(tenantId: string): Promise<DataKeyVersion> {
+    for (;;) {
+      const { keys, wrapped } = await this.load(tenantId, true);
+      const next: DataKeyVersion = {
+        version: Math.max(...keys.versions.map((v) => v.version)) + 1,
+        key: randomKey(),
+        activeFrom: new Date(this.now() + this.activationDelayMs),
+      };
+      const updated: TenantKeys = { ...keys, versions: [...keys.versions, next] };
+      if (await this.store.replace(tenantId, wrapped, this.wrap(tenantId, updated))) {
+        this.cache.set(tenantId, { keys: updated, loadedAt: this.now() });
+        return next;
+      }
+    }
+  }
+
+  /** Drops every version older than `keepFrom` (call only when no ciphertext uses them). */
+  async retire(tenantId: string, keepFrom: number): Promise<number[]> {
+    for (;;) {
+      const { keys, wrapped } = await this.load(tenantId, true);
+      const current = currentVersion(keys, this.now());
+      const bound = Math.min(keepFrom, current.version);
+      const dropped = keys.versions.filter((v) => v.version < bound).map((v) => v.version);
+      if (dropped.length === 0) return [];
+      const updated: TenantKeys = { ...keys, versions: keys.versions.filter((v) => v.version >= bound) };
+      if (await this.store.replace(tenantId, wrapped, this.wrap(tenantId, updated))) {
+        this.cache.set(tenantId, { keys: updated, loadedAt: this.now() });
+        return dropped;
+      }
+    }
   }
 
   forget(tenantId: string): void {
     this.cache.delete(tenantId);
   }
+
+  private async load(tenantId: string, create: boolean): Promise<{ keys: TenantKeys; wrapped: Buffer }> {
+    let wrapped = await this.store.find(tenantId);
+    if (!wrapped) {
+      if (!create) throw new Error('tenant has no keys');
+      const fresh: TenantKeys = {
+        versions: [{ version: 1, key: randomKey(), activeFrom: new Date(0) }],
+        indexKey: randomKey(),
+      };
+      wrapped = await this.store.insertIfAbsent(tenantId, this.wrap(tenantId, fresh));
+    }
+    const aad = Buffer.from(`tenant:${tenantId}`);
+    let plain: Buffer | null = null;
+    try {
+      plain = open(this.masterKey, wrapped, aad);
+    } catch (err) {
+      for (const old of this.previous) {
+        try {
+          plain = open(old, wrapped, aad);
+          break;
+        } catch {
+          // try the next previous master key
+        }
+      }
+      if (!plain) throw err;
+      // Wrapped under a master key being rotated out: re-wrap under the current one.
+      const keys = parseKeyset(plain);
+      const rewrapped = this.wrap(tenantId, keys);
+      if (await this.store.replace(tenantId, wrapped, rewrapped)) return { keys, wrapped: rewrapped };
+      return this.load(tenantId, create);
+    }
+    return { keys: parseKeyset(plain), wrapped };
+  }
+
+  private wrap(tenantId: string, keys: TenantKeys): Buffer {
+    const stored: StoredKeyset = {
+      f: 2,
+      index: keys.indexKey.toString('base64'),
+      keys: keys.versions.map((v) => ({ v: v.version, k: v.key.toString('base64'), from: v.activeFrom.toISOString() })),
+    };
+    return seal(this.masterKey, Buffer.from(JSON.stringify(stored), 'utf8'), Buffer.from(`tenant:${tenantId}`));
+  }
+}
+
+/** A keyset, or a bare 32-byte data key wrapped before keysets existed (version 1). */
+function parseKeyset(plain: Buffer): TenantKeys {
+  if (plain.length === 32) {
+    return {
+      versions: [{ version: 1, key: plain, activeFrom: new Date(0) }],
+      indexKey: createHmac('sha256', plain).update('blind-index/v1').digest(),
+    };
+  }
+  const stored = JSON.parse(plain.toString('utf8')) as StoredKeyset;
+  if (stored.f !== 2 || !Array.isArray(stored.keys) || stored.keys.length === 0) throw new Error('keyset: unknown format');
+  return {
+    versions: stored.keys
+      .map((k) => ({ version: k.v, key: Buffer.from(k.k, 'base64'), activeFrom: new Date(k.from) }))
+      .sort((a, b) => a.version - b.version),
+    indexKey: Buffer.from(stored.index, 'base64'),
+  };
+}
+
+/** Ciphertext written by FieldCipher: [2 | key version (u32) | sealed]. Older values are bare sealed (version 1). */
+const VERSIONED = 2;
+
+/** The data-key version a FieldCipher ciphertext was written with. */
+export function keyVersionOf(ciphertext: Uint8Array): number {
+  const b = Buffer.isBuffer(ciphertext) ? ciphertext : Buffer.from(ciphertext.buffer, ciphertext.byteOffset, ciphertext.byteLength);
+  return b[0] === VERSIONED ? b.readUInt32BE(1) : 1;
 }
 
 /** Field-level helpers bound to one tenant's keys; AAD binds each ciphertext to its field. */
 export class FieldCipher {
-  constructor(private readonly keys: TenantKeys) {}
+  private readonly byVersion: Map<number, Buffer>;
+
+  constructor(private readonly keys: TenantKeys, private readonly now: () => number = Date.now) {
+    this.byVersion = new Map(keys.versions.map((v) => [v.version, v.key]));
+  }
 
   encrypt(field: string, value: string | null | undefined): Buffer | null {
     if (value === null || value === undefined) return null;
-    return seal(this.keys.dataKey, Buffer.from(value, 'utf8'), Buffer.from(field));
+    return this.sealVersioned(Buffer.from(value, 'utf8'), Buffer.from(field));
   }
 
   decrypt(field: string, value: Uint8Array | null | undefined): string | null {
     if (!value) return null;
-    const sealed = Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-    return open(this.keys.dataKey, sealed, Buffer.from(field)).toString('utf8');
+    return this.openVersioned(value, Buffer.from(field)).toString('utf8');
+  }
+
+  /** Bytes (a document, a file): AES-256-GCM under the tenant's data key, bound to `label`. */
+  encryptBytes(label: string, plaintext: Buffer): Buffer {
+    return this.sealVersioned(plaintext, Buffer.from(label));
+  }
+
+  decryptBytes(label: string, sealed: Buffer): Buffer {
+    return this.openVersioned(sealed, Buffer.from(label));
+  }
+
+  /** The version new ciphertext is written with. */
+  get currentVersion(): number {
+    return currentVersion(this.keys, this.now()).version;
+  }
+
+  /** Re-encrypts under the current version (a no-op copy when it already is). */
+  reencrypt(label: string, value: Uint8Array): Buffer {
+    const aad = Buffer.from(label);
+    return this.sealVersioned(this.openVersioned(value, aad), aad);
   }
 
   index(field: string, value: string | null | undefined): string | null {
     if (value === null || value === undefined) return null;
     return blindIndex(this.keys.indexKey, `${field}:${value}`);
+  }
+
+  private sealVersioned(plaintext: Buffer, aad: Buffer): Buffer {
+    const current = currentVersion(this.keys, this.now());
+    const header = Buffer.alloc(5);
+    header[0] = VERSIONED;
+    header.writeUInt32BE(current.version, 1);
+    return Buffer.concat([header, seal(current.key, plaintext, aad)]);
+  }
+
+  private openVersioned(value: Uint8Array, aad: Buffer): Buffer {
+    const b = Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    const version = keyVersionOf(b);
+    const key = this.byVersion.get(version);
+    if (!key) throw new KeyVersionUnavailableError(version);
+    return open(key, b[0] === VERSIONED ? b.subarray(5) : b, aad);
+  }
+}
+
+/** A ciphertext names a data-key version this keyring does not hold (retired, or destroyed). */
+export class KeyVersionUnavailableError extends Error {
+  constructor(readonly version: number) {
+    super(`data key version ${version} is not available`);
   }
 }
