@@ -13,3 +13,8 @@ export async function ensureMasterKeyFile(path: string): Promise<string> {
   }
   return path;
 }
+
+/** For local runs only: the platform bus key (seals RPC payloads), generated once like the master key. */
+export function ensureBusKeyFile(path: string): Promise<string> {
+  return ensureMasterKeyFile(path);
+}

@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { ensureAuditKeys } from './audit-keys.js';
+import { ensureBusKeyFile } from './master-key-file.js';
 import { ServiceProcess } from './service-process.js';
 import { SERVICE_NAMES, SERVICE_PORTS, type ServiceName } from './services.js';
 
@@ -35,9 +37,11 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     portEnv[SERVICE_PORTS[name].variable] = String(opts.ports?.[name] ?? SERVICE_PORTS[name].port);
   }
   const keys = await ensureAuditKeys(opts.auditKeysDir);
+  // Every service must share one bus key; a caller that gave none gets one kept beside the audit keys.
+  const busKey = opts.env.LEKHA_BUS_KEY || opts.env.LEKHA_BUS_KEY_FILE ? {} : { LEKHA_BUS_KEY_FILE: await ensureBusKeyFile(join(opts.auditKeysDir, 'bus.key')) };
   for (const name of names) {
     const port = Number(portEnv[SERVICE_PORTS[name].variable]);
-    const env = { ...opts.env, ...portEnv, AUDIT_SIGNING_KEY_FILE: keys.signingKeyFile(name), AUDIT_TRUSTED_KEYS_FILE: keys.trustedKeysFile };
+    const env = { ...opts.env, ...busKey, ...portEnv, AUDIT_SIGNING_KEY_FILE: keys.signingKeyFile(name), AUDIT_TRUSTED_KEYS_FILE: keys.trustedKeysFile };
     services.set(name, new ServiceProcess({ name, root: opts.root, port, env, onLine: opts.onLine }));
   }
   const platform: Platform = {

@@ -16,9 +16,23 @@ export class JwksCache {
 
   constructor(private readonly bus: BusClient) {}
 
+  /**
+   * A kid not seen yet (a rotation) refreshes the keys, at most once per REFRESH_FLOOR_MS: a token
+   * naming an unknown kid within the floor waits for the next refresh instead of being refused, so
+   * a key rotated just after a refresh is still accepted (and random kids cannot flood identity).
+   */
   async key(kid: string): Promise<KeyObject | null> {
-    if (!this.keys.has(kid) && Date.now() - this.fetchedAt > REFRESH_FLOOR_MS) await this.refresh();
+    if (!this.keys.has(kid)) {
+      const wait = this.fetchedAt + REFRESH_FLOOR_MS - Date.now();
+      if (wait > 0 && !this.inflight) await new Promise((r) => setTimeout(r, wait));
+      if (!this.keys.has(kid)) await (this.inflight ?? (Date.now() - this.fetchedAt >= REFRESH_FLOOR_MS ? this.refresh() : Promise.resolve()));
+    }
     return this.keys.get(kid) ?? null;
+  }
+
+  /** The next lookup or document fetches the keys again (after a rotation through this gateway). */
+  invalidate(): void {
+    this.fetchedAt = 0;
   }
 
   async document(): Promise<{ keys: JsonWebKey[] }> {

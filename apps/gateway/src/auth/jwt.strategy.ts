@@ -1,15 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
+import { PlatformRoles } from '@lekha/tenancy';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js';
 import { JwksCache } from './jwks-cache.js';
 import { RevocationList } from './revocation-list.js';
 
+const isPlatformRole = (role: string) => (PlatformRoles as readonly string[]).includes(role);
+
 export interface AuthenticatedUser {
   userId: string;
-  tenantId: string;
+  /** Null for a platform user (support, compliance, admin): their token carries no `tid`. */
+  tenantId: string | null;
   roles: string[];
   sessionId: string;
+  /** Set when the caller is an API key (`act: 'api_key'`): `userId` is then the key's ID. */
+  apiKeyScopes?: string[];
 }
 
 function kidOf(rawJwt: string): string | null {
@@ -47,9 +53,14 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   }
 
   /** A token of a revoked session (logout, revoke, reset, role change, deactivation) is refused. */
-  async validate(payload: { sub?: unknown; tid?: unknown; roles?: unknown; sid?: unknown }): Promise<AuthenticatedUser | false> {
-    if (typeof payload.sub !== 'string' || typeof payload.tid !== 'string' || typeof payload.sid !== 'string' || !Array.isArray(payload.roles)) return false;
+  async validate(payload: { sub?: unknown; tid?: unknown; roles?: unknown; sid?: unknown; act?: unknown; scp?: unknown }): Promise<AuthenticatedUser | false> {
+    if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || !Array.isArray(payload.roles)) return false;
+    const roles = payload.roles.map(String);
+    // No tenant only for a platform user, whose roles are all platform roles; never a tenant role without a tenant.
+    const platform = payload.tid === undefined || payload.tid === null;
+    if (platform ? !roles.length || !roles.every(isPlatformRole) : typeof payload.tid !== 'string') return false;
     if (await this.revocations.isRevoked(payload.sid)) return false;
-    return { userId: payload.sub, tenantId: payload.tid, roles: payload.roles.map(String), sessionId: payload.sid };
+    const apiKey = payload.act === 'api_key' ? { apiKeyScopes: Array.isArray(payload.scp) ? payload.scp.map(String) : [] } : {};
+    return { userId: payload.sub, tenantId: platform ? null : (payload.tid as string), roles, sessionId: payload.sid, ...apiKey };
   }
 }

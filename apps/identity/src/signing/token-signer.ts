@@ -1,9 +1,10 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { SignJWT } from 'jose';
+import { AuditOutbox } from '@lekha/audit';
 import { open, seal } from '@lekha/crypto';
-import { Database } from '@lekha/persistence';
-import { MASTER_KEY } from '@lekha/runtime';
+import { Database, type Em } from '@lekha/persistence';
+import { AppLogger, ConfigError, MASTER_KEY } from '@lekha/runtime';
 import type { AccessClaims } from '@lekha/contracts';
 import { IDENTITY_CONFIG, type IdentityConfig } from '../config/identity.config.js';
 
@@ -15,32 +16,115 @@ interface ActiveKey {
 /**
  * Signs access tokens with ES256. Private keys are stored sealed under the master key; every
  * public key not yet retired is published in the JWKS, so rotation logs nobody out.
+ *
+ * Rotation: the newest non-retired key signs. Every instance re-reads it every
+ * SIGNING_KEY_CHECK_SECONDS (so a key rotated by another instance, or on demand, is picked up),
+ * rotates when the newest key is older than SIGNING_KEY_ROTATE_AFTER_HOURS, and retires a key once
+ * its successor is older than the access-token lifetime plus SIGNING_KEY_GRACE_SECONDS: by then
+ * every token it signed has expired. Retired keys leave the JWKS.
  */
 @Injectable()
-export class TokenSigner implements OnModuleInit {
+export class TokenSigner implements OnModuleInit, OnModuleDestroy {
   private active: ActiveKey | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private maintaining: Promise<void> | null = null;
+  private readonly rotateListeners: (() => void | Promise<void>)[] = [];
 
   constructor(
     private readonly db: Database,
     @Inject(MASTER_KEY) private readonly masterKey: Buffer,
     @Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig,
+    private readonly logger: AppLogger,
+    private readonly audit: AuditOutbox,
   ) {}
 
   async onModuleInit(): Promise<void> {
-    const rows = await this.db.em().execute<{ kid: string; private_enc: Buffer }[]>(
-      `select kid, private_enc from identity.signing_keys where retired_at is null order by created_at desc limit 1`,
-    );
-    this.active = rows[0] ? this.unseal(rows[0].kid, rows[0].private_enc) : await this.rotate();
+    // An instance may sign with a superseded key for up to one check: the grace must cover that.
+    if (this.config.SIGNING_KEY_GRACE_SECONDS < this.config.SIGNING_KEY_CHECK_SECONDS) {
+      throw new ConfigError('SIGNING_KEY_GRACE_SECONDS', `must be at least SIGNING_KEY_CHECK_SECONDS (${this.config.SIGNING_KEY_CHECK_SECONDS})`);
+    }
+    await this.maintain();
+    this.timer = setInterval(() => {
+      this.maintain().catch((err: unknown) => this.logger.pino.warn({ error: (err as Error).message }, 'signing key check failed; retrying at the next interval'));
+    }, this.config.SIGNING_KEY_CHECK_SECONDS * 1000);
+    this.timer.unref();
   }
 
-  /** Creates a new signing key; the previous one stays published until it is retired. */
-  async rotate(): Promise<ActiveKey> {
+  onModuleDestroy(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** Runs after the published key set changes: a rotation by this instance, or a key retired. */
+  onRotate(listener: () => void | Promise<void>): void {
+    this.rotateListeners.push(listener);
+  }
+
+  private notifyRotated(): void {
+    for (const listener of this.rotateListeners) {
+      void Promise.resolve()
+        .then(listener)
+        .catch((err: unknown) => this.logger.pino.warn({ error: (err as Error).message }, 'a signing-key rotation listener failed'));
+    }
+  }
+
+  /** The key new tokens carry (for tests and the rotation answer). */
+  get activeKid(): string | null {
+    return this.active?.kid ?? null;
+  }
+
+  /** Retires superseded keys, rotates when due, and adopts the newest key (whoever created it). */
+  maintain(): Promise<void> {
+    this.maintaining ??= (async () => {
+      try {
+        const retired = await this.db.em().execute<{ kid: string }[]>(
+          `update identity.signing_keys k set retired_at = now()
+           where k.retired_at is null and exists (
+             select 1 from identity.signing_keys n where n.created_at > k.created_at and n.created_at <= now() - make_interval(secs => ?))
+           returning k.kid`,
+          [this.config.ACCESS_TOKEN_TTL_SECONDS + this.config.SIGNING_KEY_GRACE_SECONDS],
+        );
+        if (retired.length) this.notifyRotated();
+        const newest = await this.newest();
+        const dueMs = this.config.SIGNING_KEY_ROTATE_AFTER_HOURS * 3600_000;
+        if (!newest || Date.now() - new Date(newest.created_at).getTime() >= dueMs) {
+          await this.rotate((tx, kid) =>
+            this.audit
+              .record(tx, { action: 'create', resource: { type: 'signing_key', id: kid }, reason: newest ? 'rotated_on_schedule' : 'first_key', tenantId: null, actorType: 'scheduled_job', actorId: 'identity' })
+              .then(() => undefined),
+          );
+        }
+        else if (newest.kid !== this.active?.kid) this.active = this.unseal(newest.kid, newest.private_enc);
+      } finally {
+        this.maintaining = null;
+      }
+    })();
+    return this.maintaining;
+  }
+
+  private async newest(): Promise<{ kid: string; private_enc: Buffer; created_at: Date } | null> {
+    const rows = await this.db.em().execute<{ kid: string; private_enc: Buffer; created_at: Date }[]>(
+      `select kid, private_enc, created_at from identity.signing_keys where retired_at is null order by created_at desc, kid desc limit 1`,
+    );
+    return rows[0] ?? null;
+  }
+
+  /**
+   * Creates a new signing key that signs from now on; the previous one stays published until it is
+   * retired. `also` runs in the same transaction as the insert (the audit record of an on-demand
+   * rotation). Other instances adopt the new key at their next check.
+   */
+  async rotate(also?: (tx: Em, kid: string) => Promise<void>): Promise<ActiveKey> {
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const kid = randomUUID();
     const publicJwk = { ...createPublicKey(privateKey).export({ format: 'jwk' }), kid, alg: 'ES256', use: 'sig' };
     const sealed = seal(this.masterKey, privateKey.export({ format: 'der', type: 'pkcs8' }), Buffer.from(`signing-key:${kid}`));
-    await this.db.em().execute(`insert into identity.signing_keys (kid, private_enc, public_jwk) values (?, ?, ?::jsonb)`, [kid, sealed, JSON.stringify(publicJwk)]);
+    await this.db.em().transactional(async (tx) => {
+      // clock_timestamp(): a key created later always sorts later, even inside one transaction.
+      await tx.execute(`insert into identity.signing_keys (kid, private_enc, public_jwk, created_at) values (?, ?, ?::jsonb, clock_timestamp())`, [kid, sealed, JSON.stringify(publicJwk)]);
+      await also?.(tx, kid);
+    });
     this.active = { kid, privateKey };
+    this.notifyRotated();
     return this.active;
   }
 
@@ -49,17 +133,19 @@ export class TokenSigner implements OnModuleInit {
     return { kid, privateKey: createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }) };
   }
 
+  /** Every key not yet retired, newest first. */
   async jwks(): Promise<{ keys: JsonWebKey[] }> {
     const rows = await this.db.em().execute<{ public_jwk: JsonWebKey }[]>(
-      `select public_jwk from identity.signing_keys where retired_at is null or retired_at > now() - interval '1 day' order by created_at desc`,
+      `select public_jwk from identity.signing_keys where retired_at is null order by created_at desc`,
     );
     return { keys: rows.map((r) => (typeof r.public_jwk === 'string' ? JSON.parse(r.public_jwk) : r.public_jwk)) };
   }
 
-  async sign(claims: AccessClaims): Promise<{ token: string; expiresIn: number }> {
+  /** `ttlSeconds` shortens the lifetime (API-key tokens); never longer than ACCESS_TOKEN_TTL_SECONDS. */
+  async sign(claims: AccessClaims, ttlSeconds?: number): Promise<{ token: string; expiresIn: number }> {
     if (!this.active) throw new Error('token signer not initialised');
-    const expiresIn = this.config.ACCESS_TOKEN_TTL_SECONDS;
-    const token = await new SignJWT({ tid: claims.tid, roles: claims.roles, sid: claims.sid })
+    const expiresIn = Math.min(ttlSeconds ?? this.config.ACCESS_TOKEN_TTL_SECONDS, this.config.ACCESS_TOKEN_TTL_SECONDS);
+    const token = await new SignJWT({ ...(claims.tid ? { tid: claims.tid } : {}), roles: claims.roles, sid: claims.sid, ...(claims.act ? { act: claims.act, scp: claims.scp ?? [] } : {}) })
       .setProtectedHeader({ alg: 'ES256', kid: this.active.kid, typ: 'JWT' })
       .setSubject(claims.sub)
       .setIssuer(this.config.JWT_ISSUER)

@@ -9,7 +9,8 @@ export const User = defineEntity({
   tableName: 'users',
   properties: {
     id: p.uuid().primary(),
-    tenantId: p.uuid(),
+    /** Null for a platform user (support, compliance, admin). */
+    tenantId: p.uuid().nullable(),
     nameEnc: p.blob(),
     emailEnc: p.blob().nullable(),
     emailIdx: p.string().nullable(),

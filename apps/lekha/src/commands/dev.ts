@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ensureMasterKeyFile, startPlatform, SERVICE_PORTS } from '@lekha/launcher';
+import { ensureBusKeyFile, ensureMasterKeyFile, ensurePlatformAdminPasswordFile, LOCAL_PLATFORM_ADMIN_EMAIL, startPlatform, SERVICE_PORTS } from '@lekha/launcher';
 import { ROOT } from '../paths.js';
 import { bold, step } from '../progress.js';
 import { brokersOrLocal, provision } from './kafka.js';
@@ -17,6 +17,10 @@ function prettyLine(service: string, line: string): string | null {
 /** `lekha dev`: broker (if needed), topics, all six services; Ctrl-C stops everything it started. */
 export async function devCommand(dataDir: string): Promise<number> {
   const keyFile = process.env.LEKHA_MASTER_KEY || process.env.LEKHA_MASTER_KEY_FILE ? undefined : await ensureMasterKeyFile(join(dataDir, 'master.key'));
+  const busKeyFile = process.env.LEKHA_BUS_KEY || process.env.LEKHA_BUS_KEY_FILE ? undefined : await ensureBusKeyFile(join(dataDir, 'bus.key'));
+  // The first platform admin: a password generated into the data folder unless one is configured.
+  const adminPasswordFile = process.env.PLATFORM_ADMIN_PASSWORD_FILE ? undefined : (await ensurePlatformAdminPasswordFile(join(dataDir, 'platform-admin.password'))).path;
+  const adminEmail = process.env.PLATFORM_ADMIN_EMAIL || LOCAL_PLATFORM_ADMIN_EMAIL;
   const { brokers, local } = await brokersOrLocal(dataDir);
   let stopping = false;
   const stopAll = async (platformStop?: () => Promise<void>) => {
@@ -39,6 +43,9 @@ export async function devCommand(dataDir: string): Promise<number> {
         LEKHA_DATA_DIR: dataDir,
         LEKHA_ENV: process.env.LEKHA_ENV ?? 'development',
         ...(keyFile ? { LEKHA_MASTER_KEY_FILE: keyFile } : {}),
+        ...(busKeyFile ? { LEKHA_BUS_KEY_FILE: busKeyFile } : {}),
+        PLATFORM_ADMIN_EMAIL: adminEmail,
+        ...(adminPasswordFile ? { PLATFORM_ADMIN_PASSWORD_FILE: adminPasswordFile } : {}),
       },
       onProgress: (m) => step(m),
       onLine: (service, line) => {
@@ -53,6 +60,7 @@ ${bold('Lekha is running.')}
   OpenAPI   ${url}/docs   (JSON: ${url}/docs/openapi.json)
   Health    ${url}/health
   Services  ${Object.entries(SERVICE_PORTS).map(([n, p]) => `${n}:${process.env[p.variable] ?? p.port}`).join('  ')}
+  Platform admin  ${adminEmail}${adminPasswordFile ? `, password in ${adminPasswordFile}` : ''}
 
 Try it:
   curl -s -X POST ${url}/v1/auth/signup -H 'content-type: application/json' -d '{"business":{"name":"Jal Mitra Waters","stateCode":"27"},"owner":{"name":"Asha Patil","email":"asha@example.in","phone":"98765 43210","password":"a long passphrase","ageConfirmed":true}}'

@@ -1,0 +1,61 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  Rpc, createPlatformUserSchema, platformUserIdSchema,
+  type CreatePlatformUserRequest, type DeactivatedPlatformUser, type PlatformUserView, type SigningKeyRotation,
+} from '@lekha/contracts';
+import { BusClient } from '../bus/bus-client.js';
+import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
+import { PermissionGuard, RequirePermission } from '../auth/permissions.js';
+import { RevocationList } from '../auth/revocation-list.js';
+import { JwksCache } from '../auth/jwks-cache.js';
+
+/**
+ * Platform administration (platform admin only; identity checks again that the caller is a
+ * platform user): the people who run the platform, and the access-token signing key.
+ */
+@ApiTags('platform')
+@ApiBearerAuth()
+@UseGuards(JwtAuthGuard, PermissionGuard)
+@Controller('v1/platform')
+export class PlatformController {
+  constructor(
+    private readonly bus: BusClient,
+    private readonly revocations: RevocationList,
+    private readonly jwks: JwksCache,
+  ) {}
+
+  @Post('users')
+  @RequirePermission('platform:users:manage', { action: 'create', resource: 'platform_user' })
+  @ApiOperation({ summary: 'Create a platform user (support, compliance or admin); they belong to no tenant' })
+  create(@Body({ schema: createPlatformUserSchema }) body: CreatePlatformUserRequest): Promise<{ id: string; roles: string[]; status: 'active' }> {
+    return this.bus.call(Rpc.identity.createPlatformUser, body);
+  }
+
+  @Get('users')
+  @RequirePermission('platform:users:manage', { action: 'list', resource: 'platform_user' })
+  @ApiOperation({ summary: 'Every platform user with role and status' })
+  list(): Promise<{ items: PlatformUserView[] }> {
+    return this.bus.call(Rpc.identity.listPlatformUsers, {});
+  }
+
+  @Delete('users/:id')
+  @RequirePermission('platform:users:manage', { action: 'permission_change', resource: 'platform_user' })
+  @ApiOperation({ summary: 'Deactivate a platform user; their sessions end at once' })
+  async deactivate(@Param({ schema: platformUserIdSchema }) params: { id: string }): Promise<Omit<DeactivatedPlatformUser, 'revokedSessionIds'>> {
+    const { revokedSessionIds, ...user } = await this.bus.call<DeactivatedPlatformUser>(Rpc.identity.deactivatePlatformUser, { userId: params.id });
+    this.revocations.add(revokedSessionIds);
+    return user;
+  }
+
+  @Post('signing-keys/rotate')
+  @HttpCode(200)
+  @RequirePermission('platform:keys:manage', { action: 'key_use', resource: 'signing_key' })
+  @ApiOperation({ summary: 'Rotate the access-token signing key now; tokens signed before keep working until they expire' })
+  async rotate(): Promise<SigningKeyRotation> {
+    const rotation = await this.bus.call<SigningKeyRotation>(Rpc.identity.rotateSigningKey, {});
+    // This gateway learns the new key at once; others on the first token that names it.
+    this.jwks.invalidate();
+    return rotation;
+  }
+}

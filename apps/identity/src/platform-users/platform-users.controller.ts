@@ -1,0 +1,43 @@
+import { Controller } from '@nestjs/common';
+import { Ctx, MessagePattern, Payload, type KafkaContext } from '@nestjs/microservices';
+import { z } from 'zod';
+import { Rpc, createPlatformUserSchema } from '@lekha/contracts';
+import { RpcExecutor } from '@lekha/runtime';
+import { CreatePlatformUserUseCase } from './use-cases/create-platform-user.use-case.js';
+import { ListPlatformUsersUseCase } from './use-cases/list-platform-users.use-case.js';
+import { DeactivatePlatformUserUseCase } from './use-cases/deactivate-platform-user.use-case.js';
+import { RotateSigningKeyUseCase } from './use-cases/rotate-signing-key.use-case.js';
+
+const deactivate = z.strictObject({ userId: z.uuid() });
+const empty = z.object({}).passthrough();
+
+@Controller()
+export class PlatformUsersController {
+  constructor(
+    private readonly rpc: RpcExecutor,
+    private readonly create: CreatePlatformUserUseCase,
+    private readonly list: ListPlatformUsersUseCase,
+    private readonly deactivate: DeactivatePlatformUserUseCase,
+    private readonly rotate: RotateSigningKeyUseCase,
+  ) {}
+
+  @MessagePattern(Rpc.identity.createPlatformUser)
+  onCreate(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+    return this.rpc.run(kafka, createPlatformUserSchema, payload, (input, ctx) => this.create.execute(ctx, input));
+  }
+
+  @MessagePattern(Rpc.identity.listPlatformUsers)
+  onList(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+    return this.rpc.run(kafka, empty, payload ?? {}, (_input, ctx) => this.list.execute(ctx));
+  }
+
+  @MessagePattern(Rpc.identity.deactivatePlatformUser)
+  onDeactivate(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+    return this.rpc.run(kafka, deactivate, payload, (input, ctx) => this.deactivate.execute(ctx, input.userId));
+  }
+
+  @MessagePattern(Rpc.identity.rotateSigningKey)
+  onRotate(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+    return this.rpc.run(kafka, empty, payload ?? {}, (_input, ctx) => this.rotate.execute(ctx));
+  }
+}

@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import { AuditOutbox } from '@lekha/audit';
+import type { PlatformUserView } from '@lekha/contracts';
+import { FieldCipher, TenantKeyring } from '@lekha/crypto';
+import { Database } from '@lekha/persistence';
+import type { RequestContext } from '@lekha/tenancy';
+import { User } from '../../users/user.entity.js';
+import { PLATFORM_KEY_OWNER } from '../../users/platform-key.js';
+import { assertPlatformPermission } from '../platform-access.js';
+
+/** Every platform user (active and deactivated), names and emails decrypted for the admin. */
+@Injectable()
+export class ListPlatformUsersUseCase {
+  constructor(
+    private readonly db: Database,
+    private readonly audit: AuditOutbox,
+    private readonly keyring: TenantKeyring,
+  ) {}
+
+  async execute(ctx: RequestContext): Promise<{ items: PlatformUserView[] }> {
+    await assertPlatformPermission(this.db, this.audit, ctx, 'platform:users:manage', { action: 'list', resource: 'platform_user' });
+    const cipher = new FieldCipher(await this.keyring.keysFor(PLATFORM_KEY_OWNER));
+    const users = await this.db.em().transactional(async (tx) => {
+      const found = await tx.find(User, { tenantId: null }, { orderBy: { createdAt: 'asc' } });
+      await this.audit.record(tx, {
+        action: 'list', resource: { type: 'platform_user', id: null }, subjectIds: found.map((u) => u.id),
+        fields: [{ name: 'name', category: 'user.name' }, { name: 'email', category: 'user.contact.email' }],
+      });
+      return found;
+    });
+    return {
+      items: users.map((u) => ({
+        id: u.id,
+        name: cipher.decrypt('name', u.nameEnc)!,
+        email: cipher.decrypt('email', u.emailEnc) ?? '',
+        roles: u.roles,
+        status: u.status === 'active' ? 'active' : 'deactivated',
+        createdAt: new Date(u.createdAt).toISOString(),
+      })),
+    };
+  }
+}
