@@ -27,7 +27,7 @@ export class AuthController {
   @Post('v1/auth/login')
   @HttpCode(200)
   @UseGuards(LocalAuthGuard)
-  @ApiOperation({ summary: 'Sign in with email or phone and password' })
+  @ApiOperation({ summary: 'Sign in with email or phone and password; with two-step sign-in on, `{ mfaRequired: true, mfaToken }` instead of tokens (then POST /v1/auth/mfa/verify)' })
   // The guard validates the body (so bad input is a 400, not a 401); here it is only documented.
   @ApiBody({ schema: z.toJSONSchema(loginRequestSchema, { io: 'input', unrepresentable: 'any' }) as object })
   login(@Req() req: { user: TokenPair }): TokenPair {

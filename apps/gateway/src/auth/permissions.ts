@@ -2,7 +2,7 @@ import { Injectable, SetMetadata, type CanActivate, type ExecutionContext } from
 import { Reflector } from '@nestjs/core';
 import { DirectAuditPublisher } from '@lekha/audit';
 import { DomainError, type AuditAction } from '@lekha/contracts';
-import { hasPermission, requireContext, type Permission } from '@lekha/tenancy';
+import { contextHasPermission, requireContext, type Permission } from '@lekha/tenancy';
 
 interface Requirement {
   anyOf: Permission[];
@@ -27,8 +27,8 @@ export class PermissionGuard implements CanActivate {
     const need = this.reflector.get<Requirement | undefined>(KEY, context.getHandler());
     if (!need) return true;
     const ctx = requireContext();
-    if (need.anyOf.some((p) => hasPermission(ctx.roles, p))) return true;
+    if (need.anyOf.some((p) => contextHasPermission(ctx, p))) return true;
     await this.audit.record({ action: need.action, resource: { type: need.resource, id: null }, outcome: 'denied', reason: 'forbidden' });
-    throw new DomainError('FORBIDDEN', 'your role does not allow this');
+    throw new DomainError('FORBIDDEN', ctx.actorType === 'api_key' ? 'this API key’s scopes do not allow this' : 'your role does not allow this');
   }
 }

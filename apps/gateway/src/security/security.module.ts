@@ -6,6 +6,9 @@ import { LoginHistoryController } from './login-history.controller.js';
 import { UsersController } from './users.controller.js';
 import { AuthFlowsController } from './auth-flows.controller.js';
 import { DevInboxController } from './dev-inbox.controller.js';
+import { MfaController } from './mfa.controller.js';
+import { ApiKeysController } from './api-keys.controller.js';
+import { ApiKeyExchange } from './api-key-exchange.js';
 
 /**
  * Sessions, login history, staff, OTP and password reset routes, and the revocation list the JWT
@@ -17,9 +20,9 @@ export class SecurityModule {
     return {
       module: SecurityModule,
       global: true,
-      controllers: [SessionsController, LoginHistoryController, UsersController, AuthFlowsController, ...(config.LEKHA_ENV === 'production' ? [] : [DevInboxController])],
-      providers: [RevocationList, PermissionGuard],
-      exports: [RevocationList],
+      controllers: [SessionsController, LoginHistoryController, UsersController, AuthFlowsController, MfaController, ApiKeysController, ...(config.LEKHA_ENV === 'production' ? [] : [DevInboxController])],
+      providers: [RevocationList, PermissionGuard, ApiKeyExchange],
+      exports: [RevocationList, ApiKeyExchange],
     };
   }
 }

@@ -1,0 +1,24 @@
+import { Injectable } from '@nestjs/common';
+import { AuditOutbox } from '@lekha/audit';
+import { DomainError, type AuditAction } from '@lekha/contracts';
+import { Database } from '@lekha/persistence';
+import { contextHasPermission, type RequestContext } from '@lekha/tenancy';
+
+/**
+ * Managing keys needs `api_keys:manage` (checked again after the gateway) and a person: a key
+ * never creates, lists or revokes keys. A refusal is audited before the error.
+ */
+@Injectable()
+export class ApiKeyAccess {
+  constructor(
+    private readonly db: Database,
+    private readonly audit: AuditOutbox,
+  ) {}
+
+  async require(ctx: RequestContext, action: AuditAction, id: string | null): Promise<{ tenantId: string; actorId: string }> {
+    const { tenantId, actorId } = ctx;
+    if (ctx.actorType === 'user' && tenantId && actorId && contextHasPermission(ctx, 'api_keys:manage')) return { tenantId, actorId };
+    await this.db.em().transactional((tx) => this.audit.record(tx, { action, resource: { type: 'api_key', id }, outcome: 'denied', reason: 'forbidden' }));
+    throw new DomainError('FORBIDDEN', 'your role does not allow managing API keys');
+  }
+}

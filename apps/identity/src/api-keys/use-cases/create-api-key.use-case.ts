@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { AuditOutbox } from '@lekha/audit';
+import { API_KEY_PREFIX, DomainError, uuidv7, type CreateApiKeyRequest, type CreatedApiKey } from '@lekha/contracts';
+import { FieldCipher, TenantKeyring } from '@lekha/crypto';
+import { Database } from '@lekha/persistence';
+import { Permissions, hasPermission, type Permission, type RequestContext } from '@lekha/tenancy';
+import { IdentityKeys } from '../../security/identity-keys.js';
+import { setRlsTenant } from '../../mfa/tenant-rls.js';
+import { ApiKeyRepository } from '../api-key.repository.js';
+import { ApiKeyAccess } from './api-key-access.js';
+
+/**
+ * Creates a key scoped to permissions the creator holds. The key (256 random bits) is returned
+ * once; only its keyed hash is stored, with a short prefix to tell keys apart.
+ */
+@Injectable()
+export class CreateApiKeyUseCase {
+  constructor(
+    private readonly db: Database,
+    private readonly audit: AuditOutbox,
+    private readonly keyring: TenantKeyring,
+    private readonly keys: IdentityKeys,
+    private readonly access: ApiKeyAccess,
+    private readonly repo: ApiKeyRepository,
+  ) {}
+
+  async execute(ctx: RequestContext, input: CreateApiKeyRequest): Promise<CreatedApiKey> {
+    const { tenantId, actorId } = await this.access.require(ctx, 'create', null);
+    const scopes = [...new Set(input.scopes)];
+    const unknown = scopes.filter((s) => !(Permissions as readonly string[]).includes(s));
+    if (unknown.length) {
+      throw new DomainError('VALIDATION_FAILED', 'request is invalid', unknown.map((s) => ({ path: `scopes.${input.scopes.indexOf(s)}`, message: `unknown permission "${s}"` })));
+    }
+    const beyond = scopes.filter((s) => !hasPermission(ctx.roles, s as Permission));
+    if (beyond.length) {
+      await this.db.em().transactional((tx) => this.audit.record(tx, { action: 'create', resource: { type: 'api_key', id: null }, outcome: 'denied', reason: 'scope_beyond_role' }));
+      throw new DomainError('API_KEY_SCOPE_NOT_ALLOWED', 'a key can only have permissions your own role has', { scopes: beyond });
+    }
+    const key = `${API_KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
+    const id = uuidv7();
+    const cipher = new FieldCipher(await this.keyring.keysFor(tenantId));
+    const row = await this.db.em().transactional(async (tx) => {
+      await setRlsTenant(tx, tenantId);
+      const created = await this.repo.insert(tx, cipher, { id, tenantId, name: input.name, prefix: key.slice(0, API_KEY_PREFIX.length + 6), scopes, createdBy: actorId, keyHash: this.keys.secret('api-key', key) });
+      await this.audit.record(tx, { action: 'create', resource: { type: 'api_key', id }, reason: 'api_key_created' });
+      return created;
+    });
+    return { ...ApiKeyRepository.view(row, cipher), key };
+  }
+}

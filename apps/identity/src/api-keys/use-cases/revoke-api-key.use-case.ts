@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { AuditOutbox } from '@lekha/audit';
+import { DomainError, type RevokedSessions } from '@lekha/contracts';
+import { Database } from '@lekha/persistence';
+import type { RequestContext } from '@lekha/tenancy';
+import { setRlsTenant } from '../../mfa/tenant-rls.js';
+import { ApiKeyRepository } from '../api-key.repository.js';
+import { ApiKeyAccess } from './api-key-access.js';
+
+/**
+ * Revokes a key at once: the exchange refuses it, and its ID (the `sid` of its access tokens)
+ * joins the revocations every gateway polls. Another tenant's key is a 404, audited as denied.
+ */
+@Injectable()
+export class RevokeApiKeyUseCase {
+  constructor(
+    private readonly db: Database,
+    private readonly audit: AuditOutbox,
+    private readonly access: ApiKeyAccess,
+    private readonly repo: ApiKeyRepository,
+  ) {}
+
+  async execute(ctx: RequestContext, id: string): Promise<{ revoked: true } & RevokedSessions> {
+    const { tenantId } = await this.access.require(ctx, 'delete', id);
+    const found = await this.db.em().transactional(async (tx) => {
+      await setRlsTenant(tx, tenantId);
+      const revoked = await this.repo.revoke(tx, tenantId, id);
+      // Revoking twice is harmless: the key is revoked either way.
+      const exists = revoked || (await this.repo.get(tx, tenantId, id)) !== null;
+      await this.audit.record(tx, { action: 'delete', resource: { type: 'api_key', id }, outcome: exists ? 'allowed' : 'denied', reason: exists ? 'api_key_revoked' : 'not_found' });
+      return exists;
+    });
+    if (!found) throw new DomainError('NOT_FOUND', 'API key not found');
+    return { revoked: true, revokedSessionIds: [id] };
+  }
+}

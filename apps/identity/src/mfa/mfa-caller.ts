@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { AuditOutbox } from '@lekha/audit';
+import { DomainError, type LoginEventKind } from '@lekha/contracts';
+import { FieldCipher, TenantKeyring } from '@lekha/crypto';
+import { Database, type Em } from '@lekha/persistence';
+import type { RequestContext } from '@lekha/tenancy';
+import { PasswordHasher } from '../auth/password-hasher.js';
+import { rateLimited } from '../auth/use-cases/login.use-case.js';
+import { BruteForceGuard, type AttemptTicket } from '../security/brute-force-guard.js';
+import { LoginHistoryRepository } from '../security/login-history.repository.js';
+import { User, type UserRow } from '../users/user.entity.js';
+
+export const WRONG_PASSWORD = 'the password is not correct';
+export const WRONG_CODE = 'the code is not correct, has expired or was already used';
+
+export interface MfaCaller {
+  user: UserRow & { tenantId: string };
+  tenantId: string;
+  cipher: FieldCipher;
+  ticket: AttemptTicket;
+}
+
+/**
+ * Who may manage a second factor: a person of a business, signed in (never an API key), proving
+ * it again with the password. Every guess (password or code) counts against the brute-force
+ * guard on a per-user key, and every refusal is in login history and on the audit trail.
+ */
+@Injectable()
+export class MfaCallerResolver {
+  constructor(
+    private readonly db: Database,
+    private readonly audit: AuditOutbox,
+    private readonly keyring: TenantKeyring,
+    private readonly hasher: PasswordHasher,
+    private readonly guard: BruteForceGuard,
+    private readonly history: LoginHistoryRepository,
+  ) {}
+
+  async resolve(ctx: RequestContext, password: string | null): Promise<MfaCaller> {
+    const { actorId, tenantId } = ctx;
+    if (ctx.actorType !== 'user' || !actorId || !tenantId) {
+      await this.db.em().transactional((tx) => this.audit.record(tx, { action: 'update', resource: { type: 'mfa_factor', id: null }, outcome: 'denied', reason: 'forbidden' }));
+      throw new DomainError('FORBIDDEN', 'two-step sign-in is managed by a signed-in person of a business');
+    }
+    const user = await this.db.em().findOne(User, { id: actorId, tenantId, status: 'active' });
+    if (!user) throw new DomainError('UNAUTHENTICATED', 'sign in first');
+    const cipher = new FieldCipher(await this.keyring.keysFor(tenantId));
+    const ticket = await this.guard.attempt(`mfa:${user.id}`);
+    const caller = { user: user as UserRow & { tenantId: string }, tenantId, cipher, ticket };
+    if (!ticket.verdict.allowed) {
+      await this.db.em().transactional((tx) => this.refused(tx, caller, 'locked'));
+      throw rateLimited(ticket.verdict.retryAfterSeconds);
+    }
+    if (password !== null && !(await this.hasher.verify(user.passwordHash, password))) {
+      await this.db.em().transactional((tx) => this.refused(tx, caller, 'invalid_password'));
+      throw new DomainError('INVALID_CREDENTIALS', WRONG_PASSWORD);
+    }
+    return caller;
+  }
+
+  /** Records a refused proof (wrong password or code, or a lockout) in `tx`. */
+  async refused(tx: Em, caller: Pick<MfaCaller, 'user' | 'tenantId' | 'cipher'>, reason: 'invalid_password' | 'invalid_mfa_code' | 'locked'): Promise<void> {
+    await this.history.record(tx, caller.cipher, { tenantId: caller.tenantId, userId: caller.user.id, kind: 'mfa_failed' satisfies LoginEventKind });
+    await this.audit.record(tx, { action: 'update', resource: { type: 'mfa_factor', id: caller.user.id }, outcome: 'denied', reason, tenantId: caller.tenantId, actorId: caller.user.id, actorType: 'user' });
+  }
+
+  async succeeded(caller: MfaCaller): Promise<void> {
+    await this.guard.succeeded(caller.ticket);
+  }
+}

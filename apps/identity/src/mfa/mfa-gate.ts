@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { AuditOutbox } from '@lekha/audit';
+import { uuidv7, type MfaChallenge } from '@lekha/contracts';
+import { FieldCipher, TenantKeyring } from '@lekha/crypto';
+import { Database, type Em } from '@lekha/persistence';
+import { opaqueToken } from '../auth/one-time-secrets.js';
+import { IdentityKeys } from '../security/identity-keys.js';
+import { LoginHistoryRepository } from '../security/login-history.repository.js';
+import type { UserRow } from '../users/user.entity.js';
+import { MfaRepository } from './mfa.repository.js';
+import { setRlsTenant } from './tenant-rls.js';
+
+export const MFA_CHALLENGE_TTL_SECONDS = 300;
+export const MFA_MAX_ATTEMPTS_PER_CHALLENGE = 5;
+
+/**
+ * Between the first factor and a session: when the user has an active TOTP factor, a sign-in
+ * (password or SMS code) ends in a challenge instead of tokens. The challenge token is opaque,
+ * single use, lives five minutes and is stored only as a keyed hash.
+ */
+@Injectable()
+export class MfaGate {
+  constructor(
+    private readonly db: Database,
+    private readonly audit: AuditOutbox,
+    private readonly keyring: TenantKeyring,
+    private readonly keys: IdentityKeys,
+    private readonly mfa: MfaRepository,
+    private readonly history: LoginHistoryRepository,
+  ) {}
+
+  /** A challenge when the user must give a second factor, else null. `also` runs in its transaction. */
+  async challengeIfEnabled(user: UserRow, kind: 'login' | 'otp_login', also?: (tx: Em) => Promise<void>): Promise<MfaChallenge | null> {
+    const tenantId = user.tenantId;
+    if (!tenantId) return null;
+    // Read with the tenant set: under row-level security a query without it would see no factor
+    // and wrongly let the sign-in through.
+    const active = await this.db.em().transactional(async (tx) => {
+      await setRlsTenant(tx, tenantId);
+      return this.mfa.isActive(tx, user.id);
+    });
+    if (!active) return null;
+    const cipher = new FieldCipher(await this.keyring.keysFor(tenantId));
+    // The token names its tenant so the second step can look it up under row-level security.
+    const token = `${tenantId}.${opaqueToken()}`;
+    await this.db.em().transactional(async (tx) => {
+      await also?.(tx);
+      await setRlsTenant(tx, tenantId);
+      const id = uuidv7();
+      await tx.execute(
+        `insert into identity.mfa_challenges (id, tenant_id, user_id, token_hash, kind, expires_at) values (?, ?, ?, ?, ?, now() + make_interval(secs => ?))`,
+        [id, tenantId, user.id, this.keys.secret('mfa-challenge', token), kind, MFA_CHALLENGE_TTL_SECONDS],
+      );
+      await this.history.record(tx, cipher, { tenantId, userId: user.id, kind: 'mfa_challenged' });
+      await this.audit.record(tx, {
+        action: 'login', resource: { type: 'mfa_challenge', id }, outcome: 'allowed', reason: `mfa_required_after_${kind}`,
+        tenantId, actorId: user.id, actorType: 'user',
+      });
+    });
+    return { mfaRequired: true, mfaToken: token };
+  }
+}

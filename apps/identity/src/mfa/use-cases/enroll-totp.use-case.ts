@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { AuditOutbox } from '@lekha/audit';
+import { DomainError, type MfaEnrollRequest, type MfaEnrollResult } from '@lekha/contracts';
+import { Database, inTenantTransaction } from '@lekha/persistence';
+import type { RequestContext } from '@lekha/tenancy';
+import { LoginHistoryRepository } from '../../security/login-history.repository.js';
+import { MfaCallerResolver } from '../mfa-caller.js';
+import { MfaRepository } from '../mfa.repository.js';
+import { base32Encode, newTotpSecret, otpauthUri } from '../totp.js';
+
+/** Starts TOTP enrolment: a new secret, sealed under the tenant's key, pending until a code confirms it. */
+@Injectable()
+export class EnrollTotpUseCase {
+  constructor(
+    private readonly db: Database,
+    private readonly audit: AuditOutbox,
+    private readonly callers: MfaCallerResolver,
+    private readonly mfa: MfaRepository,
+    private readonly history: LoginHistoryRepository,
+  ) {}
+
+  async execute(ctx: RequestContext, input: MfaEnrollRequest): Promise<MfaEnrollResult> {
+    const caller = await this.callers.resolve(ctx, input.password);
+    const { user, tenantId, cipher } = caller;
+    const secret = base32Encode(newTotpSecret());
+    const started = await inTenantTransaction(this.db.em(), tenantId, async (tx) => {
+      const ok = await this.mfa.startEnrolment(tx, cipher, user.id, tenantId, secret);
+      if (!ok) return false;
+      await this.history.record(tx, cipher, { tenantId, userId: user.id, kind: 'mfa_enrollment_started' });
+      await this.audit.record(tx, { action: 'create', resource: { type: 'mfa_factor', id: user.id }, reason: 'totp_enrollment_started' });
+      return true;
+    });
+    if (!started) throw new DomainError('CONFLICT', 'two-step sign-in is already on; turn it off before enrolling again');
+    await this.callers.succeeded(caller);
+    const account = cipher.decrypt('email', user.emailEnc) ?? cipher.decrypt('phone', user.phoneEnc) ?? user.id;
+    return { secret, otpauthUri: otpauthUri(secret, account) };
+  }
+}
