@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import type { DocumentKind } from '@lekha/contracts';
+import { AuditOutbox } from '@lekha/audit';
+import type { TenantScope } from '../common/tenant-access.js';
+import { DocumentRepository, documentField } from './document.repository.js';
+import { DocumentBlobs } from './document-blobs.js';
+
+/**
+ * For deleting a customer: `removeRows` inside the deletion's transaction (each document's deletion
+ * audited), `removeBlobs` after it commits. A crash in between leaves only ciphertext without a
+ * row, which the sweep removes.
+ */
+@Injectable()
+export class DocumentPurge {
+  constructor(
+    private readonly documents: DocumentRepository,
+    private readonly blobs: DocumentBlobs,
+    private readonly audit: AuditOutbox,
+  ) {}
+
+  async removeRows(scope: TenantScope, customerId: string): Promise<string[]> {
+    const rows = await this.documents.removeForCustomer(scope, customerId);
+    await this.audit.record(scope.tx, ...rows.map((r) => ({ action: 'delete' as const, resource: { type: 'document', id: r.id }, subjectIds: [customerId], fields: [documentField(r.kind as DocumentKind)] })));
+    return rows.map((r) => r.id);
+  }
+
+  removeBlobs(tenantId: string, documentIds: readonly string[]): Promise<void> {
+    return this.blobs.deleteAll(tenantId, documentIds);
+  }
+}

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import type { DataCategory } from './data-categories.js';
+
+/**
+ * Uploaded documents of a customer (KYC files, government IDs, rental contracts). The bytes travel
+ * over the bus in chunks of at most DOCUMENT_CHUNK_BYTES (base64), so every Kafka message stays
+ * far below the broker's 1 MB limit; they are stored encrypted under the tenant's data key.
+ */
+export const DocumentKinds = ['kyc', 'government_id', 'rental_contract', 'other'] as const;
+export type DocumentKind = (typeof DocumentKinds)[number];
+
+/** The data category of each kind; sensitive ones need `customers:read:sensitive` as well. */
+export const DocumentKindCategory: Record<DocumentKind, DataCategory> = {
+  kyc: 'user.government_id',
+  government_id: 'user.government_id',
+  rental_contract: 'user.contact.address',
+  other: 'user.custom',
+};
+
+export const DocumentMediaTypes = ['application/pdf', 'image/png', 'image/jpeg', 'image/webp'] as const;
+export type DocumentMediaType = (typeof DocumentMediaTypes)[number];
+
+/** Plaintext bytes per chunk: 256 KiB, about 342 KiB once base64-encoded. */
+export const DOCUMENT_CHUNK_BYTES = 256 * 1024;
+const MAX_CHUNK_BASE64 = Math.ceil(DOCUMENT_CHUNK_BYTES / 3) * 4;
+
+/** A display name: printable, no path separators or control characters. */
+export const documentNameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .regex(/^[^\u0000-\u001f\u007f/\\]+$/, 'must not contain control characters or path separators');
+
+export const documentIdSchema = z.strictObject({ id: z.uuid() });
+export const customerDocumentsSchema = z.strictObject({ customerId: z.uuid() });
+
+/** Query of `POST /v1/customers/:id/documents` (the body is the raw file). */
+export const uploadDocumentQuerySchema = z.strictObject({ kind: z.enum(DocumentKinds) });
+
+export const beginUploadSchema = z.strictObject({
+  customerId: z.uuid(),
+  kind: z.enum(DocumentKinds),
+  name: documentNameSchema.optional(),
+  /** Content-Length when the client sent one: refused at once when over the limit. */
+  declaredSize: z.number().int().min(0).optional(),
+});
+export type BeginUploadRequest = z.infer<typeof beginUploadSchema>;
+export interface BeginUploadReply {
+  uploadId: string;
+  chunkBytes: number;
+  maxBytes: number;
+}
+
+export const uploadChunkSchema = z.strictObject({
+  uploadId: z.uuid(),
+  index: z.number().int().min(0).max(100_000),
+  data: z.base64().min(1).max(MAX_CHUNK_BASE64),
+});
+export type UploadChunkRequest = z.infer<typeof uploadChunkSchema>;
+
+export const commitUploadSchema = z.strictObject({
+  uploadId: z.uuid(),
+  chunks: z.number().int().min(0).max(100_000),
+  size: z.number().int().min(0),
+});
+export type CommitUploadRequest = z.infer<typeof commitUploadSchema>;
+
+export const abortUploadSchema = z.strictObject({ uploadId: z.uuid() });
+
+export const downloadChunkSchema = z.strictObject({ id: z.uuid(), index: z.number().int().min(0).max(100_000) });
+
+export interface DocumentView {
+  id: string;
+  customerId: string;
+  kind: DocumentKind;
+  mediaType: DocumentMediaType;
+  size: number;
+  name: string | null;
+  createdBy: string | null;
+  createdAt: string;
+}
+
+/** What a download starts with: the metadata and how many chunks to fetch. */
+export interface DownloadBeginReply extends DocumentView {
+  chunks: number;
+}
