@@ -1,10 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { firstValueFrom, timeout } from 'rxjs';
-import { ClientKafka } from '@nestjs/microservices';
-import { logLevel } from 'kafkajs';
 import { api, readAuditTopic, startTestPlatform, type TestPlatform } from '@lekha/testing';
+import { RawBus } from './raw-bus.js';
 import { Rpc, type RpcResult, type CustomerView } from '@lekha/contracts';
-import { contextToHeaders, anonymousContext } from '@lekha/tenancy';
+import { userWithRole } from './bus-test-helpers.js';
 
 /**
  * Customers in full through the gateway (real broker, real database): every field, PATCH with
@@ -14,7 +11,8 @@ import { contextToHeaders, anonymousContext } from '@lekha/tenancy';
 describe('tenant data: customers', () => {
   let tp: TestPlatform;
   let http: ReturnType<typeof api>;
-  let bus: ClientKafka;
+  let bus: RawBus;
+  const roleTokens = new Map<string, string>();
   const stamp = Date.now().toString(36);
   let a: { tenantId: string; userId: string; accessToken: string };
   let b: { tenantId: string; userId: string; accessToken: string };
@@ -32,10 +30,15 @@ describe('tenant data: customers', () => {
     return { status: res.status, body: text ? JSON.parse(text) : null };
   };
 
-  /** Calls tenant-data over the bus as a given role of tenant A: the gateway's own path, minus HTTP. */
+  /**
+   * Calls tenant-data over the bus as a real user of tenant A with the given role (sealed, with their
+   * access token, as the gateway does), so the service's own checks answer, not the gateway's.
+   */
   const asRole = async <T>(role: string, pattern: (typeof Rpc.tenantData)[keyof typeof Rpc.tenantData], payload: unknown): Promise<RpcResult<T>> => {
-    const ctx = anonymousContext({ tenantId: a.tenantId, actorId: randomUUID(), actorType: 'user', roles: [role] });
-    return firstValueFrom(bus.send<RpcResult<T>>(pattern, { key: a.tenantId, value: payload, headers: contextToHeaders(ctx) }).pipe(timeout(20_000)));
+    if (!roleTokens.has(role)) roleTokens.set(role, (await userWithRole(tp.gatewayUrl, a.accessToken, role)).accessToken);
+    const result = await bus.sealedRequest<T>(tp.busKey, pattern, payload, { actorType: 'user', accessToken: roleTokens.get(role)! });
+    if (!result) throw new Error(`no reply to ${pattern}`);
+    return result;
   };
 
   const signup = async (business: string, who: string) => {
@@ -52,14 +55,7 @@ describe('tenant data: customers', () => {
     http = api(tp.gatewayUrl);
     a = await signup('Fit Life Clinic', 'Anita');
     b = await signup('Other Clinic', 'Bhaskar');
-    bus = new ClientKafka({
-      client: { clientId: 'tenant-data-e2e', brokers: tp.brokers, logLevel: logLevel.NOTHING },
-      consumer: { groupId: `tenant-data-e2e-${randomUUID()}`, allowAutoTopicCreation: false },
-      producer: { allowAutoTopicCreation: false },
-      postfixId: '',
-    });
-    for (const p of [Rpc.tenantData.getCustomer, Rpc.tenantData.listCustomers, Rpc.tenantData.deleteCustomer]) bus.subscribeToResponseOf(p);
-    await bus.connect();
+    bus = await RawBus.connect(tp.brokers, [Rpc.tenantData.getCustomer, Rpc.tenantData.listCustomers, Rpc.tenantData.deleteCustomer]);
   });
 
   afterAll(async () => {
@@ -137,6 +133,12 @@ describe('tenant data: customers', () => {
   });
 
   it('shows a caretaker masked contact details and no sensitive category', async () => {
+    // A caretaker reaches only customers linked to a record assigned to them (records:read:all decides).
+    expect(await asRole('caretaker', Rpc.tenantData.getCustomer, { id: meena.id })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    const caretakerId = (await http.get('/v1/me', roleTokens.get('caretaker'))).body.userId;
+    await http.post('/v1/records/types', { key: 'visit_log', template: 'maintenance_log' }, a.accessToken);
+    const link = async (id: string) => expect((await http.post('/v1/records', { type: 'visit_log', customerId: id, assigneeUserId: caretakerId, data: { property: 'Clinic', issue: 'follow-up' } }, a.accessToken)).status).toBe(201);
+    await link(meena.id);
     const res = await asRole<CustomerView>('caretaker', Rpc.tenantData.getCustomer, { id: meena.id });
     expect(res.ok).toBe(true);
     const seen = (res as { data: CustomerView }).data;
@@ -146,6 +148,7 @@ describe('tenant data: customers', () => {
     const list = await asRole<{ items: CustomerView[] }>('caretaker', Rpc.tenantData.listCustomers, { tag: 'walk-in' });
     expect(list.ok).toBe(true);
     const withPhone = await http.post('/v1/customers', { name: 'Kiran', phone: '+91 98450 11223' }, a.accessToken);
+    await link(withPhone.body.id);
     const masked = await asRole<CustomerView>('caretaker', Rpc.tenantData.getCustomer, { id: withPhone.body.id });
     expect((masked as { data: CustomerView }).data.phone).toBe('+91******1223');
     const staff = await asRole<CustomerView>('staff', Rpc.tenantData.getCustomer, { id: meena.id });

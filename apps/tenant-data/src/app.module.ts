@@ -8,9 +8,13 @@ import { Customer } from './customers/customer.entity.js';
 import { CustomerChange } from './customers/customer-change.entity.js';
 import { TenantAccessModule } from './common/tenant-access.js';
 import { RecordsModule } from './records/records.module.js';
+import { KeysModule } from './keys/keys.module.js';
 import { RecordType } from './records/record-type.entity.js';
 import { BusinessRecord } from './records/business-record.entity.js';
+import { RecordChange } from './records/record-change.entity.js';
 import { migrations } from './migrations/index.js';
+import { DocumentsModule } from './documents/documents.module.js';
+import { CustomerDocument } from './documents/document.entity.js';
 
 export const SERVICE = 'tenant-data';
 
@@ -21,11 +25,13 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreModule.forRoot({ service: SERVICE, logger, config }),
-        DataModule.forRoot({ service: SERVICE, schema: 'tenant_data', config, entities: [Customer, CustomerChange, RecordType, BusinessRecord], migrations }),
+        DataModule.forRoot({ service: SERVICE, schema: 'tenant_data', config, entities: [Customer, CustomerChange, RecordType, BusinessRecord, RecordChange, CustomerDocument], migrations }),
         KeyringModule.forRoot(config),
         TenantAccessModule,
         CustomersModule,
         RecordsModule,
+        DocumentsModule.register(config),
+        KeysModule.forRoot(config),
       ],
       controllers: [pingController(Rpc.tenantData.ping, SERVICE)],
     };

@@ -72,6 +72,22 @@ describe(`tenant walls (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite
     await expect(inTenantTransaction(db.em(), tenantB, (tx) => tx.execute('select * from tenant_data.audit_outbox'))).rejects.toThrow(/permission denied/);
   });
 
+  it('every table with a tenant_id has row-level security, and staged import chunks stay behind it', async () => {
+    const tables = await db.em().execute<{ name: string; rls: boolean }[]>(
+      `select c.relname as name, c.relrowsecurity as rls from pg_class c join pg_namespace n on n.oid = c.relnamespace
+       where n.nspname = 'tenant_data' and c.relkind = 'r' and exists (select 1 from information_schema.columns k where k.table_schema = 'tenant_data' and k.table_name = c.relname and k.column_name = 'tenant_id')`,
+    );
+    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['customers', 'records', 'record_changes', 'customer_import_chunks']));
+    expect(tables.filter((t) => !t.rls && !['audit_outbox', 'tenant_keys'].includes(t.name)).map((t) => t.name)).toEqual([]);
+    const importId = randomUUID();
+    await inTenantTransaction(db.em(), tenantA, (tx) =>
+      tx.execute('insert into tenant_data.customer_import_chunks (tenant_id, import_id, chunk, row_count, payload_enc) values (?, ?, 0, 1, ?)', [tenantA, importId, Buffer.from('sealed')]));
+    const seenByB = await inTenantTransaction(db.em(), tenantB, (tx) => tx.execute<{ import_id: string }[]>('select import_id from tenant_data.customer_import_chunks'));
+    expect(seenByB).toEqual([]);
+    const seenByA = await inTenantTransaction(db.em(), tenantA, (tx) => tx.execute<{ import_id: string }[]>('select import_id from tenant_data.customer_import_chunks'));
+    expect(seenByA.map((r) => r.import_id)).toEqual([importId]);
+  });
+
   it('ORM filter: a query that forgets the tenant predicate is scoped even where RLS is bypassed', async () => {
     // Outside a tenant transaction the login bypasses RLS, so only the filter stands in the way.
     const em = db.em();

@@ -90,6 +90,55 @@ export type ListCustomersRequest = z.infer<typeof listCustomersSchema>;
  * A customer as the caller may see it: fields of a category the caller's roles may not see are
  * absent, and contact details are masked for roles without `customers:read:contact`.
  */
+/** CSV import limits: one request body, and rows after the header. */
+export const CUSTOMER_IMPORT_MAX_BYTES = 5 * 1024 * 1024;
+export const CUSTOMER_IMPORT_MAX_ROWS = 10_000;
+
+/** One row of an import as it crosses the bus: its line in the file (header = 1) and the customer. */
+export const importRowSchema = z.strictObject({ row: z.number().int().min(2), customer: createCustomerSchema });
+export type ImportRow = z.input<typeof importRowSchema>;
+
+/**
+ * A chunk of an import (the gateway keeps each message far below the broker's 1 MiB limit). The
+ * service checks it again; unless `validateOnly`, it keeps the chunk encrypted until the commit.
+ */
+export const stageCustomerImportSchema = z.strictObject({
+  importId: z.uuid(),
+  chunk: z.number().int().min(0).max(999),
+  validateOnly: z.boolean(),
+  rows: z.array(importRowSchema).min(1).max(CUSTOMER_IMPORT_MAX_ROWS),
+});
+export type StageCustomerImportRequest = z.input<typeof stageCustomerImportSchema>;
+/** Turns every staged chunk into customers in one transaction, or changes nothing. */
+export const commitCustomerImportSchema = z.strictObject({ importId: z.uuid(), chunks: z.number().int().min(1).max(1000), rows: z.number().int().min(1).max(CUSTOMER_IMPORT_MAX_ROWS) });
+export type CommitCustomerImportRequest = z.infer<typeof commitCustomerImportSchema>;
+export const discardCustomerImportSchema = z.strictObject({ importId: z.uuid() });
+
+/** A bad row of an import: its line, the field (a column name) and why — never the value. */
+export interface ImportRowError {
+  row: number;
+  field: string;
+  message: string;
+}
+export interface StageCustomerImportResult {
+  errors: ImportRowError[];
+}
+export interface CustomerImportResult {
+  imported: number;
+  /** The new customers' ids, in file order. */
+  ids: string[];
+}
+
+export const exportCustomersSchema = z.strictObject({
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(500),
+});
+export type ExportCustomersRequest = z.infer<typeof exportCustomersSchema>;
+/** A page of an export; `fields` are the customer fields the caller's roles may see. */
+export interface CustomerExportPage extends Page<CustomerView> {
+  fields: string[];
+}
+
 export interface CustomerView {
   id: string;
   name: string;

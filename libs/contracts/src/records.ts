@@ -25,7 +25,8 @@ const itemSchema = z.strictObject({
   additionalProperties: z.literal(false).optional(),
 });
 export const recordFieldSchema = z.union([
-  z.strictObject({ ...scalarBase, 'x-category': dataCategorySchema, 'x-stage': z.literal(true).optional() }),
+  // `x-assignee`: the field holds the user id of the person the record is assigned to (a caretaker).
+  z.strictObject({ ...scalarBase, 'x-category': dataCategorySchema, 'x-stage': z.literal(true).optional(), 'x-assignee': z.literal(true).optional() }),
   z.strictObject({ type: z.literal('array'), title: z.string().max(100).optional(), maxItems: z.number().int().min(1).max(200).optional(), items: itemSchema, 'x-category': dataCategorySchema }),
 ]);
 export type RecordFieldSchema = z.infer<typeof recordFieldSchema>;
@@ -47,6 +48,11 @@ export const recordJsonSchema = z
       if (!('enum' in f) || !f.enum) ctx.addIssue({ code: 'custom', path: ['properties', name, 'enum'], message: 'the stage field needs an enum of stages' });
       // The stage is stored plain for filtering and reports, so it cannot be personal data.
       if (f['x-category'] !== 'business.operational') ctx.addIssue({ code: 'custom', path: ['properties', name, 'x-category'], message: 'the stage field must be business.operational' });
+    }
+    const assignees = Object.entries(s.properties).filter(([, f]) => 'x-assignee' in f && f['x-assignee']);
+    if (assignees.length > 1) ctx.addIssue({ code: 'custom', path: ['properties'], message: 'at most one field may be the assignee' });
+    for (const [name, f] of assignees) {
+      if (f.type !== 'string' || f['x-category'] !== 'business.operational') ctx.addIssue({ code: 'custom', path: ['properties', name], message: 'the assignee field must be a business.operational string' });
     }
   });
 export type RecordJsonSchema = z.infer<typeof recordJsonSchema>;
@@ -73,8 +79,26 @@ export const createRecordSchema = z.strictObject({
   customerId: z.uuid().optional(),
   occurredAt: z.iso.datetime({ offset: true }).optional(),
   data: z.record(z.string(), z.unknown()),
+  /** The user the record is assigned to (a caretaker sees only records assigned to them). */
+  assigneeUserId: z.uuid().optional(),
 });
 export type CreateRecordRequest = z.infer<typeof createRecordSchema>;
+
+/**
+ * A PATCH of a record: `data` is merged into the record's data (`null` removes a field) and the
+ * result is validated against the type's current version; `null` clears customerId or assigneeUserId.
+ */
+export const patchRecordSchema = z
+  .strictObject({
+    data: z.record(z.string(), z.unknown()).optional(),
+    customerId: z.uuid().nullable().optional(),
+    occurredAt: z.iso.datetime({ offset: true }).optional(),
+    assigneeUserId: z.uuid().nullable().optional(),
+  })
+  .refine((p) => Object.keys(p).length > 0, 'give at least one field to change');
+export type PatchRecordRequest = z.infer<typeof patchRecordSchema>;
+export const updateRecordSchema = z.strictObject({ id: z.uuid(), patch: patchRecordSchema });
+export type UpdateRecordRequest = z.infer<typeof updateRecordSchema>;
 
 export const recordIdSchema = z.strictObject({ id: z.uuid() });
 
@@ -112,11 +136,21 @@ export interface RecordView {
   type: string;
   typeVersion: number;
   customerId: string | null;
+  assigneeUserId: string | null;
   stage: string | null;
   occurredAt: string;
   /** Fields of a sensitive category are absent for roles not granted them. */
   data: Record<string, unknown>;
   createdAt: string;
+}
+
+/** Who changed which fields of a record, and when: names only, never values. */
+export interface RecordChangeView {
+  at: string;
+  action: 'create' | 'update';
+  actorId: string | null;
+  actorType: string;
+  fields: string[];
 }
 
 /** Counts (and totals) per group: never an individual's record, name or id. */

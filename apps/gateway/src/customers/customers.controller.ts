@@ -1,12 +1,19 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { z } from 'zod';
 import {
   Rpc, createCustomerSchema, customerIdSchema, listCustomersSchema, patchCustomerSchema,
-  type CreateCustomerRequest, type CustomerChangeView, type CustomerView, type DataMapEntry, type ListCustomersRequest, type Page, type PatchCustomerRequest,
+  type CreateCustomerRequest, type CustomerChangeView, type CustomerExportPage, type CustomerImportResult, type CustomerView, type DataMapEntry, type ListCustomersRequest, type Page, type PatchCustomerRequest,
 } from '@lekha/contracts';
 import { BusClient } from '../bus/bus-client.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import { PermissionGuard, RequirePermission } from '../auth/permissions.js';
+import { importCustomers, readCsvBody } from './customer-import.js';
+import { exportColumns, exportRow } from './customer-csv.js';
+
+const exportQuerySchema = z.strictObject({ format: z.enum(['csv', 'json']).default('csv') });
+const EXPORT_PAGE = 500;
 
 @ApiTags('customers')
 @ApiBearerAuth()
@@ -29,7 +36,47 @@ export class CustomersController {
     return this.bus.call(Rpc.tenantData.listCustomers, query);
   }
 
+  @Post('import')
+  @RequirePermission('customers:write', { action: 'create', resource: 'customer_import' })
+  @ApiConsumes('text/csv')
+  @ApiOperation({ summary: 'Import customers from CSV (at most 5 MiB, 10,000 rows): all rows or none; 422 IMPORT_REJECTED lists every bad row (row, column, reason)' })
+  async import(@Req() req: Request): Promise<CustomerImportResult> {
+    return importCustomers(this.bus, await readCsvBody(req));
+  }
+
   // Declared before `:id` so that the literal path is not taken for an id.
+  @Get('export')
+  @RequirePermission('customers:export', { action: 'export', resource: 'customer' })
+  @ApiProduces('text/csv', 'application/json')
+  @ApiOperation({ summary: 'Every customer of the tenant as CSV (formula-safe) or a JSON array, streamed page by page; fields as the caller’s role may see them' })
+  async export(@Query({ schema: exportQuerySchema }) query: z.output<typeof exportQuerySchema>, @Res() res: Response): Promise<void> {
+    // The first page is fetched before any byte is sent, so a refusal still gets a proper status.
+    let page = await this.bus.call<CustomerExportPage>(Rpc.tenantData.exportCustomers, { limit: EXPORT_PAGE });
+    const csv = query.format === 'csv';
+    res.status(200).setHeader('content-type', csv ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8');
+    res.setHeader('content-disposition', `attachment; filename="customers-${new Date().toISOString().slice(0, 10)}.${query.format}"`);
+    const write = (chunk: string) => new Promise<void>((resolve) => (res.write(chunk) ? resolve() : res.once('drain', resolve)));
+    const columns = exportColumns(page.fields);
+    await write(csv ? `${columns.join(',')}\r\n` : '[');
+    let first = true;
+    try {
+      for (;;) {
+        if (page.items.length) {
+          await write(csv ? page.items.map((c) => `${exportRow(columns, c)}\r\n`).join('') : (first ? '\n' : ',\n') + page.items.map((c) => JSON.stringify(c)).join(',\n'));
+          first = false;
+        }
+        if (!page.nextCursor || res.destroyed) break;
+        page = await this.bus.call<CustomerExportPage>(Rpc.tenantData.exportCustomers, { limit: EXPORT_PAGE, cursor: page.nextCursor });
+      }
+    } catch (err) {
+      // Mid-stream the status is sent already: break the transfer so the file is never taken as complete.
+      res.destroy(err as Error);
+      return;
+    }
+    if (!csv) await write('\n]\n');
+    res.end();
+  }
+
   @Get('data-map')
   @RequirePermission('customers:read', { action: 'read', resource: 'data_map' })
   @ApiOperation({ summary: 'The data map: every personal field of a customer, its category, storage and who sees it masked or not at all' })

@@ -1,9 +1,9 @@
-import { Body, Controller, Get, Module, Param, Post, Put, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Module, Param, Patch, Post, Put, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import {
-  Rpc, createRecordSchema, createRecordTypeSchema, listRecordsSchema, recordIdSchema, recordJsonSchema, recordReportSchema, recordTypeKeySchema,
-  type CreateRecordRequest, type CreateRecordTypeRequest, type ListRecordsRequest, type Page, type RecordJsonSchema, type RecordReport, type RecordReportRequest, type RecordTypeView, type RecordView,
+  Rpc, createRecordSchema, createRecordTypeSchema, listRecordsSchema, patchRecordSchema, recordIdSchema, recordJsonSchema, recordReportSchema, recordTypeKeySchema,
+  type PatchRecordRequest, type RecordChangeView, type CreateRecordRequest, type CreateRecordTypeRequest, type ListRecordsRequest, type Page, type RecordJsonSchema, type RecordReport, type RecordReportRequest, type RecordTypeView, type RecordView,
 } from '@lekha/contracts';
 import { BusClient } from '../bus/bus-client.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
@@ -73,6 +73,28 @@ export class RecordsController {
   @ApiOperation({ summary: 'One record; another tenant’s id is a 404' })
   get(@Param({ schema: recordIdSchema }) params: { id: string }): Promise<RecordView> {
     return this.bus.call(Rpc.tenantData.getRecord, { id: params.id });
+  }
+
+  @Patch(':id')
+  @RequirePermission('records:write', { action: 'update', resource: 'record' })
+  @ApiOperation({ summary: 'Change a record: data is merged (null removes a field) and validated against the type’s current version; assigneeUserId assigns it' })
+  update(@Param({ schema: recordIdSchema }) params: { id: string }, @Body({ schema: patchRecordSchema }) patch: PatchRecordRequest): Promise<RecordView> {
+    return this.bus.call(Rpc.tenantData.updateRecord, { id: params.id, patch });
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @RequirePermission('records:delete', { action: 'delete', resource: 'record' })
+  @ApiOperation({ summary: 'Delete a record at once and for good; the deletion is audited' })
+  async remove(@Param({ schema: recordIdSchema }) params: { id: string }): Promise<void> {
+    await this.bus.call(Rpc.tenantData.deleteRecord, { id: params.id });
+  }
+
+  @Get(':id/history')
+  @RequirePermission('records:read', { action: 'read', resource: 'record_history' })
+  @ApiOperation({ summary: 'Who changed which fields of a record, and when (field names only, no values)' })
+  history(@Param({ schema: recordIdSchema }) params: { id: string }): Promise<{ items: RecordChangeView[] }> {
+    return this.bus.call(Rpc.tenantData.recordHistory, { id: params.id });
   }
 }
 

@@ -3,7 +3,7 @@ import { AuditOutbox } from '@lekha/audit';
 import { DomainError, type AuditAction } from '@lekha/contracts';
 import { Database, inTenantTransaction, type Em } from '@lekha/persistence';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import { hasPermission, type Permission, type RequestContext } from '@lekha/tenancy';
+import { contextHasPermission, type Permission, type RequestContext } from '@lekha/tenancy';
 
 /** What a use case works with: the tenant's transaction (under RLS) and its field cipher. */
 export interface TenantScope {
@@ -32,7 +32,7 @@ export class TenantAccess {
 
   async run<T>(ctx: RequestContext, req: AccessRequest, fn: (scope: TenantScope) => Promise<T>): Promise<T> {
     const tenantId = ctx.tenantId;
-    if (!tenantId || !hasPermission(ctx.roles, req.permission)) {
+    if (!tenantId || !contextHasPermission(ctx, req.permission)) {
       await this.db.em().transactional((tx) => this.audit.record(tx, { action: req.action, resource: req.resource, outcome: 'denied', reason: 'forbidden' }));
       throw new DomainError('FORBIDDEN', `this role may not ${req.permission.replaceAll(':', ' ')}`);
     }

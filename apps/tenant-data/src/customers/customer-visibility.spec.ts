@@ -32,7 +32,7 @@ describe('customer visibility by role', () => {
 
 describe('customer codec', () => {
   it('stores no field in plaintext and binds ciphertext to its field', () => {
-    const c = new FieldCipher({ dataKey: randomKey(), indexKey: randomKey() });
+    const c = new FieldCipher({ versions: [{ version: 1, key: randomKey(), activeFrom: new Date(0) }], indexKey: randomKey() });
     const cols = customerCodec.encode(c, { name: 'Meena', phone: '+919000012345', tags: ['vip'], addresses: [{ line1: '12 MG Road', city: 'Pune' }], extra: { plan: 'gold' } });
     expect(JSON.stringify(cols)).not.toMatch(/Meena|9000012345|vip|MG Road|gold/);
     expect(cols.tagIdx).toEqual([c.index('tag', 'vip')]);

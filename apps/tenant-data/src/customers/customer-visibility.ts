@@ -1,5 +1,5 @@
 import type { CustomerView } from '@lekha/contracts';
-import { hasPermission } from '@lekha/tenancy';
+import { contextHasPermission, type RequestContext } from '@lekha/tenancy';
 import { ALL_CUSTOMER_FIELDS, isSensitiveField, type CustomerField } from './customer.fields.js';
 
 /** What a set of roles may see of a customer: the whole field, a masked form, or nothing. */
@@ -12,10 +12,12 @@ export interface Visibility {
 
 const CONTACT_FIELDS: readonly CustomerField[] = ['phone', 'email'];
 
-export function visibilityFor(roles: readonly string[]): Visibility {
+/** `who` is a caller (an API key's scopes count too) or a bare set of roles. */
+export function visibilityFor(who: readonly string[] | Pick<RequestContext, 'roles' | 'actorType' | 'scopes'>): Visibility {
+  const ctx = isRoles(who) ? { roles: who } : who;
   return {
-    hidden: new Set(hasPermission(roles, 'customers:read:sensitive') ? [] : ALL_CUSTOMER_FIELDS.filter(isSensitiveField)),
-    masked: new Set(hasPermission(roles, 'customers:read:contact') ? [] : CONTACT_FIELDS),
+    hidden: new Set(contextHasPermission(ctx, 'customers:read:sensitive') ? [] : ALL_CUSTOMER_FIELDS.filter(isSensitiveField)),
+    masked: new Set(contextHasPermission(ctx, 'customers:read:contact') ? [] : CONTACT_FIELDS),
   };
 }
 
@@ -43,4 +45,8 @@ export function applyVisibility(view: CustomerView, v: Visibility): CustomerView
   if (v.masked.has('email') && out.email) out.email = maskEmail(out.email);
   for (const field of v.hidden) delete (out as unknown as Record<string, unknown>)[field];
   return out;
+}
+
+function isRoles(who: readonly string[] | Pick<RequestContext, 'roles'>): who is readonly string[] {
+  return Array.isArray(who);
 }

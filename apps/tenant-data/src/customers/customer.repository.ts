@@ -13,6 +13,8 @@ export interface CustomerPageQuery {
   tag?: string;
   preferredLanguage?: string;
   consent?: MarketingChannel;
+  /** Only these customers (a caller who sees only customers linked to records assigned to them). */
+  ids?: string[];
   after?: { createdAt: Date; id: string };
   limit: number;
 }
@@ -59,6 +61,55 @@ export class CustomerRepository {
     return (await tx.nativeDelete(Customer, { id })) > 0;
   }
 
+  /** Customers linked to a record assigned to `userId`: all a caller without `records:read:all` may see. */
+  async assignedCustomerIds({ tx, tenantId }: TenantScope, userId: string): Promise<string[]> {
+    const rows = await tx.execute<{ customer_id: string }[]>(
+      'select distinct customer_id from tenant_data.records where tenant_id = ? and assignee_user_id = ? and customer_id is not null',
+      [tenantId, userId],
+    );
+    return rows.map((r) => r.customer_id);
+  }
+
+  /** Existing customers holding any of these blind-indexed phones or emails (id and which index matched). */
+  async findByContactIndexes({ tx }: TenantScope, phoneIdx: string[], emailIdx: string[]): Promise<{ id: string; phoneIdx: string | null; emailIdx: string | null }[]> {
+    const found: { id: string; phoneIdx: string | null; emailIdx: string | null }[] = [];
+    const BATCH = 2000;
+    for (const [column, values] of [['phoneIdx', phoneIdx], ['emailIdx', emailIdx]] as const) {
+      for (let i = 0; i < values.length; i += BATCH) {
+        const rows = await tx.find(Customer, { [column]: { $in: values.slice(i, i + BATCH) } }, { fields: ['id', 'phoneIdx', 'emailIdx'] });
+        found.push(...rows.map((r) => ({ id: r.id, phoneIdx: r.phoneIdx ?? null, emailIdx: r.emailIdx ?? null })));
+      }
+    }
+    return found;
+  }
+
+  /** Inserts many customers (and their `create` history) in the caller's transaction; ids in input order. */
+  async createMany({ tx, tenantId, cipher }: TenantScope, inputs: CreateCustomerRequest[], written: (input: CreateCustomerRequest) => CustomerField[]): Promise<string[]> {
+    const ctx = requireContext();
+    const now = new Date();
+    const ids: string[] = [];
+    const BATCH = 500;
+    for (let i = 0; i < inputs.length; i += BATCH) {
+      const batch = inputs.slice(i, i + BATCH);
+      const rows = batch.map((input) => {
+        const id = uuidv7();
+        ids.push(id);
+        // Every column given (nulls included): a multi-row insert needs the same columns in each row.
+        const plain: CustomerPlain = {
+          name: input.name, phone: input.phone ?? null, email: input.email ?? null, addresses: input.addresses ?? [], notes: input.notes ?? null,
+          healthNotes: input.healthNotes ?? null, tags: input.tags ?? [], preferredLanguage: input.preferredLanguage ?? null,
+          marketingConsent: { sms: false, whatsapp: false, email: false, ...input.marketingConsent }, extra: input.extra ?? {},
+        };
+        return { id, tenantId, createdAt: now, updatedAt: now, ...customerCodec.encode(cipher, plain) } as CustomerRow;
+      });
+      await tx.insertMany(Customer, rows);
+      await tx.insertMany(CustomerChange, batch.map((input, j) => ({
+        id: uuidv7(), tenantId, customerId: rows[j]!.id, action: 'create', actorId: ctx.actorId, actorType: ctx.actorType, fields: written(input), changedAt: now,
+      }) as CustomerChangeRow));
+    }
+    return ids;
+  }
+
   async recordChange({ tx, tenantId }: TenantScope, customerId: string, action: 'create' | 'update', fields: CustomerField[]): Promise<void> {
     const ctx = requireContext();
     tx.create(CustomerChange, { id: uuidv7(), tenantId, customerId, action, actorId: ctx.actorId, actorType: ctx.actorType, fields } as CustomerChangeRow);
@@ -76,6 +127,7 @@ export class CustomerRepository {
     if (q.tag) where.tagIdx = { $contains: [c.index('tag', q.tag)] };
     if (q.preferredLanguage) where.preferredLanguage = q.preferredLanguage;
     if (q.consent) where[CONSENT_COLUMN[q.consent]] = true;
+    if (q.ids) where.id = { $in: q.ids };
     if (q.after) {
       where.$or = [{ createdAt: { $lt: q.after.createdAt } }, { createdAt: q.after.createdAt, id: { $lt: q.after.id } }];
     }

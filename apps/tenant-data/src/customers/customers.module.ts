@@ -8,9 +8,15 @@ import { UpdateCustomerUseCase } from './use-cases/update-customer.use-case.js';
 import { DeleteCustomerUseCase } from './use-cases/delete-customer.use-case.js';
 import { GetCustomerHistoryUseCase } from './use-cases/get-customer-history.use-case.js';
 import { GetCustomerDataMapUseCase } from './use-cases/get-customer-data-map.use-case.js';
+import { CustomerImportExportController } from './customer-import-export.controller.js';
+import { CustomerImportRepository } from './customer-import.repository.js';
+import { StageCustomerImportUseCase } from './use-cases/stage-customer-import.use-case.js';
+import { CommitCustomerImportUseCase } from './use-cases/commit-customer-import.use-case.js';
+import { DiscardCustomerImportUseCase } from './use-cases/discard-customer-import.use-case.js';
+import { ExportCustomersUseCase } from './use-cases/export-customers.use-case.js';
 
 @Module({
-  controllers: [CustomersController],
+  controllers: [CustomersController, CustomerImportExportController],
   providers: [
     CustomerRepository,
     CreateCustomerUseCase,
@@ -20,6 +26,11 @@ import { GetCustomerDataMapUseCase } from './use-cases/get-customer-data-map.use
     DeleteCustomerUseCase,
     GetCustomerHistoryUseCase,
     GetCustomerDataMapUseCase,
+    CustomerImportRepository,
+    StageCustomerImportUseCase,
+    CommitCustomerImportUseCase,
+    DiscardCustomerImportUseCase,
+    ExportCustomersUseCase,
   ],
   exports: [CustomerRepository],
 })

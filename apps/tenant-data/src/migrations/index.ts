@@ -4,6 +4,9 @@ import { tenantKeysSql } from '@lekha/runtime';
 import { Migration20261201TenantRole } from './20261201-tenant-role.migration.js';
 import { Migration20261202CustomerProfile } from './20261202-customer-profile.migration.js';
 import { Migration20261203Records } from './20261203-records.migration.js';
+import { Migration20261205ImportAssigneeRec5 } from './20261205-import-assignee-rec5.migration.js';
+import { Migration20261206DocumentsKx7d } from './20261206-documents-kx7d.migration.js';
+import { Migration20261207KeyRotationGrants } from './20261207-key-rotation-grants.migration.js';
 
 const S = 'tenant_data';
 
@@ -35,4 +38,7 @@ export const migrations = [
   { name: 'Migration20261201TenantRole', class: Migration20261201TenantRole },
   { name: 'Migration20261202CustomerProfile', class: Migration20261202CustomerProfile },
   { name: 'Migration20261203Records', class: Migration20261203Records },
+  { name: 'Migration20261205ImportAssigneeRec5', class: Migration20261205ImportAssigneeRec5 },
+  { name: 'Migration20261206DocumentsKx7d', class: Migration20261206DocumentsKx7d },
+  { name: 'Migration20261207KeyRotationGrants', class: Migration20261207KeyRotationGrants },
 ];

@@ -16,6 +16,8 @@ export const BusinessRecord = defineEntity({
     /** The type version the data was validated against; later versions never reinterpret it. */
     typeVersion: p.integer(),
     customerId: p.uuid().nullable(),
+    /** The user the record is assigned to; a caller without `records:read:all` sees only these. */
+    assigneeUserId: p.uuid().nullable(),
     stage: p.string().nullable(),
     occurredAt: p.datetime(),
     operational: p.json<Record<string, unknown>>(),

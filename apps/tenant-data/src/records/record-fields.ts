@@ -18,3 +18,8 @@ export function stageField(schema: RecordJsonSchema): string | null {
 export function hiddenRecordFields(schema: RecordJsonSchema, mayReadSensitive: boolean): Set<string> {
   return new Set(mayReadSensitive ? [] : recordFields(schema).filter((f) => isSensitiveCategory(f.category)).map((f) => f.name));
 }
+
+/** The field that names the record's assignee (marked `x-assignee`), if the type has one. */
+export function assigneeField(schema: RecordJsonSchema): string | null {
+  return Object.entries(schema.properties).find(([, f]) => 'x-assignee' in f && f['x-assignee'])?.[0] ?? null;
+}

@@ -53,7 +53,8 @@ export const RecordTemplates: Record<RecordTemplateKey, { name: string; schema: 
       properties: {
         property: { type: 'string', maxLength: 100, 'x-category': op },
         room: { type: 'string', maxLength: 20, 'x-category': op },
-        caretaker: { type: 'string', maxLength: 100, 'x-category': op },
+        // The caretaker's user id: it becomes the record's assignee, so the caretaker sees the entry.
+        caretaker: { type: 'string', maxLength: 36, description: 'user id of the caretaker', 'x-category': op, 'x-assignee': true },
         issue: { type: 'string', maxLength: 2000, 'x-category': op },
         status: { type: 'string', enum: ['open', 'in_progress', 'resolved'], 'x-category': op, 'x-stage': true },
       },

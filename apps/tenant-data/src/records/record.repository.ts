@@ -1,15 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { uuidv7, type RecordJsonSchema, type RecordView } from '@lekha/contracts';
+import { requireContext } from '@lekha/tenancy';
 import type { TenantScope } from '../common/tenant-access.js';
 import { Customer } from '../customers/customer.entity.js';
 import { RecordType, type RecordTypeRow } from './record-type.entity.js';
 import { BusinessRecord, type BusinessRecordRow } from './business-record.entity.js';
+import { RecordChange, type RecordChangeRow } from './record-change.entity.js';
 import { isOperational, recordFields, stageField } from './record-fields.js';
 
 export interface RecordPageQuery {
   typeId?: string;
   customerId?: string;
   stage?: string;
+  /** Only records assigned to this user (a caller without `records:read:all`). */
+  assigneeUserId?: string;
   from?: Date;
   to?: Date;
   after?: { occurredAt: Date; id: string };
@@ -50,7 +54,13 @@ export class RecordRepository {
     return (await tx.count(Customer, { id })) > 0;
   }
 
-  async create(scope: TenantScope, type: RecordTypeRow, input: { customerId?: string; occurredAt?: string }, data: Record<string, unknown>): Promise<BusinessRecordRow> {
+  /** Whether a customer is linked to a record assigned to `userId` (all a caretaker may link to). */
+  async customerAssignedTo({ tx }: TenantScope, customerId: string, userId: string): Promise<boolean> {
+    return (await tx.count(BusinessRecord, { customerId, assigneeUserId: userId })) > 0;
+  }
+
+  /** The columns that hold validated data: operational fields plain, personal ones encrypted. */
+  private dataColumns(scope: TenantScope, type: RecordTypeRow, data: Record<string, unknown>) {
     const operational: Record<string, unknown> = {};
     const personal: Record<string, unknown> = {};
     for (const { name, category } of recordFields(type.schema)) {
@@ -58,19 +68,54 @@ export class RecordRepository {
       (isOperational(category) ? operational : personal)[name] = data[name];
     }
     const stage = stageField(type.schema);
+    return {
+      typeVersion: type.version,
+      stage: stage && data[stage] !== undefined ? String(data[stage]) : null,
+      operational,
+      personalEnc: Object.keys(personal).length ? scope.cipher.encrypt(PERSONAL_AAD, JSON.stringify(personal)) : null,
+    };
+  }
+
+  async create(scope: TenantScope, type: RecordTypeRow, input: { customerId?: string; occurredAt?: string; assigneeUserId: string | null }, data: Record<string, unknown>): Promise<BusinessRecordRow> {
     const row = scope.tx.create(BusinessRecord, {
       id: uuidv7(),
       tenantId: scope.tenantId,
       typeId: type.id,
-      typeVersion: type.version,
       customerId: input.customerId ?? null,
-      stage: stage && data[stage] !== undefined ? String(data[stage]) : null,
+      assigneeUserId: input.assigneeUserId,
       occurredAt: input.occurredAt ? new Date(input.occurredAt) : new Date(),
-      operational,
-      personalEnc: Object.keys(personal).length ? scope.cipher.encrypt(PERSONAL_AAD, JSON.stringify(personal)) : null,
+      ...this.dataColumns(scope, type, data),
     } as BusinessRecordRow);
     await scope.tx.flush();
     return row;
+  }
+
+  /** Rewrites a record under its type's current version (data validated by the caller). */
+  async update(scope: TenantScope, row: BusinessRecordRow, type: RecordTypeRow, data: Record<string, unknown>, meta: { customerId: string | null; occurredAt: Date; assigneeUserId: string | null }): Promise<BusinessRecordRow> {
+    scope.tx.assign(row, { ...meta, ...this.dataColumns(scope, type, data) });
+    await scope.tx.flush();
+    return row;
+  }
+
+  /** Permanent: the row and (by cascade) its change history. */
+  async delete({ tx }: TenantScope, id: string): Promise<boolean> {
+    return (await tx.nativeDelete(BusinessRecord, { id })) > 0;
+  }
+
+  /** All of a record's data, personal fields decrypted (for merging a PATCH). */
+  plainData(scope: TenantScope, row: BusinessRecordRow): Record<string, unknown> {
+    const personal = row.personalEnc ? (JSON.parse(scope.cipher.decrypt(PERSONAL_AAD, row.personalEnc)!) as Record<string, unknown>) : {};
+    return { ...row.operational, ...personal };
+  }
+
+  async recordChange({ tx, tenantId }: TenantScope, recordId: string, action: 'create' | 'update', fields: string[]): Promise<void> {
+    const ctx = requireContext();
+    tx.create(RecordChange, { id: uuidv7(), tenantId, recordId, action, actorId: ctx.actorId, actorType: ctx.actorType, fields } as RecordChangeRow);
+    await tx.flush();
+  }
+
+  history({ tx }: TenantScope, recordId: string): Promise<RecordChangeRow[]> {
+    return tx.find(RecordChange, { recordId }, { orderBy: { changedAt: 'desc', id: 'desc' }, limit: 200 });
   }
 
   findById({ tx }: TenantScope, id: string): Promise<BusinessRecordRow | null> {
@@ -82,6 +127,7 @@ export class RecordRepository {
     if (q.typeId) where.typeId = q.typeId;
     if (q.customerId) where.customerId = q.customerId;
     if (q.stage) where.stage = q.stage;
+    if (q.assigneeUserId) where.assigneeUserId = q.assigneeUserId;
     if (q.from || q.to) where.occurredAt = { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lt: q.to } : {}) };
     if (q.after) where.$or = [{ occurredAt: { $lt: q.after.occurredAt } }, { occurredAt: q.after.occurredAt, id: { $lt: q.after.id } }];
     return tx.find(BusinessRecord, where, { orderBy: { occurredAt: 'desc', id: 'desc' }, limit: q.limit });
@@ -113,13 +159,13 @@ export class RecordRepository {
   }
 
   toView(scope: TenantScope, row: BusinessRecordRow, typeKey: string, hidden: ReadonlySet<string>): RecordView {
-    const personal = row.personalEnc ? (JSON.parse(scope.cipher.decrypt(PERSONAL_AAD, row.personalEnc)!) as Record<string, unknown>) : {};
-    const data = Object.fromEntries(Object.entries({ ...row.operational, ...personal }).filter(([k]) => !hidden.has(k)));
+    const data = Object.fromEntries(Object.entries(this.plainData(scope, row)).filter(([k]) => !hidden.has(k)));
     return {
       id: row.id,
       type: typeKey,
       typeVersion: row.typeVersion,
       customerId: row.customerId ?? null,
+      assigneeUserId: row.assigneeUserId ?? null,
       stage: row.stage ?? null,
       occurredAt: row.occurredAt.toISOString(),
       data,

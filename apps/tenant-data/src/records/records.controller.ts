@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, MessagePattern, Payload, type KafkaContext } from '@nestjs/microservices';
 import { z } from 'zod';
-import { Rpc, createRecordSchema, createRecordTypeSchema, listRecordsSchema, recordIdSchema, recordReportSchema, updateRecordTypeSchema } from '@lekha/contracts';
+import { Rpc, createRecordSchema, createRecordTypeSchema, listRecordsSchema, recordIdSchema, recordReportSchema, updateRecordSchema, updateRecordTypeSchema } from '@lekha/contracts';
 import { RpcExecutor } from '@lekha/runtime';
 import { CreateRecordTypeUseCase } from './use-cases/create-record-type.use-case.js';
 import { UpdateRecordTypeUseCase } from './use-cases/update-record-type.use-case.js';
@@ -10,6 +10,9 @@ import { CreateRecordUseCase } from './use-cases/create-record.use-case.js';
 import { GetRecordUseCase } from './use-cases/get-record.use-case.js';
 import { ListRecordsUseCase } from './use-cases/list-records.use-case.js';
 import { RecordReportUseCase } from './use-cases/record-report.use-case.js';
+import { UpdateRecordUseCase } from './use-cases/update-record.use-case.js';
+import { DeleteRecordUseCase } from './use-cases/delete-record.use-case.js';
+import { GetRecordHistoryUseCase } from './use-cases/get-record-history.use-case.js';
 
 @Controller()
 export class RecordsController {
@@ -22,6 +25,9 @@ export class RecordsController {
     private readonly getRecord: GetRecordUseCase,
     private readonly listRecords: ListRecordsUseCase,
     private readonly reportUseCase: RecordReportUseCase,
+    private readonly updateRecord: UpdateRecordUseCase,
+    private readonly deleteRecord: DeleteRecordUseCase,
+    private readonly recordHistory: GetRecordHistoryUseCase,
   ) {}
 
   @MessagePattern(Rpc.tenantData.recordTemplates)
@@ -62,5 +68,20 @@ export class RecordsController {
   @MessagePattern(Rpc.tenantData.recordReport)
   report(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
     return this.rpc.run(kafka, recordReportSchema, payload, (input, ctx) => this.reportUseCase.execute(ctx, input));
+  }
+
+  @MessagePattern(Rpc.tenantData.updateRecord)
+  update(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+    return this.rpc.run(kafka, updateRecordSchema, payload, (input, ctx) => this.updateRecord.execute(ctx, input));
+  }
+
+  @MessagePattern(Rpc.tenantData.deleteRecord)
+  delete(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+    return this.rpc.run(kafka, recordIdSchema, payload, (input, ctx) => this.deleteRecord.execute(ctx, input.id));
+  }
+
+  @MessagePattern(Rpc.tenantData.recordHistory)
+  history(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+    return this.rpc.run(kafka, recordIdSchema, payload, (input, ctx) => this.recordHistory.execute(ctx, input.id));
   }
 }

@@ -8,9 +8,13 @@ import { CreateRecordUseCase } from './use-cases/create-record.use-case.js';
 import { GetRecordUseCase } from './use-cases/get-record.use-case.js';
 import { ListRecordsUseCase } from './use-cases/list-records.use-case.js';
 import { RecordReportUseCase } from './use-cases/record-report.use-case.js';
+import { UpdateRecordUseCase } from './use-cases/update-record.use-case.js';
+import { DeleteRecordUseCase } from './use-cases/delete-record.use-case.js';
+import { GetRecordHistoryUseCase } from './use-cases/get-record-history.use-case.js';
 
 @Module({
   controllers: [RecordsController],
-  providers: [RecordRepository, CreateRecordTypeUseCase, UpdateRecordTypeUseCase, ListRecordTypesUseCase, CreateRecordUseCase, GetRecordUseCase, ListRecordsUseCase, RecordReportUseCase],
+  providers: [RecordRepository, CreateRecordTypeUseCase, UpdateRecordTypeUseCase, ListRecordTypesUseCase, CreateRecordUseCase, GetRecordUseCase, ListRecordsUseCase, RecordReportUseCase,
+    UpdateRecordUseCase, DeleteRecordUseCase, GetRecordHistoryUseCase],
 })
 export class RecordsModule {}

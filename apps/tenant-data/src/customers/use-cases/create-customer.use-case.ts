@@ -24,7 +24,7 @@ export class CreateCustomerUseCase {
         subjectIds: [customer.id],
         fields: fieldsTouched(written),
       });
-      return applyVisibility(customer, visibilityFor(ctx.roles));
+      return applyVisibility(customer, visibilityFor(ctx));
     });
   }
 }

@@ -5,6 +5,7 @@ import { TenantAccess } from '../../common/tenant-access.js';
 import { CustomerRepository } from '../customer.repository.js';
 import { fieldsTouched } from '../customer.fields.js';
 import { applyVisibility, disclosedFields, visibilityFor } from '../customer-visibility.js';
+import { reachableCustomerIds } from '../customer-reach.js';
 
 function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
@@ -24,10 +25,11 @@ export class ListCustomersUseCase {
     const after = q.cursor ? decodeCursor(q.cursor) : undefined;
     // Exact phone/email lookups are searches (blind index); the other filters narrow a list.
     const action = q.phone || q.email ? 'search' : 'list';
-    const visibility = visibilityFor(ctx.roles);
+    const visibility = visibilityFor(ctx);
     return this.access.run(ctx, { permission: 'customers:read', action, resource: { type: 'customer', id: null } }, async (scope) => {
       const { limit } = q;
-      const rows = await this.customers.page(scope, { phone: q.phone, email: q.email, tag: q.tag, preferredLanguage: q.preferredLanguage, consent: q.consent, after, limit: limit + 1 });
+      const ids = await reachableCustomerIds(ctx, scope, this.customers);
+      const rows = await this.customers.page(scope, { ids: ids ?? undefined, phone: q.phone, email: q.email, tag: q.tag, preferredLanguage: q.preferredLanguage, consent: q.consent, after, limit: limit + 1 });
       const items = rows.slice(0, limit);
       const last = items[items.length - 1];
       await this.access.audit.record(scope.tx, {

@@ -36,7 +36,7 @@ export class UpdateCustomerUseCase {
         : customerCodec.view(scope.cipher, row);
       if (changed.length) await this.customers.recordChange(scope, id, 'update', changed);
       await this.access.audit.record(scope.tx, { action: 'update', resource: { type: 'customer', id }, subjectIds: [id], fields: fieldsTouched(changed as CustomerField[]) });
-      return applyVisibility(view, visibilityFor(ctx.roles));
+      return applyVisibility(view, visibilityFor(ctx));
     });
   }
 }

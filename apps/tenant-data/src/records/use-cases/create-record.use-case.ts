@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, type CreateRecordRequest, type RecordView } from '@lekha/contracts';
-import { hasPermission, type RequestContext } from '@lekha/tenancy';
+import { contextHasPermission, type RequestContext } from '@lekha/tenancy';
 import { TenantAccess } from '../../common/tenant-access.js';
 import { RecordRepository } from '../record.repository.js';
 import { validateRecordData } from '../record-validator.js';
 import { hiddenRecordFields, recordFields } from '../record-fields.js';
+import { customerReachable, resolveAssignment } from '../record-assignment.js';
 
-type Outcome = { ok: RecordView } | { missing: 'record type' | 'customer' };
+type Outcome = { ok: RecordView } | { missing: 'record type' | 'customer' } | { forbidden: true };
 
 /** Writes a record after validating it against its type; the linked customer must be the tenant's. */
 @Injectable()
@@ -20,21 +21,29 @@ export class CreateRecordUseCase {
     const outcome = await this.access.run<Outcome>(ctx, { permission: 'records:write', action: 'create', resource: { type: 'record', id: null } }, async (scope) => {
       const type = await this.records.findType(scope, input.type);
       if (!type) return { missing: 'record type' };
-      const data = validateRecordData(type.schema, input.data);
-      if (input.customerId && !(await this.records.customerExists(scope, input.customerId))) {
+      const data = { ...input.data };
+      const assignment = resolveAssignment(ctx, type.schema, data, input.assigneeUserId, undefined);
+      if ('forbidden' in assignment) {
+        await this.access.audit.record(scope.tx, { action: 'create', resource: { type: 'record', id: null }, outcome: 'denied', reason: 'assignee_forbidden' });
+        return assignment;
+      }
+      const valid = validateRecordData(type.schema, data);
+      if (input.customerId && !(await customerReachable(ctx, scope, this.records, input.customerId))) {
         // Possibly another tenant's customer: recorded as denied, answered like any unknown id.
         await this.access.audit.record(scope.tx, { action: 'create', resource: { type: 'record', id: null }, outcome: 'denied', reason: 'customer_not_found' });
         return { missing: 'customer' };
       }
-      const row = await this.records.create(scope, type, input, data);
+      const row = await this.records.create(scope, type, { ...input, assigneeUserId: assignment.ok }, valid);
+      await this.records.recordChange(scope, row.id, 'create', recordFields(type.schema).filter((f) => valid[f.name] !== undefined).map((f) => f.name));
       await this.access.audit.record(scope.tx, {
         action: 'create',
         resource: { type: 'record', id: row.id },
         subjectIds: row.customerId ? [row.customerId] : [],
-        fields: recordFields(type.schema).filter((f) => data[f.name] !== undefined),
+        fields: recordFields(type.schema).filter((f) => valid[f.name] !== undefined),
       });
-      return { ok: this.records.toView(scope, row, type.key, hiddenRecordFields(type.schema, hasPermission(ctx.roles, 'customers:read:sensitive'))) };
+      return { ok: this.records.toView(scope, row, type.key, hiddenRecordFields(type.schema, contextHasPermission(ctx, 'customers:read:sensitive'))) };
     });
+    if ('forbidden' in outcome) throw new DomainError('FORBIDDEN', 'this role may assign records only to itself', [{ path: 'assigneeUserId', message: 'not allowed for this role' }]);
     if ('missing' in outcome) throw new DomainError('NOT_FOUND', `${outcome.missing} not found`, [{ path: outcome.missing === 'customer' ? 'customerId' : 'type', message: 'not found' }]);
     return outcome.ok;
   }

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { RecordView } from '@lekha/contracts';
-import { hasPermission, type RequestContext } from '@lekha/tenancy';
+import { contextHasPermission, type RequestContext } from '@lekha/tenancy';
 import { TenantAccess } from '../../common/tenant-access.js';
 import { RecordRepository } from '../record.repository.js';
 import { hiddenRecordFields, recordFields } from '../record-fields.js';
+import { mayReachRecord } from '../record-assignment.js';
 
 @Injectable()
 export class GetRecordUseCase {
@@ -14,10 +15,12 @@ export class GetRecordUseCase {
 
   execute(ctx: RequestContext, id: string): Promise<RecordView> {
     return this.access.runOnOne(ctx, { permission: 'records:read', action: 'read', resource: { type: 'record', id } }, async (scope) => {
-      const row = await this.records.findById(scope, id);
+      const found = await this.records.findById(scope, id);
+      // A record assigned to someone else is, for a caretaker, like another tenant's: a 404.
+      const row = found && mayReachRecord(ctx, found) ? found : null;
       const type = row && (await this.records.findTypeById(scope, row.typeId));
       if (!row || !type) return null;
-      const hidden = hiddenRecordFields(type.schema, hasPermission(ctx.roles, 'customers:read:sensitive'));
+      const hidden = hiddenRecordFields(type.schema, contextHasPermission(ctx, 'customers:read:sensitive'));
       await this.access.audit.record(scope.tx, {
         action: 'read',
         resource: { type: 'record', id },

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, type ListRecordsRequest, type Page, type RecordView } from '@lekha/contracts';
-import { hasPermission, type RequestContext } from '@lekha/tenancy';
+import { contextHasPermission, type RequestContext } from '@lekha/tenancy';
 import { TenantAccess } from '../../common/tenant-access.js';
 import { RecordRepository } from '../record.repository.js';
 import type { RecordTypeRow } from '../record-type.entity.js';
 import { hiddenRecordFields, recordFields } from '../record-fields.js';
+import { seesAllRecords } from '../record-assignment.js';
 
 function decodeCursor(cursor: string): { occurredAt: Date; id: string } {
   const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
@@ -23,13 +24,15 @@ export class ListRecordsUseCase {
 
   execute(ctx: RequestContext, q: ListRecordsRequest): Promise<Page<RecordView>> {
     const after = q.cursor ? decodeCursor(q.cursor) : undefined;
-    const sensitive = hasPermission(ctx.roles, 'customers:read:sensitive');
+    const sensitive = contextHasPermission(ctx, 'customers:read:sensitive');
     return this.access.run(ctx, { permission: 'records:read', action: 'list', resource: { type: 'record', id: null } }, async (scope) => {
       const types = new Map((await this.records.listTypes(scope)).map((t) => [t.id, t] as [string, RecordTypeRow]));
       const type = q.type ? [...types.values()].find((t) => t.key === q.type) : undefined;
       if (q.type && !type) throw new DomainError('NOT_FOUND', 'record type not found', [{ path: 'type', message: 'not found' }]);
       const rows = await this.records.page(scope, {
         typeId: type?.id, customerId: q.customerId, stage: q.stage,
+        // Without records:read:all only the caller's own assignments; an actor without an id sees none.
+        assigneeUserId: seesAllRecords(ctx) ? undefined : (ctx.actorId ?? '00000000-0000-0000-0000-000000000000'),
         from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, after, limit: q.limit + 1,
       });
       const page = rows.slice(0, q.limit);

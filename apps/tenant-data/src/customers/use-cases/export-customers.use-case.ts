@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError, type CustomerExportPage, type ExportCustomersRequest } from '@lekha/contracts';
+import type { RequestContext } from '@lekha/tenancy';
+import { TenantAccess } from '../../common/tenant-access.js';
+import { CustomerRepository } from '../customer.repository.js';
+import { fieldsTouched } from '../customer.fields.js';
+import { applyVisibility, disclosedFields, visibilityFor } from '../customer-visibility.js';
+import { reachableCustomerIds } from '../customer-reach.js';
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const createdAt = new Date(at ?? '');
+  if (!id || Number.isNaN(createdAt.getTime())) throw new DomainError('VALIDATION_FAILED', 'cursor is invalid', [{ path: 'cursor', message: 'not a cursor from this API' }]);
+  return { createdAt, id };
+}
+
+/**
+ * One page of the tenant's export (the gateway streams page after page, so memory stays bounded):
+ * each customer as the caller's roles may see it, audited as `export` listing every subject.
+ */
+@Injectable()
+export class ExportCustomersUseCase {
+  constructor(
+    private readonly access: TenantAccess,
+    private readonly customers: CustomerRepository,
+  ) {}
+
+  execute(ctx: RequestContext, q: ExportCustomersRequest): Promise<CustomerExportPage> {
+    const after = q.cursor ? decodeCursor(q.cursor) : undefined;
+    const visibility = visibilityFor(ctx);
+    const fields = disclosedFields(visibility);
+    return this.access.run(ctx, { permission: 'customers:export', action: 'export', resource: { type: 'customer', id: null } }, async (scope) => {
+      const ids = await reachableCustomerIds(ctx, scope, this.customers);
+      const rows = await this.customers.page(scope, { ids: ids ?? undefined, after, limit: q.limit + 1 });
+      const items = rows.slice(0, q.limit);
+      const last = items[items.length - 1];
+      // A page holds at most 500 customers, within one audit event's 1000 subjects.
+      await this.access.audit.record(scope.tx, { action: 'export', resource: { type: 'customer', id: null }, subjectIds: items.map((c) => c.id), fields: fieldsTouched(fields) });
+      return {
+        items: items.map((c) => applyVisibility(c, visibility)),
+        fields,
+        nextCursor: rows.length > q.limit && last ? Buffer.from(`${last.createdAt}|${last.id}`).toString('base64url') : null,
+      };
+    });
+  }
+}
