@@ -1,4 +1,5 @@
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import type { Logger } from 'pino';
 import { CoreModule } from '@lekha/runtime';
@@ -11,7 +12,11 @@ import { LocalStrategy } from './auth/local.strategy.js';
 import { PermissionGuard } from './auth/permissions.js';
 import { CustomersController } from './customers/customers.controller.js';
 import { RecordsFeatureModule } from './records/records.controller.js';
+import { DocumentsFeatureModule } from './documents/documents.controller.js';
 import { AuditController } from './audit/audit.controller.js';
+import { AuditNetworkGuard, AuditNetworkInterceptor, AuditNetworkSealer } from './audit/audit-network.interceptor.js';
+import { PlatformController } from './platform/platform.controller.js';
+import { TenantKeysController } from './keys/tenant-keys.controller.js';
 import { GatewayHealthController } from './health/health.controller.js';
 import { requestContextMiddleware } from './common/request-context.middleware.js';
 import { SecurityModule } from './security/security.module.js';
@@ -24,15 +29,16 @@ export class AppModule implements NestModule {
     return {
       module: AppModule,
       imports: [
-        CoreModule.forRoot({ service: SERVICE, logger, config }),
+        CoreModule.forRoot({ service: SERVICE, logger, config, verifyTokens: false }),
         { module: class GatewayConfigModule {}, global: true, providers: [{ provide: GATEWAY_CONFIG, useValue: config }], exports: [GATEWAY_CONFIG] },
         BusModule,
         PassportModule,
         SecurityModule.register(config),
         RecordsFeatureModule,
+        DocumentsFeatureModule,
       ],
-      controllers: [AuthController, CustomersController, AuditController, GatewayHealthController],
-      providers: [JwksCache, JwtStrategy, LocalStrategy, PermissionGuard],
+      controllers: [AuthController, CustomersController, AuditController, GatewayHealthController, TenantKeysController, PlatformController],
+      providers: [JwksCache, JwtStrategy, LocalStrategy, PermissionGuard, AuditNetworkSealer, { provide: APP_GUARD, useClass: AuditNetworkGuard }, { provide: APP_INTERCEPTOR, useClass: AuditNetworkInterceptor }],
     };
   }
 

@@ -7,6 +7,9 @@ import { AuthModule } from './auth/auth.module.js';
 import { IdentitySharedModule } from './identity-shared.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
 import { StaffModule } from './staff/staff.module.js';
+import { MfaModule } from './mfa/mfa.module.js';
+import { ApiKeysModule } from './api-keys/api-keys.module.js';
+import { PlatformUsersModule } from './platform-users/platform-users.module.js';
 import { Tenant } from './tenants/tenant.entity.js';
 import { User } from './users/user.entity.js';
 import { migrations } from './migrations/index.js';
@@ -27,6 +30,9 @@ export class AppModule {
         AuthModule,
         SessionsModule,
         StaffModule,
+        MfaModule,
+        ApiKeysModule,
+        PlatformUsersModule,
       ],
       controllers: [pingController(Rpc.identity.ping, SERVICE)],
     };

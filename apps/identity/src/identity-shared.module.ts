@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { PasswordHasher } from './auth/password-hasher.js';
 import { RefreshTokenRepository } from './auth/refresh-token.repository.js';
 import { TokenSigner } from './signing/token-signer.js';
+import { JwksPublisher } from './signing/jwks-publisher.js';
 import { LoginIndex } from './users/login-index.js';
 import { IdentityKeys } from './security/identity-keys.js';
 import { PasswordPolicy } from './security/password-policy.js';
@@ -15,6 +16,7 @@ import { NotificationDispatcher } from './messaging/notification-dispatcher.js';
 const shared = [
   PasswordHasher, RefreshTokenRepository, TokenSigner, LoginIndex, IdentityKeys, PasswordPolicy, LoginThrottleRepository,
   BruteForceGuard, LoginHistoryRepository, SessionRepository, SessionIssuer, NotificationDispatcher,
+  JwksPublisher,
 ];
 
 /** Repositories and ports every identity feature uses. */

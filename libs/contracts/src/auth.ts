@@ -53,14 +53,20 @@ export interface SignupResult extends TokenPair {
 }
 export interface MeResult {
   userId: string;
-  tenant: { id: string; name: string; stateCode: string };
+  /** Null for a platform user (support, compliance, admin), who belongs to no tenant. */
+  tenant: { id: string; name: string; stateCode: string } | null;
   roles: string[];
   name: string;
 }
 /** Claims of an access token beyond the registered ones. */
 export interface AccessClaims {
   sub: string;
-  tid: string;
+  /** The tenant; null for a platform user (the token then carries no `tid` and only platform roles). */
+  tid: string | null;
   roles: string[];
   sid: string;
+  /** 'api_key' when the token was exchanged for an API key: `sub` is then the key's ID and `sid` its revocation ID. */
+  act?: 'api_key';
+  /** An API key's scopes: the permissions it may use (its creator's roles must still allow them). */
+  scp?: string[];
 }

@@ -9,9 +9,14 @@ export const ErrorCodes = {
   NOT_FOUND: 'NOT_FOUND',
   ROUTE_NOT_FOUND: 'ROUTE_NOT_FOUND',
   CONFLICT: 'CONFLICT',
+  /** A well-formed request whose content cannot be used as a whole (e.g. a CSV import with bad rows). */
+  IMPORT_REJECTED: 'IMPORT_REJECTED',
   AGE_CONFIRMATION_REQUIRED: 'AGE_CONFIRMATION_REQUIRED',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   RATE_LIMITED: 'RATE_LIMITED',
+  /** An API key asked for a scope its creator does not hold. */
+  API_KEY_SCOPE_NOT_ALLOWED: 'API_KEY_SCOPE_NOT_ALLOWED',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   AUDIT_UNAVAILABLE: 'AUDIT_UNAVAILABLE',
   INTERNAL: 'INTERNAL',
@@ -34,14 +39,19 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'INVALID_TOKEN':
       return 401;
     case 'FORBIDDEN':
+    case 'API_KEY_SCOPE_NOT_ALLOWED':
       return 403;
     case 'NOT_FOUND':
     case 'ROUTE_NOT_FOUND':
       return 404;
     case 'CONFLICT':
       return 409;
+    case 'IMPORT_REJECTED':
+      return 422;
     case 'PAYLOAD_TOO_LARGE':
       return 413;
+    case 'UNSUPPORTED_MEDIA_TYPE':
+      return 415;
     case 'RATE_LIMITED':
       return 429;
     case 'SERVICE_UNAVAILABLE':

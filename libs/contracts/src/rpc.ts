@@ -27,6 +27,18 @@ export const Rpc = {
     listUsers: 'identity.staff.list',
     changeRole: 'identity.staff.change-role',
     deactivateUser: 'identity.staff.deactivate',
+    mfaEnroll: 'identity.mfa.enroll',
+    mfaConfirm: 'identity.mfa.confirm',
+    mfaDisable: 'identity.mfa.disable',
+    mfaVerify: 'identity.mfa.verify',
+    createApiKey: 'identity.api-keys.create',
+    listApiKeys: 'identity.api-keys.list',
+    revokeApiKey: 'identity.api-keys.revoke',
+    exchangeApiKey: 'identity.api-keys.exchange',
+    createPlatformUser: 'identity.platform-users.create',
+    listPlatformUsers: 'identity.platform-users.list',
+    deactivatePlatformUser: 'identity.platform-users.deactivate',
+    rotateSigningKey: 'identity.signing-keys.rotate',
   },
   tenantData: {
     createCustomer: 'tenant-data.customers.create',
@@ -36,6 +48,10 @@ export const Rpc = {
     deleteCustomer: 'tenant-data.customers.delete',
     customerHistory: 'tenant-data.customers.history',
     customerDataMap: 'tenant-data.customers.data-map',
+    stageCustomerImport: 'tenant-data.customers.import-stage',
+    commitCustomerImport: 'tenant-data.customers.import-commit',
+    discardCustomerImport: 'tenant-data.customers.import-discard',
+    exportCustomers: 'tenant-data.customers.export',
     recordTemplates: 'tenant-data.record-types.templates',
     createRecordType: 'tenant-data.record-types.create',
     updateRecordType: 'tenant-data.record-types.update',
@@ -43,12 +59,27 @@ export const Rpc = {
     createRecord: 'tenant-data.records.create',
     getRecord: 'tenant-data.records.get',
     listRecords: 'tenant-data.records.list',
+    updateRecord: 'tenant-data.records.update',
+    deleteRecord: 'tenant-data.records.delete',
+    recordHistory: 'tenant-data.records.history',
     recordReport: 'tenant-data.records.report',
+    rotateKeys: 'tenant-data.keys.rotate',
+    keyStatus: 'tenant-data.keys.status',
+    beginDocumentUpload: 'tenant-data.documents.upload-begin',
+    uploadDocumentChunk: 'tenant-data.documents.upload-chunk',
+    commitDocumentUpload: 'tenant-data.documents.upload-commit',
+    abortDocumentUpload: 'tenant-data.documents.upload-abort',
+    listDocuments: 'tenant-data.documents.list',
+    beginDocumentDownload: 'tenant-data.documents.download-begin',
+    downloadDocumentChunk: 'tenant-data.documents.download-chunk',
+    deleteDocument: 'tenant-data.documents.delete',
     ping: 'tenant-data.health.ping',
   },
   compliance: {
     queryAudit: 'compliance.audit.query',
     auditStatus: 'compliance.audit.status',
+    auditNetworkKey: 'compliance.audit.network-key',
+    destroyAuditNetworkKey: 'compliance.audit.network-key.destroy',
     ping: 'compliance.health.ping',
   },
   billing: {
@@ -82,4 +113,18 @@ export const ContextHeaders = {
   traceId: 'x-trace-id',
   ip: 'x-lekha-ip',
   userAgent: 'x-lekha-user-agent',
+  /** An API key's scopes (comma-separated permissions); absent for a user. */
+  scopes: 'x-lekha-scopes',
+  /** The caller's raw access token: services verify it themselves and take the caller from its claims. */
+  accessToken: 'x-lekha-access-token',
+  /** The actor's IP and user agent sealed to the tenant's audit key (`kid.sealed`), copied into audit events. */
+  auditNetwork: 'x-lekha-audit-network',
+} as const;
+
+/** Headers of a sealed RPC call: a fresh ID per call and the sealing time, both bound into the AEAD. */
+export const BusHeaders = {
+  callId: 'x-lekha-call',
+  sealedAt: 'x-lekha-sealed-at',
+  /** The access token, IP and user agent, sealed: they never travel in plaintext. */
+  sealedHeaders: 'x-lekha-sealed-headers',
 } as const;

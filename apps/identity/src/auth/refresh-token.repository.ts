@@ -8,7 +8,8 @@ export interface RefreshRow {
   id: string;
   family_id: string;
   user_id: string;
-  tenant_id: string;
+  /** Null for a platform user's session. */
+  tenant_id: string | null;
   expires_at: Date;
   used_at: Date | null;
   revoked_at: Date | null;
@@ -21,7 +22,7 @@ const digest = (token: string) => createHash('sha256').update(token).digest('bas
 export class RefreshTokenRepository {
   constructor(@Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig) {}
 
-  async issue(tx: Em, userId: string, tenantId: string, familyId = uuidv7()): Promise<{ token: string; familyId: string }> {
+  async issue(tx: Em, userId: string, tenantId: string | null, familyId = uuidv7()): Promise<{ token: string; familyId: string }> {
     const token = randomBytes(32).toString('base64url');
     await tx.execute(
       `insert into identity.refresh_tokens (id, family_id, user_id, tenant_id, token_hash, expires_at)
@@ -31,10 +32,13 @@ export class RefreshTokenRepository {
     return { token, familyId };
   }
 
-  /** The tenant of a token, read without a lock (to load the tenant's key before a transaction). */
-  async peekTenant(em: Em, token: string): Promise<string | null> {
-    const rows = await em.execute<{ tenant_id: string }[]>(`select tenant_id from identity.refresh_tokens where token_hash = ?`, [digest(token)]);
-    return rows[0]?.tenant_id ?? null;
+  /**
+   * The tenant of a token, read without a lock (to load the tenant's key before a transaction);
+   * null when the token is unknown, `{ tenantId: null }` for a platform user's token.
+   */
+  async peekTenant(em: Em, token: string): Promise<{ tenantId: string | null } | null> {
+    const rows = await em.execute<{ tenant_id: string | null }[]>(`select tenant_id from identity.refresh_tokens where token_hash = ?`, [digest(token)]);
+    return rows[0] ? { tenantId: rows[0].tenant_id } : null;
   }
 
   async find(tx: Em, token: string): Promise<RefreshRow | null> {

@@ -21,6 +21,17 @@ export const identityConfigSchema = baseConfigSchema.extend({
   OTP_MAX_SENDS_PER_WINDOW: int(1, 20, 3),
   PASSWORD_RESET_TTL_MINUTES: int(5, 1440, 30),
   INVITATION_TTL_HOURS: int(1, 720, 72),
+  // The first platform admin, created at start when no account has this email. The password comes
+  // from a file (a mounted secret), never from the command line or the environment itself.
+  PLATFORM_ADMIN_EMAIL: z.email().max(254).transform((v) => v.trim().toLowerCase()).optional(),
+  PLATFORM_ADMIN_PASSWORD_FILE: z.string().min(1).optional(),
+  PLATFORM_ADMIN_NAME: z.string().trim().min(1).max(200).default('Platform administrator'),
+  // Signing keys: a new key after this many hours; every instance re-reads the newest key, rotates
+  // when due and retires superseded keys every SIGNING_KEY_CHECK_SECONDS. A superseded key stays
+  // in the JWKS for ACCESS_TOKEN_TTL_SECONDS plus SIGNING_KEY_GRACE_SECONDS (more than one check).
+  SIGNING_KEY_ROTATE_AFTER_HOURS: int(1, 8760, 720),
+  SIGNING_KEY_CHECK_SECONDS: int(1, 3600, 30),
+  SIGNING_KEY_GRACE_SECONDS: int(0, 86_400, 300),
 });
 export type IdentityConfig = z.infer<typeof identityConfigSchema>;
 export const IDENTITY_CONFIG = Symbol('IDENTITY_CONFIG');

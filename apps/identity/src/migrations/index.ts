@@ -2,6 +2,8 @@ import { Migration } from '@lekha/persistence';
 import { auditOutboxSql } from '@lekha/audit';
 import { tenantKeysSql } from '@lekha/runtime';
 import { Migration20261201SessionsSecurity } from './20261201-sessions-security.migration.js';
+import { Migration20261210PlatformUsersPlat } from './20261210-platform-users-plat.migration.js';
+import { Migration20261211MfaApiKeysMfak } from './20261211-mfa-api-keys-mfak.migration.js';
 
 const S = 'identity';
 
@@ -57,4 +59,6 @@ export class Migration20261122Init extends Migration {
 export const migrations = [
   { name: 'Migration20261122Init', class: Migration20261122Init },
   { name: 'Migration20261201SessionsSecurity', class: Migration20261201SessionsSecurity },
+  { name: 'Migration20261210PlatformUsersPlat', class: Migration20261210PlatformUsersPlat },
+  { name: 'Migration20261211MfaApiKeysMfak', class: Migration20261211MfaApiKeysMfak },
 ];

@@ -17,7 +17,7 @@ interface Row {
 /** Security events of a tenant's people, with IP and device encrypted under the tenant's key. */
 @Injectable()
 export class LoginHistoryRepository {
-  async record(tx: Em, cipher: FieldCipher, event: { tenantId: string; userId: string | null; kind: LoginEventKind; sessionId?: string | null }): Promise<void> {
+  async record(tx: Em, cipher: FieldCipher, event: { tenantId: string | null; userId: string | null; kind: LoginEventKind; sessionId?: string | null }): Promise<void> {
     const ctx = requireContext();
     await tx.execute(
       `insert into identity.login_events (id, tenant_id, user_id, kind, session_id, ip_enc, user_agent_enc) values (?, ?, ?, ?, ?, ?, ?)`,

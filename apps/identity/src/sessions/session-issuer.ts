@@ -6,6 +6,7 @@ import { Database, type Em } from '@lekha/persistence';
 import { AppLogger } from '@lekha/runtime';
 import { requireContext } from '@lekha/tenancy';
 import type { UserRow } from '../users/user.entity.js';
+import { keyOwnerOf } from '../users/platform-key.js';
 import { RefreshTokenRepository } from '../auth/refresh-token.repository.js';
 import { TokenSigner } from '../signing/token-signer.js';
 import { LoginHistoryRepository } from '../security/login-history.repository.js';
@@ -34,18 +35,20 @@ export class SessionIssuer {
   /** `also` runs inside the same transaction (e.g. consuming the OTP that proved identity). */
   async open(user: UserRow, kind: LoginEventKind, also?: (tx: Em) => Promise<void>): Promise<TokenPair & { sessionId: string }> {
     // Keys first: the embedded database has one connection, which the transaction then holds.
-    const cipher = new FieldCipher(await this.keyring.keysFor(user.tenantId));
+    const cipher = new FieldCipher(await this.keyring.keysFor(keyOwnerOf(user.tenantId)));
     const { refresh, newDevice } = await this.db.em().transactional(async (tx) => {
       await also?.(tx);
       return this.openIn(tx, cipher, user, kind);
     });
-    if (newDevice) void this.alertNewDevice(user, cipher);
-    const access = await this.signer.sign({ sub: user.id, tid: user.tenantId, roles: user.roles, sid: refresh.familyId });
+    // A platform user has no tenant to send through (and no phone); their sign-ins are audited.
+    if (newDevice && user.tenantId) void this.alertNewDevice(user, user.tenantId, cipher);
+    const access = await this.signer.sign({ sub: user.id, tid: user.tenantId ?? null, roles: user.roles, sid: refresh.familyId });
     return { accessToken: access.token, refreshToken: refresh.token, expiresIn: access.expiresIn, sessionId: refresh.familyId };
   }
 
   /** For callers that already hold a transaction (signup). */
-  async openIn(tx: Em, cipher: FieldCipher, user: Pick<UserRow, 'id' | 'tenantId'>, kind: LoginEventKind) {
+  async openIn(tx: Em, cipher: FieldCipher, u: Pick<UserRow, 'id' | 'tenantId'>, kind: LoginEventKind) {
+    const user = { id: u.id, tenantId: u.tenantId ?? null };
     const sessionId = uuidv7();
     const { newDevice } = await this.sessions.open(tx, cipher, { id: sessionId, tenantId: user.tenantId, userId: user.id });
     const refresh = await this.refreshTokens.issue(tx, user.id, user.tenantId, sessionId);
@@ -61,14 +64,14 @@ export class SessionIssuer {
     return { refresh, newDevice };
   }
 
-  private async alertNewDevice(user: UserRow, cipher: FieldCipher): Promise<void> {
+  private async alertNewDevice(user: UserRow, tenantId: string, cipher: FieldCipher): Promise<void> {
     const phone = cipher.decrypt('phone', user.phoneEnc);
     const email = cipher.decrypt('email', user.emailEnc);
     const device = (requireContext().userAgent ?? 'an unknown device').slice(0, 120);
     const body = `New sign-in to your Lekha account from ${device}. If this was not you, reset your password and sign out other sessions.`;
     try {
-      if (phone) await this.dispatcher.send({ tenantId: user.tenantId, channel: 'sms', purpose: 'security_alert', to: phone, body });
-      else if (email) await this.dispatcher.send({ tenantId: user.tenantId, channel: 'email', purpose: 'security_alert', to: email, body });
+      if (phone) await this.dispatcher.send({ tenantId, channel: 'sms', purpose: 'security_alert', to: phone, body });
+      else if (email) await this.dispatcher.send({ tenantId, channel: 'email', purpose: 'security_alert', to: email, body });
     } catch {
       this.logger.pino.warn({ userId: user.id }, 'new-device alert could not be queued');
     }

@@ -5,7 +5,7 @@ import { requireContext } from '@lekha/tenancy';
 
 export interface SessionRow {
   id: string;
-  tenant_id: string;
+  tenant_id: string | null;
   user_id: string;
   user_agent_enc: Buffer | null;
   ip_enc: Buffer | null;
@@ -22,7 +22,7 @@ export interface SessionRow {
 @Injectable()
 export class SessionRepository {
   /** Opens a session with the caller's device and IP (encrypted); says whether the device is new to the user. */
-  async open(tx: Em, cipher: FieldCipher, s: { id: string; tenantId: string; userId: string }): Promise<{ newDevice: boolean }> {
+  async open(tx: Em, cipher: FieldCipher, s: { id: string; tenantId: string | null; userId: string }): Promise<{ newDevice: boolean }> {
     const ctx = requireContext();
     const deviceIdx = cipher.index('device', ctx.userAgent ?? '');
     const seen = await tx.execute<{ n: number; same: number }[]>(

@@ -1,5 +1,5 @@
 import { DomainError, type AssignableRole } from '@lekha/contracts';
-import { hasPermission, type RequestContext } from '@lekha/tenancy';
+import { contextHasPermission, type RequestContext } from '@lekha/tenancy';
 
 /**
  * Who may hand out or take away a role (re-checked here after the gateway): `users:manage` covers
@@ -7,9 +7,9 @@ import { hasPermission, type RequestContext } from '@lekha/tenancy';
  */
 export function assertMayManage(ctx: RequestContext, roles: readonly string[]): { tenantId: string; actorId: string } {
   if (!ctx.actorId || !ctx.tenantId) throw new DomainError('UNAUTHENTICATED', 'sign in first');
-  if (!hasPermission(ctx.roles, 'users:manage')) throw new DomainError('FORBIDDEN', 'your role does not allow this');
+  if (!contextHasPermission(ctx, 'users:manage')) throw new DomainError('FORBIDDEN', 'your role does not allow this');
   if (roles.includes('owner')) throw new DomainError('FORBIDDEN', 'an owner cannot be changed here');
-  if (roles.includes('admin') && !hasPermission(ctx.roles, 'users:manage:admins')) throw new DomainError('FORBIDDEN', 'only an owner can manage admins');
+  if (roles.includes('admin') && !contextHasPermission(ctx, 'users:manage:admins')) throw new DomainError('FORBIDDEN', 'only an owner can manage admins');
   return { tenantId: ctx.tenantId, actorId: ctx.actorId };
 }
 

@@ -41,7 +41,7 @@ export class ConfirmPasswordResetUseCase {
     if (!user) throw new DomainError('INVALID_TOKEN', INVALID);
     this.policy.assertAcceptable(input.password, 'password', [cipher.decrypt('email', user.emailEnc), cipher.decrypt('phone', user.phoneEnc)]);
     const passwordHash = await this.hasher.hash(input.password);
-    const who = { tenantId: user.tenantId, actorId: user.id, actorType: 'user' as const };
+    const who = { tenantId: user.tenantId ?? null, actorId: user.id, actorType: 'user' as const };
     const revokedSessionIds = await this.db.em().transactional(async (tx) => {
       const used = await tx.execute<{ id: string }[]>(`update identity.password_resets set used_at = now() where token_hash = ? and used_at is null and expires_at > now() returning id`, [tokenHash]);
       if (used.length !== 1) throw new DomainError('INVALID_TOKEN', INVALID);
@@ -49,7 +49,7 @@ export class ConfirmPasswordResetUseCase {
       await tx.execute(`update identity.password_resets set used_at = now() where user_id = ? and used_at is null`, [user.id]);
       await tx.execute(`update identity.users set password_hash = ? where id = ?`, [passwordHash, user.id]);
       const ended = await this.sessions.revokeAllOfUser(tx, user.id, 'password_reset');
-      await this.history.record(tx, cipher, { tenantId: user.tenantId, userId: user.id, kind: 'password_reset' });
+      await this.history.record(tx, cipher, { tenantId: user.tenantId ?? null, userId: user.id, kind: 'password_reset' });
       await this.audit.record(
         tx,
         { ...who, action: 'update', resource: { type: 'user', id: user.id }, reason: 'password_reset', fields: [{ name: 'password', category: 'user.credential' }] },

@@ -6,6 +6,7 @@ import { Database } from '@lekha/persistence';
 import type { RequestContext } from '@lekha/tenancy';
 import { Tenant } from '../../tenants/tenant.entity.js';
 import { User } from '../../users/user.entity.js';
+import { keyOwnerOf } from '../../users/platform-key.js';
 
 @Injectable()
 export class GetMeUseCase {
@@ -16,19 +17,20 @@ export class GetMeUseCase {
   ) {}
 
   async execute(ctx: RequestContext): Promise<MeResult> {
-    if (!ctx.actorId || !ctx.tenantId) throw new DomainError('UNAUTHENTICATED', 'sign in first');
+    if (!ctx.actorId) throw new DomainError('UNAUTHENTICATED', 'sign in first');
+    // A platform user (no tenant in the token) is found only among platform users, and vice versa.
     const { actorId, tenantId } = ctx;
+    const cipher = new FieldCipher(await this.keyring.keysFor(keyOwnerOf(tenantId)));
     const found = await this.db.em().transactional(async (tx) => {
       const user = await tx.findOne(User, { id: actorId, tenantId, status: 'active' });
-      const tenant = user ? await tx.findOne(Tenant, { id: tenantId }) : null;
+      const tenant = user && tenantId ? await tx.findOne(Tenant, { id: tenantId }) : null;
       await this.audit.record(tx, { action: 'read', resource: { type: 'user', id: actorId }, outcome: user ? 'allowed' : 'denied', fields: [{ name: 'name', category: 'user.name' }] });
-      return user && tenant ? { user, tenant } : null;
+      return user && (tenant || !tenantId) ? { user, tenant } : null;
     });
     if (!found) throw new DomainError('NOT_FOUND', 'user not found');
-    const cipher = new FieldCipher(await this.keyring.keysFor(tenantId));
     return {
       userId: found.user.id,
-      tenant: { id: found.tenant.id, name: found.tenant.name, stateCode: found.tenant.stateCode },
+      tenant: found.tenant ? { id: found.tenant.id, name: found.tenant.name, stateCode: found.tenant.stateCode } : null,
       roles: found.user.roles,
       name: cipher.decrypt('name', found.user.nameEnc)!,
     };

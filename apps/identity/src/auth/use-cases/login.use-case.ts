@@ -1,14 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, type LoginRequest, type TokenPair } from '@lekha/contracts';
+import { DomainError, type LoginRequest, type LoginResult } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
 import { Database } from '@lekha/persistence';
 import { User, type UserRow } from '../../users/user.entity.js';
 import { LoginIndex } from '../../users/login-index.js';
+import { keyOwnerOf } from '../../users/platform-key.js';
 import { PasswordHasher } from '../password-hasher.js';
 import { BruteForceGuard } from '../../security/brute-force-guard.js';
 import { LoginHistoryRepository } from '../../security/login-history.repository.js';
 import { SessionIssuer } from '../../sessions/session-issuer.js';
+import { MfaGate } from '../../mfa/mfa-gate.js';
 
 export const INVALID_CREDENTIALS = 'the sign-in details are not correct';
 export const TOO_MANY_ATTEMPTS = 'too many sign-in attempts; wait and try again';
@@ -28,9 +30,10 @@ export class LoginUseCase {
     private readonly guard: BruteForceGuard,
     private readonly history: LoginHistoryRepository,
     private readonly issuer: SessionIssuer,
+    private readonly mfaGate: MfaGate,
   ) {}
 
-  async execute(input: LoginRequest): Promise<TokenPair> {
+  async execute(input: LoginRequest): Promise<LoginResult> {
     const idx = input.email ? this.loginIndex.email(input.email) : this.loginIndex.phone(input.phone!);
     const ticket = await this.guard.attempt(idx);
     const user = await this.db.em().findOne(User, { ...(input.email ? { emailIdx: idx } : { phoneIdx: idx }), status: 'active' });
@@ -44,12 +47,15 @@ export class LoginUseCase {
       throw new DomainError('INVALID_CREDENTIALS', INVALID_CREDENTIALS);
     }
     await this.guard.succeeded(ticket);
+    // With a second factor on, the password only earns a challenge (POST /v1/auth/mfa/verify).
+    const challenge = await this.mfaGate.challengeIfEnabled(user, 'login');
+    if (challenge) return challenge;
     const { accessToken, refreshToken, expiresIn } = await this.issuer.open(user, 'login');
     return { accessToken, refreshToken, expiresIn };
   }
 
   private async recordFailure(user: UserRow | null, reason: 'invalid_credentials' | 'locked' | 'ip_throttled'): Promise<void> {
-    const cipher = user ? new FieldCipher(await this.keyring.keysFor(user.tenantId)) : null;
+    const cipher = user ? new FieldCipher(await this.keyring.keysFor(keyOwnerOf(user.tenantId))) : null;
     await this.db.em().transactional(async (tx) => {
       await this.audit.record(tx, {
         action: 'login_failed',
@@ -60,7 +66,7 @@ export class LoginUseCase {
         actorId: user?.id ?? null,
         actorType: user ? 'user' : 'anonymous',
       });
-      if (user && cipher) await this.history.record(tx, cipher, { tenantId: user.tenantId, userId: user.id, kind: reason === 'invalid_credentials' ? 'login_failed' : 'login_locked' });
+      if (user && cipher) await this.history.record(tx, cipher, { tenantId: user.tenantId ?? null, userId: user.id, kind: reason === 'invalid_credentials' ? 'login_failed' : 'login_locked' });
     });
   }
 }

@@ -6,6 +6,7 @@ import { Database } from '@lekha/persistence';
 import type { RequestContext } from '@lekha/tenancy';
 import { SessionRepository } from '../../sessions/session.repository.js';
 import { LoginHistoryRepository } from '../../security/login-history.repository.js';
+import { keyOwnerOf } from '../../users/platform-key.js';
 
 /** Ends the caller's session: the session and every refresh token of its family are revoked. */
 @Injectable()
@@ -19,9 +20,10 @@ export class LogoutUseCase {
   ) {}
 
   async execute(ctx: RequestContext, sessionId: string, kind: 'logout' | 'revoke' = 'logout'): Promise<{ revoked: true } & RevokedSessions> {
-    if (!ctx.actorId || !ctx.tenantId) throw new DomainError('UNAUTHENTICATED', 'sign in first');
+    // A platform user has no tenant: their own sessions are found by user ID alone.
+    if (!ctx.actorId) throw new DomainError('UNAUTHENTICATED', 'sign in first');
     const { actorId, tenantId } = ctx;
-    const cipher = new FieldCipher(await this.keyring.keysFor(tenantId));
+    const cipher = new FieldCipher(await this.keyring.keysFor(keyOwnerOf(tenantId)));
     const revokedSessionIds = await this.db.em().transactional(async (tx) => {
       const ids = await this.sessions.revoke(tx, sessionId, actorId, kind);
       await this.audit.record(tx, { action: 'token_revoke', resource: { type: 'session', id: sessionId }, outcome: ids.length ? 'allowed' : 'denied', ...(ids.length ? {} : { reason: 'not_found' }) });

@@ -4,6 +4,7 @@ import { DomainError, type TokenPair } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
 import { Database } from '@lekha/persistence';
 import { User } from '../../users/user.entity.js';
+import { keyOwnerOf } from '../../users/platform-key.js';
 import { RefreshTokenRepository } from '../refresh-token.repository.js';
 import { TokenSigner } from '../../signing/token-signer.js';
 import { SessionRepository } from '../../sessions/session.repository.js';
@@ -28,7 +29,7 @@ export class RefreshUseCase {
     // The tenant (and so its key) is known only from the token's row: peek without a lock first.
     const peek = await this.refreshTokens.peekTenant(this.db.em(), refreshToken);
     if (!peek) throw new DomainError('INVALID_TOKEN', INVALID);
-    const cipher = new FieldCipher(await this.keyring.keysFor(peek));
+    const cipher = new FieldCipher(await this.keyring.keysFor(keyOwnerOf(peek.tenantId)));
     const outcome = await this.db.em().transactional(async (tx) => {
       const row = await this.refreshTokens.find(tx, refreshToken);
       if (!row) return { error: 'unknown' as const };
@@ -54,7 +55,7 @@ export class RefreshUseCase {
       return { user, next };
     });
     if ('error' in outcome) throw new DomainError('INVALID_TOKEN', INVALID, 'revoked' in outcome ? { revokedSessionIds: outcome.revoked } : undefined);
-    const access = await this.signer.sign({ sub: outcome.user.id, tid: outcome.user.tenantId, roles: outcome.user.roles, sid: outcome.next.familyId });
+    const access = await this.signer.sign({ sub: outcome.user.id, tid: outcome.user.tenantId ?? null, roles: outcome.user.roles, sid: outcome.next.familyId });
     return { accessToken: access.token, refreshToken: outcome.next.token, expiresIn: access.expiresIn };
   }
 }

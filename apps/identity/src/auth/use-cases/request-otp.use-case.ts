@@ -35,7 +35,7 @@ export class RequestOtpUseCase {
     const idx = this.loginIndex.phone(input.phone);
     const budget = await this.guard.sendAllowed(`otp:${idx}`);
     if (!budget.allowed) throw rateLimited(budget.retryAfterSeconds);
-    const user = await this.db.em().findOne(User, { phoneIdx: idx, status: 'active' });
+    const user = await this.db.em().findOne(User, { phoneIdx: idx, status: 'active', tenantId: { $ne: null } });
     if (!user) {
       await this.db.em().transactional((tx) =>
         this.audit.record(tx, { action: 'create', resource: { type: 'otp_challenge', id: null }, outcome: 'denied', reason: 'unknown_identifier', tenantId: null, actorId: null, actorType: 'anonymous' }),
@@ -44,19 +44,19 @@ export class RequestOtpUseCase {
     }
     const code = sixDigitCode();
     const challengeId = uuidv7();
-    const cipher = new FieldCipher(await this.keyring.keysFor(user.tenantId));
+    const cipher = new FieldCipher(await this.keyring.keysFor(user.tenantId!));
     await this.db.em().transactional(async (tx) => {
       await tx.execute(`update identity.otp_challenges set consumed_at = now() where user_id = ? and consumed_at is null`, [user.id]);
       await tx.execute(
         `insert into identity.otp_challenges (id, tenant_id, user_id, code_hash, expires_at) values (?, ?, ?, ?, now() + make_interval(secs => ?))`,
         [challengeId, user.tenantId, user.id, this.keys.secret('otp', `${challengeId}:${code}`), this.config.OTP_TTL_SECONDS],
       );
-      await this.history.record(tx, cipher, { tenantId: user.tenantId, userId: user.id, kind: 'otp_requested' });
+      await this.history.record(tx, cipher, { tenantId: user.tenantId!, userId: user.id, kind: 'otp_requested' });
       await this.audit.record(tx, { action: 'create', resource: { type: 'otp_challenge', id: challengeId }, tenantId: user.tenantId, actorId: user.id, actorType: 'user' });
     });
     const minutes = Math.round(this.config.OTP_TTL_SECONDS / 60);
     await this.dispatcher.send({
-      tenantId: user.tenantId,
+      tenantId: user.tenantId!,
       channel: 'sms',
       purpose: 'otp_login',
       to: input.phone,

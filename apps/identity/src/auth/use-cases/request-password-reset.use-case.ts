@@ -35,7 +35,7 @@ export class RequestPasswordResetUseCase {
     const idx = input.email ? this.loginIndex.email(input.email) : this.loginIndex.phone(input.phone!);
     const budget = await this.guard.sendAllowed(`reset:${idx}`);
     if (!budget.allowed) throw rateLimited(budget.retryAfterSeconds);
-    const user = await this.db.em().findOne(User, { ...(input.email ? { emailIdx: idx } : { phoneIdx: idx }), status: 'active' });
+    const user = await this.db.em().findOne(User, { ...(input.email ? { emailIdx: idx } : { phoneIdx: idx }), status: 'active', tenantId: { $ne: null } });
     if (!user) {
       await this.db.em().transactional((tx) =>
         this.audit.record(tx, { action: 'create', resource: { type: 'password_reset', id: null }, outcome: 'denied', reason: 'unknown_identifier', tenantId: null, actorId: null, actorType: 'anonymous' }),
@@ -44,17 +44,17 @@ export class RequestPasswordResetUseCase {
     }
     const token = opaqueToken();
     const resetId = uuidv7();
-    const cipher = new FieldCipher(await this.keyring.keysFor(user.tenantId));
+    const cipher = new FieldCipher(await this.keyring.keysFor(user.tenantId!));
     await this.db.em().transactional(async (tx) => {
       await tx.execute(
         `insert into identity.password_resets (id, tenant_id, user_id, token_hash, expires_at) values (?, ?, ?, ?, now() + make_interval(mins => ?))`,
         [resetId, user.tenantId, user.id, this.keys.secret('reset', token), this.config.PASSWORD_RESET_TTL_MINUTES],
       );
-      await this.history.record(tx, cipher, { tenantId: user.tenantId, userId: user.id, kind: 'password_reset_requested' });
+      await this.history.record(tx, cipher, { tenantId: user.tenantId!, userId: user.id, kind: 'password_reset_requested' });
       await this.audit.record(tx, { action: 'create', resource: { type: 'password_reset', id: resetId }, tenantId: user.tenantId, actorId: user.id, actorType: 'user' });
     });
     await this.dispatcher.send({
-      tenantId: user.tenantId,
+      tenantId: user.tenantId!,
       channel: input.email ? 'email' : 'sms',
       purpose: 'password_reset',
       to: (input.email ?? input.phone)!,

@@ -1,16 +1,18 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, type OtpVerify, type TokenPair } from '@lekha/contracts';
+import { DomainError, type LoginResult, type OtpVerify } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import { Database } from '@lekha/persistence';
+import { Database, type Em } from '@lekha/persistence';
 import { IDENTITY_CONFIG, type IdentityConfig } from '../../config/identity.config.js';
 import { User, type UserRow } from '../../users/user.entity.js';
 import { LoginIndex } from '../../users/login-index.js';
+import { keyOwnerOf } from '../../users/platform-key.js';
 import { BruteForceGuard } from '../../security/brute-force-guard.js';
 import { IdentityKeys } from '../../security/identity-keys.js';
 import { LoginHistoryRepository } from '../../security/login-history.repository.js';
 import { SessionIssuer } from '../../sessions/session-issuer.js';
+import { MfaGate } from '../../mfa/mfa-gate.js';
 import { rateLimited } from './login.use-case.js';
 
 const WRONG = 'the code is not correct or has expired';
@@ -30,10 +32,11 @@ export class VerifyOtpUseCase {
     private readonly keys: IdentityKeys,
     private readonly history: LoginHistoryRepository,
     private readonly issuer: SessionIssuer,
+    private readonly mfaGate: MfaGate,
     @Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig,
   ) {}
 
-  async execute(input: OtpVerify): Promise<TokenPair> {
+  async execute(input: OtpVerify): Promise<LoginResult> {
     const idx = this.loginIndex.phone(input.phone);
     const ticket = await this.guard.attempt(idx);
     const user = await this.db.em().findOne(User, { phoneIdx: idx, status: 'active' });
@@ -47,11 +50,15 @@ export class VerifyOtpUseCase {
       throw new DomainError('INVALID_CREDENTIALS', WRONG);
     }
     await this.guard.succeeded(ticket);
-    const { accessToken, refreshToken, expiresIn } = await this.issuer.open(user, 'otp_login', async (tx) => {
-      // Consumed in the session's own transaction: two racing requests cannot both sign in.
+    const consume = async (tx: Em) => {
+      // Consumed in the session's (or second-factor challenge's) own transaction: two racing requests cannot both sign in.
       const used = await tx.execute<{ id: string }[]>(`update identity.otp_challenges set consumed_at = now() where id = ? and consumed_at is null returning id`, [challengeId]);
       if (used.length !== 1) throw new DomainError('INVALID_CREDENTIALS', WRONG);
-    });
+    };
+    // The SMS code is a first factor only: with TOTP on, it earns a challenge like a password does.
+    const challenge = await this.mfaGate.challengeIfEnabled(user, 'otp_login', consume);
+    if (challenge) return challenge;
+    const { accessToken, refreshToken, expiresIn } = await this.issuer.open(user, 'otp_login', consume);
     return { accessToken, refreshToken, expiresIn };
   }
 
@@ -74,13 +81,13 @@ export class VerifyOtpUseCase {
   }
 
   private async fail(user: UserRow | null, reason: 'invalid_otp' | 'locked'): Promise<void> {
-    const cipher = user ? new FieldCipher(await this.keyring.keysFor(user.tenantId)) : null;
+    const cipher = user ? new FieldCipher(await this.keyring.keysFor(keyOwnerOf(user.tenantId))) : null;
     await this.db.em().transactional(async (tx) => {
       await this.audit.record(tx, {
         action: 'login_failed', resource: { type: 'session', id: null }, outcome: 'denied', reason,
         tenantId: user?.tenantId ?? null, actorId: user?.id ?? null, actorType: user ? 'user' : 'anonymous',
       });
-      if (user && cipher) await this.history.record(tx, cipher, { tenantId: user.tenantId, userId: user.id, kind: reason === 'locked' ? 'login_locked' : 'otp_failed' });
+      if (user && cipher) await this.history.record(tx, cipher, { tenantId: user.tenantId ?? null, userId: user.id, kind: reason === 'locked' ? 'login_locked' : 'otp_failed' });
     });
   }
 }

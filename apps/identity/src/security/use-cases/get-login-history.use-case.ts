@@ -3,7 +3,7 @@ import { AuditOutbox } from '@lekha/audit';
 import { DomainError, type LoginEventView, type LoginHistoryQuery, type Page } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
 import { Database } from '@lekha/persistence';
-import { hasPermission, type RequestContext } from '@lekha/tenancy';
+import { contextHasPermission, type RequestContext } from '@lekha/tenancy';
 import { LoginHistoryRepository } from '../login-history.repository.js';
 
 /** The tenant's login history for its owner and admins (checked here again after the gateway). */
@@ -19,7 +19,7 @@ export class GetLoginHistoryUseCase {
   async execute(ctx: RequestContext, q: LoginHistoryQuery): Promise<Page<LoginEventView>> {
     if (!ctx.actorId || !ctx.tenantId) throw new DomainError('UNAUTHENTICATED', 'sign in first');
     const tenantId = ctx.tenantId;
-    const allowed = hasPermission(ctx.roles, 'security:read');
+    const allowed = contextHasPermission(ctx, 'security:read');
     const cipher = new FieldCipher(await this.keyring.keysFor(tenantId));
     const rows = await this.db.em().transactional(async (tx) => {
       const found = allowed ? await this.history.page(tx, tenantId, q) : [];

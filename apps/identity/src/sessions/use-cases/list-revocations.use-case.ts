@@ -3,6 +3,7 @@ import type { RevocationsResult } from '@lekha/contracts';
 import { Database } from '@lekha/persistence';
 import { IDENTITY_CONFIG, type IdentityConfig } from '../../config/identity.config.js';
 import { SessionRepository } from '../session.repository.js';
+import { ApiKeyRepository } from '../../api-keys/api-key.repository.js';
 
 /**
  * For the gateway's revocation list: sessions revoked since a time. Without one, every revocation
@@ -14,6 +15,7 @@ export class ListRevocationsUseCase {
   constructor(
     private readonly db: Database,
     private readonly sessions: SessionRepository,
+    private readonly apiKeys: ApiKeyRepository,
     @Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig,
   ) {}
 
@@ -21,6 +23,8 @@ export class ListRevocationsUseCase {
     const asOfMs = Date.now();
     const floor = asOfMs - (this.config.ACCESS_TOKEN_TTL_SECONDS + 60) * 1000;
     const since = new Date(Math.max(sinceMs ?? 0, floor));
-    return { sessionIds: await this.sessions.revokedSince(this.db.em(), since), asOfMs };
+    // A revoked API key's ID is the `sid` of its access tokens, so it travels with the sessions.
+    const sessionIds = [...(await this.sessions.revokedSince(this.db.em(), since)), ...(await this.apiKeys.revokedSince(this.db.em(), since))];
+    return { sessionIds, asOfMs };
   }
 }

@@ -5,6 +5,7 @@ import { FieldCipher, TenantKeyring } from '@lekha/crypto';
 import { Database } from '@lekha/persistence';
 import type { RequestContext } from '@lekha/tenancy';
 import { SessionRepository } from '../session.repository.js';
+import { keyOwnerOf } from '../../users/platform-key.js';
 
 /** The caller's own active sessions, newest activity first, with device and IP decrypted. */
 @Injectable()
@@ -17,9 +18,10 @@ export class ListSessionsUseCase {
   ) {}
 
   async execute(ctx: RequestContext, currentSessionId: string): Promise<{ items: SessionView[] }> {
-    if (!ctx.actorId || !ctx.tenantId) throw new DomainError('UNAUTHENTICATED', 'sign in first');
+    // A platform user has no tenant: their own sessions are found by user ID alone.
+    if (!ctx.actorId) throw new DomainError('UNAUTHENTICATED', 'sign in first');
     const { actorId, tenantId } = ctx;
-    const cipher = new FieldCipher(await this.keyring.keysFor(tenantId));
+    const cipher = new FieldCipher(await this.keyring.keysFor(keyOwnerOf(tenantId)));
     const rows = await this.db.em().transactional(async (tx) => {
       const found = await this.sessions.listActive(tx, actorId);
       await this.audit.record(tx, { action: 'list', resource: { type: 'session', id: null }, fields: [{ name: 'ip', category: 'user.network.ip' }, { name: 'device', category: 'user.device' }] });

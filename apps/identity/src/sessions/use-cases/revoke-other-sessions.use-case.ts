@@ -6,6 +6,7 @@ import { Database } from '@lekha/persistence';
 import type { RequestContext } from '@lekha/tenancy';
 import { SessionRepository } from '../session.repository.js';
 import { LoginHistoryRepository } from '../../security/login-history.repository.js';
+import { keyOwnerOf } from '../../users/platform-key.js';
 
 /** "Sign out everywhere else": every session of the caller but the current one ends. */
 @Injectable()
@@ -19,9 +20,10 @@ export class RevokeOtherSessionsUseCase {
   ) {}
 
   async execute(ctx: RequestContext, currentSessionId: string): Promise<{ revoked: number } & RevokedSessions> {
-    if (!ctx.actorId || !ctx.tenantId) throw new DomainError('UNAUTHENTICATED', 'sign in first');
+    // A platform user has no tenant: their own sessions are found by user ID alone.
+    if (!ctx.actorId) throw new DomainError('UNAUTHENTICATED', 'sign in first');
     const { actorId, tenantId } = ctx;
-    const cipher = new FieldCipher(await this.keyring.keysFor(tenantId));
+    const cipher = new FieldCipher(await this.keyring.keysFor(keyOwnerOf(tenantId)));
     const ids = await this.db.em().transactional(async (tx) => {
       const ended = await this.sessions.revokeAllOfUser(tx, actorId, 'revoke_others', currentSessionId);
       for (const id of ended) await this.history.record(tx, cipher, { tenantId, userId: actorId, kind: 'session_revoked', sessionId: id });

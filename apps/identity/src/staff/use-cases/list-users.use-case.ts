@@ -3,7 +3,7 @@ import { AuditOutbox } from '@lekha/audit';
 import { DomainError, type StaffUserView } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
 import { Database } from '@lekha/persistence';
-import { hasPermission, type RequestContext } from '@lekha/tenancy';
+import { contextHasPermission, type RequestContext } from '@lekha/tenancy';
 import { User } from '../../users/user.entity.js';
 
 /** The tenant's people (names decrypted), for those who may read them. */
@@ -18,7 +18,7 @@ export class ListUsersUseCase {
   async execute(ctx: RequestContext): Promise<{ items: StaffUserView[] }> {
     if (!ctx.actorId || !ctx.tenantId) throw new DomainError('UNAUTHENTICATED', 'sign in first');
     const tenantId = ctx.tenantId;
-    if (!hasPermission(ctx.roles, 'users:read')) throw new DomainError('FORBIDDEN', 'your role does not allow this');
+    if (!contextHasPermission(ctx, 'users:read')) throw new DomainError('FORBIDDEN', 'your role does not allow this');
     const cipher = new FieldCipher(await this.keyring.keysFor(tenantId));
     const users = await this.db.em().transactional(async (tx) => {
       const found = await tx.find(User, { tenantId }, { orderBy: { createdAt: 'asc' } });
