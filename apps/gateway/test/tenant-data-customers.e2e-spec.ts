@@ -1,4 +1,4 @@
-import { api, readAuditTopic, startTestPlatform, type TestPlatform } from '@lekha/testing';
+import { api, readAuditTopic, startTestPlatform, type TestPlatform, signupTenant } from '@lekha/testing';
 import { RawBus } from './raw-bus.js';
 import { Rpc, type RpcResult, type CustomerView } from '@lekha/contracts';
 import { userWithRole } from './bus-test-helpers.js';
@@ -41,14 +41,7 @@ describe('tenant data: customers', () => {
     return result;
   };
 
-  const signup = async (business: string, who: string) => {
-    const res = await http.post('/v1/auth/signup', {
-      business: { name: business, stateCode: '27' },
-      owner: { name: who, email: `${who.toLowerCase()}.${stamp}@example.in`, phone: `+9177${String(Date.now()).slice(-8)}`, password: 'long enough password 1', ageConfirmed: true },
-    });
-    expect(res.status).toBe(201);
-    return res.body;
-  };
+  const signup = (business: string, who: string) => signupTenant(tp.gatewayUrl, business, who, { stamp, stateCode: '27' });
 
   beforeAll(async () => {
     tp = await startTestPlatform();

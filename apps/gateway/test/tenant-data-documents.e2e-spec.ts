@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { api, readAuditTopic, startTestPlatform, type TestPlatform } from '@lekha/testing';
+import { api, readAuditTopic, startTestPlatform, type TestPlatform, signupTenant } from '@lekha/testing';
 import { RawBus } from './raw-bus.js';
 import { Rpc, type BeginUploadReply, type DocumentView } from '@lekha/contracts';
 import { awaitMessage } from './identity-test-helpers.js';
@@ -66,14 +66,7 @@ describe('tenant data: documents', () => {
   };
   const segmentsOf = async (documentId: string) => (await blobFiles()).filter((f) => f.path.includes(documentId));
 
-  const signup = async (business: string, who: string) => {
-    const res = await http.post('/v1/auth/signup', {
-      business: { name: business, stateCode: '29' },
-      owner: { name: who, email: `${who.toLowerCase()}.${stamp}@example.in`, phone: `+9155${String(Date.now()).slice(-8)}`, password: 'long enough password 1', ageConfirmed: true },
-    });
-    expect(res.status).toBe(201);
-    return res.body;
-  };
+  const signup = (business: string, who: string) => signupTenant(tp.gatewayUrl, business, who, { stamp, stateCode: '29' });
 
   beforeAll(async () => {
     blobDir = await mkdtemp(join(tmpdir(), 'lekha-blobs-'));

@@ -1,4 +1,4 @@
-import { api, readAuditTopic, request, startTestPlatform, type TestPlatform } from '@lekha/testing';
+import { api, readAuditTopic, request, startTestPlatform, type TestPlatform, signupTenant } from '@lekha/testing';
 import type { CustomerView } from '@lekha/contracts';
 import { parseCsv } from '../src/customers/csv.js';
 import { userWithRole } from './bus-test-helpers.js';
@@ -38,14 +38,7 @@ describe('tenant data: customers import and export', () => {
     return items;
   };
 
-  const signup = async (business: string, who: string) => {
-    const res = await http.post('/v1/auth/signup', {
-      business: { name: business, stateCode: '33' },
-      owner: { name: who, email: `${who.toLowerCase()}.${stamp}@example.in`, phone: `+9188${String(Date.now()).slice(-8)}`, password: 'long enough password 1', ageConfirmed: true },
-    });
-    expect(res.status).toBe(201);
-    return res.body;
-  };
+  const signup = (business: string, who: string) => signupTenant(tp.gatewayUrl, business, who, { stamp, stateCode: '33' });
 
   beforeAll(async () => {
     tp = await startTestPlatform();

@@ -1,4 +1,4 @@
-import { api, readAuditTopic, request, startTestPlatform, type TestPlatform } from '@lekha/testing';
+import { api, readAuditTopic, request, startTestPlatform, type TestPlatform, signupTenant } from '@lekha/testing';
 import type { AuditEventV1, CustomerView, RecordView } from '@lekha/contracts';
 import { userWithRole } from './bus-test-helpers.js';
 
@@ -20,14 +20,7 @@ describe('tenant data: record changes, deletion and assignment', () => {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- bodies are asserted field by field
   const send = (method: 'PATCH' | 'DELETE', path: string, token: string, body?: unknown) => request<any>(tp.gatewayUrl, method, path, { token, body });
 
-  const signup = async (business: string, who: string) => {
-    const res = await http.post('/v1/auth/signup', {
-      business: { name: business, stateCode: '24' },
-      owner: { name: who, email: `${who.toLowerCase()}.${stamp}@example.in`, phone: `+9170${String(Date.now()).slice(-8)}`, password: 'long enough password 1', ageConfirmed: true },
-    });
-    expect(res.status).toBe(201);
-    return res.body;
-  };
+  const signup = (business: string, who: string) => signupTenant(tp.gatewayUrl, business, who, { stamp, stateCode: '24' });
 
   beforeAll(async () => {
     tp = await startTestPlatform();

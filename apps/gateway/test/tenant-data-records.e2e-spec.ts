@@ -1,4 +1,4 @@
-import { api, readAuditTopic, startTestPlatform, type TestPlatform } from '@lekha/testing';
+import { api, readAuditTopic, startTestPlatform, type TestPlatform, signupTenant } from '@lekha/testing';
 import type { RecordView } from '@lekha/contracts';
 
 /**
@@ -21,14 +21,7 @@ describe('tenant data: business records', () => {
     return { status: res.status, body: (await res.json()) as any };
   };
 
-  const signup = async (business: string, who: string) => {
-    const res = await http.post('/v1/auth/signup', {
-      business: { name: business, stateCode: '29' },
-      owner: { name: who, email: `${who.toLowerCase()}.${stamp}@example.in`, phone: `+9166${String(Date.now()).slice(-8)}`, password: 'long enough password 1', ageConfirmed: true },
-    });
-    expect(res.status).toBe(201);
-    return res.body;
-  };
+  const signup = (business: string, who: string) => signupTenant(tp.gatewayUrl, business, who, { stamp, stateCode: '29' });
 
   beforeAll(async () => {
     tp = await startTestPlatform();

@@ -1,4 +1,4 @@
-import { api, readAuditTopic, startTestPlatform, type TestPlatform } from '@lekha/testing';
+import { api, readAuditTopic, startTestPlatform, type TestPlatform, signupTenant } from '@lekha/testing';
 import type { CustomerView, RecordView, RotateTenantKeyResult, TenantKeyStatus } from '@lekha/contracts';
 
 /**
@@ -19,14 +19,7 @@ describe('tenant data: key rotation', () => {
   const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(300 * 1024, 'rental agreement for room 12B ')]);
   const ashaPhone = `+9198${String(Date.now()).slice(-8)}`;
 
-  const signup = async (business: string, who: string) => {
-    const res = await http.post('/v1/auth/signup', {
-      business: { name: business, stateCode: '29' },
-      owner: { name: who, email: `${who.toLowerCase()}.${stamp}@example.in`, phone: `+9176${String(Date.now()).slice(-8)}`, password: 'long enough password 1', ageConfirmed: true },
-    });
-    expect(res.status).toBe(201);
-    return res.body;
-  };
+  const signup = (business: string, who: string) => signupTenant(tp.gatewayUrl, business, who, { stamp, stateCode: '29' });
 
   const status = async (token: string): Promise<TenantKeyStatus> => {
     const res = await http.get<TenantKeyStatus>('/v1/tenant/keys', token);

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { AuditOutbox } from '@lekha/audit';
 import { BusHeaders, ContextHeaders, DomainError, type AuditAction, type ErrorBody, type RpcResult } from '@lekha/contracts';
 import { Database } from '@lekha/persistence';
-import { anonymousContext, contextFromHeaders, runWithContext, type RequestContext, type KafkaHeaders } from '@lekha/tenancy';
+import { anonymousContext, contextFromHeaders, headerText, runWithContext, type RequestContext, type KafkaHeaders } from '@lekha/tenancy';
 import { AppLogger } from './app-logger.js';
 import { BUS_MAX_AGE_MS, BusSeal, BusSealError, type SealedValue } from './bus-seal.js';
 import { TokenVerificationError, TokenVerifier } from './token-verifier.js';
@@ -17,14 +17,6 @@ const MAX_CLOCK_SKEW_MS = 60_000;
 
 /** What a handler returns over the bus: a sealed RpcResult, or a refusal that carries no data. */
 export type RpcReply = SealedValue | { ok: false; error: ErrorBody };
-
-function text(headers: KafkaHeaders, name: string): string | undefined {
-  const value = headers[name];
-  const first = Array.isArray(value) ? value[0] : value;
-  if (first === undefined) return undefined;
-  const s = typeof first === 'string' ? first : first.toString('utf8');
-  return s === '' ? undefined : s;
-}
 
 /**
  * The one way a Kafka handler runs a use case: opens the sealed request, verifies the caller's
@@ -54,14 +46,14 @@ export class RpcExecutor {
   ): Promise<RpcReply> {
     const wire = (kafka.getMessage().headers ?? {}) as KafkaHeaders;
     const pattern = kafka.getTopic();
-    const callId = text(wire, BusHeaders.callId);
+    const callId = headerText(wire, BusHeaders.callId);
     const refused = (message: string): RpcReply => {
       this.logger.pino.warn({ pattern, reason: message }, 'rpc request refused');
       return { ok: false, error: { code: 'UNAUTHENTICATED', message } };
     };
     // Refusals before the request is opened carry a fixed message and no data, so they go unsealed.
     if (!callId || callId.length > 100) return refused('the request is not sealed for the bus');
-    const sealedAt = Number(text(wire, BusHeaders.sealedAt));
+    const sealedAt = Number(headerText(wire, BusHeaders.sealedAt));
     const now = Date.now();
     if (!Number.isFinite(sealedAt) || now - sealedAt > BUS_MAX_AGE_MS || sealedAt - now > MAX_CLOCK_SKEW_MS) return refused('the request is stale or not sealed');
     let input: unknown;
@@ -82,7 +74,7 @@ export class RpcExecutor {
     } catch (err) {
       if (!(err instanceof TokenVerificationError)) throw err;
       this.logger.pino.warn({ pattern, reason: err.message }, 'access token refused');
-      await this.auditRefusal(pattern, headers, text(headers, ContextHeaders.accessToken) ? 'invalid_token' : 'token_missing');
+      await this.auditRefusal(pattern, headers, headerText(headers, ContextHeaders.accessToken) ? 'invalid_token' : 'token_missing');
       return seal({ ok: false, error: { code: 'UNAUTHENTICATED', message: 'the access token is invalid or expired' } });
     }
     return seal(await runWithContext(ctx, () => this.execute(schema, input, ctx, fn)));
@@ -95,7 +87,7 @@ export class RpcExecutor {
    */
   private async callerContext(headers: KafkaHeaders): Promise<RequestContext> {
     const ctx = contextFromHeaders(headers);
-    const token = text(headers, ContextHeaders.accessToken);
+    const token = headerText(headers, ContextHeaders.accessToken);
     if (token) {
       const caller = await this.tokens.verify(token);
       const { scopes: _ignored, ...rest } = ctx;

@@ -21,7 +21,8 @@ export function contextToHeaders(ctx: RequestContext): Record<string, string> {
   return headers;
 }
 
-function text(headers: KafkaHeaders, name: string): string | undefined {
+/** A header's first value as text; undefined when absent or empty. */
+export function headerText(headers: KafkaHeaders, name: string): string | undefined {
   const value = headers[name];
   const first = Array.isArray(value) ? value[0] : value;
   if (first === undefined) return undefined;
@@ -36,19 +37,19 @@ function auditNetworkFrom(value: string | undefined): Pick<RequestContext, 'audi
 
 export function contextFromHeaders(headers: KafkaHeaders | undefined): RequestContext {
   const h = headers ?? {};
-  const actorType = text(h, ContextHeaders.actorType);
+  const actorType = headerText(h, ContextHeaders.actorType);
   return anonymousContext({
-    tenantId: text(h, ContextHeaders.tenantId) ?? null,
-    actorId: text(h, ContextHeaders.actorId) ?? null,
+    tenantId: headerText(h, ContextHeaders.tenantId) ?? null,
+    actorId: headerText(h, ContextHeaders.actorId) ?? null,
     actorType: (ActorTypes as readonly string[]).includes(actorType ?? '') ? (actorType as ActorType) : 'anonymous',
-    roles: (text(h, ContextHeaders.roles) ?? '').split(',').filter(Boolean),
-    purpose: text(h, ContextHeaders.purpose) ?? 'service_delivery',
-    requestId: text(h, ContextHeaders.requestId),
-    traceId: text(h, ContextHeaders.traceId),
-    ip: text(h, ContextHeaders.ip),
-    userAgent: text(h, ContextHeaders.userAgent),
-    ...auditNetworkFrom(text(h, ContextHeaders.auditNetwork)),
+    roles: (headerText(h, ContextHeaders.roles) ?? '').split(',').filter(Boolean),
+    purpose: headerText(h, ContextHeaders.purpose) ?? 'service_delivery',
+    requestId: headerText(h, ContextHeaders.requestId),
+    traceId: headerText(h, ContextHeaders.traceId),
+    ip: headerText(h, ContextHeaders.ip),
+    userAgent: headerText(h, ContextHeaders.userAgent),
+    ...auditNetworkFrom(headerText(h, ContextHeaders.auditNetwork)),
     // An API key caller without a scopes header may do nothing (fail closed).
-    ...(actorType === 'api_key' ? { scopes: (text(h, ContextHeaders.scopes) ?? '').split(',').filter(Boolean) } : {}),
+    ...(actorType === 'api_key' ? { scopes: (headerText(h, ContextHeaders.scopes) ?? '').split(',').filter(Boolean) } : {}),
   });
 }

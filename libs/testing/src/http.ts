@@ -36,3 +36,27 @@ export function api(baseUrl: string) {
     raw: <T = any>(method: string, path: string, rawBody: string) => request<T>(baseUrl, method, path, { rawBody }), // eslint-disable-line @typescript-eslint/no-explicit-any -- as above
   };
 }
+
+export interface SignedUpTenant {
+  tenantId: string;
+  userId: string;
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+}
+
+/**
+ * Signs up a business and its owner through the gateway: email `<who>.<stamp>@example.in`, a
+ * random Indian mobile number, a policy-compliant password. Throws unless the answer is 201.
+ */
+export async function signupTenant(baseUrl: string, business: string, who: string, opts: { stamp: string; stateCode?: string }): Promise<SignedUpTenant> {
+  const phone = `+919${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`;
+  const res = await request<SignedUpTenant>(baseUrl, 'POST', '/v1/auth/signup', {
+    body: {
+      business: { name: business, stateCode: opts.stateCode ?? '29' },
+      owner: { name: who, email: `${who.toLowerCase()}.${opts.stamp}@example.in`, phone, password: 'long enough password 1', ageConfirmed: true },
+    },
+  });
+  if (res.status !== 201) throw new Error(`signup of ${business} answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body;
+}

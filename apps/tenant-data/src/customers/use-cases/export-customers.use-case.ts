@@ -1,18 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, type CustomerExportPage, type ExportCustomersRequest } from '@lekha/contracts';
+import { type CustomerExportPage, type ExportCustomersRequest } from '@lekha/contracts';
 import type { RequestContext } from '@lekha/tenancy';
 import { TenantAccess } from '../../common/tenant-access.js';
 import { CustomerRepository } from '../customer.repository.js';
 import { fieldsTouched } from '../customer.fields.js';
 import { applyVisibility, disclosedFields, visibilityFor } from '../customer-visibility.js';
 import { reachableCustomerIds } from '../customer-reach.js';
+import { decodeCustomerCursor, encodeCustomerCursor } from '../customer-cursor.js';
 
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const createdAt = new Date(at ?? '');
-  if (!id || Number.isNaN(createdAt.getTime())) throw new DomainError('VALIDATION_FAILED', 'cursor is invalid', [{ path: 'cursor', message: 'not a cursor from this API' }]);
-  return { createdAt, id };
-}
 
 /**
  * One page of the tenant's export (the gateway streams page after page, so memory stays bounded):
@@ -26,7 +21,7 @@ export class ExportCustomersUseCase {
   ) {}
 
   execute(ctx: RequestContext, q: ExportCustomersRequest): Promise<CustomerExportPage> {
-    const after = q.cursor ? decodeCursor(q.cursor) : undefined;
+    const after = q.cursor ? decodeCustomerCursor(q.cursor) : undefined;
     const visibility = visibilityFor(ctx);
     const fields = disclosedFields(visibility);
     return this.access.run(ctx, { permission: 'customers:export', action: 'export', resource: { type: 'customer', id: null } }, async (scope) => {
@@ -39,7 +34,7 @@ export class ExportCustomersUseCase {
       return {
         items: items.map((c) => applyVisibility(c, visibility)),
         fields,
-        nextCursor: rows.length > q.limit && last ? Buffer.from(`${last.createdAt}|${last.id}`).toString('base64url') : null,
+        nextCursor: rows.length > q.limit && last ? encodeCustomerCursor(last) : null,
       };
     });
   }

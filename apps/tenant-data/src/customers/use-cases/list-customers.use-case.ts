@@ -1,18 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, type CustomerView, type ListCustomersRequest, type Page } from '@lekha/contracts';
+import { type CustomerView, type ListCustomersRequest, type Page } from '@lekha/contracts';
 import type { RequestContext } from '@lekha/tenancy';
 import { TenantAccess } from '../../common/tenant-access.js';
 import { CustomerRepository } from '../customer.repository.js';
 import { fieldsTouched } from '../customer.fields.js';
 import { applyVisibility, disclosedFields, visibilityFor } from '../customer-visibility.js';
 import { reachableCustomerIds } from '../customer-reach.js';
+import { decodeCustomerCursor, encodeCustomerCursor } from '../customer-cursor.js';
 
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const createdAt = new Date(at ?? '');
-  if (!id || Number.isNaN(createdAt.getTime())) throw new DomainError('VALIDATION_FAILED', 'cursor is invalid', [{ path: 'cursor', message: 'not a cursor from this API' }]);
-  return { createdAt, id };
-}
 
 @Injectable()
 export class ListCustomersUseCase {
@@ -22,7 +17,7 @@ export class ListCustomersUseCase {
   ) {}
 
   execute(ctx: RequestContext, q: ListCustomersRequest): Promise<Page<CustomerView>> {
-    const after = q.cursor ? decodeCursor(q.cursor) : undefined;
+    const after = q.cursor ? decodeCustomerCursor(q.cursor) : undefined;
     // Exact phone/email lookups are searches (blind index); the other filters narrow a list.
     const action = q.phone || q.email ? 'search' : 'list';
     const visibility = visibilityFor(ctx);
@@ -40,7 +35,7 @@ export class ListCustomersUseCase {
       });
       return {
         items: items.map((c) => applyVisibility(c, visibility)),
-        nextCursor: rows.length > limit && last ? Buffer.from(`${last.createdAt}|${last.id}`).toString('base64url') : null,
+        nextCursor: rows.length > limit && last ? encodeCustomerCursor(last) : null,
       };
     });
   }
