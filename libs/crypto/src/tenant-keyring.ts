@@ -79,40 +79,43 @@ export class TenantKeyring {
   async keysFor(tenantId: string): Promise<TenantKeys> {
     const cached = this.cache.get(tenantId);
     if (cached && this.now() - cached.loadedAt < this.cacheTtlMs) return cached.keys;
-    const keys = (await this.load(tenantId, true)).keys;
+    const keys = (await this.load(tenantId)).keys;
     this.cache.set(tenantId, { keys, loadedAt: this.now() });
     return keys;
   }
 
   /** Adds a new data-key version; returns it with the moment it starts encrypting. */
   async rotate(tenantId: string): Promise<DataKeyVersion> {
-    for (;;) {
-      const { keys, wrapped } = await this.load(tenantId, true);
+    const added = await this.update(tenantId, (keys) => {
       const next: DataKeyVersion = {
         version: Math.max(...keys.versions.map((v) => v.version)) + 1,
         key: randomKey(),
         activeFrom: new Date(this.now() + this.activationDelayMs),
       };
-      const updated: TenantKeys = { ...keys, versions: [...keys.versions, next] };
-      if (await this.store.replace(tenantId, wrapped, this.wrap(tenantId, updated))) {
-        this.cache.set(tenantId, { keys: updated, loadedAt: this.now() });
-        return next;
-      }
-    }
+      return { keys: { ...keys, versions: [...keys.versions, next] }, result: next };
+    });
+    return added!;
   }
 
   /** Drops every version older than `keepFrom` (call only when no ciphertext uses them). */
   async retire(tenantId: string, keepFrom: number): Promise<number[]> {
+    const dropped = await this.update(tenantId, (keys) => {
+      const bound = Math.min(keepFrom, currentVersion(keys, this.now()).version);
+      const gone = keys.versions.filter((v) => v.version < bound).map((v) => v.version);
+      return gone.length ? { keys: { ...keys, versions: keys.versions.filter((v) => v.version >= bound) }, result: gone } : null;
+    });
+    return dropped ?? [];
+  }
+
+  /** Compare-and-swap on the stored keyset until `change` is written (or declines with null). */
+  private async update<R>(tenantId: string, change: (keys: TenantKeys) => { keys: TenantKeys; result: R } | null): Promise<R | null> {
     for (;;) {
-      const { keys, wrapped } = await this.load(tenantId, true);
-      const current = currentVersion(keys, this.now());
-      const bound = Math.min(keepFrom, current.version);
-      const dropped = keys.versions.filter((v) => v.version < bound).map((v) => v.version);
-      if (dropped.length === 0) return [];
-      const updated: TenantKeys = { ...keys, versions: keys.versions.filter((v) => v.version >= bound) };
-      if (await this.store.replace(tenantId, wrapped, this.wrap(tenantId, updated))) {
-        this.cache.set(tenantId, { keys: updated, loadedAt: this.now() });
-        return dropped;
+      const { keys, wrapped } = await this.load(tenantId);
+      const next = change(keys);
+      if (!next) return null;
+      if (await this.store.replace(tenantId, wrapped, this.wrap(tenantId, next.keys))) {
+        this.cache.set(tenantId, { keys: next.keys, loadedAt: this.now() });
+        return next.result;
       }
     }
   }
@@ -121,10 +124,10 @@ export class TenantKeyring {
     this.cache.delete(tenantId);
   }
 
-  private async load(tenantId: string, create: boolean): Promise<{ keys: TenantKeys; wrapped: Buffer }> {
+  /** The stored keyset, created on first use and re-wrapped when still under a previous master key. */
+  private async load(tenantId: string): Promise<{ keys: TenantKeys; wrapped: Buffer }> {
     let wrapped = await this.store.find(tenantId);
     if (!wrapped) {
-      if (!create) throw new Error('tenant has no keys');
       const fresh: TenantKeys = {
         versions: [{ version: 1, key: randomKey(), activeFrom: new Date(0) }],
         indexKey: randomKey(),
@@ -149,7 +152,7 @@ export class TenantKeyring {
       const keys = parseKeyset(plain);
       const rewrapped = this.wrap(tenantId, keys);
       if (await this.store.replace(tenantId, wrapped, rewrapped)) return { keys, wrapped: rewrapped };
-      return this.load(tenantId, create);
+      return this.load(tenantId);
     }
     return { keys: parseKeyset(plain), wrapped };
   }
