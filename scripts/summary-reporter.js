@@ -1,6 +1,45 @@
 // Prints the run's totals as the very last line: "N passed, N failed[, N skipped]".
 // Written at exit because Jest's own summary is printed after every custom reporter.
+// When an integration suite fails, it also prints the warnings and errors its services logged
+// (.cache/test-logs/<platform>/, named by suite.txt), so that a failure on a CI machine can be
+// understood from the run's output alone. Service logs carry IDs and codes, never personal data.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const MAX_LINES_PER_SERVICE = 30;
+
+function serviceWarnings(rootDir, testPath) {
+  const logsRoot = join(rootDir, '.cache', 'test-logs');
+  if (!existsSync(logsRoot)) return [];
+  const out = [];
+  for (const run of readdirSync(logsRoot).sort()) {
+    const dir = join(logsRoot, run);
+    const suite = join(dir, 'suite.txt');
+    if (!existsSync(suite) || readFileSync(suite, 'utf8') !== testPath) continue;
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.log')).sort()) {
+      const lines = readFileSync(join(dir, file), 'utf8')
+        .split('\n')
+        .filter((line) => {
+          const m = /"level":(\d+)/.exec(line);
+          return m ? Number(m[1]) >= 40 : /error|fatal|exception/i.test(line);
+        });
+      if (lines.length) out.push(`--- ${run}/${file} (last ${Math.min(lines.length, MAX_LINES_PER_SERVICE)} of ${lines.length} warnings and errors)`, ...lines.slice(-MAX_LINES_PER_SERVICE));
+    }
+  }
+  return out;
+}
+
 export default class SummaryReporter {
+  constructor(globalConfig) {
+    this.rootDir = globalConfig.rootDir;
+  }
+
+  onTestResult(test, result) {
+    if (!result.numFailingTests && !result.testExecError) return;
+    const lines = serviceWarnings(this.rootDir, test.path);
+    if (lines.length) process.stdout.write(`\nService warnings and errors logged during ${test.path}:\n${lines.join('\n')}\n\n`);
+  }
+
   onRunComplete(_contexts, results) {
     const skipped = results.numPendingTests + results.numTodoTests;
     const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;

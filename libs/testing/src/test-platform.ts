@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -30,6 +30,8 @@ export interface TestPlatform {
   /** The bus key the services seal RPC payloads with (32 bytes). */
   busKey: Buffer;
   database: TestDatabase;
+  /** LEKHA_DATA_DIR of the services (embedded databases, document blobs); removed by stop(). */
+  dataDir: string;
   logDir: string;
   stop(): Promise<void>;
 }
@@ -45,6 +47,9 @@ export async function startTestPlatform(opts: { services?: ServiceName[]; env?: 
   const dataDir = await mkdtemp(join(tmpdir(), 'lekha-it-data-'));
   const logDir = join(REPO_ROOT, '.cache', 'test-logs', `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`);
   await mkdir(logDir, { recursive: true });
+  // Names the suite, so that the run's reporter can print this platform's warnings when it fails.
+  const testPath = (globalThis as { expect?: { getState?: () => { testPath?: string } } }).expect?.getState?.().testPath;
+  if (testPath) await writeFile(join(logDir, 'suite.txt'), testPath);
   const logs = new Map<string, WriteStream>();
   const auditKeysDir = process.env.LEKHA_TEST_AUDIT_KEYS_DIR ?? join(dataDir, 'audit-keys');
   const busKeyText = opts.env?.LEKHA_BUS_KEY ?? process.env.LEKHA_BUS_KEY ?? randomBytes(32).toString('base64');
@@ -82,6 +87,7 @@ export async function startTestPlatform(opts: { services?: ServiceName[]; env?: 
     brokers,
     busKey: Buffer.from(busKeyText, 'base64'),
     database,
+    dataDir,
     logDir,
     async stop() {
       await platform.stop();
