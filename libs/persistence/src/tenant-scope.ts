@@ -20,6 +20,16 @@ export const tenantFilter = {
 };
 
 /**
+ * Sets the tenant for row-level security in the current transaction without dropping to the
+ * tenant role — for a transaction that must also touch a service's global tables (identity's
+ * sessions and credential indexes, an erasure's bookkeeping): the policies still see the tenant,
+ * and a forgotten tenant condition finds nothing of another tenant.
+ */
+export async function setRlsTenant(tx: Em, tenantId: string): Promise<void> {
+  await tx.execute(`select set_config('app.tenant_id', ?, true)`, [tenantId]);
+}
+
+/**
  * Runs `fn` in one transaction scoped to a tenant: the ORM filter gets the tenant, and the
  * database session gets `app.tenant_id` and drops to the non-superuser tenant role, so row-level
  * security binds every statement in it (the second wall). Both settings are `local`: they end
@@ -29,7 +39,7 @@ export const tenantFilter = {
 export async function inTenantTransaction<T>(em: Em, tenantId: string, fn: (tx: Em) => Promise<T>): Promise<T> {
   if (!UUID.test(tenantId)) throw new Error('inTenantTransaction: tenant id must be a uuid');
   return em.transactional(async (tx) => {
-    await tx.execute(`select set_config('app.tenant_id', ?, true)`, [tenantId]);
+    await setRlsTenant(tx, tenantId);
     await tx.execute(`set local role ${TENANT_ROLE}`);
     tx.setFilterParams(TENANT_FILTER, { tenantId });
     return fn(tx);

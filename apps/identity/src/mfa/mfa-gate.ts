@@ -2,13 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { uuidv7, type MfaChallenge } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import { Database, type Em } from '@lekha/persistence';
+import { Database, type Em, setRlsTenant } from '@lekha/persistence';
 import { opaqueToken } from '../auth/one-time-secrets.js';
 import { IdentityKeys } from '../security/identity-keys.js';
 import { LoginHistoryRepository } from '../security/login-history.repository.js';
 import type { UserRow } from '../users/user.entity.js';
 import { MfaRepository } from './mfa.repository.js';
-import { setRlsTenant } from './tenant-rls.js';
 
 export const MFA_CHALLENGE_TTL_SECONDS = 300;
 export const MFA_MAX_ATTEMPTS_PER_CHALLENGE = 5;

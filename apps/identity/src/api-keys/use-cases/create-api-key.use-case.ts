@@ -3,10 +3,9 @@ import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { API_KEY_PREFIX, DomainError, uuidv7, type CreateApiKeyRequest, type CreatedApiKey } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import { Database } from '@lekha/persistence';
+import { Database, setRlsTenant } from '@lekha/persistence';
 import { Permissions, hasPermission, type Permission, type RequestContext } from '@lekha/tenancy';
 import { IdentityKeys } from '../../security/identity-keys.js';
-import { setRlsTenant } from '../../mfa/tenant-rls.js';
 import { ApiKeyRepository } from '../api-key.repository.js';
 import { ApiKeyAccess } from './api-key-access.js';
 

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { API_KEY_PATTERN, DomainError, type ExchangedApiKey } from '@lekha/contracts';
-import { Database } from '@lekha/persistence';
+import { Database, setRlsTenant } from '@lekha/persistence';
 import { IdentityKeys } from '../../security/identity-keys.js';
 import { TokenSigner } from '../../signing/token-signer.js';
 import { User } from '../../users/user.entity.js';
-import { setRlsTenant } from '../../mfa/tenant-rls.js';
 import { ApiKeyRepository, scopesOf } from '../api-key.repository.js';
 
 /** Access tokens for keys live five minutes; the gateway caches one for at most a minute. */

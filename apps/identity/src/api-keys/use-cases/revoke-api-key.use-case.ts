@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { DomainError, type RevokedSessions } from '@lekha/contracts';
-import { Database } from '@lekha/persistence';
+import { Database, setRlsTenant } from '@lekha/persistence';
 import type { RequestContext } from '@lekha/tenancy';
-import { setRlsTenant } from '../../mfa/tenant-rls.js';
 import { ApiKeyRepository } from '../api-key.repository.js';
 import { ApiKeyAccess } from './api-key-access.js';
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { DomainError, type MfaVerifyRequest, type TokenPair } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import { Database } from '@lekha/persistence';
+import { Database, setRlsTenant } from '@lekha/persistence';
 import { rateLimited } from '../../auth/use-cases/login.use-case.js';
 import { BruteForceGuard } from '../../security/brute-force-guard.js';
 import { IdentityKeys } from '../../security/identity-keys.js';
@@ -12,7 +12,6 @@ import { User, type UserRow } from '../../users/user.entity.js';
 import { MFA_MAX_ATTEMPTS_PER_CHALLENGE } from '../mfa-gate.js';
 import { WRONG_CODE } from '../mfa-caller.js';
 import { MfaRepository } from '../mfa.repository.js';
-import { setRlsTenant } from '../tenant-rls.js';
 
 const EXPIRED = 'the sign-in has expired or was already completed; sign in again';
 const TENANT_PREFIX = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\./;
