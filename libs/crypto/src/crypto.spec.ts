@@ -1,6 +1,6 @@
 import { blindIndex, open, randomKey, seal } from './envelope.js';
 import { createHmac } from 'node:crypto';
-import { FieldCipher, KeyVersionUnavailableError, TenantKeyring, keyVersionOf, type WrappedKeyStore } from './tenant-keyring.js';
+import { FieldCipher, KeyVersionUnavailableError, TenantKeyring, TenantKeysetDestroyedError, keyVersionOf, type WrappedKeyStore } from './tenant-keyring.js';
 
 class MemoryStore implements WrappedKeyStore {
   rows = new Map<string, Buffer>();
@@ -15,6 +15,9 @@ class MemoryStore implements WrappedKeyStore {
     if (!this.rows.get(t)?.equals(expected)) return false;
     this.rows.set(t, next);
     return true;
+  }
+  async destroy(t: string) {
+    this.rows.set(t, Buffer.alloc(0));
   }
 }
 
@@ -110,5 +113,39 @@ describe('envelope encryption', () => {
     // Re-wrapped: the new master alone opens it now, the old one no longer does.
     expect(new FieldCipher(await new TenantKeyring(newMaster, store).keysFor('t')).decrypt('name', legacyCiphertext)).toBe('Asha');
     expect(() => open(oldMaster, store.rows.get('t')!, Buffer.from('tenant:t'))).toThrow();
+  });
+});
+
+describe('tenant keyset destruction', () => {
+  it('makes every ciphertext of the tenant unreadable and never issues the tenant a new keyset', async () => {
+    const store = new MemoryStore();
+    const master = randomKey();
+    const keyring = new TenantKeyring(master, store);
+    const t = '0193a000-0000-7000-8000-000000000001';
+    const other = '0193a000-0000-7000-8000-000000000002';
+    const sealed = new FieldCipher(await keyring.keysFor(t)).encrypt('name', 'Asha Rao')!;
+    const kept = new FieldCipher(await keyring.keysFor(other)).encrypt('name', 'Imran')!;
+    await keyring.destroy(t);
+    await expect(keyring.keysFor(t)).rejects.toBeInstanceOf(TenantKeysetDestroyedError);
+    // A second instance (empty cache) cannot recreate it either, and the stored tombstone holds nothing.
+    const fresh = new TenantKeyring(master, store);
+    await expect(fresh.keysFor(t)).rejects.toBeInstanceOf(TenantKeysetDestroyedError);
+    expect(store.rows.get(t)!.length).toBe(0);
+    expect(sealed.length).toBeGreaterThan(0);
+    // Another tenant is untouched.
+    expect(new FieldCipher(await fresh.keysFor(other)).decrypt('name', kept)).toBe('Imran');
+  });
+});
+
+describe('looking up a keyset without creating one', () => {
+  it('answers null for a tenant with no keyset, creates nothing, and returns an existing one', async () => {
+    const store = new MemoryStore();
+    const keyring = new TenantKeyring(randomKey(), store);
+    const t = '0193a000-0000-7000-8000-000000000003';
+    expect(await keyring.keysFor(t, { create: false })).toBeNull();
+    expect(store.rows.has(t)).toBe(false);
+    const made = await keyring.keysFor(t);
+    keyring.forget(t);
+    expect((await keyring.keysFor(t, { create: false }))?.indexKey.equals(made.indexKey)).toBe(true);
   });
 });

@@ -1,2 +1,3 @@
 export * from './envelope.js';
 export * from './tenant-keyring.js';
+export * from './ecies.js';

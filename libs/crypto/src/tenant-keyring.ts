@@ -8,6 +8,19 @@ export interface WrappedKeyStore {
   insertIfAbsent(tenantId: string, wrapped: Buffer): Promise<Buffer>;
   /** Compare-and-swap: replaces `expected` with `next`; false when another writer got there first. */
   replace(tenantId: string, expected: Buffer, next: Buffer): Promise<boolean>;
+  /**
+   * Replaces the keyset with a tombstone (an empty value) that stays: `find` then returns an empty
+   * buffer, and `insertIfAbsent` never creates a new keyset for the tenant.
+   */
+  destroy(tenantId: string): Promise<void>;
+}
+
+/** The tenant's keyset was destroyed (the tenant was erased): nothing of it can be read or written. */
+export class TenantKeysetDestroyedError extends Error {
+  constructor(readonly tenantId: string) {
+    super('the tenant has been erased: its keys are destroyed');
+    this.name = 'TenantKeysetDestroyedError';
+  }
 }
 
 /** One data-key version of a tenant; it encrypts new data from `activeFrom` on. */
@@ -76,10 +89,15 @@ export class TenantKeyring {
     return 2 * this.cacheTtlMs;
   }
 
-  async keysFor(tenantId: string): Promise<TenantKeys> {
+  /** The tenant's keys, created on first use unless `create` is false (then a missing keyset is null). */
+  async keysFor(tenantId: string): Promise<TenantKeys>;
+  async keysFor(tenantId: string, opts: { create: false }): Promise<TenantKeys | null>;
+  async keysFor(tenantId: string, opts: { create?: boolean } = {}): Promise<TenantKeys | null> {
     const cached = this.cache.get(tenantId);
     if (cached && this.now() - cached.loadedAt < this.cacheTtlMs) return cached.keys;
-    const keys = (await this.load(tenantId)).keys;
+    const loaded = await this.load(tenantId, opts.create !== false);
+    if (!loaded) return null;
+    const keys = loaded.keys;
     this.cache.set(tenantId, { keys, loadedAt: this.now() });
     return keys;
   }
@@ -124,9 +142,18 @@ export class TenantKeyring {
     this.cache.delete(tenantId);
   }
 
-  /** The stored keyset, created on first use and re-wrapped when still under a previous master key. */
-  private async load(tenantId: string): Promise<{ keys: TenantKeys; wrapped: Buffer }> {
+  /** Crypto-shredding: the keyset is gone for good and the tenant can never get a new one here. */
+  async destroy(tenantId: string): Promise<void> {
+    await this.store.destroy(tenantId);
+    this.cache.delete(tenantId);
+  }
+
+  /** The stored keyset, created on first use (unless `create` is false: then null) and re-wrapped when still under a previous master key. */
+  private async load(tenantId: string): Promise<{ keys: TenantKeys; wrapped: Buffer }>;
+  private async load(tenantId: string, create: boolean): Promise<{ keys: TenantKeys; wrapped: Buffer } | null>;
+  private async load(tenantId: string, create = true): Promise<{ keys: TenantKeys; wrapped: Buffer } | null> {
     let wrapped = await this.store.find(tenantId);
+    if (!wrapped && !create) return null;
     if (!wrapped) {
       const fresh: TenantKeys = {
         versions: [{ version: 1, key: randomKey(), activeFrom: new Date(0) }],
@@ -134,6 +161,7 @@ export class TenantKeyring {
       };
       wrapped = await this.store.insertIfAbsent(tenantId, this.wrap(tenantId, fresh));
     }
+    if (wrapped.length === 0) throw new TenantKeysetDestroyedError(tenantId);
     const aad = Buffer.from(`tenant:${tenantId}`);
     let plain: Buffer | null = null;
     try {

@@ -11,6 +11,11 @@ export function tenantKeysSql(schema: string): string[] {
   return [`create table "${schema}".tenant_keys (tenant_id uuid primary key, wrapped bytea not null, created_at timestamptz not null default now())`];
 }
 
+/** Migration SQL: when a tenant's keyset was destroyed (its row stays as a tombstone with an empty value). */
+export function tenantKeysTombstoneSql(schema: string): string[] {
+  return [`alter table "${schema}".tenant_keys add column destroyed_at timestamptz`];
+}
+
 /** The master key (from config) and the per-tenant keyring over the service's `tenant_keys` table. */
 @Global()
 @Module({})

@@ -23,6 +23,15 @@ export class SqlWrappedKeyStore implements WrappedKeyStore {
     return (await this.find(tenantId))!;
   }
 
+  async destroy(tenantId: string): Promise<void> {
+    // An empty value stays as a tombstone, so no later call can create a fresh keyset for the tenant.
+    await this.db.em().execute(
+      `insert into "${this.db.schema}".tenant_keys (tenant_id, wrapped, destroyed_at) values (?, ''::bytea, now())
+       on conflict (tenant_id) do update set wrapped = ''::bytea, destroyed_at = coalesce("${this.db.schema}".tenant_keys.destroyed_at, now())`,
+      [tenantId],
+    );
+  }
+
   async replace(tenantId: string, expected: Buffer, next: Buffer): Promise<boolean> {
     const res = await this.db.em().execute<{ affectedRows: number }>(
       `update "${this.db.schema}".tenant_keys set wrapped = ? where tenant_id = ? and wrapped = ?`,
