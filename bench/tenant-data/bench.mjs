@@ -8,7 +8,7 @@
 //   3. through the gateway with everything on (JWT, Kafka request/reply, RLS transaction,
 //      decryption, audit outbox): customer reads/s and blind-index lookups/s with p50/p99, beside
 //      the gateway's own liveness route (HTTP floor).
-//   npm run build && node bench/tenant-data/bench.mjs
+//   npm run build && node bench/tenant-data/bench.mjs      (BENCH_ONLY=crypto: section 1 only)
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, availableParallelism } from 'node:os';
@@ -24,6 +24,7 @@ const { startLocalKafka, provisionTopics } = await lib('local-kafka');
 const { topicPlan } = await lib('contracts');
 const { startPlatform } = await lib('launcher');
 const { FieldCipher, TenantKeyring } = await lib('crypto');
+const { BusSeal, ReplyKeyPair, parseReplyKey, sealReply, openReply, transitKeyOf } = await lib('runtime');
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -61,7 +62,7 @@ function syncRate(fn) {
 /** A fresh tenant's keys from an in-memory key store (no database needed for the crypto cases). */
 function newTenantKeys() {
   const wrapped = new Map();
-  const store = { async find(t) { return wrapped.get(t) ?? null; }, async insertIfAbsent(t, w) { if (!wrapped.has(t)) wrapped.set(t, w); return wrapped.get(t); }, async replace() { return false; } };
+  const store = { async find(t) { return wrapped.get(t) ?? null; }, async insertIfAbsent(t, w) { if (!wrapped.has(t)) wrapped.set(t, w); return wrapped.get(t); }, async replace() { return false; }, async destroy(t) { wrapped.set(t, Buffer.alloc(0)); } };
   return new TenantKeyring(randomBytes(32), store).keysFor(randomUUID());
 }
 
@@ -87,6 +88,27 @@ const row = (what, r, note = '') => rows.push({ what, 'per second': fmt(r.rate ?
   mibPerSecond('encrypt a 1 MiB document', () => cipher.encryptBytes('doc', doc));
   mibPerSecond('decrypt a 1 MiB document', () => cipher.decryptBytes('doc', docSealed));
   mibPerSecond('baseline: copy a 1 MiB buffer (no encryption)', () => Buffer.from(doc));
+
+  // What sealing adds to one RPC: a 1 KiB value under the bus key (the baseline), under a tenant's
+  // transit key (the same AES-GCM plus deriving the key), and a reply sealed to a reply key (ECIES).
+  const bus = new BusSeal(randomBytes(32));
+  const value = { id: randomUUID(), name: 'Asha Rao', notes: 'x'.repeat(900) };
+  const binding = { pattern: 'tenant-data.customers.get', direction: 'request', callId: randomUUID() };
+  const tenantId = randomUUID();
+  row('baseline: seal + open a 1 KiB RPC value with the bus key', syncRate(() => bus.open(bus.seal(value, binding), binding)));
+  row('seal + open it with a tenant transit key (derived each time)', syncRate(() => {
+    const key = transitKeyOf(keys, tenantId);
+    const b = { ...binding, tenantId };
+    bus.open(bus.seal(value, b, key), b, key);
+  }));
+  const caller = new ReplyKeyPair();
+  const replyKey = parseReplyKey(caller.publicKeyText);
+  row('seal a 1 KiB reply to a reply key + open it (ECIES X25519)', syncRate(() => openReply(sealReply(value, binding.pattern, binding.callId, replyKey), binding.pattern, binding.callId, caller.privateKey)));
+}
+if (process.env.BENCH_ONLY === 'crypto') {
+  console.log(`tenant data benchmark (crypto only) — node ${process.version}, ${availableParallelism()} cores, ${new Date().toISOString().slice(0, 10)}`);
+  console.table(rows);
+  process.exit(0);
 }
 
 const dbName = `lekha_bench_${randomBytes(4).toString('hex')}`;

@@ -16,7 +16,7 @@ import { DocumentsFeatureModule } from './documents/documents.controller.js';
 import { AuditController } from './audit/audit.controller.js';
 import { AuditNetworkGuard, AuditNetworkInterceptor, AuditNetworkSealer } from './audit/audit-network.interceptor.js';
 import { PlatformController } from './platform/platform.controller.js';
-import { TenantKeysController } from './keys/tenant-keys.controller.js';
+import { TenantController, TenantKeysController } from './keys/tenant-keys.controller.js';
 import { GatewayHealthController } from './health/health.controller.js';
 import { requestContextMiddleware } from './common/request-context.middleware.js';
 import { SecurityModule } from './security/security.module.js';
@@ -37,7 +37,7 @@ export class AppModule implements NestModule {
         RecordsFeatureModule,
         DocumentsFeatureModule,
       ],
-      controllers: [AuthController, CustomersController, AuditController, GatewayHealthController, TenantKeysController, PlatformController],
+      controllers: [AuthController, CustomersController, AuditController, GatewayHealthController, TenantKeysController, TenantController, PlatformController],
       providers: [JwksCache, JwtStrategy, LocalStrategy, PermissionGuard, AuditNetworkSealer, { provide: APP_GUARD, useClass: AuditNetworkGuard }, { provide: APP_INTERCEPTOR, useClass: AuditNetworkInterceptor }],
     };
   }

@@ -69,12 +69,15 @@ describe('bus security', () => {
     for (const topic of [Rpc.identity.signup, `${Rpc.identity.signup}.reply`, Rpc.identity.login, Rpc.tenantData.createCustomer, `${Rpc.tenantData.createCustomer}.reply`, list]) {
       expect(ours.some((r) => r.topic === topic)).toBe(true);
     }
-    // Every RPC value is ciphertext, or a refusal of an unsealed request that carries no data.
+    // Every RPC value is ciphertext, or a refusal that carries no data: of a request not sealed for
+    // the service, or (left by other suites on the same broker) of a request for an erased tenant.
     const rpcRecords = records.filter((x) => rpcTopics.has(x.topic));
     expect(rpcRecords.length).toBeGreaterThan(10);
     for (const r of rpcRecords) {
       const value = JSON.parse(r.value) as Record<string, unknown>;
-      if (Object.keys(value).join() !== 'sealed') expect({ topic: r.topic, value }).toEqual({ topic: r.topic, value: { ok: false, error: { code: 'UNAUTHENTICATED', message: expect.any(String) } } });
+      if (Object.keys(value).join() !== 'sealed') {
+        expect({ topic: r.topic, value }).toEqual({ topic: r.topic, value: { ok: false, error: { code: expect.stringMatching(/^(UNAUTHENTICATED|TENANT_ERASED)$/), message: expect.any(String) } } });
+      }
     }
     const secrets = [
       owner.name, owner.email, owner.phone, owner.phone.slice(3), owner.password, customer.name, customer.email, customer.phone, customer.phone.slice(3), customer.notes,
@@ -173,30 +176,59 @@ describe('bus security', () => {
   it('refuses a replayed request and a sealed value moved to another pattern or call', async () => {
     const callId = randomUUID();
     const seal = new BusSeal(tp.busKey);
-    const plain = { [ContextHeaders.actorType]: 'user', [ContextHeaders.accessToken]: a.accessToken, [BusHeaders.callId]: callId, [BusHeaders.sealedAt]: String(Date.now()) };
-    const value = seal.seal({ id: customerId }, { pattern: get, direction: 'request', callId, headersDigest: BusSeal.headersDigest(plain) });
-    const headers = seal.sealHeaders(plain, get, callId);
+    // Sealed as the gateway seals a tenant's request: with the tenant's transit key.
+    const transit = (await bus.transitKey(tp.busKey, get, a.accessToken))!;
+    expect(transit.tenantId).toBe(a.tenantId);
+    const plain = {
+      [ContextHeaders.actorType]: 'user', [ContextHeaders.accessToken]: a.accessToken, [BusHeaders.callId]: callId, [BusHeaders.sealedAt]: String(Date.now()),
+      [BusHeaders.replyKey]: bus.replyKeys.publicKeyText, [BusHeaders.sealedFor]: a.tenantId,
+    };
+    const value = seal.seal({ id: customerId }, { pattern: get, direction: 'request', callId, headersDigest: BusSeal.headersDigest(plain), tenantId: a.tenantId }, transit.key);
+    const headers = seal.sealHeaders(plain, get, callId, transit);
     const first = await bus.request(get, value, headers);
-    expect(seal.open<RpcResult<CustomerView>>(first!.value, { pattern: get, direction: 'reply', callId })).toMatchObject({ ok: true, data: { id: customerId } });
+    expect(bus.openReply<RpcResult<CustomerView>>(first!.value, get, callId)).toMatchObject({ ok: true, data: { id: customerId } });
+    // The reply is sealed to the caller's reply key alone: the bus key does not open it.
+    expect(() => seal.open(first!.value, { pattern: get, direction: 'reply', callId })).toThrow();
     const replay = await bus.request(get, value, headers);
     expect(replay?.value).toEqual({ ok: false, error: { code: 'UNAUTHENTICATED', message: 'the request was already served' } });
     // Same value and headers on another pattern: the AAD names the pattern.
-    const moved = await bus.request(list, value, seal.sealHeaders(plain, list, callId));
+    const moved = await bus.request(list, value, seal.sealHeaders(plain, list, callId, transit));
     expect(moved?.value).toEqual({ ok: false, error: { code: 'UNAUTHENTICATED', message: expect.any(String) } });
     // A header changed after sealing (another tenant) breaks the seal too.
     const otherCall = randomUUID();
     const plain2 = { ...plain, [BusHeaders.callId]: otherCall };
-    const value2 = seal.seal({ id: customerId }, { pattern: get, direction: 'request', callId: otherCall, headersDigest: BusSeal.headersDigest(plain2) });
-    const tampered = await bus.request(get, value2, { ...seal.sealHeaders(plain2, get, otherCall), [ContextHeaders.tenantId]: b.tenantId });
+    const value2 = seal.seal({ id: customerId }, { pattern: get, direction: 'request', callId: otherCall, headersDigest: BusSeal.headersDigest(plain2), tenantId: a.tenantId }, transit.key);
+    const tampered = await bus.request(get, value2, { ...seal.sealHeaders(plain2, get, otherCall, transit), [ContextHeaders.tenantId]: b.tenantId });
     expect(tampered?.value).toEqual({ ok: false, error: { code: 'UNAUTHENTICATED', message: expect.any(String) } });
     // Sealed properly but ten minutes ago (a copy kept for later): refused as stale.
     const oldCall = randomUUID();
     const plain3 = { ...plain, [BusHeaders.callId]: oldCall, [BusHeaders.sealedAt]: String(Date.now() - 10 * 60_000) };
-    const value3 = seal.seal({ id: customerId }, { pattern: get, direction: 'request', callId: oldCall, headersDigest: BusSeal.headersDigest(plain3) });
-    const stale = await bus.request(get, value3, seal.sealHeaders(plain3, get, oldCall));
+    const value3 = seal.seal({ id: customerId }, { pattern: get, direction: 'request', callId: oldCall, headersDigest: BusSeal.headersDigest(plain3), tenantId: a.tenantId }, transit.key);
+    const stale = await bus.request(get, value3, seal.sealHeaders(plain3, get, oldCall, transit));
     expect(stale?.value).toEqual({ ok: false, error: { code: 'UNAUTHENTICATED', message: 'the request is stale or not sealed' } });
+    // A tenant's request sealed with the bus key instead of its transit key: refused, even with a valid token.
+    const underBusKey = await bus.sealedRequest(tp.busKey, get, { id: customerId }, { actorType: 'user', accessToken: a.accessToken }, { transit: false });
+    expect(underBusKey).toEqual({ ok: false, error: { code: 'UNAUTHENTICATED', message: 'a tenant’s request to this service must be sealed with the tenant’s transit key' } });
     // Sealed with another key: refused.
     const foreign = await bus.sealedRequest(Buffer.alloc(32, 7), get, { id: customerId }, { actorType: 'user', accessToken: a.accessToken });
     expect(foreign).toEqual({ ok: false, error: { code: 'UNAUTHENTICATED', message: expect.any(String) } });
+  });
+
+  it('hands a tenant’s transit key only to a caller holding the tenant’s token, and only inside a reply sealed to the caller', async () => {
+    const pattern = Rpc.tenantData.transitKey;
+    const keyBus = await RawBus.connect(tp.brokers, [pattern]);
+    try {
+      const anonymous = await keyBus.sealedRequest(tp.busKey, pattern, {}, { tenantId: a.tenantId, actorType: 'service', actorId: 'gateway' });
+      expect(anonymous).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+      const granted = await keyBus.sealedRequest<{ tenantId: string; key: string }>(tp.busKey, pattern, {}, { actorType: 'user', accessToken: a.accessToken });
+      expect(granted).toMatchObject({ ok: true, data: { tenantId: a.tenantId, key: expect.any(String) } });
+      expect(Buffer.from((granted as { data: { key: string } }).data.key, 'base64')).toHaveLength(32);
+      // B's token gets B's key, whatever tenant the headers claim.
+      const other = await keyBus.sealedRequest<{ tenantId: string; key: string }>(tp.busKey, pattern, {}, { tenantId: a.tenantId, actorType: 'user', accessToken: b.accessToken });
+      expect(other).toMatchObject({ ok: true, data: { tenantId: b.tenantId } });
+      expect((other as { data: { key: string } }).data.key).not.toBe((granted as { data: { key: string } }).data.key);
+    } finally {
+      await keyBus.close();
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Consumer, type IHeaders, type Producer } from 'kafkajs';
-import { BusHeaders, ContextHeaders, type RpcResult } from '@lekha/contracts';
-import { BusSeal } from '@lekha/runtime';
+import { BusHeaders, ContextHeaders, TransitKeyPatterns, type RpcResult, type TransitKeyGrant } from '@lekha/contracts';
+import { BusSeal, ReplyKeyPair, openReply } from '@lekha/runtime';
 
 export interface RawRecord {
   topic: string;
@@ -26,6 +26,8 @@ const headerText = (headers: IHeaders | undefined): Record<string, string> =>
  */
 export class RawBus {
   private readonly waiting = new Map<string, (reply: RawReply) => void>();
+  /** This client's reply key: services seal replies to it. */
+  readonly replyKeys = new ReplyKeyPair();
 
   private constructor(
     private readonly producer: Producer,
@@ -39,7 +41,9 @@ export class RawBus {
     await producer.connect();
     await consumer.connect();
     // From the beginning: replies are told apart by correlation ID, and none can be missed while joining.
-    await consumer.subscribe({ topics: patterns.map((p) => `${p}.reply`), fromBeginning: true });
+    // The transit-key patterns too: a request carrying a tenant's token is sealed as the gateway would.
+    const topics = [...new Set([...patterns, ...Object.values(TransitKeyPatterns)])].map((p) => `${p}.reply`);
+    await consumer.subscribe({ topics, fromBeginning: true });
     const bus = new RawBus(producer, consumer);
     await consumer.run({
       eachMessage: async ({ message }) => {
@@ -81,15 +85,29 @@ export class RawBus {
   }
 
   /**
-   * A request sealed with the bus key, exactly as the gateway seals it (so only the headers and the
-   * token decide what happens); the reply is opened when sealed.
+   * The tenant's transit key for the pattern's service, asked for with the caller's token exactly as
+   * the gateway does; null when the service holds no tenant keys or the token gets no key.
+   */
+  async transitKey(busKey: Buffer, pattern: string, accessToken: string): Promise<{ tenantId: string; key: Buffer } | null> {
+    const keyPattern = TransitKeyPatterns[pattern.slice(0, pattern.indexOf('.'))];
+    if (!keyPattern || keyPattern === pattern) return null;
+    const grant = await this.sealedRequest<TransitKeyGrant>(busKey, keyPattern, {}, { actorType: 'user', accessToken }, { transit: false });
+    return grant?.ok ? { tenantId: grant.data.tenantId, key: Buffer.from(grant.data.key, 'base64') } : null;
+  }
+
+  /**
+   * A request sealed exactly as the gateway seals it (so only the headers and the token decide what
+   * happens): with a token, under the token's tenant's transit key when the service holds tenant
+   * keys (unless `transit: false`), otherwise with the bus key; the reply is opened when sealed.
    */
   async sealedRequest<T>(
     busKey: Buffer,
     pattern: string,
     payload: unknown,
     caller: { tenantId?: string; actorId?: string; actorType?: string; roles?: string[]; accessToken?: string; requestId?: string },
+    opts: { transit?: boolean } = {},
   ): Promise<RpcResult<T> | null> {
+    const transit = caller.accessToken && opts.transit !== false ? await this.transitKey(busKey, pattern, caller.accessToken) : null;
     const callId = randomUUID();
     const headers: Record<string, string> = {
       [ContextHeaders.actorType]: caller.actorType ?? 'anonymous',
@@ -99,16 +117,23 @@ export class RawBus {
       [ContextHeaders.traceId]: caller.requestId ?? callId,
       [BusHeaders.callId]: callId,
       [BusHeaders.sealedAt]: String(Date.now()),
+      [BusHeaders.replyKey]: this.replyKeys.publicKeyText,
     };
     if (caller.tenantId) headers[ContextHeaders.tenantId] = caller.tenantId;
     if (caller.actorId) headers[ContextHeaders.actorId] = caller.actorId;
     if (caller.accessToken) headers[ContextHeaders.accessToken] = caller.accessToken;
+    if (transit) headers[BusHeaders.sealedFor] = transit.tenantId;
     const seal = new BusSeal(busKey);
-    const value = seal.seal(payload, { pattern, direction: 'request', callId, headersDigest: BusSeal.headersDigest(headers) });
-    const reply = await this.request(pattern, value, seal.sealHeaders(headers, pattern, callId));
+    const value = seal.seal(payload, { pattern, direction: 'request', callId, headersDigest: BusSeal.headersDigest(headers), tenantId: transit?.tenantId }, transit?.key);
+    const reply = await this.request(pattern, value, seal.sealHeaders(headers, pattern, callId, transit ?? undefined));
     if (!reply) return null;
     const body = reply.value as { sealed?: string } & RpcResult<T>;
-    return typeof body?.sealed === 'string' ? seal.open<RpcResult<T>>(body, { pattern, direction: 'reply', callId }) : body;
+    return typeof body?.sealed === 'string' ? this.openReply<RpcResult<T>>(body, pattern, callId) : body;
+  }
+
+  /** Opens a reply sealed to this client's reply key. */
+  openReply<T>(value: unknown, pattern: string, callId: string): T {
+    return openReply<T>(value as { sealed: string }, pattern, callId, this.replyKeys.privateKey);
   }
 
   async close(): Promise<void> {

@@ -156,6 +156,10 @@ describe('tenant data: customers', () => {
     const byField = Object.fromEntries(res.body.items.map((e: { field: string }) => [e.field, e]));
     expect(byField.healthNotes).toMatchObject({ category: 'user.health', sensitive: true, storage: 'encrypted', hiddenFrom: ['caretaker', 'accountant', 'viewer'] });
     expect(byField.phone).toMatchObject({ storage: 'encrypted+blind-index', maskedFor: ['caretaker'] });
+    // Documents are on the map too, by kind: government IDs only for roles that see sensitive data.
+    const documents = Object.fromEntries(res.body.items.filter((e: { entity: string }) => e.entity === 'document').map((e: { field: string }) => [e.field, e]));
+    expect(documents.government_id).toMatchObject({ category: 'user.government_id', sensitive: true, storage: 'encrypted', hiddenFrom: ['caretaker', 'accountant', 'viewer'] });
+    expect(documents.rental_contract).toMatchObject({ category: 'user.contact.address', sensitive: false, hiddenFrom: ['caretaker', 'accountant', 'viewer'] });
   });
 
   it('answers 404 to another tenant on every route, changes nothing, and audits the denials', async () => {

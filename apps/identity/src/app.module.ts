@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { Rpc } from '@lekha/contracts';
-import { CoreModule, DataModule, KeyringModule, pingController } from '@lekha/runtime';
+import { CoreModule, DataModule, KeyringModule, pingController, transitKeyController } from '@lekha/runtime';
 import { IDENTITY_CONFIG, type IdentityConfig } from './config/identity.config.js';
 import { AuthModule } from './auth/auth.module.js';
 import { IdentitySharedModule } from './identity-shared.module.js';
@@ -11,6 +11,7 @@ import { MfaModule } from './mfa/mfa.module.js';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { PlatformUsersModule } from './platform-users/platform-users.module.js';
 import { Tenant } from './tenants/tenant.entity.js';
+import { TenantsModule } from './tenants/tenants.module.js';
 import { User } from './users/user.entity.js';
 import { migrations } from './migrations/index.js';
 
@@ -33,8 +34,9 @@ export class AppModule {
         MfaModule,
         ApiKeysModule,
         PlatformUsersModule,
+        TenantsModule,
       ],
-      controllers: [pingController(Rpc.identity.ping, SERVICE)],
+      controllers: [pingController(Rpc.identity.ping, SERVICE), transitKeyController(Rpc.identity.transitKey)],
     };
   }
 }

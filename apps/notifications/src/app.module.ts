@@ -1,10 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { Rpc } from '@lekha/contracts';
-import { CoreModule, DataModule, KeyringModule, pingController } from '@lekha/runtime';
+import { CoreModule, DataModule, KeyringModule, TenantErasureModule, pingController, transitKeyController } from '@lekha/runtime';
 import type { NotificationsConfig } from './config/notifications.config.js';
 import { migrations } from './migrations/index.js';
 import { DispatchModule } from './dispatch/dispatch.module.js';
+import { NotificationsTenantEraser } from './dispatch/notifications-tenant-eraser.js';
 
 export const SERVICE = 'notifications';
 
@@ -18,8 +19,9 @@ export class AppModule {
         DataModule.forRoot({ service: SERVICE, schema: 'notifications', config, entities: [], migrations }),
         KeyringModule.forRoot(config),
         DispatchModule.register(config.LEKHA_ENV),
+        TenantErasureModule.forService({ eraser: NotificationsTenantEraser }),
       ],
-      controllers: [pingController(Rpc.notifications.ping, SERVICE)],
+      controllers: [pingController(Rpc.notifications.ping, SERVICE), transitKeyController(Rpc.notifications.transitKey)],
     };
   }
 }

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { CoreModule, DataModule, KeyringModule, pingController } from '@lekha/runtime';
+import { CoreModule, DataModule, KeyringModule, TenantErasureModule, pingController, transitKeyController } from '@lekha/runtime';
 import { Rpc } from '@lekha/contracts';
 import type { TenantDataConfig } from './config/tenant-data.config.js';
 import { CustomersModule } from './customers/customers.module.js';
@@ -15,6 +15,7 @@ import { RecordChange } from './records/record-change.entity.js';
 import { migrations } from './migrations/index.js';
 import { DocumentsModule } from './documents/documents.module.js';
 import { CustomerDocument } from './documents/document.entity.js';
+import { TenantDataEraser } from './erasure/tenant-data-eraser.js';
 
 export const SERVICE = 'tenant-data';
 
@@ -32,8 +33,9 @@ export class AppModule {
         RecordsModule,
         DocumentsModule.register(config),
         KeysModule.forRoot(config),
+        TenantErasureModule.forService({ eraser: TenantDataEraser }),
       ],
-      controllers: [pingController(Rpc.tenantData.ping, SERVICE)],
+      controllers: [pingController(Rpc.tenantData.ping, SERVICE), transitKeyController(Rpc.tenantData.transitKey)],
     };
   }
 }

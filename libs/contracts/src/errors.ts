@@ -15,6 +15,8 @@ export const ErrorCodes = {
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   RATE_LIMITED: 'RATE_LIMITED',
+  /** The tenant has been erased: its keys are destroyed and nothing of it can be read or written. */
+  TENANT_ERASED: 'TENANT_ERASED',
   /** An API key asked for a scope its creator does not hold. */
   API_KEY_SCOPE_NOT_ALLOWED: 'API_KEY_SCOPE_NOT_ALLOWED',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
@@ -54,6 +56,8 @@ export function httpStatusOf(code: ErrorCode): number {
       return 415;
     case 'RATE_LIMITED':
       return 429;
+    case 'TENANT_ERASED':
+      return 410;
     case 'SERVICE_UNAVAILABLE':
     case 'AUDIT_UNAVAILABLE':
       return 503;

@@ -18,3 +18,4 @@ export * from './staff.js';
 export * from './platform.js';
 export * from './notifications.js';
 export * from './keys.js';
+export * from './tenants.js';

@@ -39,6 +39,9 @@ export const Rpc = {
     listPlatformUsers: 'identity.platform-users.list',
     deactivatePlatformUser: 'identity.platform-users.deactivate',
     rotateSigningKey: 'identity.signing-keys.rotate',
+    eraseTenant: 'identity.tenant.erase',
+    tenantErasureStatus: 'identity.tenant.erasure-status',
+    transitKey: 'identity.transit-key.get',
   },
   tenantData: {
     createCustomer: 'tenant-data.customers.create',
@@ -74,6 +77,7 @@ export const Rpc = {
     downloadDocumentChunk: 'tenant-data.documents.download-chunk',
     deleteDocument: 'tenant-data.documents.delete',
     ping: 'tenant-data.health.ping',
+    transitKey: 'tenant-data.transit-key.get',
   },
   compliance: {
     queryAudit: 'compliance.audit.query',
@@ -89,6 +93,7 @@ export const Rpc = {
     ping: 'notifications.health.ping',
     /** Served only when LEKHA_ENV is development or test. */
     devInbox: 'notifications.dev-inbox.list',
+    transitKey: 'notifications.transit-key.get',
   },
 } as const;
 
@@ -127,4 +132,25 @@ export const BusHeaders = {
   sealedAt: 'x-lekha-sealed-at',
   /** The access token, IP and user agent, sealed: they never travel in plaintext. */
   sealedHeaders: 'x-lekha-sealed-headers',
+  /** The caller's X25519 public key (SPKI DER, base64url): the reply is sealed to it and to nothing else. */
+  replyKey: 'x-lekha-reply-key',
+  /** The tenant whose transit key sealed this request (absent: the platform bus key). */
+  sealedFor: 'x-lekha-sealed-for',
 } as const;
+
+/**
+ * Services that hold tenant keysets hand out a per-tenant transit key (derived from the tenant's
+ * keyset, so erasing the tenant destroys it): the gateway seals a tenant's requests to them with
+ * it instead of the platform bus key. The pattern that hands it out, per service.
+ */
+export const TransitKeyPatterns: Readonly<Record<string, RpcPattern>> = {
+  identity: Rpc.identity.transitKey,
+  'tenant-data': Rpc.tenantData.transitKey,
+  notifications: Rpc.notifications.transitKey,
+};
+
+export interface TransitKeyGrant {
+  tenantId: string;
+  /** 32 bytes, base64. Travels only inside a reply sealed to the caller's reply key. */
+  key: string;
+}

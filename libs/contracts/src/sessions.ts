@@ -42,6 +42,8 @@ export interface LoginEventView {
 export const revocationsQuerySchema = z.strictObject({ sinceMs: z.number().int().min(0).optional() });
 export interface RevocationsResult {
   sessionIds: string[];
+  /** Tenants erased since then: every token of theirs is refused. */
+  tenantIds: string[];
   /** Server time of this answer; the next poll asks from a little before it. */
   asOfMs: number;
 }

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { BusHeaders, ContextHeaders } from '@lekha/contracts';
-import { BusSeal, BusSealError, loadBusKey } from './bus-seal.js';
+import { BusSeal, BusSealError, ReplyKeyPair, loadBusKey, openReply, parseReplyKey, sealReply, transitKeyOf } from './bus-seal.js';
 import { ConfigError } from './config.js';
 
 describe('BusSeal', () => {
@@ -64,5 +64,47 @@ describe('BusSeal', () => {
     expect(loadBusKey({ LEKHA_BUS_KEY: key.toString('base64') }).equals(key)).toBe(true);
     expect(() => loadBusKey({})).toThrow(ConfigError);
     expect(() => loadBusKey({ LEKHA_BUS_KEY_FILE: '/nonexistent/bus.key' })).toThrow('LEKHA_BUS_KEY_FILE cannot be read');
+  });
+});
+
+describe('transit keys and reply keys', () => {
+  const bus = new BusSeal(randomBytes(32));
+  const tenantId = '0193a000-0000-7000-8000-0000000000aa';
+  const keys = { versions: [{ version: 1, key: randomBytes(32), activeFrom: new Date(0) }], indexKey: randomBytes(32) };
+  const binding = { pattern: 'tenant-data.customers.get', direction: 'request' as const, callId: 'c-9', tenantId };
+
+  it('a tenant-sealed request opens with that tenant’s transit key only, never with the bus key', () => {
+    const transit = transitKeyOf(keys, tenantId);
+    expect(transitKeyOf(keys, tenantId).equals(transit)).toBe(true);
+    expect(transitKeyOf(keys, '0193a000-0000-7000-8000-0000000000bb').equals(transit)).toBe(false);
+    // Data-key rotation keeps it (it derives from the stable index key); a new keyset does not.
+    expect(transitKeyOf({ ...keys, versions: [...keys.versions, { version: 2, key: randomBytes(32), activeFrom: new Date() }] }, tenantId).equals(transit)).toBe(true);
+    expect(transitKeyOf({ ...keys, indexKey: randomBytes(32) }, tenantId).equals(transit)).toBe(false);
+    const sealed = bus.seal({ id: 'c' }, binding, transit);
+    expect(bus.open(sealed, binding, transit)).toEqual({ id: 'c' });
+    expect(() => bus.open(sealed, binding)).toThrow(BusSealError);
+    expect(() => bus.open(sealed, { ...binding, tenantId: undefined }, transit)).toThrow(BusSealError);
+    const headers = bus.sealHeaders({ [ContextHeaders.accessToken]: 'tok' }, binding.pattern, binding.callId, { tenantId, key: transit });
+    expect(bus.openHeaders(headers, binding.pattern, binding.callId, { tenantId, key: transit })[ContextHeaders.accessToken]).toBe('tok');
+    expect(() => bus.openHeaders(headers, binding.pattern, binding.callId)).toThrow(BusSealError);
+  });
+
+  it('a reply opens only with the caller’s reply private key, for the same pattern and call', () => {
+    const caller = new ReplyKeyPair();
+    const key = parseReplyKey(caller.publicKeyText)!;
+    const sealed = sealReply({ ok: true, data: 'Meena' }, 'p.q.r', 'c-1', key);
+    expect(Buffer.from(sealed.sealed, 'base64').toString('latin1')).not.toContain('Meena');
+    expect(openReply(sealed, 'p.q.r', 'c-1', caller.privateKey)).toEqual({ ok: true, data: 'Meena' });
+    expect(() => openReply(sealed, 'p.q.r', 'c-2', caller.privateKey)).toThrow();
+    expect(() => openReply(sealed, 'p.q.s', 'c-1', caller.privateKey)).toThrow();
+    expect(() => openReply(sealed, 'p.q.r', 'c-1', new ReplyKeyPair().privateKey)).toThrow();
+  });
+
+  it('accepts only an X25519 public key as a reply key', () => {
+    expect(parseReplyKey('')).toBeNull();
+    expect(parseReplyKey('not a key')).toBeNull();
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'der', type: 'spki' }).toString('base64url');
+    expect(parseReplyKey(ec)).toBeNull();
+    expect(parseReplyKey(new ReplyKeyPair().publicKeyText)?.asymmetricKeyType).toBe('x25519');
   });
 });

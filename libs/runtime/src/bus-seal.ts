@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, hkdfSync, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { BusHeaders, ContextHeaders } from '@lekha/contracts';
-import { open, parseMasterKey, seal } from '@lekha/crypto';
+import { open, openWith, parseMasterKey, seal, sealTo, type TenantKeys } from '@lekha/crypto';
 import { ConfigError } from './config.js';
 
 /** What a sealed Kafka value looks like on the wire: nothing but AES-256-GCM ciphertext. */
@@ -21,6 +21,8 @@ export interface BusBinding {
   callId: string;
   /** sha256 of the caller's context headers (requests only): changing a header breaks the seal. */
   headersDigest?: string;
+  /** Sealed with this tenant's transit key rather than the bus key. */
+  tenantId?: string;
 }
 
 type HeaderValue = string | Buffer | (string | Buffer)[] | undefined;
@@ -53,23 +55,24 @@ export class BusSeal {
 
   /** Digest of every context header plus the call ID and sealing time, in a fixed order. */
   static headersDigest(headers: Record<string, HeaderValue>): string {
-    const names = [...Object.values(ContextHeaders), BusHeaders.callId, BusHeaders.sealedAt].sort();
+    const names = [...Object.values(ContextHeaders), BusHeaders.callId, BusHeaders.sealedAt, BusHeaders.replyKey, BusHeaders.sealedFor].sort();
     const hash = createHash('sha256');
     for (const name of names) hash.update(`${name}\u0000${headerText(headers[name])}\u0000`);
     return hash.digest('base64url');
   }
 
-  seal(value: unknown, binding: BusBinding): SealedValue {
+  /** Sealed with the bus key, or with `key` (a tenant's transit key; name the tenant in the binding). */
+  seal(value: unknown, binding: BusBinding, key: Buffer = this.key): SealedValue {
     const plaintext = Buffer.from(JSON.stringify(value ?? null), 'utf8');
-    return { sealed: seal(this.key, plaintext, aad(binding)).toString('base64') };
+    return { sealed: seal(key, plaintext, aad(binding)).toString('base64') };
   }
 
-  open<T = unknown>(value: unknown, binding: BusBinding): T {
+  open<T = unknown>(value: unknown, binding: BusBinding, key: Buffer = this.key): T {
     const sealed = (value as { sealed?: unknown } | null)?.sealed;
     if (typeof sealed !== 'string' || Object.keys(value as object).length !== 1) throw new BusSealError('the message is not sealed');
     let plaintext: Buffer;
     try {
-      plaintext = open(this.key, Buffer.from(sealed, 'base64'), aad(binding));
+      plaintext = open(key, Buffer.from(sealed, 'base64'), aad(binding));
     } catch {
       throw new BusSealError('the sealed message does not open with the bus key for this pattern and call');
     }
@@ -77,21 +80,21 @@ export class BusSeal {
   }
 
   /** Moves the secret headers (token, IP, user agent) into one sealed header bound to the call. */
-  sealHeaders(headers: Record<string, string>, pattern: string, callId: string): Record<string, string> {
+  sealHeaders(headers: Record<string, string>, pattern: string, callId: string, transit?: { tenantId: string; key: Buffer }): Record<string, string> {
     const secret: Record<string, string> = {};
     const rest: Record<string, string> = {};
     for (const [name, value] of Object.entries(headers)) (SECRET_HEADERS.includes(name) ? secret : rest)[name] = value;
-    if (Object.keys(secret).length) rest[BusHeaders.sealedHeaders] = this.seal(secret, { pattern, direction: 'headers', callId }).sealed;
+    if (Object.keys(secret).length) rest[BusHeaders.sealedHeaders] = this.seal(secret, { pattern, direction: 'headers', callId, tenantId: transit?.tenantId }, transit?.key).sealed;
     return rest;
   }
 
   /** The headers as the caller meant them: the sealed ones restored, plaintext copies of secret ones dropped. */
-  openHeaders<H extends Record<string, HeaderValue>>(headers: H, pattern: string, callId: string): Record<string, HeaderValue> {
+  openHeaders<H extends Record<string, HeaderValue>>(headers: H, pattern: string, callId: string, transit?: { tenantId: string; key: Buffer }): Record<string, HeaderValue> {
     const out: Record<string, HeaderValue> = {};
     for (const [name, value] of Object.entries(headers)) if (!SECRET_HEADERS.includes(name) && name !== BusHeaders.sealedHeaders) out[name] = value;
     const sealed = headerText(headers[BusHeaders.sealedHeaders]);
     if (sealed) {
-      const opened = this.open<Record<string, unknown>>({ sealed }, { pattern, direction: 'headers', callId });
+      const opened = this.open<Record<string, unknown>>({ sealed }, { pattern, direction: 'headers', callId, tenantId: transit?.tenantId }, transit?.key);
       for (const name of SECRET_HEADERS) if (typeof opened?.[name] === 'string') out[name] = opened[name];
     }
     return out;
@@ -108,7 +111,53 @@ export class BusSeal {
 }
 
 function aad(b: BusBinding): Buffer {
-  return Buffer.from(`lekha-bus/1\n${b.pattern}\n${b.direction}\n${b.callId}\n${b.headersDigest ?? ''}`, 'utf8');
+  const tenant = b.tenantId ? `\ntenant:${b.tenantId}` : '';
+  return Buffer.from(`lekha-bus/1\n${b.pattern}\n${b.direction}\n${b.callId}\n${b.headersDigest ?? ''}${tenant}`, 'utf8');
+}
+
+const replyContext = (pattern: string, callId: string) => ({ info: 'lekha.bus-reply/1', aad: Buffer.from(`${pattern}\n${callId}`, 'utf8') });
+
+/** Seals a reply to the caller's reply key (ECIES): only the caller's process can open it. */
+export function sealReply(value: unknown, pattern: string, callId: string, replyKey: KeyObject): SealedValue {
+  return { sealed: sealTo(replyKey, Buffer.from(JSON.stringify(value ?? null), 'utf8'), replyContext(pattern, callId)).toString('base64') };
+}
+
+export function openReply<T>(value: SealedValue, pattern: string, callId: string, privateKey: KeyObject): T {
+  return JSON.parse(openWith(privateKey, Buffer.from(value.sealed, 'base64'), replyContext(pattern, callId)).toString('utf8')) as T;
+}
+
+/** The reply key named in a request's header; null when absent or not an X25519 public key. */
+export function parseReplyKey(text: string): KeyObject | null {
+  if (!text || text.length > 100) return null;
+  try {
+    const key = createPublicKey({ key: Buffer.from(text, 'base64url'), format: 'der', type: 'spki' });
+    return key.asymmetricKeyType === 'x25519' ? key : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A caller's reply key pair, kept only in memory: replies sealed to it are readable by this process
+ * and, once the pair is replaced, by no one (forward secrecy for everything that comes back).
+ */
+export class ReplyKeyPair {
+  readonly publicKeyText: string;
+  readonly privateKey: KeyObject;
+  readonly createdAt = Date.now();
+  constructor() {
+    const pair = generateKeyPairSync('x25519');
+    this.privateKey = pair.privateKey;
+    this.publicKeyText = pair.publicKey.export({ format: 'der', type: 'spki' }).toString('base64url');
+  }
+}
+
+/**
+ * A tenant's transit key for this service's bus traffic: derived from the tenant's keyset (its
+ * stable index key), so it survives data-key rotation and is destroyed with the keyset.
+ */
+export function transitKeyOf(keys: TenantKeys, tenantId: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', keys.indexKey, 'lekha-bus-transit', `lekha.bus-transit/1\0${tenantId}`, 32));
 }
 
 /** The bus key comes from LEKHA_BUS_KEY or LEKHA_BUS_KEY_FILE (a secret manager in production). */

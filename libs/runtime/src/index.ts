@@ -13,3 +13,4 @@ export * from './core-module.js';
 export * from './ping.js';
 export * from './keyring-module.js';
 export * from './sql-wrapped-key.store.js';
+export * from './tenant-erasure.js';

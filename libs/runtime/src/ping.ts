@@ -16,3 +16,17 @@ export function pingController(pattern: string, service: string): Type {
   }
   return PingController;
 }
+
+/** Hands the caller's tenant its transit key for this service (see RpcExecutor.transitKeyGrant). */
+export function transitKeyController(pattern: string): Type {
+  @Controller()
+  class TransitKeyController {
+    constructor(@Inject(RpcExecutor) private readonly rpc: RpcExecutor) {}
+
+    @MessagePattern(pattern)
+    grant(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+      return this.rpc.run(kafka, z.object({}).strict(), payload ?? {}, (_input, ctx) => this.rpc.transitKeyGrant(ctx));
+    }
+  }
+  return TransitKeyController;
+}

@@ -3,17 +3,22 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { KafkaContext } from '@nestjs/microservices';
 import type { z } from 'zod';
 import { AuditOutbox } from '@lekha/audit';
-import { BusHeaders, ContextHeaders, DomainError, type AuditAction, type ErrorBody, type RpcResult } from '@lekha/contracts';
+import { BusHeaders, ContextHeaders, DomainError, type AuditAction, type ErrorBody, type RpcResult, type TransitKeyGrant } from '@lekha/contracts';
+import { TenantKeyring, TenantKeysetDestroyedError } from '@lekha/crypto';
 import { Database } from '@lekha/persistence';
 import { anonymousContext, contextFromHeaders, headerText, runWithContext, type RequestContext, type KafkaHeaders } from '@lekha/tenancy';
 import { AppLogger } from './app-logger.js';
-import { BUS_MAX_AGE_MS, BusSeal, BusSealError, type SealedValue } from './bus-seal.js';
+import { BUS_MAX_AGE_MS, BusSeal, BusSealError, parseReplyKey, sealReply, transitKeyOf, type SealedValue } from './bus-seal.js';
 import { TokenVerificationError, TokenVerifier } from './token-verifier.js';
 
 /** Actor types that exist only by proving themselves with an access token. */
 const TOKEN_ACTORS = new Set(['user', 'api_key', 'support']);
 /** A sealed request may carry a sealing time this far ahead of our clock. */
 const MAX_CLOCK_SKEW_MS = 60_000;
+/** The pattern suffix of `<service>.transit-key.get`, the one tenant call sealed with the bus key. */
+const TRANSIT_KEY_SUFFIX = '.transit-key.get';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ERASED: ErrorBody = { code: 'TENANT_ERASED', message: 'this tenant has been erased; nothing of it can be read or written' };
 
 /** What a handler returns over the bus: a sealed RpcResult, or a refusal that carries no data. */
 export type RpcReply = SealedValue | { ok: false; error: ErrorBody };
@@ -36,6 +41,8 @@ export class RpcExecutor {
     // Services with a database audit refused tokens; the gateway (no database) serves no RPC.
     @Optional() @Inject(Database) private readonly db?: Database,
     @Optional() @Inject(AuditOutbox) private readonly audit?: AuditOutbox,
+    // Services with tenant keysets open requests sealed with a tenant's transit key.
+    @Optional() @Inject(TenantKeyring) private readonly keyring?: TenantKeyring,
   ) {}
 
   async run<S extends z.ZodType, R>(
@@ -56,17 +63,34 @@ export class RpcExecutor {
     const sealedAt = Number(headerText(wire, BusHeaders.sealedAt));
     const now = Date.now();
     if (!Number.isFinite(sealedAt) || now - sealedAt > BUS_MAX_AGE_MS || sealedAt - now > MAX_CLOCK_SKEW_MS) return refused('the request is stale or not sealed');
+    // The reply goes sealed to the caller's own key: the bus key does not open it.
+    const replyKey = parseReplyKey(headerText(wire, BusHeaders.replyKey) ?? '');
+    if (!replyKey) return refused('the request names no reply key');
+    const sealedFor = headerText(wire, BusHeaders.sealedFor);
+    let transit: { tenantId: string; key: Buffer } | undefined;
+    if (sealedFor) {
+      if (!this.keyring || !UUID.test(sealedFor)) return refused('this service holds no transit key for that tenant');
+      try {
+        // Never creates a keyset: a tenant this service has not handed a transit key to has none.
+        const keys = await this.keyring.keysFor(sealedFor, { create: false });
+        if (!keys) return refused('this service holds no transit key for that tenant');
+        transit = { tenantId: sealedFor, key: transitKeyOf(keys, sealedFor) };
+      } catch (err) {
+        if (err instanceof TenantKeysetDestroyedError) return { ok: false, error: ERASED };
+        throw err;
+      }
+    }
     let input: unknown;
     let headers: KafkaHeaders;
     try {
-      headers = this.bus.openHeaders(wire, pattern, callId);
-      input = this.bus.open(payload, { pattern, direction: 'request', callId, headersDigest: BusSeal.headersDigest(headers) });
+      headers = this.bus.openHeaders(wire, pattern, callId, transit);
+      input = this.bus.open(payload, { pattern, direction: 'request', callId, headersDigest: BusSeal.headersDigest(headers), tenantId: transit?.tenantId }, transit?.key);
     } catch (err) {
-      if (err instanceof BusSealError) return refused('the request is not sealed with the bus key for this pattern');
+      if (err instanceof BusSealError) return refused('the request is not sealed with the bus key or the tenant’s transit key for this pattern');
       throw err;
     }
     if (!this.remember(callId, now)) return refused('the request was already served');
-    const seal = (result: RpcResult<R>): SealedValue => this.bus.seal(result, { pattern, direction: 'reply', callId });
+    const seal = (result: RpcResult<R>): SealedValue => sealReply(result, pattern, callId, replyKey);
 
     let ctx: RequestContext;
     try {
@@ -77,7 +101,23 @@ export class RpcExecutor {
       await this.auditRefusal(pattern, headers, headerText(headers, ContextHeaders.accessToken) ? 'invalid_token' : 'token_missing');
       return seal({ ok: false, error: { code: 'UNAUTHENTICATED', message: 'the access token is invalid or expired' } });
     }
+    if (transit && ctx.tenantId !== transit.tenantId) return seal({ ok: false, error: { code: 'UNAUTHENTICATED', message: 'the request is sealed for another tenant than its token’s' } });
+    // A tenant's data never rides under the platform bus key to a service that holds tenant keys:
+    // only the request for the transit key itself may.
+    if (!transit && ctx.tenantId && this.keyring && !pattern.endsWith(TRANSIT_KEY_SUFFIX)) {
+      return seal({ ok: false, error: { code: 'UNAUTHENTICATED', message: 'a tenant’s request to this service must be sealed with the tenant’s transit key' } });
+    }
     return seal(await runWithContext(ctx, () => this.execute(schema, input, ctx, fn)));
+  }
+
+  /**
+   * The caller's tenant's transit key for this service (created with the keyset on first use). It
+   * goes back only inside a reply sealed to the caller's reply key; the caller must hold a token.
+   */
+  async transitKeyGrant(ctx: RequestContext): Promise<TransitKeyGrant> {
+    if (!this.keyring) throw new DomainError('NOT_FOUND', 'this service holds no tenant keys');
+    if (!ctx.tenantId || !['user', 'api_key'].includes(ctx.actorType)) throw new DomainError('FORBIDDEN', 'a transit key is handed only to a caller signed in to its tenant');
+    return { tenantId: ctx.tenantId, key: transitKeyOf(await this.keyring.keysFor(ctx.tenantId), ctx.tenantId).toString('base64') };
   }
 
   /**
@@ -138,6 +178,7 @@ export class RpcExecutor {
       return { ok: true, data: await fn(parsed.data, ctx) };
     } catch (err) {
       if (err instanceof DomainError) return { ok: false, error: { code: err.code, message: err.message, details: err.details } };
+      if (err instanceof TenantKeysetDestroyedError) return { ok: false, error: ERASED };
       if (isUnavailable(err)) {
         // The database (and with it the audit outbox) cannot be reached: fail closed, retryably.
         this.logger.pino.warn({ error: (err as Error).message }, 'database unavailable; request refused');

@@ -19,10 +19,14 @@ export const Permissions = [
   'users:read', 'users:manage:admins', 'security:read',
   // Rotate the tenant's data-encryption key (owner only).
   'tenant:keys:manage',
+  // Erase the whole tenant (owner only, with the password): every service destroys its keys.
+  'tenant:erase',
   // Customer documents (KYC, government IDs, contracts); sensitive kinds also need customers:read:sensitive.
   'documents:read', 'documents:write',
   // Platform admin: create, list and deactivate platform users; rotate the token signing key.
   'platform:users:manage', 'platform:keys:manage',
+  // Platform compliance: the state of a tenant erasure (which services have confirmed).
+  'platform:erasures:read',
   // Create, list and revoke the tenant's API keys (owner, admin).
   'api_keys:manage',
 ] as const;
@@ -40,15 +44,15 @@ const DOCUMENTS_ALL = ['documents:read', 'documents:write'] as const;
  * user manages their own sessions without a permission.
  */
 export const RolePermissions: Record<Role, readonly Permission[]> = {
-  owner: [...CUSTOMERS_ALL, ...RECORDS_ALL, ...DOCUMENTS_ALL, 'audit:read:tenant', 'users:manage', 'billing:read', 'billing:manage', 'users:read', 'users:manage:admins', 'security:read', 'tenant:keys:manage', 'api_keys:manage'],
+  owner: [...CUSTOMERS_ALL, ...RECORDS_ALL, ...DOCUMENTS_ALL, 'audit:read:tenant', 'users:manage', 'billing:read', 'billing:manage', 'users:read', 'users:manage:admins', 'security:read', 'tenant:keys:manage', 'tenant:erase', 'api_keys:manage'],
   admin: [...CUSTOMERS_ALL, ...RECORDS_ALL, ...DOCUMENTS_ALL, 'audit:read:tenant', 'users:manage', 'billing:read', 'users:read', 'security:read', 'api_keys:manage'],
   staff: ['customers:read', 'customers:write', 'customers:read:contact', 'customers:read:sensitive', 'records:read', 'records:read:all', 'records:write', ...DOCUMENTS_ALL],
   caretaker: ['customers:read', 'records:read', 'records:write'],
   accountant: ['customers:read', 'customers:read:contact', 'records:read', 'records:read:all', 'records:reports', 'billing:read', 'billing:manage'],
   viewer: ['customers:read', 'customers:read:contact', 'records:read', 'records:read:all'],
   'platform:support': [],
-  'platform:compliance': ['audit:read:platform'],
-  'platform:admin': ['platform:users:manage', 'platform:keys:manage'],
+  'platform:compliance': ['audit:read:platform', 'platform:erasures:read'],
+  'platform:admin': ['platform:users:manage', 'platform:keys:manage', 'platform:erasures:read'],
 };
 
 export function hasPermission(roles: readonly string[], permission: Permission): boolean {

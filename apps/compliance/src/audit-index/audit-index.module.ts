@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TrustedKeys } from '@lekha/audit';
-import { ConfigError, loadMasterKey } from '@lekha/runtime';
+import { ConfigError, TenantErasureModule, loadMasterKey } from '@lekha/runtime';
+import { ComplianceTenantEraser } from './compliance-tenant-eraser.js';
 import { AUDIT_NETWORK_WRAP_KEY, AuditNetworkKeys, networkWrapKey } from './audit-network-keys.js';
 import { GetAuditNetworkKeyUseCase } from './use-cases/get-audit-network-key.use-case.js';
 import { DestroyTenantAuditKeyUseCase } from './use-cases/destroy-tenant-audit-key.use-case.js';
@@ -28,6 +29,9 @@ export class AuditIndexModule {
     const wrapKey = networkWrapKey(loadMasterKey(masterKeyConfig));
     return {
       module: AuditIndexModule,
+      // Global so that the erasure worker's eraser shares the one AuditNetworkKeys (and its caches).
+      global: true,
+      imports: [TenantErasureModule.forService({ eraser: ComplianceTenantEraser })],
       controllers: [AuditIndexController],
       providers: [
         { provide: TRUSTED_KEYS, useFactory: () => loadTrustedKeys(trustedKeysFile) },
@@ -42,6 +46,7 @@ export class AuditIndexModule {
         GetAuditNetworkKeyUseCase,
         DestroyTenantAuditKeyUseCase,
       ],
+      exports: [AuditNetworkKeys],
     };
   }
 }

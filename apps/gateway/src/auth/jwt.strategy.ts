@@ -52,14 +52,14 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
-  /** A token of a revoked session (logout, revoke, reset, role change, deactivation) is refused. */
+  /** A token of a revoked session (logout, revoke, reset, role change, deactivation) or of an erased tenant is refused. */
   async validate(payload: { sub?: unknown; tid?: unknown; roles?: unknown; sid?: unknown; act?: unknown; scp?: unknown }): Promise<AuthenticatedUser | false> {
     if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || !Array.isArray(payload.roles)) return false;
     const roles = payload.roles.map(String);
     // No tenant only for a platform user, whose roles are all platform roles; never a tenant role without a tenant.
     const platform = payload.tid === undefined || payload.tid === null;
     if (platform ? !roles.length || !roles.every(isPlatformRole) : typeof payload.tid !== 'string') return false;
-    if (await this.revocations.isRevoked(payload.sid)) return false;
+    if (await this.revocations.isRevoked(payload.sid, platform ? null : (payload.tid as string))) return false;
     const apiKey = payload.act === 'api_key' ? { apiKeyScopes: Array.isArray(payload.scp) ? payload.scp.map(String) : [] } : {};
     return { userId: payload.sub, tenantId: platform ? null : (payload.tid as string), roles, sessionId: payload.sid, ...apiKey };
   }

@@ -10,7 +10,7 @@ const OVERLAP_MS = 60_000;
 const RETAIN_MS = 2 * 3600_000;
 
 /**
- * Sessions revoked in identity, so their access tokens stop at once instead of at expiry.
+ * Sessions revoked (and tenants erased) in identity, so their access tokens stop at once instead of at expiry.
  * Identity's database is the source of truth: this gateway polls it every two seconds (any number
  * of gateways can), and adds what its own requests revoke the moment identity answers them.
  * Until the first poll succeeds no access token is accepted (fail closed).
@@ -38,10 +38,13 @@ export class RevocationList implements OnApplicationBootstrap, OnApplicationShut
     for (const id of sessionIds ?? []) this.revoked.set(id, now);
   }
 
-  /** Throws SERVICE_UNAVAILABLE while the list has never been loaded. */
-  async isRevoked(sessionId: string): Promise<boolean> {
+  /**
+   * A session (or API key) revoked, or its whole tenant erased: IDs are UUIDs, so one set holds both.
+   * Throws SERVICE_UNAVAILABLE while the list has never been loaded.
+   */
+  async isRevoked(sessionId: string, tenantId?: string | null): Promise<boolean> {
     if (this.asOfMs === null) await this.sync();
-    return this.revoked.has(sessionId);
+    return this.revoked.has(sessionId) || (!!tenantId && this.revoked.has(tenantId));
   }
 
   private sync(): Promise<void> {
@@ -50,6 +53,7 @@ export class RevocationList implements OnApplicationBootstrap, OnApplicationShut
         const query = this.asOfMs === null ? {} : { sinceMs: Math.max(0, this.asOfMs - OVERLAP_MS) };
         const result = await this.bus.call<RevocationsResult>(Rpc.identity.revocations, query, 5000);
         this.add(result.sessionIds);
+        this.add(result.tenantIds);
         this.asOfMs = result.asOfMs;
         const oldest = Date.now() - RETAIN_MS;
         for (const [id, at] of this.revoked) if (at < oldest) this.revoked.delete(id);

@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
-  Rpc, createPlatformUserSchema, platformUserIdSchema,
-  type CreatePlatformUserRequest, type DeactivatedPlatformUser, type PlatformUserView, type SigningKeyRotation,
+  Rpc, createPlatformUserSchema, platformUserIdSchema, tenantErasureStatusQuerySchema,
+  type CreatePlatformUserRequest, type TenantErasureStatus, type DeactivatedPlatformUser, type PlatformUserView, type SigningKeyRotation,
 } from '@lekha/contracts';
 import { BusClient } from '../bus/bus-client.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
@@ -57,5 +57,12 @@ export class PlatformController {
     // This gateway learns the new key at once; others on the first token that names it.
     this.jwks.invalidate();
     return rotation;
+  }
+
+  @Get('tenants/:tenantId/erasure')
+  @RequirePermission('platform:erasures:read', { action: 'read', resource: 'tenant_erasure' })
+  @ApiOperation({ summary: 'When a tenant’s erasure was asked for and which services have destroyed its keys and rows' })
+  erasure(@Param({ schema: tenantErasureStatusQuerySchema }) params: { tenantId: string }): Promise<TenantErasureStatus> {
+    return this.bus.call(Rpc.identity.tenantErasureStatus, { tenantId: params.tenantId });
   }
 }

@@ -31,6 +31,9 @@ export const identityConfigSchema = baseConfigSchema.extend({
   // in the JWKS for ACCESS_TOKEN_TTL_SECONDS plus SIGNING_KEY_GRACE_SECONDS (more than one check).
   SIGNING_KEY_ROTATE_AFTER_HOURS: int(1, 8760, 720),
   SIGNING_KEY_CHECK_SECONDS: int(1, 3600, 30),
+  // An erasure order not yet confirmed by every service is put on the bus again after this long
+  // (a service down longer than the topic's retention, or whose offsets were reset, still gets it).
+  ERASURE_REPUBLISH_SECONDS: int(1, 7 * 24 * 3600, 3600),
   SIGNING_KEY_GRACE_SECONDS: int(0, 86_400, 300),
 });
 export type IdentityConfig = z.infer<typeof identityConfigSchema>;

@@ -12,7 +12,7 @@ export async function assertPlatformPermission(
   audit: AuditOutbox,
   ctx: RequestContext,
   permission: Permission,
-  denied: { action: 'create' | 'list' | 'permission_change' | 'key_use'; resource: string },
+  denied: { action: 'create' | 'list' | 'read' | 'permission_change' | 'key_use'; resource: string },
 ): Promise<string> {
   if (!ctx.actorId) throw new DomainError('UNAUTHENTICATED', 'sign in first');
   if (ctx.tenantId === null && contextHasPermission(ctx, permission)) return ctx.actorId;

@@ -1,3 +1,4 @@
+import { TenantKeysetDestroyedError } from '@lekha/crypto';
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload, type KafkaContext } from '@nestjs/microservices';
 import { NOTIFICATIONS_DISPATCH_TOPIC, notificationDispatchSchema } from '@lekha/contracts';
@@ -27,6 +28,11 @@ export class DispatchController {
         await this.deliver.execute(parsed.data);
         this.logger.pino.info({ messageId: parsed.data.messageId, purpose: parsed.data.purpose }, 'message delivered to the development inbox');
       } catch (err) {
+        if (err instanceof TenantKeysetDestroyedError) {
+          // The tenant was erased after the message was sent: there is no one left to deliver it to.
+          this.logger.pino.info({ messageId: parsed.data.messageId }, 'message dropped: its tenant has been erased');
+          return;
+        }
         this.logger.pino.error({ messageId: parsed.data.messageId, error: (err as Error).message }, 'message could not be delivered');
         throw err;
       }

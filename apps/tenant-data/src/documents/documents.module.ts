@@ -52,7 +52,7 @@ export class DocumentsModule {
         DownloadDocumentUseCase,
         DeleteDocumentUseCase,
       ],
-      exports: [DocumentPurge],
+      exports: [DocumentPurge, BlobStore],
     };
   }
 }

@@ -7,6 +7,7 @@ import { Migration20261203Records } from './20261203-records.migration.js';
 import { Migration20261205ImportAssigneeRec5 } from './20261205-import-assignee-rec5.migration.js';
 import { Migration20261206DocumentsKx7d } from './20261206-documents-kx7d.migration.js';
 import { Migration20261207KeyRotationGrants } from './20261207-key-rotation-grants.migration.js';
+import { Migration20261222TenantErasureTers } from './20261222-tenant-erasure-ters.migration.js';
 
 const S = 'tenant_data';
 
@@ -41,4 +42,5 @@ export const migrations = [
   { name: 'Migration20261205ImportAssigneeRec5', class: Migration20261205ImportAssigneeRec5 },
   { name: 'Migration20261206DocumentsKx7d', class: Migration20261206DocumentsKx7d },
   { name: 'Migration20261207KeyRotationGrants', class: Migration20261207KeyRotationGrants },
+  { name: 'Migration20261222TenantErasureTers', class: Migration20261222TenantErasureTers },
 ];

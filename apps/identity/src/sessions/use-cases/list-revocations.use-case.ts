@@ -4,6 +4,7 @@ import { Database } from '@lekha/persistence';
 import { IDENTITY_CONFIG, type IdentityConfig } from '../../config/identity.config.js';
 import { SessionRepository } from '../session.repository.js';
 import { ApiKeyRepository } from '../../api-keys/api-key.repository.js';
+import { TenantErasureRepository } from '../../tenants/tenant-erasure.repository.js';
 
 /**
  * For the gateway's revocation list: sessions revoked since a time. Without one, every revocation
@@ -16,6 +17,7 @@ export class ListRevocationsUseCase {
     private readonly db: Database,
     private readonly sessions: SessionRepository,
     private readonly apiKeys: ApiKeyRepository,
+    private readonly erasures: TenantErasureRepository,
     @Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig,
   ) {}
 
@@ -25,6 +27,6 @@ export class ListRevocationsUseCase {
     const since = new Date(Math.max(sinceMs ?? 0, floor));
     // A revoked API key's ID is the `sid` of its access tokens, so it travels with the sessions.
     const sessionIds = [...(await this.sessions.revokedSince(this.db.em(), since)), ...(await this.apiKeys.revokedSince(this.db.em(), since))];
-    return { sessionIds, asOfMs };
+    return { sessionIds, tenantIds: await this.erasures.erasedSince(this.db.em(), since), asOfMs };
   }
 }

@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { AuditOutbox } from '@lekha/audit';
+import type { PlatformEvent } from '@lekha/contracts';
+import { TenantKeyring } from '@lekha/crypto';
+import { Database } from '@lekha/persistence';
+import { inErasureTransaction, type PlatformEventObserver, type TenantEraser } from '@lekha/runtime';
+import { TenantErasureRepository } from './tenant-erasure.repository.js';
+
+/**
+ * Identity's part of an erasure: every user, session, token, second factor, API key, invitation
+ * and login record of the tenant is deleted, then its keyset is destroyed (a tombstone stays, so
+ * no new keyset is ever made for it). Idempotent: a redelivered order finds nothing left to do.
+ */
+@Injectable()
+export class IdentityTenantEraser implements TenantEraser, PlatformEventObserver {
+  readonly service = 'identity' as const;
+
+  constructor(
+    private readonly db: Database,
+    private readonly audit: AuditOutbox,
+    private readonly keyring: TenantKeyring,
+    private readonly erasures: TenantErasureRepository,
+  ) {}
+
+  async erase(tenantId: string): Promise<void> {
+    await inErasureTransaction(this.db, tenantId, async (tx) => {
+      await this.erasures.deleteTenantRows(tx, tenantId);
+      await this.audit.record(tx, { action: 'delete', resource: { type: 'tenant_keyset', id: tenantId }, tenantId, reason: 'tenant_erasure' });
+    });
+    await this.keyring.destroy(tenantId);
+  }
+
+  /** Records each service's confirmation (identity's own included) for the erasure status. */
+  async observe(event: PlatformEvent): Promise<void> {
+    if (event.type === 'tenant.erasure.confirmed') await this.erasures.confirm(this.db.em(), event.tenantId, event.service, new Date(event.confirmedAt));
+  }
+}

@@ -1,0 +1,53 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { uuidv7 } from '@lekha/contracts';
+import { Database } from '@lekha/persistence';
+import { AppLogger, PlatformEvents } from '@lekha/runtime';
+import { IDENTITY_CONFIG, type IdentityConfig } from '../config/identity.config.js';
+import { TenantErasureRepository } from './tenant-erasure.repository.js';
+
+const RETRY_MS = 5000;
+
+/**
+ * Puts erasure orders on `platform.events.v1`. The order is committed first (on the tenant row),
+ * so a broker outage or a crash delays it but never loses it: unpublished orders are retried, and
+ * an order some service has not confirmed within ERASURE_REPUBLISH_SECONDS is published again
+ * (erasing is idempotent, so a service that already did it just confirms again).
+ */
+@Injectable()
+export class TenantErasurePublisher implements OnApplicationBootstrap, OnModuleDestroy {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly db: Database,
+    private readonly erasures: TenantErasureRepository,
+    private readonly events: PlatformEvents,
+    private readonly logger: AppLogger,
+    @Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.publishPending().catch((err: Error) => this.logger.pino.warn({ error: err.message }, 'erasure orders not published yet; retrying')), RETRY_MS);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  publishPending(): Promise<void> {
+    this.running ??= (async () => {
+      try {
+        const pending = await this.erasures.toPublish(this.db.em(), new Date(Date.now() - this.config.ERASURE_REPUBLISH_SECONDS * 1000));
+        if (!pending.length) return;
+        await this.events.publish(
+          ...pending.map((t) => ({ type: 'tenant.erasure.requested' as const, eventId: uuidv7(), tenantId: t.id, requestedAt: new Date(t.erasure_requested_at).toISOString() })),
+        );
+        await this.erasures.markPublished(this.db.em(), pending.map((t) => t.id));
+      } finally {
+        this.running = null;
+      }
+    })();
+    return this.running;
+  }
+}

@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { AuditOutbox } from '@lekha/audit';
+import { DomainError, type EraseTenantInput, type TenantErasureStatus } from '@lekha/contracts';
+import { Database } from '@lekha/persistence';
+import { contextHasPermission, type RequestContext } from '@lekha/tenancy';
+import { PasswordHasher } from '../../auth/password-hasher.js';
+import { rateLimited } from '../../auth/use-cases/login.use-case.js';
+import { BruteForceGuard } from '../../security/brute-force-guard.js';
+import { User } from '../../users/user.entity.js';
+import { TenantErasureRepository } from '../tenant-erasure.repository.js';
+import { TenantErasurePublisher } from '../tenant-erasure.publisher.js';
+
+/**
+ * The owner erases the whole tenant. In one transaction: the tenant is marked erased and every
+ * session, refresh token, API key and sign-in ends; then the order goes on the bus and every
+ * service (identity too) destroys its keyset for the tenant and deletes its rows. Only a signed-in
+ * owner, with the password re-entered and the tenant's ID typed back; guesses count toward lockout.
+ */
+@Injectable()
+export class EraseTenantUseCase {
+  constructor(
+    private readonly db: Database,
+    private readonly audit: AuditOutbox,
+    private readonly hasher: PasswordHasher,
+    private readonly guard: BruteForceGuard,
+    private readonly erasures: TenantErasureRepository,
+    private readonly publisher: TenantErasurePublisher,
+  ) {}
+
+  async execute(ctx: RequestContext, input: EraseTenantInput): Promise<TenantErasureStatus> {
+    const { actorId, tenantId } = ctx;
+    const deny = (reason: string) =>
+      this.db.em().transactional((tx) => this.audit.record(tx, { action: 'delete', resource: { type: 'tenant', id: tenantId }, outcome: 'denied', reason }));
+    if (ctx.actorType !== 'user' || !actorId || !tenantId || !contextHasPermission(ctx, 'tenant:erase')) {
+      await deny('forbidden');
+      throw new DomainError('FORBIDDEN', 'only the owner, signed in, may erase the tenant');
+    }
+    if (input.confirmTenantId !== tenantId) {
+      await deny('confirmation_mismatch');
+      throw new DomainError('VALIDATION_FAILED', 'confirmTenantId must be this tenant\'s ID', [{ path: 'confirmTenantId', message: 'does not match the tenant you are signed in to' }]);
+    }
+    const user = await this.db.em().findOne(User, { id: actorId, tenantId, status: 'active' });
+    if (!user) throw new DomainError('UNAUTHENTICATED', 'sign in first');
+    const ticket = await this.guard.attempt(`erase:${user.id}`);
+    if (!ticket.verdict.allowed) {
+      await deny('locked');
+      throw rateLimited(ticket.verdict.retryAfterSeconds);
+    }
+    if (!(await this.hasher.verify(user.passwordHash, input.password))) {
+      await deny('invalid_password');
+      throw new DomainError('INVALID_CREDENTIALS', 'the password is not correct');
+    }
+    await this.guard.succeeded(ticket);
+    await this.db.em().transactional(async (tx) => {
+      const { already } = await this.erasures.markRequested(tx, tenantId);
+      if (!already) await this.audit.record(tx, { action: 'delete', resource: { type: 'tenant', id: tenantId }, reason: 'tenant_erasure_requested' });
+    });
+    // The order is on the bus before we answer; if the broker is down the publisher keeps trying.
+    await this.publisher.publishPending().catch(() => undefined);
+    return (await this.erasures.status(this.db.em(), tenantId))!;
+  }
+}

@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { AuditOutbox } from '@lekha/audit';
+import { TenantKeyring } from '@lekha/crypto';
+import { Database } from '@lekha/persistence';
+import { inErasureTransaction, type TenantEraser } from '@lekha/runtime';
+import { BlobStore } from '../documents/blob-store.js';
+
+/** Every tenant table of this service, children before parents. */
+const TENANT_TABLES = ['record_changes', 'records', 'record_types', 'customer_changes', 'customer_import_chunks', 'documents', 'customers'] as const;
+
+/**
+ * Tenant-data's part of an erasure. The keyset goes first — that alone makes every copy of the
+ * tenant's ciphertext unreadable, here, in backups and in document blobs — then the rows and the
+ * blobs are deleted. Idempotent: a redelivered order finds nothing left.
+ */
+@Injectable()
+export class TenantDataEraser implements TenantEraser {
+  readonly service = 'tenant-data' as const;
+
+  constructor(
+    private readonly db: Database,
+    private readonly audit: AuditOutbox,
+    private readonly keyring: TenantKeyring,
+    private readonly blobs: BlobStore,
+  ) {}
+
+  async erase(tenantId: string): Promise<void> {
+    await this.keyring.destroy(tenantId);
+    await inErasureTransaction(this.db, tenantId, async (tx) => {
+      for (const table of TENANT_TABLES) await tx.execute(`delete from tenant_data.${table} where tenant_id = ?`, [tenantId]);
+      await this.audit.record(tx, { action: 'delete', resource: { type: 'tenant_keyset', id: tenantId }, tenantId, reason: 'tenant_erasure' });
+    });
+    // Blob keys are documents/<tenant>/<document>/<segment>: everything under the tenant goes.
+    for (const blob of await this.blobs.list(`documents/${tenantId}`)) await this.blobs.delete(blob.key);
+  }
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+/**
+ * Erasing a tenant: the owner re-enters the password and names the tenant (so a stolen session or
+ * a slip of the hand cannot do it). Identity ends every session and API key at once; each service
+ * then destroys its keyset for the tenant and deletes the tenant's rows, and says so on
+ * `platform.events.v1`.
+ */
+export const eraseTenantSchema = z.strictObject({
+  password: z.string().min(1).max(200),
+  /** The tenant's own ID, typed back as confirmation. */
+  confirmTenantId: z.uuid(),
+});
+export type EraseTenantInput = z.infer<typeof eraseTenantSchema>;
+
+/** The services that hold tenant keysets or tenant-keyed data and confirm an erasure. */
+export const ErasingServices = ['identity', 'tenant-data', 'notifications', 'compliance'] as const;
+export type ErasingService = (typeof ErasingServices)[number];
+
+export interface TenantErasureStatus {
+  tenantId: string;
+  requestedAt: string;
+  /** Each service's confirmation time, null while it has not confirmed. */
+  services: Record<ErasingService, string | null>;
+  complete: boolean;
+}
+
+/** Events on `platform.events.v1`: IDs and times only, never personal data. */
+export const tenantErasureRequestedSchema = z.strictObject({
+  type: z.literal('tenant.erasure.requested'),
+  eventId: z.uuid(),
+  tenantId: z.uuid(),
+  requestedAt: z.iso.datetime(),
+});
+export const tenantErasureConfirmedSchema = z.strictObject({
+  type: z.literal('tenant.erasure.confirmed'),
+  eventId: z.uuid(),
+  tenantId: z.uuid(),
+  service: z.enum(ErasingServices),
+  confirmedAt: z.iso.datetime(),
+});
+export const platformEventSchema = z.discriminatedUnion('type', [tenantErasureRequestedSchema, tenantErasureConfirmedSchema]);
+export type PlatformEvent = z.infer<typeof platformEventSchema>;
+export type TenantErasureRequested = z.infer<typeof tenantErasureRequestedSchema>;
+export type TenantErasureConfirmed = z.infer<typeof tenantErasureConfirmedSchema>;
+
+export const tenantErasureStatusQuerySchema = z.strictObject({ tenantId: z.uuid() });
