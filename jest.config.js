@@ -17,6 +17,9 @@ const common = {
 export default {
   // Integration suites start real processes; unit tests finish in milliseconds either way.
   testTimeout: 180_000,
+  // Inside the clone, so that every fresh clone (as on CI) orders suites the same way: by size,
+  // with no durations remembered from earlier runs elsewhere on the machine.
+  cacheDirectory: '<rootDir>/.cache/jest',
   reporters: ['default', '<rootDir>/scripts/summary-reporter.js'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/*/src/**/*.spec.ts'] },

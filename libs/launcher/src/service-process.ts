@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -19,6 +20,8 @@ export class ServiceProcess {
   private child: ChildProcess | null = null;
   private tail: string[] = [];
   private exited: Promise<number | null> = Promise.resolve(null);
+  /** Given to the process at start; its readiness answer must carry it. */
+  private instanceId = '';
 
   constructor(readonly opts: ServiceProcessOptions) {}
 
@@ -35,10 +38,11 @@ export class ServiceProcess {
   }
 
   start(): void {
+    this.instanceId = randomUUID();
     const entry = join(this.opts.root, 'apps', this.opts.name, 'dist', 'main.js');
     const child = spawn(process.execPath, ['--enable-source-maps', '--disable-warning=TimeoutNegativeWarning', entry], {
       cwd: this.opts.root,
-      env: { ...this.opts.env, LEKHA_EXIT_WITH_PARENT: '1' },
+      env: { ...this.opts.env, LEKHA_EXIT_WITH_PARENT: '1', LEKHA_INSTANCE_ID: this.instanceId },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
@@ -65,8 +69,18 @@ export class ServiceProcess {
       if (!this.running) throw new Error(`${this.opts.name} exited during start-up:\n${this.lastLines()}`);
       try {
         const res = await fetch(`${this.url}/health/ready`, { signal: AbortSignal.timeout(2000) });
-        if (res.status === 200) return;
-        last = await res.text();
+        const body = await res.text();
+        let instance: unknown;
+        try {
+          instance = (JSON.parse(body) as { instance?: unknown }).instance;
+        } catch {
+          instance = undefined;
+        }
+        // Another process on the port (one that was there before, or a sibling given the same port)
+        // is not this service: keep waiting, and fail when this one exits for want of the port.
+        if (instance !== this.instanceId) last = `another process answers on port ${this.opts.port}: ${body.slice(0, 200)}`;
+        else if (res.status === 200) return;
+        else last = body;
       } catch (err) {
         last = (err as Error).message;
       }

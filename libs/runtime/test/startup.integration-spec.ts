@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ServiceProcess, ensureAuditKeys } from '@lekha/launcher';
-import { REPO_ROOT, freePort } from '@lekha/testing';
+import { REPO_ROOT, freePort, freePorts } from '@lekha/testing';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -54,6 +55,31 @@ describe('service start-up', () => {
       expect(body.checks.database!.ok).toBe(true);
     } finally {
       await svc.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+  it('is not taken for ready by another process answering on its port', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'lekha-startup-'));
+    const [deadBroker, port] = await freePorts(2);
+    // Something already listens on the port and says it is ready (a leftover, or a sibling given the same port).
+    const squatter = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ready"}'));
+    await new Promise<void>((res) => squatter.listen(port, '127.0.0.1', res));
+    const keys = await ensureAuditKeys(join(dataDir, 'keys'));
+    const svc = new ServiceProcess({
+      name: 'tenant-data',
+      root: REPO_ROOT,
+      port: port!,
+      env: { PATH: process.env.PATH, KAFKA_BROKERS: `127.0.0.1:${deadBroker}`, TENANT_DATA_PORT: String(port), LEKHA_DATA_DIR: dataDir, LEKHA_MASTER_KEY: randomBytes(32).toString('base64'), LEKHA_BUS_KEY: randomBytes(32).toString('base64'), AUDIT_SIGNING_KEY_FILE: keys.signingKeyFile('tenant-data'), LOG_LEVEL: 'warn' },
+    });
+    svc.start();
+    try {
+      // The service cannot have the port, so it exits; the squatter's "ready" must not count.
+      await expect(svc.waitReady(60_000)).rejects.toThrow(/tenant-data exited during start-up/);
+      expect(svc.running).toBe(false);
+      expect(svc.lastLines()).toMatch(/EADDRINUSE/);
+    } finally {
+      await svc.stop();
+      await new Promise((res) => squatter.close(res));
       await rm(dataDir, { recursive: true, force: true });
     }
   });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,15 +10,30 @@ import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
-export function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => res(port));
-    });
-  });
+/**
+ * `count` distinct free ports. Each is held open until all are chosen: closing one before asking for
+ * the next lets the system hand the same port out twice, and two services of one platform would
+ * then be given one port.
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers: Server[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const srv = createServer();
+      servers.push(srv);
+      await new Promise<void>((res, rej) => {
+        srv.once('error', rej);
+        srv.listen(0, '127.0.0.1', () => res());
+      });
+    }
+    return servers.map((srv) => (srv.address() as AddressInfo).port);
+  } finally {
+    await Promise.all(servers.map((srv) => new Promise((res) => srv.close(res))));
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return (await freePorts(1))[0]!;
 }
 
 export interface TestPlatform {
@@ -53,8 +68,8 @@ export async function startTestPlatform(opts: { services?: ServiceName[]; env?: 
   const logs = new Map<string, WriteStream>();
   const auditKeysDir = process.env.LEKHA_TEST_AUDIT_KEYS_DIR ?? join(dataDir, 'audit-keys');
   const busKeyText = opts.env?.LEKHA_BUS_KEY ?? process.env.LEKHA_BUS_KEY ?? randomBytes(32).toString('base64');
-  const ports: Partial<Record<ServiceName, number>> = {};
-  for (const name of SERVICE_NAMES) ports[name] = await freePort();
+  const chosen = await freePorts(SERVICE_NAMES.length);
+  const ports = Object.fromEntries(SERVICE_NAMES.map((name, i) => [name, chosen[i]!])) as Record<ServiceName, number>;
   const platform = await startPlatform({
     root: REPO_ROOT,
     ports,
