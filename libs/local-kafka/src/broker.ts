@@ -24,7 +24,7 @@ import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, closeSync, existsSync, openSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { join, resolve } from 'node:path';
 import kafkajs from 'kafkajs';
 import { ensureKafkaJars, KAFKA_LOG4J2_CONFIG, resolveKafkaVersion } from './jars.js';
@@ -104,17 +104,47 @@ function javaBin(): string {
   return process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolvePromise, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolvePromise(port));
+/** The lowest port the system hands out for outgoing connections and `listen(0)` (Linux; else 32768). */
+function ephemeralFloor(): number {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 1024 ? low : 32768;
+  } catch {
+    return 32768;
+  }
+}
+
+const PORTS_FROM = 20_000;
+
+/**
+ * `count` distinct free ports for services to listen on, taken below the ephemeral range so that no
+ * outgoing connection (Kafka, PostgreSQL) can be given one as its local port before the service
+ * binds it, and each held open until all are chosen so that none is handed out twice.
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const floor = ephemeralFloor();
+  const servers: Server[] = [];
+  const listen = (port: number) =>
+    new Promise<Server | null>((res, rej) => {
+      const srv = createServer();
+      srv.once('error', (err: NodeJS.ErrnoException) => (err.code === 'EADDRINUSE' || err.code === 'EACCES' ? res(null) : rej(err)));
+      srv.listen(port, '127.0.0.1', () => res(srv));
     });
-  });
+  try {
+    for (let attempt = 0; servers.length < count; attempt++) {
+      // Below the ephemeral range while it has room; the system's own choice otherwise.
+      const port = floor - PORTS_FROM > 1000 && attempt < 1000 ? PORTS_FROM + Math.floor(Math.random() * (floor - PORTS_FROM)) : 0;
+      const srv = await listen(port);
+      if (srv) servers.push(srv);
+    }
+    return servers.map((srv) => (srv.address() as AddressInfo).port);
+  } finally {
+    await Promise.all(servers.map((srv) => new Promise((res) => srv.close(res))));
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return (await freePorts(1))[0]!;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -315,9 +345,9 @@ export async function startLocalKafka(opts: StartLocalKafkaOptions): Promise<Loc
   if (opts.port) await assertPortFree(opts.port, 'client');
   if (opts.controllerPort) await assertPortFree(opts.controllerPort, 'controller');
   if (opts.port && opts.port === opts.controllerPort) throw new Error('local-kafka: port and controllerPort must differ');
-  const port = opts.port || (await freePort());
-  let controllerPort = opts.controllerPort || (await freePort());
-  while (controllerPort === port) controllerPort = await freePort();
+  const [freeA, freeB] = await freePorts(2);
+  const port = opts.port || freeA!;
+  const controllerPort = opts.controllerPort || (freeB === port ? freeA! : freeB!);
   const brokers = [`127.0.0.1:${port}`];
 
   await writeFile(

@@ -2,3 +2,4 @@ export * from './test-database.js';
 export * from './test-platform.js';
 export * from './http.js';
 export * from './audit-topic.js';
+export { freePort, freePorts } from '@lekha/local-kafka';

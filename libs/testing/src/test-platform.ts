@@ -1,40 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SERVICE_NAMES, startPlatform, type Platform, type ServiceName } from '@lekha/launcher';
+import { freePorts } from '@lekha/local-kafka';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-
-/**
- * `count` distinct free ports. Each is held open until all are chosen: closing one before asking for
- * the next lets the system hand the same port out twice, and two services of one platform would
- * then be given one port.
- */
-export async function freePorts(count: number): Promise<number[]> {
-  const servers: Server[] = [];
-  try {
-    for (let i = 0; i < count; i++) {
-      const srv = createServer();
-      servers.push(srv);
-      await new Promise<void>((res, rej) => {
-        srv.once('error', rej);
-        srv.listen(0, '127.0.0.1', () => res());
-      });
-    }
-    return servers.map((srv) => (srv.address() as AddressInfo).port);
-  } finally {
-    await Promise.all(servers.map((srv) => new Promise((res) => srv.close(res))));
-  }
-}
-
-export async function freePort(): Promise<number> {
-  return (await freePorts(1))[0]!;
-}
 
 export interface TestPlatform {
   platform: Platform;
