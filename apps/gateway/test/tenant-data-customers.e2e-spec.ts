@@ -1,6 +1,6 @@
 import { api, readAuditTopic, startTestPlatform, type TestPlatform, signupTenant } from '@lekha/testing';
 import { RawBus } from './raw-bus.js';
-import { Rpc, type RpcResult, type CustomerView } from '@lekha/contracts';
+import { Rpc, type RpcResult, type CustomerView, type Page } from '@lekha/contracts';
 import { userWithRole } from './bus-test-helpers.js';
 
 /**
@@ -94,6 +94,22 @@ describe('tenant data: customers', () => {
     const second = await http.get(`/v1/customers?limit=1&cursor=${first.body.nextCursor}`, a.accessToken);
     expect(second.body.items.map((c: CustomerView) => c.id)).toEqual([meena.id]);
     expect(second.body.nextCursor).toBeNull();
+  });
+
+  it('pages through customers created within the same second without skipping or repeating one', async () => {
+    const c = await signup('Paging Dairy', 'pager');
+    const created: string[] = [];
+    for (let i = 0; i < 5; i++) created.push((await http.post('/v1/customers', { name: `Customer ${i}` }, c.accessToken)).body.id);
+    const walked: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const url: string = `/v1/customers?limit=2${cursor ? `&cursor=${cursor}` : ''}`;
+      const page = await http.get<Page<CustomerView>>(url, c.accessToken);
+      expect(page.status).toBe(200);
+      walked.push(...page.body.items.map((x: CustomerView) => x.id));
+      cursor = page.body.nextCursor;
+    } while (cursor && walked.length < 20);
+    expect(walked).toEqual([...created].reverse());
   });
 
   it('patches only the fields given, and keeps who changed which fields, without values', async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { api, readAuditTopic, startTestPlatform, type TestPlatform, signupTenant } from '@lekha/testing';
 import { RawBus } from './raw-bus.js';
-import { Rpc, type BeginUploadReply, type DocumentView } from '@lekha/contracts';
+import { Rpc, type BeginUploadReply, type DocumentView, type Page } from '@lekha/contracts';
 import { awaitMessage } from './identity-test-helpers.js';
 
 const MAX_BYTES = 700 * 1024;
@@ -172,6 +172,25 @@ describe('tenant data: documents', () => {
     expect(res.status).toBe(200);
     expect(res.body.items.map((d: DocumentView) => d.id)).toEqual([bigDoc.id, pngDoc.id, pdfDoc.id]);
     expect(res.body.items[2]).toEqual(pdfDoc);
+    expect(res.body.nextCursor).toBeNull();
+    // A page at a time: the cursor walks all of them once, in order (uploads of the same second included).
+    const walked: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const url: string = `/v1/customers/${customerId}/documents?limit=1${cursor ? `&cursor=${cursor}` : ''}`;
+      const page = await http.get<Page<DocumentView>>(url, a.accessToken);
+      expect(page.status).toBe(200);
+      expect(page.body.items).toHaveLength(1);
+      walked.push(page.body.items[0].id);
+      cursor = page.body.nextCursor;
+    } while (cursor && walked.length < 10);
+    expect(walked).toEqual([bigDoc.id, pngDoc.id, pdfDoc.id]);
+    const badCursor = await http.get(`/v1/customers/${customerId}/documents?cursor=not-ours`, a.accessToken);
+    expect(badCursor.status).toBe(400);
+    expect(badCursor.body.error.details).toEqual([{ path: 'cursor', message: 'not a cursor from this API' }]);
+    const badLimit = await http.get(`/v1/customers/${customerId}/documents?limit=0`, a.accessToken);
+    expect(badLimit.status).toBe(400);
+    expect(badLimit.body.error.details.map((d: { path: string }) => d.path)).toContain('limit');
     const spec = await http.get('/docs/openapi.json');
     expect(Object.keys(spec.body.paths)).toEqual(expect.arrayContaining(['/v1/customers/{id}/documents', '/v1/documents/{id}']));
     expect(Object.keys(spec.body.paths['/v1/customers/{id}/documents'].post.requestBody.content)).toContain('application/pdf');

@@ -33,7 +33,13 @@ export const documentNameSchema = z
   .regex(/^[^\u0000-\u001f\u007f/\\]+$/, 'must not contain control characters or path separators');
 
 export const documentIdSchema = z.strictObject({ id: z.uuid() });
-export const customerDocumentsSchema = z.strictObject({ customerId: z.uuid() });
+/** Query of `GET /v1/customers/:id/documents`: newest first, a page at a time. */
+export const listDocumentsQuerySchema = z.strictObject({
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type ListDocumentsQuery = z.output<typeof listDocumentsQuerySchema>;
+export const customerDocumentsSchema = listDocumentsQuerySchema.extend({ customerId: z.uuid() });
 
 /** Query of `POST /v1/customers/:id/documents` (the body is the raw file). */
 export const uploadDocumentQuerySchema = z.strictObject({ kind: z.enum(DocumentKinds) });

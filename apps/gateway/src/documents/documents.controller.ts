@@ -3,8 +3,8 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nes
 import type { Request, Response } from 'express';
 import { DirectAuditPublisher } from '@lekha/audit';
 import {
-  DocumentKindCategory, DomainError, Rpc, customerIdSchema, documentIdSchema, documentNameSchema, isSensitiveCategory, uploadDocumentQuerySchema,
-  type BeginUploadReply, type DocumentKind, type DocumentView, type DownloadBeginReply,
+  DocumentKindCategory, DomainError, Rpc, customerIdSchema, documentIdSchema, documentNameSchema, isSensitiveCategory, listDocumentsQuerySchema, uploadDocumentQuerySchema,
+  type BeginUploadReply, type DocumentKind, type DocumentView, type DownloadBeginReply, type ListDocumentsQuery, type Page,
 } from '@lekha/contracts';
 import { contextHasPermission, requireContext } from '@lekha/tenancy';
 import { BusClient } from '../bus/bus-client.js';
@@ -118,9 +118,9 @@ export class DocumentsController {
 
   @Get('customers/:id/documents')
   @RequirePermission('documents:read', { action: 'list', resource: 'document' })
-  @ApiOperation({ summary: 'A customer’s documents (metadata), newest first; another tenant’s customer is a 404' })
-  list(@Param({ schema: customerIdSchema }) params: { id: string }): Promise<{ items: DocumentView[] }> {
-    return this.bus.call(Rpc.tenantData.listDocuments, { customerId: params.id });
+  @ApiOperation({ summary: 'A customer’s documents (metadata), newest first, a page at a time (?limit= up to 200, ?cursor= from nextCursor); another tenant’s customer is a 404' })
+  list(@Param({ schema: customerIdSchema }) params: { id: string }, @Query({ schema: listDocumentsQuerySchema }) query: ListDocumentsQuery): Promise<Page<DocumentView>> {
+    return this.bus.call(Rpc.tenantData.listDocuments, { customerId: params.id, ...query });
   }
 
   @Get('documents/:id')

@@ -44,8 +44,11 @@ export class DocumentRepository {
     return tx.findOne(CustomerDocument, { id, status: 'ready' });
   }
 
-  listReady({ tx }: TenantScope, customerId: string, limit: number): Promise<CustomerDocumentRow[]> {
-    return tx.find(CustomerDocument, { customerId, status: 'ready' }, { orderBy: { createdAt: 'desc', id: 'desc' }, limit });
+  /** Committed documents of the customer, newest first, after the keyset cursor's row. */
+  listReady({ tx }: TenantScope, customerId: string, q: { after?: { createdAt: Date; id: string }; limit: number }): Promise<CustomerDocumentRow[]> {
+    const where: Record<string, unknown> = { customerId, status: 'ready' };
+    if (q.after) where.$or = [{ createdAt: { $lt: q.after.createdAt } }, { createdAt: q.after.createdAt, id: { $lt: q.after.id } }];
+    return tx.find(CustomerDocument, where, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: q.limit });
   }
 
   async save({ tx }: TenantScope): Promise<void> {

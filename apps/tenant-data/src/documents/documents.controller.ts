@@ -47,7 +47,7 @@ export class DocumentsController {
 
   @MessagePattern(Rpc.tenantData.listDocuments)
   list(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
-    return this.rpc.run(kafka, customerDocumentsSchema, payload, (input, ctx) => this.listDocuments.execute(ctx, input.customerId));
+    return this.rpc.run(kafka, customerDocumentsSchema, payload, (input, ctx) => this.listDocuments.execute(ctx, input.customerId, { cursor: input.cursor, limit: input.limit }));
   }
 
   @MessagePattern(Rpc.tenantData.beginDocumentDownload)

@@ -6,7 +6,7 @@ import { CustomerRepository } from '../customer.repository.js';
 import { fieldsTouched } from '../customer.fields.js';
 import { applyVisibility, disclosedFields, visibilityFor } from '../customer-visibility.js';
 import { reachableCustomerIds } from '../customer-reach.js';
-import { decodeCustomerCursor, encodeCustomerCursor } from '../customer-cursor.js';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../../common/keyset-cursor.js';
 
 
 /**
@@ -21,7 +21,8 @@ export class ExportCustomersUseCase {
   ) {}
 
   execute(ctx: RequestContext, q: ExportCustomersRequest): Promise<CustomerExportPage> {
-    const after = q.cursor ? decodeCustomerCursor(q.cursor) : undefined;
+    const cursor = q.cursor ? decodeKeysetCursor(q.cursor) : undefined;
+    const after = cursor ? { createdAt: cursor.at, id: cursor.id } : undefined;
     const visibility = visibilityFor(ctx);
     const fields = disclosedFields(visibility);
     return this.access.run(ctx, { permission: 'customers:export', action: 'export', resource: { type: 'customer', id: null } }, async (scope) => {
@@ -34,7 +35,7 @@ export class ExportCustomersUseCase {
       return {
         items: items.map((c) => applyVisibility(c, visibility)),
         fields,
-        nextCursor: rows.length > q.limit && last ? encodeCustomerCursor(last) : null,
+        nextCursor: rows.length > q.limit && last ? encodeKeysetCursor(last.createdAt, last.id) : null,
       };
     });
   }

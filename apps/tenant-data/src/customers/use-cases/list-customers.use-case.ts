@@ -6,7 +6,7 @@ import { CustomerRepository } from '../customer.repository.js';
 import { fieldsTouched } from '../customer.fields.js';
 import { applyVisibility, disclosedFields, visibilityFor } from '../customer-visibility.js';
 import { reachableCustomerIds } from '../customer-reach.js';
-import { decodeCustomerCursor, encodeCustomerCursor } from '../customer-cursor.js';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../../common/keyset-cursor.js';
 
 
 @Injectable()
@@ -17,7 +17,8 @@ export class ListCustomersUseCase {
   ) {}
 
   execute(ctx: RequestContext, q: ListCustomersRequest): Promise<Page<CustomerView>> {
-    const after = q.cursor ? decodeCustomerCursor(q.cursor) : undefined;
+    const cursor = q.cursor ? decodeKeysetCursor(q.cursor) : undefined;
+    const after = cursor ? { createdAt: cursor.at, id: cursor.id } : undefined;
     // Exact phone/email lookups are searches (blind index); the other filters narrow a list.
     const action = q.phone || q.email ? 'search' : 'list';
     const visibility = visibilityFor(ctx);
@@ -35,7 +36,7 @@ export class ListCustomersUseCase {
       });
       return {
         items: items.map((c) => applyVisibility(c, visibility)),
-        nextCursor: rows.length > limit && last ? encodeCustomerCursor(last) : null,
+        nextCursor: rows.length > limit && last ? encodeKeysetCursor(last.createdAt, last.id) : null,
       };
     });
   }

@@ -6,13 +6,7 @@ import { RecordRepository } from '../record.repository.js';
 import type { RecordTypeRow } from '../record-type.entity.js';
 import { hiddenRecordFields, recordFields } from '../record-fields.js';
 import { seesAllRecords } from '../record-assignment.js';
-
-function decodeCursor(cursor: string): { occurredAt: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const occurredAt = new Date(at ?? '');
-  if (!id || Number.isNaN(occurredAt.getTime())) throw new DomainError('VALIDATION_FAILED', 'cursor is invalid', [{ path: 'cursor', message: 'not a cursor from this API' }]);
-  return { occurredAt, id };
-}
+import { decodeKeysetCursor, encodeKeysetCursor } from '../../common/keyset-cursor.js';
 
 /** Records newest first, filtered by type, customer, stage and time. */
 @Injectable()
@@ -23,7 +17,8 @@ export class ListRecordsUseCase {
   ) {}
 
   execute(ctx: RequestContext, q: ListRecordsRequest): Promise<Page<RecordView>> {
-    const after = q.cursor ? decodeCursor(q.cursor) : undefined;
+    const cursor = q.cursor ? decodeKeysetCursor(q.cursor) : undefined;
+    const after = cursor ? { occurredAt: cursor.at, id: cursor.id } : undefined;
     const sensitive = contextHasPermission(ctx, 'customers:read:sensitive');
     return this.access.run(ctx, { permission: 'records:read', action: 'list', resource: { type: 'record', id: null } }, async (scope) => {
       const types = new Map((await this.records.listTypes(scope)).map((t) => [t.id, t] as [string, RecordTypeRow]));
@@ -53,7 +48,7 @@ export class ListRecordsUseCase {
         fields: [...disclosed.values()].slice(0, 200),
       });
       const last = page[page.length - 1];
-      return { items, nextCursor: rows.length > q.limit && last ? Buffer.from(`${last.occurredAt.toISOString()}|${last.id}`).toString('base64url') : null };
+      return { items, nextCursor: rows.length > q.limit && last ? encodeKeysetCursor(last.occurredAt, last.id) : null };
     });
   }
 }
