@@ -1,8 +1,8 @@
+import { isUuid } from '@lekha/contracts';
 import type { Em } from './database.js';
 import { TENANT_ROLE } from './tenant-role.js';
 
 export const TENANT_FILTER = 'tenant';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The ORM half of the tenant wall: add to every tenant-scoped entity. Enabled by default, so a
@@ -37,7 +37,7 @@ export async function setRlsTenant(tx: Em, tenantId: string): Promise<void> {
  * The schema's migrations must have run `tenantRoleSql` and granted the tables the caller touches.
  */
 export async function inTenantTransaction<T>(em: Em, tenantId: string, fn: (tx: Em) => Promise<T>): Promise<T> {
-  if (!UUID.test(tenantId)) throw new Error('inTenantTransaction: tenant id must be a uuid');
+  if (!isUuid(tenantId)) throw new Error('inTenantTransaction: tenant id must be a uuid');
   return em.transactional(async (tx) => {
     await setRlsTenant(tx, tenantId);
     await tx.execute(`set local role ${TENANT_ROLE}`);

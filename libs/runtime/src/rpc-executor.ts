@@ -3,7 +3,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { KafkaContext } from '@nestjs/microservices';
 import type { z } from 'zod';
 import { AuditOutbox } from '@lekha/audit';
-import { BusHeaders, ContextHeaders, DomainError, type AuditAction, type ErrorBody, type RpcResult, type TransitKeyGrant } from '@lekha/contracts';
+import { BusHeaders, ContextHeaders, DomainError, TransitKeyPatterns, isUuid, type AuditAction, type ErrorBody, type RpcResult, type TransitKeyGrant } from '@lekha/contracts';
 import { TenantKeyring, TenantKeysetDestroyedError } from '@lekha/crypto';
 import { Database } from '@lekha/persistence';
 import { anonymousContext, contextFromHeaders, headerText, runWithContext, type RequestContext, type KafkaHeaders } from '@lekha/tenancy';
@@ -15,9 +15,8 @@ import { TokenVerificationError, TokenVerifier } from './token-verifier.js';
 const TOKEN_ACTORS = new Set(['user', 'api_key', 'support']);
 /** A sealed request may carry a sealing time this far ahead of our clock. */
 const MAX_CLOCK_SKEW_MS = 60_000;
-/** The pattern suffix of `<service>.transit-key.get`, the one tenant call sealed with the bus key. */
-const TRANSIT_KEY_SUFFIX = '.transit-key.get';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The patterns that hand out transit keys: the one tenant call sealed with the bus key. */
+const TRANSIT_KEY_PATTERNS = new Set<string>(Object.values(TransitKeyPatterns));
 const ERASED: ErrorBody = { code: 'TENANT_ERASED', message: 'this tenant has been erased; nothing of it can be read or written' };
 
 /** What a handler returns over the bus: a sealed RpcResult, or a refusal that carries no data. */
@@ -69,7 +68,7 @@ export class RpcExecutor {
     const sealedFor = headerText(wire, BusHeaders.sealedFor);
     let transit: { tenantId: string; key: Buffer } | undefined;
     if (sealedFor) {
-      if (!this.keyring || !UUID.test(sealedFor)) return refused('this service holds no transit key for that tenant');
+      if (!this.keyring || !isUuid(sealedFor)) return refused('this service holds no transit key for that tenant');
       try {
         // Never creates a keyset: a tenant this service has not handed a transit key to has none.
         const keys = await this.keyring.keysFor(sealedFor, { create: false });
@@ -104,7 +103,7 @@ export class RpcExecutor {
     if (transit && ctx.tenantId !== transit.tenantId) return seal({ ok: false, error: { code: 'UNAUTHENTICATED', message: 'the request is sealed for another tenant than its token’s' } });
     // A tenant's data never rides under the platform bus key to a service that holds tenant keys:
     // only the request for the transit key itself may.
-    if (!transit && ctx.tenantId && this.keyring && !pattern.endsWith(TRANSIT_KEY_SUFFIX)) {
+    if (!transit && ctx.tenantId && this.keyring && !TRANSIT_KEY_PATTERNS.has(pattern)) {
       return seal({ ok: false, error: { code: 'UNAUTHENTICATED', message: 'a tenant’s request to this service must be sealed with the tenant’s transit key' } });
     }
     return seal(await runWithContext(ctx, () => this.execute(schema, input, ctx, fn)));

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, type AuditEventView, type AuditQuery, type Page } from '@lekha/contracts';
+import { DomainError, isUuid, type AuditEventView, type AuditQuery, type Page } from '@lekha/contracts';
 import { Database } from '@lekha/persistence';
 import { hasPermission, type RequestContext } from '@lekha/tenancy';
 import { AuditIndexRepository } from '../audit-index.repository.js';
@@ -10,11 +10,10 @@ import { AuditNetworkKeys } from '../audit-network-keys.js';
  * A tenant owner (or admin) sees only their tenant's events; platform compliance sees every
  * tenant. Events carry pseudonymous IDs only, so neither sees customer data here.
  */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function decodeCursor(cursor: string): { occurredAt: string; eventId: string } {
   const [occurredAt = '', eventId = ''] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!UUID.test(eventId) || Number.isNaN(Date.parse(occurredAt))) {
+  if (!isUuid(eventId) || Number.isNaN(Date.parse(occurredAt))) {
     throw new DomainError('VALIDATION_FAILED', 'cursor is invalid', [{ path: 'cursor', message: 'not a cursor from this API' }]);
   }
   return { occurredAt, eventId };
