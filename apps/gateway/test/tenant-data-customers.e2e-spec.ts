@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { api, readAuditTopic, startTestPlatform, type TestPlatform, signupTenant } from '@lekha/testing';
 import { RawBus } from './raw-bus.js';
 import { Rpc, type RpcResult, type CustomerView, type Page } from '@lekha/contracts';
@@ -194,6 +195,27 @@ describe('tenant data: customers', () => {
     const denied = events.filter((e) => e.tenantId === b.tenantId && e.outcome === 'denied' && e.resource.id === meena.id);
     expect(denied.map((e) => `${e.action}:${e.resource.type}:${e.reason}`).sort()).toEqual(['delete:customer:not_found', 'read:customer:not_found', 'read:customer_history:not_found', 'update:customer:not_found']);
     expect(denied.every((e) => e.subjectIds.length === 0)).toBe(true);
+  });
+
+  it('security #11: a forged cursor is a 400 naming the cursor (customers, records, documents, audit)', async () => {
+    const id = randomUUID();
+    const b64 = (text: string) => Buffer.from(text).toString('base64url');
+    const notOurs = { path: 'cursor', message: 'not a cursor from this API' };
+    const forged = [
+      b64('2026-11-22T10:15:30.123Z|not-a-uuid'),
+      b64(`+275760-09-13T00:00:00.000Z|${id}`),
+      b64(`1|${id}`),
+      b64(`2026-11-22T10:15:30.123Z|${id}|${id}`),
+    ];
+    for (const path of ['/v1/customers', '/v1/records', `/v1/customers/${meena.id}/documents`, '/v1/audit/events']) {
+      for (const cursor of forged) {
+        const res = await http.get(`${path}?cursor=${cursor}`, a.accessToken);
+        expect({ path, cursor, status: res.status, body: res.body }).toEqual({
+          path, cursor, status: 400,
+          body: { error: { code: 'VALIDATION_FAILED', message: 'cursor is invalid', details: [notOurs] } },
+        });
+      }
+    }
   });
 
   it('deletes at once and for good, and audits the deletion', async () => {

@@ -19,3 +19,4 @@ export * from './platform.js';
 export * from './notifications.js';
 export * from './keys.js';
 export * from './tenants.js';
+export * from './keyset-cursor.js';

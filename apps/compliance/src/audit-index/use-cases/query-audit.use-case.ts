@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, isUuid, type AuditEventView, type AuditQuery, type Page } from '@lekha/contracts';
+import { DomainError, decodeKeysetCursor, type AuditEventView, type AuditQuery, type Page } from '@lekha/contracts';
 import { Database } from '@lekha/persistence';
 import { hasPermission, type RequestContext } from '@lekha/tenancy';
 import { AuditIndexRepository } from '../audit-index.repository.js';
@@ -11,12 +11,10 @@ import { AuditNetworkKeys } from '../audit-network-keys.js';
  * tenant. Events carry pseudonymous IDs only, so neither sees customer data here.
  */
 
+/** The shared keyset codec: a forged cursor (shape, UUID, time out of range) is a 400 naming `cursor`. */
 function decodeCursor(cursor: string): { occurredAt: string; eventId: string } {
-  const [occurredAt = '', eventId = ''] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!isUuid(eventId) || Number.isNaN(Date.parse(occurredAt))) {
-    throw new DomainError('VALIDATION_FAILED', 'cursor is invalid', [{ path: 'cursor', message: 'not a cursor from this API' }]);
-  }
-  return { occurredAt, eventId };
+  const { time, id } = decodeKeysetCursor(cursor);
+  return { occurredAt: time, eventId: id };
 }
 
 @Injectable()
