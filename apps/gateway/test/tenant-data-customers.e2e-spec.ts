@@ -153,6 +153,10 @@ describe('tenant data: customers', () => {
     expect(res.ok).toBe(true);
     const seen = (res as { data: CustomerView }).data;
     expect(seen.email).toBe('m***@example.in');
+    // security #5: the postal address is a contact category too, masked by the same rule (the locality stays).
+    expect(seen.addresses).toEqual([
+      { label: 'home', line1: '***', city: 'Pune', state: 'Maharashtra', pincode: '411001' },
+    ]);
     expect(seen).not.toHaveProperty('healthNotes');
     expect(seen.name).toBe('Meena Iyer');
     const list = await asRole<{ items: CustomerView[] }>('caretaker', Rpc.tenantData.listCustomers, { tag: 'walk-in' });
@@ -173,6 +177,7 @@ describe('tenant data: customers', () => {
     const byField = Object.fromEntries(res.body.items.map((e: { field: string }) => [e.field, e]));
     expect(byField.healthNotes).toMatchObject({ category: 'user.health', sensitive: true, storage: 'encrypted', hiddenFrom: ['caretaker', 'accountant', 'viewer'] });
     expect(byField.phone).toMatchObject({ storage: 'encrypted+blind-index', maskedFor: ['caretaker'] });
+    expect(byField.addresses).toMatchObject({ category: 'user.contact.address', maskedFor: ['caretaker'] });
     // Documents are on the map too, by kind: government IDs only for roles that see sensitive data.
     const documents = Object.fromEntries(res.body.items.filter((e: { entity: string }) => e.entity === 'document').map((e: { field: string }) => [e.field, e]));
     expect(documents.government_id).toMatchObject({ category: 'user.government_id', sensitive: true, storage: 'encrypted', hiddenFrom: ['caretaker', 'accountant', 'viewer'] });

@@ -177,6 +177,52 @@ describe('tenant data: record changes, deletion and assignment', () => {
       expect(named.status).toBe(400);
       expect(named.body.error.details).toEqual([{ path: 'data.caretaker', message: 'must be the user id of the assignee' }]);
     });
+
+    it('security #5: sees contact fields of a record masked, as the customer’s own phone and email are', async () => {
+      const schema = {
+        type: 'object', required: ['task'], properties: {
+          task: { type: 'string', 'x-category': 'business.operational' },
+          caretaker: { type: 'string', 'x-category': 'business.operational', 'x-assignee': true },
+          contactPhone: { type: 'string', 'x-category': 'user.contact.phone' },
+          contactEmail: { type: 'string', 'x-category': 'user.contact.email' },
+          siteAddress: { type: 'string', 'x-category': 'user.contact.address' },
+        },
+      };
+      expect((await http.post('/v1/records/types', { key: 'site_visit', schema }, a.accessToken)).status).toBe(201);
+      const clear = {
+        task: 'fix tap', contactPhone: '+919900044444', contactEmail: 'bhavna@example.in',
+        siteAddress: '12 MG Road, Indiranagar, Bengaluru 560038',
+      };
+      const masked = {
+        task: 'fix tap', contactPhone: '+91******4444', contactEmail: 'b***@example.in',
+        siteAddress: '***, Bengaluru 560038',
+      };
+      const data = { ...clear, caretaker: caretaker.userId };
+      const created = await http.post('/v1/records', { type: 'site_visit', customerId: tenantCustomer, data },
+        a.accessToken);
+      expect(created.status).toBe(201);
+      expect(created.body.data).toMatchObject(clear);
+      const id = created.body.id as string;
+      const seen = { ...masked, caretaker: caretaker.userId };
+      expect((await http.get(`/v1/records/${id}`, caretaker.accessToken)).body.data).toEqual(seen);
+      const list = await http.get('/v1/records?type=site_visit', caretaker.accessToken);
+      expect(list.body.items.map((r: RecordView) => r.data)).toEqual([seen]);
+      const patched = await send('PATCH', `/v1/records/${id}`, caretaker.accessToken, { data: { task: 'fix tap' } });
+      expect(patched.status).toBe(200);
+      expect(patched.body.data).toMatchObject({ contactPhone: '+91******4444', siteAddress: '***, Bengaluru 560038' });
+      // An API key reads through the same rule: without customers:read:contact the contact fields are masked.
+      const key = async (scopes: string[]) => {
+        const created = await http.post('/v1/api-keys', { name: `records ${scopes.length}`, scopes }, a.accessToken);
+        return created.body.key as string;
+      };
+      const readOnly = await key(['records:read', 'records:read:all', 'customers:read']);
+      expect((await http.get(`/v1/records/${id}`, readOnly)).body.data).toMatchObject(masked);
+      const customer = await http.get(`/v1/customers/${tenantCustomer}`, readOnly);
+      expect(customer.body).toMatchObject({ phone: '+91******4444', email: 'b***@example.in' });
+      const withContact = await key(['records:read', 'records:read:all', 'customers:read:contact']);
+      expect((await http.get(`/v1/records/${id}`, withContact)).body.data).toMatchObject(clear);
+      expect((await http.get(`/v1/records/${id}`, a.accessToken)).body.data).toMatchObject(clear);
+    });
   });
 
   it('deletes a record at once and for good, and audits the deletion', async () => {

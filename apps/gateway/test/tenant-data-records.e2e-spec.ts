@@ -1,5 +1,6 @@
 import { api, readAuditTopic, startTestPlatform, type TestPlatform, signupTenant } from '@lekha/testing';
 import type { RecordView } from '@lekha/contracts';
+import { userWithRole } from './bus-test-helpers.js';
 
 /**
  * Configurable business records through the gateway: types from templates and from a tenant's
@@ -95,6 +96,54 @@ describe('tenant data: business records', () => {
     expect(old.body).toMatchObject({ typeVersion: 1, data: { cans: 3, upiReference: 'UPI-771234', paymentStatus: 'paid' } });
     const fresh = await http.post('/v1/records', { type: 'delivery', occurredAt: '2026-11-21T07:00:00Z', data: { cans: 1, route: 'north' } }, a.accessToken);
     expect(fresh.body).toMatchObject({ typeVersion: 2, stage: null });
+  });
+
+  it('security #10: a reclassified field keeps its strictest category for reads, audit and reports', async () => {
+    const field = (type: string, category: string) => ({ type, 'x-category': category });
+    const op = 'business.operational';
+    const v1 = {
+      type: 'object',
+      properties: {
+        complaint: field('string', 'user.health'),
+        dues: field('integer', 'user.financial'),
+        visitNo: field('integer', op),
+      },
+    };
+    expect((await http.post('/v1/records/types', { key: 'intake', schema: v1 }, a.accessToken)).status).toBe(201);
+    const write = async (body: object) =>
+      (await http.post('/v1/records', { type: 'intake', ...body }, a.accessToken)).body as RecordView;
+    const old = await write({ customerId, data: { complaint: 'migraine', dues: 500, visitNo: 1 } });
+    const v2 = {
+      type: 'object',
+      properties: { complaint: field('string', op), dues: field('integer', op), visitNo: field('integer', op) },
+    };
+    expect((await put('/v1/records/types/intake', a.accessToken, { schema: v2 })).body.version).toBe(2);
+    const fresh = await write({ data: { complaint: 'fever', dues: 200, visitNo: 2 } });
+    const viewer = await userWithRole(tp.gatewayUrl, a.accessToken, 'viewer');
+    // A viewer has no customers:read:sensitive: what was health or financial data stays out, old and new alike.
+    expect((await http.get(`/v1/records/${old.id}`, viewer.accessToken)).body.data).toEqual({ visitNo: 1 });
+    expect((await http.get(`/v1/records/${fresh.id}`, viewer.accessToken)).body.data).toEqual({ visitNo: 2 });
+    const listed = await http.get('/v1/records?type=intake', viewer.accessToken);
+    expect(listed.body.items.map((r: RecordView) => r.data)).toEqual([{ visitNo: 2 }, { visitNo: 1 }]);
+    expect((await http.get(`/v1/records/${old.id}`, a.accessToken)).body.data)
+      .toEqual({ complaint: 'migraine', dues: 500, visitNo: 1 });
+    // The owner's read is audited under the category the value was written with, not "operational".
+    type Event = { action: string; resource: { id: string | null }; actor: { id: string | null } };
+    const readByOwner = (e: Event) => e.action === 'read' && e.resource.id === old.id && e.actor.id === a.userId;
+    const { events } = await readAuditTopic(tp.brokers, (evs) => evs.some(readByOwner));
+    expect(events.find(readByOwner)!.fields).toEqual(expect.arrayContaining([
+      { name: 'complaint', category: 'user.health' }, { name: 'dues', category: 'user.financial' },
+    ]));
+    // Reports total only fields that were operational in every version.
+    const sum = await http.get('/v1/records/reports?type=intake&groupBy=day&sum=dues', a.accessToken);
+    expect(sum.status).toBe(400);
+    expect(sum.body.error.details[0].path).toBe('sum');
+    // The stage is stored plain: a field that held health data cannot become it.
+    const stage = { ...field('string', op), enum: ['open', 'closed'], 'x-stage': true };
+    const v3 = { type: 'object', properties: { ...v2.properties, complaint: stage } };
+    const staged = await put('/v1/records/types/intake', a.accessToken, { schema: v3 });
+    expect(staged.status).toBe(400);
+    expect(staged.body.error.details.map((d: { path: string }) => d.path)).toEqual(['schema.properties.complaint']);
   });
 
   it('reports counts and totals per stage and per day, with no individual’s data', async () => {

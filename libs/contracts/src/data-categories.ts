@@ -28,3 +28,26 @@ export const dataCategorySchema = z.enum(Object.keys(DataCategories) as [DataCat
 export function isSensitiveCategory(category: DataCategory): boolean {
   return DataCategories[category].sensitive;
 }
+
+/** Contact categories: shown masked to a reader without `customers:read:contact`, wherever they are declared. */
+export const ContactCategories: readonly DataCategory[] = [
+  'user.contact.phone', 'user.contact.email', 'user.contact.address',
+];
+
+export function isContactCategory(category: DataCategory): boolean {
+  return ContactCategories.includes(category);
+}
+
+/** How closely a category is guarded: operational 0, personal 1, contact (masked) 2, sensitive (hidden) 3. */
+export function categoryStrictness(category: DataCategory): number {
+  if (isSensitiveCategory(category)) return 3;
+  if (isContactCategory(category)) return 2;
+  return category === 'business.operational' ? 0 : 1;
+}
+
+/** The most closely guarded of `categories` (the last of equals), e.g. over a field's versions. */
+export function strictestCategory(categories: readonly DataCategory[]): DataCategory | undefined {
+  let best: DataCategory | undefined;
+  for (const c of categories) if (best === undefined || categoryStrictness(c) >= categoryStrictness(best)) best = c;
+  return best;
+}

@@ -19,6 +19,14 @@ describe('customer visibility by role', () => {
     expect(disclosedFields(v)).not.toContain('healthNotes');
   });
 
+  it('security #5: masks a customer’s postal address like the phone, by its contact category', () => {
+    const home = { label: 'home', line1: '12 MG Road', city: 'Pune', state: 'Maharashtra', pincode: '411001' };
+    const withAddress = { ...view, addresses: [home] };
+    expect(applyVisibility(withAddress, visibilityFor(['caretaker'])).addresses).toEqual([{ ...home, line1: '***' }]);
+    expect(visibilityFor(['caretaker']).masked).toEqual(new Set(['phone', 'email', 'addresses']));
+    expect(applyVisibility(withAddress, visibilityFor(['staff']))).toEqual(withAddress);
+  });
+
   it('shows an owner everything, and a role with several grants the union', () => {
     expect(applyVisibility(view, visibilityFor(['owner']))).toEqual(view);
     expect(applyVisibility(view, visibilityFor(['caretaker', 'staff']))).toEqual(view);

@@ -8,6 +8,7 @@ import { Migration20261205ImportAssigneeRec5 } from './20261205-import-assignee-
 import { Migration20261206DocumentsKx7d } from './20261206-documents-kx7d.migration.js';
 import { Migration20261207KeyRotationGrants } from './20261207-key-rotation-grants.migration.js';
 import { Migration20261222TenantErasureTers } from './20261222-tenant-erasure-ters.migration.js';
+import { Migration20261223RecordCategoryHistory } from './20261223-record-category-history.migration.js';
 
 const S = 'tenant_data';
 
@@ -43,4 +44,5 @@ export const migrations = [
   { name: 'Migration20261206DocumentsKx7d', class: Migration20261206DocumentsKx7d },
   { name: 'Migration20261207KeyRotationGrants', class: Migration20261207KeyRotationGrants },
   { name: 'Migration20261222TenantErasureTers', class: Migration20261222TenantErasureTers },
+  { name: 'Migration20261223RecordCategoryHistory', class: Migration20261223RecordCategoryHistory },
 ];

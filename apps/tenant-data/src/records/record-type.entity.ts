@@ -1,5 +1,5 @@
 import { defineEntity, p, tenantFilter, type InferEntity } from '@lekha/persistence';
-import type { RecordJsonSchema } from '@lekha/contracts';
+import type { DataCategory, RecordJsonSchema } from '@lekha/contracts';
 
 /** A tenant's record type: a JSON Schema (no personal data, so stored plain) and its version. */
 export const RecordType = defineEntity({
@@ -13,6 +13,8 @@ export const RecordType = defineEntity({
     name: p.string(),
     version: p.integer(),
     schema: p.json<RecordJsonSchema>(),
+    /** Every category each field has had over all versions: records are read by the strictest. */
+    categoryHistory: p.json<Record<string, DataCategory[]>>(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },

@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { uuidv7, type RecordJsonSchema, type RecordView } from '@lekha/contracts';
-import { requireContext } from '@lekha/tenancy';
+import { maskValue, requireContext } from '@lekha/tenancy';
 import type { TenantScope } from '../common/tenant-access.js';
 import { Customer } from '../customers/customer.entity.js';
 import { RecordType, type RecordTypeRow } from './record-type.entity.js';
 import { BusinessRecord, type BusinessRecordRow } from './business-record.entity.js';
 import { RecordChange, type RecordChangeRow } from './record-change.entity.js';
-import { isOperational, recordFields, stageField } from './record-fields.js';
+import { effectiveFields, isOperational, stageField, withCategories, type RecordFieldView } from './record-fields.js';
+
+type FieldViews = ReadonlyMap<string, RecordFieldView>;
 
 export interface RecordPageQuery {
   typeId?: string;
@@ -38,14 +40,20 @@ export class RecordRepository {
   }
 
   async createType({ tx, tenantId }: TenantScope, key: string, name: string, schema: RecordJsonSchema): Promise<RecordTypeRow> {
-    const row = tx.create(RecordType, { id: uuidv7(), tenantId, key, name, version: 1, schema } as RecordTypeRow);
+    const categoryHistory = withCategories({}, schema);
+    const fields = { id: uuidv7(), tenantId, key, name, version: 1, schema, categoryHistory };
+    const row = tx.create(RecordType, fields as RecordTypeRow);
     await tx.flush();
     return row;
   }
 
-  /** A new version; records keep the version they were written under and stay readable. */
+  /**
+   * A new version; records keep the version they were written under and stay readable. The
+   * categories of every version are kept, and records are read by the strictest of them.
+   */
   async updateType({ tx }: TenantScope, row: RecordTypeRow, schema: RecordJsonSchema, name?: string): Promise<RecordTypeRow> {
-    tx.assign(row, { schema, version: row.version + 1, ...(name ? { name } : {}) });
+    const categoryHistory = withCategories(withCategories(row.categoryHistory ?? {}, row.schema), schema);
+    tx.assign(row, { schema, categoryHistory, version: row.version + 1, ...(name ? { name } : {}) });
     await tx.flush();
     return row;
   }
@@ -59,11 +67,14 @@ export class RecordRepository {
     return (await tx.count(BusinessRecord, { customerId, assigneeUserId: userId })) > 0;
   }
 
-  /** The columns that hold validated data: operational fields plain, personal ones encrypted. */
+  /**
+   * The columns that hold validated data: operational fields plain, personal ones encrypted — by
+   * the strictest category a field has had, so a field once personal is never written plain.
+   */
   private dataColumns(scope: TenantScope, type: RecordTypeRow, data: Record<string, unknown>) {
     const operational: Record<string, unknown> = {};
     const personal: Record<string, unknown> = {};
-    for (const { name, category } of recordFields(type.schema)) {
+    for (const { name, category } of effectiveFields(type)) {
       if (data[name] === undefined) continue;
       (isOperational(category) ? operational : personal)[name] = data[name];
     }
@@ -158,8 +169,17 @@ export class RecordRepository {
     return rows.map((r) => ({ group: r.grp, count: r.n, total: sum && r.total !== null ? Number(r.total) : null }));
   }
 
-  toView(scope: TenantScope, row: BusinessRecordRow, typeKey: string, hidden: ReadonlySet<string>): RecordView {
-    const data = Object.fromEntries(Object.entries(this.plainData(scope, row)).filter(([k]) => !hidden.has(k)));
+  /**
+   * A record as a caller sees it (`recordFieldViews`): hidden fields left out, contact fields
+   * masked. A value no version of the type declares a category for is not shown.
+   */
+  toView(scope: TenantScope, row: BusinessRecordRow, typeKey: string, fields: FieldViews): RecordView {
+    const data: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(this.plainData(scope, row))) {
+      const field = fields.get(name);
+      if (!field || field.disclosure === 'hidden') continue;
+      data[name] = field.disclosure === 'masked' ? maskValue(field.category, value) : value;
+    }
     return {
       id: row.id,
       type: typeKey,

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, type CreateRecordRequest, type RecordView } from '@lekha/contracts';
-import { contextHasPermission, type RequestContext } from '@lekha/tenancy';
+import type { RequestContext } from '@lekha/tenancy';
 import { TenantAccess } from '../../common/tenant-access.js';
 import { RecordRepository } from '../record.repository.js';
 import { validateRecordData } from '../record-validator.js';
-import { hiddenRecordFields, recordFields } from '../record-fields.js';
+import { effectiveFields, recordFieldViews } from '../record-fields.js';
 import { customerReachable, resolveAssignment } from '../record-assignment.js';
 
 type Outcome = { ok: RecordView } | { missing: 'record type' | 'customer' } | { forbidden: true };
@@ -34,14 +34,15 @@ export class CreateRecordUseCase {
         return { missing: 'customer' };
       }
       const row = await this.records.create(scope, type, { ...input, assigneeUserId: assignment.ok }, valid);
-      await this.records.recordChange(scope, row.id, 'create', recordFields(type.schema).filter((f) => valid[f.name] !== undefined).map((f) => f.name));
+      const written = effectiveFields(type).filter((f) => valid[f.name] !== undefined);
+      await this.records.recordChange(scope, row.id, 'create', written.map((f) => f.name));
       await this.access.audit.record(scope.tx, {
         action: 'create',
         resource: { type: 'record', id: row.id },
         subjectIds: row.customerId ? [row.customerId] : [],
-        fields: recordFields(type.schema).filter((f) => valid[f.name] !== undefined),
+        fields: written,
       });
-      return { ok: this.records.toView(scope, row, type.key, hiddenRecordFields(type.schema, contextHasPermission(ctx, 'customers:read:sensitive'))) };
+      return { ok: this.records.toView(scope, row, type.key, recordFieldViews(type, ctx)) };
     });
     if ('forbidden' in outcome) throw new DomainError('FORBIDDEN', 'this role may assign records only to itself', [{ path: 'assigneeUserId', message: 'not allowed for this role' }]);
     if ('missing' in outcome) throw new DomainError('NOT_FOUND', `${outcome.missing} not found`, [{ path: outcome.missing === 'customer' ? 'customerId' : 'type', message: 'not found' }]);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { RequestContext } from '@lekha/tenancy';
 import { TenantAccess } from '../../common/tenant-access.js';
 import { RecordRepository } from '../record.repository.js';
-import { recordFields } from '../record-fields.js';
+import { effectiveFields } from '../record-fields.js';
 import { mayReachRecord } from '../record-assignment.js';
 
 /** Immediate and permanent, like a customer's deletion: the row and its history; the audit record stays. */
@@ -20,7 +20,9 @@ export class DeleteRecordUseCase {
       const type = row && mayReachRecord(ctx, row) ? await this.records.findTypeById(scope, row.typeId) : null;
       if (!row || !type) return null;
       await this.records.delete(scope, id);
-      await this.access.audit.record(scope.tx, { action: 'delete', resource, subjectIds: row.customerId ? [row.customerId] : [], fields: recordFields(type.schema) });
+      await this.access.audit.record(scope.tx, {
+        action: 'delete', resource, subjectIds: row.customerId ? [row.customerId] : [], fields: effectiveFields(type),
+      });
       return { id, deleted: true as const };
     });
   }

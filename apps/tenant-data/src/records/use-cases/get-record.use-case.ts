@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { RecordView } from '@lekha/contracts';
-import { contextHasPermission, type RequestContext } from '@lekha/tenancy';
+import type { RequestContext } from '@lekha/tenancy';
 import { TenantAccess } from '../../common/tenant-access.js';
 import { RecordRepository } from '../record.repository.js';
-import { hiddenRecordFields, recordFields } from '../record-fields.js';
+import { disclosedRecordFields, recordFieldViews } from '../record-fields.js';
 import { mayReachRecord } from '../record-assignment.js';
 
 @Injectable()
@@ -20,14 +20,14 @@ export class GetRecordUseCase {
       const row = found && mayReachRecord(ctx, found) ? found : null;
       const type = row && (await this.records.findTypeById(scope, row.typeId));
       if (!row || !type) return null;
-      const hidden = hiddenRecordFields(type.schema, contextHasPermission(ctx, 'customers:read:sensitive'));
+      const fields = recordFieldViews(type, ctx);
       await this.access.audit.record(scope.tx, {
         action: 'read',
         resource: { type: 'record', id },
         subjectIds: row.customerId ? [row.customerId] : [],
-        fields: recordFields(type.schema).filter((f) => !hidden.has(f.name)),
+        fields: disclosedRecordFields(fields),
       });
-      return this.records.toView(scope, row, type.key, hidden);
+      return this.records.toView(scope, row, type.key, fields);
     });
   }
 }

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, type ListRecordsRequest, type Page, type RecordView } from '@lekha/contracts';
-import { contextHasPermission, type RequestContext } from '@lekha/tenancy';
+import type { RequestContext } from '@lekha/tenancy';
 import { TenantAccess } from '../../common/tenant-access.js';
 import { RecordRepository } from '../record.repository.js';
 import type { RecordTypeRow } from '../record-type.entity.js';
-import { hiddenRecordFields, recordFields } from '../record-fields.js';
+import { disclosedRecordFields, recordFieldViews, type RecordFieldView } from '../record-fields.js';
 import { seesAllRecords } from '../record-assignment.js';
 import { decodeKeysetCursor, encodeKeysetCursor } from '../../common/keyset-cursor.js';
 
@@ -19,7 +19,6 @@ export class ListRecordsUseCase {
   execute(ctx: RequestContext, q: ListRecordsRequest): Promise<Page<RecordView>> {
     const cursor = q.cursor ? decodeKeysetCursor(q.cursor) : undefined;
     const after = cursor ? { occurredAt: cursor.at, id: cursor.id } : undefined;
-    const sensitive = contextHasPermission(ctx, 'customers:read:sensitive');
     return this.access.run(ctx, { permission: 'records:read', action: 'list', resource: { type: 'record', id: null } }, async (scope) => {
       const types = new Map((await this.records.listTypes(scope)).map((t) => [t.id, t] as [string, RecordTypeRow]));
       const type = q.type ? [...types.values()].find((t) => t.key === q.type) : undefined;
@@ -31,15 +30,15 @@ export class ListRecordsUseCase {
         from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, after, limit: q.limit + 1,
       });
       const page = rows.slice(0, q.limit);
-      const items = page.map((r) => {
-        const t = types.get(r.typeId)!;
-        return this.records.toView(scope, r, t.key, hiddenRecordFields(t.schema, sensitive));
-      });
+      const views = new Map<string, Map<string, RecordFieldView>>();
+      const viewOf = (typeId: string) => {
+        if (!views.has(typeId)) views.set(typeId, recordFieldViews(types.get(typeId)!, ctx));
+        return views.get(typeId)!;
+      };
+      const items = page.map((r) => this.records.toView(scope, r, types.get(r.typeId)!.key, viewOf(r.typeId)));
       const disclosed = new Map<string, { name: string; category: RecordTypeRow['schema']['properties'][string]['x-category'] }>();
       for (const r of page) {
-        const t = types.get(r.typeId)!;
-        const hidden = hiddenRecordFields(t.schema, sensitive);
-        for (const f of recordFields(t.schema)) if (!hidden.has(f.name)) disclosed.set(`${f.name}/${f.category}`, f);
+        for (const f of disclosedRecordFields(viewOf(r.typeId))) disclosed.set(`${f.name}/${f.category}`, f);
       }
       await this.access.audit.record(scope.tx, {
         action: 'list',

@@ -3,7 +3,7 @@ import { DomainError, type RecordReport, type RecordReportRequest } from '@lekha
 import type { RequestContext } from '@lekha/tenancy';
 import { TenantAccess } from '../../common/tenant-access.js';
 import { RecordRepository } from '../record.repository.js';
-import { isOperational } from '../record-fields.js';
+import { effectiveFields, isOperational } from '../record-fields.js';
 
 /**
  * Owner-level aggregates (deliveries per day, jobs per stage, litres per month...). Only counts
@@ -22,7 +22,9 @@ export class RecordReportUseCase {
       if (!type) return null;
       if (q.sum) {
         const field = type.schema.properties[q.sum];
-        if (!field || !isOperational(field['x-category']) || (field.type !== 'number' && field.type !== 'integer')) {
+        // Operational in every version: a field once personal is never totalled.
+        const category = effectiveFields(type).find((f) => f.name === q.sum)?.category;
+        if (!field || !category || !isOperational(category) || (field.type !== 'number' && field.type !== 'integer')) {
           throw new DomainError('VALIDATION_FAILED', 'sum must name a numeric operational field of the type', [{ path: 'sum', message: 'not a numeric business.operational field' }]);
         }
       }

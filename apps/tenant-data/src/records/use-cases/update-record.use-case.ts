@@ -1,11 +1,11 @@
 import { isDeepStrictEqual } from 'node:util';
 import { Injectable } from '@nestjs/common';
 import { DomainError, type RecordView, type UpdateRecordRequest } from '@lekha/contracts';
-import { contextHasPermission, type RequestContext } from '@lekha/tenancy';
+import type { RequestContext } from '@lekha/tenancy';
 import { TenantAccess } from '../../common/tenant-access.js';
 import { RecordRepository } from '../record.repository.js';
 import { validateRecordData } from '../record-validator.js';
-import { hiddenRecordFields, recordFields } from '../record-fields.js';
+import { effectiveFields, recordFieldViews } from '../record-fields.js';
 import { customerReachable, mayReachRecord, resolveAssignment } from '../record-assignment.js';
 
 type Outcome = { ok: RecordView } | { missing: 'customer' } | { forbidden: true };
@@ -59,8 +59,9 @@ export class UpdateRecordUseCase {
         await this.records.update(scope, row, type, data, { customerId, occurredAt, assigneeUserId: assignment.ok });
       }
       if (changed.length) await this.records.recordChange(scope, id, 'update', changed);
-      await this.access.audit.record(scope.tx, { action: 'update', resource, subjectIds: subjects, fields: recordFields(type.schema).filter((f) => changedData.includes(f.name)) });
-      return { ok: this.records.toView(scope, row, type.key, hiddenRecordFields(type.schema, contextHasPermission(ctx, 'customers:read:sensitive'))) };
+      const fields = effectiveFields(type).filter((f) => changedData.includes(f.name));
+      await this.access.audit.record(scope.tx, { action: 'update', resource, subjectIds: subjects, fields });
+      return { ok: this.records.toView(scope, row, type.key, recordFieldViews(type, ctx)) };
     });
     if ('forbidden' in outcome) throw new DomainError('FORBIDDEN', 'this role may not reassign records', [{ path: 'assigneeUserId', message: 'not allowed for this role' }]);
     if ('missing' in outcome) throw new DomainError('NOT_FOUND', 'customer not found', [{ path: 'customerId', message: 'not found' }]);
