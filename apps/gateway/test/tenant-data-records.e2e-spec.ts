@@ -66,6 +66,32 @@ describe('tenant data: business records', () => {
     expect(unknownType.status).toBe(404);
   });
 
+  it('security #12: refuses deeply nested record data with 400 over real HTTP, before any service', async () => {
+    const raw = async (method: string, path: string, body: string) => {
+      const headers = { authorization: `Bearer ${a.accessToken}`, 'content-type': 'application/json' };
+      const res = await fetch(`${tp.gatewayUrl}${path}`, { method, headers, body });
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- bodies are asserted field by field
+      return { status: res.status, body: (await res.json()) as any };
+    };
+    const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+    // ~10 KB at depth 5,000, and ~90 KB at depth 45,000 (just under the 100 KB body limit).
+    for (const depth of [5_000, 45_000]) {
+      const created = await raw('POST', '/v1/records', `{"type":"delivery","data":{"cans":${nested(depth)}}}`);
+      expect({ depth, status: created.status, code: created.body.error?.code })
+        .toEqual({ depth, status: 400, code: 'VALIDATION_FAILED' });
+      expect(created.body.error.details.map((d: { path: string }) => d.path)).toContain('data');
+      const deepKey = await raw('POST', '/v1/customers', `{"name":"Deep","extra":{"k":${nested(depth)}}}`);
+      expect(deepKey.status).toBe(400);
+    }
+    const wide = Object.fromEntries(Array.from({ length: 4_000 }, (_, i) => [`f${i}`, [[i]]]));
+    const data = { cans: 1, deliveredAt: '2026-11-20T05:00:00Z', ...wide };
+    const tooMany = await raw('POST', '/v1/records', JSON.stringify({ type: 'delivery', data }));
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.error.details.map((d: { path: string }) => d.path)).toContain('data');
+    // The gateway is still answering.
+    expect((await http.get('/v1/records?type=delivery', a.accessToken)).status).toBe(200);
+  });
+
   it('writes records linked to a customer, encrypting the personal fields, and filters them', async () => {
     const res = await http.post('/v1/records', {
       type: 'delivery', customerId, occurredAt: '2026-11-20T05:00:00Z',

@@ -20,3 +20,4 @@ export * from './notifications.js';
 export * from './keys.js';
 export * from './tenants.js';
 export * from './keyset-cursor.js';
+export * from './json-bounds.js';

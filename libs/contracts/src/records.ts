@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { dataCategorySchema, type DataCategory } from './data-categories.js';
+import { RecordDataBounds, jsonBoundsProblem } from './json-bounds.js';
 
 /**
  * Record types are JSON Schema documents, limited to the subset below so that every field names
@@ -74,11 +75,17 @@ export type CreateRecordTypeRequest = z.infer<typeof createRecordTypeSchema>;
 export const updateRecordTypeSchema = z.strictObject({ key: recordTypeKeySchema, schema: recordJsonSchema, name: z.string().trim().min(1).max(100).optional() });
 export type UpdateRecordTypeRequest = z.infer<typeof updateRecordTypeSchema>;
 
+/** A record's data: checked against its type by the service; here only bounded in depth, count and size. */
+const recordDataSchema = z.record(z.string(), z.unknown()).superRefine((data, ctx) => {
+  const problem = jsonBoundsProblem(data, RecordDataBounds);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
 export const createRecordSchema = z.strictObject({
   type: recordTypeKeySchema,
   customerId: z.uuid().optional(),
   occurredAt: z.iso.datetime({ offset: true }).optional(),
-  data: z.record(z.string(), z.unknown()),
+  data: recordDataSchema,
   /** The user the record is assigned to (a caretaker sees only records assigned to them). */
   assigneeUserId: z.uuid().optional(),
 });
@@ -90,7 +97,7 @@ export type CreateRecordRequest = z.infer<typeof createRecordSchema>;
  */
 export const patchRecordSchema = z
   .strictObject({
-    data: z.record(z.string(), z.unknown()).optional(),
+    data: recordDataSchema.optional(),
     customerId: z.uuid().nullable().optional(),
     occurredAt: z.iso.datetime({ offset: true }).optional(),
     assigneeUserId: z.uuid().nullable().optional(),
