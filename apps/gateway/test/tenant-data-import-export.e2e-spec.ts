@@ -200,6 +200,35 @@ describe('tenant data: customers import and export', () => {
     for (const id of imported) expect((await http.get(`/v1/customers/${id}`, other.accessToken)).status).toBe(404);
   });
 
+  it('security #13: neutralises formulas after a semicolon or blanks; a semicolon locale runs none', async () => {
+    const c = await signup('Semicolon Traders', 'Lata');
+    const values = {
+      name: 'Asha; @SUM(A1)',
+      notes: 'ok;=HYPERLINK("http://x.example/?q=1","open")',
+      healthNotes: '   =1+2',
+      extra: { memo: '   =1+2', code: ' ;  +91 dial', plain: 'a;b' },
+    };
+    const created = await http.post('/v1/customers', values, c.accessToken);
+    expect(created.status).toBe(201);
+    const csv = await exportAs('csv', c.accessToken);
+    expect(csv.status).toBe(200);
+    const lines = csv.text.split(/\r?\n/).filter(Boolean);
+    // Read as a semicolon-separated file (quotes ignored, as such a spreadsheet splits it): no live formula.
+    for (const line of lines) for (const cell of line.split(';')) expect(cell).not.toMatch(/^\s*[=+\-@]/);
+    const [header, row] = parseCsv(csv.text);
+    const col = (name: string) => header!.cells.indexOf(name);
+    expect(row!.cells[col('name')]).toBe("Asha;' @SUM(A1)");
+    expect(row!.cells[col('notes')]).toBe('ok;\'=HYPERLINK("http://x.example/?q=1","open")');
+    expect(row!.cells[col('healthNotes')]).toBe("'   =1+2");
+    // Every cell holding a semicolon is quoted.
+    expect(lines[1]).toContain('"Asha;\' @SUM(A1)"');
+    // And the file imports as it was.
+    const d = await signup('Round Trip Traders', 'Mala');
+    expect((await importCsv(csv.text, d.accessToken)).status).toBe(201);
+    const back = JSON.parse((await exportAs('json', d.accessToken)).text) as CustomerView[];
+    expect(back.map(({ name, notes, healthNotes, extra }) => ({ name, notes, healthNotes, extra }))).toEqual([values]);
+  });
+
   it('imports 10,000 rows in one transaction', async () => {
     const rows = Array.from({ length: 10_000 }, (_, i) => `Customer ${i},+91 7${String(i).padStart(9, '0')},c${i}.${stamp}@example.in,"${i} Main Road",Chennai,tag${i % 7};bulk,ta,${i % 2 === 0}`);
     const csv = `name,phone,email,address.line1,address.city,tags,preferredLanguage,consent.sms\n${rows.join('\n')}\n`;

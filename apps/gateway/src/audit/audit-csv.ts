@@ -1,13 +1,7 @@
 import type { AuditEventV1 } from '@lekha/contracts';
+import { csvCell } from '../common/csv-cell.js';
 
 export const CSV_COLUMNS = ['occurredAt', 'eventId', 'tenantId', 'service', 'actorType', 'actorId', 'actorRoles', 'action', 'resourceType', 'resourceId', 'outcome', 'reason', 'subjectIds', 'fields', 'purpose', 'requestId', 'traceId'] as const;
-
-/** Quotes a cell; a leading = + - @ is neutralised so a spreadsheet never runs it as a formula. */
-export function csvCell(value: string | null | undefined): string {
-  let v = value ?? '';
-  if (/^[=+\-@\t\r]/.test(v)) v = `'${v}`;
-  return /[",\n\r']/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
 
 export function csvRow(e: AuditEventV1): string {
   return [

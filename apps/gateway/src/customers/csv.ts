@@ -76,17 +76,5 @@ export function parseCsv(text: string): CsvRecord[] {
   return records;
 }
 
-/**
- * One cell for a spreadsheet: quoted when needed, and a leading = + - @ (or tab, CR) neutralised
- * with an apostrophe so that the cell is never run as a formula (CSV injection).
- */
-export function csvCell(value: string | null | undefined): string {
-  let v = value ?? '';
-  if (/^[=+\-@\t\r]/.test(v)) v = `'${v}`;
-  return /[",\n\r']/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
-
-/** Undoes `csvCell`'s neutralising apostrophe, so an exported file imports as it was. */
-export function unneutralise(value: string): string {
-  return /^'[=+\-@\t\r]/.test(value) ? value.slice(1) : value;
-}
+/** Cells are written (and un-neutralised on import) by the gateway's one CSV cell writer. */
+export { csvCell, unneutralise } from '../common/csv-cell.js';
