@@ -2,7 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { api, readAuditTopic, startTestPlatform, type TestPlatform, signupTenant } from '@lekha/testing';
+import {
+  api, readAuditTopic, samplePdf, samplePng, sampleWebp, startTestPlatform, type TestPlatform, signupTenant,
+} from '@lekha/testing';
 import { RawBus } from './raw-bus.js';
 import { Rpc, type BeginUploadReply, type DocumentView, type Page } from '@lekha/contracts';
 import { awaitMessage } from './identity-test-helpers.js';
@@ -77,8 +79,9 @@ describe('tenant data: documents', () => {
     a = await signup('Shanti PG', 'Kavya');
     b = await signup('Other PG', 'Deepak');
     customerId = (await http.post('/v1/customers', { name: 'Rohit Verma', phone: '+91 98450 12345' }, a.accessToken)).body.id;
-    pdf = Buffer.concat([Buffer.from(`%PDF-1.7\n% ${marker}\n`), Buffer.from(`1 0 obj << /Title (${marker}) >> endobj\n`), randomBytes(2048), Buffer.from('\n%%EOF\n')]);
-    png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from(`tEXt${marker}`), randomBytes(1024)]);
+    // Well-formed files: the service reads their structure, not only the magic bytes.
+    pdf = samplePdf(marker, randomBytes(2048));
+    png = samplePng(marker, randomBytes(1024));
   });
 
   afterAll(async () => {
@@ -123,7 +126,7 @@ describe('tenant data: documents', () => {
   });
 
   it('reassembles a multi-chunk upload and streams it back in chunks', async () => {
-    big = Buffer.concat([Buffer.from('RIFF\0\0\0\0WEBPVP8 '), Buffer.from(marker), randomBytes(CHUNK * 2 + 1234)]);
+    big = sampleWebp(marker, randomBytes(CHUNK * 2 + 1234));
     expect(big.length).toBeGreaterThan(2 * CHUNK);
     // Sent as a stream without Content-Length, in pieces that do not line up with the chunks.
     const pieces = [big.subarray(0, 1000), big.subarray(1000, 300_000), big.subarray(300_000)];
@@ -246,6 +249,45 @@ describe('tenant data: documents', () => {
     expect(events.filter((e) => e.resource.type === 'document' && e.outcome === 'denied' && e.reason === 'unsupported_media_type')).toHaveLength(2);
     // IDs only: nothing of the file, its name or the customer on the topic.
     expect(raw.join('\n')).not.toMatch(new RegExp(`${marker}|Aadhaar|Rohit|meter photo`));
+  });
+
+  it('security #14: refuses polyglots and files unlike their magic bytes; names downloads by the sniffed type, '
+    + 'without bidi or invisible characters', async () => {
+    const other = (await http.post('/v1/customers', { name: 'Naina Joshi' }, a.accessToken)).body.id as string;
+    const before = (await blobFiles()).length;
+    const html = '<html><body><script>alert(document.cookie)</script></body></html>';
+    const refused: [Buffer, string][] = [
+      [Buffer.from(`%PDF-1.7\n${html}\n`), 'invoice.pdf'],
+      [samplePdf(html), 'invoice.pdf'],
+      [Buffer.concat([samplePng('scan'), Buffer.from(html)]), 'scan.png'],
+      [Buffer.concat([samplePng().subarray(0, 8), Buffer.alloc(4096, 7)]), 'scan.png'],
+    ];
+    for (const [file, name] of refused) {
+      const res = await upload(a.accessToken, other, 'other', file, { name });
+      expect({ name, status: res.status, code: res.body.error?.code })
+        .toEqual({ name, status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
+    }
+    expect((await blobFiles()).length).toBe(before);
+    expect((await http.get(`/v1/customers/${other}/documents`, a.accessToken)).body.items).toEqual([]);
+    // A real PDF named `invoice<RLO>fdp.html` ("invoicelmth.pdf"): the override dropped, downloaded as .pdf.
+    const up = await upload(a.accessToken, other, 'other', samplePdf('Invoice 42'), { name: 'invoice\u202Efdp.html' });
+    expect(up.status).toBe(201);
+    expect(up.body.name).toBe('invoicefdp.html');
+    const got = await download(a.accessToken, up.body.id);
+    expect(got.headers.get('content-type')).toBe('application/pdf');
+    const disposition = (name: string) => `attachment; filename="${name}"; filename*=UTF-8''${name}`;
+    expect(got.headers.get('content-disposition')).toBe(disposition('invoicefdp.pdf'));
+    const zeroWidth = await upload(a.accessToken, other, 'other', samplePng('id card'),
+      { name: 'pass\u200Bport\u2066.html' });
+    expect(zeroWidth.body.name).toBe('passport.html');
+    const zeroWidthDownload = await download(a.accessToken, zeroWidth.body.id);
+    expect(zeroWidthDownload.headers.get('content-disposition')).toBe(disposition('passport.png'));
+    const structural = ['active_content', 'malformed_document'];
+    const mine = (evs: { tenantId: string | null; reason?: string; outcome: string }[]) =>
+      evs.filter((e) => e.tenantId === a.tenantId && e.outcome === 'denied' && structural.includes(e.reason ?? ''));
+    const { events } = await readAuditTopic(tp.brokers, (evs) => mine(evs).length >= 4);
+    expect(mine(events).map((e) => e.reason).sort())
+      .toEqual(['active_content', 'active_content', 'active_content', 'malformed_document']);
   });
 
   it('deletes a document for good: row and encrypted bytes', async () => {

@@ -8,7 +8,9 @@ import pg from 'pg';
 import { pgliteDirFor } from '@lekha/persistence';
 import { BusHeaders, ContextHeaders, DOMAIN_EVENTS_TOPIC, Rpc, TransitKeyPatterns, allRpcPatterns, type CustomerView, type TenantErasureStatus } from '@lekha/contracts';
 import { BusSeal } from '@lekha/runtime';
-import { api, readAuditTopic, request, signupTenant, startTestPlatform, type SignedUpTenant, type TestPlatform } from '@lekha/testing';
+import {
+  api, readAuditTopic, request, samplePdf, signupTenant, startTestPlatform, type SignedUpTenant, type TestPlatform,
+} from '@lekha/testing';
 import { RawBus, readTopicsRaw } from './raw-bus.js';
 
 /**
@@ -58,7 +60,7 @@ describe('tenant erasure', () => {
       const up = await fetch(`${tp.gatewayUrl}/v1/customers/${customer.id}/documents?kind=kyc`, {
         method: 'POST',
         headers: { authorization: `Bearer ${who.accessToken}`, 'content-type': 'application/pdf' },
-        body: Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(2048, 'aadhaar copy ')]),
+        body: samplePdf('KYC', Buffer.alloc(2048, 'aadhaar copy ')),
       });
       expect(up.status).toBe(201);
     }

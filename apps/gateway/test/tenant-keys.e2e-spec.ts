@@ -1,4 +1,4 @@
-import { api, readAuditTopic, startTestPlatform, type TestPlatform, signupTenant } from '@lekha/testing';
+import { api, readAuditTopic, samplePdf, startTestPlatform, type TestPlatform, signupTenant } from '@lekha/testing';
 import type { CustomerView, RecordView, RotateTenantKeyResult, TenantKeyStatus } from '@lekha/contracts';
 
 /**
@@ -16,7 +16,7 @@ describe('tenant data: key rotation', () => {
   let visit: RecordView;
   let contract: { id: string; name: string | null };
   // A PDF over one 256 KiB chunk, so that several encrypted segments are re-encrypted.
-  const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(300 * 1024, 'rental agreement for room 12B ')]);
+  const pdf = samplePdf('Rental agreement', Buffer.alloc(300 * 1024, 'rental agreement for room 12B '));
   const ashaPhone = `+9198${String(Date.now()).slice(-8)}`;
 
   const signup = (business: string, who: string) => signupTenant(tp.gatewayUrl, business, who, { stamp, stateCode: '29' });

@@ -24,13 +24,24 @@ export type DocumentMediaType = (typeof DocumentMediaTypes)[number];
 export const DOCUMENT_CHUNK_BYTES = 256 * 1024;
 const MAX_CHUNK_BASE64 = Math.ceil(DOCUMENT_CHUNK_BYTES / 3) * 4;
 
-/** A display name: printable, no path separators or control characters. */
+/**
+ * Invisible and direction-changing characters (format characters such as U+202E RIGHT-TO-LEFT
+ * OVERRIDE, zero-width spaces and joiners, soft hyphens; line and paragraph separators; Hangul
+ * fillers): they let `invoice\u202Efdp.exe` read as `invoiceexe.pdf`, so names never keep them.
+ */
+const INVISIBLE = /[\p{Cf}\p{Zl}\p{Zp}\u034F\u115F\u1160\u3164\uFFA0]/gu;
+
+const NAME_RULE = 'must not contain control characters or path separators';
+
+export function stripInvisible(text: string): string {
+  return text.replace(INVISIBLE, '');
+}
+
+/** A display name: printable, no path separators or control characters; invisible characters are dropped. */
 export const documentNameSchema = z
   .string()
-  .trim()
-  .min(1)
-  .max(200)
-  .regex(/^[^\u0000-\u001f\u007f/\\]+$/, 'must not contain control characters or path separators');
+  .transform(stripInvisible)
+  .pipe(z.string().trim().min(1).max(200).regex(/^[^\u0000-\u001f\u007f/\\]+$/, NAME_RULE));
 
 export const documentIdSchema = z.strictObject({ id: z.uuid() });
 /** Query of `GET /v1/customers/:id/documents`: newest first, a page at a time. */

@@ -3,3 +3,4 @@ export * from './test-platform.js';
 export * from './http.js';
 export * from './audit-topic.js';
 export { freePort, freePorts } from '@lekha/local-kafka';
+export * from './sample-documents.js';

@@ -10,8 +10,7 @@ import { contextHasPermission, requireContext } from '@lekha/tenancy';
 import { BusClient } from '../bus/bus-client.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import { PermissionGuard, RequirePermission } from '../auth/permissions.js';
-
-const EXTENSION: Record<string, string> = { 'application/pdf': 'pdf', 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' };
+import { contentDisposition } from './attachment-name.js';
 
 /** `X-Document-Name` is percent-encoded UTF-8 (a header cannot carry raw non-ASCII safely). Never in the URL, so never in access logs. */
 function displayName(req: Request): string | undefined {
@@ -26,13 +25,6 @@ function displayName(req: Request): string | undefined {
   const parsed = documentNameSchema.safeParse(decoded);
   if (!parsed.success) throw new DomainError('VALIDATION_FAILED', 'request is invalid', parsed.error.issues.map((i) => ({ path: 'x-document-name', message: i.message })));
   return parsed.data;
-}
-
-function contentDisposition(doc: DocumentView): string {
-  const fallback = `document-${doc.id}.${EXTENSION[doc.mediaType] ?? 'bin'}`;
-  if (!doc.name) return `attachment; filename="${fallback}"`;
-  const ascii = doc.name.replace(/[^\w .()-]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(doc.name)}`;
 }
 
 /**

@@ -5,6 +5,9 @@ import { FieldCipher } from '@lekha/crypto';
 import { LocalFolderBlobStore, assertBlobKey } from './blob-store.js';
 import { DocumentBlobs } from './document-blobs.js';
 import { sniffMediaType } from './media-type.js';
+import { samplePdf, samplePng, sampleWebp } from '@lekha/testing';
+import type { DocumentMediaType } from '@lekha/contracts';
+import { DocumentInspector } from './document-structure.js';
 
 describe('sniffMediaType', () => {
   it('knows PDF, PNG, JPEG and WebP by their magic bytes', () => {
@@ -20,6 +23,65 @@ describe('sniffMediaType', () => {
     expect(sniffMediaType(Buffer.from('RIFF\x10\0\0\0WAVEfmt ', 'latin1'))).toBeNull();
     expect(sniffMediaType(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'))).toBeNull();
     expect(sniffMediaType(Buffer.alloc(0))).toBeNull();
+  });
+});
+
+/** The inspector's verdict on a file handed over in segments of `segment` bytes. */
+function inspect(mediaType: DocumentMediaType, file: Buffer, segment = 7): string | null {
+  const inspector = new DocumentInspector(mediaType);
+  for (let i = 0; i < file.length; i += segment) inspector.push(file.subarray(i, i + segment));
+  return inspector.verdict();
+}
+
+describe('DocumentInspector (structure beyond the magic bytes)', () => {
+  const jpeg = Buffer.concat([
+    Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from('JFIF\0\x01\x01\0\0\x01\0\x01\0\0', 'latin1'),
+    Buffer.from([0xff, 0xc0, 0x00, 0x11, 0x08, 0x00, 0x03, 0x00, 0x04, 0x03, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]),
+    Buffer.from([0xff, 0xd9]),
+  ]);
+
+  it('accepts well-formed PDF, PNG, JPEG and WebP files, read in any segmentation', () => {
+    for (const segment of [1, 7, 4096]) {
+      expect(inspect('application/pdf', samplePdf('Rent agreement'), segment)).toBeNull();
+      expect(inspect('image/png', samplePng('scan'), segment)).toBeNull();
+      expect(inspect('image/jpeg', jpeg, segment)).toBeNull();
+      expect(inspect('image/webp', sampleWebp('photo'), segment)).toBeNull();
+    }
+  });
+
+  it('security #14: refuses polyglots that carry HTML or script after a valid header', () => {
+    const html = '<html><body><script>fetch("/v1/customers")</script></body></html>';
+    expect(inspect('application/pdf', Buffer.from(`%PDF-1.7\n${html}\n`))).toBe('active_content');
+    expect(inspect('application/pdf', samplePdf(html))).toBe('active_content');
+    expect(inspect('application/pdf', samplePdf('x', Buffer.from('<!DOCTYPE html><p>hi'))))
+      .toBe('active_content');
+    expect(inspect('image/png', Buffer.concat([samplePng('scan'), Buffer.from(html)]))).toBe('active_content');
+    const script = Buffer.from('<SCRIPT >alert(1)</script>');
+    expect(inspect('image/jpeg', Buffer.concat([jpeg.subarray(0, 20), script, jpeg.subarray(20)])))
+      .toBe('active_content');
+    // A marker split across two segments is still found.
+    expect(inspect('image/png', samplePng('<scr' + 'ipt>'), 4)).toBe('active_content');
+  });
+
+  it('security #14: refuses files whose structure does not match their magic bytes', () => {
+    // A PDF header over anything: no cross-reference table, no trailer.
+    expect(inspect('application/pdf', Buffer.from('%PDF-1.7\njust text\n'))).toBe('malformed_document');
+    expect(inspect('application/pdf', Buffer.from('%PDF-1.7\nxref\n0 1\n%%EOF\n'))).toBe('malformed_document');
+    expect(inspect('application/pdf', Buffer.concat([samplePdf(), Buffer.alloc(2048, 'x')])))
+      .toBe('malformed_document');
+    const pdf = samplePdf();
+    const noXref = Buffer.from(pdf.toString('latin1').replace(/\nxref\n/, '\nxxxx\n'), 'latin1');
+    expect(inspect('application/pdf', noXref)).toBe('malformed_document');
+    // Images whose header does not decode, or with bytes after the end.
+    expect(inspect('image/png', Buffer.concat([samplePng().subarray(0, 8), Buffer.alloc(64, 1)])))
+      .toBe('malformed_document');
+    expect(inspect('image/png', samplePng('x', Buffer.alloc(0), { width: 0, height: 3 }))).toBe('malformed_document');
+    expect(inspect('image/png', Buffer.concat([samplePng(), Buffer.from('trailing')]))).toBe('malformed_document');
+    expect(inspect('image/jpeg', Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 4, 0, 0]))).toBe('malformed_document');
+    expect(inspect('image/webp', Buffer.concat([sampleWebp(), Buffer.alloc(2)]))).toBe('malformed_document');
+    const webp = sampleWebp();
+    webp[23] = 0;
+    expect(inspect('image/webp', webp)).toBe('malformed_document');
   });
 });
 

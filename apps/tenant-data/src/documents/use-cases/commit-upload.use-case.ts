@@ -1,14 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, type CommitUploadRequest, type DocumentKind, type DocumentView } from '@lekha/contracts';
+import {
+  DomainError, type CommitUploadRequest, type DocumentKind, type DocumentMediaType, type DocumentView,
+} from '@lekha/contracts';
 import type { RequestContext } from '@lekha/tenancy';
 import { TenantAccess } from '../../common/tenant-access.js';
 import { DocumentRepository, documentField } from '../document.repository.js';
 import { DocumentBlobs } from '../document-blobs.js';
 import { Refusal } from '../document-access.js';
+import { DocumentInspector, type StructureProblem } from '../document-structure.js';
+
+const LOST_CHUNK = 'the upload lost a chunk; send the document again';
+const MALFORMED = 'the file is not a well-formed PDF, PNG, JPEG or WebP (checked by content)';
 
 /**
  * Makes an upload a document, all or nothing: the row turns `ready` with its audit record in one
- * transaction, only when every segment the gateway sent is there. Anything else removes it.
+ * transaction, only when every segment the gateway sent is there and the whole file is what its
+ * magic bytes said (`DocumentInspector`). Anything else removes it.
  */
 @Injectable()
 export class CommitUploadUseCase {
@@ -27,16 +34,28 @@ export class CommitUploadUseCase {
       if (!row) return null;
       const field = documentField(row.kind as DocumentKind);
       let problem: DomainError | null = null;
+      let refused: StructureProblem | null = null;
       if (row.chunks === 0 || !row.mediaType) problem = new DomainError('UNSUPPORTED_MEDIA_TYPE', 'an empty file is not a document');
       else if (row.chunks !== input.chunks || row.size !== input.size) problem = new DomainError('VALIDATION_FAILED', 'the upload is incomplete: chunks are missing');
       else {
+        // Every byte is read back once: the structure beyond the magic bytes decides (polyglots, broken files).
+        const inspector = new DocumentInspector(row.mediaType as DocumentMediaType);
         for (let i = 0; i < row.chunks && !problem; i++) {
-          if (!(await this.blobs.segmentExists(scope.tenantId, row.id, i))) problem = new DomainError('SERVICE_UNAVAILABLE', 'the upload lost a chunk; send the document again');
+          const segment = await this.blobs.getSegment(scope.cipher, scope.tenantId, row.id, i).catch(() => null);
+          if (!segment) problem = new DomainError('SERVICE_UNAVAILABLE', LOST_CHUNK);
+          else inspector.push(segment);
         }
+        refused = problem ? null : inspector.verdict();
+        if (refused) problem = new DomainError('UNSUPPORTED_MEDIA_TYPE', MALFORMED);
       }
       if (problem) {
         await this.documents.remove(scope, row.id);
-        await this.access.audit.record(scope.tx, { action: 'create', resource, subjectIds: [row.customerId], outcome: 'error', reason: 'upload_incomplete', fields: [field] });
+        const outcome = refused
+          ? { outcome: 'denied' as const, reason: refused }
+          : { outcome: 'error' as const, reason: 'upload_incomplete' };
+        await this.access.audit.record(scope.tx, {
+          action: 'create', resource, subjectIds: [row.customerId], ...outcome, fields: [field],
+        });
         return new Refusal(problem);
       }
       row.status = 'ready';
