@@ -20,7 +20,8 @@ describe('identity: brute force, forgery, OTP and password reset', () => {
   beforeAll(async () => {
     tp = await startTestPlatform({
       env: {
-        LOGIN_MAX_FAILURES_PER_ACCOUNT: '4', LOGIN_LOCKOUT_SECONDS: '4', LOGIN_MAX_FAILURES_PER_IP: '40', OTP_MAX_ATTEMPTS: '2', OTP_MAX_SENDS_PER_WINDOW: '2',
+        LOGIN_MAX_FAILURES_PER_ACCOUNT: '4', LOGIN_LOCKOUT_SECONDS: '4', LOGIN_MAX_FAILURES_PER_IP: '40',
+        OTP_MAX_ATTEMPTS: '2', OTP_MAX_SENDS_PER_WINDOW: '2',
         // One trusted proxy hop: the tests name client addresses in X-Forwarded-For.
         TRUSTED_PROXY_HOPS: '1', SIGNUP_MAX_PER_IP: '3', OTP_MAX_UNKNOWN_PER_IP: '3',
       },
@@ -229,7 +230,7 @@ describe('identity: brute force, forgery, OTP and password reset', () => {
     for (const secret of [...codes.map((c) => `${c} is your`), ...tokens, owner.password, 'a brand new passphrase']) expect(logs).not.toContain(secret);
   });
 
-  it('security #7: an IP that sprays many identifiers is refused wrong guesses, but a correct password still signs in', async () => {
+  it('security #7: an IP spraying identifiers is refused wrong guesses, but a correct password signs in', async () => {
     let status = 0;
     for (let i = 0; i < 45 && status !== 429; i++) {
       status = (await call('POST', '/v1/auth/login', { body: { email: `spray${i}.${stamp}@x.in`, password: 'guess guess' } })).status;
@@ -247,11 +248,19 @@ describe('identity: brute force, forgery, OTP and password reset', () => {
 
   describe('security', () => {
     const at = (ip: string) => ({ 'x-forwarded-for': ip });
-    const person = (tag: string) => ({ name: 'Farida Khan', email: `farida.${tag}.${stamp}@pgstay.in`, phone: uniquePhone(), password: `the tank is on the roof ${tag}`, ageConfirmed: true });
-    const signupFrom = (ip: string, who: ReturnType<typeof person>) => call('POST', '/v1/auth/signup', { body: { business: { name: 'Green Hostel', stateCode: '29' }, owner: who }, headers: at(ip) });
+    /** A POST from a client address (the suite trusts one proxy hop, so X-Forwarded-For names it). */
+    const post = (path: string, body: unknown, ip: string) => call('POST', path, { body, headers: at(ip) });
+    const person = (tag: string) => ({
+      name: 'Farida Khan', email: `farida.${tag}.${stamp}@pgstay.in`, phone: uniquePhone(),
+      password: `the tank is on the roof ${tag}`, ageConfirmed: true,
+    });
+    const signupFrom = (ip: string, owner: ReturnType<typeof person>) =>
+      post('/v1/auth/signup', { business: { name: 'Green Hostel', stateCode: '29' }, owner }, ip);
     /** Messages of one purpose in the development inbox for `to`, oldest first. */
-    const inbox = async (to: string, purpose: string): Promise<{ id: string; body: string }[]> =>
-      (await call('GET', `/v1/dev/inbox?to=${encodeURIComponent(to)}`)).body.items.filter((m: { purpose: string }) => m.purpose === purpose).reverse();
+    const inbox = async (to: string, purpose: string): Promise<{ id: string; body: string }[]> => {
+      const res = await call('GET', `/v1/dev/inbox?to=${encodeURIComponent(to)}`);
+      return res.body.items.filter((m: { purpose: string }) => m.purpose === purpose).reverse();
+    };
     const nextMessage = async (to: string, purpose: string, seen: number): Promise<string> => {
       for (let i = 0; i < 100; i++) {
         const items = await inbox(to, purpose);
@@ -262,25 +271,28 @@ describe('identity: brute force, forgery, OTP and password reset', () => {
     };
 
     it('security #19: the gateway does not name its framework (no X-Powered-By)', async () => {
-      for (const path of ['/health', '/v1/me', '/v1/nowhere']) expect((await call('GET', path)).headers.get('x-powered-by')).toBeNull();
+      for (const path of ['/health', '/v1/me', '/v1/nowhere']) {
+        expect((await call('GET', path)).headers.get('x-powered-by')).toBeNull();
+      }
     });
 
     it('security #7: behind a trusted proxy hop, the client address is the one the proxy forwards', async () => {
       const who = person('proxy');
       expect((await signupFrom('198.51.100.10', who)).status).toBe(201);
-      const login = await call('POST', '/v1/auth/login', { body: { email: who.email, password: who.password }, headers: at('203.0.113.77') });
+      const login = await post('/v1/auth/login', { email: who.email, password: who.password }, '203.0.113.77');
       expect(login.status).toBe(200);
       const sessions = await call('GET', '/v1/sessions', { token: login.body.accessToken });
       expect(sessions.body.items.find((s: { current: boolean }) => s.current).ip).toBe('203.0.113.77');
     });
 
-    it('security #7: one client past its failure limit does not throttle another client behind the same proxy', async () => {
+    it('security #7: one client past its failure limit does not throttle another behind the same proxy', async () => {
       let status = 0;
       for (let i = 0; i < 45 && status !== 429; i++) {
-        status = (await call('POST', '/v1/auth/login', { body: { email: `noisy${i}.${stamp}@x.in`, password: 'guess guess' }, headers: at('198.51.100.21') })).status;
+        const body = { email: `noisy${i}.${stamp}@x.in`, password: 'guess guess' };
+        status = (await post('/v1/auth/login', body, '198.51.100.21')).status;
       }
       expect(status).toBe(429);
-      const other = await call('POST', '/v1/auth/login', { body: { email: `quiet.${stamp}@x.in`, password: 'guess guess' }, headers: at('198.51.100.22') });
+      const other = await post('/v1/auth/login', { email: `quiet.${stamp}@x.in`, password: 'guess' }, '198.51.100.22');
       expect(other.status).toBe(401);
     });
 
@@ -288,70 +300,72 @@ describe('identity: brute force, forgery, OTP and password reset', () => {
       const who = person('trunk');
       expect((await signupFrom('198.51.100.70', who)).status).toBe(201);
       const national = who.phone.slice(3);
-      for (const phone of [`+91 0${national.slice(0, 5)} ${national.slice(5)}`, `0091 ${national}`, `+91 (0) ${national}`]) {
-        const res = await call('POST', '/v1/auth/login', { body: { phone, password: who.password }, headers: at('198.51.100.70') });
-        expect(res.status).toBe(200);
+      const spellings = [`+91 0${national.slice(0, 5)} ${national.slice(5)}`, `0091 ${national}`, `+91(0)${national}`];
+      for (const phone of spellings) {
+        expect((await post('/v1/auth/login', { phone, password: who.password }, '198.51.100.70')).status).toBe(200);
       }
     });
 
     it('security #18: requests from another address cannot use up the owner’s OTP and reset budget', async () => {
       const victim = person('victim');
       expect((await signupFrom('198.51.100.30', victim)).status).toBe(201);
-      const attacker = at('198.51.100.31');
       const otp: number[] = [];
       const reset: number[] = [];
       for (let i = 0; i < 3; i++) {
-        otp.push((await call('POST', '/v1/auth/otp/request', { body: { phone: victim.phone }, headers: attacker })).status);
-        reset.push((await call('POST', '/v1/auth/password-reset/request', { body: { email: victim.email }, headers: attacker })).status);
+        otp.push((await post('/v1/auth/otp/request', { phone: victim.phone }, '198.51.100.31')).status);
+        reset.push((await post('/v1/auth/password-reset/request', { email: victim.email }, '198.51.100.31')).status);
       }
       // OTP_MAX_SENDS_PER_WINDOW is 2 here: the attacker's own address runs out.
       expect(otp).toEqual([202, 202, 429]);
       expect(reset).toEqual([202, 202, 429]);
-      const own = at('198.51.100.32');
       // The attacker's two codes and two tokens went to the owner's phone and mailbox.
       await nextMessage(victim.phone, 'otp_login', 1);
       await nextMessage(victim.email, 'password_reset', 1);
-      expect((await call('POST', '/v1/auth/otp/request', { body: { phone: victim.phone }, headers: own })).status).toBe(202);
+      expect((await post('/v1/auth/otp/request', { phone: victim.phone }, '198.51.100.32')).status).toBe(202);
       const code = (await nextMessage(victim.phone, 'otp_login', 2)).slice(0, 6);
-      const signedIn = await call('POST', '/v1/auth/otp/verify', { body: { phone: victim.phone, code }, headers: own });
-      expect(signedIn.status).toBe(200);
-      expect((await call('POST', '/v1/auth/password-reset/request', { body: { email: victim.email }, headers: own })).status).toBe(202);
+      expect((await post('/v1/auth/otp/verify', { phone: victim.phone, code }, '198.51.100.32')).status).toBe(200);
+      const again = await post('/v1/auth/password-reset/request', { email: victim.email }, '198.51.100.32');
+      expect(again.status).toBe(202);
       expect(await nextMessage(victim.email, 'password_reset', 2)).toMatch(/token is \S+/);
     });
 
-    it('security #18: one address asking for unknown phones and emails is limited (429), and a real account gets the same answer', async () => {
+    it('security #18: unknown identifiers from one address are limited (429); a real one answered alike', async () => {
       const known = person('known');
       expect((await signupFrom('198.51.100.39', known)).status).toBe(201);
-      const prober = at('198.51.100.40');
+      const prober = '198.51.100.40';
       const statuses: number[] = [];
       // OTP_MAX_UNKNOWN_PER_IP is 3 here (codes and resets together).
-      for (let i = 0; i < 3; i++) statuses.push((await call('POST', '/v1/auth/otp/request', { body: { phone: uniquePhone() }, headers: prober })).status);
-      statuses.push((await call('POST', '/v1/auth/password-reset/request', { body: { email: `ghost.${stamp}@x.in` }, headers: prober })).status);
+      for (let i = 0; i < 3; i++) {
+        statuses.push((await post('/v1/auth/otp/request', { phone: uniquePhone() }, prober)).status);
+      }
+      statuses.push((await post('/v1/auth/password-reset/request', { email: `ghost.${stamp}@x.in` }, prober)).status);
       expect(statuses).toEqual([202, 202, 202, 429]);
-      const unknown = await call('POST', '/v1/auth/otp/request', { body: { phone: uniquePhone() }, headers: prober });
-      const real = await call('POST', '/v1/auth/otp/request', { body: { phone: known.phone }, headers: prober });
+      const unknown = await post('/v1/auth/otp/request', { phone: uniquePhone() }, prober);
+      const real = await post('/v1/auth/otp/request', { phone: known.phone }, prober);
       expect(unknown.status).toBe(429);
       expect(real.status).toBe(429);
       expect(real.body.error).toEqual({ ...unknown.body.error, details: { retryAfterSeconds: expect.any(Number) } });
       expect(Number(unknown.headers.get('retry-after'))).toBeGreaterThan(0);
       // The real owner still gets the code that was asked for, and other addresses are not affected.
       expect(await nextMessage(known.phone, 'otp_login', 0)).toMatch(/^\d{6} is your Lekha sign-in code/);
-      expect((await call('POST', '/v1/auth/otp/request', { body: { phone: uniquePhone() }, headers: at('198.51.100.41') })).status).toBe(202);
+      expect((await post('/v1/auth/otp/request', { phone: uniquePhone() }, '198.51.100.41')).status).toBe(202);
     });
 
-    it('security #15: a signup with an email or phone that has an account answers like a fresh one, and the owner is told', async () => {
+    it('security #15: a signup with an email or phone in use answers as a fresh one; the owner is told', async () => {
       const existing = person('existing');
       expect((await signupFrom('198.51.100.50', existing)).status).toBe(201);
       const fresh = await signupFrom('198.51.100.51', person('fresh'));
       const sameEmail = await signupFrom('198.51.100.51', { ...person('copy'), email: existing.email.toUpperCase() });
       const samePhone = await signupFrom('198.51.100.52', { ...person('copy2'), phone: `0${existing.phone.slice(3)}` });
+      const id = expect.any(String);
+      const shape = { tenantId: id, userId: id, accessToken: id, refreshToken: id };
       for (const res of [fresh, sameEmail, samePhone]) {
         expect(res.status).toBe(201);
-        expect(res.body).toEqual({ tenantId: expect.any(String), userId: expect.any(String), accessToken: expect.any(String), refreshToken: expect.any(String), expiresIn: 900 });
+        expect(res.body).toEqual({ ...shape, expiresIn: 900 });
         expect((await call('GET', '/v1/me', { token: res.body.accessToken })).status).toBe(200);
       }
       // The existing account is untouched: its own password signs in, the newcomer's does not.
-      const login = (password: string) => call('POST', '/v1/auth/login', { body: { email: existing.email, password }, headers: at('198.51.100.53') });
+      const login = (password: string) => post('/v1/auth/login', { email: existing.email, password }, '198.51.100.53');
       expect((await login(existing.password)).status).toBe(200);
       expect((await login(person('copy').password)).status).toBe(401);
       // The owner hears of both attempts through their own email and phone.

@@ -22,7 +22,10 @@ export class AuthController {
 
   @Post('v1/auth/signup')
   @ApiOperation({ summary: 'Create a business and its owner; returns tokens (signups are limited per client IP)' })
-  signup(@Body({ schema: signupRequestSchema }) body: SignupRequest, @Res({ passthrough: true }) res: Response): Promise<SignupResult> {
+  signup(
+    @Body({ schema: signupRequestSchema }) body: SignupRequest,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<SignupResult> {
     return withRetryAfter(res, this.bus.call<SignupResult>(Rpc.identity.signup, body));
   }
 
@@ -57,7 +60,7 @@ export class AuthController {
   @HttpCode(200)
   @UseGuards(JwtAuthGuard)
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'End the current session (an API key has none: 403; revoke it with DELETE /v1/api-keys/:id)' })
+  @ApiOperation({ summary: 'End the current session (an API key has none: 403; revoke the key instead)' })
   async logout(@Body({ schema: z.object({}).optional() }) _body: unknown, @Req() req: { user: AuthenticatedUser }): Promise<{ revoked: true }> {
     const result = await this.bus.call<{ revoked: true } & RevokedSessions>(Rpc.identity.logout, { sessionId: req.user.sessionId });
     this.revocations.add(result.revokedSessionIds);

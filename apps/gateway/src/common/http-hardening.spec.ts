@@ -3,11 +3,16 @@ import { loadConfig } from '@lekha/runtime';
 import { gatewayConfigSchema } from '../config/gateway.config.js';
 import { trustProxySetting } from './http-hardening.js';
 
-const base = { KAFKA_BROKERS: '127.0.0.1:9092', LEKHA_BUS_KEY: Buffer.alloc(32, 1).toString('base64'), AUDIT_SIGNING_KEY_FILE: '/dev/null' };
+const base = {
+  KAFKA_BROKERS: '127.0.0.1:9092',
+  LEKHA_BUS_KEY: Buffer.alloc(32, 1).toString('base64'),
+  AUDIT_SIGNING_KEY_FILE: '/dev/null',
+};
 const config = (env: Record<string, string>) => loadConfig(gatewayConfigSchema, { ...base, ...env });
+type Setting = ReturnType<typeof trustProxySetting>;
 
 /** Which address Express reports for a request from `socket` carrying `X-Forwarded-For: forwarded`. */
-function clientIp(setting: ReturnType<typeof trustProxySetting>, socket: string, forwarded: string): string | undefined {
+function clientIp(setting: Setting, socket: string, forwarded: string): string | undefined {
   const app = express();
   app.set('trust proxy', setting);
   const req = Object.create(app.request, {

@@ -8,12 +8,14 @@ import type { GatewayConfig } from '../config/gateway.config.js';
  * `TRUSTED_PROXIES` (their addresses or CIDRs: the client is the last address not among them) or
  * `TRUSTED_PROXY_HOPS` (how many proxies stand in front: the client is that many from the right).
  */
-export function hardenHttp(app: NestExpressApplication, config: Pick<GatewayConfig, 'TRUSTED_PROXY_HOPS' | 'TRUSTED_PROXIES'>): void {
+type ProxyConfig = Pick<GatewayConfig, 'TRUSTED_PROXY_HOPS' | 'TRUSTED_PROXIES'>;
+
+export function hardenHttp(app: NestExpressApplication, config: ProxyConfig): void {
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxySetting(config));
 }
 
-export function trustProxySetting(config: Pick<GatewayConfig, 'TRUSTED_PROXY_HOPS' | 'TRUSTED_PROXIES'>): boolean | number | string[] {
+export function trustProxySetting(config: ProxyConfig): boolean | number | string[] {
   if (config.TRUSTED_PROXIES.length) return config.TRUSTED_PROXIES;
   return config.TRUSTED_PROXY_HOPS > 0 ? config.TRUSTED_PROXY_HOPS : false;
 }

@@ -24,14 +24,17 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
   BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/, 'must look like 100kb or 1mb').default('100kb'),
   JWT_ISSUER: z.string().min(1).default('lekha-identity'),
   JWT_AUDIENCE: z.string().min(1).default('lekha'),
-  /** How many proxies stand in front of the gateway; 0: the client address is the socket's and X-Forwarded-For is ignored. */
+  /** How many proxies stand in front of the gateway; 0: the socket's address, X-Forwarded-For ignored. */
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
-  /** Addresses or CIDRs of the trusted proxies (comma-separated; also loopback, linklocal, uniquelocal); overrides the hops. */
+  /** Addresses or CIDRs of the trusted proxies (comma-separated; or loopback, linklocal, uniquelocal); beats hops. */
   TRUSTED_PROXIES: z
     .string()
     .default('')
     .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
-    .refine((list) => list.every(isProxyAddress), 'must be comma-separated IP addresses or CIDRs (or loopback, linklocal, uniquelocal)'),
+    .refine(
+      (list) => list.every(isProxyAddress),
+      'must be comma-separated IP addresses or CIDRs (or loopback, linklocal, uniquelocal)',
+    ),
 });
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');

@@ -27,7 +27,11 @@ export class OneTimeRequests {
     private readonly deferred: DeferredWork,
   ) {}
 
-  async request(kind: SendKind, identifier: { email?: string; phone?: string }, issue: (user: UserRow) => Promise<void>): Promise<AcceptedResult> {
+  async request(
+    kind: SendKind,
+    identifier: { email?: string; phone?: string },
+    issue: (user: UserRow) => Promise<void>,
+  ): Promise<AcceptedResult> {
     const key = this.loginIndex.of(identifier);
     const budget = await this.budgets.forIdentifier(kind, key.idx);
     if (!budget.allowed) throw rateLimited(budget.retryAfterSeconds);
@@ -36,7 +40,9 @@ export class OneTimeRequests {
     if (user) this.deferred.later(`${kind}-issue`, () => issue(user));
     else if (byIp.allowed) this.deferred.later(`${kind}-unknown`, () => this.record(kind, 'unknown_identifier'));
     if (!byIp.allowed) {
-      if (await this.budgets.firstRefusal()) this.deferred.later(`${kind}-refused`, () => this.record(kind, 'rate_limited'));
+      if (await this.budgets.firstRefusal()) {
+        this.deferred.later(`${kind}-refused`, () => this.record(kind, 'rate_limited'));
+      }
       throw rateLimited(byIp.retryAfterSeconds);
     }
     return { accepted: true };
@@ -44,7 +50,10 @@ export class OneTimeRequests {
 
   private async record(kind: SendKind, reason: 'unknown_identifier' | 'rate_limited'): Promise<void> {
     await this.db.em().transactional((tx) =>
-      this.audit.record(tx, { action: 'create', resource: { type: RESOURCE[kind], id: null }, outcome: 'denied', reason, tenantId: null, actorId: null, actorType: 'anonymous' }),
+      this.audit.record(tx, {
+        action: 'create', resource: { type: RESOURCE[kind], id: null }, outcome: 'denied', reason,
+        tenantId: null, actorId: null, actorType: 'anonymous',
+      }),
     );
   }
 }

@@ -24,7 +24,8 @@ export class DeferredWork implements OnApplicationShutdown {
     const run: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
       .then(job)
       .catch((err: unknown) => {
-        this.logger.pino.warn({ job: kind, error: (err as Error).name, code: (err as { code?: unknown }).code }, 'deferred work failed');
+        const code = (err as { code?: unknown }).code;
+        this.logger.pino.warn({ job: kind, error: (err as Error).name, code }, 'deferred work failed');
       })
       .finally(() => this.pending.delete(run));
     this.pending.add(run);

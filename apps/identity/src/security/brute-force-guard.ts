@@ -5,6 +5,8 @@ import { IDENTITY_CONFIG, type IdentityConfig } from '../config/identity.config.
 import { IdentityKeys } from './identity-keys.js';
 import { LoginThrottleRepository, type ThrottleVerdict } from './login-throttle.repository.js';
 
+const NOT_THROTTLED = { throttled: false, retryAfterSeconds: 0 };
+
 export interface AttemptTicket {
   /** The identifier's own lock: while it holds, even the right password is refused. */
   verdict: ThrottleVerdict & { scope: 'account' | null };
@@ -38,9 +40,11 @@ export class BruteForceGuard {
     const accountKey = `acct:${identifierIdx}`;
     const ipKey = ip ? `ip:${this.keys.ip(ip)}` : null;
     return this.db.em().transactional(async (tx) => {
-      const byIp = ipKey ? await this.throttle.ipAttempt(tx, ipKey, this.config.LOGIN_MAX_FAILURES_PER_IP) : { throttled: false, retryAfterSeconds: 0 };
+      const maxPerIp = this.config.LOGIN_MAX_FAILURES_PER_IP;
+      const ip = ipKey ? await this.throttle.ipAttempt(tx, ipKey, maxPerIp) : NOT_THROTTLED;
       const byAccount = await this.throttle.attempt(tx, accountKey, this.config.LOGIN_MAX_FAILURES_PER_ACCOUNT);
-      return { verdict: { ...byAccount, scope: byAccount.allowed ? null : ('account' as const) }, ip: byIp, accountKey, ipKey };
+      const verdict = { ...byAccount, scope: byAccount.allowed ? null : ('account' as const) };
+      return { verdict, ip, accountKey, ipKey };
     });
   }
 

@@ -50,16 +50,22 @@ export class LoginThrottleRepository {
    */
   async ipAttempt(tx: Em, key: string, max: number): Promise<{ throttled: boolean; retryAfterSeconds: number }> {
     await tx.execute(`insert into identity.login_throttle (key) values (?) on conflict (key) do nothing`, [key]);
-    const [row] = await tx.execute<Row[]>(`select failures, window_started_at, locked_until from identity.login_throttle where key = ? for update`, [key]);
-    const windowOver = !row || new Date(row.window_started_at).getTime() < Date.now() - this.config.LOGIN_FAILURE_WINDOW_SECONDS * 1000;
+    const [row] = await tx.execute<Row[]>(
+      `select failures, window_started_at, locked_until from identity.login_throttle where key = ? for update`,
+      [key],
+    );
+    const windowStart = Date.now() - this.config.LOGIN_FAILURE_WINDOW_SECONDS * 1000;
+    const windowOver = !row || new Date(row.window_started_at).getTime() < windowStart;
     const failures = (windowOver ? 0 : row.failures) + 1;
     const excess = failures - max;
     const throttled = excess > 0;
     await tx.execute(
-      `update identity.login_throttle set failures = ?, locked_until = null, window_started_at = case when ? then now() else window_started_at end where key = ?`,
+      `update identity.login_throttle set failures = ?, locked_until = null,
+         window_started_at = case when ? then now() else window_started_at end where key = ?`,
       [failures, windowOver || throttled, key],
     );
-    return { throttled, retryAfterSeconds: throttled ? Math.min(2 ** Math.min(excess - 1, 30), this.config.LOGIN_IP_BACKOFF_MAX_SECONDS) : 0 };
+    const backoff = Math.min(2 ** Math.min(excess - 1, 30), this.config.LOGIN_IP_BACKOFF_MAX_SECONDS);
+    return { throttled, retryAfterSeconds: throttled ? backoff : 0 };
   }
 
   /** A success clears the identifier's count and forgives this one attempt of the IP. */

@@ -38,8 +38,11 @@ export class RateBudgets {
       const states: { key: string; next: number }[] = [];
       let wait = 0;
       for (const c of sorted) {
-        await tx.execute(`insert into identity.rate_budgets (key, tat) values (?, now()) on conflict (key) do nothing`, [c.key]);
-        const [row] = await tx.execute<{ tat: Date | string }[]>(`select tat from identity.rate_budgets where key = ? for update`, [c.key]);
+        await tx.execute(`insert into identity.rate_budgets values (?, now()) on conflict do nothing`, [c.key]);
+        const [row] = await tx.execute<{ tat: Date | string }[]>(
+          `select tat from identity.rate_budgets where key = ? for update`,
+          [c.key],
+        );
         const interval = (c.budget.windowSeconds * 1000) / c.budget.max;
         const tat = Math.max(row ? new Date(row.tat).getTime() : now, now);
         // A request fits while the arrival time it would push to stays within one window from now.
@@ -47,7 +50,10 @@ export class RateBudgets {
         states.push({ key: c.key, next: tat + (c.cost ?? 1) * interval });
       }
       if (wait > 0) return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(wait / 1000)) };
-      for (const s of states) await tx.execute(`update identity.rate_budgets set tat = ?::timestamptz where key = ?`, [new Date(s.next).toISOString(), s.key]);
+      for (const s of states) {
+        const tat = new Date(s.next).toISOString();
+        await tx.execute(`update identity.rate_budgets set tat = ?::timestamptz where key = ?`, [tat, s.key]);
+      }
       return { allowed: true, retryAfterSeconds: 0 };
     });
     if (++this.charges % 1000 === 0) await this.sweep();

@@ -25,9 +25,10 @@ export class SendBudgets {
   /** Charges one send to the identifier from this IP and to the identifier's ceiling (both or neither). */
   forIdentifier(kind: SendKind, identifierIdx: string): Promise<BudgetVerdict> {
     const windowSeconds = this.config.OTP_SEND_WINDOW_SECONDS;
+    const key = `send:${kind}:${identifierIdx}`;
     return this.budgets.charge([
-      { key: `send:${kind}:${identifierIdx}:${this.ipKey() ?? '-'}`, budget: { max: this.config.OTP_MAX_SENDS_PER_WINDOW, windowSeconds } },
-      { key: `send:${kind}:${identifierIdx}`, budget: { max: this.config.OTP_MAX_SENDS_PER_IDENTIFIER, windowSeconds } },
+      { key: `${key}:${this.ipKey() ?? '-'}`, budget: { max: this.config.OTP_MAX_SENDS_PER_WINDOW, windowSeconds } },
+      { key, budget: { max: this.config.OTP_MAX_SENDS_PER_IDENTIFIER, windowSeconds } },
     ]);
   }
 
@@ -39,28 +40,32 @@ export class SendBudgets {
   async unknownFromIp(unknown: boolean): Promise<BudgetVerdict> {
     const ip = this.ipKey();
     if (!ip) return ALLOWED;
-    return this.budgets.charge([
-      { key: `unknown:${ip}`, budget: { max: this.config.OTP_MAX_UNKNOWN_PER_IP, windowSeconds: this.config.OTP_SEND_WINDOW_SECONDS }, cost: unknown ? 1 : 0 },
-    ]);
+    const budget = { max: this.config.OTP_MAX_UNKNOWN_PER_IP, windowSeconds: this.config.OTP_SEND_WINDOW_SECONDS };
+    return this.budgets.charge([{ key: `unknown:${ip}`, budget, cost: unknown ? 1 : 0 }]);
   }
 
   /** True once per window per IP: its refusals go on the (permanent) audit trail once, not each time. */
   async firstRefusal(): Promise<boolean> {
     const ip = this.ipKey();
     if (!ip) return true;
-    return (await this.budgets.charge([{ key: `refused:${ip}`, budget: { max: 1, windowSeconds: this.config.OTP_SEND_WINDOW_SECONDS } }])).allowed;
+    return this.once(`refused:${ip}`, this.config.OTP_SEND_WINDOW_SECONDS);
   }
 
   /** Signups from this IP. */
   async signup(): Promise<BudgetVerdict> {
     const ip = this.ipKey();
     if (!ip) return ALLOWED;
-    return this.budgets.charge([{ key: `signup:${ip}`, budget: { max: this.config.SIGNUP_MAX_PER_IP, windowSeconds: this.config.SIGNUP_WINDOW_SECONDS } }]);
+    const budget = { max: this.config.SIGNUP_MAX_PER_IP, windowSeconds: this.config.SIGNUP_WINDOW_SECONDS };
+    return this.budgets.charge([{ key: `signup:${ip}`, budget }]);
   }
 
   /** True at most once per signup window per identifier: how often its owner hears of signup attempts. */
   async noticeAllowed(identifierIdx: string): Promise<boolean> {
-    return (await this.budgets.charge([{ key: `notice:${identifierIdx}`, budget: { max: 1, windowSeconds: this.config.SIGNUP_WINDOW_SECONDS } }])).allowed;
+    return this.once(`notice:${identifierIdx}`, this.config.SIGNUP_WINDOW_SECONDS);
+  }
+
+  private async once(key: string, windowSeconds: number): Promise<boolean> {
+    return (await this.budgets.charge([{ key, budget: { max: 1, windowSeconds } }])).allowed;
   }
 
   private ipKey(): string | null {

@@ -25,12 +25,17 @@ export async function contactConflicts(
   if (!phones.length && !email) return { conflicts: [], matchedIds: [] };
   // Two writers of the same phone or email serialise here, so both cannot pass the check.
   for (const key of [...phones, ...(email ? [email] : [])].sort()) {
-    await scope.tx.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`customer-contact:${scope.tenantId}:${key}`]);
+    const lock = `customer-contact:${scope.tenantId}:${key}`;
+    await scope.tx.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [lock]);
   }
-  const found = (await customers.findByContactIndexes(scope, phones, email ? [email] : [])).filter((c) => c.id !== exceptId);
+  const matches = await customers.findByContactIndexes(scope, phones, email ? [email] : []);
+  const found = matches.filter((c) => c.id !== exceptId);
   const conflicts: ContactConflict[] = [];
-  if (email && found.some((c) => c.emailIdx === email)) conflicts.push({ path: 'email', message: 'a customer with this email exists already' });
-  if (found.some((c) => c.phoneIdx !== null && phones.includes(c.phoneIdx))) conflicts.push({ path: 'phone', message: 'a customer with this phone exists already' });
+  const taken = (path: ContactConflict['path']) => {
+    conflicts.push({ path, message: `a customer with this ${path} exists already` });
+  };
+  if (email && found.some((c) => c.emailIdx === email)) taken('email');
+  if (found.some((c) => c.phoneIdx !== null && phones.includes(c.phoneIdx))) taken('phone');
   return { conflicts, matchedIds: [...new Set(found.map((c) => c.id))] };
 }
 
@@ -48,8 +53,11 @@ export async function refuseTakenContacts(
 ): Promise<{ conflicts: ContactConflict[] } | null> {
   const { conflicts, matchedIds } = await contactConflicts(scope, customers, contact, write.id ?? undefined);
   if (!conflicts.length) return null;
-  await access.audit.record(scope.tx, { action: 'search', resource: { type: 'customer', id: null }, subjectIds: matchedIds, fields: fieldsTouched(conflicts.map((c) => c.path)) });
-  await access.audit.record(scope.tx, { action: write.action, resource: { type: 'customer', id: write.id }, outcome: 'denied', reason: 'contact_in_use' });
+  const fields = fieldsTouched(conflicts.map((c) => c.path));
+  const searched = { type: 'customer', id: null };
+  await access.audit.record(scope.tx, { action: 'search', resource: searched, subjectIds: matchedIds, fields });
+  const resource = { type: 'customer', id: write.id };
+  await access.audit.record(scope.tx, { action: write.action, resource, outcome: 'denied', reason: 'contact_in_use' });
   return { conflicts };
 }
 

@@ -30,7 +30,10 @@ export async function duplicateContacts(scope: TenantScope, customers: CustomerR
     for (const form of [current!, ...earlier]) phoneOf.set(form, current!);
   }
   const existing = await customers.findByContactIndexes(scope, [...phoneOf.keys()], [...seen.email.keys()]);
-  const taken = { phone: new Set(existing.map((e) => (e.phoneIdx ? phoneOf.get(e.phoneIdx) : null))), email: new Set(existing.map((e) => e.emailIdx)) };
+  const taken = {
+    phone: new Set(existing.map((e) => (e.phoneIdx ? phoneOf.get(e.phoneIdx) : null))),
+    email: new Set(existing.map((e) => e.emailIdx)),
+  };
   for (const r of idx) {
     for (const field of ['phone', 'email'] as const) {
       if (r[field] && taken[field].has(r[field]) && seen[field].get(r[field]) === r.row) {

@@ -69,7 +69,10 @@ export class LoginUseCase {
         actorId: user?.id ?? null,
         actorType: user ? 'user' : 'anonymous',
       });
-      if (user && cipher) await this.history.record(tx, cipher, { tenantId: user.tenantId ?? null, userId: user.id, kind: reason === 'locked' ? 'login_locked' : 'login_failed' });
+      if (user && cipher) {
+        const kind = reason === 'locked' ? 'login_locked' : 'login_failed';
+        await this.history.record(tx, cipher, { tenantId: user.tenantId ?? null, userId: user.id, kind });
+      }
     });
   }
 }

@@ -24,8 +24,10 @@ export class LogoutUseCase {
     if (!ctx.actorId) throw new DomainError('UNAUTHENTICATED', 'sign in first');
     if (ctx.actorType === 'api_key') {
       // A key has no session to end: saying "revoked" would leave the caller believing it had stopped working.
-      await this.db.em().transactional((tx) => this.audit.record(tx, { action: 'token_revoke', resource: { type: 'session', id: sessionId }, outcome: 'denied', reason: 'api_key_has_no_session' }));
-      throw new DomainError('FORBIDDEN', 'an API key has no session to end; revoke the key itself with DELETE /v1/api-keys/:id');
+      const resource = { type: 'session', id: sessionId };
+      const refusal = { action: 'token_revoke', resource, outcome: 'denied', reason: 'api_key_no_session' } as const;
+      await this.db.em().transactional((tx) => this.audit.record(tx, refusal));
+      throw new DomainError('FORBIDDEN', 'an API key has no session to end; revoke it with DELETE /v1/api-keys/:id');
     }
     const { actorId, tenantId } = ctx;
     const cipher = new FieldCipher(await this.keyring.keysFor(keyOwnerOf(tenantId)));

@@ -15,9 +15,15 @@ import { DeferredWork } from '../../messaging/deferred-work.js';
 import { NotificationDispatcher } from '../../messaging/notification-dispatcher.js';
 import { rateLimited } from './login.use-case.js';
 
-const NOTICE = 'Someone tried to sign up a new business on Lekha with this {what}, which already belongs to your account. '
-  + 'Your account has not changed and the new business cannot sign in with it. If it was you, sign in to your account instead '
-  + '(or reset your password); if not, you need do nothing.';
+const NOTICE =
+  'Someone tried to sign up a new business on Lekha with this {what}, which already belongs to your account. '
+  + 'Your account has not changed and the new business cannot sign in with it. If it was you, sign in to '
+  + 'your account instead (or reset your password); if not, you need do nothing.';
+const OWNER_FIELDS = [
+  { name: 'name', category: 'user.name' },
+  { name: 'email', category: 'user.contact.email' },
+  { name: 'phone', category: 'user.contact.phone' },
+] as const;
 
 /** The sign-in identifiers a signup typed that already belong to an account (any status, any kind). */
 interface Taken {
@@ -68,12 +74,13 @@ export class SignupUseCase {
     const cipher = new FieldCipher(await this.keyring.keysFor(tenantId));
 
     let created: { refresh: { token: string; familyId: string }; taken: Taken } | undefined;
-    // A concurrent signup may claim an identifier between the check and the insert: once more, then it is seen as taken.
+    // A concurrent signup may claim an identifier between the check and the insert: once more, then it is taken.
     for (let attempt = 1; !created; attempt++) {
       try {
         created = await this.db.em().transactional(async (tx) => {
           const taken = await this.taken(tx, emailKey, phoneKey);
-          tx.create(Tenant, { id: tenantId, name: business.name, stateCode: business.stateCode, gstin: business.gstin ?? null });
+          const { name, stateCode } = business;
+          tx.create(Tenant, { id: tenantId, name, stateCode, gstin: business.gstin ?? null });
           await tx.flush();
           tx.create(User, {
             id: userId,
@@ -92,7 +99,7 @@ export class SignupUseCase {
           await this.audit.record(
             tx,
             { ...who, action: 'signup', resource: { type: 'tenant', id: tenantId } },
-            { ...who, action: 'create', resource: { type: 'user', id: userId }, fields: [{ name: 'name', category: 'user.name' }, { name: 'email', category: 'user.contact.email' }, { name: 'phone', category: 'user.contact.phone' }] },
+            { ...who, action: 'create', resource: { type: 'user', id: userId }, fields: [...OWNER_FIELDS] },
           );
           const opened = await this.issuer.openIn(tx, cipher, { id: userId, tenantId }, 'login');
           return { refresh: opened.refresh, taken };
@@ -104,17 +111,25 @@ export class SignupUseCase {
     }
     if (created.taken.email) this.notify(created.taken.email, emailKey.idx, 'email', owner.email);
     if (created.taken.phone) this.notify(created.taken.phone, phoneKey.idx, 'sms', owner.phone);
-    const access = await this.signer.sign({ sub: userId, tid: tenantId, roles: ['owner'], sid: created.refresh.familyId });
-    return { tenantId, userId, accessToken: access.token, refreshToken: created.refresh.token, expiresIn: access.expiresIn };
+    const { refresh } = created;
+    const access = await this.signer.sign({ sub: userId, tid: tenantId, roles: ['owner'], sid: refresh.familyId });
+    return { tenantId, userId, accessToken: access.token, refreshToken: refresh.token, expiresIn: access.expiresIn };
   }
 
   private async taken(tx: Em, email: LoginKey, phone: LoginKey): Promise<Taken> {
-    const rows = await tx.find(User, { $or: [{ emailIdx: { $in: email.lookup } }, { phoneIdx: { $in: phone.lookup } }] }, { fields: ['id', 'tenantId', 'emailIdx', 'phoneIdx'] });
+    const rows = await tx.find(
+      User,
+      { $or: [{ emailIdx: { $in: email.lookup } }, { phoneIdx: { $in: phone.lookup } }] },
+      { fields: ['id', 'tenantId', 'emailIdx', 'phoneIdx'] },
+    );
     const pick = (match: (u: (typeof rows)[number]) => boolean) => {
       const row = rows.find(match);
       return row ? { id: row.id, tenantId: row.tenantId ?? null } : null;
     };
-    return { email: pick((u) => email.lookup.includes(u.emailIdx ?? '')), phone: pick((u) => phone.lookup.includes(u.phoneIdx ?? '')) };
+    return {
+      email: pick((u) => email.lookup.includes(u.emailIdx ?? '')),
+      phone: pick((u) => phone.lookup.includes(u.phoneIdx ?? '')),
+    };
   }
 
   /** After the answer: tells the account's owner through the typed email or phone, and audits it on their tenant. */

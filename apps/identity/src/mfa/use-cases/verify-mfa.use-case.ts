@@ -93,7 +93,13 @@ export class VerifyMfaUseCase {
     return { accessToken, refreshToken, expiresIn };
   }
 
-  private async fail(user: UserRow, tenantId: string, cipher: FieldCipher, challengeId: string, reason: 'invalid_mfa_code' | 'locked' | 'ip_throttled'): Promise<void> {
+  private async fail(
+    user: UserRow,
+    tenantId: string,
+    cipher: FieldCipher,
+    challengeId: string,
+    reason: 'invalid_mfa_code' | 'locked' | 'ip_throttled',
+  ): Promise<void> {
     await this.db.em().transactional(async (tx) => {
       await setRlsTenant(tx, tenantId);
       await tx.execute(

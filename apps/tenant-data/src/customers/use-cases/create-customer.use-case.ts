@@ -16,8 +16,10 @@ export class CreateCustomerUseCase {
   ) {}
 
   async execute(ctx: RequestContext, input: CreateCustomerRequest): Promise<CustomerView> {
-    const result = await this.access.run(ctx, { permission: 'customers:write', action: 'create', resource: { type: 'customer', id: null } }, async (scope) => {
-      const refused = await refuseTakenContacts(this.access, scope, this.customers, input, { action: 'create', id: null });
+    const gate = { permission: 'customers:write', action: 'create', resource: { type: 'customer', id: null } } as const;
+    const result = await this.access.run(ctx, gate, async (scope) => {
+      const write = { action: 'create', id: null } as const;
+      const refused = await refuseTakenContacts(this.access, scope, this.customers, input, write);
       if (refused) return refused;
       const customer = await this.customers.create(scope, input);
       const written = ALL_CUSTOMER_FIELDS.filter((f) => input[f] !== undefined);

@@ -22,7 +22,8 @@ export class UpdateCustomerUseCase {
   ) {}
 
   async execute(ctx: RequestContext, { id, patch }: UpdateCustomerRequest): Promise<CustomerView> {
-    const result = await this.access.runOnOne(ctx, { permission: 'customers:write', action: 'update', resource: { type: 'customer', id } }, async (scope) => {
+    const access = { permission: 'customers:write', action: 'update', resource: { type: 'customer', id } } as const;
+    const result = await this.access.runOnOne(ctx, access, async (scope) => {
       const row = await this.customers.findRow(scope, id);
       if (!row) return null;
       const before = customerCodec.decode(scope.cipher, row);
@@ -33,7 +34,11 @@ export class UpdateCustomerUseCase {
         marketingConsent: { ...before.marketingConsent, ...patch.marketingConsent },
       };
       const changed = ALL_CUSTOMER_FIELDS.filter((f) => !isDeepStrictEqual(before[f], after[f]));
-      const contact = { phone: changed.includes('phone') ? after.phone : null, email: changed.includes('email') ? after.email : null };
+      // Only a phone or email this request changes is checked: a customer keeps its own.
+      const contact = {
+        phone: changed.includes('phone') ? after.phone : null,
+        email: changed.includes('email') ? after.email : null,
+      };
       const refused = await refuseTakenContacts(this.access, scope, this.customers, contact, { action: 'update', id });
       if (refused) return refused;
       const view = changed.length
