@@ -8,6 +8,8 @@ const common = {
   transform: { '^.+\\.ts$': ['@swc/jest', { ...swcrc, swcrc: false }] },
   moduleNameMapper: {
     '^@lekha/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
+    // A package's own `x.json.js` (JSON wrapped as a module) stays as it is; only our `.js` suffixes map to `.ts`.
+    '^(\\.{1,2}/.*\\.json)\\.js$': '$1.js',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testEnvironment: 'node',

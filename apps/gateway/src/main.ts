@@ -7,6 +7,7 @@ import { ErrorEnvelopeFilter } from './common/error-envelope.filter.js';
 import { validationPipe } from './common/validation.js';
 import { setupOpenApi } from './openapi/openapi.js';
 import { BusClient } from './bus/bus-client.js';
+import { hardenHttp } from './common/http-hardening.js';
 
 runMain(SERVICE, async () => {
   const config = loadConfig(gatewayConfigSchema);
@@ -20,6 +21,7 @@ runMain(SERVICE, async () => {
     logger,
     kafkaServer: false,
     configure: (app) => {
+      hardenHttp(app as NestExpressApplication, config);
       (app as NestExpressApplication).useBodyParser('json', { limit: config.BODY_LIMIT });
       app.useGlobalFilters(new ErrorEnvelopeFilter(logger));
       app.useGlobalPipes(validationPipe());

@@ -19,7 +19,12 @@ describe('identity: brute force, forgery, OTP and password reset', () => {
 
   beforeAll(async () => {
     tp = await startTestPlatform({
-      env: { LOGIN_MAX_FAILURES_PER_ACCOUNT: '4', LOGIN_LOCKOUT_SECONDS: '4', LOGIN_MAX_FAILURES_PER_IP: '40', OTP_MAX_ATTEMPTS: '2', OTP_MAX_SENDS_PER_WINDOW: '2' },
+      env: {
+        LOGIN_MAX_FAILURES_PER_ACCOUNT: '4', LOGIN_LOCKOUT_SECONDS: '4', LOGIN_MAX_FAILURES_PER_IP: '40',
+        OTP_MAX_ATTEMPTS: '2', OTP_MAX_SENDS_PER_WINDOW: '2',
+        // One trusted proxy hop: the tests name client addresses in X-Forwarded-For.
+        TRUSTED_PROXY_HOPS: '1', SIGNUP_MAX_PER_IP: '3', OTP_MAX_UNKNOWN_PER_IP: '3',
+      },
     });
     call = client(tp.gatewayUrl);
     const res = await call('POST', '/v1/auth/signup', { body: { business: { name: 'Sunrise PG', stateCode: '29' }, owner } });
@@ -225,14 +230,162 @@ describe('identity: brute force, forgery, OTP and password reset', () => {
     for (const secret of [...codes.map((c) => `${c} is your`), ...tokens, owner.password, 'a brand new passphrase']) expect(logs).not.toContain(secret);
   });
 
-  it('throttles one IP that sprays many identifiers, whichever account it then tries', async () => {
+  it('security #7: an IP spraying identifiers is refused wrong guesses, but a correct password signs in', async () => {
     let status = 0;
     for (let i = 0; i < 45 && status !== 429; i++) {
       status = (await call('POST', '/v1/auth/login', { body: { email: `spray${i}.${stamp}@x.in`, password: 'guess guess' } })).status;
     }
     expect(status).toBe(429);
+    const wrong = await call('POST', '/v1/auth/login', { body: { email: owner.email, password: 'still guessing' } });
+    expect(wrong.status).toBe(429);
+    expect(wrong.body.error.code).toBe('RATE_LIMITED');
+    expect(Number(wrong.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Someone else behind the same address (a NAT, a proxy) who knows their password is not locked out.
     const real = await call('POST', '/v1/auth/login', { body: { email: owner.email, password: 'a brand new passphrase' } });
-    expect(real.status).toBe(429);
-    expect(real.body.error.code).toBe('RATE_LIMITED');
+    expect(real.status).toBe(200);
+    expect(real.body.accessToken).toEqual(expect.any(String));
+  });
+
+  describe('security', () => {
+    const at = (ip: string) => ({ 'x-forwarded-for': ip });
+    /** A POST from a client address (the suite trusts one proxy hop, so X-Forwarded-For names it). */
+    const post = (path: string, body: unknown, ip: string) => call('POST', path, { body, headers: at(ip) });
+    const person = (tag: string) => ({
+      name: 'Farida Khan', email: `farida.${tag}.${stamp}@pgstay.in`, phone: uniquePhone(),
+      password: `the tank is on the roof ${tag}`, ageConfirmed: true,
+    });
+    const signupFrom = (ip: string, owner: ReturnType<typeof person>) =>
+      post('/v1/auth/signup', { business: { name: 'Green Hostel', stateCode: '29' }, owner }, ip);
+    /** Messages of one purpose in the development inbox for `to`, oldest first. */
+    const inbox = async (to: string, purpose: string): Promise<{ id: string; body: string }[]> => {
+      const res = await call('GET', `/v1/dev/inbox?to=${encodeURIComponent(to)}`);
+      return res.body.items.filter((m: { purpose: string }) => m.purpose === purpose).reverse();
+    };
+    const nextMessage = async (to: string, purpose: string, seen: number): Promise<string> => {
+      for (let i = 0; i < 100; i++) {
+        const items = await inbox(to, purpose);
+        if (items.length > seen) return items.at(-1)!.body;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      throw new Error('no new message');
+    };
+
+    it('security #19: the gateway does not name its framework (no X-Powered-By)', async () => {
+      for (const path of ['/health', '/v1/me', '/v1/nowhere']) {
+        expect((await call('GET', path)).headers.get('x-powered-by')).toBeNull();
+      }
+    });
+
+    it('security #7: behind a trusted proxy hop, the client address is the one the proxy forwards', async () => {
+      const who = person('proxy');
+      expect((await signupFrom('198.51.100.10', who)).status).toBe(201);
+      const login = await post('/v1/auth/login', { email: who.email, password: who.password }, '203.0.113.77');
+      expect(login.status).toBe(200);
+      const sessions = await call('GET', '/v1/sessions', { token: login.body.accessToken });
+      expect(sessions.body.items.find((s: { current: boolean }) => s.current).ip).toBe('203.0.113.77');
+    });
+
+    it('security #7: one client past its failure limit does not throttle another behind the same proxy', async () => {
+      let status = 0;
+      for (let i = 0; i < 45 && status !== 429; i++) {
+        const body = { email: `noisy${i}.${stamp}@x.in`, password: 'guess guess' };
+        status = (await post('/v1/auth/login', body, '198.51.100.21')).status;
+      }
+      expect(status).toBe(429);
+      const other = await post('/v1/auth/login', { email: `quiet.${stamp}@x.in`, password: 'guess' }, '198.51.100.22');
+      expect(other.status).toBe(401);
+    });
+
+    it('security #16: a phone written with a trunk 0 after +91 (or 0091) is the same number for sign-in', async () => {
+      const who = person('trunk');
+      expect((await signupFrom('198.51.100.70', who)).status).toBe(201);
+      const national = who.phone.slice(3);
+      const spellings = [`+91 0${national.slice(0, 5)} ${national.slice(5)}`, `0091 ${national}`, `+91(0)${national}`];
+      for (const phone of spellings) {
+        expect((await post('/v1/auth/login', { phone, password: who.password }, '198.51.100.70')).status).toBe(200);
+      }
+    });
+
+    it('security #18: requests from another address cannot use up the owner’s OTP and reset budget', async () => {
+      const victim = person('victim');
+      expect((await signupFrom('198.51.100.30', victim)).status).toBe(201);
+      const otp: number[] = [];
+      const reset: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        otp.push((await post('/v1/auth/otp/request', { phone: victim.phone }, '198.51.100.31')).status);
+        reset.push((await post('/v1/auth/password-reset/request', { email: victim.email }, '198.51.100.31')).status);
+      }
+      // OTP_MAX_SENDS_PER_WINDOW is 2 here: the attacker's own address runs out.
+      expect(otp).toEqual([202, 202, 429]);
+      expect(reset).toEqual([202, 202, 429]);
+      // The attacker's two codes and two tokens went to the owner's phone and mailbox.
+      await nextMessage(victim.phone, 'otp_login', 1);
+      await nextMessage(victim.email, 'password_reset', 1);
+      expect((await post('/v1/auth/otp/request', { phone: victim.phone }, '198.51.100.32')).status).toBe(202);
+      const code = (await nextMessage(victim.phone, 'otp_login', 2)).slice(0, 6);
+      expect((await post('/v1/auth/otp/verify', { phone: victim.phone, code }, '198.51.100.32')).status).toBe(200);
+      const again = await post('/v1/auth/password-reset/request', { email: victim.email }, '198.51.100.32');
+      expect(again.status).toBe(202);
+      expect(await nextMessage(victim.email, 'password_reset', 2)).toMatch(/token is \S+/);
+    });
+
+    it('security #18: unknown identifiers from one address are limited (429); a real one answered alike', async () => {
+      const known = person('known');
+      expect((await signupFrom('198.51.100.39', known)).status).toBe(201);
+      const prober = '198.51.100.40';
+      const statuses: number[] = [];
+      // OTP_MAX_UNKNOWN_PER_IP is 3 here (codes and resets together).
+      for (let i = 0; i < 3; i++) {
+        statuses.push((await post('/v1/auth/otp/request', { phone: uniquePhone() }, prober)).status);
+      }
+      statuses.push((await post('/v1/auth/password-reset/request', { email: `ghost.${stamp}@x.in` }, prober)).status);
+      expect(statuses).toEqual([202, 202, 202, 429]);
+      const unknown = await post('/v1/auth/otp/request', { phone: uniquePhone() }, prober);
+      const real = await post('/v1/auth/otp/request', { phone: known.phone }, prober);
+      expect(unknown.status).toBe(429);
+      expect(real.status).toBe(429);
+      expect(real.body.error).toEqual({ ...unknown.body.error, details: { retryAfterSeconds: expect.any(Number) } });
+      expect(Number(unknown.headers.get('retry-after'))).toBeGreaterThan(0);
+      // The real owner still gets the code that was asked for, and other addresses are not affected.
+      expect(await nextMessage(known.phone, 'otp_login', 0)).toMatch(/^\d{6} is your Lekha sign-in code/);
+      expect((await post('/v1/auth/otp/request', { phone: uniquePhone() }, '198.51.100.41')).status).toBe(202);
+    });
+
+    it('security #15: a signup with an email or phone in use answers as a fresh one; the owner is told', async () => {
+      const existing = person('existing');
+      expect((await signupFrom('198.51.100.50', existing)).status).toBe(201);
+      const fresh = await signupFrom('198.51.100.51', person('fresh'));
+      const sameEmail = await signupFrom('198.51.100.51', { ...person('copy'), email: existing.email.toUpperCase() });
+      const samePhone = await signupFrom('198.51.100.52', { ...person('copy2'), phone: `0${existing.phone.slice(3)}` });
+      const id = expect.any(String);
+      const shape = { tenantId: id, userId: id, accessToken: id, refreshToken: id };
+      for (const res of [fresh, sameEmail, samePhone]) {
+        expect(res.status).toBe(201);
+        expect(res.body).toEqual({ ...shape, expiresIn: 900 });
+        expect((await call('GET', '/v1/me', { token: res.body.accessToken })).status).toBe(200);
+      }
+      // The existing account is untouched: its own password signs in, the newcomer's does not.
+      const login = (password: string) => post('/v1/auth/login', { email: existing.email, password }, '198.51.100.53');
+      expect((await login(existing.password)).status).toBe(200);
+      expect((await login(person('copy').password)).status).toBe(401);
+      // The owner hears of both attempts through their own email and phone.
+      const notice = (b: string, p: string) => p === 'security_alert' && /sign up/i.test(b);
+      expect(await awaitMessage(tp.gatewayUrl, existing.email, notice)).not.toContain(existing.password);
+      expect(await awaitMessage(tp.gatewayUrl, existing.phone, notice)).toEqual(expect.any(String));
+    });
+
+    it('security #15: signups from one address are limited (429 with Retry-After)', async () => {
+      const statuses: number[] = [];
+      let last: Awaited<ReturnType<typeof signupFrom>> | undefined;
+      for (let i = 0; i < 4; i++) {
+        last = await signupFrom('198.51.100.60', person(`burst${i}`));
+        statuses.push(last.status);
+      }
+      // SIGNUP_MAX_PER_IP is 3 here.
+      expect(statuses).toEqual([201, 201, 201, 429]);
+      expect(last!.body.error.code).toBe('RATE_LIMITED');
+      expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await signupFrom('198.51.100.61', person('elsewhere'))).status).toBe(201);
+    });
   });
 });

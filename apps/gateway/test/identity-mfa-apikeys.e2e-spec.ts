@@ -244,6 +244,25 @@ describe('identity: TOTP second factor and API keys', () => {
       expect(byKey.some((e) => e.service === 'tenant-data' && e.action === 'list' && e.resource.type === 'customer' && e.subjectIds.includes(customerId))).toBe(true);
     });
 
+    it('security #19: logout with an API key says it has no session to end; the key still works', async () => {
+      const res = await call('POST', '/v1/auth/logout', { headers: { 'x-api-key': key }, body: {} });
+      expect(res.status).toBe(403);
+      expect(res.body.error).toEqual({ code: 'FORBIDDEN', message: expect.stringContaining('DELETE /v1/api-keys/') });
+      expect((await call('GET', '/v1/customers', { headers: { 'x-api-key': key } })).status).toBe(200);
+    });
+
+    it('security #7: without trusted proxy hops, X-Forwarded-For is ignored', async () => {
+      const spoofed = { 'x-forwarded-for': '203.0.113.99' };
+      const res = await call('GET', '/v1/sessions', { token: ownerToken, headers: spoofed });
+      expect(res.status).toBe(200);
+      expect(JSON.stringify(res.body)).not.toContain('203.0.113.99');
+      const body = { email: owner.email, password: owner.password };
+      const login = await call('POST', '/v1/auth/login', { body, headers: spoofed });
+      expect(login.status).toBe(200);
+      const sessions = await call('GET', '/v1/sessions', { token: login.body.accessToken });
+      expect(sessions.body.items.find((s: { current: boolean }) => s.current).ip).toMatch(/127\.0\.0\.1/);
+    });
+
     it('is refused outside its scopes (403), including managing keys and two-step sign-in', async () => {
       const write = await call('POST', '/v1/customers', { headers: { 'x-api-key': key }, body: { name: 'Not Allowed', phone: uniquePhone() } });
       expect(write.status).toBe(403);
@@ -280,6 +299,18 @@ describe('identity: TOTP second factor and API keys', () => {
       }
       const list = await call('GET', '/v1/api-keys', { token: ownerToken });
       expect(list.body.items[0].revokedAt).toEqual(expect.any(String));
+    });
+
+    it('security #19: a key with customers:read alone lists and reads the tenant’s customers', async () => {
+      const body = { name: 'Customer list only', scopes: ['customers:read'] };
+      const created = await call('POST', '/v1/api-keys', { token: ownerToken, body });
+      expect(created.status).toBe(201);
+      const headers = { 'x-api-key': created.body.key };
+      const list = await call('GET', '/v1/customers', { headers });
+      expect(list.status).toBe(200);
+      expect(list.body.items.map((c: { id: string }) => c.id)).toContain(customerId);
+      expect((await call('GET', `/v1/customers/${customerId}`, { headers })).status).toBe(200);
+      expect((await call('DELETE', `/v1/api-keys/${created.body.id}`, { token: ownerToken })).status).toBe(200);
     });
 
     it('a revocation reaches another gateway through its revocation poll', async () => {

@@ -47,10 +47,17 @@ describe('gateway slice: signup, login, customers, audit', () => {
     expect(b.tenantId).not.toBe(a.tenantId);
   });
 
-  it('refuses a duplicate signup without saying which detail exists', async () => {
-    const res = await http.post('/v1/auth/signup', { business: { name: 'Copycat', stateCode: '27' }, owner: { ...ownerB, email: `other.${stamp}@x.in` } });
-    expect(res.status).toBe(409);
-    expect(res.body.error).toEqual({ code: 'CONFLICT', message: 'an account with these sign-in details already exists' });
+  it('security #15: answers a signup with details in use like a fresh one, with no way into that account', async () => {
+    const copy = { ...ownerB, email: `other.${stamp}@x.in`, password: 'copycat salon passphrase' };
+    const res = await http.post('/v1/auth/signup', { business: { name: 'Copycat', stateCode: '27' }, owner: copy });
+    expect(res.status).toBe(201);
+    const id = expect.any(String);
+    expect(res.body).toEqual({ tenantId: id, userId: id, accessToken: id, refreshToken: id, expiresIn: 900 });
+    expect(res.body.tenantId).not.toBe(b.tenantId);
+    // The phone stays ownerB's sign-in: their password works with it, the newcomer's does not.
+    expect((await http.post('/v1/auth/login', { phone: ownerB.phone, password: ownerB.password })).status).toBe(200);
+    expect((await http.post('/v1/auth/login', { phone: ownerB.phone, password: copy.password })).status).toBe(401);
+    expect((await http.post('/v1/auth/login', { email: copy.email, password: copy.password })).status).toBe(200);
   });
 
   it('refuses an owner who does not confirm being 18 or older', async () => {

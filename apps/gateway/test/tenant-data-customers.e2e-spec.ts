@@ -142,6 +142,44 @@ describe('tenant data: customers', () => {
     expect(nameless.body.error.details[0].path).toBe('name');
   });
 
+  it('security #16: a phone written with a trunk 0 after +91 (or 0091) finds the same customer', async () => {
+    const created = await http.post('/v1/customers', { name: 'Trunk Zero', phone: '98450 77881' }, a.accessToken);
+    expect(created.status).toBe(201);
+    expect(created.body.phone).toBe('+919845077881');
+    for (const spelled of ['+91 0 98450 77881', '+91 (0) 98450-77881', '0091 98450 77881', '+9109845077881']) {
+      const found = await http.get(`/v1/customers?phone=${encodeURIComponent(spelled)}`, a.accessToken);
+      expect(found.status).toBe(200);
+      expect(found.body.items.map((c: CustomerView) => c.id)).toEqual([created.body.id]);
+    }
+  });
+
+  it('security #19: a new or changed customer may not take another’s phone or email (409 naming it)', async () => {
+    const taken = (field: string) => ({ path: field, message: `a customer with this ${field} exists already` });
+    const contact = { phone: '98450 66001', email: 'asha.one@example.in' };
+    const first = await http.post('/v1/customers', { name: 'Asha One', ...contact }, a.accessToken);
+    expect(first.status).toBe(201);
+    const samePhone = await http.post('/v1/customers', { name: 'Asha Two', phone: '+91 0 98450 66001' }, a.accessToken);
+    expect(samePhone.status).toBe(409);
+    expect(samePhone.body.error).toEqual({ code: 'CONFLICT', message: expect.any(String), details: [taken('phone')] });
+    const sameEmail = await http.post('/v1/customers', { name: 'Asha 3', email: 'Asha.One@Example.in' }, a.accessToken);
+    expect(sameEmail.status).toBe(409);
+    expect(sameEmail.body.error.details).toEqual([taken('email')]);
+    const other = await http.post('/v1/customers', { name: 'Asha Four', phone: '98450 66004' }, a.accessToken);
+    expect(other.status).toBe(201);
+    const patch = { phone: '9845066001', email: contact.email };
+    const taking = await send('PATCH', `/v1/customers/${other.body.id}`, a.accessToken, patch);
+    expect(taking.status).toBe(409);
+    expect(taking.body.error.details).toEqual([taken('email'), taken('phone')]);
+    expect((await http.get(`/v1/customers/${other.body.id}`, a.accessToken)).body.phone).toBe('+919845066004');
+    // A customer keeps its own phone and email through an update, and another tenant may hold the same ones.
+    const same = { ...contact, phone: '+91 98450 66001', notes: 'x' };
+    const own = await send('PATCH', `/v1/customers/${first.body.id}`, a.accessToken, same);
+    expect(own.status).toBe(200);
+    expect((await http.post('/v1/customers', { name: 'Asha Elsewhere', ...contact }, b.accessToken)).status).toBe(201);
+    const found = await http.get('/v1/customers?phone=9845066001', a.accessToken);
+    expect(found.body.items.map((c: CustomerView) => c.id)).toEqual([first.body.id]);
+  });
+
   it('shows a caretaker masked contact details and no sensitive category', async () => {
     // A caretaker reaches only customers linked to a record assigned to them (records:read:all decides).
     expect(await asRole('caretaker', Rpc.tenantData.getCustomer, { id: meena.id })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });

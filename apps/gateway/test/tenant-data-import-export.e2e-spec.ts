@@ -115,6 +115,17 @@ describe('tenant data: customers import and export', () => {
     expect(schemaOnly.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['address.city', 'address.line1', 'address.pincode', 'name']);
   });
 
+  it('security #16: an import sees a phone written with a trunk 0 after +91 (or 0091) as that number', async () => {
+    const rows = ['Meena Again,+91 0 98450 10001', 'Twin A,0091 90000 20021', 'Twin B,+91 (0) 90000-20021'];
+    const csv = ['name,phone', ...rows].join('\n');
+    const res = await importCsv(csv, a.accessToken);
+    expect(res.status).toBe(422);
+    expect(res.body.error.details).toEqual([
+      { row: 2, field: 'phone', message: 'a customer with this phone exists already' },
+      { row: 4, field: 'phone', message: 'same phone as row 3' },
+    ]);
+  });
+
   it('refuses a broken file, an unknown column, a missing name column and a wrong content type', async () => {
     const open = await importCsv('name,notes\nAsha,"never closed\n', a.accessToken);
     expect(open.status).toBe(422);

@@ -12,11 +12,15 @@ import { LoginHistoryRepository } from './security/login-history.repository.js';
 import { SessionRepository } from './sessions/session.repository.js';
 import { SessionIssuer } from './sessions/session-issuer.js';
 import { NotificationDispatcher } from './messaging/notification-dispatcher.js';
+import { DeferredWork } from './messaging/deferred-work.js';
+import { RateBudgets } from './security/rate-budgets.js';
+import { SendBudgets } from './security/send-budgets.js';
 
 const shared = [
   PasswordHasher, RefreshTokenRepository, TokenSigner, LoginIndex, IdentityKeys, PasswordPolicy, LoginThrottleRepository,
   BruteForceGuard, LoginHistoryRepository, SessionRepository, SessionIssuer, NotificationDispatcher,
   JwksPublisher,
+  DeferredWork, RateBudgets, SendBudgets,
 ];
 
 /** Repositories and ports every identity feature uses. */

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { DomainError, Rpc, loginRequestSchema, refreshRequestSchema, signupRequestSchema, type MeResult, type RefreshRequest, type SignupRequest, type SignupResult, type TokenPair, type RevokedSessions } from '@lekha/contracts';
@@ -8,6 +9,7 @@ import { JwtAuthGuard } from './jwt-auth.guard.js';
 import type { AuthenticatedUser } from './jwt.strategy.js';
 import { JwksCache } from './jwks-cache.js';
 import { RevocationList } from './revocation-list.js';
+import { withRetryAfter } from './retry-after.js';
 
 @ApiTags('auth')
 @Controller()
@@ -19,9 +21,12 @@ export class AuthController {
   ) {}
 
   @Post('v1/auth/signup')
-  @ApiOperation({ summary: 'Create a business and its owner; returns tokens' })
-  signup(@Body({ schema: signupRequestSchema }) body: SignupRequest): Promise<SignupResult> {
-    return this.bus.call<SignupResult>(Rpc.identity.signup, body);
+  @ApiOperation({ summary: 'Create a business and its owner; returns tokens (signups are limited per client IP)' })
+  signup(
+    @Body({ schema: signupRequestSchema }) body: SignupRequest,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<SignupResult> {
+    return withRetryAfter(res, this.bus.call<SignupResult>(Rpc.identity.signup, body));
   }
 
   @Post('v1/auth/login')
@@ -55,7 +60,7 @@ export class AuthController {
   @HttpCode(200)
   @UseGuards(JwtAuthGuard)
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'End the current session' })
+  @ApiOperation({ summary: 'End the current session (an API key has none: 403; revoke the key instead)' })
   async logout(@Body({ schema: z.object({}).optional() }) _body: unknown, @Req() req: { user: AuthenticatedUser }): Promise<{ revoked: true }> {
     const result = await this.bus.call<{ revoked: true } & RevokedSessions>(Rpc.identity.logout, { sessionId: req.user.sessionId });
     this.revocations.add(result.revokedSessionIds);

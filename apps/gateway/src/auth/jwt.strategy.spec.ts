@@ -5,7 +5,7 @@ describe('JwtStrategy.validate', () => {
   const revoked = new Set<string>(['revoked-session']);
   const validate = (payload: Record<string, unknown>) =>
     JwtStrategy.prototype.validate.call({ revocations: { isRevoked: async (sid: string) => revoked.has(sid) } } as unknown as JwtStrategy, payload);
-  const base = { sub: 'user-1', sid: 'session-1' };
+  const base = { sub: 'user-1', sid: 'session-1', exp: Math.floor(Date.now() / 1000) + 600 };
 
   it('accepts a tenant user with a tenant', async () => {
     expect(await validate({ ...base, tid: 'tenant-1', roles: ['owner'] })).toEqual({ userId: 'user-1', tenantId: 'tenant-1', roles: ['owner'], sessionId: 'session-1' });
@@ -20,6 +20,13 @@ describe('JwtStrategy.validate', () => {
     expect(await validate({ ...base, roles: ['owner'] })).toBe(false);
     expect(await validate({ ...base, tid: null, roles: ['platform:admin', 'admin'] })).toBe(false);
     expect(await validate({ ...base, roles: [] })).toBe(false);
+  });
+
+  it('security #19: refuses a token without an expiry (as every service does)', async () => {
+    const { exp: _exp, ...noExpiry } = base;
+    expect(await validate({ ...noExpiry, tid: 'tenant-1', roles: ['owner'] })).toBe(false);
+    expect(await validate({ ...noExpiry, roles: ['platform:admin'] })).toBe(false);
+    expect(await validate({ ...base, exp: 'tomorrow', tid: 'tenant-1', roles: ['owner'] })).toBe(false);
   });
 
   it('refuses a malformed tenant, missing claims and revoked sessions', async () => {

@@ -53,8 +53,12 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   }
 
   /** A token of a revoked session (logout, revoke, reset, role change, deactivation) or of an erased tenant is refused. */
-  async validate(payload: { sub?: unknown; tid?: unknown; roles?: unknown; sid?: unknown; act?: unknown; scp?: unknown }): Promise<AuthenticatedUser | false> {
+  async validate(payload: {
+    sub?: unknown; tid?: unknown; roles?: unknown; sid?: unknown; act?: unknown; scp?: unknown; exp?: unknown;
+  }): Promise<AuthenticatedUser | false> {
     if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || !Array.isArray(payload.roles)) return false;
+    // The signature check enforces `exp` only when present; a token without one is refused, as the services do.
+    if (typeof payload.exp !== 'number' || !Number.isFinite(payload.exp)) return false;
     const roles = payload.roles.map(String);
     // No tenant only for a platform user, whose roles are all platform roles; never a tenant role without a tenant.
     const platform = payload.tid === undefined || payload.tid === null;

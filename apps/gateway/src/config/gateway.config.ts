@@ -1,5 +1,17 @@
 import { z } from 'zod';
+import { isIP } from 'node:net';
 import { baseConfigSchema, port } from '@lekha/runtime';
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** `10.0.0.1`, `10.0.0.0/8`, `fd00::/8` or one of Express's names for a range. */
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_NAMES.has(entry)) return true;
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address ?? '');
+  if (!family || rest.length) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}
 
 export const gatewayConfigSchema = baseConfigSchema.extend({
   GATEWAY_PORT: port(3000),
@@ -12,6 +24,17 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
   BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/, 'must look like 100kb or 1mb').default('100kb'),
   JWT_ISSUER: z.string().min(1).default('lekha-identity'),
   JWT_AUDIENCE: z.string().min(1).default('lekha'),
+  /** How many proxies stand in front of the gateway; 0: the socket's address, X-Forwarded-For ignored. */
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /** Addresses or CIDRs of the trusted proxies (comma-separated; or loopback, linklocal, uniquelocal); beats hops. */
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .refine(
+      (list) => list.every(isProxyAddress),
+      'must be comma-separated IP addresses or CIDRs (or loopback, linklocal, uniquelocal)',
+    ),
 });
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');

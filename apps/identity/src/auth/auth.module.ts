@@ -10,12 +10,14 @@ import { RequestOtpUseCase } from './use-cases/request-otp.use-case.js';
 import { VerifyOtpUseCase } from './use-cases/verify-otp.use-case.js';
 import { RequestPasswordResetUseCase } from './use-cases/request-password-reset.use-case.js';
 import { ConfirmPasswordResetUseCase } from './use-cases/confirm-password-reset.use-case.js';
+import { OneTimeRequests } from './one-time-requests.js';
 
 @Module({
   controllers: [AuthController, AuthFlowsController],
   providers: [
     SignupUseCase, LoginUseCase, RefreshUseCase, LogoutUseCase, GetMeUseCase,
     RequestOtpUseCase, VerifyOtpUseCase, RequestPasswordResetUseCase, ConfirmPasswordResetUseCase,
+    OneTimeRequests,
   ],
   exports: [LogoutUseCase],
 })

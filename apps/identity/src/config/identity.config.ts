@@ -15,10 +15,23 @@ export const identityConfigSchema = baseConfigSchema.extend({
   LOGIN_MAX_FAILURES_PER_IP: int(1, 10_000, 50),
   LOGIN_FAILURE_WINDOW_SECONDS: int(10, 86_400, 900),
   LOGIN_LOCKOUT_SECONDS: int(1, 86_400, 900),
-  // Phone OTP: codes live 5 minutes, allow 5 guesses, and at most 3 are sent per window per phone.
+  // Past LOGIN_MAX_FAILURES_PER_IP an IP's failures are answered 429 with a backoff that doubles
+  // with each one up to this; a correct password (or code) for an identifier not itself locked
+  // still signs in, so a shared address (NAT, proxy) cannot lock everyone behind it out.
+  LOGIN_IP_BACKOFF_MAX_SECONDS: int(1, 86_400, 900),
+  // Signups per client IP within the window (each costs a password hash and a keyset).
+  SIGNUP_MAX_PER_IP: int(1, 100_000, 10),
+  SIGNUP_WINDOW_SECONDS: int(60, 86_400, 3600),
+  // Phone OTP: codes live 5 minutes and allow 5 guesses. Codes and reset tokens: at most
+  // OTP_MAX_SENDS_PER_WINDOW per phone or email and client IP, OTP_MAX_SENDS_PER_IDENTIFIER per
+  // phone or email from all IPs, and OTP_MAX_UNKNOWN_PER_IP requests for identifiers without an
+  // account per IP, each per OTP_SEND_WINDOW_SECONDS (budgets refill evenly, they never lock).
   OTP_TTL_SECONDS: int(60, 900, 300),
   OTP_MAX_ATTEMPTS: int(1, 10, 5),
   OTP_MAX_SENDS_PER_WINDOW: int(1, 20, 3),
+  OTP_MAX_SENDS_PER_IDENTIFIER: int(1, 100, 10),
+  OTP_MAX_UNKNOWN_PER_IP: int(1, 100_000, 20),
+  OTP_SEND_WINDOW_SECONDS: int(60, 86_400, 900),
   PASSWORD_RESET_TTL_MINUTES: int(5, 1440, 30),
   INVITATION_TTL_HOURS: int(1, 720, 72),
   // The first platform admin, created at start when no account has this email. The password comes

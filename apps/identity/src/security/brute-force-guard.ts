@@ -5,8 +5,16 @@ import { IDENTITY_CONFIG, type IdentityConfig } from '../config/identity.config.
 import { IdentityKeys } from './identity-keys.js';
 import { LoginThrottleRepository, type ThrottleVerdict } from './login-throttle.repository.js';
 
+const NOT_THROTTLED = { throttled: false, retryAfterSeconds: 0 };
+
 export interface AttemptTicket {
-  verdict: ThrottleVerdict & { scope: 'account' | 'ip' | null };
+  /** The identifier's own lock: while it holds, even the right password is refused. */
+  verdict: ThrottleVerdict & { scope: 'account' | null };
+  /**
+   * The client IP past its failure limit: a failure is then answered 429 after this many seconds'
+   * backoff; a success is not refused (many people can share one address).
+   */
+  ip: { throttled: boolean; retryAfterSeconds: number };
   accountKey: string;
   ipKey: string | null;
 }
@@ -14,7 +22,9 @@ export interface AttemptTicket {
 /**
  * Throttles sign-in attempts per login identifier and per client IP. The identifier key is the
  * blind index of what was typed, so an unknown email is throttled exactly like a known one and
- * a lockout reveals nothing about which accounts exist.
+ * a lockout reveals nothing about which accounts exist. The IP is never locked: past its limit
+ * its failures are refused with a growing backoff, while a correct password (or code) for an
+ * identifier that is not itself locked still signs in.
  */
 @Injectable()
 export class BruteForceGuard {
@@ -29,15 +39,13 @@ export class BruteForceGuard {
     const ip = requireContext().ip;
     const accountKey = `acct:${identifierIdx}`;
     const ipKey = ip ? `ip:${this.keys.ip(ip)}` : null;
-    const verdict = await this.db.em().transactional(async (tx) => {
-      if (ipKey) {
-        const byIp = await this.throttle.attempt(tx, ipKey, this.config.LOGIN_MAX_FAILURES_PER_IP);
-        if (!byIp.allowed) return { ...byIp, scope: 'ip' as const };
-      }
+    return this.db.em().transactional(async (tx) => {
+      const maxPerIp = this.config.LOGIN_MAX_FAILURES_PER_IP;
+      const ip = ipKey ? await this.throttle.ipAttempt(tx, ipKey, maxPerIp) : NOT_THROTTLED;
       const byAccount = await this.throttle.attempt(tx, accountKey, this.config.LOGIN_MAX_FAILURES_PER_ACCOUNT);
-      return { ...byAccount, scope: byAccount.allowed ? null : ('account' as const) };
+      const verdict = { ...byAccount, scope: byAccount.allowed ? null : ('account' as const) };
+      return { verdict, ip, accountKey, ipKey };
     });
-    return { verdict, accountKey, ipKey };
   }
 
   async succeeded(ticket: AttemptTicket): Promise<void> {

@@ -43,6 +43,31 @@ export class LoginThrottleRepository {
     return { allowed: true, retryAfterSeconds: 0 };
   }
 
+  /**
+   * Counts one attempt from a client IP. Past `max` pending in the window the IP is throttled: not
+   * locked (a correct password still signs in), but each further failure is answered with a backoff
+   * that doubles, from 1 s up to LOGIN_IP_BACKOFF_MAX_SECONDS; the window keeps sliding while it does.
+   */
+  async ipAttempt(tx: Em, key: string, max: number): Promise<{ throttled: boolean; retryAfterSeconds: number }> {
+    await tx.execute(`insert into identity.login_throttle (key) values (?) on conflict (key) do nothing`, [key]);
+    const [row] = await tx.execute<Row[]>(
+      `select failures, window_started_at, locked_until from identity.login_throttle where key = ? for update`,
+      [key],
+    );
+    const windowStart = Date.now() - this.config.LOGIN_FAILURE_WINDOW_SECONDS * 1000;
+    const windowOver = !row || new Date(row.window_started_at).getTime() < windowStart;
+    const failures = (windowOver ? 0 : row.failures) + 1;
+    const excess = failures - max;
+    const throttled = excess > 0;
+    await tx.execute(
+      `update identity.login_throttle set failures = ?, locked_until = null,
+         window_started_at = case when ? then now() else window_started_at end where key = ?`,
+      [failures, windowOver || throttled, key],
+    );
+    const backoff = Math.min(2 ** Math.min(excess - 1, 30), this.config.LOGIN_IP_BACKOFF_MAX_SECONDS);
+    return { throttled, retryAfterSeconds: throttled ? backoff : 0 };
+  }
+
   /** A success clears the identifier's count and forgives this one attempt of the IP. */
   async succeeded(tx: Em, accountKey: string, ipKey: string | null): Promise<void> {
     await tx.execute(`delete from identity.login_throttle where key = ?`, [accountKey]);

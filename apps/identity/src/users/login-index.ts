@@ -1,7 +1,19 @@
 import { createHmac } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { phoneLookupForms } from '@lekha/contracts';
 import { blindIndex } from '@lekha/crypto';
+import type { Em } from '@lekha/persistence';
 import { MASTER_KEY } from '@lekha/runtime';
+import { User, type UserRow } from './user.entity.js';
+
+/** What a typed email or phone is looked up by: its index, and for a phone every stored form's. */
+export interface LoginKey {
+  /** The index of the identifier's current normal form (also what throttles it). */
+  idx: string;
+  column: 'emailIdx' | 'phoneIdx';
+  /** Every index a row of this identifier may carry (`idx` first). */
+  lookup: string[];
+}
 
 /** Platform-wide blind index of login identifiers (sign-in does not know the tenant yet). */
 @Injectable()
@@ -15,5 +27,21 @@ export class LoginIndex {
   }
   phone(phone: string): string {
     return blindIndex(this.key, `phone:${phone}`);
+  }
+
+  /** The key of an email or a normalised phone; a phone also matches rows stored under an earlier form. */
+  of(identifier: { email?: string; phone?: string }): LoginKey {
+    if (identifier.email !== undefined) {
+      const idx = this.email(identifier.email);
+      return { idx, column: 'emailIdx', lookup: [idx] };
+    }
+    const lookup = phoneLookupForms(identifier.phone!).map((p) => this.phone(p));
+    return { idx: lookup[0]!, column: 'phoneIdx', lookup };
+  }
+
+  /** The active user signing in with this identifier (a row under the current form wins). */
+  async findUser(em: Em, key: LoginKey, where: Record<string, unknown> = {}): Promise<UserRow | null> {
+    const users = await em.find(User, { [key.column]: { $in: key.lookup }, status: 'active', ...where });
+    return users.find((u) => u[key.column] === key.idx) ?? users[0] ?? null;
   }
 }

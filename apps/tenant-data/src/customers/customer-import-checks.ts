@@ -2,6 +2,7 @@ import type { ImportRowError } from '@lekha/contracts';
 import type { TenantScope } from '../common/tenant-access.js';
 import type { CustomerRepository } from './customer.repository.js';
 import type { StagedRow } from './customer-import.repository.js';
+import { phoneIndexes } from './contact-indexes.js';
 
 /**
  * Duplicate phones and emails make a row bad: within the file (the later row names the earlier
@@ -21,8 +22,18 @@ export async function duplicateContacts(scope: TenantScope, customers: CustomerR
       else seen[field].set(key, r.row);
     }
   }
-  const existing = await customers.findByContactIndexes(scope, [...seen.phone.keys()], [...seen.email.keys()]);
-  const taken = { phone: new Set(existing.map((e) => e.phoneIdx)), email: new Set(existing.map((e) => e.emailIdx)) };
+  // A phone may also be stored under the form earlier versions gave it (see phoneIndexes): each counts as the phone.
+  const phoneOf = new Map<string, string>();
+  for (const r of rows) {
+    if (!r.customer.phone) continue;
+    const [current, ...earlier] = phoneIndexes(scope.cipher, r.customer.phone);
+    for (const form of [current!, ...earlier]) phoneOf.set(form, current!);
+  }
+  const existing = await customers.findByContactIndexes(scope, [...phoneOf.keys()], [...seen.email.keys()]);
+  const taken = {
+    phone: new Set(existing.map((e) => (e.phoneIdx ? phoneOf.get(e.phoneIdx) : null))),
+    email: new Set(existing.map((e) => e.emailIdx)),
+  };
   for (const r of idx) {
     for (const field of ['phone', 'email'] as const) {
       if (r[field] && taken[field].has(r[field]) && seen[field].get(r[field]) === r.row) {

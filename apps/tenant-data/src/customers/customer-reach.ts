@@ -1,13 +1,15 @@
-import { contextHasPermission, type RequestContext } from '@lekha/tenancy';
+import { hasPermission, type RequestContext } from '@lekha/tenancy';
 import type { TenantScope } from '../common/tenant-access.js';
 import type { CustomerRepository } from './customer.repository.js';
 
 /**
- * Which customers a caller may reach: all of the tenant's (null) with `records:read:all`;
- * otherwise (a caretaker) only those linked to a record assigned to them.
+ * Which customers a caller may reach: all of the tenant's (null) when its roles grant
+ * `records:read:all`; otherwise (a caretaker) only those linked to a record assigned to them. The
+ * roles decide, not an API key's scopes: a key needs `customers:read` to read customers, and one
+ * made by an owner reaches the owner's customers without also holding a records scope.
  */
 export async function reachableCustomerIds(ctx: RequestContext, scope: TenantScope, customers: CustomerRepository): Promise<string[] | null> {
-  if (contextHasPermission(ctx, 'records:read:all')) return null;
+  if (hasPermission(ctx.roles, 'records:read:all')) return null;
   return ctx.actorId ? customers.assignedCustomerIds(scope, ctx.actorId) : [];
 }
 

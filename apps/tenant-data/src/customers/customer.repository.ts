@@ -6,6 +6,7 @@ import { CustomerChange, type CustomerChangeRow } from './customer-change.entity
 import { customerCodec, type CustomerPlain } from './customer-codec.js';
 import type { CustomerField } from './customer.fields.js';
 import type { TenantScope } from '../common/tenant-access.js';
+import { phoneIndexes } from './contact-indexes.js';
 
 export interface CustomerPageQuery {
   phone?: string;
@@ -122,7 +123,7 @@ export class CustomerRepository {
 
   async page({ tx, cipher: c }: TenantScope, q: CustomerPageQuery): Promise<CustomerView[]> {
     const where: Record<string, unknown> = {};
-    if (q.phone) where.phoneIdx = c.index('phone', q.phone);
+    if (q.phone) where.phoneIdx = { $in: phoneIndexes(c, q.phone) };
     if (q.email) where.emailIdx = c.index('email', q.email);
     if (q.tag) where.tagIdx = { $contains: [c.index('tag', q.tag)] };
     if (q.preferredLanguage) where.preferredLanguage = q.preferredLanguage;

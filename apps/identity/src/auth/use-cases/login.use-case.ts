@@ -3,7 +3,7 @@ import { AuditOutbox } from '@lekha/audit';
 import { DomainError, type LoginRequest, type LoginResult } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
 import { Database } from '@lekha/persistence';
-import { User, type UserRow } from '../../users/user.entity.js';
+import type { UserRow } from '../../users/user.entity.js';
 import { LoginIndex } from '../../users/login-index.js';
 import { keyOwnerOf } from '../../users/platform-key.js';
 import { PasswordHasher } from '../password-hasher.js';
@@ -17,7 +17,8 @@ export const TOO_MANY_ATTEMPTS = 'too many sign-in attempts; wait and try again'
 
 /**
  * Email or phone plus password. Unknown user and wrong password look the same from outside; a
- * locked identifier (known or not) or IP gets 429 RATE_LIMITED with the seconds to wait.
+ * locked identifier (known or not) gets 429 RATE_LIMITED with the seconds to wait, and so does a
+ * failure from an IP past its limit, whose correct passwords still sign in.
  */
 @Injectable()
 export class LoginUseCase {
@@ -34,16 +35,18 @@ export class LoginUseCase {
   ) {}
 
   async execute(input: LoginRequest): Promise<LoginResult> {
-    const idx = input.email ? this.loginIndex.email(input.email) : this.loginIndex.phone(input.phone!);
-    const ticket = await this.guard.attempt(idx);
-    const user = await this.db.em().findOne(User, { ...(input.email ? { emailIdx: idx } : { phoneIdx: idx }), status: 'active' });
+    const key = this.loginIndex.of(input);
+    const ticket = await this.guard.attempt(key.idx);
+    const user = await this.loginIndex.findUser(this.db.em(), key);
     if (!ticket.verdict.allowed) {
-      await this.recordFailure(user, ticket.verdict.scope === 'ip' ? 'ip_throttled' : 'locked');
+      await this.recordFailure(user, 'locked');
       throw rateLimited(ticket.verdict.retryAfterSeconds);
     }
     const ok = await this.hasher.verify(user?.passwordHash ?? null, input.password);
     if (!user || !ok) {
-      await this.recordFailure(user, 'invalid_credentials');
+      // From an IP past its limit a failure is a 429 with its backoff; the right password was not refused.
+      await this.recordFailure(user, ticket.ip.throttled ? 'ip_throttled' : 'invalid_credentials');
+      if (ticket.ip.throttled) throw rateLimited(ticket.ip.retryAfterSeconds);
       throw new DomainError('INVALID_CREDENTIALS', INVALID_CREDENTIALS);
     }
     await this.guard.succeeded(ticket);
@@ -66,7 +69,10 @@ export class LoginUseCase {
         actorId: user?.id ?? null,
         actorType: user ? 'user' : 'anonymous',
       });
-      if (user && cipher) await this.history.record(tx, cipher, { tenantId: user.tenantId ?? null, userId: user.id, kind: reason === 'invalid_credentials' ? 'login_failed' : 'login_locked' });
+      if (user && cipher) {
+        const kind = reason === 'locked' ? 'login_locked' : 'login_failed';
+        await this.history.record(tx, cipher, { tenantId: user.tenantId ?? null, userId: user.id, kind });
+      }
     });
   }
 }

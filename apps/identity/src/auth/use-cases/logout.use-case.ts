@@ -22,6 +22,13 @@ export class LogoutUseCase {
   async execute(ctx: RequestContext, sessionId: string, kind: 'logout' | 'revoke' = 'logout'): Promise<{ revoked: true } & RevokedSessions> {
     // A platform user has no tenant: their own sessions are found by user ID alone.
     if (!ctx.actorId) throw new DomainError('UNAUTHENTICATED', 'sign in first');
+    if (ctx.actorType === 'api_key') {
+      // A key has no session to end: saying "revoked" would leave the caller believing it had stopped working.
+      const resource = { type: 'session', id: sessionId };
+      const refusal = { action: 'token_revoke', resource, outcome: 'denied', reason: 'api_key_no_session' } as const;
+      await this.db.em().transactional((tx) => this.audit.record(tx, refusal));
+      throw new DomainError('FORBIDDEN', 'an API key has no session to end; revoke it with DELETE /v1/api-keys/:id');
+    }
     const { actorId, tenantId } = ctx;
     const cipher = new FieldCipher(await this.keyring.keysFor(keyOwnerOf(tenantId)));
     const revokedSessionIds = await this.db.em().transactional(async (tx) => {
@@ -30,7 +37,7 @@ export class LogoutUseCase {
       if (ids.length) await this.history.record(tx, cipher, { tenantId, userId: actorId, kind: 'session_revoked', sessionId });
       return ids;
     });
-    if (kind === 'revoke' && revokedSessionIds.length === 0) throw new DomainError('NOT_FOUND', 'session not found');
+    if (revokedSessionIds.length === 0) throw new DomainError('NOT_FOUND', 'session not found');
     return { revoked: true, revokedSessionIds };
   }
 }

@@ -4,18 +4,17 @@ import { uuidv7, type AcceptedResult, type OtpRequest } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
 import { Database } from '@lekha/persistence';
 import { IDENTITY_CONFIG, type IdentityConfig } from '../../config/identity.config.js';
-import { User } from '../../users/user.entity.js';
-import { LoginIndex } from '../../users/login-index.js';
-import { BruteForceGuard } from '../../security/brute-force-guard.js';
+import type { UserRow } from '../../users/user.entity.js';
 import { IdentityKeys } from '../../security/identity-keys.js';
 import { LoginHistoryRepository } from '../../security/login-history.repository.js';
 import { NotificationDispatcher } from '../../messaging/notification-dispatcher.js';
 import { sixDigitCode } from '../one-time-secrets.js';
-import { rateLimited } from './login.use-case.js';
+import { OneTimeRequests } from '../one-time-requests.js';
 
 /**
- * Sends a 6-digit sign-in code by SMS. Answers the same whether or not the phone has an account;
- * a new code replaces any earlier one. The code exists in plaintext only inside the sealed message.
+ * Sends a 6-digit sign-in code by SMS. Answers the same, in the same time, whether or not the
+ * phone has an account (the code is made and sent after the answer); a new code replaces any
+ * earlier one. The code exists in plaintext only inside the sealed message.
  */
 @Injectable()
 export class RequestOtpUseCase {
@@ -23,25 +22,18 @@ export class RequestOtpUseCase {
     private readonly db: Database,
     private readonly audit: AuditOutbox,
     private readonly keyring: TenantKeyring,
-    private readonly loginIndex: LoginIndex,
-    private readonly guard: BruteForceGuard,
     private readonly keys: IdentityKeys,
     private readonly history: LoginHistoryRepository,
     private readonly dispatcher: NotificationDispatcher,
+    private readonly requests: OneTimeRequests,
     @Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig,
   ) {}
 
-  async execute(input: OtpRequest): Promise<AcceptedResult> {
-    const idx = this.loginIndex.phone(input.phone);
-    const budget = await this.guard.sendAllowed(`otp:${idx}`);
-    if (!budget.allowed) throw rateLimited(budget.retryAfterSeconds);
-    const user = await this.db.em().findOne(User, { phoneIdx: idx, status: 'active', tenantId: { $ne: null } });
-    if (!user) {
-      await this.db.em().transactional((tx) =>
-        this.audit.record(tx, { action: 'create', resource: { type: 'otp_challenge', id: null }, outcome: 'denied', reason: 'unknown_identifier', tenantId: null, actorId: null, actorType: 'anonymous' }),
-      );
-      return { accepted: true };
-    }
+  execute(input: OtpRequest): Promise<AcceptedResult> {
+    return this.requests.request('otp', { phone: input.phone }, (user) => this.issue(user, input.phone));
+  }
+
+  private async issue(user: UserRow, phone: string): Promise<void> {
     const code = sixDigitCode();
     const challengeId = uuidv7();
     const cipher = new FieldCipher(await this.keyring.keysFor(user.tenantId!));
@@ -59,9 +51,8 @@ export class RequestOtpUseCase {
       tenantId: user.tenantId!,
       channel: 'sms',
       purpose: 'otp_login',
-      to: input.phone,
+      to: phone,
       body: `${code} is your Lekha sign-in code. It expires in ${minutes} minutes. Do not share it with anyone.`,
     });
-    return { accepted: true };
   }
 }

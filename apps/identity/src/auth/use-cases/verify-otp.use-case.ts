@@ -5,7 +5,7 @@ import { DomainError, type LoginResult, type OtpVerify } from '@lekha/contracts'
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
 import { Database, type Em } from '@lekha/persistence';
 import { IDENTITY_CONFIG, type IdentityConfig } from '../../config/identity.config.js';
-import { User, type UserRow } from '../../users/user.entity.js';
+import type { UserRow } from '../../users/user.entity.js';
 import { LoginIndex } from '../../users/login-index.js';
 import { keyOwnerOf } from '../../users/platform-key.js';
 import { BruteForceGuard } from '../../security/brute-force-guard.js';
@@ -37,16 +37,17 @@ export class VerifyOtpUseCase {
   ) {}
 
   async execute(input: OtpVerify): Promise<LoginResult> {
-    const idx = this.loginIndex.phone(input.phone);
-    const ticket = await this.guard.attempt(idx);
-    const user = await this.db.em().findOne(User, { phoneIdx: idx, status: 'active' });
+    const key = this.loginIndex.of({ phone: input.phone });
+    const ticket = await this.guard.attempt(key.idx);
+    const user = await this.loginIndex.findUser(this.db.em(), key);
     if (!ticket.verdict.allowed) {
       await this.fail(user, 'locked');
       throw rateLimited(ticket.verdict.retryAfterSeconds);
     }
     const challengeId = user ? await this.check(user, input.code) : null;
     if (!user || !challengeId) {
-      await this.fail(user, 'invalid_otp');
+      await this.fail(user, ticket.ip.throttled ? 'ip_throttled' : 'invalid_otp');
+      if (ticket.ip.throttled) throw rateLimited(ticket.ip.retryAfterSeconds);
       throw new DomainError('INVALID_CREDENTIALS', WRONG);
     }
     await this.guard.succeeded(ticket);
@@ -80,7 +81,7 @@ export class VerifyOtpUseCase {
     });
   }
 
-  private async fail(user: UserRow | null, reason: 'invalid_otp' | 'locked'): Promise<void> {
+  private async fail(user: UserRow | null, reason: 'invalid_otp' | 'locked' | 'ip_throttled'): Promise<void> {
     const cipher = user ? new FieldCipher(await this.keyring.keysFor(keyOwnerOf(user.tenantId))) : null;
     await this.db.em().transactional(async (tx) => {
       await this.audit.record(tx, {

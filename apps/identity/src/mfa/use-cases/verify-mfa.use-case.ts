@@ -79,7 +79,8 @@ export class VerifyMfaUseCase {
       return row?.status === 'active' && (await this.mfa.useCode(tx, cipher, row, input.code!));
     });
     if (!proof) {
-      await this.fail(user, tenantId, cipher, challenge.id, 'invalid_mfa_code');
+      await this.fail(user, tenantId, cipher, challenge.id, ticket.ip.throttled ? 'ip_throttled' : 'invalid_mfa_code');
+      if (ticket.ip.throttled) throw rateLimited(ticket.ip.retryAfterSeconds);
       throw new DomainError('INVALID_CREDENTIALS', WRONG_CODE);
     }
     await this.guard.succeeded(ticket);
@@ -92,7 +93,13 @@ export class VerifyMfaUseCase {
     return { accessToken, refreshToken, expiresIn };
   }
 
-  private async fail(user: UserRow, tenantId: string, cipher: FieldCipher, challengeId: string, reason: 'invalid_mfa_code' | 'locked'): Promise<void> {
+  private async fail(
+    user: UserRow,
+    tenantId: string,
+    cipher: FieldCipher,
+    challengeId: string,
+    reason: 'invalid_mfa_code' | 'locked' | 'ip_throttled',
+  ): Promise<void> {
     await this.db.em().transactional(async (tx) => {
       await setRlsTenant(tx, tenantId);
       await tx.execute(

@@ -5,7 +5,9 @@ import { TenantAccess } from '../../common/tenant-access.js';
 import { CustomerRepository } from '../customer.repository.js';
 import { ALL_CUSTOMER_FIELDS, fieldsTouched } from '../customer.fields.js';
 import { applyVisibility, visibilityFor } from '../customer-visibility.js';
+import { conflictError, refuseTakenContacts } from '../customer-contact-conflicts.js';
 
+/** A new customer; a phone or email another customer holds is refused (409 naming the field), as in an import. */
 @Injectable()
 export class CreateCustomerUseCase {
   constructor(
@@ -13,8 +15,12 @@ export class CreateCustomerUseCase {
     private readonly customers: CustomerRepository,
   ) {}
 
-  execute(ctx: RequestContext, input: CreateCustomerRequest): Promise<CustomerView> {
-    return this.access.run(ctx, { permission: 'customers:write', action: 'create', resource: { type: 'customer', id: null } }, async (scope) => {
+  async execute(ctx: RequestContext, input: CreateCustomerRequest): Promise<CustomerView> {
+    const gate = { permission: 'customers:write', action: 'create', resource: { type: 'customer', id: null } } as const;
+    const result = await this.access.run(ctx, gate, async (scope) => {
+      const write = { action: 'create', id: null } as const;
+      const refused = await refuseTakenContacts(this.access, scope, this.customers, input, write);
+      if (refused) return refused;
       const customer = await this.customers.create(scope, input);
       const written = ALL_CUSTOMER_FIELDS.filter((f) => input[f] !== undefined);
       await this.customers.recordChange(scope, customer.id, 'create', written);
@@ -26,5 +32,7 @@ export class CreateCustomerUseCase {
       });
       return applyVisibility(customer, visibilityFor(ctx));
     });
+    if ('conflicts' in result) throw conflictError(result.conflicts);
+    return result;
   }
 }

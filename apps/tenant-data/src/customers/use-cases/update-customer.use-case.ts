@@ -7,10 +7,12 @@ import { CustomerRepository } from '../customer.repository.js';
 import { customerCodec, type CustomerPlain } from '../customer-codec.js';
 import { ALL_CUSTOMER_FIELDS, fieldsTouched, type CustomerField } from '../customer.fields.js';
 import { applyVisibility, visibilityFor } from '../customer-visibility.js';
+import { conflictError, refuseTakenContacts } from '../customer-contact-conflicts.js';
 
 /**
  * PATCH: only the fields given change, and only those whose value really differs are recorded
- * (history and audit name the fields; old values are compared in memory and never stored).
+ * (history and audit name the fields; old values are compared in memory and never stored). A
+ * phone or email another customer holds is refused (409 naming the field), as in an import.
  */
 @Injectable()
 export class UpdateCustomerUseCase {
@@ -19,8 +21,9 @@ export class UpdateCustomerUseCase {
     private readonly customers: CustomerRepository,
   ) {}
 
-  execute(ctx: RequestContext, { id, patch }: UpdateCustomerRequest): Promise<CustomerView> {
-    return this.access.runOnOne(ctx, { permission: 'customers:write', action: 'update', resource: { type: 'customer', id } }, async (scope) => {
+  async execute(ctx: RequestContext, { id, patch }: UpdateCustomerRequest): Promise<CustomerView> {
+    const access = { permission: 'customers:write', action: 'update', resource: { type: 'customer', id } } as const;
+    const result = await this.access.runOnOne(ctx, access, async (scope) => {
       const row = await this.customers.findRow(scope, id);
       if (!row) return null;
       const before = customerCodec.decode(scope.cipher, row);
@@ -31,6 +34,13 @@ export class UpdateCustomerUseCase {
         marketingConsent: { ...before.marketingConsent, ...patch.marketingConsent },
       };
       const changed = ALL_CUSTOMER_FIELDS.filter((f) => !isDeepStrictEqual(before[f], after[f]));
+      // Only a phone or email this request changes is checked: a customer keeps its own.
+      const contact = {
+        phone: changed.includes('phone') ? after.phone : null,
+        email: changed.includes('email') ? after.email : null,
+      };
+      const refused = await refuseTakenContacts(this.access, scope, this.customers, contact, { action: 'update', id });
+      if (refused) return refused;
       const view = changed.length
         ? await this.customers.update(scope, row, Object.fromEntries(changed.map((f) => [f, after[f]])) as Partial<CustomerPlain>)
         : customerCodec.view(scope.cipher, row);
@@ -38,5 +48,7 @@ export class UpdateCustomerUseCase {
       await this.access.audit.record(scope.tx, { action: 'update', resource: { type: 'customer', id }, subjectIds: [id], fields: fieldsTouched(changed as CustomerField[]) });
       return applyVisibility(view, visibilityFor(ctx));
     });
+    if ('conflicts' in result) throw conflictError(result.conflicts);
+    return result;
   }
 }
