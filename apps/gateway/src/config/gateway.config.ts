@@ -12,6 +12,11 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
   BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/, 'must look like 100kb or 1mb').default('100kb'),
   JWT_ISSUER: z.string().min(1).default('lekha-identity'),
   JWT_AUDIENCE: z.string().min(1).default('lekha'),
+  /**
+   * Outside production only: the secret that opens the development inbox from this machine
+   * (`lekha dev` makes a new one at every start and prints it). Unset: only a platform admin may read it.
+   */
+  DEV_INBOX_SECRET: z.string().min(24, 'must be at least 24 characters').max(200).optional(),
 });
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
