@@ -27,6 +27,8 @@ export const Rpc = {
     listUsers: 'identity.staff.list',
     changeRole: 'identity.staff.change-role',
     deactivateUser: 'identity.staff.deactivate',
+    listInvitations: 'identity.staff.list-invitations',
+    revokeInvitation: 'identity.staff.revoke-invitation',
     mfaEnroll: 'identity.mfa.enroll',
     mfaConfirm: 'identity.mfa.confirm',
     mfaDisable: 'identity.mfa.disable',

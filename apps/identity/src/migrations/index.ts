@@ -5,6 +5,7 @@ import { Migration20261201SessionsSecurity } from './20261201-sessions-security.
 import { Migration20261210PlatformUsersPlat } from './20261210-platform-users-plat.migration.js';
 import { Migration20261211MfaApiKeysMfak } from './20261211-mfa-api-keys-mfak.migration.js';
 import { Migration20261222TenantErasureTers } from './20261222-tenant-erasure-ters.migration.js';
+import { Migration20261230InvitationRevocationLimits } from './20261230-invitation-revocation-limits.migration.js';
 
 const S = 'identity';
 
@@ -63,4 +64,5 @@ export const migrations = [
   { name: 'Migration20261210PlatformUsersPlat', class: Migration20261210PlatformUsersPlat },
   { name: 'Migration20261211MfaApiKeysMfak', class: Migration20261211MfaApiKeysMfak },
   { name: 'Migration20261222TenantErasureTers', class: Migration20261222TenantErasureTers },
+  { name: 'Migration20261230InvitationRevocationLimits', class: Migration20261230InvitationRevocationLimits },
 ];
