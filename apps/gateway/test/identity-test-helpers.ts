@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { devInboxHeaders, request, type HttpResult } from '@lekha/testing';
 
 type ClientOptions = { body?: unknown; token?: string; headers?: Record<string, string> };
@@ -33,3 +34,17 @@ export function uniquePhone(): string {
   return `+919${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`;
 }
 
+/** RFC 6238 written out here, independently of identity's implementation: the code of `secret` (base32) at `step`. */
+export function totpAt(secret: string, step: number): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const ch of secret) bits += alphabet.indexOf(ch).toString(2).padStart(5, '0');
+  const key = Buffer.from((bits.match(/.{8}/g) ?? []).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const o = mac[19]! & 15;
+  return String((mac.readUInt32BE(o) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
+
+export const totpStepNow = () => Math.floor(Date.now() / 30_000);

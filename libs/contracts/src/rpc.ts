@@ -40,6 +40,7 @@ export const Rpc = {
     createPlatformUser: 'identity.platform-users.create',
     listPlatformUsers: 'identity.platform-users.list',
     deactivatePlatformUser: 'identity.platform-users.deactivate',
+    resetPlatformUser: 'identity.platform-users.reset',
     rotateSigningKey: 'identity.signing-keys.rotate',
     eraseTenant: 'identity.tenant.erase',
     tenantErasureStatus: 'identity.tenant.erasure-status',
