@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { ServiceProcess } from '@lekha/launcher';
 import { freePort, readAuditTopic, startTestPlatform, type TestPlatform } from '@lekha/testing';
+import type { AuditEventV1 } from '@lekha/contracts';
 import { awaitMessage, client, uniquePhone } from './identity-test-helpers.js';
 
 /** RFC 6238 written out again here, independently of identity's implementation. */
@@ -343,6 +344,58 @@ describe('identity: TOTP second factor and API keys', () => {
       } finally {
         await second.stop();
       }
+    });
+  });
+
+  describe('security review', () => {
+    const owner2 = { ...owner, name: 'Kavya Rao', email: `kavya.${stamp}@aquadrops.in`, phone: uniquePhone() };
+    const newPassword = 'a fresh passphrase for kaveri';
+    let token2 = '';
+    const newKey = async (name: string) => {
+      const scopes = ['customers:read', 'records:read:all'];
+      const res = await call('POST', '/v1/api-keys', { token: token2, body: { name, scopes } });
+      expect(res.status).toBe(201);
+      return res.body as { id: string; key: string };
+    };
+    const use = (key: string) => call('GET', '/v1/customers', { headers: { 'x-api-key': key } });
+    const revokedAt = async (token: string, id: string) =>
+      (await call('GET', '/v1/api-keys', { token })).body.items.find((k: { id: string }) => k.id === id).revokedAt;
+
+    beforeAll(async () => {
+      const business = { name: 'Kaveri Cans', stateCode: '29' };
+      const res = await call('POST', '/v1/auth/signup', { body: { business, owner: owner2 } });
+      expect(res.status).toBe(201);
+      token2 = res.body.accessToken;
+    });
+
+    it('security #2: signing out other sessions revokes the person’s API keys too, and says how many', async () => {
+      const key = await newKey('Route planner');
+      expect((await use(key.key)).status).toBe(200);
+      const res = await call('POST', '/v1/sessions/revoke-others', { token: token2 });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ revoked: 0, revokedApiKeys: 1 });
+      const after = await use(key.key);
+      expect(after.status).toBe(401);
+      expect(after.body.error.code).toBe('INVALID_TOKEN');
+      expect(await revokedAt(token2, key.id)).toEqual(expect.any(String));
+    });
+
+    it('security #2: a password reset revokes the person’s API keys', async () => {
+      const key = await newKey('Billing export');
+      expect((await use(key.key)).status).toBe(200);
+      const requested = await call('POST', '/v1/auth/password-reset/request', { body: { email: owner2.email } });
+      expect(requested.status).toBe(202);
+      const mail = await awaitMessage(tp.gatewayUrl, owner2.email, (_b, p) => p === 'password_reset');
+      const confirm = { token: /token is (\S+)/.exec(mail)![1]!, password: newPassword };
+      expect((await call('POST', '/v1/auth/password-reset/confirm', { body: confirm })).status).toBe(200);
+      const after = await use(key.key);
+      expect(after.status).toBe(401);
+      expect(after.body.error.code).toBe('INVALID_TOKEN');
+      const signedIn = await call('POST', '/v1/auth/login', { body: { email: owner2.email, password: newPassword } });
+      expect(await revokedAt(signedIn.body.accessToken, key.id)).toEqual(expect.any(String));
+      const deleted = (e: AuditEventV1) => e.resource.id === key.id && e.action === 'delete';
+      const { events } = await readAuditTopic(tp.brokers, (evs) => evs.some(deleted));
+      expect(events.find(deleted)).toMatchObject({ outcome: 'allowed', reason: 'password_reset' });
     });
   });
 

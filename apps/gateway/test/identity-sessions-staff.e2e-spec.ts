@@ -1,6 +1,15 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
-import { readAuditTopic, startTestPlatform, type TestPlatform } from '@lekha/testing';
+import type { AuditEventV1 } from '@lekha/contracts';
+import { ServiceProcess } from '@lekha/launcher';
+import {
+  devInboxHeaders, freePort, readAuditTopic, request, startTestPlatform, type HttpResult, type TestPlatform,
+} from '@lekha/testing';
 import { awaitMessage, client, uniquePhone } from './identity-test-helpers.js';
+
+const sidOf = (jwt: string): string => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')).sid;
 
 /**
  * Sessions (list, revoke one, revoke others, reuse), login history, staff invitations, role
@@ -16,19 +25,40 @@ describe('identity: sessions, login history and staff', () => {
   let tenantId = '';
   let ownerId = '';
   let ownerToken = '';
+  const platformAdmin = { email: `root.${stamp}@lekha.example`, password: 'platform admin passphrase 9' };
+  let secretDir = '';
+  /** A second gateway with LEKHA_ENV unset (the production default), and what it logs. */
+  let prodGateway: ServiceProcess | null = null;
+  const prodGatewayLines: string[] = [];
 
   const login = async (body: object, headers = laptop) => (await call('POST', '/v1/auth/login', { body, headers })).body as { accessToken: string; refreshToken: string };
 
   beforeAll(async () => {
-    tp = await startTestPlatform();
+    secretDir = await mkdtemp(join(tmpdir(), 'lekha-platform-admin-'));
+    const passwordFile = join(secretDir, 'admin.password');
+    await writeFile(passwordFile, `${platformAdmin.password}\n`, { mode: 0o600 });
+    tp = await startTestPlatform({
+      env: {
+        PLATFORM_ADMIN_EMAIL: platformAdmin.email, PLATFORM_ADMIN_PASSWORD_FILE: passwordFile,
+        INVITATION_MAX_SENDS_PER_TENANT: '20', INVITATION_MAX_SENDS_PER_RECIPIENT: '2',
+      },
+    });
     call = client(tp.gatewayUrl);
     const res = await call('POST', '/v1/auth/signup', { body: { business: { name: 'Sheikh Job Works', stateCode: '24' }, owner }, headers: laptop });
     expect(res.status).toBe(201);
     ({ tenantId, userId: ownerId, accessToken: ownerToken } = res.body);
+    const gateway = tp.platform.services.get('gateway')!;
+    const port = await freePort();
+    const env = { ...gateway.opts.env, GATEWAY_PORT: String(port), LEKHA_ENV: '' };
+    prodGateway = new ServiceProcess({ ...gateway.opts, port, env, onLine: (_s, line) => prodGatewayLines.push(line) });
+    prodGateway.start();
+    await prodGateway.waitReady(120_000);
   });
 
   afterAll(async () => {
+    await prodGateway?.stop();
     await tp?.stop();
+    if (secretDir) await rm(secretDir, { recursive: true, force: true });
   });
 
   describe('sessions', () => {
@@ -210,6 +240,296 @@ describe('identity: sessions, login history and staff', () => {
       expect(ofTenant.some((e) => e.action === 'token_refresh' && e.reason === 'reuse_detected')).toBe(true);
       const all = raw.join('\n');
       for (const secret of [owner.email, staffEmail, adminPhone, 'Priya Nair', 'LekhaTest', owner.password]) expect(all).not.toContain(secret);
+    });
+  });
+  describe('security review', () => {
+    type Member = { accessToken: string; refreshToken: string; id: string; invitationId: string };
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- bodies are asserted field by field
+    type Answer = HttpResult<any>;
+    const teamPassword = 'a sturdy team passphrase';
+    const scopes = ['customers:read', 'records:read:all'];
+    const invite = (to: { email?: string; phone?: string }, role: string, token = ownerToken) =>
+      call('POST', '/v1/users/invitations', { body: { ...to, role }, token });
+    const tokenFor = async (to: string) =>
+      /token is (\S+)/.exec(await awaitMessage(tp.gatewayUrl, to, (_b, p) => p === 'invitation'))![1]!;
+    const accept = (token: string, name: string) =>
+      call('POST', '/v1/auth/invitations/accept', {
+        body: { token, name, password: teamPassword, ageConfirmed: true },
+      });
+    /** Someone invited by the owner with `role` (by phone), signed in. */
+    const newMember = async (role: string, name: string): Promise<Member> => {
+      const phone = uniquePhone();
+      const invited = await invite({ phone }, role);
+      expect(invited.status).toBe(201);
+      const accepted = await accept(await tokenFor(phone), name);
+      expect(accepted.status).toBe(201);
+      const me = await call('GET', '/v1/me', { token: accepted.body.accessToken });
+      return { ...accepted.body, id: me.body.userId, invitationId: invited.body.id };
+    };
+    /** Another business, signed up: its owner's token and tenant. */
+    const newTenant = async (name: string, email: string) => {
+      const body = { business: { name, stateCode: '24' }, owner: { ...owner, email, phone: uniquePhone() } };
+      const res = await call('POST', '/v1/auth/signup', { body });
+      expect(res.status).toBe(201);
+      return res.body as { accessToken: string; tenantId: string };
+    };
+    const inbox = (to: string) => `/v1/dev/inbox?to=${encodeURIComponent(to)}`;
+    const readInbox = (opts: { token?: string; headers?: Record<string, string> }, to = owner.phone): Promise<Answer> =>
+      request(tp.gatewayUrl, 'GET', inbox(to), opts);
+    /** The audit events of these answers' requests (once `from` has recorded each), per answer: the denied ones. */
+    const denialsOf = async (answers: Answer[], from?: string) => {
+      const ids = answers.map((r) => r.headers.get('x-request-id'));
+      const recorded = (id: string | null) => (e: AuditEventV1) => e.requestId === id && (!from || e.service === from);
+      const { events } = await readAuditTopic(tp.brokers, (evs) => ids.every((id) => evs.some(recorded(id))));
+      return ids.map((id) => events.filter((e) => e.requestId === id && e.outcome === 'denied'));
+    };
+    const denial = (fields: Record<string, unknown>) => [expect.objectContaining(fields)];
+    const pendingIds = async (): Promise<string[]> =>
+      (await call('GET', '/v1/users/invitations', { token: ownerToken })).body.items.map((i: { id: string }) => i.id);
+    /** Asks until the answer's status is `want` (at most `tries` times, 250 ms apart); returns every status seen. */
+    const statusesUntil = async (ask: () => Promise<{ status: number }>, want: number, tries = 40) => {
+      const seen: number[] = [];
+      for (let i = 0; i < tries && seen.at(-1) !== want; i++) {
+        seen.push((await ask()).status);
+        if (seen.at(-1) !== want) await new Promise((r) => setTimeout(r, 250));
+      }
+      return seen;
+    };
+
+    it('security #1: the dev inbox refuses callers without its secret or a platform admin’s token', async () => {
+      const none = await readInbox({});
+      expect(none.status).toBe(401);
+      expect(none.body.error.code).toBe('UNAUTHENTICATED');
+      const wrong = await readInbox({ headers: { 'x-dev-inbox-secret': 'a'.repeat(32) } });
+      expect(wrong.status).toBe(401);
+      // A tenant's owner is not a platform admin.
+      const tenantOwner = await readInbox({ token: ownerToken });
+      expect(tenantOwner.status).toBe(403);
+      expect(tenantOwner.body.error.code).toBe('FORBIDDEN');
+      expect((await readInbox({ token: 'not.a.token' })).status).toBe(401);
+      // The secret from this machine opens it, and so does a platform admin's token.
+      const withSecret = await readInbox({ headers: devInboxHeaders() });
+      expect(withSecret.status).toBe(200);
+      expect(withSecret.body.items.some((m: { purpose: string }) => m.purpose === 'security_alert')).toBe(true);
+      const admin = await call('POST', '/v1/auth/login', { body: platformAdmin });
+      expect(admin.status).toBe(200);
+      const byAdmin = await readInbox({ token: admin.body.accessToken });
+      expect(byAdmin.status).toBe(200);
+      expect(byAdmin.body.items.some((m: { purpose: string }) => m.purpose === 'security_alert')).toBe(true);
+      const denials = await denialsOf([none, wrong, tenantOwner]);
+      for (const [i, reason] of (['unauthenticated', 'bad_secret', 'forbidden'] as const).entries()) {
+        expect(denials[i]).toEqual(denial({ action: 'read', resource: { type: 'dev_inbox', id: null }, reason }));
+      }
+    });
+
+    it('security #1: with LEKHA_ENV unset a gateway has no dev inbox (404) and no development warning', async () => {
+      for (const opts of [{ headers: devInboxHeaders() }, {}]) {
+        const res = await request<{ error: { code: string } }>(prodGateway!.url, 'GET', inbox(owner.phone), opts);
+        expect(res.status).toBe(404);
+        expect(res.body.error.code).toBe('ROUTE_NOT_FOUND');
+      }
+      // The same gateway serves everything else.
+      expect((await request(prodGateway!.url, 'GET', '/v1/me', { token: ownerToken })).status).toBe(200);
+      expect(prodGatewayLines.join('\n')).not.toContain('DEVELOPMENT FEATURES ARE ON');
+      // The test-mode services say loudly at start that development features are on.
+      for (const service of ['gateway', 'identity', 'notifications']) {
+        const log = await readFile(join(tp.logDir, `${service}.log`), 'utf8');
+        expect(log).toContain('DEVELOPMENT FEATURES ARE ON (LEKHA_ENV=test)');
+      }
+    });
+
+    it('security #9: refresh after logout is refused as revoked, no reuse alarm; a real reuse raises it', async () => {
+      const refresh = (refreshToken: string) => call('POST', '/v1/auth/refresh', { body: { refreshToken } });
+      const out = await login({ email: owner.email, password: owner.password });
+      expect((await call('POST', '/v1/auth/logout', { body: {}, token: out.accessToken })).status).toBe(200);
+      const after = await refresh(out.refreshToken);
+      expect(after.status).toBe(401);
+      expect(after.body).toEqual({ error: { code: 'INVALID_TOKEN', message: 'the refresh token is not valid' } });
+      const stolen = await login({ email: owner.email, password: owner.password });
+      expect((await refresh(stolen.refreshToken)).status).toBe(200);
+      expect((await refresh(stolen.refreshToken)).status).toBe(401);
+      const [outSid, stolenSid] = [sidOf(out.accessToken), sidOf(stolen.accessToken)];
+      const refreshOf = (sid: string) => (e: AuditEventV1) =>
+        e.action === 'token_refresh' && e.resource.id === sid && e.outcome === 'denied';
+      const both = (evs: AuditEventV1[]) => evs.some(refreshOf(outSid)) && evs.some(refreshOf(stolenSid));
+      const { events } = await readAuditTopic(tp.brokers, both);
+      expect(events.filter(refreshOf(outSid))).toEqual(denial({ reason: 'revoked' }));
+      expect(events.filter(refreshOf(stolenSid))).toEqual(denial({ reason: 'reuse_detected' }));
+      const history = await call('GET', `/v1/security/login-history?userId=${ownerId}&limit=100`, {
+        token: ownerToken,
+      });
+      const items = history.body.items as { kind: string; sessionId: string | null }[];
+      const reuses = items.filter((e) => e.kind === 'token_reuse');
+      expect(reuses.map((e) => e.sessionId)).toContain(stolenSid);
+      expect(reuses.map((e) => e.sessionId)).not.toContain(outSid);
+    });
+
+    it('security #9: an admin inviting an admin, or changing or deactivating oneself, is denied once', async () => {
+      const admin = await newMember('admin', 'Kiran Desai');
+      const refusals = [
+        await invite({ email: `boss2.${stamp}@x.in` }, 'admin', admin.accessToken),
+        await call('PATCH', `/v1/users/${admin.id}/role`, { body: { role: 'staff' }, token: admin.accessToken }),
+        await call('POST', `/v1/users/${admin.id}/deactivate`, { token: admin.accessToken }),
+        await call('PATCH', `/v1/users/${ownerId}/role`, { body: { role: 'admin' }, token: ownerToken }),
+      ];
+      expect(refusals.map((r) => [r.status, r.body.error.code])).toEqual(Array(4).fill([403, 'FORBIDDEN']));
+      const [invited, demoted, deactivated, owned] = await denialsOf(refusals, 'identity');
+      const by = (id: string) => expect.objectContaining({ id });
+      const user = (id: string) => ({ type: 'user', id });
+      const noInvitation = { type: 'invitation', id: null };
+      const asAdmin = { actor: by(admin.id) };
+      expect(invited).toEqual(denial({ action: 'create', resource: noInvitation, reason: 'forbidden', ...asAdmin }));
+      const change = 'permission_change';
+      expect(demoted).toEqual(denial({ action: change, resource: user(admin.id), reason: 'self', ...asAdmin }));
+      expect(deactivated).toEqual(denial({ action: 'update', resource: user(admin.id), reason: 'self' }));
+      expect(owned).toEqual(denial({ action: change, resource: user(ownerId), reason: 'self', actor: by(ownerId) }));
+    });
+
+    it('security #2: lists pending invitations, recipient masked and no token; staff may not', async () => {
+      const email = `ravi.${stamp}@jobworks.in`;
+      const phone = uniquePhone();
+      const byEmail = (await invite({ email }, 'staff')).body;
+      const byPhone = (await invite({ phone }, 'admin')).body;
+      const res = await call('GET', '/v1/users/invitations', { token: ownerToken });
+      expect(res.status).toBe(200);
+      const common = { invitedBy: ownerId, createdAt: expect.any(String) };
+      expect(res.body.items).toEqual(expect.arrayContaining([
+        { ...common, ...byEmail, recipient: 'r***@jobworks.in' },
+        { ...common, ...byPhone, recipient: `+91******${phone.slice(-4)}` },
+      ]));
+      const text = JSON.stringify(res.body);
+      for (const secret of [email, phone, await tokenFor(email)]) expect(text).not.toContain(secret);
+      // An accepted invitation is no longer pending.
+      const member = await newMember('staff', 'Sunil Pawar');
+      const again = await pendingIds();
+      expect(again).toEqual(expect.arrayContaining([byEmail.id, byPhone.id]));
+      expect(again).not.toContain(member.invitationId);
+      expect((await call('GET', '/v1/users/invitations', { token: member.accessToken })).status).toBe(403);
+    });
+
+    it('security #2: withdraws an invitation (an admin’s: owner only); another tenant’s: 404, audited', async () => {
+      const email = `withdrawn.${stamp}@jobworks.in`;
+      const phone = uniquePhone();
+      const staffInvite = (await invite({ email }, 'staff')).body;
+      const adminInvite = (await invite({ phone }, 'admin')).body;
+      const admin = await newMember('admin', 'Neha Kulkarni');
+      const withdraw = (id: string, token: string) => call('DELETE', `/v1/users/invitations/${id}`, { token });
+      const notAllowed = await withdraw(adminInvite.id, admin.accessToken);
+      expect(notAllowed.status).toBe(403);
+      const other = await newTenant('Elsewhere Co', `elsewhere.${stamp}@x.in`);
+      const foreign = await withdraw(staffInvite.id, other.accessToken);
+      expect(foreign.status).toBe(404);
+      expect((await withdraw(staffInvite.id, admin.accessToken)).status).toBe(200);
+      expect((await withdraw(adminInvite.id, ownerToken)).status).toBe(200);
+      expect((await withdraw('not-a-uuid', ownerToken)).status).toBe(400);
+      for (const [to, name] of [[email, 'Withdrawn One'], [phone, 'Withdrawn Two']] as const) {
+        const res = await accept(await tokenFor(to), name);
+        expect(res.status).toBe(401);
+        expect(res.body.error.code).toBe('INVALID_TOKEN');
+      }
+      expect(await pendingIds()).not.toContain(staffInvite.id);
+      const [refused, notFound] = await denialsOf([notAllowed, foreign], 'identity');
+      const invitation = (id: string) => ({ type: 'invitation', id });
+      expect(refused).toEqual(denial({ action: 'delete', resource: invitation(adminInvite.id), reason: 'forbidden' }));
+      const elsewhere = { tenantId: other.tenantId };
+      const staffs = invitation(staffInvite.id);
+      expect(notFound).toEqual(denial({ action: 'delete', resource: staffs, reason: 'not_found', ...elsewhere }));
+      const withdrawn = (e: AuditEventV1) =>
+        e.resource.id === staffInvite.id && e.action === 'delete' && e.outcome === 'allowed';
+      const { events } = await readAuditTopic(tp.brokers, (evs) => evs.some(withdrawn));
+      const byAdmin = { reason: 'invitation_revoked', actor: expect.objectContaining({ id: admin.id }) };
+      expect(events.filter(withdrawn)).toEqual([expect.objectContaining(byAdmin)]);
+    });
+
+    it('security #2: deactivating a key’s creator stops it at once (elsewhere in a poll), invites die', async () => {
+      const admin = await newMember('admin', 'Rohit Joshi');
+      const created = await call('POST', '/v1/api-keys', { token: admin.accessToken, body: { name: 'Sync', scopes } });
+      expect(created.status).toBe(201);
+      const headers = { 'x-api-key': created.body.key as string };
+      const other = client(prodGateway!.url);
+      // Both gateways now hold a cached exchange of the key.
+      expect((await call('GET', '/v1/customers', { headers })).status).toBe(200);
+      expect((await statusesUntil(() => other('GET', '/v1/customers', { headers }), 200)).at(-1)).toBe(200);
+      const invitee = `late.${stamp}@jobworks.in`;
+      expect((await invite({ email: invitee }, 'staff', admin.accessToken)).status).toBe(201);
+      const invitation = await tokenFor(invitee);
+      expect((await call('POST', `/v1/users/${admin.id}/deactivate`, { token: ownerToken })).status).toBe(200);
+      const here = await call('GET', '/v1/customers', { headers });
+      expect(here.status).toBe(401);
+      expect(here.body.error.code).toBe('INVALID_TOKEN');
+      const started = Date.now();
+      expect((await statusesUntil(() => other('GET', '/v1/customers', { headers }), 401)).at(-1)).toBe(401);
+      expect(Date.now() - started).toBeLessThan(8000);
+      const keys = await call('GET', '/v1/api-keys', { token: ownerToken });
+      const key = keys.body.items.find((k: { id: string }) => k.id === created.body.id);
+      expect(key.revokedAt).toEqual(expect.any(String));
+      const late = await accept(invitation, 'Late Joiner');
+      expect(late.status).toBe(401);
+      expect(late.body.error.code).toBe('INVALID_TOKEN');
+    });
+
+    it('security #2: a role change revokes the keys the person created, at once', async () => {
+      const admin = await newMember('admin', 'Divya Menon');
+      const key = { name: 'Reports', scopes };
+      const created = await call('POST', '/v1/api-keys', { token: admin.accessToken, body: key });
+      const headers = { 'x-api-key': created.body.key as string };
+      expect((await call('GET', '/v1/customers', { headers })).status).toBe(200);
+      const demoted = await call('PATCH', `/v1/users/${admin.id}/role`, { body: { role: 'staff' }, token: ownerToken });
+      expect(demoted.status).toBe(200);
+      expect((await call('GET', '/v1/customers', { headers })).status).toBe(401);
+      const deleted = (e: AuditEventV1) => e.resource.id === created.body.id && e.action === 'delete';
+      const { events } = await readAuditTopic(tp.brokers, (evs) => evs.some(deleted));
+      expect(events.find(deleted)).toMatchObject({
+        outcome: 'allowed', reason: 'role_changed', actor: { id: ownerId },
+      });
+    });
+
+    it('security #6: limits invitations per tenant and per recipient (429, Retry-After), audited', async () => {
+      const busy = await newTenant('Busy Bees', `busy.${stamp}@x.in`);
+      // INVITATION_MAX_SENDS_PER_TENANT is 20 here.
+      for (let i = 0; i < 20; i++) {
+        expect((await invite({ phone: uniquePhone() }, 'staff', busy.accessToken)).status).toBe(201);
+      }
+      const tooMany = await invite({ phone: uniquePhone() }, 'staff', busy.accessToken);
+      expect(tooMany.status).toBe(429);
+      expect(tooMany.body.error.code).toBe('RATE_LIMITED');
+      expect(Number(tooMany.headers.get('retry-after'))).toBeGreaterThan(0);
+      // INVITATION_MAX_SENDS_PER_RECIPIENT is 2, whichever tenants send them.
+      const target = uniquePhone();
+      const [x, y] = [await newTenant('Tenant X', `x.${stamp}@x.in`), await newTenant('Tenant Y', `y.${stamp}@x.in`)];
+      expect((await invite({ phone: target }, 'staff', x.accessToken)).status).toBe(201);
+      expect((await invite({ phone: target }, 'viewer', y.accessToken)).status).toBe(201);
+      const third = await invite({ phone: target }, 'staff', x.accessToken);
+      expect(third.status).toBe(429);
+      expect((await invite({ phone: uniquePhone() }, 'staff', x.accessToken)).status).toBe(201);
+      expect((await readInbox({ headers: devInboxHeaders() }, target)).body.items).toHaveLength(2);
+      const [ofTenant, ofRecipient] = await denialsOf([tooMany, third], 'identity');
+      const none = { type: 'invitation', id: null };
+      const refused = { action: 'create', resource: none };
+      expect(ofTenant).toEqual(denial({ ...refused, reason: 'rate_limited_tenant', tenantId: busy.tenantId }));
+      expect(ofRecipient).toEqual(denial({ ...refused, reason: 'rate_limited_recipient', tenantId: x.tenantId }));
+    });
+
+    it('security #6: an invitation starts with the platform’s words; the business name is defanged', async () => {
+      const name = 'Pay at www.evil-pay.in or call +91 98765 43210 "Urgent" refund desk of the bank';
+      const tenant = await newTenant(name, `phish.${stamp}@x.in`);
+      const to = `target.${stamp}@x.in`;
+      expect((await invite({ email: to }, 'staff', tenant.accessToken)).status).toBe(201);
+      const text = await awaitMessage(tp.gatewayUrl, to, (_b, p) => p === 'invitation');
+      expect(text).toMatch(/^Lekha: you are invited to join “Pay at or call Urgent refund desk of…” as staff\. /);
+      for (const bad of ['evil-pay', 'www.', '98765', '43210', '"']) expect(text).not.toContain(bad);
+      expect(/token is (\S+)/.exec(text)![1]!.length).toBeGreaterThan(30);
+    });
+
+    it('security #6: a new-device alert quotes the device without the links or numbers its agent carried', async () => {
+      const agent = 'Mozilla/5.0 (X11; Phish) verify at http://evil.example/login or call +91 98765 43210';
+      const body = { email: owner.email, password: owner.password };
+      expect((await call('POST', '/v1/auth/login', { body, headers: { 'user-agent': agent } })).status).toBe(200);
+      const alert = await awaitMessage(tp.gatewayUrl, owner.phone, (b, p) =>
+        p === 'security_alert' && b.includes('Phish'));
+      const quoted = '“Mozilla/5.0 (X11; Phish) verify at or call”';
+      expect(alert.startsWith(`New sign-in to your Lekha account from ${quoted}. `)).toBe(true);
+      for (const bad of ['evil.example', 'http', '98765']) expect(alert).not.toContain(bad);
     });
   });
 });

@@ -1,12 +1,23 @@
-import { request, type HttpResult } from '@lekha/testing';
+import { createHmac } from 'node:crypto';
+import { devInboxHeaders, request, type HttpResult } from '@lekha/testing';
 
-/** Any method, an optional bearer token and extra headers (a user agent, say) — for the identity suites. */
+type ClientOptions = { body?: unknown; token?: string; headers?: Record<string, string> };
+
+/**
+ * Any method, an optional bearer token and extra headers (a user agent, say) — for the identity suites.
+ * A read of the development inbox without a token carries the platform's inbox secret, as a developer's
+ * tools on the same machine would; tests of the inbox's refusals use `request` directly.
+ */
 export function client(baseUrl: string) {
-  return <T = any>(method: string, path: string, opts: { body?: unknown; token?: string; headers?: Record<string, string> } = {}): Promise<HttpResult<T>> => // eslint-disable-line @typescript-eslint/no-explicit-any -- bodies are asserted field by field
-    request<T>(baseUrl, method, path, opts);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- bodies are asserted field by field
+  return <T = any>(method: string, path: string, opts: ClientOptions = {}): Promise<HttpResult<T>> => {
+    const inbox = path.startsWith('/v1/dev/inbox') && !opts.token;
+    const withSecret = inbox ? { ...opts, headers: { ...devInboxHeaders(), ...opts.headers } } : opts;
+    return request<T>(baseUrl, method, path, withSecret);
+  };
 }
 
-/** Polls the development inbox until a message for `to` matches, returning its body. */
+/** Polls the development inbox (with the platform's secret) until a message for `to` matches, returning its body. */
 export async function awaitMessage(baseUrl: string, to: string, match: (body: string, purpose: string) => boolean, timeoutMs = 20_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   const call = client(baseUrl);
@@ -22,3 +33,18 @@ export async function awaitMessage(baseUrl: string, to: string, match: (body: st
 export function uniquePhone(): string {
   return `+919${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`;
 }
+
+/** RFC 6238 written out here, independently of identity's implementation: the code of `secret` (base32) at `step`. */
+export function totpAt(secret: string, step: number): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const ch of secret) bits += alphabet.indexOf(ch).toString(2).padStart(5, '0');
+  const key = Buffer.from((bits.match(/.{8}/g) ?? []).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const o = mac[19]! & 15;
+  return String((mac.readUInt32BE(o) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
+
+export const totpStepNow = () => Math.floor(Date.now() / 30_000);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import type { AuditEventV1 } from '@lekha/contracts';
 import { readAuditTopic, startTestPlatform, type TestPlatform } from '@lekha/testing';
-import { client, uniquePhone } from './identity-test-helpers.js';
+import { client, totpAt, totpStepNow, uniquePhone } from './identity-test-helpers.js';
 
 const header = (token: string) => JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString('utf8')) as { kid: string };
 const claims = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
@@ -29,6 +29,34 @@ describe('platform users and signing-key rotation', () => {
   let complianceToken = '';
 
   const login = async ({ email, password }: { email: string; password: string }) => call('POST', '/v1/auth/login', { body: { email, password } });
+  let adminSecret = '';
+  let adminRecoveryCodes: string[] = [];
+  const verify = (mfaToken: string, proof: { code: string } | { recoveryCode: string }) =>
+    call('POST', '/v1/auth/mfa/verify', { body: { mfaToken, ...proof } });
+  /** The admin's sign-in once TOTP is on: password, then a recovery code (a TOTP code works once per 30 s). */
+  const adminLogin = async () => {
+    const first = await login(admin);
+    expect(first.body).toEqual({ mfaRequired: true, mfaToken: expect.any(String) });
+    return verify(first.body.mfaToken, { recoveryCode: adminRecoveryCodes.shift()! });
+  };
+  /** Enrols TOTP for the holder of `token` (password re-entered); returns the secret and recovery codes. */
+  const enrolTotp = async (token: string, password: string) => {
+    const enrolled = await call('POST', '/v1/security/mfa/totp/enroll', { token, body: { password } });
+    expect(enrolled.status).toBe(200);
+    const secret = enrolled.body.secret as string;
+    const code = totpAt(secret, totpStepNow());
+    const confirmed = await call('POST', '/v1/security/mfa/totp/confirm', { token, body: { code } });
+    expect(confirmed.status).toBe(200);
+    return { secret, recoveryCodes: confirmed.body.recoveryCodes as string[] };
+  };
+  /** Identity's audit records of these answers' requests, once all are on the topic. */
+  const identityEventsOf = async (answers: { headers: Headers }[]) => {
+    const ids = answers.map((r) => r.headers.get('x-request-id'));
+    const ofIdentity = (id: string | null) => (e: AuditEventV1) => e.requestId === id && e.service === 'identity';
+    const logged = (evs: AuditEventV1[]) => ids.every((id) => evs.some(ofIdentity(id)));
+    const { events } = await readAuditTopic(tp.brokers, logged);
+    return ids.map((id) => events.filter((e) => e.requestId === id));
+  };
 
   beforeAll(async () => {
     secretDir = await mkdtemp(join(tmpdir(), 'lekha-platform-admin-'));
@@ -76,6 +104,45 @@ describe('platform users and signing-key rotation', () => {
     expect((await call('POST', '/v1/auth/logout', { body: {}, token: refreshed.body.accessToken })).status).toBe(200);
     expect((await call('GET', '/v1/me', { token: refreshed.body.accessToken })).status).toBe(401);
     expect((await call('GET', '/v1/me', { token: adminToken })).status).toBe(200);
+  });
+
+  it('security #8: an admin without TOTP may not act: 403 MFA_ENROLMENT_REQUIRED, audited', async () => {
+    const attempts = [
+      await call('POST', '/v1/platform/users', { body: compliance, token: adminToken }),
+      await call('GET', '/v1/platform/users', { token: adminToken }),
+      await call('POST', '/v1/platform/signing-keys/rotate', { token: adminToken }),
+    ];
+    for (const res of attempts) {
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe('MFA_ENROLMENT_REQUIRED');
+    }
+    const actor = expect.objectContaining({ id: adminId });
+    const denial = expect.objectContaining({ outcome: 'denied', reason: 'mfa_enrolment_required', actor });
+    for (const events of await identityEventsOf(attempts)) {
+      expect(events.filter((e) => e.outcome === 'denied')).toEqual([denial]);
+    }
+  });
+
+  it('security #8: a platform admin enrols TOTP (with recovery codes) and is then challenged at sign-in', async () => {
+    const wrongPassword = { token: adminToken, body: { password: 'not the admin password' } };
+    expect((await call('POST', '/v1/security/mfa/totp/enroll', wrongPassword)).status).toBe(401);
+    ({ secret: adminSecret, recoveryCodes: adminRecoveryCodes } = await enrolTotp(adminToken, admin.password));
+    expect(adminSecret).toMatch(/^[A-Z2-7]{32}$/);
+    expect(adminRecoveryCodes).toHaveLength(10);
+    const first = await login(admin);
+    expect(first.status).toBe(200);
+    expect(first.body).toEqual({ mfaRequired: true, mfaToken: expect.any(String) });
+    expect((await verify(first.body.mfaToken, { code: totpAt(adminSecret, totpStepNow() + 5) })).status).toBe(401);
+    const res = await verify(first.body.mfaToken, { code: totpAt(adminSecret, totpStepNow() + 1) });
+    expect(res.status).toBe(200);
+    expect(claims(res.body.accessToken)).not.toHaveProperty('tid');
+    expect(claims(res.body.accessToken).roles).toEqual(['platform:admin']);
+    adminToken = res.body.accessToken;
+    const signedIn = (evs: AuditEventV1[]) => evs.some((e) => e.actor.id === adminId && e.reason === 'mfa_login');
+    const { events, raw } = await readAuditTopic(tp.brokers, signedIn);
+    const enabled = events.find((e) => e.resource.id === adminId && e.reason === 'totp_enabled');
+    expect(enabled).toMatchObject({ tenantId: null, resource: { type: 'mfa_factor' }, actor: { id: adminId } });
+    expect(raw.join('\n')).not.toContain(adminSecret);
   });
 
   it('lets the admin create a compliance user, validating the input and refusing a taken email', async () => {
@@ -159,6 +226,54 @@ describe('platform users and signing-key rotation', () => {
     expect(list.body.items.some((u: { email: string }) => u.email.startsWith('sneaky.'))).toBe(false);
   });
 
+  it('security #8: compliance enrols TOTP; another admin resets their password and TOTP, not their own', async () => {
+    const { recoveryCodes } = await enrolTotp(complianceToken, compliance.password);
+    const challenged = await login(compliance);
+    expect(challenged.body).toEqual({ mfaRequired: true, mfaToken: expect.any(String) });
+    const verified = await verify(challenged.body.mfaToken, { recoveryCode: recoveryCodes[0]! });
+    expect(verified.status).toBe(200);
+    complianceToken = verified.body.accessToken;
+    // A second admin without TOTP of their own may not reset anyone; the admin may not reset themselves.
+    const second = {
+      email: `root2.${stamp}@lekha.example`, name: 'Ravi Admin', role: 'platform:admin', password: 'second pass phrase',
+    };
+    expect((await call('POST', '/v1/platform/users', { body: second, token: adminToken })).status).toBe(201);
+    const secondToken = (await login(second)).body.accessToken as string;
+    const reset = { password: 'compliance passphrase 43', resetMfa: true };
+    const resetOf = (id: string, token: string, body: object = reset) =>
+      call('POST', `/v1/platform/users/${id}/reset`, { body, token });
+    const unenrolled = await resetOf(complianceId, secondToken);
+    expect(unenrolled.status).toBe(403);
+    expect(unenrolled.body.error.code).toBe('MFA_ENROLMENT_REQUIRED');
+    const self = await resetOf(adminId, adminToken, { resetMfa: true });
+    expect(self.status).toBe(403);
+    expect(self.body.error.code).toBe('FORBIDDEN');
+    expect((await resetOf(tenants[0]!.userId, adminToken)).status).toBe(404);
+    expect((await resetOf(complianceId, adminToken, {})).status).toBe(400);
+    expect((await resetOf(complianceId, tenants[0]!.token)).status).toBe(403);
+    const done = await resetOf(complianceId, adminToken);
+    expect(done.status).toBe(200);
+    expect(done.body).toEqual({ id: complianceId, passwordReset: true, mfaReset: true });
+    // Their sessions end at once; the new password signs in without a second factor until they enrol again.
+    expect((await call('GET', '/v1/audit/events?limit=1', { token: complianceToken })).status).toBe(401);
+    expect((await login(compliance)).status).toBe(401);
+    const fresh = await login({ email: compliance.email, password: reset.password });
+    expect(fresh.status).toBe(200);
+    expect(fresh.body.accessToken).toEqual(expect.any(String));
+    complianceToken = fresh.body.accessToken;
+    const [ofSelf] = await identityEventsOf([self]);
+    const selfDenial = expect.objectContaining({ resource: { type: 'platform_user', id: adminId }, reason: 'self' });
+    expect(ofSelf!.filter((e) => e.outcome === 'denied')).toEqual([selfDenial]);
+    const doneId = done.headers.get('x-request-id');
+    const change = (e: AuditEventV1) => e.requestId === doneId && e.resource.type === 'platform_user';
+    const { events } = await readAuditTopic(tp.brokers, (evs) => evs.filter(change).length >= 2);
+    const changes = events.filter(change);
+    expect(changes.map((e) => e.reason).sort()).toEqual(['mfa_reset_by_admin', 'password_reset_by_admin']);
+    for (const e of changes) {
+      expect(e).toMatchObject({ actor: { id: adminId }, tenantId: null, subjectIds: [complianceId] });
+    }
+  });
+
   it('deactivates a platform user: their token stops at once and they cannot sign in', async () => {
     // A tenant's user is not a platform user: not found here.
     expect((await call('DELETE', `/v1/platform/users/${tenants[0]!.userId}`, { token: adminToken })).status).toBe(404);
@@ -170,7 +285,7 @@ describe('platform users and signing-key rotation', () => {
     const after = await call('GET', '/v1/audit/events', { token: complianceToken });
     expect(after.status).toBe(401);
     expect(after.body.error.code).toBe('INVALID_TOKEN');
-    const again = await login(compliance);
+    const again = await login({ email: compliance.email, password: 'compliance passphrase 43' });
     expect(again.status).toBe(401);
     expect(again.body.error.code).toBe('INVALID_CREDENTIALS');
     const list = await call('GET', '/v1/platform/users', { token: adminToken });
@@ -194,7 +309,7 @@ describe('platform users and signing-key rotation', () => {
       expect((await call('GET', '/v1/me', { token: before })).status).toBe(200);
       expect((await call('GET', '/v1/customers', { token: before })).status).toBe(200);
       // Issued after: signed by the new key, and accepted.
-      const fresh = await login(admin);
+      const fresh = await adminLogin();
       expect(header(fresh.body.accessToken).kid).toBe(rotated.body.kid);
       expect((await call('GET', '/v1/platform/users', { token: fresh.body.accessToken })).status).toBe(200);
       // A tenant user's new token works at a tenant service too (which verifies it itself).
@@ -215,7 +330,7 @@ describe('platform users and signing-key rotation', () => {
 
     it('refuses a token signed with a key it never published, whatever kid it names', async () => {
       const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-      const current = header((await login(admin)).body.accessToken).kid;
+      const current = header((await adminLogin()).body.accessToken).kid;
       for (const kid of [randomUUID(), current]) {
         const forged = await new SignJWT({ roles: ['platform:admin'], sid: randomUUID() })
           .setProtectedHeader({ alg: 'ES256', kid, typ: 'JWT' })

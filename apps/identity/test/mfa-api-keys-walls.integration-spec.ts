@@ -73,4 +73,35 @@ describe(`identity MFA and API-key walls (${process.env.TEST_DATABASE_URL ? 'Pos
       await expect(inTenantTransaction(db.em(), tenantB, (tx) => tx.execute(`select * from identity.${table}`))).rejects.toThrow(/permission denied/i);
     }
   });
+
+  it('security #8: platform users’ factor rows (no tenant) are hidden from tenants, who cannot plant one', async () => {
+    const platformUser = randomUUID();
+    const code = `insert into identity.mfa_recovery_codes (id, tenant_id, user_id, code_hash) values (?, null, ?, ?)`;
+    await db.em().transactional(async (tx) => {
+      await tx.execute(
+        `insert into identity.users (id, tenant_id, name_enc, password_hash, roles, age_confirmed_at)
+         values (?, null, ?, 'h', '{platform:admin}', now())`,
+        [platformUser, Buffer.from('c')],
+      );
+      await tx.execute(
+        `insert into identity.mfa_totp (user_id, tenant_id, secret_enc, status) values (?, null, ?, 'active')`,
+        [platformUser, Buffer.from('c')],
+      );
+      await tx.execute(code, [randomUUID(), platformUser, randomUUID()]);
+    });
+    // The service login with no tenant set reads them (the platform's sign-in and enrolment do).
+    const own = await db.em().execute<{ n: number }[]>(
+      `select count(*)::int as n from identity.mfa_totp where user_id = ?`,
+      [platformUser],
+    );
+    expect(own[0]!.n).toBe(1);
+    for (const table of ['mfa_totp', 'mfa_recovery_codes']) {
+      const seen = await inTenantTransaction(db.em(), tenantB, (tx) =>
+        tx.execute(`select * from identity.${table} where tenant_id is null`));
+      expect(seen).toEqual([]);
+    }
+    const plant = inTenantTransaction(db.em(), tenantB, (tx) =>
+      tx.execute(code, [randomUUID(), platformUser, 'planted']));
+    await expect(plant).rejects.toThrow(/row-level security/i);
+  });
 });

@@ -27,7 +27,16 @@ export interface AcceptedResult {
   accepted: true;
 }
 
-/** Internal: what identity tells the gateway it revoked, so the gateway stops those tokens at once. */
+/**
+ * Internal: what identity tells the gateway it revoked, so the gateway stops those tokens at once.
+ * API keys' IDs are among them: a key's ID is the `sid` of its access tokens.
+ */
 export interface RevokedSessions {
   revokedSessionIds: string[];
+}
+
+/** "Sign out everywhere else": the other sessions ended, and the API keys the person created, revoked with them. */
+export interface RevokedOtherSessions {
+  revoked: number;
+  revokedApiKeys: number;
 }

@@ -19,6 +19,8 @@ export const ErrorCodes = {
   TENANT_ERASED: 'TENANT_ERASED',
   /** An API key asked for a scope its creator does not hold. */
   API_KEY_SCOPE_NOT_ALLOWED: 'API_KEY_SCOPE_NOT_ALLOWED',
+  /** A platform admin must turn on TOTP (POST /v1/security/mfa/totp/enroll) before any privileged action. */
+  MFA_ENROLMENT_REQUIRED: 'MFA_ENROLMENT_REQUIRED',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   AUDIT_UNAVAILABLE: 'AUDIT_UNAVAILABLE',
   INTERNAL: 'INTERNAL',
@@ -42,6 +44,7 @@ export function httpStatusOf(code: ErrorCode): number {
       return 401;
     case 'FORBIDDEN':
     case 'API_KEY_SCOPE_NOT_ALLOWED':
+    case 'MFA_ENROLMENT_REQUIRED':
       return 403;
     case 'NOT_FOUND':
     case 'ROUTE_NOT_FOUND':

@@ -16,6 +16,23 @@ export type CreatePlatformUserRequest = z.infer<typeof createPlatformUserSchema>
 
 export const platformUserIdSchema = z.strictObject({ id: z.uuid() });
 
+/**
+ * Another platform admin resets a platform user who lost their password or authenticator: a new
+ * password they pass on out of band, and/or the TOTP factor and recovery codes removed.
+ */
+export const resetPlatformUserSchema = z
+  .strictObject({ password: passwordSchema.optional(), resetMfa: z.boolean().optional() })
+  .refine((v) => v.password !== undefined || v.resetMfa === true, {
+    message: 'give a new password, resetMfa: true, or both',
+  });
+export type ResetPlatformUserRequest = z.infer<typeof resetPlatformUserSchema>;
+
+export interface PlatformUserReset {
+  id: string;
+  passwordReset: boolean;
+  mfaReset: boolean;
+}
+
 export interface PlatformUserView {
   id: string;
   name: string;
@@ -23,6 +40,11 @@ export interface PlatformUserView {
   roles: string[];
   status: string;
   createdAt: string;
+}
+
+export interface ResetPlatformUserResult extends PlatformUserReset {
+  /** Sessions the reset ended (the gateway stops their tokens at once). */
+  revokedSessionIds: string[];
 }
 
 export interface DeactivatedPlatformUser {

@@ -41,3 +41,18 @@ export interface StaffUserView {
   status: 'active' | 'deactivated';
   createdAt: string;
 }
+
+export const invitationIdParamSchema = z.strictObject({ id: z.uuid() });
+
+/** A pending invitation as the tenant's managers see it: never its token, the recipient masked. */
+export interface PendingInvitationView {
+  id: string;
+  role: AssignableRole;
+  channel: 'email' | 'sms';
+  /** `r***@example.in` or `+91******3210`: enough to recognise, not to contact. */
+  recipient: string;
+  /** The person (or API key) who sent it. */
+  invitedBy: string;
+  createdAt: string;
+  expiresAt: string;
+}

@@ -1,4 +1,4 @@
-import { baseConfigSchema, ConfigError, loadConfig, port } from './config.js';
+import { baseConfigSchema, ConfigError, developmentFeaturesWarning, loadConfig, port } from './config.js';
 
 const schema = baseConfigSchema.extend({ SOME_PORT: port(3000) });
 const KEY = { AUDIT_SIGNING_KEY_FILE: '/run/secrets/audit.pem' };
@@ -8,7 +8,24 @@ describe('loadConfig', () => {
     const c = loadConfig(schema, { ...KEY, KAFKA_BROKERS: '127.0.0.1:9092, 127.0.0.1:9093' });
     expect(c.KAFKA_BROKERS).toEqual(['127.0.0.1:9092', '127.0.0.1:9093']);
     expect(c.SOME_PORT).toBe(3000);
-    expect(c.LEKHA_ENV).toBe('development');
+    expect(c.LEKHA_ENV).toBe('production');
+  });
+
+  it('security #1: with no LEKHA_ENV (or an empty one) a service runs as production: no development features', () => {
+    const base = { ...KEY, KAFKA_BROKERS: 'localhost:9092' };
+    for (const env of [{}, { LEKHA_ENV: '' }]) {
+      const c = loadConfig(schema, { ...base, ...env });
+      expect(c.LEKHA_ENV).toBe('production');
+      expect(developmentFeaturesWarning(c.LEKHA_ENV)).toBeNull();
+    }
+    expect(loadConfig(schema, { ...base, LEKHA_ENV: 'development' }).LEKHA_ENV).toBe('development');
+    expect(() => loadConfig(schema, { ...base, LEKHA_ENV: 'dev' })).toThrow(/LEKHA_ENV is invalid/);
+  });
+
+  it('security #1: says loudly at start that development features are on', () => {
+    for (const env of ['development', 'test'] as const) {
+      expect(developmentFeaturesWarning(env)).toContain(`DEVELOPMENT FEATURES ARE ON (LEKHA_ENV=${env})`);
+    }
   });
 
   it('names a missing variable', () => {

@@ -17,7 +17,11 @@ const base64Key = z.string().refine((s) => Buffer.from(s, 'base64').length === 3
 
 /** Variables every service reads. A service adds its own with `extend`. */
 export const baseConfigSchema = z.object({
-  LEKHA_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  /**
+   * Unset means production: development features (the development inbox) exist only when `lekha dev`
+   * or the test harness turns them on explicitly, so a deployment that forgets the variable fails closed.
+   */
+  LEKHA_ENV: z.enum(['development', 'test', 'production']).default('production'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   KAFKA_BROKERS: brokersSchema,
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
@@ -49,4 +53,15 @@ export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.Process
   const variable = String(issue.path[0] ?? 'environment');
   const detail = issue.code === 'invalid_type' && cleaned[variable] === undefined ? 'is required but not set' : `is invalid: ${issue.message}`;
   throw new ConfigError(variable, detail);
+}
+
+/**
+ * The warning every service logs at start when development features are on (LEKHA_ENV development
+ * or test); null in production.
+ */
+export function developmentFeaturesWarning(env: 'development' | 'test' | 'production'): string | null {
+  if (env === 'production') return null;
+  return `DEVELOPMENT FEATURES ARE ON (LEKHA_ENV=${env}): the development inbox holds every message sent, `
+    + 'sign-in codes and reset tokens included. Never run a real deployment like this: '
+    + 'unset LEKHA_ENV or set it to production.';
 }

@@ -11,7 +11,7 @@ import { RpcExecutor } from './rpc-executor.js';
 import { BusSeal, loadBusKey } from './bus-seal.js';
 import { JwksTopicReader } from './jwks-topic.js';
 import { TokenVerifier } from './token-verifier.js';
-import { ConfigError, type baseConfigSchema } from './config.js';
+import { ConfigError, developmentFeaturesWarning, type baseConfigSchema } from './config.js';
 import type { z } from 'zod';
 
 export const KAFKA = Symbol('KAFKA');
@@ -49,6 +49,8 @@ class JwksReaderLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
 @Module({})
 export class CoreModule {
   static forRoot(opts: CoreModuleOptions): DynamicModule {
+    const warning = developmentFeaturesWarning(opts.config.LEKHA_ENV);
+    if (warning) opts.logger.warn({ env: opts.config.LEKHA_ENV }, warning);
     return {
       module: CoreModule,
       imports: [HealthModule],

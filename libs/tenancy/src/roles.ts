@@ -29,6 +29,8 @@ export const Permissions = [
   'platform:erasures:read',
   // Create, list and revoke the tenant's API keys (owner, admin).
   'api_keys:manage',
+  // Platform admin, outside production only: read the development inbox.
+  'platform:dev_inbox:read',
 ] as const;
 export type Permission = (typeof Permissions)[number];
 
@@ -52,7 +54,9 @@ export const RolePermissions: Record<Role, readonly Permission[]> = {
   viewer: ['customers:read', 'customers:read:contact', 'records:read', 'records:read:all'],
   'platform:support': [],
   'platform:compliance': ['audit:read:platform', 'platform:erasures:read'],
-  'platform:admin': ['platform:users:manage', 'platform:keys:manage', 'platform:erasures:read'],
+  'platform:admin': [
+    'platform:users:manage', 'platform:keys:manage', 'platform:erasures:read', 'platform:dev_inbox:read',
+  ],
 };
 
 export function hasPermission(roles: readonly string[], permission: Permission): boolean {

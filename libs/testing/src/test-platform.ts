@@ -10,6 +10,14 @@ import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
+/** The development inbox secret of this run's platforms (they turn development features on, as `lekha dev` does). */
+const DEV_INBOX_SECRET = randomBytes(24).toString('base64url');
+
+/** Headers that open a test platform's development inbox from this machine. */
+export function devInboxHeaders(): Record<string, string> {
+  return { 'x-dev-inbox-secret': DEV_INBOX_SECRET };
+}
+
 export interface TestPlatform {
   platform: Platform;
   gatewayUrl: string;
@@ -56,6 +64,7 @@ export async function startTestPlatform(opts: { services?: ServiceName[]; env?: 
       LEKHA_DATA_DIR: dataDir,
       LEKHA_MASTER_KEY: randomBytes(32).toString('base64'),
       LEKHA_ENV: 'test',
+      DEV_INBOX_SECRET,
       LEKHA_BUS_KEY: busKeyText,
       LEKHA_BUS_KEY_FILE: '',
       LOG_LEVEL: 'debug',

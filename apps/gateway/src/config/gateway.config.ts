@@ -35,6 +35,11 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
       (list) => list.every(isProxyAddress),
       'must be comma-separated IP addresses or CIDRs (or loopback, linklocal, uniquelocal)',
     ),
+  /**
+   * Outside production only: the secret that opens the development inbox from this machine
+   * (`lekha dev` makes a new one at every start and prints it). Unset: only a platform admin may read it.
+   */
+  DEV_INBOX_SECRET: z.string().min(24, 'must be at least 24 characters').max(200).optional(),
 });
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');

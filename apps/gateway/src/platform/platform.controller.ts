@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
-  Rpc, createPlatformUserSchema, platformUserIdSchema, tenantErasureStatusQuerySchema,
+  Rpc, createPlatformUserSchema, platformUserIdSchema, resetPlatformUserSchema, tenantErasureStatusQuerySchema,
   type CreatePlatformUserRequest, type TenantErasureStatus, type DeactivatedPlatformUser, type PlatformUserView, type SigningKeyRotation,
+  type PlatformUserReset, type ResetPlatformUserRequest, type ResetPlatformUserResult,
 } from '@lekha/contracts';
 import { BusClient } from '../bus/bus-client.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
@@ -12,7 +13,8 @@ import { JwksCache } from '../auth/jwks-cache.js';
 
 /**
  * Platform administration (platform admin only; identity checks again that the caller is a
- * platform user): the people who run the platform, and the access-token signing key.
+ * platform user, and that an admin's TOTP is on): the people who run the platform, and the
+ * access-token signing key.
  */
 @ApiTags('platform')
 @ApiBearerAuth()
@@ -46,6 +48,21 @@ export class PlatformController {
     const { revokedSessionIds, ...user } = await this.bus.call<DeactivatedPlatformUser>(Rpc.identity.deactivatePlatformUser, { userId: params.id });
     this.revocations.add(revokedSessionIds);
     return user;
+  }
+
+  @Post('users/:id/reset')
+  @HttpCode(200)
+  @RequirePermission('platform:users:manage', { action: 'update', resource: 'platform_user' })
+  @ApiOperation({ summary: 'Another admin (TOTP on) sets a new password and/or removes the TOTP factor; sessions end' })
+  async reset(
+    @Param({ schema: platformUserIdSchema }) params: { id: string },
+    @Body({ schema: resetPlatformUserSchema }) body: ResetPlatformUserRequest,
+  ): Promise<PlatformUserReset> {
+    const request = { userId: params.id, reset: body };
+    const answer = await this.bus.call<ResetPlatformUserResult>(Rpc.identity.resetPlatformUser, request);
+    const { revokedSessionIds, ...result } = answer;
+    this.revocations.add(revokedSessionIds);
+    return result;
   }
 
   @Post('signing-keys/rotate')

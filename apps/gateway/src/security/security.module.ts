@@ -12,7 +12,8 @@ import { ApiKeyExchange } from './api-key-exchange.js';
 
 /**
  * Sessions, login history, staff, OTP and password reset routes, and the revocation list the JWT
- * strategy consults. The development inbox route exists only outside production.
+ * strategy consults. The development inbox route exists only outside production (LEKHA_ENV unset
+ * means production).
  */
 @Module({})
 export class SecurityModule {

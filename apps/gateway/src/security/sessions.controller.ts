@@ -1,6 +1,8 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Rpc, sessionIdParamSchema, type RevokedSessions, type SessionView } from '@lekha/contracts';
+import {
+  Rpc, sessionIdParamSchema, type RevokedOtherSessions, type RevokedSessions, type SessionView,
+} from '@lekha/contracts';
 import { BusClient } from '../bus/bus-client.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import type { AuthenticatedUser } from '../auth/jwt.strategy.js';
@@ -33,10 +35,12 @@ export class SessionsController {
 
   @Post('revoke-others')
   @HttpCode(200)
-  @ApiOperation({ summary: 'End every session of mine except this one' })
-  async revokeOthers(@Req() req: { user: AuthenticatedUser }): Promise<{ revoked: number }> {
-    const result = await this.bus.call<{ revoked: number } & RevokedSessions>(Rpc.identity.revokeOtherSessions, { currentSessionId: req.user.sessionId });
+  @ApiOperation({ summary: 'End every session of mine except this one, and revoke the API keys I created' })
+  async revokeOthers(@Req() req: { user: AuthenticatedUser }): Promise<RevokedOtherSessions> {
+    const result = await this.bus.call<RevokedOtherSessions & RevokedSessions>(Rpc.identity.revokeOtherSessions, {
+      currentSessionId: req.user.sessionId,
+    });
     this.revocations.add(result.revokedSessionIds);
-    return { revoked: result.revoked };
+    return { revoked: result.revoked, revokedApiKeys: result.revokedApiKeys };
   }
 }

@@ -1,13 +1,16 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import {
-  Rpc, changeRoleSchema, inviteUserSchema, userIdParamSchema,
-  type ChangeRoleRequest, type InvitationView, type InviteUserRequest, type RevokedSessions, type StaffUserView,
+  Rpc, changeRoleSchema, invitationIdParamSchema, inviteUserSchema, userIdParamSchema,
+  type ChangeRoleRequest, type InvitationView, type InviteUserRequest, type PendingInvitationView, type RevokedSessions,
+  type StaffUserView,
 } from '@lekha/contracts';
 import { BusClient } from '../bus/bus-client.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import { PermissionGuard, RequirePermission } from '../auth/permissions.js';
 import { RevocationList } from '../auth/revocation-list.js';
+import { withRetryAfter } from '../auth/retry-after.js';
 
 type ChangedUser = { id: string; roles: string[]; status: string } & RevokedSessions;
 
@@ -32,8 +35,25 @@ export class UsersController {
   @Post('invitations')
   @RequirePermission('users:manage', { action: 'create', resource: 'invitation' })
   @ApiOperation({ summary: 'Invite someone by email or phone with a role; the token goes to them, not to you' })
-  invite(@Body({ schema: inviteUserSchema }) body: InviteUserRequest): Promise<InvitationView> {
-    return this.bus.call(Rpc.identity.inviteUser, body);
+  invite(
+    @Body({ schema: inviteUserSchema }) body: InviteUserRequest,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<InvitationView> {
+    return withRetryAfter(res, this.bus.call(Rpc.identity.inviteUser, body));
+  }
+
+  @Get('invitations')
+  @RequirePermission('users:read', { action: 'list', resource: 'invitation' })
+  @ApiOperation({ summary: 'Pending invitations: role, channel, masked recipient, sender, expiry (never the token)' })
+  invitations(): Promise<{ items: PendingInvitationView[] }> {
+    return this.bus.call(Rpc.identity.listInvitations, {});
+  }
+
+  @Delete('invitations/:id')
+  @RequirePermission('users:manage', { action: 'delete', resource: 'invitation' })
+  @ApiOperation({ summary: 'Withdraw a pending invitation: its token stops working (an admin’s: owner only)' })
+  revokeInvitation(@Param({ schema: invitationIdParamSchema }) params: { id: string }): Promise<{ revoked: true }> {
+    return this.bus.call(Rpc.identity.revokeInvitation, params);
   }
 
   @Patch(':id/role')

@@ -51,6 +51,22 @@ export class ApiKeyRepository {
     return true;
   }
 
+  /** Revokes every live key `userId` created; returns their IDs. */
+  async revokeAllCreatedBy(tx: Em, tenantId: string, userId: string): Promise<string[]> {
+    const rows = await tx.execute<{ id: string }[]>(
+      `update identity.api_keys set revoked_at = now()
+       where tenant_id = ? and created_by = ? and revoked_at is null returning id`,
+      [tenantId, userId],
+    );
+    const ids = rows.map((r) => r.id);
+    if (ids.length) {
+      const list = ids.map(() => '?').join(', ');
+      const sql = `update identity.api_key_index set revoked_at = now() where tenant_id = ? and key_id in (${list})`;
+      await tx.execute(sql, [tenantId, ...ids]);
+    }
+    return ids;
+  }
+
   async findByHash(em: Em, keyHash: string): Promise<{ key_id: string; tenant_id: string; revoked_at: Date | null } | null> {
     const [row] = await em.execute<{ key_id: string; tenant_id: string; revoked_at: Date | null }[]>(`select key_id, tenant_id, revoked_at from identity.api_key_index where key_hash = ?`, [keyHash]);
     return row ?? null;

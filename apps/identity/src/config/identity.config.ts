@@ -34,6 +34,11 @@ export const identityConfigSchema = baseConfigSchema.extend({
   OTP_SEND_WINDOW_SECONDS: int(60, 86_400, 900),
   PASSWORD_RESET_TTL_MINUTES: int(5, 1440, 30),
   INVITATION_TTL_HOURS: int(1, 720, 72),
+  // Invitations are messages the platform sends: at most this many per tenant and per recipient
+  // (whichever tenants invite them) within INVITATION_SEND_WINDOW_SECONDS; revoked ones count too.
+  INVITATION_MAX_SENDS_PER_TENANT: int(1, 10_000, 20),
+  INVITATION_MAX_SENDS_PER_RECIPIENT: int(1, 100, 3),
+  INVITATION_SEND_WINDOW_SECONDS: int(60, 30 * 86_400, 86_400),
   // The first platform admin, created at start when no account has this email. The password comes
   // from a file (a mounted secret), never from the command line or the environment itself.
   PLATFORM_ADMIN_EMAIL: z.email().max(254).transform((v) => v.trim().toLowerCase()).optional(),

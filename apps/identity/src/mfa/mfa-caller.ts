@@ -9,20 +9,22 @@ import { rateLimited } from '../auth/use-cases/login.use-case.js';
 import { BruteForceGuard, type AttemptTicket } from '../security/brute-force-guard.js';
 import { LoginHistoryRepository } from '../security/login-history.repository.js';
 import { User, type UserRow } from '../users/user.entity.js';
+import { keyOwnerOf } from '../users/platform-key.js';
 
 export const WRONG_PASSWORD = 'the password is not correct';
 export const WRONG_CODE = 'the code is not correct, has expired or was already used';
 
 export interface MfaCaller {
-  user: UserRow & { tenantId: string };
-  tenantId: string;
+  user: UserRow;
+  /** Null for a platform user: their factor is sealed under the platform's key. */
+  tenantId: string | null;
   cipher: FieldCipher;
   ticket: AttemptTicket;
 }
 
 /**
- * Who may manage a second factor: a person of a business, signed in (never an API key), proving
- * it again with the password. Every guess (password or code) counts against the brute-force
+ * Who may manage a second factor: a person signed in (of a business, or a platform user; never an
+ * API key), proving it again with the password. Every guess (password or code) counts against the brute-force
  * guard on a per-user key, and every refusal is in login history and on the audit trail.
  */
 @Injectable()
@@ -37,16 +39,17 @@ export class MfaCallerResolver {
   ) {}
 
   async resolve(ctx: RequestContext, password: string | null): Promise<MfaCaller> {
-    const { actorId, tenantId } = ctx;
-    if (ctx.actorType !== 'user' || !actorId || !tenantId) {
+    const { actorId } = ctx;
+    const tenantId = ctx.tenantId ?? null;
+    if (ctx.actorType !== 'user' || !actorId) {
       await this.db.em().transactional((tx) => this.audit.record(tx, { action: 'update', resource: { type: 'mfa_factor', id: null }, outcome: 'denied', reason: 'forbidden' }));
-      throw new DomainError('FORBIDDEN', 'two-step sign-in is managed by a signed-in person of a business');
+      throw new DomainError('FORBIDDEN', 'two-step sign-in is managed by a signed-in person');
     }
     const user = await this.db.em().findOne(User, { id: actorId, tenantId, status: 'active' });
     if (!user) throw new DomainError('UNAUTHENTICATED', 'sign in first');
-    const cipher = new FieldCipher(await this.keyring.keysFor(tenantId));
+    const cipher = new FieldCipher(await this.keyring.keysFor(keyOwnerOf(tenantId)));
     const ticket = await this.guard.attempt(`mfa:${user.id}`);
-    const caller = { user: user as UserRow & { tenantId: string }, tenantId, cipher, ticket };
+    const caller = { user, tenantId, cipher, ticket };
     if (!ticket.verdict.allowed) {
       await this.db.em().transactional((tx) => this.refused(tx, caller, 'locked'));
       throw rateLimited(ticket.verdict.retryAfterSeconds);

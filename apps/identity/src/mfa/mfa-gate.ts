@@ -3,6 +3,7 @@ import { AuditOutbox } from '@lekha/audit';
 import { uuidv7, type MfaChallenge } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
 import { Database, type Em, setRlsTenant } from '@lekha/persistence';
+import { keyOwnerOf } from '../users/platform-key.js';
 import { opaqueToken } from '../auth/one-time-secrets.js';
 import { IdentityKeys } from '../security/identity-keys.js';
 import { LoginHistoryRepository } from '../security/login-history.repository.js';
@@ -11,11 +12,14 @@ import { MfaRepository } from './mfa.repository.js';
 
 export const MFA_CHALLENGE_TTL_SECONDS = 300;
 export const MFA_MAX_ATTEMPTS_PER_CHALLENGE = 5;
+/** What a platform user's challenge token starts with where a tenant's names the tenant. */
+export const PLATFORM_CHALLENGE_PREFIX = 'platform';
 
 /**
  * Between the first factor and a session: when the user has an active TOTP factor, a sign-in
  * (password or SMS code) ends in a challenge instead of tokens. The challenge token is opaque,
- * single use, lives five minutes and is stored only as a keyed hash.
+ * single use, lives five minutes and is stored only as a keyed hash. Platform users (no tenant)
+ * are challenged the same way.
  */
 @Injectable()
 export class MfaGate {
@@ -30,21 +34,20 @@ export class MfaGate {
 
   /** A challenge when the user must give a second factor, else null. `also` runs in its transaction. */
   async challengeIfEnabled(user: UserRow, kind: 'login' | 'otp_login', also?: (tx: Em) => Promise<void>): Promise<MfaChallenge | null> {
-    const tenantId = user.tenantId;
-    if (!tenantId) return null;
-    // Read with the tenant set: under row-level security a query without it would see no factor
-    // and wrongly let the sign-in through.
+    const tenantId = user.tenantId ?? null;
+    // Read with the tenant set (none for a platform user): under row-level security a query in the
+    // wrong scope would see no factor and wrongly let the sign-in through.
     const active = await this.db.em().transactional(async (tx) => {
-      await setRlsTenant(tx, tenantId);
+      if (tenantId) await setRlsTenant(tx, tenantId);
       return this.mfa.isActive(tx, user.id);
     });
     if (!active) return null;
-    const cipher = new FieldCipher(await this.keyring.keysFor(tenantId));
+    const cipher = new FieldCipher(await this.keyring.keysFor(keyOwnerOf(tenantId)));
     // The token names its tenant so the second step can look it up under row-level security.
-    const token = `${tenantId}.${opaqueToken()}`;
+    const token = `${tenantId ?? PLATFORM_CHALLENGE_PREFIX}.${opaqueToken()}`;
     await this.db.em().transactional(async (tx) => {
       await also?.(tx);
-      await setRlsTenant(tx, tenantId);
+      if (tenantId) await setRlsTenant(tx, tenantId);
       const id = uuidv7();
       await tx.execute(
         `insert into identity.mfa_challenges (id, tenant_id, user_id, token_hash, kind, expires_at) values (?, ?, ?, ?, ?, now() + make_interval(secs => ?))`,

@@ -8,11 +8,14 @@ import { ConfirmTotpUseCase } from './use-cases/confirm-totp.use-case.js';
 import { DisableTotpUseCase } from './use-cases/disable-totp.use-case.js';
 import { VerifyMfaUseCase } from './use-cases/verify-mfa.use-case.js';
 
-/** Global so the password and SMS sign-ins can ask the gate for a second factor. */
+/**
+ * Global so the password and SMS sign-ins can ask the gate for a second factor, and so another
+ * platform admin's reset can remove a platform user's factor.
+ */
 @Global()
 @Module({
   controllers: [MfaController],
   providers: [MfaRepository, MfaGate, MfaCallerResolver, EnrollTotpUseCase, ConfirmTotpUseCase, DisableTotpUseCase, VerifyMfaUseCase],
-  exports: [MfaGate],
+  exports: [MfaGate, MfaRepository],
 })
 export class MfaModule {}

@@ -8,7 +8,8 @@ import { base32Decode, matchTotp } from './totp.js';
 
 export interface TotpRow {
   user_id: string;
-  tenant_id: string;
+  /** Null for a platform user. */
+  tenant_id: string | null;
   secret_enc: Buffer;
   status: 'pending' | 'active';
   last_used_step: string | number;
@@ -18,8 +19,9 @@ const RECOVERY_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
 export const RECOVERY_CODE_COUNT = 10;
 
 /**
- * The TOTP factor (secret sealed under the tenant's key), its recovery codes (keyed hashes only)
- * and the proof checks. Every statement runs in the caller's tenant-scoped transaction.
+ * The TOTP factor (secret sealed under the tenant's key, or the platform's for a platform user), its
+ * recovery codes (keyed hashes only) and the proof checks. Every statement runs in the caller's
+ * transaction: tenant-scoped for a tenant's person, with no tenant set for a platform user.
  */
 @Injectable()
 export class MfaRepository {
@@ -36,7 +38,13 @@ export class MfaRepository {
   }
 
   /** Starts (or restarts) enrolment; an active factor is left alone and false returned. */
-  async startEnrolment(tx: Em, cipher: FieldCipher, userId: string, tenantId: string, secretBase32: string): Promise<boolean> {
+  async startEnrolment(
+    tx: Em,
+    cipher: FieldCipher,
+    userId: string,
+    tenantId: string | null,
+    secretBase32: string,
+  ): Promise<boolean> {
     const rows = await tx.execute<{ user_id: string }[]>(
       `insert into identity.mfa_totp (user_id, tenant_id, secret_enc, status) values (?, ?, ?, 'pending')
        on conflict (user_id) do update set secret_enc = excluded.secret_enc, last_used_step = 0, created_at = now()
@@ -69,7 +77,7 @@ export class MfaRepository {
   }
 
   /** Replaces the user's recovery codes; returns the plaintext codes (shown once). */
-  async newRecoveryCodes(tx: Em, userId: string, tenantId: string): Promise<string[]> {
+  async newRecoveryCodes(tx: Em, userId: string, tenantId: string | null): Promise<string[]> {
     await tx.execute(`delete from identity.mfa_recovery_codes where user_id = ?`, [userId]);
     const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => recoveryCode());
     for (const code of codes) {

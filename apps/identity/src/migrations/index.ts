@@ -6,6 +6,8 @@ import { Migration20261210PlatformUsersPlat } from './20261210-platform-users-pl
 import { Migration20261211MfaApiKeysMfak } from './20261211-mfa-api-keys-mfak.migration.js';
 import { Migration20261222TenantErasureTers } from './20261222-tenant-erasure-ters.migration.js';
 import { Migration20261230RateBudgetsRbud } from './20261230-rate-budgets-rbud.migration.js';
+import { Migration20261230InvitationRevocationLimits } from './20261230-invitation-revocation-limits.migration.js';
+import { Migration20261231PlatformUserMfa } from './20261231-platform-user-mfa.migration.js';
 
 const S = 'identity';
 
@@ -65,4 +67,6 @@ export const migrations = [
   { name: 'Migration20261211MfaApiKeysMfak', class: Migration20261211MfaApiKeysMfak },
   { name: 'Migration20261222TenantErasureTers', class: Migration20261222TenantErasureTers },
   { name: 'Migration20261230RateBudgetsRbud', class: Migration20261230RateBudgetsRbud },
+  { name: 'Migration20261230InvitationRevocationLimits', class: Migration20261230InvitationRevocationLimits },
+  { name: 'Migration20261231PlatformUserMfa', class: Migration20261231PlatformUserMfa },
 ];

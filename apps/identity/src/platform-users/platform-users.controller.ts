@@ -1,14 +1,17 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, MessagePattern, Payload, type KafkaContext } from '@nestjs/microservices';
 import { z } from 'zod';
-import { Rpc, createPlatformUserSchema } from '@lekha/contracts';
+import { Rpc, createPlatformUserSchema, resetPlatformUserSchema } from '@lekha/contracts';
 import { RpcExecutor } from '@lekha/runtime';
 import { CreatePlatformUserUseCase } from './use-cases/create-platform-user.use-case.js';
 import { ListPlatformUsersUseCase } from './use-cases/list-platform-users.use-case.js';
 import { DeactivatePlatformUserUseCase } from './use-cases/deactivate-platform-user.use-case.js';
 import { RotateSigningKeyUseCase } from './use-cases/rotate-signing-key.use-case.js';
+import { ResetPlatformUserUseCase } from './use-cases/reset-platform-user.use-case.js';
 
 const deactivate = z.strictObject({ userId: z.uuid() });
+// The body's refinement (something to reset) is checked by the gateway; here the shape again.
+const reset = z.strictObject({ userId: z.uuid(), reset: resetPlatformUserSchema });
 const empty = z.object({}).passthrough();
 
 @Controller()
@@ -19,6 +22,7 @@ export class PlatformUsersController {
     private readonly list: ListPlatformUsersUseCase,
     private readonly deactivate: DeactivatePlatformUserUseCase,
     private readonly rotate: RotateSigningKeyUseCase,
+    private readonly reset: ResetPlatformUserUseCase,
   ) {}
 
   @MessagePattern(Rpc.identity.createPlatformUser)
@@ -34,6 +38,11 @@ export class PlatformUsersController {
   @MessagePattern(Rpc.identity.deactivatePlatformUser)
   onDeactivate(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
     return this.rpc.run(kafka, deactivate, payload, (input, ctx) => this.deactivate.execute(ctx, input.userId));
+  }
+
+  @MessagePattern(Rpc.identity.resetPlatformUser)
+  onReset(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+    return this.rpc.run(kafka, reset, payload, (input, ctx) => this.reset.execute(ctx, input.userId, input.reset));
   }
 
   @MessagePattern(Rpc.identity.rotateSigningKey)

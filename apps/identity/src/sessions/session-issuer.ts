@@ -11,6 +11,7 @@ import { RefreshTokenRepository } from '../auth/refresh-token.repository.js';
 import { TokenSigner } from '../signing/token-signer.js';
 import { LoginHistoryRepository } from '../security/login-history.repository.js';
 import { NotificationDispatcher } from '../messaging/notification-dispatcher.js';
+import { QUOTED_DEVICE_MAX, quotedName } from '../messaging/message-text.js';
 import { SessionRepository } from './session.repository.js';
 
 /**
@@ -67,7 +68,8 @@ export class SessionIssuer {
   private async alertNewDevice(user: UserRow, tenantId: string, cipher: FieldCipher): Promise<void> {
     const phone = cipher.decrypt('phone', user.phoneEnc);
     const email = cipher.decrypt('email', user.emailEnc);
-    const device = (requireContext().userAgent ?? 'an unknown device').slice(0, 120);
+    // The user agent is whatever the client sent: quoted and defanged, never a link or a number to call.
+    const device = quotedName(requireContext().userAgent, 'an unknown device', QUOTED_DEVICE_MAX);
     const body = `New sign-in to your Lekha account from ${device}. If this was not you, reset your password and sign out other sessions.`;
     try {
       if (phone) await this.dispatcher.send({ tenantId, channel: 'sms', purpose: 'security_alert', to: phone, body });

@@ -1,12 +1,16 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, MessagePattern, Payload, type KafkaContext } from '@nestjs/microservices';
 import { z } from 'zod';
-import { AssignableRoles, Rpc, acceptInvitationSchema, inviteUserSchema } from '@lekha/contracts';
+import {
+  AssignableRoles, Rpc, acceptInvitationSchema, invitationIdParamSchema, inviteUserSchema,
+} from '@lekha/contracts';
 import { RpcExecutor } from '@lekha/runtime';
 import { InviteUserUseCase } from './use-cases/invite-user.use-case.js';
 import { AcceptInvitationUseCase } from './use-cases/accept-invitation.use-case.js';
 import { ListUsersUseCase } from './use-cases/list-users.use-case.js';
 import { ChangeUserUseCase } from './use-cases/change-user.use-case.js';
+import { ListInvitationsUseCase } from './use-cases/list-invitations.use-case.js';
+import { RevokeInvitationUseCase } from './use-cases/revoke-invitation.use-case.js';
 
 const changeRole = z.strictObject({ userId: z.uuid(), role: z.enum(AssignableRoles) });
 const deactivate = z.strictObject({ userId: z.uuid() });
@@ -20,6 +24,8 @@ export class StaffController {
     private readonly accept: AcceptInvitationUseCase,
     private readonly list: ListUsersUseCase,
     private readonly change: ChangeUserUseCase,
+    private readonly listInvitations: ListInvitationsUseCase,
+    private readonly revokeInvitation: RevokeInvitationUseCase,
   ) {}
 
   @MessagePattern(Rpc.identity.inviteUser)
@@ -45,5 +51,16 @@ export class StaffController {
   @MessagePattern(Rpc.identity.deactivateUser)
   onDeactivate(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
     return this.rpc.run(kafka, deactivate, payload, (input, ctx) => this.change.execute(ctx, input.userId, { kind: 'deactivate' }));
+  }
+
+  @MessagePattern(Rpc.identity.listInvitations)
+  onListInvitations(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+    return this.rpc.run(kafka, empty, payload ?? {}, (_input, ctx) => this.listInvitations.execute(ctx));
+  }
+
+  @MessagePattern(Rpc.identity.revokeInvitation)
+  onRevokeInvitation(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+    return this.rpc.run(kafka, invitationIdParamSchema, payload, (input, ctx) =>
+      this.revokeInvitation.execute(ctx, input.id));
   }
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { ensureBusKeyFile, ensureMasterKeyFile, ensurePlatformAdminPasswordFile, LOCAL_PLATFORM_ADMIN_EMAIL, startPlatform, SERVICE_PORTS } from '@lekha/launcher';
 import { ROOT } from '../paths.js';
@@ -14,6 +15,14 @@ function prettyLine(service: string, line: string): string | null {
   }
 }
 
+function devInboxLines(url: string, env: string, secret: string): string {
+  return `
+${bold('Development features are on')} (LEKHA_ENV=${env}): messages are kept in a development inbox
+  instead of being sent. From this machine, with this start's secret:
+  curl -s -H 'x-dev-inbox-secret: ${secret}' '${url}/v1/dev/inbox?to=asha@example.in'
+`;
+}
+
 /** `lekha dev`: broker (if needed), topics, all six services; Ctrl-C stops everything it started. */
 export async function devCommand(dataDir: string): Promise<number> {
   const keyFile = process.env.LEKHA_MASTER_KEY || process.env.LEKHA_MASTER_KEY_FILE ? undefined : await ensureMasterKeyFile(join(dataDir, 'master.key'));
@@ -21,6 +30,9 @@ export async function devCommand(dataDir: string): Promise<number> {
   // The first platform admin: a password generated into the data folder unless one is configured.
   const adminPasswordFile = process.env.PLATFORM_ADMIN_PASSWORD_FILE ? undefined : (await ensurePlatformAdminPasswordFile(join(dataDir, 'platform-admin.password'))).path;
   const adminEmail = process.env.PLATFORM_ADMIN_EMAIL || LOCAL_PLATFORM_ADMIN_EMAIL;
+  // Development features are on only because this command asks for them; the inbox secret is new at every start.
+  const env = process.env.LEKHA_ENV || 'development';
+  const devInboxSecret = env === 'production' ? undefined : randomBytes(24).toString('base64url');
   const { brokers, local } = await brokersOrLocal(dataDir);
   let stopping = false;
   const stopAll = async (platformStop?: () => Promise<void>) => {
@@ -41,7 +53,8 @@ export async function devCommand(dataDir: string): Promise<number> {
         ...process.env,
         KAFKA_BROKERS: brokers.join(','),
         LEKHA_DATA_DIR: dataDir,
-        LEKHA_ENV: process.env.LEKHA_ENV ?? 'development',
+        LEKHA_ENV: env,
+        ...(devInboxSecret ? { DEV_INBOX_SECRET: devInboxSecret } : {}),
         ...(keyFile ? { LEKHA_MASTER_KEY_FILE: keyFile } : {}),
         ...(busKeyFile ? { LEKHA_BUS_KEY_FILE: busKeyFile } : {}),
         PLATFORM_ADMIN_EMAIL: adminEmail,
@@ -61,7 +74,7 @@ ${bold('Lekha is running.')}
   Health    ${url}/health
   Services  ${Object.entries(SERVICE_PORTS).map(([n, p]) => `${n}:${process.env[p.variable] ?? p.port}`).join('  ')}
   Platform admin  ${adminEmail}${adminPasswordFile ? `, password in ${adminPasswordFile}` : ''}
-
+${devInboxSecret ? devInboxLines(url, env, devInboxSecret) : ''}
 Try it:
   curl -s -X POST ${url}/v1/auth/signup -H 'content-type: application/json' -d '{"business":{"name":"Jal Mitra Waters","stateCode":"27"},"owner":{"name":"Asha Patil","email":"asha@example.in","phone":"98765 43210","password":"a long passphrase","ageConfirmed":true}}'
 

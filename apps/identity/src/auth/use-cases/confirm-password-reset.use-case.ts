@@ -9,10 +9,14 @@ import { IdentityKeys } from '../../security/identity-keys.js';
 import { PasswordPolicy } from '../../security/password-policy.js';
 import { LoginHistoryRepository } from '../../security/login-history.repository.js';
 import { SessionRepository } from '../../sessions/session.repository.js';
+import { ApiKeyRevoker } from '../../api-keys/api-key-revoker.js';
 
 const INVALID = 'the reset token is not valid or has expired';
 
-/** Sets a new password with a reset token (used once) and ends every session of the account. */
+/**
+ * Sets a new password with a reset token (used once), ends every session of the account and
+ * revokes the API keys it created.
+ */
 @Injectable()
 export class ConfirmPasswordResetUseCase {
   constructor(
@@ -24,6 +28,7 @@ export class ConfirmPasswordResetUseCase {
     private readonly policy: PasswordPolicy,
     private readonly history: LoginHistoryRepository,
     private readonly sessions: SessionRepository,
+    private readonly apiKeys: ApiKeyRevoker,
   ) {}
 
   async execute(input: PasswordResetConfirm): Promise<{ reset: true } & RevokedSessions> {
@@ -55,7 +60,11 @@ export class ConfirmPasswordResetUseCase {
         { ...who, action: 'update', resource: { type: 'user', id: user.id }, reason: 'password_reset', fields: [{ name: 'password', category: 'user.credential' }] },
         ...ended.map((id) => ({ ...who, action: 'token_revoke' as const, resource: { type: 'session', id }, reason: 'password_reset' })),
       );
-      return ended;
+      // A key made with a stolen session must not outlive the reset.
+      const keys = user.tenantId
+        ? await this.apiKeys.revokeAllOf(tx, user.tenantId, user.id, 'password_reset', who)
+        : [];
+      return [...ended, ...keys];
     });
     return { reset: true, revokedSessionIds };
   }

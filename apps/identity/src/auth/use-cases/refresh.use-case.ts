@@ -12,7 +12,10 @@ import { LoginHistoryRepository } from '../../security/login-history.repository.
 
 const INVALID = 'the refresh token is not valid';
 
-/** Rotates a refresh token; presenting one that was already used revokes the whole session. */
+/**
+ * Rotates a refresh token; presenting one that was already used (rotated) revokes the whole session
+ * and raises the reuse alarm. A token of a session that simply ended is refused without the alarm.
+ */
 @Injectable()
 export class RefreshUseCase {
   constructor(
@@ -34,7 +37,16 @@ export class RefreshUseCase {
       const row = await this.refreshTokens.find(tx, refreshToken);
       if (!row) return { error: 'unknown' as const };
       const who = { tenantId: row.tenant_id, actorId: row.user_id, actorType: 'user' as const };
-      if (row.used_at || row.revoked_at) {
+      if (!row.used_at && row.revoked_at) {
+        // Never used, but its session ended (logout, revocation, reset, role change): a plain
+        // refusal. Only a token presented again after it was rotated is a reuse.
+        const session = { type: 'session', id: row.family_id };
+        await this.audit.record(tx, {
+          ...who, action: 'token_refresh', resource: session, outcome: 'denied', reason: 'revoked',
+        });
+        return { error: 'revoked_session' as const };
+      }
+      if (row.used_at) {
         // The whole family ends: whoever holds its newest token (thief or owner) is out.
         await this.sessions.revoke(tx, row.family_id, row.user_id, 'token_reuse');
         await this.refreshTokens.revokeFamily(tx, row.family_id);

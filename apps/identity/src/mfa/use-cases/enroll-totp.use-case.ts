@@ -1,14 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { DomainError, type MfaEnrollRequest, type MfaEnrollResult } from '@lekha/contracts';
-import { Database, inTenantTransaction } from '@lekha/persistence';
+import { Database } from '@lekha/persistence';
 import type { RequestContext } from '@lekha/tenancy';
 import { LoginHistoryRepository } from '../../security/login-history.repository.js';
 import { MfaCallerResolver } from '../mfa-caller.js';
 import { MfaRepository } from '../mfa.repository.js';
+import { inFactorTransaction } from '../factor-transaction.js';
 import { base32Encode, newTotpSecret, otpauthUri } from '../totp.js';
 
-/** Starts TOTP enrolment: a new secret, sealed under the tenant's key, pending until a code confirms it. */
+/**
+ * Starts TOTP enrolment: a new secret, sealed under the tenant's key (a platform user's under the
+ * platform's), pending until a code confirms it.
+ */
 @Injectable()
 export class EnrollTotpUseCase {
   constructor(
@@ -23,7 +27,7 @@ export class EnrollTotpUseCase {
     const caller = await this.callers.resolve(ctx, input.password);
     const { user, tenantId, cipher } = caller;
     const secret = base32Encode(newTotpSecret());
-    const started = await inTenantTransaction(this.db.em(), tenantId, async (tx) => {
+    const started = await inFactorTransaction(this.db, tenantId, async (tx) => {
       const ok = await this.mfa.startEnrolment(tx, cipher, user.id, tenantId, secret);
       if (!ok) return false;
       await this.history.record(tx, cipher, { tenantId, userId: user.id, kind: 'mfa_enrollment_started' });

@@ -9,7 +9,8 @@ import { IdentityKeys } from '../../security/identity-keys.js';
 import { LoginHistoryRepository } from '../../security/login-history.repository.js';
 import { SessionIssuer } from '../../sessions/session-issuer.js';
 import { User, type UserRow } from '../../users/user.entity.js';
-import { MFA_MAX_ATTEMPTS_PER_CHALLENGE } from '../mfa-gate.js';
+import { keyOwnerOf } from '../../users/platform-key.js';
+import { MFA_MAX_ATTEMPTS_PER_CHALLENGE, PLATFORM_CHALLENGE_PREFIX } from '../mfa-gate.js';
 import { WRONG_CODE } from '../mfa-caller.js';
 import { MfaRepository } from '../mfa.repository.js';
 
@@ -18,8 +19,15 @@ const TENANT_PREFIX = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 
 interface ChallengeRow {
   id: string;
-  tenant_id: string;
+  tenant_id: string | null;
   user_id: string;
+}
+
+/** The scope a challenge token names: its tenant, or none for a platform user's; undefined when it names neither. */
+function scopeOf(mfaToken: string): { tenantId: string | null } | undefined {
+  const tenantId = TENANT_PREFIX.exec(mfaToken)?.[1];
+  if (tenantId) return { tenantId };
+  return mfaToken.startsWith(`${PLATFORM_CHALLENGE_PREFIX}.`) ? { tenantId: null } : undefined;
 }
 
 /**
@@ -41,14 +49,15 @@ export class VerifyMfaUseCase {
   ) {}
 
   async execute(input: MfaVerifyRequest): Promise<TokenPair> {
-    const claimedTenant = TENANT_PREFIX.exec(input.mfaToken)?.[1];
+    const claimed = scopeOf(input.mfaToken);
     const tokenHash = this.keys.secret('mfa-challenge', input.mfaToken);
-    const challenge = claimedTenant
+    const challenge = claimed
       ? await this.db.em().transactional(async (tx) => {
-          await setRlsTenant(tx, claimedTenant);
+          if (claimed.tenantId) await setRlsTenant(tx, claimed.tenantId);
           const [row] = await tx.execute<ChallengeRow[]>(
-            `select id, tenant_id, user_id from identity.mfa_challenges where token_hash = ? and tenant_id = ? and consumed_at is null and expires_at > now()`,
-            [tokenHash, claimedTenant],
+            `select id, tenant_id, user_id from identity.mfa_challenges
+             where token_hash = ? and tenant_id is not distinct from ? and consumed_at is null and expires_at > now()`,
+            [tokenHash, claimed.tenantId],
           );
           return row ?? null;
         })
@@ -58,15 +67,15 @@ export class VerifyMfaUseCase {
       await this.db.em().transactional((tx) => this.audit.record(tx, { action: 'login_failed', resource: { type: 'mfa_challenge', id: null }, outcome: 'denied', reason: 'invalid_mfa_token', actorType: 'anonymous' }));
       throw new DomainError('INVALID_TOKEN', EXPIRED);
     }
-    const tenantId = challenge.tenant_id;
-    const cipher = new FieldCipher(await this.keyring.keysFor(tenantId));
+    const tenantId = challenge.tenant_id ?? null;
+    const cipher = new FieldCipher(await this.keyring.keysFor(keyOwnerOf(tenantId)));
     const ticket = await this.guard.attempt(`mfa:${user.id}`);
     if (!ticket.verdict.allowed) {
       await this.fail(user, tenantId, cipher, challenge.id, 'locked');
       throw rateLimited(ticket.verdict.retryAfterSeconds);
     }
     const proof = await this.db.em().transactional(async (tx) => {
-      await setRlsTenant(tx, tenantId);
+      if (tenantId) await setRlsTenant(tx, tenantId);
       if (input.recoveryCode) {
         const id = await this.mfa.useRecoveryCode(tx, user.id, input.recoveryCode);
         if (id) {
@@ -86,7 +95,7 @@ export class VerifyMfaUseCase {
     await this.guard.succeeded(ticket);
     const { accessToken, refreshToken, expiresIn } = await this.issuer.open(user, 'mfa_login', async (tx) => {
       // Consumed with the session: two racing requests with one challenge cannot both sign in.
-      await setRlsTenant(tx, tenantId);
+      if (tenantId) await setRlsTenant(tx, tenantId);
       const used = await tx.execute<{ id: string }[]>(`update identity.mfa_challenges set consumed_at = now() where id = ? and consumed_at is null returning id`, [challenge.id]);
       if (used.length !== 1) throw new DomainError('INVALID_TOKEN', EXPIRED);
     });
@@ -95,13 +104,13 @@ export class VerifyMfaUseCase {
 
   private async fail(
     user: UserRow,
-    tenantId: string,
+    tenantId: string | null,
     cipher: FieldCipher,
     challengeId: string,
     reason: 'invalid_mfa_code' | 'locked' | 'ip_throttled',
   ): Promise<void> {
     await this.db.em().transactional(async (tx) => {
-      await setRlsTenant(tx, tenantId);
+      if (tenantId) await setRlsTenant(tx, tenantId);
       await tx.execute(
         `update identity.mfa_challenges set attempts = attempts + 1, consumed_at = case when attempts + 1 >= ? then now() else consumed_at end where id = ?`,
         [MFA_MAX_ATTEMPTS_PER_CHALLENGE, challengeId],

@@ -18,7 +18,15 @@ export class DeactivatePlatformUserUseCase {
 
   async execute(ctx: RequestContext, userId: string): Promise<DeactivatedPlatformUser> {
     const actorId = await assertPlatformPermission(this.db, this.audit, ctx, 'platform:users:manage', { action: 'permission_change', resource: 'platform_user' });
-    if (userId === actorId) throw new DomainError('FORBIDDEN', 'you cannot deactivate yourself');
+    if (userId === actorId) {
+      const resource = { type: 'platform_user', id: userId };
+      await this.db.em().transactional((tx) =>
+        this.audit.record(tx, {
+          action: 'permission_change', resource, subjectIds: [userId], outcome: 'denied', reason: 'self',
+        }),
+      );
+      throw new DomainError('FORBIDDEN', 'you cannot deactivate yourself');
+    }
     const ended = await this.db.em().transactional(async (tx) => {
       // Only platform users: a tenant's user is not found here (404, like any unknown ID).
       const target = await tx.findOne(User, { id: userId, tenantId: null });

@@ -1,14 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, type RevokedSessions } from '@lekha/contracts';
+import { DomainError, type RevokedOtherSessions, type RevokedSessions } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
 import { Database } from '@lekha/persistence';
 import type { RequestContext } from '@lekha/tenancy';
 import { SessionRepository } from '../session.repository.js';
 import { LoginHistoryRepository } from '../../security/login-history.repository.js';
 import { keyOwnerOf } from '../../users/platform-key.js';
+import { ApiKeyRevoker } from '../../api-keys/api-key-revoker.js';
 
-/** "Sign out everywhere else": every session of the caller but the current one ends. */
+/**
+ * "Sign out everywhere else": every session of the caller but the current one ends, and the API
+ * keys they created are revoked too (someone who fears a stolen session must not leave a key the
+ * thief made behind); the answer says how many of each.
+ */
 @Injectable()
 export class RevokeOtherSessionsUseCase {
   constructor(
@@ -17,19 +22,23 @@ export class RevokeOtherSessionsUseCase {
     private readonly keyring: TenantKeyring,
     private readonly sessions: SessionRepository,
     private readonly history: LoginHistoryRepository,
+    private readonly apiKeys: ApiKeyRevoker,
   ) {}
 
-  async execute(ctx: RequestContext, currentSessionId: string): Promise<{ revoked: number } & RevokedSessions> {
+  async execute(ctx: RequestContext, currentSessionId: string): Promise<RevokedOtherSessions & RevokedSessions> {
     // A platform user has no tenant: their own sessions are found by user ID alone.
     if (!ctx.actorId) throw new DomainError('UNAUTHENTICATED', 'sign in first');
     const { actorId, tenantId } = ctx;
     const cipher = new FieldCipher(await this.keyring.keysFor(keyOwnerOf(tenantId)));
-    const ids = await this.db.em().transactional(async (tx) => {
+    const { ids, keys } = await this.db.em().transactional(async (tx) => {
       const ended = await this.sessions.revokeAllOfUser(tx, actorId, 'revoke_others', currentSessionId);
       for (const id of ended) await this.history.record(tx, cipher, { tenantId, userId: actorId, kind: 'session_revoked', sessionId: id });
       await this.audit.record(tx, ...ended.map((id) => ({ action: 'token_revoke' as const, resource: { type: 'session', id }, reason: 'revoke_others' })));
-      return ended;
+      const revokedKeys = ctx.actorType === 'user' && tenantId
+        ? await this.apiKeys.revokeAllOf(tx, tenantId, actorId, 'revoke_others')
+        : [];
+      return { ids: ended, keys: revokedKeys };
     });
-    return { revoked: ids.length, revokedSessionIds: ids };
+    return { revoked: ids.length, revokedApiKeys: keys.length, revokedSessionIds: [...ids, ...keys] };
   }
 }

@@ -8,6 +8,7 @@ import { PasswordHasher } from '../../auth/password-hasher.js';
 import { IdentityKeys } from '../../security/identity-keys.js';
 import { PasswordPolicy } from '../../security/password-policy.js';
 import { SessionIssuer } from '../../sessions/session-issuer.js';
+import { inviterMayStillGrant } from '../inviter-standing.js';
 
 const INVALID = 'the invitation is not valid or has expired';
 
@@ -19,9 +20,14 @@ interface InvitationRow {
   phone_enc: Buffer | null;
   phone_idx: string | null;
   role: AssignableRole;
+  invited_by: string;
 }
 
-/** Turns an invitation into a user with its role and a password of their choosing, signed in. */
+/**
+ * Turns an invitation into a user with its role and a password of their choosing, signed in. An
+ * invitation that was revoked, or whose sender has since been deactivated (or may no longer hand
+ * out the role), is refused like an unknown one; that refusal is audited.
+ */
 @Injectable()
 export class AcceptInvitationUseCase {
   constructor(
@@ -38,11 +44,20 @@ export class AcceptInvitationUseCase {
     if (!input.ageConfirmed) throw new DomainError('AGE_CONFIRMATION_REQUIRED', 'you must confirm being 18 or older');
     const tokenHash = this.keys.secret('invitation', input.token);
     const [inv] = await this.db.em().execute<InvitationRow[]>(
-      `select id, tenant_id, email_enc, email_idx, phone_enc, phone_idx, role from identity.invitations
-       where token_hash = ? and accepted_at is null and expires_at > now()`,
+      `select id, tenant_id, email_enc, email_idx, phone_enc, phone_idx, role, invited_by from identity.invitations
+       where token_hash = ? and accepted_at is null and revoked_at is null and expires_at > now()`,
       [tokenHash],
     );
     if (!inv) throw new DomainError('INVALID_TOKEN', INVALID);
+    const standing = await this.db.em().transactional(async (tx) => {
+      if (await inviterMayStillGrant(tx, inv.tenant_id, inv.invited_by, inv.role)) return true;
+      await this.audit.record(tx, {
+        action: 'update', resource: { type: 'invitation', id: inv.id }, outcome: 'denied', reason: 'inviter_inactive',
+        tenantId: inv.tenant_id, actorType: 'anonymous', actorId: null,
+      });
+      return false;
+    });
+    if (!standing) throw new DomainError('INVALID_TOKEN', INVALID);
     const cipher = new FieldCipher(await this.keyring.keysFor(inv.tenant_id));
     const email = cipher.decrypt('email', inv.email_enc);
     const phone = cipher.decrypt('phone', inv.phone_enc);
@@ -56,10 +71,14 @@ export class AcceptInvitationUseCase {
     try {
       const { accessToken, refreshToken, expiresIn } = await this.issuer.open(user, 'invitation_accepted', async (tx) => {
         const claimed = await tx.execute<{ id: string }[]>(
-          `update identity.invitations set accepted_at = now(), accepted_user_id = ? where id = ? and accepted_at is null and expires_at > now() returning id`,
+          `update identity.invitations set accepted_at = now(), accepted_user_id = ?
+           where id = ? and accepted_at is null and revoked_at is null and expires_at > now() returning id`,
           [userId, inv.id],
         );
-        if (claimed.length !== 1) throw new DomainError('INVALID_TOKEN', INVALID);
+        // Checked again under a lock: a deactivation that committed since is not missed.
+        const stillAllowed = claimed.length === 1
+          && (await inviterMayStillGrant(tx, inv.tenant_id, inv.invited_by, inv.role));
+        if (!stillAllowed) throw new DomainError('INVALID_TOKEN', INVALID);
         const taken = await tx.count(User, { $or: [...(inv.email_idx ? [{ emailIdx: inv.email_idx }] : []), ...(inv.phone_idx ? [{ phoneIdx: inv.phone_idx }] : [])] });
         if (taken > 0) throw new DomainError('CONFLICT', 'an account with these sign-in details already exists');
         tx.create(User, user);

@@ -7,13 +7,16 @@ import type { RequestContext } from '@lekha/tenancy';
 import { User } from '../../users/user.entity.js';
 import { SessionRepository } from '../../sessions/session.repository.js';
 import { LoginHistoryRepository } from '../../security/login-history.repository.js';
+import { ApiKeyRevoker } from '../../api-keys/api-key-revoker.js';
 import { assertMayManage } from '../staff-rules.js';
 
 export type UserChange = { kind: 'role'; role: AssignableRole } | { kind: 'deactivate' };
 
 /**
- * Changes a staff member's role or deactivates them. Either way their sessions end at once: access
- * tokens carry roles, so a demoted admin must not keep admin powers until the token expires.
+ * Changes a staff member's role or deactivates them. Either way their sessions end at once and the
+ * API keys they created are revoked: access tokens (a key's too) carry roles, so a demoted admin
+ * must not keep admin powers until a token expires or a gateway's cached key exchange runs out.
+ * Every refusal (yourself, another tenant's user, a role you may not manage) is audited as denied.
  */
 @Injectable()
 export class ChangeUserUseCase {
@@ -23,40 +26,48 @@ export class ChangeUserUseCase {
     private readonly keyring: TenantKeyring,
     private readonly sessions: SessionRepository,
     private readonly history: LoginHistoryRepository,
+    private readonly apiKeys: ApiKeyRevoker,
   ) {}
 
   async execute(ctx: RequestContext, userId: string, change: UserChange): Promise<{ id: string; roles: string[]; status: string } & RevokedSessions> {
     if (!ctx.actorId || !ctx.tenantId) throw new DomainError('UNAUTHENTICATED', 'sign in first');
-    if (userId === ctx.actorId) throw new DomainError('FORBIDDEN', 'you cannot change your own role or deactivate yourself');
     const tenantId = ctx.tenantId;
+    const action = change.kind === 'role' ? 'permission_change' : 'update';
+    const resource = { type: 'user', id: userId };
     const cipher = new FieldCipher(await this.keyring.keysFor(tenantId));
     // A refusal is returned, not thrown, so its audit record commits with the transaction.
     const result = await this.db.em().transactional(async (tx) => {
+      if (userId === ctx.actorId) {
+        await this.audit.record(tx, { action, resource, subjectIds: [userId], outcome: 'denied', reason: 'self' });
+        return new DomainError('FORBIDDEN', 'you cannot change your own role or deactivate yourself');
+      }
       // Another tenant's user is simply not found: a 404, like any ID the caller cannot see.
       const target = await tx.findOne(User, { id: userId, tenantId });
       if (!target) {
-        await this.audit.record(tx, { action: change.kind === 'role' ? 'permission_change' : 'update', resource: { type: 'user', id: userId }, outcome: 'denied', reason: 'not_found' });
+        await this.audit.record(tx, { action, resource, outcome: 'denied', reason: 'not_found' });
         return new DomainError('NOT_FOUND', 'user not found');
       }
       try {
         assertMayManage(ctx, change.kind === 'role' ? [...target.roles, change.role] : target.roles);
       } catch (err) {
-        await this.audit.record(tx, { action: change.kind === 'role' ? 'permission_change' : 'update', resource: { type: 'user', id: userId }, subjectIds: [userId], outcome: 'denied', reason: 'forbidden' });
+        await this.audit.record(tx, { action, resource, subjectIds: [userId], outcome: 'denied', reason: 'forbidden' });
         return err as DomainError;
       }
       if (change.kind === 'role') target.roles = [change.role];
       else target.status = 'deactivated';
       await tx.flush();
-      const ended = await this.sessions.revokeAllOfUser(tx, userId, change.kind === 'role' ? 'role_changed' : 'deactivated');
+      const reason = change.kind === 'role' ? 'role_changed' : 'deactivated';
+      const ended = await this.sessions.revokeAllOfUser(tx, userId, reason);
       await this.history.record(tx, cipher, { tenantId, userId, kind: change.kind === 'role' ? 'role_changed' : 'user_deactivated' });
       await this.audit.record(
         tx,
         change.kind === 'role'
           ? { action: 'permission_change', resource: { type: 'user', id: userId }, subjectIds: [userId], reason: `role:${change.role}` }
           : { action: 'update', resource: { type: 'user', id: userId }, subjectIds: [userId], reason: 'deactivated' },
-        ...ended.map((id) => ({ action: 'token_revoke' as const, resource: { type: 'session', id }, reason: change.kind === 'role' ? 'role_changed' : 'deactivated' })),
+        ...ended.map((id) => ({ action: 'token_revoke' as const, resource: { type: 'session', id }, reason })),
       );
-      return { id: userId, roles: target.roles, status: target.status, revokedSessionIds: ended };
+      const keys = await this.apiKeys.revokeAllOf(tx, tenantId, userId, reason);
+      return { id: userId, roles: target.roles, status: target.status, revokedSessionIds: [...ended, ...keys] };
     });
     if (result instanceof DomainError) throw result;
     return result;

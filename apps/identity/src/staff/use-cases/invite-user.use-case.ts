@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { uuidv7, type InvitationView, type InviteUserRequest } from '@lekha/contracts';
+import { DomainError, uuidv7, type InvitationView, type InviteUserRequest } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
 import { Database } from '@lekha/persistence';
 import type { RequestContext } from '@lekha/tenancy';
@@ -9,13 +9,20 @@ import { LoginIndex } from '../../users/login-index.js';
 import { Tenant } from '../../tenants/tenant.entity.js';
 import { IdentityKeys } from '../../security/identity-keys.js';
 import { NotificationDispatcher } from '../../messaging/notification-dispatcher.js';
+import { quotedName } from '../../messaging/message-text.js';
 import { opaqueToken } from '../../auth/one-time-secrets.js';
 import { assertMayManage } from '../staff-rules.js';
+import { InvitationLimits, type InvitationRecipient } from '../invitation-limits.js';
+
+const TOO_MANY = 'too many invitations have been sent; wait and try again';
+const NONE = { type: 'invitation', id: null };
 
 /**
  * Invites a person by email or phone with a role; the token goes to them through notifications
  * and never back to the inviter. Whether the address already has an account is not revealed here
- * (accepting then fails), so invitations cannot be used to probe other tenants.
+ * (accepting then fails), so invitations cannot be used to probe other tenants. Sends are limited
+ * per tenant and per recipient, and the message is the platform's own words: the tenant's name
+ * appears only inside it, quoted and stripped of links and numbers.
  */
 @Injectable()
 export class InviteUserUseCase {
@@ -26,37 +33,72 @@ export class InviteUserUseCase {
     private readonly loginIndex: LoginIndex,
     private readonly keys: IdentityKeys,
     private readonly dispatcher: NotificationDispatcher,
+    private readonly limits: InvitationLimits,
     @Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig,
   ) {}
 
   async execute(ctx: RequestContext, input: InviteUserRequest): Promise<InvitationView> {
-    const { tenantId, actorId } = assertMayManage(ctx, [input.role]);
+    const { tenantId, actorId } = await this.mayInvite(ctx, input);
     const token = opaqueToken();
     const id = uuidv7();
     const expiresAt = new Date(Date.now() + this.config.INVITATION_TTL_HOURS * 3600_000);
     const cipher = new FieldCipher(await this.keyring.keysFor(tenantId));
-    const tenant = await this.db.em().transactional(async (tx) => {
+    const recipient: InvitationRecipient = input.email
+      ? { column: 'email_idx', idx: this.loginIndex.email(input.email) }
+      : { column: 'phone_idx', idx: this.loginIndex.phone(input.phone!) };
+    const contact = input.email
+      ? { name: 'email', category: 'user.contact.email' }
+      : { name: 'phone', category: 'user.contact.phone' };
+    const outcome = await this.db.em().transactional(async (tx) => {
+      const limited = await this.limits.check(tx, tenantId, recipient);
+      if (limited) {
+        const reason = `rate_limited_${limited.scope}`;
+        await this.audit.record(tx, { action: 'create', resource: NONE, outcome: 'denied', reason });
+        return limited;
+      }
       await tx.execute(
-        `insert into identity.invitations (id, tenant_id, email_enc, email_idx, phone_enc, phone_idx, role, token_hash, invited_by, expires_at)
+        `insert into identity.invitations
+           (id, tenant_id, email_enc, email_idx, phone_enc, phone_idx, role, token_hash, invited_by, expires_at)
          values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
           id, tenantId,
-          cipher.encrypt('email', input.email), input.email ? this.loginIndex.email(input.email) : null,
-          cipher.encrypt('phone', input.phone), input.phone ? this.loginIndex.phone(input.phone) : null,
+          cipher.encrypt('email', input.email), input.email ? recipient.idx : null,
+          cipher.encrypt('phone', input.phone), input.phone ? recipient.idx : null,
           input.role, this.keys.secret('invitation', token), actorId, expiresAt,
         ],
       );
-      await this.audit.record(tx, { action: 'create', resource: { type: 'invitation', id }, reason: `role:${input.role}`, fields: [{ name: input.email ? 'email' : 'phone', category: input.email ? 'user.contact.email' : 'user.contact.phone' }] });
-      return tx.findOne(Tenant, { id: tenantId });
+      const created = { type: 'invitation', id };
+      await this.audit.record(tx, {
+        action: 'create', resource: created, reason: `role:${input.role}`,
+        fields: [contact],
+      });
+      return { tenant: await tx.findOne(Tenant, { id: tenantId }) };
     });
+    if ('retryAfterSeconds' in outcome) {
+      throw new DomainError('RATE_LIMITED', TOO_MANY, { retryAfterSeconds: outcome.retryAfterSeconds });
+    }
     const channel = input.email ? 'email' : 'sms';
+    const business = quotedName(outcome.tenant?.name, 'a business');
     await this.dispatcher.send({
       tenantId,
       channel,
       purpose: 'invitation',
       to: (input.email ?? input.phone)!,
-      body: `${tenant?.name ?? 'A business'} invited you to Lekha as ${input.role}. Your invitation token is ${token} . It expires on ${expiresAt.toISOString().slice(0, 10)}.`,
+      body: `Lekha: you are invited to join ${business} as ${input.role}. `
+        + `Your invitation token is ${token} . It expires on ${expiresAt.toISOString().slice(0, 10)}.`,
     });
     return { id, role: input.role, channel, expiresAt: expiresAt.toISOString() };
+  }
+
+  /** The role check again after the gateway (only an owner invites admins); a refusal is audited. */
+  private async mayInvite(ctx: RequestContext, input: InviteUserRequest) {
+    try {
+      return assertMayManage(ctx, [input.role]);
+    } catch (err) {
+      const reason = err instanceof DomainError && err.code === 'UNAUTHENTICATED' ? 'unauthenticated' : 'forbidden';
+      await this.db.em().transactional((tx) =>
+        this.audit.record(tx, { action: 'create', resource: NONE, outcome: 'denied', reason }));
+      throw err;
+    }
   }
 }

@@ -1,0 +1,91 @@
+import { Injectable } from '@nestjs/common';
+import { AuditOutbox } from '@lekha/audit';
+import { DomainError, type ResetPlatformUserRequest, type ResetPlatformUserResult } from '@lekha/contracts';
+import { FieldCipher, TenantKeyring } from '@lekha/crypto';
+import { Database } from '@lekha/persistence';
+import type { RequestContext } from '@lekha/tenancy';
+import { PasswordHasher } from '../../auth/password-hasher.js';
+import { PasswordPolicy } from '../../security/password-policy.js';
+import { LoginHistoryRepository } from '../../security/login-history.repository.js';
+import { SessionRepository } from '../../sessions/session.repository.js';
+import { MfaRepository } from '../../mfa/mfa.repository.js';
+import { PLATFORM_KEY_OWNER } from '../../users/platform-key.js';
+import { User } from '../../users/user.entity.js';
+import { assertPlatformPermission } from '../platform-access.js';
+
+/**
+ * The way back for a platform user who lost their password or authenticator: ANOTHER platform
+ * admin (with their own TOTP on) sets a new password, which they pass on out of band, and/or
+ * removes the TOTP factor and recovery codes. Nobody resets themselves this way (a stolen admin
+ * session must not be able to strip its own second factor). Every session of the person ends;
+ * each change is audited with the admin as actor, and a refusal as denied.
+ */
+@Injectable()
+export class ResetPlatformUserUseCase {
+  constructor(
+    private readonly db: Database,
+    private readonly audit: AuditOutbox,
+    private readonly keyring: TenantKeyring,
+    private readonly hasher: PasswordHasher,
+    private readonly policy: PasswordPolicy,
+    private readonly history: LoginHistoryRepository,
+    private readonly sessions: SessionRepository,
+    private readonly mfa: MfaRepository,
+  ) {}
+
+  async execute(
+    ctx: RequestContext,
+    userId: string,
+    input: ResetPlatformUserRequest,
+  ): Promise<ResetPlatformUserResult> {
+    const denied = { action: 'update', resource: 'platform_user' } as const;
+    const actorId = await assertPlatformPermission(this.db, this.audit, ctx, 'platform:users:manage', denied);
+    const resource = { type: 'platform_user', id: userId };
+    const refuse = (reason: string, subjectIds: string[] = []) =>
+      this.db.em().transactional((tx) =>
+        this.audit.record(tx, { action: 'update', resource, subjectIds, outcome: 'denied', reason }));
+    if (userId === actorId) {
+      await refuse('self', [userId]);
+      throw new DomainError('FORBIDDEN', 'another platform admin must reset your password or second factor');
+    }
+    // Keys first: the embedded database has one connection, which the transaction then holds.
+    const cipher = new FieldCipher(await this.keyring.keysFor(PLATFORM_KEY_OWNER));
+    // Only platform users: a tenant's user is not found here (404, like any unknown ID).
+    const target = await this.db.em().findOne(User, { id: userId, tenantId: null });
+    if (!target) {
+      await refuse('not_found');
+      throw new DomainError('NOT_FOUND', 'platform user not found');
+    }
+    if (input.password !== undefined) {
+      this.policy.assertAcceptable(input.password, 'password', [cipher.decrypt('email', target.emailEnc)]);
+    }
+    const passwordHash = input.password !== undefined ? await this.hasher.hash(input.password) : null;
+    const mfaReset = input.resetMfa === true;
+    const revokedSessionIds = await this.db.em().transactional(async (tx) => {
+      const who = { tenantId: null, subjectIds: [userId] };
+      if (passwordHash) {
+        await tx.execute(`update identity.users set password_hash = ? where id = ? and tenant_id is null`, [
+          passwordHash, userId,
+        ]);
+        await this.history.record(tx, cipher, { tenantId: null, userId, kind: 'password_reset' });
+        await this.audit.record(tx, {
+          ...who, action: 'update', resource, reason: 'password_reset_by_admin',
+          fields: [{ name: 'password', category: 'user.credential' }],
+        });
+      }
+      if (mfaReset) {
+        // No tenant set in this transaction: the platform user's factor rows are the visible ones.
+        await this.mfa.remove(tx, userId);
+        await this.history.record(tx, cipher, { tenantId: null, userId, kind: 'mfa_disabled' });
+        await this.audit.record(tx, { ...who, action: 'update', resource, reason: 'mfa_reset_by_admin' });
+      }
+      const ended = await this.sessions.revokeAllOfUser(tx, userId, 'reset_by_admin');
+      const revoked = ended.map((id) => ({
+        tenantId: null, action: 'token_revoke' as const, resource: { type: 'session', id }, reason: 'reset_by_admin',
+      }));
+      if (revoked.length) await this.audit.record(tx, ...revoked);
+      return ended;
+    });
+    return { id: userId, passwordReset: passwordHash !== null, mfaReset, revokedSessionIds };
+  }
+}
