@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Controller, Delete, Get, Inject, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Kafka } from 'kafkajs';
@@ -33,13 +33,6 @@ export class AuditController {
   @ApiOperation({ summary: 'Query the audit trail: a tenant owner sees their tenant, platform compliance sees all; include=network opens the actors’ sealed IP and user agent' })
   events(@Query({ schema: auditQuerySchema }) query: AuditQuery): Promise<Page<AuditEventView>> {
     return this.bus.call(Rpc.compliance.queryAudit, query);
-  }
-
-  @Delete('network-key')
-  @RequirePermission('tenant:keys:manage', { action: 'delete', resource: 'audit_network_key' })
-  @ApiOperation({ summary: 'Erasure: destroy the key the tenant’s actors’ IPs and user agents are sealed to (owner); they become unreadable for good' })
-  destroyNetworkKey(): Promise<{ tenantId: string; destroyed: boolean }> {
-    return this.bus.call(Rpc.compliance.destroyAuditNetworkKey, {});
   }
 
   @Get('export')
