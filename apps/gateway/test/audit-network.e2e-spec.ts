@@ -74,9 +74,9 @@ describe('audit at the gateway: network details, refusals and live tails', () =>
   }
 
   /** Opens a live tail (server-sent events) and collects its events until closed. */
-  async function openStream(token: string, query = ''): Promise<OpenStream> {
+  async function openStream(token: string, query = '', requestId?: string): Promise<OpenStream> {
     const abort = new AbortController();
-    const headers = { authorization: `Bearer ${token}` };
+    const headers = { authorization: `Bearer ${token}`, ...(requestId ? { 'x-request-id': requestId } : {}) };
     const res = await fetch(`${tp.gatewayUrl}/v1/audit/stream${query}`, { headers, signal: abort.signal });
     const events: AuditEventV1[] = [];
     const close = () => abort.abort();
@@ -197,8 +197,9 @@ describe('audit at the gateway: network details, refusals and live tails', () =>
     const asOwner = (what: string) => ({ token: owner.accessToken, requestId: rid(what) });
     expect((await call('GET', `/v1/audit/events?tenantId=${other.tenantId}`, asOwner('query'))).status).toBe(403);
     expect((await call('GET', `/v1/audit/export?tenantId=${other.tenantId}`, asOwner('export'))).status).toBe(403);
-    expect((await call('GET', `/v1/audit/stream?tenantId=${other.tenantId}`, asOwner('stream'))).status).toBe(403);
     expect((await call('GET', `/v1/audit/export?subjectId=${customerId}`, asOwner('own'))).status).toBe(200);
+    const stream = await openStream(owner.accessToken, `?tenantId=${other.tenantId}`, rid('stream'));
+    stream.close();
 
     const ids = ['query', 'export', 'stream', 'own'].map(rid);
     const wanted = (id: string) => (id === rid('own') ? 2 : 1);
@@ -213,6 +214,7 @@ describe('audit at the gateway: network details, refusals and live tails', () =>
       });
     expect(of('query')).toEqual([refused('compliance', 'read', 'audit_event')]);
     expect(of('export')).toEqual([refused('gateway', 'export', 'audit_event')]);
+    expect(stream.status).toBe(403);
     expect(of('stream')).toEqual([refused('gateway', 'read', 'audit_stream')]);
     // An allowed export: the gateway's one export record, and compliance's record of the page it read.
     const exportedOwn = expect.objectContaining({ action: 'export', outcome: 'allowed', subjectIds: [customerId] });
@@ -292,14 +294,14 @@ describe('audit at the gateway: network details, refusals and live tails', () =>
     const a1 = await openStream(owner.accessToken);
     const a2 = await openStream(owner.accessToken);
     expect([a1.status, a2.status]).toEqual([200, 200]);
-    const a3 = await openStream(owner.accessToken);
+    const a3 = await openStream(owner.accessToken, '', `tail-a3-${stamp}`);
     expect(a3.status).toBe(429);
     expect(a3.body).toMatchObject({ error: { code: 'RATE_LIMITED' } });
     expect(Number(a3.headers.get('retry-after'))).toBeGreaterThan(0);
     const b1 = await openStream(other.accessToken);
     expect(b1.status).toBe(200);
     // Three are open: the gateway's limit, whatever the tenant.
-    const b2 = await openStream(other.accessToken);
+    const b2 = await openStream(other.accessToken, '', `tail-b2-${stamp}`);
     expect(b2.status).toBe(429);
     expect(await activeTailGroups()).toHaveLength(1);
 
@@ -331,14 +333,14 @@ describe('audit at the gateway: network details, refusals and live tails', () =>
       groups = await activeTailGroups();
     }
     expect(groups).toEqual([]);
-    const ours = [owner.tenantId, other.tenantId];
-    const tooMany = (evs: AuditEventV1[]) =>
-      evs.filter((e) => e.reason === 'too_many_streams' && ours.includes(e.tenantId!));
-    const { events } = await readAuditTopic(tp.brokers, (evs) => tooMany(evs).length >= 2);
-    expect(tooMany(events)).toHaveLength(2);
-    const refusal = (tenantId: string) =>
-      expect.objectContaining({ tenantId, outcome: 'denied', resource: { type: 'audit_stream', id: null } });
-    expect(tooMany(events)).toEqual(expect.arrayContaining([refusal(owner.tenantId), refusal(other.tenantId)]));
+    // Each refusal is on the trail, once.
+    const refusals = await eventsOf([`tail-a3-${stamp}`, `tail-b2-${stamp}`], (evs) => evs.length >= 2);
+    const resource = { type: 'audit_stream', id: null };
+    const refusal = (tenantId: string, requestId: string) =>
+      expect.objectContaining({ tenantId, requestId, outcome: 'denied', reason: 'too_many_streams', resource });
+    expect(refusals).toHaveLength(2);
+    const expected = [refusal(owner.tenantId, `tail-a3-${stamp}`), refusal(other.tenantId, `tail-b2-${stamp}`)];
+    expect(refusals).toEqual(expect.arrayContaining(expected));
   });
 
   it('security #3: erasing the tenant (password, a signed-in owner) erases the network details for good', async () => {
