@@ -14,6 +14,7 @@ import { CustomersController } from './customers/customers.controller.js';
 import { RecordsFeatureModule } from './records/records.controller.js';
 import { DocumentsFeatureModule } from './documents/documents.controller.js';
 import { AuditController } from './audit/audit.controller.js';
+import { AuditTail } from './audit/audit-tail.js';
 import { AuditNetworkGuard, AuditNetworkInterceptor, AuditNetworkSealer } from './audit/audit-network.interceptor.js';
 import { PlatformController } from './platform/platform.controller.js';
 import { TenantController, TenantKeysController } from './keys/tenant-keys.controller.js';
@@ -38,7 +39,11 @@ export class AppModule implements NestModule {
         DocumentsFeatureModule,
       ],
       controllers: [AuthController, CustomersController, AuditController, GatewayHealthController, TenantKeysController, TenantController, PlatformController],
-      providers: [JwksCache, JwtStrategy, LocalStrategy, PermissionGuard, AuditNetworkSealer, { provide: APP_GUARD, useClass: AuditNetworkGuard }, { provide: APP_INTERCEPTOR, useClass: AuditNetworkInterceptor }],
+      providers: [
+        JwksCache, JwtStrategy, LocalStrategy, PermissionGuard, AuditNetworkSealer, AuditTail,
+        { provide: APP_GUARD, useClass: AuditNetworkGuard },
+        { provide: APP_INTERCEPTOR, useClass: AuditNetworkInterceptor },
+      ],
     };
   }
 

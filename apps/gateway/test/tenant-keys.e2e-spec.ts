@@ -1,5 +1,5 @@
-import { api, readAuditTopic, samplePdf, startTestPlatform, type TestPlatform, signupTenant } from '@lekha/testing';
-import type { CustomerView, RecordView, RotateTenantKeyResult, TenantKeyStatus } from '@lekha/contracts';
+import { api, readAuditTopic, request, samplePdf, startTestPlatform, type TestPlatform, signupTenant } from '@lekha/testing';
+import type { AuditEventV1, CustomerView, RecordView, RotateTenantKeyResult, TenantKeyStatus } from '@lekha/contracts';
 
 /**
  * Tenant data-key rotation without downtime, through the gateway: reads and writes keep working
@@ -115,4 +115,42 @@ describe('tenant data: key rotation', () => {
     expect(moved.flatMap((e) => e.subjectIds)).toContain(asha.id);
     expect(events.some((e) => e.tenantId === b.tenantId && e.actor.type === 'scheduled_job')).toBe(false);
   }, 60_000);
+
+  it('security #3: an API key cannot rotate the tenant key whatever its scopes; the refusal is audited', async () => {
+    const keyRequest = { name: 'ops', scopes: ['tenant:keys:manage'] };
+    const created = await http.post<{ key: string; id: string }>('/v1/api-keys', keyRequest, a.accessToken);
+    expect(created.status).toBe(201);
+    const before = await status(a.accessToken);
+    const requestId = `rotate-by-key-${stamp}`;
+    const asKey: Record<string, string>[] = [
+      { 'x-api-key': created.body.key, 'x-request-id': requestId },
+      { authorization: `Bearer ${created.body.key}` },
+    ];
+    for (const headers of asKey) {
+      const res = await request<{ error: { code: string } }>(tp.gatewayUrl, 'POST', '/v1/tenant/keys/rotate', {
+        headers,
+      });
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe('FORBIDDEN');
+    }
+    // The key may still read the key status; nothing was rotated.
+    const headers = { 'x-api-key': created.body.key };
+    const byKey = await request<TenantKeyStatus>(tp.gatewayUrl, 'GET', '/v1/tenant/keys', { headers });
+    expect(byKey.status).toBe(200);
+    expect(byKey.body).toEqual(before);
+    // The key's exchange is audited by identity (key_use); the refused rotation, once, by the gateway.
+    const rotations = (evs: AuditEventV1[]) =>
+      evs.filter((e) => e.requestId === requestId && e.resource.type === 'tenant_key');
+    const { events } = await readAuditTopic(tp.brokers, (evs) => rotations(evs).length > 0);
+    expect(rotations(events)).toEqual([
+      expect.objectContaining({
+        action: 'update',
+        outcome: 'denied',
+        reason: 'person_required',
+        tenantId: a.tenantId,
+        resource: { type: 'tenant_key', id: null },
+        actor: expect.objectContaining({ type: 'api_key', id: created.body.id }),
+      }),
+    ]);
+  });
 });

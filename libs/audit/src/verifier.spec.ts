@@ -23,13 +23,16 @@ function record(signer: AuditSigner, partition: number, offset: number, e = even
   return { partition, offset: String(offset), value, keyId: signer.keyId, signature: signer.sign(value) };
 }
 
-function checkpointOver(records: VerifiableRecord[], signer = compliance): SignedCheckpoint {
+/** A checkpoint over the partition's records from the start up to the last given; `after` the checkpoint it follows. */
+function checkpointOver(records: VerifiableRecord[], signer = compliance, after?: SignedCheckpoint): SignedCheckpoint {
   let head = GENESIS;
   for (const r of records) head = nextHead(head, r);
   const last = records[records.length - 1]!;
+  const fromOffset = after ? String(BigInt(after.checkpoint.toOffset) + 1n) : records[0]!.offset;
   const checkpoint: Checkpoint = {
-    schema: 'lekha.audit-checkpoint/1', topic: 'audit.events.v1', partition: last.partition, fromOffset: records[0]!.offset, toOffset: last.offset,
-    count: records.length, head, previousHead: GENESIS, sealedAt: new Date().toISOString(),
+    schema: 'lekha.audit-checkpoint/1', topic: 'audit.events.v1', partition: last.partition,
+    fromOffset, toOffset: last.offset,
+    count: records.length, head, previousHead: after?.checkpoint.head ?? GENESIS, sealedAt: new Date().toISOString(),
   };
   return { checkpoint, keyId: signer.keyId, signature: signer.sign(checkpointBytes(checkpoint)) };
 }
@@ -45,9 +48,47 @@ const genuine = () => Array.from({ length: 10 }, (_, i) => record(i % 2 ? identi
 describe('ChainVerifier', () => {
   it('accepts an untouched trail and its checkpoint', () => {
     const records = genuine();
-    const report = verify(records, [checkpointOver(records.slice(0, 6)), checkpointOver(records)]);
+    const first = checkpointOver(records.slice(0, 6));
+    const report = verify(records, [first, checkpointOver(records, compliance, first)]);
     expect(report.problems).toEqual([]);
     expect(report).toMatchObject({ ok: true, records: 10, checkpointsChecked: 2 });
+  });
+
+  it('accepts a checkpoint chain that starts again from genesis, as a rebuilt compliance index does', () => {
+    const records = genuine();
+    const first = checkpointOver(records.slice(0, 4));
+    const second = checkpointOver(records.slice(0, 7), compliance, first);
+    const again = checkpointOver(records.slice(0, 5));
+    const report = verify(records, [first, second, again, checkpointOver(records, compliance, again)]);
+    expect(report.problems).toEqual([]);
+    expect(report.checkpointsChecked).toBe(4);
+  });
+
+  it('security #4: reports a forked checkpoint chain, even when every checkpoint matches the records', () => {
+    const records = genuine();
+    const first = checkpointOver(records.slice(0, 4));
+    const second = checkpointOver(records.slice(0, 7), compliance, first);
+    // What a stale "latest checkpoint" published: another successor of the first one.
+    const fork = checkpointOver(records, compliance, first);
+    const report = verify(records, [first, second, fork]);
+    expect(report.ok).toBe(false);
+    expect(report.problems).toEqual([expect.objectContaining({ kind: 'fork', partition: 0, offset: '9' })]);
+    expect(report.problems[0]!.detail).toMatch(/offsets 4\.\.9 does not follow the checkpoint of offsets 4\.\.6/);
+    // A checkpoint that names a predecessor no checkpoint has, from the very start.
+    const orphan = { ...first.checkpoint, previousHead: second.checkpoint.head };
+    const signed = { checkpoint: orphan, keyId: compliance.keyId, signature: compliance.sign(checkpointBytes(orphan)) };
+    expect(verify(records, [signed]).problems.map((p) => p.kind)).toEqual(['fork']);
+  });
+
+  it('security #4: reports a gap in the checkpoint chain: a checkpoint removed from its topic', () => {
+    const records = genuine();
+    const first = checkpointOver(records.slice(0, 4));
+    const second = checkpointOver(records.slice(0, 7), compliance, first);
+    const third = checkpointOver(records, compliance, second);
+    const report = verify(records, [first, third]);
+    expect(report.problems).toEqual([expect.objectContaining({ kind: 'gap', partition: 0, offset: '9' })]);
+    expect(report.problems[0]!.detail).toMatch(/offsets 4\.\.6 are in no checkpoint/);
+    expect(verify(records, [second, third]).problems.map((p) => p.kind)).toEqual(['gap']);
   });
 
   it('catches a modified record', () => {

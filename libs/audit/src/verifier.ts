@@ -18,7 +18,14 @@ export interface SignedCheckpoint {
   signature?: string;
 }
 
-export type ProblemKind = 'modified' | 'injected' | 'removed' | 'reordered' | 'malformed' | 'checkpoint';
+/**
+ * `fork` and `gap` are about the checkpoints themselves: each must start after the end of the one
+ * before it on its partition and name that one's head, so one that covers offsets again or names
+ * another predecessor forks the chain, and one that starts further on leaves records uncovered
+ * (a checkpoint removed from its topic shows so).
+ */
+export type ProblemKind =
+  | 'modified' | 'injected' | 'removed' | 'reordered' | 'malformed' | 'checkpoint' | 'fork' | 'gap';
 
 export interface Problem {
   kind: ProblemKind;
@@ -115,6 +122,7 @@ export class ChainVerifier {
 
   finish(): VerifyReport {
     let checked = 0;
+    const previous = new Map<number, Checkpoint>();
     for (const { checkpoint: c, keyId, signature } of this.checkpoints) {
       const sigIssue = this.trusted.check(checkpointBytes(c), keyId, signature, undefined);
       const signer = sigIssue === null ? this.trusted.serviceOf(keyId!) : null;
@@ -123,6 +131,8 @@ export class ChainVerifier {
         continue;
       }
       checked++;
+      this.checkLink(previous.get(c.partition), c);
+      previous.set(c.partition, c);
       const s = this.partitions.get(c.partition);
       const at = s?.headsAt.get(c.toOffset);
       if (!s || !at) {
@@ -137,6 +147,27 @@ export class ChainVerifier {
       .sort((a, b) => a.partition - b.partition)
       .map(({ partition, records, firstOffset, lastOffset, head }) => ({ partition, records, firstOffset, lastOffset, head }));
     return { ok: this.problems.length === 0, records: this.records, checkpointsChecked: checked, partitions, problems: this.problems };
+  }
+
+  /**
+   * A checkpoint follows the one before it in the checkpoint topic. One from offset 0 that names the
+   * genesis head starts the chain again, as a compliance index rebuilt from the topic does; its
+   * checkpoints are checked against the records like any other.
+   */
+  private checkLink(before: Checkpoint | undefined, c: Checkpoint): void {
+    if (c.fromOffset === '0' && c.previousHead === GENESIS) return;
+    const expectedFrom = before ? BigInt(before.toOffset) + 1n : 0n;
+    if (before && c.previousHead === before.head && BigInt(c.fromOffset) === expectedFrom) return;
+    const range = `${c.fromOffset}..${c.toOffset}`;
+    if (BigInt(c.fromOffset) > expectedFrom) {
+      const missing = `${expectedFrom}..${BigInt(c.fromOffset) - 1n}`;
+      const detail = `offsets ${missing} are in no checkpoint: the checkpoint before ${range} is missing`;
+      this.problem('gap', c.partition, c.toOffset, detail);
+    } else {
+      const after = before ? `the checkpoint of offsets ${before.fromOffset}..${before.toOffset}` : 'the chain start';
+      const detail = `the checkpoint of offsets ${range} does not follow ${after}: the checkpoint chain forks`;
+      this.problem('fork', c.partition, c.toOffset, detail);
+    }
   }
 
   private problem(kind: ProblemKind, partition: number, offset: string | undefined, detail: string): void {

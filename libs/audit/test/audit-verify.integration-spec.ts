@@ -174,6 +174,21 @@ describe('lekha audit verify', () => {
       expect(report.problems.map((p) => p.kind)).toContain('removed');
     });
 
+    it('security #4: a checkpoint that forks the checkpoint chain, though it matches the records', async () => {
+      const rows = lines.map((l) => JSON.parse(l));
+      const cp = rows.find((r) => r.type === 'checkpoint' && r.checkpoint.topic === topic && !r.checkpoint.partition);
+      // Same end and head as the genuine one, but it claims to follow a checkpoint that ended at offset 0.
+      const previousHead = nextHead(GENESIS, { partition: 0, offset: '0', value: Buffer.from('x') });
+      const fork: Checkpoint = { ...cp.checkpoint, fromOffset: '1', previousHead };
+      const sig = compliance.sign(checkpointBytes(fork));
+      const row = { type: 'checkpoint', checkpoint: fork, kid: compliance.keyId, sig };
+      const { code, report } = await verifyFile([...lines, JSON.stringify(row)]);
+      expect(code).toBe(1);
+      const forked = expect.objectContaining({ kind: 'fork', partition: 0, offset: cp.checkpoint.toOffset });
+      expect(report.problems).toEqual([forked]);
+      expect(report.checkpointsChecked).toBe(3);
+    });
+
     it('reordered records', async () => {
       const [a, b] = [recordLines()[2]!, recordLines()[3]!];
       const copy = [...lines];

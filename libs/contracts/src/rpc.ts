@@ -86,7 +86,6 @@ export const Rpc = {
     queryAudit: 'compliance.audit.query',
     auditStatus: 'compliance.audit.status',
     auditNetworkKey: 'compliance.audit.network-key',
-    destroyAuditNetworkKey: 'compliance.audit.network-key.destroy',
     ping: 'compliance.health.ping',
   },
   billing: {

@@ -13,6 +13,26 @@ export interface StoredCheckpoint extends Checkpoint {
   signature: string;
 }
 
+/** A checkpoint that does not follow the one before it on its partition. */
+export interface CheckpointLinkProblem {
+  /**
+   * `fork`: it covers offsets an earlier checkpoint covered, or names another predecessor;
+   * `gap`: records before it are in no checkpoint.
+   */
+  kind: 'fork' | 'gap';
+  fromOffset: string;
+  toOffset: string;
+  detail: string;
+}
+
+export interface CheckpointChainStatus {
+  checkpoints: number;
+  /** The first few problems, in offset order. */
+  problems: CheckpointLinkProblem[];
+}
+
+const MAX_LINK_PROBLEMS = 20;
+
 /**
  * At a regular interval, for every partition that grew, publishes a signed checkpoint (offset
  * range, count, chain head, previous head) to audit.checkpoints.v1 and keeps it in the database.
@@ -23,6 +43,8 @@ export class AuditCheckpointer implements OnApplicationBootstrap, OnModuleDestro
   private producer: Producer | null = null;
   private busy = false;
   private readonly logger: Logger;
+  /** The sealed topic and where its checkpoints go (a test gives its own). */
+  protected readonly topics = { events: AUDIT_EVENTS_TOPIC, checkpoints: AUDIT_CHECKPOINTS_TOPIC };
 
   constructor(
     private readonly db: Database,
@@ -58,14 +80,20 @@ export class AuditCheckpointer implements OnApplicationBootstrap, OnModuleDestro
     }
   }
 
+  /**
+   * Each partition's furthest checkpoint. The order is on the bigint column itself (`c.to_offset`):
+   * an unqualified `to_offset` would bind to the text output column and sort "99" after "100".
+   */
   async latest(): Promise<StoredCheckpoint[]> {
     const rows = await this.db.em().execute<Record<string, string | number | Date>[]>(
-      `select distinct on (kafka_partition) kafka_partition, from_offset::text, to_offset::text, record_count::text, head, previous_head, sealed_at, key_id, signature
-       from compliance.audit_checkpoints order by kafka_partition, to_offset desc`,
+      `select distinct on (c.kafka_partition) c.kafka_partition, c.from_offset::text as from_offset,
+         c.to_offset::text as to_offset, c.record_count::text as record_count, c.head, c.previous_head, c.sealed_at,
+         c.key_id, c.signature
+       from compliance.audit_checkpoints c order by c.kafka_partition, c.to_offset desc, c.id desc`,
     );
     return rows.map((r) => ({
       schema: 'lekha.audit-checkpoint/1',
-      topic: AUDIT_EVENTS_TOPIC,
+      topic: this.topics.events,
       partition: Number(r.kafka_partition),
       fromOffset: String(r.from_offset),
       toOffset: String(r.to_offset),
@@ -78,6 +106,53 @@ export class AuditCheckpointer implements OnApplicationBootstrap, OnModuleDestro
     }));
   }
 
+  /**
+   * Checks, in the database, that every partition's checkpoints form one chain: each starts at the
+   * offset after the previous one's end and names that one's head (the first: offset 0 and genesis).
+   */
+  async chainStatus(): Promise<Map<number, CheckpointChainStatus>> {
+    const em = this.db.em();
+    const counts = await em.execute<{ kafka_partition: number; n: string }[]>(
+      `select kafka_partition, count(*)::text as n from compliance.audit_checkpoints group by kafka_partition`,
+    );
+    const out = new Map<number, CheckpointChainStatus>(
+      counts.map((r) => [Number(r.kafka_partition), { checkpoints: Number(r.n), problems: [] }]),
+    );
+    type Break = {
+      kafka_partition: number;
+      from_offset: string;
+      to_offset: string;
+      expected_from: string;
+      kind: 'fork' | 'gap';
+    };
+    const breaks = await em.execute<Break[]>(
+      `select kafka_partition, from_offset::text as from_offset, to_offset::text as to_offset,
+         expected_from::text as expected_from, case when from_offset > expected_from then 'gap' else 'fork' end as kind
+       from (select kafka_partition, from_offset, to_offset, previous_head, id,
+               coalesce(lag(to_offset) over w + 1, 0) as expected_from,
+               coalesce(lag(head) over w, ?) as expected_previous
+             from compliance.audit_checkpoints
+             window w as (partition by kafka_partition order by to_offset, id)) t
+       where from_offset <> expected_from or previous_head <> expected_previous
+       order by t.kafka_partition, t.to_offset, t.id`,
+      [GENESIS],
+    );
+    for (const b of breaks) {
+      const status = out.get(Number(b.kafka_partition));
+      if (!status || status.problems.length >= MAX_LINK_PROBLEMS) continue;
+      status.problems.push({
+        kind: b.kind,
+        fromOffset: b.from_offset,
+        toOffset: b.to_offset,
+        detail:
+          b.kind === 'gap'
+            ? `offsets ${b.expected_from}..${BigInt(b.from_offset) - 1n} are in no checkpoint`
+            : `the checkpoint of offsets ${b.from_offset}..${b.to_offset} does not follow the one before it`,
+      });
+    }
+    return out;
+  }
+
   /** One checkpoint per partition that has new sealed records. */
   async checkpointAll(): Promise<number> {
     const previous = new Map((await this.latest()).map((c) => [c.partition, c]));
@@ -87,7 +162,7 @@ export class AuditCheckpointer implements OnApplicationBootstrap, OnModuleDestro
       if (prev && BigInt(prev.toOffset) >= BigInt(head.lastOffset)) continue;
       const checkpoint: Checkpoint = {
         schema: 'lekha.audit-checkpoint/1',
-        topic: AUDIT_EVENTS_TOPIC,
+        topic: this.topics.events,
         partition: head.partition,
         fromOffset: prev ? String(BigInt(prev.toOffset) + 1n) : '0',
         toOffset: head.lastOffset,
@@ -104,7 +179,7 @@ export class AuditCheckpointer implements OnApplicationBootstrap, OnModuleDestro
         this.producer = producer;
       }
       await this.producer.send({
-        topic: AUDIT_CHECKPOINTS_TOPIC,
+        topic: this.topics.checkpoints,
         acks: -1,
         messages: [{ key: String(head.partition), value, headers: { [AuditHeaders.keyId]: this.signer.keyId, [AuditHeaders.signature]: signature } }],
       });

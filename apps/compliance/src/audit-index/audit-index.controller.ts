@@ -5,7 +5,6 @@ import { RpcExecutor } from '@lekha/runtime';
 import { QueryAuditUseCase } from './use-cases/query-audit.use-case.js';
 import { AuditStatusUseCase } from './use-cases/audit-status.use-case.js';
 import { GetAuditNetworkKeyUseCase } from './use-cases/get-audit-network-key.use-case.js';
-import { DestroyTenantAuditKeyUseCase } from './use-cases/destroy-tenant-audit-key.use-case.js';
 import { z } from 'zod';
 
 @Controller()
@@ -15,17 +14,11 @@ export class AuditIndexController {
     private readonly queryAudit: QueryAuditUseCase,
     private readonly auditStatus: AuditStatusUseCase,
     private readonly networkKey: GetAuditNetworkKeyUseCase,
-    private readonly destroyNetworkKey: DestroyTenantAuditKeyUseCase,
   ) {}
 
   @MessagePattern(Rpc.compliance.auditNetworkKey)
   auditNetworkKey(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
     return this.rpc.run(kafka, z.object({}).passthrough(), payload ?? {}, (_input, ctx) => this.networkKey.execute(ctx));
-  }
-
-  @MessagePattern(Rpc.compliance.destroyAuditNetworkKey)
-  destroyAuditNetworkKey(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
-    return this.rpc.run(kafka, z.strictObject({ tenantId: z.uuid().optional() }), payload ?? {}, (input, ctx) => this.destroyNetworkKey.execute(ctx, input));
   }
 
   @MessagePattern(Rpc.compliance.auditStatus)

@@ -4,7 +4,6 @@ import { ConfigError, TenantErasureModule, loadMasterKey } from '@lekha/runtime'
 import { ComplianceTenantEraser } from './compliance-tenant-eraser.js';
 import { AUDIT_NETWORK_WRAP_KEY, AuditNetworkKeys, networkWrapKey } from './audit-network-keys.js';
 import { GetAuditNetworkKeyUseCase } from './use-cases/get-audit-network-key.use-case.js';
-import { DestroyTenantAuditKeyUseCase } from './use-cases/destroy-tenant-audit-key.use-case.js';
 import { AuditIndexController } from './audit-index.controller.js';
 import { AuditIndexRepository } from './audit-index.repository.js';
 import { AuditIngestor } from './audit-ingestor.js';
@@ -44,7 +43,6 @@ export class AuditIndexModule {
         { provide: AUDIT_NETWORK_WRAP_KEY, useValue: wrapKey },
         AuditNetworkKeys,
         GetAuditNetworkKeyUseCase,
-        DestroyTenantAuditKeyUseCase,
       ],
       exports: [AuditNetworkKeys],
     };

@@ -1,21 +1,25 @@
-import { randomUUID } from 'node:crypto';
-import { Controller, Delete, Get, Inject, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
-import type { Kafka } from 'kafkajs';
+import type { Response } from 'express';
 import { z } from 'zod';
 import { DirectAuditPublisher } from '@lekha/audit';
-import { AUDIT_EVENTS_TOPIC, Rpc, auditEventV1Schema, auditQuerySchema, type AuditEventV1, type AuditEventView, type AuditQuery, type Page } from '@lekha/contracts';
-import { KAFKA } from '@lekha/runtime';
+import { DomainError, Rpc, auditQuerySchema } from '@lekha/contracts';
+import type { AuditAction, AuditEventV1, AuditEventView, AuditQuery, Page } from '@lekha/contracts';
 import { hasPermission, requireContext } from '@lekha/tenancy';
 import { BusClient } from '../bus/bus-client.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import { PermissionGuard, RequirePermission } from '../auth/permissions.js';
+import { setRetryAfter } from '../auth/retry-after.js';
 import { CSV_COLUMNS, csvRow } from './audit-csv.js';
+import { AuditTail } from './audit-tail.js';
 
-const exportQuerySchema = auditQuerySchema.omit({ cursor: true, limit: true, include: true }).extend({ format: z.enum(['ndjson', 'csv']).default('ndjson') });
+const exportQuerySchema = auditQuerySchema
+  .omit({ cursor: true, limit: true, include: true })
+  .extend({ format: z.enum(['ndjson', 'csv']).default('ndjson') });
 const streamQuerySchema = z.strictObject({ action: auditQuerySchema.shape.action, tenantId: z.uuid().optional() });
 const PAGE = 500;
+/** A live tail whose client does not read is ended rather than buffered without limit. */
+const MAX_UNREAD_BYTES = 1024 * 1024;
 
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -25,21 +29,28 @@ export class AuditController {
   constructor(
     private readonly bus: BusClient,
     private readonly audit: DirectAuditPublisher,
-    @Inject(KAFKA) private readonly kafka: Kafka,
+    private readonly tail: AuditTail,
   ) {}
+
+  /**
+   * The tenants the caller may read: platform compliance any (the one asked for, or all), anyone
+   * else only their own. Asking for another tenant is refused and recorded as denied.
+   */
+  private async scope(requested: string | undefined, action: AuditAction, resource: string): Promise<string | null> {
+    const ctx = requireContext();
+    if (hasPermission(ctx.roles, 'audit:read:platform')) return requested ?? null;
+    if (ctx.tenantId && (!requested || requested === ctx.tenantId)) return ctx.tenantId;
+    const reason = ctx.tenantId ? 'other_tenant' : 'forbidden';
+    await this.audit.record({ action, resource: { type: resource, id: requested ?? null }, outcome: 'denied', reason });
+    throw new DomainError('FORBIDDEN', 'you may read only your own tenant’s audit trail');
+  }
 
   @Get('events')
   @RequirePermission(['audit:read:tenant', 'audit:read:platform'], { action: 'read', resource: 'audit_event' })
   @ApiOperation({ summary: 'Query the audit trail: a tenant owner sees their tenant, platform compliance sees all; include=network opens the actors’ sealed IP and user agent' })
   events(@Query({ schema: auditQuerySchema }) query: AuditQuery): Promise<Page<AuditEventView>> {
+    // Compliance decides and records the access, allowed or denied.
     return this.bus.call(Rpc.compliance.queryAudit, query);
-  }
-
-  @Delete('network-key')
-  @RequirePermission('tenant:keys:manage', { action: 'delete', resource: 'audit_network_key' })
-  @ApiOperation({ summary: 'Erasure: destroy the key the tenant’s actors’ IPs and user agents are sealed to (owner); they become unreadable for good' })
-  destroyNetworkKey(): Promise<{ tenantId: string; destroyed: boolean }> {
-    return this.bus.call(Rpc.compliance.destroyAuditNetworkKey, {});
   }
 
   @Get('export')
@@ -48,9 +59,13 @@ export class AuditController {
   @ApiOperation({ summary: 'Stream every event matching the filter as NDJSON or CSV, page by page (memory stays bounded)' })
   async export(@Query({ schema: exportQuerySchema }) query: z.output<typeof exportQuerySchema>, @Res() res: Response): Promise<void> {
     const { format, ...filter } = query;
-    await this.audit.record({ action: 'export', resource: { type: 'audit_event', id: null }, subjectIds: filter.subjectId ? [filter.subjectId] : [] });
-    // The first page is fetched before any byte is sent, so a refusal still gets a proper status.
+    await this.scope(filter.tenantId, 'export', 'audit_event');
+    // The first page is fetched before anything is recorded or sent: when compliance refuses it, it
+    // records the refusal (as denied) and the caller gets its status; the export is recorded only
+    // once it is allowed, and before any byte leaves.
     let page = await this.bus.call<Page<AuditEventV1>>(Rpc.compliance.queryAudit, { ...filter, limit: PAGE });
+    const subjectIds = filter.subjectId ? [filter.subjectId] : [];
+    await this.audit.record({ action: 'export', resource: { type: 'audit_event', id: null }, subjectIds });
     res.status(200).setHeader('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson');
     res.setHeader('content-disposition', `attachment; filename="audit-${new Date().toISOString().slice(0, 10)}.${format}"`);
     const write = (chunk: string) => new Promise<void>((resolve) => (res.write(chunk) ? resolve() : res.once('drain', resolve)));
@@ -66,44 +81,66 @@ export class AuditController {
   @Get('stream')
   @RequirePermission(['audit:read:tenant', 'audit:read:platform'], { action: 'read', resource: 'audit_stream' })
   @ApiProduces('text/event-stream')
-  @ApiOperation({ summary: 'Live tail of the audit trail as server-sent events (a tenant owner sees their tenant only)' })
-  async stream(@Query({ schema: streamQuerySchema }) query: z.output<typeof streamQuerySchema>, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const ctx = requireContext();
-    const platform = hasPermission(ctx.roles, 'audit:read:platform');
-    const tenant = platform ? query.tenantId : ctx.tenantId;
-    await this.audit.record({ action: 'read', resource: { type: 'audit_stream', id: null } });
-    const consumer = this.kafka.consumer({ groupId: `gateway-audit-tail-${randomUUID()}`, allowAutoTopicCreation: false });
-    await consumer.connect();
-    await consumer.subscribe({ topic: AUDIT_EVENTS_TOPIC, fromBeginning: false });
+  @ApiOperation({
+    summary:
+      'Live tail of the audit trail as server-sent events (a tenant owner sees their tenant only); open streams are ' +
+      'capped per tenant and per gateway (429 beyond)',
+  })
+  async stream(
+    @Query({ schema: streamQuerySchema }) query: z.output<typeof streamQuerySchema>,
+    @Res() res: Response,
+  ): Promise<void> {
+    const tenantId = await this.scope(query.tenantId, 'read', 'audit_stream');
+    let release: () => void;
+    try {
+      release = this.tail.reserve(requireContext().tenantId ?? 'platform');
+    } catch (err) {
+      const resource = { type: 'audit_stream', id: null };
+      await this.audit.record({ action: 'read', resource, outcome: 'denied', reason: 'too_many_streams' });
+      setRetryAfter(res, err);
+      throw err;
+    }
+    let unsubscribe: (() => void) | null = null;
+    let heartbeat: NodeJS.Timeout | undefined = undefined;
+    let closed = false;
+    let live = false;
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      live = false;
+      clearInterval(heartbeat);
+      unsubscribe?.();
+      release();
+    };
+    res.on('close', close);
+    try {
+      await this.audit.record({ action: 'read', resource: { type: 'audit_stream', id: null } });
+      unsubscribe = await this.tail.subscribe({
+        tenantId,
+        action: query.action,
+        send: (e) => {
+          if (!live) return;
+          if (res.writableLength > MAX_UNREAD_BYTES) {
+            live = false;
+            res.end();
+            return;
+          }
+          res.write(`id: ${e.eventId}\nevent: audit\ndata: ${JSON.stringify(e)}\n\n`);
+        },
+        end: () => res.end(),
+      });
+    } catch (err) {
+      close();
+      throw err;
+    }
+    if (closed) return unsubscribe();
     res.status(200).setHeader('content-type', 'text/event-stream');
     res.setHeader('cache-control', 'no-cache');
     res.setHeader('connection', 'keep-alive');
     res.flushHeaders();
     res.write(': connected\n\n');
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-    let closed = false;
-    req.on('close', () => {
-      closed = true;
-      clearInterval(heartbeat);
-      void consumer.disconnect().catch(() => undefined);
-    });
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        if (closed) return;
-        let parsed: ReturnType<typeof auditEventV1Schema.safeParse>;
-        try {
-          parsed = auditEventV1Schema.safeParse(JSON.parse(message.value?.toString('utf8') ?? 'null'));
-        } catch {
-          return;
-        }
-        if (!parsed.success) return;
-        const e = parsed.data;
-        if (tenant && e.tenantId !== tenant) return;
-        if (!platform && !tenant) return;
-        if (query.action && e.action !== query.action) return;
-        res.write(`id: ${e.eventId}\nevent: audit\ndata: ${JSON.stringify(e)}\n\n`);
-      },
-    });
+    live = true;
+    heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
   }
 
   @Get('verify')

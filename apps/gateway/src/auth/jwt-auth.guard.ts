@@ -1,30 +1,56 @@
 import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
-import { DomainError } from '@lekha/contracts';
+import { API_KEY_PATTERN, DomainError } from '@lekha/contracts';
 import { currentContext } from '@lekha/tenancy';
 import type { AuthenticatedUser } from './jwt.strategy.js';
 import { ApiKeyExchange } from '../security/api-key-exchange.js';
+import { AuthDenialAudit, type AuthRefusal } from './auth-denials.js';
 
-/** Requires a valid access token and puts its subject into the request context. */
+type Req = { headers: Record<string, string | string[] | undefined> };
+
+/**
+ * Requires a valid access token and puts its subject into the request context. A request refused
+ * for its token (missing, invalid, forged, expired, revoked) is audited as denied, once, trusting
+ * nothing the token claims; identity audits a refused API key itself.
+ */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
-  constructor(private readonly apiKeys: ApiKeyExchange) {
+  private readonly refusals = new WeakMap<object, AuthRefusal>();
+
+  constructor(
+    private readonly apiKeys: ApiKeyExchange,
+    private readonly denials: AuthDenialAudit,
+  ) {
     super();
   }
 
   /** An API key is exchanged with identity for a short-lived access token, then verified like any token. */
   override async canActivate(context: ExecutionContext): Promise<boolean> {
-    const req = context.switchToHttp().getRequest<{ headers: Record<string, string | string[] | undefined> }>();
+    const req = context.switchToHttp().getRequest<Req>();
     const key = ApiKeyExchange.keyOf(req.headers);
+    if (key && !API_KEY_PATTERN.test(key)) {
+      // Not shaped like a key at all: refused here, without asking identity.
+      await this.denials.refused('malformed_api_key');
+      throw new DomainError('INVALID_TOKEN', 'the API key is invalid or revoked');
+    }
     if (key) req.headers.authorization = `Bearer ${await this.apiKeys.accessToken(key)}`;
-    return (await super.canActivate(context)) as boolean;
+    try {
+      return (await super.canActivate(context)) as boolean;
+    } catch (err) {
+      const refusal = this.refusals.get(req);
+      if (refusal) await this.denials.refused(refusal);
+      throw err;
+    }
   }
 
   override handleRequest<TUser = AuthenticatedUser>(err: unknown, user: TUser | false, info: unknown, _ctx: ExecutionContext): TUser {
     if (err instanceof DomainError) throw err;
     if (err || !user) {
       const message = info instanceof Error ? info.message : '';
-      if (/no auth token/i.test(message)) throw new DomainError('UNAUTHENTICATED', 'sign in first: send an access token as "Authorization: Bearer <token>"');
+      const missing = /no auth token/i.test(message);
+      this.refusals.set(_ctx.switchToHttp().getRequest<Req>(), missing ? 'missing_token' : 'invalid_token');
+      const hint = 'sign in first: send an access token as "Authorization: Bearer <token>"';
+      if (missing) throw new DomainError('UNAUTHENTICATED', hint);
       throw new DomainError('INVALID_TOKEN', 'the access token is invalid or expired');
     }
     const u = user as unknown as AuthenticatedUser;

@@ -8,11 +8,16 @@ interface Requirement {
   anyOf: Permission[];
   action: AuditAction;
   resource: string;
+  /** Only a signed-in person, never an API key, whatever its scopes. */
+  personOnly?: boolean;
 }
 const KEY = 'lekha:permission';
 
 /** The permissions a route needs (any one of them) and how a denial is recorded. */
-export const RequirePermission = (anyOf: Permission | Permission[], audit: { action: AuditAction; resource: string }) =>
+export const RequirePermission = (
+  anyOf: Permission | Permission[],
+  audit: { action: AuditAction; resource: string; personOnly?: boolean },
+) =>
   SetMetadata(KEY, { anyOf: Array.isArray(anyOf) ? anyOf : [anyOf], ...audit } satisfies Requirement);
 
 /** Role check at the gateway (services check again); a denial is audited before the 403. */
@@ -27,8 +32,12 @@ export class PermissionGuard implements CanActivate {
     const need = this.reflector.get<Requirement | undefined>(KEY, context.getHandler());
     if (!need) return true;
     const ctx = requireContext();
-    if (need.anyOf.some((p) => contextHasPermission(ctx, p))) return true;
-    await this.audit.record({ action: need.action, resource: { type: need.resource, id: null }, outcome: 'denied', reason: 'forbidden' });
+    const allowed = need.anyOf.some((p) => contextHasPermission(ctx, p));
+    if (allowed && (!need.personOnly || ctx.actorType === 'user')) return true;
+    const reason = allowed ? 'person_required' : 'forbidden';
+    const resource = { type: need.resource, id: null };
+    await this.audit.record({ action: need.action, resource, outcome: 'denied', reason });
+    if (allowed) throw new DomainError('FORBIDDEN', 'only a signed-in person may do this, never an API key');
     throw new DomainError('FORBIDDEN', ctx.actorType === 'api_key' ? 'this API key’s scopes do not allow this' : 'your role does not allow this');
   }
 }

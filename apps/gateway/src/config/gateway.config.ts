@@ -40,6 +40,14 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
    * (`lekha dev` makes a new one at every start and prints it). Unset: only a platform admin may read it.
    */
   DEV_INBOX_SECRET: z.string().min(24, 'must be at least 24 characters').max(200).optional(),
+  /** Live audit tails (server-sent events) open at once: per tenant (the platform's own count as one), and in all. */
+  AUDIT_STREAMS_PER_TENANT: z.coerce.number().int().min(1).max(1000).default(5),
+  AUDIT_STREAMS_MAX: z.coerce.number().int().min(1).max(100_000).default(200),
+  /** Refused tokens audited one by one per client address and window; the rest are counted in one summary event. */
+  AUTH_DENIALS_AUDITED_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(5),
+  /** Refused tokens audited one by one per window over all addresses. */
+  AUTH_DENIALS_AUDITED_PER_WINDOW: z.coerce.number().int().min(1).max(1_000_000).default(300),
+  AUTH_DENIAL_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 });
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');

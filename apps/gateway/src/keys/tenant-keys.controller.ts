@@ -22,8 +22,12 @@ export class TenantKeysController {
 
   @Post('rotate')
   @HttpCode(202)
-  @RequirePermission('tenant:keys:manage', { action: 'update', resource: 'tenant_key' })
-  @ApiOperation({ summary: 'Rotate the tenant’s data key without downtime: a new version encrypts from `activeFrom`; older data is re-encrypted in the background and the old key destroyed after' })
+  @RequirePermission('tenant:keys:manage', { action: 'update', resource: 'tenant_key', personOnly: true })
+  @ApiOperation({
+    summary:
+      'Rotate the tenant’s data key without downtime (a signed-in owner, never an API key): a new version encrypts ' +
+      'from `activeFrom`; older data is re-encrypted in the background and the old key destroyed after',
+  })
   rotate(): Promise<RotateTenantKeyResult> {
     return this.bus.call(Rpc.tenantData.rotateKeys, {});
   }

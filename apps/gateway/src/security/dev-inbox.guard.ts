@@ -5,6 +5,7 @@ import { DirectAuditPublisher } from '@lekha/audit';
 import { DomainError } from '@lekha/contracts';
 import { contextHasPermission, requireContext } from '@lekha/tenancy';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
+import { AuthDenialAudit } from '../auth/auth-denials.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js';
 import { ApiKeyExchange } from './api-key-exchange.js';
 
@@ -32,10 +33,11 @@ export class DevInboxGuard extends JwtAuthGuard {
 
   constructor(
     apiKeys: ApiKeyExchange,
+    denials: AuthDenialAudit,
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
     private readonly audit: DirectAuditPublisher,
   ) {
-    super(apiKeys);
+    super(apiKeys, denials);
     this.secret = config.DEV_INBOX_SECRET ? digest(config.DEV_INBOX_SECRET) : null;
   }
 

@@ -9,6 +9,7 @@ import { DevInboxController } from './dev-inbox.controller.js';
 import { MfaController } from './mfa.controller.js';
 import { ApiKeysController } from './api-keys.controller.js';
 import { ApiKeyExchange } from './api-key-exchange.js';
+import { AuthDenialAudit } from '../auth/auth-denials.js';
 
 /**
  * Sessions, login history, staff, OTP and password reset routes, and the revocation list the JWT
@@ -22,8 +23,8 @@ export class SecurityModule {
       module: SecurityModule,
       global: true,
       controllers: [SessionsController, LoginHistoryController, UsersController, AuthFlowsController, MfaController, ApiKeysController, ...(config.LEKHA_ENV === 'production' ? [] : [DevInboxController])],
-      providers: [RevocationList, PermissionGuard, ApiKeyExchange],
-      exports: [RevocationList, ApiKeyExchange],
+      providers: [RevocationList, PermissionGuard, ApiKeyExchange, AuthDenialAudit],
+      exports: [RevocationList, ApiKeyExchange, AuthDenialAudit],
     };
   }
 }

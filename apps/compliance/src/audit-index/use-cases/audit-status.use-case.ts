@@ -4,7 +4,7 @@ import { DomainError } from '@lekha/contracts';
 import { Database } from '@lekha/persistence';
 import { hasPermission, type RequestContext } from '@lekha/tenancy';
 import { AuditIndexRepository } from '../audit-index.repository.js';
-import { AuditCheckpointer } from '../audit-checkpointer.js';
+import { AuditCheckpointer, type CheckpointChainStatus } from '../audit-checkpointer.js';
 
 export interface PartitionStatus {
   partition: number;
@@ -12,9 +12,11 @@ export interface PartitionStatus {
   lastOffset: string;
   head: string;
   checkpoint: { toOffset: string; count: number; head: string; sealedAt: string; matchesChain: boolean } | null;
+  /** Whether the partition's checkpoints link up: none forks the chain, none leaves a gap. */
+  checkpointChain: CheckpointChainStatus;
 }
 
-/** Chain status per partition and the latest checkpoint, for the platform compliance team. */
+/** Chain status per partition, the latest checkpoint and the checkpoints' linkage, for the platform compliance team. */
 @Injectable()
 export class AuditStatusUseCase {
   constructor(
@@ -31,6 +33,7 @@ export class AuditStatusUseCase {
     );
     if (!allowed) throw new DomainError('FORBIDDEN', 'only the platform compliance role may read the chain status');
     const checkpoints = new Map((await this.checkpointer.latest()).map((c) => [c.partition, c]));
+    const chains = await this.checkpointer.chainStatus();
     const partitions: PartitionStatus[] = [];
     for (const head of await this.repo.allChainHeads()) {
       const c = checkpoints.get(head.partition);
@@ -50,9 +53,13 @@ export class AuditStatusUseCase {
         lastOffset: head.lastOffset,
         head: head.head,
         checkpoint: c ? { toOffset: c.toOffset, count: c.count, head: c.head, sealedAt: c.sealedAt, matchesChain } : null,
+        checkpointChain: chains.get(head.partition) ?? { checkpoints: 0, problems: [] },
       });
     }
     const rejectedRecords = await this.repo.rejectCount();
-    return { ok: rejectedRecords === 0 && partitions.every((p) => !p.checkpoint || p.checkpoint.matchesChain), rejectedRecords, partitions };
+    const ok =
+      rejectedRecords === 0 &&
+      partitions.every((p) => (!p.checkpoint || p.checkpoint.matchesChain) && p.checkpointChain.problems.length === 0);
+    return { ok, rejectedRecords, partitions };
   }
 }

@@ -29,11 +29,19 @@ export class QueryAuditUseCase {
   async execute(ctx: RequestContext, q: AuditQuery): Promise<Page<AuditEventView>> {
     const platform = hasPermission(ctx.roles, 'audit:read:platform');
     const tenantScoped = !platform && hasPermission(ctx.roles, 'audit:read:tenant') && ctx.tenantId;
+    const resource = { type: 'audit_event', id: q.tenantId ?? null };
+    const deny = (reason: string) =>
+      this.db.em().transactional((tx) =>
+        this.audit.record(tx, { action: 'read', resource, outcome: 'denied', reason }),
+      );
     if (!platform && !tenantScoped) {
-      await this.db.em().transactional((tx) => this.audit.record(tx, { action: 'read', resource: { type: 'audit_event', id: null }, outcome: 'denied', reason: 'forbidden' }));
+      await deny('forbidden');
       throw new DomainError('FORBIDDEN', 'your role may not read the audit trail');
     }
-    if (!platform && q.tenantId && q.tenantId !== ctx.tenantId) throw new DomainError('FORBIDDEN', 'you may read only your own tenant’s audit trail');
+    if (!platform && q.tenantId && q.tenantId !== ctx.tenantId) {
+      await deny('other_tenant');
+      throw new DomainError('FORBIDDEN', 'you may read only your own tenant’s audit trail');
+    }
     const before = q.cursor ? decodeCursor(q.cursor) : undefined;
     const rows = await this.repo.query({ ...q, tenantId: platform ? q.tenantId : ctx.tenantId!, before, limit: q.limit + 1 });
     const items = rows.slice(0, q.limit);
