@@ -9,6 +9,7 @@ import { readTopicToEnd } from '@lekha/audit';
 import { readAuditTopic, request, signupTenant, startTestPlatform } from '@lekha/testing';
 import type { SignedUpTenant, TestPlatform } from '@lekha/testing';
 import { AUDIT_EVENTS_TOPIC, type AuditEventV1, type AuditEventView, type Page } from '@lekha/contracts';
+import { enrolTotp } from './identity-test-helpers.js';
 
 /** An open live tail: the events it received so far, and a way to hang up. */
 interface OpenStream {
@@ -346,6 +347,8 @@ describe('audit at the gateway: network details, refusals and live tails', () =>
   it('security #3: erasing the tenant (password, a signed-in owner) erases the network details for good', async () => {
     const adminLogin = await call('POST', '/v1/auth/login', { body: admin });
     expect(adminLogin.status).toBe(200);
+    // A platform admin enrols a second factor before any privileged action.
+    await enrolTotp(tp.gatewayUrl, adminLogin.body.accessToken, admin.password);
     const signIn = { email: `audit.${stamp}@lekha.example`, password: 'compliance passphrase 42' };
     const officer = { ...signIn, name: 'Meera Compliance', role: 'platform:compliance' };
     const made = await call('POST', '/v1/platform/users', { token: adminLogin.body.accessToken, body: officer });

@@ -48,3 +48,17 @@ export function totpAt(secret: string, step: number): string {
 }
 
 export const totpStepNow = () => Math.floor(Date.now() / 30_000);
+
+/**
+ * Enrols TOTP for the holder of `token` (password re-entered), as a platform admin must before any
+ * privileged action; returns the secret and the recovery codes. The token keeps working.
+ */
+export async function enrolTotp(baseUrl: string, token: string, password: string): Promise<{ secret: string; recoveryCodes: string[] }> {
+  const call = client(baseUrl);
+  const enrolled = await call('POST', '/v1/security/mfa/totp/enroll', { token, body: { password } });
+  if (enrolled.status !== 200) throw new Error(`TOTP enrolment answered ${enrolled.status}: ${JSON.stringify(enrolled.body)}`);
+  const secret = enrolled.body.secret as string;
+  const confirmed = await call('POST', '/v1/security/mfa/totp/confirm', { token, body: { code: totpAt(secret, totpStepNow()) } });
+  if (confirmed.status !== 200) throw new Error(`TOTP confirmation answered ${confirmed.status}: ${JSON.stringify(confirmed.body)}`);
+  return { secret, recoveryCodes: confirmed.body.recoveryCodes as string[] };
+}

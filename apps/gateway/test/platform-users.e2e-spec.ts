@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import type { AuditEventV1 } from '@lekha/contracts';
 import { readAuditTopic, startTestPlatform, type TestPlatform } from '@lekha/testing';
-import { client, totpAt, totpStepNow, uniquePhone } from './identity-test-helpers.js';
+import { client, enrolTotp as enrolPlatformTotp, totpAt, totpStepNow, uniquePhone } from './identity-test-helpers.js';
 
 const header = (token: string) => JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString('utf8')) as { kid: string };
 const claims = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
@@ -39,16 +39,7 @@ describe('platform users and signing-key rotation', () => {
     expect(first.body).toEqual({ mfaRequired: true, mfaToken: expect.any(String) });
     return verify(first.body.mfaToken, { recoveryCode: adminRecoveryCodes.shift()! });
   };
-  /** Enrols TOTP for the holder of `token` (password re-entered); returns the secret and recovery codes. */
-  const enrolTotp = async (token: string, password: string) => {
-    const enrolled = await call('POST', '/v1/security/mfa/totp/enroll', { token, body: { password } });
-    expect(enrolled.status).toBe(200);
-    const secret = enrolled.body.secret as string;
-    const code = totpAt(secret, totpStepNow());
-    const confirmed = await call('POST', '/v1/security/mfa/totp/confirm', { token, body: { code } });
-    expect(confirmed.status).toBe(200);
-    return { secret, recoveryCodes: confirmed.body.recoveryCodes as string[] };
-  };
+  const enrolTotp = (token: string, password: string) => enrolPlatformTotp(tp.gatewayUrl, token, password);
   /** Identity's audit records of these answers' requests, once all are on the topic. */
   const identityEventsOf = async (answers: { headers: Headers }[]) => {
     const ids = answers.map((r) => r.headers.get('x-request-id'));
