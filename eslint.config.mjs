@@ -52,14 +52,7 @@ const anyNeedsReason = {
 
 export default defineConfig(
   {
-    ignores: [
-      '**/dist/**',
-      '**/node_modules/**',
-      '**/.cache/**',
-      '**/.data/**',
-      '**/.nx/**',
-      '**/coverage/**',
-    ],
+    ignores: ['**/dist/**', '**/node_modules/**', '**/.cache/**', '**/.data/**', '**/.nx/**', '**/coverage/**'],
   },
   {
     linterOptions: { reportUnusedDisableDirectives: 'error' },

@@ -28,7 +28,10 @@ export default {
     {
       ...common,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{apps,libs}/*/test/**/*.{integration,e2e}-spec.ts', '<rootDir>/test/**/*.{integration,e2e}-spec.ts'],
+      testMatch: [
+        '<rootDir>/{apps,libs}/*/test/**/*.{integration,e2e}-spec.ts',
+        '<rootDir>/test/**/*.{integration,e2e}-spec.ts',
+      ],
       globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
       globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
       slowTestThreshold: 60,

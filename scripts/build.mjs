@@ -19,7 +19,11 @@ async function* walk(dir) {
 }
 
 async function mtime(p) {
-  try { return (await stat(p)).mtimeMs; } catch { return 0; }
+  try {
+    return (await stat(p)).mtimeMs;
+  } catch {
+    return 0;
+  }
 }
 
 let built = 0;
@@ -34,14 +38,24 @@ for (const group of ['libs', 'apps']) {
     const jobs = [];
     for await (const file of walk(src)) {
       const out = join(dist, relative(src, file)).replace(/\.ts$/, '.js');
-      if ((await mtime(out)) >= (await mtime(file))) { skipped++; continue; }
-      jobs.push((async () => {
-        const { code, map } = await transformFile(file, { ...swcrc, swcrc: false, filename: file, sourceFileName: relative(dirname(out), file) });
-        await mkdir(dirname(out), { recursive: true });
-        await writeFile(out, `${code}\n//# sourceMappingURL=${out.split('/').pop()}.map\n`);
-        if (map) await writeFile(`${out}.map`, map);
-        built++;
-      })());
+      if ((await mtime(out)) >= (await mtime(file))) {
+        skipped++;
+        continue;
+      }
+      jobs.push(
+        (async () => {
+          const { code, map } = await transformFile(file, {
+            ...swcrc,
+            swcrc: false,
+            filename: file,
+            sourceFileName: relative(dirname(out), file),
+          });
+          await mkdir(dirname(out), { recursive: true });
+          await writeFile(out, `${code}\n//# sourceMappingURL=${out.split('/').pop()}.map\n`);
+          if (map) await writeFile(`${out}.map`, map);
+          built++;
+        })(),
+      );
     }
     await Promise.all(jobs);
   }

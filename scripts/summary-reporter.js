@@ -16,14 +16,20 @@ function serviceWarnings(rootDir, testPath) {
     const dir = join(logsRoot, run);
     const suite = join(dir, 'suite.txt');
     if (!existsSync(suite) || readFileSync(suite, 'utf8') !== testPath) continue;
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.log')).sort()) {
+    for (const file of readdirSync(dir)
+      .filter((f) => f.endsWith('.log'))
+      .sort()) {
       const lines = readFileSync(join(dir, file), 'utf8')
         .split('\n')
         .filter((line) => {
           const m = /"level":(\d+)/.exec(line);
           return m ? Number(m[1]) >= 40 : /error|fatal|exception/i.test(line);
         });
-      if (lines.length) out.push(`--- ${run}/${file} (last ${Math.min(lines.length, MAX_LINES_PER_SERVICE)} of ${lines.length} warnings and errors)`, ...lines.slice(-MAX_LINES_PER_SERVICE));
+      if (lines.length)
+        out.push(
+          `--- ${run}/${file} (last ${Math.min(lines.length, MAX_LINES_PER_SERVICE)} of ${lines.length} warnings and errors)`,
+          ...lines.slice(-MAX_LINES_PER_SERVICE),
+        );
     }
   }
   return out;
@@ -37,7 +43,8 @@ export default class SummaryReporter {
   onTestResult(test, result) {
     if (!result.numFailingTests && !result.testExecError) return;
     const lines = serviceWarnings(this.rootDir, test.path);
-    if (lines.length) process.stdout.write(`\nService warnings and errors logged during ${test.path}:\n${lines.join('\n')}\n\n`);
+    if (lines.length)
+      process.stdout.write(`\nService warnings and errors logged during ${test.path}:\n${lines.join('\n')}\n\n`);
   }
 
   onRunComplete(_contexts, results) {

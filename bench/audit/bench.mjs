@@ -19,9 +19,11 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const lib = (name) => import(join(root, 'libs', name, 'dist', 'index.js'));
 const { startLocalKafka, provisionTopics } = await lib('local-kafka');
 const { topicPlan, AUDIT_EVENTS_TOPIC } = await lib('contracts');
-const { AuditOutbox, OutboxRelay, AuditSigner, TrustedKeys, AuditHeaders, auditOutboxSql, nextHead, GENESIS } = await lib('audit');
+const { AuditOutbox, OutboxRelay, AuditSigner, TrustedKeys, AuditHeaders, auditOutboxSql, nextHead, GENESIS } =
+  await lib('audit');
 const { auditEventV1Schema } = await lib('contracts');
-const { Database, Migration, inTenantTransaction, defineEntity, p, tenantRoleSql, tenantTableGrantsSql } = await lib('persistence');
+const { Database, Migration, inTenantTransaction, defineEntity, p, tenantRoleSql, tenantTableGrantsSql } =
+  await lib('persistence');
 const { startPlatform, ensureAuditKeys } = await lib('launcher');
 const { runWithContext, anonymousContext } = await lib('tenancy');
 const { FieldCipher, TenantKeyring } = await lib('crypto');
@@ -46,18 +48,34 @@ let platform;
 try {
   // A representative event: what tenant-data records for a customer read.
   const sampleEvent = (tenantId, i) => ({
-    schema: 'lekha.audit/1', eventId: randomUUID(), occurredAt: new Date().toISOString(), service: 'tenant-data', tenantId,
-    actor: { type: 'user', id: randomUUID(), roles: ['owner'] }, action: 'read', resource: { type: 'customer', id: randomUUID() },
-    subjectIds: [randomUUID()], outcome: 'allowed', purpose: 'service_delivery',
-    fields: [{ name: 'name', category: 'user.name' }, { name: 'phone', category: 'user.contact.phone' }, { name: 'email', category: 'user.contact.email' }, { name: 'notes', category: 'user.notes' }],
-    requestId: randomUUID(), traceId: `${i}`,
+    schema: 'lekha.audit/1',
+    eventId: randomUUID(),
+    occurredAt: new Date().toISOString(),
+    service: 'tenant-data',
+    tenantId,
+    actor: { type: 'user', id: randomUUID(), roles: ['owner'] },
+    action: 'read',
+    resource: { type: 'customer', id: randomUUID() },
+    subjectIds: [randomUUID()],
+    outcome: 'allowed',
+    purpose: 'service_delivery',
+    fields: [
+      { name: 'name', category: 'user.name' },
+      { name: 'phone', category: 'user.contact.phone' },
+      { name: 'email', category: 'user.contact.email' },
+      { name: 'notes', category: 'user.notes' },
+    ],
+    requestId: randomUUID(),
+    traceId: `${i}`,
   });
   const recordSize = Buffer.byteLength(JSON.stringify(sampleEvent(randomUUID(), 0)));
 
   // 1. Baseline: raw kafkajs, same record size, same broker, same producer settings.
   {
     const topic = 'bench.raw';
-    await provisionTopics(kafka.brokers, [{ topic, numPartitions: 3, replicationFactor: 1, configEntries: { 'cleanup.policy': 'delete' } }]);
+    await provisionTopics(kafka.brokers, [
+      { topic, numPartitions: 3, replicationFactor: 1, configEntries: { 'cleanup.policy': 'delete' } },
+    ]);
     const value = Buffer.alloc(recordSize, 'x');
     const producer = client.producer({ idempotent: true, maxInFlightRequests: 1 });
     const consumer = client.consumer({ groupId: `bench-raw-${randomUUID()}` });
@@ -67,9 +85,19 @@ try {
     let got = 0;
     let done;
     const finished = new Promise((r) => (done = r));
-    await consumer.run({ eachBatch: async ({ batch }) => { got += batch.messages.length; if (got >= N) done(); } });
+    await consumer.run({
+      eachBatch: async ({ batch }) => {
+        got += batch.messages.length;
+        if (got >= N) done();
+      },
+    });
     const t0 = performance.now();
-    for (let i = 0; i < N; i += 500) await producer.send({ topic, acks: -1, messages: Array.from({ length: Math.min(500, N - i) }, (_, j) => ({ key: String((i + j) % 64), value })) });
+    for (let i = 0; i < N; i += 500)
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: Array.from({ length: Math.min(500, N - i) }, (_, j) => ({ key: String((i + j) % 64), value })),
+      });
     await finished;
     results.rawRate = N / ((performance.now() - t0) / 1000);
     await consumer.disconnect();
@@ -81,9 +109,21 @@ try {
   const keysDir = join(dir, 'keys');
   const keys = await ensureAuditKeys(keysDir);
   platform = await startPlatform({
-    root, services: ['compliance'], auditKeysDir: keysDir, ports: { compliance: 3995 },
-    env: { ...process.env, KAFKA_BROKERS: kafka.brokers.join(','), DATABASE_URL: dbUrl, LEKHA_DATA_DIR: dir, LOG_LEVEL: 'warn', CHECKPOINT_INTERVAL_MS: '5000',
-      LEKHA_MASTER_KEY: randomBytes(32).toString('base64'), LEKHA_BUS_KEY: randomBytes(32).toString('base64'), LEKHA_BUS_KEY_FILE: '' },
+    root,
+    services: ['compliance'],
+    auditKeysDir: keysDir,
+    ports: { compliance: 3995 },
+    env: {
+      ...process.env,
+      KAFKA_BROKERS: kafka.brokers.join(','),
+      DATABASE_URL: dbUrl,
+      LEKHA_DATA_DIR: dir,
+      LOG_LEVEL: 'warn',
+      CHECKPOINT_INTERVAL_MS: '5000',
+      LEKHA_MASTER_KEY: randomBytes(32).toString('base64'),
+      LEKHA_BUS_KEY: randomBytes(32).toString('base64'),
+      LEKHA_BUS_KEY_FILE: '',
+    },
   });
   const db = new pg.Client({ connectionString: dbUrl });
   await db.connect();
@@ -92,19 +132,52 @@ try {
   // The recording side: a service's outbox (its own schema) and relay, signing as tenant-data.
   class BenchOutbox extends Migration {
     async up() {
-      [...auditOutboxSql('bench'), 'create table bench.customers (id uuid primary key, tenant_id uuid not null, name_enc bytea not null, phone_enc bytea)',
-        ...tenantRoleSql('bench'), ...tenantTableGrantsSql('bench.customers'), ...tenantTableGrantsSql('bench.audit_outbox', ['insert'])].forEach((s) => this.addSql(s));
+      [
+        ...auditOutboxSql('bench'),
+        'create table bench.customers (id uuid primary key, tenant_id uuid not null, name_enc bytea not null, phone_enc bytea)',
+        ...tenantRoleSql('bench'),
+        ...tenantTableGrantsSql('bench.customers'),
+        ...tenantTableGrantsSql('bench.audit_outbox', ['insert']),
+      ].forEach((s) => this.addSql(s));
     }
   }
-  const Customer = defineEntity({ name: 'BenchCustomer', tableName: 'customers', properties: { id: p.uuid().primary(), tenantId: p.uuid(), nameEnc: p.blob(), phoneEnc: p.blob().nullable() } });
-  const producerDb = await Database.open({ schema: 'bench', url: dbUrl, pgliteDir: join(dir, 'unused'), entities: [Customer], migrations: [{ name: 'BenchOutbox', class: BenchOutbox }] });
+  const Customer = defineEntity({
+    name: 'BenchCustomer',
+    tableName: 'customers',
+    properties: { id: p.uuid().primary(), tenantId: p.uuid(), nameEnc: p.blob(), phoneEnc: p.blob().nullable() },
+  });
+  const producerDb = await Database.open({
+    schema: 'bench',
+    url: dbUrl,
+    pgliteDir: join(dir, 'unused'),
+    entities: [Customer],
+    migrations: [{ name: 'BenchOutbox', class: BenchOutbox }],
+  });
   const outbox = new AuditOutbox('tenant-data', 'bench');
   const signer = AuditSigner.fromPemFile('tenant-data', keys.signingKeyFile('tenant-data'));
-  const relay = new OutboxRelay({ db: producerDb, schema: 'bench', kafka: client, logger: { warn: log, info() {}, debug() {} }, outbox, signer, batchSize: 2000, idleMs: 50 });
+  const relay = new OutboxRelay({
+    db: producerDb,
+    schema: 'bench',
+    kafka: client,
+    logger: { warn: log, info() {}, debug() {} },
+    outbox,
+    signer,
+    batchSize: 2000,
+    idleMs: 50,
+  });
   relay.start();
   const tenantId = randomUUID();
   const ctx = anonymousContext({ tenantId, actorId: randomUUID(), actorType: 'user', roles: ['owner'] });
-  const record = (tx, n) => outbox.record(tx, ...Array.from({ length: n }, () => ({ action: 'read', resource: { type: 'customer', id: randomUUID() }, subjectIds: [randomUUID()], fields: [{ name: 'phone', category: 'user.contact.phone' }] })));
+  const record = (tx, n) =>
+    outbox.record(
+      tx,
+      ...Array.from({ length: n }, () => ({
+        action: 'read',
+        resource: { type: 'customer', id: randomUUID() },
+        subjectIds: [randomUUID()],
+        fields: [{ name: 'phone', category: 'user.contact.phone' }],
+      })),
+    );
 
   // 2. End-to-end throughput: 4 writers, 50 accesses per transaction (a list page's worth).
   {
@@ -115,16 +188,29 @@ try {
     const published0 = relay.published;
     const timeline = [];
     const sampler = setInterval(async () => {
-      timeline.push({ s: (performance.now() - t0) / 1000, recorded: Math.min(next, N), relayed: relay.published - published0, indexed: (await indexed()) - start });
+      timeline.push({
+        s: (performance.now() - t0) / 1000,
+        recorded: Math.min(next, N),
+        relayed: relay.published - published0,
+        indexed: (await indexed()) - start,
+      });
     }, 1000);
-    await runWithContext(ctx, () => Promise.all(Array.from({ length: 4 }, async () => {
-      while (next < N) { next += 50; await producerDb.em().transactional((tx) => record(tx, 50)); }
-    })));
+    await runWithContext(ctx, () =>
+      Promise.all(
+        Array.from({ length: 4 }, async () => {
+          while (next < N) {
+            next += 50;
+            await producerDb.em().transactional((tx) => record(tx, 50));
+          }
+        }),
+      ),
+    );
     const recordedIn = (performance.now() - t0) / 1000;
     while ((await indexed()) - start < N) await new Promise((r) => setTimeout(r, 100));
     const total = (performance.now() - t0) / 1000;
     clearInterval(sampler);
-    for (const t of timeline) log(`  t=${fmt(t.s, 1)}s recorded ${t.recorded} relayed ${t.relayed} indexed ${t.indexed}`);
+    for (const t of timeline)
+      log(`  t=${fmt(t.s, 1)}s recorded ${t.recorded} relayed ${t.relayed} indexed ${t.indexed}`);
     results.e2eRate = N / total;
     results.recordRate = N / recordedIn;
     log(`end to end: ${fmt(results.e2eRate)} events/s (recording alone ${fmt(results.recordRate)}/s)`);
@@ -145,56 +231,126 @@ try {
       }
     });
     const achieved = sent / ((performance.now() - t0) / 1000);
-    while (Number((await db.query('select count(*) from compliance.audit_events where occurred_at >= $1', [from])).rows[0].count) < sent) await new Promise((r) => setTimeout(r, 100));
+    while (
+      Number(
+        (await db.query('select count(*) from compliance.audit_events where occurred_at >= $1', [from])).rows[0].count,
+      ) < sent
+    )
+      await new Promise((r) => setTimeout(r, 100));
     const { rows } = await db.query(
       `select percentile_cont(0.5) within group (order by ms) as p50, percentile_cont(0.99) within group (order by ms) as p99, max(ms) as max
        from (select extract(epoch from (ingested_at - occurred_at)) * 1000 as ms from compliance.audit_events where occurred_at >= $1) t`,
       [from],
     );
-    results.freshness = { rate: achieved, p50: Number(rows[0].p50), p99: Number(rows[0].p99), max: Number(rows[0].max) };
-    log(`freshness at ${fmt(achieved)} events/s: p50 ${fmt(results.freshness.p50, 1)} ms, p99 ${fmt(results.freshness.p99, 1)} ms`);
+    results.freshness = {
+      rate: achieved,
+      p50: Number(rows[0].p50),
+      p99: Number(rows[0].p99),
+      max: Number(rows[0].max),
+    };
+    log(
+      `freshness at ${fmt(achieved)} events/s: p50 ${fmt(results.freshness.p50, 1)} ms, p99 ${fmt(results.freshness.p99, 1)} ms`,
+    );
   }
   relay.stop();
 
   // 4. A customer read (tenant transaction, ORM lookup, decrypt) with and without its audit record.
   {
-    const keyring = new TenantKeyring(randomBytes(32), { rows: new Map(), async find(t) { return this.rows.get(t) ?? null; }, async insertIfAbsent(t, w) { if (!this.rows.has(t)) this.rows.set(t, w); return this.rows.get(t); } });
+    const keyring = new TenantKeyring(randomBytes(32), {
+      rows: new Map(),
+      async find(t) {
+        return this.rows.get(t) ?? null;
+      },
+      async insertIfAbsent(t, w) {
+        if (!this.rows.has(t)) this.rows.set(t, w);
+        return this.rows.get(t);
+      },
+    });
     const cipher = new FieldCipher(await keyring.keysFor(tenantId));
     const ids = [];
     await inTenantTransaction(producerDb.em(), tenantId, async (tx) => {
-      for (let i = 0; i < 200; i++) { const id = randomUUID(); ids.push(id); tx.create(Customer, { id, tenantId, nameEnc: cipher.encrypt('name', `Customer ${i}`), phoneEnc: cipher.encrypt('phone', '+919800000000') }); }
+      for (let i = 0; i < 200; i++) {
+        const id = randomUUID();
+        ids.push(id);
+        tx.create(Customer, {
+          id,
+          tenantId,
+          nameEnc: cipher.encrypt('name', `Customer ${i}`),
+          phoneEnc: cipher.encrypt('phone', '+919800000000'),
+        });
+      }
       await tx.flush();
     });
-    const read = (audited) => runWithContext(ctx, () => inTenantTransaction(producerDb.em(), tenantId, async (tx) => {
-      const id = ids[Math.floor(Math.random() * ids.length)];
-      const row = await tx.findOne(Customer, { id });
-      const view = { name: cipher.decrypt('name', row.nameEnc), phone: cipher.decrypt('phone', row.phoneEnc) };
-      if (audited) await outbox.record(tx, { action: 'read', resource: { type: 'customer', id }, subjectIds: [id], fields: [{ name: 'name', category: 'user.name' }, { name: 'phone', category: 'user.contact.phone' }] });
-      return view;
-    }));
-    const time = async (audited, n) => { const out = []; for (let i = 0; i < n; i++) { const t = performance.now(); await read(audited); out.push(performance.now() - t); } return out.sort((a, b) => a - b); };
-    await time(true, 300); await time(false, 300); // warm up
-    const plainTimes = []; const auditedTimes = [];
-    for (let round = 0; round < 10; round++) { plainTimes.push(...(await time(false, 200))); auditedTimes.push(...(await time(true, 200))); }
-    plainTimes.sort((a, b) => a - b); auditedTimes.sort((a, b) => a - b);
-    results.read = { plain: { p50: pct(plainTimes, 0.5), p99: pct(plainTimes, 0.99) }, audited: { p50: pct(auditedTimes, 0.5), p99: pct(auditedTimes, 0.99) } };
+    const read = (audited) =>
+      runWithContext(ctx, () =>
+        inTenantTransaction(producerDb.em(), tenantId, async (tx) => {
+          const id = ids[Math.floor(Math.random() * ids.length)];
+          const row = await tx.findOne(Customer, { id });
+          const view = { name: cipher.decrypt('name', row.nameEnc), phone: cipher.decrypt('phone', row.phoneEnc) };
+          if (audited)
+            await outbox.record(tx, {
+              action: 'read',
+              resource: { type: 'customer', id },
+              subjectIds: [id],
+              fields: [
+                { name: 'name', category: 'user.name' },
+                { name: 'phone', category: 'user.contact.phone' },
+              ],
+            });
+          return view;
+        }),
+      );
+    const time = async (audited, n) => {
+      const out = [];
+      for (let i = 0; i < n; i++) {
+        const t = performance.now();
+        await read(audited);
+        out.push(performance.now() - t);
+      }
+      return out.sort((a, b) => a - b);
+    };
+    await time(true, 300);
+    await time(false, 300); // warm up
+    const plainTimes = [];
+    const auditedTimes = [];
+    for (let round = 0; round < 10; round++) {
+      plainTimes.push(...(await time(false, 200)));
+      auditedTimes.push(...(await time(true, 200)));
+    }
+    plainTimes.sort((a, b) => a - b);
+    auditedTimes.sort((a, b) => a - b);
+    results.read = {
+      plain: { p50: pct(plainTimes, 0.5), p99: pct(plainTimes, 0.99) },
+      audited: { p50: pct(auditedTimes, 0.5), p99: pct(auditedTimes, 0.99) },
+    };
     log(`read: plain p50 ${fmt(results.read.plain.p50, 2)} ms, audited p50 ${fmt(results.read.audited.p50, 2)} ms`);
   }
   // 5. The bounds: what each step of compliance's ingestion costs alone, on this machine, now.
   {
-    const rate = (n, fn) => { const t = performance.now(); for (let i = 0; i < n; i++) fn(i); return n / ((performance.now() - t) / 1000); };
+    const rate = (n, fn) => {
+      const t = performance.now();
+      for (let i = 0; i < n; i++) fn(i);
+      return n / ((performance.now() - t) / 1000);
+    };
     const values = Array.from({ length: 12_800 }, (_, i) => Buffer.from(JSON.stringify(sampleEvent(tenantId, i))));
     const trusted = new TrustedKeys([{ service: 'tenant-data', publicKeyPem: signer.publicKeyPem() }]);
     const perRecord = values.slice(0, 2000).map((v) => signer.headers(v, 'x'));
     const batched = signer.batchHeaders(values.map((value) => ({ value, eventId: 'x' })));
-    const seal = (h) => ({ keyId: h[AuditHeaders.keyId], signature: h[AuditHeaders.signature], rootSignature: h[AuditHeaders.rootSignature], proof: h[AuditHeaders.proof] });
+    const seal = (h) => ({
+      keyId: h[AuditHeaders.keyId],
+      signature: h[AuditHeaders.signature],
+      rootSignature: h[AuditHeaders.rootSignature],
+      proof: h[AuditHeaders.proof],
+    });
     results.bounds = {
       signPerRecord: rate(2000, (i) => signer.sign(values[i])),
       verifyPerRecord: rate(2000, (i) => trusted.checkRecord(values[i], seal(perRecord[i]), 'tenant-data')),
       signBatched: rate(1, () => signer.batchHeaders(values.map((value) => ({ value, eventId: 'x' })))) * values.length,
       verifyBatched: rate(values.length, (i) => trusted.checkRecord(values[i], seal(batched[i]), 'tenant-data')),
       parseValidate: rate(values.length, (i) => auditEventV1Schema.safeParse(JSON.parse(values[i].toString('utf8')))),
-      chainStep: rate(values.length, (i) => nextHead(GENESIS, { partition: 0, offset: String(i), value: values[i], ...seal(batched[i]) })),
+      chainStep: rate(values.length, (i) =>
+        nextHead(GENESIS, { partition: 0, offset: String(i), value: values[i], ...seal(batched[i]) }),
+      ),
     };
     // The index insert alone: compliance's statement (one JSON parameter per batch), 500 events a transaction.
     const insertSql = `insert into compliance.audit_events
@@ -206,12 +362,23 @@ try {
     const M = 20_000;
     const t = performance.now();
     for (let i = 0; i < M; i += 500) {
-      const rows = JSON.stringify(Array.from({ length: 500 }, (_, j) => ({ e: sampleEvent(tenantId, i + j), p: 100, o: i + j, h: 'x'.repeat(64) })));
-      await db.query('begin'); await db.query(insertSql, [rows]); await db.query('commit');
+      const rows = JSON.stringify(
+        Array.from({ length: 500 }, (_, j) => ({
+          e: sampleEvent(tenantId, i + j),
+          p: 100,
+          o: i + j,
+          h: 'x'.repeat(64),
+        })),
+      );
+      await db.query('begin');
+      await db.query(insertSql, [rows]);
+      await db.query('commit');
     }
     results.bounds.indexInsert = M / ((performance.now() - t) / 1000);
     const b = results.bounds;
-    log(`bounds: verify per-record ${fmt(b.verifyPerRecord)}/s, batched ${fmt(b.verifyBatched)}/s; index insert ${fmt(b.indexInsert)}/s`);
+    log(
+      `bounds: verify per-record ${fmt(b.verifyPerRecord)}/s, batched ${fmt(b.verifyBatched)}/s; index insert ${fmt(b.indexInsert)}/s`,
+    );
   }
   await producerDb.close();
   await db.end();

@@ -34,7 +34,9 @@ try {
   await provisionTopics(kafka.brokers, topicPlan({ replicationFactor: 1, minInsyncReplicas: 1 }));
   const chosen = await freePorts(SERVICE_NAMES.length);
   platform = await startPlatform({
-    root, auditKeysDir: join(dir, 'keys'), readyTimeoutMs: 120_000,
+    root,
+    auditKeysDir: join(dir, 'keys'),
+    readyTimeoutMs: 120_000,
     ports: Object.fromEntries(SERVICE_NAMES.map((name, i) => [name, chosen[i]])),
     env: {
       ...process.env,
@@ -73,8 +75,11 @@ try {
   const accounts = [];
   for (let i = 0; i < ACCOUNTS; i++) {
     const owner = {
-      name: 'Bench Owner', email: `bench${i}.${stamp}@example.in`, phone: phone(),
-      password: 'bench passphrase long enough', ageConfirmed: true,
+      name: 'Bench Owner',
+      email: `bench${i}.${stamp}@example.in`,
+      phone: phone(),
+      password: 'bench passphrase long enough',
+      ageConfirmed: true,
     };
     await post('/v1/auth/signup', { business: { name: `Bench ${i}`, stateCode: '29' }, owner });
     accounts.push(owner);
@@ -86,7 +91,10 @@ try {
   ];
   const mean = (xs) => xs.reduce((sum, x) => sum + x, 0) / xs.length;
   const figures = (what, k, u) => ({
-    what, 'p50 ms': fmt(pct(k, 0.5) - u.p50), 'p90 ms': fmt(pct(k, 0.9) - u.p90), 'mean ms': fmt(mean(k) - u.mean),
+    what,
+    'p50 ms': fmt(pct(k, 0.5) - u.p50),
+    'p90 ms': fmt(pct(k, 0.9) - u.p90),
+    'mean ms': fmt(mean(k) - u.mean),
   });
   const rows = [];
   for (const [what, path, known, unknown] of cases) {

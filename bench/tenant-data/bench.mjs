@@ -38,15 +38,17 @@ const pct = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sor
 async function measure(fn, concurrency = 1, seconds = SECONDS) {
   const until = performance.now() + seconds * 1000;
   const lat = [];
-  await Promise.all(Array.from({ length: concurrency }, async (_, worker) => {
-    let i = worker;
-    while (performance.now() < until) {
-      const t = performance.now();
-      await fn(i);
-      lat.push(performance.now() - t);
-      i += concurrency;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      let i = worker;
+      while (performance.now() < until) {
+        const t = performance.now();
+        await fn(i);
+        lat.push(performance.now() - t);
+        i += concurrency;
+      }
+    }),
+  );
   lat.sort((a, b) => a - b);
   return { rate: lat.length / seconds, p50: pct(lat, 0.5), p99: pct(lat, 0.99) };
 }
@@ -62,12 +64,33 @@ function syncRate(fn) {
 /** A fresh tenant's keys from an in-memory key store (no database needed for the crypto cases). */
 function newTenantKeys() {
   const wrapped = new Map();
-  const store = { async find(t) { return wrapped.get(t) ?? null; }, async insertIfAbsent(t, w) { if (!wrapped.has(t)) wrapped.set(t, w); return wrapped.get(t); }, async replace() { return false; }, async destroy(t) { wrapped.set(t, Buffer.alloc(0)); } };
+  const store = {
+    async find(t) {
+      return wrapped.get(t) ?? null;
+    },
+    async insertIfAbsent(t, w) {
+      if (!wrapped.has(t)) wrapped.set(t, w);
+      return wrapped.get(t);
+    },
+    async replace() {
+      return false;
+    },
+    async destroy(t) {
+      wrapped.set(t, Buffer.alloc(0));
+    },
+  };
   return new TenantKeyring(randomBytes(32), store).keysFor(randomUUID());
 }
 
 const rows = [];
-const row = (what, r, note = '') => rows.push({ what, 'per second': fmt(r.rate ?? r), 'p50 ms': r.p50 === undefined ? '' : fmt(r.p50, 2), 'p99 ms': r.p99 === undefined ? '' : fmt(r.p99, 2), note });
+const row = (what, r, note = '') =>
+  rows.push({
+    what,
+    'per second': fmt(r.rate ?? r),
+    'p50 ms': r.p50 === undefined ? '' : fmt(r.p50, 2),
+    'p99 ms': r.p99 === undefined ? '' : fmt(r.p99, 2),
+    note,
+  });
 
 // 1. libs/crypto in process.
 {
@@ -75,9 +98,18 @@ const row = (what, r, note = '') => rows.push({ what, 'per second': fmt(r.rate ?
   const cipher = new FieldCipher(keys);
   const field = 'Asha Rao, 4 Lake Road, Bengaluru 560001';
   const sealed = cipher.encrypt('name', field);
-  row('encrypt one field (40 bytes, AES-256-GCM)', syncRate(() => cipher.encrypt('name', field)));
-  row('decrypt one field (40 bytes)', syncRate(() => cipher.decrypt('name', sealed)));
-  row('blind index (HMAC-SHA256) of a phone', syncRate((i) => cipher.index('phone', `+9198${i}`)));
+  row(
+    'encrypt one field (40 bytes, AES-256-GCM)',
+    syncRate(() => cipher.encrypt('name', field)),
+  );
+  row(
+    'decrypt one field (40 bytes)',
+    syncRate(() => cipher.decrypt('name', sealed)),
+  );
+  row(
+    'blind index (HMAC-SHA256) of a phone',
+    syncRate((i) => cipher.index('phone', `+9198${i}`)),
+  );
   const doc = randomBytes(1 << 20);
   const docSealed = cipher.encryptBytes('doc', doc);
   // Each operation is 1 MiB, so operations per second are MiB/s.
@@ -95,18 +127,36 @@ const row = (what, r, note = '') => rows.push({ what, 'per second': fmt(r.rate ?
   const value = { id: randomUUID(), name: 'Asha Rao', notes: 'x'.repeat(900) };
   const binding = { pattern: 'tenant-data.customers.get', direction: 'request', callId: randomUUID() };
   const tenantId = randomUUID();
-  row('baseline: seal + open a 1 KiB RPC value with the bus key', syncRate(() => bus.open(bus.seal(value, binding), binding)));
-  row('seal + open it with a tenant transit key (derived each time)', syncRate(() => {
-    const key = transitKeyOf(keys, tenantId);
-    const b = { ...binding, tenantId };
-    bus.open(bus.seal(value, b, key), b, key);
-  }));
+  row(
+    'baseline: seal + open a 1 KiB RPC value with the bus key',
+    syncRate(() => bus.open(bus.seal(value, binding), binding)),
+  );
+  row(
+    'seal + open it with a tenant transit key (derived each time)',
+    syncRate(() => {
+      const key = transitKeyOf(keys, tenantId);
+      const b = { ...binding, tenantId };
+      bus.open(bus.seal(value, b, key), b, key);
+    }),
+  );
   const caller = new ReplyKeyPair();
   const replyKey = parseReplyKey(caller.publicKeyText);
-  row('seal a 1 KiB reply to a reply key + open it (ECIES X25519)', syncRate(() => openReply(sealReply(value, binding.pattern, binding.callId, replyKey), binding.pattern, binding.callId, caller.privateKey)));
+  row(
+    'seal a 1 KiB reply to a reply key + open it (ECIES X25519)',
+    syncRate(() =>
+      openReply(
+        sealReply(value, binding.pattern, binding.callId, replyKey),
+        binding.pattern,
+        binding.callId,
+        caller.privateKey,
+      ),
+    ),
+  );
 }
 if (process.env.BENCH_ONLY === 'crypto') {
-  console.log(`tenant data benchmark (crypto only) — node ${process.version}, ${availableParallelism()} cores, ${new Date().toISOString().slice(0, 10)}`);
+  console.log(
+    `tenant data benchmark (crypto only) — node ${process.version}, ${availableParallelism()} cores, ${new Date().toISOString().slice(0, 10)}`,
+  );
   console.table(rows);
   process.exit(0);
 }
@@ -124,24 +174,50 @@ try {
   {
     const db = new pg.Client({ connectionString: dbUrl });
     await db.connect();
-    await db.query('create table enc (id uuid primary key, name bytea, phone bytea, email bytea, notes bytea, addresses bytea)');
-    await db.query('create table plain (id uuid primary key, name text, phone text, email text, notes text, addresses text)');
+    await db.query(
+      'create table enc (id uuid primary key, name bytea, phone bytea, email bytea, notes bytea, addresses bytea)',
+    );
+    await db.query(
+      'create table plain (id uuid primary key, name text, phone text, email text, notes text, addresses text)',
+    );
     const cipher = new FieldCipher(await newTenantKeys());
     const ids = [];
     for (let i = 0; i < 1000; i++) {
       const id = randomUUID();
       ids.push(id);
-      const v = { name: `Customer ${i}`, phone: `+91980000${String(i).padStart(4, '0')}`, email: `c${i}@example.in`, notes: 'prefers mornings, two cans', addresses: JSON.stringify([{ line1: `${i} Lake Road`, city: 'Pune' }]) };
-      await db.query('insert into plain values ($1,$2,$3,$4,$5,$6)', [id, v.name, v.phone, v.email, v.notes, v.addresses]);
-      await db.query('insert into enc values ($1,$2,$3,$4,$5,$6)', [id, ...['name', 'phone', 'email', 'notes', 'addresses'].map((f) => cipher.encrypt(f, v[f]))]);
+      const v = {
+        name: `Customer ${i}`,
+        phone: `+91980000${String(i).padStart(4, '0')}`,
+        email: `c${i}@example.in`,
+        notes: 'prefers mornings, two cans',
+        addresses: JSON.stringify([{ line1: `${i} Lake Road`, city: 'Pune' }]),
+      };
+      await db.query('insert into plain values ($1,$2,$3,$4,$5,$6)', [
+        id,
+        v.name,
+        v.phone,
+        v.email,
+        v.notes,
+        v.addresses,
+      ]);
+      await db.query('insert into enc values ($1,$2,$3,$4,$5,$6)', [
+        id,
+        ...['name', 'phone', 'email', 'notes', 'addresses'].map((f) => cipher.encrypt(f, v[f])),
+      ]);
     }
-    const plain = await measure(async (i) => { (await db.query('select * from plain where id = $1', [ids[i % ids.length]])).rows[0]; });
+    const plain = await measure(async (i) => {
+      (await db.query('select * from plain where id = $1', [ids[i % ids.length]])).rows[0];
+    });
     const encrypted = await measure(async (i) => {
       const r = (await db.query('select * from enc where id = $1', [ids[i % ids.length]])).rows[0];
       for (const f of ['name', 'phone', 'email', 'notes', 'addresses']) cipher.decrypt(f, r[f]);
     });
     row('baseline: read a plaintext customer row (PostgreSQL, 1 caller)', plain);
-    row('read the encrypted row + decrypt 5 fields (1 caller)', encrypted, `+${fmt(encrypted.p50 - plain.p50, 3)} ms p50`);
+    row(
+      'read the encrypted row + decrypt 5 fields (1 caller)',
+      encrypted,
+      `+${fmt(encrypted.p50 - plain.p50, 3)} ms p50`,
+    );
     await db.end();
   }
 
@@ -149,11 +225,18 @@ try {
   kafka = await startLocalKafka({ dataDir: join(dir, 'kafka') });
   await provisionTopics(kafka.brokers, topicPlan({ replicationFactor: 1, minInsyncReplicas: 1 }));
   platform = await startPlatform({
-    root, auditKeysDir: join(dir, 'keys'),
+    root,
+    auditKeysDir: join(dir, 'keys'),
     ports: { gateway: 3990, identity: 3991, 'tenant-data': 3992, billing: 3993, notifications: 3994, compliance: 3995 },
     env: {
-      ...process.env, KAFKA_BROKERS: kafka.brokers.join(','), DATABASE_URL: dbUrl, LEKHA_DATA_DIR: dir, LOG_LEVEL: 'warn', LEKHA_ENV: 'test',
-      LEKHA_MASTER_KEY: randomBytes(32).toString('base64'), LEKHA_BUS_KEY: randomBytes(32).toString('base64'),
+      ...process.env,
+      KAFKA_BROKERS: kafka.brokers.join(','),
+      DATABASE_URL: dbUrl,
+      LEKHA_DATA_DIR: dir,
+      LOG_LEVEL: 'warn',
+      LEKHA_ENV: 'test',
+      LEKHA_MASTER_KEY: randomBytes(32).toString('base64'),
+      LEKHA_BUS_KEY: randomBytes(32).toString('base64'),
     },
   });
   const url = platform.gatewayUrl;
@@ -161,34 +244,72 @@ try {
   // Baseline for the bus: raw kafkajs request/reply on the same broker (two topics, same producer
   // settings as the platform: idempotent, acks=all), one caller, no sealing, no handler work.
   {
-    const client = new kafkajs.Kafka({ clientId: 'bench-rr', brokers: kafka.brokers, logLevel: kafkajs.logLevel.NOTHING });
-    await provisionTopics(kafka.brokers, ['bench.req', 'bench.rep'].map((topic) => ({ topic, numPartitions: 3, replicationFactor: 1, configEntries: {} })));
-    const [requester, responder] = [client.producer({ idempotent: true, maxInFlightRequests: 1 }), client.producer({ idempotent: true, maxInFlightRequests: 1 })];
+    const client = new kafkajs.Kafka({
+      clientId: 'bench-rr',
+      brokers: kafka.brokers,
+      logLevel: kafkajs.logLevel.NOTHING,
+    });
+    await provisionTopics(
+      kafka.brokers,
+      ['bench.req', 'bench.rep'].map((topic) => ({ topic, numPartitions: 3, replicationFactor: 1, configEntries: {} })),
+    );
+    const [requester, responder] = [
+      client.producer({ idempotent: true, maxInFlightRequests: 1 }),
+      client.producer({ idempotent: true, maxInFlightRequests: 1 }),
+    ];
     const server = client.consumer({ groupId: `bench-srv-${randomUUID()}` });
     const replies = client.consumer({ groupId: `bench-cli-${randomUUID()}` });
     await Promise.all([requester.connect(), responder.connect(), server.connect(), replies.connect()]);
     await server.subscribe({ topic: 'bench.req' });
     await replies.subscribe({ topic: 'bench.rep' });
     const waiting = new Map();
-    await server.run({ partitionsConsumedConcurrently: 3, eachMessage: async ({ message }) => { await responder.send({ topic: 'bench.rep', acks: -1, messages: [{ key: message.key, value: message.value }] }); } });
-    await replies.run({ partitionsConsumedConcurrently: 3, eachMessage: async ({ message }) => waiting.get(message.value.toString())?.() });
+    await server.run({
+      partitionsConsumedConcurrently: 3,
+      eachMessage: async ({ message }) => {
+        await responder.send({ topic: 'bench.rep', acks: -1, messages: [{ key: message.key, value: message.value }] });
+      },
+    });
+    await replies.run({
+      partitionsConsumedConcurrently: 3,
+      eachMessage: async ({ message }) => waiting.get(message.value.toString())?.(),
+    });
     await new Promise((r) => setTimeout(r, 3000));
-    row('baseline: raw kafkajs request/reply on the same broker, 1 caller', await measure(() => new Promise((done) => {
-      const id = randomUUID();
-      waiting.set(id, done);
-      void requester.send({ topic: 'bench.req', acks: -1, messages: [{ key: id, value: id }] });
-    })), 'two produces, two fetches: the floor of any bus call');
+    row(
+      'baseline: raw kafkajs request/reply on the same broker, 1 caller',
+      await measure(
+        () =>
+          new Promise((done) => {
+            const id = randomUUID();
+            waiting.set(id, done);
+            void requester.send({ topic: 'bench.req', acks: -1, messages: [{ key: id, value: id }] });
+          }),
+      ),
+      'two produces, two fetches: the floor of any bus call',
+    );
     await Promise.all([server.disconnect(), replies.disconnect(), requester.disconnect(), responder.disconnect()]);
   }
   const call = async (method, path, token, body) => {
-    const res = await fetch(`${url}${path}`, { method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
     const text = await res.text();
     if (res.status >= 400) throw new Error(`${method} ${path} → ${res.status} ${text.slice(0, 200)}`);
     return text ? JSON.parse(text) : null;
   };
   const owner = await call('POST', '/v1/auth/signup', null, {
     business: { name: 'Bench Water Co', stateCode: '27' },
-    owner: { name: 'Bench Owner', email: `owner.${Date.now()}@example.in`, phone: '+919812345670', password: 'a long bench password 1', ageConfirmed: true },
+    owner: {
+      name: 'Bench Owner',
+      email: `owner.${Date.now()}@example.in`,
+      phone: '+919812345670',
+      password: 'a long bench password 1',
+      ageConfirmed: true,
+    },
   });
   let token = owner.accessToken;
   const refreshEvery = setInterval(async () => {
@@ -205,23 +326,54 @@ try {
   const phones = [];
   const t0 = performance.now();
   let next = 0;
-  await Promise.all(Array.from({ length: 8 }, async () => {
-    while (next < CUSTOMERS) {
-      const i = next++;
-      const phone = `+91987${String(i).padStart(7, '0')}`;
-      const c = await call('POST', '/v1/customers', token, { name: `Customer ${i}`, phone, email: `c${i}@example.in`, notes: 'two cans, mornings', addresses: [{ line1: `${i} Lake Road`, city: 'Pune' }] });
-      ids.push(c.id);
-      phones.push(phone);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < CUSTOMERS) {
+        const i = next++;
+        const phone = `+91987${String(i).padStart(7, '0')}`;
+        const c = await call('POST', '/v1/customers', token, {
+          name: `Customer ${i}`,
+          phone,
+          email: `c${i}@example.in`,
+          notes: 'two cans, mornings',
+          addresses: [{ line1: `${i} Lake Road`, city: 'Pune' }],
+        });
+        ids.push(c.id);
+        phones.push(phone);
+      }
+    }),
+  );
   const creates = CUSTOMERS / ((performance.now() - t0) / 1000);
   log(`seeded ${CUSTOMERS} customers (${fmt(creates)}/s)`);
   row(`create a customer through the gateway (8 callers)`, { rate: creates }, 'encrypt + blind index + audit outbox');
-  row(`baseline: gateway liveness route, ${CONCURRENCY} callers`, await measure(() => fetch(`${url}/health/live`).then((r) => r.text()), CONCURRENCY), 'HTTP floor, no bus, no DB');
-  row('bus round trip: GET /health (a ping to each of 5 services in parallel), 1 caller', await measure(() => fetch(`${url}/health`).then((r) => r.text()), 1), 'Kafka request/reply, no DB');
-  row(`read a customer through the gateway, ${CONCURRENCY} callers`, await measure((i) => call('GET', `/v1/customers/${ids[i % ids.length]}`, token), CONCURRENCY), 'JWT + Kafka RPC + RLS tx + decrypt + audit');
-  row(`blind-index lookup by exact phone through the gateway, ${CONCURRENCY} callers`, await measure((i) => call('GET', `/v1/customers?phone=${encodeURIComponent(phones[i % phones.length])}`, token), CONCURRENCY), 'HMAC + index scan + decrypt + audit');
-  row(`list a page of 50 customers through the gateway, ${CONCURRENCY} callers`, await measure(() => call('GET', '/v1/customers?limit=50', token), CONCURRENCY), 'audit lists all 50 subjects');
+  row(
+    `baseline: gateway liveness route, ${CONCURRENCY} callers`,
+    await measure(() => fetch(`${url}/health/live`).then((r) => r.text()), CONCURRENCY),
+    'HTTP floor, no bus, no DB',
+  );
+  row(
+    'bus round trip: GET /health (a ping to each of 5 services in parallel), 1 caller',
+    await measure(() => fetch(`${url}/health`).then((r) => r.text()), 1),
+    'Kafka request/reply, no DB',
+  );
+  row(
+    `read a customer through the gateway, ${CONCURRENCY} callers`,
+    await measure((i) => call('GET', `/v1/customers/${ids[i % ids.length]}`, token), CONCURRENCY),
+    'JWT + Kafka RPC + RLS tx + decrypt + audit',
+  );
+  row(
+    `blind-index lookup by exact phone through the gateway, ${CONCURRENCY} callers`,
+    await measure(
+      (i) => call('GET', `/v1/customers?phone=${encodeURIComponent(phones[i % phones.length])}`, token),
+      CONCURRENCY,
+    ),
+    'HMAC + index scan + decrypt + audit',
+  );
+  row(
+    `list a page of 50 customers through the gateway, ${CONCURRENCY} callers`,
+    await measure(() => call('GET', '/v1/customers?limit=50', token), CONCURRENCY),
+    'audit lists all 50 subjects',
+  );
 } finally {
   await platform?.stop().catch(() => undefined);
   await kafka?.stop().catch(() => undefined);
@@ -230,5 +382,7 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-console.log(`tenant data benchmark — node ${process.version}, ${availableParallelism()} cores, ${SECONDS} s per case, ${new Date().toISOString().slice(0, 10)}`);
+console.log(
+  `tenant data benchmark — node ${process.version}, ${availableParallelism()} cores, ${SECONDS} s per case, ${new Date().toISOString().slice(0, 10)}`,
+);
 console.table(rows);

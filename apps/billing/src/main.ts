@@ -6,5 +6,12 @@ import { billingConfigSchema } from './config/billing.config.js';
 runMain(SERVICE, async () => {
   const config = loadConfig(billingConfigSchema);
   const logger = createLogger(SERVICE, config.LOG_LEVEL);
-  await bootstrapService({ service: SERVICE, module: AppModule.register(config, logger), port: config.BILLING_PORT, brokers: config.KAFKA_BROKERS, logger, kafkaServer: true });
+  await bootstrapService({
+    service: SERVICE,
+    module: AppModule.register(config, logger),
+    port: config.BILLING_PORT,
+    brokers: config.KAFKA_BROKERS,
+    logger,
+    kafkaServer: true,
+  });
 });

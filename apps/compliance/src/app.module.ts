@@ -16,7 +16,12 @@ export class AppModule {
       imports: [
         CoreModule.forRoot({ service: SERVICE, logger, config }),
         DataModule.forRoot({ service: SERVICE, schema: 'compliance', config, entities: [], migrations }),
-        { module: class ComplianceConfigModule {}, global: true, providers: [{ provide: COMPLIANCE_CONFIG, useValue: config }], exports: [COMPLIANCE_CONFIG] },
+        {
+          module: class ComplianceConfigModule {},
+          global: true,
+          providers: [{ provide: COMPLIANCE_CONFIG, useValue: config }],
+          exports: [COMPLIANCE_CONFIG],
+        },
         AuditIndexModule.register(config.AUDIT_TRUSTED_KEYS_FILE, config),
       ],
       controllers: [pingController(Rpc.compliance.ping, SERVICE)],

@@ -27,7 +27,13 @@ describe('audit durability under crashes', () => {
     http = api(tp.gatewayUrl);
     const signup = await http.post('/v1/auth/signup', {
       business: { name: 'Crash Test Waters', stateCode: '27' },
-      owner: { name: 'Crash Owner', email: `crash.${Date.now()}@example.in`, phone: `+9177${String(Date.now()).slice(-8)}`, password: 'durable audit trail', ageConfirmed: true },
+      owner: {
+        name: 'Crash Owner',
+        email: `crash.${Date.now()}@example.in`,
+        phone: `+9177${String(Date.now()).slice(-8)}`,
+        password: 'durable audit trail',
+        ageConfirmed: true,
+      },
     });
     expect(signup.status).toBe(201);
     token = signup.body.accessToken;
@@ -113,7 +119,9 @@ describe('audit durability under crashes', () => {
     expect(before).toBeGreaterThan(0);
     expect(run.ok.length).toBeGreaterThan(during); // the platform recovered and served again
     await expectEverySuccessSealedOnce(run.ok);
-    process.stdout.write(`broker kill -9: ${run.ok.length} requests succeeded (each sealed once), ${run.failed} refused during the outage\n`);
+    process.stdout.write(
+      `broker kill -9: ${run.ok.length} requests succeeded (each sealed once), ${run.failed} refused during the outage\n`,
+    );
   });
 
   it('loses nothing when a service is killed -9 mid-load and restarted', async () => {
@@ -132,6 +140,8 @@ describe('audit durability under crashes', () => {
     expect(before).toBeGreaterThan(0);
     expect(run.ok.length).toBeGreaterThan(during);
     await expectEverySuccessSealedOnce(run.ok);
-    process.stdout.write(`service kill -9: ${run.ok.length} requests succeeded (each sealed once), ${run.failed} refused while it was down\n`);
+    process.stdout.write(
+      `service kill -9: ${run.ok.length} requests succeeded (each sealed once), ${run.failed} refused while it was down\n`,
+    );
   });
 });

@@ -153,7 +153,9 @@ describe('audit at the gateway: network details, refusals and live tails', () =>
     const created = await call('POST', '/v1/customers', { token: owner.accessToken, body: kavya });
     expect(created.status).toBe(201);
     customerId = created.body.id;
-    expect((await call('GET', `/v1/customers/${customerId}`, { token: owner.accessToken, requestId })).status).toBe(200);
+    expect((await call('GET', `/v1/customers/${customerId}`, { token: owner.accessToken, requestId })).status).toBe(
+      200,
+    );
   });
 
   afterAll(async () => {
@@ -210,8 +212,13 @@ describe('audit at the gateway: network details, refusals and live tails', () =>
     const of = (what: string) => events.filter((e) => e.requestId === rid(what));
     const refused = (service: string, action: string, type: string) =>
       expect.objectContaining({
-        service, action, outcome: 'denied', reason: 'other_tenant', tenantId: owner.tenantId,
-        resource: { type, id: other.tenantId }, actor: expect.objectContaining({ type: 'user', id: owner.userId }),
+        service,
+        action,
+        outcome: 'denied',
+        reason: 'other_tenant',
+        tenantId: owner.tenantId,
+        resource: { type, id: other.tenantId },
+        actor: expect.objectContaining({ type: 'user', id: owner.userId }),
       });
     expect(of('query')).toEqual([refused('compliance', 'read', 'audit_event')]);
     expect(of('export')).toEqual([refused('gateway', 'export', 'audit_event')]);

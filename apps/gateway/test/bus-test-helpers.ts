@@ -6,7 +6,11 @@ import { awaitMessage } from './identity-test-helpers.js';
  * A real user with `role` in the owner's tenant (invited, invitation accepted): their access token,
  * for tests that call services over the bus, where only a verified token says who the caller is.
  */
-export async function userWithRole(baseUrl: string, ownerToken: string, role: string): Promise<{ accessToken: string }> {
+export async function userWithRole(
+  baseUrl: string,
+  ownerToken: string,
+  role: string,
+): Promise<{ accessToken: string }> {
   const email = `${role}.${randomUUID().slice(0, 8)}@example.in`;
   const invited = await request(baseUrl, 'POST', '/v1/users/invitations', { body: { email, role }, token: ownerToken });
   if (invited.status !== 201) throw new Error(`invitation failed: ${invited.status} ${JSON.stringify(invited.body)}`);

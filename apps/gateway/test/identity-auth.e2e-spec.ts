@@ -14,20 +14,33 @@ describe('identity: brute force, forgery, OTP and password reset', () => {
   let tp: TestPlatform;
   let call: ReturnType<typeof client>;
   const stamp = Date.now().toString(36);
-  const owner = { name: 'Lakshmi Rao', email: `lakshmi.${stamp}@pgstay.in`, phone: uniquePhone(), password: 'rooms on the third floor', ageConfirmed: true };
+  const owner = {
+    name: 'Lakshmi Rao',
+    email: `lakshmi.${stamp}@pgstay.in`,
+    phone: uniquePhone(),
+    password: 'rooms on the third floor',
+    ageConfirmed: true,
+  };
   let signup: { tenantId: string; userId: string; accessToken: string; refreshToken: string };
 
   beforeAll(async () => {
     tp = await startTestPlatform({
       env: {
-        LOGIN_MAX_FAILURES_PER_ACCOUNT: '4', LOGIN_LOCKOUT_SECONDS: '4', LOGIN_MAX_FAILURES_PER_IP: '40',
-        OTP_MAX_ATTEMPTS: '2', OTP_MAX_SENDS_PER_WINDOW: '2',
+        LOGIN_MAX_FAILURES_PER_ACCOUNT: '4',
+        LOGIN_LOCKOUT_SECONDS: '4',
+        LOGIN_MAX_FAILURES_PER_IP: '40',
+        OTP_MAX_ATTEMPTS: '2',
+        OTP_MAX_SENDS_PER_WINDOW: '2',
         // One trusted proxy hop: the tests name client addresses in X-Forwarded-For.
-        TRUSTED_PROXY_HOPS: '1', SIGNUP_MAX_PER_IP: '3', OTP_MAX_UNKNOWN_PER_IP: '3',
+        TRUSTED_PROXY_HOPS: '1',
+        SIGNUP_MAX_PER_IP: '3',
+        OTP_MAX_UNKNOWN_PER_IP: '3',
       },
     });
     call = client(tp.gatewayUrl);
-    const res = await call('POST', '/v1/auth/signup', { body: { business: { name: 'Sunrise PG', stateCode: '29' }, owner } });
+    const res = await call('POST', '/v1/auth/signup', {
+      body: { business: { name: 'Sunrise PG', stateCode: '29' }, owner },
+    });
     expect(res.status).toBe(201);
     signup = res.body;
   });
@@ -44,7 +57,12 @@ describe('identity: brute force, forgery, OTP and password reset', () => {
       ['the person’s own email', `lakshmi.${stamp}-secret`],
       ['too short', 'short1'],
     ])('refuses %s at signup, naming the field', async (_what, password) => {
-      const res = await call('POST', '/v1/auth/signup', { body: { business: { name: 'Weak Co', stateCode: '29' }, owner: { ...owner, email: `lakshmi.${stamp}@weak.in`, phone: uniquePhone(), password } } });
+      const res = await call('POST', '/v1/auth/signup', {
+        body: {
+          business: { name: 'Weak Co', stateCode: '29' },
+          owner: { ...owner, email: `lakshmi.${stamp}@weak.in`, phone: uniquePhone(), password },
+        },
+      });
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
       expect(res.body.error.details[0].path).toBe('owner.password');
@@ -65,8 +83,16 @@ describe('identity: brute force, forgery, OTP and password reset', () => {
       }
       expect(known.map((r) => r.status)).toEqual([401, 401, 401, 401, 429]);
       expect(unknown).toEqual(known);
-      expect(known[0]!.body).toEqual({ error: { code: 'INVALID_CREDENTIALS', message: 'the sign-in details are not correct' } });
-      expect(known[4]!.body).toEqual({ error: { code: 'RATE_LIMITED', message: 'too many sign-in attempts; wait and try again', details: { retryAfterSeconds: 4 } } });
+      expect(known[0]!.body).toEqual({
+        error: { code: 'INVALID_CREDENTIALS', message: 'the sign-in details are not correct' },
+      });
+      expect(known[4]!.body).toEqual({
+        error: {
+          code: 'RATE_LIMITED',
+          message: 'too many sign-in attempts; wait and try again',
+          details: { retryAfterSeconds: 4 },
+        },
+      });
       expect(known[4]!.retry).toBe('4');
     });
 
@@ -79,7 +105,8 @@ describe('identity: brute force, forgery, OTP and password reset', () => {
     });
 
     it('keeps the lock across an identity restart (the counters live in its database)', async () => {
-      for (let i = 0; i < 5; i++) await call('POST', '/v1/auth/login', { body: { phone: owner.phone, password: `nope ${i}` } });
+      for (let i = 0; i < 5; i++)
+        await call('POST', '/v1/auth/login', { body: { phone: owner.phone, password: `nope ${i}` } });
       const identity = tp.platform.services.get('identity')!;
       await identity.stop();
       identity.start();
@@ -93,17 +120,24 @@ describe('identity: brute force, forgery, OTP and password reset', () => {
       expect([429, 200]).toContain(res.status);
       if (res.status === 429) expect(res.body.error.code).toBe('RATE_LIMITED');
       await new Promise((r) => setTimeout(r, 4500));
-      expect((await call('POST', '/v1/auth/login', { body: { phone: owner.phone, password: owner.password } })).status).toBe(200);
+      expect(
+        (await call('POST', '/v1/auth/login', { body: { phone: owner.phone, password: owner.password } })).status,
+      ).toBe(200);
     });
 
     it('audits the failures and the lockout, without the typed identifier or password', async () => {
-      const lockedOf = (actorId: string | null) => (e: AuditEventV1) => e.action === 'login_failed' && e.reason === 'locked' && e.actor.id === actorId;
-      const { events, raw } = await readAuditTopic(tp.brokers, (evs) => evs.some(lockedOf(signup.userId)) && evs.some(lockedOf(null)));
+      const lockedOf = (actorId: string | null) => (e: AuditEventV1) =>
+        e.action === 'login_failed' && e.reason === 'locked' && e.actor.id === actorId;
+      const { events, raw } = await readAuditTopic(
+        tp.brokers,
+        (evs) => evs.some(lockedOf(signup.userId)) && evs.some(lockedOf(null)),
+      );
       const locked = events.filter((e) => e.action === 'login_failed' && e.reason === 'locked');
       expect(locked.some((e) => e.actor.id === signup.userId && e.tenantId === signup.tenantId)).toBe(true);
       expect(locked.some((e) => e.actor.id === null && e.tenantId === null)).toBe(true);
       const all = raw.join('\n');
-      for (const secret of [unknownEmail, owner.email, owner.password, 'wrong guess 1']) expect(all).not.toContain(secret);
+      for (const secret of [unknownEmail, owner.email, owner.password, 'wrong guess 1'])
+        expect(all).not.toContain(secret);
     });
   });
 
@@ -112,20 +146,29 @@ describe('identity: brute force, forgery, OTP and password reset', () => {
       const kid = decodeProtectedHeader(signup.accessToken).kid!;
       const claims = { tid: signup.tenantId, roles: ['owner'], sid: '00000000-0000-7000-8000-000000000000' };
       const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-      const base = () => new SignJWT(claims).setSubject(signup.userId).setIssuer('lekha-identity').setAudience('lekha').setIssuedAt();
+      const base = () =>
+        new SignJWT(claims).setSubject(signup.userId).setIssuer('lekha-identity').setAudience('lekha').setIssuedAt();
       const foreign = await base().setProtectedHeader({ alg: 'ES256', kid }).setExpirationTime('10m').sign(privateKey);
       const jwks = await call('GET', '/.well-known/jwks.json');
       const publicJwk = jwks.body.keys.find((k: { kid: string }) => k.kid === kid);
       const hsSecret = createHmac('sha256', JSON.stringify(publicJwk)).digest();
       const confused = await base().setProtectedHeader({ alg: 'HS256', kid }).setExpirationTime('10m').sign(hsSecret);
-      const expired = await base().setProtectedHeader({ alg: 'ES256', kid }).setIssuedAt(1_600_000_000).setExpirationTime(1_600_000_900).sign(privateKey);
+      const expired = await base()
+        .setProtectedHeader({ alg: 'ES256', kid })
+        .setIssuedAt(1_600_000_000)
+        .setExpirationTime(1_600_000_900)
+        .sign(privateKey);
       for (const token of [foreign, confused, expired]) {
         const res = await call('GET', '/v1/me', { token });
         expect(res.status).toBe(401);
         expect(res.body.error.code).toBe('INVALID_TOKEN');
       }
       // The published key itself is a public key: it cannot sign.
-      await expect(importJWK(publicJwk, 'ES256').then((k) => new SignJWT(claims).setProtectedHeader({ alg: 'ES256' }).sign(k as never))).rejects.toThrow();
+      await expect(
+        importJWK(publicJwk, 'ES256').then((k) =>
+          new SignJWT(claims).setProtectedHeader({ alg: 'ES256' }).sign(k as never),
+        ),
+      ).rejects.toThrow();
     });
   });
 
@@ -161,12 +204,18 @@ describe('identity: brute force, forgery, OTP and password reset', () => {
       let code = '';
       for (let i = 0; i < 100 && !code; i++) {
         const inbox = await call('GET', `/v1/dev/inbox?to=${encodeURIComponent(owner.phone)}`);
-        code = inbox.body.items.find((m: { id: string; purpose: string }) => m.purpose === 'otp_login' && !seen.has(m.id))?.body.slice(0, 6) ?? '';
+        code =
+          inbox.body.items
+            .find((m: { id: string; purpose: string }) => m.purpose === 'otp_login' && !seen.has(m.id))
+            ?.body.slice(0, 6) ?? '';
         if (!code) await new Promise((r) => setTimeout(r, 200));
       }
       const wrong = code === '000000' ? '000001' : '000000';
       // OTP_MAX_ATTEMPTS is 2 here: the second wrong guess burns the code.
-      for (let i = 0; i < 2; i++) expect((await call('POST', '/v1/auth/otp/verify', { body: { phone: owner.phone, code: wrong } })).status).toBe(401);
+      for (let i = 0; i < 2; i++)
+        expect((await call('POST', '/v1/auth/otp/verify', { body: { phone: owner.phone, code: wrong } })).status).toBe(
+          401,
+        );
       expect((await call('POST', '/v1/auth/otp/verify', { body: { phone: owner.phone, code } })).status).toBe(401);
     });
 
@@ -191,7 +240,9 @@ describe('identity: brute force, forgery, OTP and password reset', () => {
       await new Promise((r) => setTimeout(r, 4500)); // let the OTP guesses' lockout of this phone lapse
       session = (await call('POST', '/v1/auth/login', { body: { email: owner.email, password: owner.password } })).body;
       const known = await call('POST', '/v1/auth/password-reset/request', { body: { email: owner.email } });
-      const unknown = await call('POST', '/v1/auth/password-reset/request', { body: { email: `ghost.${stamp}@pgstay.in` } });
+      const unknown = await call('POST', '/v1/auth/password-reset/request', {
+        body: { email: `ghost.${stamp}@pgstay.in` },
+      });
       expect(known.status).toBe(202);
       expect(unknown).toMatchObject({ status: 202, body: known.body });
       const text = await awaitMessage(tp.gatewayUrl, owner.email, (_b, p) => p === 'password_reset');
@@ -206,14 +257,25 @@ describe('identity: brute force, forgery, OTP and password reset', () => {
     });
 
     it('sets the new password once, ends every session at once, and the old password stops working', async () => {
-      const res = await call('POST', '/v1/auth/password-reset/confirm', { body: { token, password: 'a brand new passphrase' } });
+      const res = await call('POST', '/v1/auth/password-reset/confirm', {
+        body: { token, password: 'a brand new passphrase' },
+      });
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ reset: true });
       expect((await call('GET', '/v1/me', { token: session.accessToken })).status).toBe(401);
-      expect((await call('POST', '/v1/auth/refresh', { body: { refreshToken: session.refreshToken } })).status).toBe(401);
-      expect((await call('POST', '/v1/auth/login', { body: { email: owner.email, password: owner.password } })).status).toBe(401);
-      expect((await call('POST', '/v1/auth/login', { body: { email: owner.email, password: 'a brand new passphrase' } })).status).toBe(200);
-      const reuse = await call('POST', '/v1/auth/password-reset/confirm', { body: { token, password: 'yet another passphrase' } });
+      expect((await call('POST', '/v1/auth/refresh', { body: { refreshToken: session.refreshToken } })).status).toBe(
+        401,
+      );
+      expect(
+        (await call('POST', '/v1/auth/login', { body: { email: owner.email, password: owner.password } })).status,
+      ).toBe(401);
+      expect(
+        (await call('POST', '/v1/auth/login', { body: { email: owner.email, password: 'a brand new passphrase' } }))
+          .status,
+      ).toBe(200);
+      const reuse = await call('POST', '/v1/auth/password-reset/confirm', {
+        body: { token, password: 'yet another passphrase' },
+      });
       expect(reuse.status).toBe(401);
       expect(reuse.body.error.code).toBe('INVALID_TOKEN');
     });
@@ -221,19 +283,28 @@ describe('identity: brute force, forgery, OTP and password reset', () => {
 
   it('never writes codes, reset tokens or passwords into any service log', async () => {
     const inbox = await call('GET', `/v1/dev/inbox?to=${encodeURIComponent(owner.phone)}`);
-    const codes: string[] = inbox.body.items.filter((m: { purpose: string }) => m.purpose === 'otp_login').map((m: { body: string }) => m.body.slice(0, 6));
+    const codes: string[] = inbox.body.items
+      .filter((m: { purpose: string }) => m.purpose === 'otp_login')
+      .map((m: { body: string }) => m.body.slice(0, 6));
     const mail = await call('GET', `/v1/dev/inbox?to=${encodeURIComponent(owner.email)}`);
-    const tokens: string[] = mail.body.items.flatMap((m: { body: string }) => /token is (\S+)/.exec(m.body)?.slice(1) ?? []);
+    const tokens: string[] = mail.body.items.flatMap(
+      (m: { body: string }) => /token is (\S+)/.exec(m.body)?.slice(1) ?? [],
+    );
     expect(codes.length).toBeGreaterThan(0);
     expect(tokens.length).toBeGreaterThan(0);
-    const logs = (await Promise.all((await readdir(tp.logDir)).map((f) => readFile(join(tp.logDir, f), 'utf8')))).join('\n');
-    for (const secret of [...codes.map((c) => `${c} is your`), ...tokens, owner.password, 'a brand new passphrase']) expect(logs).not.toContain(secret);
+    const logs = (await Promise.all((await readdir(tp.logDir)).map((f) => readFile(join(tp.logDir, f), 'utf8')))).join(
+      '\n',
+    );
+    for (const secret of [...codes.map((c) => `${c} is your`), ...tokens, owner.password, 'a brand new passphrase'])
+      expect(logs).not.toContain(secret);
   });
 
   it('security #7: an IP spraying identifiers is refused wrong guesses, but a correct password signs in', async () => {
     let status = 0;
     for (let i = 0; i < 45 && status !== 429; i++) {
-      status = (await call('POST', '/v1/auth/login', { body: { email: `spray${i}.${stamp}@x.in`, password: 'guess guess' } })).status;
+      status = (
+        await call('POST', '/v1/auth/login', { body: { email: `spray${i}.${stamp}@x.in`, password: 'guess guess' } })
+      ).status;
     }
     expect(status).toBe(429);
     const wrong = await call('POST', '/v1/auth/login', { body: { email: owner.email, password: 'still guessing' } });
@@ -241,7 +312,9 @@ describe('identity: brute force, forgery, OTP and password reset', () => {
     expect(wrong.body.error.code).toBe('RATE_LIMITED');
     expect(Number(wrong.headers.get('retry-after'))).toBeGreaterThan(0);
     // Someone else behind the same address (a NAT, a proxy) who knows their password is not locked out.
-    const real = await call('POST', '/v1/auth/login', { body: { email: owner.email, password: 'a brand new passphrase' } });
+    const real = await call('POST', '/v1/auth/login', {
+      body: { email: owner.email, password: 'a brand new passphrase' },
+    });
     expect(real.status).toBe(200);
     expect(real.body.accessToken).toEqual(expect.any(String));
   });
@@ -251,8 +324,11 @@ describe('identity: brute force, forgery, OTP and password reset', () => {
     /** A POST from a client address (the suite trusts one proxy hop, so X-Forwarded-For names it). */
     const post = (path: string, body: unknown, ip: string) => call('POST', path, { body, headers: at(ip) });
     const person = (tag: string) => ({
-      name: 'Farida Khan', email: `farida.${tag}.${stamp}@pgstay.in`, phone: uniquePhone(),
-      password: `the tank is on the roof ${tag}`, ageConfirmed: true,
+      name: 'Farida Khan',
+      email: `farida.${tag}.${stamp}@pgstay.in`,
+      phone: uniquePhone(),
+      password: `the tank is on the roof ${tag}`,
+      ageConfirmed: true,
     });
     const signupFrom = (ip: string, owner: ReturnType<typeof person>) =>
       post('/v1/auth/signup', { business: { name: 'Green Hostel', stateCode: '29' }, owner }, ip);

@@ -29,7 +29,13 @@ describe('identity: TOTP second factor and API keys', () => {
   let tp: TestPlatform;
   let call: ReturnType<typeof client>;
   const stamp = Date.now().toString(36);
-  const owner = { name: 'Meena Iyer', email: `meena.${stamp}@aquadrops.in`, phone: uniquePhone(), password: 'twenty litre cans daily', ageConfirmed: true };
+  const owner = {
+    name: 'Meena Iyer',
+    email: `meena.${stamp}@aquadrops.in`,
+    phone: uniquePhone(),
+    password: 'twenty litre cans daily',
+    ageConfirmed: true,
+  };
   let tenantId = '';
   let ownerId = '';
   let ownerToken = '';
@@ -44,12 +50,15 @@ describe('identity: TOTP second factor and API keys', () => {
     lastStep = step;
     return totpAt(secret, step);
   };
-  const passwordLogin = () => call('POST', '/v1/auth/login', { body: { email: owner.email, password: owner.password } });
+  const passwordLogin = () =>
+    call('POST', '/v1/auth/login', { body: { email: owner.email, password: owner.password } });
 
   beforeAll(async () => {
     tp = await startTestPlatform({ env: { LOGIN_MAX_FAILURES_PER_ACCOUNT: '6', LOGIN_LOCKOUT_SECONDS: '3' } });
     call = client(tp.gatewayUrl);
-    const res = await call('POST', '/v1/auth/signup', { body: { business: { name: 'Aqua Drops Water Supply', stateCode: '33' }, owner } });
+    const res = await call('POST', '/v1/auth/signup', {
+      body: { business: { name: 'Aqua Drops Water Supply', stateCode: '33' }, owner },
+    });
     expect(res.status).toBe(201);
     ({ tenantId, userId: ownerId, accessToken: ownerToken } = res.body);
   });
@@ -60,38 +69,57 @@ describe('identity: TOTP second factor and API keys', () => {
 
   describe('TOTP', () => {
     it('refuses enrolment without the right password', async () => {
-      const res = await call('POST', '/v1/security/mfa/totp/enroll', { token: ownerToken, body: { password: 'not my password at all' } });
+      const res = await call('POST', '/v1/security/mfa/totp/enroll', {
+        token: ownerToken,
+        body: { password: 'not my password at all' },
+      });
       expect(res.status).toBe(401);
       expect(res.body.error.code).toBe('INVALID_CREDENTIALS');
-      expect((await call('POST', '/v1/security/mfa/totp/enroll', { body: { password: owner.password } })).status).toBe(401);
+      expect((await call('POST', '/v1/security/mfa/totp/enroll', { body: { password: owner.password } })).status).toBe(
+        401,
+      );
     });
 
     it('enrols: the secret and otpauth URI once; sign-in is unchanged until confirmed', async () => {
-      const res = await call('POST', '/v1/security/mfa/totp/enroll', { token: ownerToken, body: { password: owner.password } });
+      const res = await call('POST', '/v1/security/mfa/totp/enroll', {
+        token: ownerToken,
+        body: { password: owner.password },
+      });
       expect(res.status).toBe(200);
       secret = res.body.secret;
       expect(secret).toMatch(/^[A-Z2-7]{32}$/);
-      expect(res.body.otpauthUri).toBe(`otpauth://totp/Lekha%3A${encodeURIComponent(owner.email)}?secret=${secret}&issuer=Lekha&algorithm=SHA1&digits=6&period=30`);
+      expect(res.body.otpauthUri).toBe(
+        `otpauth://totp/Lekha%3A${encodeURIComponent(owner.email)}?secret=${secret}&issuer=Lekha&algorithm=SHA1&digits=6&period=30`,
+      );
       const login = await passwordLogin();
       expect(login.status).toBe(200);
       expect(login.body.accessToken).toEqual(expect.any(String));
     });
 
     it('confirms with a code: ten recovery codes, shown once; a wrong code is refused', async () => {
-      const wrong = await call('POST', '/v1/security/mfa/totp/confirm', { token: ownerToken, body: { code: wrongCode() } });
+      const wrong = await call('POST', '/v1/security/mfa/totp/confirm', {
+        token: ownerToken,
+        body: { code: wrongCode() },
+      });
       expect(wrong.status).toBe(401);
       expect(wrong.body.error.code).toBe('INVALID_CREDENTIALS');
       const bad = await call('POST', '/v1/security/mfa/totp/confirm', { token: ownerToken, body: { code: '12ab56' } });
       expect(bad.status).toBe(400);
       expect(bad.body.error.code).toBe('VALIDATION_FAILED');
-      const res = await call('POST', '/v1/security/mfa/totp/confirm', { token: ownerToken, body: { code: freshCode() } });
+      const res = await call('POST', '/v1/security/mfa/totp/confirm', {
+        token: ownerToken,
+        body: { code: freshCode() },
+      });
       expect(res.status).toBe(200);
       expect(res.body.enabled).toBe(true);
       recoveryCodes = res.body.recoveryCodes;
       expect(recoveryCodes).toHaveLength(10);
       expect(new Set(recoveryCodes).size).toBe(10);
       for (const c of recoveryCodes) expect(c).toMatch(/^[a-z2-9]{5}-[a-z2-9]{5}$/);
-      const again = await call('POST', '/v1/security/mfa/totp/confirm', { token: ownerToken, body: { code: wrongCode() } });
+      const again = await call('POST', '/v1/security/mfa/totp/confirm', {
+        token: ownerToken,
+        body: { code: wrongCode() },
+      });
       expect(again.status).toBe(409);
     });
 
@@ -110,7 +138,11 @@ describe('identity: TOTP second factor and API keys', () => {
       const code = freshCode();
       const ok = await call('POST', '/v1/auth/mfa/verify', { body: { mfaToken: first, code } });
       expect(ok.status).toBe(200);
-      expect(ok.body).toEqual({ accessToken: expect.any(String), refreshToken: expect.any(String), expiresIn: expect.any(Number) });
+      expect(ok.body).toEqual({
+        accessToken: expect.any(String),
+        refreshToken: expect.any(String),
+        expiresIn: expect.any(Number),
+      });
       expect((await call('GET', '/v1/me', { token: ok.body.accessToken })).body.userId).toBe(ownerId);
       // The challenge is single use, and the code of that step cannot be used again either.
       expect((await call('POST', '/v1/auth/mfa/verify', { body: { mfaToken: first, code } })).status).toBe(401);
@@ -118,14 +150,20 @@ describe('identity: TOTP second factor and API keys', () => {
       const replay = await call('POST', '/v1/auth/mfa/verify', { body: { mfaToken: second, code } });
       expect(replay.status).toBe(401);
       expect(replay.body.error.code).toBe('INVALID_CREDENTIALS');
-      expect((await call('POST', '/v1/auth/mfa/verify', { body: { mfaToken: 'x'.repeat(43), code: wrongCode() } })).status).toBe(401);
+      expect(
+        (await call('POST', '/v1/auth/mfa/verify', { body: { mfaToken: 'x'.repeat(43), code: wrongCode() } })).status,
+      ).toBe(401);
     });
 
     it('a recovery code works once', async () => {
-      const res = await call('POST', '/v1/auth/mfa/verify', { body: { mfaToken: (await passwordLogin()).body.mfaToken, recoveryCode: recoveryCodes[0]!.toUpperCase() } });
+      const res = await call('POST', '/v1/auth/mfa/verify', {
+        body: { mfaToken: (await passwordLogin()).body.mfaToken, recoveryCode: recoveryCodes[0]!.toUpperCase() },
+      });
       expect(res.status).toBe(200);
       expect(res.body.accessToken).toEqual(expect.any(String));
-      const reuse = await call('POST', '/v1/auth/mfa/verify', { body: { mfaToken: (await passwordLogin()).body.mfaToken, recoveryCode: recoveryCodes[0] } });
+      const reuse = await call('POST', '/v1/auth/mfa/verify', {
+        body: { mfaToken: (await passwordLogin()).body.mfaToken, recoveryCode: recoveryCodes[0] },
+      });
       expect(reuse.status).toBe(401);
     });
 
@@ -137,14 +175,19 @@ describe('identity: TOTP second factor and API keys', () => {
       expect(first.body).toEqual({ mfaRequired: true, mfaToken: expect.any(String) });
       // The SMS code was spent on the challenge.
       expect((await call('POST', '/v1/auth/otp/verify', { body: { phone: owner.phone, code: sms } })).status).toBe(401);
-      const done = await call('POST', '/v1/auth/mfa/verify', { body: { mfaToken: first.body.mfaToken, recoveryCode: recoveryCodes[1] } });
+      const done = await call('POST', '/v1/auth/mfa/verify', {
+        body: { mfaToken: first.body.mfaToken, recoveryCode: recoveryCodes[1] },
+      });
       expect(done.status).toBe(200);
       expect(done.body.refreshToken).toEqual(expect.any(String));
     });
 
     it('burns a challenge after five wrong codes', async () => {
       const mfaToken = (await passwordLogin()).body.mfaToken as string;
-      for (let i = 0; i < 5; i++) expect((await call('POST', '/v1/auth/mfa/verify', { body: { mfaToken, code: wrongCode() } })).body.error.code).toBe('INVALID_CREDENTIALS');
+      for (let i = 0; i < 5; i++)
+        expect(
+          (await call('POST', '/v1/auth/mfa/verify', { body: { mfaToken, code: wrongCode() } })).body.error.code,
+        ).toBe('INVALID_CREDENTIALS');
       const burnt = await call('POST', '/v1/auth/mfa/verify', { body: { mfaToken, recoveryCode: recoveryCodes[3] } });
       expect(burnt.status).toBe(401);
       expect(burnt.body.error.code).toBe('INVALID_TOKEN');
@@ -152,8 +195,16 @@ describe('identity: TOTP second factor and API keys', () => {
 
     it('counts wrong codes toward the sign-in lockout (429 with Retry-After)', async () => {
       // Six failures are allowed in the window (five above, so one more here); the next is locked out.
-      expect((await call('POST', '/v1/auth/mfa/verify', { body: { mfaToken: (await passwordLogin()).body.mfaToken, code: wrongCode() } })).status).toBe(401);
-      const locked = await call('POST', '/v1/auth/mfa/verify', { body: { mfaToken: (await passwordLogin()).body.mfaToken, recoveryCode: recoveryCodes[3] } });
+      expect(
+        (
+          await call('POST', '/v1/auth/mfa/verify', {
+            body: { mfaToken: (await passwordLogin()).body.mfaToken, code: wrongCode() },
+          })
+        ).status,
+      ).toBe(401);
+      const locked = await call('POST', '/v1/auth/mfa/verify', {
+        body: { mfaToken: (await passwordLogin()).body.mfaToken, recoveryCode: recoveryCodes[3] },
+      });
       expect(locked.status).toBe(429);
       expect(locked.body.error.code).toBe('RATE_LIMITED');
       expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -161,11 +212,20 @@ describe('identity: TOTP second factor and API keys', () => {
     });
 
     it('disables with the password and a recovery code; sign-in gives tokens again', async () => {
-      const wrong = await call('DELETE', '/v1/security/mfa/totp', { token: ownerToken, body: { password: owner.password, code: wrongCode() } });
+      const wrong = await call('DELETE', '/v1/security/mfa/totp', {
+        token: ownerToken,
+        body: { password: owner.password, code: wrongCode() },
+      });
       expect(wrong.status).toBe(401);
-      const noPassword = await call('DELETE', '/v1/security/mfa/totp', { token: ownerToken, body: { password: 'wrong password here', recoveryCode: recoveryCodes[2] } });
+      const noPassword = await call('DELETE', '/v1/security/mfa/totp', {
+        token: ownerToken,
+        body: { password: 'wrong password here', recoveryCode: recoveryCodes[2] },
+      });
       expect(noPassword.status).toBe(401);
-      const res = await call('DELETE', '/v1/security/mfa/totp', { token: ownerToken, body: { password: owner.password, recoveryCode: recoveryCodes[2] } });
+      const res = await call('DELETE', '/v1/security/mfa/totp', {
+        token: ownerToken,
+        body: { password: owner.password, recoveryCode: recoveryCodes[2] },
+      });
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ disabled: true });
       const login = await passwordLogin();
@@ -177,11 +237,27 @@ describe('identity: TOTP second factor and API keys', () => {
       const history = await call('GET', '/v1/security/login-history?limit=100', { token: ownerToken });
       expect(history.status).toBe(200);
       const kinds = new Set((history.body.items as { kind: string }[]).map((e) => e.kind));
-      for (const k of ['mfa_enrollment_started', 'mfa_enabled', 'mfa_challenged', 'mfa_login', 'mfa_failed', 'mfa_recovery_code_used', 'mfa_disabled']) expect(kinds).toContain(k);
-      const { events, raw } = await readAuditTopic(tp.brokers, (evs) => evs.some((e) => e.tenantId === tenantId && e.resource.type === 'mfa_factor' && e.action === 'delete'));
+      for (const k of [
+        'mfa_enrollment_started',
+        'mfa_enabled',
+        'mfa_challenged',
+        'mfa_login',
+        'mfa_failed',
+        'mfa_recovery_code_used',
+        'mfa_disabled',
+      ])
+        expect(kinds).toContain(k);
+      const { events, raw } = await readAuditTopic(tp.brokers, (evs) =>
+        evs.some((e) => e.tenantId === tenantId && e.resource.type === 'mfa_factor' && e.action === 'delete'),
+      );
       const mine = events.filter((e) => e.tenantId === tenantId);
-      expect(mine.find((e) => e.resource.type === 'mfa_factor' && e.action === 'create')).toMatchObject({ actor: { type: 'user', id: ownerId }, reason: 'totp_enrollment_started' });
-      expect(mine.some((e) => e.resource.type === 'mfa_factor' && e.action === 'update' && e.reason === 'totp_enabled')).toBe(true);
+      expect(mine.find((e) => e.resource.type === 'mfa_factor' && e.action === 'create')).toMatchObject({
+        actor: { type: 'user', id: ownerId },
+        reason: 'totp_enrollment_started',
+      });
+      expect(
+        mine.some((e) => e.resource.type === 'mfa_factor' && e.action === 'update' && e.reason === 'totp_enabled'),
+      ).toBe(true);
       expect(mine.some((e) => e.resource.type === 'mfa_recovery_code' && e.action === 'login')).toBe(true);
       expect(mine.some((e) => e.action === 'login_failed' && e.reason === 'invalid_mfa_code')).toBe(true);
       expect(mine.some((e) => e.action === 'login' && e.reason === 'mfa_login')).toBe(true);
@@ -197,32 +273,65 @@ describe('identity: TOTP second factor and API keys', () => {
     let customerId = '';
 
     beforeAll(async () => {
-      const res = await call('POST', '/v1/customers', { token: ownerToken, body: { name: 'Ravi Kumar', phone: uniquePhone() } });
+      const res = await call('POST', '/v1/customers', {
+        token: ownerToken,
+        body: { name: 'Ravi Kumar', phone: uniquePhone() },
+      });
       expect(res.status).toBe(201);
       customerId = res.body.id;
     });
 
     it('creates a key, shown once, and lists it without the secret', async () => {
-      const res = await call('POST', '/v1/api-keys', { token: ownerToken, body: { name: 'Delivery app sync', scopes: ['customers:read', 'records:read:all'] } });
+      const res = await call('POST', '/v1/api-keys', {
+        token: ownerToken,
+        body: { name: 'Delivery app sync', scopes: ['customers:read', 'records:read:all'] },
+      });
       expect(res.status).toBe(201);
       key = res.body.key;
       keyId = res.body.id;
       expect(key).toMatch(/^lk_live_[A-Za-z0-9_-]{43}$/);
-      expect(res.body).toMatchObject({ name: 'Delivery app sync', prefix: key.slice(0, 14), scopes: ['customers:read', 'records:read:all'], lastUsedAt: null, revokedAt: null });
+      expect(res.body).toMatchObject({
+        name: 'Delivery app sync',
+        prefix: key.slice(0, 14),
+        scopes: ['customers:read', 'records:read:all'],
+        lastUsedAt: null,
+        revokedAt: null,
+      });
       const list = await call('GET', '/v1/api-keys', { token: ownerToken });
       expect(list.status).toBe(200);
-      expect(list.body.items).toEqual([{ id: keyId, name: 'Delivery app sync', prefix: key.slice(0, 14), scopes: ['customers:read', 'records:read:all'], createdAt: expect.any(String), lastUsedAt: null, revokedAt: null }]);
+      expect(list.body.items).toEqual([
+        {
+          id: keyId,
+          name: 'Delivery app sync',
+          prefix: key.slice(0, 14),
+          scopes: ['customers:read', 'records:read:all'],
+          createdAt: expect.any(String),
+          lastUsedAt: null,
+          revokedAt: null,
+        },
+      ]);
       expect(JSON.stringify(list.body)).not.toContain(key.slice(14));
     });
 
     it('refuses scopes beyond the creator’s role and unknown scopes', async () => {
-      const beyond = await call('POST', '/v1/api-keys', { token: ownerToken, body: { name: 'too much', scopes: ['customers:read', 'audit:read:platform'] } });
+      const beyond = await call('POST', '/v1/api-keys', {
+        token: ownerToken,
+        body: { name: 'too much', scopes: ['customers:read', 'audit:read:platform'] },
+      });
       expect(beyond.status).toBe(403);
-      expect(beyond.body.error).toMatchObject({ code: 'API_KEY_SCOPE_NOT_ALLOWED', details: { scopes: ['audit:read:platform'] } });
-      const unknown = await call('POST', '/v1/api-keys', { token: ownerToken, body: { name: 'nonsense', scopes: ['customers:fly'] } });
+      expect(beyond.body.error).toMatchObject({
+        code: 'API_KEY_SCOPE_NOT_ALLOWED',
+        details: { scopes: ['audit:read:platform'] },
+      });
+      const unknown = await call('POST', '/v1/api-keys', {
+        token: ownerToken,
+        body: { name: 'nonsense', scopes: ['customers:fly'] },
+      });
       expect(unknown.status).toBe(400);
       expect(unknown.body.error.code).toBe('VALIDATION_FAILED');
-      expect((await call('POST', '/v1/api-keys', { token: ownerToken, body: { name: 'none', scopes: [] } })).status).toBe(400);
+      expect(
+        (await call('POST', '/v1/api-keys', { token: ownerToken, body: { name: 'none', scopes: [] } })).status,
+      ).toBe(400);
     });
 
     it('works within its scopes (either header), audited with the key as actor, and records its last use', async () => {
@@ -233,16 +342,32 @@ describe('identity: TOTP second factor and API keys', () => {
       expect(one.status).toBe(200);
       // The owner who made the key sees the phone; the key, without customers:read:contact, sees it masked.
       expect(one.body.phone).toMatch(/^\+91\*+\d{4}$/);
-      expect((await call('GET', `/v1/customers/${customerId}`, { token: ownerToken })).body.phone).toMatch(/^\+91\d{10}$/);
+      expect((await call('GET', `/v1/customers/${customerId}`, { token: ownerToken })).body.phone).toMatch(
+        /^\+91\d{10}$/,
+      );
       const keys = await call('GET', '/v1/api-keys', { token: ownerToken });
       expect(keys.body.items[0].lastUsedAt).toEqual(expect.any(String));
       // Each service relays its own outbox, so wait for the records of both.
-      const { events } = await readAuditTopic(tp.brokers, (evs) =>
-        evs.some((e) => e.actor.id === keyId && e.action === 'read' && e.resource.id === customerId) && evs.some((e) => e.actor.id === keyId && e.action === 'key_use'));
+      const { events } = await readAuditTopic(
+        tp.brokers,
+        (evs) =>
+          evs.some((e) => e.actor.id === keyId && e.action === 'read' && e.resource.id === customerId) &&
+          evs.some((e) => e.actor.id === keyId && e.action === 'key_use'),
+      );
       const byKey = events.filter((e) => e.actor.id === keyId);
       expect(byKey.every((e) => e.actor.type === 'api_key' && e.tenantId === tenantId)).toBe(true);
-      expect(byKey.some((e) => e.service === 'identity' && e.action === 'key_use' && e.outcome === 'allowed')).toBe(true);
-      expect(byKey.some((e) => e.service === 'tenant-data' && e.action === 'list' && e.resource.type === 'customer' && e.subjectIds.includes(customerId))).toBe(true);
+      expect(byKey.some((e) => e.service === 'identity' && e.action === 'key_use' && e.outcome === 'allowed')).toBe(
+        true,
+      );
+      expect(
+        byKey.some(
+          (e) =>
+            e.service === 'tenant-data' &&
+            e.action === 'list' &&
+            e.resource.type === 'customer' &&
+            e.subjectIds.includes(customerId),
+        ),
+      ).toBe(true);
     });
 
     it('security #19: logout with an API key says it has no session to end; the key still works', async () => {
@@ -265,17 +390,35 @@ describe('identity: TOTP second factor and API keys', () => {
     });
 
     it('is refused outside its scopes (403), including managing keys and two-step sign-in', async () => {
-      const write = await call('POST', '/v1/customers', { headers: { 'x-api-key': key }, body: { name: 'Not Allowed', phone: uniquePhone() } });
+      const write = await call('POST', '/v1/customers', {
+        headers: { 'x-api-key': key },
+        body: { name: 'Not Allowed', phone: uniquePhone() },
+      });
       expect(write.status).toBe(403);
       expect(write.body.error.code).toBe('FORBIDDEN');
       expect((await call('GET', '/v1/api-keys', { headers: { authorization: `Bearer ${key}` } })).status).toBe(403);
-      expect((await call('POST', '/v1/security/mfa/totp/enroll', { headers: { authorization: `Bearer ${key}` }, body: { password: owner.password } })).status).toBe(403);
-      const { events } = await readAuditTopic(tp.brokers, (evs) => evs.some((e) => e.actor.id === keyId && e.outcome === 'denied' && e.action === 'create'));
-      expect(events.find((e) => e.actor.id === keyId && e.outcome === 'denied' && e.action === 'create')).toMatchObject({ actor: { type: 'api_key' }, resource: { type: 'customer' }, reason: 'forbidden' });
+      expect(
+        (
+          await call('POST', '/v1/security/mfa/totp/enroll', {
+            headers: { authorization: `Bearer ${key}` },
+            body: { password: owner.password },
+          })
+        ).status,
+      ).toBe(403);
+      const { events } = await readAuditTopic(tp.brokers, (evs) =>
+        evs.some((e) => e.actor.id === keyId && e.outcome === 'denied' && e.action === 'create'),
+      );
+      expect(events.find((e) => e.actor.id === keyId && e.outcome === 'denied' && e.action === 'create')).toMatchObject(
+        { actor: { type: 'api_key' }, resource: { type: 'customer' }, reason: 'forbidden' },
+      );
     });
 
     it('refuses garbage and unknown keys with 401', async () => {
-      for (const headers of [{ authorization: 'Bearer lk_live_garbage' }, { 'x-api-key': 'not-a-key' }, { 'x-api-key': `lk_live_${'A'.repeat(43)}` }] as Record<string, string>[]) {
+      for (const headers of [
+        { authorization: 'Bearer lk_live_garbage' },
+        { 'x-api-key': 'not-a-key' },
+        { 'x-api-key': `lk_live_${'A'.repeat(43)}` },
+      ] as Record<string, string>[]) {
         const res = await call('GET', '/v1/customers', { headers });
         expect(res.status).toBe(401);
         expect(res.body.error).toEqual({ code: 'INVALID_TOKEN', message: expect.any(String) });
@@ -283,7 +426,12 @@ describe('identity: TOTP second factor and API keys', () => {
     });
 
     it('another tenant cannot revoke the key (404)', async () => {
-      const other = await call('POST', '/v1/auth/signup', { body: { business: { name: 'Other Waters', stateCode: '33' }, owner: { ...owner, email: `other.${stamp}@x.in`, phone: uniquePhone() } } });
+      const other = await call('POST', '/v1/auth/signup', {
+        body: {
+          business: { name: 'Other Waters', stateCode: '33' },
+          owner: { ...owner, email: `other.${stamp}@x.in`, phone: uniquePhone() },
+        },
+      });
       const res = await call('DELETE', `/v1/api-keys/${keyId}`, { token: other.body.accessToken });
       expect(res.status).toBe(404);
       expect((await call('GET', '/v1/customers', { headers: { 'x-api-key': key } })).status).toBe(200);
@@ -317,12 +465,19 @@ describe('identity: TOTP second factor and API keys', () => {
     it('a revocation reaches another gateway through its revocation poll', async () => {
       const gateway = tp.platform.services.get('gateway')!;
       const port = await freePort();
-      const second = new ServiceProcess({ ...gateway.opts, port, env: { ...gateway.opts.env, GATEWAY_PORT: String(port) } });
+      const second = new ServiceProcess({
+        ...gateway.opts,
+        port,
+        env: { ...gateway.opts.env, GATEWAY_PORT: String(port) },
+      });
       second.start();
       try {
         await second.waitReady(120_000);
         const other = client(second.url);
-        const created = await call('POST', '/v1/api-keys', { token: ownerToken, body: { name: 'Second gateway', scopes: ['customers:read', 'records:read:all'] } });
+        const created = await call('POST', '/v1/api-keys', {
+          token: ownerToken,
+          body: { name: 'Second gateway', scopes: ['customers:read', 'records:read:all'] },
+        });
         expect(created.status).toBe(201);
         const headers = { 'x-api-key': created.body.key as string };
         // The second gateway may still be joining the consumer group; its first answers can be 503.

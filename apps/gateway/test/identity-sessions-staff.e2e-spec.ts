@@ -5,7 +5,13 @@ import pg from 'pg';
 import type { AuditEventV1 } from '@lekha/contracts';
 import { ServiceProcess } from '@lekha/launcher';
 import {
-  devInboxHeaders, freePort, readAuditTopic, request, startTestPlatform, type HttpResult, type TestPlatform,
+  devInboxHeaders,
+  freePort,
+  readAuditTopic,
+  request,
+  startTestPlatform,
+  type HttpResult,
+  type TestPlatform,
 } from '@lekha/testing';
 import { awaitMessage, client, uniquePhone } from './identity-test-helpers.js';
 
@@ -19,7 +25,13 @@ describe('identity: sessions, login history and staff', () => {
   let tp: TestPlatform;
   let call: ReturnType<typeof client>;
   const stamp = Date.now().toString(36);
-  const owner = { name: 'Farhan Sheikh', email: `farhan.${stamp}@jobworks.in`, phone: uniquePhone(), password: 'lathe machine number four', ageConfirmed: true };
+  const owner = {
+    name: 'Farhan Sheikh',
+    email: `farhan.${stamp}@jobworks.in`,
+    phone: uniquePhone(),
+    password: 'lathe machine number four',
+    ageConfirmed: true,
+  };
   const laptop = { 'user-agent': 'Mozilla/5.0 (Windows NT 10.0) LekhaTest/laptop' };
   const phone = { 'user-agent': 'Mozilla/5.0 (Android 14) LekhaTest/phone' };
   let tenantId = '';
@@ -31,7 +43,8 @@ describe('identity: sessions, login history and staff', () => {
   let prodGateway: ServiceProcess | null = null;
   const prodGatewayLines: string[] = [];
 
-  const login = async (body: object, headers = laptop) => (await call('POST', '/v1/auth/login', { body, headers })).body as { accessToken: string; refreshToken: string };
+  const login = async (body: object, headers = laptop) =>
+    (await call('POST', '/v1/auth/login', { body, headers })).body as { accessToken: string; refreshToken: string };
 
   beforeAll(async () => {
     secretDir = await mkdtemp(join(tmpdir(), 'lekha-platform-admin-'));
@@ -39,12 +52,17 @@ describe('identity: sessions, login history and staff', () => {
     await writeFile(passwordFile, `${platformAdmin.password}\n`, { mode: 0o600 });
     tp = await startTestPlatform({
       env: {
-        PLATFORM_ADMIN_EMAIL: platformAdmin.email, PLATFORM_ADMIN_PASSWORD_FILE: passwordFile,
-        INVITATION_MAX_SENDS_PER_TENANT: '20', INVITATION_MAX_SENDS_PER_RECIPIENT: '2',
+        PLATFORM_ADMIN_EMAIL: platformAdmin.email,
+        PLATFORM_ADMIN_PASSWORD_FILE: passwordFile,
+        INVITATION_MAX_SENDS_PER_TENANT: '20',
+        INVITATION_MAX_SENDS_PER_RECIPIENT: '2',
       },
     });
     call = client(tp.gatewayUrl);
-    const res = await call('POST', '/v1/auth/signup', { body: { business: { name: 'Sheikh Job Works', stateCode: '24' }, owner }, headers: laptop });
+    const res = await call('POST', '/v1/auth/signup', {
+      body: { business: { name: 'Sheikh Job Works', stateCode: '24' }, owner },
+      headers: laptop,
+    });
     expect(res.status).toBe(201);
     ({ tenantId, userId: ownerId, accessToken: ownerToken } = res.body);
     const gateway = tp.platform.services.get('gateway')!;
@@ -68,7 +86,14 @@ describe('identity: sessions, login history and staff', () => {
       expect(res.status).toBe(200);
       expect(res.body.items).toHaveLength(2);
       const current = res.body.items.find((s: { current: boolean }) => s.current);
-      expect(current).toEqual({ id: expect.any(String), device: phone['user-agent'], ip: expect.stringMatching(/127\.0\.0\.1/), firstSeenAt: expect.any(String), lastSeenAt: expect.any(String), current: true });
+      expect(current).toEqual({
+        id: expect.any(String),
+        device: phone['user-agent'],
+        ip: expect.stringMatching(/127\.0\.0\.1/),
+        firstSeenAt: expect.any(String),
+        lastSeenAt: expect.any(String),
+        current: true,
+      });
       expect(res.body.items.find((s: { current: boolean }) => !s.current).device).toBe(laptop['user-agent']);
     });
 
@@ -82,19 +107,28 @@ describe('identity: sessions, login history and staff', () => {
       expect((await call('GET', '/v1/me', { token: victim.accessToken })).status).toBe(200);
       const mine = await call('GET', '/v1/sessions', { token: ownerToken });
       const sessions = mine.body.items as { id: string; current: boolean }[];
-      const victimSession = (await call('GET', '/v1/sessions', { token: victim.accessToken })).body.items.find((s: { current: boolean }) => s.current).id;
+      const victimSession = (await call('GET', '/v1/sessions', { token: victim.accessToken })).body.items.find(
+        (s: { current: boolean }) => s.current,
+      ).id;
       expect(sessions.map((s) => s.id)).toContain(victimSession);
       const del = await call('DELETE', `/v1/sessions/${victimSession}`, { token: ownerToken });
       expect(del.status).toBe(200);
       const after = await call('GET', '/v1/me', { token: victim.accessToken });
       expect(after.status).toBe(401);
       expect(after.body.error.code).toBe('INVALID_TOKEN');
-      expect((await call('POST', '/v1/auth/refresh', { body: { refreshToken: victim.refreshToken } })).status).toBe(401);
+      expect((await call('POST', '/v1/auth/refresh', { body: { refreshToken: victim.refreshToken } })).status).toBe(
+        401,
+      );
       expect((await call('GET', '/v1/me', { token: ownerToken })).status).toBe(200);
     });
 
     it('cannot end another person’s session (404) and checks the ID', async () => {
-      const other = await call('POST', '/v1/auth/signup', { body: { business: { name: 'Other Co', stateCode: '24' }, owner: { ...owner, email: `other.${stamp}@x.in`, phone: uniquePhone() } } });
+      const other = await call('POST', '/v1/auth/signup', {
+        body: {
+          business: { name: 'Other Co', stateCode: '24' },
+          owner: { ...owner, email: `other.${stamp}@x.in`, phone: uniquePhone() },
+        },
+      });
       const theirs = (await call('GET', '/v1/sessions', { token: other.body.accessToken })).body.items[0].id;
       expect((await call('DELETE', `/v1/sessions/${theirs}`, { token: ownerToken })).status).toBe(404);
       expect((await call('GET', '/v1/me', { token: other.body.accessToken })).status).toBe(200);
@@ -121,7 +155,9 @@ describe('identity: sessions, login history and staff', () => {
       expect(replay.status).toBe(401);
       expect(replay.body).toEqual({ error: { code: 'INVALID_TOKEN', message: 'the refresh token is not valid' } });
       expect((await call('GET', '/v1/me', { token: rotated.body.accessToken })).status).toBe(401);
-      expect((await call('POST', '/v1/auth/refresh', { body: { refreshToken: rotated.body.refreshToken } })).status).toBe(401);
+      expect(
+        (await call('POST', '/v1/auth/refresh', { body: { refreshToken: rotated.body.refreshToken } })).status,
+      ).toBe(401);
     });
 
     it('logout stops the access token too', async () => {
@@ -137,7 +173,9 @@ describe('identity: sessions, login history and staff', () => {
       const { rows } = await db.query('select * from identity.sessions where user_id = $1', [ownerId]);
       const events = await db.query('select * from identity.login_events where tenant_id = $1', [tenantId]);
       await db.end();
-      const stored = JSON.stringify([...rows, ...events.rows], (_k, v) => (v?.type === 'Buffer' ? Buffer.from(v.data).toString('latin1') : v));
+      const stored = JSON.stringify([...rows, ...events.rows], (_k, v) =>
+        v?.type === 'Buffer' ? Buffer.from(v.data).toString('latin1') : v,
+      );
       for (const plain of ['LekhaTest', '127.0.0.1']) expect(stored).not.toContain(plain);
     });
   });
@@ -150,40 +188,71 @@ describe('identity: sessions, login history and staff', () => {
     let admin: { accessToken: string };
 
     it('an owner invites by email; the token reaches the invitee only, who accepts with a password', async () => {
-      const inv = await call('POST', '/v1/users/invitations', { body: { email: staffEmail, role: 'staff' }, token: ownerToken });
+      const inv = await call('POST', '/v1/users/invitations', {
+        body: { email: staffEmail, role: 'staff' },
+        token: ownerToken,
+      });
       expect(inv.status).toBe(201);
-      expect(inv.body).toEqual({ id: expect.any(String), role: 'staff', channel: 'email', expiresAt: expect.any(String) });
+      expect(inv.body).toEqual({
+        id: expect.any(String),
+        role: 'staff',
+        channel: 'email',
+        expiresAt: expect.any(String),
+      });
       expect(JSON.stringify(inv.body)).not.toMatch(/token/i);
       const text = await awaitMessage(tp.gatewayUrl, staffEmail, (_b, p) => p === 'invitation');
       const token = /token is (\S+)/.exec(text)![1]!;
-      const accepted = await call('POST', '/v1/auth/invitations/accept', { body: { token, name: 'Priya Nair', password: 'spindle and gearbox', ageConfirmed: true } });
+      const accepted = await call('POST', '/v1/auth/invitations/accept', {
+        body: { token, name: 'Priya Nair', password: 'spindle and gearbox', ageConfirmed: true },
+      });
       expect(accepted.status).toBe(201);
       staff = accepted.body;
       const me = await call('GET', '/v1/me', { token: staff.accessToken });
       expect(me.body).toMatchObject({ tenant: { id: tenantId }, roles: ['staff'], name: 'Priya Nair' });
       staffId = me.body.userId;
-      const again = await call('POST', '/v1/auth/invitations/accept', { body: { token, name: 'Mallory', password: 'spindle and gearbox', ageConfirmed: true } });
+      const again = await call('POST', '/v1/auth/invitations/accept', {
+        body: { token, name: 'Mallory', password: 'spindle and gearbox', ageConfirmed: true },
+      });
       expect(again.status).toBe(401);
       expect(again.body.error.code).toBe('INVALID_TOKEN');
     });
 
     it('staff may not read users, invite, or read login history (403, audited at the gateway)', async () => {
       expect((await call('GET', '/v1/users', { token: staff.accessToken })).status).toBe(403);
-      expect((await call('POST', '/v1/users/invitations', { body: { email: `x.${stamp}@x.in`, role: 'admin' }, token: staff.accessToken })).status).toBe(403);
+      expect(
+        (
+          await call('POST', '/v1/users/invitations', {
+            body: { email: `x.${stamp}@x.in`, role: 'admin' },
+            token: staff.accessToken,
+          })
+        ).status,
+      ).toBe(403);
       expect((await call('GET', '/v1/security/login-history', { token: staff.accessToken })).status).toBe(403);
     });
 
     it('an admin (invited by phone) manages staff but cannot create or promote admins', async () => {
       await call('POST', '/v1/users/invitations', { body: { phone: adminPhone, role: 'admin' }, token: ownerToken });
-      const token = /token is (\S+)/.exec(await awaitMessage(tp.gatewayUrl, adminPhone, (_b, p) => p === 'invitation'))![1]!;
-      admin = (await call('POST', '/v1/auth/invitations/accept', { body: { token, name: 'Arjun Mehta', password: 'milling cutter set', ageConfirmed: true } })).body;
+      const token = /token is (\S+)/.exec(
+        await awaitMessage(tp.gatewayUrl, adminPhone, (_b, p) => p === 'invitation'),
+      )![1]!;
+      admin = (
+        await call('POST', '/v1/auth/invitations/accept', {
+          body: { token, name: 'Arjun Mehta', password: 'milling cutter set', ageConfirmed: true },
+        })
+      ).body;
       const list = await call('GET', '/v1/users', { token: admin.accessToken });
       expect(list.status).toBe(200);
       expect(list.body.items.map((u: { roles: string[] }) => u.roles[0]).sort()).toEqual(['admin', 'owner', 'staff']);
-      const inviteAdmin = await call('POST', '/v1/users/invitations', { body: { email: `boss.${stamp}@x.in`, role: 'admin' }, token: admin.accessToken });
+      const inviteAdmin = await call('POST', '/v1/users/invitations', {
+        body: { email: `boss.${stamp}@x.in`, role: 'admin' },
+        token: admin.accessToken,
+      });
       expect(inviteAdmin.status).toBe(403);
       expect(inviteAdmin.body.error.message).toBe('only an owner can manage admins');
-      const promote = await call('PATCH', `/v1/users/${staffId}/role`, { body: { role: 'admin' }, token: admin.accessToken });
+      const promote = await call('PATCH', `/v1/users/${staffId}/role`, {
+        body: { role: 'admin' },
+        token: admin.accessToken,
+      });
       expect(promote.status).toBe(403);
       const owner = await call('POST', `/v1/users/${ownerId}/deactivate`, { token: admin.accessToken });
       expect(owner.status).toBe(403);
@@ -201,7 +270,9 @@ describe('identity: sessions, login history and staff', () => {
     });
 
     it('refuses an unknown role and another tenant’s user', async () => {
-      expect((await call('PATCH', `/v1/users/${staffId}/role`, { body: { role: 'owner' }, token: ownerToken })).status).toBe(400);
+      expect(
+        (await call('PATCH', `/v1/users/${staffId}/role`, { body: { role: 'owner' }, token: ownerToken })).status,
+      ).toBe(400);
       const stranger = '01900000-0000-7000-8000-000000000000';
       expect((await call('POST', `/v1/users/${stranger}/deactivate`, { token: ownerToken })).status).toBe(404);
     });
@@ -211,7 +282,9 @@ describe('identity: sessions, login history and staff', () => {
       expect(res.status).toBe(200);
       expect(res.body.status).toBe('deactivated');
       expect((await call('GET', '/v1/me', { token: staff.accessToken })).status).toBe(401);
-      const denied = await call('POST', '/v1/auth/login', { body: { email: staffEmail, password: 'spindle and gearbox' } });
+      const denied = await call('POST', '/v1/auth/login', {
+        body: { email: staffEmail, password: 'spindle and gearbox' },
+      });
       expect(denied.status).toBe(401);
       expect(denied.body.error.code).toBe('INVALID_CREDENTIALS');
     });
@@ -221,25 +294,49 @@ describe('identity: sessions, login history and staff', () => {
       const res = await call('GET', '/v1/security/login-history?limit=100', { token: ownerToken });
       expect(res.status).toBe(200);
       const kinds = new Set(res.body.items.map((e: { kind: string }) => e.kind));
-      for (const k of ['login', 'login_failed', 'session_revoked', 'token_reuse', 'invitation_accepted', 'role_changed', 'user_deactivated']) expect(kinds).toContain(k);
-      expect(res.body.items.find((e: { kind: string }) => e.kind === 'login_failed')).toMatchObject({ userId: ownerId, ip: expect.stringMatching(/127\.0\.0\.1/), device: expect.any(String) });
+      for (const k of [
+        'login',
+        'login_failed',
+        'session_revoked',
+        'token_reuse',
+        'invitation_accepted',
+        'role_changed',
+        'user_deactivated',
+      ])
+        expect(kinds).toContain(k);
+      expect(res.body.items.find((e: { kind: string }) => e.kind === 'login_failed')).toMatchObject({
+        userId: ownerId,
+        ip: expect.stringMatching(/127\.0\.0\.1/),
+        device: expect.any(String),
+      });
       const page = await call('GET', '/v1/security/login-history?limit=2', { token: ownerToken });
       expect(page.body.items).toHaveLength(2);
-      const next = await call('GET', `/v1/security/login-history?limit=2&cursor=${page.body.nextCursor}`, { token: ownerToken });
+      const next = await call('GET', `/v1/security/login-history?limit=2&cursor=${page.body.nextCursor}`, {
+        token: ownerToken,
+      });
       expect(next.body.items[0].id < page.body.items[1].id).toBe(true);
       const mine = await call('GET', `/v1/security/login-history?userId=${staffId}`, { token: ownerToken });
       expect(mine.body.items.every((e: { userId: string }) => e.userId === staffId)).toBe(true);
     });
 
     it('audits role changes, deactivation and revocations, with no personal data in plaintext', async () => {
-      const { events, raw } = await readAuditTopic(tp.brokers, (evs) => evs.some((e) => e.tenantId === tenantId && e.action === 'token_revoke' && e.reason === 'deactivated'));
+      const { events, raw } = await readAuditTopic(tp.brokers, (evs) =>
+        evs.some((e) => e.tenantId === tenantId && e.action === 'token_revoke' && e.reason === 'deactivated'),
+      );
       const ofTenant = events.filter((e) => e.tenantId === tenantId);
-      expect(ofTenant.find((e) => e.action === 'permission_change' && e.outcome === 'allowed')).toMatchObject({ resource: { type: 'user', id: staffId }, reason: 'role:viewer', actor: { id: ownerId } });
-      expect(ofTenant.some((e) => e.action === 'permission_change' && e.outcome === 'denied' && e.reason === 'forbidden')).toBe(true);
+      expect(ofTenant.find((e) => e.action === 'permission_change' && e.outcome === 'allowed')).toMatchObject({
+        resource: { type: 'user', id: staffId },
+        reason: 'role:viewer',
+        actor: { id: ownerId },
+      });
+      expect(
+        ofTenant.some((e) => e.action === 'permission_change' && e.outcome === 'denied' && e.reason === 'forbidden'),
+      ).toBe(true);
       expect(ofTenant.some((e) => e.action === 'token_revoke' && e.reason === 'deactivated')).toBe(true);
       expect(ofTenant.some((e) => e.action === 'token_refresh' && e.reason === 'reuse_detected')).toBe(true);
       const all = raw.join('\n');
-      for (const secret of [owner.email, staffEmail, adminPhone, 'Priya Nair', 'LekhaTest', owner.password]) expect(all).not.toContain(secret);
+      for (const secret of [owner.email, staffEmail, adminPhone, 'Priya Nair', 'LekhaTest', owner.password])
+        expect(all).not.toContain(secret);
     });
   });
   describe('security review', () => {
@@ -393,10 +490,12 @@ describe('identity: sessions, login history and staff', () => {
       const res = await call('GET', '/v1/users/invitations', { token: ownerToken });
       expect(res.status).toBe(200);
       const common = { invitedBy: ownerId, createdAt: expect.any(String) };
-      expect(res.body.items).toEqual(expect.arrayContaining([
-        { ...common, ...byEmail, recipient: 'r***@jobworks.in' },
-        { ...common, ...byPhone, recipient: `+91******${phone.slice(-4)}` },
-      ]));
+      expect(res.body.items).toEqual(
+        expect.arrayContaining([
+          { ...common, ...byEmail, recipient: 'r***@jobworks.in' },
+          { ...common, ...byPhone, recipient: `+91******${phone.slice(-4)}` },
+        ]),
+      );
       const text = JSON.stringify(res.body);
       for (const secret of [email, phone, await tokenFor(email)]) expect(text).not.toContain(secret);
       // An accepted invitation is no longer pending.
@@ -422,7 +521,10 @@ describe('identity: sessions, login history and staff', () => {
       expect((await withdraw(staffInvite.id, admin.accessToken)).status).toBe(200);
       expect((await withdraw(adminInvite.id, ownerToken)).status).toBe(200);
       expect((await withdraw('not-a-uuid', ownerToken)).status).toBe(400);
-      for (const [to, name] of [[email, 'Withdrawn One'], [phone, 'Withdrawn Two']] as const) {
+      for (const [to, name] of [
+        [email, 'Withdrawn One'],
+        [phone, 'Withdrawn Two'],
+      ] as const) {
         const res = await accept(await tokenFor(to), name);
         expect(res.status).toBe(401);
         expect(res.body.error.code).toBe('INVALID_TOKEN');
@@ -480,7 +582,9 @@ describe('identity: sessions, login history and staff', () => {
       const deleted = (e: AuditEventV1) => e.resource.id === created.body.id && e.action === 'delete';
       const { events } = await readAuditTopic(tp.brokers, (evs) => evs.some(deleted));
       expect(events.find(deleted)).toMatchObject({
-        outcome: 'allowed', reason: 'role_changed', actor: { id: ownerId },
+        outcome: 'allowed',
+        reason: 'role_changed',
+        actor: { id: ownerId },
       });
     });
 
@@ -525,8 +629,11 @@ describe('identity: sessions, login history and staff', () => {
       const agent = 'Mozilla/5.0 (X11; Phish) verify at http://evil.example/login or call +91 98765 43210';
       const body = { email: owner.email, password: owner.password };
       expect((await call('POST', '/v1/auth/login', { body, headers: { 'user-agent': agent } })).status).toBe(200);
-      const alert = await awaitMessage(tp.gatewayUrl, owner.phone, (b, p) =>
-        p === 'security_alert' && b.includes('Phish'));
+      const alert = await awaitMessage(
+        tp.gatewayUrl,
+        owner.phone,
+        (b, p) => p === 'security_alert' && b.includes('Phish'),
+      );
       const quoted = '“Mozilla/5.0 (X11; Phish) verify at or call”';
       expect(alert.startsWith(`New sign-in to your Lekha account from ${quoted}. `)).toBe(true);
       for (const bad of ['evil.example', 'http', '98765']) expect(alert).not.toContain(bad);

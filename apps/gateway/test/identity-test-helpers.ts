@@ -18,11 +18,19 @@ export function client(baseUrl: string) {
 }
 
 /** Polls the development inbox (with the platform's secret) until a message for `to` matches, returning its body. */
-export async function awaitMessage(baseUrl: string, to: string, match: (body: string, purpose: string) => boolean, timeoutMs = 20_000): Promise<string> {
+export async function awaitMessage(
+  baseUrl: string,
+  to: string,
+  match: (body: string, purpose: string) => boolean,
+  timeoutMs = 20_000,
+): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   const call = client(baseUrl);
   while (Date.now() < deadline) {
-    const res = await call<{ items: { body: string; purpose: string }[] }>('GET', `/v1/dev/inbox?to=${encodeURIComponent(to)}`);
+    const res = await call<{ items: { body: string; purpose: string }[] }>(
+      'GET',
+      `/v1/dev/inbox?to=${encodeURIComponent(to)}`,
+    );
     const hit = res.status === 200 ? res.body.items.find((m) => match(m.body, m.purpose)) : undefined;
     if (hit) return hit.body;
     await new Promise((r) => setTimeout(r, 200));
@@ -53,12 +61,21 @@ export const totpStepNow = () => Math.floor(Date.now() / 30_000);
  * Enrols TOTP for the holder of `token` (password re-entered), as a platform admin must before any
  * privileged action; returns the secret and the recovery codes. The token keeps working.
  */
-export async function enrolTotp(baseUrl: string, token: string, password: string): Promise<{ secret: string; recoveryCodes: string[] }> {
+export async function enrolTotp(
+  baseUrl: string,
+  token: string,
+  password: string,
+): Promise<{ secret: string; recoveryCodes: string[] }> {
   const call = client(baseUrl);
   const enrolled = await call('POST', '/v1/security/mfa/totp/enroll', { token, body: { password } });
-  if (enrolled.status !== 200) throw new Error(`TOTP enrolment answered ${enrolled.status}: ${JSON.stringify(enrolled.body)}`);
+  if (enrolled.status !== 200)
+    throw new Error(`TOTP enrolment answered ${enrolled.status}: ${JSON.stringify(enrolled.body)}`);
   const secret = enrolled.body.secret as string;
-  const confirmed = await call('POST', '/v1/security/mfa/totp/confirm', { token, body: { code: totpAt(secret, totpStepNow()) } });
-  if (confirmed.status !== 200) throw new Error(`TOTP confirmation answered ${confirmed.status}: ${JSON.stringify(confirmed.body)}`);
+  const confirmed = await call('POST', '/v1/security/mfa/totp/confirm', {
+    token,
+    body: { code: totpAt(secret, totpStepNow()) },
+  });
+  if (confirmed.status !== 200)
+    throw new Error(`TOTP confirmation answered ${confirmed.status}: ${JSON.stringify(confirmed.body)}`);
   return { secret, recoveryCodes: confirmed.body.recoveryCodes as string[] };
 }

@@ -7,8 +7,10 @@ import type { AuditEventV1 } from '@lekha/contracts';
 import { readAuditTopic, startTestPlatform, type TestPlatform } from '@lekha/testing';
 import { client, enrolTotp as enrolPlatformTotp, totpAt, totpStepNow, uniquePhone } from './identity-test-helpers.js';
 
-const header = (token: string) => JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString('utf8')) as { kid: string };
-const claims = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+const header = (token: string) =>
+  JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString('utf8')) as { kid: string };
+const claims = (token: string) =>
+  JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
 
 /**
  * Platform users (no tenant): the bootstrapped admin creates a compliance user, who reads the
@@ -21,14 +23,20 @@ describe('platform users and signing-key rotation', () => {
   let secretDir = '';
   const stamp = Date.now().toString(36);
   const admin = { email: `root.${stamp}@lekha.example`, password: 'platform admin passphrase 7' };
-  const compliance = { email: `audit.${stamp}@lekha.example`, name: 'Meera Compliance', role: 'platform:compliance', password: 'compliance passphrase 42' };
+  const compliance = {
+    email: `audit.${stamp}@lekha.example`,
+    name: 'Meera Compliance',
+    role: 'platform:compliance',
+    password: 'compliance passphrase 42',
+  };
   const tenants: { tenantId: string; userId: string; token: string; refreshToken: string; customerId: string }[] = [];
   let adminToken = '';
   let adminId = '';
   let complianceId = '';
   let complianceToken = '';
 
-  const login = async ({ email, password }: { email: string; password: string }) => call('POST', '/v1/auth/login', { body: { email, password } });
+  const login = async ({ email, password }: { email: string; password: string }) =>
+    call('POST', '/v1/auth/login', { body: { email, password } });
   let adminSecret = '';
   let adminRecoveryCodes: string[] = [];
   const verify = (mfaToken: string, proof: { code: string } | { recoveryCode: string }) =>
@@ -54,15 +62,35 @@ describe('platform users and signing-key rotation', () => {
     const passwordFile = join(secretDir, 'admin.password');
     await writeFile(passwordFile, `${admin.password}\n`, { mode: 0o600 });
     // Billing and notifications play no part here.
-    tp = await startTestPlatform({ services: ['identity', 'tenant-data', 'compliance', 'gateway'], env: { PLATFORM_ADMIN_EMAIL: admin.email, PLATFORM_ADMIN_PASSWORD_FILE: passwordFile } });
+    tp = await startTestPlatform({
+      services: ['identity', 'tenant-data', 'compliance', 'gateway'],
+      env: { PLATFORM_ADMIN_EMAIL: admin.email, PLATFORM_ADMIN_PASSWORD_FILE: passwordFile },
+    });
     call = client(tp.gatewayUrl);
     for (const [i, business] of ['Ganga Water Supply', 'Lotus Salon'].entries()) {
-      const owner = { name: `Owner ${i}`, email: `owner${i}.${stamp}@biz.in`, phone: uniquePhone(), password: 'a long owner passphrase', ageConfirmed: true };
-      const signup = await call('POST', '/v1/auth/signup', { body: { business: { name: business, stateCode: '27' }, owner } });
+      const owner = {
+        name: `Owner ${i}`,
+        email: `owner${i}.${stamp}@biz.in`,
+        phone: uniquePhone(),
+        password: 'a long owner passphrase',
+        ageConfirmed: true,
+      };
+      const signup = await call('POST', '/v1/auth/signup', {
+        body: { business: { name: business, stateCode: '27' }, owner },
+      });
       expect(signup.status).toBe(201);
-      const created = await call('POST', '/v1/customers', { body: { name: `Customer of ${business}` }, token: signup.body.accessToken });
+      const created = await call('POST', '/v1/customers', {
+        body: { name: `Customer of ${business}` },
+        token: signup.body.accessToken,
+      });
       expect(created.status).toBe(201);
-      tenants.push({ tenantId: signup.body.tenantId, userId: signup.body.userId, token: signup.body.accessToken, refreshToken: signup.body.refreshToken, customerId: created.body.id });
+      tenants.push({
+        tenantId: signup.body.tenantId,
+        userId: signup.body.userId,
+        token: signup.body.accessToken,
+        refreshToken: signup.body.refreshToken,
+        customerId: created.body.id,
+      });
     }
   });
 
@@ -141,7 +169,10 @@ describe('platform users and signing-key rotation', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('VALIDATION_FAILED');
     expect(bad.body.error.details.map((d: { path: string }) => d.path)).toContain('role');
-    const weak = await call('POST', '/v1/platform/users', { body: { ...compliance, password: 'short' }, token: adminToken });
+    const weak = await call('POST', '/v1/platform/users', {
+      body: { ...compliance, password: 'short' },
+      token: adminToken,
+    });
     expect(weak.status).toBe(400);
     const res = await call('POST', '/v1/platform/users', { body: compliance, token: adminToken });
     expect(res.status).toBe(201);
@@ -152,10 +183,18 @@ describe('platform users and signing-key rotation', () => {
     expect(again.body.error.code).toBe('CONFLICT');
     const list = await call('GET', '/v1/platform/users', { token: adminToken });
     expect(list.status).toBe(200);
-    expect(list.body.items).toEqual(expect.arrayContaining([
-      expect.objectContaining({ id: adminId, email: admin.email, roles: ['platform:admin'], status: 'active' }),
-      expect.objectContaining({ id: complianceId, email: compliance.email, name: compliance.name, roles: ['platform:compliance'], status: 'active' }),
-    ]));
+    expect(list.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: adminId, email: admin.email, roles: ['platform:admin'], status: 'active' }),
+        expect.objectContaining({
+          id: complianceId,
+          email: compliance.email,
+          name: compliance.name,
+          roles: ['platform:compliance'],
+          status: 'active',
+        }),
+      ]),
+    );
   });
 
   it('lets compliance read the audit trail of every tenant, and filter by one', async () => {
@@ -166,13 +205,16 @@ describe('platform users and signing-key rotation', () => {
     // The index fills asynchronously: ask until both tenants' customer creations are there.
     let items: AuditEventV1[] = [];
     for (let i = 0; i < 100; i++) {
-      const page = await call('GET', '/v1/audit/events?action=create&resourceType=customer&limit=500', { token: complianceToken });
+      const page = await call('GET', '/v1/audit/events?action=create&resourceType=customer&limit=500', {
+        token: complianceToken,
+      });
       expect(page.status).toBe(200);
       items = page.body.items;
       if (tenants.every((t) => items.some((e) => e.tenantId === t.tenantId))) break;
       await new Promise((r) => setTimeout(r, 200));
     }
-    for (const t of tenants) expect(items.some((e) => e.tenantId === t.tenantId && e.resource.id === t.customerId)).toBe(true);
+    for (const t of tenants)
+      expect(items.some((e) => e.tenantId === t.tenantId && e.resource.id === t.customerId)).toBe(true);
     const [a, b] = tenants as [(typeof tenants)[0], (typeof tenants)[0]];
     const filtered = await call('GET', `/v1/audit/events?tenantId=${a.tenantId}&limit=500`, { token: complianceToken });
     expect(filtered.status).toBe(200);
@@ -187,9 +229,14 @@ describe('platform users and signing-key rotation', () => {
     expect(verify.status).toBe(200);
     expect(verify.body.partitions.length).toBeGreaterThan(0);
     expect(verify.body.rejectedRecords).toBe(0);
-    const exported = await call('GET', `/v1/audit/export?format=ndjson&tenantId=${tenants[1]!.tenantId}`, { token: complianceToken });
+    const exported = await call('GET', `/v1/audit/export?format=ndjson&tenantId=${tenants[1]!.tenantId}`, {
+      token: complianceToken,
+    });
     expect(exported.status).toBe(200);
-    const lines = String(exported.body).trim().split('\n').map((l) => JSON.parse(l) as AuditEventV1);
+    const lines = String(exported.body)
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as AuditEventV1);
     expect(lines.some((e) => e.resource.id === tenants[1]!.customerId)).toBe(true);
   });
 
@@ -199,15 +246,27 @@ describe('platform users and signing-key rotation', () => {
     expect(res.body.error.code).toBe('FORBIDDEN');
     expect((await call('GET', `/v1/customers/${tenants[0]!.customerId}`, { token: complianceToken })).status).toBe(403);
     expect((await call('GET', '/v1/customers', { token: adminToken })).status).toBe(403);
-    const { events } = await readAuditTopic(tp.brokers, (evs) => evs.some((e) => e.actor.id === complianceId && e.resource.type === 'customer' && e.outcome === 'denied'));
-    const denied = events.find((e) => e.actor.id === complianceId && e.resource.type === 'customer' && e.outcome === 'denied');
-    expect(denied).toMatchObject({ tenantId: null, action: 'list', reason: 'forbidden', actor: { type: 'user', roles: ['platform:compliance'] } });
+    const { events } = await readAuditTopic(tp.brokers, (evs) =>
+      evs.some((e) => e.actor.id === complianceId && e.resource.type === 'customer' && e.outcome === 'denied'),
+    );
+    const denied = events.find(
+      (e) => e.actor.id === complianceId && e.resource.type === 'customer' && e.outcome === 'denied',
+    );
+    expect(denied).toMatchObject({
+      tenantId: null,
+      action: 'list',
+      reason: 'forbidden',
+      actor: { type: 'user', roles: ['platform:compliance'] },
+    });
   });
 
   it('refuses platform administration to a tenant owner and to compliance (403)', async () => {
     const owner = tenants[0]!.token;
     expect((await call('GET', '/v1/platform/users', { token: owner })).status).toBe(403);
-    const create = await call('POST', '/v1/platform/users', { body: { ...compliance, email: `sneaky.${stamp}@x.in` }, token: owner });
+    const create = await call('POST', '/v1/platform/users', {
+      body: { ...compliance, email: `sneaky.${stamp}@x.in` },
+      token: owner,
+    });
     expect(create.status).toBe(403);
     expect(create.body.error.code).toBe('FORBIDDEN');
     expect((await call('GET', '/v1/platform/users', { token: complianceToken })).status).toBe(403);
@@ -226,7 +285,10 @@ describe('platform users and signing-key rotation', () => {
     complianceToken = verified.body.accessToken;
     // A second admin without TOTP of their own may not reset anyone; the admin may not reset themselves.
     const second = {
-      email: `root2.${stamp}@lekha.example`, name: 'Ravi Admin', role: 'platform:admin', password: 'second pass phrase',
+      email: `root2.${stamp}@lekha.example`,
+      name: 'Ravi Admin',
+      role: 'platform:admin',
+      password: 'second pass phrase',
     };
     expect((await call('POST', '/v1/platform/users', { body: second, token: adminToken })).status).toBe(201);
     const secondToken = (await login(second)).body.accessToken as string;
@@ -281,11 +343,23 @@ describe('platform users and signing-key rotation', () => {
     expect(again.body.error.code).toBe('INVALID_CREDENTIALS');
     const list = await call('GET', '/v1/platform/users', { token: adminToken });
     expect(list.body.items.find((u: { id: string }) => u.id === complianceId).status).toBe('deactivated');
-    const { events } = await readAuditTopic(tp.brokers, (evs) => evs.some((e) => e.action === 'permission_change' && e.resource.id === complianceId && e.reason === 'deactivated'));
-    const created = events.find((e) => e.action === 'create' && e.resource.type === 'platform_user' && e.resource.id === complianceId);
+    const { events } = await readAuditTopic(tp.brokers, (evs) =>
+      evs.some((e) => e.action === 'permission_change' && e.resource.id === complianceId && e.reason === 'deactivated'),
+    );
+    const created = events.find(
+      (e) => e.action === 'create' && e.resource.type === 'platform_user' && e.resource.id === complianceId,
+    );
     expect(created).toMatchObject({ tenantId: null, actor: { id: adminId, type: 'user' }, outcome: 'allowed' });
-    expect(events.find((e) => e.action === 'permission_change' && e.resource.id === complianceId && e.reason === 'role_granted')).toMatchObject({ tenantId: null });
-    expect(events.find((e) => e.action === 'permission_change' && e.resource.id === complianceId && e.reason === 'deactivated')).toMatchObject({ tenantId: null, actor: { id: adminId } });
+    expect(
+      events.find(
+        (e) => e.action === 'permission_change' && e.resource.id === complianceId && e.reason === 'role_granted',
+      ),
+    ).toMatchObject({ tenantId: null });
+    expect(
+      events.find(
+        (e) => e.action === 'permission_change' && e.resource.id === complianceId && e.reason === 'deactivated',
+      ),
+    ).toMatchObject({ tenantId: null, actor: { id: adminId } });
   });
 
   describe('signing-key rotation', () => {
@@ -315,8 +389,12 @@ describe('platform users and signing-key rotation', () => {
       const kids = jwks.body.keys.map((k: { kid: string }) => k.kid);
       expect(kids).toEqual(expect.arrayContaining([oldKid, rotated.body.kid]));
       expect(jwks.body.keys.every((k: Record<string, unknown>) => k.kty === 'EC' && k.d === undefined)).toBe(true);
-      const { events } = await readAuditTopic(tp.brokers, (evs) => evs.some((e) => e.resource.type === 'signing_key' && e.resource.id === rotated.body.kid));
-      expect(events.find((e) => e.resource.type === 'signing_key' && e.resource.id === rotated.body.kid)).toMatchObject({ action: 'create', tenantId: null, actor: { id: adminId }, reason: 'rotated_on_demand' });
+      const { events } = await readAuditTopic(tp.brokers, (evs) =>
+        evs.some((e) => e.resource.type === 'signing_key' && e.resource.id === rotated.body.kid),
+      );
+      expect(events.find((e) => e.resource.type === 'signing_key' && e.resource.id === rotated.body.kid)).toMatchObject(
+        { action: 'create', tenantId: null, actor: { id: adminId }, reason: 'rotated_on_demand' },
+      );
     });
 
     it('refuses a token signed with a key it never published, whatever kid it names', async () => {

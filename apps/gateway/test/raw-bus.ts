@@ -18,7 +18,9 @@ export interface RawReply {
 }
 
 const headerText = (headers: IHeaders | undefined): Record<string, string> =>
-  Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k, (Array.isArray(v) ? v.join(',') : v ?? '').toString()]));
+  Object.fromEntries(
+    Object.entries(headers ?? {}).map(([k, v]) => [k, (Array.isArray(v) ? v.join(',') : (v ?? '')).toString()]),
+  );
 
 /**
  * Speaks the RPC protocol with plain kafkajs, as an intruder on the broker would: any headers, any
@@ -65,7 +67,12 @@ export class RawBus {
   }
 
   /** Sends one request as given; resolves with the raw reply, or null when none comes in time. */
-  async request(pattern: string, value: unknown, headers: Record<string, string>, timeoutMs = 20_000): Promise<RawReply | null> {
+  async request(
+    pattern: string,
+    value: unknown,
+    headers: Record<string, string>,
+    timeoutMs = 20_000,
+  ): Promise<RawReply | null> {
     const correlationId = randomUUID();
     const reply = new Promise<RawReply | null>((resolve) => {
       const timer = setTimeout(() => {
@@ -79,7 +86,18 @@ export class RawBus {
     });
     await this.producer.send({
       topic: pattern,
-      messages: [{ key: randomUUID(), value: JSON.stringify(value), headers: { ...headers, kafka_correlationId: correlationId, kafka_replyTopic: `${pattern}.reply`, kafka_replyPartition: '0' } }],
+      messages: [
+        {
+          key: randomUUID(),
+          value: JSON.stringify(value),
+          headers: {
+            ...headers,
+            kafka_correlationId: correlationId,
+            kafka_replyTopic: `${pattern}.reply`,
+            kafka_replyPartition: '0',
+          },
+        },
+      ],
     });
     return reply;
   }
@@ -88,10 +106,20 @@ export class RawBus {
    * The tenant's transit key for the pattern's service, asked for with the caller's token exactly as
    * the gateway does; null when the service holds no tenant keys or the token gets no key.
    */
-  async transitKey(busKey: Buffer, pattern: string, accessToken: string): Promise<{ tenantId: string; key: Buffer } | null> {
+  async transitKey(
+    busKey: Buffer,
+    pattern: string,
+    accessToken: string,
+  ): Promise<{ tenantId: string; key: Buffer } | null> {
     const keyPattern = TransitKeyPatterns[pattern.slice(0, pattern.indexOf('.'))];
     if (!keyPattern || keyPattern === pattern) return null;
-    const grant = await this.sealedRequest<TransitKeyGrant>(busKey, keyPattern, {}, { actorType: 'user', accessToken }, { transit: false });
+    const grant = await this.sealedRequest<TransitKeyGrant>(
+      busKey,
+      keyPattern,
+      {},
+      { actorType: 'user', accessToken },
+      { transit: false },
+    );
     return grant?.ok ? { tenantId: grant.data.tenantId, key: Buffer.from(grant.data.key, 'base64') } : null;
   }
 
@@ -104,10 +132,18 @@ export class RawBus {
     busKey: Buffer,
     pattern: string,
     payload: unknown,
-    caller: { tenantId?: string; actorId?: string; actorType?: string; roles?: string[]; accessToken?: string; requestId?: string },
+    caller: {
+      tenantId?: string;
+      actorId?: string;
+      actorType?: string;
+      roles?: string[];
+      accessToken?: string;
+      requestId?: string;
+    },
     opts: { transit?: boolean } = {},
   ): Promise<RpcResult<T> | null> {
-    const transit = caller.accessToken && opts.transit !== false ? await this.transitKey(busKey, pattern, caller.accessToken) : null;
+    const transit =
+      caller.accessToken && opts.transit !== false ? await this.transitKey(busKey, pattern, caller.accessToken) : null;
     const callId = randomUUID();
     const headers: Record<string, string> = {
       [ContextHeaders.actorType]: caller.actorType ?? 'anonymous',
@@ -124,7 +160,17 @@ export class RawBus {
     if (caller.accessToken) headers[ContextHeaders.accessToken] = caller.accessToken;
     if (transit) headers[BusHeaders.sealedFor] = transit.tenantId;
     const seal = new BusSeal(busKey);
-    const value = seal.seal(payload, { pattern, direction: 'request', callId, headersDigest: BusSeal.headersDigest(headers), tenantId: transit?.tenantId }, transit?.key);
+    const value = seal.seal(
+      payload,
+      {
+        pattern,
+        direction: 'request',
+        callId,
+        headersDigest: BusSeal.headersDigest(headers),
+        tenantId: transit?.tenantId,
+      },
+      transit?.key,
+    );
     const reply = await this.request(pattern, value, seal.sealHeaders(headers, pattern, callId, transit ?? undefined));
     if (!reply) return null;
     const body = reply.value as { sealed?: string } & RpcResult<T>;
@@ -149,19 +195,34 @@ export async function readTopicsRaw(brokers: string[], topics: string[]): Promis
   await admin.connect();
   const remaining = new Map<string, bigint>();
   for (const topic of topics) {
-    for (const o of await admin.fetchTopicOffsets(topic)) if (BigInt(o.high) > BigInt(o.low)) remaining.set(`${topic}/${o.partition}`, BigInt(o.high));
+    for (const o of await admin.fetchTopicOffsets(topic))
+      if (BigInt(o.high) > BigInt(o.low)) remaining.set(`${topic}/${o.partition}`, BigInt(o.high));
   }
   await admin.disconnect();
   const records: RawRecord[] = [];
   if (remaining.size === 0) return records;
-  const consumer = kafka.consumer({ groupId: `raw-reader-${randomUUID()}`, allowAutoTopicCreation: false, maxBytesPerPartition: 8 * 1024 * 1024 });
+  const consumer = kafka.consumer({
+    groupId: `raw-reader-${randomUUID()}`,
+    allowAutoTopicCreation: false,
+    maxBytesPerPartition: 8 * 1024 * 1024,
+  });
   await consumer.connect();
-  await consumer.subscribe({ topics: [...new Set([...remaining.keys()].map((k) => k.slice(0, k.lastIndexOf('/'))))], fromBeginning: true });
+  await consumer.subscribe({
+    topics: [...new Set([...remaining.keys()].map((k) => k.slice(0, k.lastIndexOf('/'))))],
+    fromBeginning: true,
+  });
   let finish!: () => void;
   const finished = new Promise<void>((r) => (finish = r));
   await consumer.run({
     eachMessage: async ({ topic, partition, message }) => {
-      records.push({ topic, partition, offset: message.offset, key: message.key?.toString('utf8') ?? '', value: message.value?.toString('utf8') ?? '', headers: headerText(message.headers) });
+      records.push({
+        topic,
+        partition,
+        offset: message.offset,
+        key: message.key?.toString('utf8') ?? '',
+        value: message.value?.toString('utf8') ?? '',
+        headers: headerText(message.headers),
+      });
       const slot = `${topic}/${partition}`;
       const end = remaining.get(slot);
       if (end !== undefined && BigInt(message.offset) + 1n >= end) remaining.delete(slot);

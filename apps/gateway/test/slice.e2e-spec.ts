@@ -13,9 +13,26 @@ describe('gateway slice: signup, login, customers, audit', () => {
   let tp: TestPlatform;
   let http: ReturnType<typeof api>;
   const stamp = Date.now().toString(36);
-  const ownerA = { name: 'Asha Patil', email: `asha.${stamp}@jalmitra.in`, phone: '98765 43210'.replace('43210', String(10000 + (Date.now() % 89999))), password: 'blue water cans 2026', ageConfirmed: true };
-  const ownerB = { name: 'Ravi Kumar', email: `ravi.${stamp}@microcrm.in`, phone: `+9188${String(Date.now()).slice(-8)}`, password: 'salon bookings forever', ageConfirmed: true };
-  const customer = { name: 'Meena Iyer', phone: '+91 90000 12345', email: 'meena.iyer@example.in', notes: 'prefers evening delivery' };
+  const ownerA = {
+    name: 'Asha Patil',
+    email: `asha.${stamp}@jalmitra.in`,
+    phone: '98765 43210'.replace('43210', String(10000 + (Date.now() % 89999))),
+    password: 'blue water cans 2026',
+    ageConfirmed: true,
+  };
+  const ownerB = {
+    name: 'Ravi Kumar',
+    email: `ravi.${stamp}@microcrm.in`,
+    phone: `+9188${String(Date.now()).slice(-8)}`,
+    password: 'salon bookings forever',
+    ageConfirmed: true,
+  };
+  const customer = {
+    name: 'Meena Iyer',
+    phone: '+91 90000 12345',
+    email: 'meena.iyer@example.in',
+    notes: 'prefers evening delivery',
+  };
   let a: { tenantId: string; userId: string; accessToken: string; refreshToken: string };
   let b: { tenantId: string; userId: string; accessToken: string; refreshToken: string };
   let customerId: string;
@@ -32,14 +49,29 @@ describe('gateway slice: signup, login, customers, audit', () => {
   it('reports the gateway and every service healthy', async () => {
     const res = await http.get('/health');
     expect(res.status).toBe(200);
-    expect(Object.keys(res.body.services).sort()).toEqual(['billing', 'compliance', 'identity', 'notifications', 'tenant-data']);
+    expect(Object.keys(res.body.services).sort()).toEqual([
+      'billing',
+      'compliance',
+      'identity',
+      'notifications',
+      'tenant-data',
+    ]);
     for (const s of Object.values(res.body.services) as { ok: boolean }[]) expect(s.ok).toBe(true);
   });
 
   it('signs up two businesses with their owners', async () => {
-    const ra = await http.post('/v1/auth/signup', { business: { name: 'Jal Mitra Waters', stateCode: '27', gstin: '27AAPFU0939F1ZV' }, owner: ownerA });
+    const ra = await http.post('/v1/auth/signup', {
+      business: { name: 'Jal Mitra Waters', stateCode: '27', gstin: '27AAPFU0939F1ZV' },
+      owner: ownerA,
+    });
     expect(ra.status).toBe(201);
-    expect(ra.body).toEqual({ tenantId: expect.any(String), userId: expect.any(String), accessToken: expect.any(String), refreshToken: expect.any(String), expiresIn: 900 });
+    expect(ra.body).toEqual({
+      tenantId: expect.any(String),
+      userId: expect.any(String),
+      accessToken: expect.any(String),
+      refreshToken: expect.any(String),
+      expiresIn: 900,
+    });
     a = ra.body;
     const rb = await http.post('/v1/auth/signup', { business: { name: 'Glow Salon', stateCode: '29' }, owner: ownerB });
     expect(rb.status).toBe(201);
@@ -61,7 +93,10 @@ describe('gateway slice: signup, login, customers, audit', () => {
   });
 
   it('refuses an owner who does not confirm being 18 or older', async () => {
-    const res = await http.post('/v1/auth/signup', { business: { name: 'Minor Co', stateCode: '27' }, owner: { ...ownerA, email: `minor.${stamp}@x.in`, phone: '+919123456789', ageConfirmed: false } });
+    const res = await http.post('/v1/auth/signup', {
+      business: { name: 'Minor Co', stateCode: '27' },
+      owner: { ...ownerA, email: `minor.${stamp}@x.in`, phone: '+919123456789', ageConfirmed: false },
+    });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('AGE_CONFIRMATION_REQUIRED');
   });
@@ -83,13 +118,23 @@ describe('gateway slice: signup, login, customers, audit', () => {
   it('returns the caller, tenant and roles', async () => {
     const res = await http.get('/v1/me', a.accessToken);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ userId: a.userId, tenant: { id: a.tenantId, name: 'Jal Mitra Waters', stateCode: '27' }, roles: ['owner'], name: ownerA.name });
+    expect(res.body).toEqual({
+      userId: a.userId,
+      tenant: { id: a.tenantId, name: 'Jal Mitra Waters', stateCode: '27' },
+      roles: ['owner'],
+      name: ownerA.name,
+    });
   });
 
   it('creates and reads a customer in the caller’s tenant', async () => {
     const created = await http.post('/v1/customers', customer, a.accessToken);
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: 'Meena Iyer', phone: '+919000012345', email: 'meena.iyer@example.in', notes: customer.notes });
+    expect(created.body).toMatchObject({
+      name: 'Meena Iyer',
+      phone: '+919000012345',
+      email: 'meena.iyer@example.in',
+      notes: customer.notes,
+    });
     customerId = created.body.id;
     const read = await http.get(`/v1/customers/${customerId}`, a.accessToken);
     expect(read.status).toBe(200);
@@ -113,13 +158,21 @@ describe('gateway slice: signup, login, customers, audit', () => {
   });
 
   it('puts every access on audit.events.v1, denied ones too, with no personal data in plaintext', async () => {
-    const { events, raw } = await readAuditTopic(tp.brokers, (evs) =>
-      evs.some((e) => e.tenantId === b.tenantId && e.action === 'read' && e.outcome === 'denied' && e.resource.id === customerId) &&
-      evs.some((e) => e.tenantId === a.tenantId && e.action === 'search') &&
-      evs.some((e) => e.tenantId === null && e.action === 'login_failed' && e.actor.id === null),
+    const { events, raw } = await readAuditTopic(
+      tp.brokers,
+      (evs) =>
+        evs.some(
+          (e) =>
+            e.tenantId === b.tenantId && e.action === 'read' && e.outcome === 'denied' && e.resource.id === customerId,
+        ) &&
+        evs.some((e) => e.tenantId === a.tenantId && e.action === 'search') &&
+        evs.some((e) => e.tenantId === null && e.action === 'login_failed' && e.actor.id === null),
     );
     const ofA = events.filter((e) => e.tenantId === a.tenantId);
-    expect(ofA.find((e) => e.action === 'signup')).toMatchObject({ service: 'identity', resource: { type: 'tenant', id: a.tenantId } });
+    expect(ofA.find((e) => e.action === 'signup')).toMatchObject({
+      service: 'identity',
+      resource: { type: 'tenant', id: a.tenantId },
+    });
     expect(ofA.filter((e) => e.action === 'login').length).toBeGreaterThanOrEqual(2);
     expect(ofA.find((e) => e.action === 'login_failed')).toMatchObject({ outcome: 'denied', actor: { id: a.userId } });
     expect(ofA.find((e) => e.action === 'create' && e.resource.type === 'customer')).toMatchObject({
@@ -129,12 +182,26 @@ describe('gateway slice: signup, login, customers, audit', () => {
       outcome: 'allowed',
       fields: expect.arrayContaining([{ name: 'phone', category: 'user.contact.phone' }]),
     });
-    expect(ofA.find((e) => e.action === 'read' && e.resource.id === customerId)).toMatchObject({ outcome: 'allowed', subjectIds: [customerId] });
-    const denied = events.find((e) => e.tenantId === b.tenantId && e.action === 'read' && e.resource.id === customerId)!;
+    expect(ofA.find((e) => e.action === 'read' && e.resource.id === customerId)).toMatchObject({
+      outcome: 'allowed',
+      subjectIds: [customerId],
+    });
+    const denied = events.find(
+      (e) => e.tenantId === b.tenantId && e.action === 'read' && e.resource.id === customerId,
+    )!;
     expect(denied).toMatchObject({ outcome: 'denied', reason: 'not_found', subjectIds: [], actor: { id: b.userId } });
     expect(events.some((e) => e.tenantId === null && e.action === 'login_failed' && e.actor.id === null)).toBe(true);
     const everything = raw.join('\n');
-    for (const secret of [customer.name, '9000012345', customer.email, customer.notes, ownerA.name, ownerA.email, ownerB.email, ownerA.password]) {
+    for (const secret of [
+      customer.name,
+      '9000012345',
+      customer.email,
+      customer.notes,
+      ownerA.name,
+      ownerA.email,
+      ownerB.email,
+      ownerA.password,
+    ]) {
       expect(everything).not.toContain(secret);
     }
   });
@@ -174,8 +241,11 @@ describe('gateway slice: signup, login, customers, audit', () => {
     const { rows } = await client.query('select * from tenant_data.customers where id = $1', [customerId]);
     await client.end();
     expect(rows).toHaveLength(1);
-    const stored = JSON.stringify(rows[0], (_k, v) => (v?.type === 'Buffer' ? Buffer.from(v.data).toString('latin1') : v));
-    for (const plain of [customer.name, '9000012345', customer.email, customer.notes]) expect(stored).not.toContain(plain);
+    const stored = JSON.stringify(rows[0], (_k, v) =>
+      v?.type === 'Buffer' ? Buffer.from(v.data).toString('latin1') : v,
+    );
+    for (const plain of [customer.name, '9000012345', customer.email, customer.notes])
+      expect(stored).not.toContain(plain);
   });
 
   it('rotates refresh tokens and ends the session when an old one is replayed', async () => {
@@ -211,11 +281,16 @@ describe('gateway slice: signup, login, customers, audit', () => {
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
       const paths = res.body.error.details.map((d: { path: string }) => d.path);
-      expect(paths).toEqual(expect.arrayContaining(['business.name', 'business.stateCode', 'owner.email', 'owner.password']));
+      expect(paths).toEqual(
+        expect.arrayContaining(['business.name', 'business.stateCode', 'owner.email', 'owner.password']),
+      );
     });
 
     it('an invalid GSTIN check character', async () => {
-      const res = await http.post('/v1/auth/signup', { business: { name: 'X', stateCode: '27', gstin: '27AAPFU0939F1ZA' }, owner: { ...ownerA, email: `g.${stamp}@x.in` } });
+      const res = await http.post('/v1/auth/signup', {
+        business: { name: 'X', stateCode: '27', gstin: '27AAPFU0939F1ZA' },
+        owner: { ...ownerA, email: `g.${stamp}@x.in` },
+      });
       expect(res.status).toBe(400);
       expect(res.body.error.details[0].path).toBe('business.gstin');
     });
@@ -259,9 +334,20 @@ describe('gateway slice: signup, login, customers, audit', () => {
   it('seals the trail: compliance checkpoints it and `lekha audit verify` finds every record genuine', async () => {
     const verify = () =>
       new Promise<VerifyReport>((resolve, reject) => {
-        const child = spawn(process.execPath, [join(REPO_ROOT, 'apps/lekha/dist/main.js'), 'audit', 'verify', '--json', '--trusted-keys', join(tp.auditKeysDir, 'trusted-keys.json')], {
-          env: { ...process.env, KAFKA_BROKERS: tp.brokers.join(',') },
-        });
+        const child = spawn(
+          process.execPath,
+          [
+            join(REPO_ROOT, 'apps/lekha/dist/main.js'),
+            'audit',
+            'verify',
+            '--json',
+            '--trusted-keys',
+            join(tp.auditKeysDir, 'trusted-keys.json'),
+          ],
+          {
+            env: { ...process.env, KAFKA_BROKERS: tp.brokers.join(',') },
+          },
+        );
         let out = '';
         child.stdout.on('data', (d) => (out += d));
         child.on('exit', () => {
@@ -286,14 +372,23 @@ describe('gateway slice: signup, login, customers, audit', () => {
   it('keeps the chain status and export for the platform compliance role', async () => {
     const status = await http.get('/v1/audit/verify', a.accessToken);
     expect(status.status).toBe(403);
-    const ndjson = await fetch(`${tp.gatewayUrl}/v1/audit/export?subjectId=${customerId}`, { headers: { authorization: `Bearer ${a.accessToken}` } });
+    const ndjson = await fetch(`${tp.gatewayUrl}/v1/audit/export?subjectId=${customerId}`, {
+      headers: { authorization: `Bearer ${a.accessToken}` },
+    });
     expect(ndjson.status).toBe(200);
-    const lines = (await ndjson.text()).trim().split('\n').map((l) => JSON.parse(l) as AuditEventV1);
+    const lines = (await ndjson.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as AuditEventV1);
     expect(lines.length).toBeGreaterThanOrEqual(3);
     expect(lines.every((e) => e.tenantId === a.tenantId && e.subjectIds.includes(customerId))).toBe(true);
-    const csv = await fetch(`${tp.gatewayUrl}/v1/audit/export?format=csv&subjectId=${customerId}`, { headers: { authorization: `Bearer ${a.accessToken}` } });
+    const csv = await fetch(`${tp.gatewayUrl}/v1/audit/export?format=csv&subjectId=${customerId}`, {
+      headers: { authorization: `Bearer ${a.accessToken}` },
+    });
     const rows = (await csv.text()).trim().split('\n');
-    expect(rows[0]).toBe('occurredAt,eventId,tenantId,service,actorType,actorId,actorRoles,action,resourceType,resourceId,outcome,reason,subjectIds,fields,purpose,requestId,traceId');
+    expect(rows[0]).toBe(
+      'occurredAt,eventId,tenantId,service,actorType,actorId,actorRoles,action,resourceType,resourceId,outcome,reason,subjectIds,fields,purpose,requestId,traceId',
+    );
     // The NDJSON export is itself an audited access of this subject, so the CSV may hold one more.
     const csvIds = new Set(rows.slice(1).map((r) => r.split(',')[1]));
     for (const e of lines) expect(csvIds.has(e.eventId)).toBe(true);
@@ -302,6 +397,15 @@ describe('gateway slice: signup, login, customers, audit', () => {
   it('publishes the OpenAPI document', async () => {
     const res = await http.get('/docs/openapi.json');
     expect(res.status).toBe(200);
-    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/v1/auth/signup', '/v1/auth/login', '/v1/customers', '/v1/customers/{id}', '/v1/audit/events', '/health']));
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/auth/signup',
+        '/v1/auth/login',
+        '/v1/customers',
+        '/v1/customers/{id}',
+        '/v1/audit/events',
+        '/health',
+      ]),
+    );
   });
 });

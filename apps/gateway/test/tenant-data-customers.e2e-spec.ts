@@ -24,7 +24,10 @@ describe('tenant data: customers', () => {
   const send = async (method: 'PATCH' | 'DELETE', path: string, token: string, body?: unknown) => {
     const res = await fetch(`${tp.gatewayUrl}${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -35,21 +38,34 @@ describe('tenant data: customers', () => {
    * Calls tenant-data over the bus as a real user of tenant A with the given role (sealed, with their
    * access token, as the gateway does), so the service's own checks answer, not the gateway's.
    */
-  const asRole = async <T>(role: string, pattern: (typeof Rpc.tenantData)[keyof typeof Rpc.tenantData], payload: unknown): Promise<RpcResult<T>> => {
-    if (!roleTokens.has(role)) roleTokens.set(role, (await userWithRole(tp.gatewayUrl, a.accessToken, role)).accessToken);
-    const result = await bus.sealedRequest<T>(tp.busKey, pattern, payload, { actorType: 'user', accessToken: roleTokens.get(role)! });
+  const asRole = async <T>(
+    role: string,
+    pattern: (typeof Rpc.tenantData)[keyof typeof Rpc.tenantData],
+    payload: unknown,
+  ): Promise<RpcResult<T>> => {
+    if (!roleTokens.has(role))
+      roleTokens.set(role, (await userWithRole(tp.gatewayUrl, a.accessToken, role)).accessToken);
+    const result = await bus.sealedRequest<T>(tp.busKey, pattern, payload, {
+      actorType: 'user',
+      accessToken: roleTokens.get(role)!,
+    });
     if (!result) throw new Error(`no reply to ${pattern}`);
     return result;
   };
 
-  const signup = (business: string, who: string) => signupTenant(tp.gatewayUrl, business, who, { stamp, stateCode: '27' });
+  const signup = (business: string, who: string) =>
+    signupTenant(tp.gatewayUrl, business, who, { stamp, stateCode: '27' });
 
   beforeAll(async () => {
     tp = await startTestPlatform();
     http = api(tp.gatewayUrl);
     a = await signup('Fit Life Clinic', 'Anita');
     b = await signup('Other Clinic', 'Bhaskar');
-    bus = await RawBus.connect(tp.brokers, [Rpc.tenantData.getCustomer, Rpc.tenantData.listCustomers, Rpc.tenantData.deleteCustomer]);
+    bus = await RawBus.connect(tp.brokers, [
+      Rpc.tenantData.getCustomer,
+      Rpc.tenantData.listCustomers,
+      Rpc.tenantData.deleteCustomer,
+    ]);
   });
 
   afterAll(async () => {
@@ -58,32 +74,44 @@ describe('tenant data: customers', () => {
   });
 
   it('creates a customer with every kind of field and reads it back', async () => {
-    const created = await http.post('/v1/customers', {
-      name: 'Meena Iyer',
-      phone: '90000 12345',
-      email: 'Meena.Iyer@Example.in',
-      addresses: [{ label: 'home', line1: '12 MG Road', city: 'Pune', state: 'Maharashtra', pincode: '411001' }],
-      notes: 'prefers evening slots',
-      healthNotes: 'knee injury, avoid squats',
-      tags: ['VIP', 'yoga', 'vip'],
-      preferredLanguage: 'mr',
-      marketingConsent: { whatsapp: true },
-      extra: { membershipNo: 'FL-0042', sessionsLeft: 8 },
-    }, a.accessToken);
+    const created = await http.post(
+      '/v1/customers',
+      {
+        name: 'Meena Iyer',
+        phone: '90000 12345',
+        email: 'Meena.Iyer@Example.in',
+        addresses: [{ label: 'home', line1: '12 MG Road', city: 'Pune', state: 'Maharashtra', pincode: '411001' }],
+        notes: 'prefers evening slots',
+        healthNotes: 'knee injury, avoid squats',
+        tags: ['VIP', 'yoga', 'vip'],
+        preferredLanguage: 'mr',
+        marketingConsent: { whatsapp: true },
+        extra: { membershipNo: 'FL-0042', sessionsLeft: 8 },
+      },
+      a.accessToken,
+    );
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
-      name: 'Meena Iyer', phone: '+919000012345', email: 'meena.iyer@example.in',
+      name: 'Meena Iyer',
+      phone: '+919000012345',
+      email: 'meena.iyer@example.in',
       addresses: [{ label: 'home', line1: '12 MG Road', city: 'Pune', state: 'Maharashtra', pincode: '411001' }],
-      healthNotes: 'knee injury, avoid squats', tags: ['vip', 'yoga'], preferredLanguage: 'mr',
-      marketingConsent: { sms: false, whatsapp: true, email: false }, extra: { membershipNo: 'FL-0042', sessionsLeft: 8 },
+      healthNotes: 'knee injury, avoid squats',
+      tags: ['vip', 'yoga'],
+      preferredLanguage: 'mr',
+      marketingConsent: { sms: false, whatsapp: true, email: false },
+      extra: { membershipNo: 'FL-0042', sessionsLeft: 8 },
     });
     meena = created.body;
     expect((await http.get(`/v1/customers/${meena.id}`, a.accessToken)).body).toEqual(meena);
-    ravi = (await http.post('/v1/customers', { name: 'Ravi Rao', tags: ['walk-in'], preferredLanguage: 'kn' }, a.accessToken)).body;
+    ravi = (
+      await http.post('/v1/customers', { name: 'Ravi Rao', tags: ['walk-in'], preferredLanguage: 'kn' }, a.accessToken)
+    ).body;
   });
 
   it('filters by tag, language, consent and email without decrypting, and pages with a cursor', async () => {
-    const ids = async (q: string) => (await http.get(`/v1/customers?${q}`, a.accessToken)).body.items.map((c: CustomerView) => c.id);
+    const ids = async (q: string) =>
+      (await http.get(`/v1/customers?${q}`, a.accessToken)).body.items.map((c: CustomerView) => c.id);
     expect(await ids('tag=VIP')).toEqual([meena.id]);
     expect(await ids('tag=walk-in')).toEqual([ravi.id]);
     expect(await ids('preferredLanguage=kn')).toEqual([ravi.id]);
@@ -100,7 +128,8 @@ describe('tenant data: customers', () => {
   it('pages through customers created within the same second without skipping or repeating one', async () => {
     const c = await signup('Paging Dairy', 'pager');
     const created: string[] = [];
-    for (let i = 0; i < 5; i++) created.push((await http.post('/v1/customers', { name: `Customer ${i}` }, c.accessToken)).body.id);
+    for (let i = 0; i < 5; i++)
+      created.push((await http.post('/v1/customers', { name: `Customer ${i}` }, c.accessToken)).body.id);
     const walked: string[] = [];
     let cursor: string | null = null;
     do {
@@ -114,27 +143,56 @@ describe('tenant data: customers', () => {
   });
 
   it('patches only the fields given, and keeps who changed which fields, without values', async () => {
-    const res = await send('PATCH', `/v1/customers/${meena.id}`, a.accessToken, { phone: null, tags: ['vip'], marketingConsent: { sms: true }, name: 'Meena Iyer' });
+    const res = await send('PATCH', `/v1/customers/${meena.id}`, a.accessToken, {
+      phone: null,
+      tags: ['vip'],
+      marketingConsent: { sms: true },
+      name: 'Meena Iyer',
+    });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ name: 'Meena Iyer', phone: null, email: 'meena.iyer@example.in', tags: ['vip'], marketingConsent: { sms: true, whatsapp: true, email: false } });
+    expect(res.body).toMatchObject({
+      name: 'Meena Iyer',
+      phone: null,
+      email: 'meena.iyer@example.in',
+      tags: ['vip'],
+      marketingConsent: { sms: true, whatsapp: true, email: false },
+    });
     expect((await http.get('/v1/customers?phone=9000012345', a.accessToken)).body.items).toEqual([]);
     const history = await http.get(`/v1/customers/${meena.id}/history`, a.accessToken);
     expect(history.status).toBe(200);
     expect(history.body.items).toHaveLength(2);
     // The name was sent unchanged, so it is not recorded as changed.
     expect(history.body.items[0]).toEqual({
-      at: expect.any(String), action: 'update', actorId: a.userId, actorType: 'user',
-      fields: [{ name: 'phone', category: 'user.contact.phone' }, { name: 'tags', category: 'user.preferences' }, { name: 'marketingConsent', category: 'user.consent' }],
+      at: expect.any(String),
+      action: 'update',
+      actorId: a.userId,
+      actorType: 'user',
+      fields: [
+        { name: 'phone', category: 'user.contact.phone' },
+        { name: 'tags', category: 'user.preferences' },
+        { name: 'marketingConsent', category: 'user.consent' },
+      ],
     });
     expect(history.body.items[1]).toMatchObject({ action: 'create', actorId: a.userId });
     expect(JSON.stringify(history.body)).not.toMatch(/9000012345|yoga|Meena/);
   });
 
   it('refuses bad input with the error envelope naming the field', async () => {
-    const bad = await http.post('/v1/customers', { name: 'X', addresses: [{ line1: 'a', city: 'b', pincode: '12' }], preferredLanguage: 'Marathi', extra: { 'bad key': 1 } }, a.accessToken);
+    const bad = await http.post(
+      '/v1/customers',
+      {
+        name: 'X',
+        addresses: [{ line1: 'a', city: 'b', pincode: '12' }],
+        preferredLanguage: 'Marathi',
+        extra: { 'bad key': 1 },
+      },
+      a.accessToken,
+    );
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('VALIDATION_FAILED');
-    expect(bad.body.error.details.map((d: { path: string }) => d.path)).toEqual(expect.arrayContaining(['addresses.0.pincode', 'preferredLanguage', 'extra.bad key']));
+    expect(bad.body.error.details.map((d: { path: string }) => d.path)).toEqual(
+      expect.arrayContaining(['addresses.0.pincode', 'preferredLanguage', 'extra.bad key']),
+    );
     const empty = await send('PATCH', `/v1/customers/${meena.id}`, a.accessToken, {});
     expect(empty.status).toBe(400);
     const nameless = await send('PATCH', `/v1/customers/${meena.id}`, a.accessToken, { name: null });
@@ -182,10 +240,27 @@ describe('tenant data: customers', () => {
 
   it('shows a caretaker masked contact details and no sensitive category', async () => {
     // A caretaker reaches only customers linked to a record assigned to them (records:read:all decides).
-    expect(await asRole('caretaker', Rpc.tenantData.getCustomer, { id: meena.id })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await asRole('caretaker', Rpc.tenantData.getCustomer, { id: meena.id })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
     const caretakerId = (await http.get('/v1/me', roleTokens.get('caretaker'))).body.userId;
     await http.post('/v1/records/types', { key: 'visit_log', template: 'maintenance_log' }, a.accessToken);
-    const link = async (id: string) => expect((await http.post('/v1/records', { type: 'visit_log', customerId: id, assigneeUserId: caretakerId, data: { property: 'Clinic', issue: 'follow-up' } }, a.accessToken)).status).toBe(201);
+    const link = async (id: string) =>
+      expect(
+        (
+          await http.post(
+            '/v1/records',
+            {
+              type: 'visit_log',
+              customerId: id,
+              assigneeUserId: caretakerId,
+              data: { property: 'Clinic', issue: 'follow-up' },
+            },
+            a.accessToken,
+          )
+        ).status,
+      ).toBe(201);
     await link(meena.id);
     const res = await asRole<CustomerView>('caretaker', Rpc.tenantData.getCustomer, { id: meena.id });
     expect(res.ok).toBe(true);
@@ -213,13 +288,31 @@ describe('tenant data: customers', () => {
     const res = await http.get('/v1/customers/data-map', a.accessToken);
     expect(res.status).toBe(200);
     const byField = Object.fromEntries(res.body.items.map((e: { field: string }) => [e.field, e]));
-    expect(byField.healthNotes).toMatchObject({ category: 'user.health', sensitive: true, storage: 'encrypted', hiddenFrom: ['caretaker', 'accountant', 'viewer'] });
+    expect(byField.healthNotes).toMatchObject({
+      category: 'user.health',
+      sensitive: true,
+      storage: 'encrypted',
+      hiddenFrom: ['caretaker', 'accountant', 'viewer'],
+    });
     expect(byField.phone).toMatchObject({ storage: 'encrypted+blind-index', maskedFor: ['caretaker'] });
     expect(byField.addresses).toMatchObject({ category: 'user.contact.address', maskedFor: ['caretaker'] });
     // Documents are on the map too, by kind: government IDs only for roles that see sensitive data.
-    const documents = Object.fromEntries(res.body.items.filter((e: { entity: string }) => e.entity === 'document').map((e: { field: string }) => [e.field, e]));
-    expect(documents.government_id).toMatchObject({ category: 'user.government_id', sensitive: true, storage: 'encrypted', hiddenFrom: ['caretaker', 'accountant', 'viewer'] });
-    expect(documents.rental_contract).toMatchObject({ category: 'user.contact.address', sensitive: false, hiddenFrom: ['caretaker', 'accountant', 'viewer'] });
+    const documents = Object.fromEntries(
+      res.body.items
+        .filter((e: { entity: string }) => e.entity === 'document')
+        .map((e: { field: string }) => [e.field, e]),
+    );
+    expect(documents.government_id).toMatchObject({
+      category: 'user.government_id',
+      sensitive: true,
+      storage: 'encrypted',
+      hiddenFrom: ['caretaker', 'accountant', 'viewer'],
+    });
+    expect(documents.rental_contract).toMatchObject({
+      category: 'user.contact.address',
+      sensitive: false,
+      hiddenFrom: ['caretaker', 'accountant', 'viewer'],
+    });
   });
 
   it('answers 404 to another tenant on every route, changes nothing, and audits the denials', async () => {
@@ -234,9 +327,21 @@ describe('tenant data: customers', () => {
     }
     expect((await http.get('/v1/customers?tag=vip', b.accessToken)).body.items).toEqual([]);
     expect((await http.get(`/v1/customers/${meena.id}`, a.accessToken)).body.notes).toBe('prefers evening slots');
-    const { events } = await readAuditTopic(tp.brokers, (evs) => evs.filter((e) => e.tenantId === b.tenantId && e.outcome === 'denied' && e.resource.id === meena.id).length >= 4);
-    const denied = events.filter((e) => e.tenantId === b.tenantId && e.outcome === 'denied' && e.resource.id === meena.id);
-    expect(denied.map((e) => `${e.action}:${e.resource.type}:${e.reason}`).sort()).toEqual(['delete:customer:not_found', 'read:customer:not_found', 'read:customer_history:not_found', 'update:customer:not_found']);
+    const { events } = await readAuditTopic(
+      tp.brokers,
+      (evs) =>
+        evs.filter((e) => e.tenantId === b.tenantId && e.outcome === 'denied' && e.resource.id === meena.id).length >=
+        4,
+    );
+    const denied = events.filter(
+      (e) => e.tenantId === b.tenantId && e.outcome === 'denied' && e.resource.id === meena.id,
+    );
+    expect(denied.map((e) => `${e.action}:${e.resource.type}:${e.reason}`).sort()).toEqual([
+      'delete:customer:not_found',
+      'read:customer:not_found',
+      'read:customer_history:not_found',
+      'update:customer:not_found',
+    ]);
     expect(denied.every((e) => e.subjectIds.length === 0)).toBe(true);
   });
 
@@ -254,7 +359,9 @@ describe('tenant data: customers', () => {
       for (const cursor of forged) {
         const res = await http.get(`${path}?cursor=${cursor}`, a.accessToken);
         expect({ path, cursor, status: res.status, body: res.body }).toEqual({
-          path, cursor, status: 400,
+          path,
+          cursor,
+          status: 400,
           body: { error: { code: 'VALIDATION_FAILED', message: 'cursor is invalid', details: [notOurs] } },
         });
       }
@@ -267,8 +374,15 @@ describe('tenant data: customers', () => {
     expect((await http.get(`/v1/customers/${meena.id}`, a.accessToken)).status).toBe(404);
     expect((await http.get(`/v1/customers/${meena.id}/history`, a.accessToken)).status).toBe(404);
     expect((await send('DELETE', `/v1/customers/${meena.id}`, a.accessToken)).status).toBe(404);
-    const { events } = await readAuditTopic(tp.brokers, (evs) => evs.some((e) => e.action === 'delete' && e.outcome === 'allowed' && e.resource.id === meena.id));
+    const { events } = await readAuditTopic(tp.brokers, (evs) =>
+      evs.some((e) => e.action === 'delete' && e.outcome === 'allowed' && e.resource.id === meena.id),
+    );
     const deletion = events.find((e) => e.action === 'delete' && e.outcome === 'allowed' && e.resource.id === meena.id);
-    expect(deletion).toMatchObject({ tenantId: a.tenantId, subjectIds: [meena.id], actor: { id: a.userId }, fields: expect.arrayContaining([{ name: 'healthNotes', category: 'user.health' }]) });
+    expect(deletion).toMatchObject({
+      tenantId: a.tenantId,
+      subjectIds: [meena.id],
+      actor: { id: a.userId },
+      fields: expect.arrayContaining([{ name: 'healthNotes', category: 'user.health' }]),
+    });
   });
 });

@@ -19,26 +19,36 @@ describe('tenant data: customers import and export', () => {
 
   /** The shared client sends JSON only: a CSV upload goes through fetch. */
   const importCsv = async (csv: string, token: string) => {
-    const res = await fetch(`${tp.gatewayUrl}/v1/customers/import`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }, body: csv });
+    const res = await fetch(`${tp.gatewayUrl}/v1/customers/import`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+      body: csv,
+    });
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- bodies are asserted field by field
     return { status: res.status, body: (await res.json()) as any };
   };
   const exportAs = async (format: 'csv' | 'json', token: string) => {
-    const res = await fetch(`${tp.gatewayUrl}/v1/customers/export?format=${format}`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(`${tp.gatewayUrl}/v1/customers/export?format=${format}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
   };
   const allCustomers = async (token: string): Promise<CustomerView[]> => {
     const items: CustomerView[] = [];
     let cursor: string | null = null;
     do {
-      const page: { body: { items: CustomerView[]; nextCursor: string | null } } = await http.get(`/v1/customers?limit=100${cursor ? `&cursor=${cursor}` : ''}`, token);
+      const page: { body: { items: CustomerView[]; nextCursor: string | null } } = await http.get(
+        `/v1/customers?limit=100${cursor ? `&cursor=${cursor}` : ''}`,
+        token,
+      );
       items.push(...page.body.items);
       cursor = page.body.nextCursor;
     } while (cursor);
     return items;
   };
 
-  const signup = (business: string, who: string) => signupTenant(tp.gatewayUrl, business, who, { stamp, stateCode: '33' });
+  const signup = (business: string, who: string) =>
+    signupTenant(tp.gatewayUrl, business, who, { stamp, stateCode: '33' });
 
   beforeAll(async () => {
     tp = await startTestPlatform();
@@ -52,33 +62,58 @@ describe('tenant data: customers import and export', () => {
   });
 
   it('imports a file with quoted commas, quotes and line breaks, a BOM and CRLF, all in one go', async () => {
-    const csv = '\uFEFF' + [
-      'name,phone,email,address.line1,address.city,address.pincode,notes,tags,preferredLanguage,consent.sms,consent.whatsapp,extra.membership',
-      '"Rao, Meena",+91 98450 10001,Meena.Rao@Example.in,"12, MG Road",Bengaluru,560001,"said ""call after 6""\r\nprefers mornings",vip;Walk-in,kn,yes,no,gold',
-      'Ravi Kumar,9845010002,,,,,"=HYPERLINK(""http://x"")",,,,,',
-      'Sita,,sita@example.in,,,,,regular,hi,true,1,',
-    ].join('\r\n') + '\r\n';
+    const csv =
+      '\uFEFF' +
+      [
+        'name,phone,email,address.line1,address.city,address.pincode,notes,tags,preferredLanguage,consent.sms,consent.whatsapp,extra.membership',
+        '"Rao, Meena",+91 98450 10001,Meena.Rao@Example.in,"12, MG Road",Bengaluru,560001,"said ""call after 6""\r\nprefers mornings",vip;Walk-in,kn,yes,no,gold',
+        'Ravi Kumar,9845010002,,,,,"=HYPERLINK(""http://x"")",,,,,',
+        'Sita,,sita@example.in,,,,,regular,hi,true,1,',
+      ].join('\r\n') +
+      '\r\n';
     const res = await importCsv(csv, a.accessToken);
     expect(res.status).toBe(201);
     expect(res.body).toEqual({ imported: 3, ids: [expect.any(String), expect.any(String), expect.any(String)] });
     imported = res.body.ids;
     const meena = await http.get(`/v1/customers/${imported[0]}`, a.accessToken);
     expect(meena.body).toMatchObject({
-      name: 'Rao, Meena', phone: '+919845010001', email: 'meena.rao@example.in',
+      name: 'Rao, Meena',
+      phone: '+919845010001',
+      email: 'meena.rao@example.in',
       addresses: [{ line1: '12, MG Road', city: 'Bengaluru', pincode: '560001' }],
-      notes: 'said "call after 6"\r\nprefers mornings', tags: ['vip', 'walk-in'], preferredLanguage: 'kn',
-      marketingConsent: { sms: true, whatsapp: false, email: false }, extra: { membership: 'gold' },
+      notes: 'said "call after 6"\r\nprefers mornings',
+      tags: ['vip', 'walk-in'],
+      preferredLanguage: 'kn',
+      marketingConsent: { sms: true, whatsapp: false, email: false },
+      extra: { membership: 'gold' },
     });
-    expect((await http.get(`/v1/customers/${imported[1]}`, a.accessToken)).body).toMatchObject({ name: 'Ravi Kumar', phone: '+919845010002', email: null, notes: '=HYPERLINK("http://x")' });
-    expect((await http.get(`/v1/customers/${imported[2]}`, a.accessToken)).body).toMatchObject({ name: 'Sita', marketingConsent: { sms: true, whatsapp: true, email: false } });
+    expect((await http.get(`/v1/customers/${imported[1]}`, a.accessToken)).body).toMatchObject({
+      name: 'Ravi Kumar',
+      phone: '+919845010002',
+      email: null,
+      notes: '=HYPERLINK("http://x")',
+    });
+    expect((await http.get(`/v1/customers/${imported[2]}`, a.accessToken)).body).toMatchObject({
+      name: 'Sita',
+      marketingConsent: { sms: true, whatsapp: true, email: false },
+    });
     const history = await http.get(`/v1/customers/${imported[0]}/history`, a.accessToken);
     expect(history.body.items).toEqual([expect.objectContaining({ action: 'create', actorId: a.userId })]);
 
-    const { events } = await readAuditTopic(tp.brokers, (evs) => evs.some((e) => e.resource.type === 'customer_import' && e.action === 'create' && e.subjectIds.length === 3));
-    const creation = events.find((e) => e.resource.type === 'customer_import' && e.action === 'create' && e.subjectIds.length === 3)!;
+    const { events } = await readAuditTopic(tp.brokers, (evs) =>
+      evs.some((e) => e.resource.type === 'customer_import' && e.action === 'create' && e.subjectIds.length === 3),
+    );
+    const creation = events.find(
+      (e) => e.resource.type === 'customer_import' && e.action === 'create' && e.subjectIds.length === 3,
+    )!;
     expect(creation).toMatchObject({ tenantId: a.tenantId, outcome: 'allowed', actor: { id: a.userId } });
     expect([...creation.subjectIds].sort()).toEqual([...imported].sort());
-    expect(creation.fields).toEqual(expect.arrayContaining([{ name: 'phone', category: 'user.contact.phone' }, { name: 'extra', category: 'user.custom' }]));
+    expect(creation.fields).toEqual(
+      expect.arrayContaining([
+        { name: 'phone', category: 'user.contact.phone' },
+        { name: 'extra', category: 'user.custom' },
+      ]),
+    );
   });
 
   it('imports nothing when one row is bad, and reports every bad row without its values', async () => {
@@ -112,7 +147,12 @@ describe('tenant data: customers import and export', () => {
 
     const schemaOnly = await importCsv('name,phone,address.pincode\n,+91 90000 20009,99\n', a.accessToken);
     expect(schemaOnly.status).toBe(422);
-    expect(schemaOnly.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['address.city', 'address.line1', 'address.pincode', 'name']);
+    expect(schemaOnly.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual([
+      'address.city',
+      'address.line1',
+      'address.pincode',
+      'name',
+    ]);
   });
 
   it('security #16: an import sees a phone written with a trunk 0 after +91 (or 0091) as that number', async () => {
@@ -136,8 +176,14 @@ describe('tenant data: customers import and export', () => {
     const nameless = await importCsv('phone\n+91 90000 20010\n', a.accessToken);
     expect(nameless.body.error.details).toEqual([{ row: 1, field: 'name', message: 'the name column is required' }]);
     const ragged = await importCsv('name,phone\nAsha\n', a.accessToken);
-    expect(ragged.body.error.details).toEqual([{ row: 2, field: 'row', message: 'has 1 fields where the header has 2' }]);
-    const json = await request<any>(tp.gatewayUrl, 'POST', '/v1/customers/import', { body: { name: 'x' }, token: a.accessToken }); // eslint-disable-line @typescript-eslint/no-explicit-any -- asserted field by field
+    expect(ragged.body.error.details).toEqual([
+      { row: 2, field: 'row', message: 'has 1 fields where the header has 2' },
+    ]);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- asserted field by field
+    const json = await request<any>(tp.gatewayUrl, 'POST', '/v1/customers/import', {
+      body: { name: 'x' },
+      token: a.accessToken,
+    });
     expect(json.status).toBe(400);
     expect(json.body.error.details).toEqual([{ path: 'content-type', message: 'must be text/csv' }]);
     const empty = await importCsv('name\n', a.accessToken);
@@ -159,7 +205,8 @@ describe('tenant data: customers import and export', () => {
     expect(json.type).toMatch(/application\/json/);
     const items = JSON.parse(json.text) as CustomerView[];
     const byId = new Map(items.map((c) => [c.id, c]));
-    for (const id of imported) expect(byId.get(id)).toEqual((await http.get(`/v1/customers/${id}`, a.accessToken)).body);
+    for (const id of imported)
+      expect(byId.get(id)).toEqual((await http.get(`/v1/customers/${id}`, a.accessToken)).body);
     expect(items.length).toBe((await allCustomers(a.accessToken)).length);
 
     const csv = await exportAs('csv', a.accessToken);
@@ -173,7 +220,9 @@ describe('tenant data: customers import and export', () => {
     expect(csv.text).not.toMatch(/(^|,)=HYPERLINK/m);
     const meena = rows.find((r) => r.cells[col('id')] === imported[0])!;
     expect(meena.cells[col('notes')]).toBe('said "call after 6"\r\nprefers mornings');
-    expect(JSON.parse(meena.cells[col('addresses')]!)).toEqual([{ line1: '12, MG Road', city: 'Bengaluru', pincode: '560001' }]);
+    expect(JSON.parse(meena.cells[col('addresses')]!)).toEqual([
+      { line1: '12, MG Road', city: 'Bengaluru', pincode: '560001' },
+    ]);
 
     // The other tenant imports A's export file: same customers, field for field (ids and times aside).
     const again = await importCsv(csv.text, b.accessToken);
@@ -181,13 +230,22 @@ describe('tenant data: customers import and export', () => {
     expect(again.body.imported).toBe(items.length);
     const strip = ({ id: _id, createdAt: _c, updatedAt: _u, ...rest }: CustomerView) => rest;
     const inB = JSON.parse((await exportAs('json', b.accessToken)).text) as CustomerView[];
-    expect(inB.map(strip).sort((x, y) => x.name.localeCompare(y.name))).toEqual(items.map(strip).sort((x, y) => x.name.localeCompare(y.name)));
+    expect(inB.map(strip).sort((x, y) => x.name.localeCompare(y.name))).toEqual(
+      items.map(strip).sort((x, y) => x.name.localeCompare(y.name)),
+    );
     expect(inB.some((c) => byId.has(c.id))).toBe(false);
   });
 
   it('audits every export page with the customers it held', async () => {
-    const { events } = await readAuditTopic(tp.brokers, (evs) => evs.filter((e) => e.action === 'export' && e.resource.type === 'customer' && e.tenantId === a.tenantId).length >= 2);
-    const exports = events.filter((e) => e.action === 'export' && e.resource.type === 'customer' && e.tenantId === a.tenantId);
+    const { events } = await readAuditTopic(
+      tp.brokers,
+      (evs) =>
+        evs.filter((e) => e.action === 'export' && e.resource.type === 'customer' && e.tenantId === a.tenantId)
+          .length >= 2,
+    );
+    const exports = events.filter(
+      (e) => e.action === 'export' && e.resource.type === 'customer' && e.tenantId === a.tenantId,
+    );
     for (const e of exports) expect(e.subjectIds).toEqual(expect.arrayContaining(imported));
     expect(exports[0]!.fields).toEqual(expect.arrayContaining([{ name: 'phone', category: 'user.contact.phone' }]));
   });
@@ -199,8 +257,12 @@ describe('tenant data: customers import and export', () => {
     expect(JSON.parse(res.text).error.code).toBe('FORBIDDEN');
     const viewerImport = await importCsv('name\nX\n', viewer.accessToken);
     expect(viewerImport.status).toBe(403);
-    const { events } = await readAuditTopic(tp.brokers, (evs) => evs.some((e) => e.action === 'export' && e.outcome === 'denied' && e.tenantId === a.tenantId));
-    expect(events.find((e) => e.action === 'export' && e.outcome === 'denied' && e.tenantId === a.tenantId)).toMatchObject({ reason: 'forbidden', subjectIds: [] });
+    const { events } = await readAuditTopic(tp.brokers, (evs) =>
+      evs.some((e) => e.action === 'export' && e.outcome === 'denied' && e.tenantId === a.tenantId),
+    );
+    expect(
+      events.find((e) => e.action === 'export' && e.outcome === 'denied' && e.tenantId === a.tenantId),
+    ).toMatchObject({ reason: 'forbidden', subjectIds: [] });
 
     const other = await signup('Third Shop', 'Farah');
     const empty = await exportAs('json', other.accessToken);
@@ -241,7 +303,11 @@ describe('tenant data: customers import and export', () => {
   });
 
   it('imports 10,000 rows in one transaction', async () => {
-    const rows = Array.from({ length: 10_000 }, (_, i) => `Customer ${i},+91 7${String(i).padStart(9, '0')},c${i}.${stamp}@example.in,"${i} Main Road",Chennai,tag${i % 7};bulk,ta,${i % 2 === 0}`);
+    const rows = Array.from(
+      { length: 10_000 },
+      (_, i) =>
+        `Customer ${i},+91 7${String(i).padStart(9, '0')},c${i}.${stamp}@example.in,"${i} Main Road",Chennai,tag${i % 7};bulk,ta,${i % 2 === 0}`,
+    );
     const csv = `name,phone,email,address.line1,address.city,tags,preferredLanguage,consent.sms\n${rows.join('\n')}\n`;
     const started = Date.now();
     const res = await importCsv(csv, b.accessToken);
@@ -252,8 +318,24 @@ describe('tenant data: customers import and export', () => {
     expect(new Set(res.body.ids).size).toBe(10_000);
     const found = await http.get(`/v1/customers?phone=${encodeURIComponent('+917000009999')}`, b.accessToken);
     expect(found.body.items.map((c: CustomerView) => c.id)).toEqual([res.body.ids[9999]]);
-    const { events } = await readAuditTopic(tp.brokers, (evs) => evs.filter((e) => e.tenantId === b.tenantId && e.resource.type === 'customer_import' && e.action === 'create' && e.subjectIds.length === 1000).length >= 10);
-    const groups = events.filter((e) => e.tenantId === b.tenantId && e.resource.type === 'customer_import' && e.action === 'create' && e.subjectIds.length === 1000);
+    const { events } = await readAuditTopic(
+      tp.brokers,
+      (evs) =>
+        evs.filter(
+          (e) =>
+            e.tenantId === b.tenantId &&
+            e.resource.type === 'customer_import' &&
+            e.action === 'create' &&
+            e.subjectIds.length === 1000,
+        ).length >= 10,
+    );
+    const groups = events.filter(
+      (e) =>
+        e.tenantId === b.tenantId &&
+        e.resource.type === 'customer_import' &&
+        e.action === 'create' &&
+        e.subjectIds.length === 1000,
+    );
     expect(new Set(groups.flatMap((e) => e.subjectIds))).toEqual(new Set(res.body.ids));
   }, 300_000);
 });

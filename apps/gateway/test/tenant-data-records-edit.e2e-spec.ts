@@ -17,10 +17,12 @@ describe('tenant data: record changes, deletion and assignment', () => {
   let customerId: string;
   let delivery: RecordView;
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- bodies are asserted field by field
-  const send = (method: 'PATCH' | 'DELETE', path: string, token: string, body?: unknown) => request<any>(tp.gatewayUrl, method, path, { token, body });
+  const send = (method: 'PATCH' | 'DELETE', path: string, token: string, body?: unknown) =>
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- bodies are asserted field by field
+    request<any>(tp.gatewayUrl, method, path, { token, body });
 
-  const signup = (business: string, who: string) => signupTenant(tp.gatewayUrl, business, who, { stamp, stateCode: '24' });
+  const signup = (business: string, who: string) =>
+    signupTenant(tp.gatewayUrl, business, who, { stamp, stateCode: '24' });
 
   beforeAll(async () => {
     tp = await startTestPlatform();
@@ -28,12 +30,22 @@ describe('tenant data: record changes, deletion and assignment', () => {
     a = await signup('Sunrise PG', 'Deepa');
     b = await signup('Other PG', 'Naveen');
     customerId = (await http.post('/v1/customers', { name: 'Arun', phone: '+91 99000 33333' }, a.accessToken)).body.id;
-    expect((await http.post('/v1/records/types', { key: 'delivery', template: 'water_delivery' }, a.accessToken)).status).toBe(201);
-    expect((await http.post('/v1/records/types', { key: 'repair', template: 'maintenance_log' }, a.accessToken)).status).toBe(201);
-    const res = await http.post('/v1/records', {
-      type: 'delivery', customerId, occurredAt: '2026-11-20T05:00:00Z',
-      data: { cans: 3, deliveredAt: '2026-11-20T05:00:00Z', paymentStatus: 'unpaid', upiReference: 'UPI-1' },
-    }, a.accessToken);
+    expect(
+      (await http.post('/v1/records/types', { key: 'delivery', template: 'water_delivery' }, a.accessToken)).status,
+    ).toBe(201);
+    expect(
+      (await http.post('/v1/records/types', { key: 'repair', template: 'maintenance_log' }, a.accessToken)).status,
+    ).toBe(201);
+    const res = await http.post(
+      '/v1/records',
+      {
+        type: 'delivery',
+        customerId,
+        occurredAt: '2026-11-20T05:00:00Z',
+        data: { cans: 3, deliveredAt: '2026-11-20T05:00:00Z', paymentStatus: 'unpaid', upiReference: 'UPI-1' },
+      },
+      a.accessToken,
+    );
     expect(res.status).toBe(201);
     delivery = res.body;
   });
@@ -43,31 +55,52 @@ describe('tenant data: record changes, deletion and assignment', () => {
   });
 
   it('changes a record, merging data and validating the result, and keeps a field-level history', async () => {
-    const res = await send('PATCH', `/v1/records/${delivery.id}`, a.accessToken, { data: { paymentStatus: 'paid', upiReference: null, quantityLitres: 60 } });
+    const res = await send('PATCH', `/v1/records/${delivery.id}`, a.accessToken, {
+      data: { paymentStatus: 'paid', upiReference: null, quantityLitres: 60 },
+    });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ id: delivery.id, stage: 'paid', customerId, data: { cans: 3, deliveredAt: '2026-11-20T05:00:00Z', paymentStatus: 'paid', quantityLitres: 60 } });
+    expect(res.body).toMatchObject({
+      id: delivery.id,
+      stage: 'paid',
+      customerId,
+      data: { cans: 3, deliveredAt: '2026-11-20T05:00:00Z', paymentStatus: 'paid', quantityLitres: 60 },
+    });
     expect(res.body.data).not.toHaveProperty('upiReference');
     expect((await http.get(`/v1/records/${delivery.id}`, a.accessToken)).body).toEqual(res.body);
-    expect((await http.get('/v1/records?type=delivery&stage=paid', a.accessToken)).body.items.map((r: RecordView) => r.id)).toEqual([delivery.id]);
+    expect(
+      (await http.get('/v1/records?type=delivery&stage=paid', a.accessToken)).body.items.map((r: RecordView) => r.id),
+    ).toEqual([delivery.id]);
     const history = await http.get(`/v1/records/${delivery.id}/history`, a.accessToken);
     expect(history.status).toBe(200);
     expect(history.body.items.map((h: { action: string }) => h.action)).toEqual(['update', 'create']);
     expect([...history.body.items[0].fields].sort()).toEqual(['paymentStatus', 'quantityLitres', 'upiReference']);
     expect(history.body.items[0].actorId).toBe(a.userId);
     expect(JSON.stringify(history.body)).not.toMatch(/UPI-1|unpaid/);
-    const { events } = await readAuditTopic(tp.brokers, (evs) => evs.some((e) => e.action === 'update' && e.resource.id === delivery.id));
+    const { events } = await readAuditTopic(tp.brokers, (evs) =>
+      evs.some((e) => e.action === 'update' && e.resource.id === delivery.id),
+    );
     expect(events.find((e) => e.action === 'update' && e.resource.id === delivery.id)).toMatchObject({
-      outcome: 'allowed', subjectIds: [customerId], fields: expect.arrayContaining([{ name: 'upiReference', category: 'user.financial' }]),
+      outcome: 'allowed',
+      subjectIds: [customerId],
+      fields: expect.arrayContaining([{ name: 'upiReference', category: 'user.financial' }]),
     });
   });
 
   it('refuses a change that breaks the type, naming each field, and changes nothing', async () => {
     const before = (await http.get(`/v1/records/${delivery.id}`, a.accessToken)).body;
-    const bad = await send('PATCH', `/v1/records/${delivery.id}`, a.accessToken, { data: { cans: -2, colour: 'blue', deliveredAt: null } });
+    const bad = await send('PATCH', `/v1/records/${delivery.id}`, a.accessToken, {
+      data: { cans: -2, colour: 'blue', deliveredAt: null },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('VALIDATION_FAILED');
-    expect(bad.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['data.cans', 'data.colour', 'data.deliveredAt']);
-    const stage = await send('PATCH', `/v1/records/${delivery.id}`, a.accessToken, { data: { paymentStatus: 'maybe' } });
+    expect(bad.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual([
+      'data.cans',
+      'data.colour',
+      'data.deliveredAt',
+    ]);
+    const stage = await send('PATCH', `/v1/records/${delivery.id}`, a.accessToken, {
+      data: { paymentStatus: 'maybe' },
+    });
     expect(stage.body.error.details).toEqual([{ path: 'data.paymentStatus', message: expect.any(String) }]);
     const empty = await send('PATCH', `/v1/records/${delivery.id}`, a.accessToken, {});
     expect(empty.status).toBe(400);
@@ -84,10 +117,18 @@ describe('tenant data: record changes, deletion and assignment', () => {
     expect((await send('DELETE', `/v1/records/${delivery.id}`, b.accessToken)).status).toBe(404);
     expect((await http.get(`/v1/records/${delivery.id}/history`, b.accessToken)).status).toBe(404);
     expect((await http.get(`/v1/records/${delivery.id}`, a.accessToken)).body).toEqual(before);
-    const mine = (evs: AuditEventV1[]) => evs.filter((e) => e.tenantId === b.tenantId && e.resource.id === delivery.id && e.outcome === 'denied');
-    const { events } = await readAuditTopic(tp.brokers, (evs) => new Set(mine(evs).map((e) => e.resource.type + e.action)).size >= 3);
+    const mine = (evs: AuditEventV1[]) =>
+      evs.filter((e) => e.tenantId === b.tenantId && e.resource.id === delivery.id && e.outcome === 'denied');
+    const { events } = await readAuditTopic(
+      tp.brokers,
+      (evs) => new Set(mine(evs).map((e) => e.resource.type + e.action)).size >= 3,
+    );
     const denied = mine(events);
-    expect([...new Set(denied.map((e) => `${e.action}:${e.resource.type}:${e.reason}`))].sort()).toEqual(['delete:record:not_found', 'read:record_history:not_found', 'update:record:not_found']);
+    expect([...new Set(denied.map((e) => `${e.action}:${e.resource.type}:${e.reason}`))].sort()).toEqual([
+      'delete:record:not_found',
+      'read:record_history:not_found',
+      'update:record:not_found',
+    ]);
     expect(denied.every((e) => e.subjectIds.length === 0)).toBe(true);
   });
 
@@ -107,13 +148,33 @@ describe('tenant data: record changes, deletion and assignment', () => {
     beforeAll(async () => {
       caretaker = await staffOf('caretaker');
       other = await staffOf('caretaker');
-      tenantCustomer = (await http.post('/v1/customers', { name: 'Bhavna', phone: '+91 99000 44444', email: 'bhavna@example.in' }, a.accessToken)).body.id;
+      tenantCustomer = (
+        await http.post(
+          '/v1/customers',
+          { name: 'Bhavna', phone: '+91 99000 44444', email: 'bhavna@example.in' },
+          a.accessToken,
+        )
+      ).body.id;
       // The template's caretaker field is the assignee.
-      const res = await http.post('/v1/records', { type: 'repair', customerId: tenantCustomer, data: { property: 'Block A', room: '101', issue: 'tap leaks', status: 'open', caretaker: caretaker.userId } }, a.accessToken);
+      const res = await http.post(
+        '/v1/records',
+        {
+          type: 'repair',
+          customerId: tenantCustomer,
+          data: { property: 'Block A', room: '101', issue: 'tap leaks', status: 'open', caretaker: caretaker.userId },
+        },
+        a.accessToken,
+      );
       expect(res.status).toBe(201);
       assigned = res.body;
       expect(assigned.assigneeUserId).toBe(caretaker.userId);
-      unassigned = (await http.post('/v1/records', { type: 'repair', customerId, data: { property: 'Block B', issue: 'fan noise', status: 'open' } }, a.accessToken)).body;
+      unassigned = (
+        await http.post(
+          '/v1/records',
+          { type: 'repair', customerId, data: { property: 'Block B', issue: 'fan noise', status: 'open' } },
+          a.accessToken,
+        )
+      ).body;
       expect(unassigned.assigneeUserId).toBeNull();
     });
 
@@ -121,12 +182,21 @@ describe('tenant data: record changes, deletion and assignment', () => {
       const list = await http.get('/v1/records', caretaker.accessToken);
       expect(list.status).toBe(200);
       expect(list.body.items.map((r: RecordView) => r.id)).toEqual([assigned.id]);
-      expect((await http.get(`/v1/records/${assigned.id}`, caretaker.accessToken)).body).toMatchObject({ id: assigned.id, data: { issue: 'tap leaks' } });
+      expect((await http.get(`/v1/records/${assigned.id}`, caretaker.accessToken)).body).toMatchObject({
+        id: assigned.id,
+        data: { issue: 'tap leaks' },
+      });
       expect((await http.get(`/v1/records/${unassigned.id}`, caretaker.accessToken)).status).toBe(404);
       expect((await http.get(`/v1/records/${delivery.id}`, caretaker.accessToken)).status).toBe(404);
       expect((await http.get('/v1/records', other.accessToken)).body.items).toEqual([]);
-      const { events } = await readAuditTopic(tp.brokers, (evs) => evs.some((e) => e.resource.id === unassigned.id && e.outcome === 'denied' && e.actor.id === caretaker.userId));
-      expect(events.find((e) => e.resource.id === unassigned.id && e.outcome === 'denied' && e.actor.id === caretaker.userId)).toMatchObject({ action: 'read', reason: 'not_found' });
+      const { events } = await readAuditTopic(tp.brokers, (evs) =>
+        evs.some((e) => e.resource.id === unassigned.id && e.outcome === 'denied' && e.actor.id === caretaker.userId),
+      );
+      expect(
+        events.find(
+          (e) => e.resource.id === unassigned.id && e.outcome === 'denied' && e.actor.id === caretaker.userId,
+        ),
+      ).toMatchObject({ action: 'read', reason: 'not_found' });
     });
 
     it('sees only customers linked to their records, with the phone masked', async () => {
@@ -142,45 +212,83 @@ describe('tenant data: record changes, deletion and assignment', () => {
     });
 
     it('updates their own records but cannot reassign, link others’ customers, delete or reach others’ records', async () => {
-      const done = await send('PATCH', `/v1/records/${assigned.id}`, caretaker.accessToken, { data: { status: 'resolved' } });
+      const done = await send('PATCH', `/v1/records/${assigned.id}`, caretaker.accessToken, {
+        data: { status: 'resolved' },
+      });
       expect(done.status).toBe(200);
       expect(done.body).toMatchObject({ stage: 'resolved', assigneeUserId: caretaker.userId });
-      const away = await send('PATCH', `/v1/records/${assigned.id}`, caretaker.accessToken, { assigneeUserId: other.userId });
+      const away = await send('PATCH', `/v1/records/${assigned.id}`, caretaker.accessToken, {
+        assigneeUserId: other.userId,
+      });
       expect(away.status).toBe(403);
-      expect((await send('PATCH', `/v1/records/${assigned.id}`, caretaker.accessToken, { data: { caretaker: other.userId } })).status).toBe(403);
-      expect((await send('PATCH', `/v1/records/${assigned.id}`, caretaker.accessToken, { customerId })).status).toBe(404);
-      expect((await send('PATCH', `/v1/records/${unassigned.id}`, caretaker.accessToken, { data: { status: 'resolved' } })).status).toBe(404);
+      expect(
+        (
+          await send('PATCH', `/v1/records/${assigned.id}`, caretaker.accessToken, {
+            data: { caretaker: other.userId },
+          })
+        ).status,
+      ).toBe(403);
+      expect((await send('PATCH', `/v1/records/${assigned.id}`, caretaker.accessToken, { customerId })).status).toBe(
+        404,
+      );
+      expect(
+        (await send('PATCH', `/v1/records/${unassigned.id}`, caretaker.accessToken, { data: { status: 'resolved' } }))
+          .status,
+      ).toBe(404);
       expect((await send('DELETE', `/v1/records/${assigned.id}`, caretaker.accessToken)).status).toBe(403);
       expect((await http.get(`/v1/records/${unassigned.id}`, a.accessToken)).body.stage).toBe('open');
       expect((await http.get(`/v1/records/${assigned.id}`, a.accessToken)).body.assigneeUserId).toBe(caretaker.userId);
     });
 
     it('gets their own new records assigned to them and may not assign to someone else', async () => {
-      const own = await http.post('/v1/records', { type: 'repair', data: { property: 'Block A', issue: 'bulb', status: 'open' } }, caretaker.accessToken);
+      const own = await http.post(
+        '/v1/records',
+        { type: 'repair', data: { property: 'Block A', issue: 'bulb', status: 'open' } },
+        caretaker.accessToken,
+      );
       expect(own.status).toBe(201);
       expect(own.body).toMatchObject({ assigneeUserId: caretaker.userId, data: { caretaker: caretaker.userId } });
-      const forOther = await http.post('/v1/records', { type: 'repair', assigneeUserId: other.userId, data: { property: 'Block A', issue: 'door', status: 'open' } }, caretaker.accessToken);
+      const forOther = await http.post(
+        '/v1/records',
+        { type: 'repair', assigneeUserId: other.userId, data: { property: 'Block A', issue: 'door', status: 'open' } },
+        caretaker.accessToken,
+      );
       expect(forOther.status).toBe(403);
       expect(forOther.body.error.details).toEqual([{ path: 'assigneeUserId', message: expect.any(String) }]);
     });
 
     it('follows a reassignment by the owner, and the type refuses a caretaker value that is not a user id', async () => {
-      const moved = await send('PATCH', `/v1/records/${unassigned.id}`, a.accessToken, { assigneeUserId: other.userId });
+      const moved = await send('PATCH', `/v1/records/${unassigned.id}`, a.accessToken, {
+        assigneeUserId: other.userId,
+      });
       expect(moved.status).toBe(200);
       expect(moved.body).toMatchObject({ assigneeUserId: other.userId, data: { caretaker: other.userId } });
-      expect((await http.get('/v1/records', other.accessToken)).body.items.map((r: RecordView) => r.id)).toEqual([unassigned.id]);
+      expect((await http.get('/v1/records', other.accessToken)).body.items.map((r: RecordView) => r.id)).toEqual([
+        unassigned.id,
+      ]);
       expect((await http.get(`/v1/customers/${customerId}`, other.accessToken)).status).toBe(200);
-      const clash = await send('PATCH', `/v1/records/${unassigned.id}`, a.accessToken, { assigneeUserId: caretaker.userId, data: { caretaker: other.userId } });
+      const clash = await send('PATCH', `/v1/records/${unassigned.id}`, a.accessToken, {
+        assigneeUserId: caretaker.userId,
+        data: { caretaker: other.userId },
+      });
       expect(clash.status).toBe(400);
       expect(clash.body.error.details[0].path).toBe('assigneeUserId');
-      const named = await http.post('/v1/records', { type: 'repair', data: { property: 'Block C', issue: 'paint', caretaker: 'Ramesh' } }, a.accessToken);
+      const named = await http.post(
+        '/v1/records',
+        { type: 'repair', data: { property: 'Block C', issue: 'paint', caretaker: 'Ramesh' } },
+        a.accessToken,
+      );
       expect(named.status).toBe(400);
-      expect(named.body.error.details).toEqual([{ path: 'data.caretaker', message: 'must be the user id of the assignee' }]);
+      expect(named.body.error.details).toEqual([
+        { path: 'data.caretaker', message: 'must be the user id of the assignee' },
+      ]);
     });
 
     it('security #5: sees contact fields of a record masked, as the customer’s own phone and email are', async () => {
       const schema = {
-        type: 'object', required: ['task'], properties: {
+        type: 'object',
+        required: ['task'],
+        properties: {
           task: { type: 'string', 'x-category': 'business.operational' },
           caretaker: { type: 'string', 'x-category': 'business.operational', 'x-assignee': true },
           contactPhone: { type: 'string', 'x-category': 'user.contact.phone' },
@@ -190,16 +298,23 @@ describe('tenant data: record changes, deletion and assignment', () => {
       };
       expect((await http.post('/v1/records/types', { key: 'site_visit', schema }, a.accessToken)).status).toBe(201);
       const clear = {
-        task: 'fix tap', contactPhone: '+919900044444', contactEmail: 'bhavna@example.in',
+        task: 'fix tap',
+        contactPhone: '+919900044444',
+        contactEmail: 'bhavna@example.in',
         siteAddress: '12 MG Road, Indiranagar, Bengaluru 560038',
       };
       const masked = {
-        task: 'fix tap', contactPhone: '+91******4444', contactEmail: 'b***@example.in',
+        task: 'fix tap',
+        contactPhone: '+91******4444',
+        contactEmail: 'b***@example.in',
         siteAddress: '***, Bengaluru 560038',
       };
       const data = { ...clear, caretaker: caretaker.userId };
-      const created = await http.post('/v1/records', { type: 'site_visit', customerId: tenantCustomer, data },
-        a.accessToken);
+      const created = await http.post(
+        '/v1/records',
+        { type: 'site_visit', customerId: tenantCustomer, data },
+        a.accessToken,
+      );
       expect(created.status).toBe(201);
       expect(created.body.data).toMatchObject(clear);
       const id = created.body.id as string;
@@ -234,9 +349,16 @@ describe('tenant data: record changes, deletion and assignment', () => {
     expect((await http.get('/v1/records?type=delivery', a.accessToken)).body.items).toEqual([]);
     const viewer = await userWithRole(tp.gatewayUrl, a.accessToken, 'viewer');
     expect((await send('DELETE', `/v1/records/${delivery.id}`, viewer.accessToken)).status).toBe(403);
-    const { events } = await readAuditTopic(tp.brokers, (evs) => evs.some((e) => e.action === 'delete' && e.outcome === 'allowed' && e.resource.id === delivery.id));
-    expect(events.find((e) => e.action === 'delete' && e.outcome === 'allowed' && e.resource.id === delivery.id)).toMatchObject({
-      tenantId: a.tenantId, subjectIds: [customerId], actor: { id: a.userId }, fields: expect.arrayContaining([{ name: 'upiReference', category: 'user.financial' }]),
+    const { events } = await readAuditTopic(tp.brokers, (evs) =>
+      evs.some((e) => e.action === 'delete' && e.outcome === 'allowed' && e.resource.id === delivery.id),
+    );
+    expect(
+      events.find((e) => e.action === 'delete' && e.outcome === 'allowed' && e.resource.id === delivery.id),
+    ).toMatchObject({
+      tenantId: a.tenantId,
+      subjectIds: [customerId],
+      actor: { id: a.userId },
+      fields: expect.arrayContaining([{ name: 'upiReference', category: 'user.financial' }]),
     });
   });
 });

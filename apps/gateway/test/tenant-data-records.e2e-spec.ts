@@ -17,19 +17,25 @@ describe('tenant data: business records', () => {
   let delivery: RecordView;
 
   const put = async (path: string, token: string, body: unknown) => {
-    const res = await fetch(`${tp.gatewayUrl}${path}`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${tp.gatewayUrl}${path}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test convenience, as in @lekha/testing: bodies are asserted field by field
     return { status: res.status, body: (await res.json()) as any };
   };
 
-  const signup = (business: string, who: string) => signupTenant(tp.gatewayUrl, business, who, { stamp, stateCode: '29' });
+  const signup = (business: string, who: string) =>
+    signupTenant(tp.gatewayUrl, business, who, { stamp, stateCode: '29' });
 
   beforeAll(async () => {
     tp = await startTestPlatform();
     http = api(tp.gatewayUrl);
     a = await signup('Jal Seva', 'Lakshmi');
     b = await signup('Stitch Works', 'Mohan');
-    customerId = (await http.post('/v1/customers', { name: 'Suresh', phone: '+91 99000 11111' }, a.accessToken)).body.id;
+    customerId = (await http.post('/v1/customers', { name: 'Suresh', phone: '+91 99000 11111' }, a.accessToken)).body
+      .id;
   });
 
   afterAll(async () => {
@@ -38,30 +44,67 @@ describe('tenant data: business records', () => {
 
   it('offers a template for each seed business and defines types from templates or a schema', async () => {
     const templates = await http.get('/v1/records/templates', a.accessToken);
-    expect(templates.body.items.map((t: { key: string }) => t.key)).toEqual(['water_delivery', 'appointment', 'room_allocation', 'maintenance_log', 'job', 'sale_order']);
+    expect(templates.body.items.map((t: { key: string }) => t.key)).toEqual([
+      'water_delivery',
+      'appointment',
+      'room_allocation',
+      'maintenance_log',
+      'job',
+      'sale_order',
+    ]);
     const water = await http.post('/v1/records/types', { key: 'delivery', template: 'water_delivery' }, a.accessToken);
     expect(water.status).toBe(201);
-    expect(water.body).toMatchObject({ key: 'delivery', version: 1, fields: expect.arrayContaining([{ name: 'upiReference', category: 'user.financial' }]) });
-    expect((await http.post('/v1/records/types', { key: 'visit', template: 'appointment' }, a.accessToken)).status).toBe(201);
-    expect((await http.post('/v1/records/types', { key: 'delivery', template: 'job' }, a.accessToken)).status).toBe(409);
-    const own = await http.post('/v1/records/types', {
-      key: 'can_return', name: 'Can return',
-      schema: { type: 'object', required: ['cans'], properties: { cans: { type: 'integer', minimum: 1, 'x-category': 'business.operational' } } },
-    }, a.accessToken);
+    expect(water.body).toMatchObject({
+      key: 'delivery',
+      version: 1,
+      fields: expect.arrayContaining([{ name: 'upiReference', category: 'user.financial' }]),
+    });
+    expect(
+      (await http.post('/v1/records/types', { key: 'visit', template: 'appointment' }, a.accessToken)).status,
+    ).toBe(201);
+    expect((await http.post('/v1/records/types', { key: 'delivery', template: 'job' }, a.accessToken)).status).toBe(
+      409,
+    );
+    const own = await http.post(
+      '/v1/records/types',
+      {
+        key: 'can_return',
+        name: 'Can return',
+        schema: {
+          type: 'object',
+          required: ['cans'],
+          properties: { cans: { type: 'integer', minimum: 1, 'x-category': 'business.operational' } },
+        },
+      },
+      a.accessToken,
+    );
     expect(own.status).toBe(201);
   });
 
   it('refuses a schema whose field has no data category, naming the field', async () => {
-    const res = await http.post('/v1/records/types', { key: 'bad', schema: { type: 'object', properties: { note: { type: 'string' } } } }, a.accessToken);
+    const res = await http.post(
+      '/v1/records/types',
+      { key: 'bad', schema: { type: 'object', properties: { note: { type: 'string' } } } },
+      a.accessToken,
+    );
     expect(res.status).toBe(400);
     expect(res.body.error.details.map((d: { path: string }) => d.path)).toContain('schema.properties.note');
   });
 
   it('validates every record against its type and names the offending fields', async () => {
-    const bad = await http.post('/v1/records', { type: 'delivery', customerId, data: { cans: -1, paymentStatus: 'maybe', colour: 'blue' } }, a.accessToken);
+    const bad = await http.post(
+      '/v1/records',
+      { type: 'delivery', customerId, data: { cans: -1, paymentStatus: 'maybe', colour: 'blue' } },
+      a.accessToken,
+    );
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('VALIDATION_FAILED');
-    expect(bad.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['data.cans', 'data.colour', 'data.deliveredAt', 'data.paymentStatus']);
+    expect(bad.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual([
+      'data.cans',
+      'data.colour',
+      'data.deliveredAt',
+      'data.paymentStatus',
+    ]);
     const unknownType = await http.post('/v1/records', { type: 'nothing', data: {} }, a.accessToken);
     expect(unknownType.status).toBe(404);
   });
@@ -77,8 +120,11 @@ describe('tenant data: business records', () => {
     // ~10 KB at depth 5,000, and ~90 KB at depth 45,000 (just under the 100 KB body limit).
     for (const depth of [5_000, 45_000]) {
       const created = await raw('POST', '/v1/records', `{"type":"delivery","data":{"cans":${nested(depth)}}}`);
-      expect({ depth, status: created.status, code: created.body.error?.code })
-        .toEqual({ depth, status: 400, code: 'VALIDATION_FAILED' });
+      expect({ depth, status: created.status, code: created.body.error?.code }).toEqual({
+        depth,
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      });
       expect(created.body.error.details.map((d: { path: string }) => d.path)).toContain('data');
       const deepKey = await raw('POST', '/v1/customers', `{"name":"Deep","extra":{"k":${nested(depth)}}}`);
       expect(deepKey.status).toBe(400);
@@ -93,16 +139,52 @@ describe('tenant data: business records', () => {
   });
 
   it('writes records linked to a customer, encrypting the personal fields, and filters them', async () => {
-    const res = await http.post('/v1/records', {
-      type: 'delivery', customerId, occurredAt: '2026-11-20T05:00:00Z',
-      data: { cans: 3, deliveredAt: '2026-11-20T05:00:00Z', paymentStatus: 'paid', upiReference: 'UPI-771234' },
-    }, a.accessToken);
+    const res = await http.post(
+      '/v1/records',
+      {
+        type: 'delivery',
+        customerId,
+        occurredAt: '2026-11-20T05:00:00Z',
+        data: { cans: 3, deliveredAt: '2026-11-20T05:00:00Z', paymentStatus: 'paid', upiReference: 'UPI-771234' },
+      },
+      a.accessToken,
+    );
     expect(res.status).toBe(201);
     delivery = res.body;
-    expect(delivery).toMatchObject({ type: 'delivery', customerId, stage: 'paid', data: { cans: 3, upiReference: 'UPI-771234' } });
-    await http.post('/v1/records', { type: 'delivery', customerId, occurredAt: '2026-11-20T09:00:00Z', data: { cans: 2, deliveredAt: '2026-11-20T09:00:00Z', paymentStatus: 'unpaid' } }, a.accessToken);
-    await http.post('/v1/records', { type: 'delivery', occurredAt: '2026-11-21T05:00:00Z', data: { cans: 5, deliveredAt: '2026-11-21T05:00:00Z', paymentStatus: 'paid' } }, a.accessToken);
-    await http.post('/v1/records', { type: 'visit', customerId, data: { service: 'physio', startsAt: '2026-11-22T10:00:00Z', sensitiveNotes: 'lower back pain' } }, a.accessToken);
+    expect(delivery).toMatchObject({
+      type: 'delivery',
+      customerId,
+      stage: 'paid',
+      data: { cans: 3, upiReference: 'UPI-771234' },
+    });
+    await http.post(
+      '/v1/records',
+      {
+        type: 'delivery',
+        customerId,
+        occurredAt: '2026-11-20T09:00:00Z',
+        data: { cans: 2, deliveredAt: '2026-11-20T09:00:00Z', paymentStatus: 'unpaid' },
+      },
+      a.accessToken,
+    );
+    await http.post(
+      '/v1/records',
+      {
+        type: 'delivery',
+        occurredAt: '2026-11-21T05:00:00Z',
+        data: { cans: 5, deliveredAt: '2026-11-21T05:00:00Z', paymentStatus: 'paid' },
+      },
+      a.accessToken,
+    );
+    await http.post(
+      '/v1/records',
+      {
+        type: 'visit',
+        customerId,
+        data: { service: 'physio', startsAt: '2026-11-22T10:00:00Z', sensitiveNotes: 'lower back pain' },
+      },
+      a.accessToken,
+    );
     const count = async (q: string) => (await http.get(`/v1/records?${q}`, a.accessToken)).body.items.length;
     expect(await count('type=delivery')).toBe(3);
     expect(await count('type=delivery&stage=paid')).toBe(2);
@@ -114,13 +196,27 @@ describe('tenant data: business records', () => {
 
   it('keeps old records readable after the type gets a new version', async () => {
     const v2 = await put('/v1/records/types/delivery', a.accessToken, {
-      schema: { type: 'object', required: ['cans'], properties: { cans: { type: 'integer', minimum: 0, 'x-category': 'business.operational' }, route: { type: 'string', 'x-category': 'business.operational' } } },
+      schema: {
+        type: 'object',
+        required: ['cans'],
+        properties: {
+          cans: { type: 'integer', minimum: 0, 'x-category': 'business.operational' },
+          route: { type: 'string', 'x-category': 'business.operational' },
+        },
+      },
     });
     expect(v2.status).toBe(200);
     expect(v2.body.version).toBe(2);
     const old = await http.get(`/v1/records/${delivery.id}`, a.accessToken);
-    expect(old.body).toMatchObject({ typeVersion: 1, data: { cans: 3, upiReference: 'UPI-771234', paymentStatus: 'paid' } });
-    const fresh = await http.post('/v1/records', { type: 'delivery', occurredAt: '2026-11-21T07:00:00Z', data: { cans: 1, route: 'north' } }, a.accessToken);
+    expect(old.body).toMatchObject({
+      typeVersion: 1,
+      data: { cans: 3, upiReference: 'UPI-771234', paymentStatus: 'paid' },
+    });
+    const fresh = await http.post(
+      '/v1/records',
+      { type: 'delivery', occurredAt: '2026-11-21T07:00:00Z', data: { cans: 1, route: 'north' } },
+      a.accessToken,
+    );
     expect(fresh.body).toMatchObject({ typeVersion: 2, stage: null });
   });
 
@@ -151,15 +247,21 @@ describe('tenant data: business records', () => {
     expect((await http.get(`/v1/records/${fresh.id}`, viewer.accessToken)).body.data).toEqual({ visitNo: 2 });
     const listed = await http.get('/v1/records?type=intake', viewer.accessToken);
     expect(listed.body.items.map((r: RecordView) => r.data)).toEqual([{ visitNo: 2 }, { visitNo: 1 }]);
-    expect((await http.get(`/v1/records/${old.id}`, a.accessToken)).body.data)
-      .toEqual({ complaint: 'migraine', dues: 500, visitNo: 1 });
+    expect((await http.get(`/v1/records/${old.id}`, a.accessToken)).body.data).toEqual({
+      complaint: 'migraine',
+      dues: 500,
+      visitNo: 1,
+    });
     // The owner's read is audited under the category the value was written with, not "operational".
     type Event = { action: string; resource: { id: string | null }; actor: { id: string | null } };
     const readByOwner = (e: Event) => e.action === 'read' && e.resource.id === old.id && e.actor.id === a.userId;
     const { events } = await readAuditTopic(tp.brokers, (evs) => evs.some(readByOwner));
-    expect(events.find(readByOwner)!.fields).toEqual(expect.arrayContaining([
-      { name: 'complaint', category: 'user.health' }, { name: 'dues', category: 'user.financial' },
-    ]));
+    expect(events.find(readByOwner)!.fields).toEqual(
+      expect.arrayContaining([
+        { name: 'complaint', category: 'user.health' },
+        { name: 'dues', category: 'user.financial' },
+      ]),
+    );
     // Reports total only fields that were operational in every version.
     const sum = await http.get('/v1/records/reports?type=intake&groupBy=day&sum=dues', a.accessToken);
     expect(sum.status).toBe(400);
@@ -175,9 +277,21 @@ describe('tenant data: business records', () => {
   it('reports counts and totals per stage and per day, with no individual’s data', async () => {
     const perDay = await http.get('/v1/records/reports?type=delivery&groupBy=day&sum=cans', a.accessToken);
     expect(perDay.status).toBe(200);
-    expect(perDay.body).toEqual({ type: 'delivery', groupBy: 'day', sum: 'cans', groups: [{ group: '2026-11-20', count: 2, total: 5 }, { group: '2026-11-21', count: 2, total: 6 }] });
+    expect(perDay.body).toEqual({
+      type: 'delivery',
+      groupBy: 'day',
+      sum: 'cans',
+      groups: [
+        { group: '2026-11-20', count: 2, total: 5 },
+        { group: '2026-11-21', count: 2, total: 6 },
+      ],
+    });
     const perStage = await http.get('/v1/records/reports?type=delivery&groupBy=stage', a.accessToken);
-    expect(perStage.body.groups).toEqual([{ group: 'paid', count: 2, total: null }, { group: 'unpaid', count: 1, total: null }, { group: null, count: 1, total: null }]);
+    expect(perStage.body.groups).toEqual([
+      { group: 'paid', count: 2, total: null },
+      { group: 'unpaid', count: 1, total: null },
+      { group: null, count: 1, total: null },
+    ]);
     expect(JSON.stringify([perDay.body, perStage.body])).not.toMatch(new RegExp(`${customerId}|UPI|${delivery.id}`));
     const personal = await http.get('/v1/records/reports?type=delivery&groupBy=day&sum=route', a.accessToken);
     expect(personal.status).toBe(400);
@@ -190,22 +304,43 @@ describe('tenant data: business records', () => {
     const link = await http.post('/v1/records', { type: 'x_type', customerId, data: {} }, b.accessToken);
     expect(link.status).toBe(404);
     await http.post('/v1/records/types', { key: 'job', template: 'job' }, b.accessToken);
-    const foreignCustomer = await http.post('/v1/records', { type: 'job', customerId, data: { jobNo: 'J1', stage: 'received' } }, b.accessToken);
+    const foreignCustomer = await http.post(
+      '/v1/records',
+      { type: 'job', customerId, data: { jobNo: 'J1', stage: 'received' } },
+      b.accessToken,
+    );
     expect(foreignCustomer.status).toBe(404);
     expect(foreignCustomer.body.error.message).toBe('customer not found');
     expect((await http.get('/v1/records/reports?type=delivery&groupBy=day', b.accessToken)).status).toBe(404);
-    const { events } = await readAuditTopic(tp.brokers, (evs) => evs.some((e) => e.tenantId === b.tenantId && e.reason === 'customer_not_found') && evs.some((e) => e.tenantId === b.tenantId && e.resource.id === delivery.id));
-    expect(events.find((e) => e.tenantId === b.tenantId && e.resource.id === delivery.id)).toMatchObject({ action: 'read', outcome: 'denied', reason: 'not_found', subjectIds: [] });
+    const { events } = await readAuditTopic(
+      tp.brokers,
+      (evs) =>
+        evs.some((e) => e.tenantId === b.tenantId && e.reason === 'customer_not_found') &&
+        evs.some((e) => e.tenantId === b.tenantId && e.resource.id === delivery.id),
+    );
+    expect(events.find((e) => e.tenantId === b.tenantId && e.resource.id === delivery.id)).toMatchObject({
+      action: 'read',
+      outcome: 'denied',
+      reason: 'not_found',
+      subjectIds: [],
+    });
   });
 
   it('drops a deleted customer’s link and personal record fields, keeping the counts', async () => {
-    const res = await fetch(`${tp.gatewayUrl}/v1/customers/${customerId}`, { method: 'DELETE', headers: { authorization: `Bearer ${a.accessToken}` } });
+    const res = await fetch(`${tp.gatewayUrl}/v1/customers/${customerId}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${a.accessToken}` },
+    });
     expect(res.status).toBe(204);
     const after = await http.get(`/v1/records/${delivery.id}`, a.accessToken);
     expect(after.body).toMatchObject({ customerId: null, data: { cans: 3, paymentStatus: 'paid' } });
     expect(after.body.data).not.toHaveProperty('upiReference');
     const visit = (await http.get('/v1/records?type=visit', a.accessToken)).body.items[0];
     expect(visit.data).toEqual({ service: 'physio', startsAt: '2026-11-22T10:00:00Z' });
-    expect((await http.get('/v1/records/reports?type=delivery&groupBy=day', a.accessToken)).body.groups.map((g: { count: number }) => g.count)).toEqual([2, 2]);
+    expect(
+      (await http.get('/v1/records/reports?type=delivery&groupBy=day', a.accessToken)).body.groups.map(
+        (g: { count: number }) => g.count,
+      ),
+    ).toEqual([2, 2]);
   });
 });

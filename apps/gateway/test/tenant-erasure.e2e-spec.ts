@@ -6,10 +6,26 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { pgliteDirFor } from '@lekha/persistence';
-import { BusHeaders, ContextHeaders, DOMAIN_EVENTS_TOPIC, Rpc, TransitKeyPatterns, allRpcPatterns, type CustomerView, type TenantErasureStatus } from '@lekha/contracts';
+import {
+  BusHeaders,
+  ContextHeaders,
+  DOMAIN_EVENTS_TOPIC,
+  Rpc,
+  TransitKeyPatterns,
+  allRpcPatterns,
+  type CustomerView,
+  type TenantErasureStatus,
+} from '@lekha/contracts';
 import { BusSeal } from '@lekha/runtime';
 import {
-  api, readAuditTopic, request, samplePdf, signupTenant, startTestPlatform, type SignedUpTenant, type TestPlatform,
+  api,
+  readAuditTopic,
+  request,
+  samplePdf,
+  signupTenant,
+  startTestPlatform,
+  type SignedUpTenant,
+  type TestPlatform,
 } from '@lekha/testing';
 import { RawBus, readTopicsRaw } from './raw-bus.js';
 
@@ -39,24 +55,43 @@ describe('tenant erasure', () => {
   /** A's transit key for tenant-data, taken before the erasure. */
   let oldTransit: { tenantId: string; key: Buffer } | null = null;
 
-  const call = <T = any>(method: string, path: string, token?: string, body?: unknown) => request<T>(tp.gatewayUrl, method, path, { token, body }); // eslint-disable-line @typescript-eslint/no-explicit-any -- bodies are asserted field by field
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- bodies are asserted field by field
+  const call = <T = any>(method: string, path: string, token?: string, body?: unknown) =>
+    request<T>(tp.gatewayUrl, method, path, { token, body });
 
   beforeAll(async () => {
     secretDir = await mkdtemp(join(tmpdir(), 'lekha-erasure-admin-'));
     const passwordFile = join(secretDir, 'admin.password');
     await writeFile(passwordFile, `${admin.password}\n`, { mode: 0o600 });
     // Orders not confirmed by every service go out again after 2 s (an hour by default).
-    tp = await startTestPlatform({ env: { PLATFORM_ADMIN_EMAIL: admin.email, PLATFORM_ADMIN_PASSWORD_FILE: passwordFile, ERASURE_REPUBLISH_SECONDS: '2' } });
+    tp = await startTestPlatform({
+      env: {
+        PLATFORM_ADMIN_EMAIL: admin.email,
+        PLATFORM_ADMIN_PASSWORD_FILE: passwordFile,
+        ERASURE_REPUBLISH_SECONDS: '2',
+      },
+    });
     http = api(tp.gatewayUrl);
     a = await signupTenant(tp.gatewayUrl, 'Erased Water Co', 'Meera', { stamp });
     b = await signupTenant(tp.gatewayUrl, 'Kept Water Co', 'Farhan', { stamp });
-    const made = await http.post<CustomerView>('/v1/customers', { name: 'Ravi Erasable', phone: '+919812345670', notes: 'gate code 4411' }, a.accessToken);
+    const made = await http.post<CustomerView>(
+      '/v1/customers',
+      { name: 'Ravi Erasable', phone: '+919812345670', notes: 'gate code 4411' },
+      a.accessToken,
+    );
     expect(made.status).toBe(201);
     customerA = made.body;
-    const kept = await http.post<CustomerView>('/v1/customers', { name: 'Sunita Kept', phone: '+919812345671' }, b.accessToken);
+    const kept = await http.post<CustomerView>(
+      '/v1/customers',
+      { name: 'Sunita Kept', phone: '+919812345671' },
+      b.accessToken,
+    );
     expect(kept.status).toBe(201);
     customerB = kept.body;
-    for (const [who, customer] of [[a, customerA], [b, customerB]] as const) {
+    for (const [who, customer] of [
+      [a, customerA],
+      [b, customerB],
+    ] as const) {
       const up = await fetch(`${tp.gatewayUrl}/v1/customers/${customer.id}/documents?kind=kyc`, {
         method: 'POST',
         headers: { authorization: `Bearer ${who.accessToken}`, 'content-type': 'application/pdf' },
@@ -64,7 +99,10 @@ describe('tenant erasure', () => {
       });
       expect(up.status).toBe(201);
     }
-    const key = await call<{ key: string }>('POST', '/v1/api-keys', a.accessToken, { name: 'sync', scopes: ['customers:read'] });
+    const key = await call<{ key: string }>('POST', '/v1/api-keys', a.accessToken, {
+      name: 'sync',
+      scopes: ['customers:read'],
+    });
     expect(key.status).toBe(201);
     apiKey = key.body.key;
     const login = await http.post<{ accessToken: string }>('/v1/auth/login', admin);
@@ -75,7 +113,14 @@ describe('tenant erasure', () => {
     oldTransit = await raw.transitKey(tp.busKey, Rpc.tenantData.getCustomer, a.accessToken);
     expect(oldTransit?.tenantId).toBe(a.tenantId);
     // With it, the tenant's own request is served.
-    expect(await raw.sealedRequest(tp.busKey, Rpc.tenantData.getCustomer, { id: customerA.id }, { actorType: 'user', accessToken: a.accessToken })).toMatchObject({ ok: true, data: { name: 'Ravi Erasable' } });
+    expect(
+      await raw.sealedRequest(
+        tp.busKey,
+        Rpc.tenantData.getCustomer,
+        { id: customerA.id },
+        { actorType: 'user', accessToken: a.accessToken },
+      ),
+    ).toMatchObject({ ok: true, data: { name: 'Ravi Erasable' } });
   }, 240_000);
 
   afterAll(async () => {
@@ -85,10 +130,16 @@ describe('tenant erasure', () => {
   });
 
   it('is refused without the password, without the tenant ID typed back, and to anyone but the owner; nothing changes', async () => {
-    const wrong = await call('DELETE', '/v1/tenant', a.accessToken, { password: 'not my password', confirmTenantId: a.tenantId });
+    const wrong = await call('DELETE', '/v1/tenant', a.accessToken, {
+      password: 'not my password',
+      confirmTenantId: a.tenantId,
+    });
     expect(wrong.status).toBe(401);
     expect(wrong.body.error.code).toBe('INVALID_CREDENTIALS');
-    const mismatch = await call('DELETE', '/v1/tenant', a.accessToken, { password: ownerPassword, confirmTenantId: b.tenantId });
+    const mismatch = await call('DELETE', '/v1/tenant', a.accessToken, {
+      password: ownerPassword,
+      confirmTenantId: b.tenantId,
+    });
     expect(mismatch.status).toBe(400);
     expect(mismatch.body.error.details).toEqual([expect.objectContaining({ path: 'confirmTenantId' })]);
     const missing = await call('DELETE', '/v1/tenant', a.accessToken, {});
@@ -97,14 +148,20 @@ describe('tenant erasure', () => {
     // An API key is not the owner, even one whose creator is.
     const byKey = await call('DELETE', '/v1/tenant', apiKey, { password: ownerPassword, confirmTenantId: a.tenantId });
     expect(byKey.status).toBe(403);
-    const byAdmin = await call('DELETE', '/v1/tenant', adminToken, { password: admin.password, confirmTenantId: a.tenantId });
+    const byAdmin = await call('DELETE', '/v1/tenant', adminToken, {
+      password: admin.password,
+      confirmTenantId: a.tenantId,
+    });
     expect(byAdmin.status).toBe(403);
     expect((await http.get(`/v1/customers/${customerA.id}`, a.accessToken)).status).toBe(200);
   });
 
   it('stops every token, sign-in and API key of the tenant at once', async () => {
     erasedAt = Date.now();
-    const res = await call<TenantErasureStatus>('DELETE', '/v1/tenant', a.accessToken, { password: ownerPassword, confirmTenantId: a.tenantId });
+    const res = await call<TenantErasureStatus>('DELETE', '/v1/tenant', a.accessToken, {
+      password: ownerPassword,
+      confirmTenantId: a.tenantId,
+    });
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ tenantId: a.tenantId, requestedAt: expect.any(String), complete: false });
     expect((await http.get(`/v1/customers/${customerA.id}`, a.accessToken)).status).toBe(401);
@@ -129,24 +186,49 @@ describe('tenant erasure', () => {
       await new Promise((r) => setTimeout(r, 500));
     }
     expect(status).toMatchObject({ tenantId: a.tenantId, complete: true });
-    for (const confirmed of Object.values(status!.services)) expect(Date.parse(confirmed!)).toBeGreaterThanOrEqual(erasedAt - 1000);
+    for (const confirmed of Object.values(status!.services))
+      expect(Date.parse(confirmed!)).toBeGreaterThanOrEqual(erasedAt - 1000);
     // A tenant owner cannot read it, and a tenant that was never erased is a 404.
     expect((await http.get(`/v1/platform/tenants/${a.tenantId}/erasure`, b.accessToken)).status).toBe(403);
     expect((await http.get(`/v1/platform/tenants/${b.tenantId}/erasure`, adminToken)).status).toBe(404);
   }, 90_000);
 
   it('services refuse the tenant even to a still-valid token, and a transit key taken before is worthless: its keys are gone', async () => {
-    const grant = await raw.sealedRequest(tp.busKey, Rpc.tenantData.transitKey, {}, { actorType: 'user', accessToken: a.accessToken }, { transit: false });
+    const grant = await raw.sealedRequest(
+      tp.busKey,
+      Rpc.tenantData.transitKey,
+      {},
+      { actorType: 'user', accessToken: a.accessToken },
+      { transit: false },
+    );
     expect(grant).toMatchObject({ ok: false, error: { code: 'TENANT_ERASED' } });
     // A request sealed with the transit key held from before the erasure: the service no longer has it.
     const callId = randomUUID();
     const headers = {
-      [ContextHeaders.actorType]: 'user', [ContextHeaders.accessToken]: a.accessToken, [BusHeaders.callId]: callId, [BusHeaders.sealedAt]: String(Date.now()),
-      [BusHeaders.replyKey]: raw.replyKeys.publicKeyText, [BusHeaders.sealedFor]: a.tenantId,
+      [ContextHeaders.actorType]: 'user',
+      [ContextHeaders.accessToken]: a.accessToken,
+      [BusHeaders.callId]: callId,
+      [BusHeaders.sealedAt]: String(Date.now()),
+      [BusHeaders.replyKey]: raw.replyKeys.publicKeyText,
+      [BusHeaders.sealedFor]: a.tenantId,
     };
     const seal = new BusSeal(tp.busKey);
-    const value = seal.seal({ id: customerA.id }, { pattern: Rpc.tenantData.getCustomer, direction: 'request', callId, headersDigest: BusSeal.headersDigest(headers), tenantId: a.tenantId }, oldTransit!.key);
-    const reply = await raw.request(Rpc.tenantData.getCustomer, value, seal.sealHeaders(headers, Rpc.tenantData.getCustomer, callId, oldTransit!));
+    const value = seal.seal(
+      { id: customerA.id },
+      {
+        pattern: Rpc.tenantData.getCustomer,
+        direction: 'request',
+        callId,
+        headersDigest: BusSeal.headersDigest(headers),
+        tenantId: a.tenantId,
+      },
+      oldTransit!.key,
+    );
+    const reply = await raw.request(
+      Rpc.tenantData.getCustomer,
+      value,
+      seal.sealHeaders(headers, Rpc.tenantData.getCustomer, callId, oldTransit!),
+    );
     expect(reply?.value).toEqual({ ok: false, error: { code: 'TENANT_ERASED', message: expect.any(String) } });
   });
 
@@ -164,8 +246,15 @@ describe('tenant erasure', () => {
       }
     };
     const transitPatterns = new Set(Object.values(TransitKeyPatterns));
-    const tenantRequests = records.filter((r) => !r.topic.endsWith('.reply') && r.headers[ContextHeaders.tenantId] === a.tenantId && r.headers[BusHeaders.replyKey] !== rawReplyKey);
-    const toKeyHolders = tenantRequests.filter((r) => TransitKeyPatterns[r.topic.slice(0, r.topic.indexOf('.'))] && !transitPatterns.has(r.topic as never));
+    const tenantRequests = records.filter(
+      (r) =>
+        !r.topic.endsWith('.reply') &&
+        r.headers[ContextHeaders.tenantId] === a.tenantId &&
+        r.headers[BusHeaders.replyKey] !== rawReplyKey,
+    );
+    const toKeyHolders = tenantRequests.filter(
+      (r) => TransitKeyPatterns[r.topic.slice(0, r.topic.indexOf('.'))] && !transitPatterns.has(r.topic as never),
+    );
     // Customers, documents, API keys: all of it went sealed for the tenant, none under the bus key.
     expect(toKeyHolders.length).toBeGreaterThan(5);
     for (const r of toKeyHolders) expect(r.headers[BusHeaders.sealedFor]).toBe(a.tenantId);
@@ -185,10 +274,23 @@ describe('tenant erasure', () => {
   });
 
   it('each service audited its part, with IDs only', async () => {
-    const wanted = (e: { tenantId: string | null; service: string; resource: { type: string } }, service: string, type: string) => e.tenantId === a.tenantId && e.service === service && e.resource.type === type;
-    const parts: [string, string][] = [['identity', 'tenant'], ['identity', 'tenant_keyset'], ['tenant-data', 'tenant_keyset'], ['notifications', 'tenant_keyset'], ['compliance', 'audit_network_key']];
-    const { events, raw } = await readAuditTopic(tp.brokers, (all) => parts.every(([s, t]) => all.some((e) => wanted(e, s, t) && e.outcome === 'allowed')));
-    for (const [s, t] of parts) expect(events.some((e) => wanted(e, s, t) && e.action === 'delete' && e.outcome === 'allowed')).toBe(true);
+    const wanted = (
+      e: { tenantId: string | null; service: string; resource: { type: string } },
+      service: string,
+      type: string,
+    ) => e.tenantId === a.tenantId && e.service === service && e.resource.type === type;
+    const parts: [string, string][] = [
+      ['identity', 'tenant'],
+      ['identity', 'tenant_keyset'],
+      ['tenant-data', 'tenant_keyset'],
+      ['notifications', 'tenant_keyset'],
+      ['compliance', 'audit_network_key'],
+    ];
+    const { events, raw } = await readAuditTopic(tp.brokers, (all) =>
+      parts.every(([s, t]) => all.some((e) => wanted(e, s, t) && e.outcome === 'allowed')),
+    );
+    for (const [s, t] of parts)
+      expect(events.some((e) => wanted(e, s, t) && e.action === 'delete' && e.outcome === 'allowed')).toBe(true);
     expect(raw.join('\n')).not.toContain('Ravi Erasable');
   });
 
@@ -198,9 +300,13 @@ describe('tenant erasure', () => {
     const notifications = tp.platform.services.get('notifications')!;
     notifications.kill('SIGKILL');
     await notifications.waitExit();
-    const erased = await call<TenantErasureStatus>('DELETE', '/v1/tenant', c.accessToken, { password: ownerPassword, confirmTenantId: c.tenantId });
+    const erased = await call<TenantErasureStatus>('DELETE', '/v1/tenant', c.accessToken, {
+      password: ownerPassword,
+      confirmTenantId: c.tenantId,
+    });
     expect(erased.status).toBe(202);
-    const status = async () => (await http.get<TenantErasureStatus>(`/v1/platform/tenants/${c.tenantId}/erasure`, adminToken)).body;
+    const status = async () =>
+      (await http.get<TenantErasureStatus>(`/v1/platform/tenants/${c.tenantId}/erasure`, adminToken)).body;
     const until = async (done: (s: TenantErasureStatus) => boolean, what: string) => {
       for (let i = 0; i < 120; i++) {
         const s = await status();
@@ -209,7 +315,10 @@ describe('tenant erasure', () => {
       }
       throw new Error(`timed out waiting for ${what}: ${JSON.stringify(await status())}`);
     };
-    await until((s) => !!s.services.identity && !!s.services['tenant-data'] && !!s.services.compliance, 'the running services');
+    await until(
+      (s) => !!s.services.identity && !!s.services['tenant-data'] && !!s.services.compliance,
+      'the running services',
+    );
     expect((await status()).services.notifications).toBeNull();
     // As if retention had passed while notifications was down: the order is gone from the topic.
     const kafka = new Kafka({ clientId: 'lekha-test-erasure', brokers: tp.brokers, logLevel: logLevel.NOTHING });
@@ -217,7 +326,10 @@ describe('tenant erasure', () => {
     await admin.connect();
     try {
       const ends = await admin.fetchTopicOffsets(DOMAIN_EVENTS_TOPIC);
-      await admin.deleteTopicRecords({ topic: DOMAIN_EVENTS_TOPIC, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
+      await admin.deleteTopicRecords({
+        topic: DOMAIN_EVENTS_TOPIC,
+        partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })),
+      });
     } finally {
       await admin.disconnect();
     }
@@ -247,20 +359,56 @@ describe('tenant erasure', () => {
         await db.close();
       }
     };
-    for (const [service, schema] of [['identity', 'identity'], ['tenant-data', 'tenant_data'], ['notifications', 'notifications']] as const) {
-      expect(await count(service, `select count(*) as n from ${schema}.tenant_keys where tenant_id = $1 and length(wrapped) = 0 and destroyed_at is not null`, [a.tenantId])).toBe(1);
-      if (service !== 'notifications') expect(await count(service, `select count(*) as n from ${schema}.tenant_keys where tenant_id = $1 and length(wrapped) > 0`, [b.tenantId])).toBe(1);
+    for (const [service, schema] of [
+      ['identity', 'identity'],
+      ['tenant-data', 'tenant_data'],
+      ['notifications', 'notifications'],
+    ] as const) {
+      expect(
+        await count(
+          service,
+          `select count(*) as n from ${schema}.tenant_keys where tenant_id = $1 and length(wrapped) = 0 and destroyed_at is not null`,
+          [a.tenantId],
+        ),
+      ).toBe(1);
+      if (service !== 'notifications')
+        expect(
+          await count(
+            service,
+            `select count(*) as n from ${schema}.tenant_keys where tenant_id = $1 and length(wrapped) > 0`,
+            [b.tenantId],
+          ),
+        ).toBe(1);
     }
-    expect(await count('compliance', `select count(*) as n from compliance.audit_network_keys where scope = $1 and wrapped_private_key is null and destroyed_at is not null`, [a.tenantId])).toBe(1);
+    expect(
+      await count(
+        'compliance',
+        `select count(*) as n from compliance.audit_network_keys where scope = $1 and wrapped_private_key is null and destroyed_at is not null`,
+        [a.tenantId],
+      ),
+    ).toBe(1);
     for (const table of ['customers', 'customer_changes', 'documents', 'records']) {
-      expect(await count('tenant-data', `select count(*) as n from tenant_data.${table} where tenant_id = $1`, [a.tenantId])).toBe(0);
+      expect(
+        await count('tenant-data', `select count(*) as n from tenant_data.${table} where tenant_id = $1`, [a.tenantId]),
+      ).toBe(0);
     }
-    expect(await count('tenant-data', `select count(*) as n from tenant_data.customers where tenant_id = $1`, [b.tenantId])).toBe(1);
+    expect(
+      await count('tenant-data', `select count(*) as n from tenant_data.customers where tenant_id = $1`, [b.tenantId]),
+    ).toBe(1);
     for (const table of ['users', 'sessions', 'refresh_tokens', 'api_keys', 'api_key_index', 'login_events']) {
-      expect(await count('identity', `select count(*) as n from identity.${table} where tenant_id = $1`, [a.tenantId])).toBe(0);
+      expect(
+        await count('identity', `select count(*) as n from identity.${table} where tenant_id = $1`, [a.tenantId]),
+      ).toBe(0);
     }
-    expect(await count('identity', `select count(*) as n from identity.tenants where id = $1 and status = 'erased' and name = '' and gstin is null`, [a.tenantId])).toBe(1);
-    const files = async (dir: string) => (await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => [])).filter((d) => d.isFile());
+    expect(
+      await count(
+        'identity',
+        `select count(*) as n from identity.tenants where id = $1 and status = 'erased' and name = '' and gstin is null`,
+        [a.tenantId],
+      ),
+    ).toBe(1);
+    const files = async (dir: string) =>
+      (await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => [])).filter((d) => d.isFile());
     expect(await files(join(tp.dataDir, 'tenant-data', 'blobs', 'documents', a.tenantId))).toEqual([]);
     expect((await files(join(tp.dataDir, 'tenant-data', 'blobs', 'documents', b.tenantId))).length).toBeGreaterThan(0);
   }, 120_000);

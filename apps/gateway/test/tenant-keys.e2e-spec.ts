@@ -1,4 +1,12 @@
-import { api, readAuditTopic, request, samplePdf, startTestPlatform, type TestPlatform, signupTenant } from '@lekha/testing';
+import {
+  api,
+  readAuditTopic,
+  request,
+  samplePdf,
+  startTestPlatform,
+  type TestPlatform,
+  signupTenant,
+} from '@lekha/testing';
 import type { AuditEventV1, CustomerView, RecordView, RotateTenantKeyResult, TenantKeyStatus } from '@lekha/contracts';
 
 /**
@@ -19,7 +27,8 @@ describe('tenant data: key rotation', () => {
   const pdf = samplePdf('Rental agreement', Buffer.alloc(300 * 1024, 'rental agreement for room 12B '));
   const ashaPhone = `+9198${String(Date.now()).slice(-8)}`;
 
-  const signup = (business: string, who: string) => signupTenant(tp.gatewayUrl, business, who, { stamp, stateCode: '29' });
+  const signup = (business: string, who: string) =>
+    signupTenant(tp.gatewayUrl, business, who, { stamp, stateCode: '29' });
 
   const status = async (token: string): Promise<TenantKeyStatus> => {
     const res = await http.get<TenantKeyStatus>('/v1/tenant/keys', token);
@@ -33,19 +42,43 @@ describe('tenant data: key rotation', () => {
     http = api(tp.gatewayUrl);
     a = await signup('Stay Well PG', 'Kavya');
     b = await signup('Other PG', 'Imran');
-    const created = await http.post<CustomerView>('/v1/customers', {
-      name: 'Asha Rao', phone: ashaPhone, email: `asha.${stamp}@example.in`, notes: 'prefers mornings', healthNotes: 'asthma',
-      addresses: [{ line1: '4 Lake Road', city: 'Bengaluru' }], tags: ['resident'], extra: { room: '12B' },
-    }, a.accessToken);
+    const created = await http.post<CustomerView>(
+      '/v1/customers',
+      {
+        name: 'Asha Rao',
+        phone: ashaPhone,
+        email: `asha.${stamp}@example.in`,
+        notes: 'prefers mornings',
+        healthNotes: 'asthma',
+        addresses: [{ line1: '4 Lake Road', city: 'Bengaluru' }],
+        tags: ['resident'],
+        extra: { room: '12B' },
+      },
+      a.accessToken,
+    );
     expect(created.status).toBe(201);
     asha = created.body;
-    expect((await http.post('/v1/records/types', { key: 'visit', template: 'appointment' }, a.accessToken)).status).toBe(201);
-    const rec = await http.post<RecordView>('/v1/records', { type: 'visit', customerId: asha.id, data: { service: 'checkup', startsAt: '2026-11-22T10:00:00Z', sensitiveNotes: 'knee pain' } }, a.accessToken);
+    expect(
+      (await http.post('/v1/records/types', { key: 'visit', template: 'appointment' }, a.accessToken)).status,
+    ).toBe(201);
+    const rec = await http.post<RecordView>(
+      '/v1/records',
+      {
+        type: 'visit',
+        customerId: asha.id,
+        data: { service: 'checkup', startsAt: '2026-11-22T10:00:00Z', sensitiveNotes: 'knee pain' },
+      },
+      a.accessToken,
+    );
     expect(rec.status).toBe(201);
     visit = rec.body;
     const up = await fetch(`${tp.gatewayUrl}/v1/customers/${asha.id}/documents?kind=rental_contract`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${a.accessToken}`, 'content-type': 'application/pdf', 'x-document-name': encodeURIComponent('Room 12B agreement') },
+      headers: {
+        authorization: `Bearer ${a.accessToken}`,
+        'content-type': 'application/pdf',
+        'x-document-name': encodeURIComponent('Room 12B agreement'),
+      },
       body: pdf,
     });
     expect(up.status).toBe(201);
@@ -53,7 +86,9 @@ describe('tenant data: key rotation', () => {
   }, 180_000);
 
   const download = async (id: string) => {
-    const res = await fetch(`${tp.gatewayUrl}/v1/documents/${id}`, { headers: { authorization: `Bearer ${a.accessToken}` } });
+    const res = await fetch(`${tp.gatewayUrl}/v1/documents/${id}`, {
+      headers: { authorization: `Bearer ${a.accessToken}` },
+    });
     expect(res.status).toBe(200);
     return Buffer.from(await res.arrayBuffer());
   };
@@ -95,23 +130,39 @@ describe('tenant data: key rotation', () => {
     expect((await http.get<RecordView>(`/v1/records/${visit.id}`, a.accessToken)).body).toEqual(visit);
     // Documents: every encrypted segment and the encrypted display name moved too.
     expect((await download(contract.id)).equals(pdf)).toBe(true);
-    const docs = await http.get<{ items: { id: string; name: string | null }[] }>(`/v1/customers/${asha.id}/documents`, a.accessToken);
+    const docs = await http.get<{ items: { id: string; name: string | null }[] }>(
+      `/v1/customers/${asha.id}/documents`,
+      a.accessToken,
+    );
     expect(docs.body.items.find((d) => d.id === contract.id)?.name).toBe('Room 12B agreement');
     // The blind index is stable across rotations: exact search still finds her.
-    const found = await http.get<{ items: CustomerView[] }>(`/v1/customers?phone=${encodeURIComponent(ashaPhone)}`, a.accessToken);
+    const found = await http.get<{ items: CustomerView[] }>(
+      `/v1/customers?phone=${encodeURIComponent(ashaPhone)}`,
+      a.accessToken,
+    );
     expect(found.body.items.map((c) => c.id)).toEqual([asha.id]);
     // New writes work and read back.
-    const ravi = await http.post<CustomerView>('/v1/customers', { name: 'Ravi K', phone: `+9197${String(Date.now()).slice(-8)}` }, a.accessToken);
+    const ravi = await http.post<CustomerView>(
+      '/v1/customers',
+      { name: 'Ravi K', phone: `+9197${String(Date.now()).slice(-8)}` },
+      a.accessToken,
+    );
     expect(ravi.status).toBe(201);
     expect((await http.get<CustomerView>(`/v1/customers/${ravi.body.id}`, a.accessToken)).body.name).toBe('Ravi K');
   }, 120_000);
 
   it('leaves other tenants alone and audits the rotation and the re-encryption', async () => {
     expect(await status(b.accessToken)).toMatchObject({ current: 1, versions: [{ version: 1 }] });
-    const { events } = await readAuditTopic(tp.brokers, (evs) => evs.some((e) => e.tenantId === a.tenantId && e.actor.type === 'scheduled_job' && e.subjectIds.includes(asha.id)));
-    const requested = events.find((e) => e.tenantId === a.tenantId && e.resource.type === 'tenant_key' && e.reason === 'rotation_requested');
+    const { events } = await readAuditTopic(tp.brokers, (evs) =>
+      evs.some((e) => e.tenantId === a.tenantId && e.actor.type === 'scheduled_job' && e.subjectIds.includes(asha.id)),
+    );
+    const requested = events.find(
+      (e) => e.tenantId === a.tenantId && e.resource.type === 'tenant_key' && e.reason === 'rotation_requested',
+    );
     expect(requested).toMatchObject({ action: 'update', outcome: 'allowed', actor: { type: 'user', id: a.userId } });
-    const moved = events.filter((e) => e.tenantId === a.tenantId && e.actor.type === 'scheduled_job' && e.reason === 'key_rotation');
+    const moved = events.filter(
+      (e) => e.tenantId === a.tenantId && e.actor.type === 'scheduled_job' && e.reason === 'key_rotation',
+    );
     expect(moved.flatMap((e) => e.subjectIds)).toContain(asha.id);
     expect(events.some((e) => e.tenantId === b.tenantId && e.actor.type === 'scheduled_job')).toBe(false);
   }, 60_000);

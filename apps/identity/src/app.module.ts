@@ -26,7 +26,12 @@ export class AppModule {
         CoreModule.forRoot({ service: SERVICE, logger, config }),
         DataModule.forRoot({ service: SERVICE, schema: 'identity', config, entities: [Tenant, User], migrations }),
         KeyringModule.forRoot(config),
-        { module: class IdentityConfigModule {}, global: true, providers: [{ provide: IDENTITY_CONFIG, useValue: config }], exports: [IDENTITY_CONFIG] },
+        {
+          module: class IdentityConfigModule {},
+          global: true,
+          providers: [{ provide: IDENTITY_CONFIG, useValue: config }],
+          exports: [IDENTITY_CONFIG],
+        },
         IdentitySharedModule,
         AuthModule,
         SessionsModule,

@@ -17,10 +17,22 @@ import { RateBudgets } from './security/rate-budgets.js';
 import { SendBudgets } from './security/send-budgets.js';
 
 const shared = [
-  PasswordHasher, RefreshTokenRepository, TokenSigner, LoginIndex, IdentityKeys, PasswordPolicy, LoginThrottleRepository,
-  BruteForceGuard, LoginHistoryRepository, SessionRepository, SessionIssuer, NotificationDispatcher,
+  PasswordHasher,
+  RefreshTokenRepository,
+  TokenSigner,
+  LoginIndex,
+  IdentityKeys,
+  PasswordPolicy,
+  LoginThrottleRepository,
+  BruteForceGuard,
+  LoginHistoryRepository,
+  SessionRepository,
+  SessionIssuer,
+  NotificationDispatcher,
   JwksPublisher,
-  DeferredWork, RateBudgets, SendBudgets,
+  DeferredWork,
+  RateBudgets,
+  SendBudgets,
 ];
 
 /** Repositories and ports every identity feature uses. */

@@ -6,5 +6,12 @@ import { identityConfigSchema } from './config/identity.config.js';
 runMain(SERVICE, async () => {
   const config = loadConfig(identityConfigSchema);
   const logger = createLogger(SERVICE, config.LOG_LEVEL);
-  await bootstrapService({ service: SERVICE, module: AppModule.register(config, logger), port: config.IDENTITY_PORT, brokers: config.KAFKA_BROKERS, logger, kafkaServer: true });
+  await bootstrapService({
+    service: SERVICE,
+    module: AppModule.register(config, logger),
+    port: config.IDENTITY_PORT,
+    brokers: config.KAFKA_BROKERS,
+    logger,
+    kafkaServer: true,
+  });
 });

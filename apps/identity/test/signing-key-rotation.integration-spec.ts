@@ -14,7 +14,8 @@ import { TokenSigner } from '../src/signing/token-signer.js';
 import { Tenant } from '../src/tenants/tenant.entity.js';
 import { User } from '../src/users/user.entity.js';
 
-const kidOf = (token: string) => (JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString('utf8')) as { kid: string }).kid;
+const kidOf = (token: string) =>
+  (JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString('utf8')) as { kid: string }).kid;
 
 /**
  * Signing-key rotation on the real identity tables, with two signer instances sharing one
@@ -41,20 +42,43 @@ describe(`signing-key rotation (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' :
   } as IdentityConfig;
   const outbox = new AuditOutbox('identity', 'identity');
   const logger = new AppLogger(pino({ level: 'silent' }));
-  const claims = { sub: '01938f5e-0000-7000-8000-000000000001', tid: '01938f5e-0000-7000-8000-000000000002', roles: ['owner'], sid: '01938f5e-0000-7000-8000-000000000003' };
+  const claims = {
+    sub: '01938f5e-0000-7000-8000-000000000001',
+    tid: '01938f5e-0000-7000-8000-000000000002',
+    roles: ['owner'],
+    sid: '01938f5e-0000-7000-8000-000000000003',
+  };
 
   const published = async (signer: TokenSigner) => (await signer.jwks()).keys.map((k) => String(k.kid));
   const verify = async (signer: TokenSigner, token: string) =>
-    jwtVerify(token, createLocalJWKSet((await signer.jwks()) as JSONWebKeySet), { algorithms: ['ES256'], issuer: 'lekha-identity', audience: 'lekha' });
+    jwtVerify(token, createLocalJWKSet((await signer.jwks()) as JSONWebKeySet), {
+      algorithms: ['ES256'],
+      issuer: 'lekha-identity',
+      audience: 'lekha',
+    });
   /** Time passes: every key was created (and retired) that much earlier. */
   const advance = (seconds: number) =>
-    db.em().execute(
-      `update identity.signing_keys set created_at = created_at - make_interval(secs => ?), retired_at = retired_at - make_interval(secs => ?)`,
-      [seconds, seconds],
-    );
+    db
+      .em()
+      .execute(
+        `update identity.signing_keys set created_at = created_at - make_interval(secs => ?), retired_at = retired_at - make_interval(secs => ?)`,
+        [seconds, seconds],
+      );
   const auditReasons = async () =>
-    (await db.em().execute<{ payload: string | { resource: { type: string }; reason?: string } }[]>(`select payload from identity.audit_outbox order by id`))
-      .map((r) => (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as { resource: { type: string }; reason?: string })
+    (
+      await db
+        .em()
+        .execute<{ payload: string | { resource: { type: string }; reason?: string } }[]>(
+          `select payload from identity.audit_outbox order by id`,
+        )
+    )
+      .map(
+        (r) =>
+          (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as {
+            resource: { type: string };
+            reason?: string;
+          },
+      )
       .filter((e) => e.resource.type === 'signing_key')
       .map((e) => e.reason);
 
@@ -88,7 +112,13 @@ describe(`signing-key rotation (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' :
   });
 
   it('refuses a grace shorter than the check interval (an instance could sign with a retired key)', async () => {
-    const bad = new TokenSigner(db, masterKey, { ...config, SIGNING_KEY_GRACE_SECONDS: 10, SIGNING_KEY_CHECK_SECONDS: 30 }, logger, outbox);
+    const bad = new TokenSigner(
+      db,
+      masterKey,
+      { ...config, SIGNING_KEY_GRACE_SECONDS: 10, SIGNING_KEY_CHECK_SECONDS: 30 },
+      logger,
+      outbox,
+    );
     await expect(bad.onModuleInit()).rejects.toThrow(/SIGNING_KEY_GRACE_SECONDS/);
   });
 
@@ -126,7 +156,9 @@ describe(`signing-key rotation (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' :
     const listened = rotations.length;
     await b.maintain();
     expect(await published(a)).toEqual([current]);
-    const [row] = await db.em().execute<{ retired_at: Date | null }[]>(`select retired_at from identity.signing_keys where kid = ?`, [previous]);
+    const [row] = await db
+      .em()
+      .execute<{ retired_at: Date | null }[]>(`select retired_at from identity.signing_keys where kid = ?`, [previous]);
     expect(row!.retired_at).not.toBeNull();
     expect(b.activeKid).toBe(current);
     await a.maintain();
@@ -146,11 +178,16 @@ describe(`signing-key rotation (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' :
     expect(a.activeKid).toBe(b.activeKid);
     expect(await published(a)).toEqual([b.activeKid, current]);
     expect(await auditReasons()).toEqual(['first_key', 'rotated_on_schedule']);
-    const [event] = await db.em().execute<{ payload: string | { actor: { type: string }; tenantId: string | null } }[]>(
-      `select payload from identity.audit_outbox where payload->'resource'->>'id' = ?`,
-      [b.activeKid],
-    );
-    const parsed = (typeof event!.payload === 'string' ? JSON.parse(event!.payload) : event!.payload) as { actor: { type: string }; tenantId: string | null };
+    const [event] = await db
+      .em()
+      .execute<{ payload: string | { actor: { type: string }; tenantId: string | null } }[]>(
+        `select payload from identity.audit_outbox where payload->'resource'->>'id' = ?`,
+        [b.activeKid],
+      );
+    const parsed = (typeof event!.payload === 'string' ? JSON.parse(event!.payload) : event!.payload) as {
+      actor: { type: string };
+      tenantId: string | null;
+    };
     expect(parsed).toMatchObject({ actor: { type: 'scheduled_job' }, tenantId: null });
   });
 });

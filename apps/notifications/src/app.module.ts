@@ -1,7 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { Rpc } from '@lekha/contracts';
-import { CoreModule, DataModule, KeyringModule, TenantErasureModule, pingController, transitKeyController } from '@lekha/runtime';
+import {
+  CoreModule,
+  DataModule,
+  KeyringModule,
+  TenantErasureModule,
+  pingController,
+  transitKeyController,
+} from '@lekha/runtime';
 import type { NotificationsConfig } from './config/notifications.config.js';
 import { migrations } from './migrations/index.js';
 import { DispatchModule } from './dispatch/dispatch.module.js';
@@ -21,7 +28,10 @@ export class AppModule {
         DispatchModule.register(config.LEKHA_ENV),
         TenantErasureModule.forService({ eraser: NotificationsTenantEraser }),
       ],
-      controllers: [pingController(Rpc.notifications.ping, SERVICE), transitKeyController(Rpc.notifications.transitKey)],
+      controllers: [
+        pingController(Rpc.notifications.ping, SERVICE),
+        transitKeyController(Rpc.notifications.transitKey),
+      ],
     };
   }
 }

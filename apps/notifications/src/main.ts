@@ -6,5 +6,12 @@ import { notificationsConfigSchema } from './config/notifications.config.js';
 runMain(SERVICE, async () => {
   const config = loadConfig(notificationsConfigSchema);
   const logger = createLogger(SERVICE, config.LOG_LEVEL);
-  await bootstrapService({ service: SERVICE, module: AppModule.register(config, logger), port: config.NOTIFICATIONS_PORT, brokers: config.KAFKA_BROKERS, logger, kafkaServer: true });
+  await bootstrapService({
+    service: SERVICE,
+    module: AppModule.register(config, logger),
+    port: config.NOTIFICATIONS_PORT,
+    brokers: config.KAFKA_BROKERS,
+    logger,
+    kafkaServer: true,
+  });
 });

@@ -1,6 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { CoreModule, DataModule, KeyringModule, TenantErasureModule, pingController, transitKeyController } from '@lekha/runtime';
+import {
+  CoreModule,
+  DataModule,
+  KeyringModule,
+  TenantErasureModule,
+  pingController,
+  transitKeyController,
+} from '@lekha/runtime';
 import { Rpc } from '@lekha/contracts';
 import type { TenantDataConfig } from './config/tenant-data.config.js';
 import { CustomersModule } from './customers/customers.module.js';
@@ -26,7 +33,13 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreModule.forRoot({ service: SERVICE, logger, config }),
-        DataModule.forRoot({ service: SERVICE, schema: 'tenant_data', config, entities: [Customer, CustomerChange, RecordType, BusinessRecord, RecordChange, CustomerDocument], migrations }),
+        DataModule.forRoot({
+          service: SERVICE,
+          schema: 'tenant_data',
+          config,
+          entities: [Customer, CustomerChange, RecordType, BusinessRecord, RecordChange, CustomerDocument],
+          migrations,
+        }),
         KeyringModule.forRoot(config),
         TenantAccessModule,
         CustomersModule,

@@ -21,7 +21,11 @@ describe(`tenant walls (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite
   const idB = randomUUID();
 
   const insert = (tx: Em, tenantId: string, id: string) =>
-    tx.execute(`insert into tenant_data.customers (id, tenant_id, name_enc) values (?, ?, ?)`, [id, tenantId, Buffer.from('ciphertext')]);
+    tx.execute(`insert into tenant_data.customers (id, tenant_id, name_enc) values (?, ?, ?)`, [
+      id,
+      tenantId,
+      Buffer.from('ciphertext'),
+    ]);
 
   beforeAll(async () => {
     testDb = await createTestDatabase();
@@ -51,25 +55,44 @@ describe(`tenant walls (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite
     const all = await db.em().execute<{ id: string }[]>('select id from tenant_data.customers');
     expect(all.map((r) => r.id).sort()).toEqual([...idsA, idB].sort());
 
-    const seenByB = await inTenantTransaction(db.em(), tenantB, (tx) => tx.execute<{ id: string; tenant_id: string }[]>('select * from tenant_data.customers'));
+    const seenByB = await inTenantTransaction(db.em(), tenantB, (tx) =>
+      tx.execute<{ id: string; tenant_id: string }[]>('select * from tenant_data.customers'),
+    );
     expect(seenByB.map((r) => r.id)).toEqual([idB]);
-    const seenByA = await inTenantTransaction(db.em(), tenantA, (tx) => tx.execute<{ id: string }[]>('select id from tenant_data.customers'));
+    const seenByA = await inTenantTransaction(db.em(), tenantA, (tx) =>
+      tx.execute<{ id: string }[]>('select id from tenant_data.customers'),
+    );
     expect(seenByA.map((r) => r.id).sort()).toEqual([...idsA].sort());
   });
 
   it('row-level security: another tenant’s rows cannot be changed, deleted or planted', async () => {
-    const updated = await inTenantTransaction(db.em(), tenantB, (tx) => tx.execute(`update tenant_data.customers set notes_enc = 'x' where id = ?`, [idsA[0]], 'run'));
+    const updated = await inTenantTransaction(db.em(), tenantB, (tx) =>
+      tx.execute(`update tenant_data.customers set notes_enc = 'x' where id = ?`, [idsA[0]], 'run'),
+    );
     expect(updated).toMatchObject({ affectedRows: 0 });
-    const deleted = await inTenantTransaction(db.em(), tenantB, (tx) => tx.execute('delete from tenant_data.customers where tenant_id = ?', [tenantA], 'run'));
+    const deleted = await inTenantTransaction(db.em(), tenantB, (tx) =>
+      tx.execute('delete from tenant_data.customers where tenant_id = ?', [tenantA], 'run'),
+    );
     expect(deleted).toMatchObject({ affectedRows: 0 });
-    await expect(inTenantTransaction(db.em(), tenantB, (tx) => insert(tx, tenantA, randomUUID()))).rejects.toThrow(/row-level security/);
-    const stillA = await db.em().execute<{ n: number }[]>('select count(*)::int as n from tenant_data.customers where tenant_id = ? and notes_enc is null', [tenantA]);
+    await expect(inTenantTransaction(db.em(), tenantB, (tx) => insert(tx, tenantA, randomUUID()))).rejects.toThrow(
+      /row-level security/,
+    );
+    const stillA = await db
+      .em()
+      .execute<{ n: number }[]>(
+        'select count(*)::int as n from tenant_data.customers where tenant_id = ? and notes_enc is null',
+        [tenantA],
+      );
     expect(stillA[0]!.n).toBe(2);
   });
 
   it('the tenant role cannot reach tables it was not granted, such as the wrapped keys', async () => {
-    await expect(inTenantTransaction(db.em(), tenantB, (tx) => tx.execute('select * from tenant_data.tenant_keys'))).rejects.toThrow(/permission denied/);
-    await expect(inTenantTransaction(db.em(), tenantB, (tx) => tx.execute('select * from tenant_data.audit_outbox'))).rejects.toThrow(/permission denied/);
+    await expect(
+      inTenantTransaction(db.em(), tenantB, (tx) => tx.execute('select * from tenant_data.tenant_keys')),
+    ).rejects.toThrow(/permission denied/);
+    await expect(
+      inTenantTransaction(db.em(), tenantB, (tx) => tx.execute('select * from tenant_data.audit_outbox')),
+    ).rejects.toThrow(/permission denied/);
   });
 
   it('every table with a tenant_id has row-level security, and staged import chunks stay behind it', async () => {
@@ -77,14 +100,26 @@ describe(`tenant walls (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite
       `select c.relname as name, c.relrowsecurity as rls from pg_class c join pg_namespace n on n.oid = c.relnamespace
        where n.nspname = 'tenant_data' and c.relkind = 'r' and exists (select 1 from information_schema.columns k where k.table_schema = 'tenant_data' and k.table_name = c.relname and k.column_name = 'tenant_id')`,
     );
-    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['customers', 'records', 'record_changes', 'customer_import_chunks']));
-    expect(tables.filter((t) => !t.rls && !['audit_outbox', 'tenant_keys'].includes(t.name)).map((t) => t.name)).toEqual([]);
+    expect(tables.map((t) => t.name)).toEqual(
+      expect.arrayContaining(['customers', 'records', 'record_changes', 'customer_import_chunks']),
+    );
+    expect(
+      tables.filter((t) => !t.rls && !['audit_outbox', 'tenant_keys'].includes(t.name)).map((t) => t.name),
+    ).toEqual([]);
     const importId = randomUUID();
     await inTenantTransaction(db.em(), tenantA, (tx) =>
-      tx.execute('insert into tenant_data.customer_import_chunks (tenant_id, import_id, chunk, row_count, payload_enc) values (?, ?, 0, 1, ?)', [tenantA, importId, Buffer.from('sealed')]));
-    const seenByB = await inTenantTransaction(db.em(), tenantB, (tx) => tx.execute<{ import_id: string }[]>('select import_id from tenant_data.customer_import_chunks'));
+      tx.execute(
+        'insert into tenant_data.customer_import_chunks (tenant_id, import_id, chunk, row_count, payload_enc) values (?, ?, 0, 1, ?)',
+        [tenantA, importId, Buffer.from('sealed')],
+      ),
+    );
+    const seenByB = await inTenantTransaction(db.em(), tenantB, (tx) =>
+      tx.execute<{ import_id: string }[]>('select import_id from tenant_data.customer_import_chunks'),
+    );
     expect(seenByB).toEqual([]);
-    const seenByA = await inTenantTransaction(db.em(), tenantA, (tx) => tx.execute<{ import_id: string }[]>('select import_id from tenant_data.customer_import_chunks'));
+    const seenByA = await inTenantTransaction(db.em(), tenantA, (tx) =>
+      tx.execute<{ import_id: string }[]>('select import_id from tenant_data.customer_import_chunks'),
+    );
     expect(seenByA.map((r) => r.import_id)).toEqual([importId]);
   });
 

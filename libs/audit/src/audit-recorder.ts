@@ -1,4 +1,3 @@
-
 import { AUDIT_EVENTS_TOPIC, auditEventV1Schema, uuidv7, type AuditEventV1 } from '@lekha/contracts';
 import { currentContext } from '@lekha/tenancy';
 

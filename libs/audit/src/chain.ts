@@ -25,7 +25,11 @@ export function nextHead(previous: string, link: ChainLink): string {
     .update(`|${link.partition}|${link.offset}|`)
     .update(valueHash)
     .update(`|${link.signature ?? ''}`)
-    .update(link.rootSignature !== undefined || link.proof !== undefined ? `|${link.rootSignature ?? ''}|${link.proof ?? ''}` : '')
+    .update(
+      link.rootSignature !== undefined || link.proof !== undefined
+        ? `|${link.rootSignature ?? ''}|${link.proof ?? ''}`
+        : '',
+    )
     .digest('hex');
 }
 

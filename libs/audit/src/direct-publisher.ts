@@ -40,7 +40,11 @@ export class DirectAuditPublisher {
     const values = events.map((e) => ({ value: Buffer.from(JSON.stringify(e)), eventId: e.eventId }));
     // The records of one call form one signed Merkle tree (usually a tree of one).
     const headers = this.signer.batchHeaders(values);
-    const messages = events.map((e, i) => ({ key: e.tenantId ?? 'platform', value: values[i]!.value, headers: headers[i]! }));
+    const messages = events.map((e, i) => ({
+      key: e.tenantId ?? 'platform',
+      value: values[i]!.value,
+      headers: headers[i]!,
+    }));
     try {
       const producer = await this.ensure();
       await producer.send({

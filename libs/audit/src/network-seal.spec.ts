@@ -27,11 +27,22 @@ describe('sealed network details', () => {
 
   it('reach the event only sealed, from the request context', () => {
     const auditNetwork = sealNetwork(tenantKey.publicKey, tenantKey.kid, info);
-    const ctx = anonymousContext({ tenantId: '0195f0a0-0000-7000-8000-000000000001', actorType: 'user', actorId: 'u1', ip: info.ip, userAgent: info.userAgent, auditNetwork });
-    const event = runWithContext(ctx, () => new AuditEventFactory('tenant-data').build({ action: 'read', resource: { type: 'customer', id: 'c1' } }));
+    const ctx = anonymousContext({
+      tenantId: '0195f0a0-0000-7000-8000-000000000001',
+      actorType: 'user',
+      actorId: 'u1',
+      ip: info.ip,
+      userAgent: info.userAgent,
+      auditNetwork,
+    });
+    const event = runWithContext(ctx, () =>
+      new AuditEventFactory('tenant-data').build({ action: 'read', resource: { type: 'customer', id: 'c1' } }),
+    );
     expect(event.actor.network).toEqual(auditNetwork);
     expect(JSON.stringify(event)).not.toMatch(/203\.0\.113\.7|LekhaApp/);
-    const without = runWithContext(anonymousContext({ ip: info.ip, userAgent: info.userAgent }), () => new AuditEventFactory('gateway').build({ action: 'login_failed', resource: { type: 'session', id: null } }));
+    const without = runWithContext(anonymousContext({ ip: info.ip, userAgent: info.userAgent }), () =>
+      new AuditEventFactory('gateway').build({ action: 'login_failed', resource: { type: 'session', id: null } }),
+    );
     expect(without.actor).not.toHaveProperty('network');
     expect(JSON.stringify(without)).not.toMatch(/203\.0\.113\.7|LekhaApp/);
   });

@@ -15,7 +15,10 @@ export interface SealedNetwork {
 
 /** A key id is derived from the public key (as for signing keys), so it cannot be claimed by another key. */
 export function networkKeyId(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ format: 'der', type: 'spki' })).digest('base64url').slice(0, 22);
+  return createHash('sha256')
+    .update(publicKey.export({ format: 'der', type: 'spki' }))
+    .digest('base64url')
+    .slice(0, 22);
 }
 
 /** A fresh X25519 key pair: public key as SPKI DER, private key as PKCS#8 DER. */
@@ -39,8 +42,13 @@ export function sealNetwork(recipientSpki: Buffer, kid: string, info: ActorNetwo
 /** Opens a sealed box with the recipient's private key (PKCS#8 DER); null when it does not open. */
 export function openNetwork(privateKeyPkcs8: Buffer, box: SealedNetwork): ActorNetwork | null {
   try {
-    const parsed = JSON.parse(openWith(privateKeyPkcs8, Buffer.from(box.sealed, 'base64url'), contextOf(box.kid)).toString('utf8')) as ActorNetwork;
-    return { ...(typeof parsed.ip === 'string' ? { ip: parsed.ip } : {}), ...(typeof parsed.userAgent === 'string' ? { userAgent: parsed.userAgent } : {}) };
+    const parsed = JSON.parse(
+      openWith(privateKeyPkcs8, Buffer.from(box.sealed, 'base64url'), contextOf(box.kid)).toString('utf8'),
+    ) as ActorNetwork;
+    return {
+      ...(typeof parsed.ip === 'string' ? { ip: parsed.ip } : {}),
+      ...(typeof parsed.userAgent === 'string' ? { userAgent: parsed.userAgent } : {}),
+    };
   } catch {
     return null;
   }

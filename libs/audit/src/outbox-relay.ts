@@ -19,7 +19,8 @@ export function chunksBySize<T extends SizedMessage>(messages: T[], maxBytes: nu
   let current: T[] = [];
   let size = 0;
   for (const m of messages) {
-    const bytes = m.value.length + m.key.length + Object.entries(m.headers).reduce((n, [k, v]) => n + k.length + v.length, 0) + 64;
+    const bytes =
+      m.value.length + m.key.length + Object.entries(m.headers).reduce((n, [k, v]) => n + k.length + v.length, 0) + 64;
     if (current.length > 0 && size + bytes > maxBytes) {
       chunks.push(current);
       current = [];
@@ -83,13 +84,19 @@ export class OutboxRelay {
   }
 
   async backlog(): Promise<number> {
-    const rows = await this.opts.db.em().execute<{ n: string }[]>(`select count(*)::text as n from "${this.opts.schema}".audit_outbox`);
+    const rows = await this.opts.db
+      .em()
+      .execute<{ n: string }[]>(`select count(*)::text as n from "${this.opts.schema}".audit_outbox`);
     return Number(rows[0]?.n ?? 0);
   }
 
   private async ensureProducer(): Promise<Producer> {
     if (!this.producer) {
-      const producer = this.opts.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      const producer = this.opts.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+      });
       await producer.connect();
       this.producer = producer;
     }
@@ -106,7 +113,10 @@ export class OutboxRelay {
         if (sent === 0 && !this.pending) await this.idle();
       } catch (err) {
         this.lastError = (err as Error).message;
-        this.opts.logger.warn({ error: this.lastError, backoffMs: backoff }, 'audit relay cannot publish yet; rows stay in the outbox');
+        this.opts.logger.warn(
+          { error: this.lastError, backoffMs: backoff },
+          'audit relay cannot publish yet; rows stay in the outbox',
+        );
         await this.producer?.disconnect().catch(() => undefined);
         this.producer = null;
         await sleep(backoff);
@@ -140,10 +150,17 @@ export class OutboxRelay {
       );
     if (rows.length === 0) return 0;
     const producer = await this.ensureProducer();
-    const values = rows.map((r) => ({ value: Buffer.from(typeof r.payload === 'string' ? r.payload : JSON.stringify(r.payload)), eventId: r.event_id }));
+    const values = rows.map((r) => ({
+      value: Buffer.from(typeof r.payload === 'string' ? r.payload : JSON.stringify(r.payload)),
+      eventId: r.event_id,
+    }));
     // One signature per Merkle tree of up to MAX_BATCH_LEAVES records instead of one per record.
     const headers = this.opts.signer.batchHeaders(values);
-    const messages = rows.map((r, i) => ({ key: r.tenant_id ?? 'platform', value: values[i]!.value, headers: headers[i]! }));
+    const messages = rows.map((r, i) => ({
+      key: r.tenant_id ?? 'platform',
+      value: values[i]!.value,
+      headers: headers[i]!,
+    }));
     // One request per ~512 KiB: a batch over the broker's message.max.bytes (1 MiB by default)
     // would be refused every time and stall the outbox behind it.
     for (const chunk of chunksBySize(messages, MAX_REQUEST_BYTES)) {
@@ -151,7 +168,11 @@ export class OutboxRelay {
     }
     // Delete exactly what was sent. A range (`id <= last`) would also take a row with a lower id
     // whose transaction committed after the select: deleted without ever being published.
-    await this.opts.db.em().execute(`delete from "${this.opts.schema}".audit_outbox where id = any(?::bigint[])`, [`{${rows.map((r) => r.id).join(',')}}`]);
+    await this.opts.db
+      .em()
+      .execute(`delete from "${this.opts.schema}".audit_outbox where id = any(?::bigint[])`, [
+        `{${rows.map((r) => r.id).join(',')}}`,
+      ]);
     this.published += rows.length;
     return rows.length;
   }

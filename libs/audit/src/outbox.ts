@@ -25,7 +25,10 @@ export class AuditOutbox {
   private readonly factory: AuditEventFactory;
   private wake: Wake = () => undefined;
 
-  constructor(service: string, private readonly schema: string) {
+  constructor(
+    service: string,
+    private readonly schema: string,
+  ) {
     this.factory = new AuditEventFactory(service);
   }
 

@@ -1,4 +1,12 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { decodeProof, encodeProof, leafHash, merkleTree, rootFromProof, rootMessage } from './merkle.js';
 
@@ -26,7 +34,10 @@ export interface RecordSeal {
 
 /** A key id is derived from the public key, so nobody can claim another key's id. */
 export function keyIdOf(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ format: 'der', type: 'spki' })).digest('base64url').slice(0, 22);
+  return createHash('sha256')
+    .update(publicKey.export({ format: 'der', type: 'spki' }))
+    .digest('base64url')
+    .slice(0, 22);
 }
 
 /** Signs the exact bytes of each audit record with the producing service's own Ed25519 key. */
@@ -53,7 +64,11 @@ export class AuditSigner {
 
   /** Per-record signature: the older format, still accepted by every verifier. */
   headers(value: Buffer, eventId: string): Record<string, string> {
-    return { [AuditHeaders.eventId]: eventId, [AuditHeaders.keyId]: this.keyId, [AuditHeaders.signature]: this.sign(value) };
+    return {
+      [AuditHeaders.eventId]: eventId,
+      [AuditHeaders.keyId]: this.keyId,
+      [AuditHeaders.signature]: this.sign(value),
+    };
   }
 
   /**
@@ -67,7 +82,12 @@ export class AuditSigner {
       const { root, proofs } = merkleTree(group.map((r) => leafHash(this.keyId, r.value)));
       const rootSig = this.sign(rootMessage(group.length, root));
       group.forEach((r, i) =>
-        out.push({ [AuditHeaders.eventId]: r.eventId, [AuditHeaders.keyId]: this.keyId, [AuditHeaders.rootSignature]: rootSig, [AuditHeaders.proof]: encodeProof(i, group.length, proofs[i]!) }),
+        out.push({
+          [AuditHeaders.eventId]: r.eventId,
+          [AuditHeaders.keyId]: this.keyId,
+          [AuditHeaders.rootSignature]: rootSig,
+          [AuditHeaders.proof]: encodeProof(i, group.length, proofs[i]!),
+        }),
       );
     }
     return out;
@@ -114,11 +134,17 @@ export class TrustedKeys {
   }
 
   /** Null when genuine; otherwise why not. */
-  check(value: Buffer, keyId: string | undefined, signature: string | undefined, claimedService: string | undefined): string | null {
+  check(
+    value: Buffer,
+    keyId: string | undefined,
+    signature: string | undefined,
+    claimedService: string | undefined,
+  ): string | null {
     if (!keyId || !signature) return 'unsigned';
     const entry = this.keys.get(keyId);
     if (!entry) return 'signed by an unregistered key';
-    if (claimedService !== undefined && entry.service !== claimedService) return `signed by ${entry.service} but claims ${claimedService}`;
+    if (claimedService !== undefined && entry.service !== claimedService)
+      return `signed by ${entry.service} but claims ${claimedService}`;
     let sig: Buffer;
     try {
       sig = Buffer.from(signature, 'base64url');
@@ -130,11 +156,13 @@ export class TrustedKeys {
 
   /** Null when the record is genuine under either format; otherwise why not. */
   checkRecord(value: Buffer, seal: RecordSeal, claimedService: string | undefined): string | null {
-    if (seal.proof === undefined && seal.rootSignature === undefined) return this.check(value, seal.keyId, seal.signature, claimedService);
+    if (seal.proof === undefined && seal.rootSignature === undefined)
+      return this.check(value, seal.keyId, seal.signature, claimedService);
     if (!seal.keyId || !seal.rootSignature || !seal.proof) return 'unsigned';
     const entry = this.keys.get(seal.keyId);
     if (!entry) return 'signed by an unregistered key';
-    if (claimedService !== undefined && entry.service !== claimedService) return `signed by ${entry.service} but claims ${claimedService}`;
+    if (claimedService !== undefined && entry.service !== claimedService)
+      return `signed by ${entry.service} but claims ${claimedService}`;
     const proof = decodeProof(seal.proof);
     const root = proof && rootFromProof(leafHash(seal.keyId, value), proof.index, proof.count, proof.path);
     if (!proof || !root) return 'signature does not match the content';

@@ -34,7 +34,11 @@ export async function readTopicToEnd(
     }
   }
   if (remaining.size === 0) return { total: 0 };
-  const consumer = kafka.consumer({ groupId: `lekha-reader-${randomUUID()}`, allowAutoTopicCreation: false, maxBytesPerPartition: 8 * 1024 * 1024 });
+  const consumer = kafka.consumer({
+    groupId: `lekha-reader-${randomUUID()}`,
+    allowAutoTopicCreation: false,
+    maxBytesPerPartition: 8 * 1024 * 1024,
+  });
   let read = 0;
   let lastProgress = 0;
   await consumer.connect();

@@ -8,17 +8,35 @@ const tenantData = AuditSigner.generate('tenant-data');
 const identity = AuditSigner.generate('identity');
 const compliance = AuditSigner.generate('compliance');
 const stranger = AuditSigner.generate('tenant-data');
-const trusted = new TrustedKeys([tenantData, identity, compliance].map((s) => ({ service: s.service, publicKeyPem: s.publicKeyPem() })));
+const trusted = new TrustedKeys(
+  [tenantData, identity, compliance].map((s) => ({ service: s.service, publicKeyPem: s.publicKeyPem() })),
+);
 
 function event(service: string, n: number): AuditEventV1 {
   return {
-    schema: 'lekha.audit/1', eventId: uuidv7(), occurredAt: new Date(1_800_000_000_000 + n).toISOString(), service, tenantId: null,
-    actor: { type: 'user', id: `u${n}`, roles: ['owner'] }, action: 'read', resource: { type: 'customer', id: `c${n}` }, subjectIds: [`c${n}`],
-    outcome: 'allowed', purpose: 'service_delivery', fields: [], requestId: null, traceId: null,
+    schema: 'lekha.audit/1',
+    eventId: uuidv7(),
+    occurredAt: new Date(1_800_000_000_000 + n).toISOString(),
+    service,
+    tenantId: null,
+    actor: { type: 'user', id: `u${n}`, roles: ['owner'] },
+    action: 'read',
+    resource: { type: 'customer', id: `c${n}` },
+    subjectIds: [`c${n}`],
+    outcome: 'allowed',
+    purpose: 'service_delivery',
+    fields: [],
+    requestId: null,
+    traceId: null,
   };
 }
 
-function record(signer: AuditSigner, partition: number, offset: number, e = event(signer.service, offset)): VerifiableRecord {
+function record(
+  signer: AuditSigner,
+  partition: number,
+  offset: number,
+  e = event(signer.service, offset),
+): VerifiableRecord {
   const value = Buffer.from(JSON.stringify(e));
   return { partition, offset: String(offset), value, keyId: signer.keyId, signature: signer.sign(value) };
 }
@@ -30,9 +48,15 @@ function checkpointOver(records: VerifiableRecord[], signer = compliance, after?
   const last = records[records.length - 1]!;
   const fromOffset = after ? String(BigInt(after.checkpoint.toOffset) + 1n) : records[0]!.offset;
   const checkpoint: Checkpoint = {
-    schema: 'lekha.audit-checkpoint/1', topic: 'audit.events.v1', partition: last.partition,
-    fromOffset, toOffset: last.offset,
-    count: records.length, head, previousHead: after?.checkpoint.head ?? GENESIS, sealedAt: new Date().toISOString(),
+    schema: 'lekha.audit-checkpoint/1',
+    topic: 'audit.events.v1',
+    partition: last.partition,
+    fromOffset,
+    toOffset: last.offset,
+    count: records.length,
+    head,
+    previousHead: after?.checkpoint.head ?? GENESIS,
+    sealedAt: new Date().toISOString(),
   };
   return { checkpoint, keyId: signer.keyId, signature: signer.sign(checkpointBytes(checkpoint)) };
 }
@@ -128,7 +152,11 @@ describe('ChainVerifier', () => {
     const unsigned = { ...record(tenantData, 0, 11), signature: undefined };
     const impersonation = record(tenantData, 0, 12, event('identity', 12));
     const report = verify([...records, forged, unsigned, impersonation]);
-    expect(report.problems.map((p) => [p.kind, p.offset])).toEqual([['injected', '10'], ['injected', '11'], ['injected', '12']]);
+    expect(report.problems.map((p) => [p.kind, p.offset])).toEqual([
+      ['injected', '10'],
+      ['injected', '11'],
+      ['injected', '12'],
+    ]);
     expect(report.problems[2]!.detail).toBe('signed by tenant-data but claims identity');
   });
 
@@ -140,7 +168,9 @@ describe('ChainVerifier', () => {
 
   it('flags signed content that is not an audit event', () => {
     const value = Buffer.from('{"hello":"world","service":"identity"}');
-    const report = verify([{ partition: 1, offset: '0', value, keyId: identity.keyId, signature: identity.sign(value) }]);
+    const report = verify([
+      { partition: 1, offset: '0', value, keyId: identity.keyId, signature: identity.sign(value) },
+    ]);
     expect(report.problems.map((p) => p.kind)).toEqual(['malformed']);
   });
 });
@@ -152,7 +182,12 @@ function batch(signer: AuditSigner, partition: number, firstOffset: number, n: n
     return { value: Buffer.from(JSON.stringify(e)), eventId: e.eventId };
   });
   return signer.batchHeaders(values).map((h, i) => ({
-    partition, offset: String(firstOffset + i), value: values[i]!.value, keyId: h[AuditHeaders.keyId], rootSignature: h[AuditHeaders.rootSignature], proof: h[AuditHeaders.proof],
+    partition,
+    offset: String(firstOffset + i),
+    value: values[i]!.value,
+    keyId: h[AuditHeaders.keyId],
+    rootSignature: h[AuditHeaders.rootSignature],
+    proof: h[AuditHeaders.proof],
   }));
 }
 
@@ -165,7 +200,9 @@ describe('Merkle proofs', () => {
         const decoded = decodeProof(encodeProof(i, n, proofs[i]!))!;
         expect(rootFromProof(leaf, decoded.index, decoded.count, decoded.path)?.equals(root)).toBe(true);
         if (n > 1) expect(rootFromProof(leaf, (i + 1) % n, n, proofs[i]!)?.equals(root) ?? false).toBe(false);
-        expect(rootFromProof(leafHash('k', Buffer.from('forged')), i, n, proofs[i]!)?.equals(root) ?? false).toBe(false);
+        expect(rootFromProof(leafHash('k', Buffer.from('forged')), i, n, proofs[i]!)?.equals(root) ?? false).toBe(
+          false,
+        );
       });
     }
   });
@@ -190,7 +227,11 @@ describe('ChainVerifier on batch-signed records', () => {
     records[9] = { ...records[9]!, proof: encodeProof(proof.index, proof.count, proof.path) };
     records[12] = { ...records[12]!, proof: records[13]!.proof };
     const report = verify(records);
-    expect(report.problems.map((p) => [p.kind, p.offset])).toEqual([['modified', '5'], ['modified', '9'], ['modified', '12']]);
+    expect(report.problems.map((p) => [p.kind, p.offset])).toEqual([
+      ['modified', '5'],
+      ['modified', '9'],
+      ['modified', '12'],
+    ]);
   });
 
   it('catches a record injected with the proof and root signature of another batch', () => {
@@ -201,10 +242,20 @@ describe('ChainVerifier on batch-signed records', () => {
     const wrongCount = { ...genuineBatch[2]!, offset: '9', proof: genuineBatch[2]!.proof!.replace(/^2\.8\./, '2.9.') };
     const foreignKey = batch(stranger, 0, 10, 4);
     const noProof = { ...batch(tenantData, 0, 14, 1)[0]!, proof: undefined };
-    const impersonation = batch(tenantData, 0, 15, 1).map((r) => ({ ...r, value: Buffer.from(JSON.stringify(event('identity', 15))) }))[0]!;
+    const impersonation = batch(tenantData, 0, 15, 1).map((r) => ({
+      ...r,
+      value: Buffer.from(JSON.stringify(event('identity', 15))),
+    }))[0]!;
     const report = verify([...genuineBatch, injected, wrongCount, ...foreignKey, noProof, impersonation]);
     expect(report.problems.map((p) => [p.kind, p.offset])).toEqual([
-      ['modified', '8'], ['modified', '9'], ['injected', '10'], ['injected', '11'], ['injected', '12'], ['injected', '13'], ['injected', '14'], ['injected', '15'],
+      ['modified', '8'],
+      ['modified', '9'],
+      ['injected', '10'],
+      ['injected', '11'],
+      ['injected', '12'],
+      ['injected', '13'],
+      ['injected', '14'],
+      ['injected', '15'],
     ]);
     expect(report.problems[7]!.detail).toBe('signed by tenant-data but claims identity');
   });

@@ -25,7 +25,7 @@ export interface SignedCheckpoint {
  * (a checkpoint removed from its topic shows so).
  */
 export type ProblemKind =
-  | 'modified' | 'injected' | 'removed' | 'reordered' | 'malformed' | 'checkpoint' | 'fork' | 'gap';
+  'modified' | 'injected' | 'removed' | 'reordered' | 'malformed' | 'checkpoint' | 'fork' | 'gap';
 
 export interface Problem {
   kind: ProblemKind;
@@ -82,7 +82,15 @@ export class ChainVerifier {
   private state(partition: number): PartitionState {
     let s = this.partitions.get(partition);
     if (!s) {
-      s = { partition, records: 0, firstOffset: null, lastOffset: null, head: GENESIS, expected: null, headsAt: new Map() };
+      s = {
+        partition,
+        records: 0,
+        firstOffset: null,
+        lastOffset: null,
+        head: GENESIS,
+        expected: null,
+        headsAt: new Map(),
+      };
       this.partitions.set(partition, s);
     }
     return s;
@@ -92,7 +100,13 @@ export class ChainVerifier {
     const s = this.state(r.partition);
     const offset = BigInt(r.offset);
     if (s.expected === null) {
-      if (offset > 0n) this.problem('removed', r.partition, r.offset, `the partition starts at offset ${r.offset}: records before it are gone`);
+      if (offset > 0n)
+        this.problem(
+          'removed',
+          r.partition,
+          r.offset,
+          `the partition starts at offset ${r.offset}: records before it are gone`,
+        );
     } else if (offset < s.expected) {
       this.problem('reordered', r.partition, r.offset, `offset ${r.offset} comes after ${s.lastOffset}`);
     } else if (offset > s.expected) {
@@ -110,14 +124,16 @@ export class ChainVerifier {
     let json: unknown;
     try {
       json = JSON.parse(r.value.toString('utf8'));
-      claimed = typeof (json as { service?: unknown }).service === 'string' ? (json as { service: string }).service : undefined;
+      claimed =
+        typeof (json as { service?: unknown }).service === 'string' ? (json as { service: string }).service : undefined;
     } catch {
       json = undefined;
     }
     const issue = this.trusted.checkRecord(r.value, r, claimed);
     if (issue === 'signature does not match the content') this.problem('modified', r.partition, r.offset, issue);
     else if (issue) this.problem('injected', r.partition, r.offset, issue);
-    else if (!auditEventV1Schema.safeParse(json).success) this.problem('malformed', r.partition, r.offset, 'signed, but not a valid audit event');
+    else if (!auditEventV1Schema.safeParse(json).success)
+      this.problem('malformed', r.partition, r.offset, 'signed, but not a valid audit event');
   }
 
   finish(): VerifyReport {
@@ -127,7 +143,12 @@ export class ChainVerifier {
       const sigIssue = this.trusted.check(checkpointBytes(c), keyId, signature, undefined);
       const signer = sigIssue === null ? this.trusted.serviceOf(keyId!) : null;
       if (sigIssue || signer !== this.checkpointSigner) {
-        this.problem('checkpoint', c.partition, c.toOffset, `checkpoint not signed by ${this.checkpointSigner}: ${sigIssue ?? `signed by ${signer}`}`);
+        this.problem(
+          'checkpoint',
+          c.partition,
+          c.toOffset,
+          `checkpoint not signed by ${this.checkpointSigner}: ${sigIssue ?? `signed by ${signer}`}`,
+        );
         continue;
       }
       checked++;
@@ -136,17 +157,44 @@ export class ChainVerifier {
       const s = this.partitions.get(c.partition);
       const at = s?.headsAt.get(c.toOffset);
       if (!s || !at) {
-        this.problem('removed', c.partition, c.toOffset, `a checkpoint covers offset ${c.toOffset}, which is no longer in the partition`);
+        this.problem(
+          'removed',
+          c.partition,
+          c.toOffset,
+          `a checkpoint covers offset ${c.toOffset}, which is no longer in the partition`,
+        );
       } else if (at.count !== c.count) {
-        this.problem(at.count < c.count ? 'removed' : 'injected', c.partition, c.toOffset, `the checkpoint counts ${c.count} records up to offset ${c.toOffset}; the partition now has ${at.count}`);
+        this.problem(
+          at.count < c.count ? 'removed' : 'injected',
+          c.partition,
+          c.toOffset,
+          `the checkpoint counts ${c.count} records up to offset ${c.toOffset}; the partition now has ${at.count}`,
+        );
       } else if (at.head !== c.head) {
-        this.problem('modified', c.partition, c.toOffset, `the chain up to offset ${c.toOffset} does not match the checkpoint's head`);
+        this.problem(
+          'modified',
+          c.partition,
+          c.toOffset,
+          `the chain up to offset ${c.toOffset} does not match the checkpoint's head`,
+        );
       }
     }
     const partitions = [...this.partitions.values()]
       .sort((a, b) => a.partition - b.partition)
-      .map(({ partition, records, firstOffset, lastOffset, head }) => ({ partition, records, firstOffset, lastOffset, head }));
-    return { ok: this.problems.length === 0, records: this.records, checkpointsChecked: checked, partitions, problems: this.problems };
+      .map(({ partition, records, firstOffset, lastOffset, head }) => ({
+        partition,
+        records,
+        firstOffset,
+        lastOffset,
+        head,
+      }));
+    return {
+      ok: this.problems.length === 0,
+      records: this.records,
+      checkpointsChecked: checked,
+      partitions,
+      problems: this.problems,
+    };
   }
 
   /**

@@ -3,7 +3,17 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
-import { AuditSigner, GENESIS, checkpointBytes, nextHead, AuditHeaders, readTopicToEnd, type Checkpoint, type VerifiableRecord, type VerifyReport } from '../src/index.js';
+import {
+  AuditSigner,
+  GENESIS,
+  checkpointBytes,
+  nextHead,
+  AuditHeaders,
+  readTopicToEnd,
+  type Checkpoint,
+  type VerifiableRecord,
+  type VerifyReport,
+} from '../src/index.js';
 import { AUDIT_CHECKPOINTS_TOPIC, uuidv7, type AuditEventV1 } from '@lekha/contracts';
 import { ensureAuditKeys } from '@lekha/launcher';
 import { provisionTopics } from '@lekha/local-kafka';
@@ -23,7 +33,9 @@ describe('lekha audit verify', () => {
 
   const cli = (...args: string[]) =>
     new Promise<{ code: number | null; out: string }>((resolve) => {
-      const child = spawn(process.execPath, [join(REPO_ROOT, 'apps/lekha/dist/main.js'), 'audit', ...args], { env: { ...process.env, KAFKA_BROKERS: brokers.join(',') } });
+      const child = spawn(process.execPath, [join(REPO_ROOT, 'apps/lekha/dist/main.js'), 'audit', ...args], {
+        env: { ...process.env, KAFKA_BROKERS: brokers.join(',') },
+      });
       let out = '';
       child.stdout.on('data', (d) => (out += d));
       child.stderr.on('data', (d) => (out += d));
@@ -34,8 +46,17 @@ describe('lekha audit verify', () => {
     return { code, report: JSON.parse(out.slice(out.indexOf('{'))) as VerifyReport };
   };
 
-  async function produce(signer: AuditSigner, partition: number, e: AuditEventV1, value = Buffer.from(JSON.stringify(e))) {
-    const [meta] = await producer.send({ topic, acks: -1, messages: [{ partition, value, headers: signer.headers(value, e.eventId) }] });
+  async function produce(
+    signer: AuditSigner,
+    partition: number,
+    e: AuditEventV1,
+    value = Buffer.from(JSON.stringify(e)),
+  ) {
+    const [meta] = await producer.send({
+      topic,
+      acks: -1,
+      messages: [{ partition, value, headers: signer.headers(value, e.eventId) }],
+    });
     const h = heads.get(partition) ?? { head: GENESIS, count: 0, last: -1 };
     // Ed25519 signatures are deterministic, so signing again gives the bytes that went on the topic.
     h.head = nextHead(h.head, { partition, offset: meta!.baseOffset!, value, signature: signer.sign(value) });
@@ -48,11 +69,21 @@ describe('lekha audit verify', () => {
   async function produceBatch(signer: AuditSigner, partition: number, events: AuditEventV1[]) {
     const values = events.map((e) => ({ value: Buffer.from(JSON.stringify(e)), eventId: e.eventId }));
     const headers = signer.batchHeaders(values);
-    const [meta] = await producer.send({ topic, acks: -1, messages: values.map((v, i) => ({ partition, value: v.value, headers: headers[i]! })) });
+    const [meta] = await producer.send({
+      topic,
+      acks: -1,
+      messages: values.map((v, i) => ({ partition, value: v.value, headers: headers[i]! })),
+    });
     const h = heads.get(partition) ?? { head: GENESIS, count: 0, last: -1 };
     values.forEach((v, i) => {
       const offset = String(BigInt(meta!.baseOffset!) + BigInt(i));
-      h.head = nextHead(h.head, { partition, offset, value: v.value, rootSignature: headers[i]![AuditHeaders.rootSignature], proof: headers[i]![AuditHeaders.proof] });
+      h.head = nextHead(h.head, {
+        partition,
+        offset,
+        value: v.value,
+        rootSignature: headers[i]![AuditHeaders.rootSignature],
+        proof: headers[i]![AuditHeaders.proof],
+      });
       h.count++;
       h.last = Number(offset);
     });
@@ -67,9 +98,20 @@ describe('lekha audit verify', () => {
 
   function event(n: number): AuditEventV1 {
     return {
-      schema: 'lekha.audit/1', eventId: uuidv7(), occurredAt: new Date().toISOString(), service: 'tenant-data', tenantId: uuidv7(),
-      actor: { type: 'user', id: `u${n}`, roles: ['owner'] }, action: 'read', resource: { type: 'customer', id: `c${n}` }, subjectIds: [`c${n}`],
-      outcome: 'allowed', purpose: 'service_delivery', fields: [], requestId: null, traceId: null,
+      schema: 'lekha.audit/1',
+      eventId: uuidv7(),
+      occurredAt: new Date().toISOString(),
+      service: 'tenant-data',
+      tenantId: uuidv7(),
+      actor: { type: 'user', id: `u${n}`, roles: ['owner'] },
+      action: 'read',
+      resource: { type: 'customer', id: `c${n}` },
+      subjectIds: [`c${n}`],
+      outcome: 'allowed',
+      purpose: 'service_delivery',
+      fields: [],
+      requestId: null,
+      traceId: null,
     };
   }
 
@@ -79,18 +121,47 @@ describe('lekha audit verify', () => {
     trustedFile = keys.trustedKeysFile;
     tenantData = AuditSigner.fromPemFile('tenant-data', keys.signingKeyFile('tenant-data'));
     compliance = AuditSigner.fromPemFile('compliance', keys.signingKeyFile('compliance'));
-    await provisionTopics(brokers, [{ topic, numPartitions: 2, replicationFactor: 1, configEntries: { 'cleanup.policy': 'delete', 'retention.ms': '-1' } }]);
+    await provisionTopics(brokers, [
+      {
+        topic,
+        numPartitions: 2,
+        replicationFactor: 1,
+        configEntries: { 'cleanup.policy': 'delete', 'retention.ms': '-1' },
+      },
+    ]);
     producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     await producer.connect();
     // A mixed topic: older per-record signatures first, then batch-signed records.
     for (let i = 0; i < 10; i++) await produce(tenantData, i % 2, event(i));
-    for (const partition of [0, 1]) await produceBatch(tenantData, partition, Array.from({ length: 5 }, (_, i) => event(10 + 2 * i + partition)));
+    for (const partition of [0, 1])
+      await produceBatch(
+        tenantData,
+        partition,
+        Array.from({ length: 5 }, (_, i) => event(10 + 2 * i + partition)),
+      );
     for (const [partition, h] of heads) {
       const checkpoint: Checkpoint = {
-        schema: 'lekha.audit-checkpoint/1', topic, partition, fromOffset: '0', toOffset: String(h.last), count: h.count, head: h.head, previousHead: GENESIS, sealedAt: new Date().toISOString(),
+        schema: 'lekha.audit-checkpoint/1',
+        topic,
+        partition,
+        fromOffset: '0',
+        toOffset: String(h.last),
+        count: h.count,
+        head: h.head,
+        previousHead: GENESIS,
+        sealedAt: new Date().toISOString(),
       };
       const value = checkpointBytes(checkpoint);
-      await producer.send({ topic: AUDIT_CHECKPOINTS_TOPIC, acks: -1, messages: [{ value, headers: { [AuditHeaders.keyId]: compliance.keyId, [AuditHeaders.signature]: compliance.sign(value) } }] });
+      await producer.send({
+        topic: AUDIT_CHECKPOINTS_TOPIC,
+        acks: -1,
+        messages: [
+          {
+            value,
+            headers: { [AuditHeaders.keyId]: compliance.keyId, [AuditHeaders.signature]: compliance.sign(value) },
+          },
+        ],
+      });
     }
   });
 
@@ -138,7 +209,10 @@ describe('lekha audit verify', () => {
       expect(report.records).toBe(20);
     });
 
-    const recordLines = () => lines.map((l, i) => ({ l, i, row: JSON.parse(l) })).filter((x) => x.row.type !== 'checkpoint' && x.row.partition === 0);
+    const recordLines = () =>
+      lines
+        .map((l, i) => ({ l, i, row: JSON.parse(l) }))
+        .filter((x) => x.row.type !== 'checkpoint' && x.row.partition === 0);
 
     it('a modified record', async () => {
       const target = recordLines()[3]!;
@@ -203,18 +277,35 @@ describe('lekha audit verify', () => {
     const stranger = AuditSigner.generate('tenant-data');
     const e = event(99);
     const value = Buffer.from(JSON.stringify(e));
-    await producer.send({ topic, acks: -1, messages: [{ partition: 1, value, headers: stranger.headers(value, e.eventId) }] });
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: [{ partition: 1, value, headers: stranger.headers(value, e.eventId) }],
+    });
     const { code, report } = await verifyJson();
     expect(code).toBe(1);
-    expect(report.problems).toEqual([expect.objectContaining({ kind: 'injected', partition: 1, detail: 'signed by an unregistered key' })]);
+    expect(report.problems).toEqual([
+      expect.objectContaining({ kind: 'injected', partition: 1, detail: 'signed by an unregistered key' }),
+    ]);
   });
 
   it('a record injected with the proof and root signature of a genuine batch', async () => {
     const donor = (await readAll()).find((r) => r.proof && r.partition === 0)!;
     const e = event(98);
     await producer.send({
-      topic, acks: -1,
-      messages: [{ partition: 0, value: Buffer.from(JSON.stringify(e)), headers: { [AuditHeaders.keyId]: donor.keyId!, [AuditHeaders.rootSignature]: donor.rootSignature!, [AuditHeaders.proof]: donor.proof! } }],
+      topic,
+      acks: -1,
+      messages: [
+        {
+          partition: 0,
+          value: Buffer.from(JSON.stringify(e)),
+          headers: {
+            [AuditHeaders.keyId]: donor.keyId!,
+            [AuditHeaders.rootSignature]: donor.rootSignature!,
+            [AuditHeaders.proof]: donor.proof!,
+          },
+        },
+      ],
     });
     const { code, report } = await verifyJson();
     expect(code).toBe(1);
@@ -222,7 +313,12 @@ describe('lekha audit verify', () => {
     expect(report.problems).toHaveLength(2);
     expect(report.problems).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ kind: 'modified', partition: 0, offset: '10', detail: 'signature does not match the content' }),
+        expect.objectContaining({
+          kind: 'modified',
+          partition: 0,
+          offset: '10',
+          detail: 'signature does not match the content',
+        }),
         expect.objectContaining({ kind: 'injected', partition: 1 }),
       ]),
     );
@@ -236,6 +332,8 @@ describe('lekha audit verify', () => {
     await admin.disconnect();
     const { code, report } = await verifyJson();
     expect(code).toBe(1);
-    expect(report.problems).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'removed', partition: 0 })]));
+    expect(report.problems).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: 'removed', partition: 0 })]),
+    );
   });
 });

@@ -1,9 +1,21 @@
 import { z } from 'zod';
 
 export const AuditActions = [
-  'read', 'list', 'search', 'create', 'update', 'delete', 'export',
-  'login', 'login_failed', 'token_refresh', 'token_revoke', 'signup',
-  'permission_change', 'support_access', 'key_use',
+  'read',
+  'list',
+  'search',
+  'create',
+  'update',
+  'delete',
+  'export',
+  'login',
+  'login_failed',
+  'token_refresh',
+  'token_revoke',
+  'signup',
+  'permission_change',
+  'support_access',
+  'key_use',
 ] as const;
 export const ActorTypes = ['user', 'api_key', 'service', 'support', 'scheduled_job', 'anonymous'] as const;
 export const AuditOutcomes = ['allowed', 'denied', 'error'] as const;

@@ -7,19 +7,27 @@ export const passwordSchema = z.string().min(10, 'must be at least 10 characters
 /** Exactly one login identifier. */
 export const identifierSchema = z
   .strictObject({ email: emailSchema.optional(), phone: phoneSchema.optional() })
-  .refine((v) => (v.email === undefined) !== (v.phone === undefined), { message: 'give exactly one of email or phone' });
+  .refine((v) => (v.email === undefined) !== (v.phone === undefined), {
+    message: 'give exactly one of email or phone',
+  });
 export type Identifier = z.infer<typeof identifierSchema>;
 
 export const otpRequestSchema = z.strictObject({ phone: phoneSchema });
 export type OtpRequest = z.infer<typeof otpRequestSchema>;
 
-export const otpVerifySchema = z.strictObject({ phone: phoneSchema, code: z.string().regex(/^\d{6}$/, 'must be the 6-digit code') });
+export const otpVerifySchema = z.strictObject({
+  phone: phoneSchema,
+  code: z.string().regex(/^\d{6}$/, 'must be the 6-digit code'),
+});
 export type OtpVerify = z.infer<typeof otpVerifySchema>;
 
 export const passwordResetRequestSchema = identifierSchema;
 export type PasswordResetRequest = Identifier;
 
-export const passwordResetConfirmSchema = z.strictObject({ token: z.string().min(20).max(200), password: passwordSchema });
+export const passwordResetConfirmSchema = z.strictObject({
+  token: z.string().min(20).max(200),
+  password: passwordSchema,
+});
 export type PasswordResetConfirm = z.infer<typeof passwordResetConfirmSchema>;
 
 /** The same answer whether or not an account exists, so the endpoint cannot be used to enumerate. */

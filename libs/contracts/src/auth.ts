@@ -2,23 +2,34 @@ import { z } from 'zod';
 import { normalizePhone } from './phone.js';
 import { isValidGstin } from './gstin.js';
 
-export const phoneSchema = z.string().max(30).transform((value, ctx) => {
-  const phone = normalizePhone(value);
-  if (!phone) {
-    ctx.addIssue({ code: 'custom', message: 'must be a phone number (Indian numbers as typed, others in +E.164)' });
-    return z.NEVER;
-  }
-  return phone;
-});
+export const phoneSchema = z
+  .string()
+  .max(30)
+  .transform((value, ctx) => {
+    const phone = normalizePhone(value);
+    if (!phone) {
+      ctx.addIssue({ code: 'custom', message: 'must be a phone number (Indian numbers as typed, others in +E.164)' });
+      return z.NEVER;
+    }
+    return phone;
+  });
 
-export const emailSchema = z.email().max(254).transform((v) => v.trim().toLowerCase());
+export const emailSchema = z
+  .email()
+  .max(254)
+  .transform((v) => v.trim().toLowerCase());
 export const STATE_CODE = /^(0[1-9]|[1-3][0-9])$/;
 
 export const signupRequestSchema = z.strictObject({
   business: z.strictObject({
     name: z.string().trim().min(1).max(200),
     stateCode: z.string().regex(STATE_CODE, 'must be a two-digit GST state code'),
-    gstin: z.string().trim().toUpperCase().refine(isValidGstin, 'must be a valid GSTIN (format and check character)').optional(),
+    gstin: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .refine(isValidGstin, 'must be a valid GSTIN (format and check character)')
+      .optional(),
   }),
   owner: z.strictObject({
     name: z.string().trim().min(1).max(200),
@@ -36,7 +47,9 @@ export const loginRequestSchema = z
     phone: phoneSchema.optional(),
     password: z.string().min(1).max(256),
   })
-  .refine((v) => (v.email === undefined) !== (v.phone === undefined), { message: 'give exactly one of email or phone' });
+  .refine((v) => (v.email === undefined) !== (v.phone === undefined), {
+    message: 'give exactly one of email or phone',
+  });
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
 
 export const refreshRequestSchema = z.strictObject({ refreshToken: z.string().min(20).max(200) });

@@ -43,7 +43,13 @@ describe('contracts', () => {
   it('normalises signup input and names the bad field', () => {
     const ok = signupRequestSchema.parse({
       business: { name: ' Jal Mitra ', stateCode: '27', gstin: '27aapfu0939f1zv' },
-      owner: { name: 'Asha', email: 'Asha@Example.IN', phone: '98765 43210', password: 'a long passphrase', ageConfirmed: true },
+      owner: {
+        name: 'Asha',
+        email: 'Asha@Example.IN',
+        phone: '98765 43210',
+        password: 'a long passphrase',
+        ageConfirmed: true,
+      },
     });
     expect(ok.owner.email).toBe('asha@example.in');
     expect(ok.owner.phone).toBe('+919876543210');
@@ -56,7 +62,11 @@ describe('contracts', () => {
   it('plans an immutable audit topic and a request and reply topic per pattern', () => {
     const plan = topicPlan({ replicationFactor: 3, minInsyncReplicas: 2 });
     const audit = plan.find((t) => t.topic === AUDIT_EVENTS_TOPIC)!;
-    expect(audit.configEntries).toMatchObject({ 'cleanup.policy': 'delete', 'retention.ms': '-1', 'min.insync.replicas': '2' });
+    expect(audit.configEntries).toMatchObject({
+      'cleanup.policy': 'delete',
+      'retention.ms': '-1',
+      'min.insync.replicas': '2',
+    });
     expect(audit.replicationFactor).toBe(3);
     for (const p of allRpcPatterns()) {
       expect(plan.some((t) => t.topic === p)).toBe(true);

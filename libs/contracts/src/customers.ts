@@ -8,21 +8,33 @@ export const addressSchema = z.strictObject({
   line2: z.string().trim().max(200).optional(),
   city: z.string().trim().min(1).max(100),
   state: z.string().trim().max(100).optional(),
-  pincode: z.string().regex(/^[1-9]\d{5}$/, 'must be a 6-digit PIN code').optional(),
+  pincode: z
+    .string()
+    .regex(/^[1-9]\d{5}$/, 'must be a 6-digit PIN code')
+    .optional(),
 });
 export type Address = z.infer<typeof addressSchema>;
 
 export const tagSchema = z.string().trim().toLowerCase().min(1).max(40);
 /** A BCP 47 language tag as products use them: `hi`, `ta`, `en-IN`. */
-export const languageSchema = z.string().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'must be a language tag such as hi, ta or en-IN');
+export const languageSchema = z
+  .string()
+  .regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'must be a language tag such as hi, ta or en-IN');
 export const MarketingChannels = ['sms', 'whatsapp', 'email'] as const;
 export type MarketingChannel = (typeof MarketingChannels)[number];
-export const marketingConsentSchema = z.strictObject({ sms: z.boolean().optional(), whatsapp: z.boolean().optional(), email: z.boolean().optional() });
+export const marketingConsentSchema = z.strictObject({
+  sms: z.boolean().optional(),
+  whatsapp: z.boolean().optional(),
+  email: z.boolean().optional(),
+});
 export type MarketingConsent = Record<MarketingChannel, boolean>;
 
 /** Tenant-defined extra fields: a flat map of scalar values under identifier-like keys. */
 export const extraFieldsSchema = z
-  .record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,39}$/, 'keys are letters, digits and _ (at most 40)'), z.union([z.string().max(1000), z.number(), z.boolean()]))
+  .record(
+    z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,39}$/, 'keys are letters, digits and _ (at most 40)'),
+    z.union([z.string().max(1000), z.number(), z.boolean()]),
+  )
   .refine((m) => Object.keys(m).length <= 30, 'at most 30 extra fields');
 export type ExtraFields = z.infer<typeof extraFieldsSchema>;
 
@@ -34,7 +46,10 @@ const customerFields = {
   notes: z.string().max(5000),
   /** Medical or fitness notes (category user.health): shown only to roles granted sensitive data. */
   healthNotes: z.string().max(5000),
-  tags: z.array(tagSchema).max(20).transform((tags) => [...new Set(tags)]),
+  tags: z
+    .array(tagSchema)
+    .max(20)
+    .transform((tags) => [...new Set(tags)]),
   preferredLanguage: languageSchema,
   marketingConsent: marketingConsentSchema,
   extra: extraFieldsSchema,
@@ -110,7 +125,11 @@ export const stageCustomerImportSchema = z.strictObject({
 });
 export type StageCustomerImportRequest = z.input<typeof stageCustomerImportSchema>;
 /** Turns every staged chunk into customers in one transaction, or changes nothing. */
-export const commitCustomerImportSchema = z.strictObject({ importId: z.uuid(), chunks: z.number().int().min(1).max(1000), rows: z.number().int().min(1).max(CUSTOMER_IMPORT_MAX_ROWS) });
+export const commitCustomerImportSchema = z.strictObject({
+  importId: z.uuid(),
+  chunks: z.number().int().min(1).max(1000),
+  rows: z.number().int().min(1).max(CUSTOMER_IMPORT_MAX_ROWS),
+});
 export type CommitCustomerImportRequest = z.infer<typeof commitCustomerImportSchema>;
 export const discardCustomerImportSchema = z.strictObject({ importId: z.uuid() });
 

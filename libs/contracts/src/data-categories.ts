@@ -31,7 +31,9 @@ export function isSensitiveCategory(category: DataCategory): boolean {
 
 /** Contact categories: shown masked to a reader without `customers:read:contact`, wherever they are declared. */
 export const ContactCategories: readonly DataCategory[] = [
-  'user.contact.phone', 'user.contact.email', 'user.contact.address',
+  'user.contact.phone',
+  'user.contact.email',
+  'user.contact.address',
 ];
 
 export function isContactCategory(category: DataCategory): boolean {

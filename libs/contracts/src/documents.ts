@@ -41,7 +41,14 @@ export function stripInvisible(text: string): string {
 export const documentNameSchema = z
   .string()
   .transform(stripInvisible)
-  .pipe(z.string().trim().min(1).max(200).regex(/^[^\u0000-\u001f\u007f/\\]+$/, NAME_RULE));
+  .pipe(
+    z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .regex(/^[^\u0000-\u001f\u007f/\\]+$/, NAME_RULE),
+  );
 
 export const documentIdSchema = z.strictObject({ id: z.uuid() });
 /** Query of `GET /v1/customers/:id/documents`: newest first, a page at a time. */

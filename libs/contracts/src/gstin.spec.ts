@@ -11,6 +11,7 @@ describe('GSTIN', () => {
   });
 
   it('rejects bad shapes', () => {
-    for (const bad of ['27AAPFU0939F1Z', '27aapfu0939f1zv', '2AAAPFU0939F1ZV', '27AAPFU0939F1YV']) expect(isValidGstin(bad)).toBe(false);
+    for (const bad of ['27AAPFU0939F1Z', '27aapfu0939f1zv', '2AAAPFU0939F1ZV', '27AAPFU0939F1YV'])
+      expect(isValidGstin(bad)).toBe(false);
   });
 });

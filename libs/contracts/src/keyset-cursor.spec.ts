@@ -27,7 +27,10 @@ describe('keyset cursor', () => {
 
   it('keeps canonical text as it is, microseconds included (the audit query compares them)', () => {
     const id = randomUUID();
-    expect(decodeKeysetCursor(encodeKeysetCursor('2026-11-22T10:15:30.123456Z', id))).toMatchObject({ time: '2026-11-22T10:15:30.123456Z', id });
+    expect(decodeKeysetCursor(encodeKeysetCursor('2026-11-22T10:15:30.123456Z', id))).toMatchObject({
+      time: '2026-11-22T10:15:30.123456Z',
+      id,
+    });
   });
 
   it('refuses what it did not make, naming the cursor', () => {
@@ -53,6 +56,7 @@ describe('keyset cursor', () => {
       b64(JSON.stringify({ at: '2026-11-22T10:15:30.123Z', id })),
       `${encodeKeysetCursor(new Date(), id)}==`,
       'a'.repeat(201),
-    ]) expectRefused(bad);
+    ])
+      expectRefused(bad);
   });
 });

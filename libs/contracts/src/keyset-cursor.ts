@@ -50,8 +50,12 @@ function parseCursorTime(text: string): Date | null {
   const at = new Date(Date.UTC(year, month - 1, day, hour, minute, second, ms));
   // Date.UTC rolls 2026-02-31 over to March; a real time reads back the same fields.
   const fields = [
-    at.getUTCFullYear(), at.getUTCMonth() + 1, at.getUTCDate(),
-    at.getUTCHours(), at.getUTCMinutes(), at.getUTCSeconds(),
+    at.getUTCFullYear(),
+    at.getUTCMonth() + 1,
+    at.getUTCDate(),
+    at.getUTCHours(),
+    at.getUTCMinutes(),
+    at.getUTCSeconds(),
   ];
   return fields.join() === parts.join() ? at : null;
 }

@@ -4,7 +4,12 @@ import type { TokenPair } from './auth.js';
 /** A 6-digit TOTP code (RFC 6238). */
 export const totpCodeSchema = z.string().regex(/^\d{6}$/, 'must be the 6-digit code from the authenticator app');
 /** A recovery code as shown at confirmation (`xxxxx-xxxxx`); case and dashes are forgiven. */
-export const recoveryCodeSchema = z.string().trim().min(8).max(32).regex(/^[A-Za-z0-9-]+$/, 'must be a recovery code');
+export const recoveryCodeSchema = z
+  .string()
+  .trim()
+  .min(8)
+  .max(32)
+  .regex(/^[A-Za-z0-9-]+$/, 'must be a recovery code');
 
 export const mfaEnrollSchema = z.strictObject({ password: z.string().min(1).max(256) });
 export type MfaEnrollRequest = z.infer<typeof mfaEnrollSchema>;
@@ -23,8 +28,14 @@ export interface MfaConfirmResult {
 }
 
 export const mfaDisableSchema = z
-  .strictObject({ password: z.string().min(1).max(256), code: totpCodeSchema.optional(), recoveryCode: recoveryCodeSchema.optional() })
-  .refine((v) => (v.code === undefined) !== (v.recoveryCode === undefined), { message: 'give exactly one of code or recoveryCode' });
+  .strictObject({
+    password: z.string().min(1).max(256),
+    code: totpCodeSchema.optional(),
+    recoveryCode: recoveryCodeSchema.optional(),
+  })
+  .refine((v) => (v.code === undefined) !== (v.recoveryCode === undefined), {
+    message: 'give exactly one of code or recoveryCode',
+  });
 export type MfaDisableRequest = z.infer<typeof mfaDisableSchema>;
 
 /** What a sign-in answers instead of tokens when the account has a second factor. */
@@ -36,8 +47,14 @@ export interface MfaChallenge {
 export type LoginResult = TokenPair | MfaChallenge;
 
 export const mfaVerifySchema = z
-  .strictObject({ mfaToken: z.string().min(20).max(200), code: totpCodeSchema.optional(), recoveryCode: recoveryCodeSchema.optional() })
-  .refine((v) => (v.code === undefined) !== (v.recoveryCode === undefined), { message: 'give exactly one of code or recoveryCode' });
+  .strictObject({
+    mfaToken: z.string().min(20).max(200),
+    code: totpCodeSchema.optional(),
+    recoveryCode: recoveryCodeSchema.optional(),
+  })
+  .refine((v) => (v.code === undefined) !== (v.recoveryCode === undefined), {
+    message: 'give exactly one of code or recoveryCode',
+  });
 export type MfaVerifyRequest = z.infer<typeof mfaVerifySchema>;
 
 /** API keys: `lk_live_` and 43 base64url characters (256 bits). */
@@ -46,7 +63,10 @@ export const API_KEY_PATTERN = /^lk_live_[A-Za-z0-9_-]{43}$/;
 
 export const createApiKeySchema = z.strictObject({
   name: z.string().trim().min(1).max(100),
-  scopes: z.array(z.string().regex(/^[a-z_]+(:[a-z_]+)*$/, 'must be a permission name')).min(1).max(50),
+  scopes: z
+    .array(z.string().regex(/^[a-z_]+(:[a-z_]+)*$/, 'must be a permission name'))
+    .min(1)
+    .max(50),
 });
 export type CreateApiKeyRequest = z.infer<typeof createApiKeySchema>;
 

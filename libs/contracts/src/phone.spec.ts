@@ -20,12 +20,28 @@ describe('normalizePhone', () => {
 describe('security #16: Indian numbers in every common spelling', () => {
   const mobile = '+919876543210';
   it.each([
-    '9876543210', '98765 43210', '98765-43210', '(98765) 43210', '098765 43210', '0 98765 43210',
-    '919876543210', '91 98765 43210', '+91 98765 43210', '+91-98765-43210', '+91 9876 543 210', '+91.98765.43210',
+    '9876543210',
+    '98765 43210',
+    '98765-43210',
+    '(98765) 43210',
+    '098765 43210',
+    '0 98765 43210',
+    '919876543210',
+    '91 98765 43210',
+    '+91 98765 43210',
+    '+91-98765-43210',
+    '+91 9876 543 210',
+    '+91.98765.43210',
     // The trunk 0 after the country code, which used to make a different number:
-    '+91 09876543210', '+91 0 98765 43210', '+91 (0) 98765-43210', '+9109876543210', '91 098765 43210',
+    '+91 09876543210',
+    '+91 0 98765 43210',
+    '+91 (0) 98765-43210',
+    '+9109876543210',
+    '91 098765 43210',
     // The international prefix instead of +:
-    '0091 98765 43210', '00 91 98765 43210', '009109876543210',
+    '0091 98765 43210',
+    '00 91 98765 43210',
+    '009109876543210',
   ])('%s is +919876543210', (input) => {
     expect(normalizePhone(input)).toBe(mobile);
   });
@@ -51,11 +67,12 @@ describe('security #16: Indian numbers in every common spelling', () => {
     expect(normalizePhone(input)).toBe(expected);
   });
 
-  it.each([
-    '1800 123 4567', '5876543210', '0000000000', '91 5876543210', '+91 98765 43210 ext 9', '0044 20 7946 0958',
-  ])('still rejects %s', (input) => {
-    expect(normalizePhone(input)).toBeNull();
-  });
+  it.each(['1800 123 4567', '5876543210', '0000000000', '91 5876543210', '+91 98765 43210 ext 9', '0044 20 7946 0958'])(
+    'still rejects %s',
+    (input) => {
+      expect(normalizePhone(input)).toBeNull();
+    },
+  );
 
   it('names the form earlier versions stored for a trunk-0 spelling, so those rows are still found', () => {
     expect(phoneLookupForms('+919876543210')).toEqual(['+919876543210', '+9109876543210']);

@@ -12,7 +12,11 @@ const scalarBase = {
   type: scalarType,
   title: z.string().max(100).optional(),
   description: z.string().max(500).optional(),
-  enum: z.array(z.union([z.string().max(100), z.number()])).min(1).max(50).optional(),
+  enum: z
+    .array(z.union([z.string().max(100), z.number()]))
+    .min(1)
+    .max(50)
+    .optional(),
   format: z.enum(['date-time', 'date']).optional(),
   minimum: z.number().optional(),
   maximum: z.number().optional(),
@@ -27,40 +31,80 @@ const itemSchema = z.strictObject({
 });
 export const recordFieldSchema = z.union([
   // `x-assignee`: the field holds the user id of the person the record is assigned to (a caretaker).
-  z.strictObject({ ...scalarBase, 'x-category': dataCategorySchema, 'x-stage': z.literal(true).optional(), 'x-assignee': z.literal(true).optional() }),
-  z.strictObject({ type: z.literal('array'), title: z.string().max(100).optional(), maxItems: z.number().int().min(1).max(200).optional(), items: itemSchema, 'x-category': dataCategorySchema }),
+  z.strictObject({
+    ...scalarBase,
+    'x-category': dataCategorySchema,
+    'x-stage': z.literal(true).optional(),
+    'x-assignee': z.literal(true).optional(),
+  }),
+  z.strictObject({
+    type: z.literal('array'),
+    title: z.string().max(100).optional(),
+    maxItems: z.number().int().min(1).max(200).optional(),
+    items: itemSchema,
+    'x-category': dataCategorySchema,
+  }),
 ]);
 export type RecordFieldSchema = z.infer<typeof recordFieldSchema>;
 
 export const recordJsonSchema = z
   .strictObject({
     type: z.literal('object'),
-    properties: z.record(fieldKey, recordFieldSchema).refine((p) => Object.keys(p).length >= 1 && Object.keys(p).length <= 50, '1 to 50 fields'),
+    properties: z
+      .record(fieldKey, recordFieldSchema)
+      .refine((p) => Object.keys(p).length >= 1 && Object.keys(p).length <= 50, '1 to 50 fields'),
     required: z.array(z.string()).optional(),
     additionalProperties: z.literal(false).optional(),
   })
   .superRefine((s, ctx) => {
     for (const [i, name] of (s.required ?? []).entries()) {
-      if (!(name in s.properties)) ctx.addIssue({ code: 'custom', path: ['required', i], message: `"${name}" is not a field` });
+      if (!(name in s.properties))
+        ctx.addIssue({ code: 'custom', path: ['required', i], message: `"${name}" is not a field` });
     }
     const stages = Object.entries(s.properties).filter(([, f]) => 'x-stage' in f && f['x-stage']);
-    if (stages.length > 1) ctx.addIssue({ code: 'custom', path: ['properties'], message: 'at most one field may be the stage' });
+    if (stages.length > 1)
+      ctx.addIssue({ code: 'custom', path: ['properties'], message: 'at most one field may be the stage' });
     for (const [name, f] of stages) {
-      if (!('enum' in f) || !f.enum) ctx.addIssue({ code: 'custom', path: ['properties', name, 'enum'], message: 'the stage field needs an enum of stages' });
+      if (!('enum' in f) || !f.enum)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['properties', name, 'enum'],
+          message: 'the stage field needs an enum of stages',
+        });
       // The stage is stored plain for filtering and reports, so it cannot be personal data.
-      if (f['x-category'] !== 'business.operational') ctx.addIssue({ code: 'custom', path: ['properties', name, 'x-category'], message: 'the stage field must be business.operational' });
+      if (f['x-category'] !== 'business.operational')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['properties', name, 'x-category'],
+          message: 'the stage field must be business.operational',
+        });
     }
     const assignees = Object.entries(s.properties).filter(([, f]) => 'x-assignee' in f && f['x-assignee']);
-    if (assignees.length > 1) ctx.addIssue({ code: 'custom', path: ['properties'], message: 'at most one field may be the assignee' });
+    if (assignees.length > 1)
+      ctx.addIssue({ code: 'custom', path: ['properties'], message: 'at most one field may be the assignee' });
     for (const [name, f] of assignees) {
-      if (f.type !== 'string' || f['x-category'] !== 'business.operational') ctx.addIssue({ code: 'custom', path: ['properties', name], message: 'the assignee field must be a business.operational string' });
+      if (f.type !== 'string' || f['x-category'] !== 'business.operational')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['properties', name],
+          message: 'the assignee field must be a business.operational string',
+        });
     }
   });
 export type RecordJsonSchema = z.infer<typeof recordJsonSchema>;
 
-export const RecordTemplateKeys = ['water_delivery', 'appointment', 'room_allocation', 'maintenance_log', 'job', 'sale_order'] as const;
+export const RecordTemplateKeys = [
+  'water_delivery',
+  'appointment',
+  'room_allocation',
+  'maintenance_log',
+  'job',
+  'sale_order',
+] as const;
 export type RecordTemplateKey = (typeof RecordTemplateKeys)[number];
-export const recordTypeKeySchema = z.string().regex(/^[a-z][a-z0-9_]{1,39}$/, 'must be lower-case letters, digits and _ (2 to 40)');
+export const recordTypeKeySchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{1,39}$/, 'must be lower-case letters, digits and _ (2 to 40)');
 
 export const createRecordTypeSchema = z
   .strictObject({
@@ -69,10 +113,17 @@ export const createRecordTypeSchema = z
     template: z.enum(RecordTemplateKeys).optional(),
     schema: recordJsonSchema.optional(),
   })
-  .refine((t) => (t.template === undefined) !== (t.schema === undefined), { message: 'give either a template or a schema', path: ['schema'] });
+  .refine((t) => (t.template === undefined) !== (t.schema === undefined), {
+    message: 'give either a template or a schema',
+    path: ['schema'],
+  });
 export type CreateRecordTypeRequest = z.infer<typeof createRecordTypeSchema>;
 
-export const updateRecordTypeSchema = z.strictObject({ key: recordTypeKeySchema, schema: recordJsonSchema, name: z.string().trim().min(1).max(100).optional() });
+export const updateRecordTypeSchema = z.strictObject({
+  key: recordTypeKeySchema,
+  schema: recordJsonSchema,
+  name: z.string().trim().min(1).max(100).optional(),
+});
 export type UpdateRecordTypeRequest = z.infer<typeof updateRecordTypeSchema>;
 
 /** A record's data: checked against its type by the service; here only bounded in depth, count and size. */

@@ -15,9 +15,26 @@ export interface SessionView {
 }
 
 export const LoginEventKinds = [
-  'login', 'login_failed', 'login_locked', 'otp_requested', 'otp_login', 'otp_failed',
-  'password_reset_requested', 'password_reset', 'session_revoked', 'token_reuse', 'invitation_accepted', 'user_deactivated', 'role_changed',
-  'mfa_enrollment_started', 'mfa_enabled', 'mfa_disabled', 'mfa_challenged', 'mfa_login', 'mfa_failed', 'mfa_recovery_code_used',
+  'login',
+  'login_failed',
+  'login_locked',
+  'otp_requested',
+  'otp_login',
+  'otp_failed',
+  'password_reset_requested',
+  'password_reset',
+  'session_revoked',
+  'token_reuse',
+  'invitation_accepted',
+  'user_deactivated',
+  'role_changed',
+  'mfa_enrollment_started',
+  'mfa_enabled',
+  'mfa_disabled',
+  'mfa_challenged',
+  'mfa_login',
+  'mfa_failed',
+  'mfa_recovery_code_used',
 ] as const;
 export type LoginEventKind = (typeof LoginEventKinds)[number];
 

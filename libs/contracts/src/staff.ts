@@ -12,7 +12,9 @@ export const inviteUserSchema = z
     phone: phoneSchema.optional(),
     role: z.enum(AssignableRoles),
   })
-  .refine((v) => (v.email === undefined) !== (v.phone === undefined), { message: 'give exactly one of email or phone' });
+  .refine((v) => (v.email === undefined) !== (v.phone === undefined), {
+    message: 'give exactly one of email or phone',
+  });
 export type InviteUserRequest = z.infer<typeof inviteUserSchema>;
 
 export interface InvitationView {

@@ -39,7 +39,10 @@ export const tenantErasureConfirmedSchema = z.strictObject({
   service: z.enum(ErasingServices),
   confirmedAt: z.iso.datetime(),
 });
-export const platformEventSchema = z.discriminatedUnion('type', [tenantErasureRequestedSchema, tenantErasureConfirmedSchema]);
+export const platformEventSchema = z.discriminatedUnion('type', [
+  tenantErasureRequestedSchema,
+  tenantErasureConfirmedSchema,
+]);
 export type PlatformEvent = z.infer<typeof platformEventSchema>;
 export type TenantErasureRequested = z.infer<typeof tenantErasureRequestedSchema>;
 export type TenantErasureConfirmed = z.infer<typeof tenantErasureConfirmedSchema>;

@@ -50,7 +50,11 @@ export function topicPlan(opts: TopicPlanOptions): TopicSpec[] {
     topic: DOMAIN_EVENTS_TOPIC,
     numPartitions: 3,
     replicationFactor: rf,
-    configEntries: { 'cleanup.policy': 'delete', 'retention.ms': String(7 * 24 * 3600_000), 'min.insync.replicas': minIsr },
+    configEntries: {
+      'cleanup.policy': 'delete',
+      'retention.ms': String(7 * 24 * 3600_000),
+      'min.insync.replicas': minIsr,
+    },
   };
   // Sealed one-time codes and links are useless after an hour; keep them no longer than needed.
   const dispatch: TopicSpec = {

@@ -1,6 +1,13 @@
 import { blindIndex, open, randomKey, seal } from './envelope.js';
 import { createHmac } from 'node:crypto';
-import { FieldCipher, KeyVersionUnavailableError, TenantKeyring, TenantKeysetDestroyedError, keyVersionOf, type WrappedKeyStore } from './tenant-keyring.js';
+import {
+  FieldCipher,
+  KeyVersionUnavailableError,
+  TenantKeyring,
+  TenantKeysetDestroyedError,
+  keyVersionOf,
+  type WrappedKeyStore,
+} from './tenant-keyring.js';
 
 class MemoryStore implements WrappedKeyStore {
   rows = new Map<string, Buffer>();
@@ -54,7 +61,9 @@ describe('envelope encryption', () => {
     const t2 = await keyring.keysFor('t2');
     expect(t1.versions[0]!.key.equals(t2.versions[0]!.key)).toBe(false);
     const ciphertext = new FieldCipher(t1).encrypt('name', 'Asha')!;
-    expect(new FieldCipher(await new TenantKeyring(master, store).keysFor('t1')).decrypt('name', ciphertext)).toBe('Asha');
+    expect(new FieldCipher(await new TenantKeyring(master, store).keysFor('t1')).decrypt('name', ciphertext)).toBe(
+      'Asha',
+    );
     expect(() => new FieldCipher(t2).decrypt('name', ciphertext)).toThrow();
     store.rows.delete('t1');
     const fresh = await new TenantKeyring(master, store).keysFor('t1');
@@ -111,7 +120,9 @@ describe('envelope encryption', () => {
     expect(cipher.decrypt('name', legacyCiphertext)).toBe('Asha');
     expect(cipher.index('phone', '+911')).toBe(legacyIndex);
     // Re-wrapped: the new master alone opens it now, the old one no longer does.
-    expect(new FieldCipher(await new TenantKeyring(newMaster, store).keysFor('t')).decrypt('name', legacyCiphertext)).toBe('Asha');
+    expect(
+      new FieldCipher(await new TenantKeyring(newMaster, store).keysFor('t')).decrypt('name', legacyCiphertext),
+    ).toBe('Asha');
     expect(() => open(oldMaster, store.rows.get('t')!, Buffer.from('tenant:t'))).toThrow();
   });
 });

@@ -1,5 +1,13 @@
 import {
-  createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes, type KeyObject,
+  createCipheriv,
+  createDecipheriv,
+  createPrivateKey,
+  createPublicKey,
+  diffieHellman,
+  generateKeyPairSync,
+  hkdfSync,
+  randomBytes,
+  type KeyObject,
 } from 'node:crypto';
 
 const VERSION = 1;
@@ -17,8 +25,10 @@ function boxKey(shared: Buffer, ephemeral: Buffer, info: string): Buffer {
   return Buffer.from(hkdfSync('sha256', shared, ephemeral, info, 32));
 }
 
-const publicKeyOf = (key: KeyObject | Buffer): KeyObject => (Buffer.isBuffer(key) ? createPublicKey({ key, format: 'der', type: 'spki' }) : key);
-const privateKeyOf = (key: KeyObject | Buffer): KeyObject => (Buffer.isBuffer(key) ? createPrivateKey({ key, format: 'der', type: 'pkcs8' }) : key);
+const publicKeyOf = (key: KeyObject | Buffer): KeyObject =>
+  Buffer.isBuffer(key) ? createPublicKey({ key, format: 'der', type: 'spki' }) : key;
+const privateKeyOf = (key: KeyObject | Buffer): KeyObject =>
+  Buffer.isBuffer(key) ? createPrivateKey({ key, format: 'der', type: 'pkcs8' }) : key;
 
 /**
  * ECIES to an X25519 key: an ephemeral key pair, HKDF-SHA256 over the shared secret (salt: the
@@ -28,7 +38,11 @@ const privateKeyOf = (key: KeyObject | Buffer): KeyObject => (Buffer.isBuffer(ke
 export function sealTo(recipient: KeyObject | Buffer, plaintext: Buffer, ctx: EciesContext): Buffer {
   const eph = generateKeyPairSync('x25519');
   const ephemeral = eph.publicKey.export({ format: 'der', type: 'spki' });
-  const key = boxKey(diffieHellman({ privateKey: eph.privateKey, publicKey: publicKeyOf(recipient) }), ephemeral, ctx.info);
+  const key = boxKey(
+    diffieHellman({ privateKey: eph.privateKey, publicKey: publicKeyOf(recipient) }),
+    ephemeral,
+    ctx.info,
+  );
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(ctx.aad);
@@ -43,7 +57,10 @@ export function openWith(privateKey: KeyObject | Buffer, box: Buffer, ctx: Ecies
   const iv = box.subarray(1 + EPHEMERAL_SPKI_BYTES, 13 + EPHEMERAL_SPKI_BYTES);
   const tag = box.subarray(13 + EPHEMERAL_SPKI_BYTES, 29 + EPHEMERAL_SPKI_BYTES);
   const body = box.subarray(29 + EPHEMERAL_SPKI_BYTES);
-  const shared = diffieHellman({ privateKey: privateKeyOf(privateKey), publicKey: createPublicKey({ key: Buffer.from(ephemeral), format: 'der', type: 'spki' }) });
+  const shared = diffieHellman({
+    privateKey: privateKeyOf(privateKey),
+    publicKey: createPublicKey({ key: Buffer.from(ephemeral), format: 'der', type: 'spki' }),
+  });
   const decipher = createDecipheriv('aes-256-gcm', boxKey(shared, Buffer.from(ephemeral), ctx.info), iv);
   decipher.setAAD(ctx.aad);
   decipher.setAuthTag(tag);

@@ -120,13 +120,18 @@ export class TenantKeyring {
     const dropped = await this.update(tenantId, (keys) => {
       const bound = Math.min(keepFrom, currentVersion(keys, this.now()).version);
       const gone = keys.versions.filter((v) => v.version < bound).map((v) => v.version);
-      return gone.length ? { keys: { ...keys, versions: keys.versions.filter((v) => v.version >= bound) }, result: gone } : null;
+      return gone.length
+        ? { keys: { ...keys, versions: keys.versions.filter((v) => v.version >= bound) }, result: gone }
+        : null;
     });
     return dropped ?? [];
   }
 
   /** Compare-and-swap on the stored keyset until `change` is written (or declines with null). */
-  private async update<R>(tenantId: string, change: (keys: TenantKeys) => { keys: TenantKeys; result: R } | null): Promise<R | null> {
+  private async update<R>(
+    tenantId: string,
+    change: (keys: TenantKeys) => { keys: TenantKeys; result: R } | null,
+  ): Promise<R | null> {
     for (;;) {
       const { keys, wrapped } = await this.load(tenantId);
       const next = change(keys);
@@ -204,7 +209,8 @@ function parseKeyset(plain: Buffer): TenantKeys {
     };
   }
   const stored = JSON.parse(plain.toString('utf8')) as StoredKeyset;
-  if (stored.f !== 2 || !Array.isArray(stored.keys) || stored.keys.length === 0) throw new Error('keyset: unknown format');
+  if (stored.f !== 2 || !Array.isArray(stored.keys) || stored.keys.length === 0)
+    throw new Error('keyset: unknown format');
   return {
     versions: stored.keys
       .map((k) => ({ version: k.v, key: Buffer.from(k.k, 'base64'), activeFrom: new Date(k.from) }))
@@ -218,7 +224,9 @@ const VERSIONED = 2;
 
 /** The data-key version a FieldCipher ciphertext was written with. */
 export function keyVersionOf(ciphertext: Uint8Array): number {
-  const b = Buffer.isBuffer(ciphertext) ? ciphertext : Buffer.from(ciphertext.buffer, ciphertext.byteOffset, ciphertext.byteLength);
+  const b = Buffer.isBuffer(ciphertext)
+    ? ciphertext
+    : Buffer.from(ciphertext.buffer, ciphertext.byteOffset, ciphertext.byteLength);
   return b[0] === VERSIONED ? b.readUInt32BE(1) : 1;
 }
 
@@ -226,7 +234,10 @@ export function keyVersionOf(ciphertext: Uint8Array): number {
 export class FieldCipher {
   private readonly byVersion: Map<number, Buffer>;
 
-  constructor(private readonly keys: TenantKeys, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly keys: TenantKeys,
+    private readonly now: () => number = Date.now,
+  ) {
     this.byVersion = new Map(keys.versions.map((v) => [v.version, v.key]));
   }
 

@@ -25,7 +25,12 @@ export async function ensureAuditKeys(dir: string): Promise<AuditKeyFiles> {
       const { privateKey } = generateKeyPairSync('ed25519');
       await writeFile(file, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
     }
-    keys.push({ service, publicKeyPem: createPublicKey(await readFile(file, 'utf8')).export({ format: 'pem', type: 'spki' }).toString() });
+    keys.push({
+      service,
+      publicKeyPem: createPublicKey(await readFile(file, 'utf8'))
+        .export({ format: 'pem', type: 'spki' })
+        .toString(),
+    });
   }
   const trustedKeysFile = join(dir, 'trusted-keys.json');
   await writeFile(trustedKeysFile, `${JSON.stringify({ keys }, null, 2)}\n`);

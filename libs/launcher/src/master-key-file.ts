@@ -7,9 +7,11 @@ import { dirname } from 'node:path';
 export async function ensureMasterKeyFile(path: string): Promise<string> {
   if (!existsSync(path)) {
     await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EEXIST') throw err;
-    });
+    await writeFile(path, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' }).catch(
+      (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EEXIST') throw err;
+      },
+    );
   }
   return path;
 }

@@ -14,9 +14,11 @@ export async function ensurePlatformAdminPasswordFile(path: string): Promise<{ p
   if (existsSync(path)) return { path, created: false };
   await mkdir(dirname(path), { recursive: true });
   let created = true;
-  await writeFile(path, `${randomBytes(18).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EEXIST') throw err;
-    created = false;
-  });
+  await writeFile(path, `${randomBytes(18).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' }).catch(
+    (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw err;
+      created = false;
+    },
+  );
   return { path, created };
 }

@@ -38,10 +38,19 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   }
   const keys = await ensureAuditKeys(opts.auditKeysDir);
   // Every service must share one bus key; a caller that gave none gets one kept beside the audit keys.
-  const busKey = opts.env.LEKHA_BUS_KEY || opts.env.LEKHA_BUS_KEY_FILE ? {} : { LEKHA_BUS_KEY_FILE: await ensureBusKeyFile(join(opts.auditKeysDir, 'bus.key')) };
+  const busKey =
+    opts.env.LEKHA_BUS_KEY || opts.env.LEKHA_BUS_KEY_FILE
+      ? {}
+      : { LEKHA_BUS_KEY_FILE: await ensureBusKeyFile(join(opts.auditKeysDir, 'bus.key')) };
   for (const name of names) {
     const port = Number(portEnv[SERVICE_PORTS[name].variable]);
-    const env = { ...opts.env, ...busKey, ...portEnv, AUDIT_SIGNING_KEY_FILE: keys.signingKeyFile(name), AUDIT_TRUSTED_KEYS_FILE: keys.trustedKeysFile };
+    const env = {
+      ...opts.env,
+      ...busKey,
+      ...portEnv,
+      AUDIT_SIGNING_KEY_FILE: keys.signingKeyFile(name),
+      AUDIT_TRUSTED_KEYS_FILE: keys.trustedKeysFile,
+    };
     services.set(name, new ServiceProcess({ name, root: opts.root, port, env, onLine: opts.onLine }));
   }
   const platform: Platform = {

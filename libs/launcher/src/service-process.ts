@@ -78,7 +78,8 @@ export class ServiceProcess {
         }
         // Another process on the port (one that was there before, or a sibling given the same port)
         // is not this service: keep waiting, and fail when this one exits for want of the port.
-        if (instance !== this.instanceId) last = `another process answers on port ${this.opts.port}: ${body.slice(0, 200)}`;
+        if (instance !== this.instanceId)
+          last = `another process answers on port ${this.opts.port}: ${body.slice(0, 200)}`;
         else if (res.status === 200) return;
         else last = body;
       } catch (err) {

@@ -127,13 +127,16 @@ export async function freePorts(count: number): Promise<number[]> {
   const listen = (port: number) =>
     new Promise<Server | null>((res, rej) => {
       const srv = createServer();
-      srv.once('error', (err: NodeJS.ErrnoException) => (err.code === 'EADDRINUSE' || err.code === 'EACCES' ? res(null) : rej(err)));
+      srv.once('error', (err: NodeJS.ErrnoException) =>
+        err.code === 'EADDRINUSE' || err.code === 'EACCES' ? res(null) : rej(err),
+      );
       srv.listen(port, '127.0.0.1', () => res(srv));
     });
   try {
     for (let attempt = 0; servers.length < count; attempt++) {
       // Below the ephemeral range while it has room; the system's own choice otherwise.
-      const port = floor - PORTS_FROM > 1000 && attempt < 1000 ? PORTS_FROM + Math.floor(Math.random() * (floor - PORTS_FROM)) : 0;
+      const port =
+        floor - PORTS_FROM > 1000 && attempt < 1000 ? PORTS_FROM + Math.floor(Math.random() * (floor - PORTS_FROM)) : 0;
       const srv = await listen(port);
       if (srv) servers.push(srv);
     }
@@ -344,7 +347,8 @@ export async function startLocalKafka(opts: StartLocalKafkaOptions): Promise<Loc
   const classpath = join(libsDir, '*');
   if (opts.port) await assertPortFree(opts.port, 'client');
   if (opts.controllerPort) await assertPortFree(opts.controllerPort, 'controller');
-  if (opts.port && opts.port === opts.controllerPort) throw new Error('local-kafka: port and controllerPort must differ');
+  if (opts.port && opts.port === opts.controllerPort)
+    throw new Error('local-kafka: port and controllerPort must differ');
   const [freeA, freeB] = await freePorts(2);
   const port = opts.port || freeA!;
   const controllerPort = opts.controllerPort || (freeB === port ? freeA! : freeB!);
@@ -374,7 +378,17 @@ export async function startLocalKafka(opts: StartLocalKafkaOptions): Promise<Loc
     log(`local-kafka: formatting KRaft storage in ${kraftDir} (cluster id ${clusterId})`);
     const r = runSync(
       javaBin(),
-      ['-Xmx256m', ...jvmCommon, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propsFile, '--ignore-formatted'],
+      [
+        '-Xmx256m',
+        ...jvmCommon,
+        'kafka.tools.StorageTool',
+        'format',
+        '-t',
+        clusterId,
+        '-c',
+        propsFile,
+        '--ignore-formatted',
+      ],
       formatLog,
     );
     if (r.status !== 0) {
@@ -419,7 +433,9 @@ export async function startLocalKafka(opts: StartLocalKafkaOptions): Promise<Loc
       });
       c.once('error', (err) => {
         live.delete(c);
-        spawnError = new Error(`local-kafka: cannot start ${cmd} (is Java 17+ installed, JAVA_HOME right?): ${err.message}`);
+        spawnError = new Error(
+          `local-kafka: cannot start ${cmd} (is Java 17+ installed, JAVA_HOME right?): ${err.message}`,
+        );
         res();
       });
     });
@@ -449,7 +465,15 @@ export async function startLocalKafka(opts: StartLocalKafkaOptions): Promise<Loc
     spawnError = undefined;
     spawnBroker();
     try {
-      await waitUntilReady({ brokers, child: child!, exited, timeoutMs: readyTimeoutMs, serverLog, stdoutLog, logOffsets });
+      await waitUntilReady({
+        brokers,
+        child: child!,
+        exited,
+        timeoutMs: readyTimeoutMs,
+        serverLog,
+        stdoutLog,
+        logOffsets,
+      });
     } catch (err) {
       if (isRunning()) child!.kill('SIGKILL');
       await exited;

@@ -82,7 +82,9 @@ async function consumeAll(
 
 async function main(): Promise<void> {
   const version = resolveKafkaVersion();
-  console.log(`local-kafka smoke test: Kafka ${version}, kafkajs ${(await import('kafkajs/package.json', { with: { type: 'json' } })).default.version}`);
+  console.log(
+    `local-kafka smoke test: Kafka ${version}, kafkajs ${(await import('kafkajs/package.json', { with: { type: 'json' } })).default.version}`,
+  );
 
   await timed('ensureKafkaJars', () => ensureKafkaJars({ log: step }));
   const dataDir = await mkdtemp(join(tmpdir(), 'lekha-kafka-smoke-'));
@@ -168,7 +170,9 @@ async function main(): Promise<void> {
     const committed = await admin.fetchOffsets({ groupId: 'smoke-consumer', topics: [TOPIC] });
     const committedSum = committed[0].partitions.reduce((acc, p) => acc + Number(p.offset), 0);
     check(committedSum === PHASE1_COUNT, `committed offsets sum ${committedSum}, want ${PHASE1_COUNT}`);
-    step(`consumer group committed offsets: ${committed[0].partitions.map((p) => `${p.partition}:${p.offset}`).join(' ')}`);
+    step(
+      `consumer group committed offsets: ${committed[0].partitions.map((p) => `${p.partition}:${p.offset}`).join(' ')}`,
+    );
 
     // 4. transactional producer: commit (with sendOffsets) + abort
     await timed('transactional producer (commit 10 + sendOffsets, abort 5)', async () => {
@@ -183,7 +187,10 @@ async function main(): Promise<void> {
       const t1 = await tx.transaction();
       await t1.send({
         topic: TOPIC,
-        messages: Array.from({ length: 10 }, (_, seq) => ({ key: `t-${seq}`, value: JSON.stringify({ phase: 'tx-commit', seq }) })),
+        messages: Array.from({ length: 10 }, (_, seq) => ({
+          key: `t-${seq}`,
+          value: JSON.stringify({ phase: 'tx-commit', seq }),
+        })),
       });
       await t1.sendOffsets({
         consumerGroupId: 'smoke-tx-group',
@@ -193,7 +200,10 @@ async function main(): Promise<void> {
       const t2 = await tx.transaction();
       await t2.send({
         topic: TOPIC,
-        messages: Array.from({ length: 5 }, (_, seq) => ({ key: `a-${seq}`, value: JSON.stringify({ phase: 'tx-abort', seq }) })),
+        messages: Array.from({ length: 5 }, (_, seq) => ({
+          key: `a-${seq}`,
+          value: JSON.stringify({ phase: 'tx-abort', seq }),
+        })),
       });
       await t2.abort();
       await tx.disconnect();
@@ -293,7 +303,8 @@ async function main(): Promise<void> {
       consumeAll(
         kafka,
         'smoke-verify',
-        (s) => new Set(s.filter((m) => m.phase === 'p2' && ackedSet.has(m.seq)).map((m) => m.seq)).size >= ackedSet.size,
+        (s) =>
+          new Set(s.filter((m) => m.phase === 'p2' && ackedSet.has(m.seq)).map((m) => m.seq)).size >= ackedSet.size,
         60_000,
       ),
     );
@@ -302,10 +313,14 @@ async function main(): Promise<void> {
     const lost = acked.filter((s) => !p2Seen.has(s));
     // only a batch whose send failed (ack lost in the crash) and was resent may appear twice
     const retried = new Set(finalError ? failedSeqs : []);
-    const p2Dups = byPhase('p2').filter((m) => !retried.has(m.seq)).length - [...p2Seen].filter((q) => !retried.has(q)).length;
+    const p2Dups =
+      byPhase('p2').filter((m) => !retried.has(m.seq)).length - [...p2Seen].filter((q) => !retried.has(q)).length;
     const retriedDups = byPhase('p2').filter((m) => retried.has(m.seq)).length - retried.size;
     const p1Again = byPhase('p1');
-    check(new Set(p1Again.map((m) => m.seq)).size === PHASE1_COUNT && p1Again.length === PHASE1_COUNT, `phase-1 read back ${p1Again.length}`);
+    check(
+      new Set(p1Again.map((m) => m.seq)).size === PHASE1_COUNT && p1Again.length === PHASE1_COUNT,
+      `phase-1 read back ${p1Again.length}`,
+    );
     check(byPhase('tx-commit').length === 10, `committed tx msgs visible: ${byPhase('tx-commit').length}, want 10`);
     check(byPhase('tx-abort').length === 0, `aborted tx msgs visible: ${byPhase('tx-abort').length}, want 0`);
     check(lost.length === 0, `${lost.length} acknowledged msgs LOST, e.g. ${lost.slice(0, 10).join(',')}`);
@@ -330,7 +345,9 @@ async function main(): Promise<void> {
     }
   }
   const distinct = [...new Set(kafkajsLog.map((l) => l.replace(/\d+/g, 'N')))];
-  console.log(`kafkajs logged ${kafkajsLog.length} warn/error lines (${distinct.length} distinct; expected during the crash):`);
+  console.log(
+    `kafkajs logged ${kafkajsLog.length} warn/error lines (${distinct.length} distinct; expected during the crash):`,
+  );
   for (const l of distinct.slice(0, 8)) console.log(`  ${l.slice(0, 200)}`);
   console.log('timings:');
   for (const [label, ms] of timings) console.log(`  ${label.padEnd(62)} ${String(ms).padStart(6)} ms`);

@@ -32,16 +32,25 @@ function sameConfig(current: Record<string, string>, desired: Record<string, str
   return a.length === b.length && a.every((k, i) => k === b[i] && current[k] === desired[k]);
 }
 
-async function waitForLeaders(admin: ReturnType<InstanceType<typeof Kafka>['admin']>, topics: string[], timeoutMs = 30_000): Promise<void> {
+async function waitForLeaders(
+  admin: ReturnType<InstanceType<typeof Kafka>['admin']>,
+  topics: string[],
+  timeoutMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
       const meta = await admin.fetchTopicMetadata({ topics });
-      if (meta.topics.length === topics.length && meta.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+      if (
+        meta.topics.length === topics.length &&
+        meta.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))
+      )
+        return;
     } catch (err) {
       if (Date.now() > deadline) throw err;
     }
-    if (Date.now() > deadline) throw new Error(`local-kafka: topics have no leaders after ${timeoutMs} ms: ${topics.join(', ')}`);
+    if (Date.now() > deadline)
+      throw new Error(`local-kafka: topics have no leaders after ${timeoutMs} ms: ${topics.join(', ')}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -74,7 +83,10 @@ export async function provisionTopics(brokers: string[], topics: TopicSpec[]): P
           configEntries: Object.entries(t.configEntries).map(([name, value]) => ({ name, value })),
         })),
       });
-      await waitForLeaders(admin, missing.map((t) => t.topic));
+      await waitForLeaders(
+        admin,
+        missing.map((t) => t.topic),
+      );
       // createTopics() resolves false (no throw) for a topic created concurrently
       // by someone else; re-list so those go through the "existing" path below.
       const after = new Set(await admin.listTopics());

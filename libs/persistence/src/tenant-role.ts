@@ -32,6 +32,9 @@ export function tenantRoleSql(schema: string): string[] {
  * Migration SQL: the least the tenant role needs on a table. Only tables with row-level security
  * (or append-only ones such as the audit outbox, granted insert only) belong here.
  */
-export function tenantTableGrantsSql(qualifiedTable: string, privileges: readonly ('select' | 'insert' | 'update' | 'delete')[] = ['select', 'insert', 'update', 'delete']): string[] {
+export function tenantTableGrantsSql(
+  qualifiedTable: string,
+  privileges: readonly ('select' | 'insert' | 'update' | 'delete')[] = ['select', 'insert', 'update', 'delete'],
+): string[] {
   return [`grant ${privileges.join(', ')} on ${qualifiedTable} to ${TENANT_ROLE}`];
 }

@@ -40,7 +40,12 @@ export async function bootstrapService(opts: ServiceBootstrapOptions): Promise<I
         transport: Transport.KAFKA,
         options: {
           client: kafkaConfig(opts.service, opts.brokers, opts.logger),
-          consumer: { groupId: opts.service, sessionTimeout: 15000, heartbeatInterval: 1000, allowAutoTopicCreation: false },
+          consumer: {
+            groupId: opts.service,
+            sessionTimeout: 15000,
+            heartbeatInterval: 1000,
+            allowAutoTopicCreation: false,
+          },
           producer: { allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 },
           run: { partitionsConsumedConcurrently: 3 },
           send: { acks: -1 },

@@ -1,13 +1,32 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { BusHeaders, ContextHeaders } from '@lekha/contracts';
-import { BusSeal, BusSealError, ReplyKeyPair, loadBusKey, openReply, parseReplyKey, sealReply, transitKeyOf } from './bus-seal.js';
+import {
+  BusSeal,
+  BusSealError,
+  ReplyKeyPair,
+  loadBusKey,
+  openReply,
+  parseReplyKey,
+  sealReply,
+  transitKeyOf,
+} from './bus-seal.js';
 import { ConfigError } from './config.js';
 
 describe('BusSeal', () => {
   const key = randomBytes(32);
   const bus = new BusSeal(key);
-  const headers = { [ContextHeaders.tenantId]: 't-1', [ContextHeaders.actorType]: 'user', [BusHeaders.callId]: 'c-1', [BusHeaders.sealedAt]: '1' };
-  const binding = { pattern: 'tenant-data.customers.create', direction: 'request' as const, callId: 'c-1', headersDigest: BusSeal.headersDigest(headers) };
+  const headers = {
+    [ContextHeaders.tenantId]: 't-1',
+    [ContextHeaders.actorType]: 'user',
+    [BusHeaders.callId]: 'c-1',
+    [BusHeaders.sealedAt]: '1',
+  };
+  const binding = {
+    pattern: 'tenant-data.customers.create',
+    direction: 'request' as const,
+    callId: 'c-1',
+    headersDigest: BusSeal.headersDigest(headers),
+  };
   const payload = { name: 'Meena Iyer', phone: '+919000012345' };
 
   it('seals to ciphertext only and opens with the same binding', () => {
@@ -44,14 +63,21 @@ describe('BusSeal', () => {
   });
 
   it('seals the access token, IP and user agent into one header bound to the call', () => {
-    const plain = { ...headers, [ContextHeaders.accessToken]: 'eyJ.secret.token', [ContextHeaders.ip]: '203.0.113.9', [ContextHeaders.userAgent]: 'Mozilla/5.0 Unique' };
+    const plain = {
+      ...headers,
+      [ContextHeaders.accessToken]: 'eyJ.secret.token',
+      [ContextHeaders.ip]: '203.0.113.9',
+      [ContextHeaders.userAgent]: 'Mozilla/5.0 Unique',
+    };
     const wire = bus.sealHeaders(plain, binding.pattern, 'c-1');
     expect(JSON.stringify(wire)).not.toMatch(/secret\.token|203\.0\.113|Unique/);
     expect(wire[ContextHeaders.tenantId]).toBe('t-1');
     expect(bus.openHeaders(wire, binding.pattern, 'c-1')).toEqual(plain);
     expect(() => bus.openHeaders(wire, binding.pattern, 'c-2')).toThrow(BusSealError);
     // A plaintext token beside the sealed header is dropped, never believed.
-    expect(bus.openHeaders({ ...headers, [ContextHeaders.accessToken]: 'forged' }, binding.pattern, 'c-1')).toEqual(headers);
+    expect(bus.openHeaders({ ...headers, [ContextHeaders.accessToken]: 'forged' }, binding.pattern, 'c-1')).toEqual(
+      headers,
+    );
   });
 
   it('binds records of other topics to the topic', () => {
@@ -63,7 +89,9 @@ describe('BusSeal', () => {
   it('loads the key from config and names the variable when it is missing', () => {
     expect(loadBusKey({ LEKHA_BUS_KEY: key.toString('base64') }).equals(key)).toBe(true);
     expect(() => loadBusKey({})).toThrow(ConfigError);
-    expect(() => loadBusKey({ LEKHA_BUS_KEY_FILE: '/nonexistent/bus.key' })).toThrow('LEKHA_BUS_KEY_FILE cannot be read');
+    expect(() => loadBusKey({ LEKHA_BUS_KEY_FILE: '/nonexistent/bus.key' })).toThrow(
+      'LEKHA_BUS_KEY_FILE cannot be read',
+    );
   });
 });
 
@@ -78,14 +106,24 @@ describe('transit keys and reply keys', () => {
     expect(transitKeyOf(keys, tenantId).equals(transit)).toBe(true);
     expect(transitKeyOf(keys, '0193a000-0000-7000-8000-0000000000bb').equals(transit)).toBe(false);
     // Data-key rotation keeps it (it derives from the stable index key); a new keyset does not.
-    expect(transitKeyOf({ ...keys, versions: [...keys.versions, { version: 2, key: randomBytes(32), activeFrom: new Date() }] }, tenantId).equals(transit)).toBe(true);
+    expect(
+      transitKeyOf(
+        { ...keys, versions: [...keys.versions, { version: 2, key: randomBytes(32), activeFrom: new Date() }] },
+        tenantId,
+      ).equals(transit),
+    ).toBe(true);
     expect(transitKeyOf({ ...keys, indexKey: randomBytes(32) }, tenantId).equals(transit)).toBe(false);
     const sealed = bus.seal({ id: 'c' }, binding, transit);
     expect(bus.open(sealed, binding, transit)).toEqual({ id: 'c' });
     expect(() => bus.open(sealed, binding)).toThrow(BusSealError);
     expect(() => bus.open(sealed, { ...binding, tenantId: undefined }, transit)).toThrow(BusSealError);
-    const headers = bus.sealHeaders({ [ContextHeaders.accessToken]: 'tok' }, binding.pattern, binding.callId, { tenantId, key: transit });
-    expect(bus.openHeaders(headers, binding.pattern, binding.callId, { tenantId, key: transit })[ContextHeaders.accessToken]).toBe('tok');
+    const headers = bus.sealHeaders({ [ContextHeaders.accessToken]: 'tok' }, binding.pattern, binding.callId, {
+      tenantId,
+      key: transit,
+    });
+    expect(
+      bus.openHeaders(headers, binding.pattern, binding.callId, { tenantId, key: transit })[ContextHeaders.accessToken],
+    ).toBe('tok');
     expect(() => bus.openHeaders(headers, binding.pattern, binding.callId)).toThrow(BusSealError);
   });
 
@@ -103,7 +141,9 @@ describe('transit keys and reply keys', () => {
   it('accepts only an X25519 public key as a reply key', () => {
     expect(parseReplyKey('')).toBeNull();
     expect(parseReplyKey('not a key')).toBeNull();
-    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'der', type: 'spki' }).toString('base64url');
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      .publicKey.export({ format: 'der', type: 'spki' })
+      .toString('base64url');
     expect(parseReplyKey(ec)).toBeNull();
     expect(parseReplyKey(new ReplyKeyPair().publicKeyText)?.asymmetricKeyType).toBe('x25519');
   });

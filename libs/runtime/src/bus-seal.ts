@@ -12,7 +12,11 @@ export interface SealedValue {
 export type BusDirection = 'request' | 'reply' | 'headers';
 
 /** Context headers that are secrets or personal data: sealed into one header on the wire. */
-export const SECRET_HEADERS: readonly string[] = [ContextHeaders.accessToken, ContextHeaders.ip, ContextHeaders.userAgent];
+export const SECRET_HEADERS: readonly string[] = [
+  ContextHeaders.accessToken,
+  ContextHeaders.ip,
+  ContextHeaders.userAgent,
+];
 
 /** What a sealed value is bound to: it opens only for the same pattern, direction, call and headers. */
 export interface BusBinding {
@@ -55,7 +59,13 @@ export class BusSeal {
 
   /** Digest of every context header plus the call ID and sealing time, in a fixed order. */
   static headersDigest(headers: Record<string, HeaderValue>): string {
-    const names = [...Object.values(ContextHeaders), BusHeaders.callId, BusHeaders.sealedAt, BusHeaders.replyKey, BusHeaders.sealedFor].sort();
+    const names = [
+      ...Object.values(ContextHeaders),
+      BusHeaders.callId,
+      BusHeaders.sealedAt,
+      BusHeaders.replyKey,
+      BusHeaders.sealedFor,
+    ].sort();
     const hash = createHash('sha256');
     for (const name of names) hash.update(`${name}\u0000${headerText(headers[name])}\u0000`);
     return hash.digest('base64url');
@@ -69,7 +79,8 @@ export class BusSeal {
 
   open<T = unknown>(value: unknown, binding: BusBinding, key: Buffer = this.key): T {
     const sealed = (value as { sealed?: unknown } | null)?.sealed;
-    if (typeof sealed !== 'string' || Object.keys(value as object).length !== 1) throw new BusSealError('the message is not sealed');
+    if (typeof sealed !== 'string' || Object.keys(value as object).length !== 1)
+      throw new BusSealError('the message is not sealed');
     let plaintext: Buffer;
     try {
       plaintext = open(key, Buffer.from(sealed, 'base64'), aad(binding));
@@ -80,21 +91,41 @@ export class BusSeal {
   }
 
   /** Moves the secret headers (token, IP, user agent) into one sealed header bound to the call. */
-  sealHeaders(headers: Record<string, string>, pattern: string, callId: string, transit?: { tenantId: string; key: Buffer }): Record<string, string> {
+  sealHeaders(
+    headers: Record<string, string>,
+    pattern: string,
+    callId: string,
+    transit?: { tenantId: string; key: Buffer },
+  ): Record<string, string> {
     const secret: Record<string, string> = {};
     const rest: Record<string, string> = {};
     for (const [name, value] of Object.entries(headers)) (SECRET_HEADERS.includes(name) ? secret : rest)[name] = value;
-    if (Object.keys(secret).length) rest[BusHeaders.sealedHeaders] = this.seal(secret, { pattern, direction: 'headers', callId, tenantId: transit?.tenantId }, transit?.key).sealed;
+    if (Object.keys(secret).length)
+      rest[BusHeaders.sealedHeaders] = this.seal(
+        secret,
+        { pattern, direction: 'headers', callId, tenantId: transit?.tenantId },
+        transit?.key,
+      ).sealed;
     return rest;
   }
 
   /** The headers as the caller meant them: the sealed ones restored, plaintext copies of secret ones dropped. */
-  openHeaders<H extends Record<string, HeaderValue>>(headers: H, pattern: string, callId: string, transit?: { tenantId: string; key: Buffer }): Record<string, HeaderValue> {
+  openHeaders<H extends Record<string, HeaderValue>>(
+    headers: H,
+    pattern: string,
+    callId: string,
+    transit?: { tenantId: string; key: Buffer },
+  ): Record<string, HeaderValue> {
     const out: Record<string, HeaderValue> = {};
-    for (const [name, value] of Object.entries(headers)) if (!SECRET_HEADERS.includes(name) && name !== BusHeaders.sealedHeaders) out[name] = value;
+    for (const [name, value] of Object.entries(headers))
+      if (!SECRET_HEADERS.includes(name) && name !== BusHeaders.sealedHeaders) out[name] = value;
     const sealed = headerText(headers[BusHeaders.sealedHeaders]);
     if (sealed) {
-      const opened = this.open<Record<string, unknown>>({ sealed }, { pattern, direction: 'headers', callId, tenantId: transit?.tenantId }, transit?.key);
+      const opened = this.open<Record<string, unknown>>(
+        { sealed },
+        { pattern, direction: 'headers', callId, tenantId: transit?.tenantId },
+        transit?.key,
+      );
       for (const name of SECRET_HEADERS) if (typeof opened?.[name] === 'string') out[name] = opened[name];
     }
     return out;
@@ -112,18 +143,32 @@ export class BusSeal {
 
 function aad(b: BusBinding): Buffer {
   const tenant = b.tenantId ? `\ntenant:${b.tenantId}` : '';
-  return Buffer.from(`lekha-bus/1\n${b.pattern}\n${b.direction}\n${b.callId}\n${b.headersDigest ?? ''}${tenant}`, 'utf8');
+  return Buffer.from(
+    `lekha-bus/1\n${b.pattern}\n${b.direction}\n${b.callId}\n${b.headersDigest ?? ''}${tenant}`,
+    'utf8',
+  );
 }
 
-const replyContext = (pattern: string, callId: string) => ({ info: 'lekha.bus-reply/1', aad: Buffer.from(`${pattern}\n${callId}`, 'utf8') });
+const replyContext = (pattern: string, callId: string) => ({
+  info: 'lekha.bus-reply/1',
+  aad: Buffer.from(`${pattern}\n${callId}`, 'utf8'),
+});
 
 /** Seals a reply to the caller's reply key (ECIES): only the caller's process can open it. */
 export function sealReply(value: unknown, pattern: string, callId: string, replyKey: KeyObject): SealedValue {
-  return { sealed: sealTo(replyKey, Buffer.from(JSON.stringify(value ?? null), 'utf8'), replyContext(pattern, callId)).toString('base64') };
+  return {
+    sealed: sealTo(
+      replyKey,
+      Buffer.from(JSON.stringify(value ?? null), 'utf8'),
+      replyContext(pattern, callId),
+    ).toString('base64'),
+  };
 }
 
 export function openReply<T>(value: SealedValue, pattern: string, callId: string, privateKey: KeyObject): T {
-  return JSON.parse(openWith(privateKey, Buffer.from(value.sealed, 'base64'), replyContext(pattern, callId)).toString('utf8')) as T;
+  return JSON.parse(
+    openWith(privateKey, Buffer.from(value.sealed, 'base64'), replyContext(pattern, callId)).toString('utf8'),
+  ) as T;
 }
 
 /** The reply key named in a request's header; null when absent or not an X25519 public key. */

@@ -30,7 +30,9 @@ describe('loadConfig', () => {
 
   it('names a missing variable', () => {
     expect(() => loadConfig(schema, KEY)).toThrow(new ConfigError('KAFKA_BROKERS', 'is required but not set'));
-    expect(() => loadConfig(schema, { KAFKA_BROKERS: 'localhost:9092' })).toThrow(new ConfigError('AUDIT_SIGNING_KEY_FILE', 'is required but not set'));
+    expect(() => loadConfig(schema, { KAFKA_BROKERS: 'localhost:9092' })).toThrow(
+      new ConfigError('AUDIT_SIGNING_KEY_FILE', 'is required but not set'),
+    );
   });
 
   it('names an invalid variable', () => {
@@ -43,15 +45,21 @@ describe('loadConfig', () => {
     })();
     expect(err).toBeInstanceOf(ConfigError);
     expect(err!.variable).toBe('SOME_PORT');
-    expect(() => loadConfig(schema, { ...KEY, KAFKA_BROKERS: 'localhost:9092', DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL is invalid/);
+    expect(() => loadConfig(schema, { ...KEY, KAFKA_BROKERS: 'localhost:9092', DATABASE_URL: 'mysql://x' })).toThrow(
+      /DATABASE_URL is invalid/,
+    );
   });
 });
 
 describe('isUnavailable', () => {
   it('treats connection failures as unavailability and everything else as a fault', async () => {
     const { isUnavailable } = await import('./rpc-executor.js');
-    expect(isUnavailable(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))).toBe(true);
-    expect(isUnavailable(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))).toBe(true);
+    expect(
+      isUnavailable(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })),
+    ).toBe(true);
+    expect(
+      isUnavailable(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })),
+    ).toBe(true);
     expect(isUnavailable(new Error('Connection terminated unexpectedly'))).toBe(true);
     expect(isUnavailable(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBe(false);
     expect(isUnavailable(new TypeError('x is undefined'))).toBe(false);

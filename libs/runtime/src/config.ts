@@ -1,7 +1,10 @@
 import { z } from 'zod';
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, detail: string) {
+  constructor(
+    readonly variable: string,
+    detail: string,
+  ) {
     super(`${variable} ${detail}`);
     this.name = 'ConfigError';
   }
@@ -10,7 +13,12 @@ export class ConfigError extends Error {
 const brokersSchema = z
   .string()
   .min(1)
-  .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.string().regex(/^[\w.-]+:\d{1,5}$/, 'each broker must be host:port')).min(1));
 
 const base64Key = z.string().refine((s) => Buffer.from(s, 'base64').length === 32, 'must be 32 bytes, base64-encoded');
@@ -24,7 +32,10 @@ export const baseConfigSchema = z.object({
   LEKHA_ENV: z.enum(['development', 'test', 'production']).default('production'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   KAFKA_BROKERS: brokersSchema,
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
   LEKHA_DATA_DIR: z.string().min(1).default('.data'),
   LEKHA_MASTER_KEY: base64Key.optional(),
   LEKHA_MASTER_KEY_FILE: z.string().min(1).optional(),
@@ -51,7 +62,10 @@ export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.Process
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   const variable = String(issue.path[0] ?? 'environment');
-  const detail = issue.code === 'invalid_type' && cleaned[variable] === undefined ? 'is required but not set' : `is invalid: ${issue.message}`;
+  const detail =
+    issue.code === 'invalid_type' && cleaned[variable] === undefined
+      ? 'is required but not set'
+      : `is invalid: ${issue.message}`;
   throw new ConfigError(variable, detail);
 }
 
@@ -61,7 +75,9 @@ export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.Process
  */
 export function developmentFeaturesWarning(env: 'development' | 'test' | 'production'): string | null {
   if (env === 'production') return null;
-  return `DEVELOPMENT FEATURES ARE ON (LEKHA_ENV=${env}): the development inbox holds every message sent, `
-    + 'sign-in codes and reset tokens included. Never run a real deployment like this: '
-    + 'unset LEKHA_ENV or set it to production.';
+  return (
+    `DEVELOPMENT FEATURES ARE ON (LEKHA_ENV=${env}): the development inbox holds every message sent, ` +
+    'sign-in codes and reset tokens included. Never run a real deployment like this: ' +
+    'unset LEKHA_ENV or set it to production.'
+  );
 }

@@ -1,4 +1,12 @@
-import { Global, Module, type DynamicModule, type OnApplicationBootstrap, type OnModuleDestroy, Injectable, Inject } from '@nestjs/common';
+import {
+  Global,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+  Injectable,
+  Inject,
+} from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { EntitySchema, MigrationObject } from '@mikro-orm/core';
@@ -56,7 +64,10 @@ export class CoreModule {
       imports: [HealthModule],
       providers: [
         { provide: AppLogger, useValue: new AppLogger(opts.logger) },
-        { provide: KAFKA, useFactory: () => new Kafka(kafkaConfig(opts.service, opts.config.KAFKA_BROKERS, opts.logger)) },
+        {
+          provide: KAFKA,
+          useFactory: () => new Kafka(kafkaConfig(opts.service, opts.config.KAFKA_BROKERS, opts.logger)),
+        },
         { provide: AuditSigner, useFactory: () => loadSigner(opts.service, opts.config.AUDIT_SIGNING_KEY_FILE) },
         { provide: CORE_OPTIONS, useValue: opts },
         { provide: BusSeal, useFactory: () => new BusSeal(loadBusKey(opts.config)) },
@@ -68,7 +79,8 @@ export class CoreModule {
         {
           provide: TokenVerifier,
           inject: [JwksTopicReader],
-          useFactory: (reader: JwksTopicReader) => new TokenVerifier(reader, { issuer: opts.config.JWT_ISSUER, audience: opts.config.JWT_AUDIENCE }),
+          useFactory: (reader: JwksTopicReader) =>
+            new TokenVerifier(reader, { issuer: opts.config.JWT_ISSUER, audience: opts.config.JWT_AUDIENCE }),
         },
         JwksReaderLifecycle,
         RpcExecutor,
@@ -146,6 +158,9 @@ function loadSigner(service: string, path: string): AuditSigner {
   try {
     return AuditSigner.fromPemFile(service, path);
   } catch (err) {
-    throw new ConfigError('AUDIT_SIGNING_KEY_FILE', `cannot be read as an Ed25519 private key: ${(err as Error).message}`);
+    throw new ConfigError(
+      'AUDIT_SIGNING_KEY_FILE',
+      `cannot be read as an Ed25519 private key: ${(err as Error).message}`,
+    );
   }
 }

@@ -49,7 +49,11 @@ export class HealthController {
     const result = await this.readiness.evaluate();
     // `instance`: the ID a launcher gave this process, so it knows the answer is from the process it
     // started and not from another one already listening on the port.
-    res.status(result.ready ? 200 : 503).json({ status: result.ready ? 'ready' : 'not_ready', instance: process.env.LEKHA_INSTANCE_ID ?? null, checks: result.checks });
+    res.status(result.ready ? 200 : 503).json({
+      status: result.ready ? 'ready' : 'not_ready',
+      instance: process.env.LEKHA_INSTANCE_ID ?? null,
+      checks: result.checks,
+    });
   }
 }
 

@@ -41,7 +41,12 @@ export class JwksTopicReader implements JwksKeySource {
     void (async () => {
       for (let attempt = 1; !this.stopped; attempt++) {
         const groupId = `${this.service}-jwks-${randomUUID()}`;
-        const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout: 15000, heartbeatInterval: 1000 });
+        const consumer = this.kafka.consumer({
+          groupId,
+          allowAutoTopicCreation: false,
+          sessionTimeout: 15000,
+          heartbeatInterval: 1000,
+        });
         try {
           // A fresh broker's coordinator loads for a while; joining before it can serve crashes the consumer.
           this.admin ??= this.kafka.admin();
@@ -53,7 +58,9 @@ export class JwksTopicReader implements JwksKeySource {
           consumer.on(consumer.events.CRASH, (e: ConsumerCrashEvent) => {
             if (!e.payload.restart) void this.restart(consumer, e.payload.error);
           });
-          await consumer.run({ eachMessage: async ({ partition, message }) => this.apply(partition, message.offset, message.value) });
+          await consumer.run({
+            eachMessage: async ({ partition, message }) => this.apply(partition, message.offset, message.value),
+          });
           this.consumer = consumer;
           this.starting = false;
           await this.waitCaughtUp(10_000).catch(() => undefined);
@@ -111,7 +118,8 @@ export class JwksTopicReader implements JwksKeySource {
       const doc = this.seal.openRecord<JwksDocument>(IDENTITY_JWKS_TOPIC, value);
       const keys = new Map<string, KeyObject>();
       for (const jwk of doc.keys ?? []) {
-        if (jwk.kty === 'EC' && jwk.crv === 'P-256' && typeof jwk.kid === 'string' && !('d' in jwk)) keys.set(jwk.kid, createPublicKey({ key: jwk, format: 'jwk' }));
+        if (jwk.kty === 'EC' && jwk.crv === 'P-256' && typeof jwk.kid === 'string' && !('d' in jwk))
+          keys.set(jwk.kid, createPublicKey({ key: jwk, format: 'jwk' }));
       }
       this.keys = keys;
       this.logger.info({ kids: keys.size }, 'JWKS loaded from the bus');
@@ -138,6 +146,12 @@ export class JwksTopicReader implements JwksKeySource {
 
 /** Identity's side: publishes its JWKS (public keys only), sealed with the bus key. */
 export async function publishJwks(producer: Producer, seal: BusSeal, doc: JwksDocument): Promise<void> {
-  const publicOnly = doc.keys.map((k) => Object.fromEntries(Object.entries(k).filter(([name]) => !['d', 'p', 'q', 'dp', 'dq', 'qi'].includes(name))));
-  await producer.send({ topic: IDENTITY_JWKS_TOPIC, acks: -1, messages: [{ key: 'jwks', value: seal.sealRecord(IDENTITY_JWKS_TOPIC, { keys: publicOnly }) }] });
+  const publicOnly = doc.keys.map((k) =>
+    Object.fromEntries(Object.entries(k).filter(([name]) => !['d', 'p', 'q', 'dp', 'dq', 'qi'].includes(name))),
+  );
+  await producer.send({
+    topic: IDENTITY_JWKS_TOPIC,
+    acks: -1,
+    messages: [{ key: 'jwks', value: seal.sealRecord(IDENTITY_JWKS_TOPIC, { keys: publicOnly }) }],
+  });
 }

@@ -24,12 +24,17 @@ export function kafkaConfig(clientId: string, brokers: string[], logger: Logger)
     retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 },
     // KAFKAJS_LOG_LEVEL=info|debug shows group joins, restarts and fetches when diagnosing the bus.
     logLevel: { info: logLevel.INFO, debug: logLevel.DEBUG }[process.env.KAFKAJS_LOG_LEVEL ?? ''] ?? logLevel.WARN,
-    logCreator: () => ({ namespace, level, log }) => {
-      const { message, ...extra } = log;
-      const transient = TRANSIENT.test(`${message} ${String(extra.error ?? '')}`);
-      // Keep the message, the broker and the error; drop kafkajs' stack noise.
-      logger[transient ? 'debug' : (levels[level] ?? 'info')]({ context: `kafkajs:${namespace}`, broker: extra.broker, error: extra.error }, message);
-    },
+    logCreator:
+      () =>
+      ({ namespace, level, log }) => {
+        const { message, ...extra } = log;
+        const transient = TRANSIENT.test(`${message} ${String(extra.error ?? '')}`);
+        // Keep the message, the broker and the error; drop kafkajs' stack noise.
+        logger[transient ? 'debug' : (levels[level] ?? 'info')](
+          { context: `kafkajs:${namespace}`, broker: extra.broker, error: extra.error },
+          message,
+        );
+      },
   };
 }
 

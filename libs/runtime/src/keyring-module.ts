@@ -8,7 +8,9 @@ export const MASTER_KEY = Symbol('MASTER_KEY');
 
 /** Migration SQL for the wrapped per-tenant data keys of a service. */
 export function tenantKeysSql(schema: string): string[] {
-  return [`create table "${schema}".tenant_keys (tenant_id uuid primary key, wrapped bytea not null, created_at timestamptz not null default now())`];
+  return [
+    `create table "${schema}".tenant_keys (tenant_id uuid primary key, wrapped bytea not null, created_at timestamptz not null default now())`,
+  ];
 }
 
 /** Migration SQL: when a tenant's keyset was destroyed (its row stays as a tombstone with an empty value). */
@@ -20,7 +22,12 @@ export function tenantKeysTombstoneSql(schema: string): string[] {
 @Global()
 @Module({})
 export class KeyringModule {
-  static forRoot(config: { LEKHA_MASTER_KEY?: string; LEKHA_MASTER_KEY_FILE?: string; LEKHA_MASTER_KEY_PREVIOUS_FILES?: string; KEY_CACHE_TTL_MS?: number }): DynamicModule {
+  static forRoot(config: {
+    LEKHA_MASTER_KEY?: string;
+    LEKHA_MASTER_KEY_FILE?: string;
+    LEKHA_MASTER_KEY_PREVIOUS_FILES?: string;
+    KEY_CACHE_TTL_MS?: number;
+  }): DynamicModule {
     const masterKey = loadMasterKey(config);
     const previousMasterKeys = (config.LEKHA_MASTER_KEY_PREVIOUS_FILES ?? '')
       .split(',')
@@ -31,7 +38,11 @@ export class KeyringModule {
       module: KeyringModule,
       providers: [
         { provide: MASTER_KEY, useValue: masterKey },
-        { provide: TenantKeyring, inject: [Database], useFactory: (db: Database) => new TenantKeyring(masterKey, new SqlWrappedKeyStore(db), options) },
+        {
+          provide: TenantKeyring,
+          inject: [Database],
+          useFactory: (db: Database) => new TenantKeyring(masterKey, new SqlWrappedKeyStore(db), options),
+        },
       ],
       exports: [MASTER_KEY, TenantKeyring],
     };

@@ -3,7 +3,23 @@ import { pino, type Logger } from 'pino';
 import { currentContext } from '@lekha/tenancy';
 
 /** Keys whose values are personal data or secrets, wherever they appear (up to three levels). */
-const SENSITIVE = ['password', 'phone', 'email', 'name', 'address', 'notes', 'token', 'accessToken', 'refreshToken', 'authorization', 'cookie', 'otp', 'secret', 'ip', 'userAgent'];
+const SENSITIVE = [
+  'password',
+  'phone',
+  'email',
+  'name',
+  'address',
+  'notes',
+  'token',
+  'accessToken',
+  'refreshToken',
+  'authorization',
+  'cookie',
+  'otp',
+  'secret',
+  'ip',
+  'userAgent',
+];
 const redactPaths = SENSITIVE.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]);
 
 export function createLogger(service: string, level = process.env.LOG_LEVEL ?? 'info'): Logger {

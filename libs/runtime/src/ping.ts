@@ -11,7 +11,10 @@ export function pingController(pattern: string, service: string): Type {
 
     @MessagePattern(pattern)
     ping(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
-      return this.rpc.run(kafka, z.object({}).passthrough(), payload ?? {}, async () => ({ service, at: new Date().toISOString() }));
+      return this.rpc.run(kafka, z.object({}).passthrough(), payload ?? {}, async () => ({
+        service,
+        at: new Date().toISOString(),
+      }));
     }
   }
   return PingController;

@@ -3,12 +3,37 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { KafkaContext } from '@nestjs/microservices';
 import type { z } from 'zod';
 import { AuditOutbox } from '@lekha/audit';
-import { BusHeaders, ContextHeaders, DomainError, TransitKeyPatterns, isUuid, type AuditAction, type ErrorBody, type RpcResult, type TransitKeyGrant } from '@lekha/contracts';
+import {
+  BusHeaders,
+  ContextHeaders,
+  DomainError,
+  TransitKeyPatterns,
+  isUuid,
+  type AuditAction,
+  type ErrorBody,
+  type RpcResult,
+  type TransitKeyGrant,
+} from '@lekha/contracts';
 import { TenantKeyring, TenantKeysetDestroyedError } from '@lekha/crypto';
 import { Database } from '@lekha/persistence';
-import { anonymousContext, contextFromHeaders, headerText, runWithContext, type RequestContext, type KafkaHeaders } from '@lekha/tenancy';
+import {
+  anonymousContext,
+  contextFromHeaders,
+  headerText,
+  runWithContext,
+  type RequestContext,
+  type KafkaHeaders,
+} from '@lekha/tenancy';
 import { AppLogger } from './app-logger.js';
-import { BUS_MAX_AGE_MS, BusSeal, BusSealError, parseReplyKey, sealReply, transitKeyOf, type SealedValue } from './bus-seal.js';
+import {
+  BUS_MAX_AGE_MS,
+  BusSeal,
+  BusSealError,
+  parseReplyKey,
+  sealReply,
+  transitKeyOf,
+  type SealedValue,
+} from './bus-seal.js';
 import { TokenVerificationError, TokenVerifier } from './token-verifier.js';
 
 /** Actor types that exist only by proving themselves with an access token. */
@@ -17,7 +42,10 @@ const TOKEN_ACTORS = new Set(['user', 'api_key', 'support']);
 const MAX_CLOCK_SKEW_MS = 60_000;
 /** The patterns that hand out transit keys: the one tenant call sealed with the bus key. */
 const TRANSIT_KEY_PATTERNS = new Set<string>(Object.values(TransitKeyPatterns));
-const ERASED: ErrorBody = { code: 'TENANT_ERASED', message: 'this tenant has been erased; nothing of it can be read or written' };
+const ERASED: ErrorBody = {
+  code: 'TENANT_ERASED',
+  message: 'this tenant has been erased; nothing of it can be read or written',
+};
 
 /** What a handler returns over the bus: a sealed RpcResult, or a refusal that carries no data. */
 export type RpcReply = SealedValue | { ok: false; error: ErrorBody };
@@ -61,7 +89,8 @@ export class RpcExecutor {
     if (!callId || callId.length > 100) return refused('the request is not sealed for the bus');
     const sealedAt = Number(headerText(wire, BusHeaders.sealedAt));
     const now = Date.now();
-    if (!Number.isFinite(sealedAt) || now - sealedAt > BUS_MAX_AGE_MS || sealedAt - now > MAX_CLOCK_SKEW_MS) return refused('the request is stale or not sealed');
+    if (!Number.isFinite(sealedAt) || now - sealedAt > BUS_MAX_AGE_MS || sealedAt - now > MAX_CLOCK_SKEW_MS)
+      return refused('the request is stale or not sealed');
     // The reply goes sealed to the caller's own key: the bus key does not open it.
     const replyKey = parseReplyKey(headerText(wire, BusHeaders.replyKey) ?? '');
     if (!replyKey) return refused('the request names no reply key');
@@ -83,9 +112,20 @@ export class RpcExecutor {
     let headers: KafkaHeaders;
     try {
       headers = this.bus.openHeaders(wire, pattern, callId, transit);
-      input = this.bus.open(payload, { pattern, direction: 'request', callId, headersDigest: BusSeal.headersDigest(headers), tenantId: transit?.tenantId }, transit?.key);
+      input = this.bus.open(
+        payload,
+        {
+          pattern,
+          direction: 'request',
+          callId,
+          headersDigest: BusSeal.headersDigest(headers),
+          tenantId: transit?.tenantId,
+        },
+        transit?.key,
+      );
     } catch (err) {
-      if (err instanceof BusSealError) return refused('the request is not sealed with the bus key or the tenant’s transit key for this pattern');
+      if (err instanceof BusSealError)
+        return refused('the request is not sealed with the bus key or the tenant’s transit key for this pattern');
       throw err;
     }
     if (!this.remember(callId, now)) return refused('the request was already served');
@@ -97,14 +137,28 @@ export class RpcExecutor {
     } catch (err) {
       if (!(err instanceof TokenVerificationError)) throw err;
       this.logger.pino.warn({ pattern, reason: err.message }, 'access token refused');
-      await this.auditRefusal(pattern, headers, headerText(headers, ContextHeaders.accessToken) ? 'invalid_token' : 'token_missing');
+      await this.auditRefusal(
+        pattern,
+        headers,
+        headerText(headers, ContextHeaders.accessToken) ? 'invalid_token' : 'token_missing',
+      );
       return seal({ ok: false, error: { code: 'UNAUTHENTICATED', message: 'the access token is invalid or expired' } });
     }
-    if (transit && ctx.tenantId !== transit.tenantId) return seal({ ok: false, error: { code: 'UNAUTHENTICATED', message: 'the request is sealed for another tenant than its token’s' } });
+    if (transit && ctx.tenantId !== transit.tenantId)
+      return seal({
+        ok: false,
+        error: { code: 'UNAUTHENTICATED', message: 'the request is sealed for another tenant than its token’s' },
+      });
     // A tenant's data never rides under the platform bus key to a service that holds tenant keys:
     // only the request for the transit key itself may.
     if (!transit && ctx.tenantId && this.keyring && !TRANSIT_KEY_PATTERNS.has(pattern)) {
-      return seal({ ok: false, error: { code: 'UNAUTHENTICATED', message: 'a tenant’s request to this service must be sealed with the tenant’s transit key' } });
+      return seal({
+        ok: false,
+        error: {
+          code: 'UNAUTHENTICATED',
+          message: 'a tenant’s request to this service must be sealed with the tenant’s transit key',
+        },
+      });
     }
     return seal(await runWithContext(ctx, () => this.execute(schema, input, ctx, fn)));
   }
@@ -115,8 +169,12 @@ export class RpcExecutor {
    */
   async transitKeyGrant(ctx: RequestContext): Promise<TransitKeyGrant> {
     if (!this.keyring) throw new DomainError('NOT_FOUND', 'this service holds no tenant keys');
-    if (!ctx.tenantId || !['user', 'api_key'].includes(ctx.actorType)) throw new DomainError('FORBIDDEN', 'a transit key is handed only to a caller signed in to its tenant');
-    return { tenantId: ctx.tenantId, key: transitKeyOf(await this.keyring.keysFor(ctx.tenantId), ctx.tenantId).toString('base64') };
+    if (!ctx.tenantId || !['user', 'api_key'].includes(ctx.actorType))
+      throw new DomainError('FORBIDDEN', 'a transit key is handed only to a caller signed in to its tenant');
+    return {
+      tenantId: ctx.tenantId,
+      key: transitKeyOf(await this.keyring.keysFor(ctx.tenantId), ctx.tenantId).toString('base64'),
+    };
   }
 
   /**
@@ -130,9 +188,17 @@ export class RpcExecutor {
     if (token) {
       const caller = await this.tokens.verify(token);
       const { scopes: _ignored, ...rest } = ctx;
-      return { ...rest, tenantId: caller.tenantId, actorId: caller.actorId, actorType: caller.actorType, roles: caller.roles, ...(caller.scopes ? { scopes: caller.scopes } : {}) };
+      return {
+        ...rest,
+        tenantId: caller.tenantId,
+        actorId: caller.actorId,
+        actorType: caller.actorType,
+        roles: caller.roles,
+        ...(caller.scopes ? { scopes: caller.scopes } : {}),
+      };
     }
-    if (TOKEN_ACTORS.has(ctx.actorType)) throw new TokenVerificationError('a user, API key or support caller must send its access token');
+    if (TOKEN_ACTORS.has(ctx.actorType))
+      throw new TokenVerificationError('a user, API key or support caller must send its access token');
     const { scopes: _ignored, ...rest } = ctx;
     return { ...rest, tenantId: null, roles: [], actorId: ctx.actorType === 'anonymous' ? null : ctx.actorId };
   }
@@ -146,10 +212,26 @@ export class RpcExecutor {
     const claimed = contextFromHeaders(headers);
     const ctx = anonymousContext({ requestId: claimed.requestId, traceId: claimed.traceId, purpose: 'security' });
     const verb = pattern.slice(pattern.lastIndexOf('.') + 1);
-    const action: AuditAction = ({ get: 'read', list: 'list', create: 'create', update: 'update', delete: 'delete' } as Record<string, AuditAction>)[verb] ?? 'read';
+    const action: AuditAction =
+      (
+        { get: 'read', list: 'list', create: 'create', update: 'update', delete: 'delete' } as Record<
+          string,
+          AuditAction
+        >
+      )[verb] ?? 'read';
     try {
       await runWithContext(ctx, () =>
-        this.db!.em().transactional((tx) => this.audit!.record(tx, { action, resource: { type: 'rpc', id: pattern }, outcome: 'denied', reason, tenantId: null, actorId: null, actorType: 'anonymous' })),
+        this.db!.em().transactional((tx) =>
+          this.audit!.record(tx, {
+            action,
+            resource: { type: 'rpc', id: pattern },
+            outcome: 'denied',
+            reason,
+            tenantId: null,
+            actorId: null,
+            actorType: 'anonymous',
+          }),
+        ),
       );
     } catch (err) {
       this.logger.pino.warn({ pattern, error: (err as Error).message }, 'could not audit a refused token');
@@ -176,15 +258,22 @@ export class RpcExecutor {
     try {
       return { ok: true, data: await fn(parsed.data, ctx) };
     } catch (err) {
-      if (err instanceof DomainError) return { ok: false, error: { code: err.code, message: err.message, details: err.details } };
+      if (err instanceof DomainError)
+        return { ok: false, error: { code: err.code, message: err.message, details: err.details } };
       if (err instanceof TenantKeysetDestroyedError) return { ok: false, error: ERASED };
       if (isUnavailable(err)) {
         // The database (and with it the audit outbox) cannot be reached: fail closed, retryably.
         this.logger.pino.warn({ error: (err as Error).message }, 'database unavailable; request refused');
-        return { ok: false, error: { code: 'SERVICE_UNAVAILABLE', message: 'the service cannot reach its database; retry shortly' } };
+        return {
+          ok: false,
+          error: { code: 'SERVICE_UNAVAILABLE', message: 'the service cannot reach its database; retry shortly' },
+        };
       }
       const errorId = randomUUID();
-      this.logger.pino.error({ errorId, err: { message: (err as Error).message, stack: (err as Error).stack } }, 'unhandled error in rpc handler');
+      this.logger.pino.error(
+        { errorId, err: { message: (err as Error).message, stack: (err as Error).stack } },
+        'unhandled error in rpc handler',
+      );
       return { ok: false, error: { code: 'INTERNAL', message: `internal error (id ${errorId})` } };
     }
   }
@@ -206,5 +295,8 @@ export function isUnavailable(err: unknown): boolean {
   const e = err as { code?: unknown; message?: unknown } | null;
   const code = typeof e?.code === 'string' ? e.code : '';
   if (/^08|^57P0[123]$|^53300$|^ECONNREFUSED$|^ECONNRESET$|^ETIMEDOUT$|^EPIPE$/.test(code)) return true;
-  return typeof e?.message === 'string' && /Connection terminated|connection (?:refused|reset)|timeout exceeded when trying to connect/i.test(e.message);
+  return (
+    typeof e?.message === 'string' &&
+    /Connection terminated|connection (?:refused|reset)|timeout exceeded when trying to connect/i.test(e.message)
+  );
 }

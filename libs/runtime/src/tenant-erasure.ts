@@ -1,7 +1,22 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Inject, Injectable, Module, Optional, type DynamicModule, type OnApplicationBootstrap, type OnModuleDestroy, type Type } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Module,
+  Optional,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+  type Type,
+} from '@nestjs/common';
 import type { Consumer, ConsumerCrashEvent, Kafka, Producer } from 'kafkajs';
-import { DOMAIN_EVENTS_TOPIC, platformEventSchema, uuidv7, type ErasingService, type PlatformEvent } from '@lekha/contracts';
+import {
+  DOMAIN_EVENTS_TOPIC,
+  platformEventSchema,
+  uuidv7,
+  type ErasingService,
+  type PlatformEvent,
+} from '@lekha/contracts';
 import { setRlsTenant, type Database, type Em } from '@lekha/persistence';
 import { anonymousContext, runWithContext } from '@lekha/tenancy';
 import { AppLogger } from './app-logger.js';
@@ -33,7 +48,10 @@ export class PlatformEvents implements OnModuleDestroy {
         topic: DOMAIN_EVENTS_TOPIC,
         acks: -1,
         timeout: 5000,
-        messages: events.map((e) => ({ key: e.tenantId, value: this.seal.sealRecord(DOMAIN_EVENTS_TOPIC, platformEventSchema.parse(e)) })),
+        messages: events.map((e) => ({
+          key: e.tenantId,
+          value: this.seal.sealRecord(DOMAIN_EVENTS_TOPIC, platformEventSchema.parse(e)),
+        })),
       });
     } catch (err) {
       const broken = this.producer;
@@ -112,7 +130,12 @@ export class TenantErasureWorker implements OnApplicationBootstrap, OnModuleDest
     void (async () => {
       const groupId = `${this.eraser.service}.tenant-erasure`;
       for (let attempt = 1; !this.stopped; attempt++) {
-        const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout: 15000, heartbeatInterval: 1000 });
+        const consumer = this.kafka.consumer({
+          groupId,
+          allowAutoTopicCreation: false,
+          sessionTimeout: 15000,
+          heartbeatInterval: 1000,
+        });
         try {
           // A fresh broker's coordinator loads for a while; joining before it can serve crashes the consumer.
           const admin = this.kafka.admin();
@@ -126,16 +149,25 @@ export class TenantErasureWorker implements OnApplicationBootstrap, OnModuleDest
           await consumer.subscribe({ topic: DOMAIN_EVENTS_TOPIC, fromBeginning: true });
           consumer.on(consumer.events.CRASH, (e: ConsumerCrashEvent) => {
             if (!e.payload.restart && this.consumer === consumer) {
-              this.logger.pino.warn({ error: e.payload.error.message }, 'platform events consumer crashed; starting a new one');
+              this.logger.pino.warn(
+                { error: e.payload.error.message },
+                'platform events consumer crashed; starting a new one',
+              );
               this.consumer = null;
-              void consumer.disconnect().catch(() => undefined).then(() => this.start());
+              void consumer
+                .disconnect()
+                .catch(() => undefined)
+                .then(() => this.start());
             }
           });
           await consumer.run({ eachMessage: async ({ message }) => this.handle(message.value) });
           this.consumer = consumer;
           return;
         } catch (err) {
-          this.logger.pino.warn({ attempt, error: (err as Error).message }, 'cannot follow platform events yet; retrying');
+          this.logger.pino.warn(
+            { attempt, error: (err as Error).message },
+            'cannot follow platform events yet; retrying',
+          );
           await consumer.disconnect().catch(() => undefined);
           await sleep(Math.min(500 * attempt, 5000));
         }
@@ -153,7 +185,13 @@ export class TenantErasureWorker implements OnApplicationBootstrap, OnModuleDest
     if (event.type !== 'tenant.erasure.requested') return;
     await this.retry('erase tenant', event.tenantId, async () => {
       await this.eraser.erase(event.tenantId);
-      await this.events.publish({ type: 'tenant.erasure.confirmed', eventId: uuidv7(), tenantId: event.tenantId, service: this.eraser.service, confirmedAt: new Date().toISOString() });
+      await this.events.publish({
+        type: 'tenant.erasure.confirmed',
+        eventId: uuidv7(),
+        tenantId: event.tenantId,
+        service: this.eraser.service,
+        confirmedAt: new Date().toISOString(),
+      });
     });
     this.logger.pino.info({ tenantId: event.tenantId }, 'tenant erased in this service');
   }
@@ -177,14 +215,17 @@ export class TenantErasureWorker implements OnApplicationBootstrap, OnModuleDest
   }
 }
 
-
 /**
  * Wires a service into tenant erasure: its eraser (and optionally an observer of every platform
  * event) behind the worker that follows `platform.events.v1`. `providers` are what the eraser needs.
  */
 @Module({})
 export class TenantErasureModule {
-  static forService(opts: { eraser: Type<TenantEraser>; observer?: Type<PlatformEventObserver>; providers?: Type[] }): DynamicModule {
+  static forService(opts: {
+    eraser: Type<TenantEraser>;
+    observer?: Type<PlatformEventObserver>;
+    providers?: Type[];
+  }): DynamicModule {
     return {
       module: TenantErasureModule,
       providers: [

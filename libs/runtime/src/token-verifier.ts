@@ -28,7 +28,8 @@ export class TokenVerificationError extends Error {
 /** Actor types a token may name; a token can never make its bearer a service or a scheduled job. */
 const TOKEN_ACTORS: readonly ActorType[] = ['user', 'api_key', 'support'];
 
-const stringArray = (v: unknown): v is string[] => Array.isArray(v) && v.length <= 200 && v.every((s) => typeof s === 'string' && s.length <= 100);
+const stringArray = (v: unknown): v is string[] =>
+  Array.isArray(v) && v.length <= 200 && v.every((s) => typeof s === 'string' && s.length <= 100);
 
 /**
  * Verifies an access token the way the gateway does, inside every service: ES256 only (so no
@@ -65,7 +66,13 @@ export class TokenVerifier {
           if (!key) throw new TokenVerificationError('the token was signed by an unknown key');
           return key;
         },
-        { algorithms: ['ES256'], issuer: this.opts.issuer, audience: this.opts.audience, clockTolerance: 5, requiredClaims: ['exp', 'sub'] },
+        {
+          algorithms: ['ES256'],
+          issuer: this.opts.issuer,
+          audience: this.opts.audience,
+          clockTolerance: 5,
+          requiredClaims: ['exp', 'sub'],
+        },
       ));
     } catch (err) {
       if (err instanceof TokenVerificationError) throw err;
@@ -79,17 +86,30 @@ export class TokenVerifier {
 
 /** Maps verified claims to the caller: `tid` absent or null is a platform user; `act`/`scp` an API key. */
 export function callerFromClaims(payload: JWTPayload): VerifiedCaller {
-  const claims = payload as JWTPayload & { tid?: unknown; roles?: unknown; sid?: unknown; act?: unknown; scp?: unknown };
+  const claims = payload as JWTPayload & {
+    tid?: unknown;
+    roles?: unknown;
+    sid?: unknown;
+    act?: unknown;
+    scp?: unknown;
+  };
   if (typeof claims.sub !== 'string' || claims.sub === '') throw new TokenVerificationError('the token has no subject');
-  if (claims.tid !== undefined && claims.tid !== null && typeof claims.tid !== 'string') throw new TokenVerificationError('the token has a malformed tenant');
+  if (claims.tid !== undefined && claims.tid !== null && typeof claims.tid !== 'string')
+    throw new TokenVerificationError('the token has a malformed tenant');
   const roles = claims.roles === undefined ? [] : claims.roles;
   if (!stringArray(roles)) throw new TokenVerificationError('the token has malformed roles');
   const actorType = (claims.act ?? 'user') as ActorType;
   if (!TOKEN_ACTORS.includes(actorType)) throw new TokenVerificationError('the token names an actor type it may not');
   const tenantless = claims.tid === undefined || claims.tid === null;
   // Only a platform user has no tenant, and then every role is a platform role (never `owner` of nothing).
-  if (tenantless && !roles.every((r) => (PlatformRoles as readonly string[]).includes(r))) throw new TokenVerificationError('a token without a tenant may carry platform roles only');
-  const caller: VerifiedCaller = { tenantId: (claims.tid as string | null | undefined) ?? null, actorId: claims.sub, actorType, roles: [...roles] };
+  if (tenantless && !roles.every((r) => (PlatformRoles as readonly string[]).includes(r)))
+    throw new TokenVerificationError('a token without a tenant may carry platform roles only');
+  const caller: VerifiedCaller = {
+    tenantId: (claims.tid as string | null | undefined) ?? null,
+    actorId: claims.sub,
+    actorType,
+    roles: [...roles],
+  };
   if (actorType === 'api_key') {
     // An API key without scopes may do nothing (fail closed).
     caller.scopes = stringArray(claims.scp) ? [...claims.scp] : [];

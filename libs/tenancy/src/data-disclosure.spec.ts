@@ -27,11 +27,18 @@ describe('the one masking rule (by data category and the caller’s permissions)
 
   it('masks numbers, lists and objects of a contact category, not only text', () => {
     expect(maskValue('user.contact.phone', 9845011223)).toBe('9*****1223');
-    expect(maskValue('user.contact.phone', ['+919845011223', { alt: '+919845099999' }]))
-      .toEqual(['+91******1223', { alt: '+91******9999' }]);
+    expect(maskValue('user.contact.phone', ['+919845011223', { alt: '+919845099999' }])).toEqual([
+      '+91******1223',
+      { alt: '+91******9999' },
+    ]);
     expect(maskValue('user.contact.phone', '12')).toBe('**');
     const home = {
-      label: 'home', line1: '12 MG Road', line2: 'Flat 4', city: 'Pune', state: 'Maharashtra', pincode: '411001',
+      label: 'home',
+      line1: '12 MG Road',
+      line2: 'Flat 4',
+      city: 'Pune',
+      state: 'Maharashtra',
+      pincode: '411001',
     };
     expect(maskAddress([home])).toEqual([{ ...home, line1: '***', line2: '***' }]);
     expect(maskAddress('Near the temple')).toBe('***');

@@ -32,7 +32,9 @@ export function headerText(headers: KafkaHeaders, name: string): string | undefi
 
 function auditNetworkFrom(value: string | undefined): Pick<RequestContext, 'auditNetwork'> {
   const [kid, sealed, extra] = value?.split('.') ?? [];
-  return kid && sealed && extra === undefined && /^[\w-]{1,64}$/.test(kid) && /^[\w-]{1,1500}$/.test(sealed) ? { auditNetwork: { kid, sealed } } : {};
+  return kid && sealed && extra === undefined && /^[\w-]{1,64}$/.test(kid) && /^[\w-]{1,1500}$/.test(sealed)
+    ? { auditNetwork: { kid, sealed } }
+    : {};
 }
 
 export function contextFromHeaders(headers: KafkaHeaders | undefined): RequestContext {
@@ -50,6 +52,8 @@ export function contextFromHeaders(headers: KafkaHeaders | undefined): RequestCo
     userAgent: headerText(h, ContextHeaders.userAgent),
     ...auditNetworkFrom(headerText(h, ContextHeaders.auditNetwork)),
     // An API key caller without a scopes header may do nothing (fail closed).
-    ...(actorType === 'api_key' ? { scopes: (headerText(h, ContextHeaders.scopes) ?? '').split(',').filter(Boolean) } : {}),
+    ...(actorType === 'api_key'
+      ? { scopes: (headerText(h, ContextHeaders.scopes) ?? '').split(',').filter(Boolean) }
+      : {}),
   });
 }

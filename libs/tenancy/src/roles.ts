@@ -5,26 +5,40 @@ export type PlatformRole = (typeof PlatformRoles)[number];
 export type Role = TenantRole | PlatformRole;
 
 export const Permissions = [
-  'customers:read', 'customers:write', 'customers:delete', 'customers:export',
+  'customers:read',
+  'customers:write',
+  'customers:delete',
+  'customers:export',
   // Unmasked phone and email; without it a reader sees them masked (e.g. a caretaker).
   'customers:read:contact',
   // Sensitive categories (health, government ID, financial); without it those fields are absent.
   'customers:read:sensitive',
-  'records:read', 'records:write', 'records:types:manage', 'records:reports', 'records:delete',
+  'records:read',
+  'records:write',
+  'records:types:manage',
+  'records:reports',
+  'records:delete',
   // Every record of the tenant (and every customer); without it, only records assigned to the caller
   // and the customers linked to them (a caretaker). It also lets a writer assign records to others.
   'records:read:all',
-  'audit:read:tenant', 'audit:read:platform',
-  'users:manage', 'billing:read', 'billing:manage',
-  'users:read', 'users:manage:admins', 'security:read',
+  'audit:read:tenant',
+  'audit:read:platform',
+  'users:manage',
+  'billing:read',
+  'billing:manage',
+  'users:read',
+  'users:manage:admins',
+  'security:read',
   // Rotate the tenant's data-encryption key (owner only).
   'tenant:keys:manage',
   // Erase the whole tenant (owner only, with the password): every service destroys its keys.
   'tenant:erase',
   // Customer documents (KYC, government IDs, contracts); sensitive kinds also need customers:read:sensitive.
-  'documents:read', 'documents:write',
+  'documents:read',
+  'documents:write',
   // Platform admin: create, list and deactivate platform users; rotate the token signing key.
-  'platform:users:manage', 'platform:keys:manage',
+  'platform:users:manage',
+  'platform:keys:manage',
   // Platform compliance: the state of a tenant erasure (which services have confirmed).
   'platform:erasures:read',
   // Create, list and revoke the tenant's API keys (owner, admin).
@@ -34,8 +48,22 @@ export const Permissions = [
 ] as const;
 export type Permission = (typeof Permissions)[number];
 
-const CUSTOMERS_ALL = ['customers:read', 'customers:write', 'customers:delete', 'customers:export', 'customers:read:contact', 'customers:read:sensitive'] as const;
-const RECORDS_ALL = ['records:read', 'records:read:all', 'records:write', 'records:types:manage', 'records:reports', 'records:delete'] as const;
+const CUSTOMERS_ALL = [
+  'customers:read',
+  'customers:write',
+  'customers:delete',
+  'customers:export',
+  'customers:read:contact',
+  'customers:read:sensitive',
+] as const;
+const RECORDS_ALL = [
+  'records:read',
+  'records:read:all',
+  'records:write',
+  'records:types:manage',
+  'records:reports',
+  'records:delete',
+] as const;
 const DOCUMENTS_ALL = ['documents:read', 'documents:write'] as const;
 
 /**
@@ -46,16 +74,60 @@ const DOCUMENTS_ALL = ['documents:read', 'documents:write'] as const;
  * user manages their own sessions without a permission.
  */
 export const RolePermissions: Record<Role, readonly Permission[]> = {
-  owner: [...CUSTOMERS_ALL, ...RECORDS_ALL, ...DOCUMENTS_ALL, 'audit:read:tenant', 'users:manage', 'billing:read', 'billing:manage', 'users:read', 'users:manage:admins', 'security:read', 'tenant:keys:manage', 'tenant:erase', 'api_keys:manage'],
-  admin: [...CUSTOMERS_ALL, ...RECORDS_ALL, ...DOCUMENTS_ALL, 'audit:read:tenant', 'users:manage', 'billing:read', 'users:read', 'security:read', 'api_keys:manage'],
-  staff: ['customers:read', 'customers:write', 'customers:read:contact', 'customers:read:sensitive', 'records:read', 'records:read:all', 'records:write', ...DOCUMENTS_ALL],
+  owner: [
+    ...CUSTOMERS_ALL,
+    ...RECORDS_ALL,
+    ...DOCUMENTS_ALL,
+    'audit:read:tenant',
+    'users:manage',
+    'billing:read',
+    'billing:manage',
+    'users:read',
+    'users:manage:admins',
+    'security:read',
+    'tenant:keys:manage',
+    'tenant:erase',
+    'api_keys:manage',
+  ],
+  admin: [
+    ...CUSTOMERS_ALL,
+    ...RECORDS_ALL,
+    ...DOCUMENTS_ALL,
+    'audit:read:tenant',
+    'users:manage',
+    'billing:read',
+    'users:read',
+    'security:read',
+    'api_keys:manage',
+  ],
+  staff: [
+    'customers:read',
+    'customers:write',
+    'customers:read:contact',
+    'customers:read:sensitive',
+    'records:read',
+    'records:read:all',
+    'records:write',
+    ...DOCUMENTS_ALL,
+  ],
   caretaker: ['customers:read', 'records:read', 'records:write'],
-  accountant: ['customers:read', 'customers:read:contact', 'records:read', 'records:read:all', 'records:reports', 'billing:read', 'billing:manage'],
+  accountant: [
+    'customers:read',
+    'customers:read:contact',
+    'records:read',
+    'records:read:all',
+    'records:reports',
+    'billing:read',
+    'billing:manage',
+  ],
   viewer: ['customers:read', 'customers:read:contact', 'records:read', 'records:read:all'],
   'platform:support': [],
   'platform:compliance': ['audit:read:platform', 'platform:erasures:read'],
   'platform:admin': [
-    'platform:users:manage', 'platform:keys:manage', 'platform:erasures:read', 'platform:dev_inbox:read',
+    'platform:users:manage',
+    'platform:keys:manage',
+    'platform:erasures:read',
+    'platform:dev_inbox:read',
   ],
 };
 
@@ -67,7 +139,10 @@ export function hasPermission(roles: readonly string[], permission: Permission):
  * The one permission check for a caller: the roles must allow it and, for an API key, the key's
  * scopes must name it too (a key without scopes may do nothing). Gateway and services both use it.
  */
-export function contextHasPermission(ctx: { roles: readonly string[]; actorType?: string; scopes?: readonly string[] }, permission: Permission): boolean {
+export function contextHasPermission(
+  ctx: { roles: readonly string[]; actorType?: string; scopes?: readonly string[] },
+  permission: Permission,
+): boolean {
   if (!hasPermission(ctx.roles, permission)) return false;
   if (ctx.actorType === 'api_key' || ctx.scopes !== undefined) return (ctx.scopes ?? []).includes(permission);
   return true;

@@ -4,9 +4,20 @@ import { hasPermission } from './roles.js';
 
 describe('tenancy', () => {
   it('carries the context through Kafka headers', () => {
-    const ctx = anonymousContext({ tenantId: '0195f0a0-0000-7000-8000-000000000001', actorId: 'u1', actorType: 'user', roles: ['owner', 'admin'] });
+    const ctx = anonymousContext({
+      tenantId: '0195f0a0-0000-7000-8000-000000000001',
+      actorId: 'u1',
+      actorType: 'user',
+      roles: ['owner', 'admin'],
+    });
     const headers = Object.fromEntries(Object.entries(contextToHeaders(ctx)).map(([k, v]) => [k, Buffer.from(v)]));
-    expect(contextFromHeaders(headers)).toMatchObject({ tenantId: ctx.tenantId, actorId: 'u1', actorType: 'user', roles: ['owner', 'admin'], requestId: ctx.requestId });
+    expect(contextFromHeaders(headers)).toMatchObject({
+      tenantId: ctx.tenantId,
+      actorId: 'u1',
+      actorType: 'user',
+      roles: ['owner', 'admin'],
+      requestId: ctx.requestId,
+    });
   });
 
   it('treats missing or unknown actor types as anonymous', () => {

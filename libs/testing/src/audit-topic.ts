@@ -3,7 +3,11 @@ import { Kafka, logLevel } from 'kafkajs';
 import { AUDIT_EVENTS_TOPIC, auditEventV1Schema, type AuditEventV1 } from '@lekha/contracts';
 
 /** Reads audit.events.v1 from the beginning until `done` says enough, or the time runs out. */
-export async function readAuditTopic(brokers: string[], done: (events: AuditEventV1[]) => boolean, timeoutMs = 30_000): Promise<{ events: AuditEventV1[]; raw: string[] }> {
+export async function readAuditTopic(
+  brokers: string[],
+  done: (events: AuditEventV1[]) => boolean,
+  timeoutMs = 30_000,
+): Promise<{ events: AuditEventV1[]; raw: string[] }> {
   const kafka = new Kafka({ clientId: 'lekha-test-reader', brokers, logLevel: logLevel.NOTHING });
   const consumer = kafka.consumer({ groupId: `test-reader-${randomUUID()}`, allowAutoTopicCreation: false });
   const events: AuditEventV1[] = [];

@@ -20,12 +20,20 @@ export default async function globalSetup(): Promise<void> {
   if (!process.env.KAFKA_BROKERS) {
     dir = await mkdtemp(join(tmpdir(), 'lekha-it-kafka-'));
     const started = Date.now();
-    kafka = await startLocalKafka({ dataDir: dir, log: (line) => process.env.LEKHA_TEST_VERBOSE && process.stdout.write(`kafka: ${line}\n`) });
+    kafka = await startLocalKafka({
+      dataDir: dir,
+      log: (line) => process.env.LEKHA_TEST_VERBOSE && process.stdout.write(`kafka: ${line}\n`),
+    });
     process.env.KAFKA_BROKERS = kafka.brokers.join(',');
-    process.stdout.write(`\nintegration: local Kafka ${kafka.version} at ${process.env.KAFKA_BROKERS} (${Date.now() - started} ms)\n`);
+    process.stdout.write(
+      `\nintegration: local Kafka ${kafka.version} at ${process.env.KAFKA_BROKERS} (${Date.now() - started} ms)\n`,
+    );
     process.env.LEKHA_TEST_KAFKA_PID = String(kafka.pid);
   }
-  await provisionTopics(process.env.KAFKA_BROKERS.split(','), topicPlan({ replicationFactor: 1, minInsyncReplicas: 1 }));
+  await provisionTopics(
+    process.env.KAFKA_BROKERS.split(','),
+    topicPlan({ replicationFactor: 1, minInsyncReplicas: 1 }),
+  );
   await awaitGroupCoordinator(process.env.KAFKA_BROKERS.split(','));
   // One set of service signing keys for the run: every platform a suite starts writes to the same
   // audit topic, so `lekha audit verify` must be able to trust all of their records.
@@ -41,7 +49,12 @@ export default async function globalSetup(): Promise<void> {
  * "coordinator not found" as fatal). Wait for the coordinator here, once, before any suite starts.
  */
 async function awaitGroupCoordinator(brokers: string[], timeoutMs = 120_000): Promise<void> {
-  const admin = new Kafka({ clientId: 'lekha-test-setup', brokers, logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+  const admin = new Kafka({
+    clientId: 'lekha-test-setup',
+    brokers,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 0 },
+  }).admin();
   await admin.connect();
   const deadline = Date.now() + timeoutMs;
   try {

@@ -13,11 +13,20 @@ export interface RequestOptions {
 }
 
 /** One JSON request over real HTTP; the body is parsed when it is JSON and kept as text otherwise. */
-export async function request<T>(baseUrl: string, method: string, path: string, opts: RequestOptions = {}): Promise<HttpResult<T>> {
+export async function request<T>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  opts: RequestOptions = {},
+): Promise<HttpResult<T>> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.body !== undefined || opts.rawBody !== undefined) headers['content-type'] = 'application/json';
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  const res = await fetch(`${baseUrl}${path}`, { method, headers, body: opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)) });
+  const res = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers,
+    body: opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
+  });
   const text = await res.text();
   let parsed: unknown = text;
   try {
@@ -49,12 +58,23 @@ export interface SignedUpTenant {
  * Signs up a business and its owner through the gateway: email `<who>.<stamp>@example.in`, a
  * random Indian mobile number, a policy-compliant password. Throws unless the answer is 201.
  */
-export async function signupTenant(baseUrl: string, business: string, who: string, opts: { stamp: string; stateCode?: string }): Promise<SignedUpTenant> {
+export async function signupTenant(
+  baseUrl: string,
+  business: string,
+  who: string,
+  opts: { stamp: string; stateCode?: string },
+): Promise<SignedUpTenant> {
   const phone = `+919${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`;
   const res = await request<SignedUpTenant>(baseUrl, 'POST', '/v1/auth/signup', {
     body: {
       business: { name: business, stateCode: opts.stateCode ?? '29' },
-      owner: { name: who, email: `${who.toLowerCase()}.${opts.stamp}@example.in`, phone, password: 'long enough password 1', ageConfirmed: true },
+      owner: {
+        name: who,
+        email: `${who.toLowerCase()}.${opts.stamp}@example.in`,
+        phone,
+        password: 'long enough password 1',
+        ageConfirmed: true,
+      },
     },
   });
   if (res.status !== 201) throw new Error(`signup of ${business} answered ${res.status}: ${JSON.stringify(res.body)}`);

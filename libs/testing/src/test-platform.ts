@@ -37,15 +37,24 @@ export interface TestPlatform {
  * The six services as real processes on free ports, against the run's broker and a fresh
  * database. Service logs go to .cache/test-logs/<run>/<service>.log.
  */
-export async function startTestPlatform(opts: { services?: ServiceName[]; env?: NodeJS.ProcessEnv; brokers?: string[] } = {}): Promise<TestPlatform> {
+export async function startTestPlatform(
+  opts: { services?: ServiceName[]; env?: NodeJS.ProcessEnv; brokers?: string[] } = {},
+): Promise<TestPlatform> {
   const brokers = opts.brokers ?? process.env.KAFKA_BROKERS?.split(',');
-  if (!brokers?.length) throw new Error('KAFKA_BROKERS is not set: integration tests need the global setup (run them with `npm test`)');
+  if (!brokers?.length)
+    throw new Error('KAFKA_BROKERS is not set: integration tests need the global setup (run them with `npm test`)');
   const database = await createTestDatabase();
   const dataDir = await mkdtemp(join(tmpdir(), 'lekha-it-data-'));
-  const logDir = join(REPO_ROOT, '.cache', 'test-logs', `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`);
+  const logDir = join(
+    REPO_ROOT,
+    '.cache',
+    'test-logs',
+    `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`,
+  );
   await mkdir(logDir, { recursive: true });
   // Names the suite, so that the run's reporter can print this platform's warnings when it fails.
-  const testPath = (globalThis as { expect?: { getState?: () => { testPath?: string } } }).expect?.getState?.().testPath;
+  const testPath = (globalThis as { expect?: { getState?: () => { testPath?: string } } }).expect?.getState?.()
+    .testPath;
   if (testPath) await writeFile(join(logDir, 'suite.txt'), testPath);
   const logs = new Map<string, WriteStream>();
   const auditKeysDir = process.env.LEKHA_TEST_AUDIT_KEYS_DIR ?? join(dataDir, 'audit-keys');

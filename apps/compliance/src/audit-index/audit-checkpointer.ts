@@ -174,19 +174,41 @@ export class AuditCheckpointer implements OnApplicationBootstrap, OnModuleDestro
       const value = checkpointBytes(checkpoint);
       const signature = this.signer.sign(value);
       if (!this.producer) {
-        const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+        const producer = this.kafka.producer({
+          idempotent: true,
+          maxInFlightRequests: 1,
+          allowAutoTopicCreation: false,
+        });
         await producer.connect();
         this.producer = producer;
       }
       await this.producer.send({
         topic: this.topics.checkpoints,
         acks: -1,
-        messages: [{ key: String(head.partition), value, headers: { [AuditHeaders.keyId]: this.signer.keyId, [AuditHeaders.signature]: signature } }],
+        messages: [
+          {
+            key: String(head.partition),
+            value,
+            headers: { [AuditHeaders.keyId]: this.signer.keyId, [AuditHeaders.signature]: signature },
+          },
+        ],
       });
-      await this.db.em().execute(
-        `insert into compliance.audit_checkpoints (kafka_partition, from_offset, to_offset, record_count, head, previous_head, sealed_at, key_id, signature) values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [checkpoint.partition, checkpoint.fromOffset, checkpoint.toOffset, checkpoint.count, checkpoint.head, checkpoint.previousHead, checkpoint.sealedAt, this.signer.keyId, signature],
-      );
+      await this.db
+        .em()
+        .execute(
+          `insert into compliance.audit_checkpoints (kafka_partition, from_offset, to_offset, record_count, head, previous_head, sealed_at, key_id, signature) values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            checkpoint.partition,
+            checkpoint.fromOffset,
+            checkpoint.toOffset,
+            checkpoint.count,
+            checkpoint.head,
+            checkpoint.previousHead,
+            checkpoint.sealedAt,
+            this.signer.keyId,
+            signature,
+          ],
+        );
       published++;
     }
     return published;

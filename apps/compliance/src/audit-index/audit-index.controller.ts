@@ -18,12 +18,16 @@ export class AuditIndexController {
 
   @MessagePattern(Rpc.compliance.auditNetworkKey)
   auditNetworkKey(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
-    return this.rpc.run(kafka, z.object({}).passthrough(), payload ?? {}, (_input, ctx) => this.networkKey.execute(ctx));
+    return this.rpc.run(kafka, z.object({}).passthrough(), payload ?? {}, (_input, ctx) =>
+      this.networkKey.execute(ctx),
+    );
   }
 
   @MessagePattern(Rpc.compliance.auditStatus)
   status(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
-    return this.rpc.run(kafka, z.object({}).passthrough(), payload ?? {}, (_input, ctx) => this.auditStatus.execute(ctx));
+    return this.rpc.run(kafka, z.object({}).passthrough(), payload ?? {}, (_input, ctx) =>
+      this.auditStatus.execute(ctx),
+    );
   }
 
   @MessagePattern(Rpc.compliance.queryAudit)

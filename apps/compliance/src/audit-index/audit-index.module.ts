@@ -24,7 +24,10 @@ function loadTrustedKeys(path: string): TrustedKeys {
 
 @Module({})
 export class AuditIndexModule {
-  static register(trustedKeysFile: string, masterKeyConfig: { LEKHA_MASTER_KEY?: string; LEKHA_MASTER_KEY_FILE?: string }): DynamicModule {
+  static register(
+    trustedKeysFile: string,
+    masterKeyConfig: { LEKHA_MASTER_KEY?: string; LEKHA_MASTER_KEY_FILE?: string },
+  ): DynamicModule {
     const wrapKey = networkWrapKey(loadMasterKey(masterKeyConfig));
     return {
       module: AuditIndexModule,

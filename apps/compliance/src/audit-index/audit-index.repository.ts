@@ -29,7 +29,6 @@ export interface AuditFilter {
   limit: number;
 }
 
-
 /** The compliance team's queryable index of the audit stream, and the partitions' chain heads. */
 @Injectable()
 export class AuditIndexRepository {
@@ -43,7 +42,9 @@ export class AuditIndexRepository {
    */
   async insertBatch(tx: Em, events: IndexedEvent[]): Promise<number> {
     if (events.length === 0) return 0;
-    const rows = JSON.stringify(events.map(({ event, partition, offset, chainHash }) => ({ e: event, p: partition, o: offset, h: chainHash })));
+    const rows = JSON.stringify(
+      events.map(({ event, partition, offset, chainHash }) => ({ e: event, p: partition, o: offset, h: chainHash })),
+    );
     const result = await tx.execute<{ n: string }[]>(
       `with inserted as (
          insert into compliance.audit_events
@@ -59,7 +60,14 @@ export class AuditIndexRepository {
     return Number(result[0]?.n ?? 0);
   }
 
-  async reject(tx: Em, partition: number, offset: string, reason: string, rawSha256: string, chainHash: string): Promise<void> {
+  async reject(
+    tx: Em,
+    partition: number,
+    offset: string,
+    reason: string,
+    rawSha256: string,
+    chainHash: string,
+  ): Promise<void> {
     await tx.execute(
       `insert into compliance.audit_rejects (kafka_partition, kafka_offset, reason, raw_sha256, chain_hash) values (?, ?, ?, ?, ?)`,
       [partition, offset, reason.slice(0, 500), rawSha256, chainHash],
@@ -84,14 +92,23 @@ export class AuditIndexRepository {
   }
 
   async allChainHeads(): Promise<ChainHead[]> {
-    const rows = await this.db.em().execute<{ kafka_partition: number; last_offset: string; head: string; record_count: string }[]>(
-      `select kafka_partition, last_offset::text as last_offset, head, record_count::text as record_count from compliance.audit_chain_heads order by kafka_partition`,
-    );
-    return rows.map((r) => ({ partition: Number(r.kafka_partition), lastOffset: r.last_offset, head: r.head, count: Number(r.record_count) }));
+    const rows = await this.db
+      .em()
+      .execute<{ kafka_partition: number; last_offset: string; head: string; record_count: string }[]>(
+        `select kafka_partition, last_offset::text as last_offset, head, record_count::text as record_count from compliance.audit_chain_heads order by kafka_partition`,
+      );
+    return rows.map((r) => ({
+      partition: Number(r.kafka_partition),
+      lastOffset: r.last_offset,
+      head: r.head,
+      count: Number(r.record_count),
+    }));
   }
 
   async rejectCount(): Promise<number> {
-    const rows = await this.db.em().execute<{ n: string }[]>(`select count(*)::text as n from compliance.audit_rejects`);
+    const rows = await this.db
+      .em()
+      .execute<{ n: string }[]>(`select count(*)::text as n from compliance.audit_rejects`);
     return Number(rows[0]?.n ?? 0);
   }
 
@@ -115,10 +132,14 @@ export class AuditIndexRepository {
     }
     // Ordered by the event's own time and ID, not by the index's sequence: a cursor then means the
     // same thing on every replica and after a rebuild of the index.
-    const rows = await this.db.em().execute<{ payload: AuditEventV1 | string }[]>(
-      `select payload from compliance.audit_events ${where.length ? `where ${where.join(' and ')}` : ''} order by occurred_at desc, event_id desc limit ${Math.min(f.limit, 1000)}`,
-      params,
-    );
-    return rows.map((r) => ({ payload: typeof r.payload === 'string' ? (JSON.parse(r.payload) as AuditEventV1) : r.payload }));
+    const rows = await this.db
+      .em()
+      .execute<{ payload: AuditEventV1 | string }[]>(
+        `select payload from compliance.audit_events ${where.length ? `where ${where.join(' and ')}` : ''} order by occurred_at desc, event_id desc limit ${Math.min(f.limit, 1000)}`,
+        params,
+      );
+    return rows.map((r) => ({
+      payload: typeof r.payload === 'string' ? (JSON.parse(r.payload) as AuditEventV1) : r.payload,
+    }));
   }
 }

@@ -50,7 +50,13 @@ export class AuditIngestor implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async startWithRetry(): Promise<void> {
     for (let attempt = 1; !this.stopped; attempt++) {
-      const consumer = this.kafka.consumer({ groupId: this.config.AUDIT_INDEX_GROUP, allowAutoTopicCreation: false, sessionTimeout: 15000, heartbeatInterval: 1000, maxBytesPerPartition: 4 * 1024 * 1024 });
+      const consumer = this.kafka.consumer({
+        groupId: this.config.AUDIT_INDEX_GROUP,
+        allowAutoTopicCreation: false,
+        sessionTimeout: 15000,
+        heartbeatInterval: 1000,
+        maxBytesPerPartition: 4 * 1024 * 1024,
+      });
       let gaveUp = false;
       try {
         consumer.on(consumer.events.CRASH, (e) => {
@@ -81,14 +87,21 @@ export class AuditIngestor implements OnApplicationBootstrap, OnModuleDestroy {
             // go on: a record the chain has not seen yet must never be skipped.
             const expected = (await this.sealer.nextOffset(batch.partition)) ?? (await this.logStart(batch.partition));
             if (BigInt(batch.messages[0]!.offset) > expected) {
-              this.logger.info({ partition: batch.partition, from: batch.messages[0]!.offset, to: String(expected) }, 'rewinding to the first unsealed record');
+              this.logger.info(
+                { partition: batch.partition, from: batch.messages[0]!.offset, to: String(expected) },
+                'rewinding to the first unsealed record',
+              );
               consumer.seek({ topic: AUDIT_EVENTS_TOPIC, partition: batch.partition, offset: String(expected) });
               return;
             }
             const result = await this.sealer.seal(batch.partition, batch.messages);
             this.indexed += result.indexed;
             this.rejected += result.rejected;
-            if (result.rejected > 0) this.logger.warn({ partition: batch.partition, rejected: result.rejected }, 'audit records failed verification; sealed and flagged');
+            if (result.rejected > 0)
+              this.logger.warn(
+                { partition: batch.partition, rejected: result.rejected },
+                'audit records failed verification; sealed and flagged',
+              );
             resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
             await heartbeat();
           },

@@ -38,10 +38,17 @@ export class AuditNetworkKeys {
     let row = await this.find(scope);
     if (!row) {
       const pair = generateNetworkKeyPair();
-      await this.db.em().execute(
-        `insert into compliance.audit_network_keys (scope, kid, public_key, wrapped_private_key) values (?, ?, decode(?, 'hex'), decode(?, 'hex')) on conflict (scope) do nothing`,
-        [scope, pair.kid, pair.publicKey.toString('hex'), this.wrap(scope, pair.kid, pair.privateKey).toString('hex')],
-      );
+      await this.db
+        .em()
+        .execute(
+          `insert into compliance.audit_network_keys (scope, kid, public_key, wrapped_private_key) values (?, ?, decode(?, 'hex'), decode(?, 'hex')) on conflict (scope) do nothing`,
+          [
+            scope,
+            pair.kid,
+            pair.publicKey.toString('hex'),
+            this.wrap(scope, pair.kid, pair.privateKey).toString('hex'),
+          ],
+        );
       row = await this.find(scope);
     }
     const value = row && !row.destroyed ? { kid: row.kid, publicKey: row.publicKey } : null;
@@ -59,9 +66,10 @@ export class AuditNetworkKeys {
     if (rows.length === 0) {
       // Already destroyed, or never had a key: record the erasure so none is created later.
       const pair = generateNetworkKeyPair();
-      await tx.execute(`insert into compliance.audit_network_keys (scope, kid, public_key, destroyed_at) values (?, ?, decode(?, 'hex'), now()) on conflict (scope) do nothing`, [
-        scope, pair.kid, pair.publicKey.toString('hex'),
-      ]);
+      await tx.execute(
+        `insert into compliance.audit_network_keys (scope, kid, public_key, destroyed_at) values (?, ?, decode(?, 'hex'), now()) on conflict (scope) do nothing`,
+        [scope, pair.kid, pair.publicKey.toString('hex')],
+      );
     }
     this.publicKeys.set(scope, null);
     for (const r of rows) this.privateKeys.set(r.kid, { key: null, at: Date.now() });
@@ -78,10 +86,12 @@ export class AuditNetworkKeys {
   private async privateKey(kid: string): Promise<Buffer | null> {
     const cached = this.privateKeys.get(kid);
     if (cached && Date.now() - cached.at < PRIVATE_TTL_MS) return cached.key;
-    const rows = await this.db.em().execute<{ scope: string; wrapped: string | null }[]>(
-      `select scope, encode(wrapped_private_key, 'hex') as wrapped from compliance.audit_network_keys where kid = ?`,
-      [kid],
-    );
+    const rows = await this.db
+      .em()
+      .execute<{ scope: string; wrapped: string | null }[]>(
+        `select scope, encode(wrapped_private_key, 'hex') as wrapped from compliance.audit_network_keys where kid = ?`,
+        [kid],
+      );
     const r = rows[0];
     const key = r?.wrapped ? this.unwrap(r.scope, kid, Buffer.from(r.wrapped, 'hex')) : null;
     if (this.privateKeys.size > 10_000) this.privateKeys.clear();
@@ -90,10 +100,12 @@ export class AuditNetworkKeys {
   }
 
   private async find(scope: string): Promise<{ kid: string; publicKey: Buffer; destroyed: boolean } | null> {
-    const rows = await this.db.em().execute<{ kid: string; public_key: string; destroyed: boolean }[]>(
-      `select kid, encode(public_key, 'hex') as public_key, (wrapped_private_key is null) as destroyed from compliance.audit_network_keys where scope = ?`,
-      [scope],
-    );
+    const rows = await this.db
+      .em()
+      .execute<{ kid: string; public_key: string; destroyed: boolean }[]>(
+        `select kid, encode(public_key, 'hex') as public_key, (wrapped_private_key is null) as destroyed from compliance.audit_network_keys where scope = ?`,
+        [scope],
+      );
     const r = rows[0];
     return r ? { kid: r.kid, publicKey: Buffer.from(r.public_key, 'hex'), destroyed: r.destroyed } : null;
   }

@@ -46,7 +46,12 @@ export class AuditSealer {
   async nextOffset(partition: number): Promise<bigint | null> {
     const known = this.expected.get(partition);
     if (known !== undefined) return known;
-    const rows = await this.db.em().execute<{ last_offset: string }[]>(`select last_offset::text as last_offset from compliance.audit_chain_heads where kafka_partition = ?`, [partition]);
+    const rows = await this.db
+      .em()
+      .execute<{ last_offset: string }[]>(
+        `select last_offset::text as last_offset from compliance.audit_chain_heads where kafka_partition = ?`,
+        [partition],
+      );
     return rows[0] ? BigInt(rows[0].last_offset) + 1n : null;
   }
 
@@ -66,7 +71,12 @@ export class AuditSealer {
   // are keyset on (occurred_at, event_id) now, so nothing depends on that order any more.)
   private sealInTransaction(partition: number, records: RawRecord[]): Promise<SealResult> {
     return this.db.em().transactional(async (tx) => {
-      const head = (await this.repo.chainHead(tx, partition)) ?? { partition, lastOffset: '-1', head: GENESIS, count: 0 };
+      const head = (await this.repo.chainHead(tx, partition)) ?? {
+        partition,
+        lastOffset: '-1',
+        head: GENESIS,
+        count: 0,
+      };
       const good: IndexedEvent[] = [];
       let sealed = 0;
       let rejected = 0;
@@ -88,7 +98,14 @@ export class AuditSealer {
           good.push({ event: verdict.event, partition, offset: record.offset, chainHash: head.head });
         } else {
           rejected++;
-          await this.repo.reject(tx, partition, record.offset, verdict.reason, createHash('sha256').update(value).digest('hex'), head.head);
+          await this.repo.reject(
+            tx,
+            partition,
+            record.offset,
+            verdict.reason,
+            createHash('sha256').update(value).digest('hex'),
+            head.head,
+          );
         }
       }
       const indexed = await this.repo.insertBatch(tx, good);
@@ -104,11 +121,13 @@ export class AuditSealer {
     } catch {
       return { ok: false as const, reason: 'not JSON' };
     }
-    const claimed = typeof (json as { service?: unknown })?.service === 'string' ? (json as { service: string }).service : undefined;
+    const claimed =
+      typeof (json as { service?: unknown })?.service === 'string' ? (json as { service: string }).service : undefined;
     const problem = this.trusted.checkRecord(value, seal, claimed);
     if (problem) return { ok: false as const, reason: problem };
     const parsed = auditEventV1Schema.safeParse(json);
-    if (!parsed.success) return { ok: false as const, reason: `schema: ${parsed.error.issues[0]?.message ?? 'invalid'}` };
+    if (!parsed.success)
+      return { ok: false as const, reason: `schema: ${parsed.error.issues[0]?.message ?? 'invalid'}` };
     return { ok: true as const, event: parsed.data };
   }
 }

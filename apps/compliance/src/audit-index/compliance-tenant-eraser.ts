@@ -22,7 +22,12 @@ export class ComplianceTenantEraser implements TenantEraser {
   async erase(tenantId: string): Promise<void> {
     await inErasureTransaction(this.db, tenantId, async (tx) => {
       await this.keys.destroy(tx, scopeOf(tenantId));
-      await this.audit.record(tx, { action: 'delete', resource: { type: 'audit_network_key', id: tenantId }, tenantId, reason: 'tenant_erasure' });
+      await this.audit.record(tx, {
+        action: 'delete',
+        resource: { type: 'audit_network_key', id: tenantId },
+        tenantId,
+        reason: 'tenant_erasure',
+      });
     });
   }
 }

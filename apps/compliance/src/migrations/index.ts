@@ -82,7 +82,9 @@ export class Migration20261122IngestClock extends Migration {
 /** Keyset pagination on the event's own time and ID (the same on every replica). */
 export class Migration20261122EventTimeOrder extends Migration {
   override async up(): Promise<void> {
-    this.addSql(`create index audit_events_tenant_time on ${S}.audit_events (tenant_id, occurred_at desc, event_id desc)`);
+    this.addSql(
+      `create index audit_events_tenant_time on ${S}.audit_events (tenant_id, occurred_at desc, event_id desc)`,
+    );
     this.addSql(`create index audit_events_time_id on ${S}.audit_events (occurred_at desc, event_id desc)`);
   }
 }
@@ -114,7 +116,9 @@ export class Migration20261122AuditIndexLeanQ7 extends Migration {
     this.addSql(`drop index if exists ${S}.audit_events_tenant_seq`);
     this.addSql(`drop index if exists ${S}.audit_events_time`);
     this.addSql(`drop index if exists ${S}.audit_events_actor`);
-    this.addSql(`create index audit_events_actor_time on ${S}.audit_events (actor_id, occurred_at desc, event_id desc)`);
+    this.addSql(
+      `create index audit_events_actor_time on ${S}.audit_events (actor_id, occurred_at desc, event_id desc)`,
+    );
   }
 }
 

@@ -1,4 +1,10 @@
-import { Injectable, type CallHandler, type CanActivate, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import {
+  Injectable,
+  type CallHandler,
+  type CanActivate,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
 import { from, switchMap, type Observable } from 'rxjs';
 import type { Logger } from 'pino';
 import { sealNetwork } from '@lekha/audit';
@@ -14,7 +20,8 @@ const FETCH_TIMEOUT_MS = 1_500;
 type Key = { kid: string; publicKey: Buffer } | null;
 
 /** Health and API docs reach no service and record nothing: no key fetch for them. */
-const recordsNothing = (context: ExecutionContext) => /^\/(health|docs)(\/|$)/.test(context.switchToHttp().getRequest<{ path?: string }>().path ?? '');
+const recordsNothing = (context: ExecutionContext) =>
+  /^\/(health|docs)(\/|$)/.test(context.switchToHttp().getRequest<{ path?: string }>().path ?? '');
 
 /**
  * Seals the caller's IP and user agent to compliance's key for the caller's tenant (the platform's
@@ -44,7 +51,8 @@ export class AuditNetworkSealer {
     const scope = ctx.tenantId ?? 'platform';
     if (this.sealedFor.get(ctx) === scope) return;
     const key = await this.keyFor(scope);
-    if (key) ctx.auditNetwork = sealNetwork(key.publicKey, key.kid, { ip: ctx.ip, userAgent: ctx.userAgent?.slice(0, 300) });
+    if (key)
+      ctx.auditNetwork = sealNetwork(key.publicKey, key.kid, { ip: ctx.ip, userAgent: ctx.userAgent?.slice(0, 300) });
     else delete ctx.auditNetwork;
     this.sealedFor.set(ctx, scope);
   }
@@ -62,7 +70,10 @@ export class AuditNetworkSealer {
           return key;
         },
         (err: Error) => {
-          this.logger.warn({ error: err.message }, 'audit network key unavailable; events of this request carry no network details');
+          this.logger.warn(
+            { error: err.message },
+            'audit network key unavailable; events of this request carry no network details',
+          );
           this.remember(scope, null, MISS_TTL_MS);
           return null;
         },

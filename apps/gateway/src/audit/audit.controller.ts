@@ -47,7 +47,10 @@ export class AuditController {
 
   @Get('events')
   @RequirePermission(['audit:read:tenant', 'audit:read:platform'], { action: 'read', resource: 'audit_event' })
-  @ApiOperation({ summary: 'Query the audit trail: a tenant owner sees their tenant, platform compliance sees all; include=network opens the actors’ sealed IP and user agent' })
+  @ApiOperation({
+    summary:
+      'Query the audit trail: a tenant owner sees their tenant, platform compliance sees all; include=network opens the actors’ sealed IP and user agent',
+  })
   events(@Query({ schema: auditQuerySchema }) query: AuditQuery): Promise<Page<AuditEventView>> {
     // Compliance decides and records the access, allowed or denied.
     return this.bus.call(Rpc.compliance.queryAudit, query);
@@ -56,8 +59,13 @@ export class AuditController {
   @Get('export')
   @RequirePermission(['audit:read:tenant', 'audit:read:platform'], { action: 'export', resource: 'audit_event' })
   @ApiProduces('application/x-ndjson', 'text/csv')
-  @ApiOperation({ summary: 'Stream every event matching the filter as NDJSON or CSV, page by page (memory stays bounded)' })
-  async export(@Query({ schema: exportQuerySchema }) query: z.output<typeof exportQuerySchema>, @Res() res: Response): Promise<void> {
+  @ApiOperation({
+    summary: 'Stream every event matching the filter as NDJSON or CSV, page by page (memory stays bounded)',
+  })
+  async export(
+    @Query({ schema: exportQuerySchema }) query: z.output<typeof exportQuerySchema>,
+    @Res() res: Response,
+  ): Promise<void> {
     const { format, ...filter } = query;
     await this.scope(filter.tenantId, 'export', 'audit_event');
     // The first page is fetched before anything is recorded or sent: when compliance refuses it, it
@@ -67,13 +75,24 @@ export class AuditController {
     const subjectIds = filter.subjectId ? [filter.subjectId] : [];
     await this.audit.record({ action: 'export', resource: { type: 'audit_event', id: null }, subjectIds });
     res.status(200).setHeader('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson');
-    res.setHeader('content-disposition', `attachment; filename="audit-${new Date().toISOString().slice(0, 10)}.${format}"`);
-    const write = (chunk: string) => new Promise<void>((resolve) => (res.write(chunk) ? resolve() : res.once('drain', resolve)));
+    res.setHeader(
+      'content-disposition',
+      `attachment; filename="audit-${new Date().toISOString().slice(0, 10)}.${format}"`,
+    );
+    const write = (chunk: string) =>
+      new Promise<void>((resolve) => (res.write(chunk) ? resolve() : res.once('drain', resolve)));
     if (format === 'csv') await write(`${CSV_COLUMNS.join(',')}\n`);
     for (;;) {
-      await write(page.items.map((e) => (format === 'csv' ? csvRow(e) : JSON.stringify(e))).join('\n') + (page.items.length ? '\n' : ''));
+      await write(
+        page.items.map((e) => (format === 'csv' ? csvRow(e) : JSON.stringify(e))).join('\n') +
+          (page.items.length ? '\n' : ''),
+      );
       if (!page.nextCursor || res.destroyed) break;
-      page = await this.bus.call<Page<AuditEventV1>>(Rpc.compliance.queryAudit, { ...filter, limit: PAGE, cursor: page.nextCursor });
+      page = await this.bus.call<Page<AuditEventV1>>(Rpc.compliance.queryAudit, {
+        ...filter,
+        limit: PAGE,
+        cursor: page.nextCursor,
+      });
     }
     res.end();
   }

@@ -2,7 +2,19 @@ import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nes
 import type { Response } from 'express';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { DomainError, Rpc, loginRequestSchema, refreshRequestSchema, signupRequestSchema, type MeResult, type RefreshRequest, type SignupRequest, type SignupResult, type TokenPair, type RevokedSessions } from '@lekha/contracts';
+import {
+  DomainError,
+  Rpc,
+  loginRequestSchema,
+  refreshRequestSchema,
+  signupRequestSchema,
+  type MeResult,
+  type RefreshRequest,
+  type SignupRequest,
+  type SignupResult,
+  type TokenPair,
+  type RevokedSessions,
+} from '@lekha/contracts';
 import { BusClient } from '../bus/bus-client.js';
 import { LocalAuthGuard } from './local-auth.guard.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
@@ -32,7 +44,10 @@ export class AuthController {
   @Post('v1/auth/login')
   @HttpCode(200)
   @UseGuards(LocalAuthGuard)
-  @ApiOperation({ summary: 'Sign in with email or phone and password; with two-step sign-in on, `{ mfaRequired: true, mfaToken }` instead of tokens (then POST /v1/auth/mfa/verify)' })
+  @ApiOperation({
+    summary:
+      'Sign in with email or phone and password; with two-step sign-in on, `{ mfaRequired: true, mfaToken }` instead of tokens (then POST /v1/auth/mfa/verify)',
+  })
   // The guard validates the body (so bad input is a 400, not a 401); here it is only documented.
   @ApiBody({ schema: z.toJSONSchema(loginRequestSchema, { io: 'input', unrepresentable: 'any' }) as object })
   login(@Req() req: { user: TokenPair }): TokenPair {
@@ -61,8 +76,13 @@ export class AuthController {
   @UseGuards(JwtAuthGuard)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'End the current session (an API key has none: 403; revoke the key instead)' })
-  async logout(@Body({ schema: z.object({}).optional() }) _body: unknown, @Req() req: { user: AuthenticatedUser }): Promise<{ revoked: true }> {
-    const result = await this.bus.call<{ revoked: true } & RevokedSessions>(Rpc.identity.logout, { sessionId: req.user.sessionId });
+  async logout(
+    @Body({ schema: z.object({}).optional() }) _body: unknown,
+    @Req() req: { user: AuthenticatedUser },
+  ): Promise<{ revoked: true }> {
+    const result = await this.bus.call<{ revoked: true } & RevokedSessions>(Rpc.identity.logout, {
+      sessionId: req.user.sessionId,
+    });
     this.revocations.add(result.revokedSessionIds);
     return { revoked: true };
   }

@@ -25,7 +25,8 @@ export class JwksCache {
     if (!this.keys.has(kid)) {
       const wait = this.fetchedAt + REFRESH_FLOOR_MS - Date.now();
       if (wait > 0 && !this.inflight) await new Promise((r) => setTimeout(r, wait));
-      if (!this.keys.has(kid)) await (this.inflight ?? (Date.now() - this.fetchedAt >= REFRESH_FLOOR_MS ? this.refresh() : Promise.resolve()));
+      if (!this.keys.has(kid))
+        await (this.inflight ?? (Date.now() - this.fetchedAt >= REFRESH_FLOOR_MS ? this.refresh() : Promise.resolve()));
     }
     return this.keys.get(kid) ?? null;
   }
@@ -46,7 +47,8 @@ export class JwksCache {
         const doc = await this.bus.call<{ keys: JsonWebKey[] }>(Rpc.identity.jwks, {}, 5000);
         const next = new Map<string, KeyObject>();
         for (const jwk of doc.keys) {
-          if (jwk.kty === 'EC' && jwk.crv === 'P-256' && typeof jwk.kid === 'string') next.set(jwk.kid, createPublicKey({ key: jwk, format: 'jwk' }));
+          if (jwk.kty === 'EC' && jwk.crv === 'P-256' && typeof jwk.kid === 'string')
+            next.set(jwk.kid, createPublicKey({ key: jwk, format: 'jwk' }));
         }
         this.keys = next;
         this.jwks = doc;

@@ -43,7 +43,12 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     }
   }
 
-  override handleRequest<TUser = AuthenticatedUser>(err: unknown, user: TUser | false, info: unknown, _ctx: ExecutionContext): TUser {
+  override handleRequest<TUser = AuthenticatedUser>(
+    err: unknown,
+    user: TUser | false,
+    info: unknown,
+    _ctx: ExecutionContext,
+  ): TUser {
     if (err instanceof DomainError) throw err;
     if (err || !user) {
       const message = info instanceof Error ? info.message : '';
@@ -55,9 +60,18 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     }
     const u = user as unknown as AuthenticatedUser;
     const ctx = currentContext();
-    if (ctx) Object.assign(ctx, { tenantId: u.tenantId, actorId: u.userId, actorType: u.apiKeyScopes ? 'api_key' : 'user', roles: u.roles, ...(u.apiKeyScopes ? { scopes: u.apiKeyScopes } : {}) });
+    if (ctx)
+      Object.assign(ctx, {
+        tenantId: u.tenantId,
+        actorId: u.userId,
+        actorType: u.apiKeyScopes ? 'api_key' : 'user',
+        roles: u.roles,
+        ...(u.apiKeyScopes ? { scopes: u.apiKeyScopes } : {}),
+      });
     // Forwarded on the bus: every service verifies the token itself instead of trusting our headers.
-    const bearer = /^Bearer (\S+)$/i.exec(_ctx.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>().headers.authorization ?? '');
+    const bearer = /^Bearer (\S+)$/i.exec(
+      _ctx.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>().headers.authorization ?? '',
+    );
     if (ctx && bearer) ctx.accessToken = bearer[1];
     return user;
   }

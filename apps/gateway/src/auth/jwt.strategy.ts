@@ -20,7 +20,9 @@ export interface AuthenticatedUser {
 
 function kidOf(rawJwt: string): string | null {
   try {
-    const header = JSON.parse(Buffer.from(rawJwt.split('.')[0] ?? '', 'base64url').toString('utf8')) as { kid?: unknown };
+    const header = JSON.parse(Buffer.from(rawJwt.split('.')[0] ?? '', 'base64url').toString('utf8')) as {
+      kid?: unknown;
+    };
     return typeof header.kid === 'string' ? header.kid : null;
   } catch {
     return null;
@@ -54,9 +56,16 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
 
   /** A token of a revoked session (logout, revoke, reset, role change, deactivation) or of an erased tenant is refused. */
   async validate(payload: {
-    sub?: unknown; tid?: unknown; roles?: unknown; sid?: unknown; act?: unknown; scp?: unknown; exp?: unknown;
+    sub?: unknown;
+    tid?: unknown;
+    roles?: unknown;
+    sid?: unknown;
+    act?: unknown;
+    scp?: unknown;
+    exp?: unknown;
   }): Promise<AuthenticatedUser | false> {
-    if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || !Array.isArray(payload.roles)) return false;
+    if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || !Array.isArray(payload.roles))
+      return false;
     // The signature check enforces `exp` only when present; a token without one is refused, as the services do.
     if (typeof payload.exp !== 'number' || !Number.isFinite(payload.exp)) return false;
     const roles = payload.roles.map(String);
@@ -64,7 +73,14 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     const platform = payload.tid === undefined || payload.tid === null;
     if (platform ? !roles.length || !roles.every(isPlatformRole) : typeof payload.tid !== 'string') return false;
     if (await this.revocations.isRevoked(payload.sid, platform ? null : (payload.tid as string))) return false;
-    const apiKey = payload.act === 'api_key' ? { apiKeyScopes: Array.isArray(payload.scp) ? payload.scp.map(String) : [] } : {};
-    return { userId: payload.sub, tenantId: platform ? null : (payload.tid as string), roles, sessionId: payload.sid, ...apiKey };
+    const apiKey =
+      payload.act === 'api_key' ? { apiKeyScopes: Array.isArray(payload.scp) ? payload.scp.map(String) : [] } : {};
+    return {
+      userId: payload.sub,
+      tenantId: platform ? null : (payload.tid as string),
+      roles,
+      sessionId: payload.sid,
+      ...apiKey,
+    };
   }
 }

@@ -10,7 +10,11 @@ export class LocalAuthGuard extends AuthGuard('local') {
     const req = context.switchToHttp().getRequest<{ body: unknown; loginRequest?: unknown }>();
     const parsed = loginRequestSchema.safeParse(req.body ?? {});
     if (!parsed.success) {
-      throw new DomainError('VALIDATION_FAILED', 'request is invalid', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        'request is invalid',
+        parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      );
     }
     req.loginRequest = parsed.data;
     req.body = { login: parsed.data.email ?? parsed.data.phone, password: parsed.data.password };

@@ -17,8 +17,7 @@ const KEY = 'lekha:permission';
 export const RequirePermission = (
   anyOf: Permission | Permission[],
   audit: { action: AuditAction; resource: string; personOnly?: boolean },
-) =>
-  SetMetadata(KEY, { anyOf: Array.isArray(anyOf) ? anyOf : [anyOf], ...audit } satisfies Requirement);
+) => SetMetadata(KEY, { anyOf: Array.isArray(anyOf) ? anyOf : [anyOf], ...audit } satisfies Requirement);
 
 /** Role check at the gateway (services check again); a denial is audited before the 403. */
 @Injectable()
@@ -38,6 +37,9 @@ export class PermissionGuard implements CanActivate {
     const resource = { type: need.resource, id: null };
     await this.audit.record({ action: need.action, resource, outcome: 'denied', reason });
     if (allowed) throw new DomainError('FORBIDDEN', 'only a signed-in person may do this, never an API key');
-    throw new DomainError('FORBIDDEN', ctx.actorType === 'api_key' ? 'this API key’s scopes do not allow this' : 'your role does not allow this');
+    throw new DomainError(
+      'FORBIDDEN',
+      ctx.actorType === 'api_key' ? 'this API key’s scopes do not allow this' : 'your role does not allow this',
+    );
   }
 }

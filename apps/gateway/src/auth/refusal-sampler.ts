@@ -109,5 +109,8 @@ export function addressKey(ip: string | undefined): string {
   const t = tail ? tail.split(':') : [];
   const zeros = Array<string>(Math.max(0, 8 - h.length - t.length)).fill('0');
   const groups = bare.includes('::') ? [...h, ...zeros, ...t] : h;
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }

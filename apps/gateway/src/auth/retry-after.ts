@@ -5,7 +5,8 @@ import { DomainError } from '@lekha/contracts';
 export function setRetryAfter(res: Pick<Response, 'setHeader'>, err: unknown): void {
   if (!(err instanceof DomainError) || err.code !== 'RATE_LIMITED') return;
   const seconds = (err.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
-  if (typeof seconds === 'number' && Number.isFinite(seconds)) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(seconds))));
+  if (typeof seconds === 'number' && Number.isFinite(seconds))
+    res.setHeader('Retry-After', String(Math.max(1, Math.ceil(seconds))));
 }
 
 export async function withRetryAfter<T>(res: Pick<Response, 'setHeader'>, work: Promise<T>): Promise<T> {

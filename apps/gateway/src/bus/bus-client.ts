@@ -3,7 +3,15 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { ClientKafka } from '@nestjs/microservices';
 import { firstValueFrom, timeout } from 'rxjs';
 import type { Logger } from 'pino';
-import { BusHeaders, DomainError, TransitKeyPatterns, allRpcPatterns, type RpcPattern, type RpcResult, type TransitKeyGrant } from '@lekha/contracts';
+import {
+  BusHeaders,
+  DomainError,
+  TransitKeyPatterns,
+  allRpcPatterns,
+  type RpcPattern,
+  type RpcResult,
+  type TransitKeyGrant,
+} from '@lekha/contracts';
 import { AppLogger, BusSeal, ReplyKeyPair, kafkaConfig, openReply, sleep, type SealedValue } from '@lekha/runtime';
 import { contextToHeaders, requireContext } from '@lekha/tenancy';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js';
@@ -76,7 +84,11 @@ export class BusClient implements OnApplicationShutdown {
     if (known && Date.now() - known.at < this.config.TRANSIT_KEY_TTL_MS) return known.key;
     const asking = this.call<TransitKeyGrant>(pattern, {}).then(
       (grant) => {
-        if (grant.tenantId !== tenantId) throw new DomainError('SERVICE_UNAVAILABLE', 'a platform service handed out a transit key for another tenant');
+        if (grant.tenantId !== tenantId)
+          throw new DomainError(
+            'SERVICE_UNAVAILABLE',
+            'a platform service handed out a transit key for another tenant',
+          );
         const key = Buffer.from(grant.key, 'base64');
         if (this.transitKeys.size > 10_000) this.transitKeys.clear();
         this.transitKeys.set(id, { key, at: Date.now() });
@@ -92,11 +104,18 @@ export class BusClient implements OnApplicationShutdown {
   }
 
   async call<T>(pattern: RpcPattern, payload: unknown, timeoutMs = this.config.RPC_TIMEOUT_MS): Promise<T> {
-    if (!this.connected) throw new DomainError('SERVICE_UNAVAILABLE', 'the platform is starting or its message bus is unavailable; retry shortly');
+    if (!this.connected)
+      throw new DomainError(
+        'SERVICE_UNAVAILABLE',
+        'the platform is starting or its message bus is unavailable; retry shortly',
+      );
     const ctx = requireContext();
     const service = pattern.slice(0, pattern.indexOf('.'));
     const transitPattern = TransitKeyPatterns[service];
-    const transit = ctx.tenantId && transitPattern && transitPattern !== pattern ? { tenantId: ctx.tenantId, key: await this.transitKey(service, transitPattern, ctx.tenantId) } : undefined;
+    const transit =
+      ctx.tenantId && transitPattern && transitPattern !== pattern
+        ? { tenantId: ctx.tenantId, key: await this.transitKey(service, transitPattern, ctx.tenantId) }
+        : undefined;
     const callId = randomUUID();
     const replyKeys = this.currentReplyKeys();
     const plain: Record<string, string> = {
@@ -106,17 +125,32 @@ export class BusClient implements OnApplicationShutdown {
       [BusHeaders.replyKey]: replyKeys.publicKeyText,
       ...(transit ? { [BusHeaders.sealedFor]: transit.tenantId } : {}),
     };
-    const value = this.bus.seal(payload ?? {}, { pattern, direction: 'request', callId, headersDigest: BusSeal.headersDigest(plain), tenantId: transit?.tenantId }, transit?.key);
+    const value = this.bus.seal(
+      payload ?? {},
+      {
+        pattern,
+        direction: 'request',
+        callId,
+        headersDigest: BusSeal.headersDigest(plain),
+        tenantId: transit?.tenantId,
+      },
+      transit?.key,
+    );
     // The access token, IP and user agent travel sealed too.
     const headers = this.bus.sealHeaders(plain, pattern, callId, transit);
     let reply: SealedValue | RpcResult<T>;
     try {
-      reply = await firstValueFrom(this.client.send<SealedValue | RpcResult<T>>(pattern, { key: ctx.requestId, value, headers }).pipe(timeout(timeoutMs)));
+      reply = await firstValueFrom(
+        this.client
+          .send<SealedValue | RpcResult<T>>(pattern, { key: ctx.requestId, value, headers })
+          .pipe(timeout(timeoutMs)),
+      );
     } catch (err) {
       this.logger.warn({ pattern, error: (err as Error).message }, 'rpc failed');
       throw new DomainError('SERVICE_UNAVAILABLE', 'a platform service did not answer in time; retry shortly');
     }
-    if (reply === null || typeof reply !== 'object') throw new DomainError('SERVICE_UNAVAILABLE', 'a platform service answered with a malformed reply');
+    if (reply === null || typeof reply !== 'object')
+      throw new DomainError('SERVICE_UNAVAILABLE', 'a platform service answered with a malformed reply');
     let result: RpcResult<T>;
     try {
       result = 'sealed' in reply ? openReply<RpcResult<T>>(reply, pattern, callId, replyKeys.privateKey) : reply;
@@ -125,7 +159,8 @@ export class BusClient implements OnApplicationShutdown {
       throw new DomainError('SERVICE_UNAVAILABLE', 'a platform service answered with a reply this gateway cannot open');
     }
     // Only a refusal may come back unsealed; it carries a fixed message and never data.
-    if (!('sealed' in reply) && reply.ok) throw new DomainError('SERVICE_UNAVAILABLE', 'a platform service answered with an unsealed reply');
+    if (!('sealed' in reply) && reply.ok)
+      throw new DomainError('SERVICE_UNAVAILABLE', 'a platform service answered with an unsealed reply');
     if (!result.ok) throw new DomainError(result.error.code, result.error.message, result.error.details);
     return result.data;
   }

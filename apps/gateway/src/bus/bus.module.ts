@@ -6,7 +6,14 @@ import { BusClient } from './bus-client.js';
 
 @Global()
 @Module({
-  providers: [BusClient, { provide: DirectAuditPublisher, inject: [AuditSigner, KAFKA], useFactory: (signer: AuditSigner, kafka: Kafka) => new DirectAuditPublisher(signer, kafka) }],
+  providers: [
+    BusClient,
+    {
+      provide: DirectAuditPublisher,
+      inject: [AuditSigner, KAFKA],
+      useFactory: (signer: AuditSigner, kafka: Kafka) => new DirectAuditPublisher(signer, kafka),
+    },
+  ],
   exports: [BusClient, DirectAuditPublisher],
 })
 export class BusModule {}

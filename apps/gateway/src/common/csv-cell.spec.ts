@@ -8,19 +8,32 @@ const liveParts = (line: string) => line.split(';').filter((part) => /^\s*[=+\-@
 
 describe('CSV cells (customer and audit exports)', () => {
   it('security #13: neutralises a formula after leading blanks or a semicolon; quotes cells with a semicolon', () => {
-    expect(csvCell('   =1+2')).toBe("\"'   =1+2\"");
-    expect(csvCell('\t=cmd')).toBe("\"'\t=cmd\"");
+    expect(csvCell('   =1+2')).toBe('"\'   =1+2"');
+    expect(csvCell('\t=cmd')).toBe('"\'\t=cmd"');
     expect(csvCell('ok;=HYPERLINK("http://x")')).toBe('"ok;\'=HYPERLINK(""http://x"")"');
-    expect(csvCell('vip; @SUM(A1);plain')).toBe("\"vip;' @SUM(A1);plain\"");
+    expect(csvCell('vip; @SUM(A1);plain')).toBe('"vip;\' @SUM(A1);plain"');
     expect(csvCell('a;b')).toBe('"a;b"');
-    expect(csvCell('＝1+1')).toBe("\"'＝1+1\"");
+    expect(csvCell('＝1+1')).toBe('"\'＝1+1"');
     for (const value of ['ok;=1+1', 'x ;  -2', ';+91', '@a;@b;=c']) expect(liveParts(csvCell(value))).toEqual([]);
   });
 
   it('round-trips every value through export and import, apostrophes included', () => {
     const values = [
-      '=1+2', '+919000012345', '-3', '@SUM(A1)', '   =1', 'a;=b; +c', "'=already", "''=twice",
-      "it's", "'", 'plain', '', ';;', "x;'y", "x;' =y",
+      '=1+2',
+      '+919000012345',
+      '-3',
+      '@SUM(A1)',
+      '   =1',
+      'a;=b; +c',
+      "'=already",
+      "''=twice",
+      "it's",
+      "'",
+      'plain',
+      '',
+      ';;',
+      "x;'y",
+      "x;' =y",
     ];
     for (const v of values) {
       expect(unneutralise(neutraliseFormulas(v))).toBe(v);
@@ -30,10 +43,19 @@ describe('CSV cells (customer and audit exports)', () => {
 
   it('writes audit rows with the same rule', () => {
     const event = {
-      occurredAt: '2026-11-22T10:15:30.123Z', eventId: 'e1', tenantId: 't1', service: 'gateway',
-      actor: { type: 'user', id: 'u1', roles: ['owner', 'admin'] }, action: 'read',
+      occurredAt: '2026-11-22T10:15:30.123Z',
+      eventId: 'e1',
+      tenantId: 't1',
+      service: 'gateway',
+      actor: { type: 'user', id: 'u1', roles: ['owner', 'admin'] },
+      action: 'read',
       resource: { type: 'customer', id: '=cmd' },
-      outcome: 'allowed', subjectIds: ['s1', 's2'], fields: [], purpose: 'service', requestId: 'r1', traceId: 'x;=1+1',
+      outcome: 'allowed',
+      subjectIds: ['s1', 's2'],
+      fields: [],
+      purpose: 'service',
+      requestId: 'r1',
+      traceId: 'x;=1+1',
     } as unknown as AuditEventV1;
     const row = csvRow(event);
     expect(liveParts(row)).toEqual([]);

@@ -11,7 +11,10 @@
 const LIVE = /^'*(?:\s*[=+\-@＝＋－＠]|[\t\r])/u;
 
 export function neutraliseFormulas(value: string): string {
-  return value.split(';').map((part) => (LIVE.test(part) ? `'${part}` : part)).join(';');
+  return value
+    .split(';')
+    .map((part) => (LIVE.test(part) ? `'${part}` : part))
+    .join(';');
 }
 
 /** Undoes `neutraliseFormulas` exactly, so an exported file imports as it was. */

@@ -28,24 +28,35 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
     let body: ErrorBody;
     if (exception instanceof DomainError) {
       status = httpStatusOf(exception.code);
-      body = { code: exception.code, message: exception.message, ...(exception.details !== undefined ? { details: exception.details } : {}) };
+      body = {
+        code: exception.code,
+        message: exception.message,
+        ...(exception.details !== undefined ? { details: exception.details } : {}),
+      };
     } else if (exception instanceof HttpException) {
       status = exception.getStatus();
       const raw = exception.getResponse();
-      const message = typeof raw === 'string' ? raw : String((raw as { message?: unknown }).message ?? exception.message);
+      const message =
+        typeof raw === 'string' ? raw : String((raw as { message?: unknown }).message ?? exception.message);
       const code = codeForStatus(status, `${message} ${(exception.cause as Error | undefined)?.message ?? ''}`);
       body = {
         code,
         message:
-          code === 'MALFORMED_JSON' ? 'the request body is not valid JSON'
-          : code === 'ROUTE_NOT_FOUND' ? 'no such route'
-          : code === 'PAYLOAD_TOO_LARGE' ? 'the request body is too large'
-          : message,
+          code === 'MALFORMED_JSON'
+            ? 'the request body is not valid JSON'
+            : code === 'ROUTE_NOT_FOUND'
+              ? 'no such route'
+              : code === 'PAYLOAD_TOO_LARGE'
+                ? 'the request body is too large'
+                : message,
       };
     } else {
       status = 500;
       const errorId = randomUUID();
-      this.logger.error({ errorId, err: { message: (exception as Error)?.message, stack: (exception as Error)?.stack } }, 'unhandled error');
+      this.logger.error(
+        { errorId, err: { message: (exception as Error)?.message, stack: (exception as Error)?.stack } },
+        'unhandled error',
+      );
       body = { code: 'INTERNAL', message: `internal error (id ${errorId})` };
     }
     if (res.headersSent) return;

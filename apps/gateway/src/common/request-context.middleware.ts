@@ -12,5 +12,7 @@ export function requestContextMiddleware(req: Request, res: Response, next: Next
   const traceId = TRACEPARENT.exec(req.header('traceparent') ?? '')?.[1] ?? requestId;
   res.setHeader('x-request-id', requestId);
   const ip = req.ip ?? req.socket.remoteAddress ?? undefined;
-  runWithContext(anonymousContext({ requestId, traceId, ip, userAgent: req.header('user-agent') ?? undefined }), () => next());
+  runWithContext(anonymousContext({ requestId, traceId, ip, userAgent: req.header('user-agent') ?? undefined }), () =>
+    next(),
+  );
 }

@@ -10,7 +10,9 @@ export function validationPipe(): StandardSchemaValidationPipe {
         'VALIDATION_FAILED',
         'request is invalid',
         issues.map((i) => ({
-          path: (i.path ?? []).map((p) => (typeof p === 'object' && p !== null && 'key' in p ? String(p.key) : String(p))).join('.'),
+          path: (i.path ?? [])
+            .map((p) => (typeof p === 'object' && p !== null && 'key' in p ? String(p.key) : String(p)))
+            .join('.'),
           message: i.message,
         })),
       ),

@@ -21,7 +21,10 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
   TRANSIT_KEY_TTL_MS: z.coerce.number().int().min(1000).max(3600000).default(60000),
   /** How often the in-memory reply key pair is replaced; replies sealed to an older pair become unreadable. */
   REPLY_KEY_ROTATE_MS: z.coerce.number().int().min(10000).max(86400000).default(600000),
-  BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/, 'must look like 100kb or 1mb').default('100kb'),
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(kb|mb)$/, 'must look like 100kb or 1mb')
+    .default('100kb'),
   JWT_ISSUER: z.string().min(1).default('lekha-identity'),
   JWT_AUDIENCE: z.string().min(1).default('lekha'),
   /** How many proxies stand in front of the gateway; 0: the socket's address, X-Forwarded-For ignored. */
@@ -30,7 +33,12 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
   TRUSTED_PROXIES: z
     .string()
     .default('')
-    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
     .refine(
       (list) => list.every(isProxyAddress),
       'must be comma-separated IP addresses or CIDRs (or loopback, linklocal, uniquelocal)',

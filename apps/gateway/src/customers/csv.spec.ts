@@ -28,7 +28,7 @@ describe('CSV (RFC 4180)', () => {
   it('neutralises formulas on the way out and restores them on the way in', () => {
     for (const v of ['=1+2', '+919000012345', '-3', '@SUM(A1)']) {
       const cell = csvCell(v);
-      expect(cell.startsWith("\"'")).toBe(true);
+      expect(cell.startsWith('"\'')).toBe(true);
       expect(unneutralise(parseCsv(cell)[0]!.cells[0]!)).toBe(v);
     }
     expect(csvCell('plain')).toBe('plain');

@@ -5,7 +5,10 @@ export interface CsvRecord {
 }
 
 export class CsvSyntaxError extends Error {
-  constructor(readonly row: number, message: string) {
+  constructor(
+    readonly row: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -34,7 +37,8 @@ export function parseCsv(text: string): CsvRecord[] {
   while (i < src.length) {
     const ch = src[i]!;
     if (ch === '"') {
-      if (cell !== '') throw new CsvSyntaxError(row, 'a quote inside an unquoted field (quote the whole field and double the quote)');
+      if (cell !== '')
+        throw new CsvSyntaxError(row, 'a quote inside an unquoted field (quote the whole field and double the quote)');
       quotedCell = true;
       i++;
       for (;;) {
@@ -53,7 +57,8 @@ export function parseCsv(text: string): CsvRecord[] {
         i++;
       }
       const next = src[i];
-      if (next !== undefined && next !== ',' && next !== '\r' && next !== '\n') throw new CsvSyntaxError(row, 'text after the closing quote of a field');
+      if (next !== undefined && next !== ',' && next !== '\r' && next !== '\n')
+        throw new CsvSyntaxError(row, 'text after the closing quote of a field');
       continue;
     }
     if (ch === ',') {

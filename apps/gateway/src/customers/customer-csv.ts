@@ -66,9 +66,20 @@ export function readHeader(header: CsvRecord): { header: CustomerCsvHeader; erro
     seen.add(name.toLowerCase());
   });
   const kinds = new Set(columns.map((c) => c.column.kind));
-  if (!columns.some((c) => c.column.kind === 'simple' && c.column.field === 'name')) errors.push({ row: 1, field: 'name', message: 'the name column is required' });
-  if (kinds.has('addresses') && kinds.has('address')) errors.push({ row: 1, field: 'addresses', message: 'give addresses either as JSON or as address columns, not both' });
-  if (kinds.has('extraJson') && kinds.has('extra')) errors.push({ row: 1, field: 'extra', message: 'give extra fields either as JSON or as extra.<key> columns, not both' });
+  if (!columns.some((c) => c.column.kind === 'simple' && c.column.field === 'name'))
+    errors.push({ row: 1, field: 'name', message: 'the name column is required' });
+  if (kinds.has('addresses') && kinds.has('address'))
+    errors.push({
+      row: 1,
+      field: 'addresses',
+      message: 'give addresses either as JSON or as address columns, not both',
+    });
+  if (kinds.has('extraJson') && kinds.has('extra'))
+    errors.push({
+      row: 1,
+      field: 'extra',
+      message: 'give extra fields either as JSON or as extra.<key> columns, not both',
+    });
   return { header: { columns }, errors };
 }
 
@@ -114,7 +125,13 @@ export function readRow(header: CustomerCsvHeader, record: CsvRecord): RowResult
     if (value.trim() === '') return;
     switch (column.kind) {
       case 'simple':
-        candidate[column.field] = column.field === 'tags' ? value.split(';').map((t) => t.trim()).filter(Boolean) : value;
+        candidate[column.field] =
+          column.field === 'tags'
+            ? value
+                .split(';')
+                .map((t) => t.trim())
+                .filter(Boolean)
+            : value;
         break;
       case 'consent': {
         const b = bool(value);
@@ -164,8 +181,21 @@ export function readRow(header: CustomerCsvHeader, record: CsvRecord): RowResult
 export function exportColumns(fields: readonly string[]): string[] {
   const visible = new Set(fields);
   return [
-    'id', 'name', 'phone', 'email', 'addresses', 'notes', ...(visible.has('healthNotes') ? ['healthNotes'] : []),
-    'tags', 'preferredLanguage', 'consent.sms', 'consent.whatsapp', 'consent.email', 'extra', 'createdAt', 'updatedAt',
+    'id',
+    'name',
+    'phone',
+    'email',
+    'addresses',
+    'notes',
+    ...(visible.has('healthNotes') ? ['healthNotes'] : []),
+    'tags',
+    'preferredLanguage',
+    'consent.sms',
+    'consent.whatsapp',
+    'consent.email',
+    'extra',
+    'createdAt',
+    'updatedAt',
   ];
 }
 

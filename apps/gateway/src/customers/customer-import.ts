@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import {
-  CUSTOMER_IMPORT_MAX_BYTES, CUSTOMER_IMPORT_MAX_ROWS, DomainError, Rpc,
-  type CustomerImportResult, type ImportRow, type ImportRowError, type StageCustomerImportResult,
+  CUSTOMER_IMPORT_MAX_BYTES,
+  CUSTOMER_IMPORT_MAX_ROWS,
+  DomainError,
+  Rpc,
+  type CustomerImportResult,
+  type ImportRow,
+  type ImportRowError,
+  type StageCustomerImportResult,
 } from '@lekha/contracts';
 import type { BusClient } from '../bus/bus-client.js';
 import { CsvSyntaxError, parseCsv } from './csv.js';
@@ -18,9 +24,16 @@ const COMMIT_TIMEOUT_MS = 120_000;
 
 /** Reads a `text/csv` body, refusing more than the limit before it is all in memory. */
 export async function readCsvBody(req: Request): Promise<string> {
-  const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type !== 'text/csv') throw new DomainError('VALIDATION_FAILED', 'send the file as text/csv', [{ path: 'content-type', message: 'must be text/csv' }]);
-  const tooLarge = () => new DomainError('PAYLOAD_TOO_LARGE', `a CSV import is at most ${CUSTOMER_IMPORT_MAX_BYTES / 1024 / 1024} MiB`);
+  const type = String(req.headers['content-type'] ?? '')
+    .split(';')[0]!
+    .trim()
+    .toLowerCase();
+  if (type !== 'text/csv')
+    throw new DomainError('VALIDATION_FAILED', 'send the file as text/csv', [
+      { path: 'content-type', message: 'must be text/csv' },
+    ]);
+  const tooLarge = () =>
+    new DomainError('PAYLOAD_TOO_LARGE', `a CSV import is at most ${CUSTOMER_IMPORT_MAX_BYTES / 1024 / 1024} MiB`);
   if (Number(req.headers['content-length'] ?? 0) > CUSTOMER_IMPORT_MAX_BYTES) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
@@ -35,15 +48,23 @@ export async function readCsvBody(req: Request): Promise<string> {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
   } catch {
-    throw new DomainError('VALIDATION_FAILED', 'the file is not UTF-8 text', [{ path: 'body', message: 'must be UTF-8' }]);
+    throw new DomainError('VALIDATION_FAILED', 'the file is not UTF-8 text', [
+      { path: 'body', message: 'must be UTF-8' },
+    ]);
   }
 }
 
 function rejected(errors: ImportRowError[]): DomainError {
   // One entry per row and field, in file order; a row may be reported by the gateway and the service alike.
-  const unique = [...new Map(errors.map((e) => [`${e.row}|${e.field}|${e.message}`, e])).values()].sort((a, b) => a.row - b.row || a.field.localeCompare(b.field));
+  const unique = [...new Map(errors.map((e) => [`${e.row}|${e.field}|${e.message}`, e])).values()].sort(
+    (a, b) => a.row - b.row || a.field.localeCompare(b.field),
+  );
   const bad = new Set(unique.map((e) => e.row)).size;
-  return new DomainError('IMPORT_REJECTED', `${bad} ${bad === 1 ? 'row is' : 'rows are'} bad; nothing was imported`, unique);
+  return new DomainError(
+    'IMPORT_REJECTED',
+    `${bad} ${bad === 1 ? 'row is' : 'rows are'} bad; nothing was imported`,
+    unique,
+  );
 }
 
 /** Splits rows into bus messages of at most CHUNK_BYTES of JSON. */
@@ -81,8 +102,12 @@ export async function importCustomers(bus: BusClient, csv: string): Promise<Cust
     throw err;
   }
   const [first, ...data] = records;
-  if (!first || data.length === 0) throw new DomainError('VALIDATION_FAILED', 'the file has no customers', [{ path: 'body', message: 'needs a header row and at least one row' }]);
-  if (data.length > CUSTOMER_IMPORT_MAX_ROWS) throw new DomainError('PAYLOAD_TOO_LARGE', `a CSV import is at most ${CUSTOMER_IMPORT_MAX_ROWS} rows`);
+  if (!first || data.length === 0)
+    throw new DomainError('VALIDATION_FAILED', 'the file has no customers', [
+      { path: 'body', message: 'needs a header row and at least one row' },
+    ]);
+  if (data.length > CUSTOMER_IMPORT_MAX_ROWS)
+    throw new DomainError('PAYLOAD_TOO_LARGE', `a CSV import is at most ${CUSTOMER_IMPORT_MAX_ROWS} rows`);
   const { header, errors } = readHeader(first);
   if (errors.length) throw rejected(errors);
 
@@ -111,12 +136,20 @@ export async function importCustomers(bus: BusClient, csv: string): Promise<Cust
     for (const [chunk, rows] of chunks.entries()) {
       // Once a row is bad nothing will be committed: later chunks are only checked, not kept.
       const validateOnly = errors.length > 0;
-      const res = await bus.call<StageCustomerImportResult>(Rpc.tenantData.stageCustomerImport, { importId, chunk, validateOnly, rows }, STAGE_TIMEOUT_MS);
+      const res = await bus.call<StageCustomerImportResult>(
+        Rpc.tenantData.stageCustomerImport,
+        { importId, chunk, validateOnly, rows },
+        STAGE_TIMEOUT_MS,
+      );
       staged ||= !validateOnly && res.errors.length === 0;
       errors.push(...res.errors);
     }
     if (errors.length) throw rejected(errors);
-    return await bus.call<CustomerImportResult>(Rpc.tenantData.commitCustomerImport, { importId, chunks: chunks.length, rows: good.length }, COMMIT_TIMEOUT_MS);
+    return await bus.call<CustomerImportResult>(
+      Rpc.tenantData.commitCustomerImport,
+      { importId, chunks: chunks.length, rows: good.length },
+      COMMIT_TIMEOUT_MS,
+    );
   } catch (err) {
     if (staged) await bus.call(Rpc.tenantData.discardCustomerImport, { importId }).catch(() => undefined);
     throw err;

@@ -1,10 +1,35 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import {
-  Rpc, createCustomerSchema, customerIdSchema, listCustomersSchema, patchCustomerSchema,
-  type CreateCustomerRequest, type CustomerChangeView, type CustomerExportPage, type CustomerImportResult, type CustomerView, type DataMapEntry, type ListCustomersRequest, type Page, type PatchCustomerRequest,
+  Rpc,
+  createCustomerSchema,
+  customerIdSchema,
+  listCustomersSchema,
+  patchCustomerSchema,
+  type CreateCustomerRequest,
+  type CustomerChangeView,
+  type CustomerExportPage,
+  type CustomerImportResult,
+  type CustomerView,
+  type DataMapEntry,
+  type ListCustomersRequest,
+  type Page,
+  type PatchCustomerRequest,
 } from '@lekha/contracts';
 import { BusClient } from '../bus/bus-client.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
@@ -31,7 +56,10 @@ export class CustomersController {
 
   @Get()
   @RequirePermission('customers:read', { action: 'list', resource: 'customer' })
-  @ApiOperation({ summary: 'List customers, newest first; ?phone= and ?email= search by blind index; ?tag=, ?preferredLanguage=, ?consent= filter' })
+  @ApiOperation({
+    summary:
+      'List customers, newest first; ?phone= and ?email= search by blind index; ?tag=, ?preferredLanguage=, ?consent= filter',
+  })
   list(@Query({ schema: listCustomersSchema }) query: ListCustomersRequest): Promise<Page<CustomerView>> {
     return this.bus.call(Rpc.tenantData.listCustomers, query);
   }
@@ -39,7 +67,10 @@ export class CustomersController {
   @Post('import')
   @RequirePermission('customers:write', { action: 'create', resource: 'customer_import' })
   @ApiConsumes('text/csv')
-  @ApiOperation({ summary: 'Import customers from CSV (at most 5 MiB, 10,000 rows): all rows or none; 422 IMPORT_REJECTED lists every bad row (row, column, reason)' })
+  @ApiOperation({
+    summary:
+      'Import customers from CSV (at most 5 MiB, 10,000 rows): all rows or none; 422 IMPORT_REJECTED lists every bad row (row, column, reason)',
+  })
   async import(@Req() req: Request): Promise<CustomerImportResult> {
     return importCustomers(this.bus, await readCsvBody(req));
   }
@@ -48,25 +79,42 @@ export class CustomersController {
   @Get('export')
   @RequirePermission('customers:export', { action: 'export', resource: 'customer' })
   @ApiProduces('text/csv', 'application/json')
-  @ApiOperation({ summary: 'Every customer of the tenant as CSV (formula-safe) or a JSON array, streamed page by page; fields as the caller’s role may see them' })
-  async export(@Query({ schema: exportQuerySchema }) query: z.output<typeof exportQuerySchema>, @Res() res: Response): Promise<void> {
+  @ApiOperation({
+    summary:
+      'Every customer of the tenant as CSV (formula-safe) or a JSON array, streamed page by page; fields as the caller’s role may see them',
+  })
+  async export(
+    @Query({ schema: exportQuerySchema }) query: z.output<typeof exportQuerySchema>,
+    @Res() res: Response,
+  ): Promise<void> {
     // The first page is fetched before any byte is sent, so a refusal still gets a proper status.
     let page = await this.bus.call<CustomerExportPage>(Rpc.tenantData.exportCustomers, { limit: EXPORT_PAGE });
     const csv = query.format === 'csv';
     res.status(200).setHeader('content-type', csv ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8');
-    res.setHeader('content-disposition', `attachment; filename="customers-${new Date().toISOString().slice(0, 10)}.${query.format}"`);
-    const write = (chunk: string) => new Promise<void>((resolve) => (res.write(chunk) ? resolve() : res.once('drain', resolve)));
+    res.setHeader(
+      'content-disposition',
+      `attachment; filename="customers-${new Date().toISOString().slice(0, 10)}.${query.format}"`,
+    );
+    const write = (chunk: string) =>
+      new Promise<void>((resolve) => (res.write(chunk) ? resolve() : res.once('drain', resolve)));
     const columns = exportColumns(page.fields);
     await write(csv ? `${columns.join(',')}\r\n` : '[');
     let first = true;
     try {
       for (;;) {
         if (page.items.length) {
-          await write(csv ? page.items.map((c) => `${exportRow(columns, c)}\r\n`).join('') : (first ? '\n' : ',\n') + page.items.map((c) => JSON.stringify(c)).join(',\n'));
+          await write(
+            csv
+              ? page.items.map((c) => `${exportRow(columns, c)}\r\n`).join('')
+              : (first ? '\n' : ',\n') + page.items.map((c) => JSON.stringify(c)).join(',\n'),
+          );
           first = false;
         }
         if (!page.nextCursor || res.destroyed) break;
-        page = await this.bus.call<CustomerExportPage>(Rpc.tenantData.exportCustomers, { limit: EXPORT_PAGE, cursor: page.nextCursor });
+        page = await this.bus.call<CustomerExportPage>(Rpc.tenantData.exportCustomers, {
+          limit: EXPORT_PAGE,
+          cursor: page.nextCursor,
+        });
       }
     } catch (err) {
       // Mid-stream the status is sent already: break the transfer so the file is never taken as complete.
@@ -79,7 +127,10 @@ export class CustomersController {
 
   @Get('data-map')
   @RequirePermission('customers:read', { action: 'read', resource: 'data_map' })
-  @ApiOperation({ summary: 'The data map: every personal field of a customer, its category, storage and who sees it masked or not at all' })
+  @ApiOperation({
+    summary:
+      'The data map: every personal field of a customer, its category, storage and who sees it masked or not at all',
+  })
   dataMap(): Promise<{ items: DataMapEntry[] }> {
     return this.bus.call(Rpc.tenantData.customerDataMap, {});
   }
@@ -94,7 +145,10 @@ export class CustomersController {
   @Patch(':id')
   @RequirePermission('customers:write', { action: 'update', resource: 'customer' })
   @ApiOperation({ summary: 'Change some fields (null clears one); the change is kept in the field-level history' })
-  update(@Param({ schema: customerIdSchema }) params: { id: string }, @Body({ schema: patchCustomerSchema }) patch: PatchCustomerRequest): Promise<CustomerView> {
+  update(
+    @Param({ schema: customerIdSchema }) params: { id: string },
+    @Body({ schema: patchCustomerSchema }) patch: PatchCustomerRequest,
+  ): Promise<CustomerView> {
     return this.bus.call(Rpc.tenantData.updateCustomer, { id: params.id, patch });
   }
 

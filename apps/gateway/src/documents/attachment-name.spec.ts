@@ -17,8 +17,9 @@ describe('download file names', () => {
     expect(attachmentName(doc('invoice\u202Efdp.html'))).toBe('invoicefdp.pdf');
     expect(attachmentName(doc('pass\u200Bport\u2066.pdf'))).toBe('passport.pdf');
     const utf8 = encodeURIComponent('Aadhaar card – Rohit.pdf');
-    expect(contentDisposition(doc('Aadhaar card – Rohit.pdf')))
-      .toBe(`attachment; filename="Aadhaar card _ Rohit.pdf"; filename*=UTF-8''${utf8}`);
+    expect(contentDisposition(doc('Aadhaar card – Rohit.pdf'))).toBe(
+      `attachment; filename="Aadhaar card _ Rohit.pdf"; filename*=UTF-8''${utf8}`,
+    );
     expect(contentDisposition(doc('x\u202E.html'))).toBe(`attachment; filename="x.pdf"; filename*=UTF-8''x.pdf`);
   });
 });

@@ -1,7 +1,10 @@
 import { stripInvisible, type DocumentMediaType } from '@lekha/contracts';
 
 const EXTENSION: Record<DocumentMediaType, string> = {
-  'application/pdf': 'pdf', 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp',
+  'application/pdf': 'pdf',
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+  'image/webp': 'webp',
 };
 
 /**

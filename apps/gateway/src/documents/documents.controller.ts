@@ -3,8 +3,21 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nes
 import type { Request, Response } from 'express';
 import { DirectAuditPublisher } from '@lekha/audit';
 import {
-  DocumentKindCategory, DomainError, Rpc, customerIdSchema, documentIdSchema, documentNameSchema, isSensitiveCategory, listDocumentsQuerySchema, uploadDocumentQuerySchema,
-  type BeginUploadReply, type DocumentKind, type DocumentView, type DownloadBeginReply, type ListDocumentsQuery, type Page,
+  DocumentKindCategory,
+  DomainError,
+  Rpc,
+  customerIdSchema,
+  documentIdSchema,
+  documentNameSchema,
+  isSensitiveCategory,
+  listDocumentsQuerySchema,
+  uploadDocumentQuerySchema,
+  type BeginUploadReply,
+  type DocumentKind,
+  type DocumentView,
+  type DownloadBeginReply,
+  type ListDocumentsQuery,
+  type Page,
 } from '@lekha/contracts';
 import { contextHasPermission, requireContext } from '@lekha/tenancy';
 import { BusClient } from '../bus/bus-client.js';
@@ -20,10 +33,17 @@ function displayName(req: Request): string | undefined {
   try {
     decoded = decodeURIComponent(raw);
   } catch {
-    throw new DomainError('VALIDATION_FAILED', 'request is invalid', [{ path: 'x-document-name', message: 'must be percent-encoded UTF-8' }]);
+    throw new DomainError('VALIDATION_FAILED', 'request is invalid', [
+      { path: 'x-document-name', message: 'must be percent-encoded UTF-8' },
+    ]);
   }
   const parsed = documentNameSchema.safeParse(decoded);
-  if (!parsed.success) throw new DomainError('VALIDATION_FAILED', 'request is invalid', parsed.error.issues.map((i) => ({ path: 'x-document-name', message: i.message })));
+  if (!parsed.success)
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      'request is invalid',
+      parsed.error.issues.map((i) => ({ path: 'x-document-name', message: i.message })),
+    );
   return parsed.data;
 }
 
@@ -46,55 +66,93 @@ export class DocumentsController {
   @RequirePermission('documents:write', { action: 'create', resource: 'document' })
   @ApiConsumes('application/octet-stream', 'application/pdf', 'image/png', 'image/jpeg', 'image/webp')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
-  @ApiOperation({ summary: 'Upload a document (raw bytes as the body; ?kind=kyc|government_id|rental_contract|other; optional X-Document-Name, percent-encoded). PDF, PNG, JPEG or WebP by content; stored encrypted' })
-  async upload(@Param({ schema: customerIdSchema }) params: { id: string }, @Query({ schema: uploadDocumentQuerySchema }) query: { kind: DocumentKind }, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<DocumentView> {
+  @ApiOperation({
+    summary:
+      'Upload a document (raw bytes as the body; ?kind=kyc|government_id|rental_contract|other; optional X-Document-Name, percent-encoded). PDF, PNG, JPEG or WebP by content; stored encrypted',
+  })
+  async upload(
+    @Param({ schema: customerIdSchema }) params: { id: string },
+    @Query({ schema: uploadDocumentQuerySchema }) query: { kind: DocumentKind },
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<DocumentView> {
     const ctx = requireContext();
-    if (isSensitiveCategory(DocumentKindCategory[query.kind]) && !contextHasPermission(ctx, 'customers:read:sensitive')) {
-      await this.audit.record({ action: 'create', resource: { type: 'document', id: null }, outcome: 'denied', reason: 'forbidden_category' });
+    if (
+      isSensitiveCategory(DocumentKindCategory[query.kind]) &&
+      !contextHasPermission(ctx, 'customers:read:sensitive')
+    ) {
+      await this.audit.record({
+        action: 'create',
+        resource: { type: 'document', id: null },
+        outcome: 'denied',
+        reason: 'forbidden_category',
+      });
       throw new DomainError('FORBIDDEN', 'your role may not handle government ID documents');
     }
     const name = displayName(req);
     // A JSON or form body was already consumed by a body parser: not a document type we accept.
-    if ((req as Request & { _body?: boolean })._body) throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'only PDF, PNG, JPEG and WebP documents are accepted (checked by content)');
+    if ((req as Request & { _body?: boolean })._body)
+      throw new DomainError(
+        'UNSUPPORTED_MEDIA_TYPE',
+        'only PDF, PNG, JPEG and WebP documents are accepted (checked by content)',
+      );
     const length = req.header('content-length');
     const declaredSize = length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined;
     let begun: BeginUploadReply | null = null;
     let gone = false;
     try {
-      begun = await this.bus.call<BeginUploadReply>(Rpc.tenantData.beginDocumentUpload, { customerId: params.id, kind: query.kind, ...(name ? { name } : {}), ...(declaredSize !== undefined ? { declaredSize } : {}) });
-      const { chunks, size } = await this.sendChunks(req, begun, () => (gone = true));
-      const doc = await this.bus.call<DocumentView>(Rpc.tenantData.commitDocumentUpload, { uploadId: begun.uploadId, chunks, size }).catch((err: unknown) => {
-        // A refused commit removed the upload; after a timeout or an internal error, abort (a no-op if it did commit).
-        if (err instanceof DomainError && err.code !== 'SERVICE_UNAVAILABLE' && err.code !== 'INTERNAL') gone = true;
-        throw err;
+      begun = await this.bus.call<BeginUploadReply>(Rpc.tenantData.beginDocumentUpload, {
+        customerId: params.id,
+        kind: query.kind,
+        ...(name ? { name } : {}),
+        ...(declaredSize !== undefined ? { declaredSize } : {}),
       });
+      const { chunks, size } = await this.sendChunks(req, begun, () => (gone = true));
+      const doc = await this.bus
+        .call<DocumentView>(Rpc.tenantData.commitDocumentUpload, { uploadId: begun.uploadId, chunks, size })
+        .catch((err: unknown) => {
+          // A refused commit removed the upload; after a timeout or an internal error, abort (a no-op if it did commit).
+          if (err instanceof DomainError && err.code !== 'SERVICE_UNAVAILABLE' && err.code !== 'INTERNAL') gone = true;
+          throw err;
+        });
       res.status(201);
       return doc;
     } catch (err) {
       // Nothing may stay behind. A refusal by tenant-data has already removed the upload; otherwise abort it.
-      if (begun && !gone) await this.bus.call(Rpc.tenantData.abortDocumentUpload, { uploadId: begun.uploadId }).catch(() => undefined);
+      if (begun && !gone)
+        await this.bus.call(Rpc.tenantData.abortDocumentUpload, { uploadId: begun.uploadId }).catch(() => undefined);
       req.resume(); // discard what the client is still sending, so that it gets the answer
       throw err;
     }
   }
 
   /** Reads the body with backpressure, sending each full chunk before reading on. */
-  private async sendChunks(req: Request, begun: BeginUploadReply, refused: () => void): Promise<{ chunks: number; size: number }> {
+  private async sendChunks(
+    req: Request,
+    begun: BeginUploadReply,
+    refused: () => void,
+  ): Promise<{ chunks: number; size: number }> {
     let buffered: Buffer[] = [];
     let bufferedBytes = 0;
     let size = 0;
     let index = 0;
     const send = async (piece: Buffer) => {
-      await this.bus.call(Rpc.tenantData.uploadDocumentChunk, { uploadId: begun.uploadId, index, data: piece.toString('base64') }).catch((err: unknown) => {
-        // The service ends the upload itself when it refuses the content or the size.
-        if (err instanceof DomainError && (err.code === 'UNSUPPORTED_MEDIA_TYPE' || err.code === 'PAYLOAD_TOO_LARGE')) refused();
-        throw err;
-      });
+      await this.bus
+        .call(Rpc.tenantData.uploadDocumentChunk, { uploadId: begun.uploadId, index, data: piece.toString('base64') })
+        .catch((err: unknown) => {
+          // The service ends the upload itself when it refuses the content or the size.
+          if (err instanceof DomainError && (err.code === 'UNSUPPORTED_MEDIA_TYPE' || err.code === 'PAYLOAD_TOO_LARGE'))
+            refused();
+          throw err;
+        });
       index++;
     };
     for await (const part of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
       size += part.length;
-      if (size > begun.maxBytes) throw new DomainError('PAYLOAD_TOO_LARGE', `a document may be at most ${begun.maxBytes} bytes`, { maxBytes: begun.maxBytes });
+      if (size > begun.maxBytes)
+        throw new DomainError('PAYLOAD_TOO_LARGE', `a document may be at most ${begun.maxBytes} bytes`, {
+          maxBytes: begun.maxBytes,
+        });
       buffered.push(part);
       bufferedBytes += part.length;
       while (bufferedBytes >= begun.chunkBytes) {
@@ -110,8 +168,14 @@ export class DocumentsController {
 
   @Get('customers/:id/documents')
   @RequirePermission('documents:read', { action: 'list', resource: 'document' })
-  @ApiOperation({ summary: 'A customer’s documents (metadata), newest first, a page at a time (?limit= up to 200, ?cursor= from nextCursor); another tenant’s customer is a 404' })
-  list(@Param({ schema: customerIdSchema }) params: { id: string }, @Query({ schema: listDocumentsQuerySchema }) query: ListDocumentsQuery): Promise<Page<DocumentView>> {
+  @ApiOperation({
+    summary:
+      'A customer’s documents (metadata), newest first, a page at a time (?limit= up to 200, ?cursor= from nextCursor); another tenant’s customer is a 404',
+  })
+  list(
+    @Param({ schema: customerIdSchema }) params: { id: string },
+    @Query({ schema: listDocumentsQuerySchema }) query: ListDocumentsQuery,
+  ): Promise<Page<DocumentView>> {
     return this.bus.call(Rpc.tenantData.listDocuments, { customerId: params.id, ...query });
   }
 

@@ -1,6 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Rpc, eraseTenantSchema, type EraseTenantInput, type RotateTenantKeyResult, type TenantErasureStatus, type TenantKeyStatus } from '@lekha/contracts';
+import {
+  Rpc,
+  eraseTenantSchema,
+  type EraseTenantInput,
+  type RotateTenantKeyResult,
+  type TenantErasureStatus,
+  type TenantKeyStatus,
+} from '@lekha/contracts';
 import { BusClient } from '../bus/bus-client.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import { PermissionGuard, RequirePermission } from '../auth/permissions.js';
@@ -15,7 +22,9 @@ export class TenantKeysController {
 
   @Get()
   @RequirePermission('tenant:keys:manage', { action: 'read', resource: 'tenant_key' })
-  @ApiOperation({ summary: 'The tenant’s data-key versions, the one encrypting now, and how many values still wait for re-encryption' })
+  @ApiOperation({
+    summary: 'The tenant’s data-key versions, the one encrypting now, and how many values still wait for re-encryption',
+  })
   status(): Promise<TenantKeyStatus> {
     return this.bus.call(Rpc.tenantData.keyStatus, {});
   }
@@ -50,7 +59,10 @@ export class TenantController {
   @Delete()
   @HttpCode(202)
   @RequirePermission('tenant:erase', { action: 'delete', resource: 'tenant' })
-  @ApiOperation({ summary: 'Erase the tenant: its keys are destroyed in every service, so every copy of its data (backups and topics included) becomes unreadable; its rows are deleted' })
+  @ApiOperation({
+    summary:
+      'Erase the tenant: its keys are destroyed in every service, so every copy of its data (backups and topics included) becomes unreadable; its rows are deleted',
+  })
   async erase(@Body({ schema: eraseTenantSchema }) body: EraseTenantInput): Promise<TenantErasureStatus> {
     const status = await this.bus.call<TenantErasureStatus>(Rpc.identity.eraseTenant, body);
     // This gateway refuses the tenant's tokens at once; the others on their next revocation poll.

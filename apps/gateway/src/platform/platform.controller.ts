@@ -1,9 +1,19 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
-  Rpc, createPlatformUserSchema, platformUserIdSchema, resetPlatformUserSchema, tenantErasureStatusQuerySchema,
-  type CreatePlatformUserRequest, type TenantErasureStatus, type DeactivatedPlatformUser, type PlatformUserView, type SigningKeyRotation,
-  type PlatformUserReset, type ResetPlatformUserRequest, type ResetPlatformUserResult,
+  Rpc,
+  createPlatformUserSchema,
+  platformUserIdSchema,
+  resetPlatformUserSchema,
+  tenantErasureStatusQuerySchema,
+  type CreatePlatformUserRequest,
+  type TenantErasureStatus,
+  type DeactivatedPlatformUser,
+  type PlatformUserView,
+  type SigningKeyRotation,
+  type PlatformUserReset,
+  type ResetPlatformUserRequest,
+  type ResetPlatformUserResult,
 } from '@lekha/contracts';
 import { BusClient } from '../bus/bus-client.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
@@ -30,7 +40,9 @@ export class PlatformController {
   @Post('users')
   @RequirePermission('platform:users:manage', { action: 'create', resource: 'platform_user' })
   @ApiOperation({ summary: 'Create a platform user (support, compliance or admin); they belong to no tenant' })
-  create(@Body({ schema: createPlatformUserSchema }) body: CreatePlatformUserRequest): Promise<{ id: string; roles: string[]; status: 'active' }> {
+  create(
+    @Body({ schema: createPlatformUserSchema }) body: CreatePlatformUserRequest,
+  ): Promise<{ id: string; roles: string[]; status: 'active' }> {
     return this.bus.call(Rpc.identity.createPlatformUser, body);
   }
 
@@ -44,8 +56,13 @@ export class PlatformController {
   @Delete('users/:id')
   @RequirePermission('platform:users:manage', { action: 'permission_change', resource: 'platform_user' })
   @ApiOperation({ summary: 'Deactivate a platform user; their sessions end at once' })
-  async deactivate(@Param({ schema: platformUserIdSchema }) params: { id: string }): Promise<Omit<DeactivatedPlatformUser, 'revokedSessionIds'>> {
-    const { revokedSessionIds, ...user } = await this.bus.call<DeactivatedPlatformUser>(Rpc.identity.deactivatePlatformUser, { userId: params.id });
+  async deactivate(
+    @Param({ schema: platformUserIdSchema }) params: { id: string },
+  ): Promise<Omit<DeactivatedPlatformUser, 'revokedSessionIds'>> {
+    const { revokedSessionIds, ...user } = await this.bus.call<DeactivatedPlatformUser>(
+      Rpc.identity.deactivatePlatformUser,
+      { userId: params.id },
+    );
     this.revocations.add(revokedSessionIds);
     return user;
   }
@@ -68,7 +85,9 @@ export class PlatformController {
   @Post('signing-keys/rotate')
   @HttpCode(200)
   @RequirePermission('platform:keys:manage', { action: 'key_use', resource: 'signing_key' })
-  @ApiOperation({ summary: 'Rotate the access-token signing key now; tokens signed before keep working until they expire' })
+  @ApiOperation({
+    summary: 'Rotate the access-token signing key now; tokens signed before keep working until they expire',
+  })
   async rotate(): Promise<SigningKeyRotation> {
     const rotation = await this.bus.call<SigningKeyRotation>(Rpc.identity.rotateSigningKey, {});
     // This gateway learns the new key at once; others on the first token that names it.
@@ -78,8 +97,12 @@ export class PlatformController {
 
   @Get('tenants/:tenantId/erasure')
   @RequirePermission('platform:erasures:read', { action: 'read', resource: 'tenant_erasure' })
-  @ApiOperation({ summary: 'When a tenant’s erasure was asked for and which services have destroyed its keys and rows' })
-  erasure(@Param({ schema: tenantErasureStatusQuerySchema }) params: { tenantId: string }): Promise<TenantErasureStatus> {
+  @ApiOperation({
+    summary: 'When a tenant’s erasure was asked for and which services have destroyed its keys and rows',
+  })
+  erasure(
+    @Param({ schema: tenantErasureStatusQuerySchema }) params: { tenantId: string },
+  ): Promise<TenantErasureStatus> {
     return this.bus.call(Rpc.identity.tenantErasureStatus, { tenantId: params.tenantId });
   }
 }

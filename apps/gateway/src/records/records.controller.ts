@@ -1,16 +1,50 @@
-import { Body, Controller, Delete, Get, HttpCode, Module, Param, Patch, Post, Put, Query, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Module,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import {
-  Rpc, createRecordSchema, createRecordTypeSchema, listRecordsSchema, patchRecordSchema, recordIdSchema, recordJsonSchema, recordReportSchema, recordTypeKeySchema,
-  type PatchRecordRequest, type RecordChangeView, type CreateRecordRequest, type CreateRecordTypeRequest, type ListRecordsRequest, type Page, type RecordJsonSchema, type RecordReport, type RecordReportRequest, type RecordTypeView, type RecordView,
+  Rpc,
+  createRecordSchema,
+  createRecordTypeSchema,
+  listRecordsSchema,
+  patchRecordSchema,
+  recordIdSchema,
+  recordJsonSchema,
+  recordReportSchema,
+  recordTypeKeySchema,
+  type PatchRecordRequest,
+  type RecordChangeView,
+  type CreateRecordRequest,
+  type CreateRecordTypeRequest,
+  type ListRecordsRequest,
+  type Page,
+  type RecordJsonSchema,
+  type RecordReport,
+  type RecordReportRequest,
+  type RecordTypeView,
+  type RecordView,
 } from '@lekha/contracts';
 import { BusClient } from '../bus/bus-client.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import { PermissionGuard, RequirePermission } from '../auth/permissions.js';
 
 const typeKeyParams = z.strictObject({ key: recordTypeKeySchema });
-const replaceTypeBody = z.strictObject({ schema: recordJsonSchema, name: z.string().trim().min(1).max(100).optional() });
+const replaceTypeBody = z.strictObject({
+  schema: recordJsonSchema,
+  name: z.string().trim().min(1).max(100).optional(),
+});
 
 @ApiTags('records')
 @ApiBearerAuth()
@@ -21,7 +55,9 @@ export class RecordsController {
 
   @Get('templates')
   @RequirePermission('records:read', { action: 'read', resource: 'record_type' })
-  @ApiOperation({ summary: 'Ready record types for water delivery, appointments, rooms and maintenance, jobs and sale orders' })
+  @ApiOperation({
+    summary: 'Ready record types for water delivery, appointments, rooms and maintenance, jobs and sale orders',
+  })
   templates(): Promise<{ items: RecordTypeView[] }> {
     return this.bus.call(Rpc.tenantData.recordTemplates, {});
   }
@@ -35,7 +71,9 @@ export class RecordsController {
 
   @Post('types')
   @RequirePermission('records:types:manage', { action: 'create', resource: 'record_type' })
-  @ApiOperation({ summary: 'Define a record type from a template or a JSON Schema (each field names its data category in x-category)' })
+  @ApiOperation({
+    summary: 'Define a record type from a template or a JSON Schema (each field names its data category in x-category)',
+  })
   createType(@Body({ schema: createRecordTypeSchema }) body: CreateRecordTypeRequest): Promise<RecordTypeView> {
     return this.bus.call(Rpc.tenantData.createRecordType, body);
   }
@@ -43,7 +81,10 @@ export class RecordsController {
   @Put('types/:key')
   @RequirePermission('records:types:manage', { action: 'update', resource: 'record_type' })
   @ApiOperation({ summary: 'Replace a type’s schema as a new version; existing records stay as written' })
-  replaceType(@Param({ schema: typeKeyParams }) params: { key: string }, @Body({ schema: replaceTypeBody }) body: { schema: RecordJsonSchema; name?: string }): Promise<RecordTypeView> {
+  replaceType(
+    @Param({ schema: typeKeyParams }) params: { key: string },
+    @Body({ schema: replaceTypeBody }) body: { schema: RecordJsonSchema; name?: string },
+  ): Promise<RecordTypeView> {
     return this.bus.call(Rpc.tenantData.updateRecordType, { key: params.key, ...body });
   }
 
@@ -77,8 +118,14 @@ export class RecordsController {
 
   @Patch(':id')
   @RequirePermission('records:write', { action: 'update', resource: 'record' })
-  @ApiOperation({ summary: 'Change a record: data is merged (null removes a field) and validated against the type’s current version; assigneeUserId assigns it' })
-  update(@Param({ schema: recordIdSchema }) params: { id: string }, @Body({ schema: patchRecordSchema }) patch: PatchRecordRequest): Promise<RecordView> {
+  @ApiOperation({
+    summary:
+      'Change a record: data is merged (null removes a field) and validated against the type’s current version; assigneeUserId assigns it',
+  })
+  update(
+    @Param({ schema: recordIdSchema }) params: { id: string },
+    @Body({ schema: patchRecordSchema }) patch: PatchRecordRequest,
+  ): Promise<RecordView> {
     return this.bus.call(Rpc.tenantData.updateRecord, { id: params.id, patch });
   }
 

@@ -1,6 +1,14 @@
 import { Body, Controller, Delete, Get, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Rpc, apiKeyIdParamSchema, createApiKeySchema, type ApiKeyView, type CreateApiKeyRequest, type CreatedApiKey, type RevokedSessions } from '@lekha/contracts';
+import {
+  Rpc,
+  apiKeyIdParamSchema,
+  createApiKeySchema,
+  type ApiKeyView,
+  type CreateApiKeyRequest,
+  type CreatedApiKey,
+  type RevokedSessions,
+} from '@lekha/contracts';
 import { BusClient } from '../bus/bus-client.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import { PermissionGuard, RequirePermission } from '../auth/permissions.js';
@@ -36,7 +44,9 @@ export class ApiKeysController {
 
   @Delete(':id')
   @RequirePermission('api_keys:manage', { action: 'delete', resource: 'api_key' })
-  @ApiOperation({ summary: 'Revoke a key: refused from now on, here at once and at every gateway within its revocation poll' })
+  @ApiOperation({
+    summary: 'Revoke a key: refused from now on, here at once and at every gateway within its revocation poll',
+  })
   async revoke(@Param({ schema: apiKeyIdParamSchema }) params: { id: string }): Promise<{ revoked: true }> {
     const result = await this.bus.call<RevokedSessions>(Rpc.identity.revokeApiKey, params);
     this.revocations.add(result.revokedSessionIds);

@@ -13,8 +13,9 @@ import { ApiKeyExchange } from './api-key-exchange.js';
 export const DEV_INBOX_SECRET_HEADER = 'x-dev-inbox-secret';
 
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3})$/;
-const REFUSED = `the development inbox needs a platform admin token, or the ${DEV_INBOX_SECRET_HEADER} header with `
-  + 'the secret `lekha dev` printed, sent from this machine';
+const REFUSED =
+  `the development inbox needs a platform admin token, or the ${DEV_INBOX_SECRET_HEADER} header with ` +
+  'the secret `lekha dev` printed, sent from this machine';
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
 /** The address of the TCP peer itself: never a forwarded-for header, which a client can write. */

@@ -14,7 +14,10 @@ export class LoginHistoryController {
 
   @Get('login-history')
   @RequirePermission('security:read', { action: 'list', resource: 'login_history' })
-  @ApiOperation({ summary: 'Sign-ins, failures, lockouts, OTP and reset requests, revocations of the tenant’s people (owner and admins)' })
+  @ApiOperation({
+    summary:
+      'Sign-ins, failures, lockouts, OTP and reset requests, revocations of the tenant’s people (owner and admins)',
+  })
   list(@Query({ schema: loginHistoryQuerySchema }) query: LoginHistoryQuery): Promise<Page<LoginEventView>> {
     return this.bus.call(Rpc.identity.loginHistory, query);
   }

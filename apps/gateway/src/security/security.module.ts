@@ -22,7 +22,15 @@ export class SecurityModule {
     return {
       module: SecurityModule,
       global: true,
-      controllers: [SessionsController, LoginHistoryController, UsersController, AuthFlowsController, MfaController, ApiKeysController, ...(config.LEKHA_ENV === 'production' ? [] : [DevInboxController])],
+      controllers: [
+        SessionsController,
+        LoginHistoryController,
+        UsersController,
+        AuthFlowsController,
+        MfaController,
+        ApiKeysController,
+        ...(config.LEKHA_ENV === 'production' ? [] : [DevInboxController]),
+      ],
       providers: [RevocationList, PermissionGuard, ApiKeyExchange, AuthDenialAudit],
       exports: [RevocationList, ApiKeyExchange, AuthDenialAudit],
     };

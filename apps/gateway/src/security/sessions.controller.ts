@@ -1,7 +1,11 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
-  Rpc, sessionIdParamSchema, type RevokedOtherSessions, type RevokedSessions, type SessionView,
+  Rpc,
+  sessionIdParamSchema,
+  type RevokedOtherSessions,
+  type RevokedSessions,
+  type SessionView,
 } from '@lekha/contracts';
 import { BusClient } from '../bus/bus-client.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';

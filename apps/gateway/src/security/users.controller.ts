@@ -2,8 +2,16 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Res, UseGu
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import {
-  Rpc, changeRoleSchema, invitationIdParamSchema, inviteUserSchema, userIdParamSchema,
-  type ChangeRoleRequest, type InvitationView, type InviteUserRequest, type PendingInvitationView, type RevokedSessions,
+  Rpc,
+  changeRoleSchema,
+  invitationIdParamSchema,
+  inviteUserSchema,
+  userIdParamSchema,
+  type ChangeRoleRequest,
+  type InvitationView,
+  type InviteUserRequest,
+  type PendingInvitationView,
+  type RevokedSessions,
   type StaffUserView,
 } from '@lekha/contracts';
 import { BusClient } from '../bus/bus-client.js';
@@ -59,8 +67,13 @@ export class UsersController {
   @Patch(':id/role')
   @RequirePermission('users:manage', { action: 'permission_change', resource: 'user' })
   @ApiOperation({ summary: 'Change a user’s role; their sessions end at once and they sign in again' })
-  async changeRole(@Param({ schema: userIdParamSchema }) params: { id: string }, @Body({ schema: changeRoleSchema }) body: ChangeRoleRequest) {
-    return this.strip(await this.bus.call<ChangedUser>(Rpc.identity.changeRole, { userId: params.id, role: body.role }));
+  async changeRole(
+    @Param({ schema: userIdParamSchema }) params: { id: string },
+    @Body({ schema: changeRoleSchema }) body: ChangeRoleRequest,
+  ) {
+    return this.strip(
+      await this.bus.call<ChangedUser>(Rpc.identity.changeRole, { userId: params.id, role: body.role }),
+    );
   }
 
   @Post(':id/deactivate')

@@ -32,7 +32,11 @@ export class ApiKeyRevoker {
     await setRlsTenant(tx, tenantId);
     const ids = await this.repo.revokeAllCreatedBy(tx, tenantId, userId);
     const records = ids.map((id) => ({
-      ...who, action: 'delete' as const, resource: { type: 'api_key', id }, subjectIds: [userId], reason,
+      ...who,
+      action: 'delete' as const,
+      resource: { type: 'api_key', id },
+      subjectIds: [userId],
+      reason,
     }));
     if (records.length) await this.audit.record(tx, ...records);
     return ids;

@@ -16,7 +16,8 @@ export interface ApiKeyRow {
 }
 
 // Scopes travel as JSON both ways: the same on PostgreSQL and PGlite, whatever each does with arrays.
-const COLUMNS = 'id, tenant_id, name_enc, prefix, to_jsonb(scopes) as scopes, created_by, created_at, last_used_at, revoked_at';
+const COLUMNS =
+  'id, tenant_id, name_enc, prefix, to_jsonb(scopes) as scopes, created_by, created_at, last_used_at, revoked_at';
 
 /**
  * API keys: the tenant's rows (name encrypted, scopes, times) under row-level security, and the
@@ -25,29 +26,57 @@ const COLUMNS = 'id, tenant_id, name_enc, prefix, to_jsonb(scopes) as scopes, cr
  */
 @Injectable()
 export class ApiKeyRepository {
-  async insert(tx: Em, cipher: FieldCipher, k: { id: string; tenantId: string; name: string; prefix: string; scopes: string[]; createdBy: string; keyHash: string }): Promise<ApiKeyRow> {
+  async insert(
+    tx: Em,
+    cipher: FieldCipher,
+    k: {
+      id: string;
+      tenantId: string;
+      name: string;
+      prefix: string;
+      scopes: string[];
+      createdBy: string;
+      keyHash: string;
+    },
+  ): Promise<ApiKeyRow> {
     const [row] = await tx.execute<ApiKeyRow[]>(
       `insert into identity.api_keys (id, tenant_id, name_enc, prefix, scopes, created_by) values (?, ?, ?, ?, array(select jsonb_array_elements_text(?::jsonb)), ?) returning ${COLUMNS}`,
       [k.id, k.tenantId, cipher.encrypt('api_key_name', k.name), k.prefix, JSON.stringify(k.scopes), k.createdBy],
     );
-    await tx.execute(`insert into identity.api_key_index (key_hash, key_id, tenant_id) values (?, ?, ?)`, [k.keyHash, k.id, k.tenantId]);
+    await tx.execute(`insert into identity.api_key_index (key_hash, key_id, tenant_id) values (?, ?, ?)`, [
+      k.keyHash,
+      k.id,
+      k.tenantId,
+    ]);
     return row!;
   }
 
   list(tx: Em, tenantId: string): Promise<ApiKeyRow[]> {
-    return tx.execute<ApiKeyRow[]>(`select ${COLUMNS} from identity.api_keys where tenant_id = ? order by created_at desc, id desc`, [tenantId]);
+    return tx.execute<ApiKeyRow[]>(
+      `select ${COLUMNS} from identity.api_keys where tenant_id = ? order by created_at desc, id desc`,
+      [tenantId],
+    );
   }
 
   async get(tx: Em, tenantId: string, id: string): Promise<ApiKeyRow | null> {
-    const [row] = await tx.execute<ApiKeyRow[]>(`select ${COLUMNS} from identity.api_keys where tenant_id = ? and id = ?`, [tenantId, id]);
+    const [row] = await tx.execute<ApiKeyRow[]>(
+      `select ${COLUMNS} from identity.api_keys where tenant_id = ? and id = ?`,
+      [tenantId, id],
+    );
     return row ?? null;
   }
 
   /** Revokes a live key of the tenant; false when there is none with that ID (or it is revoked). */
   async revoke(tx: Em, tenantId: string, id: string): Promise<boolean> {
-    const rows = await tx.execute<{ id: string }[]>(`update identity.api_keys set revoked_at = now() where tenant_id = ? and id = ? and revoked_at is null returning id`, [tenantId, id]);
+    const rows = await tx.execute<{ id: string }[]>(
+      `update identity.api_keys set revoked_at = now() where tenant_id = ? and id = ? and revoked_at is null returning id`,
+      [tenantId, id],
+    );
     if (rows.length !== 1) return false;
-    await tx.execute(`update identity.api_key_index set revoked_at = now() where key_id = ? and tenant_id = ?`, [id, tenantId]);
+    await tx.execute(`update identity.api_key_index set revoked_at = now() where key_id = ? and tenant_id = ?`, [
+      id,
+      tenantId,
+    ]);
     return true;
   }
 
@@ -67,8 +96,14 @@ export class ApiKeyRepository {
     return ids;
   }
 
-  async findByHash(em: Em, keyHash: string): Promise<{ key_id: string; tenant_id: string; revoked_at: Date | null } | null> {
-    const [row] = await em.execute<{ key_id: string; tenant_id: string; revoked_at: Date | null }[]>(`select key_id, tenant_id, revoked_at from identity.api_key_index where key_hash = ?`, [keyHash]);
+  async findByHash(
+    em: Em,
+    keyHash: string,
+  ): Promise<{ key_id: string; tenant_id: string; revoked_at: Date | null } | null> {
+    const [row] = await em.execute<{ key_id: string; tenant_id: string; revoked_at: Date | null }[]>(
+      `select key_id, tenant_id, revoked_at from identity.api_key_index where key_hash = ?`,
+      [keyHash],
+    );
     return row ?? null;
   }
 
@@ -77,7 +112,10 @@ export class ApiKeyRepository {
   }
 
   async revokedSince(em: Em, since: Date): Promise<string[]> {
-    const rows = await em.execute<{ key_id: string }[]>(`select key_id from identity.api_key_index where revoked_at is not null and revoked_at >= ?`, [since]);
+    const rows = await em.execute<{ key_id: string }[]>(
+      `select key_id from identity.api_key_index where revoked_at is not null and revoked_at >= ?`,
+      [since],
+    );
     return rows.map((r) => r.key_id);
   }
 

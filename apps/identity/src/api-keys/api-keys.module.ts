@@ -17,8 +17,13 @@ import { ExchangeApiKeyUseCase } from './use-cases/exchange-api-key.use-case.js'
 @Module({
   controllers: [ApiKeysController],
   providers: [
-    ApiKeyRepository, ApiKeyAccess, ApiKeyRevoker,
-    CreateApiKeyUseCase, ListApiKeysUseCase, RevokeApiKeyUseCase, ExchangeApiKeyUseCase,
+    ApiKeyRepository,
+    ApiKeyAccess,
+    ApiKeyRevoker,
+    CreateApiKeyUseCase,
+    ListApiKeysUseCase,
+    RevokeApiKeyUseCase,
+    ExchangeApiKeyUseCase,
   ],
   exports: [ApiKeyRepository, ApiKeyRevoker],
 })

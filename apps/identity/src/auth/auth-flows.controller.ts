@@ -1,6 +1,12 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, MessagePattern, Payload, type KafkaContext } from '@nestjs/microservices';
-import { Rpc, otpRequestSchema, otpVerifySchema, passwordResetConfirmSchema, passwordResetRequestSchema } from '@lekha/contracts';
+import {
+  Rpc,
+  otpRequestSchema,
+  otpVerifySchema,
+  passwordResetConfirmSchema,
+  passwordResetRequestSchema,
+} from '@lekha/contracts';
 import { RpcExecutor } from '@lekha/runtime';
 import { RequestOtpUseCase } from './use-cases/request-otp.use-case.js';
 import { VerifyOtpUseCase } from './use-cases/verify-otp.use-case.js';

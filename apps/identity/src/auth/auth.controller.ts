@@ -42,7 +42,9 @@ export class AuthController {
 
   @MessagePattern(Rpc.identity.logout)
   onLogout(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
-    return this.rpc.run(kafka, logoutSchema, payload, (input, ctx) => this.logout.execute(ctx, input.sessionId, 'logout'));
+    return this.rpc.run(kafka, logoutSchema, payload, (input, ctx) =>
+      this.logout.execute(ctx, input.sessionId, 'logout'),
+    );
   }
 
   @MessagePattern(Rpc.identity.me)

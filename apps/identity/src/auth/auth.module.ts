@@ -15,8 +15,15 @@ import { OneTimeRequests } from './one-time-requests.js';
 @Module({
   controllers: [AuthController, AuthFlowsController],
   providers: [
-    SignupUseCase, LoginUseCase, RefreshUseCase, LogoutUseCase, GetMeUseCase,
-    RequestOtpUseCase, VerifyOtpUseCase, RequestPasswordResetUseCase, ConfirmPasswordResetUseCase,
+    SignupUseCase,
+    LoginUseCase,
+    RefreshUseCase,
+    LogoutUseCase,
+    GetMeUseCase,
+    RequestOtpUseCase,
+    VerifyOtpUseCase,
+    RequestPasswordResetUseCase,
+    ConfirmPasswordResetUseCase,
     OneTimeRequests,
   ],
   exports: [LogoutUseCase],

@@ -51,8 +51,13 @@ export class OneTimeRequests {
   private async record(kind: SendKind, reason: 'unknown_identifier' | 'rate_limited'): Promise<void> {
     await this.db.em().transactional((tx) =>
       this.audit.record(tx, {
-        action: 'create', resource: { type: RESOURCE[kind], id: null }, outcome: 'denied', reason,
-        tenantId: null, actorId: null, actorType: 'anonymous',
+        action: 'create',
+        resource: { type: RESOURCE[kind], id: null },
+        outcome: 'denied',
+        reason,
+        tenantId: null,
+        actorId: null,
+        actorType: 'anonymous',
       }),
     );
   }

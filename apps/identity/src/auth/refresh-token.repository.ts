@@ -22,7 +22,12 @@ const digest = (token: string) => createHash('sha256').update(token).digest('bas
 export class RefreshTokenRepository {
   constructor(@Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig) {}
 
-  async issue(tx: Em, userId: string, tenantId: string | null, familyId = uuidv7()): Promise<{ token: string; familyId: string }> {
+  async issue(
+    tx: Em,
+    userId: string,
+    tenantId: string | null,
+    familyId = uuidv7(),
+  ): Promise<{ token: string; familyId: string }> {
     const token = randomBytes(32).toString('base64url');
     await tx.execute(
       `insert into identity.refresh_tokens (id, family_id, user_id, tenant_id, token_hash, expires_at)
@@ -37,7 +42,10 @@ export class RefreshTokenRepository {
    * null when the token is unknown, `{ tenantId: null }` for a platform user's token.
    */
   async peekTenant(em: Em, token: string): Promise<{ tenantId: string | null } | null> {
-    const rows = await em.execute<{ tenant_id: string | null }[]>(`select tenant_id from identity.refresh_tokens where token_hash = ?`, [digest(token)]);
+    const rows = await em.execute<{ tenant_id: string | null }[]>(
+      `select tenant_id from identity.refresh_tokens where token_hash = ?`,
+      [digest(token)],
+    );
     return rows[0] ? { tenantId: rows[0].tenant_id } : null;
   }
 
@@ -59,6 +67,9 @@ export class RefreshTokenRepository {
   }
 
   async revokeFamily(tx: Em, familyId: string): Promise<void> {
-    await tx.execute(`update identity.refresh_tokens set revoked_at = now() where family_id = ? and revoked_at is null`, [familyId]);
+    await tx.execute(
+      `update identity.refresh_tokens set revoked_at = now() where family_id = ? and revoked_at is null`,
+      [familyId],
+    );
   }
 }

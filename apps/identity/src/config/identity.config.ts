@@ -41,7 +41,11 @@ export const identityConfigSchema = baseConfigSchema.extend({
   INVITATION_SEND_WINDOW_SECONDS: int(60, 30 * 86_400, 86_400),
   // The first platform admin, created at start when no account has this email. The password comes
   // from a file (a mounted secret), never from the command line or the environment itself.
-  PLATFORM_ADMIN_EMAIL: z.email().max(254).transform((v) => v.trim().toLowerCase()).optional(),
+  PLATFORM_ADMIN_EMAIL: z
+    .email()
+    .max(254)
+    .transform((v) => v.trim().toLowerCase())
+    .optional(),
   PLATFORM_ADMIN_PASSWORD_FILE: z.string().min(1).optional(),
   PLATFORM_ADMIN_NAME: z.string().trim().min(1).max(200).default('Platform administrator'),
   // Signing keys: a new key after this many hours; every instance re-reads the newest key, rotates

@@ -3,7 +3,7 @@ import { QUOTED_DEVICE_MAX, QUOTED_NAME_MAX, defang, quotedName } from './messag
 describe('message text: names inside platform messages', () => {
   it('security #6: quotes an ordinary business name as it is', () => {
     expect(quotedName('Jal Mitra Waters', 'a business')).toBe('“Jal Mitra Waters”');
-    expect(quotedName("Asha's Salon & Spa", 'a business')).toBe('“Asha\'s Salon & Spa”');
+    expect(quotedName("Asha's Salon & Spa", 'a business')).toBe("“Asha's Salon & Spa”");
     expect(quotedName('Lakshmi’s Kitchen', 'a business')).toBe('“Lakshmi’s Kitchen”');
     expect(quotedName('जल मित्र वाटर्स', 'a business')).toBe('“जल मित्र वाटर्स”');
     expect(quotedName('Shop No. 12, Pune 411001', 'a business')).toBe('“Shop No. 12, Pune 411001”');

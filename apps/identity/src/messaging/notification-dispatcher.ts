@@ -2,8 +2,14 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Kafka, Producer } from 'kafkajs';
 import { seal } from '@lekha/crypto';
 import {
-  DomainError, NOTIFICATIONS_DISPATCH_TOPIC, notificationDispatchSchema, notificationTransportKey, uuidv7,
-  type DispatchContent, type NotificationDispatch, type NotificationPurpose,
+  DomainError,
+  NOTIFICATIONS_DISPATCH_TOPIC,
+  notificationDispatchSchema,
+  notificationTransportKey,
+  uuidv7,
+  type DispatchContent,
+  type NotificationDispatch,
+  type NotificationPurpose,
 } from '@lekha/contracts';
 import { KAFKA, MASTER_KEY } from '@lekha/runtime';
 import { anonymousContext, contextToHeaders, currentContext } from '@lekha/tenancy';
@@ -38,16 +44,35 @@ export class NotificationDispatcher implements OnApplicationShutdown {
     return this.producer;
   }
 
-  async send(m: { tenantId: string; channel: 'sms' | 'email'; purpose: NotificationPurpose } & DispatchContent): Promise<void> {
+  async send(
+    m: { tenantId: string; channel: 'sms' | 'email'; purpose: NotificationPurpose } & DispatchContent,
+  ): Promise<void> {
     const messageId = uuidv7();
     const content: DispatchContent = { to: m.to, body: m.body };
-    const sealed = seal(this.transportKey, Buffer.from(JSON.stringify(content)), Buffer.from(messageId)).toString('base64');
-    const event: NotificationDispatch = notificationDispatchSchema.parse({ messageId, tenantId: m.tenantId, channel: m.channel, purpose: m.purpose, sealed });
+    const sealed = seal(this.transportKey, Buffer.from(JSON.stringify(content)), Buffer.from(messageId)).toString(
+      'base64',
+    );
+    const event: NotificationDispatch = notificationDispatchSchema.parse({
+      messageId,
+      tenantId: m.tenantId,
+      channel: m.channel,
+      purpose: m.purpose,
+      sealed,
+    });
     try {
       const producer = await this.connect();
       // Request and trace IDs travel for tracing; the caller's IP and user agent never reach this topic.
-      const headers = contextToHeaders({ ...(currentContext() ?? anonymousContext()), ip: undefined, userAgent: undefined });
-      await producer.send({ topic: NOTIFICATIONS_DISPATCH_TOPIC, acks: -1, timeout: 5000, messages: [{ key: m.tenantId, value: JSON.stringify(event), headers }] });
+      const headers = contextToHeaders({
+        ...(currentContext() ?? anonymousContext()),
+        ip: undefined,
+        userAgent: undefined,
+      });
+      await producer.send({
+        topic: NOTIFICATIONS_DISPATCH_TOPIC,
+        acks: -1,
+        timeout: 5000,
+        messages: [{ key: m.tenantId, value: JSON.stringify(event), headers }],
+      });
     } catch {
       const broken = this.producer;
       this.producer = null;

@@ -42,7 +42,14 @@ export class MfaCallerResolver {
     const { actorId } = ctx;
     const tenantId = ctx.tenantId ?? null;
     if (ctx.actorType !== 'user' || !actorId) {
-      await this.db.em().transactional((tx) => this.audit.record(tx, { action: 'update', resource: { type: 'mfa_factor', id: null }, outcome: 'denied', reason: 'forbidden' }));
+      await this.db.em().transactional((tx) =>
+        this.audit.record(tx, {
+          action: 'update',
+          resource: { type: 'mfa_factor', id: null },
+          outcome: 'denied',
+          reason: 'forbidden',
+        }),
+      );
       throw new DomainError('FORBIDDEN', 'two-step sign-in is managed by a signed-in person');
     }
     const user = await this.db.em().findOne(User, { id: actorId, tenantId, status: 'active' });
@@ -62,9 +69,25 @@ export class MfaCallerResolver {
   }
 
   /** Records a refused proof (wrong password or code, or a lockout) in `tx`. */
-  async refused(tx: Em, caller: Pick<MfaCaller, 'user' | 'tenantId' | 'cipher'>, reason: 'invalid_password' | 'invalid_mfa_code' | 'locked'): Promise<void> {
-    await this.history.record(tx, caller.cipher, { tenantId: caller.tenantId, userId: caller.user.id, kind: 'mfa_failed' satisfies LoginEventKind });
-    await this.audit.record(tx, { action: 'update', resource: { type: 'mfa_factor', id: caller.user.id }, outcome: 'denied', reason, tenantId: caller.tenantId, actorId: caller.user.id, actorType: 'user' });
+  async refused(
+    tx: Em,
+    caller: Pick<MfaCaller, 'user' | 'tenantId' | 'cipher'>,
+    reason: 'invalid_password' | 'invalid_mfa_code' | 'locked',
+  ): Promise<void> {
+    await this.history.record(tx, caller.cipher, {
+      tenantId: caller.tenantId,
+      userId: caller.user.id,
+      kind: 'mfa_failed' satisfies LoginEventKind,
+    });
+    await this.audit.record(tx, {
+      action: 'update',
+      resource: { type: 'mfa_factor', id: caller.user.id },
+      outcome: 'denied',
+      reason,
+      tenantId: caller.tenantId,
+      actorId: caller.user.id,
+      actorType: 'user',
+    });
   }
 
   async succeeded(caller: MfaCaller): Promise<void> {

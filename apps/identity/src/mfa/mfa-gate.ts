@@ -33,7 +33,11 @@ export class MfaGate {
   ) {}
 
   /** A challenge when the user must give a second factor, else null. `also` runs in its transaction. */
-  async challengeIfEnabled(user: UserRow, kind: 'login' | 'otp_login', also?: (tx: Em) => Promise<void>): Promise<MfaChallenge | null> {
+  async challengeIfEnabled(
+    user: UserRow,
+    kind: 'login' | 'otp_login',
+    also?: (tx: Em) => Promise<void>,
+  ): Promise<MfaChallenge | null> {
     const tenantId = user.tenantId ?? null;
     // Read with the tenant set (none for a platform user): under row-level security a query in the
     // wrong scope would see no factor and wrongly let the sign-in through.
@@ -55,8 +59,13 @@ export class MfaGate {
       );
       await this.history.record(tx, cipher, { tenantId, userId: user.id, kind: 'mfa_challenged' });
       await this.audit.record(tx, {
-        action: 'login', resource: { type: 'mfa_challenge', id }, outcome: 'allowed', reason: `mfa_required_after_${kind}`,
-        tenantId, actorId: user.id, actorType: 'user',
+        action: 'login',
+        resource: { type: 'mfa_challenge', id },
+        outcome: 'allowed',
+        reason: `mfa_required_after_${kind}`,
+        tenantId,
+        actorId: user.id,
+        actorType: 'user',
       });
     });
     return { mfaRequired: true, mfaToken: token };

@@ -15,7 +15,15 @@ import { VerifyMfaUseCase } from './use-cases/verify-mfa.use-case.js';
 @Global()
 @Module({
   controllers: [MfaController],
-  providers: [MfaRepository, MfaGate, MfaCallerResolver, EnrollTotpUseCase, ConfirmTotpUseCase, DisableTotpUseCase, VerifyMfaUseCase],
+  providers: [
+    MfaRepository,
+    MfaGate,
+    MfaCallerResolver,
+    EnrollTotpUseCase,
+    ConfirmTotpUseCase,
+    DisableTotpUseCase,
+    VerifyMfaUseCase,
+  ],
   exports: [MfaGate, MfaRepository],
 })
 export class MfaModule {}

@@ -28,12 +28,18 @@ export class MfaRepository {
   constructor(private readonly keys: IdentityKeys) {}
 
   async factor(tx: Em, userId: string, lock = false): Promise<TotpRow | null> {
-    const [row] = await tx.execute<TotpRow[]>(`select user_id, tenant_id, secret_enc, status, last_used_step from identity.mfa_totp where user_id = ?${lock ? ' for update' : ''}`, [userId]);
+    const [row] = await tx.execute<TotpRow[]>(
+      `select user_id, tenant_id, secret_enc, status, last_used_step from identity.mfa_totp where user_id = ?${lock ? ' for update' : ''}`,
+      [userId],
+    );
     return row ?? null;
   }
 
   async isActive(em: Em, userId: string): Promise<boolean> {
-    const rows = await em.execute<{ n: number }[]>(`select count(*)::int as n from identity.mfa_totp where user_id = ? and status = 'active'`, [userId]);
+    const rows = await em.execute<{ n: number }[]>(
+      `select count(*)::int as n from identity.mfa_totp where user_id = ? and status = 'active'`,
+      [userId],
+    );
     return (rows[0]?.n ?? 0) > 0;
   }
 
@@ -63,12 +69,17 @@ export class MfaRepository {
     if (!secret) return false;
     const step = matchTotp(base32Decode(secret), code);
     if (step === null || step <= Number(row.last_used_step)) return false;
-    const used = await tx.execute<{ user_id: string }[]>(`update identity.mfa_totp set last_used_step = ? where user_id = ? and last_used_step < ? returning user_id`, [step, row.user_id, step]);
+    const used = await tx.execute<{ user_id: string }[]>(
+      `update identity.mfa_totp set last_used_step = ? where user_id = ? and last_used_step < ? returning user_id`,
+      [step, row.user_id, step],
+    );
     return used.length === 1;
   }
 
   async activate(tx: Em, userId: string): Promise<void> {
-    await tx.execute(`update identity.mfa_totp set status = 'active', confirmed_at = now() where user_id = ?`, [userId]);
+    await tx.execute(`update identity.mfa_totp set status = 'active', confirmed_at = now() where user_id = ?`, [
+      userId,
+    ]);
   }
 
   async remove(tx: Em, userId: string): Promise<void> {
@@ -81,7 +92,10 @@ export class MfaRepository {
     await tx.execute(`delete from identity.mfa_recovery_codes where user_id = ?`, [userId]);
     const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => recoveryCode());
     for (const code of codes) {
-      await tx.execute(`insert into identity.mfa_recovery_codes (id, tenant_id, user_id, code_hash) values (?, ?, ?, ?)`, [uuidv7(), tenantId, userId, this.recoveryHash(userId, code)]);
+      await tx.execute(
+        `insert into identity.mfa_recovery_codes (id, tenant_id, user_id, code_hash) values (?, ?, ?, ?)`,
+        [uuidv7(), tenantId, userId, this.recoveryHash(userId, code)],
+      );
     }
     return codes;
   }

@@ -26,6 +26,8 @@ describe('totp', () => {
   it('round-trips base32 and builds an otpauth URI', () => {
     expect(base32Encode(Buffer.from('foobar'))).toBe('MZXW6YTBOI');
     expect(base32Decode('MZXW6YTBOI').toString()).toBe('foobar');
-    expect(otpauthUri('MZXW6YTBOI', 'a@b.in')).toBe('otpauth://totp/Lekha%3Aa%40b.in?secret=MZXW6YTBOI&issuer=Lekha&algorithm=SHA1&digits=6&period=30');
+    expect(otpauthUri('MZXW6YTBOI', 'a@b.in')).toBe(
+      'otpauth://totp/Lekha%3Aa%40b.in?secret=MZXW6YTBOI&issuer=Lekha&algorithm=SHA1&digits=6&period=30',
+    );
   });
 });

@@ -42,9 +42,11 @@ export async function assertPlatformPermission(
 
 /** A platform user's factor has no tenant: read with none set, where row-level security shows it. */
 async function hasActiveFactor(db: Database, userId: string): Promise<boolean> {
-  const rows = await db.em().execute<{ n: number }[]>(
-    `select count(*)::int as n from identity.mfa_totp where user_id = ? and tenant_id is null and status = 'active'`,
-    [userId],
-  );
+  const rows = await db
+    .em()
+    .execute<{ n: number }[]>(
+      `select count(*)::int as n from identity.mfa_totp where user_id = ? and tenant_id is null and status = 'active'`,
+      [userId],
+    );
   return (rows[0]?.n ?? 0) > 0;
 }

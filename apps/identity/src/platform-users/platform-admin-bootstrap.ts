@@ -31,7 +31,12 @@ export class PlatformAdminBootstrap implements OnApplicationBootstrap {
       throw new ConfigError('PLATFORM_ADMIN_PASSWORD_FILE', `cannot be read: ${(err as Error).message}`);
     }
     const ctx = anonymousContext({ actorType: 'service', actorId: 'identity', purpose: 'platform_bootstrap' });
-    const result = await runWithContext(ctx, () => this.writer.create({ email, password, name: this.config.PLATFORM_ADMIN_NAME, role: 'platform:admin' }, { ifAbsent: true })).catch((err: unknown) => {
+    const result = await runWithContext(ctx, () =>
+      this.writer.create(
+        { email, password, name: this.config.PLATFORM_ADMIN_NAME, role: 'platform:admin' },
+        { ifAbsent: true },
+      ),
+    ).catch((err: unknown) => {
       if (err instanceof DomainError && err.code === 'VALIDATION_FAILED') {
         const problem = (err.details as { message?: string }[] | undefined)?.[0]?.message ?? err.message;
         throw new ConfigError('PLATFORM_ADMIN_PASSWORD_FILE', `holds a password the policy refuses: ${problem}`);
@@ -39,6 +44,7 @@ export class PlatformAdminBootstrap implements OnApplicationBootstrap {
       throw err;
     });
     // The email is personal data: only the user ID is logged.
-    if (result.created) this.logger.pino.info({ userId: result.id }, 'platform admin created from PLATFORM_ADMIN_EMAIL');
+    if (result.created)
+      this.logger.pino.info({ userId: result.id }, 'platform admin created from PLATFORM_ADMIN_EMAIL');
   }
 }

@@ -65,8 +65,23 @@ export class PlatformUserWriter {
         const who: Pick<AccessRecord, 'tenantId'> = { tenantId: null };
         await this.audit.record(
           tx,
-          { ...who, action: 'create', resource: { type: 'platform_user', id }, subjectIds: [id], fields: [{ name: 'name', category: 'user.name' }, { name: 'email', category: 'user.contact.email' }] },
-          { ...who, action: 'permission_change', resource: { type: 'platform_user', id }, subjectIds: [id], reason: 'role_granted' },
+          {
+            ...who,
+            action: 'create',
+            resource: { type: 'platform_user', id },
+            subjectIds: [id],
+            fields: [
+              { name: 'name', category: 'user.name' },
+              { name: 'email', category: 'user.contact.email' },
+            ],
+          },
+          {
+            ...who,
+            action: 'permission_change',
+            resource: { type: 'platform_user', id },
+            subjectIds: [id],
+            reason: 'role_granted',
+          },
         );
         return { id, created: true };
       });

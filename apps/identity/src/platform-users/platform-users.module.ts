@@ -15,8 +15,12 @@ import { ResetPlatformUserUseCase } from './use-cases/reset-platform-user.use-ca
 @Module({
   controllers: [PlatformUsersController],
   providers: [
-    PlatformUserWriter, PlatformAdminBootstrap,
-    CreatePlatformUserUseCase, ListPlatformUsersUseCase, DeactivatePlatformUserUseCase, ResetPlatformUserUseCase,
+    PlatformUserWriter,
+    PlatformAdminBootstrap,
+    CreatePlatformUserUseCase,
+    ListPlatformUsersUseCase,
+    DeactivatePlatformUserUseCase,
+    ResetPlatformUserUseCase,
     RotateSigningKeyUseCase,
   ],
 })

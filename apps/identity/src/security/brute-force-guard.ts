@@ -54,6 +54,8 @@ export class BruteForceGuard {
 
   /** A separate budget for sending codes to one phone (SMS costs money and annoys people). */
   async sendAllowed(key: string): Promise<ThrottleVerdict> {
-    return this.db.em().transactional((tx) => this.throttle.attempt(tx, `send:${key}`, this.config.OTP_MAX_SENDS_PER_WINDOW));
+    return this.db
+      .em()
+      .transactional((tx) => this.throttle.attempt(tx, `send:${key}`, this.config.OTP_MAX_SENDS_PER_WINDOW));
   }
 }

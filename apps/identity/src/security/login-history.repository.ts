@@ -17,11 +17,23 @@ interface Row {
 /** Security events of a tenant's people, with IP and device encrypted under the tenant's key. */
 @Injectable()
 export class LoginHistoryRepository {
-  async record(tx: Em, cipher: FieldCipher, event: { tenantId: string | null; userId: string | null; kind: LoginEventKind; sessionId?: string | null }): Promise<void> {
+  async record(
+    tx: Em,
+    cipher: FieldCipher,
+    event: { tenantId: string | null; userId: string | null; kind: LoginEventKind; sessionId?: string | null },
+  ): Promise<void> {
     const ctx = requireContext();
     await tx.execute(
       `insert into identity.login_events (id, tenant_id, user_id, kind, session_id, ip_enc, user_agent_enc) values (?, ?, ?, ?, ?, ?, ?)`,
-      [uuidv7(), event.tenantId, event.userId, event.kind, event.sessionId ?? null, cipher.encrypt('ip', ctx.ip), cipher.encrypt('user_agent', ctx.userAgent)],
+      [
+        uuidv7(),
+        event.tenantId,
+        event.userId,
+        event.kind,
+        event.sessionId ?? null,
+        cipher.encrypt('ip', ctx.ip),
+        cipher.encrypt('user_agent', ctx.userAgent),
+      ],
     );
   }
 
@@ -38,7 +50,10 @@ export class LoginHistoryRepository {
       params.push(q.cursor);
     }
     params.push(q.limit + 1);
-    return em.execute<Row[]>(`select id, user_id, kind, session_id, ip_enc, user_agent_enc, created_at from identity.login_events where ${where} order by id desc limit ?`, params);
+    return em.execute<Row[]>(
+      `select id, user_id, kind, session_id, ip_enc, user_agent_enc, created_at from identity.login_events where ${where} order by id desc limit ?`,
+      params,
+    );
   }
 
   static view(row: Row, cipher: FieldCipher): LoginEventView {

@@ -26,14 +26,23 @@ export class LoginThrottleRepository {
   /** Counts one attempt against `key`; refuses it once `max` attempts are pending in the window. */
   async attempt(tx: Em, key: string, max: number): Promise<ThrottleVerdict> {
     await tx.execute(`insert into identity.login_throttle (key) values (?) on conflict (key) do nothing`, [key]);
-    const [row] = await tx.execute<Row[]>(`select failures, window_started_at, locked_until from identity.login_throttle where key = ? for update`, [key]);
+    const [row] = await tx.execute<Row[]>(
+      `select failures, window_started_at, locked_until from identity.login_throttle where key = ? for update`,
+      [key],
+    );
     const now = Date.now();
     const lockedUntil = row?.locked_until ? new Date(row.locked_until).getTime() : 0;
     if (lockedUntil > now) return { allowed: false, retryAfterSeconds: Math.ceil((lockedUntil - now) / 1000) };
-    const windowOver = !row || lockedUntil > 0 || new Date(row.window_started_at).getTime() < now - this.config.LOGIN_FAILURE_WINDOW_SECONDS * 1000;
+    const windowOver =
+      !row ||
+      lockedUntil > 0 ||
+      new Date(row.window_started_at).getTime() < now - this.config.LOGIN_FAILURE_WINDOW_SECONDS * 1000;
     const failures = (windowOver ? 0 : row.failures) + 1;
     if (failures > max) {
-      await tx.execute(`update identity.login_throttle set locked_until = now() + make_interval(secs => ?), failures = 0 where key = ?`, [this.config.LOGIN_LOCKOUT_SECONDS, key]);
+      await tx.execute(
+        `update identity.login_throttle set locked_until = now() + make_interval(secs => ?), failures = 0 where key = ?`,
+        [this.config.LOGIN_LOCKOUT_SECONDS, key],
+      );
       return { allowed: false, retryAfterSeconds: this.config.LOGIN_LOCKOUT_SECONDS };
     }
     await tx.execute(
@@ -71,6 +80,10 @@ export class LoginThrottleRepository {
   /** A success clears the identifier's count and forgives this one attempt of the IP. */
   async succeeded(tx: Em, accountKey: string, ipKey: string | null): Promise<void> {
     await tx.execute(`delete from identity.login_throttle where key = ?`, [accountKey]);
-    if (ipKey) await tx.execute(`update identity.login_throttle set failures = greatest(failures - 1, 0) where key = ? and locked_until is null`, [ipKey]);
+    if (ipKey)
+      await tx.execute(
+        `update identity.login_throttle set failures = greatest(failures - 1, 0) where key = ? and locked_until is null`,
+        [ipKey],
+      );
   }
 }

@@ -8,13 +8,19 @@ describe('PasswordPolicy', () => {
     expect(policy.problem('Tr0ub4dor&3-horse')).toBeNull();
   });
 
-  it.each(['1234567890', 'QWERTYUIOP', 'jaishreeram123', 'iloveindia'])('refuses the breached password %s, whatever its case', (pw) => {
-    expect(policy.problem(pw)).toMatch(/too common/);
-  });
+  it.each(['1234567890', 'QWERTYUIOP', 'jaishreeram123', 'iloveindia'])(
+    'refuses the breached password %s, whatever its case',
+    (pw) => {
+      expect(policy.problem(pw)).toMatch(/too common/);
+    },
+  );
 
-  it.each(['Password@2026', '#India1947!', '2024welcome!!', 'Admin#123456'])('refuses the decorated common word %s', (pw) => {
-    expect(policy.problem(pw)).toMatch(/common word/);
-  });
+  it.each(['Password@2026', '#India1947!', '2024welcome!!', 'Admin#123456'])(
+    'refuses the decorated common word %s',
+    (pw) => {
+      expect(policy.problem(pw)).toMatch(/common word/);
+    },
+  );
 
   it('refuses one character repeated', () => {
     expect(policy.problem('aaaaaaaaaaaa')).toMatch(/repeated/);
@@ -27,6 +33,11 @@ describe('PasswordPolicy', () => {
   });
 
   it('reports the field path in the validation error', () => {
-    expect(() => policy.assertAcceptable('password123', 'owner.password')).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED', details: [{ path: 'owner.password', message: 'is too common; choose another' }] }));
+    expect(() => policy.assertAcceptable('password123', 'owner.password')).toThrow(
+      expect.objectContaining({
+        code: 'VALIDATION_FAILED',
+        details: [{ path: 'owner.password', message: 'is too common; choose another' }],
+      }),
+    );
   });
 });

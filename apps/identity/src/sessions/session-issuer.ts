@@ -34,7 +34,11 @@ export class SessionIssuer {
   ) {}
 
   /** `also` runs inside the same transaction (e.g. consuming the OTP that proved identity). */
-  async open(user: UserRow, kind: LoginEventKind, also?: (tx: Em) => Promise<void>): Promise<TokenPair & { sessionId: string }> {
+  async open(
+    user: UserRow,
+    kind: LoginEventKind,
+    also?: (tx: Em) => Promise<void>,
+  ): Promise<TokenPair & { sessionId: string }> {
     // Keys first: the embedded database has one connection, which the transaction then holds.
     const cipher = new FieldCipher(await this.keyring.keysFor(keyOwnerOf(user.tenantId)));
     const { refresh, newDevice } = await this.db.em().transactional(async (tx) => {
@@ -43,15 +47,29 @@ export class SessionIssuer {
     });
     // A platform user has no tenant to send through (and no phone); their sign-ins are audited.
     if (newDevice && user.tenantId) void this.alertNewDevice(user, user.tenantId, cipher);
-    const access = await this.signer.sign({ sub: user.id, tid: user.tenantId ?? null, roles: user.roles, sid: refresh.familyId });
-    return { accessToken: access.token, refreshToken: refresh.token, expiresIn: access.expiresIn, sessionId: refresh.familyId };
+    const access = await this.signer.sign({
+      sub: user.id,
+      tid: user.tenantId ?? null,
+      roles: user.roles,
+      sid: refresh.familyId,
+    });
+    return {
+      accessToken: access.token,
+      refreshToken: refresh.token,
+      expiresIn: access.expiresIn,
+      sessionId: refresh.familyId,
+    };
   }
 
   /** For callers that already hold a transaction (signup). */
   async openIn(tx: Em, cipher: FieldCipher, u: Pick<UserRow, 'id' | 'tenantId'>, kind: LoginEventKind) {
     const user = { id: u.id, tenantId: u.tenantId ?? null };
     const sessionId = uuidv7();
-    const { newDevice } = await this.sessions.open(tx, cipher, { id: sessionId, tenantId: user.tenantId, userId: user.id });
+    const { newDevice } = await this.sessions.open(tx, cipher, {
+      id: sessionId,
+      tenantId: user.tenantId,
+      userId: user.id,
+    });
     const refresh = await this.refreshTokens.issue(tx, user.id, user.tenantId, sessionId);
     await this.history.record(tx, cipher, { tenantId: user.tenantId, userId: user.id, kind, sessionId });
     await this.audit.record(tx, {
@@ -73,7 +91,8 @@ export class SessionIssuer {
     const body = `New sign-in to your Lekha account from ${device}. If this was not you, reset your password and sign out other sessions.`;
     try {
       if (phone) await this.dispatcher.send({ tenantId, channel: 'sms', purpose: 'security_alert', to: phone, body });
-      else if (email) await this.dispatcher.send({ tenantId, channel: 'email', purpose: 'security_alert', to: email, body });
+      else if (email)
+        await this.dispatcher.send({ tenantId, channel: 'email', purpose: 'security_alert', to: email, body });
     } catch {
       this.logger.pino.warn({ userId: user.id }, 'new-device alert could not be queued');
     }

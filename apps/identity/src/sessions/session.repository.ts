@@ -22,7 +22,11 @@ export interface SessionRow {
 @Injectable()
 export class SessionRepository {
   /** Opens a session with the caller's device and IP (encrypted); says whether the device is new to the user. */
-  async open(tx: Em, cipher: FieldCipher, s: { id: string; tenantId: string | null; userId: string }): Promise<{ newDevice: boolean }> {
+  async open(
+    tx: Em,
+    cipher: FieldCipher,
+    s: { id: string; tenantId: string | null; userId: string },
+  ): Promise<{ newDevice: boolean }> {
     const ctx = requireContext();
     const deviceIdx = cipher.index('device', ctx.userAgent ?? '');
     const seen = await tx.execute<{ n: number; same: number }[]>(
@@ -31,7 +35,14 @@ export class SessionRepository {
     );
     await tx.execute(
       `insert into identity.sessions (id, tenant_id, user_id, user_agent_enc, ip_enc, device_idx) values (?, ?, ?, ?, ?, ?)`,
-      [s.id, s.tenantId, s.userId, cipher.encrypt('user_agent', ctx.userAgent), cipher.encrypt('ip', ctx.ip), deviceIdx],
+      [
+        s.id,
+        s.tenantId,
+        s.userId,
+        cipher.encrypt('user_agent', ctx.userAgent),
+        cipher.encrypt('ip', ctx.ip),
+        deviceIdx,
+      ],
     );
     return { newDevice: (seen[0]?.n ?? 0) > 0 && (seen[0]?.same ?? 0) === 0 };
   }
@@ -55,7 +66,11 @@ export class SessionRepository {
       [reason, ...params],
     );
     const ids = rows.map((r) => r.id);
-    if (ids.length) await tx.execute(`update identity.refresh_tokens set revoked_at = now() where revoked_at is null and family_id in (${ids.map(() => '?').join(', ')})`, ids);
+    if (ids.length)
+      await tx.execute(
+        `update identity.refresh_tokens set revoked_at = now() where revoked_at is null and family_id in (${ids.map(() => '?').join(', ')})`,
+        ids,
+      );
     return ids;
   }
 
@@ -64,11 +79,16 @@ export class SessionRepository {
   }
 
   revokeAllOfUser(tx: Em, userId: string, reason: string, exceptId?: string): Promise<string[]> {
-    return exceptId ? this.revokeWhere(tx, 'user_id = ? and id <> ?', [userId, exceptId], reason) : this.revokeWhere(tx, 'user_id = ?', [userId], reason);
+    return exceptId
+      ? this.revokeWhere(tx, 'user_id = ? and id <> ?', [userId, exceptId], reason)
+      : this.revokeWhere(tx, 'user_id = ?', [userId], reason);
   }
 
   async revokedSince(em: Em, since: Date): Promise<string[]> {
-    const rows = await em.execute<{ id: string }[]>(`select id from identity.sessions where revoked_at is not null and revoked_at >= ?`, [since]);
+    const rows = await em.execute<{ id: string }[]>(
+      `select id from identity.sessions where revoked_at is not null and revoked_at >= ?`,
+      [since],
+    );
     return rows.map((r) => r.id);
   }
 }

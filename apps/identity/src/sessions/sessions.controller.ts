@@ -35,16 +35,22 @@ export class SessionsController {
 
   @MessagePattern(Rpc.identity.revokeOtherSessions)
   onRevokeOthers(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
-    return this.rpc.run(kafka, current, payload, (input, ctx) => this.revokeOthers.execute(ctx, input.currentSessionId));
+    return this.rpc.run(kafka, current, payload, (input, ctx) =>
+      this.revokeOthers.execute(ctx, input.currentSessionId),
+    );
   }
 
   @MessagePattern(Rpc.identity.revocations)
   onRevocations(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
-    return this.rpc.run(kafka, revocationsQuerySchema, payload ?? {}, (input) => this.revocations.execute(input.sinceMs));
+    return this.rpc.run(kafka, revocationsQuerySchema, payload ?? {}, (input) =>
+      this.revocations.execute(input.sinceMs),
+    );
   }
 
   @MessagePattern(Rpc.identity.loginHistory)
   onLoginHistory(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
-    return this.rpc.run(kafka, loginHistoryQuerySchema, payload ?? {}, (input, ctx) => this.loginHistory.execute(ctx, input));
+    return this.rpc.run(kafka, loginHistoryQuerySchema, payload ?? {}, (input, ctx) =>
+      this.loginHistory.execute(ctx, input),
+    );
   }
 }

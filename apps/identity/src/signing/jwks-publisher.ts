@@ -49,7 +49,11 @@ export class JwksPublisher implements OnApplicationBootstrap, OnApplicationShutd
         try {
           this.again = false;
           if (!this.producer) {
-            const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+            const producer = this.kafka.producer({
+              idempotent: true,
+              maxInFlightRequests: 1,
+              allowAutoTopicCreation: false,
+            });
             await producer.connect();
             this.producer = producer;
           }

@@ -1,4 +1,11 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, type JsonWebKey, type KeyObject } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomUUID,
+  type JsonWebKey,
+  type KeyObject,
+} from 'node:crypto';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { SignJWT } from 'jose';
 import { AuditOutbox } from '@lekha/audit';
@@ -41,11 +48,19 @@ export class TokenSigner implements OnModuleInit, OnModuleDestroy {
   async onModuleInit(): Promise<void> {
     // An instance may sign with a superseded key for up to one check: the grace must cover that.
     if (this.config.SIGNING_KEY_GRACE_SECONDS < this.config.SIGNING_KEY_CHECK_SECONDS) {
-      throw new ConfigError('SIGNING_KEY_GRACE_SECONDS', `must be at least SIGNING_KEY_CHECK_SECONDS (${this.config.SIGNING_KEY_CHECK_SECONDS})`);
+      throw new ConfigError(
+        'SIGNING_KEY_GRACE_SECONDS',
+        `must be at least SIGNING_KEY_CHECK_SECONDS (${this.config.SIGNING_KEY_CHECK_SECONDS})`,
+      );
     }
     await this.maintain();
     this.timer = setInterval(() => {
-      this.maintain().catch((err: unknown) => this.logger.pino.warn({ error: (err as Error).message }, 'signing key check failed; retrying at the next interval'));
+      this.maintain().catch((err: unknown) =>
+        this.logger.pino.warn(
+          { error: (err as Error).message },
+          'signing key check failed; retrying at the next interval',
+        ),
+      );
     }, this.config.SIGNING_KEY_CHECK_SECONDS * 1000);
     this.timer.unref();
   }
@@ -63,7 +78,9 @@ export class TokenSigner implements OnModuleInit, OnModuleDestroy {
     for (const listener of this.rotateListeners) {
       void Promise.resolve()
         .then(listener)
-        .catch((err: unknown) => this.logger.pino.warn({ error: (err as Error).message }, 'a signing-key rotation listener failed'));
+        .catch((err: unknown) =>
+          this.logger.pino.warn({ error: (err as Error).message }, 'a signing-key rotation listener failed'),
+        );
     }
   }
 
@@ -89,11 +106,17 @@ export class TokenSigner implements OnModuleInit, OnModuleDestroy {
         if (!newest || Date.now() - new Date(newest.created_at).getTime() >= dueMs) {
           await this.rotate((tx, kid) =>
             this.audit
-              .record(tx, { action: 'create', resource: { type: 'signing_key', id: kid }, reason: newest ? 'rotated_on_schedule' : 'first_key', tenantId: null, actorType: 'scheduled_job', actorId: 'identity' })
+              .record(tx, {
+                action: 'create',
+                resource: { type: 'signing_key', id: kid },
+                reason: newest ? 'rotated_on_schedule' : 'first_key',
+                tenantId: null,
+                actorType: 'scheduled_job',
+                actorId: 'identity',
+              })
               .then(() => undefined),
           );
-        }
-        else if (newest.kid !== this.active?.kid) this.active = this.unseal(newest.kid, newest.private_enc);
+        } else if (newest.kid !== this.active?.kid) this.active = this.unseal(newest.kid, newest.private_enc);
       } finally {
         this.maintaining = null;
       }
@@ -102,9 +125,11 @@ export class TokenSigner implements OnModuleInit, OnModuleDestroy {
   }
 
   private async newest(): Promise<{ kid: string; private_enc: Buffer; created_at: Date } | null> {
-    const rows = await this.db.em().execute<{ kid: string; private_enc: Buffer; created_at: Date }[]>(
-      `select kid, private_enc, created_at from identity.signing_keys where retired_at is null order by created_at desc, kid desc limit 1`,
-    );
+    const rows = await this.db
+      .em()
+      .execute<{ kid: string; private_enc: Buffer; created_at: Date }[]>(
+        `select kid, private_enc, created_at from identity.signing_keys where retired_at is null order by created_at desc, kid desc limit 1`,
+      );
     return rows[0] ?? null;
   }
 
@@ -117,10 +142,17 @@ export class TokenSigner implements OnModuleInit, OnModuleDestroy {
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const kid = randomUUID();
     const publicJwk = { ...createPublicKey(privateKey).export({ format: 'jwk' }), kid, alg: 'ES256', use: 'sig' };
-    const sealed = seal(this.masterKey, privateKey.export({ format: 'der', type: 'pkcs8' }), Buffer.from(`signing-key:${kid}`));
+    const sealed = seal(
+      this.masterKey,
+      privateKey.export({ format: 'der', type: 'pkcs8' }),
+      Buffer.from(`signing-key:${kid}`),
+    );
     await this.db.em().transactional(async (tx) => {
       // clock_timestamp(): a key created later always sorts later, even inside one transaction.
-      await tx.execute(`insert into identity.signing_keys (kid, private_enc, public_jwk, created_at) values (?, ?, ?::jsonb, clock_timestamp())`, [kid, sealed, JSON.stringify(publicJwk)]);
+      await tx.execute(
+        `insert into identity.signing_keys (kid, private_enc, public_jwk, created_at) values (?, ?, ?::jsonb, clock_timestamp())`,
+        [kid, sealed, JSON.stringify(publicJwk)],
+      );
       await also?.(tx, kid);
     });
     this.active = { kid, privateKey };
@@ -135,17 +167,27 @@ export class TokenSigner implements OnModuleInit, OnModuleDestroy {
 
   /** Every key not yet retired, newest first. */
   async jwks(): Promise<{ keys: JsonWebKey[] }> {
-    const rows = await this.db.em().execute<{ public_jwk: JsonWebKey }[]>(
-      `select public_jwk from identity.signing_keys where retired_at is null order by created_at desc`,
-    );
+    const rows = await this.db
+      .em()
+      .execute<{ public_jwk: JsonWebKey }[]>(
+        `select public_jwk from identity.signing_keys where retired_at is null order by created_at desc`,
+      );
     return { keys: rows.map((r) => (typeof r.public_jwk === 'string' ? JSON.parse(r.public_jwk) : r.public_jwk)) };
   }
 
   /** `ttlSeconds` shortens the lifetime (API-key tokens); never longer than ACCESS_TOKEN_TTL_SECONDS. */
   async sign(claims: AccessClaims, ttlSeconds?: number): Promise<{ token: string; expiresIn: number }> {
     if (!this.active) throw new Error('token signer not initialised');
-    const expiresIn = Math.min(ttlSeconds ?? this.config.ACCESS_TOKEN_TTL_SECONDS, this.config.ACCESS_TOKEN_TTL_SECONDS);
-    const token = await new SignJWT({ ...(claims.tid ? { tid: claims.tid } : {}), roles: claims.roles, sid: claims.sid, ...(claims.act ? { act: claims.act, scp: claims.scp ?? [] } : {}) })
+    const expiresIn = Math.min(
+      ttlSeconds ?? this.config.ACCESS_TOKEN_TTL_SECONDS,
+      this.config.ACCESS_TOKEN_TTL_SECONDS,
+    );
+    const token = await new SignJWT({
+      ...(claims.tid ? { tid: claims.tid } : {}),
+      roles: claims.roles,
+      sid: claims.sid,
+      ...(claims.act ? { act: claims.act, scp: claims.scp ?? [] } : {}),
+    })
       .setProtectedHeader({ alg: 'ES256', kid: this.active.kid, typ: 'JWT' })
       .setSubject(claims.sub)
       .setIssuer(this.config.JWT_ISSUER)

@@ -12,7 +12,8 @@ export function assertMayManage(ctx: RequestContext, roles: readonly string[]): 
   if (!ctx.actorId || !ctx.tenantId) throw new DomainError('UNAUTHENTICATED', 'sign in first');
   if (!contextHasPermission(ctx, 'users:manage')) throw new DomainError('FORBIDDEN', 'your role does not allow this');
   if (roles.includes('owner')) throw new DomainError('FORBIDDEN', 'an owner cannot be changed here');
-  if (roles.includes('admin') && !contextHasPermission(ctx, 'users:manage:admins')) throw new DomainError('FORBIDDEN', 'only an owner can manage admins');
+  if (roles.includes('admin') && !contextHasPermission(ctx, 'users:manage:admins'))
+    throw new DomainError('FORBIDDEN', 'only an owner can manage admins');
   return { tenantId: ctx.tenantId, actorId: ctx.actorId };
 }
 

@@ -2,7 +2,11 @@ import { Controller } from '@nestjs/common';
 import { Ctx, MessagePattern, Payload, type KafkaContext } from '@nestjs/microservices';
 import { z } from 'zod';
 import {
-  AssignableRoles, Rpc, acceptInvitationSchema, invitationIdParamSchema, inviteUserSchema,
+  AssignableRoles,
+  Rpc,
+  acceptInvitationSchema,
+  invitationIdParamSchema,
+  inviteUserSchema,
 } from '@lekha/contracts';
 import { RpcExecutor } from '@lekha/runtime';
 import { InviteUserUseCase } from './use-cases/invite-user.use-case.js';
@@ -45,12 +49,16 @@ export class StaffController {
 
   @MessagePattern(Rpc.identity.changeRole)
   onChangeRole(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
-    return this.rpc.run(kafka, changeRole, payload, (input, ctx) => this.change.execute(ctx, input.userId, { kind: 'role', role: input.role }));
+    return this.rpc.run(kafka, changeRole, payload, (input, ctx) =>
+      this.change.execute(ctx, input.userId, { kind: 'role', role: input.role }),
+    );
   }
 
   @MessagePattern(Rpc.identity.deactivateUser)
   onDeactivate(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
-    return this.rpc.run(kafka, deactivate, payload, (input, ctx) => this.change.execute(ctx, input.userId, { kind: 'deactivate' }));
+    return this.rpc.run(kafka, deactivate, payload, (input, ctx) =>
+      this.change.execute(ctx, input.userId, { kind: 'deactivate' }),
+    );
   }
 
   @MessagePattern(Rpc.identity.listInvitations)
@@ -61,6 +69,7 @@ export class StaffController {
   @MessagePattern(Rpc.identity.revokeInvitation)
   onRevokeInvitation(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
     return this.rpc.run(kafka, invitationIdParamSchema, payload, (input, ctx) =>
-      this.revokeInvitation.execute(ctx, input.id));
+      this.revokeInvitation.execute(ctx, input.id),
+    );
   }
 }

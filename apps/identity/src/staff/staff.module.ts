@@ -11,8 +11,13 @@ import { InvitationLimits } from './invitation-limits.js';
 @Module({
   controllers: [StaffController],
   providers: [
-    InviteUserUseCase, AcceptInvitationUseCase, ListUsersUseCase, ChangeUserUseCase,
-    ListInvitationsUseCase, RevokeInvitationUseCase, InvitationLimits,
+    InviteUserUseCase,
+    AcceptInvitationUseCase,
+    ListUsersUseCase,
+    ChangeUserUseCase,
+    ListInvitationsUseCase,
+    RevokeInvitationUseCase,
+    InvitationLimits,
   ],
 })
 export class StaffModule {}

@@ -25,13 +25,19 @@ export class IdentityTenantEraser implements TenantEraser, PlatformEventObserver
   async erase(tenantId: string): Promise<void> {
     await inErasureTransaction(this.db, tenantId, async (tx) => {
       await this.erasures.deleteTenantRows(tx, tenantId);
-      await this.audit.record(tx, { action: 'delete', resource: { type: 'tenant_keyset', id: tenantId }, tenantId, reason: 'tenant_erasure' });
+      await this.audit.record(tx, {
+        action: 'delete',
+        resource: { type: 'tenant_keyset', id: tenantId },
+        tenantId,
+        reason: 'tenant_erasure',
+      });
     });
     await this.keyring.destroy(tenantId);
   }
 
   /** Records each service's confirmation (identity's own included) for the erasure status. */
   async observe(event: PlatformEvent): Promise<void> {
-    if (event.type === 'tenant.erasure.confirmed') await this.erasures.confirm(this.db.em(), event.tenantId, event.service, new Date(event.confirmedAt));
+    if (event.type === 'tenant.erasure.confirmed')
+      await this.erasures.confirm(this.db.em(), event.tenantId, event.service, new Date(event.confirmedAt));
   }
 }

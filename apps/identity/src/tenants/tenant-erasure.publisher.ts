@@ -27,7 +27,13 @@ export class TenantErasurePublisher implements OnApplicationBootstrap, OnModuleD
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.publishPending().catch((err: Error) => this.logger.pino.warn({ error: err.message }, 'erasure orders not published yet; retrying')), RETRY_MS);
+    this.timer = setInterval(
+      () =>
+        void this.publishPending().catch((err: Error) =>
+          this.logger.pino.warn({ error: err.message }, 'erasure orders not published yet; retrying'),
+        ),
+      RETRY_MS,
+    );
     this.timer.unref();
   }
 
@@ -38,12 +44,23 @@ export class TenantErasurePublisher implements OnApplicationBootstrap, OnModuleD
   publishPending(): Promise<void> {
     this.running ??= (async () => {
       try {
-        const pending = await this.erasures.toPublish(this.db.em(), new Date(Date.now() - this.config.ERASURE_REPUBLISH_SECONDS * 1000));
+        const pending = await this.erasures.toPublish(
+          this.db.em(),
+          new Date(Date.now() - this.config.ERASURE_REPUBLISH_SECONDS * 1000),
+        );
         if (!pending.length) return;
         await this.events.publish(
-          ...pending.map((t) => ({ type: 'tenant.erasure.requested' as const, eventId: uuidv7(), tenantId: t.id, requestedAt: new Date(t.erasure_requested_at).toISOString() })),
+          ...pending.map((t) => ({
+            type: 'tenant.erasure.requested' as const,
+            eventId: uuidv7(),
+            tenantId: t.id,
+            requestedAt: new Date(t.erasure_requested_at).toISOString(),
+          })),
         );
-        await this.erasures.markPublished(this.db.em(), pending.map((t) => t.id));
+        await this.erasures.markPublished(
+          this.db.em(),
+          pending.map((t) => t.id),
+        );
       } finally {
         this.running = null;
       }

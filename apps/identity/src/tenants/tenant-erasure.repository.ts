@@ -4,8 +4,18 @@ import { setRlsTenant, type Em } from '@lekha/persistence';
 
 /** Identity's tables that hold rows of a tenant, children before parents. */
 const TENANT_TABLES = [
-  'refresh_tokens', 'sessions', 'login_events', 'otp_challenges', 'password_resets', 'mfa_challenges',
-  'mfa_recovery_codes', 'mfa_totp', 'api_keys', 'api_key_index', 'invitations', 'users',
+  'refresh_tokens',
+  'sessions',
+  'login_events',
+  'otp_challenges',
+  'password_resets',
+  'mfa_challenges',
+  'mfa_recovery_codes',
+  'mfa_totp',
+  'api_keys',
+  'api_key_index',
+  'invitations',
+  'users',
 ] as const;
 
 /** The erasure state kept on the tenant row and in `tenant_erasures` (one confirmation per service). */
@@ -13,7 +23,10 @@ const TENANT_TABLES = [
 export class TenantErasureRepository {
   /** Marks the tenant erased and ends every way in: sessions, refresh tokens, API keys, sign-ins. */
   async markRequested(tx: Em, tenantId: string): Promise<{ requestedAt: Date; already: boolean }> {
-    const rows = await tx.execute<{ erasure_requested_at: Date | null }[]>(`select erasure_requested_at from identity.tenants where id = ? for update`, [tenantId]);
+    const rows = await tx.execute<{ erasure_requested_at: Date | null }[]>(
+      `select erasure_requested_at from identity.tenants where id = ? for update`,
+      [tenantId],
+    );
     const existing = rows[0]?.erasure_requested_at;
     if (existing) return { requestedAt: new Date(existing), already: true };
     // Row-level security binds the tenant tables even for the owning role: name the tenant first.
@@ -22,9 +35,18 @@ export class TenantErasureRepository {
       `update identity.tenants set status = 'erased', erasure_requested_at = now() where id = ? returning erasure_requested_at`,
       [tenantId],
     );
-    await tx.execute(`update identity.sessions set revoked_at = now(), revoked_reason = 'tenant_erased' where tenant_id = ? and revoked_at is null`, [tenantId]);
-    await tx.execute(`update identity.refresh_tokens set revoked_at = now() where tenant_id = ? and revoked_at is null`, [tenantId]);
-    await tx.execute(`update identity.api_key_index set revoked_at = now() where tenant_id = ? and revoked_at is null`, [tenantId]);
+    await tx.execute(
+      `update identity.sessions set revoked_at = now(), revoked_reason = 'tenant_erased' where tenant_id = ? and revoked_at is null`,
+      [tenantId],
+    );
+    await tx.execute(
+      `update identity.refresh_tokens set revoked_at = now() where tenant_id = ? and revoked_at is null`,
+      [tenantId],
+    );
+    await tx.execute(
+      `update identity.api_key_index set revoked_at = now() where tenant_id = ? and revoked_at is null`,
+      [tenantId],
+    );
     await tx.execute(`update identity.users set status = 'erased' where tenant_id = ?`, [tenantId]);
     return { requestedAt: new Date(marked!.erasure_requested_at), already: false };
   }
@@ -34,7 +56,8 @@ export class TenantErasureRepository {
    * erased). Run in an erasure transaction (`app.tenant_id` set, for row-level security).
    */
   async deleteTenantRows(tx: Em, tenantId: string): Promise<void> {
-    for (const table of TENANT_TABLES) await tx.execute(`delete from identity.${table} where tenant_id = ?`, [tenantId]);
+    for (const table of TENANT_TABLES)
+      await tx.execute(`delete from identity.${table} where tenant_id = ?`, [tenantId]);
     await tx.execute(`update identity.tenants set name = '', gstin = null where id = ?`, [tenantId]);
   }
 
@@ -54,7 +77,11 @@ export class TenantErasureRepository {
   }
 
   async markPublished(em: Em, tenantIds: string[]): Promise<void> {
-    if (tenantIds.length) await em.execute(`update identity.tenants set erasure_published_at = now() where id in (${tenantIds.map(() => '?').join(', ')})`, tenantIds);
+    if (tenantIds.length)
+      await em.execute(
+        `update identity.tenants set erasure_published_at = now() where id in (${tenantIds.map(() => '?').join(', ')})`,
+        tenantIds,
+      );
   }
 
   async confirm(em: Em, tenantId: string, service: ErasingService, confirmedAt: Date): Promise<void> {
@@ -67,18 +94,33 @@ export class TenantErasureRepository {
   }
 
   async status(em: Em, tenantId: string): Promise<TenantErasureStatus | null> {
-    const tenant = await em.execute<{ erasure_requested_at: Date | null }[]>(`select erasure_requested_at from identity.tenants where id = ?`, [tenantId]);
+    const tenant = await em.execute<{ erasure_requested_at: Date | null }[]>(
+      `select erasure_requested_at from identity.tenants where id = ?`,
+      [tenantId],
+    );
     const requestedAt = tenant[0]?.erasure_requested_at;
     if (!requestedAt) return null;
-    const rows = await em.execute<{ service: string; confirmed_at: Date }[]>(`select service, confirmed_at from identity.tenant_erasures where tenant_id = ?`, [tenantId]);
+    const rows = await em.execute<{ service: string; confirmed_at: Date }[]>(
+      `select service, confirmed_at from identity.tenant_erasures where tenant_id = ?`,
+      [tenantId],
+    );
     const services = Object.fromEntries(ErasingServices.map((s) => [s, null])) as Record<ErasingService, string | null>;
-    for (const r of rows) if ((ErasingServices as readonly string[]).includes(r.service)) services[r.service as ErasingService] = new Date(r.confirmed_at).toISOString();
-    return { tenantId, requestedAt: new Date(requestedAt).toISOString(), services, complete: Object.values(services).every((v) => v !== null) };
+    for (const r of rows)
+      if ((ErasingServices as readonly string[]).includes(r.service))
+        services[r.service as ErasingService] = new Date(r.confirmed_at).toISOString();
+    return {
+      tenantId,
+      requestedAt: new Date(requestedAt).toISOString(),
+      services,
+      complete: Object.values(services).every((v) => v !== null),
+    };
   }
 
   /** Tenants whose erasure was asked for since `since`: the gateways refuse all their tokens. */
   async erasedSince(em: Em, since: Date): Promise<string[]> {
-    const rows = await em.execute<{ id: string }[]>(`select id from identity.tenants where erasure_requested_at >= ?`, [since]);
+    const rows = await em.execute<{ id: string }[]>(`select id from identity.tenants where erasure_requested_at >= ?`, [
+      since,
+    ]);
     return rows.map((r) => r.id);
   }
 }

@@ -20,6 +20,8 @@ export class TenantsController {
 
   @MessagePattern(Rpc.identity.tenantErasureStatus)
   onStatus(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
-    return this.rpc.run(kafka, tenantErasureStatusQuerySchema, payload, (input, ctx) => this.erasureStatus.execute(ctx, input.tenantId));
+    return this.rpc.run(kafka, tenantErasureStatusQuerySchema, payload, (input, ctx) =>
+      this.erasureStatus.execute(ctx, input.tenantId),
+    );
   }
 }

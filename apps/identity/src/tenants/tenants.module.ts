@@ -7,7 +7,11 @@ import { IdentityTenantEraser } from './identity-tenant-eraser.js';
 import { EraseTenantUseCase } from './use-cases/erase-tenant.use-case.js';
 import { TenantErasureStatusUseCase } from './use-cases/tenant-erasure-status.use-case.js';
 
-const erasure = TenantErasureModule.forService({ eraser: IdentityTenantEraser, observer: IdentityTenantEraser, providers: [TenantErasureRepository] });
+const erasure = TenantErasureModule.forService({
+  eraser: IdentityTenantEraser,
+  observer: IdentityTenantEraser,
+  providers: [TenantErasureRepository],
+});
 
 /** Tenant erasure: the owner's order, its publication, identity's own part, and the confirmations. */
 @Global()

@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { ensureBusKeyFile, ensureMasterKeyFile, ensurePlatformAdminPasswordFile, LOCAL_PLATFORM_ADMIN_EMAIL, startPlatform, SERVICE_PORTS } from '@lekha/launcher';
+import {
+  ensureBusKeyFile,
+  ensureMasterKeyFile,
+  ensurePlatformAdminPasswordFile,
+  LOCAL_PLATFORM_ADMIN_EMAIL,
+  startPlatform,
+  SERVICE_PORTS,
+} from '@lekha/launcher';
 import { ROOT } from '../paths.js';
 import { bold, step } from '../progress.js';
 import { brokersOrLocal, provision } from './kafka.js';
@@ -25,10 +32,18 @@ ${bold('Development features are on')} (LEKHA_ENV=${env}): messages are kept in 
 
 /** `lekha dev`: broker (if needed), topics, all six services; Ctrl-C stops everything it started. */
 export async function devCommand(dataDir: string): Promise<number> {
-  const keyFile = process.env.LEKHA_MASTER_KEY || process.env.LEKHA_MASTER_KEY_FILE ? undefined : await ensureMasterKeyFile(join(dataDir, 'master.key'));
-  const busKeyFile = process.env.LEKHA_BUS_KEY || process.env.LEKHA_BUS_KEY_FILE ? undefined : await ensureBusKeyFile(join(dataDir, 'bus.key'));
+  const keyFile =
+    process.env.LEKHA_MASTER_KEY || process.env.LEKHA_MASTER_KEY_FILE
+      ? undefined
+      : await ensureMasterKeyFile(join(dataDir, 'master.key'));
+  const busKeyFile =
+    process.env.LEKHA_BUS_KEY || process.env.LEKHA_BUS_KEY_FILE
+      ? undefined
+      : await ensureBusKeyFile(join(dataDir, 'bus.key'));
   // The first platform admin: a password generated into the data folder unless one is configured.
-  const adminPasswordFile = process.env.PLATFORM_ADMIN_PASSWORD_FILE ? undefined : (await ensurePlatformAdminPasswordFile(join(dataDir, 'platform-admin.password'))).path;
+  const adminPasswordFile = process.env.PLATFORM_ADMIN_PASSWORD_FILE
+    ? undefined
+    : (await ensurePlatformAdminPasswordFile(join(dataDir, 'platform-admin.password'))).path;
   const adminEmail = process.env.PLATFORM_ADMIN_EMAIL || LOCAL_PLATFORM_ADMIN_EMAIL;
   // Development features are on only because this command asks for them; the inbox secret is new at every start.
   const env = process.env.LEKHA_ENV || 'development';
@@ -72,7 +87,9 @@ ${bold('Lekha is running.')}
   Gateway   ${url}
   OpenAPI   ${url}/docs   (JSON: ${url}/docs/openapi.json)
   Health    ${url}/health
-  Services  ${Object.entries(SERVICE_PORTS).map(([n, p]) => `${n}:${process.env[p.variable] ?? p.port}`).join('  ')}
+  Services  ${Object.entries(SERVICE_PORTS)
+    .map(([n, p]) => `${n}:${process.env[p.variable] ?? p.port}`)
+    .join('  ')}
   Platform admin  ${adminEmail}${adminPasswordFile ? `, password in ${adminPasswordFile}` : ''}
 ${devInboxSecret ? devInboxLines(url, env, devInboxSecret) : ''}
 Try it:

@@ -7,13 +7,19 @@ export const LOCAL_KAFKA_PORT = Number(process.env.LEKHA_KAFKA_PORT ?? 19092);
 
 /** KAFKA_BROKERS when set; otherwise a real single-node broker started here from Maven Central jars. */
 export async function brokersOrLocal(dataDir: string): Promise<{ brokers: string[]; local: LocalKafka | null }> {
-  const configured = process.env.KAFKA_BROKERS?.split(',').map((b) => b.trim()).filter(Boolean);
+  const configured = process.env.KAFKA_BROKERS?.split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
   if (configured?.length) {
     step(`using Kafka at ${configured.join(',')}`);
     return { brokers: configured, local: null };
   }
   step('starting a local Kafka broker (KRaft); the first run downloads it from Maven Central');
-  const local = await startLocalKafka({ dataDir: join(dataDir, 'kafka'), port: LOCAL_KAFKA_PORT, log: (line) => step(`  kafka: ${line}`) });
+  const local = await startLocalKafka({
+    dataDir: join(dataDir, 'kafka'),
+    port: LOCAL_KAFKA_PORT,
+    log: (line) => step(`  kafka: ${line}`),
+  });
   step(`Kafka ${local.version} ready at ${local.brokers.join(',')}`);
   return { brokers: local.brokers, local };
 }
@@ -23,7 +29,9 @@ export async function provision(brokers: string[]): Promise<void> {
   const replication = Number(process.env.KAFKA_REPLICATION_FACTOR ?? 1);
   const plan = topicPlan({ replicationFactor: replication, minInsyncReplicas: Math.min(2, replication) });
   const result = await provisionTopics(brokers, plan);
-  step(`topics provisioned: ${result.created.length} created, ${result.updated.length} updated, ${plan.length} in plan`);
+  step(
+    `topics provisioned: ${result.created.length} created, ${result.updated.length} updated, ${plan.length} in plan`,
+  );
 }
 
 export async function kafkaCommand(args: string[], dataDir: string): Promise<number> {

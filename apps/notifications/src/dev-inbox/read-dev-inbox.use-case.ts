@@ -25,18 +25,36 @@ export class ReadDevInboxUseCase {
   ) {}
 
   async execute(to: string): Promise<{ items: DevInboxMessage[] }> {
-    const rows = await this.db.em().execute<Row[]>(
-      `select id, tenant_id, channel, purpose, body_enc, created_at from notifications.dev_inbox where recipient_idx = ? order by created_at desc limit 50`,
-      [this.recipients.of(to)],
-    );
+    const rows = await this.db
+      .em()
+      .execute<Row[]>(
+        `select id, tenant_id, channel, purpose, body_enc, created_at from notifications.dev_inbox where recipient_idx = ? order by created_at desc limit 50`,
+        [this.recipients.of(to)],
+      );
     // Keys before the transaction: the embedded database has a single connection.
     const ciphers = new Map<string, FieldCipher>();
-    for (const t of new Set(rows.map((r) => r.tenant_id))) ciphers.set(t, new FieldCipher(await this.keyring.keysFor(t)));
+    for (const t of new Set(rows.map((r) => r.tenant_id)))
+      ciphers.set(t, new FieldCipher(await this.keyring.keysFor(t)));
     await this.db.em().transactional((tx) =>
-      this.audit.record(tx, ...rows.map((r) => ({ action: 'read' as const, resource: { type: 'notification', id: r.id }, tenantId: r.tenant_id, reason: 'dev_inbox', fields: [{ name: 'body', category: 'user.communication' }] }))),
+      this.audit.record(
+        tx,
+        ...rows.map((r) => ({
+          action: 'read' as const,
+          resource: { type: 'notification', id: r.id },
+          tenantId: r.tenant_id,
+          reason: 'dev_inbox',
+          fields: [{ name: 'body', category: 'user.communication' }],
+        })),
+      ),
     );
     return {
-      items: rows.map((r) => ({ id: r.id, channel: r.channel, purpose: r.purpose, body: ciphers.get(r.tenant_id)!.decrypt('body', r.body_enc)!, createdAt: new Date(r.created_at).toISOString() })),
+      items: rows.map((r) => ({
+        id: r.id,
+        channel: r.channel,
+        purpose: r.purpose,
+        body: ciphers.get(r.tenant_id)!.decrypt('body', r.body_enc)!,
+        createdAt: new Date(r.created_at).toISOString(),
+      })),
     };
   }
 }

@@ -25,7 +25,9 @@ export class DeliverToDevInboxUseCase {
   }
 
   async execute(m: NotificationDispatch): Promise<void> {
-    const content = JSON.parse(open(this.transportKey, Buffer.from(m.sealed, 'base64'), Buffer.from(m.messageId)).toString('utf8')) as DispatchContent;
+    const content = JSON.parse(
+      open(this.transportKey, Buffer.from(m.sealed, 'base64'), Buffer.from(m.messageId)).toString('utf8'),
+    ) as DispatchContent;
     if (!m.tenantId) throw new Error('dispatch without a tenant cannot be encrypted under a tenant key');
     const tenantId = m.tenantId;
     const cipher = new FieldCipher(await this.keyring.keysFor(tenantId));
@@ -33,10 +35,25 @@ export class DeliverToDevInboxUseCase {
       const inserted = await tx.execute<{ id: string }[]>(
         `insert into notifications.dev_inbox (id, tenant_id, channel, purpose, recipient_idx, body_enc) values (?, ?, ?, ?, ?, ?)
          on conflict (id) do nothing returning id`,
-        [m.messageId, tenantId, m.channel, m.purpose, this.recipients.of(content.to), cipher.encrypt('body', content.body)],
+        [
+          m.messageId,
+          tenantId,
+          m.channel,
+          m.purpose,
+          this.recipients.of(content.to),
+          cipher.encrypt('body', content.body),
+        ],
       );
       if (inserted.length) {
-        await this.audit.record(tx, { action: 'create', resource: { type: 'notification', id: m.messageId }, reason: m.purpose, tenantId, actorType: 'service', actorId: 'notifications', fields: [{ name: 'body', category: 'user.communication' }] });
+        await this.audit.record(tx, {
+          action: 'create',
+          resource: { type: 'notification', id: m.messageId },
+          reason: m.purpose,
+          tenantId,
+          actorType: 'service',
+          actorId: 'notifications',
+          fields: [{ name: 'body', category: 'user.communication' }],
+        });
       }
     });
   }

@@ -21,19 +21,28 @@ export class DispatchController {
     await runWithContext({ ...ctx, actorType: 'service', actorId: 'notifications' }, async () => {
       const parsed = notificationDispatchSchema.safeParse(payload);
       if (!parsed.success) {
-        this.logger.pino.warn({ issues: parsed.error.issues.map((i) => i.path.join('.')) }, 'dispatch message refused: not a valid envelope');
+        this.logger.pino.warn(
+          { issues: parsed.error.issues.map((i) => i.path.join('.')) },
+          'dispatch message refused: not a valid envelope',
+        );
         return;
       }
       try {
         await this.deliver.execute(parsed.data);
-        this.logger.pino.info({ messageId: parsed.data.messageId, purpose: parsed.data.purpose }, 'message delivered to the development inbox');
+        this.logger.pino.info(
+          { messageId: parsed.data.messageId, purpose: parsed.data.purpose },
+          'message delivered to the development inbox',
+        );
       } catch (err) {
         if (err instanceof TenantKeysetDestroyedError) {
           // The tenant was erased after the message was sent: there is no one left to deliver it to.
           this.logger.pino.info({ messageId: parsed.data.messageId }, 'message dropped: its tenant has been erased');
           return;
         }
-        this.logger.pino.error({ messageId: parsed.data.messageId, error: (err as Error).message }, 'message could not be delivered');
+        this.logger.pino.error(
+          { messageId: parsed.data.messageId, error: (err as Error).message },
+          'message could not be delivered',
+        );
         throw err;
       }
     });

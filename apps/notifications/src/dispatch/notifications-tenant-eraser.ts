@@ -19,7 +19,12 @@ export class NotificationsTenantEraser implements TenantEraser {
     await this.keyring.destroy(tenantId);
     await inErasureTransaction(this.db, tenantId, async (tx) => {
       await tx.execute(`delete from notifications.dev_inbox where tenant_id = ?`, [tenantId]);
-      await this.audit.record(tx, { action: 'delete', resource: { type: 'tenant_keyset', id: tenantId }, tenantId, reason: 'tenant_erasure' });
+      await this.audit.record(tx, {
+        action: 'delete',
+        resource: { type: 'tenant_keyset', id: tenantId },
+        tenantId,
+        reason: 'tenant_erasure',
+      });
     });
   }
 }

@@ -33,7 +33,11 @@ export class TenantAccess {
   async run<T>(ctx: RequestContext, req: AccessRequest, fn: (scope: TenantScope) => Promise<T>): Promise<T> {
     const tenantId = ctx.tenantId;
     if (!tenantId || !contextHasPermission(ctx, req.permission)) {
-      await this.db.em().transactional((tx) => this.audit.record(tx, { action: req.action, resource: req.resource, outcome: 'denied', reason: 'forbidden' }));
+      await this.db
+        .em()
+        .transactional((tx) =>
+          this.audit.record(tx, { action: req.action, resource: req.resource, outcome: 'denied', reason: 'forbidden' }),
+        );
       throw new DomainError('FORBIDDEN', `this role may not ${req.permission.replaceAll(':', ' ')}`);
     }
     // Keys are loaded before the transaction opens: the embedded database has a single connection,
@@ -47,10 +51,21 @@ export class TenantAccess {
    * transaction (it may be another tenant's id, and we never say which) and, after the commit,
    * the caller gets NOT_FOUND. Cross-tenant ids are thus a 404 that is audited.
    */
-  async runOnOne<T>(ctx: RequestContext, req: AccessRequest & { resource: { type: string; id: string } }, fn: (scope: TenantScope) => Promise<T | null>, notFoundMessage = `${req.resource.type.replaceAll('_', ' ')} not found`): Promise<T> {
+  async runOnOne<T>(
+    ctx: RequestContext,
+    req: AccessRequest & { resource: { type: string; id: string } },
+    fn: (scope: TenantScope) => Promise<T | null>,
+    notFoundMessage = `${req.resource.type.replaceAll('_', ' ')} not found`,
+  ): Promise<T> {
     const result = await this.run(ctx, req, async (scope) => {
       const found = await fn(scope);
-      if (found === null) await this.audit.record(scope.tx, { action: req.action, resource: req.resource, outcome: 'denied', reason: 'not_found' });
+      if (found === null)
+        await this.audit.record(scope.tx, {
+          action: req.action,
+          resource: req.resource,
+          outcome: 'denied',
+          reason: 'not_found',
+        });
       return found;
     });
     if (result === null) throw new DomainError('NOT_FOUND', notFoundMessage);

@@ -8,10 +8,25 @@ export const tenantDataConfigSchema = baseConfigSchema.extend({
   /** Documents: which blob store (only `local` so far), its folder (default <LEKHA_DATA_DIR>/tenant-data/blobs) and limits. */
   BLOB_STORE: z.enum(['local']).default('local'),
   DOCUMENTS_BLOB_DIR: z.string().min(1).optional(),
-  DOCUMENTS_MAX_BYTES: z.coerce.number().int().min(1).max(1024 * 1024 * 1024).default(10 * 1024 * 1024),
+  DOCUMENTS_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1024 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
   /** An upload not committed within this long after its last chunk is abandoned and swept. */
-  DOCUMENTS_UPLOAD_TIMEOUT_MS: z.coerce.number().int().min(1000).max(86_400_000).default(15 * 60_000),
-  DOCUMENTS_SWEEP_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(10 * 60_000),
+  DOCUMENTS_UPLOAD_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .max(86_400_000)
+    .default(15 * 60_000),
+  DOCUMENTS_SWEEP_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .max(86_400_000)
+    .default(10 * 60_000),
 });
 export type TenantDataConfig = ReturnType<typeof tenantDataConfigSchema.parse>;
 export const TENANT_DATA_CONFIG = Symbol('TENANT_DATA_CONFIG');

@@ -3,9 +3,26 @@ import type { Address, CustomerView, ExtraFields } from '@lekha/contracts';
 import type { CustomerRow } from './customer.entity.js';
 
 /** The encrypted columns of one customer, as the patchable fields map onto them. */
-export type CustomerColumns = Partial<Pick<CustomerRow,
-  'nameEnc' | 'phoneEnc' | 'phoneIdx' | 'emailEnc' | 'emailIdx' | 'notesEnc' | 'healthNotesEnc' | 'addressesEnc' | 'tagsEnc' | 'tagIdx' | 'extraEnc' |
-  'preferredLanguage' | 'consentSms' | 'consentWhatsapp' | 'consentEmail'>>;
+export type CustomerColumns = Partial<
+  Pick<
+    CustomerRow,
+    | 'nameEnc'
+    | 'phoneEnc'
+    | 'phoneIdx'
+    | 'emailEnc'
+    | 'emailIdx'
+    | 'notesEnc'
+    | 'healthNotesEnc'
+    | 'addressesEnc'
+    | 'tagsEnc'
+    | 'tagIdx'
+    | 'extraEnc'
+    | 'preferredLanguage'
+    | 'consentSms'
+    | 'consentWhatsapp'
+    | 'consentEmail'
+  >
+>;
 
 /** Plaintext values of the customer fields; what `encode` writes and `decode` reads. */
 export interface CustomerPlain {
@@ -34,19 +51,27 @@ export const customerCodec = {
   encode(c: FieldCipher, v: Partial<CustomerPlain>): CustomerColumns {
     const cols: CustomerColumns = {};
     if (v.name !== undefined) cols.nameEnc = c.encrypt('name', v.name)!;
-    if (v.phone !== undefined) Object.assign(cols, { phoneEnc: c.encrypt('phone', v.phone), phoneIdx: c.index('phone', v.phone) });
-    if (v.email !== undefined) Object.assign(cols, { emailEnc: c.encrypt('email', v.email), emailIdx: c.index('email', v.email) });
+    if (v.phone !== undefined)
+      Object.assign(cols, { phoneEnc: c.encrypt('phone', v.phone), phoneIdx: c.index('phone', v.phone) });
+    if (v.email !== undefined)
+      Object.assign(cols, { emailEnc: c.encrypt('email', v.email), emailIdx: c.index('email', v.email) });
     if (v.notes !== undefined) cols.notesEnc = c.encrypt('notes', v.notes);
     if (v.healthNotes !== undefined) cols.healthNotesEnc = c.encrypt('healthNotes', v.healthNotes);
-    if (v.addresses !== undefined) cols.addressesEnc = v.addresses.length ? c.encrypt('addresses', JSON.stringify(v.addresses)) : null;
+    if (v.addresses !== undefined)
+      cols.addressesEnc = v.addresses.length ? c.encrypt('addresses', JSON.stringify(v.addresses)) : null;
     if (v.tags !== undefined) {
       cols.tagsEnc = v.tags.length ? c.encrypt('tags', JSON.stringify(v.tags)) : null;
       cols.tagIdx = v.tags.map((t) => c.index('tag', t)!);
     }
-    if (v.extra !== undefined) cols.extraEnc = Object.keys(v.extra).length ? c.encrypt('extra', JSON.stringify(v.extra)) : null;
+    if (v.extra !== undefined)
+      cols.extraEnc = Object.keys(v.extra).length ? c.encrypt('extra', JSON.stringify(v.extra)) : null;
     if (v.preferredLanguage !== undefined) cols.preferredLanguage = v.preferredLanguage;
     if (v.marketingConsent !== undefined) {
-      Object.assign(cols, { consentSms: v.marketingConsent.sms, consentWhatsapp: v.marketingConsent.whatsapp, consentEmail: v.marketingConsent.email });
+      Object.assign(cols, {
+        consentSms: v.marketingConsent.sms,
+        consentWhatsapp: v.marketingConsent.whatsapp,
+        consentEmail: v.marketingConsent.email,
+      });
     }
     return cols;
   },
@@ -67,6 +92,11 @@ export const customerCodec = {
   },
 
   view(c: FieldCipher, row: CustomerRow): CustomerView {
-    return { id: row.id, ...this.decode(c, row), createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() };
+    return {
+      id: row.id,
+      ...this.decode(c, row),
+      createdAt: row.createdAt.toISOString(),
+      updatedAt: row.updatedAt.toISOString(),
+    };
   },
 };

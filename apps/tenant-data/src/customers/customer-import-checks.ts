@@ -9,10 +9,18 @@ import { phoneIndexes } from './contact-indexes.js';
  * one) and against the tenant's existing customers. Compared through blind indexes, so the check
  * needs no decryption. Returns the errors and the existing customers whose existence was revealed.
  */
-export async function duplicateContacts(scope: TenantScope, customers: CustomerRepository, rows: readonly StagedRow[]): Promise<{ errors: ImportRowError[]; matchedIds: string[] }> {
+export async function duplicateContacts(
+  scope: TenantScope,
+  customers: CustomerRepository,
+  rows: readonly StagedRow[],
+): Promise<{ errors: ImportRowError[]; matchedIds: string[] }> {
   const errors: ImportRowError[] = [];
   const seen = { phone: new Map<string, number>(), email: new Map<string, number>() };
-  const idx = rows.map((r) => ({ row: r.row, phone: scope.cipher.index('phone', r.customer.phone), email: scope.cipher.index('email', r.customer.email) }));
+  const idx = rows.map((r) => ({
+    row: r.row,
+    phone: scope.cipher.index('phone', r.customer.phone),
+    email: scope.cipher.index('email', r.customer.email),
+  }));
   for (const r of idx) {
     for (const field of ['phone', 'email'] as const) {
       const key = r[field];

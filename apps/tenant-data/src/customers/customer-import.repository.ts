@@ -17,13 +17,25 @@ const STALE_AFTER = '1 hour';
  */
 @Injectable()
 export class CustomerImportRepository {
-  async stage({ tx, tenantId, cipher }: TenantScope, importId: string, chunk: number, rows: StagedRow[]): Promise<void> {
-    await tx.execute(`delete from tenant_data.customer_import_chunks where tenant_id = ? and created_at < now() - interval '${STALE_AFTER}'`, [tenantId]);
+  async stage(
+    { tx, tenantId, cipher }: TenantScope,
+    importId: string,
+    chunk: number,
+    rows: StagedRow[],
+  ): Promise<void> {
+    await tx.execute(
+      `delete from tenant_data.customer_import_chunks where tenant_id = ? and created_at < now() - interval '${STALE_AFTER}'`,
+      [tenantId],
+    );
     // A retried chunk replaces the earlier copy.
-    await tx.execute('delete from tenant_data.customer_import_chunks where tenant_id = ? and import_id = ? and chunk = ?', [tenantId, importId, chunk]);
-    await tx.execute('insert into tenant_data.customer_import_chunks (tenant_id, import_id, chunk, row_count, payload_enc) values (?, ?, ?, ?, ?)', [
-      tenantId, importId, chunk, rows.length, cipher.encrypt(AAD, JSON.stringify(rows)),
-    ]);
+    await tx.execute(
+      'delete from tenant_data.customer_import_chunks where tenant_id = ? and import_id = ? and chunk = ?',
+      [tenantId, importId, chunk],
+    );
+    await tx.execute(
+      'insert into tenant_data.customer_import_chunks (tenant_id, import_id, chunk, row_count, payload_enc) values (?, ?, ?, ?, ?)',
+      [tenantId, importId, chunk, rows.length, cipher.encrypt(AAD, JSON.stringify(rows))],
+    );
   }
 
   /** Every staged chunk of an import, in order. */
@@ -32,10 +44,16 @@ export class CustomerImportRepository {
       'select chunk, payload_enc from tenant_data.customer_import_chunks where tenant_id = ? and import_id = ? order by chunk',
       [tenantId, importId],
     );
-    return found.map((r) => ({ chunk: Number(r.chunk), rows: JSON.parse(cipher.decrypt(AAD, r.payload_enc)!) as StagedRow[] }));
+    return found.map((r) => ({
+      chunk: Number(r.chunk),
+      rows: JSON.parse(cipher.decrypt(AAD, r.payload_enc)!) as StagedRow[],
+    }));
   }
 
   async discard({ tx, tenantId }: TenantScope, importId: string): Promise<void> {
-    await tx.execute('delete from tenant_data.customer_import_chunks where tenant_id = ? and import_id = ?', [tenantId, importId]);
+    await tx.execute('delete from tenant_data.customer_import_chunks where tenant_id = ? and import_id = ?', [
+      tenantId,
+      importId,
+    ]);
   }
 }

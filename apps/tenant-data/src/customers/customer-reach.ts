@@ -8,12 +8,21 @@ import type { CustomerRepository } from './customer.repository.js';
  * roles decide, not an API key's scopes: a key needs `customers:read` to read customers, and one
  * made by an owner reaches the owner's customers without also holding a records scope.
  */
-export async function reachableCustomerIds(ctx: RequestContext, scope: TenantScope, customers: CustomerRepository): Promise<string[] | null> {
+export async function reachableCustomerIds(
+  ctx: RequestContext,
+  scope: TenantScope,
+  customers: CustomerRepository,
+): Promise<string[] | null> {
   if (hasPermission(ctx.roles, 'records:read:all')) return null;
   return ctx.actorId ? customers.assignedCustomerIds(scope, ctx.actorId) : [];
 }
 
-export async function mayReachCustomer(ctx: RequestContext, scope: TenantScope, customers: CustomerRepository, id: string): Promise<boolean> {
+export async function mayReachCustomer(
+  ctx: RequestContext,
+  scope: TenantScope,
+  customers: CustomerRepository,
+  id: string,
+): Promise<boolean> {
   const ids = await reachableCustomerIds(ctx, scope, customers);
   return ids === null || ids.includes(id);
 }

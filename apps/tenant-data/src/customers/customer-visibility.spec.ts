@@ -5,8 +5,19 @@ import { customerCodec } from './customer-codec.js';
 import type { CustomerRow } from './customer.entity.js';
 
 const view: CustomerView = {
-  id: 'c1', name: 'Meena', phone: '+919000012345', email: 'meena@example.in', addresses: [], notes: null, healthNotes: 'asthma',
-  tags: [], preferredLanguage: null, marketingConsent: { sms: false, whatsapp: false, email: false }, extra: {}, createdAt: '', updatedAt: '',
+  id: 'c1',
+  name: 'Meena',
+  phone: '+919000012345',
+  email: 'meena@example.in',
+  addresses: [],
+  notes: null,
+  healthNotes: 'asthma',
+  tags: [],
+  preferredLanguage: null,
+  marketingConsent: { sms: false, whatsapp: false, email: false },
+  extra: {},
+  createdAt: '',
+  updatedAt: '',
 };
 
 describe('customer visibility by role', () => {
@@ -40,12 +51,34 @@ describe('customer visibility by role', () => {
 
 describe('customer codec', () => {
   it('stores no field in plaintext and binds ciphertext to its field', () => {
-    const c = new FieldCipher({ versions: [{ version: 1, key: randomKey(), activeFrom: new Date(0) }], indexKey: randomKey() });
-    const cols = customerCodec.encode(c, { name: 'Meena', phone: '+919000012345', tags: ['vip'], addresses: [{ line1: '12 MG Road', city: 'Pune' }], extra: { plan: 'gold' } });
+    const c = new FieldCipher({
+      versions: [{ version: 1, key: randomKey(), activeFrom: new Date(0) }],
+      indexKey: randomKey(),
+    });
+    const cols = customerCodec.encode(c, {
+      name: 'Meena',
+      phone: '+919000012345',
+      tags: ['vip'],
+      addresses: [{ line1: '12 MG Road', city: 'Pune' }],
+      extra: { plan: 'gold' },
+    });
     expect(JSON.stringify(cols)).not.toMatch(/Meena|9000012345|vip|MG Road|gold/);
     expect(cols.tagIdx).toEqual([c.index('tag', 'vip')]);
     expect(() => c.decrypt('notes', cols.nameEnc)).toThrow();
-    const row = { id: 'c1', ...cols, consentSms: false, consentWhatsapp: true, consentEmail: false, createdAt: new Date(0), updatedAt: new Date(0) } as CustomerRow;
-    expect(customerCodec.decode(c, row)).toMatchObject({ name: 'Meena', tags: ['vip'], extra: { plan: 'gold' }, marketingConsent: { whatsapp: true } });
+    const row = {
+      id: 'c1',
+      ...cols,
+      consentSms: false,
+      consentWhatsapp: true,
+      consentEmail: false,
+      createdAt: new Date(0),
+      updatedAt: new Date(0),
+    } as CustomerRow;
+    expect(customerCodec.decode(c, row)).toMatchObject({
+      name: 'Meena',
+      tags: ['vip'],
+      extra: { plan: 'gold' },
+      marketingConsent: { whatsapp: true },
+    });
   });
 });

@@ -28,7 +28,10 @@ export const Customer = defineEntity({
     consentWhatsapp: p.boolean().default(false),
     consentEmail: p.boolean().default(false),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 export type CustomerRow = InferEntity<typeof Customer>;

@@ -58,7 +58,10 @@ export class CustomerRepository {
    * Returns whether a row went.
    */
   async delete({ tx, tenantId }: TenantScope, id: string): Promise<boolean> {
-    await tx.execute('update tenant_data.records set customer_id = null, personal_enc = null where tenant_id = ? and customer_id = ?', [tenantId, id]);
+    await tx.execute(
+      'update tenant_data.records set customer_id = null, personal_enc = null where tenant_id = ? and customer_id = ?',
+      [tenantId, id],
+    );
     return (await tx.nativeDelete(Customer, { id })) > 0;
   }
 
@@ -72,12 +75,23 @@ export class CustomerRepository {
   }
 
   /** Existing customers holding any of these blind-indexed phones or emails (id and which index matched). */
-  async findByContactIndexes({ tx }: TenantScope, phoneIdx: string[], emailIdx: string[]): Promise<{ id: string; phoneIdx: string | null; emailIdx: string | null }[]> {
+  async findByContactIndexes(
+    { tx }: TenantScope,
+    phoneIdx: string[],
+    emailIdx: string[],
+  ): Promise<{ id: string; phoneIdx: string | null; emailIdx: string | null }[]> {
     const found: { id: string; phoneIdx: string | null; emailIdx: string | null }[] = [];
     const BATCH = 2000;
-    for (const [column, values] of [['phoneIdx', phoneIdx], ['emailIdx', emailIdx]] as const) {
+    for (const [column, values] of [
+      ['phoneIdx', phoneIdx],
+      ['emailIdx', emailIdx],
+    ] as const) {
       for (let i = 0; i < values.length; i += BATCH) {
-        const rows = await tx.find(Customer, { [column]: { $in: values.slice(i, i + BATCH) } }, { fields: ['id', 'phoneIdx', 'emailIdx'] });
+        const rows = await tx.find(
+          Customer,
+          { [column]: { $in: values.slice(i, i + BATCH) } },
+          { fields: ['id', 'phoneIdx', 'emailIdx'] },
+        );
         found.push(...rows.map((r) => ({ id: r.id, phoneIdx: r.phoneIdx ?? null, emailIdx: r.emailIdx ?? null })));
       }
     }
@@ -85,7 +99,11 @@ export class CustomerRepository {
   }
 
   /** Inserts many customers (and their `create` history) in the caller's transaction; ids in input order. */
-  async createMany({ tx, tenantId, cipher }: TenantScope, inputs: CreateCustomerRequest[], written: (input: CreateCustomerRequest) => CustomerField[]): Promise<string[]> {
+  async createMany(
+    { tx, tenantId, cipher }: TenantScope,
+    inputs: CreateCustomerRequest[],
+    written: (input: CreateCustomerRequest) => CustomerField[],
+  ): Promise<string[]> {
     const ctx = requireContext();
     const now = new Date();
     const ids: string[] = [];
@@ -97,23 +115,56 @@ export class CustomerRepository {
         ids.push(id);
         // Every column given (nulls included): a multi-row insert needs the same columns in each row.
         const plain: CustomerPlain = {
-          name: input.name, phone: input.phone ?? null, email: input.email ?? null, addresses: input.addresses ?? [], notes: input.notes ?? null,
-          healthNotes: input.healthNotes ?? null, tags: input.tags ?? [], preferredLanguage: input.preferredLanguage ?? null,
-          marketingConsent: { sms: false, whatsapp: false, email: false, ...input.marketingConsent }, extra: input.extra ?? {},
+          name: input.name,
+          phone: input.phone ?? null,
+          email: input.email ?? null,
+          addresses: input.addresses ?? [],
+          notes: input.notes ?? null,
+          healthNotes: input.healthNotes ?? null,
+          tags: input.tags ?? [],
+          preferredLanguage: input.preferredLanguage ?? null,
+          marketingConsent: { sms: false, whatsapp: false, email: false, ...input.marketingConsent },
+          extra: input.extra ?? {},
         };
         return { id, tenantId, createdAt: now, updatedAt: now, ...customerCodec.encode(cipher, plain) } as CustomerRow;
       });
       await tx.insertMany(Customer, rows);
-      await tx.insertMany(CustomerChange, batch.map((input, j) => ({
-        id: uuidv7(), tenantId, customerId: rows[j]!.id, action: 'create', actorId: ctx.actorId, actorType: ctx.actorType, fields: written(input), changedAt: now,
-      }) as CustomerChangeRow));
+      await tx.insertMany(
+        CustomerChange,
+        batch.map(
+          (input, j) =>
+            ({
+              id: uuidv7(),
+              tenantId,
+              customerId: rows[j]!.id,
+              action: 'create',
+              actorId: ctx.actorId,
+              actorType: ctx.actorType,
+              fields: written(input),
+              changedAt: now,
+            }) as CustomerChangeRow,
+        ),
+      );
     }
     return ids;
   }
 
-  async recordChange({ tx, tenantId }: TenantScope, customerId: string, action: 'create' | 'update', fields: CustomerField[]): Promise<void> {
+  async recordChange(
+    { tx, tenantId }: TenantScope,
+    customerId: string,
+    action: 'create' | 'update',
+    fields: CustomerField[],
+  ): Promise<void> {
     const ctx = requireContext();
-    tx.create(CustomerChange, { id: uuidv7(), tenantId, customerId, action, actorId: ctx.actorId, actorType: ctx.actorType, fields } as CustomerChangeRow);
+    tx.create(CustomerChange, {
+      id: uuidv7(),
+      tenantId,
+      customerId,
+      action,
+      actorId: ctx.actorId,
+      actorType: ctx.actorType,
+      fields,
+    } as CustomerChangeRow);
     await tx.flush();
   }
 
@@ -130,7 +181,10 @@ export class CustomerRepository {
     if (q.consent) where[CONSENT_COLUMN[q.consent]] = true;
     if (q.ids) where.id = { $in: q.ids };
     if (q.after) {
-      where.$or = [{ createdAt: { $lt: q.after.createdAt } }, { createdAt: q.after.createdAt, id: { $lt: q.after.id } }];
+      where.$or = [
+        { createdAt: { $lt: q.after.createdAt } },
+        { createdAt: q.after.createdAt, id: { $lt: q.after.id } },
+      ];
     }
     const rows = await tx.find(Customer, where, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: q.limit });
     return rows.map((r) => customerCodec.view(c, r));

@@ -1,7 +1,13 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, MessagePattern, Payload, type KafkaContext } from '@nestjs/microservices';
 import { z } from 'zod';
-import { Rpc, createCustomerSchema, customerIdSchema, listCustomersSchema, updateCustomerSchema } from '@lekha/contracts';
+import {
+  Rpc,
+  createCustomerSchema,
+  customerIdSchema,
+  listCustomersSchema,
+  updateCustomerSchema,
+} from '@lekha/contracts';
 import { RpcExecutor } from '@lekha/runtime';
 import { CreateCustomerUseCase } from './use-cases/create-customer.use-case.js';
 import { GetCustomerUseCase } from './use-cases/get-customer.use-case.js';

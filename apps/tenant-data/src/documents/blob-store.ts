@@ -127,7 +127,8 @@ export class LocalFolderBlobStore extends BlobStore {
       for (const entry of names) {
         const key = `${keyPrefix}/${entry.name}`;
         if (entry.isDirectory()) await walk(join(dir, entry.name), key);
-        else if (entry.isFile() && KEY.test(key)) out.push({ key, modifiedAt: (await stat(join(dir, entry.name))).mtime });
+        else if (entry.isFile() && KEY.test(key))
+          out.push({ key, modifiedAt: (await stat(join(dir, entry.name))).mtime });
       }
     };
     await walk(this.pathOf(prefix), prefix);

@@ -1,4 +1,10 @@
-import { DocumentKindCategory, DomainError, isSensitiveCategory, type AuditAction, type DocumentKind } from '@lekha/contracts';
+import {
+  DocumentKindCategory,
+  DomainError,
+  isSensitiveCategory,
+  type AuditAction,
+  type DocumentKind,
+} from '@lekha/contracts';
 import { contextHasPermission, type RequestContext } from '@lekha/tenancy';
 import type { TenantAccess } from '../common/tenant-access.js';
 
@@ -8,7 +14,13 @@ export function maySeeKind(ctx: RequestContext, kind: DocumentKind): boolean {
 }
 
 /** Before any transaction, when the kind is known up front: refuses (audited as denied) a role without it. */
-export async function requireKind(access: TenantAccess, ctx: RequestContext, kind: DocumentKind, action: AuditAction, resource: { type: string; id: string | null }): Promise<void> {
+export async function requireKind(
+  access: TenantAccess,
+  ctx: RequestContext,
+  kind: DocumentKind,
+  action: AuditAction,
+  resource: { type: string; id: string | null },
+): Promise<void> {
   if (maySeeKind(ctx, kind)) return;
   // TenantAccess records the denial durably and throws FORBIDDEN.
   await access.run(ctx, { permission: 'customers:read:sensitive', action, resource }, async () => undefined);

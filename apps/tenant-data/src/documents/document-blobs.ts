@@ -21,7 +21,13 @@ export class DocumentBlobs {
     return `document:${tenantId}:${documentId}:${index}`;
   }
 
-  async putSegment(cipher: FieldCipher, tenantId: string, documentId: string, index: number, plaintext: Buffer): Promise<void> {
+  async putSegment(
+    cipher: FieldCipher,
+    tenantId: string,
+    documentId: string,
+    index: number,
+    plaintext: Buffer,
+  ): Promise<void> {
     const sealed = cipher.encryptBytes(DocumentBlobs.label(tenantId, documentId, index), plaintext);
     await this.store.put(DocumentBlobs.segmentKey(tenantId, documentId, index), sealed);
   }

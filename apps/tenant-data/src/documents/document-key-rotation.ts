@@ -19,7 +19,11 @@ export class DocumentKeyRotation implements OnModuleInit {
 
   onModuleInit(): void {
     if (!this.reencryptor) return;
-    this.reencryptor.registerColumns({ table: 'documents', subject: 'customer_id', columns: { name_enc: 'document.name' } });
+    this.reencryptor.registerColumns({
+      table: 'documents',
+      subject: 'customer_id',
+      columns: { name_enc: 'document.name' },
+    });
     this.reencryptor.register({
       name: 'document_segments',
       reencrypt: (tenantId, cipher) => this.walk(tenantId, cipher, true),
@@ -28,10 +32,17 @@ export class DocumentKeyRotation implements OnModuleInit {
   }
 
   /** Segments under an older version than the current one: counted, or re-encrypted (atomically, one by one). */
-  private async walk(tenantId: string, cipher: FieldCipher, move: boolean): Promise<{ moved: number; subjectIds: string[] }> {
+  private async walk(
+    tenantId: string,
+    cipher: FieldCipher,
+    move: boolean,
+  ): Promise<{ moved: number; subjectIds: string[] }> {
     const owners = new Map(
-      (await inTenantTransaction(this.db.em(), tenantId, (tx) => tx.execute<{ id: string; customer_id: string }[]>(`select id, customer_id from ${this.db.schema}.documents`)))
-        .map((r) => [String(r.id), String(r.customer_id)]),
+      (
+        await inTenantTransaction(this.db.em(), tenantId, (tx) =>
+          tx.execute<{ id: string; customer_id: string }[]>(`select id, customer_id from ${this.db.schema}.documents`),
+        )
+      ).map((r) => [String(r.id), String(r.customer_id)]),
     );
     const current = cipher.currentVersion;
     const subjects = new Set<string>();
@@ -42,7 +53,11 @@ export class DocumentKeyRotation implements OnModuleInit {
       if (!customerId || index === undefined) continue; // no row: the sweep removes it
       const sealed = await this.blobs.store.get(entry.key);
       if (!sealed || keyVersionOf(sealed) >= current) continue;
-      if (move) await this.blobs.store.put(entry.key, cipher.reencrypt(DocumentBlobs.label(tenantId, documentId, Number(index)), sealed));
+      if (move)
+        await this.blobs.store.put(
+          entry.key,
+          cipher.reencrypt(DocumentBlobs.label(tenantId, documentId, Number(index)), sealed),
+        );
       moved++;
       subjects.add(customerId);
     }

@@ -20,7 +20,15 @@ export class DocumentPurge {
 
   async removeRows(scope: TenantScope, customerId: string): Promise<string[]> {
     const rows = await this.documents.removeForCustomer(scope, customerId);
-    await this.audit.record(scope.tx, ...rows.map((r) => ({ action: 'delete' as const, resource: { type: 'document', id: r.id }, subjectIds: [customerId], fields: [documentField(r.kind as DocumentKind)] })));
+    await this.audit.record(
+      scope.tx,
+      ...rows.map((r) => ({
+        action: 'delete' as const,
+        resource: { type: 'document', id: r.id },
+        subjectIds: [customerId],
+        fields: [documentField(r.kind as DocumentKind)],
+      })),
+    );
     return rows.map((r) => r.id);
   }
 

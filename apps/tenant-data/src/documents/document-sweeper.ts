@@ -61,22 +61,39 @@ export class DocumentSweeper implements OnApplicationBootstrap, OnModuleDestroy 
       byTenant.set(tenantId, docs);
     }
     // Tenants with uploads in progress may have no segment yet: every tenant with a data key.
-    const keyed = (await this.db.em().execute<{ tenant_id: string }[]>(`select tenant_id from ${this.db.schema}.tenant_keys`)).map((r) => String(r.tenant_id));
+    const keyed = (
+      await this.db.em().execute<{ tenant_id: string }[]>(`select tenant_id from ${this.db.schema}.tenant_keys`)
+    ).map((r) => String(r.tenant_id));
     let abandoned = 0;
     let orphans = 0;
     for (const tenantId of new Set([...byTenant.keys(), ...keyed])) {
       const docs = byTenant.get(tenantId) ?? new Map<string, Date>();
       const { expired, known } = await inTenantTransaction(this.db.em(), tenantId, async (tx) => {
         const gone = await tx.execute<{ id: string; customer_id: string }[]>(
-          `delete from ${this.db.schema}.documents where status = 'pending' and updated_at < ? returning id, customer_id`, [cutoff]);
+          `delete from ${this.db.schema}.documents where status = 'pending' and updated_at < ? returning id, customer_id`,
+          [cutoff],
+        );
         if (gone.length) {
-          await this.audit.record(tx, ...gone.map((r) => ({
-            action: 'delete' as const, resource: { type: 'document', id: String(r.id) }, subjectIds: [String(r.customer_id)],
-            reason: 'upload_abandoned', tenantId, actorType: 'scheduled_job' as const, actorId: null,
-          })));
+          await this.audit.record(
+            tx,
+            ...gone.map((r) => ({
+              action: 'delete' as const,
+              resource: { type: 'document', id: String(r.id) },
+              subjectIds: [String(r.customer_id)],
+              reason: 'upload_abandoned',
+              tenantId,
+              actorType: 'scheduled_job' as const,
+              actorId: null,
+            })),
+          );
         }
         const ids = [...docs.keys()];
-        const rows = ids.length ? await tx.execute<{ id: string }[]>(`select id from ${this.db.schema}.documents where id in (${ids.map(() => '?').join(', ')})`, ids) : [];
+        const rows = ids.length
+          ? await tx.execute<{ id: string }[]>(
+              `select id from ${this.db.schema}.documents where id in (${ids.map(() => '?').join(', ')})`,
+              ids,
+            )
+          : [];
         return { expired: gone.map((r) => String(r.id)), known: new Set(rows.map((r) => String(r.id))) };
       });
       // Orphans get a grace period: a blob is written only after its row commits, but be safe.

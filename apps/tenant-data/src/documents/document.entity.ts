@@ -23,7 +23,10 @@ export const CustomerDocument = defineEntity({
     nameEnc: p.blob().nullable(),
     createdBy: p.string().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 export type CustomerDocumentRow = InferEntity<typeof CustomerDocument>;

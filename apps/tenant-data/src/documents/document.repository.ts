@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DocumentKindCategory, uuidv7, type DocumentKind, type DocumentMediaType, type DocumentView } from '@lekha/contracts';
+import {
+  DocumentKindCategory,
+  uuidv7,
+  type DocumentKind,
+  type DocumentMediaType,
+  type DocumentView,
+} from '@lekha/contracts';
 import type { FieldCipher } from '@lekha/crypto';
 import { Customer } from '../customers/customer.entity.js';
 import type { TenantScope } from '../common/tenant-access.js';
@@ -17,7 +23,10 @@ export class DocumentRepository {
     return (await tx.count(Customer, { id: customerId })) > 0;
   }
 
-  async createPending({ tx, tenantId, cipher }: TenantScope, input: { customerId: string; kind: DocumentKind; name?: string; createdBy: string | null }): Promise<CustomerDocumentRow> {
+  async createPending(
+    { tx, tenantId, cipher }: TenantScope,
+    input: { customerId: string; kind: DocumentKind; name?: string; createdBy: string | null },
+  ): Promise<CustomerDocumentRow> {
     const id = uuidv7();
     const row = tx.create(CustomerDocument, {
       id,
@@ -45,9 +54,17 @@ export class DocumentRepository {
   }
 
   /** Committed documents of the customer, newest first, after the keyset cursor's row. */
-  listReady({ tx }: TenantScope, customerId: string, q: { after?: { createdAt: Date; id: string }; limit: number }): Promise<CustomerDocumentRow[]> {
+  listReady(
+    { tx }: TenantScope,
+    customerId: string,
+    q: { after?: { createdAt: Date; id: string }; limit: number },
+  ): Promise<CustomerDocumentRow[]> {
     const where: Record<string, unknown> = { customerId, status: 'ready' };
-    if (q.after) where.$or = [{ createdAt: { $lt: q.after.createdAt } }, { createdAt: q.after.createdAt, id: { $lt: q.after.id } }];
+    if (q.after)
+      where.$or = [
+        { createdAt: { $lt: q.after.createdAt } },
+        { createdAt: q.after.createdAt, id: { $lt: q.after.id } },
+      ];
     return tx.find(CustomerDocument, where, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: q.limit });
   }
 

@@ -8,5 +8,9 @@ export abstract class DocumentsSettings {
 }
 
 export function documentsSettings(config: TenantDataConfig): DocumentsSettings {
-  return { maxBytes: config.DOCUMENTS_MAX_BYTES, uploadTimeoutMs: config.DOCUMENTS_UPLOAD_TIMEOUT_MS, sweepIntervalMs: config.DOCUMENTS_SWEEP_INTERVAL_MS };
+  return {
+    maxBytes: config.DOCUMENTS_MAX_BYTES,
+    uploadTimeoutMs: config.DOCUMENTS_UPLOAD_TIMEOUT_MS,
+    sweepIntervalMs: config.DOCUMENTS_SWEEP_INTERVAL_MS,
+  };
 }

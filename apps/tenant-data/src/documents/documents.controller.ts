@@ -1,7 +1,14 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, MessagePattern, Payload, type KafkaContext } from '@nestjs/microservices';
 import {
-  Rpc, abortUploadSchema, beginUploadSchema, commitUploadSchema, customerDocumentsSchema, documentIdSchema, downloadChunkSchema, uploadChunkSchema,
+  Rpc,
+  abortUploadSchema,
+  beginUploadSchema,
+  commitUploadSchema,
+  customerDocumentsSchema,
+  documentIdSchema,
+  downloadChunkSchema,
+  uploadChunkSchema,
 } from '@lekha/contracts';
 import { RpcExecutor } from '@lekha/runtime';
 import { BeginUploadUseCase } from './use-cases/begin-upload.use-case.js';
@@ -42,12 +49,16 @@ export class DocumentsController {
 
   @MessagePattern(Rpc.tenantData.abortDocumentUpload)
   abort(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
-    return this.rpc.run(kafka, abortUploadSchema, payload, (input, ctx) => this.abortUpload.execute(ctx, input.uploadId));
+    return this.rpc.run(kafka, abortUploadSchema, payload, (input, ctx) =>
+      this.abortUpload.execute(ctx, input.uploadId),
+    );
   }
 
   @MessagePattern(Rpc.tenantData.listDocuments)
   list(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
-    return this.rpc.run(kafka, customerDocumentsSchema, payload, (input, ctx) => this.listDocuments.execute(ctx, input.customerId, { cursor: input.cursor, limit: input.limit }));
+    return this.rpc.run(kafka, customerDocumentsSchema, payload, (input, ctx) =>
+      this.listDocuments.execute(ctx, input.customerId, { cursor: input.cursor, limit: input.limit }),
+    );
   }
 
   @MessagePattern(Rpc.tenantData.beginDocumentDownload)
@@ -57,7 +68,9 @@ export class DocumentsController {
 
   @MessagePattern(Rpc.tenantData.downloadDocumentChunk)
   downloadChunk(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
-    return this.rpc.run(kafka, downloadChunkSchema, payload, (input, ctx) => this.download.chunk(ctx, input.id, input.index));
+    return this.rpc.run(kafka, downloadChunkSchema, payload, (input, ctx) =>
+      this.download.chunk(ctx, input.id, input.index),
+    );
   }
 
   @MessagePattern(Rpc.tenantData.deleteDocument)

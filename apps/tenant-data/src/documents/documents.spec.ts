@@ -35,7 +35,8 @@ function inspect(mediaType: DocumentMediaType, file: Buffer, segment = 7): strin
 
 describe('DocumentInspector (structure beyond the magic bytes)', () => {
   const jpeg = Buffer.concat([
-    Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from('JFIF\0\x01\x01\0\0\x01\0\x01\0\0', 'latin1'),
+    Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]),
+    Buffer.from('JFIF\0\x01\x01\0\0\x01\0\x01\0\0', 'latin1'),
     Buffer.from([0xff, 0xc0, 0x00, 0x11, 0x08, 0x00, 0x03, 0x00, 0x04, 0x03, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]),
     Buffer.from([0xff, 0xd9]),
   ]);
@@ -53,12 +54,12 @@ describe('DocumentInspector (structure beyond the magic bytes)', () => {
     const html = '<html><body><script>fetch("/v1/customers")</script></body></html>';
     expect(inspect('application/pdf', Buffer.from(`%PDF-1.7\n${html}\n`))).toBe('active_content');
     expect(inspect('application/pdf', samplePdf(html))).toBe('active_content');
-    expect(inspect('application/pdf', samplePdf('x', Buffer.from('<!DOCTYPE html><p>hi'))))
-      .toBe('active_content');
+    expect(inspect('application/pdf', samplePdf('x', Buffer.from('<!DOCTYPE html><p>hi')))).toBe('active_content');
     expect(inspect('image/png', Buffer.concat([samplePng('scan'), Buffer.from(html)]))).toBe('active_content');
     const script = Buffer.from('<SCRIPT >alert(1)</script>');
-    expect(inspect('image/jpeg', Buffer.concat([jpeg.subarray(0, 20), script, jpeg.subarray(20)])))
-      .toBe('active_content');
+    expect(inspect('image/jpeg', Buffer.concat([jpeg.subarray(0, 20), script, jpeg.subarray(20)]))).toBe(
+      'active_content',
+    );
     // A marker split across two segments is still found.
     expect(inspect('image/png', samplePng('<scr' + 'ipt>'), 4)).toBe('active_content');
   });
@@ -67,14 +68,16 @@ describe('DocumentInspector (structure beyond the magic bytes)', () => {
     // A PDF header over anything: no cross-reference table, no trailer.
     expect(inspect('application/pdf', Buffer.from('%PDF-1.7\njust text\n'))).toBe('malformed_document');
     expect(inspect('application/pdf', Buffer.from('%PDF-1.7\nxref\n0 1\n%%EOF\n'))).toBe('malformed_document');
-    expect(inspect('application/pdf', Buffer.concat([samplePdf(), Buffer.alloc(2048, 'x')])))
-      .toBe('malformed_document');
+    expect(inspect('application/pdf', Buffer.concat([samplePdf(), Buffer.alloc(2048, 'x')]))).toBe(
+      'malformed_document',
+    );
     const pdf = samplePdf();
     const noXref = Buffer.from(pdf.toString('latin1').replace(/\nxref\n/, '\nxxxx\n'), 'latin1');
     expect(inspect('application/pdf', noXref)).toBe('malformed_document');
     // Images whose header does not decode, or with bytes after the end.
-    expect(inspect('image/png', Buffer.concat([samplePng().subarray(0, 8), Buffer.alloc(64, 1)])))
-      .toBe('malformed_document');
+    expect(inspect('image/png', Buffer.concat([samplePng().subarray(0, 8), Buffer.alloc(64, 1)]))).toBe(
+      'malformed_document',
+    );
     expect(inspect('image/png', samplePng('x', Buffer.alloc(0), { width: 0, height: 3 }))).toBe('malformed_document');
     expect(inspect('image/png', Buffer.concat([samplePng(), Buffer.from('trailing')]))).toBe('malformed_document');
     expect(inspect('image/jpeg', Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 4, 0, 0]))).toBe('malformed_document');
@@ -99,7 +102,10 @@ describe('LocalFolderBlobStore', () => {
     await store.put('documents/t1/d1/1', Buffer.from('b'));
     expect((await store.get('documents/t1/d1/1'))?.toString()).toBe('b');
     expect(await store.exists('documents/t1/d1/0')).toBe(true);
-    expect((await store.list('documents')).map((e) => e.key).sort()).toEqual(['documents/t1/d1/0', 'documents/t1/d1/1']);
+    expect((await store.list('documents')).map((e) => e.key).sort()).toEqual([
+      'documents/t1/d1/0',
+      'documents/t1/d1/1',
+    ]);
     await store.delete('documents/t1/d1/0');
     await store.delete('documents/t1/d1/1');
     await store.delete('documents/t1/d1/1');
@@ -141,7 +147,10 @@ describe('DocumentBlobs', () => {
     try {
       const store = new LocalFolderBlobStore(root);
       const blobs = new DocumentBlobs(store);
-      const cipher = new FieldCipher({ versions: [{ version: 1, key: Buffer.alloc(32, 7), activeFrom: new Date(0) }], indexKey: Buffer.alloc(32, 8) });
+      const cipher = new FieldCipher({
+        versions: [{ version: 1, key: Buffer.alloc(32, 7), activeFrom: new Date(0) }],
+        indexKey: Buffer.alloc(32, 8),
+      });
       const t = '01a203f6-451c-7c6e-a0c9-c287d76f6a77';
       const d = '01a203f6-4a77-72be-84bb-3135532606e4';
       await blobs.putSegment(cipher, t, d, 0, Buffer.from('%PDF-secret marker'));

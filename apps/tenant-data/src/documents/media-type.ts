@@ -11,6 +11,11 @@ export function sniffMediaType(head: Buffer): DocumentMediaType | null {
   if (head.subarray(0, 5).toString('latin1') === '%PDF-') return 'application/pdf';
   if (head.subarray(0, 8).equals(PNG)) return 'image/png';
   if (head.subarray(0, 3).equals(JPEG)) return 'image/jpeg';
-  if (head.length >= 12 && head.subarray(0, 4).toString('latin1') === 'RIFF' && head.subarray(8, 12).toString('latin1') === 'WEBP') return 'image/webp';
+  if (
+    head.length >= 12 &&
+    head.subarray(0, 4).toString('latin1') === 'RIFF' &&
+    head.subarray(8, 12).toString('latin1') === 'WEBP'
+  )
+    return 'image/webp';
   return null;
 }

@@ -6,7 +6,15 @@ import { inErasureTransaction, type TenantEraser } from '@lekha/runtime';
 import { BlobStore } from '../documents/blob-store.js';
 
 /** Every tenant table of this service, children before parents. */
-const TENANT_TABLES = ['record_changes', 'records', 'record_types', 'customer_changes', 'customer_import_chunks', 'documents', 'customers'] as const;
+const TENANT_TABLES = [
+  'record_changes',
+  'records',
+  'record_types',
+  'customer_changes',
+  'customer_import_chunks',
+  'documents',
+  'customers',
+] as const;
 
 /**
  * Tenant-data's part of an erasure. The keyset goes first — that alone makes every copy of the
@@ -27,8 +35,14 @@ export class TenantDataEraser implements TenantEraser {
   async erase(tenantId: string): Promise<void> {
     await this.keyring.destroy(tenantId);
     await inErasureTransaction(this.db, tenantId, async (tx) => {
-      for (const table of TENANT_TABLES) await tx.execute(`delete from tenant_data.${table} where tenant_id = ?`, [tenantId]);
-      await this.audit.record(tx, { action: 'delete', resource: { type: 'tenant_keyset', id: tenantId }, tenantId, reason: 'tenant_erasure' });
+      for (const table of TENANT_TABLES)
+        await tx.execute(`delete from tenant_data.${table} where tenant_id = ?`, [tenantId]);
+      await this.audit.record(tx, {
+        action: 'delete',
+        resource: { type: 'tenant_keyset', id: tenantId },
+        tenantId,
+        reason: 'tenant_erasure',
+      });
     });
     // Blob keys are documents/<tenant>/<document>/<segment>: everything under the tenant goes.
     for (const blob of await this.blobs.list(`documents/${tenantId}`)) await this.blobs.delete(blob.key);

@@ -22,5 +22,10 @@ export const ENCRYPTED_COLUMNS: ColumnTarget[] = [
   },
   { table: 'records', subject: 'customer_id', columns: { personal_enc: 'record.personal' } },
   // Rows of a CSV import staged but not yet committed (a commit after the old key is gone must still read them).
-  { table: 'customer_import_chunks', subject: null, columns: { payload_enc: 'customer_import' }, key: ['import_id', 'chunk'] },
+  {
+    table: 'customer_import_chunks',
+    subject: null,
+    columns: { payload_enc: 'customer_import' },
+    key: ['import_id', 'chunk'],
+  },
 ];

@@ -16,7 +16,12 @@ export class KeysModule implements OnModuleInit {
       module: KeysModule,
       global: true,
       controllers: [KeysController],
-      providers: [{ provide: TENANT_DATA_CONFIG, useValue: config }, Reencryptor, RotateTenantKeyUseCase, TenantKeyStatusUseCase],
+      providers: [
+        { provide: TENANT_DATA_CONFIG, useValue: config },
+        Reencryptor,
+        RotateTenantKeyUseCase,
+        TenantKeyStatusUseCase,
+      ],
       exports: [Reencryptor, TENANT_DATA_CONFIG],
     };
   }

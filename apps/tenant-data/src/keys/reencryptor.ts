@@ -87,7 +87,9 @@ export class Reencryptor implements OnModuleInit, OnApplicationShutdown {
   sweep(): Promise<void> {
     this.running ??= (async () => {
       try {
-        const rows = await this.db.em().execute<{ tenant_id: string }[]>(`select tenant_id from "${this.db.schema}".tenant_keys`);
+        const rows = await this.db
+          .em()
+          .execute<{ tenant_id: string }[]>(`select tenant_id from "${this.db.schema}".tenant_keys`);
         for (const { tenant_id } of rows) {
           if (this.stopped) return;
           this.keyring.forget(tenant_id);
@@ -116,9 +118,15 @@ export class Reencryptor implements OnModuleInit, OnApplicationShutdown {
     this.keyring.forget(tenantId);
     const keys = await this.keyring.keysFor(tenantId);
     const current = currentVersion(keys);
-    if (keys.versions.length === 1 || keys.versions[keys.versions.length - 1]!.version !== current.version) return { moved: 0, retired: [] };
+    if (keys.versions.length === 1 || keys.versions[keys.versions.length - 1]!.version !== current.version)
+      return { moved: 0, retired: [] };
     const cipher = new FieldCipher(keys);
-    const ctx = anonymousContext({ tenantId, actorType: 'scheduled_job', actorId: 'key-rotation', purpose: 'security' });
+    const ctx = anonymousContext({
+      tenantId,
+      actorType: 'scheduled_job',
+      actorId: 'key-rotation',
+      purpose: 'security',
+    });
     return runWithContext(ctx, async () => {
       let moved = 0;
       for (const target of this.columnTargets) moved += await this.moveColumns(tenantId, cipher, target);
@@ -129,7 +137,8 @@ export class Reencryptor implements OnModuleInit, OnApplicationShutdown {
       }
       const stale = await this.staleCount(tenantId, cipher);
       const retired = stale === 0 ? await this.keyring.retire(tenantId, current.version) : [];
-      if (moved || retired.length) this.logger.info({ tenantId, moved, retired, version: current.version }, 'tenant data re-encrypted');
+      if (moved || retired.length)
+        this.logger.info({ tenantId, moved, retired, version: current.version }, 'tenant data re-encrypted');
       return { moved, retired };
     });
   }
@@ -140,7 +149,9 @@ export class Reencryptor implements OnModuleInit, OnApplicationShutdown {
     const current = cipher.currentVersion;
     for (const target of this.columnTargets) {
       await this.pages(tenantId, target, async (_tx, rows) => {
-        for (const row of rows) for (const col of Object.keys(target.columns)) if (row[col] && keyVersionOf(row[col] as Uint8Array) < current) stale++;
+        for (const row of rows)
+          for (const col of Object.keys(target.columns))
+            if (row[col] && keyVersionOf(row[col] as Uint8Array) < current) stale++;
       });
     }
     for (const target of this.customTargets) stale += await target.stale(tenantId, cipher);
@@ -150,43 +161,62 @@ export class Reencryptor implements OnModuleInit, OnApplicationShutdown {
   private async moveColumns(tenantId: string, cipher: FieldCipher, target: ColumnTarget): Promise<number> {
     const current = cipher.currentVersion;
     let moved = 0;
-    await this.pages(tenantId, target, async (tx, rows) => {
-      const subjects = new Set<string>();
-      for (const row of rows) {
-        const sets: string[] = [];
-        const params: unknown[] = [];
-        for (const [col, label] of Object.entries(target.columns)) {
-          const value = row[col] as Uint8Array | null;
-          if (!value || keyVersionOf(value) >= current) continue;
-          sets.push(`${col} = ?`);
-          params.push(cipher.reencrypt(label, value));
+    await this.pages(
+      tenantId,
+      target,
+      async (tx, rows) => {
+        const subjects = new Set<string>();
+        for (const row of rows) {
+          const sets: string[] = [];
+          const params: unknown[] = [];
+          for (const [col, label] of Object.entries(target.columns)) {
+            const value = row[col] as Uint8Array | null;
+            if (!value || keyVersionOf(value) >= current) continue;
+            sets.push(`${col} = ?`);
+            params.push(cipher.reencrypt(label, value));
+          }
+          if (!sets.length) continue;
+          const key = target.key ?? ['id'];
+          await tx.execute(
+            `update ${this.qualified(target.table)} set ${sets.join(', ')} where ${key.map((k) => `${k} = ?`).join(' and ')}`,
+            [...params, ...key.map((k) => row[k])],
+          );
+          moved += sets.length;
+          if (target.subject && row[target.subject]) subjects.add(String(row[target.subject]));
         }
-        if (!sets.length) continue;
-        const key = target.key ?? ['id'];
-        await tx.execute(`update ${this.qualified(target.table)} set ${sets.join(', ')} where ${key.map((k) => `${k} = ?`).join(' and ')}`, [...params, ...key.map((k) => row[k])]);
-        moved += sets.length;
-        if (target.subject && row[target.subject]) subjects.add(String(row[target.subject]));
-      }
-      if (subjects.size) await this.recordInTx(tx, current, target.table, [...subjects]);
-    }, true);
+        if (subjects.size) await this.recordInTx(tx, current, target.table, [...subjects]);
+      },
+      true,
+    );
     return moved;
   }
 
   /** Pages through a tenant's rows of a table in id order, each page in its own tenant transaction. */
-  private async pages(tenantId: string, target: ColumnTarget, fn: (tx: Em, rows: Record<string, unknown>[]) => Promise<void>, lock = false): Promise<void> {
+  private async pages(
+    tenantId: string,
+    target: ColumnTarget,
+    fn: (tx: Em, rows: Record<string, unknown>[]) => Promise<void>,
+    lock = false,
+  ): Promise<void> {
     const key = target.key ?? ['id'];
-    const cols = [...new Set([...key, ...(target.subject ? [target.subject] : []), ...Object.keys(target.columns)])].join(', ');
+    const cols = [
+      ...new Set([...key, ...(target.subject ? [target.subject] : []), ...Object.keys(target.columns)]),
+    ].join(', ');
     let after: unknown[] | null = null;
     for (;;) {
       const from: unknown[] | null = after;
-      const rows: Record<string, unknown>[] = await inTenantTransaction(this.db.em(), tenantId, async (tx): Promise<Record<string, unknown>[]> => {
-        const page: Record<string, unknown>[] = await tx.execute<Record<string, unknown>[]>(
-          `select ${cols} from ${this.qualified(target.table)} where tenant_id = ?${from ? ` and (${key.join(', ')}) > (${key.map(() => '?').join(', ')})` : ''} order by ${key.join(', ')} limit ${PAGE}${lock ? ' for update' : ''}`,
-          [tenantId, ...(from ?? [])],
-        );
-        await fn(tx, page);
-        return page;
-      });
+      const rows: Record<string, unknown>[] = await inTenantTransaction(
+        this.db.em(),
+        tenantId,
+        async (tx): Promise<Record<string, unknown>[]> => {
+          const page: Record<string, unknown>[] = await tx.execute<Record<string, unknown>[]>(
+            `select ${cols} from ${this.qualified(target.table)} where tenant_id = ?${from ? ` and (${key.join(', ')}) > (${key.map(() => '?').join(', ')})` : ''} order by ${key.join(', ')} limit ${PAGE}${lock ? ' for update' : ''}`,
+            [tenantId, ...(from ?? [])],
+          );
+          await fn(tx, page);
+          return page;
+        },
+      );
       if (rows.length < PAGE) return;
       const last: Record<string, unknown> = rows[rows.length - 1]!;
       after = key.map((k): unknown => last[k]);
@@ -199,7 +229,12 @@ export class Reencryptor implements OnModuleInit, OnApplicationShutdown {
 
   private async recordInTx(tx: Em, version: number, what: string, subjectIds: string[]): Promise<void> {
     for (let i = 0; i < subjectIds.length; i += SUBJECTS_PER_EVENT) {
-      await this.audit.record(tx, { action: 'update', resource: { type: 'tenant_key', id: `v${version}:${what}` }, subjectIds: subjectIds.slice(i, i + SUBJECTS_PER_EVENT), reason: 'key_rotation' });
+      await this.audit.record(tx, {
+        action: 'update',
+        resource: { type: 'tenant_key', id: `v${version}:${what}` },
+        subjectIds: subjectIds.slice(i, i + SUBJECTS_PER_EVENT),
+        reason: 'key_rotation',
+      });
     }
   }
 

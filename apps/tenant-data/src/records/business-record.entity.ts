@@ -23,7 +23,10 @@ export const BusinessRecord = defineEntity({
     operational: p.json<Record<string, unknown>>(),
     personalEnc: p.blob().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 export type BusinessRecordRow = InferEntity<typeof BusinessRecord>;

@@ -15,8 +15,12 @@ describe('record assignment', () => {
     const explicit: Record<string, unknown> = { property: 'A', issue: 'tap' };
     expect(resolveAssignment(owner, schema, explicit, someone, undefined)).toEqual({ ok: someone });
     expect(explicit.caretaker).toBe(someone);
-    expect(() => resolveAssignment(owner, schema, { caretaker: randomUUID() }, someone, undefined)).toThrow('assignee given twice');
-    expect(() => resolveAssignment(owner, schema, { caretaker: 'Ramesh' }, undefined, undefined)).toThrow('record does not match its type');
+    expect(() => resolveAssignment(owner, schema, { caretaker: randomUUID() }, someone, undefined)).toThrow(
+      'assignee given twice',
+    );
+    expect(() => resolveAssignment(owner, schema, { caretaker: 'Ramesh' }, undefined, undefined)).toThrow(
+      'record does not match its type',
+    );
   });
 
   it('assigns a caretaker’s new record to them and refuses any other assignee or reassignment', () => {
@@ -24,8 +28,19 @@ describe('record assignment', () => {
     expect(resolveAssignment(caretaker, schema, data, undefined, undefined)).toEqual({ ok: caretaker.actorId });
     expect(data.caretaker).toBe(caretaker.actorId);
     expect(resolveAssignment(caretaker, schema, {}, randomUUID(), undefined)).toEqual({ forbidden: true });
-    expect(resolveAssignment(caretaker, schema, { caretaker: caretaker.actorId }, null, caretaker.actorId, {})).toEqual({ forbidden: true });
-    expect(resolveAssignment(caretaker, schema, { caretaker: caretaker.actorId, status: 'resolved' }, undefined, caretaker.actorId, { status: 'resolved' })).toEqual({ ok: caretaker.actorId });
+    expect(resolveAssignment(caretaker, schema, { caretaker: caretaker.actorId }, null, caretaker.actorId, {})).toEqual(
+      { forbidden: true },
+    );
+    expect(
+      resolveAssignment(
+        caretaker,
+        schema,
+        { caretaker: caretaker.actorId, status: 'resolved' },
+        undefined,
+        caretaker.actorId,
+        { status: 'resolved' },
+      ),
+    ).toEqual({ ok: caretaker.actorId });
   });
 
   it('lets an owner unassign with null, in the field or explicitly', () => {

@@ -25,21 +25,33 @@ export type Assignment = { ok: string | null } | { forbidden: true };
  * assigned to themselves, and a caretaker cannot move a record to someone else. `given` is the
  * data the caller sent (a PATCH's, where `null` unassigns); `data` is what is written, kept in step.
  */
-export function resolveAssignment(ctx: RequestContext, schema: RecordJsonSchema, data: Record<string, unknown>, requested: string | null | undefined, current: string | null | undefined, given: Record<string, unknown> = data): Assignment {
+export function resolveAssignment(
+  ctx: RequestContext,
+  schema: RecordJsonSchema,
+  data: Record<string, unknown>,
+  requested: string | null | undefined,
+  current: string | null | undefined,
+  given: Record<string, unknown> = data,
+): Assignment {
   const field = assigneeField(schema);
   let fromField: string | null | undefined;
   if (field && given[field] !== undefined) {
     const value = given[field];
     if (value !== null && (typeof value !== 'string' || !z.uuid().safeParse(value).success)) {
-      throw new DomainError('VALIDATION_FAILED', 'record does not match its type', [{ path: `data.${field}`, message: 'must be the user id of the assignee' }]);
+      throw new DomainError('VALIDATION_FAILED', 'record does not match its type', [
+        { path: `data.${field}`, message: 'must be the user id of the assignee' },
+      ]);
     }
     fromField = value;
   }
   if (requested !== undefined && fromField !== undefined && requested !== fromField) {
-    throw new DomainError('VALIDATION_FAILED', 'assignee given twice', [{ path: 'assigneeUserId', message: `differs from data.${field}` }]);
+    throw new DomainError('VALIDATION_FAILED', 'assignee given twice', [
+      { path: 'assigneeUserId', message: `differs from data.${field}` },
+    ]);
   }
   const creating = current === undefined;
-  const wanted = requested !== undefined ? requested : fromField !== undefined ? fromField : creating ? undefined : current;
+  const wanted =
+    requested !== undefined ? requested : fromField !== undefined ? fromField : creating ? undefined : current;
   let assignee: string | null;
   if (seesAllRecords(ctx)) assignee = wanted ?? null;
   else {
@@ -58,7 +70,12 @@ export function resolveAssignment(ctx: RequestContext, schema: RecordJsonSchema,
  * A customer a record may be linked to: any of the tenant's for a caller who sees all records;
  * for a caretaker only one already linked to a record of theirs (else linking would reveal anyone).
  */
-export async function customerReachable(ctx: RequestContext, scope: TenantScope, records: RecordRepository, customerId: string): Promise<boolean> {
+export async function customerReachable(
+  ctx: RequestContext,
+  scope: TenantScope,
+  records: RecordRepository,
+  customerId: string,
+): Promise<boolean> {
   if (seesAllRecords(ctx)) return records.customerExists(scope, customerId);
   return ctx.actorId !== null && records.customerAssignedTo(scope, customerId, ctx.actorId);
 }

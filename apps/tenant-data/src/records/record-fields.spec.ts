@@ -31,8 +31,11 @@ describe('record field categories over a type’s versions', () => {
       { name: 'contact', category: 'user.contact.phone' },
     ]);
     const caretaker = recordFieldViews({ schema: v2, categoryHistory: history }, ['caretaker']);
-    expect([...caretaker.values()].map((f) => `${f.name}:${f.disclosure}`))
-      .toEqual(['symptom:hidden', 'visits:hidden', 'contact:masked']);
+    expect([...caretaker.values()].map((f) => `${f.name}:${f.disclosure}`)).toEqual([
+      'symptom:hidden',
+      'visits:hidden',
+      'contact:masked',
+    ]);
   });
 
   it('counts the current schema even for a type stored before histories were kept', () => {

@@ -7,7 +7,9 @@ export const RecordTemplates: Record<RecordTemplateKey, { name: string; schema: 
   water_delivery: {
     name: 'Water delivery',
     schema: {
-      type: 'object', additionalProperties: false, required: ['cans', 'deliveredAt'],
+      type: 'object',
+      additionalProperties: false,
+      required: ['cans', 'deliveredAt'],
       properties: {
         cans: { type: 'integer', minimum: 0, 'x-category': op },
         quantityLitres: { type: 'number', minimum: 0, 'x-category': op },
@@ -20,7 +22,9 @@ export const RecordTemplates: Record<RecordTemplateKey, { name: string; schema: 
   appointment: {
     name: 'Appointment',
     schema: {
-      type: 'object', additionalProperties: false, required: ['service', 'startsAt'],
+      type: 'object',
+      additionalProperties: false,
+      required: ['service', 'startsAt'],
       properties: {
         service: { type: 'string', maxLength: 100, 'x-category': op },
         staffName: { type: 'string', maxLength: 100, 'x-category': op },
@@ -34,7 +38,9 @@ export const RecordTemplates: Record<RecordTemplateKey, { name: string; schema: 
   room_allocation: {
     name: 'Room allocation',
     schema: {
-      type: 'object', additionalProperties: false, required: ['property', 'room', 'from'],
+      type: 'object',
+      additionalProperties: false,
+      required: ['property', 'room', 'from'],
       properties: {
         property: { type: 'string', maxLength: 100, 'x-category': op },
         room: { type: 'string', maxLength: 20, 'x-category': op },
@@ -49,12 +55,20 @@ export const RecordTemplates: Record<RecordTemplateKey, { name: string; schema: 
   maintenance_log: {
     name: 'Maintenance log',
     schema: {
-      type: 'object', additionalProperties: false, required: ['property', 'issue'],
+      type: 'object',
+      additionalProperties: false,
+      required: ['property', 'issue'],
       properties: {
         property: { type: 'string', maxLength: 100, 'x-category': op },
         room: { type: 'string', maxLength: 20, 'x-category': op },
         // The caretaker's user id: it becomes the record's assignee, so the caretaker sees the entry.
-        caretaker: { type: 'string', maxLength: 36, description: 'user id of the caretaker', 'x-category': op, 'x-assignee': true },
+        caretaker: {
+          type: 'string',
+          maxLength: 36,
+          description: 'user id of the caretaker',
+          'x-category': op,
+          'x-assignee': true,
+        },
         issue: { type: 'string', maxLength: 2000, 'x-category': op },
         status: { type: 'string', enum: ['open', 'in_progress', 'resolved'], 'x-category': op, 'x-stage': true },
       },
@@ -63,12 +77,19 @@ export const RecordTemplates: Record<RecordTemplateKey, { name: string; schema: 
   job: {
     name: 'Job',
     schema: {
-      type: 'object', additionalProperties: false, required: ['jobNo', 'stage'],
+      type: 'object',
+      additionalProperties: false,
+      required: ['jobNo', 'stage'],
       properties: {
         jobNo: { type: 'string', maxLength: 40, 'x-category': op },
         product: { type: 'string', maxLength: 200, 'x-category': op },
         quantity: { type: 'integer', minimum: 1, 'x-category': op },
-        stage: { type: 'string', enum: ['received', 'cutting', 'stitching', 'finishing', 'dispatched'], 'x-category': op, 'x-stage': true },
+        stage: {
+          type: 'string',
+          enum: ['received', 'cutting', 'stitching', 'finishing', 'dispatched'],
+          'x-category': op,
+          'x-stage': true,
+        },
         dueOn: { type: 'string', format: 'date', 'x-category': op },
       },
     },
@@ -76,18 +97,33 @@ export const RecordTemplates: Record<RecordTemplateKey, { name: string; schema: 
   sale_order: {
     name: 'Sale order',
     schema: {
-      type: 'object', additionalProperties: false, required: ['items', 'totalPaise'],
+      type: 'object',
+      additionalProperties: false,
+      required: ['items', 'totalPaise'],
       properties: {
         orderNo: { type: 'string', maxLength: 40, 'x-category': op },
         items: {
-          type: 'array', maxItems: 200, 'x-category': op,
+          type: 'array',
+          maxItems: 200,
+          'x-category': op,
           items: {
-            type: 'object', additionalProperties: false, required: ['name', 'quantity', 'unitPricePaise'],
-            properties: { name: { type: 'string', maxLength: 200 }, quantity: { type: 'number', minimum: 0 }, unitPricePaise: { type: 'integer', minimum: 0 } },
+            type: 'object',
+            additionalProperties: false,
+            required: ['name', 'quantity', 'unitPricePaise'],
+            properties: {
+              name: { type: 'string', maxLength: 200 },
+              quantity: { type: 'number', minimum: 0 },
+              unitPricePaise: { type: 'integer', minimum: 0 },
+            },
           },
         },
         totalPaise: { type: 'integer', minimum: 0, 'x-category': op },
-        status: { type: 'string', enum: ['draft', 'confirmed', 'delivered', 'cancelled'], 'x-category': op, 'x-stage': true },
+        status: {
+          type: 'string',
+          enum: ['draft', 'confirmed', 'delivered', 'cancelled'],
+          'x-category': op,
+          'x-stage': true,
+        },
         paymentReference: { type: 'string', maxLength: 64, 'x-category': 'user.financial' },
       },
     },

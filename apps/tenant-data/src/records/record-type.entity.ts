@@ -16,7 +16,10 @@ export const RecordType = defineEntity({
     /** Every category each field has had over all versions: records are read by the strictest. */
     categoryHistory: p.json<Record<string, DataCategory[]>>(),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 export type RecordTypeRow = InferEntity<typeof RecordType>;

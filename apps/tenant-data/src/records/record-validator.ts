@@ -7,7 +7,9 @@ import { DomainError, type RecordJsonSchema } from '@lekha/contracts';
  */
 export function validateRecordData(schema: RecordJsonSchema, data: unknown): Record<string, unknown> {
   // Unknown fields are refused even if a hand-written schema forgot `additionalProperties: false`.
-  const validator = z.fromJSONSchema({ ...schema, additionalProperties: false } as Parameters<typeof z.fromJSONSchema>[0]);
+  const validator = z.fromJSONSchema({ ...schema, additionalProperties: false } as Parameters<
+    typeof z.fromJSONSchema
+  >[0]);
   const parsed = validator.safeParse(data);
   if (parsed.success) return parsed.data as Record<string, unknown>;
   const details = parsed.error.issues.flatMap((i) =>

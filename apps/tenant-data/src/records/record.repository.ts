@@ -39,7 +39,12 @@ export class RecordRepository {
     return tx.find(RecordType, {}, { orderBy: { key: 'asc' } });
   }
 
-  async createType({ tx, tenantId }: TenantScope, key: string, name: string, schema: RecordJsonSchema): Promise<RecordTypeRow> {
+  async createType(
+    { tx, tenantId }: TenantScope,
+    key: string,
+    name: string,
+    schema: RecordJsonSchema,
+  ): Promise<RecordTypeRow> {
     const categoryHistory = withCategories({}, schema);
     const fields = { id: uuidv7(), tenantId, key, name, version: 1, schema, categoryHistory };
     const row = tx.create(RecordType, fields as RecordTypeRow);
@@ -51,7 +56,12 @@ export class RecordRepository {
    * A new version; records keep the version they were written under and stay readable. The
    * categories of every version are kept, and records are read by the strictest of them.
    */
-  async updateType({ tx }: TenantScope, row: RecordTypeRow, schema: RecordJsonSchema, name?: string): Promise<RecordTypeRow> {
+  async updateType(
+    { tx }: TenantScope,
+    row: RecordTypeRow,
+    schema: RecordJsonSchema,
+    name?: string,
+  ): Promise<RecordTypeRow> {
     const categoryHistory = withCategories(withCategories(row.categoryHistory ?? {}, row.schema), schema);
     tx.assign(row, { schema, categoryHistory, version: row.version + 1, ...(name ? { name } : {}) });
     await tx.flush();
@@ -87,7 +97,12 @@ export class RecordRepository {
     };
   }
 
-  async create(scope: TenantScope, type: RecordTypeRow, input: { customerId?: string; occurredAt?: string; assigneeUserId: string | null }, data: Record<string, unknown>): Promise<BusinessRecordRow> {
+  async create(
+    scope: TenantScope,
+    type: RecordTypeRow,
+    input: { customerId?: string; occurredAt?: string; assigneeUserId: string | null },
+    data: Record<string, unknown>,
+  ): Promise<BusinessRecordRow> {
     const row = scope.tx.create(BusinessRecord, {
       id: uuidv7(),
       tenantId: scope.tenantId,
@@ -102,7 +117,13 @@ export class RecordRepository {
   }
 
   /** Rewrites a record under its type's current version (data validated by the caller). */
-  async update(scope: TenantScope, row: BusinessRecordRow, type: RecordTypeRow, data: Record<string, unknown>, meta: { customerId: string | null; occurredAt: Date; assigneeUserId: string | null }): Promise<BusinessRecordRow> {
+  async update(
+    scope: TenantScope,
+    row: BusinessRecordRow,
+    type: RecordTypeRow,
+    data: Record<string, unknown>,
+    meta: { customerId: string | null; occurredAt: Date; assigneeUserId: string | null },
+  ): Promise<BusinessRecordRow> {
     scope.tx.assign(row, { ...meta, ...this.dataColumns(scope, type, data) });
     await scope.tx.flush();
     return row;
@@ -115,13 +136,28 @@ export class RecordRepository {
 
   /** All of a record's data, personal fields decrypted (for merging a PATCH). */
   plainData(scope: TenantScope, row: BusinessRecordRow): Record<string, unknown> {
-    const personal = row.personalEnc ? (JSON.parse(scope.cipher.decrypt(PERSONAL_AAD, row.personalEnc)!) as Record<string, unknown>) : {};
+    const personal = row.personalEnc
+      ? (JSON.parse(scope.cipher.decrypt(PERSONAL_AAD, row.personalEnc)!) as Record<string, unknown>)
+      : {};
     return { ...row.operational, ...personal };
   }
 
-  async recordChange({ tx, tenantId }: TenantScope, recordId: string, action: 'create' | 'update', fields: string[]): Promise<void> {
+  async recordChange(
+    { tx, tenantId }: TenantScope,
+    recordId: string,
+    action: 'create' | 'update',
+    fields: string[],
+  ): Promise<void> {
     const ctx = requireContext();
-    tx.create(RecordChange, { id: uuidv7(), tenantId, recordId, action, actorId: ctx.actorId, actorType: ctx.actorType, fields } as RecordChangeRow);
+    tx.create(RecordChange, {
+      id: uuidv7(),
+      tenantId,
+      recordId,
+      action,
+      actorId: ctx.actorId,
+      actorType: ctx.actorType,
+      fields,
+    } as RecordChangeRow);
     await tx.flush();
   }
 
@@ -140,7 +176,11 @@ export class RecordRepository {
     if (q.stage) where.stage = q.stage;
     if (q.assigneeUserId) where.assigneeUserId = q.assigneeUserId;
     if (q.from || q.to) where.occurredAt = { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lt: q.to } : {}) };
-    if (q.after) where.$or = [{ occurredAt: { $lt: q.after.occurredAt } }, { occurredAt: q.after.occurredAt, id: { $lt: q.after.id } }];
+    if (q.after)
+      where.$or = [
+        { occurredAt: { $lt: q.after.occurredAt } },
+        { occurredAt: q.after.occurredAt, id: { $lt: q.after.id } },
+      ];
     return tx.find(BusinessRecord, where, { orderBy: { occurredAt: 'desc', id: 'desc' }, limit: q.limit });
   }
 
@@ -148,9 +188,20 @@ export class RecordRepository {
    * Counts (and totals of one operational number) per stage, day or month. Only operational
    * columns are read, so the report cannot carry a name, a note or a customer id.
    */
-  async report({ tx, tenantId }: TenantScope, typeId: string, groupBy: 'stage' | 'day' | 'month', sum: string | null, from?: Date, to?: Date) {
+  async report(
+    { tx, tenantId }: TenantScope,
+    typeId: string,
+    groupBy: 'stage' | 'day' | 'month',
+    sum: string | null,
+    from?: Date,
+    to?: Date,
+  ) {
     // India has one time zone; days and months are the business's local calendar.
-    const bucket = { stage: 'stage', day: `to_char(occurred_at at time zone 'Asia/Kolkata', 'YYYY-MM-DD')`, month: `to_char(occurred_at at time zone 'Asia/Kolkata', 'YYYY-MM')` }[groupBy];
+    const bucket = {
+      stage: 'stage',
+      day: `to_char(occurred_at at time zone 'Asia/Kolkata', 'YYYY-MM-DD')`,
+      month: `to_char(occurred_at at time zone 'Asia/Kolkata', 'YYYY-MM')`,
+    }[groupBy];
     const params: unknown[] = [sum ?? '', tenantId, typeId];
     let range = '';
     if (from) {

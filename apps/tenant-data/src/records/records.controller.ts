@@ -1,7 +1,16 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, MessagePattern, Payload, type KafkaContext } from '@nestjs/microservices';
 import { z } from 'zod';
-import { Rpc, createRecordSchema, createRecordTypeSchema, listRecordsSchema, recordIdSchema, recordReportSchema, updateRecordSchema, updateRecordTypeSchema } from '@lekha/contracts';
+import {
+  Rpc,
+  createRecordSchema,
+  createRecordTypeSchema,
+  listRecordsSchema,
+  recordIdSchema,
+  recordReportSchema,
+  updateRecordSchema,
+  updateRecordTypeSchema,
+} from '@lekha/contracts';
 import { RpcExecutor } from '@lekha/runtime';
 import { CreateRecordTypeUseCase } from './use-cases/create-record-type.use-case.js';
 import { UpdateRecordTypeUseCase } from './use-cases/update-record-type.use-case.js';

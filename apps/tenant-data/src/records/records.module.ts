@@ -14,7 +14,18 @@ import { GetRecordHistoryUseCase } from './use-cases/get-record-history.use-case
 
 @Module({
   controllers: [RecordsController],
-  providers: [RecordRepository, CreateRecordTypeUseCase, UpdateRecordTypeUseCase, ListRecordTypesUseCase, CreateRecordUseCase, GetRecordUseCase, ListRecordsUseCase, RecordReportUseCase,
-    UpdateRecordUseCase, DeleteRecordUseCase, GetRecordHistoryUseCase],
+  providers: [
+    RecordRepository,
+    CreateRecordTypeUseCase,
+    UpdateRecordTypeUseCase,
+    ListRecordTypesUseCase,
+    CreateRecordUseCase,
+    GetRecordUseCase,
+    ListRecordsUseCase,
+    RecordReportUseCase,
+    UpdateRecordUseCase,
+    DeleteRecordUseCase,
+    GetRecordHistoryUseCase,
+  ],
 })
 export class RecordsModule {}

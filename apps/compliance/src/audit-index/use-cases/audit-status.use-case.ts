@@ -29,7 +29,12 @@ export class AuditStatusUseCase {
   async execute(ctx: RequestContext): Promise<{ ok: boolean; rejectedRecords: number; partitions: PartitionStatus[] }> {
     const allowed = hasPermission(ctx.roles, 'audit:read:platform');
     await this.db.em().transactional((tx) =>
-      this.audit.record(tx, { action: 'read', resource: { type: 'audit_chain', id: null }, outcome: allowed ? 'allowed' : 'denied', ...(allowed ? {} : { reason: 'forbidden' }) }),
+      this.audit.record(tx, {
+        action: 'read',
+        resource: { type: 'audit_chain', id: null },
+        outcome: allowed ? 'allowed' : 'denied',
+        ...(allowed ? {} : { reason: 'forbidden' }),
+      }),
     );
     if (!allowed) throw new DomainError('FORBIDDEN', 'only the platform compliance role may read the chain status');
     const checkpoints = new Map((await this.checkpointer.latest()).map((c) => [c.partition, c]));
@@ -45,14 +50,18 @@ export class AuditStatusUseCase {
           [head.partition, c.toOffset, head.partition, c.toOffset],
         );
         // A redelivered duplicate is not indexed twice, so a checkpoint on it is confirmed by the head alone.
-        matchesChain = rows.length ? rows.some((r) => r.chain_hash === c.head) : c.toOffset === head.lastOffset && c.head === head.head;
+        matchesChain = rows.length
+          ? rows.some((r) => r.chain_hash === c.head)
+          : c.toOffset === head.lastOffset && c.head === head.head;
       }
       partitions.push({
         partition: head.partition,
         records: head.count,
         lastOffset: head.lastOffset,
         head: head.head,
-        checkpoint: c ? { toOffset: c.toOffset, count: c.count, head: c.head, sealedAt: c.sealedAt, matchesChain } : null,
+        checkpoint: c
+          ? { toOffset: c.toOffset, count: c.count, head: c.head, sealedAt: c.sealedAt, matchesChain }
+          : null,
         checkpointChain: chains.get(head.partition) ?? { checkpoints: 0, problems: [] },
       });
     }

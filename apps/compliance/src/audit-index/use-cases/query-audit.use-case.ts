@@ -31,9 +31,9 @@ export class QueryAuditUseCase {
     const tenantScoped = !platform && hasPermission(ctx.roles, 'audit:read:tenant') && ctx.tenantId;
     const resource = { type: 'audit_event', id: q.tenantId ?? null };
     const deny = (reason: string) =>
-      this.db.em().transactional((tx) =>
-        this.audit.record(tx, { action: 'read', resource, outcome: 'denied', reason }),
-      );
+      this.db
+        .em()
+        .transactional((tx) => this.audit.record(tx, { action: 'read', resource, outcome: 'denied', reason }));
     if (!platform && !tenantScoped) {
       await deny('forbidden');
       throw new DomainError('FORBIDDEN', 'your role may not read the audit trail');
@@ -43,13 +43,22 @@ export class QueryAuditUseCase {
       throw new DomainError('FORBIDDEN', 'you may read only your own tenant’s audit trail');
     }
     const before = q.cursor ? decodeCursor(q.cursor) : undefined;
-    const rows = await this.repo.query({ ...q, tenantId: platform ? q.tenantId : ctx.tenantId!, before, limit: q.limit + 1 });
+    const rows = await this.repo.query({
+      ...q,
+      tenantId: platform ? q.tenantId : ctx.tenantId!,
+      before,
+      limit: q.limit + 1,
+    });
     const items = rows.slice(0, q.limit);
     const withNetwork = q.include === 'network';
     // Opened before the transaction below (PGlite has one connection); returned only after it commits.
     const views: AuditEventView[] = [];
     for (const { payload } of items) {
-      views.push(withNetwork && payload.actor.network ? { ...payload, network: await this.networkKeys.open(payload.actor.network) } : payload);
+      views.push(
+        withNetwork && payload.actor.network
+          ? { ...payload, network: await this.networkKeys.open(payload.actor.network) }
+          : payload,
+      );
     }
     const opened = views.some((v) => v.network && !('erased' in v.network));
     await this.db.em().transactional((tx) =>
@@ -57,10 +66,21 @@ export class QueryAuditUseCase {
         action: 'read',
         resource: { type: 'audit_event', id: null },
         subjectIds: q.subjectId ? [q.subjectId] : [],
-        ...(opened ? { fields: [{ name: 'actor.ip', category: 'user.network' }, { name: 'actor.userAgent', category: 'user.network' }] } : {}),
+        ...(opened
+          ? {
+              fields: [
+                { name: 'actor.ip', category: 'user.network' },
+                { name: 'actor.userAgent', category: 'user.network' },
+              ],
+            }
+          : {}),
       }),
     );
     const last = items[items.length - 1]?.payload;
-    return { items: views, nextCursor: rows.length > q.limit && last ? Buffer.from(`${last.occurredAt}|${last.eventId}`).toString('base64url') : null };
+    return {
+      items: views,
+      nextCursor:
+        rows.length > q.limit && last ? Buffer.from(`${last.occurredAt}|${last.eventId}`).toString('base64url') : null,
+    };
   }
 }

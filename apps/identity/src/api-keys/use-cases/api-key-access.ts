@@ -15,10 +15,19 @@ export class ApiKeyAccess {
     private readonly audit: AuditOutbox,
   ) {}
 
-  async require(ctx: RequestContext, action: AuditAction, id: string | null): Promise<{ tenantId: string; actorId: string }> {
+  async require(
+    ctx: RequestContext,
+    action: AuditAction,
+    id: string | null,
+  ): Promise<{ tenantId: string; actorId: string }> {
     const { tenantId, actorId } = ctx;
-    if (ctx.actorType === 'user' && tenantId && actorId && contextHasPermission(ctx, 'api_keys:manage')) return { tenantId, actorId };
-    await this.db.em().transactional((tx) => this.audit.record(tx, { action, resource: { type: 'api_key', id }, outcome: 'denied', reason: 'forbidden' }));
+    if (ctx.actorType === 'user' && tenantId && actorId && contextHasPermission(ctx, 'api_keys:manage'))
+      return { tenantId, actorId };
+    await this.db
+      .em()
+      .transactional((tx) =>
+        this.audit.record(tx, { action, resource: { type: 'api_key', id }, outcome: 'denied', reason: 'forbidden' }),
+      );
     throw new DomainError('FORBIDDEN', 'your role does not allow managing API keys');
   }
 }

@@ -29,19 +29,40 @@ export class CreateApiKeyUseCase {
     const scopes = [...new Set(input.scopes)];
     const unknown = scopes.filter((s) => !(Permissions as readonly string[]).includes(s));
     if (unknown.length) {
-      throw new DomainError('VALIDATION_FAILED', 'request is invalid', unknown.map((s) => ({ path: `scopes.${input.scopes.indexOf(s)}`, message: `unknown permission "${s}"` })));
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        'request is invalid',
+        unknown.map((s) => ({ path: `scopes.${input.scopes.indexOf(s)}`, message: `unknown permission "${s}"` })),
+      );
     }
     const beyond = scopes.filter((s) => !hasPermission(ctx.roles, s as Permission));
     if (beyond.length) {
-      await this.db.em().transactional((tx) => this.audit.record(tx, { action: 'create', resource: { type: 'api_key', id: null }, outcome: 'denied', reason: 'scope_beyond_role' }));
-      throw new DomainError('API_KEY_SCOPE_NOT_ALLOWED', 'a key can only have permissions your own role has', { scopes: beyond });
+      await this.db.em().transactional((tx) =>
+        this.audit.record(tx, {
+          action: 'create',
+          resource: { type: 'api_key', id: null },
+          outcome: 'denied',
+          reason: 'scope_beyond_role',
+        }),
+      );
+      throw new DomainError('API_KEY_SCOPE_NOT_ALLOWED', 'a key can only have permissions your own role has', {
+        scopes: beyond,
+      });
     }
     const key = `${API_KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
     const id = uuidv7();
     const cipher = new FieldCipher(await this.keyring.keysFor(tenantId));
     const row = await this.db.em().transactional(async (tx) => {
       await setRlsTenant(tx, tenantId);
-      const created = await this.repo.insert(tx, cipher, { id, tenantId, name: input.name, prefix: key.slice(0, API_KEY_PREFIX.length + 6), scopes, createdBy: actorId, keyHash: this.keys.secret('api-key', key) });
+      const created = await this.repo.insert(tx, cipher, {
+        id,
+        tenantId,
+        name: input.name,
+        prefix: key.slice(0, API_KEY_PREFIX.length + 6),
+        scopes,
+        createdBy: actorId,
+        keyHash: this.keys.secret('api-key', key),
+      });
       await this.audit.record(tx, { action: 'create', resource: { type: 'api_key', id }, reason: 'api_key_created' });
       return created;
     });

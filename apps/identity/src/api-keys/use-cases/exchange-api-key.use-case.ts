@@ -28,26 +28,49 @@ export class ExchangeApiKeyUseCase {
   ) {}
 
   async execute(key: string): Promise<ExchangedApiKey> {
-    const indexed = API_KEY_PATTERN.test(key) ? await this.repo.findByHash(this.db.em(), this.keys.secret('api-key', key)) : null;
-    const tenantId = indexed?.tenant_id ?? null;
-    const grant = indexed && !indexed.revoked_at
-      ? await this.db.em().transactional(async (tx) => {
-          await setRlsTenant(tx, indexed.tenant_id);
-          const row = await this.repo.get(tx, indexed.tenant_id, indexed.key_id);
-          const creator = row && !row.revoked_at ? await tx.findOne(User, { id: row.created_by, tenantId: indexed.tenant_id, status: 'active' }) : null;
-          if (!row || !creator) return null;
-          await this.repo.touch(tx, row.id);
-          await this.audit.record(tx, { action: 'key_use', resource: { type: 'api_key', id: row.id }, tenantId: indexed.tenant_id, actorType: 'api_key', actorId: row.id });
-          return { id: row.id, roles: creator.roles, scopes: scopesOf(row) };
-        })
+    const indexed = API_KEY_PATTERN.test(key)
+      ? await this.repo.findByHash(this.db.em(), this.keys.secret('api-key', key))
       : null;
+    const tenantId = indexed?.tenant_id ?? null;
+    const grant =
+      indexed && !indexed.revoked_at
+        ? await this.db.em().transactional(async (tx) => {
+            await setRlsTenant(tx, indexed.tenant_id);
+            const row = await this.repo.get(tx, indexed.tenant_id, indexed.key_id);
+            const creator =
+              row && !row.revoked_at
+                ? await tx.findOne(User, { id: row.created_by, tenantId: indexed.tenant_id, status: 'active' })
+                : null;
+            if (!row || !creator) return null;
+            await this.repo.touch(tx, row.id);
+            await this.audit.record(tx, {
+              action: 'key_use',
+              resource: { type: 'api_key', id: row.id },
+              tenantId: indexed.tenant_id,
+              actorType: 'api_key',
+              actorId: row.id,
+            });
+            return { id: row.id, roles: creator.roles, scopes: scopesOf(row) };
+          })
+        : null;
     if (!grant) {
       await this.db.em().transactional((tx) =>
-        this.audit.record(tx, { action: 'key_use', resource: { type: 'api_key', id: indexed?.key_id ?? null }, outcome: 'denied', reason: indexed ? 'revoked' : 'unknown_key', tenantId, actorType: indexed ? 'api_key' : 'anonymous', actorId: indexed?.key_id ?? null }),
+        this.audit.record(tx, {
+          action: 'key_use',
+          resource: { type: 'api_key', id: indexed?.key_id ?? null },
+          outcome: 'denied',
+          reason: indexed ? 'revoked' : 'unknown_key',
+          tenantId,
+          actorType: indexed ? 'api_key' : 'anonymous',
+          actorId: indexed?.key_id ?? null,
+        }),
       );
       throw new DomainError('INVALID_TOKEN', INVALID);
     }
-    const access = await this.signer.sign({ sub: grant.id, tid: tenantId, roles: grant.roles, sid: grant.id, act: 'api_key', scp: grant.scopes }, API_KEY_TOKEN_TTL_SECONDS);
+    const access = await this.signer.sign(
+      { sub: grant.id, tid: tenantId, roles: grant.roles, sid: grant.id, act: 'api_key', scp: grant.scopes },
+      API_KEY_TOKEN_TTL_SECONDS,
+    );
     return { accessToken: access.token, expiresIn: access.expiresIn };
   }
 }

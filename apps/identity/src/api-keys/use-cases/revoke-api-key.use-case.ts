@@ -26,7 +26,12 @@ export class RevokeApiKeyUseCase {
       const revoked = await this.repo.revoke(tx, tenantId, id);
       // Revoking twice is harmless: the key is revoked either way.
       const exists = revoked || (await this.repo.get(tx, tenantId, id)) !== null;
-      await this.audit.record(tx, { action: 'delete', resource: { type: 'api_key', id }, outcome: exists ? 'allowed' : 'denied', reason: exists ? 'api_key_revoked' : 'not_found' });
+      await this.audit.record(tx, {
+        action: 'delete',
+        resource: { type: 'api_key', id },
+        outcome: exists ? 'allowed' : 'denied',
+        reason: exists ? 'api_key_revoked' : 'not_found',
+      });
       return exists;
     });
     if (!found) throw new DomainError('NOT_FOUND', 'API key not found');

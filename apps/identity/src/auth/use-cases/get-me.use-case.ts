@@ -24,7 +24,12 @@ export class GetMeUseCase {
     const found = await this.db.em().transactional(async (tx) => {
       const user = await tx.findOne(User, { id: actorId, tenantId, status: 'active' });
       const tenant = user && tenantId ? await tx.findOne(Tenant, { id: tenantId }) : null;
-      await this.audit.record(tx, { action: 'read', resource: { type: 'user', id: actorId }, outcome: user ? 'allowed' : 'denied', fields: [{ name: 'name', category: 'user.name' }] });
+      await this.audit.record(tx, {
+        action: 'read',
+        resource: { type: 'user', id: actorId },
+        outcome: user ? 'allowed' : 'denied',
+        fields: [{ name: 'name', category: 'user.name' }],
+      });
       return user && (tenant || !tenantId) ? { user, tenant } : null;
     });
     if (!found) throw new DomainError('NOT_FOUND', 'user not found');

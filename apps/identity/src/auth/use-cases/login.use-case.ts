@@ -57,7 +57,10 @@ export class LoginUseCase {
     return { accessToken, refreshToken, expiresIn };
   }
 
-  private async recordFailure(user: UserRow | null, reason: 'invalid_credentials' | 'locked' | 'ip_throttled'): Promise<void> {
+  private async recordFailure(
+    user: UserRow | null,
+    reason: 'invalid_credentials' | 'locked' | 'ip_throttled',
+  ): Promise<void> {
     const cipher = user ? new FieldCipher(await this.keyring.keysFor(keyOwnerOf(user.tenantId))) : null;
     await this.db.em().transactional(async (tx) => {
       await this.audit.record(tx, {

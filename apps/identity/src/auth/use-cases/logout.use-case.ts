@@ -19,7 +19,11 @@ export class LogoutUseCase {
     private readonly history: LoginHistoryRepository,
   ) {}
 
-  async execute(ctx: RequestContext, sessionId: string, kind: 'logout' | 'revoke' = 'logout'): Promise<{ revoked: true } & RevokedSessions> {
+  async execute(
+    ctx: RequestContext,
+    sessionId: string,
+    kind: 'logout' | 'revoke' = 'logout',
+  ): Promise<{ revoked: true } & RevokedSessions> {
     // A platform user has no tenant: their own sessions are found by user ID alone.
     if (!ctx.actorId) throw new DomainError('UNAUTHENTICATED', 'sign in first');
     if (ctx.actorType === 'api_key') {
@@ -33,8 +37,14 @@ export class LogoutUseCase {
     const cipher = new FieldCipher(await this.keyring.keysFor(keyOwnerOf(tenantId)));
     const revokedSessionIds = await this.db.em().transactional(async (tx) => {
       const ids = await this.sessions.revoke(tx, sessionId, actorId, kind);
-      await this.audit.record(tx, { action: 'token_revoke', resource: { type: 'session', id: sessionId }, outcome: ids.length ? 'allowed' : 'denied', ...(ids.length ? {} : { reason: 'not_found' }) });
-      if (ids.length) await this.history.record(tx, cipher, { tenantId, userId: actorId, kind: 'session_revoked', sessionId });
+      await this.audit.record(tx, {
+        action: 'token_revoke',
+        resource: { type: 'session', id: sessionId },
+        outcome: ids.length ? 'allowed' : 'denied',
+        ...(ids.length ? {} : { reason: 'not_found' }),
+      });
+      if (ids.length)
+        await this.history.record(tx, cipher, { tenantId, userId: actorId, kind: 'session_revoked', sessionId });
       return ids;
     });
     if (revokedSessionIds.length === 0) throw new DomainError('NOT_FOUND', 'session not found');

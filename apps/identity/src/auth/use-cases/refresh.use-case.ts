@@ -42,7 +42,11 @@ export class RefreshUseCase {
         // refusal. Only a token presented again after it was rotated is a reuse.
         const session = { type: 'session', id: row.family_id };
         await this.audit.record(tx, {
-          ...who, action: 'token_refresh', resource: session, outcome: 'denied', reason: 'revoked',
+          ...who,
+          action: 'token_refresh',
+          resource: session,
+          outcome: 'denied',
+          reason: 'revoked',
         });
         return { error: 'revoked_session' as const };
       }
@@ -51,23 +55,54 @@ export class RefreshUseCase {
         await this.sessions.revoke(tx, row.family_id, row.user_id, 'token_reuse');
         await this.refreshTokens.revokeFamily(tx, row.family_id);
         const revoked = [row.family_id];
-        await this.audit.record(tx, { ...who, action: 'token_refresh', resource: { type: 'session', id: row.family_id }, outcome: 'denied', reason: 'reuse_detected' });
-        await this.history.record(tx, cipher, { tenantId: row.tenant_id, userId: row.user_id, kind: 'token_reuse', sessionId: row.family_id });
+        await this.audit.record(tx, {
+          ...who,
+          action: 'token_refresh',
+          resource: { type: 'session', id: row.family_id },
+          outcome: 'denied',
+          reason: 'reuse_detected',
+        });
+        await this.history.record(tx, cipher, {
+          tenantId: row.tenant_id,
+          userId: row.user_id,
+          kind: 'token_reuse',
+          sessionId: row.family_id,
+        });
         return { error: 'reused' as const, revoked };
       }
       if (new Date(row.expires_at) < new Date() || !(await this.refreshTokens.consume(tx, row.id))) {
-        await this.audit.record(tx, { ...who, action: 'token_refresh', resource: { type: 'session', id: row.family_id }, outcome: 'denied', reason: 'expired' });
+        await this.audit.record(tx, {
+          ...who,
+          action: 'token_refresh',
+          resource: { type: 'session', id: row.family_id },
+          outcome: 'denied',
+          reason: 'expired',
+        });
         return { error: 'expired' as const };
       }
       const user = await tx.findOne(User, { id: row.user_id, status: 'active' });
       if (!user) return { error: 'unknown' as const };
       const next = await this.refreshTokens.issue(tx, row.user_id, row.tenant_id, row.family_id);
       await this.sessions.touch(tx, row.family_id);
-      await this.audit.record(tx, { ...who, action: 'token_refresh', resource: { type: 'session', id: row.family_id } });
+      await this.audit.record(tx, {
+        ...who,
+        action: 'token_refresh',
+        resource: { type: 'session', id: row.family_id },
+      });
       return { user, next };
     });
-    if ('error' in outcome) throw new DomainError('INVALID_TOKEN', INVALID, 'revoked' in outcome ? { revokedSessionIds: outcome.revoked } : undefined);
-    const access = await this.signer.sign({ sub: outcome.user.id, tid: outcome.user.tenantId ?? null, roles: outcome.user.roles, sid: outcome.next.familyId });
+    if ('error' in outcome)
+      throw new DomainError(
+        'INVALID_TOKEN',
+        INVALID,
+        'revoked' in outcome ? { revokedSessionIds: outcome.revoked } : undefined,
+      );
+    const access = await this.signer.sign({
+      sub: outcome.user.id,
+      tid: outcome.user.tenantId ?? null,
+      roles: outcome.user.roles,
+      sid: outcome.next.familyId,
+    });
     return { accessToken: access.token, refreshToken: outcome.next.token, expiresIn: access.expiresIn };
   }
 }

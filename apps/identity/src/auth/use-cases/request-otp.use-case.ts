@@ -38,13 +38,28 @@ export class RequestOtpUseCase {
     const challengeId = uuidv7();
     const cipher = new FieldCipher(await this.keyring.keysFor(user.tenantId!));
     await this.db.em().transactional(async (tx) => {
-      await tx.execute(`update identity.otp_challenges set consumed_at = now() where user_id = ? and consumed_at is null`, [user.id]);
+      await tx.execute(
+        `update identity.otp_challenges set consumed_at = now() where user_id = ? and consumed_at is null`,
+        [user.id],
+      );
       await tx.execute(
         `insert into identity.otp_challenges (id, tenant_id, user_id, code_hash, expires_at) values (?, ?, ?, ?, now() + make_interval(secs => ?))`,
-        [challengeId, user.tenantId, user.id, this.keys.secret('otp', `${challengeId}:${code}`), this.config.OTP_TTL_SECONDS],
+        [
+          challengeId,
+          user.tenantId,
+          user.id,
+          this.keys.secret('otp', `${challengeId}:${code}`),
+          this.config.OTP_TTL_SECONDS,
+        ],
       );
       await this.history.record(tx, cipher, { tenantId: user.tenantId!, userId: user.id, kind: 'otp_requested' });
-      await this.audit.record(tx, { action: 'create', resource: { type: 'otp_challenge', id: challengeId }, tenantId: user.tenantId, actorId: user.id, actorType: 'user' });
+      await this.audit.record(tx, {
+        action: 'create',
+        resource: { type: 'otp_challenge', id: challengeId },
+        tenantId: user.tenantId,
+        actorId: user.id,
+        actorType: 'user',
+      });
     });
     const minutes = Math.round(this.config.OTP_TTL_SECONDS / 60);
     await this.dispatcher.send({

@@ -42,8 +42,18 @@ export class RequestPasswordResetUseCase {
         `insert into identity.password_resets (id, tenant_id, user_id, token_hash, expires_at) values (?, ?, ?, ?, now() + make_interval(mins => ?))`,
         [resetId, user.tenantId, user.id, this.keys.secret('reset', token), this.config.PASSWORD_RESET_TTL_MINUTES],
       );
-      await this.history.record(tx, cipher, { tenantId: user.tenantId!, userId: user.id, kind: 'password_reset_requested' });
-      await this.audit.record(tx, { action: 'create', resource: { type: 'password_reset', id: resetId }, tenantId: user.tenantId, actorId: user.id, actorType: 'user' });
+      await this.history.record(tx, cipher, {
+        tenantId: user.tenantId!,
+        userId: user.id,
+        kind: 'password_reset_requested',
+      });
+      await this.audit.record(tx, {
+        action: 'create',
+        resource: { type: 'password_reset', id: resetId },
+        tenantId: user.tenantId,
+        actorId: user.id,
+        actorType: 'user',
+      });
     });
     await this.dispatcher.send({
       tenantId: user.tenantId!,

@@ -16,9 +16,9 @@ import { NotificationDispatcher } from '../../messaging/notification-dispatcher.
 import { rateLimited } from './login.use-case.js';
 
 const NOTICE =
-  'Someone tried to sign up a new business on Lekha with this {what}, which already belongs to your account. '
-  + 'Your account has not changed and the new business cannot sign in with it. If it was you, sign in to '
-  + 'your account instead (or reset your password); if not, you need do nothing.';
+  'Someone tried to sign up a new business on Lekha with this {what}, which already belongs to your account. ' +
+  'Your account has not changed and the new business cannot sign in with it. If it was you, sign in to ' +
+  'your account instead (or reset your password); if not, you need do nothing.';
 const OWNER_FIELDS = [
   { name: 'name', category: 'user.name' },
   { name: 'email', category: 'user.contact.email' },
@@ -59,9 +59,12 @@ export class SignupUseCase {
 
   async execute(input: SignupRequest): Promise<SignupResult> {
     const { business, owner } = input;
-    if (!owner.ageConfirmed) throw new DomainError('AGE_CONFIRMATION_REQUIRED', 'the owner must confirm being 18 or older');
+    if (!owner.ageConfirmed)
+      throw new DomainError('AGE_CONFIRMATION_REQUIRED', 'the owner must confirm being 18 or older');
     if (business.gstin && business.gstin.slice(0, 2) !== business.stateCode) {
-      throw new DomainError('VALIDATION_FAILED', 'request is invalid', [{ path: 'business.gstin', message: 'must begin with the business state code' }]);
+      throw new DomainError('VALIDATION_FAILED', 'request is invalid', [
+        { path: 'business.gstin', message: 'must begin with the business state code' },
+      ]);
     }
     this.policy.assertAcceptable(owner.password, 'owner.password', [owner.email, owner.phone]);
     const budget = await this.budgets.signup();
@@ -138,8 +141,13 @@ export class SignupUseCase {
       if (!(await this.budgets.noticeAllowed(idx))) return;
       await this.db.em().transactional((tx) =>
         this.audit.record(tx, {
-          action: 'signup', resource: { type: 'user', id: existing.id }, outcome: 'denied', reason: 'identifier_in_use',
-          tenantId: existing.tenantId ?? null, actorId: null, actorType: 'anonymous',
+          action: 'signup',
+          resource: { type: 'user', id: existing.id },
+          outcome: 'denied',
+          reason: 'identifier_in_use',
+          tenantId: existing.tenantId ?? null,
+          actorId: null,
+          actorType: 'anonymous',
         }),
       );
       // A platform user's messages have no tenant to be sealed under; their attempt is on the audit trail.

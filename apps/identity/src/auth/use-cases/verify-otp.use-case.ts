@@ -53,7 +53,10 @@ export class VerifyOtpUseCase {
     await this.guard.succeeded(ticket);
     const consume = async (tx: Em) => {
       // Consumed in the session's (or second-factor challenge's) own transaction: two racing requests cannot both sign in.
-      const used = await tx.execute<{ id: string }[]>(`update identity.otp_challenges set consumed_at = now() where id = ? and consumed_at is null returning id`, [challengeId]);
+      const used = await tx.execute<{ id: string }[]>(
+        `update identity.otp_challenges set consumed_at = now() where id = ? and consumed_at is null returning id`,
+        [challengeId],
+      );
       if (used.length !== 1) throw new DomainError('INVALID_CREDENTIALS', WRONG);
     };
     // The SMS code is a first factor only: with TOTP on, it earns a challenge like a password does.
@@ -76,7 +79,10 @@ export class VerifyOtpUseCase {
       const given = Buffer.from(this.keys.secret('otp', `${row.id}:${code}`));
       if (expected.length === given.length && timingSafeEqual(expected, given)) return row.id;
       const attempts = row.attempts + 1;
-      await tx.execute(`update identity.otp_challenges set attempts = ?, consumed_at = case when ? then now() else null end where id = ?`, [attempts, attempts >= this.config.OTP_MAX_ATTEMPTS, row.id]);
+      await tx.execute(
+        `update identity.otp_challenges set attempts = ?, consumed_at = case when ? then now() else null end where id = ?`,
+        [attempts, attempts >= this.config.OTP_MAX_ATTEMPTS, row.id],
+      );
       return null;
     });
   }
@@ -85,10 +91,20 @@ export class VerifyOtpUseCase {
     const cipher = user ? new FieldCipher(await this.keyring.keysFor(keyOwnerOf(user.tenantId))) : null;
     await this.db.em().transactional(async (tx) => {
       await this.audit.record(tx, {
-        action: 'login_failed', resource: { type: 'session', id: null }, outcome: 'denied', reason,
-        tenantId: user?.tenantId ?? null, actorId: user?.id ?? null, actorType: user ? 'user' : 'anonymous',
+        action: 'login_failed',
+        resource: { type: 'session', id: null },
+        outcome: 'denied',
+        reason,
+        tenantId: user?.tenantId ?? null,
+        actorId: user?.id ?? null,
+        actorType: user ? 'user' : 'anonymous',
       });
-      if (user && cipher) await this.history.record(tx, cipher, { tenantId: user.tenantId ?? null, userId: user.id, kind: reason === 'locked' ? 'login_locked' : 'otp_failed' });
+      if (user && cipher)
+        await this.history.record(tx, cipher, {
+          tenantId: user.tenantId ?? null,
+          userId: user.id,
+          kind: reason === 'locked' ? 'login_locked' : 'otp_failed',
+        });
     });
   }
 }

@@ -35,11 +35,19 @@ export class ConfirmTotpUseCase {
       await this.mfa.activate(tx, user.id);
       const codes = await this.mfa.newRecoveryCodes(tx, user.id, tenantId);
       await this.history.record(tx, cipher, { tenantId, userId: user.id, kind: 'mfa_enabled' });
-      await this.audit.record(tx, { action: 'update', resource: { type: 'mfa_factor', id: user.id }, reason: 'totp_enabled' });
+      await this.audit.record(tx, {
+        action: 'update',
+        resource: { type: 'mfa_factor', id: user.id },
+        reason: 'totp_enabled',
+      });
       return { ok: true, codes };
     });
     if (!outcome.ok) {
-      if (outcome.reason === 'not_pending') throw new DomainError('CONFLICT', 'there is no enrolment to confirm: start one with POST /v1/security/mfa/totp/enroll');
+      if (outcome.reason === 'not_pending')
+        throw new DomainError(
+          'CONFLICT',
+          'there is no enrolment to confirm: start one with POST /v1/security/mfa/totp/enroll',
+        );
       throw new DomainError('INVALID_CREDENTIALS', WRONG_CODE);
     }
     await this.callers.succeeded(caller);

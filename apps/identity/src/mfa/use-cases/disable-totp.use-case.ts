@@ -35,11 +35,19 @@ export class DisableTotpUseCase {
       }
       if (recoveryId) {
         await this.history.record(tx, cipher, { tenantId, userId: user.id, kind: 'mfa_recovery_code_used' });
-        await this.audit.record(tx, { action: 'update', resource: { type: 'mfa_recovery_code', id: recoveryId }, reason: 'recovery_code_used' });
+        await this.audit.record(tx, {
+          action: 'update',
+          resource: { type: 'mfa_recovery_code', id: recoveryId },
+          reason: 'recovery_code_used',
+        });
       }
       await this.mfa.remove(tx, user.id);
       await this.history.record(tx, cipher, { tenantId, userId: user.id, kind: 'mfa_disabled' });
-      await this.audit.record(tx, { action: 'delete', resource: { type: 'mfa_factor', id: user.id }, reason: 'totp_disabled' });
+      await this.audit.record(tx, {
+        action: 'delete',
+        resource: { type: 'mfa_factor', id: user.id },
+        reason: 'totp_disabled',
+      });
       return 'disabled';
     });
     if (outcome === 'not_enabled') throw new DomainError('CONFLICT', 'two-step sign-in is not on');

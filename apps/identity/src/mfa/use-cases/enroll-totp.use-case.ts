@@ -31,10 +31,15 @@ export class EnrollTotpUseCase {
       const ok = await this.mfa.startEnrolment(tx, cipher, user.id, tenantId, secret);
       if (!ok) return false;
       await this.history.record(tx, cipher, { tenantId, userId: user.id, kind: 'mfa_enrollment_started' });
-      await this.audit.record(tx, { action: 'create', resource: { type: 'mfa_factor', id: user.id }, reason: 'totp_enrollment_started' });
+      await this.audit.record(tx, {
+        action: 'create',
+        resource: { type: 'mfa_factor', id: user.id },
+        reason: 'totp_enrollment_started',
+      });
       return true;
     });
-    if (!started) throw new DomainError('CONFLICT', 'two-step sign-in is already on; turn it off before enrolling again');
+    if (!started)
+      throw new DomainError('CONFLICT', 'two-step sign-in is already on; turn it off before enrolling again');
     await this.callers.succeeded(caller);
     const account = cipher.decrypt('email', user.emailEnc) ?? cipher.decrypt('phone', user.phoneEnc) ?? user.id;
     return { secret, otpauthUri: otpauthUri(secret, account) };

@@ -62,9 +62,19 @@ export class VerifyMfaUseCase {
           return row ?? null;
         })
       : null;
-    const user = challenge ? await this.db.em().findOne(User, { id: challenge.user_id, tenantId: challenge.tenant_id, status: 'active' }) : null;
+    const user = challenge
+      ? await this.db.em().findOne(User, { id: challenge.user_id, tenantId: challenge.tenant_id, status: 'active' })
+      : null;
     if (!challenge || !user) {
-      await this.db.em().transactional((tx) => this.audit.record(tx, { action: 'login_failed', resource: { type: 'mfa_challenge', id: null }, outcome: 'denied', reason: 'invalid_mfa_token', actorType: 'anonymous' }));
+      await this.db.em().transactional((tx) =>
+        this.audit.record(tx, {
+          action: 'login_failed',
+          resource: { type: 'mfa_challenge', id: null },
+          outcome: 'denied',
+          reason: 'invalid_mfa_token',
+          actorType: 'anonymous',
+        }),
+      );
       throw new DomainError('INVALID_TOKEN', EXPIRED);
     }
     const tenantId = challenge.tenant_id ?? null;
@@ -80,7 +90,14 @@ export class VerifyMfaUseCase {
         const id = await this.mfa.useRecoveryCode(tx, user.id, input.recoveryCode);
         if (id) {
           await this.history.record(tx, cipher, { tenantId, userId: user.id, kind: 'mfa_recovery_code_used' });
-          await this.audit.record(tx, { action: 'login', resource: { type: 'mfa_recovery_code', id }, reason: 'recovery_code_used', tenantId, actorId: user.id, actorType: 'user' });
+          await this.audit.record(tx, {
+            action: 'login',
+            resource: { type: 'mfa_recovery_code', id },
+            reason: 'recovery_code_used',
+            tenantId,
+            actorId: user.id,
+            actorType: 'user',
+          });
         }
         return id !== null;
       }
@@ -96,7 +113,10 @@ export class VerifyMfaUseCase {
     const { accessToken, refreshToken, expiresIn } = await this.issuer.open(user, 'mfa_login', async (tx) => {
       // Consumed with the session: two racing requests with one challenge cannot both sign in.
       if (tenantId) await setRlsTenant(tx, tenantId);
-      const used = await tx.execute<{ id: string }[]>(`update identity.mfa_challenges set consumed_at = now() where id = ? and consumed_at is null returning id`, [challenge.id]);
+      const used = await tx.execute<{ id: string }[]>(
+        `update identity.mfa_challenges set consumed_at = now() where id = ? and consumed_at is null returning id`,
+        [challenge.id],
+      );
       if (used.length !== 1) throw new DomainError('INVALID_TOKEN', EXPIRED);
     });
     return { accessToken, refreshToken, expiresIn };
@@ -115,8 +135,20 @@ export class VerifyMfaUseCase {
         `update identity.mfa_challenges set attempts = attempts + 1, consumed_at = case when attempts + 1 >= ? then now() else consumed_at end where id = ?`,
         [MFA_MAX_ATTEMPTS_PER_CHALLENGE, challengeId],
       );
-      await this.history.record(tx, cipher, { tenantId, userId: user.id, kind: reason === 'locked' ? 'login_locked' : 'mfa_failed' });
-      await this.audit.record(tx, { action: 'login_failed', resource: { type: 'mfa_challenge', id: challengeId }, outcome: 'denied', reason, tenantId, actorId: user.id, actorType: 'user' });
+      await this.history.record(tx, cipher, {
+        tenantId,
+        userId: user.id,
+        kind: reason === 'locked' ? 'login_locked' : 'mfa_failed',
+      });
+      await this.audit.record(tx, {
+        action: 'login_failed',
+        resource: { type: 'mfa_challenge', id: challengeId },
+        outcome: 'denied',
+        reason,
+        tenantId,
+        actorId: user.id,
+        actorType: 'user',
+      });
     });
   }
 }

@@ -15,8 +15,14 @@ export class CreatePlatformUserUseCase {
     private readonly writer: PlatformUserWriter,
   ) {}
 
-  async execute(ctx: RequestContext, input: CreatePlatformUserRequest): Promise<{ id: string; roles: string[]; status: 'active' }> {
-    await assertPlatformPermission(this.db, this.audit, ctx, 'platform:users:manage', { action: 'create', resource: 'platform_user' });
+  async execute(
+    ctx: RequestContext,
+    input: CreatePlatformUserRequest,
+  ): Promise<{ id: string; roles: string[]; status: 'active' }> {
+    await assertPlatformPermission(this.db, this.audit, ctx, 'platform:users:manage', {
+      action: 'create',
+      resource: 'platform_user',
+    });
     const { id } = await this.writer.create(input);
     return { id, roles: [input.role], status: 'active' };
   }

@@ -17,12 +17,19 @@ export class DeactivatePlatformUserUseCase {
   ) {}
 
   async execute(ctx: RequestContext, userId: string): Promise<DeactivatedPlatformUser> {
-    const actorId = await assertPlatformPermission(this.db, this.audit, ctx, 'platform:users:manage', { action: 'permission_change', resource: 'platform_user' });
+    const actorId = await assertPlatformPermission(this.db, this.audit, ctx, 'platform:users:manage', {
+      action: 'permission_change',
+      resource: 'platform_user',
+    });
     if (userId === actorId) {
       const resource = { type: 'platform_user', id: userId };
       await this.db.em().transactional((tx) =>
         this.audit.record(tx, {
-          action: 'permission_change', resource, subjectIds: [userId], outcome: 'denied', reason: 'self',
+          action: 'permission_change',
+          resource,
+          subjectIds: [userId],
+          outcome: 'denied',
+          reason: 'self',
         }),
       );
       throw new DomainError('FORBIDDEN', 'you cannot deactivate yourself');
@@ -31,7 +38,12 @@ export class DeactivatePlatformUserUseCase {
       // Only platform users: a tenant's user is not found here (404, like any unknown ID).
       const target = await tx.findOne(User, { id: userId, tenantId: null });
       if (!target) {
-        await this.audit.record(tx, { action: 'permission_change', resource: { type: 'platform_user', id: userId }, outcome: 'denied', reason: 'not_found' });
+        await this.audit.record(tx, {
+          action: 'permission_change',
+          resource: { type: 'platform_user', id: userId },
+          outcome: 'denied',
+          reason: 'not_found',
+        });
         return null;
       }
       target.status = 'deactivated';
@@ -39,8 +51,17 @@ export class DeactivatePlatformUserUseCase {
       const revoked = await this.sessions.revokeAllOfUser(tx, userId, 'deactivated');
       await this.audit.record(
         tx,
-        { action: 'permission_change', resource: { type: 'platform_user', id: userId }, subjectIds: [userId], reason: 'deactivated' },
-        ...revoked.map((id) => ({ action: 'token_revoke' as const, resource: { type: 'session', id }, reason: 'deactivated' })),
+        {
+          action: 'permission_change',
+          resource: { type: 'platform_user', id: userId },
+          subjectIds: [userId],
+          reason: 'deactivated',
+        },
+        ...revoked.map((id) => ({
+          action: 'token_revoke' as const,
+          resource: { type: 'session', id },
+          reason: 'deactivated',
+        })),
       );
       return revoked;
     });

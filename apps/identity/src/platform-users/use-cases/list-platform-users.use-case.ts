@@ -18,13 +18,21 @@ export class ListPlatformUsersUseCase {
   ) {}
 
   async execute(ctx: RequestContext): Promise<{ items: PlatformUserView[] }> {
-    await assertPlatformPermission(this.db, this.audit, ctx, 'platform:users:manage', { action: 'list', resource: 'platform_user' });
+    await assertPlatformPermission(this.db, this.audit, ctx, 'platform:users:manage', {
+      action: 'list',
+      resource: 'platform_user',
+    });
     const cipher = new FieldCipher(await this.keyring.keysFor(PLATFORM_KEY_OWNER));
     const users = await this.db.em().transactional(async (tx) => {
       const found = await tx.find(User, { tenantId: null }, { orderBy: { createdAt: 'asc' } });
       await this.audit.record(tx, {
-        action: 'list', resource: { type: 'platform_user', id: null }, subjectIds: found.map((u) => u.id),
-        fields: [{ name: 'name', category: 'user.name' }, { name: 'email', category: 'user.contact.email' }],
+        action: 'list',
+        resource: { type: 'platform_user', id: null },
+        subjectIds: found.map((u) => u.id),
+        fields: [
+          { name: 'name', category: 'user.name' },
+          { name: 'email', category: 'user.contact.email' },
+        ],
       });
       return found;
     });

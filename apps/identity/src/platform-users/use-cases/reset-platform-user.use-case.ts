@@ -42,8 +42,11 @@ export class ResetPlatformUserUseCase {
     const actorId = await assertPlatformPermission(this.db, this.audit, ctx, 'platform:users:manage', denied);
     const resource = { type: 'platform_user', id: userId };
     const refuse = (reason: string, subjectIds: string[] = []) =>
-      this.db.em().transactional((tx) =>
-        this.audit.record(tx, { action: 'update', resource, subjectIds, outcome: 'denied', reason }));
+      this.db
+        .em()
+        .transactional((tx) =>
+          this.audit.record(tx, { action: 'update', resource, subjectIds, outcome: 'denied', reason }),
+        );
     if (userId === actorId) {
       await refuse('self', [userId]);
       throw new DomainError('FORBIDDEN', 'another platform admin must reset your password or second factor');
@@ -65,11 +68,15 @@ export class ResetPlatformUserUseCase {
       const who = { tenantId: null, subjectIds: [userId] };
       if (passwordHash) {
         await tx.execute(`update identity.users set password_hash = ? where id = ? and tenant_id is null`, [
-          passwordHash, userId,
+          passwordHash,
+          userId,
         ]);
         await this.history.record(tx, cipher, { tenantId: null, userId, kind: 'password_reset' });
         await this.audit.record(tx, {
-          ...who, action: 'update', resource, reason: 'password_reset_by_admin',
+          ...who,
+          action: 'update',
+          resource,
+          reason: 'password_reset_by_admin',
           fields: [{ name: 'password', category: 'user.credential' }],
         });
       }
@@ -81,7 +88,10 @@ export class ResetPlatformUserUseCase {
       }
       const ended = await this.sessions.revokeAllOfUser(tx, userId, 'reset_by_admin');
       const revoked = ended.map((id) => ({
-        tenantId: null, action: 'token_revoke' as const, resource: { type: 'session', id }, reason: 'reset_by_admin',
+        tenantId: null,
+        action: 'token_revoke' as const,
+        resource: { type: 'session', id },
+        reason: 'reset_by_admin',
       }));
       if (revoked.length) await this.audit.record(tx, ...revoked);
       return ended;

@@ -20,8 +20,15 @@ export class RotateSigningKeyUseCase {
   ) {}
 
   async execute(ctx: RequestContext): Promise<SigningKeyRotation> {
-    await assertPlatformPermission(this.db, this.audit, ctx, 'platform:keys:manage', { action: 'key_use', resource: 'signing_key' });
-    const key = await this.signer.rotate((tx, kid) => this.audit.record(tx, { action: 'create', resource: { type: 'signing_key', id: kid }, reason: 'rotated_on_demand' }).then(() => undefined));
+    await assertPlatformPermission(this.db, this.audit, ctx, 'platform:keys:manage', {
+      action: 'key_use',
+      resource: 'signing_key',
+    });
+    const key = await this.signer.rotate((tx, kid) =>
+      this.audit
+        .record(tx, { action: 'create', resource: { type: 'signing_key', id: kid }, reason: 'rotated_on_demand' })
+        .then(() => undefined),
+    );
     const jwks = await this.signer.jwks();
     return { kid: key.kid, createdAt: new Date().toISOString(), publishedKids: jwks.keys.map((k) => String(k.kid)) };
   }

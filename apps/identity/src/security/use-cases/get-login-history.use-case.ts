@@ -25,14 +25,23 @@ export class GetLoginHistoryUseCase {
       const found = allowed ? await this.history.page(tx, tenantId, q) : [];
       const subjects = [...new Set(found.slice(0, q.limit).flatMap((r) => (r.user_id ? [r.user_id] : [])))];
       await this.audit.record(tx, {
-        action: 'list', resource: { type: 'login_history', id: null }, subjectIds: subjects,
-        outcome: allowed ? 'allowed' : 'denied', ...(allowed ? {} : { reason: 'forbidden' }),
-        fields: [{ name: 'ip', category: 'user.network.ip' }, { name: 'device', category: 'user.device' }],
+        action: 'list',
+        resource: { type: 'login_history', id: null },
+        subjectIds: subjects,
+        outcome: allowed ? 'allowed' : 'denied',
+        ...(allowed ? {} : { reason: 'forbidden' }),
+        fields: [
+          { name: 'ip', category: 'user.network.ip' },
+          { name: 'device', category: 'user.device' },
+        ],
       });
       return found;
     });
     if (!allowed) throw new DomainError('FORBIDDEN', 'your role does not allow this');
     const page = rows.slice(0, q.limit);
-    return { items: page.map((r) => LoginHistoryRepository.view(r, cipher)), nextCursor: rows.length > q.limit ? page[page.length - 1]!.id : null };
+    return {
+      items: page.map((r) => LoginHistoryRepository.view(r, cipher)),
+      nextCursor: rows.length > q.limit ? page[page.length - 1]!.id : null,
+    };
   }
 }

@@ -26,7 +26,10 @@ export class ListRevocationsUseCase {
     const floor = asOfMs - (this.config.ACCESS_TOKEN_TTL_SECONDS + 60) * 1000;
     const since = new Date(Math.max(sinceMs ?? 0, floor));
     // A revoked API key's ID is the `sid` of its access tokens, so it travels with the sessions.
-    const sessionIds = [...(await this.sessions.revokedSince(this.db.em(), since)), ...(await this.apiKeys.revokedSince(this.db.em(), since))];
+    const sessionIds = [
+      ...(await this.sessions.revokedSince(this.db.em(), since)),
+      ...(await this.apiKeys.revokedSince(this.db.em(), since)),
+    ];
     return { sessionIds, tenantIds: await this.erasures.erasedSince(this.db.em(), since), asOfMs };
   }
 }

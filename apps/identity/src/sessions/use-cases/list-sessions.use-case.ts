@@ -24,7 +24,14 @@ export class ListSessionsUseCase {
     const cipher = new FieldCipher(await this.keyring.keysFor(keyOwnerOf(tenantId)));
     const rows = await this.db.em().transactional(async (tx) => {
       const found = await this.sessions.listActive(tx, actorId);
-      await this.audit.record(tx, { action: 'list', resource: { type: 'session', id: null }, fields: [{ name: 'ip', category: 'user.network.ip' }, { name: 'device', category: 'user.device' }] });
+      await this.audit.record(tx, {
+        action: 'list',
+        resource: { type: 'session', id: null },
+        fields: [
+          { name: 'ip', category: 'user.network.ip' },
+          { name: 'device', category: 'user.device' },
+        ],
+      });
       return found;
     });
     return {

@@ -32,11 +32,20 @@ export class RevokeOtherSessionsUseCase {
     const cipher = new FieldCipher(await this.keyring.keysFor(keyOwnerOf(tenantId)));
     const { ids, keys } = await this.db.em().transactional(async (tx) => {
       const ended = await this.sessions.revokeAllOfUser(tx, actorId, 'revoke_others', currentSessionId);
-      for (const id of ended) await this.history.record(tx, cipher, { tenantId, userId: actorId, kind: 'session_revoked', sessionId: id });
-      await this.audit.record(tx, ...ended.map((id) => ({ action: 'token_revoke' as const, resource: { type: 'session', id }, reason: 'revoke_others' })));
-      const revokedKeys = ctx.actorType === 'user' && tenantId
-        ? await this.apiKeys.revokeAllOf(tx, tenantId, actorId, 'revoke_others')
-        : [];
+      for (const id of ended)
+        await this.history.record(tx, cipher, { tenantId, userId: actorId, kind: 'session_revoked', sessionId: id });
+      await this.audit.record(
+        tx,
+        ...ended.map((id) => ({
+          action: 'token_revoke' as const,
+          resource: { type: 'session', id },
+          reason: 'revoke_others',
+        })),
+      );
+      const revokedKeys =
+        ctx.actorType === 'user' && tenantId
+          ? await this.apiKeys.revokeAllOf(tx, tenantId, actorId, 'revoke_others')
+          : [];
       return { ids: ended, keys: revokedKeys };
     });
     return { revoked: ids.length, revokedApiKeys: keys.length, revokedSessionIds: [...ids, ...keys] };

@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, uuidv7, type AcceptInvitationRequest, type AssignableRole, type TokenPair } from '@lekha/contracts';
+import {
+  DomainError,
+  uuidv7,
+  type AcceptInvitationRequest,
+  type AssignableRole,
+  type TokenPair,
+} from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
 import { Database } from '@lekha/persistence';
 import { User, type UserRow } from '../../users/user.entity.js';
@@ -52,8 +58,13 @@ export class AcceptInvitationUseCase {
     const standing = await this.db.em().transactional(async (tx) => {
       if (await inviterMayStillGrant(tx, inv.tenant_id, inv.invited_by, inv.role)) return true;
       await this.audit.record(tx, {
-        action: 'update', resource: { type: 'invitation', id: inv.id }, outcome: 'denied', reason: 'inviter_inactive',
-        tenantId: inv.tenant_id, actorType: 'anonymous', actorId: null,
+        action: 'update',
+        resource: { type: 'invitation', id: inv.id },
+        outcome: 'denied',
+        reason: 'inviter_inactive',
+        tenantId: inv.tenant_id,
+        actorType: 'anonymous',
+        actorId: null,
       });
       return false;
     });
@@ -65,35 +76,61 @@ export class AcceptInvitationUseCase {
     const passwordHash = await this.hasher.hash(input.password);
     const userId = uuidv7();
     const user: UserRow = {
-      id: userId, tenantId: inv.tenant_id, nameEnc: cipher.encrypt('name', input.name)!, emailEnc: inv.email_enc, emailIdx: inv.email_idx,
-      phoneEnc: inv.phone_enc, phoneIdx: inv.phone_idx, passwordHash, roles: [inv.role], status: 'active', ageConfirmedAt: new Date(), createdAt: new Date(),
+      id: userId,
+      tenantId: inv.tenant_id,
+      nameEnc: cipher.encrypt('name', input.name)!,
+      emailEnc: inv.email_enc,
+      emailIdx: inv.email_idx,
+      phoneEnc: inv.phone_enc,
+      phoneIdx: inv.phone_idx,
+      passwordHash,
+      roles: [inv.role],
+      status: 'active',
+      ageConfirmedAt: new Date(),
+      createdAt: new Date(),
     };
     try {
-      const { accessToken, refreshToken, expiresIn } = await this.issuer.open(user, 'invitation_accepted', async (tx) => {
-        const claimed = await tx.execute<{ id: string }[]>(
-          `update identity.invitations set accepted_at = now(), accepted_user_id = ?
+      const { accessToken, refreshToken, expiresIn } = await this.issuer.open(
+        user,
+        'invitation_accepted',
+        async (tx) => {
+          const claimed = await tx.execute<{ id: string }[]>(
+            `update identity.invitations set accepted_at = now(), accepted_user_id = ?
            where id = ? and accepted_at is null and revoked_at is null and expires_at > now() returning id`,
-          [userId, inv.id],
-        );
-        // Checked again under a lock: a deactivation that committed since is not missed.
-        const stillAllowed = claimed.length === 1
-          && (await inviterMayStillGrant(tx, inv.tenant_id, inv.invited_by, inv.role));
-        if (!stillAllowed) throw new DomainError('INVALID_TOKEN', INVALID);
-        const taken = await tx.count(User, { $or: [...(inv.email_idx ? [{ emailIdx: inv.email_idx }] : []), ...(inv.phone_idx ? [{ phoneIdx: inv.phone_idx }] : [])] });
-        if (taken > 0) throw new DomainError('CONFLICT', 'an account with these sign-in details already exists');
-        tx.create(User, user);
-        await tx.flush();
-        const who = { tenantId: inv.tenant_id, actorId: userId, actorType: 'user' as const };
-        await this.audit.record(
-          tx,
-          { ...who, action: 'update', resource: { type: 'invitation', id: inv.id }, reason: 'accepted' },
-          { ...who, action: 'create', resource: { type: 'user', id: userId }, reason: `role:${inv.role}`, fields: [{ name: 'name', category: 'user.name' }] },
-        );
-      });
+            [userId, inv.id],
+          );
+          // Checked again under a lock: a deactivation that committed since is not missed.
+          const stillAllowed =
+            claimed.length === 1 && (await inviterMayStillGrant(tx, inv.tenant_id, inv.invited_by, inv.role));
+          if (!stillAllowed) throw new DomainError('INVALID_TOKEN', INVALID);
+          const taken = await tx.count(User, {
+            $or: [
+              ...(inv.email_idx ? [{ emailIdx: inv.email_idx }] : []),
+              ...(inv.phone_idx ? [{ phoneIdx: inv.phone_idx }] : []),
+            ],
+          });
+          if (taken > 0) throw new DomainError('CONFLICT', 'an account with these sign-in details already exists');
+          tx.create(User, user);
+          await tx.flush();
+          const who = { tenantId: inv.tenant_id, actorId: userId, actorType: 'user' as const };
+          await this.audit.record(
+            tx,
+            { ...who, action: 'update', resource: { type: 'invitation', id: inv.id }, reason: 'accepted' },
+            {
+              ...who,
+              action: 'create',
+              resource: { type: 'user', id: userId },
+              reason: `role:${inv.role}`,
+              fields: [{ name: 'name', category: 'user.name' }],
+            },
+          );
+        },
+      );
       return { accessToken, refreshToken, expiresIn };
     } catch (err) {
       if (err instanceof DomainError) throw err;
-      if ((err as { code?: string }).code === '23505' || /unique/i.test((err as Error).message)) throw new DomainError('CONFLICT', 'an account with these sign-in details already exists');
+      if ((err as { code?: string }).code === '23505' || /unique/i.test((err as Error).message))
+        throw new DomainError('CONFLICT', 'an account with these sign-in details already exists');
       throw err;
     }
   }

@@ -29,7 +29,11 @@ export class ChangeUserUseCase {
     private readonly apiKeys: ApiKeyRevoker,
   ) {}
 
-  async execute(ctx: RequestContext, userId: string, change: UserChange): Promise<{ id: string; roles: string[]; status: string } & RevokedSessions> {
+  async execute(
+    ctx: RequestContext,
+    userId: string,
+    change: UserChange,
+  ): Promise<{ id: string; roles: string[]; status: string } & RevokedSessions> {
     if (!ctx.actorId || !ctx.tenantId) throw new DomainError('UNAUTHENTICATED', 'sign in first');
     const tenantId = ctx.tenantId;
     const action = change.kind === 'role' ? 'permission_change' : 'update';
@@ -58,11 +62,20 @@ export class ChangeUserUseCase {
       await tx.flush();
       const reason = change.kind === 'role' ? 'role_changed' : 'deactivated';
       const ended = await this.sessions.revokeAllOfUser(tx, userId, reason);
-      await this.history.record(tx, cipher, { tenantId, userId, kind: change.kind === 'role' ? 'role_changed' : 'user_deactivated' });
+      await this.history.record(tx, cipher, {
+        tenantId,
+        userId,
+        kind: change.kind === 'role' ? 'role_changed' : 'user_deactivated',
+      });
       await this.audit.record(
         tx,
         change.kind === 'role'
-          ? { action: 'permission_change', resource: { type: 'user', id: userId }, subjectIds: [userId], reason: `role:${change.role}` }
+          ? {
+              action: 'permission_change',
+              resource: { type: 'user', id: userId },
+              subjectIds: [userId],
+              reason: `role:${change.role}`,
+            }
           : { action: 'update', resource: { type: 'user', id: userId }, subjectIds: [userId], reason: 'deactivated' },
         ...ended.map((id) => ({ action: 'token_revoke' as const, resource: { type: 'session', id }, reason })),
       );

@@ -61,15 +61,23 @@ export class InviteUserUseCase {
            (id, tenant_id, email_enc, email_idx, phone_enc, phone_idx, role, token_hash, invited_by, expires_at)
          values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
-          id, tenantId,
-          cipher.encrypt('email', input.email), input.email ? recipient.idx : null,
-          cipher.encrypt('phone', input.phone), input.phone ? recipient.idx : null,
-          input.role, this.keys.secret('invitation', token), actorId, expiresAt,
+          id,
+          tenantId,
+          cipher.encrypt('email', input.email),
+          input.email ? recipient.idx : null,
+          cipher.encrypt('phone', input.phone),
+          input.phone ? recipient.idx : null,
+          input.role,
+          this.keys.secret('invitation', token),
+          actorId,
+          expiresAt,
         ],
       );
       const created = { type: 'invitation', id };
       await this.audit.record(tx, {
-        action: 'create', resource: created, reason: `role:${input.role}`,
+        action: 'create',
+        resource: created,
+        reason: `role:${input.role}`,
         fields: [contact],
       });
       return { tenant: await tx.findOne(Tenant, { id: tenantId }) };
@@ -84,8 +92,9 @@ export class InviteUserUseCase {
       channel,
       purpose: 'invitation',
       to: (input.email ?? input.phone)!,
-      body: `Lekha: you are invited to join ${business} as ${input.role}. `
-        + `Your invitation token is ${token} . It expires on ${expiresAt.toISOString().slice(0, 10)}.`,
+      body:
+        `Lekha: you are invited to join ${business} as ${input.role}. ` +
+        `Your invitation token is ${token} . It expires on ${expiresAt.toISOString().slice(0, 10)}.`,
     });
     return { id, role: input.role, channel, expiresAt: expiresAt.toISOString() };
   }
@@ -96,8 +105,9 @@ export class InviteUserUseCase {
       return assertMayManage(ctx, [input.role]);
     } catch (err) {
       const reason = err instanceof DomainError && err.code === 'UNAUTHENTICATED' ? 'unauthenticated' : 'forbidden';
-      await this.db.em().transactional((tx) =>
-        this.audit.record(tx, { action: 'create', resource: NONE, outcome: 'denied', reason }));
+      await this.db
+        .em()
+        .transactional((tx) => this.audit.record(tx, { action: 'create', resource: NONE, outcome: 'denied', reason }));
       throw err;
     }
   }

@@ -31,8 +31,11 @@ export class ListInvitationsUseCase {
     if (!ctx.actorId || !ctx.tenantId) throw new DomainError('UNAUTHENTICATED', 'sign in first');
     const tenantId = ctx.tenantId;
     if (!contextHasPermission(ctx, 'users:read')) {
-      await this.db.em().transactional((tx) =>
-        this.audit.record(tx, { action: 'list', resource, outcome: 'denied', reason: 'forbidden' }));
+      await this.db
+        .em()
+        .transactional((tx) =>
+          this.audit.record(tx, { action: 'list', resource, outcome: 'denied', reason: 'forbidden' }),
+        );
       throw new DomainError('FORBIDDEN', 'your role does not allow this');
     }
     const cipher = new FieldCipher(await this.keyring.keysFor(tenantId));

@@ -22,11 +22,22 @@ export class ListUsersUseCase {
     const cipher = new FieldCipher(await this.keyring.keysFor(tenantId));
     const users = await this.db.em().transactional(async (tx) => {
       const found = await tx.find(User, { tenantId }, { orderBy: { createdAt: 'asc' } });
-      await this.audit.record(tx, { action: 'list', resource: { type: 'user', id: null }, subjectIds: found.map((u) => u.id), fields: [{ name: 'name', category: 'user.name' }] });
+      await this.audit.record(tx, {
+        action: 'list',
+        resource: { type: 'user', id: null },
+        subjectIds: found.map((u) => u.id),
+        fields: [{ name: 'name', category: 'user.name' }],
+      });
       return found;
     });
     return {
-      items: users.map((u) => ({ id: u.id, name: cipher.decrypt('name', u.nameEnc)!, roles: u.roles, status: u.status === 'active' ? 'active' : 'deactivated', createdAt: new Date(u.createdAt).toISOString() })),
+      items: users.map((u) => ({
+        id: u.id,
+        name: cipher.decrypt('name', u.nameEnc)!,
+        roles: u.roles,
+        status: u.status === 'active' ? 'active' : 'deactivated',
+        createdAt: new Date(u.createdAt).toISOString(),
+      })),
     };
   }
 }

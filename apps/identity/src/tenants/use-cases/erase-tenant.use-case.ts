@@ -30,14 +30,23 @@ export class EraseTenantUseCase {
   async execute(ctx: RequestContext, input: EraseTenantInput): Promise<TenantErasureStatus> {
     const { actorId, tenantId } = ctx;
     const deny = (reason: string) =>
-      this.db.em().transactional((tx) => this.audit.record(tx, { action: 'delete', resource: { type: 'tenant', id: tenantId }, outcome: 'denied', reason }));
+      this.db.em().transactional((tx) =>
+        this.audit.record(tx, {
+          action: 'delete',
+          resource: { type: 'tenant', id: tenantId },
+          outcome: 'denied',
+          reason,
+        }),
+      );
     if (ctx.actorType !== 'user' || !actorId || !tenantId || !contextHasPermission(ctx, 'tenant:erase')) {
       await deny('forbidden');
       throw new DomainError('FORBIDDEN', 'only the owner, signed in, may erase the tenant');
     }
     if (input.confirmTenantId !== tenantId) {
       await deny('confirmation_mismatch');
-      throw new DomainError('VALIDATION_FAILED', 'confirmTenantId must be this tenant\'s ID', [{ path: 'confirmTenantId', message: 'does not match the tenant you are signed in to' }]);
+      throw new DomainError('VALIDATION_FAILED', "confirmTenantId must be this tenant's ID", [
+        { path: 'confirmTenantId', message: 'does not match the tenant you are signed in to' },
+      ]);
     }
     const user = await this.db.em().findOne(User, { id: actorId, tenantId, status: 'active' });
     if (!user) throw new DomainError('UNAUTHENTICATED', 'sign in first');
@@ -53,7 +62,12 @@ export class EraseTenantUseCase {
     await this.guard.succeeded(ticket);
     await this.db.em().transactional(async (tx) => {
       const { already } = await this.erasures.markRequested(tx, tenantId);
-      if (!already) await this.audit.record(tx, { action: 'delete', resource: { type: 'tenant', id: tenantId }, reason: 'tenant_erasure_requested' });
+      if (!already)
+        await this.audit.record(tx, {
+          action: 'delete',
+          resource: { type: 'tenant', id: tenantId },
+          reason: 'tenant_erasure_requested',
+        });
     });
     // The order is on the bus before we answer; if the broker is down the publisher keeps trying.
     await this.publisher.publishPending().catch(() => undefined);

@@ -16,10 +16,18 @@ export class TenantErasureStatusUseCase {
   ) {}
 
   async execute(ctx: RequestContext, tenantId: string): Promise<TenantErasureStatus> {
-    await assertPlatformPermission(this.db, this.audit, ctx, 'platform:erasures:read', { action: 'read', resource: 'tenant_erasure' });
+    await assertPlatformPermission(this.db, this.audit, ctx, 'platform:erasures:read', {
+      action: 'read',
+      resource: 'tenant_erasure',
+    });
     const status = await this.db.em().transactional(async (tx) => {
       const found = await this.erasures.status(tx, tenantId);
-      await this.audit.record(tx, { action: 'read', resource: { type: 'tenant_erasure', id: tenantId }, tenantId, ...(found ? {} : { outcome: 'denied' as const, reason: 'not_found' }) });
+      await this.audit.record(tx, {
+        action: 'read',
+        resource: { type: 'tenant_erasure', id: tenantId },
+        tenantId,
+        ...(found ? {} : { outcome: 'denied' as const, reason: 'not_found' }),
+      });
       return found;
     });
     if (!status) throw new DomainError('NOT_FOUND', 'no erasure of this tenant was asked for');

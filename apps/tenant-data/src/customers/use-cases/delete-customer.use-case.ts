@@ -21,12 +21,21 @@ export class DeleteCustomerUseCase {
   async execute(ctx: RequestContext, id: string): Promise<{ id: string; deleted: true }> {
     // Documents: rows (each deletion audited) in this transaction, encrypted blobs after it commits.
     let documents: { tenantId: string; ids: string[] } = { tenantId: '', ids: [] };
-    const result = await this.access.runOnOne(ctx, { permission: 'customers:delete', action: 'delete', resource: { type: 'customer', id } }, async (scope) => {
-      documents = { tenantId: scope.tenantId, ids: await this.documents.removeRows(scope, id) };
-      if (!(await this.customers.delete(scope, id))) return null;
-      await this.access.audit.record(scope.tx, { action: 'delete', resource: { type: 'customer', id }, subjectIds: [id], fields: fieldsTouched(ALL_CUSTOMER_FIELDS) });
-      return { id, deleted: true as const };
-    });
+    const result = await this.access.runOnOne(
+      ctx,
+      { permission: 'customers:delete', action: 'delete', resource: { type: 'customer', id } },
+      async (scope) => {
+        documents = { tenantId: scope.tenantId, ids: await this.documents.removeRows(scope, id) };
+        if (!(await this.customers.delete(scope, id))) return null;
+        await this.access.audit.record(scope.tx, {
+          action: 'delete',
+          resource: { type: 'customer', id },
+          subjectIds: [id],
+          fields: fieldsTouched(ALL_CUSTOMER_FIELDS),
+        });
+        return { id, deleted: true as const };
+      },
+    );
     await this.documents.removeBlobs(documents.tenantId, documents.ids);
     return result;
   }

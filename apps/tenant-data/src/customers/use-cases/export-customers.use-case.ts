@@ -8,7 +8,6 @@ import { applyVisibility, disclosedFields, visibilityFor } from '../customer-vis
 import { reachableCustomerIds } from '../customer-reach.js';
 import { decodeKeysetCursor, encodeKeysetCursor } from '../../common/keyset-cursor.js';
 
-
 /**
  * One page of the tenant's export (the gateway streams page after page, so memory stays bounded):
  * each customer as the caller's roles may see it, audited as `export` listing every subject.
@@ -25,18 +24,27 @@ export class ExportCustomersUseCase {
     const after = cursor ? { createdAt: cursor.at, id: cursor.id } : undefined;
     const visibility = visibilityFor(ctx);
     const fields = disclosedFields(visibility);
-    return this.access.run(ctx, { permission: 'customers:export', action: 'export', resource: { type: 'customer', id: null } }, async (scope) => {
-      const ids = await reachableCustomerIds(ctx, scope, this.customers);
-      const rows = await this.customers.page(scope, { ids: ids ?? undefined, after, limit: q.limit + 1 });
-      const items = rows.slice(0, q.limit);
-      const last = items[items.length - 1];
-      // A page holds at most 500 customers, within one audit event's 1000 subjects.
-      await this.access.audit.record(scope.tx, { action: 'export', resource: { type: 'customer', id: null }, subjectIds: items.map((c) => c.id), fields: fieldsTouched(fields) });
-      return {
-        items: items.map((c) => applyVisibility(c, visibility)),
-        fields,
-        nextCursor: rows.length > q.limit && last ? encodeKeysetCursor(last.createdAt, last.id) : null,
-      };
-    });
+    return this.access.run(
+      ctx,
+      { permission: 'customers:export', action: 'export', resource: { type: 'customer', id: null } },
+      async (scope) => {
+        const ids = await reachableCustomerIds(ctx, scope, this.customers);
+        const rows = await this.customers.page(scope, { ids: ids ?? undefined, after, limit: q.limit + 1 });
+        const items = rows.slice(0, q.limit);
+        const last = items[items.length - 1];
+        // A page holds at most 500 customers, within one audit event's 1000 subjects.
+        await this.access.audit.record(scope.tx, {
+          action: 'export',
+          resource: { type: 'customer', id: null },
+          subjectIds: items.map((c) => c.id),
+          fields: fieldsTouched(fields),
+        });
+        return {
+          items: items.map((c) => applyVisibility(c, visibility)),
+          fields,
+          nextCursor: rows.length > q.limit && last ? encodeKeysetCursor(last.createdAt, last.id) : null,
+        };
+      },
+    );
   }
 }

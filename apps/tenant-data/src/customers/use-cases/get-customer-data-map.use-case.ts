@@ -17,19 +17,31 @@ export class GetCustomerDataMapUseCase {
     const documents: DataMapEntry[] = DocumentKinds.map((kind) => {
       const category = DocumentKindCategory[kind];
       const sensitive = isSensitiveCategory(category);
-      const sees = (role: string) => hasPermission([role], 'documents:read') && (!sensitive || hasPermission([role], 'customers:read:sensitive'));
-      return { entity: 'document', field: kind, category, sensitive, storage: 'encrypted', maskedFor: [], hiddenFrom: TenantRoles.filter((r) => !sees(r)) };
+      const sees = (role: string) =>
+        hasPermission([role], 'documents:read') && (!sensitive || hasPermission([role], 'customers:read:sensitive'));
+      return {
+        entity: 'document',
+        field: kind,
+        category,
+        sensitive,
+        storage: 'encrypted',
+        maskedFor: [],
+        hiddenFrom: TenantRoles.filter((r) => !sees(r)),
+      };
     });
     return {
-      items: [...ALL_CUSTOMER_FIELDS.map((field) => ({
-        entity: 'customer',
-        field,
-        category: CustomerFields[field].category,
-        sensitive: isSensitiveCategory(CustomerFields[field].category),
-        storage: CustomerFields[field].storage,
-        maskedFor: byRole.filter(({ v }) => v.masked.has(field)).map(({ role }) => role),
-        hiddenFrom: byRole.filter(({ v }) => v.hidden.has(field)).map(({ role }) => role),
-      })), ...documents],
+      items: [
+        ...ALL_CUSTOMER_FIELDS.map((field) => ({
+          entity: 'customer',
+          field,
+          category: CustomerFields[field].category,
+          sensitive: isSensitiveCategory(CustomerFields[field].category),
+          storage: CustomerFields[field].storage,
+          maskedFor: byRole.filter(({ v }) => v.masked.has(field)).map(({ role }) => role),
+          hiddenFrom: byRole.filter(({ v }) => v.hidden.has(field)).map(({ role }) => role),
+        })),
+        ...documents,
+      ],
     };
   }
 }

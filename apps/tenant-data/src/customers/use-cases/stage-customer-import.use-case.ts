@@ -24,16 +24,29 @@ export class StageCustomerImportUseCase {
     private readonly staging: CustomerImportRepository,
   ) {}
 
-  execute(ctx: RequestContext, input: { importId: string; chunk: number; validateOnly: boolean; rows: StagedRow[] }): Promise<StageCustomerImportResult> {
+  execute(
+    ctx: RequestContext,
+    input: { importId: string; chunk: number; validateOnly: boolean; rows: StagedRow[] },
+  ): Promise<StageCustomerImportResult> {
     const resource = { type: 'customer_import', id: input.importId };
     return this.access.run(ctx, { permission: 'customers:write', action: 'create', resource }, async (scope) => {
       const { errors, matchedIds } = await duplicateContacts(scope, this.customers, input.rows);
       // Telling the caller that a phone is taken discloses that customer: a search, audited as one.
-      for (const group of inGroups(matchedIds)) await this.access.audit.record(scope.tx, { action: 'search', resource: { type: 'customer', id: null }, subjectIds: group, fields: fieldsTouched(['phone', 'email']) });
+      for (const group of inGroups(matchedIds))
+        await this.access.audit.record(scope.tx, {
+          action: 'search',
+          resource: { type: 'customer', id: null },
+          subjectIds: group,
+          fields: fieldsTouched(['phone', 'email']),
+        });
       if (!input.validateOnly && errors.length === 0) {
         await this.staging.stage(scope, input.importId, input.chunk, input.rows);
         const written = new Set(input.rows.flatMap((r) => writtenFields(r.customer)));
-        await this.access.audit.record(scope.tx, { action: 'create', resource, fields: fieldsTouched(ALL_CUSTOMER_FIELDS.filter((f) => written.has(f))) });
+        await this.access.audit.record(scope.tx, {
+          action: 'create',
+          resource,
+          fields: fieldsTouched(ALL_CUSTOMER_FIELDS.filter((f) => written.has(f))),
+        });
       }
       return { errors };
     });

@@ -42,10 +42,19 @@ export class UpdateCustomerUseCase {
       const refused = await refuseTakenContacts(this.access, scope, this.customers, contact, { action: 'update', id });
       if (refused) return refused;
       const view = changed.length
-        ? await this.customers.update(scope, row, Object.fromEntries(changed.map((f) => [f, after[f]])) as Partial<CustomerPlain>)
+        ? await this.customers.update(
+            scope,
+            row,
+            Object.fromEntries(changed.map((f) => [f, after[f]])) as Partial<CustomerPlain>,
+          )
         : customerCodec.view(scope.cipher, row);
       if (changed.length) await this.customers.recordChange(scope, id, 'update', changed);
-      await this.access.audit.record(scope.tx, { action: 'update', resource: { type: 'customer', id }, subjectIds: [id], fields: fieldsTouched(changed as CustomerField[]) });
+      await this.access.audit.record(scope.tx, {
+        action: 'update',
+        resource: { type: 'customer', id },
+        subjectIds: [id],
+        fields: fieldsTouched(changed as CustomerField[]),
+      });
       return applyVisibility(view, visibilityFor(ctx));
     });
     if ('conflicts' in result) throw conflictError(result.conflicts);

@@ -22,12 +22,24 @@ export class BeginUploadUseCase {
     const resource = { type: 'customer', id: input.customerId };
     await requireKind(this.access, ctx, input.kind, 'create', resource);
     if (input.declaredSize !== undefined && input.declaredSize > this.settings.maxBytes) {
-      throw new DomainError('PAYLOAD_TOO_LARGE', `a document may be at most ${this.settings.maxBytes} bytes`, { maxBytes: this.settings.maxBytes });
+      throw new DomainError('PAYLOAD_TOO_LARGE', `a document may be at most ${this.settings.maxBytes} bytes`, {
+        maxBytes: this.settings.maxBytes,
+      });
     }
-    const row = await this.access.runOnOne(ctx, { permission: 'documents:write', action: 'create', resource }, async (scope) => {
-      if (!(await this.documents.customerExists(scope, input.customerId))) return null;
-      return this.documents.createPending(scope, { customerId: input.customerId, kind: input.kind, name: input.name, createdBy: ctx.actorId });
-    }, 'customer not found');
+    const row = await this.access.runOnOne(
+      ctx,
+      { permission: 'documents:write', action: 'create', resource },
+      async (scope) => {
+        if (!(await this.documents.customerExists(scope, input.customerId))) return null;
+        return this.documents.createPending(scope, {
+          customerId: input.customerId,
+          kind: input.kind,
+          name: input.name,
+          createdBy: ctx.actorId,
+        });
+      },
+      'customer not found',
+    );
     return { uploadId: row.id, chunkBytes: DOCUMENT_CHUNK_BYTES, maxBytes: this.settings.maxBytes };
   }
 }

@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import {
-  DomainError, type CommitUploadRequest, type DocumentKind, type DocumentMediaType, type DocumentView,
+  DomainError,
+  type CommitUploadRequest,
+  type DocumentKind,
+  type DocumentMediaType,
+  type DocumentView,
 } from '@lekha/contracts';
 import type { RequestContext } from '@lekha/tenancy';
 import { TenantAccess } from '../../common/tenant-access.js';
@@ -28,41 +32,57 @@ export class CommitUploadUseCase {
   async execute(ctx: RequestContext, input: CommitUploadRequest): Promise<DocumentView> {
     const resource = { type: 'document', id: input.uploadId };
     let tenantId = '';
-    const result = await this.access.runOnOne(ctx, { permission: 'documents:write', action: 'create', resource }, async (scope) => {
-      tenantId = scope.tenantId;
-      const row = await this.documents.findPending(scope, input.uploadId, ctx.actorId);
-      if (!row) return null;
-      const field = documentField(row.kind as DocumentKind);
-      let problem: DomainError | null = null;
-      let refused: StructureProblem | null = null;
-      if (row.chunks === 0 || !row.mediaType) problem = new DomainError('UNSUPPORTED_MEDIA_TYPE', 'an empty file is not a document');
-      else if (row.chunks !== input.chunks || row.size !== input.size) problem = new DomainError('VALIDATION_FAILED', 'the upload is incomplete: chunks are missing');
-      else {
-        // Every byte is read back once: the structure beyond the magic bytes decides (polyglots, broken files).
-        const inspector = new DocumentInspector(row.mediaType as DocumentMediaType);
-        for (let i = 0; i < row.chunks && !problem; i++) {
-          const segment = await this.blobs.getSegment(scope.cipher, scope.tenantId, row.id, i).catch(() => null);
-          if (!segment) problem = new DomainError('SERVICE_UNAVAILABLE', LOST_CHUNK);
-          else inspector.push(segment);
+    const result = await this.access.runOnOne(
+      ctx,
+      { permission: 'documents:write', action: 'create', resource },
+      async (scope) => {
+        tenantId = scope.tenantId;
+        const row = await this.documents.findPending(scope, input.uploadId, ctx.actorId);
+        if (!row) return null;
+        const field = documentField(row.kind as DocumentKind);
+        let problem: DomainError | null = null;
+        let refused: StructureProblem | null = null;
+        if (row.chunks === 0 || !row.mediaType)
+          problem = new DomainError('UNSUPPORTED_MEDIA_TYPE', 'an empty file is not a document');
+        else if (row.chunks !== input.chunks || row.size !== input.size)
+          problem = new DomainError('VALIDATION_FAILED', 'the upload is incomplete: chunks are missing');
+        else {
+          // Every byte is read back once: the structure beyond the magic bytes decides (polyglots, broken files).
+          const inspector = new DocumentInspector(row.mediaType as DocumentMediaType);
+          for (let i = 0; i < row.chunks && !problem; i++) {
+            const segment = await this.blobs.getSegment(scope.cipher, scope.tenantId, row.id, i).catch(() => null);
+            if (!segment) problem = new DomainError('SERVICE_UNAVAILABLE', LOST_CHUNK);
+            else inspector.push(segment);
+          }
+          refused = problem ? null : inspector.verdict();
+          if (refused) problem = new DomainError('UNSUPPORTED_MEDIA_TYPE', MALFORMED);
         }
-        refused = problem ? null : inspector.verdict();
-        if (refused) problem = new DomainError('UNSUPPORTED_MEDIA_TYPE', MALFORMED);
-      }
-      if (problem) {
-        await this.documents.remove(scope, row.id);
-        const outcome = refused
-          ? { outcome: 'denied' as const, reason: refused }
-          : { outcome: 'error' as const, reason: 'upload_incomplete' };
+        if (problem) {
+          await this.documents.remove(scope, row.id);
+          const outcome = refused
+            ? { outcome: 'denied' as const, reason: refused }
+            : { outcome: 'error' as const, reason: 'upload_incomplete' };
+          await this.access.audit.record(scope.tx, {
+            action: 'create',
+            resource,
+            subjectIds: [row.customerId],
+            ...outcome,
+            fields: [field],
+          });
+          return new Refusal(problem);
+        }
+        row.status = 'ready';
+        await this.documents.save(scope);
         await this.access.audit.record(scope.tx, {
-          action: 'create', resource, subjectIds: [row.customerId], ...outcome, fields: [field],
+          action: 'create',
+          resource,
+          subjectIds: [row.customerId],
+          fields: [field],
         });
-        return new Refusal(problem);
-      }
-      row.status = 'ready';
-      await this.documents.save(scope);
-      await this.access.audit.record(scope.tx, { action: 'create', resource, subjectIds: [row.customerId], fields: [field] });
-      return this.documents.view(scope.cipher, row);
-    }, 'upload not found');
+        return this.documents.view(scope.cipher, row);
+      },
+      'upload not found',
+    );
     if (result instanceof Refusal) {
       await this.blobs.deleteAll(tenantId, [input.uploadId]);
       throw result.error;

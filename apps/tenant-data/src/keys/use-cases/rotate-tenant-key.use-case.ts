@@ -30,10 +30,18 @@ export class RotateTenantKeyUseCase {
     }
     // The permission check and the audit record come first, in one transaction; the keyset is
     // changed after it commits (the embedded database has one connection).
-    const tenantId = await this.access.run(ctx, { permission: 'tenant:keys:manage', action: 'update', resource: { type: 'tenant_key', id: null } }, async (scope) => {
-      await this.access.audit.record(scope.tx, { action: 'update', resource: { type: 'tenant_key', id: null }, reason: 'rotation_requested' });
-      return scope.tenantId;
-    });
+    const tenantId = await this.access.run(
+      ctx,
+      { permission: 'tenant:keys:manage', action: 'update', resource: { type: 'tenant_key', id: null } },
+      async (scope) => {
+        await this.access.audit.record(scope.tx, {
+          action: 'update',
+          resource: { type: 'tenant_key', id: null },
+          reason: 'rotation_requested',
+        });
+        return scope.tenantId;
+      },
+    );
     const next = await this.keyring.rotate(tenantId);
     this.reencryptor.schedule(tenantId, next.activeFrom);
     return { version: next.version, activeFrom: next.activeFrom.toISOString() };

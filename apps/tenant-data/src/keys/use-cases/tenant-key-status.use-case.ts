@@ -15,10 +15,14 @@ export class TenantKeyStatusUseCase {
   ) {}
 
   async execute(ctx: RequestContext): Promise<TenantKeyStatus> {
-    const tenantId = await this.access.run(ctx, { permission: 'tenant:keys:manage', action: 'read', resource: { type: 'tenant_key', id: null } }, async (scope) => {
-      await this.access.audit.record(scope.tx, { action: 'read', resource: { type: 'tenant_key', id: null } });
-      return scope.tenantId;
-    });
+    const tenantId = await this.access.run(
+      ctx,
+      { permission: 'tenant:keys:manage', action: 'read', resource: { type: 'tenant_key', id: null } },
+      async (scope) => {
+        await this.access.audit.record(scope.tx, { action: 'read', resource: { type: 'tenant_key', id: null } });
+        return scope.tenantId;
+      },
+    );
     this.keyring.forget(tenantId);
     const keys = await this.keyring.keysFor(tenantId);
     const cipher = new FieldCipher(keys);

@@ -18,11 +18,18 @@ export class CreateRecordTypeUseCase {
     const template = input.template ? RecordTemplates[input.template] : undefined;
     const schema = template?.schema ?? input.schema!;
     const name = input.name ?? template?.name ?? input.key;
-    return this.access.run(ctx, { permission: 'records:types:manage', action: 'create', resource: { type: 'record_type', id: null } }, async (scope) => {
-      if (await this.records.findType(scope, input.key)) throw new DomainError('CONFLICT', `record type "${input.key}" exists already`, [{ path: 'key', message: 'already in use' }]);
-      const row = await this.records.createType(scope, input.key, name, schema);
-      await this.access.audit.record(scope.tx, { action: 'create', resource: { type: 'record_type', id: row.id } });
-      return toRecordTypeView(row);
-    });
+    return this.access.run(
+      ctx,
+      { permission: 'records:types:manage', action: 'create', resource: { type: 'record_type', id: null } },
+      async (scope) => {
+        if (await this.records.findType(scope, input.key))
+          throw new DomainError('CONFLICT', `record type "${input.key}" exists already`, [
+            { path: 'key', message: 'already in use' },
+          ]);
+        const row = await this.records.createType(scope, input.key, name, schema);
+        await this.access.audit.record(scope.tx, { action: 'create', resource: { type: 'record_type', id: row.id } });
+        return toRecordTypeView(row);
+      },
+    );
   }
 }

@@ -18,34 +18,59 @@ export class CreateRecordUseCase {
   ) {}
 
   async execute(ctx: RequestContext, input: CreateRecordRequest): Promise<RecordView> {
-    const outcome = await this.access.run<Outcome>(ctx, { permission: 'records:write', action: 'create', resource: { type: 'record', id: null } }, async (scope) => {
-      const type = await this.records.findType(scope, input.type);
-      if (!type) return { missing: 'record type' };
-      const data = { ...input.data };
-      const assignment = resolveAssignment(ctx, type.schema, data, input.assigneeUserId, undefined);
-      if ('forbidden' in assignment) {
-        await this.access.audit.record(scope.tx, { action: 'create', resource: { type: 'record', id: null }, outcome: 'denied', reason: 'assignee_forbidden' });
-        return assignment;
-      }
-      const valid = validateRecordData(type.schema, data);
-      if (input.customerId && !(await customerReachable(ctx, scope, this.records, input.customerId))) {
-        // Possibly another tenant's customer: recorded as denied, answered like any unknown id.
-        await this.access.audit.record(scope.tx, { action: 'create', resource: { type: 'record', id: null }, outcome: 'denied', reason: 'customer_not_found' });
-        return { missing: 'customer' };
-      }
-      const row = await this.records.create(scope, type, { ...input, assigneeUserId: assignment.ok }, valid);
-      const written = effectiveFields(type).filter((f) => valid[f.name] !== undefined);
-      await this.records.recordChange(scope, row.id, 'create', written.map((f) => f.name));
-      await this.access.audit.record(scope.tx, {
-        action: 'create',
-        resource: { type: 'record', id: row.id },
-        subjectIds: row.customerId ? [row.customerId] : [],
-        fields: written,
-      });
-      return { ok: this.records.toView(scope, row, type.key, recordFieldViews(type, ctx)) };
-    });
-    if ('forbidden' in outcome) throw new DomainError('FORBIDDEN', 'this role may assign records only to itself', [{ path: 'assigneeUserId', message: 'not allowed for this role' }]);
-    if ('missing' in outcome) throw new DomainError('NOT_FOUND', `${outcome.missing} not found`, [{ path: outcome.missing === 'customer' ? 'customerId' : 'type', message: 'not found' }]);
+    const outcome = await this.access.run<Outcome>(
+      ctx,
+      { permission: 'records:write', action: 'create', resource: { type: 'record', id: null } },
+      async (scope) => {
+        const type = await this.records.findType(scope, input.type);
+        if (!type) return { missing: 'record type' };
+        const data = { ...input.data };
+        const assignment = resolveAssignment(ctx, type.schema, data, input.assigneeUserId, undefined);
+        if ('forbidden' in assignment) {
+          await this.access.audit.record(scope.tx, {
+            action: 'create',
+            resource: { type: 'record', id: null },
+            outcome: 'denied',
+            reason: 'assignee_forbidden',
+          });
+          return assignment;
+        }
+        const valid = validateRecordData(type.schema, data);
+        if (input.customerId && !(await customerReachable(ctx, scope, this.records, input.customerId))) {
+          // Possibly another tenant's customer: recorded as denied, answered like any unknown id.
+          await this.access.audit.record(scope.tx, {
+            action: 'create',
+            resource: { type: 'record', id: null },
+            outcome: 'denied',
+            reason: 'customer_not_found',
+          });
+          return { missing: 'customer' };
+        }
+        const row = await this.records.create(scope, type, { ...input, assigneeUserId: assignment.ok }, valid);
+        const written = effectiveFields(type).filter((f) => valid[f.name] !== undefined);
+        await this.records.recordChange(
+          scope,
+          row.id,
+          'create',
+          written.map((f) => f.name),
+        );
+        await this.access.audit.record(scope.tx, {
+          action: 'create',
+          resource: { type: 'record', id: row.id },
+          subjectIds: row.customerId ? [row.customerId] : [],
+          fields: written,
+        });
+        return { ok: this.records.toView(scope, row, type.key, recordFieldViews(type, ctx)) };
+      },
+    );
+    if ('forbidden' in outcome)
+      throw new DomainError('FORBIDDEN', 'this role may assign records only to itself', [
+        { path: 'assigneeUserId', message: 'not allowed for this role' },
+      ]);
+    if ('missing' in outcome)
+      throw new DomainError('NOT_FOUND', `${outcome.missing} not found`, [
+        { path: outcome.missing === 'customer' ? 'customerId' : 'type', message: 'not found' },
+      ]);
     return outcome.ok;
   }
 }

@@ -21,7 +21,10 @@ export class DeleteRecordUseCase {
       if (!row || !type) return null;
       await this.records.delete(scope, id);
       await this.access.audit.record(scope.tx, {
-        action: 'delete', resource, subjectIds: row.customerId ? [row.customerId] : [], fields: effectiveFields(type),
+        action: 'delete',
+        resource,
+        subjectIds: row.customerId ? [row.customerId] : [],
+        fields: effectiveFields(type),
       });
       return { id, deleted: true as const };
     });

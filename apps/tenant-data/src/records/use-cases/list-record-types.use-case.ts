@@ -16,15 +16,25 @@ export class ListRecordTypesUseCase {
 
   /** The tenant's types. Schemas hold no personal data, so reading them is not audited. */
   execute(ctx: RequestContext): Promise<{ items: RecordTypeView[] }> {
-    return this.access.run(ctx, { permission: 'records:read', action: 'list', resource: { type: 'record_type', id: null } }, async (scope) => ({
-      items: (await this.records.listTypes(scope)).map(toRecordTypeView),
-    }));
+    return this.access.run(
+      ctx,
+      { permission: 'records:read', action: 'list', resource: { type: 'record_type', id: null } },
+      async (scope) => ({
+        items: (await this.records.listTypes(scope)).map(toRecordTypeView),
+      }),
+    );
   }
 
   /** The ready templates for the seed businesses (the same for every tenant). */
   templates(): { items: RecordTypeView[] } {
     return {
-      items: RecordTemplateKeys.map((key) => ({ key, name: RecordTemplates[key].name, version: 1, schema: RecordTemplates[key].schema, fields: recordFields(RecordTemplates[key].schema) })),
+      items: RecordTemplateKeys.map((key) => ({
+        key,
+        name: RecordTemplates[key].name,
+        version: 1,
+        schema: RecordTemplates[key].schema,
+        fields: recordFields(RecordTemplates[key].schema),
+      })),
     };
   }
 }

@@ -19,35 +19,51 @@ export class ListRecordsUseCase {
   execute(ctx: RequestContext, q: ListRecordsRequest): Promise<Page<RecordView>> {
     const cursor = q.cursor ? decodeKeysetCursor(q.cursor) : undefined;
     const after = cursor ? { occurredAt: cursor.at, id: cursor.id } : undefined;
-    return this.access.run(ctx, { permission: 'records:read', action: 'list', resource: { type: 'record', id: null } }, async (scope) => {
-      const types = new Map((await this.records.listTypes(scope)).map((t) => [t.id, t] as [string, RecordTypeRow]));
-      const type = q.type ? [...types.values()].find((t) => t.key === q.type) : undefined;
-      if (q.type && !type) throw new DomainError('NOT_FOUND', 'record type not found', [{ path: 'type', message: 'not found' }]);
-      const rows = await this.records.page(scope, {
-        typeId: type?.id, customerId: q.customerId, stage: q.stage,
-        // Without records:read:all only the caller's own assignments; an actor without an id sees none.
-        assigneeUserId: seesAllRecords(ctx) ? undefined : (ctx.actorId ?? '00000000-0000-0000-0000-000000000000'),
-        from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, after, limit: q.limit + 1,
-      });
-      const page = rows.slice(0, q.limit);
-      const views = new Map<string, Map<string, RecordFieldView>>();
-      const viewOf = (typeId: string) => {
-        if (!views.has(typeId)) views.set(typeId, recordFieldViews(types.get(typeId)!, ctx));
-        return views.get(typeId)!;
-      };
-      const items = page.map((r) => this.records.toView(scope, r, types.get(r.typeId)!.key, viewOf(r.typeId)));
-      const disclosed = new Map<string, { name: string; category: RecordTypeRow['schema']['properties'][string]['x-category'] }>();
-      for (const r of page) {
-        for (const f of disclosedRecordFields(viewOf(r.typeId))) disclosed.set(`${f.name}/${f.category}`, f);
-      }
-      await this.access.audit.record(scope.tx, {
-        action: 'list',
-        resource: { type: 'record', id: null },
-        subjectIds: [...new Set(page.flatMap((r) => (r.customerId ? [r.customerId] : [])))],
-        fields: [...disclosed.values()].slice(0, 200),
-      });
-      const last = page[page.length - 1];
-      return { items, nextCursor: rows.length > q.limit && last ? encodeKeysetCursor(last.occurredAt, last.id) : null };
-    });
+    return this.access.run(
+      ctx,
+      { permission: 'records:read', action: 'list', resource: { type: 'record', id: null } },
+      async (scope) => {
+        const types = new Map((await this.records.listTypes(scope)).map((t) => [t.id, t] as [string, RecordTypeRow]));
+        const type = q.type ? [...types.values()].find((t) => t.key === q.type) : undefined;
+        if (q.type && !type)
+          throw new DomainError('NOT_FOUND', 'record type not found', [{ path: 'type', message: 'not found' }]);
+        const rows = await this.records.page(scope, {
+          typeId: type?.id,
+          customerId: q.customerId,
+          stage: q.stage,
+          // Without records:read:all only the caller's own assignments; an actor without an id sees none.
+          assigneeUserId: seesAllRecords(ctx) ? undefined : (ctx.actorId ?? '00000000-0000-0000-0000-000000000000'),
+          from: q.from ? new Date(q.from) : undefined,
+          to: q.to ? new Date(q.to) : undefined,
+          after,
+          limit: q.limit + 1,
+        });
+        const page = rows.slice(0, q.limit);
+        const views = new Map<string, Map<string, RecordFieldView>>();
+        const viewOf = (typeId: string) => {
+          if (!views.has(typeId)) views.set(typeId, recordFieldViews(types.get(typeId)!, ctx));
+          return views.get(typeId)!;
+        };
+        const items = page.map((r) => this.records.toView(scope, r, types.get(r.typeId)!.key, viewOf(r.typeId)));
+        const disclosed = new Map<
+          string,
+          { name: string; category: RecordTypeRow['schema']['properties'][string]['x-category'] }
+        >();
+        for (const r of page) {
+          for (const f of disclosedRecordFields(viewOf(r.typeId))) disclosed.set(`${f.name}/${f.category}`, f);
+        }
+        await this.access.audit.record(scope.tx, {
+          action: 'list',
+          resource: { type: 'record', id: null },
+          subjectIds: [...new Set(page.flatMap((r) => (r.customerId ? [r.customerId] : [])))],
+          fields: [...disclosed.values()].slice(0, 200),
+        });
+        const last = page[page.length - 1];
+        return {
+          items,
+          nextCursor: rows.length > q.limit && last ? encodeKeysetCursor(last.occurredAt, last.id) : null,
+        };
+      },
+    );
   }
 }

@@ -17,21 +17,39 @@ export class RecordReportUseCase {
   ) {}
 
   async execute(ctx: RequestContext, q: RecordReportRequest): Promise<RecordReport> {
-    const report = await this.access.run(ctx, { permission: 'records:reports', action: 'read', resource: { type: 'record_report', id: q.type } }, async (scope) => {
-      const type = await this.records.findType(scope, q.type);
-      if (!type) return null;
-      if (q.sum) {
-        const field = type.schema.properties[q.sum];
-        // Operational in every version: a field once personal is never totalled.
-        const category = effectiveFields(type).find((f) => f.name === q.sum)?.category;
-        if (!field || !category || !isOperational(category) || (field.type !== 'number' && field.type !== 'integer')) {
-          throw new DomainError('VALIDATION_FAILED', 'sum must name a numeric operational field of the type', [{ path: 'sum', message: 'not a numeric business.operational field' }]);
+    const report = await this.access.run(
+      ctx,
+      { permission: 'records:reports', action: 'read', resource: { type: 'record_report', id: q.type } },
+      async (scope) => {
+        const type = await this.records.findType(scope, q.type);
+        if (!type) return null;
+        if (q.sum) {
+          const field = type.schema.properties[q.sum];
+          // Operational in every version: a field once personal is never totalled.
+          const category = effectiveFields(type).find((f) => f.name === q.sum)?.category;
+          if (
+            !field ||
+            !category ||
+            !isOperational(category) ||
+            (field.type !== 'number' && field.type !== 'integer')
+          ) {
+            throw new DomainError('VALIDATION_FAILED', 'sum must name a numeric operational field of the type', [
+              { path: 'sum', message: 'not a numeric business.operational field' },
+            ]);
+          }
         }
-      }
-      const groups = await this.records.report(scope, type.id, q.groupBy, q.sum ?? null, q.from ? new Date(q.from) : undefined, q.to ? new Date(q.to) : undefined);
-      await this.access.audit.record(scope.tx, { action: 'read', resource: { type: 'record_report', id: type.id } });
-      return { type: type.key, groupBy: q.groupBy, sum: q.sum ?? null, groups };
-    });
+        const groups = await this.records.report(
+          scope,
+          type.id,
+          q.groupBy,
+          q.sum ?? null,
+          q.from ? new Date(q.from) : undefined,
+          q.to ? new Date(q.to) : undefined,
+        );
+        await this.access.audit.record(scope.tx, { action: 'read', resource: { type: 'record_report', id: type.id } });
+        return { type: type.key, groupBy: q.groupBy, sum: q.sum ?? null, groups };
+      },
+    );
     if (!report) throw new DomainError('NOT_FOUND', 'record type not found', [{ path: 'type', message: 'not found' }]);
     return report;
   }

@@ -15,23 +15,28 @@ export class UpdateRecordTypeUseCase {
   ) {}
 
   execute(ctx: RequestContext, input: UpdateRecordTypeRequest): Promise<RecordTypeView> {
-    return this.access.runOnOne(ctx, { permission: 'records:types:manage', action: 'update', resource: { type: 'record_type', id: input.key } }, async (scope) => {
-      const row = await this.records.findType(scope, input.key);
-      if (!row) return null;
-      // The stage and the assignee are stored plain: a field that held personal data in any version cannot become one.
-      const was = new Map(effectiveFields(row).map((f) => [f.name, f.category]));
-      const plain = [stageField(input.schema), assigneeField(input.schema)]
-        .filter((n): n is string => !!n && !isOperational(was.get(n) ?? 'business.operational'));
-      if (plain.length) {
-        const details = plain.map((name) => ({
-          path: `schema.properties.${name}`,
-          message: `held ${was.get(name)} in an earlier version; use a new field name`,
-        }));
-        throw new DomainError('VALIDATION_FAILED', 'a field once personal cannot be the stage or assignee', details);
-      }
-      await this.records.updateType(scope, row, input.schema, input.name);
-      await this.access.audit.record(scope.tx, { action: 'update', resource: { type: 'record_type', id: row.id } });
-      return toRecordTypeView(row);
-    });
+    return this.access.runOnOne(
+      ctx,
+      { permission: 'records:types:manage', action: 'update', resource: { type: 'record_type', id: input.key } },
+      async (scope) => {
+        const row = await this.records.findType(scope, input.key);
+        if (!row) return null;
+        // The stage and the assignee are stored plain: a field that held personal data in any version cannot become one.
+        const was = new Map(effectiveFields(row).map((f) => [f.name, f.category]));
+        const plain = [stageField(input.schema), assigneeField(input.schema)].filter(
+          (n): n is string => !!n && !isOperational(was.get(n) ?? 'business.operational'),
+        );
+        if (plain.length) {
+          const details = plain.map((name) => ({
+            path: `schema.properties.${name}`,
+            message: `held ${was.get(name)} in an earlier version; use a new field name`,
+          }));
+          throw new DomainError('VALIDATION_FAILED', 'a field once personal cannot be the stage or assignee', details);
+        }
+        await this.records.updateType(scope, row, input.schema, input.name);
+        await this.access.audit.record(scope.tx, { action: 'update', resource: { type: 'record_type', id: row.id } });
+        return toRecordTypeView(row);
+      },
+    );
   }
 }
