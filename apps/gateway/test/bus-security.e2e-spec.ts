@@ -4,8 +4,11 @@ import {
   BusHeaders,
   ContextHeaders,
   IDENTITY_JWKS_TOPIC,
+  RPC_REPLIES_TOPIC,
   Rpc,
   allRpcPatterns,
+  rpcRequestTopic,
+  rpcServiceOf,
   topicPlan,
   type AuditEventV1,
   type CustomerView,
@@ -52,7 +55,7 @@ describe('bus security', () => {
   beforeAll(async () => {
     tp = await startTestPlatform();
     http = api(tp.gatewayUrl);
-    bus = await RawBus.connect(tp.brokers, [list, get]);
+    bus = await RawBus.connect(tp.brokers);
   });
 
   afterAll(async () => {
@@ -104,20 +107,23 @@ describe('bus security', () => {
   it('puts no name, phone, email, password, token or user agent in plaintext on any topic', async () => {
     const topics = topicPlan({ replicationFactor: 1, minInsyncReplicas: 1 }).map((t) => t.topic);
     const records = await readTopicsRaw(tp.brokers, topics);
-    const rpcTopics = new Set(allRpcPatterns().flatMap((p) => [p, `${p}.reply`]));
-    const ours = records.filter(
-      (r) => r.headers[BusHeaders.callId] !== undefined || r.headers.kafka_correlationId !== undefined,
+    const rpcTopics = new Set(topics.filter((t) => t.startsWith('rpc.')));
+    expect([...rpcTopics].sort()).toEqual(
+      [...new Set(allRpcPatterns().map((p) => rpcRequestTopic(rpcServiceOf(p)))), RPC_REPLIES_TOPIC].sort(),
     );
+    const ours = records.filter((r) => r.headers[BusHeaders.callId] !== undefined);
     // The flow above crossed the bus: signup, login, customer create and search, requests and replies.
-    for (const topic of [
-      Rpc.identity.signup,
-      `${Rpc.identity.signup}.reply`,
-      Rpc.identity.login,
-      Rpc.tenantData.createCustomer,
-      `${Rpc.tenantData.createCustomer}.reply`,
-      list,
+    const identity = rpcRequestTopic('identity');
+    const tenantData = rpcRequestTopic('tenant-data');
+    for (const [topic, op] of [
+      [identity, Rpc.identity.signup],
+      [RPC_REPLIES_TOPIC, Rpc.identity.signup],
+      [identity, Rpc.identity.login],
+      [tenantData, Rpc.tenantData.createCustomer],
+      [RPC_REPLIES_TOPIC, Rpc.tenantData.createCustomer],
+      [tenantData, list],
     ]) {
-      expect(ours.some((r) => r.topic === topic)).toBe(true);
+      expect(ours.some((r) => r.topic === topic && r.headers[BusHeaders.op] === op)).toBe(true);
     }
     // Every RPC value is ciphertext, or a refusal that carries no data: of a request not sealed for
     // the service, or (left by other suites on the same broker) of a request for an erased tenant.
@@ -159,7 +165,10 @@ describe('bus security', () => {
     // The scan does see this flow's records: the tenant ID (not personal) rides in plaintext headers.
     expect(
       records.some(
-        (r) => r.topic === Rpc.tenantData.createCustomer && r.headers[ContextHeaders.tenantId] === a.tenantId,
+        (r) =>
+          r.topic === rpcRequestTopic('tenant-data') &&
+          r.headers[BusHeaders.op] === Rpc.tenantData.createCustomer &&
+          r.headers[ContextHeaders.tenantId] === a.tenantId,
       ),
     ).toBe(true);
   });
@@ -320,6 +329,7 @@ describe('bus security', () => {
       [BusHeaders.sealedAt]: String(Date.now()),
       [BusHeaders.replyKey]: bus.replyKeys.publicKeyText,
       [BusHeaders.sealedFor]: a.tenantId,
+      ...bus.callHeaders(),
     };
     const value = seal.seal(
       { id: customerId },
@@ -407,7 +417,7 @@ describe('bus security', () => {
 
   it('hands a tenant’s transit key only to a caller holding the tenant’s token, and only inside a reply sealed to the caller', async () => {
     const pattern = Rpc.tenantData.transitKey;
-    const keyBus = await RawBus.connect(tp.brokers, [pattern]);
+    const keyBus = await RawBus.connect(tp.brokers);
     try {
       const anonymous = await keyBus.sealedRequest(
         tp.busKey,

@@ -1,6 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Consumer, type IHeaders, type Producer } from 'kafkajs';
-import { BusHeaders, ContextHeaders, TransitKeyPatterns, type RpcResult, type TransitKeyGrant } from '@lekha/contracts';
+import {
+  BusHeaders,
+  ContextHeaders,
+  RPC_REPLIES_TOPIC,
+  RPC_REPLY_PARTITIONS,
+  TransitKeyPatterns,
+  rpcRequestTopic,
+  rpcServiceOf,
+  type RpcResult,
+  type TransitKeyGrant,
+} from '@lekha/contracts';
 import { BusSeal, ReplyKeyPair, openReply } from '@lekha/runtime';
 
 export interface RawRecord {
@@ -24,35 +34,37 @@ const headerText = (headers: IHeaders | undefined): Record<string, string> =>
 
 /**
  * Speaks the RPC protocol with plain kafkajs, as an intruder on the broker would: any headers, any
- * value, sealed or not. Replies are matched by correlation ID on `<pattern>.reply`.
+ * value, sealed or not, sent to the pattern's service topic. It reads every partition of
+ * `rpc.replies.v1` (in a group of its own) and matches replies by call ID.
  */
 export class RawBus {
   private readonly waiting = new Map<string, (reply: RawReply) => void>();
   /** This client's reply key: services seal replies to it. */
   readonly replyKeys = new ReplyKeyPair();
+  /** The partition of `rpc.replies.v1` its requests name (shared with whoever owns it; harmless). */
+  readonly replyPartition = Math.floor(Math.random() * RPC_REPLY_PARTITIONS);
 
   private constructor(
     private readonly producer: Producer,
     private readonly consumer: Consumer,
   ) {}
 
-  static async connect(brokers: string[], patterns: string[]): Promise<RawBus> {
+  static async connect(brokers: string[]): Promise<RawBus> {
     const kafka = new Kafka({ clientId: 'lekha-raw-bus', brokers, logLevel: logLevel.NOTHING });
     const producer = kafka.producer({ allowAutoTopicCreation: false });
     const consumer = kafka.consumer({ groupId: `raw-bus-${randomUUID()}`, allowAutoTopicCreation: false });
     await producer.connect();
     await consumer.connect();
-    // From the beginning: replies are told apart by correlation ID, and none can be missed while joining.
-    // The transit-key patterns too: a request carrying a tenant's token is sealed as the gateway would.
-    const topics = [...new Set([...patterns, ...Object.values(TransitKeyPatterns)])].map((p) => `${p}.reply`);
-    await consumer.subscribe({ topics, fromBeginning: true });
+    // From the beginning: replies are told apart by call ID, and none can be missed while joining.
+    await consumer.subscribe({ topics: [RPC_REPLIES_TOPIC], fromBeginning: true });
     const bus = new RawBus(producer, consumer);
     await consumer.run({
       eachMessage: async ({ message }) => {
         const headers = headerText(message.headers);
-        const resolve = bus.waiting.get(headers.kafka_correlationId ?? '');
+        const callId = headers[BusHeaders.callId] ?? '';
+        const resolve = bus.waiting.get(callId);
         if (!resolve) return;
-        bus.waiting.delete(headers.kafka_correlationId!);
+        bus.waiting.delete(callId);
         const text = message.value?.toString('utf8') ?? 'null';
         let value: unknown = text;
         try {
@@ -66,36 +78,43 @@ export class RawBus {
     return bus;
   }
 
-  /** Sends one request as given; resolves with the raw reply, or null when none comes in time. */
+  /** The reply partition and a deadline, as a caller puts them among the headers it seals. */
+  callHeaders(timeoutMs = 20_000): Record<string, string> {
+    return {
+      [BusHeaders.replyPartition]: String(this.replyPartition),
+      [BusHeaders.deadline]: String(Date.now() + timeoutMs),
+    };
+  }
+
+  /**
+   * Sends one request as given, to the pattern's service topic with the pattern in `x-lekha-op`
+   * (and this client's reply partition and a deadline unless the headers name them); resolves with
+   * the raw reply to its call ID (none: the reply without one), or null when none comes in time.
+   */
   async request(
     pattern: string,
     value: unknown,
     headers: Record<string, string>,
     timeoutMs = 20_000,
   ): Promise<RawReply | null> {
-    const correlationId = randomUUID();
+    const callId = headers[BusHeaders.callId] ?? '';
     const reply = new Promise<RawReply | null>((resolve) => {
       const timer = setTimeout(() => {
-        this.waiting.delete(correlationId);
+        this.waiting.delete(callId);
         resolve(null);
       }, timeoutMs);
-      this.waiting.set(correlationId, (r) => {
+      this.waiting.set(callId, (r) => {
         clearTimeout(timer);
         resolve(r);
       });
     });
     await this.producer.send({
-      topic: pattern,
+      topic: rpcRequestTopic(rpcServiceOf(pattern)),
       messages: [
         {
           key: randomUUID(),
           value: JSON.stringify(value),
-          headers: {
-            ...headers,
-            kafka_correlationId: correlationId,
-            kafka_replyTopic: `${pattern}.reply`,
-            kafka_replyPartition: '0',
-          },
+          headers: { ...this.callHeaders(timeoutMs), ...headers, [BusHeaders.op]: pattern },
         },
       ],
     });
@@ -154,6 +173,7 @@ export class RawBus {
       [BusHeaders.callId]: callId,
       [BusHeaders.sealedAt]: String(Date.now()),
       [BusHeaders.replyKey]: this.replyKeys.publicKeyText,
+      ...this.callHeaders(),
     };
     if (caller.tenantId) headers[ContextHeaders.tenantId] = caller.tenantId;
     if (caller.actorId) headers[ContextHeaders.actorId] = caller.actorId;

@@ -61,11 +61,7 @@ describe('tenant data: customers', () => {
     http = api(tp.gatewayUrl);
     a = await signup('Fit Life Clinic', 'Anita');
     b = await signup('Other Clinic', 'Bhaskar');
-    bus = await RawBus.connect(tp.brokers, [
-      Rpc.tenantData.getCustomer,
-      Rpc.tenantData.listCustomers,
-      Rpc.tenantData.deleteCustomer,
-    ]);
+    bus = await RawBus.connect(tp.brokers);
   });
 
   afterAll(async () => {

@@ -477,11 +477,7 @@ describe('tenant data: documents', () => {
   });
 
   it('sweeps an abandoned upload (row and staged segments) and ciphertext left without a row', async () => {
-    const bus = await RawBus.connect(tp.brokers, [
-      Rpc.tenantData.beginDocumentUpload,
-      Rpc.tenantData.uploadDocumentChunk,
-      Rpc.tenantData.commitDocumentUpload,
-    ]);
+    const bus = await RawBus.connect(tp.brokers);
     try {
       // The gateway's path minus HTTP (sealed, with the owner's token), as if it crashed after the first chunk.
       const call = async <T>(pattern: string, value: unknown) => {

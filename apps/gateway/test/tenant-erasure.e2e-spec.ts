@@ -12,7 +12,10 @@ import {
   DOMAIN_EVENTS_TOPIC,
   Rpc,
   TransitKeyPatterns,
+  RPC_REPLIES_TOPIC,
   allRpcPatterns,
+  rpcRequestTopic,
+  rpcServiceOf,
   type CustomerView,
   type TenantErasureStatus,
 } from '@lekha/contracts';
@@ -108,7 +111,7 @@ describe('tenant erasure', () => {
     const login = await http.post<{ accessToken: string }>('/v1/auth/login', admin);
     expect(login.status).toBe(200);
     adminToken = login.body.accessToken;
-    raw = await RawBus.connect(tp.brokers, [Rpc.tenantData.getCustomer]);
+    raw = await RawBus.connect(tp.brokers);
     rawReplyKey = raw.replyKeys.publicKeyText;
     oldTransit = await raw.transitKey(tp.busKey, Rpc.tenantData.getCustomer, a.accessToken);
     expect(oldTransit?.tenantId).toBe(a.tenantId);
@@ -211,6 +214,7 @@ describe('tenant erasure', () => {
       [BusHeaders.sealedAt]: String(Date.now()),
       [BusHeaders.replyKey]: raw.replyKeys.publicKeyText,
       [BusHeaders.sealedFor]: a.tenantId,
+      ...raw.callHeaders(),
     };
     const seal = new BusSeal(tp.busKey);
     const value = seal.seal(
@@ -233,13 +237,13 @@ describe('tenant erasure', () => {
   });
 
   it('the tenant’s traffic left on the bus opens with no key that still exists: requests under its transit keys, replies under the gateway’s reply key', async () => {
-    const topics = allRpcPatterns().flatMap((p) => [p, `${p}.reply`]);
+    const topics = [...new Set(allRpcPatterns().map((p) => rpcRequestTopic(rpcServiceOf(p)))), RPC_REPLIES_TOPIC];
     const records = await readTopicsRaw(tp.brokers, topics);
     const seal = new BusSeal(tp.busKey);
+    const opOf = (r: (typeof records)[number]) => r.headers[BusHeaders.op] ?? '';
     const opens = (r: (typeof records)[number], direction: 'request' | 'reply') => {
-      const pattern = direction === 'reply' ? r.topic.slice(0, -'.reply'.length) : r.topic;
       try {
-        seal.open(JSON.parse(r.value), { pattern, direction, callId: r.headers[BusHeaders.callId] ?? '' });
+        seal.open(JSON.parse(r.value), { pattern: opOf(r), direction, callId: r.headers[BusHeaders.callId] ?? '' });
         return true;
       } catch {
         return false;
@@ -248,18 +252,18 @@ describe('tenant erasure', () => {
     const transitPatterns = new Set(Object.values(TransitKeyPatterns));
     const tenantRequests = records.filter(
       (r) =>
-        !r.topic.endsWith('.reply') &&
+        r.topic !== RPC_REPLIES_TOPIC &&
         r.headers[ContextHeaders.tenantId] === a.tenantId &&
         r.headers[BusHeaders.replyKey] !== rawReplyKey,
     );
     const toKeyHolders = tenantRequests.filter(
-      (r) => TransitKeyPatterns[r.topic.slice(0, r.topic.indexOf('.'))] && !transitPatterns.has(r.topic as never),
+      (r) => TransitKeyPatterns[rpcServiceOf(opOf(r))] && !transitPatterns.has(opOf(r) as never),
     );
     // Customers, documents, API keys: all of it went sealed for the tenant, none under the bus key.
     expect(toKeyHolders.length).toBeGreaterThan(5);
     for (const r of toKeyHolders) expect(r.headers[BusHeaders.sealedFor]).toBe(a.tenantId);
     for (const r of toKeyHolders) expect(opens(r, 'request')).toBe(false);
-    const replies = records.filter((r) => r.topic.endsWith('.reply') && r.value.includes('"sealed"'));
+    const replies = records.filter((r) => r.topic === RPC_REPLIES_TOPIC && r.value.includes('"sealed"'));
     expect(replies.length).toBeGreaterThan(10);
     for (const r of replies) expect(opens(r, 'reply')).toBe(false);
     expect(records.map((r) => r.value).join('\n')).not.toContain('Ravi Erasable');

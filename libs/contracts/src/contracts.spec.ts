@@ -1,8 +1,8 @@
 import { ErrorCodes, httpStatusOf } from './errors.js';
 import { auditEventV1Schema } from './audit-event.js';
 import { signupRequestSchema } from './auth.js';
-import { topicPlan, AUDIT_EVENTS_TOPIC } from './topics.js';
-import { allRpcPatterns } from './rpc.js';
+import { topicPlan, AUDIT_EVENTS_TOPIC, RPC_REPLIES_TOPIC, rpcRequestTopic } from './topics.js';
+import { allRpcPatterns, rpcServiceOf } from './rpc.js';
 import { uuidv7 } from './ids.js';
 
 const event = {
@@ -59,7 +59,7 @@ describe('contracts', () => {
     expect(bad.error!.issues.map((i) => i.path.join('.'))).toContain('business.stateCode');
   });
 
-  it('plans an immutable audit topic and a request and reply topic per pattern', () => {
+  it('plans an immutable audit topic, a request topic per service and one shared reply topic', () => {
     const plan = topicPlan({ replicationFactor: 3, minInsyncReplicas: 2 });
     const audit = plan.find((t) => t.topic === AUDIT_EVENTS_TOPIC)!;
     expect(audit.configEntries).toMatchObject({
@@ -69,9 +69,26 @@ describe('contracts', () => {
     });
     expect(audit.replicationFactor).toBe(3);
     for (const p of allRpcPatterns()) {
-      expect(plan.some((t) => t.topic === p)).toBe(true);
-      expect(plan.some((t) => t.topic === `${p}.reply`)).toBe(true);
+      const topic = plan.find((t) => t.topic === rpcRequestTopic(rpcServiceOf(p)));
+      expect(topic?.numPartitions).toBe(6);
+      expect(plan.some((t) => t.topic === p || t.topic === `${p}.reply`)).toBe(false);
     }
+    const rpcTopics = plan.filter((t) => t.topic.startsWith('rpc.')).map((t) => t.topic);
+    expect(rpcTopics.sort()).toEqual(
+      [
+        'rpc.billing.v1',
+        'rpc.compliance.v1',
+        'rpc.identity.v1',
+        'rpc.notifications.v1',
+        'rpc.replies.v1',
+        'rpc.tenant-data.v1',
+      ].sort(),
+    );
+    expect(plan.find((t) => t.topic === RPC_REPLIES_TOPIC)).toMatchObject({
+      numPartitions: 32,
+      replicationFactor: 3,
+      configEntries: { 'cleanup.policy': 'delete', 'min.insync.replicas': '2' },
+    });
   });
 
   it('makes time-ordered version 7 UUIDs', () => {

@@ -1,8 +1,9 @@
 import type { ErrorBody } from './errors.js';
 
 /**
- * Request/reply patterns. Each is a Kafka topic (and `<pattern>.reply` for the answers), served
- * by exactly one service. Names: `<service>.<feature>.<verb>`.
+ * Request/reply patterns (operations), each served by exactly one service. Names:
+ * `<service>.<feature>.<verb>`. A request travels on its service's topic (`rpc.<service>.v1`) with
+ * the pattern in the `x-lekha-op` header; replies come back on `rpc.replies.v1`.
  */
 export const Rpc = {
   identity: {
@@ -106,6 +107,16 @@ export function allRpcPatterns(): RpcPattern[] {
   return Object.values(Rpc).flatMap((group) => Object.values(group)) as RpcPattern[];
 }
 
+/** The service that serves a pattern: the pattern's first segment. */
+export function rpcServiceOf(pattern: string): string {
+  return pattern.slice(0, pattern.indexOf('.'));
+}
+
+/** Every service that serves request/reply patterns. */
+export function rpcServices(): string[] {
+  return [...new Set(allRpcPatterns().map(rpcServiceOf))];
+}
+
 /** Every reply is a result: services never throw across the bus. */
 export type RpcResult<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
 
@@ -138,6 +149,12 @@ export const BusHeaders = {
   replyKey: 'x-lekha-reply-key',
   /** The tenant whose transit key sealed this request (absent: the platform bus key). */
   sealedFor: 'x-lekha-sealed-for',
+  /** The operation (pattern) asked for; bound into the seal through the AAD. */
+  op: 'x-lekha-op',
+  /** The partition of `rpc.replies.v1` the caller reads; bound into the headers digest. */
+  replyPartition: 'x-lekha-reply-partition',
+  /** Epoch ms after which the caller no longer waits: the service drops the request unrun. Sealed. */
+  deadline: 'x-lekha-deadline',
 } as const;
 
 /**

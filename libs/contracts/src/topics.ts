@@ -1,10 +1,22 @@
-import { allRpcPatterns } from './rpc.js';
+import { rpcServices } from './rpc.js';
 
 export const AUDIT_EVENTS_TOPIC = 'audit.events.v1';
 export const AUDIT_CHECKPOINTS_TOPIC = 'audit.checkpoints.v1';
 export const DOMAIN_EVENTS_TOPIC = 'platform.events.v1';
 /** Messages for notifications to deliver (OTP, reset links, invitations, alerts); payloads sealed. */
 export const NOTIFICATIONS_DISPATCH_TOPIC = 'notifications.dispatch.v1';
+/** Replies to every request/reply call; each calling process reads its own partition. */
+export const RPC_REPLIES_TOPIC = 'rpc.replies.v1';
+/** Partitions of `rpc.replies.v1`: at most this many calling processes at once. */
+export const RPC_REPLY_PARTITIONS = 32;
+/** Partitions of each service's request topic: at most this many instances share its load. */
+export const RPC_REQUEST_PARTITIONS = 6;
+
+/** The topic a service's requests travel on (all its patterns; the pattern rides in `x-lekha-op`). */
+export function rpcRequestTopic(service: string): string {
+  return `rpc.${service}.v1`;
+}
+
 /** Identity's current JWKS (public keys only, sealed with the bus key); compacted, latest record wins. */
 export const IDENTITY_JWKS_TOPIC = 'identity.jwks.v1';
 
@@ -20,6 +32,7 @@ export interface TopicPlanOptions {
   replicationFactor: number;
   /** 1 on a single local broker; 2 in a production cluster. */
   minInsyncReplicas: number;
+  /** Partitions of each service's request topic (default RPC_REQUEST_PARTITIONS). */
   rpcPartitions?: number;
   auditPartitions?: number;
 }
@@ -69,14 +82,17 @@ export function topicPlan(opts: TopicPlanOptions): TopicSpec[] {
     replicationFactor: rf,
     configEntries: { 'cleanup.policy': 'compact', 'min.insync.replicas': minIsr },
   };
-  // Request/reply topics hold transient messages only: an hour is plenty.
-  const rpc = allRpcPatterns().flatMap((pattern) =>
-    [pattern, `${pattern}.reply`].map((topic) => ({
-      topic,
-      numPartitions: opts.rpcPartitions ?? 3,
+  // Request/reply topics hold transient messages only: an hour is plenty. One request topic per
+  // service (keyed by call ID) and one reply topic shared by every caller.
+  const transient = { 'cleanup.policy': 'delete', 'retention.ms': String(3600_000), 'min.insync.replicas': minIsr };
+  const rpc: TopicSpec[] = [
+    ...rpcServices().map((service) => ({
+      topic: rpcRequestTopic(service),
+      numPartitions: opts.rpcPartitions ?? RPC_REQUEST_PARTITIONS,
       replicationFactor: rf,
-      configEntries: { 'cleanup.policy': 'delete', 'retention.ms': String(3600_000), 'min.insync.replicas': minIsr },
+      configEntries: transient,
     })),
-  );
+    { topic: RPC_REPLIES_TOPIC, numPartitions: RPC_REPLY_PARTITIONS, replicationFactor: rf, configEntries: transient },
+  ];
   return [audit, checkpoints, domain, dispatch, jwks, ...rpc];
 }

@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NestFactory } from '@nestjs/core';
-import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import type { INestApplication, Type, DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { ConfigError } from './config.js';
 import { Readiness } from './health.js';
 import { JsonLogger } from './logger.js';
-import { KafkaProbe, kafkaConfig } from './kafka.js';
+import { KafkaProbe } from './kafka.js';
+import { BusServer } from './bus/bus-server.js';
 
 export interface ServiceBootstrapOptions {
   service: string;
@@ -15,14 +15,14 @@ export interface ServiceBootstrapOptions {
   host?: string;
   brokers: string[];
   logger: Logger;
-  /** Serve Kafka request/reply and events through Nest's Kafka transport. */
+  /** Serve the service's operations (and its event consumers) through the bus server. */
   kafkaServer: boolean;
   configure?: (app: INestApplication) => void | Promise<void>;
 }
 
 /**
- * Starts HTTP (health first) then the Kafka microservice. A broker that is down at start does not
- * crash the service: it keeps retrying and reports not-ready until connected.
+ * Starts HTTP (health first) then the bus server. A broker that is down at start does not crash
+ * the service: it keeps retrying and reports not-ready until its consumer holds partitions.
  */
 export async function bootstrapService(opts: ServiceBootstrapOptions): Promise<INestApplication> {
   const app = await NestFactory.create(opts.module, { logger: new JsonLogger(opts.logger), abortOnError: false });
@@ -30,30 +30,17 @@ export async function bootstrapService(opts: ServiceBootstrapOptions): Promise<I
   await opts.configure?.(app);
   const probe = new KafkaProbe(opts.service, opts.brokers, opts.logger);
   let kafkaServing = !opts.kafkaServer;
+  const server = opts.kafkaServer
+    ? new BusServer({ service: opts.service, brokers: opts.brokers, logger: opts.logger })
+    : null;
   app.get(Readiness).register('kafka', async () => {
     await probe.check();
     if (!kafkaServing) throw new Error('kafka consumer not started yet');
+    if (server && server.stats.partitions === 0) throw new Error('the bus consumer holds no partitions');
   });
-  if (opts.kafkaServer) {
-    app.connectMicroservice<MicroserviceOptions>(
-      {
-        transport: Transport.KAFKA,
-        options: {
-          client: kafkaConfig(opts.service, opts.brokers, opts.logger),
-          consumer: {
-            groupId: opts.service,
-            sessionTimeout: 15000,
-            heartbeatInterval: 1000,
-            allowAutoTopicCreation: false,
-          },
-          producer: { allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 },
-          run: { partitionsConsumedConcurrently: 3 },
-          send: { acks: -1 },
-          postfixId: '',
-        },
-      },
-      { inheritAppConfig: true },
-    );
+  if (server) {
+    app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
+    app.get(Readiness).describe('bus', () => server.stats);
   }
   await app.listen(opts.port, opts.host ?? '127.0.0.1');
   opts.logger.info({ port: opts.port }, `${opts.service} listening`);

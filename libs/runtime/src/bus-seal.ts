@@ -57,7 +57,10 @@ export class BusSeal {
     if (key.length !== 32) throw new Error('the bus key must be 32 bytes');
   }
 
-  /** Digest of every context header plus the call ID and sealing time, in a fixed order. */
+  /**
+   * Digest of every context header plus the call ID, sealing time, reply key and partition, the
+   * deadline and the tenant sealed for, in a fixed order: none of them can be changed on the way.
+   */
   static headersDigest(headers: Record<string, HeaderValue>): string {
     const names = [
       ...Object.values(ContextHeaders),
@@ -65,6 +68,8 @@ export class BusSeal {
       BusHeaders.sealedAt,
       BusHeaders.replyKey,
       BusHeaders.sealedFor,
+      BusHeaders.replyPartition,
+      BusHeaders.deadline,
     ].sort();
     const hash = createHash('sha256');
     for (const name of names) hash.update(`${name}\u0000${headerText(headers[name])}\u0000`);

@@ -7,8 +7,16 @@ type Check = () => Promise<void>;
 @Injectable()
 export class Readiness {
   private readonly checks = new Map<string, Check>();
+  private readonly details = new Map<string, () => unknown>();
   register(name: string, check: Check): void {
     this.checks.set(name, check);
+  }
+  /** Figures shown beside the checks in /health/ready (e.g. `bus: { partitions, handled, expired }`). */
+  describe(name: string, detail: () => unknown): void {
+    this.details.set(name, detail);
+  }
+  snapshot(): Record<string, unknown> {
+    return Object.fromEntries([...this.details].map(([name, detail]) => [name, detail()]));
   }
   async evaluate(): Promise<{ ready: boolean; checks: Record<string, { ok: boolean; error?: string }> }> {
     const results: Record<string, { ok: boolean; error?: string }> = {};
@@ -53,6 +61,7 @@ export class HealthController {
       status: result.ready ? 'ready' : 'not_ready',
       instance: process.env.LEKHA_INSTANCE_ID ?? null,
       checks: result.checks,
+      ...this.readiness.snapshot(),
     });
   }
 }

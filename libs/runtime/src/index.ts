@@ -14,3 +14,8 @@ export * from './ping.js';
 export * from './keyring-module.js';
 export * from './sql-wrapped-key.store.js';
 export * from './tenant-erasure.js';
+export * from './bus/bus-context.js';
+export * from './bus/bus-server.js';
+export * from './bus/bus-client.js';
+export * from './bus/send-batcher.js';
+export * from './bus/reply-partition-assigner.js';

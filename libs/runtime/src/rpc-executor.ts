@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import type { KafkaContext } from '@nestjs/microservices';
 import type { z } from 'zod';
 import { AuditOutbox } from '@lekha/audit';
 import {
@@ -25,6 +24,7 @@ import {
   type KafkaHeaders,
 } from '@lekha/tenancy';
 import { AppLogger } from './app-logger.js';
+import type { BusContext } from './bus/bus-context.js';
 import {
   BUS_MAX_AGE_MS,
   BusSeal,
@@ -73,13 +73,13 @@ export class RpcExecutor {
   ) {}
 
   async run<S extends z.ZodType, R>(
-    kafka: KafkaContext,
+    bus: BusContext,
     schema: S,
     payload: unknown,
     fn: (input: z.output<S>, ctx: RequestContext) => Promise<R>,
   ): Promise<RpcReply> {
-    const wire = (kafka.getMessage().headers ?? {}) as KafkaHeaders;
-    const pattern = kafka.getTopic();
+    const wire = bus.getHeaders();
+    const pattern = bus.getOp();
     const callId = headerText(wire, BusHeaders.callId);
     const refused = (message: string): RpcReply => {
       this.logger.pino.warn({ pattern, reason: message }, 'rpc request refused');

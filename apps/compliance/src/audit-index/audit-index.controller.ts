@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
-import { Ctx, MessagePattern, Payload, type KafkaContext } from '@nestjs/microservices';
+import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
 import { Rpc, auditQuerySchema } from '@lekha/contracts';
-import { RpcExecutor } from '@lekha/runtime';
+import { RpcExecutor, type BusContext } from '@lekha/runtime';
 import { QueryAuditUseCase } from './use-cases/query-audit.use-case.js';
 import { AuditStatusUseCase } from './use-cases/audit-status.use-case.js';
 import { GetAuditNetworkKeyUseCase } from './use-cases/get-audit-network-key.use-case.js';
@@ -17,21 +17,21 @@ export class AuditIndexController {
   ) {}
 
   @MessagePattern(Rpc.compliance.auditNetworkKey)
-  auditNetworkKey(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  auditNetworkKey(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, z.object({}).passthrough(), payload ?? {}, (_input, ctx) =>
       this.networkKey.execute(ctx),
     );
   }
 
   @MessagePattern(Rpc.compliance.auditStatus)
-  status(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  status(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, z.object({}).passthrough(), payload ?? {}, (_input, ctx) =>
       this.auditStatus.execute(ctx),
     );
   }
 
   @MessagePattern(Rpc.compliance.queryAudit)
-  query(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  query(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, auditQuerySchema, payload, (input, ctx) => this.queryAudit.execute(ctx, input));
   }
 }

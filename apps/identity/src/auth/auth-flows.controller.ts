@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { Ctx, MessagePattern, Payload, type KafkaContext } from '@nestjs/microservices';
+import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
 import {
   Rpc,
   otpRequestSchema,
@@ -7,7 +7,7 @@ import {
   passwordResetConfirmSchema,
   passwordResetRequestSchema,
 } from '@lekha/contracts';
-import { RpcExecutor } from '@lekha/runtime';
+import { RpcExecutor, type BusContext } from '@lekha/runtime';
 import { RequestOtpUseCase } from './use-cases/request-otp.use-case.js';
 import { VerifyOtpUseCase } from './use-cases/verify-otp.use-case.js';
 import { RequestPasswordResetUseCase } from './use-cases/request-password-reset.use-case.js';
@@ -25,22 +25,22 @@ export class AuthFlowsController {
   ) {}
 
   @MessagePattern(Rpc.identity.otpRequest)
-  onOtpRequest(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  onOtpRequest(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, otpRequestSchema, payload, (input) => this.requestOtp.execute(input));
   }
 
   @MessagePattern(Rpc.identity.otpVerify)
-  onOtpVerify(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  onOtpVerify(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, otpVerifySchema, payload, (input) => this.verifyOtp.execute(input));
   }
 
   @MessagePattern(Rpc.identity.passwordResetRequest)
-  onResetRequest(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  onResetRequest(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, passwordResetRequestSchema, payload, (input) => this.requestReset.execute(input));
   }
 
   @MessagePattern(Rpc.identity.passwordResetConfirm)
-  onResetConfirm(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  onResetConfirm(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, passwordResetConfirmSchema, payload, (input) => this.confirmReset.execute(input));
   }
 }

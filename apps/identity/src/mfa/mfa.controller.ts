@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
-import { Ctx, MessagePattern, Payload, type KafkaContext } from '@nestjs/microservices';
+import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
 import { Rpc, mfaConfirmSchema, mfaDisableSchema, mfaEnrollSchema, mfaVerifySchema } from '@lekha/contracts';
-import { RpcExecutor } from '@lekha/runtime';
+import { RpcExecutor, type BusContext } from '@lekha/runtime';
 import { EnrollTotpUseCase } from './use-cases/enroll-totp.use-case.js';
 import { ConfirmTotpUseCase } from './use-cases/confirm-totp.use-case.js';
 import { DisableTotpUseCase } from './use-cases/disable-totp.use-case.js';
@@ -19,22 +19,22 @@ export class MfaController {
   ) {}
 
   @MessagePattern(Rpc.identity.mfaEnroll)
-  onEnroll(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  onEnroll(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, mfaEnrollSchema, payload, (input, ctx) => this.enroll.execute(ctx, input));
   }
 
   @MessagePattern(Rpc.identity.mfaConfirm)
-  onConfirm(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  onConfirm(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, mfaConfirmSchema, payload, (input, ctx) => this.confirm.execute(ctx, input));
   }
 
   @MessagePattern(Rpc.identity.mfaDisable)
-  onDisable(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  onDisable(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, mfaDisableSchema, payload, (input, ctx) => this.disable.execute(ctx, input));
   }
 
   @MessagePattern(Rpc.identity.mfaVerify)
-  onVerify(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  onVerify(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, mfaVerifySchema, payload, (input) => this.verify.execute(input));
   }
 }

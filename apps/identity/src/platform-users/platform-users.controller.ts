@@ -1,8 +1,8 @@
 import { Controller } from '@nestjs/common';
-import { Ctx, MessagePattern, Payload, type KafkaContext } from '@nestjs/microservices';
+import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
 import { z } from 'zod';
 import { Rpc, createPlatformUserSchema, resetPlatformUserSchema } from '@lekha/contracts';
-import { RpcExecutor } from '@lekha/runtime';
+import { RpcExecutor, type BusContext } from '@lekha/runtime';
 import { CreatePlatformUserUseCase } from './use-cases/create-platform-user.use-case.js';
 import { ListPlatformUsersUseCase } from './use-cases/list-platform-users.use-case.js';
 import { DeactivatePlatformUserUseCase } from './use-cases/deactivate-platform-user.use-case.js';
@@ -26,27 +26,27 @@ export class PlatformUsersController {
   ) {}
 
   @MessagePattern(Rpc.identity.createPlatformUser)
-  onCreate(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  onCreate(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, createPlatformUserSchema, payload, (input, ctx) => this.create.execute(ctx, input));
   }
 
   @MessagePattern(Rpc.identity.listPlatformUsers)
-  onList(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  onList(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, empty, payload ?? {}, (_input, ctx) => this.list.execute(ctx));
   }
 
   @MessagePattern(Rpc.identity.deactivatePlatformUser)
-  onDeactivate(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  onDeactivate(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, deactivate, payload, (input, ctx) => this.deactivate.execute(ctx, input.userId));
   }
 
   @MessagePattern(Rpc.identity.resetPlatformUser)
-  onReset(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  onReset(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, reset, payload, (input, ctx) => this.reset.execute(ctx, input.userId, input.reset));
   }
 
   @MessagePattern(Rpc.identity.rotateSigningKey)
-  onRotate(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  onRotate(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, empty, payload ?? {}, (_input, ctx) => this.rotate.execute(ctx));
   }
 }

@@ -1,8 +1,8 @@
 import { Controller } from '@nestjs/common';
-import { Ctx, MessagePattern, Payload, type KafkaContext } from '@nestjs/microservices';
+import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
 import { z } from 'zod';
 import { Rpc, loginHistoryQuerySchema, revocationsQuerySchema } from '@lekha/contracts';
-import { RpcExecutor } from '@lekha/runtime';
+import { RpcExecutor, type BusContext } from '@lekha/runtime';
 import { LogoutUseCase } from '../auth/use-cases/logout.use-case.js';
 import { ListSessionsUseCase } from './use-cases/list-sessions.use-case.js';
 import { RevokeOtherSessionsUseCase } from './use-cases/revoke-other-sessions.use-case.js';
@@ -24,31 +24,31 @@ export class SessionsController {
   ) {}
 
   @MessagePattern(Rpc.identity.listSessions)
-  onList(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  onList(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, current, payload, (input, ctx) => this.list.execute(ctx, input.currentSessionId));
   }
 
   @MessagePattern(Rpc.identity.revokeSession)
-  onRevoke(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  onRevoke(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, revoke, payload, (input, ctx) => this.logout.execute(ctx, input.sessionId, 'revoke'));
   }
 
   @MessagePattern(Rpc.identity.revokeOtherSessions)
-  onRevokeOthers(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  onRevokeOthers(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, current, payload, (input, ctx) =>
       this.revokeOthers.execute(ctx, input.currentSessionId),
     );
   }
 
   @MessagePattern(Rpc.identity.revocations)
-  onRevocations(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  onRevocations(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, revocationsQuerySchema, payload ?? {}, (input) =>
       this.revocations.execute(input.sinceMs),
     );
   }
 
   @MessagePattern(Rpc.identity.loginHistory)
-  onLoginHistory(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  onLoginHistory(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, loginHistoryQuerySchema, payload ?? {}, (input, ctx) =>
       this.loginHistory.execute(ctx, input),
     );

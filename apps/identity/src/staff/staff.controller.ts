@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { Ctx, MessagePattern, Payload, type KafkaContext } from '@nestjs/microservices';
+import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
 import { z } from 'zod';
 import {
   AssignableRoles,
@@ -8,7 +8,7 @@ import {
   invitationIdParamSchema,
   inviteUserSchema,
 } from '@lekha/contracts';
-import { RpcExecutor } from '@lekha/runtime';
+import { RpcExecutor, type BusContext } from '@lekha/runtime';
 import { InviteUserUseCase } from './use-cases/invite-user.use-case.js';
 import { AcceptInvitationUseCase } from './use-cases/accept-invitation.use-case.js';
 import { ListUsersUseCase } from './use-cases/list-users.use-case.js';
@@ -33,41 +33,41 @@ export class StaffController {
   ) {}
 
   @MessagePattern(Rpc.identity.inviteUser)
-  onInvite(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  onInvite(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, inviteUserSchema, payload, (input, ctx) => this.invite.execute(ctx, input));
   }
 
   @MessagePattern(Rpc.identity.acceptInvitation)
-  onAccept(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  onAccept(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, acceptInvitationSchema, payload, (input) => this.accept.execute(input));
   }
 
   @MessagePattern(Rpc.identity.listUsers)
-  onList(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  onList(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, empty, payload ?? {}, (_input, ctx) => this.list.execute(ctx));
   }
 
   @MessagePattern(Rpc.identity.changeRole)
-  onChangeRole(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  onChangeRole(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, changeRole, payload, (input, ctx) =>
       this.change.execute(ctx, input.userId, { kind: 'role', role: input.role }),
     );
   }
 
   @MessagePattern(Rpc.identity.deactivateUser)
-  onDeactivate(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  onDeactivate(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, deactivate, payload, (input, ctx) =>
       this.change.execute(ctx, input.userId, { kind: 'deactivate' }),
     );
   }
 
   @MessagePattern(Rpc.identity.listInvitations)
-  onListInvitations(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  onListInvitations(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, empty, payload ?? {}, (_input, ctx) => this.listInvitations.execute(ctx));
   }
 
   @MessagePattern(Rpc.identity.revokeInvitation)
-  onRevokeInvitation(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  onRevokeInvitation(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, invitationIdParamSchema, payload, (input, ctx) =>
       this.revokeInvitation.execute(ctx, input.id),
     );

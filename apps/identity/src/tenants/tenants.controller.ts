@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
-import { Ctx, MessagePattern, Payload, type KafkaContext } from '@nestjs/microservices';
+import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
 import { Rpc, eraseTenantSchema, tenantErasureStatusQuerySchema } from '@lekha/contracts';
-import { RpcExecutor } from '@lekha/runtime';
+import { RpcExecutor, type BusContext } from '@lekha/runtime';
 import { EraseTenantUseCase } from './use-cases/erase-tenant.use-case.js';
 import { TenantErasureStatusUseCase } from './use-cases/tenant-erasure-status.use-case.js';
 
@@ -14,12 +14,12 @@ export class TenantsController {
   ) {}
 
   @MessagePattern(Rpc.identity.eraseTenant)
-  onErase(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  onErase(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, eraseTenantSchema, payload, (input, ctx) => this.erase.execute(ctx, input));
   }
 
   @MessagePattern(Rpc.identity.tenantErasureStatus)
-  onStatus(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  onStatus(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, tenantErasureStatusQuerySchema, payload, (input, ctx) =>
       this.erasureStatus.execute(ctx, input.tenantId),
     );

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
-import { Ctx, MessagePattern, Payload, type KafkaContext } from '@nestjs/microservices';
+import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
 import { Rpc, devInboxQuerySchema } from '@lekha/contracts';
-import { RpcExecutor } from '@lekha/runtime';
+import { RpcExecutor, type BusContext } from '@lekha/runtime';
 import { ReadDevInboxUseCase } from './read-dev-inbox.use-case.js';
 
 /** Development and test only: the dispatch module registers it only outside production. */
@@ -13,7 +13,7 @@ export class DevInboxController {
   ) {}
 
   @MessagePattern(Rpc.notifications.devInbox)
-  onList(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  onList(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, devInboxQuerySchema, payload, (input) => this.read.execute(input.to));
   }
 }

@@ -1,9 +1,9 @@
 import { TenantKeysetDestroyedError } from '@lekha/crypto';
 import { Controller } from '@nestjs/common';
-import { Ctx, EventPattern, Payload, type KafkaContext } from '@nestjs/microservices';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { NOTIFICATIONS_DISPATCH_TOPIC, notificationDispatchSchema } from '@lekha/contracts';
-import { AppLogger } from '@lekha/runtime';
-import { contextFromHeaders, runWithContext, type KafkaHeaders } from '@lekha/tenancy';
+import { AppLogger, type BusContext } from '@lekha/runtime';
+import { contextFromHeaders, runWithContext } from '@lekha/tenancy';
 import { DeliverToDevInboxUseCase } from './deliver-to-dev-inbox.use-case.js';
 
 /** Consumes `notifications.dispatch.v1`. Logs carry IDs only: recipients and texts stay sealed. */
@@ -15,9 +15,9 @@ export class DispatchController {
   ) {}
 
   @EventPattern(NOTIFICATIONS_DISPATCH_TOPIC)
-  // `unknown` because EventPattern's typing accepts only that; Nest passes a KafkaContext.
+  // `unknown` because EventPattern's typing accepts only that; the bus server passes a BusContext.
   async onDispatch(@Payload() payload: unknown, @Ctx() kafka: unknown): Promise<void> {
-    const ctx = contextFromHeaders((kafka as KafkaContext).getMessage().headers as KafkaHeaders);
+    const ctx = contextFromHeaders((kafka as BusContext).getHeaders());
     await runWithContext({ ...ctx, actorType: 'service', actorId: 'notifications' }, async () => {
       const parsed = notificationDispatchSchema.safeParse(payload);
       if (!parsed.success) {

@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { Ctx, MessagePattern, Payload, type KafkaContext } from '@nestjs/microservices';
+import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
 import {
   Rpc,
   commitCustomerImportSchema,
@@ -7,7 +7,7 @@ import {
   exportCustomersSchema,
   stageCustomerImportSchema,
 } from '@lekha/contracts';
-import { RpcExecutor } from '@lekha/runtime';
+import { RpcExecutor, type BusContext } from '@lekha/runtime';
 import { StageCustomerImportUseCase } from './use-cases/stage-customer-import.use-case.js';
 import { CommitCustomerImportUseCase } from './use-cases/commit-customer-import.use-case.js';
 import { DiscardCustomerImportUseCase } from './use-cases/discard-customer-import.use-case.js';
@@ -25,28 +25,28 @@ export class CustomerImportExportController {
   ) {}
 
   @MessagePattern(Rpc.tenantData.stageCustomerImport)
-  stage(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  stage(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, stageCustomerImportSchema, payload, (input, ctx) =>
       this.stageImport.execute(ctx, input),
     );
   }
 
   @MessagePattern(Rpc.tenantData.commitCustomerImport)
-  commit(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  commit(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, commitCustomerImportSchema, payload, (input, ctx) =>
       this.commitImport.execute(ctx, input),
     );
   }
 
   @MessagePattern(Rpc.tenantData.discardCustomerImport)
-  discard(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  discard(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, discardCustomerImportSchema, payload, (input, ctx) =>
       this.discardImport.execute(ctx, input.importId),
     );
   }
 
   @MessagePattern(Rpc.tenantData.exportCustomers)
-  export(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  export(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, exportCustomersSchema, payload, (input, ctx) =>
       this.exportCustomers.execute(ctx, input),
     );

@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { Ctx, MessagePattern, Payload, type KafkaContext } from '@nestjs/microservices';
+import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
 import { z } from 'zod';
 import {
   Rpc,
@@ -8,7 +8,7 @@ import {
   listCustomersSchema,
   updateCustomerSchema,
 } from '@lekha/contracts';
-import { RpcExecutor } from '@lekha/runtime';
+import { RpcExecutor, type BusContext } from '@lekha/runtime';
 import { CreateCustomerUseCase } from './use-cases/create-customer.use-case.js';
 import { GetCustomerUseCase } from './use-cases/get-customer.use-case.js';
 import { ListCustomersUseCase } from './use-cases/list-customers.use-case.js';
@@ -31,37 +31,37 @@ export class CustomersController {
   ) {}
 
   @MessagePattern(Rpc.tenantData.createCustomer)
-  create(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  create(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, createCustomerSchema, payload, (input, ctx) => this.createCustomer.execute(ctx, input));
   }
 
   @MessagePattern(Rpc.tenantData.getCustomer)
-  get(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  get(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, customerIdSchema, payload, (input, ctx) => this.getCustomer.execute(ctx, input.id));
   }
 
   @MessagePattern(Rpc.tenantData.listCustomers)
-  list(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  list(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, listCustomersSchema, payload, (input, ctx) => this.listCustomers.execute(ctx, input));
   }
 
   @MessagePattern(Rpc.tenantData.updateCustomer)
-  update(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  update(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, updateCustomerSchema, payload, (input, ctx) => this.updateCustomer.execute(ctx, input));
   }
 
   @MessagePattern(Rpc.tenantData.deleteCustomer)
-  delete(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  delete(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, customerIdSchema, payload, (input, ctx) => this.deleteCustomer.execute(ctx, input.id));
   }
 
   @MessagePattern(Rpc.tenantData.customerHistory)
-  history(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  history(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, customerIdSchema, payload, (input, ctx) => this.customerHistory.execute(ctx, input.id));
   }
 
   @MessagePattern(Rpc.tenantData.customerDataMap)
-  map(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  map(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, z.object({}), payload, async () => this.dataMap.execute());
   }
 }

@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { Ctx, MessagePattern, Payload, type KafkaContext } from '@nestjs/microservices';
+import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
 import {
   Rpc,
   abortUploadSchema,
@@ -10,7 +10,7 @@ import {
   downloadChunkSchema,
   uploadChunkSchema,
 } from '@lekha/contracts';
-import { RpcExecutor } from '@lekha/runtime';
+import { RpcExecutor, type BusContext } from '@lekha/runtime';
 import { BeginUploadUseCase } from './use-cases/begin-upload.use-case.js';
 import { UploadChunkUseCase } from './use-cases/upload-chunk.use-case.js';
 import { CommitUploadUseCase } from './use-cases/commit-upload.use-case.js';
@@ -33,48 +33,48 @@ export class DocumentsController {
   ) {}
 
   @MessagePattern(Rpc.tenantData.beginDocumentUpload)
-  begin(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  begin(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, beginUploadSchema, payload, (input, ctx) => this.beginUpload.execute(ctx, input));
   }
 
   @MessagePattern(Rpc.tenantData.uploadDocumentChunk)
-  chunk(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  chunk(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, uploadChunkSchema, payload, (input, ctx) => this.uploadChunk.execute(ctx, input));
   }
 
   @MessagePattern(Rpc.tenantData.commitDocumentUpload)
-  commit(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  commit(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, commitUploadSchema, payload, (input, ctx) => this.commitUpload.execute(ctx, input));
   }
 
   @MessagePattern(Rpc.tenantData.abortDocumentUpload)
-  abort(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  abort(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, abortUploadSchema, payload, (input, ctx) =>
       this.abortUpload.execute(ctx, input.uploadId),
     );
   }
 
   @MessagePattern(Rpc.tenantData.listDocuments)
-  list(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  list(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, customerDocumentsSchema, payload, (input, ctx) =>
       this.listDocuments.execute(ctx, input.customerId, { cursor: input.cursor, limit: input.limit }),
     );
   }
 
   @MessagePattern(Rpc.tenantData.beginDocumentDownload)
-  beginDownload(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  beginDownload(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, documentIdSchema, payload, (input, ctx) => this.download.begin(ctx, input.id));
   }
 
   @MessagePattern(Rpc.tenantData.downloadDocumentChunk)
-  downloadChunk(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  downloadChunk(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, downloadChunkSchema, payload, (input, ctx) =>
       this.download.chunk(ctx, input.id, input.index),
     );
   }
 
   @MessagePattern(Rpc.tenantData.deleteDocument)
-  delete(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  delete(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, documentIdSchema, payload, (input, ctx) => this.deleteDocument.execute(ctx, input.id));
   }
 }

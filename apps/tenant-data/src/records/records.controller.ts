@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { Ctx, MessagePattern, Payload, type KafkaContext } from '@nestjs/microservices';
+import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
 import { z } from 'zod';
 import {
   Rpc,
@@ -11,7 +11,7 @@ import {
   updateRecordSchema,
   updateRecordTypeSchema,
 } from '@lekha/contracts';
-import { RpcExecutor } from '@lekha/runtime';
+import { RpcExecutor, type BusContext } from '@lekha/runtime';
 import { CreateRecordTypeUseCase } from './use-cases/create-record-type.use-case.js';
 import { UpdateRecordTypeUseCase } from './use-cases/update-record-type.use-case.js';
 import { ListRecordTypesUseCase } from './use-cases/list-record-types.use-case.js';
@@ -40,57 +40,57 @@ export class RecordsController {
   ) {}
 
   @MessagePattern(Rpc.tenantData.recordTemplates)
-  templates(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  templates(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, z.object({}), payload, async () => this.listTypes.templates());
   }
 
   @MessagePattern(Rpc.tenantData.createRecordType)
-  createRecordType(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  createRecordType(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, createRecordTypeSchema, payload, (input, ctx) => this.createType.execute(ctx, input));
   }
 
   @MessagePattern(Rpc.tenantData.updateRecordType)
-  updateRecordType(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  updateRecordType(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, updateRecordTypeSchema, payload, (input, ctx) => this.updateType.execute(ctx, input));
   }
 
   @MessagePattern(Rpc.tenantData.listRecordTypes)
-  listRecordTypes(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  listRecordTypes(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, z.object({}), payload, (_input, ctx) => this.listTypes.execute(ctx));
   }
 
   @MessagePattern(Rpc.tenantData.createRecord)
-  create(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  create(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, createRecordSchema, payload, (input, ctx) => this.createRecord.execute(ctx, input));
   }
 
   @MessagePattern(Rpc.tenantData.getRecord)
-  get(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  get(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, recordIdSchema, payload, (input, ctx) => this.getRecord.execute(ctx, input.id));
   }
 
   @MessagePattern(Rpc.tenantData.listRecords)
-  list(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  list(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, listRecordsSchema, payload, (input, ctx) => this.listRecords.execute(ctx, input));
   }
 
   @MessagePattern(Rpc.tenantData.recordReport)
-  report(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  report(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, recordReportSchema, payload, (input, ctx) => this.reportUseCase.execute(ctx, input));
   }
 
   @MessagePattern(Rpc.tenantData.updateRecord)
-  update(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  update(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, updateRecordSchema, payload, (input, ctx) => this.updateRecord.execute(ctx, input));
   }
 
   @MessagePattern(Rpc.tenantData.deleteRecord)
-  delete(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  delete(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, recordIdSchema, payload, (input, ctx) => this.deleteRecord.execute(ctx, input.id));
   }
 
   @MessagePattern(Rpc.tenantData.recordHistory)
-  history(@Payload() payload: unknown, @Ctx() kafka: KafkaContext) {
+  history(@Payload() payload: unknown, @Ctx() kafka: BusContext) {
     return this.rpc.run(kafka, recordIdSchema, payload, (input, ctx) => this.recordHistory.execute(ctx, input.id));
   }
 }
