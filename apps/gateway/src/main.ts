@@ -32,5 +32,7 @@ runMain(SERVICE, async () => {
   app.get(Readiness).register('bus', async () => {
     if (!bus.isConnected) throw new Error('bus client not connected yet');
   });
+  // The partition of rpc.replies.v1 this instance reads: no two instances share one.
+  app.get(Readiness).describe('bus', () => ({ replyPartition: bus.partition }));
   bus.connectInBackground();
 });

@@ -21,7 +21,11 @@ export interface PlatformOptions {
 
 export interface Platform {
   services: Map<ServiceName, ServiceProcess>;
+  /** Further instances of services, started with addInstance. */
+  instances: ServiceProcess[];
   gatewayUrl: string;
+  /** Starts one more instance of a service (same environment, its own port) and waits until it is ready. */
+  addInstance(name: ServiceName, port: number): Promise<ServiceProcess>;
   stop(): Promise<void>;
 }
 
@@ -42,25 +46,39 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     opts.env.LEKHA_BUS_KEY || opts.env.LEKHA_BUS_KEY_FILE
       ? {}
       : { LEKHA_BUS_KEY_FILE: await ensureBusKeyFile(join(opts.auditKeysDir, 'bus.key')) };
-  for (const name of names) {
-    const port = Number(portEnv[SERVICE_PORTS[name].variable]);
-    const env = {
-      ...opts.env,
-      ...busKey,
-      ...portEnv,
-      AUDIT_SIGNING_KEY_FILE: keys.signingKeyFile(name),
-      AUDIT_TRUSTED_KEYS_FILE: keys.trustedKeysFile,
-    };
-    services.set(name, new ServiceProcess({ name, root: opts.root, port, env, onLine: opts.onLine }));
-  }
+  const processOf = (name: ServiceName, port: number) =>
+    new ServiceProcess({
+      name,
+      root: opts.root,
+      port,
+      env: {
+        ...opts.env,
+        ...busKey,
+        ...portEnv,
+        [SERVICE_PORTS[name].variable]: String(port),
+        AUDIT_SIGNING_KEY_FILE: keys.signingKeyFile(name),
+        AUDIT_TRUSTED_KEYS_FILE: keys.trustedKeysFile,
+      },
+      onLine: opts.onLine,
+    });
+  for (const name of names) services.set(name, processOf(name, Number(portEnv[SERVICE_PORTS[name].variable])));
+  const timeout = opts.readyTimeoutMs ?? 90_000;
+  const extra: ServiceProcess[] = [];
   const platform: Platform = {
     services,
+    instances: extra,
     gatewayUrl: `http://127.0.0.1:${portEnv.GATEWAY_PORT}`,
+    async addInstance(name, port) {
+      const instance = processOf(name, port);
+      extra.push(instance);
+      instance.start();
+      await instance.waitReady(timeout);
+      return instance;
+    },
     async stop() {
-      await Promise.all([...services.values()].map((s) => s.stop()));
+      await Promise.all([...services.values(), ...extra].map((s) => s.stop()));
     },
   };
-  const timeout = opts.readyTimeoutMs ?? 90_000;
   try {
     const backends = names.filter((n) => n !== 'gateway');
     for (const name of backends) services.get(name)!.start();

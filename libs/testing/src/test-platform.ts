@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SERVICE_NAMES, startPlatform, type Platform, type ServiceName } from '@lekha/launcher';
+import { SERVICE_NAMES, startPlatform, type Platform, type ServiceName, type ServiceProcess } from '@lekha/launcher';
 import { freePorts } from '@lekha/local-kafka';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
@@ -30,6 +30,8 @@ export interface TestPlatform {
   /** LEKHA_DATA_DIR of the services (embedded databases, document blobs); removed by stop(). */
   dataDir: string;
   logDir: string;
+  /** One more instance of a service on a free port (same broker, database and keys), once it is ready. */
+  addInstance(service: ServiceName): Promise<ServiceProcess>;
   stop(): Promise<void>;
 }
 
@@ -96,6 +98,10 @@ export async function startTestPlatform(
     database,
     dataDir,
     logDir,
+    async addInstance(service) {
+      const [port] = await freePorts(1);
+      return platform.addInstance(service, port!);
+    },
     async stop() {
       await platform.stop();
       for (const s of logs.values()) s.end();
