@@ -84,8 +84,9 @@ async function rawRequestReply(brokers) {
     new Promise((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve(undefined)));
   const responderJoined = joined(responder);
   const requesterJoined = joined(requester);
-  await responder.subscribe({ topics: [requests], fromBeginning: false });
-  await requester.subscribe({ topics: [replies], fromBeginning: false });
+  // Fresh topics: from the beginning, so nothing sent while a consumer settles is missed.
+  await responder.subscribe({ topics: [requests], fromBeginning: true });
+  await requester.subscribe({ topics: [replies], fromBeginning: true });
   await responder.run({
     eachMessage: async ({ message }) => {
       const id = message.headers.id.toString();
@@ -105,11 +106,15 @@ async function rawRequestReply(brokers) {
     },
   });
   await Promise.all([responderJoined, requesterJoined]);
-  // Let the consumers' first fetches settle at the topics' ends.
-  await new Promise((r) => setTimeout(r, 1000));
   const roundTrip = async () => {
     const id = randomUUID();
-    const answered = new Promise((resolve) => waiting.set(id, resolve));
+    const answered = new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('raw request/reply: no reply in 10 s')), 10_000);
+      waiting.set(id, () => {
+        clearTimeout(timer);
+        resolve(undefined);
+      });
+    });
     await requesterOut.send({
       topic: requests,
       acks: -1,
