@@ -44,6 +44,9 @@ describe('BusSeal', () => {
       { ...binding, callId: 'c-2' },
       { ...binding, headersDigest: BusSeal.headersDigest({ ...headers, [ContextHeaders.tenantId]: 't-2' }) },
       { ...binding, headersDigest: BusSeal.headersDigest({ ...headers, [ContextHeaders.accessToken]: 'x' }) },
+      // A stretched deadline or another reply partition breaks the seal too.
+      { ...binding, headersDigest: BusSeal.headersDigest({ ...headers, [BusHeaders.deadline]: '9999999999999' }) },
+      { ...binding, headersDigest: BusSeal.headersDigest({ ...headers, [BusHeaders.replyPartition]: '7' }) },
     ];
     for (const b of changed) expect(() => bus.open(sealed, b)).toThrow(BusSealError);
     expect(() => new BusSeal(randomBytes(32)).open(sealed, binding)).toThrow(BusSealError);
