@@ -316,6 +316,45 @@ describe('bus security', () => {
     }
   });
 
+  it('drops a request whose deadline has passed, unrun and unanswered, and refuses a deadline stretched after sealing', async () => {
+    const tenantData = tp.platform.services.get('tenant-data')!;
+    const expired = async () =>
+      ((await (await fetch(`${tenantData.url}/health/ready`)).json()) as { bus: { expired: number } }).bus.expired;
+    const before = await expired();
+    const late = await bus.sealedRequest(
+      tp.busKey,
+      get,
+      { id: customerId },
+      { actorType: 'user', accessToken: a.accessToken },
+      { deadline: Date.now() - 1000, timeoutMs: 5000 },
+    );
+    expect(late).toBeNull();
+    expect(await expired()).toBeGreaterThan(before);
+    // A deadline moved later on the wire no longer matches the seal.
+    const transit = (await bus.transitKey(tp.busKey, get, a.accessToken))!;
+    const callId = randomUUID();
+    const seal = new BusSeal(tp.busKey);
+    const plain = {
+      [ContextHeaders.actorType]: 'user',
+      [ContextHeaders.accessToken]: a.accessToken,
+      [BusHeaders.callId]: callId,
+      [BusHeaders.sealedAt]: String(Date.now()),
+      [BusHeaders.replyKey]: bus.replyKeys.publicKeyText,
+      [BusHeaders.sealedFor]: a.tenantId,
+      ...bus.callHeaders(),
+    };
+    const value = seal.seal(
+      { id: customerId },
+      { pattern: get, direction: 'request', callId, headersDigest: BusSeal.headersDigest(plain), tenantId: a.tenantId },
+      transit.key,
+    );
+    const stretched = await bus.request(get, value, {
+      ...seal.sealHeaders(plain, get, callId, transit),
+      [BusHeaders.deadline]: String(Date.now() + 3_600_000),
+    });
+    expect(stretched?.value).toEqual({ ok: false, error: { code: 'UNAUTHENTICATED', message: expect.any(String) } });
+  });
+
   it('refuses a replayed request and a sealed value moved to another pattern or call', async () => {
     const callId = randomUUID();
     const seal = new BusSeal(tp.busKey);

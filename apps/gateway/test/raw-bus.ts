@@ -146,6 +146,7 @@ export class RawBus {
    * A request sealed exactly as the gateway seals it (so only the headers and the token decide what
    * happens): with a token, under the token's tenant's transit key when the service holds tenant
    * keys (unless `transit: false`), otherwise with the bus key; the reply is opened when sealed.
+   * `deadline` (epoch ms) replaces the one a caller waiting `timeoutMs` would seal in.
    */
   async sealedRequest<T>(
     busKey: Buffer,
@@ -159,7 +160,7 @@ export class RawBus {
       accessToken?: string;
       requestId?: string;
     },
-    opts: { transit?: boolean } = {},
+    opts: { transit?: boolean; timeoutMs?: number; deadline?: number } = {},
   ): Promise<RpcResult<T> | null> {
     const transit =
       caller.accessToken && opts.transit !== false ? await this.transitKey(busKey, pattern, caller.accessToken) : null;
@@ -173,7 +174,8 @@ export class RawBus {
       [BusHeaders.callId]: callId,
       [BusHeaders.sealedAt]: String(Date.now()),
       [BusHeaders.replyKey]: this.replyKeys.publicKeyText,
-      ...this.callHeaders(),
+      ...this.callHeaders(opts.timeoutMs),
+      ...(opts.deadline !== undefined ? { [BusHeaders.deadline]: String(opts.deadline) } : {}),
     };
     if (caller.tenantId) headers[ContextHeaders.tenantId] = caller.tenantId;
     if (caller.actorId) headers[ContextHeaders.actorId] = caller.actorId;
@@ -191,7 +193,12 @@ export class RawBus {
       },
       transit?.key,
     );
-    const reply = await this.request(pattern, value, seal.sealHeaders(headers, pattern, callId, transit ?? undefined));
+    const reply = await this.request(
+      pattern,
+      value,
+      seal.sealHeaders(headers, pattern, callId, transit ?? undefined),
+      opts.timeoutMs,
+    );
     if (!reply) return null;
     const body = reply.value as { sealed?: string } & RpcResult<T>;
     return typeof body?.sealed === 'string' ? this.openReply<RpcResult<T>>(body, pattern, callId) : body;
