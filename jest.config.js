@@ -23,6 +23,7 @@ export default {
   // with no durations remembered from earlier runs elsewhere on the machine.
   cacheDirectory: '<rootDir>/.cache/jest',
   reporters: ['default', '<rootDir>/scripts/summary-reporter.js'],
+  testSequencer: '<rootDir>/scripts/test-sequencer.js',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/*/src/**/*.spec.ts'] },
     {

@@ -3,19 +3,32 @@
 // When an integration suite fails, it also prints the warnings and errors its services logged
 // (.cache/test-logs/<platform>/, named by suite.txt), so that a failure on a CI machine can be
 // understood from the run's output alone. Service logs carry IDs and codes, never personal data.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const MAX_LINES_PER_SERVICE = 30;
+/** What the run's shared platform writes as its suite (libs/testing SHARED_SUITE_MARK). */
+const SHARED_SUITE_MARK = '<shared>';
 
-function serviceWarnings(rootDir, testPath) {
+const usesShared = (testPath) => {
+  try {
+    return readFileSync(testPath, 'utf8').includes('sharedTestPlatform(');
+  } catch {
+    return false;
+  }
+};
+
+function serviceWarnings(rootDir, testPath, since) {
+  const shared = usesShared(testPath);
   const logsRoot = join(rootDir, '.cache', 'test-logs');
   if (!existsSync(logsRoot)) return [];
   const out = [];
   for (const run of readdirSync(logsRoot).sort()) {
     const dir = join(logsRoot, run);
     const suite = join(dir, 'suite.txt');
-    if (!existsSync(suite) || readFileSync(suite, 'utf8') !== testPath) continue;
+    if (!existsSync(suite) || statSync(suite).mtimeMs < since) continue;
+    const named = readFileSync(suite, 'utf8');
+    if (named !== testPath && !(shared && named === SHARED_SUITE_MARK)) continue;
     for (const file of readdirSync(dir)
       .filter((f) => f.endsWith('.log'))
       .sort()) {
@@ -38,11 +51,13 @@ function serviceWarnings(rootDir, testPath) {
 export default class SummaryReporter {
   constructor(globalConfig) {
     this.rootDir = globalConfig.rootDir;
+    // Only this run's platforms: earlier runs' logs stay in .cache/test-logs.
+    this.startedAt = Date.now();
   }
 
   onTestResult(test, result) {
     if (!result.numFailingTests && !result.testExecError) return;
-    const lines = serviceWarnings(this.rootDir, test.path);
+    const lines = serviceWarnings(this.rootDir, test.path, this.startedAt);
     if (lines.length)
       process.stdout.write(`\nService warnings and errors logged during ${test.path}:\n${lines.join('\n')}\n\n`);
   }

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import pg from 'pg';
-import { REPO_ROOT, api, readAuditTopic, startTestPlatform, type TestPlatform } from '@lekha/testing';
+import { REPO_ROOT, api, readAuditTopic, sharedTestPlatform, type SharedTestPlatform } from '@lekha/testing';
 import type { VerifyReport } from '@lekha/audit';
 import type { AuditEventV1 } from '@lekha/contracts';
 
@@ -10,7 +10,7 @@ import type { AuditEventV1 } from '@lekha/contracts';
  * identity / tenant-data → audit outbox → audit.events.v1 → compliance index → HTTP query.
  */
 describe('gateway slice: signup, login, customers, audit', () => {
-  let tp: TestPlatform;
+  let tp: SharedTestPlatform;
   let http: ReturnType<typeof api>;
   const stamp = Date.now().toString(36);
   const ownerA = {
@@ -38,7 +38,7 @@ describe('gateway slice: signup, login, customers, audit', () => {
   let customerId: string;
 
   beforeAll(async () => {
-    tp = await startTestPlatform();
+    tp = await sharedTestPlatform();
     http = api(tp.gatewayUrl);
   });
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { api, readAuditTopic, startTestPlatform, type TestPlatform, signupTenant } from '@lekha/testing';
+import { api, readAuditTopic, sharedTestPlatform, type SharedTestPlatform, signupTenant } from '@lekha/testing';
 import { RawBus } from './raw-bus.js';
 import { Rpc, type RpcResult, type CustomerView, type Page } from '@lekha/contracts';
 import { userWithRole } from './bus-test-helpers.js';
@@ -10,7 +10,7 @@ import { userWithRole } from './bus-test-helpers.js';
  * attempts on every route answered 404 and audited as denied.
  */
 describe('tenant data: customers', () => {
-  let tp: TestPlatform;
+  let tp: SharedTestPlatform;
   let http: ReturnType<typeof api>;
   let bus: RawBus;
   const roleTokens = new Map<string, string>();
@@ -57,7 +57,7 @@ describe('tenant data: customers', () => {
     signupTenant(tp.gatewayUrl, business, who, { stamp, stateCode: '27' });
 
   beforeAll(async () => {
-    tp = await startTestPlatform();
+    tp = await sharedTestPlatform();
     http = api(tp.gatewayUrl);
     a = await signup('Fit Life Clinic', 'Anita');
     b = await signup('Other Clinic', 'Bhaskar');

@@ -1,4 +1,11 @@
-import { api, readAuditTopic, request, startTestPlatform, type TestPlatform, signupTenant } from '@lekha/testing';
+import {
+  api,
+  readAuditTopic,
+  request,
+  sharedTestPlatform,
+  type SharedTestPlatform,
+  signupTenant,
+} from '@lekha/testing';
 import type { CustomerView } from '@lekha/contracts';
 import { parseCsv } from '../src/customers/csv.js';
 import { userWithRole } from './bus-test-helpers.js';
@@ -10,7 +17,7 @@ import { userWithRole } from './bus-test-helpers.js';
  * seeing another's customers.
  */
 describe('tenant data: customers import and export', () => {
-  let tp: TestPlatform;
+  let tp: SharedTestPlatform;
   let http: ReturnType<typeof api>;
   const stamp = Date.now().toString(36);
   let a: { tenantId: string; userId: string; accessToken: string };
@@ -51,7 +58,7 @@ describe('tenant data: customers import and export', () => {
     signupTenant(tp.gatewayUrl, business, who, { stamp, stateCode: '33' });
 
   beforeAll(async () => {
-    tp = await startTestPlatform();
+    tp = await sharedTestPlatform();
     http = api(tp.gatewayUrl);
     a = await signup('Glow Salon', 'Kavya');
     b = await signup('Cool Waters', 'Imran');

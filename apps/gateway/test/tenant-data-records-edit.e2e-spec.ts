@@ -1,4 +1,11 @@
-import { api, readAuditTopic, request, startTestPlatform, type TestPlatform, signupTenant } from '@lekha/testing';
+import {
+  api,
+  readAuditTopic,
+  request,
+  sharedTestPlatform,
+  type SharedTestPlatform,
+  signupTenant,
+} from '@lekha/testing';
 import type { AuditEventV1, CustomerView, RecordView } from '@lekha/contracts';
 import { userWithRole } from './bus-test-helpers.js';
 
@@ -9,7 +16,7 @@ import { userWithRole } from './bus-test-helpers.js';
  * the records assigned to them and only the customers linked to those, phone numbers masked.
  */
 describe('tenant data: record changes, deletion and assignment', () => {
-  let tp: TestPlatform;
+  let tp: SharedTestPlatform;
   let http: ReturnType<typeof api>;
   const stamp = Date.now().toString(36);
   let a: { tenantId: string; userId: string; accessToken: string };
@@ -25,7 +32,7 @@ describe('tenant data: record changes, deletion and assignment', () => {
     signupTenant(tp.gatewayUrl, business, who, { stamp, stateCode: '24' });
 
   beforeAll(async () => {
-    tp = await startTestPlatform();
+    tp = await sharedTestPlatform();
     http = api(tp.gatewayUrl);
     a = await signup('Sunrise PG', 'Deepa');
     b = await signup('Other PG', 'Naveen');

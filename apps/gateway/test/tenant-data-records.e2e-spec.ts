@@ -1,4 +1,4 @@
-import { api, readAuditTopic, startTestPlatform, type TestPlatform, signupTenant } from '@lekha/testing';
+import { api, readAuditTopic, sharedTestPlatform, type SharedTestPlatform, signupTenant } from '@lekha/testing';
 import type { RecordView } from '@lekha/contracts';
 import { userWithRole } from './bus-test-helpers.js';
 
@@ -8,7 +8,7 @@ import { userWithRole } from './bus-test-helpers.js';
  * leaves old records readable, owner reports with no individual's data, and cross-tenant 404s.
  */
 describe('tenant data: business records', () => {
-  let tp: TestPlatform;
+  let tp: SharedTestPlatform;
   let http: ReturnType<typeof api>;
   const stamp = Date.now().toString(36);
   let a: { tenantId: string; userId: string; accessToken: string };
@@ -30,7 +30,7 @@ describe('tenant data: business records', () => {
     signupTenant(tp.gatewayUrl, business, who, { stamp, stateCode: '29' });
 
   beforeAll(async () => {
-    tp = await startTestPlatform();
+    tp = await sharedTestPlatform();
     http = api(tp.gatewayUrl);
     a = await signup('Jal Seva', 'Lakshmi');
     b = await signup('Stitch Works', 'Mohan');

@@ -12,13 +12,13 @@ import { Rpc } from '@lekha/contracts';
 import type { TenantDataConfig } from './config/tenant-data.config.js';
 import { CustomersModule } from './customers/customers.module.js';
 import { Customer } from './customers/customer.entity.js';
-import { CustomerChange } from './customers/customer-change.entity.js';
+import { customerChanges } from './customers/customer-change.entity.js';
 import { TenantAccessModule } from './common/tenant-access.js';
 import { RecordsModule } from './records/records.module.js';
 import { KeysModule } from './keys/keys.module.js';
 import { RecordType } from './records/record-type.entity.js';
 import { BusinessRecord } from './records/business-record.entity.js';
-import { RecordChange } from './records/record-change.entity.js';
+import { recordChanges } from './records/record-change.entity.js';
 import { migrations } from './migrations/index.js';
 import { DocumentsModule } from './documents/documents.module.js';
 import { CustomerDocument } from './documents/document.entity.js';
@@ -37,7 +37,14 @@ export class AppModule {
           service: SERVICE,
           schema: 'tenant_data',
           config,
-          entities: [Customer, CustomerChange, RecordType, BusinessRecord, RecordChange, CustomerDocument],
+          entities: [
+            Customer,
+            customerChanges.entity,
+            RecordType,
+            BusinessRecord,
+            recordChanges.entity,
+            CustomerDocument,
+          ],
           migrations,
         }),
         KeyringModule.forRoot(config),

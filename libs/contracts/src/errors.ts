@@ -73,6 +73,8 @@ export function httpStatusOf(code: ErrorCode): number {
 
 export interface ErrorBody {
   code: ErrorCode;
+  /** The feature's reason (see feature-errors.ts), when the failure has one: finer than the code. */
+  reason?: string;
   message: string;
   details?: unknown;
 }
@@ -86,10 +88,26 @@ export interface ErrorEnvelope {
 export class DomainError extends Error {
   readonly code: ErrorCode;
   readonly details?: unknown;
-  constructor(code: ErrorCode, message: string, details?: unknown) {
+  readonly reason?: string;
+  constructor(code: ErrorCode, message: string, details?: unknown, reason?: string) {
     super(message);
     this.name = 'DomainError';
     this.code = code;
     this.details = details;
+    this.reason = reason;
+  }
+
+  /** The error as it travels (bus replies, the gateway's envelope). */
+  toBody(): ErrorBody {
+    return {
+      code: this.code,
+      ...(this.reason ? { reason: this.reason } : {}),
+      message: this.message,
+      ...(this.details !== undefined ? { details: this.details } : {}),
+    };
+  }
+
+  static fromBody(body: ErrorBody): DomainError {
+    return new DomainError(body.code, body.message, body.details, body.reason);
   }
 }

@@ -1,4 +1,5 @@
 export * from './errors.js';
+export * from './feature-errors.js';
 export * from './rpc.js';
 export * from './topics.js';
 export * from './audit-event.js';

@@ -3,3 +3,4 @@ export * from './tenant-scope.js';
 export * from './tenant-role.js';
 export { Migration } from '@mikro-orm/migrations';
 export { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+export * from './change-log.js';

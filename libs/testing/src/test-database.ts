@@ -29,11 +29,18 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     url: url.toString(),
     kind: 'postgresql',
-    async drop() {
-      const c = new pg.Client({ connectionString: admin.toString() });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
+    drop: () => dropTestDatabase(url.toString()),
   };
+}
+
+/** Drops a database made by createTestDatabase (by its URL). */
+export async function dropTestDatabase(databaseUrl: string): Promise<void> {
+  const url = new URL(databaseUrl);
+  const name = url.pathname.slice(1);
+  if (!/^lekha_it_[0-9a-f]+$/.test(name)) throw new Error(`not a test database: ${name}`);
+  url.pathname = '/postgres';
+  const c = new pg.Client({ connectionString: url.toString() });
+  await c.connect();
+  await c.query(`drop database if exists ${name} with (force)`);
+  await c.end();
 }

@@ -7,6 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { SERVICE_NAMES, startPlatform, type Platform, type ServiceName, type ServiceProcess } from '@lekha/launcher';
 import { freePorts } from '@lekha/local-kafka';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { stopSharedTestPlatform } from './shared-platform.js';
+
+/** What a shared platform's log folder names as its suite. */
+export const SHARED_SUITE_MARK = '<shared>';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -40,8 +44,10 @@ export interface TestPlatform {
  * database. Service logs go to .cache/test-logs/<run>/<service>.log.
  */
 export async function startTestPlatform(
-  opts: { services?: ServiceName[]; env?: NodeJS.ProcessEnv; brokers?: string[] } = {},
+  opts: { services?: ServiceName[]; env?: NodeJS.ProcessEnv; brokers?: string[]; shared?: boolean } = {},
 ): Promise<TestPlatform> {
+  // Never two platforms on one broker at once: they would share its consumer groups.
+  if (!opts.shared) await stopSharedTestPlatform();
   const brokers = opts.brokers ?? process.env.KAFKA_BROKERS?.split(',');
   if (!brokers?.length)
     throw new Error('KAFKA_BROKERS is not set: integration tests need the global setup (run them with `npm test`)');
@@ -57,7 +63,9 @@ export async function startTestPlatform(
   // Names the suite, so that the run's reporter can print this platform's warnings when it fails.
   const testPath = (globalThis as { expect?: { getState?: () => { testPath?: string } } }).expect?.getState?.()
     .testPath;
-  if (testPath) await writeFile(join(logDir, 'suite.txt'), testPath);
+  // The shared platform serves many suites: the reporter prints its logs for any of them that fails.
+  if (opts.shared) await writeFile(join(logDir, 'suite.txt'), SHARED_SUITE_MARK);
+  else if (testPath) await writeFile(join(logDir, 'suite.txt'), testPath);
   const logs = new Map<string, WriteStream>();
   const auditKeysDir = process.env.LEKHA_TEST_AUDIT_KEYS_DIR ?? join(dataDir, 'audit-keys');
   const busKeyText = opts.env?.LEKHA_BUS_KEY ?? process.env.LEKHA_BUS_KEY ?? randomBytes(32).toString('base64');

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { uuidv7, type CreateCustomerRequest, type CustomerView, type MarketingChannel } from '@lekha/contracts';
 import { requireContext } from '@lekha/tenancy';
 import { Customer, type CustomerRow } from './customer.entity.js';
-import { CustomerChange, type CustomerChangeRow } from './customer-change.entity.js';
+import { customerChanges } from './customer-change.entity.js';
+import type { ChangeRow } from '@lekha/persistence';
 import { customerCodec, type CustomerPlain } from './customer-codec.js';
 import type { CustomerField } from './customer.fields.js';
 import type { TenantScope } from '../common/tenant-access.js';
@@ -129,47 +130,28 @@ export class CustomerRepository {
         return { id, tenantId, createdAt: now, updatedAt: now, ...customerCodec.encode(cipher, plain) } as CustomerRow;
       });
       await tx.insertMany(Customer, rows);
-      await tx.insertMany(
-        CustomerChange,
-        batch.map(
-          (input, j) =>
-            ({
-              id: uuidv7(),
-              tenantId,
-              customerId: rows[j]!.id,
-              action: 'create',
-              actorId: ctx.actorId,
-              actorType: ctx.actorType,
-              fields: written(input),
-              changedAt: now,
-            }) as CustomerChangeRow,
-        ),
+      await customerChanges.record(
+        tx,
+        tenantId,
+        ctx,
+        batch.map((input, j) => ({ subjectId: rows[j]!.id, action: 'create' as const, fields: written(input) })),
+        now,
       );
     }
     return ids;
   }
 
-  async recordChange(
+  recordChange(
     { tx, tenantId }: TenantScope,
     customerId: string,
     action: 'create' | 'update',
     fields: CustomerField[],
   ): Promise<void> {
-    const ctx = requireContext();
-    tx.create(CustomerChange, {
-      id: uuidv7(),
-      tenantId,
-      customerId,
-      action,
-      actorId: ctx.actorId,
-      actorType: ctx.actorType,
-      fields,
-    } as CustomerChangeRow);
-    await tx.flush();
+    return customerChanges.record(tx, tenantId, requireContext(), [{ subjectId: customerId, action, fields }]);
   }
 
-  history({ tx }: TenantScope, customerId: string): Promise<CustomerChangeRow[]> {
-    return tx.find(CustomerChange, { customerId }, { orderBy: { changedAt: 'desc', id: 'desc' }, limit: 200 });
+  history({ tx }: TenantScope, customerId: string): Promise<ChangeRow[]> {
+    return customerChanges.history(tx, customerId);
   }
 
   async page({ tx, cipher: c }: TenantScope, q: CustomerPageQuery): Promise<CustomerView[]> {

@@ -5,7 +5,8 @@ import type { TenantScope } from '../common/tenant-access.js';
 import { Customer } from '../customers/customer.entity.js';
 import { RecordType, type RecordTypeRow } from './record-type.entity.js';
 import { BusinessRecord, type BusinessRecordRow } from './business-record.entity.js';
-import { RecordChange, type RecordChangeRow } from './record-change.entity.js';
+import { recordChanges } from './record-change.entity.js';
+import type { ChangeRow } from '@lekha/persistence';
 import { effectiveFields, isOperational, stageField, withCategories, type RecordFieldView } from './record-fields.js';
 
 type FieldViews = ReadonlyMap<string, RecordFieldView>;
@@ -142,27 +143,17 @@ export class RecordRepository {
     return { ...row.operational, ...personal };
   }
 
-  async recordChange(
+  recordChange(
     { tx, tenantId }: TenantScope,
     recordId: string,
     action: 'create' | 'update',
     fields: string[],
   ): Promise<void> {
-    const ctx = requireContext();
-    tx.create(RecordChange, {
-      id: uuidv7(),
-      tenantId,
-      recordId,
-      action,
-      actorId: ctx.actorId,
-      actorType: ctx.actorType,
-      fields,
-    } as RecordChangeRow);
-    await tx.flush();
+    return recordChanges.record(tx, tenantId, requireContext(), [{ subjectId: recordId, action, fields }]);
   }
 
-  history({ tx }: TenantScope, recordId: string): Promise<RecordChangeRow[]> {
-    return tx.find(RecordChange, { recordId }, { orderBy: { changedAt: 'desc', id: 'desc' }, limit: 200 });
+  history({ tx }: TenantScope, recordId: string): Promise<ChangeRow[]> {
+    return recordChanges.history(tx, recordId);
   }
 
   findById({ tx }: TenantScope, id: string): Promise<BusinessRecordRow | null> {

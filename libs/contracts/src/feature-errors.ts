@@ -1,0 +1,198 @@
+import { DomainError, assertUnreachable, type ErrorCode } from './errors.js';
+
+/*
+ * Why a request failed, per feature: a client tells "TOTP already on" from "record type exists"
+ * by `error.reason` without reading the message. Each reason maps onto exactly one wire code (and
+ * so one HTTP status) in `wireCodeOf` — an unmapped reason fails the type check.
+ */
+
+export enum AuthError {
+  InvalidCredentials = 'AUTH_INVALID_CREDENTIALS',
+  AccountLocked = 'AUTH_ACCOUNT_LOCKED',
+  RefreshReused = 'AUTH_REFRESH_REUSED',
+  RefreshRevoked = 'AUTH_REFRESH_REVOKED',
+  CodeInvalid = 'AUTH_CODE_INVALID',
+  ResetTokenInvalid = 'AUTH_RESET_TOKEN_INVALID',
+  ApiKeyHasNoSession = 'AUTH_API_KEY_HAS_NO_SESSION',
+}
+
+export enum MfaError {
+  AlreadyOn = 'MFA_ALREADY_ON',
+  NotOn = 'MFA_NOT_ON',
+  NotPending = 'MFA_NOT_PENDING',
+  CodeInvalid = 'MFA_CODE_INVALID',
+  ChallengeInvalid = 'MFA_CHALLENGE_INVALID',
+  PersonOnly = 'MFA_PERSON_ONLY',
+}
+
+export enum SessionError {
+  NotFound = 'SESSION_NOT_FOUND',
+}
+
+export enum StaffError {
+  UserNotFound = 'STAFF_USER_NOT_FOUND',
+  InvitationNotFound = 'STAFF_INVITATION_NOT_FOUND',
+  InvitationAccepted = 'STAFF_INVITATION_ACCEPTED',
+  InvitationInvalid = 'STAFF_INVITATION_INVALID',
+  AccountExists = 'STAFF_ACCOUNT_EXISTS',
+  SelfChange = 'STAFF_SELF_CHANGE',
+  OwnerOnly = 'STAFF_OWNER_ONLY',
+  OwnerUnchangeable = 'STAFF_OWNER_UNCHANGEABLE',
+}
+
+export enum ApiKeyError {
+  NotFound = 'API_KEY_NOT_FOUND',
+  ScopeNotAllowed = 'API_KEY_SCOPE_NOT_ALLOWED',
+  PersonOnly = 'API_KEY_PERSON_ONLY',
+}
+
+export enum PlatformUserError {
+  NotFound = 'PLATFORM_USER_NOT_FOUND',
+  Exists = 'PLATFORM_USER_EXISTS',
+  SelfReset = 'PLATFORM_USER_SELF_RESET',
+  MfaEnrolmentRequired = 'PLATFORM_USER_MFA_ENROLMENT_REQUIRED',
+}
+
+export enum TenantError {
+  EraseOwnerOnly = 'TENANT_ERASE_OWNER_ONLY',
+  EraseIdMismatch = 'TENANT_ERASE_ID_MISMATCH',
+  ErasureNotAsked = 'TENANT_ERASURE_NOT_ASKED',
+  Erased = 'TENANT_ERASED',
+  KeyRotationPersonOnly = 'TENANT_KEY_ROTATION_PERSON_ONLY',
+  NoKeys = 'TENANT_NO_KEYS',
+}
+
+export enum CustomerError {
+  NotFound = 'CUSTOMER_NOT_FOUND',
+  ContactTaken = 'CUSTOMER_CONTACT_TAKEN',
+  ImportRejected = 'CUSTOMER_IMPORT_REJECTED',
+  ImportExpired = 'CUSTOMER_IMPORT_EXPIRED',
+  ImportEmpty = 'CUSTOMER_IMPORT_EMPTY',
+  ImportNotText = 'CUSTOMER_IMPORT_NOT_TEXT',
+}
+
+export enum RecordError {
+  NotFound = 'RECORD_NOT_FOUND',
+  TypeNotFound = 'RECORD_TYPE_NOT_FOUND',
+  TypeExists = 'RECORD_TYPE_EXISTS',
+  DataInvalid = 'RECORD_DATA_INVALID',
+  FieldOncePersonal = 'RECORD_FIELD_ONCE_PERSONAL',
+  ReassignNotAllowed = 'RECORD_REASSIGN_NOT_ALLOWED',
+  ReportFieldInvalid = 'RECORD_REPORT_FIELD_INVALID',
+}
+
+export enum DocumentError {
+  NotFound = 'DOCUMENT_NOT_FOUND',
+  KindNotAllowed = 'DOCUMENT_KIND_NOT_ALLOWED',
+  ChunkOutOfOrder = 'DOCUMENT_CHUNK_OUT_OF_ORDER',
+  ChunkInvalid = 'DOCUMENT_CHUNK_INVALID',
+  UploadIncomplete = 'DOCUMENT_UPLOAD_INCOMPLETE',
+  TooLarge = 'DOCUMENT_TOO_LARGE',
+  TypeUnsupported = 'DOCUMENT_TYPE_UNSUPPORTED',
+}
+
+export enum AuditError {
+  OtherTenant = 'AUDIT_OTHER_TENANT',
+  RoleNotAllowed = 'AUDIT_ROLE_NOT_ALLOWED',
+  TooManyStreams = 'AUDIT_TOO_MANY_STREAMS',
+}
+
+export type FeatureErrorReason =
+  | AuthError
+  | MfaError
+  | SessionError
+  | StaffError
+  | ApiKeyError
+  | PlatformUserError
+  | TenantError
+  | CustomerError
+  | RecordError
+  | DocumentError
+  | AuditError;
+
+/** The one place a feature's reason becomes a wire code (and so an HTTP status). */
+export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
+  switch (reason) {
+    case AuthError.InvalidCredentials:
+    case AuthError.CodeInvalid:
+    case AuthError.ResetTokenInvalid:
+    case MfaError.CodeInvalid:
+    case MfaError.ChallengeInvalid:
+      return 'INVALID_CREDENTIALS';
+    case AuthError.RefreshReused:
+    case AuthError.RefreshRevoked:
+      return 'INVALID_TOKEN';
+    case AuthError.AccountLocked:
+    case AuditError.TooManyStreams:
+      return 'RATE_LIMITED';
+    case AuthError.ApiKeyHasNoSession:
+    case MfaError.PersonOnly:
+    case StaffError.SelfChange:
+    case StaffError.OwnerOnly:
+    case StaffError.OwnerUnchangeable:
+    case ApiKeyError.PersonOnly:
+    case PlatformUserError.SelfReset:
+    case TenantError.EraseOwnerOnly:
+    case TenantError.KeyRotationPersonOnly:
+    case RecordError.ReassignNotAllowed:
+    case DocumentError.KindNotAllowed:
+    case AuditError.OtherTenant:
+    case AuditError.RoleNotAllowed:
+      return 'FORBIDDEN';
+    case ApiKeyError.ScopeNotAllowed:
+      return 'API_KEY_SCOPE_NOT_ALLOWED';
+    case PlatformUserError.MfaEnrolmentRequired:
+      return 'MFA_ENROLMENT_REQUIRED';
+    case SessionError.NotFound:
+    case StaffError.UserNotFound:
+    case StaffError.InvitationNotFound:
+    case ApiKeyError.NotFound:
+    case PlatformUserError.NotFound:
+    case TenantError.ErasureNotAsked:
+    case TenantError.NoKeys:
+    case CustomerError.NotFound:
+    case RecordError.NotFound:
+    case RecordError.TypeNotFound:
+    case DocumentError.NotFound:
+      return 'NOT_FOUND';
+    case MfaError.AlreadyOn:
+    case MfaError.NotOn:
+    case MfaError.NotPending:
+    case StaffError.InvitationAccepted:
+    case StaffError.AccountExists:
+    case PlatformUserError.Exists:
+    case CustomerError.ContactTaken:
+    case CustomerError.ImportExpired:
+    case RecordError.TypeExists:
+    case DocumentError.ChunkOutOfOrder:
+      return 'CONFLICT';
+    case StaffError.InvitationInvalid:
+    case TenantError.EraseIdMismatch:
+    case CustomerError.ImportEmpty:
+    case CustomerError.ImportNotText:
+    case RecordError.DataInvalid:
+    case RecordError.FieldOncePersonal:
+    case RecordError.ReportFieldInvalid:
+    case DocumentError.ChunkInvalid:
+    case DocumentError.UploadIncomplete:
+      return 'VALIDATION_FAILED';
+    case CustomerError.ImportRejected:
+      return 'IMPORT_REJECTED';
+    case DocumentError.TooLarge:
+      return 'PAYLOAD_TOO_LARGE';
+    case DocumentError.TypeUnsupported:
+      return 'UNSUPPORTED_MEDIA_TYPE';
+    case TenantError.Erased:
+      return 'TENANT_ERASED';
+    default:
+      return assertUnreachable(reason);
+  }
+}
+
+/** A DomainError that names its feature's reason; its wire code follows from the reason. */
+export class FeatureError extends DomainError {
+  constructor(reason: FeatureErrorReason, message: string, details?: unknown) {
+    super(wireCodeOf(reason), message, details, reason);
+    this.name = 'FeatureError';
+  }
+}
