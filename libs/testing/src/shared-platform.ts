@@ -49,7 +49,7 @@ async function readState(): Promise<SharedPlatformState | null> {
 }
 
 /** A shared platform: everything of a TestPlatform but its processes, which no suite may stop or restart. */
-export type SharedTestPlatform = Omit<TestPlatform, 'platform'>;
+export type SharedTestPlatform = Omit<TestPlatform, 'platform' | 'addInstance'>;
 
 function handle(state: SharedPlatformState): SharedTestPlatform {
   return {
