@@ -13,4 +13,3 @@ export * from './core-module.js';
 export * from './ping.js';
 export * from './keyring-module.js';
 export * from './sql-wrapped-key.store.js';
-export * from './tenant-erasure.js';
