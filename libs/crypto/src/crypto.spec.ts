@@ -1,13 +1,7 @@
 import { blindIndex, open, randomKey, seal } from './envelope.js';
 import { createHmac } from 'node:crypto';
-import {
-  FieldCipher,
-  KeyVersionUnavailableError,
-  TenantKeyring,
-  TenantKeysetDestroyedError,
-  keyVersionOf,
-  type WrappedKeyStore,
-} from './tenant-keyring.js';
+import { FieldCipher, KeyVersionUnavailableError, keyVersionOf } from './field-cipher.js';
+import { TenantKeyring, TenantKeysetDestroyedError, type WrappedKeyStore } from './tenant-keyring.js';
 
 class MemoryStore implements WrappedKeyStore {
   rows = new Map<string, Buffer>();
