@@ -50,9 +50,7 @@ export class TopicFollower {
   start(): void {
     if (this.starting || this.stopped || this.current) return;
     this.starting = true;
-    void this.follow().finally(() => {
-      this.starting = false;
-    });
+    void this.follow();
   }
 
   async stop(): Promise<void> {
@@ -63,6 +61,23 @@ export class TopicFollower {
   }
 
   private async follow(): Promise<void> {
+    let consumer: Consumer | null = null;
+    try {
+      consumer = await this.join();
+    } finally {
+      // Before the after-start step: a consumer that gives up during it must be able to restart.
+      this.starting = false;
+    }
+    if (consumer)
+      await Promise.resolve()
+        .then(() => this.opts.onStarted?.(consumer))
+        .catch((err: Error) =>
+          this.opts.logger.warn({ error: err.message }, `${this.opts.name}: after-start step failed`),
+        );
+  }
+
+  /** Joins with a new consumer, retrying until one runs (null when stopped first). */
+  private async join(): Promise<Consumer | null> {
     const o = this.opts;
     for (let attempt = 1; !this.stopped; attempt++) {
       const groupId = typeof o.groupId === 'function' ? o.groupId() : o.groupId;
@@ -95,19 +110,17 @@ export class TopicFollower {
         if (gaveUp) throw new Error('the consumer gave up while starting');
         if (this.stopped) {
           await consumer.disconnect().catch(() => undefined);
-          return;
+          return null;
         }
         this.current = consumer;
-        await Promise.resolve()
-          .then(() => o.onStarted?.(consumer))
-          .catch((err: Error) => o.logger.warn({ error: err.message }, `${o.name}: after-start step failed`));
-        return;
+        return consumer;
       } catch (err) {
         o.logger.warn({ attempt, error: (err as Error).message }, `cannot follow ${o.name} yet; retrying`);
         await consumer.disconnect().catch(() => undefined);
         await sleep(Math.min(500 * attempt, 5000));
       }
     }
+    return null;
   }
 
   private async coordinatorReady(groupId: string): Promise<void> {
