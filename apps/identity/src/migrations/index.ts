@@ -4,7 +4,7 @@ import { tenantKeysSql } from '@lekha/runtime';
 import { Migration20261201SessionsSecurity } from './20261201-sessions-security.migration.js';
 import { Migration20261210PlatformUsersWithoutTenant } from './20261210-platform-users-without-tenant.migration.js';
 import { Migration20261211TotpMfaChallengesAndApiKeys } from './20261211-totp-mfa-challenges-and-api-keys.migration.js';
-import { Migration20261222TenantErasureRequestsAndConfirmations } from './20261222-tenant-erasure-requests-and-confirmations.migration.js';
+import { Migration20261222TenantErasureTracking } from './20261222-tenant-erasure-tracking.migration.js';
 import { Migration20261230RateBudgetsPerKey } from './20261230-rate-budgets-per-key.migration.js';
 import { Migration20261230InvitationRevocationLimits } from './20261230-invitation-revocation-limits.migration.js';
 import { Migration20261231PlatformUserMfa } from './20261231-platform-user-mfa.migration.js';
@@ -77,8 +77,8 @@ export const migrations = [
   },
   // Recorded as Migration20261222TenantErasureTers by databases migrated before it was renamed.
   {
-    name: 'Migration20261222TenantErasureRequestsAndConfirmations',
-    class: Migration20261222TenantErasureRequestsAndConfirmations,
+    name: 'Migration20261222TenantErasureTracking',
+    class: Migration20261222TenantErasureTracking,
     formerNames: ['Migration20261222TenantErasureTers'],
   },
   // Recorded as Migration20261230RateBudgetsRbud by databases migrated before it was renamed.

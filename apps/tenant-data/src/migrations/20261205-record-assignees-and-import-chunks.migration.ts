@@ -6,7 +6,7 @@ const S = 'tenant_data';
  * Records get an assignee (a caretaker sees only records assigned to them) and a field-level
  * change history; CSV imports stage their chunks, encrypted, until one transaction commits them.
  */
-export class Migration20261205RecordAssigneeHistoryAndImportChunks extends Migration {
+export class Migration20261205RecordAssigneesAndImportChunks extends Migration {
   override async up(): Promise<void> {
     [
       `alter table ${S}.records add column assignee_user_id uuid`,
