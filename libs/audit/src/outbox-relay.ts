@@ -130,7 +130,8 @@ export class OutboxRelay {
     const rows = await this.opts.db
       .em()
       .execute<{ id: string; tenant_id: string | null; event_id: string; payload: unknown }[]>(
-        `select id::text as id, tenant_id, event_id, payload from "${this.opts.schema}".audit_outbox order by id limit ${limit}`,
+        `select id::text as id, tenant_id, event_id, payload from "${this.opts.schema}".audit_outbox order by ` +
+          `id limit ${limit}`,
       );
     if (rows.length === 0) return 0;
     const values = rows.map((r) => ({

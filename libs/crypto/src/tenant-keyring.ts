@@ -153,7 +153,10 @@ export class TenantKeyring {
     this.cache.delete(tenantId);
   }
 
-  /** The stored keyset, created on first use (unless `create` is false: then null) and re-wrapped when still under a previous master key. */
+  /**
+   * The stored keyset, created on first use (unless `create` is false: then null) and re-wrapped when still under a
+   * previous master key.
+   */
   private async load(tenantId: string): Promise<{ keys: TenantKeys; wrapped: Buffer }>;
   private async load(tenantId: string, create: boolean): Promise<{ keys: TenantKeys; wrapped: Buffer } | null>;
   private async load(tenantId: string, create = true): Promise<{ keys: TenantKeys; wrapped: Buffer } | null> {

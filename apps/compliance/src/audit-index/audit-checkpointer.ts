@@ -182,7 +182,8 @@ export class AuditCheckpointer implements OnApplicationBootstrap, OnModuleDestro
       await this.db
         .em()
         .execute(
-          `insert into compliance.audit_checkpoints (kafka_partition, from_offset, to_offset, record_count, head, previous_head, sealed_at, key_id, signature) values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `insert into compliance.audit_checkpoints (kafka_partition, from_offset, to_offset, record_count, ` +
+            `head, previous_head, sealed_at, key_id, signature) values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           [
             checkpoint.partition,
             checkpoint.fromOffset,

@@ -4,7 +4,7 @@ import { tenantKeysSql } from '@lekha/runtime';
 import { Migration20261201TenantRole } from './20261201-tenant-role.migration.js';
 import { Migration20261202CustomerProfile } from './20261202-customer-profile.migration.js';
 import { Migration20261203Records } from './20261203-records.migration.js';
-import { Migration20261205RecordAssigneesAndImportChunks } from './20261205-record-assignees-and-import-chunks.migration.js';
+import { Migration20261205RecordAssigneesAndImports } from './20261205-record-assignees-and-imports.migration.js';
 import { Migration20261206CustomerDocuments } from './20261206-customer-documents.migration.js';
 import { Migration20261207KeyRotationGrants } from './20261207-key-rotation-grants.migration.js';
 import { Migration20261222DestroyedKeysetTombstones } from './20261222-destroyed-keyset-tombstones.migration.js';
@@ -42,8 +42,8 @@ export const migrations = [
   { name: 'Migration20261203Records', class: Migration20261203Records },
   // Recorded as Migration20261205ImportAssigneeRec5 by databases migrated before it was renamed.
   {
-    name: 'Migration20261205RecordAssigneesAndImportChunks',
-    class: Migration20261205RecordAssigneesAndImportChunks,
+    name: 'Migration20261205RecordAssigneesAndImports',
+    class: Migration20261205RecordAssigneesAndImports,
     formerNames: ['Migration20261205ImportAssigneeRec5'],
   },
   // Recorded as Migration20261206DocumentsKx7d by databases migrated before it was renamed.
