@@ -27,6 +27,7 @@ const { Database, Migration, inTenantTransaction, defineEntity, p, tenantRoleSql
 const { startPlatform, ensureAuditKeys } = await lib('launcher');
 const { runWithContext, anonymousContext } = await lib('tenancy');
 const { FieldCipher, TenantKeyring } = await lib('crypto');
+const { KafkaPublisher } = await lib('kafka');
 
 const N = Number(process.env.BENCH_EVENTS ?? 100_000);
 const base = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -156,10 +157,11 @@ try {
   });
   const outbox = new AuditOutbox('tenant-data', 'bench');
   const signer = AuditSigner.fromPemFile('tenant-data', keys.signingKeyFile('tenant-data'));
+  const publisher = new KafkaPublisher(client);
   const relay = new OutboxRelay({
     db: producerDb,
     schema: 'bench',
-    kafka: client,
+    publisher,
     logger: { warn: log, info() {}, debug() {} },
     outbox,
     signer,
@@ -255,7 +257,8 @@ try {
         `${fmt(results.freshness.p99, 1)} ms`,
     );
   }
-  relay.stop();
+  await relay.stop();
+  await publisher.close();
 
   // 4. A customer read (tenant transaction, ORM lookup, decrypt) with and without its audit record.
   {
