@@ -29,7 +29,8 @@ const anyNeedsReason = {
     schema: [],
     messages: {
       missingReason:
-        'Disabling @typescript-eslint/no-explicit-any needs a reason: `eslint-disable-next-line @typescript-eslint/no-explicit-any -- why`.',
+        'Disabling @typescript-eslint/no-explicit-any needs a reason: `eslint-disable-next-line ' +
+        '@typescript-eslint/no-explicit-any -- why`.',
     },
   },
   create(context) {
@@ -111,4 +112,11 @@ export default defineConfig(
   },
   // Turn off stylistic rules that a formatter owns (no-op until prettier is used, harmless either way).
   prettier,
+  {
+    // After prettier's config, which turns max-len off. No line over 120 characters: Prettier breaks
+    // code, not strings or comments. A warning while the lines listed in docs/house-style.md remain
+    // (files being rewritten elsewhere); an error once they are wrapped.
+    files: [...TS_FILES, '**/*.mjs', '**/*.js'],
+    rules: { 'max-len': ['warn', { code: 120, ignoreUrls: true }] },
+  },
 );

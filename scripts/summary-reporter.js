@@ -40,7 +40,8 @@ function serviceWarnings(rootDir, testPath, since) {
         });
       if (lines.length)
         out.push(
-          `--- ${run}/${file} (last ${Math.min(lines.length, MAX_LINES_PER_SERVICE)} of ${lines.length} warnings and errors)`,
+          `--- ${run}/${file} (last ${Math.min(lines.length, MAX_LINES_PER_SERVICE)} of ${lines.length} ` +
+            `warnings and errors)`,
           ...lines.slice(-MAX_LINES_PER_SERVICE),
         );
     }

@@ -27,6 +27,7 @@ const { Database, Migration, inTenantTransaction, defineEntity, p, tenantRoleSql
 const { startPlatform, ensureAuditKeys } = await lib('launcher');
 const { runWithContext, anonymousContext } = await lib('tenancy');
 const { FieldCipher, TenantKeyring } = await lib('crypto');
+const { KafkaPublisher } = await lib('kafka');
 
 const N = Number(process.env.BENCH_EVENTS ?? 100_000);
 const base = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -134,7 +135,8 @@ try {
     async up() {
       [
         ...auditOutboxSql('bench'),
-        'create table bench.customers (id uuid primary key, tenant_id uuid not null, name_enc bytea not null, phone_enc bytea)',
+        'create table bench.customers (id uuid primary key, tenant_id uuid not null, name_enc bytea not null, ' +
+          'phone_enc bytea)',
         ...tenantRoleSql('bench'),
         ...tenantTableGrantsSql('bench.customers'),
         ...tenantTableGrantsSql('bench.audit_outbox', ['insert']),
@@ -155,10 +157,11 @@ try {
   });
   const outbox = new AuditOutbox('tenant-data', 'bench');
   const signer = AuditSigner.fromPemFile('tenant-data', keys.signingKeyFile('tenant-data'));
+  const publisher = new KafkaPublisher(client);
   const relay = new OutboxRelay({
     db: producerDb,
     schema: 'bench',
-    kafka: client,
+    publisher,
     logger: { warn: log, info() {}, debug() {} },
     outbox,
     signer,
@@ -239,7 +242,8 @@ try {
       await new Promise((r) => setTimeout(r, 100));
     const { rows } = await db.query(
       `select percentile_cont(0.5) within group (order by ms) as p50, percentile_cont(0.99) within group (order by ms) as p99, max(ms) as max
-       from (select extract(epoch from (ingested_at - occurred_at)) * 1000 as ms from compliance.audit_events where occurred_at >= $1) t`,
+       from (select extract(epoch from (ingested_at - occurred_at)) * 1000 as ms from compliance.audit_events
+       where occurred_at >= $1) t`,
       [from],
     );
     results.freshness = {
@@ -249,10 +253,12 @@ try {
       max: Number(rows[0].max),
     };
     log(
-      `freshness at ${fmt(achieved)} events/s: p50 ${fmt(results.freshness.p50, 1)} ms, p99 ${fmt(results.freshness.p99, 1)} ms`,
+      `freshness at ${fmt(achieved)} events/s: p50 ${fmt(results.freshness.p50, 1)} ms, p99 ` +
+        `${fmt(results.freshness.p99, 1)} ms`,
     );
   }
-  relay.stop();
+  await relay.stop();
+  await publisher.close();
 
   // 4. A customer read (tenant transaction, ORM lookup, decrypt) with and without its audit record.
   {
@@ -355,9 +361,11 @@ try {
     // The index insert alone: compliance's statement (one JSON parameter per batch), 500 events a transaction.
     const insertSql = `insert into compliance.audit_events
          (event_id, tenant_id, occurred_at, service, actor_type, actor_id, action, resource_type, resource_id, subject_ids, outcome, kafka_partition, kafka_offset, payload, chain_hash)
-       select (r->'e'->>'eventId')::uuid, (r->'e'->>'tenantId')::uuid, (r->'e'->>'occurredAt')::timestamptz, r->'e'->>'service', r->'e'->'actor'->>'type',
+       select (r->'e'->>'eventId')::uuid, (r->'e'->>'tenantId')::uuid, (r->'e'->>'occurredAt')::timestamptz,
+       r->'e'->>'service', r->'e'->'actor'->>'type',
               r->'e'->'actor'->>'id', r->'e'->>'action', r->'e'->'resource'->>'type', r->'e'->'resource'->>'id',
-              array(select jsonb_array_elements_text(r->'e'->'subjectIds')), r->'e'->>'outcome', (r->>'p')::int, (r->>'o')::bigint, r->'e', r->>'h'
+              array(select jsonb_array_elements_text(r->'e'->'subjectIds')), r->'e'->>'outcome',
+              (r->>'p')::int, (r->>'o')::bigint, r->'e', r->>'h'
        from jsonb_array_elements($1::jsonb) as r on conflict (event_id) do nothing`;
     const M = 20_000;
     const t = performance.now();
@@ -377,7 +385,8 @@ try {
     results.bounds.indexInsert = M / ((performance.now() - t) / 1000);
     const b = results.bounds;
     log(
-      `bounds: verify per-record ${fmt(b.verifyPerRecord)}/s, batched ${fmt(b.verifyBatched)}/s; index insert ${fmt(b.indexInsert)}/s`,
+      `bounds: verify per-record ${fmt(b.verifyPerRecord)}/s, batched ${fmt(b.verifyBatched)}/s; index insert ` +
+        `${fmt(b.indexInsert)}/s`,
     );
   }
   await producerDb.close();

@@ -33,7 +33,8 @@ const password = 'blue water cans 2026';
 const chosen = await hash(password, ARGON2_PARAMS);
 const cores = availableParallelism();
 row(
-  `argon2id verify m=${ARGON2_PARAMS.memoryCost} KiB t=${ARGON2_PARAMS.timeCost} p=${ARGON2_PARAMS.parallelism} (chosen), 1 caller`,
+  `argon2id verify m=${ARGON2_PARAMS.memoryCost} KiB t=${ARGON2_PARAMS.timeCost} ` +
+    `p=${ARGON2_PARAMS.parallelism} (chosen), 1 caller`,
   await rate(() => verify(chosen, password)),
 );
 row(

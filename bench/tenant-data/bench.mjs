@@ -155,7 +155,8 @@ const row = (what, r, note = '') =>
 }
 if (process.env.BENCH_ONLY === 'crypto') {
   console.log(
-    `tenant data benchmark (crypto only) — node ${process.version}, ${availableParallelism()} cores, ${new Date().toISOString().slice(0, 10)}`,
+    `tenant data benchmark (crypto only) — node ${process.version}, ${availableParallelism()} cores, ` +
+      `${new Date().toISOString().slice(0, 10)}`,
   );
   console.table(rows);
   process.exit(0);
@@ -383,6 +384,7 @@ try {
 }
 
 console.log(
-  `tenant data benchmark — node ${process.version}, ${availableParallelism()} cores, ${SECONDS} s per case, ${new Date().toISOString().slice(0, 10)}`,
+  `tenant data benchmark — node ${process.version}, ${availableParallelism()} cores, ${SECONDS} s per case, ` +
+    `${new Date().toISOString().slice(0, 10)}`,
 );
 console.table(rows);

@@ -6,6 +6,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { pino } from 'pino';
 import { AuditOutbox, AuditSigner, ChainVerifier, GENESIS, TrustedKeys, readTopicToEnd } from '@lekha/audit';
 import type { SignedCheckpoint } from '@lekha/audit';
+import { KafkaPublisher } from '@lekha/kafka';
 import { Database } from '@lekha/persistence';
 import { provisionTopics } from '@lekha/local-kafka';
 import { AppLogger } from '@lekha/runtime';
@@ -39,6 +40,7 @@ const headAt = (partition: number, offset: number) =>
 describe(`audit checkpoints (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
   const brokers = process.env.KAFKA_BROKERS!.split(',');
   const kafka = new Kafka({ clientId: 'checkpoint-test', brokers, logLevel: logLevel.NOTHING });
+  const publisher = new KafkaPublisher(kafka);
   const signer = AuditSigner.generate('compliance');
   const trusted = new TrustedKeys([{ service: 'compliance', publicKeyPem: signer.publicKeyPem() }]);
   let testDb: TestDatabase;
@@ -75,12 +77,13 @@ describe(`audit checkpoints (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'P
     await provisionTopics(brokers, [{ topic: CHECKPOINTS, numPartitions: 1, replicationFactor: 1, configEntries }]);
     repo = new AuditIndexRepository(db);
     const config = { CHECKPOINT_INTERVAL_MS: 3_600_000 } as ComplianceConfig;
-    checkpointer = new SuiteCheckpointer(db, repo, signer, kafka, config, new AppLogger(pino({ level: 'silent' })));
+    checkpointer = new SuiteCheckpointer(db, repo, signer, publisher, config, new AppLogger(pino({ level: 'silent' })));
     status = new AuditStatusUseCase(db, new AuditOutbox('compliance', 'compliance'), repo, checkpointer);
   });
 
   afterAll(async () => {
     await checkpointer?.onModuleDestroy();
+    await publisher.close();
     await db?.close();
     await testDb?.drop();
     if (pgliteDir) await rm(pgliteDir, { recursive: true, force: true });

@@ -1,18 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { Rpc } from '@lekha/contracts';
-import {
-  CoreModule,
-  DataModule,
-  KeyringModule,
-  TenantErasureModule,
-  pingController,
-  transitKeyController,
-} from '@lekha/runtime';
+import { CoreModule, DataModule, KeyringModule, pingController, transitKeyController } from '@lekha/runtime';
+import { TenantErasureModule } from '@lekha/erasure';
 import type { NotificationsConfig } from './config/notifications.config.js';
 import { migrations } from './migrations/index.js';
 import { DispatchModule } from './dispatch/dispatch.module.js';
-import { NotificationsTenantEraser } from './dispatch/notifications-tenant-eraser.js';
+import { NotificationsTenantEraser } from './erasure/notifications-tenant-eraser.js';
 
 export const SERVICE = 'notifications';
 

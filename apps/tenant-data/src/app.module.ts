@@ -1,13 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
-import {
-  CoreModule,
-  DataModule,
-  KeyringModule,
-  TenantErasureModule,
-  pingController,
-  transitKeyController,
-} from '@lekha/runtime';
+import { CoreModule, DataModule, KeyringModule, pingController, transitKeyController } from '@lekha/runtime';
+import { TenantErasureModule } from '@lekha/erasure';
 import { Rpc } from '@lekha/contracts';
 import type { TenantDataConfig } from './config/tenant-data.config.js';
 import { CustomersModule } from './customers/customers.module.js';

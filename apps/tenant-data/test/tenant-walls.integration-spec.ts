@@ -98,7 +98,9 @@ describe(`tenant walls (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite
   it('every table with a tenant_id has row-level security, and staged import chunks stay behind it', async () => {
     const tables = await db.em().execute<{ name: string; rls: boolean }[]>(
       `select c.relname as name, c.relrowsecurity as rls from pg_class c join pg_namespace n on n.oid = c.relnamespace
-       where n.nspname = 'tenant_data' and c.relkind = 'r' and exists (select 1 from information_schema.columns k where k.table_schema = 'tenant_data' and k.table_name = c.relname and k.column_name = 'tenant_id')`,
+       where n.nspname = 'tenant_data' and c.relkind = 'r' and exists (select 1 from
+       information_schema.columns k where k.table_schema = 'tenant_data' and k.table_name = c.relname
+       and k.column_name = 'tenant_id')`,
     );
     expect(tables.map((t) => t.name)).toEqual(
       expect.arrayContaining(['customers', 'records', 'record_changes', 'customer_import_chunks']),
@@ -109,7 +111,8 @@ describe(`tenant walls (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite
     const importId = randomUUID();
     await inTenantTransaction(db.em(), tenantA, (tx) =>
       tx.execute(
-        'insert into tenant_data.customer_import_chunks (tenant_id, import_id, chunk, row_count, payload_enc) values (?, ?, 0, 1, ?)',
+        'insert into tenant_data.customer_import_chunks (tenant_id, import_id, chunk, row_count, payload_enc) ' +
+          'values (?, ?, 0, 1, ?)',
         [tenantA, importId, Buffer.from('sealed')],
       ),
     );

@@ -1,4 +1,4 @@
-import type { Kafka, Producer } from 'kafkajs';
+import type { KafkaPublisher } from '@lekha/kafka';
 import { AUDIT_EVENTS_TOPIC, DomainError, type AuditEventV1 } from '@lekha/contracts';
 import { AuditEventFactory, type AccessRecord } from './audit-recorder.js';
 import type { AuditSigner } from './signing.js';
@@ -8,31 +8,13 @@ import type { AuditSigner } from './signing.js';
  * acknowledges it with acks=all. If it cannot be, the access fails closed.
  */
 export class DirectAuditPublisher {
-  private producer: Producer | null = null;
-  private connecting: Promise<Producer> | null = null;
   private readonly factory: AuditEventFactory;
 
   constructor(
     private readonly signer: AuditSigner,
-    private readonly kafka: Kafka,
+    private readonly publisher: KafkaPublisher,
   ) {
     this.factory = new AuditEventFactory(signer.service);
-  }
-
-  private async ensure(): Promise<Producer> {
-    if (this.producer) return this.producer;
-    this.connecting ??= (async () => {
-      const p = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-      try {
-        await p.connect();
-      } catch (err) {
-        this.connecting = null;
-        throw err;
-      }
-      this.producer = p;
-      return p;
-    })();
-    return this.connecting;
   }
 
   async record(...records: AccessRecord[]): Promise<AuditEventV1[]> {
@@ -46,26 +28,10 @@ export class DirectAuditPublisher {
       headers: headers[i]!,
     }));
     try {
-      const producer = await this.ensure();
-      await producer.send({
-        topic: AUDIT_EVENTS_TOPIC,
-        acks: -1,
-        timeout: 5000,
-        messages,
-      });
+      await this.publisher.send({ topic: AUDIT_EVENTS_TOPIC, timeout: 5000, messages });
     } catch {
-      // kafkajs rolls back its idempotence sequence after a failed send even when the broker wrote
-      // the batch; reusing that producer risks OUT_OF_ORDER errors or a dropped batch. Start afresh.
-      const broken = this.producer;
-      this.producer = null;
-      this.connecting = null;
-      await broken?.disconnect().catch(() => undefined);
       throw new DomainError('AUDIT_UNAVAILABLE', 'the audit trail is unavailable, so the request was refused');
     }
     return events;
-  }
-
-  async close(): Promise<void> {
-    await this.producer?.disconnect().catch(() => undefined);
   }
 }

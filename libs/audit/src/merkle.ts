@@ -46,7 +46,9 @@ export function merkleTree(leaves: Buffer[]): { root: Buffer; proofs: Buffer[][]
   return { root: level[0]!, proofs };
 }
 
-/** Recomputes the root from a leaf, its index among `count` leaves and its sibling path; null if the path does not fit. */
+/**
+ * Recomputes the root from a leaf, its index among `count` leaves and its sibling path; null if the path does not fit.
+ */
 export function rootFromProof(leaf: Buffer, index: number, count: number, path: Buffer[]): Buffer | null {
   if (!Number.isSafeInteger(index) || !Number.isSafeInteger(count) || index < 0 || index >= count) return null;
   let node = leaf;

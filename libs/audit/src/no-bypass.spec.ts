@@ -34,7 +34,8 @@ const NOT_AN_ACCESS: Record<string, string> = {
   'apps/identity/src/platform-users/use-cases/create-platform-user.use-case.ts':
     'recorded by PlatformUserWriter.create, which the start-up bootstrap shares',
   'apps/tenant-data/src/documents/use-cases/begin-upload.use-case.ts':
-    'opens an upload session only; commit-upload records the document, abort-upload and the sweep its abandonment, TenantAccess a refusal',
+    'opens an upload session only; commit-upload records the document, abort-upload and the sweep its ' +
+    'abandonment, TenantAccess a refusal',
   'apps/compliance/src/audit-index/use-cases/get-audit-network-key.use-case.ts':
     'hands out a public key to seal to: no personal or business data',
 };

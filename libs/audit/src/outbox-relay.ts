@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, CompressionTypes, type Producer } from 'kafkajs';
+import { CompressionTypes } from 'kafkajs';
 import type { Logger } from 'pino';
 import { AUDIT_EVENTS_TOPIC } from '@lekha/contracts';
+import type { KafkaPublisher } from '@lekha/kafka';
 import type { Database } from '@lekha/persistence';
 import type { AuditOutbox } from './outbox.js';
 import type { AuditSigner } from './signing.js';
@@ -36,7 +37,7 @@ export function chunksBySize<T extends SizedMessage>(messages: T[], maxBytes: nu
 export interface OutboxRelayOptions {
   db: Database;
   schema: string;
-  kafka: Kafka;
+  publisher: KafkaPublisher;
   logger: Logger;
   outbox: AuditOutbox;
   signer: AuditSigner;
@@ -45,12 +46,11 @@ export interface OutboxRelayOptions {
 }
 
 /**
- * Publishes outbox rows to `audit.events.v1` in insertion order with an idempotent producer
+ * Publishes outbox rows to `audit.events.v1` in insertion order with the process's idempotent producer
  * (acks=all), then deletes them. A broker outage leaves rows waiting; a crash between publish and
  * delete republishes them, and compliance drops the duplicates by event ID.
  */
 export class OutboxRelay {
-  private producer: Producer | null = null;
   private running = false;
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
@@ -75,7 +75,6 @@ export class OutboxRelay {
     this.running = false;
     this.wakeUp?.();
     await this.loop;
-    await this.producer?.disconnect().catch(() => undefined);
   }
 
   /** Null when healthy; otherwise the last publish error (for readiness and logs). */
@@ -88,19 +87,6 @@ export class OutboxRelay {
       .em()
       .execute<{ n: string }[]>(`select count(*)::text as n from "${this.opts.schema}".audit_outbox`);
     return Number(rows[0]?.n ?? 0);
-  }
-
-  private async ensureProducer(): Promise<Producer> {
-    if (!this.producer) {
-      const producer = this.opts.kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        allowAutoTopicCreation: false,
-      });
-      await producer.connect();
-      this.producer = producer;
-    }
-    return this.producer;
   }
 
   private async run(): Promise<void> {
@@ -117,8 +103,6 @@ export class OutboxRelay {
           { error: this.lastError, backoffMs: backoff },
           'audit relay cannot publish yet; rows stay in the outbox',
         );
-        await this.producer?.disconnect().catch(() => undefined);
-        this.producer = null;
         await sleep(backoff);
         backoff = Math.min(backoff * 2, 5000);
       }
@@ -146,10 +130,10 @@ export class OutboxRelay {
     const rows = await this.opts.db
       .em()
       .execute<{ id: string; tenant_id: string | null; event_id: string; payload: unknown }[]>(
-        `select id::text as id, tenant_id, event_id, payload from "${this.opts.schema}".audit_outbox order by id limit ${limit}`,
+        `select id::text as id, tenant_id, event_id, payload from "${this.opts.schema}".audit_outbox order by ` +
+          `id limit ${limit}`,
       );
     if (rows.length === 0) return 0;
-    const producer = await this.ensureProducer();
     const values = rows.map((r) => ({
       value: Buffer.from(typeof r.payload === 'string' ? r.payload : JSON.stringify(r.payload)),
       eventId: r.event_id,
@@ -164,7 +148,11 @@ export class OutboxRelay {
     // One request per ~512 KiB: a batch over the broker's message.max.bytes (1 MiB by default)
     // would be refused every time and stall the outbox behind it.
     for (const chunk of chunksBySize(messages, MAX_REQUEST_BYTES)) {
-      await producer.send({ topic: AUDIT_EVENTS_TOPIC, acks: -1, compression: CompressionTypes.None, messages: chunk });
+      await this.opts.publisher.send({
+        topic: AUDIT_EVENTS_TOPIC,
+        compression: CompressionTypes.None,
+        messages: chunk,
+      });
     }
     // Delete exactly what was sent. A range (`id <= last`) would also take a row with a lower id
     // whose transaction committed after the select: deleted without ever being published.

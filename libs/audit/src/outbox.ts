@@ -44,7 +44,8 @@ export class AuditOutbox {
     // less client-side quoting than three parameters a row, and one statement either way.
     await tx.execute(
       `insert into "${this.schema}".audit_outbox (event_id, tenant_id, payload)
-       select (r.e->>'eventId')::uuid, (r.e->>'tenantId')::uuid, r.e from jsonb_array_elements(?::jsonb) with ordinality as r(e, n) order by r.n`,
+       select (r.e->>'eventId')::uuid, (r.e->>'tenantId')::uuid, r.e from jsonb_array_elements(?::jsonb) with
+       ordinality as r(e, n) order by r.n`,
       [JSON.stringify(events)],
     );
     queueMicrotask(this.wake);

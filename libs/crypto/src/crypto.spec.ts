@@ -1,13 +1,7 @@
 import { blindIndex, open, randomKey, seal } from './envelope.js';
 import { createHmac } from 'node:crypto';
-import {
-  FieldCipher,
-  KeyVersionUnavailableError,
-  TenantKeyring,
-  TenantKeysetDestroyedError,
-  keyVersionOf,
-  type WrappedKeyStore,
-} from './tenant-keyring.js';
+import { FieldCipher, KeyVersionUnavailableError, keyVersionOf } from './field-cipher.js';
+import { TenantKeyring, TenantKeysetDestroyedError, type WrappedKeyStore } from './tenant-keyring.js';
 
 class MemoryStore implements WrappedKeyStore {
   rows = new Map<string, Buffer>();
@@ -70,40 +64,44 @@ describe('envelope encryption', () => {
     expect(() => new FieldCipher(fresh).decrypt('name', ciphertext)).toThrow();
   });
 
-  it('rotates data keys without downtime: old ciphertext stays readable, new is written only once every instance can read it', async () => {
-    const master = randomKey();
-    const store = new MemoryStore();
-    let clock = 1_000_000;
-    const now = () => clock;
-    const a = new TenantKeyring(master, store, { cacheTtlMs: 1000, now });
-    const b = new TenantKeyring(master, store, { cacheTtlMs: 1000, now });
-    const before = new FieldCipher(await a.keysFor('t'), now).encrypt('name', 'Asha')!;
-    const keysB = await b.keysFor('t');
-    expect(keyVersionOf(before)).toBe(1);
+  it(
+    'rotates data keys without downtime: old ciphertext stays readable, new is written only once every ' +
+      'instance can read it',
+    async () => {
+      const master = randomKey();
+      const store = new MemoryStore();
+      let clock = 1_000_000;
+      const now = () => clock;
+      const a = new TenantKeyring(master, store, { cacheTtlMs: 1000, now });
+      const b = new TenantKeyring(master, store, { cacheTtlMs: 1000, now });
+      const before = new FieldCipher(await a.keysFor('t'), now).encrypt('name', 'Asha')!;
+      const keysB = await b.keysFor('t');
+      expect(keyVersionOf(before)).toBe(1);
 
-    const v2 = await a.rotate('t');
-    expect(v2.version).toBe(2);
-    expect(v2.activeFrom.getTime()).toBe(clock + 2000);
-    // Before activation both instances still write version 1; instance b has not even seen v2.
-    expect(keyVersionOf(new FieldCipher(await a.keysFor('t'), now).encrypt('name', 'x')!)).toBe(1);
-    expect(keyVersionOf(new FieldCipher(keysB, now).encrypt('name', 'x')!)).toBe(1);
-    clock += 1001; // b's cache expires: it learns v2 before v2 starts encrypting
-    const keysB2 = await b.keysFor('t');
-    expect(keysB2.versions.map((v) => v.version)).toEqual([1, 2]);
-    clock += 1000; // v2 active
-    const cipherB = new FieldCipher(keysB2, now);
-    const after = cipherB.encrypt('name', 'Ravi')!;
-    expect(keyVersionOf(after)).toBe(2);
-    expect(cipherB.decrypt('name', before)).toBe('Asha');
-    expect(keyVersionOf(cipherB.reencrypt('name', before))).toBe(2);
-    // Blind indexes survive rotation.
-    expect(cipherB.index('phone', '+911')).toBe(new FieldCipher(keysB, now).index('phone', '+911'));
+      const v2 = await a.rotate('t');
+      expect(v2.version).toBe(2);
+      expect(v2.activeFrom.getTime()).toBe(clock + 2000);
+      // Before activation both instances still write version 1; instance b has not even seen v2.
+      expect(keyVersionOf(new FieldCipher(await a.keysFor('t'), now).encrypt('name', 'x')!)).toBe(1);
+      expect(keyVersionOf(new FieldCipher(keysB, now).encrypt('name', 'x')!)).toBe(1);
+      clock += 1001; // b's cache expires: it learns v2 before v2 starts encrypting
+      const keysB2 = await b.keysFor('t');
+      expect(keysB2.versions.map((v) => v.version)).toEqual([1, 2]);
+      clock += 1000; // v2 active
+      const cipherB = new FieldCipher(keysB2, now);
+      const after = cipherB.encrypt('name', 'Ravi')!;
+      expect(keyVersionOf(after)).toBe(2);
+      expect(cipherB.decrypt('name', before)).toBe('Asha');
+      expect(keyVersionOf(cipherB.reencrypt('name', before))).toBe(2);
+      // Blind indexes survive rotation.
+      expect(cipherB.index('phone', '+911')).toBe(new FieldCipher(keysB, now).index('phone', '+911'));
 
-    expect(await a.retire('t', 2)).toEqual([1]);
-    const retired = new FieldCipher(await new TenantKeyring(master, store, { now }).keysFor('t'), now);
-    expect(retired.decrypt('name', after)).toBe('Ravi');
-    expect(() => retired.decrypt('name', before)).toThrow(KeyVersionUnavailableError);
-  });
+      expect(await a.retire('t', 2)).toEqual([1]);
+      const retired = new FieldCipher(await new TenantKeyring(master, store, { now }).keysFor('t'), now);
+      expect(retired.decrypt('name', after)).toBe('Ravi');
+      expect(() => retired.decrypt('name', before)).toThrow(KeyVersionUnavailableError);
+    },
+  );
 
   it('reads keys wrapped before keysets existed and re-wraps them under a new master key', async () => {
     const oldMaster = randomKey();

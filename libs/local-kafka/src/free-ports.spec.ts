@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { freePorts } from './broker.js';
+import { freePorts } from './ports.js';
 
 describe('freePorts', () => {
   it('hands out distinct ports below the ephemeral range that can be listened on', async () => {

@@ -19,7 +19,9 @@ export {
   resolveKafkaVersion,
 } from './jars.js';
 export type { EnsureKafkaJarsOptions } from './jars.js';
-export { freePort, freePorts, processRssMiB, startLocalKafka } from './broker.js';
+export { startLocalKafka } from './broker.js';
+export { freePort, freePorts } from './ports.js';
+export { processRssMiB } from './jvm.js';
 export type { LocalKafka, StartLocalKafkaOptions } from './broker.js';
 export { provisionTopics } from './topics.js';
 export type { ProvisionResult, TopicSpec } from './topics.js';

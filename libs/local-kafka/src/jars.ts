@@ -162,7 +162,8 @@ export async function ensureKafkaJars(opts: EnsureKafkaJarsOptions = {}): Promis
     if (code !== 0) {
       await rm(tmpDir, { recursive: true, force: true });
       throw new Error(
-        `local-kafka: mvn failed (exit ${code}) fetching Kafka ${version}:\n${output.trim().split('\n').slice(-40).join('\n')}`,
+        `local-kafka: mvn failed (exit ${code}) fetching Kafka ` +
+          `${version}:\n${output.trim().split('\n').slice(-40).join('\n')}`,
       );
     }
     const jars = (await readdir(tmpDir)).filter((f) => f.endsWith('.jar')).sort();

@@ -83,7 +83,8 @@ async function consumeAll(
 async function main(): Promise<void> {
   const version = resolveKafkaVersion();
   console.log(
-    `local-kafka smoke test: Kafka ${version}, kafkajs ${(await import('kafkajs/package.json', { with: { type: 'json' } })).default.version}`,
+    `local-kafka smoke test: Kafka ${version}, kafkajs ` +
+      `${(await import('kafkajs/package.json', { with: { type: 'json' } })).default.version}`,
   );
 
   await timed('ensureKafkaJars', () => ensureKafkaJars({ log: step }));

@@ -6,6 +6,12 @@ import { MikroORM as PgMikroORM } from '@mikro-orm/postgresql';
 import { MikroORM as PgliteMikroORM } from '@mikro-orm/pglite';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 
+/**
+ * A migration in a service's list. `formerNames` are names it was recorded under before it was
+ * renamed: a database that ran it under one of them is not migrated again.
+ */
+export type NamedMigration = MigrationObject & { formerNames?: readonly string[] };
+
 export interface DatabaseOptions {
   /** The owning service's PostgreSQL schema, e.g. `tenant_data`. */
   schema: string;
@@ -14,7 +20,7 @@ export interface DatabaseOptions {
   pgliteDir: string;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- entity schemas are heterogeneous by nature
   entities: EntitySchema<any>[];
-  migrations: MigrationObject[];
+  migrations: NamedMigration[];
   poolMax?: number;
   /** Where MikroORM's own messages (migrations applied, ...) go. */
   log?: (message: string) => void;
@@ -60,6 +66,7 @@ export class Database {
       db = new Database(orm, 'pglite', opts.schema);
     }
     await db.em().execute(`create schema if not exists "${opts.schema}"`);
+    await renameExecutedMigrations(db, opts.migrations);
     await db.orm.migrator.up();
     return db;
   }
@@ -76,6 +83,25 @@ export class Database {
   async close(): Promise<void> {
     await this.orm.close(true);
   }
+}
+
+/**
+ * MikroORM knows a migration as done by the name in its table (`<schema>.mikro_orm_migrations`):
+ * before migrating, rows recorded under a migration's former name take its current one.
+ */
+async function renameExecutedMigrations(db: Database, migrations: NamedMigration[]): Promise<void> {
+  const renames = migrations.flatMap((m) => (m.formerNames ?? []).map((former) => [former, m.name] as const));
+  if (renames.length === 0) return;
+  const table = `"${db.schema}".mikro_orm_migrations`;
+  await db.em().transactional(async (tx) => {
+    const [found] = await tx.execute<{ exists: boolean }[]>(`select to_regclass(?) is not null as exists`, [
+      `${db.schema}.mikro_orm_migrations`,
+    ]);
+    if (!found?.exists) return;
+    for (const [former, name] of renames) {
+      await tx.execute(`update ${table} set name = ? where name = ?`, [name, former]);
+    }
+  });
 }
 
 export function pgliteDirFor(dataDir: string, service: string): string {

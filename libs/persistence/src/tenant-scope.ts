@@ -51,6 +51,8 @@ export function rlsPolicySql(qualifiedTable: string): string[] {
   return [
     `alter table ${qualifiedTable} enable row level security`,
     `alter table ${qualifiedTable} force row level security`,
-    `create policy tenant_isolation on ${qualifiedTable} using (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) with check (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid)`,
+    `create policy tenant_isolation on ${qualifiedTable} using (tenant_id = ` +
+      `nullif(current_setting('app.tenant_id', true), '')::uuid) ` +
+      `with check (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid)`,
   ];
 }

@@ -14,7 +14,7 @@ import { AuditOutbox, AuditSigner, OutboxRelay } from '@lekha/audit';
 import { Database, pgliteDirFor } from '@lekha/persistence';
 import { AppLogger } from './app-logger.js';
 import { HealthModule, Readiness } from './health.js';
-import { kafkaConfig } from './kafka.js';
+import { KafkaPublisher, kafkaConfig } from '@lekha/kafka';
 import { RpcExecutor } from './rpc-executor.js';
 import { BusSeal, loadBusKey } from './bus-seal.js';
 import { JwksTopicReader } from './jwks-topic.js';
@@ -52,7 +52,7 @@ class JwksReaderLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
   }
 }
 
-/** Logger, health, the RPC executor and a kafkajs client: what every service has. */
+/** Logger, health, the RPC executor, a kafkajs client and its one publisher: what every service has. */
 @Global()
 @Module({})
 export class CoreModule {
@@ -68,6 +68,7 @@ export class CoreModule {
           provide: KAFKA,
           useFactory: () => new Kafka(kafkaConfig(opts.service, opts.config.KAFKA_BROKERS, opts.logger)),
         },
+        { provide: KafkaPublisher, inject: [KAFKA], useFactory: (kafka: Kafka) => new KafkaPublisher(kafka) },
         { provide: AuditSigner, useFactory: () => loadSigner(opts.service, opts.config.AUDIT_SIGNING_KEY_FILE) },
         { provide: CORE_OPTIONS, useValue: opts },
         { provide: BusSeal, useFactory: () => new BusSeal(loadBusKey(opts.config)) },
@@ -85,7 +86,17 @@ export class CoreModule {
         JwksReaderLifecycle,
         RpcExecutor,
       ],
-      exports: [AppLogger, KAFKA, AuditSigner, BusSeal, JwksTopicReader, TokenVerifier, RpcExecutor, HealthModule],
+      exports: [
+        AppLogger,
+        KAFKA,
+        KafkaPublisher,
+        AuditSigner,
+        BusSeal,
+        JwksTopicReader,
+        TokenVerifier,
+        RpcExecutor,
+        HealthModule,
+      ],
     };
   }
 }
@@ -141,9 +152,14 @@ export class DataModule {
         { provide: AuditOutbox, useValue: new AuditOutbox(opts.service, opts.schema) },
         {
           provide: OutboxRelay,
-          inject: [Database, KAFKA, AppLogger, AuditOutbox, AuditSigner],
-          useFactory: (db: Database, kafka: Kafka, logger: AppLogger, outbox: AuditOutbox, signer: AuditSigner) =>
-            new OutboxRelay({ db, schema: opts.schema, kafka, logger: logger.pino, outbox, signer }),
+          inject: [Database, KafkaPublisher, AppLogger, AuditOutbox, AuditSigner],
+          useFactory: (
+            db: Database,
+            publisher: KafkaPublisher,
+            logger: AppLogger,
+            outbox: AuditOutbox,
+            signer: AuditSigner,
+          ) => new OutboxRelay({ db, schema: opts.schema, publisher, logger: logger.pino, outbox, signer }),
         },
         RelayLifecycle,
       ],

@@ -13,7 +13,6 @@ export * from './core-module.js';
 export * from './ping.js';
 export * from './keyring-module.js';
 export * from './sql-wrapped-key.store.js';
-export * from './tenant-erasure.js';
 export * from './bus/bus-context.js';
 export * from './bus/bus-server.js';
 export * from './bus/bus-client.js';

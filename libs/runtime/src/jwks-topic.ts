@@ -1,7 +1,8 @@
 import { createPublicKey, randomUUID, type JsonWebKey, type KeyObject } from 'node:crypto';
-import type { Admin, Consumer, ConsumerCrashEvent, Kafka, Producer } from 'kafkajs';
+import type { Admin, Kafka, ProducerRecord } from 'kafkajs';
 import type { Logger } from 'pino';
 import { IDENTITY_JWKS_TOPIC } from '@lekha/contracts';
+import { TopicFollower } from '@lekha/kafka';
 import type { BusSeal } from './bus-seal.js';
 import type { JwksKeySource } from './token-verifier.js';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -21,72 +22,46 @@ export const UNKNOWN_KID_WAIT_MS = 3000;
 export class JwksTopicReader implements JwksKeySource {
   private keys = new Map<string, KeyObject>();
   private readonly next = new Map<number, number>();
-  private consumer: Consumer | null = null;
   private admin: Admin | null = null;
   private caughtUpOnce = false;
-  private starting = false;
   private stopped = false;
+  private readonly follower: TopicFollower;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly seal: BusSeal,
-    private readonly service: string,
+    service: string,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.follower = new TopicFollower({
+      kafka,
+      logger,
+      name: 'the JWKS topic',
+      topic: IDENTITY_JWKS_TOPIC,
+      // A group of its own each time: every instance reads the whole topic.
+      groupId: () => `${service}-jwks-${randomUUID()}`,
+      fromBeginning: true,
+      run: () => ({
+        eachMessage: async ({ partition, message }) => this.apply(partition, message.offset, message.value),
+      }),
+      onRestart: () => this.next.clear(),
+      onStarted: () => this.waitCaughtUp(10_000).catch(() => undefined),
+    });
+  }
+
+  private get consumer() {
+    return this.follower.consumer;
+  }
 
   /** Starts following the topic in the background, retrying while the broker is down. */
   start(): void {
-    if (this.starting || this.stopped) return;
-    this.starting = true;
-    void (async () => {
-      for (let attempt = 1; !this.stopped; attempt++) {
-        const groupId = `${this.service}-jwks-${randomUUID()}`;
-        const consumer = this.kafka.consumer({
-          groupId,
-          allowAutoTopicCreation: false,
-          sessionTimeout: 15000,
-          heartbeatInterval: 1000,
-        });
-        try {
-          // A fresh broker's coordinator loads for a while; joining before it can serve crashes the consumer.
-          this.admin ??= this.kafka.admin();
-          await this.admin.connect();
-          await this.admin.describeGroups([groupId]);
-          await consumer.connect();
-          await consumer.subscribe({ topic: IDENTITY_JWKS_TOPIC, fromBeginning: true });
-          // kafkajs gives up on non-retriable crashes: start over with a new consumer instead.
-          consumer.on(consumer.events.CRASH, (e: ConsumerCrashEvent) => {
-            if (!e.payload.restart) void this.restart(consumer, e.payload.error);
-          });
-          await consumer.run({
-            eachMessage: async ({ partition, message }) => this.apply(partition, message.offset, message.value),
-          });
-          this.consumer = consumer;
-          this.starting = false;
-          await this.waitCaughtUp(10_000).catch(() => undefined);
-          return;
-        } catch (err) {
-          this.logger.warn({ attempt, error: (err as Error).message }, 'cannot follow the JWKS topic yet; retrying');
-          await consumer.disconnect().catch(() => undefined);
-          await sleep(Math.min(500 * attempt, 5000));
-        }
-      }
-      this.starting = false;
-    })();
-  }
-
-  private async restart(consumer: Consumer, error: Error): Promise<void> {
-    if (this.consumer !== consumer) return;
-    this.logger.warn({ error: error.message }, 'JWKS topic consumer crashed; starting a new one');
-    this.consumer = null;
-    this.next.clear();
-    await consumer.disconnect().catch(() => undefined);
-    this.start();
+    if (this.stopped) return;
+    this.follower.start();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await this.consumer?.disconnect().catch(() => undefined);
+    await this.follower.stop();
     await this.admin?.disconnect().catch(() => undefined);
   }
 
@@ -144,14 +119,13 @@ export class JwksTopicReader implements JwksKeySource {
   }
 }
 
-/** Identity's side: publishes its JWKS (public keys only), sealed with the bus key. */
-export async function publishJwks(producer: Producer, seal: BusSeal, doc: JwksDocument): Promise<void> {
+/** Identity's side: the record that publishes its JWKS (public keys only), sealed with the bus key. */
+export function jwksRecord(seal: BusSeal, doc: JwksDocument): ProducerRecord {
   const publicOnly = doc.keys.map((k) =>
     Object.fromEntries(Object.entries(k).filter(([name]) => !['d', 'p', 'q', 'dp', 'dq', 'qi'].includes(name))),
   );
-  await producer.send({
+  return {
     topic: IDENTITY_JWKS_TOPIC,
-    acks: -1,
     messages: [{ key: 'jwks', value: seal.sealRecord(IDENTITY_JWKS_TOPIC, { keys: publicOnly }) }],
-  });
+  };
 }

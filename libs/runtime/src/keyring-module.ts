@@ -9,7 +9,8 @@ export const MASTER_KEY = Symbol('MASTER_KEY');
 /** Migration SQL for the wrapped per-tenant data keys of a service. */
 export function tenantKeysSql(schema: string): string[] {
   return [
-    `create table "${schema}".tenant_keys (tenant_id uuid primary key, wrapped bytea not null, created_at timestamptz not null default now())`,
+    `create table "${schema}".tenant_keys (tenant_id uuid primary key, wrapped bytea not null, created_at ` +
+      `timestamptz not null default now())`,
   ];
 }
 

@@ -20,7 +20,8 @@ export class SqlWrappedKeyStore implements WrappedKeyStore {
     await this.db
       .em()
       .execute(
-        `insert into "${this.db.schema}".tenant_keys (tenant_id, wrapped) values (?, ?) on conflict (tenant_id) do nothing`,
+        `insert into "${this.db.schema}".tenant_keys (tenant_id, wrapped) values (?, ?) on conflict ` +
+          `(tenant_id) do nothing`,
         [tenantId, wrapped],
       );
     return (await this.find(tenantId))!;
@@ -30,7 +31,8 @@ export class SqlWrappedKeyStore implements WrappedKeyStore {
     // An empty value stays as a tombstone, so no later call can create a fresh keyset for the tenant.
     await this.db.em().execute(
       `insert into "${this.db.schema}".tenant_keys (tenant_id, wrapped, destroyed_at) values (?, ''::bytea, now())
-       on conflict (tenant_id) do update set wrapped = ''::bytea, destroyed_at = coalesce("${this.db.schema}".tenant_keys.destroyed_at, now())`,
+       on conflict (tenant_id) do update set wrapped = ''::bytea, destroyed_at =
+       coalesce("${this.db.schema}".tenant_keys.destroyed_at, now())`,
       [tenantId],
     );
   }

@@ -17,7 +17,10 @@ export interface RequestContext {
   scopes?: string[];
   /** The caller's raw access token, forwarded so every service verifies it itself; never logged. */
   accessToken?: string;
-  /** ip and userAgent sealed at the edge to the tenant's erasable audit key; audit events carry this, never the plaintext. */
+  /**
+   * ip and userAgent sealed at the edge to the tenant's erasable audit key; audit events carry this, never the
+   * plaintext.
+   */
   auditNetwork?: { kid: string; sealed: string };
 }
 

@@ -1,10 +1,10 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { Kafka, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { AuditHeaders, AuditSigner, GENESIS, checkpointBytes, type Checkpoint } from '@lekha/audit';
 import { AUDIT_CHECKPOINTS_TOPIC, AUDIT_EVENTS_TOPIC } from '@lekha/contracts';
+import { KafkaPublisher } from '@lekha/kafka';
 import { Database } from '@lekha/persistence';
-import { AppLogger, KAFKA } from '@lekha/runtime';
+import { AppLogger } from '@lekha/runtime';
 import { COMPLIANCE_CONFIG, type ComplianceConfig } from '../config/compliance.config.js';
 import { AuditIndexRepository } from './audit-index.repository.js';
 
@@ -40,7 +40,6 @@ const MAX_LINK_PROBLEMS = 20;
 @Injectable()
 export class AuditCheckpointer implements OnApplicationBootstrap, OnModuleDestroy {
   private timer: NodeJS.Timeout | null = null;
-  private producer: Producer | null = null;
   private busy = false;
   private readonly logger: Logger;
   /** The sealed topic and where its checkpoints go (a test gives its own). */
@@ -50,7 +49,7 @@ export class AuditCheckpointer implements OnApplicationBootstrap, OnModuleDestro
     private readonly db: Database,
     private readonly repo: AuditIndexRepository,
     private readonly signer: AuditSigner,
-    @Inject(KAFKA) private readonly kafka: Kafka,
+    private readonly publisher: KafkaPublisher,
     @Inject(COMPLIANCE_CONFIG) private readonly config: ComplianceConfig,
     logger: AppLogger,
   ) {
@@ -63,7 +62,6 @@ export class AuditCheckpointer implements OnApplicationBootstrap, OnModuleDestro
 
   async onModuleDestroy(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    await this.producer?.disconnect().catch(() => undefined);
   }
 
   private async tick(): Promise<void> {
@@ -73,8 +71,6 @@ export class AuditCheckpointer implements OnApplicationBootstrap, OnModuleDestro
       await this.checkpointAll();
     } catch (err) {
       this.logger.warn({ error: (err as Error).message }, 'checkpoint not published this round');
-      await this.producer?.disconnect().catch(() => undefined);
-      this.producer = null;
     } finally {
       this.busy = false;
     }
@@ -173,18 +169,8 @@ export class AuditCheckpointer implements OnApplicationBootstrap, OnModuleDestro
       };
       const value = checkpointBytes(checkpoint);
       const signature = this.signer.sign(value);
-      if (!this.producer) {
-        const producer = this.kafka.producer({
-          idempotent: true,
-          maxInFlightRequests: 1,
-          allowAutoTopicCreation: false,
-        });
-        await producer.connect();
-        this.producer = producer;
-      }
-      await this.producer.send({
+      await this.publisher.send({
         topic: this.topics.checkpoints,
-        acks: -1,
         messages: [
           {
             key: String(head.partition),
@@ -196,7 +182,8 @@ export class AuditCheckpointer implements OnApplicationBootstrap, OnModuleDestro
       await this.db
         .em()
         .execute(
-          `insert into compliance.audit_checkpoints (kafka_partition, from_offset, to_offset, record_count, head, previous_head, sealed_at, key_id, signature) values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `insert into compliance.audit_checkpoints (kafka_partition, from_offset, to_offset, record_count, ` +
+            `head, previous_head, sealed_at, key_id, signature) values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           [
             checkpoint.partition,
             checkpoint.fromOffset,

@@ -1,7 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TrustedKeys } from '@lekha/audit';
-import { ConfigError, TenantErasureModule, loadMasterKey } from '@lekha/runtime';
-import { ComplianceTenantEraser } from './compliance-tenant-eraser.js';
+import { TenantErasureModule } from '@lekha/erasure';
+import { ConfigError, loadMasterKey } from '@lekha/runtime';
+import { ComplianceTenantEraser } from '../erasure/compliance-tenant-eraser.js';
 import { AUDIT_NETWORK_WRAP_KEY, AuditNetworkKeys, networkWrapKey } from './audit-network-keys.js';
 import { GetAuditNetworkKeyUseCase } from './use-cases/get-audit-network-key.use-case.js';
 import { AuditIndexController } from './audit-index.controller.js';

@@ -48,10 +48,13 @@ export class AuditIndexRepository {
     const result = await tx.execute<{ n: string }[]>(
       `with inserted as (
          insert into compliance.audit_events
-           (event_id, tenant_id, occurred_at, service, actor_type, actor_id, action, resource_type, resource_id, subject_ids, outcome, kafka_partition, kafka_offset, payload, chain_hash)
-         select (r->'e'->>'eventId')::uuid, (r->'e'->>'tenantId')::uuid, (r->'e'->>'occurredAt')::timestamptz, r->'e'->>'service', r->'e'->'actor'->>'type',
+           (event_id, tenant_id, occurred_at, service, actor_type, actor_id, action, resource_type, resource_id,
+            subject_ids, outcome, kafka_partition, kafka_offset, payload, chain_hash)
+         select (r->'e'->>'eventId')::uuid, (r->'e'->>'tenantId')::uuid,
+         (r->'e'->>'occurredAt')::timestamptz, r->'e'->>'service', r->'e'->'actor'->>'type',
                 r->'e'->'actor'->>'id', r->'e'->>'action', r->'e'->'resource'->>'type', r->'e'->'resource'->>'id',
-                array(select jsonb_array_elements_text(r->'e'->'subjectIds')), r->'e'->>'outcome', (r->>'p')::int, (r->>'o')::bigint, r->'e', r->>'h'
+                array(select jsonb_array_elements_text(r->'e'->'subjectIds')), r->'e'->>'outcome',
+                (r->>'p')::int, (r->>'o')::bigint, r->'e', r->>'h'
          from jsonb_array_elements(?::jsonb) as r
          on conflict (event_id) do nothing returning 1)
        select count(*)::text as n from inserted`,
@@ -69,14 +72,16 @@ export class AuditIndexRepository {
     chainHash: string,
   ): Promise<void> {
     await tx.execute(
-      `insert into compliance.audit_rejects (kafka_partition, kafka_offset, reason, raw_sha256, chain_hash) values (?, ?, ?, ?, ?)`,
+      `insert into compliance.audit_rejects (kafka_partition, kafka_offset, reason, raw_sha256, chain_hash) ` +
+        `values (?, ?, ?, ?, ?)`,
       [partition, offset, reason.slice(0, 500), rawSha256, chainHash],
     );
   }
 
   async chainHead(tx: Em, partition: number): Promise<ChainHead | null> {
     const rows = await tx.execute<{ last_offset: string; head: string; record_count: string }[]>(
-      `select last_offset::text as last_offset, head, record_count::text as record_count from compliance.audit_chain_heads where kafka_partition = ? for update`,
+      `select last_offset::text as last_offset, head, record_count::text as record_count from ` +
+        `compliance.audit_chain_heads where kafka_partition = ? for update`,
       [partition],
     );
     const r = rows[0];
@@ -85,8 +90,10 @@ export class AuditIndexRepository {
 
   async saveChainHead(tx: Em, h: ChainHead): Promise<void> {
     await tx.execute(
-      `insert into compliance.audit_chain_heads (kafka_partition, last_offset, head, record_count, updated_at) values (?, ?, ?, ?, now())
-       on conflict (kafka_partition) do update set last_offset = excluded.last_offset, head = excluded.head, record_count = excluded.record_count, updated_at = now()`,
+      `insert into compliance.audit_chain_heads (kafka_partition, last_offset, head, record_count, updated_at)
+       values (?, ?, ?, ?, now())
+       on conflict (kafka_partition) do update set last_offset = excluded.last_offset, head = excluded.head,
+       record_count = excluded.record_count, updated_at = now()`,
       [h.partition, h.lastOffset, h.head, h.count],
     );
   }
@@ -95,7 +102,8 @@ export class AuditIndexRepository {
     const rows = await this.db
       .em()
       .execute<{ kafka_partition: number; last_offset: string; head: string; record_count: string }[]>(
-        `select kafka_partition, last_offset::text as last_offset, head, record_count::text as record_count from compliance.audit_chain_heads order by kafka_partition`,
+        `select kafka_partition, last_offset::text as last_offset, head, record_count::text as record_count ` +
+          `from compliance.audit_chain_heads order by kafka_partition`,
       );
     return rows.map((r) => ({
       partition: Number(r.kafka_partition),
@@ -135,7 +143,8 @@ export class AuditIndexRepository {
     const rows = await this.db
       .em()
       .execute<{ payload: AuditEventV1 | string }[]>(
-        `select payload from compliance.audit_events ${where.length ? `where ${where.join(' and ')}` : ''} order by occurred_at desc, event_id desc limit ${Math.min(f.limit, 1000)}`,
+        `select payload from compliance.audit_events ${where.length ? `where ${where.join(' and ')}` : ''} ` +
+          `order by occurred_at desc, event_id desc limit ${Math.min(f.limit, 1000)}`,
         params,
       );
     return rows.map((r) => ({

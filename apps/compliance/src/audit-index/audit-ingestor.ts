@@ -1,8 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { Consumer, Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { AUDIT_EVENTS_TOPIC } from '@lekha/contracts';
-import { AppLogger, KAFKA, Readiness, sleep } from '@lekha/runtime';
+import { TopicFollower } from '@lekha/kafka';
+import { AppLogger, KAFKA, Readiness } from '@lekha/runtime';
 import { COMPLIANCE_CONFIG, type ComplianceConfig } from '../config/compliance.config.js';
 import { AuditSealer } from './audit-sealer.js';
 
@@ -13,9 +14,7 @@ import { AuditSealer } from './audit-sealer.js';
  */
 @Injectable()
 export class AuditIngestor implements OnApplicationBootstrap, OnModuleDestroy {
-  private consumer: Consumer | null = null;
-  private stopped = false;
-  private running = false;
+  private follower: TopicFollower | null = null;
   private readonly logger: Logger;
   indexed = 0;
   rejected = 0;
@@ -29,12 +28,12 @@ export class AuditIngestor implements OnApplicationBootstrap, OnModuleDestroy {
   ) {
     this.logger = logger.pino;
     readiness.register('audit-ingestor', async () => {
-      if (!this.running) throw new Error('audit ingestor not consuming yet');
+      if (!this.follower?.running) throw new Error('audit ingestor not consuming yet');
     });
   }
 
   onApplicationBootstrap(): void {
-    void this.startWithRetry();
+    this.start();
   }
 
   private async logStart(partition: number): Promise<bigint> {
@@ -48,79 +47,51 @@ export class AuditIngestor implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  private async startWithRetry(): Promise<void> {
-    for (let attempt = 1; !this.stopped; attempt++) {
-      const consumer = this.kafka.consumer({
-        groupId: this.config.AUDIT_INDEX_GROUP,
-        allowAutoTopicCreation: false,
-        sessionTimeout: 15000,
-        heartbeatInterval: 1000,
-        maxBytesPerPartition: 4 * 1024 * 1024,
-      });
-      let gaveUp = false;
-      try {
-        consumer.on(consumer.events.CRASH, (e) => {
-          this.running = false;
-          this.logger.warn({ error: e.payload.error.message, restart: e.payload.restart }, 'audit ingestor crashed');
-          // kafkajs gives up for good on some errors (no group coordinator on a loaded broker, say):
-          // start a new consumer then, or the index would stop following the trail silently.
-          if (!e.payload.restart) gaveUp = true;
-          if (gaveUp && !this.stopped && this.consumer === consumer) {
-            this.consumer = null;
-            void consumer
-              .disconnect()
-              .catch(() => undefined)
-              .then(() => sleep(1000))
-              .then(() => this.startWithRetry());
+  private start(): void {
+    this.follower = new TopicFollower({
+      kafka: this.kafka,
+      logger: this.logger,
+      name: 'the audit trail',
+      topic: AUDIT_EVENTS_TOPIC,
+      groupId: this.config.AUDIT_INDEX_GROUP,
+      fromBeginning: true,
+      consumer: { maxBytesPerPartition: 4 * 1024 * 1024 },
+      restartDelayMs: 1000,
+      run: (consumer) => ({
+        autoCommit: true,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: 3,
+        eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+          if (batch.messages.length === 0) return;
+          // The chain in our database, not the consumer group's committed offset, says where to
+          // go on: a record the chain has not seen yet must never be skipped.
+          const expected = (await this.sealer.nextOffset(batch.partition)) ?? (await this.logStart(batch.partition));
+          if (BigInt(batch.messages[0]!.offset) > expected) {
+            this.logger.info(
+              { partition: batch.partition, from: batch.messages[0]!.offset, to: String(expected) },
+              'rewinding to the first unsealed record',
+            );
+            consumer.seek({ topic: AUDIT_EVENTS_TOPIC, partition: batch.partition, offset: String(expected) });
+            return;
           }
-        });
-        consumer.on(consumer.events.GROUP_JOIN, () => (this.running = true));
-        await consumer.connect();
-        await consumer.subscribe({ topic: AUDIT_EVENTS_TOPIC, fromBeginning: true });
-        await consumer.run({
-          autoCommit: true,
-          eachBatchAutoResolve: false,
-          partitionsConsumedConcurrently: 3,
-          eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
-            if (batch.messages.length === 0) return;
-            // The chain in our database, not the consumer group's committed offset, says where to
-            // go on: a record the chain has not seen yet must never be skipped.
-            const expected = (await this.sealer.nextOffset(batch.partition)) ?? (await this.logStart(batch.partition));
-            if (BigInt(batch.messages[0]!.offset) > expected) {
-              this.logger.info(
-                { partition: batch.partition, from: batch.messages[0]!.offset, to: String(expected) },
-                'rewinding to the first unsealed record',
-              );
-              consumer.seek({ topic: AUDIT_EVENTS_TOPIC, partition: batch.partition, offset: String(expected) });
-              return;
-            }
-            const result = await this.sealer.seal(batch.partition, batch.messages);
-            this.indexed += result.indexed;
-            this.rejected += result.rejected;
-            if (result.rejected > 0)
-              this.logger.warn(
-                { partition: batch.partition, rejected: result.rejected },
-                'audit records failed verification; sealed and flagged',
-              );
-            resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
-            await heartbeat();
-          },
-        });
-        // It may give up while still starting: then this attempt failed.
-        if (gaveUp) throw new Error('the consumer gave up while starting');
-        this.consumer = consumer;
-        this.logger.info('audit ingestor consuming');
-        return;
-      } catch (err) {
-        this.logger.warn({ attempt, error: (err as Error).message }, 'audit ingestor cannot start yet; retrying');
-        await consumer.disconnect().catch(() => undefined);
-        await sleep(Math.min(500 * attempt, 5000));
-      }
-    }
+          const result = await this.sealer.seal(batch.partition, batch.messages);
+          this.indexed += result.indexed;
+          this.rejected += result.rejected;
+          if (result.rejected > 0)
+            this.logger.warn(
+              { partition: batch.partition, rejected: result.rejected },
+              'audit records failed verification; sealed and flagged',
+            );
+          resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
+          await heartbeat();
+        },
+      }),
+      onStarted: () => this.logger.info('audit ingestor consuming'),
+    });
+    this.follower.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    await this.consumer?.disconnect().catch(() => undefined);
+    await this.follower?.stop();
   }
 }

@@ -41,7 +41,8 @@ export class AuditNetworkKeys {
       await this.db
         .em()
         .execute(
-          `insert into compliance.audit_network_keys (scope, kid, public_key, wrapped_private_key) values (?, ?, decode(?, 'hex'), decode(?, 'hex')) on conflict (scope) do nothing`,
+          `insert into compliance.audit_network_keys (scope, kid, public_key, wrapped_private_key) values (?, ` +
+            `?, decode(?, 'hex'), decode(?, 'hex')) on conflict (scope) do nothing`,
           [
             scope,
             pair.kid,
@@ -60,14 +61,16 @@ export class AuditNetworkKeys {
   /** Erasure: the wrapped private key is deleted for good. Runs inside the caller's transaction. */
   async destroy(tx: Em, scope: string): Promise<boolean> {
     const rows = await tx.execute<{ kid: string }[]>(
-      `update compliance.audit_network_keys set wrapped_private_key = null, destroyed_at = now() where scope = ? and wrapped_private_key is not null returning kid`,
+      `update compliance.audit_network_keys set wrapped_private_key = null, destroyed_at = now() where scope ` +
+        `= ? and wrapped_private_key is not null returning kid`,
       [scope],
     );
     if (rows.length === 0) {
       // Already destroyed, or never had a key: record the erasure so none is created later.
       const pair = generateNetworkKeyPair();
       await tx.execute(
-        `insert into compliance.audit_network_keys (scope, kid, public_key, destroyed_at) values (?, ?, decode(?, 'hex'), now()) on conflict (scope) do nothing`,
+        `insert into compliance.audit_network_keys (scope, kid, public_key, destroyed_at) values (?, ?, ` +
+          `decode(?, 'hex'), now()) on conflict (scope) do nothing`,
         [scope, pair.kid, pair.publicKey.toString('hex')],
       );
     }
@@ -103,7 +106,8 @@ export class AuditNetworkKeys {
     const rows = await this.db
       .em()
       .execute<{ kid: string; public_key: string; destroyed: boolean }[]>(
-        `select kid, encode(public_key, 'hex') as public_key, (wrapped_private_key is null) as destroyed from compliance.audit_network_keys where scope = ?`,
+        `select kid, encode(public_key, 'hex') as public_key, (wrapped_private_key is null) as destroyed from ` +
+          `compliance.audit_network_keys where scope = ?`,
         [scope],
       );
     const r = rows[0];

@@ -10,6 +10,7 @@ import { BusClient } from '../bus/bus-client.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import { PermissionGuard, RequirePermission } from '../auth/permissions.js';
 import { setRetryAfter } from '../auth/retry-after.js';
+import { streamPagedExport } from '../common/paged-export.js';
 import { CSV_COLUMNS, csvRow } from './audit-csv.js';
 import { AuditTail } from './audit-tail.js';
 
@@ -71,30 +72,18 @@ export class AuditController {
     // The first page is fetched before anything is recorded or sent: when compliance refuses it, it
     // records the refusal (as denied) and the caller gets its status; the export is recorded only
     // once it is allowed, and before any byte leaves.
-    let page = await this.bus.call<Page<AuditEventV1>>(Rpc.compliance.queryAudit, { ...filter, limit: PAGE });
+    const first = await this.bus.call<Page<AuditEventV1>>(Rpc.compliance.queryAudit, { ...filter, limit: PAGE });
     const subjectIds = filter.subjectId ? [filter.subjectId] : [];
     await this.audit.record({ action: 'export', resource: { type: 'audit_event', id: null }, subjectIds });
-    res.status(200).setHeader('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson');
-    res.setHeader(
-      'content-disposition',
-      `attachment; filename="audit-${new Date().toISOString().slice(0, 10)}.${format}"`,
-    );
-    const write = (chunk: string) =>
-      new Promise<void>((resolve) => (res.write(chunk) ? resolve() : res.once('drain', resolve)));
-    if (format === 'csv') await write(`${CSV_COLUMNS.join(',')}\n`);
-    for (;;) {
-      await write(
-        page.items.map((e) => (format === 'csv' ? csvRow(e) : JSON.stringify(e))).join('\n') +
-          (page.items.length ? '\n' : ''),
-      );
-      if (!page.nextCursor || res.destroyed) break;
-      page = await this.bus.call<Page<AuditEventV1>>(Rpc.compliance.queryAudit, {
-        ...filter,
-        limit: PAGE,
-        cursor: page.nextCursor,
-      });
-    }
-    res.end();
+    await streamPagedExport(res, {
+      contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
+      filename: `audit-${new Date().toISOString().slice(0, 10)}.${format}`,
+      first,
+      next: (cursor) =>
+        this.bus.call<Page<AuditEventV1>>(Rpc.compliance.queryAudit, { ...filter, limit: PAGE, cursor }),
+      head: format === 'csv' ? `${CSV_COLUMNS.join(',')}\n` : undefined,
+      render: (page) => page.items.map((e) => (format === 'csv' ? csvRow(e) : JSON.stringify(e)) + '\n').join(''),
+    });
   }
 
   @Get('stream')

@@ -54,7 +54,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
-  /** A token of a revoked session (logout, revoke, reset, role change, deactivation) or of an erased tenant is refused. */
+  /**
+   * A token of a revoked session (logout, revoke, reset, role change, deactivation) or of an erased tenant is refused.
+   */
   async validate(payload: {
     sub?: unknown;
     tid?: unknown;

@@ -1,7 +1,6 @@
 import { Global, Module } from '@nestjs/common';
-import { Kafka } from 'kafkajs';
 import { AuditSigner, DirectAuditPublisher } from '@lekha/audit';
-import { KAFKA } from '@lekha/runtime';
+import { KafkaPublisher } from '@lekha/kafka';
 import { BusClient } from './bus-client.js';
 
 @Global()
@@ -10,8 +9,8 @@ import { BusClient } from './bus-client.js';
     BusClient,
     {
       provide: DirectAuditPublisher,
-      inject: [AuditSigner, KAFKA],
-      useFactory: (signer: AuditSigner, kafka: Kafka) => new DirectAuditPublisher(signer, kafka),
+      inject: [AuditSigner, KafkaPublisher],
+      useFactory: (signer: AuditSigner, publisher: KafkaPublisher) => new DirectAuditPublisher(signer, publisher),
     },
   ],
   exports: [BusClient, DirectAuditPublisher],

@@ -100,7 +100,8 @@ describe('customer CSV layout', () => {
     expect(chunks.flat()).toHaveLength(10_000);
     expect(Math.max(...sizes)).toBeLessThanOrEqual(CHUNK_BYTES + 200);
     console.log(
-      `10,000 rows: ${(sizes.reduce((s, n) => s + n, 0) / 1024).toFixed(0)} KiB of JSON in ${chunks.length} messages (largest ${(Math.max(...sizes) / 1024).toFixed(0)} KiB)`,
+      `10,000 rows: ${(sizes.reduce((s, n) => s + n, 0) / 1024).toFixed(0)} KiB of JSON in ${chunks.length} ` +
+        `messages (largest ${(Math.max(...sizes) / 1024).toFixed(0)} KiB)`,
     );
   });
 });

@@ -35,6 +35,7 @@ import { BusClient } from '../bus/bus-client.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import { PermissionGuard, RequirePermission } from '../auth/permissions.js';
 import { importCustomers, readCsvBody } from './customer-import.js';
+import { streamPagedExport } from '../common/paged-export.js';
 import { exportColumns, exportRow } from './customer-csv.js';
 
 const exportQuerySchema = z.strictObject({ format: z.enum(['csv', 'json']).default('csv') });
@@ -88,41 +89,24 @@ export class CustomersController {
     @Res() res: Response,
   ): Promise<void> {
     // The first page is fetched before any byte is sent, so a refusal still gets a proper status.
-    let page = await this.bus.call<CustomerExportPage>(Rpc.tenantData.exportCustomers, { limit: EXPORT_PAGE });
+    const first = await this.bus.call<CustomerExportPage>(Rpc.tenantData.exportCustomers, { limit: EXPORT_PAGE });
     const csv = query.format === 'csv';
-    res.status(200).setHeader('content-type', csv ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8');
-    res.setHeader(
-      'content-disposition',
-      `attachment; filename="customers-${new Date().toISOString().slice(0, 10)}.${query.format}"`,
-    );
-    const write = (chunk: string) =>
-      new Promise<void>((resolve) => (res.write(chunk) ? resolve() : res.once('drain', resolve)));
-    const columns = exportColumns(page.fields);
-    await write(csv ? `${columns.join(',')}\r\n` : '[');
-    let first = true;
-    try {
-      for (;;) {
-        if (page.items.length) {
-          await write(
-            csv
-              ? page.items.map((c) => `${exportRow(columns, c)}\r\n`).join('')
-              : (first ? '\n' : ',\n') + page.items.map((c) => JSON.stringify(c)).join(',\n'),
-          );
-          first = false;
-        }
-        if (!page.nextCursor || res.destroyed) break;
-        page = await this.bus.call<CustomerExportPage>(Rpc.tenantData.exportCustomers, {
-          limit: EXPORT_PAGE,
-          cursor: page.nextCursor,
-        });
-      }
-    } catch (err) {
-      // Mid-stream the status is sent already: break the transfer so the file is never taken as complete.
-      res.destroy(err as Error);
-      return;
-    }
-    if (!csv) await write('\n]\n');
-    res.end();
+    const columns = exportColumns(first.fields);
+    await streamPagedExport(res, {
+      contentType: csv ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
+      filename: `customers-${new Date().toISOString().slice(0, 10)}.${query.format}`,
+      first,
+      next: (cursor) =>
+        this.bus.call<CustomerExportPage>(Rpc.tenantData.exportCustomers, { limit: EXPORT_PAGE, cursor }),
+      head: csv ? `${columns.join(',')}\r\n` : '[',
+      render: (page, itemsBefore) =>
+        !page.items.length
+          ? ''
+          : csv
+            ? page.items.map((c) => `${exportRow(columns, c)}\r\n`).join('')
+            : (itemsBefore === 0 ? '\n' : ',\n') + page.items.map((c) => JSON.stringify(c)).join(',\n'),
+      tail: csv ? undefined : '\n]\n',
+    });
   }
 
   @Get('data-map')

@@ -1,5 +1,5 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import type { Kafka, Producer } from 'kafkajs';
+import { Inject, Injectable } from '@nestjs/common';
+import { KafkaPublisher } from '@lekha/kafka';
 import { seal } from '@lekha/crypto';
 import {
   DomainError,
@@ -11,7 +11,7 @@ import {
   type NotificationDispatch,
   type NotificationPurpose,
 } from '@lekha/contracts';
-import { KAFKA, MASTER_KEY } from '@lekha/runtime';
+import { MASTER_KEY } from '@lekha/runtime';
 import { anonymousContext, contextToHeaders, currentContext } from '@lekha/tenancy';
 
 /**
@@ -19,29 +19,14 @@ import { anonymousContext, contextToHeaders, currentContext } from '@lekha/tenan
  * Recipient and text are sealed before they reach the topic; nothing here logs them.
  */
 @Injectable()
-export class NotificationDispatcher implements OnApplicationShutdown {
-  private producer: Promise<Producer> | null = null;
+export class NotificationDispatcher {
   private readonly transportKey: Buffer;
 
   constructor(
-    @Inject(KAFKA) private readonly kafka: Kafka,
+    private readonly publisher: KafkaPublisher,
     @Inject(MASTER_KEY) masterKey: Buffer,
   ) {
     this.transportKey = notificationTransportKey(masterKey);
-  }
-
-  private connect(): Promise<Producer> {
-    this.producer ??= (async () => {
-      const p = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-      try {
-        await p.connect();
-        return p;
-      } catch (err) {
-        this.producer = null;
-        throw err;
-      }
-    })();
-    return this.producer;
   }
 
   async send(
@@ -60,28 +45,19 @@ export class NotificationDispatcher implements OnApplicationShutdown {
       sealed,
     });
     try {
-      const producer = await this.connect();
       // Request and trace IDs travel for tracing; the caller's IP and user agent never reach this topic.
       const headers = contextToHeaders({
         ...(currentContext() ?? anonymousContext()),
         ip: undefined,
         userAgent: undefined,
       });
-      await producer.send({
+      await this.publisher.send({
         topic: NOTIFICATIONS_DISPATCH_TOPIC,
-        acks: -1,
         timeout: 5000,
         messages: [{ key: m.tenantId, value: JSON.stringify(event), headers }],
       });
     } catch {
-      const broken = this.producer;
-      this.producer = null;
-      await broken?.then((p) => p.disconnect()).catch(() => undefined);
       throw new DomainError('SERVICE_UNAVAILABLE', 'the message could not be sent; retry shortly');
     }
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.producer?.then((p) => p.disconnect()).catch(() => undefined);
   }
 }

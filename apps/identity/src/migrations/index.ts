@@ -2,10 +2,10 @@ import { Migration } from '@lekha/persistence';
 import { auditOutboxSql } from '@lekha/audit';
 import { tenantKeysSql } from '@lekha/runtime';
 import { Migration20261201SessionsSecurity } from './20261201-sessions-security.migration.js';
-import { Migration20261210PlatformUsersPlat } from './20261210-platform-users-plat.migration.js';
-import { Migration20261211MfaApiKeysMfak } from './20261211-mfa-api-keys-mfak.migration.js';
-import { Migration20261222TenantErasureTers } from './20261222-tenant-erasure-ters.migration.js';
-import { Migration20261230RateBudgetsRbud } from './20261230-rate-budgets-rbud.migration.js';
+import { Migration20261210PlatformUsersWithoutTenant } from './20261210-platform-users-without-tenant.migration.js';
+import { Migration20261211TotpMfaChallengesAndApiKeys } from './20261211-totp-mfa-challenges-and-api-keys.migration.js';
+import { Migration20261222TenantErasureTracking } from './20261222-tenant-erasure-tracking.migration.js';
+import { Migration20261230RateBudgetsPerKey } from './20261230-rate-budgets-per-key.migration.js';
 import { Migration20261230InvitationRevocationLimits } from './20261230-invitation-revocation-limits.migration.js';
 import { Migration20261231PlatformUserMfa } from './20261231-platform-user-mfa.migration.js';
 
@@ -63,10 +63,30 @@ export class Migration20261122Init extends Migration {
 export const migrations = [
   { name: 'Migration20261122Init', class: Migration20261122Init },
   { name: 'Migration20261201SessionsSecurity', class: Migration20261201SessionsSecurity },
-  { name: 'Migration20261210PlatformUsersPlat', class: Migration20261210PlatformUsersPlat },
-  { name: 'Migration20261211MfaApiKeysMfak', class: Migration20261211MfaApiKeysMfak },
-  { name: 'Migration20261222TenantErasureTers', class: Migration20261222TenantErasureTers },
-  { name: 'Migration20261230RateBudgetsRbud', class: Migration20261230RateBudgetsRbud },
+  // Recorded as Migration20261210PlatformUsersPlat by databases migrated before it was renamed.
+  {
+    name: 'Migration20261210PlatformUsersWithoutTenant',
+    class: Migration20261210PlatformUsersWithoutTenant,
+    formerNames: ['Migration20261210PlatformUsersPlat'],
+  },
+  // Recorded as Migration20261211MfaApiKeysMfak by databases migrated before it was renamed.
+  {
+    name: 'Migration20261211TotpMfaChallengesAndApiKeys',
+    class: Migration20261211TotpMfaChallengesAndApiKeys,
+    formerNames: ['Migration20261211MfaApiKeysMfak'],
+  },
+  // Recorded as Migration20261222TenantErasureTers by databases migrated before it was renamed.
+  {
+    name: 'Migration20261222TenantErasureTracking',
+    class: Migration20261222TenantErasureTracking,
+    formerNames: ['Migration20261222TenantErasureTers'],
+  },
+  // Recorded as Migration20261230RateBudgetsRbud by databases migrated before it was renamed.
+  {
+    name: 'Migration20261230RateBudgetsPerKey',
+    class: Migration20261230RateBudgetsPerKey,
+    formerNames: ['Migration20261230RateBudgetsRbud'],
+  },
   { name: 'Migration20261230InvitationRevocationLimits', class: Migration20261230InvitationRevocationLimits },
   { name: 'Migration20261231PlatformUserMfa', class: Migration20261231PlatformUserMfa },
 ];

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { Kafka, Producer } from 'kafkajs';
-import { AppLogger, BusSeal, KAFKA, publishJwks } from '@lekha/runtime';
+import { KafkaPublisher } from '@lekha/kafka';
+import { AppLogger, BusSeal, jwksRecord } from '@lekha/runtime';
 import { TokenSigner } from './token-signer.js';
 
 /** Republished this often as well, so a retired key leaves every verifier within minutes. */
@@ -12,14 +12,13 @@ const REPUBLISH_MS = 5 * 60_000;
  */
 @Injectable()
 export class JwksPublisher implements OnApplicationBootstrap, OnApplicationShutdown {
-  private producer: Producer | null = null;
   private timer: NodeJS.Timeout | null = null;
   private publishing: Promise<void> | null = null;
   private again = false;
   private stopped = false;
 
   constructor(
-    @Inject(KAFKA) private readonly kafka: Kafka,
+    private readonly publisher: KafkaPublisher,
     @Inject(BusSeal) private readonly seal: BusSeal,
     @Inject(TokenSigner) private readonly signer: TokenSigner,
     @Inject(AppLogger) private readonly logger: AppLogger,
@@ -35,7 +34,6 @@ export class JwksPublisher implements OnApplicationBootstrap, OnApplicationShutd
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    await this.producer?.disconnect().catch(() => undefined);
   }
 
   /** Publishes the current JWKS, retrying while the broker is down; concurrent calls coalesce. */
@@ -45,28 +43,20 @@ export class JwksPublisher implements OnApplicationBootstrap, OnApplicationShutd
       return this.publishing;
     }
     this.publishing = (async () => {
-      for (let attempt = 1; !this.stopped; attempt++) {
-        try {
-          this.again = false;
-          if (!this.producer) {
-            const producer = this.kafka.producer({
-              idempotent: true,
-              maxInFlightRequests: 1,
-              allowAutoTopicCreation: false,
-            });
-            await producer.connect();
-            this.producer = producer;
-          }
-          await publishJwks(this.producer, this.seal, await this.signer.jwks());
-          if (!this.again) return;
-        } catch (err) {
-          this.logger.pino.warn({ attempt, error: (err as Error).message }, 'cannot publish the JWKS yet; retrying');
-          await new Promise((r) => setTimeout(r, Math.min(500 * attempt, 5000)));
-        }
-      }
-    })().finally(() => {
-      this.publishing = null;
-    });
+      do {
+        this.again = false;
+        await this.publisher.sendRetrying(async () => jwksRecord(this.seal, await this.signer.jwks()), {
+          what: 'publish the JWKS',
+          logger: this.logger.pino,
+          stopped: () => this.stopped,
+        });
+      } while (this.again && !this.stopped);
+    })()
+      // Only when the service stops before the broker took it; the next start publishes again.
+      .catch(() => undefined)
+      .finally(() => {
+        this.publishing = null;
+      });
     return this.publishing;
   }
 }

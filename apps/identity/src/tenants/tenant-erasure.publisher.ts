@@ -1,7 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { uuidv7 } from '@lekha/contracts';
 import { Database } from '@lekha/persistence';
-import { AppLogger, PlatformEvents } from '@lekha/runtime';
+import { PlatformEvents } from '@lekha/erasure';
+import { AppLogger } from '@lekha/runtime';
 import { IDENTITY_CONFIG, type IdentityConfig } from '../config/identity.config.js';
 import { TenantErasureRepository } from './tenant-erasure.repository.js';
 

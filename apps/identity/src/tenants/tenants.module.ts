@@ -1,9 +1,9 @@
 import { Global, Module } from '@nestjs/common';
-import { TenantErasureModule } from '@lekha/runtime';
+import { TenantErasureModule } from '@lekha/erasure';
 import { TenantsController } from './tenants.controller.js';
 import { TenantErasureRepository } from './tenant-erasure.repository.js';
 import { TenantErasurePublisher } from './tenant-erasure.publisher.js';
-import { IdentityTenantEraser } from './identity-tenant-eraser.js';
+import { IdentityTenantEraser } from '../erasure/identity-tenant-eraser.js';
 import { EraseTenantUseCase } from './use-cases/erase-tenant.use-case.js';
 import { TenantErasureStatusUseCase } from './use-cases/tenant-erasure-status.use-case.js';
 

@@ -56,7 +56,8 @@ function printReport(report: VerifyReport, json: boolean): void {
   }
   for (const p of report.partitions)
     step(
-      `partition ${p.partition}: ${p.records} records, offsets ${p.firstOffset ?? '-'}..${p.lastOffset ?? '-'}, head ${p.head.slice(0, 16)}…`,
+      `partition ${p.partition}: ${p.records} records, offsets ` +
+        `${p.firstOffset ?? '-'}..${p.lastOffset ?? '-'}, head ${p.head.slice(0, 16)}…`,
     );
   step(`${report.records} records, ${report.checkpointsChecked} checkpoints checked`);
   for (const pr of report.problems.slice(0, 200))
@@ -181,7 +182,9 @@ async function tail(flags: Flags): Promise<number> {
       if (typeof flags.tenant === 'string' && e.tenantId !== flags.tenant) return;
       if (typeof flags.action === 'string' && e.action !== flags.action) return;
       process.stdout.write(
-        `${e.occurredAt} ${e.service.padEnd(13)} ${e.outcome.padEnd(7)} ${e.action.padEnd(13)} ${e.resource.type}:${e.resource.id ?? '*'} actor=${e.actor.type}:${e.actor.id ?? '-'} tenant=${e.tenantId ?? '-'}${e.subjectIds.length ? ` subjects=${e.subjectIds.length}` : ''}\n`,
+        `${e.occurredAt} ${e.service.padEnd(13)} ${e.outcome.padEnd(7)} ${e.action.padEnd(13)} ` +
+          `${e.resource.type}:${e.resource.id ?? '*'} actor=${e.actor.type}:${e.actor.id ?? '-'} ` +
+          `tenant=${e.tenantId ?? '-'}${e.subjectIds.length ? ` subjects=${e.subjectIds.length}` : ''}\n`,
       );
     },
   });
@@ -202,7 +205,8 @@ export async function auditCommand(args: string[], dataDir: string): Promise<num
       return tail(flags);
     default:
       process.stderr.write(
-        'usage: lekha audit verify [--from-file F] [--topic T] [--trusted-keys F] [--json] | export --out F | tail [--tenant ID] [--action A]\n',
+        'usage: lekha audit verify [--from-file F] [--topic T] [--trusted-keys F] [--json] | export --out F | ' +
+          'tail [--tenant ID] [--action A]\n',
       );
       return 2;
   }

@@ -28,7 +28,8 @@ export class ReadDevInboxUseCase {
     const rows = await this.db
       .em()
       .execute<Row[]>(
-        `select id, tenant_id, channel, purpose, body_enc, created_at from notifications.dev_inbox where recipient_idx = ? order by created_at desc limit 50`,
+        `select id, tenant_id, channel, purpose, body_enc, created_at from notifications.dev_inbox where ` +
+          `recipient_idx = ? order by created_at desc limit 50`,
         [this.recipients.of(to)],
       );
     // Keys before the transaction: the embedded database has a single connection.

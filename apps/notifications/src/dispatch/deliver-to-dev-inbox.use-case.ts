@@ -33,7 +33,8 @@ export class DeliverToDevInboxUseCase {
     const cipher = new FieldCipher(await this.keyring.keysFor(tenantId));
     await this.db.em().transactional(async (tx) => {
       const inserted = await tx.execute<{ id: string }[]>(
-        `insert into notifications.dev_inbox (id, tenant_id, channel, purpose, recipient_idx, body_enc) values (?, ?, ?, ?, ?, ?)
+        `insert into notifications.dev_inbox (id, tenant_id, channel, purpose, recipient_idx, body_enc)
+         values (?, ?, ?, ?, ?, ?)
          on conflict (id) do nothing returning id`,
         [
           m.messageId,

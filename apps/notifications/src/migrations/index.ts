@@ -1,7 +1,7 @@
 import { Migration } from '@lekha/persistence';
 import { auditOutboxSql } from '@lekha/audit';
 import { Migration20261201DevInboxPurpose } from './20261201-dev-inbox-purpose.migration.js';
-import { Migration20261222TenantErasureTers } from './20261222-tenant-erasure-ters.migration.js';
+import { Migration20261222DestroyedKeysetTombstones } from './20261222-destroyed-keyset-tombstones.migration.js';
 
 const S = 'notifications';
 
@@ -25,5 +25,10 @@ export class Migration20261122Init extends Migration {
 export const migrations = [
   { name: 'Migration20261122Init', class: Migration20261122Init },
   { name: 'Migration20261201DevInboxPurpose', class: Migration20261201DevInboxPurpose },
-  { name: 'Migration20261222TenantErasureTers', class: Migration20261222TenantErasureTers },
+  // Recorded as Migration20261222TenantErasureTers by databases migrated before it was renamed.
+  {
+    name: 'Migration20261222DestroyedKeysetTombstones',
+    class: Migration20261222DestroyedKeysetTombstones,
+    formerNames: ['Migration20261222TenantErasureTers'],
+  },
 ];

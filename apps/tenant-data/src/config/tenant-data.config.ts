@@ -5,7 +5,10 @@ export const tenantDataConfigSchema = baseConfigSchema.extend({
   TENANT_DATA_PORT: port(3102),
   /** How often the service looks for tenants whose data-key rotation still has ciphertext to move. */
   KEY_REENCRYPT_INTERVAL_MS: z.coerce.number().int().min(100).max(86_400_000).default(300_000),
-  /** Documents: which blob store (only `local` so far), its folder (default <LEKHA_DATA_DIR>/tenant-data/blobs) and limits. */
+  /**
+   * Documents: which blob store (only `local` so far), its folder (default <LEKHA_DATA_DIR>/tenant-data/blobs) and
+   * limits.
+   */
   BLOB_STORE: z.enum(['local']).default('local'),
   DOCUMENTS_BLOB_DIR: z.string().min(1).optional(),
   DOCUMENTS_MAX_BYTES: z.coerce

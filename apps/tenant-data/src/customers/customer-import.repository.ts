@@ -24,7 +24,8 @@ export class CustomerImportRepository {
     rows: StagedRow[],
   ): Promise<void> {
     await tx.execute(
-      `delete from tenant_data.customer_import_chunks where tenant_id = ? and created_at < now() - interval '${STALE_AFTER}'`,
+      `delete from tenant_data.customer_import_chunks where tenant_id = ? and created_at < now() - interval ` +
+        `'${STALE_AFTER}'`,
       [tenantId],
     );
     // A retried chunk replaces the earlier copy.
@@ -33,7 +34,8 @@ export class CustomerImportRepository {
       [tenantId, importId, chunk],
     );
     await tx.execute(
-      'insert into tenant_data.customer_import_chunks (tenant_id, import_id, chunk, row_count, payload_enc) values (?, ?, ?, ?, ?)',
+      'insert into tenant_data.customer_import_chunks (tenant_id, import_id, chunk, row_count, payload_enc) ' +
+        'values (?, ?, ?, ?, ?)',
       [tenantId, importId, chunk, rows.length, cipher.encrypt(AAD, JSON.stringify(rows))],
     );
   }
@@ -41,7 +43,8 @@ export class CustomerImportRepository {
   /** Every staged chunk of an import, in order. */
   async load({ tx, tenantId, cipher }: TenantScope, importId: string): Promise<{ chunk: number; rows: StagedRow[] }[]> {
     const found = await tx.execute<{ chunk: number; payload_enc: Uint8Array }[]>(
-      'select chunk, payload_enc from tenant_data.customer_import_chunks where tenant_id = ? and import_id = ? order by chunk',
+      'select chunk, payload_enc from tenant_data.customer_import_chunks where tenant_id = ? and import_id = ' +
+        '? order by chunk',
       [tenantId, importId],
     );
     return found.map((r) => ({

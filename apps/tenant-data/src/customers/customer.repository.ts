@@ -69,7 +69,8 @@ export class CustomerRepository {
   /** Customers linked to a record assigned to `userId`: all a caller without `records:read:all` may see. */
   async assignedCustomerIds({ tx, tenantId }: TenantScope, userId: string): Promise<string[]> {
     const rows = await tx.execute<{ customer_id: string }[]>(
-      'select distinct customer_id from tenant_data.records where tenant_id = ? and assignee_user_id = ? and customer_id is not null',
+      'select distinct customer_id from tenant_data.records where tenant_id = ? and assignee_user_id = ? and ' +
+        'customer_id is not null',
       [tenantId, userId],
     );
     return rows.map((r) => r.customer_id);

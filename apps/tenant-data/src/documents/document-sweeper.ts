@@ -70,7 +70,8 @@ export class DocumentSweeper implements OnApplicationBootstrap, OnModuleDestroy 
       const docs = byTenant.get(tenantId) ?? new Map<string, Date>();
       const { expired, known } = await inTenantTransaction(this.db.em(), tenantId, async (tx) => {
         const gone = await tx.execute<{ id: string; customer_id: string }[]>(
-          `delete from ${this.db.schema}.documents where status = 'pending' and updated_at < ? returning id, customer_id`,
+          `delete from ${this.db.schema}.documents where status = 'pending' and updated_at < ? returning id, ` +
+            `customer_id`,
           [cutoff],
         );
         if (gone.length) {

@@ -178,7 +178,8 @@ export class Reencryptor implements OnModuleInit, OnApplicationShutdown {
           if (!sets.length) continue;
           const key = target.key ?? ['id'];
           await tx.execute(
-            `update ${this.qualified(target.table)} set ${sets.join(', ')} where ${key.map((k) => `${k} = ?`).join(' and ')}`,
+            `update ${this.qualified(target.table)} set ${sets.join(', ')} where ` +
+              `${key.map((k) => `${k} = ?`).join(' and ')}`,
             [...params, ...key.map((k) => row[k])],
           );
           moved += sets.length;
@@ -210,7 +211,8 @@ export class Reencryptor implements OnModuleInit, OnApplicationShutdown {
         tenantId,
         async (tx): Promise<Record<string, unknown>[]> => {
           const page: Record<string, unknown>[] = await tx.execute<Record<string, unknown>[]>(
-            `select ${cols} from ${this.qualified(target.table)} where tenant_id = ?${from ? ` and (${key.join(', ')}) > (${key.map(() => '?').join(', ')})` : ''} order by ${key.join(', ')} limit ${PAGE}${lock ? ' for update' : ''}`,
+            `select ${cols} from ${this.qualified(target.table)} where tenant_id = ` +
+              `?${from ? ` and (${key.join(', ')}) > (${key.map(() => '?').join(', ')})` : ''} order by ${key.join(', ')} limit ${PAGE}${lock ? ' for update' : ''}`,
             [tenantId, ...(from ?? [])],
           );
           await fn(tx, page);

@@ -4,10 +4,10 @@ import { tenantKeysSql } from '@lekha/runtime';
 import { Migration20261201TenantRole } from './20261201-tenant-role.migration.js';
 import { Migration20261202CustomerProfile } from './20261202-customer-profile.migration.js';
 import { Migration20261203Records } from './20261203-records.migration.js';
-import { Migration20261205ImportAssigneeRec5 } from './20261205-import-assignee-rec5.migration.js';
-import { Migration20261206DocumentsKx7d } from './20261206-documents-kx7d.migration.js';
+import { Migration20261205RecordAssigneesAndImports } from './20261205-record-assignees-and-imports.migration.js';
+import { Migration20261206CustomerDocuments } from './20261206-customer-documents.migration.js';
 import { Migration20261207KeyRotationGrants } from './20261207-key-rotation-grants.migration.js';
-import { Migration20261222TenantErasureTers } from './20261222-tenant-erasure-ters.migration.js';
+import { Migration20261222DestroyedKeysetTombstones } from './20261222-destroyed-keyset-tombstones.migration.js';
 import { Migration20261223RecordCategoryHistory } from './20261223-record-category-history.migration.js';
 
 const S = 'tenant_data';
@@ -40,9 +40,24 @@ export const migrations = [
   { name: 'Migration20261201TenantRole', class: Migration20261201TenantRole },
   { name: 'Migration20261202CustomerProfile', class: Migration20261202CustomerProfile },
   { name: 'Migration20261203Records', class: Migration20261203Records },
-  { name: 'Migration20261205ImportAssigneeRec5', class: Migration20261205ImportAssigneeRec5 },
-  { name: 'Migration20261206DocumentsKx7d', class: Migration20261206DocumentsKx7d },
+  // Recorded as Migration20261205ImportAssigneeRec5 by databases migrated before it was renamed.
+  {
+    name: 'Migration20261205RecordAssigneesAndImports',
+    class: Migration20261205RecordAssigneesAndImports,
+    formerNames: ['Migration20261205ImportAssigneeRec5'],
+  },
+  // Recorded as Migration20261206DocumentsKx7d by databases migrated before it was renamed.
+  {
+    name: 'Migration20261206CustomerDocuments',
+    class: Migration20261206CustomerDocuments,
+    formerNames: ['Migration20261206DocumentsKx7d'],
+  },
   { name: 'Migration20261207KeyRotationGrants', class: Migration20261207KeyRotationGrants },
-  { name: 'Migration20261222TenantErasureTers', class: Migration20261222TenantErasureTers },
+  // Recorded as Migration20261222TenantErasureTers by databases migrated before it was renamed.
+  {
+    name: 'Migration20261222DestroyedKeysetTombstones',
+    class: Migration20261222DestroyedKeysetTombstones,
+    formerNames: ['Migration20261222TenantErasureTers'],
+  },
   { name: 'Migration20261223RecordCategoryHistory', class: Migration20261223RecordCategoryHistory },
 ];

@@ -9,7 +9,9 @@ export interface AuditNetworkKeyView {
   publicKey: string | null;
 }
 
-/** The public key the gateway seals the caller's IP and user agent to: the caller's own tenant's (or the platform's). */
+/**
+ * The public key the gateway seals the caller's IP and user agent to: the caller's own tenant's (or the platform's).
+ */
 @Injectable()
 export class GetAuditNetworkKeyUseCase {
   constructor(private readonly keys: AuditNetworkKeys) {}

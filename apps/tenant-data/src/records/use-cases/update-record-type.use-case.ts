@@ -21,7 +21,8 @@ export class UpdateRecordTypeUseCase {
       async (scope) => {
         const row = await this.records.findType(scope, input.key);
         if (!row) return null;
-        // The stage and the assignee are stored plain: a field that held personal data in any version cannot become one.
+        // The stage and the assignee are stored plain: a field that held personal data in any version cannot become
+        // one.
         const was = new Map(effectiveFields(row).map((f) => [f.name, f.category]));
         const plain = [stageField(input.schema), assigneeField(input.schema)].filter(
           (n): n is string => !!n && !isOperational(was.get(n) ?? 'business.operational'),

@@ -7,7 +7,7 @@ const S = 'identity';
  * Tenant erasure: when it was asked for and when the order reached the bus, each service's
  * confirmation, and tombstones for destroyed keysets.
  */
-export class Migration20261222TenantErasureTers extends Migration {
+export class Migration20261222TenantErasureTracking extends Migration {
   override async up(): Promise<void> {
     [
       ...tenantKeysTombstoneSql(S),

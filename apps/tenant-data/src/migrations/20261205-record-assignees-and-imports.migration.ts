@@ -6,11 +6,12 @@ const S = 'tenant_data';
  * Records get an assignee (a caretaker sees only records assigned to them) and a field-level
  * change history; CSV imports stage their chunks, encrypted, until one transaction commits them.
  */
-export class Migration20261205ImportAssigneeRec5 extends Migration {
+export class Migration20261205RecordAssigneesAndImports extends Migration {
   override async up(): Promise<void> {
     [
       `alter table ${S}.records add column assignee_user_id uuid`,
-      `create index records_tenant_assignee on ${S}.records (tenant_id, assignee_user_id, occurred_at desc, id desc) where assignee_user_id is not null`,
+      `create index records_tenant_assignee on ${S}.records (tenant_id, assignee_user_id, occurred_at desc, ` +
+        `id desc) where assignee_user_id is not null`,
       `create table ${S}.record_changes (
         id uuid primary key,
         tenant_id uuid not null,

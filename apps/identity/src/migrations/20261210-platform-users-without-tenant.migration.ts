@@ -8,7 +8,7 @@ const PLATFORM_ROLES = `array['platform:support', 'platform:compliance', 'platfo
  * refresh tokens and sign-in events have a null tenant. A user has platform roles if and only if
  * it has no tenant, so no tenant row can carry a platform role and no platform user a tenant role.
  */
-export class Migration20261210PlatformUsersPlat extends Migration {
+export class Migration20261210PlatformUsersWithoutTenant extends Migration {
   override async up(): Promise<void> {
     [
       `alter table ${S}.users alter column tenant_id drop not null`,

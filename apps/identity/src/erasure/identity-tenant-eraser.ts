@@ -3,8 +3,8 @@ import { AuditOutbox } from '@lekha/audit';
 import type { PlatformEvent } from '@lekha/contracts';
 import { TenantKeyring } from '@lekha/crypto';
 import { Database } from '@lekha/persistence';
-import { inErasureTransaction, type PlatformEventObserver, type TenantEraser } from '@lekha/runtime';
-import { TenantErasureRepository } from './tenant-erasure.repository.js';
+import { inErasureTransaction, type PlatformEventObserver, type TenantEraser } from '@lekha/erasure';
+import { TenantErasureRepository } from '../tenants/tenant-erasure.repository.js';
 
 /**
  * Identity's part of an erasure: every user, session, token, second factor, API key, invitation

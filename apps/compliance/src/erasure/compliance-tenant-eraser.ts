@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { Database } from '@lekha/persistence';
-import { inErasureTransaction, type TenantEraser } from '@lekha/runtime';
-import { AuditNetworkKeys, scopeOf } from './audit-network-keys.js';
+import { inErasureTransaction, type TenantEraser } from '@lekha/erasure';
+import { AuditNetworkKeys, scopeOf } from '../audit-index/audit-network-keys.js';
 
 /**
  * Compliance's part of an erasure: the tenant's audit network key is destroyed, so the actors' IPs

@@ -9,7 +9,7 @@ const S = 'identity';
  * before the tenant is known (an API key) and the gateways' cross-tenant revocation poll use
  * `api_key_index`: keyed hashes and IDs only, like refresh tokens.
  */
-export class Migration20261211MfaApiKeysMfak extends Migration {
+export class Migration20261211TotpMfaChallengesAndApiKeys extends Migration {
   override async up(): Promise<void> {
     [
       ...tenantRoleSql(S),

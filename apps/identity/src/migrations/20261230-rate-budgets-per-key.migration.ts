@@ -6,7 +6,7 @@ const S = 'identity';
  * Request budgets (signups per client IP, codes and reset tokens per identifier and IP, unknown
  * identifiers per IP): one theoretical arrival time per key (GCRA), keys being keyed hashes.
  */
-export class Migration20261230RateBudgetsRbud extends Migration {
+export class Migration20261230RateBudgetsPerKey extends Migration {
   override async up(): Promise<void> {
     [
       `create table ${S}.rate_budgets (

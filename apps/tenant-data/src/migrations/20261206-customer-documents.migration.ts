@@ -3,7 +3,7 @@ import { Migration, rlsPolicySql, tenantTableGrantsSql } from '@lekha/persistenc
 const S = 'tenant_data';
 
 /** Customer documents: metadata rows (the bytes are encrypted in the blob store), tenant-walled. */
-export class Migration20261206DocumentsKx7d extends Migration {
+export class Migration20261206CustomerDocuments extends Migration {
   override async up(): Promise<void> {
     [
       `create table ${S}.documents (

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { TenantKeyring } from '@lekha/crypto';
 import { Database } from '@lekha/persistence';
-import { inErasureTransaction, type TenantEraser } from '@lekha/runtime';
+import { inErasureTransaction, type TenantEraser } from '@lekha/erasure';
 
 /** Notifications' part of an erasure: the tenant's keyset is destroyed and its delivered messages deleted. */
 @Injectable()

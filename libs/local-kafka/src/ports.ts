@@ -1,0 +1,61 @@
+// Ports for the broker and for the services: free ones, chosen below the ephemeral range.
+import { readFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Server } from 'node:net';
+
+/** The lowest port the system hands out for outgoing connections and `listen(0)` (Linux; else 32768). */
+function ephemeralFloor(): number {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 1024 ? low : 32768;
+  } catch {
+    return 32768;
+  }
+}
+
+const PORTS_FROM = 20_000;
+
+/**
+ * `count` distinct free ports for services to listen on, taken below the ephemeral range so that no
+ * outgoing connection (Kafka, PostgreSQL) can be given one as its local port before the service
+ * binds it, and each held open until all are chosen so that none is handed out twice.
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const floor = ephemeralFloor();
+  const servers: Server[] = [];
+  const listen = (port: number) =>
+    new Promise<Server | null>((res, rej) => {
+      const srv = createServer();
+      srv.once('error', (err: NodeJS.ErrnoException) =>
+        err.code === 'EADDRINUSE' || err.code === 'EACCES' ? res(null) : rej(err),
+      );
+      srv.listen(port, '127.0.0.1', () => res(srv));
+    });
+  try {
+    for (let attempt = 0; servers.length < count; attempt++) {
+      // Below the ephemeral range while it has room; the system's own choice otherwise.
+      const port =
+        floor - PORTS_FROM > 1000 && attempt < 1000 ? PORTS_FROM + Math.floor(Math.random() * (floor - PORTS_FROM)) : 0;
+      const srv = await listen(port);
+      if (srv) servers.push(srv);
+    }
+    return servers.map((srv) => (srv.address() as AddressInfo).port);
+  } finally {
+    await Promise.all(servers.map((srv) => new Promise((res) => srv.close(res))));
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return (await freePorts(1))[0]!;
+}
+
+export /** Rejects with a clear message when something already listens on 127.0.0.1:port. */
+function assertPortFree(port: number, what: string): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.once('error', (err: NodeJS.ErrnoException) =>
+      reject(new Error(`local-kafka: ${what} port 127.0.0.1:${port} is not free (${err.code ?? err.message})`)),
+    );
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolvePromise()));
+  });
+}
