@@ -28,14 +28,12 @@ async function until<T>(what: string, probe: () => Promise<T | null | undefined 
   }
 }
 
-const postgres = Boolean(process.env.TEST_DATABASE_URL);
-
 /**
  * Several instances of a service share its load and every reply reaches the instance that asked:
  * two gateways and two tenant-data instances on one PostgreSQL database (two embedded PGlite
- * databases would be two different databases, so this suite needs TEST_DATABASE_URL).
+ * databases would be two different databases, so this suite runs on PostgreSQL in every run).
  */
-(postgres ? describe : describe.skip)('bus with several instances (PostgreSQL)', () => {
+describe('bus with several instances (PostgreSQL)', () => {
   let tp: TestPlatform;
   let gateways: string[];
   let tenantData: ServiceProcess[];
@@ -45,7 +43,7 @@ const postgres = Boolean(process.env.TEST_DATABASE_URL);
   beforeAll(async () => {
     // A machine shared by parallel runs can be slow: a reply that reached the wrong gateway never
     // arrives at all, so a generous wait tells misrouting from slowness.
-    tp = await startTestPlatform({ env: { RPC_TIMEOUT_MS: '30000' } });
+    tp = await startTestPlatform({ database: 'postgresql', env: { RPC_TIMEOUT_MS: '30000' } });
     const secondTenantData = await tp.addInstance('tenant-data');
     const secondGateway = await tp.addInstance('gateway');
     gateways = [tp.gatewayUrl, secondGateway.url];

@@ -8,19 +8,26 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/** Where a suite that needs PostgreSQL whatever the run's database finds it when no URL is given. */
+export const LOCAL_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
 /**
  * With TEST_DATABASE_URL (or DATABASE_URL) pointing at a PostgreSQL server, a fresh database is
- * created for the suite and dropped afterwards; otherwise the services use PGlite.
+ * created for the suite and dropped afterwards; otherwise the services use PGlite — unless the
+ * suite needs PostgreSQL (`kind: 'postgresql'`, e.g. several instances sharing one database): then
+ * the local server is used, and a clear error says so when it cannot be reached.
  */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const base = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
-  if (!base) return { url: undefined, kind: 'pglite', drop: async () => undefined };
+export async function createTestDatabase(kind?: 'postgresql'): Promise<TestDatabase> {
+  const given = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+  if (!given && kind !== 'postgresql') return { url: undefined, kind: 'pglite', drop: async () => undefined };
+  const base = given ?? LOCAL_POSTGRES_URL;
   const name = `lekha_it_${randomBytes(6).toString('hex')}`;
   const admin = new URL(base);
   admin.pathname = '/postgres';
   const client = new pg.Client({ connectionString: admin.toString() });
   await client.connect().catch((err: Error) => {
-    throw new Error(`cannot reach PostgreSQL at ${admin.host} (from TEST_DATABASE_URL/DATABASE_URL): ${err.message}`);
+    const from = given ? 'from TEST_DATABASE_URL/DATABASE_URL' : 'this suite needs PostgreSQL; set TEST_DATABASE_URL';
+    throw new Error(`cannot reach PostgreSQL at ${admin.host} (${from}): ${err.message}`);
   });
   await client.query(`create database ${name}`);
   await client.end();

@@ -44,14 +44,21 @@ export interface TestPlatform {
  * database. Service logs go to .cache/test-logs/<run>/<service>.log.
  */
 export async function startTestPlatform(
-  opts: { services?: ServiceName[]; env?: NodeJS.ProcessEnv; brokers?: string[]; shared?: boolean } = {},
+  opts: {
+    services?: ServiceName[];
+    env?: NodeJS.ProcessEnv;
+    brokers?: string[];
+    shared?: boolean;
+    /** PostgreSQL even in a PGlite run (several instances of a service must share one database). */
+    database?: 'postgresql';
+  } = {},
 ): Promise<TestPlatform> {
   // Never two platforms on one broker at once: they would share its consumer groups.
   if (!opts.shared) await stopSharedTestPlatform();
   const brokers = opts.brokers ?? process.env.KAFKA_BROKERS?.split(',');
   if (!brokers?.length)
     throw new Error('KAFKA_BROKERS is not set: integration tests need the global setup (run them with `npm test`)');
-  const database = await createTestDatabase();
+  const database = await createTestDatabase(opts.database);
   const dataDir = await mkdtemp(join(tmpdir(), 'lekha-it-data-'));
   const logDir = join(
     REPO_ROOT,
