@@ -35,6 +35,8 @@ export interface HttpBinding {
 export interface AuditDescriptor {
   action: AuditAction;
   resourceType: string;
+  /** The request field naming the resource in a refusal's record (default `id`). */
+  resourceIdField?: string;
 }
 
 export interface Operation<
@@ -53,8 +55,12 @@ export interface Operation<
   readonly personOnly: boolean;
   readonly audit: AuditDescriptor;
   readonly summary: string;
-  /** Absent for operations only other services (or the gateway itself) call. */
+  /** The route the gateway derives for it; absent when `internal` says why there is none. */
   readonly http?: HttpBinding;
+  /** Why the gateway derives no route: only services call it, or a hand-written (streaming) route does. */
+  readonly internal?: string;
+  /** Served only when LEKHA_ENV is development or test (a production service does not register it). */
+  readonly developmentOnly: boolean;
 }
 
 export type AnyOperation = Operation<string, z.ZodType, z.ZodType>;
@@ -74,6 +80,8 @@ export interface OperationDeclaration<Name extends string, Req extends z.ZodType
   audit: AuditDescriptor;
   summary: string;
   http?: HttpBinding;
+  internal?: string;
+  developmentOnly?: boolean;
 }
 
 /** Declares a request/reply operation once; the gateway route, the service handler and OpenAPI derive from it. */
@@ -82,10 +90,13 @@ export function operation<const Name extends string, Req extends z.ZodType, Res 
 ): Operation<Name, Req, Res> {
   const dot = decl.name.indexOf('.');
   if (dot <= 0) throw new Error(`operation ${decl.name}: the name must start with the serving service`);
+  if (!decl.http === !decl.internal)
+    throw new Error(`operation ${decl.name}: give either its route (http) or why it has none (internal)`);
   return Object.freeze({
     ...decl,
     service: decl.name.slice(0, dot),
     personOnly: decl.personOnly ?? decl.http?.personOnly ?? false,
+    developmentOnly: decl.developmentOnly ?? false,
   });
 }
 

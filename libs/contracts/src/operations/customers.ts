@@ -59,6 +59,8 @@ export const customerExportPageSchema = pageSchema(customerViewSchema).extend({ 
 /** A bad row of an import: its line, the field (a column name) and why — never the value. */
 export const importRowErrorSchema = z.object({ row: z.number().int(), field: z.string(), message: z.string() });
 
+const IMPORT_ROUTE = 'POST v1/customers/import sends the CSV in chunks (hand-written: a raw text/csv body)';
+
 export const CustomerOps = {
   create: operation({
     name: 'tenant-data.customers.create',
@@ -135,6 +137,7 @@ export const CustomerOps = {
     access: 'customers:write',
     audit: { action: 'create', resourceType: 'customer_import' },
     summary: 'Check one chunk of a CSV import and, unless only validating, keep it encrypted until the commit',
+    internal: IMPORT_ROUTE,
   }),
   commitImport: operation({
     name: 'tenant-data.customers.import-commit',
@@ -143,6 +146,7 @@ export const CustomerOps = {
     access: 'customers:write',
     audit: { action: 'create', resourceType: 'customer_import' },
     summary: 'Turn every staged chunk of an import into customers in one transaction, or change nothing',
+    internal: IMPORT_ROUTE,
   }),
   discardImport: operation({
     name: 'tenant-data.customers.import-discard',
@@ -151,6 +155,7 @@ export const CustomerOps = {
     access: 'customers:write',
     audit: { action: 'delete', resourceType: 'customer_import' },
     summary: 'Drop the staged chunks of an import that will not be committed',
+    internal: IMPORT_ROUTE,
   }),
   export: operation({
     name: 'tenant-data.customers.export',
@@ -159,5 +164,6 @@ export const CustomerOps = {
     access: 'customers:export',
     audit: { action: 'export', resourceType: 'customer' },
     summary: 'One page of the tenant’s customer export, fields as the caller’s role may see them',
+    internal: 'GET v1/customers/export streams the pages (hand-written: a streamed body)',
   }),
 } as const;

@@ -15,7 +15,8 @@ function ping<const S extends string>(service: S) {
     response: pingResultSchema,
     access: 'public',
     audit: { action: 'read', resourceType: 'health' },
-    summary: `Liveness of ${service} over the bus (the gateway's /health asks every service)`,
+    summary: `Liveness of ${service} over the bus`,
+    internal: 'the gateway’s GET /health asks every service',
   });
 }
 
@@ -28,6 +29,7 @@ function transitKey<const S extends string>(service: S) {
     access: 'authenticated',
     audit: { action: 'read', resourceType: 'transit_key' },
     summary: `The caller's tenant's transit key for ${service}, which seals the tenant's requests to it`,
+    internal: 'the gateway’s bus client asks for it before a tenant’s first request to the service',
   });
 }
 

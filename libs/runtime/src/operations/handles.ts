@@ -15,6 +15,11 @@ export interface OperationScope<O extends AnyOperation = AnyOperation> {
   readonly audit: AuditDescriptor;
 }
 
+/** The scope of one call of `op` by the caller `ctx`. */
+export function operationScope<O extends AnyOperation>(op: O, ctx: RequestContext): OperationScope<O> {
+  return { ctx, op, audit: op.audit };
+}
+
 /** The one use-case signature: `execute(scope, input)` for the operation the class handles. */
 export interface UseCase<O extends AnyOperation> {
   execute(scope: OperationScope<O>, input: OpRequest<O>): Promise<OpResponse<O>> | OpResponse<O>;

@@ -12,7 +12,7 @@ import { Database } from '@lekha/persistence';
 import { contextHasPermission, runWithContext, type RequestContext } from '@lekha/tenancy';
 import { RpcExecutor } from '../rpc-executor.js';
 import { OperationRegistry } from './operation-registry.js';
-import type { OperationScope } from './handles.js';
+import { operationScope } from './handles.js';
 
 export const OPERATION_RUNNER_OPTIONS = Symbol('OPERATION_RUNNER_OPTIONS');
 
@@ -63,8 +63,7 @@ export class OperationRunner {
 
   private async dispatch<O extends AnyOperation>(op: O, input: OpRequest<O>, ctx: RequestContext) {
     await this.authorize(op, input, ctx);
-    const scope: OperationScope<O> = { ctx, op, audit: op.audit };
-    const reply = (await this.registry.handlerOf(op).execute(scope, input)) as OpResponse<O>;
+    const reply = (await this.registry.handlerOf(op).execute(operationScope(op, ctx), input)) as OpResponse<O>;
     if (this.options.validateReplies) {
       const checked = op.response.safeParse(reply);
       if (!checked.success)
@@ -98,7 +97,7 @@ export class OperationRunner {
   /** A refusal is durable before the caller hears of it; the resource is the requested id when there is one. */
   private async deny(op: AnyOperation, input: unknown, reason: string): Promise<void> {
     if (!this.db || !this.audit) return;
-    const id = (input as { id?: unknown } | null)?.id;
+    const id = (input as Record<string, unknown> | null)?.[op.audit.resourceIdField ?? 'id'];
     const resource = { type: op.audit.resourceType, id: typeof id === 'string' ? id : null };
     const audit = this.audit;
     await this.db

@@ -41,7 +41,9 @@ export function operationsController(operations: readonly AnyOperation[]): Type 
 @Module({})
 export class OperationsModule {
   static forService(options: OperationsModuleOptions): DynamicModule {
-    const operations = options.operations ?? ALL_OPERATIONS.filter((op) => op.service === options.service);
+    const operations = (options.operations ?? ALL_OPERATIONS).filter(
+      (op) => op.service === options.service && (options.env !== 'production' || !op.developmentOnly),
+    );
     const declared: ServiceOperations = { service: options.service, operations };
     return {
       module: OperationsModule,
