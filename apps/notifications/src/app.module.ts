@@ -1,13 +1,15 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { Rpc } from '@lekha/contracts';
+import { PlatformOps } from '@lekha/contracts';
+import { AccessModule } from '@lekha/access';
 import {
   CoreModule,
   DataModule,
   KeyringModule,
+  OperationsModule,
   TenantErasureModule,
-  pingController,
-  transitKeyController,
+  pingHandler,
+  transitKeyHandler,
 } from '@lekha/runtime';
 import type { NotificationsConfig } from './config/notifications.config.js';
 import { migrations } from './migrations/index.js';
@@ -27,10 +29,12 @@ export class AppModule {
         KeyringModule.forRoot(config),
         DispatchModule.register(config.LEKHA_ENV),
         TenantErasureModule.forService({ eraser: NotificationsTenantEraser }),
+        AccessModule.forRoot({ tenants: false }),
+        OperationsModule.forService({ service: SERVICE, env: config.LEKHA_ENV }),
       ],
-      controllers: [
-        pingController(Rpc.notifications.ping, SERVICE),
-        transitKeyController(Rpc.notifications.transitKey),
+      providers: [
+        pingHandler(PlatformOps.notificationsPing, SERVICE),
+        transitKeyHandler(PlatformOps.notificationsTransitKey),
       ],
     };
   }
