@@ -11,7 +11,6 @@ import { JwtStrategy } from './auth/jwt.strategy.js';
 import { LocalStrategy } from './auth/local.strategy.js';
 import { PermissionGuard } from './auth/permissions.js';
 import { CustomersController } from './customers/customers.controller.js';
-import { RecordsFeatureModule } from './records/records.controller.js';
 import { DocumentsFeatureModule } from './documents/documents.controller.js';
 import { AuditController } from './audit/audit.controller.js';
 import { AuditTail } from './audit/audit-tail.js';
@@ -41,7 +40,6 @@ export class AppModule implements NestModule {
         BusModule,
         PassportModule,
         SecurityModule.register(config),
-        RecordsFeatureModule,
         DocumentsFeatureModule,
         // Last: the routes derived from the operations come after every hand-written one.
         OperationRoutesModule,
