@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { Rpc } from '@lekha/contracts';
-import { CoreModule, DataModule, pingController } from '@lekha/runtime';
+import { PlatformOps } from '@lekha/contracts';
+import { CoreModule, DataModule, OperationsModule, pingHandler } from '@lekha/runtime';
 import type { BillingConfig } from './config/billing.config.js';
 import { migrations } from './migrations/index.js';
 
@@ -15,8 +15,9 @@ export class AppModule {
       imports: [
         CoreModule.forRoot({ service: SERVICE, logger, config }),
         DataModule.forRoot({ service: SERVICE, schema: 'billing', config, entities: [], migrations }),
+        OperationsModule.forService({ service: SERVICE, env: config.LEKHA_ENV }),
       ],
-      controllers: [pingController(Rpc.billing.ping, SERVICE)],
+      providers: [pingHandler(PlatformOps.billingPing, SERVICE)],
     };
   }
 }

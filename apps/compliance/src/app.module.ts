@@ -1,7 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { Rpc } from '@lekha/contracts';
-import { CoreModule, DataModule, pingController } from '@lekha/runtime';
+import { PlatformOps } from '@lekha/contracts';
+import { AccessModule } from '@lekha/access';
+import { CoreModule, DataModule, OperationsModule, pingHandler } from '@lekha/runtime';
 import { COMPLIANCE_CONFIG, type ComplianceConfig } from './config/compliance.config.js';
 import { AuditIndexModule } from './audit-index/audit-index.module.js';
 import { migrations } from './migrations/index.js';
@@ -23,8 +24,10 @@ export class AppModule {
           exports: [COMPLIANCE_CONFIG],
         },
         AuditIndexModule.register(config.AUDIT_TRUSTED_KEYS_FILE, config),
+        AccessModule.forRoot({ tenants: false }),
+        OperationsModule.forService({ service: SERVICE, env: config.LEKHA_ENV }),
       ],
-      controllers: [pingController(Rpc.compliance.ping, SERVICE)],
+      providers: [pingHandler(PlatformOps.compliancePing, SERVICE)],
     };
   }
 }

@@ -9,7 +9,9 @@ import type { SignedCheckpoint } from '@lekha/audit';
 import { KafkaPublisher } from '@lekha/kafka';
 import { Database } from '@lekha/persistence';
 import { provisionTopics } from '@lekha/local-kafka';
-import { AppLogger } from '@lekha/runtime';
+import { PlatformAccess } from '@lekha/access';
+import { AuditOps } from '@lekha/contracts';
+import { AppLogger, operationScope } from '@lekha/runtime';
 import { anonymousContext } from '@lekha/tenancy';
 import { createTestDatabase, type TestDatabase } from '@lekha/testing';
 import { AuditCheckpointer } from '../src/audit-index/audit-checkpointer.js';
@@ -78,7 +80,11 @@ describe(`audit checkpoints (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'P
     repo = new AuditIndexRepository(db);
     const config = { CHECKPOINT_INTERVAL_MS: 3_600_000 } as ComplianceConfig;
     checkpointer = new SuiteCheckpointer(db, repo, signer, publisher, config, new AppLogger(pino({ level: 'silent' })));
-    status = new AuditStatusUseCase(db, new AuditOutbox('compliance', 'compliance'), repo, checkpointer);
+    status = new AuditStatusUseCase(
+      new PlatformAccess(db, new AuditOutbox('compliance', 'compliance')),
+      repo,
+      checkpointer,
+    );
   });
 
   afterAll(async () => {
@@ -126,7 +132,7 @@ describe(`audit checkpoints (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'P
   });
 
   it('security #4: the chain status reports a checkpoint that forks the chain, and one after a gap', async () => {
-    const before = await status.execute(compliance);
+    const before = await status.execute(operationScope(AuditOps.status, compliance));
     expect(before.ok).toBe(true);
     expect(before.partitions[0]).toMatchObject({
       partition: 0,
@@ -143,7 +149,7 @@ describe(`audit checkpoints (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'P
       );
     // What the stale "latest" did: the last range published again, naming the same predecessor.
     await insert(1002, 12_345, headAt(0, 1001));
-    const forked = await status.execute(compliance);
+    const forked = await status.execute(operationScope(AuditOps.status, compliance));
     expect(forked.ok).toBe(false);
     expect(forked.partitions[0]!.checkpointChain.problems).toEqual([
       expect.objectContaining({ kind: 'fork', fromOffset: '1002', toOffset: '12345' }),
@@ -152,7 +158,7 @@ describe(`audit checkpoints (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'P
     // A checkpoint that starts past the end of the one before it: the records between are in none.
     await grow(0, 100_000);
     await insert(12_400, 100_000, headAt(0, 12_345));
-    const gapped = await status.execute(compliance);
+    const gapped = await status.execute(operationScope(AuditOps.status, compliance));
     expect(gapped.partitions[0]!.checkpoint).toMatchObject({ toOffset: '100000', matchesChain: true });
     // In offset order (12345 before 100000, which text order would swap).
     expect(gapped.partitions[0]!.checkpointChain).toEqual({

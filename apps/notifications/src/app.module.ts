@@ -1,8 +1,16 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { Rpc } from '@lekha/contracts';
-import { CoreModule, DataModule, KeyringModule, pingController, transitKeyController } from '@lekha/runtime';
+import { PlatformOps } from '@lekha/contracts';
+import { AccessModule } from '@lekha/access';
 import { TenantErasureModule } from '@lekha/erasure';
+import {
+  CoreModule,
+  DataModule,
+  KeyringModule,
+  OperationsModule,
+  pingHandler,
+  transitKeyHandler,
+} from '@lekha/runtime';
 import type { NotificationsConfig } from './config/notifications.config.js';
 import { migrations } from './migrations/index.js';
 import { DispatchModule } from './dispatch/dispatch.module.js';
@@ -21,10 +29,12 @@ export class AppModule {
         KeyringModule.forRoot(config),
         DispatchModule.register(config.LEKHA_ENV),
         TenantErasureModule.forService({ eraser: NotificationsTenantEraser }),
+        AccessModule.forRoot({ tenants: false }),
+        OperationsModule.forService({ service: SERVICE, env: config.LEKHA_ENV }),
       ],
-      controllers: [
-        pingController(Rpc.notifications.ping, SERVICE),
-        transitKeyController(Rpc.notifications.transitKey),
+      providers: [
+        pingHandler(PlatformOps.notificationsPing, SERVICE),
+        transitKeyHandler(PlatformOps.notificationsTransitKey),
       ],
     };
   }

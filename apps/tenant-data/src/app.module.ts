@@ -1,8 +1,16 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { CoreModule, DataModule, KeyringModule, pingController, transitKeyController } from '@lekha/runtime';
+import {
+  CoreModule,
+  DataModule,
+  KeyringModule,
+  OperationsModule,
+  pingHandler,
+  transitKeyHandler,
+} from '@lekha/runtime';
+import { AccessModule } from '@lekha/access';
 import { TenantErasureModule } from '@lekha/erasure';
-import { Rpc } from '@lekha/contracts';
+import { PlatformOps } from '@lekha/contracts';
 import type { TenantDataConfig } from './config/tenant-data.config.js';
 import { CustomersModule } from './customers/customers.module.js';
 import { Customer } from './customers/customer.entity.js';
@@ -42,14 +50,19 @@ export class AppModule {
           migrations,
         }),
         KeyringModule.forRoot(config),
+        AccessModule.forRoot({ tenants: true }),
         TenantAccessModule,
         CustomersModule,
         RecordsModule,
         DocumentsModule.register(config),
         KeysModule.forRoot(config),
         TenantErasureModule.forService({ eraser: TenantDataEraser }),
+        OperationsModule.forService({ service: SERVICE, env: config.LEKHA_ENV }),
       ],
-      controllers: [pingController(Rpc.tenantData.ping, SERVICE), transitKeyController(Rpc.tenantData.transitKey)],
+      providers: [
+        pingHandler(PlatformOps.tenantDataPing, SERVICE),
+        transitKeyHandler(PlatformOps.tenantDataTransitKey),
+      ],
     };
   }
 }

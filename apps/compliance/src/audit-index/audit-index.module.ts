@@ -5,7 +5,6 @@ import { ConfigError, loadMasterKey } from '@lekha/runtime';
 import { ComplianceTenantEraser } from '../erasure/compliance-tenant-eraser.js';
 import { AUDIT_NETWORK_WRAP_KEY, AuditNetworkKeys, networkWrapKey } from './audit-network-keys.js';
 import { GetAuditNetworkKeyUseCase } from './use-cases/get-audit-network-key.use-case.js';
-import { AuditIndexController } from './audit-index.controller.js';
 import { AuditIndexRepository } from './audit-index.repository.js';
 import { AuditIngestor } from './audit-ingestor.js';
 import { AuditSealer, TRUSTED_KEYS } from './audit-sealer.js';
@@ -35,7 +34,6 @@ export class AuditIndexModule {
       // Global so that the erasure worker's eraser shares the one AuditNetworkKeys (and its caches).
       global: true,
       imports: [TenantErasureModule.forService({ eraser: ComplianceTenantEraser })],
-      controllers: [AuditIndexController],
       providers: [
         { provide: TRUSTED_KEYS, useFactory: () => loadTrustedKeys(trustedKeysFile) },
         AuditIndexRepository,

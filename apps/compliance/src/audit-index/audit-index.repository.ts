@@ -113,6 +113,16 @@ export class AuditIndexRepository {
     }));
   }
 
+  /** The chain hashes recorded at one offset of a partition (indexed or rejected). */
+  async chainHashesAt(partition: number, offset: string): Promise<string[]> {
+    const rows = await this.db.em().execute<{ chain_hash: string }[]>(
+      `select chain_hash from compliance.audit_events where kafka_partition = ? and kafka_offset = ?
+       union all select chain_hash from compliance.audit_rejects where kafka_partition = ? and kafka_offset = ?`,
+      [partition, offset, partition, offset],
+    );
+    return rows.map((r) => r.chain_hash);
+  }
+
   async rejectCount(): Promise<number> {
     const rows = await this.db
       .em()

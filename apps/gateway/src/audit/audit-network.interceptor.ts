@@ -8,7 +8,7 @@ import {
 import { from, switchMap, type Observable } from 'rxjs';
 import type { Logger } from 'pino';
 import { sealNetwork } from '@lekha/audit';
-import { Rpc } from '@lekha/contracts';
+import { AuditOps } from '@lekha/contracts';
 import { AppLogger } from '@lekha/runtime';
 import { currentContext } from '@lekha/tenancy';
 import { BusClient } from '../bus/bus-client.js';
@@ -62,7 +62,7 @@ export class AuditNetworkSealer {
     if (cached instanceof Promise) return cached;
     if (cached && cached.until > Date.now()) return cached.key;
     const fetching = this.bus
-      .call<{ kid: string | null; publicKey: string | null }>(Rpc.compliance.auditNetworkKey, {}, FETCH_TIMEOUT_MS)
+      .invoke(AuditOps.networkKey, {}, FETCH_TIMEOUT_MS)
       .then((r) => (r.kid && r.publicKey ? { kid: r.kid, publicKey: Buffer.from(r.publicKey, 'base64') } : null))
       .then(
         (key) => {

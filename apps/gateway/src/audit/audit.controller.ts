@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { z } from 'zod';
 import { DirectAuditPublisher } from '@lekha/audit';
 import { DomainError, Rpc, auditQuerySchema } from '@lekha/contracts';
-import type { AuditAction, AuditEventV1, AuditEventView, AuditQuery, Page } from '@lekha/contracts';
+import type { AuditAction, AuditEventV1, Page } from '@lekha/contracts';
 import { hasPermission, requireContext } from '@lekha/tenancy';
 import { BusClient } from '../bus/bus-client.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
@@ -44,17 +44,6 @@ export class AuditController {
     const reason = ctx.tenantId ? 'other_tenant' : 'forbidden';
     await this.audit.record({ action, resource: { type: resource, id: requested ?? null }, outcome: 'denied', reason });
     throw new DomainError('FORBIDDEN', 'you may read only your own tenant’s audit trail');
-  }
-
-  @Get('events')
-  @RequirePermission(['audit:read:tenant', 'audit:read:platform'], { action: 'read', resource: 'audit_event' })
-  @ApiOperation({
-    summary:
-      'Query the audit trail: a tenant owner sees their tenant, platform compliance sees all; include=network opens the actors’ sealed IP and user agent',
-  })
-  events(@Query({ schema: auditQuerySchema }) query: AuditQuery): Promise<Page<AuditEventView>> {
-    // Compliance decides and records the access, allowed or denied.
-    return this.bus.call(Rpc.compliance.queryAudit, query);
   }
 
   @Get('export')
@@ -149,12 +138,5 @@ export class AuditController {
     res.write(': connected\n\n');
     live = true;
     heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-  }
-
-  @Get('verify')
-  @RequirePermission('audit:read:platform', { action: 'read', resource: 'audit_chain' })
-  @ApiOperation({ summary: 'Chain status per partition and the latest signed checkpoint (platform compliance)' })
-  verify() {
-    return this.bus.call(Rpc.compliance.auditStatus, {});
   }
 }

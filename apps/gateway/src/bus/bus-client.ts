@@ -14,6 +14,7 @@ export class BusClient extends PlatformBusClient implements OnApplicationShutdow
       timeoutMs: config.RPC_TIMEOUT_MS,
       replyKeyRotateMs: config.REPLY_KEY_ROTATE_MS,
       transitKeyTtlMs: config.TRANSIT_KEY_TTL_MS,
+      checkReplies: config.LEKHA_ENV !== 'production',
     });
   }
 

@@ -1,52 +1,36 @@
-import { Injectable } from '@nestjs/common';
-import { AuditOutbox } from '@lekha/audit';
-import type { DevInboxMessage } from '@lekha/contracts';
+import { NotificationOps, type DevInboxMessage, type DevInboxQuery } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import { Database } from '@lekha/persistence';
+import { PlatformAccess } from '@lekha/access';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { RecipientIndex } from '../dispatch/recipient-index.js';
+import { DevInboxRepository } from './dev-inbox.repository.js';
 
-interface Row {
-  id: string;
-  tenant_id: string;
-  channel: DevInboxMessage['channel'];
-  purpose: string;
-  body_enc: Buffer;
-  created_at: Date;
-}
+type Op = typeof NotificationOps.devInbox;
 
 /** Reads one recipient's messages, newest first (development and test only; see the module). */
-@Injectable()
-export class ReadDevInboxUseCase {
+@Handles(NotificationOps.devInbox)
+export class ReadDevInboxUseCase implements UseCase<Op> {
   constructor(
-    private readonly db: Database,
-    private readonly audit: AuditOutbox,
+    private readonly access: PlatformAccess,
+    private readonly inbox: DevInboxRepository,
     private readonly keyring: TenantKeyring,
     private readonly recipients: RecipientIndex,
   ) {}
 
-  async execute(to: string): Promise<{ items: DevInboxMessage[] }> {
-    const rows = await this.db
-      .em()
-      .execute<Row[]>(
-        `select id, tenant_id, channel, purpose, body_enc, created_at from notifications.dev_inbox where ` +
-          `recipient_idx = ? order by created_at desc limit 50`,
-        [this.recipients.of(to)],
-      );
+  async execute(scope: OperationScope<Op>, { to }: DevInboxQuery): Promise<{ items: DevInboxMessage[] }> {
+    const rows = await this.inbox.latest(this.recipients.of(to));
     // Keys before the transaction: the embedded database has a single connection.
     const ciphers = new Map<string, FieldCipher>();
     for (const t of new Set(rows.map((r) => r.tenant_id)))
       ciphers.set(t, new FieldCipher(await this.keyring.keysFor(t)));
-    await this.db.em().transactional((tx) =>
-      this.audit.record(
-        tx,
-        ...rows.map((r) => ({
-          action: 'read' as const,
-          resource: { type: 'notification', id: r.id },
-          tenantId: r.tenant_id,
-          reason: 'dev_inbox',
-          fields: [{ name: 'body', category: 'user.communication' }],
-        })),
-      ),
+    await this.access.record(
+      scope,
+      ...rows.map((r) => ({
+        resource: { id: r.id },
+        tenantId: r.tenant_id,
+        reason: 'dev_inbox',
+        fields: [{ name: 'body', category: 'user.communication' }],
+      })),
     );
     return {
       items: rows.map((r) => ({

@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { DispatchController } from './dispatch.controller.js';
 import { DeliverToDevInboxUseCase } from './deliver-to-dev-inbox.use-case.js';
 import { RecipientIndex } from './recipient-index.js';
-import { DevInboxController } from '../dev-inbox/dev-inbox.controller.js';
+import { DevInboxRepository } from '../dev-inbox/dev-inbox.repository.js';
 import { ReadDevInboxUseCase } from '../dev-inbox/read-dev-inbox.use-case.js';
 
 /** Delivery of dispatched messages; reading the inbox exists only outside production. */
@@ -12,8 +12,12 @@ export class DispatchModule {
     const devInbox = env !== 'production';
     return {
       module: DispatchModule,
-      controllers: [DispatchController, ...(devInbox ? [DevInboxController] : [])],
-      providers: [DeliverToDevInboxUseCase, RecipientIndex, ...(devInbox ? [ReadDevInboxUseCase] : [])],
+      controllers: [DispatchController],
+      providers: [
+        DeliverToDevInboxUseCase,
+        RecipientIndex,
+        ...(devInbox ? [DevInboxRepository, ReadDevInboxUseCase] : []),
+      ],
     };
   }
 }

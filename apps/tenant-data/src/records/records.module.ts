@@ -1,9 +1,8 @@
 import { Module } from '@nestjs/common';
-import { RecordsController } from './records.controller.js';
 import { RecordRepository } from './record.repository.js';
 import { CreateRecordTypeUseCase } from './use-cases/create-record-type.use-case.js';
 import { UpdateRecordTypeUseCase } from './use-cases/update-record-type.use-case.js';
-import { ListRecordTypesUseCase } from './use-cases/list-record-types.use-case.js';
+import { ListRecordTypesUseCase, RecordTemplatesUseCase } from './use-cases/list-record-types.use-case.js';
 import { CreateRecordUseCase } from './use-cases/create-record.use-case.js';
 import { GetRecordUseCase } from './use-cases/get-record.use-case.js';
 import { ListRecordsUseCase } from './use-cases/list-records.use-case.js';
@@ -13,12 +12,12 @@ import { DeleteRecordUseCase } from './use-cases/delete-record.use-case.js';
 import { GetRecordHistoryUseCase } from './use-cases/get-record-history.use-case.js';
 
 @Module({
-  controllers: [RecordsController],
   providers: [
     RecordRepository,
     CreateRecordTypeUseCase,
     UpdateRecordTypeUseCase,
     ListRecordTypesUseCase,
+    RecordTemplatesUseCase,
     CreateRecordUseCase,
     GetRecordUseCase,
     ListRecordsUseCase,

@@ -12,6 +12,9 @@ import {
   type RpcPattern,
   type RpcResult,
   type TransitKeyGrant,
+  type AnyOperation,
+  type OpInput,
+  type OpResponse,
 } from '@lekha/contracts';
 import { contextToHeaders, headerText, requireContext, type KafkaHeaders } from '@lekha/tenancy';
 import { BusSeal, ReplyKeyPair, openReply, type SealedValue } from '../bus-seal.js';
@@ -35,6 +38,8 @@ export interface BusClientOptions {
   transitKeyTtlMs: number;
   /** How long a reply fetch waits for a first message (default 5 ms). */
   maxWaitTimeInMs?: number;
+  /** Check every operation's reply against its response schema (on outside production). */
+  checkReplies?: boolean;
 }
 
 interface Waiting {
@@ -261,8 +266,25 @@ export class BusClient {
     }
     // Only a refusal may come back unsealed; it carries a fixed message and never data.
     if (!('sealed' in reply) && reply.ok) throw unavailable('a platform service answered with an unsealed reply');
-    if (!result.ok) throw new DomainError(result.error.code, result.error.message, result.error.details);
+    if (!result.ok) throw DomainError.fromBody(result.error);
     return result.data;
+  }
+
+  /**
+   * Calls a declared operation, typed both ways. With `checkReplies` the reply is checked against
+   * the operation's response schema, so a use case and its declaration cannot drift apart unseen.
+   */
+  async invoke<O extends AnyOperation>(op: O, input: OpInput<O>, timeoutMs?: number): Promise<OpResponse<O>> {
+    const data = await this.call<OpResponse<O>>(op.name as RpcPattern, input, timeoutMs);
+    if (this.opts.checkReplies) {
+      const checked = op.response.safeParse(data);
+      if (!checked.success) {
+        const issues = checked.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+        this.logger.error({ op: op.name, issues }, 'reply does not match the operation’s response schema');
+        throw new DomainError('INTERNAL', `the reply of ${op.name} does not match its response schema`);
+      }
+    }
+    return data;
   }
 
   private async disconnect(): Promise<void> {

@@ -1,8 +1,6 @@
-import { Injectable } from '@nestjs/common';
-import { AuditOutbox } from '@lekha/audit';
-import { DomainError } from '@lekha/contracts';
-import { Database } from '@lekha/persistence';
-import { hasPermission, type RequestContext } from '@lekha/tenancy';
+import { AuditOps } from '@lekha/contracts';
+import { PlatformAccess } from '@lekha/access';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { AuditIndexRepository } from '../audit-index.repository.js';
 import { AuditCheckpointer, type CheckpointChainStatus } from '../audit-checkpointer.js';
 
@@ -16,27 +14,21 @@ export interface PartitionStatus {
   checkpointChain: CheckpointChainStatus;
 }
 
+type Op = typeof AuditOps.status;
+
 /** Chain status per partition, the latest checkpoint and the checkpoints' linkage, for the platform compliance team. */
-@Injectable()
-export class AuditStatusUseCase {
+@Handles(AuditOps.status)
+export class AuditStatusUseCase implements UseCase<Op> {
   constructor(
-    private readonly db: Database,
-    private readonly audit: AuditOutbox,
+    private readonly access: PlatformAccess,
     private readonly repo: AuditIndexRepository,
     private readonly checkpointer: AuditCheckpointer,
   ) {}
 
-  async execute(ctx: RequestContext): Promise<{ ok: boolean; rejectedRecords: number; partitions: PartitionStatus[] }> {
-    const allowed = hasPermission(ctx.roles, 'audit:read:platform');
-    await this.db.em().transactional((tx) =>
-      this.audit.record(tx, {
-        action: 'read',
-        resource: { type: 'audit_chain', id: null },
-        outcome: allowed ? 'allowed' : 'denied',
-        ...(allowed ? {} : { reason: 'forbidden' }),
-      }),
-    );
-    if (!allowed) throw new DomainError('FORBIDDEN', 'only the platform compliance role may read the chain status');
+  async execute(
+    scope: OperationScope<Op>,
+  ): Promise<{ ok: boolean; rejectedRecords: number; partitions: PartitionStatus[] }> {
+    await this.access.record(scope, {});
     const checkpoints = new Map((await this.checkpointer.latest()).map((c) => [c.partition, c]));
     const chains = await this.checkpointer.chainStatus();
     const partitions: PartitionStatus[] = [];
@@ -44,15 +36,9 @@ export class AuditStatusUseCase {
       const c = checkpoints.get(head.partition);
       let matchesChain = false;
       if (c) {
-        const rows = await this.db.em().execute<{ chain_hash: string }[]>(
-          `select chain_hash from compliance.audit_events where kafka_partition = ? and kafka_offset = ?
-           union all select chain_hash from compliance.audit_rejects where kafka_partition = ? and kafka_offset = ?`,
-          [head.partition, c.toOffset, head.partition, c.toOffset],
-        );
+        const hashes = await this.repo.chainHashesAt(head.partition, c.toOffset);
         // A redelivered duplicate is not indexed twice, so a checkpoint on it is confirmed by the head alone.
-        matchesChain = rows.length
-          ? rows.some((r) => r.chain_hash === c.head)
-          : c.toOffset === head.lastOffset && c.head === head.head;
+        matchesChain = hashes.length ? hashes.includes(c.head) : c.toOffset === head.lastOffset && c.head === head.head;
       }
       partitions.push({
         partition: head.partition,

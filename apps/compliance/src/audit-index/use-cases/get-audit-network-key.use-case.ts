@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import type { RequestContext } from '@lekha/tenancy';
+import { AuditOps } from '@lekha/contracts';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { AuditNetworkKeys, scopeOf } from '../audit-network-keys.js';
 
 export interface AuditNetworkKeyView {
@@ -12,12 +12,12 @@ export interface AuditNetworkKeyView {
 /**
  * The public key the gateway seals the caller's IP and user agent to: the caller's own tenant's (or the platform's).
  */
-@Injectable()
-export class GetAuditNetworkKeyUseCase {
+@Handles(AuditOps.networkKey)
+export class GetAuditNetworkKeyUseCase implements UseCase<typeof AuditOps.networkKey> {
   constructor(private readonly keys: AuditNetworkKeys) {}
 
-  async execute(ctx: RequestContext): Promise<AuditNetworkKeyView> {
-    const key = await this.keys.publicKeyFor(scopeOf(ctx.tenantId));
+  async execute(scope: OperationScope): Promise<AuditNetworkKeyView> {
+    const key = await this.keys.publicKeyFor(scopeOf(scope.ctx.tenantId));
     return key ? { kid: key.kid, publicKey: key.publicKey.toString('base64') } : { kid: null, publicKey: null };
   }
 }

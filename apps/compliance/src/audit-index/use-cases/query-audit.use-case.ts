@@ -1,8 +1,14 @@
-import { Injectable } from '@nestjs/common';
-import { AuditOutbox } from '@lekha/audit';
-import { DomainError, decodeKeysetCursor, type AuditEventView, type AuditQuery, type Page } from '@lekha/contracts';
-import { Database } from '@lekha/persistence';
-import { hasPermission, type RequestContext } from '@lekha/tenancy';
+import {
+  AuditOps,
+  DomainError,
+  decodeKeysetCursor,
+  type AuditEventView,
+  type AuditQuery,
+  type Page,
+} from '@lekha/contracts';
+import { PlatformAccess } from '@lekha/access';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
+import { hasPermission } from '@lekha/tenancy';
 import { AuditIndexRepository } from '../audit-index.repository.js';
 import { AuditNetworkKeys } from '../audit-network-keys.js';
 
@@ -17,31 +23,33 @@ function decodeCursor(cursor: string): { occurredAt: string; eventId: string } {
   return { occurredAt: time, eventId: id };
 }
 
-@Injectable()
-export class QueryAuditUseCase {
+type Op = typeof AuditOps.query;
+
+@Handles(AuditOps.query)
+export class QueryAuditUseCase implements UseCase<Op> {
   constructor(
     private readonly repo: AuditIndexRepository,
-    private readonly db: Database,
-    private readonly audit: AuditOutbox,
+    private readonly access: PlatformAccess,
     private readonly networkKeys: AuditNetworkKeys,
   ) {}
 
-  async execute(ctx: RequestContext, q: AuditQuery): Promise<Page<AuditEventView>> {
+  async execute(scope: OperationScope<Op>, q: AuditQuery): Promise<Page<AuditEventView>> {
+    const { ctx } = scope;
+    // The runner let in a caller with either permission; which tenants they may read is decided here.
     const platform = hasPermission(ctx.roles, 'audit:read:platform');
-    const tenantScoped = !platform && hasPermission(ctx.roles, 'audit:read:tenant') && ctx.tenantId;
-    const resource = { type: 'audit_event', id: q.tenantId ?? null };
-    const deny = (reason: string) =>
-      this.db
-        .em()
-        .transactional((tx) => this.audit.record(tx, { action: 'read', resource, outcome: 'denied', reason }));
-    if (!platform && !tenantScoped) {
-      await deny('forbidden');
-      throw new DomainError('FORBIDDEN', 'your role may not read the audit trail');
-    }
-    if (!platform && q.tenantId && q.tenantId !== ctx.tenantId) {
-      await deny('other_tenant');
-      throw new DomainError('FORBIDDEN', 'you may read only your own tenant’s audit trail');
-    }
+    const resource = { id: q.tenantId ?? null };
+    if (!platform && !ctx.tenantId)
+      await this.access.refuse(
+        scope,
+        { resource, reason: 'forbidden' },
+        new DomainError('FORBIDDEN', 'your role may not read the audit trail'),
+      );
+    if (!platform && q.tenantId && q.tenantId !== ctx.tenantId)
+      await this.access.refuse(
+        scope,
+        { resource, reason: 'other_tenant' },
+        new DomainError('FORBIDDEN', 'you may read only your own tenant’s audit trail'),
+      );
     const before = q.cursor ? decodeCursor(q.cursor) : undefined;
     const rows = await this.repo.query({
       ...q,
@@ -61,21 +69,17 @@ export class QueryAuditUseCase {
       );
     }
     const opened = views.some((v) => v.network && !('erased' in v.network));
-    await this.db.em().transactional((tx) =>
-      this.audit.record(tx, {
-        action: 'read',
-        resource: { type: 'audit_event', id: null },
-        subjectIds: q.subjectId ? [q.subjectId] : [],
-        ...(opened
-          ? {
-              fields: [
-                { name: 'actor.ip', category: 'user.network' },
-                { name: 'actor.userAgent', category: 'user.network' },
-              ],
-            }
-          : {}),
-      }),
-    );
+    await this.access.record(scope, {
+      subjectIds: q.subjectId ? [q.subjectId] : [],
+      ...(opened
+        ? {
+            fields: [
+              { name: 'actor.ip', category: 'user.network' },
+              { name: 'actor.userAgent', category: 'user.network' },
+            ],
+          }
+        : {}),
+    });
     const last = items[items.length - 1]?.payload;
     return {
       items: views,

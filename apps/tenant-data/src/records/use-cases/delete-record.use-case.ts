@@ -1,26 +1,27 @@
-import { Injectable } from '@nestjs/common';
-import type { RequestContext } from '@lekha/tenancy';
-import { TenantAccess } from '../../common/tenant-access.js';
+import { RecordOps } from '@lekha/contracts';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
+import { TenantAccess } from '@lekha/access';
 import { RecordRepository } from '../record.repository.js';
 import { effectiveFields } from '../record-fields.js';
 import { mayReachRecord } from '../record-assignment.js';
 
 /** Immediate and permanent, like a customer's deletion: the row and its history; the audit record stays. */
-@Injectable()
-export class DeleteRecordUseCase {
+@Handles(RecordOps.delete)
+export class DeleteRecordUseCase implements UseCase<typeof RecordOps.delete> {
   constructor(
     private readonly access: TenantAccess,
     private readonly records: RecordRepository,
   ) {}
 
-  execute(ctx: RequestContext, id: string): Promise<{ id: string; deleted: true }> {
+  execute(scope: OperationScope, { id }: { id: string }): Promise<{ id: string; deleted: true }> {
+    const { ctx } = scope;
     const resource = { type: 'record', id };
-    return this.access.runOnOne(ctx, { permission: 'records:delete', action: 'delete', resource }, async (scope) => {
-      const row = await this.records.findById(scope, id);
-      const type = row && mayReachRecord(ctx, row) ? await this.records.findTypeById(scope, row.typeId) : null;
+    return this.access.runOnOne(scope, id, async (data) => {
+      const row = await this.records.findById(data, id);
+      const type = row && mayReachRecord(ctx, row) ? await this.records.findTypeById(data, row.typeId) : null;
       if (!row || !type) return null;
-      await this.records.delete(scope, id);
-      await this.access.audit.record(scope.tx, {
+      await this.records.delete(data, id);
+      await data.record({
         action: 'delete',
         resource,
         subjectIds: row.customerId ? [row.customerId] : [],

@@ -1,28 +1,28 @@
-import { Injectable } from '@nestjs/common';
-import type { RecordChangeView } from '@lekha/contracts';
-import type { RequestContext } from '@lekha/tenancy';
-import { TenantAccess } from '../../common/tenant-access.js';
+import { RecordOps, type RecordChangeView } from '@lekha/contracts';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
+import { TenantAccess } from '@lekha/access';
 import { RecordRepository } from '../record.repository.js';
 import { mayReachRecord } from '../record-assignment.js';
 
 /** Who changed which fields of a record, and when (newest first, at most 200; names only). */
-@Injectable()
-export class GetRecordHistoryUseCase {
+@Handles(RecordOps.history)
+export class GetRecordHistoryUseCase implements UseCase<typeof RecordOps.history> {
   constructor(
     private readonly access: TenantAccess,
     private readonly records: RecordRepository,
   ) {}
 
-  execute(ctx: RequestContext, id: string): Promise<{ items: RecordChangeView[] }> {
+  execute(scope: OperationScope, { id }: { id: string }): Promise<{ items: RecordChangeView[] }> {
+    const { ctx } = scope;
     const resource = { type: 'record_history', id };
     return this.access.runOnOne(
-      ctx,
-      { permission: 'records:read', action: 'read', resource },
-      async (scope) => {
-        const row = await this.records.findById(scope, id);
+      scope,
+      id,
+      async (data) => {
+        const row = await this.records.findById(data, id);
         if (!row || !mayReachRecord(ctx, row)) return null;
-        const changes = await this.records.history(scope, id);
-        await this.access.audit.record(scope.tx, {
+        const changes = await this.records.history(data, id);
+        await data.record({
           action: 'read',
           resource,
           subjectIds: row.customerId ? [row.customerId] : [],

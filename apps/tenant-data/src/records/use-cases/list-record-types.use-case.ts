@@ -1,32 +1,30 @@
-import { Injectable } from '@nestjs/common';
-import { RecordTemplateKeys, type RecordTypeView } from '@lekha/contracts';
-import type { RequestContext } from '@lekha/tenancy';
-import { TenantAccess } from '../../common/tenant-access.js';
+import { RecordOps, RecordTemplateKeys, type RecordTypeView } from '@lekha/contracts';
+import { TenantAccess } from '@lekha/access';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { RecordRepository } from '../record.repository.js';
 import { RecordTemplates } from '../record-templates.js';
 import { recordFields } from '../record-fields.js';
 import { toRecordTypeView } from './record-type-view.js';
 
-@Injectable()
-export class ListRecordTypesUseCase {
+@Handles(RecordOps.listTypes)
+export class ListRecordTypesUseCase implements UseCase<typeof RecordOps.listTypes> {
   constructor(
     private readonly access: TenantAccess,
     private readonly records: RecordRepository,
   ) {}
 
   /** The tenant's types. Schemas hold no personal data, so reading them is not audited. */
-  execute(ctx: RequestContext): Promise<{ items: RecordTypeView[] }> {
-    return this.access.run(
-      ctx,
-      { permission: 'records:read', action: 'list', resource: { type: 'record_type', id: null } },
-      async (scope) => ({
-        items: (await this.records.listTypes(scope)).map(toRecordTypeView),
-      }),
-    );
+  execute(scope: OperationScope): Promise<{ items: RecordTypeView[] }> {
+    return this.access.run(scope, async (data) => ({
+      items: (await this.records.listTypes(data)).map(toRecordTypeView),
+    }));
   }
+}
 
-  /** The ready templates for the seed businesses (the same for every tenant). */
-  templates(): { items: RecordTypeView[] } {
+/** The ready templates for the seed businesses (the same for every tenant; configuration, not data). */
+@Handles(RecordOps.templates)
+export class RecordTemplatesUseCase implements UseCase<typeof RecordOps.templates> {
+  execute(): { items: RecordTypeView[] } {
     return {
       items: RecordTemplateKeys.map((key) => ({
         key,

@@ -1,0 +1,24 @@
+import type { AnyOperation } from '../operation.js';
+import { AuditOps } from './audit.js';
+import { CustomerOps } from './customers.js';
+import { NotificationOps } from './notifications.js';
+import { PlatformOps } from './platform.js';
+import { RecordOps } from './records.js';
+import { TenantKeyOps } from './tenant-keys.js';
+
+export * from './audit.js';
+export * from './customers.js';
+export * from './notifications.js';
+export * from './platform.js';
+export * from './records.js';
+export * from './tenant-keys.js';
+
+/** Every declared request/reply operation, in every service. */
+export const ALL_OPERATIONS: readonly AnyOperation[] = [
+  PlatformOps,
+  TenantKeyOps,
+  CustomerOps,
+  RecordOps,
+  AuditOps,
+  NotificationOps,
+].flatMap((group) => Object.values(group) as AnyOperation[]);
