@@ -1,4 +1,10 @@
 import { Module } from '@nestjs/common';
+import { ApiKeysModule } from '../api-keys/api-keys.module.js';
+import { IdentityDataModule } from '../data/identity-data.js';
+import { MessagingModule } from '../messaging/messaging.module.js';
+import { SecurityModule } from '../security/security.module.js';
+import { SessionsModule } from '../sessions/sessions.module.js';
+import { UsersModule } from '../users/users.module.js';
 import { StaffController } from './staff.controller.js';
 import { InviteUserUseCase } from './use-cases/invite-user.use-case.js';
 import { AcceptInvitationUseCase } from './use-cases/accept-invitation.use-case.js';
@@ -7,10 +13,14 @@ import { ChangeUserUseCase } from './use-cases/change-user.use-case.js';
 import { ListInvitationsUseCase } from './use-cases/list-invitations.use-case.js';
 import { RevokeInvitationUseCase } from './use-cases/revoke-invitation.use-case.js';
 import { InvitationLimits } from './invitation-limits.js';
+import { InvitationRepository } from './invitation.repository.js';
 
+/** A tenant's people: invitations, their acceptance, roles and deactivation. */
 @Module({
+  imports: [IdentityDataModule, UsersModule, SecurityModule, MessagingModule, SessionsModule, ApiKeysModule],
   controllers: [StaffController],
   providers: [
+    InvitationRepository,
     InviteUserUseCase,
     AcceptInvitationUseCase,
     ListUsersUseCase,

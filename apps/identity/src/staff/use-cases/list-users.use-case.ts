@@ -2,17 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { DomainError, type StaffUserView } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import { Database } from '@lekha/persistence';
 import { contextHasPermission, type RequestContext } from '@lekha/tenancy';
-import { User } from '../../users/user.entity.js';
+import { IdentityData } from '../../data/identity-data.js';
+import { UserRepository } from '../../users/user.repository.js';
 
 /** The tenant's people (names decrypted), for those who may read them. */
 @Injectable()
 export class ListUsersUseCase {
   constructor(
-    private readonly db: Database,
+    private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
     private readonly keyring: TenantKeyring,
+    private readonly users: UserRepository,
   ) {}
 
   async execute(ctx: RequestContext): Promise<{ items: StaffUserView[] }> {
@@ -20,8 +21,8 @@ export class ListUsersUseCase {
     const tenantId = ctx.tenantId;
     if (!contextHasPermission(ctx, 'users:read')) throw new DomainError('FORBIDDEN', 'your role does not allow this');
     const cipher = new FieldCipher(await this.keyring.keysFor(tenantId));
-    const users = await this.db.em().transactional(async (tx) => {
-      const found = await tx.find(User, { tenantId }, { orderBy: { createdAt: 'asc' } });
+    const users = await this.data.transaction(async (tx) => {
+      const found = await this.users.listOf(tx, tenantId);
       await this.audit.record(tx, {
         action: 'list',
         resource: { type: 'user', id: null },

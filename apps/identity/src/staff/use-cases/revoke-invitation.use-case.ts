@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, type AssignableRole } from '@lekha/contracts';
-import { Database } from '@lekha/persistence';
+import { DomainError } from '@lekha/contracts';
 import type { RequestContext } from '@lekha/tenancy';
+import { IdentityData } from '../../data/identity-data.js';
+import { InvitationRepository } from '../invitation.repository.js';
 import { assertMayManage } from '../staff-rules.js';
 
 /**
@@ -13,8 +14,9 @@ import { assertMayManage } from '../staff-rules.js';
 @Injectable()
 export class RevokeInvitationUseCase {
   constructor(
-    private readonly db: Database,
+    private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
+    private readonly invitations: InvitationRepository,
   ) {}
 
   async execute(ctx: RequestContext, id: string): Promise<{ revoked: true }> {
@@ -22,11 +24,8 @@ export class RevokeInvitationUseCase {
     const { actorId, tenantId } = ctx;
     const resource = { type: 'invitation', id };
     // A refusal is returned, not thrown, so its audit record commits with the transaction.
-    const outcome = await this.db.em().transactional(async (tx) => {
-      const [inv] = await tx.execute<{ role: AssignableRole; accepted_at: Date | null }[]>(
-        `select role, accepted_at from identity.invitations where id = ? and tenant_id = ? for update`,
-        [id, tenantId],
-      );
+    const outcome = await this.data.transaction(async (tx) => {
+      const inv = await this.invitations.lock(tx, tenantId, id);
       if (!inv) {
         await this.audit.record(tx, { action: 'delete', resource, outcome: 'denied', reason: 'not_found' });
         return new DomainError('NOT_FOUND', 'invitation not found');
@@ -41,11 +40,7 @@ export class RevokeInvitationUseCase {
         await this.audit.record(tx, { action: 'delete', resource, outcome: 'denied', reason: 'already_accepted' });
         return new DomainError('CONFLICT', 'the invitation was already accepted; deactivate the user instead');
       }
-      await tx.execute(
-        `update identity.invitations set revoked_at = coalesce(revoked_at, now()), revoked_by = coalesce(revoked_by, ?)
-         where id = ?`,
-        [actorId, id],
-      );
+      await this.invitations.revoke(tx, id, actorId);
       await this.audit.record(tx, { action: 'delete', resource, reason: 'invitation_revoked' });
       return null;
     });
