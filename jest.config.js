@@ -24,7 +24,13 @@ export default {
   cacheDirectory: '<rootDir>/.cache/jest',
   reporters: ['default', '<rootDir>/scripts/summary-reporter.js'],
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/*/src/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{apps,libs}/*/src/**/*.spec.ts', '<rootDir>/test/architecture/**/*.spec.ts'],
+    },
+    // Use cases in-process against a real database (PGlite, or PostgreSQL with TEST_DATABASE_URL), no broker.
+    { ...common, displayName: 'use-cases', testMatch: ['<rootDir>/apps/*/test/**/*.use-cases-spec.ts'] },
     {
       ...common,
       displayName: 'integration',

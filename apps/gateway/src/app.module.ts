@@ -17,7 +17,8 @@ import { AuditController } from './audit/audit.controller.js';
 import { AuditTail } from './audit/audit-tail.js';
 import { AuditNetworkGuard, AuditNetworkInterceptor, AuditNetworkSealer } from './audit/audit-network.interceptor.js';
 import { PlatformController } from './platform/platform.controller.js';
-import { TenantController, TenantKeysController } from './keys/tenant-keys.controller.js';
+import { TenantController } from './keys/tenant.controller.js';
+import { OperationRoutesModule } from './operations/operation-routes.js';
 import { GatewayHealthController } from './health/health.controller.js';
 import { requestContextMiddleware } from './common/request-context.middleware.js';
 import { SecurityModule } from './security/security.module.js';
@@ -42,13 +43,14 @@ export class AppModule implements NestModule {
         SecurityModule.register(config),
         RecordsFeatureModule,
         DocumentsFeatureModule,
+        // Last: the routes derived from the operations come after every hand-written one.
+        OperationRoutesModule,
       ],
       controllers: [
         AuthController,
         CustomersController,
         AuditController,
         GatewayHealthController,
-        TenantKeysController,
         TenantController,
         PlatformController,
       ],

@@ -4,11 +4,13 @@ import {
   CoreModule,
   DataModule,
   KeyringModule,
+  OperationsModule,
   TenantErasureModule,
-  pingController,
-  transitKeyController,
+  pingHandler,
+  transitKeyHandler,
 } from '@lekha/runtime';
-import { Rpc } from '@lekha/contracts';
+import { AccessModule } from '@lekha/access';
+import { PlatformOps } from '@lekha/contracts';
 import type { TenantDataConfig } from './config/tenant-data.config.js';
 import { CustomersModule } from './customers/customers.module.js';
 import { Customer } from './customers/customer.entity.js';
@@ -41,14 +43,19 @@ export class AppModule {
           migrations,
         }),
         KeyringModule.forRoot(config),
+        AccessModule.forRoot({ tenants: true }),
         TenantAccessModule,
         CustomersModule,
         RecordsModule,
         DocumentsModule.register(config),
         KeysModule.forRoot(config),
         TenantErasureModule.forService({ eraser: TenantDataEraser }),
+        OperationsModule.forService({ service: SERVICE, env: config.LEKHA_ENV }),
       ],
-      controllers: [pingController(Rpc.tenantData.ping, SERVICE), transitKeyController(Rpc.tenantData.transitKey)],
+      providers: [
+        pingHandler(PlatformOps.tenantDataPing, SERVICE),
+        transitKeyHandler(PlatformOps.tenantDataTransitKey),
+      ],
     };
   }
 }

@@ -21,3 +21,6 @@ export * from './keys.js';
 export * from './tenants.js';
 export * from './keyset-cursor.js';
 export * from './json-bounds.js';
+export * from './permissions.js';
+export * from './operation.js';
+export * from './operations/index.js';

@@ -1,17 +1,9 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { emptyRequestSchema } from './operation.js';
+import type { rotateTenantKeyResultSchema, tenantKeyStatusSchema } from './operations/tenant-keys.js';
 
 /** A tenant's data-key versions: which one encrypts now and how much ciphertext still uses older ones. */
-export interface TenantKeyStatus {
-  current: number;
-  versions: { version: number; activeFrom: string }[];
-  /** Encrypted values still under a version older than `current` (0 once re-encryption finished). */
-  staleValues: number;
-}
+export type TenantKeyStatus = z.output<typeof tenantKeyStatusSchema>;
+export type RotateTenantKeyResult = z.output<typeof rotateTenantKeyResultSchema>;
 
-export interface RotateTenantKeyResult {
-  version: number;
-  /** New data is encrypted with it from this moment; older ciphertext is re-encrypted after it. */
-  activeFrom: string;
-}
-
-export const rotateTenantKeySchema = z.strictObject({});
+export const rotateTenantKeySchema = emptyRequestSchema;

@@ -14,3 +14,4 @@ export * from './ping.js';
 export * from './keyring-module.js';
 export * from './sql-wrapped-key.store.js';
 export * from './tenant-erasure.js';
+export * from './operations/index.js';

@@ -1,52 +1,12 @@
+import { Permissions, type Permission } from '@lekha/contracts';
+
 export const TenantRoles = ['owner', 'admin', 'staff', 'caretaker', 'accountant', 'viewer'] as const;
 export const PlatformRoles = ['platform:support', 'platform:compliance', 'platform:admin'] as const;
 export type TenantRole = (typeof TenantRoles)[number];
 export type PlatformRole = (typeof PlatformRoles)[number];
 export type Role = TenantRole | PlatformRole;
 
-export const Permissions = [
-  'customers:read',
-  'customers:write',
-  'customers:delete',
-  'customers:export',
-  // Unmasked phone and email; without it a reader sees them masked (e.g. a caretaker).
-  'customers:read:contact',
-  // Sensitive categories (health, government ID, financial); without it those fields are absent.
-  'customers:read:sensitive',
-  'records:read',
-  'records:write',
-  'records:types:manage',
-  'records:reports',
-  'records:delete',
-  // Every record of the tenant (and every customer); without it, only records assigned to the caller
-  // and the customers linked to them (a caretaker). It also lets a writer assign records to others.
-  'records:read:all',
-  'audit:read:tenant',
-  'audit:read:platform',
-  'users:manage',
-  'billing:read',
-  'billing:manage',
-  'users:read',
-  'users:manage:admins',
-  'security:read',
-  // Rotate the tenant's data-encryption key (owner only).
-  'tenant:keys:manage',
-  // Erase the whole tenant (owner only, with the password): every service destroys its keys.
-  'tenant:erase',
-  // Customer documents (KYC, government IDs, contracts); sensitive kinds also need customers:read:sensitive.
-  'documents:read',
-  'documents:write',
-  // Platform admin: create, list and deactivate platform users; rotate the token signing key.
-  'platform:users:manage',
-  'platform:keys:manage',
-  // Platform compliance: the state of a tenant erasure (which services have confirmed).
-  'platform:erasures:read',
-  // Create, list and revoke the tenant's API keys (owner, admin).
-  'api_keys:manage',
-  // Platform admin, outside production only: read the development inbox.
-  'platform:dev_inbox:read',
-] as const;
-export type Permission = (typeof Permissions)[number];
+export { Permissions, type Permission };
 
 const CUSTOMERS_ALL = [
   'customers:read',

@@ -11,6 +11,9 @@ import {
   type RpcPattern,
   type RpcResult,
   type TransitKeyGrant,
+  type AnyOperation,
+  type OpInput,
+  type OpResponse,
 } from '@lekha/contracts';
 import { AppLogger, BusSeal, ReplyKeyPair, kafkaConfig, openReply, sleep, type SealedValue } from '@lekha/runtime';
 import { contextToHeaders, requireContext } from '@lekha/tenancy';
@@ -163,6 +166,23 @@ export class BusClient implements OnApplicationShutdown {
       throw new DomainError('SERVICE_UNAVAILABLE', 'a platform service answered with an unsealed reply');
     if (!result.ok) throw new DomainError(result.error.code, result.error.message, result.error.details);
     return result.data;
+  }
+
+  /**
+   * Calls a declared operation, typed both ways. Outside production the reply is checked against
+   * the operation's response schema, so a use case and its declaration cannot drift apart unseen.
+   */
+  async invoke<O extends AnyOperation>(op: O, input: OpInput<O>, timeoutMs?: number): Promise<OpResponse<O>> {
+    const data = await this.call<OpResponse<O>>(op.name as RpcPattern, input, timeoutMs);
+    if (this.config.LEKHA_ENV !== 'production') {
+      const checked = op.response.safeParse(data);
+      if (!checked.success) {
+        const issues = checked.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+        this.logger.error({ op: op.name, issues }, 'reply does not match the operation’s response schema');
+        throw new DomainError('INTERNAL', `the reply of ${op.name} does not match its response schema`);
+      }
+    }
+    return data;
   }
 
   async onApplicationShutdown(): Promise<void> {

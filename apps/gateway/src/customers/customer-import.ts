@@ -3,12 +3,11 @@ import type { Request } from 'express';
 import {
   CUSTOMER_IMPORT_MAX_BYTES,
   CUSTOMER_IMPORT_MAX_ROWS,
+  CustomerOps,
   DomainError,
-  Rpc,
   type CustomerImportResult,
   type ImportRow,
   type ImportRowError,
-  type StageCustomerImportResult,
 } from '@lekha/contracts';
 import type { BusClient } from '../bus/bus-client.js';
 import { CsvSyntaxError, parseCsv } from './csv.js';
@@ -136,22 +135,18 @@ export async function importCustomers(bus: BusClient, csv: string): Promise<Cust
     for (const [chunk, rows] of chunks.entries()) {
       // Once a row is bad nothing will be committed: later chunks are only checked, not kept.
       const validateOnly = errors.length > 0;
-      const res = await bus.call<StageCustomerImportResult>(
-        Rpc.tenantData.stageCustomerImport,
-        { importId, chunk, validateOnly, rows },
-        STAGE_TIMEOUT_MS,
-      );
+      const res = await bus.invoke(CustomerOps.stageImport, { importId, chunk, validateOnly, rows }, STAGE_TIMEOUT_MS);
       staged ||= !validateOnly && res.errors.length === 0;
       errors.push(...res.errors);
     }
     if (errors.length) throw rejected(errors);
-    return await bus.call<CustomerImportResult>(
-      Rpc.tenantData.commitCustomerImport,
+    return await bus.invoke(
+      CustomerOps.commitImport,
       { importId, chunks: chunks.length, rows: good.length },
       COMMIT_TIMEOUT_MS,
     );
   } catch (err) {
-    if (staged) await bus.call(Rpc.tenantData.discardCustomerImport, { importId }).catch(() => undefined);
+    if (staged) await bus.invoke(CustomerOps.discardImport, { importId }).catch(() => undefined);
     throw err;
   }
 }

@@ -1,39 +1,12 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  Patch,
-  Post,
-  Query,
-  Req,
-  Res,
-  UseGuards,
-} from '@nestjs/common';
+import { Controller, Get, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import {
-  Rpc,
-  createCustomerSchema,
-  customerIdSchema,
-  listCustomersSchema,
-  patchCustomerSchema,
-  type CreateCustomerRequest,
-  type CustomerChangeView,
-  type CustomerExportPage,
-  type CustomerImportResult,
-  type CustomerView,
-  type DataMapEntry,
-  type ListCustomersRequest,
-  type Page,
-  type PatchCustomerRequest,
-} from '@lekha/contracts';
+import { CustomerOps, Rpc, type CustomerExportPage, type CustomerImportResult } from '@lekha/contracts';
 import { BusClient } from '../bus/bus-client.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
-import { PermissionGuard, RequirePermission } from '../auth/permissions.js';
+import { PermissionGuard } from '../auth/permissions.js';
+import { RequireOperation } from '../operations/operation-access.js';
 import { importCustomers, readCsvBody } from './customer-import.js';
 import { exportColumns, exportRow } from './customer-csv.js';
 
@@ -47,25 +20,8 @@ const EXPORT_PAGE = 500;
 export class CustomersController {
   constructor(private readonly bus: BusClient) {}
 
-  @Post()
-  @RequirePermission('customers:write', { action: 'create', resource: 'customer' })
-  @ApiOperation({ summary: 'Create a customer (data principal) in the caller’s tenant' })
-  create(@Body({ schema: createCustomerSchema }) body: CreateCustomerRequest): Promise<CustomerView> {
-    return this.bus.call(Rpc.tenantData.createCustomer, body);
-  }
-
-  @Get()
-  @RequirePermission('customers:read', { action: 'list', resource: 'customer' })
-  @ApiOperation({
-    summary:
-      'List customers, newest first; ?phone= and ?email= search by blind index; ?tag=, ?preferredLanguage=, ?consent= filter',
-  })
-  list(@Query({ schema: listCustomersSchema }) query: ListCustomersRequest): Promise<Page<CustomerView>> {
-    return this.bus.call(Rpc.tenantData.listCustomers, query);
-  }
-
   @Post('import')
-  @RequirePermission('customers:write', { action: 'create', resource: 'customer_import' })
+  @RequireOperation(CustomerOps.stageImport)
   @ApiConsumes('text/csv')
   @ApiOperation({
     summary:
@@ -77,7 +33,7 @@ export class CustomersController {
 
   // Declared before `:id` so that the literal path is not taken for an id.
   @Get('export')
-  @RequirePermission('customers:export', { action: 'export', resource: 'customer' })
+  @RequireOperation(CustomerOps.export)
   @ApiProduces('text/csv', 'application/json')
   @ApiOperation({
     summary:
@@ -123,47 +79,5 @@ export class CustomersController {
     }
     if (!csv) await write('\n]\n');
     res.end();
-  }
-
-  @Get('data-map')
-  @RequirePermission('customers:read', { action: 'read', resource: 'data_map' })
-  @ApiOperation({
-    summary:
-      'The data map: every personal field of a customer, its category, storage and who sees it masked or not at all',
-  })
-  dataMap(): Promise<{ items: DataMapEntry[] }> {
-    return this.bus.call(Rpc.tenantData.customerDataMap, {});
-  }
-
-  @Get(':id')
-  @RequirePermission('customers:read', { action: 'read', resource: 'customer' })
-  @ApiOperation({ summary: 'One customer; another tenant’s id is a 404' })
-  get(@Param({ schema: customerIdSchema }) params: { id: string }): Promise<CustomerView> {
-    return this.bus.call(Rpc.tenantData.getCustomer, { id: params.id });
-  }
-
-  @Patch(':id')
-  @RequirePermission('customers:write', { action: 'update', resource: 'customer' })
-  @ApiOperation({ summary: 'Change some fields (null clears one); the change is kept in the field-level history' })
-  update(
-    @Param({ schema: customerIdSchema }) params: { id: string },
-    @Body({ schema: patchCustomerSchema }) patch: PatchCustomerRequest,
-  ): Promise<CustomerView> {
-    return this.bus.call(Rpc.tenantData.updateCustomer, { id: params.id, patch });
-  }
-
-  @Delete(':id')
-  @HttpCode(204)
-  @RequirePermission('customers:delete', { action: 'delete', resource: 'customer' })
-  @ApiOperation({ summary: 'Delete a customer at once and for good (no trash); the deletion is audited' })
-  async remove(@Param({ schema: customerIdSchema }) params: { id: string }): Promise<void> {
-    await this.bus.call(Rpc.tenantData.deleteCustomer, { id: params.id });
-  }
-
-  @Get(':id/history')
-  @RequirePermission('customers:read', { action: 'read', resource: 'customer_history' })
-  @ApiOperation({ summary: 'Who changed which fields of a customer, and when (field names only, no values)' })
-  history(@Param({ schema: customerIdSchema }) params: { id: string }): Promise<{ items: CustomerChangeView[] }> {
-    return this.bus.call(Rpc.tenantData.customerHistory, { id: params.id });
   }
 }

@@ -1,5 +1,5 @@
 import { DomainError } from '@lekha/contracts';
-import type { TenantAccess, TenantScope } from '../common/tenant-access.js';
+import type { TenantScope } from '@lekha/access';
 import { fieldsTouched } from './customer.fields.js';
 import type { CustomerRepository } from './customer.repository.js';
 import { phoneIndexes } from './contact-indexes.js';
@@ -45,7 +45,6 @@ export async function contactConflicts(
  * conflicts for the caller to throw once the transaction (with those records) has committed.
  */
 export async function refuseTakenContacts(
-  access: TenantAccess,
   scope: TenantScope,
   customers: CustomerRepository,
   contact: { phone?: string | null; email?: string | null },
@@ -55,9 +54,9 @@ export async function refuseTakenContacts(
   if (!conflicts.length) return null;
   const fields = fieldsTouched(conflicts.map((c) => c.path));
   const searched = { type: 'customer', id: null };
-  await access.audit.record(scope.tx, { action: 'search', resource: searched, subjectIds: matchedIds, fields });
+  await scope.record({ action: 'search', resource: searched, subjectIds: matchedIds, fields });
   const resource = { type: 'customer', id: write.id };
-  await access.audit.record(scope.tx, { action: write.action, resource, outcome: 'denied', reason: 'contact_in_use' });
+  await scope.record({ action: write.action, resource, outcome: 'denied', reason: 'contact_in_use' });
   return { conflicts };
 }
 

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { CustomersController } from './customers.controller.js';
 import { CustomerRepository } from './customer.repository.js';
 import { CreateCustomerUseCase } from './use-cases/create-customer.use-case.js';
 import { GetCustomerUseCase } from './use-cases/get-customer.use-case.js';
@@ -8,7 +7,6 @@ import { UpdateCustomerUseCase } from './use-cases/update-customer.use-case.js';
 import { DeleteCustomerUseCase } from './use-cases/delete-customer.use-case.js';
 import { GetCustomerHistoryUseCase } from './use-cases/get-customer-history.use-case.js';
 import { GetCustomerDataMapUseCase } from './use-cases/get-customer-data-map.use-case.js';
-import { CustomerImportExportController } from './customer-import-export.controller.js';
 import { CustomerImportRepository } from './customer-import.repository.js';
 import { StageCustomerImportUseCase } from './use-cases/stage-customer-import.use-case.js';
 import { CommitCustomerImportUseCase } from './use-cases/commit-customer-import.use-case.js';
@@ -16,7 +14,6 @@ import { DiscardCustomerImportUseCase } from './use-cases/discard-customer-impor
 import { ExportCustomersUseCase } from './use-cases/export-customers.use-case.js';
 
 @Module({
-  controllers: [CustomersController, CustomerImportExportController],
   providers: [
     CustomerRepository,
     CreateCustomerUseCase,

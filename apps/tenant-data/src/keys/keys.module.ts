@@ -1,6 +1,5 @@
 import { Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
 import { TENANT_DATA_CONFIG, type TenantDataConfig } from '../config/tenant-data.config.js';
-import { KeysController } from './keys.controller.js';
 import { Reencryptor } from './reencryptor.js';
 import { RotateTenantKeyUseCase } from './use-cases/rotate-tenant-key.use-case.js';
 import { TenantKeyStatusUseCase } from './use-cases/tenant-key-status.use-case.js';
@@ -15,7 +14,6 @@ export class KeysModule implements OnModuleInit {
     return {
       module: KeysModule,
       global: true,
-      controllers: [KeysController],
       providers: [
         { provide: TENANT_DATA_CONFIG, useValue: config },
         Reencryptor,

@@ -1,12 +1,12 @@
-import { Injectable } from '@nestjs/common';
 import {
+  CustomerOps,
   DomainError,
   type CommitCustomerImportRequest,
   type CustomerImportResult,
   type ImportRowError,
 } from '@lekha/contracts';
-import type { RequestContext } from '@lekha/tenancy';
-import { TenantAccess } from '../../common/tenant-access.js';
+import { TenantAccess } from '@lekha/access';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { CustomerRepository } from '../customer.repository.js';
 import { CustomerImportRepository } from '../customer-import.repository.js';
 import { duplicateContacts, inGroups } from '../customer-import-checks.js';
@@ -18,21 +18,20 @@ import { writtenFields } from './stage-customer-import.use-case.js';
  * history and the audit records (one `create` event per 1000 customers, listing them); any
  * problem — a missing chunk, a phone or email taken since staging — rolls everything back.
  */
-@Injectable()
-export class CommitCustomerImportUseCase {
+@Handles(CustomerOps.commitImport)
+export class CommitCustomerImportUseCase implements UseCase<typeof CustomerOps.commitImport> {
   constructor(
     private readonly access: TenantAccess,
     private readonly customers: CustomerRepository,
     private readonly staging: CustomerImportRepository,
   ) {}
 
-  async execute(ctx: RequestContext, input: CommitCustomerImportRequest): Promise<CustomerImportResult> {
-    const resource = { type: 'customer_import', id: input.importId };
+  async execute(scope: OperationScope, input: CommitCustomerImportRequest): Promise<CustomerImportResult> {
+    const resource = { id: input.importId };
     const outcome = await this.access.run<CustomerImportResult | { errors: ImportRowError[] }>(
-      ctx,
-      { permission: 'customers:write', action: 'create', resource },
-      async (scope) => {
-        const chunks = await this.staging.load(scope, input.importId);
+      scope,
+      async (data) => {
+        const chunks = await this.staging.load(data, input.importId);
         const rows = chunks.flatMap((c) => c.rows);
         if (chunks.length !== input.chunks || chunks.some((c, i) => c.chunk !== i) || rows.length !== input.rows) {
           throw new DomainError('CONFLICT', 'the import is incomplete or has expired; upload the file again', [
@@ -40,11 +39,11 @@ export class CommitCustomerImportUseCase {
           ]);
         }
         // Checked again over the whole file: another request may have taken a phone since staging.
-        const { errors, matchedIds } = await duplicateContacts(scope, this.customers, rows);
+        const { errors, matchedIds } = await duplicateContacts(data, this.customers, rows);
         if (errors.length) {
           // Committed (the disclosure of taken contacts is audited); nothing else is written.
           for (const group of inGroups(matchedIds))
-            await this.access.audit.record(scope.tx, {
+            await data.record({
               action: 'search',
               resource: { type: 'customer', id: null },
               subjectIds: group,
@@ -53,19 +52,17 @@ export class CommitCustomerImportUseCase {
           return { errors };
         }
         const ids = await this.customers.createMany(
-          scope,
+          data,
           rows.map((r) => r.customer),
           writtenFields,
         );
         const written = new Set(rows.flatMap((r) => writtenFields(r.customer)));
         const fields = fieldsTouched(ALL_CUSTOMER_FIELDS.filter((f) => written.has(f)));
-        await this.access.audit.record(
-          scope.tx,
-          ...inGroups(ids).map((group) => ({ action: 'create' as const, resource, subjectIds: group, fields })),
-        );
-        await this.staging.discard(scope, input.importId);
+        await data.record(...inGroups(ids).map((group) => ({ resource, subjectIds: group, fields })));
+        await this.staging.discard(data, input.importId);
         return { imported: ids.length, ids };
       },
+      { resource },
     );
     if ('errors' in outcome)
       throw new DomainError(

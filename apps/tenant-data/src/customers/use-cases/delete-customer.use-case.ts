@@ -1,41 +1,34 @@
-import { Injectable } from '@nestjs/common';
-import type { RequestContext } from '@lekha/tenancy';
-import { TenantAccess } from '../../common/tenant-access.js';
+import { CustomerOps } from '@lekha/contracts';
+import { TenantAccess } from '@lekha/access';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { CustomerRepository } from '../customer.repository.js';
 import { ALL_CUSTOMER_FIELDS, fieldsTouched } from '../customer.fields.js';
 import { DocumentPurge } from '../../documents/document-purge.js';
+
+type Op = typeof CustomerOps.delete;
 
 /**
  * Immediate and permanent (the seed policies promise that trash is gone at once): the row and its
  * change history go in one transaction with the audit record of the deletion. There is no
  * soft-delete flag to undo. What remains is the audit trail, which carries IDs only.
  */
-@Injectable()
-export class DeleteCustomerUseCase {
+@Handles(CustomerOps.delete)
+export class DeleteCustomerUseCase implements UseCase<Op> {
   constructor(
     private readonly access: TenantAccess,
     private readonly customers: CustomerRepository,
     private readonly documents: DocumentPurge,
   ) {}
 
-  async execute(ctx: RequestContext, id: string): Promise<{ id: string; deleted: true }> {
+  async execute(scope: OperationScope<Op>, { id }: { id: string }): Promise<{ id: string; deleted: true }> {
     // Documents: rows (each deletion audited) in this transaction, encrypted blobs after it commits.
     let documents: { tenantId: string; ids: string[] } = { tenantId: '', ids: [] };
-    const result = await this.access.runOnOne(
-      ctx,
-      { permission: 'customers:delete', action: 'delete', resource: { type: 'customer', id } },
-      async (scope) => {
-        documents = { tenantId: scope.tenantId, ids: await this.documents.removeRows(scope, id) };
-        if (!(await this.customers.delete(scope, id))) return null;
-        await this.access.audit.record(scope.tx, {
-          action: 'delete',
-          resource: { type: 'customer', id },
-          subjectIds: [id],
-          fields: fieldsTouched(ALL_CUSTOMER_FIELDS),
-        });
-        return { id, deleted: true as const };
-      },
-    );
+    const result = await this.access.runOnOne(scope, id, async (data) => {
+      documents = { tenantId: data.tenantId, ids: await this.documents.removeRows(data, id) };
+      if (!(await this.customers.delete(data, id))) return null;
+      await data.record({ resource: { id }, subjectIds: [id], fields: fieldsTouched(ALL_CUSTOMER_FIELDS) });
+      return { id, deleted: true as const };
+    });
     await this.documents.removeBlobs(documents.tenantId, documents.ids);
     return result;
   }

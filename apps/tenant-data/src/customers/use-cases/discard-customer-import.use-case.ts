@@ -1,22 +1,28 @@
-import { Injectable } from '@nestjs/common';
-import type { RequestContext } from '@lekha/tenancy';
-import { TenantAccess } from '../../common/tenant-access.js';
+import { CustomerOps } from '@lekha/contracts';
+import { TenantAccess } from '@lekha/access';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { CustomerImportRepository } from '../customer-import.repository.js';
 
 /** Drops the staged chunks of an import that will not be committed (a bad row was found). */
-@Injectable()
-export class DiscardCustomerImportUseCase {
+type Op = typeof CustomerOps.discardImport;
+
+@Handles(CustomerOps.discardImport)
+export class DiscardCustomerImportUseCase implements UseCase<Op> {
   constructor(
     private readonly access: TenantAccess,
     private readonly staging: CustomerImportRepository,
   ) {}
 
-  execute(ctx: RequestContext, importId: string): Promise<{ discarded: true }> {
-    const resource = { type: 'customer_import', id: importId };
-    return this.access.run(ctx, { permission: 'customers:write', action: 'delete', resource }, async (scope) => {
-      await this.staging.discard(scope, importId);
-      await this.access.audit.record(scope.tx, { action: 'delete', resource });
-      return { discarded: true as const };
-    });
+  execute(scope: OperationScope<Op>, { importId }: { importId: string }): Promise<{ discarded: true }> {
+    const resource = { id: importId };
+    return this.access.run(
+      scope,
+      async (data) => {
+        await this.staging.discard(data, importId);
+        await data.record({ resource });
+        return { discarded: true as const };
+      },
+      { resource },
+    );
   }
 }

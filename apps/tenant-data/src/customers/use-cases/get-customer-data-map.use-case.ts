@@ -1,5 +1,11 @@
-import { Injectable } from '@nestjs/common';
-import { DocumentKindCategory, DocumentKinds, isSensitiveCategory, type DataMapEntry } from '@lekha/contracts';
+import {
+  CustomerOps,
+  DocumentKindCategory,
+  DocumentKinds,
+  isSensitiveCategory,
+  type DataMapEntry,
+} from '@lekha/contracts';
+import { Handles, type UseCase } from '@lekha/runtime';
 import { TenantRoles, hasPermission } from '@lekha/tenancy';
 import { ALL_CUSTOMER_FIELDS, CustomerFields } from '../customer.fields.js';
 import { visibilityFor } from '../customer-visibility.js';
@@ -10,8 +16,8 @@ import { visibilityFor } from '../customer-visibility.js';
  * and each kind of document kept about a customer (its content and its display name).
  * Holds no tenant data, so it needs no transaction and no audit record.
  */
-@Injectable()
-export class GetCustomerDataMapUseCase {
+@Handles(CustomerOps.dataMap)
+export class GetCustomerDataMapUseCase implements UseCase<typeof CustomerOps.dataMap> {
   execute(): { items: DataMapEntry[] } {
     const byRole = TenantRoles.map((role) => ({ role, v: visibilityFor([role]) }));
     const documents: DataMapEntry[] = DocumentKinds.map((kind) => {

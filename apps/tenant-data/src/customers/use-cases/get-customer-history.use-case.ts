@@ -1,30 +1,30 @@
-import { Injectable } from '@nestjs/common';
-import type { CustomerChangeView } from '@lekha/contracts';
-import type { RequestContext } from '@lekha/tenancy';
-import { TenantAccess } from '../../common/tenant-access.js';
+import { CustomerOps, type CustomerChangeView } from '@lekha/contracts';
+import { TenantAccess } from '@lekha/access';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { CustomerRepository } from '../customer.repository.js';
 import { CustomerFields, fieldsTouched, type CustomerField } from '../customer.fields.js';
 import { mayReachCustomer } from '../customer-reach.js';
 
+type Op = typeof CustomerOps.history;
+
 /** Who changed which fields of a customer, and when (newest first, at most 200 entries). */
-@Injectable()
-export class GetCustomerHistoryUseCase {
+@Handles(CustomerOps.history)
+export class GetCustomerHistoryUseCase implements UseCase<Op> {
   constructor(
     private readonly access: TenantAccess,
     private readonly customers: CustomerRepository,
   ) {}
 
-  execute(ctx: RequestContext, id: string): Promise<{ items: CustomerChangeView[] }> {
-    const resource = { type: 'customer_history', id };
+  execute(scope: OperationScope<Op>, { id }: { id: string }): Promise<{ items: CustomerChangeView[] }> {
     return this.access.runOnOne(
-      ctx,
-      { permission: 'customers:read', action: 'read', resource },
-      async (scope) => {
-        if (!(await mayReachCustomer(ctx, scope, this.customers, id)) || !(await this.customers.findRow(scope, id)))
+      scope,
+      id,
+      async (data) => {
+        if (!(await mayReachCustomer(scope.ctx, data, this.customers, id)) || !(await this.customers.findRow(data, id)))
           return null;
-        const rows = await this.customers.history(scope, id);
+        const rows = await this.customers.history(data, id);
         // Field names only: reading the history discloses no field values.
-        await this.access.audit.record(scope.tx, { action: 'read', resource, subjectIds: [id] });
+        await data.record({ resource: { id }, subjectIds: [id] });
         return {
           items: rows.map((r) => ({
             at: r.changedAt.toISOString(),

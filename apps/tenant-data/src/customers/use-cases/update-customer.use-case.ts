@@ -1,8 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
-import { Injectable } from '@nestjs/common';
-import type { CustomerView, UpdateCustomerRequest } from '@lekha/contracts';
-import type { RequestContext } from '@lekha/tenancy';
-import { TenantAccess } from '../../common/tenant-access.js';
+import { CustomerOps, type CustomerView, type UpdateCustomerRequest } from '@lekha/contracts';
+import { TenantAccess } from '@lekha/access';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { CustomerRepository } from '../customer.repository.js';
 import { customerCodec, type CustomerPlain } from '../customer-codec.js';
 import { ALL_CUSTOMER_FIELDS, fieldsTouched, type CustomerField } from '../customer.fields.js';
@@ -14,19 +13,20 @@ import { conflictError, refuseTakenContacts } from '../customer-contact-conflict
  * (history and audit name the fields; old values are compared in memory and never stored). A
  * phone or email another customer holds is refused (409 naming the field), as in an import.
  */
-@Injectable()
-export class UpdateCustomerUseCase {
+type Op = typeof CustomerOps.update;
+
+@Handles(CustomerOps.update)
+export class UpdateCustomerUseCase implements UseCase<Op> {
   constructor(
     private readonly access: TenantAccess,
     private readonly customers: CustomerRepository,
   ) {}
 
-  async execute(ctx: RequestContext, { id, patch }: UpdateCustomerRequest): Promise<CustomerView> {
-    const access = { permission: 'customers:write', action: 'update', resource: { type: 'customer', id } } as const;
-    const result = await this.access.runOnOne(ctx, access, async (scope) => {
-      const row = await this.customers.findRow(scope, id);
+  async execute(scope: OperationScope<Op>, { id, patch }: UpdateCustomerRequest): Promise<CustomerView> {
+    const result = await this.access.runOnOne(scope, id, async (data) => {
+      const row = await this.customers.findRow(data, id);
       if (!row) return null;
-      const before = customerCodec.decode(scope.cipher, row);
+      const before = customerCodec.decode(data.cipher, row);
       const after: CustomerPlain = {
         ...before,
         ...(patch as Partial<CustomerPlain>),
@@ -39,23 +39,18 @@ export class UpdateCustomerUseCase {
         phone: changed.includes('phone') ? after.phone : null,
         email: changed.includes('email') ? after.email : null,
       };
-      const refused = await refuseTakenContacts(this.access, scope, this.customers, contact, { action: 'update', id });
+      const refused = await refuseTakenContacts(data, this.customers, contact, { action: 'update', id });
       if (refused) return refused;
       const view = changed.length
         ? await this.customers.update(
-            scope,
+            data,
             row,
             Object.fromEntries(changed.map((f) => [f, after[f]])) as Partial<CustomerPlain>,
           )
-        : customerCodec.view(scope.cipher, row);
-      if (changed.length) await this.customers.recordChange(scope, id, 'update', changed);
-      await this.access.audit.record(scope.tx, {
-        action: 'update',
-        resource: { type: 'customer', id },
-        subjectIds: [id],
-        fields: fieldsTouched(changed as CustomerField[]),
-      });
-      return applyVisibility(view, visibilityFor(ctx));
+        : customerCodec.view(data.cipher, row);
+      if (changed.length) await this.customers.recordChange(data, id, 'update', changed);
+      await data.record({ resource: { id }, subjectIds: [id], fields: fieldsTouched(changed as CustomerField[]) });
+      return applyVisibility(view, visibilityFor(scope.ctx));
     });
     if ('conflicts' in result) throw conflictError(result.conflicts);
     return result;

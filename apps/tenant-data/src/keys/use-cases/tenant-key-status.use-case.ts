@@ -1,28 +1,25 @@
-import { Injectable } from '@nestjs/common';
-import type { TenantKeyStatus } from '@lekha/contracts';
+import { TenantKeyOps, type TenantKeyStatus } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring, currentVersion } from '@lekha/crypto';
-import type { RequestContext } from '@lekha/tenancy';
-import { TenantAccess } from '../../common/tenant-access.js';
+import { TenantAccess } from '@lekha/access';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { Reencryptor } from '../reencryptor.js';
 
+type Op = typeof TenantKeyOps.status;
+
 /** The tenant's key versions and how much ciphertext still waits to be re-encrypted. */
-@Injectable()
-export class TenantKeyStatusUseCase {
+@Handles(TenantKeyOps.status)
+export class TenantKeyStatusUseCase implements UseCase<Op> {
   constructor(
     private readonly access: TenantAccess,
     private readonly keyring: TenantKeyring,
     private readonly reencryptor: Reencryptor,
   ) {}
 
-  async execute(ctx: RequestContext): Promise<TenantKeyStatus> {
-    const tenantId = await this.access.run(
-      ctx,
-      { permission: 'tenant:keys:manage', action: 'read', resource: { type: 'tenant_key', id: null } },
-      async (scope) => {
-        await this.access.audit.record(scope.tx, { action: 'read', resource: { type: 'tenant_key', id: null } });
-        return scope.tenantId;
-      },
-    );
+  async execute(scope: OperationScope<Op>): Promise<TenantKeyStatus> {
+    const tenantId = await this.access.run(scope, async (data) => {
+      await data.record({});
+      return data.tenantId;
+    });
     this.keyring.forget(tenantId);
     const keys = await this.keyring.keysFor(tenantId);
     const cipher = new FieldCipher(keys);

@@ -1,0 +1,166 @@
+import { Global, Injectable, Module, type DynamicModule } from '@nestjs/common';
+import { AuditOutbox, type AccessRecord } from '@lekha/audit';
+import { DomainError, type AuditAction } from '@lekha/contracts';
+import { FieldCipher, TenantKeyring } from '@lekha/crypto';
+import { Database, inTenantTransaction, type Em } from '@lekha/persistence';
+import type { OperationScope } from '@lekha/runtime';
+
+/** An access record whose action and resource type default to the operation's audit descriptor. */
+export type ScopedRecord = Omit<AccessRecord, 'action' | 'resource'> & {
+  action?: AuditAction;
+  resource?: { type?: string; id: string | null };
+};
+
+/** What a tenant use case works with: the tenant's transaction (under RLS) and its field cipher. */
+export interface TenantScope {
+  tx: Em;
+  tenantId: string;
+  cipher: FieldCipher;
+  /** Records an access in this transaction (it commits or rolls back with the data). */
+  record(...records: ScopedRecord[]): Promise<void>;
+}
+
+/** What the access is recorded as when it differs from the operation's descriptor (e.g. a search, an id). */
+export interface AccessTarget {
+  action?: AuditAction;
+  resource?: { type?: string; id: string | null };
+}
+
+function recordOf(scope: OperationScope, r: ScopedRecord): AccessRecord {
+  return {
+    ...r,
+    action: r.action ?? scope.audit.action,
+    resource: { type: r.resource?.type ?? scope.audit.resourceType, id: r.resource?.id ?? null },
+  };
+}
+
+/**
+ * Records a refusal durably in its own transaction, then throws it: the caller never hears of a
+ * refusal whose audit record could be lost.
+ */
+async function refuse(
+  db: Database,
+  audit: AuditOutbox,
+  scope: OperationScope,
+  target: AccessTarget & { reason: string },
+  error: DomainError,
+): Promise<never> {
+  const { reason, ...rest } = target;
+  await db.em().transactional((tx) => audit.record(tx, recordOf(scope, { ...rest, outcome: 'denied', reason })));
+  throw error;
+}
+
+/**
+ * The gate every tenant use case passes to reach data: the operation's permission was checked by
+ * the runner; this opens the tenant-scoped transaction (ORM filter and row-level security) with the
+ * tenant's cipher, and records accesses in the same transaction.
+ */
+@Injectable()
+export class TenantAccess {
+  constructor(
+    private readonly db: Database,
+    private readonly keyring: TenantKeyring,
+    readonly audit: AuditOutbox,
+  ) {}
+
+  async run<T>(scope: OperationScope, fn: (data: TenantScope) => Promise<T>, target: AccessTarget = {}): Promise<T> {
+    const tenantId = scope.ctx.tenantId;
+    if (!tenantId)
+      return refuse(
+        this.db,
+        this.audit,
+        scope,
+        { ...target, reason: 'forbidden' },
+        new DomainError('FORBIDDEN', 'only a caller signed in to a tenant may do this'),
+      );
+    // Keys are loaded before the transaction opens: the embedded database has a single connection,
+    // so a key lookup from inside the transaction would wait on itself.
+    const cipher = new FieldCipher(await this.keyring.keysFor(tenantId));
+    return inTenantTransaction(this.db.em(), tenantId, (tx) =>
+      fn({
+        tx,
+        tenantId,
+        cipher,
+        record: async (...records) => {
+          await this.audit.record(tx, ...records.map((r) => recordOf(scope, r)));
+        },
+      }),
+    );
+  }
+
+  /**
+   * For one row by id: when `fn` finds nothing, the miss is recorded as denied in the same
+   * transaction (it may be another tenant's id, and we never say which) and, after the commit,
+   * the caller gets NOT_FOUND. Cross-tenant ids are thus a 404 that is audited.
+   */
+  async runOnOne<T>(
+    scope: OperationScope,
+    id: string,
+    fn: (data: TenantScope) => Promise<T | null>,
+    notFoundMessage = `${scope.audit.resourceType.replaceAll('_', ' ')} not found`,
+  ): Promise<T> {
+    const result = await this.run(
+      scope,
+      async (data) => {
+        const found = await fn(data);
+        if (found === null) await data.record({ resource: { id }, outcome: 'denied', reason: 'not_found' });
+        return found;
+      },
+      { resource: { id } },
+    );
+    if (result === null) throw new DomainError('NOT_FOUND', notFoundMessage);
+    return result;
+  }
+
+  /** Refuses (audited as denied first, in its own transaction) for a reason the use case found. */
+  refuse(scope: OperationScope, target: AccessTarget & { reason: string }, error: DomainError): Promise<never> {
+    return refuse(this.db, this.audit, scope, target, error);
+  }
+}
+
+/**
+ * The platform variant, for data that is no tenant's (the audit index, the development inbox): a
+ * plain transaction of the service's database, with accesses recorded in it.
+ */
+@Injectable()
+export class PlatformAccess {
+  constructor(
+    private readonly db: Database,
+    readonly audit: AuditOutbox,
+  ) {}
+
+  run<T>(scope: OperationScope, fn: (data: PlatformScope) => Promise<T>): Promise<T> {
+    return this.db.em().transactional((tx) =>
+      fn({
+        tx,
+        record: async (...records) => {
+          await this.audit.record(tx, ...records.map((r) => recordOf(scope, r)));
+        },
+      }),
+    );
+  }
+
+  /** Records accesses in a transaction of their own (after reads that need no transaction). */
+  async record(scope: OperationScope, ...records: ScopedRecord[]): Promise<void> {
+    await this.run(scope, (data) => data.record(...records));
+  }
+
+  refuse(scope: OperationScope, target: AccessTarget & { reason: string }, error: DomainError): Promise<never> {
+    return refuse(this.db, this.audit, scope, target, error);
+  }
+}
+
+export interface PlatformScope {
+  tx: Em;
+  record(...records: ScopedRecord[]): Promise<void>;
+}
+
+/** Provides the gates: PlatformAccess always, TenantAccess where the service holds tenant keys. */
+@Global()
+@Module({})
+export class AccessModule {
+  static forRoot(options: { tenants: boolean }): DynamicModule {
+    const providers = options.tenants ? [TenantAccess, PlatformAccess] : [PlatformAccess];
+    return { module: AccessModule, providers, exports: providers };
+  }
+}

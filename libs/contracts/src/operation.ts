@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import type { AuditAction } from './audit-event.js';
+import type { Permission } from './permissions.js';
+
+/**
+ * Who may call an operation:
+ * - a permission (or a list: any one of them), checked against the caller's roles and, for an API
+ *   key, its scopes; a refusal is audited with the operation's audit descriptor;
+ * - `authenticated`: any caller whose access token the service verified (no permission needed);
+ * - `public`: anyone holding the bus key (liveness pings, the audit network key).
+ */
+export type OperationAccess = Permission | readonly Permission[] | 'authenticated' | 'public';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** The gateway route of an operation. Path parameters (`:id`) are fields of the request. */
+export interface HttpBinding {
+  method: HttpMethod;
+  /** Without a leading slash, e.g. `v1/customers/:id`. */
+  path: string;
+  /** The OpenAPI tag the route is listed under. */
+  tag: string;
+  /** The success status (default: 201 for POST, 200 otherwise; 204 sends no body). */
+  status?: number;
+  /**
+   * Where the body goes in the request: merged with the path parameters (default), or under this
+   * field (e.g. `patch` for `{ id, patch }`).
+   */
+  bodyField?: string;
+  /** Only a signed-in person, never an API key, whatever its scopes (checked by the service too). */
+  personOnly?: boolean;
+}
+
+/** What an access is recorded as: the audit action and resource type of the operation. */
+export interface AuditDescriptor {
+  action: AuditAction;
+  resourceType: string;
+}
+
+export interface Operation<
+  Name extends string = string,
+  Req extends z.ZodType = z.ZodType,
+  Res extends z.ZodType = z.ZodType,
+> {
+  /** The pattern the bus routes by: `<service>.<feature>.<verb>`. */
+  readonly name: Name;
+  /** The service that serves it (the name's first segment). */
+  readonly service: string;
+  readonly request: Req;
+  readonly response: Res;
+  readonly access: OperationAccess;
+  /** Only a signed-in person may call it, never an API key or a service. */
+  readonly personOnly: boolean;
+  readonly audit: AuditDescriptor;
+  readonly summary: string;
+  /** Absent for operations only other services (or the gateway itself) call. */
+  readonly http?: HttpBinding;
+}
+
+export type AnyOperation = Operation<string, z.ZodType, z.ZodType>;
+/** What a caller sends (before defaults and transforms). */
+export type OpInput<O extends AnyOperation> = z.input<O['request']>;
+/** What the use case receives (the request after validation). */
+export type OpRequest<O extends AnyOperation> = z.output<O['request']>;
+/** What the use case returns and the caller receives. */
+export type OpResponse<O extends AnyOperation> = z.output<O['response']>;
+
+export interface OperationDeclaration<Name extends string, Req extends z.ZodType, Res extends z.ZodType> {
+  name: Name;
+  request: Req;
+  response: Res;
+  access: OperationAccess;
+  personOnly?: boolean;
+  audit: AuditDescriptor;
+  summary: string;
+  http?: HttpBinding;
+}
+
+/** Declares a request/reply operation once; the gateway route, the service handler and OpenAPI derive from it. */
+export function operation<const Name extends string, Req extends z.ZodType, Res extends z.ZodType>(
+  decl: OperationDeclaration<Name, Req, Res>,
+): Operation<Name, Req, Res> {
+  const dot = decl.name.indexOf('.');
+  if (dot <= 0) throw new Error(`operation ${decl.name}: the name must start with the serving service`);
+  return Object.freeze({
+    ...decl,
+    service: decl.name.slice(0, dot),
+    personOnly: decl.personOnly ?? decl.http?.personOnly ?? false,
+  });
+}
+
+/** The permissions an access names (none for `public` and `authenticated`). */
+export function accessPermissions(access: OperationAccess): readonly Permission[] {
+  if (access === 'public' || access === 'authenticated') return [];
+  return typeof access === 'string' ? [access] : access;
+}
+
+/** The request of an operation that takes nothing. */
+export const emptyRequestSchema = z.strictObject({});
+/** Tolerates fields it does not know (liveness pings from older callers). */
+export const anyRequestSchema = z.object({}).passthrough();
+/** The reply of an operation that answers with nothing useful (e.g. a deletion). */
+export const emptyResponseSchema = z.union([z.null(), z.undefined(), z.object({})]);
+
+/** A page of a cursor-paginated list. */
+export function pageSchema<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+}

@@ -1,0 +1,13 @@
+import type { AnyOperation } from '../operation.js';
+import { CustomerOps } from './customers.js';
+import { PlatformOps } from './platform.js';
+import { TenantKeyOps } from './tenant-keys.js';
+
+export * from './customers.js';
+export * from './platform.js';
+export * from './tenant-keys.js';
+
+/** Every declared request/reply operation, in every service. */
+export const ALL_OPERATIONS: readonly AnyOperation[] = [PlatformOps, TenantKeyOps, CustomerOps].flatMap(
+  (group) => Object.values(group) as AnyOperation[],
+);
