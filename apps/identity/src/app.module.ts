@@ -1,7 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { Rpc } from '@lekha/contracts';
-import { CoreModule, DataModule, KeyringModule, pingController, transitKeyController } from '@lekha/runtime';
+import {
+  CoreModule,
+  DataModule,
+  KeyringModule,
+  OperationsModule,
+  pingController,
+  transitKeyController,
+} from '@lekha/runtime';
 import { IDENTITY_CONFIG, type IdentityConfig } from './config/identity.config.js';
 import { AuthModule } from './auth/auth.module.js';
 import { SessionManagementModule } from './sessions/session-management.module.js';
@@ -38,6 +45,8 @@ export class AppModule {
         ApiKeysModule,
         PlatformUsersModule,
         TenantsModule,
+        // Identity's declared operations (StaffOps so far); the others still have message controllers.
+        OperationsModule.forService({ service: SERVICE, env: config.LEKHA_ENV }),
       ],
       controllers: [pingController(Rpc.identity.ping, SERVICE), transitKeyController(Rpc.identity.transitKey)],
     };

@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, uuidv7, type AcceptInvitationRequest, type TokenPair } from '@lekha/contracts';
+import { DomainError, StaffOps, uuidv7, type AcceptInvitationRequest, type TokenPair } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { IdentityData } from '../../data/identity-data.js';
 import type { UserRow } from '../../users/user.entity.js';
 import { UserRepository } from '../../users/user.repository.js';
@@ -11,6 +11,8 @@ import { PasswordPolicy } from '../../security/password-policy.js';
 import { SessionIssuer } from '../../sessions/session-issuer.js';
 import { InvitationRepository } from '../invitation.repository.js';
 
+type Op = typeof StaffOps.acceptInvitation;
+
 const INVALID = 'the invitation is not valid or has expired';
 
 /**
@@ -18,8 +20,8 @@ const INVALID = 'the invitation is not valid or has expired';
  * invitation that was revoked, or whose sender has since been deactivated (or may no longer hand
  * out the role), is refused like an unknown one; that refusal is audited.
  */
-@Injectable()
-export class AcceptInvitationUseCase {
+@Handles(StaffOps.acceptInvitation)
+export class AcceptInvitationUseCase implements UseCase<Op> {
   constructor(
     private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
@@ -32,7 +34,7 @@ export class AcceptInvitationUseCase {
     private readonly issuer: SessionIssuer,
   ) {}
 
-  async execute(input: AcceptInvitationRequest): Promise<TokenPair> {
+  async execute(_scope: OperationScope<Op>, input: AcceptInvitationRequest): Promise<TokenPair> {
     if (!input.ageConfirmed) throw new DomainError('AGE_CONFIRMATION_REQUIRED', 'you must confirm being 18 or older');
     const tokenHash = this.keys.secret('invitation', input.token);
     const inv = await this.invitations.findLive(this.data.reader(), tokenHash);

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, type AssignableRole, type RevokedSessions } from '@lekha/contracts';
+import { DomainError, StaffOps, type AssignableRole, type RevokedSessions } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import type { RequestContext } from '@lekha/tenancy';
 import { IdentityData } from '../../data/identity-data.js';
 import { UserRepository } from '../../users/user.repository.js';
@@ -19,7 +20,7 @@ export type UserChange = { kind: 'role'; role: AssignableRole } | { kind: 'deact
  * Every refusal (yourself, another tenant's user, a role you may not manage) is audited as denied.
  */
 @Injectable()
-export class ChangeUserUseCase {
+export class UserChanges {
   constructor(
     private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
@@ -30,7 +31,7 @@ export class ChangeUserUseCase {
     private readonly apiKeys: ApiKeyRevoker,
   ) {}
 
-  async execute(
+  async apply(
     ctx: RequestContext,
     userId: string,
     change: UserChange,
@@ -87,5 +88,27 @@ export class ChangeUserUseCase {
     });
     if (result instanceof DomainError) throw result;
     return result;
+  }
+}
+
+type ChangeRole = typeof StaffOps.changeRole;
+
+@Handles(StaffOps.changeRole)
+export class ChangeRoleUseCase implements UseCase<ChangeRole> {
+  constructor(private readonly changes: UserChanges) {}
+
+  execute({ ctx }: OperationScope<ChangeRole>, { id, role }: { id: string; role: AssignableRole }) {
+    return this.changes.apply(ctx, id, { kind: 'role', role });
+  }
+}
+
+type Deactivate = typeof StaffOps.deactivate;
+
+@Handles(StaffOps.deactivate)
+export class DeactivateUserUseCase implements UseCase<Deactivate> {
+  constructor(private readonly changes: UserChanges) {}
+
+  execute({ ctx }: OperationScope<Deactivate>, { id }: { id: string }) {
+    return this.changes.apply(ctx, id, { kind: 'deactivate' });
   }
 }

@@ -1,7 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, uuidv7, type InvitationView, type InviteUserRequest } from '@lekha/contracts';
+import { DomainError, StaffOps, uuidv7, type InvitationView, type InviteUserRequest } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import type { RequestContext } from '@lekha/tenancy';
 import { IdentityData } from '../../data/identity-data.js';
 import { IDENTITY_CONFIG, type IdentityConfig } from '../../config/identity.config.js';
@@ -15,6 +16,8 @@ import { assertMayManage } from '../staff-rules.js';
 import { InvitationLimits, type InvitationRecipient } from '../invitation-limits.js';
 import { InvitationRepository } from '../invitation.repository.js';
 
+type Op = typeof StaffOps.invite;
+
 const TOO_MANY = 'too many invitations have been sent; wait and try again';
 const NONE = { type: 'invitation', id: null };
 
@@ -25,8 +28,8 @@ const NONE = { type: 'invitation', id: null };
  * per tenant and per recipient, and the message is the platform's own words: the tenant's name
  * appears only inside it, quoted and stripped of links and numbers.
  */
-@Injectable()
-export class InviteUserUseCase {
+@Handles(StaffOps.invite)
+export class InviteUserUseCase implements UseCase<Op> {
   constructor(
     private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
@@ -40,7 +43,7 @@ export class InviteUserUseCase {
     @Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig,
   ) {}
 
-  async execute(ctx: RequestContext, input: InviteUserRequest): Promise<InvitationView> {
+  async execute({ ctx }: OperationScope<Op>, input: InviteUserRequest): Promise<InvitationView> {
     const { tenantId, actorId } = await this.mayInvite(ctx, input);
     const token = opaqueToken();
     const id = uuidv7();

@@ -1,17 +1,19 @@
-import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, type PendingInvitationView } from '@lekha/contracts';
+import { StaffOps, type OpResponse } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import { contextHasPermission, type RequestContext } from '@lekha/tenancy';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { IdentityData } from '../../data/identity-data.js';
 import { InvitationRepository } from '../invitation.repository.js';
 import { maskRecipient } from '../recipient-mask.js';
+import { requireTenant } from '../tenant-caller.js';
+
+type Op = typeof StaffOps.listInvitations;
 
 const resource = { type: 'invitation', id: null };
 
 /** The tenant's invitations still waiting for an answer (not accepted, revoked or expired), newest first. */
-@Injectable()
-export class ListInvitationsUseCase {
+@Handles(StaffOps.listInvitations)
+export class ListInvitationsUseCase implements UseCase<Op> {
   constructor(
     private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
@@ -19,13 +21,8 @@ export class ListInvitationsUseCase {
     private readonly invitations: InvitationRepository,
   ) {}
 
-  async execute(ctx: RequestContext): Promise<{ items: PendingInvitationView[] }> {
-    if (!ctx.actorId || !ctx.tenantId) throw new DomainError('UNAUTHENTICATED', 'sign in first');
-    const tenantId = ctx.tenantId;
-    if (!contextHasPermission(ctx, 'users:read')) {
-      await this.data.record({ action: 'list', resource, outcome: 'denied', reason: 'forbidden' });
-      throw new DomainError('FORBIDDEN', 'your role does not allow this');
-    }
+  async execute({ ctx }: OperationScope<Op>): Promise<OpResponse<Op>> {
+    const tenantId = requireTenant(ctx);
     const cipher = new FieldCipher(await this.keyring.keysFor(tenantId));
     const rows = await this.data.transaction(async (tx) => {
       const found = await this.invitations.listPending(tx, tenantId);
