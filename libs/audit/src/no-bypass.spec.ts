@@ -87,7 +87,6 @@ const DATA_BYPASS_ALLOWED: Record<string, string> = {
   'apps/compliance/src/audit-index/use-cases/query-audit.use-case.ts': 'queries the audit index with SQL',
   'apps/notifications/src/dev-inbox/read-dev-inbox.use-case.ts': 'reads the development inbox with SQL',
   'apps/notifications/src/dispatch/deliver-to-dev-inbox.use-case.ts': 'writes the development inbox with SQL',
-  'apps/tenant-data/src/keys/use-cases/rotate-tenant-key.use-case.ts': 'rewraps the keyset with SQL',
 };
 
 describe('no ORM or SQL in a use case', () => {
