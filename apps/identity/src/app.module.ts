@@ -1,11 +1,17 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { Rpc } from '@lekha/contracts';
-import { CoreModule, DataModule, KeyringModule, pingController, transitKeyController } from '@lekha/runtime';
+import {
+  CoreModule,
+  DataModule,
+  KeyringModule,
+  OperationsModule,
+  pingController,
+  transitKeyController,
+} from '@lekha/runtime';
 import { IDENTITY_CONFIG, type IdentityConfig } from './config/identity.config.js';
 import { AuthModule } from './auth/auth.module.js';
-import { IdentitySharedModule } from './identity-shared.module.js';
-import { SessionsModule } from './sessions/sessions.module.js';
+import { SessionManagementModule } from './sessions/session-management.module.js';
 import { StaffModule } from './staff/staff.module.js';
 import { MfaModule } from './mfa/mfa.module.js';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
@@ -32,14 +38,15 @@ export class AppModule {
           providers: [{ provide: IDENTITY_CONFIG, useValue: config }],
           exports: [IDENTITY_CONFIG],
         },
-        IdentitySharedModule,
         AuthModule,
-        SessionsModule,
+        SessionManagementModule,
         StaffModule,
         MfaModule,
         ApiKeysModule,
         PlatformUsersModule,
         TenantsModule,
+        // Identity's declared operations (StaffOps so far); the others still have message controllers.
+        OperationsModule.forService({ service: SERVICE, env: config.LEKHA_ENV }),
       ],
       controllers: [pingController(Rpc.identity.ping, SERVICE), transitKeyController(Rpc.identity.transitKey)],
     };

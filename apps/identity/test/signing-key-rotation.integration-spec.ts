@@ -10,6 +10,8 @@ import { AppLogger } from '@lekha/runtime';
 import { createTestDatabase, type TestDatabase } from '@lekha/testing';
 import type { IdentityConfig } from '../src/config/identity.config.js';
 import { migrations } from '../src/migrations/index.js';
+import { IdentityData } from '../src/data/identity-data.js';
+import { SigningKeyRepository } from '../src/signing/signing-key.repository.js';
 import { TokenSigner } from '../src/signing/token-signer.js';
 import { Tenant } from '../src/tenants/tenant.entity.js';
 import { User } from '../src/users/user.entity.js';
@@ -86,8 +88,8 @@ describe(`signing-key rotation (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' :
     testDb = await createTestDatabase();
     pgliteDir = await mkdtemp(join(tmpdir(), 'lekha-signing-'));
     db = await Database.open({ schema: 'identity', url: testDb.url, pgliteDir, entities: [Tenant, User], migrations });
-    a = new TokenSigner(db, masterKey, config, logger, outbox);
-    b = new TokenSigner(db, masterKey, config, logger, outbox);
+    a = new TokenSigner(new IdentityData(db, outbox), new SigningKeyRepository(), masterKey, config, logger, outbox);
+    b = new TokenSigner(new IdentityData(db, outbox), new SigningKeyRepository(), masterKey, config, logger, outbox);
     a.onRotate(() => void rotations.push('a'));
     await a.onModuleInit();
     await b.onModuleInit();
@@ -113,7 +115,8 @@ describe(`signing-key rotation (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' :
 
   it('refuses a grace shorter than the check interval (an instance could sign with a retired key)', async () => {
     const bad = new TokenSigner(
-      db,
+      new IdentityData(db, outbox),
+      new SigningKeyRepository(),
       masterKey,
       { ...config, SIGNING_KEY_GRACE_SECONDS: 10, SIGNING_KEY_CHECK_SECONDS: 30 },
       logger,

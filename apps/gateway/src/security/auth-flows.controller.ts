@@ -3,12 +3,10 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import {
   Rpc,
-  acceptInvitationSchema,
   otpRequestSchema,
   otpVerifySchema,
   passwordResetConfirmSchema,
   passwordResetRequestSchema,
-  type AcceptInvitationRequest,
   type AcceptedResult,
   type Identifier,
   type OtpRequest,
@@ -21,7 +19,7 @@ import { BusClient } from '../bus/bus-client.js';
 import { RevocationList } from '../auth/revocation-list.js';
 import { withRetryAfter } from '../auth/retry-after.js';
 
-/** Sign-in without a password (SMS code), password reset and accepting an invitation. */
+/** Sign-in without a password (SMS code) and password reset (accepting an invitation derives from StaffOps). */
 @ApiTags('auth')
 @Controller('v1/auth')
 export class AuthFlowsController {
@@ -73,11 +71,5 @@ export class AuthFlowsController {
     const result = await this.bus.call<RevokedSessions>(Rpc.identity.passwordResetConfirm, body);
     this.revocations.add(result.revokedSessionIds);
     return { reset: true };
-  }
-
-  @Post('invitations/accept')
-  @ApiOperation({ summary: 'Accept an invitation: choose a name and password; returns tokens' })
-  acceptInvitation(@Body({ schema: acceptInvitationSchema }) body: AcceptInvitationRequest): Promise<TokenPair> {
-    return this.bus.call(Rpc.identity.acceptInvitation, body);
   }
 }

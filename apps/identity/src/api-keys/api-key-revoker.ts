@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditOutbox, type AccessRecord } from '@lekha/audit';
-import { setRlsTenant, type Em } from '@lekha/persistence';
+import type { Em } from '@lekha/persistence';
+import { IdentityData } from '../data/identity-data.js';
 import { ApiKeyRepository } from './api-key.repository.js';
 
 export type KeyRevocationReason = 'password_reset' | 'revoke_others' | 'deactivated' | 'role_changed';
@@ -13,6 +14,7 @@ export type KeyRevocationReason = 'password_reset' | 'revoke_others' | 'deactiva
 @Injectable()
 export class ApiKeyRevoker {
   constructor(
+    private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
     private readonly repo: ApiKeyRepository,
   ) {}
@@ -29,7 +31,7 @@ export class ApiKeyRevoker {
     who: Pick<AccessRecord, 'tenantId' | 'actorId' | 'actorType'> = {},
   ): Promise<string[]> {
     // The keys' rows are under row-level security: the tenant is set for this transaction.
-    await setRlsTenant(tx, tenantId);
+    await this.data.nameTenant(tx, tenantId);
     const ids = await this.repo.revokeAllCreatedBy(tx, tenantId, userId);
     const records = ids.map((id) => ({
       ...who,

@@ -1,4 +1,8 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { IdentityDataModule } from '../data/identity-data.js';
+import { SecurityModule } from '../security/security.module.js';
+import { SigningModule } from '../signing/signing.module.js';
+import { UsersModule } from '../users/users.module.js';
 import { ApiKeysController } from './api-keys.controller.js';
 import { ApiKeyRepository } from './api-key.repository.js';
 import { ApiKeyAccess } from './use-cases/api-key-access.js';
@@ -10,11 +14,11 @@ import { ExchangeApiKeyUseCase } from './use-cases/exchange-api-key.use-case.js'
 
 /**
  * API keys for integrations: shown once, stored as keyed hashes, scoped, revocable, last-used time.
- * Global so the revocation poll can include revoked keys, and so a password reset, "sign out
- * everywhere else", deactivation and a role change can revoke the keys a person created.
+ * Exports the store (the revocation poll includes revoked keys) and the revoker (a password reset,
+ * "sign out everywhere else", deactivation and a role change revoke the keys a person created).
  */
-@Global()
 @Module({
+  imports: [IdentityDataModule, UsersModule, SecurityModule, SigningModule],
   controllers: [ApiKeysController],
   providers: [
     ApiKeyRepository,

@@ -6,7 +6,7 @@ import { RpcExecutor, type BusContext } from '@lekha/runtime';
 import { SignupUseCase } from './use-cases/signup.use-case.js';
 import { LoginUseCase } from './use-cases/login.use-case.js';
 import { RefreshUseCase } from './use-cases/refresh.use-case.js';
-import { LogoutUseCase } from './use-cases/logout.use-case.js';
+import { LogoutUseCase } from '../sessions/use-cases/logout.use-case.js';
 import { GetMeUseCase } from './use-cases/get-me.use-case.js';
 import { TokenSigner } from '../signing/token-signer.js';
 

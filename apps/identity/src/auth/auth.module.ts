@@ -1,10 +1,19 @@
 import { Module } from '@nestjs/common';
+import { ApiKeysModule } from '../api-keys/api-keys.module.js';
+import { IdentityDataModule } from '../data/identity-data.js';
+import { MessagingModule } from '../messaging/messaging.module.js';
+import { MfaModule } from '../mfa/mfa.module.js';
+import { SecurityModule } from '../security/security.module.js';
+import { SessionsModule } from '../sessions/sessions.module.js';
+import { SigningModule } from '../signing/signing.module.js';
+import { UsersModule } from '../users/users.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthFlowsController } from './auth-flows.controller.js';
+import { OtpChallengeRepository } from './otp-challenge.repository.js';
+import { PasswordResetRepository } from './password-reset.repository.js';
 import { SignupUseCase } from './use-cases/signup.use-case.js';
 import { LoginUseCase } from './use-cases/login.use-case.js';
 import { RefreshUseCase } from './use-cases/refresh.use-case.js';
-import { LogoutUseCase } from './use-cases/logout.use-case.js';
 import { GetMeUseCase } from './use-cases/get-me.use-case.js';
 import { RequestOtpUseCase } from './use-cases/request-otp.use-case.js';
 import { VerifyOtpUseCase } from './use-cases/verify-otp.use-case.js';
@@ -12,20 +21,31 @@ import { RequestPasswordResetUseCase } from './use-cases/request-password-reset.
 import { ConfirmPasswordResetUseCase } from './use-cases/confirm-password-reset.use-case.js';
 import { OneTimeRequests } from './one-time-requests.js';
 
+/** Signing up, signing in (password, SMS code), refreshing, and resetting a password. */
 @Module({
+  imports: [
+    IdentityDataModule,
+    UsersModule,
+    SecurityModule,
+    SigningModule,
+    MessagingModule,
+    SessionsModule,
+    MfaModule,
+    ApiKeysModule,
+  ],
   controllers: [AuthController, AuthFlowsController],
   providers: [
+    OtpChallengeRepository,
+    PasswordResetRepository,
+    OneTimeRequests,
     SignupUseCase,
     LoginUseCase,
     RefreshUseCase,
-    LogoutUseCase,
     GetMeUseCase,
     RequestOtpUseCase,
     VerifyOtpUseCase,
     RequestPasswordResetUseCase,
     ConfirmPasswordResetUseCase,
-    OneTimeRequests,
   ],
-  exports: [LogoutUseCase],
 })
 export class AuthModule {}

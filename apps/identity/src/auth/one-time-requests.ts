@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { AuditOutbox } from '@lekha/audit';
 import type { AcceptedResult } from '@lekha/contracts';
-import { Database } from '@lekha/persistence';
+import { IdentityData } from '../data/identity-data.js';
 import { DeferredWork } from '../messaging/deferred-work.js';
 import { SendBudgets, type SendKind } from '../security/send-budgets.js';
 import { LoginIndex } from '../users/login-index.js';
+import { UserRepository } from '../users/user.repository.js';
 import type { UserRow } from '../users/user.entity.js';
 import { rateLimited } from './use-cases/login.use-case.js';
 
@@ -20,9 +20,9 @@ const RESOURCE: Record<SendKind, string> = { otp: 'otp_challenge', reset: 'passw
 @Injectable()
 export class OneTimeRequests {
   constructor(
-    private readonly db: Database,
-    private readonly audit: AuditOutbox,
+    private readonly data: IdentityData,
     private readonly loginIndex: LoginIndex,
+    private readonly users: UserRepository,
     private readonly budgets: SendBudgets,
     private readonly deferred: DeferredWork,
   ) {}
@@ -35,7 +35,7 @@ export class OneTimeRequests {
     const key = this.loginIndex.of(identifier);
     const budget = await this.budgets.forIdentifier(kind, key.idx);
     if (!budget.allowed) throw rateLimited(budget.retryAfterSeconds);
-    const user = await this.loginIndex.findUser(this.db.em(), key, { tenantId: { $ne: null } });
+    const user = await this.users.findActiveByLogin(this.data.reader(), key, { tenantsOnly: true });
     const byIp = await this.budgets.unknownFromIp(!user);
     if (user) this.deferred.later(`${kind}-issue`, () => issue(user));
     else if (byIp.allowed) this.deferred.later(`${kind}-unknown`, () => this.record(kind, 'unknown_identifier'));
@@ -49,16 +49,14 @@ export class OneTimeRequests {
   }
 
   private async record(kind: SendKind, reason: 'unknown_identifier' | 'rate_limited'): Promise<void> {
-    await this.db.em().transactional((tx) =>
-      this.audit.record(tx, {
-        action: 'create',
-        resource: { type: RESOURCE[kind], id: null },
-        outcome: 'denied',
-        reason,
-        tenantId: null,
-        actorId: null,
-        actorType: 'anonymous',
-      }),
-    );
+    await this.data.record({
+      action: 'create',
+      resource: { type: RESOURCE[kind], id: null },
+      outcome: 'denied',
+      reason,
+      tenantId: null,
+      actorId: null,
+      actorType: 'anonymous',
+    });
   }
 }

@@ -2,13 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { DomainError, type LoginEventKind } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import { Database, type Em } from '@lekha/persistence';
+import type { Em } from '@lekha/persistence';
 import type { RequestContext } from '@lekha/tenancy';
 import { PasswordHasher } from '../auth/password-hasher.js';
 import { rateLimited } from '../auth/use-cases/login.use-case.js';
 import { BruteForceGuard, type AttemptTicket } from '../security/brute-force-guard.js';
 import { LoginHistoryRepository } from '../security/login-history.repository.js';
-import { User, type UserRow } from '../users/user.entity.js';
+import { IdentityData } from '../data/identity-data.js';
+import type { UserRow } from '../users/user.entity.js';
+import { UserRepository } from '../users/user.repository.js';
 import { keyOwnerOf } from '../users/platform-key.js';
 
 export const WRONG_PASSWORD = 'the password is not correct';
@@ -30,8 +32,9 @@ export interface MfaCaller {
 @Injectable()
 export class MfaCallerResolver {
   constructor(
-    private readonly db: Database,
+    private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
+    private readonly users: UserRepository,
     private readonly keyring: TenantKeyring,
     private readonly hasher: PasswordHasher,
     private readonly guard: BruteForceGuard,
@@ -42,27 +45,25 @@ export class MfaCallerResolver {
     const { actorId } = ctx;
     const tenantId = ctx.tenantId ?? null;
     if (ctx.actorType !== 'user' || !actorId) {
-      await this.db.em().transactional((tx) =>
-        this.audit.record(tx, {
-          action: 'update',
-          resource: { type: 'mfa_factor', id: null },
-          outcome: 'denied',
-          reason: 'forbidden',
-        }),
-      );
+      await this.data.record({
+        action: 'update',
+        resource: { type: 'mfa_factor', id: null },
+        outcome: 'denied',
+        reason: 'forbidden',
+      });
       throw new DomainError('FORBIDDEN', 'two-step sign-in is managed by a signed-in person');
     }
-    const user = await this.db.em().findOne(User, { id: actorId, tenantId, status: 'active' });
+    const user = await this.users.findActive(this.data.reader(), actorId, tenantId);
     if (!user) throw new DomainError('UNAUTHENTICATED', 'sign in first');
     const cipher = new FieldCipher(await this.keyring.keysFor(keyOwnerOf(tenantId)));
     const ticket = await this.guard.attempt(`mfa:${user.id}`);
     const caller = { user, tenantId, cipher, ticket };
     if (!ticket.verdict.allowed) {
-      await this.db.em().transactional((tx) => this.refused(tx, caller, 'locked'));
+      await this.data.transaction((tx) => this.refused(tx, caller, 'locked'));
       throw rateLimited(ticket.verdict.retryAfterSeconds);
     }
     if (password !== null && !(await this.hasher.verify(user.passwordHash, password))) {
-      await this.db.em().transactional((tx) => this.refused(tx, caller, 'invalid_password'));
+      await this.data.transaction((tx) => this.refused(tx, caller, 'invalid_password'));
       throw new DomainError('INVALID_CREDENTIALS', WRONG_PASSWORD);
     }
     return caller;

@@ -2,13 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { uuidv7, type MfaChallenge } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import { Database, type Em, setRlsTenant } from '@lekha/persistence';
+import type { Em } from '@lekha/persistence';
+import { IdentityData } from '../data/identity-data.js';
 import { keyOwnerOf } from '../users/platform-key.js';
 import { opaqueToken } from '../auth/one-time-secrets.js';
 import { IdentityKeys } from '../security/identity-keys.js';
 import { LoginHistoryRepository } from '../security/login-history.repository.js';
 import type { UserRow } from '../users/user.entity.js';
 import { MfaRepository } from './mfa.repository.js';
+import { MfaChallengeRepository } from './mfa-challenge.repository.js';
 
 export const MFA_CHALLENGE_TTL_SECONDS = 300;
 export const MFA_MAX_ATTEMPTS_PER_CHALLENGE = 5;
@@ -24,11 +26,12 @@ export const PLATFORM_CHALLENGE_PREFIX = 'platform';
 @Injectable()
 export class MfaGate {
   constructor(
-    private readonly db: Database,
+    private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
     private readonly keyring: TenantKeyring,
     private readonly keys: IdentityKeys,
     private readonly mfa: MfaRepository,
+    private readonly challenges: MfaChallengeRepository,
     private readonly history: LoginHistoryRepository,
   ) {}
 
@@ -41,22 +44,17 @@ export class MfaGate {
     const tenantId = user.tenantId ?? null;
     // Read with the tenant set (none for a platform user): under row-level security a query in the
     // wrong scope would see no factor and wrongly let the sign-in through.
-    const active = await this.db.em().transactional(async (tx) => {
-      if (tenantId) await setRlsTenant(tx, tenantId);
-      return this.mfa.isActive(tx, user.id);
-    });
+    const active = await this.data.scoped(tenantId, (tx) => this.mfa.isActive(tx, user.id));
     if (!active) return null;
     const cipher = new FieldCipher(await this.keyring.keysFor(keyOwnerOf(tenantId)));
     // The token names its tenant so the second step can look it up under row-level security.
     const token = `${tenantId ?? PLATFORM_CHALLENGE_PREFIX}.${opaqueToken()}`;
-    await this.db.em().transactional(async (tx) => {
+    await this.data.scoped(tenantId, async (tx) => {
       await also?.(tx);
-      if (tenantId) await setRlsTenant(tx, tenantId);
       const id = uuidv7();
-      await tx.execute(
-        `insert into identity.mfa_challenges (id, tenant_id, user_id, token_hash, kind, expires_at) values (?, ?, ?, ?, ?, now() + make_interval(secs => ?))`,
-        [id, tenantId, user.id, this.keys.secret('mfa-challenge', token), kind, MFA_CHALLENGE_TTL_SECONDS],
-      );
+      const tokenHash = this.keys.secret('mfa-challenge', token);
+      const ttlSeconds = MFA_CHALLENGE_TTL_SECONDS;
+      await this.challenges.insert(tx, { id, tenantId, userId: user.id, tokenHash, kind, ttlSeconds });
       await this.history.record(tx, cipher, { tenantId, userId: user.id, kind: 'mfa_challenged' });
       await this.audit.record(tx, {
         action: 'login',

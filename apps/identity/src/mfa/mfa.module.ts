@@ -1,6 +1,11 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { IdentityDataModule } from '../data/identity-data.js';
+import { SecurityModule } from '../security/security.module.js';
+import { SessionsModule } from '../sessions/sessions.module.js';
+import { UsersModule } from '../users/users.module.js';
 import { MfaController } from './mfa.controller.js';
 import { MfaCallerResolver } from './mfa-caller.js';
+import { MfaChallengeRepository } from './mfa-challenge.repository.js';
 import { MfaGate } from './mfa-gate.js';
 import { MfaRepository } from './mfa.repository.js';
 import { EnrollTotpUseCase } from './use-cases/enroll-totp.use-case.js';
@@ -9,14 +14,15 @@ import { DisableTotpUseCase } from './use-cases/disable-totp.use-case.js';
 import { VerifyMfaUseCase } from './use-cases/verify-mfa.use-case.js';
 
 /**
- * Global so the password and SMS sign-ins can ask the gate for a second factor, and so another
- * platform admin's reset can remove a platform user's factor.
+ * The second factor (TOTP and recovery codes): its management, and the gate the password and SMS
+ * sign-ins pass (exported with the factor store, which platform administration also reads and resets).
  */
-@Global()
 @Module({
+  imports: [IdentityDataModule, UsersModule, SecurityModule, SessionsModule],
   controllers: [MfaController],
   providers: [
     MfaRepository,
+    MfaChallengeRepository,
     MfaGate,
     MfaCallerResolver,
     EnrollTotpUseCase,

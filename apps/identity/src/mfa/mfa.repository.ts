@@ -43,6 +43,15 @@ export class MfaRepository {
     return (rows[0]?.n ?? 0) > 0;
   }
 
+  /** Whether a platform user's factor is on (read with no tenant set, where row-level security shows it). */
+  async isActiveForPlatformUser(em: Em, userId: string): Promise<boolean> {
+    const rows = await em.execute<{ n: number }[]>(
+      `select count(*)::int as n from identity.mfa_totp where user_id = ? and tenant_id is null and status = 'active'`,
+      [userId],
+    );
+    return (rows[0]?.n ?? 0) > 0;
+  }
+
   /** Starts (or restarts) enrolment; an active factor is left alone and false returned. */
   async startEnrolment(
     tx: Em,

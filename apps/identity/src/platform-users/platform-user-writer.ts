@@ -2,12 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { AuditOutbox, type AccessRecord } from '@lekha/audit';
 import { DomainError, uuidv7, type PlatformUserRole } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import { Database } from '@lekha/persistence';
 import { PasswordHasher } from '../auth/password-hasher.js';
+import { IdentityData } from '../data/identity-data.js';
 import { PasswordPolicy } from '../security/password-policy.js';
 import { LoginIndex } from '../users/login-index.js';
 import { PLATFORM_KEY_OWNER } from '../users/platform-key.js';
-import { User } from '../users/user.entity.js';
+import { UserRepository } from '../users/user.repository.js';
 
 export interface NewPlatformUser {
   email: string;
@@ -26,8 +26,9 @@ const DUPLICATE = 'an account with this email already exists';
 @Injectable()
 export class PlatformUserWriter {
   constructor(
-    private readonly db: Database,
+    private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
+    private readonly users: UserRepository,
     private readonly keyring: TenantKeyring,
     private readonly loginIndex: LoginIndex,
     private readonly hasher: PasswordHasher,
@@ -43,13 +44,13 @@ export class PlatformUserWriter {
     const cipher = new FieldCipher(await this.keyring.keysFor(PLATFORM_KEY_OWNER));
     const id = uuidv7();
     try {
-      return await this.db.em().transactional(async (tx) => {
-        const taken = await tx.findOne(User, { emailIdx });
+      return await this.data.transaction(async (tx) => {
+        const taken = await this.users.findByEmailIndex(tx, emailIdx);
         if (taken) {
           if (opts.ifAbsent) return { id: taken.id, created: false };
           throw new DomainError('CONFLICT', DUPLICATE);
         }
-        tx.create(User, {
+        await this.users.insert(tx, {
           id,
           tenantId: null,
           nameEnc: cipher.encrypt('name', input.name)!,
@@ -61,7 +62,6 @@ export class PlatformUserWriter {
           roles: [input.role],
           ageConfirmedAt: new Date(),
         });
-        await tx.flush();
         const who: Pick<AccessRecord, 'tenantId'> = { tenantId: null };
         await this.audit.record(
           tx,

@@ -1,4 +1,11 @@
 import { Module } from '@nestjs/common';
+import { IdentityDataModule } from '../data/identity-data.js';
+import { MfaModule } from '../mfa/mfa.module.js';
+import { SecurityModule } from '../security/security.module.js';
+import { SessionsModule } from '../sessions/sessions.module.js';
+import { SigningModule } from '../signing/signing.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { PlatformAccess } from './platform-access.js';
 import { PlatformUsersController } from './platform-users.controller.js';
 import { PlatformUserWriter } from './platform-user-writer.js';
 import { PlatformAdminBootstrap } from './platform-admin-bootstrap.js';
@@ -13,8 +20,10 @@ import { ResetPlatformUserUseCase } from './use-cases/reset-platform-user.use-ca
  * admin, and signing-key rotation on demand.
  */
 @Module({
+  imports: [IdentityDataModule, UsersModule, SecurityModule, SigningModule, SessionsModule, MfaModule],
   controllers: [PlatformUsersController],
   providers: [
+    PlatformAccess,
     PlatformUserWriter,
     PlatformAdminBootstrap,
     CreatePlatformUserUseCase,
@@ -23,5 +32,6 @@ import { ResetPlatformUserUseCase } from './use-cases/reset-platform-user.use-ca
     ResetPlatformUserUseCase,
     RotateSigningKeyUseCase,
   ],
+  exports: [PlatformAccess],
 })
 export class PlatformUsersModule {}

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Database } from '@lekha/persistence';
 import { requireContext } from '@lekha/tenancy';
 import { IDENTITY_CONFIG, type IdentityConfig } from '../config/identity.config.js';
 import { IdentityKeys } from './identity-keys.js';
 import { LoginThrottleRepository, type ThrottleVerdict } from './login-throttle.repository.js';
+import { IdentityData } from '../data/identity-data.js';
 
 const NOT_THROTTLED = { throttled: false, retryAfterSeconds: 0 };
 
@@ -29,7 +29,7 @@ export interface AttemptTicket {
 @Injectable()
 export class BruteForceGuard {
   constructor(
-    private readonly db: Database,
+    private readonly data: IdentityData,
     private readonly throttle: LoginThrottleRepository,
     private readonly keys: IdentityKeys,
     @Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig,
@@ -39,7 +39,7 @@ export class BruteForceGuard {
     const ip = requireContext().ip;
     const accountKey = `acct:${identifierIdx}`;
     const ipKey = ip ? `ip:${this.keys.ip(ip)}` : null;
-    return this.db.em().transactional(async (tx) => {
+    return this.data.transaction(async (tx) => {
       const maxPerIp = this.config.LOGIN_MAX_FAILURES_PER_IP;
       const ip = ipKey ? await this.throttle.ipAttempt(tx, ipKey, maxPerIp) : NOT_THROTTLED;
       const byAccount = await this.throttle.attempt(tx, accountKey, this.config.LOGIN_MAX_FAILURES_PER_ACCOUNT);
@@ -49,13 +49,13 @@ export class BruteForceGuard {
   }
 
   async succeeded(ticket: AttemptTicket): Promise<void> {
-    await this.db.em().transactional((tx) => this.throttle.succeeded(tx, ticket.accountKey, ticket.ipKey));
+    await this.data.transaction((tx) => this.throttle.succeeded(tx, ticket.accountKey, ticket.ipKey));
   }
 
   /** A separate budget for sending codes to one phone (SMS costs money and annoys people). */
   async sendAllowed(key: string): Promise<ThrottleVerdict> {
-    return this.db
-      .em()
-      .transactional((tx) => this.throttle.attempt(tx, `send:${key}`, this.config.OTP_MAX_SENDS_PER_WINDOW));
+    return this.data.transaction((tx) =>
+      this.throttle.attempt(tx, `send:${key}`, this.config.OTP_MAX_SENDS_PER_WINDOW),
+    );
   }
 }

@@ -2,12 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { uuidv7, type LoginEventKind, type TokenPair } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import { Database, type Em } from '@lekha/persistence';
+import type { Em } from '@lekha/persistence';
 import { AppLogger } from '@lekha/runtime';
 import { requireContext } from '@lekha/tenancy';
+import { IdentityData } from '../data/identity-data.js';
 import type { UserRow } from '../users/user.entity.js';
 import { keyOwnerOf } from '../users/platform-key.js';
-import { RefreshTokenRepository } from '../auth/refresh-token.repository.js';
+import { RefreshTokenRepository } from './refresh-token.repository.js';
 import { TokenSigner } from '../signing/token-signer.js';
 import { LoginHistoryRepository } from '../security/login-history.repository.js';
 import { NotificationDispatcher } from '../messaging/notification-dispatcher.js';
@@ -22,7 +23,7 @@ import { SessionRepository } from './session.repository.js';
 @Injectable()
 export class SessionIssuer {
   constructor(
-    private readonly db: Database,
+    private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
     private readonly keyring: TenantKeyring,
     private readonly sessions: SessionRepository,
@@ -41,7 +42,7 @@ export class SessionIssuer {
   ): Promise<TokenPair & { sessionId: string }> {
     // Keys first: the embedded database has one connection, which the transaction then holds.
     const cipher = new FieldCipher(await this.keyring.keysFor(keyOwnerOf(user.tenantId)));
-    const { refresh, newDevice } = await this.db.em().transactional(async (tx) => {
+    const { refresh, newDevice } = await this.data.transaction(async (tx) => {
       await also?.(tx);
       return this.openIn(tx, cipher, user, kind);
     });

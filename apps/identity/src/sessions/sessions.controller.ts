@@ -3,7 +3,7 @@ import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
 import { z } from 'zod';
 import { Rpc, loginHistoryQuerySchema, revocationsQuerySchema } from '@lekha/contracts';
 import { RpcExecutor, type BusContext } from '@lekha/runtime';
-import { LogoutUseCase } from '../auth/use-cases/logout.use-case.js';
+import { LogoutUseCase } from './use-cases/logout.use-case.js';
 import { ListSessionsUseCase } from './use-cases/list-sessions.use-case.js';
 import { RevokeOtherSessionsUseCase } from './use-cases/revoke-other-sessions.use-case.js';
 import { ListRevocationsUseCase } from './use-cases/list-revocations.use-case.js';

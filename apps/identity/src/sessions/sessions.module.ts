@@ -1,14 +1,23 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module.js';
-import { SessionsController } from './sessions.controller.js';
-import { ListSessionsUseCase } from './use-cases/list-sessions.use-case.js';
-import { RevokeOtherSessionsUseCase } from './use-cases/revoke-other-sessions.use-case.js';
-import { ListRevocationsUseCase } from './use-cases/list-revocations.use-case.js';
-import { GetLoginHistoryUseCase } from '../security/use-cases/get-login-history.use-case.js';
+import { IdentityDataModule } from '../data/identity-data.js';
+import { MessagingModule } from '../messaging/messaging.module.js';
+import { SecurityModule } from '../security/security.module.js';
+import { SigningModule } from '../signing/signing.module.js';
+import { RefreshTokenRepository } from './refresh-token.repository.js';
+import { SessionIssuer } from './session-issuer.js';
+import { SessionRepository } from './session.repository.js';
+import { LogoutUseCase } from './use-cases/logout.use-case.js';
 
+const exported = [SessionRepository, RefreshTokenRepository, SessionIssuer, LogoutUseCase];
+
+/**
+ * Sessions themselves: opening one (with its first refresh token), its refresh-token family, and
+ * ending one. Sign-ins, second factors, invitations and platform administration build on it; the
+ * endpoints over a person's sessions are SessionManagementModule's.
+ */
 @Module({
-  imports: [AuthModule],
-  controllers: [SessionsController],
-  providers: [ListSessionsUseCase, RevokeOtherSessionsUseCase, ListRevocationsUseCase, GetLoginHistoryUseCase],
+  imports: [IdentityDataModule, SecurityModule, SigningModule, MessagingModule],
+  providers: exported,
+  exports: exported,
 })
 export class SessionsModule {}

@@ -10,10 +10,12 @@ import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@ne
 import { SignJWT } from 'jose';
 import { AuditOutbox } from '@lekha/audit';
 import { open, seal } from '@lekha/crypto';
-import { Database, type Em } from '@lekha/persistence';
+import type { Em } from '@lekha/persistence';
 import { AppLogger, ConfigError, MASTER_KEY } from '@lekha/runtime';
 import type { AccessClaims } from '@lekha/contracts';
 import { IDENTITY_CONFIG, type IdentityConfig } from '../config/identity.config.js';
+import { IdentityData } from '../data/identity-data.js';
+import { SigningKeyRepository } from './signing-key.repository.js';
 
 interface ActiveKey {
   kid: string;
@@ -38,7 +40,8 @@ export class TokenSigner implements OnModuleInit, OnModuleDestroy {
   private readonly rotateListeners: (() => void | Promise<void>)[] = [];
 
   constructor(
-    private readonly db: Database,
+    private readonly data: IdentityData,
+    private readonly keys: SigningKeyRepository,
     @Inject(MASTER_KEY) private readonly masterKey: Buffer,
     @Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig,
     private readonly logger: AppLogger,
@@ -93,15 +96,10 @@ export class TokenSigner implements OnModuleInit, OnModuleDestroy {
   maintain(): Promise<void> {
     this.maintaining ??= (async () => {
       try {
-        const retired = await this.db.em().execute<{ kid: string }[]>(
-          `update identity.signing_keys k set retired_at = now()
-           where k.retired_at is null and exists (
-             select 1 from identity.signing_keys n where n.created_at > k.created_at and n.created_at <= now() - make_interval(secs => ?))
-           returning k.kid`,
-          [this.config.ACCESS_TOKEN_TTL_SECONDS + this.config.SIGNING_KEY_GRACE_SECONDS],
-        );
+        const grace = this.config.ACCESS_TOKEN_TTL_SECONDS + this.config.SIGNING_KEY_GRACE_SECONDS;
+        const retired = await this.keys.retireSuperseded(this.data.reader(), grace);
         if (retired.length) this.notifyRotated();
-        const newest = await this.newest();
+        const newest = await this.keys.newest(this.data.reader());
         const dueMs = this.config.SIGNING_KEY_ROTATE_AFTER_HOURS * 3600_000;
         if (!newest || Date.now() - new Date(newest.created_at).getTime() >= dueMs) {
           await this.rotate((tx, kid) =>
@@ -124,15 +122,6 @@ export class TokenSigner implements OnModuleInit, OnModuleDestroy {
     return this.maintaining;
   }
 
-  private async newest(): Promise<{ kid: string; private_enc: Buffer; created_at: Date } | null> {
-    const rows = await this.db
-      .em()
-      .execute<{ kid: string; private_enc: Buffer; created_at: Date }[]>(
-        `select kid, private_enc, created_at from identity.signing_keys where retired_at is null order by created_at desc, kid desc limit 1`,
-      );
-    return rows[0] ?? null;
-  }
-
   /**
    * Creates a new signing key that signs from now on; the previous one stays published until it is
    * retired. `also` runs in the same transaction as the insert (the audit record of an on-demand
@@ -147,12 +136,8 @@ export class TokenSigner implements OnModuleInit, OnModuleDestroy {
       privateKey.export({ format: 'der', type: 'pkcs8' }),
       Buffer.from(`signing-key:${kid}`),
     );
-    await this.db.em().transactional(async (tx) => {
-      // clock_timestamp(): a key created later always sorts later, even inside one transaction.
-      await tx.execute(
-        `insert into identity.signing_keys (kid, private_enc, public_jwk, created_at) values (?, ?, ?::jsonb, clock_timestamp())`,
-        [kid, sealed, JSON.stringify(publicJwk)],
-      );
+    await this.data.transaction(async (tx) => {
+      await this.keys.insert(tx, kid, sealed, publicJwk);
       await also?.(tx, kid);
     });
     this.active = { kid, privateKey };
@@ -167,12 +152,7 @@ export class TokenSigner implements OnModuleInit, OnModuleDestroy {
 
   /** Every key not yet retired, newest first. */
   async jwks(): Promise<{ keys: JsonWebKey[] }> {
-    const rows = await this.db
-      .em()
-      .execute<{ public_jwk: JsonWebKey }[]>(
-        `select public_jwk from identity.signing_keys where retired_at is null order by created_at desc`,
-      );
-    return { keys: rows.map((r) => (typeof r.public_jwk === 'string' ? JSON.parse(r.public_jwk) : r.public_jwk)) };
+    return { keys: await this.keys.published(this.data.reader()) };
   }
 
   /** `ttlSeconds` shortens the lifetime (API-key tokens); never longer than ACCESS_TOKEN_TTL_SECONDS. */

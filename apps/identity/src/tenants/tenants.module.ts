@@ -1,5 +1,9 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TenantErasureModule } from '@lekha/erasure';
+import { IdentityDataModule } from '../data/identity-data.js';
+import { PlatformUsersModule } from '../platform-users/platform-users.module.js';
+import { SecurityModule } from '../security/security.module.js';
+import { UsersModule } from '../users/users.module.js';
 import { TenantsController } from './tenants.controller.js';
 import { TenantErasureRepository } from './tenant-erasure.repository.js';
 import { TenantErasurePublisher } from './tenant-erasure.publisher.js';
@@ -13,10 +17,12 @@ const erasure = TenantErasureModule.forService({
   providers: [TenantErasureRepository],
 });
 
-/** Tenant erasure: the owner's order, its publication, identity's own part, and the confirmations. */
-@Global()
+/**
+ * Tenant erasure: the owner's order, its publication, identity's own part, and the confirmations.
+ * Exports the erasure store: the gateways' revocation poll includes erased tenants.
+ */
 @Module({
-  imports: [erasure],
+  imports: [erasure, IdentityDataModule, UsersModule, SecurityModule, PlatformUsersModule],
   controllers: [TenantsController],
   providers: [TenantErasureRepository, TenantErasurePublisher, EraseTenantUseCase, TenantErasureStatusUseCase],
   exports: [TenantErasureRepository],

@@ -2,9 +2,7 @@ import { createHmac } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { phoneLookupForms } from '@lekha/contracts';
 import { blindIndex } from '@lekha/crypto';
-import type { Em } from '@lekha/persistence';
 import { MASTER_KEY } from '@lekha/runtime';
-import { User, type UserRow } from './user.entity.js';
 
 /** What a typed email or phone is looked up by: its index, and for a phone every stored form's. */
 export interface LoginKey {
@@ -37,11 +35,5 @@ export class LoginIndex {
     }
     const lookup = phoneLookupForms(identifier.phone!).map((p) => this.phone(p));
     return { idx: lookup[0]!, column: 'phoneIdx', lookup };
-  }
-
-  /** The active user signing in with this identifier (a row under the current form wins). */
-  async findUser(em: Em, key: LoginKey, where: Record<string, unknown> = {}): Promise<UserRow | null> {
-    const users = await em.find(User, { [key.column]: { $in: key.lookup }, status: 'active', ...where });
-    return users.find((u) => u[key.column] === key.idx) ?? users[0] ?? null;
   }
 }

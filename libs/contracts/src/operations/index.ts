@@ -4,6 +4,7 @@ import { CustomerOps } from './customers.js';
 import { NotificationOps } from './notifications.js';
 import { PlatformOps } from './platform.js';
 import { RecordOps } from './records.js';
+import { StaffOps } from './staff.js';
 import { TenantKeyOps } from './tenant-keys.js';
 
 export * from './audit.js';
@@ -11,6 +12,7 @@ export * from './customers.js';
 export * from './notifications.js';
 export * from './platform.js';
 export * from './records.js';
+export * from './staff.js';
 export * from './tenant-keys.js';
 
 /** Every declared request/reply operation, in every service. */
@@ -21,4 +23,5 @@ export const ALL_OPERATIONS: readonly AnyOperation[] = [
   RecordOps,
   AuditOps,
   NotificationOps,
+  StaffOps,
 ].flatMap((group) => Object.values(group) as AnyOperation[]);

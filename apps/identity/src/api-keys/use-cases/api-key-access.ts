@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { AuditOutbox } from '@lekha/audit';
 import { DomainError, type AuditAction } from '@lekha/contracts';
-import { Database } from '@lekha/persistence';
 import { contextHasPermission, type RequestContext } from '@lekha/tenancy';
+import { IdentityData } from '../../data/identity-data.js';
 
 /**
  * Managing keys needs `api_keys:manage` (checked again after the gateway) and a person: a key
@@ -10,10 +9,7 @@ import { contextHasPermission, type RequestContext } from '@lekha/tenancy';
  */
 @Injectable()
 export class ApiKeyAccess {
-  constructor(
-    private readonly db: Database,
-    private readonly audit: AuditOutbox,
-  ) {}
+  constructor(private readonly data: IdentityData) {}
 
   async require(
     ctx: RequestContext,
@@ -23,11 +19,7 @@ export class ApiKeyAccess {
     const { tenantId, actorId } = ctx;
     if (ctx.actorType === 'user' && tenantId && actorId && contextHasPermission(ctx, 'api_keys:manage'))
       return { tenantId, actorId };
-    await this.db
-      .em()
-      .transactional((tx) =>
-        this.audit.record(tx, { action, resource: { type: 'api_key', id }, outcome: 'denied', reason: 'forbidden' }),
-      );
+    await this.data.record({ action, resource: { type: 'api_key', id }, outcome: 'denied', reason: 'forbidden' });
     throw new DomainError('FORBIDDEN', 'your role does not allow managing API keys');
   }
 }

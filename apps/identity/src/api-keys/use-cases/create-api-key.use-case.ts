@@ -3,8 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { API_KEY_PREFIX, DomainError, uuidv7, type CreateApiKeyRequest, type CreatedApiKey } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import { Database, setRlsTenant } from '@lekha/persistence';
 import { Permissions, hasPermission, type Permission, type RequestContext } from '@lekha/tenancy';
+import { IdentityData } from '../../data/identity-data.js';
 import { IdentityKeys } from '../../security/identity-keys.js';
 import { ApiKeyRepository } from '../api-key.repository.js';
 import { ApiKeyAccess } from './api-key-access.js';
@@ -16,7 +16,7 @@ import { ApiKeyAccess } from './api-key-access.js';
 @Injectable()
 export class CreateApiKeyUseCase {
   constructor(
-    private readonly db: Database,
+    private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
     private readonly keyring: TenantKeyring,
     private readonly keys: IdentityKeys,
@@ -37,14 +37,12 @@ export class CreateApiKeyUseCase {
     }
     const beyond = scopes.filter((s) => !hasPermission(ctx.roles, s as Permission));
     if (beyond.length) {
-      await this.db.em().transactional((tx) =>
-        this.audit.record(tx, {
-          action: 'create',
-          resource: { type: 'api_key', id: null },
-          outcome: 'denied',
-          reason: 'scope_beyond_role',
-        }),
-      );
+      await this.data.record({
+        action: 'create',
+        resource: { type: 'api_key', id: null },
+        outcome: 'denied',
+        reason: 'scope_beyond_role',
+      });
       throw new DomainError('API_KEY_SCOPE_NOT_ALLOWED', 'a key can only have permissions your own role has', {
         scopes: beyond,
       });
@@ -52,8 +50,7 @@ export class CreateApiKeyUseCase {
     const key = `${API_KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
     const id = uuidv7();
     const cipher = new FieldCipher(await this.keyring.keysFor(tenantId));
-    const row = await this.db.em().transactional(async (tx) => {
-      await setRlsTenant(tx, tenantId);
+    const row = await this.data.scoped(tenantId, async (tx) => {
       const created = await this.repo.insert(tx, cipher, {
         id,
         tenantId,

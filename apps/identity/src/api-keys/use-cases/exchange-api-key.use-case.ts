@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { API_KEY_PATTERN, DomainError, type ExchangedApiKey } from '@lekha/contracts';
-import { Database, setRlsTenant } from '@lekha/persistence';
+import { IdentityData } from '../../data/identity-data.js';
 import { IdentityKeys } from '../../security/identity-keys.js';
 import { TokenSigner } from '../../signing/token-signer.js';
-import { User } from '../../users/user.entity.js';
+import { UserRepository } from '../../users/user.repository.js';
 import { ApiKeyRepository, scopesOf } from '../api-key.repository.js';
 
 /** Access tokens for keys live five minutes; the gateway caches one for at most a minute. */
@@ -20,8 +20,9 @@ const INVALID = 'the API key is invalid or revoked';
 @Injectable()
 export class ExchangeApiKeyUseCase {
   constructor(
-    private readonly db: Database,
+    private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
+    private readonly users: UserRepository,
     private readonly keys: IdentityKeys,
     private readonly signer: TokenSigner,
     private readonly repo: ApiKeyRepository,
@@ -29,18 +30,15 @@ export class ExchangeApiKeyUseCase {
 
   async execute(key: string): Promise<ExchangedApiKey> {
     const indexed = API_KEY_PATTERN.test(key)
-      ? await this.repo.findByHash(this.db.em(), this.keys.secret('api-key', key))
+      ? await this.repo.findByHash(this.data.reader(), this.keys.secret('api-key', key))
       : null;
     const tenantId = indexed?.tenant_id ?? null;
     const grant =
       indexed && !indexed.revoked_at
-        ? await this.db.em().transactional(async (tx) => {
-            await setRlsTenant(tx, indexed.tenant_id);
+        ? await this.data.scoped(indexed.tenant_id, async (tx) => {
             const row = await this.repo.get(tx, indexed.tenant_id, indexed.key_id);
             const creator =
-              row && !row.revoked_at
-                ? await tx.findOne(User, { id: row.created_by, tenantId: indexed.tenant_id, status: 'active' })
-                : null;
+              row && !row.revoked_at ? await this.users.findActive(tx, row.created_by, indexed.tenant_id) : null;
             if (!row || !creator) return null;
             await this.repo.touch(tx, row.id);
             await this.audit.record(tx, {
@@ -54,17 +52,15 @@ export class ExchangeApiKeyUseCase {
           })
         : null;
     if (!grant) {
-      await this.db.em().transactional((tx) =>
-        this.audit.record(tx, {
-          action: 'key_use',
-          resource: { type: 'api_key', id: indexed?.key_id ?? null },
-          outcome: 'denied',
-          reason: indexed ? 'revoked' : 'unknown_key',
-          tenantId,
-          actorType: indexed ? 'api_key' : 'anonymous',
-          actorId: indexed?.key_id ?? null,
-        }),
-      );
+      await this.data.record({
+        action: 'key_use',
+        resource: { type: 'api_key', id: indexed?.key_id ?? null },
+        outcome: 'denied',
+        reason: indexed ? 'revoked' : 'unknown_key',
+        tenantId,
+        actorType: indexed ? 'api_key' : 'anonymous',
+        actorId: indexed?.key_id ?? null,
+      });
       throw new DomainError('INVALID_TOKEN', INVALID);
     }
     const access = await this.signer.sign(

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { DomainError, type RevokedSessions } from '@lekha/contracts';
-import { Database, setRlsTenant } from '@lekha/persistence';
 import type { RequestContext } from '@lekha/tenancy';
+import { IdentityData } from '../../data/identity-data.js';
 import { ApiKeyRepository } from '../api-key.repository.js';
 import { ApiKeyAccess } from './api-key-access.js';
 
@@ -13,7 +13,7 @@ import { ApiKeyAccess } from './api-key-access.js';
 @Injectable()
 export class RevokeApiKeyUseCase {
   constructor(
-    private readonly db: Database,
+    private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
     private readonly access: ApiKeyAccess,
     private readonly repo: ApiKeyRepository,
@@ -21,8 +21,7 @@ export class RevokeApiKeyUseCase {
 
   async execute(ctx: RequestContext, id: string): Promise<{ revoked: true } & RevokedSessions> {
     const { tenantId } = await this.access.require(ctx, 'delete', id);
-    const found = await this.db.em().transactional(async (tx) => {
-      await setRlsTenant(tx, tenantId);
+    const found = await this.data.scoped(tenantId, async (tx) => {
       const revoked = await this.repo.revoke(tx, tenantId, id);
       // Revoking twice is harmless: the key is revoked either way.
       const exists = revoked || (await this.repo.get(tx, tenantId, id)) !== null;

@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { DomainError, type PasswordResetConfirm, type RevokedSessions } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import { Database } from '@lekha/persistence';
-import { User } from '../../users/user.entity.js';
+import { IdentityData } from '../../data/identity-data.js';
+import { UserRepository } from '../../users/user.repository.js';
+import { PasswordResetRepository } from '../password-reset.repository.js';
 import { PasswordHasher } from '../password-hasher.js';
 import { IdentityKeys } from '../../security/identity-keys.js';
 import { PasswordPolicy } from '../../security/password-policy.js';
@@ -20,8 +21,10 @@ const INVALID = 'the reset token is not valid or has expired';
 @Injectable()
 export class ConfirmPasswordResetUseCase {
   constructor(
-    private readonly db: Database,
+    private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
+    private readonly users: UserRepository,
+    private readonly resets: PasswordResetRepository,
     private readonly keyring: TenantKeyring,
     private readonly keys: IdentityKeys,
     private readonly hasher: PasswordHasher,
@@ -33,28 +36,21 @@ export class ConfirmPasswordResetUseCase {
 
   async execute(input: PasswordResetConfirm): Promise<{ reset: true } & RevokedSessions> {
     const tokenHash = this.keys.secret('reset', input.token);
-    const [pending] = await this.db
-      .em()
-      .execute<{ user_id: string; tenant_id: string }[]>(
-        `select user_id, tenant_id from identity.password_resets where token_hash = ? and used_at is null and expires_at > now()`,
-        [tokenHash],
-      );
+    const pending = await this.resets.findLive(this.data.reader(), tokenHash);
     if (!pending) {
-      await this.db.em().transactional((tx) =>
-        this.audit.record(tx, {
-          action: 'update',
-          resource: { type: 'password_reset', id: null },
-          outcome: 'denied',
-          reason: 'invalid_token',
-          tenantId: null,
-          actorType: 'anonymous',
-          actorId: null,
-        }),
-      );
+      await this.data.record({
+        action: 'update',
+        resource: { type: 'password_reset', id: null },
+        outcome: 'denied',
+        reason: 'invalid_token',
+        tenantId: null,
+        actorType: 'anonymous',
+        actorId: null,
+      });
       throw new DomainError('INVALID_TOKEN', INVALID);
     }
     const cipher = new FieldCipher(await this.keyring.keysFor(pending.tenant_id));
-    const user = await this.db.em().findOne(User, { id: pending.user_id, status: 'active' });
+    const user = await this.users.findActive(this.data.reader(), pending.user_id, pending.tenant_id);
     if (!user) throw new DomainError('INVALID_TOKEN', INVALID);
     this.policy.assertAcceptable(input.password, 'password', [
       cipher.decrypt('email', user.emailEnc),
@@ -62,17 +58,10 @@ export class ConfirmPasswordResetUseCase {
     ]);
     const passwordHash = await this.hasher.hash(input.password);
     const who = { tenantId: user.tenantId ?? null, actorId: user.id, actorType: 'user' as const };
-    const revokedSessionIds = await this.db.em().transactional(async (tx) => {
-      const used = await tx.execute<{ id: string }[]>(
-        `update identity.password_resets set used_at = now() where token_hash = ? and used_at is null and expires_at > now() returning id`,
-        [tokenHash],
-      );
-      if (used.length !== 1) throw new DomainError('INVALID_TOKEN', INVALID);
+    const revokedSessionIds = await this.data.transaction(async (tx) => {
       // Any other outstanding reset for the account dies with this one.
-      await tx.execute(`update identity.password_resets set used_at = now() where user_id = ? and used_at is null`, [
-        user.id,
-      ]);
-      await tx.execute(`update identity.users set password_hash = ? where id = ?`, [passwordHash, user.id]);
+      if (!(await this.resets.use(tx, tokenHash, user.id))) throw new DomainError('INVALID_TOKEN', INVALID);
+      await this.users.setPasswordHash(tx, user.id, user.tenantId ?? null, passwordHash);
       const ended = await this.sessions.revokeAllOfUser(tx, user.id, 'password_reset');
       await this.history.record(tx, cipher, {
         tenantId: user.tenantId ?? null,

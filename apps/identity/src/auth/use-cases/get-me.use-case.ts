@@ -2,18 +2,20 @@ import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { DomainError, type MeResult } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import { Database } from '@lekha/persistence';
 import type { RequestContext } from '@lekha/tenancy';
-import { Tenant } from '../../tenants/tenant.entity.js';
-import { User } from '../../users/user.entity.js';
+import { IdentityData } from '../../data/identity-data.js';
+import { TenantRepository } from '../../tenants/tenant.repository.js';
+import { UserRepository } from '../../users/user.repository.js';
 import { keyOwnerOf } from '../../users/platform-key.js';
 
 @Injectable()
 export class GetMeUseCase {
   constructor(
-    private readonly db: Database,
+    private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
     private readonly keyring: TenantKeyring,
+    private readonly users: UserRepository,
+    private readonly tenants: TenantRepository,
   ) {}
 
   async execute(ctx: RequestContext): Promise<MeResult> {
@@ -21,9 +23,9 @@ export class GetMeUseCase {
     // A platform user (no tenant in the token) is found only among platform users, and vice versa.
     const { actorId, tenantId } = ctx;
     const cipher = new FieldCipher(await this.keyring.keysFor(keyOwnerOf(tenantId)));
-    const found = await this.db.em().transactional(async (tx) => {
-      const user = await tx.findOne(User, { id: actorId, tenantId, status: 'active' });
-      const tenant = user && tenantId ? await tx.findOne(Tenant, { id: tenantId }) : null;
+    const found = await this.data.transaction(async (tx) => {
+      const user = await this.users.findActive(tx, actorId, tenantId);
+      const tenant = user && tenantId ? await this.tenants.find(tx, tenantId) : null;
       await this.audit.record(tx, {
         action: 'read',
         resource: { type: 'user', id: actorId },

@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { DomainError, type LoginRequest, type LoginResult } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import { Database } from '@lekha/persistence';
+import { IdentityData } from '../../data/identity-data.js';
 import type { UserRow } from '../../users/user.entity.js';
 import { LoginIndex } from '../../users/login-index.js';
+import { UserRepository } from '../../users/user.repository.js';
 import { keyOwnerOf } from '../../users/platform-key.js';
 import { PasswordHasher } from '../password-hasher.js';
 import { BruteForceGuard } from '../../security/brute-force-guard.js';
@@ -23,10 +24,11 @@ export const TOO_MANY_ATTEMPTS = 'too many sign-in attempts; wait and try again'
 @Injectable()
 export class LoginUseCase {
   constructor(
-    private readonly db: Database,
+    private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
     private readonly keyring: TenantKeyring,
     private readonly loginIndex: LoginIndex,
+    private readonly users: UserRepository,
     private readonly hasher: PasswordHasher,
     private readonly guard: BruteForceGuard,
     private readonly history: LoginHistoryRepository,
@@ -37,7 +39,7 @@ export class LoginUseCase {
   async execute(input: LoginRequest): Promise<LoginResult> {
     const key = this.loginIndex.of(input);
     const ticket = await this.guard.attempt(key.idx);
-    const user = await this.loginIndex.findUser(this.db.em(), key);
+    const user = await this.users.findActiveByLogin(this.data.reader(), key);
     if (!ticket.verdict.allowed) {
       await this.recordFailure(user, 'locked');
       throw rateLimited(ticket.verdict.retryAfterSeconds);
@@ -62,7 +64,7 @@ export class LoginUseCase {
     reason: 'invalid_credentials' | 'locked' | 'ip_throttled',
   ): Promise<void> {
     const cipher = user ? new FieldCipher(await this.keyring.keysFor(keyOwnerOf(user.tenantId))) : null;
-    await this.db.em().transactional(async (tx) => {
+    await this.data.transaction(async (tx) => {
       await this.audit.record(tx, {
         action: 'login_failed',
         resource: { type: 'session', id: null },

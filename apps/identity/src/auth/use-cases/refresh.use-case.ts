@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { DomainError, type TokenPair } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import { Database } from '@lekha/persistence';
-import { User } from '../../users/user.entity.js';
+import { IdentityData } from '../../data/identity-data.js';
+import { UserRepository } from '../../users/user.repository.js';
 import { keyOwnerOf } from '../../users/platform-key.js';
-import { RefreshTokenRepository } from '../refresh-token.repository.js';
+import { RefreshTokenRepository } from '../../sessions/refresh-token.repository.js';
 import { TokenSigner } from '../../signing/token-signer.js';
 import { SessionRepository } from '../../sessions/session.repository.js';
 import { LoginHistoryRepository } from '../../security/login-history.repository.js';
@@ -19,9 +19,10 @@ const INVALID = 'the refresh token is not valid';
 @Injectable()
 export class RefreshUseCase {
   constructor(
-    private readonly db: Database,
+    private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
     private readonly keyring: TenantKeyring,
+    private readonly users: UserRepository,
     private readonly refreshTokens: RefreshTokenRepository,
     private readonly sessions: SessionRepository,
     private readonly history: LoginHistoryRepository,
@@ -30,10 +31,10 @@ export class RefreshUseCase {
 
   async execute(refreshToken: string): Promise<TokenPair> {
     // The tenant (and so its key) is known only from the token's row: peek without a lock first.
-    const peek = await this.refreshTokens.peekTenant(this.db.em(), refreshToken);
+    const peek = await this.refreshTokens.peekTenant(this.data.reader(), refreshToken);
     if (!peek) throw new DomainError('INVALID_TOKEN', INVALID);
     const cipher = new FieldCipher(await this.keyring.keysFor(keyOwnerOf(peek.tenantId)));
-    const outcome = await this.db.em().transactional(async (tx) => {
+    const outcome = await this.data.transaction(async (tx) => {
       const row = await this.refreshTokens.find(tx, refreshToken);
       if (!row) return { error: 'unknown' as const };
       const who = { tenantId: row.tenant_id, actorId: row.user_id, actorType: 'user' as const };
@@ -80,7 +81,7 @@ export class RefreshUseCase {
         });
         return { error: 'expired' as const };
       }
-      const user = await tx.findOne(User, { id: row.user_id, status: 'active' });
+      const user = await this.users.findActive(tx, row.user_id, row.tenant_id);
       if (!user) return { error: 'unknown' as const };
       const next = await this.refreshTokens.issue(tx, row.user_id, row.tenant_id, row.family_id);
       await this.sessions.touch(tx, row.family_id);

@@ -2,14 +2,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { uuidv7, type AcceptedResult, type OtpRequest } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import { Database } from '@lekha/persistence';
 import { IDENTITY_CONFIG, type IdentityConfig } from '../../config/identity.config.js';
+import { IdentityData } from '../../data/identity-data.js';
 import type { UserRow } from '../../users/user.entity.js';
 import { IdentityKeys } from '../../security/identity-keys.js';
 import { LoginHistoryRepository } from '../../security/login-history.repository.js';
 import { NotificationDispatcher } from '../../messaging/notification-dispatcher.js';
 import { sixDigitCode } from '../one-time-secrets.js';
 import { OneTimeRequests } from '../one-time-requests.js';
+import { OtpChallengeRepository } from '../otp-challenge.repository.js';
 
 /**
  * Sends a 6-digit sign-in code by SMS. Answers the same, in the same time, whether or not the
@@ -19,8 +20,9 @@ import { OneTimeRequests } from '../one-time-requests.js';
 @Injectable()
 export class RequestOtpUseCase {
   constructor(
-    private readonly db: Database,
+    private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
+    private readonly challenges: OtpChallengeRepository,
     private readonly keyring: TenantKeyring,
     private readonly keys: IdentityKeys,
     private readonly history: LoginHistoryRepository,
@@ -37,21 +39,14 @@ export class RequestOtpUseCase {
     const code = sixDigitCode();
     const challengeId = uuidv7();
     const cipher = new FieldCipher(await this.keyring.keysFor(user.tenantId!));
-    await this.db.em().transactional(async (tx) => {
-      await tx.execute(
-        `update identity.otp_challenges set consumed_at = now() where user_id = ? and consumed_at is null`,
-        [user.id],
-      );
-      await tx.execute(
-        `insert into identity.otp_challenges (id, tenant_id, user_id, code_hash, expires_at) values (?, ?, ?, ?, now() + make_interval(secs => ?))`,
-        [
-          challengeId,
-          user.tenantId,
-          user.id,
-          this.keys.secret('otp', `${challengeId}:${code}`),
-          this.config.OTP_TTL_SECONDS,
-        ],
-      );
+    await this.data.transaction(async (tx) => {
+      await this.challenges.replace(tx, {
+        id: challengeId,
+        tenantId: user.tenantId!,
+        userId: user.id,
+        codeHash: this.keys.secret('otp', `${challengeId}:${code}`),
+        ttlSeconds: this.config.OTP_TTL_SECONDS,
+      });
       await this.history.record(tx, cipher, { tenantId: user.tenantId!, userId: user.id, kind: 'otp_requested' });
       await this.audit.record(tx, {
         action: 'create',

@@ -2,14 +2,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { uuidv7, type AcceptedResult, type Identifier } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import { Database } from '@lekha/persistence';
 import { IDENTITY_CONFIG, type IdentityConfig } from '../../config/identity.config.js';
+import { IdentityData } from '../../data/identity-data.js';
 import type { UserRow } from '../../users/user.entity.js';
 import { IdentityKeys } from '../../security/identity-keys.js';
 import { LoginHistoryRepository } from '../../security/login-history.repository.js';
 import { NotificationDispatcher } from '../../messaging/notification-dispatcher.js';
 import { opaqueToken } from '../one-time-secrets.js';
 import { OneTimeRequests } from '../one-time-requests.js';
+import { PasswordResetRepository } from '../password-reset.repository.js';
 
 /**
  * Sends a single-use reset token to the email or phone that was typed, if it belongs to an
@@ -19,8 +20,9 @@ import { OneTimeRequests } from '../one-time-requests.js';
 @Injectable()
 export class RequestPasswordResetUseCase {
   constructor(
-    private readonly db: Database,
+    private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
+    private readonly resets: PasswordResetRepository,
     private readonly keyring: TenantKeyring,
     private readonly keys: IdentityKeys,
     private readonly history: LoginHistoryRepository,
@@ -37,11 +39,14 @@ export class RequestPasswordResetUseCase {
     const token = opaqueToken();
     const resetId = uuidv7();
     const cipher = new FieldCipher(await this.keyring.keysFor(user.tenantId!));
-    await this.db.em().transactional(async (tx) => {
-      await tx.execute(
-        `insert into identity.password_resets (id, tenant_id, user_id, token_hash, expires_at) values (?, ?, ?, ?, now() + make_interval(mins => ?))`,
-        [resetId, user.tenantId, user.id, this.keys.secret('reset', token), this.config.PASSWORD_RESET_TTL_MINUTES],
-      );
+    await this.data.transaction(async (tx) => {
+      await this.resets.insert(tx, {
+        id: resetId,
+        tenantId: user.tenantId!,
+        userId: user.id,
+        tokenHash: this.keys.secret('reset', token),
+        ttlMinutes: this.config.PASSWORD_RESET_TTL_MINUTES,
+      });
       await this.history.record(tx, cipher, {
         tenantId: user.tenantId!,
         userId: user.id,

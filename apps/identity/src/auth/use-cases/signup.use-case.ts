@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { DomainError, uuidv7, type SignupRequest, type SignupResult } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import { Database, type Em } from '@lekha/persistence';
-import { Tenant } from '../../tenants/tenant.entity.js';
-import { User, type UserRow } from '../../users/user.entity.js';
-import { LoginIndex, type LoginKey } from '../../users/login-index.js';
+import { IdentityData } from '../../data/identity-data.js';
+import { TenantRepository } from '../../tenants/tenant.repository.js';
+import type { UserRow } from '../../users/user.entity.js';
+import { LoginIndex } from '../../users/login-index.js';
+import { UserRepository, type TakenIdentifiers } from '../../users/user.repository.js';
 import { PasswordHasher } from '../password-hasher.js';
 import { TokenSigner } from '../../signing/token-signer.js';
 import { PasswordPolicy } from '../../security/password-policy.js';
@@ -25,12 +26,6 @@ const OWNER_FIELDS = [
   { name: 'phone', category: 'user.contact.phone' },
 ] as const;
 
-/** The sign-in identifiers a signup typed that already belong to an account (any status, any kind). */
-interface Taken {
-  email: Pick<UserRow, 'id' | 'tenantId'> | null;
-  phone: Pick<UserRow, 'id' | 'tenantId'> | null;
-}
-
 /**
  * Creates a business and its owner in one transaction: all of it, or nothing. Signups are budgeted
  * per client IP (each costs a password hash and a keyset).
@@ -44,10 +39,12 @@ interface Taken {
 @Injectable()
 export class SignupUseCase {
   constructor(
-    private readonly db: Database,
+    private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
     private readonly keyring: TenantKeyring,
     private readonly loginIndex: LoginIndex,
+    private readonly users: UserRepository,
+    private readonly tenants: TenantRepository,
     private readonly hasher: PasswordHasher,
     private readonly policy: PasswordPolicy,
     private readonly issuer: SessionIssuer,
@@ -76,16 +73,15 @@ export class SignupUseCase {
     const userId = uuidv7();
     const cipher = new FieldCipher(await this.keyring.keysFor(tenantId));
 
-    let created: { refresh: { token: string; familyId: string }; taken: Taken } | undefined;
+    let created: { refresh: { token: string; familyId: string }; taken: TakenIdentifiers } | undefined;
     // A concurrent signup may claim an identifier between the check and the insert: once more, then it is taken.
     for (let attempt = 1; !created; attempt++) {
       try {
-        created = await this.db.em().transactional(async (tx) => {
-          const taken = await this.taken(tx, emailKey, phoneKey);
+        created = await this.data.transaction(async (tx) => {
+          const taken = await this.users.taken(tx, emailKey, phoneKey);
           const { name, stateCode } = business;
-          tx.create(Tenant, { id: tenantId, name, stateCode, gstin: business.gstin ?? null });
-          await tx.flush();
-          tx.create(User, {
+          await this.tenants.insert(tx, { id: tenantId, name, stateCode, gstin: business.gstin ?? null });
+          await this.users.insert(tx, {
             id: userId,
             tenantId,
             nameEnc: cipher.encrypt('name', owner.name)!,
@@ -97,7 +93,6 @@ export class SignupUseCase {
             roles: ['owner'],
             ageConfirmedAt: new Date(),
           });
-          await tx.flush();
           const who = { tenantId, actorId: userId, actorType: 'user' as const };
           await this.audit.record(
             tx,
@@ -119,37 +114,19 @@ export class SignupUseCase {
     return { tenantId, userId, accessToken: access.token, refreshToken: refresh.token, expiresIn: access.expiresIn };
   }
 
-  private async taken(tx: Em, email: LoginKey, phone: LoginKey): Promise<Taken> {
-    const rows = await tx.find(
-      User,
-      { $or: [{ emailIdx: { $in: email.lookup } }, { phoneIdx: { $in: phone.lookup } }] },
-      { fields: ['id', 'tenantId', 'emailIdx', 'phoneIdx'] },
-    );
-    const pick = (match: (u: (typeof rows)[number]) => boolean) => {
-      const row = rows.find(match);
-      return row ? { id: row.id, tenantId: row.tenantId ?? null } : null;
-    };
-    return {
-      email: pick((u) => email.lookup.includes(u.emailIdx ?? '')),
-      phone: pick((u) => phone.lookup.includes(u.phoneIdx ?? '')),
-    };
-  }
-
   /** After the answer: tells the account's owner through the typed email or phone, and audits it on their tenant. */
   private notify(existing: Pick<UserRow, 'id' | 'tenantId'>, idx: string, channel: 'email' | 'sms', to: string): void {
     this.deferred.later('signup-notice', async () => {
       if (!(await this.budgets.noticeAllowed(idx))) return;
-      await this.db.em().transactional((tx) =>
-        this.audit.record(tx, {
-          action: 'signup',
-          resource: { type: 'user', id: existing.id },
-          outcome: 'denied',
-          reason: 'identifier_in_use',
-          tenantId: existing.tenantId ?? null,
-          actorId: null,
-          actorType: 'anonymous',
-        }),
-      );
+      await this.data.record({
+        action: 'signup',
+        resource: { type: 'user', id: existing.id },
+        outcome: 'denied',
+        reason: 'identifier_in_use',
+        tenantId: existing.tenantId ?? null,
+        actorId: null,
+        actorType: 'anonymous',
+      });
       // A platform user's messages have no tenant to be sealed under; their attempt is on the audit trail.
       if (!existing.tenantId) return;
       const body = NOTICE.replace('{what}', channel === 'email' ? 'email address' : 'phone number');

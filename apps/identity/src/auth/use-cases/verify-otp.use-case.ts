@@ -3,16 +3,19 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { DomainError, type LoginResult, type OtpVerify } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import { Database, type Em } from '@lekha/persistence';
+import type { Em } from '@lekha/persistence';
 import { IDENTITY_CONFIG, type IdentityConfig } from '../../config/identity.config.js';
+import { IdentityData } from '../../data/identity-data.js';
 import type { UserRow } from '../../users/user.entity.js';
 import { LoginIndex } from '../../users/login-index.js';
+import { UserRepository } from '../../users/user.repository.js';
 import { keyOwnerOf } from '../../users/platform-key.js';
 import { BruteForceGuard } from '../../security/brute-force-guard.js';
 import { IdentityKeys } from '../../security/identity-keys.js';
 import { LoginHistoryRepository } from '../../security/login-history.repository.js';
 import { SessionIssuer } from '../../sessions/session-issuer.js';
 import { MfaGate } from '../../mfa/mfa-gate.js';
+import { OtpChallengeRepository } from '../otp-challenge.repository.js';
 import { rateLimited } from './login.use-case.js';
 
 const WRONG = 'the code is not correct or has expired';
@@ -24,10 +27,12 @@ const WRONG = 'the code is not correct or has expired';
 @Injectable()
 export class VerifyOtpUseCase {
   constructor(
-    private readonly db: Database,
+    private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
     private readonly keyring: TenantKeyring,
     private readonly loginIndex: LoginIndex,
+    private readonly users: UserRepository,
+    private readonly challenges: OtpChallengeRepository,
     private readonly guard: BruteForceGuard,
     private readonly keys: IdentityKeys,
     private readonly history: LoginHistoryRepository,
@@ -39,7 +44,7 @@ export class VerifyOtpUseCase {
   async execute(input: OtpVerify): Promise<LoginResult> {
     const key = this.loginIndex.of({ phone: input.phone });
     const ticket = await this.guard.attempt(key.idx);
-    const user = await this.loginIndex.findUser(this.db.em(), key);
+    const user = await this.users.findActiveByLogin(this.data.reader(), key);
     if (!ticket.verdict.allowed) {
       await this.fail(user, 'locked');
       throw rateLimited(ticket.verdict.retryAfterSeconds);
@@ -53,11 +58,7 @@ export class VerifyOtpUseCase {
     await this.guard.succeeded(ticket);
     const consume = async (tx: Em) => {
       // Consumed in the session's (or second-factor challenge's) own transaction: two racing requests cannot both sign in.
-      const used = await tx.execute<{ id: string }[]>(
-        `update identity.otp_challenges set consumed_at = now() where id = ? and consumed_at is null returning id`,
-        [challengeId],
-      );
-      if (used.length !== 1) throw new DomainError('INVALID_CREDENTIALS', WRONG);
+      if (!(await this.challenges.consume(tx, challengeId))) throw new DomainError('INVALID_CREDENTIALS', WRONG);
     };
     // The SMS code is a first factor only: with TOTP on, it earns a challenge like a password does.
     const challenge = await this.mfaGate.challengeIfEnabled(user, 'otp_login', consume);
@@ -68,28 +69,21 @@ export class VerifyOtpUseCase {
 
   /** Compares against the newest live code; a wrong guess is counted and the last allowed one burns it. */
   private check(user: UserRow, code: string): Promise<string | null> {
-    return this.db.em().transactional(async (tx) => {
-      const [row] = await tx.execute<{ id: string; code_hash: string; attempts: number }[]>(
-        `select id, code_hash, attempts from identity.otp_challenges
-         where user_id = ? and consumed_at is null and expires_at > now() order by created_at desc limit 1 for update`,
-        [user.id],
-      );
+    return this.data.transaction(async (tx) => {
+      const row = await this.challenges.newestLive(tx, user.id);
       if (!row) return null;
       const expected = Buffer.from(row.code_hash);
       const given = Buffer.from(this.keys.secret('otp', `${row.id}:${code}`));
       if (expected.length === given.length && timingSafeEqual(expected, given)) return row.id;
       const attempts = row.attempts + 1;
-      await tx.execute(
-        `update identity.otp_challenges set attempts = ?, consumed_at = case when ? then now() else null end where id = ?`,
-        [attempts, attempts >= this.config.OTP_MAX_ATTEMPTS, row.id],
-      );
+      await this.challenges.wrongGuess(tx, row.id, attempts, attempts >= this.config.OTP_MAX_ATTEMPTS);
       return null;
     });
   }
 
   private async fail(user: UserRow | null, reason: 'invalid_otp' | 'locked' | 'ip_throttled'): Promise<void> {
     const cipher = user ? new FieldCipher(await this.keyring.keysFor(keyOwnerOf(user.tenantId))) : null;
-    await this.db.em().transactional(async (tx) => {
+    await this.data.transaction(async (tx) => {
       await this.audit.record(tx, {
         action: 'login_failed',
         resource: { type: 'session', id: null },

@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { DomainError, type MfaConfirmRequest, type MfaConfirmResult } from '@lekha/contracts';
-import { Database } from '@lekha/persistence';
 import type { RequestContext } from '@lekha/tenancy';
+import { IdentityData } from '../../data/identity-data.js';
 import { LoginHistoryRepository } from '../../security/login-history.repository.js';
 import { MfaCallerResolver, WRONG_CODE } from '../mfa-caller.js';
 import { MfaRepository } from '../mfa.repository.js';
-import { inFactorTransaction } from '../factor-transaction.js';
 
 type Outcome = { ok: true; codes: string[] } | { ok: false; reason: 'not_pending' | 'wrong_code' };
 
@@ -14,7 +13,7 @@ type Outcome = { ok: true; codes: string[] } | { ok: false; reason: 'not_pending
 @Injectable()
 export class ConfirmTotpUseCase {
   constructor(
-    private readonly db: Database,
+    private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
     private readonly callers: MfaCallerResolver,
     private readonly mfa: MfaRepository,
@@ -25,7 +24,7 @@ export class ConfirmTotpUseCase {
     const caller = await this.callers.resolve(ctx, null);
     const { user, tenantId, cipher } = caller;
     // The refusal is committed with its audit record; the error is thrown after the commit.
-    const outcome = await inFactorTransaction(this.db, tenantId, async (tx): Promise<Outcome> => {
+    const outcome = await this.data.asTenant(tenantId, async (tx): Promise<Outcome> => {
       const row = await this.mfa.factor(tx, user.id, true);
       if (!row || row.status !== 'pending') return { ok: false, reason: 'not_pending' };
       if (!(await this.mfa.useCode(tx, cipher, row, input.code))) {

@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { DomainError, type MfaDisableRequest } from '@lekha/contracts';
-import { Database } from '@lekha/persistence';
 import type { RequestContext } from '@lekha/tenancy';
+import { IdentityData } from '../../data/identity-data.js';
 import { LoginHistoryRepository } from '../../security/login-history.repository.js';
 import { MfaCallerResolver, WRONG_CODE } from '../mfa-caller.js';
 import { MfaRepository } from '../mfa.repository.js';
-import { inFactorTransaction } from '../factor-transaction.js';
 
 type Outcome = 'disabled' | 'not_enabled' | 'wrong_code';
 
@@ -14,7 +13,7 @@ type Outcome = 'disabled' | 'not_enabled' | 'wrong_code';
 @Injectable()
 export class DisableTotpUseCase {
   constructor(
-    private readonly db: Database,
+    private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
     private readonly callers: MfaCallerResolver,
     private readonly mfa: MfaRepository,
@@ -24,7 +23,7 @@ export class DisableTotpUseCase {
   async execute(ctx: RequestContext, input: MfaDisableRequest): Promise<{ disabled: true }> {
     const caller = await this.callers.resolve(ctx, input.password);
     const { user, tenantId, cipher } = caller;
-    const outcome = await inFactorTransaction(this.db, tenantId, async (tx): Promise<Outcome> => {
+    const outcome = await this.data.asTenant(tenantId, async (tx): Promise<Outcome> => {
       const row = await this.mfa.factor(tx, user.id, true);
       if (!row || row.status !== 'active') return 'not_enabled';
       const recoveryId = input.recoveryCode ? await this.mfa.useRecoveryCode(tx, user.id, input.recoveryCode) : null;

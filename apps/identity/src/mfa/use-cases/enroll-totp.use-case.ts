@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { DomainError, type MfaEnrollRequest, type MfaEnrollResult } from '@lekha/contracts';
-import { Database } from '@lekha/persistence';
 import type { RequestContext } from '@lekha/tenancy';
+import { IdentityData } from '../../data/identity-data.js';
 import { LoginHistoryRepository } from '../../security/login-history.repository.js';
 import { MfaCallerResolver } from '../mfa-caller.js';
 import { MfaRepository } from '../mfa.repository.js';
-import { inFactorTransaction } from '../factor-transaction.js';
 import { base32Encode, newTotpSecret, otpauthUri } from '../totp.js';
 
 /**
@@ -16,7 +15,7 @@ import { base32Encode, newTotpSecret, otpauthUri } from '../totp.js';
 @Injectable()
 export class EnrollTotpUseCase {
   constructor(
-    private readonly db: Database,
+    private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
     private readonly callers: MfaCallerResolver,
     private readonly mfa: MfaRepository,
@@ -27,7 +26,7 @@ export class EnrollTotpUseCase {
     const caller = await this.callers.resolve(ctx, input.password);
     const { user, tenantId, cipher } = caller;
     const secret = base32Encode(newTotpSecret());
-    const started = await inFactorTransaction(this.db, tenantId, async (tx) => {
+    const started = await this.data.asTenant(tenantId, async (tx) => {
       const ok = await this.mfa.startEnrolment(tx, cipher, user.id, tenantId, secret);
       if (!ok) return false;
       await this.history.record(tx, cipher, { tenantId, userId: user.id, kind: 'mfa_enrollment_started' });

@@ -1,42 +1,42 @@
 import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { DomainError, type DeactivatedPlatformUser } from '@lekha/contracts';
-import { Database } from '@lekha/persistence';
 import type { RequestContext } from '@lekha/tenancy';
-import { User } from '../../users/user.entity.js';
+import { IdentityData } from '../../data/identity-data.js';
+import { UserRepository } from '../../users/user.repository.js';
 import { SessionRepository } from '../../sessions/session.repository.js';
-import { assertPlatformPermission } from '../platform-access.js';
+import { PlatformAccess } from '../platform-access.js';
 
 /** Deactivates a platform user; every session of theirs ends at once (the gateway stops their tokens). */
 @Injectable()
 export class DeactivatePlatformUserUseCase {
   constructor(
-    private readonly db: Database,
+    private readonly data: IdentityData,
+    private readonly platform: PlatformAccess,
     private readonly audit: AuditOutbox,
     private readonly sessions: SessionRepository,
+    private readonly users: UserRepository,
   ) {}
 
   async execute(ctx: RequestContext, userId: string): Promise<DeactivatedPlatformUser> {
-    const actorId = await assertPlatformPermission(this.db, this.audit, ctx, 'platform:users:manage', {
+    const actorId = await this.platform.require(ctx, 'platform:users:manage', {
       action: 'permission_change',
       resource: 'platform_user',
     });
     if (userId === actorId) {
       const resource = { type: 'platform_user', id: userId };
-      await this.db.em().transactional((tx) =>
-        this.audit.record(tx, {
-          action: 'permission_change',
-          resource,
-          subjectIds: [userId],
-          outcome: 'denied',
-          reason: 'self',
-        }),
-      );
+      await this.data.record({
+        action: 'permission_change',
+        resource,
+        subjectIds: [userId],
+        outcome: 'denied',
+        reason: 'self',
+      });
       throw new DomainError('FORBIDDEN', 'you cannot deactivate yourself');
     }
-    const ended = await this.db.em().transactional(async (tx) => {
+    const ended = await this.data.transaction(async (tx) => {
       // Only platform users: a tenant's user is not found here (404, like any unknown ID).
-      const target = await tx.findOne(User, { id: userId, tenantId: null });
+      const target = await this.users.find(tx, userId, null);
       if (!target) {
         await this.audit.record(tx, {
           action: 'permission_change',
@@ -46,8 +46,7 @@ export class DeactivatePlatformUserUseCase {
         });
         return null;
       }
-      target.status = 'deactivated';
-      await tx.flush();
+      await this.users.change(tx, target, { status: 'deactivated' });
       const revoked = await this.sessions.revokeAllOfUser(tx, userId, 'deactivated');
       await this.audit.record(
         tx,

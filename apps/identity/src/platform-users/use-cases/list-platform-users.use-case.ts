@@ -2,29 +2,31 @@ import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import type { PlatformUserView } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import { Database } from '@lekha/persistence';
 import type { RequestContext } from '@lekha/tenancy';
-import { User } from '../../users/user.entity.js';
+import { IdentityData } from '../../data/identity-data.js';
+import { UserRepository } from '../../users/user.repository.js';
 import { PLATFORM_KEY_OWNER } from '../../users/platform-key.js';
-import { assertPlatformPermission } from '../platform-access.js';
+import { PlatformAccess } from '../platform-access.js';
 
 /** Every platform user (active and deactivated), names and emails decrypted for the admin. */
 @Injectable()
 export class ListPlatformUsersUseCase {
   constructor(
-    private readonly db: Database,
+    private readonly data: IdentityData,
+    private readonly platform: PlatformAccess,
     private readonly audit: AuditOutbox,
     private readonly keyring: TenantKeyring,
+    private readonly users: UserRepository,
   ) {}
 
   async execute(ctx: RequestContext): Promise<{ items: PlatformUserView[] }> {
-    await assertPlatformPermission(this.db, this.audit, ctx, 'platform:users:manage', {
+    await this.platform.require(ctx, 'platform:users:manage', {
       action: 'list',
       resource: 'platform_user',
     });
     const cipher = new FieldCipher(await this.keyring.keysFor(PLATFORM_KEY_OWNER));
-    const users = await this.db.em().transactional(async (tx) => {
-      const found = await tx.find(User, { tenantId: null }, { orderBy: { createdAt: 'asc' } });
+    const users = await this.data.transaction(async (tx) => {
+      const found = await this.users.listOf(tx, null);
       await this.audit.record(tx, {
         action: 'list',
         resource: { type: 'platform_user', id: null },

@@ -2,16 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { DomainError, type ResetPlatformUserRequest, type ResetPlatformUserResult } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import { Database } from '@lekha/persistence';
 import type { RequestContext } from '@lekha/tenancy';
+import { IdentityData } from '../../data/identity-data.js';
 import { PasswordHasher } from '../../auth/password-hasher.js';
 import { PasswordPolicy } from '../../security/password-policy.js';
 import { LoginHistoryRepository } from '../../security/login-history.repository.js';
 import { SessionRepository } from '../../sessions/session.repository.js';
 import { MfaRepository } from '../../mfa/mfa.repository.js';
 import { PLATFORM_KEY_OWNER } from '../../users/platform-key.js';
-import { User } from '../../users/user.entity.js';
-import { assertPlatformPermission } from '../platform-access.js';
+import { UserRepository } from '../../users/user.repository.js';
+import { PlatformAccess } from '../platform-access.js';
 
 /**
  * The way back for a platform user who lost their password or authenticator: ANOTHER platform
@@ -23,7 +23,8 @@ import { assertPlatformPermission } from '../platform-access.js';
 @Injectable()
 export class ResetPlatformUserUseCase {
   constructor(
-    private readonly db: Database,
+    private readonly data: IdentityData,
+    private readonly platform: PlatformAccess,
     private readonly audit: AuditOutbox,
     private readonly keyring: TenantKeyring,
     private readonly hasher: PasswordHasher,
@@ -31,6 +32,7 @@ export class ResetPlatformUserUseCase {
     private readonly history: LoginHistoryRepository,
     private readonly sessions: SessionRepository,
     private readonly mfa: MfaRepository,
+    private readonly users: UserRepository,
   ) {}
 
   async execute(
@@ -39,14 +41,10 @@ export class ResetPlatformUserUseCase {
     input: ResetPlatformUserRequest,
   ): Promise<ResetPlatformUserResult> {
     const denied = { action: 'update', resource: 'platform_user' } as const;
-    const actorId = await assertPlatformPermission(this.db, this.audit, ctx, 'platform:users:manage', denied);
+    const actorId = await this.platform.require(ctx, 'platform:users:manage', denied);
     const resource = { type: 'platform_user', id: userId };
     const refuse = (reason: string, subjectIds: string[] = []) =>
-      this.db
-        .em()
-        .transactional((tx) =>
-          this.audit.record(tx, { action: 'update', resource, subjectIds, outcome: 'denied', reason }),
-        );
+      this.data.record({ action: 'update', resource, subjectIds, outcome: 'denied', reason });
     if (userId === actorId) {
       await refuse('self', [userId]);
       throw new DomainError('FORBIDDEN', 'another platform admin must reset your password or second factor');
@@ -54,7 +52,7 @@ export class ResetPlatformUserUseCase {
     // Keys first: the embedded database has one connection, which the transaction then holds.
     const cipher = new FieldCipher(await this.keyring.keysFor(PLATFORM_KEY_OWNER));
     // Only platform users: a tenant's user is not found here (404, like any unknown ID).
-    const target = await this.db.em().findOne(User, { id: userId, tenantId: null });
+    const target = await this.users.find(this.data.reader(), userId, null);
     if (!target) {
       await refuse('not_found');
       throw new DomainError('NOT_FOUND', 'platform user not found');
@@ -64,13 +62,10 @@ export class ResetPlatformUserUseCase {
     }
     const passwordHash = input.password !== undefined ? await this.hasher.hash(input.password) : null;
     const mfaReset = input.resetMfa === true;
-    const revokedSessionIds = await this.db.em().transactional(async (tx) => {
+    const revokedSessionIds = await this.data.transaction(async (tx) => {
       const who = { tenantId: null, subjectIds: [userId] };
       if (passwordHash) {
-        await tx.execute(`update identity.users set password_hash = ? where id = ? and tenant_id is null`, [
-          passwordHash,
-          userId,
-        ]);
+        await this.users.setPasswordHash(tx, userId, null, passwordHash);
         await this.history.record(tx, cipher, { tenantId: null, userId, kind: 'password_reset' });
         await this.audit.record(tx, {
           ...who,

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import type { SigningKeyRotation } from '@lekha/contracts';
-import { Database } from '@lekha/persistence';
 import type { RequestContext } from '@lekha/tenancy';
 import { TokenSigner } from '../../signing/token-signer.js';
-import { assertPlatformPermission } from '../platform-access.js';
+import { PlatformAccess } from '../platform-access.js';
 
 /**
  * A platform admin rotates the access-token signing key now (e.g. after a suspected leak). Tokens
@@ -14,13 +13,13 @@ import { assertPlatformPermission } from '../platform-access.js';
 @Injectable()
 export class RotateSigningKeyUseCase {
   constructor(
-    private readonly db: Database,
+    private readonly platform: PlatformAccess,
     private readonly audit: AuditOutbox,
     private readonly signer: TokenSigner,
   ) {}
 
   async execute(ctx: RequestContext): Promise<SigningKeyRotation> {
-    await assertPlatformPermission(this.db, this.audit, ctx, 'platform:keys:manage', {
+    await this.platform.require(ctx, 'platform:keys:manage', {
       action: 'key_use',
       resource: 'signing_key',
     });

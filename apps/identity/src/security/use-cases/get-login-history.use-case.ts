@@ -2,15 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { DomainError, type LoginEventView, type LoginHistoryQuery, type Page } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import { Database } from '@lekha/persistence';
 import { contextHasPermission, type RequestContext } from '@lekha/tenancy';
+import { IdentityData } from '../../data/identity-data.js';
 import { LoginHistoryRepository } from '../login-history.repository.js';
 
 /** The tenant's login history for its owner and admins (checked here again after the gateway). */
 @Injectable()
 export class GetLoginHistoryUseCase {
   constructor(
-    private readonly db: Database,
+    private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
     private readonly keyring: TenantKeyring,
     private readonly history: LoginHistoryRepository,
@@ -21,7 +21,7 @@ export class GetLoginHistoryUseCase {
     const tenantId = ctx.tenantId;
     const allowed = contextHasPermission(ctx, 'security:read');
     const cipher = new FieldCipher(await this.keyring.keysFor(tenantId));
-    const rows = await this.db.em().transactional(async (tx) => {
+    const rows = await this.data.transaction(async (tx) => {
       const found = allowed ? await this.history.page(tx, tenantId, q) : [];
       const subjects = [...new Set(found.slice(0, q.limit).flatMap((r) => (r.user_id ? [r.user_id] : [])))];
       await this.audit.record(tx, {

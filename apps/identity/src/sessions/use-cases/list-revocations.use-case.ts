@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { RevocationsResult } from '@lekha/contracts';
-import { Database } from '@lekha/persistence';
 import { IDENTITY_CONFIG, type IdentityConfig } from '../../config/identity.config.js';
+import { IdentityData } from '../../data/identity-data.js';
 import { SessionRepository } from '../session.repository.js';
 import { ApiKeyRepository } from '../../api-keys/api-key.repository.js';
 import { TenantErasureRepository } from '../../tenants/tenant-erasure.repository.js';
@@ -14,7 +14,7 @@ import { TenantErasureRepository } from '../../tenants/tenant-erasure.repository
 @Injectable()
 export class ListRevocationsUseCase {
   constructor(
-    private readonly db: Database,
+    private readonly data: IdentityData,
     private readonly sessions: SessionRepository,
     private readonly apiKeys: ApiKeyRepository,
     private readonly erasures: TenantErasureRepository,
@@ -26,10 +26,11 @@ export class ListRevocationsUseCase {
     const floor = asOfMs - (this.config.ACCESS_TOKEN_TTL_SECONDS + 60) * 1000;
     const since = new Date(Math.max(sinceMs ?? 0, floor));
     // A revoked API key's ID is the `sid` of its access tokens, so it travels with the sessions.
+    const reader = this.data.reader();
     const sessionIds = [
-      ...(await this.sessions.revokedSince(this.db.em(), since)),
-      ...(await this.apiKeys.revokedSince(this.db.em(), since)),
+      ...(await this.sessions.revokedSince(reader, since)),
+      ...(await this.apiKeys.revokedSince(reader, since)),
     ];
-    return { sessionIds, tenantIds: await this.erasures.erasedSince(this.db.em(), since), asOfMs };
+    return { sessionIds, tenantIds: await this.erasures.erasedSince(reader, since), asOfMs };
   }
 }

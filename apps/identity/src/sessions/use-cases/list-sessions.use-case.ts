@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { DomainError, type SessionView } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import { Database } from '@lekha/persistence';
 import type { RequestContext } from '@lekha/tenancy';
+import { IdentityData } from '../../data/identity-data.js';
 import { SessionRepository } from '../session.repository.js';
 import { keyOwnerOf } from '../../users/platform-key.js';
 
@@ -11,7 +11,7 @@ import { keyOwnerOf } from '../../users/platform-key.js';
 @Injectable()
 export class ListSessionsUseCase {
   constructor(
-    private readonly db: Database,
+    private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
     private readonly keyring: TenantKeyring,
     private readonly sessions: SessionRepository,
@@ -22,7 +22,7 @@ export class ListSessionsUseCase {
     if (!ctx.actorId) throw new DomainError('UNAUTHENTICATED', 'sign in first');
     const { actorId, tenantId } = ctx;
     const cipher = new FieldCipher(await this.keyring.keysFor(keyOwnerOf(tenantId)));
-    const rows = await this.db.em().transactional(async (tx) => {
+    const rows = await this.data.transaction(async (tx) => {
       const found = await this.sessions.listActive(tx, actorId);
       await this.audit.record(tx, {
         action: 'list',

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { DomainError, type RevokedOtherSessions, type RevokedSessions } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import { Database } from '@lekha/persistence';
 import type { RequestContext } from '@lekha/tenancy';
+import { IdentityData } from '../../data/identity-data.js';
 import { SessionRepository } from '../session.repository.js';
 import { LoginHistoryRepository } from '../../security/login-history.repository.js';
 import { keyOwnerOf } from '../../users/platform-key.js';
@@ -17,7 +17,7 @@ import { ApiKeyRevoker } from '../../api-keys/api-key-revoker.js';
 @Injectable()
 export class RevokeOtherSessionsUseCase {
   constructor(
-    private readonly db: Database,
+    private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
     private readonly keyring: TenantKeyring,
     private readonly sessions: SessionRepository,
@@ -30,7 +30,7 @@ export class RevokeOtherSessionsUseCase {
     if (!ctx.actorId) throw new DomainError('UNAUTHENTICATED', 'sign in first');
     const { actorId, tenantId } = ctx;
     const cipher = new FieldCipher(await this.keyring.keysFor(keyOwnerOf(tenantId)));
-    const { ids, keys } = await this.db.em().transactional(async (tx) => {
+    const { ids, keys } = await this.data.transaction(async (tx) => {
       const ended = await this.sessions.revokeAllOfUser(tx, actorId, 'revoke_others', currentSessionId);
       for (const id of ended)
         await this.history.record(tx, cipher, { tenantId, userId: actorId, kind: 'session_revoked', sessionId: id });

@@ -1,44 +1,32 @@
-import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import {
-  DomainError,
-  uuidv7,
-  type AcceptInvitationRequest,
-  type AssignableRole,
-  type TokenPair,
-} from '@lekha/contracts';
+import { DomainError, StaffOps, uuidv7, type AcceptInvitationRequest, type TokenPair } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import { Database } from '@lekha/persistence';
-import { User, type UserRow } from '../../users/user.entity.js';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
+import { IdentityData } from '../../data/identity-data.js';
+import type { UserRow } from '../../users/user.entity.js';
+import { UserRepository } from '../../users/user.repository.js';
 import { PasswordHasher } from '../../auth/password-hasher.js';
 import { IdentityKeys } from '../../security/identity-keys.js';
 import { PasswordPolicy } from '../../security/password-policy.js';
 import { SessionIssuer } from '../../sessions/session-issuer.js';
-import { inviterMayStillGrant } from '../inviter-standing.js';
+import { InvitationRepository } from '../invitation.repository.js';
+
+type Op = typeof StaffOps.acceptInvitation;
 
 const INVALID = 'the invitation is not valid or has expired';
-
-interface InvitationRow {
-  id: string;
-  tenant_id: string;
-  email_enc: Buffer | null;
-  email_idx: string | null;
-  phone_enc: Buffer | null;
-  phone_idx: string | null;
-  role: AssignableRole;
-  invited_by: string;
-}
 
 /**
  * Turns an invitation into a user with its role and a password of their choosing, signed in. An
  * invitation that was revoked, or whose sender has since been deactivated (or may no longer hand
  * out the role), is refused like an unknown one; that refusal is audited.
  */
-@Injectable()
-export class AcceptInvitationUseCase {
+@Handles(StaffOps.acceptInvitation)
+export class AcceptInvitationUseCase implements UseCase<Op> {
   constructor(
-    private readonly db: Database,
+    private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
+    private readonly users: UserRepository,
+    private readonly invitations: InvitationRepository,
     private readonly keyring: TenantKeyring,
     private readonly keys: IdentityKeys,
     private readonly hasher: PasswordHasher,
@@ -46,17 +34,13 @@ export class AcceptInvitationUseCase {
     private readonly issuer: SessionIssuer,
   ) {}
 
-  async execute(input: AcceptInvitationRequest): Promise<TokenPair> {
+  async execute(_scope: OperationScope<Op>, input: AcceptInvitationRequest): Promise<TokenPair> {
     if (!input.ageConfirmed) throw new DomainError('AGE_CONFIRMATION_REQUIRED', 'you must confirm being 18 or older');
     const tokenHash = this.keys.secret('invitation', input.token);
-    const [inv] = await this.db.em().execute<InvitationRow[]>(
-      `select id, tenant_id, email_enc, email_idx, phone_enc, phone_idx, role, invited_by from identity.invitations
-       where token_hash = ? and accepted_at is null and revoked_at is null and expires_at > now()`,
-      [tokenHash],
-    );
+    const inv = await this.invitations.findLive(this.data.reader(), tokenHash);
     if (!inv) throw new DomainError('INVALID_TOKEN', INVALID);
-    const standing = await this.db.em().transactional(async (tx) => {
-      if (await inviterMayStillGrant(tx, inv.tenant_id, inv.invited_by, inv.role)) return true;
+    const standing = await this.data.transaction(async (tx) => {
+      if (await this.invitations.inviterMayStillGrant(tx, inv.tenant_id, inv.invited_by, inv.role)) return true;
       await this.audit.record(tx, {
         action: 'update',
         resource: { type: 'invitation', id: inv.id },
@@ -94,24 +78,14 @@ export class AcceptInvitationUseCase {
         user,
         'invitation_accepted',
         async (tx) => {
-          const claimed = await tx.execute<{ id: string }[]>(
-            `update identity.invitations set accepted_at = now(), accepted_user_id = ?
-           where id = ? and accepted_at is null and revoked_at is null and expires_at > now() returning id`,
-            [userId, inv.id],
-          );
+          const claimed = await this.invitations.accept(tx, inv.id, userId);
           // Checked again under a lock: a deactivation that committed since is not missed.
           const stillAllowed =
-            claimed.length === 1 && (await inviterMayStillGrant(tx, inv.tenant_id, inv.invited_by, inv.role));
+            claimed && (await this.invitations.inviterMayStillGrant(tx, inv.tenant_id, inv.invited_by, inv.role));
           if (!stillAllowed) throw new DomainError('INVALID_TOKEN', INVALID);
-          const taken = await tx.count(User, {
-            $or: [
-              ...(inv.email_idx ? [{ emailIdx: inv.email_idx }] : []),
-              ...(inv.phone_idx ? [{ phoneIdx: inv.phone_idx }] : []),
-            ],
-          });
-          if (taken > 0) throw new DomainError('CONFLICT', 'an account with these sign-in details already exists');
-          tx.create(User, user);
-          await tx.flush();
+          const taken = await this.users.identifierInUse(tx, { emailIdx: inv.email_idx, phoneIdx: inv.phone_idx });
+          if (taken) throw new DomainError('CONFLICT', 'an account with these sign-in details already exists');
+          await this.users.insert(tx, user);
           const who = { tenantId: inv.tenant_id, actorId: userId, actorType: 'user' as const };
           await this.audit.record(
             tx,

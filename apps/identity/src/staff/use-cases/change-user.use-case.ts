@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, type AssignableRole, type RevokedSessions } from '@lekha/contracts';
+import { DomainError, StaffOps, type AssignableRole, type RevokedSessions } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import { Database } from '@lekha/persistence';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import type { RequestContext } from '@lekha/tenancy';
-import { User } from '../../users/user.entity.js';
+import { IdentityData } from '../../data/identity-data.js';
+import { UserRepository } from '../../users/user.repository.js';
 import { SessionRepository } from '../../sessions/session.repository.js';
 import { LoginHistoryRepository } from '../../security/login-history.repository.js';
 import { ApiKeyRevoker } from '../../api-keys/api-key-revoker.js';
@@ -19,17 +20,18 @@ export type UserChange = { kind: 'role'; role: AssignableRole } | { kind: 'deact
  * Every refusal (yourself, another tenant's user, a role you may not manage) is audited as denied.
  */
 @Injectable()
-export class ChangeUserUseCase {
+export class UserChanges {
   constructor(
-    private readonly db: Database,
+    private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
+    private readonly users: UserRepository,
     private readonly keyring: TenantKeyring,
     private readonly sessions: SessionRepository,
     private readonly history: LoginHistoryRepository,
     private readonly apiKeys: ApiKeyRevoker,
   ) {}
 
-  async execute(
+  async apply(
     ctx: RequestContext,
     userId: string,
     change: UserChange,
@@ -40,13 +42,13 @@ export class ChangeUserUseCase {
     const resource = { type: 'user', id: userId };
     const cipher = new FieldCipher(await this.keyring.keysFor(tenantId));
     // A refusal is returned, not thrown, so its audit record commits with the transaction.
-    const result = await this.db.em().transactional(async (tx) => {
+    const result = await this.data.transaction(async (tx) => {
       if (userId === ctx.actorId) {
         await this.audit.record(tx, { action, resource, subjectIds: [userId], outcome: 'denied', reason: 'self' });
         return new DomainError('FORBIDDEN', 'you cannot change your own role or deactivate yourself');
       }
       // Another tenant's user is simply not found: a 404, like any ID the caller cannot see.
-      const target = await tx.findOne(User, { id: userId, tenantId });
+      const target = await this.users.find(tx, userId, tenantId);
       if (!target) {
         await this.audit.record(tx, { action, resource, outcome: 'denied', reason: 'not_found' });
         return new DomainError('NOT_FOUND', 'user not found');
@@ -57,9 +59,11 @@ export class ChangeUserUseCase {
         await this.audit.record(tx, { action, resource, subjectIds: [userId], outcome: 'denied', reason: 'forbidden' });
         return err as DomainError;
       }
-      if (change.kind === 'role') target.roles = [change.role];
-      else target.status = 'deactivated';
-      await tx.flush();
+      await this.users.change(
+        tx,
+        target,
+        change.kind === 'role' ? { roles: [change.role] } : { status: 'deactivated' },
+      );
       const reason = change.kind === 'role' ? 'role_changed' : 'deactivated';
       const ended = await this.sessions.revokeAllOfUser(tx, userId, reason);
       await this.history.record(tx, cipher, {
@@ -84,5 +88,27 @@ export class ChangeUserUseCase {
     });
     if (result instanceof DomainError) throw result;
     return result;
+  }
+}
+
+type ChangeRole = typeof StaffOps.changeRole;
+
+@Handles(StaffOps.changeRole)
+export class ChangeRoleUseCase implements UseCase<ChangeRole> {
+  constructor(private readonly changes: UserChanges) {}
+
+  execute({ ctx }: OperationScope<ChangeRole>, { id, role }: { id: string; role: AssignableRole }) {
+    return this.changes.apply(ctx, id, { kind: 'role', role });
+  }
+}
+
+type Deactivate = typeof StaffOps.deactivate;
+
+@Handles(StaffOps.deactivate)
+export class DeactivateUserUseCase implements UseCase<Deactivate> {
+  constructor(private readonly changes: UserChanges) {}
+
+  execute({ ctx }: OperationScope<Deactivate>, { id }: { id: string }) {
+    return this.changes.apply(ctx, id, { kind: 'deactivate' });
   }
 }

@@ -1,18 +1,22 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, uuidv7, type InvitationView, type InviteUserRequest } from '@lekha/contracts';
+import { DomainError, StaffOps, uuidv7, type InvitationView, type InviteUserRequest } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import { Database } from '@lekha/persistence';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import type { RequestContext } from '@lekha/tenancy';
+import { IdentityData } from '../../data/identity-data.js';
 import { IDENTITY_CONFIG, type IdentityConfig } from '../../config/identity.config.js';
 import { LoginIndex } from '../../users/login-index.js';
-import { Tenant } from '../../tenants/tenant.entity.js';
+import { TenantRepository } from '../../tenants/tenant.repository.js';
 import { IdentityKeys } from '../../security/identity-keys.js';
 import { NotificationDispatcher } from '../../messaging/notification-dispatcher.js';
 import { quotedName } from '../../messaging/message-text.js';
 import { opaqueToken } from '../../auth/one-time-secrets.js';
 import { assertMayManage } from '../staff-rules.js';
 import { InvitationLimits, type InvitationRecipient } from '../invitation-limits.js';
+import { InvitationRepository } from '../invitation.repository.js';
+
+type Op = typeof StaffOps.invite;
 
 const TOO_MANY = 'too many invitations have been sent; wait and try again';
 const NONE = { type: 'invitation', id: null };
@@ -24,11 +28,13 @@ const NONE = { type: 'invitation', id: null };
  * per tenant and per recipient, and the message is the platform's own words: the tenant's name
  * appears only inside it, quoted and stripped of links and numbers.
  */
-@Injectable()
-export class InviteUserUseCase {
+@Handles(StaffOps.invite)
+export class InviteUserUseCase implements UseCase<Op> {
   constructor(
-    private readonly db: Database,
+    private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
+    private readonly invitations: InvitationRepository,
+    private readonly tenants: TenantRepository,
     private readonly keyring: TenantKeyring,
     private readonly loginIndex: LoginIndex,
     private readonly keys: IdentityKeys,
@@ -37,7 +43,7 @@ export class InviteUserUseCase {
     @Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig,
   ) {}
 
-  async execute(ctx: RequestContext, input: InviteUserRequest): Promise<InvitationView> {
+  async execute({ ctx }: OperationScope<Op>, input: InviteUserRequest): Promise<InvitationView> {
     const { tenantId, actorId } = await this.mayInvite(ctx, input);
     const token = opaqueToken();
     const id = uuidv7();
@@ -49,30 +55,25 @@ export class InviteUserUseCase {
     const contact = input.email
       ? { name: 'email', category: 'user.contact.email' }
       : { name: 'phone', category: 'user.contact.phone' };
-    const outcome = await this.db.em().transactional(async (tx) => {
+    const outcome = await this.data.transaction(async (tx) => {
       const limited = await this.limits.check(tx, tenantId, recipient);
       if (limited) {
         const reason = `rate_limited_${limited.scope}`;
         await this.audit.record(tx, { action: 'create', resource: NONE, outcome: 'denied', reason });
         return limited;
       }
-      await tx.execute(
-        `insert into identity.invitations
-           (id, tenant_id, email_enc, email_idx, phone_enc, phone_idx, role, token_hash, invited_by, expires_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          id,
-          tenantId,
-          cipher.encrypt('email', input.email),
-          input.email ? recipient.idx : null,
-          cipher.encrypt('phone', input.phone),
-          input.phone ? recipient.idx : null,
-          input.role,
-          this.keys.secret('invitation', token),
-          actorId,
-          expiresAt,
-        ],
-      );
+      await this.invitations.insert(tx, {
+        id,
+        tenantId,
+        emailEnc: cipher.encrypt('email', input.email),
+        emailIdx: input.email ? recipient.idx : null,
+        phoneEnc: cipher.encrypt('phone', input.phone),
+        phoneIdx: input.phone ? recipient.idx : null,
+        role: input.role,
+        tokenHash: this.keys.secret('invitation', token),
+        invitedBy: actorId,
+        expiresAt,
+      });
       const created = { type: 'invitation', id };
       await this.audit.record(tx, {
         action: 'create',
@@ -80,7 +81,7 @@ export class InviteUserUseCase {
         reason: `role:${input.role}`,
         fields: [contact],
       });
-      return { tenant: await tx.findOne(Tenant, { id: tenantId }) };
+      return { tenant: await this.tenants.find(tx, tenantId) };
     });
     if ('retryAfterSeconds' in outcome) {
       throw new DomainError('RATE_LIMITED', TOO_MANY, { retryAfterSeconds: outcome.retryAfterSeconds });
@@ -105,9 +106,7 @@ export class InviteUserUseCase {
       return assertMayManage(ctx, [input.role]);
     } catch (err) {
       const reason = err instanceof DomainError && err.code === 'UNAUTHENTICATED' ? 'unauthenticated' : 'forbidden';
-      await this.db
-        .em()
-        .transactional((tx) => this.audit.record(tx, { action: 'create', resource: NONE, outcome: 'denied', reason }));
+      await this.data.record({ action: 'create', resource: NONE, outcome: 'denied', reason });
       throw err;
     }
   }

@@ -1,51 +1,31 @@
-import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, type AssignableRole, type PendingInvitationView } from '@lekha/contracts';
+import { StaffOps, type OpResponse } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import { Database } from '@lekha/persistence';
-import { contextHasPermission, type RequestContext } from '@lekha/tenancy';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
+import { IdentityData } from '../../data/identity-data.js';
+import { InvitationRepository } from '../invitation.repository.js';
 import { maskRecipient } from '../recipient-mask.js';
+import { requireTenant } from '../tenant-caller.js';
 
-interface Row {
-  id: string;
-  role: AssignableRole;
-  email_enc: Buffer | null;
-  phone_enc: Buffer | null;
-  invited_by: string;
-  created_at: Date;
-  expires_at: Date;
-}
+type Op = typeof StaffOps.listInvitations;
 
 const resource = { type: 'invitation', id: null };
 
 /** The tenant's invitations still waiting for an answer (not accepted, revoked or expired), newest first. */
-@Injectable()
-export class ListInvitationsUseCase {
+@Handles(StaffOps.listInvitations)
+export class ListInvitationsUseCase implements UseCase<Op> {
   constructor(
-    private readonly db: Database,
+    private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
     private readonly keyring: TenantKeyring,
+    private readonly invitations: InvitationRepository,
   ) {}
 
-  async execute(ctx: RequestContext): Promise<{ items: PendingInvitationView[] }> {
-    if (!ctx.actorId || !ctx.tenantId) throw new DomainError('UNAUTHENTICATED', 'sign in first');
-    const tenantId = ctx.tenantId;
-    if (!contextHasPermission(ctx, 'users:read')) {
-      await this.db
-        .em()
-        .transactional((tx) =>
-          this.audit.record(tx, { action: 'list', resource, outcome: 'denied', reason: 'forbidden' }),
-        );
-      throw new DomainError('FORBIDDEN', 'your role does not allow this');
-    }
+  async execute({ ctx }: OperationScope<Op>): Promise<OpResponse<Op>> {
+    const tenantId = requireTenant(ctx);
     const cipher = new FieldCipher(await this.keyring.keysFor(tenantId));
-    const rows = await this.db.em().transactional(async (tx) => {
-      const found = await tx.execute<Row[]>(
-        `select id, role, email_enc, phone_enc, invited_by, created_at, expires_at from identity.invitations
-         where tenant_id = ? and accepted_at is null and revoked_at is null and expires_at > now()
-         order by created_at desc, id desc limit 500`,
-        [tenantId],
-      );
+    const rows = await this.data.transaction(async (tx) => {
+      const found = await this.invitations.listPending(tx, tenantId);
       const fields = [
         { name: 'email', category: 'user.contact.email' },
         { name: 'phone', category: 'user.contact.phone' },

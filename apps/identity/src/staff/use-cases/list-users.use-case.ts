@@ -1,27 +1,28 @@
-import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, type StaffUserView } from '@lekha/contracts';
+import { StaffOps, type OpResponse } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import { Database } from '@lekha/persistence';
-import { contextHasPermission, type RequestContext } from '@lekha/tenancy';
-import { User } from '../../users/user.entity.js';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
+import { IdentityData } from '../../data/identity-data.js';
+import { UserRepository } from '../../users/user.repository.js';
+import { requireTenant } from '../tenant-caller.js';
 
-/** The tenant's people (names decrypted), for those who may read them. */
-@Injectable()
-export class ListUsersUseCase {
+type Op = typeof StaffOps.list;
+
+/** The tenant's people (names decrypted), for those who may read them (`users:read`, checked by the runner). */
+@Handles(StaffOps.list)
+export class ListUsersUseCase implements UseCase<Op> {
   constructor(
-    private readonly db: Database,
+    private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
     private readonly keyring: TenantKeyring,
+    private readonly users: UserRepository,
   ) {}
 
-  async execute(ctx: RequestContext): Promise<{ items: StaffUserView[] }> {
-    if (!ctx.actorId || !ctx.tenantId) throw new DomainError('UNAUTHENTICATED', 'sign in first');
-    const tenantId = ctx.tenantId;
-    if (!contextHasPermission(ctx, 'users:read')) throw new DomainError('FORBIDDEN', 'your role does not allow this');
+  async execute({ ctx }: OperationScope<Op>): Promise<OpResponse<Op>> {
+    const tenantId = requireTenant(ctx);
     const cipher = new FieldCipher(await this.keyring.keysFor(tenantId));
-    const users = await this.db.em().transactional(async (tx) => {
-      const found = await tx.find(User, { tenantId }, { orderBy: { createdAt: 'asc' } });
+    const users = await this.data.transaction(async (tx) => {
+      const found = await this.users.listOf(tx, tenantId);
       await this.audit.record(tx, {
         action: 'list',
         resource: { type: 'user', id: null },

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { DomainError, type EraseTenantInput, type TenantErasureStatus } from '@lekha/contracts';
-import { Database } from '@lekha/persistence';
 import { contextHasPermission, type RequestContext } from '@lekha/tenancy';
 import { PasswordHasher } from '../../auth/password-hasher.js';
 import { rateLimited } from '../../auth/use-cases/login.use-case.js';
+import { IdentityData } from '../../data/identity-data.js';
 import { BruteForceGuard } from '../../security/brute-force-guard.js';
-import { User } from '../../users/user.entity.js';
+import { UserRepository } from '../../users/user.repository.js';
 import { TenantErasureRepository } from '../tenant-erasure.repository.js';
 import { TenantErasurePublisher } from '../tenant-erasure.publisher.js';
 
@@ -19,8 +19,9 @@ import { TenantErasurePublisher } from '../tenant-erasure.publisher.js';
 @Injectable()
 export class EraseTenantUseCase {
   constructor(
-    private readonly db: Database,
+    private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
+    private readonly users: UserRepository,
     private readonly hasher: PasswordHasher,
     private readonly guard: BruteForceGuard,
     private readonly erasures: TenantErasureRepository,
@@ -30,14 +31,7 @@ export class EraseTenantUseCase {
   async execute(ctx: RequestContext, input: EraseTenantInput): Promise<TenantErasureStatus> {
     const { actorId, tenantId } = ctx;
     const deny = (reason: string) =>
-      this.db.em().transactional((tx) =>
-        this.audit.record(tx, {
-          action: 'delete',
-          resource: { type: 'tenant', id: tenantId },
-          outcome: 'denied',
-          reason,
-        }),
-      );
+      this.data.record({ action: 'delete', resource: { type: 'tenant', id: tenantId }, outcome: 'denied', reason });
     if (ctx.actorType !== 'user' || !actorId || !tenantId || !contextHasPermission(ctx, 'tenant:erase')) {
       await deny('forbidden');
       throw new DomainError('FORBIDDEN', 'only the owner, signed in, may erase the tenant');
@@ -48,7 +42,7 @@ export class EraseTenantUseCase {
         { path: 'confirmTenantId', message: 'does not match the tenant you are signed in to' },
       ]);
     }
-    const user = await this.db.em().findOne(User, { id: actorId, tenantId, status: 'active' });
+    const user = await this.users.findActive(this.data.reader(), actorId, tenantId);
     if (!user) throw new DomainError('UNAUTHENTICATED', 'sign in first');
     const ticket = await this.guard.attempt(`erase:${user.id}`);
     if (!ticket.verdict.allowed) {
@@ -60,7 +54,7 @@ export class EraseTenantUseCase {
       throw new DomainError('INVALID_CREDENTIALS', 'the password is not correct');
     }
     await this.guard.succeeded(ticket);
-    await this.db.em().transactional(async (tx) => {
+    await this.data.transaction(async (tx) => {
       const { already } = await this.erasures.markRequested(tx, tenantId);
       if (!already)
         await this.audit.record(tx, {
@@ -71,6 +65,6 @@ export class EraseTenantUseCase {
     });
     // The order is on the bus before we answer; if the broker is down the publisher keeps trying.
     await this.publisher.publishPending().catch(() => undefined);
-    return (await this.erasures.status(this.db.em(), tenantId))!;
+    return (await this.erasures.status(this.data.reader(), tenantId))!;
   }
 }

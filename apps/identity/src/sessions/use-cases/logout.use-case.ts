@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { DomainError, type RevokedSessions } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import { Database } from '@lekha/persistence';
 import type { RequestContext } from '@lekha/tenancy';
-import { SessionRepository } from '../../sessions/session.repository.js';
+import { IdentityData } from '../../data/identity-data.js';
+import { SessionRepository } from '../session.repository.js';
 import { LoginHistoryRepository } from '../../security/login-history.repository.js';
 import { keyOwnerOf } from '../../users/platform-key.js';
 
@@ -12,7 +12,7 @@ import { keyOwnerOf } from '../../users/platform-key.js';
 @Injectable()
 export class LogoutUseCase {
   constructor(
-    private readonly db: Database,
+    private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
     private readonly keyring: TenantKeyring,
     private readonly sessions: SessionRepository,
@@ -30,12 +30,12 @@ export class LogoutUseCase {
       // A key has no session to end: saying "revoked" would leave the caller believing it had stopped working.
       const resource = { type: 'session', id: sessionId };
       const refusal = { action: 'token_revoke', resource, outcome: 'denied', reason: 'api_key_no_session' } as const;
-      await this.db.em().transactional((tx) => this.audit.record(tx, refusal));
+      await this.data.record(refusal);
       throw new DomainError('FORBIDDEN', 'an API key has no session to end; revoke it with DELETE /v1/api-keys/:id');
     }
     const { actorId, tenantId } = ctx;
     const cipher = new FieldCipher(await this.keyring.keysFor(keyOwnerOf(tenantId)));
-    const revokedSessionIds = await this.db.em().transactional(async (tx) => {
+    const revokedSessionIds = await this.data.transaction(async (tx) => {
       const ids = await this.sessions.revoke(tx, sessionId, actorId, kind);
       await this.audit.record(tx, {
         action: 'token_revoke',
