@@ -18,6 +18,8 @@ import { complianceConfigSchema } from '../../apps/compliance/src/config/complia
 import { AppModule as NotificationsModule } from '../../apps/notifications/src/app.module.js';
 import { notificationsConfigSchema } from '../../apps/notifications/src/config/notifications.config.js';
 import { AppModule as BillingModule } from '../../apps/billing/src/app.module.js';
+import { AppModule as IdentityModule } from '../../apps/identity/src/app.module.js';
+import { identityConfigSchema } from '../../apps/identity/src/config/identity.config.js';
 import { billingConfigSchema } from '../../apps/billing/src/config/billing.config.js';
 import { AppModule as GatewayModule } from '../../apps/gateway/src/app.module.js';
 import { gatewayConfigSchema } from '../../apps/gateway/src/config/gateway.config.js';
@@ -42,8 +44,9 @@ const env = {
 };
 const logger = pino({ level: 'silent' });
 
-/** Each service's root module, as its main registers it. Identity joins when its operations are declared. */
+/** Each service's root module, as its main registers it. */
 const SERVICES: Record<string, () => DynamicModule> = {
+  identity: () => IdentityModule.register(loadConfig(identityConfigSchema, env), logger),
   'tenant-data': () => TenantDataModule.register(loadConfig(tenantDataConfigSchema, env), logger),
   compliance: () => ComplianceModule.register(loadConfig(complianceConfigSchema, env), logger),
   notifications: () => NotificationsModule.register(loadConfig(notificationsConfigSchema, env), logger),

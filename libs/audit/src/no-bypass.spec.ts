@@ -83,12 +83,7 @@ const DATA_BYPASS: Record<string, RegExp> = {
  * Shrink this list: move the query into a repository and delete the entry (the test fails while an
  * entry names a file that no longer offends, so the list cannot go stale).
  */
-const DATA_BYPASS_ALLOWED: Record<string, string> = {
-  'apps/compliance/src/audit-index/use-cases/audit-status.use-case.ts': 'reads index counters with SQL',
-  'apps/compliance/src/audit-index/use-cases/query-audit.use-case.ts': 'queries the audit index with SQL',
-  'apps/notifications/src/dev-inbox/read-dev-inbox.use-case.ts': 'reads the development inbox with SQL',
-  'apps/notifications/src/dispatch/deliver-to-dev-inbox.use-case.ts': 'writes the development inbox with SQL',
-};
+const DATA_BYPASS_ALLOWED: Record<string, string> = {};
 
 describe('no ORM or SQL in a use case', () => {
   const useCases = files.filter((f) => f.path.startsWith('apps/') && f.path.endsWith('.use-case.ts'));

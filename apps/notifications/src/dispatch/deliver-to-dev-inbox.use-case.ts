@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { notificationTransportKey, type DispatchContent, type NotificationDispatch } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring, open } from '@lekha/crypto';
-import { Database } from '@lekha/persistence';
 import { MASTER_KEY } from '@lekha/runtime';
 import { RecipientIndex } from './recipient-index.js';
+import { DevInboxRepository } from '../dev-inbox/dev-inbox.repository.js';
 
 /**
  * Until real SMS and email providers arrive, every message lands in the development inbox,
@@ -15,7 +15,7 @@ export class DeliverToDevInboxUseCase {
   private readonly transportKey: Buffer;
 
   constructor(
-    private readonly db: Database,
+    private readonly inbox: DevInboxRepository,
     private readonly audit: AuditOutbox,
     private readonly keyring: TenantKeyring,
     private readonly recipients: RecipientIndex,
@@ -31,22 +31,17 @@ export class DeliverToDevInboxUseCase {
     if (!m.tenantId) throw new Error('dispatch without a tenant cannot be encrypted under a tenant key');
     const tenantId = m.tenantId;
     const cipher = new FieldCipher(await this.keyring.keysFor(tenantId));
-    await this.db.em().transactional(async (tx) => {
-      const inserted = await tx.execute<{ id: string }[]>(
-        `insert into notifications.dev_inbox (id, tenant_id, channel, purpose, recipient_idx, body_enc)
-         values (?, ?, ?, ?, ?, ?)
-         on conflict (id) do nothing returning id`,
-        [
-          m.messageId,
-          tenantId,
-          m.channel,
-          m.purpose,
-          this.recipients.of(content.to),
-          cipher.encrypt('body', content.body),
-        ],
-      );
-      if (inserted.length) {
-        await this.audit.record(tx, {
+    await this.inbox.insertOnce(
+      {
+        id: m.messageId,
+        tenantId,
+        channel: m.channel,
+        purpose: m.purpose,
+        recipientIndex: this.recipients.of(content.to),
+        bodyEnc: cipher.encrypt('body', content.body)!,
+      },
+      (tx) =>
+        this.audit.record(tx, {
           action: 'create',
           resource: { type: 'notification', id: m.messageId },
           reason: m.purpose,
@@ -54,8 +49,7 @@ export class DeliverToDevInboxUseCase {
           actorType: 'service',
           actorId: 'notifications',
           fields: [{ name: 'body', category: 'user.communication' }],
-        });
-      }
-    });
+        }),
+    );
   }
 }

@@ -16,7 +16,8 @@ export class DispatchModule {
       providers: [
         DeliverToDevInboxUseCase,
         RecipientIndex,
-        ...(devInbox ? [DevInboxRepository, ReadDevInboxUseCase] : []),
+        DevInboxRepository,
+        ...(devInbox ? [ReadDevInboxUseCase] : []),
       ],
     };
   }

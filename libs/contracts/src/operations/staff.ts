@@ -69,6 +69,7 @@ export const StaffOps = {
     access: 'users:manage',
     audit: { action: 'create', resourceType: 'invitation' },
     summary: 'Invite someone by email or phone with a role; the token goes to them, not to you',
+    internal: 'POST v1/users/invitations is hand-written: a refusal over the send budget sets Retry-After',
   }),
   listInvitations: operation({
     name: 'identity.staff.list-invitations',
@@ -95,6 +96,7 @@ export const StaffOps = {
     access: 'users:manage',
     audit: { action: 'permission_change', resourceType: 'user' },
     summary: 'Change a user’s role; their sessions end at once and they sign in again',
+    internal: 'PATCH v1/users/:id/role is hand-written: it also puts the user on the gateway’s revocation list',
   }),
   deactivate: operation({
     name: 'identity.staff.deactivate',
@@ -103,6 +105,7 @@ export const StaffOps = {
     access: 'users:manage',
     audit: { action: 'update', resourceType: 'user' },
     summary: 'Deactivate a user; their sessions end at once',
+    internal: 'POST v1/users/:id/deactivate is hand-written: it also puts the user on the gateway’s revocation list',
   }),
   acceptInvitation: operation({
     name: 'identity.staff.accept-invitation',
