@@ -40,6 +40,8 @@ export default async function globalSetup(): Promise<void> {
   process.env.LEKHA_TEST_AUDIT_KEYS_DIR ??= await mkdtemp(join(tmpdir(), 'lekha-it-keys-'));
   // One bus key for the run (services seal RPC payloads with it; tests need it to speak on the bus).
   process.env.LEKHA_BUS_KEY ??= randomBytes(32).toString('base64');
+  // One development inbox secret for the run: suites read the shared platform's inbox with it.
+  process.env.LEKHA_TEST_DEV_INBOX_SECRET ??= randomBytes(24).toString('base64url');
   // Where this run keeps state its suites share (the shared platform's processes and database).
   process.env.LEKHA_TEST_RUN_DIR ??= await mkdtemp(join(tmpdir(), 'lekha-it-run-'));
   globalThis.__LEKHA_TEST_KAFKA__ = { kafka, dir };

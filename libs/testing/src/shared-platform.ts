@@ -70,7 +70,12 @@ export async function sharedTestPlatform(): Promise<SharedTestPlatform> {
   const known = await readState();
   if (known && known.pids.every(alive)) return handle(known);
   if (known) await stopSharedTestPlatform();
-  const tp = await startTestPlatform({ shared: true });
+  // Every suite signs tenants up from this machine: per-IP sign-up and unknown-identifier budgets are
+  // for attackers, not for a run's worth of suites (the suites that test them start their own platform).
+  const tp = await startTestPlatform({
+    shared: true,
+    env: { SIGNUP_MAX_PER_IP: '100000', OTP_MAX_UNKNOWN_PER_IP: '100000', LOGIN_MAX_FAILURES_PER_IP: '10000' },
+  });
   const state: SharedPlatformState = {
     pids: [...tp.platform.services.values()].map((s) => s.pid!).filter(Boolean),
     gatewayUrl: tp.gatewayUrl,

@@ -14,8 +14,11 @@ export const SHARED_SUITE_MARK = '<shared>';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
-/** The development inbox secret of this run's platforms (they turn development features on, as `lekha dev` does). */
-const DEV_INBOX_SECRET = randomBytes(24).toString('base64url');
+/**
+ * The development inbox secret of this run's platforms (they turn development features on, as `lekha dev`
+ * does): one per run, from the global setup, so that every suite opens the shared platform's inbox.
+ */
+const DEV_INBOX_SECRET = process.env.LEKHA_TEST_DEV_INBOX_SECRET ?? randomBytes(24).toString('base64url');
 
 /** Headers that open a test platform's development inbox from this machine. */
 export function devInboxHeaders(): Record<string, string> {
