@@ -214,7 +214,12 @@ describe('tenant data: customers', () => {
     expect(first.status).toBe(201);
     const samePhone = await http.post('/v1/customers', { name: 'Asha Two', phone: '+91 0 98450 66001' }, a.accessToken);
     expect(samePhone.status).toBe(409);
-    expect(samePhone.body.error).toEqual({ code: 'CONFLICT', message: expect.any(String), details: [taken('phone')] });
+    expect(samePhone.body.error).toEqual({
+      code: 'CONFLICT',
+      reason: 'CUSTOMER_CONTACT_TAKEN',
+      message: expect.any(String),
+      details: [taken('phone')],
+    });
     const sameEmail = await http.post('/v1/customers', { name: 'Asha 3', email: 'Asha.One@Example.in' }, a.accessToken);
     expect(sameEmail.status).toBe(409);
     expect(sameEmail.body.error.details).toEqual([taken('email')]);

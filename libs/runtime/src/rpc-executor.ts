@@ -258,8 +258,7 @@ export class RpcExecutor {
     try {
       return { ok: true, data: await fn(parsed.data, ctx) };
     } catch (err) {
-      if (err instanceof DomainError)
-        return { ok: false, error: { code: err.code, message: err.message, details: err.details } };
+      if (err instanceof DomainError) return { ok: false, error: err.toBody() };
       if (err instanceof TenantKeysetDestroyedError) return { ok: false, error: ERASED };
       if (isUnavailable(err)) {
         // The database (and with it the audit outbox) cannot be reached: fail closed, retryably.

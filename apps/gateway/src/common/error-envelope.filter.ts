@@ -28,11 +28,7 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
     let body: ErrorBody;
     if (exception instanceof DomainError) {
       status = httpStatusOf(exception.code);
-      body = {
-        code: exception.code,
-        message: exception.message,
-        ...(exception.details !== undefined ? { details: exception.details } : {}),
-      };
+      body = exception.toBody();
     } else if (exception instanceof HttpException) {
       status = exception.getStatus();
       const raw = exception.getResponse();

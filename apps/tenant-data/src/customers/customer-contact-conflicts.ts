@@ -1,4 +1,4 @@
-import { DomainError } from '@lekha/contracts';
+import { CustomerError, FeatureError, type DomainError } from '@lekha/contracts';
 import type { TenantScope } from '@lekha/access';
 import { fieldsTouched } from './customer.fields.js';
 import type { CustomerRepository } from './customer.repository.js';
@@ -61,5 +61,5 @@ export async function refuseTakenContacts(
 }
 
 export function conflictError(conflicts: ContactConflict[]): DomainError {
-  return new DomainError('CONFLICT', 'another customer already has this phone or email', conflicts);
+  return new FeatureError(CustomerError.ContactTaken, 'another customer already has this phone or email', conflicts);
 }

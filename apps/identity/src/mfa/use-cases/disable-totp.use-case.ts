@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, type MfaDisableRequest } from '@lekha/contracts';
+import { DomainError, FeatureError, MfaError, type MfaDisableRequest } from '@lekha/contracts';
 import type { RequestContext } from '@lekha/tenancy';
 import { IdentityData } from '../../data/identity-data.js';
 import { LoginHistoryRepository } from '../../security/login-history.repository.js';
@@ -49,7 +49,7 @@ export class DisableTotpUseCase {
       });
       return 'disabled';
     });
-    if (outcome === 'not_enabled') throw new DomainError('CONFLICT', 'two-step sign-in is not on');
+    if (outcome === 'not_enabled') throw new FeatureError(MfaError.NotOn, 'two-step sign-in is not on');
     if (outcome === 'wrong_code') throw new DomainError('INVALID_CREDENTIALS', WRONG_CODE);
     await this.callers.succeeded(caller);
     return { disabled: true };

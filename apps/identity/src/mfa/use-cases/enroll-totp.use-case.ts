@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, type MfaEnrollRequest, type MfaEnrollResult } from '@lekha/contracts';
+import { FeatureError, MfaError, type MfaEnrollRequest, type MfaEnrollResult } from '@lekha/contracts';
 import type { RequestContext } from '@lekha/tenancy';
 import { IdentityData } from '../../data/identity-data.js';
 import { LoginHistoryRepository } from '../../security/login-history.repository.js';
@@ -38,7 +38,7 @@ export class EnrollTotpUseCase {
       return true;
     });
     if (!started)
-      throw new DomainError('CONFLICT', 'two-step sign-in is already on; turn it off before enrolling again');
+      throw new FeatureError(MfaError.AlreadyOn, 'two-step sign-in is already on; turn it off before enrolling again');
     await this.callers.succeeded(caller);
     const account = cipher.decrypt('email', user.emailEnc) ?? cipher.decrypt('phone', user.phoneEnc) ?? user.id;
     return { secret, otpauthUri: otpauthUri(secret, account) };

@@ -1,4 +1,10 @@
-import { RecordOps, DomainError, type CreateRecordTypeRequest, type RecordTypeView } from '@lekha/contracts';
+import {
+  RecordOps,
+  FeatureError,
+  RecordError,
+  type CreateRecordTypeRequest,
+  type RecordTypeView,
+} from '@lekha/contracts';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { TenantAccess } from '@lekha/access';
 import { RecordRepository } from '../record.repository.js';
@@ -19,7 +25,7 @@ export class CreateRecordTypeUseCase implements UseCase<typeof RecordOps.createT
     const name = input.name ?? template?.name ?? input.key;
     return this.access.run(scope, async (data) => {
       if (await this.records.findType(data, input.key))
-        throw new DomainError('CONFLICT', `record type "${input.key}" exists already`, [
+        throw new FeatureError(RecordError.TypeExists, `record type "${input.key}" exists already`, [
           { path: 'key', message: 'already in use' },
         ]);
       const row = await this.records.createType(data, input.key, name, schema);
