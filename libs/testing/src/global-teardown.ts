@@ -1,5 +1,7 @@
 import { rm } from 'node:fs/promises';
-import { stopSharedTestPlatform } from './shared-platform.js';
+// Global hooks get no path mapping, so a relative `.js` import finds no file: through the built package.
+// eslint-disable-next-line @nx/enforce-module-boundaries -- see above
+import { stopSharedTestPlatform } from '@lekha/testing';
 
 export default async function globalTeardown(): Promise<void> {
   await stopSharedTestPlatform().catch((err: Error) => process.stderr.write(`shared platform: ${err.message}\n`));
