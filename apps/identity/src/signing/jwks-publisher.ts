@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { KafkaPublisher } from '@lekha/kafka';
 import { AppLogger, BusSeal, jwksRecord } from '@lekha/runtime';
 import { TokenSigner } from './token-signer.js';
@@ -11,7 +11,7 @@ const REPUBLISH_MS = 5 * 60_000;
  * start, after every rotation and periodically, so every service can verify access tokens itself.
  */
 @Injectable()
-export class JwksPublisher implements OnApplicationBootstrap, OnApplicationShutdown {
+export class JwksPublisher implements OnApplicationBootstrap, OnModuleDestroy {
   private timer: NodeJS.Timeout | null = null;
   private publishing: Promise<void> | null = null;
   private again = false;
@@ -31,9 +31,11 @@ export class JwksPublisher implements OnApplicationBootstrap, OnApplicationShutd
     this.timer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Stops republishing and waits out a publication in flight, so none runs once the service has closed. */
+  async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    await this.publishing;
   }
 
   /** Publishes the current JWKS, retrying while the broker is down; concurrent calls coalesce. */
