@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { AppLogger } from '@lekha/runtime';
 
 /** Jobs waiting at once beyond this are dropped (with a warning): the request budgets keep far below it. */
@@ -18,7 +18,7 @@ const SPREAD_MS = 1000;
  * is logged by its kind only, never with the data it carried. Shutdown waits for the jobs under way.
  */
 @Injectable()
-export class DeferredWork implements OnApplicationShutdown {
+export class DeferredWork implements OnModuleDestroy {
   private readonly pending = new Set<Promise<void>>();
 
   constructor(private readonly logger: AppLogger) {}
@@ -38,7 +38,8 @@ export class DeferredWork implements OnApplicationShutdown {
     this.pending.add(run);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Runs before the database module closes (global modules are destroyed last), so jobs under way can finish. */
+  async onModuleDestroy(): Promise<void> {
     await Promise.allSettled([...this.pending]);
   }
 }

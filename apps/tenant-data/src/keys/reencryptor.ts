@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { AuditOutbox } from '@lekha/audit';
 import { FieldCipher, TenantKeyring, currentVersion, keyVersionOf } from '@lekha/crypto';
@@ -40,13 +40,16 @@ const SUBJECTS_PER_EVENT = 1000;
  * concurrent edit is never overwritten with an older value.
  */
 @Injectable()
-export class Reencryptor implements OnModuleInit, OnApplicationShutdown {
+export class Reencryptor implements OnModuleInit, OnModuleDestroy {
   private readonly columnTargets: ColumnTarget[] = [];
   private readonly customTargets: CustomTarget[] = [];
   private readonly logger: Logger;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
+  /** Passes waiting for a rotation to activate, and passes running now. */
+  private readonly scheduled = new Set<NodeJS.Timeout>();
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly db: Database,
@@ -72,15 +75,27 @@ export class Reencryptor implements OnModuleInit, OnApplicationShutdown {
     this.timer.unref();
   }
 
-  onApplicationShutdown(): void {
+  /** Stops the timers and waits out a pass in flight, so none touches the database after it closes. */
+  async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    for (const t of this.scheduled) clearTimeout(t);
+    this.scheduled.clear();
+    await Promise.allSettled([...this.inFlight, this.running]);
   }
 
   /** Runs a pass for `tenantId` once its newest version is active. */
   schedule(tenantId: string, activeFrom: Date): void {
-    const t = setTimeout(() => void this.passQuietly(tenantId), Math.max(0, activeFrom.getTime() - Date.now()) + 50);
+    if (this.stopped) return;
+    const t = setTimeout(
+      () => {
+        this.scheduled.delete(t);
+        void this.passQuietly(tenantId);
+      },
+      Math.max(0, activeFrom.getTime() - Date.now()) + 50,
+    );
     t.unref();
+    this.scheduled.add(t);
   }
 
   /** Every tenant whose keyset has more than one version. */
@@ -105,12 +120,17 @@ export class Reencryptor implements OnModuleInit, OnApplicationShutdown {
     return this.running;
   }
 
-  private async passQuietly(tenantId: string): Promise<void> {
-    try {
-      await this.pass(tenantId);
-    } catch (err) {
-      this.logger.warn({ tenantId, error: (err as Error).message }, 're-encryption pass failed; next sweep retries');
-    }
+  private passQuietly(tenantId: string): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    const run = this.pass(tenantId).then(
+      () => undefined,
+      (err: unknown) => {
+        this.logger.warn({ tenantId, error: (err as Error).message }, 're-encryption pass failed; next sweep retries');
+      },
+    );
+    this.inFlight.add(run);
+    void run.finally(() => this.inFlight.delete(run));
+    return run;
   }
 
   /** Re-encrypts what is stale and retires old versions when nothing uses them. */
