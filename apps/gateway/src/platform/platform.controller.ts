@@ -19,7 +19,6 @@ import { BusClient } from '../bus/bus-client.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import { PermissionGuard, RequirePermission } from '../auth/permissions.js';
 import { RevocationList } from '../auth/revocation-list.js';
-import { JwksCache } from '../auth/jwks-cache.js';
 
 /**
  * Platform administration (platform admin only; identity checks again that the caller is a
@@ -34,7 +33,6 @@ export class PlatformController {
   constructor(
     private readonly bus: BusClient,
     private readonly revocations: RevocationList,
-    private readonly jwks: JwksCache,
   ) {}
 
   @Post('users')
@@ -89,10 +87,9 @@ export class PlatformController {
     summary: 'Rotate the access-token signing key now; tokens signed before keep working until they expire',
   })
   async rotate(): Promise<SigningKeyRotation> {
-    const rotation = await this.bus.call<SigningKeyRotation>(Rpc.identity.rotateSigningKey, {});
-    // This gateway learns the new key at once; others on the first token that names it.
-    this.jwks.invalidate();
-    return rotation;
+    // Identity publishes the new key on its JWKS topic; every gateway and service follows it (and
+    // waits briefly for a key ID it does not know yet).
+    return this.bus.call<SigningKeyRotation>(Rpc.identity.rotateSigningKey, {});
   }
 
   @Get('tenants/:tenantId/erasure')
