@@ -1,4 +1,5 @@
 import type { AnyOperation } from '../operation.js';
+import { ApiKeyOps } from './api-keys.js';
 import { AuditOps } from './audit.js';
 import { CustomerOps } from './customers.js';
 import { NotificationOps } from './notifications.js';
@@ -7,6 +8,7 @@ import { RecordOps } from './records.js';
 import { StaffOps } from './staff.js';
 import { TenantKeyOps } from './tenant-keys.js';
 
+export * from './api-keys.js';
 export * from './audit.js';
 export * from './customers.js';
 export * from './notifications.js';
@@ -24,4 +26,5 @@ export const ALL_OPERATIONS: readonly AnyOperation[] = [
   AuditOps,
   NotificationOps,
   StaffOps,
+  ApiKeyOps,
 ].flatMap((group) => Object.values(group) as AnyOperation[]);
