@@ -5,6 +5,7 @@ import { CustomerOps } from './customers.js';
 import { NotificationOps } from './notifications.js';
 import { PlatformOps } from './platform.js';
 import { RecordOps } from './records.js';
+import { SessionOps } from './sessions.js';
 import { StaffOps } from './staff.js';
 import { TenantKeyOps } from './tenant-keys.js';
 
@@ -14,6 +15,7 @@ export * from './customers.js';
 export * from './notifications.js';
 export * from './platform.js';
 export * from './records.js';
+export * from './sessions.js';
 export * from './staff.js';
 export * from './tenant-keys.js';
 
@@ -26,5 +28,6 @@ export const ALL_OPERATIONS: readonly AnyOperation[] = [
   AuditOps,
   NotificationOps,
   StaffOps,
+  SessionOps,
   ApiKeyOps,
 ].flatMap((group) => Object.values(group) as AnyOperation[]);
