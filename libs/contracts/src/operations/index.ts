@@ -2,6 +2,7 @@ import type { AnyOperation } from '../operation.js';
 import { ApiKeyOps } from './api-keys.js';
 import { AuditOps } from './audit.js';
 import { CustomerOps } from './customers.js';
+import { MfaOps } from './mfa.js';
 import { NotificationOps } from './notifications.js';
 import { PlatformOps } from './platform.js';
 import { RecordOps } from './records.js';
@@ -12,6 +13,7 @@ import { TenantKeyOps } from './tenant-keys.js';
 export * from './api-keys.js';
 export * from './audit.js';
 export * from './customers.js';
+export * from './mfa.js';
 export * from './notifications.js';
 export * from './platform.js';
 export * from './records.js';
@@ -29,5 +31,6 @@ export const ALL_OPERATIONS: readonly AnyOperation[] = [
   NotificationOps,
   StaffOps,
   SessionOps,
+  MfaOps,
   ApiKeyOps,
 ].flatMap((group) => Object.values(group) as AnyOperation[]);
