@@ -9,6 +9,7 @@ import { RecordOps } from './records.js';
 import { SessionOps } from './sessions.js';
 import { StaffOps } from './staff.js';
 import { TenantKeyOps } from './tenant-keys.js';
+import { TenantOps } from './tenants.js';
 
 export * from './api-keys.js';
 export * from './audit.js';
@@ -20,6 +21,7 @@ export * from './records.js';
 export * from './sessions.js';
 export * from './staff.js';
 export * from './tenant-keys.js';
+export * from './tenants.js';
 
 /** Every declared request/reply operation, in every service. */
 export const ALL_OPERATIONS: readonly AnyOperation[] = [
@@ -33,4 +35,5 @@ export const ALL_OPERATIONS: readonly AnyOperation[] = [
   SessionOps,
   MfaOps,
   ApiKeyOps,
+  TenantOps,
 ].flatMap((group) => Object.values(group) as AnyOperation[]);
