@@ -1,19 +1,27 @@
 import type { AnyOperation } from '../operation.js';
+import { ApiKeyOps } from './api-keys.js';
 import { AuditOps } from './audit.js';
 import { CustomerOps } from './customers.js';
+import { MfaOps } from './mfa.js';
 import { NotificationOps } from './notifications.js';
 import { PlatformOps } from './platform.js';
 import { RecordOps } from './records.js';
+import { SessionOps } from './sessions.js';
 import { StaffOps } from './staff.js';
 import { TenantKeyOps } from './tenant-keys.js';
+import { TenantOps } from './tenants.js';
 
+export * from './api-keys.js';
 export * from './audit.js';
 export * from './customers.js';
+export * from './mfa.js';
 export * from './notifications.js';
 export * from './platform.js';
 export * from './records.js';
+export * from './sessions.js';
 export * from './staff.js';
 export * from './tenant-keys.js';
+export * from './tenants.js';
 
 /** Every declared request/reply operation, in every service. */
 export const ALL_OPERATIONS: readonly AnyOperation[] = [
@@ -24,4 +32,8 @@ export const ALL_OPERATIONS: readonly AnyOperation[] = [
   AuditOps,
   NotificationOps,
   StaffOps,
+  SessionOps,
+  MfaOps,
+  ApiKeyOps,
+  TenantOps,
 ].flatMap((group) => Object.values(group) as AnyOperation[]);
