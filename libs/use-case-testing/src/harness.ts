@@ -6,6 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import type { DynamicModule, INestApplicationContext, Type } from '@nestjs/common';
 import pino, { type Logger } from 'pino';
 import type { z } from 'zod';
+import { OutboxRelay } from '@lekha/audit';
 import type { AnyOperation, AuditEventV1, OpInput, OpResponse } from '@lekha/contracts';
 import { Database } from '@lekha/persistence';
 import { OperationRunner, loadConfig } from '@lekha/runtime';
@@ -66,6 +67,9 @@ export class UseCaseHarness {
       logger: false,
       abortOnError: false,
     });
+    // No broker, so nothing is published: stop the audit relay at once. Left running, it would retry the
+    // absent broker throughout, and close() would wait out kafkajs's retries of a publish in flight (~10 s).
+    await app.get(OutboxRelay, { strict: false }).stop();
     return new UseCaseHarness(app, options.schema, async () => {
       await app.close();
       await database.drop();
