@@ -15,7 +15,7 @@ import {
   type RpcResult,
 } from '@lekha/contracts';
 import { BusSeal } from '@lekha/runtime';
-import { api, readAuditTopic, request, startTestPlatform, type TestPlatform } from '@lekha/testing';
+import { api, readAuditTopic, request, sharedTestPlatform, type SharedTestPlatform } from '@lekha/testing';
 import { RawBus, readTopicsRaw } from './raw-bus.js';
 
 type Page = { items: CustomerView[] };
@@ -25,7 +25,7 @@ type Page = { items: CustomerView[] };
  * plaintext on any topic, and services that believe only a verified access token, never the headers.
  */
 describe('bus security', () => {
-  let tp: TestPlatform;
+  let tp: SharedTestPlatform;
   let http: ReturnType<typeof api>;
   let bus: RawBus;
   const u = randomUUID().replace(/-/g, '').slice(0, 10);
@@ -53,7 +53,7 @@ describe('bus security', () => {
   const get = Rpc.tenantData.getCustomer;
 
   beforeAll(async () => {
-    tp = await startTestPlatform();
+    tp = await sharedTestPlatform();
     http = api(tp.gatewayUrl);
     bus = await RawBus.connect(tp.brokers);
   });
@@ -317,7 +317,7 @@ describe('bus security', () => {
   });
 
   it('drops a request whose deadline has passed, unrun and unanswered, and refuses a deadline stretched after sealing', async () => {
-    const tenantData = tp.platform.services.get('tenant-data')!;
+    const tenantData = tp.services.get('tenant-data')!;
     const expired = async () =>
       ((await (await fetch(`${tenantData.url}/health/ready`)).json()) as { bus: { expired: number } }).bus.expired;
     const before = await expired();

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { ServiceProcess } from '@lekha/launcher';
-import { freePort, readAuditTopic, startTestPlatform, type TestPlatform } from '@lekha/testing';
+import { freePort, readAuditTopic, sharedTestPlatform, type SharedTestPlatform } from '@lekha/testing';
 import type { AuditEventV1 } from '@lekha/contracts';
 import { awaitMessage, client, uniquePhone } from './identity-test-helpers.js';
 
@@ -26,7 +26,7 @@ const stepNow = () => Math.floor(Date.now() / 30_000);
  * gateway against a real broker and database.
  */
 describe('identity: TOTP second factor and API keys', () => {
-  let tp: TestPlatform;
+  let tp: SharedTestPlatform;
   let call: ReturnType<typeof client>;
   const stamp = Date.now().toString(36);
   const owner = {
@@ -54,7 +54,8 @@ describe('identity: TOTP second factor and API keys', () => {
     call('POST', '/v1/auth/login', { body: { email: owner.email, password: owner.password } });
 
   beforeAll(async () => {
-    tp = await startTestPlatform({ env: { LOGIN_MAX_FAILURES_PER_ACCOUNT: '6', LOGIN_LOCKOUT_SECONDS: '3' } });
+    // The shared platform allows six sign-in failures per account, then locks it for 3 s.
+    tp = await sharedTestPlatform();
     call = client(tp.gatewayUrl);
     const res = await call('POST', '/v1/auth/signup', {
       body: { business: { name: 'Aqua Drops Water Supply', stateCode: '33' }, owner },
@@ -463,7 +464,7 @@ describe('identity: TOTP second factor and API keys', () => {
     });
 
     it('a revocation reaches another gateway through its revocation poll', async () => {
-      const gateway = tp.platform.services.get('gateway')!;
+      const gateway = tp.services.get('gateway')!;
       const port = await freePort();
       const second = new ServiceProcess({
         ...gateway.opts,

@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { AuditEventV1 } from '@lekha/contracts';
@@ -9,9 +8,9 @@ import {
   freePort,
   readAuditTopic,
   request,
-  startTestPlatform,
+  sharedTestPlatform,
   type HttpResult,
-  type TestPlatform,
+  type SharedTestPlatform,
 } from '@lekha/testing';
 import { awaitMessage, client, uniquePhone } from './identity-test-helpers.js';
 
@@ -22,7 +21,7 @@ const sidOf = (jwt: string): string => JSON.parse(Buffer.from(jwt.split('.')[1]!
  * changes and deactivation — and that every revocation stops access tokens at once at the gateway.
  */
 describe('identity: sessions, login history and staff', () => {
-  let tp: TestPlatform;
+  let tp: SharedTestPlatform;
   let call: ReturnType<typeof client>;
   const stamp = Date.now().toString(36);
   const owner = {
@@ -37,8 +36,6 @@ describe('identity: sessions, login history and staff', () => {
   let tenantId = '';
   let ownerId = '';
   let ownerToken = '';
-  const platformAdmin = { email: `root.${stamp}@lekha.example`, password: 'platform admin passphrase 9' };
-  let secretDir = '';
   /** A second gateway with LEKHA_ENV unset (the production default), and what it logs. */
   let prodGateway: ServiceProcess | null = null;
   const prodGatewayLines: string[] = [];
@@ -47,17 +44,8 @@ describe('identity: sessions, login history and staff', () => {
     (await call('POST', '/v1/auth/login', { body, headers })).body as { accessToken: string; refreshToken: string };
 
   beforeAll(async () => {
-    secretDir = await mkdtemp(join(tmpdir(), 'lekha-platform-admin-'));
-    const passwordFile = join(secretDir, 'admin.password');
-    await writeFile(passwordFile, `${platformAdmin.password}\n`, { mode: 0o600 });
-    tp = await startTestPlatform({
-      env: {
-        PLATFORM_ADMIN_EMAIL: platformAdmin.email,
-        PLATFORM_ADMIN_PASSWORD_FILE: passwordFile,
-        INVITATION_MAX_SENDS_PER_TENANT: '20',
-        INVITATION_MAX_SENDS_PER_RECIPIENT: '2',
-      },
-    });
+    // The shared platform has a platform admin, and invitation limits of 20 per tenant and 2 per recipient.
+    tp = await sharedTestPlatform();
     call = client(tp.gatewayUrl);
     const res = await call('POST', '/v1/auth/signup', {
       body: { business: { name: 'Sheikh Job Works', stateCode: '24' }, owner },
@@ -65,7 +53,7 @@ describe('identity: sessions, login history and staff', () => {
     });
     expect(res.status).toBe(201);
     ({ tenantId, userId: ownerId, accessToken: ownerToken } = res.body);
-    const gateway = tp.platform.services.get('gateway')!;
+    const gateway = tp.services.get('gateway')!;
     const port = await freePort();
     const env = { ...gateway.opts.env, GATEWAY_PORT: String(port), LEKHA_ENV: '' };
     prodGateway = new ServiceProcess({ ...gateway.opts, port, env, onLine: (_s, line) => prodGatewayLines.push(line) });
@@ -76,7 +64,6 @@ describe('identity: sessions, login history and staff', () => {
   afterAll(async () => {
     await prodGateway?.stop();
     await tp?.stop();
-    if (secretDir) await rm(secretDir, { recursive: true, force: true });
   });
 
   describe('sessions', () => {
@@ -408,7 +395,7 @@ describe('identity: sessions, login history and staff', () => {
       const withSecret = await readInbox({ headers: devInboxHeaders() });
       expect(withSecret.status).toBe(200);
       expect(withSecret.body.items.some((m: { purpose: string }) => m.purpose === 'security_alert')).toBe(true);
-      const admin = await call('POST', '/v1/auth/login', { body: platformAdmin });
+      const admin = await call('POST', '/v1/auth/login', { body: tp.platformAdmin });
       expect(admin.status).toBe(200);
       const byAdmin = await readInbox({ token: admin.body.accessToken });
       expect(byAdmin.status).toBe(200);

@@ -1,6 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   api,
@@ -8,15 +7,16 @@ import {
   samplePdf,
   samplePng,
   sampleWebp,
-  startTestPlatform,
-  type TestPlatform,
+  SHARED_DOCUMENTS_MAX_BYTES,
+  sharedTestPlatform,
+  type SharedTestPlatform,
   signupTenant,
 } from '@lekha/testing';
 import { RawBus } from './raw-bus.js';
 import { Rpc, type BeginUploadReply, type DocumentView, type Page } from '@lekha/contracts';
 import { awaitMessage } from './identity-test-helpers.js';
 
-const MAX_BYTES = 700 * 1024;
+const MAX_BYTES = SHARED_DOCUMENTS_MAX_BYTES;
 const CHUNK = 256 * 1024;
 
 /**
@@ -25,9 +25,8 @@ const CHUNK = 256 * 1024;
  * downloaded byte for byte, deleted for good (also with their customer), roles and tenant walls.
  */
 describe('tenant data: documents', () => {
-  let tp: TestPlatform;
+  let tp: SharedTestPlatform;
   let http: ReturnType<typeof api>;
-  let blobDir: string;
   const stamp = Date.now().toString(36);
   const marker = `PLAINTEXT-MARKER-${randomBytes(6).toString('hex')}`;
   let a: { tenantId: string; userId: string; accessToken: string };
@@ -70,13 +69,16 @@ describe('tenant data: documents', () => {
     (await fetch(`${tp.gatewayUrl}${path}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } }))
       .status;
 
-  /** Every file under the blob folder, with its contents. */
+  /** Every file in the blob folders of this suite's tenants, with its contents (other suites share the store). */
   const blobFiles = async (): Promise<{ path: string; data: Buffer }[]> => {
     const out: { path: string; data: Buffer }[] = [];
-    for (const entry of await readdir(blobDir, { recursive: true, withFileTypes: true })) {
-      if (entry.isFile()) {
-        const path = join(entry.parentPath, entry.name);
-        out.push({ path, data: await readFile(path) });
+    for (const tenantId of [a.tenantId, b.tenantId]) {
+      const dir = join(tp.blobDir, 'documents', tenantId);
+      for (const entry of await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => [])) {
+        if (entry.isFile()) {
+          const path = join(entry.parentPath, entry.name);
+          out.push({ path, data: await readFile(path) });
+        }
       }
     }
     return out;
@@ -87,18 +89,9 @@ describe('tenant data: documents', () => {
     signupTenant(tp.gatewayUrl, business, who, { stamp, stateCode: '29' });
 
   beforeAll(async () => {
-    blobDir = await mkdtemp(join(tmpdir(), 'lekha-blobs-'));
-    // Short upload timeout and sweep interval, so that the sweep's work shows within the test.
-    // Compliance is not needed: the audit topic is read directly. Notifications carries the viewer's invitation.
-    tp = await startTestPlatform({
-      services: ['identity', 'tenant-data', 'notifications', 'gateway'],
-      env: {
-        DOCUMENTS_BLOB_DIR: blobDir,
-        DOCUMENTS_MAX_BYTES: String(MAX_BYTES),
-        DOCUMENTS_UPLOAD_TIMEOUT_MS: '3000',
-        DOCUMENTS_SWEEP_INTERVAL_MS: '1000',
-      },
-    });
+    // The shared platform's upload timeout (3 s) and sweep interval (1 s) are short, so that the sweep's
+    // work shows within the test; its size limit is SHARED_DOCUMENTS_MAX_BYTES.
+    tp = await sharedTestPlatform();
     http = api(tp.gatewayUrl);
     a = await signup('Shanti PG', 'Kavya');
     b = await signup('Other PG', 'Deepak');
@@ -111,7 +104,6 @@ describe('tenant data: documents', () => {
 
   afterAll(async () => {
     await tp?.stop();
-    if (blobDir) await rm(blobDir, { recursive: true, force: true });
   });
 
   it('uploads a PDF and a PNG, typed by content, and stores them encrypted', async () => {
@@ -503,7 +495,7 @@ describe('tenant data: documents', () => {
       expect((await segmentsOf(begun.data.uploadId)).length).toBe(1);
       // Ciphertext whose row is gone (a crash between a deletion's commit and its blob deletion).
       const orphanId = randomUUID();
-      const orphanDir = join(blobDir, 'documents', a.tenantId, orphanId);
+      const orphanDir = join(tp.blobDir, 'documents', a.tenantId, orphanId);
       await mkdir(orphanDir, { recursive: true });
       await writeFile(join(orphanDir, '0'), randomBytes(64));
       await utimes(join(orphanDir, '0'), new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));

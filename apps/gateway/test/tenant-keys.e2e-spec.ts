@@ -3,8 +3,8 @@ import {
   readAuditTopic,
   request,
   samplePdf,
-  startTestPlatform,
-  type TestPlatform,
+  sharedTestPlatform,
+  type SharedTestPlatform,
   signupTenant,
 } from '@lekha/testing';
 import type { AuditEventV1, CustomerView, RecordView, RotateTenantKeyResult, TenantKeyStatus } from '@lekha/contracts';
@@ -15,7 +15,7 @@ import type { AuditEventV1, CustomerView, RecordView, RotateTenantKeyResult, Ten
  * version is retired, and every value — and the blind-index search — survives.
  */
 describe('tenant data: key rotation', () => {
-  let tp: TestPlatform;
+  let tp: SharedTestPlatform;
   let http: ReturnType<typeof api>;
   const stamp = Date.now().toString(36);
   let a: { tenantId: string; userId: string; accessToken: string };
@@ -37,8 +37,9 @@ describe('tenant data: key rotation', () => {
   };
 
   beforeAll(async () => {
-    // Short cache and sweep intervals so that a rotation activates and completes within the test.
-    tp = await startTestPlatform({ env: { KEY_CACHE_TTL_MS: '1000', KEY_REENCRYPT_INTERVAL_MS: '1000' } });
+    // The shared platform's key cache and re-encryption intervals are a second (KEY_CACHE_TTL_MS,
+    // KEY_REENCRYPT_INTERVAL_MS), so that a rotation activates and completes within the test.
+    tp = await sharedTestPlatform();
     http = api(tp.gatewayUrl);
     a = await signup('Stay Well PG', 'Kavya');
     b = await signup('Other PG', 'Imran');

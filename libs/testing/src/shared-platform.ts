@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { ServiceName, ServiceProcessOptions } from '@lekha/launcher';
 import { dropTestDatabase } from './test-database.js';
 import { startTestPlatform, type TestPlatform } from './test-platform.js';
 
@@ -22,15 +24,33 @@ export interface SharedPlatformState {
   database: { url: string | undefined; kind: 'postgresql' | 'pglite' };
   dataDir: string;
   logDir: string;
+  /** The platform admin bootstrapped from PLATFORM_ADMIN_EMAIL and PLATFORM_ADMIN_PASSWORD_FILE. */
+  platformAdmin: { email: string; password: string };
+  /** How each service was started (without its log callback): its URL, and the options for one more instance. */
+  services: Partial<Record<ServiceName, Omit<ServiceProcessOptions, 'onLine'>>>;
 }
 
-function stateFile(): string {
+/** A service of the shared platform: where it answers, and how it was started (to start another like it). */
+export interface SharedService {
+  url: string;
+  opts: Omit<ServiceProcessOptions, 'onLine'>;
+}
+
+function runDir(): string {
   const dir = process.env.LEKHA_TEST_RUN_DIR;
   if (!dir)
     throw new Error(
       'LEKHA_TEST_RUN_DIR is not set: integration tests need the global setup (run them with `npm test`)',
     );
-  return join(dir, 'shared-platform.json');
+  return dir;
+}
+
+function stateFile(): string {
+  return join(runDir(), 'shared-platform.json');
+}
+
+function adminPasswordFile(): string {
+  return join(runDir(), 'shared-platform-admin.password');
 }
 
 function alive(pid: number): boolean {
@@ -48,8 +68,17 @@ async function readState(): Promise<SharedPlatformState | null> {
   return JSON.parse(await readFile(file, 'utf8')) as SharedPlatformState;
 }
 
-/** A shared platform: everything of a TestPlatform but its processes, which no suite may stop or restart. */
-export type SharedTestPlatform = Omit<TestPlatform, 'platform' | 'addInstance'>;
+/**
+ * A shared platform: everything of a TestPlatform but its processes, which no suite may stop or
+ * restart. A suite may start one more instance of a service from its options (and stop that one).
+ */
+export type SharedTestPlatform = Omit<TestPlatform, 'platform' | 'addInstance'> & {
+  /** Signs in with a password; no second factor is enrolled, and no suite may enrol one. */
+  platformAdmin: { email: string; password: string };
+  services: ReadonlyMap<ServiceName, SharedService>;
+  /** Where tenant-data keeps document blobs: `<blobDir>/documents/<tenantId>/...`. */
+  blobDir: string;
+};
 
 function handle(state: SharedPlatformState): SharedTestPlatform {
   return {
@@ -60,9 +89,54 @@ function handle(state: SharedPlatformState): SharedTestPlatform {
     database: { ...state.database, drop: async () => undefined },
     dataDir: state.dataDir,
     logDir: state.logDir,
+    platformAdmin: state.platformAdmin,
+    services: new Map(
+      Object.entries(state.services).map(([name, opts]) => [
+        name as ServiceName,
+        { url: `http://127.0.0.1:${opts.port}`, opts },
+      ]),
+    ),
+    blobDir: sharedBlobDir(state.dataDir),
     // The run's global teardown (or the next dedicated platform) stops it.
     stop: async () => undefined,
   };
+}
+
+/** The shared platform's DOCUMENTS_MAX_BYTES (tenant-data-documents reaches it). */
+export const SHARED_DOCUMENTS_MAX_BYTES = 700 * 1024;
+
+/**
+ * The shared platform's configuration: a superset that every shared suite can live with. Limits a
+ * suite exercises are per account, tenant or recipient, so that one suite reaching them does not
+ * touch another's accounts; per-IP budgets are for attackers, not for a run's worth of suites signing
+ * up from this machine (the suites that test them keep a platform of their own).
+ */
+function sharedPlatformEnv(adminPasswordFile: string, adminEmail: string): NodeJS.ProcessEnv {
+  return {
+    SIGNUP_MAX_PER_IP: '100000',
+    OTP_MAX_UNKNOWN_PER_IP: '100000',
+    LOGIN_MAX_FAILURES_PER_IP: '10000',
+    // identity-mfa-apikeys: six failures per account, then a lockout short enough to wait out.
+    LOGIN_MAX_FAILURES_PER_ACCOUNT: '6',
+    LOGIN_LOCKOUT_SECONDS: '3',
+    // identity-sessions-staff: a platform admin, and the invitation limits it reaches.
+    PLATFORM_ADMIN_EMAIL: adminEmail,
+    PLATFORM_ADMIN_PASSWORD_FILE: adminPasswordFile,
+    INVITATION_MAX_SENDS_PER_TENANT: '20',
+    INVITATION_MAX_SENDS_PER_RECIPIENT: '2',
+    // tenant-keys: a rotated key shows within a second, and the re-encryptor runs every second.
+    KEY_CACHE_TTL_MS: '1000',
+    KEY_REENCRYPT_INTERVAL_MS: '1000',
+    // tenant-data-documents: a size limit it can reach, and a sweep whose work shows within the test.
+    DOCUMENTS_MAX_BYTES: String(SHARED_DOCUMENTS_MAX_BYTES),
+    DOCUMENTS_UPLOAD_TIMEOUT_MS: '3000',
+    DOCUMENTS_SWEEP_INTERVAL_MS: '1000',
+  };
+}
+
+/** Where tenant-data keeps document blobs on a platform with this data folder (its default). */
+function sharedBlobDir(dataDir: string): string {
+  return join(dataDir, 'tenant-data', 'blobs');
 }
 
 /** The run's shared platform, started on first use. Its `stop()` does nothing. */
@@ -70,11 +144,15 @@ export async function sharedTestPlatform(): Promise<SharedTestPlatform> {
   const known = await readState();
   if (known && known.pids.every(alive)) return handle(known);
   if (known) await stopSharedTestPlatform();
-  // Every suite signs tenants up from this machine: per-IP sign-up and unknown-identifier budgets are
-  // for attackers, not for a run's worth of suites (the suites that test them start their own platform).
+  // A platform admin, as the suites that need one configured it on a platform of their own.
+  const platformAdmin = {
+    email: `root.${randomBytes(4).toString('hex')}@lekha.example`,
+    password: `platform admin passphrase ${randomBytes(4).toString('hex')}`,
+  };
+  await writeFile(adminPasswordFile(), `${platformAdmin.password}\n`, { mode: 0o600 });
   const tp = await startTestPlatform({
     shared: true,
-    env: { SIGNUP_MAX_PER_IP: '100000', OTP_MAX_UNKNOWN_PER_IP: '100000', LOGIN_MAX_FAILURES_PER_IP: '10000' },
+    env: sharedPlatformEnv(adminPasswordFile(), platformAdmin.email),
   });
   const state: SharedPlatformState = {
     pids: [...tp.platform.services.values()].map((s) => s.pid!).filter(Boolean),
@@ -85,8 +163,15 @@ export async function sharedTestPlatform(): Promise<SharedTestPlatform> {
     database: { url: tp.database.url, kind: tp.database.kind },
     dataDir: tp.dataDir,
     logDir: tp.logDir,
+    platformAdmin,
+    services: Object.fromEntries(
+      [...tp.platform.services].map(([name, service]) => {
+        const { onLine: _onLine, ...opts } = service.opts;
+        return [name, opts];
+      }),
+    ),
   };
-  await writeFile(stateFile(), JSON.stringify(state));
+  await writeFile(stateFile(), JSON.stringify(state), { mode: 0o600 });
   return handle(state);
 }
 
@@ -101,4 +186,5 @@ export async function stopSharedTestPlatform(): Promise<void> {
   if (state.database.url) await dropTestDatabase(state.database.url);
   await rm(state.dataDir, { recursive: true, force: true });
   await rm(stateFile(), { force: true });
+  await rm(adminPasswordFile(), { force: true });
 }
