@@ -10,9 +10,14 @@ import { startTestPlatform, type TestPlatform } from './test-platform.js';
 /**
  * One platform shared by every suite of a test run that asks for it with `sharedTestPlatform()`:
  * a fresh tenant per test is the isolation the platform itself promises, so suites that only need
- * tenants need not pay for six processes each. Suites that change the platform (crash tests, key
- * rotation, configuration, several instances) keep their own with `startTestPlatform()`, which
- * stops the shared one first: two platforms on one broker would share its consumer groups.
+ * tenants need not pay for six processes each. Its configuration is a superset the shared suites can
+ * all live with (`sharedPlatformEnv`). A shared suite may start one more instance of a service from
+ * `services` and must stop it again. Suites that change the platform for everyone keep their own with
+ * `startTestPlatform()`, which stops the shared one first (two platforms on one broker would share its
+ * consumer groups): those that stop or restart its processes (audit-durability, identity-auth,
+ * tenant-erasure), rotate the signing key or enrol a second factor for the platform admin
+ * (platform-users, audit-network), trip per-address limits from 127.0.0.1 (identity-auth,
+ * audit-network), or need several instances on one PostgreSQL database (bus-instances).
  * The test sequencer runs shared suites first, so the shared platform starts once per run.
  */
 export interface SharedPlatformState {
