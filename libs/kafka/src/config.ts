@@ -15,13 +15,13 @@ const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 };
 
 /** kafkajs settings shared by every client of a service; its logs go to our JSON logger. */
-export function kafkaConfig(clientId: string, brokers: string[], logger: Logger): KafkaConfig {
+export function kafkaConfig(clientId: string, brokers: string[], logger: Logger, retries = 8): KafkaConfig {
   return {
     clientId,
     brokers,
     connectionTimeout: 3000,
     requestTimeout: 30000,
-    retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 },
+    retry: { initialRetryTime: 200, retries, maxRetryTime: 5000 },
     // KAFKAJS_LOG_LEVEL=info|debug shows group joins, restarts and fetches when diagnosing the bus.
     logLevel: { info: logLevel.INFO, debug: logLevel.DEBUG }[process.env.KAFKAJS_LOG_LEVEL ?? ''] ?? logLevel.WARN,
     logCreator:

@@ -32,6 +32,8 @@ export const baseConfigSchema = z.object({
   LEKHA_ENV: z.enum(['development', 'test', 'production']).default('production'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   KAFKA_BROKERS: brokersSchema,
+  /** How often a Kafka client retries a failed request before giving up (its own retry loop then goes on). */
+  KAFKA_RETRIES: z.coerce.number().int().min(0).max(50).default(8),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')

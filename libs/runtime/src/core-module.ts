@@ -60,7 +60,8 @@ export class CoreModule {
         { provide: AppLogger, useValue: new AppLogger(opts.logger) },
         {
           provide: KAFKA,
-          useFactory: () => new Kafka(kafkaConfig(opts.service, opts.config.KAFKA_BROKERS, opts.logger)),
+          useFactory: () =>
+            new Kafka(kafkaConfig(opts.service, opts.config.KAFKA_BROKERS, opts.logger, opts.config.KAFKA_RETRIES)),
         },
         { provide: KafkaPublisher, inject: [KAFKA], useFactory: (kafka: Kafka) => new KafkaPublisher(kafka) },
         { provide: AuditSigner, useFactory: () => loadSigner(opts.service, opts.config.AUDIT_SIGNING_KEY_FILE) },

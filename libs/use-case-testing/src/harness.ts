@@ -55,6 +55,8 @@ export class UseCaseHarness {
       LOG_LEVEL: 'silent',
       // Nothing listens there: the outbox relay and the key readers never reach a broker.
       KAFKA_BROKERS: '127.0.0.1:9',
+      // …and give up at once instead of retrying for ~20 s, which closing would wait out.
+      KAFKA_RETRIES: '0',
       LEKHA_DATA_DIR: dir,
       LEKHA_MASTER_KEY: randomBytes(32).toString('base64'),
       LEKHA_BUS_KEY: randomBytes(32).toString('base64'),
