@@ -1,6 +1,7 @@
 import type { AnyOperation } from '../operation.js';
 import { AuditOps } from './audit.js';
 import { CustomerOps } from './customers.js';
+import { DocumentOps } from './documents.js';
 import { NotificationOps } from './notifications.js';
 import { PlatformOps } from './platform.js';
 import { RecordOps } from './records.js';
@@ -9,6 +10,7 @@ import { TenantKeyOps } from './tenant-keys.js';
 
 export * from './audit.js';
 export * from './customers.js';
+export * from './documents.js';
 export * from './notifications.js';
 export * from './platform.js';
 export * from './records.js';
@@ -21,6 +23,7 @@ export const ALL_OPERATIONS: readonly AnyOperation[] = [
   TenantKeyOps,
   CustomerOps,
   RecordOps,
+  DocumentOps,
   AuditOps,
   NotificationOps,
   StaffOps,
