@@ -278,6 +278,24 @@ describe('documents (use cases on a real database)', () => {
     ).rejects.toMatchObject({ code: 'PAYLOAD_TOO_LARGE', details: { maxBytes } });
   });
 
+  it('deletes a customer’s documents (rows and bytes) with the customer, each deletion audited', async () => {
+    const owner = td.tenantCaller(['owner']);
+    const customerId = await customerOf(owner);
+    const doc = await uploaded(owner, customerId, samplePdf(), 'government_id');
+    const remover = td.callerIn(owner.tenantId, ['owner']);
+    await td.call(CustomerOps.delete, { id: customerId }, remover);
+    expect(await stored(owner, doc.id)).toBe(false);
+    await expect(td.call(DocumentOps.beginDownload, { id: doc.id }, owner)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    const audited = await td.auditRecords(remover.ctx.requestId);
+    expect(audited.map(summary)).toEqual([
+      { action: 'delete', resource: { type: 'document', id: doc.id }, outcome: 'allowed' },
+      { action: 'delete', resource: { type: 'customer', id: customerId }, outcome: 'allowed' },
+    ]);
+    expect(audited[0]).toMatchObject({ subjectIds: [customerId], fields: [GOVERNMENT_ID] });
+  });
+
   it('pages a customer’s documents newest first with a cursor', async () => {
     const owner = td.tenantCaller(['owner']);
     const customerId = await customerOf(owner);
