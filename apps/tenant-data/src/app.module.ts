@@ -15,7 +15,6 @@ import type { TenantDataConfig } from './config/tenant-data.config.js';
 import { CustomersModule } from './customers/customers.module.js';
 import { Customer } from './customers/customer.entity.js';
 import { customerChanges } from './customers/customer-change.entity.js';
-import { TenantAccessModule } from './common/tenant-access.js';
 import { RecordsModule } from './records/records.module.js';
 import { KeysModule } from './keys/keys.module.js';
 import { RecordType } from './records/record-type.entity.js';
@@ -51,7 +50,6 @@ export class AppModule {
         }),
         KeyringModule.forRoot(config),
         AccessModule.forRoot({ tenants: true }),
-        TenantAccessModule,
         CustomersModule,
         RecordsModule,
         DocumentsModule.register(config),

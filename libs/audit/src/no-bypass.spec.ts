@@ -39,7 +39,9 @@ const NOT_AN_ACCESS: Record<string, string> = {
     'recorded by PlatformUserWriter.create, which the start-up bootstrap shares',
   'apps/tenant-data/src/documents/use-cases/begin-upload.use-case.ts':
     'opens an upload session only; commit-upload records the document, abort-upload and the sweep its ' +
-    'abandonment, TenantAccess a refusal',
+    'abandonment, document-access.ts a refusal or an unknown customer',
+  'apps/tenant-data/src/documents/use-cases/download-chunk.use-case.ts':
+    'a chunk of a download whose read begin-download recorded; TenantAccess records a miss',
   'apps/compliance/src/audit-index/use-cases/get-audit-network-key.use-case.ts':
     'hands out a public key to seal to: no personal or business data',
 };

@@ -57,7 +57,8 @@ export const listDocumentsQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export type ListDocumentsQuery = z.output<typeof listDocumentsQuerySchema>;
-export const customerDocumentsSchema = listDocumentsQuerySchema.extend({ customerId: z.uuid() });
+/** A page of a customer's documents: the customer's id (`:id` of the route) and the query. */
+export const customerDocumentsSchema = listDocumentsQuerySchema.extend({ id: z.uuid() });
 
 /** Query of `POST /v1/customers/:id/documents` (the body is the raw file). */
 export const uploadDocumentQuerySchema = z.strictObject({ kind: z.enum(DocumentKinds) });
@@ -70,11 +71,13 @@ export const beginUploadSchema = z.strictObject({
   declaredSize: z.number().int().min(0).optional(),
 });
 export type BeginUploadRequest = z.infer<typeof beginUploadSchema>;
-export interface BeginUploadReply {
-  uploadId: string;
-  chunkBytes: number;
-  maxBytes: number;
-}
+export const beginUploadReplySchema = z.object({
+  uploadId: z.uuid(),
+  /** Plaintext bytes per chunk the gateway sends. */
+  chunkBytes: z.number().int().positive(),
+  maxBytes: z.number().int().positive(),
+});
+export type BeginUploadReply = z.output<typeof beginUploadReplySchema>;
 
 export const uploadChunkSchema = z.strictObject({
   uploadId: z.uuid(),
@@ -94,18 +97,22 @@ export const abortUploadSchema = z.strictObject({ uploadId: z.uuid() });
 
 export const downloadChunkSchema = z.strictObject({ id: z.uuid(), index: z.number().int().min(0).max(100_000) });
 
-export interface DocumentView {
-  id: string;
-  customerId: string;
-  kind: DocumentKind;
-  mediaType: DocumentMediaType;
-  size: number;
-  name: string | null;
-  createdBy: string | null;
-  createdAt: string;
-}
+/** A document's metadata (never its bytes); the display name is decrypted for the caller. */
+export const documentViewSchema = z.object({
+  id: z.uuid(),
+  customerId: z.uuid(),
+  kind: z.enum(DocumentKinds),
+  mediaType: z.enum(DocumentMediaTypes),
+  size: z.number().int().min(0),
+  name: z.string().nullable(),
+  createdBy: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+});
+export type DocumentView = z.output<typeof documentViewSchema>;
 
 /** What a download starts with: the metadata and how many chunks to fetch. */
-export interface DownloadBeginReply extends DocumentView {
-  chunks: number;
-}
+export const downloadBeginReplySchema = documentViewSchema.extend({ chunks: z.number().int().min(0) });
+export type DownloadBeginReply = z.output<typeof downloadBeginReplySchema>;
+
+/** One chunk of a document (plaintext bytes, base64). */
+export const documentChunkSchema = z.object({ data: z.base64() });

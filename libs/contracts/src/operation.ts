@@ -35,8 +35,11 @@ export interface HttpBinding {
 export interface AuditDescriptor {
   action: AuditAction;
   resourceType: string;
-  /** The request field naming the resource in a refusal's record (default `id`). */
-  resourceIdField?: string;
+  /**
+   * The request field naming the resource in a refusal's record (default `id`); `null` when no
+   * request field names a resource of this type (e.g. a list under another resource's id).
+   */
+  resourceIdField?: string | null;
 }
 
 export interface Operation<

@@ -1,28 +1,25 @@
-import { Controller, Delete, Get, HttpCode, Module, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Module, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { DirectAuditPublisher } from '@lekha/audit';
 import {
   DocumentKindCategory,
+  DocumentOps,
   DomainError,
-  Rpc,
   customerIdSchema,
   documentIdSchema,
   documentNameSchema,
   isSensitiveCategory,
-  listDocumentsQuerySchema,
   uploadDocumentQuerySchema,
   type BeginUploadReply,
   type DocumentKind,
   type DocumentView,
-  type DownloadBeginReply,
-  type ListDocumentsQuery,
-  type Page,
 } from '@lekha/contracts';
 import { contextHasPermission, requireContext } from '@lekha/tenancy';
 import { BusClient } from '../bus/bus-client.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
-import { PermissionGuard, RequirePermission } from '../auth/permissions.js';
+import { PermissionGuard } from '../auth/permissions.js';
+import { RequireOperation } from '../operations/operation-access.js';
 import { contentDisposition } from './attachment-name.js';
 
 /** `X-Document-Name` is percent-encoded UTF-8 (a header cannot carry raw non-ASCII safely). Never in the URL, so never in access logs. */
@@ -48,9 +45,10 @@ function displayName(req: Request): string | undefined {
 }
 
 /**
- * Documents. The gateway talks to tenant-data only over Kafka, so bytes travel in chunks of at
- * most 256 KiB (base64) per message: upload is begin → chunk 0..n → commit (abort on any
- * failure), download is begin (audited) → chunk 0..n streamed to the client.
+ * The streamed document routes. The gateway talks to tenant-data only over Kafka, so bytes travel
+ * in chunks of at most 256 KiB (base64) per message: upload is begin → chunk 0..n → commit (abort
+ * on any failure), download is begin (audited) → chunk 0..n streamed to the client, each step a
+ * DocumentOps operation. Listing and deleting derive from DocumentOps.
  */
 @ApiTags('documents')
 @ApiBearerAuth()
@@ -63,7 +61,7 @@ export class DocumentsController {
   ) {}
 
   @Post('customers/:id/documents')
-  @RequirePermission('documents:write', { action: 'create', resource: 'document' })
+  @RequireOperation(DocumentOps.beginUpload)
   @ApiConsumes('application/octet-stream', 'application/pdf', 'image/png', 'image/jpeg', 'image/webp')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
   @ApiOperation({
@@ -101,7 +99,7 @@ export class DocumentsController {
     let begun: BeginUploadReply | null = null;
     let gone = false;
     try {
-      begun = await this.bus.call<BeginUploadReply>(Rpc.tenantData.beginDocumentUpload, {
+      begun = await this.bus.invoke(DocumentOps.beginUpload, {
         customerId: params.id,
         kind: query.kind,
         ...(name ? { name } : {}),
@@ -109,7 +107,7 @@ export class DocumentsController {
       });
       const { chunks, size } = await this.sendChunks(req, begun, () => (gone = true));
       const doc = await this.bus
-        .call<DocumentView>(Rpc.tenantData.commitDocumentUpload, { uploadId: begun.uploadId, chunks, size })
+        .invoke(DocumentOps.commitUpload, { uploadId: begun.uploadId, chunks, size })
         .catch((err: unknown) => {
           // A refused commit removed the upload; after a timeout or an internal error, abort (a no-op if it did commit).
           if (err instanceof DomainError && err.code !== 'SERVICE_UNAVAILABLE' && err.code !== 'INTERNAL') gone = true;
@@ -120,7 +118,7 @@ export class DocumentsController {
     } catch (err) {
       // Nothing may stay behind. A refusal by tenant-data has already removed the upload; otherwise abort it.
       if (begun && !gone)
-        await this.bus.call(Rpc.tenantData.abortDocumentUpload, { uploadId: begun.uploadId }).catch(() => undefined);
+        await this.bus.invoke(DocumentOps.abortUpload, { uploadId: begun.uploadId }).catch(() => undefined);
       req.resume(); // discard what the client is still sending, so that it gets the answer
       throw err;
     }
@@ -138,7 +136,7 @@ export class DocumentsController {
     let index = 0;
     const send = async (piece: Buffer) => {
       await this.bus
-        .call(Rpc.tenantData.uploadDocumentChunk, { uploadId: begun.uploadId, index, data: piece.toString('base64') })
+        .invoke(DocumentOps.uploadChunk, { uploadId: begun.uploadId, index, data: piece.toString('base64') })
         .catch((err: unknown) => {
           // The service ends the upload itself when it refuses the content or the size.
           if (err instanceof DomainError && (err.code === 'UNSUPPORTED_MEDIA_TYPE' || err.code === 'PAYLOAD_TOO_LARGE'))
@@ -166,24 +164,11 @@ export class DocumentsController {
     return { chunks: index, size };
   }
 
-  @Get('customers/:id/documents')
-  @RequirePermission('documents:read', { action: 'list', resource: 'document' })
-  @ApiOperation({
-    summary:
-      'A customer’s documents (metadata), newest first, a page at a time (?limit= up to 200, ?cursor= from nextCursor); another tenant’s customer is a 404',
-  })
-  list(
-    @Param({ schema: customerIdSchema }) params: { id: string },
-    @Query({ schema: listDocumentsQuerySchema }) query: ListDocumentsQuery,
-  ): Promise<Page<DocumentView>> {
-    return this.bus.call(Rpc.tenantData.listDocuments, { customerId: params.id, ...query });
-  }
-
   @Get('documents/:id')
-  @RequirePermission('documents:read', { action: 'read', resource: 'document' })
+  @RequireOperation(DocumentOps.beginDownload)
   @ApiOperation({ summary: 'Download a document, decrypted, as an attachment with its sniffed type' })
   async download(@Param({ schema: documentIdSchema }) params: { id: string }, @Res() res: Response): Promise<void> {
-    const doc = await this.bus.call<DownloadBeginReply>(Rpc.tenantData.beginDocumentDownload, { id: params.id });
+    const doc = await this.bus.invoke(DocumentOps.beginDownload, { id: params.id });
     const first = doc.chunks > 0 ? await this.chunk(doc.id, 0) : Buffer.alloc(0);
     res.status(200);
     res.setHeader('content-type', doc.mediaType);
@@ -202,16 +187,8 @@ export class DocumentsController {
   }
 
   private async chunk(id: string, index: number): Promise<Buffer> {
-    const { data } = await this.bus.call<{ data: string }>(Rpc.tenantData.downloadDocumentChunk, { id, index });
+    const { data } = await this.bus.invoke(DocumentOps.downloadChunk, { id, index });
     return Buffer.from(data, 'base64');
-  }
-
-  @Delete('documents/:id')
-  @HttpCode(204)
-  @RequirePermission('documents:write', { action: 'delete', resource: 'document' })
-  @ApiOperation({ summary: 'Delete a document at once and for good (row and encrypted bytes)' })
-  async remove(@Param({ schema: documentIdSchema }) params: { id: string }): Promise<void> {
-    await this.bus.call(Rpc.tenantData.deleteDocument, { id: params.id });
   }
 }
 

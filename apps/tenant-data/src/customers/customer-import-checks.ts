@@ -1,5 +1,5 @@
 import type { ImportRowError } from '@lekha/contracts';
-import type { TenantScope } from '../common/tenant-access.js';
+import type { TenantScope } from '@lekha/access';
 import type { CustomerRepository } from './customer.repository.js';
 import type { StagedRow } from './customer-import.repository.js';
 import { phoneIndexes } from './contact-indexes.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { CreateCustomerRequest } from '@lekha/contracts';
-import type { TenantScope } from '../common/tenant-access.js';
+import type { TenantScope } from '@lekha/access';
 
 export interface StagedRow {
   row: number;

@@ -1,5 +1,5 @@
 import { hasPermission, type RequestContext } from '@lekha/tenancy';
-import type { TenantScope } from '../common/tenant-access.js';
+import type { TenantScope } from '@lekha/access';
 import type { CustomerRepository } from './customer.repository.js';
 
 /**

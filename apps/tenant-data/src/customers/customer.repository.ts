@@ -6,7 +6,7 @@ import { customerChanges } from './customer-change.entity.js';
 import type { ChangeRow } from '@lekha/persistence';
 import { customerCodec, type CustomerPlain } from './customer-codec.js';
 import type { CustomerField } from './customer.fields.js';
-import type { TenantScope } from '../common/tenant-access.js';
+import type { TenantScope } from '@lekha/access';
 import { phoneIndexes } from './contact-indexes.js';
 
 export interface CustomerPageQuery {

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { DocumentKind } from '@lekha/contracts';
-import { AuditOutbox } from '@lekha/audit';
-import type { TenantScope } from '../common/tenant-access.js';
+import type { TenantScope } from '@lekha/access';
 import { DocumentRepository, documentField } from './document.repository.js';
 import { DocumentBlobs } from './document-blobs.js';
 
@@ -15,13 +14,11 @@ export class DocumentPurge {
   constructor(
     private readonly documents: DocumentRepository,
     private readonly blobs: DocumentBlobs,
-    private readonly audit: AuditOutbox,
   ) {}
 
   async removeRows(scope: TenantScope, customerId: string): Promise<string[]> {
     const rows = await this.documents.removeForCustomer(scope, customerId);
-    await this.audit.record(
-      scope.tx,
+    await scope.record(
       ...rows.map((r) => ({
         action: 'delete' as const,
         resource: { type: 'document', id: r.id },

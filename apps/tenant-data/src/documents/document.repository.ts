@@ -8,7 +8,7 @@ import {
 } from '@lekha/contracts';
 import type { FieldCipher } from '@lekha/crypto';
 import { Customer } from '../customers/customer.entity.js';
-import type { TenantScope } from '../common/tenant-access.js';
+import type { TenantScope } from '@lekha/access';
 import { CustomerDocument, type CustomerDocumentRow } from './document.entity.js';
 
 /** Document rows of one tenant (under its transaction and RLS); the display name is encrypted. */

@@ -8,14 +8,14 @@ import { DocumentRepository } from './document.repository.js';
 import { DocumentPurge } from './document-purge.js';
 import { DocumentSweeper } from './document-sweeper.js';
 import { DocumentKeyRotation } from './document-key-rotation.js';
-import { DocumentsController } from './documents.controller.js';
 import { DocumentsSettings, documentsSettings } from './documents.config.js';
 import { BeginUploadUseCase } from './use-cases/begin-upload.use-case.js';
 import { UploadChunkUseCase } from './use-cases/upload-chunk.use-case.js';
 import { CommitUploadUseCase } from './use-cases/commit-upload.use-case.js';
 import { AbortUploadUseCase } from './use-cases/abort-upload.use-case.js';
 import { ListDocumentsUseCase } from './use-cases/list-documents.use-case.js';
-import { DownloadDocumentUseCase } from './use-cases/download-document.use-case.js';
+import { BeginDownloadUseCase } from './use-cases/begin-download.use-case.js';
+import { DownloadChunkUseCase } from './use-cases/download-chunk.use-case.js';
 import { DeleteDocumentUseCase } from './use-cases/delete-document.use-case.js';
 
 /** The blob store named by BLOB_STORE; a new adapter (S3, say) is one more case here. */
@@ -35,7 +35,6 @@ export class DocumentsModule {
   static register(config: TenantDataConfig): DynamicModule {
     return {
       module: DocumentsModule,
-      controllers: [DocumentsController],
       providers: [
         { provide: BlobStore, useValue: blobStoreFor(config) },
         { provide: DocumentsSettings, useValue: documentsSettings(config) },
@@ -49,7 +48,8 @@ export class DocumentsModule {
         CommitUploadUseCase,
         AbortUploadUseCase,
         ListDocumentsUseCase,
-        DownloadDocumentUseCase,
+        BeginDownloadUseCase,
+        DownloadChunkUseCase,
         DeleteDocumentUseCase,
       ],
       exports: [DocumentPurge, BlobStore],

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DomainError, type RecordJsonSchema } from '@lekha/contracts';
 import { contextHasPermission, type RequestContext } from '@lekha/tenancy';
-import type { TenantScope } from '../common/tenant-access.js';
+import type { TenantScope } from '@lekha/access';
 import type { BusinessRecordRow } from './business-record.entity.js';
 import type { RecordRepository } from './record.repository.js';
 import { assigneeField } from './record-fields.js';

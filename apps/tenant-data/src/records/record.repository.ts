@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { uuidv7, type RecordJsonSchema, type RecordView } from '@lekha/contracts';
 import { maskValue, requireContext } from '@lekha/tenancy';
-import type { TenantScope } from '../common/tenant-access.js';
+import type { TenantScope } from '@lekha/access';
 import { Customer } from '../customers/customer.entity.js';
 import { RecordType, type RecordTypeRow } from './record-type.entity.js';
 import { BusinessRecord, type BusinessRecordRow } from './business-record.entity.js';

@@ -2,6 +2,7 @@ import type { AnyOperation } from '../operation.js';
 import { ApiKeyOps } from './api-keys.js';
 import { AuditOps } from './audit.js';
 import { CustomerOps } from './customers.js';
+import { DocumentOps } from './documents.js';
 import { MfaOps } from './mfa.js';
 import { NotificationOps } from './notifications.js';
 import { PlatformOps } from './platform.js';
@@ -14,6 +15,7 @@ import { TenantOps } from './tenants.js';
 export * from './api-keys.js';
 export * from './audit.js';
 export * from './customers.js';
+export * from './documents.js';
 export * from './mfa.js';
 export * from './notifications.js';
 export * from './platform.js';
@@ -29,6 +31,7 @@ export const ALL_OPERATIONS: readonly AnyOperation[] = [
   TenantKeyOps,
   CustomerOps,
   RecordOps,
+  DocumentOps,
   AuditOps,
   NotificationOps,
   StaffOps,

@@ -97,7 +97,8 @@ export class OperationRunner {
   /** A refusal is durable before the caller hears of it; the resource is the requested id when there is one. */
   private async deny(op: AnyOperation, input: unknown, reason: string): Promise<void> {
     if (!this.db || !this.audit) return;
-    const id = (input as Record<string, unknown> | null)?.[op.audit.resourceIdField ?? 'id'];
+    const field = op.audit.resourceIdField === undefined ? 'id' : op.audit.resourceIdField;
+    const id = field === null ? null : (input as Record<string, unknown> | null)?.[field];
     const resource = { type: op.audit.resourceType, id: typeof id === 'string' ? id : null };
     const audit = this.audit;
     await this.db

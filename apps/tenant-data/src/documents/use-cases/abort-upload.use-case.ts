@@ -1,33 +1,32 @@
-import { Injectable } from '@nestjs/common';
-import type { DocumentKind } from '@lekha/contracts';
-import type { RequestContext } from '@lekha/tenancy';
-import { TenantAccess } from '../../common/tenant-access.js';
+import { DocumentOps, type DocumentKind } from '@lekha/contracts';
+import { TenantAccess } from '@lekha/access';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { DocumentRepository, documentField } from '../document.repository.js';
 import { DocumentBlobs } from '../document-blobs.js';
 
+type Op = typeof DocumentOps.abortUpload;
+
 /** The gateway gives up on an upload (the client went away, a chunk failed): nothing stays behind. */
-@Injectable()
-export class AbortUploadUseCase {
+@Handles(DocumentOps.abortUpload)
+export class AbortUploadUseCase implements UseCase<Op> {
   constructor(
     private readonly access: TenantAccess,
     private readonly documents: DocumentRepository,
     private readonly blobs: DocumentBlobs,
   ) {}
 
-  async execute(ctx: RequestContext, uploadId: string): Promise<{ aborted: true }> {
-    const resource = { type: 'document', id: uploadId };
+  async execute(scope: OperationScope<Op>, { uploadId }: { uploadId: string }): Promise<{ aborted: true }> {
     let tenantId = '';
     await this.access.runOnOne(
-      ctx,
-      { permission: 'documents:write', action: 'create', resource },
-      async (scope) => {
-        tenantId = scope.tenantId;
-        const row = await this.documents.findPending(scope, uploadId, ctx.actorId);
+      scope,
+      uploadId,
+      async (data) => {
+        tenantId = data.tenantId;
+        const row = await this.documents.findPending(data, uploadId, scope.ctx.actorId);
         if (!row) return null;
-        await this.documents.remove(scope, row.id);
-        await this.access.audit.record(scope.tx, {
-          action: 'create',
-          resource,
+        await this.documents.remove(data, row.id);
+        await data.record({
+          resource: { id: uploadId },
           subjectIds: [row.customerId],
           outcome: 'error',
           reason: 'upload_aborted',

@@ -1,13 +1,13 @@
-import { Injectable } from '@nestjs/common';
 import {
+  DocumentOps,
   DomainError,
   type CommitUploadRequest,
   type DocumentKind,
   type DocumentMediaType,
   type DocumentView,
 } from '@lekha/contracts';
-import type { RequestContext } from '@lekha/tenancy';
-import { TenantAccess } from '../../common/tenant-access.js';
+import { TenantAccess } from '@lekha/access';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { DocumentRepository, documentField } from '../document.repository.js';
 import { DocumentBlobs } from '../document-blobs.js';
 import { Refusal } from '../document-access.js';
@@ -16,28 +16,30 @@ import { DocumentInspector, type StructureProblem } from '../document-structure.
 const LOST_CHUNK = 'the upload lost a chunk; send the document again';
 const MALFORMED = 'the file is not a well-formed PDF, PNG, JPEG or WebP (checked by content)';
 
+type Op = typeof DocumentOps.commitUpload;
+
 /**
  * Makes an upload a document, all or nothing: the row turns `ready` with its audit record in one
  * transaction, only when every segment the gateway sent is there and the whole file is what its
  * magic bytes said (`DocumentInspector`). Anything else removes it.
  */
-@Injectable()
-export class CommitUploadUseCase {
+@Handles(DocumentOps.commitUpload)
+export class CommitUploadUseCase implements UseCase<Op> {
   constructor(
     private readonly access: TenantAccess,
     private readonly documents: DocumentRepository,
     private readonly blobs: DocumentBlobs,
   ) {}
 
-  async execute(ctx: RequestContext, input: CommitUploadRequest): Promise<DocumentView> {
-    const resource = { type: 'document', id: input.uploadId };
+  async execute(scope: OperationScope<Op>, input: CommitUploadRequest): Promise<DocumentView> {
+    const id = input.uploadId;
     let tenantId = '';
     const result = await this.access.runOnOne(
-      ctx,
-      { permission: 'documents:write', action: 'create', resource },
-      async (scope) => {
-        tenantId = scope.tenantId;
-        const row = await this.documents.findPending(scope, input.uploadId, ctx.actorId);
+      scope,
+      id,
+      async (data) => {
+        tenantId = data.tenantId;
+        const row = await this.documents.findPending(data, id, scope.ctx.actorId);
         if (!row) return null;
         const field = documentField(row.kind as DocumentKind);
         let problem: DomainError | null = null;
@@ -50,7 +52,7 @@ export class CommitUploadUseCase {
           // Every byte is read back once: the structure beyond the magic bytes decides (polyglots, broken files).
           const inspector = new DocumentInspector(row.mediaType as DocumentMediaType);
           for (let i = 0; i < row.chunks && !problem; i++) {
-            const segment = await this.blobs.getSegment(scope.cipher, scope.tenantId, row.id, i).catch(() => null);
+            const segment = await this.blobs.getSegment(data.cipher, data.tenantId, row.id, i).catch(() => null);
             if (!segment) problem = new DomainError('SERVICE_UNAVAILABLE', LOST_CHUNK);
             else inspector.push(segment);
           }
@@ -58,33 +60,22 @@ export class CommitUploadUseCase {
           if (refused) problem = new DomainError('UNSUPPORTED_MEDIA_TYPE', MALFORMED);
         }
         if (problem) {
-          await this.documents.remove(scope, row.id);
+          await this.documents.remove(data, row.id);
           const outcome = refused
             ? { outcome: 'denied' as const, reason: refused }
             : { outcome: 'error' as const, reason: 'upload_incomplete' };
-          await this.access.audit.record(scope.tx, {
-            action: 'create',
-            resource,
-            subjectIds: [row.customerId],
-            ...outcome,
-            fields: [field],
-          });
+          await data.record({ resource: { id }, subjectIds: [row.customerId], ...outcome, fields: [field] });
           return new Refusal(problem);
         }
         row.status = 'ready';
-        await this.documents.save(scope);
-        await this.access.audit.record(scope.tx, {
-          action: 'create',
-          resource,
-          subjectIds: [row.customerId],
-          fields: [field],
-        });
-        return this.documents.view(scope.cipher, row);
+        await this.documents.save(data);
+        await data.record({ resource: { id }, subjectIds: [row.customerId], fields: [field] });
+        return this.documents.view(data.cipher, row);
       },
       'upload not found',
     );
     if (result instanceof Refusal) {
-      await this.blobs.deleteAll(tenantId, [input.uploadId]);
+      await this.blobs.deleteAll(tenantId, [id]);
       throw result.error;
     }
     return result;

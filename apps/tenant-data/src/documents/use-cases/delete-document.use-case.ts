@@ -1,51 +1,38 @@
-import { Injectable } from '@nestjs/common';
-import { DomainError, type DocumentKind } from '@lekha/contracts';
-import type { RequestContext } from '@lekha/tenancy';
-import { TenantAccess } from '../../common/tenant-access.js';
+import { DocumentOps, type DocumentKind } from '@lekha/contracts';
+import { TenantAccess } from '@lekha/access';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { DocumentRepository, documentField } from '../document.repository.js';
 import { DocumentBlobs } from '../document-blobs.js';
-import { Refusal, maySeeKind } from '../document-access.js';
+import { Refusal, readyDocumentFor } from '../document-access.js';
+
+type Op = typeof DocumentOps.delete;
 
 /**
  * Permanent: the row goes with its audit record in one transaction, the encrypted segments right
  * after the commit (a crash in between leaves segments without a row, which the sweep removes).
  */
-@Injectable()
-export class DeleteDocumentUseCase {
+@Handles(DocumentOps.delete)
+export class DeleteDocumentUseCase implements UseCase<Op> {
   constructor(
     private readonly access: TenantAccess,
     private readonly documents: DocumentRepository,
     private readonly blobs: DocumentBlobs,
   ) {}
 
-  async execute(ctx: RequestContext, id: string): Promise<{ id: string; deleted: true }> {
-    const resource = { type: 'document', id };
+  async execute(scope: OperationScope<Op>, { id }: { id: string }): Promise<{ id: string; deleted: true }> {
     const result = await this.access.runOnOne(
-      ctx,
-      { permission: 'documents:write', action: 'delete', resource },
-      async (scope) => {
-        const row = await this.documents.findReady(scope, id);
-        if (!row) return null;
-        const field = documentField(row.kind as DocumentKind);
-        if (!maySeeKind(ctx, row.kind as DocumentKind)) {
-          await this.access.audit.record(scope.tx, {
-            action: 'delete',
-            resource,
-            subjectIds: [row.customerId],
-            outcome: 'denied',
-            reason: 'forbidden_category',
-            fields: [field],
-          });
-          return new Refusal(new DomainError('FORBIDDEN', 'this role may not handle government ID documents'));
-        }
-        await this.documents.remove(scope, id);
-        await this.access.audit.record(scope.tx, {
-          action: 'delete',
-          resource,
+      scope,
+      id,
+      async (data) => {
+        const row = await readyDocumentFor(scope, data, this.documents, id);
+        if (!row || row instanceof Refusal) return row;
+        await this.documents.remove(data, id);
+        await data.record({
+          resource: { id },
           subjectIds: [row.customerId],
-          fields: [field],
+          fields: [documentField(row.kind as DocumentKind)],
         });
-        return { tenantId: scope.tenantId };
+        return { tenantId: data.tenantId };
       },
       'document not found',
     );

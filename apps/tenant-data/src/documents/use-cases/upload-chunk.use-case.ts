@@ -1,20 +1,27 @@
-import { Injectable } from '@nestjs/common';
-import { DOCUMENT_CHUNK_BYTES, DomainError, type DocumentKind, type UploadChunkRequest } from '@lekha/contracts';
-import type { RequestContext } from '@lekha/tenancy';
-import { TenantAccess } from '../../common/tenant-access.js';
+import {
+  DOCUMENT_CHUNK_BYTES,
+  DocumentOps,
+  DomainError,
+  type DocumentKind,
+  type UploadChunkRequest,
+} from '@lekha/contracts';
+import { TenantAccess } from '@lekha/access';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { DocumentRepository, documentField } from '../document.repository.js';
 import { DocumentBlobs } from '../document-blobs.js';
 import { DocumentsSettings } from '../documents.config.js';
 import { Refusal } from '../document-access.js';
 import { sniffMediaType } from '../media-type.js';
 
+type Op = typeof DocumentOps.uploadChunk;
+
 /**
  * One chunk of an upload, in order. It is encrypted before it touches the blob store. The first
  * chunk's magic bytes decide the media type; a type we do not accept, or a running size over the
  * limit, ends the upload (row and segments gone) with the refusal audited.
  */
-@Injectable()
-export class UploadChunkUseCase {
+@Handles(DocumentOps.uploadChunk)
+export class UploadChunkUseCase implements UseCase<Op> {
   constructor(
     private readonly access: TenantAccess,
     private readonly documents: DocumentRepository,
@@ -22,26 +29,25 @@ export class UploadChunkUseCase {
     private readonly settings: DocumentsSettings,
   ) {}
 
-  async execute(ctx: RequestContext, input: UploadChunkRequest): Promise<{ received: number }> {
+  async execute(scope: OperationScope<Op>, input: UploadChunkRequest): Promise<{ received: number }> {
     const bytes = Buffer.from(input.data, 'base64');
     if (bytes.length === 0 || bytes.length > DOCUMENT_CHUNK_BYTES)
       throw new DomainError('VALIDATION_FAILED', `a chunk holds 1 to ${DOCUMENT_CHUNK_BYTES} bytes`);
-    const resource = { type: 'document', id: input.uploadId };
+    const id = input.uploadId;
     let tenantId = '';
     const result = await this.access.runOnOne(
-      ctx,
-      { permission: 'documents:write', action: 'create', resource },
-      async (scope) => {
-        tenantId = scope.tenantId;
-        const row = await this.documents.findPending(scope, input.uploadId, ctx.actorId);
+      scope,
+      id,
+      async (data) => {
+        tenantId = data.tenantId;
+        const row = await this.documents.findPending(data, id, scope.ctx.actorId);
         if (!row) return null;
         if (input.index !== row.chunks)
           throw new DomainError('CONFLICT', `expected chunk ${row.chunks}, got ${input.index}`);
         const refuse = async (error: DomainError, reason: string) => {
-          await this.documents.remove(scope, row.id);
-          await this.access.audit.record(scope.tx, {
-            action: 'create',
-            resource,
+          await this.documents.remove(data, row.id);
+          await data.record({
+            resource: { id },
             subjectIds: [row.customerId],
             outcome: 'denied',
             reason,
@@ -69,16 +75,16 @@ export class UploadChunkUseCase {
             );
           row.mediaType = mediaType;
         }
-        await this.blobs.putSegment(scope.cipher, scope.tenantId, row.id, input.index, bytes);
+        await this.blobs.putSegment(data.cipher, data.tenantId, row.id, input.index, bytes);
         row.size += bytes.length;
         row.chunks += 1;
-        await this.documents.save(scope);
+        await this.documents.save(data);
         return { received: row.size };
       },
       'upload not found',
     );
     if (result instanceof Refusal) {
-      await this.blobs.deleteAll(tenantId, [input.uploadId]);
+      await this.blobs.deleteAll(tenantId, [id]);
       throw result.error;
     }
     return result;
