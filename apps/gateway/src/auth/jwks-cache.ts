@@ -1,6 +1,6 @@
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { Rpc } from '@lekha/contracts';
+import { AuthOps } from '@lekha/contracts';
 import { anonymousContext, runWithContext } from '@lekha/tenancy';
 import { BusClient } from '../bus/bus-client.js';
 
@@ -44,7 +44,7 @@ export class JwksCache {
   private refresh(): Promise<void> {
     this.inflight ??= runWithContext(anonymousContext({ actorType: 'service', actorId: 'gateway' }), async () => {
       try {
-        const doc = await this.bus.call<{ keys: JsonWebKey[] }>(Rpc.identity.jwks, {}, 5000);
+        const doc = await this.bus.invoke(AuthOps.jwks, {}, 5000);
         const next = new Map<string, KeyObject>();
         for (const jwk of doc.keys) {
           if (jwk.kty === 'EC' && jwk.crv === 'P-256' && typeof jwk.kid === 'string')

@@ -1,30 +1,29 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
+  PlatformUserOps,
   Rpc,
-  createPlatformUserSchema,
   platformUserIdSchema,
   resetPlatformUserSchema,
   tenantErasureStatusQuerySchema,
-  type CreatePlatformUserRequest,
   type TenantErasureStatus,
   type DeactivatedPlatformUser,
-  type PlatformUserView,
   type SigningKeyRotation,
   type PlatformUserReset,
   type ResetPlatformUserRequest,
-  type ResetPlatformUserResult,
 } from '@lekha/contracts';
 import { BusClient } from '../bus/bus-client.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import { PermissionGuard, RequirePermission } from '../auth/permissions.js';
 import { RevocationList } from '../auth/revocation-list.js';
 import { JwksCache } from '../auth/jwks-cache.js';
+import { RequireOperation } from '../operations/operation-access.js';
 
 /**
  * Platform administration (platform admin only; identity checks again that the caller is a
  * platform user, and that an admin's TOTP is on): the people who run the platform, and the
- * access-token signing key.
+ * access-token signing key. Creating and listing platform users derive from PlatformUserOps; the
+ * routes here do more than a call (the revocation list, the JWKS cache).
  */
 @ApiTags('platform')
 @ApiBearerAuth()
@@ -37,46 +36,26 @@ export class PlatformController {
     private readonly jwks: JwksCache,
   ) {}
 
-  @Post('users')
-  @RequirePermission('platform:users:manage', { action: 'create', resource: 'platform_user' })
-  @ApiOperation({ summary: 'Create a platform user (support, compliance or admin); they belong to no tenant' })
-  create(
-    @Body({ schema: createPlatformUserSchema }) body: CreatePlatformUserRequest,
-  ): Promise<{ id: string; roles: string[]; status: 'active' }> {
-    return this.bus.call(Rpc.identity.createPlatformUser, body);
-  }
-
-  @Get('users')
-  @RequirePermission('platform:users:manage', { action: 'list', resource: 'platform_user' })
-  @ApiOperation({ summary: 'Every platform user with role and status' })
-  list(): Promise<{ items: PlatformUserView[] }> {
-    return this.bus.call(Rpc.identity.listPlatformUsers, {});
-  }
-
   @Delete('users/:id')
-  @RequirePermission('platform:users:manage', { action: 'permission_change', resource: 'platform_user' })
-  @ApiOperation({ summary: 'Deactivate a platform user; their sessions end at once' })
+  @RequireOperation(PlatformUserOps.deactivate)
+  @ApiOperation({ summary: PlatformUserOps.deactivate.summary })
   async deactivate(
     @Param({ schema: platformUserIdSchema }) params: { id: string },
   ): Promise<Omit<DeactivatedPlatformUser, 'revokedSessionIds'>> {
-    const { revokedSessionIds, ...user } = await this.bus.call<DeactivatedPlatformUser>(
-      Rpc.identity.deactivatePlatformUser,
-      { userId: params.id },
-    );
+    const { revokedSessionIds, ...user } = await this.bus.invoke(PlatformUserOps.deactivate, { userId: params.id });
     this.revocations.add(revokedSessionIds);
     return user;
   }
 
   @Post('users/:id/reset')
   @HttpCode(200)
-  @RequirePermission('platform:users:manage', { action: 'update', resource: 'platform_user' })
-  @ApiOperation({ summary: 'Another admin (TOTP on) sets a new password and/or removes the TOTP factor; sessions end' })
+  @RequireOperation(PlatformUserOps.reset)
+  @ApiOperation({ summary: PlatformUserOps.reset.summary })
   async reset(
     @Param({ schema: platformUserIdSchema }) params: { id: string },
     @Body({ schema: resetPlatformUserSchema }) body: ResetPlatformUserRequest,
   ): Promise<PlatformUserReset> {
-    const request = { userId: params.id, reset: body };
-    const answer = await this.bus.call<ResetPlatformUserResult>(Rpc.identity.resetPlatformUser, request);
+    const answer = await this.bus.invoke(PlatformUserOps.reset, { userId: params.id, reset: body });
     const { revokedSessionIds, ...result } = answer;
     this.revocations.add(revokedSessionIds);
     return result;
@@ -84,12 +63,10 @@ export class PlatformController {
 
   @Post('signing-keys/rotate')
   @HttpCode(200)
-  @RequirePermission('platform:keys:manage', { action: 'key_use', resource: 'signing_key' })
-  @ApiOperation({
-    summary: 'Rotate the access-token signing key now; tokens signed before keep working until they expire',
-  })
+  @RequireOperation(PlatformUserOps.rotateSigningKey)
+  @ApiOperation({ summary: PlatformUserOps.rotateSigningKey.summary })
   async rotate(): Promise<SigningKeyRotation> {
-    const rotation = await this.bus.call<SigningKeyRotation>(Rpc.identity.rotateSigningKey, {});
+    const rotation = await this.bus.invoke(PlatformUserOps.rotateSigningKey, {});
     // This gateway learns the new key at once; others on the first token that names it.
     this.jwks.invalidate();
     return rotation;

@@ -1,16 +1,22 @@
 import type { AnyOperation } from '../operation.js';
 import { AuditOps } from './audit.js';
+import { AuthFlowOps } from './auth-flows.js';
+import { AuthOps } from './auth.js';
 import { CustomerOps } from './customers.js';
 import { NotificationOps } from './notifications.js';
 import { PlatformOps } from './platform.js';
+import { PlatformUserOps } from './platform-users.js';
 import { RecordOps } from './records.js';
 import { StaffOps } from './staff.js';
 import { TenantKeyOps } from './tenant-keys.js';
 
 export * from './audit.js';
+export * from './auth-flows.js';
+export * from './auth.js';
 export * from './customers.js';
 export * from './notifications.js';
 export * from './platform.js';
+export * from './platform-users.js';
 export * from './records.js';
 export * from './staff.js';
 export * from './tenant-keys.js';
@@ -24,4 +30,7 @@ export const ALL_OPERATIONS: readonly AnyOperation[] = [
   AuditOps,
   NotificationOps,
   StaffOps,
+  AuthOps,
+  AuthFlowOps,
+  PlatformUserOps,
 ].flatMap((group) => Object.values(group) as AnyOperation[]);
