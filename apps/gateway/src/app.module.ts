@@ -6,7 +6,6 @@ import { CoreModule } from '@lekha/runtime';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway.config.js';
 import { BusModule } from './bus/bus.module.js';
 import { AuthController } from './auth/auth.controller.js';
-import { JwksCache } from './auth/jwks-cache.js';
 import { JwtStrategy } from './auth/jwt.strategy.js';
 import { LocalStrategy } from './auth/local.strategy.js';
 import { PermissionGuard } from './auth/permissions.js';
@@ -30,7 +29,7 @@ export class AppModule implements NestModule {
     return {
       module: AppModule,
       imports: [
-        CoreModule.forRoot({ service: SERVICE, logger, config, verifyTokens: false }),
+        CoreModule.forRoot({ service: SERVICE, logger, config }),
         {
           module: class GatewayConfigModule {},
           global: true,
@@ -53,7 +52,6 @@ export class AppModule implements NestModule {
         PlatformController,
       ],
       providers: [
-        JwksCache,
         JwtStrategy,
         LocalStrategy,
         PermissionGuard,

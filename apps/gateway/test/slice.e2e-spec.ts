@@ -372,20 +372,16 @@ describe('gateway slice: signup, login, customers, audit', () => {
   it('keeps the chain status and export for the platform compliance role', async () => {
     const status = await http.get('/v1/audit/verify', a.accessToken);
     expect(status.status).toBe(403);
-    const ndjson = await fetch(`${tp.gatewayUrl}/v1/audit/export?subjectId=${customerId}`, {
-      headers: { authorization: `Bearer ${a.accessToken}` },
-    });
+    const ndjson = await http.text(`/v1/audit/export?subjectId=${customerId}`, a.accessToken);
     expect(ndjson.status).toBe(200);
-    const lines = (await ndjson.text())
+    const lines = ndjson.text
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as AuditEventV1);
     expect(lines.length).toBeGreaterThanOrEqual(3);
     expect(lines.every((e) => e.tenantId === a.tenantId && e.subjectIds.includes(customerId))).toBe(true);
-    const csv = await fetch(`${tp.gatewayUrl}/v1/audit/export?format=csv&subjectId=${customerId}`, {
-      headers: { authorization: `Bearer ${a.accessToken}` },
-    });
-    const rows = (await csv.text()).trim().split('\n');
+    const csv = await http.text(`/v1/audit/export?format=csv&subjectId=${customerId}`, a.accessToken);
+    const rows = csv.text.trim().split('\n');
     expect(rows[0]).toBe(
       'occurredAt,eventId,tenantId,service,actorType,actorId,actorRoles,action,resourceType,resourceId,outcome,reason,subjectIds,fields,purpose,requestId,traceId',
     );

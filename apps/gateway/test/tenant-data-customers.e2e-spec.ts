@@ -20,20 +20,6 @@ describe('tenant data: customers', () => {
   let meena: CustomerView;
   let ravi: CustomerView;
 
-  /** PATCH and DELETE (the shared test client only speaks GET and POST). */
-  const send = async (method: 'PATCH' | 'DELETE', path: string, token: string, body?: unknown) => {
-    const res = await fetch(`${tp.gatewayUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  };
-
   /**
    * Calls tenant-data over the bus as a real user of tenant A with the given role (sealed, with their
    * access token, as the gateway does), so the service's own checks answer, not the gateway's.
@@ -139,12 +125,16 @@ describe('tenant data: customers', () => {
   });
 
   it('patches only the fields given, and keeps who changed which fields, without values', async () => {
-    const res = await send('PATCH', `/v1/customers/${meena.id}`, a.accessToken, {
-      phone: null,
-      tags: ['vip'],
-      marketingConsent: { sms: true },
-      name: 'Meena Iyer',
-    });
+    const res = await http.patch(
+      `/v1/customers/${meena.id}`,
+      {
+        phone: null,
+        tags: ['vip'],
+        marketingConsent: { sms: true },
+        name: 'Meena Iyer',
+      },
+      a.accessToken,
+    );
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       name: 'Meena Iyer',
@@ -189,9 +179,9 @@ describe('tenant data: customers', () => {
     expect(bad.body.error.details.map((d: { path: string }) => d.path)).toEqual(
       expect.arrayContaining(['addresses.0.pincode', 'preferredLanguage', 'extra.bad key']),
     );
-    const empty = await send('PATCH', `/v1/customers/${meena.id}`, a.accessToken, {});
+    const empty = await http.patch(`/v1/customers/${meena.id}`, {}, a.accessToken);
     expect(empty.status).toBe(400);
-    const nameless = await send('PATCH', `/v1/customers/${meena.id}`, a.accessToken, { name: null });
+    const nameless = await http.patch(`/v1/customers/${meena.id}`, { name: null }, a.accessToken);
     expect(nameless.status).toBe(400);
     expect(nameless.body.error.details[0].path).toBe('name');
   });
@@ -226,13 +216,13 @@ describe('tenant data: customers', () => {
     const other = await http.post('/v1/customers', { name: 'Asha Four', phone: '98450 66004' }, a.accessToken);
     expect(other.status).toBe(201);
     const patch = { phone: '9845066001', email: contact.email };
-    const taking = await send('PATCH', `/v1/customers/${other.body.id}`, a.accessToken, patch);
+    const taking = await http.patch(`/v1/customers/${other.body.id}`, patch, a.accessToken);
     expect(taking.status).toBe(409);
     expect(taking.body.error.details).toEqual([taken('email'), taken('phone')]);
     expect((await http.get(`/v1/customers/${other.body.id}`, a.accessToken)).body.phone).toBe('+919845066004');
     // A customer keeps its own phone and email through an update, and another tenant may hold the same ones.
     const same = { ...contact, phone: '+91 98450 66001', notes: 'x' };
-    const own = await send('PATCH', `/v1/customers/${first.body.id}`, a.accessToken, same);
+    const own = await http.patch(`/v1/customers/${first.body.id}`, same, a.accessToken);
     expect(own.status).toBe(200);
     expect((await http.post('/v1/customers', { name: 'Asha Elsewhere', ...contact }, b.accessToken)).status).toBe(201);
     const found = await http.get('/v1/customers?phone=9845066001', a.accessToken);
@@ -319,8 +309,8 @@ describe('tenant data: customers', () => {
   it('answers 404 to another tenant on every route, changes nothing, and audits the denials', async () => {
     for (const res of [
       await http.get(`/v1/customers/${meena.id}`, b.accessToken),
-      await send('PATCH', `/v1/customers/${meena.id}`, b.accessToken, { notes: 'hijacked' }),
-      await send('DELETE', `/v1/customers/${meena.id}`, b.accessToken),
+      await http.patch(`/v1/customers/${meena.id}`, { notes: 'hijacked' }, b.accessToken),
+      await http.delete(`/v1/customers/${meena.id}`, b.accessToken),
       await http.get(`/v1/customers/${meena.id}/history`, b.accessToken),
     ]) {
       expect(res.status).toBe(404);
@@ -370,11 +360,11 @@ describe('tenant data: customers', () => {
   });
 
   it('deletes at once and for good, and audits the deletion', async () => {
-    const res = await send('DELETE', `/v1/customers/${meena.id}`, a.accessToken);
+    const res = await http.delete(`/v1/customers/${meena.id}`, a.accessToken);
     expect(res.status).toBe(204);
     expect((await http.get(`/v1/customers/${meena.id}`, a.accessToken)).status).toBe(404);
     expect((await http.get(`/v1/customers/${meena.id}/history`, a.accessToken)).status).toBe(404);
-    expect((await send('DELETE', `/v1/customers/${meena.id}`, a.accessToken)).status).toBe(404);
+    expect((await http.delete(`/v1/customers/${meena.id}`, a.accessToken)).status).toBe(404);
     const { events } = await readAuditTopic(tp.brokers, (evs) =>
       evs.some((e) => e.action === 'delete' && e.outcome === 'allowed' && e.resource.id === meena.id),
     );

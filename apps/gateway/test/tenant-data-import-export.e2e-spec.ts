@@ -24,21 +24,11 @@ describe('tenant data: customers import and export', () => {
   let b: { tenantId: string; userId: string; accessToken: string };
   let imported: string[] = [];
 
-  /** The shared client sends JSON only: a CSV upload goes through fetch. */
-  const importCsv = async (csv: string, token: string) => {
-    const res = await fetch(`${tp.gatewayUrl}/v1/customers/import`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
-      body: csv,
-    });
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- bodies are asserted field by field
-    return { status: res.status, body: (await res.json()) as any };
-  };
+  const importCsv = (csv: string, token: string) =>
+    http.raw('POST', '/v1/customers/import', csv, { token, headers: { 'content-type': 'text/csv' } });
   const exportAs = async (format: 'csv' | 'json', token: string) => {
-    const res = await fetch(`${tp.gatewayUrl}/v1/customers/export?format=${format}`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
-    return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
+    const res = await http.text(`/v1/customers/export?format=${format}`, token);
+    return { status: res.status, type: res.headers.get('content-type'), text: res.text };
   };
   const allCustomers = async (token: string): Promise<CustomerView[]> => {
     const items: CustomerView[] = [];

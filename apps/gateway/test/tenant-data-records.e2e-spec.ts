@@ -16,16 +16,6 @@ describe('tenant data: business records', () => {
   let customerId: string;
   let delivery: RecordView;
 
-  const put = async (path: string, token: string, body: unknown) => {
-    const res = await fetch(`${tp.gatewayUrl}${path}`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test convenience, as in @lekha/testing: bodies are asserted field by field
-    return { status: res.status, body: (await res.json()) as any };
-  };
-
   const signup = (business: string, who: string) =>
     signupTenant(tp.gatewayUrl, business, who, { stamp, stateCode: '29' });
 
@@ -110,12 +100,7 @@ describe('tenant data: business records', () => {
   });
 
   it('security #12: refuses deeply nested record data with 400 over real HTTP, before any service', async () => {
-    const raw = async (method: string, path: string, body: string) => {
-      const headers = { authorization: `Bearer ${a.accessToken}`, 'content-type': 'application/json' };
-      const res = await fetch(`${tp.gatewayUrl}${path}`, { method, headers, body });
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- bodies are asserted field by field
-      return { status: res.status, body: (await res.json()) as any };
-    };
+    const raw = (method: string, path: string, body: string) => http.raw(method, path, body, { token: a.accessToken });
     const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
     // ~10 KB at depth 5,000, and ~90 KB at depth 45,000 (just under the 100 KB body limit).
     for (const depth of [5_000, 45_000]) {
@@ -195,16 +180,20 @@ describe('tenant data: business records', () => {
   });
 
   it('keeps old records readable after the type gets a new version', async () => {
-    const v2 = await put('/v1/records/types/delivery', a.accessToken, {
-      schema: {
-        type: 'object',
-        required: ['cans'],
-        properties: {
-          cans: { type: 'integer', minimum: 0, 'x-category': 'business.operational' },
-          route: { type: 'string', 'x-category': 'business.operational' },
+    const v2 = await http.put(
+      '/v1/records/types/delivery',
+      {
+        schema: {
+          type: 'object',
+          required: ['cans'],
+          properties: {
+            cans: { type: 'integer', minimum: 0, 'x-category': 'business.operational' },
+            route: { type: 'string', 'x-category': 'business.operational' },
+          },
         },
       },
-    });
+      a.accessToken,
+    );
     expect(v2.status).toBe(200);
     expect(v2.body.version).toBe(2);
     const old = await http.get(`/v1/records/${delivery.id}`, a.accessToken);
@@ -239,7 +228,7 @@ describe('tenant data: business records', () => {
       type: 'object',
       properties: { complaint: field('string', op), dues: field('integer', op), visitNo: field('integer', op) },
     };
-    expect((await put('/v1/records/types/intake', a.accessToken, { schema: v2 })).body.version).toBe(2);
+    expect((await http.put('/v1/records/types/intake', { schema: v2 }, a.accessToken)).body.version).toBe(2);
     const fresh = await write({ data: { complaint: 'fever', dues: 200, visitNo: 2 } });
     const viewer = await userWithRole(tp.gatewayUrl, a.accessToken, 'viewer');
     // A viewer has no customers:read:sensitive: what was health or financial data stays out, old and new alike.
@@ -269,7 +258,7 @@ describe('tenant data: business records', () => {
     // The stage is stored plain: a field that held health data cannot become it.
     const stage = { ...field('string', op), enum: ['open', 'closed'], 'x-stage': true };
     const v3 = { type: 'object', properties: { ...v2.properties, complaint: stage } };
-    const staged = await put('/v1/records/types/intake', a.accessToken, { schema: v3 });
+    const staged = await http.put('/v1/records/types/intake', { schema: v3 }, a.accessToken);
     expect(staged.status).toBe(400);
     expect(staged.body.error.details.map((d: { path: string }) => d.path)).toEqual(['schema.properties.complaint']);
   });
@@ -327,10 +316,7 @@ describe('tenant data: business records', () => {
   });
 
   it('drops a deleted customer’s link and personal record fields, keeping the counts', async () => {
-    const res = await fetch(`${tp.gatewayUrl}/v1/customers/${customerId}`, {
-      method: 'DELETE',
-      headers: { authorization: `Bearer ${a.accessToken}` },
-    });
+    const res = await http.delete(`/v1/customers/${customerId}`, a.accessToken);
     expect(res.status).toBe(204);
     const after = await http.get(`/v1/records/${delivery.id}`, a.accessToken);
     expect(after.body).toMatchObject({ customerId: null, data: { cans: 3, paymentStatus: 'paid' } });

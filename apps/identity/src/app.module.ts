@@ -45,7 +45,8 @@ export class AppModule {
         ApiKeysModule,
         PlatformUsersModule,
         TenantsModule,
-        // Identity's declared operations (StaffOps so far); the others still have message controllers.
+        // Identity's declared operations (staff, sessions, MFA, API keys, tenant erasure so far); the others still
+        // have message controllers.
         OperationsModule.forService({ service: SERVICE, env: config.LEKHA_ENV }),
       ],
       controllers: [pingController(Rpc.identity.ping, SERVICE), transitKeyController(Rpc.identity.transitKey)],

@@ -62,6 +62,9 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
       onLine: opts.onLine,
     });
   for (const name of names) services.set(name, processOf(name, Number(portEnv[SERVICE_PORTS[name].variable])));
+  // Services on embedded PGlite load a new cluster from one template instead of each running initdb:
+  // make it once here, before they start at the same moment.
+  if (!opts.env.DATABASE_URL) await (await import('@lekha/persistence')).ensurePgliteTemplate();
   const timeout = opts.readyTimeoutMs ?? 90_000;
   const extra: ServiceProcess[] = [];
   const platform: Platform = {

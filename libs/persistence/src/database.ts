@@ -5,6 +5,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM as PgMikroORM } from '@mikro-orm/postgresql';
 import { MikroORM as PgliteMikroORM } from '@mikro-orm/pglite';
 import type { SqlEntityManager } from '@mikro-orm/sql';
+import { seedPgliteDir } from './pglite-template.js';
 
 /**
  * A migration in a service's list. `formerNames` are names it was recorded under before it was
@@ -62,6 +63,7 @@ export class Database {
       db = new Database(orm, 'postgresql', opts.schema);
     } else {
       await mkdir(opts.pgliteDir, { recursive: true });
+      await seedPgliteDir(opts.pgliteDir);
       const orm = await PgliteMikroORM.init({ ...common, dbName: opts.pgliteDir });
       db = new Database(orm, 'pglite', opts.schema);
     }

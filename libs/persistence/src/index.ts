@@ -4,3 +4,4 @@ export * from './tenant-role.js';
 export { Migration } from '@mikro-orm/migrations';
 export { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 export * from './change-log.js';
+export * from './pglite-template.js';

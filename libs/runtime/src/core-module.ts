@@ -29,21 +29,15 @@ export interface CoreModuleOptions {
   service: string;
   logger: Logger;
   config: BaseConfig;
-  /** Follow identity's JWKS so RpcExecutor can verify callers' tokens (off only in the gateway). */
-  verifyTokens?: boolean;
 }
-
-const CORE_OPTIONS = Symbol('CORE_OPTIONS');
 
 @Injectable()
 class JwksReaderLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     @Inject(JwksTopicReader) private readonly reader: JwksTopicReader,
     @Inject(Readiness) private readonly readiness: Readiness,
-    @Inject(CORE_OPTIONS) private readonly opts: CoreModuleOptions,
   ) {}
   onApplicationBootstrap() {
-    if (this.opts.verifyTokens === false) return;
     this.readiness.register('jwks', async () => this.reader.ready());
     this.reader.start();
   }
@@ -70,7 +64,6 @@ export class CoreModule {
         },
         { provide: KafkaPublisher, inject: [KAFKA], useFactory: (kafka: Kafka) => new KafkaPublisher(kafka) },
         { provide: AuditSigner, useFactory: () => loadSigner(opts.service, opts.config.AUDIT_SIGNING_KEY_FILE) },
-        { provide: CORE_OPTIONS, useValue: opts },
         { provide: BusSeal, useFactory: () => new BusSeal(loadBusKey(opts.config)) },
         {
           provide: JwksTopicReader,

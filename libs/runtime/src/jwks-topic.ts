@@ -21,6 +21,7 @@ export const UNKNOWN_KID_WAIT_MS = 3000;
  */
 export class JwksTopicReader implements JwksKeySource {
   private keys = new Map<string, KeyObject>();
+  private doc: JwksDocument = { keys: [] };
   private readonly next = new Map<number, number>();
   private admin: Admin | null = null;
   private caughtUpOnce = false;
@@ -72,6 +73,11 @@ export class JwksTopicReader implements JwksKeySource {
     if (!this.caughtUpOnce) throw new Error('JWKS topic not read yet');
   }
 
+  /** The public keys as last read: what the gateway serves at `/.well-known/jwks.json`. */
+  document(): JwksDocument {
+    return { keys: this.doc.keys.map((k) => ({ ...k })) };
+  }
+
   get knownKids(): string[] {
     return [...this.keys.keys()];
   }
@@ -92,11 +98,15 @@ export class JwksTopicReader implements JwksKeySource {
     try {
       const doc = this.seal.openRecord<JwksDocument>(IDENTITY_JWKS_TOPIC, value);
       const keys = new Map<string, KeyObject>();
+      const published: JsonWebKey[] = [];
       for (const jwk of doc.keys ?? []) {
-        if (jwk.kty === 'EC' && jwk.crv === 'P-256' && typeof jwk.kid === 'string' && !('d' in jwk))
+        if (jwk.kty === 'EC' && jwk.crv === 'P-256' && typeof jwk.kid === 'string' && !('d' in jwk)) {
           keys.set(jwk.kid, createPublicKey({ key: jwk, format: 'jwk' }));
+          published.push(jwk);
+        }
       }
       this.keys = keys;
+      this.doc = { keys: published };
       this.logger.info({ kids: keys.size }, 'JWKS loaded from the bus');
     } catch (err) {
       // Not sealed with our bus key (another platform, or forged): never trusted.

@@ -102,7 +102,7 @@ export function callerFromClaims(payload: JWTPayload): VerifiedCaller {
   if (!TOKEN_ACTORS.includes(actorType)) throw new TokenVerificationError('the token names an actor type it may not');
   const tenantless = claims.tid === undefined || claims.tid === null;
   // Only a platform user has no tenant, and then every role is a platform role (never `owner` of nothing).
-  if (tenantless && !roles.every((r) => (PlatformRoles as readonly string[]).includes(r)))
+  if (tenantless && (!roles.length || !roles.every((r) => (PlatformRoles as readonly string[]).includes(r))))
     throw new TokenVerificationError('a token without a tenant may carry platform roles only');
   const caller: VerifiedCaller = {
     tenantId: (claims.tid as string | null | undefined) ?? null,

@@ -20,7 +20,8 @@ export async function request<T>(
   opts: RequestOptions = {},
 ): Promise<HttpResult<T>> {
   const headers: Record<string, string> = { ...opts.headers };
-  if (opts.body !== undefined || opts.rawBody !== undefined) headers['content-type'] = 'application/json';
+  if ((opts.body !== undefined || opts.rawBody !== undefined) && !headers['content-type'])
+    headers['content-type'] = 'application/json';
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   const res = await fetch(`${baseUrl}${path}`, {
     method,
@@ -37,14 +38,41 @@ export async function request<T>(
   return { status: res.status, body: parsed as T, headers: res.headers };
 }
 
-/** A small JSON client for tests that talk to the gateway over real HTTP. */
+/** Per-call extras: headers beside the bearer token (e.g. X-Forwarded-For, If-Match). */
+export interface CallOptions {
+  headers?: Record<string, string>;
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- test convenience: bodies are asserted field by field */
+/**
+ * A small JSON client for tests that talk to the gateway over real HTTP: every method sends JSON,
+ * parses a JSON answer and never throws on a status, so a test asserts refusals as plainly as successes.
+ */
 export function api(baseUrl: string) {
+  const send =
+    (method: string) =>
+    <T = any>(path: string, body?: unknown, token?: string, opts: CallOptions = {}) =>
+      request<T>(baseUrl, method, path, { body, token, headers: opts.headers });
   return {
-    get: <T = any>(path: string, token?: string) => request<T>(baseUrl, 'GET', path, { token }), // eslint-disable-line @typescript-eslint/no-explicit-any -- test convenience: bodies are asserted field by field
-    post: <T = any>(path: string, body?: unknown, token?: string) => request<T>(baseUrl, 'POST', path, { body, token }), // eslint-disable-line @typescript-eslint/no-explicit-any -- as above
-    raw: <T = any>(method: string, path: string, rawBody: string) => request<T>(baseUrl, method, path, { rawBody }), // eslint-disable-line @typescript-eslint/no-explicit-any -- as above
+    get: <T = any>(path: string, token?: string, opts: CallOptions = {}) =>
+      request<T>(baseUrl, 'GET', path, { token, headers: opts.headers }),
+    post: send('POST'),
+    put: send('PUT'),
+    patch: send('PATCH'),
+    delete: <T = any>(path: string, token?: string, opts: CallOptions & { body?: unknown } = {}) =>
+      request<T>(baseUrl, 'DELETE', path, { token, body: opts.body, headers: opts.headers }),
+    raw: <T = any>(method: string, path: string, rawBody: string, opts: CallOptions & { token?: string } = {}) =>
+      request<T>(baseUrl, method, path, { rawBody, token: opts.token, headers: opts.headers }),
+    /** The answer as it comes (streams, CSV, NDJSON): status, headers and the body as text. */
+    text: async (path: string, token?: string, opts: CallOptions = {}) => {
+      const res = await fetch(`${baseUrl}${path}`, {
+        headers: { ...opts.headers, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      });
+      return { status: res.status, headers: res.headers, text: await res.text() };
+    },
   };
 }
+/* eslint-enable @typescript-eslint/no-explicit-any */
 
 export interface SignedUpTenant {
   tenantId: string;

@@ -14,11 +14,11 @@ import {
   type TokenPair,
   type RevokedSessions,
 } from '@lekha/contracts';
+import { JwksTopicReader } from '@lekha/runtime';
 import { BusClient } from '../bus/bus-client.js';
 import { LocalAuthGuard } from './local-auth.guard.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
 import type { AuthenticatedUser } from './jwt.strategy.js';
-import { JwksCache } from './jwks-cache.js';
 import { RevocationList } from './revocation-list.js';
 import { withRetryAfter } from './retry-after.js';
 
@@ -32,7 +32,7 @@ import { withRetryAfter } from './retry-after.js';
 export class AuthController {
   constructor(
     private readonly bus: BusClient,
-    private readonly jwks: JwksCache,
+    private readonly jwks: JwksTopicReader,
     private readonly revocations: RevocationList,
   ) {}
 

@@ -1,12 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { ExtractJwt, Strategy } from 'passport-jwt';
-import { PlatformRoles } from '@lekha/tenancy';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js';
-import { JwksCache } from './jwks-cache.js';
+import { Strategy } from 'passport-strategy';
+import { TokenVerificationError, TokenVerifier, type VerifiedCaller } from '@lekha/runtime';
 import { RevocationList } from './revocation-list.js';
-
-const isPlatformRole = (role: string) => (PlatformRoles as readonly string[]).includes(role);
 
 export interface AuthenticatedUser {
   userId: string;
@@ -18,71 +14,64 @@ export interface AuthenticatedUser {
   apiKeyScopes?: string[];
 }
 
-function kidOf(rawJwt: string): string | null {
-  try {
-    const header = JSON.parse(Buffer.from(rawJwt.split('.')[0] ?? '', 'base64url').toString('utf8')) as {
-      kid?: unknown;
-    };
-    return typeof header.kid === 'string' ? header.kid : null;
-  } catch {
-    return null;
+type Verify = (token: string, done: (err: unknown, user?: AuthenticatedUser | false) => void) => void;
+
+/** Hands the bearer token of `Authorization: Bearer <token>` to the verify callback; no token fails. */
+class BearerTokenStrategy extends Strategy {
+  name = 'jwt';
+
+  constructor(private readonly verify: Verify) {
+    super();
+  }
+
+  override authenticate(req: { headers: Record<string, string | string[] | undefined> }): void {
+    const header = req.headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer (\S+)$/i.exec(header) : null;
+    if (!match) return this.fail(new Error('No auth token'), 401);
+    this.verify(match[1]!, (err, user) => {
+      if (err) return this.error(err instanceof Error ? err : new Error(String(err)));
+      if (!user) return this.fail(new Error('invalid token'), 401);
+      this.success(user);
+    });
   }
 }
 
-/** Bearer access tokens: ES256 only (so no `none`, no HS/RS confusion), issuer, audience, expiry, nbf. */
+/**
+ * Bearer access tokens, checked by the same `TokenVerifier` every service uses on the bus (ES256
+ * only, known key from identity's JWKS topic, issuer, audience, exp and nbf, claims shape), then
+ * against the revocation list: a token of a revoked session (logout, revoke, reset, role change,
+ * deactivation) or of an erased tenant is refused.
+ */
 @Injectable()
-export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+export class JwtStrategy extends PassportStrategy(BearerTokenStrategy, 'jwt') {
   constructor(
-    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
-    jwks: JwksCache,
+    private readonly tokens: TokenVerifier,
     private readonly revocations: RevocationList,
   ) {
-    super({
-      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      algorithms: ['ES256'],
-      issuer: config.JWT_ISSUER,
-      audience: config.JWT_AUDIENCE,
-      ignoreExpiration: false,
-      secretOrKeyProvider: (_req: unknown, rawJwt: string, done: (err: unknown, key?: string) => void) => {
-        const kid = kidOf(rawJwt);
-        if (!kid) return done(null, undefined);
-        jwks.key(kid).then(
-          (key) => done(null, key ? key.export({ format: 'pem', type: 'spki' }).toString() : undefined),
-          (err: unknown) => done(err),
-        );
-      },
-    });
+    super();
   }
 
-  /**
-   * A token of a revoked session (logout, revoke, reset, role change, deactivation) or of an erased tenant is refused.
-   */
-  async validate(payload: {
-    sub?: unknown;
-    tid?: unknown;
-    roles?: unknown;
-    sid?: unknown;
-    act?: unknown;
-    scp?: unknown;
-    exp?: unknown;
-  }): Promise<AuthenticatedUser | false> {
-    if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || !Array.isArray(payload.roles))
-      return false;
-    // The signature check enforces `exp` only when present; a token without one is refused, as the services do.
-    if (typeof payload.exp !== 'number' || !Number.isFinite(payload.exp)) return false;
-    const roles = payload.roles.map(String);
-    // No tenant only for a platform user, whose roles are all platform roles; never a tenant role without a tenant.
-    const platform = payload.tid === undefined || payload.tid === null;
-    if (platform ? !roles.length || !roles.every(isPlatformRole) : typeof payload.tid !== 'string') return false;
-    if (await this.revocations.isRevoked(payload.sid, platform ? null : (payload.tid as string))) return false;
-    const apiKey =
-      payload.act === 'api_key' ? { apiKeyScopes: Array.isArray(payload.scp) ? payload.scp.map(String) : [] } : {};
+  async validate(token: string): Promise<AuthenticatedUser | false> {
+    let caller: VerifiedCaller;
+    try {
+      caller = await this.tokens.verify(token);
+    } catch (err) {
+      if (err instanceof TokenVerificationError) return false;
+      throw err;
+    }
+    return this.admit(caller);
+  }
+
+  /** The gateway's own rules on a verified caller: a session to revoke it by, and not revoked. */
+  async admit(caller: VerifiedCaller): Promise<AuthenticatedUser | false> {
+    if (!caller.sessionId) return false;
+    if (await this.revocations.isRevoked(caller.sessionId, caller.tenantId)) return false;
     return {
-      userId: payload.sub,
-      tenantId: platform ? null : (payload.tid as string),
-      roles,
-      sessionId: payload.sid,
-      ...apiKey,
+      userId: caller.actorId,
+      tenantId: caller.tenantId,
+      roles: caller.roles,
+      sessionId: caller.sessionId,
+      ...(caller.actorType === 'api_key' ? { apiKeyScopes: caller.scopes ?? [] } : {}),
     };
   }
 }

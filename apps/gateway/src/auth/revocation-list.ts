@@ -1,5 +1,5 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Rpc, type RevocationsResult } from '@lekha/contracts';
+import { SessionOps } from '@lekha/contracts';
 import { anonymousContext, runWithContext } from '@lekha/tenancy';
 import { BusClient } from '../bus/bus-client.js';
 
@@ -51,7 +51,7 @@ export class RevocationList implements OnApplicationBootstrap, OnApplicationShut
     this.syncing ??= runWithContext(anonymousContext({ actorType: 'service', actorId: 'gateway' }), async () => {
       try {
         const query = this.asOfMs === null ? {} : { sinceMs: Math.max(0, this.asOfMs - OVERLAP_MS) };
-        const result = await this.bus.call<RevocationsResult>(Rpc.identity.revocations, query, 5000);
+        const result = await this.bus.invoke(SessionOps.revocations, query, 5000);
         this.add(result.sessionIds);
         this.add(result.tenantIds);
         this.asOfMs = result.asOfMs;

@@ -1,14 +1,16 @@
 import { Body, Controller, Delete, HttpCode, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Rpc, eraseTenantSchema, type EraseTenantInput, type TenantErasureStatus } from '@lekha/contracts';
+import { TenantOps, eraseTenantSchema, type EraseTenantInput, type TenantErasureStatus } from '@lekha/contracts';
 import { BusClient } from '../bus/bus-client.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
-import { PermissionGuard, RequirePermission } from '../auth/permissions.js';
+import { PermissionGuard } from '../auth/permissions.js';
 import { RevocationList } from '../auth/revocation-list.js';
+import { RequireOperation } from '../operations/operation-access.js';
 
 /**
  * Erasing the whole tenant (owner only, password and the tenant's ID typed back): every session
  * and API key ends at once; each service then destroys its keys for the tenant and deletes its rows.
+ * Hand-written: it takes a body, answers 202 and puts the tenant on this gateway's revocation list.
  */
 @ApiTags('tenant')
 @ApiBearerAuth()
@@ -22,13 +24,10 @@ export class TenantController {
 
   @Delete()
   @HttpCode(202)
-  @RequirePermission('tenant:erase', { action: 'delete', resource: 'tenant' })
-  @ApiOperation({
-    summary:
-      'Erase the tenant: its keys are destroyed in every service, so every copy of its data (backups and topics included) becomes unreadable; its rows are deleted',
-  })
+  @RequireOperation(TenantOps.erase)
+  @ApiOperation({ summary: TenantOps.erase.summary })
   async erase(@Body({ schema: eraseTenantSchema }) body: EraseTenantInput): Promise<TenantErasureStatus> {
-    const status = await this.bus.call<TenantErasureStatus>(Rpc.identity.eraseTenant, body);
+    const status = await this.bus.invoke(TenantOps.erase, body);
     // This gateway refuses the tenant's tokens at once; the others on their next revocation poll.
     this.revocations.add([status.tenantId]);
     return status;

@@ -8,7 +8,6 @@ import {
   tenantErasureStatusQuerySchema,
   type TenantErasureStatus,
   type DeactivatedPlatformUser,
-  type SigningKeyRotation,
   type PlatformUserReset,
   type ResetPlatformUserRequest,
 } from '@lekha/contracts';
@@ -16,14 +15,13 @@ import { BusClient } from '../bus/bus-client.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import { PermissionGuard, RequirePermission } from '../auth/permissions.js';
 import { RevocationList } from '../auth/revocation-list.js';
-import { JwksCache } from '../auth/jwks-cache.js';
 import { RequireOperation } from '../operations/operation-access.js';
 
 /**
  * Platform administration (platform admin only; identity checks again that the caller is a
  * platform user, and that an admin's TOTP is on): the people who run the platform, and the
- * access-token signing key. Creating and listing platform users derive from PlatformUserOps; the
- * routes here do more than a call (the revocation list, the JWKS cache).
+ * access-token signing key. Creating and listing platform users and rotating the key derive from
+ * PlatformUserOps; deactivating and resetting stay here, for the revocation list.
  */
 @ApiTags('platform')
 @ApiBearerAuth()
@@ -33,7 +31,6 @@ export class PlatformController {
   constructor(
     private readonly bus: BusClient,
     private readonly revocations: RevocationList,
-    private readonly jwks: JwksCache,
   ) {}
 
   @Delete('users/:id')
@@ -59,17 +56,6 @@ export class PlatformController {
     const { revokedSessionIds, ...result } = answer;
     this.revocations.add(revokedSessionIds);
     return result;
-  }
-
-  @Post('signing-keys/rotate')
-  @HttpCode(200)
-  @RequireOperation(PlatformUserOps.rotateSigningKey)
-  @ApiOperation({ summary: PlatformUserOps.rotateSigningKey.summary })
-  async rotate(): Promise<SigningKeyRotation> {
-    const rotation = await this.bus.invoke(PlatformUserOps.rotateSigningKey, {});
-    // This gateway learns the new key at once; others on the first token that names it.
-    this.jwks.invalidate();
-    return rotation;
   }
 
   @Get('tenants/:tenantId/erasure')

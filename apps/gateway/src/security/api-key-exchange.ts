@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { API_KEY_PREFIX, Rpc, type ExchangedApiKey } from '@lekha/contracts';
+import { API_KEY_PREFIX, ApiKeyOps } from '@lekha/contracts';
 import { BusClient } from '../bus/bus-client.js';
 
 /** At most this long; an exchanged token is still checked against the revocation list on every use. */
@@ -32,7 +32,7 @@ export class ApiKeyExchange {
     const now = Date.now();
     const hit = this.cache.get(id);
     if (hit && hit.until > now) return hit.token;
-    const result = await this.bus.call<ExchangedApiKey>(Rpc.identity.exchangeApiKey, { key });
+    const result = await this.bus.invoke(ApiKeyOps.exchange, { key });
     if (this.cache.size >= MAX_ENTRIES) this.cache.clear();
     this.cache.set(id, { token: result.accessToken, until: now + Math.min(CACHE_MS, (result.expiresIn * 1000) / 2) });
     return result.accessToken;

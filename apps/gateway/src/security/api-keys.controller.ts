@@ -1,22 +1,17 @@
-import { Body, Controller, Delete, Get, Param, Post, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Param, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import {
-  Rpc,
-  apiKeyIdParamSchema,
-  createApiKeySchema,
-  type ApiKeyView,
-  type CreateApiKeyRequest,
-  type CreatedApiKey,
-  type RevokedSessions,
-} from '@lekha/contracts';
+import { ApiKeyOps, apiKeyIdParamSchema } from '@lekha/contracts';
 import { BusClient } from '../bus/bus-client.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
-import { PermissionGuard, RequirePermission } from '../auth/permissions.js';
+import { PermissionGuard } from '../auth/permissions.js';
 import { RevocationList } from '../auth/revocation-list.js';
+import { RequireOperation } from '../operations/operation-access.js';
 
 /**
- * API keys for integrations (owner, admin). A key is sent as `Authorization: Bearer lk_live_…` or
- * `X-Api-Key` on any route and may use only its scopes, which its creator's role must allow.
+ * Revoking an API key: the key goes on this gateway's revocation list at once (the others learn of
+ * it on their next poll). Creating and listing keys derive from ApiKeyOps. A key is sent as
+ * `Authorization: Bearer lk_live_…` or `X-Api-Key` on any route and may use only its scopes, which
+ * its creator's role must allow.
  */
 @ApiTags('api-keys')
 @ApiBearerAuth()
@@ -28,27 +23,11 @@ export class ApiKeysController {
     private readonly revocations: RevocationList,
   ) {}
 
-  @Post()
-  @RequirePermission('api_keys:manage', { action: 'create', resource: 'api_key' })
-  @ApiOperation({ summary: 'Create a key scoped to permissions you hold; the key is in this answer only' })
-  create(@Body({ schema: createApiKeySchema }) body: CreateApiKeyRequest): Promise<CreatedApiKey> {
-    return this.bus.call(Rpc.identity.createApiKey, body);
-  }
-
-  @Get()
-  @RequirePermission('api_keys:manage', { action: 'list', resource: 'api_key' })
-  @ApiOperation({ summary: 'The tenant’s keys: name, prefix, scopes, created, last used, revoked (never the key)' })
-  list(): Promise<{ items: ApiKeyView[] }> {
-    return this.bus.call(Rpc.identity.listApiKeys, {});
-  }
-
   @Delete(':id')
-  @RequirePermission('api_keys:manage', { action: 'delete', resource: 'api_key' })
-  @ApiOperation({
-    summary: 'Revoke a key: refused from now on, here at once and at every gateway within its revocation poll',
-  })
+  @RequireOperation(ApiKeyOps.revoke)
+  @ApiOperation({ summary: ApiKeyOps.revoke.summary })
   async revoke(@Param({ schema: apiKeyIdParamSchema }) params: { id: string }): Promise<{ revoked: true }> {
-    const result = await this.bus.call<RevokedSessions>(Rpc.identity.revokeApiKey, params);
+    const result = await this.bus.invoke(ApiKeyOps.revoke, params);
     this.revocations.add(result.revokedSessionIds);
     return { revoked: true };
   }

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, HttpCode, Post, Res, UseGuards } from '@nestj
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import {
-  Rpc,
+  MfaOps,
   mfaConfirmSchema,
   mfaDisableSchema,
   mfaEnrollSchema,
@@ -21,7 +21,8 @@ import { withRetryAfter } from '../auth/retry-after.js';
 
 /**
  * TOTP second factor for the signed-in person (no permission needed: everyone manages their own;
- * identity refuses API keys), and the second step of a sign-in.
+ * identity refuses API keys), and the second step of a sign-in. Hand-written, each calling its MfaOps
+ * operation: a refusal over the guess limit answers 429 with Retry-After.
  */
 @ApiTags('security')
 @Controller()
@@ -32,51 +33,45 @@ export class MfaController {
   @HttpCode(200)
   @ApiBearerAuth()
   @UseGuards(JwtAuthGuard)
-  @ApiOperation({
-    summary:
-      'Start TOTP enrolment (password re-entered): the secret and otpauth:// URI, shown once; pending until confirmed',
-  })
+  @ApiOperation({ summary: MfaOps.enroll.summary })
   enroll(
     @Body({ schema: mfaEnrollSchema }) body: MfaEnrollRequest,
     @Res({ passthrough: true }) res: Response,
   ): Promise<MfaEnrollResult> {
-    return withRetryAfter(res, this.bus.call(Rpc.identity.mfaEnroll, body));
+    return withRetryAfter(res, this.bus.invoke(MfaOps.enroll, body));
   }
 
   @Post('v1/security/mfa/totp/confirm')
   @HttpCode(200)
   @ApiBearerAuth()
   @UseGuards(JwtAuthGuard)
-  @ApiOperation({ summary: 'Turn TOTP on with a first code; returns ten single-use recovery codes, shown once' })
+  @ApiOperation({ summary: MfaOps.confirm.summary })
   confirm(
     @Body({ schema: mfaConfirmSchema }) body: MfaConfirmRequest,
     @Res({ passthrough: true }) res: Response,
   ): Promise<MfaConfirmResult> {
-    return withRetryAfter(res, this.bus.call(Rpc.identity.mfaConfirm, body));
+    return withRetryAfter(res, this.bus.invoke(MfaOps.confirm, body));
   }
 
   @Delete('v1/security/mfa/totp')
   @ApiBearerAuth()
   @UseGuards(JwtAuthGuard)
-  @ApiOperation({ summary: 'Turn TOTP off: password and a current code or a recovery code' })
+  @ApiOperation({ summary: MfaOps.disable.summary })
   disable(
     @Body({ schema: mfaDisableSchema }) body: MfaDisableRequest,
     @Res({ passthrough: true }) res: Response,
   ): Promise<{ disabled: true }> {
-    return withRetryAfter(res, this.bus.call(Rpc.identity.mfaDisable, body));
+    return withRetryAfter(res, this.bus.invoke(MfaOps.disable, body));
   }
 
   @Post('v1/auth/mfa/verify')
   @HttpCode(200)
   @ApiTags('auth')
-  @ApiOperation({
-    summary:
-      'Second step of a sign-in: the mfaToken from login (or SMS code sign-in) and a TOTP or recovery code; returns tokens',
-  })
+  @ApiOperation({ summary: MfaOps.verify.summary })
   verify(
     @Body({ schema: mfaVerifySchema }) body: MfaVerifyRequest,
     @Res({ passthrough: true }) res: Response,
   ): Promise<TokenPair> {
-    return withRetryAfter(res, this.bus.call(Rpc.identity.mfaVerify, body));
+    return withRetryAfter(res, this.bus.invoke(MfaOps.verify, body));
   }
 }

@@ -2,7 +2,6 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { RevocationList } from '../auth/revocation-list.js';
 import { PermissionGuard } from '../auth/permissions.js';
 import { SessionsController } from './sessions.controller.js';
-import { LoginHistoryController } from './login-history.controller.js';
 import { UsersController } from './users.controller.js';
 import { AuthFlowsController } from './auth-flows.controller.js';
 import { DevInboxController } from './dev-inbox.controller.js';
@@ -12,9 +11,9 @@ import { ApiKeyExchange } from './api-key-exchange.js';
 import { AuthDenialAudit } from '../auth/auth-denials.js';
 
 /**
- * Sessions, login history, staff, OTP and password reset routes, and the revocation list the JWT
- * strategy consults. The development inbox route exists only outside production (LEKHA_ENV unset
- * means production).
+ * Sessions, staff, MFA, API-key, OTP and password reset routes (login history derives from
+ * SessionOps), and the revocation list the JWT strategy consults. The development inbox route
+ * exists only outside production (LEKHA_ENV unset means production).
  */
 @Module({})
 export class SecurityModule {
@@ -24,7 +23,6 @@ export class SecurityModule {
       global: true,
       controllers: [
         SessionsController,
-        LoginHistoryController,
         UsersController,
         AuthFlowsController,
         MfaController,

@@ -1,18 +1,16 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import {
-  Rpc,
-  sessionIdParamSchema,
-  type RevokedOtherSessions,
-  type RevokedSessions,
-  type SessionView,
-} from '@lekha/contracts';
+import { SessionOps, sessionIdParamSchema, type OpResponse, type RevokedOtherSessions } from '@lekha/contracts';
 import { BusClient } from '../bus/bus-client.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import type { AuthenticatedUser } from '../auth/jwt.strategy.js';
 import { RevocationList } from '../auth/revocation-list.js';
 
-/** The caller's own sessions: every signed-in user manages theirs, so no permission is needed. */
+/**
+ * The caller's own sessions (every signed-in user manages theirs, so no permission is needed). The
+ * routes stay hand-written: the current session is the one in the caller's token, and what ends
+ * goes on this gateway's revocation list at once (the IDs are not sent on to the caller).
+ */
 @ApiTags('sessions')
 @ApiBearerAuth()
 @UseGuards(JwtAuthGuard)
@@ -24,26 +22,24 @@ export class SessionsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'My active sessions: device, IP, first and last seen; `current` marks this one' })
-  list(@Req() req: { user: AuthenticatedUser }): Promise<{ items: SessionView[] }> {
-    return this.bus.call(Rpc.identity.listSessions, { currentSessionId: req.user.sessionId });
+  @ApiOperation({ summary: SessionOps.list.summary })
+  list(@Req() req: { user: AuthenticatedUser }): Promise<OpResponse<typeof SessionOps.list>> {
+    return this.bus.invoke(SessionOps.list, { currentSessionId: req.user.sessionId });
   }
 
   @Delete(':id')
-  @ApiOperation({ summary: 'End one of my sessions; its access and refresh tokens stop at once' })
+  @ApiOperation({ summary: SessionOps.revoke.summary })
   async revoke(@Param({ schema: sessionIdParamSchema }) params: { id: string }): Promise<{ revoked: true }> {
-    const result = await this.bus.call<RevokedSessions>(Rpc.identity.revokeSession, { sessionId: params.id });
+    const result = await this.bus.invoke(SessionOps.revoke, { sessionId: params.id });
     this.revocations.add(result.revokedSessionIds);
     return { revoked: true };
   }
 
   @Post('revoke-others')
   @HttpCode(200)
-  @ApiOperation({ summary: 'End every session of mine except this one, and revoke the API keys I created' })
+  @ApiOperation({ summary: SessionOps.revokeOthers.summary })
   async revokeOthers(@Req() req: { user: AuthenticatedUser }): Promise<RevokedOtherSessions> {
-    const result = await this.bus.call<RevokedOtherSessions & RevokedSessions>(Rpc.identity.revokeOtherSessions, {
-      currentSessionId: req.user.sessionId,
-    });
+    const result = await this.bus.invoke(SessionOps.revokeOthers, { currentSessionId: req.user.sessionId });
     this.revocations.add(result.revokedSessionIds);
     return { revoked: result.revoked, revokedApiKeys: result.revokedApiKeys };
   }

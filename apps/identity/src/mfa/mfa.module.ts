@@ -3,7 +3,6 @@ import { IdentityDataModule } from '../data/identity-data.js';
 import { SecurityModule } from '../security/security.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { UsersModule } from '../users/users.module.js';
-import { MfaController } from './mfa.controller.js';
 import { MfaCallerResolver } from './mfa-caller.js';
 import { MfaChallengeRepository } from './mfa-challenge.repository.js';
 import { MfaGate } from './mfa-gate.js';
@@ -14,12 +13,11 @@ import { DisableTotpUseCase } from './use-cases/disable-totp.use-case.js';
 import { VerifyMfaUseCase } from './use-cases/verify-mfa.use-case.js';
 
 /**
- * The second factor (TOTP and recovery codes): its management, and the gate the password and SMS
+ * The second factor (TOTP and recovery codes): its management (served as MfaOps), and the gate the password and SMS
  * sign-ins pass (exported with the factor store, which platform administration also reads and resets).
  */
 @Module({
   imports: [IdentityDataModule, UsersModule, SecurityModule, SessionsModule],
-  controllers: [MfaController],
   providers: [
     MfaRepository,
     MfaChallengeRepository,

@@ -8,7 +8,7 @@ import { MfaRepository } from '../mfa/mfa.repository.js';
 /** What only a platform admin may do, and never before their TOTP factor is on. */
 const NEEDS_SECOND_FACTOR: readonly Permission[] = ['platform:users:manage', 'platform:keys:manage'];
 
-export interface PlatformDenial {
+interface PlatformDenial {
   action: AuditAction;
   resource: string;
 }
@@ -34,11 +34,6 @@ export class PlatformAccess {
   requireFor(scope: OperationScope): Promise<string> {
     const denied = { action: scope.audit.action, resource: scope.audit.resourceType };
     return this.check(scope.ctx, accessPermissions(scope.op.access), denied);
-  }
-
-  /** The caller's ID once they may; otherwise the refusal is audited and thrown. */
-  require(ctx: RequestContext, permission: Permission, denied: PlatformDenial): Promise<string> {
-    return this.check(ctx, [permission], denied);
   }
 
   private async check(ctx: RequestContext, permissions: readonly Permission[], denied: PlatformDenial) {

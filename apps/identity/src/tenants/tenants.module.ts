@@ -4,7 +4,6 @@ import { IdentityDataModule } from '../data/identity-data.js';
 import { PlatformUsersModule } from '../platform-users/platform-users.module.js';
 import { SecurityModule } from '../security/security.module.js';
 import { UsersModule } from '../users/users.module.js';
-import { TenantsController } from './tenants.controller.js';
 import { TenantErasureRepository } from './tenant-erasure.repository.js';
 import { TenantErasurePublisher } from './tenant-erasure.publisher.js';
 import { IdentityTenantEraser } from '../erasure/identity-tenant-eraser.js';
@@ -18,12 +17,11 @@ const erasure = TenantErasureModule.forService({
 });
 
 /**
- * Tenant erasure: the owner's order, its publication, identity's own part, and the confirmations.
+ * Tenant erasure (served as TenantOps): the owner's order, its publication, identity's own part, and the confirmations.
  * Exports the erasure store: the gateways' revocation poll includes erased tenants.
  */
 @Module({
   imports: [erasure, IdentityDataModule, UsersModule, SecurityModule, PlatformUsersModule],
-  controllers: [TenantsController],
   providers: [TenantErasureRepository, TenantErasurePublisher, EraseTenantUseCase, TenantErasureStatusUseCase],
   exports: [TenantErasureRepository],
 })

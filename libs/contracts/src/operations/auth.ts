@@ -96,6 +96,8 @@ export const AuthOps = {
     access: 'public',
     audit: { action: 'read', resourceType: 'signing_key' },
     summary: 'The public keys that verify access tokens',
-    internal: 'only gateways call it (their JWKS cache); GET .well-known/jwks.json serves the cached document',
+    internal:
+      'services and gateways follow the keys on identity.jwks.v1 (GET .well-known/jwks.json serves them); ' +
+      'this answers a caller that asks identity over the bus',
   }),
 } as const;

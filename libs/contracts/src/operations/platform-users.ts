@@ -80,7 +80,7 @@ export const PlatformUserOps = {
     access: 'platform:keys:manage',
     audit: { action: 'key_use', resourceType: 'signing_key' },
     summary: 'Rotate the access-token signing key now; tokens signed before keep working until they expire',
-    internal:
-      'POST v1/platform/signing-keys/rotate is hand-written: the gateway serving it forgets its cached keys at once',
+    // Identity publishes the new key on its JWKS topic; every gateway and service follows it.
+    http: { method: 'POST', path: 'v1/platform/signing-keys/rotate', tag: 'platform', status: 200 },
   }),
 } as const;

@@ -1,31 +1,39 @@
 import { randomBytes } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { API_KEY_PREFIX, DomainError, uuidv7, type CreateApiKeyRequest, type CreatedApiKey } from '@lekha/contracts';
+import {
+  API_KEY_PREFIX,
+  ApiKeyOps,
+  DomainError,
+  uuidv7,
+  type CreateApiKeyRequest,
+  type CreatedApiKey,
+} from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import { Permissions, hasPermission, type Permission, type RequestContext } from '@lekha/tenancy';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
+import { Permissions, hasPermission, type Permission } from '@lekha/tenancy';
 import { IdentityData } from '../../data/identity-data.js';
 import { IdentityKeys } from '../../security/identity-keys.js';
 import { ApiKeyRepository } from '../api-key.repository.js';
-import { ApiKeyAccess } from './api-key-access.js';
+import { requireTenant } from '../../staff/tenant-caller.js';
 
 /**
  * Creates a key scoped to permissions the creator holds. The key (256 random bits) is returned
- * once; only its keyed hash is stored, with a short prefix to tell keys apart.
+ * once; only its keyed hash is stored, with a short prefix to tell keys apart. Only a person with
+ * `api_keys:manage` (the runner checks it, and refuses any API key) creates keys.
  */
-@Injectable()
-export class CreateApiKeyUseCase {
+@Handles(ApiKeyOps.create)
+export class CreateApiKeyUseCase implements UseCase<typeof ApiKeyOps.create> {
   constructor(
     private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
     private readonly keyring: TenantKeyring,
     private readonly keys: IdentityKeys,
-    private readonly access: ApiKeyAccess,
     private readonly repo: ApiKeyRepository,
   ) {}
 
-  async execute(ctx: RequestContext, input: CreateApiKeyRequest): Promise<CreatedApiKey> {
-    const { tenantId, actorId } = await this.access.require(ctx, 'create', null);
+  async execute({ ctx }: OperationScope<typeof ApiKeyOps.create>, input: CreateApiKeyRequest): Promise<CreatedApiKey> {
+    const tenantId = requireTenant(ctx);
+    const actorId = ctx.actorId as string;
     const scopes = [...new Set(input.scopes)];
     const unknown = scopes.filter((s) => !(Permissions as readonly string[]).includes(s));
     if (unknown.length) {

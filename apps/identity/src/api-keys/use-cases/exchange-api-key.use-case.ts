@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { API_KEY_PATTERN, DomainError, type ExchangedApiKey } from '@lekha/contracts';
+import { API_KEY_PATTERN, ApiKeyOps, DomainError, type ExchangedApiKey } from '@lekha/contracts';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { IdentityData } from '../../data/identity-data.js';
 import { IdentityKeys } from '../../security/identity-keys.js';
 import { TokenSigner } from '../../signing/token-signer.js';
@@ -17,8 +17,8 @@ const INVALID = 'the API key is invalid or revoked';
  * roles the creator's current roles and its `scp` the key's scopes; a caller may use a permission
  * only when both allow it. Every exchange is audited as `key_use`, refused ones too.
  */
-@Injectable()
-export class ExchangeApiKeyUseCase {
+@Handles(ApiKeyOps.exchange)
+export class ExchangeApiKeyUseCase implements UseCase<typeof ApiKeyOps.exchange> {
   constructor(
     private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
@@ -28,7 +28,7 @@ export class ExchangeApiKeyUseCase {
     private readonly repo: ApiKeyRepository,
   ) {}
 
-  async execute(key: string): Promise<ExchangedApiKey> {
+  async execute(_scope: OperationScope<typeof ApiKeyOps.exchange>, { key }: { key: string }): Promise<ExchangedApiKey> {
     const indexed = API_KEY_PATTERN.test(key)
       ? await this.repo.findByHash(this.data.reader(), this.keys.secret('api-key', key))
       : null;

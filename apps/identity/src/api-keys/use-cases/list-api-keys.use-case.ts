@@ -1,25 +1,23 @@
-import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import type { ApiKeyView } from '@lekha/contracts';
+import { ApiKeyOps, type ApiKeyView } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import type { RequestContext } from '@lekha/tenancy';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { IdentityData } from '../../data/identity-data.js';
 import { ApiKeyRepository } from '../api-key.repository.js';
-import { ApiKeyAccess } from './api-key-access.js';
+import { requireTenant } from '../../staff/tenant-caller.js';
 
 /** The tenant's keys, revoked ones included; never a key itself. */
-@Injectable()
-export class ListApiKeysUseCase {
+@Handles(ApiKeyOps.list)
+export class ListApiKeysUseCase implements UseCase<typeof ApiKeyOps.list> {
   constructor(
     private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
     private readonly keyring: TenantKeyring,
-    private readonly access: ApiKeyAccess,
     private readonly repo: ApiKeyRepository,
   ) {}
 
-  async execute(ctx: RequestContext): Promise<{ items: ApiKeyView[] }> {
-    const { tenantId } = await this.access.require(ctx, 'list', null);
+  async execute({ ctx }: OperationScope<typeof ApiKeyOps.list>): Promise<{ items: ApiKeyView[] }> {
+    const tenantId = requireTenant(ctx);
     const cipher = new FieldCipher(await this.keyring.keysFor(tenantId));
     const rows = await this.data.asTenant(tenantId, async (tx) => {
       const found = await this.repo.list(tx, tenantId);

@@ -1,26 +1,27 @@
-import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, type RevokedSessions } from '@lekha/contracts';
-import type { RequestContext } from '@lekha/tenancy';
+import { ApiKeyOps, DomainError, type RevokedSessions } from '@lekha/contracts';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { IdentityData } from '../../data/identity-data.js';
 import { ApiKeyRepository } from '../api-key.repository.js';
-import { ApiKeyAccess } from './api-key-access.js';
+import { requireTenant } from '../../staff/tenant-caller.js';
 
 /**
  * Revokes a key at once: the exchange refuses it, and its ID (the `sid` of its access tokens)
  * joins the revocations every gateway polls. Another tenant's key is a 404, audited as denied.
  */
-@Injectable()
-export class RevokeApiKeyUseCase {
+@Handles(ApiKeyOps.revoke)
+export class RevokeApiKeyUseCase implements UseCase<typeof ApiKeyOps.revoke> {
   constructor(
     private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
-    private readonly access: ApiKeyAccess,
     private readonly repo: ApiKeyRepository,
   ) {}
 
-  async execute(ctx: RequestContext, id: string): Promise<{ revoked: true } & RevokedSessions> {
-    const { tenantId } = await this.access.require(ctx, 'delete', id);
+  async execute(
+    { ctx }: OperationScope<typeof ApiKeyOps.revoke>,
+    { id }: { id: string },
+  ): Promise<{ revoked: true } & RevokedSessions> {
+    const tenantId = requireTenant(ctx);
     const found = await this.data.scoped(tenantId, async (tx) => {
       const revoked = await this.repo.revoke(tx, tenantId, id);
       // Revoking twice is harmless: the key is revoked either way.

@@ -1,7 +1,6 @@
-import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, type MfaConfirmRequest, type MfaConfirmResult } from '@lekha/contracts';
-import type { RequestContext } from '@lekha/tenancy';
+import { DomainError, MfaOps, type MfaConfirmRequest, type MfaConfirmResult } from '@lekha/contracts';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { IdentityData } from '../../data/identity-data.js';
 import { LoginHistoryRepository } from '../../security/login-history.repository.js';
 import { MfaCallerResolver, WRONG_CODE } from '../mfa-caller.js';
@@ -10,8 +9,8 @@ import { MfaRepository } from '../mfa.repository.js';
 type Outcome = { ok: true; codes: string[] } | { ok: false; reason: 'not_pending' | 'wrong_code' };
 
 /** Turns the pending factor on with a first code and issues ten single-use recovery codes. */
-@Injectable()
-export class ConfirmTotpUseCase {
+@Handles(MfaOps.confirm)
+export class ConfirmTotpUseCase implements UseCase<typeof MfaOps.confirm> {
   constructor(
     private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
@@ -20,7 +19,7 @@ export class ConfirmTotpUseCase {
     private readonly history: LoginHistoryRepository,
   ) {}
 
-  async execute(ctx: RequestContext, input: MfaConfirmRequest): Promise<MfaConfirmResult> {
+  async execute({ ctx }: OperationScope<typeof MfaOps.confirm>, input: MfaConfirmRequest): Promise<MfaConfirmResult> {
     const caller = await this.callers.resolve(ctx, null);
     const { user, tenantId, cipher } = caller;
     // The refusal is committed with its audit record; the error is thrown after the commit.

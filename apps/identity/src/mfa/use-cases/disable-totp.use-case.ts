@@ -1,7 +1,6 @@
-import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, FeatureError, MfaError, type MfaDisableRequest } from '@lekha/contracts';
-import type { RequestContext } from '@lekha/tenancy';
+import { DomainError, FeatureError, MfaError, MfaOps, type MfaDisableRequest } from '@lekha/contracts';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { IdentityData } from '../../data/identity-data.js';
 import { LoginHistoryRepository } from '../../security/login-history.repository.js';
 import { MfaCallerResolver, WRONG_CODE } from '../mfa-caller.js';
@@ -10,8 +9,8 @@ import { MfaRepository } from '../mfa.repository.js';
 type Outcome = 'disabled' | 'not_enabled' | 'wrong_code';
 
 /** Turns the factor off with the password and a current code (or a recovery code). */
-@Injectable()
-export class DisableTotpUseCase {
+@Handles(MfaOps.disable)
+export class DisableTotpUseCase implements UseCase<typeof MfaOps.disable> {
   constructor(
     private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
@@ -20,7 +19,7 @@ export class DisableTotpUseCase {
     private readonly history: LoginHistoryRepository,
   ) {}
 
-  async execute(ctx: RequestContext, input: MfaDisableRequest): Promise<{ disabled: true }> {
+  async execute({ ctx }: OperationScope<typeof MfaOps.disable>, input: MfaDisableRequest): Promise<{ disabled: true }> {
     const caller = await this.callers.resolve(ctx, input.password);
     const { user, tenantId, cipher } = caller;
     const outcome = await this.data.asTenant(tenantId, async (tx): Promise<Outcome> => {

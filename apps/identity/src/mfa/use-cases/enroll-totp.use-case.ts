@@ -1,7 +1,6 @@
-import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { FeatureError, MfaError, type MfaEnrollRequest, type MfaEnrollResult } from '@lekha/contracts';
-import type { RequestContext } from '@lekha/tenancy';
+import { FeatureError, MfaError, MfaOps, type MfaEnrollRequest, type MfaEnrollResult } from '@lekha/contracts';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { IdentityData } from '../../data/identity-data.js';
 import { LoginHistoryRepository } from '../../security/login-history.repository.js';
 import { MfaCallerResolver } from '../mfa-caller.js';
@@ -12,8 +11,8 @@ import { base32Encode, newTotpSecret, otpauthUri } from '../totp.js';
  * Starts TOTP enrolment: a new secret, sealed under the tenant's key (a platform user's under the
  * platform's), pending until a code confirms it.
  */
-@Injectable()
-export class EnrollTotpUseCase {
+@Handles(MfaOps.enroll)
+export class EnrollTotpUseCase implements UseCase<typeof MfaOps.enroll> {
   constructor(
     private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
@@ -22,7 +21,7 @@ export class EnrollTotpUseCase {
     private readonly history: LoginHistoryRepository,
   ) {}
 
-  async execute(ctx: RequestContext, input: MfaEnrollRequest): Promise<MfaEnrollResult> {
+  async execute({ ctx }: OperationScope<typeof MfaOps.enroll>, input: MfaEnrollRequest): Promise<MfaEnrollResult> {
     const caller = await this.callers.resolve(ctx, input.password);
     const { user, tenantId, cipher } = caller;
     const secret = base32Encode(newTotpSecret());

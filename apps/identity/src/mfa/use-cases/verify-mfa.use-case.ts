@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, type MfaVerifyRequest, type TokenPair } from '@lekha/contracts';
+import { DomainError, MfaOps, type MfaVerifyRequest, type TokenPair } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { rateLimited } from '../../auth/use-cases/login.use-case.js';
 import { BruteForceGuard } from '../../security/brute-force-guard.js';
 import { IdentityKeys } from '../../security/identity-keys.js';
@@ -31,8 +31,8 @@ function scopeOf(mfaToken: string): { tenantId: string | null } | undefined {
  * recovery code. A code works once (a later step than the last one used); wrong codes count
  * against the per-user brute-force guard and burn the challenge after a few tries.
  */
-@Injectable()
-export class VerifyMfaUseCase {
+@Handles(MfaOps.verify)
+export class VerifyMfaUseCase implements UseCase<typeof MfaOps.verify> {
   constructor(
     private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
@@ -46,7 +46,7 @@ export class VerifyMfaUseCase {
     private readonly issuer: SessionIssuer,
   ) {}
 
-  async execute(input: MfaVerifyRequest): Promise<TokenPair> {
+  async execute(_scope: OperationScope<typeof MfaOps.verify>, input: MfaVerifyRequest): Promise<TokenPair> {
     const claimed = scopeOf(input.mfaToken);
     const tokenHash = this.keys.secret('mfa-challenge', input.mfaToken);
     const challenge = claimed

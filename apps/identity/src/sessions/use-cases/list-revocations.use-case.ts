@@ -1,18 +1,21 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { RevocationsResult } from '@lekha/contracts';
+import { Inject } from '@nestjs/common';
+import { SessionOps, type OpResponse } from '@lekha/contracts';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { IDENTITY_CONFIG, type IdentityConfig } from '../../config/identity.config.js';
 import { IdentityData } from '../../data/identity-data.js';
 import { SessionRepository } from '../session.repository.js';
 import { ApiKeyRepository } from '../../api-keys/api-key.repository.js';
 import { TenantErasureRepository } from '../../tenants/tenant-erasure.repository.js';
 
+type Op = typeof SessionOps.revocations;
+
 /**
  * For the gateway's revocation list: sessions revoked since a time. Without one, every revocation
  * young enough to matter (an access token lives ACCESS_TOKEN_TTL_SECONDS). Returns IDs only, and
  * is not audited: it reads no personal data, and it is polled every few seconds.
  */
-@Injectable()
-export class ListRevocationsUseCase {
+@Handles(SessionOps.revocations)
+export class ListRevocationsUseCase implements UseCase<Op> {
   constructor(
     private readonly data: IdentityData,
     private readonly sessions: SessionRepository,
@@ -21,7 +24,7 @@ export class ListRevocationsUseCase {
     @Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig,
   ) {}
 
-  async execute(sinceMs: number | undefined): Promise<RevocationsResult> {
+  async execute(_scope: OperationScope<Op>, { sinceMs }: { sinceMs?: number }): Promise<OpResponse<Op>> {
     const asOfMs = Date.now();
     const floor = asOfMs - (this.config.ACCESS_TOKEN_TTL_SECONDS + 60) * 1000;
     const since = new Date(Math.max(sinceMs ?? 0, floor));

@@ -1,15 +1,16 @@
-import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, type SessionView } from '@lekha/contracts';
+import { DomainError, SessionOps, type OpResponse } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import type { RequestContext } from '@lekha/tenancy';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { IdentityData } from '../../data/identity-data.js';
 import { SessionRepository } from '../session.repository.js';
 import { keyOwnerOf } from '../../users/platform-key.js';
 
+type Op = typeof SessionOps.list;
+
 /** The caller's own active sessions, newest activity first, with device and IP decrypted. */
-@Injectable()
-export class ListSessionsUseCase {
+@Handles(SessionOps.list)
+export class ListSessionsUseCase implements UseCase<Op> {
   constructor(
     private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
@@ -17,7 +18,10 @@ export class ListSessionsUseCase {
     private readonly sessions: SessionRepository,
   ) {}
 
-  async execute(ctx: RequestContext, currentSessionId: string): Promise<{ items: SessionView[] }> {
+  async execute(
+    { ctx }: OperationScope<Op>,
+    { currentSessionId }: { currentSessionId: string },
+  ): Promise<OpResponse<Op>> {
     // A platform user has no tenant: their own sessions are found by user ID alone.
     if (!ctx.actorId) throw new DomainError('UNAUTHENTICATED', 'sign in first');
     const { actorId, tenantId } = ctx;

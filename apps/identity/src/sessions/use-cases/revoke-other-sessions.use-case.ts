@@ -1,21 +1,22 @@
-import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, type RevokedOtherSessions, type RevokedSessions } from '@lekha/contracts';
+import { DomainError, SessionOps, type OpResponse } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import type { RequestContext } from '@lekha/tenancy';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { IdentityData } from '../../data/identity-data.js';
 import { SessionRepository } from '../session.repository.js';
 import { LoginHistoryRepository } from '../../security/login-history.repository.js';
 import { keyOwnerOf } from '../../users/platform-key.js';
 import { ApiKeyRevoker } from '../../api-keys/api-key-revoker.js';
 
+type Op = typeof SessionOps.revokeOthers;
+
 /**
  * "Sign out everywhere else": every session of the caller but the current one ends, and the API
  * keys they created are revoked too (someone who fears a stolen session must not leave a key the
  * thief made behind); the answer says how many of each.
  */
-@Injectable()
-export class RevokeOtherSessionsUseCase {
+@Handles(SessionOps.revokeOthers)
+export class RevokeOtherSessionsUseCase implements UseCase<Op> {
   constructor(
     private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
@@ -25,7 +26,10 @@ export class RevokeOtherSessionsUseCase {
     private readonly apiKeys: ApiKeyRevoker,
   ) {}
 
-  async execute(ctx: RequestContext, currentSessionId: string): Promise<RevokedOtherSessions & RevokedSessions> {
+  async execute(
+    { ctx }: OperationScope<Op>,
+    { currentSessionId }: { currentSessionId: string },
+  ): Promise<OpResponse<Op>> {
     // A platform user has no tenant: their own sessions are found by user ID alone.
     if (!ctx.actorId) throw new DomainError('UNAUTHENTICATED', 'sign in first');
     const { actorId, tenantId } = ctx;

@@ -1,11 +1,11 @@
-import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, type EraseTenantInput, type TenantErasureStatus } from '@lekha/contracts';
-import { contextHasPermission, type RequestContext } from '@lekha/tenancy';
+import { DomainError, TenantOps, type EraseTenantInput, type TenantErasureStatus } from '@lekha/contracts';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { PasswordHasher } from '../../auth/password-hasher.js';
 import { rateLimited } from '../../auth/use-cases/login.use-case.js';
 import { IdentityData } from '../../data/identity-data.js';
 import { BruteForceGuard } from '../../security/brute-force-guard.js';
+import { requireTenant } from '../../staff/tenant-caller.js';
 import { UserRepository } from '../../users/user.repository.js';
 import { TenantErasureRepository } from '../tenant-erasure.repository.js';
 import { TenantErasurePublisher } from '../tenant-erasure.publisher.js';
@@ -14,10 +14,11 @@ import { TenantErasurePublisher } from '../tenant-erasure.publisher.js';
  * The owner erases the whole tenant. In one transaction: the tenant is marked erased and every
  * session, refresh token, API key and sign-in ends; then the order goes on the bus and every
  * service (identity too) destroys its keyset for the tenant and deletes its rows. Only a signed-in
- * owner, with the password re-entered and the tenant's ID typed back; guesses count toward lockout.
+ * owner (`tenant:erase`, never an API key: the runner checks both), with the password re-entered and
+ * the tenant's ID typed back; guesses count toward lockout.
  */
-@Injectable()
-export class EraseTenantUseCase {
+@Handles(TenantOps.erase)
+export class EraseTenantUseCase implements UseCase<typeof TenantOps.erase> {
   constructor(
     private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
@@ -28,14 +29,14 @@ export class EraseTenantUseCase {
     private readonly publisher: TenantErasurePublisher,
   ) {}
 
-  async execute(ctx: RequestContext, input: EraseTenantInput): Promise<TenantErasureStatus> {
-    const { actorId, tenantId } = ctx;
+  async execute(
+    { ctx }: OperationScope<typeof TenantOps.erase>,
+    input: EraseTenantInput,
+  ): Promise<TenantErasureStatus> {
+    const tenantId = requireTenant(ctx);
+    const actorId = ctx.actorId as string;
     const deny = (reason: string) =>
       this.data.record({ action: 'delete', resource: { type: 'tenant', id: tenantId }, outcome: 'denied', reason });
-    if (ctx.actorType !== 'user' || !actorId || !tenantId || !contextHasPermission(ctx, 'tenant:erase')) {
-      await deny('forbidden');
-      throw new DomainError('FORBIDDEN', 'only the owner, signed in, may erase the tenant');
-    }
     if (input.confirmTenantId !== tenantId) {
       await deny('confirmation_mismatch');
       throw new DomainError('VALIDATION_FAILED', "confirmTenantId must be this tenant's ID", [

@@ -1,26 +1,29 @@
-import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, type TenantErasureStatus } from '@lekha/contracts';
-import type { RequestContext } from '@lekha/tenancy';
+import { DomainError, TenantOps, type TenantErasureStatus } from '@lekha/contracts';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { IdentityData } from '../../data/identity-data.js';
-import { PlatformAccess } from '../../platform-users/platform-access.js';
 import { TenantErasureRepository } from '../tenant-erasure.repository.js';
 
-/** For platform compliance and admins: when an erasure was asked for and which services confirmed it. */
-@Injectable()
-export class TenantErasureStatusUseCase {
+type Op = typeof TenantOps.erasureStatus;
+
+/**
+ * For platform compliance and admins (`platform:erasures:read`, checked by the runner): when an
+ * erasure was asked for and which services confirmed it. Only a platform user (no tenant) reads it.
+ */
+@Handles(TenantOps.erasureStatus)
+export class TenantErasureStatusUseCase implements UseCase<Op> {
   constructor(
     private readonly data: IdentityData,
-    private readonly platform: PlatformAccess,
     private readonly audit: AuditOutbox,
     private readonly erasures: TenantErasureRepository,
   ) {}
 
-  async execute(ctx: RequestContext, tenantId: string): Promise<TenantErasureStatus> {
-    await this.platform.require(ctx, 'platform:erasures:read', {
-      action: 'read',
-      resource: 'tenant_erasure',
-    });
+  async execute({ ctx }: OperationScope<Op>, { tenantId }: { tenantId: string }): Promise<TenantErasureStatus> {
+    if (ctx.tenantId !== null || ctx.actorType !== 'user') {
+      const resource = { type: 'tenant_erasure', id: tenantId };
+      await this.data.record({ action: 'read', resource, outcome: 'denied', reason: 'forbidden' });
+      throw new DomainError('FORBIDDEN', 'your role does not allow this');
+    }
     const status = await this.data.transaction(async (tx) => {
       const found = await this.erasures.status(tx, tenantId);
       await this.audit.record(tx, {

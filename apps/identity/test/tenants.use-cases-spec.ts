@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import { SessionOps, TenantOps, type PlatformEvent } from '@lekha/contracts';
+import { PlatformEvents } from '@lekha/erasure';
+import type { Caller, UseCaseHarness } from '@lekha/use-case-testing';
+import { IdentityFixtures, startIdentity } from './identity-harness.js';
+import { PASSWORD, SecurityFixtures } from './security-fixtures.js';
+
+describe('tenant erasure (use cases on a real database)', () => {
+  let id: UseCaseHarness;
+  let fixtures: IdentityFixtures;
+  let security: SecurityFixtures;
+  /** The erasure orders identity put on the platform topic (there is no broker here). */
+  const published: PlatformEvent[] = [];
+  beforeAll(async () => {
+    id = await startIdentity();
+    fixtures = new IdentityFixtures(id);
+    security = new SecurityFixtures(id);
+    id.get(PlatformEvents).publish = (...events: PlatformEvent[]) => {
+      published.push(...events);
+      return Promise.resolve();
+    };
+  });
+  afterAll(async () => {
+    await id?.stop();
+  });
+
+  /** A platform compliance officer: no tenant in their token. */
+  const compliance = (): Caller => id.callerIn(randomUUID(), ['platform:compliance'], { tenantId: null });
+
+  it('erases on the owner’s order: the order goes out, the tenant’s tokens are revoked, audited', async () => {
+    const owner = await security.withPassword(await fixtures.business());
+    const status = await id.call(TenantOps.erase, { password: PASSWORD, confirmTenantId: owner.tenantId }, owner);
+    expect(status).toMatchObject({
+      tenantId: owner.tenantId,
+      requestedAt: expect.any(String),
+      services: { identity: null, 'tenant-data': null, notifications: null, compliance: null },
+      complete: false,
+    });
+    expect(published).toContainEqual(
+      expect.objectContaining({ type: 'tenant.erasure.requested', tenantId: owner.tenantId }),
+    );
+    expect((await id.auditRecords(owner.ctx.requestId)).map((e) => [e.action, e.resource, e.reason])).toEqual([
+      ['delete', { type: 'tenant', id: owner.tenantId }, 'tenant_erasure_requested'],
+    ]);
+    const gateway = id.callerIn(randomUUID(), [], { actorId: 'gateway', actorType: 'service', tenantId: null });
+    expect((await id.call(SessionOps.revocations, {}, gateway)).tenantIds).toContain(owner.tenantId);
+  });
+
+  it('refuses a wrong password, a tenant ID not typed back and anyone but the owner, each audited', async () => {
+    const owner = await security.withPassword(await fixtures.business());
+    const wrong = SecurityFixtures.again(owner);
+    await expect(
+      id.call(TenantOps.erase, { password: 'not my password', confirmTenantId: owner.tenantId }, wrong),
+    ).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    expect((await id.auditRecords(wrong.ctx.requestId)).map((e) => [e.action, e.outcome, e.reason])).toEqual([
+      ['delete', 'denied', 'invalid_password'],
+    ]);
+    const mismatch = SecurityFixtures.again(owner);
+    await expect(
+      id.call(TenantOps.erase, { password: PASSWORD, confirmTenantId: randomUUID() }, mismatch),
+    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect((await id.auditRecords(mismatch.ctx.requestId)).map((e) => e.reason)).toEqual(['confirmation_mismatch']);
+    const admin = await security.withPassword(await fixtures.person(owner.tenantId, 'admin'));
+    await expect(
+      id.call(TenantOps.erase, { password: PASSWORD, confirmTenantId: owner.tenantId }, admin),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect((await id.auditRecords(admin.ctx.requestId)).map((e) => [e.action, e.outcome, e.reason])).toEqual([
+      ['delete', 'denied', 'forbidden'],
+    ]);
+    const key = id.callerIn(owner.tenantId, ['owner'], { actorType: 'api_key', scopes: ['tenant:erase'] });
+    await expect(
+      id.call(TenantOps.erase, { password: PASSWORD, confirmTenantId: owner.tenantId }, key),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect((await id.auditRecords(key.ctx.requestId)).map((e) => e.reason)).toEqual(['person_required']);
+    await expect(id.call(TenantOps.erasureStatus, { tenantId: owner.tenantId }, compliance())).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+  });
+
+  it('shows the platform how far an erasure has come, audited as a read of it', async () => {
+    const owner = await security.withPassword(await fixtures.business());
+    await id.call(TenantOps.erase, { password: PASSWORD, confirmTenantId: owner.tenantId }, owner);
+    const officer = compliance();
+    const status = await id.call(TenantOps.erasureStatus, { tenantId: owner.tenantId }, officer);
+    expect(status).toMatchObject({ tenantId: owner.tenantId, complete: false });
+    expect((await id.auditRecords(officer.ctx.requestId)).map((e) => [e.action, e.resource, e.outcome])).toEqual([
+      ['read', { type: 'tenant_erasure', id: owner.tenantId }, 'allowed'],
+    ]);
+  });
+
+  it('refuses the status to a tenant’s owner; a tenant never erased is not found; each audited', async () => {
+    const owner = await fixtures.business();
+    await expect(id.call(TenantOps.erasureStatus, { tenantId: owner.tenantId }, owner)).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    expect((await id.auditRecords(owner.ctx.requestId)).map((e) => [e.action, e.resource, e.reason])).toEqual([
+      ['read', { type: 'tenant_erasure', id: owner.tenantId }, 'forbidden'],
+    ]);
+    const officer = compliance();
+    await expect(id.call(TenantOps.erasureStatus, { tenantId: owner.tenantId }, officer)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    expect((await id.auditRecords(officer.ctx.requestId)).map((e) => [e.outcome, e.reason])).toEqual([
+      ['denied', 'not_found'],
+    ]);
+  });
+});

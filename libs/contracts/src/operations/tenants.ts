@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { operation } from '../operation.js';
+import { eraseTenantSchema, type ErasingService, tenantErasureStatusQuerySchema } from '../tenants.js';
+
+const confirmedAt = z.iso.datetime().nullable();
+
+export const tenantErasureStatusSchema = z.object({
+  tenantId: z.uuid(),
+  requestedAt: z.iso.datetime(),
+  /** Each service's confirmation time, null while it has not confirmed. */
+  services: z.object({
+    identity: confirmedAt,
+    'tenant-data': confirmedAt,
+    notifications: confirmedAt,
+    compliance: confirmedAt,
+  } satisfies Record<ErasingService, z.ZodType>),
+  complete: z.boolean(),
+});
+
+/** Erasing a whole tenant (its owner), and the platform's view of how far an erasure has come. */
+export const TenantOps = {
+  erase: operation({
+    name: 'identity.tenant.erase',
+    request: eraseTenantSchema,
+    response: tenantErasureStatusSchema,
+    access: 'tenant:erase',
+    personOnly: true,
+    audit: { action: 'delete', resourceType: 'tenant' },
+    summary:
+      'Erase the tenant: its keys are destroyed in every service, so every copy of its data (backups and topics ' +
+      'included) becomes unreadable; its rows are deleted',
+    internal:
+      'DELETE v1/tenant is hand-written: it takes a body (a derived DELETE has none), answers 202, and puts the ' +
+      'tenant on the gateway’s revocation list at once',
+  }),
+  erasureStatus: operation({
+    name: 'identity.tenant.erasure-status',
+    request: tenantErasureStatusQuerySchema,
+    response: tenantErasureStatusSchema,
+    access: 'platform:erasures:read',
+    audit: { action: 'read', resourceType: 'tenant_erasure', resourceIdField: 'tenantId' },
+    summary: 'When a tenant’s erasure was asked for and which services have destroyed its keys and rows',
+    internal:
+      'GET v1/platform/tenants/:tenantId/erasure is still hand-written in the platform controller, which moves ' +
+      'with platform administration; nothing at the edge needs it, so it can be derived once that controller is',
+  }),
+} as const;
