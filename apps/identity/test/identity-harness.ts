@@ -6,6 +6,7 @@ import { UseCaseHarness, type Caller } from '@lekha/use-case-testing';
 import { AppModule, SERVICE } from '../src/app.module.js';
 import { identityConfigSchema } from '../src/config/identity.config.js';
 import { IdentityData } from '../src/data/identity-data.js';
+import { NotificationDispatcher } from '../src/messaging/notification-dispatcher.js';
 import { IdentityKeys } from '../src/security/identity-keys.js';
 import { InvitationRepository } from '../src/staff/invitation.repository.js';
 import { TenantRepository } from '../src/tenants/tenant.repository.js';
@@ -89,4 +90,27 @@ export class IdentityFixtures {
     );
     return { id, token };
   }
+}
+
+/** A message identity asked notifications to deliver (recipient and text, before sealing). */
+export type SentMessage = Parameters<NotificationDispatcher['send']>[0];
+
+/**
+ * Keeps the messages identity sends instead of publishing them (there is no broker here), so a
+ * test can read the code or token a person would have received. The list fills as they are sent;
+ * most are sent after the answer (within a second), so wait with `until`.
+ */
+export function captureMessages(h: UseCaseHarness): { sent: SentMessage[]; until: (n: number) => Promise<void> } {
+  const sent: SentMessage[] = [];
+  h.get(NotificationDispatcher).send = (m: SentMessage) => {
+    sent.push(m);
+    return Promise.resolve();
+  };
+  const until = async (n: number) => {
+    for (let waited = 0; sent.length < n; waited += 50) {
+      if (waited > 5000) throw new Error(`${n} messages expected, ${sent.length} sent`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  return { sent, until };
 }

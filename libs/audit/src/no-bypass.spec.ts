@@ -37,6 +37,9 @@ const NOT_AN_ACCESS: Record<string, string> = {
   'apps/tenant-data/src/records/use-cases/record-type-view.ts': 'a mapping helper, not a use case',
   'apps/identity/src/platform-users/use-cases/create-platform-user.use-case.ts':
     'recorded by PlatformUserWriter.create, which the start-up bootstrap shares',
+  'apps/identity/src/auth/use-cases/sign-out.use-case.ts':
+    'recorded by the sessions feature’s LogoutUseCase, which ends a session for signing out and for revoking one',
+  'apps/identity/src/auth/use-cases/get-jwks.use-case.ts': 'the public keys that verify tokens: no personal data',
   'apps/tenant-data/src/documents/use-cases/begin-upload.use-case.ts':
     'opens an upload session only; commit-upload records the document, abort-upload and the sweep its ' +
     'abandonment, document-access.ts a refusal or an unknown customer',

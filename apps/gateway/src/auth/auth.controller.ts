@@ -3,12 +3,11 @@ import type { Response } from 'express';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import {
+  AuthOps,
   DomainError,
-  Rpc,
   loginRequestSchema,
   refreshRequestSchema,
   signupRequestSchema,
-  type MeResult,
   type RefreshRequest,
   type SignupRequest,
   type SignupResult,
@@ -23,6 +22,11 @@ import type { AuthenticatedUser } from './jwt.strategy.js';
 import { RevocationList } from './revocation-list.js';
 import { withRetryAfter } from './retry-after.js';
 
+/**
+ * The auth routes that do more than a call (each says why in its operation's `internal`): a limit
+ * answers Retry-After, the login body is checked by its guard, and a session that ends goes on this
+ * gateway's revocation list at once. `GET v1/me` derives from AuthOps.me.
+ */
 @ApiTags('auth')
 @Controller()
 export class AuthController {
@@ -33,12 +37,12 @@ export class AuthController {
   ) {}
 
   @Post('v1/auth/signup')
-  @ApiOperation({ summary: 'Create a business and its owner; returns tokens (signups are limited per client IP)' })
+  @ApiOperation({ summary: AuthOps.signup.summary })
   signup(
     @Body({ schema: signupRequestSchema }) body: SignupRequest,
     @Res({ passthrough: true }) res: Response,
   ): Promise<SignupResult> {
-    return withRetryAfter(res, this.bus.call<SignupResult>(Rpc.identity.signup, body));
+    return withRetryAfter(res, this.bus.invoke(AuthOps.signup, body));
   }
 
   @Post('v1/auth/login')
@@ -56,10 +60,10 @@ export class AuthController {
 
   @Post('v1/auth/refresh')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Rotate a refresh token (reuse of an old one ends the session)' })
+  @ApiOperation({ summary: AuthOps.refresh.summary })
   async refresh(@Body({ schema: refreshRequestSchema }) body: RefreshRequest): Promise<TokenPair> {
     try {
-      return await this.bus.call<TokenPair>(Rpc.identity.refresh, body);
+      return await this.bus.invoke(AuthOps.refresh, body);
     } catch (err) {
       // A replayed refresh token ended its session: stop its access tokens here at once, and
       // tell the caller no more than "invalid".
@@ -75,24 +79,14 @@ export class AuthController {
   @HttpCode(200)
   @UseGuards(JwtAuthGuard)
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'End the current session (an API key has none: 403; revoke the key instead)' })
+  @ApiOperation({ summary: AuthOps.logout.summary })
   async logout(
     @Body({ schema: z.object({}).optional() }) _body: unknown,
     @Req() req: { user: AuthenticatedUser },
   ): Promise<{ revoked: true }> {
-    const result = await this.bus.call<{ revoked: true } & RevokedSessions>(Rpc.identity.logout, {
-      sessionId: req.user.sessionId,
-    });
+    const result = await this.bus.invoke(AuthOps.logout, { sessionId: req.user.sessionId });
     this.revocations.add(result.revokedSessionIds);
     return { revoked: true };
-  }
-
-  @Get('v1/me')
-  @UseGuards(JwtAuthGuard)
-  @ApiBearerAuth()
-  @ApiOperation({ summary: 'The caller, their tenant and roles' })
-  me(): Promise<MeResult> {
-    return this.bus.call<MeResult>(Rpc.identity.me, {});
   }
 
   @Get('.well-known/jwks.json')

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import {
-  Rpc,
+  AuthFlowOps,
   otpRequestSchema,
   otpVerifySchema,
   passwordResetConfirmSchema,
@@ -11,15 +11,17 @@ import {
   type Identifier,
   type OtpRequest,
   type OtpVerify,
+  type LoginResult,
   type PasswordResetConfirm,
-  type RevokedSessions,
-  type TokenPair,
 } from '@lekha/contracts';
 import { BusClient } from '../bus/bus-client.js';
 import { RevocationList } from '../auth/revocation-list.js';
 import { withRetryAfter } from '../auth/retry-after.js';
 
-/** Sign-in without a password (SMS code) and password reset (accepting an invitation derives from StaffOps). */
+/**
+ * Sign-in without a password (SMS code) and password reset: hand-written routes (see AuthFlowOps) for
+ * Retry-After on a limit and the revocation list after a reset. Accepting an invitation derives from StaffOps.
+ */
 @ApiTags('auth')
 @Controller('v1/auth')
 export class AuthFlowsController {
@@ -30,45 +32,41 @@ export class AuthFlowsController {
 
   @Post('otp/request')
   @HttpCode(202)
-  @ApiOperation({
-    summary: 'Send a 6-digit sign-in code by SMS (the same answer whether or not the phone has an account)',
-  })
+  @ApiOperation({ summary: AuthFlowOps.otpRequest.summary })
   requestOtp(
     @Body({ schema: otpRequestSchema }) body: OtpRequest,
     @Res({ passthrough: true }) res: Response,
   ): Promise<AcceptedResult> {
-    return withRetryAfter(res, this.bus.call(Rpc.identity.otpRequest, body));
+    return withRetryAfter(res, this.bus.invoke(AuthFlowOps.otpRequest, body));
   }
 
   @Post('otp/verify')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Sign in with the code: single use, 5 minutes, limited attempts' })
+  @ApiOperation({ summary: AuthFlowOps.otpVerify.summary })
   verifyOtp(
     @Body({ schema: otpVerifySchema }) body: OtpVerify,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<TokenPair> {
-    return withRetryAfter(res, this.bus.call(Rpc.identity.otpVerify, body));
+  ): Promise<LoginResult> {
+    return withRetryAfter(res, this.bus.invoke(AuthFlowOps.otpVerify, body));
   }
 
   @Post('password-reset/request')
   @HttpCode(202)
-  @ApiOperation({
-    summary: 'Send a single-use reset token to the email or phone (the same answer whether or not it has an account)',
-  })
+  @ApiOperation({ summary: AuthFlowOps.passwordResetRequest.summary })
   requestReset(
     @Body({ schema: passwordResetRequestSchema }) body: Identifier,
     @Res({ passthrough: true }) res: Response,
   ): Promise<AcceptedResult> {
-    return withRetryAfter(res, this.bus.call(Rpc.identity.passwordResetRequest, body));
+    return withRetryAfter(res, this.bus.invoke(AuthFlowOps.passwordResetRequest, body));
   }
 
   @Post('password-reset/confirm')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Set a new password with the token; every session of the account ends' })
+  @ApiOperation({ summary: AuthFlowOps.passwordResetConfirm.summary })
   async confirmReset(
     @Body({ schema: passwordResetConfirmSchema }) body: PasswordResetConfirm,
   ): Promise<{ reset: true }> {
-    const result = await this.bus.call<RevokedSessions>(Rpc.identity.passwordResetConfirm, body);
+    const result = await this.bus.invoke(AuthFlowOps.passwordResetConfirm, body);
     this.revocations.add(result.revokedSessionIds);
     return { reset: true };
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '@lekha/contracts';
+import { DomainError, accessPermissions, type AuditAction } from '@lekha/contracts';
+import type { OperationScope } from '@lekha/runtime';
 import { contextHasPermission, type Permission, type RequestContext } from '@lekha/tenancy';
 import { IdentityData } from '../data/identity-data.js';
 import { MfaRepository } from '../mfa/mfa.repository.js';
@@ -7,8 +8,8 @@ import { MfaRepository } from '../mfa/mfa.repository.js';
 /** What only a platform admin may do, and never before their TOTP factor is on. */
 const NEEDS_SECOND_FACTOR: readonly Permission[] = ['platform:users:manage', 'platform:keys:manage'];
 
-export interface PlatformDenial {
-  action: 'create' | 'list' | 'read' | 'update' | 'permission_change' | 'key_use';
+interface PlatformDenial {
+  action: AuditAction;
   resource: string;
 }
 
@@ -25,18 +26,32 @@ export class PlatformAccess {
     private readonly mfa: MfaRepository,
   ) {}
 
-  /** The caller's ID once they may; otherwise the refusal is audited and thrown. */
-  async require(ctx: RequestContext, permission: Permission, denied: PlatformDenial): Promise<string> {
+  /**
+   * For a declared platform operation, whose permission the runner has checked: the caller's ID
+   * once they are a platform user (and, for an admin's privileged operations, have TOTP on);
+   * otherwise the refusal is audited with the operation's descriptor and thrown.
+   */
+  requireFor(scope: OperationScope): Promise<string> {
+    const denied = { action: scope.audit.action, resource: scope.audit.resourceType };
+    return this.check(scope.ctx, accessPermissions(scope.op.access), denied);
+  }
+
+  private async check(ctx: RequestContext, permissions: readonly Permission[], denied: PlatformDenial) {
     if (!ctx.actorId) throw new DomainError('UNAUTHENTICATED', 'sign in first');
     const actorId = ctx.actorId;
     const resource = { type: denied.resource, id: null };
     const refuse = (reason: string) => this.data.record({ action: denied.action, resource, outcome: 'denied', reason });
-    if (ctx.tenantId !== null || ctx.actorType !== 'user' || !contextHasPermission(ctx, permission)) {
+    if (
+      ctx.tenantId !== null ||
+      ctx.actorType !== 'user' ||
+      !permissions.length ||
+      !permissions.some((p) => contextHasPermission(ctx, p))
+    ) {
       await refuse('forbidden');
       throw new DomainError('FORBIDDEN', 'your role does not allow this');
     }
     if (
-      NEEDS_SECOND_FACTOR.includes(permission) &&
+      permissions.some((p) => NEEDS_SECOND_FACTOR.includes(p)) &&
       !(await this.mfa.isActiveForPlatformUser(this.data.reader(), actorId))
     ) {
       await refuse('mfa_enrolment_required');

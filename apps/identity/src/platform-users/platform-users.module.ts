@@ -6,7 +6,6 @@ import { SessionsModule } from '../sessions/sessions.module.js';
 import { SigningModule } from '../signing/signing.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { PlatformAccess } from './platform-access.js';
-import { PlatformUsersController } from './platform-users.controller.js';
 import { PlatformUserWriter } from './platform-user-writer.js';
 import { PlatformAdminBootstrap } from './platform-admin-bootstrap.js';
 import { CreatePlatformUserUseCase } from './use-cases/create-platform-user.use-case.js';
@@ -17,11 +16,10 @@ import { ResetPlatformUserUseCase } from './use-cases/reset-platform-user.use-ca
 
 /**
  * Platform users (support, compliance, admin: no tenant), their bootstrap, their reset by another
- * admin, and signing-key rotation on demand.
+ * admin, and signing-key rotation on demand (served as PlatformUserOps).
  */
 @Module({
   imports: [IdentityDataModule, UsersModule, SecurityModule, SigningModule, SessionsModule, MfaModule],
-  controllers: [PlatformUsersController],
   providers: [
     PlatformAccess,
     PlatformUserWriter,

@@ -1,11 +1,14 @@
 import type { AnyOperation } from '../operation.js';
 import { ApiKeyOps } from './api-keys.js';
 import { AuditOps } from './audit.js';
+import { AuthFlowOps } from './auth-flows.js';
+import { AuthOps } from './auth.js';
 import { CustomerOps } from './customers.js';
 import { DocumentOps } from './documents.js';
 import { MfaOps } from './mfa.js';
 import { NotificationOps } from './notifications.js';
 import { PlatformOps } from './platform.js';
+import { PlatformUserOps } from './platform-users.js';
 import { RecordOps } from './records.js';
 import { SessionOps } from './sessions.js';
 import { StaffOps } from './staff.js';
@@ -14,11 +17,14 @@ import { TenantOps } from './tenants.js';
 
 export * from './api-keys.js';
 export * from './audit.js';
+export * from './auth-flows.js';
+export * from './auth.js';
 export * from './customers.js';
 export * from './documents.js';
 export * from './mfa.js';
 export * from './notifications.js';
 export * from './platform.js';
+export * from './platform-users.js';
 export * from './records.js';
 export * from './sessions.js';
 export * from './staff.js';
@@ -39,4 +45,7 @@ export const ALL_OPERATIONS: readonly AnyOperation[] = [
   MfaOps,
   ApiKeyOps,
   TenantOps,
+  AuthOps,
+  AuthFlowOps,
+  PlatformUserOps,
 ].flatMap((group) => Object.values(group) as AnyOperation[]);

@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, type PasswordResetConfirm, type RevokedSessions } from '@lekha/contracts';
+import { AuthFlowOps, DomainError, type PasswordResetConfirm, type RevokedSessions } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { IdentityData } from '../../data/identity-data.js';
 import { UserRepository } from '../../users/user.repository.js';
 import { PasswordResetRepository } from '../password-reset.repository.js';
@@ -12,14 +12,16 @@ import { LoginHistoryRepository } from '../../security/login-history.repository.
 import { SessionRepository } from '../../sessions/session.repository.js';
 import { ApiKeyRevoker } from '../../api-keys/api-key-revoker.js';
 
+type Op = typeof AuthFlowOps.passwordResetConfirm;
+
 const INVALID = 'the reset token is not valid or has expired';
 
 /**
  * Sets a new password with a reset token (used once), ends every session of the account and
  * revokes the API keys it created.
  */
-@Injectable()
-export class ConfirmPasswordResetUseCase {
+@Handles(AuthFlowOps.passwordResetConfirm)
+export class ConfirmPasswordResetUseCase implements UseCase<Op> {
   constructor(
     private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
@@ -34,7 +36,7 @@ export class ConfirmPasswordResetUseCase {
     private readonly apiKeys: ApiKeyRevoker,
   ) {}
 
-  async execute(input: PasswordResetConfirm): Promise<{ reset: true } & RevokedSessions> {
+  async execute(_scope: OperationScope<Op>, input: PasswordResetConfirm): Promise<{ reset: true } & RevokedSessions> {
     const tokenHash = this.keys.secret('reset', input.token);
     const pending = await this.resets.findLive(this.data.reader(), tokenHash);
     if (!pending) {

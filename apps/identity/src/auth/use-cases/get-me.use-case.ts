@@ -1,15 +1,21 @@
-import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, type MeResult } from '@lekha/contracts';
+import { AuthOps, DomainError, type MeResult } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import type { RequestContext } from '@lekha/tenancy';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { IdentityData } from '../../data/identity-data.js';
 import { TenantRepository } from '../../tenants/tenant.repository.js';
 import { UserRepository } from '../../users/user.repository.js';
 import { keyOwnerOf } from '../../users/platform-key.js';
 
-@Injectable()
-export class GetMeUseCase {
+type Op = typeof AuthOps.me;
+
+/**
+ * The caller: their name, roles and tenant. A platform user is found only among platform users and
+ * a tenant's person only in their tenant; an API key (no person) or a deactivated person is a 404,
+ * audited as denied.
+ */
+@Handles(AuthOps.me)
+export class GetMeUseCase implements UseCase<Op> {
   constructor(
     private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
@@ -18,7 +24,7 @@ export class GetMeUseCase {
     private readonly tenants: TenantRepository,
   ) {}
 
-  async execute(ctx: RequestContext): Promise<MeResult> {
+  async execute({ ctx }: OperationScope<Op>): Promise<MeResult> {
     if (!ctx.actorId) throw new DomainError('UNAUTHENTICATED', 'sign in first');
     // A platform user (no tenant in the token) is found only among platform users, and vice versa.
     const { actorId, tenantId } = ctx;

@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, type LoginRequest, type LoginResult } from '@lekha/contracts';
+import { AuthOps, DomainError, type LoginRequest, type LoginResult } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { IdentityData } from '../../data/identity-data.js';
 import type { UserRow } from '../../users/user.entity.js';
 import { LoginIndex } from '../../users/login-index.js';
@@ -13,6 +13,8 @@ import { LoginHistoryRepository } from '../../security/login-history.repository.
 import { SessionIssuer } from '../../sessions/session-issuer.js';
 import { MfaGate } from '../../mfa/mfa-gate.js';
 
+type Op = typeof AuthOps.login;
+
 export const INVALID_CREDENTIALS = 'the sign-in details are not correct';
 export const TOO_MANY_ATTEMPTS = 'too many sign-in attempts; wait and try again';
 
@@ -21,8 +23,8 @@ export const TOO_MANY_ATTEMPTS = 'too many sign-in attempts; wait and try again'
  * locked identifier (known or not) gets 429 RATE_LIMITED with the seconds to wait, and so does a
  * failure from an IP past its limit, whose correct passwords still sign in.
  */
-@Injectable()
-export class LoginUseCase {
+@Handles(AuthOps.login)
+export class LoginUseCase implements UseCase<Op> {
   constructor(
     private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
@@ -36,7 +38,7 @@ export class LoginUseCase {
     private readonly mfaGate: MfaGate,
   ) {}
 
-  async execute(input: LoginRequest): Promise<LoginResult> {
+  async execute(_scope: OperationScope<Op>, input: LoginRequest): Promise<LoginResult> {
     const key = this.loginIndex.of(input);
     const ticket = await this.guard.attempt(key.idx);
     const user = await this.users.findActiveByLogin(this.data.reader(), key);

@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, type TokenPair } from '@lekha/contracts';
+import { AuthOps, DomainError, type RefreshRequest, type TokenPair } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { IdentityData } from '../../data/identity-data.js';
 import { UserRepository } from '../../users/user.repository.js';
 import { keyOwnerOf } from '../../users/platform-key.js';
@@ -10,14 +10,16 @@ import { TokenSigner } from '../../signing/token-signer.js';
 import { SessionRepository } from '../../sessions/session.repository.js';
 import { LoginHistoryRepository } from '../../security/login-history.repository.js';
 
+type Op = typeof AuthOps.refresh;
+
 const INVALID = 'the refresh token is not valid';
 
 /**
  * Rotates a refresh token; presenting one that was already used (rotated) revokes the whole session
  * and raises the reuse alarm. A token of a session that simply ended is refused without the alarm.
  */
-@Injectable()
-export class RefreshUseCase {
+@Handles(AuthOps.refresh)
+export class RefreshUseCase implements UseCase<Op> {
   constructor(
     private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
@@ -29,7 +31,7 @@ export class RefreshUseCase {
     private readonly signer: TokenSigner,
   ) {}
 
-  async execute(refreshToken: string): Promise<TokenPair> {
+  async execute(_scope: OperationScope<Op>, { refreshToken }: RefreshRequest): Promise<TokenPair> {
     // The tenant (and so its key) is known only from the token's row: peek without a lock first.
     const peek = await this.refreshTokens.peekTenant(this.data.reader(), refreshToken);
     if (!peek) throw new DomainError('INVALID_TOKEN', INVALID);

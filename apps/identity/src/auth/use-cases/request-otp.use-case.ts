@@ -1,7 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { uuidv7, type AcceptedResult, type OtpRequest } from '@lekha/contracts';
+import { AuthFlowOps, uuidv7, type AcceptedResult, type OtpRequest } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { IDENTITY_CONFIG, type IdentityConfig } from '../../config/identity.config.js';
 import { IdentityData } from '../../data/identity-data.js';
 import type { UserRow } from '../../users/user.entity.js';
@@ -12,13 +13,15 @@ import { sixDigitCode } from '../one-time-secrets.js';
 import { OneTimeRequests } from '../one-time-requests.js';
 import { OtpChallengeRepository } from '../otp-challenge.repository.js';
 
+type Op = typeof AuthFlowOps.otpRequest;
+
 /**
  * Sends a 6-digit sign-in code by SMS. Answers the same, in the same time, whether or not the
  * phone has an account (the code is made and sent after the answer); a new code replaces any
  * earlier one. The code exists in plaintext only inside the sealed message.
  */
-@Injectable()
-export class RequestOtpUseCase {
+@Handles(AuthFlowOps.otpRequest)
+export class RequestOtpUseCase implements UseCase<Op> {
   constructor(
     private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
@@ -31,7 +34,7 @@ export class RequestOtpUseCase {
     @Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig,
   ) {}
 
-  execute(input: OtpRequest): Promise<AcceptedResult> {
+  execute(_scope: OperationScope<Op>, input: OtpRequest): Promise<AcceptedResult> {
     return this.requests.request('otp', { phone: input.phone }, (user) => this.issue(user, input.phone));
   }
 

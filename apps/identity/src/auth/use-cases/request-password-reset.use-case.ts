@@ -1,7 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { uuidv7, type AcceptedResult, type Identifier } from '@lekha/contracts';
+import { AuthFlowOps, uuidv7, type AcceptedResult, type Identifier } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { IDENTITY_CONFIG, type IdentityConfig } from '../../config/identity.config.js';
 import { IdentityData } from '../../data/identity-data.js';
 import type { UserRow } from '../../users/user.entity.js';
@@ -12,13 +13,15 @@ import { opaqueToken } from '../one-time-secrets.js';
 import { OneTimeRequests } from '../one-time-requests.js';
 import { PasswordResetRepository } from '../password-reset.repository.js';
 
+type Op = typeof AuthFlowOps.passwordResetRequest;
+
 /**
  * Sends a single-use reset token to the email or phone that was typed, if it belongs to an
  * account; the answer is the same, in the same time, either way (the token is made and sent after
  * the answer). No security questions: they are guessable.
  */
-@Injectable()
-export class RequestPasswordResetUseCase {
+@Handles(AuthFlowOps.passwordResetRequest)
+export class RequestPasswordResetUseCase implements UseCase<Op> {
   constructor(
     private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
@@ -31,7 +34,7 @@ export class RequestPasswordResetUseCase {
     @Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig,
   ) {}
 
-  execute(input: Identifier): Promise<AcceptedResult> {
+  execute(_scope: OperationScope<Op>, input: Identifier): Promise<AcceptedResult> {
     return this.requests.request('reset', input, (user) => this.issue(user, input));
   }
 

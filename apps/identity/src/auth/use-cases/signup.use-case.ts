@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, uuidv7, type SignupRequest, type SignupResult } from '@lekha/contracts';
+import { AuthOps, DomainError, uuidv7, type SignupRequest, type SignupResult } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { IdentityData } from '../../data/identity-data.js';
 import { TenantRepository } from '../../tenants/tenant.repository.js';
 import type { UserRow } from '../../users/user.entity.js';
@@ -15,6 +15,8 @@ import { SessionIssuer } from '../../sessions/session-issuer.js';
 import { DeferredWork } from '../../messaging/deferred-work.js';
 import { NotificationDispatcher } from '../../messaging/notification-dispatcher.js';
 import { rateLimited } from './login.use-case.js';
+
+type Op = typeof AuthOps.signup;
 
 const NOTICE =
   'Someone tried to sign up a new business on Lekha with this {what}, which already belongs to your account. ' +
@@ -36,8 +38,8 @@ const OWNER_FIELDS = [
  * into the existing account; its owner is told through that email or phone (at most once per
  * window) and the attempt is on their tenant's audit trail.
  */
-@Injectable()
-export class SignupUseCase {
+@Handles(AuthOps.signup)
+export class SignupUseCase implements UseCase<Op> {
   constructor(
     private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
@@ -54,7 +56,7 @@ export class SignupUseCase {
     private readonly dispatcher: NotificationDispatcher,
   ) {}
 
-  async execute(input: SignupRequest): Promise<SignupResult> {
+  async execute(_scope: OperationScope<Op>, input: SignupRequest): Promise<SignupResult> {
     const { business, owner } = input;
     if (!owner.ageConfirmed)
       throw new DomainError('AGE_CONFIRMATION_REQUIRED', 'the owner must confirm being 18 or older');

@@ -1,8 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, type LoginResult, type OtpVerify } from '@lekha/contracts';
+import { AuthFlowOps, DomainError, type LoginResult, type OtpVerify } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import type { Em } from '@lekha/persistence';
 import { IDENTITY_CONFIG, type IdentityConfig } from '../../config/identity.config.js';
 import { IdentityData } from '../../data/identity-data.js';
@@ -18,14 +19,16 @@ import { MfaGate } from '../../mfa/mfa-gate.js';
 import { OtpChallengeRepository } from '../otp-challenge.repository.js';
 import { rateLimited } from './login.use-case.js';
 
+type Op = typeof AuthFlowOps.otpVerify;
+
 const WRONG = 'the code is not correct or has expired';
 
 /**
  * Signs in with the code sent by SMS: single use, expiring, at most OTP_MAX_ATTEMPTS guesses per
  * code, and every guess also counts against the phone's sign-in lockout.
  */
-@Injectable()
-export class VerifyOtpUseCase {
+@Handles(AuthFlowOps.otpVerify)
+export class VerifyOtpUseCase implements UseCase<Op> {
   constructor(
     private readonly data: IdentityData,
     private readonly audit: AuditOutbox,
@@ -41,7 +44,7 @@ export class VerifyOtpUseCase {
     @Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig,
   ) {}
 
-  async execute(input: OtpVerify): Promise<LoginResult> {
+  async execute(_scope: OperationScope<Op>, input: OtpVerify): Promise<LoginResult> {
     const key = this.loginIndex.of({ phone: input.phone });
     const ticket = await this.guard.attempt(key.idx);
     const user = await this.users.findActiveByLogin(this.data.reader(), key);

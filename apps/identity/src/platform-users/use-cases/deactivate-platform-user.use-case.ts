@@ -1,15 +1,16 @@
-import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, type DeactivatedPlatformUser } from '@lekha/contracts';
-import type { RequestContext } from '@lekha/tenancy';
+import { DomainError, PlatformUserOps, type DeactivatedPlatformUser } from '@lekha/contracts';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { IdentityData } from '../../data/identity-data.js';
 import { UserRepository } from '../../users/user.repository.js';
 import { SessionRepository } from '../../sessions/session.repository.js';
 import { PlatformAccess } from '../platform-access.js';
 
+type Op = typeof PlatformUserOps.deactivate;
+
 /** Deactivates a platform user; every session of theirs ends at once (the gateway stops their tokens). */
-@Injectable()
-export class DeactivatePlatformUserUseCase {
+@Handles(PlatformUserOps.deactivate)
+export class DeactivatePlatformUserUseCase implements UseCase<Op> {
   constructor(
     private readonly data: IdentityData,
     private readonly platform: PlatformAccess,
@@ -18,11 +19,8 @@ export class DeactivatePlatformUserUseCase {
     private readonly users: UserRepository,
   ) {}
 
-  async execute(ctx: RequestContext, userId: string): Promise<DeactivatedPlatformUser> {
-    const actorId = await this.platform.require(ctx, 'platform:users:manage', {
-      action: 'permission_change',
-      resource: 'platform_user',
-    });
+  async execute(scope: OperationScope<Op>, { userId }: { userId: string }): Promise<DeactivatedPlatformUser> {
+    const actorId = await this.platform.requireFor(scope);
     if (userId === actorId) {
       const resource = { type: 'platform_user', id: userId };
       await this.data.record({

@@ -1,16 +1,17 @@
-import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import type { PlatformUserView } from '@lekha/contracts';
+import { PlatformUserOps, type OpResponse } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import type { RequestContext } from '@lekha/tenancy';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { IdentityData } from '../../data/identity-data.js';
 import { UserRepository } from '../../users/user.repository.js';
 import { PLATFORM_KEY_OWNER } from '../../users/platform-key.js';
 import { PlatformAccess } from '../platform-access.js';
 
+type Op = typeof PlatformUserOps.list;
+
 /** Every platform user (active and deactivated), names and emails decrypted for the admin. */
-@Injectable()
-export class ListPlatformUsersUseCase {
+@Handles(PlatformUserOps.list)
+export class ListPlatformUsersUseCase implements UseCase<Op> {
   constructor(
     private readonly data: IdentityData,
     private readonly platform: PlatformAccess,
@@ -19,11 +20,8 @@ export class ListPlatformUsersUseCase {
     private readonly users: UserRepository,
   ) {}
 
-  async execute(ctx: RequestContext): Promise<{ items: PlatformUserView[] }> {
-    await this.platform.require(ctx, 'platform:users:manage', {
-      action: 'list',
-      resource: 'platform_user',
-    });
+  async execute(scope: OperationScope<Op>): Promise<OpResponse<Op>> {
+    await this.platform.requireFor(scope);
     const cipher = new FieldCipher(await this.keyring.keysFor(PLATFORM_KEY_OWNER));
     const users = await this.data.transaction(async (tx) => {
       const found = await this.users.listOf(tx, null);

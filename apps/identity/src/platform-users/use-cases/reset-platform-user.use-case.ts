@@ -1,8 +1,12 @@
-import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, type ResetPlatformUserRequest, type ResetPlatformUserResult } from '@lekha/contracts';
+import {
+  DomainError,
+  PlatformUserOps,
+  type ResetPlatformUserRequest,
+  type ResetPlatformUserResult,
+} from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import type { RequestContext } from '@lekha/tenancy';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { IdentityData } from '../../data/identity-data.js';
 import { PasswordHasher } from '../../auth/password-hasher.js';
 import { PasswordPolicy } from '../../security/password-policy.js';
@@ -13,6 +17,8 @@ import { PLATFORM_KEY_OWNER } from '../../users/platform-key.js';
 import { UserRepository } from '../../users/user.repository.js';
 import { PlatformAccess } from '../platform-access.js';
 
+type Op = typeof PlatformUserOps.reset;
+
 /**
  * The way back for a platform user who lost their password or authenticator: ANOTHER platform
  * admin (with their own TOTP on) sets a new password, which they pass on out of band, and/or
@@ -20,8 +26,8 @@ import { PlatformAccess } from '../platform-access.js';
  * session must not be able to strip its own second factor). Every session of the person ends;
  * each change is audited with the admin as actor, and a refusal as denied.
  */
-@Injectable()
-export class ResetPlatformUserUseCase {
+@Handles(PlatformUserOps.reset)
+export class ResetPlatformUserUseCase implements UseCase<Op> {
   constructor(
     private readonly data: IdentityData,
     private readonly platform: PlatformAccess,
@@ -36,12 +42,10 @@ export class ResetPlatformUserUseCase {
   ) {}
 
   async execute(
-    ctx: RequestContext,
-    userId: string,
-    input: ResetPlatformUserRequest,
+    scope: OperationScope<Op>,
+    { userId, reset: input }: { userId: string; reset: ResetPlatformUserRequest },
   ): Promise<ResetPlatformUserResult> {
-    const denied = { action: 'update', resource: 'platform_user' } as const;
-    const actorId = await this.platform.require(ctx, 'platform:users:manage', denied);
+    const actorId = await this.platform.requireFor(scope);
     const resource = { type: 'platform_user', id: userId };
     const refuse = (reason: string, subjectIds: string[] = []) =>
       this.data.record({ action: 'update', resource, subjectIds, outcome: 'denied', reason });

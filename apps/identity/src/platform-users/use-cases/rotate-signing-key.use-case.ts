@@ -1,28 +1,26 @@
-import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import type { SigningKeyRotation } from '@lekha/contracts';
-import type { RequestContext } from '@lekha/tenancy';
+import { PlatformUserOps, type SigningKeyRotation } from '@lekha/contracts';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { TokenSigner } from '../../signing/token-signer.js';
 import { PlatformAccess } from '../platform-access.js';
+
+type Op = typeof PlatformUserOps.rotateSigningKey;
 
 /**
  * A platform admin rotates the access-token signing key now (e.g. after a suspected leak). Tokens
  * signed by the previous key keep working until they expire: that key stays in the JWKS until
  * it is retired.
  */
-@Injectable()
-export class RotateSigningKeyUseCase {
+@Handles(PlatformUserOps.rotateSigningKey)
+export class RotateSigningKeyUseCase implements UseCase<Op> {
   constructor(
     private readonly platform: PlatformAccess,
     private readonly audit: AuditOutbox,
     private readonly signer: TokenSigner,
   ) {}
 
-  async execute(ctx: RequestContext): Promise<SigningKeyRotation> {
-    await this.platform.require(ctx, 'platform:keys:manage', {
-      action: 'key_use',
-      resource: 'signing_key',
-    });
+  async execute(scope: OperationScope<Op>): Promise<SigningKeyRotation> {
+    await this.platform.requireFor(scope);
     const key = await this.signer.rotate((tx, kid) =>
       this.audit
         .record(tx, { action: 'create', resource: { type: 'signing_key', id: kid }, reason: 'rotated_on_demand' })
