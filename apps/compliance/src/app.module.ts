@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { PlatformOps } from '@lekha/contracts';
 import { AccessModule } from '@lekha/access';
 import { CoreModule, DataModule, OperationsModule, pingHandler } from '@lekha/runtime';
-import { COMPLIANCE_CONFIG, type ComplianceConfig } from './config/compliance.config.js';
+import type { ComplianceConfig } from './config/compliance.config.js';
 import { AuditIndexModule } from './audit-index/audit-index.module.js';
 import { migrations } from './migrations/index.js';
 
@@ -17,12 +17,6 @@ export class AppModule {
       imports: [
         CoreModule.forRoot({ service: SERVICE, logger, config }),
         DataModule.forRoot({ service: SERVICE, schema: 'compliance', config, entities: [], migrations }),
-        {
-          module: class ComplianceConfigModule {},
-          global: true,
-          providers: [{ provide: COMPLIANCE_CONFIG, useValue: config }],
-          exports: [COMPLIANCE_CONFIG],
-        },
         AuditIndexModule.register(config.AUDIT_TRUSTED_KEYS_FILE, config),
         AccessModule.forRoot({ tenants: false }),
         OperationsModule.forService({ service: SERVICE, env: config.LEKHA_ENV }),

@@ -3,7 +3,7 @@ import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import type { Logger } from 'pino';
 import { CoreModule } from '@lekha/runtime';
-import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway.config.js';
+import type { GatewayConfig } from './config/gateway.config.js';
 import { BusModule } from './bus/bus.module.js';
 import { AuthController } from './auth/auth.controller.js';
 import { JwtStrategy } from './auth/jwt.strategy.js';
@@ -30,12 +30,6 @@ export class AppModule implements NestModule {
       module: AppModule,
       imports: [
         CoreModule.forRoot({ service: SERVICE, logger, config }),
-        {
-          module: class GatewayConfigModule {},
-          global: true,
-          providers: [{ provide: GATEWAY_CONFIG, useValue: config }],
-          exports: [GATEWAY_CONFIG],
-        },
         BusModule,
         PassportModule,
         SecurityModule.register(config),

@@ -9,7 +9,7 @@ import {
   pingController,
   transitKeyController,
 } from '@lekha/runtime';
-import { IDENTITY_CONFIG, type IdentityConfig } from './config/identity.config.js';
+import type { IdentityConfig } from './config/identity.config.js';
 import { AuthModule } from './auth/auth.module.js';
 import { SessionManagementModule } from './sessions/session-management.module.js';
 import { StaffModule } from './staff/staff.module.js';
@@ -32,12 +32,6 @@ export class AppModule {
         CoreModule.forRoot({ service: SERVICE, logger, config }),
         DataModule.forRoot({ service: SERVICE, schema: 'identity', config, entities: [Tenant, User], migrations }),
         KeyringModule.forRoot(config),
-        {
-          module: class IdentityConfigModule {},
-          global: true,
-          providers: [{ provide: IDENTITY_CONFIG, useValue: config }],
-          exports: [IDENTITY_CONFIG],
-        },
         AuthModule,
         SessionManagementModule,
         StaffModule,

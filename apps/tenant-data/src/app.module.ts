@@ -53,7 +53,7 @@ export class AppModule {
         CustomersModule,
         RecordsModule,
         DocumentsModule.register(config),
-        KeysModule.forRoot(config),
+        KeysModule,
         TenantErasureModule.forService({ eraser: TenantDataEraser }),
         OperationsModule.forService({ service: SERVICE, env: config.LEKHA_ENV }),
       ],

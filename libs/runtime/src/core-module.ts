@@ -23,6 +23,10 @@ import { ConfigError, developmentFeaturesWarning, type baseConfigSchema } from '
 import type { z } from 'zod';
 
 export const KAFKA = Symbol('KAFKA');
+
+/** The service's parsed configuration (its own schema's type); every provider takes it with `@InjectConfig()`. */
+export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
+export const InjectConfig = (): PropertyDecorator & ParameterDecorator => Inject(SERVICE_CONFIG);
 export type BaseConfig = z.infer<typeof baseConfigSchema>;
 
 export interface CoreModuleOptions {
@@ -58,6 +62,7 @@ export class CoreModule {
       imports: [HealthModule],
       providers: [
         { provide: AppLogger, useValue: new AppLogger(opts.logger) },
+        { provide: SERVICE_CONFIG, useValue: opts.config },
         {
           provide: KAFKA,
           useFactory: () =>
@@ -82,6 +87,7 @@ export class CoreModule {
       ],
       exports: [
         AppLogger,
+        SERVICE_CONFIG,
         KAFKA,
         KafkaPublisher,
         AuditSigner,

@@ -1,11 +1,11 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { AuditHeaders, AuditSigner, GENESIS, checkpointBytes, type Checkpoint } from '@lekha/audit';
 import { AUDIT_CHECKPOINTS_TOPIC, AUDIT_EVENTS_TOPIC } from '@lekha/contracts';
 import { KafkaPublisher } from '@lekha/kafka';
 import { Database } from '@lekha/persistence';
-import { AppLogger } from '@lekha/runtime';
-import { COMPLIANCE_CONFIG, type ComplianceConfig } from '../config/compliance.config.js';
+import { AppLogger, InjectConfig } from '@lekha/runtime';
+import type { ComplianceConfig } from '../config/compliance.config.js';
 import { AuditIndexRepository } from './audit-index.repository.js';
 
 export interface StoredCheckpoint extends Checkpoint {
@@ -50,7 +50,7 @@ export class AuditCheckpointer implements OnApplicationBootstrap, OnModuleDestro
     private readonly repo: AuditIndexRepository,
     private readonly signer: AuditSigner,
     private readonly publisher: KafkaPublisher,
-    @Inject(COMPLIANCE_CONFIG) private readonly config: ComplianceConfig,
+    @InjectConfig() private readonly config: ComplianceConfig,
     logger: AppLogger,
   ) {
     this.logger = logger.pino;

@@ -3,8 +3,8 @@ import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { AUDIT_EVENTS_TOPIC } from '@lekha/contracts';
 import { TopicFollower } from '@lekha/kafka';
-import { AppLogger, KAFKA, Readiness } from '@lekha/runtime';
-import { COMPLIANCE_CONFIG, type ComplianceConfig } from '../config/compliance.config.js';
+import { AppLogger, KAFKA, Readiness, InjectConfig } from '@lekha/runtime';
+import type { ComplianceConfig } from '../config/compliance.config.js';
 import { AuditSealer } from './audit-sealer.js';
 
 /**
@@ -21,7 +21,7 @@ export class AuditIngestor implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
-    @Inject(COMPLIANCE_CONFIG) private readonly config: ComplianceConfig,
+    @InjectConfig() private readonly config: ComplianceConfig,
     private readonly sealer: AuditSealer,
     readiness: Readiness,
     logger: AppLogger,

@@ -9,4 +9,3 @@ export const complianceConfigSchema = baseConfigSchema.extend({
   CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(200).max(3_600_000).default(10_000),
 });
 export type ComplianceConfig = z.infer<typeof complianceConfigSchema>;
-export const COMPLIANCE_CONFIG = Symbol('COMPLIANCE_CONFIG');

@@ -3,8 +3,8 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { AUDIT_EVENTS_TOPIC, DomainError, auditEventV1Schema, type AuditEventV1 } from '@lekha/contracts';
-import { AppLogger, KAFKA } from '@lekha/runtime';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js';
+import { AppLogger, KAFKA, InjectConfig } from '@lekha/runtime';
+import type { GatewayConfig } from '../config/gateway.config.js';
 
 /** One open live tail: what it may see and where its events go. */
 export interface TailSubscriber {
@@ -39,7 +39,7 @@ export class AuditTail implements OnModuleDestroy {
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
-    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @InjectConfig() private readonly config: GatewayConfig,
     logger: AppLogger,
   ) {
     this.logger = logger.pino;

@@ -1,9 +1,9 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DirectAuditPublisher } from '@lekha/audit';
-import { AppLogger } from '@lekha/runtime';
+import { AppLogger, InjectConfig } from '@lekha/runtime';
 import { anonymousContext, currentContext, runWithContext, type RequestContext } from '@lekha/tenancy';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js';
+import type { GatewayConfig } from '../config/gateway.config.js';
 import { RefusalSampler, addressKey, type RefusalSummary } from './refusal-sampler.js';
 
 /** Why the gateway refused a caller before knowing who it is. */
@@ -27,7 +27,7 @@ export class AuthDenialAudit implements OnModuleDestroy {
 
   constructor(
     private readonly audit: DirectAuditPublisher,
-    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+    @InjectConfig() config: GatewayConfig,
     logger: AppLogger,
   ) {
     this.logger = logger.pino;

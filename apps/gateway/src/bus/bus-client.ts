@@ -1,11 +1,11 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { AppLogger, BusSeal, BusClient as PlatformBusClient } from '@lekha/runtime';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js';
+import { AppLogger, BusSeal, BusClient as PlatformBusClient, InjectConfig } from '@lekha/runtime';
+import type { GatewayConfig } from '../config/gateway.config.js';
 
 /** The gateway's bus client: the runtime's, configured from the gateway's settings. */
 @Injectable()
 export class BusClient extends PlatformBusClient implements OnApplicationShutdown {
-  constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig, logger: AppLogger, @Inject(BusSeal) seal: BusSeal) {
+  constructor(@InjectConfig() config: GatewayConfig, logger: AppLogger, @Inject(BusSeal) seal: BusSeal) {
     super({
       clientId: 'gateway',
       brokers: config.KAFKA_BROKERS,

@@ -58,4 +58,3 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
   AUTH_DENIAL_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 });
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
-export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');

@@ -1,12 +1,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Inject, Injectable, type ExecutionContext } from '@nestjs/common';
+import { Injectable, type ExecutionContext } from '@nestjs/common';
+import { InjectConfig } from '@lekha/runtime';
 import type { Request } from 'express';
 import { DirectAuditPublisher } from '@lekha/audit';
 import { DomainError } from '@lekha/contracts';
 import { contextHasPermission, requireContext } from '@lekha/tenancy';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import { AuthDenialAudit } from '../auth/auth-denials.js';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js';
+import type { GatewayConfig } from '../config/gateway.config.js';
 import { ApiKeyExchange } from './api-key-exchange.js';
 
 /** The header that carries the development inbox secret (`DEV_INBOX_SECRET`). */
@@ -35,7 +36,7 @@ export class DevInboxGuard extends JwtAuthGuard {
   constructor(
     apiKeys: ApiKeyExchange,
     denials: AuthDenialAudit,
-    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+    @InjectConfig() config: GatewayConfig,
     private readonly audit: DirectAuditPublisher,
   ) {
     super(apiKeys, denials);

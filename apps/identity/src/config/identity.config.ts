@@ -59,4 +59,3 @@ export const identityConfigSchema = baseConfigSchema.extend({
   SIGNING_KEY_GRACE_SECONDS: int(0, 86_400, 300),
 });
 export type IdentityConfig = z.infer<typeof identityConfigSchema>;
-export const IDENTITY_CONFIG = Symbol('IDENTITY_CONFIG');

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { DomainError } from '@lekha/contracts';
-import { AppLogger, ConfigError } from '@lekha/runtime';
+import { AppLogger, ConfigError, InjectConfig } from '@lekha/runtime';
 import { anonymousContext, runWithContext } from '@lekha/tenancy';
-import { IDENTITY_CONFIG, type IdentityConfig } from '../config/identity.config.js';
+import type { IdentityConfig } from '../config/identity.config.js';
 import { PlatformUserWriter } from './platform-user-writer.js';
 
 /**
@@ -14,7 +14,7 @@ import { PlatformUserWriter } from './platform-user-writer.js';
 @Injectable()
 export class PlatformAdminBootstrap implements OnApplicationBootstrap {
   constructor(
-    @Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig,
+    @InjectConfig() private readonly config: IdentityConfig,
     private readonly writer: PlatformUserWriter,
     private readonly logger: AppLogger,
   ) {}

@@ -1,6 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { InjectConfig } from '@lekha/runtime';
 import { requireContext } from '@lekha/tenancy';
-import { IDENTITY_CONFIG, type IdentityConfig } from '../config/identity.config.js';
+import type { IdentityConfig } from '../config/identity.config.js';
 import { IdentityKeys } from './identity-keys.js';
 import { LoginThrottleRepository, type ThrottleVerdict } from './login-throttle.repository.js';
 import { IdentityData } from '../data/identity-data.js';
@@ -32,7 +33,7 @@ export class BruteForceGuard {
     private readonly data: IdentityData,
     private readonly throttle: LoginThrottleRepository,
     private readonly keys: IdentityKeys,
-    @Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig,
+    @InjectConfig() private readonly config: IdentityConfig,
   ) {}
 
   async attempt(identifierIdx: string): Promise<AttemptTicket> {

@@ -1,6 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { InjectConfig } from '@lekha/runtime';
 import type { Em } from '@lekha/persistence';
-import { IDENTITY_CONFIG, type IdentityConfig } from '../config/identity.config.js';
+import type { IdentityConfig } from '../config/identity.config.js';
 
 export interface ThrottleVerdict {
   allowed: boolean;
@@ -21,7 +22,7 @@ interface Row {
  */
 @Injectable()
 export class LoginThrottleRepository {
-  constructor(@Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig) {}
+  constructor(@InjectConfig() private readonly config: IdentityConfig) {}
 
   /** Counts one attempt against `key`; refuses it once `max` attempts are pending in the window. */
   async attempt(tx: Em, key: string, max: number): Promise<ThrottleVerdict> {

@@ -1,6 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { InjectConfig } from '@lekha/runtime';
 import { requireContext } from '@lekha/tenancy';
-import { IDENTITY_CONFIG, type IdentityConfig } from '../config/identity.config.js';
+import type { IdentityConfig } from '../config/identity.config.js';
 import { IdentityKeys } from './identity-keys.js';
 import { RateBudgets, type BudgetVerdict } from './rate-budgets.js';
 
@@ -19,7 +20,7 @@ export class SendBudgets {
   constructor(
     private readonly budgets: RateBudgets,
     private readonly keys: IdentityKeys,
-    @Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig,
+    @InjectConfig() private readonly config: IdentityConfig,
   ) {}
 
   /** Charges one send to the identifier from this IP and to the identifier's ceiling (both or neither). */

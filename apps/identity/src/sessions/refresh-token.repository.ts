@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { InjectConfig } from '@lekha/runtime';
 import { uuidv7 } from '@lekha/contracts';
 import type { Em } from '@lekha/persistence';
-import { IDENTITY_CONFIG, type IdentityConfig } from '../config/identity.config.js';
+import type { IdentityConfig } from '../config/identity.config.js';
 
 export interface RefreshRow {
   id: string;
@@ -20,7 +21,7 @@ const digest = (token: string) => createHash('sha256').update(token).digest('bas
 /** Opaque refresh tokens, stored only as hashes; one family per session. */
 @Injectable()
 export class RefreshTokenRepository {
-  constructor(@Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig) {}
+  constructor(@InjectConfig() private readonly config: IdentityConfig) {}
 
   async issue(
     tx: Em,

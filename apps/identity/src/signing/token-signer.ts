@@ -11,9 +11,9 @@ import { SignJWT } from 'jose';
 import { AuditOutbox } from '@lekha/audit';
 import { open, seal } from '@lekha/crypto';
 import type { Em } from '@lekha/persistence';
-import { AppLogger, ConfigError, MASTER_KEY } from '@lekha/runtime';
+import { AppLogger, ConfigError, MASTER_KEY, InjectConfig } from '@lekha/runtime';
 import type { AccessClaims } from '@lekha/contracts';
-import { IDENTITY_CONFIG, type IdentityConfig } from '../config/identity.config.js';
+import type { IdentityConfig } from '../config/identity.config.js';
 import { IdentityData } from '../data/identity-data.js';
 import { SigningKeyRepository } from './signing-key.repository.js';
 
@@ -43,7 +43,7 @@ export class TokenSigner implements OnModuleInit, OnModuleDestroy {
     private readonly data: IdentityData,
     private readonly keys: SigningKeyRepository,
     @Inject(MASTER_KEY) private readonly masterKey: Buffer,
-    @Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig,
+    @InjectConfig() private readonly config: IdentityConfig,
     private readonly logger: AppLogger,
     private readonly audit: AuditOutbox,
   ) {}

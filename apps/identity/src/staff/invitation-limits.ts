@@ -1,6 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { InjectConfig } from '@lekha/runtime';
 import type { Em } from '@lekha/persistence';
-import { IDENTITY_CONFIG, type IdentityConfig } from '../config/identity.config.js';
+import type { IdentityConfig } from '../config/identity.config.js';
 
 export interface InvitationLimitHit {
   scope: 'tenant' | 'recipient';
@@ -28,7 +29,7 @@ const LOCK = `select pg_advisory_xact_lock(hashtextextended(?, 0))`;
  */
 @Injectable()
 export class InvitationLimits {
-  constructor(@Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig) {}
+  constructor(@InjectConfig() private readonly config: IdentityConfig) {}
 
   /** Null when one more invitation may be sent now, inside `tx` (which then inserts it). */
   async check(tx: Em, tenantId: string, recipient: InvitationRecipient): Promise<InvitationLimitHit | null> {

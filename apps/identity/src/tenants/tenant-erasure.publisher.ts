@@ -1,9 +1,9 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { uuidv7 } from '@lekha/contracts';
 import { Database } from '@lekha/persistence';
 import { PlatformEvents } from '@lekha/erasure';
-import { AppLogger } from '@lekha/runtime';
-import { IDENTITY_CONFIG, type IdentityConfig } from '../config/identity.config.js';
+import { AppLogger, InjectConfig } from '@lekha/runtime';
+import type { IdentityConfig } from '../config/identity.config.js';
 import { TenantErasureRepository } from './tenant-erasure.repository.js';
 
 const RETRY_MS = 5000;
@@ -24,7 +24,7 @@ export class TenantErasurePublisher implements OnApplicationBootstrap, OnModuleD
     private readonly erasures: TenantErasureRepository,
     private readonly events: PlatformEvents,
     private readonly logger: AppLogger,
-    @Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig,
+    @InjectConfig() private readonly config: IdentityConfig,
   ) {}
 
   onApplicationBootstrap(): void {

@@ -32,4 +32,3 @@ export const tenantDataConfigSchema = baseConfigSchema.extend({
     .default(10 * 60_000),
 });
 export type TenantDataConfig = ReturnType<typeof tenantDataConfigSchema.parse>;
-export const TENANT_DATA_CONFIG = Symbol('TENANT_DATA_CONFIG');

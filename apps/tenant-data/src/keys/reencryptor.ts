@@ -1,11 +1,11 @@
-import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { AuditOutbox } from '@lekha/audit';
 import { FieldCipher, TenantKeyring, currentVersion, keyVersionOf } from '@lekha/crypto';
 import { Database, inTenantTransaction, type Em } from '@lekha/persistence';
-import { AppLogger } from '@lekha/runtime';
+import { AppLogger, InjectConfig } from '@lekha/runtime';
 import { anonymousContext, runWithContext } from '@lekha/tenancy';
-import { TENANT_DATA_CONFIG, type TenantDataConfig } from '../config/tenant-data.config.js';
+import type { TenantDataConfig } from '../config/tenant-data.config.js';
 
 /**
  * Encrypted columns of one table: column name → the label its ciphertext is bound to (the field
@@ -55,7 +55,7 @@ export class Reencryptor implements OnModuleInit, OnModuleDestroy {
     private readonly db: Database,
     private readonly keyring: TenantKeyring,
     private readonly audit: AuditOutbox,
-    @Inject(TENANT_DATA_CONFIG) private readonly config: TenantDataConfig,
+    @InjectConfig() private readonly config: TenantDataConfig,
     logger: AppLogger,
   ) {
     this.logger = logger.pino;

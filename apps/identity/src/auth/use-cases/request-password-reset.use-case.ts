@@ -1,9 +1,9 @@
-import { Inject } from '@nestjs/common';
+import {} from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { AuthFlowOps, uuidv7, type AcceptedResult, type Identifier } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
-import { IDENTITY_CONFIG, type IdentityConfig } from '../../config/identity.config.js';
+import { Handles, type OperationScope, type UseCase, InjectConfig } from '@lekha/runtime';
+import type { IdentityConfig } from '../../config/identity.config.js';
 import { IdentityData } from '../../data/identity-data.js';
 import type { UserRow } from '../../users/user.entity.js';
 import { IdentityKeys } from '../../security/identity-keys.js';
@@ -31,7 +31,7 @@ export class RequestPasswordResetUseCase implements UseCase<Op> {
     private readonly history: LoginHistoryRepository,
     private readonly dispatcher: NotificationDispatcher,
     private readonly requests: OneTimeRequests,
-    @Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig,
+    @InjectConfig() private readonly config: IdentityConfig,
   ) {}
 
   execute(_scope: OperationScope<Op>, input: Identifier): Promise<AcceptedResult> {

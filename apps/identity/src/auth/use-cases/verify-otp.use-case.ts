@@ -1,11 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
-import { Inject } from '@nestjs/common';
+import {} from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { AuthFlowOps, DomainError, type LoginResult, type OtpVerify } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
+import { Handles, type OperationScope, type UseCase, InjectConfig } from '@lekha/runtime';
 import type { Em } from '@lekha/persistence';
-import { IDENTITY_CONFIG, type IdentityConfig } from '../../config/identity.config.js';
+import type { IdentityConfig } from '../../config/identity.config.js';
 import { IdentityData } from '../../data/identity-data.js';
 import type { UserRow } from '../../users/user.entity.js';
 import { LoginIndex } from '../../users/login-index.js';
@@ -41,7 +41,7 @@ export class VerifyOtpUseCase implements UseCase<Op> {
     private readonly history: LoginHistoryRepository,
     private readonly issuer: SessionIssuer,
     private readonly mfaGate: MfaGate,
-    @Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig,
+    @InjectConfig() private readonly config: IdentityConfig,
   ) {}
 
   async execute(_scope: OperationScope<Op>, input: OtpVerify): Promise<LoginResult> {

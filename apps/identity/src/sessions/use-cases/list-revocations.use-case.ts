@@ -1,7 +1,7 @@
-import { Inject } from '@nestjs/common';
+import {} from '@nestjs/common';
 import { SessionOps, type OpResponse } from '@lekha/contracts';
-import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
-import { IDENTITY_CONFIG, type IdentityConfig } from '../../config/identity.config.js';
+import { Handles, type OperationScope, type UseCase, InjectConfig } from '@lekha/runtime';
+import type { IdentityConfig } from '../../config/identity.config.js';
 import { IdentityData } from '../../data/identity-data.js';
 import { SessionRepository } from '../session.repository.js';
 import { ApiKeyRepository } from '../../api-keys/api-key.repository.js';
@@ -21,7 +21,7 @@ export class ListRevocationsUseCase implements UseCase<Op> {
     private readonly sessions: SessionRepository,
     private readonly apiKeys: ApiKeyRepository,
     private readonly erasures: TenantErasureRepository,
-    @Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig,
+    @InjectConfig() private readonly config: IdentityConfig,
   ) {}
 
   async execute(_scope: OperationScope<Op>, { sinceMs }: { sinceMs?: number }): Promise<OpResponse<Op>> {

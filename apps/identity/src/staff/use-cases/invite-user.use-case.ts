@@ -1,11 +1,11 @@
-import { Inject } from '@nestjs/common';
+import {} from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { DomainError, StaffOps, uuidv7, type InvitationView, type InviteUserRequest } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
+import { Handles, type OperationScope, type UseCase, InjectConfig } from '@lekha/runtime';
 import type { RequestContext } from '@lekha/tenancy';
 import { IdentityData } from '../../data/identity-data.js';
-import { IDENTITY_CONFIG, type IdentityConfig } from '../../config/identity.config.js';
+import type { IdentityConfig } from '../../config/identity.config.js';
 import { LoginIndex } from '../../users/login-index.js';
 import { TenantRepository } from '../../tenants/tenant.repository.js';
 import { IdentityKeys } from '../../security/identity-keys.js';
@@ -40,7 +40,7 @@ export class InviteUserUseCase implements UseCase<Op> {
     private readonly keys: IdentityKeys,
     private readonly dispatcher: NotificationDispatcher,
     private readonly limits: InvitationLimits,
-    @Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig,
+    @InjectConfig() private readonly config: IdentityConfig,
   ) {}
 
   async execute({ ctx }: OperationScope<Op>, input: InviteUserRequest): Promise<InvitationView> {
