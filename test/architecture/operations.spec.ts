@@ -205,6 +205,24 @@ describe('OpenAPI document', () => {
     expect(problems).toEqual([]);
   });
 
+  it('gives every route in the document, hand-written ones included, a 2xx response with a schema', () => {
+    const problems: string[] = [];
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const [method, entry] of Object.entries(item as Record<string, { responses?: Record<string, unknown> }>)) {
+        if (!entry?.responses) continue;
+        const success = Object.entries(entry.responses).filter(([status]) => /^2\d\d$/.test(status));
+        if (!success.length) problems.push(`${method.toUpperCase()} ${path}: no 2xx response`);
+        for (const [status, response] of success) {
+          if (status === '204') continue;
+          const content = (response as { content?: Record<string, { schema?: unknown }> }).content ?? {};
+          if (!Object.values(content).some((c) => c.schema))
+            problems.push(`${method.toUpperCase()} ${path}: ${status} has no schema`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
   it('describes a customer as the declaration does (fields and their types)', () => {
     const get = entryOf(ALL_OPERATIONS.find((op) => op.name === 'tenant-data.customers.get')!)!;
     const schema = (get.responses['200'] as { content: Record<string, { schema: Record<string, unknown> }> }).content[

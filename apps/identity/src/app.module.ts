@@ -1,13 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { Rpc } from '@lekha/contracts';
+import { PlatformOps } from '@lekha/contracts';
 import {
   CoreModule,
   DataModule,
   KeyringModule,
   OperationsModule,
-  pingController,
-  transitKeyController,
+  pingHandler,
+  transitKeyHandler,
 } from '@lekha/runtime';
 import type { IdentityConfig } from './config/identity.config.js';
 import { AuthModule } from './auth/auth.module.js';
@@ -39,11 +39,9 @@ export class AppModule {
         ApiKeysModule,
         PlatformUsersModule,
         TenantsModule,
-        // Identity's declared operations (staff, sessions, MFA, API keys, tenant erasure so far); the others still
-        // have message controllers.
         OperationsModule.forService({ service: SERVICE, env: config.LEKHA_ENV }),
       ],
-      controllers: [pingController(Rpc.identity.ping, SERVICE), transitKeyController(Rpc.identity.transitKey)],
+      providers: [pingHandler(PlatformOps.identityPing, SERVICE), transitKeyHandler(PlatformOps.identityTransitKey)],
     };
   }
 }

@@ -1,4 +1,5 @@
 import { Controller, Get, HttpCode, Injectable, Module, Res, Global } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
 
 type Check = () => Promise<void>;
@@ -48,11 +49,28 @@ export class HealthController {
 
   @Get('live')
   @HttpCode(200)
+  @ApiResponse({
+    status: 200,
+    description: 'The process answers',
+    schema: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } } },
+  })
   live() {
     return { status: 'ok' };
   }
 
   @Get('ready')
+  @ApiResponse({
+    status: 200,
+    description: 'Ready: every check passed (503 with the same body otherwise)',
+    schema: {
+      type: 'object',
+      properties: {
+        status: { type: 'string', enum: ['ready', 'not_ready'] },
+        instance: { type: 'string', nullable: true },
+        checks: { type: 'object', additionalProperties: true },
+      },
+    },
+  })
   async ready(@Res() res: Response) {
     const result = await this.readiness.evaluate();
     // `instance`: the ID a launcher gave this process, so it knows the answer is from the process it

@@ -10,7 +10,6 @@ export * from './app-logger.js';
 export * from './bootstrap.js';
 export * from './master-key.js';
 export * from './core-module.js';
-export * from './ping.js';
 export * from './keyring-module.js';
 export * from './sql-wrapped-key.store.js';
 export * from './bus/bus-context.js';

@@ -13,6 +13,7 @@ import { setRetryAfter } from '../auth/retry-after.js';
 import { streamPagedExport } from '../common/paged-export.js';
 import { CSV_COLUMNS, csvRow } from './audit-csv.js';
 import { AuditTail } from './audit-tail.js';
+import { Answers } from '../operations/operation-access.js';
 
 const exportQuerySchema = auditQuerySchema
   .omit({ cursor: true, limit: true, include: true })
@@ -47,6 +48,9 @@ export class AuditController {
   }
 
   @Get('export')
+  @Answers(z.string().describe('one audit event (JSON) per line, or CSV with format=csv'), {
+    contentType: 'application/x-ndjson',
+  })
   @RequirePermission(['audit:read:tenant', 'audit:read:platform'], { action: 'export', resource: 'audit_event' })
   @ApiProduces('application/x-ndjson', 'text/csv')
   @ApiOperation({
@@ -76,6 +80,7 @@ export class AuditController {
   }
 
   @Get('stream')
+  @Answers(z.string().describe('server-sent events, one audit event each'), { contentType: 'text/event-stream' })
   @RequirePermission(['audit:read:tenant', 'audit:read:platform'], { action: 'read', resource: 'audit_stream' })
   @ApiProduces('text/event-stream')
   @ApiOperation({

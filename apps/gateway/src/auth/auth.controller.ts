@@ -21,6 +21,7 @@ import { JwtAuthGuard } from './jwt-auth.guard.js';
 import type { AuthenticatedUser } from './jwt.strategy.js';
 import { RevocationList } from './revocation-list.js';
 import { withRetryAfter } from './retry-after.js';
+import { Answers } from '../operations/operation-access.js';
 
 /**
  * The auth routes that do more than a call (each says why in its operation's `internal`): a limit
@@ -37,6 +38,7 @@ export class AuthController {
   ) {}
 
   @Post('v1/auth/signup')
+  @Answers(AuthOps.signup.response, { status: 201 })
   @ApiOperation({ summary: AuthOps.signup.summary })
   signup(
     @Body({ schema: signupRequestSchema }) body: SignupRequest,
@@ -46,6 +48,7 @@ export class AuthController {
   }
 
   @Post('v1/auth/login')
+  @Answers(AuthOps.login.response)
   @HttpCode(200)
   @UseGuards(LocalAuthGuard)
   @ApiOperation({
@@ -59,6 +62,7 @@ export class AuthController {
   }
 
   @Post('v1/auth/refresh')
+  @Answers(AuthOps.refresh.response)
   @HttpCode(200)
   @ApiOperation({ summary: AuthOps.refresh.summary })
   async refresh(@Body({ schema: refreshRequestSchema }) body: RefreshRequest): Promise<TokenPair> {
@@ -76,6 +80,7 @@ export class AuthController {
   }
 
   @Post('v1/auth/logout')
+  @Answers(z.object({ revoked: z.literal(true) }))
   @HttpCode(200)
   @UseGuards(JwtAuthGuard)
   @ApiBearerAuth()
@@ -90,6 +95,7 @@ export class AuthController {
   }
 
   @Get('.well-known/jwks.json')
+  @Answers(AuthOps.jwks.response)
   @ApiOperation({ summary: 'Public keys that verify access tokens' })
   jwksDocument() {
     return this.jwks.document();

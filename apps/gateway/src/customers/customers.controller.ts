@@ -10,6 +10,7 @@ import { RequireOperation } from '../operations/operation-access.js';
 import { importCustomers, readCsvBody } from './customer-import.js';
 import { streamPagedExport } from '../common/paged-export.js';
 import { exportColumns, exportRow } from './customer-csv.js';
+import { Answers } from '../operations/operation-access.js';
 
 const exportQuerySchema = z.strictObject({ format: z.enum(['csv', 'json']).default('csv') });
 const EXPORT_PAGE = 500;
@@ -22,6 +23,7 @@ export class CustomersController {
   constructor(private readonly bus: BusClient) {}
 
   @Post('import')
+  @Answers(CustomerOps.commitImport.response, { status: 201 })
   @RequireOperation(CustomerOps.stageImport)
   @ApiConsumes('text/csv')
   @ApiOperation({
@@ -34,6 +36,7 @@ export class CustomersController {
 
   // Declared before `:id` so that the literal path is not taken for an id.
   @Get('export')
+  @Answers(z.string().describe('CSV, or a JSON array of customers with format=json'), { contentType: 'text/csv' })
   @RequireOperation(CustomerOps.export)
   @ApiProduces('text/csv', 'application/json')
   @ApiOperation({

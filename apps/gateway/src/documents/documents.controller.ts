@@ -21,6 +21,8 @@ import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import { PermissionGuard } from '../auth/permissions.js';
 import { RequireOperation } from '../operations/operation-access.js';
 import { contentDisposition } from './attachment-name.js';
+import { Answers } from '../operations/operation-access.js';
+import { z } from 'zod';
 
 /** `X-Document-Name` is percent-encoded UTF-8 (a header cannot carry raw non-ASCII safely). Never in the URL, so never in access logs. */
 function displayName(req: Request): string | undefined {
@@ -61,6 +63,7 @@ export class DocumentsController {
   ) {}
 
   @Post('customers/:id/documents')
+  @Answers(DocumentOps.commitUpload.response, { status: 201 })
   @RequireOperation(DocumentOps.beginUpload)
   @ApiConsumes('application/octet-stream', 'application/pdf', 'image/png', 'image/jpeg', 'image/webp')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
@@ -165,6 +168,9 @@ export class DocumentsController {
   }
 
   @Get('documents/:id')
+  @Answers(z.string().describe('the document’s bytes, in its own media type'), {
+    contentType: 'application/octet-stream',
+  })
   @RequireOperation(DocumentOps.beginDownload)
   @ApiOperation({ summary: 'Download a document, decrypted, as an attachment with its sniffed type' })
   async download(@Param({ schema: documentIdSchema }) params: { id: string }, @Res() res: Response): Promise<void> {

@@ -5,6 +5,8 @@ import { Rpc, type RpcPattern } from '@lekha/contracts';
 import { Readiness } from '@lekha/runtime';
 import { anonymousContext, runWithContext } from '@lekha/tenancy';
 import { BusClient } from '../bus/bus-client.js';
+import { z } from 'zod';
+import { Answers } from '../operations/operation-access.js';
 
 const SERVICES: Record<string, RpcPattern> = {
   identity: Rpc.identity.ping,
@@ -23,6 +25,13 @@ export class GatewayHealthController {
   ) {}
 
   @Get()
+  @Answers(
+    z.object({
+      status: z.enum(['ok', 'degraded']),
+      gateway: z.record(z.string(), z.unknown()),
+      services: z.record(z.string(), z.object({ ok: z.boolean(), error: z.string().optional() })),
+    }),
+  )
   @ApiOperation({ summary: 'The gateway and every service behind it (each answers a ping over the bus)' })
   async health(@Res() res: Response) {
     const gateway = await this.readiness.evaluate();

@@ -5,7 +5,7 @@ import { BusClient } from '../bus/bus-client.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import { PermissionGuard } from '../auth/permissions.js';
 import { RevocationList } from '../auth/revocation-list.js';
-import { RequireOperation } from '../operations/operation-access.js';
+import { RequireOperation, Answers } from '../operations/operation-access.js';
 
 /**
  * Erasing the whole tenant (owner only, password and the tenant's ID typed back): every session
@@ -23,6 +23,7 @@ export class TenantController {
   ) {}
 
   @Delete()
+  @Answers(TenantOps.erase.response, { status: 202 })
   @HttpCode(202)
   @RequireOperation(TenantOps.erase)
   @ApiOperation({ summary: TenantOps.erase.summary })

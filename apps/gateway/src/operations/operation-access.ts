@@ -1,5 +1,8 @@
+import { ApiResponse } from '@nestjs/swagger';
+import type { z } from 'zod';
 import { accessPermissions, type AnyOperation } from '@lekha/contracts';
 import { RequirePermission } from '../auth/permissions.js';
+import { openApiSchema } from './openapi-schema.js';
 
 /**
  * The gateway's permission check for an operation, from its declaration (the service checks the
@@ -14,4 +17,15 @@ export function RequireOperation(op: AnyOperation): MethodDecorator {
     resource: op.audit.resourceType,
     personOnly: op.personOnly,
   });
+}
+
+/**
+ * The OpenAPI answer of a hand-written route: its 2xx status and the schema of what it sends, most
+ * often its operation's response (less what the gateway keeps to itself), or a streamed body's
+ * media type.
+ */
+export function Answers(schema: z.ZodType, opts: { status?: number; contentType?: string } = {}): MethodDecorator {
+  const status = opts.status ?? 200;
+  const content = { [opts.contentType ?? 'application/json']: { schema: openApiSchema(schema, 'output') } };
+  return ApiResponse({ status, description: 'Success', content });
 }

@@ -1,21 +1,18 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   PlatformUserOps,
-  Rpc,
   platformUserIdSchema,
   resetPlatformUserSchema,
-  tenantErasureStatusQuerySchema,
-  type TenantErasureStatus,
   type DeactivatedPlatformUser,
   type PlatformUserReset,
   type ResetPlatformUserRequest,
 } from '@lekha/contracts';
 import { BusClient } from '../bus/bus-client.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
-import { PermissionGuard, RequirePermission } from '../auth/permissions.js';
+import { PermissionGuard } from '../auth/permissions.js';
 import { RevocationList } from '../auth/revocation-list.js';
-import { RequireOperation } from '../operations/operation-access.js';
+import { RequireOperation, Answers } from '../operations/operation-access.js';
 
 /**
  * Platform administration (platform admin only; identity checks again that the caller is a
@@ -34,6 +31,7 @@ export class PlatformController {
   ) {}
 
   @Delete('users/:id')
+  @Answers(PlatformUserOps.deactivate.response.omit({ revokedSessionIds: true }))
   @RequireOperation(PlatformUserOps.deactivate)
   @ApiOperation({ summary: PlatformUserOps.deactivate.summary })
   async deactivate(
@@ -45,6 +43,7 @@ export class PlatformController {
   }
 
   @Post('users/:id/reset')
+  @Answers(PlatformUserOps.reset.response.omit({ revokedSessionIds: true }))
   @HttpCode(200)
   @RequireOperation(PlatformUserOps.reset)
   @ApiOperation({ summary: PlatformUserOps.reset.summary })
@@ -56,16 +55,5 @@ export class PlatformController {
     const { revokedSessionIds, ...result } = answer;
     this.revocations.add(revokedSessionIds);
     return result;
-  }
-
-  @Get('tenants/:tenantId/erasure')
-  @RequirePermission('platform:erasures:read', { action: 'read', resource: 'tenant_erasure' })
-  @ApiOperation({
-    summary: 'When a tenant’s erasure was asked for and which services have destroyed its keys and rows',
-  })
-  erasure(
-    @Param({ schema: tenantErasureStatusQuerySchema }) params: { tenantId: string },
-  ): Promise<TenantErasureStatus> {
-    return this.bus.call(Rpc.identity.tenantErasureStatus, { tenantId: params.tenantId });
   }
 }

@@ -1,11 +1,12 @@
 import { Controller, Delete, Param, UseGuards } from '@nestjs/common';
+import { z } from 'zod';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiKeyOps, apiKeyIdParamSchema } from '@lekha/contracts';
 import { BusClient } from '../bus/bus-client.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import { PermissionGuard } from '../auth/permissions.js';
 import { RevocationList } from '../auth/revocation-list.js';
-import { RequireOperation } from '../operations/operation-access.js';
+import { RequireOperation, Answers } from '../operations/operation-access.js';
 
 /**
  * Revoking an API key: the key goes on this gateway's revocation list at once (the others learn of
@@ -24,6 +25,7 @@ export class ApiKeysController {
   ) {}
 
   @Delete(':id')
+  @Answers(z.object({ revoked: z.literal(true) }))
   @RequireOperation(ApiKeyOps.revoke)
   @ApiOperation({ summary: ApiKeyOps.revoke.summary })
   async revoke(@Param({ schema: apiKeyIdParamSchema }) params: { id: string }): Promise<{ revoked: true }> {

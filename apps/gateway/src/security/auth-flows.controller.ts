@@ -1,4 +1,5 @@
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
+import { z } from 'zod';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import {
@@ -17,6 +18,7 @@ import {
 import { BusClient } from '../bus/bus-client.js';
 import { RevocationList } from '../auth/revocation-list.js';
 import { withRetryAfter } from '../auth/retry-after.js';
+import { Answers } from '../operations/operation-access.js';
 
 /**
  * Sign-in without a password (SMS code) and password reset: hand-written routes (see AuthFlowOps) for
@@ -31,6 +33,7 @@ export class AuthFlowsController {
   ) {}
 
   @Post('otp/request')
+  @Answers(AuthFlowOps.otpRequest.response, { status: 202 })
   @HttpCode(202)
   @ApiOperation({ summary: AuthFlowOps.otpRequest.summary })
   requestOtp(
@@ -41,6 +44,7 @@ export class AuthFlowsController {
   }
 
   @Post('otp/verify')
+  @Answers(AuthFlowOps.otpVerify.response)
   @HttpCode(200)
   @ApiOperation({ summary: AuthFlowOps.otpVerify.summary })
   verifyOtp(
@@ -51,6 +55,7 @@ export class AuthFlowsController {
   }
 
   @Post('password-reset/request')
+  @Answers(AuthFlowOps.passwordResetRequest.response, { status: 202 })
   @HttpCode(202)
   @ApiOperation({ summary: AuthFlowOps.passwordResetRequest.summary })
   requestReset(
@@ -61,6 +66,7 @@ export class AuthFlowsController {
   }
 
   @Post('password-reset/confirm')
+  @Answers(z.object({ reset: z.literal(true) }))
   @HttpCode(200)
   @ApiOperation({ summary: AuthFlowOps.passwordResetConfirm.summary })
   async confirmReset(

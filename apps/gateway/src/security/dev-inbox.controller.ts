@@ -1,8 +1,9 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Rpc, devInboxQuerySchema, type DevInboxMessage, type DevInboxQuery } from '@lekha/contracts';
+import { NotificationOps, devInboxQuerySchema, type DevInboxMessage, type DevInboxQuery } from '@lekha/contracts';
 import { BusClient } from '../bus/bus-client.js';
 import { DEV_INBOX_SECRET_HEADER, DevInboxGuard } from './dev-inbox.guard.js';
+import { Answers } from '../operations/operation-access.js';
 
 /**
  * Like MailHog: messages the platform "sent" to one recipient. Registered only when LEKHA_ENV is
@@ -18,8 +19,9 @@ export class DevInboxController {
   constructor(private readonly bus: BusClient) {}
 
   @Get('inbox')
+  @Answers(NotificationOps.devInbox.response)
   @ApiOperation({ summary: 'Development only: messages delivered to a phone or email, newest first' })
   inbox(@Query({ schema: devInboxQuerySchema }) query: DevInboxQuery): Promise<{ items: DevInboxMessage[] }> {
-    return this.bus.call(Rpc.notifications.devInbox, query);
+    return this.bus.invoke(NotificationOps.devInbox, query);
   }
 }

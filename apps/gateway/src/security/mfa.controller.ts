@@ -18,6 +18,7 @@ import {
 import { BusClient } from '../bus/bus-client.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import { withRetryAfter } from '../auth/retry-after.js';
+import { Answers } from '../operations/operation-access.js';
 
 /**
  * TOTP second factor for the signed-in person (no permission needed: everyone manages their own;
@@ -30,6 +31,7 @@ export class MfaController {
   constructor(private readonly bus: BusClient) {}
 
   @Post('v1/security/mfa/totp/enroll')
+  @Answers(MfaOps.enroll.response)
   @HttpCode(200)
   @ApiBearerAuth()
   @UseGuards(JwtAuthGuard)
@@ -42,6 +44,7 @@ export class MfaController {
   }
 
   @Post('v1/security/mfa/totp/confirm')
+  @Answers(MfaOps.confirm.response)
   @HttpCode(200)
   @ApiBearerAuth()
   @UseGuards(JwtAuthGuard)
@@ -54,6 +57,7 @@ export class MfaController {
   }
 
   @Delete('v1/security/mfa/totp')
+  @Answers(MfaOps.disable.response)
   @ApiBearerAuth()
   @UseGuards(JwtAuthGuard)
   @ApiOperation({ summary: MfaOps.disable.summary })
@@ -65,6 +69,7 @@ export class MfaController {
   }
 
   @Post('v1/auth/mfa/verify')
+  @Answers(MfaOps.verify.response)
   @HttpCode(200)
   @ApiTags('auth')
   @ApiOperation({ summary: MfaOps.verify.summary })

@@ -1,10 +1,12 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
+import { z } from 'zod';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SessionOps, sessionIdParamSchema, type OpResponse, type RevokedOtherSessions } from '@lekha/contracts';
 import { BusClient } from '../bus/bus-client.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import type { AuthenticatedUser } from '../auth/jwt.strategy.js';
 import { RevocationList } from '../auth/revocation-list.js';
+import { Answers } from '../operations/operation-access.js';
 
 /**
  * The caller's own sessions (every signed-in user manages theirs, so no permission is needed). The
@@ -22,12 +24,14 @@ export class SessionsController {
   ) {}
 
   @Get()
+  @Answers(SessionOps.list.response)
   @ApiOperation({ summary: SessionOps.list.summary })
   list(@Req() req: { user: AuthenticatedUser }): Promise<OpResponse<typeof SessionOps.list>> {
     return this.bus.invoke(SessionOps.list, { currentSessionId: req.user.sessionId });
   }
 
   @Delete(':id')
+  @Answers(z.object({ revoked: z.literal(true) }))
   @ApiOperation({ summary: SessionOps.revoke.summary })
   async revoke(@Param({ schema: sessionIdParamSchema }) params: { id: string }): Promise<{ revoked: true }> {
     const result = await this.bus.invoke(SessionOps.revoke, { sessionId: params.id });
@@ -36,6 +40,7 @@ export class SessionsController {
   }
 
   @Post('revoke-others')
+  @Answers(SessionOps.revokeOthers.response.pick({ revoked: true, revokedApiKeys: true }))
   @HttpCode(200)
   @ApiOperation({ summary: SessionOps.revokeOthers.summary })
   async revokeOthers(@Req() req: { user: AuthenticatedUser }): Promise<RevokedOtherSessions> {

@@ -16,7 +16,7 @@ import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import { PermissionGuard } from '../auth/permissions.js';
 import { RevocationList } from '../auth/revocation-list.js';
 import { withRetryAfter } from '../auth/retry-after.js';
-import { RequireOperation } from '../operations/operation-access.js';
+import { RequireOperation, Answers } from '../operations/operation-access.js';
 
 type ChangedUser = OpResponse<typeof StaffOps.changeRole>;
 
@@ -36,6 +36,7 @@ export class UsersController {
   ) {}
 
   @Post('invitations')
+  @Answers(StaffOps.invite.response, { status: 201 })
   @RequireOperation(StaffOps.invite)
   @ApiOperation({ summary: StaffOps.invite.summary })
   invite(
@@ -46,6 +47,7 @@ export class UsersController {
   }
 
   @Patch(':id/role')
+  @Answers(StaffOps.changeRole.response.omit({ revokedSessionIds: true }))
   @RequireOperation(StaffOps.changeRole)
   @ApiOperation({ summary: StaffOps.changeRole.summary })
   async changeRole(
@@ -56,6 +58,7 @@ export class UsersController {
   }
 
   @Post(':id/deactivate')
+  @Answers(StaffOps.deactivate.response.omit({ revokedSessionIds: true }))
   @HttpCode(200)
   @RequireOperation(StaffOps.deactivate)
   @ApiOperation({ summary: StaffOps.deactivate.summary })

@@ -35,10 +35,12 @@ function transitKey<const S extends string>(service: S) {
 
 /** What every service answers for the platform itself: liveness pings and per-tenant transit keys. */
 export const PlatformOps = {
+  identityPing: ping('identity'),
   tenantDataPing: ping('tenant-data'),
   compliancePing: ping('compliance'),
   billingPing: ping('billing'),
   notificationsPing: ping('notifications'),
+  identityTransitKey: transitKey('identity'),
   tenantDataTransitKey: transitKey('tenant-data'),
   notificationsTransitKey: transitKey('notifications'),
 } as const;

@@ -40,8 +40,6 @@ export const TenantOps = {
     access: 'platform:erasures:read',
     audit: { action: 'read', resourceType: 'tenant_erasure', resourceIdField: 'tenantId' },
     summary: 'When a tenant’s erasure was asked for and which services have destroyed its keys and rows',
-    internal:
-      'GET v1/platform/tenants/:tenantId/erasure is still hand-written in the platform controller, which moves ' +
-      'with platform administration; nothing at the edge needs it, so it can be derived once that controller is',
+    http: { method: 'GET', path: 'v1/platform/tenants/:tenantId/erasure', tag: 'platform' },
   }),
 } as const;
