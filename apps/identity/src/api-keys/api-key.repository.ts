@@ -40,7 +40,9 @@ export class ApiKeyRepository {
     },
   ): Promise<ApiKeyRow> {
     const [row] = await tx.execute<ApiKeyRow[]>(
-      `insert into identity.api_keys (id, tenant_id, name_enc, prefix, scopes, created_by) values (?, ?, ?, ?, array(select jsonb_array_elements_text(?::jsonb)), ?) returning ${COLUMNS}`,
+      `insert into identity.api_keys (id, tenant_id, name_enc, prefix, scopes, created_by)
+       values (?, ?, ?, ?, array(select jsonb_array_elements_text(?::jsonb)), ?)
+       returning ${COLUMNS}`,
       [k.id, k.tenantId, cipher.encrypt('api_key_name', k.name), k.prefix, JSON.stringify(k.scopes), k.createdBy],
     );
     await tx.execute(`insert into identity.api_key_index (key_hash, key_id, tenant_id) values (?, ?, ?)`, [
@@ -69,7 +71,8 @@ export class ApiKeyRepository {
   /** Revokes a live key of the tenant; false when there is none with that ID (or it is revoked). */
   async revoke(tx: Em, tenantId: string, id: string): Promise<boolean> {
     const rows = await tx.execute<{ id: string }[]>(
-      `update identity.api_keys set revoked_at = now() where tenant_id = ? and id = ? and revoked_at is null returning id`,
+      `update identity.api_keys set revoked_at = now()
+       where tenant_id = ? and id = ? and revoked_at is null returning id`,
       [tenantId, id],
     );
     if (rows.length !== 1) return false;

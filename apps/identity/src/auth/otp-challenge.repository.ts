@@ -39,7 +39,8 @@ export class OtpChallengeRepository {
   /** Counts a wrong guess; `burn` ends the code (the last guess allowed was spent). */
   async wrongGuess(tx: Em, id: string, attempts: number, burn: boolean): Promise<void> {
     await tx.execute(
-      `update identity.otp_challenges set attempts = ?, consumed_at = case when ? then now() else null end where id = ?`,
+      `update identity.otp_challenges set attempts = ?, consumed_at = case when ? then now() else null end
+       where id = ?`,
       [attempts, burn, id],
     );
   }

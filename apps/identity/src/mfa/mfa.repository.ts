@@ -29,7 +29,8 @@ export class MfaRepository {
 
   async factor(tx: Em, userId: string, lock = false): Promise<TotpRow | null> {
     const [row] = await tx.execute<TotpRow[]>(
-      `select user_id, tenant_id, secret_enc, status, last_used_step from identity.mfa_totp where user_id = ?${lock ? ' for update' : ''}`,
+      `select user_id, tenant_id, secret_enc, status, last_used_step
+       from identity.mfa_totp where user_id = ?${lock ? ' for update' : ''}`,
       [userId],
     );
     return row ?? null;
@@ -112,7 +113,8 @@ export class MfaRepository {
   /** Burns a recovery code; returns its ID, or null when it is wrong or already used. */
   async useRecoveryCode(tx: Em, userId: string, code: string): Promise<string | null> {
     const rows = await tx.execute<{ id: string }[]>(
-      `update identity.mfa_recovery_codes set used_at = now() where user_id = ? and code_hash = ? and used_at is null returning id`,
+      `update identity.mfa_recovery_codes set used_at = now()
+       where user_id = ? and code_hash = ? and used_at is null returning id`,
       [userId, this.recoveryHash(userId, code)],
     );
     return rows[0]?.id ?? null;

@@ -24,7 +24,8 @@ export class LoginHistoryRepository {
   ): Promise<void> {
     const ctx = requireContext();
     await tx.execute(
-      `insert into identity.login_events (id, tenant_id, user_id, kind, session_id, ip_enc, user_agent_enc) values (?, ?, ?, ?, ?, ?, ?)`,
+      `insert into identity.login_events (id, tenant_id, user_id, kind, session_id, ip_enc, user_agent_enc)
+       values (?, ?, ?, ?, ?, ?, ?)`,
       [
         uuidv7(),
         event.tenantId,
@@ -51,7 +52,8 @@ export class LoginHistoryRepository {
     }
     params.push(q.limit + 1);
     return em.execute<Row[]>(
-      `select id, user_id, kind, session_id, ip_enc, user_agent_enc, created_at from identity.login_events where ${where} order by id desc limit ?`,
+      `select id, user_id, kind, session_id, ip_enc, user_agent_enc, created_at
+       from identity.login_events where ${where} order by id desc limit ?`,
       params,
     );
   }

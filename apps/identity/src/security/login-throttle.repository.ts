@@ -41,13 +41,16 @@ export class LoginThrottleRepository {
     const failures = (windowOver ? 0 : row.failures) + 1;
     if (failures > max) {
       await tx.execute(
-        `update identity.login_throttle set locked_until = now() + make_interval(secs => ?), failures = 0 where key = ?`,
+        `update identity.login_throttle set locked_until = now() + make_interval(secs => ?), failures = 0
+         where key = ?`,
         [this.config.LOGIN_LOCKOUT_SECONDS, key],
       );
       return { allowed: false, retryAfterSeconds: this.config.LOGIN_LOCKOUT_SECONDS };
     }
     await tx.execute(
-      `update identity.login_throttle set failures = ?, locked_until = null, window_started_at = case when ? then now() else window_started_at end where key = ?`,
+      `update identity.login_throttle set failures = ?, locked_until = null,
+       window_started_at = case when ? then now() else window_started_at end
+       where key = ?`,
       [failures, windowOver, key],
     );
     return { allowed: true, retryAfterSeconds: 0 };
@@ -83,7 +86,8 @@ export class LoginThrottleRepository {
     await tx.execute(`delete from identity.login_throttle where key = ?`, [accountKey]);
     if (ipKey)
       await tx.execute(
-        `update identity.login_throttle set failures = greatest(failures - 1, 0) where key = ? and locked_until is null`,
+        `update identity.login_throttle set failures = greatest(failures - 1, 0)
+         where key = ? and locked_until is null`,
         [ipKey],
       );
   }

@@ -52,7 +52,8 @@ export class RefreshTokenRepository {
 
   async find(tx: Em, token: string): Promise<RefreshRow | null> {
     const rows = await tx.execute<RefreshRow[]>(
-      `select id, family_id, user_id, tenant_id, expires_at, used_at, revoked_at from identity.refresh_tokens where token_hash = ? for update`,
+      `select id, family_id, user_id, tenant_id, expires_at, used_at, revoked_at
+       from identity.refresh_tokens where token_hash = ? for update`,
       [digest(token)],
     );
     return rows[0] ?? null;
@@ -61,7 +62,8 @@ export class RefreshTokenRepository {
   /** Marks a token used; false when another request used it first. */
   async consume(tx: Em, id: string): Promise<boolean> {
     const rows = await tx.execute<{ id: string }[]>(
-      `update identity.refresh_tokens set used_at = now() where id = ? and used_at is null and revoked_at is null returning id`,
+      `update identity.refresh_tokens set used_at = now()
+       where id = ? and used_at is null and revoked_at is null returning id`,
       [id],
     );
     return rows.length === 1;

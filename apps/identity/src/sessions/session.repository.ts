@@ -30,11 +30,13 @@ export class SessionRepository {
     const ctx = requireContext();
     const deviceIdx = cipher.index('device', ctx.userAgent ?? '');
     const seen = await tx.execute<{ n: number; same: number }[]>(
-      `select count(*)::int as n, count(*) filter (where device_idx = ?)::int as same from identity.sessions where user_id = ?`,
+      `select count(*)::int as n, count(*) filter (where device_idx = ?)::int as same
+       from identity.sessions where user_id = ?`,
       [deviceIdx, s.userId],
     );
     await tx.execute(
-      `insert into identity.sessions (id, tenant_id, user_id, user_agent_enc, ip_enc, device_idx) values (?, ?, ?, ?, ?, ?)`,
+      `insert into identity.sessions (id, tenant_id, user_id, user_agent_enc, ip_enc, device_idx)
+       values (?, ?, ?, ?, ?, ?)`,
       [
         s.id,
         s.tenantId,
@@ -62,13 +64,15 @@ export class SessionRepository {
   /** Revokes the sessions matched and their refresh tokens; returns the IDs that were still active. */
   private async revokeWhere(tx: Em, where: string, params: unknown[], reason: string): Promise<string[]> {
     const rows = await tx.execute<{ id: string }[]>(
-      `update identity.sessions set revoked_at = now(), revoked_reason = ? where revoked_at is null and ${where} returning id`,
+      `update identity.sessions set revoked_at = now(), revoked_reason = ?
+       where revoked_at is null and ${where} returning id`,
       [reason, ...params],
     );
     const ids = rows.map((r) => r.id);
     if (ids.length)
       await tx.execute(
-        `update identity.refresh_tokens set revoked_at = now() where revoked_at is null and family_id in (${ids.map(() => '?').join(', ')})`,
+        `update identity.refresh_tokens set revoked_at = now()
+         where revoked_at is null and family_id in (${ids.map(() => '?').join(', ')})`,
         ids,
       );
     return ids;

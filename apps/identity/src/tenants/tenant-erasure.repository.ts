@@ -32,11 +32,13 @@ export class TenantErasureRepository {
     // Row-level security binds the tenant tables even for the owning role: name the tenant first.
     await setRlsTenant(tx, tenantId);
     const [marked] = await tx.execute<{ erasure_requested_at: Date }[]>(
-      `update identity.tenants set status = 'erased', erasure_requested_at = now() where id = ? returning erasure_requested_at`,
+      `update identity.tenants set status = 'erased', erasure_requested_at = now()
+       where id = ? returning erasure_requested_at`,
       [tenantId],
     );
     await tx.execute(
-      `update identity.sessions set revoked_at = now(), revoked_reason = 'tenant_erased' where tenant_id = ? and revoked_at is null`,
+      `update identity.sessions set revoked_at = now(), revoked_reason = 'tenant_erased'
+       where tenant_id = ? and revoked_at is null`,
       [tenantId],
     );
     await tx.execute(
@@ -70,7 +72,8 @@ export class TenantErasureRepository {
       `select t.id, t.erasure_requested_at from identity.tenants t
        where t.erasure_requested_at is not null
          and (t.erasure_published_at is null
-              or (t.erasure_published_at < ? and (select count(*) from identity.tenant_erasures e where e.tenant_id = t.id) < ?))
+              or (t.erasure_published_at < ?
+                  and (select count(*) from identity.tenant_erasures e where e.tenant_id = t.id) < ?))
        order by t.erasure_requested_at limit 100`,
       [republishBefore, ErasingServices.length],
     );

@@ -232,7 +232,8 @@ export class Reencryptor implements OnModuleInit, OnModuleDestroy {
         async (tx): Promise<Record<string, unknown>[]> => {
           const page: Record<string, unknown>[] = await tx.execute<Record<string, unknown>[]>(
             `select ${cols} from ${this.qualified(target.table)} where tenant_id = ` +
-              `?${from ? ` and (${key.join(', ')}) > (${key.map(() => '?').join(', ')})` : ''} order by ${key.join(', ')} limit ${PAGE}${lock ? ' for update' : ''}`,
+              `?${from ? ` and (${key.join(', ')}) > (${key.map(() => '?').join(', ')})` : ''}` +
+              ` order by ${key.join(', ')} limit ${PAGE}${lock ? ' for update' : ''}`,
             [tenantId, ...(from ?? [])],
           );
           await fn(tx, page);
