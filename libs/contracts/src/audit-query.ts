@@ -11,7 +11,10 @@ export const auditQuerySchema = z.strictObject({
   to: z.iso.datetime().optional(),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  /** `network`: also open each event's sealed actor IP and user agent (returned as erased once the tenant's key is destroyed). */
+  /**
+   * `network`: also open each event's sealed actor IP and user agent (returned as erased once the
+   * tenant's key is destroyed).
+   */
   include: z.enum(['network']).optional(),
 });
 export type AuditQuery = z.infer<typeof auditQuerySchema>;

@@ -53,7 +53,8 @@ export class AuthController {
   @UseGuards(LocalAuthGuard)
   @ApiOperation({
     summary:
-      'Sign in with email or phone and password; with two-step sign-in on, `{ mfaRequired: true, mfaToken }` instead of tokens (then POST /v1/auth/mfa/verify)',
+      'Sign in with email or phone and password; with two-step sign-in on, ' +
+      '`{ mfaRequired: true, mfaToken }` instead of tokens (then POST /v1/auth/mfa/verify)',
   })
   // The guard validates the body (so bad input is a 400, not a 401); here it is only documented.
   @ApiBody({ schema: z.toJSONSchema(loginRequestSchema, { io: 'input', unrepresentable: 'any' }) as object })

@@ -28,7 +28,8 @@ export class CustomersController {
   @ApiConsumes('text/csv')
   @ApiOperation({
     summary:
-      'Import customers from CSV (at most 5 MiB, 10,000 rows): all rows or none; 422 IMPORT_REJECTED lists every bad row (row, column, reason)',
+      'Import customers from CSV (at most 5 MiB, 10,000 rows): all rows or none; ' +
+      '422 IMPORT_REJECTED lists every bad row (row, column, reason)',
   })
   async import(@Req() req: Request): Promise<CustomerImportResult> {
     return importCustomers(this.bus, await readCsvBody(req));
@@ -41,7 +42,8 @@ export class CustomersController {
   @ApiProduces('text/csv', 'application/json')
   @ApiOperation({
     summary:
-      'Every customer of the tenant as CSV (formula-safe) or a JSON array, streamed page by page; fields as the caller’s role may see them',
+      'Every customer of the tenant as CSV (formula-safe) or a JSON array, streamed page by page; ' +
+      'fields as the caller’s role may see them',
   })
   async export(
     @Query({ schema: exportQuerySchema }) query: z.output<typeof exportQuerySchema>,

@@ -24,7 +24,10 @@ import { contentDisposition } from './attachment-name.js';
 import { Answers } from '../operations/operation-access.js';
 import { z } from 'zod';
 
-/** `X-Document-Name` is percent-encoded UTF-8 (a header cannot carry raw non-ASCII safely). Never in the URL, so never in access logs. */
+/**
+ * `X-Document-Name` is percent-encoded UTF-8 (a header cannot carry raw non-ASCII safely). Never in the URL,
+ * so never in access logs.
+ */
 function displayName(req: Request): string | undefined {
   const raw = req.header('x-document-name');
   if (raw === undefined || raw === '') return undefined;
@@ -69,7 +72,8 @@ export class DocumentsController {
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
   @ApiOperation({
     summary:
-      'Upload a document (raw bytes as the body; ?kind=kyc|government_id|rental_contract|other; optional X-Document-Name, percent-encoded). PDF, PNG, JPEG or WebP by content; stored encrypted',
+      'Upload a document (raw bytes as the body; ?kind=kyc|government_id|rental_contract|other; ' +
+      'optional X-Document-Name, percent-encoded). PDF, PNG, JPEG or WebP by content; stored encrypted',
   })
   async upload(
     @Param({ schema: customerIdSchema }) params: { id: string },
@@ -112,7 +116,8 @@ export class DocumentsController {
       const doc = await this.bus
         .invoke(DocumentOps.commitUpload, { uploadId: begun.uploadId, chunks, size })
         .catch((err: unknown) => {
-          // A refused commit removed the upload; after a timeout or an internal error, abort (a no-op if it did commit).
+          // A refused commit removed the upload; after a timeout or an internal error, abort
+          // (a no-op if it did commit).
           if (err instanceof DomainError && err.code !== 'SERVICE_UNAVAILABLE' && err.code !== 'INTERNAL') gone = true;
           throw err;
         });

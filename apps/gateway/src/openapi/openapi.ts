@@ -6,7 +6,8 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Lekha gateway API')
     .setDescription(
-      'The one public HTTP surface of Lekha. Errors are `{ "error": { "code", "message", "details"? } }`; lists are cursor-paginated.',
+      'The one public HTTP surface of Lekha. Errors are `{ "error": { "code", "message", "details"? } }`; ' +
+        'lists are cursor-paginated.',
     )
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })

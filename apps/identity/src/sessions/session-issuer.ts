@@ -89,7 +89,9 @@ export class SessionIssuer {
     const email = cipher.decrypt('email', user.emailEnc);
     // The user agent is whatever the client sent: quoted and defanged, never a link or a number to call.
     const device = quotedName(requireContext().userAgent, 'an unknown device', QUOTED_DEVICE_MAX);
-    const body = `New sign-in to your Lekha account from ${device}. If this was not you, reset your password and sign out other sessions.`;
+    const body =
+      `New sign-in to your Lekha account from ${device}. ` +
+      'If this was not you, reset your password and sign out other sessions.';
     try {
       if (phone) await this.dispatcher.send({ tenantId, channel: 'sms', purpose: 'security_alert', to: phone, body });
       else if (email)

@@ -30,6 +30,18 @@ ${bold('Development features are on')} (LEKHA_ENV=${env}): messages are kept in 
 `;
 }
 
+/** The body of the sign-up the start banner suggests trying (printed compact, as one line). */
+const SIGNUP_EXAMPLE = JSON.stringify({
+  business: { name: 'Jal Mitra Waters', stateCode: '27' },
+  owner: {
+    name: 'Asha Patil',
+    email: 'asha@example.in',
+    phone: '98765 43210',
+    password: 'a long passphrase',
+    ageConfirmed: true,
+  },
+});
+
 /** `lekha dev`: broker (if needed), topics, all six services; Ctrl-C stops everything it started. */
 export async function devCommand(dataDir: string): Promise<number> {
   const keyFile =
@@ -93,7 +105,7 @@ ${bold('Lekha is running.')}
   Platform admin  ${adminEmail}${adminPasswordFile ? `, password in ${adminPasswordFile}` : ''}
 ${devInboxSecret ? devInboxLines(url, env, devInboxSecret) : ''}
 Try it:
-  curl -s -X POST ${url}/v1/auth/signup -H 'content-type: application/json' -d '{"business":{"name":"Jal Mitra Waters","stateCode":"27"},"owner":{"name":"Asha Patil","email":"asha@example.in","phone":"98765 43210","password":"a long passphrase","ageConfirmed":true}}'
+  curl -s -X POST ${url}/v1/auth/signup -H 'content-type: application/json' -d '${SIGNUP_EXAMPLE}'
 
 Ctrl-C stops everything.
 `);

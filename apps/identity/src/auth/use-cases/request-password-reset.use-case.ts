@@ -68,7 +68,10 @@ export class RequestPasswordResetUseCase implements UseCase<Op> {
       channel: input.email ? 'email' : 'sms',
       purpose: 'password_reset',
       to: (input.email ?? input.phone)!,
-      body: `Your Lekha password reset token is ${token} . It works once and expires in ${this.config.PASSWORD_RESET_TTL_MINUTES} minutes. If you did not ask for it, ignore this message.`,
+      body:
+        `Your Lekha password reset token is ${token} . ` +
+        `It works once and expires in ${this.config.PASSWORD_RESET_TTL_MINUTES} minutes. ` +
+        'If you did not ask for it, ignore this message.',
     });
   }
 }

@@ -60,7 +60,8 @@ export class VerifyOtpUseCase implements UseCase<Op> {
     }
     await this.guard.succeeded(ticket);
     const consume = async (tx: Em) => {
-      // Consumed in the session's (or second-factor challenge's) own transaction: two racing requests cannot both sign in.
+      // Consumed in the session's (or second-factor challenge's) own transaction: two racing requests
+      // cannot both sign in.
       if (!(await this.challenges.consume(tx, challengeId))) throw new DomainError('INVALID_CREDENTIALS', WRONG);
     };
     // The SMS code is a first factor only: with TOTP on, it earns a challenge like a password does.
