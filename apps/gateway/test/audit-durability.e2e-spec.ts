@@ -120,7 +120,8 @@ describe('audit durability under crashes', () => {
     expect(run.ok.length).toBeGreaterThan(during); // the platform recovered and served again
     await expectEverySuccessSealedOnce(run.ok);
     process.stdout.write(
-      `broker kill -9: ${run.ok.length} requests succeeded (each sealed once), ${run.failed} refused during the outage\n`,
+      `broker kill -9: ${run.ok.length} requests succeeded (each sealed once), ` +
+        `${run.failed} refused during the outage\n`,
     );
   });
 
@@ -141,7 +142,8 @@ describe('audit durability under crashes', () => {
     expect(run.ok.length).toBeGreaterThan(during);
     await expectEverySuccessSealedOnce(run.ok);
     process.stdout.write(
-      `service kill -9: ${run.ok.length} requests succeeded (each sealed once), ${run.failed} refused while it was down\n`,
+      `service kill -9: ${run.ok.length} requests succeeded (each sealed once), ` +
+        `${run.failed} refused while it was down\n`,
     );
   });
 });

@@ -90,7 +90,7 @@ describe('bus with several instances (PostgreSQL)', () => {
     for (const r of results) expect({ id: r.id, name: r.name }).toEqual(r.want);
   }
 
-  it('gives each gateway its own reply partition and splits tenant-data’s partitions between its instances', async () => {
+  it('gives each gateway its own reply partition; tenant-data’s instances split its partitions', async () => {
     const [a, b] = await Promise.all(gateways.map((url) => busOf(url)));
     expect(a?.replyPartition).toEqual(expect.any(Number));
     expect(b?.replyPartition).toEqual(expect.any(Number));
@@ -106,7 +106,7 @@ describe('bus with several instances (PostgreSQL)', () => {
     expect(split.map((f) => f!.partitions).sort()).toEqual([3, 3]);
   });
 
-  it('answers many concurrent requests through both gateways, each to the instance that asked, served by both tenant-data instances', async () => {
+  it('answers parallel calls via both gateways, each to its asker, served by both tenant-data instances', async () => {
     const before = await Promise.all(tenantData.map((s) => busOf(s.url)));
     await readsThroughBoth(200);
     const after = await Promise.all(tenantData.map((s) => busOf(s.url)));

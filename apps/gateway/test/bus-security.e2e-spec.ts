@@ -285,7 +285,8 @@ describe('bus security', () => {
         .sign(privateKey);
     const [head, , sig] = b.accessToken.split('.');
     const claims = JSON.parse(Buffer.from(b.accessToken.split('.')[1]!, 'base64url').toString());
-    const tampered = `${head}.${Buffer.from(JSON.stringify({ ...claims, tid: a.tenantId })).toString('base64url')}.${sig}`;
+    const forgedClaims = Buffer.from(JSON.stringify({ ...claims, tid: a.tenantId })).toString('base64url');
+    const tampered = `${head}.${forgedClaims}.${sig}`;
     const requestIds: string[] = [];
     for (const token of [await forge(kid), await forge(randomUUID()), tampered, 'not.a.token']) {
       const requestId = randomUUID();
@@ -316,7 +317,7 @@ describe('bus security', () => {
     }
   });
 
-  it('drops a request whose deadline has passed, unrun and unanswered, and refuses a deadline stretched after sealing', async () => {
+  it('drops a request past its deadline unrun and unanswered; refuses a deadline stretched after sealing', async () => {
     const tenantData = tp.services.get('tenant-data')!;
     const expired = async () =>
       ((await (await fetch(`${tenantData.url}/health/ready`)).json()) as { bus: { expired: number } }).bus.expired;
@@ -454,7 +455,7 @@ describe('bus security', () => {
     expect(foreign).toEqual({ ok: false, error: { code: 'UNAUTHENTICATED', message: expect.any(String) } });
   });
 
-  it('hands a tenant’s transit key only to a caller holding the tenant’s token, and only inside a reply sealed to the caller', async () => {
+  it('hands a tenant’s transit key only to a holder of its token, only in a reply sealed to the caller', async () => {
     const pattern = Rpc.tenantData.transitKey;
     const keyBus = await RawBus.connect(tp.brokers);
     try {

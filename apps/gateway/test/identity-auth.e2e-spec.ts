@@ -142,7 +142,7 @@ describe('identity: brute force, forgery, OTP and password reset', () => {
   });
 
   describe('token forgery', () => {
-    it('refuses a token signed by another key under the real key ID, an HS256 token keyed with the public key, and an expired one', async () => {
+    it('refuses another key’s token under the real key ID, HS256 keyed with the public key, expired ones', async () => {
       const kid = decodeProtectedHeader(signup.accessToken).kid!;
       const claims = { tid: signup.tenantId, roles: ['owner'], sid: '00000000-0000-7000-8000-000000000000' };
       const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -173,7 +173,7 @@ describe('identity: brute force, forgery, OTP and password reset', () => {
   });
 
   describe('phone OTP sign-in', () => {
-    it('answers the same for a phone with and without an account, and texts a 6-digit code only to the real one', async () => {
+    it('answers a phone with or without an account alike; texts a 6-digit code only to the real one', async () => {
       const stranger = uniquePhone();
       const known = await call('POST', '/v1/auth/otp/request', { body: { phone: owner.phone } });
       const unknown = await call('POST', '/v1/auth/otp/request', { body: { phone: stranger } });

@@ -145,7 +145,8 @@ describe('tenant data: documents', () => {
     expect(got.headers.get('content-type')).toBe('application/pdf');
     expect(got.headers.get('x-content-type-options')).toBe('nosniff');
     expect(got.headers.get('content-disposition')).toBe(
-      `attachment; filename="Aadhaar card _ Rohit.pdf"; filename*=UTF-8''${encodeURIComponent('Aadhaar card – Rohit.pdf')}`,
+      `attachment; filename="Aadhaar card _ Rohit.pdf"; ` +
+        `filename*=UTF-8''${encodeURIComponent('Aadhaar card – Rohit.pdf')}`,
     );
     const gotPng = await download(a.accessToken, pngDoc.id);
     expect(gotPng.bytes.equals(png)).toBe(true);
@@ -176,7 +177,7 @@ describe('tenant data: documents', () => {
     expect(got.bytes.equals(big)).toBe(true);
   });
 
-  it('refuses a renamed text file or executable with 415, whatever the name or declared type, and keeps nothing', async () => {
+  it('refuses a renamed text file or executable with 415, whatever name or declared type; keeps nothing', async () => {
     const before = (await blobFiles()).length;
     const text = await upload(a.accessToken, customerId, 'kyc', Buffer.from(`just some text ${marker}\n`), {
       name: 'passport.pdf',

@@ -62,8 +62,10 @@ describe('tenant data: customers import and export', () => {
     const csv =
       '\uFEFF' +
       [
-        'name,phone,email,address.line1,address.city,address.pincode,notes,tags,preferredLanguage,consent.sms,consent.whatsapp,extra.membership',
-        '"Rao, Meena",+91 98450 10001,Meena.Rao@Example.in,"12, MG Road",Bengaluru,560001,"said ""call after 6""\r\nprefers mornings",vip;Walk-in,kn,yes,no,gold',
+        'name,phone,email,address.line1,address.city,address.pincode,notes,tags,preferredLanguage,' +
+          'consent.sms,consent.whatsapp,extra.membership',
+        '"Rao, Meena",+91 98450 10001,Meena.Rao@Example.in,"12, MG Road",Bengaluru,560001,' +
+          '"said ""call after 6""\r\nprefers mornings",vip;Walk-in,kn,yes,no,gold',
         'Ravi Kumar,9845010002,,,,,"=HYPERLINK(""http://x"")",,,,,',
         'Sita,,sita@example.in,,,,,regular,hi,true,1,',
       ].join('\r\n') +
@@ -303,7 +305,8 @@ describe('tenant data: customers import and export', () => {
     const rows = Array.from(
       { length: 10_000 },
       (_, i) =>
-        `Customer ${i},+91 7${String(i).padStart(9, '0')},c${i}.${stamp}@example.in,"${i} Main Road",Chennai,tag${i % 7};bulk,ta,${i % 2 === 0}`,
+        `Customer ${i},+91 7${String(i).padStart(9, '0')},c${i}.${stamp}@example.in,` +
+        `"${i} Main Road",Chennai,tag${i % 7};bulk,ta,${i % 2 === 0}`,
     );
     const csv = `name,phone,email,address.line1,address.city,tags,preferredLanguage,consent.sms\n${rows.join('\n')}\n`;
     const started = Date.now();

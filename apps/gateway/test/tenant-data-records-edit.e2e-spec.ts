@@ -218,7 +218,7 @@ describe('tenant data: record changes, deletion and assignment', () => {
       expect((await http.get(`/v1/customers/${tenantCustomer}`, other.accessToken)).status).toBe(404);
     });
 
-    it('updates their own records but cannot reassign, link others’ customers, delete or reach others’ records', async () => {
+    it('updates own records; cannot reassign, link others’ customers, delete or reach others’ records', async () => {
       const done = await send('PATCH', `/v1/records/${assigned.id}`, caretaker.accessToken, {
         data: { status: 'resolved' },
       });
@@ -264,7 +264,7 @@ describe('tenant data: record changes, deletion and assignment', () => {
       expect(forOther.body.error.details).toEqual([{ path: 'assigneeUserId', message: expect.any(String) }]);
     });
 
-    it('follows a reassignment by the owner, and the type refuses a caretaker value that is not a user id', async () => {
+    it('follows the owner’s reassignment; the type refuses a caretaker value that is not a user id', async () => {
       const moved = await send('PATCH', `/v1/records/${unassigned.id}`, a.accessToken, {
         assigneeUserId: other.userId,
       });

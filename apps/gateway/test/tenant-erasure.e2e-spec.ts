@@ -132,7 +132,7 @@ describe('tenant erasure', () => {
     if (secretDir) await rm(secretDir, { recursive: true, force: true });
   });
 
-  it('is refused without the password, without the tenant ID typed back, and to anyone but the owner; nothing changes', async () => {
+  it('is refused without the password or tenant ID typed back, and to all but the owner; nothing changes', async () => {
     const wrong = await call('DELETE', '/v1/tenant', a.accessToken, {
       password: 'not my password',
       confirmTenantId: a.tenantId,
@@ -196,7 +196,7 @@ describe('tenant erasure', () => {
     expect((await http.get(`/v1/platform/tenants/${b.tenantId}/erasure`, adminToken)).status).toBe(404);
   }, 90_000);
 
-  it('services refuse the tenant even to a still-valid token, and a transit key taken before is worthless: its keys are gone', async () => {
+  it('services refuse the tenant even with a valid token; an earlier transit key is worthless: keys gone', async () => {
     const grant = await raw.sealedRequest(
       tp.busKey,
       Rpc.tenantData.transitKey,
@@ -236,7 +236,7 @@ describe('tenant erasure', () => {
     expect(reply?.value).toEqual({ ok: false, error: { code: 'TENANT_ERASED', message: expect.any(String) } });
   });
 
-  it('the tenant’s traffic left on the bus opens with no key that still exists: requests under its transit keys, replies under the gateway’s reply key', async () => {
+  it('no live key opens its bus traffic: requests under its transit keys, replies under its reply key', async () => {
     const topics = [...new Set(allRpcPatterns().map((p) => rpcRequestTopic(rpcServiceOf(p)))), RPC_REPLIES_TOPIC];
     const records = await readTopicsRaw(tp.brokers, topics);
     const seal = new BusSeal(tp.busKey);
@@ -343,7 +343,7 @@ describe('tenant erasure', () => {
     expect(Date.parse(done.services.notifications!)).toBeGreaterThan(Date.parse(done.services.identity!));
   }, 180_000);
 
-  it('leaves a tombstone for every keyset and none of the tenant’s rows or blobs; the other tenant keeps all of its', async () => {
+  it('leaves a tombstone per keyset, no rows or blobs of the tenant; the other tenant keeps all of its', async () => {
     // Stop the services so the embedded databases can be opened (PostgreSQL could be read live).
     await tp.platform.stop();
     const count = async (service: string, sql: string, params: unknown[]): Promise<number> => {
@@ -371,7 +371,8 @@ describe('tenant erasure', () => {
       expect(
         await count(
           service,
-          `select count(*) as n from ${schema}.tenant_keys where tenant_id = $1 and length(wrapped) = 0 and destroyed_at is not null`,
+          `select count(*) as n from ${schema}.tenant_keys
+           where tenant_id = $1 and length(wrapped) = 0 and destroyed_at is not null`,
           [a.tenantId],
         ),
       ).toBe(1);
@@ -387,7 +388,8 @@ describe('tenant erasure', () => {
     expect(
       await count(
         'compliance',
-        `select count(*) as n from compliance.audit_network_keys where scope = $1 and wrapped_private_key is null and destroyed_at is not null`,
+        `select count(*) as n from compliance.audit_network_keys
+         where scope = $1 and wrapped_private_key is null and destroyed_at is not null`,
         [a.tenantId],
       ),
     ).toBe(1);
@@ -407,7 +409,8 @@ describe('tenant erasure', () => {
     expect(
       await count(
         'identity',
-        `select count(*) as n from identity.tenants where id = $1 and status = 'erased' and name = '' and gstin is null`,
+        `select count(*) as n from identity.tenants
+         where id = $1 and status = 'erased' and name = '' and gstin is null`,
         [a.tenantId],
       ),
     ).toBe(1);

@@ -104,7 +104,7 @@ describe('tenant data: key rotation', () => {
     expect(anonymous.status).toBe(401);
   });
 
-  it('rotates without downtime: old data stays readable, new data uses the new key, old data is moved and the old key retired', async () => {
+  it('rotates without downtime: old data readable, new on the new key, old data moved, old key retired', async () => {
     const rotated = await http.post<RotateTenantKeyResult>('/v1/tenant/keys/rotate', {}, a.accessToken);
     expect(rotated.status).toBe(202);
     expect(rotated.body.version).toBe(2);

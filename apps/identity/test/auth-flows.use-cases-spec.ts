@@ -69,7 +69,7 @@ describe('sign-in codes and password reset (use cases on a real database)', () =
     });
   });
 
-  it('answers a phone without an account the same, sends nothing and records the attempt; limits the sends', async () => {
+  it('answers a phone without an account alike, sends nothing, records the attempt; limits the sends', async () => {
     const phone = `+9196${String(randomInt(1e8)).padStart(8, '0')}`;
     const asked = anyone();
     expect(await id.call(AuthFlowOps.otpRequest, { phone }, asked)).toEqual({ accepted: true });

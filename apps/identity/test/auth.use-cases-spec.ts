@@ -187,7 +187,7 @@ describe('auth (use cases on a real database)', () => {
     expect(read!.fields).toEqual([{ name: 'name', category: 'user.name' }]);
   });
 
-  it('answers a deactivated person (or one of another tenant) 404 and a caller not signed in 403, audited', async () => {
+  it('answers a deactivated person (or another tenant’s) 404 and a caller not signed in 403, audited', async () => {
     const owner = await fixtures.business();
     const gone = await fixtures.person(owner.tenantId, 'staff', { status: 'deactivated' });
     await expect(id.call(AuthOps.me, {}, gone)).rejects.toMatchObject({ code: 'NOT_FOUND' });

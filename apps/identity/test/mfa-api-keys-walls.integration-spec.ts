@@ -23,7 +23,8 @@ describe(`identity MFA and API-key walls (${process.env.TEST_DATABASE_URL ? 'Pos
   const seed = async (tx: Em, tenantId: string, userId: string) => {
     await tx.execute(`insert into identity.tenants (id, name, state_code) values (?, 'x', '29')`, [tenantId]);
     await tx.execute(
-      `insert into identity.users (id, tenant_id, name_enc, password_hash, roles, age_confirmed_at) values (?, ?, ?, 'h', '{owner}', now())`,
+      `insert into identity.users (id, tenant_id, name_enc, password_hash, roles, age_confirmed_at)
+       values (?, ?, ?, 'h', '{owner}', now())`,
       [userId, tenantId, Buffer.from('c')],
     );
     await tx.execute(
@@ -35,12 +36,14 @@ describe(`identity MFA and API-key walls (${process.env.TEST_DATABASE_URL ? 'Pos
       [randomUUID(), tenantId, userId, randomUUID()],
     );
     await tx.execute(
-      `insert into identity.mfa_challenges (id, tenant_id, user_id, token_hash, kind, expires_at) values (?, ?, ?, ?, 'login', now())`,
+      `insert into identity.mfa_challenges (id, tenant_id, user_id, token_hash, kind, expires_at)
+       values (?, ?, ?, ?, 'login', now())`,
       [randomUUID(), tenantId, userId, randomUUID()],
     );
     const keyId = randomUUID();
     await tx.execute(
-      `insert into identity.api_keys (id, tenant_id, name_enc, prefix, scopes, created_by) values (?, ?, ?, 'lk_live_abcdef', '{customers:read}', ?)`,
+      `insert into identity.api_keys (id, tenant_id, name_enc, prefix, scopes, created_by)
+       values (?, ?, ?, 'lk_live_abcdef', '{customers:read}', ?)`,
       [keyId, tenantId, Buffer.from('c'), userId],
     );
     await tx.execute(`insert into identity.api_key_index (key_hash, key_id, tenant_id) values (?, ?, ?)`, [

@@ -11,7 +11,7 @@ describe('records (use cases on a real database)', () => {
     await td?.stop();
   });
 
-  it('defines a type from a template, writes, reads, changes, lists and deletes a record, each access audited', async () => {
+  it('defines a type from a template; writes, reads, changes, lists, deletes a record; each audited', async () => {
     const owner = td.tenantCaller(['owner']);
     const templates = await td.call(RecordOps.templates, {}, owner);
     expect(templates.items.map((t) => t.key)).toContain('water_delivery');

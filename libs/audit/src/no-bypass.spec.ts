@@ -68,6 +68,10 @@ describe('no unaudited access', () => {
   });
 });
 
+/** ORM methods that take an entity class first. */
+const ENTITY_QUERIES =
+  'find|findOne|findOneOrFail|findAll|findAndCount|count|nativeUpdate|nativeDelete|upsert|create|persist|remove';
+
 /**
  * What a use case must not contain: the ORM's unit of work, a statement run on it, a query
  * builder, an entity query or an SQL statement. (A use case's own `execute(` and a call of another
@@ -78,8 +82,7 @@ const DATA_BYPASS: Record<string, RegExp> = {
   'a statement executed on a transaction or entity manager': /\b(?:tx|em|trx|manager|db)\s*\.\s*execute\s*[<(]/,
   'a statement executed from a string': /\.execute\s*(?:<[^>()]*>)?\s*\(\s*[`'"]/,
   'a query builder': /createQueryBuilder/,
-  'an entity query':
-    /\.(?:find|findOne|findOneOrFail|findAll|findAndCount|count|nativeUpdate|nativeDelete|upsert|create|persist|remove)\(\s*[A-Z]\w*\s*[,)]/,
+  'an entity query': new RegExp(String.raw`\.(?:${ENTITY_QUERIES})\(\s*[A-Z]\w*\s*[,)]`),
   'a flush of the unit of work': /\b(?:tx|em|trx)\s*\.\s*flush\(/,
   'an SQL statement':
     /[`'"]\s*(?:select\s[\s\S]*?\sfrom|insert\s+into|update\s+[\w."]+\s+set|delete\s+from|with\s+\w+\s+as\s*\()\b/i,
