@@ -195,16 +195,16 @@ try {
   console.log('|---|---|---|---|---|---|');
   const row = (name, callers, r) =>
     console.log(
-      `| ${name} | ${callers} | ${r.n} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.perSecond ? r.perSecond.toFixed(0) : '—'} |`,
+      `| ${name} | ${callers} | ${r.n} | ${fmt(r.p50)} | ${fmt(r.p99)} | ` +
+        `${r.perSecond ? r.perSecond.toFixed(0) : '—'} |`,
     );
   row('raw kafkajs request/reply (baseline)', 1, rawOne);
   row('platform bus ping', 1, busOne);
   row('raw kafkajs request/reply (baseline)', CALLERS, rawMany);
   row('platform bus ping', CALLERS, busMany);
   const ratio = busOne.p50 / rawOne.p50;
-  console.log(
-    `bus p50 / raw p50 = ${ratio.toFixed(2)} (target ≤ 2): ${ratio <= 2 ? 'met' : `missed by ${fmt(busOne.p50 - 2 * rawOne.p50)} ms`}`,
-  );
+  const verdict = ratio <= 2 ? 'met' : `missed by ${fmt(busOne.p50 - 2 * rawOne.p50)} ms`;
+  console.log(`bus p50 / raw p50 = ${ratio.toFixed(2)} (target ≤ 2): ${verdict}`);
 } finally {
   await raw?.stop().catch(() => undefined);
   await client?.close().catch(() => undefined);
