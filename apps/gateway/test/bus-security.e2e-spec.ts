@@ -252,7 +252,10 @@ describe('bus security', () => {
       { id: customerId },
       { tenantId: a.tenantId, actorType: 'user', actorId: a.userId, roles: ['owner'], accessToken: b.accessToken },
     );
-    expect(got).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: expect.any(String) } });
+    expect(got).toEqual({
+      ok: false,
+      error: { code: 'NOT_FOUND', reason: 'CUSTOMER_NOT_FOUND', message: expect.any(String) },
+    });
     const listed = await bus.sealedRequest<Page>(
       tp.busKey,
       list,

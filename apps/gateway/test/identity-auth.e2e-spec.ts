@@ -84,11 +84,16 @@ describe('identity: brute force, forgery, OTP and password reset', () => {
       expect(known.map((r) => r.status)).toEqual([401, 401, 401, 401, 429]);
       expect(unknown).toEqual(known);
       expect(known[0]!.body).toEqual({
-        error: { code: 'INVALID_CREDENTIALS', message: 'the sign-in details are not correct' },
+        error: {
+          code: 'INVALID_CREDENTIALS',
+          reason: 'AUTH_INVALID_CREDENTIALS',
+          message: 'the sign-in details are not correct',
+        },
       });
       expect(known[4]!.body).toEqual({
         error: {
           code: 'RATE_LIMITED',
+          reason: 'AUTH_TOO_MANY_ATTEMPTS',
           message: 'too many sign-in attempts; wait and try again',
           details: { retryAfterSeconds: 4 },
         },

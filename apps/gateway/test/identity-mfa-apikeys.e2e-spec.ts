@@ -374,7 +374,11 @@ describe('identity: TOTP second factor and API keys', () => {
     it('security #19: logout with an API key says it has no session to end; the key still works', async () => {
       const res = await call('POST', '/v1/auth/logout', { headers: { 'x-api-key': key }, body: {} });
       expect(res.status).toBe(403);
-      expect(res.body.error).toEqual({ code: 'FORBIDDEN', message: expect.stringContaining('DELETE /v1/api-keys/') });
+      expect(res.body.error).toEqual({
+        code: 'FORBIDDEN',
+        reason: 'AUTH_API_KEY_HAS_NO_SESSION',
+        message: expect.stringContaining('DELETE /v1/api-keys/'),
+      });
       expect((await call('GET', '/v1/customers', { headers: { 'x-api-key': key } })).status).toBe(200);
     });
 
@@ -422,7 +426,11 @@ describe('identity: TOTP second factor and API keys', () => {
       ] as Record<string, string>[]) {
         const res = await call('GET', '/v1/customers', { headers });
         expect(res.status).toBe(401);
-        expect(res.body.error).toEqual({ code: 'INVALID_TOKEN', message: expect.any(String) });
+        expect(res.body.error).toEqual({
+          code: 'INVALID_TOKEN',
+          reason: 'API_KEY_INVALID',
+          message: expect.any(String),
+        });
       }
     });
 

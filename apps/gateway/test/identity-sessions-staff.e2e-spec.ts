@@ -140,7 +140,9 @@ describe('identity: sessions, login history and staff', () => {
       expect(rotated.status).toBe(200);
       const replay = await call('POST', '/v1/auth/refresh', { body: { refreshToken: s.refreshToken } });
       expect(replay.status).toBe(401);
-      expect(replay.body).toEqual({ error: { code: 'INVALID_TOKEN', message: 'the refresh token is not valid' } });
+      expect(replay.body).toEqual({
+        error: { code: 'INVALID_TOKEN', reason: 'AUTH_REFRESH_INVALID', message: 'the refresh token is not valid' },
+      });
       expect((await call('GET', '/v1/me', { token: rotated.body.accessToken })).status).toBe(401);
       expect(
         (await call('POST', '/v1/auth/refresh', { body: { refreshToken: rotated.body.refreshToken } })).status,
@@ -428,7 +430,9 @@ describe('identity: sessions, login history and staff', () => {
       expect((await call('POST', '/v1/auth/logout', { body: {}, token: out.accessToken })).status).toBe(200);
       const after = await refresh(out.refreshToken);
       expect(after.status).toBe(401);
-      expect(after.body).toEqual({ error: { code: 'INVALID_TOKEN', message: 'the refresh token is not valid' } });
+      expect(after.body).toEqual({
+        error: { code: 'INVALID_TOKEN', reason: 'AUTH_REFRESH_INVALID', message: 'the refresh token is not valid' },
+      });
       const stolen = await login({ email: owner.email, password: owner.password });
       expect((await refresh(stolen.refreshToken)).status).toBe(200);
       expect((await refresh(stolen.refreshToken)).status).toBe(401);

@@ -152,7 +152,9 @@ describe('gateway slice: signup, login, customers, audit', () => {
   it('answers 404 with no data when another tenant asks for the customer', async () => {
     const res = await http.get(`/v1/customers/${customerId}`, b.accessToken);
     expect(res.status).toBe(404);
-    expect(res.body).toEqual({ error: { code: 'NOT_FOUND', message: 'customer not found' } });
+    expect(res.body).toEqual({
+      error: { code: 'NOT_FOUND', reason: 'CUSTOMER_NOT_FOUND', message: 'customer not found' },
+    });
     const list = await http.get('/v1/customers', b.accessToken);
     expect(list.body.items).toEqual([]);
   });

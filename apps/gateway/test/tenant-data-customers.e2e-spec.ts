@@ -314,7 +314,9 @@ describe('tenant data: customers', () => {
       await http.get(`/v1/customers/${meena.id}/history`, b.accessToken),
     ]) {
       expect(res.status).toBe(404);
-      expect(res.body).toEqual({ error: { code: 'NOT_FOUND', message: 'customer not found' } });
+      expect(res.body).toEqual({
+        error: { code: 'NOT_FOUND', reason: 'CUSTOMER_NOT_FOUND', message: 'customer not found' },
+      });
     }
     expect((await http.get('/v1/customers?tag=vip', b.accessToken)).body.items).toEqual([]);
     expect((await http.get(`/v1/customers/${meena.id}`, a.accessToken)).body.notes).toBe('prefers evening slots');

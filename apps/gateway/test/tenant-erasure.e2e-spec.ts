@@ -233,7 +233,10 @@ describe('tenant erasure', () => {
       value,
       seal.sealHeaders(headers, Rpc.tenantData.getCustomer, callId, oldTransit!),
     );
-    expect(reply?.value).toEqual({ ok: false, error: { code: 'TENANT_ERASED', message: expect.any(String) } });
+    expect(reply?.value).toEqual({
+      ok: false,
+      error: { code: 'TENANT_ERASED', reason: 'TENANT_ERASED', message: expect.any(String) },
+    });
   });
 
   it('no live key opens its bus traffic: requests under its transit keys, replies under its reply key', async () => {

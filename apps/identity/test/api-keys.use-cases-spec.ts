@@ -120,7 +120,10 @@ describe('API keys (use cases on a real database)', () => {
     const owner = await fixtures.business();
     const created = await id.call(ApiKeyOps.create, { name: 'Till', scopes: ['customers:read'] }, owner);
     const stranger = await fixtures.business('Elsewhere');
-    await expect(id.call(ApiKeyOps.revoke, { id: created.id }, stranger)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(id.call(ApiKeyOps.revoke, { id: created.id }, stranger)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      reason: 'API_KEY_NOT_FOUND',
+    });
     expect((await id.auditRecords(stranger.ctx.requestId)).map((e) => [e.action, e.outcome, e.reason])).toEqual([
       ['delete', 'denied', 'not_found'],
     ]);
@@ -149,6 +152,7 @@ describe('API keys (use cases on a real database)', () => {
     const exchanging = gateway();
     await expect(id.call(ApiKeyOps.exchange, { key: `lk_live_${'A'.repeat(43)}` }, exchanging)).rejects.toMatchObject({
       code: 'INVALID_TOKEN',
+      reason: 'API_KEY_INVALID',
     });
     expect((await id.auditRecords(exchanging.ctx.requestId)).map((e) => [e.action, e.reason, e.actor.type])).toEqual([
       ['key_use', 'unknown_key', 'anonymous'],

@@ -95,6 +95,7 @@ describe('sign-in codes and password reset (use cases on a real database)', () =
     const guess = anyone();
     await expect(id.call(AuthFlowOps.otpVerify, { phone: ravi.phone, code: wrong }, guess)).rejects.toMatchObject({
       code: 'INVALID_CREDENTIALS',
+      reason: 'AUTH_CODE_INVALID',
     });
     const [failed] = await id.auditRecords(guess.ctx.requestId);
     expect(failed).toMatchObject({
@@ -139,6 +140,7 @@ describe('sign-in codes and password reset (use cases on a real database)', () =
     const request = { token: randomUUID().repeat(2), password: 'a perfectly fine passphrase' };
     await expect(id.call(AuthFlowOps.passwordResetConfirm, request, forged)).rejects.toMatchObject({
       code: 'INVALID_TOKEN',
+      reason: 'AUTH_RESET_TOKEN_INVALID',
     });
     expect(summary(await id.auditRecords(forged.ctx.requestId))).toEqual([
       ['update', 'password_reset', 'denied', 'invalid_token'],

@@ -87,7 +87,11 @@ describe('auth (use cases on a real database)', () => {
     const wrong = anyone();
     await expect(
       id.call(AuthOps.login, { email: owner.email, password: 'not the passphrase' }, wrong),
-    ).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS', message: 'the sign-in details are not correct' });
+    ).rejects.toMatchObject({
+      code: 'INVALID_CREDENTIALS',
+      reason: 'AUTH_INVALID_CREDENTIALS',
+      message: 'the sign-in details are not correct',
+    });
     const unknown = anyone();
     await expect(
       id.call(AuthOps.login, { email: `nobody.${randomUUID()}@example.in`, password: 'whatever it is' }, unknown),
@@ -133,6 +137,7 @@ describe('auth (use cases on a real database)', () => {
     // The newest token of the family ended with it.
     await expect(id.call(AuthOps.refresh, { refreshToken: next.refreshToken }, anyone())).rejects.toMatchObject({
       code: 'INVALID_TOKEN',
+      reason: 'AUTH_REFRESH_INVALID',
     });
   });
 
@@ -158,6 +163,7 @@ describe('auth (use cases on a real database)', () => {
     const key = id.callerIn(result.tenantId, ['owner'], { actorId: uuidv7(), actorType: 'api_key' });
     await expect(id.call(AuthOps.logout, { sessionId }, key)).rejects.toMatchObject({
       code: 'FORBIDDEN',
+      reason: 'AUTH_API_KEY_HAS_NO_SESSION',
       message: expect.stringContaining('DELETE /v1/api-keys/'),
     });
     expect(summary(await id.auditRecords(key.ctx.requestId))).toEqual([

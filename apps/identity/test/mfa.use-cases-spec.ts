@@ -88,11 +88,15 @@ describe('TOTP second factor (use cases on a real database)', () => {
 
   it('refuses a wrong code (audited) and a confirmation with nothing to confirm', async () => {
     const owner = await security.withPassword(await fixtures.business());
-    await expect(id.call(MfaOps.confirm, { code: '123456' }, owner)).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(id.call(MfaOps.confirm, { code: '123456' }, owner)).rejects.toMatchObject({
+      code: 'CONFLICT',
+      reason: 'MFA_NOT_PENDING',
+    });
     const { secret } = await id.call(MfaOps.enroll, { password: PASSWORD }, again(owner));
     const wrong = again(owner);
     await expect(id.call(MfaOps.confirm, { code: codeOf(secret, -5) }, wrong)).rejects.toMatchObject({
       code: 'INVALID_CREDENTIALS',
+      reason: 'MFA_CODE_INVALID',
     });
     expect((await id.auditRecords(wrong.ctx.requestId)).map((e) => [e.action, e.outcome, e.reason])).toEqual([
       ['update', 'denied', 'invalid_mfa_code'],

@@ -87,7 +87,7 @@ describe('platform users and signing keys (use cases on a real database)', () =>
     expect(listed!.subjectIds).toContain(created.id);
     await expect(
       id.call(PlatformUserOps.create, { ...request, password: PASSWORD }, again(admin)),
-    ).rejects.toMatchObject({ code: 'CONFLICT' });
+    ).rejects.toMatchObject({ code: 'CONFLICT', reason: 'PLATFORM_USER_EXISTS' });
   });
 
   it('refuses an admin without TOTP, a tenant’s owner, and a platform role under a tenant: each audited', async () => {
@@ -139,6 +139,7 @@ describe('platform users and signing keys (use cases on a real database)', () =>
     const admin = await platformUser('platform:admin');
     await expect(id.call(PlatformUserOps.deactivate, { userId: admin.id }, admin.caller)).rejects.toMatchObject({
       code: 'FORBIDDEN',
+      reason: 'PLATFORM_USER_SELF_DEACTIVATE',
     });
     expect(summary(await id.auditRecords(admin.caller.ctx.requestId))).toEqual([
       ['permission_change', 'platform_user', 'denied', 'self'],

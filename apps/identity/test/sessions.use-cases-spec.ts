@@ -73,6 +73,7 @@ describe('sessions and login history (use cases on a real database)', () => {
     const theirs = await security.signIn(staff);
     await expect(id.call(SessionOps.revoke, { sessionId: theirs.sessionId }, owner)).rejects.toMatchObject({
       code: 'NOT_FOUND',
+      reason: 'SESSION_NOT_FOUND',
     });
     expect((await id.auditRecords(owner.ctx.requestId)).map((e) => [e.action, e.outcome, e.reason])).toEqual([
       ['token_revoke', 'denied', 'not_found'],

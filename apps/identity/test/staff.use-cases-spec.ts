@@ -55,12 +55,14 @@ describe('staff (use cases on a real database)', () => {
     const stranger = await fixtures.business('Elsewhere');
     await expect(id.call(StaffOps.deactivate, { id: owner.actorId }, owner)).rejects.toMatchObject({
       code: 'FORBIDDEN',
+      reason: 'STAFF_SELF_CHANGE',
     });
     await expect(id.call(StaffOps.deactivate, { id: otherAdmin.actorId }, admin)).rejects.toMatchObject({
       code: 'FORBIDDEN',
     });
     await expect(id.call(StaffOps.changeRole, { id: stranger.actorId, role: 'viewer' }, admin)).rejects.toMatchObject({
       code: 'NOT_FOUND',
+      reason: 'STAFF_USER_NOT_FOUND',
     });
     expect((await id.auditRecords(owner.ctx.requestId)).map((e) => [e.outcome, e.reason])).toEqual([
       ['denied', 'self'],
@@ -88,7 +90,10 @@ describe('staff (use cases on a real database)', () => {
     const { items } = await id.call(StaffOps.list, {}, owner);
     expect(items.map((u) => [u.name, u.roles])).toContainEqual(['New Person', ['staff']]);
     expect((await id.call(StaffOps.listInvitations, {}, owner)).items).toEqual([]);
-    await expect(id.call(StaffOps.acceptInvitation, accept, anyone)).rejects.toMatchObject({ code: 'INVALID_TOKEN' });
+    await expect(id.call(StaffOps.acceptInvitation, accept, anyone)).rejects.toMatchObject({
+      code: 'INVALID_TOKEN',
+      reason: 'STAFF_INVITATION_INVALID',
+    });
   });
 
   it('refuses an invitation whose sender was deactivated, audited; a revoked one is not found again', async () => {

@@ -58,7 +58,7 @@ describe('tenant erasure (use cases on a real database)', () => {
     const mismatch = SecurityFixtures.again(owner);
     await expect(
       id.call(TenantOps.erase, { password: PASSWORD, confirmTenantId: randomUUID() }, mismatch),
-    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED', reason: 'TENANT_ERASE_ID_MISMATCH' });
     expect((await id.auditRecords(mismatch.ctx.requestId)).map((e) => e.reason)).toEqual(['confirmation_mismatch']);
     const admin = await security.withPassword(await fixtures.person(owner.tenantId, 'admin'));
     await expect(

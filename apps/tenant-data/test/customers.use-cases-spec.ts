@@ -23,7 +23,10 @@ describe('customers (use cases on a real database)', () => {
     const history = await td.call(CustomerOps.history, { id: created.id }, owner);
     expect(history.items.map((h) => h.action)).toEqual(['update', 'create']);
     expect(await td.call(CustomerOps.delete, { id: created.id }, owner)).toEqual({ id: created.id, deleted: true });
-    await expect(td.call(CustomerOps.get, { id: created.id }, owner)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(td.call(CustomerOps.get, { id: created.id }, owner)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      reason: 'CUSTOMER_NOT_FOUND',
+    });
     const audited = await td.auditRecords(owner.ctx.requestId);
     expect(audited.map((e) => [e.action, e.resource.type, e.outcome])).toEqual([
       ['create', 'customer', 'allowed'],

@@ -193,11 +193,11 @@ describe('documents (use cases on a real database)', () => {
     const text = Buffer.from('just some text, named passport.pdf\n');
     await expect(
       td.call(DocumentOps.uploadChunk, { uploadId, index: 0, data: text.toString('base64') }, owner),
-    ).rejects.toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE' });
+    ).rejects.toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', reason: 'DOCUMENT_TYPE_UNSUPPORTED' });
     expect(await stored(owner, uploadId)).toBe(false);
     await expect(
       td.call(DocumentOps.commitUpload, { uploadId, chunks: 1, size: text.length }, owner),
-    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    ).rejects.toMatchObject({ code: 'NOT_FOUND', reason: 'DOCUMENT_UPLOAD_NOT_FOUND' });
     expect((await td.auditRecords(owner.ctx.requestId)).map(summary)).toEqual([
       {
         action: 'create',
@@ -223,7 +223,7 @@ describe('documents (use cases on a real database)', () => {
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(
       td.call(DocumentOps.commitUpload, { uploadId: mine, chunks: 2, size: file.length }, owner),
-    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED', reason: 'DOCUMENT_UPLOAD_INCOMPLETE' });
     expect(await stored(owner, mine)).toBe(false);
     await expect(
       td.call(DocumentOps.commitUpload, { uploadId: mine, chunks: 1, size: file.length }, owner),
@@ -270,6 +270,7 @@ describe('documents (use cases on a real database)', () => {
     const doc = await uploaded(owner, customerId, samplePdf(), 'other');
     await expect(td.call(DocumentOps.downloadChunk, { id: doc.id, index: 1 }, owner)).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
+      reason: 'DOCUMENT_CHUNK_OUT_OF_RANGE',
       message: 'the document has 1 chunks',
     });
     const { maxBytes } = await td.call(DocumentOps.beginUpload, { customerId, kind: 'other' }, owner);

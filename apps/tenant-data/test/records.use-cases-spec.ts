@@ -44,6 +44,7 @@ describe('records (use cases on a real database)', () => {
     const owner = td.tenantCaller(['owner']);
     await expect(td.call(RecordOps.create, { type: 'nothing', data: {} }, owner)).rejects.toMatchObject({
       code: 'NOT_FOUND',
+      reason: 'RECORD_TYPE_NOT_FOUND',
       details: [{ path: 'type', message: 'not found' }],
     });
     await td.call(RecordOps.createType, { key: 'job', template: 'job' }, owner);

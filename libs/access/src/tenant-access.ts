@@ -91,13 +91,13 @@ export class TenantAccess {
   /**
    * For one row by id: when `fn` finds nothing, the miss is recorded as denied in the same
    * transaction (it may be another tenant's id, and we never say which) and, after the commit,
-   * the caller gets NOT_FOUND. Cross-tenant ids are thus a 404 that is audited.
+   * the caller gets `notFound()` (a NOT_FOUND feature error). Cross-tenant ids are thus a 404 that is audited.
    */
   async runOnOne<T>(
     scope: OperationScope,
     id: string,
     fn: (data: TenantScope) => Promise<T | null>,
-    notFoundMessage = `${scope.audit.resourceType.replaceAll('_', ' ')} not found`,
+    notFound: () => DomainError,
   ): Promise<T> {
     const result = await this.run(
       scope,
@@ -108,7 +108,7 @@ export class TenantAccess {
       },
       { resource: { id } },
     );
-    if (result === null) throw new DomainError('NOT_FOUND', notFoundMessage);
+    if (result === null) throw notFound();
     return result;
   }
 

@@ -1,5 +1,6 @@
 import { httpStatusOf } from './errors.js';
-import { CustomerError, FeatureError, MfaError, RecordError, wireCodeOf } from './feature-errors.js';
+import * as features from './feature-errors.js';
+import { CustomerError, FeatureError, MfaError, RecordError, StaffError, wireCodeOf } from './feature-errors.js';
 
 describe('feature errors', () => {
   it('tell apart failures that share a wire code', () => {
@@ -22,5 +23,37 @@ describe('feature errors', () => {
       new FeatureError(CustomerError.ContactTaken, 'taken', [{ path: 'phone' }]).toBody(),
     );
     expect(back).toMatchObject({ code: 'CONFLICT', reason: 'CUSTOMER_CONTACT_TAKEN', details: [{ path: 'phone' }] });
+  });
+
+  it('name their feature and are unique across features', () => {
+    const prefixes: Record<string, string> = {
+      AuthError: 'AUTH_',
+      MfaError: 'MFA_',
+      SessionError: 'SESSION_',
+      StaffError: 'STAFF_',
+      ApiKeyError: 'API_KEY_',
+      PlatformUserError: 'PLATFORM_USER_',
+      TenantError: 'TENANT_',
+      CustomerError: 'CUSTOMER_',
+      RecordError: 'RECORD_',
+      DocumentError: 'DOCUMENT_',
+      AuditError: 'AUDIT_',
+    };
+    const all = Object.entries(prefixes).flatMap(([name, prefix]) => {
+      const reasons = Object.values((features as unknown as Record<string, Record<string, string>>)[name]!);
+      for (const reason of reasons) expect(reason.startsWith(prefix)).toBe(true);
+      return reasons;
+    });
+    expect(new Set(all).size).toBe(all.length);
+  });
+
+  it('keep the wire code each refusal answered with before it had a reason', () => {
+    // Token-shaped refusals are 401 INVALID_TOKEN, wrong secrets 401 INVALID_CREDENTIALS.
+    expect(wireCodeOf(StaffError.InvitationInvalid)).toBe('INVALID_TOKEN');
+    expect(wireCodeOf(features.AuthError.ResetTokenInvalid)).toBe('INVALID_TOKEN');
+    expect(wireCodeOf(MfaError.ChallengeInvalid)).toBe('INVALID_TOKEN');
+    expect(wireCodeOf(MfaError.CodeInvalid)).toBe('INVALID_CREDENTIALS');
+    expect(wireCodeOf(StaffError.AgeConfirmationRequired)).toBe('AGE_CONFIRMATION_REQUIRED');
+    expect(wireCodeOf(features.DocumentError.Malformed)).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 });

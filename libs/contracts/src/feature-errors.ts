@@ -8,12 +8,18 @@ import { DomainError, assertUnreachable, type ErrorCode } from './errors.js';
 
 export enum AuthError {
   InvalidCredentials = 'AUTH_INVALID_CREDENTIALS',
-  AccountLocked = 'AUTH_ACCOUNT_LOCKED',
-  RefreshReused = 'AUTH_REFRESH_REUSED',
-  RefreshRevoked = 'AUTH_REFRESH_REVOKED',
+  /** Sign-in, code or send attempts over budget (per account, per address, per tenant): never says which. */
+  TooManyAttempts = 'AUTH_TOO_MANY_ATTEMPTS',
+  /** Unknown, expired, revoked or replayed: on purpose the caller is told no more. */
+  RefreshInvalid = 'AUTH_REFRESH_INVALID',
+  AccessTokenInvalid = 'AUTH_ACCESS_TOKEN_INVALID',
   CodeInvalid = 'AUTH_CODE_INVALID',
   ResetTokenInvalid = 'AUTH_RESET_TOKEN_INVALID',
   ApiKeyHasNoSession = 'AUTH_API_KEY_HAS_NO_SESSION',
+  UserNotFound = 'AUTH_USER_NOT_FOUND',
+  AgeConfirmationRequired = 'AUTH_AGE_CONFIRMATION_REQUIRED',
+  GstinStateMismatch = 'AUTH_GSTIN_STATE_MISMATCH',
+  PasswordRejected = 'AUTH_PASSWORD_REJECTED',
 }
 
 export enum MfaError {
@@ -34,6 +40,8 @@ export enum StaffError {
   InvitationNotFound = 'STAFF_INVITATION_NOT_FOUND',
   InvitationAccepted = 'STAFF_INVITATION_ACCEPTED',
   InvitationInvalid = 'STAFF_INVITATION_INVALID',
+  TooManyInvitations = 'STAFF_TOO_MANY_INVITATIONS',
+  AgeConfirmationRequired = 'STAFF_AGE_CONFIRMATION_REQUIRED',
   AccountExists = 'STAFF_ACCOUNT_EXISTS',
   SelfChange = 'STAFF_SELF_CHANGE',
   OwnerOnly = 'STAFF_OWNER_ONLY',
@@ -42,7 +50,9 @@ export enum StaffError {
 
 export enum ApiKeyError {
   NotFound = 'API_KEY_NOT_FOUND',
+  Invalid = 'API_KEY_INVALID',
   ScopeNotAllowed = 'API_KEY_SCOPE_NOT_ALLOWED',
+  ScopeUnknown = 'API_KEY_SCOPE_UNKNOWN',
   PersonOnly = 'API_KEY_PERSON_ONLY',
 }
 
@@ -50,6 +60,7 @@ export enum PlatformUserError {
   NotFound = 'PLATFORM_USER_NOT_FOUND',
   Exists = 'PLATFORM_USER_EXISTS',
   SelfReset = 'PLATFORM_USER_SELF_RESET',
+  SelfDeactivate = 'PLATFORM_USER_SELF_DEACTIVATE',
   MfaEnrolmentRequired = 'PLATFORM_USER_MFA_ENROLMENT_REQUIRED',
 }
 
@@ -60,6 +71,7 @@ export enum TenantError {
   Erased = 'TENANT_ERASED',
   KeyRotationPersonOnly = 'TENANT_KEY_ROTATION_PERSON_ONLY',
   NoKeys = 'TENANT_NO_KEYS',
+  TransitKeyNotAllowed = 'TENANT_TRANSIT_KEY_NOT_ALLOWED',
 }
 
 export enum CustomerError {
@@ -69,6 +81,8 @@ export enum CustomerError {
   ImportExpired = 'CUSTOMER_IMPORT_EXPIRED',
   ImportEmpty = 'CUSTOMER_IMPORT_EMPTY',
   ImportNotText = 'CUSTOMER_IMPORT_NOT_TEXT',
+  ImportNotCsv = 'CUSTOMER_IMPORT_NOT_CSV',
+  ImportTooLarge = 'CUSTOMER_IMPORT_TOO_LARGE',
 }
 
 export enum RecordError {
@@ -78,17 +92,23 @@ export enum RecordError {
   DataInvalid = 'RECORD_DATA_INVALID',
   FieldOncePersonal = 'RECORD_FIELD_ONCE_PERSONAL',
   ReassignNotAllowed = 'RECORD_REASSIGN_NOT_ALLOWED',
+  AssignOthersNotAllowed = 'RECORD_ASSIGN_OTHERS_NOT_ALLOWED',
+  AssigneeGivenTwice = 'RECORD_ASSIGNEE_GIVEN_TWICE',
   ReportFieldInvalid = 'RECORD_REPORT_FIELD_INVALID',
 }
 
 export enum DocumentError {
   NotFound = 'DOCUMENT_NOT_FOUND',
+  UploadNotFound = 'DOCUMENT_UPLOAD_NOT_FOUND',
   KindNotAllowed = 'DOCUMENT_KIND_NOT_ALLOWED',
   ChunkOutOfOrder = 'DOCUMENT_CHUNK_OUT_OF_ORDER',
   ChunkInvalid = 'DOCUMENT_CHUNK_INVALID',
+  ChunkOutOfRange = 'DOCUMENT_CHUNK_OUT_OF_RANGE',
   UploadIncomplete = 'DOCUMENT_UPLOAD_INCOMPLETE',
   TooLarge = 'DOCUMENT_TOO_LARGE',
   TypeUnsupported = 'DOCUMENT_TYPE_UNSUPPORTED',
+  Empty = 'DOCUMENT_EMPTY',
+  Malformed = 'DOCUMENT_MALFORMED',
 }
 
 export enum AuditError {
@@ -115,15 +135,18 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
   switch (reason) {
     case AuthError.InvalidCredentials:
     case AuthError.CodeInvalid:
-    case AuthError.ResetTokenInvalid:
     case MfaError.CodeInvalid:
-    case MfaError.ChallengeInvalid:
       return 'INVALID_CREDENTIALS';
-    case AuthError.RefreshReused:
-    case AuthError.RefreshRevoked:
+    case AuthError.RefreshInvalid:
+    case AuthError.AccessTokenInvalid:
+    case AuthError.ResetTokenInvalid:
+    case MfaError.ChallengeInvalid:
+    case StaffError.InvitationInvalid:
+    case ApiKeyError.Invalid:
       return 'INVALID_TOKEN';
-    case AuthError.AccountLocked:
+    case AuthError.TooManyAttempts:
     case AuditError.TooManyStreams:
+    case StaffError.TooManyInvitations:
       return 'RATE_LIMITED';
     case AuthError.ApiKeyHasNoSession:
     case MfaError.PersonOnly:
@@ -132,9 +155,12 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case StaffError.OwnerUnchangeable:
     case ApiKeyError.PersonOnly:
     case PlatformUserError.SelfReset:
+    case PlatformUserError.SelfDeactivate:
     case TenantError.EraseOwnerOnly:
     case TenantError.KeyRotationPersonOnly:
+    case TenantError.TransitKeyNotAllowed:
     case RecordError.ReassignNotAllowed:
+    case RecordError.AssignOthersNotAllowed:
     case DocumentError.KindNotAllowed:
     case AuditError.OtherTenant:
     case AuditError.RoleNotAllowed:
@@ -143,6 +169,7 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
       return 'API_KEY_SCOPE_NOT_ALLOWED';
     case PlatformUserError.MfaEnrolmentRequired:
       return 'MFA_ENROLMENT_REQUIRED';
+    case AuthError.UserNotFound:
     case SessionError.NotFound:
     case StaffError.UserNotFound:
     case StaffError.InvitationNotFound:
@@ -154,6 +181,7 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case RecordError.NotFound:
     case RecordError.TypeNotFound:
     case DocumentError.NotFound:
+    case DocumentError.UploadNotFound:
       return 'NOT_FOUND';
     case MfaError.AlreadyOn:
     case MfaError.NotOn:
@@ -166,22 +194,33 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case RecordError.TypeExists:
     case DocumentError.ChunkOutOfOrder:
       return 'CONFLICT';
-    case StaffError.InvitationInvalid:
+    case ApiKeyError.ScopeUnknown:
+    case AuthError.GstinStateMismatch:
+    case AuthError.PasswordRejected:
     case TenantError.EraseIdMismatch:
     case CustomerError.ImportEmpty:
     case CustomerError.ImportNotText:
+    case CustomerError.ImportNotCsv:
     case RecordError.DataInvalid:
     case RecordError.FieldOncePersonal:
     case RecordError.ReportFieldInvalid:
+    case RecordError.AssigneeGivenTwice:
     case DocumentError.ChunkInvalid:
+    case DocumentError.ChunkOutOfRange:
     case DocumentError.UploadIncomplete:
       return 'VALIDATION_FAILED';
     case CustomerError.ImportRejected:
       return 'IMPORT_REJECTED';
     case DocumentError.TooLarge:
+    case CustomerError.ImportTooLarge:
       return 'PAYLOAD_TOO_LARGE';
     case DocumentError.TypeUnsupported:
+    case DocumentError.Empty:
+    case DocumentError.Malformed:
       return 'UNSUPPORTED_MEDIA_TYPE';
+    case AuthError.AgeConfirmationRequired:
+    case StaffError.AgeConfirmationRequired:
+      return 'AGE_CONFIRMATION_REQUIRED';
     case TenantError.Erased:
       return 'TENANT_ERASED';
     default:

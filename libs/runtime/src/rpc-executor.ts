@@ -12,6 +12,8 @@ import {
   type ErrorBody,
   type RpcResult,
   type TransitKeyGrant,
+  FeatureError,
+  TenantError,
 } from '@lekha/contracts';
 import { TenantKeyring, TenantKeysetDestroyedError } from '@lekha/crypto';
 import { Database } from '@lekha/persistence';
@@ -44,6 +46,7 @@ const MAX_CLOCK_SKEW_MS = 60_000;
 const TRANSIT_KEY_PATTERNS = new Set<string>(Object.values(TransitKeyPatterns));
 const ERASED: ErrorBody = {
   code: 'TENANT_ERASED',
+  reason: TenantError.Erased,
   message: 'this tenant has been erased; nothing of it can be read or written',
 };
 
@@ -168,9 +171,12 @@ export class RpcExecutor {
    * goes back only inside a reply sealed to the caller's reply key; the caller must hold a token.
    */
   async transitKeyGrant(ctx: RequestContext): Promise<TransitKeyGrant> {
-    if (!this.keyring) throw new DomainError('NOT_FOUND', 'this service holds no tenant keys');
+    if (!this.keyring) throw new FeatureError(TenantError.NoKeys, 'this service holds no tenant keys');
     if (!ctx.tenantId || !['user', 'api_key'].includes(ctx.actorType))
-      throw new DomainError('FORBIDDEN', 'a transit key is handed only to a caller signed in to its tenant');
+      throw new FeatureError(
+        TenantError.TransitKeyNotAllowed,
+        'a transit key is handed only to a caller signed in to its tenant',
+      );
     return {
       tenantId: ctx.tenantId,
       key: transitKeyOf(await this.keyring.keysFor(ctx.tenantId), ctx.tenantId).toString('base64'),

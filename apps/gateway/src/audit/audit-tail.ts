@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import { AUDIT_EVENTS_TOPIC, DomainError, auditEventV1Schema, type AuditEventV1 } from '@lekha/contracts';
+import {
+  AUDIT_EVENTS_TOPIC,
+  DomainError,
+  auditEventV1Schema,
+  type AuditEventV1,
+  FeatureError,
+  AuditError,
+} from '@lekha/contracts';
 import { AppLogger, KAFKA, InjectConfig } from '@lekha/runtime';
 import type { GatewayConfig } from '../config/gateway.config.js';
 
@@ -51,7 +58,7 @@ export class AuditTail implements OnModuleDestroy {
     if (mine >= this.config.AUDIT_STREAMS_PER_TENANT || this.total >= this.config.AUDIT_STREAMS_MAX) {
       const which = mine >= this.config.AUDIT_STREAMS_PER_TENANT ? 'for this tenant' : 'on this gateway';
       const message = `too many live audit streams are open ${which}; close one first`;
-      throw new DomainError('RATE_LIMITED', message, { retryAfterSeconds: 30 });
+      throw new FeatureError(AuditError.TooManyStreams, message, { retryAfterSeconds: 30 });
     }
     this.open.set(scope, mine + 1);
     this.total++;

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagg
 import type { Response } from 'express';
 import { z } from 'zod';
 import { DirectAuditPublisher } from '@lekha/audit';
-import { DomainError, Rpc, auditQuerySchema } from '@lekha/contracts';
+import { Rpc, auditQuerySchema, FeatureError, AuditError } from '@lekha/contracts';
 import type { AuditAction, AuditEventV1, Page } from '@lekha/contracts';
 import { hasPermission, requireContext } from '@lekha/tenancy';
 import { BusClient } from '../bus/bus-client.js';
@@ -44,7 +44,7 @@ export class AuditController {
     if (ctx.tenantId && (!requested || requested === ctx.tenantId)) return ctx.tenantId;
     const reason = ctx.tenantId ? 'other_tenant' : 'forbidden';
     await this.audit.record({ action, resource: { type: resource, id: requested ?? null }, outcome: 'denied', reason });
-    throw new DomainError('FORBIDDEN', 'you may read only your own tenant’s audit trail');
+    throw new FeatureError(AuditError.OtherTenant, 'you may read only your own tenant’s audit trail');
   }
 
   @Get('export')

@@ -74,7 +74,7 @@ export class AuthController {
       // tell the caller no more than "invalid".
       if (err instanceof DomainError && err.code === 'INVALID_TOKEN') {
         this.revocations.add((err.details as Partial<RevokedSessions> | undefined)?.revokedSessionIds);
-        throw new DomainError(err.code, err.message);
+        throw new DomainError(err.code, err.message, undefined, err.reason);
       }
       throw err;
     }

@@ -1,6 +1,6 @@
 import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
-import { API_KEY_PATTERN, DomainError } from '@lekha/contracts';
+import { API_KEY_PATTERN, DomainError, FeatureError, ApiKeyError, AuthError } from '@lekha/contracts';
 import { currentContext } from '@lekha/tenancy';
 import type { AuthenticatedUser } from './jwt.strategy.js';
 import { ApiKeyExchange } from '../security/api-key-exchange.js';
@@ -31,7 +31,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     if (key && !API_KEY_PATTERN.test(key)) {
       // Not shaped like a key at all: refused here, without asking identity.
       await this.denials.refused('malformed_api_key');
-      throw new DomainError('INVALID_TOKEN', 'the API key is invalid or revoked');
+      throw new FeatureError(ApiKeyError.Invalid, 'the API key is invalid or revoked');
     }
     if (key) req.headers.authorization = `Bearer ${await this.apiKeys.accessToken(key)}`;
     try {
@@ -56,7 +56,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
       this.refusals.set(_ctx.switchToHttp().getRequest<Req>(), missing ? 'missing_token' : 'invalid_token');
       const hint = 'sign in first: send an access token as "Authorization: Bearer <token>"';
       if (missing) throw new DomainError('UNAUTHENTICATED', hint);
-      throw new DomainError('INVALID_TOKEN', 'the access token is invalid or expired');
+      throw new FeatureError(AuthError.AccessTokenInvalid, 'the access token is invalid or expired');
     }
     const u = user as unknown as AuthenticatedUser;
     const ctx = currentContext();

@@ -1,6 +1,6 @@
 import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
-import { DomainError, loginRequestSchema } from '@lekha/contracts';
+import { DomainError, loginRequestSchema, FeatureError, AuthError } from '@lekha/contracts';
 import { setRetryAfter } from './retry-after.js';
 
 /** Validates the login body first, so bad input gets a 400 naming the field rather than a 401. */
@@ -26,7 +26,7 @@ export class LocalAuthGuard extends AuthGuard('local') {
       setRetryAfter(context.switchToHttp().getResponse(), err);
       throw err;
     }
-    if (!user) throw new DomainError('INVALID_CREDENTIALS', 'the sign-in details are not correct');
+    if (!user) throw new FeatureError(AuthError.InvalidCredentials, 'the sign-in details are not correct');
     return user;
   }
 }

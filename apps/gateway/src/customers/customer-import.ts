@@ -8,6 +8,8 @@ import {
   type CustomerImportResult,
   type ImportRow,
   type ImportRowError,
+  FeatureError,
+  CustomerError,
 } from '@lekha/contracts';
 import type { BusClient } from '../bus/bus-client.js';
 import { CsvSyntaxError, parseCsv } from './csv.js';
@@ -28,11 +30,14 @@ export async function readCsvBody(req: Request): Promise<string> {
     .trim()
     .toLowerCase();
   if (type !== 'text/csv')
-    throw new DomainError('VALIDATION_FAILED', 'send the file as text/csv', [
+    throw new FeatureError(CustomerError.ImportNotCsv, 'send the file as text/csv', [
       { path: 'content-type', message: 'must be text/csv' },
     ]);
   const tooLarge = () =>
-    new DomainError('PAYLOAD_TOO_LARGE', `a CSV import is at most ${CUSTOMER_IMPORT_MAX_BYTES / 1024 / 1024} MiB`);
+    new FeatureError(
+      CustomerError.ImportTooLarge,
+      `a CSV import is at most ${CUSTOMER_IMPORT_MAX_BYTES / 1024 / 1024} MiB`,
+    );
   if (Number(req.headers['content-length'] ?? 0) > CUSTOMER_IMPORT_MAX_BYTES) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
@@ -47,7 +52,7 @@ export async function readCsvBody(req: Request): Promise<string> {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
   } catch {
-    throw new DomainError('VALIDATION_FAILED', 'the file is not UTF-8 text', [
+    throw new FeatureError(CustomerError.ImportNotText, 'the file is not UTF-8 text', [
       { path: 'body', message: 'must be UTF-8' },
     ]);
   }
@@ -59,8 +64,8 @@ function rejected(errors: ImportRowError[]): DomainError {
     (a, b) => a.row - b.row || a.field.localeCompare(b.field),
   );
   const bad = new Set(unique.map((e) => e.row)).size;
-  return new DomainError(
-    'IMPORT_REJECTED',
+  return new FeatureError(
+    CustomerError.ImportRejected,
     `${bad} ${bad === 1 ? 'row is' : 'rows are'} bad; nothing was imported`,
     unique,
   );
@@ -102,11 +107,11 @@ export async function importCustomers(bus: BusClient, csv: string): Promise<Cust
   }
   const [first, ...data] = records;
   if (!first || data.length === 0)
-    throw new DomainError('VALIDATION_FAILED', 'the file has no customers', [
+    throw new FeatureError(CustomerError.ImportEmpty, 'the file has no customers', [
       { path: 'body', message: 'needs a header row and at least one row' },
     ]);
   if (data.length > CUSTOMER_IMPORT_MAX_ROWS)
-    throw new DomainError('PAYLOAD_TOO_LARGE', `a CSV import is at most ${CUSTOMER_IMPORT_MAX_ROWS} rows`);
+    throw new FeatureError(CustomerError.ImportTooLarge, `a CSV import is at most ${CUSTOMER_IMPORT_MAX_ROWS} rows`);
   const { header, errors } = readHeader(first);
   if (errors.length) throw rejected(errors);
 

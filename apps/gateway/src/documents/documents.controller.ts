@@ -14,6 +14,8 @@ import {
   type BeginUploadReply,
   type DocumentKind,
   type DocumentView,
+  FeatureError,
+  DocumentError,
 } from '@lekha/contracts';
 import { contextHasPermission, requireContext } from '@lekha/tenancy';
 import { BusClient } from '../bus/bus-client.js';
@@ -92,13 +94,13 @@ export class DocumentsController {
         outcome: 'denied',
         reason: 'forbidden_category',
       });
-      throw new DomainError('FORBIDDEN', 'your role may not handle government ID documents');
+      throw new FeatureError(DocumentError.KindNotAllowed, 'your role may not handle government ID documents');
     }
     const name = displayName(req);
     // A JSON or form body was already consumed by a body parser: not a document type we accept.
     if ((req as Request & { _body?: boolean })._body)
-      throw new DomainError(
-        'UNSUPPORTED_MEDIA_TYPE',
+      throw new FeatureError(
+        DocumentError.TypeUnsupported,
         'only PDF, PNG, JPEG and WebP documents are accepted (checked by content)',
       );
     const length = req.header('content-length');
@@ -156,7 +158,7 @@ export class DocumentsController {
     for await (const part of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
       size += part.length;
       if (size > begun.maxBytes)
-        throw new DomainError('PAYLOAD_TOO_LARGE', `a document may be at most ${begun.maxBytes} bytes`, {
+        throw new FeatureError(DocumentError.TooLarge, `a document may be at most ${begun.maxBytes} bytes`, {
           maxBytes: begun.maxBytes,
         });
       buffered.push(part);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, type LoginEventKind } from '@lekha/contracts';
+import { DomainError, type LoginEventKind, FeatureError, MfaError, AuthError } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
 import type { Em } from '@lekha/persistence';
 import type { RequestContext } from '@lekha/tenancy';
@@ -51,7 +51,7 @@ export class MfaCallerResolver {
         outcome: 'denied',
         reason: 'forbidden',
       });
-      throw new DomainError('FORBIDDEN', 'two-step sign-in is managed by a signed-in person');
+      throw new FeatureError(MfaError.PersonOnly, 'two-step sign-in is managed by a signed-in person');
     }
     const user = await this.users.findActive(this.data.reader(), actorId, tenantId);
     if (!user) throw new DomainError('UNAUTHENTICATED', 'sign in first');
@@ -64,7 +64,7 @@ export class MfaCallerResolver {
     }
     if (password !== null && !(await this.hasher.verify(user.passwordHash, password))) {
       await this.data.transaction((tx) => this.refused(tx, caller, 'invalid_password'));
-      throw new DomainError('INVALID_CREDENTIALS', WRONG_PASSWORD);
+      throw new FeatureError(AuthError.InvalidCredentials, WRONG_PASSWORD);
     }
     return caller;
   }

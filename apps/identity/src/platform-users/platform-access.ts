@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, accessPermissions, type AuditAction } from '@lekha/contracts';
+import { DomainError, accessPermissions, type AuditAction, FeatureError, PlatformUserError } from '@lekha/contracts';
 import type { OperationScope } from '@lekha/runtime';
 import { contextHasPermission, type Permission, type RequestContext } from '@lekha/tenancy';
 import { IdentityData } from '../data/identity-data.js';
@@ -55,7 +55,10 @@ export class PlatformAccess {
       !(await this.mfa.isActiveForPlatformUser(this.data.reader(), actorId))
     ) {
       await refuse('mfa_enrolment_required');
-      throw new DomainError('MFA_ENROLMENT_REQUIRED', 'turn on two-step sign-in first: /v1/security/mfa/totp/enroll');
+      throw new FeatureError(
+        PlatformUserError.MfaEnrolmentRequired,
+        'turn on two-step sign-in first: /v1/security/mfa/totp/enroll',
+      );
     }
     return actorId;
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditOutbox, type AccessRecord } from '@lekha/audit';
-import { DomainError, uuidv7, type PlatformUserRole } from '@lekha/contracts';
+import { DomainError, uuidv7, type PlatformUserRole, FeatureError, PlatformUserError } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
 import { PasswordHasher } from '../auth/password-hasher.js';
 import { IdentityData } from '../data/identity-data.js';
@@ -48,7 +48,7 @@ export class PlatformUserWriter {
         const taken = await this.users.findByEmailIndex(tx, emailIdx);
         if (taken) {
           if (opts.ifAbsent) return { id: taken.id, created: false };
-          throw new DomainError('CONFLICT', DUPLICATE);
+          throw new FeatureError(PlatformUserError.Exists, DUPLICATE);
         }
         await this.users.insert(tx, {
           id,
@@ -89,7 +89,7 @@ export class PlatformUserWriter {
       if (err instanceof DomainError) throw err;
       if ((err as { code?: string }).code === '23505' || /unique/i.test((err as Error).message)) {
         if (opts.ifAbsent) return { id, created: false };
-        throw new DomainError('CONFLICT', DUPLICATE);
+        throw new FeatureError(PlatformUserError.Exists, DUPLICATE);
       }
       throw err;
     }

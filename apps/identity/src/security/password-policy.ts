@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '@lekha/contracts';
+import { FeatureError, AuthError } from '@lekha/contracts';
 import { COMMON_BASE_WORDS, COMMON_PASSWORDS } from './common-passwords.js';
 
 const COMMON = new Set(COMMON_PASSWORDS);
@@ -32,6 +32,6 @@ export class PasswordPolicy {
   /** Throws the field-level validation error the API returns for a weak password. */
   assertAcceptable(password: string, path: string, personal: (string | null | undefined)[] = []): void {
     const problem = this.problem(password, personal);
-    if (problem) throw new DomainError('VALIDATION_FAILED', 'request is invalid', [{ path, message: problem }]);
+    if (problem) throw new FeatureError(AuthError.PasswordRejected, 'request is invalid', [{ path, message: problem }]);
   }
 }

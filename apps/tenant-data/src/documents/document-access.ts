@@ -1,4 +1,12 @@
-import { DocumentKindCategory, DomainError, isSensitiveCategory, type DocumentKind } from '@lekha/contracts';
+import {
+  DocumentKindCategory,
+  DomainError,
+  isSensitiveCategory,
+  type DocumentKind,
+  FeatureError,
+  DocumentError,
+  CustomerError,
+} from '@lekha/contracts';
 import type { TenantAccess, TenantScope } from '@lekha/access';
 import type { OperationScope } from '@lekha/runtime';
 import { contextHasPermission, type RequestContext } from '@lekha/tenancy';
@@ -28,7 +36,11 @@ export async function requireKind(
   resource: { type: string; id: string | null },
 ): Promise<void> {
   if (maySeeKind(scope.ctx, kind)) return;
-  await access.refuse(scope, { resource, reason: 'forbidden_category' }, new DomainError('FORBIDDEN', SENSITIVE_KIND));
+  await access.refuse(
+    scope,
+    { resource, reason: 'forbidden_category' },
+    new FeatureError(DocumentError.KindNotAllowed, SENSITIVE_KIND),
+  );
 }
 
 /**
@@ -53,7 +65,7 @@ export async function onCustomer<T>(
     },
     { resource: customer },
   );
-  if (!result) throw new DomainError('NOT_FOUND', 'customer not found');
+  if (!result) throw new FeatureError(CustomerError.NotFound, 'customer not found');
   return result.value;
 }
 
@@ -79,5 +91,5 @@ export async function readyDocumentFor(
     reason: 'forbidden_category',
     fields: [documentField(kind)],
   });
-  return new Refusal(new DomainError('FORBIDDEN', SENSITIVE_KIND));
+  return new Refusal(new FeatureError(DocumentError.KindNotAllowed, SENSITIVE_KIND));
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DomainError, type RecordJsonSchema } from '@lekha/contracts';
+import { type RecordJsonSchema, FeatureError, RecordError } from '@lekha/contracts';
 import { contextHasPermission, type RequestContext } from '@lekha/tenancy';
 import type { TenantScope } from '@lekha/access';
 import type { BusinessRecordRow } from './business-record.entity.js';
@@ -38,14 +38,14 @@ export function resolveAssignment(
   if (field && given[field] !== undefined) {
     const value = given[field];
     if (value !== null && (typeof value !== 'string' || !z.uuid().safeParse(value).success)) {
-      throw new DomainError('VALIDATION_FAILED', 'record does not match its type', [
+      throw new FeatureError(RecordError.DataInvalid, 'record does not match its type', [
         { path: `data.${field}`, message: 'must be the user id of the assignee' },
       ]);
     }
     fromField = value;
   }
   if (requested !== undefined && fromField !== undefined && requested !== fromField) {
-    throw new DomainError('VALIDATION_FAILED', 'assignee given twice', [
+    throw new FeatureError(RecordError.AssigneeGivenTwice, 'assignee given twice', [
       { path: 'assigneeUserId', message: `differs from data.${field}` },
     ]);
   }

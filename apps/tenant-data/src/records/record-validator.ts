@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DomainError, type RecordJsonSchema } from '@lekha/contracts';
+import { type RecordJsonSchema, FeatureError, RecordError } from '@lekha/contracts';
 
 /**
  * Validates record data against its type's JSON Schema (zod's JSON Schema reader: the same
@@ -17,5 +17,5 @@ export function validateRecordData(schema: RecordJsonSchema, data: unknown): Rec
       ? i.keys.map((k) => ({ path: ['data', ...i.path, k].join('.'), message: 'is not a field of this record type' }))
       : [{ path: ['data', ...i.path].join('.'), message: i.message }],
   );
-  throw new DomainError('VALIDATION_FAILED', 'record does not match its type', details);
+  throw new FeatureError(RecordError.DataInvalid, 'record does not match its type', details);
 }

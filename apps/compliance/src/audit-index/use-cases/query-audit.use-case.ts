@@ -1,10 +1,11 @@
 import {
   AuditOps,
-  DomainError,
   decodeKeysetCursor,
   type AuditEventView,
   type AuditQuery,
   type Page,
+  FeatureError,
+  AuditError,
 } from '@lekha/contracts';
 import { PlatformAccess } from '@lekha/access';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
@@ -42,13 +43,13 @@ export class QueryAuditUseCase implements UseCase<Op> {
       await this.access.refuse(
         scope,
         { resource, reason: 'forbidden' },
-        new DomainError('FORBIDDEN', 'your role may not read the audit trail'),
+        new FeatureError(AuditError.RoleNotAllowed, 'your role may not read the audit trail'),
       );
     if (!platform && q.tenantId && q.tenantId !== ctx.tenantId)
       await this.access.refuse(
         scope,
         { resource, reason: 'other_tenant' },
-        new DomainError('FORBIDDEN', 'you may read only your own tenant’s audit trail'),
+        new FeatureError(AuditError.OtherTenant, 'you may read only your own tenant’s audit trail'),
       );
     const before = q.cursor ? decodeCursor(q.cursor) : undefined;
     const rows = await this.repo.query({

@@ -3,10 +3,11 @@ import { AuditOutbox } from '@lekha/audit';
 import {
   API_KEY_PREFIX,
   ApiKeyOps,
-  DomainError,
   uuidv7,
   type CreateApiKeyRequest,
   type CreatedApiKey,
+  FeatureError,
+  ApiKeyError,
 } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
@@ -37,8 +38,8 @@ export class CreateApiKeyUseCase implements UseCase<typeof ApiKeyOps.create> {
     const scopes = [...new Set(input.scopes)];
     const unknown = scopes.filter((s) => !(Permissions as readonly string[]).includes(s));
     if (unknown.length) {
-      throw new DomainError(
-        'VALIDATION_FAILED',
+      throw new FeatureError(
+        ApiKeyError.ScopeUnknown,
         'request is invalid',
         unknown.map((s) => ({ path: `scopes.${input.scopes.indexOf(s)}`, message: `unknown permission "${s}"` })),
       );
@@ -51,7 +52,7 @@ export class CreateApiKeyUseCase implements UseCase<typeof ApiKeyOps.create> {
         outcome: 'denied',
         reason: 'scope_beyond_role',
       });
-      throw new DomainError('API_KEY_SCOPE_NOT_ALLOWED', 'a key can only have permissions your own role has', {
+      throw new FeatureError(ApiKeyError.ScopeNotAllowed, 'a key can only have permissions your own role has', {
         scopes: beyond,
       });
     }

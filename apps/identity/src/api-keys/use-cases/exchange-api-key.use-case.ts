@@ -1,5 +1,5 @@
 import { AuditOutbox } from '@lekha/audit';
-import { API_KEY_PATTERN, ApiKeyOps, DomainError, type ExchangedApiKey } from '@lekha/contracts';
+import { API_KEY_PATTERN, ApiKeyOps, type ExchangedApiKey, FeatureError, ApiKeyError } from '@lekha/contracts';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { IdentityData } from '../../data/identity-data.js';
 import { IdentityKeys } from '../../security/identity-keys.js';
@@ -61,7 +61,7 @@ export class ExchangeApiKeyUseCase implements UseCase<typeof ApiKeyOps.exchange>
         actorType: indexed ? 'api_key' : 'anonymous',
         actorId: indexed?.key_id ?? null,
       });
-      throw new DomainError('INVALID_TOKEN', INVALID);
+      throw new FeatureError(ApiKeyError.Invalid, INVALID);
     }
     const access = await this.signer.sign(
       { sub: grant.id, tid: tenantId, roles: grant.roles, sid: grant.id, act: 'api_key', scp: grant.scopes },

@@ -1,5 +1,5 @@
 import { AuditOutbox } from '@lekha/audit';
-import { ApiKeyOps, DomainError, type RevokedSessions } from '@lekha/contracts';
+import { ApiKeyOps, type RevokedSessions, FeatureError, ApiKeyError } from '@lekha/contracts';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { IdentityData } from '../../data/identity-data.js';
 import { ApiKeyRepository } from '../api-key.repository.js';
@@ -34,7 +34,7 @@ export class RevokeApiKeyUseCase implements UseCase<typeof ApiKeyOps.revoke> {
       });
       return exists;
     });
-    if (!found) throw new DomainError('NOT_FOUND', 'API key not found');
+    if (!found) throw new FeatureError(ApiKeyError.NotFound, 'API key not found');
     return { revoked: true, revokedSessionIds: [id] };
   }
 }

@@ -1,5 +1,11 @@
 import { AuditOutbox } from '@lekha/audit';
-import { AuthFlowOps, DomainError, type PasswordResetConfirm, type RevokedSessions } from '@lekha/contracts';
+import {
+  AuthFlowOps,
+  type PasswordResetConfirm,
+  type RevokedSessions,
+  FeatureError,
+  AuthError,
+} from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { IdentityData } from '../../data/identity-data.js';
@@ -49,11 +55,11 @@ export class ConfirmPasswordResetUseCase implements UseCase<Op> {
         actorType: 'anonymous',
         actorId: null,
       });
-      throw new DomainError('INVALID_TOKEN', INVALID);
+      throw new FeatureError(AuthError.ResetTokenInvalid, INVALID);
     }
     const cipher = new FieldCipher(await this.keyring.keysFor(pending.tenant_id));
     const user = await this.users.findActive(this.data.reader(), pending.user_id, pending.tenant_id);
-    if (!user) throw new DomainError('INVALID_TOKEN', INVALID);
+    if (!user) throw new FeatureError(AuthError.ResetTokenInvalid, INVALID);
     this.policy.assertAcceptable(input.password, 'password', [
       cipher.decrypt('email', user.emailEnc),
       cipher.decrypt('phone', user.phoneEnc),
@@ -62,7 +68,8 @@ export class ConfirmPasswordResetUseCase implements UseCase<Op> {
     const who = { tenantId: user.tenantId ?? null, actorId: user.id, actorType: 'user' as const };
     const revokedSessionIds = await this.data.transaction(async (tx) => {
       // Any other outstanding reset for the account dies with this one.
-      if (!(await this.resets.use(tx, tokenHash, user.id))) throw new DomainError('INVALID_TOKEN', INVALID);
+      if (!(await this.resets.use(tx, tokenHash, user.id)))
+        throw new FeatureError(AuthError.ResetTokenInvalid, INVALID);
       await this.users.setPasswordHash(tx, user.id, user.tenantId ?? null, passwordHash);
       const ended = await this.sessions.revokeAllOfUser(tx, user.id, 'password_reset');
       await this.history.record(tx, cipher, {

@@ -1,5 +1,5 @@
 import { AuditOutbox } from '@lekha/audit';
-import { AuthOps, DomainError, type MeResult } from '@lekha/contracts';
+import { AuthOps, DomainError, type MeResult, FeatureError, AuthError } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { IdentityData } from '../../data/identity-data.js';
@@ -40,7 +40,7 @@ export class GetMeUseCase implements UseCase<Op> {
       });
       return user && (tenant || !tenantId) ? { user, tenant } : null;
     });
-    if (!found) throw new DomainError('NOT_FOUND', 'user not found');
+    if (!found) throw new FeatureError(AuthError.UserNotFound, 'user not found');
     return {
       userId: found.user.id,
       tenant: found.tenant ? { id: found.tenant.id, name: found.tenant.name, stateCode: found.tenant.stateCode } : null,

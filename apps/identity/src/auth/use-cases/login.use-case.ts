@@ -1,5 +1,5 @@
 import { AuditOutbox } from '@lekha/audit';
-import { AuthOps, DomainError, type LoginRequest, type LoginResult } from '@lekha/contracts';
+import { AuthOps, DomainError, type LoginRequest, type LoginResult, FeatureError, AuthError } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { IdentityData } from '../../data/identity-data.js';
@@ -51,7 +51,7 @@ export class LoginUseCase implements UseCase<Op> {
       // From an IP past its limit a failure is a 429 with its backoff; the right password was not refused.
       await this.recordFailure(user, ticket.ip.throttled ? 'ip_throttled' : 'invalid_credentials');
       if (ticket.ip.throttled) throw rateLimited(ticket.ip.retryAfterSeconds);
-      throw new DomainError('INVALID_CREDENTIALS', INVALID_CREDENTIALS);
+      throw new FeatureError(AuthError.InvalidCredentials, INVALID_CREDENTIALS);
     }
     await this.guard.succeeded(ticket);
     // With a second factor on, the password only earns a challenge (POST /v1/auth/mfa/verify).
@@ -85,5 +85,5 @@ export class LoginUseCase implements UseCase<Op> {
 }
 
 export function rateLimited(retryAfterSeconds: number): DomainError {
-  return new DomainError('RATE_LIMITED', TOO_MANY_ATTEMPTS, { retryAfterSeconds });
+  return new FeatureError(AuthError.TooManyAttempts, TOO_MANY_ATTEMPTS, { retryAfterSeconds });
 }

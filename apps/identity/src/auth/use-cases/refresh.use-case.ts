@@ -1,5 +1,5 @@
 import { AuditOutbox } from '@lekha/audit';
-import { AuthOps, DomainError, type RefreshRequest, type TokenPair } from '@lekha/contracts';
+import { AuthOps, type RefreshRequest, type TokenPair, FeatureError, AuthError } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { IdentityData } from '../../data/identity-data.js';
@@ -34,7 +34,7 @@ export class RefreshUseCase implements UseCase<Op> {
   async execute(_scope: OperationScope<Op>, { refreshToken }: RefreshRequest): Promise<TokenPair> {
     // The tenant (and so its key) is known only from the token's row: peek without a lock first.
     const peek = await this.refreshTokens.peekTenant(this.data.reader(), refreshToken);
-    if (!peek) throw new DomainError('INVALID_TOKEN', INVALID);
+    if (!peek) throw new FeatureError(AuthError.RefreshInvalid, INVALID);
     const cipher = new FieldCipher(await this.keyring.keysFor(keyOwnerOf(peek.tenantId)));
     const outcome = await this.data.transaction(async (tx) => {
       const row = await this.refreshTokens.find(tx, refreshToken);
@@ -95,8 +95,8 @@ export class RefreshUseCase implements UseCase<Op> {
       return { user, next };
     });
     if ('error' in outcome)
-      throw new DomainError(
-        'INVALID_TOKEN',
+      throw new FeatureError(
+        AuthError.RefreshInvalid,
         INVALID,
         'revoked' in outcome ? { revokedSessionIds: outcome.revoked } : undefined,
       );

@@ -1,5 +1,13 @@
 import { AuditOutbox } from '@lekha/audit';
-import { AuthOps, DomainError, uuidv7, type SignupRequest, type SignupResult } from '@lekha/contracts';
+import {
+  AuthOps,
+  DomainError,
+  uuidv7,
+  type SignupRequest,
+  type SignupResult,
+  FeatureError,
+  AuthError,
+} from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { IdentityData } from '../../data/identity-data.js';
@@ -59,9 +67,9 @@ export class SignupUseCase implements UseCase<Op> {
   async execute(_scope: OperationScope<Op>, input: SignupRequest): Promise<SignupResult> {
     const { business, owner } = input;
     if (!owner.ageConfirmed)
-      throw new DomainError('AGE_CONFIRMATION_REQUIRED', 'the owner must confirm being 18 or older');
+      throw new FeatureError(AuthError.AgeConfirmationRequired, 'the owner must confirm being 18 or older');
     if (business.gstin && business.gstin.slice(0, 2) !== business.stateCode) {
-      throw new DomainError('VALIDATION_FAILED', 'request is invalid', [
+      throw new FeatureError(AuthError.GstinStateMismatch, 'request is invalid', [
         { path: 'business.gstin', message: 'must begin with the business state code' },
       ]);
     }

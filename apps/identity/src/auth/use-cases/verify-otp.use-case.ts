@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import {} from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { AuthFlowOps, DomainError, type LoginResult, type OtpVerify } from '@lekha/contracts';
+import { AuthFlowOps, type LoginResult, type OtpVerify, FeatureError, AuthError } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
 import { Handles, type OperationScope, type UseCase, InjectConfig } from '@lekha/runtime';
 import type { Em } from '@lekha/persistence';
@@ -56,13 +56,13 @@ export class VerifyOtpUseCase implements UseCase<Op> {
     if (!user || !challengeId) {
       await this.fail(user, ticket.ip.throttled ? 'ip_throttled' : 'invalid_otp');
       if (ticket.ip.throttled) throw rateLimited(ticket.ip.retryAfterSeconds);
-      throw new DomainError('INVALID_CREDENTIALS', WRONG);
+      throw new FeatureError(AuthError.CodeInvalid, WRONG);
     }
     await this.guard.succeeded(ticket);
     const consume = async (tx: Em) => {
       // Consumed in the session's (or second-factor challenge's) own transaction: two racing requests
       // cannot both sign in.
-      if (!(await this.challenges.consume(tx, challengeId))) throw new DomainError('INVALID_CREDENTIALS', WRONG);
+      if (!(await this.challenges.consume(tx, challengeId))) throw new FeatureError(AuthError.CodeInvalid, WRONG);
     };
     // The SMS code is a first factor only: with TOTP on, it earns a challenge like a password does.
     const challenge = await this.mfaGate.challengeIfEnabled(user, 'otp_login', consume);

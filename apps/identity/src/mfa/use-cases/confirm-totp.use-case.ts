@@ -1,5 +1,5 @@
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, MfaOps, type MfaConfirmRequest, type MfaConfirmResult } from '@lekha/contracts';
+import { MfaOps, type MfaConfirmRequest, type MfaConfirmResult, FeatureError, MfaError } from '@lekha/contracts';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { IdentityData } from '../../data/identity-data.js';
 import { LoginHistoryRepository } from '../../security/login-history.repository.js';
@@ -42,11 +42,11 @@ export class ConfirmTotpUseCase implements UseCase<typeof MfaOps.confirm> {
     });
     if (!outcome.ok) {
       if (outcome.reason === 'not_pending')
-        throw new DomainError(
-          'CONFLICT',
+        throw new FeatureError(
+          MfaError.NotPending,
           'there is no enrolment to confirm: start one with POST /v1/security/mfa/totp/enroll',
         );
-      throw new DomainError('INVALID_CREDENTIALS', WRONG_CODE);
+      throw new FeatureError(MfaError.CodeInvalid, WRONG_CODE);
     }
     await this.callers.succeeded(caller);
     return { enabled: true, recoveryCodes: outcome.codes };

@@ -1,5 +1,5 @@
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, FeatureError, MfaError, MfaOps, type MfaDisableRequest } from '@lekha/contracts';
+import { FeatureError, MfaError, MfaOps, type MfaDisableRequest } from '@lekha/contracts';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { IdentityData } from '../../data/identity-data.js';
 import { LoginHistoryRepository } from '../../security/login-history.repository.js';
@@ -49,7 +49,7 @@ export class DisableTotpUseCase implements UseCase<typeof MfaOps.disable> {
       return 'disabled';
     });
     if (outcome === 'not_enabled') throw new FeatureError(MfaError.NotOn, 'two-step sign-in is not on');
-    if (outcome === 'wrong_code') throw new DomainError('INVALID_CREDENTIALS', WRONG_CODE);
+    if (outcome === 'wrong_code') throw new FeatureError(MfaError.CodeInvalid, WRONG_CODE);
     await this.callers.succeeded(caller);
     return { disabled: true };
   }

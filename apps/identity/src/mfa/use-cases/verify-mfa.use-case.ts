@@ -1,5 +1,5 @@
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, MfaOps, type MfaVerifyRequest, type TokenPair } from '@lekha/contracts';
+import { MfaOps, type MfaVerifyRequest, type TokenPair, FeatureError, MfaError } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { rateLimited } from '../../auth/use-cases/login.use-case.js';
@@ -63,7 +63,7 @@ export class VerifyMfaUseCase implements UseCase<typeof MfaOps.verify> {
         reason: 'invalid_mfa_token',
         actorType: 'anonymous',
       });
-      throw new DomainError('INVALID_TOKEN', EXPIRED);
+      throw new FeatureError(MfaError.ChallengeInvalid, EXPIRED);
     }
     const tenantId = challenge.tenant_id ?? null;
     const cipher = new FieldCipher(await this.keyring.keysFor(keyOwnerOf(tenantId)));
@@ -94,13 +94,14 @@ export class VerifyMfaUseCase implements UseCase<typeof MfaOps.verify> {
     if (!proof) {
       await this.fail(user, tenantId, cipher, challenge.id, ticket.ip.throttled ? 'ip_throttled' : 'invalid_mfa_code');
       if (ticket.ip.throttled) throw rateLimited(ticket.ip.retryAfterSeconds);
-      throw new DomainError('INVALID_CREDENTIALS', WRONG_CODE);
+      throw new FeatureError(MfaError.CodeInvalid, WRONG_CODE);
     }
     await this.guard.succeeded(ticket);
     const { accessToken, refreshToken, expiresIn } = await this.issuer.open(user, 'mfa_login', async (tx) => {
       // Consumed with the session: two racing requests with one challenge cannot both sign in.
       await this.data.nameTenant(tx, tenantId);
-      if (!(await this.challenges.consume(tx, challenge.id))) throw new DomainError('INVALID_TOKEN', EXPIRED);
+      if (!(await this.challenges.consume(tx, challenge.id)))
+        throw new FeatureError(MfaError.ChallengeInvalid, EXPIRED);
     });
     return { accessToken, refreshToken, expiresIn };
   }

@@ -1,5 +1,5 @@
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, PlatformUserOps, type DeactivatedPlatformUser } from '@lekha/contracts';
+import { PlatformUserOps, type DeactivatedPlatformUser, FeatureError, PlatformUserError } from '@lekha/contracts';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { IdentityData } from '../../data/identity-data.js';
 import { UserRepository } from '../../users/user.repository.js';
@@ -30,7 +30,7 @@ export class DeactivatePlatformUserUseCase implements UseCase<Op> {
         outcome: 'denied',
         reason: 'self',
       });
-      throw new DomainError('FORBIDDEN', 'you cannot deactivate yourself');
+      throw new FeatureError(PlatformUserError.SelfDeactivate, 'you cannot deactivate yourself');
     }
     const ended = await this.data.transaction(async (tx) => {
       // Only platform users: a tenant's user is not found here (404, like any unknown ID).
@@ -62,7 +62,7 @@ export class DeactivatePlatformUserUseCase implements UseCase<Op> {
       );
       return revoked;
     });
-    if (!ended) throw new DomainError('NOT_FOUND', 'platform user not found');
+    if (!ended) throw new FeatureError(PlatformUserError.NotFound, 'platform user not found');
     return { id: userId, status: 'deactivated', revokedSessionIds: ended };
   }
 }

@@ -1,9 +1,10 @@
 import { AuditOutbox } from '@lekha/audit';
 import {
-  DomainError,
   PlatformUserOps,
   type ResetPlatformUserRequest,
   type ResetPlatformUserResult,
+  FeatureError,
+  PlatformUserError,
 } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
@@ -51,7 +52,10 @@ export class ResetPlatformUserUseCase implements UseCase<Op> {
       this.data.record({ action: 'update', resource, subjectIds, outcome: 'denied', reason });
     if (userId === actorId) {
       await refuse('self', [userId]);
-      throw new DomainError('FORBIDDEN', 'another platform admin must reset your password or second factor');
+      throw new FeatureError(
+        PlatformUserError.SelfReset,
+        'another platform admin must reset your password or second factor',
+      );
     }
     // Keys first: the embedded database has one connection, which the transaction then holds.
     const cipher = new FieldCipher(await this.keyring.keysFor(PLATFORM_KEY_OWNER));
@@ -59,7 +63,7 @@ export class ResetPlatformUserUseCase implements UseCase<Op> {
     const target = await this.users.find(this.data.reader(), userId, null);
     if (!target) {
       await refuse('not_found');
-      throw new DomainError('NOT_FOUND', 'platform user not found');
+      throw new FeatureError(PlatformUserError.NotFound, 'platform user not found');
     }
     if (input.password !== undefined) {
       this.policy.assertAcceptable(input.password, 'password', [cipher.decrypt('email', target.emailEnc)]);

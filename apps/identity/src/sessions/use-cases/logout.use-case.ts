@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, type RevokedSessions } from '@lekha/contracts';
+import { DomainError, type RevokedSessions, FeatureError, AuthError, SessionError } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
 import type { RequestContext } from '@lekha/tenancy';
 import { IdentityData } from '../../data/identity-data.js';
@@ -31,7 +31,10 @@ export class LogoutUseCase {
       const resource = { type: 'session', id: sessionId };
       const refusal = { action: 'token_revoke', resource, outcome: 'denied', reason: 'api_key_no_session' } as const;
       await this.data.record(refusal);
-      throw new DomainError('FORBIDDEN', 'an API key has no session to end; revoke it with DELETE /v1/api-keys/:id');
+      throw new FeatureError(
+        AuthError.ApiKeyHasNoSession,
+        'an API key has no session to end; revoke it with DELETE /v1/api-keys/:id',
+      );
     }
     const { actorId, tenantId } = ctx;
     const cipher = new FieldCipher(await this.keyring.keysFor(keyOwnerOf(tenantId)));
@@ -47,7 +50,7 @@ export class LogoutUseCase {
         await this.history.record(tx, cipher, { tenantId, userId: actorId, kind: 'session_revoked', sessionId });
       return ids;
     });
-    if (revokedSessionIds.length === 0) throw new DomainError('NOT_FOUND', 'session not found');
+    if (revokedSessionIds.length === 0) throw new FeatureError(SessionError.NotFound, 'session not found');
     return { revoked: true, revokedSessionIds };
   }
 }

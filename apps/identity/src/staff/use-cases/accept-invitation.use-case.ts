@@ -1,5 +1,13 @@
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, StaffOps, uuidv7, type AcceptInvitationRequest, type TokenPair } from '@lekha/contracts';
+import {
+  DomainError,
+  StaffOps,
+  uuidv7,
+  type AcceptInvitationRequest,
+  type TokenPair,
+  FeatureError,
+  StaffError,
+} from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { IdentityData } from '../../data/identity-data.js';
@@ -35,10 +43,11 @@ export class AcceptInvitationUseCase implements UseCase<Op> {
   ) {}
 
   async execute(_scope: OperationScope<Op>, input: AcceptInvitationRequest): Promise<TokenPair> {
-    if (!input.ageConfirmed) throw new DomainError('AGE_CONFIRMATION_REQUIRED', 'you must confirm being 18 or older');
+    if (!input.ageConfirmed)
+      throw new FeatureError(StaffError.AgeConfirmationRequired, 'you must confirm being 18 or older');
     const tokenHash = this.keys.secret('invitation', input.token);
     const inv = await this.invitations.findLive(this.data.reader(), tokenHash);
-    if (!inv) throw new DomainError('INVALID_TOKEN', INVALID);
+    if (!inv) throw new FeatureError(StaffError.InvitationInvalid, INVALID);
     const standing = await this.data.transaction(async (tx) => {
       if (await this.invitations.inviterMayStillGrant(tx, inv.tenant_id, inv.invited_by, inv.role)) return true;
       await this.audit.record(tx, {
@@ -52,7 +61,7 @@ export class AcceptInvitationUseCase implements UseCase<Op> {
       });
       return false;
     });
-    if (!standing) throw new DomainError('INVALID_TOKEN', INVALID);
+    if (!standing) throw new FeatureError(StaffError.InvitationInvalid, INVALID);
     const cipher = new FieldCipher(await this.keyring.keysFor(inv.tenant_id));
     const email = cipher.decrypt('email', inv.email_enc);
     const phone = cipher.decrypt('phone', inv.phone_enc);
@@ -82,9 +91,10 @@ export class AcceptInvitationUseCase implements UseCase<Op> {
           // Checked again under a lock: a deactivation that committed since is not missed.
           const stillAllowed =
             claimed && (await this.invitations.inviterMayStillGrant(tx, inv.tenant_id, inv.invited_by, inv.role));
-          if (!stillAllowed) throw new DomainError('INVALID_TOKEN', INVALID);
+          if (!stillAllowed) throw new FeatureError(StaffError.InvitationInvalid, INVALID);
           const taken = await this.users.identifierInUse(tx, { emailIdx: inv.email_idx, phoneIdx: inv.phone_idx });
-          if (taken) throw new DomainError('CONFLICT', 'an account with these sign-in details already exists');
+          if (taken)
+            throw new FeatureError(StaffError.AccountExists, 'an account with these sign-in details already exists');
           await this.users.insert(tx, user);
           const who = { tenantId: inv.tenant_id, actorId: userId, actorType: 'user' as const };
           await this.audit.record(
@@ -104,7 +114,7 @@ export class AcceptInvitationUseCase implements UseCase<Op> {
     } catch (err) {
       if (err instanceof DomainError) throw err;
       if ((err as { code?: string }).code === '23505' || /unique/i.test((err as Error).message))
-        throw new DomainError('CONFLICT', 'an account with these sign-in details already exists');
+        throw new FeatureError(StaffError.AccountExists, 'an account with these sign-in details already exists');
       throw err;
     }
   }

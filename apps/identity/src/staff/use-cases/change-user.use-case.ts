@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, StaffOps, type AssignableRole, type RevokedSessions } from '@lekha/contracts';
+import {
+  DomainError,
+  StaffOps,
+  type AssignableRole,
+  type RevokedSessions,
+  FeatureError,
+  StaffError,
+} from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import type { RequestContext } from '@lekha/tenancy';
@@ -45,13 +52,13 @@ export class UserChanges {
     const result = await this.data.transaction(async (tx) => {
       if (userId === ctx.actorId) {
         await this.audit.record(tx, { action, resource, subjectIds: [userId], outcome: 'denied', reason: 'self' });
-        return new DomainError('FORBIDDEN', 'you cannot change your own role or deactivate yourself');
+        return new FeatureError(StaffError.SelfChange, 'you cannot change your own role or deactivate yourself');
       }
       // Another tenant's user is simply not found: a 404, like any ID the caller cannot see.
       const target = await this.users.find(tx, userId, tenantId);
       if (!target) {
         await this.audit.record(tx, { action, resource, outcome: 'denied', reason: 'not_found' });
-        return new DomainError('NOT_FOUND', 'user not found');
+        return new FeatureError(StaffError.UserNotFound, 'user not found');
       }
       try {
         assertMayManage(ctx, change.kind === 'role' ? [...target.roles, change.role] : target.roles);

@@ -1,6 +1,14 @@
 import {} from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, StaffOps, uuidv7, type InvitationView, type InviteUserRequest } from '@lekha/contracts';
+import {
+  DomainError,
+  StaffOps,
+  uuidv7,
+  type InvitationView,
+  type InviteUserRequest,
+  FeatureError,
+  StaffError,
+} from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
 import { Handles, type OperationScope, type UseCase, InjectConfig } from '@lekha/runtime';
 import type { RequestContext } from '@lekha/tenancy';
@@ -84,7 +92,7 @@ export class InviteUserUseCase implements UseCase<Op> {
       return { tenant: await this.tenants.find(tx, tenantId) };
     });
     if ('retryAfterSeconds' in outcome) {
-      throw new DomainError('RATE_LIMITED', TOO_MANY, { retryAfterSeconds: outcome.retryAfterSeconds });
+      throw new FeatureError(StaffError.TooManyInvitations, TOO_MANY, { retryAfterSeconds: outcome.retryAfterSeconds });
     }
     const channel = input.email ? 'email' : 'sms';
     const business = quotedName(outcome.tenant?.name, 'a business');

@@ -1,5 +1,5 @@
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, StaffOps } from '@lekha/contracts';
+import { DomainError, StaffOps, FeatureError, StaffError } from '@lekha/contracts';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { IdentityData } from '../../data/identity-data.js';
 import { InvitationRepository } from '../invitation.repository.js';
@@ -30,7 +30,7 @@ export class RevokeInvitationUseCase implements UseCase<Op> {
       const inv = await this.invitations.lock(tx, tenantId, id);
       if (!inv) {
         await this.audit.record(tx, { action: 'delete', resource, outcome: 'denied', reason: 'not_found' });
-        return new DomainError('NOT_FOUND', 'invitation not found');
+        return new FeatureError(StaffError.InvitationNotFound, 'invitation not found');
       }
       try {
         assertMayManage(ctx, [inv.role]);
@@ -40,7 +40,10 @@ export class RevokeInvitationUseCase implements UseCase<Op> {
       }
       if (inv.accepted_at) {
         await this.audit.record(tx, { action: 'delete', resource, outcome: 'denied', reason: 'already_accepted' });
-        return new DomainError('CONFLICT', 'the invitation was already accepted; deactivate the user instead');
+        return new FeatureError(
+          StaffError.InvitationAccepted,
+          'the invitation was already accepted; deactivate the user instead',
+        );
       }
       await this.invitations.revoke(tx, id, actorId);
       await this.audit.record(tx, { action: 'delete', resource, reason: 'invitation_revoked' });

@@ -1,5 +1,13 @@
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, TenantOps, type EraseTenantInput, type TenantErasureStatus } from '@lekha/contracts';
+import {
+  DomainError,
+  TenantOps,
+  type EraseTenantInput,
+  type TenantErasureStatus,
+  FeatureError,
+  TenantError,
+  AuthError,
+} from '@lekha/contracts';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { PasswordHasher } from '../../auth/password-hasher.js';
 import { rateLimited } from '../../auth/use-cases/login.use-case.js';
@@ -39,7 +47,7 @@ export class EraseTenantUseCase implements UseCase<typeof TenantOps.erase> {
       this.data.record({ action: 'delete', resource: { type: 'tenant', id: tenantId }, outcome: 'denied', reason });
     if (input.confirmTenantId !== tenantId) {
       await deny('confirmation_mismatch');
-      throw new DomainError('VALIDATION_FAILED', "confirmTenantId must be this tenant's ID", [
+      throw new FeatureError(TenantError.EraseIdMismatch, "confirmTenantId must be this tenant's ID", [
         { path: 'confirmTenantId', message: 'does not match the tenant you are signed in to' },
       ]);
     }
@@ -52,7 +60,7 @@ export class EraseTenantUseCase implements UseCase<typeof TenantOps.erase> {
     }
     if (!(await this.hasher.verify(user.passwordHash, input.password))) {
       await deny('invalid_password');
-      throw new DomainError('INVALID_CREDENTIALS', 'the password is not correct');
+      throw new FeatureError(AuthError.InvalidCredentials, 'the password is not correct');
     }
     await this.guard.succeeded(ticket);
     await this.data.transaction(async (tx) => {

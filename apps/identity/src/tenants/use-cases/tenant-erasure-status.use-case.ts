@@ -1,5 +1,5 @@
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, TenantOps, type TenantErasureStatus } from '@lekha/contracts';
+import { DomainError, TenantOps, type TenantErasureStatus, FeatureError, TenantError } from '@lekha/contracts';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { IdentityData } from '../../data/identity-data.js';
 import { TenantErasureRepository } from '../tenant-erasure.repository.js';
@@ -34,7 +34,7 @@ export class TenantErasureStatusUseCase implements UseCase<Op> {
       });
       return found;
     });
-    if (!status) throw new DomainError('NOT_FOUND', 'no erasure of this tenant was asked for');
+    if (!status) throw new FeatureError(TenantError.ErasureNotAsked, 'no erasure of this tenant was asked for');
     return status;
   }
 }

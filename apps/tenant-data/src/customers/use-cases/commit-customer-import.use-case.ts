@@ -1,9 +1,10 @@
 import {
   CustomerOps,
-  DomainError,
   type CommitCustomerImportRequest,
   type CustomerImportResult,
   type ImportRowError,
+  FeatureError,
+  CustomerError,
 } from '@lekha/contracts';
 import { TenantAccess } from '@lekha/access';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
@@ -34,9 +35,11 @@ export class CommitCustomerImportUseCase implements UseCase<typeof CustomerOps.c
         const chunks = await this.staging.load(data, input.importId);
         const rows = chunks.flatMap((c) => c.rows);
         if (chunks.length !== input.chunks || chunks.some((c, i) => c.chunk !== i) || rows.length !== input.rows) {
-          throw new DomainError('CONFLICT', 'the import is incomplete or has expired; upload the file again', [
-            { path: 'importId', message: 'not every chunk is staged' },
-          ]);
+          throw new FeatureError(
+            CustomerError.ImportExpired,
+            'the import is incomplete or has expired; upload the file again',
+            [{ path: 'importId', message: 'not every chunk is staged' }],
+          );
         }
         // Checked again over the whole file: another request may have taken a phone since staging.
         const { errors, matchedIds } = await duplicateContacts(data, this.customers, rows);
@@ -65,8 +68,8 @@ export class CommitCustomerImportUseCase implements UseCase<typeof CustomerOps.c
       { resource },
     );
     if ('errors' in outcome)
-      throw new DomainError(
-        'IMPORT_REJECTED',
+      throw new FeatureError(
+        CustomerError.ImportRejected,
         `${new Set(outcome.errors.map((e) => e.row)).size} rows are bad; nothing was imported`,
         outcome.errors,
       );

@@ -1,4 +1,4 @@
-import { CustomerOps } from '@lekha/contracts';
+import { CustomerOps, FeatureError, CustomerError } from '@lekha/contracts';
 import { TenantAccess } from '@lekha/access';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { CustomerRepository } from '../customer.repository.js';
@@ -23,12 +23,17 @@ export class DeleteCustomerUseCase implements UseCase<Op> {
   async execute(scope: OperationScope<Op>, { id }: { id: string }): Promise<{ id: string; deleted: true }> {
     // Documents: rows (each deletion audited) in this transaction, encrypted blobs after it commits.
     let documents: { tenantId: string; ids: string[] } = { tenantId: '', ids: [] };
-    const result = await this.access.runOnOne(scope, id, async (data) => {
-      documents = { tenantId: data.tenantId, ids: await this.documents.removeRows(data, id) };
-      if (!(await this.customers.delete(data, id))) return null;
-      await data.record({ resource: { id }, subjectIds: [id], fields: fieldsTouched(ALL_CUSTOMER_FIELDS) });
-      return { id, deleted: true as const };
-    });
+    const result = await this.access.runOnOne(
+      scope,
+      id,
+      async (data) => {
+        documents = { tenantId: data.tenantId, ids: await this.documents.removeRows(data, id) };
+        if (!(await this.customers.delete(data, id))) return null;
+        await data.record({ resource: { id }, subjectIds: [id], fields: fieldsTouched(ALL_CUSTOMER_FIELDS) });
+        return { id, deleted: true as const };
+      },
+      () => new FeatureError(CustomerError.NotFound, 'customer not found'),
+    );
     await this.documents.removeBlobs(documents.tenantId, documents.ids);
     return result;
   }

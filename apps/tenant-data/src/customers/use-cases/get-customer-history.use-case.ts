@@ -1,4 +1,4 @@
-import { CustomerOps, type CustomerChangeView } from '@lekha/contracts';
+import { CustomerOps, type CustomerChangeView, FeatureError, CustomerError } from '@lekha/contracts';
 import { TenantAccess } from '@lekha/access';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { CustomerRepository } from '../customer.repository.js';
@@ -35,7 +35,7 @@ export class GetCustomerHistoryUseCase implements UseCase<Op> {
           })),
         };
       },
-      'customer not found',
+      () => new FeatureError(CustomerError.NotFound, 'customer not found'),
     );
   }
 }

@@ -1,5 +1,11 @@
 import { isDeepStrictEqual } from 'node:util';
-import { CustomerOps, type CustomerView, type UpdateCustomerRequest } from '@lekha/contracts';
+import {
+  CustomerOps,
+  type CustomerView,
+  type UpdateCustomerRequest,
+  FeatureError,
+  CustomerError,
+} from '@lekha/contracts';
 import { TenantAccess } from '@lekha/access';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { CustomerRepository } from '../customer.repository.js';
@@ -23,35 +29,40 @@ export class UpdateCustomerUseCase implements UseCase<Op> {
   ) {}
 
   async execute(scope: OperationScope<Op>, { id, patch }: UpdateCustomerRequest): Promise<CustomerView> {
-    const result = await this.access.runOnOne(scope, id, async (data) => {
-      const row = await this.customers.findRow(data, id);
-      if (!row) return null;
-      const before = customerCodec.decode(data.cipher, row);
-      const after: CustomerPlain = {
-        ...before,
-        ...(patch as Partial<CustomerPlain>),
-        // Consent is patched per channel: `{ whatsapp: false }` leaves sms and email as they were.
-        marketingConsent: { ...before.marketingConsent, ...patch.marketingConsent },
-      };
-      const changed = ALL_CUSTOMER_FIELDS.filter((f) => !isDeepStrictEqual(before[f], after[f]));
-      // Only a phone or email this request changes is checked: a customer keeps its own.
-      const contact = {
-        phone: changed.includes('phone') ? after.phone : null,
-        email: changed.includes('email') ? after.email : null,
-      };
-      const refused = await refuseTakenContacts(data, this.customers, contact, { action: 'update', id });
-      if (refused) return refused;
-      const view = changed.length
-        ? await this.customers.update(
-            data,
-            row,
-            Object.fromEntries(changed.map((f) => [f, after[f]])) as Partial<CustomerPlain>,
-          )
-        : customerCodec.view(data.cipher, row);
-      if (changed.length) await this.customers.recordChange(data, id, 'update', changed);
-      await data.record({ resource: { id }, subjectIds: [id], fields: fieldsTouched(changed as CustomerField[]) });
-      return applyVisibility(view, visibilityFor(scope.ctx));
-    });
+    const result = await this.access.runOnOne(
+      scope,
+      id,
+      async (data) => {
+        const row = await this.customers.findRow(data, id);
+        if (!row) return null;
+        const before = customerCodec.decode(data.cipher, row);
+        const after: CustomerPlain = {
+          ...before,
+          ...(patch as Partial<CustomerPlain>),
+          // Consent is patched per channel: `{ whatsapp: false }` leaves sms and email as they were.
+          marketingConsent: { ...before.marketingConsent, ...patch.marketingConsent },
+        };
+        const changed = ALL_CUSTOMER_FIELDS.filter((f) => !isDeepStrictEqual(before[f], after[f]));
+        // Only a phone or email this request changes is checked: a customer keeps its own.
+        const contact = {
+          phone: changed.includes('phone') ? after.phone : null,
+          email: changed.includes('email') ? after.email : null,
+        };
+        const refused = await refuseTakenContacts(data, this.customers, contact, { action: 'update', id });
+        if (refused) return refused;
+        const view = changed.length
+          ? await this.customers.update(
+              data,
+              row,
+              Object.fromEntries(changed.map((f) => [f, after[f]])) as Partial<CustomerPlain>,
+            )
+          : customerCodec.view(data.cipher, row);
+        if (changed.length) await this.customers.recordChange(data, id, 'update', changed);
+        await data.record({ resource: { id }, subjectIds: [id], fields: fieldsTouched(changed as CustomerField[]) });
+        return applyVisibility(view, visibilityFor(scope.ctx));
+      },
+      () => new FeatureError(CustomerError.NotFound, 'customer not found'),
+    );
     if ('conflicts' in result) throw conflictError(result.conflicts);
     return result;
   }

@@ -1,4 +1,4 @@
-import { DocumentOps, type DocumentKind } from '@lekha/contracts';
+import { DocumentOps, type DocumentKind, FeatureError, DocumentError } from '@lekha/contracts';
 import { TenantAccess } from '@lekha/access';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { DocumentRepository, documentField } from '../document.repository.js';
@@ -34,7 +34,7 @@ export class AbortUploadUseCase implements UseCase<Op> {
         });
         return true;
       },
-      'upload not found',
+      () => new FeatureError(DocumentError.UploadNotFound, 'upload not found'),
     );
     await this.blobs.deleteAll(tenantId, [uploadId]);
     return { aborted: true };

@@ -1,4 +1,4 @@
-import { DocumentOps, type DocumentKind, type DownloadBeginReply } from '@lekha/contracts';
+import { DocumentOps, type DocumentKind, type DownloadBeginReply, FeatureError, DocumentError } from '@lekha/contracts';
 import { TenantAccess } from '@lekha/access';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { DocumentRepository, documentField } from '../document.repository.js';
@@ -31,7 +31,7 @@ export class BeginDownloadUseCase implements UseCase<Op> {
         });
         return { ...this.documents.view(data.cipher, row), chunks: row.chunks };
       },
-      'document not found',
+      () => new FeatureError(DocumentError.NotFound, 'document not found'),
     );
     if (result instanceof Refusal) throw result.error;
     return result;

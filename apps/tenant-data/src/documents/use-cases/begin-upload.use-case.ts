@@ -1,9 +1,10 @@
 import {
   DOCUMENT_CHUNK_BYTES,
   DocumentOps,
-  DomainError,
   type BeginUploadReply,
   type BeginUploadRequest,
+  FeatureError,
+  DocumentError,
 } from '@lekha/contracts';
 import { TenantAccess } from '@lekha/access';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
@@ -28,7 +29,7 @@ export class BeginUploadUseCase implements UseCase<Op> {
   async execute(scope: OperationScope<Op>, input: BeginUploadRequest): Promise<BeginUploadReply> {
     await requireKind(this.access, scope, input.kind, { type: 'customer', id: input.customerId });
     if (input.declaredSize !== undefined && input.declaredSize > this.settings.maxBytes) {
-      throw new DomainError('PAYLOAD_TOO_LARGE', `a document may be at most ${this.settings.maxBytes} bytes`, {
+      throw new FeatureError(DocumentError.TooLarge, `a document may be at most ${this.settings.maxBytes} bytes`, {
         maxBytes: this.settings.maxBytes,
       });
     }

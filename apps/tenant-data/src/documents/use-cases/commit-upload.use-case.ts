@@ -5,6 +5,8 @@ import {
   type DocumentKind,
   type DocumentMediaType,
   type DocumentView,
+  FeatureError,
+  DocumentError,
 } from '@lekha/contracts';
 import { TenantAccess } from '@lekha/access';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
@@ -45,9 +47,9 @@ export class CommitUploadUseCase implements UseCase<Op> {
         let problem: DomainError | null = null;
         let refused: StructureProblem | null = null;
         if (row.chunks === 0 || !row.mediaType)
-          problem = new DomainError('UNSUPPORTED_MEDIA_TYPE', 'an empty file is not a document');
+          problem = new FeatureError(DocumentError.Empty, 'an empty file is not a document');
         else if (row.chunks !== input.chunks || row.size !== input.size)
-          problem = new DomainError('VALIDATION_FAILED', 'the upload is incomplete: chunks are missing');
+          problem = new FeatureError(DocumentError.UploadIncomplete, 'the upload is incomplete: chunks are missing');
         else {
           // Every byte is read back once: the structure beyond the magic bytes decides (polyglots, broken files).
           const inspector = new DocumentInspector(row.mediaType as DocumentMediaType);
@@ -57,7 +59,7 @@ export class CommitUploadUseCase implements UseCase<Op> {
             else inspector.push(segment);
           }
           refused = problem ? null : inspector.verdict();
-          if (refused) problem = new DomainError('UNSUPPORTED_MEDIA_TYPE', MALFORMED);
+          if (refused) problem = new FeatureError(DocumentError.Malformed, MALFORMED);
         }
         if (problem) {
           await this.documents.remove(data, row.id);
@@ -72,7 +74,7 @@ export class CommitUploadUseCase implements UseCase<Op> {
         await data.record({ resource: { id }, subjectIds: [row.customerId], fields: [field] });
         return this.documents.view(data.cipher, row);
       },
-      'upload not found',
+      () => new FeatureError(DocumentError.UploadNotFound, 'upload not found'),
     );
     if (result instanceof Refusal) {
       await this.blobs.deleteAll(tenantId, [id]);

@@ -1,4 +1,4 @@
-import { DocumentOps, type DocumentKind } from '@lekha/contracts';
+import { DocumentOps, type DocumentKind, FeatureError, DocumentError } from '@lekha/contracts';
 import { TenantAccess } from '@lekha/access';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { DocumentRepository, documentField } from '../document.repository.js';
@@ -34,7 +34,7 @@ export class DeleteDocumentUseCase implements UseCase<Op> {
         });
         return { tenantId: data.tenantId };
       },
-      'document not found',
+      () => new FeatureError(DocumentError.NotFound, 'document not found'),
     );
     if (result instanceof Refusal) throw result.error;
     await this.blobs.deleteAll(result.tenantId, [id]);

@@ -1,4 +1,4 @@
-import { DocumentOps, DomainError, type DocumentKind } from '@lekha/contracts';
+import { DocumentOps, type DocumentKind, FeatureError, DocumentError } from '@lekha/contracts';
 import { TenantAccess } from '@lekha/access';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { DocumentRepository } from '../document.repository.js';
@@ -25,12 +25,12 @@ export class DownloadChunkUseCase implements UseCase<Op> {
         const row = await this.documents.findReady(data, id);
         if (!row) return null;
         if (!maySeeKind(scope.ctx, row.kind as DocumentKind))
-          return new Refusal(new DomainError('FORBIDDEN', SENSITIVE_KIND));
+          return new Refusal(new FeatureError(DocumentError.KindNotAllowed, SENSITIVE_KIND));
         if (index >= row.chunks)
-          return new Refusal(new DomainError('VALIDATION_FAILED', `the document has ${row.chunks} chunks`));
+          return new Refusal(new FeatureError(DocumentError.ChunkOutOfRange, `the document has ${row.chunks} chunks`));
         return { tenantId: data.tenantId, cipher: data.cipher };
       },
-      'document not found',
+      () => new FeatureError(DocumentError.NotFound, 'document not found'),
     );
     if (found instanceof Refusal) throw found.error;
     return { data: (await this.blobs.getSegment(found.cipher, found.tenantId, id, index)).toString('base64') };

@@ -4,6 +4,8 @@ import {
   DomainError,
   type DocumentKind,
   type UploadChunkRequest,
+  FeatureError,
+  DocumentError,
 } from '@lekha/contracts';
 import { TenantAccess } from '@lekha/access';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
@@ -32,7 +34,7 @@ export class UploadChunkUseCase implements UseCase<Op> {
   async execute(scope: OperationScope<Op>, input: UploadChunkRequest): Promise<{ received: number }> {
     const bytes = Buffer.from(input.data, 'base64');
     if (bytes.length === 0 || bytes.length > DOCUMENT_CHUNK_BYTES)
-      throw new DomainError('VALIDATION_FAILED', `a chunk holds 1 to ${DOCUMENT_CHUNK_BYTES} bytes`);
+      throw new FeatureError(DocumentError.ChunkInvalid, `a chunk holds 1 to ${DOCUMENT_CHUNK_BYTES} bytes`);
     const id = input.uploadId;
     let tenantId = '';
     const result = await this.access.runOnOne(
@@ -43,7 +45,7 @@ export class UploadChunkUseCase implements UseCase<Op> {
         const row = await this.documents.findPending(data, id, scope.ctx.actorId);
         if (!row) return null;
         if (input.index !== row.chunks)
-          throw new DomainError('CONFLICT', `expected chunk ${row.chunks}, got ${input.index}`);
+          throw new FeatureError(DocumentError.ChunkOutOfOrder, `expected chunk ${row.chunks}, got ${input.index}`);
         const refuse = async (error: DomainError, reason: string) => {
           await this.documents.remove(data, row.id);
           await data.record({
@@ -57,7 +59,7 @@ export class UploadChunkUseCase implements UseCase<Op> {
         };
         if (row.size + bytes.length > this.settings.maxBytes) {
           return refuse(
-            new DomainError('PAYLOAD_TOO_LARGE', `a document may be at most ${this.settings.maxBytes} bytes`, {
+            new FeatureError(DocumentError.TooLarge, `a document may be at most ${this.settings.maxBytes} bytes`, {
               maxBytes: this.settings.maxBytes,
             }),
             'too_large',
@@ -67,8 +69,8 @@ export class UploadChunkUseCase implements UseCase<Op> {
           const mediaType = sniffMediaType(bytes);
           if (!mediaType)
             return refuse(
-              new DomainError(
-                'UNSUPPORTED_MEDIA_TYPE',
+              new FeatureError(
+                DocumentError.TypeUnsupported,
                 'only PDF, PNG, JPEG and WebP documents are accepted (checked by content)',
               ),
               'unsupported_media_type',
@@ -81,7 +83,7 @@ export class UploadChunkUseCase implements UseCase<Op> {
         await this.documents.save(data);
         return { received: row.size };
       },
-      'upload not found',
+      () => new FeatureError(DocumentError.UploadNotFound, 'upload not found'),
     );
     if (result instanceof Refusal) {
       await this.blobs.deleteAll(tenantId, [id]);

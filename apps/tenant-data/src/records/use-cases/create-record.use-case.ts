@@ -1,4 +1,11 @@
-import { RecordOps, DomainError, type CreateRecordRequest, type RecordView } from '@lekha/contracts';
+import {
+  RecordOps,
+  type CreateRecordRequest,
+  type RecordView,
+  FeatureError,
+  RecordError,
+  CustomerError,
+} from '@lekha/contracts';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { TenantAccess } from '@lekha/access';
 import { RecordRepository } from '../record.repository.js';
@@ -60,13 +67,15 @@ export class CreateRecordUseCase implements UseCase<typeof RecordOps.create> {
       return { ok: this.records.toView(store, row, type.key, recordFieldViews(type, ctx)) };
     });
     if ('forbidden' in outcome)
-      throw new DomainError('FORBIDDEN', 'this role may assign records only to itself', [
+      throw new FeatureError(RecordError.AssignOthersNotAllowed, 'this role may assign records only to itself', [
         { path: 'assigneeUserId', message: 'not allowed for this role' },
       ]);
     if ('missing' in outcome)
-      throw new DomainError('NOT_FOUND', `${outcome.missing} not found`, [
-        { path: outcome.missing === 'customer' ? 'customerId' : 'type', message: 'not found' },
-      ]);
+      throw new FeatureError(
+        outcome.missing === 'customer' ? CustomerError.NotFound : RecordError.TypeNotFound,
+        `${outcome.missing} not found`,
+        [{ path: outcome.missing === 'customer' ? 'customerId' : 'type', message: 'not found' }],
+      );
     return outcome.ok;
   }
 }

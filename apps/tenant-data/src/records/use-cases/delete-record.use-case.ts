@@ -1,4 +1,4 @@
-import { RecordOps } from '@lekha/contracts';
+import { RecordOps, FeatureError, RecordError } from '@lekha/contracts';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { TenantAccess } from '@lekha/access';
 import { RecordRepository } from '../record.repository.js';
@@ -16,18 +16,23 @@ export class DeleteRecordUseCase implements UseCase<typeof RecordOps.delete> {
   execute(scope: OperationScope, { id }: { id: string }): Promise<{ id: string; deleted: true }> {
     const { ctx } = scope;
     const resource = { type: 'record', id };
-    return this.access.runOnOne(scope, id, async (data) => {
-      const row = await this.records.findById(data, id);
-      const type = row && mayReachRecord(ctx, row) ? await this.records.findTypeById(data, row.typeId) : null;
-      if (!row || !type) return null;
-      await this.records.delete(data, id);
-      await data.record({
-        action: 'delete',
-        resource,
-        subjectIds: row.customerId ? [row.customerId] : [],
-        fields: effectiveFields(type),
-      });
-      return { id, deleted: true as const };
-    });
+    return this.access.runOnOne(
+      scope,
+      id,
+      async (data) => {
+        const row = await this.records.findById(data, id);
+        const type = row && mayReachRecord(ctx, row) ? await this.records.findTypeById(data, row.typeId) : null;
+        if (!row || !type) return null;
+        await this.records.delete(data, id);
+        await data.record({
+          action: 'delete',
+          resource,
+          subjectIds: row.customerId ? [row.customerId] : [],
+          fields: effectiveFields(type),
+        });
+        return { id, deleted: true as const };
+      },
+      () => new FeatureError(RecordError.NotFound, 'record not found'),
+    );
   }
 }

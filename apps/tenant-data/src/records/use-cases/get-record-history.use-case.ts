@@ -1,4 +1,4 @@
-import { RecordOps, type RecordChangeView } from '@lekha/contracts';
+import { RecordOps, type RecordChangeView, FeatureError, RecordError } from '@lekha/contracts';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { TenantAccess } from '@lekha/access';
 import { RecordRepository } from '../record.repository.js';
@@ -37,7 +37,7 @@ export class GetRecordHistoryUseCase implements UseCase<typeof RecordOps.history
           })),
         };
       },
-      'record not found',
+      () => new FeatureError(RecordError.NotFound, 'record not found'),
     );
   }
 }

@@ -1,4 +1,11 @@
-import { RecordOps, DomainError, type ListRecordsRequest, type Page, type RecordView } from '@lekha/contracts';
+import {
+  RecordOps,
+  type ListRecordsRequest,
+  type Page,
+  type RecordView,
+  FeatureError,
+  RecordError,
+} from '@lekha/contracts';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { TenantAccess } from '@lekha/access';
 import { RecordRepository } from '../record.repository.js';
@@ -23,7 +30,9 @@ export class ListRecordsUseCase implements UseCase<typeof RecordOps.list> {
       const types = new Map((await this.records.listTypes(data)).map((t) => [t.id, t] as [string, RecordTypeRow]));
       const type = q.type ? [...types.values()].find((t) => t.key === q.type) : undefined;
       if (q.type && !type)
-        throw new DomainError('NOT_FOUND', 'record type not found', [{ path: 'type', message: 'not found' }]);
+        throw new FeatureError(RecordError.TypeNotFound, 'record type not found', [
+          { path: 'type', message: 'not found' },
+        ]);
       const rows = await this.records.page(data, {
         typeId: type?.id,
         customerId: q.customerId,

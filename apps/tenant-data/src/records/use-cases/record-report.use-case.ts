@@ -1,4 +1,4 @@
-import { RecordOps, DomainError, type RecordReport, type RecordReportRequest } from '@lekha/contracts';
+import { RecordOps, type RecordReport, type RecordReportRequest, FeatureError, RecordError } from '@lekha/contracts';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { TenantAccess } from '@lekha/access';
 import { RecordRepository } from '../record.repository.js';
@@ -24,9 +24,11 @@ export class RecordReportUseCase implements UseCase<typeof RecordOps.report> {
         // Operational in every version: a field once personal is never totalled.
         const category = effectiveFields(type).find((f) => f.name === q.sum)?.category;
         if (!field || !category || !isOperational(category) || (field.type !== 'number' && field.type !== 'integer')) {
-          throw new DomainError('VALIDATION_FAILED', 'sum must name a numeric operational field of the type', [
-            { path: 'sum', message: 'not a numeric business.operational field' },
-          ]);
+          throw new FeatureError(
+            RecordError.ReportFieldInvalid,
+            'sum must name a numeric operational field of the type',
+            [{ path: 'sum', message: 'not a numeric business.operational field' }],
+          );
         }
       }
       const groups = await this.records.report(
@@ -40,7 +42,10 @@ export class RecordReportUseCase implements UseCase<typeof RecordOps.report> {
       await data.record({ action: 'read', resource: { type: 'record_report', id: type.id } });
       return { type: type.key, groupBy: q.groupBy, sum: q.sum ?? null, groups };
     });
-    if (!report) throw new DomainError('NOT_FOUND', 'record type not found', [{ path: 'type', message: 'not found' }]);
+    if (!report)
+      throw new FeatureError(RecordError.TypeNotFound, 'record type not found', [
+        { path: 'type', message: 'not found' },
+      ]);
     return report;
   }
 }
