@@ -9,31 +9,26 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import kafkajs from 'kafkajs';
 import pg from 'pg';
+import { fmt, lib, log, pct, startBroker, startBenchPlatform } from '../lib/harness.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const lib = (name) => import(join(root, 'libs', name, 'dist', 'index.js'));
-const { startLocalKafka, provisionTopics } = await lib('local-kafka');
-const { topicPlan, AUDIT_EVENTS_TOPIC } = await lib('contracts');
+const { provisionTopics } = await lib('local-kafka');
+const { AUDIT_EVENTS_TOPIC } = await lib('contracts');
 const { AuditOutbox, OutboxRelay, AuditSigner, TrustedKeys, AuditHeaders, auditOutboxSql, nextHead, GENESIS } =
   await lib('audit');
 const { auditEventV1Schema } = await lib('contracts');
 const { Database, Migration, inTenantTransaction, defineEntity, p, tenantRoleSql, tenantTableGrantsSql } =
   await lib('persistence');
-const { startPlatform, ensureAuditKeys } = await lib('launcher');
+const { ensureAuditKeys } = await lib('launcher');
 const { runWithContext, anonymousContext } = await lib('tenancy');
 const { FieldCipher, TenantKeyring } = await lib('crypto');
 const { KafkaPublisher } = await lib('kafka');
 
 const N = Number(process.env.BENCH_EVENTS ?? 100_000);
 const base = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const log = (...a) => console.error('[bench]', ...a);
-const pct = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-const fmt = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 
 const dbName = `lekha_bench_${randomBytes(4).toString('hex')}`;
 const admin = new pg.Client({ connectionString: base });
@@ -41,8 +36,7 @@ await admin.connect();
 await admin.query(`create database ${dbName}`);
 const dbUrl = Object.assign(new URL(base), { pathname: `/${dbName}` }).toString();
 const dir = mkdtempSync(join(tmpdir(), 'lekha-bench-'));
-const kafka = await startLocalKafka({ dataDir: join(dir, 'kafka') });
-await provisionTopics(kafka.brokers, topicPlan({ replicationFactor: 1, minInsyncReplicas: 1 }));
+const kafka = await startBroker(dir);
 const client = new kafkajs.Kafka({ clientId: 'bench', brokers: kafka.brokers, logLevel: kafkajs.logLevel.NOTHING });
 const results = {};
 let platform;
@@ -109,23 +103,13 @@ try {
   // The real compliance service, on PostgreSQL.
   const keysDir = join(dir, 'keys');
   const keys = await ensureAuditKeys(keysDir);
-  platform = await startPlatform({
-    root,
+  ({ platform } = await startBenchPlatform({
+    dir,
+    kafka,
     services: ['compliance'],
-    auditKeysDir: keysDir,
-    ports: { compliance: 3995 },
-    env: {
-      ...process.env,
-      KAFKA_BROKERS: kafka.brokers.join(','),
-      DATABASE_URL: dbUrl,
-      LEKHA_DATA_DIR: dir,
-      LOG_LEVEL: 'warn',
-      CHECKPOINT_INTERVAL_MS: '5000',
-      LEKHA_MASTER_KEY: randomBytes(32).toString('base64'),
-      LEKHA_BUS_KEY: randomBytes(32).toString('base64'),
-      LEKHA_BUS_KEY_FILE: '',
-    },
-  });
+    databaseUrl: dbUrl,
+    env: { CHECKPOINT_INTERVAL_MS: '5000' },
+  }));
   const db = new pg.Client({ connectionString: dbUrl });
   await db.connect();
   const indexed = async () => Number((await db.query('select count(*) from compliance.audit_events')).rows[0].count);

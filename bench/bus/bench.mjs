@@ -8,18 +8,15 @@
 //   npm run build && node bench/bus/bench.mjs
 //   BENCH_SAMPLES (default 500) round trips per single-caller case; BENCH_SECONDS (default 5) of 16 callers;
 //   BENCH_DATABASE_URL (an empty PostgreSQL database) instead of PGlite for billing.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, availableParallelism, loadavg } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { lib, log, startBroker, startBenchPlatform, summary } from '../lib/harness.mjs';
 
-const root = process.env.BENCH_ROOT ?? resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const lib = (name) => import(join(root, 'libs', name, 'dist', 'index.js'));
-const { startLocalKafka, provisionTopics, freePorts } = await lib('local-kafka');
-const { topicPlan, Rpc } = await lib('contracts');
-const { startPlatform, SERVICE_NAMES } = await lib('launcher');
+const { Rpc } = await lib('contracts');
+const { provisionTopics } = await lib('local-kafka');
 const { BusClient, BusSeal, createLogger } = await lib('runtime');
 const { anonymousContext, runWithContext } = await lib('tenancy');
 const { Kafka, logLevel } = (await import('kafkajs')).default;
@@ -28,13 +25,7 @@ const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 500);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CALLERS = 16;
 const FETCH = { maxWaitTimeInMs: 5, minBytes: 1 };
-const log = (...a) => console.error('[bench]', ...a);
-const pct = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 const fmt = (n) => n.toFixed(2);
-const summary = (ms) => {
-  const s = [...ms].sort((x, y) => x - y);
-  return { n: s.length, p50: pct(s, 0.5), p99: pct(s, 0.99) };
-};
 
 /** `samples` sequential round trips after a warm-up; milliseconds each. */
 async function sequential(roundTrip, samples) {
@@ -137,28 +128,15 @@ let platform;
 let client;
 let raw;
 try {
-  kafka = await startLocalKafka({ dataDir: join(dir, 'kafka') });
-  await provisionTopics(kafka.brokers, topicPlan({ replicationFactor: 1, minInsyncReplicas: 1 }));
-  const busKey = randomBytes(32);
-  const chosen = await freePorts(SERVICE_NAMES.length);
+  kafka = await startBroker(dir);
   log('starting billing');
-  platform = await startPlatform({
-    root,
+  let busKey;
+  ({ platform, busKey } = await startBenchPlatform({
+    dir,
+    kafka,
     services: ['billing'],
-    auditKeysDir: join(dir, 'keys'),
-    readyTimeoutMs: 180_000,
-    ports: Object.fromEntries(SERVICE_NAMES.map((name, i) => [name, chosen[i]])),
-    env: {
-      ...process.env,
-      KAFKA_BROKERS: kafka.brokers.join(','),
-      DATABASE_URL: process.env.BENCH_DATABASE_URL ?? '',
-      LEKHA_DATA_DIR: dir,
-      LOG_LEVEL: 'warn',
-      LEKHA_ENV: 'test',
-      LEKHA_MASTER_KEY: randomBytes(32).toString('base64'),
-      LEKHA_BUS_KEY: busKey.toString('base64'),
-    },
-  });
+    databaseUrl: process.env.BENCH_DATABASE_URL,
+  }));
   client = new BusClient({
     clientId: 'bench',
     brokers: kafka.brokers,

@@ -9,44 +9,25 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, availableParallelism, loadavg } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-
-const root = process.env.BENCH_ROOT ?? resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const lib = (name) => import(join(root, 'libs', name, 'dist', 'index.js'));
-const { startLocalKafka, provisionTopics, freePorts } = await lib('local-kafka');
-const { topicPlan } = await lib('contracts');
-const { startPlatform, SERVICE_NAMES } = await lib('launcher');
+import { log, pct, startBroker, startBenchPlatform } from '../lib/harness.mjs';
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 300);
 // Earlier builds limit sends per identifier (at most 20 a window): spread the known requests over accounts.
 const ACCOUNTS = Math.ceil(SAMPLES / 15);
-const log = (...a) => console.error('[bench]', ...a);
-const pct = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 const fmt = (n) => n.toFixed(2);
 
 const dir = mkdtempSync(join(tmpdir(), 'lekha-bench-identity-'));
 let kafka;
 let platform;
 try {
-  kafka = await startLocalKafka({ dataDir: join(dir, 'kafka') });
-  await provisionTopics(kafka.brokers, topicPlan({ replicationFactor: 1, minInsyncReplicas: 1 }));
-  const chosen = await freePorts(SERVICE_NAMES.length);
-  platform = await startPlatform({
-    root,
-    auditKeysDir: join(dir, 'keys'),
-    readyTimeoutMs: 120_000,
-    ports: Object.fromEntries(SERVICE_NAMES.map((name, i) => [name, chosen[i]])),
+  kafka = await startBroker(dir);
+  ({ platform } = await startBenchPlatform({
+    dir,
+    kafka,
+    databaseUrl: process.env.BENCH_DATABASE_URL,
     env: {
-      ...process.env,
-      KAFKA_BROKERS: kafka.brokers.join(','),
-      DATABASE_URL: process.env.BENCH_DATABASE_URL ?? '',
-      LEKHA_DATA_DIR: dir,
-      LOG_LEVEL: 'warn',
-      LEKHA_ENV: 'test',
-      LEKHA_MASTER_KEY: randomBytes(32).toString('base64'),
-      LEKHA_BUS_KEY: randomBytes(32).toString('base64'),
       // Each request comes from its own address (one proxy hop), and the budgets stay out of the way.
       TRUSTED_PROXY_HOPS: '1',
       OTP_MAX_SENDS_PER_WINDOW: '20',
@@ -54,7 +35,7 @@ try {
       OTP_MAX_UNKNOWN_PER_IP: '100000',
       SIGNUP_MAX_PER_IP: '100000',
     },
-  });
+  }));
   const url = platform.gatewayUrl;
   let address = 0;
   const post = async (path, body) => {

@@ -12,17 +12,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, availableParallelism } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import kafkajs from 'kafkajs';
+import { fmt, lib, log, pct, startBroker, startBenchPlatform } from '../lib/harness.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const lib = (name) => import(join(root, 'libs', name, 'dist', 'index.js'));
-const { startLocalKafka, provisionTopics } = await lib('local-kafka');
-const { topicPlan } = await lib('contracts');
-const { startPlatform } = await lib('launcher');
+const { provisionTopics } = await lib('local-kafka');
 const { FieldCipher, TenantKeyring } = await lib('crypto');
 const { BusSeal, ReplyKeyPair, parseReplyKey, sealReply, openReply, transitKeyOf } = await lib('runtime');
 
@@ -30,9 +26,6 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 500);
 const base = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const log = (...a) => console.error('[bench]', ...a);
-const fmt = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
-const pct = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 
 /** Runs `fn` with `concurrency` callers for SECONDS; returns ops/s and latency percentiles (ms). */
 async function measure(fn, concurrency = 1, seconds = SECONDS) {
@@ -223,23 +216,8 @@ try {
   }
 
   // 3. Through the gateway, with everything on.
-  kafka = await startLocalKafka({ dataDir: join(dir, 'kafka') });
-  await provisionTopics(kafka.brokers, topicPlan({ replicationFactor: 1, minInsyncReplicas: 1 }));
-  platform = await startPlatform({
-    root,
-    auditKeysDir: join(dir, 'keys'),
-    ports: { gateway: 3990, identity: 3991, 'tenant-data': 3992, billing: 3993, notifications: 3994, compliance: 3995 },
-    env: {
-      ...process.env,
-      KAFKA_BROKERS: kafka.brokers.join(','),
-      DATABASE_URL: dbUrl,
-      LEKHA_DATA_DIR: dir,
-      LOG_LEVEL: 'warn',
-      LEKHA_ENV: 'test',
-      LEKHA_MASTER_KEY: randomBytes(32).toString('base64'),
-      LEKHA_BUS_KEY: randomBytes(32).toString('base64'),
-    },
-  });
+  kafka = await startBroker(dir);
+  ({ platform } = await startBenchPlatform({ dir, kafka, databaseUrl: dbUrl }));
   const url = platform.gatewayUrl;
 
   // Baseline for the bus: raw kafkajs request/reply on the same broker (two topics, same producer
