@@ -26,6 +26,9 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 500);
 const base = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+// Where the platform keeps its data: `postgres` (a fresh database on BENCH_DATABASE_URL) or `pglite`
+// (the embedded default a newcomer meets with `npm start`). The storage-layer case always uses PostgreSQL.
+const STORE = process.env.BENCH_STORE ?? 'postgres';
 
 /** Runs `fn` with `concurrency` callers for SECONDS; returns ops/s and latency percentiles (ms). */
 async function measure(fn, concurrency = 1, seconds = SECONDS) {
@@ -217,7 +220,8 @@ try {
 
   // 3. Through the gateway, with everything on.
   kafka = await startBroker(dir);
-  ({ platform } = await startBenchPlatform({ dir, kafka, databaseUrl: dbUrl }));
+  ({ platform } = await startBenchPlatform({ dir, kafka, databaseUrl: STORE === 'pglite' ? '' : dbUrl }));
+  log(`platform up on ${STORE}`);
   const url = platform.gatewayUrl;
 
   // Baseline for the bus: raw kafkajs request/reply on the same broker (two topics, same producer
@@ -330,6 +334,10 @@ try {
     await measure(() => fetch(`${url}/health/live`).then((r) => r.text()), CONCURRENCY),
     'HTTP floor, no bus, no DB',
   );
+  const liveness1 = await measure(() => fetch(`${url}/health/live`).then((r) => r.text()), 1);
+  row('baseline: gateway liveness route, 1 caller', liveness1, 'HTTP floor for the one-caller cases');
+  const me = await measure(() => call('GET', '/v1/me', token), 1);
+  row('GET /v1/me (one bus hop to identity), 1 caller', me, `target p50 ≤ ${fmt(8 * liveness1.p50 + 3, 1)} ms`);
   row(
     'bus round trip: GET /health (a ping to each of 5 services in parallel), 1 caller',
     await measure(() => fetch(`${url}/health`).then((r) => r.text()), 1),
@@ -362,7 +370,8 @@ try {
 }
 
 console.log(
-  `tenant data benchmark — node ${process.version}, ${availableParallelism()} cores, ${SECONDS} s per case, ` +
+  `tenant data benchmark (platform on ${STORE}) — node ${process.version}, ${availableParallelism()} cores, ` +
+    `${SECONDS} s per case, ` +
     `${new Date().toISOString().slice(0, 10)}`,
 );
 console.table(rows);
