@@ -30,8 +30,7 @@ export interface Platform {
 }
 
 /**
- * Starts the services as child processes and waits until every one reports ready. The gateway
- * starts last so that the first request it serves finds the services listening.
+ * Starts the services as child processes, all at once, and waits until every one reports ready.
  */
 export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   const names = opts.services ?? SERVICE_NAMES;
@@ -83,21 +82,16 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     },
   };
   try {
-    const backends = names.filter((n) => n !== 'gateway');
-    for (const name of backends) services.get(name)!.start();
+    // All at once: the gateway no longer waits for the others to be ready before it starts (its own
+    // readiness needs the bus and identity's published keys), and this returns only when every one is.
+    for (const name of names) services.get(name)!.start();
     await Promise.all(
-      backends.map(async (name) => {
+      names.map(async (name) => {
         const started = Date.now();
         await services.get(name)!.waitReady(timeout);
         opts.onProgress?.(`${name} ready (${((Date.now() - started) / 1000).toFixed(1)} s)`);
       }),
     );
-    if (names.includes('gateway')) {
-      const gateway = services.get('gateway')!;
-      gateway.start();
-      await gateway.waitReady(timeout);
-      opts.onProgress?.('gateway ready');
-    }
   } catch (err) {
     await platform.stop();
     throw err;

@@ -40,9 +40,18 @@ export class ServiceProcess {
   start(): void {
     this.instanceId = randomUUID();
     const entry = join(this.opts.root, 'apps', this.opts.name, 'dist', 'main.js');
-    const child = spawn(process.execPath, ['--enable-source-maps', '--disable-warning=TimeoutNegativeWarning', entry], {
+    // LEKHA_NODE_ARGS: extra Node flags for every service (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile).
+    const extra = this.opts.env.LEKHA_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+    const flags = ['--enable-source-maps', '--disable-warning=TimeoutNegativeWarning', ...extra];
+    const child = spawn(process.execPath, [...flags, entry], {
       cwd: this.opts.root,
-      env: { ...this.opts.env, LEKHA_EXIT_WITH_PARENT: '1', LEKHA_INSTANCE_ID: this.instanceId },
+      env: {
+        // Node keeps the code it compiled for the platform's modules (~15% of each start) beside node_modules.
+        NODE_COMPILE_CACHE: join(this.opts.root, 'node_modules', '.cache', 'lekha', 'node-compile'),
+        ...this.opts.env,
+        LEKHA_EXIT_WITH_PARENT: '1',
+        LEKHA_INSTANCE_ID: this.instanceId,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;

@@ -56,7 +56,7 @@ export async function bootstrapService(opts: ServiceBootstrapOptions): Promise<I
           return;
         } catch (err) {
           opts.logger.warn({ attempt, error: (err as Error).message }, 'kafka not reachable yet; retrying');
-          await sleep(Math.min(500 * attempt, 5000));
+          await sleep(Math.min(200 * attempt, 5000));
         }
       }
     })();

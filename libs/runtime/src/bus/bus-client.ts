@@ -21,6 +21,7 @@ import { BusSeal, ReplyKeyPair, openReply, type SealedValue } from '../bus-seal.
 import { kafkaConfig } from '../kafka.js';
 import { onePartitionEach } from './reply-partition-assigner.js';
 import { SendBatcher } from './send-batcher.js';
+import { BUS_FETCH_WAIT_MS } from './fetch-wait.js';
 
 /** The consumer group of every calling process: each member owns one partition of the reply topic. */
 export const RPC_CALLERS_GROUP = 'rpc.callers.v1';
@@ -36,7 +37,7 @@ export interface BusClientOptions {
   replyKeyRotateMs: number;
   /** How long a tenant's transit key is kept before it is asked for again. */
   transitKeyTtlMs: number;
-  /** How long a reply fetch waits for a first message (default 5 ms). */
+  /** How long the broker may hold an empty reply fetch (default BUS_FETCH_WAIT_MS; a reply ends it at once). */
   maxWaitTimeInMs?: number;
   /** Check every operation's reply against its response schema (on outside production). */
   checkReplies?: boolean;
@@ -115,7 +116,7 @@ export class BusClient {
       sessionTimeout: 15000,
       heartbeatInterval: 1000,
       allowAutoTopicCreation: false,
-      maxWaitTimeInMs: this.opts.maxWaitTimeInMs ?? 5,
+      maxWaitTimeInMs: this.opts.maxWaitTimeInMs ?? BUS_FETCH_WAIT_MS,
       minBytes: 1,
     });
     this.producer = producer;

@@ -7,6 +7,7 @@ import { headerText, type KafkaHeaders } from '@lekha/tenancy';
 import { kafkaConfig } from '../kafka.js';
 import { BusContext } from './bus-context.js';
 import { Semaphore, SendBatcher } from './send-batcher.js';
+import { BUS_FETCH_WAIT_MS } from './fetch-wait.js';
 
 export interface BusServerOptions {
   service: string;
@@ -14,7 +15,7 @@ export interface BusServerOptions {
   logger: Logger;
   /** Requests run at once, across and within partitions (default 64). */
   concurrency?: number;
-  /** How long a fetch waits for a first message (default 5 ms: a request is answered, not batched). */
+  /** How long the broker may hold an empty fetch (default BUS_FETCH_WAIT_MS; a message ends it at once). */
   maxWaitTimeInMs?: number;
 }
 
@@ -91,7 +92,7 @@ export class BusServer extends Server implements CustomTransportStrategy {
       sessionTimeout: 15000,
       heartbeatInterval: 1000,
       allowAutoTopicCreation: false,
-      maxWaitTimeInMs: this.opts.maxWaitTimeInMs ?? 5,
+      maxWaitTimeInMs: this.opts.maxWaitTimeInMs ?? BUS_FETCH_WAIT_MS,
       minBytes: 1,
     });
     this.producer = producer;
