@@ -128,7 +128,7 @@ const row = (what, r, note = '') =>
     syncRate(() => bus.open(bus.seal(value, binding), binding)),
   );
   row(
-    'seal + open it with a tenant transit key (derived each time)',
+    'seal + open it with a tenant transit key (derived once per keyset)',
     syncRate(() => {
       const key = transitKeyOf(keys, tenantId);
       const b = { ...binding, tenantId };

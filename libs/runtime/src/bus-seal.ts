@@ -179,13 +179,20 @@ export function openReply<T>(value: SealedValue, pattern: string, callId: string
 /** The reply key named in a request's header; null when absent or not an X25519 public key. */
 export function parseReplyKey(text: string): KeyObject | null {
   if (!text || text.length > 100) return null;
+  // A caller keeps one reply key for minutes: parse each once (a public key, safe to keep).
+  const known = replyKeys.get(text);
+  if (known) return known;
   try {
     const key = createPublicKey({ key: Buffer.from(text, 'base64url'), format: 'der', type: 'spki' });
-    return key.asymmetricKeyType === 'x25519' ? key : null;
+    if (key.asymmetricKeyType !== 'x25519') return null;
+    if (replyKeys.size >= 256) replyKeys.delete(replyKeys.keys().next().value!);
+    replyKeys.set(text, key);
+    return key;
   } catch {
     return null;
   }
 }
+const replyKeys = new Map<string, KeyObject>();
 
 /**
  * A caller's reply key pair, kept only in memory: replies sealed to it are readable by this process
@@ -207,8 +214,18 @@ export class ReplyKeyPair {
  * stable index key), so it survives data-key rotation and is destroyed with the keyset.
  */
 export function transitKeyOf(keys: TenantKeys, tenantId: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', keys.indexKey, 'lekha-bus-transit', `lekha.bus-transit/1\0${tenantId}`, 32));
+  // Derived once per keyset and kept only as long as the keyset object (so the same buffer, and
+  // the cipher key made from it, serve every request of that tenant until its keys are dropped).
+  let byTenant = transitKeys.get(keys);
+  if (!byTenant) transitKeys.set(keys, (byTenant = new Map()));
+  let key = byTenant.get(tenantId);
+  if (!key) {
+    key = Buffer.from(hkdfSync('sha256', keys.indexKey, 'lekha-bus-transit', `lekha.bus-transit/1\0${tenantId}`, 32));
+    byTenant.set(tenantId, key);
+  }
+  return key;
 }
+const transitKeys = new WeakMap<TenantKeys, Map<string, Buffer>>();
 
 /** The bus key comes from LEKHA_BUS_KEY or LEKHA_BUS_KEY_FILE (a secret manager in production). */
 export function loadBusKey(config: { LEKHA_BUS_KEY?: string; LEKHA_BUS_KEY_FILE?: string }): Buffer {
