@@ -25,10 +25,18 @@ function boxKey(shared: Buffer, ephemeral: Buffer, info: string): Buffer {
   return Buffer.from(hkdfSync('sha256', shared, ephemeral, info, 32));
 }
 
+// Recipients' keys arrive as long-lived DER buffers (never written in place): each is parsed once and
+// kept as long as its buffer (the gateway seals every request's network details to one such key).
+const parsedKeys = new WeakMap<Buffer, KeyObject>();
+const parsed = (key: Buffer, parse: (key: Buffer) => KeyObject): KeyObject => {
+  let k = parsedKeys.get(key);
+  if (!k) parsedKeys.set(key, (k = parse(key)));
+  return k;
+};
 const publicKeyOf = (key: KeyObject | Buffer): KeyObject =>
-  Buffer.isBuffer(key) ? createPublicKey({ key, format: 'der', type: 'spki' }) : key;
+  Buffer.isBuffer(key) ? parsed(key, (der) => createPublicKey({ key: der, format: 'der', type: 'spki' })) : key;
 const privateKeyOf = (key: KeyObject | Buffer): KeyObject =>
-  Buffer.isBuffer(key) ? createPrivateKey({ key, format: 'der', type: 'pkcs8' }) : key;
+  Buffer.isBuffer(key) ? parsed(key, (der) => createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })) : key;
 
 /**
  * ECIES to an X25519 key: an ephemeral key pair, HKDF-SHA256 over the shared secret (salt: the
