@@ -28,6 +28,7 @@ async function mtime(p) {
 
 let built = 0;
 let skipped = 0;
+let removed = 0;
 const started = Date.now();
 for (const group of ['libs', 'apps']) {
   for (const project of await readdir(join(root, group))) {
@@ -58,6 +59,35 @@ for (const group of ['libs', 'apps']) {
       );
     }
     await Promise.all(jobs);
+    removed += await removeOrphans(dist, src);
   }
 }
-console.log(`build: ${built} compiled, ${skipped} up to date (${Date.now() - started} ms)`);
+console.log(
+  `build: ${built} compiled, ${skipped} up to date${removed ? `, ${removed} removed` : ''} (${Date.now() - started} ms)`,
+);
+
+/** Deletes compiled files whose source is gone (a deleted migration must not linger in dist/). */
+async function removeOrphans(dist, src) {
+  let count = 0;
+  let entries;
+  try {
+    entries = await readdir(dist, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const entry of entries) {
+    const out = join(dist, entry.name);
+    if (entry.isDirectory()) {
+      count += await removeOrphans(out, join(src, entry.name));
+      if ((await readdir(out)).length === 0) await rm(out, { recursive: true, force: true });
+      continue;
+    }
+    const base = entry.name.replace(/\.js\.map$|\.js$/, '');
+    if (base === entry.name) continue;
+    if (!(await mtime(join(src, `${base}.ts`)))) {
+      await rm(out, { force: true });
+      count++;
+    }
+  }
+  return count;
+}
