@@ -18,8 +18,6 @@ type Verify = (token: string, done: (err: unknown, user?: AuthenticatedUser | fa
 
 /** Hands the bearer token of `Authorization: Bearer <token>` to the verify callback; no token fails. */
 class BearerTokenStrategy extends Strategy {
-  name = 'jwt';
-
   constructor(private readonly verify: Verify) {
     super();
   }
