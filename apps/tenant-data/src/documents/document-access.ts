@@ -70,26 +70,36 @@ export async function onCustomer<T>(
 }
 
 /**
- * A committed document the caller may handle, for a read or a deletion (the operation's action):
- * `null` when there is none (TenantAccess.runOnOne records the miss), a Refusal with the denial
- * recorded when its kind is sensitive and the caller's role may not handle it.
+ * Acts on one committed document the caller may handle (a read or a deletion, the operation's
+ * action), in one transaction with its audit record. A document that is not there (or is another
+ * tenant's) is recorded as a miss and answered NOT_FOUND; a sensitive kind the caller's role may
+ * not handle is recorded as denied and refused once that record has committed.
  */
-export async function readyDocumentFor(
-  scope: OperationScope,
-  data: TenantScope,
+export async function onReadyDocument<T>(
+  access: TenantAccess,
   documents: DocumentRepository,
+  scope: OperationScope,
   id: string,
-): Promise<CustomerDocumentRow | Refusal | null> {
-  const row = await documents.findReady(data, id);
-  if (!row) return null;
-  const kind = row.kind as DocumentKind;
-  if (maySeeKind(scope.ctx, kind)) return row;
-  await data.record({
-    resource: { id },
-    subjectIds: [row.customerId],
-    outcome: 'denied',
-    reason: 'forbidden_category',
-    fields: [documentField(kind)],
-  });
-  return new Refusal(new FeatureError(DocumentError.KindNotAllowed, SENSITIVE_KIND));
+  act: (data: TenantScope, row: CustomerDocumentRow) => Promise<T>,
+): Promise<T> {
+  const result = await access.runOnOne(
+    scope,
+    id,
+    async (data) => {
+      const row = await documents.findReady(data, id);
+      if (!row) return null;
+      const field = documentField(row.kind as DocumentKind);
+      const target = { resource: { id }, subjectIds: [row.customerId], fields: [field] };
+      if (!maySeeKind(scope.ctx, row.kind as DocumentKind)) {
+        await data.record({ ...target, outcome: 'denied', reason: 'forbidden_category' });
+        return new Refusal(new FeatureError(DocumentError.KindNotAllowed, SENSITIVE_KIND));
+      }
+      const value = await act(data, row);
+      await data.record(target);
+      return { value };
+    },
+    () => new FeatureError(DocumentError.NotFound, 'document not found'),
+  );
+  if (result instanceof Refusal) throw result.error;
+  return result.value;
 }
