@@ -272,7 +272,10 @@ describe('tenant data: customers', () => {
     const staff = await asRole<CustomerView>('staff', Rpc.tenantData.getCustomer, { id: meena.id });
     expect((staff as { data: CustomerView }).data.healthNotes).toBe('knee injury, avoid squats');
     const denied = await asRole('caretaker', Rpc.tenantData.deleteCustomer, { id: meena.id });
-    expect(denied).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: expect.any(String) } });
+    expect(denied).toEqual({
+      ok: false,
+      error: { code: 'FORBIDDEN', reason: 'ACCESS_PERMISSION_MISSING', message: expect.any(String) },
+    });
   });
 
   it('prints the data map from the field declarations', async () => {

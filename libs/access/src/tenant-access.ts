@@ -1,6 +1,6 @@
 import { Global, Injectable, Module, type DynamicModule } from '@nestjs/common';
 import { AuditOutbox, type AccessRecord } from '@lekha/audit';
-import { DomainError, type AuditAction } from '@lekha/contracts';
+import { AccessError, DomainError, FeatureError, type AuditAction } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
 import { Database, inTenantTransaction, type Em } from '@lekha/persistence';
 import type { OperationScope } from '@lekha/runtime';
@@ -71,7 +71,7 @@ export class TenantAccess {
         this.audit,
         scope,
         { ...target, reason: 'forbidden' },
-        new DomainError('FORBIDDEN', 'only a caller signed in to a tenant may do this'),
+        new FeatureError(AccessError.TenantRequired, 'only a caller signed in to a tenant may do this'),
       );
     // Keys are loaded before the transaction opens: the embedded database has a single connection,
     // so a key lookup from inside the transaction would wait on itself.

@@ -43,6 +43,10 @@ const NOT_AN_ACCESS: Record<string, string> = {
   'apps/tenant-data/src/documents/use-cases/begin-upload.use-case.ts':
     'opens an upload session only; commit-upload records the document, abort-upload and the sweep its ' +
     'abandonment, document-access.ts a refusal or an unknown customer',
+  'apps/tenant-data/src/documents/use-cases/begin-download.use-case.ts':
+    'recorded by document-access.ts onReadyDocument, in the transaction that reads the document',
+  'apps/tenant-data/src/documents/use-cases/delete-document.use-case.ts':
+    'recorded by document-access.ts onReadyDocument, in the transaction that deletes the row',
   'apps/tenant-data/src/documents/use-cases/download-chunk.use-case.ts':
     'a chunk of a download whose read begin-download recorded; TenantAccess records a miss',
   'apps/compliance/src/audit-index/use-cases/get-audit-network-key.use-case.ts':

@@ -27,6 +27,7 @@ describe('feature errors', () => {
 
   it('name their feature and are unique across features', () => {
     const prefixes: Record<string, string> = {
+      AccessError: 'ACCESS_',
       AuthError: 'AUTH_',
       MfaError: 'MFA_',
       SessionError: 'SESSION_',

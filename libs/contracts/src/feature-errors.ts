@@ -6,6 +6,18 @@ import { DomainError, assertUnreachable, type ErrorCode } from './errors.js';
  * so one HTTP status) in `wireCodeOf` — an unmapped reason fails the type check.
  */
 
+/** The operation runner's own refusals, before any use case runs (the same for every operation). */
+export enum AccessError {
+  /** The operation needs a signed-in caller. */
+  SignInRequired = 'ACCESS_SIGN_IN_REQUIRED',
+  /** The caller's role (or API key scopes) lacks the operation's permission; the message names it. */
+  PermissionMissing = 'ACCESS_PERMISSION_MISSING',
+  /** Only a signed-in person may do this, never an API key (keys managing keys, key rotation, …). */
+  PersonOnly = 'ACCESS_PERSON_ONLY',
+  /** The operation works on a tenant's data and the caller is signed in to none. */
+  TenantRequired = 'ACCESS_TENANT_REQUIRED',
+}
+
 export enum AuthError {
   InvalidCredentials = 'AUTH_INVALID_CREDENTIALS',
   /** Sign-in, code or send attempts over budget (per account, per address, per tenant): never says which. */
@@ -53,7 +65,6 @@ export enum ApiKeyError {
   Invalid = 'API_KEY_INVALID',
   ScopeNotAllowed = 'API_KEY_SCOPE_NOT_ALLOWED',
   ScopeUnknown = 'API_KEY_SCOPE_UNKNOWN',
-  PersonOnly = 'API_KEY_PERSON_ONLY',
 }
 
 export enum PlatformUserError {
@@ -65,11 +76,9 @@ export enum PlatformUserError {
 }
 
 export enum TenantError {
-  EraseOwnerOnly = 'TENANT_ERASE_OWNER_ONLY',
   EraseIdMismatch = 'TENANT_ERASE_ID_MISMATCH',
   ErasureNotAsked = 'TENANT_ERASURE_NOT_ASKED',
   Erased = 'TENANT_ERASED',
-  KeyRotationPersonOnly = 'TENANT_KEY_ROTATION_PERSON_ONLY',
   NoKeys = 'TENANT_NO_KEYS',
   TransitKeyNotAllowed = 'TENANT_TRANSIT_KEY_NOT_ALLOWED',
 }
@@ -118,6 +127,7 @@ export enum AuditError {
 }
 
 export type FeatureErrorReason =
+  | AccessError
   | AuthError
   | MfaError
   | SessionError
@@ -148,16 +158,17 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case AuditError.TooManyStreams:
     case StaffError.TooManyInvitations:
       return 'RATE_LIMITED';
+    case AccessError.SignInRequired:
+    case AccessError.PermissionMissing:
+    case AccessError.PersonOnly:
+    case AccessError.TenantRequired:
     case AuthError.ApiKeyHasNoSession:
     case MfaError.PersonOnly:
     case StaffError.SelfChange:
     case StaffError.OwnerOnly:
     case StaffError.OwnerUnchangeable:
-    case ApiKeyError.PersonOnly:
     case PlatformUserError.SelfReset:
     case PlatformUserError.SelfDeactivate:
-    case TenantError.EraseOwnerOnly:
-    case TenantError.KeyRotationPersonOnly:
     case TenantError.TransitKeyNotAllowed:
     case RecordError.ReassignNotAllowed:
     case RecordError.AssignOthersNotAllowed:

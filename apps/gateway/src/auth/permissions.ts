@@ -1,7 +1,7 @@
 import { Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { DirectAuditPublisher } from '@lekha/audit';
-import { DomainError, type AuditAction } from '@lekha/contracts';
+import { AccessError, FeatureError, type AuditAction } from '@lekha/contracts';
 import { contextHasPermission, requireContext, type Permission } from '@lekha/tenancy';
 
 interface Requirement {
@@ -36,9 +36,10 @@ export class PermissionGuard implements CanActivate {
     const reason = allowed ? 'person_required' : 'forbidden';
     const resource = { type: need.resource, id: null };
     await this.audit.record({ action: need.action, resource, outcome: 'denied', reason });
-    if (allowed) throw new DomainError('FORBIDDEN', 'only a signed-in person may do this, never an API key');
-    throw new DomainError(
-      'FORBIDDEN',
+    if (allowed)
+      throw new FeatureError(AccessError.PersonOnly, 'only a signed-in person may do this, never an API key');
+    throw new FeatureError(
+      AccessError.PermissionMissing,
       ctx.actorType === 'api_key' ? 'this API key’s scopes do not allow this' : 'your role does not allow this',
     );
   }

@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, accessPermissions, type AuditAction, FeatureError, PlatformUserError } from '@lekha/contracts';
+import {
+  AccessError,
+  DomainError,
+  accessPermissions,
+  type AuditAction,
+  FeatureError,
+  PlatformUserError,
+} from '@lekha/contracts';
 import type { OperationScope } from '@lekha/runtime';
 import { contextHasPermission, type Permission, type RequestContext } from '@lekha/tenancy';
 import { IdentityData } from '../data/identity-data.js';
@@ -48,7 +55,7 @@ export class PlatformAccess {
       !permissions.some((p) => contextHasPermission(ctx, p))
     ) {
       await refuse('forbidden');
-      throw new DomainError('FORBIDDEN', 'your role does not allow this');
+      throw new FeatureError(AccessError.PermissionMissing, 'your role does not allow this');
     }
     if (
       permissions.some((p) => NEEDS_SECOND_FACTOR.includes(p)) &&

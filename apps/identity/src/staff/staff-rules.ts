@@ -1,4 +1,4 @@
-import { DomainError, type AssignableRole, FeatureError, StaffError } from '@lekha/contracts';
+import { AccessError, DomainError, type AssignableRole, FeatureError, StaffError } from '@lekha/contracts';
 import { contextHasPermission, type RequestContext } from '@lekha/tenancy';
 
 /** Roles and, for an API key, its scopes: what `contextHasPermission` looks at. */
@@ -10,7 +10,8 @@ export type PermissionHolder = Pick<RequestContext, 'roles'> & Partial<Pick<Requ
  */
 export function assertMayManage(ctx: RequestContext, roles: readonly string[]): { tenantId: string; actorId: string } {
   if (!ctx.actorId || !ctx.tenantId) throw new DomainError('UNAUTHENTICATED', 'sign in first');
-  if (!contextHasPermission(ctx, 'users:manage')) throw new DomainError('FORBIDDEN', 'your role does not allow this');
+  if (!contextHasPermission(ctx, 'users:manage'))
+    throw new FeatureError(AccessError.PermissionMissing, 'your role does not allow this');
   if (roles.includes('owner')) throw new FeatureError(StaffError.OwnerUnchangeable, 'an owner cannot be changed here');
   if (roles.includes('admin') && !contextHasPermission(ctx, 'users:manage:admins'))
     throw new FeatureError(StaffError.OwnerOnly, 'only an owner can manage admins');

@@ -1,7 +1,9 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import {
+  AccessError,
   DomainError,
+  FeatureError,
   accessPermissions,
   type AnyOperation,
   type OpInput,
@@ -81,16 +83,19 @@ export class OperationRunner {
     if (op.access === 'authenticated') {
       if (ctx.actorType !== 'anonymous' && ctx.actorId) return;
       await this.deny(op, input, 'forbidden');
-      throw new DomainError('FORBIDDEN', 'sign in first');
+      throw new FeatureError(AccessError.SignInRequired, 'sign in first');
     }
     const permissions = accessPermissions(op.access);
     if (!permissions.some((p) => contextHasPermission(ctx, p))) {
       await this.deny(op, input, 'forbidden');
-      throw new DomainError('FORBIDDEN', `this role may not ${permissions[0]!.replaceAll(':', ' ')}`);
+      throw new FeatureError(
+        AccessError.PermissionMissing,
+        `this role may not ${permissions[0]!.replaceAll(':', ' ')}`,
+      );
     }
     if (op.personOnly && ctx.actorType !== 'user') {
       await this.deny(op, input, 'person_required');
-      throw new DomainError('FORBIDDEN', 'only a signed-in person may do this, never an API key');
+      throw new FeatureError(AccessError.PersonOnly, 'only a signed-in person may do this, never an API key');
     }
   }
 

@@ -1,5 +1,5 @@
 import { AuditOutbox } from '@lekha/audit';
-import { DomainError, TenantOps, type TenantErasureStatus, FeatureError, TenantError } from '@lekha/contracts';
+import { AccessError, TenantOps, type TenantErasureStatus, FeatureError, TenantError } from '@lekha/contracts';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { IdentityData } from '../../data/identity-data.js';
 import { TenantErasureRepository } from '../tenant-erasure.repository.js';
@@ -22,7 +22,7 @@ export class TenantErasureStatusUseCase implements UseCase<Op> {
     if (ctx.tenantId !== null || ctx.actorType !== 'user') {
       const resource = { type: 'tenant_erasure', id: tenantId };
       await this.data.record({ action: 'read', resource, outcome: 'denied', reason: 'forbidden' });
-      throw new DomainError('FORBIDDEN', 'your role does not allow this');
+      throw new FeatureError(AccessError.PermissionMissing, 'your role does not allow this');
     }
     const status = await this.data.transaction(async (tx) => {
       const found = await this.erasures.status(tx, tenantId);
