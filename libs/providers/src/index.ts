@@ -1,2 +1,7 @@
 export * from './port.js';
 export * from './signatures.js';
+export { DEFAULT_TIMEOUT_MS, redact, type SendFailure } from './http.js';
+export * from './msg91.js';
+export * from './gupshup.js';
+export * from './twilio.js';
+export * from './whatsapp-cloud.js';
