@@ -5,3 +5,4 @@ export * from './msg91.js';
 export * from './gupshup.js';
 export * from './twilio.js';
 export * from './whatsapp-cloud.js';
+export * from './smtp.js';
