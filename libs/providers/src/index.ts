@@ -6,3 +6,8 @@ export * from './gupshup.js';
 export * from './twilio.js';
 export * from './whatsapp-cloud.js';
 export * from './smtp.js';
+export { WebhookError, WebhookErrorCodes, type WebhookErrorCode, isOptOutText } from './webhooks/common.js';
+export * from './webhooks/twilio.js';
+export * from './webhooks/meta.js';
+export * from './webhooks/msg91.js';
+export * from './webhooks/gupshup.js';
