@@ -6,7 +6,13 @@ export * from './gupshup.js';
 export * from './twilio.js';
 export * from './whatsapp-cloud.js';
 export * from './smtp.js';
-export { WebhookError, WebhookErrorCodes, type WebhookErrorCode, isOptOutText } from './webhooks/common.js';
+export {
+  WebhookError,
+  WebhookErrorCodes,
+  type WebhookErrorCode,
+  isOptOutText,
+  webhookPathTokenMatches,
+} from './webhooks/common.js';
 export * from './webhooks/twilio.js';
 export * from './webhooks/meta.js';
 export * from './webhooks/msg91.js';

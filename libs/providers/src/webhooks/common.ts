@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { WebhookRequest } from '../port.js';
+import { safeEqual } from '../signatures.js';
 
 export const WebhookErrorCodes = ['WEBHOOK_SIGNATURE_INVALID', 'WEBHOOK_MALFORMED'] as const;
 export type WebhookErrorCode = (typeof WebhookErrorCodes)[number];
@@ -20,6 +21,14 @@ export class WebhookError extends Error {
   get httpStatus(): 401 | 400 {
     return this.code === 'WEBHOOK_SIGNATURE_INVALID' ? 401 : 400;
   }
+}
+
+/**
+ * The unsigned providers (MSG91, Gupshup) are authenticated by a secret segment in the webhook path
+ * (`/v1/webhooks/msg91/:token`): compared in constant time, and never equal when none is configured.
+ */
+export function webhookPathTokenMatches(expected: string | undefined, given: string | undefined): boolean {
+  return !!expected && !!given && safeEqual(given, expected);
 }
 
 export function malformed(message: string): WebhookError {

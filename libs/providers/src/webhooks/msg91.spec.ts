@@ -1,5 +1,5 @@
 import type { WebhookRequest } from '../port.js';
-import { WebhookError } from './common.js';
+import { WebhookError, webhookPathTokenMatches } from './common.js';
 import { parseMsg91Dlr } from './msg91.js';
 
 const URL_ = 'https://lekha.example/v1/webhooks/msg91/path-token';
@@ -135,5 +135,14 @@ describe('MSG91 delivery reports', () => {
     expect(error.code).toBe('WEBHOOK_MALFORMED');
     expect(error.httpStatus).toBe(400);
     expect(error.message).not.toContain('9876543210');
+  });
+
+  it('forged: the path token is the only credential of an unsigned report, compared exactly', () => {
+    expect(webhookPathTokenMatches('path-token', 'path-token')).toBe(true);
+    expect(webhookPathTokenMatches('path-token', 'path-tokeN')).toBe(false);
+    expect(webhookPathTokenMatches('path-token', 'path-token-')).toBe(false);
+    expect(webhookPathTokenMatches('path-token', '')).toBe(false);
+    expect(webhookPathTokenMatches('', '')).toBe(false);
+    expect(webhookPathTokenMatches(undefined, undefined)).toBe(false);
   });
 });
