@@ -20,6 +20,8 @@ async function startSmtp(options: Partial<SMTPServerOptions> = {}) {
     allowInsecureAuth: true,
     authMethods: ['PLAIN', 'LOGIN'],
     logger: false,
+    // A session the client gave up on is cut at close instead of waiting out its socket timeout.
+    closeTimeout: 100,
     onAuth(auth, _session, callback) {
       if (auth.username === 'lekha' && auth.password === 's3cret') callback(null, { user: auth.username });
       else callback(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
@@ -114,16 +116,27 @@ describe('SmtpEmailProvider', () => {
     expect(decoded).toBe(email.text);
   });
 
-  it('a per-message From overrides the default; pooled sends reuse the connection', async () => {
+  it('a per-message From overrides the default; pooled sends reuse one connection', async () => {
+    await smtp.close();
+    let connections = 0;
+    smtp = await startSmtp({
+      onConnect(_session, callback) {
+        connections++;
+        callback();
+      },
+    });
     const pooled = provider(`smtp://lekha:s3cret@127.0.0.1:${smtp.port}`);
-    const results = await Promise.all(
-      ['a', 'b', 'c'].map((id) =>
-        pooled.send({ ...email, messageId: `msg_${id}`, email: { subject: 's', from: 'Clinic <care@clinic.test>' } }),
-      ),
-    );
-    expect(results.every((r) => r.ok)).toBe(true);
+    for (const id of ['a', 'b', 'c']) {
+      const result = await pooled.send({
+        ...email,
+        messageId: `msg_${id}`,
+        email: { subject: 's', from: 'Clinic <care@clinic.test>' },
+      });
+      expect(result.ok).toBe(true);
+    }
+    expect(connections).toBe(1);
     expect(smtp.received.map((m) => m.from)).toEqual(['care@clinic.test', 'care@clinic.test', 'care@clinic.test']);
-    expect(smtp.received.map((m) => headersOf(m.raw)['message-id']).sort()).toEqual([
+    expect(smtp.received.map((m) => headersOf(m.raw)['message-id'])).toEqual([
       '<msg_a@lekha.test>',
       '<msg_b@lekha.test>',
       '<msg_c@lekha.test>',
@@ -198,6 +211,25 @@ describe('SmtpEmailProvider', () => {
     const result = await provider(`smtp://127.0.0.1:${smtp.port}`, { timeoutMs: 600, pool: false }).send(email);
     expect(performance.now() - started).toBeLessThan(600 + 700);
     expect(result).toMatchObject({ ok: false, code: 'TIMEOUT', maybeAccepted: true, retryable: true });
+  });
+
+  it('a caller abort: before the send nothing goes out; during it the outcome is unknown', async () => {
+    const before = new AbortController();
+    before.abort();
+    const p = provider(`smtp://lekha:s3cret@127.0.0.1:${smtp.port}`, { pool: false });
+    expect(await p.send(email, { signal: before.signal })).toMatchObject({ code: 'TIMEOUT', maybeAccepted: false });
+    expect(smtp.received).toHaveLength(0);
+
+    await smtp.close();
+    smtp = await startSmtp({ authOptional: true, onData: (stream) => stream.resume() });
+    const during = new AbortController();
+    setTimeout(() => during.abort(), 200);
+    const started = performance.now();
+    const result = await provider(`smtp://127.0.0.1:${smtp.port}`, { pool: false }).send(email, {
+      signal: during.signal,
+    });
+    expect(performance.now() - started).toBeLessThan(1500);
+    expect(result).toMatchObject({ ok: false, code: 'TIMEOUT', maybeAccepted: true });
   });
 
   it('refuses a non-email channel or address without connecting', async () => {

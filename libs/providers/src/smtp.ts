@@ -92,7 +92,11 @@ export class SmtpEmailProvider implements MessagingProvider {
     if (!/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(message.to)) {
       return refusedLocally('INVALID_RECIPIENT', 'the recipient is not an email address');
     }
-    const messageId = `<${message.messageId}@${this.domain}>`;
+    if (options.signal?.aborted) {
+      return failure('TIMEOUT', { maybeAccepted: false, detail: 'aborted before sending' });
+    }
+    // A msg-id cannot hold angle brackets, '@' or white space.
+    const messageId = `<${message.messageId.replace(/[<>@\s]/g, '_')}@${this.domain}>`;
     const sending = this.transport.sendMail({
       from: message.email?.from ?? this.options.from,
       to: message.to,
