@@ -9,7 +9,7 @@ export interface SimulatorCredentials {
   msg91: { authKey: string };
   gupshup: { userId: string; password: string };
   twilio: { accountSid: string; authToken: string };
-  whatsapp: { accessToken: string; phoneNumberId: string; appSecret: string; wabaId: string };
+  whatsapp: { accessToken: string; phoneNumberId: string; appSecret: string; wabaId: string; verifyToken: string };
   /** Absent: SMTP takes mail without AUTH (and accepts any AUTH). */
   smtp?: { user: string; pass: string };
 }

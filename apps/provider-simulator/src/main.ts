@@ -45,6 +45,7 @@ async function main(): Promise<void> {
         accessToken: env.WHATSAPP_ACCESS_TOKEN,
         phoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID,
         appSecret: env.WHATSAPP_APP_SECRET,
+        verifyToken: env.WHATSAPP_VERIFY_TOKEN,
       },
       smtp: smtpCredentials(),
     },

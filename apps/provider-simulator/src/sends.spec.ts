@@ -8,7 +8,12 @@ const creds = {
   msg91: { authKey: 'msg91-key' },
   gupshup: { userId: '2000123456', password: 'gs-pass' },
   twilio: { accountSid: 'AC0123456789abcdef0123456789abcdef', authToken: 'twilio-token' },
-  whatsapp: { accessToken: 'wa-token', phoneNumberId: '123456789012345', appSecret: 'app-secret' },
+  whatsapp: {
+    accessToken: 'wa-token',
+    phoneNumberId: '123456789012345',
+    appSecret: 'app-secret',
+    verifyToken: 'verify-me',
+  },
 };
 
 let sim: Simulator;
@@ -387,5 +392,29 @@ describe('WhatsApp Cloud API', () => {
     expect(((await res.json()) as { error: { code: number } }).error.code).toBe(100);
     const missing = await metaSend({ ...template, messaging_product: undefined });
     expect(missing.status).toBe(400);
+  });
+
+  it('performs the webhook verification handshake against the webhook URL, as Meta does', async () => {
+    hooks.answer = (r) => {
+      const q = new URL(r.url, hooks.url).searchParams;
+      if (q.get('hub.mode') !== 'subscribe') return undefined;
+      return q.get('hub.verify_token') === 'verify-me'
+        ? { status: 200, body: q.get('hub.challenge') ?? '' }
+        : { status: 403, body: 'no' };
+    };
+    const ok = (await (await fetch(`${sim.url}/_sim/verify-webhook`, { method: 'POST', body: '{}' })).json()) as {
+      verified: boolean;
+      status: number;
+      url: string;
+    };
+    expect(ok).toMatchObject({ verified: true, status: 200 });
+    expect(ok.url).toMatch(
+      /\/v1\/webhooks\/whatsapp\?hub\.mode=subscribe&hub\.verify_token=verify-me&hub\.challenge=\d+$/,
+    );
+    const wrong = await fetch(`${sim.url}/_sim/verify-webhook`, {
+      method: 'POST',
+      body: JSON.stringify({ verifyToken: 'guess' }),
+    });
+    expect(await wrong.json()).toMatchObject({ verified: false, status: 403 });
   });
 });

@@ -3,10 +3,19 @@
  * HTTP port, SMTP on another, each speaking the provider's wire format, with receipts posted back
  * to the platform's webhooks. A development and test tool: state in memory, no broker, no database.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Behaviours, SimInputError } from './behaviour.js';
-import { json, text, type Reply, type ResolvedOptions, type SimContext, type SimulatorCredentials } from './context.js';
+import {
+  json,
+  text,
+  webhookUrl,
+  type Reply,
+  type ResolvedOptions,
+  type SimContext,
+  type SimulatorCredentials,
+} from './context.js';
 import { renderPage } from './page.js';
 import { gupshupSend } from './providers/gupshup.js';
 import { msg91Send } from './providers/msg91.js';
@@ -29,6 +38,7 @@ export const DEFAULT_CREDENTIALS: SimulatorCredentials = {
     phoneNumberId: '100000000000001',
     appSecret: 'sim-whatsapp-app-secret',
     wabaId: '100000000000002',
+    verifyToken: 'sim-whatsapp-verify-token',
   },
 };
 
@@ -270,8 +280,38 @@ async function control(
       return json(200, { rules: [] });
     case 'POST /_sim/inbound':
       return inbound(ctx, parseJson(body));
+    case 'POST /_sim/verify-webhook':
+      return verifyWebhook(ctx, parseJson(body));
     default:
       return simError(404, 'NOT_FOUND', `no control endpoint ${route}`);
+  }
+}
+
+/**
+ * Meta's webhook verification handshake, as Meta does it when the callback URL is configured:
+ * `GET /v1/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=…&hub.challenge=…`; passes when the
+ * answer is 200 with the challenge as its body. `verifyToken` overrides the configured token (to test
+ * a wrong one).
+ */
+async function verifyWebhook(ctx: SimContext, input: unknown): Promise<Reply> {
+  const b = (input && typeof input === 'object' ? input : {}) as Record<string, unknown>;
+  if (b.verifyToken !== undefined && typeof b.verifyToken !== 'string')
+    throw new SimInputError('INVALID_VERIFY', 'verifyToken must be a string');
+  const base = webhookUrl(ctx, '/v1/webhooks/whatsapp');
+  if (!base) throw new SimInputError('NO_WEBHOOK_BASE_URL', 'no webhook base URL is configured', 409);
+  const challenge = randomBytes(8).readBigUInt64BE().toString();
+  const query = new URLSearchParams({
+    'hub.mode': 'subscribe',
+    'hub.verify_token': (b.verifyToken as string | undefined) ?? ctx.opts.credentials.whatsapp.verifyToken,
+    'hub.challenge': challenge,
+  });
+  const url = `${base}?${query}`;
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+    const answer = await res.text();
+    return json(200, { url, status: res.status, verified: res.status === 200 && answer === challenge });
+  } catch (err) {
+    return json(200, { url, error: (err as Error).message, verified: false });
   }
 }
 

@@ -19,6 +19,8 @@ export class Receiver {
   readonly received: Received[] = [];
   /** Statuses to answer with, one per request, before falling back to 200. */
   statuses: number[] = [];
+  /** Answers a request itself when it returns something (e.g. echoing a verification challenge). */
+  answer?: (r: Received) => { status: number; body: string } | undefined;
   private server: Server | null = null;
   private waiters: { n: number; pred: (r: Received) => boolean; resolve: () => void }[] = [];
   url = '';
@@ -28,14 +30,17 @@ export class Receiver {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        this.received.push({
+        const received: Received = {
           method: req.method ?? '',
           url: req.url ?? '',
           headers: req.headers,
           body: Buffer.concat(chunks).toString('utf8'),
           at: Date.now(),
-        });
-        res.writeHead(this.statuses.shift() ?? 200).end('ok');
+        };
+        this.received.push(received);
+        const custom = this.answer?.(received);
+        if (custom) res.writeHead(custom.status).end(custom.body);
+        else res.writeHead(this.statuses.shift() ?? 200).end('ok');
         this.check();
       });
     });
@@ -72,6 +77,7 @@ export class Receiver {
   clear(): void {
     this.received.length = 0;
     this.statuses = [];
+    this.answer = undefined;
   }
 
   async stop(): Promise<void> {
