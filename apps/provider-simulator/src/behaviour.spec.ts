@@ -124,6 +124,31 @@ describe('receipt behaviours', () => {
     expect(status.errors[0].code).toBe(131026);
   });
 
+  it('delivered: false leaves out delivered, as Meta does when a message is delivered and read at once', async () => {
+    await behaviour({ provider: 'meta', delivered: false });
+    await metaSend(template);
+    const posts = await hooks.waitFor(2);
+    await sim.webhooksIdle();
+    expect(hooks.received.map(statusOf)).toEqual(['sent', 'read']);
+    expect(posts).toHaveLength(2);
+  });
+
+  it('Twilio with a Messaging Service only: 201 accepted, then queued, sent, delivered', async () => {
+    const sid = creds.twilio.accountSid;
+    const res = await fetch(`${sim.url}/2010-04-01/Accounts/${sid}/Messages.json`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${sid}:${creds.twilio.authToken}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ To: ASHA, MessagingServiceSid: 'MG0123', Body: 'hi' }).toString(),
+    });
+    expect(((await res.json()) as { status: string }).status).toBe('accepted');
+    const posts = await hooks.waitFor(3);
+    expect(posts.map(statusOf)).toEqual(['queued', 'sent', 'delivered']);
+    expect(form(posts[0]).MessagingServiceSid).toBe('MG0123');
+  });
+
   it('none: nothing is posted', async () => {
     await behaviour({ provider: 'twilio', receipts: 'none' });
     expect((await twilioSend()).status).toBe(201);

@@ -28,6 +28,8 @@ export interface Behaviour {
   errorCode?: string;
   /** WhatsApp (Meta and Twilio `whatsapp:`): post a `read` status after `delivered` (default true). */
   read?: boolean;
+  /** WhatsApp: `false` leaves out `delivered` — Meta sends only `read` when both happen at once. */
+  delivered?: boolean;
   /** Meta: answer free-form text outside the 24-hour window with 131047 as a failed status (`async`, default) or
    * as a synchronous 400 (`sync`). */
   windowError?: 'async' | 'sync';
@@ -52,7 +54,7 @@ export class SimInputError extends Error {
   }
 }
 
-const FIELDS = ['receipts', 'delayMs', 'errorCode', 'read', 'windowError', 'dlrFormat'] as const;
+const FIELDS = ['receipts', 'delayMs', 'errorCode', 'read', 'delivered', 'windowError', 'dlrFormat'] as const;
 
 function nonNegativeInt(value: unknown, field: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 3_600_000)
@@ -126,8 +128,10 @@ export class Behaviours {
           rule.errorCode = String(value);
           break;
         case 'read':
-          if (typeof value !== 'boolean') throw new SimInputError('INVALID_BEHAVIOUR', 'read must be true or false');
-          rule.read = value;
+        case 'delivered':
+          if (typeof value !== 'boolean')
+            throw new SimInputError('INVALID_BEHAVIOUR', `${field} must be true or false`);
+          rule[field] = value;
           break;
         case 'windowError':
           if (value !== 'async' && value !== 'sync')

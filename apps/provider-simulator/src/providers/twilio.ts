@@ -179,7 +179,14 @@ export async function twilioSend(ctx: SimContext, req: SimRequest, pathSid: stri
           return whatsapp
             ? [cb('failed', failure.code ?? '30008')]
             : [cb('sent'), cb('undelivered', failure.code ?? '30003')];
-        return [cb('sent'), cb('delivered'), ...(whatsapp && behaviour.read !== false ? [cb('read')] : [])];
+        const delivered = !whatsapp || behaviour.delivered !== false;
+        return [
+          // With a Messaging Service, Twilio reports `queued` after the initial `accepted`.
+          ...(service && !from ? [cb('queued')] : []),
+          cb('sent'),
+          ...(delivered ? [cb('delivered')] : []),
+          ...(whatsapp && behaviour.read !== false ? [cb('read')] : []),
+        ];
       },
       outside ? { code: '63016' } : undefined,
     );

@@ -154,7 +154,11 @@ export async function metaSend(ctx: SimContext, req: SimRequest, phoneNumberId: 
         const st = (status: string, errorCode?: string) =>
           statusWebhook(ctx, url, wamid, number, status, type === 'template', errorCode);
         if (failure) return [st('failed', failure.code && ERRORS[failure.code] ? failure.code : '131026')];
-        return [st('sent'), st('delivered'), ...(behaviour.read !== false ? [st('read')] : [])];
+        return [
+          st('sent'),
+          ...(behaviour.delivered !== false ? [st('delivered')] : []),
+          ...(behaviour.read !== false ? [st('read')] : []),
+        ];
       },
       outside ? { code: '131047' } : undefined,
     );
