@@ -159,7 +159,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const method = req.method ?? 'GET';
     const sreq = { method, path, query, headers: req.headers, body, raw: req };
     if (path.startsWith('/_sim/')) return control(ctx, method, path, query, body);
-    if (path === '/' && method === 'GET') return text(200, renderPage(ctx.store), 'text/html; charset=utf-8');
+    if (path === '/' && method === 'GET')
+      return {
+        ...text(200, renderPage(ctx.store), 'text/html; charset=utf-8'),
+        // Everything on the page is escaped; the policy is a second wall (no scripts at all).
+        headers: { 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" },
+      };
     if ((path === '/api/v5/flow' || path === '/api/v5/flow/') && method === 'POST') return msg91Send(ctx, sreq);
     if (path === '/GatewayAPI/rest' && (method === 'GET' || method === 'POST')) return gupshupSend(ctx, sreq);
     let m = TWILIO_SEND.exec(path);
