@@ -85,6 +85,8 @@ describe('control API', () => {
     expect(asha).toHaveLength(2);
     expect(asha.every((m) => m.request.to === '919876543210')).toBe(true);
     expect(await messages('?limit=1')).toHaveLength(1);
+    const byId = await messages(`?id=${all[1].response.providerMessageId}`);
+    expect(byId.map((m) => m.id)).toEqual([all[1].id]);
     expect(await messages('?provider=twilio')).toHaveLength(0);
     expect(all[0]).toMatchObject({ provider: 'msg91', direction: 'outbound', response: { status: 200 } });
     expect(all[0].response.providerMessageId).toMatch(/^[0-9a-f]{24}$/);

@@ -261,6 +261,12 @@ async function control(
       const limit = l === null ? 100 : Number(l);
       if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
         throw new SimInputError('INVALID_QUERY', 'limit must be a whole number from 1 to 10000');
+      const id = query.get('id');
+      if (id) {
+        // One provider message ID (an MSG91 request to several numbers has one per number).
+        const all = ctx.store.list({ provider, to: query.get('to') ?? undefined, limit: ctx.store.capacity });
+        return json(200, { messages: all.filter((m) => m.response.providerMessageId === id).slice(0, limit) });
+      }
       const messages = ctx.store.list({ provider, to: query.get('to') ?? undefined, limit });
       return json(200, { messages });
     }
