@@ -4,3 +4,4 @@ export * from './platform.js';
 export * from './master-key-file.js';
 export * from './platform-admin-file.js';
 export * from './audit-keys.js';
+export * from './simulator-process.js';

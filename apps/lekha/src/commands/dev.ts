@@ -5,6 +5,8 @@ import {
   ensureMasterKeyFile,
   ensurePlatformAdminPasswordFile,
   LOCAL_PLATFORM_ADMIN_EMAIL,
+  simulatorEnvironment,
+  SimulatorProcess,
   startPlatform,
   SERVICE_PORTS,
 } from '@lekha/launcher';
@@ -42,8 +44,46 @@ const SIGNUP_EXAMPLE = JSON.stringify({
   },
 });
 
+function portFrom(variable: string, fallback: number): number {
+  const n = Number(process.env[variable]);
+  return process.env[variable] && Number.isInteger(n) && n > 0 && n < 65536 ? n : fallback;
+}
+
+/**
+ * The provider simulator, started first (it listens in a fraction of a second, while the broker
+ * starts), with fresh credentials shared with the platform. LEKHA_PROVIDER_SIMULATOR=off skips it.
+ */
+function startProviderSimulator() {
+  if (process.env.LEKHA_PROVIDER_SIMULATOR === 'off') return undefined;
+  const environment = simulatorEnvironment({
+    simulatorPort: portFrom('SIMULATOR_PORT', 3200),
+    smtpPort: portFrom('SIMULATOR_SMTP_PORT', 2525),
+    // The launcher gives the gateway its well-known port (see startPlatform).
+    gatewayUrl: `http://127.0.0.1:${SERVICE_PORTS.gateway.port}`,
+    current: process.env,
+  });
+  const proc = new SimulatorProcess({
+    root: ROOT,
+    env: { ...process.env, ...environment.simulator },
+    onLine: (line) => {
+      if (process.env.LEKHA_VERBOSE === '1') process.stdout.write(`${'simulator'.padEnd(13)} ${line}\n`);
+    },
+  });
+  proc.start();
+  return { proc, environment };
+}
+
+function simulatorLines(url: string, smtpPort: number | null, real: string[]): string {
+  return `  Providers ${url}   (simulator: MSG91, Gupshup, Twilio, WhatsApp Cloud API${
+    smtpPort ? `; SMTP on port ${smtpPort}` : ''
+  }${real.length ? `; real accounts from the environment: ${real.join(', ')}` : ''})
+            what it received: ${url}/  (JSON: ${url}/_sim/messages)
+`;
+}
+
 /** `lekha dev`: broker (if needed), topics, all six services; Ctrl-C stops everything it started. */
 export async function devCommand(dataDir: string): Promise<number> {
+  const simulator = startProviderSimulator();
   const keyFile =
     process.env.LEKHA_MASTER_KEY || process.env.LEKHA_MASTER_KEY_FILE
       ? undefined
@@ -67,11 +107,22 @@ export async function devCommand(dataDir: string): Promise<number> {
     stopping = true;
     step('stopping…');
     await platformStop?.();
+    await simulator?.proc.stop();
     await local?.stop();
     step('stopped');
   };
   try {
     await provision(brokers);
+    // Ready long before this point; a simulator that could not start (its port taken) is reported, not fatal.
+    let simulated: { url: string; smtpPort: number | null } | undefined;
+    if (simulator) {
+      try {
+        simulated = await simulator.proc.waitReady(10_000);
+        step(`provider simulator ready at ${simulated.url}`);
+      } catch (err) {
+        step(`provider simulator not started (${(err as Error).message.split('\n')[0]}); providers are unset`);
+      }
+    }
     step(`starting services (${process.env.DATABASE_URL ? 'PostgreSQL' : `embedded PGlite under ${dataDir}`})`);
     const platform = await startPlatform({
       root: ROOT,
@@ -86,6 +137,7 @@ export async function devCommand(dataDir: string): Promise<number> {
         ...(busKeyFile ? { LEKHA_BUS_KEY_FILE: busKeyFile } : {}),
         PLATFORM_ADMIN_EMAIL: adminEmail,
         ...(adminPasswordFile ? { PLATFORM_ADMIN_PASSWORD_FILE: adminPasswordFile } : {}),
+        ...(simulated ? simulator?.environment.platform : {}),
       },
       onProgress: (m) => step(m),
       onLine: (service, line) => {
@@ -94,6 +146,9 @@ export async function devCommand(dataDir: string): Promise<number> {
       },
     });
     const url = platform.gatewayUrl;
+    const providerLines = simulated
+      ? simulatorLines(simulated.url, simulated.smtpPort, simulator!.environment.real)
+      : '';
     process.stdout.write(`
 ${bold('Lekha is running.')}
   Gateway   ${url}
@@ -103,7 +158,7 @@ ${bold('Lekha is running.')}
     .map(([n, p]) => `${n}:${process.env[p.variable] ?? p.port}`)
     .join('  ')}
   Platform admin  ${adminEmail}${adminPasswordFile ? `, password in ${adminPasswordFile}` : ''}
-${devInboxSecret ? devInboxLines(url, env, devInboxSecret) : ''}
+${providerLines}${devInboxSecret ? devInboxLines(url, env, devInboxSecret) : ''}
 Try it:
   curl -s -X POST ${url}/v1/auth/signup -H 'content-type: application/json' -d '${SIGNUP_EXAMPLE}'
 
