@@ -26,7 +26,7 @@ describe('notifications through the gateway', () => {
     owner = await signupTenant(tp.gatewayUrl, 'Smile Dental', 'Nisha', { stamp });
   });
 
-  it('P09, P50: settings keep credentials write-only; a registered template sends 202 queued, idempotently', async () => {
+  it('P09, P50: credentials write-only; a registered template sends 202 queued, idempotently', async () => {
     const secret = `authkey-${stamp}`;
     const settings = await http.put(
       '/v1/notifications/settings',
