@@ -479,6 +479,16 @@ describe('notifications (use cases on a real database)', () => {
     });
   });
 
+  it('several dispatchers at once send each message exactly once (skip-locked claims)', async () => {
+    const owner = await tenant();
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) ids.push((await send(owner, { variables: [`N${i}`, '10:30'] })).id);
+    const d = h.get(Dispatcher);
+    await Promise.all([d.drain(), d.drain(), d.drain()]);
+    expect(ids.map((id) => callsFor(msg91, id).length)).toEqual(ids.map(() => 1));
+    expect(gupshup.calls.filter((c) => ids.includes(c.messageId))).toEqual([]);
+  });
+
   describe('receipts', () => {
     it('applies receipts forward only and once: a late `sent` never overwrites `delivered`', async () => {
       const owner = await tenant();
