@@ -1,6 +1,7 @@
 import { NotificationOps, decodeKeysetCursor, encodeKeysetCursor, type ListMessagesRequest } from '@lekha/contracts';
 import { TenantAccess } from '@lekha/access';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
+import { recipientCategory } from '../common/recipient.js';
 import { MessageRepository } from './message.repository.js';
 
 type Op = typeof NotificationOps.listMessages;
@@ -25,9 +26,10 @@ export class ListMessagesUseCase implements UseCase<Op> {
       const page = rows.slice(0, q.limit);
       const items = page.map((r) => this.messages.view(data, r));
       const last = page[page.length - 1];
+      const categories = new Set(items.map((m) => recipientCategory(m.recipient)));
       await data.record({
         subjectIds: [...new Set(page.map((r) => r.customer_id).filter((c): c is string => c !== null))],
-        fields: [{ name: 'recipient', category: 'user.contact.phone' }],
+        fields: [...categories].map((category) => ({ name: 'recipient', category })),
       });
       return {
         items,

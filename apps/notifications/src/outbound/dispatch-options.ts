@@ -10,5 +10,9 @@ export class DispatchOptions {
     readonly maxAttempts: number,
     readonly retryBaseMs: number,
     readonly retryMaxMs: number,
-  ) {}
+  ) {
+    // A lease that could run out during a provider call would let another worker take the message meanwhile.
+    if (leaseMs < providerTimeoutMs + 5_000)
+      throw new Error('NOTIFICATIONS_LEASE_MS must exceed NOTIFICATIONS_PROVIDER_TIMEOUT_MS by at least 5 s');
+  }
 }
