@@ -357,6 +357,16 @@ describe('notifications (use cases on a real database)', () => {
 
     it('WhatsApp: the approved template outside the 24-hour window, free-form text inside it', async () => {
       const owner = await tenant();
+      // Outside the window the business may start a conversation only with the recipient's opt-in.
+      await expect(send(owner, { channels: ['whatsapp'] })).rejects.toMatchObject({
+        code: 'UNPROCESSABLE',
+        reason: 'NOTIFICATION_WHATSAPP_OPT_IN_REQUIRED',
+      });
+      await h.call(
+        NotificationOps.recordConsent,
+        { recipient: { phone: PHONE }, purpose: 'whatsapp', granted: true },
+        owner,
+      );
       const outside = await send(owner, { channels: ['whatsapp'] });
       await h.get(Dispatcher).drain();
       expect(callsFor(whatsapp, outside.id)[0]).toMatchObject({

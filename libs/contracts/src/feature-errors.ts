@@ -128,6 +128,7 @@ export enum NotificationError {
   PeIdMissing = 'NOTIFICATION_PE_ID_MISSING',
   UrlNotWhitelisted = 'NOTIFICATION_URL_NOT_WHITELISTED',
   ConsentRequired = 'NOTIFICATION_CONSENT_REQUIRED',
+  WhatsappOptInRequired = 'NOTIFICATION_WHATSAPP_OPT_IN_REQUIRED',
   OptedOut = 'NOTIFICATION_OPTED_OUT',
   Dnd = 'NOTIFICATION_DND',
   IdempotencyKeyReused = 'NOTIFICATION_IDEMPOTENCY_KEY_REUSED',
@@ -242,6 +243,7 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case NotificationError.PeIdMissing:
     case NotificationError.UrlNotWhitelisted:
     case NotificationError.ConsentRequired:
+    case NotificationError.WhatsappOptInRequired:
     case NotificationError.OptedOut:
     case NotificationError.Dnd:
     case NotificationError.IdempotencyKeyReused:

@@ -56,8 +56,12 @@ export type MessageChannel = (typeof MessageChannels)[number];
 export const TemplateCategories = ['transactional', 'service_implicit', 'service_explicit', 'promotional'] as const;
 export type TemplateCategory = (typeof TemplateCategories)[number];
 
-/** Categories whose sends need a recorded consent for that purpose. */
-export const ConsentPurposes = ['service_explicit', 'promotional'] as const;
+/**
+ * Recorded consents: for the categories that need one (service-explicit, promotional), and `whatsapp` —
+ * the principal's WhatsApp opt-in naming this business, needed for any message it starts outside the
+ * 24-hour window.
+ */
+export const ConsentPurposes = ['service_explicit', 'promotional', 'whatsapp'] as const;
 export type ConsentPurpose = (typeof ConsentPurposes)[number];
 
 /** The providers a tenant may list (the same names as `@lekha/providers`' `ProviderNames`). */

@@ -4,7 +4,7 @@ import type { ConsentPurpose, TemplateCategory } from '@lekha/contracts';
 import { RecipientPreferencesRepository } from './recipient-preferences.repository.js';
 
 /** The purpose whose consent a category needs; null when none is needed (transactional, service-implicit). */
-export function consentPurposeOf(category: TemplateCategory): ConsentPurpose | null {
+export function consentPurposeOf(category: TemplateCategory): Exclude<ConsentPurpose, 'whatsapp'> | null {
   return category === 'promotional' || category === 'service_explicit' ? category : null;
 }
 

@@ -138,6 +138,7 @@ export class SendMessageUseCase implements UseCase<Op> {
       data,
       { channel: template.channel, category: template.category, recipientIdx },
       flags,
+      this.clock.now(),
     );
     if (unlawful) return unlawful;
 

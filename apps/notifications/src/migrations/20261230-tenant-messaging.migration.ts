@@ -102,7 +102,7 @@ export class Migration20261230TenantMessaging extends Migration {
       `create table ${S}.consents (
         tenant_id uuid not null,
         recipient_idx text not null,
-        purpose text not null check (purpose in ('service_explicit', 'promotional')),
+        purpose text not null check (purpose in ('service_explicit', 'promotional', 'whatsapp')),
         granted boolean not null,
         updated_at timestamptz not null default now(),
         primary key (tenant_id, recipient_idx, purpose)

@@ -147,6 +147,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
       data,
       { channel: row.channel, category: row.category, recipientIdx: row.recipient_idx },
       flags,
+      now,
     );
     if (unlawful) return this.end(data, row, 'failed', { code: unlawful.reason, detail: unlawful.message });
     const deferred = deferUntil(now, row, settings.quietHours);

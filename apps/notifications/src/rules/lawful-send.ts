@@ -5,7 +5,8 @@ import type { RecipientFlags } from '../consent/recipient-preferences.repository
 
 /**
  * Who may be sent what, in one place: an opted-out recipient gets nothing, a DND number no
- * promotional SMS, and promotional or service-explicit messages need consent for that purpose.
+ * promotional SMS, promotional or service-explicit messages need consent for that purpose, and a
+ * WhatsApp message the business starts (outside the 24-hour window) needs the principal's opt-in.
  * Checked when a send is accepted and again just before a provider is called.
  */
 export async function lawfulRefusal(
@@ -13,8 +14,18 @@ export async function lawfulRefusal(
   data: TenantScope,
   m: { channel: MessageChannel; category: TemplateCategory; recipientIdx: string },
   flags: RecipientFlags,
+  now: Date,
 ): Promise<{ reason: NotificationError; message: string } | null> {
   if (flags.optedOut) return { reason: NotificationError.OptedOut, message: 'the recipient has opted out' };
+  if (
+    m.channel === 'whatsapp' &&
+    !whatsappWindowOpen(flags, now) &&
+    !(await consent.hasConsent(data, m.recipientIdx, 'whatsapp'))
+  )
+    return {
+      reason: NotificationError.WhatsappOptInRequired,
+      message: 'outside the 24-hour window a WhatsApp message needs the recipient’s recorded opt-in',
+    };
   if (flags.dnd && m.category === 'promotional' && m.channel === 'sms')
     return { reason: NotificationError.Dnd, message: 'the number is on the DND register: no promotional SMS' };
   const purpose = consentPurposeOf(m.category);

@@ -118,7 +118,7 @@ export const NotificationOps = {
     }),
     access: 'notifications:manage',
     audit: { action: 'update', resourceType: 'notification_consent', resourceIdField: null },
-    summary: 'Record (or withdraw) a principal’s consent for promotional or service-explicit messages',
+    summary: 'Record (or withdraw) a principal’s consent: promotional, service-explicit, or WhatsApp opt-in',
     http: { method: 'POST', path: 'v1/notifications/consents', tag: 'notifications', status: 200 },
   }),
   recordOptOut: operation({
