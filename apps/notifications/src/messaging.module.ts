@@ -6,7 +6,7 @@ import { ConsentPort, TableConsentPort } from './consent/consent.port.js';
 import { RecipientPreferencesRepository } from './consent/recipient-preferences.repository.js';
 import { RecordConsentUseCase } from './consent/record-consent.use-case.js';
 import { RecordOptOutUseCase } from './consent/record-opt-out.use-case.js';
-import { RecipientIndex } from './dispatch/recipient-index.js';
+import { RecipientRouteIndex } from './outbound/recipient-route-index.js';
 import { GetMessageUseCase } from './messages/get-message.use-case.js';
 import { IdempotencyRepository } from './messages/idempotency.repository.js';
 import { ListMessagesUseCase } from './messages/list-messages.use-case.js';
@@ -35,7 +35,7 @@ export class MessagingModule {
       providers: [
         Clock,
         ServiceTenantAccess,
-        RecipientIndex,
+        RecipientRouteIndex,
         TemplateRepository,
         SettingsRepository,
         MessageRepository,

@@ -12,7 +12,7 @@ import { Clock } from '../common/clock.js';
 import { messageFields, recipientIndex } from '../common/recipient.js';
 import { ConsentPort } from '../consent/consent.port.js';
 import { RecipientPreferencesRepository } from '../consent/recipient-preferences.repository.js';
-import { RecipientIndex } from '../dispatch/recipient-index.js';
+import { RecipientRouteIndex } from '../outbound/recipient-route-index.js';
 import { DispatchQueueRepository } from '../outbound/dispatch-queue.repository.js';
 import { ProviderRefsRepository } from '../outbound/provider-refs.repository.js';
 import { checkDltSend, renderTemplate } from '../rules/dlt.js';
@@ -61,7 +61,7 @@ export class SendMessageUseCase implements UseCase<Op> {
     private readonly prefs: RecipientPreferencesRepository,
     private readonly consent: ConsentPort,
     private readonly idempotency: IdempotencyRepository,
-    private readonly routes: RecipientIndex,
+    private readonly routes: RecipientRouteIndex,
     private readonly clock: Clock,
   ) {}
 

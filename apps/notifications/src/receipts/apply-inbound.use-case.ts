@@ -5,7 +5,7 @@ import type { InboundMessage } from '@lekha/providers';
 import { ServiceTenantAccess } from '../common/service-tenant-access.js';
 import { recipientCategory, recipientIndex } from '../common/recipient.js';
 import { RecipientPreferencesRepository } from '../consent/recipient-preferences.repository.js';
-import { RecipientIndex } from '../dispatch/recipient-index.js';
+import { RecipientRouteIndex } from '../outbound/recipient-route-index.js';
 import { ProviderRefsRepository } from '../outbound/provider-refs.repository.js';
 
 /**
@@ -20,7 +20,7 @@ export class ApplyInboundUseCase {
     private readonly access: ServiceTenantAccess,
     private readonly refs: ProviderRefsRepository,
     private readonly prefs: RecipientPreferencesRepository,
-    private readonly routes: RecipientIndex,
+    private readonly routes: RecipientRouteIndex,
   ) {}
 
   /** Answers the tenants it was applied to. */
