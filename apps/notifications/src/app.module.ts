@@ -14,6 +14,7 @@ import {
 import type { NotificationsConfig } from './config/notifications.config.js';
 import { migrations } from './migrations/index.js';
 import { DispatchModule } from './dispatch/dispatch.module.js';
+import { MessagingModule } from './messaging.module.js';
 import { NotificationsTenantEraser } from './erasure/notifications-tenant-eraser.js';
 
 export const SERVICE = 'notifications';
@@ -28,8 +29,9 @@ export class AppModule {
         DataModule.forRoot({ service: SERVICE, schema: 'notifications', config, entities: [], migrations }),
         KeyringModule.forRoot(config),
         DispatchModule.register(config.LEKHA_ENV),
+        MessagingModule.register(config),
         TenantErasureModule.forService({ eraser: NotificationsTenantEraser }),
-        AccessModule.forRoot({ tenants: false }),
+        AccessModule.forRoot({ tenants: true }),
         OperationsModule.forService({ service: SERVICE, env: config.LEKHA_ENV }),
       ],
       providers: [

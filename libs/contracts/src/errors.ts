@@ -11,6 +11,8 @@ export const ErrorCodes = {
   CONFLICT: 'CONFLICT',
   /** A well-formed request whose content cannot be used as a whole (e.g. a CSV import with bad rows). */
   IMPORT_REJECTED: 'IMPORT_REJECTED',
+  /** A well-formed request the rules refuse (DLT, consent, opt-out, an idempotency key reused with another body). */
+  UNPROCESSABLE: 'UNPROCESSABLE',
   AGE_CONFIRMATION_REQUIRED: 'AGE_CONFIRMATION_REQUIRED',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
@@ -52,6 +54,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'CONFLICT':
       return 409;
     case 'IMPORT_REJECTED':
+    case 'UNPROCESSABLE':
       return 422;
     case 'PAYLOAD_TOO_LARGE':
       return 413;

@@ -39,6 +39,7 @@ describe('feature errors', () => {
       RecordError: 'RECORD_',
       DocumentError: 'DOCUMENT_',
       AuditError: 'AUDIT_',
+      NotificationError: 'NOTIFICATION_',
     };
     const all = Object.entries(prefixes).flatMap(([name, prefix]) => {
       const reasons = Object.values((features as unknown as Record<string, Record<string, string>>)[name]!);
@@ -56,5 +57,11 @@ describe('feature errors', () => {
     expect(wireCodeOf(MfaError.CodeInvalid)).toBe('INVALID_CREDENTIALS');
     expect(wireCodeOf(StaffError.AgeConfirmationRequired)).toBe('AGE_CONFIRMATION_REQUIRED');
     expect(wireCodeOf(features.DocumentError.Malformed)).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('answer a send the rules refuse with 422, a send still in flight with 409', () => {
+    expect(httpStatusOf(wireCodeOf(features.NotificationError.ConsentRequired))).toBe(422);
+    expect(httpStatusOf(wireCodeOf(features.NotificationError.IdempotencyKeyReused))).toBe(422);
+    expect(httpStatusOf(wireCodeOf(features.NotificationError.InFlight))).toBe(409);
   });
 });

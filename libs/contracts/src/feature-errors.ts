@@ -126,6 +126,25 @@ export enum AuditError {
   TooManyStreams = 'AUDIT_TOO_MANY_STREAMS',
 }
 
+export enum NotificationError {
+  TemplateNotFound = 'NOTIFICATION_TEMPLATE_NOT_FOUND',
+  TemplateExists = 'NOTIFICATION_TEMPLATE_EXISTS',
+  NoChannel = 'NOTIFICATION_NO_CHANNEL',
+  VariableCount = 'NOTIFICATION_VARIABLE_COUNT',
+  VariableTooLong = 'NOTIFICATION_VARIABLE_TOO_LONG',
+  TextMismatch = 'NOTIFICATION_TEXT_MISMATCH',
+  HeaderNotRegistered = 'NOTIFICATION_HEADER_NOT_REGISTERED',
+  PeIdMissing = 'NOTIFICATION_PE_ID_MISSING',
+  UrlNotWhitelisted = 'NOTIFICATION_URL_NOT_WHITELISTED',
+  ConsentRequired = 'NOTIFICATION_CONSENT_REQUIRED',
+  WhatsappOptInRequired = 'NOTIFICATION_WHATSAPP_OPT_IN_REQUIRED',
+  OptedOut = 'NOTIFICATION_OPTED_OUT',
+  Dnd = 'NOTIFICATION_DND',
+  IdempotencyKeyReused = 'NOTIFICATION_IDEMPOTENCY_KEY_REUSED',
+  InFlight = 'NOTIFICATION_IN_FLIGHT',
+  MessageNotFound = 'NOTIFICATION_MESSAGE_NOT_FOUND',
+}
+
 export type FeatureErrorReason =
   | AccessError
   | AuthError
@@ -138,7 +157,8 @@ export type FeatureErrorReason =
   | CustomerError
   | RecordError
   | DocumentError
-  | AuditError;
+  | AuditError
+  | NotificationError;
 
 /** The one place a feature's reason becomes a wire code (and so an HTTP status). */
 export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
@@ -193,6 +213,7 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case RecordError.TypeNotFound:
     case DocumentError.NotFound:
     case DocumentError.UploadNotFound:
+    case NotificationError.MessageNotFound:
       return 'NOT_FOUND';
     case MfaError.AlreadyOn:
     case MfaError.NotOn:
@@ -204,6 +225,8 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case CustomerError.ImportExpired:
     case RecordError.TypeExists:
     case DocumentError.ChunkOutOfOrder:
+    case NotificationError.TemplateExists:
+    case NotificationError.InFlight:
       return 'CONFLICT';
     case ApiKeyError.ScopeUnknown:
     case AuthError.GstinStateMismatch:
@@ -222,6 +245,20 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
       return 'VALIDATION_FAILED';
     case CustomerError.ImportRejected:
       return 'IMPORT_REJECTED';
+    case NotificationError.TemplateNotFound:
+    case NotificationError.NoChannel:
+    case NotificationError.VariableCount:
+    case NotificationError.VariableTooLong:
+    case NotificationError.TextMismatch:
+    case NotificationError.HeaderNotRegistered:
+    case NotificationError.PeIdMissing:
+    case NotificationError.UrlNotWhitelisted:
+    case NotificationError.ConsentRequired:
+    case NotificationError.WhatsappOptInRequired:
+    case NotificationError.OptedOut:
+    case NotificationError.Dnd:
+    case NotificationError.IdempotencyKeyReused:
+      return 'UNPROCESSABLE';
     case DocumentError.TooLarge:
     case CustomerError.ImportTooLarge:
       return 'PAYLOAD_TOO_LARGE';

@@ -44,3 +44,216 @@ export interface DevInboxMessage {
 export function notificationTransportKey(masterKey: Buffer): Buffer {
   return createHmac('sha256', masterKey).update('notifications/dispatch-transport/v1').digest();
 }
+
+/* ---------------------------------------------------------------------------------------------
+ * Tenant messaging (issue 11): templates, settings, sends, consent and opt-outs.
+ * ------------------------------------------------------------------------------------------- */
+
+export const MessageChannels = ['sms', 'whatsapp', 'email'] as const;
+export type MessageChannel = (typeof MessageChannels)[number];
+
+/** DLT content categories (TRAI TCCCPR); promotional and service-explicit need the principal's consent. */
+export const TemplateCategories = ['transactional', 'service_implicit', 'service_explicit', 'promotional'] as const;
+export type TemplateCategory = (typeof TemplateCategories)[number];
+
+/**
+ * Recorded consents: for the categories that need one (service-explicit, promotional), and `whatsapp` —
+ * the principal's WhatsApp opt-in naming this business, needed for any message it starts outside the
+ * 24-hour window.
+ */
+export const ConsentPurposes = ['service_explicit', 'promotional', 'whatsapp'] as const;
+export type ConsentPurpose = (typeof ConsentPurposes)[number];
+
+/** The providers a tenant may list (the same names as `@lekha/providers`' `ProviderNames`). */
+export const MessagingProviderNames = ['msg91', 'gupshup', 'twilio', 'whatsapp-cloud', 'smtp'] as const;
+export type MessagingProviderName = (typeof MessagingProviderNames)[number];
+
+export const MessageStatuses = [
+  'queued',
+  'deferred',
+  'sending',
+  'sent',
+  'delivered',
+  'read',
+  'failed',
+  'dead',
+] as const;
+export type MessageStatus = (typeof MessageStatuses)[number];
+
+export const templateKeySchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'lower-case letters, digits, _ . - (at most 64)');
+/** A DLT header (sender ID): 6 letters for most operators, or a numeric header. */
+export const smsHeaderSchema = z.string().regex(/^[A-Za-z0-9]{3,11}$/, '3–11 letters or digits');
+const dltIdSchema = z.string().regex(/^\d{10,25}$/, 'the numeric ID the DLT platform gave');
+const domainSchema = z
+  .string()
+  .max(253)
+  .transform((d) => d.trim().toLowerCase())
+  .pipe(z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'a domain name'));
+const hhmmSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM (24-hour, IST)');
+
+export const registerTemplateSchema = z
+  .strictObject({
+    key: templateKeySchema,
+    channel: z.enum(MessageChannels),
+    category: z.enum(TemplateCategories),
+    /** The DLT content template ID (required for SMS). */
+    dltTemplateId: dltIdSchema.optional(),
+    /** The DLT header (sender ID) the template is registered under (required for SMS). */
+    header: smsHeaderSchema.optional(),
+    /** The registered text, variables written `{#var#}` (DLT style). */
+    text: z.string().min(1).max(2000),
+    /** Email subject. */
+    subject: z.string().min(1).max(200).optional(),
+    /** The approved WhatsApp template sent outside the 24-hour window. */
+    whatsappTemplate: z
+      .strictObject({
+        name: z.string().regex(/^[a-z0-9_]{1,512}$/),
+        language: z.string().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/),
+      })
+      .optional(),
+    /** The provider's own template ID (e.g. an MSG91 flow template_id). */
+    providerTemplateId: z.string().min(1).max(64).optional(),
+  })
+  .superRefine((t, ctx) => {
+    if (t.channel === 'sms') {
+      if (!t.dltTemplateId) ctx.addIssue({ code: 'custom', path: ['dltTemplateId'], message: 'required for SMS' });
+      if (!t.header) ctx.addIssue({ code: 'custom', path: ['header'], message: 'required for SMS' });
+    }
+    if (t.whatsappTemplate && t.channel !== 'whatsapp')
+      ctx.addIssue({ code: 'custom', path: ['whatsappTemplate'], message: 'only for WhatsApp templates' });
+  });
+export type RegisterTemplateRequest = z.infer<typeof registerTemplateSchema>;
+
+export const templateViewSchema = z.object({
+  id: z.uuid(),
+  key: z.string(),
+  channel: z.enum(MessageChannels),
+  category: z.enum(TemplateCategories),
+  dltTemplateId: z.string().nullable(),
+  header: z.string().nullable(),
+  text: z.string(),
+  subject: z.string().nullable(),
+  variableCount: z.number().int(),
+  whatsappTemplate: z.object({ name: z.string(), language: z.string() }).nullable(),
+  providerTemplateId: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+});
+export type TemplateView = z.infer<typeof templateViewSchema>;
+
+const providerListSchema = z.array(z.enum(MessagingProviderNames)).max(5);
+
+export const quietHoursSchema = z.strictObject({
+  start: hhmmSchema,
+  end: hhmmSchema,
+  /** The categories held back (promotional SMS has its own fixed window: 09:00–21:00 IST). */
+  categories: z
+    .array(z.enum(['transactional', 'service_implicit', 'service_explicit']))
+    .default(['service_implicit', 'service_explicit']),
+});
+export type QuietHours = z.infer<typeof quietHoursSchema>;
+
+export const notificationSettingsSchema = z.strictObject({
+  /** The DLT principal entity ID; travels with every SMS. */
+  peId: dltIdSchema.nullable().default(null),
+  headers: z.array(smsHeaderSchema).max(50).default([]),
+  /** Domains a URL in a variable may point to (subdomains included). */
+  urlDomains: z.array(domainSchema).max(50).default([]),
+  quietHours: quietHoursSchema.nullable().default(null),
+  /** Ordered fallback list per channel; absent → the platform's default list. */
+  providers: z
+    .strictObject({
+      sms: providerListSchema.optional(),
+      whatsapp: providerListSchema.optional(),
+      email: providerListSchema.optional(),
+    })
+    .default({}),
+  /**
+   * The tenant's own provider credentials (e.g. MSG91 authkey), stored encrypted under the tenant's key and
+   * never returned. A provider named with `null` has its credentials removed; providers not named keep theirs.
+   */
+  credentials: z
+    .partialRecord(z.enum(MessagingProviderNames), z.record(z.string().max(64), z.string().min(1).max(2000)).nullable())
+    .optional(),
+});
+export type NotificationSettingsRequest = z.infer<typeof notificationSettingsSchema>;
+
+export const notificationSettingsViewSchema = z.object({
+  peId: z.string().nullable(),
+  headers: z.array(z.string()),
+  urlDomains: z.array(z.string()),
+  quietHours: z
+    .object({ start: z.string(), end: z.string(), categories: z.array(z.enum(TemplateCategories)) })
+    .nullable(),
+  providers: z.object({
+    sms: z.array(z.enum(MessagingProviderNames)).optional(),
+    whatsapp: z.array(z.enum(MessagingProviderNames)).optional(),
+    email: z.array(z.enum(MessagingProviderNames)).optional(),
+  }),
+  /** Which providers have tenant credentials set (never the credentials). */
+  credentialsSet: z.array(z.enum(MessagingProviderNames)),
+  updatedAt: z.iso.datetime().nullable(),
+});
+export type NotificationSettingsView = z.infer<typeof notificationSettingsViewSchema>;
+
+/** A recipient: a phone (SMS, WhatsApp) and/or an email; normalised like a login identifier. */
+export const recipientSchema = z
+  .strictObject({ phone: phoneSchema.optional(), email: emailSchema.optional() })
+  .refine((r) => r.phone !== undefined || r.email !== undefined, 'give a phone or an email');
+export type Recipient = z.infer<typeof recipientSchema>;
+
+export const sendMessageSchema = z.strictObject({
+  /** From the `Idempotency-Key` header: the same key and body answer the first result. */
+  idempotencyKey: z.string().regex(/^[A-Za-z0-9_.:-]{8,100}$/, '8–100 letters, digits, _ . : -'),
+  template: templateKeySchema,
+  /** Values of the template's `{#var#}` placeholders, in order (each at most 30 characters for DLT). */
+  variables: z.array(z.string().max(500)).max(25).default([]),
+  to: z
+    .strictObject({ phone: phoneSchema.optional(), email: emailSchema.optional(), customerId: z.uuid().optional() })
+    .refine((r) => r.phone !== undefined || r.email !== undefined, 'give a phone or an email'),
+  /** Channels in order of preference; the first with a template of this key and an address is used. */
+  channels: z.array(z.enum(MessageChannels)).min(1).max(3).optional(),
+});
+export type SendMessageRequest = z.infer<typeof sendMessageSchema>;
+
+export const messageViewSchema = z.object({
+  id: z.uuid(),
+  status: z.enum(MessageStatuses),
+  channel: z.enum(MessageChannels),
+  template: z.string(),
+  category: z.enum(TemplateCategories),
+  /** Masked (`+91******5678`, `a***@example.com`). */
+  recipient: z.string(),
+  customerId: z.uuid().nullable(),
+  provider: z.string().nullable(),
+  providerMessageId: z.string().nullable(),
+  error: z.object({ code: z.string(), detail: z.string().nullable() }).nullable(),
+  attempts: z.number().int(),
+  nextAttemptAt: z.iso.datetime().nullable(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type MessageView = z.infer<typeof messageViewSchema>;
+
+export const listMessagesSchema = z.strictObject({
+  status: z.enum(MessageStatuses).optional(),
+  customerId: z.uuid().optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type ListMessagesRequest = z.infer<typeof listMessagesSchema>;
+
+export const recordConsentSchema = z.strictObject({
+  recipient: recipientSchema,
+  purpose: z.enum(ConsentPurposes),
+  granted: z.boolean(),
+});
+export type RecordConsentRequest = z.infer<typeof recordConsentSchema>;
+
+export const recordOptOutSchema = z.strictObject({
+  recipient: recipientSchema,
+  /** `opt_out`: no message of any kind; `dnd`: the number is on the DND register (no promotional SMS). */
+  kind: z.enum(['opt_out', 'dnd']).default('opt_out'),
+});
+export type RecordOptOutRequest = z.infer<typeof recordOptOutSchema>;

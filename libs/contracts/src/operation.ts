@@ -29,6 +29,8 @@ export interface HttpBinding {
   bodyField?: string;
   /** Only a signed-in person, never an API key, whatever its scopes (checked by the service too). */
   personOnly?: boolean;
+  /** Request fields taken from request headers: field → header name in lower case (e.g. `idempotency-key`). */
+  headers?: Record<string, string>;
 }
 
 /** What an access is recorded as: the audit action and resource type of the operation. */

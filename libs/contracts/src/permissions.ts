@@ -40,5 +40,9 @@ export const Permissions = [
   'api_keys:manage',
   // Platform admin, outside production only: read the development inbox.
   'platform:dev_inbox:read',
+  // Register message templates, set providers, headers and quiet hours, record consent (owner, admin).
+  'notifications:manage',
+  // Send messages from registered templates and read their status (owner, admin, staff).
+  'notifications:send',
 ] as const;
 export type Permission = (typeof Permissions)[number];

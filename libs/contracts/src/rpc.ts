@@ -97,6 +97,15 @@ export const Rpc = {
     /** Served only when LEKHA_ENV is development or test. */
     devInbox: 'notifications.dev-inbox.list',
     transitKey: 'notifications.transit-key.get',
+    registerTemplate: 'notifications.templates.register',
+    listTemplates: 'notifications.templates.list',
+    putSettings: 'notifications.settings.put',
+    getSettings: 'notifications.settings.get',
+    send: 'notifications.messages.send',
+    getMessage: 'notifications.messages.get',
+    listMessages: 'notifications.messages.list',
+    recordConsent: 'notifications.consents.record',
+    recordOptOut: 'notifications.opt-outs.record',
   },
 } as const;
 

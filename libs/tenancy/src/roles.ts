@@ -48,6 +48,8 @@ export const RolePermissions: Record<Role, readonly Permission[]> = {
     'tenant:keys:manage',
     'tenant:erase',
     'api_keys:manage',
+    'notifications:manage',
+    'notifications:send',
   ],
   admin: [
     ...CUSTOMERS_ALL,
@@ -59,6 +61,8 @@ export const RolePermissions: Record<Role, readonly Permission[]> = {
     'users:read',
     'security:read',
     'api_keys:manage',
+    'notifications:manage',
+    'notifications:send',
   ],
   staff: [
     'customers:read',
@@ -69,6 +73,7 @@ export const RolePermissions: Record<Role, readonly Permission[]> = {
     'records:read:all',
     'records:write',
     ...DOCUMENTS_ALL,
+    'notifications:send',
   ],
   caretaker: ['customers:read', 'records:read', 'records:write'],
   accountant: [

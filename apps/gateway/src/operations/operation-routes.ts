@@ -3,6 +3,7 @@ import {
   Controller,
   Delete,
   Get,
+  Headers,
   HttpCode,
   Inject,
   Module,
@@ -14,7 +15,16 @@ import {
   UseGuards,
   type Type,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiHeader,
+  ApiOperation,
+  ApiParam,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { z } from 'zod';
 import { ALL_OPERATIONS, DomainError, type AnyOperation, type HttpBinding, type HttpMethod } from '@lekha/contracts';
 import { BusClient } from '../bus/bus-client.js';
@@ -33,9 +43,11 @@ const METHOD: Record<HttpMethod, (path: string) => MethodDecorator> = {
   DELETE: Delete,
 };
 
-/** How a route's request splits into path parameters, query and body, each with its own schema. */
+/** How a route's request splits into path parameters, headers, query and body, each with its own schema. */
 export interface RouteParts {
   params: z.ZodObject | null;
+  /** Request fields read from headers (`http.headers`: field → header name). */
+  headers: z.ZodObject | null;
   query: z.ZodObject | null;
   body: z.ZodType | null;
 }
@@ -61,17 +73,21 @@ export function routeParts(op: RouteOperation): RouteParts {
   const shape = shapeOf(op);
   const params = pathParams(op.http.path);
   for (const p of params) if (!shape[p]) throw new Error(`operation ${op.name}: the request has no field ${p}`);
-  const rest = Object.keys(shape).filter((k) => !params.includes(k));
+  const fromHeaders = Object.keys(op.http.headers ?? {});
+  for (const h of fromHeaders) if (!shape[h]) throw new Error(`operation ${op.name}: the request has no field ${h}`);
+  const headers = pick(shape, fromHeaders);
+  const taken = [...params, ...fromHeaders];
+  const rest = Object.keys(shape).filter((k) => !taken.includes(k));
   const hasBody = ['POST', 'PUT', 'PATCH'].includes(op.http.method);
-  if (!hasBody) return { params: pick(shape, params), query: pick(shape, rest), body: null };
+  if (!hasBody) return { params: pick(shape, params), headers, query: pick(shape, rest), body: null };
   if (op.http.bodyField) {
     const body = shape[op.http.bodyField];
     if (!body) throw new Error(`operation ${op.name}: the request has no field ${op.http.bodyField}`);
-    return { params: pick(shape, params), query: null, body };
+    return { params: pick(shape, params), headers, query: null, body };
   }
-  // The whole request (as declared, refinements included) when no path parameter takes a part of it.
-  const body = params.length ? pick(shape, rest) : rest.length ? op.request : null;
-  return { params: pick(shape, params), query: null, body };
+  // The whole request (as declared, refinements included) when no path parameter or header takes a part of it.
+  const body = taken.length ? pick(shape, rest) : rest.length ? op.request : null;
+  return { params: pick(shape, params), headers, query: null, body };
 }
 
 function validate(schema: z.ZodType, value: unknown): unknown {
@@ -84,13 +100,30 @@ function validate(schema: z.ZodType, value: unknown): unknown {
   );
 }
 
+/** The named request headers as request fields (absent headers stay absent, for the schema to judge). */
+function headerFields(op: RouteOperation, headers: unknown): Record<string, unknown> {
+  const all = (headers ?? {}) as Record<string, unknown>;
+  const fields: Record<string, unknown> = {};
+  for (const [field, header] of Object.entries(op.http.headers ?? {}))
+    if (all[header] !== undefined) fields[field] = all[header];
+  return fields;
+}
+
 /** The request an operation's route sends on the bus, from its validated parts. */
-export function requestOf(op: RouteOperation, parts: RouteParts, params: unknown, query: unknown, body: unknown) {
+export function requestOf(
+  op: RouteOperation,
+  parts: RouteParts,
+  params: unknown,
+  query: unknown,
+  body: unknown,
+  headers?: unknown,
+) {
   const p = parts.params ? (validate(parts.params, params ?? {}) as object) : {};
+  const h = parts.headers ? (validate(parts.headers, headerFields(op, headers)) as object) : {};
   const q = parts.query ? (validate(parts.query, query ?? {}) as object) : {};
-  if (!parts.body) return { ...q, ...p };
+  if (!parts.body) return { ...q, ...h, ...p };
   const b = validate(parts.body, body ?? {});
-  return op.http.bodyField ? { ...p, [op.http.bodyField]: b } : { ...(b as object), ...p };
+  return op.http.bodyField ? { ...h, ...p, [op.http.bodyField]: b } : { ...(b as object), ...h, ...p };
 }
 
 /** Literal segments before parameters, so `v1/customers/data-map` is matched before `v1/customers/:id`. */
@@ -126,15 +159,22 @@ export function operationRoutesController(operations: readonly AnyOperation[]): 
     const key = `route${i}`;
     const parts = routeParts(op);
     const status = statusOf(op);
-    proto[key] = async function (this: OperationRoutesController, params: unknown, query: unknown, body: unknown) {
-      const reply = await this.bus.invoke(op, requestOf(op, parts, params, query, body));
+    proto[key] = async function (
+      this: OperationRoutesController,
+      params: unknown,
+      query: unknown,
+      body: unknown,
+      headers: unknown,
+    ) {
+      const reply = await this.bus.invoke(op, requestOf(op, parts, params, query, body, headers));
       return status === 204 ? undefined : reply;
     };
     const descriptor = Object.getOwnPropertyDescriptor(proto, key)!;
-    Reflect.defineMetadata('design:paramtypes', [Object, Object, Object], proto, key);
+    Reflect.defineMetadata('design:paramtypes', [Object, Object, Object, Object], proto, key);
     Param()(proto, key, 0);
     Query()(proto, key, 1);
     Body()(proto, key, 2);
+    Headers()(proto, key, 3);
     const decorators: MethodDecorator[] = [
       METHOD[op.http.method](op.http.path),
       HttpCode(status),
@@ -151,6 +191,14 @@ export function operationRoutesController(operations: readonly AnyOperation[]): 
     for (const [name, schema] of Object.entries((parts.query?.shape ?? {}) as Record<string, z.ZodType>))
       decorators.push(
         ApiQuery({ name, required: !schema.safeParse(undefined).success, schema: openApiSchema(schema, 'input') }),
+      );
+    for (const [field, header] of Object.entries(op.http.headers ?? {}))
+      decorators.push(
+        ApiHeader({
+          name: header,
+          required: !parts.headers!.shape[field]!.safeParse(undefined).success,
+          schema: openApiSchema(parts.headers!.shape[field]!, 'input'),
+        }),
       );
     if (parts.body) decorators.push(ApiBody({ schema: openApiSchema(parts.body, 'input') }));
     for (const decorate of decorators) decorate(proto, key, descriptor);

@@ -4,7 +4,26 @@ import { TenantKeyring } from '@lekha/crypto';
 import { Database } from '@lekha/persistence';
 import { inErasureTransaction, type TenantEraser } from '@lekha/erasure';
 
-/** Notifications' part of an erasure: the tenant's keyset is destroyed and its delivered messages deleted. */
+/** Every table holding a tenant's rows, children before parents. */
+const TENANT_TABLES = [
+  'dev_inbox',
+  'dispatch_queue',
+  'provider_refs',
+  'receipts_seen',
+  'recipient_routes',
+  'message_attempts',
+  'messages',
+  'idempotency_keys',
+  'consents',
+  'recipient_flags',
+  'templates',
+  'settings',
+] as const;
+
+/**
+ * Notifications' part of an erasure: the tenant's keyset is destroyed first (every copy of its
+ * messages and credentials becomes unreadable), then its rows are deleted. Idempotent.
+ */
 @Injectable()
 export class NotificationsTenantEraser implements TenantEraser {
   readonly service = 'notifications' as const;
@@ -18,7 +37,8 @@ export class NotificationsTenantEraser implements TenantEraser {
   async erase(tenantId: string): Promise<void> {
     await this.keyring.destroy(tenantId);
     await inErasureTransaction(this.db, tenantId, async (tx) => {
-      await tx.execute(`delete from notifications.dev_inbox where tenant_id = ?`, [tenantId]);
+      for (const table of TENANT_TABLES)
+        await tx.execute(`delete from notifications.${table} where tenant_id = ?`, [tenantId]);
       await this.audit.record(tx, {
         action: 'delete',
         resource: { type: 'tenant_keyset', id: tenantId },

@@ -2,6 +2,7 @@ import { Migration } from '@lekha/persistence';
 import { auditOutboxSql } from '@lekha/audit';
 import { Migration20261201DevInboxPurpose } from './20261201-dev-inbox-purpose.migration.js';
 import { Migration20261222DestroyedKeysetTombstones } from './20261222-destroyed-keyset-tombstones.migration.js';
+import { Migration20261230TenantMessaging } from './20261230-tenant-messaging.migration.js';
 
 const S = 'notifications';
 
@@ -31,4 +32,5 @@ export const migrations = [
     class: Migration20261222DestroyedKeysetTombstones,
     formerNames: ['Migration20261222TenantErasureTers'],
   },
+  { name: 'Migration20261230TenantMessaging', class: Migration20261230TenantMessaging },
 ];

@@ -1,6 +1,18 @@
 import { z } from 'zod';
-import { operation } from '../operation.js';
-import { devInboxQuerySchema } from '../notifications.js';
+import { emptyRequestSchema, operation, pageSchema } from '../operation.js';
+import {
+  ConsentPurposes,
+  devInboxQuerySchema,
+  listMessagesSchema,
+  messageViewSchema,
+  notificationSettingsSchema,
+  notificationSettingsViewSchema,
+  recordConsentSchema,
+  recordOptOutSchema,
+  registerTemplateSchema,
+  sendMessageSchema,
+  templateViewSchema,
+} from '../notifications.js';
 
 export const devInboxMessageSchema = z.object({
   id: z.uuid(),
@@ -21,5 +33,101 @@ export const NotificationOps = {
     summary: 'One recipient’s messages, newest first (development and test only)',
     internal: 'GET v1/dev/inbox is hand-written: its guard also admits the holder of DEV_INBOX_SECRET',
     developmentOnly: true,
+  }),
+  registerTemplate: operation({
+    name: 'notifications.templates.register',
+    request: registerTemplateSchema,
+    response: templateViewSchema,
+    access: 'notifications:manage',
+    audit: { action: 'create', resourceType: 'notification_template' },
+    summary: 'Register a DLT / WhatsApp / email template: key, channel, category, DLT IDs, header, `{#var#}` text',
+    http: { method: 'POST', path: 'v1/notifications/templates', tag: 'notifications' },
+  }),
+  listTemplates: operation({
+    name: 'notifications.templates.list',
+    request: emptyRequestSchema,
+    response: z.object({ items: z.array(templateViewSchema) }),
+    access: ['notifications:manage', 'notifications:send'],
+    audit: { action: 'list', resourceType: 'notification_template' },
+    summary: 'The tenant’s registered templates',
+    http: { method: 'GET', path: 'v1/notifications/templates', tag: 'notifications' },
+  }),
+  putSettings: operation({
+    name: 'notifications.settings.put',
+    request: notificationSettingsSchema,
+    response: notificationSettingsViewSchema,
+    access: 'notifications:manage',
+    audit: { action: 'update', resourceType: 'notification_settings' },
+    summary:
+      'Set the tenant’s PE ID, headers, whitelisted URL domains, quiet hours, providers per channel and (write-only) ' +
+      'provider credentials',
+    http: { method: 'PUT', path: 'v1/notifications/settings', tag: 'notifications' },
+  }),
+  getSettings: operation({
+    name: 'notifications.settings.get',
+    request: emptyRequestSchema,
+    response: notificationSettingsViewSchema,
+    access: 'notifications:manage',
+    audit: { action: 'read', resourceType: 'notification_settings' },
+    summary: 'The tenant’s notification settings; credentials show only which providers have them',
+    http: { method: 'GET', path: 'v1/notifications/settings', tag: 'notifications' },
+  }),
+  send: operation({
+    name: 'notifications.messages.send',
+    request: sendMessageSchema,
+    response: z.object({ id: z.uuid(), status: messageViewSchema.shape.status }),
+    access: 'notifications:send',
+    audit: { action: 'create', resourceType: 'notification', resourceIdField: null },
+    summary:
+      'Queue a message from a template (Idempotency-Key header required); DLT, consent, opt-out and quiet-hour ' +
+      'rules are applied before anything is stored',
+    http: {
+      method: 'POST',
+      path: 'v1/notifications/messages',
+      tag: 'notifications',
+      status: 202,
+      headers: { idempotencyKey: 'idempotency-key' },
+    },
+  }),
+  getMessage: operation({
+    name: 'notifications.messages.get',
+    request: z.strictObject({ id: z.uuid() }),
+    response: messageViewSchema,
+    access: 'notifications:send',
+    audit: { action: 'read', resourceType: 'notification' },
+    summary: 'One message: status, provider, provider error, masked recipient',
+    http: { method: 'GET', path: 'v1/notifications/messages/:id', tag: 'notifications' },
+  }),
+  listMessages: operation({
+    name: 'notifications.messages.list',
+    request: listMessagesSchema,
+    response: pageSchema(messageViewSchema),
+    access: 'notifications:send',
+    audit: { action: 'list', resourceType: 'notification' },
+    summary: 'Messages, newest first; ?status= and ?customerId= filter',
+    http: { method: 'GET', path: 'v1/notifications/messages', tag: 'notifications' },
+  }),
+  recordConsent: operation({
+    name: 'notifications.consents.record',
+    request: recordConsentSchema,
+    response: z.object({
+      recipient: z.string(),
+      purpose: z.enum(ConsentPurposes),
+      granted: z.boolean(),
+      updatedAt: z.iso.datetime(),
+    }),
+    access: 'notifications:manage',
+    audit: { action: 'update', resourceType: 'notification_consent', resourceIdField: null },
+    summary: 'Record (or withdraw) a principal’s consent: promotional, service-explicit, or WhatsApp opt-in',
+    http: { method: 'POST', path: 'v1/notifications/consents', tag: 'notifications', status: 200 },
+  }),
+  recordOptOut: operation({
+    name: 'notifications.opt-outs.record',
+    request: recordOptOutSchema,
+    response: z.object({ recipient: z.string(), optedOut: z.boolean(), dnd: z.boolean() }),
+    access: ['notifications:manage', 'notifications:send'],
+    audit: { action: 'update', resourceType: 'notification_opt_out', resourceIdField: null },
+    summary: 'Opt a number or address out of every later message (or mark a number DND: no promotional SMS)',
+    http: { method: 'POST', path: 'v1/notifications/opt-outs', tag: 'notifications', status: 200 },
   }),
 } as const;

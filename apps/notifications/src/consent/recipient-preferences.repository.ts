@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import type { TenantScope } from '@lekha/access';
+import type { ConsentPurpose } from '@lekha/contracts';
+
+export interface RecipientFlags {
+  optedOut: boolean;
+  dnd: boolean;
+  lastInboundAt: Date | null;
+}
+
+const NONE: RecipientFlags = { optedOut: false, dnd: false, lastInboundAt: null };
+
+/** Consent, opt-out, DND and the last inbound message per recipient (blind index), per tenant. */
+@Injectable()
+export class RecipientPreferencesRepository {
+  async consent({ tx, tenantId }: TenantScope, recipientIdx: string, purpose: ConsentPurpose): Promise<boolean> {
+    const rows = await tx.execute<{ granted: boolean }[]>(
+      `select granted from notifications.consents where tenant_id = ? and recipient_idx = ? and purpose = ?`,
+      [tenantId, recipientIdx, purpose],
+    );
+    return rows[0]?.granted ?? false;
+  }
+
+  async setConsent(
+    { tx, tenantId }: TenantScope,
+    recipientIdx: string,
+    purpose: ConsentPurpose,
+    granted: boolean,
+  ): Promise<Date> {
+    const [row] = await tx.execute<{ updated_at: Date | string }[]>(
+      `insert into notifications.consents (tenant_id, recipient_idx, purpose, granted) values (?, ?, ?, ?)
+         on conflict (tenant_id, recipient_idx, purpose) do update set granted = excluded.granted, updated_at = now()
+         returning updated_at`,
+      [tenantId, recipientIdx, purpose, granted],
+    );
+    return new Date(row!.updated_at);
+  }
+
+  async flags({ tx, tenantId }: TenantScope, recipientIdx: string): Promise<RecipientFlags> {
+    const rows = await tx.execute<{ opted_out: boolean; dnd: boolean; last_inbound_at: Date | string | null }[]>(
+      `select opted_out, dnd, last_inbound_at from notifications.recipient_flags
+         where tenant_id = ? and recipient_idx = ?`,
+      [tenantId, recipientIdx],
+    );
+    const r = rows[0];
+    if (!r) return NONE;
+    return {
+      optedOut: r.opted_out,
+      dnd: r.dnd,
+      lastInboundAt: r.last_inbound_at ? new Date(r.last_inbound_at) : null,
+    };
+  }
+
+  /** Sets a flag (opt-out or DND) and answers the recipient's flags after it. */
+  async mark({ tx, tenantId }: TenantScope, recipientIdx: string, flag: 'opted_out' | 'dnd'): Promise<RecipientFlags> {
+    const column = flag === 'opted_out' ? 'opted_out' : 'dnd';
+    const [r] = await tx.execute<{ opted_out: boolean; dnd: boolean; last_inbound_at: Date | string | null }[]>(
+      `insert into notifications.recipient_flags (tenant_id, recipient_idx, ${column}) values (?, ?, true)
+         on conflict (tenant_id, recipient_idx) do update set ${column} = true, updated_at = now()
+         returning opted_out, dnd, last_inbound_at`,
+      [tenantId, recipientIdx],
+    );
+    return {
+      optedOut: r!.opted_out,
+      dnd: r!.dnd,
+      lastInboundAt: r!.last_inbound_at ? new Date(r!.last_inbound_at) : null,
+    };
+  }
+
+  /** The principal wrote to us: the WhatsApp 24-hour window opens (or stays open) from `at`. */
+  async touchInbound({ tx, tenantId }: TenantScope, recipientIdx: string, at: Date): Promise<void> {
+    await tx.execute(
+      `insert into notifications.recipient_flags (tenant_id, recipient_idx, last_inbound_at) values (?, ?, ?)
+         on conflict (tenant_id, recipient_idx) do update
+           set last_inbound_at = greatest(notifications.recipient_flags.last_inbound_at, excluded.last_inbound_at),
+               updated_at = now()`,
+      [tenantId, recipientIdx, at],
+    );
+  }
+}

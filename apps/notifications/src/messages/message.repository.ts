@@ -1,0 +1,285 @@
+import { Injectable } from '@nestjs/common';
+import type { TenantScope } from '@lekha/access';
+import type { MessageChannel, MessageStatus, MessageView, TemplateCategory } from '@lekha/contracts';
+import { maskRecipient } from '../common/recipient.js';
+
+export interface NewMessage {
+  id: string;
+  templateKey: string;
+  channel: MessageChannel;
+  category: TemplateCategory;
+  recipient: string;
+  recipientIdx: string;
+  customerId: string | null;
+  body: string;
+  variables: string[];
+  status: 'queued' | 'deferred';
+  nextAttemptAt: Date;
+  createdAt: Date;
+}
+
+export interface MessageRow {
+  id: string;
+  tenant_id: string;
+  template_key: string;
+  channel: MessageChannel;
+  category: TemplateCategory;
+  recipient_enc: Buffer;
+  recipient_idx: string;
+  customer_id: string | null;
+  body_enc: Buffer;
+  variables_enc: Buffer | null;
+  status: MessageStatus;
+  provider: string | null;
+  provider_message_id: string | null;
+  error_code: string | null;
+  error_detail: string | null;
+  attempts: number;
+  next_attempt_at: Date | string | null;
+  created_at: Date | string;
+  updated_at: Date | string;
+}
+
+export type AttemptState = 'sending' | 'sent' | 'failed' | 'unknown';
+
+export interface AttemptRow {
+  id: string;
+  provider: string;
+  state: AttemptState;
+  started_at: Date | string;
+}
+
+export interface MessagePageQuery {
+  status?: MessageStatus;
+  customerId?: string;
+  after?: { createdAt: Date; id: string };
+  limit: number;
+}
+
+/** A message's contents in memory (decrypted), for a provider call. */
+export interface MessagePlain {
+  recipient: string;
+  body: string;
+  variables: string[];
+}
+
+const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+
+/** Status order for receipts: a state only moves forward (a late `sent` never overwrites `delivered`). */
+export const STATUS_RANK: Record<MessageStatus, number> = {
+  queued: 0,
+  deferred: 0,
+  sending: 1,
+  sent: 2,
+  delivered: 3,
+  failed: 3,
+  read: 4,
+  dead: 5,
+};
+
+/**
+ * A tenant's messages and their attempts: recipient, text and variables are stored only encrypted
+ * under the tenant's key, the recipient also as a blind index.
+ */
+@Injectable()
+export class MessageRepository {
+  async insert({ tx, tenantId, cipher }: TenantScope, m: NewMessage): Promise<void> {
+    await tx.execute(
+      `insert into notifications.messages (id, tenant_id, template_key, channel, category, recipient_enc,
+         recipient_idx, customer_id, body_enc, variables_enc, status, next_attempt_at, created_at, updated_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        m.id,
+        tenantId,
+        m.templateKey,
+        m.channel,
+        m.category,
+        cipher.encrypt('recipient', m.recipient),
+        m.recipientIdx,
+        m.customerId,
+        cipher.encrypt('body', m.body),
+        m.variables.length ? cipher.encrypt('variables', JSON.stringify(m.variables)) : null,
+        m.status,
+        m.nextAttemptAt,
+        m.createdAt,
+        m.createdAt,
+      ],
+    );
+  }
+
+  async find({ tx, tenantId }: TenantScope, id: string, lock = false): Promise<MessageRow | null> {
+    const rows = await tx.execute<MessageRow[]>(
+      `select * from notifications.messages where tenant_id = ? and id = ?${lock ? ' for update' : ''}`,
+      [tenantId, id],
+    );
+    return rows[0] ?? null;
+  }
+
+  async page({ tx, tenantId }: TenantScope, q: MessagePageQuery): Promise<MessageRow[]> {
+    const where = ['tenant_id = ?'];
+    const params: unknown[] = [tenantId];
+    if (q.status) {
+      where.push('status = ?');
+      params.push(q.status);
+    }
+    if (q.customerId) {
+      where.push('customer_id = ?');
+      params.push(q.customerId);
+    }
+    if (q.after) {
+      where.push('(created_at < ? or (created_at = ? and id < ?))');
+      params.push(q.after.createdAt, q.after.createdAt, q.after.id);
+    }
+    return tx.execute<MessageRow[]>(
+      `select * from notifications.messages where ${where.join(' and ')}
+         order by created_at desc, id desc limit ${Number(q.limit)}`,
+      params,
+    );
+  }
+
+  plain({ cipher }: TenantScope, row: MessageRow): MessagePlain {
+    const variables = cipher.decrypt('variables', row.variables_enc);
+    return {
+      recipient: cipher.decrypt('recipient', row.recipient_enc)!,
+      body: cipher.decrypt('body', row.body_enc)!,
+      variables: variables ? (JSON.parse(variables) as string[]) : [],
+    };
+  }
+
+  view(data: TenantScope, row: MessageRow): MessageView {
+    return {
+      id: row.id,
+      status: row.status,
+      channel: row.channel,
+      template: row.template_key,
+      category: row.category,
+      recipient: maskRecipient(data.cipher.decrypt('recipient', row.recipient_enc)!),
+      customerId: row.customer_id,
+      provider: row.provider,
+      providerMessageId: row.provider_message_id,
+      error: row.error_code ? { code: row.error_code, detail: row.error_detail } : null,
+      attempts: row.attempts,
+      nextAttemptAt: iso(row.next_attempt_at),
+      createdAt: iso(row.created_at)!,
+      updatedAt: iso(row.updated_at)!,
+    };
+  }
+
+  /** Deletes the messages of one customer (and, by cascade, their attempts); the ids that went. */
+  async deleteForCustomer({ tx, tenantId }: TenantScope, customerId: string): Promise<string[]> {
+    const rows = await tx.execute<{ id: string }[]>(
+      `delete from notifications.messages where tenant_id = ? and customer_id = ? returning id`,
+      [tenantId, customerId],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /* ---- dispatch ---- */
+
+  attempts({ tx, tenantId }: TenantScope, messageId: string): Promise<AttemptRow[]> {
+    return tx.execute<AttemptRow[]>(
+      `select id, provider, state, started_at from notifications.message_attempts
+         where tenant_id = ? and message_id = ? order by started_at, id`,
+      [tenantId, messageId],
+    );
+  }
+
+  /** Attempts left `sending` by a worker that is gone: their outcome is unknown (never resent there). */
+  async abandonSending({ tx, tenantId }: TenantScope, messageId: string): Promise<number> {
+    const rows = await tx.execute<{ id: string }[]>(
+      `update notifications.message_attempts set state = 'unknown', finished_at = now(),
+         error_code = 'ABANDONED', error_detail = 'the sending worker stopped before the provider answered'
+       where tenant_id = ? and message_id = ? and state = 'sending' returning id`,
+      [tenantId, messageId],
+    );
+    return rows.length;
+  }
+
+  async startAttempt({ tx, tenantId }: TenantScope, messageId: string, attemptId: string, provider: string) {
+    await tx.execute(
+      `insert into notifications.message_attempts (id, tenant_id, message_id, provider, state)
+       values (?, ?, ?, ?, 'sending')`,
+      [attemptId, tenantId, messageId, provider],
+    );
+    await tx.execute(
+      `update notifications.messages set status = 'sending', provider = ?, attempts = attempts + 1,
+         updated_at = now() where tenant_id = ? and id = ?`,
+      [provider, tenantId, messageId],
+    );
+  }
+
+  async finishAttempt(
+    { tx, tenantId }: TenantScope,
+    attemptId: string,
+    outcome: { state: AttemptState; providerMessageId?: string; errorCode?: string; errorDetail?: string },
+  ): Promise<void> {
+    await tx.execute(
+      `update notifications.message_attempts set state = ?, provider_message_id = ?, error_code = ?,
+         error_detail = ?, finished_at = now() where tenant_id = ? and id = ?`,
+      [
+        outcome.state,
+        outcome.providerMessageId ?? null,
+        outcome.errorCode ?? null,
+        outcome.errorDetail ?? null,
+        tenantId,
+        attemptId,
+      ],
+    );
+  }
+
+  /** Sets the status (and what goes with it) of a message. */
+  async setStatus(
+    { tx, tenantId }: TenantScope,
+    id: string,
+    s: {
+      status: MessageStatus;
+      provider?: string | null;
+      providerMessageId?: string | null;
+      error?: { code: string; detail: string | null } | null;
+      nextAttemptAt?: Date | null;
+    },
+  ): Promise<void> {
+    const sets = ['status = ?', 'updated_at = now()'];
+    const params: unknown[] = [s.status];
+    if (s.provider !== undefined) {
+      sets.push('provider = ?');
+      params.push(s.provider);
+    }
+    if (s.providerMessageId !== undefined) {
+      sets.push('provider_message_id = ?');
+      params.push(s.providerMessageId);
+    }
+    if (s.error !== undefined) {
+      sets.push('error_code = ?', 'error_detail = ?');
+      params.push(s.error?.code ?? null, s.error?.detail ?? null);
+    }
+    if (s.nextAttemptAt !== undefined) {
+      sets.push('next_attempt_at = ?');
+      params.push(s.nextAttemptAt);
+    }
+    await tx.execute(`update notifications.messages set ${sets.join(', ')} where tenant_id = ? and id = ?`, [
+      ...params,
+      tenantId,
+      id,
+    ]);
+  }
+
+  /** Moves a message forward to a receipt's state; answers whether it moved (never backwards). */
+  async advance(
+    data: TenantScope,
+    id: string,
+    state: 'sent' | 'delivered' | 'read' | 'failed',
+    error: { code: string; detail: string | null } | null,
+  ): Promise<boolean> {
+    const [row] = await data.tx.execute<{ status: MessageStatus }[]>(
+      `select status from notifications.messages where tenant_id = ? and id = ? for update`,
+      [data.tenantId, id],
+    );
+    if (!row || STATUS_RANK[state] <= STATUS_RANK[row.status]) return false;
+    await this.setStatus(data, id, {
+      status: state,
+      ...(error ? { error } : {}),
+    });
+    return true;
+  }
+}

@@ -1,0 +1,87 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { NotificationsConfig } from './config/notifications.config.js';
+import { Clock } from './common/clock.js';
+import { ServiceTenantAccess } from './common/service-tenant-access.js';
+import { ConsentPort, TableConsentPort } from './consent/consent.port.js';
+import { RecipientPreferencesRepository } from './consent/recipient-preferences.repository.js';
+import { RecordConsentUseCase } from './consent/record-consent.use-case.js';
+import { RecordOptOutUseCase } from './consent/record-opt-out.use-case.js';
+import { RecipientRouteIndex } from './outbound/recipient-route-index.js';
+import { GetMessageUseCase } from './messages/get-message.use-case.js';
+import { IdempotencyRepository } from './messages/idempotency.repository.js';
+import { ListMessagesUseCase } from './messages/list-messages.use-case.js';
+import { MessageRepository } from './messages/message.repository.js';
+import { SendMessageUseCase } from './messages/send-message.use-case.js';
+import { DispatchOptions } from './outbound/dispatch-options.js';
+import { DispatchQueueRepository } from './outbound/dispatch-queue.repository.js';
+import { Dispatcher } from './outbound/dispatcher.js';
+import { ProviderRefsRepository } from './outbound/provider-refs.repository.js';
+import { ProviderRegistry } from './outbound/provider-registry.js';
+import { ApplyInboundUseCase } from './receipts/apply-inbound.use-case.js';
+import { ApplyReceiptUseCase } from './receipts/apply-receipt.use-case.js';
+import { GetSettingsUseCase } from './settings/get-settings.use-case.js';
+import { PutSettingsUseCase } from './settings/put-settings.use-case.js';
+import { SettingsRepository } from './settings/settings.repository.js';
+import { ListTemplatesUseCase } from './templates/list-templates.use-case.js';
+import { RegisterTemplateUseCase } from './templates/register-template.use-case.js';
+import { TemplateRepository } from './templates/template.repository.js';
+
+/** Tenant messaging: templates, settings, sends, the durable queue and its dispatcher, receipts, consent. */
+@Module({})
+export class MessagingModule {
+  static register(config: NotificationsConfig): DynamicModule {
+    return {
+      module: MessagingModule,
+      providers: [
+        Clock,
+        ServiceTenantAccess,
+        RecipientRouteIndex,
+        TemplateRepository,
+        SettingsRepository,
+        MessageRepository,
+        IdempotencyRepository,
+        RecipientPreferencesRepository,
+        DispatchQueueRepository,
+        ProviderRefsRepository,
+        { provide: ConsentPort, useClass: TableConsentPort },
+        {
+          provide: ProviderRegistry,
+          useFactory: () =>
+            new ProviderRegistry({
+              sms: config.NOTIFICATIONS_SMS_PROVIDERS,
+              whatsapp: config.NOTIFICATIONS_WHATSAPP_PROVIDERS,
+              email: config.NOTIFICATIONS_EMAIL_PROVIDERS,
+            }),
+        },
+        {
+          provide: DispatchOptions,
+          useFactory: () =>
+            new DispatchOptions(
+              config.NOTIFICATIONS_DISPATCHER === 'on',
+              config.NOTIFICATIONS_DISPATCH_INTERVAL_MS,
+              config.NOTIFICATIONS_DISPATCH_BATCH,
+              config.NOTIFICATIONS_DISPATCH_CONCURRENCY,
+              config.NOTIFICATIONS_LEASE_MS,
+              config.NOTIFICATIONS_PROVIDER_TIMEOUT_MS,
+              config.NOTIFICATIONS_MAX_ATTEMPTS,
+              config.NOTIFICATIONS_RETRY_BASE_MS,
+              config.NOTIFICATIONS_RETRY_MAX_MS,
+            ),
+        },
+        Dispatcher,
+        RegisterTemplateUseCase,
+        ListTemplatesUseCase,
+        PutSettingsUseCase,
+        GetSettingsUseCase,
+        SendMessageUseCase,
+        GetMessageUseCase,
+        ListMessagesUseCase,
+        RecordConsentUseCase,
+        RecordOptOutUseCase,
+        ApplyReceiptUseCase,
+        ApplyInboundUseCase,
+      ],
+      exports: [MessageRepository, ApplyReceiptUseCase, ApplyInboundUseCase, Dispatcher, ProviderRegistry],
+    };
+  }
+}

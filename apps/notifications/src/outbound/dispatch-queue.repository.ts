@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import type { TenantScope } from '@lekha/access';
+import { Database } from '@lekha/persistence';
+
+export interface ClaimedMessage {
+  message_id: string;
+  tenant_id: string;
+}
+
+/**
+ * The durable queue (IDs and times only): a message waits here from its acceptance until it is
+ * sent, failed or dead. Workers claim due rows with `for update skip locked` and a lease, so
+ * several instances never take the same row; a lease that runs out (a crashed worker) frees it.
+ */
+@Injectable()
+export class DispatchQueueRepository {
+  constructor(private readonly db: Database) {}
+
+  /** In the tenant's transaction that accepts the message. */
+  async enqueue({ tx, tenantId }: TenantScope, messageId: string, at: Date): Promise<void> {
+    await tx.execute(
+      `insert into notifications.dispatch_queue (message_id, tenant_id, next_attempt_at) values (?, ?, ?)`,
+      [messageId, tenantId, at],
+    );
+  }
+
+  /** Claims up to `limit` due messages for `leaseMs` (the service's own transaction, across tenants). */
+  claim(now: Date, leaseMs: number, limit: number): Promise<ClaimedMessage[]> {
+    return this.db.em().transactional((tx) =>
+      tx.execute<ClaimedMessage[]>(
+        `update notifications.dispatch_queue q set lease_until = ?
+           where q.message_id in (
+             select message_id from notifications.dispatch_queue
+               where next_attempt_at <= ? and (lease_until is null or lease_until < ?)
+               order by next_attempt_at limit ${Number(limit)} for update skip locked)
+           returning q.message_id, q.tenant_id`,
+        [new Date(now.getTime() + leaseMs), now, now],
+      ),
+    );
+  }
+
+  /** The message waits until `at` (a retry or a deferral); its lease ends. */
+  async reschedule({ tx, tenantId }: TenantScope, messageId: string, at: Date): Promise<void> {
+    await tx.execute(
+      `update notifications.dispatch_queue set next_attempt_at = ?, lease_until = null
+         where tenant_id = ? and message_id = ?`,
+      [at, tenantId, messageId],
+    );
+  }
+
+  /** The message is done with (sent, failed, dead or gone). */
+  async remove({ tx, tenantId }: TenantScope, messageId: string): Promise<void> {
+    await tx.execute(`delete from notifications.dispatch_queue where tenant_id = ? and message_id = ?`, [
+      tenantId,
+      messageId,
+    ]);
+  }
+
+  /** A row whose tenant is gone (erased): dropped by the service itself. */
+  async drop(messageId: string): Promise<void> {
+    await this.db.em().execute(`delete from notifications.dispatch_queue where message_id = ?`, [messageId]);
+  }
+
+  /** How many messages wait (due or not). */
+  async depth(): Promise<number> {
+    const [row] = await this.db
+      .em()
+      .execute<{ n: string | number }[]>(`select count(*) as n from notifications.dispatch_queue`);
+    return Number(row?.n ?? 0);
+  }
+}

@@ -1,0 +1,535 @@
+import { jest } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { NotificationOps } from '@lekha/contracts';
+import { Database } from '@lekha/persistence';
+import type { Caller, UseCaseHarness } from '@lekha/use-case-testing';
+import { Clock } from '../src/common/clock.js';
+import { NotificationsTenantEraser } from '../src/erasure/notifications-tenant-eraser.js';
+import { Dispatcher } from '../src/outbound/dispatcher.js';
+import { ProviderRegistry } from '../src/outbound/provider-registry.js';
+import { ServiceTenantAccess } from '../src/common/service-tenant-access.js';
+import { MessageRepository } from '../src/messages/message.repository.js';
+import { ApplyReceiptUseCase } from '../src/receipts/apply-receipt.use-case.js';
+import { ApplyInboundUseCase } from '../src/receipts/apply-inbound.use-case.js';
+import { FakeProvider, failure, startNotifications } from './notifications-harness.js';
+
+const PHONE = '+919812345678';
+const DLT = '1107161234567890123';
+/** 10:00 and 22:00 IST (UTC+05:30). */
+const MORNING_IST = new Date('2026-12-01T04:30:00.000Z');
+const NIGHT_IST = new Date('2026-12-01T16:30:00.000Z');
+
+describe('notifications (use cases on a real database)', () => {
+  let h: UseCaseHarness;
+  let msg91: FakeProvider;
+  let gupshup: FakeProvider;
+  let whatsapp: FakeProvider;
+  let seq = 0;
+  const key = () => `key-${Date.now()}-${++seq}`;
+
+  beforeAll(async () => {
+    h = await startNotifications();
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+  beforeEach(async () => {
+    jest.spyOn(h.get(Clock), 'now').mockReturnValue(MORNING_IST);
+    // Messages other tests left queued go out first (the queue is one for every tenant), to providers that accept.
+    const registry = h.get(ProviderRegistry);
+    for (const p of [new FakeProvider('msg91', ['sms']), new FakeProvider('gupshup', ['sms'])]) registry.register(p);
+    registry.register(new FakeProvider('whatsapp-cloud', ['whatsapp']));
+    await h.get(Dispatcher).drain();
+    msg91 = new FakeProvider('msg91', ['sms']);
+    gupshup = new FakeProvider('gupshup', ['sms']);
+    whatsapp = new FakeProvider('whatsapp-cloud', ['whatsapp']);
+    for (const p of [msg91, gupshup, whatsapp]) registry.register(p);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  /** A tenant with DLT settings and templates registered. */
+  async function tenant(): Promise<Caller> {
+    const owner = h.tenantCaller(['owner']);
+    await h.call(
+      NotificationOps.putSettings,
+      {
+        peId: '1101234567890123456',
+        headers: ['LEKHAS'],
+        urlDomains: ['lekha.in'],
+        providers: { sms: ['msg91', 'gupshup'], whatsapp: ['whatsapp-cloud'] },
+      },
+      owner,
+    );
+    const sms = { channel: 'sms', header: 'LEKHAS', dltTemplateId: DLT } as const;
+    await h.call(
+      NotificationOps.registerTemplate,
+      { ...sms, key: 'appt', category: 'service_implicit', text: 'Dear {#var#}, your visit is at {#var#}. -Lekha' },
+      owner,
+    );
+    await h.call(
+      NotificationOps.registerTemplate,
+      { ...sms, key: 'promo', category: 'promotional', text: 'Sale: {#var#} off. Visit {#var#} -Lekha' },
+      owner,
+    );
+    await h.call(
+      NotificationOps.registerTemplate,
+      { ...sms, key: 'news', category: 'service_explicit', text: 'Your plan {#var#} renews soon -Lekha' },
+      owner,
+    );
+    await h.call(
+      NotificationOps.registerTemplate,
+      {
+        key: 'appt',
+        channel: 'whatsapp',
+        category: 'service_implicit',
+        text: 'Hi {#var#}, see you at {#var#}',
+        whatsappTemplate: { name: 'appt_reminder', language: 'en' },
+      },
+      owner,
+    );
+    return owner;
+  }
+
+  const send = (owner: Caller, body: Record<string, unknown>, idempotencyKey = key()) =>
+    h.call(
+      NotificationOps.send,
+      { idempotencyKey, template: 'appt', variables: ['Asha', '10:30'], to: { phone: PHONE }, ...body },
+      owner,
+    );
+
+  /** What a provider was asked to send for one message. */
+  const callsFor = (p: FakeProvider, id: string) => p.calls.filter((c) => c.messageId === id);
+
+  const message = (owner: Caller, id: string) => h.call(NotificationOps.getMessage, { id }, owner);
+
+  describe('templates and settings', () => {
+    it('registers and lists templates; a second registration of a key and channel is a 409', async () => {
+      const owner = await tenant();
+      const { items } = await h.call(NotificationOps.listTemplates, {}, owner);
+      expect(items.map((t) => `${t.key}/${t.channel}`).sort()).toEqual([
+        'appt/sms',
+        'appt/whatsapp',
+        'news/sms',
+        'promo/sms',
+      ]);
+      expect(items.find((t) => t.key === 'appt' && t.channel === 'sms')).toMatchObject({
+        dltTemplateId: DLT,
+        header: 'LEKHAS',
+        variableCount: 2,
+      });
+      await expect(
+        h.call(
+          NotificationOps.registerTemplate,
+          { key: 'appt', channel: 'sms', category: 'transactional', header: 'LEKHAS', dltTemplateId: DLT, text: 'x' },
+          owner,
+        ),
+      ).rejects.toMatchObject({ code: 'CONFLICT', reason: 'NOTIFICATION_TEMPLATE_EXISTS' });
+    });
+
+    it('refuses an SMS template without DLT header and ID, and a staff member registering one', async () => {
+      const owner = h.tenantCaller(['owner']);
+      await expect(
+        h.call(
+          NotificationOps.registerTemplate,
+          { key: 'x', channel: 'sms', category: 'promotional', text: 'x' },
+          owner,
+        ),
+      ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+      const staff = h.callerIn(owner.tenantId, ['staff']);
+      await expect(
+        h.call(
+          NotificationOps.registerTemplate,
+          { key: 'y', channel: 'email', category: 'transactional', text: 'y' },
+          staff,
+        ),
+      ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    });
+
+    it('P09: keeps per-tenant provider credentials encrypted and never returns them', async () => {
+      const owner = h.tenantCaller(['owner']);
+      const secret = `authkey-${randomUUID()}`;
+      const put = await h.call(
+        NotificationOps.putSettings,
+        { peId: '1101234567890123456', credentials: { msg91: { authKey: secret } } },
+        owner,
+      );
+      expect(put.credentialsSet).toEqual(['msg91']);
+      expect(JSON.stringify(put)).not.toContain(secret);
+      // A later PUT without credentials keeps them; GET shows only which are set.
+      await h.call(NotificationOps.putSettings, { headers: ['LEKHAS'] }, owner);
+      const got = await h.call(NotificationOps.getSettings, {}, owner);
+      expect(got).toMatchObject({ headers: ['LEKHAS'], credentialsSet: ['msg91'], peId: null });
+      expect(JSON.stringify(got)).not.toContain(secret);
+      const rows = await h.app
+        .get(Database)
+        .em()
+        .execute<{ row: string }[]>(`select s::text as row from notifications.settings s where tenant_id = ?`, [
+          owner.tenantId,
+        ]);
+      expect(rows[0]!.row).not.toContain(secret);
+      // Removing them: `null`.
+      const cleared = await h.call(NotificationOps.putSettings, { credentials: { msg91: null } }, owner);
+      expect(cleared.credentialsSet).toEqual([]);
+      await expect(
+        h.call(NotificationOps.getSettings, {}, h.callerIn(owner.tenantId, ['staff'])),
+      ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    });
+  });
+
+  describe('sending', () => {
+    it('P50: accepts a DLT send (202 queued), stored encrypted, masked in reads, every access audited', async () => {
+      const owner = await tenant();
+      const customerId = randomUUID();
+      const accepted = await send(owner, { to: { phone: PHONE, customerId } });
+      expect(accepted).toEqual({ id: expect.any(String), status: 'queued' });
+      const got = await message(owner, accepted.id);
+      expect(got).toMatchObject({
+        status: 'queued',
+        channel: 'sms',
+        template: 'appt',
+        category: 'service_implicit',
+        recipient: '+91******5678',
+        customerId,
+        attempts: 0,
+      });
+      const list = await h.call(NotificationOps.listMessages, { customerId }, owner);
+      expect(list.items.map((m) => m.id)).toEqual([accepted.id]);
+      expect((await h.call(NotificationOps.listMessages, { status: 'sent' }, owner)).items).toEqual([]);
+      const raw = await h.app
+        .get(Database)
+        .em()
+        .execute<{ row: string }[]>(`select m::text as row from notifications.messages m where id = ?`, [accepted.id]);
+      expect(raw[0]!.row).not.toContain('9812345678');
+      expect(raw[0]!.row).not.toContain('Asha');
+      const audited = await h.auditRecords(owner.ctx.requestId);
+      expect(audited.filter((e) => e.resource.type === 'notification').map((e) => [e.action, e.outcome])).toEqual([
+        ['create', 'allowed'],
+        ['read', 'allowed'],
+        ['list', 'allowed'],
+        ['list', 'allowed'],
+      ]);
+      // A staff member may send; another tenant's id is a 404.
+      const staff = h.callerIn(owner.tenantId, ['staff']);
+      await expect(send(staff, {})).resolves.toMatchObject({ status: 'queued' });
+      await expect(message(h.tenantCaller(['owner']), accepted.id)).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+        reason: 'NOTIFICATION_MESSAGE_NOT_FOUND',
+      });
+    });
+
+    it('P50: refuses each DLT violation with its reason and stores nothing', async () => {
+      const owner = await tenant();
+      const cases: [Record<string, unknown>, string][] = [
+        [{ template: 'nope' }, 'NOTIFICATION_TEMPLATE_NOT_FOUND'],
+        [{ variables: ['Asha'] }, 'NOTIFICATION_VARIABLE_COUNT'],
+        [{ variables: ['A'.repeat(31), '10:30'] }, 'NOTIFICATION_VARIABLE_TOO_LONG'],
+        [{ variables: ['Asha', 'https://evil.example.com/x'] }, 'NOTIFICATION_URL_NOT_WHITELISTED'],
+        [{ variables: ['Asha', 'bit.ly/abc'] }, 'NOTIFICATION_URL_NOT_WHITELISTED'],
+        [{ to: { email: 'a@b.in' }, channels: ['sms'] }, 'NOTIFICATION_NO_CHANNEL'],
+      ];
+      for (const [body, reason] of cases)
+        await expect(send(owner, body)).rejects.toMatchObject({ code: 'UNPROCESSABLE', reason });
+      // A whitelisted domain (or a subdomain of one) passes.
+      await expect(send(owner, { variables: ['Asha', 'https://book.lekha.in/a'] })).resolves.toMatchObject({
+        status: 'queued',
+      });
+      // A header no longer registered: refused.
+      await h.call(NotificationOps.putSettings, { peId: '1101234567890123456', headers: ['OTHERH'] }, owner);
+      await expect(send(owner, {})).rejects.toMatchObject({ reason: 'NOTIFICATION_HEADER_NOT_REGISTERED' });
+      expect((await h.call(NotificationOps.listMessages, {}, owner)).items).toHaveLength(1);
+    });
+
+    it('same Idempotency-Key and body: the first result; another body: 422; in flight: 409', async () => {
+      const owner = await tenant();
+      const k = key();
+      const first = await send(owner, {}, k);
+      expect(await send(owner, {}, k)).toEqual(first);
+      await expect(send(owner, { variables: ['Ravi', '11:00'] }, k)).rejects.toMatchObject({
+        code: 'UNPROCESSABLE',
+        reason: 'NOTIFICATION_IDEMPOTENCY_KEY_REUSED',
+      });
+      expect((await h.call(NotificationOps.listMessages, {}, owner)).items).toHaveLength(1);
+      // A key whose first request is still being handled (claimed a moment ago, not settled).
+      const busy = key();
+      await h.app
+        .get(Database)
+        .em()
+        .execute(
+          `insert into notifications.idempotency_keys (tenant_id, key, request_idx, state, started_at)
+             values (?, ?, 'x', 'in_flight', ?)`,
+          [owner.tenantId, busy, MORNING_IST],
+        );
+      await expect(send(owner, {}, busy)).rejects.toMatchObject({ code: 'CONFLICT', reason: 'NOTIFICATION_IN_FLIGHT' });
+      // A refused send releases its key: the corrected request may use it.
+      const retry = key();
+      await expect(send(owner, { template: 'nope' }, retry)).rejects.toMatchObject({ code: 'UNPROCESSABLE' });
+      await expect(send(owner, {}, retry)).resolves.toMatchObject({ status: 'queued' });
+    });
+  });
+
+  describe('lawful by construction', () => {
+    it('P50: defers a promotional SMS outside 09:00–21:00 IST to the next window, never drops it', async () => {
+      const owner = await tenant();
+      await h.call(
+        NotificationOps.recordConsent,
+        { recipient: { phone: PHONE }, purpose: 'promotional', granted: true },
+        owner,
+      );
+      jest.spyOn(h.get(Clock), 'now').mockReturnValue(NIGHT_IST);
+      const accepted = await send(owner, { template: 'promo', variables: ['20%', 'lekha.in/sale'] });
+      expect(accepted.status).toBe('deferred');
+      expect(await message(owner, accepted.id)).toMatchObject({
+        status: 'deferred',
+        nextAttemptAt: '2026-12-02T03:30:00.000Z',
+      });
+      await h.get(Dispatcher).drain();
+      expect(callsFor(msg91, accepted.id)).toHaveLength(0);
+      // The next morning it goes.
+      jest.spyOn(h.get(Clock), 'now').mockReturnValue(new Date('2026-12-02T03:31:00.000Z'));
+      await h.get(Dispatcher).drain();
+      expect(callsFor(msg91, accepted.id)).toHaveLength(1);
+      expect((await message(owner, accepted.id)).status).toBe('sent');
+    });
+
+    it('defers other categories in the tenant’s quiet hours', async () => {
+      const owner = await tenant();
+      await h.call(
+        NotificationOps.putSettings,
+        { peId: '1101234567890123456', headers: ['LEKHAS'], quietHours: { start: '21:30', end: '08:00' } },
+        owner,
+      );
+      jest.spyOn(h.get(Clock), 'now').mockReturnValue(NIGHT_IST);
+      const accepted = await send(owner, {});
+      expect(await message(owner, accepted.id)).toMatchObject({
+        status: 'deferred',
+        nextAttemptAt: '2026-12-02T02:30:00.000Z',
+      });
+    });
+
+    it('P25: needs consent for promotional and service-explicit messages; a withdrawal binds queued ones', async () => {
+      const owner = await tenant();
+      await expect(send(owner, { template: 'promo', variables: ['20%', 'x'] })).rejects.toMatchObject({
+        code: 'UNPROCESSABLE',
+        reason: 'NOTIFICATION_CONSENT_REQUIRED',
+      });
+      await expect(send(owner, { template: 'news', variables: ['Gold'] })).rejects.toMatchObject({
+        reason: 'NOTIFICATION_CONSENT_REQUIRED',
+      });
+      const consent = { recipient: { phone: PHONE }, purpose: 'service_explicit' } as const;
+      expect(await h.call(NotificationOps.recordConsent, { ...consent, granted: true }, owner)).toMatchObject({
+        recipient: '+91******5678',
+        granted: true,
+      });
+      const queued = await send(owner, { template: 'news', variables: ['Gold'] });
+      expect(queued.status).toBe('queued');
+      await h.call(NotificationOps.recordConsent, { ...consent, granted: false }, owner);
+      await h.get(Dispatcher).drain();
+      expect(callsFor(msg91, queued.id)).toHaveLength(0);
+      expect(await message(owner, queued.id)).toMatchObject({
+        status: 'failed',
+        error: { code: 'NOTIFICATION_CONSENT_REQUIRED' },
+      });
+    });
+
+    it('refuses every later send to an opted-out number at once, and promotional SMS to a DND number', async () => {
+      const owner = await tenant();
+      await h.call(
+        NotificationOps.recordConsent,
+        { recipient: { phone: PHONE }, purpose: 'promotional', granted: true },
+        owner,
+      );
+      const dnd = await h.call(NotificationOps.recordOptOut, { recipient: { phone: PHONE }, kind: 'dnd' }, owner);
+      expect(dnd).toEqual({ recipient: '+91******5678', optedOut: false, dnd: true });
+      await expect(send(owner, { template: 'promo', variables: ['20%', 'x'] })).rejects.toMatchObject({
+        reason: 'NOTIFICATION_DND',
+      });
+      const before = await send(owner, {});
+      await h.call(
+        NotificationOps.recordOptOut,
+        { recipient: { phone: PHONE } },
+        h.callerIn(owner.tenantId, ['staff']),
+      );
+      await expect(send(owner, {})).rejects.toMatchObject({ code: 'UNPROCESSABLE', reason: 'NOTIFICATION_OPTED_OUT' });
+      await h.get(Dispatcher).drain();
+      expect(callsFor(msg91, before.id)).toHaveLength(0);
+      expect((await message(owner, before.id)).status).toBe('failed');
+    });
+
+    it('WhatsApp: the approved template outside the 24-hour window, free-form text inside it', async () => {
+      const owner = await tenant();
+      // Outside the window the business may start a conversation only with the recipient's opt-in.
+      await expect(send(owner, { channels: ['whatsapp'] })).rejects.toMatchObject({
+        code: 'UNPROCESSABLE',
+        reason: 'NOTIFICATION_WHATSAPP_OPT_IN_REQUIRED',
+      });
+      await h.call(
+        NotificationOps.recordConsent,
+        { recipient: { phone: PHONE }, purpose: 'whatsapp', granted: true },
+        owner,
+      );
+      const outside = await send(owner, { channels: ['whatsapp'] });
+      await h.get(Dispatcher).drain();
+      expect(callsFor(whatsapp, outside.id)[0]).toMatchObject({
+        whatsappTemplate: { name: 'appt_reminder', language: 'en' },
+        variables: ['Asha', '10:30'],
+      });
+      await h.get(ApplyInboundUseCase).execute({
+        provider: 'whatsapp-cloud',
+        channel: 'whatsapp',
+        from: PHONE,
+        text: 'hello',
+        providerMessageId: 'wamid.in1',
+        receivedAt: new Date(MORNING_IST.getTime() - 60_000).toISOString(),
+        optOut: false,
+      });
+      const inside = await send(owner, { channels: ['whatsapp'] });
+      await h.get(Dispatcher).drain();
+      expect(callsFor(whatsapp, inside.id)).toEqual([expect.objectContaining({ text: 'Hi Asha, see you at 10:30' })]);
+      expect(callsFor(whatsapp, inside.id)[0]!.whatsappTemplate).toBeUndefined();
+      // An inbound opt-out (the webhook piece calls this) refuses every later send.
+      await h.get(ApplyInboundUseCase).execute({
+        provider: 'msg91',
+        channel: 'sms',
+        from: PHONE,
+        text: 'STOP',
+        providerMessageId: 'in-2',
+        optOut: true,
+      });
+      await expect(send(owner, {})).rejects.toMatchObject({ reason: 'NOTIFICATION_OPTED_OUT' });
+    });
+  });
+
+  describe('the durable queue and its dispatcher', () => {
+    it('sends once through the first provider with the DLT IDs; sent with the provider’s ID', async () => {
+      const owner = await tenant();
+      const { id } = await send(owner, {});
+      await h.get(Dispatcher).drain();
+      await h.get(Dispatcher).drain();
+      expect(callsFor(msg91, id)).toEqual([
+        expect.objectContaining({
+          to: PHONE,
+          text: 'Dear Asha, your visit is at 10:30. -Lekha',
+          sms: { header: 'LEKHAS', peId: '1101234567890123456', dltTemplateId: DLT },
+        }),
+      ]);
+      expect(await message(owner, id)).toMatchObject({
+        status: 'sent',
+        provider: 'msg91',
+        providerMessageId: expect.stringMatching(/^msg91-/),
+        attempts: 1,
+        nextAttemptAt: null,
+      });
+    });
+
+    it('falls back to the next provider on a retryable error; dead after the last attempt', async () => {
+      const owner = await tenant();
+      msg91.outcomes.push(failure({ code: 'RATE_LIMITED', providerCode: '429' }));
+      const { id } = await send(owner, {});
+      await h.get(Dispatcher).drain();
+      expect(callsFor(msg91, id)).toHaveLength(1);
+      expect(callsFor(gupshup, id)).toHaveLength(1);
+      expect(await message(owner, id)).toMatchObject({ status: 'sent', provider: 'gupshup', attempts: 2 });
+
+      // Every attempt fails (certainly not accepted): the providers take turns until the last attempt.
+      msg91.outcomes.push(failure(), failure(), failure());
+      gupshup.outcomes.push(failure(), failure(), failure());
+      const doomed = await send(owner, {});
+      await h.get(Dispatcher).drain();
+      expect(await message(owner, doomed.id)).toMatchObject({
+        status: 'dead',
+        attempts: 3,
+        error: { code: 'PROVIDER_UNAVAILABLE' },
+      });
+      expect((await h.call(NotificationOps.listMessages, { status: 'dead' }, owner)).items.map((m) => m.id)).toEqual([
+        doomed.id,
+      ]);
+    });
+
+    it('never twice by one provider: a maybe-accepted timeout moves on; fails when none is left', async () => {
+      const owner = await tenant();
+      msg91.outcomes.push(failure({ code: 'TIMEOUT', maybeAccepted: true }));
+      gupshup.outcomes.push('hang');
+      const { id } = await send(owner, {});
+      await h.get(Dispatcher).drain();
+      expect(callsFor(msg91, id)).toHaveLength(1);
+      expect(callsFor(gupshup, id)).toHaveLength(1);
+      expect(await message(owner, id)).toMatchObject({ status: 'failed', error: { code: 'NO_PROVIDER_LEFT' } });
+    });
+
+    it('a crash mid-send (attempt left `sending`) loses nothing and never resends through that provider', async () => {
+      const owner = await tenant();
+      const { id } = await send(owner, {});
+      // A worker claimed the message, recorded its attempt with msg91 and died before the answer.
+      await h
+        .get(ServiceTenantAccess)
+        .run(owner.tenantId, (data) => h.get(MessageRepository).startAttempt(data, id, randomUUID(), 'msg91'));
+      await h.app
+        .get(Database)
+        .em()
+        .execute(`update notifications.dispatch_queue set lease_until = ? where message_id = ?`, [
+          new Date(MORNING_IST.getTime() - 1),
+          id,
+        ]);
+      await h.get(Dispatcher).drain();
+      expect(callsFor(msg91, id)).toHaveLength(0);
+      expect(callsFor(gupshup, id)).toHaveLength(1);
+      expect(await message(owner, id)).toMatchObject({ status: 'sent', provider: 'gupshup', attempts: 2 });
+    });
+
+    it('a claimed message is not claimed again while its lease runs (several instances)', async () => {
+      const owner = await tenant();
+      const { id } = await send(owner, {});
+      const queue = h.get(Dispatcher);
+      const claimed = await (
+        queue as unknown as { queue: { claim: (n: Date, l: number, b: number) => Promise<unknown[]> } }
+      ).queue.claim(MORNING_IST, 60_000, 100);
+      expect(claimed.length).toBeGreaterThan(0);
+      await queue.drain();
+      expect(callsFor(msg91, id)).toHaveLength(0);
+    });
+  });
+
+  it('several dispatchers at once send each message exactly once (skip-locked claims)', async () => {
+    const owner = await tenant();
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) ids.push((await send(owner, { variables: [`N${i}`, '10:30'] })).id);
+    const d = h.get(Dispatcher);
+    await Promise.all([d.drain(), d.drain(), d.drain()]);
+    expect(ids.map((id) => callsFor(msg91, id).length)).toEqual(ids.map(() => 1));
+    expect(gupshup.calls.filter((c) => ids.includes(c.messageId))).toEqual([]);
+  });
+
+  describe('receipts', () => {
+    it('applies receipts forward only and once: a late `sent` never overwrites `delivered`', async () => {
+      const owner = await tenant();
+      const { id } = await send(owner, {});
+      await h.get(Dispatcher).drain();
+      const apply = h.get(ApplyReceiptUseCase);
+      const { providerMessageId } = await message(owner, id);
+      const receipt = { provider: 'msg91', providerMessageId: providerMessageId! } as const;
+      expect(await apply.execute({ ...receipt, state: 'delivered', dedupKey: 'd1' })).toBe('applied');
+      expect(await apply.execute({ ...receipt, state: 'delivered', dedupKey: 'd1' })).toBe('duplicate');
+      expect(await apply.execute({ ...receipt, state: 'sent', dedupKey: 's1' })).toBe('stale');
+      expect((await message(owner, id)).status).toBe('delivered');
+      expect(await apply.execute({ ...receipt, providerMessageId: 'other', state: 'read', dedupKey: 'r1' })).toBe(
+        'unknown_message',
+      );
+    });
+  });
+
+  describe('erasure', () => {
+    it('the tenant eraser destroys the keys and deletes every notifications row of the tenant', async () => {
+      const owner = await tenant();
+      await send(owner, {});
+      await h.get(NotificationsTenantEraser).erase(owner.tenantId);
+      const db = h.app.get(Database).em();
+      for (const table of ['messages', 'templates', 'settings', 'dispatch_queue', 'recipient_routes']) {
+        const [row] = await db.execute<{ n: string }[]>(
+          `select count(*) as n from notifications.${table} where tenant_id = ?`,
+          [owner.tenantId],
+        );
+        expect([table, Number(row!.n)]).toEqual([table, 0]);
+      }
+    });
+  });
+});

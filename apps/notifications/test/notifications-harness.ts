@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import { UseCaseHarness } from '@lekha/use-case-testing';
+import type { Channel, MessagingProvider, OutboundMessage, ProviderName, SendResult } from '@lekha/providers';
+import { AppModule, SERVICE } from '../src/app.module.js';
+import { notificationsConfigSchema } from '../src/config/notifications.config.js';
+
+/** Notifications' use cases in-process on a real database, no broker; the dispatcher is driven by hand. */
+export function startNotifications(env: Record<string, string> = {}): Promise<UseCaseHarness> {
+  return UseCaseHarness.start({
+    service: SERVICE,
+    schema: 'notifications',
+    configSchema: notificationsConfigSchema,
+    module: (config, logger) => AppModule.register(config, logger),
+    env: {
+      NOTIFICATIONS_DISPATCHER: 'off',
+      NOTIFICATIONS_RETRY_BASE_MS: '0',
+      NOTIFICATIONS_MAX_ATTEMPTS: '3',
+      NOTIFICATIONS_PROVIDER_TIMEOUT_MS: '500',
+      ...env,
+    },
+  });
+}
+
+/**
+ * A provider for tests: counts its calls (what it was asked to send) and answers as told —
+ * accepted by default, or each queued outcome in turn; `hang` makes a call never answer.
+ */
+export class FakeProvider implements MessagingProvider {
+  readonly calls: OutboundMessage[] = [];
+  readonly outcomes: (SendResult | 'hang')[] = [];
+
+  constructor(
+    readonly name: ProviderName,
+    readonly channels: readonly Channel[],
+  ) {}
+
+  send(message: OutboundMessage): Promise<SendResult> {
+    this.calls.push(message);
+    const next = this.outcomes.shift();
+    if (next === 'hang') return new Promise(() => undefined);
+    return Promise.resolve(next ?? { ok: true, providerMessageId: `${this.name}-${randomUUID()}` });
+  }
+}
+
+export const failure = (over: Partial<Extract<SendResult, { ok: false }>> = {}): SendResult => ({
+  ok: false,
+  code: 'PROVIDER_UNAVAILABLE',
+  retryable: true,
+  maybeAccepted: false,
+  ...over,
+});
