@@ -62,9 +62,8 @@ for (const group of ['libs', 'apps']) {
     removed += await removeOrphans(dist, src);
   }
 }
-console.log(
-  `build: ${built} compiled, ${skipped} up to date${removed ? `, ${removed} removed` : ''} (${Date.now() - started} ms)`,
-);
+const removedNote = removed ? `, ${removed} removed` : '';
+console.log(`build: ${built} compiled, ${skipped} up to date${removedNote} (${Date.now() - started} ms)`);
 
 /** Deletes compiled files whose source is gone (a deleted migration must not linger in dist/). */
 async function removeOrphans(dist, src) {
