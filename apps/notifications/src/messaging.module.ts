@@ -18,6 +18,8 @@ import { Dispatcher } from './outbound/dispatcher.js';
 import { ProviderRefsRepository } from './outbound/provider-refs.repository.js';
 import { ProviderRegistry } from './outbound/provider-registry.js';
 import { platformProviders } from './outbound/platform-providers.js';
+import { PlatformSmsSettings } from './outbound/platform-messages.js';
+import { QueuePlatformMessageUseCase } from './dispatch/queue-platform-message.use-case.js';
 import { ApplyInboundUseCase } from './receipts/apply-inbound.use-case.js';
 import { ApplyReceiptUseCase } from './receipts/apply-receipt.use-case.js';
 import { GetSettingsUseCase } from './settings/get-settings.use-case.js';
@@ -27,12 +29,16 @@ import { ListTemplatesUseCase } from './templates/list-templates.use-case.js';
 import { RegisterTemplateUseCase } from './templates/register-template.use-case.js';
 import { TemplateRepository } from './templates/template.repository.js';
 
-/** Tenant messaging: templates, settings, sends, the durable queue and its dispatcher, receipts, consent. */
+/**
+ * Tenant messaging: templates, settings, sends, the durable queue and its dispatcher, receipts, consent;
+ * global, so that the dispatch consumer queues platform messages into the same queue.
+ */
 @Module({})
 export class MessagingModule {
   static register(config: NotificationsConfig): DynamicModule {
     return {
       module: MessagingModule,
+      global: true,
       providers: [
         Clock,
         ServiceTenantAccess,
@@ -72,7 +78,17 @@ export class MessagingModule {
               config.NOTIFICATIONS_RETRY_MAX_MS,
             ),
         },
+        {
+          provide: PlatformSmsSettings,
+          useValue: new PlatformSmsSettings(
+            config.NOTIFICATIONS_PLATFORM_PE_ID,
+            config.NOTIFICATIONS_PLATFORM_SMS_HEADER,
+            config.NOTIFICATIONS_PLATFORM_DLT_TEMPLATE_ID,
+            config.NOTIFICATIONS_PLATFORM_PROVIDER_TEMPLATE_ID,
+          ),
+        },
         Dispatcher,
+        QueuePlatformMessageUseCase,
         RegisterTemplateUseCase,
         ListTemplatesUseCase,
         PutSettingsUseCase,
@@ -85,7 +101,14 @@ export class MessagingModule {
         ApplyReceiptUseCase,
         ApplyInboundUseCase,
       ],
-      exports: [MessageRepository, ApplyReceiptUseCase, ApplyInboundUseCase, Dispatcher, ProviderRegistry],
+      exports: [
+        MessageRepository,
+        ApplyReceiptUseCase,
+        ApplyInboundUseCase,
+        Dispatcher,
+        ProviderRegistry,
+        QueuePlatformMessageUseCase,
+      ],
     };
   }
 }

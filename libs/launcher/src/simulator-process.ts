@@ -72,10 +72,21 @@ export function simulatorEnvironment(opts: {
   };
   const shared: Record<string, string> = {};
   for (const [provider, vars] of Object.entries(byProvider)) if (!real.includes(provider)) Object.assign(shared, vars);
+  // The platform account's DLT registration for its own SMS (the simulator takes any; a real account brings its own).
+  const platformDlt: Record<string, string> =
+    real.includes('msg91') || current.NOTIFICATIONS_PLATFORM_PE_ID
+      ? {}
+      : {
+          NOTIFICATIONS_PLATFORM_PE_ID: '1101000000000000001',
+          NOTIFICATIONS_PLATFORM_SMS_HEADER: 'LEKHAA',
+          NOTIFICATIONS_PLATFORM_DLT_TEMPLATE_ID: '1107000000000000001',
+          NOTIFICATIONS_PLATFORM_PROVIDER_TEMPLATE_ID: 'lekha-platform-text',
+        };
   const pathToken = current.WEBHOOK_PATH_TOKEN || token();
   return {
     platform: {
       ...shared,
+      ...platformDlt,
       WEBHOOK_PATH_TOKEN: pathToken,
       PUBLIC_WEBHOOK_BASE_URL: current.PUBLIC_WEBHOOK_BASE_URL || opts.gatewayUrl,
     },

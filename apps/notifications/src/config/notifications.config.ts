@@ -34,6 +34,24 @@ export const notificationsConfigSchema = baseConfigSchema.extend({
   NOTIFICATIONS_SMS_PROVIDERS: providerList('msg91,gupshup,twilio'),
   NOTIFICATIONS_WHATSAPP_PROVIDERS: providerList('whatsapp-cloud,twilio'),
   NOTIFICATIONS_EMAIL_PROVIDERS: providerList('smtp'),
+  /**
+   * The platform account's DLT registration for its own SMS (codes, resets, invitations, alerts): PE ID,
+   * header, the content template (`{#var#}`: the whole text) and the provider's ID for it (MSG91 flow ID).
+   * Unset: platform SMS fail `DLT_INCOMPLETE` (the development inbox still has them outside production).
+   */
+  NOTIFICATIONS_PLATFORM_PE_ID: z
+    .string()
+    .regex(/^\d{1,30}$/)
+    .optional(),
+  NOTIFICATIONS_PLATFORM_SMS_HEADER: z
+    .string()
+    .regex(/^[A-Z0-9]{3,11}$/)
+    .optional(),
+  NOTIFICATIONS_PLATFORM_DLT_TEMPLATE_ID: z
+    .string()
+    .regex(/^\d{1,30}$/)
+    .optional(),
+  NOTIFICATIONS_PLATFORM_PROVIDER_TEMPLATE_ID: z.string().min(1).max(64).optional(),
   /** Provider endpoints and the platform's own accounts (contract names; the launcher points them at the simulator). */
   MSG91_BASE_URL: z.url().default('https://control.msg91.com'),
   MSG91_AUTH_KEY: z.string().min(1).optional(),

@@ -1,33 +1,24 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import { notificationTransportKey, type DispatchContent, type NotificationDispatch } from '@lekha/contracts';
-import { FieldCipher, TenantKeyring, open } from '@lekha/crypto';
-import { MASTER_KEY } from '@lekha/runtime';
+import type { DispatchContent, NotificationDispatch } from '@lekha/contracts';
+import { FieldCipher, TenantKeyring } from '@lekha/crypto';
 import { RecipientIndex } from './recipient-index.js';
 import { DevInboxRepository } from '../dev-inbox/dev-inbox.repository.js';
 
 /**
- * Until real SMS and email providers arrive, every message lands in the development inbox,
- * encrypted under the tenant's key. Redelivery of the same message is harmless (its ID is the key).
+ * Outside production every platform message also lands in the development inbox (a copy of what the
+ * providers are sent), encrypted under the tenant's key. Redelivery is harmless (its ID is the key).
  */
 @Injectable()
 export class DeliverToDevInboxUseCase {
-  private readonly transportKey: Buffer;
-
   constructor(
     private readonly inbox: DevInboxRepository,
     private readonly audit: AuditOutbox,
     private readonly keyring: TenantKeyring,
     private readonly recipients: RecipientIndex,
-    @Inject(MASTER_KEY) masterKey: Buffer,
-  ) {
-    this.transportKey = notificationTransportKey(masterKey);
-  }
+  ) {}
 
-  async execute(m: NotificationDispatch): Promise<void> {
-    const content = JSON.parse(
-      open(this.transportKey, Buffer.from(m.sealed, 'base64'), Buffer.from(m.messageId)).toString('utf8'),
-    ) as DispatchContent;
+  async execute(m: NotificationDispatch, content: DispatchContent): Promise<void> {
     if (!m.tenantId) throw new Error('dispatch without a tenant cannot be encrypted under a tenant key');
     const tenantId = m.tenantId;
     const cipher = new FieldCipher(await this.keyring.keysFor(tenantId));

@@ -5,12 +5,22 @@ import { NOTIFICATIONS_DISPATCH_TOPIC, notificationDispatchSchema } from '@lekha
 import { AppLogger, type BusContext } from '@lekha/runtime';
 import { contextFromHeaders, runWithContext } from '@lekha/tenancy';
 import { DeliverToDevInboxUseCase } from './deliver-to-dev-inbox.use-case.js';
+import { DispatchContentOpener } from './dispatch-content.js';
+import { DevInboxCopies } from './dev-inbox-copies.js';
+import { QueuePlatformMessageUseCase } from './queue-platform-message.use-case.js';
 
-/** Consumes `notifications.dispatch.v1`. Logs carry IDs only: recipients and texts stay sealed. */
+/**
+ * Consumes `notifications.dispatch.v1`: the message is queued for the platform's providers (the
+ * dispatcher sends it) and, outside production, copied to the development inbox. Logs carry IDs
+ * only: recipients and texts stay sealed.
+ */
 @Controller()
 export class DispatchController {
   constructor(
     private readonly deliver: DeliverToDevInboxUseCase,
+    private readonly queue: QueuePlatformMessageUseCase,
+    private readonly content: DispatchContentOpener,
+    private readonly devInbox: DevInboxCopies,
     private readonly logger: AppLogger,
   ) {}
 
@@ -27,12 +37,26 @@ export class DispatchController {
         );
         return;
       }
+      const m = parsed.data;
       try {
-        await this.deliver.execute(parsed.data);
-        this.logger.pino.info(
-          { messageId: parsed.data.messageId, purpose: parsed.data.purpose },
-          'message delivered to the development inbox',
-        );
+        const content = this.content.open(m);
+        if (m.tenantId) {
+          const queued = await this.queue.execute({ ...m, tenantId: m.tenantId }, content);
+          if (queued) this.logger.pino.info({ messageId: m.messageId, purpose: m.purpose }, 'platform message queued');
+        } else if (!this.devInbox.enabled) {
+          this.logger.pino.warn(
+            { messageId: m.messageId },
+            'dispatch without a tenant dropped: nothing to encrypt it under',
+          );
+          return;
+        }
+        if (this.devInbox.enabled) {
+          await this.deliver.execute(m, content);
+          this.logger.pino.info(
+            { messageId: m.messageId, purpose: m.purpose },
+            'message delivered to the development inbox',
+          );
+        }
       } catch (err) {
         if (err instanceof TenantKeysetDestroyedError) {
           // The tenant was erased after the message was sent: there is no one left to deliver it to.

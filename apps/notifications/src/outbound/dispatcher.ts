@@ -19,6 +19,7 @@ import { DispatchOptions } from './dispatch-options.js';
 import { DispatchQueueRepository, type ClaimedMessage } from './dispatch-queue.repository.js';
 import { ProviderRefsRepository } from './provider-refs.repository.js';
 import { ProviderRegistry } from './provider-registry.js';
+import { isPlatformMessage, platformSubject, PlatformSmsSettings } from './platform-messages.js';
 
 const DONE: ReadonlySet<MessageStatus> = new Set(['sent', 'delivered', 'read', 'failed', 'dead']);
 
@@ -62,6 +63,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly clock: Clock,
     private readonly options: DispatchOptions,
     private readonly logger: AppLogger,
+    private readonly platformSms: PlatformSmsSettings,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -139,6 +141,8 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     }
     await this.messages.abandonSending(data, id);
     const attempts = await this.messages.attempts(data, id);
+    // The platform's own messages go through its account, not the tenant's rules or providers.
+    if (isPlatformMessage(row)) return this.preparePlatform(data, row, attempts);
     const now = this.clock.now();
     const settings = await this.settings.get(data);
     const flags = await this.prefs.flags(data, row.recipient_idx);
@@ -159,18 +163,8 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     if (attempts.length >= this.options.maxAttempts)
       return this.end(data, row, 'dead', { code: 'MAX_ATTEMPTS', detail: `${attempts.length} attempts` });
 
-    // The next provider after the last one tried, skipping any that accepted or may have accepted it.
-    const list = this.registry.listFor(row.channel, settings.providers[row.channel]);
-    const spent = new Set(attempts.filter((a) => a.state !== 'failed').map((a) => a.provider));
-    const last = attempts[attempts.length - 1];
-    const from = last ? list.findIndex((p) => p.name === last.provider) + 1 : 0;
-    const provider = [...list.slice(from), ...list.slice(0, from)].find((p) => !spent.has(p.name));
-    if (!provider)
-      return this.end(data, row, 'failed', {
-        code: 'NO_PROVIDER_LEFT',
-        detail: list.length ? 'every provider of the channel was tried' : 'no provider serves this channel',
-      });
-
+    const provider = this.nextProvider(attempts, this.registry.listFor(row.channel, settings.providers[row.channel]));
+    if ('none' in provider) return this.end(data, row, 'failed', provider.none);
     const template = (await this.templates.byKey(data, row.template_key)).find((t) => t.channel === row.channel);
     const plain = this.messages.plain(data, row);
     const outbound: OutboundMessage = {
@@ -204,9 +198,75 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     }
     if (row.channel === 'email') outbound.email = { subject: template?.subject ?? row.template_key };
 
+    return this.startAttempt(data, id, attempts.length, provider, outbound);
+  }
+
+  /** A platform message (`platform:<purpose>`): the platform account's DLT registration and provider lists. */
+  private async preparePlatform(
+    data: TenantScope,
+    row: MessageRow,
+    attempts: { provider: string; state: string }[],
+  ): Promise<PreparedSend | null> {
+    if (attempts.length >= this.options.maxAttempts)
+      return this.end(data, row, 'dead', { code: 'MAX_ATTEMPTS', detail: `${attempts.length} attempts` });
+    const provider = this.nextProvider(attempts, this.registry.listFor(row.channel));
+    if ('none' in provider) return this.end(data, row, 'failed', provider.none);
+    const plain = this.messages.plain(data, row);
+    const outbound: OutboundMessage = {
+      messageId: row.id,
+      channel: row.channel,
+      to: plain.recipient,
+      text: plain.body,
+      variables: [plain.body],
+    };
+    if (row.channel === 'sms') {
+      const dlt = this.platformSms;
+      if (!dlt.peId || !dlt.header || !dlt.dltTemplateId)
+        return this.end(data, row, 'failed', {
+          code: 'DLT_INCOMPLETE',
+          detail: "the platform account's PE ID, header or template ID is not configured",
+        });
+      outbound.sms = {
+        header: dlt.header,
+        peId: dlt.peId,
+        dltTemplateId: dlt.dltTemplateId,
+        ...(dlt.providerTemplateId ? { providerTemplateId: dlt.providerTemplateId } : {}),
+      };
+    }
+    if (row.channel === 'email') outbound.email = { subject: platformSubject(row.template_key) };
+    return this.startAttempt(data, row.id, attempts.length, provider, outbound);
+  }
+
+  /** The next provider after the last one tried, skipping any that accepted or may have accepted the message. */
+  private nextProvider<P extends MessagingProvider>(
+    attempts: { provider: string; state: string }[],
+    list: P[],
+  ): P | { name: null; none: { code: string; detail: string } } {
+    const spent = new Set(attempts.filter((a) => a.state !== 'failed').map((a) => a.provider));
+    const last = attempts[attempts.length - 1];
+    const from = last ? list.findIndex((p) => p.name === last.provider) + 1 : 0;
+    const found = [...list.slice(from), ...list.slice(0, from)].find((p) => !spent.has(p.name));
+    if (found) return found;
+    return {
+      name: null,
+      none: {
+        code: 'NO_PROVIDER_LEFT',
+        detail: list.length ? 'every provider of the channel was tried' : 'no provider serves this channel',
+      },
+    };
+  }
+
+  /** Records the attempt as `sending` (committed with this transaction) before the provider is called. */
+  private async startAttempt(
+    data: TenantScope,
+    id: string,
+    previous: number,
+    provider: MessagingProvider,
+    outbound: OutboundMessage,
+  ): Promise<PreparedSend> {
     const attemptId = uuidv7();
     await this.messages.startAttempt(data, id, attemptId, provider.name);
-    return { messageId: id, attemptId, attemptNo: attempts.length + 1, provider, outbound };
+    return { messageId: id, attemptId, attemptNo: previous + 1, provider, outbound };
   }
 
   private async call(p: PreparedSend): Promise<SendResult> {
