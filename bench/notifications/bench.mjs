@@ -1,0 +1,312 @@
+#!/usr/bin/env node
+// Notifications benchmark. Needs PostgreSQL (BENCH_DATABASE_URL, default the local server; BENCH_STORE=pglite
+// for the embedded database) and Java for the broker. In one run on one machine:
+//   1. the provider simulator's own ceiling (MSG91 sends/s, alone, receipts off: simulator-ceiling.mjs);
+//   2. sustained dispatch through the platform: callers queue SMS through the gateway with an API key
+//      (POST /v1/notifications/messages, Idempotency-Key), the dispatcher sends them to the simulator
+//      (the platform's MSG91 account, then Gupshup): accepted/s, provider-acknowledged/s, latency from
+//      accepted (the 202) to the provider call (the simulator's receivedAt), p50/p99;
+//   3. halfway through, notifications is killed -9 and started again; at the end every accepted message
+//      is reconciled against the simulator's /_sim/messages: lost, duplicates per provider, unrecorded sends.
+//   npm run build && node bench/notifications/bench.mjs
+//   BENCH_SECONDS (default 20) of load; BENCH_CALLERS (32) concurrent senders; BENCH_KILL=off: no kill;
+//   BENCH_ENV='NOTIFICATIONS_DISPATCH_BATCH=200,…' extra service settings; LEKHA_NODE_ARGS to profile.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { fmt, lib, log, pct, root, startBenchPlatform, startBroker } from '../lib/harness.mjs';
+import { printCeiling, simulatorCeiling } from './simulator-ceiling.mjs';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const CALLERS = Number(process.env.BENCH_CALLERS ?? 32);
+const KILL = process.env.BENCH_KILL !== 'off';
+const STORE = process.env.BENCH_STORE ?? 'postgres';
+const base = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const extraEnv = Object.fromEntries(
+  (process.env.BENCH_ENV ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+);
+const DONE = new Set(['sent', 'delivered', 'read', 'failed', 'dead']);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const digits10 = (to) => to.replace(/\D/g, '').slice(-10);
+
+const { freePorts } = await lib('local-kafka');
+const { SimulatorProcess, simulatorEnvironment } = await lib('launcher');
+
+// 1. The simulator alone.
+log('simulator ceiling (MSG91, alone, receipts off)');
+const ceilingRows = (await simulatorCeiling({ seconds: 3, callers: [16, 64], providers: ['msg91'] })).filter(
+  (r) => !r.receipts,
+);
+const ceiling = Math.max(...ceilingRows.map((r) => r.perSecond));
+
+// 2. The platform.
+const dir = mkdtempSync(join(tmpdir(), 'lekha-bench-notify-'));
+const dbName = `lekha_bench_${randomBytes(4).toString('hex')}`;
+let admin;
+let dbUrl = '';
+if (STORE === 'postgres') {
+  admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`create database ${dbName}`);
+  dbUrl = Object.assign(new URL(base), { pathname: `/${dbName}` }).toString();
+}
+let kafka;
+let platform;
+let sim;
+let exitCode = 0;
+try {
+  const [simulatorPort, smtpPort] = await freePorts(2);
+  const env = simulatorEnvironment({ simulatorPort, smtpPort, gatewayUrl: 'http://127.0.0.1:9' });
+  sim = new SimulatorProcess({ root, env: { ...process.env, ...env.simulator, SIMULATOR_RECEIPTS: 'off' } });
+  sim.start();
+  const simUrl = (await sim.waitReady()).url;
+  kafka = await startBroker(dir);
+  ({ platform } = await startBenchPlatform({
+    dir,
+    kafka,
+    databaseUrl: dbUrl,
+    env: {
+      ...env.platform,
+      NOTIFICATIONS_SMS_PROVIDERS: 'msg91,gupshup',
+      NOTIFICATIONS_DISPATCH_INTERVAL_MS: '20',
+      ...extraEnv,
+    },
+  }));
+  const url = platform.gatewayUrl;
+  const call = async (method, path, { token, key, body, headers = {} } = {}) => {
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(key ? { 'x-api-key': key } : {}),
+        ...(body ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  };
+  const must = async (what, p) => {
+    const r = await p;
+    if (r.status >= 300) throw new Error(`${what} → ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+    return r.body;
+  };
+  const owner = await must(
+    'signup',
+    call('POST', '/v1/auth/signup', {
+      body: {
+        business: { name: 'Bench Clinic', stateCode: '27' },
+        owner: {
+          name: 'Bench Owner',
+          email: `owner.${Date.now()}@example.in`,
+          phone: '+919812345670',
+          password: 'a long bench password 1',
+          ageConfirmed: true,
+        },
+      },
+    }),
+  );
+  const token = owner.accessToken;
+  await must(
+    'settings',
+    call('PUT', '/v1/notifications/settings', { token, body: { peId: '1101234567890123456', headers: ['BENCHC'] } }),
+  );
+  await must(
+    'template',
+    call('POST', '/v1/notifications/templates', {
+      token,
+      body: {
+        key: 'otp',
+        channel: 'sms',
+        category: 'transactional',
+        header: 'BENCHC',
+        dltTemplateId: '1107161234567890123',
+        providerTemplateId: '65f0c0ffee0123456789abcd',
+        text: 'Your code is {#var#}. -Bench Clinic',
+      },
+    }),
+  );
+  const { key } = await must(
+    'api key',
+    call('POST', '/v1/api-keys', { token, body: { name: 'bench sender', scopes: ['notifications:send'] } }),
+  );
+
+  const stamp = randomBytes(4).toString('hex');
+  /** Accepted messages: id, phone (its own per message), when the 202 came back (epoch ms). */
+  const accepted = [];
+  let refused = 0;
+  let n = 0;
+  const sendOne = async (i, deadline) => {
+    const phone = `+917${String(i).padStart(9, '0')}`;
+    for (;;) {
+      const r = await call('POST', '/v1/notifications/messages', {
+        key,
+        headers: { 'idempotency-key': `bench-${stamp}-${i}` },
+        body: { template: 'otp', variables: [String(100000 + (i % 900000))], to: { phone } },
+      }).catch((err) => ({ status: 0, body: String(err) }));
+      if (r.status === 202) return accepted.push({ id: r.body.id, phone, at: Date.now() });
+      refused++;
+      // While notifications is down the send is refused; the same key is retried (same answer once it is taken).
+      if (Date.now() > deadline) throw new Error(`send ${i} refused: ${r.status} ${JSON.stringify(r.body)}`);
+      await sleep(200);
+    }
+  };
+  const notifications = platform.services.get('notifications');
+  log(`load: ${CALLERS} callers for ${SECONDS} s${KILL ? ', kill -9 of notifications halfway' : ''}`);
+  const t0 = Date.now();
+  const until = t0 + SECONDS * 1000;
+  let killedAt = null;
+  let restartedAt = null;
+  const killer = KILL
+    ? (async () => {
+        await sleep((SECONDS * 1000) / 2);
+        killedAt = Date.now();
+        notifications.kill('SIGKILL');
+        await notifications.waitExit();
+        notifications.start();
+        await notifications.waitReady(120_000);
+        restartedAt = Date.now();
+      })()
+    : Promise.resolve();
+  await Promise.all(
+    Array.from({ length: CALLERS }, async () => {
+      while (Date.now() < until) await sendOne(n++, until + 180_000);
+    }),
+  );
+  const loadEnd = Date.now();
+  await killer;
+
+  // Wait for the queue to drain: every accepted message ended.
+  const list = async () => {
+    const out = [];
+    let cursor = null;
+    do {
+      const r = await must(
+        'list',
+        call('GET', `/v1/notifications/messages?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
+          key,
+        }),
+      );
+      out.push(...r.items);
+      cursor = r.nextCursor;
+    } while (cursor);
+    return out;
+  };
+  const simMessages = async () =>
+    (await (await fetch(`${simUrl}/_sim/messages?limit=10000`)).json()).messages.filter(
+      (m) => m.direction === 'outbound' && m.response.status >= 200 && m.response.status < 300,
+    );
+  const stats = async () => (await (await fetch(`${simUrl}/_sim/stats`)).json()).providers;
+  const ackedCount = async () => {
+    const s = await stats();
+    return (s.msg91?.accepted ?? 0) + (s.gupshup?.accepted ?? 0);
+  };
+  for (let i = 0; i < 600 && (await ackedCount()) < accepted.length; i++) await sleep(250);
+  const drained = Date.now();
+  const taken = await simMessages();
+  if (taken.length >= 10_000) log('more than 10,000 sends: the simulator keeps only the last 10,000 (shorten the run)');
+  const ids = new Set(accepted.map((a) => a.id));
+  let messages = [];
+  for (let i = 0; i < 120; i++) {
+    messages = (await list()).filter((m) => ids.has(m.id));
+    if (messages.length === accepted.length && messages.every((m) => DONE.has(m.status))) break;
+    await sleep(1000);
+  }
+
+  // Reconcile.
+  const byId = new Map(messages.map((m) => [m.id, m]));
+  const lost = accepted.filter((a) => !DONE.has(byId.get(a.id)?.status));
+  const perProvider = new Map();
+  for (const m of taken) {
+    const k = `${m.provider} ${digits10(m.request.to)}`;
+    perProvider.set(k, (perProvider.get(k) ?? 0) + 1);
+  }
+  const duplicates = [...perProvider.values()].filter((c) => c > 1).length;
+  const simIds = new Set(taken.map((m) => `${m.provider} ${m.response.providerMessageId}`));
+  const sent = messages.filter((m) => m.status === 'sent');
+  const notAtSimulator = sent.filter((m) => !simIds.has(`${m.provider} ${m.providerMessageId}`)).length;
+  const recorded = new Set(sent.map((m) => `${m.provider} ${m.providerMessageId}`));
+  const unrecorded = taken.filter((m) => !recorded.has(`${m.provider} ${m.response.providerMessageId}`)).length;
+  const ended = messages.filter((m) => m.status !== 'sent');
+  const reasons = [...new Set(ended.map((m) => m.error?.code ?? m.status))].join(', ') || '—';
+
+  // Rates and latency: accepted (the 202) → the provider call (the simulator's receivedAt).
+  const firstCall = new Map();
+  for (const m of taken) {
+    const t = Date.parse(m.receivedAt);
+    const k = digits10(m.request.to);
+    if (!firstCall.has(k) || firstCall.get(k) > t) firstCall.set(k, t);
+  }
+  const lat = (filter) =>
+    accepted
+      .filter(filter)
+      .map((a) => firstCall.get(digits10(a.phone)) - a.at)
+      .filter((d) => Number.isFinite(d))
+      .sort((x, y) => x - y);
+  const outside = (a) => !killedAt || a.at < killedAt - 1000 || a.at > (restartedAt ?? killedAt) + 5000;
+  const steady = lat(outside);
+  const all = lat(() => true);
+  const loadSeconds = (loadEnd - t0) / 1000;
+  const callTimes = [...firstCall.values()].sort((x, y) => x - y);
+  const ackedDuringLoad = callTimes.filter((t) => t <= loadEnd).length;
+  const e2eSeconds = (drained - t0) / 1000;
+
+  const store = STORE === 'postgres' ? 'PostgreSQL' : 'PGlite';
+  const tuned = Object.keys(extraEnv).length ? `, ${JSON.stringify(extraEnv)}` : '';
+  console.log(
+    `\nnotifications benchmark — node ${process.version}, ${availableParallelism()} cores, ` +
+      `load ${loadavg()[0].toFixed(1)}, ${store}, ${CALLERS} callers, ${SECONDS} s, ` +
+      `${new Date().toISOString()}${tuned}\n`,
+  );
+  printCeiling(ceilingRows);
+  const table = [
+    ['simulator ceiling (MSG91 alone, best of 16/64 callers)', fmt(ceiling), '', ''],
+    ['accepted through the gateway (API key, 202)', fmt(accepted.length / loadSeconds), '', ''],
+    ['provider-acknowledged while loading', fmt(ackedDuringLoad / loadSeconds), '', ''],
+    [
+      'provider-acknowledged end to end (first send → last ack)',
+      fmt(taken.length / e2eSeconds),
+      fmt(pct(all, 0.5) ?? NaN, 1),
+      fmt(pct(all, 0.99) ?? NaN, 1),
+    ],
+    [
+      'accepted → provider call, away from the kill',
+      '',
+      fmt(pct(steady, 0.5) ?? NaN, 1),
+      fmt(pct(steady, 0.99) ?? NaN, 1),
+    ],
+  ];
+  console.log('\n| what | per second | p50 ms | p99 ms |\n|---|---|---|---|');
+  for (const r of table) console.log(`| ${r.join(' | ')} |`);
+  console.log(
+    `\nreconciled: ${fmt(accepted.length)} accepted, ${fmt(sent.length)} sent, ${ended.length} ended otherwise ` +
+      `(${reasons}), ${lost.length} lost, ${duplicates} duplicates (same provider, same message), ` +
+      `${notAtSimulator} sent but not at the simulator, ${unrecorded} taken by the simulator but unrecorded ` +
+      `(cut off by the kill; then sent by the next provider), ${refused} sends refused and retried` +
+      `${killedAt ? `, notifications down ${(((restartedAt ?? killedAt) - killedAt) / 1000).toFixed(1)} s` : ''}`,
+  );
+  console.log(
+    `share of the ceiling: ${((100 * (ackedDuringLoad / loadSeconds)) / ceiling).toFixed(0)} % while loading`,
+  );
+  if (lost.length || duplicates || notAtSimulator) exitCode = 1;
+} catch (err) {
+  console.error(err);
+  exitCode = 1;
+} finally {
+  await platform?.stop().catch(() => undefined);
+  await sim?.stop().catch(() => undefined);
+  await kafka?.stop().catch(() => undefined);
+  if (admin) {
+    await admin.query(`drop database if exists ${dbName} with (force)`).catch(() => undefined);
+    await admin.end();
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+process.exit(exitCode);
