@@ -137,9 +137,14 @@ async function load(port, provider, callers, seconds) {
 
 /**
  * Starts the simulator as its own process, measures every case and stops it. Returns the rows.
- * options: { seconds, callers: number[], providers: string[] }
+ * options: { seconds, callers: number[], providers: string[], receiptModes: boolean[] (receipts off, on) }
  */
-export async function simulatorCeiling({ seconds = 3, callers = [16, 64], providers = Object.keys(requests) } = {}) {
+export async function simulatorCeiling({
+  seconds = 3,
+  callers = [16, 64],
+  providers = Object.keys(requests),
+  receiptModes = [false, true],
+} = {}) {
   let receiptsSeen = 0;
   const receiver = http.createServer((req, res) => {
     req.resume();
@@ -172,7 +177,7 @@ export async function simulatorCeiling({ seconds = 3, callers = [16, 64], provid
       });
     });
     const sim = `http://127.0.0.1:${simPort}`;
-    for (const receipts of [false, true]) {
+    for (const receipts of receiptModes) {
       await fetch(`${sim}/_sim/behaviour`, { method: 'DELETE' });
       if (!receipts)
         await fetch(`${sim}/_sim/behaviour`, { method: 'POST', body: JSON.stringify({ receipts: 'none' }) });
