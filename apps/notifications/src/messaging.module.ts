@@ -17,6 +17,8 @@ import { DispatchQueueRepository } from './outbound/dispatch-queue.repository.js
 import { Dispatcher } from './outbound/dispatcher.js';
 import { ProviderRefsRepository } from './outbound/provider-refs.repository.js';
 import { ProviderRegistry } from './outbound/provider-registry.js';
+import { platformProviders } from './outbound/platform-providers.js';
+import { ReceiveWebhookUseCase } from './webhooks/receive-webhook.use-case.js';
 import { ApplyInboundUseCase } from './receipts/apply-inbound.use-case.js';
 import { ApplyReceiptUseCase } from './receipts/apply-receipt.use-case.js';
 import { GetSettingsUseCase } from './settings/get-settings.use-case.js';
@@ -46,12 +48,15 @@ export class MessagingModule {
         { provide: ConsentPort, useClass: TableConsentPort },
         {
           provide: ProviderRegistry,
-          useFactory: () =>
-            new ProviderRegistry({
+          useFactory: () => {
+            const registry = new ProviderRegistry({
               sms: config.NOTIFICATIONS_SMS_PROVIDERS,
               whatsapp: config.NOTIFICATIONS_WHATSAPP_PROVIDERS,
               email: config.NOTIFICATIONS_EMAIL_PROVIDERS,
-            }),
+            });
+            for (const provider of platformProviders(config)) registry.register(provider);
+            return registry;
+          },
         },
         {
           provide: DispatchOptions,
@@ -80,6 +85,7 @@ export class MessagingModule {
         RecordOptOutUseCase,
         ApplyReceiptUseCase,
         ApplyInboundUseCase,
+        ReceiveWebhookUseCase,
       ],
       exports: [MessageRepository, ApplyReceiptUseCase, ApplyInboundUseCase, Dispatcher, ProviderRegistry],
     };
