@@ -18,6 +18,7 @@ import { Dispatcher } from './outbound/dispatcher.js';
 import { ProviderRefsRepository } from './outbound/provider-refs.repository.js';
 import { ProviderRegistry } from './outbound/provider-registry.js';
 import { platformProviders } from './outbound/platform-providers.js';
+import { TenantProviders } from './outbound/tenant-providers.js';
 import { ReceiveWebhookUseCase } from './webhooks/receive-webhook.use-case.js';
 import { ApplyInboundUseCase } from './receipts/apply-inbound.use-case.js';
 import { ApplyReceiptUseCase } from './receipts/apply-receipt.use-case.js';
@@ -45,15 +46,18 @@ export class MessagingModule {
         RecipientPreferencesRepository,
         DispatchQueueRepository,
         ProviderRefsRepository,
+        TenantProviders,
         { provide: ConsentPort, useClass: TableConsentPort },
         {
           provide: ProviderRegistry,
-          useFactory: () => {
-            const registry = new ProviderRegistry({
+          inject: [TenantProviders],
+          useFactory: (tenants: TenantProviders) => {
+            const defaults = {
               sms: config.NOTIFICATIONS_SMS_PROVIDERS,
               whatsapp: config.NOTIFICATIONS_WHATSAPP_PROVIDERS,
               email: config.NOTIFICATIONS_EMAIL_PROVIDERS,
-            });
+            };
+            const registry = new ProviderRegistry(defaults, tenants);
             for (const provider of platformProviders(config)) registry.register(provider);
             return registry;
           },
@@ -87,7 +91,14 @@ export class MessagingModule {
         ApplyInboundUseCase,
         ReceiveWebhookUseCase,
       ],
-      exports: [MessageRepository, ApplyReceiptUseCase, ApplyInboundUseCase, Dispatcher, ProviderRegistry],
+      exports: [
+        MessageRepository,
+        ApplyReceiptUseCase,
+        ApplyInboundUseCase,
+        Dispatcher,
+        ProviderRegistry,
+        TenantProviders,
+      ],
     };
   }
 }

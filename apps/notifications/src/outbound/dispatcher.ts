@@ -160,7 +160,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
       return this.end(data, row, 'dead', { code: 'MAX_ATTEMPTS', detail: `${attempts.length} attempts` });
 
     // The next provider after the last one tried, skipping any that accepted or may have accepted it.
-    const list = this.registry.listFor(row.channel, settings.providers[row.channel]);
+    const list = await this.registry.listForTenant(data, row.channel, settings);
     const spent = new Set(attempts.filter((a) => a.state !== 'failed').map((a) => a.provider));
     const last = attempts[attempts.length - 1];
     const from = last ? list.findIndex((p) => p.name === last.provider) + 1 : 0;
