@@ -1,5 +1,7 @@
 import { NotificationOps } from '@lekha/contracts';
 import { SimulatorProcess } from '@lekha/launcher';
+import { twilioSignature } from '@lekha/providers';
+import { anonymousContext } from '@lekha/tenancy';
 import { REPO_ROOT, freePorts } from '@lekha/testing';
 import type { UseCaseHarness } from '@lekha/use-case-testing';
 import { Dispatcher } from '../src/outbound/dispatcher.js';
@@ -11,6 +13,8 @@ import { startNotifications } from './notifications-harness.js';
  * change. The provider is the simulator over real HTTP; the platform has no MSG91 account here.
  */
 const OWN_KEY = 'tenant-own-authkey';
+const TWILIO_SID = `AC${'1'.repeat(32)}`;
+const TWILIO_TOKEN = 'tenant-own-twilio-token';
 
 describe('notifications: a tenant’s own provider credentials', () => {
   let sim: SimulatorProcess;
@@ -22,26 +26,34 @@ describe('notifications: a tenant’s own provider credentials', () => {
     const [port] = await freePorts(1);
     sim = new SimulatorProcess({
       root: REPO_ROOT,
-      env: { ...process.env, SIMULATOR_PORT: String(port), SIMULATOR_SMTP_PORT: 'off', MSG91_AUTH_KEY: OWN_KEY },
+      env: {
+        ...process.env,
+        SIMULATOR_PORT: String(port),
+        SIMULATOR_SMTP_PORT: 'off',
+        MSG91_AUTH_KEY: OWN_KEY,
+        TWILIO_ACCOUNT_SID: TWILIO_SID,
+        TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
+      },
     });
     sim.start();
     simUrl = (await sim.waitReady()).url;
-    h = await startNotifications({ MSG91_BASE_URL: simUrl });
+    h = await startNotifications({ MSG91_BASE_URL: simUrl, TWILIO_BASE_URL: simUrl });
   });
   afterAll(async () => {
     await h?.stop();
     await sim?.stop();
   });
 
-  async function sendWith(authKey: string | null) {
+  async function sendWith(authKey: string | null, twilio?: Record<string, string>) {
     const owner = h.tenantCaller(['owner']);
     await h.call(
       NotificationOps.putSettings,
       {
         peId: '1101234567890123456',
         headers: ['LEKHAS'],
-        providers: { sms: ['msg91'] },
+        providers: { sms: [twilio ? 'twilio' : 'msg91'] },
         ...(authKey ? { credentials: { msg91: { authKey } } } : {}),
+        ...(twilio ? { credentials: { twilio } } : {}),
       },
       owner,
     );
@@ -102,5 +114,48 @@ describe('notifications: a tenant’s own provider credentials', () => {
       t.owner,
     );
     expect(await t.send()).toMatchObject({ status: 'failed', error: { code: 'AUTH_FAILED' } });
+  });
+
+  it('a webhook on the tenant’s own path is verified with its own credentials and touches only its messages', async () => {
+    const t = await sendWith(null, { accountSid: TWILIO_SID, authToken: TWILIO_TOKEN });
+    const sent = await t.send();
+    expect(sent).toMatchObject({ status: 'sent', provider: 'twilio' });
+    const other = await sendWith(null, { accountSid: TWILIO_SID, authToken: 'another-tenant-token' });
+    const receipt = (tenantId: string, token: string, ctx = anonymousContext()) => {
+      const url = `https://hooks.lekha.example/v1/webhooks/twilio/t/${tenantId}/status`;
+      const params = { MessageSid: sent.providerMessageId!, MessageStatus: 'delivered' };
+      return h.call(
+        NotificationOps.receiveWebhook,
+        {
+          route: 'twilio-status',
+          tenantId,
+          url,
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            'x-twilio-signature': twilioSignature(token, url, params),
+          },
+          body: Buffer.from(new URLSearchParams(params).toString()).toString('base64'),
+        },
+        ctx,
+      );
+    };
+    // Signed with another key than the tenant's: refused (audited as denied), no effect.
+    const forged = anonymousContext();
+    await expect(receipt(t.owner.tenantId, 'not-the-token', forged)).rejects.toMatchObject({
+      reason: 'WEBHOOK_SIGNATURE_INVALID',
+    });
+    expect(await h.auditRecords(forged.requestId)).toMatchObject([
+      { outcome: 'denied', reason: 'signature_invalid_twilio-status', resource: { type: 'notification_webhook' } },
+    ]);
+    // Another tenant's own account cannot move this tenant's message, even correctly signed for its path.
+    await receipt(other.owner.tenantId, 'another-tenant-token');
+    expect(await h.call(NotificationOps.getMessage, { id: sent.id }, t.owner)).toMatchObject({ status: 'sent' });
+    // A tenant that does not exist gets no keyset made for it and is refused.
+    await expect(receipt('01930000-0000-7000-8000-000000000000', TWILIO_TOKEN)).rejects.toMatchObject({
+      reason: 'WEBHOOK_SIGNATURE_INVALID',
+    });
+    expect(await receipt(t.owner.tenantId, TWILIO_TOKEN)).toMatchObject({ receipts: 1, duplicates: 0 });
+    expect(await h.call(NotificationOps.getMessage, { id: sent.id }, t.owner)).toMatchObject({ status: 'delivered' });
   });
 });

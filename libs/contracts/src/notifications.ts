@@ -265,10 +265,13 @@ export type WebhookRoute = (typeof WebhookRoutes)[number];
 /**
  * A provider's webhook as it reached the gateway, forwarded whole to notifications (which holds the
  * credentials to verify it): the full URL as configured at the provider, the headers a verifier or
- * parser reads, the raw body (base64); for the unsigned providers (MSG91, Gupshup) the secret path token.
+ * parser reads, the raw body (base64); for the unsigned providers (MSG91, Gupshup) the secret path token;
+ * the tenant when the path names one (its own provider account).
  */
 export const receiveWebhookSchema = z.strictObject({
   route: z.enum(WebhookRoutes),
+  /** `/v1/webhooks/<provider>/t/:tenantId/…`: the tenant's own provider account, verified with its credentials. */
+  tenantId: z.uuid().optional(),
   token: z.string().max(200).optional(),
   url: z.string().min(1).max(4000),
   method: z.enum(['GET', 'POST']),

@@ -66,21 +66,69 @@ export class WebhooksController {
   @Post('msg91/:token')
   @HttpCode(200)
   msg91(@Req() req: Request, @Param('token') token: string) {
-    return this.forward(req, 'msg91', token);
+    return this.forward(req, 'msg91', { token });
   }
 
   @Get('gupshup/:token')
   gupshupGet(@Req() req: Request, @Param('token') token: string) {
-    return this.forward(req, 'gupshup', token);
+    return this.forward(req, 'gupshup', { token });
   }
 
   @Post('gupshup/:token')
   @HttpCode(200)
   gupshupPost(@Req() req: Request, @Param('token') token: string) {
-    return this.forward(req, 'gupshup', token);
+    return this.forward(req, 'gupshup', { token });
   }
 
-  private forward(req: Request, route: WebhookRoute, token?: string) {
+  // A tenant's own provider account: the same webhooks under /t/:tenantId, verified with its credentials.
+
+  @Post('twilio/t/:tenantId/status')
+  @HttpCode(200)
+  async tenantTwilioStatus(@Req() req: Request, @Res() res: Response, @Param('tenantId') tenantId: string) {
+    await this.forward(req, 'twilio-status', { tenantId });
+    res.type('text/xml').send(TWIML_EMPTY);
+  }
+
+  @Post('twilio/t/:tenantId/inbound')
+  @HttpCode(200)
+  async tenantTwilioInbound(@Req() req: Request, @Res() res: Response, @Param('tenantId') tenantId: string) {
+    await this.forward(req, 'twilio-inbound', { tenantId });
+    res.type('text/xml').send(TWIML_EMPTY);
+  }
+
+  @Get('whatsapp/t/:tenantId')
+  async tenantWhatsappVerify(@Req() req: Request, @Res() res: Response, @Param('tenantId') tenantId: string) {
+    const answer = await this.forward(req, 'whatsapp', { tenantId });
+    res
+      .status(200)
+      .type('text/plain')
+      .send(answer.challenge ?? '');
+  }
+
+  @Post('whatsapp/t/:tenantId')
+  @HttpCode(200)
+  tenantWhatsapp(@Req() req: Request, @Param('tenantId') tenantId: string) {
+    return this.forward(req, 'whatsapp', { tenantId });
+  }
+
+  @Post('msg91/t/:tenantId/:token')
+  @HttpCode(200)
+  tenantMsg91(@Req() req: Request, @Param('tenantId') tenantId: string, @Param('token') token: string) {
+    return this.forward(req, 'msg91', { tenantId, token });
+  }
+
+  @Get('gupshup/t/:tenantId/:token')
+  tenantGupshupGet(@Req() req: Request, @Param('tenantId') tenantId: string, @Param('token') token: string) {
+    return this.forward(req, 'gupshup', { tenantId, token });
+  }
+
+  @Post('gupshup/t/:tenantId/:token')
+  @HttpCode(200)
+  tenantGupshupPost(@Req() req: Request, @Param('tenantId') tenantId: string, @Param('token') token: string) {
+    return this.forward(req, 'gupshup', { tenantId, token });
+  }
+
+  private forward(req: Request, route: WebhookRoute, path: { tenantId?: string; token?: string } = {}) {
     const headers: Record<string, string> = {};
     for (const name of FORWARDED_HEADERS) {
       const value = req.header(name);
@@ -93,7 +141,8 @@ export class WebhooksController {
       method: req.method === 'GET' ? 'GET' : 'POST',
       headers,
       body: body.toString('base64'),
-      ...(token !== undefined ? { token } : {}),
+      ...(path.token !== undefined ? { token: path.token } : {}),
+      ...(path.tenantId !== undefined ? { tenantId: path.tenantId } : {}),
     };
     return this.bus.invoke(NotificationOps.receiveWebhook, input);
   }
