@@ -116,7 +116,7 @@ describe('notifications: a tenant’s own provider credentials', () => {
     expect(await t.send()).toMatchObject({ status: 'failed', error: { code: 'AUTH_FAILED' } });
   });
 
-  it('a webhook on the tenant’s own path is verified with its own credentials and touches only its messages', async () => {
+  it('a webhook on a tenant’s own path is verified with its credentials and touches only its messages', async () => {
     const t = await sendWith(null, { accountSid: TWILIO_SID, authToken: TWILIO_TOKEN });
     const sent = await t.send();
     expect(sent).toMatchObject({ status: 'sent', provider: 'twilio' });
