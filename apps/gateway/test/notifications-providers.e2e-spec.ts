@@ -348,4 +348,19 @@ describe('notifications through real provider APIs (simulator)', () => {
     expect(m.nextAttemptAt).toEqual(expect.any(String));
     expect(await simMessages(to, 'msg91')).toHaveLength(0);
   });
+
+  it('every webhook posted was answered 2xx within a few hundred ms (providers give up at ~5 s)', async () => {
+    const all: any[] = (await simGet('/_sim/messages?limit=10000')).messages;
+    const hooks = all.flatMap((m) => m.webhooks);
+    // In the end every one was taken (a receipt that overtook its send is answered 503 and posted again).
+    expect(hooks.every((w: any) => w.outcome === 'delivered')).toBe(true);
+    const attempts = hooks.flatMap((w: any) => w.attempts);
+    expect(attempts.length).toBeGreaterThan(20);
+    const retried = attempts.filter((a: any) => a.status !== 200).length;
+    const ms = attempts.map((a: any) => a.ms as number).sort((a, b) => a - b);
+    const at = (q: number) => ms[Math.min(ms.length - 1, Math.floor(q * ms.length))]!;
+    const figures = `n=${ms.length} p50=${at(0.5)} ms p99=${at(0.99)} ms max=${at(1)} ms`;
+    process.stdout.write(`webhooks answered: ${figures}; ${retried} answered 503 and posted again\n`);
+    expect(at(0.99)).toBeLessThan(1000);
+  });
 });

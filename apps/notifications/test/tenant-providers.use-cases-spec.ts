@@ -121,9 +121,9 @@ describe('notifications: a tenant’s own provider credentials', () => {
     const sent = await t.send();
     expect(sent).toMatchObject({ status: 'sent', provider: 'twilio' });
     const other = await sendWith(null, { accountSid: TWILIO_SID, authToken: 'another-tenant-token' });
-    const receipt = (tenantId: string, token: string, ctx = anonymousContext()) => {
+    const receipt = (tenantId: string, token: string, ctx = anonymousContext(), sid = sent.providerMessageId!) => {
       const url = `https://hooks.lekha.example/v1/webhooks/twilio/t/${tenantId}/status`;
-      const params = { MessageSid: sent.providerMessageId!, MessageStatus: 'delivered' };
+      const params = { MessageSid: sid, MessageStatus: 'delivered' };
       return h.call(
         NotificationOps.receiveWebhook,
         {
@@ -148,8 +148,14 @@ describe('notifications: a tenant’s own provider credentials', () => {
     expect(await h.auditRecords(forged.requestId)).toMatchObject([
       { outcome: 'denied', reason: 'signature_invalid_twilio-status', resource: { type: 'notification_webhook' } },
     ]);
-    // Another tenant's own account cannot move this tenant's message, even correctly signed for its path.
-    await receipt(other.owner.tenantId, 'another-tenant-token');
+    // Another tenant's own account cannot move this tenant's message, even correctly signed for its path:
+    // to it the message is unknown, answered 503 (the provider would post it again) after a short wait.
+    await expect(receipt(other.owner.tenantId, 'another-tenant-token')).rejects.toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+    });
+    await expect(
+      receipt(t.owner.tenantId, TWILIO_TOKEN, anonymousContext(), `SM${'0'.repeat(32)}`),
+    ).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
     expect(await h.call(NotificationOps.getMessage, { id: sent.id }, t.owner)).toMatchObject({ status: 'sent' });
     // A tenant that does not exist gets no keyset made for it and is refused.
     await expect(receipt('01930000-0000-7000-8000-000000000000', TWILIO_TOKEN)).rejects.toMatchObject({

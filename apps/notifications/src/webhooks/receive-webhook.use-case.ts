@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  DomainError,
   FeatureError,
   NotificationOps,
   WebhookError as WebhookReason,
@@ -18,6 +20,7 @@ import {
   parseTwilioInbound,
   parseTwilioStatusCallback,
   webhookPathTokenMatches,
+  type DeliveryReceipt,
   type ParsedWebhook,
   type WebhookRequest,
 } from '@lekha/providers';
@@ -25,10 +28,13 @@ import { Handles, InjectConfig, type OperationScope, type UseCase } from '@lekha
 import { ServiceTenantAccess } from '../common/service-tenant-access.js';
 import type { NotificationsConfig } from '../config/notifications.config.js';
 import { ApplyInboundUseCase } from '../receipts/apply-inbound.use-case.js';
-import { ApplyReceiptUseCase } from '../receipts/apply-receipt.use-case.js';
+import { ApplyReceiptUseCase, type ReceiptOutcome } from '../receipts/apply-receipt.use-case.js';
 import { SettingsRepository } from '../settings/settings.repository.js';
 
 type Op = typeof NotificationOps.receiveWebhook;
+
+/** Waits before looking an unknown message up again (about half a second in all). */
+const UNKNOWN_RETRY_MS = [20, 40, 80, 160, 240];
 
 const PROVIDER: Record<WebhookRoute, MessagingProviderName> = {
   'twilio-status': 'twilio',
@@ -54,7 +60,8 @@ interface WebhookSecrets {
  * each receipt and inbound message applied (deduplicated, forward only; STOP opts out at once). A
  * tenant's webhook touches only that tenant's messages and recipients. An unverifiable webhook is
  * refused 401 and audited as denied, with no effect; a malformed one 400; a duplicate answers 200 like
- * the first (providers retry on anything else).
+ * the first (providers retry on anything else); a receipt for a message still unknown after a short
+ * wait 503, so that the provider sends it again.
  */
 @Handles(NotificationOps.receiveWebhook)
 export class ReceiveWebhookUseCase implements UseCase<Op> {
@@ -91,10 +98,29 @@ export class ReceiveWebhookUseCase implements UseCase<Op> {
       );
     }
     let duplicates = 0;
-    for (const receipt of parsed.receipts)
-      if ((await this.receipts.execute(receipt, input.tenantId)) === 'duplicate') duplicates++;
+    let unknown = 0;
+    for (const receipt of parsed.receipts) {
+      const outcome = await this.applyReceipt(receipt, input.tenantId);
+      if (outcome === 'duplicate') duplicates++;
+      if (outcome === 'unknown_message') unknown++;
+    }
     for (const message of parsed.inbound) await this.inbound.execute(message, input.tenantId);
+    // Not ours yet: the provider retries a non-2xx (what was applied above is a duplicate then).
+    if (unknown)
+      throw new DomainError('SERVICE_UNAVAILABLE', 'a receipt names a message not known here yet; send it again');
     return { receipts: parsed.receipts.length, inbound: parsed.inbound.length, duplicates };
+  }
+
+  /**
+   * A receipt can overtake the send it reports on: the provider posts it while the dispatcher is still
+   * recording the provider's answer. An unknown message is looked up again for about half a second.
+   */
+  private async applyReceipt(receipt: DeliveryReceipt, tenantId: string | undefined): Promise<ReceiptOutcome> {
+    for (let i = 0; ; i++) {
+      const outcome = await this.receipts.execute(receipt, tenantId);
+      if (outcome !== 'unknown_message' || i >= UNKNOWN_RETRY_MS.length) return outcome;
+      await sleep(UNKNOWN_RETRY_MS[i]);
+    }
   }
 
   /** The platform's secrets, or the named tenant's own; null when there are none to verify with. */
