@@ -164,6 +164,24 @@ describe('notifications through real provider APIs (simulator)', () => {
     });
   });
 
+  it('P50: MSG91 v3 and Gupshup POST delivery reports are read too; a failure receipt fails the message', async () => {
+    for (const [provider, dlrFormat] of [
+      ['msg91', 'v3'],
+      ['gupshup', 'post'],
+    ] as const) {
+      const t = await tenant({ sms: [provider] });
+      const to = phoneOf();
+      expect((await simPost('/_sim/behaviour', { to, dlrFormat })).status).toBe(200);
+      const accepted = await t.send(to);
+      await t.until(accepted.body.id, (x) => x.status === 'delivered');
+      const failing = phoneOf();
+      expect((await simPost('/_sim/behaviour', { to: failing, receipts: 'failed' })).status).toBe(200);
+      const refused = await t.send(failing);
+      const m = await t.until(refused.body.id, (x) => x.status === 'failed');
+      expect(m).toMatchObject({ provider, error: { code: expect.any(String) } });
+    }
+  });
+
   it('P50: Twilio SMS with receipts reversed and duplicated ends delivered, never back', async () => {
     const t = await tenant({ sms: ['twilio'] });
     for (const receipts of ['reversed', 'duplicated']) {
