@@ -20,6 +20,7 @@ import { OperationRoutesModule } from './operations/operation-routes.js';
 import { GatewayHealthController } from './health/health.controller.js';
 import { requestContextMiddleware } from './common/request-context.middleware.js';
 import { SecurityModule } from './security/security.module.js';
+import { WebhooksController } from './webhooks/webhooks.controller.js';
 
 export const SERVICE = 'gateway';
 
@@ -44,6 +45,7 @@ export class AppModule implements NestModule {
         GatewayHealthController,
         TenantController,
         PlatformController,
+        WebhooksController,
       ],
       providers: [
         JwtStrategy,

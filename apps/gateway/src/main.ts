@@ -8,6 +8,7 @@ import { validationPipe } from './common/validation.js';
 import { setupOpenApi } from './openapi/openapi.js';
 import { BusClient } from './bus/bus-client.js';
 import { hardenHttp } from './common/http-hardening.js';
+import { WEBHOOKS_PREFIX, bodyLimitBytes, rawBodyMiddleware } from './webhooks/raw-body.js';
 
 runMain(SERVICE, async () => {
   const config = loadConfig(gatewayConfigSchema);
@@ -22,6 +23,8 @@ runMain(SERVICE, async () => {
     kafkaServer: false,
     configure: (app) => {
       hardenHttp(app as NestExpressApplication, config);
+      // Before the body parsers: the providers' webhooks keep their exact bytes for the signatures.
+      app.use(WEBHOOKS_PREFIX, rawBodyMiddleware(bodyLimitBytes(config.BODY_LIMIT)));
       (app as NestExpressApplication).useBodyParser('json', { limit: config.BODY_LIMIT });
       app.useGlobalFilters(new ErrorEnvelopeFilter(logger));
       app.useGlobalPipes(validationPipe());

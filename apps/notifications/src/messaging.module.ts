@@ -18,6 +18,8 @@ import { Dispatcher } from './outbound/dispatcher.js';
 import { ProviderRefsRepository } from './outbound/provider-refs.repository.js';
 import { ProviderRegistry } from './outbound/provider-registry.js';
 import { platformProviders } from './outbound/platform-providers.js';
+import { TenantProviders } from './outbound/tenant-providers.js';
+import { ReceiveWebhookUseCase } from './webhooks/receive-webhook.use-case.js';
 import { PlatformSmsSettings } from './outbound/platform-messages.js';
 import { QueuePlatformMessageUseCase } from './dispatch/queue-platform-message.use-case.js';
 import { ApplyInboundUseCase } from './receipts/apply-inbound.use-case.js';
@@ -50,15 +52,18 @@ export class MessagingModule {
         RecipientPreferencesRepository,
         DispatchQueueRepository,
         ProviderRefsRepository,
+        TenantProviders,
         { provide: ConsentPort, useClass: TableConsentPort },
         {
           provide: ProviderRegistry,
-          useFactory: () => {
-            const registry = new ProviderRegistry({
+          inject: [TenantProviders],
+          useFactory: (tenants: TenantProviders) => {
+            const defaults = {
               sms: config.NOTIFICATIONS_SMS_PROVIDERS,
               whatsapp: config.NOTIFICATIONS_WHATSAPP_PROVIDERS,
               email: config.NOTIFICATIONS_EMAIL_PROVIDERS,
-            });
+            };
+            const registry = new ProviderRegistry(defaults, tenants);
             for (const provider of platformProviders(config)) registry.register(provider);
             return registry;
           },
@@ -100,6 +105,7 @@ export class MessagingModule {
         RecordOptOutUseCase,
         ApplyReceiptUseCase,
         ApplyInboundUseCase,
+        ReceiveWebhookUseCase,
       ],
       exports: [
         MessageRepository,
@@ -107,6 +113,7 @@ export class MessagingModule {
         ApplyInboundUseCase,
         Dispatcher,
         ProviderRegistry,
+        TenantProviders,
         QueuePlatformMessageUseCase,
       ],
     };

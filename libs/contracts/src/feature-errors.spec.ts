@@ -40,6 +40,7 @@ describe('feature errors', () => {
       DocumentError: 'DOCUMENT_',
       AuditError: 'AUDIT_',
       NotificationError: 'NOTIFICATION_',
+      WebhookError: 'WEBHOOK_',
     };
     const all = Object.entries(prefixes).flatMap(([name, prefix]) => {
       const reasons = Object.values((features as unknown as Record<string, Record<string, string>>)[name]!);
@@ -63,5 +64,11 @@ describe('feature errors', () => {
     expect(httpStatusOf(wireCodeOf(features.NotificationError.ConsentRequired))).toBe(422);
     expect(httpStatusOf(wireCodeOf(features.NotificationError.IdempotencyKeyReused))).toBe(422);
     expect(httpStatusOf(wireCodeOf(features.NotificationError.InFlight))).toBe(409);
+  });
+
+  it('answer an unverifiable webhook 401, a malformed one 400, a wrong verify token 403', () => {
+    expect(httpStatusOf(wireCodeOf(features.WebhookError.SignatureInvalid))).toBe(401);
+    expect(httpStatusOf(wireCodeOf(features.WebhookError.Malformed))).toBe(400);
+    expect(httpStatusOf(wireCodeOf(features.WebhookError.VerifyTokenInvalid))).toBe(403);
   });
 });

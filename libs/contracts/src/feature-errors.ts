@@ -145,6 +145,13 @@ export enum NotificationError {
   MessageNotFound = 'NOTIFICATION_MESSAGE_NOT_FOUND',
 }
 
+/** A provider's webhook (delivery receipt, inbound message) that cannot be taken. */
+export enum WebhookError {
+  SignatureInvalid = 'WEBHOOK_SIGNATURE_INVALID',
+  Malformed = 'WEBHOOK_MALFORMED',
+  VerifyTokenInvalid = 'WEBHOOK_VERIFY_TOKEN_INVALID',
+}
+
 export type FeatureErrorReason =
   | AccessError
   | AuthError
@@ -158,13 +165,15 @@ export type FeatureErrorReason =
   | RecordError
   | DocumentError
   | AuditError
-  | NotificationError;
+  | NotificationError
+  | WebhookError;
 
 /** The one place a feature's reason becomes a wire code (and so an HTTP status). */
 export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
   switch (reason) {
     case AuthError.InvalidCredentials:
     case AuthError.CodeInvalid:
+    case WebhookError.SignatureInvalid:
     case MfaError.CodeInvalid:
       return 'INVALID_CREDENTIALS';
     case AuthError.RefreshInvalid:
@@ -195,6 +204,7 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case DocumentError.KindNotAllowed:
     case AuditError.OtherTenant:
     case AuditError.RoleNotAllowed:
+    case WebhookError.VerifyTokenInvalid:
       return 'FORBIDDEN';
     case ApiKeyError.ScopeNotAllowed:
       return 'API_KEY_SCOPE_NOT_ALLOWED';
@@ -242,6 +252,7 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case DocumentError.ChunkInvalid:
     case DocumentError.ChunkOutOfRange:
     case DocumentError.UploadIncomplete:
+    case WebhookError.Malformed:
       return 'VALIDATION_FAILED';
     case CustomerError.ImportRejected:
       return 'IMPORT_REJECTED';

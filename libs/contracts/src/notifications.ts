@@ -257,3 +257,34 @@ export const recordOptOutSchema = z.strictObject({
   kind: z.enum(['opt_out', 'dnd']).default('opt_out'),
 });
 export type RecordOptOutRequest = z.infer<typeof recordOptOutSchema>;
+
+/** The providers' public webhook routes, by the name in the path (`/v1/webhooks/<route>/…`). */
+export const WebhookRoutes = ['twilio-status', 'twilio-inbound', 'whatsapp', 'msg91', 'gupshup'] as const;
+export type WebhookRoute = (typeof WebhookRoutes)[number];
+
+/**
+ * A provider's webhook as it reached the gateway, forwarded whole to notifications (which holds the
+ * credentials to verify it): the full URL as configured at the provider, the headers a verifier or
+ * parser reads, the raw body (base64); for the unsigned providers (MSG91, Gupshup) the secret path token;
+ * the tenant when the path names one (its own provider account).
+ */
+export const receiveWebhookSchema = z.strictObject({
+  route: z.enum(WebhookRoutes),
+  /** `/v1/webhooks/<provider>/t/:tenantId/…`: the tenant's own provider account, verified with its credentials. */
+  tenantId: z.uuid().optional(),
+  token: z.string().max(200).optional(),
+  url: z.string().min(1).max(4000),
+  method: z.enum(['GET', 'POST']),
+  headers: z.record(z.string().max(100), z.string().max(4000)),
+  body: z.base64().max(1_500_000),
+});
+export type ReceiveWebhook = z.infer<typeof receiveWebhookSchema>;
+
+export const receiveWebhookResultSchema = z.object({
+  /** The WhatsApp verification handshake: the challenge to echo as the plain-text answer. */
+  challenge: z.string().optional(),
+  receipts: z.number().int(),
+  inbound: z.number().int(),
+  duplicates: z.number().int(),
+});
+export type ReceiveWebhookResult = z.infer<typeof receiveWebhookResultSchema>;

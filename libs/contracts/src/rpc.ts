@@ -106,6 +106,7 @@ export const Rpc = {
     listMessages: 'notifications.messages.list',
     recordConsent: 'notifications.consents.record',
     recordOptOut: 'notifications.opt-outs.record',
+    receiveWebhook: 'notifications.webhooks.receive',
   },
 } as const;
 

@@ -25,6 +25,9 @@ export function devInboxHeaders(): Record<string, string> {
   return { 'x-dev-inbox-secret': DEV_INBOX_SECRET };
 }
 
+/** Where a test platform's provider base URLs point unless a suite says otherwise: a closed local port. */
+const NO_PROVIDER = 'http://127.0.0.1:9';
+
 export interface TestPlatform {
   platform: Platform;
   gatewayUrl: string;
@@ -98,6 +101,12 @@ export async function startTestPlatform(
       LEKHA_BUS_KEY_FILE: '',
       LOG_LEVEL: 'debug',
       CHECKPOINT_INTERVAL_MS: '1000',
+      // No test reaches a real provider (a tenant's own credentials included): a suite that sends points
+      // these at the provider simulator.
+      MSG91_BASE_URL: NO_PROVIDER,
+      GUPSHUP_BASE_URL: NO_PROVIDER,
+      TWILIO_BASE_URL: NO_PROVIDER,
+      WHATSAPP_BASE_URL: NO_PROVIDER,
       ...(database.url ? { DATABASE_URL: database.url } : { DATABASE_URL: '' }),
       ...opts.env,
     },

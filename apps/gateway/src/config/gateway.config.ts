@@ -55,6 +55,11 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
   AUTH_DENIALS_AUDITED_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(5),
   /** Refused tokens audited one by one per window over all addresses. */
   AUTH_DENIALS_AUDITED_PER_WINDOW: z.coerce.number().int().min(1).max(1_000_000).default(300),
+  /**
+   * The public base URL the providers post webhooks to (as configured at each provider): the URL a
+   * Twilio signature covers is this plus the path. Default: the gateway's own address.
+   */
+  PUBLIC_WEBHOOK_BASE_URL: z.url().optional(),
   AUTH_DENIAL_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 });
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

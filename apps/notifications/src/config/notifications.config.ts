@@ -61,6 +61,11 @@ export const notificationsConfigSchema = baseConfigSchema.extend({
   TWILIO_BASE_URL: z.url().default('https://api.twilio.com'),
   TWILIO_ACCOUNT_SID: z.string().min(1).optional(),
   TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
+  /** The platform account's senders at Twilio: SMS (absent → the message's DLT header), WhatsApp (E.164). */
+  TWILIO_SMS_FROM: z.string().min(1).optional(),
+  TWILIO_WHATSAPP_FROM: z.string().min(1).optional(),
+  /** Send through a Messaging Service (MG…) instead of a From. */
+  TWILIO_MESSAGING_SERVICE_SID: z.string().min(1).optional(),
   WHATSAPP_BASE_URL: z.url().default('https://graph.facebook.com'),
   WHATSAPP_API_VERSION: z.string().min(1).default('v21.0'),
   WHATSAPP_ACCESS_TOKEN: z.string().min(1).optional(),

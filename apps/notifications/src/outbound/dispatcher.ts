@@ -163,7 +163,8 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     if (attempts.length >= this.options.maxAttempts)
       return this.end(data, row, 'dead', { code: 'MAX_ATTEMPTS', detail: `${attempts.length} attempts` });
 
-    const provider = this.nextProvider(attempts, this.registry.listFor(row.channel, settings.providers[row.channel]));
+    const list = await this.registry.listForTenant(data, row.channel, settings);
+    const provider = this.nextProvider(attempts, list);
     if ('none' in provider) return this.end(data, row, 'failed', provider.none);
     const template = (await this.templates.byKey(data, row.template_key)).find((t) => t.channel === row.channel);
     const plain = this.messages.plain(data, row);

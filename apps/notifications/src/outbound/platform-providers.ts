@@ -9,17 +9,17 @@ import {
 import type { NotificationsConfig } from '../config/notifications.config.js';
 
 /**
- * The platform's own account adapters, from config: an adapter only when its credentials are set
- * (contract names; `lekha dev` points them at the provider simulator). Calls time out with the
- * dispatcher's provider timeout.
+ * The platform's own provider accounts, from config (the contract's variable names): an adapter
+ * exists only when its credentials are set, so an unconfigured provider is skipped by every
+ * fallback list rather than failing each send. `lekha dev` points them all at the simulator.
  */
 export function platformProviders(config: NotificationsConfig): MessagingProvider[] {
   const timeoutMs = config.NOTIFICATIONS_PROVIDER_TIMEOUT_MS;
-  const out: MessagingProvider[] = [];
+  const providers: MessagingProvider[] = [];
   if (config.MSG91_AUTH_KEY)
-    out.push(new Msg91SmsProvider({ authKey: config.MSG91_AUTH_KEY, baseUrl: config.MSG91_BASE_URL, timeoutMs }));
+    providers.push(new Msg91SmsProvider({ authKey: config.MSG91_AUTH_KEY, baseUrl: config.MSG91_BASE_URL, timeoutMs }));
   if (config.GUPSHUP_USER_ID && config.GUPSHUP_PASSWORD)
-    out.push(
+    providers.push(
       new GupshupSmsProvider({
         userId: config.GUPSHUP_USER_ID,
         password: config.GUPSHUP_PASSWORD,
@@ -28,16 +28,19 @@ export function platformProviders(config: NotificationsConfig): MessagingProvide
       }),
     );
   if (config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN)
-    out.push(
+    providers.push(
       new TwilioProvider({
         accountSid: config.TWILIO_ACCOUNT_SID,
         authToken: config.TWILIO_AUTH_TOKEN,
         baseUrl: config.TWILIO_BASE_URL,
         timeoutMs,
+        ...(config.TWILIO_SMS_FROM ? { smsFrom: config.TWILIO_SMS_FROM } : {}),
+        ...(config.TWILIO_WHATSAPP_FROM ? { whatsappFrom: config.TWILIO_WHATSAPP_FROM } : {}),
+        ...(config.TWILIO_MESSAGING_SERVICE_SID ? { messagingServiceSid: config.TWILIO_MESSAGING_SERVICE_SID } : {}),
       }),
     );
   if (config.WHATSAPP_ACCESS_TOKEN && config.WHATSAPP_PHONE_NUMBER_ID)
-    out.push(
+    providers.push(
       new WhatsAppCloudProvider({
         accessToken: config.WHATSAPP_ACCESS_TOKEN,
         phoneNumberId: config.WHATSAPP_PHONE_NUMBER_ID,
@@ -47,6 +50,6 @@ export function platformProviders(config: NotificationsConfig): MessagingProvide
       }),
     );
   if (config.SMTP_URL && config.SMTP_FROM)
-    out.push(new SmtpEmailProvider({ url: config.SMTP_URL, from: config.SMTP_FROM, timeoutMs }));
-  return out;
+    providers.push(new SmtpEmailProvider({ url: config.SMTP_URL, from: config.SMTP_FROM, timeoutMs }));
+  return providers;
 }

@@ -20,9 +20,10 @@ export class ApplyReceiptUseCase {
     private readonly messages: MessageRepository,
   ) {}
 
-  async execute(receipt: DeliveryReceipt): Promise<ReceiptOutcome> {
+  /** `tenantId`: a receipt from a tenant's own account applies only to that tenant's messages. */
+  async execute(receipt: DeliveryReceipt, tenantId?: string): Promise<ReceiptOutcome> {
     const ref = await this.refs.lookup(receipt.provider, receipt.providerMessageId);
-    if (!ref) return 'unknown_message';
+    if (!ref || (tenantId !== undefined && ref.tenant_id !== tenantId)) return 'unknown_message';
     try {
       return await this.access.run(ref.tenant_id, async (data) => {
         if (!(await this.refs.firstSeen(data, receipt.provider, receipt.dedupKey))) return 'duplicate';

@@ -8,6 +8,8 @@ import {
   notificationSettingsSchema,
   notificationSettingsViewSchema,
   recordConsentSchema,
+  receiveWebhookResultSchema,
+  receiveWebhookSchema,
   recordOptOutSchema,
   registerTemplateSchema,
   sendMessageSchema,
@@ -129,5 +131,16 @@ export const NotificationOps = {
     audit: { action: 'update', resourceType: 'notification_opt_out', resourceIdField: null },
     summary: 'Opt a number or address out of every later message (or mark a number DND: no promotional SMS)',
     http: { method: 'POST', path: 'v1/notifications/opt-outs', tag: 'notifications', status: 200 },
+  }),
+  receiveWebhook: operation({
+    name: 'notifications.webhooks.receive',
+    request: receiveWebhookSchema,
+    response: receiveWebhookResultSchema,
+    // Providers carry no token: the webhook is verified by its signature (or secret path token) in notifications.
+    access: 'public',
+    audit: { action: 'update', resourceType: 'notification_webhook', resourceIdField: null },
+    summary: 'A provider webhook (delivery receipts, inbound messages), verified and applied',
+    internal:
+      'the /v1/webhooks/* routes are hand-written: they keep the raw body and the full URL the signature covers',
   }),
 } as const;
