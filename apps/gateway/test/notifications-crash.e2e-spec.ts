@@ -1,5 +1,5 @@
-import { SimulatorProcess, simulatorEnvironment } from '@lekha/launcher';
-import { api, freePorts, REPO_ROOT, signupTenant, startTestPlatform, type TestPlatform } from '@lekha/testing';
+import type { SimulatorProcess } from '@lekha/launcher';
+import { startSendingSimulator, api, signupTenant, startTestPlatform, type TestPlatform } from '@lekha/testing';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const DONE = new Set(['sent', 'delivered', 'read', 'failed', 'dead']);
@@ -38,21 +38,10 @@ describe('notifications survive kill -9 mid-dispatch', () => {
   const stamp = Date.now().toString(36);
 
   beforeAll(async () => {
-    const [simulatorPort, smtpPort] = await freePorts(2);
-    // Receipts stay off: this suite is about sending; the webhook routes have their own suites.
-    const env = simulatorEnvironment({
-      simulatorPort: simulatorPort!,
-      smtpPort: smtpPort!,
-      gatewayUrl: 'http://127.0.0.1:9',
-    });
-    sim = new SimulatorProcess({
-      root: REPO_ROOT,
-      env: { ...process.env, ...env.simulator, SIMULATOR_RECEIPTS: 'off' },
-    });
-    sim.start();
-    simUrl = (await sim.waitReady()).url;
+    let env: Record<string, string>;
+    ({ sim, url: simUrl, platformEnv: env } = await startSendingSimulator());
     tp = await startTestPlatform({
-      env: { ...env.platform, NOTIFICATIONS_SMS_PROVIDERS: 'msg91,gupshup', NOTIFICATIONS_DISPATCH_INTERVAL_MS: '50' },
+      env: { ...env, NOTIFICATIONS_SMS_PROVIDERS: 'msg91,gupshup', NOTIFICATIONS_DISPATCH_INTERVAL_MS: '50' },
     });
     http = api(tp.gatewayUrl);
     token = (await signupTenant(tp.gatewayUrl, 'Crash Clinic', 'Meera', { stamp })).accessToken;

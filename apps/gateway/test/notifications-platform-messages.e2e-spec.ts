@@ -1,5 +1,5 @@
-import { SimulatorProcess, simulatorEnvironment } from '@lekha/launcher';
-import { freePorts, REPO_ROOT, startTestPlatform, type TestPlatform } from '@lekha/testing';
+import type { SimulatorProcess } from '@lekha/launcher';
+import { startSendingSimulator, startTestPlatform, type TestPlatform } from '@lekha/testing';
 import { awaitMessage, client, uniquePhone } from './identity-test-helpers.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -42,19 +42,9 @@ describe('platform messages through the providers', () => {
   let token: string;
 
   beforeAll(async () => {
-    const [simulatorPort, smtpPort] = await freePorts(2);
-    const env = simulatorEnvironment({
-      simulatorPort: simulatorPort!,
-      smtpPort: smtpPort!,
-      gatewayUrl: 'http://127.0.0.1:9',
-    });
-    sim = new SimulatorProcess({
-      root: REPO_ROOT,
-      env: { ...process.env, ...env.simulator, SIMULATOR_RECEIPTS: 'off' },
-    });
-    sim.start();
-    simUrl = (await sim.waitReady()).url;
-    tp = await startTestPlatform({ env: env.platform });
+    let env: Record<string, string>;
+    ({ sim, url: simUrl, platformEnv: env } = await startSendingSimulator());
+    tp = await startTestPlatform({ env });
     call = client(tp.gatewayUrl);
     const res = await call('POST', '/v1/auth/signup', {
       body: { business: { name: 'Farah Tiffins', stateCode: '27' }, owner },

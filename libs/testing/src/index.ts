@@ -5,3 +5,4 @@ export * from './http.js';
 export * from './audit-topic.js';
 export { freePort, freePorts } from '@lekha/local-kafka';
 export * from './sample-documents.js';
+export * from './provider-simulator.js';
