@@ -15,6 +15,8 @@ import { FakeProvider, failure, startNotifications } from './notifications-harne
 
 const PHONE = '+919812345678';
 const DLT = '1107161234567890123';
+/** The same approved WhatsApp template as Twilio's Content API names it. */
+const CONTENT_SID = 'HX0123456789abcdef0123456789abcdef';
 /** 10:00 and 22:00 IST (UTC+05:30). */
 const MORNING_IST = new Date('2026-12-01T04:30:00.000Z');
 const NIGHT_IST = new Date('2026-12-01T16:30:00.000Z');
@@ -83,7 +85,7 @@ describe('notifications (use cases on a real database)', () => {
         channel: 'whatsapp',
         category: 'service_implicit',
         text: 'Hi {#var#}, see you at {#var#}',
-        whatsappTemplate: { name: 'appt_reminder', language: 'en' },
+        whatsappTemplate: { name: 'appt_reminder', language: 'en', twilioContentSid: CONTENT_SID },
       },
       owner,
     );
@@ -370,7 +372,7 @@ describe('notifications (use cases on a real database)', () => {
       const outside = await send(owner, { channels: ['whatsapp'] });
       await h.get(Dispatcher).drain();
       expect(callsFor(whatsapp, outside.id)[0]).toMatchObject({
-        whatsappTemplate: { name: 'appt_reminder', language: 'en' },
+        whatsappTemplate: { name: 'appt_reminder', language: 'en', contentSid: CONTENT_SID },
         variables: ['Asha', '10:30'],
       });
       await h.get(ApplyInboundUseCase).execute({

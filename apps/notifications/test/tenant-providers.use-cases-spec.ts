@@ -164,4 +164,74 @@ describe('notifications: a tenant’s own provider credentials', () => {
     expect(await receipt(t.owner.tenantId, TWILIO_TOKEN)).toMatchObject({ receipts: 1, duplicates: 0 });
     expect(await h.call(NotificationOps.getMessage, { id: sent.id }, t.owner)).toMatchObject({ status: 'delivered' });
   });
+
+  it('an MSG91 report on a tenant’s own path comes in only from the addresses the tenant allowed', async () => {
+    const t = await sendWith(OWN_KEY);
+    const allowed = {
+      authKey: OWN_KEY,
+      webhookToken: 'own-path-token',
+      webhookSources: '203.0.113.0/24, 2001:db8::/32',
+    };
+    await expect(
+      h.call(
+        NotificationOps.putSettings,
+        {
+          peId: '1101234567890123456',
+          headers: ['LEKHAS'],
+          providers: { sms: ['msg91'] },
+          credentials: { msg91: { ...allowed, webhookSources: '203.0.113.0/24, msg91.example' } },
+        },
+        t.owner,
+      ),
+    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await h.call(
+      NotificationOps.putSettings,
+      {
+        peId: '1101234567890123456',
+        headers: ['LEKHAS'],
+        providers: { sms: ['msg91'] },
+        credentials: { msg91: allowed },
+      },
+      t.owner,
+    );
+    const sent = await t.send();
+    expect(sent).toMatchObject({ status: 'sent', provider: 'msg91' });
+    const report = (sourceIp: string | undefined, ctx = anonymousContext()) =>
+      h.call(
+        NotificationOps.receiveWebhook,
+        {
+          route: 'msg91',
+          tenantId: t.owner.tenantId,
+          token: 'own-path-token',
+          ...(sourceIp ? { sourceIp } : {}),
+          url: `https://hooks.lekha.example/v1/webhooks/msg91/t/${t.owner.tenantId}/own-path-token`,
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: Buffer.from(
+            JSON.stringify({
+              requestId: sent.providerMessageId,
+              number: '919812345001',
+              status: '1',
+              desc: 'DELIVERED',
+            }),
+          ).toString('base64'),
+        },
+        ctx,
+      );
+    // The right path token from an address outside the list: refused, audited, no effect.
+    for (const source of ['198.51.100.7', undefined]) {
+      const outsider = anonymousContext();
+      await expect(report(source, outsider)).rejects.toMatchObject({
+        code: 'INVALID_CREDENTIALS',
+        reason: 'WEBHOOK_SOURCE_NOT_ALLOWED',
+      });
+      expect(await h.auditRecords(outsider.requestId)).toMatchObject([
+        { outcome: 'denied', reason: 'source_not_allowed_msg91' },
+      ]);
+    }
+    expect(await h.call(NotificationOps.getMessage, { id: sent.id }, t.owner)).toMatchObject({ status: 'sent' });
+    // From inside the list (an IPv4 address as a dual-stack socket reports it): applied.
+    expect(await report('::ffff:203.0.113.77')).toMatchObject({ receipts: 1, duplicates: 0 });
+    expect(await h.call(NotificationOps.getMessage, { id: sent.id }, t.owner)).toMatchObject({ status: 'delivered' });
+  });
 });

@@ -150,6 +150,7 @@ export enum WebhookError {
   SignatureInvalid = 'WEBHOOK_SIGNATURE_INVALID',
   Malformed = 'WEBHOOK_MALFORMED',
   VerifyTokenInvalid = 'WEBHOOK_VERIFY_TOKEN_INVALID',
+  SourceNotAllowed = 'WEBHOOK_SOURCE_NOT_ALLOWED',
 }
 
 export type FeatureErrorReason =
@@ -174,6 +175,7 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case AuthError.InvalidCredentials:
     case AuthError.CodeInvalid:
     case WebhookError.SignatureInvalid:
+    case WebhookError.SourceNotAllowed:
     case MfaError.CodeInvalid:
       return 'INVALID_CREDENTIALS';
     case AuthError.RefreshInvalid:

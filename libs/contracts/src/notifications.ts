@@ -111,6 +111,11 @@ export const registerTemplateSchema = z
       .strictObject({
         name: z.string().regex(/^[a-z0-9_]{1,512}$/),
         language: z.string().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/),
+        /** Twilio's Content API SID (HX…) of the same approved template, for sends through Twilio. */
+        twilioContentSid: z
+          .string()
+          .regex(/^HX[0-9a-fA-F]{32}$/)
+          .optional(),
       })
       .optional(),
     /** The provider's own template ID (e.g. an MSG91 flow template_id). */
@@ -136,7 +141,9 @@ export const templateViewSchema = z.object({
   text: z.string(),
   subject: z.string().nullable(),
   variableCount: z.number().int(),
-  whatsappTemplate: z.object({ name: z.string(), language: z.string() }).nullable(),
+  whatsappTemplate: z
+    .object({ name: z.string(), language: z.string(), twilioContentSid: z.string().optional() })
+    .nullable(),
   providerTemplateId: z.string().nullable(),
   createdAt: z.iso.datetime(),
 });
@@ -153,6 +160,9 @@ export const quietHoursSchema = z.strictObject({
     .default(['service_implicit', 'service_explicit']),
 });
 export type QuietHours = z.infer<typeof quietHoursSchema>;
+
+/** One entry of an unsigned provider's webhook source allow-list. */
+const webhookSourceSchema = z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()]);
 
 export const notificationSettingsSchema = z.strictObject({
   /** The DLT principal entity ID; travels with every SMS. */
@@ -175,7 +185,17 @@ export const notificationSettingsSchema = z.strictObject({
    */
   credentials: z
     .partialRecord(z.enum(MessagingProviderNames), z.record(z.string().max(64), z.string().min(1).max(2000)).nullable())
-    .optional(),
+    .optional()
+    .superRefine((credentials, ctx) => {
+      for (const [provider, set] of Object.entries(credentials ?? {}))
+        for (const entry of set?.webhookSources?.split(',') ?? [])
+          if (!webhookSourceSchema.safeParse(entry.trim()).success)
+            ctx.addIssue({
+              code: 'custom',
+              path: [provider, 'webhookSources'],
+              message: 'comma-separated IP addresses and CIDR ranges',
+            });
+    }),
 });
 export type NotificationSettingsRequest = z.infer<typeof notificationSettingsSchema>;
 
@@ -273,6 +293,8 @@ export const receiveWebhookSchema = z.strictObject({
   /** `/v1/webhooks/<provider>/t/:tenantId/…`: the tenant's own provider account, verified with its credentials. */
   tenantId: z.uuid().optional(),
   token: z.string().max(200).optional(),
+  /** The address the webhook came from, as the gateway sees it (behind TRUST_PROXY: the client's). */
+  sourceIp: z.string().max(64).optional(),
   url: z.string().min(1).max(4000),
   method: z.enum(['GET', 'POST']),
   headers: z.record(z.string().max(100), z.string().max(4000)),

@@ -12,6 +12,8 @@ export {
   type WebhookErrorCode,
   isOptOutText,
   webhookPathTokenMatches,
+  parseWebhookSources,
+  webhookSourceAllowed,
 } from './webhooks/common.js';
 export * from './webhooks/twilio.js';
 export * from './webhooks/meta.js';

@@ -22,8 +22,9 @@ export interface OutboundMessage {
   variables?: string[];
   /** SMS: DLT header (sender ID); the DLT principal entity and content template IDs travel with every send. */
   sms?: { header: string; peId: string; dltTemplateId: string; providerTemplateId?: string };
-  /** WhatsApp template send (outside the 24-hour window); absent → free-form text. */
-  whatsappTemplate?: { name: string; language: string };
+  /** Absent → free-form text. */
+  /** WhatsApp template send (outside the 24-hour window); `contentSid` names it at Twilio (HX…). */
+  whatsappTemplate?: { name: string; language: string; contentSid?: string };
   /** Email only. */
   email?: { subject: string; from?: string };
   /** Where the provider should post delivery receipts for this message (providers that take one per send). */

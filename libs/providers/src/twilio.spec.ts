@@ -92,6 +92,26 @@ describe('TwilioProvider', () => {
     });
   });
 
+  it('WhatsApp template: the Content SID registered with the template wins over the configured map', async () => {
+    stub.answer = (_req, res) => json(res, 201, created());
+    await provider.send({
+      messageId: 'm',
+      channel: 'whatsapp',
+      to: '+919876543210',
+      text: 'rendered',
+      variables: ['Ravi'],
+      whatsappTemplate: {
+        name: 'appointment_reminder',
+        language: 'en',
+        contentSid: 'HX0123456789abcdef0123456789abcdef',
+      },
+    });
+    const form = new URLSearchParams(stub.requests[0]!.body);
+    expect(form.get('ContentSid')).toBe('HX0123456789abcdef0123456789abcdef');
+    expect(form.get('ContentVariables')).toBe('{"1":"Ravi"}');
+    expect(form.has('Body')).toBe(false);
+  });
+
   it('a Messaging Service replaces From', async () => {
     stub.answer = (_req, res) => json(res, 201, created({ status: 'accepted' }));
     const viaService = new TwilioProvider({

@@ -5,8 +5,8 @@
  *
  * WhatsApp goes with `whatsapp:`-prefixed To/From. Outside the 24-hour window Twilio sends only
  * Content API templates (`ContentSid` HX… + `ContentVariables` as a JSON string `{"1":"…"}`): a
- * template is named by its HX SID directly, or through `whatsappContentSids` (template name, or
- * `name:language`, to SID).
+ * template is named by the SID the tenant registered with it (`contentSid`), by its HX SID directly, or
+ * through `whatsappContentSids` (template name, or `name:language`, to SID).
  *
  * India: the Messages API takes no PE ID or DLT template ID; they are registered with Twilio out of
  * band (providers.md §1), so they are not sent.
@@ -128,7 +128,11 @@ export class TwilioProvider implements MessagingProvider {
     if (whatsapp && message.whatsappTemplate) {
       const { name, language } = message.whatsappTemplate;
       const sids = this.options.whatsappContentSids ?? {};
-      const contentSid = sids[`${name}:${language}`] ?? sids[name] ?? (/^HX[0-9a-f]{32}$/i.test(name) ? name : '');
+      const contentSid =
+        message.whatsappTemplate.contentSid ??
+        sids[`${name}:${language}`] ??
+        sids[name] ??
+        (/^HX[0-9a-f]{32}$/i.test(name) ? name : '');
       if (!contentSid) return refusedLocally('TEMPLATE_REJECTED', 'no twilio Content SID for this template');
       form.set('ContentSid', contentSid);
       const variables = Object.fromEntries((message.variables ?? []).map((v, i) => [String(i + 1), v]));

@@ -141,6 +141,7 @@ export class WebhooksController {
       method: req.method === 'GET' ? 'GET' : 'POST',
       headers,
       body: body.toString('base64'),
+      ...(req.ip ? { sourceIp: req.ip } : {}),
       ...(path.token !== undefined ? { token: path.token } : {}),
       ...(path.tenantId !== undefined ? { tenantId: path.tenantId } : {}),
     };

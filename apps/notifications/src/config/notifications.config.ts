@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseWebhookSources } from '@lekha/providers';
 import { baseConfigSchema, port } from '@lekha/runtime';
 
 const providerList = (fallback: string) =>
@@ -11,6 +12,18 @@ const providerList = (fallback: string) =>
         .map((p) => p.trim())
         .filter(Boolean),
     );
+
+const webhookSources = z
+  .string()
+  .optional()
+  .superRefine((list, ctx) => {
+    if (!list) return;
+    try {
+      parseWebhookSources(list);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  });
 
 export const notificationsConfigSchema = baseConfigSchema.extend({
   NOTIFICATIONS_PORT: port(3104),
@@ -75,6 +88,12 @@ export const notificationsConfigSchema = baseConfigSchema.extend({
   SMTP_URL: z.string().min(1).optional(),
   SMTP_FROM: z.string().min(1).optional(),
   WEBHOOK_PATH_TOKEN: z.string().min(1).optional(),
+  /**
+   * Where the unsigned providers' webhooks may come from: comma-separated addresses and CIDR ranges
+   * as the provider publishes them; unset → any source with the path token.
+   */
+  WEBHOOK_SOURCES_MSG91: webhookSources,
+  WEBHOOK_SOURCES_GUPSHUP: webhookSources,
   PUBLIC_WEBHOOK_BASE_URL: z.url().optional(),
 });
 export type NotificationsConfig = z.infer<typeof notificationsConfigSchema>;

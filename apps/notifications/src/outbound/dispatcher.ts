@@ -195,7 +195,11 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
           code: 'OUTSIDE_24H_WINDOW',
           detail: 'no inbound message in 24 hours and no approved WhatsApp template registered',
         });
-      outbound.whatsappTemplate = { name: template.wa_template_name, language: template.wa_template_language! };
+      outbound.whatsappTemplate = {
+        name: template.wa_template_name,
+        language: template.wa_template_language!,
+        ...(template.wa_content_sid ? { contentSid: template.wa_content_sid } : {}),
+      };
     }
     if (row.channel === 'email') outbound.email = { subject: template?.subject ?? row.template_key };
 

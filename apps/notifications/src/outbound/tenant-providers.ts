@@ -16,8 +16,9 @@ import { SettingsRepository, type TenantSettings } from '../settings/settings.re
 
 /**
  * The credential names a tenant sets per provider (`PUT /v1/notifications/settings`, `credentials`):
- * msg91 `authKey` (+ `webhookToken` for its delivery reports); gupshup `userId`, `password`
- * (+ `webhookToken`); twilio `accountSid`, `authToken`, optional `smsFrom`, `whatsappFrom`,
+ * msg91 `authKey` (+ `webhookToken` for its delivery reports, optional `webhookSources`: the addresses they may
+ * come from); gupshup `userId`, `password`
+ * (+ `webhookToken`, `webhookSources`); twilio `accountSid`, `authToken`, optional `smsFrom`, `whatsappFrom`,
  * `messagingServiceSid`; whatsapp-cloud `accessToken`, `phoneNumberId` (+ `appSecret`, `verifyToken`
  * for its webhooks); smtp `url`, `from`.
  */

@@ -20,13 +20,14 @@ export interface TemplateRow {
   subject: string | null;
   wa_template_name: string | null;
   wa_template_language: string | null;
+  wa_content_sid: string | null;
   provider_template_id: string | null;
   created_at: Date | string;
 }
 
 const COLUMNS =
   'id, key, channel, category, dlt_template_id, header, body, subject, wa_template_name, wa_template_language, ' +
-  'provider_template_id, created_at';
+  'wa_content_sid, provider_template_id, created_at';
 
 export function templateView(r: TemplateRow): TemplateView {
   return {
@@ -39,7 +40,13 @@ export function templateView(r: TemplateRow): TemplateView {
     text: r.body,
     subject: r.subject,
     variableCount: placeholderCount(r.body),
-    whatsappTemplate: r.wa_template_name ? { name: r.wa_template_name, language: r.wa_template_language! } : null,
+    whatsappTemplate: r.wa_template_name
+      ? {
+          name: r.wa_template_name,
+          language: r.wa_template_language!,
+          ...(r.wa_content_sid ? { twilioContentSid: r.wa_content_sid } : {}),
+        }
+      : null,
     providerTemplateId: r.provider_template_id,
     createdAt: new Date(r.created_at).toISOString(),
   };
@@ -52,8 +59,8 @@ export class TemplateRepository {
   async insert({ tx, tenantId }: TenantScope, t: RegisterTemplateRequest): Promise<TemplateRow | null> {
     const rows = await tx.execute<TemplateRow[]>(
       `insert into notifications.templates (id, tenant_id, key, channel, category, dlt_template_id, header, body,
-         subject, wa_template_name, wa_template_language, provider_template_id)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         subject, wa_template_name, wa_template_language, wa_content_sid, provider_template_id)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        on conflict (tenant_id, key, channel) do nothing returning ${COLUMNS}`,
       [
         uuidv7(),
@@ -67,6 +74,7 @@ export class TemplateRepository {
         t.subject ?? null,
         t.whatsappTemplate?.name ?? null,
         t.whatsappTemplate?.language ?? null,
+        t.whatsappTemplate?.twilioContentSid ?? null,
         t.providerTemplateId ?? null,
       ],
     );

@@ -20,6 +20,7 @@ import {
   parseTwilioInbound,
   parseTwilioStatusCallback,
   webhookPathTokenMatches,
+  webhookSourceAllowed,
   type DeliveryReceipt,
   type ParsedWebhook,
   type WebhookRequest,
@@ -44,18 +45,22 @@ const PROVIDER: Record<WebhookRoute, MessagingProviderName> = {
   gupshup: 'gupshup',
 };
 
+class SourceNotAllowed extends Error {}
+
 /** The secrets a webhook is verified with: the platform account's, or a tenant's own. */
 interface WebhookSecrets {
   /** Twilio auth token, Meta app secret, or the unsigned providers' path token. */
   secret: string;
   /** Meta's hub.verify_token. */
   verifyToken: string;
+  /** MSG91/Gupshup: the addresses their webhooks may come from (unset → any). */
+  sources?: string | undefined;
 }
 
 /**
  * A provider's webhook, forwarded whole by the gateway: verified with the platform account's
  * credentials (X-Twilio-Signature with the auth token, X-Hub-Signature-256 with the app secret, the
- * secret path token for MSG91 and Gupshup) — or, when the path names a tenant, with that tenant's own
+ * secret path token for MSG91 and Gupshup, plus their source allow-lists when set) — or, when the path names a tenant, with that tenant's own
  * (`authToken`, `appSecret`/`verifyToken`, `webhookToken`) —, parsed with `@lekha/providers`, then
  * each receipt and inbound message applied (deduplicated, forward only; STOP opts out at once). A
  * tenant's webhook touches only that tenant's messages and recipients. An unverifiable webhook is
@@ -89,6 +94,12 @@ export class ReceiveWebhookUseCase implements UseCase<Op> {
       if (!secrets) throw new WebhookError('WEBHOOK_SIGNATURE_INVALID', 'no credentials verify this webhook');
       parsed = this.parse(input, request, secrets);
     } catch (err) {
+      if (err instanceof SourceNotAllowed)
+        return this.platform.refuse(
+          scope,
+          { resource: { id: null }, reason: `source_not_allowed_${input.route}` },
+          new FeatureError(WebhookReason.SourceNotAllowed, 'this webhook may not come from this address'),
+        );
       if (!(err instanceof WebhookError)) throw err;
       const invalid = err.code === 'WEBHOOK_SIGNATURE_INVALID';
       return this.platform.refuse(
@@ -133,7 +144,13 @@ export class ReceiveWebhookUseCase implements UseCase<Op> {
           : input.route === 'msg91' || input.route === 'gupshup'
             ? c.WEBHOOK_PATH_TOKEN
             : c.TWILIO_AUTH_TOKEN;
-      return { secret: secret ?? '', verifyToken: c.WHATSAPP_VERIFY_TOKEN ?? '' };
+      const sources =
+        input.route === 'msg91'
+          ? c.WEBHOOK_SOURCES_MSG91
+          : input.route === 'gupshup'
+            ? c.WEBHOOK_SOURCES_GUPSHUP
+            : undefined;
+      return { secret: secret ?? '', verifyToken: c.WHATSAPP_VERIFY_TOKEN ?? '', sources };
     }
     const tenantId = input.tenantId;
     try {
@@ -147,14 +164,14 @@ export class ReceiveWebhookUseCase implements UseCase<Op> {
           : input.route === 'msg91' || input.route === 'gupshup'
             ? own.webhookToken
             : own.authToken;
-      return { secret: secret ?? '', verifyToken: own.verifyToken ?? '' };
+      return { secret: secret ?? '', verifyToken: own.verifyToken ?? '', sources: own.webhookSources };
     } catch (err) {
       if (err instanceof TenantKeysetDestroyedError) return null;
       throw err;
     }
   }
 
-  private parse(input: ReceiveWebhook, request: WebhookRequest, { secret }: WebhookSecrets): ParsedWebhook {
+  private parse(input: ReceiveWebhook, request: WebhookRequest, { secret, sources }: WebhookSecrets): ParsedWebhook {
     switch (input.route) {
       case 'twilio-status':
         return parseTwilioStatusCallback(request, secret);
@@ -164,9 +181,11 @@ export class ReceiveWebhookUseCase implements UseCase<Op> {
         return parseMetaWebhook(request, secret);
       case 'msg91':
         this.checkPathToken(secret, input.token);
+        this.checkSource(sources, input.sourceIp);
         return parseMsg91Dlr(request);
       case 'gupshup':
         this.checkPathToken(secret, input.token);
+        this.checkSource(sources, input.sourceIp);
         return parseGupshupDlr(request);
     }
   }
@@ -174,6 +193,11 @@ export class ReceiveWebhookUseCase implements UseCase<Op> {
   private checkPathToken(expected: string, token: string | undefined): void {
     if (!webhookPathTokenMatches(expected, token))
       throw new WebhookError('WEBHOOK_SIGNATURE_INVALID', 'the webhook path token does not match');
+  }
+
+  /** The unsigned providers: after the path token, the source address when an allow-list is set. */
+  private checkSource(sources: string | undefined, ip: string | undefined): void {
+    if (!webhookSourceAllowed(sources, ip)) throw new SourceNotAllowed();
   }
 
   /** Meta's GET handshake: the challenge back when the verify token is ours, else 403 (audited). */

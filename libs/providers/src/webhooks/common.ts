@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { BlockList, isIP } from 'node:net';
 import type { WebhookRequest } from '../port.js';
 import { safeEqual } from '../signatures.js';
 
@@ -29,6 +30,50 @@ export class WebhookError extends Error {
  */
 export function webhookPathTokenMatches(expected: string | undefined, given: string | undefined): boolean {
   return !!expected && !!given && safeEqual(given, expected);
+}
+
+/**
+ * A source allow-list for the unsigned providers' webhooks: comma-separated addresses and CIDR ranges
+ * (`203.0.113.0/24, 2001:db8::/32, 198.51.100.7`), as the provider publishes its sending addresses.
+ * Throws on an entry that is not one.
+ */
+export function parseWebhookSources(list: string): BlockList {
+  const allowed = new BlockList();
+  for (const raw of list.split(',')) {
+    const entry = raw.trim();
+    if (!entry) continue;
+    const [address = '', bits] = entry.split('/');
+    const family = isIP(address);
+    if (!family) throw new Error(`not an address or CIDR range: ${entry}`);
+    const type = family === 6 ? 'ipv6' : 'ipv4';
+    if (bits === undefined) {
+      allowed.addAddress(address, type);
+      continue;
+    }
+    const prefix = Number(bits);
+    if (!/^\d{1,3}$/.test(bits) || prefix > (family === 6 ? 128 : 32))
+      throw new Error(`not an address or CIDR range: ${entry}`);
+    allowed.addSubnet(address, prefix, type);
+  }
+  return allowed;
+}
+
+/**
+ * Whether a webhook's source address may post it: any source when no list is set (the secret path
+ * token alone), otherwise only an address in the list. A list that cannot be read lets nothing in.
+ */
+export function webhookSourceAllowed(list: string | undefined, ip: string | undefined): boolean {
+  if (!list?.trim()) return true;
+  if (!ip) return false;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  const address = mapped ? mapped[1]! : ip;
+  const family = isIP(address);
+  if (!family) return false;
+  try {
+    return parseWebhookSources(list).check(address, family === 6 ? 'ipv6' : 'ipv4');
+  } catch {
+    return false;
+  }
 }
 
 export function malformed(message: string): WebhookError {
