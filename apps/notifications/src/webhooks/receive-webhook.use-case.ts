@@ -60,8 +60,9 @@ interface WebhookSecrets {
 /**
  * A provider's webhook, forwarded whole by the gateway: verified with the platform account's
  * credentials (X-Twilio-Signature with the auth token, X-Hub-Signature-256 with the app secret, the
- * secret path token for MSG91 and Gupshup, plus their source allow-lists when set) — or, when the path names a tenant, with that tenant's own
- * (`authToken`, `appSecret`/`verifyToken`, `webhookToken`) —, parsed with `@lekha/providers`, then
+ * secret path token for MSG91 and Gupshup, plus their source allow-lists when set) — or, when the path
+ * names a tenant, with that tenant's own (`authToken`, `appSecret`/`verifyToken`, `webhookToken`,
+ * `webhookSources`) —, parsed with `@lekha/providers`, then
  * each receipt and inbound message applied (deduplicated, forward only; STOP opts out at once). A
  * tenant's webhook touches only that tenant's messages and recipients. An unverifiable webhook is
  * refused 401 and audited as denied, with no effect; a malformed one 400; a duplicate answers 200 like
