@@ -293,6 +293,33 @@ describe('notifications (use cases on a real database)', () => {
       expect((await message(owner, accepted.id)).status).toBe('sent');
     });
 
+    it('P50: a reminder at a time waits deferred until then, and then for its window; a year ahead at most', async () => {
+      const owner = await tenant();
+      await h.call(
+        NotificationOps.recordConsent,
+        { recipient: { phone: PHONE }, purpose: 'promotional', granted: true },
+        owner,
+      );
+      // Tomorrow 08:30 IST: a service reminder goes then; a promotional SMS then waits for 09:00.
+      const at = '2026-12-02T08:30:00+05:30';
+      const reminder = await send(owner, { sendAt: at });
+      expect(reminder.status).toBe('deferred');
+      expect(await message(owner, reminder.id)).toMatchObject({ nextAttemptAt: '2026-12-02T03:00:00.000Z' });
+      const promo = await send(owner, { template: 'promo', variables: ['20%', 'lekha.in/sale'], sendAt: at });
+      expect(await message(owner, promo.id)).toMatchObject({ nextAttemptAt: '2026-12-02T03:30:00.000Z' });
+      // A time already past is now.
+      expect((await send(owner, { sendAt: '2026-12-01T00:00:00Z' })).status).toBe('queued');
+      await expect(send(owner, { sendAt: '2028-01-01T00:00:00Z' })).rejects.toMatchObject({
+        reason: 'NOTIFICATION_SEND_AT_TOO_FAR',
+      });
+      await h.get(Dispatcher).drain();
+      expect(callsFor(msg91, reminder.id)).toHaveLength(0);
+      jest.spyOn(h.get(Clock), 'now').mockReturnValue(new Date('2026-12-02T03:01:00.000Z'));
+      await h.get(Dispatcher).drain();
+      expect(callsFor(msg91, reminder.id)).toHaveLength(1);
+      expect(callsFor(msg91, promo.id)).toHaveLength(0);
+    });
+
     it('defers other categories in the tenant’s quiet hours', async () => {
       const owner = await tenant();
       await h.call(

@@ -143,6 +143,7 @@ export enum NotificationError {
   IdempotencyKeyReused = 'NOTIFICATION_IDEMPOTENCY_KEY_REUSED',
   InFlight = 'NOTIFICATION_IN_FLIGHT',
   MessageNotFound = 'NOTIFICATION_MESSAGE_NOT_FOUND',
+  SendAtTooFar = 'NOTIFICATION_SEND_AT_TOO_FAR',
 }
 
 /** A provider's webhook (delivery receipt, inbound message) that cannot be taken. */
@@ -261,6 +262,7 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case NotificationError.TemplateNotFound:
     case NotificationError.NoChannel:
     case NotificationError.VariableCount:
+    case NotificationError.SendAtTooFar:
     case NotificationError.VariableTooLong:
     case NotificationError.TextMismatch:
     case NotificationError.HeaderNotRegistered:

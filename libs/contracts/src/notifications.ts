@@ -234,6 +234,11 @@ export const sendMessageSchema = z.strictObject({
     .refine((r) => r.phone !== undefined || r.email !== undefined, 'give a phone or an email'),
   /** Channels in order of preference; the first with a template of this key and an address is used. */
   channels: z.array(z.enum(MessageChannels)).min(1).max(3).optional(),
+  /**
+   * Send at this time instead of now (a reminder): the message waits `deferred` until then — and then
+   * for its sending window, if that time falls outside one. At most a year ahead; a past time is now.
+   */
+  sendAt: z.iso.datetime({ offset: true }).optional(),
 });
 export type SendMessageRequest = z.infer<typeof sendMessageSchema>;
 

@@ -29,6 +29,8 @@ type Refusal = { reason: NotificationError; message: string; details?: unknown }
 
 /** How long a claimed key answers 409 before a retry may take it over (its first request died). */
 const IN_FLIGHT_STALE_MS = 60_000;
+/** How far ahead a send may be scheduled. */
+const MAX_SEND_AHEAD_MS = 366 * 86_400_000;
 const DEFAULT_CHANNELS: readonly MessageChannel[] = ['sms', 'whatsapp', 'email'];
 
 /** JSON with sorted keys: the same request always hashes the same. */
@@ -143,7 +145,11 @@ export class SendMessageUseCase implements UseCase<Op> {
     if (unlawful) return unlawful;
 
     const now = this.clock.now();
-    const deferred = deferUntil(now, template, settings.quietHours);
+    const asked = req.sendAt ? new Date(req.sendAt) : null;
+    if (asked && asked.getTime() - now.getTime() > MAX_SEND_AHEAD_MS)
+      return { reason: NotificationError.SendAtTooFar, message: 'sendAt may be at most a year ahead' };
+    const earliest = asked && asked > now ? asked : null;
+    const deferred = deferUntil(earliest ?? now, template, settings.quietHours) ?? earliest;
     const id = uuidv7();
     const status = deferred ? 'deferred' : 'queued';
     const at = deferred ?? now;
