@@ -18,7 +18,8 @@ export interface InvoiceRow {
 }
 
 const COLUMNS =
-  'id, tenant_id, kind, serial, supplier_gstin, prefix, fy, series_number, issued_at, reverses_id, total_paise, document';
+  'id, tenant_id, kind, serial, supplier_gstin, prefix, fy, series_number, issued_at, reverses_id, total_paise, ' +
+  'document';
 
 export function documentOf(row: InvoiceRow): InvoiceDocument {
   return typeof row.document === 'string' ? (JSON.parse(row.document) as InvoiceDocument) : row.document;
