@@ -127,6 +127,23 @@ export function taxOf(amountPaise: number, rateBp: number, divisor: number): num
 
 /** Checks a party's GSTIN (format, check character, and that its state is the address's state). */
 export function checkParty(party: Party, path: string, gstinRequired: boolean): void {
+  const problems: Problem[] = [];
+  const text = (v: string | undefined, f: string, min: number, max: number, optional = false) => {
+    if (v === undefined && optional) return;
+    const len = (v ?? '').trim().length;
+    if (len < min || len > max) problems.push({ path: `${path}.${f}`, message: `${min} to ${max} characters` });
+  };
+  text(party.legalName, 'legalName', 3, 100);
+  text(party.tradeName, 'tradeName', 3, 100, true);
+  text(party.address.line1, 'address.line1', 1, 100);
+  text(party.address.line2, 'address.line2', 3, 100, true);
+  text(party.address.city, 'address.city', 3, 50);
+  if (!/^[1-9][0-9]{5}$/.test(party.address.pin)) problems.push({ path: `${path}.address.pin`, message: 'six digits' });
+  if (party.phone !== undefined && !/^[0-9]{6,12}$/.test(party.phone))
+    problems.push({ path: `${path}.phone`, message: '6 to 12 digits' });
+  if (party.email !== undefined && !/^[a-zA-Z0-9+_.-]+@[a-zA-Z0-9.-]+$/.test(party.email))
+    problems.push({ path: `${path}.email`, message: 'an email address' });
+  if (problems.length) throw invalid(problems);
   if (!isGstStateCode(party.address.stateCode))
     throw new FeatureError(BillingError.StateCodeInvalid, `${path}.address.stateCode is not a GST state code`, [
       { path: `${path}.address.stateCode`, message: 'not a GST state code' },
@@ -188,7 +205,8 @@ function checkLines(lines: LineInput[]): void {
   if (lines.length > MAX_LINES) problems.push({ path: 'lines', message: `at most ${MAX_LINES} lines` });
   lines.forEach((l, i) => {
     const at = (f: string) => `lines[${i}].${f}`;
-    if (!l.description.trim()) problems.push({ path: at('description'), message: 'required' });
+    const described = l.description.trim().length;
+    if (described < 3 || described > 300) problems.push({ path: at('description'), message: '3 to 300 characters' });
     if (!/^99[0-9]{4}$/.test(l.sac)) problems.push({ path: at('sac'), message: 'a six-digit SAC starting 99' });
     if (!Number.isSafeInteger(l.quantity) || l.quantity < 1)
       problems.push({ path: at('quantity'), message: 'a whole number of at least 1' });

@@ -23,9 +23,10 @@ describe('financial year and Rule 46 serials', () => {
     expect(formatSerial('LK', fy, 1_000_000)).toBe('LK/26-27/1000000');
     expect(() => checkPrefix('LEKHA', fy)).toThrow(/prefix/);
     expect(() => checkPrefix('L K', fy)).toThrow(/prefix/);
+    expect(() => checkPrefix('0LK', fy)).toThrow(/prefix/);
     fc.assert(
       fc.property(
-        fc.stringMatching(/^[A-Za-z0-9]{1,4}$/),
+        fc.stringMatching(/^[A-Za-z1-9][A-Za-z0-9]{0,3}$/),
         fc.integer({ min: 1, max: 99_999 }),
         fc.date({ min: new Date('2017-07-01'), max: new Date('2099-01-01'), noInvalidDate: true }),
         (prefix, n, at) => {
