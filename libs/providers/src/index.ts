@@ -1,5 +1,6 @@
 export * from './port.js';
 export * from './signatures.js';
+export * from './razorpay-signatures.js';
 export { DEFAULT_TIMEOUT_MS, redact, type SendFailure } from './http.js';
 export * from './msg91.js';
 export * from './gupshup.js';
