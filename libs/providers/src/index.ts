@@ -18,3 +18,4 @@ export * from './webhooks/twilio.js';
 export * from './webhooks/meta.js';
 export * from './webhooks/msg91.js';
 export * from './webhooks/gupshup.js';
+export * from './razorpay.js';
