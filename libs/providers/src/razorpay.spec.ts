@@ -85,7 +85,7 @@ describe('Razorpay adapter (Orders, Payments, Refunds over HTTP)', () => {
     });
   });
 
-  it('a create with no answer in time is a TIMEOUT that may have made the order; no server is UNAVAILABLE', async () => {
+  it('an unanswered create is a TIMEOUT that may have made the order; no server is UNAVAILABLE', async () => {
     stub.answer = 'hang';
     expect(await client.createOrder({ amount: 100, receipt: 'r1' })).toMatchObject({
       ok: false,
