@@ -102,7 +102,7 @@ describe('Razorpay adapter (Orders, Payments, Refunds over HTTP)', () => {
     stub.answer = (req, res) => {
       if (req.url === '/v1/payments/pay_1/refund') return json(res, 200, refund);
       if (req.url === '/v1/orders/order_1/payments')
-        return json(res, 200, { entity: 'collection', id: 'x', count: 1, items: [{ id: 'pay_1', entity: 'payment' }] });
+        return json(res, 200, { entity: 'collection', count: 1, items: [{ id: 'pay_1', entity: 'payment' }] });
       if (req.url === '/v1/payments/pay_1') return json(res, 200, { id: 'pay_1', entity: 'payment' });
       return json(res, 200, refund);
     };

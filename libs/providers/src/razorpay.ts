@@ -133,8 +133,11 @@ function fromTransport(f: SendFailure): RazorpayFailure {
 export function razorpayOutcome<T>(status: number, body: string, expectEntity: string): RazorpayResult<T> {
   const parsed = parseJson(body);
   if (status === 200) {
-    if (isRecord(parsed) && parsed.entity === expectEntity && typeof parsed.id === 'string')
-      return { ok: true, value: parsed as T };
+    const complete =
+      isRecord(parsed) &&
+      parsed.entity === expectEntity &&
+      (expectEntity === 'collection' ? Array.isArray(parsed.items) : typeof parsed.id === 'string');
+    if (complete) return { ok: true, value: parsed as T };
     return { ok: false, code: 'SERVER_ERROR', retryable: true, maybeApplied: true, status };
   }
   const error = isRecord(parsed) && isRecord(parsed.error) ? parsed.error : undefined;
@@ -226,7 +229,7 @@ export class RazorpayClient {
 
   async fetchOrderPayments(orderId: string): Promise<RazorpayResult<RazorpayPayment[]>> {
     if (!ID.test(orderId)) return refused('not an order id', 'id');
-    const r = await this.call<{ id: string; items: RazorpayPayment[] }>(
+    const r = await this.call<{ count: number; items: RazorpayPayment[] }>(
       'GET',
       `/orders/${orderId}/payments`,
       'collection',
