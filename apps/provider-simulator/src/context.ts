@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { Behaviour, Behaviours, Fault } from './behaviour.js';
 import type { MessageStore, ParsedRequest, SimMessage, SimProvider } from './store.js';
+import type { RazorpayCredentials, RazorpaySim } from './providers/razorpay.js';
 import type { WebhookPoster, WebhookSpec } from './webhooks.js';
 
 /** The platform's own account at each provider, as the simulator checks it. */
@@ -10,6 +11,8 @@ export interface SimulatorCredentials {
   gupshup: { userId: string; password: string };
   twilio: { accountSid: string; authToken: string };
   whatsapp: { accessToken: string; phoneNumberId: string; appSecret: string; wabaId: string; verifyToken: string };
+  /** Razorpay: API key (Basic auth), the key secret (checkout signatures) and the webhook secret. */
+  razorpay: RazorpayCredentials;
   /** Absent: SMTP takes mail without AUTH (and accepts any AUTH). */
   smtp?: { user: string; pass: string };
 }
@@ -59,6 +62,8 @@ export interface SimContext {
   lastInbound: Map<string, number>;
   /** `${provider}|${digits}` of numbers that sent STOP (Twilio blocks later sends with 21610). */
   optedOut: Set<string>;
+  /** The simulated Razorpay account (orders, payments, refunds, webhooks posted). */
+  razorpay: RazorpaySim;
 }
 
 /** IDs that look like each provider's and never repeat within a run: a random prefix and a counter. */

@@ -47,6 +47,11 @@ async function main(): Promise<void> {
         appSecret: env.WHATSAPP_APP_SECRET,
         verifyToken: env.WHATSAPP_VERIFY_TOKEN,
       },
+      razorpay: {
+        keyId: env.RAZORPAY_KEY_ID,
+        keySecret: env.RAZORPAY_KEY_SECRET,
+        webhookSecret: env.RAZORPAY_WEBHOOK_SECRET,
+      },
       smtp: smtpCredentials(),
     },
   });

@@ -19,6 +19,7 @@ import {
 import { renderPage } from './page.js';
 import { gupshupSend } from './providers/gupshup.js';
 import { msg91Send } from './providers/msg91.js';
+import { RazorpaySim, razorpayApi, razorpayPay } from './providers/razorpay.js';
 import { twilioFetch, twilioInbound, twilioSend } from './providers/twilio.js';
 import { metaInbound, metaSend } from './providers/whatsapp-cloud.js';
 import { startSmtp, type SmtpEndpoint } from './smtp.js';
@@ -40,6 +41,12 @@ export const DEFAULT_CREDENTIALS: SimulatorCredentials = {
     wabaId: '100000000000002',
     verifyToken: 'sim-whatsapp-verify-token',
   },
+  razorpay: {
+    keyId: 'rzp_test_Sim000000000001',
+    keySecret: 'sim-razorpay-key-secret',
+    webhookSecret: 'sim-razorpay-webhook-secret',
+    accountId: 'acc_Sim00000000001',
+  },
 };
 
 export interface SimulatorOptions {
@@ -57,6 +64,7 @@ export interface SimulatorOptions {
     gupshup?: Partial<SimulatorCredentials['gupshup']>;
     twilio?: Partial<SimulatorCredentials['twilio']>;
     whatsapp?: Partial<SimulatorCredentials['whatsapp']>;
+    razorpay?: Partial<SimulatorCredentials['razorpay']>;
     smtp?: SimulatorCredentials['smtp'];
   };
   /** Post receipts at all (default true; the ceiling benchmark turns them off). */
@@ -81,6 +89,8 @@ export interface Simulator {
   webhookPathToken: string;
   store: MessageStore;
   behaviours: Behaviours;
+  /** The simulated Razorpay account. */
+  razorpay: RazorpaySim;
   /** Resolves when every receipt posted so far has been delivered or given up. */
   webhooksIdle(): Promise<void>;
   stop(): Promise<void>;
@@ -132,6 +142,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     gupshup: { ...DEFAULT_CREDENTIALS.gupshup, ...defined(c.gupshup) },
     twilio: { ...DEFAULT_CREDENTIALS.twilio, ...defined(c.twilio) },
     whatsapp: { ...DEFAULT_CREDENTIALS.whatsapp, ...defined(c.whatsapp) },
+    razorpay: { ...DEFAULT_CREDENTIALS.razorpay, ...defined(c.razorpay) },
     ...(c.smtp ? { smtp: c.smtp } : {}),
   };
   const opts: ResolvedOptions = {
@@ -153,6 +164,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }),
     lastInbound: new Map(),
     optedOut: new Set(),
+    razorpay: new RazorpaySim(credentials.razorpay),
   };
 
   const route = async (req: IncomingMessage, body: Buffer, path: string, query: URLSearchParams): Promise<Reply> => {
@@ -171,6 +183,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (m && method === 'POST') return twilioSend(ctx, sreq, m[1]);
     m = TWILIO_FETCH.exec(path);
     if (m && method === 'GET') return twilioFetch(ctx, sreq, m[1], m[2]);
+    if (path.startsWith('/v1/')) {
+      const rzp = razorpayApi(ctx, ctx.razorpay, sreq);
+      if (rzp) return rzp;
+    }
     m = META_SEND.exec(path);
     if (m && method === 'POST') return metaSend(ctx, sreq, m[1]);
     return simError(404, 'NOT_FOUND', `no simulated endpoint for ${method} ${path}`);
@@ -220,6 +236,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     webhookPathToken: opts.webhookPathToken,
     store: ctx.store,
     behaviours: ctx.behaviours,
+    razorpay: ctx.razorpay,
     webhooksIdle: () => ctx.poster.idle(),
     async stop() {
       ctx.poster.close();
@@ -289,6 +306,20 @@ async function control(
     case 'DELETE /_sim/behaviour':
       ctx.behaviours.clear();
       return json(200, { rules: [] });
+    case 'POST /_sim/razorpay/pay':
+      return razorpayPay(ctx, ctx.razorpay, parseJson(body));
+    case 'GET /_sim/razorpay': {
+      const r = ctx.razorpay;
+      return json(200, {
+        orders: [...r.orders.values()],
+        payments: [...r.payments.values()],
+        refunds: [...r.refunds.values()],
+        webhooks: r.webhooks,
+      });
+    }
+    case 'DELETE /_sim/razorpay':
+      ctx.razorpay.clear();
+      return json(200, { cleared: true });
     case 'POST /_sim/inbound':
       return inbound(ctx, parseJson(body));
     case 'POST /_sim/verify-webhook':

@@ -154,6 +154,21 @@ export enum WebhookError {
   SourceNotAllowed = 'WEBHOOK_SOURCE_NOT_ALLOWED',
 }
 
+/** Billing: invoices (GST, Rule 46 serials), credit notes. */
+export enum BillingError {
+  /** A GSTIN fails its format or check character, or its state code disagrees with the address. */
+  GstinInvalid = 'BILLING_GSTIN_INVALID',
+  /** Not a state/UT code the GST system knows. */
+  StateCodeInvalid = 'BILLING_STATE_CODE_INVALID',
+  /** A line or amount that cannot be invoiced (no lines, negative, discount above the price, too large). */
+  InvoiceInvalid = 'BILLING_INVOICE_INVALID',
+  /** The series prefix would make a serial that breaks Rule 46 (over 16 characters, other characters). */
+  SerialInvalid = 'BILLING_SERIAL_INVALID',
+  InvoiceNotFound = 'BILLING_INVOICE_NOT_FOUND',
+  /** A credit note must reverse a tax invoice that has not been reversed already. */
+  AlreadyReversed = 'BILLING_ALREADY_REVERSED',
+}
+
 export type FeatureErrorReason =
   | AccessError
   | AuthError
@@ -168,7 +183,8 @@ export type FeatureErrorReason =
   | DocumentError
   | AuditError
   | NotificationError
-  | WebhookError;
+  | WebhookError
+  | BillingError;
 
 /** The one place a feature's reason becomes a wire code (and so an HTTP status). */
 export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
@@ -227,6 +243,7 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case DocumentError.NotFound:
     case DocumentError.UploadNotFound:
     case NotificationError.MessageNotFound:
+    case BillingError.InvoiceNotFound:
       return 'NOT_FOUND';
     case MfaError.AlreadyOn:
     case MfaError.NotOn:
@@ -240,6 +257,7 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case DocumentError.ChunkOutOfOrder:
     case NotificationError.TemplateExists:
     case NotificationError.InFlight:
+    case BillingError.AlreadyReversed:
       return 'CONFLICT';
     case ApiKeyError.ScopeUnknown:
     case AuthError.GstinStateMismatch:
@@ -256,6 +274,10 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case DocumentError.ChunkOutOfRange:
     case DocumentError.UploadIncomplete:
     case WebhookError.Malformed:
+    case BillingError.GstinInvalid:
+    case BillingError.StateCodeInvalid:
+    case BillingError.InvoiceInvalid:
+    case BillingError.SerialInvalid:
       return 'VALIDATION_FAILED';
     case CustomerError.ImportRejected:
       return 'IMPORT_REJECTED';

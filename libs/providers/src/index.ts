@@ -1,5 +1,6 @@
 export * from './port.js';
 export * from './signatures.js';
+export * from './razorpay-signatures.js';
 export { DEFAULT_TIMEOUT_MS, redact, type SendFailure } from './http.js';
 export * from './msg91.js';
 export * from './gupshup.js';
@@ -19,3 +20,4 @@ export * from './webhooks/twilio.js';
 export * from './webhooks/meta.js';
 export * from './webhooks/msg91.js';
 export * from './webhooks/gupshup.js';
+export * from './razorpay.js';
