@@ -146,6 +146,16 @@ export enum NotificationError {
   SendAtTooFar = 'NOTIFICATION_SEND_AT_TOO_FAR',
 }
 
+export enum PrivacyError {
+  /** The purpose is not in the tenant's list. */
+  PurposeUnknown = 'PRIVACY_PURPOSE_UNKNOWN',
+  /** An expiry that is not in the future. */
+  ExpiryPast = 'PRIVACY_EXPIRY_PAST',
+  ConsentNotFound = 'PRIVACY_CONSENT_NOT_FOUND',
+  /** Withdrawing a consent already withdrawn (or no active consent of the principal for the purpose). */
+  NothingToWithdraw = 'PRIVACY_NOTHING_TO_WITHDRAW',
+}
+
 /** A provider's webhook (delivery receipt, inbound message) that cannot be taken. */
 export enum WebhookError {
   SignatureInvalid = 'WEBHOOK_SIGNATURE_INVALID',
@@ -168,6 +178,7 @@ export type FeatureErrorReason =
   | DocumentError
   | AuditError
   | NotificationError
+  | PrivacyError
   | WebhookError;
 
 /** The one place a feature's reason becomes a wire code (and so an HTTP status). */
@@ -227,6 +238,7 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case DocumentError.NotFound:
     case DocumentError.UploadNotFound:
     case NotificationError.MessageNotFound:
+    case PrivacyError.ConsentNotFound:
       return 'NOT_FOUND';
     case MfaError.AlreadyOn:
     case MfaError.NotOn:
@@ -240,6 +252,7 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case DocumentError.ChunkOutOfOrder:
     case NotificationError.TemplateExists:
     case NotificationError.InFlight:
+    case PrivacyError.NothingToWithdraw:
       return 'CONFLICT';
     case ApiKeyError.ScopeUnknown:
     case AuthError.GstinStateMismatch:
@@ -273,6 +286,8 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case NotificationError.OptedOut:
     case NotificationError.Dnd:
     case NotificationError.IdempotencyKeyReused:
+    case PrivacyError.PurposeUnknown:
+    case PrivacyError.ExpiryPast:
       return 'UNPROCESSABLE';
     case DocumentError.TooLarge:
     case CustomerError.ImportTooLarge:

@@ -88,6 +88,12 @@ export const Rpc = {
     auditStatus: 'compliance.audit.status',
     auditNetworkKey: 'compliance.audit.network-key',
     ping: 'compliance.health.ping',
+    listConsentPurposes: 'compliance.consent-purposes.list',
+    putConsentPurpose: 'compliance.consent-purposes.put',
+    giveConsent: 'compliance.consents.give',
+    withdrawConsent: 'compliance.consents.withdraw',
+    withdrawConsentsOf: 'compliance.consents.withdraw-of',
+    listConsents: 'compliance.consents.list',
   },
   billing: {
     ping: 'billing.health.ping',
