@@ -2,7 +2,14 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { PlatformOps } from '@lekha/contracts';
 import { AccessModule } from '@lekha/access';
-import { CoreModule, DataModule, KeyringModule, OperationsModule, pingHandler } from '@lekha/runtime';
+import {
+  CoreModule,
+  DataModule,
+  KeyringModule,
+  OperationsModule,
+  pingHandler,
+  transitKeyHandler,
+} from '@lekha/runtime';
 import type { ComplianceConfig } from './config/compliance.config.js';
 import { AuditIndexModule } from './audit-index/audit-index.module.js';
 import { ConsentModule } from './consent/consent.module.js';
@@ -24,7 +31,10 @@ export class AppModule {
         AccessModule.forRoot({ tenants: true }),
         OperationsModule.forService({ service: SERVICE, env: config.LEKHA_ENV }),
       ],
-      providers: [pingHandler(PlatformOps.compliancePing, SERVICE)],
+      providers: [
+        pingHandler(PlatformOps.compliancePing, SERVICE),
+        transitKeyHandler(PlatformOps.complianceTransitKey),
+      ],
     };
   }
 }

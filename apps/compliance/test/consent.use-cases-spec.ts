@@ -73,7 +73,7 @@ describe('consent records (use cases on a real database)', () => {
     });
     const [record] = await h.auditRecords(owner.ctx.requestId);
     expect(record).toMatchObject({ action: 'create', resource: { type: 'consent', id: view.id }, outcome: 'allowed' });
-    const rows = await h
+    const rows = await h.app
       .get(Database)
       .em()
       .execute<{ address_enc: Buffer; evidence_reference_enc: Buffer }[]>(
@@ -254,7 +254,7 @@ describe('consent records (use cases on a real database)', () => {
   it('records are never edited: the tenant role may not update or delete them', async () => {
     const owner = h.tenantCaller(['owner']);
     const given = await give(owner);
-    const db = h.get(Database);
+    const db = h.app.get(Database);
     await expect(
       inTenantTransaction(db.em(), owner.tenantId, (tx) =>
         tx.execute(`update compliance.consent_records set purpose = 'x' where id = ?`, [given.id]),
@@ -271,7 +271,7 @@ describe('consent records (use cases on a real database)', () => {
     const owner = h.tenantCaller(['owner']);
     await give(owner);
     await h.get(ComplianceTenantEraser).erase(owner.tenantId);
-    const rows = await h
+    const rows = await h.app
       .get(Database)
       .em()
       .execute<{ n: string | number }[]>(`select count(*) as n from compliance.consent_records where tenant_id = ?`, [
