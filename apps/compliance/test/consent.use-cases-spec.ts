@@ -51,7 +51,7 @@ describe('consent records (use cases on a real database)', () => {
     return published.filter((e): e is ConsentChangedEvent => e.type === 'consent.changed');
   };
 
-  it('P25: a consent is recorded as given — notice, channel, evidence — and encrypted; nothing applied yet', async () => {
+  it('P25: a consent is recorded as given (notice, channel, evidence), encrypted; nothing applied yet', async () => {
     const owner = h.tenantCaller(['owner']);
     const view = await give(owner);
     expect(view).toMatchObject({
@@ -140,7 +140,7 @@ describe('consent records (use cases on a real database)', () => {
     expect((await h.call(PrivacyOps.listConsents, { phone: PHONE }, a)).items.map((c) => c.status)).toEqual(['active']);
   });
 
-  it('withdraws by principal and purpose; lists by customer, phone or email; roles without the permission get 403', async () => {
+  it('withdraws by principal and purpose; lists by customer, phone or email; other roles get 403', async () => {
     const owner = h.tenantCaller(['owner']);
     const customerId = randomUUID();
     const first = await give(owner, { principal: { customerId, phone: PHONE } });
@@ -210,7 +210,7 @@ describe('consent records (use cases on a real database)', () => {
     });
   });
 
-  it('P25: the relay publishes each act with the principal’s state until notifications confirms; applied shows when', async () => {
+  it('P25: the relay sends each act with the state until notifications confirms; applied shows when', async () => {
     const owner = h.tenantCaller(['owner']);
     const given = await give(owner, { expiresAt: '2027-06-01T00:00:00.000Z' });
     const events = await relay();

@@ -78,7 +78,7 @@ describe('consent records through the gateway', () => {
     http = api(tp.gatewayUrl);
   });
 
-  it('P25: consent given → promotional send accepted; withdrawn → applied by notifications, next send refused', async () => {
+  it('P25: consent given → promotional send accepted; withdrawal applied → next send refused', async () => {
     const t = await tenant('Nisha');
     const to = phoneOf();
     const before = await t.send(to);
@@ -120,7 +120,7 @@ describe('consent records through the gateway', () => {
     expect((await t.list(to)).body.items.map((c: any) => c.status)).toEqual(['withdrawn']);
   });
 
-  it('P25: a deferred message of a principal who withdraws meanwhile is not sent (failed, consent required)', async () => {
+  it('P25: a deferred message of a principal who withdraws meanwhile is not sent (failed)', async () => {
     const t = await tenant('Ravi');
     const to = phoneOf();
     const given = await t.give({

@@ -362,7 +362,7 @@ describe('notifications (use cases on a real database)', () => {
       });
     });
 
-    it('P25: compliance’s consent changes are applied to the view and confirmed; later ones win; expiry binds', async () => {
+    it('P25: compliance’s consent changes applied to the view, confirmed; later ones win; expiry binds', async () => {
       const owner = await tenant();
       const events = h.get(ConsentEvents);
       const confirmed: ConsentEvent[] = [];

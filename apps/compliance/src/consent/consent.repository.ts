@@ -91,7 +91,8 @@ export class ConsentRepository {
   async putPurpose({ tx, tenantId }: TenantScope, p: ConsentPurposeView): Promise<void> {
     await tx.execute(
       `insert into compliance.consent_purposes (tenant_id, key, label, grants) values (?, ?, ?, ?)
-         on conflict (tenant_id, key) do update set label = excluded.label, grants = excluded.grants, updated_at = now()`,
+         on conflict (tenant_id, key) do update
+           set label = excluded.label, grants = excluded.grants, updated_at = now()`,
       [tenantId, p.key, p.label, p.grants],
     );
   }
@@ -169,10 +170,17 @@ export class ConsentRepository {
   ): Promise<ConsentRecordRow[]> {
     const where = ['r.tenant_id = ?'];
     const params: unknown[] = [tenantId];
-    if (by.customerId) (where.push('r.customer_id = ?'), params.push(by.customerId));
-    if (by.principalIdx) (where.push('r.principal_idx = ?'), params.push(by.principalIdx));
-    if (by.purpose) (where.push('r.purpose = ?'), params.push(by.purpose));
-    if (by.grants) (where.push('r.grants = ?'), params.push(by.grants));
+    const filters: [string, string | undefined][] = [
+      ['r.customer_id', by.customerId],
+      ['r.principal_idx', by.principalIdx],
+      ['r.purpose', by.purpose],
+      ['r.grants', by.grants],
+    ];
+    for (const [column, value] of filters)
+      if (value !== undefined) {
+        where.push(`${column} = ?`);
+        params.push(value);
+      }
     return tx.execute<ConsentRecordRow[]>(
       `select ${RECORD_COLUMNS} from compliance.consent_records r
          left join compliance.consent_withdrawals w on w.record_id = r.id

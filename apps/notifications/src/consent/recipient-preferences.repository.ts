@@ -21,7 +21,8 @@ export class RecipientPreferencesRepository {
     now: Date,
   ): Promise<boolean> {
     const rows = await tx.execute<{ granted: boolean; expires_at: Date | string | null }[]>(
-      `select granted, expires_at from notifications.consents where tenant_id = ? and recipient_idx = ? and purpose = ?`,
+      `select granted, expires_at from notifications.consents
+         where tenant_id = ? and recipient_idx = ? and purpose = ?`,
       [tenantId, recipientIdx, purpose],
     );
     const row = rows[0];
