@@ -38,10 +38,10 @@ describe('consent records through the gateway', () => {
       );
       expect(t.status).toBe(201);
     }
-    const send = (to: string, template = 'offer') =>
+    const send = (to: string, template = 'offer', sendAt?: string) =>
       http.post(
         '/v1/notifications/messages',
-        { template, variables: ['20%'], to: { phone: to }, channels: ['sms'] },
+        { template, variables: ['20%'], to: { phone: to }, channels: ['sms'], ...(sendAt ? { sendAt } : {}) },
         token,
         { headers: { 'idempotency-key': `k-${stamp}-${seq++}-${Math.random()}` } },
       );
@@ -129,22 +129,9 @@ describe('consent records through the gateway', () => {
     });
     expect(given.status).toBe(201);
     await t.applied(given.body.id);
-    // Quiet hours that end at the next minute boundary (or the one after): the message waits in the queue.
-    const ist = new Date(Date.now() + 330 * 60_000);
-    const hhmm = (d: Date) => d.toISOString().slice(11, 16);
-    const start = hhmm(new Date(ist.getTime() - 60_000));
-    const end = hhmm(new Date(ist.getTime() + (ist.getUTCSeconds() < 40 ? 60_000 : 120_000)));
-    const quiet = await http.put(
-      '/v1/notifications/settings',
-      {
-        peId: '1101234567890123456',
-        headers: ['SMILED'],
-        quietHours: { start, end, categories: ['service_explicit'] },
-      },
-      t.token,
-    );
-    expect(quiet.status).toBe(200);
-    const deferred = await t.send(to, 'checkup');
+    // A reminder for a few seconds from now: it waits in the queue, deferred, while the principal withdraws.
+    const sendAt = new Date(Date.now() + 8000).toISOString();
+    const deferred = await t.send(to, 'checkup', sendAt);
     expect(deferred.status).toBe(202);
     expect(deferred.body.status).toBe('deferred');
 
@@ -156,8 +143,9 @@ describe('consent records through the gateway', () => {
     expect(out.status).toBe(200);
     expect(out.body.items.map((c: any) => [c.id, c.status])).toEqual([[given.body.id, 'withdrawn']]);
     await t.applied(given.body.id);
+    expect(Date.now()).toBeLessThan(Date.parse(sendAt));
 
-    const end2 = Date.now() + 150_000;
+    const end2 = Date.now() + 60_000;
     let m: any;
     for (;;) {
       m = (await http.get(`/v1/notifications/messages/${deferred.body.id}`, t.token)).body;
@@ -166,7 +154,7 @@ describe('consent records through the gateway', () => {
       await sleep(250);
     }
     expect(m).toMatchObject({ status: 'failed', error: { code: 'NOTIFICATION_CONSENT_REQUIRED' } });
-  }, 200_000);
+  }, 120_000);
 
   it('P25: an expired consent is no consent — sends refused, the record shows expired (no job)', async () => {
     const t = await tenant('Asha');
