@@ -295,7 +295,7 @@ describe('notifications (use cases on a real database)', () => {
       expect((await message(owner, accepted.id)).status).toBe('sent');
     });
 
-    it('P50: a reminder at a time waits deferred until then, and then for its window; a year ahead at most', async () => {
+    it('P50: a reminder at a time waits deferred until then, then for its window; a year ahead at most', async () => {
       const owner = await tenant();
       await h.call(
         NotificationOps.recordConsent,
