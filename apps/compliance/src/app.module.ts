@@ -2,9 +2,17 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { PlatformOps } from '@lekha/contracts';
 import { AccessModule } from '@lekha/access';
-import { CoreModule, DataModule, OperationsModule, pingHandler } from '@lekha/runtime';
+import {
+  CoreModule,
+  DataModule,
+  KeyringModule,
+  OperationsModule,
+  pingHandler,
+  transitKeyHandler,
+} from '@lekha/runtime';
 import type { ComplianceConfig } from './config/compliance.config.js';
 import { AuditIndexModule } from './audit-index/audit-index.module.js';
+import { ConsentModule } from './consent/consent.module.js';
 import { migrations } from './migrations/index.js';
 
 export const SERVICE = 'compliance';
@@ -17,11 +25,16 @@ export class AppModule {
       imports: [
         CoreModule.forRoot({ service: SERVICE, logger, config }),
         DataModule.forRoot({ service: SERVICE, schema: 'compliance', config, entities: [], migrations }),
+        KeyringModule.forRoot(config),
         AuditIndexModule.register(config.AUDIT_TRUSTED_KEYS_FILE, config),
-        AccessModule.forRoot({ tenants: false }),
+        ConsentModule.register(config),
+        AccessModule.forRoot({ tenants: true }),
         OperationsModule.forService({ service: SERVICE, env: config.LEKHA_ENV }),
       ],
-      providers: [pingHandler(PlatformOps.compliancePing, SERVICE)],
+      providers: [
+        pingHandler(PlatformOps.compliancePing, SERVICE),
+        transitKeyHandler(PlatformOps.complianceTransitKey),
+      ],
     };
   }
 }

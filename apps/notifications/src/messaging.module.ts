@@ -1,8 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ConsentEvents } from '@lekha/runtime';
 import type { NotificationsConfig } from './config/notifications.config.js';
 import { Clock } from './common/clock.js';
 import { ServiceTenantAccess } from './common/service-tenant-access.js';
-import { ConsentPort, TableConsentPort } from './consent/consent.port.js';
+import { ApplyConsentChange, ConsentChanges } from './consent/consent-changes.js';
+import { ConsentPort, ConsentViewPort } from './consent/consent.port.js';
 import { RecipientPreferencesRepository } from './consent/recipient-preferences.repository.js';
 import { RecordConsentUseCase } from './consent/record-consent.use-case.js';
 import { RecordOptOutUseCase } from './consent/record-opt-out.use-case.js';
@@ -53,7 +55,10 @@ export class MessagingModule {
         DispatchQueueRepository,
         ProviderRefsRepository,
         TenantProviders,
-        { provide: ConsentPort, useClass: TableConsentPort },
+        { provide: ConsentPort, useClass: ConsentViewPort },
+        ConsentEvents,
+        ConsentChanges,
+        ApplyConsentChange,
         {
           provide: ProviderRegistry,
           inject: [TenantProviders],
@@ -108,6 +113,7 @@ export class MessagingModule {
         ReceiveWebhookUseCase,
       ],
       exports: [
+        ApplyConsentChange,
         MessageRepository,
         ApplyReceiptUseCase,
         ApplyInboundUseCase,

@@ -1,9 +1,11 @@
 import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { NotificationOps } from '@lekha/contracts';
+import { NotificationOps, type ConsentEvent } from '@lekha/contracts';
+import { ConsentEvents } from '@lekha/runtime';
 import { Database } from '@lekha/persistence';
 import type { Caller, UseCaseHarness } from '@lekha/use-case-testing';
 import { Clock } from '../src/common/clock.js';
+import { ApplyConsentChange } from '../src/consent/consent-changes.js';
 import { NotificationsTenantEraser } from '../src/erasure/notifications-tenant-eraser.js';
 import { Dispatcher } from '../src/outbound/dispatcher.js';
 import { ProviderRegistry } from '../src/outbound/provider-registry.js';
@@ -293,7 +295,7 @@ describe('notifications (use cases on a real database)', () => {
       expect((await message(owner, accepted.id)).status).toBe('sent');
     });
 
-    it('P50: a reminder at a time waits deferred until then, and then for its window; a year ahead at most', async () => {
+    it('P50: a reminder at a time waits deferred until then, then for its window; a year ahead at most', async () => {
       const owner = await tenant();
       await h.call(
         NotificationOps.recordConsent,
@@ -358,6 +360,63 @@ describe('notifications (use cases on a real database)', () => {
         status: 'failed',
         error: { code: 'NOTIFICATION_CONSENT_REQUIRED' },
       });
+    });
+
+    it('P25: compliance’s consent changes applied to the view, confirmed; later ones win; expiry binds', async () => {
+      const owner = await tenant();
+      const events = h.get(ConsentEvents);
+      const confirmed: ConsentEvent[] = [];
+      jest.spyOn(events, 'publish').mockImplementation(async (...e) => void confirmed.push(...e));
+      const change = (seq: number, granted: boolean, expiresAt: string | null = null, tenantId = owner.tenantId) => {
+        const actId = randomUUID();
+        return {
+          type: 'consent.changed' as const,
+          eventId: randomUUID(),
+          tenantId: owner.tenantId,
+          actId,
+          seq,
+          grant: 'promotional' as const,
+          addressSealed: events.sealAddress(tenantId, actId, PHONE),
+          state: { granted, expiresAt },
+          changedAt: MORNING_IST.toISOString(),
+        };
+      };
+      const apply = (e: ReturnType<typeof change>) => h.get(ApplyConsentChange).apply(e);
+      const promo = () => send(owner, { template: 'promo', variables: ['20%', 'x'] });
+
+      const given = change(10, true);
+      expect(await apply(given)).toBe(true);
+      expect(confirmed).toEqual([
+        expect.objectContaining({ type: 'consent.applied', actId: given.actId, service: 'notifications' }),
+      ]);
+      const queued = await promo();
+      expect(queued.status).toBe('queued');
+      // An older change arriving late changes nothing, and is confirmed all the same.
+      expect(await apply(change(9, false))).toBe(true);
+      expect((await promo()).status).toBe('queued');
+      await h.get(Dispatcher).drain();
+
+      const stillQueued = await promo();
+      expect(await apply(change(11, false))).toBe(true);
+      await expect(promo()).rejects.toMatchObject({ reason: 'NOTIFICATION_CONSENT_REQUIRED' });
+      await h.get(Dispatcher).drain();
+      expect(callsFor(msg91, stillQueued.id)).toHaveLength(0);
+      expect(await message(owner, stillQueued.id)).toMatchObject({
+        status: 'failed',
+        error: { code: 'NOTIFICATION_CONSENT_REQUIRED' },
+      });
+
+      // A consent that lapses binds from its expiry on, with no job to expire it.
+      await apply(change(12, true, new Date(MORNING_IST.getTime() + 3600_000).toISOString()));
+      expect((await promo()).status).toBe('queued');
+      jest.spyOn(h.get(Clock), 'now').mockReturnValue(new Date(MORNING_IST.getTime() + 2 * 3600_000));
+      await expect(promo()).rejects.toMatchObject({ reason: 'NOTIFICATION_CONSENT_REQUIRED' });
+
+      // An address not sealed with this tenant's consent key is not taken (nor confirmed).
+      confirmed.length = 0;
+      expect(await apply(change(13, true, null, randomUUID()))).toBe(false);
+      expect(confirmed).toEqual([]);
+      await expect(promo()).rejects.toMatchObject({ reason: 'NOTIFICATION_CONSENT_REQUIRED' });
     });
 
     it('refuses every later send to an opted-out number at once, and promotional SMS to a DND number', async () => {

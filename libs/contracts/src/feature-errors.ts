@@ -146,6 +146,16 @@ export enum NotificationError {
   SendAtTooFar = 'NOTIFICATION_SEND_AT_TOO_FAR',
 }
 
+export enum PrivacyError {
+  /** The purpose is not in the tenant's list. */
+  PurposeUnknown = 'PRIVACY_PURPOSE_UNKNOWN',
+  /** An expiry that is not in the future. */
+  ExpiryPast = 'PRIVACY_EXPIRY_PAST',
+  ConsentNotFound = 'PRIVACY_CONSENT_NOT_FOUND',
+  /** Withdrawing a consent already withdrawn (or no active consent of the principal for the purpose). */
+  NothingToWithdraw = 'PRIVACY_NOTHING_TO_WITHDRAW',
+}
+
 /** A provider's webhook (delivery receipt, inbound message) that cannot be taken. */
 export enum WebhookError {
   SignatureInvalid = 'WEBHOOK_SIGNATURE_INVALID',
@@ -184,7 +194,8 @@ export type FeatureErrorReason =
   | AuditError
   | NotificationError
   | WebhookError
-  | BillingError;
+  | BillingError
+  | PrivacyError;
 
 /** The one place a feature's reason becomes a wire code (and so an HTTP status). */
 export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
@@ -244,6 +255,7 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case DocumentError.UploadNotFound:
     case NotificationError.MessageNotFound:
     case BillingError.InvoiceNotFound:
+    case PrivacyError.ConsentNotFound:
       return 'NOT_FOUND';
     case MfaError.AlreadyOn:
     case MfaError.NotOn:
@@ -258,6 +270,7 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case NotificationError.TemplateExists:
     case NotificationError.InFlight:
     case BillingError.AlreadyReversed:
+    case PrivacyError.NothingToWithdraw:
       return 'CONFLICT';
     case ApiKeyError.ScopeUnknown:
     case AuthError.GstinStateMismatch:
@@ -295,6 +308,8 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case NotificationError.OptedOut:
     case NotificationError.Dnd:
     case NotificationError.IdempotencyKeyReused:
+    case PrivacyError.PurposeUnknown:
+    case PrivacyError.ExpiryPast:
       return 'UNPROCESSABLE';
     case DocumentError.TooLarge:
     case CustomerError.ImportTooLarge:

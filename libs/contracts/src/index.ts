@@ -18,6 +18,7 @@ export * from './mfa-api-keys.js';
 export * from './staff.js';
 export * from './platform.js';
 export * from './notifications.js';
+export * from './privacy.js';
 export * from './keys.js';
 export * from './tenants.js';
 export * from './keyset-cursor.js';

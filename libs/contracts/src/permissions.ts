@@ -44,5 +44,9 @@ export const Permissions = [
   'notifications:manage',
   // Send messages from registered templates and read their status (owner, admin, staff).
   'notifications:send',
+  // Record and withdraw principals' consent, define the tenant's purposes (owner, admin, staff).
+  'privacy:consents:write',
+  // Read consent records and where each change has been applied (owner, admin, staff).
+  'privacy:consents:read',
 ] as const;
 export type Permission = (typeof Permissions)[number];

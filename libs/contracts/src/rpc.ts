@@ -88,6 +88,13 @@ export const Rpc = {
     auditStatus: 'compliance.audit.status',
     auditNetworkKey: 'compliance.audit.network-key',
     ping: 'compliance.health.ping',
+    transitKey: 'compliance.transit-key.get',
+    listConsentPurposes: 'compliance.consent-purposes.list',
+    putConsentPurpose: 'compliance.consent-purposes.put',
+    giveConsent: 'compliance.consents.give',
+    withdrawConsent: 'compliance.consents.withdraw',
+    withdrawConsentsOf: 'compliance.consents.withdraw-of',
+    listConsents: 'compliance.consents.list',
   },
   billing: {
     ping: 'billing.health.ping',
@@ -176,6 +183,7 @@ export const TransitKeyPatterns: Readonly<Record<string, RpcPattern>> = {
   identity: Rpc.identity.transitKey,
   'tenant-data': Rpc.tenantData.transitKey,
   notifications: Rpc.notifications.transitKey,
+  compliance: Rpc.compliance.transitKey,
 };
 
 export interface TransitKeyGrant {

@@ -5,6 +5,12 @@ export const AUDIT_CHECKPOINTS_TOPIC = 'audit.checkpoints.v1';
 export const DOMAIN_EVENTS_TOPIC = 'platform.events.v1';
 /** Messages for notifications to deliver (OTP, reset links, invitations, alerts); payloads sealed. */
 export const NOTIFICATIONS_DISPATCH_TOPIC = 'notifications.dispatch.v1';
+/**
+ * Consent changes from compliance and each service's confirmation that it applied one; sealed with
+ * the bus key (the principal's address sealed again per tenant). Compliance republishes until
+ * confirmed, so a day's retention loses nothing.
+ */
+export const PRIVACY_CONSENTS_TOPIC = 'privacy.consents.v1';
 /** Replies to every request/reply call; each calling process reads its own partition. */
 export const RPC_REPLIES_TOPIC = 'rpc.replies.v1';
 /** Partitions of `rpc.replies.v1`: at most this many calling processes at once. */
@@ -76,6 +82,12 @@ export function topicPlan(opts: TopicPlanOptions): TopicSpec[] {
     replicationFactor: rf,
     configEntries: { 'cleanup.policy': 'delete', 'retention.ms': String(3600_000), 'min.insync.replicas': minIsr },
   };
+  const consents: TopicSpec = {
+    topic: PRIVACY_CONSENTS_TOPIC,
+    numPartitions: 3,
+    replicationFactor: rf,
+    configEntries: { 'cleanup.policy': 'delete', 'retention.ms': String(24 * 3600_000), 'min.insync.replicas': minIsr },
+  };
   const jwks: TopicSpec = {
     topic: IDENTITY_JWKS_TOPIC,
     numPartitions: 1,
@@ -94,5 +106,5 @@ export function topicPlan(opts: TopicPlanOptions): TopicSpec[] {
     })),
     { topic: RPC_REPLIES_TOPIC, numPartitions: RPC_REPLY_PARTITIONS, replicationFactor: rf, configEntries: transient },
   ];
-  return [audit, checkpoints, domain, dispatch, jwks, ...rpc];
+  return [audit, checkpoints, domain, dispatch, consents, jwks, ...rpc];
 }

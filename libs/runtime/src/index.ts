@@ -18,3 +18,4 @@ export * from './bus/bus-client.js';
 export * from './bus/send-batcher.js';
 export * from './bus/reply-partition-assigner.js';
 export * from './operations/index.js';
+export * from './consent-events.js';

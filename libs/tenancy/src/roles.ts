@@ -50,6 +50,8 @@ export const RolePermissions: Record<Role, readonly Permission[]> = {
     'api_keys:manage',
     'notifications:manage',
     'notifications:send',
+    'privacy:consents:write',
+    'privacy:consents:read',
   ],
   admin: [
     ...CUSTOMERS_ALL,
@@ -63,6 +65,8 @@ export const RolePermissions: Record<Role, readonly Permission[]> = {
     'api_keys:manage',
     'notifications:manage',
     'notifications:send',
+    'privacy:consents:write',
+    'privacy:consents:read',
   ],
   staff: [
     'customers:read',
@@ -74,6 +78,8 @@ export const RolePermissions: Record<Role, readonly Permission[]> = {
     'records:write',
     ...DOCUMENTS_ALL,
     'notifications:send',
+    'privacy:consents:write',
+    'privacy:consents:read',
   ],
   caretaker: ['customers:read', 'records:read', 'records:write'],
   accountant: [

@@ -7,5 +7,10 @@ export const complianceConfigSchema = baseConfigSchema.extend({
   /** The registered services' public keys: records signed by anything else are flagged. */
   AUDIT_TRUSTED_KEYS_FILE: z.string().min(1),
   CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(200).max(3_600_000).default(10_000),
+  /** Publishes consent changes and follows the services' confirmations (off: use-case tests drive it). */
+  CONSENT_RELAY: z.enum(['on', 'off']).default('on'),
+  CONSENT_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  /** How long a change waits for a service's confirmation before it is sent again. */
+  CONSENT_REPUBLISH_MS: z.coerce.number().int().min(200).max(3_600_000).default(10_000),
 });
 export type ComplianceConfig = z.infer<typeof complianceConfigSchema>;

@@ -1,12 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
+import { TenantKeyring } from '@lekha/crypto';
 import { Database } from '@lekha/persistence';
 import { inErasureTransaction, type TenantEraser } from '@lekha/erasure';
 import { AuditNetworkKeys, scopeOf } from '../audit-index/audit-network-keys.js';
 
+/** The tenant's consent rows, children before parents. */
+const CONSENT_TABLES = [
+  'consent_outbox',
+  'consent_applied',
+  'consent_withdrawals',
+  'consent_records',
+  'consent_purposes',
+];
+
 /**
  * Compliance's part of an erasure: the tenant's audit network key is destroyed, so the actors' IPs
- * and user agents sealed to it read as erased everywhere. The audit events themselves stay: they
+ * and user agents sealed to it read as erased everywhere; its consent keyset is destroyed and its
+ * consent rows deleted. The audit events themselves stay: they
  * carry IDs only and are kept as the law requires (DPDP rules, r.8(3)).
  */
 @Injectable()
@@ -17,11 +28,16 @@ export class ComplianceTenantEraser implements TenantEraser {
     private readonly db: Database,
     private readonly audit: AuditOutbox,
     private readonly keys: AuditNetworkKeys,
+    private readonly keyring: TenantKeyring,
   ) {}
 
   async erase(tenantId: string): Promise<void> {
+    // Consent records' addresses and evidence are encrypted under the tenant's keyset: destroyed first.
+    await this.keyring.destroy(tenantId);
     await inErasureTransaction(this.db, tenantId, async (tx) => {
       await this.keys.destroy(tx, scopeOf(tenantId));
+      for (const table of CONSENT_TABLES)
+        await tx.execute(`delete from compliance.${table} where tenant_id = ?`, [tenantId]);
       await this.audit.record(tx, {
         action: 'delete',
         resource: { type: 'audit_network_key', id: tenantId },

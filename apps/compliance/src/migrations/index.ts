@@ -1,5 +1,6 @@
 import { Migration } from '@lekha/persistence';
 import { auditOutboxSql } from '@lekha/audit';
+import { Migration20270105ConsentRecords } from './20270105-consent-records.migration.js';
 
 const S = 'compliance';
 
@@ -129,4 +130,5 @@ export const migrations = [
   { name: 'Migration20261122EventTimeOrder', class: Migration20261122EventTimeOrder },
   { name: 'Migration20261122AuditNetworkKeysQ7', class: Migration20261122AuditNetworkKeysQ7 },
   { name: 'Migration20261122AuditIndexLeanQ7', class: Migration20261122AuditIndexLeanQ7 },
+  { name: 'Migration20270105ConsentRecords', class: Migration20270105ConsentRecords },
 ];

@@ -8,21 +8,23 @@ export function consentPurposeOf(category: TemplateCategory): Exclude<ConsentPur
   return category === 'promotional' || category === 'service_explicit' ? category : null;
 }
 
-/**
- * Whether a principal consented to messages for a purpose. Compliance will own consent records;
- * until then the one implementation reads notifications' own consent table.
- */
+/** Whether a principal consented, at `now`, to messages for a purpose (an expired consent is none). */
 export abstract class ConsentPort {
-  abstract hasConsent(data: TenantScope, recipientIdx: string, purpose: ConsentPurpose): Promise<boolean>;
+  abstract hasConsent(data: TenantScope, recipientIdx: string, purpose: ConsentPurpose, now: Date): Promise<boolean>;
 }
 
+/**
+ * Reads notifications' consent view: compliance owns the consent records and publishes each change,
+ * which `ConsentChanges` applies here (see docs/privacy.md); the view is what every send and every
+ * dispatch checks, so a withdrawal binds as soon as it is applied.
+ */
 @Injectable()
-export class TableConsentPort extends ConsentPort {
+export class ConsentViewPort extends ConsentPort {
   constructor(private readonly prefs: RecipientPreferencesRepository) {
     super();
   }
 
-  hasConsent(data: TenantScope, recipientIdx: string, purpose: ConsentPurpose): Promise<boolean> {
-    return this.prefs.consent(data, recipientIdx, purpose);
+  hasConsent(data: TenantScope, recipientIdx: string, purpose: ConsentPurpose, now: Date): Promise<boolean> {
+    return this.prefs.consent(data, recipientIdx, purpose, now);
   }
 }

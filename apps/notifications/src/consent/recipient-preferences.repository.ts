@@ -13,12 +13,46 @@ const NONE: RecipientFlags = { optedOut: false, dnd: false, lastInboundAt: null 
 /** Consent, opt-out, DND and the last inbound message per recipient (blind index), per tenant. */
 @Injectable()
 export class RecipientPreferencesRepository {
-  async consent({ tx, tenantId }: TenantScope, recipientIdx: string, purpose: ConsentPurpose): Promise<boolean> {
-    const rows = await tx.execute<{ granted: boolean }[]>(
-      `select granted from notifications.consents where tenant_id = ? and recipient_idx = ? and purpose = ?`,
+  /** Whether the view holds a consent for the purpose that has not lapsed at `now`. */
+  async consent(
+    { tx, tenantId }: TenantScope,
+    recipientIdx: string,
+    purpose: ConsentPurpose,
+    now: Date,
+  ): Promise<boolean> {
+    const rows = await tx.execute<{ granted: boolean; expires_at: Date | string | null }[]>(
+      `select granted, expires_at from notifications.consents
+         where tenant_id = ? and recipient_idx = ? and purpose = ?`,
       [tenantId, recipientIdx, purpose],
     );
-    return rows[0]?.granted ?? false;
+    const row = rows[0];
+    if (!row?.granted) return false;
+    return row.expires_at === null || new Date(row.expires_at).getTime() > now.getTime();
+  }
+
+  /**
+   * Applies a compliance change: the principal's state for the purpose, unless the view already holds
+   * a later change (a higher sequence number). Answers whether the row changed.
+   */
+  async applyCompliance(
+    { tx, tenantId }: TenantScope,
+    recipientIdx: string,
+    purpose: ConsentPurpose,
+    state: { granted: boolean; expiresAt: Date | null },
+    seq: number,
+  ): Promise<boolean> {
+    const rows = await tx.execute<{ purpose: string }[]>(
+      `insert into notifications.consents (tenant_id, recipient_idx, purpose, granted, expires_at, compliance_seq)
+         values (?, ?, ?, ?, ?, ?)
+         on conflict (tenant_id, recipient_idx, purpose) do update
+           set granted = excluded.granted, expires_at = excluded.expires_at,
+               compliance_seq = excluded.compliance_seq, updated_at = now()
+           where notifications.consents.compliance_seq is null
+              or notifications.consents.compliance_seq < excluded.compliance_seq
+         returning purpose`,
+      [tenantId, recipientIdx, purpose, state.granted, state.expiresAt, seq],
+    );
+    return rows.length > 0;
   }
 
   async setConsent(
@@ -29,7 +63,8 @@ export class RecipientPreferencesRepository {
   ): Promise<Date> {
     const [row] = await tx.execute<{ updated_at: Date | string }[]>(
       `insert into notifications.consents (tenant_id, recipient_idx, purpose, granted) values (?, ?, ?, ?)
-         on conflict (tenant_id, recipient_idx, purpose) do update set granted = excluded.granted, updated_at = now()
+         on conflict (tenant_id, recipient_idx, purpose) do update
+           set granted = excluded.granted, expires_at = null, updated_at = now()
          returning updated_at`,
       [tenantId, recipientIdx, purpose, granted],
     );

@@ -20,7 +20,7 @@ export async function lawfulRefusal(
   if (
     m.channel === 'whatsapp' &&
     !whatsappWindowOpen(flags, now) &&
-    !(await consent.hasConsent(data, m.recipientIdx, 'whatsapp'))
+    !(await consent.hasConsent(data, m.recipientIdx, 'whatsapp', now))
   )
     return {
       reason: NotificationError.WhatsappOptInRequired,
@@ -29,7 +29,7 @@ export async function lawfulRefusal(
   if (flags.dnd && m.category === 'promotional' && m.channel === 'sms')
     return { reason: NotificationError.Dnd, message: 'the number is on the DND register: no promotional SMS' };
   const purpose = consentPurposeOf(m.category);
-  if (purpose && !(await consent.hasConsent(data, m.recipientIdx, purpose)))
+  if (purpose && !(await consent.hasConsent(data, m.recipientIdx, purpose, now)))
     return {
       reason: NotificationError.ConsentRequired,
       message: `the recipient has not consented to ${purpose.replace('_', '-')} messages`,

@@ -9,6 +9,7 @@ import { MfaOps } from './mfa.js';
 import { NotificationOps } from './notifications.js';
 import { PlatformOps } from './platform.js';
 import { PlatformUserOps } from './platform-users.js';
+import { PrivacyOps } from './privacy.js';
 import { RecordOps } from './records.js';
 import { SessionOps } from './sessions.js';
 import { StaffOps } from './staff.js';
@@ -25,6 +26,7 @@ export * from './mfa.js';
 export * from './notifications.js';
 export * from './platform.js';
 export * from './platform-users.js';
+export * from './privacy.js';
 export * from './records.js';
 export * from './sessions.js';
 export * from './staff.js';
@@ -40,6 +42,7 @@ export const ALL_OPERATIONS: readonly AnyOperation[] = [
   DocumentOps,
   AuditOps,
   NotificationOps,
+  PrivacyOps,
   StaffOps,
   SessionOps,
   MfaOps,

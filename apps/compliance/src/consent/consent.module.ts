@@ -1,0 +1,45 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ConsentEvents } from '@lekha/runtime';
+import type { ComplianceConfig } from '../config/compliance.config.js';
+import { ConsentClock } from './consent-clock.js';
+import { ConsentConfirmations } from './consent-confirmations.js';
+import { ConsentRelay, ConsentRelayOptions } from './consent-relay.js';
+import { ConsentViews } from './consent-views.js';
+import { ConsentRepository } from './consent.repository.js';
+import { ListConsentPurposesUseCase, PutConsentPurposeUseCase } from './use-cases/consent-purposes.use-cases.js';
+import { GiveConsentUseCase } from './use-cases/give-consent.use-case.js';
+import { ListConsentsUseCase } from './use-cases/list-consents.use-case.js';
+import { WithdrawConsentUseCase, WithdrawConsentsOfUseCase } from './use-cases/withdraw-consent.use-case.js';
+
+/** Consent records: purposes, consents given and withdrawn, their propagation and confirmations. */
+@Module({})
+export class ConsentModule {
+  static register(config: ComplianceConfig): DynamicModule {
+    return {
+      module: ConsentModule,
+      providers: [
+        ConsentClock,
+        ConsentRepository,
+        ConsentViews,
+        ConsentEvents,
+        {
+          provide: ConsentRelayOptions,
+          useValue: new ConsentRelayOptions(
+            config.CONSENT_RELAY === 'on',
+            config.CONSENT_RELAY_INTERVAL_MS,
+            config.CONSENT_REPUBLISH_MS,
+          ),
+        },
+        ConsentRelay,
+        ConsentConfirmations,
+        ListConsentPurposesUseCase,
+        PutConsentPurposeUseCase,
+        GiveConsentUseCase,
+        WithdrawConsentUseCase,
+        WithdrawConsentsOfUseCase,
+        ListConsentsUseCase,
+      ],
+      exports: [ConsentRelay],
+    };
+  }
+}
