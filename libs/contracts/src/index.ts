@@ -18,6 +18,8 @@ export * from './mfa-api-keys.js';
 export * from './staff.js';
 export * from './platform.js';
 export * from './notifications.js';
+export * from './ledgers.js';
+export * from './ledger-chain.js';
 export * from './keys.js';
 export * from './tenants.js';
 export * from './keyset-cursor.js';

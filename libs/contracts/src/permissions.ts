@@ -44,5 +44,9 @@ export const Permissions = [
   'notifications:manage',
   // Send messages from registered templates and read their status (owner, admin, staff).
   'notifications:send',
+  // Tenant ledgers: balances, statements, the chain check (owner, admin, accountant).
+  'ledgers:read',
+  // Open accounts, post and reverse entries (owner, admin, accountant); nothing ever edits or deletes one.
+  'ledgers:write',
 ] as const;
 export type Permission = (typeof Permissions)[number];

@@ -50,6 +50,8 @@ export const RolePermissions: Record<Role, readonly Permission[]> = {
     'api_keys:manage',
     'notifications:manage',
     'notifications:send',
+    'ledgers:read',
+    'ledgers:write',
   ],
   admin: [
     ...CUSTOMERS_ALL,
@@ -63,6 +65,8 @@ export const RolePermissions: Record<Role, readonly Permission[]> = {
     'api_keys:manage',
     'notifications:manage',
     'notifications:send',
+    'ledgers:read',
+    'ledgers:write',
   ],
   staff: [
     'customers:read',
@@ -84,6 +88,8 @@ export const RolePermissions: Record<Role, readonly Permission[]> = {
     'records:reports',
     'billing:read',
     'billing:manage',
+    'ledgers:read',
+    'ledgers:write',
   ],
   viewer: ['customers:read', 'customers:read:contact', 'records:read', 'records:read:all'],
   'platform:support': [],

@@ -1,5 +1,6 @@
 import { Migration } from '@lekha/persistence';
 import { auditOutboxSql } from '@lekha/audit';
+import { Migration20261231TenantLedgers } from './20261231-tenant-ledgers.migration.js';
 
 const S = 'billing';
 
@@ -23,4 +24,7 @@ export class Migration20261122Init extends Migration {
   }
 }
 
-export const migrations = [{ name: 'Migration20261122Init', class: Migration20261122Init }];
+export const migrations = [
+  { name: 'Migration20261122Init', class: Migration20261122Init },
+  { name: 'Migration20261231TenantLedgers', class: Migration20261231TenantLedgers },
+];

@@ -43,4 +43,5 @@ export const PlatformOps = {
   identityTransitKey: transitKey('identity'),
   tenantDataTransitKey: transitKey('tenant-data'),
   notificationsTransitKey: transitKey('notifications'),
+  billingTransitKey: transitKey('billing'),
 } as const;
