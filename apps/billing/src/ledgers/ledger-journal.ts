@@ -121,11 +121,11 @@ export function accountView({ cipher }: TenantScope, row: AccountRow): LedgerAcc
 
 const MAX_SUBJECTS = 1000;
 
-/** Records an access; a long list of data principals is split over several records (at most 1,000 each). */
-export async function recordAccess(data: TenantScope, subjects: (string | null)[], r: ScopedRecord = {}) {
+/** The records of one access: a long list of data principals is split over several (at most 1,000 each). */
+export function accessRecords(subjects: (string | null)[], r: ScopedRecord = {}): ScopedRecord[] {
   const ids = [...new Set(subjects.filter((c): c is string => c !== null))];
-  if (ids.length <= MAX_SUBJECTS) return data.record({ ...r, subjectIds: ids });
+  if (ids.length <= MAX_SUBJECTS) return [{ ...r, subjectIds: ids }];
   const records: ScopedRecord[] = [];
   for (let i = 0; i < ids.length; i += MAX_SUBJECTS) records.push({ ...r, subjectIds: ids.slice(i, i + MAX_SUBJECTS) });
-  return data.record(...records);
+  return records;
 }

@@ -2,7 +2,7 @@ import { TenantAccess } from '@lekha/access';
 import { LedgerOps, type OpRequest } from '@lekha/contracts';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { LedgerRepository } from '../ledger.repository.js';
-import { accountView, recordAccess } from '../ledger-journal.js';
+import { accountView, accessRecords } from '../ledger-journal.js';
 import { balances, entryTotals } from '../ledger-arithmetic.js';
 import { ENTRY_FIELDS } from './post-ledger-entry.use-case.js';
 
@@ -30,10 +30,11 @@ export class LedgerBalancesUseCase implements UseCase<Op> {
         totals,
       );
       const all = entryTotals(totals);
-      await recordAccess(
-        data,
-        views.map((v) => v.customerId),
-        { fields: ENTRY_FIELDS },
+      await data.record(
+        ...accessRecords(
+          views.map((v) => v.customerId),
+          { fields: ENTRY_FIELDS },
+        ),
       );
       return {
         accounts: computed.accounts.map((b, i) => ({

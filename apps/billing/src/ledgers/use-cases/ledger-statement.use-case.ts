@@ -2,7 +2,7 @@ import { TenantAccess } from '@lekha/access';
 import { FeatureError, LedgerError, LedgerOps, type LedgerStatementPage, type OpRequest } from '@lekha/contracts';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { LedgerRepository } from '../ledger.repository.js';
-import { LedgerFields, accountView, recordAccess } from '../ledger-journal.js';
+import { LedgerFields, accountView, accessRecords } from '../ledger-journal.js';
 import { decodeStatementCursor, encodeStatementCursor } from '../ledger-cursor.js';
 import { ENTRY_FIELDS } from './post-ledger-entry.use-case.js';
 
@@ -39,10 +39,11 @@ export class LedgerStatementUseCase implements UseCase<Op> {
         limit: q.limit + 1,
       });
       const page = lines.slice(0, q.limit);
-      await recordAccess(
-        data,
-        accounts.map((a) => a.customerId),
-        { fields: ENTRY_FIELDS },
+      await data.record(
+        ...accessRecords(
+          accounts.map((a) => a.customerId),
+          { fields: ENTRY_FIELDS },
+        ),
       );
       const last = page[page.length - 1];
       return {

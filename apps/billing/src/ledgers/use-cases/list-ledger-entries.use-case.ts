@@ -2,7 +2,7 @@ import { TenantAccess } from '@lekha/access';
 import { LedgerOps, type ListLedgerEntriesRequest } from '@lekha/contracts';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { LedgerRepository } from '../ledger.repository.js';
-import { entryView, recordAccess } from '../ledger-journal.js';
+import { entryView, accessRecords } from '../ledger-journal.js';
 import { decodeSeqCursor, encodeSeqCursor } from '../ledger-cursor.js';
 import { ENTRY_FIELDS } from './post-ledger-entry.use-case.js';
 
@@ -38,10 +38,11 @@ export class ListLedgerEntriesUseCase implements UseCase<Op> {
       );
       const touched = [...new Set(lines.map((l) => l.account_id))];
       const accounts = await this.ledger.accounts(data, { ids: touched });
-      await recordAccess(
-        data,
-        accounts.map((a) => a.customer_id),
-        { fields: ENTRY_FIELDS },
+      await data.record(
+        ...accessRecords(
+          accounts.map((a) => a.customer_id),
+          { fields: ENTRY_FIELDS },
+        ),
       );
       const last = page[page.length - 1];
       return {
