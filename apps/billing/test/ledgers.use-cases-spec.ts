@@ -207,7 +207,7 @@ describe('tenant ledgers (use cases on a real database)', () => {
     expect(await sql(`select line_no from billing.ledger_lines where entry_id = ?`, [e.id])).toHaveLength(2);
   });
 
-  it('P08: a row edited directly in the database (as superuser, trigger off) is caught by the chain check', async () => {
+  it('P08: a row edited in the database (as superuser, trigger off) is caught by the chain check', async () => {
     const b = await books();
     const entries: LedgerEntryView[] = [];
     for (let i = 1; i <= 4; i++)
@@ -292,7 +292,7 @@ describe('tenant ledgers (use cases on a real database)', () => {
     expect(await h.call(LedgerOps.verify, {}, b.owner)).toMatchObject({ ok: true, entries: 16, headSeq: 16 });
   });
 
-  it('P21: a statement has the opening balance before the period and pages through the lines in date order', async () => {
+  it('P21: a statement: opening balance before the period, lines paged in value-date order', async () => {
     const b = await books();
     const day = (d: string, debit: number, credit: number) =>
       b.post(

@@ -195,7 +195,7 @@ describe('tenant ledgers through the gateway', () => {
     expect((await http.get('/v1/ledgers/balances')).status).toBe(401);
   });
 
-  it('P08: a row edited straight in PostgreSQL is caught by GET /v1/ledgers/verify and `lekha ledgers verify`', async () => {
+  it('P08: a row edited in PostgreSQL is caught by GET /v1/ledgers/verify and `lekha ledgers verify`', async () => {
     if (!tp.database.url) return; // PGlite: the same is proven in apps/billing/test/ledgers.use-cases-spec.ts
     const b = await books('Tara');
     const ids: string[] = [];
