@@ -65,7 +65,8 @@ try {
           const id = randomUUID();
           await tx.execute(
             `insert into billing.ledger_entries (id, tenant_id, seq, occurred_on, reason, description_enc, upi_ref_enc,
-               created_by, created_at, prev_hash, hash) values (?, ?, ?, current_date, 'upi_payment', ?, ?, ?, now(), ?, ?)`,
+               created_by, created_at, prev_hash, hash)
+             values (?, ?, ?, current_date, 'upi_payment', ?, ?, ?, now(), ?, ?)`,
             [
               id,
               b.owner.tenantId,
