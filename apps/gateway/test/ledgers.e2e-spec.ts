@@ -164,6 +164,23 @@ describe('tenant ledgers through the gateway', () => {
 
     const neither = await http.get('/v1/ledgers/statement?format=csv', b.owner.accessToken);
     expect(neither.status).toBe(400);
+    const byPath = await http.text(
+      `/v1/ledgers/accounts/${b.rent.id}/statement?from=2026-12-01&to=2026-12-31&format=csv`,
+      b.owner.accessToken,
+    );
+    expect(byPath.status).toBe(200);
+    expect(byPath.text).toBe(csv.text);
+
+    const journal = await http.text('/v1/ledgers/export?format=csv', b.owner.accessToken);
+    expect(journal.status).toBe(200);
+    expect(journal.headers.get('content-type')).toContain('text/csv');
+    const jrows = journal.text.split('\r\n');
+    expect(jrows[0]).toBe(
+      'seq,entry_id,date,reason,description,upi_reference,reverses,line,account_id,account,debit,credit,hash',
+    );
+    expect(jrows).toHaveLength(1 + 6 + 1);
+    expect(jrows[5]).toContain(`,${UTR},,1,${b.upi.id},UPI,30000.00,,`);
+    expect(jrows[6]).toContain(`,2,${b.rent.id},"'=Rent, Asha ""room 4""",,30000.00,`);
   });
 
   it('P08: walls between tenants: another tenant’s accounts, entries and statements are not there', async () => {

@@ -1,5 +1,12 @@
-import type { LedgerStatementPage, StatementLine } from '@lekha/contracts';
-import { RunningBalance, openingCsvRow, statementCsvHead, statementCsvRow } from './ledger-statement.js';
+import type { LedgerEntryView, LedgerStatementPage, StatementLine } from '@lekha/contracts';
+import {
+  RunningBalance,
+  journalCsvHead,
+  journalCsvRows,
+  openingCsvRow,
+  statementCsvHead,
+  statementCsvRow,
+} from './ledger-statement.js';
 
 const line = (over: Partial<StatementLine> = {}): StatementLine => ({
   entryId: '0190a1b2-0000-7000-8000-000000000001',
@@ -60,5 +67,40 @@ describe('ledger statement CSV', () => {
       '2026-12-01,1,0190a1b2-0000-7000-8000-000000000001,"Rent — Asha, room 4",rent_due,December rent,' +
         '412345678901,,,0.01,-5.01\r\n',
     );
+  });
+});
+
+describe('ledger journal CSV', () => {
+  it('P21, P63: one formula-safe row per line with the entry, the account and the chain hash', () => {
+    const entry: LedgerEntryView = {
+      id: '0190a1b2-0000-7000-8000-000000000009',
+      seq: 9,
+      occurredOn: '2026-12-04',
+      reason: 'upi_payment',
+      description: '@paid, thanks',
+      upiReference: '412345678901',
+      reverses: null,
+      reversedBy: null,
+      lines: [
+        { accountId: 'a-upi', debitPaise: 1500000, creditPaise: 0 },
+        { accountId: 'a-rent', debitPaise: 0, creditPaise: 1500000 },
+      ],
+      createdBy: null,
+      createdAt: '2026-12-04T10:00:00.000Z',
+      hash: 'ab'.repeat(32),
+    };
+    expect(journalCsvHead).toBe(
+      'seq,entry_id,date,reason,description,upi_reference,reverses,line,account_id,account,debit,credit,hash\r\n',
+    );
+    const names = new Map([
+      ['a-upi', 'UPI'],
+      ['a-rent', '-Rent Asha'],
+    ]);
+    const start = `9,${entry.id},2026-12-04,upi_payment,"'@paid, thanks",412345678901,`;
+    expect(journalCsvRows(entry, names).split('\r\n')).toEqual([
+      `${start},1,a-upi,UPI,15000.00,,${entry.hash}`,
+      `${start},2,a-rent,"'-Rent Asha",,15000.00,${entry.hash}`,
+      '',
+    ]);
   });
 });

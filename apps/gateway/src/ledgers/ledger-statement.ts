@@ -1,4 +1,10 @@
-import { formatRupees, runningBalances, type LedgerStatementPage, type StatementLine } from '@lekha/contracts';
+import {
+  formatRupees,
+  runningBalances,
+  type LedgerEntryView,
+  type LedgerStatementPage,
+  type StatementLine,
+} from '@lekha/contracts';
 import { csvCell } from '../common/csv-cell.js';
 
 /** The statement's CSV columns; amounts in rupees with two decimals, balance = debits minus credits. */
@@ -60,4 +66,47 @@ export class RunningBalance {
     if (after.length) this.balance = after[after.length - 1]!;
     return after;
   }
+}
+
+/** The journal export's CSV columns: one row per line, entries in posting order, with each entry's hash. */
+export const JOURNAL_COLUMNS = [
+  'seq',
+  'entry_id',
+  'date',
+  'reason',
+  'description',
+  'upi_reference',
+  'reverses',
+  'line',
+  'account_id',
+  'account',
+  'debit',
+  'credit',
+  'hash',
+] as const;
+
+export const journalCsvHead = `${JOURNAL_COLUMNS.join(',')}\r\n`;
+
+/** An entry's rows in the journal export (RFC 4180, formula-safe like the statement). */
+export function journalCsvRows(entry: LedgerEntryView, accountNames: ReadonlyMap<string, string>): string {
+  return entry.lines
+    .map(
+      (l, i) =>
+        [
+          String(entry.seq),
+          entry.id,
+          entry.occurredOn,
+          csvCell(entry.reason),
+          csvCell(entry.description),
+          entry.upiReference ?? '',
+          entry.reverses ?? '',
+          String(i + 1),
+          l.accountId,
+          csvCell(accountNames.get(l.accountId) ?? ''),
+          l.debitPaise ? formatRupees(l.debitPaise) : '',
+          l.creditPaise ? formatRupees(l.creditPaise) : '',
+          entry.hash,
+        ].join(',') + '\r\n',
+    )
+    .join('');
 }
