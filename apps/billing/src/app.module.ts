@@ -1,12 +1,23 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { PlatformOps } from '@lekha/contracts';
-import { CoreModule, DataModule, OperationsModule, pingHandler } from '@lekha/runtime';
+import { AccessModule } from '@lekha/access';
+import { TenantErasureModule } from '@lekha/erasure';
+import {
+  CoreModule,
+  DataModule,
+  KeyringModule,
+  OperationsModule,
+  pingHandler,
+  transitKeyHandler,
+} from '@lekha/runtime';
 import type { BillingConfig } from './config/billing.config.js';
 import { InvoiceIssuer } from './invoices/invoice-issuer.js';
 import { InvoiceRepository } from './invoices/invoice.repository.js';
 import { InvoiceSeriesRepository } from './invoices/invoice-series.repository.js';
 import { migrations } from './migrations/index.js';
+import { LedgersModule } from './ledgers/ledgers.module.js';
+import { BillingTenantEraser } from './erasure/billing-tenant-eraser.js';
 
 export const SERVICE = 'billing';
 
@@ -18,10 +29,15 @@ export class AppModule {
       imports: [
         CoreModule.forRoot({ service: SERVICE, logger, config }),
         DataModule.forRoot({ service: SERVICE, schema: 'billing', config, entities: [], migrations }),
+        KeyringModule.forRoot(config),
+        AccessModule.forRoot({ tenants: true }),
+        LedgersModule,
+        TenantErasureModule.forService({ eraser: BillingTenantEraser }),
         OperationsModule.forService({ service: SERVICE, env: config.LEKHA_ENV }),
       ],
       providers: [
         pingHandler(PlatformOps.billingPing, SERVICE),
+        transitKeyHandler(PlatformOps.billingTransitKey),
         InvoiceSeriesRepository,
         InvoiceRepository,
         InvoiceIssuer,

@@ -21,6 +21,7 @@ import { GatewayHealthController } from './health/health.controller.js';
 import { requestContextMiddleware } from './common/request-context.middleware.js';
 import { SecurityModule } from './security/security.module.js';
 import { WebhooksController } from './webhooks/webhooks.controller.js';
+import { LedgersController } from './ledgers/ledgers.controller.js';
 
 export const SERVICE = 'gateway';
 
@@ -46,6 +47,7 @@ export class AppModule implements NestModule {
         TenantController,
         PlatformController,
         WebhooksController,
+        LedgersController,
       ],
       providers: [
         JwtStrategy,

@@ -33,7 +33,7 @@ describe('tenant erasure (use cases on a real database)', () => {
     expect(status).toMatchObject({
       tenantId: owner.tenantId,
       requestedAt: expect.any(String),
-      services: { identity: null, 'tenant-data': null, notifications: null, compliance: null },
+      services: { identity: null, 'tenant-data': null, notifications: null, compliance: null, billing: null },
       complete: false,
     });
     expect(published).toContainEqual(

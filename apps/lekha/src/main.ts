@@ -3,6 +3,7 @@ import { dataDir } from './paths.js';
 import { devCommand } from './commands/dev.js';
 import { kafkaCommand } from './commands/kafka.js';
 import { auditCommand } from './commands/audit.js';
+import { ledgersCommand } from './commands/ledgers.js';
 
 const HELP = `lekha — Lekha's command line
 
@@ -13,6 +14,9 @@ const HELP = `lekha — Lekha's command line
                             and checkpoint (--from-file F checks an export; --json; exit 1 on a problem)
   lekha audit export --out F   the raw audit topic and its checkpoints, for backup or later verification
   lekha audit tail [--tenant ID] [--action A]   audit events as they happen
+  lekha ledgers verify      recompute every tenant ledger's hash chain from the billing database
+                            (--database-url URL, or --pglite DIR while billing is stopped; --tenant ID;
+                            --json; exit 1 on a broken chain)
   lekha help                this text
 `;
 
@@ -25,6 +29,8 @@ async function main(argv: string[]): Promise<number> {
       return kafkaCommand(rest, dataDir());
     case 'audit':
       return auditCommand(rest, dataDir());
+    case 'ledgers':
+      return ledgersCommand(rest, dataDir());
     case undefined:
     case 'help':
     case '--help':

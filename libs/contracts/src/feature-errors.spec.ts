@@ -40,6 +40,7 @@ describe('feature errors', () => {
       DocumentError: 'DOCUMENT_',
       AuditError: 'AUDIT_',
       NotificationError: 'NOTIFICATION_',
+      LedgerError: 'LEDGER_',
       WebhookError: 'WEBHOOK_',
     };
     const all = Object.entries(prefixes).flatMap(([name, prefix]) => {

@@ -156,6 +156,23 @@ export enum PrivacyError {
   NothingToWithdraw = 'PRIVACY_NOTHING_TO_WITHDRAW',
 }
 
+/** Tenant ledgers: the journal refuses what would not balance or would rewrite history. */
+export enum LedgerError {
+  /** Debits and credits of an entry differ. */
+  Unbalanced = 'LEDGER_UNBALANCED',
+  /** A line names an account the tenant does not have. */
+  AccountUnknown = 'LEDGER_ACCOUNT_UNKNOWN',
+  AccountNotFound = 'LEDGER_ACCOUNT_NOT_FOUND',
+  EntryNotFound = 'LEDGER_ENTRY_NOT_FOUND',
+  /** The entry was reversed already: a second reversal would count twice. */
+  AlreadyReversed = 'LEDGER_ALREADY_REVERSED',
+  /** A reversal is not reversed again; post the entry anew instead. */
+  ReversalOfReversal = 'LEDGER_REVERSAL_OF_REVERSAL',
+  CodeTaken = 'LEDGER_ACCOUNT_CODE_TAKEN',
+  /** A statement's customer has no account. */
+  NoAccounts = 'LEDGER_NO_ACCOUNTS',
+}
+
 /** A provider's webhook (delivery receipt, inbound message) that cannot be taken. */
 export enum WebhookError {
   SignatureInvalid = 'WEBHOOK_SIGNATURE_INVALID',
@@ -195,7 +212,8 @@ export type FeatureErrorReason =
   | NotificationError
   | WebhookError
   | BillingError
-  | PrivacyError;
+  | PrivacyError
+  | LedgerError;
 
 /** The one place a feature's reason becomes a wire code (and so an HTTP status). */
 export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
@@ -256,6 +274,9 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case NotificationError.MessageNotFound:
     case BillingError.InvoiceNotFound:
     case PrivacyError.ConsentNotFound:
+    case LedgerError.AccountNotFound:
+    case LedgerError.EntryNotFound:
+    case LedgerError.NoAccounts:
       return 'NOT_FOUND';
     case MfaError.AlreadyOn:
     case MfaError.NotOn:
@@ -268,6 +289,8 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case RecordError.TypeExists:
     case DocumentError.ChunkOutOfOrder:
     case NotificationError.TemplateExists:
+    case LedgerError.AlreadyReversed:
+    case LedgerError.CodeTaken:
     case NotificationError.InFlight:
     case BillingError.AlreadyReversed:
     case PrivacyError.NothingToWithdraw:
@@ -310,6 +333,9 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case NotificationError.IdempotencyKeyReused:
     case PrivacyError.PurposeUnknown:
     case PrivacyError.ExpiryPast:
+    case LedgerError.Unbalanced:
+    case LedgerError.AccountUnknown:
+    case LedgerError.ReversalOfReversal:
       return 'UNPROCESSABLE';
     case DocumentError.TooLarge:
     case CustomerError.ImportTooLarge:

@@ -19,6 +19,8 @@ export * from './staff.js';
 export * from './platform.js';
 export * from './notifications.js';
 export * from './privacy.js';
+export * from './ledgers.js';
+export * from './ledger-chain.js';
 export * from './keys.js';
 export * from './tenants.js';
 export * from './keyset-cursor.js';

@@ -48,5 +48,9 @@ export const Permissions = [
   'privacy:consents:write',
   // Read consent records and where each change has been applied (owner, admin, staff).
   'privacy:consents:read',
+  // Tenant ledgers: balances, statements, the chain check (owner, admin, accountant).
+  'ledgers:read',
+  // Open accounts, post and reverse entries (owner, admin, accountant); nothing ever edits or deletes one.
+  'ledgers:write',
 ] as const;
 export type Permission = (typeof Permissions)[number];

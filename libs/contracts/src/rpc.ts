@@ -98,6 +98,15 @@ export const Rpc = {
   },
   billing: {
     ping: 'billing.health.ping',
+    transitKey: 'billing.transit-key.get',
+    createLedgerAccount: 'billing.ledger-accounts.create',
+    listLedgerAccounts: 'billing.ledger-accounts.list',
+    postLedgerEntry: 'billing.ledger-entries.post',
+    reverseLedgerEntry: 'billing.ledger-entries.reverse',
+    listLedgerEntries: 'billing.ledger-entries.list',
+    ledgerBalances: 'billing.ledger-balances.get',
+    ledgerStatement: 'billing.ledger-statement.page',
+    verifyLedger: 'billing.ledger-chain.verify',
   },
   notifications: {
     ping: 'notifications.health.ping',
@@ -184,6 +193,7 @@ export const TransitKeyPatterns: Readonly<Record<string, RpcPattern>> = {
   'tenant-data': Rpc.tenantData.transitKey,
   notifications: Rpc.notifications.transitKey,
   compliance: Rpc.compliance.transitKey,
+  billing: Rpc.billing.transitKey,
 };
 
 export interface TransitKeyGrant {

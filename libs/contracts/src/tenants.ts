@@ -14,7 +14,7 @@ export const eraseTenantSchema = z.strictObject({
 export type EraseTenantInput = z.infer<typeof eraseTenantSchema>;
 
 /** The services that hold tenant keysets or tenant-keyed data and confirm an erasure. */
-export const ErasingServices = ['identity', 'tenant-data', 'notifications', 'compliance'] as const;
+export const ErasingServices = ['identity', 'tenant-data', 'notifications', 'compliance', 'billing'] as const;
 export type ErasingService = (typeof ErasingServices)[number];
 
 export interface TenantErasureStatus {

@@ -52,6 +52,8 @@ export const RolePermissions: Record<Role, readonly Permission[]> = {
     'notifications:send',
     'privacy:consents:write',
     'privacy:consents:read',
+    'ledgers:read',
+    'ledgers:write',
   ],
   admin: [
     ...CUSTOMERS_ALL,
@@ -67,6 +69,8 @@ export const RolePermissions: Record<Role, readonly Permission[]> = {
     'notifications:send',
     'privacy:consents:write',
     'privacy:consents:read',
+    'ledgers:read',
+    'ledgers:write',
   ],
   staff: [
     'customers:read',
@@ -90,6 +94,8 @@ export const RolePermissions: Record<Role, readonly Permission[]> = {
     'records:reports',
     'billing:read',
     'billing:manage',
+    'ledgers:read',
+    'ledgers:write',
   ],
   viewer: ['customers:read', 'customers:read:contact', 'records:read', 'records:read:all'],
   'platform:support': [],

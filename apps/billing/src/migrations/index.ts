@@ -1,6 +1,7 @@
 import { Migration } from '@lekha/persistence';
 import { auditOutboxSql } from '@lekha/audit';
 import { Migration20261201Invoices } from './20261201-invoices.migration.js';
+import { Migration20261231TenantLedgers } from './20261231-tenant-ledgers.migration.js';
 
 const S = 'billing';
 
@@ -27,4 +28,5 @@ export class Migration20261122Init extends Migration {
 export const migrations = [
   { name: 'Migration20261122Init', class: Migration20261122Init },
   { name: 'Migration20261201Invoices', class: Migration20261201Invoices },
+  { name: 'Migration20261231TenantLedgers', class: Migration20261231TenantLedgers },
 ];

@@ -18,8 +18,8 @@ export interface PagedExport<P extends ExportPage<unknown>> {
   head?: string;
   /** A page's bytes; `itemsBefore` is how many items the pages before it held. */
   render: (page: P, itemsBefore: number) => string;
-  /** Written after the last page. */
-  tail?: string;
+  /** Written after the last page (a function: made then, e.g. from totals the pages carried). */
+  tail?: string | (() => string);
 }
 
 /**
@@ -57,7 +57,7 @@ export async function streamPagedExport<P extends ExportPage<unknown>>(
       page = await e.next(page.nextCursor);
     }
     if (res.destroyed) return;
-    if (e.tail) await write(e.tail);
+    if (e.tail) await write(typeof e.tail === 'function' ? e.tail() : e.tail);
     res.end();
   } catch (err) {
     res.destroy(err as Error);

@@ -4,6 +4,7 @@ import { AuditOps } from './audit.js';
 import { AuthFlowOps } from './auth-flows.js';
 import { AuthOps } from './auth.js';
 import { CustomerOps } from './customers.js';
+import { LedgerOps } from './ledgers.js';
 import { DocumentOps } from './documents.js';
 import { MfaOps } from './mfa.js';
 import { NotificationOps } from './notifications.js';
@@ -21,6 +22,7 @@ export * from './audit.js';
 export * from './auth-flows.js';
 export * from './auth.js';
 export * from './customers.js';
+export * from './ledgers.js';
 export * from './documents.js';
 export * from './mfa.js';
 export * from './notifications.js';
@@ -43,6 +45,7 @@ export const ALL_OPERATIONS: readonly AnyOperation[] = [
   AuditOps,
   NotificationOps,
   PrivacyOps,
+  LedgerOps,
   StaffOps,
   SessionOps,
   MfaOps,

@@ -44,4 +44,5 @@ export const PlatformOps = {
   tenantDataTransitKey: transitKey('tenant-data'),
   notificationsTransitKey: transitKey('notifications'),
   complianceTransitKey: transitKey('compliance'),
+  billingTransitKey: transitKey('billing'),
 } as const;

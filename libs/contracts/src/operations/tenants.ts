@@ -13,6 +13,7 @@ export const tenantErasureStatusSchema = z.object({
     'tenant-data': confirmedAt,
     notifications: confirmedAt,
     compliance: confirmedAt,
+    billing: confirmedAt,
   } satisfies Record<ErasingService, z.ZodType>),
   complete: z.boolean(),
 });

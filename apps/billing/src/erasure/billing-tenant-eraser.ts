@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { AuditOutbox } from '@lekha/audit';
+import { TenantKeyring } from '@lekha/crypto';
+import { Database } from '@lekha/persistence';
+import { inErasureTransaction, type TenantEraser } from '@lekha/erasure';
+
+/** The tenant's ledger tables, children before parents. */
+const LEDGER_TABLES = ['ledger_lines', 'ledger_entries', 'ledger_accounts'] as const;
+
+/**
+ * Billing's part of a tenant erasure. The tenant's keyset is destroyed first (crypto-shredding: every
+ * account name, description and UPI reference, in any copy or backup, becomes unreadable at once), then
+ * its ledger rows are deleted through the one path the append-only trigger allows: this transaction
+ * names the tenant in `lekha.ledger_erasure` and runs as the service's own login (the tenant role has no
+ * DELETE grant, so no tenant transaction can take this path). Idempotent.
+ */
+@Injectable()
+export class BillingTenantEraser implements TenantEraser {
+  readonly service = 'billing' as const;
+
+  constructor(
+    private readonly db: Database,
+    private readonly audit: AuditOutbox,
+    private readonly keyring: TenantKeyring,
+  ) {}
+
+  async erase(tenantId: string): Promise<void> {
+    await this.keyring.destroy(tenantId);
+    await inErasureTransaction(this.db, tenantId, async (tx) => {
+      await tx.execute(`select set_config('lekha.ledger_erasure', ?, true)`, [tenantId]);
+      for (const table of LEDGER_TABLES)
+        await tx.execute(`delete from billing.${table} where tenant_id = ?`, [tenantId]);
+      await this.audit.record(tx, {
+        action: 'delete',
+        resource: { type: 'tenant_keyset', id: tenantId },
+        tenantId,
+        reason: 'tenant_erasure',
+      });
+    });
+  }
+}
