@@ -143,6 +143,7 @@ export enum NotificationError {
   IdempotencyKeyReused = 'NOTIFICATION_IDEMPOTENCY_KEY_REUSED',
   InFlight = 'NOTIFICATION_IN_FLIGHT',
   MessageNotFound = 'NOTIFICATION_MESSAGE_NOT_FOUND',
+  CustomerNotFound = 'NOTIFICATION_CUSTOMER_NOT_FOUND',
 }
 
 /** A provider's webhook (delivery receipt, inbound message) that cannot be taken. */
@@ -224,6 +225,7 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case DocumentError.NotFound:
     case DocumentError.UploadNotFound:
     case NotificationError.MessageNotFound:
+    case NotificationError.CustomerNotFound:
       return 'NOT_FOUND';
     case MfaError.AlreadyOn:
     case MfaError.NotOn:

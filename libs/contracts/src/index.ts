@@ -20,6 +20,7 @@ export * from './platform.js';
 export * from './notifications.js';
 export * from './keys.js';
 export * from './tenants.js';
+export * from './tenant-data-events.js';
 export * from './keyset-cursor.js';
 export * from './json-bounds.js';
 export * from './permissions.js';
