@@ -3,6 +3,7 @@ import { auditOutboxSql } from '@lekha/audit';
 import { Migration20261201DevInboxPurpose } from './20261201-dev-inbox-purpose.migration.js';
 import { Migration20261222DestroyedKeysetTombstones } from './20261222-destroyed-keyset-tombstones.migration.js';
 import { Migration20261230TenantMessaging } from './20261230-tenant-messaging.migration.js';
+import { Migration20261231RecordReminders } from './20261231-record-reminders.migration.js';
 
 const S = 'notifications';
 
@@ -33,4 +34,5 @@ export const migrations = [
     formerNames: ['Migration20261222TenantErasureTers'],
   },
   { name: 'Migration20261230TenantMessaging', class: Migration20261230TenantMessaging },
+  { name: 'Migration20261231RecordReminders', class: Migration20261231RecordReminders },
 ];
