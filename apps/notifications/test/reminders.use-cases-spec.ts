@@ -151,6 +151,9 @@ describe('reminders, recipients by customer ID and customer erasure (use cases o
     const event = recordEvent(owner.tenantId);
     const reminders = h.get(RecordReminders);
     await reminders.apply(event);
+    // A change that leaves the time alone leaves the reminders alone (nothing cancelled, nothing new).
+    const unrelated = { ...event, eventId: uuidv7(), change: 'updated' as const, fields: { ...event.fields, x: 1 } };
+    expect(await reminders.apply(unrelated)).toMatchObject({ applied: true, kept: 2, cancelled: 0, queued: 0 });
     const moved = hours(STARTS, 48);
     const update = { ...event, eventId: uuidv7(), change: 'updated' as const, fields: { startsAt: moved } };
     expect(await reminders.apply(update)).toMatchObject({ applied: true, cancelled: 2, queued: 2 });

@@ -207,29 +207,29 @@ export class MessageRepository {
     return ids;
   }
 
-  /**
-   * Cancels a record's reminders not yet handed to a provider (queued or deferred), except those of the
-   * rules in `keep`, taking them off the queue. The ids cancelled.
-   */
-  async cancelPendingForRecord(
-    { tx, tenantId }: TenantScope,
-    recordId: string,
-    keep: readonly string[] = [],
-  ): Promise<string[]> {
-    const except = keep.length ? ` and reminder_rule not in (${keep.map(() => '?').join(', ')})` : '';
+  /** A record's reminders not yet handed to a provider (queued or deferred). */
+  pendingForRecord({ tx, tenantId }: TenantScope, recordId: string): Promise<MessageRow[]> {
+    return tx.execute<MessageRow[]>(
+      `select * from notifications.messages where tenant_id = ? and record_id = ? and status in ('queued', 'deferred')
+         for update`,
+      [tenantId, recordId],
+    );
+  }
+
+  /** Cancels pending messages (status `cancelled`, off the queue); the ids that were still pending. */
+  async cancelPending({ tx, tenantId }: TenantScope, ids: readonly string[]): Promise<string[]> {
+    if (!ids.length) return [];
+    const marks = ids.map(() => '?').join(', ');
     const rows = await tx.execute<{ id: string }[]>(
       `update notifications.messages set status = 'cancelled', next_attempt_at = null, updated_at = now()
-         where tenant_id = ? and record_id = ? and status in ('queued', 'deferred')${except} returning id`,
-      [tenantId, recordId, ...keep],
+         where tenant_id = ? and id in (${marks}) and status in ('queued', 'deferred') returning id`,
+      [tenantId, ...ids],
     );
-    const ids = rows.map((r) => r.id);
-    const marks = ids.map(() => '?').join(', ');
-    if (ids.length)
-      await tx.execute(`delete from notifications.dispatch_queue where tenant_id = ? and message_id in (${marks})`, [
-        tenantId,
-        ...ids,
-      ]);
-    return ids;
+    await tx.execute(`delete from notifications.dispatch_queue where tenant_id = ? and message_id in (${marks})`, [
+      tenantId,
+      ...ids,
+    ]);
+    return rows.map((r) => r.id);
   }
 
   /* ---- dispatch ---- */
