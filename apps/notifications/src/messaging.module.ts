@@ -32,6 +32,15 @@ import { SettingsRepository } from './settings/settings.repository.js';
 import { ListTemplatesUseCase } from './templates/list-templates.use-case.js';
 import { RegisterTemplateUseCase } from './templates/register-template.use-case.js';
 import { TemplateRepository } from './templates/template.repository.js';
+import { PlatformEvents } from '@lekha/erasure';
+import { NotificationsOptions } from './config/notifications-options.js';
+import { BusCustomerDirectory, CustomerDirectory } from './recipients/customer-directory.js';
+import { CustomerErasure } from './reminders/customer-erasure.js';
+import { GetRemindersUseCase } from './reminders/get-reminders.use-case.js';
+import { PutRemindersUseCase } from './reminders/put-reminders.use-case.js';
+import { RecordReminders } from './reminders/record-reminders.js';
+import { ReminderRulesRepository } from './reminders/reminder-rules.repository.js';
+import { TenantDataEventsFollower } from './reminders/tenant-data-events.follower.js';
 
 /**
  * Tenant messaging: templates, settings, sends, the durable queue and its dispatcher, receipts, consent;
@@ -59,6 +68,22 @@ export class MessagingModule {
         ConsentEvents,
         ConsentChanges,
         ApplyConsentChange,
+        {
+          provide: NotificationsOptions,
+          useValue: new NotificationsOptions(
+            config.KAFKA_BROKERS,
+            config.NOTIFICATIONS_RPC_TIMEOUT_MS,
+            config.LEKHA_ENV !== 'production',
+          ),
+        },
+        { provide: CustomerDirectory, useClass: BusCustomerDirectory },
+        PlatformEvents,
+        ReminderRulesRepository,
+        RecordReminders,
+        CustomerErasure,
+        TenantDataEventsFollower,
+        PutRemindersUseCase,
+        GetRemindersUseCase,
         {
           provide: ProviderRegistry,
           inject: [TenantProviders],
@@ -121,6 +146,10 @@ export class MessagingModule {
         ProviderRegistry,
         TenantProviders,
         QueuePlatformMessageUseCase,
+        RecordReminders,
+        CustomerErasure,
+        TenantDataEventsFollower,
+        CustomerDirectory,
       ],
     };
   }

@@ -24,6 +24,7 @@ import { migrations } from './migrations/index.js';
 import { DocumentsModule } from './documents/documents.module.js';
 import { CustomerDocument } from './documents/document.entity.js';
 import { TenantDataEraser } from './erasure/tenant-data-eraser.js';
+import { TenantDataEventsModule } from './events/events.module.js';
 
 export const SERVICE = 'tenant-data';
 
@@ -50,6 +51,7 @@ export class AppModule {
         }),
         KeyringModule.forRoot(config),
         AccessModule.forRoot({ tenants: true }),
+        TenantDataEventsModule,
         CustomersModule,
         RecordsModule,
         DocumentsModule.register(config),

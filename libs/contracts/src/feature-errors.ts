@@ -144,6 +144,7 @@ export enum NotificationError {
   InFlight = 'NOTIFICATION_IN_FLIGHT',
   MessageNotFound = 'NOTIFICATION_MESSAGE_NOT_FOUND',
   SendAtTooFar = 'NOTIFICATION_SEND_AT_TOO_FAR',
+  CustomerNotFound = 'NOTIFICATION_CUSTOMER_NOT_FOUND',
 }
 
 export enum PrivacyError {
@@ -277,6 +278,7 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case LedgerError.AccountNotFound:
     case LedgerError.EntryNotFound:
     case LedgerError.NoAccounts:
+    case NotificationError.CustomerNotFound:
       return 'NOT_FOUND';
     case MfaError.AlreadyOn:
     case MfaError.NotOn:

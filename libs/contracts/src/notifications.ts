@@ -77,6 +77,8 @@ export const MessageStatuses = [
   'read',
   'failed',
   'dead',
+  /** A reminder whose record moved or was deleted before it was due: never sent. */
+  'cancelled',
 ] as const;
 export type MessageStatus = (typeof MessageStatuses)[number];
 
@@ -217,6 +219,92 @@ export const notificationSettingsViewSchema = z.object({
 });
 export type NotificationSettingsView = z.infer<typeof notificationSettingsViewSchema>;
 
+/* ---------------------------------------------------------------------------------------------
+ * Reminders relative to business records (issue 11, scheduling).
+ * ------------------------------------------------------------------------------------------- */
+
+/** An offset from the record's time: `-24h`, `-2h`, `-30m`, `-1d`, `+1h` (at most 90 days either way). */
+export const reminderOffsetSchema = z
+  .string()
+  .regex(/^[-+]?\d{1,4}[mhd]$/, 'like -24h, -2h, -30m or -1d')
+  .refine((o) => Math.abs(offsetMs(o)) <= 90 * 86_400_000, 'at most 90 days');
+
+/** The offset in milliseconds (negative: before the record's time). */
+export function offsetMs(offset: string): number {
+  const m = /^([-+]?)(\d{1,4})([mhd])$/.exec(offset);
+  if (!m) throw new Error(`not an offset: ${offset}`);
+  const unit = { m: 60_000, h: 3_600_000, d: 86_400_000 }[m[3] as 'm' | 'h' | 'd'];
+  return (m[1] === '-' ? -1 : 1) * Number(m[2]) * unit;
+}
+
+const fieldNameSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'a field name of the record type');
+
+export const reminderRuleSchema = z
+  .strictObject({
+    /** Names the rule (unique per tenant); a message it queued shows it. */
+    key: templateKeySchema,
+    /** The record type's key (e.g. `appointment`, `job`, `room_allocation`, `maintenance_log`). */
+    recordType: z.string().regex(/^[a-z][a-z0-9_]{1,63}$/),
+    /**
+     * The record's time field the offsets count from (`startsAt`; a date-only field such as `dueOn`
+     * counts from 09:00 IST that day). Give this or `on`.
+     */
+    field: fieldNameSchema.optional(),
+    /**
+     * `assigned`: a message at once when the record is assigned to someone (created with, or changed to,
+     * an assignee), e.g. "a caretaker is on your maintenance request".
+     */
+    on: z.enum(['assigned']).optional(),
+    offsets: z.array(reminderOffsetSchema).max(5).default([]),
+    template: templateKeySchema,
+    /**
+     * Who gets it: the record's customer (name and contact from tenant-data at the time of the change).
+     * The assignee (a caretaker's phone, held by identity) is not reachable from here yet.
+     */
+    recipient: z.enum(['customer']),
+    channels: z.array(z.enum(MessageChannels)).min(1).max(3).optional(),
+    /**
+     * What fills the template's `{#var#}` placeholders, in order: a field of the record (its value; a time
+     * as `DD-MM-YYYY HH:MM` IST, a date as `DD-MM-YYYY`) or `customer.name` (the customer's name).
+     */
+    variables: z
+      .array(z.union([fieldNameSchema, z.literal('customer.name')]))
+      .max(25)
+      .default([]),
+  })
+  .superRefine((r, ctx) => {
+    if ((r.field === undefined) === (r.on === undefined))
+      ctx.addIssue({ code: 'custom', path: ['field'], message: 'give either field (a time of the record) or on' });
+    if (r.field !== undefined && r.offsets.length === 0)
+      ctx.addIssue({ code: 'custom', path: ['offsets'], message: 'give at least one offset from the field' });
+    if (r.on !== undefined && r.offsets.length > 0)
+      ctx.addIssue({ code: 'custom', path: ['offsets'], message: 'an `on` rule sends at once: no offsets' });
+  });
+export type ReminderRule = z.infer<typeof reminderRuleSchema>;
+
+export const putReminderRulesSchema = z
+  .strictObject({ rules: z.array(reminderRuleSchema).max(50) })
+  .refine((r) => new Set(r.rules.map((x) => x.key)).size === r.rules.length, 'rule keys must be unique');
+export type PutReminderRules = z.infer<typeof putReminderRulesSchema>;
+
+export const reminderRulesViewSchema = z.object({
+  rules: z.array(
+    z.object({
+      key: z.string(),
+      recordType: z.string(),
+      field: z.string().optional(),
+      on: z.enum(['assigned']).optional(),
+      offsets: z.array(z.string()),
+      template: z.string(),
+      recipient: z.enum(['customer']),
+      channels: z.array(z.enum(MessageChannels)).optional(),
+      variables: z.array(z.string()),
+    }),
+  ),
+  updatedAt: z.iso.datetime().nullable(),
+});
+export type ReminderRulesView = z.infer<typeof reminderRulesViewSchema>;
+
 /** A recipient: a phone (SMS, WhatsApp) and/or an email; normalised like a login identifier. */
 export const recipientSchema = z
   .strictObject({ phone: phoneSchema.optional(), email: emailSchema.optional() })
@@ -231,7 +319,10 @@ export const sendMessageSchema = z.strictObject({
   variables: z.array(z.string().max(500)).max(25).default([]),
   to: z
     .strictObject({ phone: phoneSchema.optional(), email: emailSchema.optional(), customerId: z.uuid().optional() })
-    .refine((r) => r.phone !== undefined || r.email !== undefined, 'give a phone or an email'),
+    .refine(
+      (r) => r.phone !== undefined || r.email !== undefined || r.customerId !== undefined,
+      'give a phone, an email or a customerId (whose phone and email are looked up)',
+    ),
   /** Channels in order of preference; the first with a template of this key and an address is used. */
   channels: z.array(z.enum(MessageChannels)).min(1).max(3).optional(),
   /**
@@ -251,6 +342,9 @@ export const messageViewSchema = z.object({
   /** Masked (`+91******5678`, `a***@example.com`). */
   recipient: z.string(),
   customerId: z.uuid().nullable(),
+  /** A reminder: the business record it is about and the rule that queued it. */
+  recordId: z.uuid().nullable(),
+  reminderRule: z.string().nullable(),
   provider: z.string().nullable(),
   providerMessageId: z.string().nullable(),
   error: z.object({ code: z.string(), detail: z.string().nullable() }).nullable(),
@@ -264,6 +358,7 @@ export type MessageView = z.infer<typeof messageViewSchema>;
 export const listMessagesSchema = z.strictObject({
   status: z.enum(MessageStatuses).optional(),
   customerId: z.uuid().optional(),
+  recordId: z.uuid().optional(),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });

@@ -53,6 +53,7 @@ export const Rpc = {
     listCustomers: 'tenant-data.customers.list',
     updateCustomer: 'tenant-data.customers.update',
     deleteCustomer: 'tenant-data.customers.delete',
+    customerContact: 'tenant-data.customers.contact',
     customerHistory: 'tenant-data.customers.history',
     customerDataMap: 'tenant-data.customers.data-map',
     stageCustomerImport: 'tenant-data.customers.import-stage',
@@ -123,6 +124,8 @@ export const Rpc = {
     recordConsent: 'notifications.consents.record',
     recordOptOut: 'notifications.opt-outs.record',
     receiveWebhook: 'notifications.webhooks.receive',
+    putReminders: 'notifications.reminders.put',
+    getReminders: 'notifications.reminders.get',
   },
 } as const;
 

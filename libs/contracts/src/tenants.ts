@@ -39,12 +39,28 @@ export const tenantErasureConfirmedSchema = z.strictObject({
   service: z.enum(ErasingServices),
   confirmedAt: z.iso.datetime(),
 });
+/**
+ * A service has deleted what it held of one erased customer (tenant-data's `customer.erased` on
+ * `tenant-data.events.v1`), so the data principal's rights can be shown done service by service.
+ */
+export const customerErasureConfirmedSchema = z.strictObject({
+  type: z.literal('customer.erasure.confirmed'),
+  eventId: z.uuid(),
+  tenantId: z.uuid(),
+  customerId: z.uuid(),
+  service: z.enum(ErasingServices),
+  /** How many rows of the customer this service deleted (0 on a repeated order). */
+  deleted: z.number().int().min(0),
+  confirmedAt: z.iso.datetime(),
+});
 export const platformEventSchema = z.discriminatedUnion('type', [
   tenantErasureRequestedSchema,
   tenantErasureConfirmedSchema,
+  customerErasureConfirmedSchema,
 ]);
 export type PlatformEvent = z.infer<typeof platformEventSchema>;
 export type TenantErasureRequested = z.infer<typeof tenantErasureRequestedSchema>;
 export type TenantErasureConfirmed = z.infer<typeof tenantErasureConfirmedSchema>;
+export type CustomerErasureConfirmed = z.infer<typeof customerErasureConfirmedSchema>;
 
 export const tenantErasureStatusQuerySchema = z.strictObject({ tenantId: z.uuid() });

@@ -11,6 +11,11 @@ export const NOTIFICATIONS_DISPATCH_TOPIC = 'notifications.dispatch.v1';
  * confirmed, so a day's retention loses nothing.
  */
 export const PRIVACY_CONSENTS_TOPIC = 'privacy.consents.v1';
+/**
+ * Tenant-data's domain events (business-record lifecycle, customer erasure), sealed with the bus key and
+ * published from tenant-data's outbox (written in the same transaction as the change); keyed by tenant.
+ */
+export const TENANT_DATA_EVENTS_TOPIC = 'tenant-data.events.v1';
 /** Replies to every request/reply call; each calling process reads its own partition. */
 export const RPC_REPLIES_TOPIC = 'rpc.replies.v1';
 /** Partitions of `rpc.replies.v1`: at most this many calling processes at once. */
@@ -88,6 +93,7 @@ export function topicPlan(opts: TopicPlanOptions): TopicSpec[] {
     replicationFactor: rf,
     configEntries: { 'cleanup.policy': 'delete', 'retention.ms': String(24 * 3600_000), 'min.insync.replicas': minIsr },
   };
+  const tenantDataEvents: TopicSpec = { ...domain, topic: TENANT_DATA_EVENTS_TOPIC };
   const jwks: TopicSpec = {
     topic: IDENTITY_JWKS_TOPIC,
     numPartitions: 1,
@@ -106,5 +112,5 @@ export function topicPlan(opts: TopicPlanOptions): TopicSpec[] {
     })),
     { topic: RPC_REPLIES_TOPIC, numPartitions: RPC_REPLY_PARTITIONS, replicationFactor: rf, configEntries: transient },
   ];
-  return [audit, checkpoints, domain, dispatch, consents, jwks, ...rpc];
+  return [audit, checkpoints, domain, tenantDataEvents, dispatch, consents, jwks, ...rpc];
 }

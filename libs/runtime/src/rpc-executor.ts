@@ -184,7 +184,8 @@ export class RpcExecutor {
   }
 
   /**
-   * The caller: from the verified token when there is one (header values ignored). Without a token
+   * The caller: from the verified token when there is one (header values ignored; the token is kept in
+   * the context for calls onward as the same caller). Without a token
    * a user, API key or support actor is refused, and anonymous or service callers get no tenant
    * and no roles.
    */
@@ -201,6 +202,9 @@ export class RpcExecutor {
         actorType: caller.actorType,
         roles: caller.roles,
         ...(caller.scopes ? { scopes: caller.scopes } : {}),
+        // Kept (never logged: the logger takes IDs only) so that the use case may call another service as
+        // this same caller — notifications asks tenant-data for a customer's contact with the caller's token.
+        accessToken: token,
       };
     }
     if (TOKEN_ACTORS.has(ctx.actorType))

@@ -37,6 +37,8 @@ export const notificationsConfigSchema = baseConfigSchema.extend({
   NOTIFICATIONS_DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   /** A claimed message is the claimer's this long; it must outlast the provider timeout. */
   NOTIFICATIONS_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+  /** How long a call to another service (tenant-data: a customer's contact) waits for its reply. */
+  NOTIFICATIONS_RPC_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   NOTIFICATIONS_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** Attempts (across providers) before a message is dead. */
   NOTIFICATIONS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),

@@ -18,6 +18,8 @@ const TENANT_TABLES = [
   'recipient_flags',
   'templates',
   'settings',
+  'reminder_rules',
+  'record_event_marks',
 ] as const;
 
 /**

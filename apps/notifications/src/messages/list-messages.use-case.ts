@@ -20,6 +20,7 @@ export class ListMessagesUseCase implements UseCase<Op> {
       const rows = await this.messages.page(data, {
         status: q.status,
         customerId: q.customerId,
+        recordId: q.recordId,
         after: cursor ? { createdAt: cursor.at, id: cursor.id } : undefined,
         limit: q.limit + 1,
       });

@@ -16,6 +16,9 @@ export interface NewMessage {
   status: 'queued' | 'deferred';
   nextAttemptAt: Date;
   createdAt: Date;
+  /** A reminder: the business record it is about and the rule that queued it. */
+  recordId?: string | null;
+  reminderRule?: string | null;
 }
 
 export interface MessageRow {
@@ -27,6 +30,8 @@ export interface MessageRow {
   recipient_enc: Buffer;
   recipient_idx: string;
   customer_id: string | null;
+  record_id: string | null;
+  reminder_rule: string | null;
   body_enc: Buffer;
   variables_enc: Buffer | null;
   status: MessageStatus;
@@ -52,6 +57,7 @@ export interface AttemptRow {
 export interface MessagePageQuery {
   status?: MessageStatus;
   customerId?: string;
+  recordId?: string;
   after?: { createdAt: Date; id: string };
   limit: number;
 }
@@ -75,6 +81,7 @@ export const STATUS_RANK: Record<MessageStatus, number> = {
   failed: 3,
   read: 4,
   dead: 5,
+  cancelled: 5,
 };
 
 /**
@@ -86,8 +93,9 @@ export class MessageRepository {
   async insert({ tx, tenantId, cipher }: TenantScope, m: NewMessage): Promise<void> {
     await tx.execute(
       `insert into notifications.messages (id, tenant_id, template_key, channel, category, recipient_enc,
-         recipient_idx, customer_id, body_enc, variables_enc, status, next_attempt_at, created_at, updated_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         recipient_idx, customer_id, body_enc, variables_enc, status, next_attempt_at, created_at, updated_at,
+         record_id, reminder_rule)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         m.id,
         tenantId,
@@ -103,6 +111,8 @@ export class MessageRepository {
         m.nextAttemptAt,
         m.createdAt,
         m.createdAt,
+        m.recordId ?? null,
+        m.reminderRule ?? null,
       ],
     );
   }
@@ -125,6 +135,10 @@ export class MessageRepository {
     if (q.customerId) {
       where.push('customer_id = ?');
       params.push(q.customerId);
+    }
+    if (q.recordId) {
+      where.push('record_id = ?');
+      params.push(q.recordId);
     }
     if (q.after) {
       where.push('(created_at < ? or (created_at = ? and id < ?))');
@@ -155,6 +169,8 @@ export class MessageRepository {
       category: row.category,
       recipient: maskRecipient(data.cipher.decrypt('recipient', row.recipient_enc)!),
       customerId: row.customer_id,
+      recordId: row.record_id ?? null,
+      reminderRule: row.reminder_rule ?? null,
       provider: row.provider,
       providerMessageId: row.provider_message_id,
       error: row.error_code ? { code: row.error_code, detail: row.error_detail } : null,
@@ -165,12 +181,54 @@ export class MessageRepository {
     };
   }
 
-  /** Deletes the messages of one customer (and, by cascade, their attempts); the ids that went. */
+  /**
+   * Deletes the messages of one customer — pending reminders included — with their attempts (by
+   * cascade), their provider references (receipts for them find nothing) and their queue rows; the
+   * ids that went.
+   */
   async deleteForCustomer({ tx, tenantId }: TenantScope, customerId: string): Promise<string[]> {
     const rows = await tx.execute<{ id: string }[]>(
       `delete from notifications.messages where tenant_id = ? and customer_id = ? returning id`,
       [tenantId, customerId],
     );
+    const ids = rows.map((r) => r.id);
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const marks = chunk.map(() => '?').join(', ');
+      await tx.execute(`delete from notifications.provider_refs where tenant_id = ? and message_id in (${marks})`, [
+        tenantId,
+        ...chunk,
+      ]);
+      await tx.execute(`delete from notifications.dispatch_queue where tenant_id = ? and message_id in (${marks})`, [
+        tenantId,
+        ...chunk,
+      ]);
+    }
+    return ids;
+  }
+
+  /** A record's reminders not yet handed to a provider (queued or deferred). */
+  pendingForRecord({ tx, tenantId }: TenantScope, recordId: string): Promise<MessageRow[]> {
+    return tx.execute<MessageRow[]>(
+      `select * from notifications.messages where tenant_id = ? and record_id = ? and status in ('queued', 'deferred')
+         for update`,
+      [tenantId, recordId],
+    );
+  }
+
+  /** Cancels pending messages (status `cancelled`, off the queue); the ids that were still pending. */
+  async cancelPending({ tx, tenantId }: TenantScope, ids: readonly string[]): Promise<string[]> {
+    if (!ids.length) return [];
+    const marks = ids.map(() => '?').join(', ');
+    const rows = await tx.execute<{ id: string }[]>(
+      `update notifications.messages set status = 'cancelled', next_attempt_at = null, updated_at = now()
+         where tenant_id = ? and id in (${marks}) and status in ('queued', 'deferred') returning id`,
+      [tenantId, ...ids],
+    );
+    await tx.execute(`delete from notifications.dispatch_queue where tenant_id = ? and message_id in (${marks})`, [
+      tenantId,
+      ...ids,
+    ]);
     return rows.map((r) => r.id);
   }
 

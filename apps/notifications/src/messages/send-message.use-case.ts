@@ -20,6 +20,7 @@ import { lawfulRefusal } from '../rules/lawful-send.js';
 import { deferUntil } from '../rules/sending-window.js';
 import { SettingsRepository } from '../settings/settings.repository.js';
 import { TemplateRepository, type TemplateRow } from '../templates/template.repository.js';
+import { CustomerDirectory } from '../recipients/customer-directory.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
 import { MessageRepository } from './message.repository.js';
 
@@ -49,7 +50,9 @@ function canonical(value: unknown): string {
  * Accepts a message for sending: the template, DLT, consent, opt-out and sending-window rules are
  * applied first (a refusal stores and sends nothing), then the message is stored encrypted and
  * queued — or deferred to its next window — in one transaction with its audit record. The
- * dispatcher sends it. The Idempotency-Key makes a retried request answer the first result.
+ * dispatcher sends it. The Idempotency-Key makes a retried request answer the first result. A recipient
+ * given only by customer ID is addressed with the customer's phone or email from tenant-data (an unknown
+ * customer: 404, nothing stored).
  */
 @Handles(NotificationOps.send)
 export class SendMessageUseCase implements UseCase<Op> {
@@ -65,6 +68,7 @@ export class SendMessageUseCase implements UseCase<Op> {
     private readonly idempotency: IdempotencyRepository,
     private readonly routes: RecipientRouteIndex,
     private readonly clock: Clock,
+    private readonly customers: CustomerDirectory,
   ) {}
 
   async execute(scope: OperationScope<Op>, input: SendMessageRequest): Promise<Accepted> {
@@ -93,8 +97,29 @@ export class SendMessageUseCase implements UseCase<Op> {
     if (claim.state === 'in_flight')
       throw new FeatureError(NotificationError.InFlight, 'a request with this Idempotency-Key is still in flight');
 
+    // Given by customer ID alone: tenant-data answers the customer's phone and email (asked as the caller,
+    // before the transaction opens). A given phone or email wins over the lookup.
+    let to: SendMessageRequest['to'] = request.to;
+    let lookup: Refusal | null = null;
+    if (to.phone === undefined && to.email === undefined && to.customerId) {
+      let contact: Awaited<ReturnType<CustomerDirectory['contact']>>;
+      try {
+        contact = await this.customers.contact(to.customerId);
+      } catch (err) {
+        await this.access.run(scope, (data) => this.idempotency.release(data, idempotencyKey));
+        throw err;
+      }
+      if (contact)
+        to = {
+          customerId: to.customerId,
+          ...(contact.phone ? { phone: contact.phone } : {}),
+          ...(contact.email ? { email: contact.email } : {}),
+        };
+      else lookup = { reason: NotificationError.CustomerNotFound, message: 'customer not found' };
+    }
+
     const result = await this.access.run(scope, async (data): Promise<Accepted | Refusal> => {
-      const outcome = await this.accept(data, request);
+      const outcome = lookup ?? (await this.accept(data, { ...request, to }));
       if ('reason' in outcome) {
         await this.idempotency.release(data, idempotencyKey);
         await data.record({ outcome: 'denied', reason: outcome.reason.toLowerCase().slice(0, 60) });

@@ -5,6 +5,7 @@ import { Migration20261222DestroyedKeysetTombstones } from './20261222-destroyed
 import { Migration20261230TenantMessaging } from './20261230-tenant-messaging.migration.js';
 import { Migration20270104TwilioContentSid } from './20270104-twilio-content-sid.migration.js';
 import { Migration20270105ConsentView } from './20270105-consent-view.migration.js';
+import { Migration20261231RecordReminders } from './20261231-record-reminders.migration.js';
 
 const S = 'notifications';
 
@@ -37,4 +38,5 @@ export const migrations = [
   { name: 'Migration20261230TenantMessaging', class: Migration20261230TenantMessaging },
   { name: 'Migration20270104TwilioContentSid', class: Migration20270104TwilioContentSid },
   { name: 'Migration20270105ConsentView', class: Migration20270105ConsentView },
+  { name: 'Migration20261231RecordReminders', class: Migration20261231RecordReminders },
 ];

@@ -21,7 +21,7 @@ import { ProviderRefsRepository } from './provider-refs.repository.js';
 import { ProviderRegistry } from './provider-registry.js';
 import { isPlatformMessage, platformSubject, PlatformSmsSettings } from './platform-messages.js';
 
-const DONE: ReadonlySet<MessageStatus> = new Set(['sent', 'delivered', 'read', 'failed', 'dead']);
+const DONE: ReadonlySet<MessageStatus> = new Set(['sent', 'delivered', 'read', 'failed', 'dead', 'cancelled']);
 
 /** A provider call about to be made: its attempt row is committed (`sending`) before the call. */
 interface PreparedSend {

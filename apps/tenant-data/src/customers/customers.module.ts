@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CustomerRepository } from './customer.repository.js';
 import { CreateCustomerUseCase } from './use-cases/create-customer.use-case.js';
 import { GetCustomerUseCase } from './use-cases/get-customer.use-case.js';
+import { GetCustomerContactUseCase } from './use-cases/get-customer-contact.use-case.js';
 import { ListCustomersUseCase } from './use-cases/list-customers.use-case.js';
 import { UpdateCustomerUseCase } from './use-cases/update-customer.use-case.js';
 import { DeleteCustomerUseCase } from './use-cases/delete-customer.use-case.js';
@@ -18,6 +19,7 @@ import { ExportCustomersUseCase } from './use-cases/export-customers.use-case.js
     CustomerRepository,
     CreateCustomerUseCase,
     GetCustomerUseCase,
+    GetCustomerContactUseCase,
     ListCustomersUseCase,
     UpdateCustomerUseCase,
     DeleteCustomerUseCase,

@@ -7,6 +7,8 @@ import { BlobStore } from '../documents/blob-store.js';
 
 /** Every tenant table of this service, children before parents. */
 const TENANT_TABLES = [
+  // Events not yet published are sealed with the bus key, not the tenant's: they go with the tenant.
+  'event_outbox',
   'record_changes',
   'records',
   'record_types',

@@ -9,6 +9,7 @@ import { Migration20261206CustomerDocuments } from './20261206-customer-document
 import { Migration20261207KeyRotationGrants } from './20261207-key-rotation-grants.migration.js';
 import { Migration20261222DestroyedKeysetTombstones } from './20261222-destroyed-keyset-tombstones.migration.js';
 import { Migration20261223RecordCategoryHistory } from './20261223-record-category-history.migration.js';
+import { Migration20261231DomainEventOutbox } from './20261231-domain-event-outbox.migration.js';
 
 const S = 'tenant_data';
 
@@ -60,4 +61,5 @@ export const migrations = [
     formerNames: ['Migration20261222TenantErasureTers'],
   },
   { name: 'Migration20261223RecordCategoryHistory', class: Migration20261223RecordCategoryHistory },
+  { name: 'Migration20261231DomainEventOutbox', class: Migration20261231DomainEventOutbox },
 ];

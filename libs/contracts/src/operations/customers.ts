@@ -33,6 +33,14 @@ export const customerViewSchema = z.object({
   updatedAt: z.iso.datetime(),
 });
 
+/** What notifications needs to address a customer: unmasked (the reply is sealed to the caller). */
+export const customerContactSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  phone: z.string().nullable(),
+  email: z.string().nullable(),
+});
+
 const fieldTouchedSchema = z.object({ name: z.string(), category: dataCategorySchema });
 
 export const customerChangeViewSchema = z.object({
@@ -118,6 +126,16 @@ export const CustomerOps = {
     audit: { action: 'delete', resourceType: 'customer' },
     summary: 'Delete a customer at once and for good (no trash); the deletion is audited',
     http: { method: 'DELETE', path: 'v1/customers/:id', tag: 'customers', status: 204 },
+  }),
+  contact: operation({
+    name: 'tenant-data.customers.contact',
+    request: customerIdSchema,
+    response: customerContactSchema,
+    // The caller's own tenant scope: whoever may send a message may address it to a customer of theirs.
+    access: 'notifications:send',
+    audit: { action: 'read', resourceType: 'customer' },
+    summary: 'A customer’s name, phone and email, to address a message to them',
+    internal: 'only services call it: notifications resolves a recipient given by customer ID',
   }),
   history: operation({
     name: 'tenant-data.customers.history',

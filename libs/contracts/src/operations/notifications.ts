@@ -12,6 +12,8 @@ import {
   receiveWebhookSchema,
   recordOptOutSchema,
   registerTemplateSchema,
+  putReminderRulesSchema,
+  reminderRulesViewSchema,
   sendMessageSchema,
   templateViewSchema,
 } from '../notifications.js';
@@ -131,6 +133,26 @@ export const NotificationOps = {
     audit: { action: 'update', resourceType: 'notification_opt_out', resourceIdField: null },
     summary: 'Opt a number or address out of every later message (or mark a number DND: no promotional SMS)',
     http: { method: 'POST', path: 'v1/notifications/opt-outs', tag: 'notifications', status: 200 },
+  }),
+  putReminders: operation({
+    name: 'notifications.reminders.put',
+    request: putReminderRulesSchema,
+    response: reminderRulesViewSchema,
+    access: 'notifications:manage',
+    audit: { action: 'update', resourceType: 'notification_reminder_rules', resourceIdField: null },
+    summary:
+      'Replace the tenant’s reminder rules: per record type, a time field with offsets (e.g. startsAt -24h, -2h) ' +
+      'or `on: assigned`, a template, the recipient (the record’s customer) and what fills the variables',
+    http: { method: 'PUT', path: 'v1/notifications/reminders', tag: 'notifications' },
+  }),
+  getReminders: operation({
+    name: 'notifications.reminders.get',
+    request: emptyRequestSchema,
+    response: reminderRulesViewSchema,
+    access: ['notifications:manage', 'notifications:send'],
+    audit: { action: 'read', resourceType: 'notification_reminder_rules', resourceIdField: null },
+    summary: 'The tenant’s reminder rules',
+    http: { method: 'GET', path: 'v1/notifications/reminders', tag: 'notifications' },
   }),
   receiveWebhook: operation({
     name: 'notifications.webhooks.receive',

@@ -9,6 +9,7 @@ import {
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { TenantAccess } from '@lekha/access';
 import { RecordRepository } from '../record.repository.js';
+import { TenantDataEvents } from '../../events/tenant-data-events.js';
 import { validateRecordData } from '../record-validator.js';
 import { effectiveFields, recordFieldViews } from '../record-fields.js';
 import { customerReachable, resolveAssignment } from '../record-assignment.js';
@@ -21,6 +22,7 @@ export class CreateRecordUseCase implements UseCase<typeof RecordOps.create> {
   constructor(
     private readonly access: TenantAccess,
     private readonly records: RecordRepository,
+    private readonly events: TenantDataEvents,
   ) {}
 
   async execute(scope: OperationScope, input: CreateRecordRequest): Promise<RecordView> {
@@ -58,6 +60,7 @@ export class CreateRecordUseCase implements UseCase<typeof RecordOps.create> {
         'create',
         written.map((f) => f.name),
       );
+      await this.events.recordChanged(store, 'created', row, type.key, null);
       await store.record({
         action: 'create',
         resource: { type: 'record', id: row.id },

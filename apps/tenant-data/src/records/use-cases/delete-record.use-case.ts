@@ -2,6 +2,7 @@ import { RecordOps, FeatureError, RecordError } from '@lekha/contracts';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { TenantAccess } from '@lekha/access';
 import { RecordRepository } from '../record.repository.js';
+import { TenantDataEvents } from '../../events/tenant-data-events.js';
 import { effectiveFields } from '../record-fields.js';
 import { mayReachRecord } from '../record-assignment.js';
 
@@ -11,6 +12,7 @@ export class DeleteRecordUseCase implements UseCase<typeof RecordOps.delete> {
   constructor(
     private readonly access: TenantAccess,
     private readonly records: RecordRepository,
+    private readonly events: TenantDataEvents,
   ) {}
 
   execute(scope: OperationScope, { id }: { id: string }): Promise<{ id: string; deleted: true }> {
@@ -24,6 +26,7 @@ export class DeleteRecordUseCase implements UseCase<typeof RecordOps.delete> {
         const type = row && mayReachRecord(ctx, row) ? await this.records.findTypeById(data, row.typeId) : null;
         if (!row || !type) return null;
         await this.records.delete(data, id);
+        await this.events.recordChanged(data, 'deleted', row, type.key, row.assigneeUserId ?? null);
         await data.record({
           action: 'delete',
           resource,

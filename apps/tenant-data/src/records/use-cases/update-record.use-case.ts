@@ -10,6 +10,7 @@ import {
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { TenantAccess } from '@lekha/access';
 import { RecordRepository } from '../record.repository.js';
+import { TenantDataEvents } from '../../events/tenant-data-events.js';
 import { validateRecordData } from '../record-validator.js';
 import { effectiveFields, recordFieldViews } from '../record-fields.js';
 import { customerReachable, mayReachRecord, resolveAssignment } from '../record-assignment.js';
@@ -26,6 +27,7 @@ export class UpdateRecordUseCase implements UseCase<typeof RecordOps.update> {
   constructor(
     private readonly access: TenantAccess,
     private readonly records: RecordRepository,
+    private readonly events: TenantDataEvents,
   ) {}
 
   async execute(scope: OperationScope, { id, patch }: UpdateRecordRequest): Promise<RecordView> {
@@ -88,9 +90,11 @@ export class UpdateRecordUseCase implements UseCase<typeof RecordOps.update> {
         ];
         const subjects = [...new Set([row.customerId, customerId].filter((c): c is string => !!c))];
         // A new type version is a change too: the record is rewritten under the current schema.
+        const previousAssignee = row.assigneeUserId ?? null;
         if (changed.length || row.typeVersion !== type.version) {
           await this.records.update(store, row, type, data, { customerId, occurredAt, assigneeUserId: assignment.ok });
         }
+        if (changed.length) await this.events.recordChanged(store, 'updated', row, type.key, previousAssignee);
         if (changed.length) await this.records.recordChange(store, id, 'update', changed);
         const fields = effectiveFields(type).filter((f) => changedData.includes(f.name));
         await store.record({ action: 'update', resource, subjectIds: subjects, fields });

@@ -1,0 +1,260 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Kafka, logLevel } from 'kafkajs';
+import type { SimulatorProcess } from '@lekha/launcher';
+import { DOMAIN_EVENTS_TOPIC, TENANT_DATA_EVENTS_TOPIC, platformEventSchema } from '@lekha/contracts';
+import { BusSeal } from '@lekha/runtime';
+import {
+  api,
+  request,
+  signupTenant,
+  startSendingSimulator,
+  startTestPlatform,
+  type TestPlatform,
+} from '@lekha/testing';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- message views and simulator records are asserted by field */
+
+/**
+ * Messages addressed by customer ID, reminders relative to business records and a customer's erasure,
+ * end to end: the gateway, tenant-data (its outbox publishing sealed record events on
+ * `tenant-data.events.v1`), notifications (following them, asking tenant-data for a customer's contact
+ * over the bus) and the provider simulator over real HTTP. A platform of its own: the shared one has no
+ * simulator.
+ */
+describe('notifications: recipients by customer ID, record reminders, customer erasure', () => {
+  let tp: TestPlatform;
+  let sim: SimulatorProcess;
+  let simUrl: string;
+  let http: ReturnType<typeof api>;
+  let token: string;
+  const stamp = Date.now().toString(36);
+  const phone = `+9196${String(Date.now()).slice(-8)}`;
+  let customerId: string;
+  let seq = 0;
+
+  const send = (to: Record<string, unknown>) =>
+    http.post<any>('/v1/notifications/messages', { template: 'appt', variables: ['Asha', '10:30'], to }, token, {
+      headers: { 'idempotency-key': `k-${stamp}-${seq++}` },
+    });
+  const messagesOf = async (query: string): Promise<any[]> =>
+    (await http.get<any>(`/v1/notifications/messages?${query}&limit=50`, token)).body.items;
+  /** Polls until `done` holds for the list (or fails with the last one). */
+  async function until(query: string, done: (items: any[]) => boolean, ms = 20_000): Promise<any[]> {
+    const end = Date.now() + ms;
+    for (;;) {
+      const items = await messagesOf(query);
+      if (done(items)) return items;
+      if (Date.now() > end) throw new Error(`messages did not get there: ${JSON.stringify(items)}`);
+      await sleep(150);
+    }
+  }
+  const atSimulator = async (to: string): Promise<any[]> =>
+    (await request<any>(simUrl, 'GET', `/_sim/messages?to=${encodeURIComponent(to)}&limit=50`)).body.messages.filter(
+      (m: any) => m.direction === 'outbound',
+    );
+  /** Every value on a topic so far, as raw bytes. */
+  async function topicValues(topic: string): Promise<Buffer[]> {
+    const kafka = new Kafka({ clientId: `lekha-test-${stamp}`, brokers: tp.brokers, logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    const ends = await admin.fetchTopicOffsets(topic);
+    await admin.disconnect();
+    const want = new Map(ends.map((e) => [e.partition, Number(e.high)]));
+    const values: Buffer[] = [];
+    const consumer = kafka.consumer({ groupId: `lekha-test-${stamp}-${seq++}` });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const seen = new Map<number, number>();
+    await new Promise<void>((resolve) => {
+      const check = () => [...want].every(([p, high]) => high === 0 || (seen.get(p) ?? 0) >= high);
+      if (check()) return resolve();
+      void consumer.run({
+        eachMessage: async ({ partition, message }) => {
+          if (message.value) values.push(message.value);
+          seen.set(partition, Number(message.offset) + 1);
+          if (check()) resolve();
+        },
+      });
+    });
+    await consumer.disconnect();
+    return values;
+  }
+  const ist = (iso: string) => {
+    const d = new Date(Date.parse(iso) + 330 * 60_000);
+    const two = (n: number) => String(n).padStart(2, '0');
+    const date = `${two(d.getUTCDate())}-${two(d.getUTCMonth() + 1)}-${d.getUTCFullYear()}`;
+    return `${date} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
+  };
+
+  beforeAll(async () => {
+    let env: Record<string, string>;
+    ({ sim, url: simUrl, platformEnv: env } = await startSendingSimulator());
+    tp = await startTestPlatform({ env });
+    http = api(tp.gatewayUrl);
+    token = (await signupTenant(tp.gatewayUrl, 'Smile Dental', 'Nisha', { stamp })).accessToken;
+    expect(
+      (await http.put('/v1/notifications/settings', { peId: '1101234567890123456', headers: ['SMILED'] }, token))
+        .status,
+    ).toBe(200);
+    const template = {
+      key: 'appt',
+      channel: 'sms',
+      category: 'service_implicit',
+      header: 'SMILED',
+      dltTemplateId: '1107161234567890123',
+      providerTemplateId: '6650a1b2c3d4e5f601234567',
+      text: 'Dear {#var#}, your appointment is at {#var#}. -Smile',
+    };
+    expect((await http.post('/v1/notifications/templates', template, token)).status).toBe(201);
+    const customer = await http.post<any>('/v1/customers', { name: 'Asha', phone }, token);
+    expect(customer.status).toBe(201);
+    customerId = customer.body.id;
+    expect((await http.post('/v1/records/types', { key: 'visit', template: 'appointment' }, token)).status).toBe(201);
+  }, 240_000);
+
+  afterAll(async () => {
+    await tp?.stop();
+    await sim?.stop();
+  });
+
+  it('P50: a message to { customerId } alone goes to the customer’s phone (tenant-data); unknown → 404', async () => {
+    const accepted = await send({ customerId });
+    expect(accepted.status).toBe(202);
+    const [sent] = await until(`customerId=${customerId}`, (items) => items.some((m) => m.status === 'sent'));
+    expect(sent).toMatchObject({ id: accepted.body.id, customerId, recipient: `+91******${phone.slice(-4)}` });
+    expect((await atSimulator(phone)).map((m) => m.response.providerMessageId)).toContain(sent.providerMessageId);
+
+    // A given phone wins over the lookup.
+    const other = `+9195${String(Date.now()).slice(-8)}`;
+    const given = await send({ customerId, phone: other });
+    expect(given.status).toBe(202);
+    const view = (await http.get<any>(`/v1/notifications/messages/${given.body.id}`, token)).body;
+    expect(view.recipient).toBe(`+91******${other.slice(-4)}`);
+
+    const unknown = '01900000-0000-7000-8000-00000000dead';
+    const missing = await send({ customerId: unknown });
+    expect(missing.status).toBe(404);
+    expect(missing.body.error).toMatchObject({ code: 'NOT_FOUND', reason: 'NOTIFICATION_CUSTOMER_NOT_FOUND' });
+    expect(await messagesOf(`customerId=${unknown}`)).toEqual([]);
+    const nobody = await send({});
+    expect(nobody.status).toBe(400);
+  }, 60_000);
+
+  it('P50: appointment reminders at startsAt −24 h and −2 h; moved → rescheduled; deleted → cancelled', async () => {
+    const rules = {
+      rules: [
+        {
+          key: 'appt-reminder',
+          recordType: 'visit',
+          field: 'startsAt',
+          offsets: ['-24h', '-2h'],
+          template: 'appt',
+          recipient: 'customer',
+          variables: ['customer.name', 'startsAt'],
+        },
+      ],
+    };
+    const put = await http.put<any>('/v1/notifications/reminders', rules, token);
+    expect(put.status).toBe(200);
+    expect(put.body.rules).toHaveLength(1);
+    expect((await http.get<any>('/v1/notifications/reminders', token)).body.rules[0].key).toBe('appt-reminder');
+    const bad = await http.put<any>(
+      '/v1/notifications/reminders',
+      { rules: [{ ...rules.rules[0], template: 'x' }] },
+      token,
+    );
+    expect([bad.status, bad.body.error?.reason]).toEqual([422, 'NOTIFICATION_TEMPLATE_NOT_FOUND']);
+
+    const minute = 60_000;
+    const startsAt = new Date(Math.ceil((Date.now() + 3 * 86_400_000) / minute) * minute).toISOString();
+    const created = await http.post<any>(
+      '/v1/records',
+      { type: 'visit', customerId, data: { service: 'Cleaning', startsAt } },
+      token,
+    );
+    expect(created.status).toBe(201);
+    const recordId = created.body.id;
+    const first = await until(`recordId=${recordId}`, (items) => items.length === 2);
+    expect(first.map((m) => [m.status, m.nextAttemptAt, m.reminderRule, m.customerId]).sort()).toEqual(
+      [
+        ['deferred', new Date(Date.parse(startsAt) - 24 * 3_600_000).toISOString(), 'appt-reminder', customerId],
+        ['deferred', new Date(Date.parse(startsAt) - 2 * 3_600_000).toISOString(), 'appt-reminder', customerId],
+      ].sort(),
+    );
+
+    const moved = new Date(Date.parse(startsAt) + 86_400_000).toISOString();
+    expect((await http.patch(`/v1/records/${recordId}`, { data: { startsAt: moved } }, token)).status).toBe(200);
+    const after = await until(`recordId=${recordId}`, (items) => items.length === 4);
+    const byStatus = (items: any[], status: string) =>
+      items
+        .filter((m) => m.status === status)
+        .map((m) => m.nextAttemptAt ?? m.id)
+        .sort();
+    expect(byStatus(after, 'cancelled').sort()).toEqual(first.map((m) => m.id).sort());
+    expect(byStatus(after, 'deferred')).toEqual(
+      [
+        new Date(Date.parse(moved) - 24 * 3_600_000).toISOString(),
+        new Date(Date.parse(moved) - 2 * 3_600_000).toISOString(),
+      ].sort(),
+    );
+    // An edit that leaves the time alone leaves the schedule alone; the record's deletion cancels it.
+    expect((await http.patch(`/v1/records/${recordId}`, { data: { status: 'done' } }, token)).status).toBe(200);
+    expect((await http.patch(`/v1/records/${recordId}`, { data: { status: 'booked' } }, token)).status).toBe(200);
+    expect((await http.delete(`/v1/records/${recordId}`, token)).status).toBe(204);
+    const gone = await until(`recordId=${recordId}`, (items) => items.every((m) => m.status === 'cancelled'));
+    expect(gone.map((m) => m.id).sort()).toEqual(after.map((m: any) => m.id).sort());
+    expect(await messagesOf(`status=cancelled&customerId=${customerId}`)).toHaveLength(4);
+  }, 90_000);
+
+  it('P50: a reminder that falls due is sent through the provider with the record’s time; past skipped', async () => {
+    // Starts in 2 h and 4 s: −24 h is already past (skipped), −2 h is due in about 4 s.
+    const startsAt = new Date(Date.now() + 2 * 3_600_000 + 4_000).toISOString();
+    const created = await http.post<any>(
+      '/v1/records',
+      { type: 'visit', customerId, data: { service: 'X', startsAt } },
+      token,
+    );
+    expect(created.status).toBe(201);
+    const [due] = await until(`recordId=${created.body.id}`, (items) => items.some((m) => m.status === 'sent'));
+    expect(await messagesOf(`recordId=${created.body.id}`)).toHaveLength(1);
+    const at = (await atSimulator(phone)).find((m) => m.response.providerMessageId === due.providerMessageId);
+    expect(JSON.stringify(at.request)).toContain(ist(startsAt));
+  }, 60_000);
+
+  it('P23: deleting a customer deletes their messages and reminders in notifications, confirmed', async () => {
+    const startsAt = new Date(Date.now() + 5 * 86_400_000).toISOString();
+    const created = await http.post<any>(
+      '/v1/records',
+      { type: 'visit', customerId, data: { service: 'Y', startsAt } },
+      token,
+    );
+    expect(created.status).toBe(201);
+    await until(`recordId=${created.body.id}`, (items) => items.length === 2);
+    expect((await messagesOf(`customerId=${customerId}`)).length).toBeGreaterThan(4);
+
+    expect((await http.delete(`/v1/customers/${customerId}`, token)).status).toBe(204);
+    await until(`customerId=${customerId}`, (items) => items.length === 0);
+    expect(await messagesOf(`recordId=${created.body.id}`)).toEqual([]);
+
+    const seal = new BusSeal(tp.busKey);
+    const end = Date.now() + 20_000;
+    let confirmed: any;
+    while (!confirmed && Date.now() < end) {
+      confirmed = (await topicValues(DOMAIN_EVENTS_TOPIC))
+        .map((v) => platformEventSchema.parse(seal.openRecord(DOMAIN_EVENTS_TOPIC, v)))
+        .find((e) => e.type === 'customer.erasure.confirmed' && e.customerId === customerId);
+      if (!confirmed) await sleep(500);
+    }
+    expect(confirmed).toMatchObject({ service: 'notifications', deleted: expect.any(Number) });
+    expect(confirmed.deleted).toBeGreaterThan(4);
+
+    // The record events carried the customer's name and phone: sealed, never readable on the topic.
+    const raw = await topicValues(TENANT_DATA_EVENTS_TOPIC);
+    expect(raw.length).toBeGreaterThan(0);
+    for (const value of raw) {
+      expect(value.toString()).not.toContain(phone.slice(-8));
+      expect(value.toString()).not.toContain('Asha');
+      expect(value.toString()).not.toContain(customerId);
+    }
+  }, 90_000);
+});

@@ -1,0 +1,77 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { CustomerOps, DomainError } from '@lekha/contracts';
+import { AppLogger, BusClient, BusSeal } from '@lekha/runtime';
+import { NotificationsOptions } from '../config/notifications-options.js';
+
+export interface CustomerContact {
+  name: string;
+  phone: string | null;
+  email: string | null;
+}
+
+/** Where a message given by customer ID finds the customer's phone and email: tenant-data. */
+export abstract class CustomerDirectory {
+  /** The customer's contact, asked with the current caller's own token; null when there is no such customer. */
+  abstract contact(customerId: string): Promise<CustomerContact | null>;
+}
+
+/**
+ * Asks tenant-data over the bus (`tenant-data.customers.contact`), as the caller: the call carries the
+ * caller's access token and tenant, is sealed with the tenant's transit key for tenant-data, and its reply
+ * is sealed to this process's reply key. Connects on first use (use-case tests never do).
+ */
+@Injectable()
+export class BusCustomerDirectory extends CustomerDirectory implements OnApplicationShutdown {
+  private client: BusClient | null = null;
+  private connecting: Promise<BusClient> | null = null;
+
+  constructor(
+    private readonly options: NotificationsOptions,
+    private readonly logger: AppLogger,
+    @Inject(BusSeal) private readonly seal: BusSeal,
+  ) {
+    super();
+  }
+
+  private bus(): Promise<BusClient> {
+    this.connecting ??= (async () => {
+      const client = new BusClient({
+        clientId: 'notifications',
+        brokers: this.options.brokers,
+        logger: this.logger.pino,
+        seal: this.seal,
+        timeoutMs: this.options.rpcTimeoutMs,
+        replyKeyRotateMs: 600_000,
+        transitKeyTtlMs: 60_000,
+        checkReplies: this.options.checkReplies,
+      });
+      try {
+        await client.connect();
+      } catch (err) {
+        this.connecting = null;
+        await client.close().catch(() => undefined);
+        throw new DomainError('SERVICE_UNAVAILABLE', 'the customer directory cannot be reached; retry shortly', {
+          cause: (err as Error).message,
+        });
+      }
+      this.client = client;
+      return client;
+    })();
+    return this.connecting;
+  }
+
+  async contact(customerId: string): Promise<CustomerContact | null> {
+    const bus = await this.bus();
+    try {
+      const found = await bus.invoke(CustomerOps.contact, { id: customerId });
+      return { name: found.name, phone: found.phone, email: found.email };
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'NOT_FOUND') return null;
+      throw err;
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.client?.close();
+  }
+}

@@ -1,0 +1,171 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { TenantScope } from '@lekha/access';
+import {
+  TENANT_DATA_EVENTS_TOPIC,
+  tenantDataEventSchema,
+  uuidv7,
+  type RecordChangedEvent,
+  type TenantDataEvent,
+} from '@lekha/contracts';
+import { KafkaPublisher } from '@lekha/kafka';
+import { Database } from '@lekha/persistence';
+import { AppLogger, BusSeal } from '@lekha/runtime';
+import { CustomerRepository } from '../customers/customer.repository.js';
+import type { BusinessRecordRow } from '../records/business-record.entity.js';
+
+type Wake = () => void;
+
+/**
+ * Tenant-data's domain events, written into its outbox in the transaction of the change (so a change
+ * never commits without its event, and a rolled-back one leaves none), sealed with the bus key on the
+ * way in: the customer's name and contact a record event carries are ciphertext in the outbox too.
+ */
+@Injectable()
+export class TenantDataEvents {
+  private wake: Wake = () => undefined;
+
+  constructor(
+    @Inject(BusSeal) private readonly seal: BusSeal,
+    private readonly customers: CustomerRepository,
+  ) {}
+
+  onAppended(wake: Wake): void {
+    this.wake = wake;
+  }
+
+  async append({ tx, tenantId }: TenantScope, event: TenantDataEvent): Promise<void> {
+    const sealed = this.seal.sealRecord(TENANT_DATA_EVENTS_TOPIC, tenantDataEventSchema.parse(event));
+    await tx.execute(`insert into tenant_data.event_outbox (tenant_id, sealed) values (?, ?)`, [tenantId, sealed]);
+    queueMicrotask(this.wake);
+  }
+
+  /** A record was created, updated or deleted: its type, links, plain operational fields and customer. */
+  async recordChanged(
+    scope: TenantScope,
+    change: RecordChangedEvent['change'],
+    row: BusinessRecordRow,
+    recordType: string,
+    previousAssigneeUserId: string | null,
+  ): Promise<void> {
+    const fields: RecordChangedEvent['fields'] = {};
+    for (const [name, value] of Object.entries(row.operational ?? {}))
+      if (value === null || ['string', 'number', 'boolean'].includes(typeof value))
+        fields[name] = value as string | number | boolean | null;
+    const customer =
+      change !== 'deleted' && row.customerId ? await this.customers.findById(scope, row.customerId) : null;
+    await this.append(scope, {
+      type: 'record.changed',
+      eventId: uuidv7(),
+      tenantId: scope.tenantId,
+      recordId: row.id,
+      change,
+      recordType,
+      customerId: row.customerId ?? null,
+      assigneeUserId: row.assigneeUserId ?? null,
+      previousAssigneeUserId,
+      fields,
+      customer: customer ? { name: customer.name, phone: customer.phone, email: customer.email } : null,
+      occurredAt: new Date().toISOString(),
+    });
+  }
+
+  customerErased(scope: TenantScope, customerId: string): Promise<void> {
+    return this.append(scope, {
+      type: 'customer.erased',
+      eventId: uuidv7(),
+      tenantId: scope.tenantId,
+      customerId,
+      occurredAt: new Date().toISOString(),
+    });
+  }
+}
+
+/**
+ * Publishes the outbox to `tenant-data.events.v1` in insertion order (keyed by tenant: one tenant's
+ * events stay in order), then deletes exactly what it published. A broker outage leaves rows waiting;
+ * a crash between publish and delete publishes them again, and consumers are idempotent (a record's
+ * reminders are recomputed only for an event newer than the last applied; an erasure is repeatable).
+ */
+@Injectable()
+export class TenantDataEventRelay implements OnApplicationBootstrap, OnModuleDestroy {
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wakeUp: (() => void) | null = null;
+  private pending = false;
+
+  constructor(
+    private readonly db: Database,
+    private readonly publisher: KafkaPublisher,
+    private readonly logger: AppLogger,
+    events: TenantDataEvents,
+  ) {
+    events.onAppended(() => {
+      this.pending = true;
+      this.wakeUp?.();
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.running = false;
+    this.wakeUp?.();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    let backoff = 200;
+    while (this.running) {
+      try {
+        const sent = await this.drainOnce();
+        backoff = 200;
+        if (sent === 0 && !this.pending) await this.idle();
+      } catch (err) {
+        this.logger.pino.warn(
+          { error: (err as Error).message, backoffMs: backoff },
+          'domain event relay cannot publish yet; events stay in the outbox',
+        );
+        await sleep(backoff);
+        backoff = Math.min(backoff * 2, 5000);
+      }
+    }
+  }
+
+  private idle(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(), 500);
+      this.wakeUp = () => {
+        this.wakeUp = null;
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  /** Publishes one batch; answers how many events it published. */
+  async drainOnce(): Promise<number> {
+    this.pending = false;
+    const rows = await this.db
+      .em()
+      .execute<{ id: string; tenant_id: string; sealed: string }[]>(
+        `select id::text as id, tenant_id, sealed from tenant_data.event_outbox order by id limit 200`,
+      );
+    if (rows.length === 0) return 0;
+    await this.publisher.send({
+      topic: TENANT_DATA_EVENTS_TOPIC,
+      timeout: 5000,
+      messages: rows.map((r) => ({ key: r.tenant_id, value: r.sealed })),
+    });
+    // Exactly what was sent: a lower id committed after the select waits for the next round.
+    await this.db
+      .em()
+      .execute(`delete from tenant_data.event_outbox where id in (${rows.map(() => '?').join(', ')})`, [
+        ...rows.map((r) => r.id),
+      ]);
+    return rows.length;
+  }
+}

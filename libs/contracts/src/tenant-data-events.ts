@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+/**
+ * Events on `tenant-data.events.v1`. Each is sealed whole with the bus key (it is written sealed into
+ * tenant-data's outbox, in the transaction of the change, and published from there), so the customer's
+ * name and contact a record event carries are never plaintext on Kafka or in the outbox.
+ */
+
+/** An operational field of a record as it travels: scalars only (dates and times as their ISO text). */
+export const recordEventFieldSchema = z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]);
+
+/** The linked customer's name and contact at the time of the change (for reminders addressed to them). */
+export const recordEventCustomerSchema = z.strictObject({
+  name: z.string(),
+  phone: z.string().nullable(),
+  email: z.string().nullable(),
+});
+export type RecordEventCustomer = z.infer<typeof recordEventCustomerSchema>;
+
+export const recordChangedEventSchema = z.strictObject({
+  type: z.literal('record.changed'),
+  /** uuidv7: ordered by time, so a consumer keeps the latest it applied per record and ignores older ones. */
+  eventId: z.uuid(),
+  tenantId: z.uuid(),
+  recordId: z.uuid(),
+  change: z.enum(['created', 'updated', 'deleted']),
+  /** The record type's key (e.g. `appointment`). */
+  recordType: z.string().max(64),
+  customerId: z.uuid().nullable(),
+  assigneeUserId: z.uuid().nullable(),
+  /** The assignee before this change (null on create): `assigned` means it changed to someone. */
+  previousAssigneeUserId: z.uuid().nullable(),
+  /** The record's operational (plain) scalar fields: dates and times such as `startsAt`, `dueOn`. */
+  fields: z.record(z.string().max(64), recordEventFieldSchema),
+  customer: recordEventCustomerSchema.nullable(),
+  occurredAt: z.iso.datetime(),
+});
+export type RecordChangedEvent = z.infer<typeof recordChangedEventSchema>;
+
+/** A customer was deleted for good: every service deletes what it holds of them and confirms. */
+export const customerErasedEventSchema = z.strictObject({
+  type: z.literal('customer.erased'),
+  eventId: z.uuid(),
+  tenantId: z.uuid(),
+  customerId: z.uuid(),
+  occurredAt: z.iso.datetime(),
+});
+export type CustomerErasedEvent = z.infer<typeof customerErasedEventSchema>;
+
+export const tenantDataEventSchema = z.discriminatedUnion('type', [
+  recordChangedEventSchema,
+  customerErasedEventSchema,
+]);
+export type TenantDataEvent = z.infer<typeof tenantDataEventSchema>;
