@@ -132,14 +132,21 @@ export class ConsentRepository {
     );
   }
 
-  /** Queues an act (a record given, a withdrawal) for every service that keeps a consent view. */
-  async enqueue({ tx, tenantId }: TenantScope, actId: string, services: readonly ConsentApplier[]): Promise<void> {
+  /**
+   * Queues an act (a record given, a withdrawal) for every service that keeps a consent view, due at
+   * `at` — the service clock's now, the same clock the relay reads.
+   */
+  async enqueue(
+    { tx, tenantId }: TenantScope,
+    actId: string,
+    services: readonly ConsentApplier[],
+    at: Date,
+  ): Promise<void> {
     for (const service of services)
-      await tx.execute(`insert into compliance.consent_outbox (act_id, service, tenant_id) values (?, ?, ?)`, [
-        actId,
-        service,
-        tenantId,
-      ]);
+      await tx.execute(
+        `insert into compliance.consent_outbox (act_id, service, tenant_id, next_send_at) values (?, ?, ?, ?)`,
+        [actId, service, tenantId, at],
+      );
   }
 
   async find({ tx, tenantId }: TenantScope, id: string): Promise<ConsentRecordRow | null> {

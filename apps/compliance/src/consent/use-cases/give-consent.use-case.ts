@@ -61,7 +61,7 @@ export class GiveConsentUseCase implements UseCase<Op> {
         evidenceMethod: input.evidence.method,
         evidenceReferenceEnc: data.cipher.encrypt('consent.evidence_reference', input.evidence.reference),
       });
-      await this.consents.enqueue(data, id, CONSENT_APPLIERS);
+      await this.consents.enqueue(data, id, CONSENT_APPLIERS, now);
       await data.record({
         resource: { id },
         subjectIds: input.principal.customerId ? [input.principal.customerId] : [],

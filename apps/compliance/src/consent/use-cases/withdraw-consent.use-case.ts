@@ -34,7 +34,7 @@ async function withdraw(
     method: how.method ?? null,
     recordedBy: { type: scope.ctx.actorType, id: scope.ctx.actorId },
   });
-  await consents.enqueue(data, id, CONSENT_APPLIERS);
+  await consents.enqueue(data, id, CONSENT_APPLIERS, at);
 }
 
 /** Withdraws one consent by its ID: as easy as giving it. A record of another tenant is a 404, audited. */
