@@ -499,6 +499,97 @@ describe('notifications (use cases on a real database)', () => {
     expect(gupshup.calls.filter((c) => ids.includes(c.messageId))).toEqual([]);
   });
 
+  describe('rounds in chunks (one tenant transaction to prepare, one to record)', () => {
+    const audited = async (id: string) =>
+      (
+        await h.app
+          .get(Database)
+          .em()
+          .execute<{ reason: string }[]>(
+            `select payload->>'reason' as reason from notifications.audit_outbox
+               where payload->'resource'->>'id' = ? and payload->'actor'->>'type' = 'service' order by id`,
+            [id],
+          )
+      ).map((r) => r.reason);
+
+    it('one round of many messages of two tenants: each outcome recorded for its own message, each audited', async () => {
+      const a = await tenant();
+      const b = await tenant();
+      const ok = await send(a, { variables: ['Ok', '10:30'] });
+      const refused = await send(a, { variables: ['Refused', '10:30'] });
+      const retried = await send(a, { variables: ['Retried', '10:30'] });
+      const ofB: string[] = [];
+      for (let i = 0; i < 5; i++) ofB.push((await send(b, { variables: [`B${i}`, '10:30'] })).id);
+      // In claim order: ok, refused, retried go to msg91 first.
+      msg91.outcomes.push(
+        { ok: true, providerMessageId: 'msg91-ok' },
+        failure({ code: 'INVALID_RECIPIENT', retryable: false }),
+        failure({ code: 'RATE_LIMITED' }),
+      );
+      expect(await h.get(Dispatcher).runOnce()).toBe(8);
+      expect(await message(a, ok.id)).toMatchObject({ status: 'sent', providerMessageId: 'msg91-ok', attempts: 1 });
+      expect(await message(a, refused.id)).toMatchObject({ status: 'failed', error: { code: 'INVALID_RECIPIENT' } });
+      expect(await message(a, retried.id)).toMatchObject({ status: 'queued', provider: 'msg91', attempts: 1 });
+      for (const id of ofB) expect(await message(b, id)).toMatchObject({ status: 'sent', provider: 'msg91' });
+      await h.get(Dispatcher).drain();
+      expect(await message(a, retried.id)).toMatchObject({ status: 'sent', provider: 'gupshup', attempts: 2 });
+      expect(msg91.calls.map((m) => m.messageId).sort()).toEqual([ok.id, refused.id, retried.id, ...ofB].sort());
+      expect(await audited(ok.id)).toEqual(['sent_msg91']);
+      expect(await audited(refused.id)).toEqual(['failed_invalid_recipient']);
+      expect(await audited(retried.id)).toEqual(['sent_gupshup']);
+      for (const id of ofB) expect(await audited(id)).toEqual(['sent_msg91']);
+      // A receipt finds each sent message by its provider's ID (the references were recorded together).
+      const apply = h.get(ApplyReceiptUseCase);
+      expect(
+        await apply.execute({ provider: 'msg91', providerMessageId: 'msg91-ok', state: 'delivered', dedupKey: 'ok1' }),
+      ).toBe('applied');
+      expect((await message(a, ok.id)).status).toBe('delivered');
+    });
+
+    it('a message that cannot be prepared holds up only itself; the rest of its chunk is sent', async () => {
+      const owner = await tenant();
+      const ids: string[] = [];
+      for (let i = 0; i < 4; i++) ids.push((await send(owner, { variables: [`N${i}`, '10:30'] })).id);
+      // Its stored text no longer decrypts (as if damaged): preparing the chunk fails on it.
+      await h.app
+        .get(Database)
+        .em()
+        .execute(`update notifications.messages set body_enc = ? where id = ?`, [Buffer.from('damaged'), ids[1]]);
+      await h.get(Dispatcher).runOnce();
+      for (const id of [ids[0]!, ids[2]!, ids[3]!]) {
+        expect(callsFor(msg91, id)).toHaveLength(1);
+        expect((await message(owner, id)).status).toBe('sent');
+      }
+      expect(callsFor(msg91, ids[1]!)).toHaveLength(0);
+      expect(callsFor(gupshup, ids[1]!)).toHaveLength(0);
+      // Still queued (leased): nothing lost, and no attempt was recorded for it.
+      const [queued] = await h.app
+        .get(Database)
+        .em()
+        .execute<{ n: number | string }[]>(
+          `select count(*) as n from notifications.dispatch_queue where message_id = ?`,
+          [ids[1]],
+        );
+      expect(Number(queued!.n)).toBe(1);
+      await h.app.get(Database).em().execute(`delete from notifications.dispatch_queue where message_id = ?`, [ids[1]]);
+    });
+
+    it('rules are re-checked per message of a chunk: an opt-out after acceptance ends only that recipient', async () => {
+      const owner = await tenant();
+      const other = '+919812300001';
+      const kept = await send(owner, {});
+      const stopped = await send(owner, { to: { phone: other } });
+      await h.call(NotificationOps.recordOptOut, { recipient: { phone: other } }, owner);
+      await h.get(Dispatcher).runOnce();
+      expect(await message(owner, kept.id)).toMatchObject({ status: 'sent' });
+      expect(await message(owner, stopped.id)).toMatchObject({
+        status: 'failed',
+        error: { code: 'NOTIFICATION_OPTED_OUT' },
+      });
+      expect(callsFor(msg91, stopped.id)).toHaveLength(0);
+    });
+  });
+
   describe('receipts', () => {
     it('applies receipts forward only and once: a late `sent` never overwrites `delivered`', async () => {
       const owner = await tenant();

@@ -56,6 +56,26 @@ export class DispatchQueueRepository {
     ]);
   }
 
+  /** Several messages are done with: one statement. */
+  async removeMany({ tx, tenantId }: TenantScope, messageIds: readonly string[]): Promise<void> {
+    if (!messageIds.length) return;
+    await tx.execute(
+      `delete from notifications.dispatch_queue
+         where tenant_id = ? and message_id in (select value::uuid from jsonb_array_elements_text(?::jsonb))`,
+      [tenantId, JSON.stringify(messageIds)],
+    );
+  }
+
+  /** Rows whose tenant is gone (erased): dropped by the service itself, one statement. */
+  async dropMany(messageIds: readonly string[]): Promise<void> {
+    if (!messageIds.length) return;
+    await this.db.em().execute(
+      `delete from notifications.dispatch_queue
+           where message_id in (select value::uuid from jsonb_array_elements_text(?::jsonb))`,
+      [JSON.stringify(messageIds)],
+    );
+  }
+
   /** A row whose tenant is gone (erased): dropped by the service itself. */
   async drop(messageId: string): Promise<void> {
     await this.db.em().execute(`delete from notifications.dispatch_queue where message_id = ?`, [messageId]);

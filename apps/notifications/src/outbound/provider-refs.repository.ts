@@ -19,6 +19,20 @@ export class ProviderRefsRepository {
     );
   }
 
+  /** `remember` for several sends at once: one statement. */
+  async rememberMany(
+    { tx, tenantId }: TenantScope,
+    refs: readonly { provider: string; providerMessageId: string; messageId: string }[],
+  ): Promise<void> {
+    if (!refs.length) return;
+    await tx.execute(
+      `insert into notifications.provider_refs (provider, provider_message_id, tenant_id, message_id)
+       select v.p, v.r, ?, v.m from jsonb_to_recordset(?::jsonb) as v(p text, r text, m uuid)
+       on conflict do nothing`,
+      [tenantId, JSON.stringify(refs.map((r) => ({ p: r.provider, r: r.providerMessageId, m: r.messageId })))],
+    );
+  }
+
   async lookup(provider: string, providerMessageId: string): Promise<{ tenant_id: string; message_id: string } | null> {
     const rows = await this.db
       .em()
