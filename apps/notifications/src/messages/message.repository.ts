@@ -107,6 +107,32 @@ export class MessageRepository {
     );
   }
 
+  /** Several new messages in one statement (a batch send). */
+  async insertMany({ tx, tenantId, cipher }: TenantScope, ms: readonly NewMessage[]): Promise<void> {
+    if (!ms.length) return;
+    await tx.execute(
+      `insert into notifications.messages (id, tenant_id, template_key, channel, category, recipient_enc,
+         recipient_idx, customer_id, body_enc, variables_enc, status, next_attempt_at, created_at, updated_at)
+       values ${ms.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      ms.flatMap((m) => [
+        m.id,
+        tenantId,
+        m.templateKey,
+        m.channel,
+        m.category,
+        cipher.encrypt('recipient', m.recipient),
+        m.recipientIdx,
+        m.customerId,
+        cipher.encrypt('body', m.body),
+        m.variables.length ? cipher.encrypt('variables', JSON.stringify(m.variables)) : null,
+        m.status,
+        m.nextAttemptAt,
+        m.createdAt,
+        m.createdAt,
+      ]),
+    );
+  }
+
   async find({ tx, tenantId }: TenantScope, id: string, lock = false): Promise<MessageRow | null> {
     const rows = await tx.execute<MessageRow[]>(
       `select * from notifications.messages where tenant_id = ? and id = ?${lock ? ' for update' : ''}`,

@@ -60,6 +60,16 @@ export class ProviderRefsRepository {
     );
   }
 
+  /** `route` for several recipients in one statement. */
+  async routeMany({ tx, tenantId }: TenantScope, routeIdxs: readonly string[]): Promise<void> {
+    if (!routeIdxs.length) return;
+    await tx.execute(
+      `insert into notifications.recipient_routes (route_idx, tenant_id)
+       select distinct value, ?::uuid from jsonb_array_elements_text(?::jsonb) on conflict do nothing`,
+      [tenantId, JSON.stringify(routeIdxs)],
+    );
+  }
+
   async tenantsOf(routeIdx: string): Promise<string[]> {
     const rows = await this.db
       .em()
