@@ -9,6 +9,10 @@
 //   3. halfway through, notifications is killed -9 and started again; at the end every accepted message
 //      is reconciled against the simulator's /_sim/messages: lost, duplicates per provider, unrecorded sends.
 //   npm run build && node bench/notifications/bench.mjs
+//   4. batch sends through the gateway (POST /v1/notifications/messages/batch, BENCH_BATCH_SIZE items each,
+//      BENCH_BATCH_CALLERS concurrent callers, BENCH_BATCH_SECONDS): accepted/s, provider-acknowledged/s,
+//      accepted → provider call p50/p99, every accepted message reconciled (lost, duplicates per provider);
+//      BENCH_BATCH_SECONDS=0 skips it.
 //   BENCH_SECONDS (default 20) of load; BENCH_CALLERS (32) concurrent senders; BENCH_KILL=off: no kill;
 //   BENCH_ENV='NOTIFICATIONS_DISPATCH_BATCH=200,…' extra service settings; LEKHA_NODE_ARGS to profile.
 import { randomBytes } from 'node:crypto';
@@ -25,6 +29,9 @@ const CALLERS = Number(process.env.BENCH_CALLERS ?? 32);
 const KILL = process.env.BENCH_KILL !== 'off';
 const STORE = process.env.BENCH_STORE ?? 'postgres';
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 5000);
+const BATCH_SECONDS = Number(process.env.BENCH_BATCH_SECONDS ?? 4);
+const BATCH_CALLERS = Number(process.env.BENCH_BATCH_CALLERS ?? 8);
+const BATCH_SIZE = Number(process.env.BENCH_BATCH_SIZE ?? 100);
 const base = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const extraEnv = Object.fromEntries(
   (process.env.BENCH_ENV ?? '')
@@ -225,14 +232,16 @@ try {
   };
   for (let i = 0; i < 600 && (await ackedCount()) < accepted.length; i++) await sleep(250);
   const drained = Date.now();
-  const taken = await simMessages();
-  if (taken.length >= 10_000) log('more than 10,000 sends: the simulator keeps only the last 10,000 (shorten the run)');
   let messages = [];
   for (let i = 0; i < 120; i++) {
     messages = await list();
     if (messages.length >= accepted.length && messages.every((m) => DONE.has(m.status))) break;
     await sleep(1000);
   }
+  // The simulator's record once every message has ended (its counts include sends cut off by the kill, so
+  // they can reach the accepted count before the last messages went out).
+  const taken = await simMessages();
+  if (taken.length >= 10_000) log('more than 10,000 sends: the simulator keeps only the last 10,000 (shorten the run)');
 
   // Reconcile.
   const byId = new Map(messages.map((m) => [m.id, m]));
@@ -315,6 +324,104 @@ try {
     `share of the ceiling: ${((100 * (ackedDuringLoad / loadSeconds)) / ceiling).toFixed(0)} % while loading`,
   );
   if (lost.length || duplicates || notAtSimulator) exitCode = 1;
+
+  // 4 (run before 3, while the queue is empty). Batch sends through the gateway, end to end to the simulator.
+  if (BATCH_SECONDS > 0) {
+    const before = await ackedCount();
+    const batchAccepted = [];
+    let batchRefused = 0;
+    let batchFirstRefusal = '';
+    let seq = 0;
+    log(`batch sends: ${BATCH_CALLERS} callers, ${BATCH_SIZE} items a request, ${BATCH_SECONDS} s`);
+    const b0 = Date.now();
+    const bUntil = b0 + BATCH_SECONDS * 1000;
+    await Promise.all(
+      Array.from({ length: BATCH_CALLERS }, async () => {
+        while (Date.now() < bUntil) {
+          const first = seq;
+          seq += BATCH_SIZE;
+          const phones = Array.from({ length: BATCH_SIZE }, (_, j) => `+918${String(first + j).padStart(9, '0')}`);
+          const r = await call('POST', '/v1/notifications/messages/batch', {
+            key,
+            body: {
+              items: phones.map((phone, j) => ({
+                idempotencyKey: `bench-${stamp}-b${first + j}`,
+                template: 'otp',
+                variables: [String(100000 + ((first + j) % 900000))],
+                to: { phone },
+              })),
+            },
+          }).catch((err) => ({ status: 0, body: String(err) }));
+          const at = Date.now();
+          if (r.status !== 200) {
+            batchRefused += BATCH_SIZE;
+            if (!batchFirstRefusal) batchFirstRefusal = `${r.status} ${JSON.stringify(r.body).slice(0, 200)}`;
+            continue;
+          }
+          r.body.items.forEach((item, j) => {
+            if (item.id) batchAccepted.push({ id: item.id, phone: phones[j], at });
+            else {
+              batchRefused++;
+              if (!batchFirstRefusal) batchFirstRefusal = JSON.stringify(item).slice(0, 200);
+            }
+          });
+        }
+      }),
+    );
+    const bLoadEnd = Date.now();
+    for (let i = 0; i < 1200 && (await ackedCount()) - before < batchAccepted.length; i++) await sleep(100);
+    const bDrained = Date.now();
+    const acked = (await ackedCount()) - before;
+    const ofBatch = (await simMessages()).filter((m) => digits10(m.request.to).startsWith('8'));
+    const perKey = new Map();
+    const firstAt = new Map();
+    for (const m of ofBatch) {
+      const k = digits10(m.request.to);
+      perKey.set(`${m.provider} ${k}`, (perKey.get(`${m.provider} ${k}`) ?? 0) + 1);
+      const t = Date.parse(m.receivedAt);
+      if (!firstAt.has(k) || firstAt.get(k) > t) firstAt.set(k, t);
+    }
+    const batchDuplicates = [...perKey.values()].filter((c) => c > 1).length;
+    const bLat = batchAccepted
+      .map((a) => firstAt.get(digits10(a.phone)) - a.at)
+      .filter((d) => Number.isFinite(d))
+      .sort((x, y) => x - y);
+    const bCallTimes = [...firstAt.values()].sort((x, y) => x - y);
+    const bLoadSeconds = (bLoadEnd - b0) / 1000;
+    const bE2e = acked / ((bDrained - b0) / 1000);
+    const bAckedDuringLoad = bCallTimes.filter((t) => t <= bLoadEnd).length;
+    // Reconciled against the service's own records: every accepted message sent, none left behind.
+    let statuses = {};
+    if (STORE === 'postgres') {
+      const db = new pg.Client({ connectionString: dbUrl });
+      await db.connect();
+      for (let i = 0; i < 50; i++) {
+        const { rows } = await db.query(
+          `select status, count(*)::int as n from notifications.messages where id = any($1::uuid[]) group by status`,
+          [batchAccepted.map((a) => a.id)],
+        );
+        statuses = Object.fromEntries(rows.map((r) => [r.status, r.n]));
+        if ((statuses.sent ?? 0) === batchAccepted.length) break;
+        await sleep(200);
+      }
+      await db.end();
+    }
+    const batchLost = STORE === 'postgres' ? batchAccepted.length - (statuses.sent ?? 0) : NaN;
+    console.log(
+      `\nbatch sends (${BATCH_CALLERS} callers × ${BATCH_SIZE} items, ${BATCH_SECONDS} s):\n` +
+        '\n| what | per second | p50 ms | p99 ms |\n|---|---|---|---|\n' +
+        `| accepted through the gateway (batch route) | ${fmt(batchAccepted.length / bLoadSeconds)} | | |\n` +
+        `| provider-acknowledged while loading | ${fmt(bAckedDuringLoad / bLoadSeconds)} | | |\n` +
+        `| provider-acknowledged end to end (first batch → last ack) | **${fmt(bE2e)}** | ` +
+        `${fmt(pct(bLat, 0.5) ?? NaN, 1)} | ${fmt(pct(bLat, 0.99) ?? NaN, 1)} |\n` +
+        `\nreconciled: ${fmt(batchAccepted.length)} accepted, ${fmt(acked)} acknowledged by the simulator, ` +
+        `statuses ${JSON.stringify(statuses)}, ${batchLost} lost, ${batchDuplicates} duplicates (same provider, same ` +
+        `message), ${batchRefused} refused${batchFirstRefusal ? ` (first: ${batchFirstRefusal})` : ''}; ` +
+        `${((100 * bE2e) / ceiling).toFixed(0)} % of the ceiling end to end` +
+        `${ofBatch.length >= 10_000 ? '; the simulator keeps only the last 10,000 sends: checked among those' : ''}`,
+    );
+    if (batchDuplicates || batchLost > 0 || acked > batchAccepted.length) exitCode = 1;
+  }
 
   // 3. The dispatcher alone: a backlog of copies of one accepted message (same tenant, same sealed fields,
   // new IDs) put straight into the queue in one statement, drained to the simulator.

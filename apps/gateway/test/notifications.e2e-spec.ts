@@ -76,6 +76,46 @@ describe('notifications through the gateway', () => {
     expect(list.body.items.map((m: { id: string }) => m.id)).toContain(accepted.body.id);
   });
 
+  it('P50: a batch send answers each item on its own: accepted, refused with its reason, replayed', async () => {
+    const item = (i: number, body: Record<string, unknown> = {}) => ({
+      idempotencyKey: `batch-${stamp}-${i}`,
+      template: 'appt',
+      variables: ['Asha', '10:30'],
+      to: { phone: `+9197${String(Date.now() + i).slice(-8)}` },
+      ...body,
+    });
+    type Item = { id?: string; status?: string; error?: { code: string; reason: string; message: string } };
+    const batch = (items: Record<string, unknown>[]) =>
+      http.post<{ items: Item[]; error?: { code: string } }>(
+        '/v1/notifications/messages/batch',
+        { items },
+        owner.accessToken,
+      );
+    const items = [
+      item(1),
+      item(2, { template: 'unknown' }),
+      item(3, { variables: ['Asha', 'https://x.example.com'] }),
+    ];
+    const first = await batch(items);
+    expect(first.status).toBe(200);
+    expect(first.body.items).toEqual([
+      { id: expect.any(String), status: 'queued' },
+      { error: { code: 'UNPROCESSABLE', reason: 'NOTIFICATION_TEMPLATE_NOT_FOUND', message: expect.any(String) } },
+      { error: { code: 'UNPROCESSABLE', reason: 'NOTIFICATION_URL_NOT_WHITELISTED', message: expect.any(String) } },
+    ]);
+    // The same keys again: the accepted item answers its first result; the refused ones were released.
+    const again = await batch([items[0]!, { ...items[1]!, template: 'appt' }]);
+    expect(again.body.items).toEqual([first.body.items[0], { id: expect.any(String), status: 'queued' }]);
+    const got = await http.get(`/v1/notifications/messages/${first.body.items[0]!.id}`, owner.accessToken);
+    expect(got.status).toBe(200);
+    expect(got.body).toMatchObject({ template: 'appt', channel: 'sms' });
+    // Two items with one key, an empty batch, or more than 100 items: 400, nothing done.
+    for (const bad of [[item(4), item(4)], [], Array.from({ length: 101 }, (_, i) => item(100 + i))]) {
+      const res = await batch(bad);
+      expect([res.status, res.body.error?.code]).toEqual([400, 'VALIDATION_FAILED']);
+    }
+  });
+
   it('refuses a send without an Idempotency-Key (400) and each DLT violation (422 with its reason)', async () => {
     const missing = await send({}, null);
     expect(missing.status).toBe(400);

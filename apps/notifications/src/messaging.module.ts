@@ -13,6 +13,8 @@ import { GetMessageUseCase } from './messages/get-message.use-case.js';
 import { IdempotencyRepository } from './messages/idempotency.repository.js';
 import { ListMessagesUseCase } from './messages/list-messages.use-case.js';
 import { MessageRepository } from './messages/message.repository.js';
+import { MessageAcceptance } from './messages/message-acceptance.js';
+import { SendMessageBatchUseCase } from './messages/send-message-batch.use-case.js';
 import { SendMessageUseCase } from './messages/send-message.use-case.js';
 import { DispatchOptions } from './outbound/dispatch-options.js';
 import { DispatchQueueRepository } from './outbound/dispatch-queue.repository.js';
@@ -128,7 +130,9 @@ export class MessagingModule {
         ListTemplatesUseCase,
         PutSettingsUseCase,
         GetSettingsUseCase,
+        MessageAcceptance,
         SendMessageUseCase,
+        SendMessageBatchUseCase,
         GetMessageUseCase,
         ListMessagesUseCase,
         RecordConsentUseCase,

@@ -271,6 +271,93 @@ describe('notifications (use cases on a real database)', () => {
     });
   });
 
+  describe('batch sends (POST /v1/notifications/messages/batch)', () => {
+    const item = (body: Record<string, unknown> = {}, idempotencyKey = key()) => ({
+      idempotencyKey,
+      template: 'appt',
+      variables: ['Asha', '10:30'],
+      to: { phone: PHONE },
+      ...body,
+    });
+    const batch = (owner: Caller, items: ReturnType<typeof item>[]) =>
+      h.call(NotificationOps.sendBatch, { items } as never, owner);
+
+    it('P50: each item a send of its own: accepted, or refused with its reason, nothing of it stored', async () => {
+      const owner = await tenant();
+      const customerId = randomUUID();
+      const { items } = await batch(owner, [
+        item({ to: { phone: PHONE, customerId } }),
+        item({ template: 'nope' }),
+        item({ variables: ['A'.repeat(31), '10:30'] }),
+        item({ variables: ['Ravi', '11:00'], to: { phone: '+919812300002' } }),
+      ]);
+      expect(items).toEqual([
+        { id: expect.any(String), status: 'queued' },
+        { error: { code: 'UNPROCESSABLE', reason: 'NOTIFICATION_TEMPLATE_NOT_FOUND', message: expect.any(String) } },
+        { error: { code: 'UNPROCESSABLE', reason: 'NOTIFICATION_VARIABLE_TOO_LONG', message: expect.any(String) } },
+        { id: expect.any(String), status: 'queued' },
+      ]);
+      const ids = [items[0], items[3]].map((i) => (i as { id: string }).id);
+      expect((await h.call(NotificationOps.listMessages, {}, owner)).items.map((m) => m.id).sort()).toEqual(
+        [...ids].sort(),
+      );
+      expect(await message(owner, ids[0]!)).toMatchObject({ status: 'queued', customerId, recipient: '+91******5678' });
+      // Every item audited in the batch's own request: two accepted, two refused.
+      const audited = await h.auditRecords(owner.ctx.requestId);
+      expect(
+        audited
+          .filter((e) => e.resource.type === 'notification' && e.action === 'create')
+          .map((e) => [e.outcome, e.reason])
+          .sort(),
+      ).toEqual(
+        [
+          ['allowed', 'queued'],
+          ['allowed', 'queued'],
+          ['denied', 'notification_template_not_found'],
+          ['denied', 'notification_variable_too_long'],
+        ].sort(),
+      );
+      await h.get(Dispatcher).drain();
+      for (const id of ids) expect((await message(owner, id)).status).toBe('sent');
+      expect(ids.map((id) => callsFor(msg91, id).length)).toEqual([1, 1]);
+    });
+
+    it('idempotent per item: a settled key: its first result, another body 422; a refused one is free', async () => {
+      const owner = await tenant();
+      const [k1, k2, k3] = [key(), key(), key()];
+      const first = await batch(owner, [item({}, k1), item({ template: 'nope' }, k2)]);
+      const again = await batch(owner, [item({}, k1), item({}, k2), item({ variables: ['Ravi', '11:00'] }, k3)]);
+      expect(again.items[0]).toEqual(first.items[0]);
+      expect(again.items[1]).toEqual({ id: expect.any(String), status: 'queued' });
+      const third = await batch(owner, [item({ variables: ['Other', '12:00'] }, k1), item({}, key())]);
+      expect(third.items[0]).toMatchObject({
+        error: { code: 'UNPROCESSABLE', reason: 'NOTIFICATION_IDEMPOTENCY_KEY_REUSED' },
+      });
+      expect(third.items[1]).toMatchObject({ status: 'queued' });
+      // The same key through the single route answers the batch's first result.
+      expect(await send(owner, {}, k1)).toEqual(first.items[0]);
+      expect((await h.call(NotificationOps.listMessages, {}, owner)).items).toHaveLength(4);
+      // Two items with one key: refused as a whole, nothing stored.
+      await expect(batch(owner, [item({}, k3), item({}, k3)])).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    });
+
+    it('P25: the rules hold per item: an opted-out recipient refused, the others of the batch accepted', async () => {
+      const owner = await tenant();
+      const other = '+919812300003';
+      await h.call(NotificationOps.recordOptOut, { recipient: { phone: other } }, owner);
+      const { items } = await batch(owner, [
+        item({ to: { phone: other } }),
+        item({ template: 'promo', variables: ['20%', 'x'] }),
+        item(),
+      ]);
+      expect(items.map((i) => ('error' in i ? i.error.reason : i.status))).toEqual([
+        'NOTIFICATION_OPTED_OUT',
+        'NOTIFICATION_CONSENT_REQUIRED',
+        'queued',
+      ]);
+    });
+  });
+
   describe('lawful by construction', () => {
     it('P50: defers a promotional SMS outside 09:00–21:00 IST to the next window, never drops it', async () => {
       const owner = await tenant();
@@ -585,6 +672,97 @@ describe('notifications (use cases on a real database)', () => {
     await Promise.all([d.drain(), d.drain(), d.drain()]);
     expect(ids.map((id) => callsFor(msg91, id).length)).toEqual(ids.map(() => 1));
     expect(gupshup.calls.filter((c) => ids.includes(c.messageId))).toEqual([]);
+  });
+
+  describe('rounds in chunks (one tenant transaction to prepare, one to record)', () => {
+    const audited = async (id: string) =>
+      (
+        await h.app
+          .get(Database)
+          .em()
+          .execute<{ reason: string }[]>(
+            `select payload->>'reason' as reason from notifications.audit_outbox
+               where payload->'resource'->>'id' = ? and payload->'actor'->>'type' = 'service' order by id`,
+            [id],
+          )
+      ).map((r) => r.reason);
+
+    it('one round, two tenants: each outcome recorded for its own message, each audited', async () => {
+      const a = await tenant();
+      const b = await tenant();
+      const ok = await send(a, { variables: ['Ok', '10:30'] });
+      const refused = await send(a, { variables: ['Refused', '10:30'] });
+      const retried = await send(a, { variables: ['Retried', '10:30'] });
+      const ofB: string[] = [];
+      for (let i = 0; i < 5; i++) ofB.push((await send(b, { variables: [`B${i}`, '10:30'] })).id);
+      // In claim order: ok, refused, retried go to msg91 first.
+      msg91.outcomes.push(
+        { ok: true, providerMessageId: 'msg91-ok' },
+        failure({ code: 'INVALID_RECIPIENT', retryable: false }),
+        failure({ code: 'RATE_LIMITED' }),
+      );
+      expect(await h.get(Dispatcher).runOnce()).toBe(8);
+      expect(await message(a, ok.id)).toMatchObject({ status: 'sent', providerMessageId: 'msg91-ok', attempts: 1 });
+      expect(await message(a, refused.id)).toMatchObject({ status: 'failed', error: { code: 'INVALID_RECIPIENT' } });
+      expect(await message(a, retried.id)).toMatchObject({ status: 'queued', provider: 'msg91', attempts: 1 });
+      for (const id of ofB) expect(await message(b, id)).toMatchObject({ status: 'sent', provider: 'msg91' });
+      await h.get(Dispatcher).drain();
+      expect(await message(a, retried.id)).toMatchObject({ status: 'sent', provider: 'gupshup', attempts: 2 });
+      expect(msg91.calls.map((m) => m.messageId).sort()).toEqual([ok.id, refused.id, retried.id, ...ofB].sort());
+      expect(await audited(ok.id)).toEqual(['sent_msg91']);
+      expect(await audited(refused.id)).toEqual(['failed_invalid_recipient']);
+      expect(await audited(retried.id)).toEqual(['sent_gupshup']);
+      for (const id of ofB) expect(await audited(id)).toEqual(['sent_msg91']);
+      // A receipt finds each sent message by its provider's ID (the references were recorded together).
+      const apply = h.get(ApplyReceiptUseCase);
+      expect(
+        await apply.execute({ provider: 'msg91', providerMessageId: 'msg91-ok', state: 'delivered', dedupKey: 'ok1' }),
+      ).toBe('applied');
+      expect((await message(a, ok.id)).status).toBe('delivered');
+    });
+
+    it('a message that cannot be prepared holds up only itself; the rest of its chunk is sent', async () => {
+      const owner = await tenant();
+      const ids: string[] = [];
+      for (let i = 0; i < 4; i++) ids.push((await send(owner, { variables: [`N${i}`, '10:30'] })).id);
+      // Its stored text no longer decrypts (as if damaged): preparing the chunk fails on it.
+      await h.app
+        .get(Database)
+        .em()
+        .execute(`update notifications.messages set body_enc = ? where id = ?`, [Buffer.from('damaged'), ids[1]]);
+      await h.get(Dispatcher).runOnce();
+      for (const id of [ids[0]!, ids[2]!, ids[3]!]) {
+        expect(callsFor(msg91, id)).toHaveLength(1);
+        expect((await message(owner, id)).status).toBe('sent');
+      }
+      expect(callsFor(msg91, ids[1]!)).toHaveLength(0);
+      expect(callsFor(gupshup, ids[1]!)).toHaveLength(0);
+      // Still queued (leased): nothing lost, and no attempt was recorded for it.
+      const [queued] = await h.app
+        .get(Database)
+        .em()
+        .execute<{ n: number | string }[]>(
+          `select count(*) as n from notifications.dispatch_queue where message_id = ?`,
+          [ids[1]],
+        );
+      expect(Number(queued!.n)).toBe(1);
+      await h.app.get(Database).em().execute(`delete from notifications.dispatch_queue where message_id = ?`, [ids[1]]);
+    });
+
+    it('rules re-checked per message of a chunk: an opt-out after acceptance ends only that recipient', async () => {
+      const owner = await tenant();
+      const other = '+919812300001';
+      const kept = await send(owner, {});
+      const stopped = await send(owner, { to: { phone: other } });
+      await h.call(NotificationOps.recordOptOut, { recipient: { phone: other } }, owner);
+      await h.get(Dispatcher).runOnce();
+      expect(await message(owner, kept.id)).toMatchObject({ status: 'sent' });
+      expect(await message(owner, stopped.id)).toMatchObject({
+        status: 'failed',
+        error: { code: 'NOTIFICATION_OPTED_OUT' },
+      });
+      expect(callsFor(msg91, stopped.id)).toHaveLength(0);
+    });
   });
 
   describe('receipts', () => {

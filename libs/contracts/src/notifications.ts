@@ -333,6 +333,33 @@ export const sendMessageSchema = z.strictObject({
 });
 export type SendMessageRequest = z.infer<typeof sendMessageSchema>;
 
+/** The most messages one batch send takes. */
+export const SEND_BATCH_MAX = 100;
+
+/**
+ * Many sends in one request (campaigns, a day's reminders): each item is a send of its own, with its
+ * own Idempotency-Key (in the body here), checked, stored or refused on its own.
+ */
+export const sendMessageBatchSchema = z.strictObject({
+  items: z
+    .array(sendMessageSchema)
+    .min(1)
+    .max(SEND_BATCH_MAX)
+    .refine((items) => new Set(items.map((i) => i.idempotencyKey)).size === items.length, {
+      message: 'each item needs its own idempotencyKey',
+    }),
+});
+export type SendMessageBatchRequest = z.infer<typeof sendMessageBatchSchema>;
+
+/** One item's result, in the order of the request: accepted (`id`, `status`), or refused with its reason. */
+export const sendBatchItemResultSchema = z.union([
+  z.strictObject({ id: z.uuid(), status: z.enum(['queued', 'deferred']) }),
+  z.strictObject({
+    error: z.strictObject({ code: z.string(), reason: z.string(), message: z.string() }),
+  }),
+]);
+export type SendBatchItemResult = z.infer<typeof sendBatchItemResultSchema>;
+
 export const messageViewSchema = z.object({
   id: z.uuid(),
   status: z.enum(MessageStatuses),

@@ -119,6 +119,7 @@ export const Rpc = {
     putSettings: 'notifications.settings.put',
     getSettings: 'notifications.settings.get',
     send: 'notifications.messages.send',
+    sendBatch: 'notifications.messages.send-batch',
     getMessage: 'notifications.messages.get',
     listMessages: 'notifications.messages.list',
     recordConsent: 'notifications.consents.record',

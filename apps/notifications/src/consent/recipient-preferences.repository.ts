@@ -86,6 +86,26 @@ export class RecipientPreferencesRepository {
     };
   }
 
+  /** `flags` for several recipients at once (one statement); a recipient with no row has none set. */
+  async flagsOf({ tx, tenantId }: TenantScope, recipientIdxs: readonly string[]): Promise<Map<string, RecipientFlags>> {
+    const out = new Map<string, RecipientFlags>(recipientIdxs.map((idx) => [idx, NONE]));
+    if (!recipientIdxs.length) return out;
+    const rows = await tx.execute<
+      { recipient_idx: string; opted_out: boolean; dnd: boolean; last_inbound_at: Date | string | null }[]
+    >(
+      `select recipient_idx, opted_out, dnd, last_inbound_at from notifications.recipient_flags
+         where tenant_id = ? and recipient_idx in (select jsonb_array_elements_text(?::jsonb))`,
+      [tenantId, JSON.stringify([...new Set(recipientIdxs)])],
+    );
+    for (const r of rows)
+      out.set(r.recipient_idx, {
+        optedOut: r.opted_out,
+        dnd: r.dnd,
+        lastInboundAt: r.last_inbound_at ? new Date(r.last_inbound_at) : null,
+      });
+    return out;
+  }
+
   /** Sets a flag (opt-out or DND) and answers the recipient's flags after it. */
   async mark({ tx, tenantId }: TenantScope, recipientIdx: string, flag: 'opted_out' | 'dnd'): Promise<RecipientFlags> {
     const column = flag === 'opted_out' ? 'opted_out' : 'dnd';

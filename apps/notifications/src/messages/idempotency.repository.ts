@@ -49,6 +49,40 @@ export class IdempotencyRepository {
     return { state: 'new' };
   }
 
+  /**
+   * `claim` for several keys: the keys seen for the first time in one statement, any other (seen
+   * before: settled, in flight or stale) on its own. Answers in the order given.
+   */
+  async claimMany<R>(
+    data: TenantScope,
+    claims: readonly { key: string; requestIdx: string }[],
+    now: Date,
+    staleMs: number,
+  ): Promise<IdempotencyClaim<R>[]> {
+    if (!claims.length) return [];
+    const inserted = await data.tx.execute<{ key: string }[]>(
+      `insert into notifications.idempotency_keys (tenant_id, key, request_idx, state, started_at)
+       select ?, v.k, v.r, 'in_flight', ? from jsonb_to_recordset(?::jsonb) as v(k text, r text)
+       on conflict do nothing returning key`,
+      [data.tenantId, now, JSON.stringify(claims.map((c) => ({ k: c.key, r: c.requestIdx })))],
+    );
+    const fresh = new Set(inserted.map((r) => r.key));
+    const out: IdempotencyClaim<R>[] = [];
+    for (const c of claims)
+      out.push(fresh.has(c.key) ? { state: 'new' } : await this.claim<R>(data, c.key, c.requestIdx, now, staleMs));
+    return out;
+  }
+
+  /** `settle` for several keys in one statement. */
+  async settleMany({ tx, tenantId }: TenantScope, settled: readonly { key: string; response: unknown }[]) {
+    if (!settled.length) return;
+    await tx.execute(
+      `update notifications.idempotency_keys i set state = 'done', response = v.r
+       from jsonb_to_recordset(?::jsonb) as v(k text, r jsonb) where i.tenant_id = ? and i.key = v.k`,
+      [JSON.stringify(settled.map((s) => ({ k: s.key, r: s.response }))), tenantId],
+    );
+  }
+
   async settle({ tx, tenantId }: TenantScope, key: string, response: unknown): Promise<void> {
     await tx.execute(
       `update notifications.idempotency_keys set state = 'done', response = ? where tenant_id = ? and key = ?`,

@@ -117,6 +117,32 @@ export class MessageRepository {
     );
   }
 
+  /** Several new messages in one statement (a batch send). */
+  async insertMany({ tx, tenantId, cipher }: TenantScope, ms: readonly NewMessage[]): Promise<void> {
+    if (!ms.length) return;
+    await tx.execute(
+      `insert into notifications.messages (id, tenant_id, template_key, channel, category, recipient_enc,
+         recipient_idx, customer_id, body_enc, variables_enc, status, next_attempt_at, created_at, updated_at)
+       values ${ms.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      ms.flatMap((m) => [
+        m.id,
+        tenantId,
+        m.templateKey,
+        m.channel,
+        m.category,
+        cipher.encrypt('recipient', m.recipient),
+        m.recipientIdx,
+        m.customerId,
+        cipher.encrypt('body', m.body),
+        m.variables.length ? cipher.encrypt('variables', JSON.stringify(m.variables)) : null,
+        m.status,
+        m.nextAttemptAt,
+        m.createdAt,
+        m.createdAt,
+      ]),
+    );
+  }
+
   async find({ tx, tenantId }: TenantScope, id: string, lock = false): Promise<MessageRow | null> {
     const rows = await tx.execute<MessageRow[]>(
       `select * from notifications.messages where tenant_id = ? and id = ?${lock ? ' for update' : ''}`,
@@ -239,6 +265,95 @@ export class MessageRepository {
       `select id, provider, state, started_at from notifications.message_attempts
          where tenant_id = ? and message_id = ? order by started_at, id`,
       [tenantId, messageId],
+    );
+  }
+
+  /* ---- dispatch in batches (one statement for many messages of one tenant) ---- */
+
+  /** Several messages by ID, locked for this transaction (the dispatcher's prepare step). */
+  findMany({ tx, tenantId }: TenantScope, ids: readonly string[], lock = false): Promise<MessageRow[]> {
+    if (!ids.length) return Promise.resolve([]);
+    return tx.execute<MessageRow[]>(
+      `select * from notifications.messages
+         where tenant_id = ? and id in (select value::uuid from jsonb_array_elements_text(?::jsonb))
+         order by id${lock ? ' for update' : ''}`,
+      [tenantId, JSON.stringify(ids)],
+    );
+  }
+
+  /** The attempts of several messages, per message in the order they were made. */
+  async attemptsOf({ tx, tenantId }: TenantScope, ids: readonly string[]): Promise<Map<string, AttemptRow[]>> {
+    const out = new Map<string, AttemptRow[]>(ids.map((id) => [id, []]));
+    if (!ids.length) return out;
+    const rows = await tx.execute<(AttemptRow & { message_id: string })[]>(
+      `select id, message_id, provider, state, started_at from notifications.message_attempts
+         where tenant_id = ? and message_id in (select value::uuid from jsonb_array_elements_text(?::jsonb))
+         order by started_at, id`,
+      [tenantId, JSON.stringify(ids)],
+    );
+    for (const { message_id, ...a } of rows) out.get(message_id)?.push(a);
+    return out;
+  }
+
+  /** `abandonSending` for several messages at once. */
+  async abandonSendingOf({ tx, tenantId }: TenantScope, ids: readonly string[]): Promise<number> {
+    if (!ids.length) return 0;
+    const rows = await tx.execute<{ id: string }[]>(
+      `update notifications.message_attempts set state = 'unknown', finished_at = now(),
+         error_code = 'ABANDONED', error_detail = 'the sending worker stopped before the provider answered'
+       where tenant_id = ? and state = 'sending'
+         and message_id in (select value::uuid from jsonb_array_elements_text(?::jsonb)) returning id`,
+      [tenantId, JSON.stringify(ids)],
+    );
+    return rows.length;
+  }
+
+  /** `startAttempt` for several messages: their attempt rows `sending`, the messages `sending`, two statements. */
+  async startAttempts(
+    { tx, tenantId }: TenantScope,
+    starts: readonly { messageId: string; attemptId: string; provider: string }[],
+  ): Promise<void> {
+    if (!starts.length) return;
+    const json = JSON.stringify(starts.map((s) => ({ m: s.messageId, a: s.attemptId, p: s.provider })));
+    await tx.execute(
+      `insert into notifications.message_attempts (id, tenant_id, message_id, provider, state)
+       select v.a, ?, v.m, v.p, 'sending' from jsonb_to_recordset(?::jsonb) as v(m uuid, a uuid, p text)`,
+      [tenantId, json],
+    );
+    await tx.execute(
+      `update notifications.messages m set status = 'sending', provider = v.p, attempts = m.attempts + 1,
+         updated_at = now()
+       from jsonb_to_recordset(?::jsonb) as v(m uuid, a uuid, p text)
+       where m.tenant_id = ? and m.id = v.m`,
+      [json, tenantId],
+    );
+  }
+
+  /**
+   * Several attempts the provider accepted: each attempt `sent` with the provider's message ID, its
+   * message `sent` through that provider (error and next attempt cleared), two statements.
+   */
+  async finishSent(
+    { tx, tenantId }: TenantScope,
+    sent: readonly { messageId: string; attemptId: string; provider: string; providerMessageId: string }[],
+  ): Promise<void> {
+    if (!sent.length) return;
+    const json = JSON.stringify(
+      sent.map((s) => ({ m: s.messageId, a: s.attemptId, p: s.provider, r: s.providerMessageId })),
+    );
+    await tx.execute(
+      `update notifications.message_attempts t set state = 'sent', provider_message_id = v.r, error_code = null,
+         error_detail = null, finished_at = now()
+       from jsonb_to_recordset(?::jsonb) as v(m uuid, a uuid, p text, r text)
+       where t.tenant_id = ? and t.id = v.a`,
+      [json, tenantId],
+    );
+    await tx.execute(
+      `update notifications.messages m set status = 'sent', provider = v.p, provider_message_id = v.r,
+         error_code = null, error_detail = null, next_attempt_at = null, updated_at = now()
+       from jsonb_to_recordset(?::jsonb) as v(m uuid, a uuid, p text, r text)
+       where m.tenant_id = ? and m.id = v.m`,
+      [json, tenantId],
     );
   }
 

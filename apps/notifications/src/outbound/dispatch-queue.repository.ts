@@ -24,6 +24,16 @@ export class DispatchQueueRepository {
     );
   }
 
+  /** Several messages queued in one statement (a batch send's transaction). */
+  async enqueueMany({ tx, tenantId }: TenantScope, rows: readonly { messageId: string; at: Date }[]): Promise<void> {
+    if (!rows.length) return;
+    await tx.execute(
+      `insert into notifications.dispatch_queue (message_id, tenant_id, next_attempt_at)
+       select v.m, ?, v.t from jsonb_to_recordset(?::jsonb) as v(m uuid, t timestamptz)`,
+      [tenantId, JSON.stringify(rows.map((r) => ({ m: r.messageId, t: r.at.toISOString() })))],
+    );
+  }
+
   /** Claims up to `limit` due messages for `leaseMs` (the service's own transaction, across tenants). */
   claim(now: Date, leaseMs: number, limit: number): Promise<ClaimedMessage[]> {
     return this.db.em().transactional((tx) =>
@@ -54,6 +64,26 @@ export class DispatchQueueRepository {
       tenantId,
       messageId,
     ]);
+  }
+
+  /** Several messages are done with: one statement. */
+  async removeMany({ tx, tenantId }: TenantScope, messageIds: readonly string[]): Promise<void> {
+    if (!messageIds.length) return;
+    await tx.execute(
+      `delete from notifications.dispatch_queue
+         where tenant_id = ? and message_id in (select value::uuid from jsonb_array_elements_text(?::jsonb))`,
+      [tenantId, JSON.stringify(messageIds)],
+    );
+  }
+
+  /** Rows whose tenant is gone (erased): dropped by the service itself, one statement. */
+  async dropMany(messageIds: readonly string[]): Promise<void> {
+    if (!messageIds.length) return;
+    await this.db.em().execute(
+      `delete from notifications.dispatch_queue
+           where message_id in (select value::uuid from jsonb_array_elements_text(?::jsonb))`,
+      [JSON.stringify(messageIds)],
+    );
   }
 
   /** A row whose tenant is gone (erased): dropped by the service itself. */

@@ -1,6 +1,6 @@
 import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { TenantScope } from '@lekha/access';
-import { uuidv7, type MessageStatus } from '@lekha/contracts';
+import type { ScopedRecord, TenantScope } from '@lekha/access';
+import { uuidv7, type MessageChannel, type MessageStatus } from '@lekha/contracts';
 import { TenantKeysetDestroyedError } from '@lekha/crypto';
 import { Database } from '@lekha/persistence';
 import type { MessagingProvider, OutboundMessage, SendResult } from '@lekha/providers';
@@ -8,12 +8,12 @@ import { AppLogger } from '@lekha/runtime';
 import { Clock } from '../common/clock.js';
 import { ServiceTenantAccess } from '../common/service-tenant-access.js';
 import { ConsentPort } from '../consent/consent.port.js';
-import { RecipientPreferencesRepository } from '../consent/recipient-preferences.repository.js';
+import { RecipientPreferencesRepository, type RecipientFlags } from '../consent/recipient-preferences.repository.js';
 import { MessageRepository, type MessageRow } from '../messages/message.repository.js';
 import { lawfulRefusal, whatsappWindowOpen } from '../rules/lawful-send.js';
 import { deferUntil } from '../rules/sending-window.js';
-import { SettingsRepository } from '../settings/settings.repository.js';
-import { TemplateRepository } from '../templates/template.repository.js';
+import { SettingsRepository, type TenantSettings } from '../settings/settings.repository.js';
+import { TemplateRepository, type TemplateRow } from '../templates/template.repository.js';
 import { retryDelayMs } from './backoff.js';
 import { DispatchOptions } from './dispatch-options.js';
 import { DispatchQueueRepository, type ClaimedMessage } from './dispatch-queue.repository.js';
@@ -32,12 +32,72 @@ interface PreparedSend {
   outbound: OutboundMessage;
 }
 
+/** A provider call decided on in the prepare step; its attempt is recorded with the others of its chunk. */
+type PlannedSend = Omit<PreparedSend, 'attemptId'>;
+
+/** One audit record of the service's own access (what `TenantScope.record` takes). */
+type AuditRecord = ScopedRecord;
+
+/** What one prepare step reads once for all the messages of its chunk (one tenant). */
+interface ChunkContext {
+  settings: () => Promise<TenantSettings>;
+  flags: ReadonlyMap<string, RecipientFlags>;
+  templates: (key: string) => Promise<TemplateRow[]>;
+  providers: (channel: MessageChannel, settings: TenantSettings) => Promise<MessagingProvider[]>;
+}
+
+/** Claimed messages of one tenant, prepared and recorded together (one transaction each way). */
+export interface DispatchChunk {
+  tenantId: string;
+  messageIds: string[];
+}
+
+/**
+ * Splits a round's claimed messages into chunks of one tenant each, at most `size` messages, in the
+ * order they were claimed (the oldest due first).
+ */
+export function dispatchChunks(claimed: readonly ClaimedMessage[], size: number): DispatchChunk[] {
+  const open = new Map<string, DispatchChunk>();
+  const out: DispatchChunk[] = [];
+  for (const c of claimed) {
+    let chunk = open.get(c.tenant_id);
+    if (!chunk || chunk.messageIds.length >= size) {
+      chunk = { tenantId: c.tenant_id, messageIds: [] };
+      open.set(c.tenant_id, chunk);
+      out.push(chunk);
+    }
+    chunk.messageIds.push(c.message_id);
+  }
+  return out;
+}
+
+/** Runs at most `width` of the given tasks at once. */
+export function limiter(width: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    if (running >= width) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await task();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+}
+
 /**
  * Sends queued messages. Each round claims due rows of the durable queue (skip-locked, leased: safe
- * with several instances), then per message: checks the rules again (opt-out, consent, sending
- * window), picks the next provider of the channel's fallback list, records the attempt as `sending`
- * and commits, calls the provider, and records the outcome. A retryable error is retried with
- * exponential backoff and jitter on the next provider; after the last attempt the message is dead.
+ * with several instances) and splits them into chunks of one tenant each. Per chunk, in one tenant
+ * transaction: checks the rules again for every message (opt-out, consent, sending window; the
+ * tenant's settings, templates, recipients' flags and provider lists read once for the chunk), picks
+ * each message's next provider of the channel's fallback list and records its attempt as `sending`,
+ * then commits; then calls the providers concurrently; then records every outcome, provider
+ * reference, queue removal and audit record in one more transaction. A retryable error is retried
+ * with exponential backoff and jitter on the next provider; after the last attempt the message is dead.
+ * A chunk whose transaction fails is taken up again one message at a time, so one message that cannot
+ * be prepared or recorded holds up only itself.
  *
  * Never twice by one provider: a provider with an attempt that was accepted, or whose outcome is
  * unknown (a timeout that may have been accepted, or an attempt left `sending` by a worker that
@@ -96,21 +156,22 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   /** One round: claims due messages and sends them; answers how many were claimed. */
   async runOnce(): Promise<number> {
     const claimed = await this.queue.claim(this.clock.now(), this.options.leaseMs, this.options.batch);
+    if (!claimed.length) return 0;
+    // The embedded database has one connection: one transaction at a time, one provider call at a time.
     const width = this.db.kind === 'pglite' ? 1 : this.options.concurrency;
+    const chunks = dispatchChunks(claimed, this.chunkSize());
+    const calls = limiter(width);
     let next = 0;
     const worker = async () => {
-      while (next < claimed.length) {
-        const c = claimed[next++]!;
-        try {
-          await this.dispatch(c);
-        } catch (err) {
-          // The lease runs out and another round takes it up again; an attempt left `sending` stays unused.
-          this.logger.pino.warn({ messageId: c.message_id, error: (err as Error).message }, 'dispatch failed');
-        }
-      }
+      while (next < chunks.length) await this.dispatchChunk(chunks[next++]!, calls);
     };
-    await Promise.all(Array.from({ length: Math.min(width, claimed.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(width, chunks.length) }, worker));
     return claimed.length;
+  }
+
+  /** Chunks small enough that several overlap (one records while another calls), large enough to save statements. */
+  private chunkSize(): number {
+    return Math.max(8, Math.ceil(this.options.batch / 4));
   }
 
   /** Rounds until nothing is due (tests and draining). */
@@ -118,34 +179,105 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     for (let i = 0; i < maxRounds; i++) if ((await this.runOnce()) === 0) return;
   }
 
-  private async dispatch(c: ClaimedMessage): Promise<void> {
-    let prepared: PreparedSend | null;
+  private async dispatchChunk(chunk: DispatchChunk, calls: <T>(task: () => Promise<T>) => Promise<T>): Promise<void> {
+    const { tenantId, messageIds } = chunk;
+    let prepared: PreparedSend[];
     try {
-      prepared = await this.access.run(c.tenant_id, (data) => this.prepare(data, c.message_id));
+      prepared = await this.access.run(tenantId, (data) => this.prepareMany(data, messageIds));
     } catch (err) {
-      if (!(err instanceof TenantKeysetDestroyedError)) throw err;
-      // The tenant was erased: nothing of it is left to send.
-      await this.queue.drop(c.message_id);
+      if (err instanceof TenantKeysetDestroyedError) {
+        // The tenant was erased: nothing of it is left to send.
+        await this.queue.dropMany(messageIds).catch((e: Error) => this.failed(messageIds, e));
+        return;
+      }
+      if (messageIds.length === 1) return this.failed(messageIds, err as Error);
+      // Nothing of the chunk was recorded: each message alone, so one that fails holds up only itself.
+      for (const id of messageIds) await this.dispatchChunk({ tenantId, messageIds: [id] }, calls);
       return;
     }
-    if (!prepared) return;
-    const result = await this.call(prepared);
-    await this.access.run(c.tenant_id, (data) => this.finish(data, prepared, result));
+    if (!prepared.length) return;
+    const results = await Promise.all(prepared.map((p) => calls(() => this.call(p))));
+    try {
+      await this.access.run(tenantId, (data) => this.finishMany(data, prepared, results));
+    } catch (err) {
+      if (prepared.length === 1) return this.failed([prepared[0]!.messageId], err as Error);
+      for (const [i, p] of prepared.entries())
+        await this.access
+          .run(tenantId, (data) => this.finishMany(data, [p], [results[i]!]))
+          .catch((e: Error) => this.failed([p.messageId], e));
+    }
   }
 
-  private async prepare(data: TenantScope, id: string): Promise<PreparedSend | null> {
-    const row = await this.messages.find(data, id, true);
-    if (!row || DONE.has(row.status)) {
-      await this.queue.remove(data, id);
-      return null;
+  /** The lease runs out and another round takes the messages up again; an attempt left `sending` stays unused. */
+  private failed(messageIds: readonly string[], err: Error): void {
+    for (const messageId of messageIds) this.logger.pino.warn({ messageId, error: err.message }, 'dispatch failed');
+  }
+
+  /**
+   * The prepare step of a chunk (one tenant transaction): locks its messages, ends those a rule now
+   * refuses, defers those outside their window, and records an attempt `sending` for each of the rest.
+   */
+  private async prepareMany(data: TenantScope, ids: readonly string[]): Promise<PreparedSend[]> {
+    const rows = await this.messages.findMany(data, ids, true);
+    const live = rows.filter((r) => !DONE.has(r.status));
+    const liveIds = new Set(live.map((r) => r.id));
+    await this.queue.removeMany(
+      data,
+      ids.filter((id) => !liveIds.has(id)),
+    );
+    if (!live.length) return [];
+    await this.messages.abandonSendingOf(data, [...liveIds]);
+    const attempts = await this.messages.attemptsOf(data, [...liveIds]);
+    const own = live.filter((r) => !isPlatformMessage(r));
+    let settings: Promise<TenantSettings> | undefined;
+    const templates = new Map<string, Promise<TemplateRow[]>>();
+    const lists = new Map<MessageChannel, Promise<MessagingProvider[]>>();
+    const ctx: ChunkContext = {
+      settings: () => (settings ??= this.settings.get(data)),
+      flags: own.length
+        ? await this.prefs.flagsOf(
+            data,
+            own.map((r) => r.recipient_idx),
+          )
+        : new Map(),
+      templates: (key) => {
+        let t = templates.get(key);
+        if (!t) templates.set(key, (t = this.templates.byKey(data, key)));
+        return t;
+      },
+      providers: (channel, s) => {
+        let l = lists.get(channel);
+        if (!l) lists.set(channel, (l = this.registry.listForTenant(data, channel, s)));
+        return l;
+      },
+    };
+    const planned: PlannedSend[] = [];
+    for (const row of live) {
+      const tried = attempts.get(row.id) ?? [];
+      // The platform's own messages go through its account, not the tenant's rules or providers.
+      const plan = isPlatformMessage(row)
+        ? await this.preparePlatform(data, row, tried)
+        : await this.prepare(data, row, tried, ctx);
+      if (plan) planned.push(plan);
     }
-    await this.messages.abandonSending(data, id);
-    const attempts = await this.messages.attempts(data, id);
-    // The platform's own messages go through its account, not the tenant's rules or providers.
-    if (isPlatformMessage(row)) return this.preparePlatform(data, row, attempts);
+    const prepared = planned.map((p) => ({ ...p, attemptId: uuidv7() }));
+    await this.messages.startAttempts(
+      data,
+      prepared.map((p) => ({ messageId: p.messageId, attemptId: p.attemptId, provider: p.provider.name })),
+    );
+    return prepared;
+  }
+
+  private async prepare(
+    data: TenantScope,
+    row: MessageRow,
+    attempts: { provider: string; state: string }[],
+    ctx: ChunkContext,
+  ): Promise<PlannedSend | null> {
+    const id = row.id;
     const now = this.clock.now();
-    const settings = await this.settings.get(data);
-    const flags = await this.prefs.flags(data, row.recipient_idx);
+    const settings = await ctx.settings();
+    const flags = ctx.flags.get(row.recipient_idx) ?? (await this.prefs.flags(data, row.recipient_idx));
     const unlawful = await lawfulRefusal(
       this.consent,
       data,
@@ -163,10 +295,10 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     if (attempts.length >= this.options.maxAttempts)
       return this.end(data, row, 'dead', { code: 'MAX_ATTEMPTS', detail: `${attempts.length} attempts` });
 
-    const list = await this.registry.listForTenant(data, row.channel, settings);
+    const list = await ctx.providers(row.channel, settings);
     const provider = this.nextProvider(attempts, list);
     if ('none' in provider) return this.end(data, row, 'failed', provider.none);
-    const template = (await this.templates.byKey(data, row.template_key)).find((t) => t.channel === row.channel);
+    const template = (await ctx.templates(row.template_key)).find((t) => t.channel === row.channel);
     const plain = this.messages.plain(data, row);
     const outbound: OutboundMessage = {
       messageId: id,
@@ -203,7 +335,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     }
     if (row.channel === 'email') outbound.email = { subject: template?.subject ?? row.template_key };
 
-    return this.startAttempt(data, id, attempts.length, provider, outbound);
+    return { messageId: id, attemptNo: attempts.length + 1, provider, outbound };
   }
 
   /** A platform message (`platform:<purpose>`): the platform account's DLT registration and provider lists. */
@@ -211,7 +343,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     data: TenantScope,
     row: MessageRow,
     attempts: { provider: string; state: string }[],
-  ): Promise<PreparedSend | null> {
+  ): Promise<PlannedSend | null> {
     if (attempts.length >= this.options.maxAttempts)
       return this.end(data, row, 'dead', { code: 'MAX_ATTEMPTS', detail: `${attempts.length} attempts` });
     const provider = this.nextProvider(attempts, this.registry.listFor(row.channel));
@@ -239,7 +371,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
       };
     }
     if (row.channel === 'email') outbound.email = { subject: platformSubject(row.template_key) };
-    return this.startAttempt(data, row.id, attempts.length, provider, outbound);
+    return { messageId: row.id, attemptNo: attempts.length + 1, provider, outbound };
   }
 
   /** The next provider after the last one tried, skipping any that accepted or may have accepted the message. */
@@ -259,19 +391,6 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
         detail: list.length ? 'every provider of the channel was tried' : 'no provider serves this channel',
       },
     };
-  }
-
-  /** Records the attempt as `sending` (committed with this transaction) before the provider is called. */
-  private async startAttempt(
-    data: TenantScope,
-    id: string,
-    previous: number,
-    provider: MessagingProvider,
-    outbound: OutboundMessage,
-  ): Promise<PreparedSend> {
-    const attemptId = uuidv7();
-    await this.messages.startAttempt(data, id, attemptId, provider.name);
-    return { messageId: id, attemptId, attemptNo: previous + 1, provider, outbound };
   }
 
   private async call(p: PreparedSend): Promise<SendResult> {
@@ -300,26 +419,47 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  private async finish(data: TenantScope, p: PreparedSend, result: SendResult): Promise<void> {
+  /**
+   * The record step of a chunk (one tenant transaction): the accepted sends in a few statements for
+   * all of them (attempts, messages, provider references, queue rows), each other outcome on its own,
+   * and every audit record in one insert.
+   */
+  private async finishMany(data: TenantScope, prepared: readonly PreparedSend[], results: readonly SendResult[]) {
+    const sent: { messageId: string; attemptId: string; provider: string; providerMessageId: string }[] = [];
+    const records: AuditRecord[] = [];
+    for (const [i, p] of prepared.entries()) {
+      const result = results[i]!;
+      if (result.ok) {
+        const provider = p.provider.name;
+        sent.push({
+          messageId: p.messageId,
+          attemptId: p.attemptId,
+          provider,
+          providerMessageId: result.providerMessageId,
+        });
+        records.push({ resource: { id: p.messageId }, reason: `sent_${provider}` });
+      } else {
+        const record = await this.finishUnsent(data, p, result);
+        if (record) records.push(record);
+      }
+    }
+    await this.messages.finishSent(data, sent);
+    await this.refs.rememberMany(data, sent);
+    await this.queue.removeMany(
+      data,
+      sent.map((s) => s.messageId),
+    );
+    if (records.length) await data.record(...records);
+  }
+
+  /** An attempt the provider refused or did not answer: failed, dead, or queued again; its audit record if it ended. */
+  private async finishUnsent(
+    data: TenantScope,
+    p: PreparedSend,
+    result: Extract<SendResult, { ok: false }>,
+  ): Promise<AuditRecord | null> {
     const id = p.messageId;
     const provider = p.provider.name;
-    if (result.ok) {
-      await this.messages.finishAttempt(data, p.attemptId, {
-        state: 'sent',
-        providerMessageId: result.providerMessageId,
-      });
-      await this.messages.setStatus(data, id, {
-        status: 'sent',
-        provider,
-        providerMessageId: result.providerMessageId,
-        error: null,
-        nextAttemptAt: null,
-      });
-      await this.refs.remember(data, provider, result.providerMessageId, id);
-      await this.queue.remove(data, id);
-      await data.record({ resource: { id }, reason: `sent_${provider}` });
-      return;
-    }
     const error = { code: result.code, detail: result.providerCode ?? result.detail ?? null };
     await this.messages.finishAttempt(data, p.attemptId, {
       state: result.maybeAccepted ? 'unknown' : 'failed',
@@ -329,20 +469,19 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     if (!result.retryable) {
       await this.messages.setStatus(data, id, { status: 'failed', provider, error, nextAttemptAt: null });
       await this.queue.remove(data, id);
-      await data.record({ resource: { id }, reason: `failed_${result.code}`.toLowerCase() });
-      return;
+      return { resource: { id }, reason: `failed_${result.code}`.toLowerCase() };
     }
     if (p.attemptNo >= this.options.maxAttempts) {
       await this.messages.setStatus(data, id, { status: 'dead', provider, error, nextAttemptAt: null });
       await this.queue.remove(data, id);
-      await data.record({ resource: { id }, reason: 'dead' });
-      return;
+      return { resource: { id }, reason: 'dead' };
     }
     const at = new Date(
       this.clock.now().getTime() + retryDelayMs(p.attemptNo, this.options.retryBaseMs, this.options.retryMaxMs),
     );
     await this.messages.setStatus(data, id, { status: 'queued', provider, error, nextAttemptAt: at });
     await this.queue.reschedule(data, id, at);
+    return null;
   }
 
   /** Ends a message without a provider call (a rule now refuses it, or nothing is left to try). */

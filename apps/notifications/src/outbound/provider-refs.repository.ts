@@ -19,6 +19,20 @@ export class ProviderRefsRepository {
     );
   }
 
+  /** `remember` for several sends at once: one statement. */
+  async rememberMany(
+    { tx, tenantId }: TenantScope,
+    refs: readonly { provider: string; providerMessageId: string; messageId: string }[],
+  ): Promise<void> {
+    if (!refs.length) return;
+    await tx.execute(
+      `insert into notifications.provider_refs (provider, provider_message_id, tenant_id, message_id)
+       select v.p, v.r, ?, v.m from jsonb_to_recordset(?::jsonb) as v(p text, r text, m uuid)
+       on conflict do nothing`,
+      [tenantId, JSON.stringify(refs.map((r) => ({ p: r.provider, r: r.providerMessageId, m: r.messageId })))],
+    );
+  }
+
   async lookup(provider: string, providerMessageId: string): Promise<{ tenant_id: string; message_id: string } | null> {
     const rows = await this.db
       .em()
@@ -43,6 +57,16 @@ export class ProviderRefsRepository {
     await tx.execute(
       `insert into notifications.recipient_routes (route_idx, tenant_id) values (?, ?) on conflict do nothing`,
       [routeIdx, tenantId],
+    );
+  }
+
+  /** `route` for several recipients in one statement. */
+  async routeMany({ tx, tenantId }: TenantScope, routeIdxs: readonly string[]): Promise<void> {
+    if (!routeIdxs.length) return;
+    await tx.execute(
+      `insert into notifications.recipient_routes (route_idx, tenant_id)
+       select distinct value, ?::uuid from jsonb_array_elements_text(?::jsonb) on conflict do nothing`,
+      [tenantId, JSON.stringify(routeIdxs)],
     );
   }
 

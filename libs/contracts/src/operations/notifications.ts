@@ -14,6 +14,8 @@ import {
   registerTemplateSchema,
   putReminderRulesSchema,
   reminderRulesViewSchema,
+  sendBatchItemResultSchema,
+  sendMessageBatchSchema,
   sendMessageSchema,
   templateViewSchema,
 } from '../notifications.js';
@@ -92,6 +94,17 @@ export const NotificationOps = {
       status: 202,
       headers: { idempotencyKey: 'idempotency-key' },
     },
+  }),
+  sendBatch: operation({
+    name: 'notifications.messages.send-batch',
+    request: sendMessageBatchSchema,
+    response: z.object({ items: z.array(sendBatchItemResultSchema) }),
+    access: 'notifications:send',
+    audit: { action: 'create', resourceType: 'notification', resourceIdField: null },
+    summary:
+      'Queue up to 100 messages in one request, each item with its own idempotencyKey and its own result (accepted, ' +
+      'or refused with the reason a single send would give); the same rules as a single send',
+    http: { method: 'POST', path: 'v1/notifications/messages/batch', tag: 'notifications', status: 200 },
   }),
   getMessage: operation({
     name: 'notifications.messages.get',
