@@ -123,6 +123,28 @@ describe('consent records (use cases on a real database)', () => {
     });
   });
 
+  it('P25: two withdrawals of one consent at once: one withdraws it, the other is a 409, never a 500', async () => {
+    const owner = h.tenantCaller(['owner']);
+    const given = await give(owner);
+    const outcomes = await Promise.allSettled([
+      h.call(PrivacyOps.withdrawConsent, { id: given.id }, owner),
+      h.call(PrivacyOps.withdrawConsent, { id: given.id }, owner),
+      h.call(
+        PrivacyOps.withdrawConsentsOf,
+        { principal: { phone: PHONE }, purpose: 'marketing', channel: 'web' },
+        owner,
+      ),
+    ]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    for (const o of outcomes)
+      if (o.status === 'rejected') expect(o.reason).toMatchObject({ reason: 'PRIVACY_NOTHING_TO_WITHDRAW' });
+    const [view] = (await h.call(PrivacyOps.listConsents, { phone: PHONE }, owner)).items.filter(
+      (c) => c.id === given.id,
+    );
+    expect(view).toMatchObject({ status: 'withdrawn' });
+    expect(view!.applied.filter((a) => a.change === 'withdrawn')).toHaveLength(1);
+  });
+
   it('P01: another tenant can neither see nor withdraw a consent (404, audited as denied)', async () => {
     const a = h.tenantCaller(['owner']);
     const given = await give(a);

@@ -124,12 +124,15 @@ export class ConsentRepository {
     );
   }
 
-  async insertWithdrawal({ tx, tenantId }: TenantScope, w: NewWithdrawal): Promise<void> {
-    await tx.execute(
+  /** Adds the record's withdrawal; false when it has one already (a concurrent withdrawal won). */
+  async insertWithdrawal({ tx, tenantId }: TenantScope, w: NewWithdrawal): Promise<boolean> {
+    const rows = await tx.execute<{ id: string }[]>(
       `insert into compliance.consent_withdrawals (id, record_id, tenant_id, withdrawn_at, channel, method,
-         recorded_by_type, recorded_by_id) values (?, ?, ?, ?, ?, ?, ?, ?)`,
+         recorded_by_type, recorded_by_id) values (?, ?, ?, ?, ?, ?, ?, ?)
+       on conflict (record_id) do nothing returning id`,
       [w.id, w.recordId, tenantId, w.at, w.channel, w.method, w.recordedBy.type, w.recordedBy.id],
     );
+    return rows.length > 0;
   }
 
   /**

@@ -16,7 +16,10 @@ import { ConsentViews } from '../consent-views.js';
 import { ConsentRelay } from '../consent-relay.js';
 import { ConsentRepository, type ConsentRecordRow } from '../consent.repository.js';
 
-/** Adds a withdrawal to a record (the record itself is never changed) and queues it for the consent views. */
+/**
+ * Adds a withdrawal to a record (the record itself is never changed) and queues it for the consent views;
+ * false when another withdrawal of the record got there first.
+ */
 async function withdraw(
   consents: ConsentRepository,
   data: TenantScope,
@@ -24,9 +27,9 @@ async function withdraw(
   row: ConsentRecordRow,
   how: { channel: ConsentChannel; method?: string | undefined },
   at: Date,
-): Promise<void> {
+): Promise<boolean> {
   const id = uuidv7();
-  await consents.insertWithdrawal(data, {
+  const added = await consents.insertWithdrawal(data, {
     id,
     recordId: row.id,
     at,
@@ -34,7 +37,9 @@ async function withdraw(
     method: how.method ?? null,
     recordedBy: { type: scope.ctx.actorType, id: scope.ctx.actorId },
   });
+  if (!added) return false;
   await consents.enqueue(data, id, CONSENT_APPLIERS, at);
+  return true;
 }
 
 /** Withdraws one consent by its ID: as easy as giving it. A record of another tenant is a 404, audited. */
@@ -55,11 +60,10 @@ export class WithdrawConsentUseCase implements UseCase<typeof PrivacyOps.withdra
       async (data) => {
         const row = await this.consents.find(data, input.id);
         if (!row) return null;
-        if (row.withdrawal_id) {
+        if (row.withdrawal_id || !(await withdraw(this.consents, data, scope, row, input, this.clock.now()))) {
           await data.record({ resource: { id: row.id }, outcome: 'denied', reason: 'already_withdrawn' });
           return { already: true as const };
         }
-        await withdraw(this.consents, data, scope, row, input, this.clock.now());
         await data.record({
           resource: { id: row.id },
           subjectIds: row.customer_id ? [row.customer_id] : [],
@@ -97,12 +101,14 @@ export class WithdrawConsentsOfUseCase implements UseCase<typeof PrivacyOps.with
         principalIdx: principalIndex(data.cipher, address),
         purpose: input.purpose,
       });
-      const active = rows.filter((r) => !r.withdrawal_id);
+      const open = rows.filter((r) => !r.withdrawal_id);
+      // A record another withdrawal reached first is not withdrawn twice.
+      const active: typeof open = [];
+      for (const row of open) if (await withdraw(this.consents, data, scope, row, input, now)) active.push(row);
       if (!active.length) {
         await data.record({ outcome: 'denied', reason: 'nothing_to_withdraw' });
         return null;
       }
-      for (const row of active) await withdraw(this.consents, data, scope, row, input, now);
       await data.record(
         ...active.map((row) => ({
           resource: { id: row.id },
