@@ -97,7 +97,7 @@ describe('billing invoices: issue, list and read (use cases)', () => {
     );
   });
 
-  it('P60: reads one invoice (accountant may, staff may not); another tenant’s is a 404 audited as denied', async () => {
+  it('P60: reads one invoice (accountant may, staff may not); another tenant’s: 404, audited denied', async () => {
     const a = await tenantWithInvoices(1);
     const b = await tenantWithInvoices(1);
     const accountant = h.callerIn(a.owner.tenantId, ['accountant']);
@@ -118,7 +118,7 @@ describe('billing invoices: issue, list and read (use cases)', () => {
     expect(listed.items.map((i) => i.id)).toEqual(a.ids);
   });
 
-  it('P60: renders the PDF and the INV-01 e-invoice of the tenant’s own invoice; none for an unregistered recipient', async () => {
+  it('P60: renders the PDF and the INV-01 e-invoice; none for an unregistered recipient', async () => {
     const { owner, ids } = await tenantWithInvoices(2);
     const pdf = await h.call(InvoiceOps.render, { id: ids[1]!, format: 'pdf' }, owner);
     expect(pdf.format).toBe('pdf');
