@@ -15,6 +15,11 @@ import type { BillingConfig } from './config/billing.config.js';
 import { InvoiceIssuer } from './invoices/invoice-issuer.js';
 import { InvoiceRepository } from './invoices/invoice.repository.js';
 import { InvoiceSeriesRepository } from './invoices/invoice-series.repository.js';
+import { PlatformSupplier } from './invoices/platform-supplier.js';
+import { ListInvoicesUseCase } from './invoices/use-cases/list-invoices.use-case.js';
+import { GetInvoiceUseCase } from './invoices/use-cases/get-invoice.use-case.js';
+import { IssueInvoiceUseCase } from './invoices/use-cases/issue-invoice.use-case.js';
+import { RenderInvoiceUseCase } from './invoices/use-cases/render-invoice.use-case.js';
 import { migrations } from './migrations/index.js';
 import { LedgersModule } from './ledgers/ledgers.module.js';
 import { BillingTenantEraser } from './erasure/billing-tenant-eraser.js';
@@ -41,6 +46,11 @@ export class AppModule {
         InvoiceSeriesRepository,
         InvoiceRepository,
         InvoiceIssuer,
+        PlatformSupplier,
+        ListInvoicesUseCase,
+        GetInvoiceUseCase,
+        IssueInvoiceUseCase,
+        RenderInvoiceUseCase,
       ],
     };
   }

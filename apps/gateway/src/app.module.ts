@@ -22,6 +22,7 @@ import { requestContextMiddleware } from './common/request-context.middleware.js
 import { SecurityModule } from './security/security.module.js';
 import { WebhooksController } from './webhooks/webhooks.controller.js';
 import { LedgersController } from './ledgers/ledgers.controller.js';
+import { InvoicesController } from './billing/invoices.controller.js';
 
 export const SERVICE = 'gateway';
 
@@ -48,6 +49,7 @@ export class AppModule implements NestModule {
         PlatformController,
         WebhooksController,
         LedgersController,
+        InvoicesController,
       ],
       providers: [
         JwtStrategy,

@@ -52,5 +52,7 @@ export const Permissions = [
   'ledgers:read',
   // Open accounts, post and reverse entries (owner, admin, accountant); nothing ever edits or deletes one.
   'ledgers:write',
+  // Platform admin: issue the platform's GST invoices to tenants.
+  'platform:billing:manage',
 ] as const;
 export type Permission = (typeof Permissions)[number];

@@ -108,6 +108,10 @@ export const Rpc = {
     ledgerBalances: 'billing.ledger-balances.get',
     ledgerStatement: 'billing.ledger-statement.page',
     verifyLedger: 'billing.ledger-chain.verify',
+    listInvoices: 'billing.invoices.list',
+    getInvoice: 'billing.invoices.get',
+    renderInvoice: 'billing.invoices.render',
+    issueInvoice: 'billing.invoices.issue',
   },
   notifications: {
     ping: 'notifications.health.ping',

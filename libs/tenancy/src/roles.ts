@@ -105,6 +105,7 @@ export const RolePermissions: Record<Role, readonly Permission[]> = {
     'platform:keys:manage',
     'platform:erasures:read',
     'platform:dev_inbox:read',
+    'platform:billing:manage',
   ],
 };
 

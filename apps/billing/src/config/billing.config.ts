@@ -3,5 +3,34 @@ import { baseConfigSchema, port } from '@lekha/runtime';
 
 export const billingConfigSchema = baseConfigSchema.extend({
   BILLING_PORT: port(3103),
+  // The platform as supplier on its tax invoices (CGST Rule 46): GSTIN, legal name, address, state.
+  BILLING_SUPPLIER_GSTIN: z.string().length(15).default('27AAPFU0939F1ZV'),
+  BILLING_SUPPLIER_LEGAL_NAME: z.string().min(1).default('Lekha Software Private Limited'),
+  BILLING_SUPPLIER_TRADE_NAME: z.string().min(1).default('Lekha'),
+  BILLING_SUPPLIER_ADDRESS: z.string().min(1).default('4th Floor, Baner Road'),
+  BILLING_SUPPLIER_CITY: z.string().min(1).default('Pune'),
+  BILLING_SUPPLIER_PIN: z
+    .string()
+    .regex(/^[1-9]\d{5}$/)
+    .default('411045'),
+  BILLING_SUPPLIER_STATE: z
+    .string()
+    .regex(/^\d{2}$/)
+    .default('27'),
+  BILLING_SUPPLIER_EMAIL: z.email().default('billing@lekha.example'),
+  // The SAC a line carries unless it names its own (SaaS: 998431, 998315 or 997331).
+  BILLING_SAC: z
+    .string()
+    .regex(/^99\d{4}$/)
+    .default('998431'),
+  // The serial prefixes of the tax-invoice and credit-note series (1–4 letters or digits, not 0 first).
+  BILLING_INVOICE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z1-9][A-Za-z0-9]{0,3}$/)
+    .default('LK'),
+  BILLING_CREDIT_NOTE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z1-9][A-Za-z0-9]{0,3}$/)
+    .default('LKCN'),
 });
 export type BillingConfig = z.infer<typeof billingConfigSchema>;

@@ -4,6 +4,7 @@ import { AuditOps } from './audit.js';
 import { AuthFlowOps } from './auth-flows.js';
 import { AuthOps } from './auth.js';
 import { CustomerOps } from './customers.js';
+import { InvoiceOps } from './invoices.js';
 import { LedgerOps } from './ledgers.js';
 import { DocumentOps } from './documents.js';
 import { MfaOps } from './mfa.js';
@@ -22,6 +23,7 @@ export * from './audit.js';
 export * from './auth-flows.js';
 export * from './auth.js';
 export * from './customers.js';
+export * from './invoices.js';
 export * from './ledgers.js';
 export * from './documents.js';
 export * from './mfa.js';
@@ -46,6 +48,7 @@ export const ALL_OPERATIONS: readonly AnyOperation[] = [
   NotificationOps,
   PrivacyOps,
   LedgerOps,
+  InvoiceOps,
   StaffOps,
   SessionOps,
   MfaOps,
