@@ -65,18 +65,26 @@ describe('notifications: recipients by customer ID, record reminders, customer e
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     const seen = new Map<number, number>();
-    await new Promise<void>((resolve) => {
-      const check = () => [...want].every(([p, high]) => high === 0 || (seen.get(p) ?? 0) >= high);
-      if (check()) return resolve();
-      void consumer.run({
-        eachMessage: async ({ partition, message }) => {
-          if (message.value) values.push(message.value);
-          seen.set(partition, Number(message.offset) + 1);
-          if (check()) resolve();
-        },
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const check = () => [...want].every(([p, high]) => high === 0 || (seen.get(p) ?? 0) >= high);
+        if (check()) return resolve();
+        const timer = setTimeout(() => reject(new Error(`${topic} was not read to its end in 30 s`)), 30_000);
+        timer.unref();
+        void consumer.run({
+          eachMessage: async ({ partition, message }) => {
+            if (message.value) values.push(message.value);
+            seen.set(partition, Number(message.offset) + 1);
+            if (check()) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        });
       });
-    });
-    await consumer.disconnect();
+    } finally {
+      await consumer.disconnect();
+    }
     return values;
   }
   const ist = (iso: string) => {
@@ -237,13 +245,15 @@ describe('notifications: recipients by customer ID, record reminders, customer e
     expect(await messagesOf(`recordId=${created.body.id}`)).toEqual([]);
 
     const seal = new BusSeal(tp.busKey);
-    const end = Date.now() + 20_000;
+    const end = Date.now() + 120_000;
     let confirmed: any;
     while (!confirmed && Date.now() < end) {
-      confirmed = (await topicValues(DOMAIN_EVENTS_TOPIC))
+      // A read that cannot finish (a consumer group stuck joining on a busy broker) is tried again.
+      const values = await topicValues(DOMAIN_EVENTS_TOPIC).catch(() => [] as Buffer[]);
+      confirmed = values
         .map((v) => platformEventSchema.parse(seal.openRecord(DOMAIN_EVENTS_TOPIC, v)))
         .find((e) => e.type === 'customer.erasure.confirmed' && e.customerId === customerId);
-      if (!confirmed) await sleep(500);
+      if (!confirmed) await sleep(1000);
     }
     expect(confirmed).toMatchObject({ service: 'notifications', deleted: expect.any(Number) });
     expect(confirmed.deleted).toBeGreaterThan(4);
@@ -256,5 +266,5 @@ describe('notifications: recipients by customer ID, record reminders, customer e
       expect(value.toString()).not.toContain('Asha');
       expect(value.toString()).not.toContain(customerId);
     }
-  }, 90_000);
+  }, 240_000);
 });
