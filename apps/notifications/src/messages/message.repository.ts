@@ -90,13 +90,19 @@ export const STATUS_RANK: Record<MessageStatus, number> = {
  */
 @Injectable()
 export class MessageRepository {
-  async insert({ tx, tenantId, cipher }: TenantScope, m: NewMessage): Promise<void> {
+  insert(data: TenantScope, m: NewMessage): Promise<void> {
+    return this.insertMany(data, [m]);
+  }
+
+  /** New messages in one statement (one, or a batch send). */
+  async insertMany({ tx, tenantId, cipher }: TenantScope, ms: readonly NewMessage[]): Promise<void> {
+    if (!ms.length) return;
     await tx.execute(
       `insert into notifications.messages (id, tenant_id, template_key, channel, category, recipient_enc,
          recipient_idx, customer_id, body_enc, variables_enc, status, next_attempt_at, created_at, updated_at,
          record_id, reminder_rule)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
+       values ${ms.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      ms.flatMap((m) => [
         m.id,
         tenantId,
         m.templateKey,
@@ -113,32 +119,6 @@ export class MessageRepository {
         m.createdAt,
         m.recordId ?? null,
         m.reminderRule ?? null,
-      ],
-    );
-  }
-
-  /** Several new messages in one statement (a batch send). */
-  async insertMany({ tx, tenantId, cipher }: TenantScope, ms: readonly NewMessage[]): Promise<void> {
-    if (!ms.length) return;
-    await tx.execute(
-      `insert into notifications.messages (id, tenant_id, template_key, channel, category, recipient_enc,
-         recipient_idx, customer_id, body_enc, variables_enc, status, next_attempt_at, created_at, updated_at)
-       values ${ms.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-      ms.flatMap((m) => [
-        m.id,
-        tenantId,
-        m.templateKey,
-        m.channel,
-        m.category,
-        cipher.encrypt('recipient', m.recipient),
-        m.recipientIdx,
-        m.customerId,
-        cipher.encrypt('body', m.body),
-        m.variables.length ? cipher.encrypt('variables', JSON.stringify(m.variables)) : null,
-        m.status,
-        m.nextAttemptAt,
-        m.createdAt,
-        m.createdAt,
       ]),
     );
   }
