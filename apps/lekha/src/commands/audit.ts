@@ -11,24 +11,8 @@ import {
   type VerifyReport,
 } from '@lekha/audit';
 import { AUDIT_CHECKPOINTS_TOPIC, AUDIT_EVENTS_TOPIC, auditEventV1Schema } from '@lekha/contracts';
+import { parseFlags, type Flags } from '../flags.js';
 import { step } from '../progress.js';
-
-interface Flags {
-  [name: string]: string | true;
-}
-
-function parseFlags(args: string[]): Flags {
-  const flags: Flags = {};
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (!a.startsWith('--')) continue;
-    const [name, inline] = a.slice(2).split('=', 2) as [string, string | undefined];
-    if (inline !== undefined) flags[name] = inline;
-    else if (args[i + 1] && !args[i + 1]!.startsWith('--')) flags[name] = args[++i]!;
-    else flags[name] = true;
-  }
-  return flags;
-}
 
 function kafkaFrom(): Kafka {
   const brokers = process.env.KAFKA_BROKERS?.split(',').filter(Boolean);
