@@ -65,6 +65,53 @@ export interface StoredChainEntry extends ChainEntry {
   hash: string;
 }
 
+/** A journal entry as billing stores it (`billing.ledger_entries`), the columns the chain covers. */
+export interface StoredEntryRow {
+  tenant_id: string;
+  id: string;
+  seq: bigint | number | string;
+  occurred_on: string;
+  reason: string;
+  description_enc: Uint8Array | null;
+  upi_ref_enc: Uint8Array | null;
+  reverses: string | null;
+  created_by: string | null;
+  created_at: Date | string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** A journal line as billing stores it (`billing.ledger_lines`). */
+export interface StoredLineRow {
+  entry_id: string;
+  line_no: number;
+  account_id: string;
+  debit_paise: bigint | number | string;
+  credit_paise: bigint | number | string;
+}
+
+/** A stored entry and its lines (any entries' lines: its own are picked, in line order) as the chain covers it. */
+export function toChainEntry(r: StoredEntryRow, lines: readonly StoredLineRow[]): StoredChainEntry {
+  return {
+    tenantId: r.tenant_id,
+    seq: r.seq,
+    id: r.id,
+    occurredOn: r.occurred_on,
+    reason: r.reason,
+    descriptionEnc: r.description_enc,
+    upiReferenceEnc: r.upi_ref_enc,
+    reverses: r.reverses,
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+    lines: lines
+      .filter((l) => l.entry_id === r.id)
+      .sort((a, b) => a.line_no - b.line_no)
+      .map((l) => ({ accountId: l.account_id, debitPaise: l.debit_paise, creditPaise: l.credit_paise })),
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+}
+
 export type ChainProblem = 'hash_mismatch' | 'previous_hash_mismatch' | 'sequence_gap' | 'unbalanced';
 
 export interface ChainState {

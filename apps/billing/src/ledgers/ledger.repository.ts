@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantScope } from '@lekha/access';
-import type { LedgerAccountKind, StoredChainEntry } from '@lekha/contracts';
+import { toChainEntry, type LedgerAccountKind, type StoredChainEntry } from '@lekha/contracts';
 
 export interface AccountRow {
   id: string;
@@ -296,26 +296,4 @@ export class LedgerRepository {
     );
     return rows.map((r) => toChainEntry(r, lines));
   }
-}
-
-/** A stored entry and its lines in the shape the hash chain covers. */
-export function toChainEntry(r: EntryRow & { tenant_id: string }, lines: LineRow[]): StoredChainEntry {
-  return {
-    tenantId: r.tenant_id,
-    seq: r.seq,
-    id: r.id,
-    occurredOn: r.occurred_on,
-    reason: r.reason,
-    descriptionEnc: r.description_enc,
-    upiReferenceEnc: r.upi_ref_enc,
-    reverses: r.reverses,
-    createdBy: r.created_by,
-    createdAt: r.created_at,
-    lines: lines
-      .filter((l) => l.entry_id === r.id)
-      .sort((a, b) => a.line_no - b.line_no)
-      .map((l) => ({ accountId: l.account_id, debitPaise: l.debit_paise, creditPaise: l.credit_paise })),
-    prevHash: r.prev_hash,
-    hash: r.hash,
-  };
 }

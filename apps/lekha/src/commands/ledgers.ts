@@ -1,27 +1,17 @@
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { ChainVerifier, type LedgerVerifyReport, type StoredChainEntry } from '@lekha/contracts';
+import {
+  ChainVerifier,
+  toChainEntry,
+  type LedgerVerifyReport,
+  type StoredEntryRow,
+  type StoredLineRow,
+} from '@lekha/contracts';
+import { parseFlags, type Flags } from '../flags.js';
 import { step } from '../progress.js';
 
 const PAGE = 1000;
-
-interface Flags {
-  [name: string]: string | true;
-}
-
-function parseFlags(args: string[]): Flags {
-  const flags: Flags = {};
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (!a.startsWith('--')) continue;
-    const [name, inline] = a.slice(2).split('=', 2) as [string, string | undefined];
-    if (inline !== undefined) flags[name] = inline;
-    else if (args[i + 1] && !args[i + 1]!.startsWith('--')) flags[name] = args[++i]!;
-    else flags[name] = true;
-  }
-  return flags;
-}
 
 /** The least of a database client the check needs: a query with `$n` parameters. */
 interface Sql {
@@ -48,29 +38,6 @@ async function connect(flags: Flags, dataDir: string): Promise<Sql> {
   };
 }
 
-interface EntryRow {
-  tenant_id: string;
-  id: string;
-  seq: string | number | bigint;
-  occurred_on: string;
-  reason: string;
-  description_enc: Uint8Array | null;
-  upi_ref_enc: Uint8Array | null;
-  reverses: string | null;
-  created_by: string | null;
-  created_at: Date | string;
-  prev_hash: string;
-  hash: string;
-}
-
-interface LineRow {
-  entry_id: string;
-  line_no: number;
-  account_id: string;
-  debit_paise: string | number | bigint;
-  credit_paise: string | number | bigint;
-}
-
 /** Recomputes one tenant's chain straight from the billing database (row-level security set to the tenant). */
 export async function verifyTenantChain(sql: Sql, tenantId: string): Promise<LedgerVerifyReport> {
   const verifier = new ChainVerifier();
@@ -79,36 +46,20 @@ export async function verifyTenantChain(sql: Sql, tenantId: string): Promise<Led
     await sql.query(`select set_config('app.tenant_id', $1, true)`, [tenantId]);
     let after = 0;
     for (;;) {
-      const { rows } = await sql.query<EntryRow>(
+      const { rows } = await sql.query<StoredEntryRow>(
         `select tenant_id, id, seq, occurred_on::text as occurred_on, reason, description_enc, upi_ref_enc, reverses,
                 created_by, created_at, prev_hash, hash
            from billing.ledger_entries where tenant_id = $1 and seq > $2 order by seq limit ${PAGE}`,
         [tenantId, after],
       );
       const { rows: lines } = rows.length
-        ? await sql.query<LineRow>(
+        ? await sql.query<StoredLineRow>(
             `select entry_id, line_no, account_id, debit_paise, credit_paise from billing.ledger_lines
               where tenant_id = $1 and entry_id = any($2::uuid[]) order by entry_id, line_no`,
             [tenantId, rows.map((r) => r.id)],
           )
-        : { rows: [] as LineRow[] };
-      const entries: StoredChainEntry[] = rows.map((r) => ({
-        tenantId: r.tenant_id,
-        seq: r.seq,
-        id: r.id,
-        occurredOn: r.occurred_on,
-        reason: r.reason,
-        descriptionEnc: r.description_enc,
-        upiReferenceEnc: r.upi_ref_enc,
-        reverses: r.reverses,
-        createdBy: r.created_by,
-        createdAt: r.created_at,
-        lines: lines
-          .filter((l) => l.entry_id === r.id)
-          .map((l) => ({ accountId: l.account_id, debitPaise: l.debit_paise, creditPaise: l.credit_paise })),
-        prevHash: r.prev_hash,
-        hash: r.hash,
-      }));
+        : { rows: [] as StoredLineRow[] };
+      const entries = rows.map((r) => toChainEntry(r, lines));
       verifier.add(entries);
       if (rows.length < PAGE || !verifier.intact) break;
       after = Number(rows[rows.length - 1]!.seq);
