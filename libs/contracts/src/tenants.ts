@@ -53,14 +53,39 @@ export const customerErasureConfirmedSchema = z.strictObject({
   deleted: z.number().int().min(0),
   confirmedAt: z.iso.datetime(),
 });
+/** Why a tenant was cancelled: its owner asked, or billing gave up after the grace period. */
+export const TenantCancellationReasons = ['owner', 'non_payment'] as const;
+export type TenantCancellationReason = (typeof TenantCancellationReasons)[number];
+/**
+ * A tenant has been cancelled (by its owner, or by billing on non-payment): it turns read-only with
+ * export still allowed, and the retention clock that ends in its purge starts at `cancelledAt`.
+ */
+export const tenantCancelledSchema = z.strictObject({
+  type: z.literal('tenant.cancelled'),
+  eventId: z.uuid(),
+  tenantId: z.uuid(),
+  reason: z.enum(TenantCancellationReasons),
+  cancelledAt: z.iso.datetime(),
+});
+/** A cancelled tenant was reactivated before its purge: the retention clock stops. */
+export const tenantReactivatedSchema = z.strictObject({
+  type: z.literal('tenant.reactivated'),
+  eventId: z.uuid(),
+  tenantId: z.uuid(),
+  reactivatedAt: z.iso.datetime(),
+});
 export const platformEventSchema = z.discriminatedUnion('type', [
   tenantErasureRequestedSchema,
   tenantErasureConfirmedSchema,
   customerErasureConfirmedSchema,
+  tenantCancelledSchema,
+  tenantReactivatedSchema,
 ]);
 export type PlatformEvent = z.infer<typeof platformEventSchema>;
 export type TenantErasureRequested = z.infer<typeof tenantErasureRequestedSchema>;
 export type TenantErasureConfirmed = z.infer<typeof tenantErasureConfirmedSchema>;
 export type CustomerErasureConfirmed = z.infer<typeof customerErasureConfirmedSchema>;
+export type TenantCancelled = z.infer<typeof tenantCancelledSchema>;
+export type TenantReactivated = z.infer<typeof tenantReactivatedSchema>;
 
 export const tenantErasureStatusQuerySchema = z.strictObject({ tenantId: z.uuid() });
