@@ -27,6 +27,9 @@ function serviceWarnings(rootDir, testPath, since) {
     const dir = join(logsRoot, run);
     const suite = join(dir, 'suite.txt');
     if (!existsSync(suite) || statSync(suite).mtimeMs < since) continue;
+    // Another run on the same machine (CI runs both databases side by side) has its own platforms.
+    const runFile = join(dir, 'run.txt');
+    if (existsSync(runFile) && readFileSync(runFile, 'utf8') !== (process.env.LEKHA_TEST_RUN_DIR ?? '')) continue;
     const named = readFileSync(suite, 'utf8');
     if (named !== testPath && !(shared && named === SHARED_SUITE_MARK)) continue;
     for (const file of readdirSync(dir)

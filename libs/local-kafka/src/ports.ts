@@ -15,12 +15,27 @@ function ephemeralFloor(): number {
 const PORTS_FROM = 20_000;
 
 /**
+ * The range ports are drawn from: `LEKHA_PORT_RANGE=from-to` (e.g. `20000-26000`) when set, so that two
+ * test runs on one machine (CI runs PGlite and PostgreSQL side by side) never pick the same port
+ * between choosing it and binding it; otherwise from 20000 up to the ephemeral range.
+ */
+function portRange(floor: number): [number, number] {
+  const given = /^(\d+)-(\d+)$/.exec(process.env.LEKHA_PORT_RANGE ?? '');
+  if (given) {
+    const [from, to] = [Number(given[1]), Number(given[2])];
+    if (from > 1024 && to <= 65535 && to - from > 1000) return [from, to];
+    throw new Error('LEKHA_PORT_RANGE must be from-to, with 1024 < from, to <= 65535 and over 1000 ports');
+  }
+  return [PORTS_FROM, floor];
+}
+
+/**
  * `count` distinct free ports for services to listen on, taken below the ephemeral range so that no
  * outgoing connection (Kafka, PostgreSQL) can be given one as its local port before the service
  * binds it, and each held open until all are chosen so that none is handed out twice.
  */
 export async function freePorts(count: number): Promise<number[]> {
-  const floor = ephemeralFloor();
+  const [from, to] = portRange(ephemeralFloor());
   const servers: Server[] = [];
   const listen = (port: number) =>
     new Promise<Server | null>((res, rej) => {
@@ -33,8 +48,7 @@ export async function freePorts(count: number): Promise<number[]> {
   try {
     for (let attempt = 0; servers.length < count; attempt++) {
       // Below the ephemeral range while it has room; the system's own choice otherwise.
-      const port =
-        floor - PORTS_FROM > 1000 && attempt < 1000 ? PORTS_FROM + Math.floor(Math.random() * (floor - PORTS_FROM)) : 0;
+      const port = to - from > 1000 && attempt < 1000 ? from + Math.floor(Math.random() * (to - from)) : 0;
       const srv = await listen(port);
       if (srv) servers.push(srv);
     }

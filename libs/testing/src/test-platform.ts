@@ -73,6 +73,8 @@ export async function startTestPlatform(
     `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`,
   );
   await mkdir(logDir, { recursive: true });
+  // Which test run started it, so that a run's reporter never prints another concurrent run's logs.
+  await writeFile(join(logDir, 'run.txt'), process.env.LEKHA_TEST_RUN_DIR ?? '');
   // Names the suite, so that the run's reporter can print this platform's warnings when it fails.
   const testPath = (globalThis as { expect?: { getState?: () => { testPath?: string } } }).expect?.getState?.()
     .testPath;
