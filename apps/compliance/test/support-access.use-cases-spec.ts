@@ -255,7 +255,7 @@ describe('support access grants (use cases on a real database)', () => {
       factory.build({ action: 'read', resource: { type: 'customer', id: randomUUID() } }),
     );
     expect(ownerRead.actor.grantId).toBeUndefined();
-    await h
+    await h.app
       .get(Database)
       .em()
       .transactional((tx) =>

@@ -147,6 +147,12 @@ export const supportGrantStatusSchema = z.object({
 });
 export type SupportGrantStatus = z.infer<typeof supportGrantStatusSchema>;
 
+/** The grant's token request: optionally a lifetime shorter than the grant's remaining time. */
+export const supportTokenRequestSchema = z.strictObject({
+  id: z.uuid(),
+  ttlSeconds: z.number().int().min(60).max(86_400).optional(),
+});
+
 export const supportTokenSchema = z.object({
   accessToken: z.string(),
   expiresIn: z.number().int(),

@@ -1,4 +1,11 @@
-import { FeatureError, SupportError, SupportOps, supportScopePermissions, type OpResponse } from '@lekha/contracts';
+import {
+  FeatureError,
+  SupportError,
+  SupportOps,
+  supportScopePermissions,
+  type OpRequest,
+  type OpResponse,
+} from '@lekha/contracts';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { IdentityData } from '../data/identity-data.js';
 import { PlatformAccess } from '../platform-users/platform-access.js';
@@ -22,7 +29,7 @@ export class IssueSupportTokenUseCase implements UseCase<Op> {
     private readonly data: IdentityData,
   ) {}
 
-  async execute(scope: OperationScope<Op>, input: { id: string }): Promise<OpResponse<Op>> {
+  async execute(scope: OperationScope<Op>, input: OpRequest<Op>): Promise<OpResponse<Op>> {
     const actorId = await this.platform.requireFor(scope);
     const grant = await this.grants.grantForToken(input.id);
     const left = Math.floor((new Date(grant.expiresAt).getTime() - Date.now()) / 1000);
@@ -41,7 +48,7 @@ export class IssueSupportTokenUseCase implements UseCase<Op> {
         act: 'support',
         scp: permissions,
       },
-      left,
+      Math.min(left, input.ttlSeconds ?? left),
     );
     await this.data.record({ action: 'support_access', resource, tenantId: grant.tenantId, reason: 'token_issued' });
     return {

@@ -8,6 +8,7 @@ import {
   supportGrantStatusSchema,
   supportIdSchema,
   supportRequestViewSchema,
+  supportTokenRequestSchema,
   supportTokenSchema,
 } from '../support.js';
 
@@ -95,7 +96,7 @@ export const SupportOps = {
   }),
   issueToken: operation({
     name: 'identity.support.token',
-    request: supportIdSchema,
+    request: supportTokenRequestSchema,
     response: supportTokenSchema,
     access: 'platform:support:request',
     personOnly: true,
