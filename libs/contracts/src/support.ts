@@ -14,7 +14,7 @@ export const SUPPORT_MAX_HOURS = 72;
 /** What a grant may open, by feature: the permissions a read-only and a read-write grant carry. */
 export const SupportFeaturePermissions = {
   customers: {
-    read: ['customers:read', 'customers:read:contact', 'records:read:all'],
+    read: ['customers:read', 'records:read:all'],
     write: ['customers:write'],
   },
   records: { read: ['records:read', 'records:read:all', 'records:reports'], write: ['records:write'] },
