@@ -6,6 +6,7 @@ import { Database } from '@lekha/persistence';
 import { anonymousContext, runWithContext, type RequestContext } from '@lekha/tenancy';
 import type { Caller, UseCaseHarness } from '@lekha/use-case-testing';
 import { AuditIndexRepository } from '../src/audit-index/audit-index.repository.js';
+import { ComplianceTenantEraser } from '../src/erasure/compliance-tenant-eraser.js';
 import { SupportClock } from '../src/support/support-clock.js';
 import { startCompliance } from './compliance-harness.js';
 
@@ -274,6 +275,18 @@ describe('support access grants (use cases on a real database)', () => {
     expect(await refusal(h.call(SupportOps.activity, { id: a.id }, h.tenantCaller(['owner'])))).toMatchObject({
       code: 'NOT_FOUND',
       reason: 'SUPPORT_GRANT_NOT_FOUND',
+    });
+  });
+
+  it('erasing the tenant deletes its support requests: the grant is gone, not merely inactive', async () => {
+    const owner = h.tenantCaller(['owner']);
+    const a = await ask(owner.tenantId, supportUser());
+    await h.call(SupportOps.approve, { id: a.id }, owner);
+    await h.get(ComplianceTenantEraser).erase(owner.tenantId);
+    expect(await h.call(SupportOps.grantStatus, { id: a.id }, anonymousContext())).toEqual({
+      active: false,
+      status: null,
+      tenantId: null,
     });
   });
 });
