@@ -18,6 +18,7 @@ import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { PlatformUsersModule } from './platform-users/platform-users.module.js';
 import { Tenant } from './tenants/tenant.entity.js';
 import { TenantsModule } from './tenants/tenants.module.js';
+import { SupportTokensModule } from './support/support.module.js';
 import { User } from './users/user.entity.js';
 import { migrations } from './migrations/index.js';
 
@@ -39,6 +40,7 @@ export class AppModule {
         ApiKeysModule,
         PlatformUsersModule,
         TenantsModule,
+        SupportTokensModule,
         OperationsModule.forService({ service: SERVICE, env: config.LEKHA_ENV }),
       ],
       providers: [pingHandler(PlatformOps.identityPing, SERVICE), transitKeyHandler(PlatformOps.identityTransitKey)],

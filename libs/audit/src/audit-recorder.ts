@@ -35,6 +35,8 @@ export class AuditEventFactory {
         roles: ctx?.roles ?? [],
         // Sealed at the edge to the tenant's erasable key; absent when the key was unavailable.
         ...(ctx?.auditNetwork ? { network: ctx.auditNetwork } : {}),
+        // A support engineer's access names the grant it was made under.
+        ...(ctx?.grantId && (record.actorType ?? ctx.actorType) === 'support' ? { grantId: ctx.grantId } : {}),
       },
       action: record.action,
       resource: record.resource,

@@ -44,6 +44,8 @@ export const auditEventV1Schema = z.strictObject({
      * the tenant: never plaintext. Optional, so records without it (older ones too) stay valid.
      */
     network: z.strictObject({ kid: z.string().min(1).max(64), sealed: z.string().min(1).max(1500) }).optional(),
+    /** A support engineer's access: the tenant-approved grant it was made under (actor type 'support'). */
+    grantId: z.uuid().optional(),
   }),
   action: z.enum(AuditActions),
   resource: z.strictObject({ type: z.string().min(1).max(60), id: z.string().max(100).nullable() }),

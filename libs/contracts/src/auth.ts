@@ -79,7 +79,10 @@ export interface AccessClaims {
   roles: string[];
   sid: string;
   /** 'api_key' when the token was exchanged for an API key: `sub` is then the key's ID and `sid` its revocation ID. */
-  act?: 'api_key';
-  /** An API key's scopes: the permissions it may use (its creator's roles must still allow them). */
+  act?: 'api_key' | 'support';
+  /**
+   * An API key's scopes: the permissions it may use (its creator's roles must still allow them); for
+   * `act: 'support'` (a support grant's token, `sid` the grant's ID) the grant scope's permissions.
+   */
   scp?: string[];
 }

@@ -157,6 +157,22 @@ export enum PrivacyError {
   NothingToWithdraw = 'PRIVACY_NOTHING_TO_WITHDRAW',
 }
 
+/** Support access only with the customer's consent (compliance, identity, gateway). */
+export enum SupportError {
+  RequestNotFound = 'SUPPORT_REQUEST_NOT_FOUND',
+  /** Approving or denying a request that was decided already (no further action once decided). */
+  AlreadyDecided = 'SUPPORT_REQUEST_DECIDED',
+  GrantNotFound = 'SUPPORT_GRANT_NOT_FOUND',
+  /** Revoking a grant that is no longer active (denied, pending, revoked or expired). */
+  GrantNotActive = 'SUPPORT_GRANT_NOT_ACTIVE',
+  /** A grant's token asked by someone other than the support engineer who requested it. */
+  NotRequester = 'SUPPORT_NOT_REQUESTER',
+  /** A support token whose grant was revoked or has expired: refused on every route at once. */
+  GrantEnded = 'SUPPORT_GRANT_ENDED',
+  /** A support engineer may never decide a support request (only the tenant's owner or admin). */
+  SelfApproval = 'SUPPORT_SELF_APPROVAL',
+}
+
 /** Tenant ledgers: the journal refuses what would not balance or would rewrite history. */
 export enum LedgerError {
   /** Debits and credits of an entry differ. */
@@ -214,6 +230,7 @@ export type FeatureErrorReason =
   | WebhookError
   | BillingError
   | PrivacyError
+  | SupportError
   | LedgerError;
 
 /** The one place a feature's reason becomes a wire code (and so an HTTP status). */
@@ -254,6 +271,9 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case AuditError.OtherTenant:
     case AuditError.RoleNotAllowed:
     case WebhookError.VerifyTokenInvalid:
+    case SupportError.NotRequester:
+    case SupportError.GrantEnded:
+    case SupportError.SelfApproval:
       return 'FORBIDDEN';
     case ApiKeyError.ScopeNotAllowed:
       return 'API_KEY_SCOPE_NOT_ALLOWED';
@@ -279,6 +299,8 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case LedgerError.EntryNotFound:
     case LedgerError.NoAccounts:
     case NotificationError.CustomerNotFound:
+    case SupportError.RequestNotFound:
+    case SupportError.GrantNotFound:
       return 'NOT_FOUND';
     case MfaError.AlreadyOn:
     case MfaError.NotOn:
@@ -296,6 +318,8 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case NotificationError.InFlight:
     case BillingError.AlreadyReversed:
     case PrivacyError.NothingToWithdraw:
+    case SupportError.AlreadyDecided:
+    case SupportError.GrantNotActive:
       return 'CONFLICT';
     case ApiKeyError.ScopeUnknown:
     case AuthError.GstinStateMismatch:

@@ -54,5 +54,9 @@ export const Permissions = [
   'ledgers:write',
   // Platform admin: issue the platform's GST invoices to tenants.
   'platform:billing:manage',
+  // Platform support: ask a tenant for access, and take the token of a grant it approved.
+  'platform:support:request',
+  // See, approve, deny and revoke support's access requests, and what support did under a grant (owner, admin).
+  'support:grants:manage',
 ] as const;
 export type Permission = (typeof Permissions)[number];

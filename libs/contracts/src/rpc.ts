@@ -46,6 +46,7 @@ export const Rpc = {
     eraseTenant: 'identity.tenant.erase',
     tenantErasureStatus: 'identity.tenant.erasure-status',
     transitKey: 'identity.transit-key.get',
+    supportToken: 'identity.support.token',
   },
   tenantData: {
     createCustomer: 'tenant-data.customers.create',
@@ -96,6 +97,14 @@ export const Rpc = {
     withdrawConsent: 'compliance.consents.withdraw',
     withdrawConsentsOf: 'compliance.consents.withdraw-of',
     listConsents: 'compliance.consents.list',
+    requestSupportAccess: 'compliance.support-requests.create',
+    listSupportRequests: 'compliance.support-requests.list',
+    approveSupportRequest: 'compliance.support-requests.approve',
+    denySupportRequest: 'compliance.support-requests.deny',
+    revokeSupportGrant: 'compliance.support-grants.revoke',
+    supportGrantActivity: 'compliance.support-grants.activity',
+    supportGrantForToken: 'compliance.support-grants.for-token',
+    supportGrantStatus: 'compliance.support-grants.status',
   },
   billing: {
     ping: 'billing.health.ping',

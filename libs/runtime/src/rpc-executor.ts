@@ -172,7 +172,7 @@ export class RpcExecutor {
    */
   async transitKeyGrant(ctx: RequestContext): Promise<TransitKeyGrant> {
     if (!this.keyring) throw new FeatureError(TenantError.NoKeys, 'this service holds no tenant keys');
-    if (!ctx.tenantId || !['user', 'api_key'].includes(ctx.actorType))
+    if (!ctx.tenantId || !['user', 'api_key', 'support'].includes(ctx.actorType))
       throw new FeatureError(
         TenantError.TransitKeyNotAllowed,
         'a transit key is handed only to a caller signed in to its tenant',
@@ -202,6 +202,7 @@ export class RpcExecutor {
         actorType: caller.actorType,
         roles: caller.roles,
         ...(caller.scopes ? { scopes: caller.scopes } : {}),
+        ...(caller.actorType === 'support' && caller.sessionId ? { grantId: caller.sessionId } : {}),
         // Kept (never logged: the logger takes IDs only) so that the use case may call another service as
         // this same caller — notifications asks tenant-data for a customer's contact with the caller's token.
         accessToken: token,

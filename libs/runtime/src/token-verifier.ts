@@ -102,7 +102,11 @@ export function callerFromClaims(payload: JWTPayload): VerifiedCaller {
   if (!TOKEN_ACTORS.includes(actorType)) throw new TokenVerificationError('the token names an actor type it may not');
   const tenantless = claims.tid === undefined || claims.tid === null;
   // Only a platform user has no tenant, and then every role is a platform role (never `owner` of nothing).
-  if (tenantless && (!roles.length || !roles.every((r) => (PlatformRoles as readonly string[]).includes(r))))
+  if (
+    tenantless &&
+    actorType !== 'support' &&
+    (!roles.length || !roles.every((r) => (PlatformRoles as readonly string[]).includes(r)))
+  )
     throw new TokenVerificationError('a token without a tenant may carry platform roles only');
   const caller: VerifiedCaller = {
     tenantId: (claims.tid as string | null | undefined) ?? null,
@@ -110,6 +114,11 @@ export function callerFromClaims(payload: JWTPayload): VerifiedCaller {
     actorType,
     roles: [...roles],
   };
+  if (actorType === 'support') {
+    // A support grant's token: one tenant, one grant (`sid`), the grant scope's permissions (`scp`).
+    if (tenantless) throw new TokenVerificationError('a support token must name its tenant');
+    caller.scopes = stringArray(claims.scp) ? [...claims.scp] : [];
+  }
   if (actorType === 'api_key') {
     // An API key without scopes may do nothing (fail closed).
     caller.scopes = stringArray(claims.scp) ? [...claims.scp] : [];

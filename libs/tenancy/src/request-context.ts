@@ -15,6 +15,8 @@ export interface RequestContext {
   userAgent?: string;
   /** An API key's scopes; set only when actorType is 'api_key' (see contextHasPermission). */
   scopes?: string[];
+  /** A support engineer's grant (actorType 'support'): every access is audited with it. */
+  grantId?: string;
   /** The caller's raw access token, forwarded so every service verifies it itself; never logged. */
   accessToken?: string;
   /**

@@ -54,6 +54,7 @@ export const RolePermissions: Record<Role, readonly Permission[]> = {
     'privacy:consents:read',
     'ledgers:read',
     'ledgers:write',
+    'support:grants:manage',
   ],
   admin: [
     ...CUSTOMERS_ALL,
@@ -71,6 +72,7 @@ export const RolePermissions: Record<Role, readonly Permission[]> = {
     'privacy:consents:read',
     'ledgers:read',
     'ledgers:write',
+    'support:grants:manage',
   ],
   staff: [
     'customers:read',
@@ -98,7 +100,8 @@ export const RolePermissions: Record<Role, readonly Permission[]> = {
     'ledgers:write',
   ],
   viewer: ['customers:read', 'customers:read:contact', 'records:read', 'records:read:all'],
-  'platform:support': [],
+  // Nothing of a tenant's: a support engineer reaches a tenant only with a grant's token (its scopes).
+  'platform:support': ['platform:support:request'],
   'platform:compliance': ['audit:read:platform', 'platform:erasures:read'],
   'platform:admin': [
     'platform:users:manage',
@@ -121,6 +124,8 @@ export function contextHasPermission(
   ctx: { roles: readonly string[]; actorType?: string; scopes?: readonly string[] },
   permission: Permission,
 ): boolean {
+  // A support grant's token: exactly the permissions of the grant's scope, whatever its roles.
+  if (ctx.actorType === 'support') return (ctx.scopes ?? []).includes(permission);
   if (!hasPermission(ctx.roles, permission)) return false;
   if (ctx.actorType === 'api_key' || ctx.scopes !== undefined) return (ctx.scopes ?? []).includes(permission);
   return true;

@@ -5,19 +5,21 @@ import { Database } from '@lekha/persistence';
 import { inErasureTransaction, type TenantEraser } from '@lekha/erasure';
 import { AuditNetworkKeys, scopeOf } from '../audit-index/audit-network-keys.js';
 
-/** The tenant's consent rows, children before parents. */
+/** The tenant's consent rows (children before parents) and its support requests. */
 const CONSENT_TABLES = [
   'consent_outbox',
   'consent_applied',
   'consent_withdrawals',
   'consent_records',
   'consent_purposes',
+  // Support requests and grants: what support did under them stays in the audit trail (IDs only).
+  'support_requests',
 ];
 
 /**
  * Compliance's part of an erasure: the tenant's audit network key is destroyed, so the actors' IPs
  * and user agents sealed to it read as erased everywhere; its consent keyset is destroyed and its
- * consent rows deleted. The audit events themselves stay: they
+ * consent rows and support requests deleted. The audit events themselves stay: they
  * carry IDs only and are kept as the law requires (DPDP rules, r.8(3)).
  */
 @Injectable()

@@ -64,9 +64,11 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
       Object.assign(ctx, {
         tenantId: u.tenantId,
         actorId: u.userId,
-        actorType: u.apiKeyScopes ? 'api_key' : 'user',
+        actorType: u.apiKeyScopes ? 'api_key' : u.supportScopes ? 'support' : 'user',
         roles: u.roles,
         ...(u.apiKeyScopes ? { scopes: u.apiKeyScopes } : {}),
+        // A support grant's token: its scope's permissions, and the grant every access is audited with.
+        ...(u.supportScopes ? { scopes: u.supportScopes, grantId: u.sessionId } : {}),
       });
     // Forwarded on the bus: every service verifies the token itself instead of trusting our headers.
     const bearer = /^Bearer (\S+)$/i.exec(

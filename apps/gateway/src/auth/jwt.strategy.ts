@@ -3,6 +3,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-strategy';
 import { TokenVerificationError, TokenVerifier, type VerifiedCaller } from '@lekha/runtime';
 import { RevocationList } from './revocation-list.js';
+import { SupportGrantCheck } from './support-grants.js';
 
 export interface AuthenticatedUser {
   userId: string;
@@ -12,6 +13,8 @@ export interface AuthenticatedUser {
   sessionId: string;
   /** Set when the caller is an API key (`act: 'api_key'`): `userId` is then the key's ID. */
   apiKeyScopes?: string[];
+  /** Set for a support grant's token (`act: 'support'`): `sessionId` is then the grant's ID. */
+  supportScopes?: string[];
 }
 
 type Verify = (token: string, done: (err: unknown, user?: AuthenticatedUser | false) => void) => void;
@@ -45,6 +48,7 @@ export class JwtStrategy extends PassportStrategy(BearerTokenStrategy, 'jwt') {
   constructor(
     private readonly tokens: TokenVerifier,
     private readonly revocations: RevocationList,
+    private readonly supportGrants: SupportGrantCheck,
   ) {
     super();
   }
@@ -64,12 +68,16 @@ export class JwtStrategy extends PassportStrategy(BearerTokenStrategy, 'jwt') {
   async admit(caller: VerifiedCaller): Promise<AuthenticatedUser | false> {
     if (!caller.sessionId) return false;
     if (await this.revocations.isRevoked(caller.sessionId, caller.tenantId)) return false;
+    // A support token is only as good as its grant right now: revoked or expired is refused at once (403).
+    if (caller.actorType === 'support')
+      await this.supportGrants.require(caller.sessionId, caller.tenantId!, caller.actorId);
     return {
       userId: caller.actorId,
       tenantId: caller.tenantId,
       roles: caller.roles,
       sessionId: caller.sessionId,
       ...(caller.actorType === 'api_key' ? { apiKeyScopes: caller.scopes ?? [] } : {}),
+      ...(caller.actorType === 'support' ? { supportScopes: caller.scopes ?? [] } : {}),
     };
   }
 }

@@ -9,6 +9,7 @@ import { MfaController } from './mfa.controller.js';
 import { ApiKeysController } from './api-keys.controller.js';
 import { ApiKeyExchange } from './api-key-exchange.js';
 import { AuthDenialAudit } from '../auth/auth-denials.js';
+import { SupportGrantCheck } from '../auth/support-grants.js';
 
 /**
  * Sessions, staff, MFA, API-key, OTP and password reset routes (login history derives from
@@ -29,8 +30,8 @@ export class SecurityModule {
         ApiKeysController,
         ...(config.LEKHA_ENV === 'production' ? [] : [DevInboxController]),
       ],
-      providers: [RevocationList, PermissionGuard, ApiKeyExchange, AuthDenialAudit],
-      exports: [RevocationList, ApiKeyExchange, AuthDenialAudit],
+      providers: [RevocationList, PermissionGuard, ApiKeyExchange, AuthDenialAudit, SupportGrantCheck],
+      exports: [RevocationList, ApiKeyExchange, AuthDenialAudit, SupportGrantCheck],
     };
   }
 }

@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { SupportClock } from './support-clock.js';
+import { SupportRepository } from './support.repository.js';
+import {
+  ApproveSupportRequestUseCase,
+  DenySupportRequestUseCase,
+  ListSupportRequestsUseCase,
+  RequestSupportAccessUseCase,
+  RevokeSupportGrantUseCase,
+  SupportGrantActivityUseCase,
+  SupportGrantForTokenUseCase,
+  SupportGrantStatusUseCase,
+} from './use-cases/support.use-cases.js';
+
+/** Support access only with the customer's consent: requests, signed time-boxed grants, revocation, activity. */
+@Module({
+  providers: [
+    SupportClock,
+    SupportRepository,
+    RequestSupportAccessUseCase,
+    ListSupportRequestsUseCase,
+    ApproveSupportRequestUseCase,
+    DenySupportRequestUseCase,
+    RevokeSupportGrantUseCase,
+    SupportGrantActivityUseCase,
+    SupportGrantForTokenUseCase,
+    SupportGrantStatusUseCase,
+  ],
+})
+export class SupportModule {}

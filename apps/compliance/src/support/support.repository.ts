@@ -1,0 +1,176 @@
+import { Injectable } from '@nestjs/common';
+import {
+  type AuditEventV1,
+  type SupportFeature,
+  type SupportRequestStatus,
+  type SupportRequestView,
+  type SupportScope,
+} from '@lekha/contracts';
+import type { Em } from '@lekha/persistence';
+
+type Ts = Date | string;
+const iso = (v: Ts) => new Date(v).toISOString();
+const isoOrNull = (v: Ts | null) => (v === null ? null : iso(v));
+
+export interface SupportRequestRow {
+  id: string;
+  tenant_id: string;
+  requested_by: string;
+  reason: string;
+  access: SupportScope['access'];
+  features: string[] | string;
+  hours: number;
+  requested_at: Ts;
+  status: 'pending' | 'approved' | 'denied';
+  decided_by: string | null;
+  decided_at: Ts | null;
+  approved_at: Ts | null;
+  expires_at: Ts | null;
+  signature: string | null;
+  signature_key_id: string | null;
+  revoked_by: string | null;
+  revoked_at: Ts | null;
+}
+
+/** PGlite may hand a text[] back as its literal. */
+function featuresOf(v: string[] | string): SupportFeature[] {
+  const list = Array.isArray(v)
+    ? v
+    : v
+        .replace(/^\{|\}$/g, '')
+        .split(',')
+        .filter(Boolean);
+  return list as SupportFeature[];
+}
+
+/** The request's status now: an approved grant is revoked, or expired once its time is past (no job ends it). */
+export function statusAt(row: SupportRequestRow, now: Date): SupportRequestStatus {
+  if (row.status !== 'approved') return row.status;
+  if (row.revoked_at) return 'revoked';
+  return now.getTime() >= new Date(row.expires_at!).getTime() ? 'expired' : 'approved';
+}
+
+export function scopeOf(row: SupportRequestRow): SupportScope {
+  return { access: row.access, features: featuresOf(row.features).sort() };
+}
+
+export function viewOf(row: SupportRequestRow, now: Date): SupportRequestView {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    requestedBy: row.requested_by,
+    reason: row.reason,
+    scope: scopeOf(row),
+    hours: row.hours,
+    requestedAt: iso(row.requested_at),
+    status: statusAt(row, now),
+    decidedBy: row.decided_by,
+    decidedAt: isoOrNull(row.decided_at),
+    approvedAt: isoOrNull(row.approved_at),
+    expiresAt: isoOrNull(row.expires_at),
+    revokedBy: row.revoked_by,
+    revokedAt: isoOrNull(row.revoked_at),
+    signature:
+      row.signature && row.signature_key_id
+        ? { alg: 'Ed25519', keyId: row.signature_key_id, value: row.signature }
+        : null,
+  };
+}
+
+const COLUMNS =
+  'id, tenant_id, requested_by, reason, access, features, hours, requested_at, status, decided_by, decided_at, ' +
+  'approved_at, expires_at, signature, signature_key_id, revoked_by, revoked_at';
+
+/** Support requests and grants; the tenant's own under its wall, by ID with the service's login for the gateway. */
+@Injectable()
+export class SupportRepository {
+  async insert(
+    tx: Em,
+    r: {
+      id: string;
+      tenantId: string;
+      requestedBy: string;
+      reason: string;
+      scope: SupportScope;
+      hours: number;
+      at: Date;
+    },
+  ): Promise<SupportRequestRow> {
+    const rows = await tx.execute<SupportRequestRow[]>(
+      `insert into compliance.support_requests (id, tenant_id, requested_by, reason, access, features, hours, ` +
+        `requested_at) values (?, ?, ?, ?, ?, ?::text[], ?, ?) returning ${COLUMNS}`,
+      [r.id, r.tenantId, r.requestedBy, r.reason, r.scope.access, `{${r.scope.features.join(',')}}`, r.hours, r.at],
+    );
+    return rows[0]!;
+  }
+
+  async find(tx: Em, id: string): Promise<SupportRequestRow | null> {
+    const rows = await tx.execute<SupportRequestRow[]>(
+      `select ${COLUMNS} from compliance.support_requests where id = ?`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  async list(tx: Em): Promise<SupportRequestRow[]> {
+    return tx.execute<SupportRequestRow[]>(
+      `select ${COLUMNS} from compliance.support_requests order by requested_at desc, id desc limit 500`,
+    );
+  }
+
+  /** Decides a pending request; null when it was decided already (the first decision wins). */
+  async decide(
+    tx: Em,
+    id: string,
+    d:
+      | { status: 'denied'; by: string; at: Date; note: string | null }
+      | {
+          status: 'approved';
+          by: string;
+          at: Date;
+          note: string | null;
+          expiresAt: Date;
+          signature: string;
+          keyId: string;
+        },
+  ): Promise<SupportRequestRow | null> {
+    const approved = d.status === 'approved';
+    const rows = await tx.execute<SupportRequestRow[]>(
+      `update compliance.support_requests set status = ?, decided_by = ?, decided_at = ?, note = ?, ` +
+        `approved_at = ?, expires_at = ?, signature = ?, signature_key_id = ? ` +
+        `where id = ? and status = 'pending' returning ${COLUMNS}`,
+      [
+        d.status,
+        d.by,
+        d.at,
+        d.note,
+        approved ? d.at : null,
+        approved ? d.expiresAt : null,
+        approved ? d.signature : null,
+        approved ? d.keyId : null,
+        id,
+      ],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Revokes an active grant; null when it is not active at `at` (never approved, revoked or expired). */
+  async revoke(tx: Em, id: string, by: string, at: Date): Promise<SupportRequestRow | null> {
+    const rows = await tx.execute<SupportRequestRow[]>(
+      `update compliance.support_requests set revoked_by = ?, revoked_at = ? ` +
+        `where id = ? and status = 'approved' and revoked_at is null and expires_at > ? returning ${COLUMNS}`,
+      [by, at, id, at],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** The audit trail's events made under a grant in its tenant, newest first. */
+  async activity(tx: Em, tenantId: string, grantId: string, limit = 500): Promise<AuditEventV1[]> {
+    const rows = await tx.execute<{ payload: AuditEventV1 | string }[]>(
+      `select payload from compliance.audit_events where tenant_id = ? and actor_type = 'support' ` +
+        `and payload->'actor'->>'grantId' = ? order by occurred_at desc, event_id desc limit ${limit}`,
+      [tenantId, grantId],
+    );
+    return rows.map((r) => (typeof r.payload === 'string' ? (JSON.parse(r.payload) as AuditEventV1) : r.payload));
+  }
+}

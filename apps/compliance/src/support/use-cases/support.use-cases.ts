@@ -1,0 +1,293 @@
+import { AuditSigner } from '@lekha/audit';
+import {
+  FeatureError,
+  SupportError,
+  SupportOps,
+  supportGrantCanonical,
+  uuidv7,
+  type CreateSupportRequest,
+  type SupportRequestView,
+} from '@lekha/contracts';
+import { PlatformAccess, TenantAccess } from '@lekha/access';
+import { Database } from '@lekha/persistence';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
+import { SupportClock } from '../support-clock.js';
+import { SupportRepository, scopeOf, statusAt, viewOf, type SupportRequestRow } from '../support.repository.js';
+
+const requestNotFound = () => new FeatureError(SupportError.RequestNotFound, 'no such support request for this tenant');
+const grantNotFound = () => new FeatureError(SupportError.GrantNotFound, 'no such support grant for this tenant');
+
+/** A support engineer asks a tenant for access; the tenant's owner or admin decides. Audited in the tenant's trail. */
+@Handles(SupportOps.requestAccess)
+export class RequestSupportAccessUseCase implements UseCase<typeof SupportOps.requestAccess> {
+  constructor(
+    private readonly access: PlatformAccess,
+    private readonly repo: SupportRepository,
+    private readonly clock: SupportClock,
+  ) {}
+
+  execute(scope: OperationScope<typeof SupportOps.requestAccess>, input: CreateSupportRequest) {
+    return this.access.run(scope, async (data) => {
+      const row = await this.repo.insert(data.tx, {
+        id: uuidv7(),
+        tenantId: input.tenantId,
+        requestedBy: scope.ctx.actorId!,
+        reason: input.reason,
+        scope: input.scope,
+        hours: input.hours,
+        at: this.clock.now(),
+      });
+      await data.record({ tenantId: input.tenantId, resource: { id: row.id }, reason: 'requested' });
+      return viewOf(row, this.clock.now());
+    });
+  }
+}
+
+@Handles(SupportOps.listRequests)
+export class ListSupportRequestsUseCase implements UseCase<typeof SupportOps.listRequests> {
+  constructor(
+    private readonly access: TenantAccess,
+    private readonly repo: SupportRepository,
+    private readonly clock: SupportClock,
+  ) {}
+
+  execute(scope: OperationScope<typeof SupportOps.listRequests>) {
+    return this.access.run(scope, async (data) => {
+      const rows = await this.repo.list(data.tx);
+      await data.record({});
+      const now = this.clock.now();
+      return { items: rows.map((r) => viewOf(r, now)) };
+    });
+  }
+}
+
+type DecideOp = typeof SupportOps.approve | typeof SupportOps.deny;
+
+/**
+ * Approve or deny a pending request (the tenant's owner or admin, in person). A support engineer never
+ * decides: their token holds no tenant role, a grant's token never `support:grants:manage`, and the
+ * requester is refused here too. Once decided, nothing more may be decided (409).
+ */
+abstract class DecideSupportRequest {
+  constructor(
+    protected readonly access: TenantAccess,
+    protected readonly repo: SupportRepository,
+    protected readonly clock: SupportClock,
+    protected readonly signer: AuditSigner,
+  ) {}
+
+  protected async decide(
+    scope: OperationScope<DecideOp>,
+    input: { id: string; note?: string | undefined },
+    approve: boolean,
+  ): Promise<SupportRequestView> {
+    const ctx = scope.ctx;
+    if (ctx.actorType !== 'user' || ctx.roles.some((r) => r.startsWith('platform:')))
+      await this.access.refuse(
+        scope,
+        { resource: { id: input.id }, reason: 'self_approval' },
+        new FeatureError(SupportError.SelfApproval, 'only the tenant’s owner or admin may decide a support request'),
+      );
+    const result = await this.access.runOnOne(
+      scope,
+      input.id,
+      async (data) => {
+        const row = await this.repo.find(data.tx, input.id);
+        if (!row) return null;
+        if (row.requested_by === ctx.actorId) return { refused: 'self_approval' as const };
+        const at = this.clock.now();
+        let decided: SupportRequestRow | null;
+        if (approve) {
+          const expiresAt = new Date(at.getTime() + row.hours * 3600_000);
+          const terms = {
+            id: row.id,
+            tenantId: row.tenant_id,
+            requestedBy: row.requested_by,
+            reason: row.reason,
+            scope: scopeOf(row),
+            approvedBy: ctx.actorId!,
+            approvedAt: at.toISOString(),
+            expiresAt: expiresAt.toISOString(),
+          };
+          const signature = this.signer.sign(Buffer.from(supportGrantCanonical(terms)));
+          decided = await this.repo.decide(data.tx, row.id, {
+            status: 'approved',
+            by: ctx.actorId!,
+            at,
+            note: input.note ?? null,
+            expiresAt,
+            signature,
+            keyId: this.signer.keyId,
+          });
+        } else {
+          decided = await this.repo.decide(data.tx, row.id, {
+            status: 'denied',
+            by: ctx.actorId!,
+            at,
+            note: input.note ?? null,
+          });
+        }
+        if (!decided) {
+          await data.record({ resource: { id: row.id }, outcome: 'denied', reason: 'already_decided' });
+          return { refused: 'already_decided' as const };
+        }
+        await data.record({ resource: { id: row.id }, reason: approve ? 'support_approved' : 'support_denied' });
+        return { view: viewOf(decided, at) };
+      },
+      requestNotFound,
+    );
+    if (result.view) return result.view;
+    if (result.refused === 'self_approval')
+      return this.access.refuse(
+        scope,
+        { resource: { id: input.id }, reason: 'self_approval' },
+        new FeatureError(SupportError.SelfApproval, 'the requester of a support request may not decide it'),
+      );
+    throw new FeatureError(SupportError.AlreadyDecided, 'this support request was decided already');
+  }
+}
+
+@Handles(SupportOps.approve)
+export class ApproveSupportRequestUseCase extends DecideSupportRequest implements UseCase<typeof SupportOps.approve> {
+  constructor(access: TenantAccess, repo: SupportRepository, clock: SupportClock, signer: AuditSigner) {
+    super(access, repo, clock, signer);
+  }
+
+  execute(scope: OperationScope<typeof SupportOps.approve>, input: { id: string; note?: string | undefined }) {
+    return this.decide(scope, input, true);
+  }
+}
+
+@Handles(SupportOps.deny)
+export class DenySupportRequestUseCase extends DecideSupportRequest implements UseCase<typeof SupportOps.deny> {
+  constructor(access: TenantAccess, repo: SupportRepository, clock: SupportClock, signer: AuditSigner) {
+    super(access, repo, clock, signer);
+  }
+
+  execute(scope: OperationScope<typeof SupportOps.deny>, input: { id: string; note?: string | undefined }) {
+    return this.decide(scope, input, false);
+  }
+}
+
+/** The tenant ends a grant at once: the gateway checks the grant on every request of its token. */
+@Handles(SupportOps.revoke)
+export class RevokeSupportGrantUseCase implements UseCase<typeof SupportOps.revoke> {
+  constructor(
+    private readonly access: TenantAccess,
+    private readonly repo: SupportRepository,
+    private readonly clock: SupportClock,
+  ) {}
+
+  async execute(scope: OperationScope<typeof SupportOps.revoke>, input: { id: string }) {
+    const result = await this.access.runOnOne(
+      scope,
+      input.id,
+      async (data) => {
+        const row = await this.repo.find(data.tx, input.id);
+        if (!row || row.status !== 'approved') return null;
+        const at = this.clock.now();
+        const revoked = await this.repo.revoke(data.tx, row.id, scope.ctx.actorId!, at);
+        if (!revoked) {
+          await data.record({ resource: { id: row.id }, outcome: 'denied', reason: 'grant_not_active' });
+          return { ended: statusAt(row, at) };
+        }
+        await data.record({ resource: { id: row.id }, reason: 'support_revoked' });
+        return { view: viewOf(revoked, at) };
+      },
+      grantNotFound,
+    );
+    if (result.view) return result.view;
+    throw new FeatureError(SupportError.GrantNotActive, `this grant is no longer active (${result.ended})`, {
+      status: result.ended,
+    });
+  }
+}
+
+/** What support did under a grant: the tenant's audit events carrying the grant's ID. */
+@Handles(SupportOps.activity)
+export class SupportGrantActivityUseCase implements UseCase<typeof SupportOps.activity> {
+  constructor(
+    private readonly access: TenantAccess,
+    private readonly repo: SupportRepository,
+    private readonly db: Database,
+  ) {}
+
+  async execute(scope: OperationScope<typeof SupportOps.activity>, input: { id: string }) {
+    const tenantId = await this.access.runOnOne(
+      scope,
+      input.id,
+      async (data) => {
+        const row = await this.repo.find(data.tx, input.id);
+        if (!row || row.status !== 'approved') return null;
+        await data.record({ resource: { id: row.id } });
+        return row.tenant_id;
+      },
+      grantNotFound,
+    );
+    // The audit index is the service's own table (outside the tenant role's reach): read with its login.
+    const items = await this.repo.activity(this.db.em(), tenantId, input.id);
+    return { grantId: input.id, items };
+  }
+}
+
+/** Identity asks, as the support engineer, for the grant it is to issue a token for. */
+@Handles(SupportOps.grantForToken)
+export class SupportGrantForTokenUseCase implements UseCase<typeof SupportOps.grantForToken> {
+  constructor(
+    private readonly access: PlatformAccess,
+    private readonly repo: SupportRepository,
+    private readonly clock: SupportClock,
+  ) {}
+
+  async execute(scope: OperationScope<typeof SupportOps.grantForToken>, input: { id: string }) {
+    const row = await this.access.run(scope, (data) => this.repo.find(data.tx, input.id));
+    const target = { resource: { id: input.id }, ...(row ? { tenantId: row.tenant_id } : {}) };
+    if (!row || row.status !== 'approved' || row.requested_by !== scope.ctx.actorId) {
+      if (row && row.requested_by !== scope.ctx.actorId && row.status === 'approved')
+        return this.access.refuse(
+          scope,
+          { ...target, reason: 'not_requester' },
+          new FeatureError(
+            SupportError.NotRequester,
+            'only the support engineer who asked may take this grant’s token',
+          ),
+        );
+      return this.access.refuse(scope, { ...target, reason: 'not_found' }, grantNotFound());
+    }
+    const status = statusAt(row, this.clock.now());
+    if (status !== 'approved')
+      return this.access.refuse(
+        scope,
+        { ...target, reason: `grant_${status}` },
+        new FeatureError(
+          SupportError.GrantEnded,
+          `this grant has ${status === 'revoked' ? 'been revoked' : 'expired'}`,
+        ),
+      );
+    await this.access.record(scope, { ...target, reason: 'token_issued' });
+    return {
+      id: row.id,
+      tenantId: row.tenant_id,
+      requestedBy: row.requested_by,
+      scope: scopeOf(row),
+      expiresAt: new Date(row.expires_at!).toISOString(),
+    };
+  }
+}
+
+/** The gateway's per-request check of a support token's grant (state only; the gateway audits refusals). */
+@Handles(SupportOps.grantStatus)
+export class SupportGrantStatusUseCase implements UseCase<typeof SupportOps.grantStatus> {
+  constructor(
+    private readonly db: Database,
+    private readonly repo: SupportRepository,
+    private readonly clock: SupportClock,
+  ) {}
+
+  async execute(_scope: OperationScope<typeof SupportOps.grantStatus>, input: { id: string }) {
+    const row = await this.repo.find(this.db.em(), input.id);
+    if (!row) return { active: false, status: null, tenantId: null };
+    const status = statusAt(row, this.clock.now());
+    return { active: status === 'approved', status, tenantId: row.tenant_id };
+  }
+}

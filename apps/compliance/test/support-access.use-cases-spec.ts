@@ -1,0 +1,292 @@
+import { jest } from '@jest/globals';
+import { createPublicKey, randomUUID, verify } from 'node:crypto';
+import { AuditEventFactory, AuditSigner } from '@lekha/audit';
+import { DomainError, SupportOps, supportGrantCanonical, supportScopePermissions } from '@lekha/contracts';
+import { Database } from '@lekha/persistence';
+import { anonymousContext, runWithContext, type RequestContext } from '@lekha/tenancy';
+import type { Caller, UseCaseHarness } from '@lekha/use-case-testing';
+import { AuditIndexRepository } from '../src/audit-index/audit-index.repository.js';
+import { ComplianceTenantEraser } from '../src/erasure/compliance-tenant-eraser.js';
+import { SupportClock } from '../src/support/support-clock.js';
+import { startCompliance } from './compliance-harness.js';
+
+const T0 = new Date('2026-12-01T04:30:00.000Z');
+const hoursAfter = (h: number) => new Date(T0.getTime() + h * 3600_000);
+
+/** A platform support engineer (no tenant in their token). */
+const supportUser = (actorId = randomUUID()): RequestContext =>
+  anonymousContext({ actorId, actorType: 'user', roles: ['platform:support'] });
+
+const refusal = async (p: Promise<unknown>) => {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof DomainError) return { code: err.code, reason: err.reason, details: err.details };
+    throw err;
+  }
+  throw new Error('expected a refusal');
+};
+
+describe('support access grants (use cases on a real database)', () => {
+  let h: UseCaseHarness;
+  let now: Date;
+
+  beforeAll(async () => {
+    h = await startCompliance();
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+  beforeEach(() => {
+    now = T0;
+    jest.spyOn(h.get(SupportClock), 'now').mockImplementation(() => now);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  const ask = (tenantId: string, engineer: RequestContext, over: Record<string, unknown> = {}) =>
+    h.call(
+      SupportOps.requestAccess,
+      {
+        tenantId,
+        reason: 'ticket 4411: invoices do not show',
+        scope: { access: 'read', features: ['customers'] },
+        hours: 4,
+        ...over,
+      },
+      engineer,
+    );
+
+  it('refuses a bad request naming its fields (hours over 72, unknown scope, short reason)', async () => {
+    const r = await refusal(
+      ask(randomUUID(), supportUser(), { hours: 100, scope: { access: 'all', features: ['x'] }, reason: 'x' }),
+    );
+    expect(r.code).toBe('VALIDATION_FAILED');
+    const paths = (r.details as { path: string }[]).map((d) => d.path).sort();
+    expect(paths).toEqual(['hours', 'reason', 'scope.access', 'scope.features.0']);
+  });
+
+  it('P40: request → owner sees it → approves: a grant until approval + hours, signed by compliance', async () => {
+    const owner = h.tenantCaller(['owner']);
+    const engineer = supportUser();
+    const asked = await ask(owner.tenantId, engineer);
+    expect(asked).toMatchObject({ status: 'pending', requestedBy: engineer.actorId, signature: null, hours: 4 });
+    const [askedRecord] = await h.auditRecords(engineer.requestId);
+    expect(askedRecord).toMatchObject({
+      tenantId: owner.tenantId,
+      action: 'support_access',
+      resource: { type: 'support_request', id: asked.id },
+    });
+
+    const list = await h.call(SupportOps.listRequests, {}, owner);
+    expect(list.items.map((i) => [i.id, i.status])).toEqual([[asked.id, 'pending']]);
+
+    now = hoursAfter(1);
+    const approved = await h.call(SupportOps.approve, { id: asked.id }, owner);
+    expect(approved).toMatchObject({
+      status: 'approved',
+      decidedBy: owner.actorId,
+      approvedAt: hoursAfter(1).toISOString(),
+      expiresAt: hoursAfter(5).toISOString(),
+    });
+    const signer = h.get(AuditSigner);
+    expect(approved.signature).toMatchObject({ alg: 'Ed25519', keyId: signer.keyId });
+    const bytes = Buffer.from(
+      supportGrantCanonical({
+        id: approved.id,
+        tenantId: approved.tenantId,
+        requestedBy: approved.requestedBy,
+        reason: approved.reason,
+        scope: approved.scope,
+        approvedBy: approved.decidedBy!,
+        approvedAt: approved.approvedAt!,
+        expiresAt: approved.expiresAt!,
+      }),
+    );
+    const pub = createPublicKey(signer.publicKeyPem());
+    expect(verify(null, bytes, pub, Buffer.from(approved.signature!.value, 'base64url'))).toBe(true);
+    // Any change to the terms breaks the signature.
+    const longer = Buffer.from(bytes.toString().replace(hoursAfter(5).toISOString(), hoursAfter(50).toISOString()));
+    expect(verify(null, longer, pub, Buffer.from(approved.signature!.value, 'base64url'))).toBe(false);
+
+    // Decided once: neither a second approval nor a denial.
+    expect(await refusal(h.call(SupportOps.approve, { id: asked.id }, owner))).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'SUPPORT_REQUEST_DECIDED',
+    });
+    expect(await refusal(h.call(SupportOps.deny, { id: asked.id }, owner))).toMatchObject({
+      reason: 'SUPPORT_REQUEST_DECIDED',
+    });
+
+    // The requester takes the grant for a token; another support engineer may not.
+    const forToken = await h.call(SupportOps.grantForToken, { id: asked.id }, engineer);
+    expect(forToken).toEqual({
+      id: asked.id,
+      tenantId: owner.tenantId,
+      requestedBy: engineer.actorId,
+      scope: { access: 'read', features: ['customers'] },
+      expiresAt: hoursAfter(5).toISOString(),
+    });
+    expect(supportScopePermissions(forToken.scope)).not.toContain('customers:write');
+    const other = supportUser();
+    expect(await refusal(h.call(SupportOps.grantForToken, { id: asked.id }, other))).toMatchObject({
+      code: 'FORBIDDEN',
+      reason: 'SUPPORT_NOT_REQUESTER',
+    });
+    const [denied] = await h.auditRecords(other.requestId);
+    expect(denied).toMatchObject({ outcome: 'denied', reason: 'not_requester', tenantId: owner.tenantId });
+  });
+
+  it('P40: expiry is judged at read by the clock (no job): expired grant is inactive, gives no token', async () => {
+    const owner = h.tenantCaller(['admin']);
+    const engineer = supportUser();
+    const asked = await ask(owner.tenantId, engineer, { hours: 2 });
+    await h.call(SupportOps.approve, { id: asked.id }, owner);
+    expect(await h.call(SupportOps.grantStatus, { id: asked.id }, anonymousContext())).toEqual({
+      active: true,
+      status: 'approved',
+      tenantId: owner.tenantId,
+    });
+    now = new Date(hoursAfter(2).getTime() - 1);
+    expect((await h.call(SupportOps.grantStatus, { id: asked.id }, anonymousContext())).active).toBe(true);
+    now = hoursAfter(2);
+    expect(await h.call(SupportOps.grantStatus, { id: asked.id }, anonymousContext())).toMatchObject({
+      active: false,
+      status: 'expired',
+    });
+    expect((await h.call(SupportOps.listRequests, {}, owner)).items[0]).toMatchObject({ status: 'expired' });
+    expect(await refusal(h.call(SupportOps.grantForToken, { id: asked.id }, engineer))).toMatchObject({
+      code: 'FORBIDDEN',
+      reason: 'SUPPORT_GRANT_ENDED',
+    });
+    expect(await refusal(h.call(SupportOps.revoke, { id: asked.id }, owner))).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'SUPPORT_GRANT_NOT_ACTIVE',
+    });
+  });
+
+  it('P40: the tenant revokes at once; deny leaves no grant', async () => {
+    const owner = h.tenantCaller(['owner']);
+    const engineer = supportUser();
+    const a = await ask(owner.tenantId, engineer);
+    await h.call(SupportOps.approve, { id: a.id }, owner);
+    now = hoursAfter(1);
+    const revoked = await h.call(SupportOps.revoke, { id: a.id }, owner);
+    expect(revoked).toMatchObject({ status: 'revoked', revokedBy: owner.actorId, revokedAt: now.toISOString() });
+    expect(await h.call(SupportOps.grantStatus, { id: a.id }, anonymousContext())).toMatchObject({
+      active: false,
+      status: 'revoked',
+    });
+    expect(await refusal(h.call(SupportOps.grantForToken, { id: a.id }, engineer))).toMatchObject({
+      reason: 'SUPPORT_GRANT_ENDED',
+    });
+    expect(await refusal(h.call(SupportOps.revoke, { id: a.id }, owner))).toMatchObject({
+      reason: 'SUPPORT_GRANT_NOT_ACTIVE',
+    });
+
+    const b = await ask(owner.tenantId, engineer);
+    expect(await h.call(SupportOps.deny, { id: b.id, note: 'not now' }, owner)).toMatchObject({
+      status: 'denied',
+      signature: null,
+      expiresAt: null,
+    });
+    expect(await refusal(h.call(SupportOps.approve, { id: b.id }, owner))).toMatchObject({
+      reason: 'SUPPORT_REQUEST_DECIDED',
+    });
+    expect(await refusal(h.call(SupportOps.grantForToken, { id: b.id }, engineer))).toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    expect((await h.call(SupportOps.grantStatus, { id: b.id }, anonymousContext())).active).toBe(false);
+  });
+
+  it('P40: support never approves; staff may not; another tenant gets a 404 audited as denied', async () => {
+    const owner = h.tenantCaller(['owner']);
+    const engineer = supportUser();
+    const a = await ask(owner.tenantId, engineer);
+    // The engineer's own platform token: no tenant, no tenant permission.
+    expect(await refusal(h.call(SupportOps.approve, { id: a.id }, engineer))).toMatchObject({
+      code: 'FORBIDDEN',
+      reason: 'ACCESS_PERMISSION_MISSING',
+    });
+    // A grant's token inside the tenant: only its scope's permissions, never support:grants:manage.
+    const grantToken = anonymousContext({
+      tenantId: owner.tenantId,
+      actorId: engineer.actorId,
+      actorType: 'support',
+      roles: ['platform:support'],
+      scopes: supportScopePermissions({ access: 'read-write', features: ['customers', 'privacy'] }),
+      grantId: randomUUID(),
+    });
+    expect(await refusal(h.call(SupportOps.approve, { id: a.id }, grantToken))).toMatchObject({
+      reason: 'ACCESS_PERMISSION_MISSING',
+    });
+    expect(
+      await refusal(h.call(SupportOps.approve, { id: a.id }, h.callerIn(owner.tenantId, ['staff']))),
+    ).toMatchObject({
+      reason: 'ACCESS_PERMISSION_MISSING',
+    });
+    const stranger: Caller = h.tenantCaller(['owner']);
+    expect(await refusal(h.call(SupportOps.approve, { id: a.id }, stranger))).toMatchObject({
+      code: 'NOT_FOUND',
+      reason: 'SUPPORT_REQUEST_NOT_FOUND',
+    });
+    const [record] = await h.auditRecords(stranger.ctx.requestId);
+    expect(record).toMatchObject({ outcome: 'denied', reason: 'not_found', tenantId: stranger.tenantId });
+    expect((await h.call(SupportOps.listRequests, {}, stranger)).items).toEqual([]);
+    expect((await h.call(SupportOps.listRequests, {}, owner)).items[0]).toMatchObject({ id: a.id, status: 'pending' });
+  });
+
+  it('P40: the activity under a grant is the audit trail’s events carrying its ID, in its tenant only', async () => {
+    const owner = h.tenantCaller(['owner']);
+    const engineer = supportUser();
+    const a = await ask(owner.tenantId, engineer);
+    await h.call(SupportOps.approve, { id: a.id }, owner);
+    const underGrant = anonymousContext({
+      tenantId: owner.tenantId,
+      actorId: engineer.actorId,
+      actorType: 'support',
+      roles: ['platform:support'],
+      grantId: a.id,
+    });
+    const factory = new AuditEventFactory('tenant-data');
+    const read = runWithContext(underGrant, () =>
+      factory.build({ action: 'read', resource: { type: 'customer', id: randomUUID() } }),
+    );
+    expect(read.actor).toMatchObject({ type: 'support', id: engineer.actorId, grantId: a.id });
+    const ownerRead = runWithContext(owner.ctx, () =>
+      factory.build({ action: 'read', resource: { type: 'customer', id: randomUUID() } }),
+    );
+    expect(ownerRead.actor.grantId).toBeUndefined();
+    await h.app
+      .get(Database)
+      .em()
+      .transactional((tx) =>
+        h.get(AuditIndexRepository).insertBatch(
+          tx,
+          [read, ownerRead].map((event, i) => ({
+            event,
+            partition: 97,
+            offset: String(Date.now() * 10 + i),
+            chainHash: 'x',
+          })),
+        ),
+      );
+    const activity = await h.call(SupportOps.activity, { id: a.id }, owner);
+    expect(activity.items.map((e) => e.eventId)).toEqual([read.eventId]);
+    expect(await refusal(h.call(SupportOps.activity, { id: a.id }, h.tenantCaller(['owner'])))).toMatchObject({
+      code: 'NOT_FOUND',
+      reason: 'SUPPORT_GRANT_NOT_FOUND',
+    });
+  });
+
+  it('erasing the tenant deletes its support requests: the grant is gone, not merely inactive', async () => {
+    const owner = h.tenantCaller(['owner']);
+    const a = await ask(owner.tenantId, supportUser());
+    await h.call(SupportOps.approve, { id: a.id }, owner);
+    await h.get(ComplianceTenantEraser).erase(owner.tenantId);
+    expect(await h.call(SupportOps.grantStatus, { id: a.id }, anonymousContext())).toEqual({
+      active: false,
+      status: null,
+      tenantId: null,
+    });
+  });
+});
