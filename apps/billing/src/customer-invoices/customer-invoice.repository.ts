@@ -108,10 +108,9 @@ export class CustomerInvoiceRepository {
     );
   }
 
-  async find({ tx, tenantId }: TenantScope, id: string, forUpdate = false): Promise<CustomerInvoiceRow | null> {
+  async find({ tx, tenantId }: TenantScope, id: string): Promise<CustomerInvoiceRow | null> {
     const rows = await tx.execute<CustomerInvoiceRow[]>(
-      `select ${COLUMNS} from billing.customer_invoices where tenant_id = ? and id = ?` +
-        (forUpdate ? ' for update' : ''),
+      `select ${COLUMNS} from billing.customer_invoices where tenant_id = ? and id = ?`,
       [tenantId, id],
     );
     return rows[0] ?? null;

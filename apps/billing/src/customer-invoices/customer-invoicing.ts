@@ -117,7 +117,8 @@ export class CustomerInvoicing {
       ['OUT-IGST', t.igstPaise],
     ];
     for (const [code, paise] of tax)
-      if (paise > 0) lines.push({ accountId: await this.account(data, code, createdBy, at), debitPaise: 0, creditPaise: paise });
+      if (paise > 0)
+        lines.push({ accountId: await this.account(data, code, createdBy, at), debitPaise: 0, creditPaise: paise });
     const entry = await this.journal.append(this.ledger, data, {
       reason: `invoice ${doc.serial}`,
       occurredOn: todayInIndia(at),
@@ -148,6 +149,8 @@ export class CustomerInvoicing {
     at: Date,
     createdBy: string | null,
   ): Promise<void> {
+    // The tenant's posting lock first: concurrent payments of one invoice take turns, so none overpays it.
+    await this.ledger.lockHead(data);
     const paid = (await this.invoices.payments(data, [row.id])).reduce((s, x) => s + Number(x.amount_paise), 0);
     const due = Number(row.total_paise) - paid;
     if (p.amountPaise > due)
@@ -157,8 +160,7 @@ export class CustomerInvoicing {
         { duePaise: due },
       );
     const receivable = await this.ledger.accountByCode(data, receivableCode(row.customer_id));
-    const receivableId =
-      receivable?.id ?? (await this.receivable(data, row.customer_id, 'Receivable', createdBy, at));
+    const receivableId = receivable?.id ?? (await this.receivable(data, row.customer_id, 'Receivable', createdBy, at));
     const cashCode = p.method.toUpperCase();
     const entry = await this.journal.append(this.ledger, data, {
       reason: `payment for invoice ${row.serial} (${p.method})`,

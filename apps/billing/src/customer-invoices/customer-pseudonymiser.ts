@@ -30,6 +30,21 @@ export class CustomerPseudonymiser {
   ) {}
 
   async erase(event: CustomerErasedEvent): Promise<number> {
+    const changed = await this.pseudonymise(event);
+    await this.events.publish({
+      type: 'customer.erasure.confirmed',
+      eventId: uuidv7(),
+      tenantId: event.tenantId,
+      customerId: event.customerId,
+      service: 'billing',
+      deleted: changed,
+      confirmedAt: new Date().toISOString(),
+    });
+    return changed;
+  }
+
+  /** The pseudonymisation alone, in one transaction with its audit record: the rows changed. */
+  async pseudonymise(event: CustomerErasedEvent): Promise<number> {
     let changed = 0;
     try {
       const cipher = new FieldCipher(await this.keyring.keysFor(event.tenantId));
@@ -56,15 +71,6 @@ export class CustomerPseudonymiser {
       // The whole tenant is gone already: nothing of the customer is left here.
       if (!(err instanceof TenantKeysetDestroyedError)) throw err;
     }
-    await this.events.publish({
-      type: 'customer.erasure.confirmed',
-      eventId: uuidv7(),
-      tenantId: event.tenantId,
-      customerId: event.customerId,
-      service: 'billing',
-      deleted: changed,
-      confirmedAt: new Date().toISOString(),
-    });
     return changed;
   }
 }

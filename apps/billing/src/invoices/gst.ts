@@ -238,7 +238,9 @@ export function computeInvoice(input: InvoiceInput): ComputedInvoice {
   checkParty(input.recipient, 'recipient', false);
   checkLines(input.lines);
   if (input.billOfSupply && input.supplier.gstin !== null)
-    throw invalid([{ path: 'supplier.gstin', message: 'a registered supplier issues tax invoices, not bills of supply' }]);
+    throw invalid([
+      { path: 'supplier.gstin', message: 'a registered supplier issues tax invoices, not bills of supply' },
+    ]);
   const tax = decideTax(input.supplier, input.recipient);
   const inter = tax.supplyType === 'inter-state';
   const lines: TaxedLine[] = input.lines.map((l, i) => {

@@ -33,7 +33,7 @@ export class RecordCustomerPaymentUseCase implements UseCase<Op> {
         scope,
         q.id,
         async (data) => {
-          const row = await this.invoices.find(data, q.id, true);
+          const row = await this.invoices.find(data, q.id);
           if (!row) return null;
           await this.invoicing.pay(data, row, q, this.clock.now(), scope.ctx.actorId);
           await data.record({ resource: { id: row.id }, subjectIds: [row.customer_id], fields: PAYMENT_FIELDS });

@@ -54,10 +54,7 @@ export function renderInvoicePdf(doc: InvoiceDocument, opts: { billOfSupply?: bo
   const t = doc.totals;
   const intraName = doc.tax.intraStateTax;
 
-  pdf
-    .font('Helvetica-Bold')
-    .fontSize(16)
-    .text(title.toUpperCase());
+  pdf.font('Helvetica-Bold').fontSize(16).text(title.toUpperCase());
   pdf.moveDown(0.3).font('Helvetica').fontSize(9);
   pdf.text(`${doc.kind === 'credit_note' ? 'Credit note' : 'Invoice'} number: ${doc.serial}`);
   pdf.text(`Date: ${istDateString(new Date(doc.issuedAt))}    Financial year: ${doc.financialYear}`);
