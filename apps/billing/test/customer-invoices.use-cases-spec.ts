@@ -52,7 +52,7 @@ describe('billing: tenants invoice their own customers (use cases)', () => {
     lines: [{ description: 'Water cans, 20 L, December', quantity: 30, unitPricePaise: 4_500 }],
   });
 
-  it('P60, P63: a GST invoice to a customer to the paisa, in the tenant’s own series, posted to its ledger', async () => {
+  it('P60, P63: a GST invoice to a customer to the paisa, in the tenant’s own series, posted', async () => {
     const owner = await business();
     const customerId = randomUUID();
     const intra = await h.call(CustomerInvoiceOps.issue, invoice(customerId), owner);
@@ -147,7 +147,7 @@ describe('billing: tenants invoice their own customers (use cases)', () => {
     );
   });
 
-  it('P63: the customer’s name and contact are sealed at rest; an accountant sees amounts, contact masked', async () => {
+  it('P63: the customer’s name and contact sealed at rest; an accountant sees amounts, contact masked', async () => {
     const owner = await business();
     const inv = await h.call(CustomerInvoiceOps.issue, invoice(randomUUID()), owner);
     const [stored] = await sql<{ document: unknown; recipient_enc: Buffer }>(
@@ -172,7 +172,7 @@ describe('billing: tenants invoice their own customers (use cases)', () => {
     await expect(h.call(CustomerInvoiceOps.get, { id: inv.id }, staff)).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 
-  it('P63: erasing a customer pseudonymises their accounts and invoices; amounts stay, the chain verifies', async () => {
+  it('P63: erasing a customer pseudonymises their accounts and invoices; amounts stay, chain verifies', async () => {
     const owner = await business();
     const customerId = randomUUID();
     const inv = await h.call(CustomerInvoiceOps.issue, invoice(customerId), owner);
