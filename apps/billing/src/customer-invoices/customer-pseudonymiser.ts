@@ -47,7 +47,10 @@ export class CustomerPseudonymiser {
   async pseudonymise(event: CustomerErasedEvent): Promise<number> {
     let changed = 0;
     try {
-      const cipher = new FieldCipher(await this.keyring.keysFor(event.tenantId));
+      // No keyset here: billing never wrote anything of this tenant, so nothing of the customer either.
+      const keys = await this.keyring.keysFor(event.tenantId, { create: false });
+      if (!keys) return 0;
+      const cipher = new FieldCipher(keys);
       const pseudonym = uuidv7();
       changed = await this.db.em().transactional(async (tx) => {
         await setRlsTenant(tx, event.tenantId);
