@@ -23,6 +23,11 @@ import { RenderInvoiceUseCase } from './invoices/use-cases/render-invoice.use-ca
 import { migrations } from './migrations/index.js';
 import { LedgersModule } from './ledgers/ledgers.module.js';
 import { BillingTenantEraser } from './erasure/billing-tenant-eraser.js';
+import { InvoiceClock } from './invoices/invoice-clock.js';
+import { IssueCreditNoteUseCase } from './invoices/use-cases/issue-credit-note.use-case.js';
+import { LedgerRepository } from './ledgers/ledger.repository.js';
+import { LedgerJournal } from './ledgers/ledger-journal.js';
+import { customerInvoiceProviders } from './customer-invoices/customer-invoice-providers.js';
 
 export const SERVICE = 'billing';
 
@@ -51,6 +56,11 @@ export class AppModule {
         GetInvoiceUseCase,
         IssueInvoiceUseCase,
         RenderInvoiceUseCase,
+        IssueCreditNoteUseCase,
+        InvoiceClock,
+        LedgerRepository,
+        LedgerJournal,
+        ...customerInvoiceProviders,
       ],
     };
   }

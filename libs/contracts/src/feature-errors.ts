@@ -188,6 +188,12 @@ export enum LedgerError {
   CodeTaken = 'LEDGER_ACCOUNT_CODE_TAKEN',
   /** A statement's customer has no account. */
   NoAccounts = 'LEDGER_NO_ACCOUNTS',
+  /** No invoice of the tenant to its customer with this id (another tenant's too). */
+  InvoiceNotFound = 'LEDGER_INVOICE_NOT_FOUND',
+  /** The tenant has not set its invoicing details (legal name, address, GSTIN or none, series prefix). */
+  InvoiceSettingsMissing = 'LEDGER_INVOICE_SETTINGS_MISSING',
+  /** A payment above what is still due on the invoice. */
+  PaymentExceedsDue = 'LEDGER_PAYMENT_EXCEEDS_DUE',
 }
 
 /** A provider's webhook (delivery receipt, inbound message) that cannot be taken. */
@@ -211,6 +217,8 @@ export enum BillingError {
   InvoiceNotFound = 'BILLING_INVOICE_NOT_FOUND',
   /** A credit note must reverse a tax invoice that has not been reversed already. */
   AlreadyReversed = 'BILLING_ALREADY_REVERSED',
+  /** A credit note for more than the invoice's value (or than what is left to credit). */
+  CreditExceedsInvoice = 'BILLING_CREDIT_EXCEEDS_INVOICE',
 }
 
 export type FeatureErrorReason =
@@ -298,6 +306,7 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case LedgerError.AccountNotFound:
     case LedgerError.EntryNotFound:
     case LedgerError.NoAccounts:
+    case LedgerError.InvoiceNotFound:
     case NotificationError.CustomerNotFound:
     case SupportError.RequestNotFound:
     case SupportError.GrantNotFound:
@@ -317,6 +326,7 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case LedgerError.CodeTaken:
     case NotificationError.InFlight:
     case BillingError.AlreadyReversed:
+    case LedgerError.InvoiceSettingsMissing:
     case PrivacyError.NothingToWithdraw:
     case SupportError.AlreadyDecided:
     case SupportError.GrantNotActive:
@@ -362,6 +372,8 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case LedgerError.Unbalanced:
     case LedgerError.AccountUnknown:
     case LedgerError.ReversalOfReversal:
+    case LedgerError.PaymentExceedsDue:
+    case BillingError.CreditExceedsInvoice:
       return 'UNPROCESSABLE';
     case DocumentError.TooLarge:
     case CustomerError.ImportTooLarge:

@@ -88,9 +88,9 @@ export const RolePermissions: Record<Role, readonly Permission[]> = {
     'privacy:consents:read',
   ],
   caretaker: ['customers:read', 'records:read', 'records:write'],
+  // Keeps the books: amounts, invoices, balances; customers' phone, email and address shown masked.
   accountant: [
     'customers:read',
-    'customers:read:contact',
     'records:read',
     'records:read:all',
     'records:reports',

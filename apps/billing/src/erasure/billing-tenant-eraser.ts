@@ -4,8 +4,16 @@ import { TenantKeyring } from '@lekha/crypto';
 import { Database } from '@lekha/persistence';
 import { inErasureTransaction, type TenantEraser } from '@lekha/erasure';
 
-/** The tenant's ledger tables, children before parents. */
-const LEDGER_TABLES = ['ledger_lines', 'ledger_entries', 'ledger_accounts'] as const;
+/** The tenant's ledger and customer-invoice tables, children before parents. */
+const LEDGER_TABLES = [
+  'customer_payments',
+  'customer_invoices',
+  'ledger_lines',
+  'ledger_entries',
+  'ledger_accounts',
+  'customer_invoice_series',
+  'invoice_settings',
+] as const;
 
 /**
  * Billing's part of a tenant erasure. The tenant's keyset is destroyed first (crypto-shredding: every

@@ -52,6 +52,11 @@ export interface InvoiceInput {
   recipient: Party;
   lines: LineInput[];
   reverseCharge?: boolean | undefined;
+  /**
+   * A supplier not registered for GST issues a bill of supply: no GSTIN, and no tax on any line
+   * (CGST Act s.31(3)(c)). A tenant invoicing its own customers without a GSTIN does so.
+   */
+  billOfSupply?: boolean | undefined;
 }
 
 export interface TaxedLine {
@@ -229,16 +234,20 @@ function checkLines(lines: LineInput[]): void {
 
 /** Computes a tax invoice (or the figures of a credit note) from its parties and lines. */
 export function computeInvoice(input: InvoiceInput): ComputedInvoice {
-  checkParty(input.supplier, 'supplier', true);
+  checkParty(input.supplier, 'supplier', !input.billOfSupply);
   checkParty(input.recipient, 'recipient', false);
   checkLines(input.lines);
+  if (input.billOfSupply && input.supplier.gstin !== null)
+    throw invalid([
+      { path: 'supplier.gstin', message: 'a registered supplier issues tax invoices, not bills of supply' },
+    ]);
   const tax = decideTax(input.supplier, input.recipient);
   const inter = tax.supplyType === 'inter-state';
   const lines: TaxedLine[] = input.lines.map((l, i) => {
     const grossPaise = l.quantity * l.unitPricePaise;
     const discountPaise = l.discountPaise ?? 0;
     const taxablePaise = grossPaise - discountPaise;
-    const gstRateBp = l.gstRateBp ?? DEFAULT_GST_RATE_BP;
+    const gstRateBp = input.billOfSupply ? 0 : (l.gstRateBp ?? DEFAULT_GST_RATE_BP);
     const igstPaise = inter ? taxOf(taxablePaise, gstRateBp, 10_000) : 0;
     const cgstPaise = inter ? 0 : taxOf(taxablePaise, gstRateBp, 20_000);
     const sgstPaise = cgstPaise;

@@ -5,6 +5,7 @@ import { AuthFlowOps } from './auth-flows.js';
 import { AuthOps } from './auth.js';
 import { CustomerOps } from './customers.js';
 import { InvoiceOps } from './invoices.js';
+import { CustomerInvoiceOps } from './customer-invoices.js';
 import { LedgerOps } from './ledgers.js';
 import { DocumentOps } from './documents.js';
 import { MfaOps } from './mfa.js';
@@ -25,6 +26,7 @@ export * from './auth-flows.js';
 export * from './auth.js';
 export * from './customers.js';
 export * from './invoices.js';
+export * from './customer-invoices.js';
 export * from './ledgers.js';
 export * from './documents.js';
 export * from './mfa.js';
@@ -51,6 +53,7 @@ export const ALL_OPERATIONS: readonly AnyOperation[] = [
   PrivacyOps,
   LedgerOps,
   InvoiceOps,
+  CustomerInvoiceOps,
   StaffOps,
   SessionOps,
   MfaOps,

@@ -80,6 +80,13 @@ export const renderedInvoiceSchema = z.discriminatedUnion('format', [
   z.object({ format: z.literal('einvoice'), serial: z.string(), einvoice: z.record(z.string(), z.unknown()) }),
 ]);
 
+export const issueCreditNoteSchema = z.strictObject({
+  id: z.uuid(),
+  reason: z.string().trim().min(3).max(200),
+  /** When given, must be the invoice's value: a credit note reverses the whole invoice. */
+  amountPaise: z.number().int().positive().optional(),
+});
+
 /** Platform → tenant invoices (billing): the tenant's read side and the platform's issue. */
 export const InvoiceOps = {
   list: operation({
@@ -119,5 +126,16 @@ export const InvoiceOps = {
       'Platform admin: issue a GST tax invoice to a tenant from the platform’s configured supplier details ' +
       '(Rule 46 serial in the financial year’s series, CGST+SGST or IGST chosen from the states)',
     http: { method: 'POST', path: 'v1/platform/billing/invoices', tag: 'platform' },
+  }),
+  creditNote: operation({
+    name: 'billing.invoices.credit-note',
+    request: issueCreditNoteSchema,
+    response: invoiceViewSchema,
+    access: 'platform:billing:manage',
+    audit: { action: 'create', resourceType: 'invoice', resourceIdField: 'id' },
+    summary:
+      'Platform admin: a credit note reversing a tax invoice in full (its own serial, referencing the ' +
+      'original); a second one, or one for more than the invoice, is refused',
+    http: { method: 'POST', path: 'v1/platform/billing/invoices/:id/credit-notes', tag: 'platform' },
   }),
 } as const;

@@ -33,12 +33,13 @@ const plain = (s: string) =>
  * state's name, reverse charge, each line's SAC, taxable value, rate and tax, the totals and the
  * tax rule applied — and, for a credit note, the invoice it reverses.
  */
-export function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
+export function renderInvoicePdf(doc: InvoiceDocument, opts: { billOfSupply?: boolean } = {}): Promise<Buffer> {
+  const title = doc.kind === 'credit_note' ? 'Credit note' : opts.billOfSupply ? 'Bill of supply' : 'Tax invoice';
   const pdf = new PDFDocument({
     size: 'A4',
     margin: MARGIN,
     info: {
-      Title: `${doc.kind === 'credit_note' ? 'Credit note' : 'Tax invoice'} ${doc.serial}`,
+      Title: `${title} ${doc.serial}`,
       Author: plain(doc.supplier.legalName),
       CreationDate: new Date(doc.issuedAt),
     },
@@ -53,10 +54,7 @@ export function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
   const t = doc.totals;
   const intraName = doc.tax.intraStateTax;
 
-  pdf
-    .font('Helvetica-Bold')
-    .fontSize(16)
-    .text(doc.kind === 'credit_note' ? 'CREDIT NOTE' : 'TAX INVOICE');
+  pdf.font('Helvetica-Bold').fontSize(16).text(title.toUpperCase());
   pdf.moveDown(0.3).font('Helvetica').fontSize(9);
   pdf.text(`${doc.kind === 'credit_note' ? 'Credit note' : 'Invoice'} number: ${doc.serial}`);
   pdf.text(`Date: ${istDateString(new Date(doc.issuedAt))}    Financial year: ${doc.financialYear}`);
