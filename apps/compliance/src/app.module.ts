@@ -14,6 +14,8 @@ import type { ComplianceConfig } from './config/compliance.config.js';
 import { AuditIndexModule } from './audit-index/audit-index.module.js';
 import { ConsentModule } from './consent/consent.module.js';
 import { migrations } from './migrations/index.js';
+import { MessengerOptions, NotificationsRegisterMessenger } from './registers/notifications-messenger.js';
+import { RegistersModule } from './registers/registers.module.js';
 
 export const SERVICE = 'compliance';
 
@@ -28,6 +30,7 @@ export class AppModule {
         KeyringModule.forRoot(config),
         AuditIndexModule.register(config.AUDIT_TRUSTED_KEYS_FILE, config),
         ConsentModule.register(config),
+        RegistersModule.register(config, NotificationsRegisterMessenger, MessengerOptions.of(config)),
         AccessModule.forRoot({ tenants: true }),
         OperationsModule.forService({ service: SERVICE, env: config.LEKHA_ENV }),
       ],

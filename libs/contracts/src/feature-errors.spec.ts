@@ -42,6 +42,7 @@ describe('feature errors', () => {
       NotificationError: 'NOTIFICATION_',
       LedgerError: 'LEDGER_',
       WebhookError: 'WEBHOOK_',
+      RegisterError: 'REGISTER_',
     };
     const all = Object.entries(prefixes).flatMap(([name, prefix]) => {
       const reasons = Object.values((features as unknown as Record<string, Record<string, string>>)[name]!);

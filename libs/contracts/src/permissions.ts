@@ -54,5 +54,9 @@ export const Permissions = [
   'ledgers:write',
   // Platform admin: issue the platform's GST invoices to tenants.
   'platform:billing:manage',
+  // Platform admin and compliance: the law-enforcement register and its transparency report.
+  'platform:legal_requests:manage',
+  // Platform admin and compliance: the breach register, its filings and notices.
+  'platform:incidents:manage',
 ] as const;
 export type Permission = (typeof Permissions)[number];

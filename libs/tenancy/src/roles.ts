@@ -99,13 +99,20 @@ export const RolePermissions: Record<Role, readonly Permission[]> = {
   ],
   viewer: ['customers:read', 'customers:read:contact', 'records:read', 'records:read:all'],
   'platform:support': [],
-  'platform:compliance': ['audit:read:platform', 'platform:erasures:read'],
+  'platform:compliance': [
+    'audit:read:platform',
+    'platform:erasures:read',
+    'platform:legal_requests:manage',
+    'platform:incidents:manage',
+  ],
   'platform:admin': [
     'platform:users:manage',
     'platform:keys:manage',
     'platform:erasures:read',
     'platform:dev_inbox:read',
     'platform:billing:manage',
+    'platform:legal_requests:manage',
+    'platform:incidents:manage',
   ],
 };
 
