@@ -219,7 +219,7 @@ describe('oversight registers (use cases on a real database)', () => {
       traceId: null,
       ...e,
     }));
-    await h
+    await h.app
       .get(Database)
       .em()
       .transactional(async (tx) => {
@@ -435,7 +435,7 @@ describe('oversight registers (use cases on a real database)', () => {
     ).rejects.toMatchObject({ reason: 'REGISTER_DATES_INVALID', details: [{ path: 'window.to' }] });
     // The register is insert-only: history is never edited.
     await expect(
-      h
+      h.app
         .get(Database)
         .em()
         .execute(`update compliance.incidents set description = 'edited' where id = ?`, [incident.id]),
