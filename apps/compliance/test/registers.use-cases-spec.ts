@@ -31,7 +31,7 @@ describe('oversight registers (use cases on a real database)', () => {
     now = T0;
     sent = [];
     jest.spyOn(h.get(RegistersClock), 'now').mockImplementation(() => now);
-    const messenger = h.get(RegisterMessenger);
+    const messenger = h.app.get(RegisterMessenger);
     jest.spyOn(messenger, 'send').mockImplementation(async (n) => {
       sent.push(n);
     });
