@@ -33,7 +33,7 @@ export class OwnerContactUseCase implements UseCase<Op> {
       throw new FeatureError(AccessError.PermissionMissing, 'only a service may ask for an owner’s contact');
     }
     const cipher = new FieldCipher(await this.keyring.keysFor(tenantId));
-    const found = await this.data.asTenant(tenantId, async (tx) => {
+    const found = await this.data.scoped(tenantId, async (tx) => {
       const owner = await this.users.activeOwner(tx, tenantId);
       await this.audit.record(tx, {
         action: 'read',
