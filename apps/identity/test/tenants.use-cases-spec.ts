@@ -104,7 +104,7 @@ describe('tenant erasure (use cases on a real database)', () => {
       ['denied', 'not_found'],
     ]);
   });
-  it('P41: a service (notifications) gets the owner’s contact for a platform notice, audited; only a service', async () => {
+  it('P41: a service (notifications) gets the owner’s contact for a notice, audited; no one else', async () => {
     const owner = await fixtures.business();
     await fixtures.person(owner.tenantId, 'admin');
     const service = id.callerIn(randomUUID(), [], { actorId: 'notifications', actorType: 'service', tenantId: null });
