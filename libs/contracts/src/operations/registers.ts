@@ -25,7 +25,7 @@ const INCIDENTS = 'platform:incidents:manage' as const;
 
 /** The law-enforcement register (compliance): requests, decisions, disclosures, the tenant's notice. */
 export const LegalRequestOps = {
-  // Declared before `get`, so that the gateway matches `report` before `:id`.
+  // The gateway matches static segments first: `report` never reaches `:id`.
   report: operation({
     name: 'compliance.legal-requests.report',
     request: legalReportQuerySchema,
