@@ -1,7 +1,7 @@
 import { Migration } from '@lekha/persistence';
 import { auditOutboxSql } from '@lekha/audit';
 import { Migration20270105ConsentRecords } from './20270105-consent-records.migration.js';
-import { Migration20270112Registers } from './20270112-registers.migration.js';
+import { Migration20270210Registers } from './20270210-registers.migration.js';
 
 const S = 'compliance';
 
@@ -132,5 +132,5 @@ export const migrations = [
   { name: 'Migration20261122AuditNetworkKeysQ7', class: Migration20261122AuditNetworkKeysQ7 },
   { name: 'Migration20261122AuditIndexLeanQ7', class: Migration20261122AuditIndexLeanQ7 },
   { name: 'Migration20270105ConsentRecords', class: Migration20270105ConsentRecords },
-  { name: 'Migration20270112Registers', class: Migration20270112Registers },
+  { name: 'Migration20270210Registers', class: Migration20270210Registers },
 ];

@@ -25,7 +25,7 @@ const insertOnlySql = (table: string) => [
  * compliance hands to notifications (the tenant's notice of a request, breach notices): one row per
  * recipient, so a notice is handed over at most once.
  */
-export class Migration20270112Registers extends Migration {
+export class Migration20270210Registers extends Migration {
   override async up(): Promise<void> {
     [
       insertOnlyFunctionSql,
