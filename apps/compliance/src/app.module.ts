@@ -15,6 +15,8 @@ import { AuditIndexModule } from './audit-index/audit-index.module.js';
 import { ConsentModule } from './consent/consent.module.js';
 import { migrations } from './migrations/index.js';
 import { SupportModule } from './support/support.module.js';
+import { MessengerOptions, NotificationsRegisterMessenger } from './registers/notifications-messenger.js';
+import { RegistersModule } from './registers/registers.module.js';
 
 export const SERVICE = 'compliance';
 
@@ -30,6 +32,7 @@ export class AppModule {
         AuditIndexModule.register(config.AUDIT_TRUSTED_KEYS_FILE, config),
         ConsentModule.register(config),
         SupportModule,
+        RegistersModule.register(config, NotificationsRegisterMessenger, MessengerOptions.of(config)),
         AccessModule.forRoot({ tenants: true }),
         OperationsModule.forService({ service: SERVICE, env: config.LEKHA_ENV }),
       ],

@@ -104,4 +104,20 @@ describe('tenant erasure (use cases on a real database)', () => {
       ['denied', 'not_found'],
     ]);
   });
+  it('P41: a service (notifications) gets the owner’s contact for a notice, audited; no one else', async () => {
+    const owner = await fixtures.business();
+    await fixtures.person(owner.tenantId, 'admin');
+    const service = id.callerIn(randomUUID(), [], { actorId: 'notifications', actorType: 'service', tenantId: null });
+    const contact = await id.call(TenantOps.ownerContact, { tenantId: owner.tenantId }, service);
+    expect(contact).toEqual({ userId: owner.actorId, phone: null, email: `${owner.actorId}@example.in` });
+    expect((await id.auditRecords(service.ctx.requestId)).map((e) => [e.tenantId, e.resource, e.reason])).toEqual([
+      [owner.tenantId, { type: 'user', id: owner.actorId }, 'platform_notice'],
+    ]);
+    await expect(id.call(TenantOps.ownerContact, { tenantId: owner.tenantId }, owner)).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    await expect(id.call(TenantOps.ownerContact, { tenantId: randomUUID() }, service)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+  });
 });

@@ -10,6 +10,7 @@ import { RecordConsentUseCase } from './consent/record-consent.use-case.js';
 import { RecordOptOutUseCase } from './consent/record-opt-out.use-case.js';
 import { RecipientRouteIndex } from './outbound/recipient-route-index.js';
 import { GetMessageUseCase } from './messages/get-message.use-case.js';
+import { MessageStatusesUseCase } from './messages/message-statuses.use-case.js';
 import { IdempotencyRepository } from './messages/idempotency.repository.js';
 import { ListMessagesUseCase } from './messages/list-messages.use-case.js';
 import { MessageRepository } from './messages/message.repository.js';
@@ -134,6 +135,7 @@ export class MessagingModule {
         SendMessageUseCase,
         SendMessageBatchUseCase,
         GetMessageUseCase,
+        MessageStatusesUseCase,
         ListMessagesUseCase,
         RecordConsentUseCase,
         RecordOptOutUseCase,

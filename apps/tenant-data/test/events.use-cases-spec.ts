@@ -112,4 +112,26 @@ describe('tenant-data events and the customer contact (use cases on a real datab
       td.call(CustomerOps.contact, { id: customer.id }, td.callerIn(owner.tenantId, ['caretaker'])),
     ).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
+  it('answers a customer’s contact to a service for a breach notice, audited in the tenant; no one else', async () => {
+    const owner = td.tenantCaller(['owner']);
+    const customer = await td.call(CustomerOps.create, { name: 'Asha', phone: '+919800000002' }, owner);
+    const service = td.callerIn(owner.tenantId, [], { actorType: 'service', actorId: 'notifications', tenantId: null });
+    expect(await td.call(CustomerOps.noticeContact, { tenantId: owner.tenantId, id: customer.id }, service)).toEqual({
+      id: customer.id,
+      name: 'Asha',
+      phone: '+919800000002',
+      email: null,
+    });
+    const audited = await td.auditRecords(service.ctx.requestId);
+    expect(audited.map((e) => [e.tenantId, e.action, e.resource.id, e.subjectIds, e.reason])).toEqual([
+      [owner.tenantId, 'read', customer.id, [customer.id], 'platform_notice'],
+    ]);
+    await expect(
+      td.call(CustomerOps.noticeContact, { tenantId: owner.tenantId, id: customer.id }, owner),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const elsewhere = td.tenantCaller(['owner']).tenantId;
+    await expect(
+      td.call(CustomerOps.noticeContact, { tenantId: elsewhere, id: customer.id }, service),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
 });

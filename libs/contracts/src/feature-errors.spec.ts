@@ -43,6 +43,7 @@ describe('feature errors', () => {
       LedgerError: 'LEDGER_',
       WebhookError: 'WEBHOOK_',
       SupportError: 'SUPPORT_',
+      RegisterError: 'REGISTER_',
     };
     const all = Object.entries(prefixes).flatMap(([name, prefix]) => {
       const reasons = Object.values((features as unknown as Record<string, Record<string, string>>)[name]!);

@@ -221,6 +221,24 @@ export enum BillingError {
   CreditExceedsInvoice = 'BILLING_CREDIT_EXCEEDS_INVOICE',
 }
 
+/** The oversight registers (compliance): law-enforcement requests and breaches. */
+export enum RegisterError {
+  LegalRequestNotFound = 'REGISTER_LEGAL_REQUEST_NOT_FOUND',
+  IncidentNotFound = 'REGISTER_INCIDENT_NOT_FOUND',
+  /** Dates out of order: decided before received, a bar ending before the request, a window ending before it starts. */
+  DatesInvalid = 'REGISTER_DATES_INVALID',
+  /** A disclosure without legal process (`informal`), or a decision and its disclosure that disagree. */
+  DisclosureInvalid = 'REGISTER_DISCLOSURE_INVALID',
+  /** Deciding a request that was decided already. */
+  AlreadyDecided = 'REGISTER_ALREADY_DECIDED',
+  /** A status that does not move the incident forward. */
+  StatusInvalid = 'REGISTER_INCIDENT_STATUS_INVALID',
+  /** Closing an incident whose Board filings are not both recorded. */
+  StagesOpen = 'REGISTER_INCIDENT_STAGES_OPEN',
+  /** A filing recorded already. */
+  StageFiled = 'REGISTER_INCIDENT_STAGE_FILED',
+}
+
 export type FeatureErrorReason =
   | AccessError
   | AuthError
@@ -239,7 +257,8 @@ export type FeatureErrorReason =
   | BillingError
   | PrivacyError
   | SupportError
-  | LedgerError;
+  | LedgerError
+  | RegisterError;
 
 /** The one place a feature's reason becomes a wire code (and so an HTTP status). */
 export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
@@ -310,6 +329,8 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case NotificationError.CustomerNotFound:
     case SupportError.RequestNotFound:
     case SupportError.GrantNotFound:
+    case RegisterError.LegalRequestNotFound:
+    case RegisterError.IncidentNotFound:
       return 'NOT_FOUND';
     case MfaError.AlreadyOn:
     case MfaError.NotOn:
@@ -330,6 +351,10 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case PrivacyError.NothingToWithdraw:
     case SupportError.AlreadyDecided:
     case SupportError.GrantNotActive:
+    case RegisterError.AlreadyDecided:
+    case RegisterError.StatusInvalid:
+    case RegisterError.StagesOpen:
+    case RegisterError.StageFiled:
       return 'CONFLICT';
     case ApiKeyError.ScopeUnknown:
     case AuthError.GstinStateMismatch:
@@ -350,6 +375,8 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case BillingError.StateCodeInvalid:
     case BillingError.InvoiceInvalid:
     case BillingError.SerialInvalid:
+    case RegisterError.DatesInvalid:
+    case RegisterError.DisclosureInvalid:
       return 'VALIDATION_FAILED';
     case CustomerError.ImportRejected:
       return 'IMPORT_REJECTED';

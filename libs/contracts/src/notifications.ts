@@ -2,7 +2,15 @@ import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { emailSchema, phoneSchema } from './auth.js';
 
-export const NotificationPurposes = ['otp_login', 'password_reset', 'invitation', 'security_alert'] as const;
+export const NotificationPurposes = [
+  'otp_login',
+  'password_reset',
+  'invitation',
+  'security_alert',
+  // Compliance's register notices (addressed by ID: see `AddressedDispatchContent`).
+  'legal_request_notice',
+  'breach_notice',
+] as const;
 export type NotificationPurpose = (typeof NotificationPurposes)[number];
 
 /**
@@ -22,6 +30,15 @@ export type NotificationDispatch = z.infer<typeof notificationDispatchSchema>;
 /** What the sealed part holds. */
 export interface DispatchContent {
   to: string;
+  body: string;
+}
+
+/**
+ * What the sealed part holds when the sender knows the recipient only by ID (compliance's register
+ * notices): the tenant's owner, or a customer of the tenant. Notifications finds the contact.
+ */
+export interface AddressedDispatchContent {
+  recipient: { tenantOwner: true } | { customerId: string };
   body: string;
 }
 

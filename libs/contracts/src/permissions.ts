@@ -58,5 +58,9 @@ export const Permissions = [
   'platform:support:request',
   // See, approve, deny and revoke support's access requests, and what support did under a grant (owner, admin).
   'support:grants:manage',
+  // Platform admin and compliance: the law-enforcement register and its transparency report.
+  'platform:legal_requests:manage',
+  // Platform admin and compliance: the breach register, its filings and notices.
+  'platform:incidents:manage',
 ] as const;
 export type Permission = (typeof Permissions)[number];

@@ -102,13 +102,20 @@ export const RolePermissions: Record<Role, readonly Permission[]> = {
   viewer: ['customers:read', 'customers:read:contact', 'records:read', 'records:read:all'],
   // Nothing of a tenant's: a support engineer reaches a tenant only with a grant's token (its scopes).
   'platform:support': ['platform:support:request'],
-  'platform:compliance': ['audit:read:platform', 'platform:erasures:read'],
+  'platform:compliance': [
+    'audit:read:platform',
+    'platform:erasures:read',
+    'platform:legal_requests:manage',
+    'platform:incidents:manage',
+  ],
   'platform:admin': [
     'platform:users:manage',
     'platform:keys:manage',
     'platform:erasures:read',
     'platform:dev_inbox:read',
     'platform:billing:manage',
+    'platform:legal_requests:manage',
+    'platform:incidents:manage',
   ],
 };
 

@@ -12,5 +12,14 @@ export const complianceConfigSchema = baseConfigSchema.extend({
   CONSENT_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   /** How long a change waits for a service's confirmation before it is sent again. */
   CONSENT_REPUBLISH_MS: z.coerce.number().int().min(200).max(3_600_000).default(10_000),
+  /** Hands due register notices (a request's notice to its tenant, breach notices) to notifications. */
+  REGISTER_NOTICES: z.enum(['on', 'off']).default('on'),
+  REGISTER_NOTICES_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(5000),
+  /** DPDP Rule 7(2)(a) says "without delay": the platform's own target for the Board's intimation. */
+  BREACH_BOARD_INTIMATION_HOURS: z.coerce.number().min(0).max(72).default(6),
+  /** DPDP Rule 7(2)(b): the detailed report to the Board within 72 hours. */
+  BREACH_BOARD_REPORT_HOURS: z.coerce.number().min(1).max(720).default(72),
+  /** CERT-In's direction: incidents reported within 6 hours. */
+  BREACH_CERT_IN_HOURS: z.coerce.number().min(1).max(72).default(6),
 });
 export type ComplianceConfig = z.infer<typeof complianceConfigSchema>;

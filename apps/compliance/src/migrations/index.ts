@@ -2,6 +2,7 @@ import { Migration } from '@lekha/persistence';
 import { auditOutboxSql } from '@lekha/audit';
 import { Migration20270105ConsentRecords } from './20270105-consent-records.migration.js';
 import { Migration20270201SupportAccess } from './20270201-support-access.migration.js';
+import { Migration20270210Registers } from './20270210-registers.migration.js';
 
 const S = 'compliance';
 
@@ -133,4 +134,5 @@ export const migrations = [
   { name: 'Migration20261122AuditIndexLeanQ7', class: Migration20261122AuditIndexLeanQ7 },
   { name: 'Migration20270105ConsentRecords', class: Migration20270105ConsentRecords },
   { name: 'Migration20270201SupportAccess', class: Migration20270201SupportAccess },
+  { name: 'Migration20270210Registers', class: Migration20270210Registers },
 ];

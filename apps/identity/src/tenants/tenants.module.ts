@@ -8,6 +8,7 @@ import { TenantErasureRepository } from './tenant-erasure.repository.js';
 import { TenantErasurePublisher } from './tenant-erasure.publisher.js';
 import { IdentityTenantEraser } from '../erasure/identity-tenant-eraser.js';
 import { EraseTenantUseCase } from './use-cases/erase-tenant.use-case.js';
+import { OwnerContactUseCase } from './use-cases/owner-contact.use-case.js';
 import { TenantErasureStatusUseCase } from './use-cases/tenant-erasure-status.use-case.js';
 
 const erasure = TenantErasureModule.forService({
@@ -22,7 +23,13 @@ const erasure = TenantErasureModule.forService({
  */
 @Module({
   imports: [erasure, IdentityDataModule, UsersModule, SecurityModule, PlatformUsersModule],
-  providers: [TenantErasureRepository, TenantErasurePublisher, EraseTenantUseCase, TenantErasureStatusUseCase],
+  providers: [
+    TenantErasureRepository,
+    TenantErasurePublisher,
+    EraseTenantUseCase,
+    TenantErasureStatusUseCase,
+    OwnerContactUseCase,
+  ],
   exports: [TenantErasureRepository],
 })
 export class TenantsModule {}

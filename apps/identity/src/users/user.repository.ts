@@ -24,6 +24,12 @@ export class UserRepository {
     return em.findOne(User, { id, tenantId, status: 'active' });
   }
 
+  /** The tenant's first active owner (by when they joined). */
+  async activeOwner(em: Em, tenantId: string): Promise<UserRow | null> {
+    const users = await em.find(User, { tenantId, status: 'active' }, { orderBy: { createdAt: 'asc' } });
+    return users.find((u) => u.roles.includes('owner')) ?? null;
+  }
+
   /** The user with this ID in this scope, whatever their status. */
   find(em: Em, id: string, tenantId: string | null): Promise<UserRow | null> {
     return em.findOne(User, { id, tenantId });

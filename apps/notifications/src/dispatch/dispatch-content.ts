@@ -1,5 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { notificationTransportKey, type DispatchContent, type NotificationDispatch } from '@lekha/contracts';
+import {
+  notificationTransportKey,
+  type AddressedDispatchContent,
+  type DispatchContent,
+  type NotificationDispatch,
+} from '@lekha/contracts';
 import { open } from '@lekha/crypto';
 import { MASTER_KEY } from '@lekha/runtime';
 
@@ -12,9 +17,10 @@ export class DispatchContentOpener {
     this.transportKey = notificationTransportKey(masterKey);
   }
 
-  open(m: NotificationDispatch): DispatchContent {
+  /** The recipient and text, or (a register notice) the recipient by ID and the text. */
+  open(m: NotificationDispatch): DispatchContent | AddressedDispatchContent {
     return JSON.parse(
       open(this.transportKey, Buffer.from(m.sealed, 'base64'), Buffer.from(m.messageId)).toString('utf8'),
-    ) as DispatchContent;
+    ) as DispatchContent | AddressedDispatchContent;
   }
 }

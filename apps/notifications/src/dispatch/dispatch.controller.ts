@@ -1,12 +1,13 @@
 import { TenantKeysetDestroyedError } from '@lekha/crypto';
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { NOTIFICATIONS_DISPATCH_TOPIC, notificationDispatchSchema } from '@lekha/contracts';
+import { NOTIFICATIONS_DISPATCH_TOPIC, notificationDispatchSchema, type DispatchContent } from '@lekha/contracts';
 import { AppLogger, type BusContext } from '@lekha/runtime';
 import { contextFromHeaders, runWithContext } from '@lekha/tenancy';
 import { DeliverToDevInboxUseCase } from './deliver-to-dev-inbox.use-case.js';
 import { DispatchContentOpener } from './dispatch-content.js';
 import { DevInboxCopies } from './dev-inbox-copies.js';
+import { NoticeRecipients } from './notice-recipients.js';
 import { QueuePlatformMessageUseCase } from './queue-platform-message.use-case.js';
 
 /**
@@ -21,6 +22,7 @@ export class DispatchController {
     private readonly queue: QueuePlatformMessageUseCase,
     private readonly content: DispatchContentOpener,
     private readonly devInbox: DevInboxCopies,
+    private readonly notices: NoticeRecipients,
     private readonly logger: AppLogger,
   ) {}
 
@@ -37,11 +39,24 @@ export class DispatchController {
         );
         return;
       }
-      const m = parsed.data;
+      let m = parsed.data;
       try {
-        const content = this.content.open(m);
+        const opened = this.content.open(m);
+        let content: DispatchContent;
+        let customerId: string | null = null;
+        if ('recipient' in opened) {
+          // A register notice addressed by ID: its contact is found first (as this service).
+          const resolved = m.tenantId ? await this.notices.resolve({ ...m, tenantId: m.tenantId }, opened) : null;
+          if (!resolved) {
+            this.logger.pino.warn({ messageId: m.messageId, purpose: m.purpose }, 'notice dropped: no such recipient');
+            return;
+          }
+          m = { ...m, channel: resolved.channel };
+          content = resolved.content;
+          customerId = resolved.customerId;
+        } else content = opened;
         if (m.tenantId) {
-          const queued = await this.queue.execute({ ...m, tenantId: m.tenantId }, content);
+          const queued = await this.queue.execute({ ...m, tenantId: m.tenantId }, content, customerId);
           if (queued) this.logger.pino.info({ messageId: m.messageId, purpose: m.purpose }, 'platform message queued');
         } else if (!this.devInbox.enabled) {
           this.logger.pino.warn(

@@ -3,6 +3,7 @@ import { DispatchController } from './dispatch.controller.js';
 import { DeliverToDevInboxUseCase } from './deliver-to-dev-inbox.use-case.js';
 import { DispatchContentOpener } from './dispatch-content.js';
 import { DevInboxCopies } from './dev-inbox-copies.js';
+import { NoticeRecipients } from './notice-recipients.js';
 import { RecipientIndex } from './recipient-index.js';
 import { DevInboxRepository } from '../dev-inbox/dev-inbox.repository.js';
 import { ReadDevInboxUseCase } from '../dev-inbox/read-dev-inbox.use-case.js';
@@ -23,6 +24,7 @@ export class DispatchModule {
         DispatchContentOpener,
         DeliverToDevInboxUseCase,
         RecipientIndex,
+        NoticeRecipients,
         DevInboxRepository,
         ...(devInbox ? [ReadDevInboxUseCase] : []),
       ],

@@ -21,7 +21,11 @@ export class QueuePlatformMessageUseCase {
     private readonly clock: Clock,
   ) {}
 
-  async execute(m: NotificationDispatch & { tenantId: string }, content: DispatchContent): Promise<boolean> {
+  async execute(
+    m: NotificationDispatch & { tenantId: string },
+    content: DispatchContent,
+    customerId: string | null = null,
+  ): Promise<boolean> {
     return this.access.run(m.tenantId, async (data) => {
       if (await this.messages.find(data, m.messageId)) return false;
       const now = this.clock.now();
@@ -32,7 +36,7 @@ export class QueuePlatformMessageUseCase {
         category: 'transactional',
         recipient: content.to,
         recipientIdx: recipientIndex(data.cipher, content.to),
-        customerId: null,
+        customerId,
         body: content.body,
         variables: [],
         status: 'queued',
@@ -44,6 +48,7 @@ export class QueuePlatformMessageUseCase {
         action: 'create',
         resource: { id: m.messageId },
         fields: messageFields(content.to),
+        subjectIds: customerId ? [customerId] : [],
         reason: m.purpose,
       });
       return true;

@@ -131,6 +131,20 @@ export class MessageRepository {
     return rows[0] ?? null;
   }
 
+  /** The status of messages by ID, and when it last changed (IDs and statuses only). */
+  async statusesOf(
+    { tx, tenantId }: TenantScope,
+    ids: readonly string[],
+  ): Promise<{ id: string; status: MessageStatus; updated_at: Date | string }[]> {
+    if (!ids.length) return [];
+    return tx.execute(
+      `select id, status, updated_at from notifications.messages where tenant_id = ? and id in (${ids
+        .map(() => '?')
+        .join(', ')})`,
+      [tenantId, ...ids],
+    );
+  }
+
   async page({ tx, tenantId }: TenantScope, q: MessagePageQuery): Promise<MessageRow[]> {
     const where = ['tenant_id = ?'];
     const params: unknown[] = [tenantId];

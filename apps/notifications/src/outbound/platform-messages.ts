@@ -29,6 +29,8 @@ const SUBJECTS: Record<NotificationPurpose, string> = {
   password_reset: 'Reset your Lekha password',
   invitation: 'You are invited to Lekha',
   security_alert: 'New sign-in to your Lekha account',
+  legal_request_notice: 'A legal request about your account',
+  breach_notice: 'Notice of a personal data breach',
 };
 
 export const platformSubject = (templateKey: string): string =>

@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { CustomerOps, DomainError } from '@lekha/contracts';
+import { CustomerOps, DomainError, TenantOps } from '@lekha/contracts';
+import { anonymousContext, currentContext, runWithContext } from '@lekha/tenancy';
 import { AppLogger, BusClient, BusSeal } from '@lekha/runtime';
 import { NotificationsOptions } from '../config/notifications-options.js';
 
@@ -13,7 +14,35 @@ export interface CustomerContact {
 export abstract class CustomerDirectory {
   /** The customer's contact, asked with the current caller's own token; null when there is no such customer. */
   abstract contact(customerId: string): Promise<CustomerContact | null>;
+
+  /** A customer's contact for a platform notice (a breach notice), asked as this service; null when unknown. */
+  noticeContact(_tenantId: string, _customerId: string): Promise<NoticeContact | null> {
+    return Promise.resolve(null);
+  }
+
+  /** The tenant owner's contact for a platform notice, asked as this service; null when there is none. */
+  ownerContact(_tenantId: string): Promise<NoticeContact | null> {
+    return Promise.resolve(null);
+  }
 }
+
+export interface NoticeContact {
+  phone: string | null;
+  email: string | null;
+}
+
+/** A call as this service, with no tenant in the context (a service caller has none; the request names it). */
+const asService = <T>(fn: () => Promise<T>): Promise<T> => {
+  const ctx = currentContext();
+  return runWithContext(
+    anonymousContext({
+      actorType: 'service',
+      actorId: 'notifications',
+      ...(ctx ? { requestId: ctx.requestId, traceId: ctx.traceId } : {}),
+    }),
+    fn,
+  );
+};
 
 /**
  * Asks tenant-data over the bus (`tenant-data.customers.contact`), as the caller: the call carries the
@@ -65,6 +94,28 @@ export class BusCustomerDirectory extends CustomerDirectory implements OnApplica
     try {
       const found = await bus.invoke(CustomerOps.contact, { id: customerId });
       return { name: found.name, phone: found.phone, email: found.email };
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'NOT_FOUND') return null;
+      throw err;
+    }
+  }
+
+  override async noticeContact(tenantId: string, customerId: string): Promise<NoticeContact | null> {
+    const bus = await this.bus();
+    try {
+      const found = await asService(() => bus.invoke(CustomerOps.noticeContact, { tenantId, id: customerId }));
+      return { phone: found.phone, email: found.email };
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'NOT_FOUND') return null;
+      throw err;
+    }
+  }
+
+  override async ownerContact(tenantId: string): Promise<NoticeContact | null> {
+    const bus = await this.bus();
+    try {
+      const found = await asService(() => bus.invoke(TenantOps.ownerContact, { tenantId }));
+      return { phone: found.phone, email: found.email };
     } catch (err) {
       if (err instanceof DomainError && err.code === 'NOT_FOUND') return null;
       throw err;

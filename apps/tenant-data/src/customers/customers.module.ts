@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CustomerRepository } from './customer.repository.js';
 import { CreateCustomerUseCase } from './use-cases/create-customer.use-case.js';
 import { GetCustomerUseCase } from './use-cases/get-customer.use-case.js';
+import { GetNoticeContactUseCase } from './use-cases/get-notice-contact.use-case.js';
 import { GetCustomerContactUseCase } from './use-cases/get-customer-contact.use-case.js';
 import { ListCustomersUseCase } from './use-cases/list-customers.use-case.js';
 import { UpdateCustomerUseCase } from './use-cases/update-customer.use-case.js';
@@ -20,6 +21,7 @@ import { ExportCustomersUseCase } from './use-cases/export-customers.use-case.js
     CreateCustomerUseCase,
     GetCustomerUseCase,
     GetCustomerContactUseCase,
+    GetNoticeContactUseCase,
     ListCustomersUseCase,
     UpdateCustomerUseCase,
     DeleteCustomerUseCase,

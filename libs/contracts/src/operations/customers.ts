@@ -137,6 +137,17 @@ export const CustomerOps = {
     summary: 'A customer’s name, phone and email, to address a message to them',
     internal: 'only services call it: notifications resolves a recipient given by customer ID',
   }),
+  noticeContact: operation({
+    name: 'tenant-data.customers.notice-contact',
+    // A service caller carries no tenant (only a token says one): the request names it.
+    request: z.strictObject({ tenantId: z.uuid(), id: z.uuid() }),
+    response: customerContactSchema,
+    // Services only (the bus key): a platform notice the law requires.
+    access: 'public',
+    audit: { action: 'read', resourceType: 'customer' },
+    summary: 'A customer’s name, phone and email, to deliver a platform notice to them (a breach notice)',
+    internal: 'only services call it: notifications addresses compliance’s register notices by customer ID',
+  }),
   history: operation({
     name: 'tenant-data.customers.history',
     request: customerIdSchema,

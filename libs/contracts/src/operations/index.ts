@@ -14,6 +14,7 @@ import { PlatformOps } from './platform.js';
 import { PlatformUserOps } from './platform-users.js';
 import { PrivacyOps } from './privacy.js';
 import { RecordOps } from './records.js';
+import { IncidentOps, LegalRequestOps } from './registers.js';
 import { SessionOps } from './sessions.js';
 import { StaffOps } from './staff.js';
 import { SupportOps } from './support.js';
@@ -35,6 +36,7 @@ export * from './platform.js';
 export * from './platform-users.js';
 export * from './privacy.js';
 export * from './records.js';
+export * from './registers.js';
 export * from './sessions.js';
 export * from './staff.js';
 export * from './support.js';
@@ -51,6 +53,8 @@ export const ALL_OPERATIONS: readonly AnyOperation[] = [
   AuditOps,
   NotificationOps,
   PrivacyOps,
+  LegalRequestOps,
+  IncidentOps,
   LedgerOps,
   InvoiceOps,
   CustomerInvoiceOps,

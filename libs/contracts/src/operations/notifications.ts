@@ -4,6 +4,7 @@ import {
   ConsentPurposes,
   devInboxQuerySchema,
   listMessagesSchema,
+  MessageStatuses,
   messageViewSchema,
   notificationSettingsSchema,
   notificationSettingsViewSchema,
@@ -123,6 +124,18 @@ export const NotificationOps = {
     audit: { action: 'list', resourceType: 'notification' },
     summary: 'Messages, newest first; ?status= and ?customerId= filter',
     http: { method: 'GET', path: 'v1/notifications/messages', tag: 'notifications' },
+  }),
+  statuses: operation({
+    name: 'notifications.messages.statuses',
+    request: z.strictObject({ tenantId: z.uuid(), ids: z.array(z.uuid()).min(1).max(500) }),
+    response: z.object({
+      items: z.array(z.object({ id: z.uuid(), status: z.enum(MessageStatuses), at: z.iso.datetime() })),
+    }),
+    // Services only (the bus key): compliance reads the delivery of the register notices it handed over.
+    access: 'public',
+    audit: { action: 'list', resourceType: 'notification', resourceIdField: null },
+    summary: 'The status of a tenant’s messages, by ID (IDs and statuses only)',
+    internal: 'only services call it: compliance shows each register notice’s delivery',
   }),
   recordConsent: operation({
     name: 'notifications.consents.record',

@@ -43,4 +43,15 @@ export const TenantOps = {
     summary: 'When a tenant’s erasure was asked for and which services have destroyed its keys and rows',
     http: { method: 'GET', path: 'v1/platform/tenants/:tenantId/erasure', tag: 'platform' },
   }),
+  ownerContact: operation({
+    name: 'identity.tenant.owner-contact',
+    // A service caller carries no tenant (only a token says one): the request names it.
+    request: z.strictObject({ tenantId: z.uuid() }),
+    response: z.object({ userId: z.uuid(), phone: z.string().nullable(), email: z.string().nullable() }),
+    // Services only (the bus key).
+    access: 'public',
+    audit: { action: 'read', resourceType: 'user', resourceIdField: null },
+    summary: 'The tenant owner’s phone and email, to deliver a platform notice to them',
+    internal: 'only services call it: notifications addresses compliance’s notices to a tenant’s owner',
+  }),
 } as const;

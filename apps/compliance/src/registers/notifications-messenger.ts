@@ -1,0 +1,117 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { KafkaPublisher } from '@lekha/kafka';
+import { seal } from '@lekha/crypto';
+import {
+  DomainError,
+  NOTIFICATIONS_DISPATCH_TOPIC,
+  NotificationOps,
+  notificationDispatchSchema,
+  notificationTransportKey,
+  type AddressedDispatchContent,
+  type NotificationDispatch,
+} from '@lekha/contracts';
+import { AppLogger, BusClient, BusSeal, MASTER_KEY } from '@lekha/runtime';
+import { anonymousContext, contextToHeaders, runWithContext } from '@lekha/tenancy';
+import type { ComplianceConfig } from '../config/compliance.config.js';
+import { RegisterMessenger, type DeliveryStatus, type OutgoingNotice } from './register-messenger.js';
+
+/** Where compliance's bus client connects and how long it waits. */
+export class MessengerOptions {
+  constructor(
+    readonly brokers: string[],
+    readonly rpcTimeoutMs: number,
+  ) {}
+  static of(config: ComplianceConfig): MessengerOptions {
+    return new MessengerOptions(config.KAFKA_BROKERS, 15_000);
+  }
+}
+
+/**
+ * Register notices through notifications: each is a platform message on `notifications.dispatch.v1`
+ * addressed by ID only (the tenant's owner, or a customer by customer ID) and sealed with the
+ * dispatch transport key; notifications finds the contact, queues the message under the notice's ID
+ * (so a repeated hand-over queues nothing twice) and sends it through the platform's providers.
+ * Delivery statuses are read back from notifications over the bus (`notifications.messages.statuses`).
+ */
+@Injectable()
+export class NotificationsRegisterMessenger extends RegisterMessenger implements OnApplicationShutdown {
+  private readonly transportKey: Buffer;
+  private client: BusClient | null = null;
+  private connecting: Promise<BusClient> | null = null;
+
+  constructor(
+    private readonly publisher: KafkaPublisher,
+    @Inject(MASTER_KEY) masterKey: Buffer,
+    private readonly options: MessengerOptions,
+    private readonly logger: AppLogger,
+    @Inject(BusSeal) private readonly busSeal: BusSeal,
+  ) {
+    super();
+    this.transportKey = notificationTransportKey(masterKey);
+  }
+
+  async send(n: OutgoingNotice): Promise<void> {
+    const content: AddressedDispatchContent = { recipient: n.to, body: n.body };
+    const sealed = seal(this.transportKey, Buffer.from(JSON.stringify(content)), Buffer.from(n.id)).toString('base64');
+    const event: NotificationDispatch = notificationDispatchSchema.parse({
+      messageId: n.id,
+      tenantId: n.tenantId,
+      // A preference: notifications sends by SMS when the recipient has no email.
+      channel: 'email',
+      purpose: n.purpose,
+      sealed,
+    });
+    const headers = contextToHeaders(
+      anonymousContext({ tenantId: n.tenantId, actorType: 'service', actorId: 'compliance' }),
+    );
+    await this.publisher.send({
+      topic: NOTIFICATIONS_DISPATCH_TOPIC,
+      timeout: 5000,
+      messages: [{ key: n.tenantId, value: JSON.stringify(event), headers }],
+    });
+  }
+
+  async statuses(tenantId: string, messageIds: string[]): Promise<Map<string, DeliveryStatus>> {
+    const bus = await this.bus();
+    const found = new Map<string, DeliveryStatus>();
+    for (let i = 0; i < messageIds.length; i += 500) {
+      // As this service, with no tenant in the context (a service caller has none): the request names it.
+      const reply = await runWithContext(anonymousContext({ actorType: 'service', actorId: 'compliance' }), () =>
+        bus.invoke(NotificationOps.statuses, { tenantId, ids: messageIds.slice(i, i + 500) }),
+      );
+      for (const s of reply.items) found.set(s.id, { status: s.status, at: s.at });
+    }
+    return found;
+  }
+
+  private bus(): Promise<BusClient> {
+    this.connecting ??= (async () => {
+      const client = new BusClient({
+        clientId: 'compliance',
+        brokers: this.options.brokers,
+        logger: this.logger.pino,
+        seal: this.busSeal,
+        timeoutMs: this.options.rpcTimeoutMs,
+        replyKeyRotateMs: 600_000,
+        transitKeyTtlMs: 60_000,
+        checkReplies: true,
+      });
+      try {
+        await client.connect();
+      } catch (err) {
+        this.connecting = null;
+        await client.close().catch(() => undefined);
+        throw new DomainError('SERVICE_UNAVAILABLE', 'notifications cannot be reached; retry shortly', {
+          cause: (err as Error).message,
+        });
+      }
+      this.client = client;
+      return client;
+    })();
+    return this.connecting;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.client?.close();
+  }
+}

@@ -1,0 +1,24 @@
+/** A notice compliance hands to notifications, addressed by ID only (notifications finds the contact). */
+export interface OutgoingNotice {
+  /** The notice's ID, used as the message's ID: handing it over twice queues one message. */
+  id: string;
+  tenantId: string;
+  to: { tenantOwner: true } | { customerId: string };
+  purpose: 'legal_request_notice' | 'breach_notice';
+  /** The text: platform text about the request or breach, no personal data. */
+  body: string;
+}
+
+/** What notifications reports for a message it keeps. */
+export interface DeliveryStatus {
+  status: string;
+  at: string;
+}
+
+/** Where register notices go: notifications. Use-case tests put a fake in its place. */
+export abstract class RegisterMessenger {
+  /** Hands a notice over; resolves once notifications has it (it may still be queued). */
+  abstract send(notice: OutgoingNotice): Promise<void>;
+  /** The delivery status of messages notifications keeps for a tenant (absent: not known yet). */
+  abstract statuses(tenantId: string, messageIds: string[]): Promise<Map<string, DeliveryStatus>>;
+}

@@ -1,0 +1,166 @@
+import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { AuditOutbox } from '@lekha/audit';
+import { Database, type Em } from '@lekha/persistence';
+import { AppLogger } from '@lekha/runtime';
+import { RegisterMessenger, type OutgoingNotice } from './register-messenger.js';
+import { RegistersClock } from './registers-clock.js';
+import { RegistersOptions } from './registers-options.js';
+import { RegistersRepository, iso, type NoticeRow } from './registers.repository.js';
+
+const istDate = (v: Date | string) =>
+  new Date(new Date(v).getTime() + 330 * 60_000).toISOString().slice(0, 16).replace('T', ' ') + ' IST';
+
+/**
+ * Hands due register notices to notifications, each exactly once: a round locks the due rows it
+ * takes (`for update skip locked`, so several instances never share one), hands each over with the
+ * notice's ID as the message's ID (notifications queues one message per ID, so a hand-over repeated
+ * after a crash sends nothing twice) and marks it sent in the same transaction. "Due" needs no job:
+ * a legal bar's notice is a row due when the bar ends; whichever round first runs after that sends it.
+ */
+@Injectable()
+export class RegisterNotices implements OnApplicationBootstrap, OnModuleDestroy {
+  private stopped = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+
+  constructor(
+    private readonly db: Database,
+    private readonly repo: RegistersRepository,
+    private readonly messenger: RegisterMessenger,
+    private readonly audit: AuditOutbox,
+    private readonly clock: RegistersClock,
+    private readonly options: RegistersOptions,
+    private readonly logger: AppLogger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.options.noticesEnabled) this.loop = this.run();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        await this.runOnce();
+      } catch (err) {
+        this.logger.pino.warn({ error: (err as Error).message }, 'register notices round failed; will retry');
+      }
+      if (!this.stopped)
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.options.tickMs);
+          this.wake = () => (clearTimeout(timer), resolve());
+        });
+    }
+  }
+
+  /** One round (of one source's notices when given): hands over every due notice; answers how many went. */
+  async runOnce(sourceId?: string): Promise<number> {
+    let sent = 0;
+    for (;;) {
+      const { taken, handed } = await this.db.em().transactional(async (tx) => {
+        const now = this.clock.now();
+        const due = await this.repo.claimDue(tx, now, 50, sourceId);
+        let handed = 0;
+        for (const row of due) {
+          const notice = await this.compose(tx, row);
+          if (!notice) {
+            await this.repo.markFailed(tx, row.id, 'its source is gone');
+            continue;
+          }
+          try {
+            await this.messenger.send(notice);
+          } catch (err) {
+            // Left due: the next round hands it over again (notifications keeps one message per ID).
+            this.logger.pino.warn(
+              { noticeId: row.id, error: (err as Error).message },
+              'register notice not handed over',
+            );
+            return { taken: 0, handed };
+          }
+          await this.repo.markSent(tx, row.id, now);
+          await this.audit.record(tx, {
+            action: 'create',
+            resource: { type: 'register_notice', id: row.id },
+            tenantId: row.tenant_id,
+            actorType: 'service',
+            actorId: 'compliance',
+            subjectIds: row.customer_id ? [row.customer_id] : [],
+            reason: notice.purpose,
+          });
+          handed++;
+        }
+        return { taken: due.length, handed };
+      });
+      sent += handed;
+      if (taken < 50) return sent;
+    }
+  }
+
+  /** Reads the delivery status notifications keeps for the sent notices and records it on each. */
+  async refreshDelivery(notices: NoticeRow[]): Promise<void> {
+    const sent = notices.filter((n) => n.sent_at !== null);
+    const byTenant = new Map<string, string[]>();
+    for (const n of sent) byTenant.set(n.tenant_id, [...(byTenant.get(n.tenant_id) ?? []), n.id]);
+    const found: [string, string, Date][] = [];
+    for (const [tenantId, ids] of byTenant) {
+      try {
+        const statuses = await this.messenger.statuses(tenantId, ids);
+        for (const [id, s] of statuses) found.push([id, s.status, new Date(s.at)]);
+      } catch (err) {
+        this.logger.pino.warn({ tenantId, error: (err as Error).message }, 'delivery statuses not read');
+      }
+    }
+    if (!found.length) return;
+    await this.db.em().transactional(async (tx) => {
+      for (const [id, status, at] of found) await this.repo.recordDelivery(tx, id, status, at);
+    });
+    for (const n of notices) {
+      const f = found.find(([id]) => id === n.id);
+      if (f) {
+        n.delivery_status = f[1];
+        n.delivery_at = f[2];
+      }
+    }
+  }
+
+  /** The notice's text, from its source as it stands now (platform text and IDs only). */
+  private async compose(tx: Em, row: NoticeRow): Promise<OutgoingNotice | null> {
+    const to = row.customer_id ? { customerId: row.customer_id } : ({ tenantOwner: true } as const);
+    if (row.source_type === 'legal_request') {
+      const r = await this.repo.findLegalRequest(tx, row.source_id);
+      if (!r) return null;
+      const decision = r.decision ?? 'pending';
+      const body =
+        `Lekha received a legal request about your account on ${istDate(r.received_at)}: ` +
+        `${r.authority_type} authority "${r.authority_name}", ${r.instrument_type.replace('_', ' ')} ` +
+        `${r.instrument_reference}. Scope: ${r.customer_ids.length} customer record(s)` +
+        `${r.categories.length ? `, ${r.categories.join(', ')}` : ''}. Decision: ${decision}` +
+        `${r.decided_at ? ` on ${istDate(r.decided_at)}` : ''}. Register ID ${r.id}.`;
+      return { id: row.id, tenantId: row.tenant_id, to, purpose: 'legal_request_notice', body };
+    }
+    const incident = await this.repo.findIncident(tx, row.source_id);
+    const texts = await tx.execute<{ content: Record<string, string> | string }[]>(
+      `select content from compliance.incident_notice_texts where incident_id = ?`,
+      [row.source_id],
+    );
+    if (!incident || !texts[0]) return null;
+    const c = typeof texts[0].content === 'string' ? JSON.parse(texts[0].content) : texts[0].content;
+    const lines = [
+      `Personal data breach notice (ref ${incident.id.slice(0, 8)}).`,
+      `What happened: ${c.what}`,
+      `When: ${c.when}`,
+      `Likely impact: ${c.impact}`,
+      `What has been done: ${c.mitigation}`,
+      `What you can do: ${c.actions}`,
+      `Contact: ${c.contact}`,
+    ];
+    if (!row.customer_id)
+      lines.splice(1, 0, `Your business's data is affected; detected ${istDate(iso(incident.detected_at))}.`);
+    return { id: row.id, tenantId: row.tenant_id, to, purpose: 'breach_notice', body: lines.join('\n') };
+  }
+}
