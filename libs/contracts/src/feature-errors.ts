@@ -195,6 +195,16 @@ export enum BillingError {
   InvoiceNotFound = 'BILLING_INVOICE_NOT_FOUND',
   /** A credit note must reverse a tax invoice that has not been reversed already. */
   AlreadyReversed = 'BILLING_ALREADY_REVERSED',
+  /** A payment order for an invoice that is paid, refunded or reversed already, for a credit note, or under ₹1. */
+  InvoiceNotPayable = 'BILLING_INVOICE_NOT_PAYABLE',
+  /** No payment order of the caller's tenant (or, for the platform, none at all) with this id. */
+  PaymentNotFound = 'BILLING_PAYMENT_NOT_FOUND',
+  /** Checkout's signature does not verify against the order we stored and the payment it names. */
+  PaymentSignatureInvalid = 'BILLING_PAYMENT_SIGNATURE_INVALID',
+  /** A refund of an order that is not paid, or is refunded already. */
+  PaymentNotRefundable = 'BILLING_PAYMENT_NOT_REFUNDABLE',
+  /** Razorpay refused or did not answer; nothing was stored. */
+  PaymentProviderFailed = 'BILLING_PAYMENT_PROVIDER_FAILED',
 }
 
 export type FeatureErrorReason =
@@ -274,6 +284,7 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case DocumentError.UploadNotFound:
     case NotificationError.MessageNotFound:
     case BillingError.InvoiceNotFound:
+    case BillingError.PaymentNotFound:
     case PrivacyError.ConsentNotFound:
     case LedgerError.AccountNotFound:
     case LedgerError.EntryNotFound:
@@ -295,6 +306,8 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case LedgerError.CodeTaken:
     case NotificationError.InFlight:
     case BillingError.AlreadyReversed:
+    case BillingError.InvoiceNotPayable:
+    case BillingError.PaymentNotRefundable:
     case PrivacyError.NothingToWithdraw:
       return 'CONFLICT';
     case ApiKeyError.ScopeUnknown:
@@ -316,6 +329,7 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case BillingError.StateCodeInvalid:
     case BillingError.InvoiceInvalid:
     case BillingError.SerialInvalid:
+    case BillingError.PaymentSignatureInvalid:
       return 'VALIDATION_FAILED';
     case CustomerError.ImportRejected:
       return 'IMPORT_REJECTED';
@@ -351,6 +365,8 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
       return 'AGE_CONFIRMATION_REQUIRED';
     case TenantError.Erased:
       return 'TENANT_ERASED';
+    case BillingError.PaymentProviderFailed:
+      return 'SERVICE_UNAVAILABLE';
     default:
       return assertUnreachable(reason);
   }

@@ -112,6 +112,10 @@ export const Rpc = {
     getInvoice: 'billing.invoices.get',
     renderInvoice: 'billing.invoices.render',
     issueInvoice: 'billing.invoices.issue',
+    createPaymentOrder: 'billing.payments.create-order',
+    verifyPayment: 'billing.payments.verify',
+    razorpayWebhook: 'billing.payments.webhook',
+    refundPayment: 'billing.payments.refund',
   },
   notifications: {
     ping: 'notifications.health.ping',

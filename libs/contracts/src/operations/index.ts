@@ -6,6 +6,7 @@ import { AuthOps } from './auth.js';
 import { CustomerOps } from './customers.js';
 import { InvoiceOps } from './invoices.js';
 import { LedgerOps } from './ledgers.js';
+import { PaymentOps } from './payments.js';
 import { DocumentOps } from './documents.js';
 import { MfaOps } from './mfa.js';
 import { NotificationOps } from './notifications.js';
@@ -25,6 +26,7 @@ export * from './auth.js';
 export * from './customers.js';
 export * from './invoices.js';
 export * from './ledgers.js';
+export * from './payments.js';
 export * from './documents.js';
 export * from './mfa.js';
 export * from './notifications.js';
@@ -49,6 +51,7 @@ export const ALL_OPERATIONS: readonly AnyOperation[] = [
   PrivacyOps,
   LedgerOps,
   InvoiceOps,
+  PaymentOps,
   StaffOps,
   SessionOps,
   MfaOps,
