@@ -29,6 +29,8 @@ interface SimWebhook {
   attempts: { status?: number }[];
 }
 
+type WebhookAnswer = { duplicate?: boolean; status?: string | null; error?: { code: string; reason?: string } };
+
 /**
  * Razorpay payments through the gateway over real HTTP, billing behind the bus, the provider simulator
  * as Razorpay posting signed webhooks to the gateway: order → Checkout (simulator) → webhooks → the
@@ -107,7 +109,7 @@ describe('billing payments through the gateway (Razorpay simulator)', () => {
 
   /** Posts a webhook to the gateway as Razorpay does: the exact bytes, signed with the webhook secret. */
   function postWebhook(body: string, eventId: string, signature = razorpayWebhookSignature(webhookSecret, body)) {
-    return request<any>(tp.gatewayUrl, 'POST', '/v1/webhooks/razorpay', {
+    return request<WebhookAnswer>(tp.gatewayUrl, 'POST', '/v1/webhooks/razorpay', {
       rawBody: body,
       headers: {
         'content-type': 'application/json',
