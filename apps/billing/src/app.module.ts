@@ -12,19 +12,11 @@ import {
   transitKeyHandler,
 } from '@lekha/runtime';
 import type { BillingConfig } from './config/billing.config.js';
-import { InvoiceIssuer } from './invoices/invoice-issuer.js';
-import { InvoiceRepository } from './invoices/invoice.repository.js';
-import { InvoiceSeriesRepository } from './invoices/invoice-series.repository.js';
-import { PlatformSupplier } from './invoices/platform-supplier.js';
-import { ListInvoicesUseCase } from './invoices/use-cases/list-invoices.use-case.js';
-import { GetInvoiceUseCase } from './invoices/use-cases/get-invoice.use-case.js';
-import { IssueInvoiceUseCase } from './invoices/use-cases/issue-invoice.use-case.js';
-import { RenderInvoiceUseCase } from './invoices/use-cases/render-invoice.use-case.js';
+import { InvoicesModule } from './invoices/invoices.module.js';
+import { PaymentsModule } from './payments/payments.module.js';
 import { migrations } from './migrations/index.js';
 import { LedgersModule } from './ledgers/ledgers.module.js';
 import { BillingTenantEraser } from './erasure/billing-tenant-eraser.js';
-import { InvoiceClock } from './invoices/invoice-clock.js';
-import { IssueCreditNoteUseCase } from './invoices/use-cases/issue-credit-note.use-case.js';
 import { LedgerRepository } from './ledgers/ledger.repository.js';
 import { LedgerJournal } from './ledgers/ledger-journal.js';
 import { customerInvoiceProviders } from './customer-invoices/customer-invoice-providers.js';
@@ -41,6 +33,8 @@ export class AppModule {
         DataModule.forRoot({ service: SERVICE, schema: 'billing', config, entities: [], migrations }),
         KeyringModule.forRoot(config),
         AccessModule.forRoot({ tenants: true }),
+        InvoicesModule,
+        PaymentsModule,
         LedgersModule,
         TenantErasureModule.forService({ eraser: BillingTenantEraser }),
         OperationsModule.forService({ service: SERVICE, env: config.LEKHA_ENV }),
@@ -48,16 +42,6 @@ export class AppModule {
       providers: [
         pingHandler(PlatformOps.billingPing, SERVICE),
         transitKeyHandler(PlatformOps.billingTransitKey),
-        InvoiceSeriesRepository,
-        InvoiceRepository,
-        InvoiceIssuer,
-        PlatformSupplier,
-        ListInvoicesUseCase,
-        GetInvoiceUseCase,
-        IssueInvoiceUseCase,
-        RenderInvoiceUseCase,
-        IssueCreditNoteUseCase,
-        InvoiceClock,
         LedgerRepository,
         LedgerJournal,
         ...customerInvoiceProviders,

@@ -219,6 +219,16 @@ export enum BillingError {
   AlreadyReversed = 'BILLING_ALREADY_REVERSED',
   /** A credit note for more than the invoice's value (or than what is left to credit). */
   CreditExceedsInvoice = 'BILLING_CREDIT_EXCEEDS_INVOICE',
+  /** A payment order for an invoice that is paid, refunded or reversed already, for a credit note, or under ₹1. */
+  InvoiceNotPayable = 'BILLING_INVOICE_NOT_PAYABLE',
+  /** No payment order of the caller's tenant (or, for the platform, none at all) with this id. */
+  PaymentNotFound = 'BILLING_PAYMENT_NOT_FOUND',
+  /** Checkout's signature does not verify against the order we stored and the payment it names. */
+  PaymentSignatureInvalid = 'BILLING_PAYMENT_SIGNATURE_INVALID',
+  /** A refund of an order that is not paid, or is refunded already. */
+  PaymentNotRefundable = 'BILLING_PAYMENT_NOT_REFUNDABLE',
+  /** Razorpay refused or did not answer; nothing was stored. */
+  PaymentProviderFailed = 'BILLING_PAYMENT_PROVIDER_FAILED',
 }
 
 /** The oversight registers (compliance): law-enforcement requests and breaches. */
@@ -321,6 +331,7 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case DocumentError.UploadNotFound:
     case NotificationError.MessageNotFound:
     case BillingError.InvoiceNotFound:
+    case BillingError.PaymentNotFound:
     case PrivacyError.ConsentNotFound:
     case LedgerError.AccountNotFound:
     case LedgerError.EntryNotFound:
@@ -348,6 +359,8 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case NotificationError.InFlight:
     case BillingError.AlreadyReversed:
     case LedgerError.InvoiceSettingsMissing:
+    case BillingError.InvoiceNotPayable:
+    case BillingError.PaymentNotRefundable:
     case PrivacyError.NothingToWithdraw:
     case SupportError.AlreadyDecided:
     case SupportError.GrantNotActive:
@@ -377,6 +390,7 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case BillingError.SerialInvalid:
     case RegisterError.DatesInvalid:
     case RegisterError.DisclosureInvalid:
+    case BillingError.PaymentSignatureInvalid:
       return 'VALIDATION_FAILED';
     case CustomerError.ImportRejected:
       return 'IMPORT_REJECTED';
@@ -414,6 +428,8 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
       return 'AGE_CONFIRMATION_REQUIRED';
     case TenantError.Erased:
       return 'TENANT_ERASED';
+    case BillingError.PaymentProviderFailed:
+      return 'SERVICE_UNAVAILABLE';
     default:
       return assertUnreachable(reason);
   }

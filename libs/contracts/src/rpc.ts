@@ -143,6 +143,10 @@ export const Rpc = {
     getCustomerInvoice: 'billing.customer-invoices.get',
     renderCustomerInvoice: 'billing.customer-invoices.pdf',
     payCustomerInvoice: 'billing.customer-invoices.pay',
+    createPaymentOrder: 'billing.payments.create-order',
+    verifyPayment: 'billing.payments.verify',
+    razorpayWebhook: 'billing.payments.webhook',
+    refundPayment: 'billing.payments.refund',
   },
   notifications: {
     ping: 'notifications.health.ping',

@@ -6,7 +6,7 @@ describe('simulatorEnvironment', () => {
   it('points every provider at the simulator with fresh credentials shared by both sides', () => {
     const a = simulatorEnvironment({ simulatorPort: 3200, smtpPort: 2525, gatewayUrl });
     const b = simulatorEnvironment({ simulatorPort: 3200, smtpPort: 2525, gatewayUrl });
-    for (const v of ['MSG91_BASE_URL', 'GUPSHUP_BASE_URL', 'TWILIO_BASE_URL', 'WHATSAPP_BASE_URL'])
+    for (const v of ['MSG91_BASE_URL', 'GUPSHUP_BASE_URL', 'TWILIO_BASE_URL', 'WHATSAPP_BASE_URL', 'RAZORPAY_BASE_URL'])
       expect(a.platform[v]).toBe('http://127.0.0.1:3200');
     for (const v of [
       'MSG91_AUTH_KEY',
@@ -19,6 +19,9 @@ describe('simulatorEnvironment', () => {
       'WHATSAPP_APP_SECRET',
       'SMTP_URL',
       'WEBHOOK_PATH_TOKEN',
+      'RAZORPAY_KEY_ID',
+      'RAZORPAY_KEY_SECRET',
+      'RAZORPAY_WEBHOOK_SECRET',
     ]) {
       expect(a.platform[v]).toBeTruthy();
       expect(a.simulator[v]).toBe(a.platform[v]);

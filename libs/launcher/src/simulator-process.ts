@@ -26,6 +26,7 @@ const REAL_ACCOUNT: Record<string, string> = {
   twilio: 'TWILIO_ACCOUNT_SID',
   whatsapp: 'WHATSAPP_ACCESS_TOKEN',
   smtp: 'SMTP_URL',
+  razorpay: 'RAZORPAY_KEY_ID',
 };
 
 export interface SimulatorEnvironment {
@@ -64,6 +65,12 @@ export function simulatorEnvironment(opts: {
       WHATSAPP_PHONE_NUMBER_ID: digitString(15),
       WHATSAPP_APP_SECRET: hex(16),
       WHATSAPP_VERIFY_TOKEN: token(),
+    },
+    razorpay: {
+      RAZORPAY_BASE_URL: simUrl,
+      RAZORPAY_KEY_ID: `rzp_test_${hex(7)}`,
+      RAZORPAY_KEY_SECRET: token(),
+      RAZORPAY_WEBHOOK_SECRET: token(),
     },
     smtp: {
       SMTP_URL: `smtp://${smtpUser}:${encodeURIComponent(smtpPass)}@127.0.0.1:${opts.smtpPort}`,

@@ -4,6 +4,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServiceName, ServiceProcessOptions } from '@lekha/launcher';
+import { freePorts } from '@lekha/local-kafka';
 import { dropTestDatabase } from './test-database.js';
 import { startTestPlatform, type TestPlatform } from './test-platform.js';
 
@@ -116,8 +117,14 @@ export const SHARED_DOCUMENTS_MAX_BYTES = 700 * 1024;
  * touch another's accounts; per-IP budgets are for attackers, not for a run's worth of suites signing
  * up from this machine (the suites that test them keep a platform of their own).
  */
-function sharedPlatformEnv(adminPasswordFile: string, adminEmail: string): NodeJS.ProcessEnv {
+function sharedPlatformEnv(adminPasswordFile: string, adminEmail: string, razorpayPort: number): NodeJS.ProcessEnv {
   return {
+    // billing-payments: a Razorpay account at a provider simulator the suite starts on this port
+    // (`sharedRazorpaySimulatorEnv`); no other suite reaches it.
+    RAZORPAY_BASE_URL: `http://127.0.0.1:${razorpayPort}`,
+    RAZORPAY_KEY_ID: `rzp_test_${randomBytes(7).toString('hex')}`,
+    RAZORPAY_KEY_SECRET: randomBytes(24).toString('base64url'),
+    RAZORPAY_WEBHOOK_SECRET: randomBytes(24).toString('base64url'),
     SIGNUP_MAX_PER_IP: '100000',
     OTP_MAX_UNKNOWN_PER_IP: '100000',
     LOGIN_MAX_FAILURES_PER_IP: '10000',
@@ -155,9 +162,10 @@ export async function sharedTestPlatform(): Promise<SharedTestPlatform> {
     password: `platform admin passphrase ${randomBytes(4).toString('hex')}`,
   };
   await writeFile(adminPasswordFile(), `${platformAdmin.password}\n`, { mode: 0o600 });
+  const [razorpayPort] = await freePorts(1);
   const tp = await startTestPlatform({
     shared: true,
-    env: sharedPlatformEnv(adminPasswordFile(), platformAdmin.email),
+    env: sharedPlatformEnv(adminPasswordFile(), platformAdmin.email, razorpayPort!),
   });
   const state: SharedPlatformState = {
     pids: [...tp.platform.services.values()].map((s) => s.pid!).filter(Boolean),
@@ -178,6 +186,22 @@ export async function sharedTestPlatform(): Promise<SharedTestPlatform> {
   };
   await writeFile(stateFile(), JSON.stringify(state), { mode: 0o600 });
   return handle(state);
+}
+
+/**
+ * The environment of a provider simulator that plays the shared platform's Razorpay account: its port
+ * and credentials (the billing service's), the webhooks posted to the shared gateway.
+ */
+export function sharedRazorpaySimulatorEnv(shared: SharedTestPlatform): Record<string, string> {
+  const env = shared.services.get('billing')!.opts.env;
+  return {
+    SIMULATOR_PORT: new URL(env.RAZORPAY_BASE_URL!).port,
+    SIMULATOR_SMTP_PORT: 'off',
+    SIMULATOR_WEBHOOK_BASE_URL: shared.gatewayUrl,
+    RAZORPAY_KEY_ID: env.RAZORPAY_KEY_ID!,
+    RAZORPAY_KEY_SECRET: env.RAZORPAY_KEY_SECRET!,
+    RAZORPAY_WEBHOOK_SECRET: env.RAZORPAY_WEBHOOK_SECRET!,
+  };
 }
 
 /** Stops the shared platform if one runs: its processes, database and data folder. */

@@ -109,6 +109,7 @@ export async function startTestPlatform(
       GUPSHUP_BASE_URL: NO_PROVIDER,
       TWILIO_BASE_URL: NO_PROVIDER,
       WHATSAPP_BASE_URL: NO_PROVIDER,
+      RAZORPAY_BASE_URL: NO_PROVIDER,
       ...(database.url ? { DATABASE_URL: database.url } : { DATABASE_URL: '' }),
       ...opts.env,
     },

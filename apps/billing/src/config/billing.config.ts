@@ -32,5 +32,13 @@ export const billingConfigSchema = baseConfigSchema.extend({
     .string()
     .regex(/^[A-Za-z1-9][A-Za-z0-9]{0,3}$/)
     .default('LKCN'),
+  // Razorpay (payments of the platform's invoices). `npm start` points these at the provider simulator;
+  // unset secrets leave payments off (an order is refused, every webhook is unverifiable).
+  RAZORPAY_BASE_URL: z.url().default('https://api.razorpay.com'),
+  RAZORPAY_KEY_ID: z.string().optional(),
+  RAZORPAY_KEY_SECRET: z.string().optional(),
+  // The webhook secret; during a rotation the old one too, comma-separated (retries of older events).
+  RAZORPAY_WEBHOOK_SECRET: z.string().optional(),
+  RAZORPAY_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(4000),
 });
 export type BillingConfig = z.infer<typeof billingConfigSchema>;

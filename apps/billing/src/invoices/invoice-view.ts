@@ -1,10 +1,13 @@
-import { DomainError, type InvoiceView } from '@lekha/contracts';
+import { DomainError, type InvoicePayment, type InvoiceView } from '@lekha/contracts';
 import type { InvoiceDocument } from './invoice-document.js';
 
-/** The stored document as served: `type` names an invoice or a credit note. */
-export function invoiceView(doc: InvoiceDocument): InvoiceView {
+/**
+ * The stored document as served: `type` names an invoice or a credit note; `payment`, when given, is
+ * its Razorpay order's state (`status: 'paid'` once paid).
+ */
+export function invoiceView(doc: InvoiceDocument, payment?: InvoicePayment | null): InvoiceView {
   const { kind, ...rest } = doc;
-  return { ...rest, type: kind } as InvoiceView;
+  return { ...rest, type: kind, ...(payment !== undefined ? { payment } : {}) } as InvoiceView;
 }
 
 const invalid = () =>

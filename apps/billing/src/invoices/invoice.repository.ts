@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Em } from '@lekha/persistence';
+import type { InvoicePayment } from '@lekha/contracts';
 import type { InvoiceDocument, InvoiceKind } from './invoice-document.js';
 
 export interface InvoiceRow {
@@ -73,6 +74,38 @@ export class InvoiceRepository {
         (after ? ' and (issued_at, id) < (?, ?)' : '') +
         ' order by issued_at desc, id desc limit ?',
       after ? [tenantId, after.issuedAt, after.id, limit] : [tenantId, limit],
+    );
+  }
+
+  /**
+   * The payment state of these invoices, from their Razorpay orders (`billing.payment_orders`, one per
+   * invoice): the invoice row itself is never edited.
+   */
+  async paymentsOf(tx: Em, invoiceIds: string[]): Promise<Map<string, InvoicePayment>> {
+    if (!invoiceIds.length) return new Map();
+    const rows = await tx.execute<
+      {
+        invoice_id: string;
+        id: string;
+        razorpay_order_id: string;
+        status: InvoicePayment['status'];
+        paid_at: Date | string | null;
+      }[]
+    >(
+      `select invoice_id, id, razorpay_order_id, status, paid_at from billing.payment_orders
+       where invoice_id in (${invoiceIds.map(() => '?').join(', ')})`,
+      invoiceIds,
+    );
+    return new Map(
+      rows.map((r) => [
+        r.invoice_id,
+        {
+          id: r.id,
+          orderId: r.razorpay_order_id,
+          status: r.status,
+          paidAt: r.paid_at === null ? null : new Date(r.paid_at).toISOString(),
+        },
+      ]),
     );
   }
 

@@ -3,6 +3,7 @@ import { auditOutboxSql } from '@lekha/audit';
 import { Migration20261201Invoices } from './20261201-invoices.migration.js';
 import { Migration20261231TenantLedgers } from './20261231-tenant-ledgers.migration.js';
 import { Migration20270105CustomerInvoices } from './20270105-customer-invoices.migration.js';
+import { Migration20270105Payments } from './20270105-payments.migration.js';
 
 const S = 'billing';
 
@@ -31,4 +32,5 @@ export const migrations = [
   { name: 'Migration20261201Invoices', class: Migration20261201Invoices },
   { name: 'Migration20261231TenantLedgers', class: Migration20261231TenantLedgers },
   { name: 'Migration20270105CustomerInvoices', class: Migration20270105CustomerInvoices },
+  { name: 'Migration20270105Payments', class: Migration20270105Payments },
 ];

@@ -1,13 +1,16 @@
 import { Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { NotificationOps, type ReceiveWebhook, type WebhookRoute } from '@lekha/contracts';
+import { NotificationOps, PaymentOps, type ReceiveWebhook, type WebhookRoute } from '@lekha/contracts';
 import { InjectConfig } from '@lekha/runtime';
 import { BusClient } from '../bus/bus-client.js';
 import type { GatewayConfig } from '../config/gateway.config.js';
 
 /** The headers a verifier or parser reads; nothing else of the request leaves the gateway. */
 const FORWARDED_HEADERS = ['content-type', 'x-twilio-signature', 'x-hub-signature-256', 'i-twilio-idempotency-token'];
+
+/** What billing reads of a Razorpay webhook besides the raw body. */
+const RAZORPAY_HEADERS = ['content-type', 'x-razorpay-signature', 'x-razorpay-event-id'];
 
 const TWIML_EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
 
@@ -16,7 +19,7 @@ const TWIML_EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>
  * notifications holds, so each request goes whole — the URL as configured at the provider
  * (PUBLIC_WEBHOOK_BASE_URL + the path and query), the headers above and the raw body — to
  * `notifications.webhooks.receive` over the bus, sealed like every bus value. Unverifiable → 401,
- * malformed → 400, a duplicate → 200 like the first.
+ * malformed → 400, a duplicate → 200 like the first. Razorpay's go to billing the same way.
  */
 @ApiExcludeController()
 @Controller('v1/webhooks')
@@ -78,6 +81,22 @@ export class WebhooksController {
   @HttpCode(200)
   gupshupPost(@Req() req: Request, @Param('token') token: string) {
     return this.forward(req, 'gupshup', { token });
+  }
+
+  /**
+   * Razorpay (payments of the platform's invoices): verified, deduplicated and applied by billing,
+   * which holds the webhook secret. Forged → 401, a redelivered event → 200 with no second effect.
+   */
+  @Post('razorpay')
+  @HttpCode(200)
+  razorpay(@Req() req: Request) {
+    const headers: Record<string, string> = {};
+    for (const name of RAZORPAY_HEADERS) {
+      const value = req.header(name);
+      if (value !== undefined) headers[name] = value.slice(0, 4000);
+    }
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    return this.bus.invoke(PaymentOps.receiveWebhook, { headers, body: body.toString('base64') });
   }
 
   // A tenant's own provider account: the same webhooks under /t/:tenantId, verified with its credentials.

@@ -74,7 +74,7 @@ function startProviderSimulator() {
 }
 
 function simulatorLines(url: string, smtpPort: number | null, real: string[]): string {
-  return `  Providers ${url}   (simulator: MSG91, Gupshup, Twilio, WhatsApp Cloud API${
+  return `  Providers ${url}   (simulator: MSG91, Gupshup, Twilio, WhatsApp Cloud API, Razorpay${
     smtpPort ? `; SMTP on port ${smtpPort}` : ''
   }${real.length ? `; real accounts from the environment: ${real.join(', ')}` : ''})
             what it received: ${url}/  (JSON: ${url}/_sim/messages)

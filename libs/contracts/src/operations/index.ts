@@ -7,6 +7,7 @@ import { CustomerOps } from './customers.js';
 import { InvoiceOps } from './invoices.js';
 import { CustomerInvoiceOps } from './customer-invoices.js';
 import { LedgerOps } from './ledgers.js';
+import { PaymentOps } from './payments.js';
 import { DocumentOps } from './documents.js';
 import { MfaOps } from './mfa.js';
 import { NotificationOps } from './notifications.js';
@@ -29,6 +30,7 @@ export * from './customers.js';
 export * from './invoices.js';
 export * from './customer-invoices.js';
 export * from './ledgers.js';
+export * from './payments.js';
 export * from './documents.js';
 export * from './mfa.js';
 export * from './notifications.js';
@@ -58,6 +60,7 @@ export const ALL_OPERATIONS: readonly AnyOperation[] = [
   LedgerOps,
   InvoiceOps,
   CustomerInvoiceOps,
+  PaymentOps,
   StaffOps,
   SessionOps,
   MfaOps,

@@ -42,6 +42,17 @@ export const issueInvoiceSchema = z.strictObject({
  * An issued tax invoice or credit note as stored: figures frozen at issue (parties, lines, totals in
  * paise, the tax decision with its rule in words). `type` is `invoice` or `credit_note`.
  */
+/**
+ * The invoice's payment, from its Razorpay order (the stored invoice is never edited: an invoice is paid
+ * when its order is). Null when no order was made for it.
+ */
+export const invoicePaymentSchema = z.object({
+  id: z.uuid(),
+  orderId: z.string(),
+  status: z.enum(['created', 'attempted', 'paid', 'failed', 'refunded']),
+  paidAt: z.iso.datetime().nullable(),
+});
+
 export const invoiceViewSchema = z.looseObject({
   id: z.uuid(),
   type: z.enum(['invoice', 'credit_note']),
@@ -50,6 +61,7 @@ export const invoiceViewSchema = z.looseObject({
   issuedAt: z.iso.datetime(),
   original: z.object({ id: z.uuid(), serial: z.string(), issuedAt: z.iso.datetime() }).nullable(),
   reason: z.string().nullable(),
+  payment: invoicePaymentSchema.nullable().optional(),
   totals: z.object({
     grossPaise: z.number().int(),
     discountPaise: z.number().int(),
@@ -63,6 +75,7 @@ export const invoiceViewSchema = z.looseObject({
   }),
 });
 export type InvoiceView = z.infer<typeof invoiceViewSchema>;
+export type InvoicePayment = z.infer<typeof invoicePaymentSchema>;
 
 export const listInvoicesSchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),

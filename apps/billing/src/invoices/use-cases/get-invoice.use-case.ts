@@ -21,8 +21,9 @@ export class GetInvoiceUseCase implements UseCase<Op> {
       async (data) => {
         const row = await this.invoices.find(data.tx, q.id, { tenantId: data.tenantId });
         if (!row) return null;
+        const payments = await this.invoices.paymentsOf(data.tx, [row.id]);
         await data.record({ resource: { id: row.id } });
-        return invoiceView(documentOf(row));
+        return invoiceView(documentOf(row), payments.get(row.id) ?? null);
       },
       () => new FeatureError(BillingError.InvoiceNotFound, 'no such invoice'),
     );

@@ -33,7 +33,8 @@ export class IssueInvoiceUseCase implements UseCase<Op> {
         },
       });
       await data.record({ resource: { id: doc.id } });
-      return invoiceView(doc);
+      // Just issued: no payment order yet.
+      return invoiceView(doc, null);
     });
   }
 }

@@ -19,10 +19,14 @@ export class ListInvoicesUseCase implements UseCase<Op> {
     return this.access.run(scope, async (data) => {
       const rows = await this.invoices.list(data.tx, data.tenantId, q.limit + 1, after);
       const page = rows.slice(0, q.limit).map((r) => documentOf(r));
+      const payments = await this.invoices.paymentsOf(
+        data.tx,
+        page.map((d) => d.id),
+      );
       await data.record({ resource: { id: null } });
       const last = page[page.length - 1];
       return {
-        items: page.map(invoiceView),
+        items: page.map((d) => invoiceView(d, payments.get(d.id) ?? null)),
         nextCursor: rows.length > q.limit && last ? encodeInvoiceCursor(last) : null,
       };
     });
