@@ -81,6 +81,19 @@ export enum TenantError {
   Erased = 'TENANT_ERASED',
   NoKeys = 'TENANT_NO_KEYS',
   TransitKeyNotAllowed = 'TENANT_TRANSIT_KEY_NOT_ALLOWED',
+  /** The tenant is cancelled: reads and exports only until it is reactivated or purged. */
+  ReadOnly = 'TENANT_READ_ONLY',
+}
+
+export enum RetentionError {
+  NotCancelled = 'RETENTION_NOT_CANCELLED',
+  AlreadyCancelled = 'RETENTION_ALREADY_CANCELLED',
+  PurgeStarted = 'RETENTION_PURGE_STARTED',
+  HoldNotFound = 'RETENTION_HOLD_NOT_FOUND',
+  HoldLifted = 'RETENTION_HOLD_LIFTED',
+  RunNotFound = 'RETENTION_RUN_NOT_FOUND',
+  CertificateNotReady = 'RETENTION_CERTIFICATE_NOT_READY',
+  TenantUnknown = 'RETENTION_TENANT_UNKNOWN',
 }
 
 export enum CustomerError {
@@ -214,7 +227,8 @@ export type FeatureErrorReason =
   | WebhookError
   | BillingError
   | PrivacyError
-  | LedgerError;
+  | LedgerError
+  | RetentionError;
 
 /** The one place a feature's reason becomes a wire code (and so an HTTP status). */
 export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
@@ -255,6 +269,8 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case AuditError.RoleNotAllowed:
     case WebhookError.VerifyTokenInvalid:
       return 'FORBIDDEN';
+    case TenantError.ReadOnly:
+      return 'TENANT_READ_ONLY';
     case ApiKeyError.ScopeNotAllowed:
       return 'API_KEY_SCOPE_NOT_ALLOWED';
     case PlatformUserError.MfaEnrolmentRequired:
@@ -279,6 +295,10 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case LedgerError.EntryNotFound:
     case LedgerError.NoAccounts:
     case NotificationError.CustomerNotFound:
+    case RetentionError.HoldNotFound:
+    case RetentionError.RunNotFound:
+    case RetentionError.CertificateNotReady:
+    case RetentionError.TenantUnknown:
       return 'NOT_FOUND';
     case MfaError.AlreadyOn:
     case MfaError.NotOn:
@@ -296,6 +316,10 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case NotificationError.InFlight:
     case BillingError.AlreadyReversed:
     case PrivacyError.NothingToWithdraw:
+    case RetentionError.NotCancelled:
+    case RetentionError.AlreadyCancelled:
+    case RetentionError.PurgeStarted:
+    case RetentionError.HoldLifted:
       return 'CONFLICT';
     case ApiKeyError.ScopeUnknown:
     case AuthError.GstinStateMismatch:

@@ -47,6 +47,8 @@ export const RolePermissions: Record<Role, readonly Permission[]> = {
     'security:read',
     'tenant:keys:manage',
     'tenant:erase',
+    'tenant:lifecycle',
+    'tenant:retention:read',
     'api_keys:manage',
     'notifications:manage',
     'notifications:send',
@@ -64,6 +66,7 @@ export const RolePermissions: Record<Role, readonly Permission[]> = {
     'billing:read',
     'users:read',
     'security:read',
+    'tenant:retention:read',
     'api_keys:manage',
     'notifications:manage',
     'notifications:send',
@@ -99,13 +102,20 @@ export const RolePermissions: Record<Role, readonly Permission[]> = {
   ],
   viewer: ['customers:read', 'customers:read:contact', 'records:read', 'records:read:all'],
   'platform:support': [],
-  'platform:compliance': ['audit:read:platform', 'platform:erasures:read'],
+  'platform:compliance': [
+    'audit:read:platform',
+    'platform:erasures:read',
+    'platform:legal_holds:manage',
+    'platform:retention:read',
+  ],
   'platform:admin': [
     'platform:users:manage',
     'platform:keys:manage',
     'platform:erasures:read',
     'platform:dev_inbox:read',
     'platform:billing:manage',
+    'platform:legal_holds:manage',
+    'platform:retention:read',
   ],
 };
 

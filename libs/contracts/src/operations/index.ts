@@ -13,6 +13,7 @@ import { PlatformOps } from './platform.js';
 import { PlatformUserOps } from './platform-users.js';
 import { PrivacyOps } from './privacy.js';
 import { RecordOps } from './records.js';
+import { RetentionOps } from './retention.js';
 import { SessionOps } from './sessions.js';
 import { StaffOps } from './staff.js';
 import { TenantKeyOps } from './tenant-keys.js';
@@ -32,6 +33,7 @@ export * from './platform.js';
 export * from './platform-users.js';
 export * from './privacy.js';
 export * from './records.js';
+export * from './retention.js';
 export * from './sessions.js';
 export * from './staff.js';
 export * from './tenant-keys.js';
@@ -47,6 +49,7 @@ export const ALL_OPERATIONS: readonly AnyOperation[] = [
   AuditOps,
   NotificationOps,
   PrivacyOps,
+  RetentionOps,
   LedgerOps,
   InvoiceOps,
   StaffOps,
