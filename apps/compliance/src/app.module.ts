@@ -13,6 +13,7 @@ import {
 import type { ComplianceConfig } from './config/compliance.config.js';
 import { AuditIndexModule } from './audit-index/audit-index.module.js';
 import { ConsentModule } from './consent/consent.module.js';
+import { RetentionModule } from './retention/retention.module.js';
 import { migrations } from './migrations/index.js';
 
 export const SERVICE = 'compliance';
@@ -28,6 +29,7 @@ export class AppModule {
         KeyringModule.forRoot(config),
         AuditIndexModule.register(config.AUDIT_TRUSTED_KEYS_FILE, config),
         ConsentModule.register(config),
+        RetentionModule.register(config),
         AccessModule.forRoot({ tenants: true }),
         OperationsModule.forService({ service: SERVICE, env: config.LEKHA_ENV }),
       ],

@@ -12,5 +12,10 @@ export const complianceConfigSchema = baseConfigSchema.extend({
   CONSENT_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   /** How long a change waits for a service's confirmation before it is sent again. */
   CONSENT_REPUBLISH_MS: z.coerce.number().int().min(200).max(3_600_000).default(10_000),
+  /** Runs the retention schedule (notices, purges) on a timer (off: tests drive it with the tick operation). */
+  RETENTION_SCHEDULE: z.enum(['on', 'off']).default('on'),
+  RETENTION_INTERVAL_MS: z.coerce.number().int().min(200).max(3_600_000).default(60_000),
+  /** A purge whose erasure some service has not confirmed is ordered again after this long. */
+  RETENTION_REPUBLISH_MS: z.coerce.number().int().min(200).max(86_400_000).default(60_000),
 });
 export type ComplianceConfig = z.infer<typeof complianceConfigSchema>;
