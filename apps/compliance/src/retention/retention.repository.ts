@@ -143,7 +143,7 @@ export class RetentionRepository {
     );
   }
 
-  /** Reactivation under the row lock: only a cancelled tenant whose purge has not begun. */
+  /** Reactivation under the row lock: only a cancelled tenant whose purge has not begun. Returns the state before. */
   async reactivate(em: Em, tenantId: string): Promise<TenantLifecycleState | null> {
     const row = await this.lifecycle(em, tenantId, true);
     if (!row) return null;
@@ -153,7 +153,7 @@ export class RetentionRepository {
        where tenant_id = ?`,
       [tenantId],
     );
-    return 'active';
+    return 'cancelled';
   }
 
   /** Due rows, claimed (locked) by this instance; another instance skips them. */

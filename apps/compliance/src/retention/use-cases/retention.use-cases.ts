@@ -114,10 +114,10 @@ export class ReactivateTenantUseCase implements UseCase<typeof RetentionOps.reac
     const at = new Date();
     const state = await this.access.run(scope, async (data) => {
       const s = await this.repo.reactivate(data.tx, tenantId);
-      if (s === 'active') await data.record({ tenantId, resource: { id: tenantId }, reason: 'reactivated' });
+      if (s === 'cancelled') await data.record({ tenantId, resource: { id: tenantId }, reason: 'reactivated' });
       return s;
     });
-    if (state === null || (state !== 'active' && state !== 'cancelled'))
+    if (state !== 'cancelled')
       return this.access.refuse(
         scope,
         { reason: state ? `tenant_${state}` : 'not_cancelled', resource: { id: tenantId } },
