@@ -45,6 +45,7 @@ export const Rpc = {
     rotateSigningKey: 'identity.signing-keys.rotate',
     eraseTenant: 'identity.tenant.erase',
     tenantErasureStatus: 'identity.tenant.erasure-status',
+    cancelTenant: 'identity.tenant.cancel',
     transitKey: 'identity.transit-key.get',
   },
   tenantData: {
@@ -96,6 +97,15 @@ export const Rpc = {
     withdrawConsent: 'compliance.consents.withdraw',
     withdrawConsentsOf: 'compliance.consents.withdraw-of',
     listConsents: 'compliance.consents.list',
+    reactivateTenant: 'compliance.tenant.reactivate',
+    getRetention: 'compliance.retention.get',
+    putRetention: 'compliance.retention.put',
+    placeLegalHold: 'compliance.legal-holds.place',
+    liftLegalHold: 'compliance.legal-holds.lift',
+    listRetentionRuns: 'compliance.retention-runs.list',
+    deletionCertificate: 'compliance.retention-runs.certificate',
+    certificateKey: 'compliance.retention.certificate-key',
+    retentionTick: 'compliance.retention.tick',
   },
   billing: {
     ping: 'billing.health.ping',
