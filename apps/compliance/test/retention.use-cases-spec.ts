@@ -86,7 +86,7 @@ describe('retention after cancellation (use cases on a real database)', () => {
     });
   });
 
-  it('P30: notice 48 h before, purge on the day, exactly once even from two instances at once; certificate verifies', async () => {
+  it('P30: notice at T-48 h, purge on the day, once even from two instances; the certificate verifies', async () => {
     const at = new Date('2030-01-01T00:00:00Z');
     const owner = await cancelled(at, 30);
     const tenantId = owner.tenantId;
@@ -142,7 +142,7 @@ describe('retention after cancellation (use cases on a real database)', () => {
     expect((await h.call(RetentionOps.getRetention, {}, owner)).state).toBe('active');
   });
 
-  it('a legal hold blocks the purge (audited, visible once per hold); lifting it lets the schedule continue', async () => {
+  it('a legal hold blocks the purge (audited, shown once per hold); lifting it lets the schedule go on', async () => {
     const at = new Date('2032-01-01T00:00:00Z');
     const owner = await cancelled(at, 5);
     const hold = await h.call(

@@ -9,7 +9,8 @@ import { TenantErasureRepository } from './tenant-erasure.repository.js';
 const RETRY_MS = 5000;
 
 /**
- * Puts erasure orders (and owners' cancellations) on `platform.events.v1`. The order is committed first (on the tenant row),
+ * Puts erasure orders (and owners' cancellations) on `platform.events.v1`. The order is committed
+ * first (on the tenant row),
  * so a broker outage or a crash delays it but never loses it: unpublished orders are retried, and
  * an order some service has not confirmed within ERASURE_REPUBLISH_SECONDS is published again
  * (erasing is idempotent, so a service that already did it just confirms again).
