@@ -153,7 +153,11 @@ export const retentionRunsPageSchema = z.object({ items: z.array(retentionRunVie
 export const certificateResponseSchema = deletionCertificateSchema;
 export const certificateKeyViewSchema = z.object({ alg: z.literal('Ed25519'), kid: z.string(), publicKey: z.string() });
 /** Development and test only: run the schedule as if it were `asOf` (the e2e suites' clock). */
-export const retentionTickSchema = z.strictObject({ asOf: z.iso.datetime() });
+export const retentionTickSchema = z.strictObject({
+  asOf: z.iso.datetime(),
+  /** Only this tenant (suites on a shared platform must not purge another suite's tenants). */
+  tenantId: z.uuid().optional(),
+});
 export const retentionTickResultSchema = z.object({
   notices: z.array(z.uuid()),
   purges: z.array(z.uuid()),

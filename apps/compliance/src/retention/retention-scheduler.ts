@@ -130,11 +130,11 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnModuleDestr
   }
 
   /** One round of the schedule as of `asOf`: notices due, purges due (or blocked), orders to repeat. */
-  tick(asOf: Date): Promise<TickResult> {
+  tick(asOf: Date, tenantId?: string): Promise<TickResult> {
     return runWithContext(job(), async () => {
       const result: TickResult = { notices: [], purges: [], blocked: [] };
       await this.db.em().transactional(async (tx) => {
-        for (const row of await this.repo.claimDue(tx, 'notice_at', asOf)) {
+        for (const row of await this.repo.claimDue(tx, 'notice_at', asOf, tenantId)) {
           await this.repo.markNoticeSent(tx, row.tenant_id, asOf);
           await this.repo.insertRun(tx, {
             id: uuidv7(),
@@ -153,7 +153,7 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnModuleDestr
         }
       });
       await this.db.em().transactional(async (tx) => {
-        for (const row of await this.repo.claimDue(tx, 'purge_at', asOf)) {
+        for (const row of await this.repo.claimDue(tx, 'purge_at', asOf, tenantId)) {
           const holds = await this.repo.activeHolds(tx, row.tenant_id);
           if (holds.length) {
             const hold = holds[0]!;

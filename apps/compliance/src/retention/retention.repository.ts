@@ -157,12 +157,13 @@ export class RetentionRepository {
   }
 
   /** Due rows, claimed (locked) by this instance; another instance skips them. */
-  async claimDue(em: Em, column: 'notice_at' | 'purge_at', asOf: Date, limit = 50): Promise<LifecycleRow[]> {
-    const extra = column === 'notice_at' ? ' and notice_sent_at is null' : '';
+  async claimDue(em: Em, column: 'notice_at' | 'purge_at', asOf: Date, tenantId?: string): Promise<LifecycleRow[]> {
+    const extra =
+      (column === 'notice_at' ? ' and notice_sent_at is null' : '') + (tenantId ? ' and tenant_id = ?' : '');
     return em.execute<LifecycleRow[]>(
       `select * from compliance.tenant_lifecycle where state = 'cancelled' and ${column} <= ?${extra}
-       order by ${column} limit ? for update skip locked`,
-      [asOf, limit],
+       order by ${column} limit 50 for update skip locked`,
+      tenantId ? [asOf, tenantId] : [asOf],
     );
   }
 

@@ -251,7 +251,7 @@ export class GetCertificateKeyUseCase implements UseCase<typeof RetentionOps.cer
 export class RetentionTickUseCase implements UseCase<typeof RetentionOps.tick> {
   constructor(private readonly scheduler: RetentionScheduler) {}
 
-  execute(_scope: OperationScope<typeof RetentionOps.tick>, { asOf }: { asOf: string }) {
-    return this.scheduler.tick(new Date(asOf));
+  execute(_scope: OperationScope<typeof RetentionOps.tick>, { asOf, tenantId }: { asOf: string; tenantId?: string }) {
+    return this.scheduler.tick(new Date(asOf), tenantId);
   }
 }
