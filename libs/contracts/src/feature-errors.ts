@@ -93,7 +93,6 @@ export enum RetentionError {
   HoldLifted = 'RETENTION_HOLD_LIFTED',
   RunNotFound = 'RETENTION_RUN_NOT_FOUND',
   CertificateNotReady = 'RETENTION_CERTIFICATE_NOT_READY',
-  TenantUnknown = 'RETENTION_TENANT_UNKNOWN',
 }
 
 export enum CustomerError {
@@ -298,7 +297,6 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case RetentionError.HoldNotFound:
     case RetentionError.RunNotFound:
     case RetentionError.CertificateNotReady:
-    case RetentionError.TenantUnknown:
       return 'NOT_FOUND';
     case MfaError.AlreadyOn:
     case MfaError.NotOn:
