@@ -103,7 +103,7 @@ describe('tenant retention: cancel, notice, hold, purge, certificate', () => {
     };
   }
 
-  it('P30, P32: cancel → read-only → notice at T−48 h → hold blocks → lifted → purge → certificate verifies', async () => {
+  it('P30, P32: cancel, read-only, notice at T−48 h, hold blocks, lifted, purge, certificate verifies', async () => {
     const owner = await signupTenant(tp.gatewayUrl, 'Purged Water Co', 'Kavya', { stamp });
     const made = await http.post<CustomerView>(
       '/v1/customers',
