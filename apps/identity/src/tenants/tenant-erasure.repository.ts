@@ -27,7 +27,8 @@ export class TenantErasureRepository {
       `select erasure_requested_at from identity.tenants where id = ? for update`,
       [tenantId],
     );
-    const existing = rows[0]?.erasure_requested_at;
+    if (!rows[0]) return { requestedAt: new Date(), already: true };
+    const existing = rows[0].erasure_requested_at;
     if (existing) return { requestedAt: new Date(existing), already: true };
     // Row-level security binds the tenant tables even for the owning role: name the tenant first.
     await setRlsTenant(tx, tenantId);
