@@ -125,7 +125,7 @@ describe('tenant cancellation (use cases on a real database)', () => {
   });
   const gateway = () => id.callerIn(randomUUID(), [], { actorId: 'gateway', actorType: 'service', tenantId: null });
 
-  it('P30: the owner cancels with the password: read-only for the gateways, tenant.cancelled out, audited', async () => {
+  it('P30: the owner cancels with the password: read-only for gateways, tenant.cancelled out, audited', async () => {
     const owner = await security.withPassword(await fixtures.business());
     const wrong = SecurityFixtures.again(owner);
     await expect(id.call(RetentionOps.cancel, { password: 'not my password' }, wrong)).rejects.toMatchObject({
