@@ -54,7 +54,8 @@ describe('tenant retention: cancel, notice, hold, purge, certificate', () => {
   };
 
   /** A backup of the tenant's data, taken as an operator would (pg_dump; a copy of the embedded database). */
-  async function backup(dir: string): Promise<{ text: string; open: () => Promise<(sql: string) => Promise<number>> }> {
+  type Restored = { query: (sql: string) => Promise<number>; close: () => Promise<void> };
+  async function backup(dir: string): Promise<{ text: string; open: () => Promise<Restored> }> {
     if (tp.database.url) {
       const file = join(dir, 'tenant-data.sql');
       // Keysets are backed up apart from the data (docs/retention.md): a restore never brings a destroyed key back.
@@ -81,7 +82,16 @@ describe('tenant retention: cancel, notice, hold, purge, certificate', () => {
           await run('psql', ['-q', '-v', 'ON_ERROR_STOP=0', '-f', file, url.toString()]);
           const client = new pg.Client({ connectionString: url.toString() });
           await client.connect();
-          return async (sql: string) => Number((await client.query(sql)).rows[0].n);
+          return {
+            query: async (sql: string) => Number((await client.query(sql)).rows[0].n),
+            close: async () => {
+              await client.end();
+              const drop = new pg.Client({ connectionString: tp.database.url });
+              await drop.connect();
+              await drop.query(`drop database if exists ${scratch}`);
+              await drop.end();
+            },
+          };
         },
       };
     }
@@ -98,7 +108,10 @@ describe('tenant retention: cancel, notice, hold, purge, certificate', () => {
       text: texts.join('\n'),
       open: async () => {
         const db = await PGlite.create(copyDir);
-        return async (sql: string) => Number((await db.query<{ n: number }>(sql)).rows[0]!.n);
+        return {
+          query: async (sql: string) => Number((await db.query<{ n: number }>(sql)).rows[0]!.n),
+          close: () => db.close(),
+        };
       },
     };
   }
@@ -241,16 +254,21 @@ describe('tenant retention: cancel, notice, hold, purge, certificate', () => {
       expect(tampered.out).toContain('signature does not match');
 
       // The backup restored after the purge: the tenant's rows are there, as ciphertext only, and its key is gone.
-      const query = await before.open();
-      expect(
-        await query(`select count(*) as n from tenant_data.customers where tenant_id::text = '${owner.tenantId}'`),
-      ).toBeGreaterThanOrEqual(1);
-      expect(
-        await query(
-          `select count(*) as n from tenant_data.customers where tenant_id::text = '${owner.tenantId}' ` +
-            `and position(convert_to('Ravi', 'UTF8') in name_enc) > 0`,
-        ),
-      ).toBe(0);
+      const restored = await before.open();
+      const query = restored.query;
+      try {
+        expect(
+          await query(`select count(*) as n from tenant_data.customers where tenant_id::text = '${owner.tenantId}'`),
+        ).toBeGreaterThanOrEqual(1);
+        expect(
+          await query(
+            `select count(*) as n from tenant_data.customers where tenant_id::text = '${owner.tenantId}' ` +
+              `and position(convert_to('Ravi', 'UTF8') in name_enc) > 0`,
+          ),
+        ).toBe(0);
+      } finally {
+        await restored.close();
+      }
       expect(cert.body.services).toEqual(
         expect.arrayContaining([
           expect.objectContaining({ service: 'tenant-data', erased: expect.arrayContaining(['keyset']) }),
