@@ -13,6 +13,7 @@ import {
 import type { ComplianceConfig } from './config/compliance.config.js';
 import { AuditIndexModule } from './audit-index/audit-index.module.js';
 import { ConsentModule } from './consent/consent.module.js';
+import { RetentionModule } from './retention/retention.module.js';
 import { migrations } from './migrations/index.js';
 import { SupportModule } from './support/support.module.js';
 import { MessengerOptions, NotificationsRegisterMessenger } from './registers/notifications-messenger.js';
@@ -33,6 +34,7 @@ export class AppModule {
         ConsentModule.register(config),
         SupportModule,
         RegistersModule.register(config, NotificationsRegisterMessenger, MessengerOptions.of(config)),
+        RetentionModule.register(config),
         AccessModule.forRoot({ tenants: true }),
         OperationsModule.forService({ service: SERVICE, env: config.LEKHA_ENV }),
       ],

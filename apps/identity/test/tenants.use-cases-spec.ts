@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SessionOps, TenantOps, type PlatformEvent } from '@lekha/contracts';
+import { RetentionOps, SessionOps, TenantOps, type PlatformEvent } from '@lekha/contracts';
 import { PlatformEvents } from '@lekha/erasure';
 import type { Caller, UseCaseHarness } from '@lekha/use-case-testing';
 import { IdentityFixtures, startIdentity } from './identity-harness.js';
@@ -119,5 +119,54 @@ describe('tenant erasure (use cases on a real database)', () => {
     await expect(id.call(TenantOps.ownerContact, { tenantId: randomUUID() }, service)).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
+  });
+});
+
+describe('tenant cancellation (use cases on a real database)', () => {
+  let id: UseCaseHarness;
+  let fixtures: IdentityFixtures;
+  let security: SecurityFixtures;
+  const published: PlatformEvent[] = [];
+  beforeAll(async () => {
+    id = await startIdentity();
+    fixtures = new IdentityFixtures(id);
+    security = new SecurityFixtures(id);
+    id.get(PlatformEvents).publish = (...events: PlatformEvent[]) => {
+      published.push(...events);
+      return Promise.resolve();
+    };
+  });
+  afterAll(async () => {
+    await id?.stop();
+  });
+  const gateway = () => id.callerIn(randomUUID(), [], { actorId: 'gateway', actorType: 'service', tenantId: null });
+
+  it('P30: the owner cancels with the password: read-only for gateways, tenant.cancelled out, audited', async () => {
+    const owner = await security.withPassword(await fixtures.business());
+    const wrong = SecurityFixtures.again(owner);
+    await expect(id.call(RetentionOps.cancel, { password: 'not my password' }, wrong)).rejects.toMatchObject({
+      code: 'INVALID_CREDENTIALS',
+    });
+    expect((await id.auditRecords(wrong.ctx.requestId)).map((e) => [e.action, e.outcome, e.reason])).toEqual([
+      ['update', 'denied', 'invalid_password'],
+    ]);
+    const admin = await security.withPassword(await fixtures.person(owner.tenantId, 'admin'));
+    await expect(id.call(RetentionOps.cancel, { password: PASSWORD }, admin)).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    expect((await id.call(SessionOps.revocations, {}, gateway())).readOnlyTenantIds).not.toContain(owner.tenantId);
+    const ok = SecurityFixtures.again(owner);
+    expect(await id.call(RetentionOps.cancel, { password: PASSWORD }, ok)).toMatchObject({
+      tenantId: owner.tenantId,
+      state: 'cancelled',
+    });
+    expect(published).toContainEqual(
+      expect.objectContaining({ type: 'tenant.cancelled', tenantId: owner.tenantId, reason: 'owner' }),
+    );
+    expect((await id.auditRecords(ok.ctx.requestId)).map((e) => e.reason)).toEqual(['tenant_cancelled_owner']);
+    expect((await id.call(SessionOps.revocations, {}, gateway())).readOnlyTenantIds).toContain(owner.tenantId);
+    await expect(
+      id.call(RetentionOps.cancel, { password: PASSWORD }, SecurityFixtures.again(owner)),
+    ).rejects.toMatchObject({ reason: 'RETENTION_ALREADY_CANCELLED' });
   });
 });

@@ -4,6 +4,7 @@ import { devCommand } from './commands/dev.js';
 import { kafkaCommand } from './commands/kafka.js';
 import { auditCommand } from './commands/audit.js';
 import { ledgersCommand } from './commands/ledgers.js';
+import { complianceCommand } from './commands/compliance.js';
 
 const HELP = `lekha — Lekha's command line
 
@@ -17,6 +18,8 @@ const HELP = `lekha — Lekha's command line
   lekha ledgers verify      recompute every tenant ledger's hash chain from the billing database
                             (--database-url URL, or --pglite DIR while billing is stopped; --tenant ID;
                             --json; exit 1 on a broken chain)
+  lekha compliance verify-certificate FILE   check a deletion certificate offline (--key BASE64 pins
+                            the published signing key; --json; exit 1 with the reason when not valid)
   lekha help                this text
 `;
 
@@ -31,6 +34,8 @@ async function main(argv: string[]): Promise<number> {
       return auditCommand(rest, dataDir());
     case 'ledgers':
       return ledgersCommand(rest, dataDir());
+    case 'compliance':
+      return complianceCommand(rest);
     case undefined:
     case 'help':
     case '--help':

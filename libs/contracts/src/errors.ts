@@ -19,6 +19,8 @@ export const ErrorCodes = {
   RATE_LIMITED: 'RATE_LIMITED',
   /** The tenant has been erased: its keys are destroyed and nothing of it can be read or written. */
   TENANT_ERASED: 'TENANT_ERASED',
+  /** The tenant is cancelled: it may be read and exported, not written, until reactivated. */
+  TENANT_READ_ONLY: 'TENANT_READ_ONLY',
   /** An API key asked for a scope its creator does not hold. */
   API_KEY_SCOPE_NOT_ALLOWED: 'API_KEY_SCOPE_NOT_ALLOWED',
   /** A platform admin must turn on TOTP (POST /v1/security/mfa/totp/enroll) before any privileged action. */
@@ -47,6 +49,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'FORBIDDEN':
     case 'API_KEY_SCOPE_NOT_ALLOWED':
     case 'MFA_ENROLMENT_REQUIRED':
+    case 'TENANT_READ_ONLY':
       return 403;
     case 'NOT_FOUND':
     case 'ROUTE_NOT_FOUND':

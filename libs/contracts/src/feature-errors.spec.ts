@@ -41,6 +41,7 @@ describe('feature errors', () => {
       AuditError: 'AUDIT_',
       NotificationError: 'NOTIFICATION_',
       LedgerError: 'LEDGER_',
+      RetentionError: 'RETENTION_',
       WebhookError: 'WEBHOOK_',
       SupportError: 'SUPPORT_',
       RegisterError: 'REGISTER_',

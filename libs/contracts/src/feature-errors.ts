@@ -81,6 +81,18 @@ export enum TenantError {
   Erased = 'TENANT_ERASED',
   NoKeys = 'TENANT_NO_KEYS',
   TransitKeyNotAllowed = 'TENANT_TRANSIT_KEY_NOT_ALLOWED',
+  /** The tenant is cancelled: reads and exports only until it is reactivated or purged. */
+  ReadOnly = 'TENANT_READ_ONLY',
+}
+
+export enum RetentionError {
+  NotCancelled = 'RETENTION_NOT_CANCELLED',
+  AlreadyCancelled = 'RETENTION_ALREADY_CANCELLED',
+  PurgeStarted = 'RETENTION_PURGE_STARTED',
+  HoldNotFound = 'RETENTION_HOLD_NOT_FOUND',
+  HoldLifted = 'RETENTION_HOLD_LIFTED',
+  RunNotFound = 'RETENTION_RUN_NOT_FOUND',
+  CertificateNotReady = 'RETENTION_CERTIFICATE_NOT_READY',
 }
 
 export enum CustomerError {
@@ -268,7 +280,8 @@ export type FeatureErrorReason =
   | PrivacyError
   | SupportError
   | LedgerError
-  | RegisterError;
+  | RegisterError
+  | RetentionError;
 
 /** The one place a feature's reason becomes a wire code (and so an HTTP status). */
 export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
@@ -312,6 +325,8 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case SupportError.GrantEnded:
     case SupportError.SelfApproval:
       return 'FORBIDDEN';
+    case TenantError.ReadOnly:
+      return 'TENANT_READ_ONLY';
     case ApiKeyError.ScopeNotAllowed:
       return 'API_KEY_SCOPE_NOT_ALLOWED';
     case PlatformUserError.MfaEnrolmentRequired:
@@ -342,6 +357,9 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case SupportError.GrantNotFound:
     case RegisterError.LegalRequestNotFound:
     case RegisterError.IncidentNotFound:
+    case RetentionError.HoldNotFound:
+    case RetentionError.RunNotFound:
+    case RetentionError.CertificateNotReady:
       return 'NOT_FOUND';
     case MfaError.AlreadyOn:
     case MfaError.NotOn:
@@ -368,6 +386,10 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case RegisterError.StatusInvalid:
     case RegisterError.StagesOpen:
     case RegisterError.StageFiled:
+    case RetentionError.NotCancelled:
+    case RetentionError.AlreadyCancelled:
+    case RetentionError.PurgeStarted:
+    case RetentionError.HoldLifted:
       return 'CONFLICT';
     case ApiKeyError.ScopeUnknown:
     case AuthError.GstinStateMismatch:

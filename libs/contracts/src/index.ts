@@ -25,6 +25,8 @@ export * from './ledgers.js';
 export * from './ledger-chain.js';
 export * from './keys.js';
 export * from './tenants.js';
+export * from './retention.js';
+export * from './deletion-certificate.js';
 export * from './tenant-data-events.js';
 export * from './keyset-cursor.js';
 export * from './json-bounds.js';

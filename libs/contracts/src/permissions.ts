@@ -28,6 +28,10 @@ export const Permissions = [
   'tenant:keys:manage',
   // Erase the whole tenant (owner only, with the password): every service destroys its keys.
   'tenant:erase',
+  // Cancel and reactivate the tenant, set its retention policy (owner only; cancelling needs the password).
+  'tenant:lifecycle',
+  // Read the tenant's retention policy and purge schedule (owner, admin).
+  'tenant:retention:read',
   // Customer documents (KYC, government IDs, contracts); sensitive kinds also need customers:read:sensitive.
   'documents:read',
   'documents:write',
@@ -36,6 +40,10 @@ export const Permissions = [
   'platform:keys:manage',
   // Platform compliance: the state of a tenant erasure (which services have confirmed).
   'platform:erasures:read',
+  // Platform admin or compliance: place and lift legal holds.
+  'platform:legal_holds:manage',
+  // Platform admin or compliance: retention runs and their deletion certificates.
+  'platform:retention:read',
   // Create, list and revoke the tenant's API keys (owner, admin).
   'api_keys:manage',
   // Platform admin, outside production only: read the development inbox.

@@ -61,6 +61,8 @@ export interface RevocationsResult {
   sessionIds: string[];
   /** Tenants erased since then: every token of theirs is refused. */
   tenantIds: string[];
+  /** Every tenant cancelled and not purged: reads only. */
+  readOnlyTenantIds?: string[];
   /** Server time of this answer; the next poll asks from a little before it. */
   asOfMs: number;
 }

@@ -47,6 +47,8 @@ export const RolePermissions: Record<Role, readonly Permission[]> = {
     'security:read',
     'tenant:keys:manage',
     'tenant:erase',
+    'tenant:lifecycle',
+    'tenant:retention:read',
     'api_keys:manage',
     'notifications:manage',
     'notifications:send',
@@ -65,6 +67,7 @@ export const RolePermissions: Record<Role, readonly Permission[]> = {
     'billing:read',
     'users:read',
     'security:read',
+    'tenant:retention:read',
     'api_keys:manage',
     'notifications:manage',
     'notifications:send',
@@ -107,6 +110,8 @@ export const RolePermissions: Record<Role, readonly Permission[]> = {
     'platform:erasures:read',
     'platform:legal_requests:manage',
     'platform:incidents:manage',
+    'platform:legal_holds:manage',
+    'platform:retention:read',
   ],
   'platform:admin': [
     'platform:users:manage',
@@ -116,6 +121,8 @@ export const RolePermissions: Record<Role, readonly Permission[]> = {
     'platform:billing:manage',
     'platform:legal_requests:manage',
     'platform:incidents:manage',
+    'platform:legal_holds:manage',
+    'platform:retention:read',
   ],
 };
 

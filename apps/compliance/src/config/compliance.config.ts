@@ -21,5 +21,10 @@ export const complianceConfigSchema = baseConfigSchema.extend({
   BREACH_BOARD_REPORT_HOURS: z.coerce.number().min(1).max(720).default(72),
   /** CERT-In's direction: incidents reported within 6 hours. */
   BREACH_CERT_IN_HOURS: z.coerce.number().min(1).max(72).default(6),
+  /** Runs the retention schedule (notices, purges) on a timer (off: tests drive it with the tick operation). */
+  RETENTION_SCHEDULE: z.enum(['on', 'off']).default('on'),
+  RETENTION_INTERVAL_MS: z.coerce.number().int().min(200).max(3_600_000).default(60_000),
+  /** A purge whose erasure some service has not confirmed is ordered again after this long. */
+  RETENTION_REPUBLISH_MS: z.coerce.number().int().min(200).max(86_400_000).default(60_000),
 });
 export type ComplianceConfig = z.infer<typeof complianceConfigSchema>;

@@ -3,6 +3,7 @@ import { auditOutboxSql } from '@lekha/audit';
 import { Migration20270105ConsentRecords } from './20270105-consent-records.migration.js';
 import { Migration20270201SupportAccess } from './20270201-support-access.migration.js';
 import { Migration20270210Registers } from './20270210-registers.migration.js';
+import { Migration20270215Retention } from './20270215-retention.migration.js';
 
 const S = 'compliance';
 
@@ -135,4 +136,5 @@ export const migrations = [
   { name: 'Migration20270105ConsentRecords', class: Migration20270105ConsentRecords },
   { name: 'Migration20270201SupportAccess', class: Migration20270201SupportAccess },
   { name: 'Migration20270210Registers', class: Migration20270210Registers },
+  { name: 'Migration20270215Retention', class: Migration20270215Retention },
 ];

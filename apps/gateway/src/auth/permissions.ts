@@ -1,8 +1,9 @@
 import { Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { DirectAuditPublisher } from '@lekha/audit';
-import { AccessError, FeatureError, type AuditAction } from '@lekha/contracts';
+import { AccessError, FeatureError, RetentionOps, TenantError, TenantOps, type AuditAction } from '@lekha/contracts';
 import { contextHasPermission, requireContext, type Permission } from '@lekha/tenancy';
+import { RevocationList } from './revocation-list.js';
 
 interface Requirement {
   anyOf: Permission[];
@@ -12,6 +13,15 @@ interface Requirement {
   personOnly?: boolean;
 }
 const KEY = 'lekha:permission';
+
+/** What a cancelled (read-only) tenant may still do: change nothing of its data. */
+const WRITES: readonly AuditAction[] = ['create', 'update', 'delete', 'permission_change'];
+/** Writes that are about the cancellation itself, allowed while read-only. */
+const WHILE_READ_ONLY = new Set<string>([
+  RetentionOps.reactivate.audit.resourceType,
+  RetentionOps.putRetention.audit.resourceType,
+  TenantOps.erase.audit.resourceType,
+]);
 
 /** The permissions a route needs (any one of them) and how a denial is recorded. */
 export const RequirePermission = (
@@ -25,6 +35,7 @@ export class PermissionGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly audit: DirectAuditPublisher,
+    private readonly revocations: RevocationList,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -32,7 +43,26 @@ export class PermissionGuard implements CanActivate {
     if (!need) return true;
     const ctx = requireContext();
     const allowed = need.anyOf.some((p) => contextHasPermission(ctx, p));
-    if (allowed && (!need.personOnly || ctx.actorType === 'user')) return true;
+    if (allowed && (!need.personOnly || ctx.actorType === 'user')) {
+      if (
+        ctx.tenantId &&
+        WRITES.includes(need.action) &&
+        !WHILE_READ_ONLY.has(need.resource) &&
+        (await this.revocations.isReadOnly(ctx.tenantId))
+      ) {
+        await this.audit.record({
+          action: need.action,
+          resource: { type: need.resource, id: null },
+          outcome: 'denied',
+          reason: 'tenant_read_only',
+        });
+        throw new FeatureError(
+          TenantError.ReadOnly,
+          'the tenant is cancelled: it can be read and exported, not changed, until it is reactivated',
+        );
+      }
+      return true;
+    }
     const reason = allowed ? 'person_required' : 'forbidden';
     const resource = { type: need.resource, id: null };
     await this.audit.record({ action: need.action, resource, outcome: 'denied', reason });

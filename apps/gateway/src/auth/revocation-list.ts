@@ -18,6 +18,8 @@ const RETAIN_MS = 2 * 3600_000;
 @Injectable()
 export class RevocationList implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly revoked = new Map<string, number>();
+  /** Cancelled tenants (the whole set, replaced on every poll): reads and exports only. */
+  private readOnly = new Set<string>();
   private asOfMs: number | null = null;
   private syncing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -47,6 +49,18 @@ export class RevocationList implements OnApplicationBootstrap, OnApplicationShut
     return this.revoked.has(sessionId) || (!!tenantId && this.revoked.has(tenantId));
   }
 
+  /** The tenant is cancelled and not purged: its writes are refused. */
+  async isReadOnly(tenantId: string): Promise<boolean> {
+    if (this.asOfMs === null) await this.sync();
+    return this.readOnly.has(tenantId);
+  }
+
+  /** What this gateway's own request changed, before the next poll shows it. */
+  setReadOnly(tenantId: string, readOnly: boolean): void {
+    if (readOnly) this.readOnly.add(tenantId);
+    else this.readOnly.delete(tenantId);
+  }
+
   private sync(): Promise<void> {
     this.syncing ??= runWithContext(anonymousContext({ actorType: 'service', actorId: 'gateway' }), async () => {
       try {
@@ -54,6 +68,7 @@ export class RevocationList implements OnApplicationBootstrap, OnApplicationShut
         const result = await this.bus.invoke(SessionOps.revocations, query, 5000);
         this.add(result.sessionIds);
         this.add(result.tenantIds);
+        this.readOnly = new Set(result.readOnlyTenantIds);
         this.asOfMs = result.asOfMs;
         const oldest = Date.now() - RETAIN_MS;
         for (const [id, at] of this.revoked) if (at < oldest) this.revoked.delete(id);

@@ -18,6 +18,7 @@ import { ApiKeyExchange } from '../security/api-key-exchange.js';
 import { ErrorEnvelopeFilter } from './error-envelope.filter.js';
 import { requestContextMiddleware } from './request-context.middleware.js';
 import { validationPipe } from './validation.js';
+import { RevocationList } from '../auth/revocation-list.js';
 
 const tenantId = randomUUID();
 
@@ -99,6 +100,7 @@ describe('a streamed export that fails after its first page', () => {
         { provide: AuditTail, useValue: {} },
         { provide: ApiKeyExchange, useValue: {} },
         { provide: AuthDenialAudit, useValue: { refused: async () => undefined } },
+        { provide: RevocationList, useValue: { isReadOnly: async () => false } },
       ],
     })
     class ExportTestModule {}

@@ -37,6 +37,17 @@ export class IdentityTenantEraser implements TenantEraser, PlatformEventObserver
 
   /** Records each service's confirmation (identity's own included) for the erasure status. */
   async observe(event: PlatformEvent): Promise<void> {
+    // A purge ordered by compliance's retention schedule ends every way in, as the owner's erasure does.
+    if (event.type === 'tenant.erasure.requested')
+      await this.db.em().transactional((tx) => this.erasures.markRequested(tx, event.tenantId));
+    if (event.type === 'tenant.cancelled' && event.reason === 'non_payment')
+      await this.erasures.markCancelledPublished(
+        this.db.em(),
+        event.tenantId,
+        'non_payment',
+        new Date(event.cancelledAt),
+      );
+    if (event.type === 'tenant.reactivated') await this.erasures.markReactivated(this.db.em(), event.tenantId);
     if (event.type === 'tenant.erasure.confirmed')
       await this.erasures.confirm(this.db.em(), event.tenantId, event.service, new Date(event.confirmedAt));
   }

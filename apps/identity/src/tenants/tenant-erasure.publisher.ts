@@ -9,7 +9,8 @@ import { TenantErasureRepository } from './tenant-erasure.repository.js';
 const RETRY_MS = 5000;
 
 /**
- * Puts erasure orders on `platform.events.v1`. The order is committed first (on the tenant row),
+ * Puts erasure orders (and owners' cancellations) on `platform.events.v1`. The order is committed
+ * first (on the tenant row),
  * so a broker outage or a crash delays it but never loses it: unpublished orders are retried, and
  * an order some service has not confirmed within ERASURE_REPUBLISH_SECONDS is published again
  * (erasing is idempotent, so a service that already did it just confirms again).
@@ -45,6 +46,16 @@ export class TenantErasurePublisher implements OnApplicationBootstrap, OnModuleD
   publishPending(): Promise<void> {
     this.running ??= (async () => {
       try {
+        for (const t of await this.erasures.cancellationsToPublish(this.db.em())) {
+          await this.events.publish({
+            type: 'tenant.cancelled',
+            eventId: uuidv7(),
+            tenantId: t.id,
+            reason: t.cancel_reason === 'non_payment' ? 'non_payment' : 'owner',
+            cancelledAt: new Date(t.cancelled_at).toISOString(),
+          });
+          await this.erasures.markCancellationPublished(this.db.em(), t.id, t.cancelled_at);
+        }
         const pending = await this.erasures.toPublish(
           this.db.em(),
           new Date(Date.now() - this.config.ERASURE_REPUBLISH_SECONDS * 1000),

@@ -27,7 +27,8 @@ export class TenantErasureRepository {
       `select erasure_requested_at from identity.tenants where id = ? for update`,
       [tenantId],
     );
-    const existing = rows[0]?.erasure_requested_at;
+    if (!rows[0]) return { requestedAt: new Date(), already: true };
+    const existing = rows[0].erasure_requested_at;
     if (existing) return { requestedAt: new Date(existing), already: true };
     // Row-level security binds the tenant tables even for the owning role: name the tenant first.
     await setRlsTenant(tx, tenantId);
@@ -117,6 +118,56 @@ export class TenantErasureRepository {
       services,
       complete: Object.values(services).every((v) => v !== null),
     };
+  }
+
+  /** Cancels the tenant (read-only from now); false when it is cancelled or erased already. */
+  async markCancelled(em: Em, tenantId: string, reason: 'owner' | 'non_payment', at: Date): Promise<boolean> {
+    const rows = await em.execute<{ id: string }[]>(
+      `update identity.tenants set cancelled_at = ?, cancel_reason = ?, cancel_published_at = null
+       where id = ? and cancelled_at is null and erasure_requested_at is null returning id`,
+      [at, reason, tenantId],
+    );
+    return rows.length > 0;
+  }
+
+  /** Billing's cancellation, already on the bus: recorded as published. */
+  async markCancelledPublished(em: Em, tenantId: string, reason: 'owner' | 'non_payment', at: Date): Promise<void> {
+    await em.execute(
+      `update identity.tenants set cancelled_at = ?, cancel_reason = ?, cancel_published_at = now()
+       where id = ? and cancelled_at is null and erasure_requested_at is null`,
+      [at, reason, tenantId],
+    );
+  }
+
+  async markReactivated(em: Em, tenantId: string): Promise<void> {
+    await em.execute(
+      `update identity.tenants set cancelled_at = null, cancel_reason = null, cancel_published_at = null
+       where id = ? and erasure_requested_at is null`,
+      [tenantId],
+    );
+  }
+
+  /** Cancellations committed but not yet on the bus. */
+  async cancellationsToPublish(em: Em): Promise<{ id: string; cancelled_at: Date; cancel_reason: string }[]> {
+    return em.execute(
+      `select id, cancelled_at, cancel_reason from identity.tenants
+       where cancelled_at is not null and cancel_published_at is null and erasure_requested_at is null limit 100`,
+    );
+  }
+
+  async markCancellationPublished(em: Em, tenantId: string, cancelledAt: Date): Promise<void> {
+    await em.execute(`update identity.tenants set cancel_published_at = now() where id = ? and cancelled_at = ?`, [
+      tenantId,
+      cancelledAt,
+    ]);
+  }
+
+  /** Every tenant cancelled and not erased: the gateways let them read, never write. */
+  async readOnly(em: Em): Promise<string[]> {
+    const rows = await em.execute<{ id: string }[]>(
+      `select id from identity.tenants where cancelled_at is not null and erasure_requested_at is null`,
+    );
+    return rows.map((r) => r.id);
   }
 
   /** Tenants whose erasure was asked for since `since`: the gateways refuse all their tokens. */

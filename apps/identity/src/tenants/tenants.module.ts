@@ -7,6 +7,7 @@ import { UsersModule } from '../users/users.module.js';
 import { TenantErasureRepository } from './tenant-erasure.repository.js';
 import { TenantErasurePublisher } from './tenant-erasure.publisher.js';
 import { IdentityTenantEraser } from '../erasure/identity-tenant-eraser.js';
+import { CancelTenantUseCase } from './use-cases/cancel-tenant.use-case.js';
 import { EraseTenantUseCase } from './use-cases/erase-tenant.use-case.js';
 import { OwnerContactUseCase } from './use-cases/owner-contact.use-case.js';
 import { TenantErasureStatusUseCase } from './use-cases/tenant-erasure-status.use-case.js';
@@ -27,6 +28,7 @@ const erasure = TenantErasureModule.forService({
     TenantErasureRepository,
     TenantErasurePublisher,
     EraseTenantUseCase,
+    CancelTenantUseCase,
     TenantErasureStatusUseCase,
     OwnerContactUseCase,
   ],

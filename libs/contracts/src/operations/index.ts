@@ -16,6 +16,7 @@ import { PlatformUserOps } from './platform-users.js';
 import { PrivacyOps } from './privacy.js';
 import { RecordOps } from './records.js';
 import { IncidentOps, LegalRequestOps } from './registers.js';
+import { RetentionOps } from './retention.js';
 import { SessionOps } from './sessions.js';
 import { StaffOps } from './staff.js';
 import { SupportOps } from './support.js';
@@ -39,6 +40,7 @@ export * from './platform-users.js';
 export * from './privacy.js';
 export * from './records.js';
 export * from './registers.js';
+export * from './retention.js';
 export * from './sessions.js';
 export * from './staff.js';
 export * from './support.js';
@@ -57,6 +59,7 @@ export const ALL_OPERATIONS: readonly AnyOperation[] = [
   PrivacyOps,
   LegalRequestOps,
   IncidentOps,
+  RetentionOps,
   LedgerOps,
   InvoiceOps,
   CustomerInvoiceOps,

@@ -70,7 +70,13 @@ export const SessionOps = {
   revocations: operation({
     name: 'identity.sessions.revocations',
     request: revocationsQuerySchema,
-    response: z.object({ sessionIds: z.array(z.uuid()), tenantIds: z.array(z.uuid()), asOfMs: z.number().int() }),
+    response: z.object({
+      sessionIds: z.array(z.uuid()),
+      tenantIds: z.array(z.uuid()),
+      /** Every tenant cancelled and not yet purged: read-only (the whole set on each answer). */
+      readOnlyTenantIds: z.array(z.uuid()).default([]),
+      asOfMs: z.number().int(),
+    }),
     // The gateway polls it before any caller is known; it answers IDs only (no personal data) and is not audited.
     access: 'public',
     audit: { action: 'list', resourceType: 'session' },

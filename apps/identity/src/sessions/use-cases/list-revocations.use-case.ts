@@ -34,6 +34,11 @@ export class ListRevocationsUseCase implements UseCase<Op> {
       ...(await this.sessions.revokedSince(reader, since)),
       ...(await this.apiKeys.revokedSince(reader, since)),
     ];
-    return { sessionIds, tenantIds: await this.erasures.erasedSince(reader, since), asOfMs };
+    return {
+      sessionIds,
+      tenantIds: await this.erasures.erasedSince(reader, since),
+      readOnlyTenantIds: await this.erasures.readOnly(reader),
+      asOfMs,
+    };
   }
 }

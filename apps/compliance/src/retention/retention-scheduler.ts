@@ -1,0 +1,268 @@
+import { hkdfSync } from 'node:crypto';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import { AuditOutbox } from '@lekha/audit';
+import {
+  DOMAIN_EVENTS_TOPIC,
+  DELETION_CERTIFICATE_FORMAT,
+  ErasingServices,
+  deletionCertificateKey,
+  purgeSchedule,
+  signDeletionCertificate,
+  uuidv7,
+  type DeletionCertificate,
+  type ErasingService,
+  type PlatformEvent,
+} from '@lekha/contracts';
+import { PlatformEvents } from '@lekha/erasure';
+import { TopicFollower } from '@lekha/kafka';
+import { Database, type Em } from '@lekha/persistence';
+import { AppLogger, InjectConfig, KAFKA } from '@lekha/runtime';
+import { anonymousContext, runWithContext } from '@lekha/tenancy';
+import type { ComplianceConfig } from '../config/compliance.config.js';
+import { RetentionRepository } from './retention.repository.js';
+
+/** What each service's eraser destroys (docs/retention.md): named in the certificate. */
+const ERASED: Record<ErasingService, string[]> = {
+  identity: ['keyset', 'users', 'sessions', 'api_keys', 'invitations', 'login_events'],
+  'tenant-data': ['keyset', 'customers', 'records', 'documents'],
+  notifications: ['keyset', 'messages', 'templates', 'consent_view'],
+  compliance: ['keyset', 'audit_network_key', 'consent_records'],
+  billing: ['keyset', 'ledgers', 'invoices'],
+};
+
+export const CERTIFICATE_SEED = Symbol('CERTIFICATE_SEED');
+
+/** The certificate signing key's seed, derived from (never equal to) the master key. */
+export function certificateSeed(masterKey: Buffer): Buffer {
+  return Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'lekha.compliance.deletion-certificate/1', 32));
+}
+
+export interface TickResult {
+  notices: string[];
+  purges: string[];
+  blocked: string[];
+}
+
+const job = () => anonymousContext({ actorType: 'scheduled_job', actorId: 'retention', purpose: 'legal_obligation' });
+
+/**
+ * The retention schedule. Exactly once with any number of instances: a due tenant is claimed with
+ * `for update skip locked` on its lifecycle row, its holds are checked and its state moved to
+ * `purging` in that one transaction (a hold placed meanwhile waits for the lock and then sees the
+ * purge begun). The order (`tenant.erasure.requested`) goes out after the commit, and again until
+ * every service confirms, so a crash (kill -9) between the two only delays it; erasing is idempotent.
+ * The certificate is written once, when the last confirmation moves the row from `purging` to `purged`.
+ */
+@Injectable()
+export class RetentionScheduler implements OnApplicationBootstrap, OnModuleDestroy {
+  private timer: NodeJS.Timeout | null = null;
+  private readonly follower: TopicFollower;
+  private readonly key: ReturnType<typeof deletionCertificateKey>;
+
+  constructor(
+    private readonly db: Database,
+    private readonly repo: RetentionRepository,
+    private readonly audit: AuditOutbox,
+    private readonly events: PlatformEvents,
+    private readonly logger: AppLogger,
+    @Inject(KAFKA) kafka: Kafka,
+    @Inject(CERTIFICATE_SEED) seed: Buffer,
+    @InjectConfig() private readonly config: ComplianceConfig,
+  ) {
+    this.key = deletionCertificateKey(seed);
+    this.follower = new TopicFollower({
+      kafka,
+      logger: logger.pino,
+      name: 'retention platform events',
+      topic: DOMAIN_EVENTS_TOPIC,
+      groupId: 'compliance.retention',
+      fromBeginning: true,
+      run: () => ({
+        eachMessage: async ({ message }) => {
+          const event = this.events.open(message.value);
+          if (event) await runWithContext(job(), () => this.observe(event));
+        },
+      }),
+    });
+  }
+
+  get publicKey(): { kid: string; publicKey: Buffer } {
+    return { kid: this.key.kid, publicKey: this.key.publicKey };
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.config.RETENTION_SCHEDULE !== 'on') return;
+    this.follower.start();
+    this.timer = setInterval(
+      () =>
+        void this.tick(new Date()).catch((err: Error) =>
+          this.logger.pino.warn({ error: err.message }, 'retention schedule did not run; retrying'),
+        ),
+      this.config.RETENTION_INTERVAL_MS,
+    );
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    if (this.config.RETENTION_SCHEDULE === 'on') await this.follower.stop();
+  }
+
+  /** A platform event: cancellation starts the clock; each erasure confirmation may complete a purge. */
+  async observe(event: PlatformEvent): Promise<void> {
+    if (event.type === 'tenant.cancelled') {
+      const at = new Date(event.cancelledAt);
+      await this.db.em().transactional(async (tx) => {
+        const policy = await this.repo.policy(tx, event.tenantId);
+        if (await this.repo.cancel(tx, event.tenantId, event.reason, at, purgeSchedule(at, policy.days)))
+          await this.audit.record(tx, {
+            action: 'update',
+            resource: { type: 'tenant_lifecycle', id: event.tenantId },
+            tenantId: event.tenantId,
+            reason: `cancelled_${event.reason}`,
+          });
+      });
+    } else if (event.type === 'tenant.erasure.confirmed') {
+      await this.repo.confirm(this.db.em(), event.tenantId, event.service, new Date(event.confirmedAt));
+      await this.complete(event.tenantId, new Date());
+    }
+  }
+
+  /** One round of the schedule as of `asOf`: notices due, purges due (or blocked), orders to repeat. */
+  tick(asOf: Date, tenantId?: string): Promise<TickResult> {
+    return runWithContext(job(), async () => {
+      const result: TickResult = { notices: [], purges: [], blocked: [] };
+      await this.db.em().transactional(async (tx) => {
+        for (const row of await this.repo.claimDue(tx, 'notice_at', asOf, tenantId)) {
+          await this.repo.markNoticeSent(tx, row.tenant_id, asOf);
+          await this.repo.insertRun(tx, {
+            id: uuidv7(),
+            tenantId: row.tenant_id,
+            kind: 'notice',
+            result: 'sent',
+            at: asOf,
+          });
+          await this.audit.record(tx, {
+            action: 'create',
+            resource: { type: 'purge_notice', id: row.tenant_id },
+            tenantId: row.tenant_id,
+            reason: `purge_at_${row.purge_at?.toISOString?.() ?? row.purge_at}`,
+          });
+          result.notices.push(row.tenant_id);
+        }
+      });
+      await this.db.em().transactional(async (tx) => {
+        for (const row of await this.repo.claimDue(tx, 'purge_at', asOf, tenantId)) {
+          const holds = await this.repo.activeHolds(tx, row.tenant_id);
+          if (holds.length) {
+            const hold = holds[0]!;
+            if (
+              await this.repo.insertRun(tx, {
+                id: uuidv7(),
+                tenantId: row.tenant_id,
+                kind: 'purge',
+                result: 'blocked',
+                holdId: hold.id,
+                at: asOf,
+              })
+            )
+              await this.audit.record(tx, {
+                action: 'delete',
+                resource: { type: 'tenant', id: row.tenant_id },
+                tenantId: row.tenant_id,
+                outcome: 'denied',
+                reason: `legal_hold:${hold.id}`,
+              });
+            result.blocked.push(row.tenant_id);
+            continue;
+          }
+          if (
+            !(await this.repo.insertRun(tx, {
+              id: uuidv7(),
+              tenantId: row.tenant_id,
+              kind: 'purge',
+              result: 'started',
+              at: asOf,
+            }))
+          )
+            continue;
+          await this.repo.startPurge(tx, row.tenant_id, asOf);
+          await this.audit.record(tx, {
+            action: 'delete',
+            resource: { type: 'tenant', id: row.tenant_id },
+            tenantId: row.tenant_id,
+            reason: 'retention_purge',
+          });
+          result.purges.push(row.tenant_id);
+        }
+      });
+      await this.publishOrders(new Date(Date.now() - this.config.RETENTION_REPUBLISH_MS), result.purges);
+      return result;
+    });
+  }
+
+  /** Erasure orders for purges begun: new ones at once, the unconfirmed again after the republish delay. */
+  private async publishOrders(before: Date, fresh: string[]): Promise<void> {
+    const due = await this.repo.toRepublish(this.db.em(), before);
+    const ids = [...new Set([...fresh, ...due.map((r) => r.tenant_id)])];
+    if (!ids.length) return;
+    const now = new Date().toISOString();
+    await this.events.publish(
+      ...ids.map((tenantId) => ({
+        type: 'tenant.erasure.requested' as const,
+        eventId: uuidv7(),
+        tenantId,
+        requestedAt: now,
+      })),
+    );
+    await this.repo.markPublished(this.db.em(), ids);
+  }
+
+  /** When every service has confirmed a purge begun, the tenant is purged and its certificate signed: once. */
+  async complete(tenantId: string, at: Date): Promise<DeletionCertificate | null> {
+    return this.db.em().transactional(async (tx: Em) => {
+      const row = await this.repo.lifecycle(tx, tenantId, true);
+      if (row?.state !== 'purging') return null;
+      const confirmed = await this.repo.confirmations(tx, tenantId);
+      const by = new Map(confirmed.map((c) => [c.service, new Date(c.confirmed_at)]));
+      if (!ErasingServices.every((s) => by.has(s))) return null;
+      const run = await this.repo.purgeRun(tx, tenantId);
+      const policy = await this.repo.policy(tx, tenantId);
+      const purgeAt = row.purge_at ? new Date(row.purge_at) : at;
+      const certificate = signDeletionCertificate(
+        {
+          format: DELETION_CERTIFICATE_FORMAT,
+          id: uuidv7(),
+          subject: { kind: 'tenant', tenantId },
+          basis: 'retention_after_cancellation',
+          services: ErasingServices.map((service) => ({
+            service,
+            confirmedAt: by.get(service)!.toISOString(),
+            erased: ERASED[service],
+          })),
+          retained: policy.categories
+            .filter((c) => c.category !== 'tenant_data')
+            .map((c) => ({
+              category: c.category,
+              until: new Date(new Date(row.cancelled_at ?? purgeAt).getTime() + c.days * 86_400_000).toISOString(),
+              reason: `${c.reason}; IDs and times only, no personal data in clear (keys destroyed)`,
+            })),
+          requestedAt: new Date(run?.started_at ?? purgeAt).toISOString(),
+          completedAt: new Date(Math.max(...[...by.values()].map((d) => d.getTime()))).toISOString(),
+          issuedAt: at.toISOString(),
+        },
+        this.key,
+      );
+      await this.repo.markPurged(tx, tenantId, at);
+      await this.repo.finishPurgeRun(tx, tenantId, at, certificate);
+      await this.audit.record(tx, {
+        action: 'create',
+        resource: { type: 'deletion_certificate', id: certificate.id },
+        tenantId,
+        reason: 'retention_purge_complete',
+      });
+      return certificate;
+    });
+  }
+}

@@ -1,0 +1,304 @@
+import { Injectable } from '@nestjs/common';
+import {
+  resolveRetentionPolicy,
+  type DeletionCertificate,
+  type LegalHoldView,
+  type RetentionProfile,
+  type RetentionRunView,
+  type TenantLifecycleState,
+} from '@lekha/contracts';
+import type { Em } from '@lekha/persistence';
+
+export interface LifecycleRow {
+  tenant_id: string;
+  state: TenantLifecycleState;
+  cancelled_at: Date | null;
+  cancel_reason: 'owner' | 'non_payment' | null;
+  notice_at: Date | null;
+  purge_at: Date | null;
+  notice_sent_at: Date | null;
+  purge_started_at: Date | null;
+  purged_at: Date | null;
+}
+interface HoldRow {
+  id: string;
+  tenant_id: string;
+  customer_id: string | null;
+  reason: string;
+  reference: string;
+  placed_by: string;
+  placed_at: Date;
+  lifted_by: string | null;
+  lifted_at: Date | null;
+  purge_already_running: boolean;
+}
+interface RunRow {
+  id: string;
+  tenant_id: string;
+  kind: 'notice' | 'purge';
+  result: 'started' | 'done' | 'blocked' | 'sent';
+  hold_id: string | null;
+  started_at: Date;
+  finished_at: Date | null;
+  certificate_id: string | null;
+}
+
+const iso = (d: Date | string | null): string | null => (d ? new Date(d).toISOString() : null);
+
+export const holdView = (r: HoldRow): LegalHoldView => ({
+  id: r.id,
+  tenantId: r.tenant_id,
+  customerId: r.customer_id,
+  reason: r.reason,
+  reference: r.reference,
+  placedBy: r.placed_by,
+  placedAt: iso(r.placed_at)!,
+  liftedBy: r.lifted_by,
+  liftedAt: iso(r.lifted_at),
+  purgeAlreadyRunning: r.purge_already_running,
+});
+const runView = (r: RunRow): RetentionRunView => ({
+  id: r.id,
+  tenantId: r.tenant_id,
+  kind: r.kind,
+  result: r.result,
+  holdId: r.hold_id,
+  startedAt: iso(r.started_at)!,
+  finishedAt: iso(r.finished_at),
+  certificateId: r.certificate_id,
+});
+
+/** Compliance's retention tables: policies, the lifecycle schedule (and its lease), holds, runs, confirmations. */
+@Injectable()
+export class RetentionRepository {
+  async policy(em: Em, tenantId: string) {
+    const [row] = await em.execute<{ profile: RetentionProfile; days: number | null; inactivity_erasure: boolean }[]>(
+      `select profile, days, inactivity_erasure from compliance.retention_policies where tenant_id = ?`,
+      [tenantId],
+    );
+    return resolveRetentionPolicy({
+      profile: row?.profile,
+      days: row?.days,
+      inactivityErasure: row?.inactivity_erasure,
+    });
+  }
+
+  async putPolicy(
+    em: Em,
+    tenantId: string,
+    p: { profile: RetentionProfile; days: number | null; inactivityErasure: boolean },
+    by: string | null,
+  ): Promise<void> {
+    await em.execute(
+      `insert into compliance.retention_policies (tenant_id, profile, days, inactivity_erasure, updated_by)
+       values (?, ?, ?, ?, ?)
+       on conflict (tenant_id) do update set profile = excluded.profile, days = excluded.days,
+         inactivity_erasure = excluded.inactivity_erasure, updated_by = excluded.updated_by, updated_at = now()`,
+      [tenantId, p.profile, p.days, p.inactivityErasure, by],
+    );
+  }
+
+  async stored(em: Em, tenantId: string) {
+    const [row] = await em.execute<{ profile: RetentionProfile; days: number | null; inactivity_erasure: boolean }[]>(
+      `select profile, days, inactivity_erasure from compliance.retention_policies where tenant_id = ?`,
+      [tenantId],
+    );
+    return row ?? null;
+  }
+
+  async lifecycle(em: Em, tenantId: string, lock = false): Promise<LifecycleRow | null> {
+    const [row] = await em.execute<LifecycleRow[]>(
+      `select * from compliance.tenant_lifecycle where tenant_id = ?${lock ? ' for update' : ''}`,
+      [tenantId],
+    );
+    return row ?? null;
+  }
+
+  /** Cancellation: the clock starts (a repeated event for the same cancellation changes nothing). */
+  async cancel(
+    em: Em,
+    tenantId: string,
+    reason: 'owner' | 'non_payment',
+    at: Date,
+    schedule: { noticeAt: Date; purgeAt: Date },
+  ): Promise<boolean> {
+    const rows = await em.execute<{ tenant_id: string }[]>(
+      `insert into compliance.tenant_lifecycle (tenant_id, state, cancelled_at, cancel_reason, notice_at, purge_at)
+       values (?, 'cancelled', ?, ?, ?, ?)
+       on conflict (tenant_id) do update set state = 'cancelled', cancelled_at = excluded.cancelled_at,
+         cancel_reason = excluded.cancel_reason, notice_at = excluded.notice_at, purge_at = excluded.purge_at,
+         notice_sent_at = null, updated_at = now()
+       where compliance.tenant_lifecycle.state = 'active'
+       returning tenant_id`,
+      [tenantId, at, reason, schedule.noticeAt, schedule.purgeAt],
+    );
+    return rows.length > 0;
+  }
+
+  async reschedule(em: Em, tenantId: string, schedule: { noticeAt: Date; purgeAt: Date }): Promise<void> {
+    await em.execute(
+      `update compliance.tenant_lifecycle set notice_at = ?, purge_at = ?, updated_at = now()
+       where tenant_id = ? and state = 'cancelled'`,
+      [schedule.noticeAt, schedule.purgeAt, tenantId],
+    );
+  }
+
+  /** Reactivation under the row lock: only a cancelled tenant whose purge has not begun. Returns the state before. */
+  async reactivate(em: Em, tenantId: string): Promise<TenantLifecycleState | null> {
+    const row = await this.lifecycle(em, tenantId, true);
+    if (!row) return null;
+    if (row.state !== 'cancelled') return row.state;
+    await em.execute(
+      `update compliance.tenant_lifecycle set state = 'active', notice_sent_at = null, updated_at = now()
+       where tenant_id = ?`,
+      [tenantId],
+    );
+    return 'cancelled';
+  }
+
+  /** Due rows, claimed (locked) by this instance; another instance skips them. */
+  async claimDue(em: Em, column: 'notice_at' | 'purge_at', asOf: Date, tenantId?: string): Promise<LifecycleRow[]> {
+    const extra =
+      (column === 'notice_at' ? ' and notice_sent_at is null' : '') + (tenantId ? ' and tenant_id = ?' : '');
+    return em.execute<LifecycleRow[]>(
+      `select * from compliance.tenant_lifecycle where state = 'cancelled' and ${column} <= ?${extra}
+       order by ${column} limit 50 for update skip locked`,
+      tenantId ? [asOf, tenantId] : [asOf],
+    );
+  }
+
+  async markNoticeSent(em: Em, tenantId: string, at: Date): Promise<void> {
+    await em.execute(`update compliance.tenant_lifecycle set notice_sent_at = ? where tenant_id = ?`, [at, tenantId]);
+  }
+
+  async startPurge(em: Em, tenantId: string, at: Date): Promise<void> {
+    await em.execute(
+      `update compliance.tenant_lifecycle set state = 'purging', purge_started_at = ?, updated_at = now()
+       where tenant_id = ?`,
+      [at, tenantId],
+    );
+  }
+
+  /** Purges begun whose order was never published or not confirmed by every service for `before`. */
+  async toRepublish(em: Em, before: Date): Promise<LifecycleRow[]> {
+    return em.execute<LifecycleRow[]>(
+      `select * from compliance.tenant_lifecycle where state = 'purging'
+       and (purge_published_at is null or purge_published_at < ?) limit 100`,
+      [before],
+    );
+  }
+
+  async markPublished(em: Em, tenantIds: string[]): Promise<void> {
+    if (tenantIds.length)
+      await em.execute(
+        `update compliance.tenant_lifecycle set purge_published_at = now()
+         where tenant_id in (${tenantIds.map(() => '?').join(', ')})`,
+        tenantIds,
+      );
+  }
+
+  async markPurged(em: Em, tenantId: string, at: Date): Promise<void> {
+    await em.execute(
+      `update compliance.tenant_lifecycle set state = 'purged', purged_at = ?, updated_at = now() where tenant_id = ?`,
+      [at, tenantId],
+    );
+  }
+
+  async activeHolds(em: Em, tenantId: string): Promise<HoldRow[]> {
+    return em.execute<HoldRow[]>(
+      `select * from compliance.legal_holds where tenant_id = ? and lifted_at is null order by placed_at`,
+      [tenantId],
+    );
+  }
+
+  async insertHold(em: Em, h: Omit<HoldRow, 'lifted_by' | 'lifted_at'>): Promise<HoldRow> {
+    const [row] = await em.execute<HoldRow[]>(
+      `insert into compliance.legal_holds
+         (id, tenant_id, customer_id, reason, reference, placed_by, placed_at, purge_already_running)
+       values (?, ?, ?, ?, ?, ?, ?, ?) returning *`,
+      [h.id, h.tenant_id, h.customer_id, h.reason, h.reference, h.placed_by, h.placed_at, h.purge_already_running],
+    );
+    return row!;
+  }
+
+  async hold(em: Em, id: string, lock = false): Promise<HoldRow | null> {
+    const [row] = await em.execute<HoldRow[]>(
+      `select * from compliance.legal_holds where id = ?${lock ? ' for update' : ''}`,
+      [id],
+    );
+    return row ?? null;
+  }
+
+  async liftHold(em: Em, id: string, by: string, at: Date): Promise<HoldRow> {
+    const [row] = await em.execute<HoldRow[]>(
+      `update compliance.legal_holds set lifted_by = ?, lifted_at = ? where id = ? returning *`,
+      [by, at, id],
+    );
+    return row!;
+  }
+
+  /** A run; `false` when the unique indexes say it exists already (a purge started, a block recorded). */
+  async insertRun(
+    em: Em,
+    r: { id: string; tenantId: string; kind: 'notice' | 'purge'; result: RunRow['result']; holdId?: string; at: Date },
+  ): Promise<boolean> {
+    const rows = await em.execute<{ id: string }[]>(
+      `insert into compliance.retention_runs (id, tenant_id, kind, result, hold_id, started_at, finished_at)
+       values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing returning id`,
+      [r.id, r.tenantId, r.kind, r.result, r.holdId ?? null, r.at, r.result === 'started' ? null : r.at],
+    );
+    return rows.length > 0;
+  }
+
+  async finishPurgeRun(em: Em, tenantId: string, at: Date, certificate: DeletionCertificate): Promise<void> {
+    await em.execute(
+      `update compliance.retention_runs set result = 'done', finished_at = ?, certificate = ?::jsonb,
+         certificate_id = ? where tenant_id = ? and kind = 'purge' and result = 'started'`,
+      [at, JSON.stringify(certificate), certificate.id, tenantId],
+    );
+  }
+
+  async purgeRun(em: Em, tenantId: string): Promise<{ id: string; started_at: Date } | null> {
+    const [row] = await em.execute<{ id: string; started_at: Date }[]>(
+      `select id, started_at from compliance.retention_runs where tenant_id = ? and kind = 'purge'
+       and result in ('started', 'done')`,
+      [tenantId],
+    );
+    return row ?? null;
+  }
+
+  async runs(em: Em, opts: { tenantId?: string; limit: number }): Promise<RetentionRunView[]> {
+    const rows = await em.execute<RunRow[]>(
+      `select id, tenant_id, kind, result, hold_id, started_at, finished_at, certificate_id
+       from compliance.retention_runs ${opts.tenantId ? 'where tenant_id = ?' : ''}
+       order by started_at desc, id desc limit ?`,
+      opts.tenantId ? [opts.tenantId, opts.limit] : [opts.limit],
+    );
+    return rows.map(runView);
+  }
+
+  async certificate(em: Em, runId: string): Promise<{ found: boolean; certificate: DeletionCertificate | null }> {
+    const [row] = await em.execute<{ certificate: DeletionCertificate | string | null }[]>(
+      `select certificate from compliance.retention_runs where id = ?`,
+      [runId],
+    );
+    if (!row) return { found: false, certificate: null };
+    const c = row.certificate;
+    return { found: true, certificate: typeof c === 'string' ? (JSON.parse(c) as DeletionCertificate) : c };
+  }
+
+  async confirm(em: Em, tenantId: string, service: string, at: Date): Promise<void> {
+    await em.execute(
+      `insert into compliance.retention_confirmations (tenant_id, service, confirmed_at) values (?, ?, ?)
+       on conflict (tenant_id, service) do nothing`,
+      [tenantId, service, at],
+    );
+  }
+
+  async confirmations(em: Em, tenantId: string): Promise<{ service: string; confirmed_at: Date }[]> {
+    return em.execute(
+      `select service, confirmed_at from compliance.retention_confirmations where tenant_id = ? order by service`,
+      [tenantId],
+    );
+  }
+}

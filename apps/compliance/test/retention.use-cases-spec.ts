@@ -1,0 +1,195 @@
+import { jest } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import {
+  DomainError,
+  ErasingServices,
+  RetentionOps,
+  uuidv7,
+  verifyDeletionCertificate,
+  type PlatformEvent,
+} from '@lekha/contracts';
+import { PlatformEvents } from '@lekha/erasure';
+import { anonymousContext } from '@lekha/tenancy';
+import type { UseCaseHarness } from '@lekha/use-case-testing';
+import { RetentionScheduler } from '../src/retention/retention-scheduler.js';
+import { startCompliance } from './compliance-harness.js';
+
+const DAY = 86_400_000;
+
+describe('retention after cancellation (use cases on a real database)', () => {
+  let h: UseCaseHarness;
+  let published: PlatformEvent[];
+  let scheduler: RetentionScheduler;
+  const platform = anonymousContext({ actorType: 'user', actorId: randomUUID(), roles: ['platform:compliance'] });
+
+  beforeAll(async () => {
+    h = await startCompliance({ RETENTION_SCHEDULE: 'off', RETENTION_REPUBLISH_MS: '200' });
+    scheduler = h.get(RetentionScheduler);
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+  beforeEach(() => {
+    published = [];
+    jest.spyOn(PlatformEvents.prototype, 'publish').mockImplementation(async (...events) => {
+      published.push(...events);
+    });
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  /** A tenant cancelled at `at` (as identity's or billing's event says), with an owner caller. */
+  const cancelled = async (at: Date, days?: number) => {
+    const owner = h.tenantCaller(['owner']);
+    if (days) await h.call(RetentionOps.putRetention, { days }, owner);
+    await scheduler.observe({
+      type: 'tenant.cancelled',
+      eventId: uuidv7(),
+      tenantId: owner.tenantId,
+      reason: 'owner',
+      cancelledAt: at.toISOString(),
+    });
+    return owner;
+  };
+  const confirmAll = async (tenantId: string) => {
+    for (const service of ErasingServices)
+      await scheduler.observe({
+        type: 'tenant.erasure.confirmed',
+        eventId: uuidv7(),
+        tenantId,
+        service,
+        confirmedAt: new Date().toISOString(),
+      });
+  };
+  const ordersFor = (tenantId: string) =>
+    published.filter((e) => e.type === 'tenant.erasure.requested' && e.tenantId === tenantId);
+
+  it('P33: defaults to the profile (90 days); the legal floors win and say why; the schedule is shown', async () => {
+    const at = new Date('2027-01-01T00:00:00Z');
+    const owner = await cancelled(at);
+    const view = await h.call(RetentionOps.getRetention, {}, owner);
+    expect(view).toMatchObject({
+      state: 'cancelled',
+      cancelReason: 'owner',
+      policy: { days: 90, daysFrom: 'profile' },
+    });
+    expect(view.schedule).toMatchObject({ purgeAt: '2027-04-01T00:00:00.000Z', noticeAt: '2027-03-30T00:00:00.000Z' });
+    expect(view.schedule!.retained).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ category: 'processing_logs', reason: expect.stringMatching(/r\.8\(3\)/) }),
+      ]),
+    );
+    // A change of policy moves the purge of a cancelled tenant.
+    const changed = await h.call(RetentionOps.putRetention, { days: 30 }, owner);
+    expect(changed.schedule!.purgeAt).toBe('2027-01-31T00:00:00.000Z');
+    await expect(h.call(RetentionOps.putRetention, { days: 0 }, owner)).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
+  });
+
+  it('P30: notice at T-48 h, purge on the day, once even from two instances; the certificate verifies', async () => {
+    const at = new Date('2030-01-01T00:00:00Z');
+    const owner = await cancelled(at, 30);
+    const tenantId = owner.tenantId;
+    const early = await scheduler.tick(new Date(at.getTime() + 27 * DAY));
+    expect(early.notices).not.toContain(tenantId);
+    const notice = await scheduler.tick(new Date(at.getTime() + 28 * DAY));
+    expect(notice.notices).toContain(tenantId);
+    expect(notice.purges).not.toContain(tenantId);
+    expect((await scheduler.tick(new Date(at.getTime() + 28 * DAY + 1000))).notices).not.toContain(tenantId);
+    const due = new Date(at.getTime() + 30 * DAY);
+    const [a, b] = await Promise.all([scheduler.tick(due), scheduler.tick(due)]);
+    expect([...a.purges, ...b.purges].filter((t) => t === tenantId)).toHaveLength(1);
+    expect(ordersFor(tenantId).length).toBeGreaterThanOrEqual(1);
+    // Reactivation is too late now.
+    await expect(h.call(RetentionOps.reactivate, {}, owner)).rejects.toMatchObject({
+      reason: 'RETENTION_PURGE_STARTED',
+    });
+    // Not confirmed by every service yet: the order goes out again (a crash between claim and publish only delays it).
+    published = [];
+    await new Promise((r) => setTimeout(r, 300));
+    await scheduler.tick(due);
+    expect(ordersFor(tenantId)).toHaveLength(1);
+    await confirmAll(tenantId);
+    await confirmAll(tenantId);
+    const runs = await h.call(RetentionOps.listRuns, { tenantId }, platform);
+    const purge = runs.items.find((r) => r.kind === 'purge')!;
+    expect(runs.items.filter((r) => r.kind === 'purge')).toHaveLength(1);
+    expect(purge).toMatchObject({ result: 'done', certificateId: expect.any(String) });
+    const cert = await h.call(RetentionOps.certificate, { id: purge.id }, platform);
+    const key = await h.call(RetentionOps.certificateKey, {}, platform);
+    expect(verifyDeletionCertificate(cert, Buffer.from(key.publicKey, 'base64'))).toMatchObject({ valid: true });
+    expect(cert.subject).toEqual({ kind: 'tenant', tenantId });
+    expect(cert.services.map((s) => s.service).sort()).toEqual([...ErasingServices].sort());
+    expect(cert.retained.map((r) => r.category)).toEqual(['processing_logs', 'gst_records']);
+    // Tampered: refused.
+    expect(verifyDeletionCertificate({ ...cert, subject: { kind: 'tenant', tenantId: randomUUID() } })).toMatchObject({
+      valid: false,
+    });
+    // Another tick starts nothing.
+    expect((await scheduler.tick(new Date(due.getTime() + DAY))).purges).not.toContain(tenantId);
+  });
+
+  it('reactivation before the purge calls it off', async () => {
+    const at = new Date('2031-01-01T00:00:00Z');
+    const owner = await cancelled(at, 10);
+    const res = await h.call(RetentionOps.reactivate, {}, owner);
+    expect(res).toMatchObject({ tenantId: owner.tenantId, state: 'active' });
+    expect(published).toEqual([expect.objectContaining({ type: 'tenant.reactivated', tenantId: owner.tenantId })]);
+    expect((await scheduler.tick(new Date(at.getTime() + 11 * DAY))).purges).not.toContain(owner.tenantId);
+    await expect(h.call(RetentionOps.reactivate, {}, owner)).rejects.toMatchObject({
+      reason: 'RETENTION_NOT_CANCELLED',
+    });
+    expect((await h.call(RetentionOps.getRetention, {}, owner)).state).toBe('active');
+  });
+
+  it('a legal hold blocks the purge (audited, shown once per hold); lifting it lets the schedule go on', async () => {
+    const at = new Date('2032-01-01T00:00:00Z');
+    const owner = await cancelled(at, 5);
+    const hold = await h.call(
+      RetentionOps.placeHold,
+      { tenantId: owner.tenantId, reason: 'civil suit discovery', reference: 'CS/2031/77' },
+      platform,
+    );
+    expect(hold).toMatchObject({ tenantId: owner.tenantId, liftedAt: null, purgeAlreadyRunning: false });
+    const due = new Date(at.getTime() + 6 * DAY);
+    expect((await scheduler.tick(due)).blocked).toContain(owner.tenantId);
+    expect((await scheduler.tick(due)).purges).not.toContain(owner.tenantId);
+    const view = await h.call(RetentionOps.getRetention, {}, owner);
+    expect(view.holds).toEqual([expect.objectContaining({ id: hold.id })]);
+    expect(view.lastRuns.filter((r) => r.result === 'blocked')).toEqual([
+      expect.objectContaining({ kind: 'purge', holdId: hold.id }),
+    ]);
+    expect(ordersFor(owner.tenantId)).toHaveLength(0);
+    const lifted = await h.call(RetentionOps.liftHold, { id: hold.id }, platform);
+    expect(lifted.liftedAt).not.toBeNull();
+    await expect(h.call(RetentionOps.liftHold, { id: hold.id }, platform)).rejects.toMatchObject({
+      reason: 'RETENTION_HOLD_LIFTED',
+    });
+    await expect(h.call(RetentionOps.liftHold, { id: randomUUID() }, platform)).rejects.toMatchObject({
+      reason: 'RETENTION_HOLD_NOT_FOUND',
+    });
+    expect((await scheduler.tick(due)).purges).toContain(owner.tenantId);
+    // A hold placed while the purge runs does not half-stop it: the purge completes first, and the answer says so.
+    const late = await h.call(
+      RetentionOps.placeHold,
+      { tenantId: owner.tenantId, reason: 'late request', reference: 'X-1' },
+      platform,
+    );
+    expect(late.purgeAlreadyRunning).toBe(true);
+  });
+
+  it('holds and runs are the platform’s: a tenant owner may not place, lift or list them', async () => {
+    const owner = h.tenantCaller(['owner']);
+    const refused = h.call(
+      RetentionOps.placeHold,
+      { tenantId: owner.tenantId, reason: 'my own hold', reference: 'x' },
+      owner,
+    );
+    await expect(refused).rejects.toBeInstanceOf(DomainError);
+    await expect(refused).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(h.call(RetentionOps.listRuns, {}, owner)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(
+      h.call(RetentionOps.placeHold, { tenantId: owner.tenantId, reason: '', reference: '' }, platform),
+    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+});

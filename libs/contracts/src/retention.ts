@@ -1,0 +1,165 @@
+import { z } from 'zod';
+import { deletionCertificateSchema } from './deletion-certificate.js';
+
+/**
+ * Retention after cancellation (compliance owns it). A tenant's policy is a number of days after
+ * cancellation before its purge — the product profile's default until the owner sets one — and, per
+ * category the law binds, a floor that wins over it: what the law makes us keep longer is kept (and
+ * says why); everything else is purged on the day.
+ */
+export const RetentionProfiles = { short: 30, standard: 90, extended: 180 } as const;
+export type RetentionProfile = keyof typeof RetentionProfiles;
+export const DEFAULT_RETENTION_PROFILE: RetentionProfile = 'standard';
+
+/** The notice to the owner goes this long before the purge (and before an inactivity erasure). */
+export const PURGE_NOTICE_HOURS = 48;
+/** DPDP Third Schedule: erase after three years without the principal (here: the tenant) using the service. */
+export const INACTIVITY_ERASURE_DAYS = 3 * 365;
+export const MAX_RETENTION_DAYS = 3650;
+
+/** Categories the law keeps past the purge; each with its minimum and its reason (shown to the owner). */
+export const RetentionFloors = [
+  {
+    category: 'processing_logs',
+    minDays: 365,
+    reason: 'DPDP Rules r.8(3): processing logs are kept for at least one year',
+  },
+  {
+    category: 'gst_records',
+    minDays: 6 * 365 + 2,
+    reason: 'CGST Act s.36 / Rule 56: tax invoices and accounts are kept for 72 months',
+  },
+] as const;
+
+export const putRetentionPolicySchema = z.strictObject({
+  /** Days after cancellation before the purge; omitted: the profile's default. */
+  days: z.number().int().min(1).max(MAX_RETENTION_DAYS).optional(),
+  profile: z.enum(Object.keys(RetentionProfiles) as [RetentionProfile, ...RetentionProfile[]]).optional(),
+  /** Erase the tenant after three years of inactivity, with a 48-hour notice (off unless asked for). */
+  inactivityErasure: z.boolean().optional(),
+});
+export type PutRetentionPolicyInput = z.infer<typeof putRetentionPolicySchema>;
+
+export interface ResolvedRetentionPolicy {
+  profile: RetentionProfile;
+  days: number;
+  /** `policy` when the tenant set `days`, `profile` when it is the profile's default. */
+  daysFrom: 'policy' | 'profile';
+  inactivityErasure: boolean;
+  categories: { category: string; days: number; reason: string }[];
+}
+
+/** The policy as it binds: the tenant's days (or its profile's), each legal floor where it is longer. */
+export function resolveRetentionPolicy(stored: {
+  profile?: RetentionProfile | null;
+  days?: number | null;
+  inactivityErasure?: boolean | null;
+}): ResolvedRetentionPolicy {
+  const profile = stored.profile ?? DEFAULT_RETENTION_PROFILE;
+  const days = stored.days ?? RetentionProfiles[profile];
+  return {
+    profile,
+    days,
+    daysFrom: stored.days ? 'policy' : 'profile',
+    inactivityErasure: stored.inactivityErasure ?? false,
+    categories: [
+      { category: 'tenant_data', days, reason: 'the tenant’s retention policy' },
+      ...RetentionFloors.map((f) =>
+        f.minDays > days
+          ? { category: f.category, days: f.minDays, reason: `${f.reason} (longer than the policy: the law wins)` }
+          : { category: f.category, days, reason: 'the tenant’s retention policy (longer than the legal minimum)' },
+      ),
+    ],
+  };
+}
+
+/** When the purge and its notice fall for a cancellation. */
+export function purgeSchedule(cancelledAt: Date, days: number): { noticeAt: Date; purgeAt: Date } {
+  const purgeAt = new Date(cancelledAt.getTime() + days * 86_400_000);
+  return { purgeAt, noticeAt: new Date(purgeAt.getTime() - PURGE_NOTICE_HOURS * 3_600_000) };
+}
+
+export const cancelTenantSchema = z.strictObject({ password: z.string().min(1).max(200) });
+export type CancelTenantInput = z.infer<typeof cancelTenantSchema>;
+
+export const TenantLifecycleStates = ['active', 'cancelled', 'purging', 'purged'] as const;
+export type TenantLifecycleState = (typeof TenantLifecycleStates)[number];
+
+export const retentionRunViewSchema = z.object({
+  id: z.uuid(),
+  tenantId: z.uuid(),
+  kind: z.enum(['notice', 'purge']),
+  /** `started`/`done` for a purge; `blocked` while a legal hold stands (no purge ran); `sent` for a notice. */
+  result: z.enum(['started', 'done', 'blocked', 'sent']),
+  holdId: z.uuid().nullable(),
+  startedAt: z.iso.datetime(),
+  finishedAt: z.iso.datetime().nullable(),
+  certificateId: z.uuid().nullable(),
+});
+export type RetentionRunView = z.infer<typeof retentionRunViewSchema>;
+
+export const retentionViewSchema = z.object({
+  tenantId: z.uuid(),
+  policy: z.object({
+    profile: z.enum(Object.keys(RetentionProfiles) as [RetentionProfile, ...RetentionProfile[]]),
+    days: z.number().int(),
+    daysFrom: z.enum(['policy', 'profile']),
+    inactivityErasure: z.boolean(),
+    categories: z.array(z.object({ category: z.string(), days: z.number().int(), reason: z.string() })),
+  }),
+  state: z.enum(TenantLifecycleStates),
+  cancelledAt: z.iso.datetime().nullable(),
+  cancelReason: z.enum(['owner', 'non_payment']).nullable(),
+  /** What will happen when: the notice, the purge, and what stays past it (null while not cancelled). */
+  schedule: z
+    .object({
+      noticeAt: z.iso.datetime(),
+      purgeAt: z.iso.datetime(),
+      retained: z.array(z.object({ category: z.string(), until: z.iso.datetime(), reason: z.string() })),
+    })
+    .nullable(),
+  /** Legal holds standing on the tenant (IDs and references only; the reason is the platform's). */
+  holds: z.array(z.object({ id: z.uuid(), placedAt: z.iso.datetime() })),
+  lastRuns: z.array(retentionRunViewSchema),
+});
+export type RetentionView = z.infer<typeof retentionViewSchema>;
+
+export const createLegalHoldSchema = z.strictObject({
+  tenantId: z.uuid(),
+  customerId: z.uuid().optional(),
+  reason: z.string().trim().min(3).max(500),
+  reference: z.string().trim().min(1).max(200),
+});
+export const legalHoldViewSchema = z.object({
+  id: z.uuid(),
+  tenantId: z.uuid(),
+  customerId: z.uuid().nullable(),
+  reason: z.string(),
+  reference: z.string(),
+  placedBy: z.string(),
+  placedAt: z.iso.datetime(),
+  liftedBy: z.string().nullable(),
+  liftedAt: z.iso.datetime().nullable(),
+  /** True when a purge had already begun when the hold was placed: the purge completes first. */
+  purgeAlreadyRunning: z.boolean(),
+});
+export type LegalHoldView = z.infer<typeof legalHoldViewSchema>;
+
+export const listRetentionRunsSchema = z.strictObject({
+  tenantId: z.uuid().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export const retentionRunsPageSchema = z.object({ items: z.array(retentionRunViewSchema) });
+export const certificateResponseSchema = deletionCertificateSchema;
+export const certificateKeyViewSchema = z.object({ alg: z.literal('Ed25519'), kid: z.string(), publicKey: z.string() });
+/** Development and test only: run the schedule as if it were `asOf` (the e2e suites' clock). */
+export const retentionTickSchema = z.strictObject({
+  asOf: z.iso.datetime(),
+  /** Only this tenant (suites on a shared platform must not purge another suite's tenants). */
+  tenantId: z.uuid().optional(),
+});
+export const retentionTickResultSchema = z.object({
+  notices: z.array(z.uuid()),
+  purges: z.array(z.uuid()),
+  blocked: z.array(z.uuid()),
+});
