@@ -8,6 +8,7 @@ import {
   DataModule,
   KeyringModule,
   OperationsModule,
+  RightsModule,
   pingHandler,
   transitKeyHandler,
 } from '@lekha/runtime';
@@ -23,6 +24,7 @@ import { RenderInvoiceUseCase } from './invoices/use-cases/render-invoice.use-ca
 import { migrations } from './migrations/index.js';
 import { LedgersModule } from './ledgers/ledgers.module.js';
 import { BillingTenantEraser } from './erasure/billing-tenant-eraser.js';
+import { BillingRightsHandler } from './rights/billing-rights-handler.js';
 
 export const SERVICE = 'billing';
 
@@ -38,6 +40,7 @@ export class AppModule {
         AccessModule.forRoot({ tenants: true }),
         LedgersModule,
         TenantErasureModule.forService({ eraser: BillingTenantEraser }),
+        RightsModule.forService({ handler: BillingRightsHandler }),
         OperationsModule.forService({ service: SERVICE, env: config.LEKHA_ENV }),
       ],
       providers: [

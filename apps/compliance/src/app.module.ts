@@ -7,6 +7,7 @@ import {
   DataModule,
   KeyringModule,
   OperationsModule,
+  RightsModule,
   pingHandler,
   transitKeyHandler,
 } from '@lekha/runtime';
@@ -14,6 +15,8 @@ import type { ComplianceConfig } from './config/compliance.config.js';
 import { AuditIndexModule } from './audit-index/audit-index.module.js';
 import { ConsentModule } from './consent/consent.module.js';
 import { migrations } from './migrations/index.js';
+import { ComplianceRightsHandler } from './rights/compliance-rights-handler.js';
+import { complianceRightsProviders } from './rights/rights.module.js';
 
 export const SERVICE = 'compliance';
 
@@ -28,6 +31,7 @@ export class AppModule {
         KeyringModule.forRoot(config),
         AuditIndexModule.register(config.AUDIT_TRUSTED_KEYS_FILE, config),
         ConsentModule.register(config),
+        RightsModule.forService({ handler: ComplianceRightsHandler, providers: complianceRightsProviders(config) }),
         AccessModule.forRoot({ tenants: true }),
         OperationsModule.forService({ service: SERVICE, env: config.LEKHA_ENV }),
       ],

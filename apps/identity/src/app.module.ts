@@ -6,6 +6,7 @@ import {
   DataModule,
   KeyringModule,
   OperationsModule,
+  RightsModule,
   pingHandler,
   transitKeyHandler,
 } from '@lekha/runtime';
@@ -20,6 +21,7 @@ import { Tenant } from './tenants/tenant.entity.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 import { User } from './users/user.entity.js';
 import { migrations } from './migrations/index.js';
+import { IdentityRightsHandler } from './rights/identity-rights-handler.js';
 
 export const SERVICE = 'identity';
 
@@ -38,6 +40,7 @@ export class AppModule {
         MfaModule,
         ApiKeysModule,
         PlatformUsersModule,
+        RightsModule.forService({ handler: IdentityRightsHandler }),
         TenantsModule,
         OperationsModule.forService({ service: SERVICE, env: config.LEKHA_ENV }),
       ],

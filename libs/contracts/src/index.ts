@@ -19,6 +19,7 @@ export * from './staff.js';
 export * from './platform.js';
 export * from './notifications.js';
 export * from './privacy.js';
+export * from './rights.js';
 export * from './ledgers.js';
 export * from './ledger-chain.js';
 export * from './keys.js';

@@ -12,5 +12,10 @@ export const complianceConfigSchema = baseConfigSchema.extend({
   CONSENT_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   /** How long a change waits for a service's confirmation before it is sent again. */
   CONSENT_REPUBLISH_MS: z.coerce.number().int().min(200).max(3_600_000).default(10_000),
+  /** Asks the services for their parts of rights requests and follows their answers (off: use-case tests drive it). */
+  RIGHTS_RELAY: z.enum(['on', 'off']).default('on'),
+  RIGHTS_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  /** How long a request waits for a service's part before it is asked again. */
+  RIGHTS_REPUBLISH_MS: z.coerce.number().int().min(200).max(3_600_000).default(10_000),
 });
 export type ComplianceConfig = z.infer<typeof complianceConfigSchema>;

@@ -1,6 +1,7 @@
 import { Migration } from '@lekha/persistence';
 import { auditOutboxSql } from '@lekha/audit';
 import { Migration20270105ConsentRecords } from './20270105-consent-records.migration.js';
+import { Migration20270110RightsRequests } from './20270110-rights-requests.migration.js';
 
 const S = 'compliance';
 
@@ -131,4 +132,5 @@ export const migrations = [
   { name: 'Migration20261122AuditNetworkKeysQ7', class: Migration20261122AuditNetworkKeysQ7 },
   { name: 'Migration20261122AuditIndexLeanQ7', class: Migration20261122AuditIndexLeanQ7 },
   { name: 'Migration20270105ConsentRecords', class: Migration20270105ConsentRecords },
+  { name: 'Migration20270110RightsRequests', class: Migration20270110RightsRequests },
 ];

@@ -12,6 +12,7 @@ import { NotificationOps } from './notifications.js';
 import { PlatformOps } from './platform.js';
 import { PlatformUserOps } from './platform-users.js';
 import { PrivacyOps } from './privacy.js';
+import { RightsOps } from './rights.js';
 import { RecordOps } from './records.js';
 import { SessionOps } from './sessions.js';
 import { StaffOps } from './staff.js';
@@ -31,6 +32,7 @@ export * from './notifications.js';
 export * from './platform.js';
 export * from './platform-users.js';
 export * from './privacy.js';
+export * from './rights.js';
 export * from './records.js';
 export * from './sessions.js';
 export * from './staff.js';
@@ -47,6 +49,7 @@ export const ALL_OPERATIONS: readonly AnyOperation[] = [
   AuditOps,
   NotificationOps,
   PrivacyOps,
+  RightsOps,
   LedgerOps,
   InvoiceOps,
   StaffOps,
