@@ -92,7 +92,7 @@ describe('rights requests (use cases on a real database)', () => {
     expect(Buffer.from(row!.details_enc).toString('latin1')).not.toContain('hold about me');
   });
 
-  it('due dates per kind: grievances 90 days, the others 30; only access and export are orchestrated', async () => {
+  it('P27: due dates per kind from the tenant’s policy (default 30, grievances 90); only access and export orchestrated', async () => {
     const owner = h.tenantCaller(['owner']);
     const customerId = randomUUID();
     const grievance = await file(owner, { kind: 'grievance', customerId });
@@ -101,9 +101,20 @@ describe('rights requests (use cases on a real database)', () => {
     const correction = await file(owner, { kind: 'correction', customerId });
     expect(correction.dueAt).toBe(new Date(T0.getTime() + 30 * DAY).toISOString());
     expect((await file(owner, { kind: 'export', customerId })).status).toBe('in_progress');
+    // A tenant that promises two days sets it; requests filed afterwards are due by it.
+    const policy = await h.call(RightsOps.putPolicy, { kind: 'access', days: 2 }, owner);
+    expect(policy.dueDays).toMatchObject({ access: 2, export: 30, grievance: 90 });
+    expect((await file(owner, { kind: 'access', customerId })).dueAt).toBe(
+      new Date(T0.getTime() + 2 * DAY).toISOString(),
+    );
+    await expect(h.call(RightsOps.putPolicy, { kind: 'grievance', days: 91 }, owner)).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
+    const other = h.tenantCaller(['owner']);
+    expect((await h.call(RightsOps.getPolicy, {}, other)).dueDays.access).toBe(30);
   });
 
-  it('a duplicate for the same principal and kind while open is joined; once closed a new one is filed', async () => {
+  it('P27: a duplicate for the same principal and kind while open is joined; once closed a new one is filed', async () => {
     const owner = h.tenantCaller(['owner']);
     const customerId = randomUUID();
     const first = await file(owner, { kind: 'grievance', customerId });
@@ -133,7 +144,7 @@ describe('rights requests (use cases on a real database)', () => {
     expect(fresh.id).not.toBe(first.id);
   });
 
-  it('overdue: an open request past its due date is listed with overdue=true; a closed one never', async () => {
+  it('P27: overdue: an open request past its due date is listed with overdue=true; a closed one never', async () => {
     const owner = h.tenantCaller(['owner']);
     const late = await file(owner, { kind: 'correction' });
     const rejected = await file(owner, { kind: 'nomination' });
@@ -187,7 +198,7 @@ describe('rights requests (use cases on a real database)', () => {
     expect((await relay()).filter((e) => e.requestId === view.id)).toEqual([]);
   });
 
-  it('the document: each service’s part by category, shared-with and activities; JSON and HTML', async () => {
+  it('P20 P21: the document: each service’s part by category, shared-with and activities; JSON and HTML', async () => {
     const owner = h.tenantCaller(['owner']);
     const customerId = randomUUID();
     await h.call(

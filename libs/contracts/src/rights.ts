@@ -32,6 +32,16 @@ export const DEFAULT_RIGHTS_DUE_DAYS: Readonly<Record<RightsRequestKind, number>
 export const RIGHTS_SERVICES = ['identity', 'tenant-data', 'notifications', 'billing', 'compliance'] as const;
 export type RightsService = (typeof RIGHTS_SERVICES)[number];
 
+/** The tenant's policy: days to answer each kind (its own where set, else the defaults). */
+export const rightsPolicySchema = z.object({
+  dueDays: z.record(z.enum(RightsRequestKinds), z.number().int()),
+});
+export const putRightsPolicySchema = z.strictObject({
+  kind: z.enum(RightsRequestKinds),
+  /** Days from filing; at most the default (DPDP's outer limit for grievances is 90). */
+  days: z.number().int().min(1).max(90),
+});
+
 export const fileRightsRequestSchema = z.strictObject({
   kind: z.enum(RightsRequestKinds),
   customerId: z.uuid(),

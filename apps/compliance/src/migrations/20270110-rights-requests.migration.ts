@@ -3,7 +3,7 @@ import { Migration, rlsPolicySql, tenantTableGrantsSql } from '@lekha/persistenc
 const S = 'compliance';
 
 /**
- * Data principals' rights requests. A request moves received → verified → in_progress → completed |
+ * Data principals' rights requests, and each tenant's policy of days to answer a kind. A request moves received → verified → in_progress → completed |
  * rejected; at most one request of a principal and kind is open at a time (a partial unique index:
  * a second filing joins the first). What the principal wrote, a rejection's reason and a completion
  * note are encrypted under the tenant's key. `rights_parts` holds, per request and service, when
@@ -49,6 +49,15 @@ export class Migration20270110RightsRequests extends Migration {
         primary key (request_id, service)
       )`,
       `create index rights_parts_due on ${S}.rights_parts (next_send_at) where answered_at is null`,
+      `create table ${S}.rights_policies (
+        tenant_id uuid not null,
+        kind text not null,
+        due_days int not null check (due_days between 1 and 90),
+        updated_at timestamptz not null default now(),
+        primary key (tenant_id, kind)
+      )`,
+      ...rlsPolicySql(`${S}.rights_policies`),
+      ...tenantTableGrantsSql(`${S}.rights_policies`, ['select', 'insert', 'update']),
       ...rlsPolicySql(`${S}.rights_requests`),
       // Not forced: the relay reads due parts across tenants as the service's own login (IDs only).
       `alter table ${S}.rights_parts enable row level security`,

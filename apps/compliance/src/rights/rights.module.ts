@@ -8,8 +8,10 @@ import { RightsRepository } from './rights.repository.js';
 import {
   CompleteRightsRequestUseCase,
   FileRightsRequestUseCase,
+  GetRightsPolicyUseCase,
   GetRightsRequestUseCase,
   ListRightsRequestsUseCase,
+  PutRightsPolicyUseCase,
   RejectRightsRequestUseCase,
   RightsRequestResultUseCase,
 } from './use-cases/rights-requests.use-cases.js';
@@ -33,6 +35,8 @@ export function complianceRightsProviders(config: ComplianceConfig): Provider[] 
       ),
     },
     RightsRelay,
+    GetRightsPolicyUseCase,
+    PutRightsPolicyUseCase,
     FileRightsRequestUseCase,
     ListRightsRequestsUseCase,
     GetRightsRequestUseCase,

@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantScope } from '@lekha/access';
-import type { RightsRequestKind, RightsRequestStatus, RightsService } from '@lekha/contracts';
+import {
+  DEFAULT_RIGHTS_DUE_DAYS,
+  type RightsRequestKind,
+  type RightsRequestStatus,
+  type RightsService,
+} from '@lekha/contracts';
 
 type Ts = Date | string;
 
@@ -47,6 +52,23 @@ const COLUMNS = `id, kind, customer_id, status, details_enc, received_at, verifi
 /** The tenant's rights requests and, per request, each service's part. */
 @Injectable()
 export class RightsRepository {
+  /** Days to answer each kind: the tenant's own where it set them, else the defaults. */
+  async dueDays({ tx, tenantId }: TenantScope): Promise<Record<RightsRequestKind, number>> {
+    const own = await tx.execute<{ kind: RightsRequestKind; due_days: number }[]>(
+      `select kind, due_days from compliance.rights_policies where tenant_id = ?`,
+      [tenantId],
+    );
+    return { ...DEFAULT_RIGHTS_DUE_DAYS, ...Object.fromEntries(own.map((p) => [p.kind, p.due_days])) };
+  }
+
+  async putDueDays({ tx, tenantId }: TenantScope, kind: RightsRequestKind, days: number): Promise<void> {
+    await tx.execute(
+      `insert into compliance.rights_policies (tenant_id, kind, due_days) values (?, ?, ?)
+         on conflict (tenant_id, kind) do update set due_days = excluded.due_days, updated_at = now()`,
+      [tenantId, kind, days],
+    );
+  }
+
   /** Inserts the request; false when one of the principal and kind is already open (the caller joins it). */
   async insert({ tx, tenantId }: TenantScope, r: NewRightsRequest): Promise<boolean> {
     const rows = await tx.execute<{ id: string }[]>(

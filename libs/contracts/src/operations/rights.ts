@@ -1,11 +1,13 @@
 import { z } from 'zod';
-import { operation, pageSchema } from '../operation.js';
+import { emptyRequestSchema, operation, pageSchema } from '../operation.js';
 import {
   completeRightsRequestSchema,
   fileRightsRequestSchema,
   listRightsRequestsSchema,
+  putRightsPolicySchema,
   rejectRightsRequestSchema,
   rightsDocumentSchema,
+  rightsPolicySchema,
   rightsRequestIdSchema,
   rightsRequestViewSchema,
   rightsResultRequestSchema,
@@ -23,6 +25,24 @@ export const RightsOps = {
       'File a principal’s rights request (access, export, correction, erasure, grievance, nomination); a request ' +
       'of the same principal and kind still open is joined, not filed twice',
     http: { method: 'POST', path: 'v1/privacy/requests', tag: 'privacy', status: 202 },
+  }),
+  getPolicy: operation({
+    name: 'compliance.rights-policy.get',
+    request: emptyRequestSchema,
+    response: rightsPolicySchema,
+    access: ['privacy:requests:read', 'privacy:requests:write'],
+    audit: { action: 'read', resourceType: 'rights_policy', resourceIdField: null },
+    summary: 'The days the tenant gives itself to answer each kind of request (30 by default; grievances 90)',
+    http: { method: 'GET', path: 'v1/privacy/request-policy', tag: 'privacy' },
+  }),
+  putPolicy: operation({
+    name: 'compliance.rights-policy.put',
+    request: putRightsPolicySchema,
+    response: rightsPolicySchema,
+    access: 'privacy:requests:write',
+    audit: { action: 'update', resourceType: 'rights_policy', resourceIdField: 'kind' },
+    summary: 'Set the days to answer one kind of request (1–90); requests filed afterwards are due by it',
+    http: { method: 'PUT', path: 'v1/privacy/request-policy/:kind', tag: 'privacy' },
   }),
   listRequests: operation({
     name: 'compliance.rights-requests.list',

@@ -1,5 +1,4 @@
 import {
-  DEFAULT_RIGHTS_DUE_DAYS,
   FeatureError,
   OPEN_RIGHTS_STATUSES,
   ORCHESTRATED_RIGHTS_KINDS,
@@ -18,6 +17,7 @@ import type { z } from 'zod';
 import type {
   completeRightsRequestSchema,
   listRightsRequestsSchema,
+  putRightsPolicySchema,
   rejectRightsRequestSchema,
   rightsResultRequestSchema,
 } from '@lekha/contracts';
@@ -46,7 +46,7 @@ function transition(data: TenantScope, row: { id: string; customer_id: string },
 /**
  * Files a principal's rights request. Filed by the tenant's staff for a customer by ID, it is verified
  * at once (the staff member's verified sign-in stands for the principal's identity); its due date comes
- * from the kind (30 days, grievances 90). An access or export request goes straight on to in_progress:
+ * from the tenant's policy for the kind (by default 30 days, grievances 90). An access or export request goes straight on to in_progress:
  * a part per service is queued in the same transaction and the relay asks for each until it arrives.
  * A request of the same principal and kind still open is joined: the open one is answered.
  */
@@ -72,7 +72,7 @@ export class FileRightsRequestUseCase implements UseCase<typeof RightsOps.fileRe
         detailsEnc: data.cipher.encrypt('rights.details', input.details) ?? null,
         receivedAt: now,
         verifiedAt: now,
-        dueAt: new Date(now.getTime() + DEFAULT_RIGHTS_DUE_DAYS[input.kind] * DAY_MS),
+        dueAt: new Date(now.getTime() + (await this.requests.dueDays(data))[input.kind] * DAY_MS),
         filedBy: { type: scope.ctx.actorType, id: scope.ctx.actorId },
       });
       if (!inserted) {
@@ -100,6 +100,39 @@ export class FileRightsRequestUseCase implements UseCase<typeof RightsOps.fileRe
     });
     if (orchestrated && !view.joined) this.relay.nudge();
     return view;
+  }
+}
+
+/** The tenant's policy: days to answer each kind. */
+@Handles(RightsOps.getPolicy)
+export class GetRightsPolicyUseCase implements UseCase<typeof RightsOps.getPolicy> {
+  constructor(
+    private readonly access: TenantAccess,
+    private readonly requests: RightsRepository,
+  ) {}
+
+  execute(scope: OperationScope<typeof RightsOps.getPolicy>) {
+    return this.access.run(scope, async (data) => {
+      await data.record({});
+      return { dueDays: await this.requests.dueDays(data) };
+    });
+  }
+}
+
+/** Sets the days to answer one kind; requests already filed keep their due date. */
+@Handles(RightsOps.putPolicy)
+export class PutRightsPolicyUseCase implements UseCase<typeof RightsOps.putPolicy> {
+  constructor(
+    private readonly access: TenantAccess,
+    private readonly requests: RightsRepository,
+  ) {}
+
+  execute(scope: OperationScope<typeof RightsOps.putPolicy>, input: z.output<typeof putRightsPolicySchema>) {
+    return this.access.run(scope, async (data) => {
+      await this.requests.putDueDays(data, input.kind, input.days);
+      await data.record({ resource: { id: input.kind }, reason: `due_days_${input.days}` });
+      return { dueDays: await this.requests.dueDays(data) };
+    });
   }
 }
 
