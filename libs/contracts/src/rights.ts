@@ -53,10 +53,7 @@ export type FileRightsRequest = z.infer<typeof fileRightsRequestSchema>;
 export const listRightsRequestsSchema = z.strictObject({
   status: z.enum(RightsRequestStatuses).optional(),
   /** `true`: only open requests past their due date. */
-  overdue: z
-    .enum(['true', 'false'])
-    .transform((v) => v === 'true')
-    .optional(),
+  overdue: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).optional(),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
