@@ -92,7 +92,7 @@ describe('rights requests (use cases on a real database)', () => {
     expect(Buffer.from(row!.details_enc).toString('latin1')).not.toContain('hold about me');
   });
 
-  it('P27: due dates per kind from the tenant’s policy (default 30, grievances 90); only access and export orchestrated', async () => {
+  it('P27: due dates per kind from the tenant’s policy (default 30 days, grievances 90)', async () => {
     const owner = h.tenantCaller(['owner']);
     const customerId = randomUUID();
     const grievance = await file(owner, { kind: 'grievance', customerId });
@@ -114,7 +114,7 @@ describe('rights requests (use cases on a real database)', () => {
     expect((await h.call(RightsOps.getPolicy, {}, other)).dueDays.access).toBe(30);
   });
 
-  it('P27: a duplicate for the same principal and kind while open is joined; once closed a new one is filed', async () => {
+  it('P27: a duplicate for the same principal and kind while open is joined; once closed, a new one', async () => {
     const owner = h.tenantCaller(['owner']);
     const customerId = randomUUID();
     const first = await file(owner, { kind: 'grievance', customerId });

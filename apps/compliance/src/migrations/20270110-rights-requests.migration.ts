@@ -3,13 +3,14 @@ import { Migration, rlsPolicySql, tenantTableGrantsSql } from '@lekha/persistenc
 const S = 'compliance';
 
 /**
- * Data principals' rights requests, and each tenant's policy of days to answer a kind. A request moves received → verified → in_progress → completed |
- * rejected; at most one request of a principal and kind is open at a time (a partial unique index:
- * a second filing joins the first). What the principal wrote, a rejection's reason and a completion
- * note are encrypted under the tenant's key. `rights_parts` holds, per request and service, when
- * its part was asked for (the relay asks again every `RIGHTS_REPUBLISH_MS` until answered) and the
- * part itself, encrypted under the tenant's key. It carries the request's kind and customer ID (a
- * pseudonymous ID) so the relay reads it across tenants without opening the requests.
+ * Data principals' rights requests, and each tenant's policy of days to answer a kind. A request moves
+ * received → verified → in_progress → completed | rejected; at most one request of a principal and kind
+ * is open at a time (a partial unique index: a second filing joins the first). What the principal
+ * wrote, a rejection's reason and a completion note are encrypted under the tenant's key.
+ * `rights_parts` holds, per request and service, when its part was asked for (the relay asks again
+ * every `RIGHTS_REPUBLISH_MS` until answered) and the part itself, encrypted under the tenant's key. It
+ * carries the request's kind and customer ID (a pseudonymous ID) so the relay reads it across tenants
+ * without opening the requests.
  */
 export class Migration20270110RightsRequests extends Migration {
   override async up(): Promise<void> {

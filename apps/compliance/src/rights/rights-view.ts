@@ -81,6 +81,9 @@ const cell = (v: unknown) => escapeHtml(typeof v === 'object' && v !== null ? JS
 
 /** The document as a page a person can read (every value escaped). */
 export function rightsDocumentHtml(doc: RightsDocument): string {
+  const held = doc.categories
+    .map((c) => `${escapeHtml(c.category)} (${c.services.map(escapeHtml).join(', ')})`)
+    .join('; ');
   const sections = doc.parts.map((part) => {
     const holdings = part.holdings
       .filter((h) => h.count > 0)
@@ -110,8 +113,9 @@ export function rightsDocumentHtml(doc: RightsDocument): string {
         `<th>what</th><th>by</th><th>outcome</th></tr></thead><tbody>${part.activities
           .map(
             (a) =>
-              `<tr><td>${escapeHtml(a.at)}</td><td>${escapeHtml(a.service)}</td><td>${escapeHtml(a.action)}</td>` +
-              `<td>${escapeHtml(a.resourceType)}</td><td>${escapeHtml(a.actor)}</td><td>${escapeHtml(a.outcome)}</td></tr>`,
+              `<tr>${[a.at, a.service, a.action, a.resourceType, a.actor, a.outcome]
+                .map((v) => `<td>${escapeHtml(v)}</td>`)
+                .join('')}</tr>`,
           )
           .join('')}</tbody></table>`
       : '';
@@ -122,7 +126,7 @@ export function rightsDocumentHtml(doc: RightsDocument): string {
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Your data</title></head><body>` +
     `<h1>The personal data held about you</h1>` +
     `<p>Request ${escapeHtml(doc.requestId)} (${escapeHtml(doc.kind)}), generated ${escapeHtml(doc.generatedAt)}.</p>` +
-    `<p>Categories held: ${doc.categories.map((c) => `${escapeHtml(c.category)} (${c.services.map(escapeHtml).join(', ')})`).join('; ') || 'none'}.</p>` +
+    `<p>Categories held: ${held || 'none'}.</p>` +
     sections.join('') +
     `</body></html>`
   );

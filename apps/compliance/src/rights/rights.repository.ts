@@ -107,7 +107,8 @@ export class RightsRepository {
 
   async find({ tx, tenantId }: TenantScope, id: string, forUpdate = false): Promise<RightsRequestRow | null> {
     const rows = await tx.execute<RightsRequestRow[]>(
-      `select ${COLUMNS} from compliance.rights_requests where tenant_id = ? and id = ?${forUpdate ? ' for update' : ''}`,
+      `select ${COLUMNS} from compliance.rights_requests where tenant_id = ? and id = ?` +
+        (forUpdate ? ' for update' : ''),
       [tenantId, id],
     );
     return rows[0] ?? null;

@@ -46,8 +46,9 @@ function transition(data: TenantScope, row: { id: string; customer_id: string },
 /**
  * Files a principal's rights request. Filed by the tenant's staff for a customer by ID, it is verified
  * at once (the staff member's verified sign-in stands for the principal's identity); its due date comes
- * from the tenant's policy for the kind (by default 30 days, grievances 90). An access or export request goes straight on to in_progress:
- * a part per service is queued in the same transaction and the relay asks for each until it arrives.
+ * from the tenant's policy for the kind (by default 30 days, grievances 90). An access or export request
+ * goes straight on to in_progress: a part per service is queued in the same transaction and the relay
+ * asks for each until it arrives.
  * A request of the same principal and kind still open is joined: the open one is answered.
  */
 @Handles(RightsOps.fileRequest)
