@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import {
   Inject,
   Injectable,
@@ -66,14 +67,15 @@ export class RightsEvents {
     }
   }
 
+  /** The part compressed (gzip), then sealed: a record stays well under the broker's 1 MB for typical data. */
   sealPart(tenantId: string, requestId: string, part: RightsPart): string {
-    const bytes = Buffer.from(JSON.stringify(rightsPartSchema.parse(part)), 'utf8');
+    const bytes = gzipSync(Buffer.from(JSON.stringify(rightsPartSchema.parse(part)), 'utf8'));
     return seal(this.key(tenantId), bytes, this.aad(tenantId, requestId, part.service)).toString('base64');
   }
 
   openPart(tenantId: string, requestId: string, service: RightsService, sealed: string): RightsPart {
     const bytes = open(this.key(tenantId), Buffer.from(sealed, 'base64'), this.aad(tenantId, requestId, service));
-    const part = rightsPartSchema.parse(JSON.parse(bytes.toString('utf8')));
+    const part = rightsPartSchema.parse(JSON.parse(gunzipSync(bytes).toString('utf8')));
     if (part.service !== service) throw new Error('a part answered for another service');
     return part;
   }

@@ -34,9 +34,7 @@ export class ComplianceRightsHandler implements RightsHandler {
     const now = this.clock.now();
     const held = await this.access.runAsService(request.tenantId, this.service, async (data) => {
       const consents = await this.consents.list(data, { customerId: request.customerId });
-      const requests = (await this.requests.list(data, { now, limit: 200 })).filter(
-        (r) => r.customer_id === request.customerId,
-      );
+      const requests = await this.requests.list(data, { customerId: request.customerId, now, limit: 500 });
       await data.record({
         resource: { type: 'rights_request', id: request.requestId },
         subjectIds: [request.customerId],

@@ -118,6 +118,7 @@ export class RightsRepository {
   async list(
     { tx, tenantId }: TenantScope,
     q: {
+      customerId?: string;
       status?: RightsRequestStatus;
       overdue?: boolean;
       now: Date;
@@ -127,6 +128,10 @@ export class RightsRepository {
   ): Promise<RightsRequestRow[]> {
     const where = ['tenant_id = ?'];
     const params: unknown[] = [tenantId];
+    if (q.customerId) {
+      where.push('customer_id = ?');
+      params.push(q.customerId);
+    }
     if (q.status) {
       where.push('status = ?');
       params.push(q.status);
