@@ -8,6 +8,7 @@ import {
   DataModule,
   KeyringModule,
   OperationsModule,
+  RightsModule,
   pingHandler,
   transitKeyHandler,
 } from '@lekha/runtime';
@@ -20,6 +21,7 @@ import { BillingTenantEraser } from './erasure/billing-tenant-eraser.js';
 import { LedgerRepository } from './ledgers/ledger.repository.js';
 import { LedgerJournal } from './ledgers/ledger-journal.js';
 import { customerInvoiceProviders } from './customer-invoices/customer-invoice-providers.js';
+import { BillingRightsHandler } from './rights/billing-rights-handler.js';
 
 export const SERVICE = 'billing';
 
@@ -37,6 +39,7 @@ export class AppModule {
         PaymentsModule,
         LedgersModule,
         TenantErasureModule.forService({ eraser: BillingTenantEraser }),
+        RightsModule.forService({ handler: BillingRightsHandler }),
         OperationsModule.forService({ service: SERVICE, env: config.LEKHA_ENV }),
       ],
       providers: [

@@ -7,6 +7,7 @@ import {
   DataModule,
   KeyringModule,
   OperationsModule,
+  RightsModule,
   pingHandler,
   transitKeyHandler,
 } from '@lekha/runtime';
@@ -18,6 +19,8 @@ import { migrations } from './migrations/index.js';
 import { SupportModule } from './support/support.module.js';
 import { MessengerOptions, NotificationsRegisterMessenger } from './registers/notifications-messenger.js';
 import { RegistersModule } from './registers/registers.module.js';
+import { ComplianceRightsHandler } from './rights/compliance-rights-handler.js';
+import { complianceRightsProviders } from './rights/rights.module.js';
 
 export const SERVICE = 'compliance';
 
@@ -35,6 +38,7 @@ export class AppModule {
         SupportModule,
         RegistersModule.register(config, NotificationsRegisterMessenger, MessengerOptions.of(config)),
         RetentionModule.register(config),
+        RightsModule.forService({ handler: ComplianceRightsHandler, providers: complianceRightsProviders(config) }),
         AccessModule.forRoot({ tenants: true }),
         OperationsModule.forService({ service: SERVICE, env: config.LEKHA_ENV }),
       ],

@@ -23,6 +23,7 @@ import { SecurityModule } from './security/security.module.js';
 import { WebhooksController } from './webhooks/webhooks.controller.js';
 import { LedgersController } from './ledgers/ledgers.controller.js';
 import { InvoicesController } from './billing/invoices.controller.js';
+import { RightsRequestsController } from './privacy/rights-requests.controller.js';
 
 export const SERVICE = 'gateway';
 
@@ -50,6 +51,7 @@ export class AppModule implements NestModule {
         WebhooksController,
         LedgersController,
         InvoicesController,
+        RightsRequestsController,
       ],
       providers: [
         JwtStrategy,

@@ -6,6 +6,7 @@ import {
   DataModule,
   KeyringModule,
   OperationsModule,
+  RightsModule,
   pingHandler,
   transitKeyHandler,
 } from '@lekha/runtime';
@@ -21,6 +22,7 @@ import { TenantsModule } from './tenants/tenants.module.js';
 import { SupportTokensModule } from './support/support.module.js';
 import { User } from './users/user.entity.js';
 import { migrations } from './migrations/index.js';
+import { IdentityRightsHandler } from './rights/identity-rights-handler.js';
 
 export const SERVICE = 'identity';
 
@@ -39,6 +41,7 @@ export class AppModule {
         MfaModule,
         ApiKeysModule,
         PlatformUsersModule,
+        RightsModule.forService({ handler: IdentityRightsHandler }),
         TenantsModule,
         SupportTokensModule,
         OperationsModule.forService({ service: SERVICE, env: config.LEKHA_ENV }),

@@ -8,6 +8,7 @@ import {
   DataModule,
   KeyringModule,
   OperationsModule,
+  RightsModule,
   pingHandler,
   transitKeyHandler,
 } from '@lekha/runtime';
@@ -16,6 +17,7 @@ import { migrations } from './migrations/index.js';
 import { DispatchModule } from './dispatch/dispatch.module.js';
 import { MessagingModule } from './messaging.module.js';
 import { NotificationsTenantEraser } from './erasure/notifications-tenant-eraser.js';
+import { NotificationsRightsHandler } from './rights/notifications-rights-handler.js';
 
 export const SERVICE = 'notifications';
 
@@ -31,6 +33,7 @@ export class AppModule {
         DispatchModule.register(config.LEKHA_ENV),
         MessagingModule.register(config),
         TenantErasureModule.forService({ eraser: NotificationsTenantEraser }),
+        RightsModule.forService({ handler: NotificationsRightsHandler }),
         AccessModule.forRoot({ tenants: true }),
         OperationsModule.forService({ service: SERVICE, env: config.LEKHA_ENV }),
       ],

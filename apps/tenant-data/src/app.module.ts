@@ -5,6 +5,7 @@ import {
   DataModule,
   KeyringModule,
   OperationsModule,
+  RightsModule,
   pingHandler,
   transitKeyHandler,
 } from '@lekha/runtime';
@@ -25,6 +26,9 @@ import { DocumentsModule } from './documents/documents.module.js';
 import { CustomerDocument } from './documents/document.entity.js';
 import { TenantDataEraser } from './erasure/tenant-data-eraser.js';
 import { TenantDataEventsModule } from './events/events.module.js';
+import { TenantDataRightsHandler } from './rights/tenant-data-rights-handler.js';
+import { DocumentRepository } from './documents/document.repository.js';
+import { RecordRepository } from './records/record.repository.js';
 
 export const SERVICE = 'tenant-data';
 
@@ -57,6 +61,10 @@ export class AppModule {
         DocumentsModule.register(config),
         KeysModule,
         TenantErasureModule.forService({ eraser: TenantDataEraser }),
+        RightsModule.forService({
+          handler: TenantDataRightsHandler,
+          providers: [RecordRepository, DocumentRepository],
+        }),
         OperationsModule.forService({ service: SERVICE, env: config.LEKHA_ENV }),
       ],
       providers: [

@@ -1,7 +1,7 @@
 import { Global, Injectable, Module, type DynamicModule } from '@nestjs/common';
 import { AuditOutbox, type AccessRecord } from '@lekha/audit';
 import { AccessError, DomainError, FeatureError, type AuditAction } from '@lekha/contracts';
-import { FieldCipher, TenantKeyring } from '@lekha/crypto';
+import { FieldCipher, TenantKeyring, TenantKeysetDestroyedError } from '@lekha/crypto';
 import { Database, inTenantTransaction, type Em } from '@lekha/persistence';
 import type { OperationScope } from '@lekha/runtime';
 
@@ -110,6 +110,43 @@ export class TenantAccess {
     );
     if (result === null) throw notFound();
     return result;
+  }
+
+  /**
+   * For a service's own work on a tenant's data outside any caller's operation (answering a rights
+   * request): the tenant's transaction and cipher, each access recorded as the service. Null, and `fn`
+   * not run, when the tenant has no keyset (never had data here, or was erased).
+   */
+  async runAsService<T>(tenantId: string, service: string, fn: (data: TenantScope) => Promise<T>): Promise<T | null> {
+    let keys;
+    try {
+      keys = await this.keyring.keysFor(tenantId, { create: false });
+    } catch (err) {
+      if (!(err instanceof TenantKeysetDestroyedError)) throw err;
+      return null;
+    }
+    if (!keys) return null;
+    const cipher = new FieldCipher(keys);
+    return inTenantTransaction(this.db.em(), tenantId, (tx) =>
+      fn({
+        tx,
+        tenantId,
+        cipher,
+        record: async (...records) => {
+          await this.audit.record(
+            tx,
+            ...records.map((r) => ({
+              ...r,
+              action: r.action ?? 'read',
+              resource: { type: r.resource?.type ?? 'customer', id: r.resource?.id ?? null },
+              tenantId,
+              actorType: 'service' as const,
+              actorId: service,
+            })),
+          );
+        },
+      }),
+    );
   }
 
   /** Refuses (audited as denied first, in its own transaction) for a reason the use case found. */

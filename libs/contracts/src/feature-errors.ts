@@ -167,6 +167,14 @@ export enum PrivacyError {
   ConsentNotFound = 'PRIVACY_CONSENT_NOT_FOUND',
   /** Withdrawing a consent already withdrawn (or no active consent of the principal for the purpose). */
   NothingToWithdraw = 'PRIVACY_NOTHING_TO_WITHDRAW',
+  /** No rights request of that ID in the caller's tenant. */
+  RequestNotFound = 'PRIVACY_REQUEST_NOT_FOUND',
+  /** Rejecting or completing a request that is already completed or rejected. */
+  RequestClosed = 'PRIVACY_REQUEST_CLOSED',
+  /** The result of a request that is not an access or export request, or not completed yet. */
+  ResultNotReady = 'PRIVACY_RESULT_NOT_READY',
+  /** Completing by hand an access or export request (it completes once every service answered). */
+  RequestCompletesItself = 'PRIVACY_REQUEST_COMPLETES_ITSELF',
 }
 
 /** Support access only with the customer's consent (compliance, identity, gateway). */
@@ -348,6 +356,7 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case BillingError.InvoiceNotFound:
     case BillingError.PaymentNotFound:
     case PrivacyError.ConsentNotFound:
+    case PrivacyError.RequestNotFound:
     case LedgerError.AccountNotFound:
     case LedgerError.EntryNotFound:
     case LedgerError.NoAccounts:
@@ -390,6 +399,9 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case RetentionError.AlreadyCancelled:
     case RetentionError.PurgeStarted:
     case RetentionError.HoldLifted:
+    case PrivacyError.RequestClosed:
+    case PrivacyError.ResultNotReady:
+    case PrivacyError.RequestCompletesItself:
       return 'CONFLICT';
     case ApiKeyError.ScopeUnknown:
     case AuthError.GstinStateMismatch:

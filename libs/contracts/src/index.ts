@@ -21,6 +21,7 @@ export * from './notifications.js';
 export * from './privacy.js';
 export * from './support.js';
 export * from './registers.js';
+export * from './rights.js';
 export * from './ledgers.js';
 export * from './ledger-chain.js';
 export * from './keys.js';

@@ -56,6 +56,10 @@ export const Permissions = [
   'privacy:consents:write',
   // Read consent records and where each change has been applied (owner, admin, staff).
   'privacy:consents:read',
+  // File, reject and complete principals' rights requests (owner, admin, staff).
+  'privacy:requests:write',
+  // Read rights requests, the queue of overdue ones and an access request's document (owner, admin, staff).
+  'privacy:requests:read',
   // Tenant ledgers: balances, statements, the chain check (owner, admin, accountant).
   'ledgers:read',
   // Open accounts, post and reverse entries (owner, admin, accountant); nothing ever edits or deletes one.

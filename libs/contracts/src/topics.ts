@@ -12,6 +12,12 @@ export const NOTIFICATIONS_DISPATCH_TOPIC = 'notifications.dispatch.v1';
  */
 export const PRIVACY_CONSENTS_TOPIC = 'privacy.consents.v1';
 /**
+ * Rights requests: compliance asks each service for its part of an access or export request and
+ * each answers; sealed with the bus key (a part sealed again per tenant). Compliance republishes a
+ * request until its part arrives, so a day's retention loses nothing.
+ */
+export const PRIVACY_RIGHTS_TOPIC = 'privacy.rights.v1';
+/**
  * Tenant-data's domain events (business-record lifecycle, customer erasure), sealed with the bus key and
  * published from tenant-data's outbox (written in the same transaction as the change); keyed by tenant.
  */
@@ -93,6 +99,7 @@ export function topicPlan(opts: TopicPlanOptions): TopicSpec[] {
     replicationFactor: rf,
     configEntries: { 'cleanup.policy': 'delete', 'retention.ms': String(24 * 3600_000), 'min.insync.replicas': minIsr },
   };
+  const rights: TopicSpec = { ...consents, topic: PRIVACY_RIGHTS_TOPIC };
   const tenantDataEvents: TopicSpec = { ...domain, topic: TENANT_DATA_EVENTS_TOPIC };
   const jwks: TopicSpec = {
     topic: IDENTITY_JWKS_TOPIC,
@@ -112,5 +119,5 @@ export function topicPlan(opts: TopicPlanOptions): TopicSpec[] {
     })),
     { topic: RPC_REPLIES_TOPIC, numPartitions: RPC_REPLY_PARTITIONS, replicationFactor: rf, configEntries: transient },
   ];
-  return [audit, checkpoints, domain, tenantDataEvents, dispatch, consents, jwks, ...rpc];
+  return [audit, checkpoints, domain, tenantDataEvents, dispatch, consents, rights, jwks, ...rpc];
 }

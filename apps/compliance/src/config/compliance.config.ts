@@ -26,5 +26,10 @@ export const complianceConfigSchema = baseConfigSchema.extend({
   RETENTION_INTERVAL_MS: z.coerce.number().int().min(200).max(3_600_000).default(60_000),
   /** A purge whose erasure some service has not confirmed is ordered again after this long. */
   RETENTION_REPUBLISH_MS: z.coerce.number().int().min(200).max(86_400_000).default(60_000),
+  /** Asks the services for their parts of rights requests and follows their answers (off: use-case tests drive it). */
+  RIGHTS_RELAY: z.enum(['on', 'off']).default('on'),
+  RIGHTS_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  /** How long a request waits for a service's part before it is asked again. */
+  RIGHTS_REPUBLISH_MS: z.coerce.number().int().min(200).max(3_600_000).default(10_000),
 });
 export type ComplianceConfig = z.infer<typeof complianceConfigSchema>;

@@ -14,6 +14,7 @@ import { NotificationOps } from './notifications.js';
 import { PlatformOps } from './platform.js';
 import { PlatformUserOps } from './platform-users.js';
 import { PrivacyOps } from './privacy.js';
+import { RightsOps } from './rights.js';
 import { RecordOps } from './records.js';
 import { IncidentOps, LegalRequestOps } from './registers.js';
 import { RetentionOps } from './retention.js';
@@ -38,6 +39,7 @@ export * from './notifications.js';
 export * from './platform.js';
 export * from './platform-users.js';
 export * from './privacy.js';
+export * from './rights.js';
 export * from './records.js';
 export * from './registers.js';
 export * from './retention.js';
@@ -60,6 +62,7 @@ export const ALL_OPERATIONS: readonly AnyOperation[] = [
   LegalRequestOps,
   IncidentOps,
   RetentionOps,
+  RightsOps,
   LedgerOps,
   InvoiceOps,
   CustomerInvoiceOps,

@@ -1,0 +1,47 @@
+import type { Provider } from '@nestjs/common';
+import { AuditIndexRepository } from '../audit-index/audit-index.repository.js';
+import type { ComplianceConfig } from '../config/compliance.config.js';
+import { ConsentRepository } from '../consent/consent.repository.js';
+import { RightsClock } from './rights-clock.js';
+import { RightsRelay, RightsRelayOptions } from './rights-relay.js';
+import { RightsRepository } from './rights.repository.js';
+import {
+  CompleteRightsRequestUseCase,
+  FileRightsRequestUseCase,
+  GetRightsPolicyUseCase,
+  GetRightsRequestUseCase,
+  ListRightsRequestsUseCase,
+  PutRightsPolicyUseCase,
+  RejectRightsRequestUseCase,
+  RightsRequestResultUseCase,
+} from './use-cases/rights-requests.use-cases.js';
+
+/**
+ * Rights requests in compliance: the workflow (use cases, the relay that asks every service for its
+ * part and records the answers) beside compliance's own rights handler (`RightsModule.forService`).
+ */
+export function complianceRightsProviders(config: ComplianceConfig): Provider[] {
+  return [
+    RightsClock,
+    RightsRepository,
+    ConsentRepository,
+    AuditIndexRepository,
+    {
+      provide: RightsRelayOptions,
+      useValue: new RightsRelayOptions(
+        config.RIGHTS_RELAY === 'on',
+        config.RIGHTS_RELAY_INTERVAL_MS,
+        config.RIGHTS_REPUBLISH_MS,
+      ),
+    },
+    RightsRelay,
+    GetRightsPolicyUseCase,
+    PutRightsPolicyUseCase,
+    FileRightsRequestUseCase,
+    ListRightsRequestsUseCase,
+    GetRightsRequestUseCase,
+    RightsRequestResultUseCase,
+    RejectRightsRequestUseCase,
+    CompleteRightsRequestUseCase,
+  ];
+}

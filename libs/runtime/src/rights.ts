@@ -1,0 +1,222 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import {
+  Inject,
+  Injectable,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+  type Provider,
+  type Type,
+} from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import {
+  PRIVACY_RIGHTS_TOPIC,
+  rightsEventSchema,
+  rightsPartSchema,
+  rightsTransportKey,
+  uuidv7,
+  type PersonalDataDeclaration,
+  type RightsEvent,
+  type RightsHolding,
+  type RightsPart,
+  type RightsPartRequestedEvent,
+  type RightsService,
+} from '@lekha/contracts';
+import { open, seal } from '@lekha/crypto';
+import { KafkaPublisher, TopicFollower } from '@lekha/kafka';
+import { AppLogger } from './app-logger.js';
+import { BusSeal } from './bus-seal.js';
+import { KAFKA } from './core-module.js';
+import { MASTER_KEY } from './keyring-module.js';
+
+/**
+ * Rights events (`privacy.rights.v1`): compliance's requests for a service's part of an access or
+ * export request, and each service's answer. Every record is sealed with the bus key; a part (the
+ * principal's personal data) is sealed again with the tenant's rights transport key, derived from
+ * the master key by each service, so nothing personal is readable with the bus key alone.
+ */
+@Injectable()
+export class RightsEvents {
+  constructor(
+    private readonly publisher: KafkaPublisher,
+    @Inject(BusSeal) private readonly seal: BusSeal,
+    @Inject(MASTER_KEY) private readonly masterKey: Buffer,
+  ) {}
+
+  async publish(...events: RightsEvent[]): Promise<void> {
+    if (!events.length) return;
+    await this.publisher.send({
+      topic: PRIVACY_RIGHTS_TOPIC,
+      timeout: 5000,
+      messages: events.map((e) => ({
+        key: e.tenantId,
+        value: this.seal.sealRecord(PRIVACY_RIGHTS_TOPIC, rightsEventSchema.parse(e)),
+      })),
+    });
+  }
+
+  /** Opens and validates one record; null for anything not sealed with our bus key or not a known event. */
+  open(value: Buffer | null): RightsEvent | null {
+    if (!value) return null;
+    try {
+      return rightsEventSchema.parse(this.seal.openRecord(PRIVACY_RIGHTS_TOPIC, value));
+    } catch {
+      return null;
+    }
+  }
+
+  /** The part compressed (gzip), then sealed: a record stays well under the broker's 1 MB for typical data. */
+  sealPart(tenantId: string, requestId: string, part: RightsPart): string {
+    const bytes = gzipSync(Buffer.from(JSON.stringify(rightsPartSchema.parse(part)), 'utf8'));
+    return seal(this.key(tenantId), bytes, this.aad(tenantId, requestId, part.service)).toString('base64');
+  }
+
+  openPart(tenantId: string, requestId: string, service: RightsService, sealed: string): RightsPart {
+    const bytes = open(this.key(tenantId), Buffer.from(sealed, 'base64'), this.aad(tenantId, requestId, service));
+    const part = rightsPartSchema.parse(JSON.parse(gunzipSync(bytes).toString('utf8')));
+    if (part.service !== service) throw new Error('a part answered for another service');
+    return part;
+  }
+
+  private key(tenantId: string): Buffer {
+    return rightsTransportKey(this.masterKey, tenantId);
+  }
+
+  private aad(tenantId: string, requestId: string, service: string): Buffer {
+    return Buffer.from(`lekha.rights-part/1\n${tenantId}\n${requestId}\n${service}`, 'utf8');
+  }
+}
+
+/**
+ * A service's answer to rights requests, driven by its personal-data declarations: for each declared
+ * table naming a principal, what it holds about the customer (by category and purpose, since when),
+ * whom it shared it with, each read audited. Must be idempotent: a repeated request answers again.
+ */
+export interface RightsHandler {
+  readonly service: RightsService;
+  readonly declarations: readonly PersonalDataDeclaration[];
+  part(request: RightsPartRequestedEvent): Promise<RightsPart>;
+}
+export const RIGHTS_HANDLER = Symbol('RIGHTS_HANDLER');
+
+/** What a service holds in one declared table about the principal: its rows as the principal may read them. */
+export type RightsFinder = () => Promise<{ items: Record<string, unknown>[]; since: Date | string | null }>;
+
+/**
+ * A part's holdings, one per declaration that names a principal column, in declaration order: the
+ * declarations drive the answer, and a declared table with no finder is an error (not a silent gap).
+ */
+export async function holdingsFrom(
+  declarations: readonly PersonalDataDeclaration[],
+  finders: Readonly<Record<string, RightsFinder>>,
+): Promise<RightsHolding[]> {
+  const holdings: RightsHolding[] = [];
+  for (const d of declarations) {
+    if (d.principalColumn === null || d.partOf || d.withheld) continue;
+    const find = finders[d.table];
+    if (!find) throw new Error(`${d.table} is declared as holding customers' data but has no rights finder`);
+    const { items, since } = await find();
+    holdings.push({
+      what: d.what,
+      category: d.category,
+      purpose: d.purpose,
+      since: since === null ? null : new Date(since).toISOString(),
+      count: items.length,
+      items,
+    });
+  }
+  return holdings;
+}
+
+/**
+ * Follows `privacy.rights.v1` in the service's own group (from the beginning: a service that was down
+ * answers what was asked meanwhile; compliance republishes until it hears back). A request for this
+ * service's part runs its handler, retrying until it works, and the sealed answer is published before
+ * the offset is committed.
+ */
+@Injectable()
+export class RightsPartWorker implements OnApplicationBootstrap, OnModuleDestroy {
+  private stopped = false;
+  private readonly follower: TopicFollower;
+
+  constructor(
+    @Inject(KAFKA) kafka: Kafka,
+    private readonly events: RightsEvents,
+    private readonly logger: AppLogger,
+    @Inject(RIGHTS_HANDLER) private readonly handler: RightsHandler,
+  ) {
+    this.follower = new TopicFollower({
+      kafka,
+      logger: logger.pino,
+      name: 'rights requests',
+      topic: PRIVACY_RIGHTS_TOPIC,
+      groupId: `${handler.service}.rights`,
+      fromBeginning: true,
+      run: () => ({ eachMessage: async ({ message }) => this.handle(message.value) }),
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.follower.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    await this.follower.stop();
+  }
+
+  private async handle(value: Buffer | null): Promise<void> {
+    const event = this.events.open(value);
+    if (!event) {
+      this.logger.pino.warn('rights event ignored: not sealed with the bus key or not understood');
+      return;
+    }
+    if (event.type !== 'rights.part.requested' || event.service !== this.handler.service) return;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.answer(event);
+      } catch (err) {
+        if (this.stopped) throw err;
+        this.logger.pino.warn(
+          { tenantId: event.tenantId, requestId: event.requestId, attempt, error: (err as Error).message },
+          'could not answer a rights request; retrying',
+        );
+        await sleep(Math.min(250 * attempt, 5000));
+      }
+    }
+  }
+
+  /** Assembles this service's part and publishes it, sealed. */
+  async answer(event: RightsPartRequestedEvent): Promise<void> {
+    const part = await this.handler.part(event);
+    await this.events.publish({
+      type: 'rights.part.answered',
+      eventId: uuidv7(),
+      tenantId: event.tenantId,
+      requestId: event.requestId,
+      service: this.handler.service,
+      partSealed: this.events.sealPart(event.tenantId, event.requestId, part),
+      answeredAt: new Date().toISOString(),
+    });
+  }
+}
+
+/** Wires a service into rights requests: its handler (and what it needs) behind the worker. */
+@Module({})
+export class RightsModule {
+  static forService(opts: { handler: Type<RightsHandler>; providers?: Provider[] }): DynamicModule {
+    return {
+      module: RightsModule,
+      providers: [
+        ...(opts.providers ?? []),
+        opts.handler,
+        { provide: RIGHTS_HANDLER, useExisting: opts.handler },
+        RightsEvents,
+        RightsPartWorker,
+      ],
+      exports: [RightsEvents, RIGHTS_HANDLER, RightsPartWorker],
+    };
+  }
+}
