@@ -25,6 +25,7 @@ export * from './ledger-chain.js';
 export * from './keys.js';
 export * from './tenants.js';
 export * from './tenant-data-events.js';
+export * from './identity-events.js';
 export * from './keyset-cursor.js';
 export * from './json-bounds.js';
 export * from './permissions.js';

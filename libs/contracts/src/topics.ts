@@ -16,6 +16,11 @@ export const PRIVACY_CONSENTS_TOPIC = 'privacy.consents.v1';
  * published from tenant-data's outbox (written in the same transaction as the change); keyed by tenant.
  */
 export const TENANT_DATA_EVENTS_TOPIC = 'tenant-data.events.v1';
+/**
+ * Identity's domain events (a staff user's contact, a deactivation's tombstone), sealed with the bus key and
+ * published from identity's outbox (written in the same transaction as the change); keyed by tenant.
+ */
+export const IDENTITY_EVENTS_TOPIC = 'identity.events.v1';
 /** Replies to every request/reply call; each calling process reads its own partition. */
 export const RPC_REPLIES_TOPIC = 'rpc.replies.v1';
 /** Partitions of `rpc.replies.v1`: at most this many calling processes at once. */
@@ -94,6 +99,7 @@ export function topicPlan(opts: TopicPlanOptions): TopicSpec[] {
     configEntries: { 'cleanup.policy': 'delete', 'retention.ms': String(24 * 3600_000), 'min.insync.replicas': minIsr },
   };
   const tenantDataEvents: TopicSpec = { ...domain, topic: TENANT_DATA_EVENTS_TOPIC };
+  const identityEvents: TopicSpec = { ...domain, topic: IDENTITY_EVENTS_TOPIC };
   const jwks: TopicSpec = {
     topic: IDENTITY_JWKS_TOPIC,
     numPartitions: 1,
@@ -112,5 +118,5 @@ export function topicPlan(opts: TopicPlanOptions): TopicSpec[] {
     })),
     { topic: RPC_REPLIES_TOPIC, numPartitions: RPC_REPLY_PARTITIONS, replicationFactor: rf, configEntries: transient },
   ];
-  return [audit, checkpoints, domain, tenantDataEvents, dispatch, consents, jwks, ...rpc];
+  return [audit, checkpoints, domain, tenantDataEvents, identityEvents, dispatch, consents, jwks, ...rpc];
 }

@@ -8,6 +8,7 @@ import { Migration20261222TenantErasureTracking } from './20261222-tenant-erasur
 import { Migration20261230RateBudgetsPerKey } from './20261230-rate-budgets-per-key.migration.js';
 import { Migration20261230InvitationRevocationLimits } from './20261230-invitation-revocation-limits.migration.js';
 import { Migration20261231PlatformUserMfa } from './20261231-platform-user-mfa.migration.js';
+import { Migration20270106StaffContactEvents } from './20270106-staff-contact-events.migration.js';
 
 const S = 'identity';
 
@@ -89,4 +90,5 @@ export const migrations = [
   },
   { name: 'Migration20261230InvitationRevocationLimits', class: Migration20261230InvitationRevocationLimits },
   { name: 'Migration20261231PlatformUserMfa', class: Migration20261231PlatformUserMfa },
+  { name: 'Migration20270106StaffContactEvents', class: Migration20270106StaffContactEvents },
 ];
