@@ -237,7 +237,7 @@ describe('notifications: recipients by customer ID, record reminders, customer e
     expect(JSON.stringify(at.request)).toContain(ist(startsAt));
   }, 60_000);
 
-  it('P50: maintenance assigned → the caretaker alert reaches the caretaker’s phone; reassigned → the new one', async () => {
+  it('P50: maintenance assigned → caretaker alert at the caretaker’s phone; reassigned → the new one', async () => {
     /** A caretaker invited by phone, invitation accepted: their user ID. */
     const caretaker = async (phoneNo: string, name: string): Promise<string> => {
       const invited = await http.post('/v1/users/invitations', { phone: phoneNo, role: 'caretaker' }, token);

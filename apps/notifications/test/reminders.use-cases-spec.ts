@@ -391,7 +391,7 @@ describe('reminders, recipients by customer ID and customer erasure (use cases o
     for (const { row } of rows) expect(row).not.toMatch(/98111000/);
   });
 
-  it('P50: a deactivated or unknown assignee gets nothing: skipped NO_ASSIGNEE_CONTACT, pending ones cancelled', async () => {
+  it('P50: a deactivated or unknown assignee gets nothing (NO_ASSIGNEE_CONTACT); pending ones cancelled', async () => {
     const owner = await caretakerTenant();
     const [u1, unknown] = [randomUUID(), randomUUID()];
     const recipients = h.get(ReminderRecipients);

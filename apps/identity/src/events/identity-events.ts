@@ -1,12 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  Global,
-  Inject,
-  Injectable,
-  Module,
-  type OnApplicationBootstrap,
-  type OnModuleDestroy,
-} from '@nestjs/common';
+import { Global, Inject, Injectable, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { IDENTITY_EVENTS_TOPIC, identityEventSchema, uuidv7, type IdentityEvent } from '@lekha/contracts';
 import { KafkaPublisher } from '@lekha/kafka';
 import { Database, type Em } from '@lekha/persistence';

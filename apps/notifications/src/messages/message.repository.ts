@@ -234,8 +234,7 @@ export class MessageRepository {
     { tx, tenantId }: TenantScope,
     to: { customerId: string } | { userId: string },
   ): Promise<MessageRow[]> {
-    const who =
-      'customerId' in to ? 'customer_id = ? and recipient_user_id is null' : 'recipient_user_id = ?';
+    const who = 'customerId' in to ? 'customer_id = ? and recipient_user_id is null' : 'recipient_user_id = ?';
     return tx.execute<MessageRow[]>(
       `select * from notifications.messages where tenant_id = ? and ${who} and record_id is not null
          and status in ('queued', 'deferred') for update`,

@@ -78,7 +78,10 @@ export class IdentityEventsFollower implements OnApplicationBootstrap, OnModuleD
         const error = (err as Error).message;
         if (this.stopped) throw err;
         if (attempt >= TRIES) {
-          this.logger.pino.error({ tenantId: event.tenantId, eventId: event.eventId, error }, 'identity event given up');
+          this.logger.pino.error(
+            { tenantId: event.tenantId, eventId: event.eventId, error },
+            'identity event given up',
+          );
           return;
         }
         this.logger.pino.warn({ tenantId: event.tenantId, eventId: event.eventId, attempt, error }, 'retrying event');

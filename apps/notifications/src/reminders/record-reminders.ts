@@ -170,7 +170,9 @@ export class RecordReminders {
     recipient: ReminderRule['recipient'],
   ): Promise<{ phone: string | null; email: string | null; userId: string | null } | string> {
     if (recipient === 'customer')
-      return event.customer ? { phone: event.customer.phone, email: event.customer.email, userId: null } : 'NO_CUSTOMER';
+      return event.customer
+        ? { phone: event.customer.phone, email: event.customer.email, userId: null }
+        : 'NO_CUSTOMER';
     if (!event.assigneeUserId) return 'NO_ASSIGNEE';
     const contact = await this.staff.find(data, event.assigneeUserId);
     // Not (yet) published by identity, or deactivated: a deactivated assignee gets nothing.

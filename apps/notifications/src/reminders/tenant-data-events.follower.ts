@@ -14,8 +14,8 @@ const RECORD_EVENT_TRIES = 5;
 /**
  * Follows `tenant-data.events.v1` in notifications' own group (from the beginning: a service that was
  * down catches up): a record's change recomputes its reminders, a customer's new contact re-addresses
- * their pending reminders, a customer's erasure deletes their messages. The offset is committed only after the event is applied, so a crash applies it again —
- * which changes nothing the second time.
+ * their pending reminders, a customer's erasure deletes their messages. The offset is committed only
+ * after the event is applied, so a crash applies it again — which changes nothing the second time.
  */
 @Injectable()
 export class TenantDataEventsFollower implements OnApplicationBootstrap, OnModuleDestroy {
