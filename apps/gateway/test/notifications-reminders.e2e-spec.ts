@@ -1,7 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import type { SimulatorProcess } from '@lekha/launcher';
-import { DOMAIN_EVENTS_TOPIC, TENANT_DATA_EVENTS_TOPIC, platformEventSchema } from '@lekha/contracts';
+import {
+  DOMAIN_EVENTS_TOPIC,
+  IDENTITY_EVENTS_TOPIC,
+  TENANT_DATA_EVENTS_TOPIC,
+  platformEventSchema,
+} from '@lekha/contracts';
 import { BusSeal } from '@lekha/runtime';
 import {
   api,
@@ -11,14 +16,16 @@ import {
   startTestPlatform,
   type TestPlatform,
 } from '@lekha/testing';
+import { awaitMessage } from './identity-test-helpers.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- message views and simulator records are asserted by field */
 
 /**
  * Messages addressed by customer ID, reminders relative to business records and a customer's erasure,
  * end to end: the gateway, tenant-data (its outbox publishing sealed record events on
- * `tenant-data.events.v1`), notifications (following them, asking tenant-data for a customer's contact
- * over the bus) and the provider simulator over real HTTP. A platform of its own: the shared one has no
+ * `tenant-data.events.v1`), identity (its outbox publishing sealed staff contacts on `identity.events.v1`),
+ * notifications (following both, asking tenant-data for a customer's contact over the bus) and the provider
+ * simulator over real HTTP. A platform of its own: the shared one has no
  * simulator.
  */
 describe('notifications: recipients by customer ID, record reminders, customer erasure', () => {
@@ -230,6 +237,111 @@ describe('notifications: recipients by customer ID, record reminders, customer e
     expect(JSON.stringify(at.request)).toContain(ist(startsAt));
   }, 60_000);
 
+  it('P50: maintenance assigned → caretaker alert at the caretaker’s phone; reassigned → the new one', async () => {
+    /** A caretaker invited by phone, invitation accepted: their user ID. */
+    const caretaker = async (phoneNo: string, name: string): Promise<string> => {
+      const invited = await http.post('/v1/users/invitations', { phone: phoneNo, role: 'caretaker' }, token);
+      expect(invited.status).toBe(201);
+      const invite = /token is (\S+)/.exec(await awaitMessage(tp.gatewayUrl, phoneNo, (_b, p) => p === 'invitation'));
+      const accepted = await http.post<any>('/v1/auth/invitations/accept', {
+        token: invite![1],
+        name,
+        password: 'a long test passphrase',
+        ageConfirmed: true,
+      });
+      expect(accepted.status).toBe(201);
+      return (await http.get<any>('/v1/me', accepted.body.accessToken)).body.userId;
+    };
+    const phone1 = `+9197${String(Date.now()).slice(-8)}`;
+    const phone2 = `+9193${String(Date.now() + 7).slice(-8)}`;
+    const ramesh = await caretaker(phone1, 'Ramesh');
+    const suresh = await caretaker(phone2, 'Suresh');
+
+    // Meanwhile: a customer's new phone re-addresses their pending reminders (tenant-data's customer.changed).
+    const ravi = `+9194${String(Date.now()).slice(-8)}`;
+    const raviNew = `+9192${String(Date.now() + 3).slice(-8)}`;
+    const customer = (await http.post<any>('/v1/customers', { name: 'Ravi', phone: ravi }, token)).body.id;
+    const startsAt = new Date(Date.now() + 3 * 86_400_000).toISOString();
+    const visit = await http.post<any>(
+      '/v1/records',
+      { type: 'visit', customerId: customer, data: { service: 'Checkup', startsAt } },
+      token,
+    );
+    expect(visit.status).toBe(201);
+    const queued = await until(`recordId=${visit.body.id}`, (items) => items.length === 2);
+    expect(queued.map((m) => m.recipient)).toEqual([`+91******${ravi.slice(-4)}`, `+91******${ravi.slice(-4)}`]);
+    expect((await http.patch(`/v1/customers/${customer}`, { phone: raviNew }, token)).status).toBe(200);
+    const readdressed = await until(`recordId=${visit.body.id}`, (items) =>
+      items.every((m) => m.recipient === `+91******${raviNew.slice(-4)}`),
+    );
+    expect(readdressed.map((m) => m.status)).toEqual(['deferred', 'deferred']);
+    expect(readdressed.map((m) => m.id).sort()).toEqual(queued.map((m) => m.id).sort());
+
+    // The caretaker alert: a template of its own and a rule addressed to the record's assignee.
+    const template = {
+      key: 'caretaker',
+      channel: 'sms',
+      category: 'service_implicit',
+      header: 'SMILED',
+      dltTemplateId: '1107161234567890124',
+      providerTemplateId: '6650a1b2c3d4e5f601234568',
+      text: 'New job: {#var#} at {#var#}. -Smile',
+    };
+    expect((await http.post('/v1/notifications/templates', template, token)).status).toBe(201);
+    const { rules } = (await http.get<any>('/v1/notifications/reminders', token)).body;
+    const alert = {
+      key: 'caretaker-alert',
+      recordType: 'repair',
+      on: 'assigned',
+      template: 'caretaker',
+      recipient: 'assignee',
+      channels: ['sms'],
+      variables: ['issue', 'property'],
+    };
+    const put = await http.put<any>('/v1/notifications/reminders', { rules: [...rules, alert] }, token);
+    expect(put.status).toBe(200);
+    expect(put.body.rules.map((r: any) => [r.key, r.recipient])).toContainEqual(['caretaker-alert', 'assignee']);
+    expect((await http.post('/v1/records/types', { key: 'repair', template: 'maintenance_log' }, token)).status).toBe(
+      201,
+    );
+
+    const repair = await http.post<any>(
+      '/v1/records',
+      {
+        type: 'repair',
+        customerId: customer,
+        data: { property: 'Block A', issue: 'Tap leaks', status: 'open', caretaker: ramesh },
+      },
+      token,
+    );
+    expect(repair.status).toBe(201);
+    expect(repair.body.assigneeUserId).toBe(ramesh);
+    const [first] = await until(`recordId=${repair.body.id}`, (items) => items.some((m) => m.status === 'sent'));
+    expect(first).toMatchObject({ reminderRule: 'caretaker-alert', recipient: `+91******${phone1.slice(-4)}` });
+    const atRamesh = (await atSimulator(phone1)).find((m) => m.response.providerMessageId === first.providerMessageId);
+    expect(JSON.stringify(atRamesh.request)).toContain('Tap leaks');
+
+    expect((await http.patch(`/v1/records/${repair.body.id}`, { assigneeUserId: suresh }, token)).status).toBe(200);
+    const both = await until(
+      `recordId=${repair.body.id}`,
+      (items) => items.length === 2 && items.every((m) => m.status === 'sent'),
+    );
+    const second = both.find((m) => m.id !== first.id);
+    expect(second.recipient).toBe(`+91******${phone2.slice(-4)}`);
+    expect((await atSimulator(phone2)).map((m) => m.response.providerMessageId)).toContain(second.providerMessageId);
+    // The customer got nothing of the repair's alerts.
+    expect((await atSimulator(raviNew)).length + (await atSimulator(ravi)).length).toBe(0);
+
+    // Read raw: staff contacts and the customer's new phone never travel in plaintext.
+    for (const value of await topicValues(IDENTITY_EVENTS_TOPIC)) {
+      expect(value.toString()).not.toContain(phone1.slice(-8));
+      expect(value.toString()).not.toContain(phone2.slice(-8));
+      expect(value.toString()).not.toContain(ramesh);
+    }
+    for (const value of await topicValues(TENANT_DATA_EVENTS_TOPIC))
+      expect(value.toString()).not.toContain(raviNew.slice(-8));
+  }, 120_000);
+
   it('P23: deleting a customer deletes their messages and reminders in notifications, confirmed', async () => {
     const startsAt = new Date(Date.now() + 5 * 86_400_000).toISOString();
     const created = await http.post<any>(
@@ -253,7 +365,11 @@ describe('notifications: recipients by customer ID, record reminders, customer e
       const values = await topicValues(DOMAIN_EVENTS_TOPIC).catch(() => [] as Buffer[]);
       confirmed = values
         .map((v) => platformEventSchema.parse(seal.openRecord(DOMAIN_EVENTS_TOPIC, v)))
-        .find((e) => e.type === 'customer.erasure.confirmed' && e.customerId === customerId);
+        .find(
+          // Billing confirms its own part too: notifications' confirmation is the one asserted here.
+          (e) =>
+            e.type === 'customer.erasure.confirmed' && e.customerId === customerId && e.service === 'notifications',
+        );
       if (!confirmed) await sleep(1000);
     }
     expect(confirmed).toMatchObject({ service: 'notifications', deleted: expect.any(Number) });

@@ -14,6 +14,7 @@ import type { IdentityConfig } from './config/identity.config.js';
 import { AuthModule } from './auth/auth.module.js';
 import { SessionManagementModule } from './sessions/session-management.module.js';
 import { StaffModule } from './staff/staff.module.js';
+import { IdentityEventsModule } from './events/identity-events.js';
 import { MfaModule } from './mfa/mfa.module.js';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { PlatformUsersModule } from './platform-users/platform-users.module.js';
@@ -35,6 +36,7 @@ export class AppModule {
         CoreModule.forRoot({ service: SERVICE, logger, config }),
         DataModule.forRoot({ service: SERVICE, schema: 'identity', config, entities: [Tenant, User], migrations }),
         KeyringModule.forRoot(config),
+        IdentityEventsModule,
         AuthModule,
         SessionManagementModule,
         StaffModule,

@@ -1,4 +1,6 @@
-import { StaffOps } from '@lekha/contracts';
+import { IDENTITY_EVENTS_TOPIC, identityEventSchema, StaffOps } from '@lekha/contracts';
+import { Database } from '@lekha/persistence';
+import { BusSeal } from '@lekha/runtime';
 import type { UseCaseHarness } from '@lekha/use-case-testing';
 import { IdentityFixtures, startIdentity } from './identity-harness.js';
 
@@ -118,5 +120,50 @@ describe('staff (use cases on a real database)', () => {
     await expect(
       id.call(StaffOps.acceptInvitation, { ...accept, token: fromOwner.token }, anyone),
     ).rejects.toMatchObject({ code: 'INVALID_TOKEN' });
+  });
+
+  /** Identity's outbox for a tenant: the sealed rows and what they open to. */
+  const outbox = async (tenantId: string) => {
+    const rows = await id.app
+      .get(Database)
+      .em()
+      .execute<{ sealed: string }[]>(`select sealed from identity.event_outbox where tenant_id = ? order by id`, [
+        tenantId,
+      ]);
+    const seal = id.app.get<BusSeal>(BusSeal);
+    return rows.map((r) => ({
+      raw: r.sealed,
+      event: identityEventSchema.parse(seal.openRecord(IDENTITY_EVENTS_TOPIC, r.sealed)),
+    }));
+  };
+
+  it('P50: an accepted invitation writes the sealed staff contact; a deactivation its tombstone', async () => {
+    const owner = await fixtures.business();
+    const { token } = await fixtures.invitation(owner, 'staff', 'care.taker@example.in');
+    const anyone = id.callerIn(owner.tenantId, [], { actorId: null, actorType: 'anonymous', tenantId: null });
+    const accept = { token, name: 'Care Taker', password: 'a long and unusual passphrase 42', ageConfirmed: true };
+    await id.call(StaffOps.acceptInvitation, accept, anyone);
+    const { items } = await id.call(StaffOps.list, {}, owner);
+    const caretaker = items.find((u) => u.name === 'Care Taker')!;
+    let events = await outbox(owner.tenantId);
+    expect(events.map((e) => e.event)).toEqual([
+      expect.objectContaining({
+        type: 'staff.contact',
+        tenantId: owner.tenantId,
+        userId: caretaker.id,
+        active: true,
+        email: 'care.taker@example.in',
+        phone: null,
+      }),
+    ]);
+    // A role change says nothing about the contact; a deactivation leaves a tombstone.
+    await id.call(StaffOps.changeRole, { id: caretaker.id, role: 'viewer' }, owner);
+    await id.call(StaffOps.deactivate, { id: caretaker.id }, owner);
+    events = await outbox(owner.tenantId);
+    expect(events.map((e) => e.event)).toEqual([
+      expect.objectContaining({ active: true }),
+      expect.objectContaining({ userId: caretaker.id, active: false, phone: null, email: null }),
+    ]);
+    for (const { raw } of events) expect(raw).not.toContain('care.taker');
   });
 });

@@ -44,6 +44,9 @@ import { PutRemindersUseCase } from './reminders/put-reminders.use-case.js';
 import { RecordReminders } from './reminders/record-reminders.js';
 import { ReminderRulesRepository } from './reminders/reminder-rules.repository.js';
 import { TenantDataEventsFollower } from './reminders/tenant-data-events.follower.js';
+import { IdentityEventsFollower } from './reminders/identity-events.follower.js';
+import { ReminderRecipients } from './reminders/reminder-recipients.js';
+import { StaffContactsRepository } from './reminders/staff-contacts.repository.js';
 
 /**
  * Tenant messaging: templates, settings, sends, the durable queue and its dispatcher, receipts, consent;
@@ -85,6 +88,9 @@ export class MessagingModule {
         RecordReminders,
         CustomerErasure,
         TenantDataEventsFollower,
+        StaffContactsRepository,
+        ReminderRecipients,
+        IdentityEventsFollower,
         PutRemindersUseCase,
         GetRemindersUseCase,
         {
@@ -155,6 +161,8 @@ export class MessagingModule {
         RecordReminders,
         CustomerErasure,
         TenantDataEventsFollower,
+        ReminderRecipients,
+        IdentityEventsFollower,
         CustomerDirectory,
       ],
     };

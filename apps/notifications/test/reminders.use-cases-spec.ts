@@ -1,6 +1,12 @@
 import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { NotificationOps, uuidv7, type PlatformEvent, type RecordChangedEvent } from '@lekha/contracts';
+import {
+  NotificationOps,
+  uuidv7,
+  type PlatformEvent,
+  type RecordChangedEvent,
+  type StaffContactEvent,
+} from '@lekha/contracts';
 import { PlatformEvents } from '@lekha/erasure';
 import { Database } from '@lekha/persistence';
 import type { Caller, UseCaseHarness } from '@lekha/use-case-testing';
@@ -10,6 +16,7 @@ import { ProviderRegistry } from '../src/outbound/provider-registry.js';
 import { CustomerDirectory } from '../src/recipients/customer-directory.js';
 import { CustomerErasure } from '../src/reminders/customer-erasure.js';
 import { RecordReminders } from '../src/reminders/record-reminders.js';
+import { ReminderRecipients } from '../src/reminders/reminder-recipients.js';
 import { FakeProvider, startNotifications } from './notifications-harness.js';
 
 const PHONE = '+919812345678';
@@ -284,5 +291,185 @@ describe('reminders, recipients by customer ID and customer erasure (use cases o
       owner,
     );
     expect(contact).not.toHaveBeenCalled();
+  });
+  /* ---- reminders to the record's assignee (a caretaker's maintenance alert) ---- */
+
+  const CARETAKER_1 = '+919811100001';
+  const CARETAKER_2 = '+919811100002';
+
+  /** The tenant of `tenant()` plus a caretaker alert (`on: assigned`) and a visit reminder to the assignee. */
+  async function caretakerTenant(): Promise<Caller> {
+    const owner = await tenant();
+    await h.call(
+      NotificationOps.registerTemplate,
+      {
+        key: 'caretaker',
+        channel: 'sms',
+        category: 'service_implicit',
+        header: 'LEKHAS',
+        dltTemplateId: '1107161234567890124',
+        text: 'Maintenance {#var#} is assigned to you. -Lekha',
+      },
+      owner,
+    );
+    const rules = (await h.call(NotificationOps.getReminders, {}, owner)).rules;
+    await h.call(
+      NotificationOps.putReminders,
+      {
+        rules: [
+          ...rules.map((r) => ({ ...r, recipient: 'customer' as const })),
+          {
+            key: 'caretaker-alert',
+            recordType: 'maintenance_log',
+            on: 'assigned',
+            template: 'caretaker',
+            recipient: 'assignee',
+            variables: ['issue'],
+          },
+          {
+            key: 'caretaker-visit',
+            recordType: 'maintenance_log',
+            field: 'visitAt',
+            offsets: ['-2h'],
+            template: 'caretaker',
+            recipient: 'assignee',
+            variables: ['issue'],
+          },
+        ],
+      },
+      owner,
+    );
+    return owner;
+  }
+
+  const staffEvent = (tenantId: string, userId: string, phone: string | null, active = true): StaffContactEvent => ({
+    type: 'staff.contact',
+    eventId: uuidv7(),
+    tenantId,
+    userId,
+    active,
+    phone: active ? phone : null,
+    email: null,
+    occurredAt: NOW.toISOString(),
+  });
+
+  const maintenance = (tenantId: string, over: Partial<RecordChangedEvent> = {}) =>
+    recordEvent(tenantId, { recordType: 'maintenance_log', fields: { issue: 'Leak in 4B' }, ...over });
+
+  it('P50: assigned to a caretaker → the alert goes to their phone; reassigned → the new one gets it', async () => {
+    const owner = await caretakerTenant();
+    const [u1, u2] = [randomUUID(), randomUUID()];
+    const recipients = h.get(ReminderRecipients);
+    const first = staffEvent(owner.tenantId, u1, CARETAKER_1);
+    expect(await recipients.applyStaffContact(first)).toMatchObject({ applied: true });
+    expect(await recipients.applyStaffContact(first)).toMatchObject({ applied: false });
+    await recipients.applyStaffContact(staffEvent(owner.tenantId, u2, CARETAKER_2));
+    const reminders = h.get(RecordReminders);
+    const event = maintenance(owner.tenantId, { assigneeUserId: u1 });
+    expect(await reminders.apply(event)).toMatchObject({ applied: true, queued: 1, skipped: [] });
+    await h.get(Dispatcher).drain();
+    expect(msg91.calls.map((c) => [c.to, c.text])).toEqual([
+      [CARETAKER_1, 'Maintenance Leak in 4B is assigned to you. -Lekha'],
+    ]);
+    const reassigned = { ...event, eventId: uuidv7(), change: 'updated' as const, assigneeUserId: u2 };
+    expect(await reminders.apply({ ...reassigned, previousAssigneeUserId: u1 })).toMatchObject({ queued: 1 });
+    await h.get(Dispatcher).drain();
+    expect(msg91.calls.map((c) => c.to)).toEqual([CARETAKER_1, CARETAKER_2]);
+    const items = await ofRecord(owner, event.recordId);
+    expect(items.map((m) => [m.status, m.reminderRule, m.recipient])).toEqual([
+      ['sent', 'caretaker-alert', '+91******0002'],
+      ['sent', 'caretaker-alert', '+91******0001'],
+    ]);
+    // The caretakers' phones are stored encrypted only.
+    const rows = await h.app
+      .get(Database)
+      .em()
+      .execute<{ row: string }[]>(`select s::text as row from notifications.staff_contacts s where tenant_id = ?`, [
+        owner.tenantId,
+      ]);
+    expect(rows).toHaveLength(2);
+    for (const { row } of rows) expect(row).not.toMatch(/98111000/);
+  });
+
+  it('P50: a deactivated or unknown assignee gets nothing (NO_ASSIGNEE_CONTACT); pending ones cancelled', async () => {
+    const owner = await caretakerTenant();
+    const [u1, unknown] = [randomUUID(), randomUUID()];
+    const recipients = h.get(ReminderRecipients);
+    await recipients.applyStaffContact(staffEvent(owner.tenantId, u1, CARETAKER_1));
+    const reminders = h.get(RecordReminders);
+    const visitAt = hours(NOW.toISOString(), 30);
+    const event = maintenance(owner.tenantId, { assigneeUserId: u1, fields: { issue: 'Leak in 4B', visitAt } });
+    expect(await reminders.apply(event)).toMatchObject({ queued: 2 });
+    await h.get(Dispatcher).drain();
+    expect(msg91.calls).toHaveLength(1); // the alert; the visit reminder waits until −2 h
+    // The caretaker's new phone: the pending visit reminder follows it.
+    const moved = await recipients.applyStaffContact(staffEvent(owner.tenantId, u1, CARETAKER_2));
+    expect(moved).toMatchObject({ applied: true, readdressed: 1, cancelled: 0 });
+    let pending = (await ofRecord(owner, event.recordId)).filter((m) => m.status === 'deferred');
+    expect(pending.map((m) => [m.reminderRule, m.recipient, m.nextAttemptAt])).toEqual([
+      ['caretaker-visit', '+91******0002', hours(visitAt, -2)],
+    ]);
+    // Deactivated (identity's tombstone): the pending reminder is cancelled, a new assignment skipped.
+    const gone = await recipients.applyStaffContact(staffEvent(owner.tenantId, u1, null, false));
+    expect(gone).toMatchObject({ applied: true, cancelled: 1 });
+    pending = (await ofRecord(owner, event.recordId)).filter((m) => m.status === 'deferred');
+    expect(pending).toEqual([]);
+    const again = maintenance(owner.tenantId, { assigneeUserId: u1 });
+    expect(await reminders.apply(again)).toMatchObject({
+      queued: 0,
+      skipped: [{ rule: 'caretaker-alert', reason: 'NO_ASSIGNEE_CONTACT' }],
+    });
+    const nobody = maintenance(owner.tenantId, { assigneeUserId: unknown });
+    expect(await reminders.apply(nobody)).toMatchObject({
+      queued: 0,
+      skipped: [{ rule: 'caretaker-alert', reason: 'NO_ASSIGNEE_CONTACT' }],
+    });
+    await h.get(Dispatcher).drain();
+    expect(msg91.calls).toHaveLength(1);
+  });
+
+  it('P50: a customer’s new phone re-addresses their pending reminders; no phone left → cancelled', async () => {
+    const owner = await caretakerTenant();
+    const u1 = randomUUID();
+    await h.get(ReminderRecipients).applyStaffContact(staffEvent(owner.tenantId, u1, CARETAKER_1));
+    const event = recordEvent(owner.tenantId);
+    const reminders = h.get(RecordReminders);
+    await reminders.apply(event);
+    // A maintenance visit of the same customer, addressed to its caretaker: never re-addressed to the customer.
+    const visitAt = hours(NOW.toISOString(), 30);
+    const job = maintenance(owner.tenantId, {
+      customerId: event.customerId,
+      assigneeUserId: u1,
+      fields: { issue: 'Leak', visitAt },
+    });
+    await reminders.apply(job);
+    const recipients = h.get(ReminderRecipients);
+    const changed = {
+      type: 'customer.changed' as const,
+      eventId: uuidv7(),
+      tenantId: owner.tenantId,
+      customerId: event.customerId!,
+      customer: { name: 'Asha', phone: '+919899900009', email: 'asha@example.in' },
+      occurredAt: NOW.toISOString(),
+    };
+    expect(await recipients.applyCustomerChanged(changed)).toMatchObject({ readdressed: 2, cancelled: 0 });
+    expect((await ofRecord(owner, event.recordId)).map((m) => [m.status, m.recipient])).toEqual([
+      ['deferred', '+91******0009'],
+      ['deferred', '+91******0009'],
+    ]);
+    const caretaker = (await ofRecord(owner, job.recordId)).filter((m) => m.status === 'deferred');
+    expect(caretaker.map((m) => m.recipient)).toEqual(['+91******0001']);
+    // The same contact again changes nothing; no phone left → the SMS reminders are cancelled.
+    expect(await recipients.applyCustomerChanged({ ...changed, eventId: uuidv7() })).toMatchObject({
+      readdressed: 0,
+      cancelled: 0,
+    });
+    const noPhone = { ...changed, eventId: uuidv7(), customer: { ...changed.customer, phone: null } };
+    expect(await recipients.applyCustomerChanged(noPhone)).toMatchObject({ readdressed: 0, cancelled: 2 });
+    expect((await ofRecord(owner, event.recordId)).map((m) => m.status)).toEqual(['cancelled', 'cancelled']);
+    // When due, the re-addressed reminder would have gone to the new phone: the queue holds none of them.
+    jest.spyOn(h.get(Clock), 'now').mockReturnValue(new Date(Date.parse(STARTS)));
+    await h.get(Dispatcher).drain();
+    expect(msg91.calls.filter((c) => c.to !== CARETAKER_1)).toEqual([]);
   });
 });

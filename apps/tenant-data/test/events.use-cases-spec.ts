@@ -85,6 +85,27 @@ describe('tenant-data events and the customer contact (use cases on a real datab
     expect(await outbox(owner.tenantId)).toHaveLength(1);
   });
 
+  it('P50: a customer’s new phone or email → a sealed customer.changed; other fields → none', async () => {
+    const owner = td.tenantCaller(['owner']);
+    const customer = await td.call(CustomerOps.create, { name: 'Kiran', phone: '+919812300001' }, owner);
+    await td.call(CustomerOps.update, { id: customer.id, patch: { phone: '+919812300002' } }, owner);
+    await td.call(CustomerOps.update, { id: customer.id, patch: { phone: '+919812300002' } }, owner);
+    await td.call(CustomerOps.update, { id: customer.id, patch: { email: 'kiran@example.in' } }, owner);
+    const events = await outbox(owner.tenantId);
+    expect(events.map((e) => e.event)).toEqual([
+      expect.objectContaining({
+        type: 'customer.changed',
+        customerId: customer.id,
+        customer: { name: 'Kiran', phone: '+919812300002', email: null },
+      }),
+      expect.objectContaining({
+        type: 'customer.changed',
+        customer: { name: 'Kiran', phone: '+919812300002', email: 'kiran@example.in' },
+      }),
+    ]);
+    for (const { raw } of events) expect(raw).not.toMatch(/9812300002|kiran@/);
+  });
+
   it('answers a customer’s contact to a caller who may send, audited; 404 and 403 otherwise', async () => {
     const owner = td.tenantCaller(['owner']);
     const customer = await td.call(

@@ -29,6 +29,7 @@ export * from './tenants.js';
 export * from './retention.js';
 export * from './deletion-certificate.js';
 export * from './tenant-data-events.js';
+export * from './identity-events.js';
 export * from './keyset-cursor.js';
 export * from './json-bounds.js';
 export * from './permissions.js';

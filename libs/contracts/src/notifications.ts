@@ -254,6 +254,10 @@ export function offsetMs(offset: string): number {
   return (m[1] === '-' ? -1 : 1) * Number(m[2]) * unit;
 }
 
+/** Who a reminder rule addresses: the record's customer, or the staff user it is assigned to. */
+export const ReminderRecipients = ['customer', 'assignee'] as const;
+export type ReminderRecipient = (typeof ReminderRecipients)[number];
+
 const fieldNameSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'a field name of the record type');
 
 export const reminderRuleSchema = z
@@ -275,10 +279,11 @@ export const reminderRuleSchema = z
     offsets: z.array(reminderOffsetSchema).max(5).default([]),
     template: templateKeySchema,
     /**
-     * Who gets it: the record's customer (name and contact from tenant-data at the time of the change).
-     * The assignee (a caretaker's phone, held by identity) is not reachable from here yet.
+     * Who gets it: `customer`, the record's customer (name and contact from tenant-data, kept current by
+     * its customer events); `assignee`, the staff user the record is assigned to (their phone and email
+     * as identity publishes them, sealed, on `identity.events.v1`): a caretaker's maintenance alert.
      */
-    recipient: z.enum(['customer']),
+    recipient: z.enum(ReminderRecipients),
     channels: z.array(z.enum(MessageChannels)).min(1).max(3).optional(),
     /**
      * What fills the template's `{#var#}` placeholders, in order: a field of the record (its value; a time
@@ -313,7 +318,7 @@ export const reminderRulesViewSchema = z.object({
       on: z.enum(['assigned']).optional(),
       offsets: z.array(z.string()),
       template: z.string(),
-      recipient: z.enum(['customer']),
+      recipient: z.enum(ReminderRecipients),
       channels: z.array(z.enum(MessageChannels)).optional(),
       variables: z.array(z.string()),
     }),

@@ -47,8 +47,23 @@ export const customerErasedEventSchema = z.strictObject({
 });
 export type CustomerErasedEvent = z.infer<typeof customerErasedEventSchema>;
 
+/**
+ * A customer's name, phone or email changed: pending reminders addressed to them follow the new contact
+ * (notifications re-addresses them, or cancels one whose channel has no address any more).
+ */
+export const customerChangedEventSchema = z.strictObject({
+  type: z.literal('customer.changed'),
+  eventId: z.uuid(),
+  tenantId: z.uuid(),
+  customerId: z.uuid(),
+  customer: recordEventCustomerSchema,
+  occurredAt: z.iso.datetime(),
+});
+export type CustomerChangedEvent = z.infer<typeof customerChangedEventSchema>;
+
 export const tenantDataEventSchema = z.discriminatedUnion('type', [
   recordChangedEventSchema,
   customerErasedEventSchema,
+  customerChangedEventSchema,
 ]);
 export type TenantDataEvent = z.infer<typeof tenantDataEventSchema>;

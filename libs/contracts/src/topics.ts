@@ -22,6 +22,11 @@ export const PRIVACY_RIGHTS_TOPIC = 'privacy.rights.v1';
  * published from tenant-data's outbox (written in the same transaction as the change); keyed by tenant.
  */
 export const TENANT_DATA_EVENTS_TOPIC = 'tenant-data.events.v1';
+/**
+ * Identity's domain events (a staff user's contact, a deactivation's tombstone), sealed with the bus key and
+ * published from identity's outbox (written in the same transaction as the change); keyed by tenant.
+ */
+export const IDENTITY_EVENTS_TOPIC = 'identity.events.v1';
 /** Replies to every request/reply call; each calling process reads its own partition. */
 export const RPC_REPLIES_TOPIC = 'rpc.replies.v1';
 /** Partitions of `rpc.replies.v1`: at most this many calling processes at once. */
@@ -101,6 +106,7 @@ export function topicPlan(opts: TopicPlanOptions): TopicSpec[] {
   };
   const rights: TopicSpec = { ...consents, topic: PRIVACY_RIGHTS_TOPIC };
   const tenantDataEvents: TopicSpec = { ...domain, topic: TENANT_DATA_EVENTS_TOPIC };
+  const identityEvents: TopicSpec = { ...domain, topic: IDENTITY_EVENTS_TOPIC };
   const jwks: TopicSpec = {
     topic: IDENTITY_JWKS_TOPIC,
     numPartitions: 1,
@@ -119,5 +125,5 @@ export function topicPlan(opts: TopicPlanOptions): TopicSpec[] {
     })),
     { topic: RPC_REPLIES_TOPIC, numPartitions: RPC_REPLY_PARTITIONS, replicationFactor: rf, configEntries: transient },
   ];
-  return [audit, checkpoints, domain, tenantDataEvents, dispatch, consents, rights, jwks, ...rpc];
+  return [audit, checkpoints, domain, tenantDataEvents, identityEvents, dispatch, consents, rights, jwks, ...rpc];
 }

@@ -9,6 +9,7 @@ import { Migration20261230RateBudgetsPerKey } from './20261230-rate-budgets-per-
 import { Migration20261230InvitationRevocationLimits } from './20261230-invitation-revocation-limits.migration.js';
 import { Migration20261231PlatformUserMfa } from './20261231-platform-user-mfa.migration.js';
 import { Migration20270120TenantCancellation } from './20270120-tenant-cancellation.migration.js';
+import { Migration20270125StaffContactEvents } from './20270125-staff-contact-events.migration.js';
 
 const S = 'identity';
 
@@ -91,4 +92,5 @@ export const migrations = [
   { name: 'Migration20261230InvitationRevocationLimits', class: Migration20261230InvitationRevocationLimits },
   { name: 'Migration20261231PlatformUserMfa', class: Migration20261231PlatformUserMfa },
   { name: 'Migration20270120TenantCancellation', class: Migration20270120TenantCancellation },
+  { name: 'Migration20270125StaffContactEvents', class: Migration20270125StaffContactEvents },
 ];

@@ -4,6 +4,7 @@ import { setRlsTenant, type Em } from '@lekha/persistence';
 
 /** Identity's tables that hold rows of a tenant, children before parents. */
 const TENANT_TABLES = [
+  'event_outbox',
   'refresh_tokens',
   'sessions',
   'login_events',

@@ -20,6 +20,7 @@ const TENANT_TABLES = [
   'settings',
   'reminder_rules',
   'record_event_marks',
+  'staff_contacts',
 ] as const;
 
 /**

@@ -19,6 +19,8 @@ export interface NewMessage {
   /** A reminder: the business record it is about and the rule that queued it. */
   recordId?: string | null;
   reminderRule?: string | null;
+  /** A reminder to the record's assignee: the staff user it addresses. */
+  recipientUserId?: string | null;
 }
 
 export interface MessageRow {
@@ -32,6 +34,7 @@ export interface MessageRow {
   customer_id: string | null;
   record_id: string | null;
   reminder_rule: string | null;
+  recipient_user_id?: string | null;
   body_enc: Buffer;
   variables_enc: Buffer | null;
   status: MessageStatus;
@@ -100,8 +103,8 @@ export class MessageRepository {
     await tx.execute(
       `insert into notifications.messages (id, tenant_id, template_key, channel, category, recipient_enc,
          recipient_idx, customer_id, body_enc, variables_enc, status, next_attempt_at, created_at, updated_at,
-         record_id, reminder_rule)
-       values ${ms.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+         record_id, reminder_rule, recipient_user_id)
+       values ${ms.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
       ms.flatMap((m) => [
         m.id,
         tenantId,
@@ -119,6 +122,7 @@ export class MessageRepository {
         m.createdAt,
         m.recordId ?? null,
         m.reminderRule ?? null,
+        m.recipientUserId ?? null,
       ]),
     );
   }
@@ -233,6 +237,31 @@ export class MessageRepository {
       `select * from notifications.messages where tenant_id = ? and record_id = ? and status in ('queued', 'deferred')
          for update`,
       [tenantId, recordId],
+    );
+  }
+
+  /**
+   * Pending reminders addressed to a customer (`customerId`) or to a staff user (`userId`): a customer's are
+   * those of records not addressed to a staff user.
+   */
+  pendingReminders(
+    { tx, tenantId }: TenantScope,
+    to: { customerId: string } | { userId: string },
+  ): Promise<MessageRow[]> {
+    const who = 'customerId' in to ? 'customer_id = ? and recipient_user_id is null' : 'recipient_user_id = ?';
+    return tx.execute<MessageRow[]>(
+      `select * from notifications.messages where tenant_id = ? and ${who} and record_id is not null
+         and status in ('queued', 'deferred') for update`,
+      [tenantId, 'customerId' in to ? to.customerId : to.userId],
+    );
+  }
+
+  /** A pending message's new address (its recipient and blind index), still pending only. */
+  async readdress({ tx, tenantId, cipher }: TenantScope, id: string, recipient: string, recipientIdx: string) {
+    await tx.execute(
+      `update notifications.messages set recipient_enc = ?, recipient_idx = ?, updated_at = now()
+         where tenant_id = ? and id = ? and status in ('queued', 'deferred')`,
+      [cipher.encrypt('recipient', recipient), recipientIdx, tenantId, id],
     );
   }
 

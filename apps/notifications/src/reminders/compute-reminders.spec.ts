@@ -87,6 +87,31 @@ describe('reminder computation (record + rules + now → reminders)', () => {
     expect(onceRuleKeys('maintenance_log', [assigned, rule({})])).toEqual(['assigned']);
   });
 
+  it('P50: an assignee rule plans the caretaker alert on (re)assignment; with no assignee it plans none', () => {
+    const caretaker = rule({
+      key: 'caretaker-alert',
+      recordType: 'maintenance_log',
+      field: undefined,
+      on: 'assigned',
+      offsets: [],
+      recipient: 'assignee',
+      variables: ['issue'],
+    });
+    const base = { recordType: 'maintenance_log', fields: { issue: 'leak' } } as const;
+    const u1 = '01900000-0000-7000-8000-0000000000d1';
+    const u2 = '01900000-0000-7000-8000-0000000000d2';
+    expect(computeReminders(event({ ...base, assigneeUserId: u1 }), [caretaker], now)).toEqual([
+      { rule: caretaker, at: now, variables: ['leak'] },
+    ]);
+    const reassigned = event({ ...base, change: 'updated', assigneeUserId: u2, previousAssigneeUserId: u1 });
+    expect(computeReminders(reassigned, [caretaker], now)).toHaveLength(1);
+    // Unassigned: no one to address, even for a time-based rule.
+    const timed = rule({ key: 'visit', recordType: 'maintenance_log', field: 'visitAt', recipient: 'assignee' });
+    const unassigned = event({ ...base, fields: { visitAt: '2026-12-10T05:00:00.000Z' } });
+    expect(computeReminders(unassigned, [caretaker, timed], now)).toEqual([]);
+    expect(computeReminders({ ...unassigned, assigneeUserId: u1 }, [timed], now)).toHaveLength(2);
+  });
+
   it('reads times and renders variables', () => {
     expect(fieldInstant('2026-12-05')?.toISOString()).toBe('2026-12-05T03:30:00.000Z');
     expect(fieldInstant(42)).toBeNull();
@@ -101,5 +126,7 @@ describe('reminder computation (record + rules + now → reminders)', () => {
     expect(() => rule({ field: undefined })).toThrow();
     expect(() => rule({ offsets: ['-24x'] })).toThrow();
     expect(() => rule({ offsets: ['-91d'] })).toThrow();
+    expect(() => rule({ recipient: 'owner' })).toThrow();
+    expect(rule({ recipient: 'assignee' }).recipient).toBe('assignee');
   });
 });

@@ -49,8 +49,9 @@ export function variableText(value: unknown): string {
 /**
  * The reminders a record's change calls for under the tenant's rules, at `now`: for each rule of the
  * record's type, its time field plus each offset (those already past are skipped), or — an `on:
- * assigned` rule — one at once when the record has just been given an assignee. A deleted record
- * calls for none. Pure: the caller cancels what was pending and queues these.
+ * assigned` rule — one at once when the record has just been given an assignee. A rule addressed to
+ * the `assignee` asks for nothing while the record has none. A deleted record calls for none. Pure: the
+ * caller cancels what was pending and queues these (and finds each one's address).
  */
 export function computeReminders(
   event: RecordChangedEvent,
@@ -61,6 +62,7 @@ export function computeReminders(
   const planned: PlannedReminder[] = [];
   for (const rule of rules) {
     if (rule.recordType !== event.recordType) continue;
+    if (rule.recipient === 'assignee' && !event.assigneeUserId) continue;
     const variables = rule.variables.map((name) =>
       name === 'customer.name' ? (event.customer?.name ?? '') : variableText(event.fields[name]),
     );

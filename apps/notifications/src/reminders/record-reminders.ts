@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantScope } from '@lekha/access';
-import { uuidv7, type MessageChannel, type RecordChangedEvent } from '@lekha/contracts';
+import { uuidv7, type MessageChannel, type RecordChangedEvent, type ReminderRule } from '@lekha/contracts';
 import { AppLogger } from '@lekha/runtime';
 import { Clock } from '../common/clock.js';
 import { messageFields, recipientIndex } from '../common/recipient.js';
@@ -15,6 +15,7 @@ import { SettingsRepository, type TenantSettings } from '../settings/settings.re
 import { TemplateRepository, type TemplateRow } from '../templates/template.repository.js';
 import { computeReminders, onceRuleKeys, type PlannedReminder } from './compute-reminders.js';
 import { ReminderRulesRepository } from './reminder-rules.repository.js';
+import { StaffContactsRepository } from './staff-contacts.repository.js';
 
 const DEFAULT_CHANNELS: readonly MessageChannel[] = ['sms', 'whatsapp', 'email'];
 
@@ -33,6 +34,8 @@ interface Prepared {
   rule: string;
   template: TemplateRow;
   address: string;
+  /** A reminder to the record's assignee: the staff user. */
+  userId: string | null;
   variables: string[];
   sendAt: Date;
 }
@@ -61,6 +64,7 @@ export class RecordReminders {
     private readonly queue: DispatchQueueRepository,
     private readonly refs: ProviderRefsRepository,
     private readonly routes: RecipientRouteIndex,
+    private readonly staff: StaffContactsRepository,
     private readonly clock: Clock,
     private readonly logger: AppLogger,
   ) {}
@@ -131,14 +135,14 @@ export class RecordReminders {
     { rule, at, variables }: PlannedReminder,
     settings: TenantSettings,
   ): Promise<Prepared | string> {
-    const customer = event.customer;
-    if (!customer) return 'NO_CUSTOMER';
+    const to = await this.recipient(data, event, rule.recipient);
+    if (typeof to === 'string') return to;
     const registered = await this.templates.byKey(data, rule.template);
     if (!registered.length) return 'TEMPLATE_NOT_FOUND';
     let choice: { template: TemplateRow; address: string } | null = null;
     for (const channel of rule.channels ?? DEFAULT_CHANNELS) {
       const template = registered.find((t) => t.channel === channel);
-      const address = channel === 'email' ? customer.email : customer.phone;
+      const address = channel === 'email' ? to.email : to.phone;
       if (template && address) {
         choice = { template, address };
         break;
@@ -153,7 +157,27 @@ export class RecordReminders {
     const dlt = checkDltSend(template, variables, settings.urlDomains);
     if (dlt) return dlt.reason;
     const sendAt = deferUntil(at, template, settings.quietHours) ?? at;
-    return { rule: rule.key, template, address, variables, sendAt };
+    return { rule: rule.key, template, address, userId: to.userId, variables, sendAt };
+  }
+
+  /**
+   * Who a rule addresses: the record's customer (their contact as of the event), or its assignee (their
+   * contact as identity last published it); the reason when there is no one to address.
+   */
+  private async recipient(
+    data: TenantScope,
+    event: RecordChangedEvent,
+    recipient: ReminderRule['recipient'],
+  ): Promise<{ phone: string | null; email: string | null; userId: string | null } | string> {
+    if (recipient === 'customer')
+      return event.customer
+        ? { phone: event.customer.phone, email: event.customer.email, userId: null }
+        : 'NO_CUSTOMER';
+    if (!event.assigneeUserId) return 'NO_ASSIGNEE';
+    const contact = await this.staff.find(data, event.assigneeUserId);
+    // Not (yet) published by identity, or deactivated: a deactivated assignee gets nothing.
+    if (!contact?.active || (!contact.phone && !contact.email)) return 'NO_ASSIGNEE_CONTACT';
+    return { phone: contact.phone, email: contact.email, userId: event.assigneeUserId };
   }
 
   private async store(data: TenantScope, event: RecordChangedEvent, p: Prepared, now: Date): Promise<void> {
@@ -173,13 +197,14 @@ export class RecordReminders {
       createdAt: now,
       recordId: event.recordId,
       reminderRule: p.rule,
+      recipientUserId: p.userId,
     });
     await this.queue.enqueue(data, id, p.sendAt);
     await this.refs.route(data, this.routes.of(p.address));
     await data.record({
       action: 'create',
       resource: { id },
-      subjectIds: event.customerId ? [event.customerId] : [],
+      subjectIds: p.userId ? [p.userId] : event.customerId ? [event.customerId] : [],
       fields: messageFields(p.address),
       reason: `reminder:${p.rule}`,
     });

@@ -6,15 +6,16 @@ import { TopicFollower } from '@lekha/kafka';
 import { AppLogger, BusSeal, KAFKA } from '@lekha/runtime';
 import { CustomerErasure } from './customer-erasure.js';
 import { RecordReminders } from './record-reminders.js';
+import { ReminderRecipients } from './reminder-recipients.js';
 
 /** A record event that keeps failing is given up after this many tries (an erasure never is). */
 const RECORD_EVENT_TRIES = 5;
 
 /**
  * Follows `tenant-data.events.v1` in notifications' own group (from the beginning: a service that was
- * down catches up): a record's change recomputes its reminders, a customer's erasure deletes their
- * messages. The offset is committed only after the event is applied, so a crash applies it again —
- * which changes nothing the second time.
+ * down catches up): a record's change recomputes its reminders, a customer's new contact re-addresses
+ * their pending reminders, a customer's erasure deletes their messages. The offset is committed only
+ * after the event is applied, so a crash applies it again — which changes nothing the second time.
  */
 @Injectable()
 export class TenantDataEventsFollower implements OnApplicationBootstrap, OnModuleDestroy {
@@ -26,6 +27,7 @@ export class TenantDataEventsFollower implements OnApplicationBootstrap, OnModul
     @Inject(BusSeal) private readonly seal: BusSeal,
     private readonly reminders: RecordReminders,
     private readonly erasure: CustomerErasure,
+    private readonly recipients: ReminderRecipients,
     private readonly logger: AppLogger,
   ) {
     this.follower = new TopicFollower({
@@ -70,6 +72,15 @@ export class TenantDataEventsFollower implements OnApplicationBootstrap, OnModul
         { tenantId: event.tenantId, customerId: event.customerId, deleted },
         'customer erased in notifications',
       );
+      return;
+    }
+    if (event.type === 'customer.changed') {
+      const followed = await this.retry(event, RECORD_EVENT_TRIES, () => this.recipients.applyCustomerChanged(event));
+      if (followed)
+        this.logger.pino.info(
+          { tenantId: event.tenantId, customerId: event.customerId, ...followed },
+          'customer contact followed by pending reminders',
+        );
       return;
     }
     const outcome = await this.retry(event, RECORD_EVENT_TRIES, () => this.reminders.apply(event));

@@ -32,6 +32,14 @@ export const NOTIFICATIONS_PERSONAL_DATA: readonly PersonalDataDeclaration[] = [
     principalColumn: 'recipient_idx',
   },
   {
+    table: 'notifications.staff_contacts',
+    what: 'staff contact',
+    category: 'user.contact.phone',
+    purpose: 'alerting the tenant’s staff (a caretaker) of work assigned to them',
+    principalColumn: null,
+    notCustomers: 'the tenant’s staff users’ phones and emails (from identity), not its customers',
+  },
+  {
     table: 'notifications.idempotency_keys',
     what: 'send request fingerprint',
     category: 'business.operational',

@@ -70,6 +70,22 @@ export class TenantDataEvents {
     });
   }
 
+  /** A customer's name, phone or email changed: reminders pending for them follow it. */
+  customerChanged(
+    scope: TenantScope,
+    customerId: string,
+    customer: { name: string; phone: string | null; email: string | null },
+  ): Promise<void> {
+    return this.append(scope, {
+      type: 'customer.changed',
+      eventId: uuidv7(),
+      tenantId: scope.tenantId,
+      customerId,
+      customer: { name: customer.name, phone: customer.phone, email: customer.email },
+      occurredAt: new Date().toISOString(),
+    });
+  }
+
   customerErased(scope: TenantScope, customerId: string): Promise<void> {
     return this.append(scope, {
       type: 'customer.erased',

@@ -11,6 +11,7 @@ import {
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { IdentityData } from '../../data/identity-data.js';
+import { IdentityEvents } from '../../events/identity-events.js';
 import { TenantRepository } from '../../tenants/tenant.repository.js';
 import type { UserRow } from '../../users/user.entity.js';
 import { LoginIndex } from '../../users/login-index.js';
@@ -62,6 +63,7 @@ export class SignupUseCase implements UseCase<Op> {
     private readonly budgets: SendBudgets,
     private readonly deferred: DeferredWork,
     private readonly dispatcher: NotificationDispatcher,
+    private readonly events: IdentityEvents,
   ) {}
 
   async execute(_scope: OperationScope<Op>, input: SignupRequest): Promise<SignupResult> {
@@ -103,6 +105,7 @@ export class SignupUseCase implements UseCase<Op> {
             roles: ['owner'],
             ageConfirmedAt: new Date(),
           });
+          await this.events.staffContact(tx, { id: userId, tenantId }, { phone: owner.phone, email: owner.email });
           const who = { tenantId, actorId: userId, actorType: 'user' as const };
           await this.audit.record(
             tx,

@@ -11,6 +11,7 @@ import {
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { IdentityData } from '../../data/identity-data.js';
+import { IdentityEvents } from '../../events/identity-events.js';
 import type { UserRow } from '../../users/user.entity.js';
 import { UserRepository } from '../../users/user.repository.js';
 import { PasswordHasher } from '../../auth/password-hasher.js';
@@ -40,6 +41,7 @@ export class AcceptInvitationUseCase implements UseCase<Op> {
     private readonly hasher: PasswordHasher,
     private readonly policy: PasswordPolicy,
     private readonly issuer: SessionIssuer,
+    private readonly events: IdentityEvents,
   ) {}
 
   async execute(_scope: OperationScope<Op>, input: AcceptInvitationRequest): Promise<TokenPair> {
@@ -96,6 +98,8 @@ export class AcceptInvitationUseCase implements UseCase<Op> {
           if (taken)
             throw new FeatureError(StaffError.AccountExists, 'an account with these sign-in details already exists');
           await this.users.insert(tx, user);
+          // Reachable for the tenant's alerts (a caretaker's maintenance alert): sealed, in this transaction.
+          await this.events.staffContact(tx, { id: userId, tenantId: inv.tenant_id }, { phone, email });
           const who = { tenantId: inv.tenant_id, actorId: userId, actorType: 'user' as const };
           await this.audit.record(
             tx,

@@ -12,6 +12,7 @@ import { FieldCipher, TenantKeyring } from '@lekha/crypto';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import type { RequestContext } from '@lekha/tenancy';
 import { IdentityData } from '../../data/identity-data.js';
+import { IdentityEvents } from '../../events/identity-events.js';
 import { UserRepository } from '../../users/user.repository.js';
 import { SessionRepository } from '../../sessions/session.repository.js';
 import { LoginHistoryRepository } from '../../security/login-history.repository.js';
@@ -36,6 +37,7 @@ export class UserChanges {
     private readonly sessions: SessionRepository,
     private readonly history: LoginHistoryRepository,
     private readonly apiKeys: ApiKeyRevoker,
+    private readonly events: IdentityEvents,
   ) {}
 
   async apply(
@@ -72,6 +74,8 @@ export class UserChanges {
         change.kind === 'role' ? { roles: [change.role] } : { status: 'deactivated' },
       );
       const reason = change.kind === 'role' ? 'role_changed' : 'deactivated';
+      // A deactivated user is no longer addressed by the tenant's alerts: a tombstone, in this transaction.
+      if (change.kind === 'deactivate') await this.events.staffRemoved(tx, { id: userId, tenantId });
       const ended = await this.sessions.revokeAllOfUser(tx, userId, reason);
       await this.history.record(tx, cipher, {
         tenantId,

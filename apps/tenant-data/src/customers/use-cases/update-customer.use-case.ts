@@ -8,6 +8,7 @@ import {
 } from '@lekha/contracts';
 import { TenantAccess } from '@lekha/access';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
+import { TenantDataEvents } from '../../events/tenant-data-events.js';
 import { CustomerRepository } from '../customer.repository.js';
 import { customerCodec, type CustomerPlain } from '../customer-codec.js';
 import { ALL_CUSTOMER_FIELDS, fieldsTouched, type CustomerField } from '../customer.fields.js';
@@ -17,7 +18,8 @@ import { conflictError, refuseTakenContacts } from '../customer-contact-conflict
 /**
  * PATCH: only the fields given change, and only those whose value really differs are recorded
  * (history and audit name the fields; old values are compared in memory and never stored). A
- * phone or email another customer holds is refused (409 naming the field), as in an import.
+ * phone or email another customer holds is refused (409 naming the field), as in an import. A new
+ * name, phone or email writes a sealed `customer.changed` event in the same transaction.
  */
 type Op = typeof CustomerOps.update;
 
@@ -26,6 +28,7 @@ export class UpdateCustomerUseCase implements UseCase<Op> {
   constructor(
     private readonly access: TenantAccess,
     private readonly customers: CustomerRepository,
+    private readonly events: TenantDataEvents,
   ) {}
 
   async execute(scope: OperationScope<Op>, { id, patch }: UpdateCustomerRequest): Promise<CustomerView> {
@@ -58,6 +61,9 @@ export class UpdateCustomerUseCase implements UseCase<Op> {
             )
           : customerCodec.view(data.cipher, row);
         if (changed.length) await this.customers.recordChange(data, id, 'update', changed);
+        // Who reminders reach: a new name or contact travels (sealed) to the services that address them.
+        if (changed.some((f) => f === 'name' || f === 'phone' || f === 'email'))
+          await this.events.customerChanged(data, id, after);
         await data.record({ resource: { id }, subjectIds: [id], fields: fieldsTouched(changed as CustomerField[]) });
         return applyVisibility(view, visibilityFor(scope.ctx));
       },
