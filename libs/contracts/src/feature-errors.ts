@@ -174,7 +174,7 @@ export enum SupportError {
   RequestNotFound = 'SUPPORT_REQUEST_NOT_FOUND',
   /** Approving or denying a request that was decided already (no further action once decided). */
   AlreadyDecided = 'SUPPORT_REQUEST_DECIDED',
-  /** Approving or denying a request left pending past its lapse (`SUPPORT_REQUEST_PENDING_DAYS`): it reads `expired`. */
+  /** Deciding a request left pending past its lapse (`SUPPORT_REQUEST_PENDING_DAYS`): it reads `expired`. */
   RequestLapsed = 'SUPPORT_REQUEST_LAPSED',
   GrantNotFound = 'SUPPORT_GRANT_NOT_FOUND',
   /** Revoking a grant that is no longer active (denied, pending, revoked or expired). */
