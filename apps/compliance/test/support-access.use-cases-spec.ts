@@ -7,6 +7,8 @@ import { anonymousContext, runWithContext, type RequestContext } from '@lekha/te
 import type { Caller, UseCaseHarness } from '@lekha/use-case-testing';
 import { AuditIndexRepository } from '../src/audit-index/audit-index.repository.js';
 import { ComplianceTenantEraser } from '../src/erasure/compliance-tenant-eraser.js';
+import { RegisterMessenger, type OutgoingNotice } from '../src/registers/register-messenger.js';
+import { RegisterNotices } from '../src/registers/register-notices.js';
 import { SupportClock } from '../src/support/support-clock.js';
 import { startCompliance } from './compliance-harness.js';
 
@@ -30,16 +32,22 @@ const refusal = async (p: Promise<unknown>) => {
 describe('support access grants (use cases on a real database)', () => {
   let h: UseCaseHarness;
   let now: Date;
+  let sent: OutgoingNotice[];
 
   beforeAll(async () => {
-    h = await startCompliance();
+    // Notices are handed over by the request itself (and by hand here): no background round.
+    h = await startCompliance({ REGISTER_NOTICES: 'off' });
   });
   afterAll(async () => {
     await h?.stop();
   });
   beforeEach(() => {
     now = T0;
+    sent = [];
     jest.spyOn(h.get(SupportClock), 'now').mockImplementation(() => now);
+    jest.spyOn(h.app.get(RegisterMessenger), 'send').mockImplementation(async (n) => {
+      sent.push(n);
+    });
   });
   afterEach(() => jest.restoreAllMocks());
 
@@ -275,6 +283,106 @@ describe('support access grants (use cases on a real database)', () => {
     expect(await refusal(h.call(SupportOps.activity, { id: a.id }, h.tenantCaller(['owner'])))).toMatchObject({
       code: 'NOT_FOUND',
       reason: 'SUPPORT_GRANT_NOT_FOUND',
+    });
+  });
+
+  it('P40: the reason is sealed under the tenant’s key; the owner and the signature see it as written', async () => {
+    const owner = h.tenantCaller(['owner']);
+    const reason = 'ticket 5120: Ravi Rao (98450 12345) cannot see his invoice';
+    const asked = await ask(owner.tenantId, supportUser(), { reason });
+    expect(asked.reason).toBe(reason);
+    const [row] = await h.app
+      .get(Database)
+      .em()
+      .execute<{ reason: string | null; reason_enc: Buffer }[]>(
+        `select reason, reason_enc from compliance.support_requests where id = ?`,
+        [asked.id],
+      );
+    expect(row!.reason).toBeNull();
+    expect(Buffer.from(row!.reason_enc).toString('latin1')).not.toContain('Ravi');
+    expect((await h.call(SupportOps.listRequests, {}, owner)).items[0]).toMatchObject({ id: asked.id, reason });
+    const approved = await h.call(SupportOps.approve, { id: asked.id, note: 'ok for Ravi’s invoice' }, owner);
+    expect(approved.reason).toBe(reason);
+    const [noted] = await h.app
+      .get(Database)
+      .em()
+      .execute<{ note: string | null; note_enc: Buffer | null }[]>(
+        `select note, note_enc from compliance.support_requests where id = ?`,
+        [asked.id],
+      );
+    expect(noted).toMatchObject({ note: null, note_enc: expect.anything() });
+    const bytes = supportGrantCanonical({
+      id: approved.id,
+      tenantId: approved.tenantId,
+      requestedBy: approved.requestedBy,
+      reason,
+      scope: approved.scope,
+      approvedBy: approved.decidedBy!,
+      approvedAt: approved.approvedAt!,
+      expiresAt: approved.expiresAt!,
+    });
+    const pub = createPublicKey(h.get(AuditSigner).publicKeyPem());
+    expect(verify(null, Buffer.from(bytes), pub, Buffer.from(approved.signature!.value, 'base64url'))).toBe(true);
+  });
+
+  it('P40: the tenant’s owner is told of a request through notifications, exactly once (no reason in it)', async () => {
+    const owner = h.tenantCaller(['owner']);
+    const messenger = h.app.get(RegisterMessenger);
+    // Notifications unreachable at the request: the request stands, its notice stays due.
+    jest.spyOn(messenger, 'send').mockRejectedValueOnce(new Error('broker down'));
+    const asked = await ask(owner.tenantId, supportUser(), { reason: 'ticket 6001: Sita Devi', hours: 8 });
+    expect(asked.status).toBe('pending');
+    expect(sent).toEqual([]);
+    const notices = h.get(RegisterNotices);
+    expect(await notices.runOnce(asked.id)).toBe(1);
+    expect(await notices.runOnce(asked.id)).toBe(0);
+    expect(await notices.runOnce()).toBe(0);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({
+      tenantId: owner.tenantId,
+      to: { tenantOwner: true },
+      purpose: 'support_access_request',
+    });
+    expect(sent[0]!.body).toContain(asked.id);
+    expect(sent[0]!.body).toContain('read-only access to your account (customers) for 8 hour(s)');
+    expect(sent[0]!.body).not.toContain('Sita');
+    const [row] = await h.app
+      .get(Database)
+      .em()
+      .execute<{ n: number | string }[]>(
+        `select count(*) as n from compliance.register_notices where source_id = ? and sent_at is not null`,
+        [asked.id],
+      );
+    expect(Number(row!.n)).toBe(1);
+
+    // Handed over at the request when notifications is there: one notice, once.
+    const again = await ask(owner.tenantId, supportUser());
+    expect(sent.filter((n) => n.body.includes(again.id))).toHaveLength(1);
+    await notices.runOnce();
+    expect(sent.filter((n) => n.body.includes(again.id))).toHaveLength(1);
+  });
+
+  it('P40: a request nobody decides lapses after 7 days: expired at read (no job), no longer decidable', async () => {
+    const owner = h.tenantCaller(['owner']);
+    const engineer = supportUser();
+    const asked = await ask(owner.tenantId, engineer);
+    now = new Date(T0.getTime() + 7 * 86_400_000 - 1);
+    expect((await h.call(SupportOps.listRequests, {}, owner)).items[0]).toMatchObject({ status: 'pending' });
+    now = new Date(T0.getTime() + 7 * 86_400_000);
+    expect((await h.call(SupportOps.listRequests, {}, owner)).items[0]).toMatchObject({
+      id: asked.id,
+      status: 'expired',
+    });
+    for (const op of [SupportOps.approve, SupportOps.deny])
+      expect(await refusal(h.call(op, { id: asked.id }, owner))).toMatchObject({
+        code: 'CONFLICT',
+        reason: 'SUPPORT_REQUEST_LAPSED',
+      });
+    const lapsed = (await h.auditRecords(owner.ctx.requestId)).filter((r) => r.reason === 'request_lapsed');
+    expect(lapsed).toHaveLength(2);
+    expect(lapsed[0]).toMatchObject({ outcome: 'denied', resource: { id: asked.id } });
+    expect(await refusal(h.call(SupportOps.grantForToken, { id: asked.id }, engineer))).toMatchObject({
+      code: 'NOT_FOUND',
     });
   });
 

@@ -182,6 +182,8 @@ export enum SupportError {
   RequestNotFound = 'SUPPORT_REQUEST_NOT_FOUND',
   /** Approving or denying a request that was decided already (no further action once decided). */
   AlreadyDecided = 'SUPPORT_REQUEST_DECIDED',
+  /** Deciding a request left pending past its lapse (`SUPPORT_REQUEST_PENDING_DAYS`): it reads `expired`. */
+  RequestLapsed = 'SUPPORT_REQUEST_LAPSED',
   GrantNotFound = 'SUPPORT_GRANT_NOT_FOUND',
   /** Revoking a grant that is no longer active (denied, pending, revoked or expired). */
   GrantNotActive = 'SUPPORT_GRANT_NOT_ACTIVE',
@@ -390,6 +392,7 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case BillingError.PaymentNotRefundable:
     case PrivacyError.NothingToWithdraw:
     case SupportError.AlreadyDecided:
+    case SupportError.RequestLapsed:
     case SupportError.GrantNotActive:
     case RegisterError.AlreadyDecided:
     case RegisterError.StatusInvalid:

@@ -10,6 +10,8 @@ export const NotificationPurposes = [
   // Compliance's register notices (addressed by ID: see `AddressedDispatchContent`).
   'legal_request_notice',
   'breach_notice',
+  // Compliance's notice to the tenant's owner that support asks for access.
+  'support_access_request',
 ] as const;
 export type NotificationPurpose = (typeof NotificationPurposes)[number];
 

@@ -48,6 +48,8 @@ export const Permissions = [
   'api_keys:manage',
   // Platform admin, outside production only: read the development inbox.
   'platform:dev_inbox:read',
+  // Platform admin, development and test only: move compliance's support clock (expiry and lapse in e2e suites).
+  'platform:clock:set',
   // Register message templates, set providers, headers and quiet hours, record consent (owner, admin).
   'notifications:manage',
   // Send messages from registered templates and read their status (owner, admin, staff).

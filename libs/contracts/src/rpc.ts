@@ -108,6 +108,8 @@ export const Rpc = {
     supportGrantActivity: 'compliance.support-grants.activity',
     supportGrantForToken: 'compliance.support-grants.for-token',
     supportGrantStatus: 'compliance.support-grants.status',
+    /** Served only when LEKHA_ENV is development or test. */
+    setSupportClock: 'compliance.support-clock.set',
     legalRequestsReport: 'compliance.legal-requests.report',
     createLegalRequest: 'compliance.legal-requests.create',
     listLegalRequests: 'compliance.legal-requests.list',

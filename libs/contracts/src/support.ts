@@ -10,6 +10,8 @@ import type { Permission } from './permissions.js';
 
 /** Longest grant a support engineer may ask for. */
 export const SUPPORT_MAX_HOURS = 72;
+/** A request nobody decided lapses after this many days: it reads `expired` and can no longer be decided. */
+export const SUPPORT_REQUEST_PENDING_DAYS = 7;
 
 /** What a grant may open, by feature: the permissions a read-only and a read-write grant carry. */
 export const SupportFeaturePermissions = {
@@ -65,6 +67,20 @@ export const decideSupportRequestSchema = z.strictObject({
   id: z.uuid(),
   note: z.string().trim().max(500).optional(),
 });
+
+/**
+ * Development and test only: where compliance's support clock stands, as an offset from real time in hours
+ * (0 puts it back). Expiry and lapse are judged at every read against that clock, so a suite can move past
+ * them without waiting and without any job running.
+ */
+export const supportClockSchema = z.strictObject({
+  offsetHours: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 366),
+});
+export const supportClockViewSchema = z.object({ offsetHours: z.number().int(), now: z.iso.datetime() });
 
 export const SupportRequestStatuses = ['pending', 'approved', 'denied', 'revoked', 'expired'] as const;
 export type SupportRequestStatus = (typeof SupportRequestStatuses)[number];

@@ -124,6 +124,7 @@ export const RolePermissions: Record<Role, readonly Permission[]> = {
     'platform:keys:manage',
     'platform:erasures:read',
     'platform:dev_inbox:read',
+    'platform:clock:set',
     'platform:billing:manage',
     'platform:legal_requests:manage',
     'platform:incidents:manage',

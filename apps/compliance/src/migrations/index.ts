@@ -5,6 +5,7 @@ import { Migration20270201SupportAccess } from './20270201-support-access.migrat
 import { Migration20270210Registers } from './20270210-registers.migration.js';
 import { Migration20270215Retention } from './20270215-retention.migration.js';
 import { Migration20270218RightsRequests } from './20270218-rights-requests.migration.js';
+import { Migration20270220SupportRequestNotices } from './20270220-support-request-notices.migration.js';
 
 const S = 'compliance';
 
@@ -139,4 +140,5 @@ export const migrations = [
   { name: 'Migration20270210Registers', class: Migration20270210Registers },
   { name: 'Migration20270215Retention', class: Migration20270215Retention },
   { name: 'Migration20270218RightsRequests', class: Migration20270218RightsRequests },
+  { name: 'Migration20270220SupportRequestNotices', class: Migration20270220SupportRequestNotices },
 ];

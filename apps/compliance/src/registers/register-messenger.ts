@@ -4,7 +4,7 @@ export interface OutgoingNotice {
   id: string;
   tenantId: string;
   to: { tenantOwner: true } | { customerId: string };
-  purpose: 'legal_request_notice' | 'breach_notice';
+  purpose: 'legal_request_notice' | 'breach_notice' | 'support_access_request';
   /** The text: platform text about the request or breach, no personal data. */
   body: string;
 }

@@ -1,5 +1,6 @@
 import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
+import { SUPPORT_REQUEST_PENDING_DAYS } from '@lekha/contracts';
 import { Database, type Em } from '@lekha/persistence';
 import { AppLogger } from '@lekha/runtime';
 import { RegisterMessenger, type OutgoingNotice } from './register-messenger.js';
@@ -142,6 +143,21 @@ export class RegisterNotices implements OnApplicationBootstrap, OnModuleDestroy 
         `${r.categories.length ? `, ${r.categories.join(', ')}` : ''}. Decision: ${decision}` +
         `${r.decided_at ? ` on ${istDate(r.decided_at)}` : ''}. Register ID ${r.id}.`;
       return { id: row.id, tenantId: row.tenant_id, to, purpose: 'legal_request_notice', body };
+    }
+    if (row.source_type === 'support_request') {
+      // Scope and times only: the reason is sealed under the tenant's key and may name a person.
+      const [r] = await tx.execute<
+        { access: string; features: string[] | string; hours: number; requested_at: Date }[]
+      >(`select access, features, hours, requested_at from compliance.support_requests where id = ?`, [row.source_id]);
+      if (!r) return null;
+      const features = Array.isArray(r.features) ? r.features : r.features.replace(/^\{|\}$/g, '').split(',');
+      const lapses = new Date(new Date(r.requested_at).getTime() + SUPPORT_REQUEST_PENDING_DAYS * 86_400_000);
+      const body =
+        `Lekha support asks for ${r.access === 'read' ? 'read-only' : 'read and write'} access to your ` +
+        `account (${features.join(', ')}) for ${r.hours} hour(s), requested on ${istDate(r.requested_at)}. ` +
+        `Nothing is opened until you or an admin approve it under Support access; it lapses unanswered on ` +
+        `${istDate(lapses)}. Request ID ${row.source_id}.`;
+      return { id: row.id, tenantId: row.tenant_id, to, purpose: 'support_access_request', body };
     }
     const incident = await this.repo.findIncident(tx, row.source_id);
     const texts = await tx.execute<{ content: Record<string, string> | string }[]>(

@@ -26,7 +26,10 @@ import {
   ListLegalRequestsUseCase,
 } from './use-cases/legal-requests.use-cases.js';
 
-/** The oversight registers: law-enforcement requests and breaches, with the notices they owe. */
+/**
+ * The oversight registers: law-enforcement requests and breaches, with the notices they owe. Global for its
+ * notice table and round: support's request notice to the tenant's owner goes out through them too.
+ */
 @Module({})
 export class RegistersModule {
   static register(
@@ -36,6 +39,8 @@ export class RegistersModule {
   ): DynamicModule {
     return {
       module: RegistersModule,
+      global: true,
+      exports: [RegistersRepository, RegisterNotices, RegistersClock],
       providers: [
         RegistersClock,
         RegistersRepository,

@@ -52,4 +52,13 @@ export const COMPLIANCE_PERSONAL_DATA: readonly PersonalDataDeclaration[] = [
     principalColumn: 'customer_id',
     withheld: 'a legal hold may belong to a law-enforcement matter and is not disclosed while it stands',
   },
+  {
+    table: 'compliance.support_requests',
+    what: 'support access request',
+    category: 'business.operational',
+    purpose: 'platform support asking the tenant for access, and the tenant’s decision',
+    principalColumn: null,
+    notCustomers:
+      'requests between platform support and the tenant (the reason sealed under its key), not about customers',
+  },
 ];

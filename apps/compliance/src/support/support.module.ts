@@ -7,6 +7,7 @@ import {
   ListSupportRequestsUseCase,
   RequestSupportAccessUseCase,
   RevokeSupportGrantUseCase,
+  SetSupportClockUseCase,
   SupportGrantActivityUseCase,
   SupportGrantForTokenUseCase,
   SupportGrantStatusUseCase,
@@ -25,6 +26,7 @@ import {
     SupportGrantActivityUseCase,
     SupportGrantForTokenUseCase,
     SupportGrantStatusUseCase,
+    SetSupportClockUseCase,
   ],
 })
 export class SupportModule {}

@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import {
+  SUPPORT_REQUEST_PENDING_DAYS,
   type AuditEventV1,
   type SupportFeature,
   type SupportRequestStatus,
   type SupportRequestView,
   type SupportScope,
 } from '@lekha/contracts';
+import type { FieldCipher } from '@lekha/crypto';
 import type { Em } from '@lekha/persistence';
 
 type Ts = Date | string;
@@ -16,7 +18,9 @@ export interface SupportRequestRow {
   id: string;
   tenant_id: string;
   requested_by: string;
-  reason: string;
+  /** Plain only on rows written before reasons were sealed; else null and `reason_enc` holds it. */
+  reason: string | null;
+  reason_enc: Uint8Array | null;
   access: SupportScope['access'];
   features: string[] | string;
   hours: number;
@@ -32,6 +36,17 @@ export interface SupportRequestRow {
   revoked_at: Ts | null;
 }
 
+/** Sealed-field labels: each value is bound to its field under the tenant's key. */
+export const SupportFields = {
+  reason: 'support_request.reason',
+  note: 'support_request.note',
+} as const;
+
+/** The request's reason, opened with the tenant's cipher. */
+export function reasonOf(row: SupportRequestRow, cipher: FieldCipher): string {
+  return row.reason_enc ? cipher.decrypt(SupportFields.reason, row.reason_enc)! : (row.reason ?? '');
+}
+
 /** PGlite may hand a text[] back as its literal. */
 function featuresOf(v: string[] | string): SupportFeature[] {
   const list = Array.isArray(v)
@@ -43,8 +58,17 @@ function featuresOf(v: string[] | string): SupportFeature[] {
   return list as SupportFeature[];
 }
 
-/** The request's status now: an approved grant is revoked, or expired once its time is past (no job ends it). */
+/** When a request nobody decided lapses. */
+export function lapsesAt(row: SupportRequestRow): Date {
+  return new Date(new Date(row.requested_at).getTime() + SUPPORT_REQUEST_PENDING_DAYS * 86_400_000);
+}
+
+/**
+ * The request's status now: a pending request expired once it lapses undecided; an approved grant is revoked,
+ * or expired once its time is past. No job ends either: both are judged at every read.
+ */
 export function statusAt(row: SupportRequestRow, now: Date): SupportRequestStatus {
+  if (row.status === 'pending') return now.getTime() >= lapsesAt(row).getTime() ? 'expired' : 'pending';
   if (row.status !== 'approved') return row.status;
   if (row.revoked_at) return 'revoked';
   return now.getTime() >= new Date(row.expires_at!).getTime() ? 'expired' : 'approved';
@@ -54,12 +78,12 @@ export function scopeOf(row: SupportRequestRow): SupportScope {
   return { access: row.access, features: featuresOf(row.features).sort() };
 }
 
-export function viewOf(row: SupportRequestRow, now: Date): SupportRequestView {
+export function viewOf(row: SupportRequestRow, now: Date, cipher: FieldCipher): SupportRequestView {
   return {
     id: row.id,
     tenantId: row.tenant_id,
     requestedBy: row.requested_by,
-    reason: row.reason,
+    reason: reasonOf(row, cipher),
     scope: scopeOf(row),
     hours: row.hours,
     requestedAt: iso(row.requested_at),
@@ -78,7 +102,8 @@ export function viewOf(row: SupportRequestRow, now: Date): SupportRequestView {
 }
 
 const COLUMNS =
-  'id, tenant_id, requested_by, reason, access, features, hours, requested_at, status, decided_by, decided_at, ' +
+  'id, tenant_id, requested_by, reason, reason_enc, access, features, hours, requested_at, status, decided_by, ' +
+  'decided_at, ' +
   'approved_at, expires_at, signature, signature_key_id, revoked_by, revoked_at';
 
 /** Support requests and grants; the tenant's own under its wall, by ID with the service's login for the gateway. */
@@ -90,16 +115,16 @@ export class SupportRepository {
       id: string;
       tenantId: string;
       requestedBy: string;
-      reason: string;
+      reasonEnc: Buffer;
       scope: SupportScope;
       hours: number;
       at: Date;
     },
   ): Promise<SupportRequestRow> {
     const rows = await tx.execute<SupportRequestRow[]>(
-      `insert into compliance.support_requests (id, tenant_id, requested_by, reason, access, features, hours, ` +
+      `insert into compliance.support_requests (id, tenant_id, requested_by, reason_enc, access, features, hours, ` +
         `requested_at) values (?, ?, ?, ?, ?, ?::text[], ?, ?) returning ${COLUMNS}`,
-      [r.id, r.tenantId, r.requestedBy, r.reason, r.scope.access, `{${r.scope.features.join(',')}}`, r.hours, r.at],
+      [r.id, r.tenantId, r.requestedBy, r.reasonEnc, r.scope.access, `{${r.scope.features.join(',')}}`, r.hours, r.at],
     );
     return rows[0]!;
   }
@@ -123,12 +148,12 @@ export class SupportRepository {
     tx: Em,
     id: string,
     d:
-      | { status: 'denied'; by: string; at: Date; note: string | null }
+      | { status: 'denied'; by: string; at: Date; noteEnc: Buffer | null }
       | {
           status: 'approved';
           by: string;
           at: Date;
-          note: string | null;
+          noteEnc: Buffer | null;
           expiresAt: Date;
           signature: string;
           keyId: string;
@@ -136,14 +161,14 @@ export class SupportRepository {
   ): Promise<SupportRequestRow | null> {
     const approved = d.status === 'approved';
     const rows = await tx.execute<SupportRequestRow[]>(
-      `update compliance.support_requests set status = ?, decided_by = ?, decided_at = ?, note = ?, ` +
+      `update compliance.support_requests set status = ?, decided_by = ?, decided_at = ?, note_enc = ?, ` +
         `approved_at = ?, expires_at = ?, signature = ?, signature_key_id = ? ` +
         `where id = ? and status = 'pending' returning ${COLUMNS}`,
       [
         d.status,
         d.by,
         d.at,
-        d.note,
+        d.noteEnc,
         approved ? d.at : null,
         approved ? d.expiresAt : null,
         approved ? d.signature : null,

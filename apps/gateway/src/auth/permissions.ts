@@ -63,14 +63,26 @@ export class PermissionGuard implements CanActivate {
       }
       return true;
     }
-    const reason = allowed ? 'person_required' : 'forbidden';
+    // A support engineer with their own token (no tenant, no grant): audited as support, for the grant-less attempt.
+    const engineer = ctx.actorType === 'user' && !ctx.tenantId && ctx.roles.includes('platform:support');
+    const reason = allowed ? 'person_required' : engineer ? 'no_support_grant' : 'forbidden';
     const resource = { type: need.resource, id: null };
-    await this.audit.record({ action: need.action, resource, outcome: 'denied', reason });
+    await this.audit.record({
+      action: need.action,
+      resource,
+      outcome: 'denied',
+      reason,
+      ...(engineer ? { actorType: 'support' as const } : {}),
+    });
     if (allowed)
       throw new FeatureError(AccessError.PersonOnly, 'only a signed-in person may do this, never an API key');
     throw new FeatureError(
       AccessError.PermissionMissing,
-      ctx.actorType === 'api_key' ? 'this API key’s scopes do not allow this' : 'your role does not allow this',
+      ctx.actorType === 'api_key'
+        ? 'this API key’s scopes do not allow this'
+        : engineer
+          ? 'support reaches a tenant only with the token of a grant the tenant approved'
+          : 'your role does not allow this',
     );
   }
 }

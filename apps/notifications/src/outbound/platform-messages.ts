@@ -31,6 +31,7 @@ const SUBJECTS: Record<NotificationPurpose, string> = {
   security_alert: 'New sign-in to your Lekha account',
   legal_request_notice: 'A legal request about your account',
   breach_notice: 'Notice of a personal data breach',
+  support_access_request: 'Lekha support asks for access to your account',
 };
 
 export const platformSubject = (templateKey: string): string =>

@@ -2,6 +2,7 @@ import { AuditSigner } from '@lekha/audit';
 import {
   FeatureError,
   SupportError,
+  SUPPORT_REQUEST_PENDING_DAYS,
   SupportOps,
   supportGrantCanonical,
   uuidv7,
@@ -9,37 +10,74 @@ import {
   type SupportRequestView,
 } from '@lekha/contracts';
 import { PlatformAccess, TenantAccess } from '@lekha/access';
+import { FieldCipher, TenantKeyring } from '@lekha/crypto';
 import { Database } from '@lekha/persistence';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { SupportClock } from '../support-clock.js';
-import { SupportRepository, scopeOf, statusAt, viewOf, type SupportRequestRow } from '../support.repository.js';
+import { RegisterNotices } from '../../registers/register-notices.js';
+import { RegistersClock } from '../../registers/registers-clock.js';
+import { RegistersRepository } from '../../registers/registers.repository.js';
+import {
+  SupportFields,
+  SupportRepository,
+  reasonOf,
+  scopeOf,
+  statusAt,
+  viewOf,
+  type SupportRequestRow,
+} from '../support.repository.js';
 
 const requestNotFound = () => new FeatureError(SupportError.RequestNotFound, 'no such support request for this tenant');
 const grantNotFound = () => new FeatureError(SupportError.GrantNotFound, 'no such support grant for this tenant');
 
-/** A support engineer asks a tenant for access; the tenant's owner or admin decides. Audited in the tenant's trail. */
+/**
+ * A support engineer asks a tenant for access; the tenant's owner or admin decides. Audited in the tenant's
+ * trail. The reason is sealed under the tenant's key (it may name a person); the tenant's owner is told of the
+ * request through notifications once: the notice is a row of the registers' notice table written with the
+ * request, handed over now or by the next notice round if notifications cannot be reached.
+ */
 @Handles(SupportOps.requestAccess)
 export class RequestSupportAccessUseCase implements UseCase<typeof SupportOps.requestAccess> {
   constructor(
     private readonly access: PlatformAccess,
     private readonly repo: SupportRepository,
     private readonly clock: SupportClock,
+    private readonly keyring: TenantKeyring,
+    private readonly notices: RegistersRepository,
+    private readonly noticeRound: RegisterNotices,
+    private readonly noticeClock: RegistersClock,
   ) {}
 
-  execute(scope: OperationScope<typeof SupportOps.requestAccess>, input: CreateSupportRequest) {
-    return this.access.run(scope, async (data) => {
+  async execute(scope: OperationScope<typeof SupportOps.requestAccess>, input: CreateSupportRequest) {
+    // Keys before the transaction (the embedded database has one connection).
+    const cipher = new FieldCipher(await this.keyring.keysFor(input.tenantId));
+    const at = this.clock.now();
+    const row = await this.access.run(scope, async (data) => {
       const row = await this.repo.insert(data.tx, {
         id: uuidv7(),
         tenantId: input.tenantId,
         requestedBy: scope.ctx.actorId!,
-        reason: input.reason,
+        reasonEnc: cipher.encrypt(SupportFields.reason, input.reason)!,
         scope: input.scope,
         hours: input.hours,
-        at: this.clock.now(),
+        at,
+      });
+      await this.notices.insertNotice(data.tx, {
+        id: uuidv7(),
+        sourceType: 'support_request',
+        sourceId: row.id,
+        tenantId: input.tenantId,
+        recipientType: 'tenant_owner',
+        customerId: null,
+        // Due now by the notice round's clock (the support clock may stand ahead in a test).
+        dueAt: this.noticeClock.now(),
+        createdAt: this.noticeClock.now(),
       });
       await data.record({ tenantId: input.tenantId, resource: { id: row.id }, reason: 'requested' });
-      return viewOf(row, this.clock.now());
+      return row;
     });
+    await this.noticeRound.runOnce(row.id);
+    return viewOf(row, this.clock.now(), cipher);
   }
 }
 
@@ -56,7 +94,7 @@ export class ListSupportRequestsUseCase implements UseCase<typeof SupportOps.lis
       const rows = await this.repo.list(data.tx);
       await data.record({});
       const now = this.clock.now();
-      return { items: rows.map((r) => viewOf(r, now)) };
+      return { items: rows.map((r) => viewOf(r, now, data.cipher)) };
     });
   }
 }
@@ -96,6 +134,11 @@ abstract class DecideSupportRequest {
         if (!row) return null;
         if (row.requested_by === ctx.actorId) return { refused: 'self_approval' as const };
         const at = this.clock.now();
+        if (row.status === 'pending' && statusAt(row, at) === 'expired') {
+          await data.record({ resource: { id: row.id }, outcome: 'denied', reason: 'request_lapsed' });
+          return { refused: 'lapsed' as const };
+        }
+        const noteEnc = data.cipher.encrypt(SupportFields.note, input.note ?? null);
         let decided: SupportRequestRow | null;
         if (approve) {
           const expiresAt = new Date(at.getTime() + row.hours * 3600_000);
@@ -103,7 +146,7 @@ abstract class DecideSupportRequest {
             id: row.id,
             tenantId: row.tenant_id,
             requestedBy: row.requested_by,
-            reason: row.reason,
+            reason: reasonOf(row, data.cipher),
             scope: scopeOf(row),
             approvedBy: ctx.actorId!,
             approvedAt: at.toISOString(),
@@ -114,7 +157,7 @@ abstract class DecideSupportRequest {
             status: 'approved',
             by: ctx.actorId!,
             at,
-            note: input.note ?? null,
+            noteEnc,
             expiresAt,
             signature,
             keyId: this.signer.keyId,
@@ -124,7 +167,7 @@ abstract class DecideSupportRequest {
             status: 'denied',
             by: ctx.actorId!,
             at,
-            note: input.note ?? null,
+            noteEnc,
           });
         }
         if (!decided) {
@@ -132,7 +175,7 @@ abstract class DecideSupportRequest {
           return { refused: 'already_decided' as const };
         }
         await data.record({ resource: { id: row.id }, reason: approve ? 'support_approved' : 'support_denied' });
-        return { view: viewOf(decided, at) };
+        return { view: viewOf(decided, at, data.cipher) };
       },
       requestNotFound,
     );
@@ -142,6 +185,11 @@ abstract class DecideSupportRequest {
         scope,
         { resource: { id: input.id }, reason: 'self_approval' },
         new FeatureError(SupportError.SelfApproval, 'the requester of a support request may not decide it'),
+      );
+    if (result.refused === 'lapsed')
+      throw new FeatureError(
+        SupportError.RequestLapsed,
+        `this support request lapsed undecided after ${SUPPORT_REQUEST_PENDING_DAYS} days; support may ask again`,
       );
     throw new FeatureError(SupportError.AlreadyDecided, 'this support request was decided already');
   }
@@ -192,7 +240,7 @@ export class RevokeSupportGrantUseCase implements UseCase<typeof SupportOps.revo
           return { ended: statusAt(row, at) };
         }
         await data.record({ resource: { id: row.id }, reason: 'support_revoked' });
-        return { view: viewOf(revoked, at) };
+        return { view: viewOf(revoked, at, data.cipher) };
       },
       grantNotFound,
     );
@@ -289,5 +337,20 @@ export class SupportGrantStatusUseCase implements UseCase<typeof SupportOps.gran
     if (!row) return { active: false, status: null, tenantId: null };
     const status = statusAt(row, this.clock.now());
     return { active: status === 'approved', status, tenantId: row.tenant_id };
+  }
+}
+
+/** Development and test only (not served in production): moves the support clock ahead of real time. */
+@Handles(SupportOps.setClock)
+export class SetSupportClockUseCase implements UseCase<typeof SupportOps.setClock> {
+  constructor(
+    private readonly access: PlatformAccess,
+    private readonly clock: SupportClock,
+  ) {}
+
+  async execute(scope: OperationScope<typeof SupportOps.setClock>, input: { offsetHours: number }) {
+    this.clock.setOffset(input.offsetHours);
+    await this.access.record(scope, { reason: `offset_${input.offsetHours}h` });
+    return { offsetHours: this.clock.offsetHours, now: this.clock.now().toISOString() };
   }
 }
