@@ -22,6 +22,7 @@ import { IssueInvoiceUseCase } from './invoices/use-cases/issue-invoice.use-case
 import { RenderInvoiceUseCase } from './invoices/use-cases/render-invoice.use-case.js';
 import { migrations } from './migrations/index.js';
 import { LedgersModule } from './ledgers/ledgers.module.js';
+import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
 import { BillingTenantEraser } from './erasure/billing-tenant-eraser.js';
 
 export const SERVICE = 'billing';
@@ -37,6 +38,7 @@ export class AppModule {
         KeyringModule.forRoot(config),
         AccessModule.forRoot({ tenants: true }),
         LedgersModule,
+        SubscriptionsModule,
         TenantErasureModule.forService({ eraser: BillingTenantEraser }),
         OperationsModule.forService({ service: SERVICE, env: config.LEKHA_ENV }),
       ],

@@ -21,6 +21,7 @@ export * from './notifications.js';
 export * from './privacy.js';
 export * from './ledgers.js';
 export * from './ledger-chain.js';
+export * from './subscriptions.js';
 export * from './keys.js';
 export * from './tenants.js';
 export * from './tenant-data-events.js';

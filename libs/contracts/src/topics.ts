@@ -31,6 +31,12 @@ export function rpcRequestTopic(service: string): string {
 /** Identity's current JWKS (public keys only, sealed with the bus key); compacted, latest record wins. */
 export const IDENTITY_JWKS_TOPIC = 'identity.jwks.v1';
 
+/**
+ * Billing's entitlement snapshot per tenant (plan limits, features, whether the tenant may write),
+ * sealed with the bus key; compacted and keyed by tenant, so the latest record of each tenant wins.
+ */
+export const BILLING_ENTITLEMENTS_TOPIC = 'billing.entitlements.v1';
+
 export interface TopicSpec {
   topic: string;
   numPartitions: number;
@@ -100,6 +106,7 @@ export function topicPlan(opts: TopicPlanOptions): TopicSpec[] {
     replicationFactor: rf,
     configEntries: { 'cleanup.policy': 'compact', 'min.insync.replicas': minIsr },
   };
+  const entitlements: TopicSpec = { ...jwks, topic: BILLING_ENTITLEMENTS_TOPIC, numPartitions: 3 };
   // Request/reply topics hold transient messages only: an hour is plenty. One request topic per
   // service (keyed by call ID) and one reply topic shared by every caller.
   const transient = { 'cleanup.policy': 'delete', 'retention.ms': String(3600_000), 'min.insync.replicas': minIsr };
@@ -112,5 +119,5 @@ export function topicPlan(opts: TopicPlanOptions): TopicSpec[] {
     })),
     { topic: RPC_REPLIES_TOPIC, numPartitions: RPC_REPLY_PARTITIONS, replicationFactor: rf, configEntries: transient },
   ];
-  return [audit, checkpoints, domain, tenantDataEvents, dispatch, consents, jwks, ...rpc];
+  return [audit, checkpoints, domain, tenantDataEvents, dispatch, consents, jwks, entitlements, ...rpc];
 }

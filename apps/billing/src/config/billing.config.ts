@@ -32,5 +32,11 @@ export const billingConfigSchema = baseConfigSchema.extend({
     .string()
     .regex(/^[A-Za-z1-9][A-Za-z0-9]{0,3}$/)
     .default('LKCN'),
+  // Subscriptions: trial length, days to pay after a failed renewal, days read-only before cancellation,
+  // and how often the lifecycle tick runs (0: never on its own).
+  BILLING_TRIAL_DAYS: z.coerce.number().int().min(0).max(90).default(14),
+  BILLING_GRACE_DAYS: z.coerce.number().int().min(0).max(60).default(7),
+  BILLING_RESTRICTED_DAYS: z.coerce.number().int().min(0).max(365).default(30),
+  BILLING_TICK_MS: z.coerce.number().int().min(0).default(60_000),
 });
 export type BillingConfig = z.infer<typeof billingConfigSchema>;

@@ -2,6 +2,7 @@ import { Migration } from '@lekha/persistence';
 import { auditOutboxSql } from '@lekha/audit';
 import { Migration20261201Invoices } from './20261201-invoices.migration.js';
 import { Migration20261231TenantLedgers } from './20261231-tenant-ledgers.migration.js';
+import { Migration20270105Subscriptions } from './20270105-subscriptions.migration.js';
 
 const S = 'billing';
 
@@ -29,4 +30,5 @@ export const migrations = [
   { name: 'Migration20261122Init', class: Migration20261122Init },
   { name: 'Migration20261201Invoices', class: Migration20261201Invoices },
   { name: 'Migration20261231TenantLedgers', class: Migration20261231TenantLedgers },
+  { name: 'Migration20270105Subscriptions', class: Migration20270105Subscriptions },
 ];

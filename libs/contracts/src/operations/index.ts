@@ -15,6 +15,7 @@ import { PrivacyOps } from './privacy.js';
 import { RecordOps } from './records.js';
 import { SessionOps } from './sessions.js';
 import { StaffOps } from './staff.js';
+import { SubscriptionOps } from './subscriptions.js';
 import { TenantKeyOps } from './tenant-keys.js';
 import { TenantOps } from './tenants.js';
 
@@ -34,6 +35,7 @@ export * from './privacy.js';
 export * from './records.js';
 export * from './sessions.js';
 export * from './staff.js';
+export * from './subscriptions.js';
 export * from './tenant-keys.js';
 export * from './tenants.js';
 
@@ -49,6 +51,7 @@ export const ALL_OPERATIONS: readonly AnyOperation[] = [
   PrivacyOps,
   LedgerOps,
   InvoiceOps,
+  SubscriptionOps,
   StaffOps,
   SessionOps,
   MfaOps,
