@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { PlatformEvents } from '@lekha/erasure';
 import { InvoiceIssuer } from '../invoices/invoice-issuer.js';
 import { InvoiceRepository } from '../invoices/invoice.repository.js';
 import { InvoiceSeriesRepository } from '../invoices/invoice-series.repository.js';
@@ -21,6 +22,7 @@ import { TickSubscriptionsUseCase } from './use-cases/tick-subscriptions.use-cas
 /** Plans, subscriptions and their lifecycle, usage metering, and the entitlement snapshots billing publishes. */
 @Module({
   providers: [
+    PlatformEvents,
     InvoiceSeriesRepository,
     InvoiceRepository,
     InvoiceIssuer,
