@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SubscriptionOps } from '@lekha/contracts';
+import { InvoiceOps, SubscriptionOps } from '@lekha/contracts';
 import { Database } from '@lekha/persistence';
 import { anonymousContext } from '@lekha/tenancy';
 import type { UseCaseHarness } from '@lekha/use-case-testing';
@@ -25,7 +25,7 @@ describe('billing subscriptions (use cases)', () => {
   };
   const clock = () => h.get(BillingClock);
   const outbox = async (tenantId: string) =>
-    h
+    h.app
       .get(Database)
       .em()
       .execute<{ topic: string; value: string }[]>(
@@ -48,7 +48,7 @@ describe('billing subscriptions (use cases)', () => {
     expect(sub).toMatchObject({ planKey: 'free', status: 'active', writable: true });
   });
 
-  it('P61: trial → invoice at renewal → failed payment → grace → restricted → cancelled (tenant.cancelled)', async () => {
+  it('P61: trial → renewal invoice → failed payment → grace → restricted → cancelled (tenant.cancelled)', async () => {
     const owner = h.tenantCaller(['owner']);
     const t0 = new Date('2027-01-10T06:00:00Z');
     clock().set(t0);
@@ -111,9 +111,9 @@ describe('billing subscriptions (use cases)', () => {
     clock().set(new Date('2027-04-25T00:00:00Z'));
     const up = await h.call(SubscriptionOps.change, { planKey: 'business', interval: 'monthly' }, owner);
     expect(up).toMatchObject({ planKey: 'business', status: 'active', invoiceId: expect.any(String) });
-    const { InvoiceOps } = await import('@lekha/contracts');
     const invoice = await h.call(InvoiceOps.get, { id: up.invoiceId! }, owner);
-    // 149900 × 2/3 = 99933.33 → 99933; credit 49900 × 2/3 = 33266.67 → 33267; taxable 66666; IGST 18% = 11999.88 → 12000.
+    // 149900 × 2/3 = 99933.33 → 99933; credit 49900 × 2/3 = 33266.67 → 33267; taxable 66666;
+    // IGST 18% = 11999.88 → 12000.
     expect(invoice.totals).toMatchObject({ taxablePaise: 66_666, igstPaise: 12_000, totalPaise: 78_666 });
 
     const down = await h.call(SubscriptionOps.change, { planKey: 'growth', interval: 'monthly' }, owner);

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import {
   CoreModule,
   DataModule,
+  EntitlementsModule,
   KeyringModule,
   OperationsModule,
   pingHandler,
@@ -50,6 +51,7 @@ export class AppModule {
           migrations,
         }),
         KeyringModule.forRoot(config),
+        EntitlementsModule,
         AccessModule.forRoot({ tenants: true }),
         TenantDataEventsModule,
         CustomersModule,

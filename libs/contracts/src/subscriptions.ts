@@ -32,6 +32,12 @@ export const entitlementsSchema = z.strictObject({
 });
 export type Entitlements = z.infer<typeof entitlementsSchema>;
 
+/** The default (free) plan's entitlements: what a tenant is held to before any snapshot of it arrives. */
+export const DEFAULT_ENTITLEMENTS: Entitlements = {
+  limits: { customers: 100, staffSeats: 2, messagesPerMonth: 100, storageBytes: 1024 ** 3 },
+  features: { whatsapp: false, apiKeys: false },
+};
+
 /**
  * What billing publishes on `billing.entitlements.v1` (compacted, keyed by tenant, sealed with the
  * bus key) whenever a tenant's plan or standing changes; every service keeps the latest per tenant.

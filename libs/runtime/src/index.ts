@@ -19,3 +19,4 @@ export * from './bus/send-batcher.js';
 export * from './bus/reply-partition-assigner.js';
 export * from './operations/index.js';
 export * from './consent-events.js';
+export * from './entitlements.js';

@@ -1,4 +1,4 @@
-import type { Entitlements, PlanView } from '@lekha/contracts';
+import { DEFAULT_ENTITLEMENTS, type Entitlements, type PlanView } from '@lekha/contracts';
 
 export interface Plan {
   key: string;
@@ -20,10 +20,7 @@ export const PLANS: readonly Plan[] = [
     name: 'Free',
     monthlyPricePaise: 0,
     annualPricePaise: 0,
-    entitlements: {
-      limits: { customers: 100, staffSeats: 2, messagesPerMonth: 100, storageBytes: 1 * GIB },
-      features: { whatsapp: false, apiKeys: false },
-    },
+    entitlements: DEFAULT_ENTITLEMENTS,
   },
   {
     key: 'growth',

@@ -1,6 +1,6 @@
 import { CustomerOps, type CreateCustomerRequest, type CustomerView } from '@lekha/contracts';
 import { TenantAccess } from '@lekha/access';
-import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
+import { EntitlementsReader, Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { CustomerRepository } from '../customer.repository.js';
 import { ALL_CUSTOMER_FIELDS, fieldsTouched } from '../customer.fields.js';
 import { applyVisibility, visibilityFor } from '../customer-visibility.js';
@@ -8,17 +8,23 @@ import { conflictError, refuseTakenContacts } from '../customer-contact-conflict
 
 type Op = typeof CustomerOps.create;
 
-/** A new customer; a phone or email another customer holds is refused (409 naming the field), as in an import. */
+/**
+ * A new customer, within the plan's customer limit (402 PLAN_LIMIT_REACHED, nothing stored); a phone or
+ * email another customer holds is refused (409 naming the field), as in an import.
+ */
 @Handles(CustomerOps.create)
 export class CreateCustomerUseCase implements UseCase<Op> {
   constructor(
     private readonly access: TenantAccess,
     private readonly customers: CustomerRepository,
+    private readonly entitlements: EntitlementsReader,
   ) {}
 
   async execute(scope: OperationScope<Op>, input: CreateCustomerRequest): Promise<CustomerView> {
     const result = await this.access.run(scope, async (data) => {
       const write = { action: 'create', id: null } as const;
+      const [count] = await data.tx.execute<{ n: string }[]>(`select count(*)::text as n from tenant_data.customers`);
+      await this.entitlements.assertWithin(data.tenantId, 'customers', Number(count?.n ?? 0));
       const refused = await refuseTakenContacts(data, this.customers, input, write);
       if (refused) return refused;
       const customer = await this.customers.create(data, input);
