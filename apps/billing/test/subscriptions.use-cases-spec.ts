@@ -35,7 +35,7 @@ describe('billing subscriptions (use cases)', () => {
 
   afterEach(() => clock().set(null));
 
-  it('P61: lists plans with paise prices and entitlements; no subscription = the default free plan', async () => {
+  it('P61: lists plans with paise prices and entitlements; no subscription = the sign-up trial of Business', async () => {
     const owner = h.tenantCaller(['owner']);
     const plans = await h.call(SubscriptionOps.plans, {}, h.callerIn(owner.tenantId, ['viewer']));
     expect(plans.items.map((p) => p.key)).toEqual(expect.arrayContaining(['free', 'growth', 'business', 'tiny']));
@@ -45,7 +45,7 @@ describe('billing subscriptions (use cases)', () => {
       entitlements: { limits: { customers: 5_000 }, features: { whatsapp: true } },
     });
     const sub = await h.call(SubscriptionOps.get, {}, owner);
-    expect(sub).toMatchObject({ planKey: 'free', status: 'active', writable: true });
+    expect(sub).toMatchObject({ planKey: 'business', status: 'trialing', writable: true });
   });
 
   it('P61: trial → renewal invoice → failed payment → grace → restricted → cancelled (tenant.cancelled)', async () => {

@@ -4,6 +4,7 @@ import { PlatformOps } from '@lekha/contracts';
 import {
   CoreModule,
   DataModule,
+  EntitlementsModule,
   KeyringModule,
   OperationsModule,
   pingHandler,
@@ -32,6 +33,7 @@ export class AppModule {
         CoreModule.forRoot({ service: SERVICE, logger, config }),
         DataModule.forRoot({ service: SERVICE, schema: 'identity', config, entities: [Tenant, User], migrations }),
         KeyringModule.forRoot(config),
+        EntitlementsModule,
         AuthModule,
         SessionManagementModule,
         StaffModule,

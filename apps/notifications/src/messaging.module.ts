@@ -16,6 +16,7 @@ import { MessageRepository } from './messages/message.repository.js';
 import { MessageAcceptance } from './messages/message-acceptance.js';
 import { SendMessageBatchUseCase } from './messages/send-message-batch.use-case.js';
 import { SendMessageUseCase } from './messages/send-message.use-case.js';
+import { MessageQuota } from './messages/message-quota.js';
 import { DispatchOptions } from './outbound/dispatch-options.js';
 import { DispatchQueueRepository } from './outbound/dispatch-queue.repository.js';
 import { Dispatcher } from './outbound/dispatcher.js';
@@ -56,6 +57,7 @@ export class MessagingModule {
       global: true,
       providers: [
         Clock,
+        MessageQuota,
         ServiceTenantAccess,
         RecipientRouteIndex,
         TemplateRepository,

@@ -32,11 +32,25 @@ export const entitlementsSchema = z.strictObject({
 });
 export type Entitlements = z.infer<typeof entitlementsSchema>;
 
-/** The default (free) plan's entitlements: what a tenant is held to before any snapshot of it arrives. */
+/** The free plan's entitlements (the plan a tenant may choose for nothing). */
 export const DEFAULT_ENTITLEMENTS: Entitlements = {
   limits: { customers: 100, staffSeats: 2, messagesPerMonth: 100, storageBytes: 1024 ** 3 },
   features: { whatsapp: false, apiKeys: false },
 };
+
+/** The Business plan's entitlements, which are also the sign-up allowance. */
+export const BUSINESS_ENTITLEMENTS: Entitlements = {
+  limits: { customers: 50_000, staffSeats: 50, messagesPerMonth: 10_000, storageBytes: 200 * 1024 ** 3 },
+  features: { whatsapp: true, apiKeys: true },
+};
+
+/**
+ * A tenant that has not chosen a plan yet (no subscription in billing, so no snapshot) is on its
+ * sign-up trial of this plan, as a platform starts a new business on a trial of its full plan: the
+ * services hold it to these limits until billing publishes a snapshot of a chosen plan.
+ */
+export const SIGNUP_PLAN_KEY = 'business';
+export const SIGNUP_ENTITLEMENTS: Entitlements = BUSINESS_ENTITLEMENTS;
 
 /**
  * What billing publishes on `billing.entitlements.v1` (compacted, keyed by tenant, sealed with the

@@ -4,7 +4,8 @@ import { Global, Inject, Injectable, Module, type OnApplicationBootstrap, type O
 import type { Admin, Kafka } from 'kafkajs';
 import {
   BILLING_ENTITLEMENTS_TOPIC,
-  DEFAULT_ENTITLEMENTS,
+  SIGNUP_ENTITLEMENTS,
+  SIGNUP_PLAN_KEY,
   entitlementSnapshotSchema,
   FeatureError,
   PlanError,
@@ -19,7 +20,8 @@ import { KAFKA, SERVICE_CONFIG } from './core-module.js';
 
 /**
  * Follows billing's `billing.entitlements.v1` (compacted, keyed by tenant, sealed with the bus key) and
- * keeps each tenant's latest snapshot. A tenant with no snapshot is held to the default (free) plan.
+ * keeps each tenant's latest snapshot. A tenant with no snapshot has chosen no plan yet: it is on its
+ * sign-up trial (SIGNUP_ENTITLEMENTS).
  * Before a check it reads on to the topic's current end (at most a second), so a plan changed just
  * before is the plan enforced; while the broker is away the cached snapshot is used.
  */
@@ -64,7 +66,7 @@ export class EntitlementsReader implements OnApplicationBootstrap, OnModuleDestr
     await this.admin?.disconnect().catch(() => undefined);
   }
 
-  /** The tenant's snapshot as last read, or null (the default plan applies). */
+  /** The tenant's snapshot as last read, or null (the sign-up allowance applies). */
   cached(tenantId: string): EntitlementSnapshot | null {
     return this.snapshots.get(tenantId) ?? null;
   }
@@ -75,13 +77,26 @@ export class EntitlementsReader implements OnApplicationBootstrap, OnModuleDestr
     const s = this.snapshots.get(tenantId);
     return s
       ? { entitlements: s.entitlements, writable: s.writable, planKey: s.planKey }
-      : { entitlements: DEFAULT_ENTITLEMENTS, writable: true, planKey: 'free' };
+      : { entitlements: SIGNUP_ENTITLEMENTS, writable: true, planKey: SIGNUP_PLAN_KEY };
   }
 
   /** Refuses a write (402 BILLING_TENANT_RESTRICTED) while the tenant is restricted or cancelled. */
   async assertWritable(tenantId: string): Promise<void> {
     const { writable } = await this.current(tenantId);
     if (!writable)
+      throw new FeatureError(
+        PlanError.TenantRestricted,
+        'the subscription is unpaid or cancelled: the tenant is read-only (reads and exports still work)',
+      );
+  }
+
+  /**
+   * The same refusal from the snapshot as last read, without reading on to the topic's end first: the
+   * check every tenant write passes (OperationRunner), kept off the broker's round trip. The follower
+   * applies a new snapshot as soon as it is published, so the lag is the topic's delivery time.
+   */
+  assertWritableNow(tenantId: string): void {
+    if (this.snapshots.get(tenantId)?.writable === false)
       throw new FeatureError(
         PlanError.TenantRestricted,
         'the subscription is unpaid or cancelled: the tenant is read-only (reads and exports still work)',

@@ -78,10 +78,14 @@ export class BillingEventRelay implements OnApplicationBootstrap, OnModuleDestro
     this.loop = this.run();
   }
 
+  /**
+   * Stops at once: a backoff or idle wait is cut short, and a publish in flight is not waited out
+   * beyond a second (what it did not delete is published again on the next start).
+   */
   async onModuleDestroy(): Promise<void> {
     this.running = false;
     this.wakeUp?.();
-    await this.loop;
+    if (this.loop) await Promise.race([this.loop, sleep(1000, undefined, { ref: false })]);
   }
 
   /**
@@ -119,15 +123,16 @@ export class BillingEventRelay implements OnApplicationBootstrap, OnModuleDestro
           { error: (err as Error).message, backoffMs: backoff },
           'billing event relay cannot publish yet; events stay in the outbox',
         );
-        await sleep(backoff);
+        if (this.running) await this.idle(backoff);
         backoff = Math.min(backoff * 2, 5000);
       }
     }
   }
 
-  private idle(): Promise<void> {
+  /** Waits `ms`, or until woken (a new outbox row, or shutdown). */
+  private idle(ms = 500): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(), 500);
+      const timer = setTimeout(() => resolve(), ms);
       this.wakeUp = () => {
         this.wakeUp = null;
         clearTimeout(timer);

@@ -1,4 +1,10 @@
-import { DEFAULT_ENTITLEMENTS, type Entitlements, type PlanView } from '@lekha/contracts';
+import {
+  BUSINESS_ENTITLEMENTS,
+  DEFAULT_ENTITLEMENTS,
+  SIGNUP_PLAN_KEY,
+  type Entitlements,
+  type PlanView,
+} from '@lekha/contracts';
 
 export interface Plan {
   key: string;
@@ -11,8 +17,8 @@ export interface Plan {
 const GIB = 1024 ** 3;
 
 /**
- * The plans on offer. `free` is the default: a tenant with no subscription (or whose services have
- * no snapshot of it yet) is held to its limits. Annual prices are ten months' worth.
+ * The plans on offer; annual prices are ten months' worth. `free` costs nothing; a tenant that has
+ * chosen no plan yet is on its sign-up trial of `SIGNUP_PLAN_KEY` (Business).
  */
 export const PLANS: readonly Plan[] = [
   {
@@ -37,10 +43,7 @@ export const PLANS: readonly Plan[] = [
     name: 'Business',
     monthlyPricePaise: 149_900,
     annualPricePaise: 1_499_000,
-    entitlements: {
-      limits: { customers: 50_000, staffSeats: 50, messagesPerMonth: 10_000, storageBytes: 200 * GIB },
-      features: { whatsapp: true, apiKeys: true },
-    },
+    entitlements: BUSINESS_ENTITLEMENTS,
   },
 ];
 
@@ -68,6 +71,10 @@ export class PlanCatalog {
   }
   get default(): Plan {
     return this.find(DEFAULT_PLAN_KEY)!;
+  }
+  /** The plan of a tenant that has chosen none yet (its sign-up trial). */
+  get signup(): Plan {
+    return this.find(SIGNUP_PLAN_KEY)!;
   }
   view(p: Plan): PlanView {
     return { ...p, default: p.key === DEFAULT_PLAN_KEY };

@@ -134,12 +134,12 @@ export class Subscriptions {
 
   view(row: SubscriptionRow | null, invoiceId?: string | null): SubscriptionView {
     if (!row) {
-      const plan = this.catalog.default;
+      const plan = this.catalog.signup;
       const now = new Date();
       return {
         planKey: plan.key,
         interval: 'monthly',
-        status: 'active',
+        status: 'trialing',
         writable: true,
         trialEndsAt: null,
         currentPeriodStart: now.toISOString(),
@@ -282,7 +282,10 @@ export class Subscriptions {
   async cancel(tx: Em, tenantId: string, when: 'now' | 'period_end', now: Date): Promise<SubscriptionView> {
     const row = await this.find(tx, tenantId, true);
     if (!row)
-      throw new FeatureError(PlanError.SubscriptionNotFound, 'the tenant has no subscription (it is on the free plan)');
+      throw new FeatureError(
+        PlanError.SubscriptionNotFound,
+        'the tenant has no subscription (it is on its sign-up trial)',
+      );
     if (row.status === 'cancelled')
       throw new FeatureError(PlanError.SubscriptionCancelled, 'the subscription is cancelled already');
     const next: SubscriptionRow = { ...row, updated_at: now, version: row.version + 1 };

@@ -1,7 +1,8 @@
 import { CustomerOps, type CreateCustomerRequest, type CustomerView } from '@lekha/contracts';
 import { TenantAccess } from '@lekha/access';
-import { EntitlementsReader, Handles, type OperationScope, type UseCase } from '@lekha/runtime';
+import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { CustomerRepository } from '../customer.repository.js';
+import { CustomerLimit } from '../customer-limit.js';
 import { ALL_CUSTOMER_FIELDS, fieldsTouched } from '../customer.fields.js';
 import { applyVisibility, visibilityFor } from '../customer-visibility.js';
 import { conflictError, refuseTakenContacts } from '../customer-contact-conflicts.js';
@@ -17,14 +18,13 @@ export class CreateCustomerUseCase implements UseCase<Op> {
   constructor(
     private readonly access: TenantAccess,
     private readonly customers: CustomerRepository,
-    private readonly entitlements: EntitlementsReader,
+    private readonly limit: CustomerLimit,
   ) {}
 
   async execute(scope: OperationScope<Op>, input: CreateCustomerRequest): Promise<CustomerView> {
     const result = await this.access.run(scope, async (data) => {
       const write = { action: 'create', id: null } as const;
-      const [count] = await data.tx.execute<{ n: string }[]>(`select count(*)::text as n from tenant_data.customers`);
-      await this.entitlements.assertWithin(data.tenantId, 'customers', Number(count?.n ?? 0));
+      await this.limit.assertRoom(data, 1);
       const refused = await refuseTakenContacts(data, this.customers, input, write);
       if (refused) return refused;
       const customer = await this.customers.create(data, input);
