@@ -163,7 +163,7 @@ describe('billing subscriptions (use cases)', () => {
     expect(usage.items.find((i) => i.limit === 'messagesPerMonth')).toEqual({
       limit: 'messagesPerMonth',
       used: 3,
-      max: 100,
+      max: 10_000,
     });
   });
 });

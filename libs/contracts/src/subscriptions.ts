@@ -138,6 +138,10 @@ export const recordUsageSchema = z.strictObject({
   occurredAt: z.iso.datetime(),
 });
 
+/** One usage event on `billing.usage.v1` (the same fields as `billing.usage.record`). */
+export const usageEventSchema = recordUsageSchema;
+export type UsageEventMessage = z.infer<typeof usageEventSchema>;
+
 export const recordSubscriptionPaymentSchema = z.strictObject({
   tenantId: z.uuid(),
   invoiceId: z.uuid(),

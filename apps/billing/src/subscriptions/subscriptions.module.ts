@@ -10,6 +10,7 @@ import { Subscriptions } from './subscriptions.js';
 import { SubscriptionTicker } from './subscription-ticker.js';
 import { SubscriptionPaymentListener } from './subscription-payment.listener.js';
 import { UsageMeter } from './usage.js';
+import { UsageEventsFollower } from './usage-events.follower.js';
 import { ListPlansUseCase } from './use-cases/list-plans.use-case.js';
 import { GetSubscriptionUseCase } from './use-cases/get-subscription.use-case.js';
 import { ChangeSubscriptionUseCase } from './use-cases/change-subscription.use-case.js';
@@ -34,6 +35,7 @@ import { TickSubscriptionsUseCase } from './use-cases/tick-subscriptions.use-cas
     SubscriptionTicker,
     SubscriptionPaymentListener,
     UsageMeter,
+    UsageEventsFollower,
     ListPlansUseCase,
     GetSubscriptionUseCase,
     ChangeSubscriptionUseCase,
