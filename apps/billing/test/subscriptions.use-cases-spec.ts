@@ -35,7 +35,7 @@ describe('billing subscriptions (use cases)', () => {
 
   afterEach(() => clock().set(null));
 
-  it('P61: lists plans with paise prices and entitlements; no subscription = the sign-up trial of Business', async () => {
+  it('P61: lists plans with paise prices and entitlements; none chosen = the sign-up trial', async () => {
     const owner = h.tenantCaller(['owner']);
     const plans = await h.call(SubscriptionOps.plans, {}, h.callerIn(owner.tenantId, ['viewer']));
     expect(plans.items.map((p) => p.key)).toEqual(expect.arrayContaining(['free', 'growth', 'business', 'tiny']));
