@@ -295,16 +295,6 @@ try {
     },
   });
   let token = owner.accessToken;
-  // The free plan allows 100 customers: a Business trial lifts the limit to 50,000.
-  await call('POST', '/v1/billing/subscription', token, {
-    planKey: 'business',
-    interval: 'monthly',
-    billingDetails: {
-      legalName: 'Bench Business',
-      gstin: null,
-      address: { line1: '1 Bench Road', city: 'Pune', pin: '411045', stateCode: '27' },
-    },
-  });
   const refreshEvery = setInterval(async () => {
     try {
       const r = await call('POST', '/v1/auth/refresh', null, { refreshToken: owner.refreshToken });
