@@ -6,6 +6,7 @@ import { TenantErasureModule } from '@lekha/erasure';
 import {
   CoreModule,
   DataModule,
+  EntitlementsModule,
   KeyringModule,
   OperationsModule,
   pingHandler,
@@ -36,6 +37,7 @@ export class AppModule {
         CoreModule.forRoot({ service: SERVICE, logger, config }),
         DataModule.forRoot({ service: SERVICE, schema: 'billing', config, entities: [], migrations }),
         KeyringModule.forRoot(config),
+        EntitlementsModule,
         AccessModule.forRoot({ tenants: true }),
         LedgersModule,
         SubscriptionsModule,

@@ -276,6 +276,13 @@ describe('billing subscriptions through the gateway', () => {
     );
     expect(invite.status).toBe(402);
     expect(invite.body.error.reason).toBe('BILLING_TENANT_RESTRICTED');
+    const ledger = await until(
+      () => http.post('/v1/ledgers/accounts', { name: 'Cash', kind: 'cash' }, t.accessToken),
+      (r) => r.status !== 201,
+      'the restricted standing in billing',
+    );
+    expect(ledger.body.error).toMatchObject({ code: 'PAYMENT_REQUIRED', reason: 'BILLING_TENANT_RESTRICTED' });
+    expect((await http.get('/v1/ledgers/accounts', t.accessToken)).status).toBe(200);
     const exported = await http.text('/v1/customers/export?format=csv', t.accessToken);
     expect(exported.status).toBe(200);
     expect(exported.text).toContain('Meena');

@@ -34,6 +34,7 @@ export const SubscriptionOps = {
   }),
   change: operation({
     name: 'billing.subscription.change',
+    whileReadOnly: 'paying for a plan is how a read-only tenant becomes writable again',
     request: changeSubscriptionSchema,
     response: subscriptionViewSchema,
     access: 'billing:manage',
@@ -45,6 +46,7 @@ export const SubscriptionOps = {
   }),
   cancel: operation({
     name: 'billing.subscription.cancel',
+    whileReadOnly: 'the owner may always cancel',
     request: cancelSubscriptionSchema,
     response: subscriptionViewSchema,
     access: 'billing:cancel',

@@ -112,6 +112,8 @@ export class OperationRunner {
   private async assertTenantWritable(op: AnyOperation, input: unknown, ctx: RequestContext): Promise<void> {
     if (!this.entitlements || !ctx.tenantId || op.whileReadOnly) return;
     if (!TENANT_WRITE_ACTIONS.has(op.audit.action)) return;
+    // The platform's own operations on a tenant (billing's tick, a payment outcome) are not the tenant's writes.
+    if (accessPermissions(op.access).every((p) => p.startsWith('platform:'))) return;
     try {
       this.entitlements.assertWritableNow(ctx.tenantId);
     } catch (err) {
