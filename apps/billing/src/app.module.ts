@@ -6,6 +6,7 @@ import { TenantErasureModule } from '@lekha/erasure';
 import {
   CoreModule,
   DataModule,
+  EntitlementsModule,
   KeyringModule,
   OperationsModule,
   RightsModule,
@@ -17,6 +18,7 @@ import { InvoicesModule } from './invoices/invoices.module.js';
 import { PaymentsModule } from './payments/payments.module.js';
 import { migrations } from './migrations/index.js';
 import { LedgersModule } from './ledgers/ledgers.module.js';
+import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
 import { BillingTenantEraser } from './erasure/billing-tenant-eraser.js';
 import { LedgerRepository } from './ledgers/ledger.repository.js';
 import { LedgerJournal } from './ledgers/ledger-journal.js';
@@ -34,10 +36,12 @@ export class AppModule {
         CoreModule.forRoot({ service: SERVICE, logger, config }),
         DataModule.forRoot({ service: SERVICE, schema: 'billing', config, entities: [], migrations }),
         KeyringModule.forRoot(config),
+        EntitlementsModule,
         AccessModule.forRoot({ tenants: true }),
         InvoicesModule,
         PaymentsModule,
         LedgersModule,
+        SubscriptionsModule,
         TenantErasureModule.forService({ eraser: BillingTenantEraser }),
         RightsModule.forService({ handler: BillingRightsHandler }),
         OperationsModule.forService({ service: SERVICE, env: config.LEKHA_ENV }),

@@ -4,6 +4,7 @@ import { PlatformOps } from '@lekha/contracts';
 import {
   CoreModule,
   DataModule,
+  EntitlementsModule,
   KeyringModule,
   OperationsModule,
   RightsModule,
@@ -37,6 +38,7 @@ export class AppModule {
         DataModule.forRoot({ service: SERVICE, schema: 'identity', config, entities: [Tenant, User], migrations }),
         KeyringModule.forRoot(config),
         IdentityEventsModule,
+        EntitlementsModule,
         AuthModule,
         SessionManagementModule,
         StaffModule,

@@ -6,6 +6,7 @@ import { TenantErasureModule } from '@lekha/erasure';
 import {
   CoreModule,
   DataModule,
+  EntitlementsModule,
   KeyringModule,
   OperationsModule,
   RightsModule,
@@ -30,6 +31,7 @@ export class AppModule {
         CoreModule.forRoot({ service: SERVICE, logger, config }),
         DataModule.forRoot({ service: SERVICE, schema: 'notifications', config, entities: [], migrations }),
         KeyringModule.forRoot(config),
+        EntitlementsModule,
         DispatchModule.register(config.LEKHA_ENV),
         MessagingModule.register(config),
         TenantErasureModule.forService({ eraser: NotificationsTenantEraser }),

@@ -17,6 +17,8 @@ import { MessageRepository } from './messages/message.repository.js';
 import { MessageAcceptance } from './messages/message-acceptance.js';
 import { SendMessageBatchUseCase } from './messages/send-message-batch.use-case.js';
 import { SendMessageUseCase } from './messages/send-message.use-case.js';
+import { MessageQuota } from './messages/message-quota.js';
+import { UsageReporter } from './outbound/usage-reporter.js';
 import { DispatchOptions } from './outbound/dispatch-options.js';
 import { DispatchQueueRepository } from './outbound/dispatch-queue.repository.js';
 import { Dispatcher } from './outbound/dispatcher.js';
@@ -60,6 +62,7 @@ export class MessagingModule {
       global: true,
       providers: [
         Clock,
+        MessageQuota,
         ServiceTenantAccess,
         RecipientRouteIndex,
         TemplateRepository,
@@ -132,6 +135,7 @@ export class MessagingModule {
           ),
         },
         Dispatcher,
+        UsageReporter,
         QueuePlatformMessageUseCase,
         RegisterTemplateUseCase,
         ListTemplatesUseCase,

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import {
   CoreModule,
   DataModule,
+  EntitlementsModule,
   KeyringModule,
   OperationsModule,
   RightsModule,
@@ -54,6 +55,7 @@ export class AppModule {
           migrations,
         }),
         KeyringModule.forRoot(config),
+        EntitlementsModule,
         AccessModule.forRoot({ tenants: true }),
         TenantDataEventsModule,
         CustomersModule,

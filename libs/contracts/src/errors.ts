@@ -17,6 +17,8 @@ export const ErrorCodes = {
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   RATE_LIMITED: 'RATE_LIMITED',
+  /** The tenant's plan does not allow it (a limit reached) or its subscription is unpaid (read-only). */
+  PAYMENT_REQUIRED: 'PAYMENT_REQUIRED',
   /** The tenant has been erased: its keys are destroyed and nothing of it can be read or written. */
   TENANT_ERASED: 'TENANT_ERASED',
   /** The tenant is cancelled: it may be read and exported, not written, until reactivated. */
@@ -65,6 +67,8 @@ export function httpStatusOf(code: ErrorCode): number {
       return 415;
     case 'RATE_LIMITED':
       return 429;
+    case 'PAYMENT_REQUIRED':
+      return 402;
     case 'TENANT_ERASED':
       return 410;
     case 'SERVICE_UNAVAILABLE':

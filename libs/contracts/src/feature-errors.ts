@@ -271,6 +271,26 @@ export enum RegisterError {
   StageFiled = 'REGISTER_INCIDENT_STAGE_FILED',
 }
 
+/** Plans, subscriptions and the entitlements every service enforces (see docs/billing.md). */
+export enum PlanError {
+  /** Over one of the plan's limits (`details.limit`, `details.current`, `details.max`); nothing done. */
+  LimitReached = 'PLAN_LIMIT_REACHED',
+  /** A feature the tenant's plan does not include (`details.feature`). */
+  FeatureNotIncluded = 'PLAN_FEATURE_NOT_INCLUDED',
+  /** The subscription is unpaid past its grace period, or cancelled: the tenant is read-only (export allowed). */
+  TenantRestricted = 'BILLING_TENANT_RESTRICTED',
+  /** No plan with that key (`details[].path` is `planKey`). */
+  PlanUnknown = 'PLAN_UNKNOWN',
+  /** A paid plan needs the tenant's billing details (legal name, GSTIN or null, address) once. */
+  BillingDetailsRequired = 'BILLING_DETAILS_REQUIRED',
+  /** The subscription is cancelled: nothing to change or cancel. */
+  SubscriptionCancelled = 'SUBSCRIPTION_CANCELLED',
+  /** The tenant has no subscription yet (it is on the default plan). */
+  SubscriptionNotFound = 'SUBSCRIPTION_NOT_FOUND',
+  /** The payment names an invoice that is not this subscription's open charge. */
+  PaymentInvoiceUnknown = 'SUBSCRIPTION_PAYMENT_INVOICE_UNKNOWN',
+}
+
 export type FeatureErrorReason =
   | AccessError
   | AuthError
@@ -287,6 +307,7 @@ export type FeatureErrorReason =
   | NotificationError
   | WebhookError
   | BillingError
+  | PlanError
   | PrivacyError
   | SupportError
   | LedgerError
@@ -467,6 +488,18 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
       return 'TENANT_ERASED';
     case BillingError.PaymentProviderFailed:
       return 'SERVICE_UNAVAILABLE';
+    case PlanError.LimitReached:
+    case PlanError.FeatureNotIncluded:
+    case PlanError.TenantRestricted:
+      return 'PAYMENT_REQUIRED';
+    case PlanError.PlanUnknown:
+    case PlanError.BillingDetailsRequired:
+      return 'VALIDATION_FAILED';
+    case PlanError.SubscriptionCancelled:
+      return 'CONFLICT';
+    case PlanError.SubscriptionNotFound:
+    case PlanError.PaymentInvoiceUnknown:
+      return 'NOT_FOUND';
     default:
       return assertUnreachable(reason);
   }

@@ -24,6 +24,7 @@ export * from './registers.js';
 export * from './rights.js';
 export * from './ledgers.js';
 export * from './ledger-chain.js';
+export * from './subscriptions.js';
 export * from './keys.js';
 export * from './tenants.js';
 export * from './retention.js';

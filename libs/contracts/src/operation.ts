@@ -66,6 +66,11 @@ export interface Operation<
   readonly internal?: string;
   /** Served only when LEKHA_ENV is development or test (a production service does not register it). */
   readonly developmentOnly: boolean;
+  /**
+   * Why this write is still served while the tenant is read-only (unpaid or cancelled: see
+   * `TENANT_WRITE_ACTIONS`), e.g. it takes access away or honours a person's withdrawal.
+   */
+  readonly whileReadOnly?: string;
 }
 
 export type AnyOperation = Operation<string, z.ZodType, z.ZodType>;
@@ -87,6 +92,7 @@ export interface OperationDeclaration<Name extends string, Req extends z.ZodType
   http?: HttpBinding;
   internal?: string;
   developmentOnly?: boolean;
+  whileReadOnly?: string;
 }
 
 /** Declares a request/reply operation once; the gateway route, the service handler and OpenAPI derive from it. */
@@ -104,6 +110,16 @@ export function operation<const Name extends string, Req extends z.ZodType, Res 
     developmentOnly: decl.developmentOnly ?? false,
   });
 }
+
+/**
+ * The audit actions of a write a read-only tenant (restricted for non-payment, or cancelled) may not
+ * make: it keeps reading, exporting and deleting (erasure is a person's right), nothing grows or changes.
+ */
+export const TENANT_WRITE_ACTIONS: ReadonlySet<AuditAction> = new Set<AuditAction>([
+  'create',
+  'update',
+  'permission_change',
+]);
 
 /** The permissions an access names (none for `public` and `authenticated`). */
 export function accessPermissions(access: OperationAccess): readonly Permission[] {

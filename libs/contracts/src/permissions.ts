@@ -21,6 +21,8 @@ export const Permissions = [
   'users:manage',
   'billing:read',
   'billing:manage',
+  // Cancel the tenant's subscription (owner only): the tenant turns read-only and its retention clock starts.
+  'billing:cancel',
   'users:read',
   'users:manage:admins',
   'security:read',

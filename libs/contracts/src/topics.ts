@@ -42,6 +42,18 @@ export function rpcRequestTopic(service: string): string {
 /** Identity's current JWKS (public keys only, sealed with the bus key); compacted, latest record wins. */
 export const IDENTITY_JWKS_TOPIC = 'identity.jwks.v1';
 
+/**
+ * Billing's entitlement snapshot per tenant (plan limits, features, whether the tenant may write),
+ * sealed with the bus key; compacted and keyed by tenant, so the latest record of each tenant wins.
+ */
+export const BILLING_ENTITLEMENTS_TOPIC = 'billing.entitlements.v1';
+
+/**
+ * Usage the services report to billing (e.g. notifications: one event per message sent), sealed with
+ * the bus key and keyed by tenant; billing meters each event once by its ID, so redelivery is harmless.
+ */
+export const BILLING_USAGE_TOPIC = 'billing.usage.v1';
+
 export interface TopicSpec {
   topic: string;
   numPartitions: number;
@@ -113,6 +125,8 @@ export function topicPlan(opts: TopicPlanOptions): TopicSpec[] {
     replicationFactor: rf,
     configEntries: { 'cleanup.policy': 'compact', 'min.insync.replicas': minIsr },
   };
+  const entitlements: TopicSpec = { ...jwks, topic: BILLING_ENTITLEMENTS_TOPIC, numPartitions: 3 };
+  const usage: TopicSpec = { ...domain, topic: BILLING_USAGE_TOPIC };
   // Request/reply topics hold transient messages only: an hour is plenty. One request topic per
   // service (keyed by call ID) and one reply topic shared by every caller.
   const transient = { 'cleanup.policy': 'delete', 'retention.ms': String(3600_000), 'min.insync.replicas': minIsr };
@@ -125,5 +139,18 @@ export function topicPlan(opts: TopicPlanOptions): TopicSpec[] {
     })),
     { topic: RPC_REPLIES_TOPIC, numPartitions: RPC_REPLY_PARTITIONS, replicationFactor: rf, configEntries: transient },
   ];
-  return [audit, checkpoints, domain, tenantDataEvents, identityEvents, dispatch, consents, rights, jwks, ...rpc];
+  return [
+    audit,
+    checkpoints,
+    domain,
+    tenantDataEvents,
+    identityEvents,
+    dispatch,
+    consents,
+    rights,
+    jwks,
+    entitlements,
+    usage,
+    ...rpc,
+  ];
 }

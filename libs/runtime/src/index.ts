@@ -20,3 +20,4 @@ export * from './bus/reply-partition-assigner.js';
 export * from './operations/index.js';
 export * from './consent-events.js';
 export * from './rights.js';
+export * from './entitlements.js';

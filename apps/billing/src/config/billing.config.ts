@@ -40,5 +40,11 @@ export const billingConfigSchema = baseConfigSchema.extend({
   // The webhook secret; during a rotation the old one too, comma-separated (retries of older events).
   RAZORPAY_WEBHOOK_SECRET: z.string().optional(),
   RAZORPAY_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(4000),
+  // Subscriptions: trial length, days to pay after a failed renewal, days read-only before cancellation,
+  // and how often the lifecycle tick runs (0: never on its own).
+  BILLING_TRIAL_DAYS: z.coerce.number().int().min(0).max(90).default(14),
+  BILLING_GRACE_DAYS: z.coerce.number().int().min(0).max(60).default(7),
+  BILLING_RESTRICTED_DAYS: z.coerce.number().int().min(0).max(365).default(30),
+  BILLING_TICK_MS: z.coerce.number().int().min(0).default(60_000),
 });
 export type BillingConfig = z.infer<typeof billingConfigSchema>;

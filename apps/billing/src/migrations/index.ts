@@ -4,6 +4,7 @@ import { Migration20261201Invoices } from './20261201-invoices.migration.js';
 import { Migration20261231TenantLedgers } from './20261231-tenant-ledgers.migration.js';
 import { Migration20270105CustomerInvoices } from './20270105-customer-invoices.migration.js';
 import { Migration20270105Payments } from './20270105-payments.migration.js';
+import { Migration20270110Subscriptions } from './20270110-subscriptions.migration.js';
 
 const S = 'billing';
 
@@ -33,4 +34,5 @@ export const migrations = [
   { name: 'Migration20261231TenantLedgers', class: Migration20261231TenantLedgers },
   { name: 'Migration20270105CustomerInvoices', class: Migration20270105CustomerInvoices },
   { name: 'Migration20270105Payments', class: Migration20270105Payments },
+  { name: 'Migration20270110Subscriptions', class: Migration20270110Subscriptions },
 ];

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { InvoicesModule } from '../invoices/invoices.module.js';
+import { SubscriptionsModule } from '../subscriptions/subscriptions.module.js';
+import { SubscriptionPaymentListener } from '../subscriptions/subscription-payment.listener.js';
 import { PAYMENT_OUTCOME_LISTENERS } from './payment-outcomes.js';
 import { PaymentRecorder } from './payment-recorder.js';
 import { PaymentRepository } from './payment.repository.js';
@@ -10,14 +12,17 @@ import { RefundPaymentUseCase } from './use-cases/refund-payment.use-case.js';
 import { VerifyPaymentUseCase } from './use-cases/verify-payment.use-case.js';
 
 /**
- * Razorpay payments of the platform's invoices: orders, Checkout's signature, webhooks, refunds. Whoever
- * needs to hear of outcomes (subscriptions) provides `PAYMENT_OUTCOME_LISTENERS` (an array) in place of
- * the empty default.
+ * Razorpay payments of the platform's invoices: orders, Checkout's signature, webhooks, refunds. Outcomes
+ * go to `PAYMENT_OUTCOME_LISTENERS`: subscriptions (a paid or failed renewal moves its subscription).
  */
 @Module({
-  imports: [InvoicesModule],
+  imports: [InvoicesModule, SubscriptionsModule],
   providers: [
-    { provide: PAYMENT_OUTCOME_LISTENERS, useValue: [] },
+    {
+      provide: PAYMENT_OUTCOME_LISTENERS,
+      useFactory: (subscriptions: SubscriptionPaymentListener) => [subscriptions],
+      inject: [SubscriptionPaymentListener],
+    },
     PaymentRepository,
     PaymentRecorder,
     RazorpayAccount,

@@ -45,6 +45,17 @@ const asList = (v: unknown): string[] => {
 /** Invitations to join a tenant with a role: the token stored only as a keyed hash, the recipient encrypted. */
 @Injectable()
 export class InvitationRepository {
+  /** The tenant's staff seats in use: its active members and its pending (unexpired, unanswered) invitations. */
+  async seatsTaken(tx: Em, tenantId: string): Promise<number> {
+    const [row] = await tx.execute<{ n: string }[]>(
+      `select ((select count(*) from identity.users where tenant_id = ? and status = 'active') +
+               (select count(*) from identity.invitations where tenant_id = ? and accepted_at is null
+                  and revoked_at is null and expires_at > now()))::text as n`,
+      [tenantId, tenantId],
+    );
+    return Number(row?.n ?? 0);
+  }
+
   async insert(tx: Em, i: NewInvitation): Promise<void> {
     await tx.execute(
       `insert into identity.invitations

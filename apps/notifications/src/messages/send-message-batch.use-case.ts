@@ -1,5 +1,6 @@
 import {
   NotificationError,
+  PlanError,
   NotificationOps,
   wireCodeOf,
   type SendBatchItemResult,
@@ -8,14 +9,21 @@ import {
 import { TenantAccess, type ScopedRecord } from '@lekha/access';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { Clock } from '../common/clock.js';
+import { MessageQuota } from './message-quota.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
 import { IN_FLIGHT_STALE_MS, MessageAcceptance, type Accepted, type PlannedMessage } from './message-acceptance.js';
 
 type Op = typeof NotificationOps.sendBatch;
 
-const refused = (reason: NotificationError, message: string): SendBatchItemResult => ({
+const refused = (reason: NotificationError | PlanError, message: string): SendBatchItemResult => ({
   error: { code: wireCodeOf(reason), reason, message },
 });
+
+/** How many more messages fit, from a PLAN_LIMIT_REACHED refusal's details (none when read-only). */
+function roomLeft(details: unknown): number {
+  const d = details as { current?: number; max?: number } | undefined;
+  return typeof d?.max === 'number' && typeof d.current === 'number' ? Math.max(0, d.max - d.current) : 0;
+}
 
 /**
  * Many sends in one request (`POST /v1/notifications/messages/batch`): each item is exactly the send
@@ -32,6 +40,7 @@ export class SendMessageBatchUseCase implements UseCase<Op> {
     private readonly acceptance: MessageAcceptance,
     private readonly idempotency: IdempotencyRepository,
     private readonly clock: Clock,
+    private readonly quota: MessageQuota,
   ) {}
 
   async execute(scope: OperationScope<Op>, input: SendMessageBatchRequest): Promise<{ items: SendBatchItemResult[] }> {
@@ -82,6 +91,7 @@ export class SendMessageBatchUseCase implements UseCase<Op> {
       const records: ScopedRecord[] = [];
       const planned: PlannedMessage[] = [];
       const settled: { key: string; response: Accepted }[] = [];
+      const checked: { i: number; outcome: PlannedMessage }[] = [];
       for (const [n, i] of fresh.entries()) {
         const { idempotencyKey } = items[i]!;
         const request = addressed[n]!;
@@ -92,8 +102,20 @@ export class SendMessageBatchUseCase implements UseCase<Op> {
           results[i] = refused(outcome.reason, outcome.message);
           continue;
         }
+        checked.push({ i, outcome });
+      }
+      // The plan's messages a month: the items that fit are accepted in order, the rest refused.
+      const over = await this.quota.refusal(data, checked.length);
+      const room = over ? roomLeft(over.details) : checked.length;
+      for (const [k, { i, outcome }] of checked.entries()) {
+        if (k >= room) {
+          await this.idempotency.release(data, items[i]!.idempotencyKey);
+          records.push({ outcome: 'denied', reason: 'plan_limit' });
+          results[i] = refused(over!.reason as PlanError, over!.message);
+          continue;
+        }
         planned.push(outcome);
-        settled.push({ key: idempotencyKey, response: outcome.accepted });
+        settled.push({ key: items[i]!.idempotencyKey, response: outcome.accepted });
         records.push(outcome.record);
         results[i] = outcome.accepted;
       }

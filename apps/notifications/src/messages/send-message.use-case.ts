@@ -2,6 +2,7 @@ import { FeatureError, NotificationError, NotificationOps, type SendMessageReque
 import { TenantAccess } from '@lekha/access';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { Clock } from '../common/clock.js';
+import { MessageQuota } from './message-quota.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
 import { IN_FLIGHT_STALE_MS, MessageAcceptance, type Accepted, type Refusal } from './message-acceptance.js';
 
@@ -13,7 +14,7 @@ type Op = typeof NotificationOps.send;
  * queued — or deferred to its next window — in one transaction with its audit record. The
  * dispatcher sends it. The Idempotency-Key makes a retried request answer the first result. A recipient
  * given only by customer ID is addressed with the customer's phone or email from tenant-data (an unknown
- * customer: 404, nothing stored).
+ * customer: 404, nothing stored). Past the plan's messages a month: 402 PLAN_LIMIT_REACHED, nothing stored.
  */
 @Handles(NotificationOps.send)
 export class SendMessageUseCase implements UseCase<Op> {
@@ -22,6 +23,7 @@ export class SendMessageUseCase implements UseCase<Op> {
     private readonly acceptance: MessageAcceptance,
     private readonly idempotency: IdempotencyRepository,
     private readonly clock: Clock,
+    private readonly quota: MessageQuota,
   ) {}
 
   async execute(scope: OperationScope<Op>, input: SendMessageRequest): Promise<Accepted> {
@@ -57,7 +59,13 @@ export class SendMessageUseCase implements UseCase<Op> {
       await this.access.run(scope, (data) => this.idempotency.release(data, idempotencyKey));
       throw err;
     }
-    const result = await this.access.run(scope, async (data): Promise<Accepted | Refusal> => {
+    const result = await this.access.run(scope, async (data): Promise<Accepted | Refusal | { over: FeatureError }> => {
+      const over = 'reason' in addressed ? null : await this.quota.refusal(data, 1);
+      if (over) {
+        await this.idempotency.release(data, idempotencyKey);
+        await data.record({ outcome: 'denied', reason: 'plan_limit' });
+        return { over };
+      }
       const outcome = 'reason' in addressed ? addressed : await this.acceptance.accept(data, addressed);
       if ('reason' in outcome) {
         await this.idempotency.release(data, idempotencyKey);
@@ -68,6 +76,7 @@ export class SendMessageUseCase implements UseCase<Op> {
       await data.record(outcome.record);
       return outcome.accepted;
     });
+    if ('over' in result) throw result.over;
     if ('reason' in result) throw new FeatureError(result.reason, result.message, result.details);
     return result;
   }

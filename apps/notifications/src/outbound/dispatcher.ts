@@ -20,6 +20,7 @@ import { DispatchQueueRepository, type ClaimedMessage } from './dispatch-queue.r
 import { ProviderRefsRepository } from './provider-refs.repository.js';
 import { ProviderRegistry } from './provider-registry.js';
 import { isPlatformMessage, platformSubject, PlatformSmsSettings } from './platform-messages.js';
+import { UsageReporter } from './usage-reporter.js';
 
 const DONE: ReadonlySet<MessageStatus> = new Set(['sent', 'delivered', 'read', 'failed', 'dead', 'cancelled']);
 
@@ -30,6 +31,8 @@ interface PreparedSend {
   attemptNo: number;
   provider: MessagingProvider;
   outbound: OutboundMessage;
+  /** The platform's own message (an invitation, a code): not the tenant's usage. */
+  platform?: boolean;
 }
 
 /** A provider call decided on in the prepare step; its attempt is recorded with the others of its chunk. */
@@ -124,6 +127,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly options: DispatchOptions,
     private readonly logger: AppLogger,
     private readonly platformSms: PlatformSmsSettings,
+    private readonly usage: UsageReporter,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -371,7 +375,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
       };
     }
     if (row.channel === 'email') outbound.email = { subject: platformSubject(row.template_key) };
-    return { messageId: row.id, attemptNo: attempts.length + 1, provider, outbound };
+    return { messageId: row.id, attemptNo: attempts.length + 1, provider, outbound, platform: true };
   }
 
   /** The next provider after the last one tried, skipping any that accepted or may have accepted the message. */
@@ -445,6 +449,13 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     }
     await this.messages.finishSent(data, sent);
     await this.refs.rememberMany(data, sent);
+    // Reported at once (each message ID metered once by billing, so a retried chunk is not counted twice).
+    const own = new Set(prepared.filter((p) => !p.platform).map((p) => p.messageId));
+    this.usage.messagesSent(
+      data.tenantId,
+      sent.filter((s) => own.has(s.messageId)).map((s) => s.messageId),
+      this.clock.now(),
+    );
     await this.queue.removeMany(
       data,
       sent.map((s) => s.messageId),

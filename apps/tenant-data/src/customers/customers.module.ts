@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CustomerLimit } from './customer-limit.js';
 import { CustomerRepository } from './customer.repository.js';
 import { CreateCustomerUseCase } from './use-cases/create-customer.use-case.js';
 import { GetCustomerUseCase } from './use-cases/get-customer.use-case.js';
@@ -18,6 +19,7 @@ import { ExportCustomersUseCase } from './use-cases/export-customers.use-case.js
 @Module({
   providers: [
     CustomerRepository,
+    CustomerLimit,
     CreateCustomerUseCase,
     GetCustomerUseCase,
     GetCustomerContactUseCase,

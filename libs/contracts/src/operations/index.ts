@@ -21,6 +21,7 @@ import { RetentionOps } from './retention.js';
 import { SessionOps } from './sessions.js';
 import { StaffOps } from './staff.js';
 import { SupportOps } from './support.js';
+import { SubscriptionOps } from './subscriptions.js';
 import { TenantKeyOps } from './tenant-keys.js';
 import { TenantOps } from './tenants.js';
 
@@ -46,6 +47,7 @@ export * from './retention.js';
 export * from './sessions.js';
 export * from './staff.js';
 export * from './support.js';
+export * from './subscriptions.js';
 export * from './tenant-keys.js';
 export * from './tenants.js';
 
@@ -67,6 +69,7 @@ export const ALL_OPERATIONS: readonly AnyOperation[] = [
   InvoiceOps,
   CustomerInvoiceOps,
   PaymentOps,
+  SubscriptionOps,
   StaffOps,
   SessionOps,
   MfaOps,

@@ -139,6 +139,7 @@ export const NotificationOps = {
   }),
   recordConsent: operation({
     name: 'notifications.consents.record',
+    whileReadOnly: "a person's consent or its withdrawal is recorded whatever the tenant's standing",
     request: recordConsentSchema,
     response: z.object({
       recipient: z.string(),
@@ -153,6 +154,7 @@ export const NotificationOps = {
   }),
   recordOptOut: operation({
     name: 'notifications.opt-outs.record',
+    whileReadOnly: "an opt-out is honoured whatever the tenant's standing",
     request: recordOptOutSchema,
     response: z.object({ recipient: z.string(), optedOut: z.boolean(), dnd: z.boolean() }),
     access: ['notifications:manage', 'notifications:send'],

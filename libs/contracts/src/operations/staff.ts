@@ -100,6 +100,7 @@ export const StaffOps = {
   }),
   deactivate: operation({
     name: 'identity.staff.deactivate',
+    whileReadOnly: "taking a person's access away stays possible while read-only",
     request: userId,
     response: changedUserSchema,
     access: 'users:manage',

@@ -27,6 +27,7 @@ export const TenantKeyOps = {
   }),
   rotate: operation({
     name: 'tenant-data.keys.rotate',
+    whileReadOnly: "rotating the tenant's key protects what it holds",
     request: emptyRequestSchema,
     response: rotateTenantKeyResultSchema,
     access: 'tenant:keys:manage',

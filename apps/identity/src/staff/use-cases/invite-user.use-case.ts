@@ -10,7 +10,7 @@ import {
   StaffError,
 } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import { Handles, type OperationScope, type UseCase, InjectConfig } from '@lekha/runtime';
+import { EntitlementsReader, Handles, type OperationScope, type UseCase, InjectConfig } from '@lekha/runtime';
 import type { RequestContext } from '@lekha/tenancy';
 import { IdentityData } from '../../data/identity-data.js';
 import type { IdentityConfig } from '../../config/identity.config.js';
@@ -34,7 +34,8 @@ const NONE = { type: 'invitation', id: null };
  * and never back to the inviter. Whether the address already has an account is not revealed here
  * (accepting then fails), so invitations cannot be used to probe other tenants. Sends are limited
  * per tenant and per recipient, and the message is the platform's own words: the tenant's name
- * appears only inside it, quoted and stripped of links and numbers.
+ * appears only inside it, quoted and stripped of links and numbers. A seat is an active member or a
+ * pending invitation: past the plan's staff seats the invitation is refused (402 PLAN_LIMIT_REACHED).
  */
 @Handles(StaffOps.invite)
 export class InviteUserUseCase implements UseCase<Op> {
@@ -48,6 +49,7 @@ export class InviteUserUseCase implements UseCase<Op> {
     private readonly keys: IdentityKeys,
     private readonly dispatcher: NotificationDispatcher,
     private readonly limits: InvitationLimits,
+    private readonly entitlements: EntitlementsReader,
     @InjectConfig() private readonly config: IdentityConfig,
   ) {}
 
@@ -70,6 +72,17 @@ export class InviteUserUseCase implements UseCase<Op> {
         await this.audit.record(tx, { action: 'create', resource: NONE, outcome: 'denied', reason });
         return limited;
       }
+      // Under the tenant's invitation lock (taken by the check above), so parallel invitations count exactly.
+      const refused = await this.entitlements
+        .assertWithin(tenantId, 'staffSeats', await this.invitations.seatsTaken(tx, tenantId))
+        .then(
+          () => null,
+          (err: Error) => err,
+        );
+      if (refused) {
+        await this.audit.record(tx, { action: 'create', resource: NONE, outcome: 'denied', reason: 'plan_limit' });
+        return { refused };
+      }
       await this.invitations.insert(tx, {
         id,
         tenantId,
@@ -91,6 +104,7 @@ export class InviteUserUseCase implements UseCase<Op> {
       });
       return { tenant: await this.tenants.find(tx, tenantId) };
     });
+    if ('refused' in outcome) throw outcome.refused;
     if ('retryAfterSeconds' in outcome) {
       throw new FeatureError(StaffError.TooManyInvitations, TOO_MANY, { retryAfterSeconds: outcome.retryAfterSeconds });
     }

@@ -9,6 +9,7 @@ import {
 import { TenantAccess } from '@lekha/access';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { CustomerRepository } from '../customer.repository.js';
+import { CustomerLimit } from '../customer-limit.js';
 import { CustomerImportRepository } from '../customer-import.repository.js';
 import { duplicateContacts, inGroups } from '../customer-import-checks.js';
 import { ALL_CUSTOMER_FIELDS, fieldsTouched } from '../customer.fields.js';
@@ -17,7 +18,8 @@ import { writtenFields } from './stage-customer-import.use-case.js';
 /**
  * All or nothing: every staged chunk becomes customers in one tenant transaction, with their
  * history and the audit records (one `create` event per 1000 customers, listing them); any
- * problem — a missing chunk, a phone or email taken since staging — rolls everything back.
+ * problem — a missing chunk, a phone or email taken since staging, more customers than the plan
+ * allows (402 PLAN_LIMIT_REACHED) — rolls everything back.
  */
 @Handles(CustomerOps.commitImport)
 export class CommitCustomerImportUseCase implements UseCase<typeof CustomerOps.commitImport> {
@@ -25,6 +27,7 @@ export class CommitCustomerImportUseCase implements UseCase<typeof CustomerOps.c
     private readonly access: TenantAccess,
     private readonly customers: CustomerRepository,
     private readonly staging: CustomerImportRepository,
+    private readonly limit: CustomerLimit,
   ) {}
 
   async execute(scope: OperationScope, input: CommitCustomerImportRequest): Promise<CustomerImportResult> {
@@ -41,6 +44,8 @@ export class CommitCustomerImportUseCase implements UseCase<typeof CustomerOps.c
             [{ path: 'importId', message: 'not every chunk is staged' }],
           );
         }
+        // The plan's customer limit for the whole file: past it, nothing is imported (402).
+        await this.limit.assertRoom(data, rows.length);
         // Checked again over the whole file: another request may have taken a phone since staging.
         const { errors, matchedIds } = await duplicateContacts(data, this.customers, rows);
         if (errors.length) {

@@ -1,0 +1,61 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import { BILLING_USAGE_TOPIC, usageEventSchema, type UsageEventMessage } from '@lekha/contracts';
+import { TopicFollower } from '@lekha/kafka';
+import { Database } from '@lekha/persistence';
+import { AppLogger, BusSeal, KAFKA } from '@lekha/runtime';
+import { UsageMeter } from './usage.js';
+
+/**
+ * Follows `billing.usage.v1` in billing's own group (from the beginning: billing down for a while
+ * catches up) and meters each event once by its ID; the offset is committed only after the event is
+ * stored, so a crash or a redelivery meets `on conflict do nothing` and counts nothing more.
+ */
+@Injectable()
+export class UsageEventsFollower implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly follower: TopicFollower;
+
+  constructor(
+    @Inject(KAFKA) kafka: Kafka,
+    @Inject(BusSeal) private readonly seal: BusSeal,
+    private readonly db: Database,
+    private readonly meter: UsageMeter,
+    private readonly logger: AppLogger,
+  ) {
+    this.follower = new TopicFollower({
+      kafka,
+      logger: logger.pino,
+      name: 'usage events',
+      topic: BILLING_USAGE_TOPIC,
+      groupId: 'billing.usage-events',
+      fromBeginning: true,
+      run: () => ({
+        eachMessage: async ({ message }) => {
+          await this.handle(message.value);
+        },
+      }),
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.follower.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.follower.stop();
+  }
+
+  /** Meters one record; answers whether it counted (false: seen before, or not ours / not understood). */
+  async handle(value: Buffer | null): Promise<boolean> {
+    let event: UsageEventMessage;
+    try {
+      event = usageEventSchema.parse(this.seal.openRecord(BILLING_USAGE_TOPIC, value ?? Buffer.alloc(0)));
+    } catch {
+      this.logger.pino.warn('usage event ignored: not sealed with the bus key or not understood');
+      return false;
+    }
+    return this.db
+      .em()
+      .transactional((tx) => this.meter.record(tx, { ...event, occurredAt: new Date(event.occurredAt) }));
+  }
+}

@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Global, Inject, Injectable, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { Admin, Kafka } from 'kafkajs';
+import {
+  BILLING_ENTITLEMENTS_TOPIC,
+  SIGNUP_ENTITLEMENTS,
+  SIGNUP_PLAN_KEY,
+  entitlementSnapshotSchema,
+  FeatureError,
+  PlanError,
+  type EntitlementLimit,
+  type EntitlementSnapshot,
+  type Entitlements,
+} from '@lekha/contracts';
+import { TopicFollower } from '@lekha/kafka';
+import { AppLogger } from './app-logger.js';
+import { BusSeal } from './bus-seal.js';
+import { KAFKA, SERVICE_CONFIG } from './core-module.js';
+
+/**
+ * Follows billing's `billing.entitlements.v1` (compacted, keyed by tenant, sealed with the bus key) and
+ * keeps each tenant's latest snapshot. A tenant with no snapshot has chosen no plan yet: it is on its
+ * sign-up trial (SIGNUP_ENTITLEMENTS).
+ * Before a check it reads on to the topic's current end (at most a second), so a plan changed just
+ * before is the plan enforced; while the broker is away the cached snapshot is used.
+ */
+@Injectable()
+export class EntitlementsReader implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly snapshots = new Map<string, EntitlementSnapshot>();
+  private readonly next = new Map<number, number>();
+  private readonly follower: TopicFollower;
+  private admin: Admin | null = null;
+  private started = false;
+
+  constructor(
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(BusSeal) private readonly seal: BusSeal,
+    @Inject(SERVICE_CONFIG) config: { LEKHA_ENV: string },
+    private readonly logger: AppLogger,
+  ) {
+    void config;
+    this.follower = new TopicFollower({
+      kafka,
+      logger: logger.pino,
+      name: 'the entitlements topic',
+      topic: BILLING_ENTITLEMENTS_TOPIC,
+      groupId: () => `entitlements-${randomUUID()}`,
+      fromBeginning: true,
+      run: () => ({
+        eachMessage: async ({ partition, message }) => this.apply(partition, message.offset, message.value),
+      }),
+      onRestart: () => this.next.clear(),
+      onStarted: () => {
+        this.started = true;
+      },
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.follower.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.follower.stop();
+    await this.admin?.disconnect().catch(() => undefined);
+  }
+
+  /** The tenant's snapshot as last read, or null (the sign-up allowance applies). */
+  cached(tenantId: string): EntitlementSnapshot | null {
+    return this.snapshots.get(tenantId) ?? null;
+  }
+
+  /** The tenant's entitlements and standing, read up to the topic's end first when the broker answers. */
+  async current(tenantId: string): Promise<{ entitlements: Entitlements; writable: boolean; planKey: string }> {
+    if (this.started) await this.catchUp(1000).catch(() => undefined);
+    const s = this.snapshots.get(tenantId);
+    return s
+      ? { entitlements: s.entitlements, writable: s.writable, planKey: s.planKey }
+      : { entitlements: SIGNUP_ENTITLEMENTS, writable: true, planKey: SIGNUP_PLAN_KEY };
+  }
+
+  /** Refuses a write (402 BILLING_TENANT_RESTRICTED) while the tenant is restricted or cancelled. */
+  async assertWritable(tenantId: string): Promise<void> {
+    const { writable } = await this.current(tenantId);
+    if (!writable)
+      throw new FeatureError(
+        PlanError.TenantRestricted,
+        'the subscription is unpaid or cancelled: the tenant is read-only (reads and exports still work)',
+      );
+  }
+
+  /**
+   * The same refusal from the snapshot as last read, without reading on to the topic's end first: the
+   * check every tenant write passes (OperationRunner), kept off the broker's round trip. The follower
+   * applies a new snapshot as soon as it is published, so the lag is the topic's delivery time.
+   */
+  assertWritableNow(tenantId: string): void {
+    if (this.snapshots.get(tenantId)?.writable === false)
+      throw new FeatureError(
+        PlanError.TenantRestricted,
+        'the subscription is unpaid or cancelled: the tenant is read-only (reads and exports still work)',
+      );
+  }
+
+  /**
+   * Refuses (402 PLAN_LIMIT_REACHED naming the limit) when `current + adding` would pass the plan's
+   * limit; also refuses any write while the tenant is read-only. Call before anything is written.
+   */
+  async assertWithin(tenantId: string, limit: EntitlementLimit, current: number, adding = 1): Promise<void> {
+    const e = await this.current(tenantId);
+    if (!e.writable)
+      throw new FeatureError(
+        PlanError.TenantRestricted,
+        'the subscription is unpaid or cancelled: the tenant is read-only (reads and exports still work)',
+      );
+    const max = e.entitlements.limits[limit];
+    if (max !== null && current + adding > max)
+      throw new FeatureError(PlanError.LimitReached, `the ${e.planKey} plan allows ${max} ${limit}`, {
+        limit,
+        current,
+        max,
+      });
+  }
+
+  private apply(partition: number, offset: string, value: Buffer | null): void {
+    this.next.set(partition, Number(offset) + 1);
+    if (!value) return;
+    try {
+      const s = entitlementSnapshotSchema.parse(this.seal.openRecord(BILLING_ENTITLEMENTS_TOPIC, value));
+      const known = this.snapshots.get(s.tenantId);
+      if (!known || known.version <= s.version) this.snapshots.set(s.tenantId, s);
+    } catch (err) {
+      this.logger.pino.warn({ partition, offset, error: (err as Error).message }, 'entitlement record ignored');
+    }
+  }
+
+  private async catchUp(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    this.admin ??= this.kafka.admin();
+    await this.admin.connect();
+    const ends = await this.admin.fetchTopicOffsets(BILLING_ENTITLEMENTS_TOPIC);
+    const reached = () => ends.every((p) => (this.next.get(p.partition) ?? Number(p.low)) >= Number(p.high));
+    while (!reached()) {
+      if (Date.now() > deadline) throw new Error('timed out reading the entitlements topic');
+      await sleep(10);
+    }
+  }
+}
+
+/** The entitlement snapshot reader, for the services that enforce plan limits at the point of use. */
+@Global()
+@Module({ providers: [EntitlementsReader], exports: [EntitlementsReader] })
+export class EntitlementsModule {}
