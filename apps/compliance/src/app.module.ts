@@ -16,7 +16,7 @@ import { ConsentModule } from './consent/consent.module.js';
 import { RetentionModule } from './retention/retention.module.js';
 import { migrations } from './migrations/index.js';
 import { SupportModule } from './support/support.module.js';
-import { MessengerOptions, NotificationsRegisterMessenger } from './registers/notifications-messenger.js';
+import { NoticesModule } from './notices/notices.module.js';
 import { RegistersModule } from './registers/registers.module.js';
 
 export const SERVICE = 'compliance';
@@ -33,7 +33,8 @@ export class AppModule {
         AuditIndexModule.register(config.AUDIT_TRUSTED_KEYS_FILE, config),
         ConsentModule.register(config),
         SupportModule,
-        RegistersModule.register(config, NotificationsRegisterMessenger, MessengerOptions.of(config)),
+        NoticesModule.register(config),
+        RegistersModule.register(config),
         RetentionModule.register(config),
         AccessModule.forRoot({ tenants: true }),
         OperationsModule.forService({ service: SERVICE, env: config.LEKHA_ENV }),

@@ -104,6 +104,8 @@ export enum CustomerError {
   ImportNotText = 'CUSTOMER_IMPORT_NOT_TEXT',
   ImportNotCsv = 'CUSTOMER_IMPORT_NOT_CSV',
   ImportTooLarge = 'CUSTOMER_IMPORT_TOO_LARGE',
+  /** A legal hold stands on the customer (or the whole tenant): their data may not be erased. */
+  LegalHold = 'CUSTOMER_LEGAL_HOLD',
 }
 
 export enum RecordError {
@@ -390,6 +392,7 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case RetentionError.AlreadyCancelled:
     case RetentionError.PurgeStarted:
     case RetentionError.HoldLifted:
+    case CustomerError.LegalHold:
       return 'CONFLICT';
     case ApiKeyError.ScopeUnknown:
     case AuthError.GstinStateMismatch:

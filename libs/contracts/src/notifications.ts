@@ -7,9 +7,10 @@ export const NotificationPurposes = [
   'password_reset',
   'invitation',
   'security_alert',
-  // Compliance's register notices (addressed by ID: see `AddressedDispatchContent`).
+  // Compliance's notices (addressed by ID: see `AddressedDispatchContent`).
   'legal_request_notice',
   'breach_notice',
+  'retention_notice',
 ] as const;
 export type NotificationPurpose = (typeof NotificationPurposes)[number];
 

@@ -126,6 +126,7 @@ export const Rpc = {
     putRetention: 'compliance.retention.put',
     placeLegalHold: 'compliance.legal-holds.place',
     liftLegalHold: 'compliance.legal-holds.lift',
+    legalHoldsStanding: 'compliance.legal-holds.standing',
     listRetentionRuns: 'compliance.retention-runs.list',
     deletionCertificate: 'compliance.retention-runs.certificate',
     certificateKey: 'compliance.retention.certificate-key',

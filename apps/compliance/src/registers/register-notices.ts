@@ -2,7 +2,7 @@ import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@
 import { AuditOutbox } from '@lekha/audit';
 import { Database, type Em } from '@lekha/persistence';
 import { AppLogger } from '@lekha/runtime';
-import { RegisterMessenger, type OutgoingNotice } from './register-messenger.js';
+import { NoticeMessenger, type OutgoingNotice } from '../notices/notice-messenger.js';
 import { RegistersClock } from './registers-clock.js';
 import { RegistersOptions } from './registers-options.js';
 import { RegistersRepository, iso, type NoticeRow } from './registers.repository.js';
@@ -26,7 +26,7 @@ export class RegisterNotices implements OnApplicationBootstrap, OnModuleDestroy 
   constructor(
     private readonly db: Database,
     private readonly repo: RegistersRepository,
-    private readonly messenger: RegisterMessenger,
+    private readonly messenger: NoticeMessenger,
     private readonly audit: AuditOutbox,
     private readonly clock: RegistersClock,
     private readonly options: RegistersOptions,

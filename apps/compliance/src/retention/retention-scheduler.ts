@@ -1,4 +1,4 @@
-import { hkdfSync } from 'node:crypto';
+import { createHash, hkdfSync } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { AuditOutbox } from '@lekha/audit';
@@ -20,6 +20,7 @@ import { Database, type Em } from '@lekha/persistence';
 import { AppLogger, InjectConfig, KAFKA } from '@lekha/runtime';
 import { anonymousContext, runWithContext } from '@lekha/tenancy';
 import type { ComplianceConfig } from '../config/compliance.config.js';
+import { NoticeMessenger } from '../notices/notice-messenger.js';
 import { RetentionRepository } from './retention.repository.js';
 
 /** What each service's eraser destroys (docs/retention.md): named in the certificate. */
@@ -44,6 +45,38 @@ export interface TickResult {
   blocked: string[];
 }
 
+/**
+ * The notice's message ID, the same for the same tenant and notice time: handed over again after a crash
+ * between the hand-over and the commit, notifications still queues one message (a new cancellation, with
+ * a new notice time, is a new notice).
+ */
+export function purgeNoticeId(tenantId: string, noticeAt: Date): string {
+  const h = createHash('sha256').update(`lekha.retention.notice/1|${tenantId}|${noticeAt.toISOString()}`).digest('hex');
+  const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** The notice's text: dates and what to do, no personal data (notifications adds the greeting and the contact). */
+export function purgeNoticeBody(row: {
+  cancelled_at: Date | null;
+  purge_at: Date | null;
+  cancel_reason: string | null;
+}): string {
+  const day = (d: Date | null) => (d ? new Date(d).toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : 'unknown');
+  const why =
+    row.cancel_reason === 'inactivity'
+      ? 'Your Lekha account has had no sign-in or activity for 3 years (DPDP Rules, Third Schedule).'
+      : `Your Lekha account was cancelled on ${day(row.cancelled_at)}.`;
+  return [
+    why,
+    `Its data will be deleted permanently on ${day(row.purge_at)}, with its encryption keys, so backups cannot restore it.`,
+    row.cancel_reason === 'inactivity'
+      ? 'To keep it, sign in before then.'
+      : 'To keep it, sign in as the owner and reactivate the account before then; you can still export your data.',
+    'Records the law requires us to keep (processing logs, GST records) are kept as IDs and times only.',
+  ].join('\n');
+}
+
 const job = () => anonymousContext({ actorType: 'scheduled_job', actorId: 'retention', purpose: 'legal_obligation' });
 
 /**
@@ -65,6 +98,7 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnModuleDestr
     private readonly repo: RetentionRepository,
     private readonly audit: AuditOutbox,
     private readonly events: PlatformEvents,
+    private readonly messenger: NoticeMessenger,
     private readonly logger: AppLogger,
     @Inject(KAFKA) kafka: Kafka,
     @Inject(CERTIFICATE_SEED) seed: Buffer,
@@ -135,6 +169,15 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnModuleDestr
       const result: TickResult = { notices: [], purges: [], blocked: [] };
       await this.db.em().transactional(async (tx) => {
         for (const row of await this.repo.claimDue(tx, 'notice_at', asOf, tenantId)) {
+          // Handed to notifications under the row's lock, marked sent in the same transaction: once per
+          // notice with any number of instances (a failed hand-over rolls back and the next tick retries).
+          await this.messenger.send({
+            id: purgeNoticeId(row.tenant_id, new Date(row.notice_at!)),
+            tenantId: row.tenant_id,
+            to: { tenantOwner: true },
+            purpose: 'retention_notice',
+            body: purgeNoticeBody(row),
+          });
           await this.repo.markNoticeSent(tx, row.tenant_id, asOf);
           await this.repo.insertRun(tx, {
             id: uuidv7(),

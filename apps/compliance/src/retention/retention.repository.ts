@@ -211,6 +211,16 @@ export class RetentionRepository {
     );
   }
 
+  /** Holds standing on one customer: theirs, or the whole tenant's (a tenant hold keeps everything). */
+  async holdsOnCustomer(em: Em, tenantId: string, customerId: string): Promise<string[]> {
+    const rows = await em.execute<{ id: string }[]>(
+      `select id from compliance.legal_holds where tenant_id = ? and lifted_at is null
+       and (customer_id is null or customer_id = ?) order by placed_at`,
+      [tenantId, customerId],
+    );
+    return rows.map((r) => r.id);
+  }
+
   async insertHold(em: Em, h: Omit<HoldRow, 'lifted_by' | 'lifted_at'>): Promise<HoldRow> {
     const [row] = await em.execute<HoldRow[]>(
       `insert into compliance.legal_holds

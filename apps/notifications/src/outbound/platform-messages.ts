@@ -31,6 +31,7 @@ const SUBJECTS: Record<NotificationPurpose, string> = {
   security_alert: 'New sign-in to your Lekha account',
   legal_request_notice: 'A legal request about your account',
   breach_notice: 'Notice of a personal data breach',
+  retention_notice: 'Your Lekha account’s data will be deleted in 48 hours',
 };
 
 export const platformSubject = (templateKey: string): string =>

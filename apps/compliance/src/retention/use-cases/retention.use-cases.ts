@@ -166,6 +166,38 @@ export class PlaceLegalHoldUseCase implements UseCase<typeof RetentionOps.placeH
   }
 }
 
+/**
+ * Asked by tenant-data before it erases a customer (a service; the request names the tenant): whether a
+ * hold stands on them. Audited as a read of the holds in the tenant's trail.
+ */
+@Handles(RetentionOps.holdsStanding)
+export class HoldsStandingUseCase implements UseCase<typeof RetentionOps.holdsStanding> {
+  constructor(
+    private readonly access: PlatformAccess,
+    private readonly repo: RetentionRepository,
+  ) {}
+
+  execute(
+    scope: OperationScope<typeof RetentionOps.holdsStanding>,
+    input: OpRequest<typeof RetentionOps.holdsStanding>,
+  ) {
+    return this.access
+      .run(scope, async (data) => {
+        if (scope.ctx.actorType !== 'service') {
+          await data.record({ tenantId: input.tenantId, outcome: 'denied', reason: 'forbidden' });
+          return null;
+        }
+        const holdIds = await this.repo.holdsOnCustomer(data.tx, input.tenantId, input.customerId);
+        await data.record({ tenantId: input.tenantId, subjectIds: [input.customerId], reason: 'erasure_check' });
+        return { held: holdIds.length > 0, holdIds };
+      })
+      .then((r) => {
+        if (!r) throw new FeatureError(AccessError.PermissionMissing, 'only a service may ask which holds stand');
+        return r;
+      });
+  }
+}
+
 @Handles(RetentionOps.liftHold)
 export class LiftLegalHoldUseCase implements UseCase<typeof RetentionOps.liftHold> {
   constructor(
