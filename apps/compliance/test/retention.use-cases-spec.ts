@@ -146,7 +146,7 @@ describe('retention after cancellation (use cases on a real database)', () => {
     expect((await scheduler.tick(new Date(due.getTime() + DAY))).purges).not.toContain(tenantId);
   });
 
-  it('P30: a notice notifications did not take is not marked sent; the next tick hands it over, same ID, once', async () => {
+  it('P30: a notice not handed over is not marked sent; the next tick hands it over, same ID, once', async () => {
     const at = new Date('2030-06-01T00:00:00Z');
     const owner = await cancelled(at, 20);
     const noticeAt = new Date(at.getTime() + 18 * DAY);

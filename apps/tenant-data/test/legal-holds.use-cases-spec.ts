@@ -26,7 +26,7 @@ describe('customer erasure under a legal hold (use cases on a real database)', (
   });
   afterEach(() => jest.restoreAllMocks());
 
-  it('a hold refuses the erasure with 409 CUSTOMER_LEGAL_HOLD, audited as denied; lifted, the erasure proceeds', async () => {
+  it('a hold refuses the erasure (409 CUSTOMER_LEGAL_HOLD, audited as denied); lifted, it proceeds', async () => {
     const owner = td.tenantCaller(['owner']);
     const c = await td.call(CustomerOps.create, { name: 'Meera Held', phone: '+919812311111' }, owner);
     const hold = randomUUID();

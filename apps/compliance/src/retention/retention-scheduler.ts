@@ -69,7 +69,8 @@ export function purgeNoticeBody(row: {
       : `Your Lekha account was cancelled on ${day(row.cancelled_at)}.`;
   return [
     why,
-    `Its data will be deleted permanently on ${day(row.purge_at)}, with its encryption keys, so backups cannot restore it.`,
+    `Its data will be deleted permanently on ${day(row.purge_at)}, with its encryption keys,`,
+    'so that no backup can restore it.',
     row.cancel_reason === 'inactivity'
       ? 'To keep it, sign in before then.'
       : 'To keep it, sign in as the owner and reactivate the account before then; you can still export your data.',
