@@ -13,6 +13,7 @@ import { anonymousContext } from '@lekha/tenancy';
 import type { UseCaseHarness } from '@lekha/use-case-testing';
 import { NoticeMessenger, type OutgoingNotice } from '../src/notices/notice-messenger.js';
 import { RetentionScheduler, purgeNoticeId } from '../src/retention/retention-scheduler.js';
+import { TenantActivity } from '../src/retention/tenant-activity.js';
 import { startCompliance } from './compliance-harness.js';
 
 const DAY = 86_400_000;
@@ -21,6 +22,8 @@ describe('retention after cancellation (use cases on a real database)', () => {
   let h: UseCaseHarness;
   let published: PlatformEvent[];
   let sent: OutgoingNotice[];
+  /** Identity's answer: each tenant's last activity (absent: identity does not know it). */
+  let activity: Map<string, Date>;
   let scheduler: RetentionScheduler;
   const platform = anonymousContext({ actorType: 'user', actorId: randomUUID(), roles: ['platform:compliance'] });
 
@@ -34,6 +37,10 @@ describe('retention after cancellation (use cases on a real database)', () => {
   beforeEach(() => {
     published = [];
     sent = [];
+    activity = new Map();
+    jest
+      .spyOn(h.app.get(TenantActivity), 'lastActivity')
+      .mockImplementation(async (ids) => new Map(ids.map((id) => [id, activity.get(id) ?? null])));
     jest.spyOn(h.app.get(NoticeMessenger), 'send').mockImplementation(async (n) => {
       sent.push(n);
     });
@@ -183,6 +190,59 @@ describe('retention after cancellation (use cases on a real database)', () => {
     await expect(h.call(RetentionOps.holdsStanding, { tenantId, customerId: held }, owner)).rejects.toMatchObject({
       code: 'FORBIDDEN',
     });
+  });
+
+  it('P33: inactivity erasure (when on): three years without activity → the 48 h notice, then the purge', async () => {
+    const owner = h.tenantCaller(['owner']);
+    const tenantId = owner.tenantId;
+    const seen = new Date('2040-01-01T00:00:00Z');
+    const due = new Date(seen.getTime() + 3 * 365 * DAY);
+    activity.set(tenantId, seen);
+    // Off by default: nothing happens however long the tenant sleeps.
+    expect((await h.call(RetentionOps.getRetention, {}, owner)).policy.inactivityErasure).toBe(false);
+    expect((await scheduler.tick(new Date(due.getTime() + 400 * DAY), tenantId)).inactive).toEqual([]);
+    await h.call(RetentionOps.putRetention, { inactivityErasure: true }, owner);
+    expect((await scheduler.tick(new Date(due.getTime() - 49 * 3_600_000), tenantId)).inactive).toEqual([]);
+    const found = await scheduler.tick(new Date(due.getTime() - 48 * 3_600_000), tenantId);
+    expect(found).toMatchObject({ inactive: [tenantId], notices: [tenantId], purges: [] });
+    expect(sent.filter((n) => n.tenantId === tenantId)).toEqual([
+      expect.objectContaining({ purpose: 'retention_notice', to: { tenantOwner: true } }),
+    ]);
+    expect(sent.find((n) => n.tenantId === tenantId)!.body).toContain('no sign-in or activity for 3 years');
+    const view = await h.call(RetentionOps.getRetention, {}, owner);
+    expect(view).toMatchObject({ state: 'cancelled', cancelReason: 'inactivity' });
+    expect(view.schedule!.purgeAt).toBe(due.toISOString());
+    // A change of the policy's days does not move it (it is not a cancellation).
+    expect((await h.call(RetentionOps.putRetention, { days: 400 }, owner)).schedule!.purgeAt).toBe(due.toISOString());
+    expect((await scheduler.tick(new Date(due.getTime() - 1000), tenantId)).purges).toEqual([]);
+    expect((await scheduler.tick(due, tenantId)).purges).toEqual([tenantId]);
+    expect(ordersFor(tenantId)).toHaveLength(1);
+    expect((await scheduler.tick(due, tenantId)).inactive).toEqual([]);
+  });
+
+  it('inactivity erasure: found late, the purge still waits 48 h; activity, or turning it off, calls it off', async () => {
+    const back = h.tenantCaller(['owner']);
+    const seen = new Date('2041-01-01T00:00:00Z');
+    const due = new Date(seen.getTime() + 3 * 365 * DAY);
+    activity.set(back.tenantId, seen);
+    await h.call(RetentionOps.putRetention, { inactivityErasure: true }, back);
+    const late = new Date(due.getTime() + 10 * DAY);
+    expect((await scheduler.tick(late, back.tenantId)).notices).toEqual([back.tenantId]);
+    expect((await h.call(RetentionOps.getRetention, {}, back)).schedule!.purgeAt).toBe(
+      new Date(late.getTime() + 48 * 3_600_000).toISOString(),
+    );
+    // The owner signs in: the next round calls it off, and the purge's day passes with nothing erased.
+    activity.set(back.tenantId, new Date(late.getTime() + 3_600_000));
+    expect((await scheduler.tick(new Date(late.getTime() + 49 * 3_600_000), back.tenantId)).purges).toEqual([]);
+    expect((await h.call(RetentionOps.getRetention, {}, back)).state).toBe('active');
+
+    const off = h.tenantCaller(['owner']);
+    activity.set(off.tenantId, seen);
+    await h.call(RetentionOps.putRetention, { inactivityErasure: true }, off);
+    expect((await scheduler.tick(due, off.tenantId)).inactive).toEqual([off.tenantId]);
+    expect((await h.call(RetentionOps.putRetention, { inactivityErasure: false }, off)).state).toBe('active');
+    expect((await scheduler.tick(new Date(due.getTime() + 3 * DAY), off.tenantId)).purges).toEqual([]);
+    expect(ordersFor(off.tenantId)).toEqual([]);
   });
 
   it('reactivation before the purge calls it off', async () => {

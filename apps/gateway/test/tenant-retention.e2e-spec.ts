@@ -333,7 +333,7 @@ describe('tenant retention: cancel, notice, hold, purge, certificate', () => {
     expect((await http.get(`/v1/customers/${made.body.id}`, owner.accessToken)).status).toBe(200);
     expect((await http.delete(`/v1/platform/legal-holds/${hold.body.id}`, adminToken)).status).toBe(200);
     const deleted = await http.delete(`/v1/customers/${made.body.id}`, owner.accessToken);
-    expect(deleted.status).toBe(200);
+    expect(deleted.status).toBe(204);
     expect((await http.get(`/v1/customers/${made.body.id}`, owner.accessToken)).status).toBe(404);
   }, 60_000);
 

@@ -46,6 +46,7 @@ export const Rpc = {
     eraseTenant: 'identity.tenant.erase',
     tenantErasureStatus: 'identity.tenant.erasure-status',
     tenantOwnerContact: 'identity.tenant.owner-contact',
+    tenantLastActivity: 'identity.tenants.last-activity',
     cancelTenant: 'identity.tenant.cancel',
     transitKey: 'identity.transit-key.get',
     supportToken: 'identity.support.token',

@@ -4,6 +4,7 @@ import { Migration20270105ConsentRecords } from './20270105-consent-records.migr
 import { Migration20270201SupportAccess } from './20270201-support-access.migration.js';
 import { Migration20270210Registers } from './20270210-registers.migration.js';
 import { Migration20270215Retention } from './20270215-retention.migration.js';
+import { Migration20270301RetentionInactivity } from './20270301-retention-inactivity.migration.js';
 
 const S = 'compliance';
 
@@ -137,4 +138,5 @@ export const migrations = [
   { name: 'Migration20270201SupportAccess', class: Migration20270201SupportAccess },
   { name: 'Migration20270210Registers', class: Migration20270210Registers },
   { name: 'Migration20270215Retention', class: Migration20270215Retention },
+  { name: 'Migration20270301RetentionInactivity', class: Migration20270301RetentionInactivity },
 ];

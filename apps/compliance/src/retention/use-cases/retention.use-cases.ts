@@ -26,7 +26,13 @@ async function retentionView(repo: RetentionRepository, tx: Em, tenantId: string
   const life = await repo.lifecycle(tx, tenantId);
   const holds = await repo.activeHolds(tx, tenantId);
   const cancelledAt = life?.state !== 'active' && life?.cancelled_at ? new Date(life.cancelled_at) : null;
-  const schedule = cancelledAt ? purgeSchedule(cancelledAt, policy.days) : null;
+  // An inactivity erasure has its own dates (three years after the last activity); a cancellation, the policy's.
+  const schedule =
+    cancelledAt && life?.cancel_reason === 'inactivity' && life.notice_at && life.purge_at
+      ? { noticeAt: new Date(life.notice_at), purgeAt: new Date(life.purge_at) }
+      : cancelledAt
+        ? purgeSchedule(cancelledAt, policy.days)
+        : null;
   return {
     tenantId,
     policy,
@@ -88,7 +94,10 @@ export class PutRetentionUseCase implements UseCase<typeof RetentionOps.putReten
       };
       await this.repo.putPolicy(data.tx, tenantId, next, scope.ctx.actorId ?? null);
       const life = await this.repo.lifecycle(data.tx, tenantId, true);
-      if (life?.state === 'cancelled' && life.cancelled_at) {
+      // Turning inactivity erasure off calls off one scheduled and not begun.
+      if (!next.inactivityErasure && life?.cancel_reason === 'inactivity' && life.state === 'cancelled')
+        await this.repo.callOffInactivity(data.tx, tenantId);
+      else if (life?.state === 'cancelled' && life.cancelled_at) {
         const policy = await this.repo.policy(data.tx, tenantId);
         await this.repo.reschedule(data.tx, tenantId, purgeSchedule(new Date(life.cancelled_at), policy.days));
       }
