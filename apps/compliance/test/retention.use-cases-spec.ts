@@ -192,7 +192,7 @@ describe('retention after cancellation (use cases on a real database)', () => {
     });
   });
 
-  it('P33: inactivity erasure (when on): three years without activity → the 48 h notice, then the purge', async () => {
+  it('inactivity erasure (when on): three years without activity → the 48 h notice, then the purge', async () => {
     const owner = h.tenantCaller(['owner']);
     const tenantId = owner.tenantId;
     const seen = new Date('2040-01-01T00:00:00Z');
@@ -220,7 +220,7 @@ describe('retention after cancellation (use cases on a real database)', () => {
     expect((await scheduler.tick(due, tenantId)).inactive).toEqual([]);
   });
 
-  it('inactivity erasure: found late, the purge still waits 48 h; activity, or turning it off, calls it off', async () => {
+  it('inactivity erasure: found late, the purge still waits 48 h; activity or opting out calls it off', async () => {
     const back = h.tenantCaller(['owner']);
     const seen = new Date('2041-01-01T00:00:00Z');
     const due = new Date(seen.getTime() + 3 * 365 * DAY);

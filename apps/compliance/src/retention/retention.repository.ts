@@ -150,7 +150,8 @@ export class RetentionRepository {
     const rows = await em.execute<{ tenant_id: string }[]>(
       `select p.tenant_id from compliance.retention_policies p
        left join compliance.tenant_lifecycle l on l.tenant_id = p.tenant_id
-       where p.inactivity_erasure and (l.tenant_id is null or l.state = 'active')${tenantId ? ' and p.tenant_id = ?' : ''}
+       where p.inactivity_erasure and (l.tenant_id is null or l.state = 'active')
+       ${tenantId ? 'and p.tenant_id = ?' : ''}
        order by p.tenant_id limit 500`,
       tenantId ? [tenantId] : [],
     );
