@@ -371,6 +371,7 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case PlatformUserError.Exists:
     case CustomerError.ContactTaken:
     case CustomerError.ImportExpired:
+    case CustomerError.LegalHold:
     case RecordError.TypeExists:
     case DocumentError.ChunkOutOfOrder:
     case NotificationError.TemplateExists:
@@ -392,7 +393,6 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case RetentionError.AlreadyCancelled:
     case RetentionError.PurgeStarted:
     case RetentionError.HoldLifted:
-    case CustomerError.LegalHold:
       return 'CONFLICT';
     case ApiKeyError.ScopeUnknown:
     case AuthError.GstinStateMismatch:
