@@ -17,7 +17,7 @@ import { ConsentModule } from './consent/consent.module.js';
 import { RetentionModule } from './retention/retention.module.js';
 import { migrations } from './migrations/index.js';
 import { SupportModule } from './support/support.module.js';
-import { MessengerOptions, NotificationsRegisterMessenger } from './registers/notifications-messenger.js';
+import { NoticesModule } from './notices/notices.module.js';
 import { RegistersModule } from './registers/registers.module.js';
 import { ComplianceRightsHandler } from './rights/compliance-rights-handler.js';
 import { complianceRightsProviders } from './rights/rights.module.js';
@@ -36,7 +36,8 @@ export class AppModule {
         AuditIndexModule.register(config.AUDIT_TRUSTED_KEYS_FILE, config),
         ConsentModule.register(config),
         SupportModule,
-        RegistersModule.register(config, NotificationsRegisterMessenger, MessengerOptions.of(config)),
+        NoticesModule.register(config),
+        RegistersModule.register(config),
         RetentionModule.register(config),
         RightsModule.forService({ handler: ComplianceRightsHandler, providers: complianceRightsProviders(config) }),
         AccessModule.forRoot({ tenants: true }),

@@ -5,7 +5,7 @@ import { Database } from '@lekha/persistence';
 import { anonymousContext, type RequestContext } from '@lekha/tenancy';
 import type { UseCaseHarness } from '@lekha/use-case-testing';
 import { AuditIndexRepository } from '../src/audit-index/audit-index.repository.js';
-import { RegisterMessenger, type OutgoingNotice } from '../src/registers/register-messenger.js';
+import { NoticeMessenger, type OutgoingNotice } from '../src/notices/notice-messenger.js';
 import { RegisterNotices } from '../src/registers/register-notices.js';
 import { RegistersClock } from '../src/registers/registers-clock.js';
 import { startCompliance } from './compliance-harness.js';
@@ -31,7 +31,7 @@ describe('oversight registers (use cases on a real database)', () => {
     now = T0;
     sent = [];
     jest.spyOn(h.get(RegistersClock), 'now').mockImplementation(() => now);
-    const messenger = h.app.get(RegisterMessenger);
+    const messenger = h.app.get(NoticeMessenger);
     jest.spyOn(messenger, 'send').mockImplementation(async (n) => {
       sent.push(n);
     });

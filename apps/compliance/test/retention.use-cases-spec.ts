@@ -11,7 +11,9 @@ import {
 import { PlatformEvents } from '@lekha/erasure';
 import { anonymousContext } from '@lekha/tenancy';
 import type { UseCaseHarness } from '@lekha/use-case-testing';
-import { RetentionScheduler } from '../src/retention/retention-scheduler.js';
+import { NoticeMessenger, type OutgoingNotice } from '../src/notices/notice-messenger.js';
+import { RetentionScheduler, purgeNoticeId } from '../src/retention/retention-scheduler.js';
+import { TenantActivity } from '../src/retention/tenant-activity.js';
 import { startCompliance } from './compliance-harness.js';
 
 const DAY = 86_400_000;
@@ -19,6 +21,9 @@ const DAY = 86_400_000;
 describe('retention after cancellation (use cases on a real database)', () => {
   let h: UseCaseHarness;
   let published: PlatformEvent[];
+  let sent: OutgoingNotice[];
+  /** Identity's answer: each tenant's last activity (absent: identity does not know it). */
+  let activity: Map<string, Date>;
   let scheduler: RetentionScheduler;
   const platform = anonymousContext({ actorType: 'user', actorId: randomUUID(), roles: ['platform:compliance'] });
 
@@ -31,6 +36,14 @@ describe('retention after cancellation (use cases on a real database)', () => {
   });
   beforeEach(() => {
     published = [];
+    sent = [];
+    activity = new Map();
+    jest
+      .spyOn(h.app.get(TenantActivity), 'lastActivity')
+      .mockImplementation(async (ids) => new Map(ids.map((id) => [id, activity.get(id) ?? null])));
+    jest.spyOn(h.app.get(NoticeMessenger), 'send').mockImplementation(async (n) => {
+      sent.push(n);
+    });
     jest.spyOn(PlatformEvents.prototype, 'publish').mockImplementation(async (...events) => {
       published.push(...events);
     });
@@ -92,10 +105,21 @@ describe('retention after cancellation (use cases on a real database)', () => {
     const tenantId = owner.tenantId;
     const early = await scheduler.tick(new Date(at.getTime() + 27 * DAY));
     expect(early.notices).not.toContain(tenantId);
+    expect(sent.filter((n) => n.tenantId === tenantId)).toEqual([]);
     const notice = await scheduler.tick(new Date(at.getTime() + 28 * DAY));
     expect(notice.notices).toContain(tenantId);
     expect(notice.purges).not.toContain(tenantId);
     expect((await scheduler.tick(new Date(at.getTime() + 28 * DAY + 1000))).notices).not.toContain(tenantId);
+    // The notice went to the tenant's owner through notifications, by ID only, once.
+    const mine = sent.filter((n) => n.tenantId === tenantId);
+    expect(mine).toEqual([
+      expect.objectContaining({
+        id: purgeNoticeId(tenantId, new Date(at.getTime() + 28 * DAY)),
+        to: { tenantOwner: true },
+        purpose: 'retention_notice',
+      }),
+    ]);
+    expect(mine[0]!.body).toContain('2030-01-31 00:00 UTC');
     const due = new Date(at.getTime() + 30 * DAY);
     const [a, b] = await Promise.all([scheduler.tick(due), scheduler.tick(due)]);
     expect([...a.purges, ...b.purges].filter((t) => t === tenantId)).toHaveLength(1);
@@ -127,6 +151,98 @@ describe('retention after cancellation (use cases on a real database)', () => {
     });
     // Another tick starts nothing.
     expect((await scheduler.tick(new Date(due.getTime() + DAY))).purges).not.toContain(tenantId);
+  });
+
+  it('P30: a notice not handed over is not marked sent; the next tick hands it over, same ID, once', async () => {
+    const at = new Date('2030-06-01T00:00:00Z');
+    const owner = await cancelled(at, 20);
+    const noticeAt = new Date(at.getTime() + 18 * DAY);
+    jest.spyOn(h.app.get(NoticeMessenger), 'send').mockRejectedValueOnce(new Error('broker down'));
+    await expect(scheduler.tick(noticeAt, owner.tenantId)).rejects.toThrow('broker down');
+    expect((await h.call(RetentionOps.listRuns, { tenantId: owner.tenantId }, platform)).items).toEqual([]);
+    expect((await scheduler.tick(noticeAt, owner.tenantId)).notices).toEqual([owner.tenantId]);
+    expect((await scheduler.tick(noticeAt, owner.tenantId)).notices).toEqual([]);
+    expect(sent.filter((n) => n.tenantId === owner.tenantId).map((n) => n.id)).toEqual([
+      purgeNoticeId(owner.tenantId, noticeAt),
+    ]);
+  });
+
+  it('a hold on a customer, or on the whole tenant, stands against that customer’s erasure until lifted', async () => {
+    const owner = h.tenantCaller(['owner']);
+    const tenantId = owner.tenantId;
+    const [held, other] = [randomUUID(), randomUUID()];
+    const service = anonymousContext({ actorType: 'service', actorId: 'tenant-data' });
+    const ask = (customerId: string) => h.call(RetentionOps.holdsStanding, { tenantId, customerId }, service);
+    expect(await ask(held)).toEqual({ held: false, holdIds: [] });
+    const mine = await h.call(
+      RetentionOps.placeHold,
+      { tenantId, customerId: held, reason: 'consumer complaint', reference: 'CC/2027/4' },
+      platform,
+    );
+    expect(await ask(held)).toEqual({ held: true, holdIds: [mine.id] });
+    expect(await ask(other)).toEqual({ held: false, holdIds: [] });
+    const all = await h.call(RetentionOps.placeHold, { tenantId, reason: 'tax audit', reference: 'T/1' }, platform);
+    expect((await ask(other)).holdIds).toEqual([all.id]);
+    await h.call(RetentionOps.liftHold, { id: all.id }, platform);
+    await h.call(RetentionOps.liftHold, { id: mine.id }, platform);
+    expect(await ask(held)).toEqual({ held: false, holdIds: [] });
+    // Only a service asks (the bus key); a person, even the owner, is refused.
+    await expect(h.call(RetentionOps.holdsStanding, { tenantId, customerId: held }, owner)).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+  });
+
+  it('inactivity erasure (when on): three years without activity → the 48 h notice, then the purge', async () => {
+    const owner = h.tenantCaller(['owner']);
+    const tenantId = owner.tenantId;
+    const seen = new Date('2040-01-01T00:00:00Z');
+    const due = new Date(seen.getTime() + 3 * 365 * DAY);
+    activity.set(tenantId, seen);
+    // Off by default: nothing happens however long the tenant sleeps.
+    expect((await h.call(RetentionOps.getRetention, {}, owner)).policy.inactivityErasure).toBe(false);
+    expect((await scheduler.tick(new Date(due.getTime() + 400 * DAY), tenantId)).inactive).toEqual([]);
+    await h.call(RetentionOps.putRetention, { inactivityErasure: true }, owner);
+    expect((await scheduler.tick(new Date(due.getTime() - 49 * 3_600_000), tenantId)).inactive).toEqual([]);
+    const found = await scheduler.tick(new Date(due.getTime() - 48 * 3_600_000), tenantId);
+    expect(found).toMatchObject({ inactive: [tenantId], notices: [tenantId], purges: [] });
+    expect(sent.filter((n) => n.tenantId === tenantId)).toEqual([
+      expect.objectContaining({ purpose: 'retention_notice', to: { tenantOwner: true } }),
+    ]);
+    expect(sent.find((n) => n.tenantId === tenantId)!.body).toContain('no sign-in or activity for 3 years');
+    const view = await h.call(RetentionOps.getRetention, {}, owner);
+    expect(view).toMatchObject({ state: 'cancelled', cancelReason: 'inactivity' });
+    expect(view.schedule!.purgeAt).toBe(due.toISOString());
+    // A change of the policy's days does not move it (it is not a cancellation).
+    expect((await h.call(RetentionOps.putRetention, { days: 400 }, owner)).schedule!.purgeAt).toBe(due.toISOString());
+    expect((await scheduler.tick(new Date(due.getTime() - 1000), tenantId)).purges).toEqual([]);
+    expect((await scheduler.tick(due, tenantId)).purges).toEqual([tenantId]);
+    expect(ordersFor(tenantId)).toHaveLength(1);
+    expect((await scheduler.tick(due, tenantId)).inactive).toEqual([]);
+  });
+
+  it('inactivity erasure: found late, the purge still waits 48 h; activity or opting out calls it off', async () => {
+    const back = h.tenantCaller(['owner']);
+    const seen = new Date('2041-01-01T00:00:00Z');
+    const due = new Date(seen.getTime() + 3 * 365 * DAY);
+    activity.set(back.tenantId, seen);
+    await h.call(RetentionOps.putRetention, { inactivityErasure: true }, back);
+    const late = new Date(due.getTime() + 10 * DAY);
+    expect((await scheduler.tick(late, back.tenantId)).notices).toEqual([back.tenantId]);
+    expect((await h.call(RetentionOps.getRetention, {}, back)).schedule!.purgeAt).toBe(
+      new Date(late.getTime() + 48 * 3_600_000).toISOString(),
+    );
+    // The owner signs in: the next round calls it off, and the purge's day passes with nothing erased.
+    activity.set(back.tenantId, new Date(late.getTime() + 3_600_000));
+    expect((await scheduler.tick(new Date(late.getTime() + 49 * 3_600_000), back.tenantId)).purges).toEqual([]);
+    expect((await h.call(RetentionOps.getRetention, {}, back)).state).toBe('active');
+
+    const off = h.tenantCaller(['owner']);
+    activity.set(off.tenantId, seen);
+    await h.call(RetentionOps.putRetention, { inactivityErasure: true }, off);
+    expect((await scheduler.tick(due, off.tenantId)).inactive).toEqual([off.tenantId]);
+    expect((await h.call(RetentionOps.putRetention, { inactivityErasure: false }, off)).state).toBe('active');
+    expect((await scheduler.tick(new Date(due.getTime() + 3 * DAY), off.tenantId)).purges).toEqual([]);
+    expect(ordersFor(off.tenantId)).toEqual([]);
   });
 
   it('reactivation before the purge calls it off', async () => {

@@ -7,7 +7,7 @@ import { anonymousContext, runWithContext, type RequestContext } from '@lekha/te
 import type { Caller, UseCaseHarness } from '@lekha/use-case-testing';
 import { AuditIndexRepository } from '../src/audit-index/audit-index.repository.js';
 import { ComplianceTenantEraser } from '../src/erasure/compliance-tenant-eraser.js';
-import { RegisterMessenger, type OutgoingNotice } from '../src/registers/register-messenger.js';
+import { NoticeMessenger, type OutgoingNotice } from '../src/notices/notice-messenger.js';
 import { RegisterNotices } from '../src/registers/register-notices.js';
 import { SupportClock } from '../src/support/support-clock.js';
 import { startCompliance } from './compliance-harness.js';
@@ -45,7 +45,7 @@ describe('support access grants (use cases on a real database)', () => {
     now = T0;
     sent = [];
     jest.spyOn(h.get(SupportClock), 'now').mockImplementation(() => now);
-    jest.spyOn(h.app.get(RegisterMessenger), 'send').mockImplementation(async (n) => {
+    jest.spyOn(h.app.get(NoticeMessenger), 'send').mockImplementation(async (n) => {
       sent.push(n);
     });
   });
@@ -327,7 +327,7 @@ describe('support access grants (use cases on a real database)', () => {
 
   it('P40: the tenant’s owner is told of a request through notifications, exactly once (no reason in it)', async () => {
     const owner = h.tenantCaller(['owner']);
-    const messenger = h.app.get(RegisterMessenger);
+    const messenger = h.app.get(NoticeMessenger);
     // Notifications unreachable at the request: the request stands, its notice stays due.
     jest.spyOn(messenger, 'send').mockRejectedValueOnce(new Error('broker down'));
     const asked = await ask(owner.tenantId, supportUser(), { reason: 'ticket 6001: Sita Devi', hours: 8 });

@@ -7,7 +7,15 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import type { CustomerView, RetentionRunView, RetentionView } from '@lekha/contracts';
 import { pgliteDirFor } from '@lekha/persistence';
-import { REPO_ROOT, api, sharedTestPlatform, signupTenant, type SharedTestPlatform } from '@lekha/testing';
+import {
+  REPO_ROOT,
+  api,
+  devInboxHeaders,
+  request,
+  sharedTestPlatform,
+  signupTenant,
+  type SharedTestPlatform,
+} from '@lekha/testing';
 
 const run = promisify(execFile);
 const DAY = 86_400_000;
@@ -116,6 +124,18 @@ describe('tenant retention: cancel, notice, hold, purge, certificate', () => {
     };
   }
 
+  /** The owner's platform messages of one purpose in the development inbox (what the providers were sent). */
+  const inbox = async (email: string, purpose: string) => {
+    const res = await request<{ items: { purpose: string; body: string; channel: string }[] }>(
+      tp.gatewayUrl,
+      'GET',
+      `/v1/dev/inbox?to=${encodeURIComponent(email)}`,
+      { headers: devInboxHeaders() },
+    );
+    expect(res.status).toBe(200);
+    return res.body.items.filter((m) => m.purpose === purpose);
+  };
+
   it('P30, P32: cancel, read-only, notice at T−48 h, hold blocks, lifted, purge, certificate verifies', async () => {
     const owner = await signupTenant(tp.gatewayUrl, 'Purged Water Co', 'Kavya', { stamp });
     const made = await http.post<CustomerView>(
@@ -165,7 +185,20 @@ describe('tenant retention: cancel, notice, hold, purge, certificate', () => {
 
     // T−48 h: the notice; not a moment before.
     expect((await tick(new Date(purgeAt.getTime() - 49 * 3600_000), owner.tenantId)).notices).toEqual([]);
+    expect(await inbox(`kavya.${stamp}@example.in`, 'retention_notice')).toEqual([]);
     expect((await tick(new Date(purgeAt.getTime() - 48 * 3600_000), owner.tenantId)).notices).toEqual([owner.tenantId]);
+    expect((await tick(new Date(purgeAt.getTime() - 47 * 3600_000), owner.tenantId)).notices).toEqual([]);
+    // The owner's notice, delivered through notifications (found by ID: compliance never knew the address), once.
+    const notices = await until('the owner’s notice to arrive', async () => {
+      const found = await inbox(`kavya.${stamp}@example.in`, 'retention_notice');
+      return found.length ? found : null;
+    });
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await inbox(`kavya.${stamp}@example.in`, 'retention_notice')).toHaveLength(1);
+    expect(notices[0]).toMatchObject({ channel: 'email' });
+    expect(notices[0]!.body).toContain(
+      `deleted permanently on ${purgeAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+    );
 
     // A legal hold (platform only) blocks the purge; the block is visible.
     expect(
@@ -279,6 +312,30 @@ describe('tenant retention: cancel, notice, hold, purge, certificate', () => {
       await rm(dir, { recursive: true, force: true });
     }
   }, 240_000);
+
+  it('a legal hold on a customer refuses their erasure (409, audited); lifted, the erasure proceeds', async () => {
+    const owner = await signupTenant(tp.gatewayUrl, 'Held Water Co', 'Farah', { stamp });
+    const made = await http.post<CustomerView>(
+      '/v1/customers',
+      { name: 'Suresh Held', phone: '+919812300009' },
+      owner.accessToken,
+    );
+    expect(made.status).toBe(201);
+    const hold = await http.post(
+      '/v1/platform/legal-holds',
+      { tenantId: owner.tenantId, customerId: made.body.id, reason: 'consumer forum case', reference: 'CF/2027/12' },
+      adminToken,
+    );
+    expect(hold.status).toBe(201);
+    const refused = await http.delete(`/v1/customers/${made.body.id}`, owner.accessToken);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: 'CONFLICT', reason: 'CUSTOMER_LEGAL_HOLD' });
+    expect((await http.get(`/v1/customers/${made.body.id}`, owner.accessToken)).status).toBe(200);
+    expect((await http.delete(`/v1/platform/legal-holds/${hold.body.id}`, adminToken)).status).toBe(200);
+    const deleted = await http.delete(`/v1/customers/${made.body.id}`, owner.accessToken);
+    expect(deleted.status).toBe(204);
+    expect((await http.get(`/v1/customers/${made.body.id}`, owner.accessToken)).status).toBe(404);
+  }, 60_000);
 
   it('reactivation before the purge: writable again, and the purge is called off', async () => {
     const owner = await signupTenant(tp.gatewayUrl, 'Returning Water Co', 'Imran', { stamp });

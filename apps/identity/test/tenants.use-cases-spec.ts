@@ -120,6 +120,34 @@ describe('tenant erasure (use cases on a real database)', () => {
       code: 'NOT_FOUND',
     });
   });
+
+  it('a service (compliance) gets each tenant’s last activity (sign-in, session, creation), audited', async () => {
+    const owner = await security.withPassword(await fixtures.business());
+    const idle = await fixtures.business('Idle Clinic');
+    const unknown = randomUUID();
+    const service = id.callerIn(randomUUID(), [], { actorId: 'compliance', actorType: 'service', tenantId: null });
+    const before = await id.call(
+      TenantOps.lastActivity,
+      { tenantIds: [owner.tenantId, idle.tenantId, unknown] },
+      service,
+    );
+    const at = (tenantId: string, r: typeof before) => r.items.find((i) => i.tenantId === tenantId)!.lastActivityAt;
+    expect(at(idle.tenantId, before)).toEqual(expect.any(String));
+    expect(at(unknown, before)).toBeNull();
+    await new Promise((r) => setTimeout(r, 20));
+    await security.signIn(owner);
+    const after = await id.call(TenantOps.lastActivity, { tenantIds: [owner.tenantId, idle.tenantId] }, service);
+    expect(new Date(at(owner.tenantId, after)!).getTime()).toBeGreaterThan(
+      new Date(at(owner.tenantId, before)!).getTime(),
+    );
+    expect(at(idle.tenantId, after)).toBe(at(idle.tenantId, before));
+    expect((await id.auditRecords(service.ctx.requestId)).map((e) => [e.tenantId, e.reason])).toEqual(
+      expect.arrayContaining([[idle.tenantId, 'inactivity_erasure']]),
+    );
+    await expect(id.call(TenantOps.lastActivity, { tenantIds: [owner.tenantId] }, owner)).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+  });
 });
 
 describe('tenant cancellation (use cases on a real database)', () => {

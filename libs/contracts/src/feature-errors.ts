@@ -104,6 +104,8 @@ export enum CustomerError {
   ImportNotText = 'CUSTOMER_IMPORT_NOT_TEXT',
   ImportNotCsv = 'CUSTOMER_IMPORT_NOT_CSV',
   ImportTooLarge = 'CUSTOMER_IMPORT_TOO_LARGE',
+  /** A legal hold stands on the customer (or the whole tenant): their data may not be erased. */
+  LegalHold = 'CUSTOMER_LEGAL_HOLD',
 }
 
 export enum RecordError {
@@ -401,6 +403,7 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case PlatformUserError.Exists:
     case CustomerError.ContactTaken:
     case CustomerError.ImportExpired:
+    case CustomerError.LegalHold:
     case RecordError.TypeExists:
     case DocumentError.ChunkOutOfOrder:
     case NotificationError.TemplateExists:

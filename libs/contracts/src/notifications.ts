@@ -7,11 +7,12 @@ export const NotificationPurposes = [
   'password_reset',
   'invitation',
   'security_alert',
-  // Compliance's register notices (addressed by ID: see `AddressedDispatchContent`).
+  // Compliance's notices (addressed by ID: see `AddressedDispatchContent`).
   'legal_request_notice',
   'breach_notice',
   // Compliance's notice to the tenant's owner that support asks for access.
   'support_access_request',
+  'retention_notice',
 ] as const;
 export type NotificationPurpose = (typeof NotificationPurposes)[number];
 

@@ -109,7 +109,8 @@ export const retentionViewSchema = z.object({
   }),
   state: z.enum(TenantLifecycleStates),
   cancelledAt: z.iso.datetime().nullable(),
-  cancelReason: z.enum(['owner', 'non_payment']).nullable(),
+  /** `inactivity`: no sign-in or activity for three years, with inactivity erasure on. */
+  cancelReason: z.enum(['owner', 'non_payment', 'inactivity']).nullable(),
   /** What will happen when: the notice, the purge, and what stays past it (null while not cancelled). */
   schedule: z
     .object({
@@ -159,6 +160,8 @@ export const retentionTickSchema = z.strictObject({
   tenantId: z.uuid().optional(),
 });
 export const retentionTickResultSchema = z.object({
+  /** Tenants scheduled for inactivity erasure in this round (notice now or later, purge 48 h after it). */
+  inactive: z.array(z.uuid()),
   notices: z.array(z.uuid()),
   purges: z.array(z.uuid()),
   blocked: z.array(z.uuid()),

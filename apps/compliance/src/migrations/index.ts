@@ -6,6 +6,7 @@ import { Migration20270210Registers } from './20270210-registers.migration.js';
 import { Migration20270215Retention } from './20270215-retention.migration.js';
 import { Migration20270218RightsRequests } from './20270218-rights-requests.migration.js';
 import { Migration20270220SupportRequestNotices } from './20270220-support-request-notices.migration.js';
+import { Migration20270301RetentionInactivity } from './20270301-retention-inactivity.migration.js';
 
 const S = 'compliance';
 
@@ -141,4 +142,5 @@ export const migrations = [
   { name: 'Migration20270215Retention', class: Migration20270215Retention },
   { name: 'Migration20270218RightsRequests', class: Migration20270218RightsRequests },
   { name: 'Migration20270220SupportRequestNotices', class: Migration20270220SupportRequestNotices },
+  { name: 'Migration20270301RetentionInactivity', class: Migration20270301RetentionInactivity },
 ];

@@ -3,7 +3,7 @@ import { AuditOutbox } from '@lekha/audit';
 import { SUPPORT_REQUEST_PENDING_DAYS } from '@lekha/contracts';
 import { Database, type Em } from '@lekha/persistence';
 import { AppLogger } from '@lekha/runtime';
-import { RegisterMessenger, type OutgoingNotice } from './register-messenger.js';
+import { NoticeMessenger, type OutgoingNotice } from '../notices/notice-messenger.js';
 import { RegistersClock } from './registers-clock.js';
 import { RegistersOptions } from './registers-options.js';
 import { RegistersRepository, iso, type NoticeRow } from './registers.repository.js';
@@ -27,7 +27,7 @@ export class RegisterNotices implements OnApplicationBootstrap, OnModuleDestroy 
   constructor(
     private readonly db: Database,
     private readonly repo: RegistersRepository,
-    private readonly messenger: RegisterMessenger,
+    private readonly messenger: NoticeMessenger,
     private readonly audit: AuditOutbox,
     private readonly clock: RegistersClock,
     private readonly options: RegistersOptions,

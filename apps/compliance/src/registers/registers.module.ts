@@ -1,7 +1,5 @@
-import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import type { ComplianceConfig } from '../config/compliance.config.js';
-import { RegisterMessenger } from './register-messenger.js';
-import { MessengerOptions } from './notifications-messenger.js';
 import { RegisterNotices } from './register-notices.js';
 import { RegistersClock } from './registers-clock.js';
 import { RegistersOptions } from './registers-options.js';
@@ -32,11 +30,7 @@ import {
  */
 @Module({})
 export class RegistersModule {
-  static register(
-    config: ComplianceConfig,
-    messenger: Type<RegisterMessenger>,
-    messengerOptions: MessengerOptions,
-  ): DynamicModule {
+  static register(config: ComplianceConfig): DynamicModule {
     return {
       module: RegistersModule,
       global: true,
@@ -54,8 +48,6 @@ export class RegistersModule {
             config.BREACH_CERT_IN_HOURS,
           ),
         },
-        { provide: MessengerOptions, useValue: messengerOptions },
-        { provide: RegisterMessenger, useClass: messenger },
         RegisterNotices,
         LegalRequestReader,
         CreateLegalRequestUseCase,

@@ -304,6 +304,24 @@ export class RegistersRepository {
    * Due notices not yet handed over, locked for this transaction (several instances never take the
    * same one): of one source when given, else of any.
    */
+  /**
+   * Breach notices sent to one customer, oldest first, for their access request. The register is the
+   * platform's (outside the tenant's row-level security), so this reads on the service's own connection.
+   */
+  noticesToCustomer(
+    em: Em,
+    tenantId: string,
+    customerId: string,
+  ): Promise<
+    { source_type: string; created_at: Date | string; sent_at: Date | string | null; delivery_status: string | null }[]
+  > {
+    return em.execute(
+      `select source_type, created_at, sent_at, delivery_status from compliance.register_notices
+        where tenant_id = ? and customer_id = ? and recipient_type = 'customer' order by created_at`,
+      [tenantId, customerId],
+    );
+  }
+
   async claimDue(tx: Em, now: Date, limit: number, sourceId?: string): Promise<NoticeRow[]> {
     return tx.execute<NoticeRow[]>(
       `select ${NOTICE_COLUMNS} from compliance.register_notices

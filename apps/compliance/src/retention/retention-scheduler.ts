@@ -1,9 +1,11 @@
-import { hkdfSync } from 'node:crypto';
+import { createHash, hkdfSync } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { AuditOutbox } from '@lekha/audit';
 import {
   DOMAIN_EVENTS_TOPIC,
+  INACTIVITY_ERASURE_DAYS,
+  PURGE_NOTICE_HOURS,
   DELETION_CERTIFICATE_FORMAT,
   ErasingServices,
   deletionCertificateKey,
@@ -20,7 +22,9 @@ import { Database, type Em } from '@lekha/persistence';
 import { AppLogger, InjectConfig, KAFKA } from '@lekha/runtime';
 import { anonymousContext, runWithContext } from '@lekha/tenancy';
 import type { ComplianceConfig } from '../config/compliance.config.js';
+import { NoticeMessenger } from '../notices/notice-messenger.js';
 import { RetentionRepository } from './retention.repository.js';
+import { TenantActivity } from './tenant-activity.js';
 
 /** What each service's eraser destroys (docs/retention.md): named in the certificate. */
 const ERASED: Record<ErasingService, string[]> = {
@@ -39,9 +43,43 @@ export function certificateSeed(masterKey: Buffer): Buffer {
 }
 
 export interface TickResult {
+  inactive: string[];
   notices: string[];
   purges: string[];
   blocked: string[];
+}
+
+/**
+ * The notice's message ID, the same for the same tenant and notice time: handed over again after a crash
+ * between the hand-over and the commit, notifications still queues one message (a new cancellation, with
+ * a new notice time, is a new notice).
+ */
+export function purgeNoticeId(tenantId: string, noticeAt: Date): string {
+  const h = createHash('sha256').update(`lekha.retention.notice/1|${tenantId}|${noticeAt.toISOString()}`).digest('hex');
+  const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** The notice's text: dates and what to do, no personal data (notifications adds the greeting and the contact). */
+export function purgeNoticeBody(row: {
+  cancelled_at: Date | null;
+  purge_at: Date | null;
+  cancel_reason: string | null;
+}): string {
+  const day = (d: Date | null) => (d ? new Date(d).toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : 'unknown');
+  const why =
+    row.cancel_reason === 'inactivity'
+      ? 'Your Lekha account has had no sign-in or activity for 3 years (DPDP Rules, Third Schedule).'
+      : `Your Lekha account was cancelled on ${day(row.cancelled_at)}.`;
+  return [
+    why,
+    `Its data will be deleted permanently on ${day(row.purge_at)}, with its encryption keys,`,
+    'so that no backup can restore it.',
+    row.cancel_reason === 'inactivity'
+      ? 'To keep it, sign in before then.'
+      : 'To keep it, sign in as the owner and reactivate the account before then; you can still export your data.',
+    'Records the law requires us to keep (processing logs, GST records) are kept as IDs and times only.',
+  ].join('\n');
 }
 
 const job = () => anonymousContext({ actorType: 'scheduled_job', actorId: 'retention', purpose: 'legal_obligation' });
@@ -65,6 +103,8 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnModuleDestr
     private readonly repo: RetentionRepository,
     private readonly audit: AuditOutbox,
     private readonly events: PlatformEvents,
+    private readonly messenger: NoticeMessenger,
+    private readonly activity: TenantActivity,
     private readonly logger: AppLogger,
     @Inject(KAFKA) kafka: Kafka,
     @Inject(CERTIFICATE_SEED) seed: Buffer,
@@ -132,9 +172,19 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnModuleDestr
   /** One round of the schedule as of `asOf`: notices due, purges due (or blocked), orders to repeat. */
   tick(asOf: Date, tenantId?: string): Promise<TickResult> {
     return runWithContext(job(), async () => {
-      const result: TickResult = { notices: [], purges: [], blocked: [] };
+      const result: TickResult = { inactive: [], notices: [], purges: [], blocked: [] };
+      await this.inactivity(asOf, result, tenantId);
       await this.db.em().transactional(async (tx) => {
         for (const row of await this.repo.claimDue(tx, 'notice_at', asOf, tenantId)) {
+          // Handed to notifications under the row's lock, marked sent in the same transaction: once per
+          // notice with any number of instances (a failed hand-over rolls back and the next tick retries).
+          await this.messenger.send({
+            id: purgeNoticeId(row.tenant_id, new Date(row.notice_at!)),
+            tenantId: row.tenant_id,
+            to: { tenantOwner: true },
+            purpose: 'retention_notice',
+            body: purgeNoticeBody(row),
+          });
           await this.repo.markNoticeSent(tx, row.tenant_id, asOf);
           await this.repo.insertRun(tx, {
             id: uuidv7(),
@@ -199,6 +249,57 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnModuleDestr
       });
       await this.publishOrders(new Date(Date.now() - this.config.RETENTION_REPUBLISH_MS), result.purges);
       return result;
+    });
+  }
+
+  /**
+   * Inactivity erasure (policy option, off by default): a tenant with no activity (sign-in, session use;
+   * identity's record) for three years is scheduled like a cancellation — the notice 48 h before, then the
+   * purge — and one active again after its last-seen activity is called off before its purge. The purge
+   * is never sooner than 48 h after the round that finds it, so the notice always has its 48 h.
+   */
+  private async inactivity(asOf: Date, result: TickResult, tenantId?: string): Promise<void> {
+    const em = this.db.em();
+    const candidates = await this.repo.inactivityCandidates(em, tenantId);
+    const pending = await this.repo.pendingInactivity(em, tenantId);
+    if (!candidates.length && !pending.length) return;
+    let last: Map<string, Date | null>;
+    try {
+      last = await this.activity.lastActivity([...candidates, ...pending.map((r) => r.tenant_id)]);
+    } catch (err) {
+      // Without identity's answer nothing is scheduled or called off; the rest of the round goes on.
+      this.logger.pino.warn({ error: (err as Error).message }, 'tenant activity unknown: inactivity erasure waits');
+      return;
+    }
+    const notice = PURGE_NOTICE_HOURS * 3_600_000;
+    await em.transactional(async (tx) => {
+      for (const row of pending) {
+        const seen = last.get(row.tenant_id);
+        if (!seen || !row.inactive_since || seen <= new Date(row.inactive_since)) continue;
+        if (await this.repo.callOffInactivity(tx, row.tenant_id))
+          await this.audit.record(tx, {
+            action: 'update',
+            resource: { type: 'tenant_lifecycle', id: row.tenant_id },
+            tenantId: row.tenant_id,
+            reason: 'inactivity_ended',
+          });
+      }
+      for (const id of candidates) {
+        const seen = last.get(id);
+        if (!seen) continue;
+        const due = seen.getTime() + INACTIVITY_ERASURE_DAYS * 86_400_000;
+        if (asOf.getTime() < due - notice) continue;
+        const purgeAt = new Date(Math.max(due, asOf.getTime() + notice));
+        const schedule = { noticeAt: new Date(purgeAt.getTime() - notice), purgeAt };
+        if (!(await this.repo.scheduleInactivity(tx, id, seen, asOf, schedule))) continue;
+        await this.audit.record(tx, {
+          action: 'update',
+          resource: { type: 'tenant_lifecycle', id },
+          tenantId: id,
+          reason: `inactive_since_${seen.toISOString()}`,
+        });
+        result.inactive.push(id);
+      }
     });
   }
 

@@ -3,11 +3,13 @@ import { PlatformEvents } from '@lekha/erasure';
 import { loadMasterKey } from '@lekha/runtime';
 import type { ComplianceConfig } from '../config/compliance.config.js';
 import { RetentionRepository } from './retention.repository.js';
+import { BusTenantActivity, TenantActivity } from './tenant-activity.js';
 import { CERTIFICATE_SEED, RetentionScheduler, certificateSeed } from './retention-scheduler.js';
 import {
   GetCertificateKeyUseCase,
   GetDeletionCertificateUseCase,
   GetRetentionUseCase,
+  HoldsStandingUseCase,
   LiftLegalHoldUseCase,
   ListRetentionRunsUseCase,
   PlaceLegalHoldUseCase,
@@ -26,12 +28,14 @@ export class RetentionModule {
         { provide: CERTIFICATE_SEED, useValue: certificateSeed(loadMasterKey(config)) },
         PlatformEvents,
         RetentionRepository,
+        { provide: TenantActivity, useClass: BusTenantActivity },
         RetentionScheduler,
         GetRetentionUseCase,
         PutRetentionUseCase,
         ReactivateTenantUseCase,
         PlaceLegalHoldUseCase,
         LiftLegalHoldUseCase,
+        HoldsStandingUseCase,
         ListRetentionRunsUseCase,
         GetDeletionCertificateUseCase,
         GetCertificateKeyUseCase,

@@ -13,7 +13,8 @@ export interface LifecycleRow {
   tenant_id: string;
   state: TenantLifecycleState;
   cancelled_at: Date | null;
-  cancel_reason: 'owner' | 'non_payment' | null;
+  cancel_reason: 'owner' | 'non_payment' | 'inactivity' | null;
+  inactive_since: Date | null;
   notice_at: Date | null;
   purge_at: Date | null;
   notice_sent_at: Date | null;
@@ -136,11 +137,66 @@ export class RetentionRepository {
   }
 
   async reschedule(em: Em, tenantId: string, schedule: { noticeAt: Date; purgeAt: Date }): Promise<void> {
+    // An inactivity erasure keeps its own dates (three years after the last activity, not the policy's days).
     await em.execute(
       `update compliance.tenant_lifecycle set notice_at = ?, purge_at = ?, updated_at = now()
-       where tenant_id = ? and state = 'cancelled'`,
+       where tenant_id = ? and state = 'cancelled' and cancel_reason <> 'inactivity'`,
       [schedule.noticeAt, schedule.purgeAt, tenantId],
     );
+  }
+
+  /** Tenants with inactivity erasure on and no cancellation or purge under way: the ones to look at. */
+  async inactivityCandidates(em: Em, tenantId?: string): Promise<string[]> {
+    const rows = await em.execute<{ tenant_id: string }[]>(
+      `select p.tenant_id from compliance.retention_policies p
+       left join compliance.tenant_lifecycle l on l.tenant_id = p.tenant_id
+       where p.inactivity_erasure and (l.tenant_id is null or l.state = 'active')
+       ${tenantId ? 'and p.tenant_id = ?' : ''}
+       order by p.tenant_id limit 500`,
+      tenantId ? [tenantId] : [],
+    );
+    return rows.map((r) => r.tenant_id);
+  }
+
+  /** Schedules an inactivity erasure for a tenant still active (under the row's lock: once). */
+  async scheduleInactivity(
+    em: Em,
+    tenantId: string,
+    inactiveSince: Date,
+    at: Date,
+    schedule: { noticeAt: Date; purgeAt: Date },
+  ): Promise<boolean> {
+    const rows = await em.execute<{ tenant_id: string }[]>(
+      `insert into compliance.tenant_lifecycle
+         (tenant_id, state, cancelled_at, cancel_reason, notice_at, purge_at, inactive_since)
+       values (?, 'cancelled', ?, 'inactivity', ?, ?, ?)
+       on conflict (tenant_id) do update set state = 'cancelled', cancelled_at = excluded.cancelled_at,
+         cancel_reason = 'inactivity', notice_at = excluded.notice_at, purge_at = excluded.purge_at,
+         inactive_since = excluded.inactive_since, notice_sent_at = null, updated_at = now()
+       where compliance.tenant_lifecycle.state = 'active'
+       returning tenant_id`,
+      [tenantId, at, schedule.noticeAt, schedule.purgeAt, inactiveSince],
+    );
+    return rows.length > 0;
+  }
+
+  /** Inactivity erasures scheduled and not begun (to see whether the tenant came back). */
+  async pendingInactivity(em: Em, tenantId?: string): Promise<LifecycleRow[]> {
+    return em.execute<LifecycleRow[]>(
+      `select * from compliance.tenant_lifecycle where state = 'cancelled' and cancel_reason = 'inactivity'
+       ${tenantId ? 'and tenant_id = ?' : ''} limit 500`,
+      tenantId ? [tenantId] : [],
+    );
+  }
+
+  /** Calls an inactivity erasure off (the tenant was active again, or the owner turned the option off). */
+  async callOffInactivity(em: Em, tenantId: string): Promise<boolean> {
+    const rows = await em.execute<{ tenant_id: string }[]>(
+      `update compliance.tenant_lifecycle set state = 'active', notice_sent_at = null, updated_at = now()
+       where tenant_id = ? and state = 'cancelled' and cancel_reason = 'inactivity' returning tenant_id`,
+      [tenantId],
+    );
+    return rows.length > 0;
   }
 
   /** Reactivation under the row lock: only a cancelled tenant whose purge has not begun. Returns the state before. */
@@ -209,6 +265,16 @@ export class RetentionRepository {
       `select * from compliance.legal_holds where tenant_id = ? and lifted_at is null order by placed_at`,
       [tenantId],
     );
+  }
+
+  /** Holds standing on one customer: theirs, or the whole tenant's (a tenant hold keeps everything). */
+  async holdsOnCustomer(em: Em, tenantId: string, customerId: string): Promise<string[]> {
+    const rows = await em.execute<{ id: string }[]>(
+      `select id from compliance.legal_holds where tenant_id = ? and lifted_at is null
+       and (customer_id is null or customer_id = ?) order by placed_at`,
+      [tenantId, customerId],
+    );
+    return rows.map((r) => r.id);
   }
 
   async insertHold(em: Em, h: Omit<HoldRow, 'lifted_by' | 'lifted_at'>): Promise<HoldRow> {

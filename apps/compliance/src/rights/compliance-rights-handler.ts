@@ -6,6 +6,8 @@ import { AuditIndexRepository } from '../audit-index/audit-index.repository.js';
 import { statusOf } from '../consent/consent-view.js';
 import { ConsentRepository } from '../consent/consent.repository.js';
 import { COMPLIANCE_PERSONAL_DATA } from './personal-data.js';
+import { Database } from '@lekha/persistence';
+import { RegistersRepository } from '../registers/registers.repository.js';
 import { RightsClock } from './rights-clock.js';
 import { RightsRepository } from './rights.repository.js';
 
@@ -28,6 +30,8 @@ export class ComplianceRightsHandler implements RightsHandler {
     private readonly requests: RightsRepository,
     private readonly audit: AuditIndexRepository,
     private readonly clock: RightsClock,
+    private readonly registers: RegistersRepository,
+    private readonly db: Database,
   ) {}
 
   async part(request: RightsPartRequestedEvent): Promise<RightsPart> {
@@ -41,8 +45,7 @@ export class ComplianceRightsHandler implements RightsHandler {
         reason: `rights_${request.kind}`,
         fields: [{ name: 'consents', category: 'user.consent' }],
       });
-      const notices = await this.requests.noticesTo(data, request.customerId);
-      return { consents, requests, notices, cipher: data.cipher };
+      return { consents, requests, cipher: data.cipher };
     });
     const events = await this.audit.query({ tenantId: request.tenantId, subjectId: request.customerId, limit: 1000 });
     const activities: RightsActivity[] = events.map(({ payload: e }) => ({
@@ -55,7 +58,9 @@ export class ComplianceRightsHandler implements RightsHandler {
     }));
     const consents = held?.consents ?? [];
     const requests = held?.requests ?? [];
-    const notices = held?.notices ?? [];
+    const notices = held
+      ? await this.registers.noticesToCustomer(this.db.em(), request.tenantId, request.customerId)
+      : [];
     const noticeDecl = declared('compliance.register_notices');
     const consentDecl = declared('compliance.consent_records');
     const requestDecl = declared('compliance.rights_requests');

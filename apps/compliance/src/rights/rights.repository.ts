@@ -115,18 +115,6 @@ export class RightsRepository {
   }
 
   /** Newest first; `overdue`: open and past due at `now`; `before`: a keyset cursor. */
-  /** Breach notices sent to a customer (`compliance.register_notices`), oldest first. */
-  async noticesTo(
-    { tx, tenantId }: TenantScope,
-    customerId: string,
-  ): Promise<{ source_type: string; created_at: Ts; sent_at: Ts | null; delivery_status: string | null }[]> {
-    return tx.execute(
-      `select source_type, created_at, sent_at, delivery_status from compliance.register_notices
-        where tenant_id = ? and customer_id = ? and recipient_type = 'customer' order by created_at`,
-      [tenantId, customerId],
-    );
-  }
-
   async list(
     { tx, tenantId }: TenantScope,
     q: {

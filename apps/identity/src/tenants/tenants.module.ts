@@ -9,6 +9,7 @@ import { TenantErasurePublisher } from './tenant-erasure.publisher.js';
 import { IdentityTenantEraser } from '../erasure/identity-tenant-eraser.js';
 import { CancelTenantUseCase } from './use-cases/cancel-tenant.use-case.js';
 import { EraseTenantUseCase } from './use-cases/erase-tenant.use-case.js';
+import { LastActivityUseCase } from './use-cases/last-activity.use-case.js';
 import { OwnerContactUseCase } from './use-cases/owner-contact.use-case.js';
 import { TenantErasureStatusUseCase } from './use-cases/tenant-erasure-status.use-case.js';
 
@@ -31,6 +32,7 @@ const erasure = TenantErasureModule.forService({
     CancelTenantUseCase,
     TenantErasureStatusUseCase,
     OwnerContactUseCase,
+    LastActivityUseCase,
   ],
   exports: [TenantErasureRepository],
 })

@@ -32,6 +32,7 @@ const SUBJECTS: Record<NotificationPurpose, string> = {
   legal_request_notice: 'A legal request about your account',
   breach_notice: 'Notice of a personal data breach',
   support_access_request: 'Lekha support asks for access to your account',
+  retention_notice: 'Your Lekha account’s data will be deleted in 48 hours',
 };
 
 export const platformSubject = (templateKey: string): string =>

@@ -9,6 +9,11 @@ export const tenantDataConfigSchema = baseConfigSchema.extend({
    * Documents: which blob store (only `local` so far), its folder (default <LEKHA_DATA_DIR>/tenant-data/blobs) and
    * limits.
    */
+  /**
+   * Whether erasing a customer asks compliance for legal holds first (docs/retention.md). `off` only in
+   * use-case tests without a broker; refused in production.
+   */
+  LEGAL_HOLD_CHECK: z.enum(['on', 'off']).default('on'),
   BLOB_STORE: z.enum(['local']).default('local'),
   DOCUMENTS_BLOB_DIR: z.string().min(1).optional(),
   DOCUMENTS_MAX_BYTES: z.coerce

@@ -15,11 +15,13 @@ import { StageCustomerImportUseCase } from './use-cases/stage-customer-import.us
 import { CommitCustomerImportUseCase } from './use-cases/commit-customer-import.use-case.js';
 import { DiscardCustomerImportUseCase } from './use-cases/discard-customer-import.use-case.js';
 import { ExportCustomersUseCase } from './use-cases/export-customers.use-case.js';
+import { BusLegalHolds, LegalHolds } from '../legal-holds/legal-holds.js';
 
 @Module({
   providers: [
     CustomerRepository,
     CustomerLimit,
+    { provide: LegalHolds, useClass: BusLegalHolds },
     CreateCustomerUseCase,
     GetCustomerUseCase,
     GetCustomerContactUseCase,

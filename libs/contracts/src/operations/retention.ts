@@ -86,6 +86,17 @@ export const RetentionOps = {
     summary: 'Lift a legal hold (it stays on record): a purge it blocked runs at the next schedule',
     http: { method: 'DELETE', path: 'v1/platform/legal-holds/:id', tag: 'platform', status: 200 },
   }),
+  holdsStanding: operation({
+    name: 'compliance.legal-holds.standing',
+    // A service caller carries no tenant (only a token says one): the request names it.
+    request: z.strictObject({ tenantId: z.uuid(), customerId: z.uuid() }),
+    response: z.object({ held: z.boolean(), holdIds: z.array(z.uuid()) }),
+    // Services only (the bus key).
+    access: 'public',
+    audit: { action: 'read', resourceType: 'legal_hold', resourceIdField: null },
+    summary: 'Whether a legal hold stands on a customer (a hold on them, or on the whole tenant)',
+    internal: 'only services call it: tenant-data asks before it erases a customer, and refuses while a hold stands',
+  }),
   listRuns: operation({
     name: 'compliance.retention-runs.list',
     request: listRetentionRunsSchema,

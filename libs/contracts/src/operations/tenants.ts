@@ -54,4 +54,17 @@ export const TenantOps = {
     summary: 'The tenant owner’s phone and email, to deliver a platform notice to them',
     internal: 'only services call it: notifications addresses compliance’s notices to a tenant’s owner',
   }),
+  lastActivity: operation({
+    name: 'identity.tenants.last-activity',
+    // A service caller carries no tenant: the request names the tenants.
+    request: z.strictObject({ tenantIds: z.array(z.uuid()).min(1).max(500) }),
+    response: z.object({
+      items: z.array(z.object({ tenantId: z.uuid(), lastActivityAt: z.iso.datetime().nullable() })),
+    }),
+    // Services only (the bus key).
+    access: 'public',
+    audit: { action: 'read', resourceType: 'tenant_activity', resourceIdField: null },
+    summary: 'When each tenant last signed in or used a session (or was created): for inactivity erasure',
+    internal: 'only services call it: compliance’s retention schedule finds tenants inactive for three years',
+  }),
 } as const;

@@ -26,7 +26,13 @@ async function retentionView(repo: RetentionRepository, tx: Em, tenantId: string
   const life = await repo.lifecycle(tx, tenantId);
   const holds = await repo.activeHolds(tx, tenantId);
   const cancelledAt = life?.state !== 'active' && life?.cancelled_at ? new Date(life.cancelled_at) : null;
-  const schedule = cancelledAt ? purgeSchedule(cancelledAt, policy.days) : null;
+  // An inactivity erasure has its own dates (three years after the last activity); a cancellation, the policy's.
+  const schedule =
+    cancelledAt && life?.cancel_reason === 'inactivity' && life.notice_at && life.purge_at
+      ? { noticeAt: new Date(life.notice_at), purgeAt: new Date(life.purge_at) }
+      : cancelledAt
+        ? purgeSchedule(cancelledAt, policy.days)
+        : null;
   return {
     tenantId,
     policy,
@@ -88,7 +94,10 @@ export class PutRetentionUseCase implements UseCase<typeof RetentionOps.putReten
       };
       await this.repo.putPolicy(data.tx, tenantId, next, scope.ctx.actorId ?? null);
       const life = await this.repo.lifecycle(data.tx, tenantId, true);
-      if (life?.state === 'cancelled' && life.cancelled_at) {
+      // Turning inactivity erasure off calls off one scheduled and not begun.
+      if (!next.inactivityErasure && life?.cancel_reason === 'inactivity' && life.state === 'cancelled')
+        await this.repo.callOffInactivity(data.tx, tenantId);
+      else if (life?.state === 'cancelled' && life.cancelled_at) {
         const policy = await this.repo.policy(data.tx, tenantId);
         await this.repo.reschedule(data.tx, tenantId, purgeSchedule(new Date(life.cancelled_at), policy.days));
       }
@@ -163,6 +172,38 @@ export class PlaceLegalHoldUseCase implements UseCase<typeof RetentionOps.placeH
       await data.record({ tenantId: input.tenantId, resource: { id: hold.id }, reason: 'legal_hold_placed' });
       return holdView(hold);
     });
+  }
+}
+
+/**
+ * Asked by tenant-data before it erases a customer (a service; the request names the tenant): whether a
+ * hold stands on them. Audited as a read of the holds in the tenant's trail.
+ */
+@Handles(RetentionOps.holdsStanding)
+export class HoldsStandingUseCase implements UseCase<typeof RetentionOps.holdsStanding> {
+  constructor(
+    private readonly access: PlatformAccess,
+    private readonly repo: RetentionRepository,
+  ) {}
+
+  execute(
+    scope: OperationScope<typeof RetentionOps.holdsStanding>,
+    input: OpRequest<typeof RetentionOps.holdsStanding>,
+  ) {
+    return this.access
+      .run(scope, async (data) => {
+        if (scope.ctx.actorType !== 'service') {
+          await data.record({ tenantId: input.tenantId, outcome: 'denied', reason: 'forbidden' });
+          return null;
+        }
+        const holdIds = await this.repo.holdsOnCustomer(data.tx, input.tenantId, input.customerId);
+        await data.record({ tenantId: input.tenantId, subjectIds: [input.customerId], reason: 'erasure_check' });
+        return { held: holdIds.length > 0, holdIds };
+      })
+      .then((r) => {
+        if (!r) throw new FeatureError(AccessError.PermissionMissing, 'only a service may ask which holds stand');
+        return r;
+      });
   }
 }
 

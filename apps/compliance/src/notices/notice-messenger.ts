@@ -4,8 +4,8 @@ export interface OutgoingNotice {
   id: string;
   tenantId: string;
   to: { tenantOwner: true } | { customerId: string };
-  purpose: 'legal_request_notice' | 'breach_notice' | 'support_access_request';
-  /** The text: platform text about the request or breach, no personal data. */
+  purpose: 'legal_request_notice' | 'breach_notice' | 'support_access_request' | 'retention_notice';
+  /** The text: platform text about the request, breach, access request or purge, no personal data. */
   body: string;
 }
 
@@ -15,8 +15,11 @@ export interface DeliveryStatus {
   at: string;
 }
 
-/** Where register notices go: notifications. Use-case tests put a fake in its place. */
-export abstract class RegisterMessenger {
+/**
+ * The one way compliance sends a notice (registers, retention): to notifications, addressed by ID.
+ * Use-case tests put a fake in its place.
+ */
+export abstract class NoticeMessenger {
   /** Hands a notice over; resolves once notifications has it (it may still be queued). */
   abstract send(notice: OutgoingNotice): Promise<void>;
   /** The delivery status of messages notifications keeps for a tenant (absent: not known yet). */

@@ -13,7 +13,7 @@ import {
 import { AppLogger, BusClient, BusSeal, MASTER_KEY } from '@lekha/runtime';
 import { anonymousContext, contextToHeaders, runWithContext } from '@lekha/tenancy';
 import type { ComplianceConfig } from '../config/compliance.config.js';
-import { RegisterMessenger, type DeliveryStatus, type OutgoingNotice } from './register-messenger.js';
+import { NoticeMessenger, type DeliveryStatus, type OutgoingNotice } from './notice-messenger.js';
 
 /** Where compliance's bus client connects and how long it waits. */
 export class MessengerOptions {
@@ -27,14 +27,14 @@ export class MessengerOptions {
 }
 
 /**
- * Register notices through notifications: each is a platform message on `notifications.dispatch.v1`
+ * Compliance's notices through notifications: each is a platform message on `notifications.dispatch.v1`
  * addressed by ID only (the tenant's owner, or a customer by customer ID) and sealed with the
  * dispatch transport key; notifications finds the contact, queues the message under the notice's ID
  * (so a repeated hand-over queues nothing twice) and sends it through the platform's providers.
  * Delivery statuses are read back from notifications over the bus (`notifications.messages.statuses`).
  */
 @Injectable()
-export class NotificationsRegisterMessenger extends RegisterMessenger implements OnApplicationShutdown {
+export class NotificationsNoticeMessenger extends NoticeMessenger implements OnApplicationShutdown {
   private readonly transportKey: Buffer;
   private client: BusClient | null = null;
   private connecting: Promise<BusClient> | null = null;
