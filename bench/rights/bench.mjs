@@ -153,6 +153,7 @@ try {
   const completed = [];
   const results = [];
   const pages = [];
+  const byHand = [];
   let bytes = 0;
   for (let round = 0; round <= ROUNDS; round++) {
     const t0 = performance.now();
@@ -167,10 +168,18 @@ try {
     const t2 = performance.now();
     await call('GET', `/v1/privacy/requests/${filed.id}/result?format=html`, { token });
     const t3 = performance.now();
+    // Baseline, same run: the principal's data read by hand, one gateway call per service in turn.
+    await call('GET', `/v1/customers/${customerId}`, { token });
+    await call('GET', `/v1/records?customerId=${customerId}`, { token });
+    await call('GET', `/v1/notifications/messages?customerId=${customerId}`, { token });
+    await call('GET', `/v1/privacy/consents?customerId=${customerId}`, { token });
+    await call('GET', `/v1/ledgers/statement?customerId=${customerId}`, { token });
+    const t4 = performance.now();
     if (round === 0) continue; // warm-up
     completed.push(t1 - t0);
     results.push(t2 - t1);
     pages.push(t3 - t2);
+    byHand.push(t4 - t3);
     bytes = Buffer.byteLength(JSON.stringify(doc));
   }
   const row = (what, s) => console.log(`| ${what} | ${s.n} | ${fmt(s.p50, 1)} | ${fmt(s.p99, 1)} |`);
@@ -180,6 +189,7 @@ try {
   row('access request filed → completed (5 services asked and answered over Kafka)', summary(completed));
   row('GET …/result (JSON document from the stored parts)', summary(results));
   row('GET …/result?format=html', summary(pages));
+  row('baseline: the same principal read by hand, one GET per service in turn (5 calls)', summary(byHand));
 } catch (err) {
   console.error(err);
   exitCode = 1;
