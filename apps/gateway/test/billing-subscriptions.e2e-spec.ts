@@ -159,6 +159,17 @@ describe('billing subscriptions through the gateway', () => {
     const pending = await http.get('/v1/users/invitations', t.accessToken);
     expect(pending.body.items).toHaveLength(1);
 
+    // API keys are a feature the tiny plan leaves out: refused before anything is written.
+    const apiKey = () => http.post('/v1/api-keys', { name: 'books', scopes: ['customers:read'] }, t.accessToken);
+    const noKey = await apiKey();
+    expect(noKey.status).toBe(402);
+    expect(noKey.body.error).toMatchObject({
+      code: 'PAYMENT_REQUIRED',
+      reason: 'PLAN_FEATURE_NOT_INCLUDED',
+      details: { feature: 'apiKeys', planKey: 'tiny' },
+    });
+    expect((await http.get('/v1/api-keys', t.accessToken)).body.items).toHaveLength(0);
+
     // Upgraded (in trial: at once, no charge), the third customer fits.
     expect((await subscribe(t, 'growth')).body).toMatchObject({ planKey: 'growth', status: 'trialing' });
     await until(
@@ -166,6 +177,8 @@ describe('billing subscriptions through the gateway', () => {
       (r) => r.status === 201,
       'the growth plan in tenant-data',
     );
+    // The growth plan includes API keys.
+    await until(apiKey, (r) => r.status === 201, 'the growth plan in identity');
   });
 
   it('P61: an upgrade of an active subscription issues the prorated GST invoice', async () => {

@@ -9,6 +9,7 @@ import {
   entitlementSnapshotSchema,
   FeatureError,
   PlanError,
+  type EntitlementFeature,
   type EntitlementLimit,
   type EntitlementSnapshot,
   type Entitlements,
@@ -120,6 +121,16 @@ export class EntitlementsReader implements OnApplicationBootstrap, OnModuleDestr
         limit,
         current,
         max,
+      });
+  }
+
+  /** Refuses (402 PLAN_FEATURE_NOT_INCLUDED naming the feature) when the tenant's plan leaves it out. */
+  async assertFeature(tenantId: string, feature: EntitlementFeature): Promise<void> {
+    const e = await this.current(tenantId);
+    if (!e.entitlements.features[feature])
+      throw new FeatureError(PlanError.FeatureNotIncluded, `the ${e.planKey} plan does not include ${feature}`, {
+        feature,
+        planKey: e.planKey,
       });
   }
 

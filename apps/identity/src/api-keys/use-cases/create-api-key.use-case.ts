@@ -10,7 +10,7 @@ import {
   ApiKeyError,
 } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
+import { EntitlementsReader, Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { Permissions, hasPermission, type Permission } from '@lekha/tenancy';
 import { IdentityData } from '../../data/identity-data.js';
 import { IdentityKeys } from '../../security/identity-keys.js';
@@ -30,6 +30,7 @@ export class CreateApiKeyUseCase implements UseCase<typeof ApiKeyOps.create> {
     private readonly keyring: TenantKeyring,
     private readonly keys: IdentityKeys,
     private readonly repo: ApiKeyRepository,
+    private readonly entitlements: EntitlementsReader,
   ) {}
 
   async execute({ ctx }: OperationScope<typeof ApiKeyOps.create>, input: CreateApiKeyRequest): Promise<CreatedApiKey> {
@@ -55,6 +56,20 @@ export class CreateApiKeyUseCase implements UseCase<typeof ApiKeyOps.create> {
       throw new FeatureError(ApiKeyError.ScopeNotAllowed, 'a key can only have permissions your own role has', {
         scopes: beyond,
       });
+    }
+    // API keys are a plan feature: 402 PLAN_FEATURE_NOT_INCLUDED on a plan without them, before anything is written.
+    const refused = await this.entitlements.assertFeature(tenantId, 'apiKeys').then(
+      () => null,
+      (err: Error) => err,
+    );
+    if (refused) {
+      await this.data.record({
+        action: 'create',
+        resource: { type: 'api_key', id: null },
+        outcome: 'denied',
+        reason: 'plan_feature',
+      });
+      throw refused;
     }
     const key = `${API_KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
     const id = uuidv7();
