@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { NotificationOps, type ConsentEvent } from '@lekha/contracts';
-import { ConsentEvents } from '@lekha/runtime';
+import { DEFAULT_ENTITLEMENTS, NotificationOps, type ConsentEvent } from '@lekha/contracts';
+import { ConsentEvents, EntitlementsReader } from '@lekha/runtime';
 import { Database } from '@lekha/persistence';
 import type { Caller, UseCaseHarness } from '@lekha/use-case-testing';
 import { Clock } from '../src/common/clock.js';
@@ -528,6 +528,38 @@ describe('notifications (use cases on a real database)', () => {
       await h.get(Dispatcher).drain();
       expect(callsFor(msg91, before.id)).toHaveLength(0);
       expect((await message(owner, before.id)).status).toBe('failed');
+    });
+
+    it('P61: a plan without WhatsApp: a WhatsApp-only send is 402; with SMS asked too, by SMS', async () => {
+      const owner = await tenant();
+      await h.call(
+        NotificationOps.recordConsent,
+        { recipient: { phone: PHONE }, purpose: 'whatsapp', granted: true },
+        owner,
+      );
+      const reader = h.get(EntitlementsReader);
+      const real = reader.current.bind(reader);
+      const plan = jest
+        .spyOn(reader, 'current')
+        .mockImplementation(async (tenantId: string) =>
+          tenantId === owner.tenantId
+            ? { planKey: 'free', writable: true, entitlements: DEFAULT_ENTITLEMENTS }
+            : real(tenantId),
+        );
+      try {
+        await expect(send(owner, { channels: ['whatsapp'] })).rejects.toMatchObject({
+          code: 'PAYMENT_REQUIRED',
+          reason: 'PLAN_FEATURE_NOT_INCLUDED',
+          details: { feature: 'whatsapp' },
+        });
+        expect((await h.call(NotificationOps.listMessages, {}, owner)).items).toHaveLength(0);
+        const bySms = await send(owner, { channels: ['whatsapp', 'sms'] });
+        await h.get(Dispatcher).drain();
+        expect(callsFor(whatsapp, bySms.id)).toHaveLength(0);
+        expect(callsFor(msg91, bySms.id)).toHaveLength(1);
+      } finally {
+        plan.mockRestore();
+      }
     });
 
     it('WhatsApp: the approved template outside the 24-hour window, free-form text inside it', async () => {

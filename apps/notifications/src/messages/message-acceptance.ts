@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { NotificationError, uuidv7, type MessageChannel, type SendMessageRequest } from '@lekha/contracts';
+import {
+  NotificationError,
+  PlanError,
+  uuidv7,
+  type Entitlements,
+  type MessageChannel,
+  type SendMessageRequest,
+} from '@lekha/contracts';
 import type { ScopedRecord, TenantScope } from '@lekha/access';
+import { EntitlementsReader } from '@lekha/runtime';
 import { Clock } from '../common/clock.js';
 import { CustomerDirectory } from '../recipients/customer-directory.js';
 import { messageFields, recipientIndex } from '../common/recipient.js';
@@ -17,7 +25,7 @@ import { TemplateRepository, type TemplateRow } from '../templates/template.repo
 import { MessageRepository, type NewMessage } from './message.repository.js';
 
 export type Accepted = { id: string; status: 'queued' | 'deferred' };
-export type Refusal = { reason: NotificationError; message: string; details?: unknown };
+export type Refusal = { reason: NotificationError | PlanError; message: string; details?: unknown };
 type SendBody = Omit<SendMessageRequest, 'idempotencyKey'>;
 
 /** A checked send, not yet stored: its message, recipient route, answer and audit record. */
@@ -50,6 +58,8 @@ function canonical(value: unknown): string {
 export interface AcceptanceReads {
   settings(): Promise<TenantSettings>;
   templates(key: string): Promise<TemplateRow[]>;
+  /** The plan's features (WhatsApp is one), read once per request. */
+  features(): Promise<Entitlements['features']>;
 }
 
 /**
@@ -71,6 +81,7 @@ export class MessageAcceptance {
     private readonly routes: RecipientRouteIndex,
     private readonly clock: Clock,
     private readonly customers: CustomerDirectory,
+    private readonly entitlements: EntitlementsReader,
   ) {}
 
   /**
@@ -101,9 +112,11 @@ export class MessageAcceptance {
   /** Reads for one transaction: settings once, each template key once. */
   reads(data: TenantScope): AcceptanceReads {
     let settings: Promise<TenantSettings> | undefined;
+    let features: Promise<Entitlements['features']> | undefined;
     const templates = new Map<string, Promise<TemplateRow[]>>();
     return {
       settings: () => (settings ??= this.settings.get(data)),
+      features: () => (features ??= this.entitlements.current(data.tenantId).then((e) => e.entitlements.features)),
       templates: (key) => {
         let t = templates.get(key);
         if (!t) templates.set(key, (t = this.templates.byKey(data, key)));
@@ -132,7 +145,14 @@ export class MessageAcceptance {
     const registered = await reads.templates(req.template);
     if (!registered.length)
       return { reason: NotificationError.TemplateNotFound, message: `no template "${req.template}" is registered` };
-    const choice = this.chooseChannel(registered, req);
+    const whatsapp = (await reads.features()).whatsapp;
+    const choice = this.chooseChannel(registered, req, whatsapp);
+    if (!choice && !whatsapp && this.chooseChannel(registered, req, true))
+      return {
+        reason: PlanError.FeatureNotIncluded,
+        message: 'the plan does not include WhatsApp, and no other channel asked for can carry this message',
+        details: { feature: 'whatsapp' },
+      };
     if (!choice)
       return {
         reason: NotificationError.NoChannel,
@@ -214,8 +234,14 @@ export class MessageAcceptance {
     );
   }
 
-  private chooseChannel(registered: TemplateRow[], req: SendBody): { template: TemplateRow; address: string } | null {
+  /** The first channel asked for with a template and an address; WhatsApp only when the plan includes it. */
+  private chooseChannel(
+    registered: TemplateRow[],
+    req: SendBody,
+    whatsapp: boolean,
+  ): { template: TemplateRow; address: string } | null {
     for (const channel of req.channels ?? DEFAULT_CHANNELS) {
+      if (channel === 'whatsapp' && !whatsapp) continue;
       const template = registered.find((t) => t.channel === channel);
       const address = channel === 'email' ? req.to.email : req.to.phone;
       if (template && address) return { template, address };

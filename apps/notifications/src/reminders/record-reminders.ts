@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantScope } from '@lekha/access';
 import { uuidv7, type MessageChannel, type RecordChangedEvent, type ReminderRule } from '@lekha/contracts';
-import { AppLogger } from '@lekha/runtime';
+import { AppLogger, EntitlementsReader } from '@lekha/runtime';
 import { Clock } from '../common/clock.js';
 import { messageFields, recipientIndex } from '../common/recipient.js';
 import { ServiceTenantAccess } from '../common/service-tenant-access.js';
@@ -67,6 +67,7 @@ export class RecordReminders {
     private readonly staff: StaffContactsRepository,
     private readonly clock: Clock,
     private readonly logger: AppLogger,
+    private readonly entitlements: EntitlementsReader,
   ) {}
 
   apply(event: RecordChangedEvent): Promise<AppliedRecordEvent> {
@@ -140,7 +141,10 @@ export class RecordReminders {
     const registered = await this.templates.byKey(data, rule.template);
     if (!registered.length) return 'TEMPLATE_NOT_FOUND';
     let choice: { template: TemplateRow; address: string } | null = null;
+    // WhatsApp only when the tenant's plan includes it (a plan without it sends by the next channel).
+    const { whatsapp } = (await this.entitlements.current(data.tenantId)).entitlements.features;
     for (const channel of rule.channels ?? DEFAULT_CHANNELS) {
+      if (channel === 'whatsapp' && !whatsapp) continue;
       const template = registered.find((t) => t.channel === channel);
       const address = channel === 'email' ? to.email : to.phone;
       if (template && address) {
