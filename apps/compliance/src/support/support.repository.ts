@@ -8,7 +8,7 @@ import {
   type SupportScope,
 } from '@lekha/contracts';
 import type { FieldCipher } from '@lekha/crypto';
-import type { Em } from '@lekha/persistence';
+import { Database, type Em } from '@lekha/persistence';
 
 type Ts = Date | string;
 const iso = (v: Ts) => new Date(v).toISOString();
@@ -109,6 +109,18 @@ const COLUMNS =
 /** Support requests and grants; the tenant's own under its wall, by ID with the service's login for the gateway. */
 @Injectable()
 export class SupportRepository {
+  constructor(private readonly db: Database) {}
+
+  /** A request or grant by ID on the service's own login, outside any tenant (the gateway's per-request check). */
+  findById(id: string): Promise<SupportRequestRow | null> {
+    return this.find(this.db.em(), id);
+  }
+
+  /** A grant's activity from the audit index, which is the platform's (outside the tenant's wall). */
+  grantActivity(tenantId: string, grantId: string): Promise<AuditEventV1[]> {
+    return this.activity(this.db.em(), tenantId, grantId);
+  }
+
   async insert(
     tx: Em,
     r: {

@@ -11,7 +11,6 @@ import {
 } from '@lekha/contracts';
 import { PlatformAccess, TenantAccess } from '@lekha/access';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import { Database } from '@lekha/persistence';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { SupportClock } from '../support-clock.js';
 import { RegisterNotices } from '../../registers/register-notices.js';
@@ -257,7 +256,6 @@ export class SupportGrantActivityUseCase implements UseCase<typeof SupportOps.ac
   constructor(
     private readonly access: TenantAccess,
     private readonly repo: SupportRepository,
-    private readonly db: Database,
   ) {}
 
   async execute(scope: OperationScope<typeof SupportOps.activity>, input: { id: string }) {
@@ -273,7 +271,7 @@ export class SupportGrantActivityUseCase implements UseCase<typeof SupportOps.ac
       grantNotFound,
     );
     // The audit index is the service's own table (outside the tenant role's reach): read with its login.
-    const items = await this.repo.activity(this.db.em(), tenantId, input.id);
+    const items = await this.repo.grantActivity(tenantId, input.id);
     return { grantId: input.id, items };
   }
 }
@@ -327,13 +325,12 @@ export class SupportGrantForTokenUseCase implements UseCase<typeof SupportOps.gr
 @Handles(SupportOps.grantStatus)
 export class SupportGrantStatusUseCase implements UseCase<typeof SupportOps.grantStatus> {
   constructor(
-    private readonly db: Database,
     private readonly repo: SupportRepository,
     private readonly clock: SupportClock,
   ) {}
 
   async execute(_scope: OperationScope<typeof SupportOps.grantStatus>, input: { id: string }) {
-    const row = await this.repo.find(this.db.em(), input.id);
+    const row = await this.repo.findById(input.id);
     if (!row) return { active: false, status: null, tenantId: null };
     const status = statusAt(row, this.clock.now());
     return { active: status === 'approved', status, tenantId: row.tenant_id };
