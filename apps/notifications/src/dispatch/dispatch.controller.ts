@@ -40,8 +40,16 @@ export class DispatchController {
         return;
       }
       let m = parsed.data;
+      let opened: ReturnType<typeof this.content.open>;
       try {
-        const opened = this.content.open(m);
+        opened = this.content.open(m);
+      } catch {
+        // Not sealed with this platform's transport key (forged, or another platform's on a shared broker):
+        // nothing here can read it, so it is dropped rather than retried for ever ahead of every later message.
+        this.logger.pino.warn({ messageId: m.messageId }, 'dispatch message refused: its content does not open');
+        return;
+      }
+      try {
         let content: DispatchContent;
         let customerId: string | null = null;
         if ('recipient' in opened) {
