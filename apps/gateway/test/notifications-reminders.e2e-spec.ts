@@ -342,6 +342,90 @@ describe('notifications: recipients by customer ID, record reminders, customer e
       expect(value.toString()).not.toContain(raviNew.slice(-8));
   }, 120_000);
 
+  it('P61: sends through the simulator are metered by billing from billing.usage.v1; the 4th is 402', async () => {
+    // A tenant of its own on the tiny plan (3 messages a month): its sends are counted by billing from
+    // notifications' own usage events (nothing here publishes one), and the fourth is refused.
+    const owner = await signupTenant(tp.gatewayUrl, 'Tiny Tonics', 'Tanvi', { stamp });
+    const tiny = owner.accessToken;
+    const to = `+9194${String(Date.now()).slice(-8)}`;
+    const settings = await http.put(
+      '/v1/notifications/settings',
+      { peId: '1101234567890123456', headers: ['TINYTN'] },
+      tiny,
+    );
+    expect(settings.status).toBe(200);
+    const template = {
+      key: 'appt',
+      channel: 'sms',
+      category: 'service_implicit',
+      header: 'TINYTN',
+      dltTemplateId: '1107161234567890123',
+      providerTemplateId: '6650a1b2c3d4e5f601234567',
+      text: 'Dear {#var#}, your appointment is at {#var#}. -Tiny',
+    };
+    expect((await http.post('/v1/notifications/templates', template, tiny)).status).toBe(201);
+    const billingDetails = {
+      legalName: 'Tiny Tonics',
+      gstin: null,
+      address: { line1: '12 MG Road', city: 'Bengaluru', pin: '560001', stateCode: '29' },
+    };
+    const plan = await http.post<any>(
+      '/v1/billing/subscription',
+      { planKey: 'tiny', interval: 'monthly', billingDetails },
+      tiny,
+    );
+    expect(plan.status).toBe(200);
+    expect(plan.body.entitlements.limits).toMatchObject({ messagesPerMonth: 3 });
+    const sendTiny = () =>
+      http.post<any>(
+        '/v1/notifications/messages',
+        { template: 'appt', variables: ['Asha', '10:30'], to: { phone: to } },
+        tiny,
+        {
+          headers: { 'idempotency-key': `tiny-${stamp}-${seq++}` },
+        },
+      );
+    const listTiny = async (): Promise<any[]> =>
+      (await http.get<any>('/v1/notifications/messages?limit=50', tiny)).body.items;
+    const usedByBilling = async () =>
+      (await http.get<any>('/v1/billing/usage', tiny)).body.items.find((i: any) => i.limit === 'messagesPerMonth');
+
+    const accepted = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await sendTiny();
+      expect(res.status).toBe(202);
+      accepted.push(res.body.id);
+    }
+    // Sent through the provider simulator, each once.
+    for (const end = Date.now() + 20_000; ; await sleep(150)) {
+      const items = await listTiny();
+      if (items.filter((m) => m.status === 'sent').length === 3) break;
+      if (Date.now() > end) throw new Error(`not sent: ${JSON.stringify(items)}`);
+    }
+    expect(await atSimulator(to)).toHaveLength(3);
+    // Billing's meter shows them once notifications' usage events are read.
+    let usage: any;
+    for (const end = Date.now() + 20_000; ; await sleep(200)) {
+      usage = await usedByBilling();
+      if (usage?.used === 3) break;
+      if (Date.now() > end) throw new Error(`billing did not meter the sends: ${JSON.stringify(usage)}`);
+    }
+    expect(usage).toMatchObject({ used: 3, max: 3 });
+
+    const over = await sendTiny();
+    expect(over.status).toBe(402);
+    expect(over.body.error).toMatchObject({
+      code: 'PAYMENT_REQUIRED',
+      reason: 'PLAN_LIMIT_REACHED',
+      details: { limit: 'messagesPerMonth', current: 3, max: 3 },
+    });
+    // Nothing stored, nothing sent, nothing metered for the refusal.
+    expect((await listTiny()).map((m) => m.id).sort()).toEqual([...accepted].sort());
+    await sleep(1000);
+    expect(await atSimulator(to)).toHaveLength(3);
+    expect(await usedByBilling()).toMatchObject({ used: 3, max: 3 });
+  }, 120_000);
+
   it('P23: deleting a customer deletes their messages and reminders in notifications, confirmed', async () => {
     const startsAt = new Date(Date.now() + 5 * 86_400_000).toISOString();
     const created = await http.post<any>(
