@@ -148,6 +148,35 @@ describe('billing invoices: Rule 46 series and storage', () => {
     expect(await numbers('CN')).toEqual([1]);
   });
 
+  it('partial credit notes in the CN series, never past the invoice: in the issuer and in the database', async () => {
+    const tenantId = randomUUID();
+    const original = await issue('PI', DEC_2026, tenantId);
+    const credit = (amountPaise?: number) =>
+      db
+        .em()
+        .transactional((tx) =>
+          issuer.reverse(tx, { invoiceId: original.id, prefix: 'PCN', at: DEC_2026, reason: 'part', amountPaise }),
+        );
+    const first = await credit(10_000);
+    expect(first).toMatchObject({ serial: 'PCN/26-27/00001', totals: { totalPaise: 10_000 } });
+    const over = await credit(48_883).catch((e: unknown) => e as DomainError);
+    expect((over as DomainError).reason).toBe('BILLING_CREDIT_EXCEEDS_INVOICE');
+    const zero = await credit(0).catch((e: unknown) => e as DomainError);
+    expect((zero as DomainError).reason).toBe('BILLING_INVOICE_INVALID');
+    const rest = await credit();
+    expect(rest).toMatchObject({ serial: 'PCN/26-27/00002', totals: { totalPaise: 48_882 } });
+    expect(first.totals.cgstPaise + rest.totals.cgstPaise).toBe(original.totals.cgstPaise);
+    expect(first.totals.sgstPaise + rest.totals.sgstPaise).toBe(original.totals.sgstPaise);
+    const done = await credit(1).catch((e: unknown) => e as DomainError);
+    expect((done as DomainError).reason).toBe('BILLING_ALREADY_REVERSED');
+    expect(await numbers('PCN')).toEqual([1, 2]);
+    // The database's own wall: a credit note written past the issuer's checks is refused.
+    const forged = { ...rest, id: randomUUID(), serial: 'PCN/26-27/00099' };
+    await expect(db.em().transactional((tx) => invoices.insert(tx, forged, 'PCN', 99))).rejects.toThrow(
+      /would exceed its value/,
+    );
+  });
+
   it('invoices are never edited or deleted, and a tenant transaction sees only its own', async () => {
     const mine = await issue('IM');
     const theirs = await issue('IM');

@@ -346,4 +346,77 @@ describe('billing payments (use cases)', () => {
       code: 'NOT_FOUND',
     });
   });
+
+  it('P62: partial refunds: a credit note for exactly each amount, never past the payment', async () => {
+    const owner = h.tenantCaller(['owner']);
+    const invoiceId = await invoiceFor(owner);
+    const order = await h.call(PaymentOps.createOrder, { invoiceId }, owner);
+    const paid = await fetch(`${simUrl}/_sim/razorpay/pay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ orderId: order.orderId }),
+    }).then((r) => r.json() as Promise<Record<string, string>>);
+    const view = await h.call(
+      PaymentOps.verify,
+      {
+        razorpay_order_id: paid.razorpay_order_id!,
+        razorpay_payment_id: paid.razorpay_payment_id!,
+        razorpay_signature: paid.razorpay_signature!,
+      },
+      owner,
+    );
+    // ₹100 of ₹588.82 (inter-state: IGST): taxable 8,474.57…, IGST 1,525.42… → 8,475 + 1,525.
+    const first = await h.call(
+      PaymentOps.refund,
+      { id: view.id, reason: 'one tanker short', amountPaise: 10_000 },
+      admin(),
+    );
+    expect(first).toMatchObject({ status: 'paid', refundedPaise: 10_000, creditNoteId: expect.any(String) });
+    const note1 = await invoiceOf(owner, first.creditNoteId!);
+    expect(note1).toMatchObject({
+      type: 'credit_note',
+      original: { id: invoiceId },
+      totals: { taxablePaise: 8_475, igstPaise: 1_525, cgstPaise: 0, sgstPaise: 0, totalPaise: 10_000 },
+    });
+    const refundId = /^Refund (rfnd_\w+):/.exec(note1.reason!)![1]!;
+
+    // Razorpay's refund.processed for that refund, then its redelivery under a new event ID: nothing more.
+    const refundEvent = (eventId?: string) =>
+      webhook(
+        'refund.processed',
+        {
+          refund: { id: refundId, entity: 'refund', amount: 10_000, payment_id: paid.razorpay_payment_id },
+          payment: payment(order.orderId, paid.razorpay_payment_id!, 'captured'),
+        },
+        { eventId },
+      ).call;
+    expect(await refundEvent()).toMatchObject({ duplicate: false, status: 'paid' });
+    expect(await refundEvent()).toMatchObject({ duplicate: false, status: 'paid' });
+
+    const second = await h.call(
+      PaymentOps.refund,
+      { id: view.id, reason: 'late delivery', amountPaise: 20_000 },
+      admin(),
+    );
+    expect(second).toMatchObject({ status: 'paid', refundedPaise: 30_000 });
+    expect(second.creditNoteId).not.toBe(first.creditNoteId);
+    // Beyond what is paid and not refunded (28,882 paise): 422, nothing asked of Razorpay, nothing issued.
+    await expect(
+      h.call(PaymentOps.refund, { id: view.id, reason: 'too much', amountPaise: 28_883 }, admin()),
+    ).rejects.toMatchObject({ code: 'UNPROCESSABLE', reason: 'BILLING_CREDIT_EXCEEDS_INVOICE' });
+    const rest = await h.call(PaymentOps.refund, { id: view.id, reason: 'cancelled' }, admin());
+    expect(rest).toMatchObject({ status: 'refunded', refundedPaise: 58_882 });
+
+    const notes = (await h.call(InvoiceOps.list, {}, owner)).items.filter((i) => i.original?.id === invoiceId);
+    expect(notes.map((n) => n.totals.totalPaise).sort((a, b) => a - b)).toEqual([10_000, 20_000, 28_882]);
+    const sum = (head: 'taxablePaise' | 'igstPaise') => notes.reduce((s, n) => s + n.totals[head], 0);
+    // Together they credit the invoice exactly: ₹499.00 taxable and ₹89.82 IGST.
+    expect([sum('taxablePaise'), sum('igstPaise')]).toEqual([49_900, 8_982]);
+    await expect(
+      h.call(PaymentOps.refund, { id: view.id, reason: 'again', amountPaise: 1 }, admin()),
+    ).rejects.toMatchObject({ code: 'CONFLICT', reason: 'BILLING_PAYMENT_NOT_REFUNDABLE' });
+    await expect(
+      h.call(InvoiceOps.creditNote, { id: invoiceId, reason: 'more', amountPaise: 1 }, admin()),
+    ).rejects.toMatchObject({ code: 'CONFLICT', reason: 'BILLING_ALREADY_REVERSED' });
+  });
 });

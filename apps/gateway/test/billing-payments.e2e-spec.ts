@@ -15,6 +15,8 @@ import {
 } from '@lekha/testing';
 import { validateWebhookSignature } from 'razorpay/dist/utils/razorpay-utils.js';
 
+/* eslint-disable @typescript-eslint/no-explicit-any -- invoice views are asserted by field */
+
 const gstinIn = (stateCode: string) => {
   const first14 = `${stateCode}AABCT1234C1Z`;
   return first14 + gstinCheckChar(first14);
@@ -257,5 +259,50 @@ describe('billing payments through the gateway (Razorpay simulator)', () => {
     expect(processed).toHaveLength(1);
     await delivered([processed[0]!.eventId]);
     expect((await http.get('/v1/billing/invoices', owner.accessToken)).body.items).toHaveLength(2);
+  });
+
+  it('P62: partial refunds through Razorpay: a credit note for each, 422 beyond, webhooks idempotent', async () => {
+    const { owner, invoiceId } = await tenantWithInvoice('Green Acres Rentals');
+    const order = (await http.post('/v1/billing/payments/orders', { invoiceId }, owner.accessToken)).body;
+    const answer = await pay(order.orderId);
+    await delivered(answer.events.map((e) => e.eventId));
+    const refund = (body: Record<string, unknown>) =>
+      http.post(`/v1/platform/billing/payments/${order.id}/refunds`, body, adminToken);
+    const processedHooks = async () =>
+      ((await (await fetch(`${simUrl}/_sim/razorpay`)).json()) as { webhooks: SimWebhook[] }).webhooks.filter(
+        (w) => w.event === 'refund.processed' && w.body.includes(answer.razorpay_payment_id),
+      );
+
+    const first = await refund({ reason: 'one tanker short', amountPaise: 10_000 });
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ status: 'paid', refundedPaise: 10_000, creditNoteId: expect.any(String) });
+    const note = await invoice(owner, first.body.creditNoteId);
+    // ₹100.00 of ₹588.82 (IGST 18%): taxable 8,474.57…, IGST 1,525.42… → 8,475 + 1,525 (largest remainder).
+    expect(note).toMatchObject({
+      type: 'credit_note',
+      original: { id: invoiceId },
+      totals: { taxablePaise: 8_475, igstPaise: 1_525, totalPaise: 10_000 },
+    });
+    // The simulator posts refund.processed for it (signed); taken with no second effect.
+    await delivered((await processedHooks()).map((w) => w.eventId));
+    const over = await refund({ reason: 'too much', amountPaise: 48_883 });
+    expect(over.status).toBe(422);
+    expect(over.body.error).toMatchObject({ code: 'UNPROCESSABLE', reason: 'BILLING_CREDIT_EXCEEDS_INVOICE' });
+    const rest = await refund({ reason: 'cancelled' });
+    expect(rest.body).toMatchObject({ status: 'refunded', refundedPaise: 58_882 });
+    const hooks = await processedHooks();
+    expect(hooks).toHaveLength(2);
+    await delivered(hooks.map((w) => w.eventId));
+    // A redelivery of the first refund's event: 200 duplicate, nothing more.
+    const again = await postWebhook(hooks[0]!.body, hooks[0]!.eventId);
+    expect(again.status).toBe(200);
+    expect(again.body.duplicate).toBe(true);
+
+    const items = (await http.get('/v1/billing/invoices', owner.accessToken)).body.items as any[];
+    const notes = items.filter((i) => i.type === 'credit_note');
+    expect(notes.map((n) => n.totals.totalPaise).sort((a: number, b: number) => a - b)).toEqual([10_000, 48_882]);
+    expect(notes.reduce((s, n) => s + n.totals.igstPaise, 0)).toBe(8_982);
+    const view = (await http.get(`/v1/billing/invoices/${invoiceId}`, owner.accessToken)).body;
+    expect(view.payment).toMatchObject({ status: 'refunded' });
   });
 });

@@ -62,9 +62,17 @@ export class InvoiceRepository {
     return rows[0] ?? null;
   }
 
+  /** The first credit note of an invoice (in full or in part), if any. */
   async reversalOf(tx: Em, id: string): Promise<InvoiceRow | null> {
-    const rows = await tx.execute<InvoiceRow[]>(`select ${COLUMNS} from billing.invoices where reverses_id = ?`, [id]);
-    return rows[0] ?? null;
+    return (await this.creditNotesOf(tx, id))[0] ?? null;
+  }
+
+  /** Every credit note of an invoice, oldest first (partial credit notes may be several). */
+  creditNotesOf(tx: Em, id: string): Promise<InvoiceRow[]> {
+    return tx.execute<InvoiceRow[]>(
+      `select ${COLUMNS} from billing.invoices where reverses_id = ? order by issued_at, series_number, id`,
+      [id],
+    );
   }
 
   /** A tenant's invoices and credit notes, newest first, after a keyset cursor when given. */

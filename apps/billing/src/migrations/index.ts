@@ -5,6 +5,7 @@ import { Migration20261231TenantLedgers } from './20261231-tenant-ledgers.migrat
 import { Migration20270105CustomerInvoices } from './20270105-customer-invoices.migration.js';
 import { Migration20270105Payments } from './20270105-payments.migration.js';
 import { Migration20270110Subscriptions } from './20270110-subscriptions.migration.js';
+import { Migration20270701PartialCreditNotes } from './20270701-partial-credit-notes.migration.js';
 
 const S = 'billing';
 
@@ -35,4 +36,5 @@ export const migrations = [
   { name: 'Migration20270105CustomerInvoices', class: Migration20270105CustomerInvoices },
   { name: 'Migration20270105Payments', class: Migration20270105Payments },
   { name: 'Migration20270110Subscriptions', class: Migration20270110Subscriptions },
+  { name: 'Migration20270701PartialCreditNotes', class: Migration20270701PartialCreditNotes },
 ];

@@ -22,7 +22,8 @@ export interface PaymentOrderRow {
 const COLUMNS =
   'o.id, o.tenant_id, o.invoice_id, o.razorpay_order_id, o.amount_paise, o.status, o.razorpay_payment_id, ' +
   'o.method, o.upi_ref_enc, o.paid_at, o.failed_at, o.refunded_paise, ' +
-  '(select c.id from billing.invoices c where c.reverses_id = o.invoice_id) as credit_note_id';
+  '(select c.id from billing.invoices c where c.reverses_id = o.invoice_id ' +
+  'order by c.issued_at desc, c.series_number desc limit 1) as credit_note_id';
 
 /** The field the UPI reference is sealed under (the tenant's key). */
 export const UPI_REFERENCE_FIELD = 'payment_orders.upi_reference';
@@ -156,6 +157,28 @@ export class PaymentRepository {
       [r.id, r.tenantId, r.orderId, r.refundId, r.amountPaise],
     );
     return rows.length === 1;
+  }
+
+  /** The order's refunds that have no credit note yet, oldest first. */
+  refundsWithoutCreditNote(
+    tx: Em,
+    orderId: string,
+  ): Promise<{ razorpay_refund_id: string; amount_paise: string | number }[]> {
+    return tx.execute(
+      `select r.razorpay_refund_id, r.amount_paise from billing.payment_refunds r
+       where r.payment_order_id = ?
+         and not exists (select 1 from billing.refund_credit_notes n where n.razorpay_refund_id = r.razorpay_refund_id)
+       order by r.created_at, r.id`,
+      [orderId],
+    );
+  }
+
+  /** Links a refund to the credit note it issued (once per refund, once per credit note). */
+  async insertRefundCreditNote(tx: Em, r: { refundId: string; tenantId: string; creditNoteId: string }): Promise<void> {
+    await tx.execute(
+      `insert into billing.refund_credit_notes (razorpay_refund_id, tenant_id, credit_note_id) values (?, ?, ?)`,
+      [r.refundId, r.tenantId, r.creditNoteId],
+    );
   }
 
   async refundedPaise(tx: Em, orderId: string): Promise<number> {

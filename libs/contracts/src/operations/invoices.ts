@@ -96,7 +96,7 @@ export const renderedInvoiceSchema = z.discriminatedUnion('format', [
 export const issueCreditNoteSchema = z.strictObject({
   id: z.uuid(),
   reason: z.string().trim().min(3).max(200),
-  /** When given, must be the invoice's value: a credit note reverses the whole invoice. */
+  /** A part of the invoice's value (a partial credit note); all that remains uncredited when absent. */
   amountPaise: z.number().int().positive().optional(),
 });
 
@@ -147,8 +147,8 @@ export const InvoiceOps = {
     access: 'platform:billing:manage',
     audit: { action: 'create', resourceType: 'invoice', resourceIdField: 'id' },
     summary:
-      'Platform admin: a credit note reversing a tax invoice in full (its own serial, referencing the ' +
-      'original); a second one, or one for more than the invoice, is refused',
+      'Platform admin: a credit note reversing a tax invoice, in full or for a part (its own serial, ' +
+      "referencing the original); credit notes beyond the invoice's value are refused",
     http: { method: 'POST', path: 'v1/platform/billing/invoices/:id/credit-notes', tag: 'platform' },
   }),
 } as const;

@@ -61,6 +61,8 @@ export const razorpayWebhookResultSchema = z.object({
 export const refundPaymentSchema = z.strictObject({
   id: z.uuid(),
   reason: z.string().min(1).max(200),
+  /** A partial refund in paise; all that is paid and not yet refunded when absent. */
+  amountPaise: z.number().int().positive().optional(),
 });
 
 /** Razorpay payments for the platform's invoices to tenants (billing). */
@@ -104,7 +106,8 @@ export const PaymentOps = {
     access: 'platform:billing:manage',
     audit: { action: 'update', resourceType: 'payment' },
     summary:
-      'Platform admin: refund a paid order in full through Razorpay and issue the credit note reversing its invoice',
+      'Platform admin: refund a paid order (in full or in part) through Razorpay and issue the credit note ' +
+      'for exactly that amount',
     http: { method: 'POST', path: 'v1/platform/billing/payments/:id/refunds', tag: 'platform', status: 200 },
   }),
 } as const;
