@@ -43,7 +43,9 @@ export class RefundPaymentUseCase implements UseCase<Op> {
         .map(documentOf)
         .reduce((s, c) => s + c.totals.totalPaise, 0);
       const pending = await this.payments.refundsWithoutCreditNote(data.tx, row.id);
-      return { row, invoice, uncredited: invoice.totals.totalPaise - credited, pending: pending.length };
+      // Refunds recorded without a credit note yet (a dashboard refund's webhook) are credited first.
+      const owed = pending.reduce((s, r) => s + Number(r.amount_paise), 0);
+      return { row, invoice, uncredited: invoice.totals.totalPaise - credited - owed, pending: pending.length };
     });
     if (!found)
       return this.platform.refuse(
