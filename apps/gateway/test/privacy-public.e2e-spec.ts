@@ -52,23 +52,40 @@ describe('the principal’s public route (one-time codes)', () => {
     const known = phone();
     const unknown = phone();
     const customerId = await customer(t.token, known);
+    const others = [phone(), phone()];
+    for (const o of others) await customer(t.token, o);
 
-    const started = performance.now();
-    const a = await http.post(`${t.base}/requests`, { kind: 'grievance', phone: known, details: 'Stop calling me' });
-    const knownMs = performance.now() - started;
-    const started2 = performance.now();
-    const b = await http.post(`${t.base}/requests`, { kind: 'grievance', phone: unknown, details: 'Stop calling me' });
-    const unknownMs = performance.now() - started2;
-    expect([a.status, b.status]).toEqual([202, 202]);
-    for (const res of [a, b]) {
+    // The tenant's first filing makes compliance's keys for it and learns its status: not what is measured.
+    expect((await http.post(`${t.base}/requests`, { kind: 'access', phone: phone() })).status).toBe(202);
+    const timed = async (to: string) => {
+      const started = performance.now();
+      const res = await http.post(`${t.base}/requests`, { kind: 'grievance', phone: to, details: 'Stop calling me' });
+      return { res, ms: performance.now() - started };
+    };
+    const knownRuns = [];
+    const unknownRuns = [];
+    for (const [k, u] of [
+      [known, unknown],
+      [others[0]!, phone()],
+      [others[1]!, phone()],
+    ]) {
+      knownRuns.push(await timed(k!));
+      unknownRuns.push(await timed(u!));
+    }
+    const a = knownRuns[0]!.res;
+    const b = unknownRuns[0]!.res;
+    for (const res of [...knownRuns, ...unknownRuns].map((r) => r.res)) {
+      expect(res.status).toBe(202);
       expect(Object.keys(res.body).sort()).toEqual(['expiresAt', 'status', 'verificationId']);
       expect(res.body.status).toBe('verification_pending');
       const ttl = Date.parse(res.body.expiresAt) - Date.now();
       expect(ttl).toBeGreaterThan(8 * 60_000);
       expect(ttl).toBeLessThanOrEqual(10 * 60_000);
     }
-    // The lookup runs after the answer: neither answer waits on it (both are one insert and an audit record).
-    expect(Math.abs(knownMs - unknownMs)).toBeLessThan(1000);
+    // The lookup runs after the answer: neither answer waits on it (both are the same reads, an insert and an
+    // audit record). Medians of three, on a shared and loaded machine: the bound is loose, the work identical.
+    const median = (runs: { ms: number }[]) => runs.map((r) => r.ms).sort((x, y) => x - y)[1]!;
+    expect(Math.abs(median(knownRuns) - median(unknownRuns))).toBeLessThan(500);
 
     const code = await codeFor(known);
     // Nothing went to the unknown number.
