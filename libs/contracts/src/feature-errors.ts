@@ -177,6 +177,16 @@ export enum PrivacyError {
   ResultNotReady = 'PRIVACY_RESULT_NOT_READY',
   /** Completing by hand an access or export request (it completes once every service answered). */
   RequestCompletesItself = 'PRIVACY_REQUEST_COMPLETES_ITSELF',
+  /** The public route: a wrong, expired or used code, or an address not on record (never said which). */
+  VerificationFailed = 'PRIVACY_VERIFICATION_FAILED',
+  /** The public route: too many requests for the address or from the IP, or too many wrong codes. */
+  TooManyVerifications = 'PRIVACY_TOO_MANY_VERIFICATIONS',
+  /** The public route names a tenant that does not exist or is not active. */
+  TenantNotFound = 'PRIVACY_TENANT_NOT_FOUND',
+  /** Applying a correction to a request of another kind. */
+  NotCorrection = 'PRIVACY_NOT_A_CORRECTION',
+  /** Applying a correction with no changes given and none asked for by the principal. */
+  CorrectionMissing = 'PRIVACY_CORRECTION_MISSING',
 }
 
 /** Support access only with the customer's consent (compliance, identity, gateway). */
@@ -324,6 +334,7 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case WebhookError.SignatureInvalid:
     case WebhookError.SourceNotAllowed:
     case MfaError.CodeInvalid:
+    case PrivacyError.VerificationFailed:
       return 'INVALID_CREDENTIALS';
     case AuthError.RefreshInvalid:
     case AuthError.AccessTokenInvalid:
@@ -335,6 +346,7 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case AuthError.TooManyAttempts:
     case AuditError.TooManyStreams:
     case StaffError.TooManyInvitations:
+    case PrivacyError.TooManyVerifications:
       return 'RATE_LIMITED';
     case AccessError.SignInRequired:
     case AccessError.PermissionMissing:
@@ -382,6 +394,7 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case BillingError.PaymentNotFound:
     case PrivacyError.ConsentNotFound:
     case PrivacyError.RequestNotFound:
+    case PrivacyError.TenantNotFound:
     case LedgerError.AccountNotFound:
     case LedgerError.EntryNotFound:
     case LedgerError.NoAccounts:
@@ -429,6 +442,7 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case PrivacyError.RequestClosed:
     case PrivacyError.ResultNotReady:
     case PrivacyError.RequestCompletesItself:
+    case PrivacyError.NotCorrection:
       return 'CONFLICT';
     case ApiKeyError.ScopeUnknown:
     case AuthError.GstinStateMismatch:
@@ -452,6 +466,7 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case RegisterError.DatesInvalid:
     case RegisterError.DisclosureInvalid:
     case BillingError.PaymentSignatureInvalid:
+    case PrivacyError.CorrectionMissing:
       return 'VALIDATION_FAILED';
     case CustomerError.ImportRejected:
       return 'IMPORT_REJECTED';

@@ -22,6 +22,7 @@ export * from './privacy.js';
 export * from './support.js';
 export * from './registers.js';
 export * from './rights.js';
+export * from './rights-public.js';
 export * from './ledgers.js';
 export * from './ledger-chain.js';
 export * from './subscriptions.js';

@@ -13,6 +13,8 @@ export const NotificationPurposes = [
   // Compliance's notice to the tenant's owner that support asks for access.
   'support_access_request',
   'retention_notice',
+  // Compliance's one-time code for a principal's public rights request or consent withdrawal.
+  'privacy_verification',
 ] as const;
 export type NotificationPurpose = (typeof NotificationPurposes)[number];
 

@@ -11,12 +11,16 @@ import { GiveConsentUseCase } from './use-cases/give-consent.use-case.js';
 import { ListConsentsUseCase } from './use-cases/list-consents.use-case.js';
 import { WithdrawConsentUseCase, WithdrawConsentsOfUseCase } from './use-cases/withdraw-consent.use-case.js';
 
-/** Consent records: purposes, consents given and withdrawn, their propagation and confirmations. */
+/**
+ * Consent records: purposes, consents given and withdrawn, their propagation and confirmations. Global: the
+ * principal's public route (rights/public) withdraws and lists through the same use cases.
+ */
 @Module({})
 export class ConsentModule {
   static register(config: ComplianceConfig): DynamicModule {
     return {
       module: ConsentModule,
+      global: true,
       providers: [
         ConsentClock,
         ConsentRepository,
@@ -39,7 +43,7 @@ export class ConsentModule {
         WithdrawConsentsOfUseCase,
         ListConsentsUseCase,
       ],
-      exports: [ConsentRelay],
+      exports: [ConsentRelay, WithdrawConsentsOfUseCase, ListConsentsUseCase],
     };
   }
 }

@@ -31,6 +31,22 @@ export const COMPLIANCE_PERSONAL_DATA: readonly PersonalDataDeclaration[] = [
     principalColumn: 'customer_id',
   },
   {
+    table: 'compliance.rights_verifications',
+    what: 'rights request verification',
+    category: 'user.notes',
+    purpose: 'verifying requests you file yourself on the public route (a one-time code)',
+    principalColumn: 'customer_id',
+    partOf: 'compliance.rights_requests',
+  },
+  {
+    table: 'compliance.rights_corrections',
+    what: 'requested correction',
+    category: 'user.notes',
+    purpose: 'correcting your data as you asked',
+    principalColumn: 'customer_id',
+    partOf: 'compliance.rights_requests',
+  },
+  {
     table: 'compliance.audit_events',
     what: 'processing activity',
     category: 'user.activity',

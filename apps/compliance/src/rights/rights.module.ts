@@ -5,6 +5,7 @@ import { ConsentRepository } from '../consent/consent.repository.js';
 import { RightsClock } from './rights-clock.js';
 import { RightsRelay, RightsRelayOptions } from './rights-relay.js';
 import { RightsRepository } from './rights.repository.js';
+import { publicRightsProviders } from './public/public-rights.providers.js';
 import {
   CompleteRightsRequestUseCase,
   FileRightsRequestUseCase,
@@ -43,5 +44,6 @@ export function complianceRightsProviders(config: ComplianceConfig): Provider[] 
     RightsRequestResultUseCase,
     RejectRightsRequestUseCase,
     CompleteRightsRequestUseCase,
+    ...publicRightsProviders(),
   ];
 }

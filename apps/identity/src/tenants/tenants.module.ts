@@ -12,6 +12,7 @@ import { EraseTenantUseCase } from './use-cases/erase-tenant.use-case.js';
 import { LastActivityUseCase } from './use-cases/last-activity.use-case.js';
 import { OwnerContactUseCase } from './use-cases/owner-contact.use-case.js';
 import { TenantErasureStatusUseCase } from './use-cases/tenant-erasure-status.use-case.js';
+import { TenantPublicStatusUseCase } from './use-cases/tenant-public-status.use-case.js';
 
 const erasure = TenantErasureModule.forService({
   eraser: IdentityTenantEraser,
@@ -33,6 +34,7 @@ const erasure = TenantErasureModule.forService({
     TenantErasureStatusUseCase,
     OwnerContactUseCase,
     LastActivityUseCase,
+    TenantPublicStatusUseCase,
   ],
   exports: [TenantErasureRepository],
 })

@@ -4,6 +4,7 @@ import { CustomerRepository } from './customer.repository.js';
 import { CreateCustomerUseCase } from './use-cases/create-customer.use-case.js';
 import { GetCustomerUseCase } from './use-cases/get-customer.use-case.js';
 import { GetNoticeContactUseCase } from './use-cases/get-notice-contact.use-case.js';
+import { FindPrincipalUseCase } from './use-cases/find-principal.use-case.js';
 import { GetCustomerContactUseCase } from './use-cases/get-customer-contact.use-case.js';
 import { ListCustomersUseCase } from './use-cases/list-customers.use-case.js';
 import { UpdateCustomerUseCase } from './use-cases/update-customer.use-case.js';
@@ -26,6 +27,7 @@ import { BusLegalHolds, LegalHolds } from '../legal-holds/legal-holds.js';
     GetCustomerUseCase,
     GetCustomerContactUseCase,
     GetNoticeContactUseCase,
+    FindPrincipalUseCase,
     ListCustomersUseCase,
     UpdateCustomerUseCase,
     DeleteCustomerUseCase,

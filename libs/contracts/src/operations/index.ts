@@ -15,6 +15,7 @@ import { PlatformOps } from './platform.js';
 import { PlatformUserOps } from './platform-users.js';
 import { PrivacyOps } from './privacy.js';
 import { RightsOps } from './rights.js';
+import { PublicRightsOps } from './rights-public.js';
 import { RecordOps } from './records.js';
 import { IncidentOps, LegalRequestOps } from './registers.js';
 import { RetentionOps } from './retention.js';
@@ -41,6 +42,7 @@ export * from './platform.js';
 export * from './platform-users.js';
 export * from './privacy.js';
 export * from './rights.js';
+export * from './rights-public.js';
 export * from './records.js';
 export * from './registers.js';
 export * from './retention.js';
@@ -65,6 +67,7 @@ export const ALL_OPERATIONS: readonly AnyOperation[] = [
   IncidentOps,
   RetentionOps,
   RightsOps,
+  PublicRightsOps,
   LedgerOps,
   InvoiceOps,
   CustomerInvoiceOps,

@@ -1,0 +1,33 @@
+import type { Provider } from '@nestjs/common';
+import { BusPrincipalDirectory, PrincipalDirectory } from './principal-directory.js';
+import { PublicRightsFlow } from './public-rights-flow.js';
+import { PublicVerificationRepository, RightsCorrectionRepository } from './public-verification.repository.js';
+import { CorrectRightsRequestUseCase } from '../correction/use-cases/correct-rights-request.use-case.js';
+import { VerificationCodes } from './verification-codes.js';
+import {
+  CustomerConsentsUseCase,
+  PublicConsentWithdrawalUseCase,
+  PublicRightsRequestUseCase,
+  VerifyPublicConsentWithdrawalUseCase,
+  VerifyPublicRightsRequestUseCase,
+} from './use-cases/public-rights.use-cases.js';
+
+/**
+ * The principal's public route (one-time codes), a customer's consents under the customer's route, and
+ * applying a correction request.
+ */
+export function publicRightsProviders(): Provider[] {
+  return [
+    PublicVerificationRepository,
+    RightsCorrectionRepository,
+    VerificationCodes,
+    { provide: PrincipalDirectory, useClass: BusPrincipalDirectory },
+    PublicRightsFlow,
+    PublicRightsRequestUseCase,
+    VerifyPublicRightsRequestUseCase,
+    PublicConsentWithdrawalUseCase,
+    VerifyPublicConsentWithdrawalUseCase,
+    CustomerConsentsUseCase,
+    CorrectRightsRequestUseCase,
+  ];
+}
