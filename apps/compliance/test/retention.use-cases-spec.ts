@@ -153,6 +153,106 @@ describe('retention after cancellation (use cases on a real database)', () => {
     expect((await scheduler.tick(new Date(due.getTime() + DAY))).purges).not.toContain(tenantId);
   });
 
+  it('P31: customer data erased at M, once from two instances, the tenant still cancelled; account at N', async () => {
+    const at = new Date('2031-01-01T00:00:00Z');
+    const owner = h.tenantCaller(['owner']);
+    const tenantId = owner.tenantId;
+    await expect(h.call(RetentionOps.putRetention, { days: 30, customerDataDays: 31 }, owner)).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: [expect.objectContaining({ path: 'customerDataDays' })],
+    });
+    const set = await h.call(RetentionOps.putRetention, { days: 180, customerDataDays: 90 }, owner);
+    expect(set.policy).toMatchObject({ days: 180, customerDataDays: 90 });
+    await scheduler.observe({
+      type: 'tenant.cancelled',
+      eventId: uuidv7(),
+      tenantId,
+      reason: 'owner',
+      cancelledAt: at.toISOString(),
+    });
+    const view = await h.call(RetentionOps.getRetention, {}, owner);
+    expect(view.schedule).toMatchObject({
+      customerPurgeAt: '2031-04-01T00:00:00.000Z',
+      purgeAt: '2031-06-30T00:00:00.000Z',
+      noticeAt: '2031-03-30T00:00:00.000Z',
+      customerPurgedAt: null,
+    });
+    // A change of the policy moves both dates while nothing has begun.
+    const moved = await h.call(RetentionOps.putRetention, { customerDataDays: 60 }, owner);
+    expect(moved.schedule).toMatchObject({
+      customerPurgeAt: '2031-03-02T00:00:00.000Z',
+      noticeAt: '2031-02-28T00:00:00.000Z',
+    });
+    const m = new Date(at.getTime() + 60 * DAY);
+    expect((await scheduler.tick(new Date(m.getTime() - 1000), tenantId)).customerPurges).toEqual([]);
+    const [a, b] = await Promise.all([scheduler.tick(m, tenantId), scheduler.tick(m, tenantId)]);
+    expect([...a.customerPurges, ...b.customerPurges]).toEqual([tenantId]);
+    expect([...a.purges, ...b.purges]).toEqual([]);
+    const orders = published.filter(
+      (e) => e.type === 'tenant.customer-data.erasure.requested' && e.tenantId === tenantId,
+    );
+    expect(orders.length).toBeGreaterThanOrEqual(1);
+    expect(ordersFor(tenantId)).toEqual([]);
+    // Too late to reactivate; the policy no longer moves the customer-data date.
+    await expect(h.call(RetentionOps.reactivate, {}, owner)).rejects.toMatchObject({
+      reason: 'RETENTION_PURGE_STARTED',
+    });
+    for (const service of ErasingServices) {
+      expect((await h.call(RetentionOps.getRetention, {}, owner)).schedule!.customerPurgedAt).toBeNull();
+      await scheduler.observe({
+        type: 'tenant.customer-data.erasure.confirmed',
+        eventId: uuidv7(),
+        tenantId,
+        service,
+        erased: service === 'tenant-data' ? ['keyset', 'customers'] : [],
+        retained: service === 'billing' ? [{ category: 'gst_records', reason: 'CGST Act s.36' }] : [],
+        confirmedAt: new Date().toISOString(),
+      });
+    }
+    const after = await h.call(RetentionOps.getRetention, {}, owner);
+    expect(after.state).toBe('cancelled');
+    expect(after.schedule!.customerPurgedAt).toEqual(expect.any(String));
+    const runs = await h.call(RetentionOps.listRuns, { tenantId }, platform);
+    expect(runs.items.filter((r) => r.kind === 'customer_purge')).toEqual([
+      expect.objectContaining({ result: 'done', finishedAt: expect.any(String) }),
+    ]);
+    // N: the full purge, once, with the certificate.
+    const n = new Date(at.getTime() + 180 * DAY);
+    expect((await scheduler.tick(new Date(n.getTime() - 1000), tenantId)).purges).toEqual([]);
+    expect((await scheduler.tick(n, tenantId)).purges).toEqual([tenantId]);
+    await confirmAll(tenantId);
+    const purge = (await h.call(RetentionOps.listRuns, { tenantId }, platform)).items.find((r) => r.kind === 'purge')!;
+    expect(purge).toMatchObject({ result: 'done', certificateId: expect.any(String) });
+  });
+
+  it('P31: a hold blocks the customer-data erasure once (audited run); lifted, it starts', async () => {
+    const at = new Date('2031-07-01T00:00:00Z');
+    const owner = h.tenantCaller(['owner']);
+    const tenantId = owner.tenantId;
+    await h.call(RetentionOps.putRetention, { days: 60, customerDataDays: 10 }, owner);
+    await scheduler.observe({
+      type: 'tenant.cancelled',
+      eventId: uuidv7(),
+      tenantId,
+      reason: 'owner',
+      cancelledAt: at.toISOString(),
+    });
+    const hold = await h.call(
+      RetentionOps.placeHold,
+      { tenantId, customerId: randomUUID(), reason: 'court order on one customer', reference: 'CS/2031/7' },
+      platform,
+    );
+    const m = new Date(at.getTime() + 10 * DAY);
+    expect(await scheduler.tick(m, tenantId)).toMatchObject({ blocked: [tenantId], customerPurges: [] });
+    expect(await scheduler.tick(m, tenantId)).toMatchObject({ blocked: [tenantId], customerPurges: [] });
+    const blocked = (await h.call(RetentionOps.listRuns, { tenantId }, platform)).items.filter(
+      (r) => r.kind === 'customer_purge',
+    );
+    expect(blocked).toEqual([expect.objectContaining({ result: 'blocked', holdId: hold.id })]);
+    await h.call(RetentionOps.liftHold, { id: hold.id }, platform);
+    expect((await scheduler.tick(m, tenantId)).customerPurges).toEqual([tenantId]);
+  });
+
   it('P30: a notice not handed over is not marked sent; the next tick hands it over, same ID, once', async () => {
     const at = new Date('2030-06-01T00:00:00Z');
     const owner = await cancelled(at, 20);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { TenantKeyring } from '@lekha/crypto';
 import { Database } from '@lekha/persistence';
-import { inErasureTransaction, type TenantEraser } from '@lekha/erasure';
+import { inErasureTransaction, type CustomerDataErasure, type TenantEraser } from '@lekha/erasure';
 import { BlobStore } from '../documents/blob-store.js';
 
 /** Every tenant table of this service, children before parents. */
@@ -48,5 +48,15 @@ export class TenantDataEraser implements TenantEraser {
     });
     // Blob keys are documents/<tenant>/<document>/<segment>: everything under the tenant goes.
     for (const blob of await this.blobs.list(`documents/${tenantId}`)) await this.blobs.delete(blob.key);
+  }
+
+  /**
+   * Per-category retention: everything this service holds is the tenant's customer data (its customers,
+   * business records and documents), so the customer-data erasure is this service's whole erasure, keyset
+   * first (copies in backups go unreadable with it). The full purge later finds nothing left.
+   */
+  async eraseCustomerData(tenantId: string): Promise<CustomerDataErasure> {
+    await this.erase(tenantId);
+    return { erased: ['keyset', ...TENANT_TABLES.filter((t) => t !== 'event_outbox'), 'document_blobs'], retained: [] };
   }
 }
