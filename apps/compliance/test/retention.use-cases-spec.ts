@@ -7,6 +7,7 @@ import {
   uuidv7,
   verifyDeletionCertificate,
   type PlatformEvent,
+  type RetentionScheduleItem,
 } from '@lekha/contracts';
 import { PlatformEvents } from '@lekha/erasure';
 import { anonymousContext } from '@lekha/tenancy';
@@ -251,6 +252,61 @@ describe('retention after cancellation (use cases on a real database)', () => {
     expect(blocked).toEqual([expect.objectContaining({ result: 'blocked', holdId: hold.id })]);
     await h.call(RetentionOps.liftHold, { id: hold.id }, platform);
     expect((await scheduler.tick(m, tenantId)).customerPurges).toEqual([tenantId]);
+  });
+
+  it('the schedule view: next step first, keyset-paged, with the holds standing and the last run', async () => {
+    const base = new Date('2040-01-01T00:00:00Z');
+    const a = h.tenantCaller(['owner']);
+    const b = h.tenantCaller(['owner']);
+    await h.call(RetentionOps.putRetention, { days: 30, customerDataDays: 10 }, a);
+    await h.call(RetentionOps.putRetention, { days: 20 }, b);
+    for (const t of [a, b])
+      await scheduler.observe({
+        type: 'tenant.cancelled',
+        eventId: uuidv7(),
+        tenantId: t.tenantId,
+        reason: 'non_payment',
+        cancelledAt: base.toISOString(),
+      });
+    const hold = await h.call(
+      RetentionOps.placeHold,
+      { tenantId: b.tenantId, reason: 'tax audit', reference: 'T/1' },
+      platform,
+    );
+    await scheduler.tick(new Date(base.getTime() + 8 * DAY), a.tenantId);
+    const due = new Date(base.getTime() + 40 * DAY).toISOString();
+    const all: RetentionScheduleItem[] = [];
+    for (let cursor: string | undefined, pages = 0; pages < 500; pages++) {
+      const page = await h.call(RetentionOps.schedule, { dueBefore: due, limit: 1, cursor }, platform);
+      expect(page.items.length).toBeLessThanOrEqual(1);
+      all.push(...page.items);
+      if (!page.nextCursor) break;
+      cursor = page.nextCursor;
+    }
+    const mine = all.filter((i) => [a.tenantId, b.tenantId].includes(i.tenantId));
+    // a: notice sent at day 8, customer data at day 10 next; b: notice due at day 18, held.
+    expect(mine.map((i) => i.tenantId)).toEqual([a.tenantId, b.tenantId]);
+    expect(mine[0]).toMatchObject({
+      cancelReason: 'non_payment',
+      next: { kind: 'customer_purge', at: '2040-01-11T00:00:00.000Z' },
+      notice: { at: '2040-01-09T00:00:00.000Z', sentAt: expect.any(String) },
+      customerPurge: { at: '2040-01-11T00:00:00.000Z', startedAt: null, doneAt: null },
+      purge: { at: '2040-01-31T00:00:00.000Z', startedAt: null },
+      heldBy: [],
+      lastRun: { kind: 'notice', result: 'sent' },
+    });
+    expect(mine[1]).toMatchObject({
+      next: { kind: 'notice', at: '2040-01-19T00:00:00.000Z' },
+      customerPurge: null,
+      heldBy: [hold.id],
+      lastRun: null,
+    });
+    // Keyset order holds across pages (never a tenant twice).
+    expect(new Set(all.map((i) => i.tenantId)).size).toBe(all.length);
+    await expect(h.call(RetentionOps.schedule, { cursor: 'bm90IG91cnM' }, platform)).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
+    await expect(h.call(RetentionOps.schedule, {}, a)).rejects.toBeInstanceOf(DomainError);
   });
 
   it('P30: a notice not handed over is not marked sent; the next tick hands it over, same ID, once', async () => {

@@ -2,6 +2,7 @@ import {
   verifyDeletionCertificate,
   type CustomerView,
   type RetentionRunView,
+  type RetentionScheduleItem,
   type RetentionView,
 } from '@lekha/contracts';
 import {
@@ -183,6 +184,31 @@ describe('tenant retention per category: customer data at M, the account at N', 
     const reactivate = await http.post('/v1/tenant/reactivate', {}, owner.accessToken);
     expect(reactivate.status).toBe(409);
     expect(reactivate.body.error).toMatchObject({ reason: 'RETENTION_PURGE_STARTED' });
+
+    // The platform's schedule view: the tenant's next step is the full purge; the customer-data one is done.
+    expect((await http.get('/v1/platform/retention/schedule', owner.accessToken)).status).toBe(403);
+    const badCursor = await http.get('/v1/platform/retention/schedule?cursor=nope', adminToken);
+    expect(badCursor.status).toBe(400);
+    expect(badCursor.body.error.details).toEqual([expect.objectContaining({ path: 'cursor' })]);
+    let item: RetentionScheduleItem | undefined;
+    for (let cursor: string | null = '', pages = 0; cursor !== null && !item && pages < 50; pages++) {
+      const page: { status: number; body: { items: RetentionScheduleItem[]; nextCursor: string | null } } =
+        await http.get(
+          `/v1/platform/retention/schedule?state=cancelled&limit=20${cursor ? `&cursor=${cursor}` : ''}`,
+          adminToken,
+        );
+      expect(page.status).toBe(200);
+      item = page.body.items.find((i) => i.tenantId === owner.tenantId);
+      cursor = page.body.nextCursor;
+    }
+    expect(item).toMatchObject({
+      state: 'cancelled',
+      next: { kind: 'purge', at: purgeAt.toISOString() },
+      customerPurge: { at: customerPurgeAt.toISOString(), doneAt: expect.any(String) },
+      purge: { at: purgeAt.toISOString(), startedAt: null, doneAt: null },
+      heldBy: [],
+      lastRun: { kind: 'customer_purge', result: 'done' },
+    });
 
     // N: the full purge, once, with a certificate that verifies against compliance's key.
     expect((await tick(new Date(purgeAt.getTime() - HOUR), owner.tenantId)).purges).toEqual([]);

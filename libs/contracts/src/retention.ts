@@ -189,6 +189,41 @@ export const listRetentionRunsSchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export const retentionRunsPageSchema = z.object({ items: z.array(retentionRunViewSchema) });
+
+/** The platform's schedule view: tenants with a cancellation or purge under way, next due first. */
+export const listRetentionScheduleSchema = z.strictObject({
+  /** Only this state; omitted: `cancelled` and `purging` (what is still to happen). */
+  state: z.enum(['cancelled', 'purging', 'purged']).optional(),
+  /** Only tenants whose next step falls before this time. */
+  dueBefore: z.iso.datetime().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+const stepSchema = z.object({
+  at: z.iso.datetime().nullable(),
+  startedAt: z.iso.datetime().nullable(),
+  doneAt: z.iso.datetime().nullable(),
+});
+export const retentionScheduleItemSchema = z.object({
+  tenantId: z.uuid(),
+  state: z.enum(TenantLifecycleStates),
+  cancelReason: z.enum(['owner', 'non_payment', 'inactivity']).nullable(),
+  cancelledAt: z.iso.datetime().nullable(),
+  /** What happens next and when (`null` once purged). */
+  next: z.object({ kind: z.enum(['notice', 'customer_purge', 'purge']), at: z.iso.datetime() }).nullable(),
+  notice: z.object({ at: z.iso.datetime().nullable(), sentAt: z.iso.datetime().nullable() }),
+  /** The customer-data erasure ahead of the account (per-category retention); null when none is set. */
+  customerPurge: stepSchema.nullable(),
+  purge: stepSchema,
+  /** Legal holds standing on the tenant: while any stands, no purge or customer-data erasure runs. */
+  heldBy: z.array(z.uuid()),
+  lastRun: retentionRunViewSchema.nullable(),
+});
+export type RetentionScheduleItem = z.infer<typeof retentionScheduleItemSchema>;
+export const retentionSchedulePageSchema = z.object({
+  items: z.array(retentionScheduleItemSchema),
+  nextCursor: z.string().nullable(),
+});
 export const certificateResponseSchema = deletionCertificateSchema;
 export const certificateKeyViewSchema = z.object({ alg: z.literal('Ed25519'), kid: z.string(), publicKey: z.string() });
 /** Development and test only: run the schedule as if it were `asOf` (the e2e suites' clock). */

@@ -5,6 +5,7 @@ import {
   type LegalHoldView,
   type RetentionProfile,
   type RetentionRunView,
+  type RetentionScheduleItem,
   type TenantLifecycleState,
 } from '@lekha/contracts';
 import type { Em } from '@lekha/persistence';
@@ -440,6 +441,82 @@ export class RetentionRepository {
       opts.tenantId ? [opts.tenantId, opts.limit] : [opts.limit],
     );
     return rows.map(runView);
+  }
+
+  /**
+   * The schedule across tenants, next step first (keyset on the next step's time and the tenant): the
+   * lifecycle rows with the holds standing on each and its latest run.
+   */
+  async schedule(
+    em: Em,
+    q: { states: TenantLifecycleState[]; dueBefore?: Date; limit: number; after?: { at: Date; id: string } },
+  ): Promise<{ item: RetentionScheduleItem; sortAt: Date }[]> {
+    const next = `case
+        when l.state = 'cancelled' and l.notice_sent_at is null and l.notice_at is not null then l.notice_at
+        when l.state = 'cancelled' and l.customer_purge_at is not null and l.customer_purge_started_at is null
+          then l.customer_purge_at
+        when l.state = 'cancelled' then l.purge_at
+        else null end`;
+    const params: unknown[] = [...q.states];
+    let where = `state in (${q.states.map(() => '?').join(', ')})`;
+    if (q.dueBefore) {
+      where += ' and next_at < ?';
+      params.push(q.dueBefore);
+    }
+    if (q.after) {
+      where += ` and (sort_at, tenant_id) > (?, ?)`;
+      params.push(q.after.at, q.after.id);
+    }
+    // Next due first; a purge under way by when it started, a finished one by when it finished.
+    const rows = await em.execute<(LifecycleRow & { next_at: Date | null; sort_at: Date })[]>(
+      `select * from (select l.*, ${next} as next_at,
+         coalesce(${next}, l.purge_started_at, l.purged_at, l.updated_at) as sort_at
+         from compliance.tenant_lifecycle l) s
+       where ${where} order by sort_at, tenant_id limit ?`,
+      [...params, q.limit],
+    );
+    if (!rows.length) return [];
+    const ids = rows.map((r) => r.tenant_id);
+    const marks = ids.map(() => '?').join(', ');
+    const holds = await em.execute<{ id: string; tenant_id: string }[]>(
+      `select id, tenant_id from compliance.legal_holds where lifted_at is null and tenant_id in (${marks})
+       order by placed_at`,
+      ids,
+    );
+    const last = await em.execute<RunRow[]>(
+      `select distinct on (tenant_id) id, tenant_id, kind, result, hold_id, started_at, finished_at, certificate_id
+       from compliance.retention_runs where tenant_id in (${marks}) order by tenant_id, started_at desc, id desc`,
+      ids,
+    );
+    const lastBy = new Map(last.map((r) => [r.tenant_id, runView(r)]));
+    return rows.map((r) => {
+      const nextKind: 'notice' | 'customer_purge' | 'purge' | null = !r.next_at
+        ? null
+        : r.notice_at && !r.notice_sent_at && +new Date(r.next_at) === +new Date(r.notice_at)
+          ? 'notice'
+          : r.customer_purge_at && !r.customer_purge_started_at
+            ? 'customer_purge'
+            : 'purge';
+      const item: RetentionScheduleItem = {
+        tenantId: r.tenant_id,
+        state: r.state,
+        cancelReason: r.cancel_reason,
+        cancelledAt: iso(r.cancelled_at),
+        next: nextKind ? { kind: nextKind, at: iso(r.next_at)! } : null,
+        notice: { at: iso(r.notice_at), sentAt: iso(r.notice_sent_at) },
+        customerPurge: r.customer_purge_at
+          ? {
+              at: iso(r.customer_purge_at),
+              startedAt: iso(r.customer_purge_started_at),
+              doneAt: iso(r.customer_purged_at),
+            }
+          : null,
+        purge: { at: iso(r.purge_at), startedAt: iso(r.purge_started_at), doneAt: iso(r.purged_at) },
+        heldBy: holds.filter((h) => h.tenant_id === r.tenant_id).map((h) => h.id),
+        lastRun: lastBy.get(r.tenant_id) ?? null,
+      };
+      return { item, sortAt: new Date(r.sort_at) };
+    });
   }
 
   async certificate(em: Em, runId: string): Promise<{ found: boolean; certificate: DeletionCertificate | null }> {

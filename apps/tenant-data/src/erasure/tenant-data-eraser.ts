@@ -36,27 +36,32 @@ export class TenantDataEraser implements TenantEraser {
 
   async erase(tenantId: string): Promise<void> {
     await this.keyring.destroy(tenantId);
+    await this.deleteRows(tenantId, 'tenant_keyset', 'tenant_erasure');
+  }
+
+  /**
+   * Per-category retention: everything this service holds is the tenant's customer data (customers,
+   * business records, documents), so every row and blob goes. The keyset stays until the full purge: while
+   * it lives the tenant is only cancelled (read-only, its owner still signed in) and this service must still
+   * answer it; copies of the deleted rows in backups stay sealed under it until then (docs/retention.md).
+   */
+  async eraseCustomerData(tenantId: string): Promise<CustomerDataErasure> {
+    await this.deleteRows(tenantId, 'tenant_customer_data', 'retention_customer_data');
+    return { erased: [...TENANT_TABLES.filter((t) => t !== 'event_outbox'), 'document_blobs'], retained: [] };
+  }
+
+  private async deleteRows(tenantId: string, resourceType: string, reason: string): Promise<void> {
     await inErasureTransaction(this.db, tenantId, async (tx) => {
       for (const table of TENANT_TABLES)
         await tx.execute(`delete from tenant_data.${table} where tenant_id = ?`, [tenantId]);
       await this.audit.record(tx, {
         action: 'delete',
-        resource: { type: 'tenant_keyset', id: tenantId },
+        resource: { type: resourceType, id: tenantId },
         tenantId,
-        reason: 'tenant_erasure',
+        reason,
       });
     });
     // Blob keys are documents/<tenant>/<document>/<segment>: everything under the tenant goes.
     for (const blob of await this.blobs.list(`documents/${tenantId}`)) await this.blobs.delete(blob.key);
-  }
-
-  /**
-   * Per-category retention: everything this service holds is the tenant's customer data (its customers,
-   * business records and documents), so the customer-data erasure is this service's whole erasure, keyset
-   * first (copies in backups go unreadable with it). The full purge later finds nothing left.
-   */
-  async eraseCustomerData(tenantId: string): Promise<CustomerDataErasure> {
-    await this.erase(tenantId);
-    return { erased: ['keyset', ...TENANT_TABLES.filter((t) => t !== 'event_outbox'), 'document_blobs'], retained: [] };
   }
 }

@@ -6,6 +6,8 @@ import {
   RetentionError,
   RetentionOps,
   RetentionProfiles,
+  decodeKeysetCursor,
+  encodeKeysetCursor,
   purgeSchedule,
   uuidv7,
   type OpRequest,
@@ -262,6 +264,34 @@ export class ListRetentionRunsUseCase implements UseCase<typeof RetentionOps.lis
       const items = await this.repo.runs(data.tx, input);
       await data.record({ resource: { id: input.tenantId ?? null } });
       return { items };
+    });
+  }
+}
+
+/** The platform's schedule view: what will be purged when, what a hold blocks, the last run (keyset-paged). */
+@Handles(RetentionOps.schedule)
+export class RetentionScheduleUseCase implements UseCase<typeof RetentionOps.schedule> {
+  constructor(
+    private readonly access: PlatformAccess,
+    private readonly repo: RetentionRepository,
+  ) {}
+
+  execute(scope: OperationScope<typeof RetentionOps.schedule>, input: OpRequest<typeof RetentionOps.schedule>) {
+    const after = input.cursor ? decodeKeysetCursor(input.cursor) : undefined;
+    return this.access.run(scope, async (data) => {
+      const rows = await this.repo.schedule(data.tx, {
+        states: input.state ? [input.state] : ['cancelled', 'purging'],
+        dueBefore: input.dueBefore ? new Date(input.dueBefore) : undefined,
+        limit: input.limit + 1,
+        after: after && { at: after.at, id: after.id },
+      });
+      const page = rows.slice(0, input.limit);
+      const last = page.at(-1);
+      await data.record({ resource: { id: null } });
+      return {
+        items: page.map((r) => r.item),
+        nextCursor: rows.length > input.limit && last ? encodeKeysetCursor(last.sortAt, last.item.tenantId) : null,
+      };
     });
   }
 }
