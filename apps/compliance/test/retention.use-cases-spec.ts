@@ -7,6 +7,7 @@ import {
   uuidv7,
   verifyDeletionCertificate,
   type PlatformEvent,
+  type RetentionScheduleItem,
 } from '@lekha/contracts';
 import { PlatformEvents } from '@lekha/erasure';
 import { anonymousContext } from '@lekha/tenancy';
@@ -151,6 +152,161 @@ describe('retention after cancellation (use cases on a real database)', () => {
     });
     // Another tick starts nothing.
     expect((await scheduler.tick(new Date(due.getTime() + DAY))).purges).not.toContain(tenantId);
+  });
+
+  it('P31: customer data erased at M, once from two instances, the tenant still cancelled; account at N', async () => {
+    const at = new Date('2031-01-01T00:00:00Z');
+    const owner = h.tenantCaller(['owner']);
+    const tenantId = owner.tenantId;
+    await expect(h.call(RetentionOps.putRetention, { days: 30, customerDataDays: 31 }, owner)).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: [expect.objectContaining({ path: 'customerDataDays' })],
+    });
+    const set = await h.call(RetentionOps.putRetention, { days: 180, customerDataDays: 90 }, owner);
+    expect(set.policy).toMatchObject({ days: 180, customerDataDays: 90 });
+    await scheduler.observe({
+      type: 'tenant.cancelled',
+      eventId: uuidv7(),
+      tenantId,
+      reason: 'owner',
+      cancelledAt: at.toISOString(),
+    });
+    const view = await h.call(RetentionOps.getRetention, {}, owner);
+    expect(view.schedule).toMatchObject({
+      customerPurgeAt: '2031-04-01T00:00:00.000Z',
+      purgeAt: '2031-06-30T00:00:00.000Z',
+      noticeAt: '2031-03-30T00:00:00.000Z',
+      customerPurgedAt: null,
+    });
+    // A change of the policy moves both dates while nothing has begun.
+    const moved = await h.call(RetentionOps.putRetention, { customerDataDays: 60 }, owner);
+    expect(moved.schedule).toMatchObject({
+      customerPurgeAt: '2031-03-02T00:00:00.000Z',
+      noticeAt: '2031-02-28T00:00:00.000Z',
+    });
+    const m = new Date(at.getTime() + 60 * DAY);
+    expect((await scheduler.tick(new Date(m.getTime() - 1000), tenantId)).customerPurges).toEqual([]);
+    const [a, b] = await Promise.all([scheduler.tick(m, tenantId), scheduler.tick(m, tenantId)]);
+    expect([...a.customerPurges, ...b.customerPurges]).toEqual([tenantId]);
+    expect([...a.purges, ...b.purges]).toEqual([]);
+    const orders = published.filter(
+      (e) => e.type === 'tenant.customer-data.erasure.requested' && e.tenantId === tenantId,
+    );
+    expect(orders.length).toBeGreaterThanOrEqual(1);
+    expect(ordersFor(tenantId)).toEqual([]);
+    // Too late to reactivate; the policy no longer moves the customer-data date.
+    await expect(h.call(RetentionOps.reactivate, {}, owner)).rejects.toMatchObject({
+      reason: 'RETENTION_PURGE_STARTED',
+    });
+    for (const service of ErasingServices) {
+      expect((await h.call(RetentionOps.getRetention, {}, owner)).schedule!.customerPurgedAt).toBeNull();
+      await scheduler.observe({
+        type: 'tenant.customer-data.erasure.confirmed',
+        eventId: uuidv7(),
+        tenantId,
+        service,
+        erased: service === 'tenant-data' ? ['keyset', 'customers'] : [],
+        retained: service === 'billing' ? [{ category: 'gst_records', reason: 'CGST Act s.36' }] : [],
+        confirmedAt: new Date().toISOString(),
+      });
+    }
+    const after = await h.call(RetentionOps.getRetention, {}, owner);
+    expect(after.state).toBe('cancelled');
+    expect(after.schedule!.customerPurgedAt).toEqual(expect.any(String));
+    const runs = await h.call(RetentionOps.listRuns, { tenantId }, platform);
+    expect(runs.items.filter((r) => r.kind === 'customer_purge')).toEqual([
+      expect.objectContaining({ result: 'done', finishedAt: expect.any(String) }),
+    ]);
+    // N: the full purge, once, with the certificate.
+    const n = new Date(at.getTime() + 180 * DAY);
+    expect((await scheduler.tick(new Date(n.getTime() - 1000), tenantId)).purges).toEqual([]);
+    expect((await scheduler.tick(n, tenantId)).purges).toEqual([tenantId]);
+    await confirmAll(tenantId);
+    const purge = (await h.call(RetentionOps.listRuns, { tenantId }, platform)).items.find((r) => r.kind === 'purge')!;
+    expect(purge).toMatchObject({ result: 'done', certificateId: expect.any(String) });
+  });
+
+  it('P31: a hold blocks the customer-data erasure once (audited run); lifted, it starts', async () => {
+    const at = new Date('2031-07-01T00:00:00Z');
+    const owner = h.tenantCaller(['owner']);
+    const tenantId = owner.tenantId;
+    await h.call(RetentionOps.putRetention, { days: 60, customerDataDays: 10 }, owner);
+    await scheduler.observe({
+      type: 'tenant.cancelled',
+      eventId: uuidv7(),
+      tenantId,
+      reason: 'owner',
+      cancelledAt: at.toISOString(),
+    });
+    const hold = await h.call(
+      RetentionOps.placeHold,
+      { tenantId, customerId: randomUUID(), reason: 'court order on one customer', reference: 'CS/2031/7' },
+      platform,
+    );
+    const m = new Date(at.getTime() + 10 * DAY);
+    expect(await scheduler.tick(m, tenantId)).toMatchObject({ blocked: [tenantId], customerPurges: [] });
+    expect(await scheduler.tick(m, tenantId)).toMatchObject({ blocked: [tenantId], customerPurges: [] });
+    const blocked = (await h.call(RetentionOps.listRuns, { tenantId }, platform)).items.filter(
+      (r) => r.kind === 'customer_purge',
+    );
+    expect(blocked).toEqual([expect.objectContaining({ result: 'blocked', holdId: hold.id })]);
+    await h.call(RetentionOps.liftHold, { id: hold.id }, platform);
+    expect((await scheduler.tick(m, tenantId)).customerPurges).toEqual([tenantId]);
+  });
+
+  it('the schedule view: next step first, keyset-paged, with the holds standing and the last run', async () => {
+    const base = new Date('2040-01-01T00:00:00Z');
+    const a = h.tenantCaller(['owner']);
+    const b = h.tenantCaller(['owner']);
+    await h.call(RetentionOps.putRetention, { days: 30, customerDataDays: 10 }, a);
+    await h.call(RetentionOps.putRetention, { days: 20 }, b);
+    for (const t of [a, b])
+      await scheduler.observe({
+        type: 'tenant.cancelled',
+        eventId: uuidv7(),
+        tenantId: t.tenantId,
+        reason: 'non_payment',
+        cancelledAt: base.toISOString(),
+      });
+    const hold = await h.call(
+      RetentionOps.placeHold,
+      { tenantId: b.tenantId, reason: 'tax audit', reference: 'T/1' },
+      platform,
+    );
+    await scheduler.tick(new Date(base.getTime() + 8 * DAY), a.tenantId);
+    const due = new Date(base.getTime() + 40 * DAY).toISOString();
+    const all: RetentionScheduleItem[] = [];
+    for (let cursor: string | undefined, pages = 0; pages < 500; pages++) {
+      const page = await h.call(RetentionOps.schedule, { dueBefore: due, limit: 1, cursor }, platform);
+      expect(page.items.length).toBeLessThanOrEqual(1);
+      all.push(...page.items);
+      if (!page.nextCursor) break;
+      cursor = page.nextCursor;
+    }
+    const mine = all.filter((i) => [a.tenantId, b.tenantId].includes(i.tenantId));
+    // a: notice sent at day 8, customer data at day 10 next; b: notice due at day 18, held.
+    expect(mine.map((i) => i.tenantId)).toEqual([a.tenantId, b.tenantId]);
+    expect(mine[0]).toMatchObject({
+      cancelReason: 'non_payment',
+      next: { kind: 'customer_purge', at: '2040-01-11T00:00:00.000Z' },
+      notice: { at: '2040-01-09T00:00:00.000Z', sentAt: expect.any(String) },
+      customerPurge: { at: '2040-01-11T00:00:00.000Z', startedAt: null, doneAt: null },
+      purge: { at: '2040-01-31T00:00:00.000Z', startedAt: null },
+      heldBy: [],
+      lastRun: { kind: 'notice', result: 'sent' },
+    });
+    expect(mine[1]).toMatchObject({
+      next: { kind: 'notice', at: '2040-01-19T00:00:00.000Z' },
+      customerPurge: null,
+      heldBy: [hold.id],
+      lastRun: null,
+    });
+    // Keyset order holds across pages (never a tenant twice).
+    expect(new Set(all.map((i) => i.tenantId)).size).toBe(all.length);
+    await expect(h.call(RetentionOps.schedule, { cursor: 'bm90IG91cnM' }, platform)).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
+    await expect(h.call(RetentionOps.schedule, {}, a)).rejects.toBeInstanceOf(DomainError);
   });
 
   it('P30: a notice not handed over is not marked sent; the next tick hands it over, same ID, once', async () => {

@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_ENTITLEMENTS, NotificationOps, type ConsentEvent } from '@lekha/contracts';
+import { TenantKeyring } from '@lekha/crypto';
 import { ConsentEvents, EntitlementsReader } from '@lekha/runtime';
 import { Database } from '@lekha/persistence';
 import type { Caller, UseCaseHarness } from '@lekha/use-case-testing';
@@ -828,6 +829,33 @@ describe('notifications (use cases on a real database)', () => {
         );
         expect([table, Number(row!.n)]).toEqual([table, 0]);
       }
+    });
+
+    it('P31: the customer-data erasure deletes messages and what hangs on them, keeps the templates', async () => {
+      const owner = await tenant();
+      await send(owner, {});
+      const count = async (table: string) => {
+        const [row] = await h.app
+          .get(Database)
+          .em()
+          .execute<{ n: string }[]>(`select count(*) as n from notifications.${table} where tenant_id = ?`, [
+            owner.tenantId,
+          ]);
+        return Number(row!.n);
+      };
+      const templates = await count('templates');
+      const settings = await count('settings');
+      expect(await count('messages')).toBe(1);
+      const done = await h.get(NotificationsTenantEraser).eraseCustomerData(owner.tenantId);
+      expect(done.erased).toEqual(expect.arrayContaining(['messages', 'consents']));
+      expect(await h.get(NotificationsTenantEraser).eraseCustomerData(owner.tenantId)).toEqual(done); // idempotent
+      for (const table of ['messages', 'message_attempts', 'dispatch_queue', 'recipient_routes', 'consents'])
+        expect([table, await count(table)]).toEqual([table, 0]);
+      expect(templates).toBeGreaterThan(0);
+      expect(await count('templates')).toBe(templates);
+      expect(await count('settings')).toBe(settings);
+      // The keyset stays: the account's templates and credentials still open.
+      expect(await h.get(TenantKeyring).keysFor(owner.tenantId, { create: false })).not.toBeNull();
     });
   });
 });

@@ -93,6 +93,7 @@ export enum RetentionError {
   HoldLifted = 'RETENTION_HOLD_LIFTED',
   RunNotFound = 'RETENTION_RUN_NOT_FOUND',
   CertificateNotReady = 'RETENTION_CERTIFICATE_NOT_READY',
+  CustomerDataDaysTooLong = 'RETENTION_CUSTOMER_DATA_DAYS_TOO_LONG',
 }
 
 export enum CustomerError {
@@ -447,6 +448,7 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case ApiKeyError.ScopeUnknown:
     case AuthError.GstinStateMismatch:
     case AuthError.PasswordRejected:
+    case RetentionError.CustomerDataDaysTooLong:
     case TenantError.EraseIdMismatch:
     case CustomerError.ImportEmpty:
     case CustomerError.ImportNotText:

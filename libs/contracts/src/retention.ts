@@ -37,6 +37,12 @@ export const putRetentionPolicySchema = z.strictObject({
   profile: z.enum(Object.keys(RetentionProfiles) as [RetentionProfile, ...RetentionProfile[]]).optional(),
   /** Erase the tenant after three years of inactivity, with a 48-hour notice (off unless asked for). */
   inactivityErasure: z.boolean().optional(),
+  /**
+   * Days after cancellation before the tenant's customer data (its customers, business records, documents,
+   * messages, consents) is erased, while the account data (staff, settings, billing) waits for `days`.
+   * At most `days`; `null` drops it (customer data then goes with the account at `days`).
+   */
+  customerDataDays: z.number().int().min(1).max(MAX_RETENTION_DAYS).nullable().optional(),
 });
 export type PutRetentionPolicyInput = z.infer<typeof putRetentionPolicySchema>;
 
@@ -46,24 +52,40 @@ export interface ResolvedRetentionPolicy {
   /** `policy` when the tenant set `days`, `profile` when it is the profile's default. */
   daysFrom: 'policy' | 'profile';
   inactivityErasure: boolean;
+  /** Days after cancellation before customer data is erased (equal to `days` unless set shorter). */
+  customerDataDays: number;
   categories: { category: string; days: number; reason: string }[];
 }
+
+/** The categories a purge erases (the rest, the legal floors, are kept past it as IDs and times). */
+export const PurgedCategories = ['account_data', 'customer_data'] as const;
 
 /** The policy as it binds: the tenant's days (or its profile's), each legal floor where it is longer. */
 export function resolveRetentionPolicy(stored: {
   profile?: RetentionProfile | null;
   days?: number | null;
   inactivityErasure?: boolean | null;
+  customerDataDays?: number | null;
 }): ResolvedRetentionPolicy {
   const profile = stored.profile ?? DEFAULT_RETENTION_PROFILE;
   const days = stored.days ?? RetentionProfiles[profile];
+  const customerDataDays = Math.min(stored.customerDataDays ?? days, days);
   return {
     profile,
     days,
     daysFrom: stored.days ? 'policy' : 'profile',
     inactivityErasure: stored.inactivityErasure ?? false,
+    customerDataDays,
     categories: [
-      { category: 'tenant_data', days, reason: 'the tenant’s retention policy' },
+      { category: 'account_data', days, reason: 'the tenant’s retention policy (staff, settings, billing account)' },
+      {
+        category: 'customer_data',
+        days: customerDataDays,
+        reason:
+          customerDataDays < days
+            ? 'the tenant’s retention policy for customer data (customers, records, documents, messages, consents)'
+            : 'the tenant’s retention policy (with the account data)',
+      },
       ...RetentionFloors.map((f) =>
         f.minDays > days
           ? { category: f.category, days: f.minDays, reason: `${f.reason} (longer than the policy: the law wins)` }
@@ -73,10 +95,20 @@ export function resolveRetentionPolicy(stored: {
   };
 }
 
-/** When the purge and its notice fall for a cancellation. */
-export function purgeSchedule(cancelledAt: Date, days: number): { noticeAt: Date; purgeAt: Date } {
+/**
+ * When the purge and its notice fall for a cancellation. With `customerDataDays` shorter than `days`,
+ * customer data is erased first (`customerPurgeAt`) and the notice goes 48 h before that, the first erasure.
+ */
+export function purgeSchedule(
+  cancelledAt: Date,
+  days: number,
+  customerDataDays: number = days,
+): { noticeAt: Date; purgeAt: Date; customerPurgeAt: Date | null } {
   const purgeAt = new Date(cancelledAt.getTime() + days * 86_400_000);
-  return { purgeAt, noticeAt: new Date(purgeAt.getTime() - PURGE_NOTICE_HOURS * 3_600_000) };
+  const customerPurgeAt =
+    customerDataDays < days ? new Date(cancelledAt.getTime() + customerDataDays * 86_400_000) : null;
+  const first = customerPurgeAt ?? purgeAt;
+  return { purgeAt, customerPurgeAt, noticeAt: new Date(first.getTime() - PURGE_NOTICE_HOURS * 3_600_000) };
 }
 
 export const cancelTenantSchema = z.strictObject({ password: z.string().min(1).max(200) });
@@ -88,7 +120,8 @@ export type TenantLifecycleState = (typeof TenantLifecycleStates)[number];
 export const retentionRunViewSchema = z.object({
   id: z.uuid(),
   tenantId: z.uuid(),
-  kind: z.enum(['notice', 'purge']),
+  /** `customer_purge`: the tenant's customer data erased before the account (per-category retention). */
+  kind: z.enum(['notice', 'purge', 'customer_purge']),
   /** `started`/`done` for a purge; `blocked` while a legal hold stands (no purge ran); `sent` for a notice. */
   result: z.enum(['started', 'done', 'blocked', 'sent']),
   holdId: z.uuid().nullable(),
@@ -105,6 +138,7 @@ export const retentionViewSchema = z.object({
     days: z.number().int(),
     daysFrom: z.enum(['policy', 'profile']),
     inactivityErasure: z.boolean(),
+    customerDataDays: z.number().int(),
     categories: z.array(z.object({ category: z.string(), days: z.number().int(), reason: z.string() })),
   }),
   state: z.enum(TenantLifecycleStates),
@@ -116,6 +150,10 @@ export const retentionViewSchema = z.object({
     .object({
       noticeAt: z.iso.datetime(),
       purgeAt: z.iso.datetime(),
+      /** When customer data is erased, ahead of the account (null: with it, at `purgeAt`). */
+      customerPurgeAt: z.iso.datetime().nullable(),
+      /** When the customer-data erasure completed (every service confirmed), null until then. */
+      customerPurgedAt: z.iso.datetime().nullable(),
       retained: z.array(z.object({ category: z.string(), until: z.iso.datetime(), reason: z.string() })),
     })
     .nullable(),
@@ -151,6 +189,41 @@ export const listRetentionRunsSchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export const retentionRunsPageSchema = z.object({ items: z.array(retentionRunViewSchema) });
+
+/** The platform's schedule view: tenants with a cancellation or purge under way, next due first. */
+export const listRetentionScheduleSchema = z.strictObject({
+  /** Only this state; omitted: `cancelled` and `purging` (what is still to happen). */
+  state: z.enum(['cancelled', 'purging', 'purged']).optional(),
+  /** Only tenants whose next step falls before this time. */
+  dueBefore: z.iso.datetime().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+const stepSchema = z.object({
+  at: z.iso.datetime().nullable(),
+  startedAt: z.iso.datetime().nullable(),
+  doneAt: z.iso.datetime().nullable(),
+});
+export const retentionScheduleItemSchema = z.object({
+  tenantId: z.uuid(),
+  state: z.enum(TenantLifecycleStates),
+  cancelReason: z.enum(['owner', 'non_payment', 'inactivity']).nullable(),
+  cancelledAt: z.iso.datetime().nullable(),
+  /** What happens next and when (`null` once purged). */
+  next: z.object({ kind: z.enum(['notice', 'customer_purge', 'purge']), at: z.iso.datetime() }).nullable(),
+  notice: z.object({ at: z.iso.datetime().nullable(), sentAt: z.iso.datetime().nullable() }),
+  /** The customer-data erasure ahead of the account (per-category retention); null when none is set. */
+  customerPurge: stepSchema.nullable(),
+  purge: stepSchema,
+  /** Legal holds standing on the tenant: while any stands, no purge or customer-data erasure runs. */
+  heldBy: z.array(z.uuid()),
+  lastRun: retentionRunViewSchema.nullable(),
+});
+export type RetentionScheduleItem = z.infer<typeof retentionScheduleItemSchema>;
+export const retentionSchedulePageSchema = z.object({
+  items: z.array(retentionScheduleItemSchema),
+  nextCursor: z.string().nullable(),
+});
 export const certificateResponseSchema = deletionCertificateSchema;
 export const certificateKeyViewSchema = z.object({ alg: z.literal('Ed25519'), kid: z.string(), publicKey: z.string() });
 /** Development and test only: run the schedule as if it were `asOf` (the e2e suites' clock). */
@@ -165,4 +238,6 @@ export const retentionTickResultSchema = z.object({
   notices: z.array(z.uuid()),
   purges: z.array(z.uuid()),
   blocked: z.array(z.uuid()),
+  /** Tenants whose customer data began to be erased ahead of the account (per-category retention). */
+  customerPurges: z.array(z.uuid()),
 });

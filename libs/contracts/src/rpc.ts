@@ -133,6 +133,7 @@ export const Rpc = {
     liftLegalHold: 'compliance.legal-holds.lift',
     legalHoldsStanding: 'compliance.legal-holds.standing',
     listRetentionRuns: 'compliance.retention-runs.list',
+    retentionSchedule: 'compliance.retention.schedule',
     deletionCertificate: 'compliance.retention-runs.certificate',
     certificateKey: 'compliance.retention.certificate-key',
     retentionTick: 'compliance.retention.tick',

@@ -40,6 +40,29 @@ export const tenantErasureConfirmedSchema = z.strictObject({
   confirmedAt: z.iso.datetime(),
 });
 /**
+ * Per-category retention: a cancelled tenant's customer data (customers, records, documents, messages,
+ * consents) is erased ahead of its account data. Each service erases what it holds of that category (or
+ * nothing) and confirms with what it erased; the tenant stays cancelled (read-only) and its keysets for
+ * account data stay until the full purge.
+ */
+export const tenantCustomerDataErasureRequestedSchema = z.strictObject({
+  type: z.literal('tenant.customer-data.erasure.requested'),
+  eventId: z.uuid(),
+  tenantId: z.uuid(),
+  requestedAt: z.iso.datetime(),
+});
+export const tenantCustomerDataErasureConfirmedSchema = z.strictObject({
+  type: z.literal('tenant.customer-data.erasure.confirmed'),
+  eventId: z.uuid(),
+  tenantId: z.uuid(),
+  service: z.enum(ErasingServices),
+  /** What this service erased (table or keyset names); empty when it holds no customer data. */
+  erased: z.array(z.string().max(100)).max(50),
+  /** What it keeps until the full purge because the law says so, with the reason. */
+  retained: z.array(z.object({ category: z.string().max(100), reason: z.string().max(300) })).max(20),
+  confirmedAt: z.iso.datetime(),
+});
+/**
  * A service has deleted what it held of one erased customer (tenant-data's `customer.erased` on
  * `tenant-data.events.v1`), so the data principal's rights can be shown done service by service.
  */
@@ -77,6 +100,8 @@ export const tenantReactivatedSchema = z.strictObject({
 export const platformEventSchema = z.discriminatedUnion('type', [
   tenantErasureRequestedSchema,
   tenantErasureConfirmedSchema,
+  tenantCustomerDataErasureRequestedSchema,
+  tenantCustomerDataErasureConfirmedSchema,
   customerErasureConfirmedSchema,
   tenantCancelledSchema,
   tenantReactivatedSchema,
@@ -84,6 +109,7 @@ export const platformEventSchema = z.discriminatedUnion('type', [
 export type PlatformEvent = z.infer<typeof platformEventSchema>;
 export type TenantErasureRequested = z.infer<typeof tenantErasureRequestedSchema>;
 export type TenantErasureConfirmed = z.infer<typeof tenantErasureConfirmedSchema>;
+export type TenantCustomerDataErasureConfirmed = z.infer<typeof tenantCustomerDataErasureConfirmedSchema>;
 export type CustomerErasureConfirmed = z.infer<typeof customerErasureConfirmedSchema>;
 export type TenantCancelled = z.infer<typeof tenantCancelledSchema>;
 export type TenantReactivated = z.infer<typeof tenantReactivatedSchema>;

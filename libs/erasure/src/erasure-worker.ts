@@ -52,6 +52,22 @@ export class TenantErasureWorker implements OnApplicationBootstrap, OnModuleDest
       return;
     }
     if (this.observer) await this.retry('observe platform event', event.tenantId, () => this.observer!.observe(event));
+    if (event.type === 'tenant.customer-data.erasure.requested') {
+      await this.retry('erase customer data', event.tenantId, async () => {
+        const done = (await this.eraser.eraseCustomerData?.(event.tenantId)) ?? { erased: [], retained: [] };
+        await this.events.publish({
+          type: 'tenant.customer-data.erasure.confirmed',
+          eventId: uuidv7(),
+          tenantId: event.tenantId,
+          service: this.eraser.service,
+          erased: done.erased,
+          retained: done.retained,
+          confirmedAt: new Date().toISOString(),
+        });
+      });
+      this.logger.pino.info({ tenantId: event.tenantId }, 'tenant customer data erased in this service');
+      return;
+    }
     if (event.type !== 'tenant.erasure.requested') return;
     await this.retry('erase tenant', event.tenantId, async () => {
       await this.eraser.erase(event.tenantId);

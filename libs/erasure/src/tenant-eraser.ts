@@ -16,10 +16,22 @@ export function inErasureTransaction<T>(db: Database, tenantId: string, fn: (tx:
   );
 }
 
+/** What a service erased of a cancelled tenant's customer data, and what the law makes it keep. */
+export interface CustomerDataErasure {
+  erased: string[];
+  retained: { category: string; reason: string }[];
+}
+
 /** What a service does when its tenant is erased. Must be idempotent: a redelivered order runs again. */
 export interface TenantEraser {
   readonly service: ErasingService;
   erase(tenantId: string): Promise<void>;
+  /**
+   * Per-category retention: erase the tenant's customer data only (customers, business records,
+   * documents, messages, consents), keeping its account data until `erase`. Idempotent. A service
+   * without it holds no customer data and confirms with nothing erased.
+   */
+  eraseCustomerData?(tenantId: string): Promise<CustomerDataErasure>;
 }
 export const TENANT_ERASER = Symbol('TENANT_ERASER');
 

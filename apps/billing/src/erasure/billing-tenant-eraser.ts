@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { RetentionFloors } from '@lekha/contracts';
 import { AuditOutbox } from '@lekha/audit';
 import { TenantKeyring } from '@lekha/crypto';
 import { Database } from '@lekha/persistence';
-import { inErasureTransaction, type TenantEraser } from '@lekha/erasure';
+import { inErasureTransaction, type CustomerDataErasure, type TenantEraser } from '@lekha/erasure';
+
+const GST_FLOOR_REASON = RetentionFloors.find((f) => f.category === 'gst_records')!.reason;
 
 /** The tenant's ledger and customer-invoice tables, children before parents. */
 const LEDGER_TABLES = [
@@ -45,5 +48,23 @@ export class BillingTenantEraser implements TenantEraser {
         reason: 'tenant_erasure',
       });
     });
+  }
+
+  /**
+   * Per-category retention: the tenant's ledgers and customer invoices are its accounts and tax invoices,
+   * which the law keeps (CGST Act s.36): nothing is erased here ahead of the full purge, and the reason is
+   * recorded with the confirmation. The keyset goes with the account at the full purge.
+   */
+  async eraseCustomerData(tenantId: string): Promise<CustomerDataErasure> {
+    await inErasureTransaction(this.db, tenantId, (tx) =>
+      this.audit.record(tx, {
+        action: 'delete',
+        resource: { type: 'tenant_customer_data', id: tenantId },
+        tenantId,
+        outcome: 'denied',
+        reason: 'legal_floor:gst_records',
+      }),
+    );
+    return { erased: [], retained: [{ category: 'gst_records', reason: GST_FLOOR_REASON }] };
   }
 }

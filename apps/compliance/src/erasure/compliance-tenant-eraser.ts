@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { TenantKeyring } from '@lekha/crypto';
 import { Database } from '@lekha/persistence';
-import { inErasureTransaction, type TenantEraser } from '@lekha/erasure';
+import { inErasureTransaction, type CustomerDataErasure, type TenantEraser } from '@lekha/erasure';
 import { AuditNetworkKeys, scopeOf } from '../audit-index/audit-network-keys.js';
 
 /** The tenant's consent rows (children before parents) and its support requests. */
@@ -47,5 +47,20 @@ export class ComplianceTenantEraser implements TenantEraser {
         reason: 'tenant_erasure',
       });
     });
+  }
+
+  /** The customers' consent records are customer data; support requests and the audit network key wait. */
+  async eraseCustomerData(tenantId: string): Promise<CustomerDataErasure> {
+    const tables = CONSENT_TABLES.filter((t) => t !== 'support_requests');
+    await inErasureTransaction(this.db, tenantId, async (tx) => {
+      for (const table of tables) await tx.execute(`delete from compliance.${table} where tenant_id = ?`, [tenantId]);
+      await this.audit.record(tx, {
+        action: 'delete',
+        resource: { type: 'tenant_customer_data', id: tenantId },
+        tenantId,
+        reason: 'retention_customer_data',
+      });
+    });
+    return { erased: tables, retained: [] };
   }
 }

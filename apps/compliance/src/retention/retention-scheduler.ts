@@ -6,6 +6,7 @@ import {
   DOMAIN_EVENTS_TOPIC,
   INACTIVITY_ERASURE_DAYS,
   PURGE_NOTICE_HOURS,
+  PurgedCategories,
   DELETION_CERTIFICATE_FORMAT,
   ErasingServices,
   deletionCertificateKey,
@@ -47,6 +48,8 @@ export interface TickResult {
   notices: string[];
   purges: string[];
   blocked: string[];
+  /** Tenants whose customer data began to be erased ahead of the account (per-category retention). */
+  customerPurges: string[];
 }
 
 /**
@@ -65,6 +68,7 @@ export function purgeNoticeBody(row: {
   cancelled_at: Date | null;
   purge_at: Date | null;
   cancel_reason: string | null;
+  customer_purge_at?: Date | null;
 }): string {
   const day = (d: Date | null) => (d ? new Date(d).toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : 'unknown');
   const why =
@@ -73,7 +77,13 @@ export function purgeNoticeBody(row: {
       : `Your Lekha account was cancelled on ${day(row.cancelled_at)}.`;
   return [
     why,
-    `Its data will be deleted permanently on ${day(row.purge_at)}, with its encryption keys,`,
+    ...(row.customer_purge_at
+      ? [
+          'Its customer data (customers, records, documents, messages) will be deleted on ' +
+            `${day(row.customer_purge_at)};`,
+          `its account (staff, settings, billing) on ${day(row.purge_at)}, with its encryption keys,`,
+        ]
+      : [`Its data will be deleted permanently on ${day(row.purge_at)}, with its encryption keys,`]),
     'so that no backup can restore it.',
     row.cancel_reason === 'inactivity'
       ? 'To keep it, sign in before then.'
@@ -81,6 +91,8 @@ export function purgeNoticeBody(row: {
     'Records the law requires us to keep (processing logs, GST records) are kept as IDs and times only.',
   ].join('\n');
 }
+
+const customerData = (tenantId: string) => ({ type: 'tenant_customer_data', id: tenantId });
 
 const job = () => anonymousContext({ actorType: 'scheduled_job', actorId: 'retention', purpose: 'legal_obligation' });
 
@@ -155,7 +167,8 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnModuleDestr
       const at = new Date(event.cancelledAt);
       await this.db.em().transactional(async (tx) => {
         const policy = await this.repo.policy(tx, event.tenantId);
-        if (await this.repo.cancel(tx, event.tenantId, event.reason, at, purgeSchedule(at, policy.days)))
+        const schedule = purgeSchedule(at, policy.days, policy.customerDataDays);
+        if (await this.repo.cancel(tx, event.tenantId, event.reason, at, schedule))
           await this.audit.record(tx, {
             action: 'update',
             resource: { type: 'tenant_lifecycle', id: event.tenantId },
@@ -166,13 +179,22 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnModuleDestr
     } else if (event.type === 'tenant.erasure.confirmed') {
       await this.repo.confirm(this.db.em(), event.tenantId, event.service, new Date(event.confirmedAt));
       await this.complete(event.tenantId, new Date());
+    } else if (event.type === 'tenant.customer-data.erasure.confirmed') {
+      await this.repo.confirmCustomerData(this.db.em(), {
+        tenantId: event.tenantId,
+        service: event.service,
+        erased: event.erased,
+        retained: event.retained,
+        at: new Date(event.confirmedAt),
+      });
+      await this.completeCustomerData(event.tenantId, new Date());
     }
   }
 
   /** One round of the schedule as of `asOf`: notices due, purges due (or blocked), orders to repeat. */
   tick(asOf: Date, tenantId?: string): Promise<TickResult> {
     return runWithContext(job(), async () => {
-      const result: TickResult = { inactive: [], notices: [], purges: [], blocked: [] };
+      const result: TickResult = { inactive: [], notices: [], purges: [], blocked: [], customerPurges: [] };
       await this.inactivity(asOf, result, tenantId);
       await this.db.em().transactional(async (tx) => {
         for (const row of await this.repo.claimDue(tx, 'notice_at', asOf, tenantId)) {
@@ -202,53 +224,92 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnModuleDestr
           result.notices.push(row.tenant_id);
         }
       });
-      await this.db.em().transactional(async (tx) => {
-        for (const row of await this.repo.claimDue(tx, 'purge_at', asOf, tenantId)) {
-          const holds = await this.repo.activeHolds(tx, row.tenant_id);
-          if (holds.length) {
-            const hold = holds[0]!;
-            if (
-              await this.repo.insertRun(tx, {
-                id: uuidv7(),
-                tenantId: row.tenant_id,
-                kind: 'purge',
-                result: 'blocked',
-                holdId: hold.id,
-                at: asOf,
-              })
-            )
-              await this.audit.record(tx, {
-                action: 'delete',
-                resource: { type: 'tenant', id: row.tenant_id },
-                tenantId: row.tenant_id,
-                outcome: 'denied',
-                reason: `legal_hold:${hold.id}`,
-              });
-            result.blocked.push(row.tenant_id);
-            continue;
-          }
-          if (
-            !(await this.repo.insertRun(tx, {
-              id: uuidv7(),
-              tenantId: row.tenant_id,
-              kind: 'purge',
-              result: 'started',
-              at: asOf,
-            }))
-          )
-            continue;
-          await this.repo.startPurge(tx, row.tenant_id, asOf);
-          await this.audit.record(tx, {
-            action: 'delete',
-            resource: { type: 'tenant', id: row.tenant_id },
-            tenantId: row.tenant_id,
-            reason: 'retention_purge',
-          });
-          result.purges.push(row.tenant_id);
-        }
-      });
-      await this.publishOrders(new Date(Date.now() - this.config.RETENTION_REPUBLISH_MS), result.purges);
+      // Customer data first (per-category retention), then whole tenants: each claimed, hold-checked and
+      // started in one transaction under the row's lock.
+      await this.claimPurges('customer_purge', asOf, result, tenantId);
+      await this.claimPurges('purge', asOf, result, tenantId);
+      const before = new Date(Date.now() - this.config.RETENTION_REPUBLISH_MS);
+      await this.publishCustomerOrders(before, result.customerPurges);
+      await this.publishOrders(before, result.purges);
       return result;
+    });
+  }
+
+  /**
+   * Due purges of one kind, claimed: a standing hold (on the tenant or any of its customers) blocks it —
+   * a `blocked` run once per hold, audited — otherwise a unique `started` run and the lifecycle row moved.
+   */
+  private async claimPurges(
+    kind: 'purge' | 'customer_purge',
+    asOf: Date,
+    result: TickResult,
+    tenantId?: string,
+  ): Promise<void> {
+    const column = kind === 'purge' ? 'purge_at' : 'customer_purge_at';
+    await this.db.em().transactional(async (tx) => {
+      for (const row of await this.repo.claimDue(tx, column, asOf, tenantId)) {
+        const holds = await this.repo.activeHolds(tx, row.tenant_id);
+        if (holds.length) {
+          const hold = holds[0]!;
+          const run = { id: uuidv7(), tenantId: row.tenant_id, kind, result: 'blocked' as const, holdId: hold.id };
+          if (await this.repo.insertRun(tx, { ...run, at: asOf }))
+            await this.audit.record(tx, {
+              action: 'delete',
+              resource: kind === 'purge' ? { type: 'tenant', id: row.tenant_id } : customerData(row.tenant_id),
+              tenantId: row.tenant_id,
+              outcome: 'denied',
+              reason: `legal_hold:${hold.id}`,
+            });
+          if (!result.blocked.includes(row.tenant_id)) result.blocked.push(row.tenant_id);
+          continue;
+        }
+        const run = { id: uuidv7(), tenantId: row.tenant_id, kind, result: 'started' as const, at: asOf };
+        if (!(await this.repo.insertRun(tx, run))) continue;
+        if (kind === 'purge') await this.repo.startPurge(tx, row.tenant_id, asOf);
+        else await this.repo.startCustomerPurge(tx, row.tenant_id, asOf);
+        await this.audit.record(tx, {
+          action: 'delete',
+          resource: kind === 'purge' ? { type: 'tenant', id: row.tenant_id } : customerData(row.tenant_id),
+          tenantId: row.tenant_id,
+          reason: kind === 'purge' ? 'retention_purge' : 'retention_customer_data',
+        });
+        (kind === 'purge' ? result.purges : result.customerPurges).push(row.tenant_id);
+      }
+    });
+  }
+
+  /** Customer-data erasure orders: new ones at once, the unconfirmed again after the republish delay. */
+  private async publishCustomerOrders(before: Date, fresh: string[]): Promise<void> {
+    const due = await this.repo.customerToRepublish(this.db.em(), before);
+    const ids = [...new Set([...fresh, ...due])];
+    if (!ids.length) return;
+    const now = new Date().toISOString();
+    await this.events.publish(
+      ...ids.map((tenantId) => ({
+        type: 'tenant.customer-data.erasure.requested' as const,
+        eventId: uuidv7(),
+        tenantId,
+        requestedAt: now,
+      })),
+    );
+    await this.repo.markCustomerPublished(this.db.em(), ids);
+  }
+
+  /** When every service has confirmed a customer-data erasure, it is done (the tenant stays cancelled). */
+  async completeCustomerData(tenantId: string, at: Date): Promise<boolean> {
+    return this.db.em().transactional(async (tx: Em) => {
+      const row = await this.repo.lifecycle(tx, tenantId, true);
+      if (!row?.customer_purge_started_at || row.customer_purged_at) return false;
+      const confirmed = new Set((await this.repo.customerConfirmations(tx, tenantId)).map((c) => c.service));
+      if (!ErasingServices.every((s) => confirmed.has(s))) return false;
+      if (!(await this.repo.finishCustomerPurge(tx, tenantId, at))) return false;
+      await this.audit.record(tx, {
+        action: 'delete',
+        resource: customerData(tenantId),
+        tenantId,
+        reason: 'retention_customer_data_complete',
+      });
+      return true;
     });
   }
 
@@ -343,7 +404,7 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnModuleDestr
             erased: ERASED[service],
           })),
           retained: policy.categories
-            .filter((c) => c.category !== 'tenant_data')
+            .filter((c) => !(PurgedCategories as readonly string[]).includes(c.category))
             .map((c) => ({
               category: c.category,
               until: new Date(new Date(row.cancelled_at ?? purgeAt).getTime() + c.days * 86_400_000).toISOString(),

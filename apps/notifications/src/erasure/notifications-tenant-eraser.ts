@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { TenantKeyring } from '@lekha/crypto';
 import { Database } from '@lekha/persistence';
-import { inErasureTransaction, type TenantEraser } from '@lekha/erasure';
+import { inErasureTransaction, type CustomerDataErasure, type TenantEraser } from '@lekha/erasure';
 
 /** Every table holding a tenant's rows, children before parents. */
 const TENANT_TABLES = [
@@ -21,6 +21,24 @@ const TENANT_TABLES = [
   'reminder_rules',
   'record_event_marks',
   'staff_contacts',
+] as const;
+
+/**
+ * The tenant's messages to its customers and what hangs on them, and its customers' consents and flags:
+ * customer data, erased ahead of the account under per-category retention. Templates, settings, reminder
+ * rules and staff contacts are account data and wait for the full purge (as does the keyset they need).
+ */
+const CUSTOMER_DATA_TABLES = [
+  'dispatch_queue',
+  'provider_refs',
+  'receipts_seen',
+  'recipient_routes',
+  'message_attempts',
+  'messages',
+  'idempotency_keys',
+  'consents',
+  'recipient_flags',
+  'record_event_marks',
 ] as const;
 
 /**
@@ -49,5 +67,19 @@ export class NotificationsTenantEraser implements TenantEraser {
         reason: 'tenant_erasure',
       });
     });
+  }
+
+  async eraseCustomerData(tenantId: string): Promise<CustomerDataErasure> {
+    await inErasureTransaction(this.db, tenantId, async (tx) => {
+      for (const table of CUSTOMER_DATA_TABLES)
+        await tx.execute(`delete from notifications.${table} where tenant_id = ?`, [tenantId]);
+      await this.audit.record(tx, {
+        action: 'delete',
+        resource: { type: 'tenant_customer_data', id: tenantId },
+        tenantId,
+        reason: 'retention_customer_data',
+      });
+    });
+    return { erased: [...CUSTOMER_DATA_TABLES], retained: [] };
   }
 }

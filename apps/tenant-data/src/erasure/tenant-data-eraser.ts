@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { TenantKeyring } from '@lekha/crypto';
 import { Database } from '@lekha/persistence';
-import { inErasureTransaction, type TenantEraser } from '@lekha/erasure';
+import { inErasureTransaction, type CustomerDataErasure, type TenantEraser } from '@lekha/erasure';
 import { BlobStore } from '../documents/blob-store.js';
 
 /** Every tenant table of this service, children before parents. */
@@ -36,14 +36,29 @@ export class TenantDataEraser implements TenantEraser {
 
   async erase(tenantId: string): Promise<void> {
     await this.keyring.destroy(tenantId);
+    await this.deleteRows(tenantId, 'tenant_keyset', 'tenant_erasure');
+  }
+
+  /**
+   * Per-category retention: everything this service holds is the tenant's customer data (customers,
+   * business records, documents), so every row and blob goes. The keyset stays until the full purge: while
+   * it lives the tenant is only cancelled (read-only, its owner still signed in) and this service must still
+   * answer it; copies of the deleted rows in backups stay sealed under it until then (docs/retention.md).
+   */
+  async eraseCustomerData(tenantId: string): Promise<CustomerDataErasure> {
+    await this.deleteRows(tenantId, 'tenant_customer_data', 'retention_customer_data');
+    return { erased: [...TENANT_TABLES.filter((t) => t !== 'event_outbox'), 'document_blobs'], retained: [] };
+  }
+
+  private async deleteRows(tenantId: string, resourceType: string, reason: string): Promise<void> {
     await inErasureTransaction(this.db, tenantId, async (tx) => {
       for (const table of TENANT_TABLES)
         await tx.execute(`delete from tenant_data.${table} where tenant_id = ?`, [tenantId]);
       await this.audit.record(tx, {
         action: 'delete',
-        resource: { type: 'tenant_keyset', id: tenantId },
+        resource: { type: resourceType, id: tenantId },
         tenantId,
-        reason: 'tenant_erasure',
+        reason,
       });
     });
     // Blob keys are documents/<tenant>/<document>/<segment>: everything under the tenant goes.

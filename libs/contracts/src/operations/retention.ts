@@ -7,8 +7,10 @@ import {
   createLegalHoldSchema,
   legalHoldViewSchema,
   listRetentionRunsSchema,
+  listRetentionScheduleSchema,
   putRetentionPolicySchema,
   retentionRunsPageSchema,
+  retentionSchedulePageSchema,
   retentionTickResultSchema,
   retentionTickSchema,
   retentionViewSchema,
@@ -105,6 +107,17 @@ export const RetentionOps = {
     audit: { action: 'list', resourceType: 'retention_run', resourceIdField: null },
     summary: 'Retention runs, newest first: notices sent, purges started, done or blocked by a hold',
     http: { method: 'GET', path: 'v1/platform/retention/runs', tag: 'platform' },
+  }),
+  schedule: operation({
+    name: 'compliance.retention.schedule',
+    request: listRetentionScheduleSchema,
+    response: retentionSchedulePageSchema,
+    access: 'platform:retention:read',
+    audit: { action: 'list', resourceType: 'retention_schedule', resourceIdField: null },
+    summary:
+      'Across tenants, next due first: the notice, customer-data erasure and purge dates, what a hold blocks, ' +
+      'the last run and its result',
+    http: { method: 'GET', path: 'v1/platform/retention/schedule', tag: 'platform' },
   }),
   certificate: operation({
     name: 'compliance.retention-runs.certificate',

@@ -2,8 +2,12 @@ import { PlatformAccess } from '@lekha/access';
 import {
   AccessError,
   FeatureError,
+  PurgedCategories,
   RetentionError,
   RetentionOps,
+  RetentionProfiles,
+  decodeKeysetCursor,
+  encodeKeysetCursor,
   purgeSchedule,
   uuidv7,
   type OpRequest,
@@ -29,10 +33,14 @@ async function retentionView(repo: RetentionRepository, tx: Em, tenantId: string
   // An inactivity erasure has its own dates (three years after the last activity); a cancellation, the policy's.
   const schedule =
     cancelledAt && life?.cancel_reason === 'inactivity' && life.notice_at && life.purge_at
-      ? { noticeAt: new Date(life.notice_at), purgeAt: new Date(life.purge_at) }
+      ? { noticeAt: new Date(life.notice_at), purgeAt: new Date(life.purge_at), customerPurgeAt: null }
       : cancelledAt
-        ? purgeSchedule(cancelledAt, policy.days)
+        ? purgeSchedule(cancelledAt, policy.days, policy.customerDataDays)
         : null;
+  // Once customer data is being erased its date no longer moves with the policy: the row's date is the truth.
+  const customerPurgeAt = life?.customer_purge_started_at
+    ? new Date(life.customer_purge_at ?? life.customer_purge_started_at)
+    : (schedule?.customerPurgeAt ?? null);
   return {
     tenantId,
     policy,
@@ -44,8 +52,10 @@ async function retentionView(repo: RetentionRepository, tx: Em, tenantId: string
         ? {
             noticeAt: schedule.noticeAt.toISOString(),
             purgeAt: schedule.purgeAt.toISOString(),
+            customerPurgeAt: customerPurgeAt?.toISOString() ?? null,
+            customerPurgedAt: life?.customer_purged_at ? new Date(life.customer_purged_at).toISOString() : null,
             retained: policy.categories
-              .filter((c) => c.category !== 'tenant_data')
+              .filter((c) => !(PurgedCategories as readonly string[]).includes(c.category))
               .map((c) => ({
                 category: c.category,
                 until: new Date(cancelledAt.getTime() + c.days * 86_400_000).toISOString(),
@@ -91,7 +101,14 @@ export class PutRetentionUseCase implements UseCase<typeof RetentionOps.putReten
         profile: input.profile ?? stored?.profile ?? 'standard',
         days: input.days ?? (input.profile ? null : (stored?.days ?? null)),
         inactivityErasure: input.inactivityErasure ?? stored?.inactivity_erasure ?? false,
+        customerDataDays:
+          input.customerDataDays === undefined ? (stored?.customer_data_days ?? null) : input.customerDataDays,
       };
+      const days = next.days ?? RetentionProfiles[next.profile];
+      if (next.customerDataDays !== null && next.customerDataDays > days)
+        throw new FeatureError(RetentionError.CustomerDataDaysTooLong, 'request is invalid', [
+          { path: 'customerDataDays', message: `may not exceed the account's days (${days})` },
+        ]);
       await this.repo.putPolicy(data.tx, tenantId, next, scope.ctx.actorId ?? null);
       const life = await this.repo.lifecycle(data.tx, tenantId, true);
       // Turning inactivity erasure off calls off one scheduled and not begun.
@@ -99,7 +116,8 @@ export class PutRetentionUseCase implements UseCase<typeof RetentionOps.putReten
         await this.repo.callOffInactivity(data.tx, tenantId);
       else if (life?.state === 'cancelled' && life.cancelled_at) {
         const policy = await this.repo.policy(data.tx, tenantId);
-        await this.repo.reschedule(data.tx, tenantId, purgeSchedule(new Date(life.cancelled_at), policy.days));
+        const schedule = purgeSchedule(new Date(life.cancelled_at), policy.days, policy.customerDataDays);
+        await this.repo.reschedule(data.tx, tenantId, schedule);
       }
       await data.record({ tenantId, resource: { id: tenantId } });
       return retentionView(this.repo, data.tx, tenantId);
@@ -246,6 +264,34 @@ export class ListRetentionRunsUseCase implements UseCase<typeof RetentionOps.lis
       const items = await this.repo.runs(data.tx, input);
       await data.record({ resource: { id: input.tenantId ?? null } });
       return { items };
+    });
+  }
+}
+
+/** The platform's schedule view: what will be purged when, what a hold blocks, the last run (keyset-paged). */
+@Handles(RetentionOps.schedule)
+export class RetentionScheduleUseCase implements UseCase<typeof RetentionOps.schedule> {
+  constructor(
+    private readonly access: PlatformAccess,
+    private readonly repo: RetentionRepository,
+  ) {}
+
+  execute(scope: OperationScope<typeof RetentionOps.schedule>, input: OpRequest<typeof RetentionOps.schedule>) {
+    const after = input.cursor ? decodeKeysetCursor(input.cursor) : undefined;
+    return this.access.run(scope, async (data) => {
+      const rows = await this.repo.schedule(data.tx, {
+        states: input.state ? [input.state] : ['cancelled', 'purging'],
+        dueBefore: input.dueBefore ? new Date(input.dueBefore) : undefined,
+        limit: input.limit + 1,
+        after: after && { at: after.at, id: after.id },
+      });
+      const page = rows.slice(0, input.limit);
+      const last = page.at(-1);
+      await data.record({ resource: { id: null } });
+      return {
+        items: page.map((r) => r.item),
+        nextCursor: rows.length > input.limit && last ? encodeKeysetCursor(last.sortAt, last.item.tenantId) : null,
+      };
     });
   }
 }
