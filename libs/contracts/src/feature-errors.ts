@@ -177,6 +177,8 @@ export enum PrivacyError {
   ResultNotReady = 'PRIVACY_RESULT_NOT_READY',
   /** Completing by hand an access or export request (it completes once every service answered). */
   RequestCompletesItself = 'PRIVACY_REQUEST_COMPLETES_ITSELF',
+  /** The certificate of a request that is not an erasure, or not completed yet (no certificate exists). */
+  CertificateNotReady = 'PRIVACY_CERTIFICATE_NOT_READY',
 }
 
 /** Support access only with the customer's consent (compliance, identity, gateway). */
@@ -394,6 +396,7 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case RetentionError.HoldNotFound:
     case RetentionError.RunNotFound:
     case RetentionError.CertificateNotReady:
+    case PrivacyError.CertificateNotReady:
       return 'NOT_FOUND';
     case MfaError.AlreadyOn:
     case MfaError.NotOn:
