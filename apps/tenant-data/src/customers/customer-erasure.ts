@@ -21,8 +21,9 @@ export interface CustomerErased {
  * erasure request (compliance's rights request) take: in the caller's transaction the documents' rows
  * (each deletion audited), the business records' customer link and personal fields, the profile and its
  * change history and the sealed `customer.erased` event (the other services delete what they hold too);
- * the documents' encrypted blobs after the commit. The caller records the deletion (`erasureRecord`). Legal holds are the
- * caller's to check first (the route asks compliance; compliance checks before it files the erasure).
+ * the documents' encrypted blobs after the commit. The caller records the deletion (`erasureRecord`).
+ * Legal holds are the caller's to check first (the route asks compliance; compliance checks before it
+ * files the erasure).
  */
 @Injectable()
 export class CustomerErasure {
