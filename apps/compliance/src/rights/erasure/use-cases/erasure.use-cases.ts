@@ -25,13 +25,14 @@ export class GetErasureCertificateUseCase implements UseCase<typeof RightsOps.re
         const row = await this.requests.find(data, input.id);
         if (!row) return null;
         const erasure = row.kind === 'erasure' ? await this.erasures.find(data, row.id) : null;
+        const article = row.kind === 'access' ? 'an' : 'a';
         if (!erasure?.certificate) {
           await data.record({ resource: { id: row.id }, outcome: 'denied', reason: 'certificate_not_ready' });
           return {
             certificate: null,
             notReady:
               row.kind !== 'erasure'
-                ? `a ${row.kind} request has no deletion certificate`
+                ? `this is ${article} ${row.kind} request: only a completed erasure has a certificate`
                 : row.status === 'rejected'
                   ? 'the erasure request was rejected: no certificate'
                   : `the erasure is ${erasure?.phase ?? row.status}: its certificate is signed once the access ` +
