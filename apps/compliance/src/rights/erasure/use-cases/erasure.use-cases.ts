@@ -35,8 +35,11 @@ export class GetErasureCertificateUseCase implements UseCase<typeof RightsOps.re
                 ? `this is ${article} ${row.kind} request: only a completed erasure has a certificate`
                 : row.status === 'rejected'
                   ? 'the erasure request was rejected: no certificate'
-                  : `the erasure is ${erasure?.phase ?? row.status}: its certificate is signed once the access ` +
-                    'check after the erasure comes back empty',
+                  : erasure?.phase === 'residue'
+                    ? 'the access check after the erasure still found personal data (the request’s residue): ' +
+                      'no certificate'
+                    : `the erasure is ${erasure?.phase ?? row.status}: its certificate is signed once the access ` +
+                      'check after the erasure comes back empty',
           };
         }
         await data.record({ resource: { id: erasure.certificate.id }, subjectIds: [row.customer_id] });
