@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { PlatformOps } from '@lekha/contracts';
 import { AccessModule } from '@lekha/access';
-import { TenantErasureModule } from '@lekha/erasure';
+import { PlatformEvents, TenantErasureModule } from '@lekha/erasure';
 import {
   CoreModule,
   DataModule,
@@ -24,6 +24,7 @@ import { LedgerRepository } from './ledgers/ledger.repository.js';
 import { LedgerJournal } from './ledgers/ledger-journal.js';
 import { customerInvoiceProviders } from './customer-invoices/customer-invoice-providers.js';
 import { BillingRightsHandler } from './rights/billing-rights-handler.js';
+import { CustomerPseudonymiser } from './customer-invoices/customer-pseudonymiser.js';
 
 export const SERVICE = 'billing';
 
@@ -43,7 +44,7 @@ export class AppModule {
         LedgersModule,
         SubscriptionsModule,
         TenantErasureModule.forService({ eraser: BillingTenantEraser }),
-        RightsModule.forService({ handler: BillingRightsHandler }),
+        RightsModule.forService({ handler: BillingRightsHandler, providers: [PlatformEvents, CustomerPseudonymiser] }),
         OperationsModule.forService({ service: SERVICE, env: config.LEKHA_ENV }),
       ],
       providers: [

@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { PlatformOps } from '@lekha/contracts';
 import { AccessModule } from '@lekha/access';
-import { TenantErasureModule } from '@lekha/erasure';
+import { PlatformEvents, TenantErasureModule } from '@lekha/erasure';
 import {
   CoreModule,
   DataModule,
@@ -15,6 +15,9 @@ import {
 } from '@lekha/runtime';
 import type { NotificationsConfig } from './config/notifications.config.js';
 import { migrations } from './migrations/index.js';
+import { ServiceTenantAccess } from './common/service-tenant-access.js';
+import { MessageRepository } from './messages/message.repository.js';
+import { CustomerErasure } from './reminders/customer-erasure.js';
 import { DispatchModule } from './dispatch/dispatch.module.js';
 import { MessagingModule } from './messaging.module.js';
 import { NotificationsTenantEraser } from './erasure/notifications-tenant-eraser.js';
@@ -35,7 +38,10 @@ export class AppModule {
         DispatchModule.register(config.LEKHA_ENV),
         MessagingModule.register(config),
         TenantErasureModule.forService({ eraser: NotificationsTenantEraser }),
-        RightsModule.forService({ handler: NotificationsRightsHandler }),
+        RightsModule.forService({
+          handler: NotificationsRightsHandler,
+          providers: [ServiceTenantAccess, MessageRepository, PlatformEvents, CustomerErasure],
+        }),
         AccessModule.forRoot({ tenants: true }),
         OperationsModule.forService({ service: SERVICE, env: config.LEKHA_ENV }),
       ],

@@ -30,6 +30,8 @@ import { TenantDataEventsModule } from './events/events.module.js';
 import { TenantDataRightsHandler } from './rights/tenant-data-rights-handler.js';
 import { DocumentRepository } from './documents/document.repository.js';
 import { RecordRepository } from './records/record.repository.js';
+import { CustomerRepository } from './customers/customer.repository.js';
+import { CustomerErasure } from './customers/customer-erasure.js';
 
 export const SERVICE = 'tenant-data';
 
@@ -65,7 +67,7 @@ export class AppModule {
         TenantErasureModule.forService({ eraser: TenantDataEraser }),
         RightsModule.forService({
           handler: TenantDataRightsHandler,
-          providers: [RecordRepository, DocumentRepository],
+          providers: [RecordRepository, DocumentRepository, CustomerRepository, CustomerErasure],
         }),
         OperationsModule.forService({ service: SERVICE, env: config.LEKHA_ENV }),
       ],

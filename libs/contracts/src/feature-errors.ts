@@ -188,6 +188,8 @@ export enum PrivacyError {
   NotCorrection = 'PRIVACY_NOT_A_CORRECTION',
   /** Applying a correction with no changes given and none asked for by the principal. */
   CorrectionMissing = 'PRIVACY_CORRECTION_MISSING',
+  /** The certificate of a request that is not an erasure, or not completed yet (no certificate exists). */
+  CertificateNotReady = 'PRIVACY_CERTIFICATE_NOT_READY',
 }
 
 /** Support access only with the customer's consent (compliance, identity, gateway). */
@@ -408,6 +410,7 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case RetentionError.HoldNotFound:
     case RetentionError.RunNotFound:
     case RetentionError.CertificateNotReady:
+    case PrivacyError.CertificateNotReady:
       return 'NOT_FOUND';
     case MfaError.AlreadyOn:
     case MfaError.NotOn:

@@ -16,7 +16,7 @@ export type RightsRequestStatus = (typeof RightsRequestStatuses)[number];
 export const OPEN_RIGHTS_STATUSES: readonly RightsRequestStatus[] = ['received', 'verified', 'in_progress'];
 
 /** The kinds whose answer is assembled from every service's part over `privacy.rights.v1`. */
-export const ORCHESTRATED_RIGHTS_KINDS: readonly RightsRequestKind[] = ['access', 'export'];
+export const ORCHESTRATED_RIGHTS_KINDS: readonly RightsRequestKind[] = ['access', 'export', 'erasure'];
 
 /** Days a tenant has to answer each kind unless its policy says otherwise (DPDP: grievances within 90). */
 export const DEFAULT_RIGHTS_DUE_DAYS: Readonly<Record<RightsRequestKind, number>> = {
@@ -101,6 +101,8 @@ export const rightsRequestViewSchema = z.object({
   parts: z.array(rightsPartStateSchema),
   /** True when this filing joined a request already open for the same principal and kind. */
   joined: z.boolean().optional(),
+  /** An erasure request: where it stands (see `rightsErasureStateSchema`). */
+  erasure: z.lazy(() => rightsErasureStateSchema).optional(),
 });
 export type RightsRequestView = z.infer<typeof rightsRequestViewSchema>;
 
@@ -149,6 +151,8 @@ export const rightsPartSchema = z.object({
   activities: z.array(rightsActivitySchema),
   /** What the service says about itself when it holds nothing (e.g. identity holds staff, not customers). */
   note: z.string().optional(),
+  /** An erasure request's answer: what the service erased and what it keeps, and why (no personal data). */
+  erasure: z.lazy(() => rightsErasureSchema).optional(),
 });
 export type RightsPart = z.infer<typeof rightsPartSchema>;
 
@@ -210,6 +214,8 @@ export const rightsPartAnsweredEventSchema = z.object({
   tenantId: z.uuid(),
   requestId: z.uuid(),
   service: z.enum(RIGHTS_SERVICES),
+  /** The kind that was asked (an erasure request is followed by an access check under the same request ID). */
+  kind: z.enum(RightsRequestKinds).optional(),
   partSealed: z.string().max(900_000),
   answeredAt: z.iso.datetime(),
 });
@@ -225,3 +231,43 @@ export type RightsPartAnsweredEvent = z.infer<typeof rightsPartAnsweredEventSche
 export function rightsTransportKey(masterKey: Buffer, tenantId: string): Buffer {
   return createHmac('sha256', masterKey).update(`privacy/rights-transport/v1\u0000${tenantId}`).digest();
 }
+
+/* ------------------------------------- erasure ------------------------------------------- */
+
+/** What one service erased of the principal (names and counts only). */
+export const rightsErasedSchema = z.object({
+  what: z.string(),
+  category: dataCategorySchema,
+  count: z.number().int().nonnegative(),
+});
+/** What one service keeps of the principal on purpose, until when, and the rule that requires it. */
+export const rightsRetainedSchema = z.object({
+  what: z.string(),
+  category: dataCategorySchema,
+  until: z.iso.datetime().nullable(),
+  reason: z.string().min(1).max(300),
+});
+export type RightsRetained = z.infer<typeof rightsRetainedSchema>;
+/** A service's answer to an erasure request. */
+export const rightsErasureSchema = z.object({
+  erased: z.array(rightsErasedSchema),
+  retained: z.array(rightsRetainedSchema),
+});
+export type RightsErasure = z.infer<typeof rightsErasureSchema>;
+
+export const RightsErasurePhases = ['erasing', 'checking', 'residue', 'completed'] as const;
+/**
+ * An erasure request's progress: each service erases its part (`erasing`), then an access request runs
+ * again across every service (`checking`); anything personal it still finds outside the retained items
+ * is the residue (`residue`: the request stays in progress, no certificate); empty, it completes.
+ */
+export const rightsErasureStateSchema = z.object({
+  phase: z.enum(RightsErasurePhases),
+  /** What the access check still found: service, what, category and how many (never the data). */
+  residue: z.array(
+    z.object({ service: z.enum(RIGHTS_SERVICES), what: z.string(), category: z.string(), count: z.number() }),
+  ),
+  retained: z.array(rightsRetainedSchema.extend({ service: z.enum(RIGHTS_SERVICES) })),
+  certificateId: z.uuid().nullable(),
+});
+export type RightsErasureState = z.infer<typeof rightsErasureStateSchema>;

@@ -143,6 +143,7 @@ export const Rpc = {
     listRightsRequests: 'compliance.rights-requests.list',
     getRightsRequest: 'compliance.rights-requests.get',
     rightsRequestResult: 'compliance.rights-requests.result',
+    rightsRequestCertificate: 'compliance.rights-requests.certificate',
     rejectRightsRequest: 'compliance.rights-requests.reject',
     completeRightsRequest: 'compliance.rights-requests.complete',
     publicRightsRequest: 'compliance.public-rights.request',

@@ -18,6 +18,7 @@ import {
   rightsTransportKey,
   uuidv7,
   type PersonalDataDeclaration,
+  type RightsErasure,
   type RightsEvent,
   type RightsHolding,
   type RightsPart,
@@ -98,6 +99,11 @@ export interface RightsHandler {
   readonly service: RightsService;
   readonly declarations: readonly PersonalDataDeclaration[];
   part(request: RightsPartRequestedEvent): Promise<RightsPart>;
+  /**
+   * Erases the principal's personal data here by reusing the service's own erasure path, and says what it
+   * erased and what a legal minimum keeps (and why). Idempotent: a repeated request erases nothing more.
+   */
+  erase(request: RightsPartRequestedEvent): Promise<RightsErasure>;
 }
 export const RIGHTS_HANDLER = Symbol('RIGHTS_HANDLER');
 
@@ -188,15 +194,25 @@ export class RightsPartWorker implements OnApplicationBootstrap, OnModuleDestroy
     }
   }
 
-  /** Assembles this service's part and publishes it, sealed. */
+  /** Assembles this service's part (for an erasure: erases, and says what) and publishes it, sealed. */
   async answer(event: RightsPartRequestedEvent): Promise<void> {
-    const part = await this.handler.part(event);
+    const part: RightsPart =
+      event.kind === 'erasure'
+        ? {
+            service: this.handler.service,
+            holdings: [],
+            sharedWith: [],
+            activities: [],
+            erasure: await this.handler.erase(event),
+          }
+        : await this.handler.part(event);
     await this.events.publish({
       type: 'rights.part.answered',
       eventId: uuidv7(),
       tenantId: event.tenantId,
       requestId: event.requestId,
       service: this.handler.service,
+      kind: event.kind,
       partSealed: this.events.sealPart(event.tenantId, event.requestId, part),
       answeredAt: new Date().toISOString(),
     });

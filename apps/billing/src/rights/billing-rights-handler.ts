@@ -1,10 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { TenantAccess } from '@lekha/access';
-import type { RightsPart, RightsPartRequestedEvent } from '@lekha/contracts';
+import { uuidv7, type RightsErasure, type RightsPart, type RightsPartRequestedEvent } from '@lekha/contracts';
 import { holdingsFrom, type RightsHandler } from '@lekha/runtime';
 import { CustomerInvoiceFields } from '../customer-invoices/customer-invoicing.js';
 import { LedgerFields } from '../ledgers/ledger-journal.js';
+import { CustomerPseudonymiser, RETENTION_REASON } from '../customer-invoices/customer-pseudonymiser.js';
 import { BILLING_PERSONAL_DATA } from './personal-data.js';
+
+/** GST records: 72 months (CGST Act s.36, Rule 56), counted from the erasure (the latest invoice is younger). */
+const GST_RETENTION_MONTHS = 72;
 
 type Ts = Date | string;
 const iso = (v: Ts) => new Date(v).toISOString();
@@ -18,7 +22,47 @@ export class BillingRightsHandler implements RightsHandler {
   readonly service = 'billing' as const;
   readonly declarations = BILLING_PERSONAL_DATA;
 
-  constructor(private readonly access: TenantAccess) {}
+  constructor(
+    private readonly access: TenantAccess,
+    private readonly pseudonymiser: CustomerPseudonymiser,
+  ) {}
+
+  /**
+   * A principal's erasure: the same pseudonymisation as a customer's erasure from tenant-data. The ledger
+   * accounts and invoices are kept (GST, 72 months) under a fresh pseudonym with no mapping back; listed as
+   * retained with the reason.
+   */
+  async erase(request: RightsPartRequestedEvent): Promise<RightsErasure> {
+    const changed = await this.pseudonymiser.pseudonymise({
+      type: 'customer.erased',
+      eventId: uuidv7(),
+      tenantId: request.tenantId,
+      customerId: request.customerId,
+      occurredAt: new Date().toISOString(),
+    });
+    const until = new Date();
+    until.setUTCMonth(until.getUTCMonth() + GST_RETENTION_MONTHS);
+    const kept = ['billing.ledger_accounts', 'billing.ledger_entries', 'billing.customer_invoices'].map((table) =>
+      this.declarations.find((d) => d.table === table)!,
+    );
+    return {
+      erased: [
+        {
+          what: 'the customer’s name and contact on accounts and invoices',
+          category: 'user.financial',
+          count: changed,
+        },
+      ],
+      retained: changed
+        ? kept.map((d) => ({
+            what: d.what,
+            category: d.category,
+            until: until.toISOString(),
+            reason: RETENTION_REASON,
+          }))
+        : [],
+    };
+  }
 
   async part(request: RightsPartRequestedEvent): Promise<RightsPart> {
     const t = request.tenantId;

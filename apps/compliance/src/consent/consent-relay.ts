@@ -123,7 +123,8 @@ export class ConsentRelay implements OnApplicationBootstrap, OnModuleDestroy {
         const data: TenantScope = { tx, tenantId, cipher, record: async () => undefined };
         for (const act of acts) {
           const row = await this.consents.findByAct(data, act.act_id);
-          if (!row) {
+          // Gone, or its principal erased (no address left to propagate to).
+          if (!row?.address_enc || !row.principal_idx) {
             dropped.push(act);
             continue;
           }

@@ -27,7 +27,8 @@ export function consentView(
   services: readonly string[],
   now: Date,
 ): ConsentView {
-  const address = cipher.decrypt('consent.address', row.address_enc)!;
+  // Null once the principal's data was erased: the record stays as a proof that consent existed.
+  const address = cipher.decrypt('consent.address', row.address_enc) ?? null;
   const acts: { id: string; change: 'given' | 'withdrawn' }[] = [{ id: row.id, change: 'given' }];
   if (row.withdrawal_id) acts.push({ id: row.withdrawal_id, change: 'withdrawn' });
   return {
@@ -36,7 +37,7 @@ export function consentView(
     grants: row.grants,
     principal: {
       customerId: row.customer_id,
-      address: address.includes('@') ? maskEmail(address) : maskPhone(address),
+      address: address === null ? '(erased)' : address.includes('@') ? maskEmail(address) : maskPhone(address),
     },
     notice: { version: row.notice_version, language: row.notice_language },
     channel: row.channel,

@@ -15,8 +15,9 @@ const isoOrNull = (v: Ts | null) => (v === null ? null : iso(v));
 export interface ConsentRecordRow {
   id: string;
   customer_id: string | null;
-  principal_idx: string;
-  address_enc: Buffer;
+  /** Null once the principal's data was erased (the record stays as a non-personal proof). */
+  principal_idx: string | null;
+  address_enc: Buffer | null;
   purpose: string;
   grants: ConsentGrant;
   notice_version: string;

@@ -7,6 +7,7 @@ import { Migration20270215Retention } from './20270215-retention.migration.js';
 import { Migration20270218RightsRequests } from './20270218-rights-requests.migration.js';
 import { Migration20270220SupportRequestNotices } from './20270220-support-request-notices.migration.js';
 import { Migration20270301RetentionInactivity } from './20270301-retention-inactivity.migration.js';
+import { Migration20270401RightsErasure } from './20270401-rights-erasure.migration.js';
 import { Migration20270501RightsVerifications } from './20270501-rights-verifications.migration.js';
 import { Migration20270801RetentionPerCategory } from './20270801-retention-per-category.migration.js';
 
@@ -145,6 +146,7 @@ export const migrations = [
   { name: 'Migration20270218RightsRequests', class: Migration20270218RightsRequests },
   { name: 'Migration20270220SupportRequestNotices', class: Migration20270220SupportRequestNotices },
   { name: 'Migration20270301RetentionInactivity', class: Migration20270301RetentionInactivity },
+  { name: 'Migration20270401RightsErasure', class: Migration20270401RightsErasure },
   { name: 'Migration20270501RightsVerifications', class: Migration20270501RightsVerifications },
   { name: 'Migration20270801RetentionPerCategory', class: Migration20270801RetentionPerCategory },
 ];

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TenantAccess } from '@lekha/access';
-import type { RightsActivity, RightsPart, RightsPartRequestedEvent } from '@lekha/contracts';
+import type { RightsActivity, RightsErasure, RightsPart, RightsPartRequestedEvent } from '@lekha/contracts';
 import type { RightsHandler } from '@lekha/runtime';
 import { AuditIndexRepository } from '../audit-index/audit-index.repository.js';
 import { statusOf } from '../consent/consent-view.js';
@@ -8,6 +8,7 @@ import { ConsentRepository } from '../consent/consent.repository.js';
 import { COMPLIANCE_PERSONAL_DATA } from './personal-data.js';
 import { Database } from '@lekha/persistence';
 import { RegistersRepository } from '../registers/registers.repository.js';
+import { ErasureWorkflow } from './erasure/erasure-workflow.js';
 import { RightsClock } from './rights-clock.js';
 import { RightsRepository } from './rights.repository.js';
 
@@ -32,7 +33,14 @@ export class ComplianceRightsHandler implements RightsHandler {
     private readonly clock: RightsClock,
     private readonly registers: RegistersRepository,
     private readonly db: Database,
+    private readonly erasure: ErasureWorkflow,
   ) {}
+
+  /** Compliance's own erasure (see `ErasureWorkflow.eraseOwn`): consent evidence kept as a non-personal proof. */
+  async erase(request: RightsPartRequestedEvent): Promise<RightsErasure> {
+    const notices = await this.registers.noticesToCustomer(this.db.em(), request.tenantId, request.customerId);
+    return this.erasure.eraseOwn(request.tenantId, request.customerId, request.requestId, notices.length);
+  }
 
   async part(request: RightsPartRequestedEvent): Promise<RightsPart> {
     const now = this.clock.now();

@@ -13,6 +13,7 @@ import {
 import { TopicFollower } from '@lekha/kafka';
 import { Database } from '@lekha/persistence';
 import { AppLogger, KAFKA, RightsEvents } from '@lekha/runtime';
+import { ErasureWorkflow } from './erasure/erasure-workflow.js';
 import { RightsClock } from './rights-clock.js';
 import { sealPartAtRest } from './rights-view.js';
 import { RightsRepository } from './rights.repository.js';
@@ -58,6 +59,7 @@ export class RightsRelay implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly clock: RightsClock,
     private readonly options: RightsRelayOptions,
     private readonly logger: AppLogger,
+    private readonly erasure: ErasureWorkflow,
   ) {
     this.follower = new TopicFollower({
       kafka,
@@ -168,10 +170,12 @@ export class RightsRelay implements OnApplicationBootstrap, OnModuleDestroy {
       this.logger.pino.warn({ tenantId: event.tenantId }, 'rights part ignored: it does not open for its tenant');
       return;
     }
-    await this.access.runAsService(event.tenantId, 'compliance', async (data) => {
+    const checkQueued = await this.access.runAsService(event.tenantId, 'compliance', async (data) => {
       const request = await this.requests.find(data, event.requestId, true);
       if (!request || request.status !== 'in_progress') return;
       const now = this.clock.now();
+      // An erasure goes on in two rounds (erase, then an access check): ErasureWorkflow keeps its state.
+      if (request.kind === 'erasure') return this.erasure.answered(data, request, event, part, now);
       if (!(await this.requests.answer(data, event.requestId, event.service, sealPartAtRest(data.cipher, part), now)))
         return;
       if ((await this.requests.waiting(data, event.requestId)) > 0) return;
@@ -183,5 +187,6 @@ export class RightsRelay implements OnApplicationBootstrap, OnModuleDestroy {
         reason: 'status_completed',
       });
     });
+    if (checkQueued) this.nudge();
   }
 }

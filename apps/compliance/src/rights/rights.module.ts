@@ -2,6 +2,12 @@ import type { Provider } from '@nestjs/common';
 import { AuditIndexRepository } from '../audit-index/audit-index.repository.js';
 import type { ComplianceConfig } from '../config/compliance.config.js';
 import { ConsentRepository } from '../consent/consent.repository.js';
+import { loadMasterKey } from '@lekha/runtime';
+import { RetentionRepository } from '../retention/retention.repository.js';
+import { certificateSeed } from '../retention/retention-scheduler.js';
+import { ERASURE_CERTIFICATE_SEED, ErasureWorkflow } from './erasure/erasure-workflow.js';
+import { ErasureRepository } from './erasure/erasure.repository.js';
+import { GetErasureCertificateUseCase } from './erasure/use-cases/erasure.use-cases.js';
 import { RightsClock } from './rights-clock.js';
 import { RightsRelay, RightsRelayOptions } from './rights-relay.js';
 import { RightsRepository } from './rights.repository.js';
@@ -35,7 +41,12 @@ export function complianceRightsProviders(config: ComplianceConfig): Provider[] 
         config.RIGHTS_REPUBLISH_MS,
       ),
     },
+    RetentionRepository,
+    ErasureRepository,
+    { provide: ERASURE_CERTIFICATE_SEED, useValue: certificateSeed(loadMasterKey(config)) },
+    ErasureWorkflow,
     RightsRelay,
+    GetErasureCertificateUseCase,
     GetRightsPolicyUseCase,
     PutRightsPolicyUseCase,
     FileRightsRequestUseCase,

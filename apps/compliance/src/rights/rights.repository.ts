@@ -200,8 +200,9 @@ export class RightsRepository {
   async parts({ tx, tenantId }: TenantScope, requestIds: string[]): Promise<RightsPartRow[]> {
     if (!requestIds.length) return [];
     return tx.execute<RightsPartRow[]>(
-      `select request_id, service, answered_at, part_enc from compliance.rights_parts
-         where tenant_id = ? and request_id in (${requestIds.map(() => '?').join(', ')}) order by service`,
+      `select p.request_id, p.service, p.answered_at, p.part_enc from compliance.rights_parts p
+         join compliance.rights_requests r on r.id = p.request_id and r.kind = p.kind
+         where p.tenant_id = ? and p.request_id in (${requestIds.map(() => '?').join(', ')}) order by p.service`,
       [tenantId, ...requestIds],
     );
   }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { RightsPart, RightsPartRequestedEvent } from '@lekha/contracts';
+import type { RightsErasure, RightsPart, RightsPartRequestedEvent } from '@lekha/contracts';
 import type { RightsHandler } from '@lekha/runtime';
 import { IDENTITY_PERSONAL_DATA } from './personal-data.js';
 
@@ -22,5 +22,11 @@ export class IdentityRightsHandler implements RightsHandler {
       activities: [],
       note: 'identity holds accounts of the business’s owners and staff only, nothing about its customers',
     });
+  }
+
+  /** Nothing to erase: identity holds no customer's data (its declarations say so; `part` checks it). */
+  async erase(request: RightsPartRequestedEvent): Promise<RightsErasure> {
+    await this.part(request);
+    return { erased: [], retained: [] };
   }
 }

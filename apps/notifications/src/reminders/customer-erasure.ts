@@ -20,22 +20,7 @@ export class CustomerErasure {
   ) {}
 
   async erase(event: CustomerErasedEvent): Promise<number> {
-    let deleted = 0;
-    try {
-      deleted = await this.access.run(event.tenantId, async (data) => {
-        const ids = await this.messages.deleteForCustomer(data, event.customerId);
-        await data.record({
-          action: 'delete',
-          resource: { id: null },
-          subjectIds: [event.customerId],
-          reason: `customer_erasure:${ids.length}`,
-        });
-        return ids.length;
-      });
-    } catch (err) {
-      // The whole tenant is gone already: nothing of the customer is left here.
-      if (!(err instanceof TenantKeysetDestroyedError)) throw err;
-    }
+    const deleted = await this.eraseHere(event.tenantId, event.customerId);
     await this.events.publish({
       type: 'customer.erasure.confirmed',
       eventId: uuidv7(),
@@ -45,6 +30,29 @@ export class CustomerErasure {
       deleted,
       confirmedAt: new Date().toISOString(),
     });
+    return deleted;
+  }
+
+  /**
+   * The deletion alone (also a principal's erasure request's part here): the messages deleted.
+   */
+  async eraseHere(tenantId: string, customerId: string): Promise<number> {
+    let deleted = 0;
+    try {
+      deleted = await this.access.run(tenantId, async (data) => {
+        const ids = await this.messages.deleteForCustomer(data, customerId);
+        await data.record({
+          action: 'delete',
+          resource: { id: null },
+          subjectIds: [customerId],
+          reason: `customer_erasure:${ids.length}`,
+        });
+        return ids.length;
+      });
+    } catch (err) {
+      // The whole tenant is gone already: nothing of the customer is left here.
+      if (!(err instanceof TenantKeysetDestroyedError)) throw err;
+    }
     return deleted;
   }
 }

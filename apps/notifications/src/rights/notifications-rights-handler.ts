@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { TenantAccess } from '@lekha/access';
-import type { RightsPart, RightsPartRequestedEvent, RightsRecipient } from '@lekha/contracts';
+import type { RightsErasure, RightsPart, RightsPartRequestedEvent, RightsRecipient } from '@lekha/contracts';
 import { holdingsFrom, type RightsHandler } from '@lekha/runtime';
+import { CustomerErasure } from '../reminders/customer-erasure.js';
 import { NOTIFICATIONS_PERSONAL_DATA } from './personal-data.js';
 
 type Ts = Date | string;
@@ -30,7 +31,20 @@ export class NotificationsRightsHandler implements RightsHandler {
   readonly service = 'notifications' as const;
   readonly declarations = NOTIFICATIONS_PERSONAL_DATA;
 
-  constructor(private readonly access: TenantAccess) {}
+  constructor(
+    private readonly access: TenantAccess,
+    private readonly erasure: CustomerErasure,
+  ) {}
+
+  /**
+   * A principal's erasure: the same deletion as a customer's erasure from tenant-data (messages, pending
+   * reminders, attempts, provider references, queue rows), audited as the service.
+   */
+  async erase(request: RightsPartRequestedEvent): Promise<RightsErasure> {
+    const deleted = await this.erasure.eraseHere(request.tenantId, request.customerId);
+    const message = this.declarations.find((d) => d.table === 'notifications.messages')!;
+    return { erased: [{ what: message.what, category: message.category, count: deleted }], retained: [] };
+  }
 
   async part(request: RightsPartRequestedEvent): Promise<RightsPart> {
     const t = request.tenantId;

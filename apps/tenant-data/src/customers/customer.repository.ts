@@ -58,6 +58,16 @@ export class CustomerRepository {
    * and their personal fields, keeping only the operational facts that owner reports count.
    * Returns whether a row went.
    */
+  /** How many business records and change-history entries name the customer (what an erasure touches). */
+  async linkedCounts({ tx, tenantId }: TenantScope, id: string): Promise<{ records: number; changes: number }> {
+    const [row] = await tx.execute<{ records: string | number; changes: string | number }[]>(
+      `select (select count(*) from tenant_data.records where tenant_id = ? and customer_id = ?) as records,
+         (select count(*) from tenant_data.customer_changes where tenant_id = ? and customer_id = ?) as changes`,
+      [tenantId, id, tenantId, id],
+    );
+    return { records: Number(row?.records ?? 0), changes: Number(row?.changes ?? 0) };
+  }
+
   async delete({ tx, tenantId }: TenantScope, id: string): Promise<boolean> {
     await tx.execute(
       'update tenant_data.records set customer_id = null, personal_enc = null where tenant_id = ? and customer_id = ?',

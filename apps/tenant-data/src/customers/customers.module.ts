@@ -17,10 +17,12 @@ import { CommitCustomerImportUseCase } from './use-cases/commit-customer-import.
 import { DiscardCustomerImportUseCase } from './use-cases/discard-customer-import.use-case.js';
 import { ExportCustomersUseCase } from './use-cases/export-customers.use-case.js';
 import { BusLegalHolds, LegalHolds } from '../legal-holds/legal-holds.js';
+import { CustomerErasure } from './customer-erasure.js';
 
 @Module({
   providers: [
     CustomerRepository,
+    CustomerErasure,
     CustomerLimit,
     { provide: LegalHolds, useClass: BusLegalHolds },
     CreateCustomerUseCase,

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { TenantAccess } from '@lekha/access';
-import type { RightsPart, RightsPartRequestedEvent } from '@lekha/contracts';
+import type { RightsErasure, RightsPart, RightsPartRequestedEvent } from '@lekha/contracts';
 import { holdingsFrom, type RightsHandler } from '@lekha/runtime';
 import { customerCodec } from '../customers/customer-codec.js';
+import { CustomerErasure } from '../customers/customer-erasure.js';
 import { Customer } from '../customers/customer.entity.js';
 import { fieldsTouched, ALL_CUSTOMER_FIELDS } from '../customers/customer.fields.js';
 import { CustomerDocument } from '../documents/document.entity.js';
@@ -30,7 +31,32 @@ export class TenantDataRightsHandler implements RightsHandler {
     private readonly access: TenantAccess,
     private readonly records: RecordRepository,
     private readonly documents: DocumentRepository,
+    private readonly erasure: CustomerErasure,
   ) {}
+
+  /**
+   * A principal's erasure: the same path as `DELETE /v1/customers/:id` (profile, change history, business
+   * records' link and personal fields, documents; `customer.erased` for the other services), as the service.
+   */
+  async erase(request: RightsPartRequestedEvent): Promise<RightsErasure> {
+    const erased = await this.access.runAsService(request.tenantId, this.service, async (data) => {
+      const done = await this.erasure.eraseRows(data, request.customerId);
+      if (done) await data.record({ ...CustomerErasure.erasureRecord(request.customerId), reason: 'rights_erasure' });
+      return done;
+    });
+    await this.erasure.removeBlobs(erased);
+    const decl = (table: string) => this.declarations.find((d) => d.table === table)!;
+    const item = (table: string, count: number) => ({ what: decl(table).what, category: decl(table).category, count });
+    return {
+      erased: [
+        item('tenant_data.customers', erased ? 1 : 0),
+        item('tenant_data.customer_changes', erased?.changes ?? 0),
+        item('tenant_data.records', erased?.records ?? 0),
+        item('tenant_data.documents', erased?.documents.length ?? 0),
+      ],
+      retained: [],
+    };
+  }
 
   async part(request: RightsPartRequestedEvent): Promise<RightsPart> {
     const id = request.customerId;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { emptyRequestSchema, operation, pageSchema } from '../operation.js';
+import { deletionCertificateSchema } from '../deletion-certificate.js';
 import {
   completeRightsRequestSchema,
   fileRightsRequestSchema,
@@ -72,6 +73,17 @@ export const RightsOps = {
       'The access or export document of a completed request: what is held, by category and purpose, since when, ' +
       'shared with whom, and the processing on the audit trail (`?format=html` for a readable page)',
     internal: 'GET v1/privacy/requests/:id/result is hand-written: ?format=html serves the page as text/html',
+  }),
+  requestCertificate: operation({
+    name: 'compliance.rights-requests.certificate',
+    request: rightsRequestIdSchema,
+    response: deletionCertificateSchema,
+    access: 'privacy:requests:read',
+    audit: { action: 'read', resourceType: 'deletion_certificate' },
+    summary:
+      'The signed deletion certificate of a completed erasure request: the services and categories erased, what ' +
+      'was retained and why, when (verify it offline with `lekha compliance verify-certificate`)',
+    http: { method: 'GET', path: 'v1/privacy/requests/:id/certificate', tag: 'privacy' },
   }),
   rejectRequest: operation({
     name: 'compliance.rights-requests.reject',

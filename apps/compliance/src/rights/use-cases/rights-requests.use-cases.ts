@@ -21,16 +21,30 @@ import type {
   rejectRightsRequestSchema,
   rightsResultRequestSchema,
 } from '@lekha/contracts';
+import { ErasureWorkflow } from '../erasure/erasure-workflow.js';
+import { ErasureRepository, erasureState } from '../erasure/erasure.repository.js';
 import { RightsClock } from '../rights-clock.js';
 import { RightsRelay } from '../rights-relay.js';
 import { openPartAtRest, rightsDocument, rightsDocumentHtml, rightsRequestView } from '../rights-view.js';
 import { RightsRepository, type RightsRequestRow } from '../rights.repository.js';
 
 const DAY_MS = 24 * 3600_000;
+/** The reason a principal reads when their erasure request meets a legal hold. */
+export const LEGAL_HOLD_REASON =
+  'a legal hold stands on your data (a court, regulator or investigation requires it to be kept): it cannot be ' +
+  'erased while the hold stands; you may file again once it is lifted';
 const notFound = () => new FeatureError(PrivacyError.RequestNotFound, 'no such rights request');
 
-async function viewOf(repo: RightsRepository, data: TenantScope, row: RightsRequestRow, now: Date) {
-  return rightsRequestView(data.cipher, row, await repo.parts(data, [row.id]), now);
+async function viewOf(
+  repo: RightsRepository,
+  data: TenantScope,
+  row: RightsRequestRow,
+  now: Date,
+  erasures?: ErasureRepository,
+) {
+  const view = rightsRequestView(data.cipher, row, await repo.parts(data, [row.id]), now);
+  const erasure = erasures && row.kind === 'erasure' ? await erasureState(erasures, data, row.id) : null;
+  return erasure ? { ...view, erasure } : view;
 }
 
 /** Audits a request's move to `status` (every transition is on the trail, with the principal as subject). */
@@ -58,11 +72,18 @@ export class FileRightsRequestUseCase implements UseCase<typeof RightsOps.fileRe
     private readonly requests: RightsRepository,
     private readonly clock: RightsClock,
     private readonly relay: RightsRelay,
+    private readonly erasure: ErasureWorkflow,
+    private readonly erasures: ErasureRepository,
   ) {}
 
   async execute(scope: OperationScope<typeof RightsOps.fileRequest>, input: FileRightsRequest) {
     const now = this.clock.now();
     const orchestrated = ORCHESTRATED_RIGHTS_KINDS.includes(input.kind);
+    // An erasure is not run while a legal hold stands on the principal: it is filed and rejected at once.
+    const held =
+      input.kind === 'erasure' && scope.ctx.tenantId
+        ? (await this.erasure.holdsOn(scope.ctx.tenantId, input.customerId)).length > 0
+        : false;
     const view = await this.access.run(scope, async (data) => {
       const id = uuidv7();
       const inserted = await this.requests.insert(data, {
@@ -88,7 +109,19 @@ export class FileRightsRequestUseCase implements UseCase<typeof RightsOps.fileRe
       const row = { id, customer_id: input.customerId };
       await transition(data, row, 'received');
       await transition(data, row, 'verified');
-      if (orchestrated) {
+      if (held) {
+        await this.requests.setStatus(data, id, {
+          status: 'rejected',
+          rejectedAt: now,
+          rejectionEnc: data.cipher.encrypt('rights.rejection', LEGAL_HOLD_REASON)!,
+        });
+        await transition(data, row, 'rejected');
+        return { ...(await viewOf(this.requests, data, (await this.requests.find(data, id))!, now)), joined: false };
+      }
+      if (input.kind === 'erasure') {
+        await this.erasure.start(data, { id, customerId: input.customerId }, now);
+        await transition(data, row, 'in_progress');
+      } else if (orchestrated) {
         await this.requests.addParts(
           data,
           { id, kind: input.kind, customerId: input.customerId },
@@ -97,9 +130,10 @@ export class FileRightsRequestUseCase implements UseCase<typeof RightsOps.fileRe
         );
         await transition(data, row, 'in_progress');
       }
-      return { ...(await viewOf(this.requests, data, (await this.requests.find(data, id))!, now)), joined: false };
+      const filed = (await this.requests.find(data, id))!;
+      return { ...(await viewOf(this.requests, data, filed, now, this.erasures)), joined: false };
     });
-    if (orchestrated && !view.joined) this.relay.nudge();
+    if (orchestrated && !view.joined && view.status === 'in_progress') this.relay.nudge();
     return view;
   }
 }
@@ -179,6 +213,7 @@ export class GetRightsRequestUseCase implements UseCase<typeof RightsOps.getRequ
     private readonly access: TenantAccess,
     private readonly requests: RightsRepository,
     private readonly clock: RightsClock,
+    private readonly erasures: ErasureRepository,
   ) {}
 
   execute(scope: OperationScope<typeof RightsOps.getRequest>, input: { id: string }) {
@@ -189,7 +224,7 @@ export class GetRightsRequestUseCase implements UseCase<typeof RightsOps.getRequ
         const row = await this.requests.find(data, input.id);
         if (!row) return null;
         await data.record({ resource: { id: row.id }, subjectIds: [row.customer_id] });
-        return viewOf(this.requests, data, row, this.clock.now());
+        return viewOf(this.requests, data, row, this.clock.now(), this.erasures);
       },
       notFound,
     );
@@ -222,7 +257,10 @@ export class RightsRequestResultUseCase implements UseCase<typeof RightsOps.requ
           await data.record({ resource: { id: row.id }, outcome: 'denied', reason: 'result_not_ready' });
           return { notReady: row };
         }
-        const parts = (await this.requests.parts(data, [row.id])).map((p) => openPartAtRest(data.cipher, p.part_enc!));
+        // A part whose document was dropped by the principal's later erasure is left out.
+        const parts = (await this.requests.parts(data, [row.id]))
+          .filter((p) => p.part_enc)
+          .map((p) => openPartAtRest(data.cipher, p.part_enc!));
         await data.record({
           resource: { id: row.id },
           subjectIds: [row.customer_id],

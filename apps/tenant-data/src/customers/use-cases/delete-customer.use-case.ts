@@ -1,15 +1,13 @@
 import { CustomerOps, FeatureError, CustomerError } from '@lekha/contracts';
 import { TenantAccess } from '@lekha/access';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
-import { CustomerRepository } from '../customer.repository.js';
-import { ALL_CUSTOMER_FIELDS, fieldsTouched } from '../customer.fields.js';
-import { DocumentPurge } from '../../documents/document-purge.js';
+import { CustomerErasure, type CustomerErased } from '../customer-erasure.js';
 import { LegalHolds } from '../../legal-holds/legal-holds.js';
-import { TenantDataEvents } from '../../events/tenant-data-events.js';
 
 type Op = typeof CustomerOps.delete;
 
 /**
+ * The erasure itself is `CustomerErasure`, shared with a principal's erasure request (issue 12).
  * Immediate and permanent (the seed policies promise that trash is gone at once): the row and its
  * change history go in one transaction with the audit record of the deletion. There is no
  * soft-delete flag to undo. What remains is the audit trail, which carries IDs only. A sealed
@@ -23,9 +21,7 @@ type Op = typeof CustomerOps.delete;
 export class DeleteCustomerUseCase implements UseCase<Op> {
   constructor(
     private readonly access: TenantAccess,
-    private readonly customers: CustomerRepository,
-    private readonly documents: DocumentPurge,
-    private readonly events: TenantDataEvents,
+    private readonly erasure: CustomerErasure,
     private readonly holds: LegalHolds,
   ) {}
 
@@ -38,22 +34,19 @@ export class DeleteCustomerUseCase implements UseCase<Op> {
         { resource: { id }, reason: `legal_hold:${held[0]}` },
         new FeatureError(CustomerError.LegalHold, 'a legal hold stands on this customer: their data may not be erased'),
       );
-    // Documents: rows (each deletion audited) in this transaction, encrypted blobs after it commits.
-    let documents: { tenantId: string; ids: string[] } = { tenantId: '', ids: [] };
+    let erased: CustomerErased | null = null;
     const result = await this.access.runOnOne(
       scope,
       id,
       async (data) => {
-        documents = { tenantId: data.tenantId, ids: await this.documents.removeRows(data, id) };
-        if (!(await this.customers.delete(data, id))) return null;
-        // Every service deletes what it holds of the customer (notifications: messages, pending reminders).
-        await this.events.customerErased(data, id);
-        await data.record({ resource: { id }, subjectIds: [id], fields: fieldsTouched(ALL_CUSTOMER_FIELDS) });
+        erased = await this.erasure.eraseRows(data, id);
+        if (!erased) return null;
+        await data.record(CustomerErasure.erasureRecord(id));
         return { id, deleted: true as const };
       },
       () => new FeatureError(CustomerError.NotFound, 'customer not found'),
     );
-    await this.documents.removeBlobs(documents.tenantId, documents.ids);
+    await this.erasure.removeBlobs(erased);
     return result;
   }
 }
