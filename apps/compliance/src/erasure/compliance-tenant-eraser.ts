@@ -5,8 +5,13 @@ import { Database } from '@lekha/persistence';
 import { inErasureTransaction, type CustomerDataErasure, type TenantEraser } from '@lekha/erasure';
 import { AuditNetworkKeys, scopeOf } from '../audit-index/audit-network-keys.js';
 
-/** The tenant's consent rows (children before parents) and its support requests. */
+/**
+ * The tenant's consent rows (children before parents), its principals' public-route verifications and the
+ * corrections they asked for, and its support requests.
+ */
 const CONSENT_TABLES = [
+  'rights_verifications',
+  'rights_corrections',
   'consent_outbox',
   'consent_applied',
   'consent_withdrawals',
@@ -19,7 +24,7 @@ const CONSENT_TABLES = [
 /**
  * Compliance's part of an erasure: the tenant's audit network key is destroyed, so the actors' IPs
  * and user agents sealed to it read as erased everywhere; its consent keyset is destroyed and its
- * consent rows and support requests deleted. The audit events themselves stay: they
+ * consent rows, public-route verifications, corrections and support requests deleted. The audit events themselves stay: they
  * carry IDs only and are kept as the law requires (DPDP rules, r.8(3)).
  */
 @Injectable()

@@ -119,7 +119,8 @@ export class ErasureRepository {
    * consent records): each consent record of the principal keeps only the non-personal proof (purpose,
    * grant, notice, channel, times, who recorded it); its address, evidence reference, blind index and
    * customer ID go. What the principal wrote in their rights requests and the documents of their earlier
-   * access and export requests are dropped too. Answers the consent records changed.
+   * access and export requests are dropped too, with their public-route verifications and the changes a
+   * correction asked for. Answers the consent records changed.
    */
   async erasePrincipal(
     tx: Em,
@@ -145,7 +146,22 @@ export class ErasureRepository {
            and part_enc is not null returning request_id`,
       [tenantId, customerId, requestId],
     );
-    return { consents: consents.length, requests: requests.length, documents: documents.length };
+    // The public route's verifications of this principal (a blind index of their address, the request as
+    // they typed it) and the changes they asked a correction to make.
+    const verifications = await tx.execute<{ id: string }[]>(
+      `delete from compliance.rights_verifications where tenant_id = ? and customer_id = ? returning id`,
+      [tenantId, customerId],
+    );
+    await tx.execute(
+      `update compliance.rights_corrections set requested_enc = null
+         where tenant_id = ? and customer_id = ? and requested_enc is not null`,
+      [tenantId, customerId],
+    );
+    return {
+      consents: consents.length,
+      requests: requests.length + verifications.length,
+      documents: documents.length,
+    };
   }
 }
 
