@@ -16,7 +16,7 @@
 //   BENCH_SECONDS (default 20) of load; BENCH_CALLERS (32) concurrent senders; BENCH_KILL=off: no kill;
 //   BENCH_ENV='NOTIFICATIONS_DISPATCH_BATCH=200,…' extra service settings; LEKHA_NODE_ARGS to profile.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -42,6 +42,25 @@ const extraEnv = Object.fromEntries(
 const DONE = new Set(['sent', 'delivered', 'read', 'failed', 'dead']);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const digits10 = (to) => to.replace(/\D/g, '').slice(-10);
+
+/** CPU time (user + system) of a process so far, in ms; 0 when it is gone or unreadable. */
+const cpuMs = (pid) => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
+};
+/** Statements a service sent so far (counted by bench/lib/count-sql.mjs, preloaded). */
+const statementsOf = (dir, pid) => {
+  try {
+    return Number(readFileSync(join(dir, `${pid}.sql`), 'utf8'));
+  } catch {
+    return NaN;
+  }
+};
 
 const { freePorts } = await lib('local-kafka');
 const { SimulatorProcess, simulatorEnvironment } = await lib('launcher');
@@ -89,6 +108,11 @@ try {
       // A message claimed by the killed process comes back when its lease ends.
       NOTIFICATIONS_PROVIDER_TIMEOUT_MS: '3000',
       NOTIFICATIONS_LEASE_MS: '8000',
+      // Statements per message: every service counts what it sends to PostgreSQL.
+      BENCH_SQL_COUNT_DIR: dir,
+      LEKHA_NODE_ARGS: [process.env.LEKHA_NODE_ARGS ?? '', `--import ${join(root, 'bench/lib/count-sql.mjs')}`]
+        .join(' ')
+        .trim(),
       ...extraEnv,
     },
   }));
@@ -444,6 +468,16 @@ try {
       [sent[0].id, BACKLOG],
     );
     const queuedIn = Date.now() - t;
+    // CPU time of notifications, the simulator and this database's PostgreSQL backends, and notifications'
+    // statements, from here to the last outcome recorded (the machine is shared: CPU per message is the figure).
+    const backends = async () =>
+      (
+        await db.query(`select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()`, [dbName])
+      ).rows.map((r) => r.pid);
+    const nPid = notifications.pid;
+    const simPid = sim['child']?.pid;
+    const cpu0 = { n: cpuMs(nPid), sim: cpuMs(simPid), pg: new Map((await backends()).map((p) => [p, cpuMs(p)])) };
+    const sql0 = statementsOf(dir, nPid);
     const start = Date.now();
     let acked = 0;
     for (let i = 0; i < 2400 && acked < BACKLOG; i++) {
@@ -452,6 +486,14 @@ try {
     }
     const seconds = (Date.now() - start) / 1000;
     await sleep(1000); // the last outcomes are recorded just after the simulator answers
+    const pgPids = new Set([...cpu0.pg.keys(), ...(await backends())]);
+    const cpu = {
+      n: cpuMs(nPid) - cpu0.n,
+      sim: cpuMs(simPid) - cpu0.sim,
+      pg: [...pgPids].reduce((sum, p) => sum + Math.max(0, cpuMs(p) - (cpu0.pg.get(p) ?? 0)), 0),
+    };
+    await sleep(600); // the counter is written twice a second
+    const statements = statementsOf(dir, nPid) - sql0;
     const { rows } = await db.query(
       `select status, count(*)::int as n from notifications.messages where created_at >= to_timestamp($1 / 1000.0)
        group by status`,
@@ -465,6 +507,12 @@ try {
         `**${fmt(acked / seconds)} messages/s** ` +
         `(${((100 * acked) / seconds / ceiling).toFixed(0)} % of the ceiling); statuses ${JSON.stringify(byStatus)}` +
         `${acked > BACKLOG ? `; ${acked - BACKLOG} more sends than messages` : ''}`,
+    );
+    const per = (ms) => fmt(ms / BACKLOG, 3);
+    console.log(
+      `dispatcher drain, per message: CPU ${per(cpu.n + cpu.sim + cpu.pg)} ms (notifications ${per(cpu.n)}, ` +
+        `PostgreSQL backends ${per(cpu.pg)}, simulator ${per(cpu.sim)}), ` +
+        `${fmt(statements / BACKLOG, 2)} statements from notifications; load ${loadavg()[0].toFixed(1)}`,
     );
     if (acked !== BACKLOG || byStatus.sent !== BACKLOG) exitCode = 1;
   }

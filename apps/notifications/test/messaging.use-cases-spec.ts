@@ -810,9 +810,35 @@ describe('notifications (use cases on a real database)', () => {
       expect(await apply.execute({ ...receipt, state: 'delivered', dedupKey: 'd1' })).toBe('duplicate');
       expect(await apply.execute({ ...receipt, state: 'sent', dedupKey: 's1' })).toBe('stale');
       expect((await message(owner, id)).status).toBe('delivered');
+      // A receipt for a send not recorded (yet) is parked, not dropped; a tenant's webhook never reaches another's.
       expect(await apply.execute({ ...receipt, providerMessageId: 'other', state: 'read', dedupKey: 'r1' })).toBe(
-        'unknown_message',
+        'parked',
       );
+      expect(await apply.execute({ ...receipt, state: 'read', dedupKey: key() }, randomUUID())).toBe('unknown_message');
+    });
+
+    it('P50: an early receipt is parked once and applied forward only once its send is recorded', async () => {
+      const owner = await tenant();
+      const { id } = await send(owner, {});
+      const ref = `msg91-early-${key()}`;
+      msg91.outcomes.push({ ok: true, providerMessageId: ref });
+      const apply = h.get(ApplyReceiptUseCase);
+      const receipt = { provider: 'msg91', providerMessageId: ref } as const;
+      const [sentKey, deliveredKey, foreignKey] = [key(), key(), key()];
+      // The provider's receipts arrive before its answer to the send is recorded, `delivered` before `sent`.
+      expect(await apply.execute({ ...receipt, state: 'delivered', dedupKey: deliveredKey })).toBe('parked');
+      expect(await apply.execute({ ...receipt, state: 'delivered', dedupKey: deliveredKey })).toBe('duplicate');
+      expect(await apply.execute({ ...receipt, state: 'sent', dedupKey: sentKey })).toBe('parked');
+      // Parked from another tenant's own webhook: never applied to this tenant's message.
+      expect(await apply.execute({ ...receipt, state: 'read', dedupKey: foreignKey }, randomUUID())).toBe('parked');
+      expect((await message(owner, id)).status).toBe('queued');
+
+      await h.get(Dispatcher).drain();
+      expect(callsFor(msg91, id)).toHaveLength(1);
+      expect(await message(owner, id)).toMatchObject({ status: 'delivered', providerMessageId: ref });
+      // Applied once: the provider posting it again is a duplicate, and nothing is left parked.
+      expect(await apply.execute({ ...receipt, state: 'delivered', dedupKey: deliveredKey })).toBe('duplicate');
+      expect(await apply.applyParked()).toBe(0);
     });
   });
 

@@ -22,6 +22,11 @@ export interface Fault {
 
 export interface Behaviour {
   receipts?: ReceiptMode;
+  /**
+   * Receipts overtake the send: they are posted before the send is answered (the answer waits until
+   * each receipt's first post was answered), as a provider's fast webhook can arrive. Any mode takes it.
+   */
+  early?: boolean;
   /** Wait before the first receipt (`delayed` defaults to 2000 ms; any mode takes it). */
   delayMs?: number;
   /** `failed`: the provider's delivery error code in the failure receipt. */
@@ -54,7 +59,7 @@ export class SimInputError extends Error {
   }
 }
 
-const FIELDS = ['receipts', 'delayMs', 'errorCode', 'read', 'delivered', 'windowError', 'dlrFormat'] as const;
+const FIELDS = ['receipts', 'delayMs', 'errorCode', 'read', 'delivered', 'early', 'windowError', 'dlrFormat'] as const;
 
 function nonNegativeInt(value: unknown, field: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 3_600_000)
@@ -129,6 +134,7 @@ export class Behaviours {
           break;
         case 'read':
         case 'delivered':
+        case 'early':
           if (typeof value !== 'boolean')
             throw new SimInputError('INVALID_BEHAVIOUR', `${field} must be true or false`);
           rule[field] = value;

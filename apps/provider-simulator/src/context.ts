@@ -150,18 +150,22 @@ export async function applyFault(
   return { reply, fault };
 }
 
+/** How long the answer to a send whose receipts come `early` waits for their first posts at most. */
+const EARLY_WAIT_MS = 5_000;
+
 /**
  * Orders the receipts of one accepted send as the behaviour says and starts posting them.
  * `build(failure)` gives the provider's receipts in their natural order; with a failure, the
- * failure receipts instead.
+ * failure receipts instead. Resolves at once, or with `early` once each receipt's first post was
+ * answered (the send is answered after its receipts).
  */
-export function scheduleReceipts(
+export async function scheduleReceipts(
   ctx: SimContext,
   message: SimMessage,
   behaviour: Behaviour,
   build: (failure?: { code?: string }) => WebhookSpec[],
   forcedFailure?: { code: string },
-): void {
+): Promise<void> {
   if (!ctx.opts.receipts) return;
   const mode = behaviour.receipts ?? 'inOrder';
   if (mode === 'none') return;
@@ -171,7 +175,13 @@ export function scheduleReceipts(
   if (mode === 'duplicated') specs = specs.flatMap((s) => [s, { ...s, duplicate: true }]);
   const delay = behaviour.delayMs ?? (mode === 'delayed' ? 2000 : 0);
   const gap = ctx.opts.receiptGapMs;
+  const from = message.webhooks.length;
   ctx.poster.chain(specs, message.webhooks, ctx.store.stats[message.provider], delay + gap, gap);
+  if (!behaviour.early) return;
+  const posted = message.webhooks.slice(from);
+  const until = Date.now() + EARLY_WAIT_MS;
+  while (posted.some((w) => w.attempts.length === 0) && Date.now() < until)
+    await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
 /** The webhook URL for a contract path, or undefined when no webhook base URL is set. */

@@ -462,5 +462,7 @@ export const receiveWebhookResultSchema = z.object({
   receipts: z.number().int(),
   inbound: z.number().int(),
   duplicates: z.number().int(),
+  /** Receipts that overtook their send: kept and applied once the send is recorded. */
+  parked: z.number().int().optional(),
 });
 export type ReceiveWebhookResult = z.infer<typeof receiveWebhookResultSchema>;

@@ -10,6 +10,7 @@ const TENANT_TABLES = [
   'dispatch_queue',
   'provider_refs',
   'receipts_seen',
+  'parked_receipts',
   'recipient_routes',
   'message_attempts',
   'messages',

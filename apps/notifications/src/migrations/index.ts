@@ -7,6 +7,7 @@ import { Migration20270104TwilioContentSid } from './20270104-twilio-content-sid
 import { Migration20270105ConsentView } from './20270105-consent-view.migration.js';
 import { Migration20261231RecordReminders } from './20261231-record-reminders.migration.js';
 import { Migration20270106StaffContacts } from './20270106-staff-contacts.migration.js';
+import { Migration20270901ParkedReceipts } from './20270901-parked-receipts.migration.js';
 
 const S = 'notifications';
 
@@ -41,4 +42,5 @@ export const migrations = [
   { name: 'Migration20270105ConsentView', class: Migration20270105ConsentView },
   { name: 'Migration20261231RecordReminders', class: Migration20261231RecordReminders },
   { name: 'Migration20270106StaffContacts', class: Migration20270106StaffContacts },
+  { name: 'Migration20270901ParkedReceipts', class: Migration20270901ParkedReceipts },
 ];

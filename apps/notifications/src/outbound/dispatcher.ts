@@ -10,6 +10,7 @@ import { ServiceTenantAccess } from '../common/service-tenant-access.js';
 import { ConsentPort } from '../consent/consent.port.js';
 import { RecipientPreferencesRepository, type RecipientFlags } from '../consent/recipient-preferences.repository.js';
 import { MessageRepository, type MessageRow } from '../messages/message.repository.js';
+import { ApplyReceiptUseCase } from '../receipts/apply-receipt.use-case.js';
 import { lawfulRefusal, whatsappWindowOpen } from '../rules/lawful-send.js';
 import { deferUntil } from '../rules/sending-window.js';
 import { SettingsRepository, type TenantSettings } from '../settings/settings.repository.js';
@@ -128,6 +129,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly logger: AppLogger,
     private readonly platformSms: PlatformSmsSettings,
     private readonly usage: UsageReporter,
+    private readonly receipts: ApplyReceiptUseCase,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -157,8 +159,17 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  /** One round: claims due messages and sends them; answers how many were claimed. */
+  /**
+   * One round: claims due messages and sends them, then applies the receipts that overtook their sends
+   * (parked until the provider's reference was recorded); answers how many messages were claimed.
+   */
   async runOnce(): Promise<number> {
+    const claimed = await this.sendDue();
+    await this.receipts.applyParked();
+    return claimed;
+  }
+
+  private async sendDue(): Promise<number> {
     const claimed = await this.queue.claim(this.clock.now(), this.options.leaseMs, this.options.batch);
     if (!claimed.length) return 0;
     // The embedded database has one connection: one transaction at a time, one provider call at a time.

@@ -1,6 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  DomainError,
   FeatureError,
   NotificationOps,
   WebhookError as WebhookReason,
@@ -21,7 +19,6 @@ import {
   parseTwilioStatusCallback,
   webhookPathTokenMatches,
   webhookSourceAllowed,
-  type DeliveryReceipt,
   type ParsedWebhook,
   type WebhookRequest,
 } from '@lekha/providers';
@@ -29,13 +26,10 @@ import { Handles, InjectConfig, type OperationScope, type UseCase } from '@lekha
 import { ServiceTenantAccess } from '../common/service-tenant-access.js';
 import type { NotificationsConfig } from '../config/notifications.config.js';
 import { ApplyInboundUseCase } from '../receipts/apply-inbound.use-case.js';
-import { ApplyReceiptUseCase, type ReceiptOutcome } from '../receipts/apply-receipt.use-case.js';
+import { ApplyReceiptUseCase } from '../receipts/apply-receipt.use-case.js';
 import { SettingsRepository } from '../settings/settings.repository.js';
 
 type Op = typeof NotificationOps.receiveWebhook;
-
-/** Waits before looking an unknown message up again (about half a second in all). */
-const UNKNOWN_RETRY_MS = [20, 40, 80, 160, 240];
 
 const PROVIDER: Record<WebhookRoute, MessagingProviderName> = {
   'twilio-status': 'twilio',
@@ -66,8 +60,8 @@ interface WebhookSecrets {
  * each receipt and inbound message applied (deduplicated, forward only; STOP opts out at once). A
  * tenant's webhook touches only that tenant's messages and recipients. An unverifiable webhook is
  * refused 401 and audited as denied, with no effect; a malformed one 400; a duplicate answers 200 like
- * the first (providers retry on anything else); a receipt for a message still unknown after a short
- * wait 503, so that the provider sends it again.
+ * the first (providers retry on anything else); a receipt for a message not recorded yet (it overtook
+ * its send) is parked and applied once the send's provider reference is recorded.
  */
 @Handles(NotificationOps.receiveWebhook)
 export class ReceiveWebhookUseCase implements UseCase<Op> {
@@ -110,29 +104,15 @@ export class ReceiveWebhookUseCase implements UseCase<Op> {
       );
     }
     let duplicates = 0;
-    let unknown = 0;
+    let parked = 0;
     for (const receipt of parsed.receipts) {
-      const outcome = await this.applyReceipt(receipt, input.tenantId);
+      // A receipt that overtook its send is parked and applied once the send is recorded.
+      const outcome = await this.receipts.execute(receipt, input.tenantId);
       if (outcome === 'duplicate') duplicates++;
-      if (outcome === 'unknown_message') unknown++;
+      if (outcome === 'parked') parked++;
     }
     for (const message of parsed.inbound) await this.inbound.execute(message, input.tenantId);
-    // Not ours yet: the provider retries a non-2xx (what was applied above is a duplicate then).
-    if (unknown)
-      throw new DomainError('SERVICE_UNAVAILABLE', 'a receipt names a message not known here yet; send it again');
-    return { receipts: parsed.receipts.length, inbound: parsed.inbound.length, duplicates };
-  }
-
-  /**
-   * A receipt can overtake the send it reports on: the provider posts it while the dispatcher is still
-   * recording the provider's answer. An unknown message is looked up again for about half a second.
-   */
-  private async applyReceipt(receipt: DeliveryReceipt, tenantId: string | undefined): Promise<ReceiptOutcome> {
-    for (let i = 0; ; i++) {
-      const outcome = await this.receipts.execute(receipt, tenantId);
-      if (outcome !== 'unknown_message' || i >= UNKNOWN_RETRY_MS.length) return outcome;
-      await sleep(UNKNOWN_RETRY_MS[i]);
-    }
+    return { receipts: parsed.receipts.length, inbound: parsed.inbound.length, duplicates, parked };
   }
 
   /** The platform's secrets, or the named tenant's own; null when there are none to verify with. */

@@ -112,7 +112,7 @@ export async function gupshupSend(ctx: SimContext, req: SimRequest): Promise<Rep
   const behaviour = ctx.behaviours.resolve('gupshup', send.to);
   const url = webhookUrl(ctx, `/v1/webhooks/gupshup/${encodeURIComponent(ctx.opts.webhookPathToken)}`);
   if (url)
-    scheduleReceipts(ctx, message, behaviour, (failure) => [
+    await scheduleReceipts(ctx, message, behaviour, (failure) => [
       dlr(url, behaviour.dlrFormat === 'post' ? 'post' : 'get', id, number, p.mask, failure),
     ]);
   return answer(format, true, number, id);

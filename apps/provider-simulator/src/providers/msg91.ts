@@ -103,7 +103,7 @@ export async function msg91Send(ctx: SimContext, req: SimRequest): Promise<Reply
     const behaviour = ctx.behaviours.resolve('msg91', send.to);
     const url = webhookUrl(ctx, `/v1/webhooks/msg91/${encodeURIComponent(ctx.opts.webhookPathToken)}`);
     if (!url) continue;
-    scheduleReceipts(ctx, message, behaviour, (failure) => [
+    await scheduleReceipts(ctx, message, behaviour, (failure) => [
       dlr(url, behaviour.dlrFormat === 'v3' ? 'v3' : 'v2', requestId, send, failure),
     ]);
   }

@@ -168,7 +168,7 @@ export async function twilioSend(ctx: SimContext, req: SimRequest, pathSid: stri
   if (url) {
     const behaviour = ctx.behaviours.resolve('twilio', to);
     const outside = whatsapp && !contentSid && !inWindow(ctx, 'twilio', bare);
-    scheduleReceipts(
+    await scheduleReceipts(
       ctx,
       message,
       behaviour,

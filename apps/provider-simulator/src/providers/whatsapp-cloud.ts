@@ -146,7 +146,7 @@ export async function metaSend(ctx: SimContext, req: SimRequest, phoneNumberId: 
   });
   const url = webhookUrl(ctx, '/v1/webhooks/whatsapp');
   if (url)
-    scheduleReceipts(
+    await scheduleReceipts(
       ctx,
       message,
       behaviour,

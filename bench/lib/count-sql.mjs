@@ -1,0 +1,38 @@
+// Preloaded into a service (`LEKHA_NODE_ARGS='--import <this file>'` with BENCH_SQL_COUNT_DIR set): counts the
+// statements the process sends to PostgreSQL through `pg` and writes the count to <dir>/<pid>.sql twice a
+// second, so a benchmark can report statements per message. Not for production use.
+import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+const dir = process.env.BENCH_SQL_COUNT_DIR;
+if (dir) {
+  let count = 0;
+  // The root `pg` and the copy MikroORM's driver may carry of its own.
+  const clients = new Set();
+  const root = process.cwd();
+  for (const from of [join(root, 'package.json'), join(root, 'node_modules/@mikro-orm/postgresql/package.json')]) {
+    try {
+      clients.add(createRequire(from)('pg').Client);
+    } catch {
+      // not installed there
+    }
+  }
+  for (const Client of clients) {
+    const query = Client.prototype.query;
+    Client.prototype.query = function (...args) {
+      count++;
+      return query.apply(this, args);
+    };
+  }
+  const file = join(dir, `${process.pid}.sql`);
+  const write = () => {
+    try {
+      writeFileSync(file, String(count));
+    } catch {
+      // the benchmark's directory is gone
+    }
+  };
+  setInterval(write, 500).unref();
+  process.on('exit', write);
+}
