@@ -15,6 +15,7 @@ export * from './sql-wrapped-key.store.js';
 export * from './bus/bus-context.js';
 export * from './bus/bus-server.js';
 export * from './bus/bus-client.js';
+export * from './bus/service-bus.js';
 export * from './bus/send-batcher.js';
 export * from './bus/reply-partition-assigner.js';
 export * from './operations/index.js';
