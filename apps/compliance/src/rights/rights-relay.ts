@@ -1,18 +1,17 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { TenantAccess } from '@lekha/access';
 import {
   PRIVACY_RIGHTS_TOPIC,
   uuidv7,
+  type RightsEvent,
   type RightsPartAnsweredEvent,
   type RightsPartRequestedEvent,
   type RightsRequestKind,
   type RightsService,
 } from '@lekha/contracts';
-import { TopicFollower } from '@lekha/kafka';
 import { Database } from '@lekha/persistence';
-import { AppLogger, KAFKA, RightsEvents } from '@lekha/runtime';
+import { AppLogger, KAFKA, RightsEvents, SealedEventFollower } from '@lekha/runtime';
 import { RightsClock } from './rights-clock.js';
 import { sealPartAtRest } from './rights-view.js';
 import { RightsRepository } from './rights.repository.js';
@@ -47,7 +46,7 @@ export class RightsRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private pending = false;
-  private readonly follower: TopicFollower;
+  private readonly follower: SealedEventFollower<RightsEvent>;
 
   constructor(
     @Inject(KAFKA) kafka: Kafka,
@@ -59,14 +58,19 @@ export class RightsRelay implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly options: RightsRelayOptions,
     private readonly logger: AppLogger,
   ) {
-    this.follower = new TopicFollower({
+    this.follower = new SealedEventFollower({
       kafka,
       logger: logger.pino,
       name: 'rights answers',
       topic: PRIVACY_RIGHTS_TOPIC,
       groupId: 'compliance.rights-answers',
-      fromBeginning: true,
-      run: () => ({ eachMessage: async ({ message }) => this.handle(message.value) }),
+      open: (value) => events.open(value),
+      what: 'rights event',
+      apply: async (event) => {
+        if (event.type === 'rights.part.answered') await this.answered(event);
+      },
+      retrying: 'could not record a rights part; retrying',
+      describe: (event) => ({ requestId: event.requestId }),
     });
   }
 
@@ -132,27 +136,6 @@ export class RightsRelay implements OnApplicationBootstrap, OnModuleDestroy {
         [next, d.request_id, d.service],
       );
     return due.length;
-  }
-
-  private async handle(value: Buffer | null): Promise<void> {
-    const event = this.events.open(value);
-    if (!event) {
-      this.logger.pino.warn('rights event ignored: not sealed with the bus key or not understood');
-      return;
-    }
-    if (event.type !== 'rights.part.answered') return;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.answered(event);
-      } catch (err) {
-        if (this.stopped) throw err;
-        this.logger.pino.warn(
-          { tenantId: event.tenantId, requestId: event.requestId, attempt, error: (err as Error).message },
-          'could not record a rights part; retrying',
-        );
-        await sleep(Math.min(250 * attempt, 5000));
-      }
-    }
   }
 
   /**
