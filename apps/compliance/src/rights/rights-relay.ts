@@ -11,7 +11,7 @@ import {
   type RightsService,
 } from '@lekha/contracts';
 import { Database } from '@lekha/persistence';
-import { AppLogger, KAFKA, RightsEvents, SealedEventFollower } from '@lekha/runtime';
+import { AppLogger, KAFKA, OutboxRelay, RightsEvents, SealedEventFollower } from '@lekha/runtime';
 import { RightsClock } from './rights-clock.js';
 import { sealPartAtRest } from './rights-view.js';
 import { RightsRepository } from './rights.repository.js';
@@ -42,10 +42,7 @@ interface DuePart {
  */
 @Injectable()
 export class RightsRelay implements OnApplicationBootstrap, OnModuleDestroy {
-  private stopped = false;
-  private loop: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
-  private pending = false;
+  private readonly relay: OutboxRelay;
   private readonly follower: SealedEventFollower<RightsEvent>;
 
   constructor(
@@ -58,6 +55,13 @@ export class RightsRelay implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly options: RightsRelayOptions,
     private readonly logger: AppLogger,
   ) {
+    this.relay = new OutboxRelay({
+      logger: logger.pino,
+      round: () => this.runOnce(),
+      failed: 'rights relay round failed; will retry',
+      idleMs: options.intervalMs,
+      drain: false,
+    });
     this.follower = new SealedEventFollower({
       kafka,
       logger: logger.pino,
@@ -76,37 +80,18 @@ export class RightsRelay implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     if (!this.options.enabled) return;
-    this.loop = this.run();
+    this.relay.start();
     this.follower.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    this.wake?.();
-    await this.loop;
+    await this.relay.stop();
     if (this.options.enabled) await this.follower.stop();
   }
 
   /** A request was filed: ask now rather than at the next tick. */
   nudge(): void {
-    this.pending = true;
-    this.wake?.();
-  }
-
-  private async run(): Promise<void> {
-    while (!this.stopped) {
-      this.pending = false;
-      try {
-        await this.runOnce();
-      } catch (err) {
-        this.logger.pino.warn({ error: (err as Error).message }, 'rights relay round failed; will retry');
-      }
-      if (!this.stopped && !this.pending)
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.options.intervalMs);
-          this.wake = () => (clearTimeout(timer), resolve());
-        });
-    }
+    this.relay.wake();
   }
 
   /** One round: asks for every due part; answers how many. */
