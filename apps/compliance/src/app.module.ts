@@ -30,13 +30,13 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        CoreModule.forRoot({ service: SERVICE, logger, config }),
+        CoreModule.forRoot({ service: SERVICE, logger, config, rpcTimeoutMs: 15_000 }),
         DataModule.forRoot({ service: SERVICE, schema: 'compliance', config, entities: [], migrations }),
         KeyringModule.forRoot(config),
         AuditIndexModule.register(config.AUDIT_TRUSTED_KEYS_FILE, config),
         ConsentModule.register(config),
         SupportModule,
-        NoticesModule.register(config),
+        NoticesModule.register(),
         RegistersModule.register(config),
         RetentionModule.register(config),
         RightsModule.forService({ handler: ComplianceRightsHandler, providers: complianceRightsProviders(config) }),

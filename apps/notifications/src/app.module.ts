@@ -31,7 +31,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        CoreModule.forRoot({ service: SERVICE, logger, config }),
+        CoreModule.forRoot({ service: SERVICE, logger, config, rpcTimeoutMs: config.NOTIFICATIONS_RPC_TIMEOUT_MS }),
         DataModule.forRoot({ service: SERVICE, schema: 'notifications', config, entities: [], migrations }),
         KeyringModule.forRoot(config),
         EntitlementsModule,

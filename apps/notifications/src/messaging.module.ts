@@ -38,7 +38,6 @@ import { ListTemplatesUseCase } from './templates/list-templates.use-case.js';
 import { RegisterTemplateUseCase } from './templates/register-template.use-case.js';
 import { TemplateRepository } from './templates/template.repository.js';
 import { PlatformEvents } from '@lekha/erasure';
-import { NotificationsOptions } from './config/notifications-options.js';
 import { BusCustomerDirectory, CustomerDirectory } from './recipients/customer-directory.js';
 import { CustomerErasure } from './reminders/customer-erasure.js';
 import { GetRemindersUseCase } from './reminders/get-reminders.use-case.js';
@@ -77,14 +76,6 @@ export class MessagingModule {
         ConsentEvents,
         ConsentChanges,
         ApplyConsentChange,
-        {
-          provide: NotificationsOptions,
-          useValue: new NotificationsOptions(
-            config.KAFKA_BROKERS,
-            config.NOTIFICATIONS_RPC_TIMEOUT_MS,
-            config.LEKHA_ENV !== 'production',
-          ),
-        },
         { provide: CustomerDirectory, useClass: BusCustomerDirectory },
         PlatformEvents,
         ReminderRulesRepository,

@@ -16,6 +16,7 @@ import { AppLogger } from './app-logger.js';
 import { HealthModule, Readiness } from './health.js';
 import { KafkaPublisher, kafkaConfig } from '@lekha/kafka';
 import { RpcExecutor } from './rpc-executor.js';
+import { ServiceBus } from './bus/service-bus.js';
 import { BusSeal, loadBusKey } from './bus-seal.js';
 import { JwksTopicReader } from './jwks-topic.js';
 import { TokenVerifier } from './token-verifier.js';
@@ -33,6 +34,8 @@ export interface CoreModuleOptions {
   service: string;
   logger: Logger;
   config: BaseConfig;
+  /** How long a call to another service waits for its reply (default 10 s). */
+  rpcTimeoutMs?: number;
 }
 
 @Injectable()
@@ -50,7 +53,10 @@ class JwksReaderLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
   }
 }
 
-/** Logger, health, the RPC executor, a kafkajs client and its one publisher: what every service has. */
+/**
+ * Logger, health, the RPC executor, a kafkajs client and its one publisher, and the bus client for
+ * calling other services (connected on first use): what every service has.
+ */
 @Global()
 @Module({})
 export class CoreModule {
@@ -82,6 +88,21 @@ export class CoreModule {
           useFactory: (reader: JwksTopicReader) =>
             new TokenVerifier(reader, { issuer: opts.config.JWT_ISSUER, audience: opts.config.JWT_AUDIENCE }),
         },
+        {
+          provide: ServiceBus,
+          inject: [BusSeal],
+          useFactory: (seal: BusSeal) =>
+            new ServiceBus({
+              clientId: opts.service,
+              brokers: opts.config.KAFKA_BROKERS,
+              logger: opts.logger,
+              seal,
+              timeoutMs: opts.rpcTimeoutMs ?? 10_000,
+              replyKeyRotateMs: 600_000,
+              transitKeyTtlMs: 60_000,
+              checkReplies: opts.config.LEKHA_ENV !== 'production',
+            }),
+        },
         JwksReaderLifecycle,
         RpcExecutor,
       ],
@@ -95,6 +116,7 @@ export class CoreModule {
         JwksTopicReader,
         TokenVerifier,
         RpcExecutor,
+        ServiceBus,
         HealthModule,
       ],
     };

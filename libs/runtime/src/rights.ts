@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import {
   Inject,
@@ -26,11 +25,12 @@ import {
   type RightsService,
 } from '@lekha/contracts';
 import { open, seal } from '@lekha/crypto';
-import { KafkaPublisher, TopicFollower } from '@lekha/kafka';
+import { KafkaPublisher } from '@lekha/kafka';
 import { AppLogger } from './app-logger.js';
 import { BusSeal } from './bus-seal.js';
 import { KAFKA } from './core-module.js';
 import { MASTER_KEY } from './keyring-module.js';
+import { SealedEventFollower } from './sealed-event-follower.js';
 
 /**
  * Rights events (`privacy.rights.v1`): compliance's requests for a service's part of an access or
@@ -144,23 +144,27 @@ export async function holdingsFrom(
  */
 @Injectable()
 export class RightsPartWorker implements OnApplicationBootstrap, OnModuleDestroy {
-  private stopped = false;
-  private readonly follower: TopicFollower;
+  private readonly follower: SealedEventFollower<RightsEvent>;
 
   constructor(
     @Inject(KAFKA) kafka: Kafka,
     private readonly events: RightsEvents,
-    private readonly logger: AppLogger,
+    logger: AppLogger,
     @Inject(RIGHTS_HANDLER) private readonly handler: RightsHandler,
   ) {
-    this.follower = new TopicFollower({
+    this.follower = new SealedEventFollower({
       kafka,
       logger: logger.pino,
       name: 'rights requests',
       topic: PRIVACY_RIGHTS_TOPIC,
       groupId: `${handler.service}.rights`,
-      fromBeginning: true,
-      run: () => ({ eachMessage: async ({ message }) => this.handle(message.value) }),
+      open: (value) => events.open(value),
+      what: 'rights event',
+      apply: async (event) => {
+        if (event.type === 'rights.part.requested' && event.service === this.handler.service) await this.answer(event);
+      },
+      retrying: 'could not answer a rights request; retrying',
+      describe: (event) => ({ requestId: event.requestId }),
     });
   }
 
@@ -169,29 +173,7 @@ export class RightsPartWorker implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
     await this.follower.stop();
-  }
-
-  private async handle(value: Buffer | null): Promise<void> {
-    const event = this.events.open(value);
-    if (!event) {
-      this.logger.pino.warn('rights event ignored: not sealed with the bus key or not understood');
-      return;
-    }
-    if (event.type !== 'rights.part.requested' || event.service !== this.handler.service) return;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.answer(event);
-      } catch (err) {
-        if (this.stopped) throw err;
-        this.logger.pino.warn(
-          { tenantId: event.tenantId, requestId: event.requestId, attempt, error: (err as Error).message },
-          'could not answer a rights request; retrying',
-        );
-        await sleep(Math.min(250 * attempt, 5000));
-      }
-    }
   }
 
   /** Assembles this service's part (for an erasure: erases, and says what) and publishes it, sealed. */

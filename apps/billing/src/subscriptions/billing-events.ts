@@ -11,7 +11,7 @@ import {
 import { PlatformEvents } from '@lekha/erasure';
 import { KafkaPublisher } from '@lekha/kafka';
 import { Database, type Em } from '@lekha/persistence';
-import { AppLogger, BusSeal } from '@lekha/runtime';
+import { AppLogger, BusSeal, OutboxRelay } from '@lekha/runtime';
 
 /**
  * Billing's outbox: entitlement snapshots (sealed with the bus key) and platform events (IDs and times
@@ -54,28 +54,27 @@ export class BillingEvents {
  */
 @Injectable()
 export class BillingEventRelay implements OnApplicationBootstrap, OnModuleDestroy {
-  private running = false;
-  private loop: Promise<void> | null = null;
-  private wakeUp: (() => void) | null = null;
-  private pending = false;
-  private healthy = true;
+  private readonly relay: OutboxRelay;
 
   constructor(
     private readonly db: Database,
     private readonly publisher: KafkaPublisher,
     private readonly platformEvents: PlatformEvents,
-    private readonly logger: AppLogger,
+    logger: AppLogger,
     events: BillingEvents,
   ) {
-    events.onAppended(() => {
-      this.pending = true;
-      this.wakeUp?.();
+    this.relay = new OutboxRelay({
+      logger: logger.pino,
+      round: () => this.drainOnce(),
+      failed: 'billing event relay cannot publish yet; events stay in the outbox',
+      backoff: { fromMs: 200, maxMs: 5000, wakeable: true },
+      stopWaitMs: 1000,
     });
+    events.onAppended(() => this.relay.wake());
   }
 
   onApplicationBootstrap(): void {
-    this.running = true;
-    this.loop = this.run();
+    this.relay.start();
   }
 
   /**
@@ -83,9 +82,7 @@ export class BillingEventRelay implements OnApplicationBootstrap, OnModuleDestro
    * beyond a second (what it did not delete is published again on the next start).
    */
   async onModuleDestroy(): Promise<void> {
-    this.running = false;
-    this.wakeUp?.();
-    if (this.loop) await Promise.race([this.loop, sleep(1000, undefined, { ref: false })]);
+    await this.relay.stop();
   }
 
   /**
@@ -99,51 +96,18 @@ export class BillingEventRelay implements OnApplicationBootstrap, OnModuleDestro
       .execute<{ max: string | null }[]>(`select max(id)::text as max from billing.event_outbox`);
     if (!row?.max) return;
     const max = row.max;
-    while (this.healthy && Date.now() < deadline) {
+    while (this.relay.healthy && Date.now() < deadline) {
       const [left] = await this.db
         .em()
         .execute<{ n: string }[]>(`select count(*)::text as n from billing.event_outbox where id <= ?`, [max]);
       if (Number(left?.n ?? 0) === 0) return;
-      this.wakeUp?.();
+      this.relay.wake();
       await sleep(20);
     }
   }
 
-  private async run(): Promise<void> {
-    let backoff = 200;
-    while (this.running) {
-      try {
-        const sent = await this.drainOnce();
-        backoff = 200;
-        this.healthy = true;
-        if (sent === 0 && !this.pending) await this.idle();
-      } catch (err) {
-        this.healthy = false;
-        this.logger.pino.warn(
-          { error: (err as Error).message, backoffMs: backoff },
-          'billing event relay cannot publish yet; events stay in the outbox',
-        );
-        if (this.running) await this.idle(backoff);
-        backoff = Math.min(backoff * 2, 5000);
-      }
-    }
-  }
-
-  /** Waits `ms`, or until woken (a new outbox row, or shutdown). */
-  private idle(ms = 500): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(), ms);
-      this.wakeUp = () => {
-        this.wakeUp = null;
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-  }
-
   /** Publishes one batch; answers how many records it published. */
   async drainOnce(): Promise<number> {
-    this.pending = false;
     const rows = await this.db
       .em()
       .execute<{ id: string; tenant_id: string; topic: string; value: string }[]>(

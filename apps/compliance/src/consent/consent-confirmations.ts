@@ -1,9 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
-import { PRIVACY_CONSENTS_TOPIC } from '@lekha/contracts';
-import { TopicFollower } from '@lekha/kafka';
-import { AppLogger, ConsentEvents, KAFKA } from '@lekha/runtime';
+import { PRIVACY_CONSENTS_TOPIC, type ConsentEvent } from '@lekha/contracts';
+import { AppLogger, ConsentEvents, KAFKA, SealedEventFollower } from '@lekha/runtime';
 import { ConsentRelay } from './consent-relay.js';
 
 /**
@@ -12,23 +10,21 @@ import { ConsentRelay } from './consent-relay.js';
  */
 @Injectable()
 export class ConsentConfirmations implements OnApplicationBootstrap, OnModuleDestroy {
-  private stopped = false;
-  private readonly follower: TopicFollower;
+  private readonly follower: SealedEventFollower<ConsentEvent>;
 
-  constructor(
-    @Inject(KAFKA) kafka: Kafka,
-    private readonly events: ConsentEvents,
-    private readonly relay: ConsentRelay,
-    private readonly logger: AppLogger,
-  ) {
-    this.follower = new TopicFollower({
+  constructor(@Inject(KAFKA) kafka: Kafka, events: ConsentEvents, relay: ConsentRelay, logger: AppLogger) {
+    this.follower = new SealedEventFollower({
       kafka,
       logger: logger.pino,
       name: 'consent confirmations',
       topic: PRIVACY_CONSENTS_TOPIC,
       groupId: 'compliance.consent-confirmations',
-      fromBeginning: true,
-      run: () => ({ eachMessage: async ({ message }) => this.handle(message.value) }),
+      open: (value) => events.open(value),
+      what: 'consent event',
+      apply: async (event) => {
+        if (event.type === 'consent.applied') await relay.applied(event);
+      },
+      retrying: 'could not record a consent confirmation; retrying',
     });
   }
 
@@ -37,28 +33,6 @@ export class ConsentConfirmations implements OnApplicationBootstrap, OnModuleDes
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
     await this.follower.stop();
-  }
-
-  private async handle(value: Buffer | null): Promise<void> {
-    const event = this.events.open(value);
-    if (!event) {
-      this.logger.pino.warn('consent event ignored: not sealed with the bus key or not understood');
-      return;
-    }
-    if (event.type !== 'consent.applied') return;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.relay.applied(event);
-      } catch (err) {
-        if (this.stopped) throw err;
-        this.logger.pino.warn(
-          { tenantId: event.tenantId, attempt, error: (err as Error).message },
-          'could not record a consent confirmation; retrying',
-        );
-        await sleep(Math.min(250 * attempt, 5000));
-      }
-    }
   }
 }

@@ -4,7 +4,7 @@ import type { TenantScope } from '@lekha/access';
 import { uuidv7, type ConsentAppliedEvent, type ConsentChangedEvent, type ConsentGrant } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring, TenantKeysetDestroyedError } from '@lekha/crypto';
 import { Database, inTenantTransaction } from '@lekha/persistence';
-import { AppLogger, ConsentEvents } from '@lekha/runtime';
+import { AppLogger, ConsentEvents, OutboxRelay } from '@lekha/runtime';
 import { ConsentClock } from './consent-clock.js';
 import { addressCategory, statusOf } from './consent-view.js';
 import { ConsentRepository, type ConsentRecordRow } from './consent.repository.js';
@@ -42,10 +42,7 @@ export function grantState(rows: ConsentRecordRow[], now: Date): { granted: bool
  */
 @Injectable()
 export class ConsentRelay implements OnApplicationBootstrap, OnModuleDestroy {
-  private stopped = false;
-  private loop: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
-  private pending = false;
+  private readonly relay: OutboxRelay;
 
   constructor(
     private readonly db: Database,
@@ -55,39 +52,28 @@ export class ConsentRelay implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly consents: ConsentRepository,
     private readonly clock: ConsentClock,
     private readonly options: ConsentRelayOptions,
-    private readonly logger: AppLogger,
-  ) {}
+    logger: AppLogger,
+  ) {
+    this.relay = new OutboxRelay({
+      logger: logger.pino,
+      round: () => this.runOnce(),
+      failed: 'consent relay round failed; will retry',
+      idleMs: options.intervalMs,
+      drain: false,
+    });
+  }
 
   onApplicationBootstrap(): void {
-    if (this.options.enabled) this.loop = this.run();
+    if (this.options.enabled) this.relay.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    this.wake?.();
-    await this.loop;
+    await this.relay.stop();
   }
 
   /** A new act was committed: send it now rather than at the next tick. */
   nudge(): void {
-    this.pending = true;
-    this.wake?.();
-  }
-
-  private async run(): Promise<void> {
-    while (!this.stopped) {
-      this.pending = false;
-      try {
-        await this.runOnce();
-      } catch (err) {
-        this.logger.pino.warn({ error: (err as Error).message }, 'consent relay round failed; will retry');
-      }
-      if (!this.stopped && !this.pending)
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.options.intervalMs);
-          this.wake = () => (clearTimeout(timer), resolve());
-        });
-    }
+    this.relay.wake();
   }
 
   /** One round: publishes every due act; answers how many. */

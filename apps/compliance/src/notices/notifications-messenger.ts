@@ -1,8 +1,7 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { KafkaPublisher } from '@lekha/kafka';
 import { seal } from '@lekha/crypto';
 import {
-  DomainError,
   NOTIFICATIONS_DISPATCH_TOPIC,
   NotificationOps,
   notificationDispatchSchema,
@@ -10,21 +9,9 @@ import {
   type AddressedDispatchContent,
   type NotificationDispatch,
 } from '@lekha/contracts';
-import { AppLogger, BusClient, BusSeal, MASTER_KEY } from '@lekha/runtime';
+import { MASTER_KEY, ServiceBus } from '@lekha/runtime';
 import { anonymousContext, contextToHeaders, runWithContext } from '@lekha/tenancy';
-import type { ComplianceConfig } from '../config/compliance.config.js';
 import { NoticeMessenger, type DeliveryStatus, type OutgoingNotice } from './notice-messenger.js';
-
-/** Where compliance's bus client connects and how long it waits. */
-export class MessengerOptions {
-  constructor(
-    readonly brokers: string[],
-    readonly rpcTimeoutMs: number,
-  ) {}
-  static of(config: ComplianceConfig): MessengerOptions {
-    return new MessengerOptions(config.KAFKA_BROKERS, 15_000);
-  }
-}
 
 /**
  * Compliance's notices through notifications: each is a platform message on `notifications.dispatch.v1`
@@ -34,17 +21,13 @@ export class MessengerOptions {
  * Delivery statuses are read back from notifications over the bus (`notifications.messages.statuses`).
  */
 @Injectable()
-export class NotificationsNoticeMessenger extends NoticeMessenger implements OnApplicationShutdown {
+export class NotificationsNoticeMessenger extends NoticeMessenger {
   private readonly transportKey: Buffer;
-  private client: BusClient | null = null;
-  private connecting: Promise<BusClient> | null = null;
 
   constructor(
     private readonly publisher: KafkaPublisher,
     @Inject(MASTER_KEY) masterKey: Buffer,
-    private readonly options: MessengerOptions,
-    private readonly logger: AppLogger,
-    @Inject(BusSeal) private readonly busSeal: BusSeal,
+    private readonly serviceBus: ServiceBus,
   ) {
     super();
     this.transportKey = notificationTransportKey(masterKey);
@@ -72,7 +55,7 @@ export class NotificationsNoticeMessenger extends NoticeMessenger implements OnA
   }
 
   async statuses(tenantId: string, messageIds: string[]): Promise<Map<string, DeliveryStatus>> {
-    const bus = await this.bus();
+    const bus = await this.serviceBus.connected('notifications cannot be reached; retry shortly');
     const found = new Map<string, DeliveryStatus>();
     for (let i = 0; i < messageIds.length; i += 500) {
       // As this service, with no tenant in the context (a service caller has none): the request names it.
@@ -82,36 +65,5 @@ export class NotificationsNoticeMessenger extends NoticeMessenger implements OnA
       for (const s of reply.items) found.set(s.id, { status: s.status, at: s.at });
     }
     return found;
-  }
-
-  private bus(): Promise<BusClient> {
-    this.connecting ??= (async () => {
-      const client = new BusClient({
-        clientId: 'compliance',
-        brokers: this.options.brokers,
-        logger: this.logger.pino,
-        seal: this.busSeal,
-        timeoutMs: this.options.rpcTimeoutMs,
-        replyKeyRotateMs: 600_000,
-        transitKeyTtlMs: 60_000,
-        checkReplies: true,
-      });
-      try {
-        await client.connect();
-      } catch (err) {
-        this.connecting = null;
-        await client.close().catch(() => undefined);
-        throw new DomainError('SERVICE_UNAVAILABLE', 'notifications cannot be reached; retry shortly', {
-          cause: (err as Error).message,
-        });
-      }
-      this.client = client;
-      return client;
-    })();
-    return this.connecting;
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.client?.close();
   }
 }

@@ -1,18 +1,17 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { TenantAccess } from '@lekha/access';
 import {
   PRIVACY_RIGHTS_TOPIC,
   uuidv7,
+  type RightsEvent,
   type RightsPartAnsweredEvent,
   type RightsPartRequestedEvent,
   type RightsRequestKind,
   type RightsService,
 } from '@lekha/contracts';
-import { TopicFollower } from '@lekha/kafka';
 import { Database } from '@lekha/persistence';
-import { AppLogger, KAFKA, RightsEvents } from '@lekha/runtime';
+import { AppLogger, KAFKA, OutboxRelay, RightsEvents, SealedEventFollower } from '@lekha/runtime';
 import { ErasureWorkflow } from './erasure/erasure-workflow.js';
 import { RightsClock } from './rights-clock.js';
 import { sealPartAtRest } from './rights-view.js';
@@ -44,11 +43,8 @@ interface DuePart {
  */
 @Injectable()
 export class RightsRelay implements OnApplicationBootstrap, OnModuleDestroy {
-  private stopped = false;
-  private loop: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
-  private pending = false;
-  private readonly follower: TopicFollower;
+  private readonly relay: OutboxRelay;
+  private readonly follower: SealedEventFollower<RightsEvent>;
 
   constructor(
     @Inject(KAFKA) kafka: Kafka,
@@ -61,50 +57,43 @@ export class RightsRelay implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly logger: AppLogger,
     private readonly erasure: ErasureWorkflow,
   ) {
-    this.follower = new TopicFollower({
+    this.relay = new OutboxRelay({
+      logger: logger.pino,
+      round: () => this.runOnce(),
+      failed: 'rights relay round failed; will retry',
+      idleMs: options.intervalMs,
+      drain: false,
+    });
+    this.follower = new SealedEventFollower({
       kafka,
       logger: logger.pino,
       name: 'rights answers',
       topic: PRIVACY_RIGHTS_TOPIC,
       groupId: 'compliance.rights-answers',
-      fromBeginning: true,
-      run: () => ({ eachMessage: async ({ message }) => this.handle(message.value) }),
+      open: (value) => events.open(value),
+      what: 'rights event',
+      apply: async (event) => {
+        if (event.type === 'rights.part.answered') await this.answered(event);
+      },
+      retrying: 'could not record a rights part; retrying',
+      describe: (event) => ({ requestId: event.requestId }),
     });
   }
 
   onApplicationBootstrap(): void {
     if (!this.options.enabled) return;
-    this.loop = this.run();
+    this.relay.start();
     this.follower.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    this.wake?.();
-    await this.loop;
+    await this.relay.stop();
     if (this.options.enabled) await this.follower.stop();
   }
 
   /** A request was filed: ask now rather than at the next tick. */
   nudge(): void {
-    this.pending = true;
-    this.wake?.();
-  }
-
-  private async run(): Promise<void> {
-    while (!this.stopped) {
-      this.pending = false;
-      try {
-        await this.runOnce();
-      } catch (err) {
-        this.logger.pino.warn({ error: (err as Error).message }, 'rights relay round failed; will retry');
-      }
-      if (!this.stopped && !this.pending)
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.options.intervalMs);
-          this.wake = () => (clearTimeout(timer), resolve());
-        });
-    }
+    this.relay.wake();
   }
 
   /** One round: asks for every due part; answers how many. */
@@ -134,27 +123,6 @@ export class RightsRelay implements OnApplicationBootstrap, OnModuleDestroy {
         [next, d.request_id, d.service],
       );
     return due.length;
-  }
-
-  private async handle(value: Buffer | null): Promise<void> {
-    const event = this.events.open(value);
-    if (!event) {
-      this.logger.pino.warn('rights event ignored: not sealed with the bus key or not understood');
-      return;
-    }
-    if (event.type !== 'rights.part.answered') return;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.answered(event);
-      } catch (err) {
-        if (this.stopped) throw err;
-        this.logger.pino.warn(
-          { tenantId: event.tenantId, requestId: event.requestId, attempt, error: (err as Error).message },
-          'could not record a rights part; retrying',
-        );
-        await sleep(Math.min(250 * attempt, 5000));
-      }
-    }
   }
 
   /**

@@ -1,9 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Global, Inject, Injectable, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { IDENTITY_EVENTS_TOPIC, identityEventSchema, uuidv7, type IdentityEvent } from '@lekha/contracts';
 import { KafkaPublisher } from '@lekha/kafka';
 import { Database, type Em } from '@lekha/persistence';
-import { AppLogger, BusSeal } from '@lekha/runtime';
+import { AppLogger, BusSeal, OutboxRelay, sealedOutboxRound } from '@lekha/runtime';
 
 type Wake = () => void;
 
@@ -68,84 +67,24 @@ export class IdentityEvents {
  */
 @Injectable()
 export class IdentityEventRelay implements OnApplicationBootstrap, OnModuleDestroy {
-  private running = false;
-  private loop: Promise<void> | null = null;
-  private wakeUp: (() => void) | null = null;
-  private pending = false;
+  private readonly relay: OutboxRelay;
 
-  constructor(
-    private readonly db: Database,
-    private readonly publisher: KafkaPublisher,
-    private readonly logger: AppLogger,
-    events: IdentityEvents,
-  ) {
-    events.onAppended(() => {
-      this.pending = true;
-      this.wakeUp?.();
+  constructor(db: Database, publisher: KafkaPublisher, logger: AppLogger, events: IdentityEvents) {
+    this.relay = new OutboxRelay({
+      logger: logger.pino,
+      round: sealedOutboxRound({ db, publisher, table: 'identity.event_outbox', topic: IDENTITY_EVENTS_TOPIC }),
+      failed: 'identity event relay cannot publish yet; events stay in the outbox',
+      backoff: { fromMs: 200, maxMs: 5000 },
     });
+    events.onAppended(() => this.relay.wake());
   }
 
   onApplicationBootstrap(): void {
-    this.running = true;
-    this.loop = this.run();
+    this.relay.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.running = false;
-    this.wakeUp?.();
-    await this.loop;
-  }
-
-  private async run(): Promise<void> {
-    let backoff = 200;
-    while (this.running) {
-      try {
-        const sent = await this.drainOnce();
-        backoff = 200;
-        if (sent === 0 && !this.pending) await this.idle();
-      } catch (err) {
-        this.logger.pino.warn(
-          { error: (err as Error).message, backoffMs: backoff },
-          'identity event relay cannot publish yet; events stay in the outbox',
-        );
-        await sleep(backoff);
-        backoff = Math.min(backoff * 2, 5000);
-      }
-    }
-  }
-
-  private idle(): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(), 500);
-      this.wakeUp = () => {
-        this.wakeUp = null;
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-  }
-
-  /** Publishes one batch; answers how many events it published. */
-  async drainOnce(): Promise<number> {
-    this.pending = false;
-    const rows = await this.db
-      .em()
-      .execute<{ id: string; tenant_id: string; sealed: string }[]>(
-        `select id::text as id, tenant_id, sealed from identity.event_outbox order by id limit 200`,
-      );
-    if (rows.length === 0) return 0;
-    await this.publisher.send({
-      topic: IDENTITY_EVENTS_TOPIC,
-      timeout: 5000,
-      messages: rows.map((r) => ({ key: r.tenant_id, value: r.sealed })),
-    });
-    // Exactly what was sent: a lower id committed after the select waits for the next round.
-    await this.db
-      .em()
-      .execute(`delete from identity.event_outbox where id in (${rows.map(() => '?').join(', ')})`, [
-        ...rows.map((r) => r.id),
-      ]);
-    return rows.length;
+    await this.relay.stop();
   }
 }
 

@@ -1,10 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
-import { PRIVACY_CONSENTS_TOPIC, uuidv7, type ConsentChangedEvent } from '@lekha/contracts';
+import { PRIVACY_CONSENTS_TOPIC, uuidv7, type ConsentChangedEvent, type ConsentEvent } from '@lekha/contracts';
 import { TenantKeysetDestroyedError } from '@lekha/crypto';
-import { TopicFollower } from '@lekha/kafka';
-import { AppLogger, ConsentEvents, KAFKA } from '@lekha/runtime';
+import { AppLogger, ConsentEvents, KAFKA, SealedEventFollower } from '@lekha/runtime';
 import { recipientCategory, recipientIndex } from '../common/recipient.js';
 import { ServiceTenantAccess } from '../common/service-tenant-access.js';
 import { RecipientPreferencesRepository } from './recipient-preferences.repository.js';
@@ -74,23 +72,21 @@ export class ApplyConsentChange {
  */
 @Injectable()
 export class ConsentChanges implements OnApplicationBootstrap, OnModuleDestroy {
-  private stopped = false;
-  private readonly follower: TopicFollower;
+  private readonly follower: SealedEventFollower<ConsentEvent>;
 
-  constructor(
-    @Inject(KAFKA) kafka: Kafka,
-    private readonly events: ConsentEvents,
-    private readonly applier: ApplyConsentChange,
-    private readonly logger: AppLogger,
-  ) {
-    this.follower = new TopicFollower({
+  constructor(@Inject(KAFKA) kafka: Kafka, events: ConsentEvents, applier: ApplyConsentChange, logger: AppLogger) {
+    this.follower = new SealedEventFollower({
       kafka,
       logger: logger.pino,
       name: 'consent changes',
       topic: PRIVACY_CONSENTS_TOPIC,
       groupId: 'notifications.consent-view',
-      fromBeginning: true,
-      run: () => ({ eachMessage: async ({ message }) => this.handle(message.value) }),
+      open: (value) => events.open(value),
+      what: 'consent event',
+      apply: async (event) => {
+        if (event.type === 'consent.changed') await applier.apply(event);
+      },
+      retrying: 'could not apply a consent change; retrying',
     });
   }
 
@@ -99,29 +95,6 @@ export class ConsentChanges implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
     await this.follower.stop();
-  }
-
-  private async handle(value: Buffer | null): Promise<void> {
-    const event = this.events.open(value);
-    if (!event) {
-      this.logger.pino.warn('consent event ignored: not sealed with the bus key or not understood');
-      return;
-    }
-    if (event.type !== 'consent.changed') return;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.applier.apply(event);
-        return;
-      } catch (err) {
-        if (this.stopped) throw err;
-        this.logger.pino.warn(
-          { tenantId: event.tenantId, attempt, error: (err as Error).message },
-          'could not apply a consent change; retrying',
-        );
-        await sleep(Math.min(250 * attempt, 5000));
-      }
-    }
   }
 }

@@ -1,8 +1,7 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { CustomerOps, DomainError, TenantOps } from '@lekha/contracts';
 import { anonymousContext, currentContext, runWithContext } from '@lekha/tenancy';
-import { AppLogger, BusClient, BusSeal } from '@lekha/runtime';
-import { NotificationsOptions } from '../config/notifications-options.js';
+import { ServiceBus } from '@lekha/runtime';
 
 export interface CustomerContact {
   name: string;
@@ -50,43 +49,13 @@ const asService = <T>(fn: () => Promise<T>): Promise<T> => {
  * is sealed to this process's reply key. Connects on first use (use-case tests never do).
  */
 @Injectable()
-export class BusCustomerDirectory extends CustomerDirectory implements OnApplicationShutdown {
-  private client: BusClient | null = null;
-  private connecting: Promise<BusClient> | null = null;
-
-  constructor(
-    private readonly options: NotificationsOptions,
-    private readonly logger: AppLogger,
-    @Inject(BusSeal) private readonly seal: BusSeal,
-  ) {
+export class BusCustomerDirectory extends CustomerDirectory {
+  constructor(private readonly serviceBus: ServiceBus) {
     super();
   }
 
-  private bus(): Promise<BusClient> {
-    this.connecting ??= (async () => {
-      const client = new BusClient({
-        clientId: 'notifications',
-        brokers: this.options.brokers,
-        logger: this.logger.pino,
-        seal: this.seal,
-        timeoutMs: this.options.rpcTimeoutMs,
-        replyKeyRotateMs: 600_000,
-        transitKeyTtlMs: 60_000,
-        checkReplies: this.options.checkReplies,
-      });
-      try {
-        await client.connect();
-      } catch (err) {
-        this.connecting = null;
-        await client.close().catch(() => undefined);
-        throw new DomainError('SERVICE_UNAVAILABLE', 'the customer directory cannot be reached; retry shortly', {
-          cause: (err as Error).message,
-        });
-      }
-      this.client = client;
-      return client;
-    })();
-    return this.connecting;
+  private bus() {
+    return this.serviceBus.connected('the customer directory cannot be reached; retry shortly');
   }
 
   async contact(customerId: string): Promise<CustomerContact | null> {
@@ -120,9 +89,5 @@ export class BusCustomerDirectory extends CustomerDirectory implements OnApplica
       if (err instanceof DomainError && err.code === 'NOT_FOUND') return null;
       throw err;
     }
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.client?.close();
   }
 }

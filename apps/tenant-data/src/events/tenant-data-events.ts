@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { TenantScope } from '@lekha/access';
 import {
@@ -10,7 +9,7 @@ import {
 } from '@lekha/contracts';
 import { KafkaPublisher } from '@lekha/kafka';
 import { Database } from '@lekha/persistence';
-import { AppLogger, BusSeal } from '@lekha/runtime';
+import { AppLogger, BusSeal, OutboxRelay, sealedOutboxRound } from '@lekha/runtime';
 import { CustomerRepository } from '../customers/customer.repository.js';
 import type { BusinessRecordRow } from '../records/business-record.entity.js';
 
@@ -105,83 +104,23 @@ export class TenantDataEvents {
  */
 @Injectable()
 export class TenantDataEventRelay implements OnApplicationBootstrap, OnModuleDestroy {
-  private running = false;
-  private loop: Promise<void> | null = null;
-  private wakeUp: (() => void) | null = null;
-  private pending = false;
+  private readonly relay: OutboxRelay;
 
-  constructor(
-    private readonly db: Database,
-    private readonly publisher: KafkaPublisher,
-    private readonly logger: AppLogger,
-    events: TenantDataEvents,
-  ) {
-    events.onAppended(() => {
-      this.pending = true;
-      this.wakeUp?.();
+  constructor(db: Database, publisher: KafkaPublisher, logger: AppLogger, events: TenantDataEvents) {
+    this.relay = new OutboxRelay({
+      logger: logger.pino,
+      round: sealedOutboxRound({ db, publisher, table: 'tenant_data.event_outbox', topic: TENANT_DATA_EVENTS_TOPIC }),
+      failed: 'domain event relay cannot publish yet; events stay in the outbox',
+      backoff: { fromMs: 200, maxMs: 5000 },
     });
+    events.onAppended(() => this.relay.wake());
   }
 
   onApplicationBootstrap(): void {
-    this.running = true;
-    this.loop = this.run();
+    this.relay.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.running = false;
-    this.wakeUp?.();
-    await this.loop;
-  }
-
-  private async run(): Promise<void> {
-    let backoff = 200;
-    while (this.running) {
-      try {
-        const sent = await this.drainOnce();
-        backoff = 200;
-        if (sent === 0 && !this.pending) await this.idle();
-      } catch (err) {
-        this.logger.pino.warn(
-          { error: (err as Error).message, backoffMs: backoff },
-          'domain event relay cannot publish yet; events stay in the outbox',
-        );
-        await sleep(backoff);
-        backoff = Math.min(backoff * 2, 5000);
-      }
-    }
-  }
-
-  private idle(): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(), 500);
-      this.wakeUp = () => {
-        this.wakeUp = null;
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-  }
-
-  /** Publishes one batch; answers how many events it published. */
-  async drainOnce(): Promise<number> {
-    this.pending = false;
-    const rows = await this.db
-      .em()
-      .execute<{ id: string; tenant_id: string; sealed: string }[]>(
-        `select id::text as id, tenant_id, sealed from tenant_data.event_outbox order by id limit 200`,
-      );
-    if (rows.length === 0) return 0;
-    await this.publisher.send({
-      topic: TENANT_DATA_EVENTS_TOPIC,
-      timeout: 5000,
-      messages: rows.map((r) => ({ key: r.tenant_id, value: r.sealed })),
-    });
-    // Exactly what was sent: a lower id committed after the select waits for the next round.
-    await this.db
-      .em()
-      .execute(`delete from tenant_data.event_outbox where id in (${rows.map(() => '?').join(', ')})`, [
-        ...rows.map((r) => r.id),
-      ]);
-    return rows.length;
+    await this.relay.stop();
   }
 }

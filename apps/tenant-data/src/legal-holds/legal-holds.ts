@@ -1,6 +1,6 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { DomainError, RetentionOps } from '@lekha/contracts';
-import { AppLogger, BusClient, BusSeal, InjectConfig } from '@lekha/runtime';
+import { Injectable } from '@nestjs/common';
+import { RetentionOps } from '@lekha/contracts';
+import { InjectConfig, ServiceBus } from '@lekha/runtime';
 import { anonymousContext, runWithContext } from '@lekha/tenancy';
 import type { TenantDataConfig } from '../config/tenant-data.config.js';
 
@@ -16,14 +16,10 @@ export abstract class LegalHolds {
  * reached the erasure is refused (503), never done without the check. Connects on first use.
  */
 @Injectable()
-export class BusLegalHolds extends LegalHolds implements OnApplicationShutdown {
-  private connecting: Promise<BusClient> | null = null;
-  private client: BusClient | null = null;
-
+export class BusLegalHolds extends LegalHolds {
   constructor(
     @InjectConfig() private readonly config: TenantDataConfig,
-    private readonly logger: AppLogger,
-    @Inject(BusSeal) private readonly seal: BusSeal,
+    private readonly serviceBus: ServiceBus,
   ) {
     super();
     if (config.LEGAL_HOLD_CHECK === 'off' && config.LEKHA_ENV === 'production')
@@ -32,46 +28,11 @@ export class BusLegalHolds extends LegalHolds implements OnApplicationShutdown {
 
   async standing(tenantId: string, customerId: string): Promise<string[]> {
     if (this.config.LEGAL_HOLD_CHECK === 'off') return [];
-    const bus = await this.bus();
+    const bus = await this.serviceBus.connected('compliance cannot be reached to check legal holds; retry shortly');
     // As this service, with no tenant in the context (a service caller has none): the request names it.
     const reply = await runWithContext(anonymousContext({ actorType: 'service', actorId: 'tenant-data' }), () =>
       bus.invoke(RetentionOps.holdsStanding, { tenantId, customerId }),
     );
     return reply.holdIds;
-  }
-
-  private bus(): Promise<BusClient> {
-    this.connecting ??= (async () => {
-      const client = new BusClient({
-        clientId: 'tenant-data-holds',
-        brokers: this.config.KAFKA_BROKERS,
-        logger: this.logger.pino,
-        seal: this.seal,
-        timeoutMs: 10_000,
-        replyKeyRotateMs: 600_000,
-        transitKeyTtlMs: 60_000,
-        checkReplies: this.config.LEKHA_ENV !== 'production',
-      });
-      try {
-        await client.connect();
-      } catch (err) {
-        this.connecting = null;
-        await client.close().catch(() => undefined);
-        throw new DomainError(
-          'SERVICE_UNAVAILABLE',
-          'compliance cannot be reached to check legal holds; retry shortly',
-          {
-            cause: (err as Error).message,
-          },
-        );
-      }
-      this.client = client;
-      return client;
-    })();
-    return this.connecting;
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.client?.close();
   }
 }
