@@ -1,8 +1,7 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { CustomerOps, DomainError, PublicRightsOps, type CustomerView, type RightsCorrections } from '@lekha/contracts';
-import { AppLogger, BusClient, BusSeal, InjectConfig } from '@lekha/runtime';
+import { Injectable } from '@nestjs/common';
+import { CustomerOps, PublicRightsOps, type CustomerView, type RightsCorrections } from '@lekha/contracts';
+import { ServiceBus, type BusClient } from '@lekha/runtime';
 import { anonymousContext, currentContext, runWithContext } from '@lekha/tenancy';
-import type { ComplianceConfig } from '../../config/compliance.config.js';
 
 /** Where the public route learns whether a tenant is active (identity) and who holds an address (tenant-data). */
 export abstract class PrincipalDirectory {
@@ -22,18 +21,12 @@ export abstract class PrincipalDirectory {
 
 const TENANT_CACHE_MS = 60_000;
 
-/** Asks over the bus as this service (internal operations only a service may call). Connects on first use. */
+/** Asks over the service's bus client as this service (internal operations only a service may call). */
 @Injectable()
-export class BusPrincipalDirectory extends PrincipalDirectory implements OnApplicationShutdown {
-  private connecting: Promise<BusClient> | null = null;
-  private client: BusClient | null = null;
+export class BusPrincipalDirectory extends PrincipalDirectory {
   private readonly tenants = new Map<string, { active: boolean; until: number }>();
 
-  constructor(
-    @InjectConfig() private readonly config: ComplianceConfig,
-    private readonly logger: AppLogger,
-    @Inject(BusSeal) private readonly seal: BusSeal,
-  ) {
+  constructor(private readonly serviceBus: ServiceBus) {
     super();
   }
 
@@ -73,33 +66,6 @@ export class BusPrincipalDirectory extends PrincipalDirectory implements OnAppli
   }
 
   private bus(): Promise<BusClient> {
-    this.connecting ??= (async () => {
-      const client = new BusClient({
-        clientId: 'compliance-public-rights',
-        brokers: this.config.KAFKA_BROKERS,
-        logger: this.logger.pino,
-        seal: this.seal,
-        timeoutMs: 15_000,
-        replyKeyRotateMs: 600_000,
-        transitKeyTtlMs: 60_000,
-        checkReplies: this.config.LEKHA_ENV !== 'production',
-      });
-      try {
-        await client.connect();
-      } catch (err) {
-        this.connecting = null;
-        await client.close().catch(() => undefined);
-        throw new DomainError('SERVICE_UNAVAILABLE', 'the platform cannot verify requests now; retry shortly', {
-          cause: (err as Error).message,
-        });
-      }
-      this.client = client;
-      return client;
-    })();
-    return this.connecting;
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.client?.close();
+    return this.serviceBus.connected('the platform cannot verify requests now; retry shortly');
   }
 }
