@@ -43,7 +43,7 @@ export class AppModule {
         LedgersModule,
         SubscriptionsModule,
         TenantErasureModule.forService({ eraser: BillingTenantEraser }),
-        RightsModule.forService({ handler: BillingRightsHandler }),
+        RightsModule.forService({ service: 'billing', handler: BillingRightsHandler }),
         OperationsModule.forService({ service: SERVICE, env: config.LEKHA_ENV }),
       ],
       providers: [

@@ -24,6 +24,7 @@ import { WebhooksController } from './webhooks/webhooks.controller.js';
 import { LedgersController } from './ledgers/ledgers.controller.js';
 import { InvoicesController } from './billing/invoices.controller.js';
 import { RightsRequestsController } from './privacy/rights-requests.controller.js';
+import { DataMapController } from './privacy/data-map.controller.js';
 
 export const SERVICE = 'gateway';
 
@@ -52,6 +53,7 @@ export class AppModule implements NestModule {
         LedgersController,
         InvoicesController,
         RightsRequestsController,
+        DataMapController,
       ],
       providers: [
         JwtStrategy,

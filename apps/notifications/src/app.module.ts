@@ -35,7 +35,7 @@ export class AppModule {
         DispatchModule.register(config.LEKHA_ENV),
         MessagingModule.register(config),
         TenantErasureModule.forService({ eraser: NotificationsTenantEraser }),
-        RightsModule.forService({ handler: NotificationsRightsHandler }),
+        RightsModule.forService({ service: 'notifications', handler: NotificationsRightsHandler }),
         AccessModule.forRoot({ tenants: true }),
         OperationsModule.forService({ service: SERVICE, env: config.LEKHA_ENV }),
       ],

@@ -64,6 +64,7 @@ export class AppModule {
         KeysModule,
         TenantErasureModule.forService({ eraser: TenantDataEraser }),
         RightsModule.forService({
+          service: 'tenant-data',
           handler: TenantDataRightsHandler,
           providers: [RecordRepository, DocumentRepository],
         }),

@@ -177,6 +177,10 @@ export enum PrivacyError {
   ResultNotReady = 'PRIVACY_RESULT_NOT_READY',
   /** Completing by hand an access or export request (it completes once every service answered). */
   RequestCompletesItself = 'PRIVACY_REQUEST_COMPLETES_ITSELF',
+  /** No privacy notice of that ID in the caller's tenant (or no notice published for the public read). */
+  NoticeNotFound = 'PRIVACY_NOTICE_NOT_FOUND',
+  /** Publishing a notice with a `version` other than the next one for its language (versions never change). */
+  NoticeVersionTaken = 'PRIVACY_NOTICE_VERSION_TAKEN',
 }
 
 /** Support access only with the customer's consent (compliance, identity, gateway). */
@@ -382,6 +386,7 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case BillingError.PaymentNotFound:
     case PrivacyError.ConsentNotFound:
     case PrivacyError.RequestNotFound:
+    case PrivacyError.NoticeNotFound:
     case LedgerError.AccountNotFound:
     case LedgerError.EntryNotFound:
     case LedgerError.NoAccounts:
@@ -429,6 +434,7 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case PrivacyError.RequestClosed:
     case PrivacyError.ResultNotReady:
     case PrivacyError.RequestCompletesItself:
+    case PrivacyError.NoticeVersionTaken:
       return 'CONFLICT';
     case ApiKeyError.ScopeUnknown:
     case AuthError.GstinStateMismatch:

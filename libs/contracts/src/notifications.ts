@@ -13,6 +13,8 @@ export const NotificationPurposes = [
   // Compliance's notice to the tenant's owner that support asks for access.
   'support_access_request',
   'retention_notice',
+  // Compliance's notice of a material change to a tenant's privacy notice (issue 12).
+  'privacy_notice_change',
 ] as const;
 export type NotificationPurpose = (typeof NotificationPurposes)[number];
 

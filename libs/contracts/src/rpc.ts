@@ -50,6 +50,7 @@ export const Rpc = {
     cancelTenant: 'identity.tenant.cancel',
     transitKey: 'identity.transit-key.get',
     supportToken: 'identity.support.token',
+    rightsDeclarations: 'identity.rights.declarations',
   },
   tenantData: {
     createCustomer: 'tenant-data.customers.create',
@@ -88,6 +89,7 @@ export const Rpc = {
     deleteDocument: 'tenant-data.documents.delete',
     ping: 'tenant-data.health.ping',
     transitKey: 'tenant-data.transit-key.get',
+    rightsDeclarations: 'tenant-data.rights.declarations',
   },
   compliance: {
     queryAudit: 'compliance.audit.query',
@@ -142,6 +144,12 @@ export const Rpc = {
     rightsRequestResult: 'compliance.rights-requests.result',
     rejectRightsRequest: 'compliance.rights-requests.reject',
     completeRightsRequest: 'compliance.rights-requests.complete',
+    rightsDeclarations: 'compliance.rights.declarations',
+    publishPrivacyNotice: 'compliance.privacy-notices.publish',
+    listPrivacyNotices: 'compliance.privacy-notices.list',
+    getPrivacyNotice: 'compliance.privacy-notices.get',
+    publicPrivacyNotice: 'compliance.privacy-notices.public',
+    dataMap: 'compliance.data-map.get',
   },
   billing: {
     ping: 'billing.health.ping',
@@ -177,6 +185,7 @@ export const Rpc = {
     recordUsage: 'billing.usage.record',
     recordSubscriptionPayment: 'billing.subscription-payments.record',
     tickSubscriptions: 'billing.subscriptions.tick',
+    rightsDeclarations: 'billing.rights.declarations',
   },
   notifications: {
     ping: 'notifications.health.ping',
@@ -197,6 +206,7 @@ export const Rpc = {
     receiveWebhook: 'notifications.webhooks.receive',
     putReminders: 'notifications.reminders.put',
     getReminders: 'notifications.reminders.get',
+    rightsDeclarations: 'notifications.rights.declarations',
   },
 } as const;
 

@@ -26,7 +26,7 @@ export function consentView(
   applications: Application[],
   services: readonly string[],
   now: Date,
-): ConsentView {
+): Omit<ConsentView, 'needsReacceptance'> {
   const address = cipher.decrypt('consent.address', row.address_enc)!;
   const acts: { id: string; change: 'given' | 'withdrawn' }[] = [{ id: row.id, change: 'given' }];
   if (row.withdrawal_id) acts.push({ id: row.withdrawal_id, change: 'withdrawn' });

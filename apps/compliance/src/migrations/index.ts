@@ -7,6 +7,7 @@ import { Migration20270215Retention } from './20270215-retention.migration.js';
 import { Migration20270218RightsRequests } from './20270218-rights-requests.migration.js';
 import { Migration20270220SupportRequestNotices } from './20270220-support-request-notices.migration.js';
 import { Migration20270301RetentionInactivity } from './20270301-retention-inactivity.migration.js';
+import { Migration20270601PrivacyNotices } from './20270601-privacy-notices.migration.js';
 
 const S = 'compliance';
 
@@ -143,4 +144,5 @@ export const migrations = [
   { name: 'Migration20270218RightsRequests', class: Migration20270218RightsRequests },
   { name: 'Migration20270220SupportRequestNotices', class: Migration20270220SupportRequestNotices },
   { name: 'Migration20270301RetentionInactivity', class: Migration20270301RetentionInactivity },
+  { name: 'Migration20270601PrivacyNotices', class: Migration20270601PrivacyNotices },
 ];

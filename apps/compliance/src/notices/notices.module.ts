@@ -14,7 +14,7 @@ export class NoticesModule {
         { provide: MessengerOptions, useValue: MessengerOptions.of(config) },
         { provide: NoticeMessenger, useClass: NotificationsNoticeMessenger },
       ],
-      exports: [NoticeMessenger],
+      exports: [NoticeMessenger, MessengerOptions],
     };
   }
 }

@@ -2,6 +2,7 @@ import type { Provider } from '@nestjs/common';
 import { AuditIndexRepository } from '../audit-index/audit-index.repository.js';
 import type { ComplianceConfig } from '../config/compliance.config.js';
 import { ConsentRepository } from '../consent/consent.repository.js';
+import { PrivacyNoticesRepository } from '../privacy-notices/privacy-notices.repository.js';
 import { RightsClock } from './rights-clock.js';
 import { RightsRelay, RightsRelayOptions } from './rights-relay.js';
 import { RightsRepository } from './rights.repository.js';
@@ -25,6 +26,7 @@ export function complianceRightsProviders(config: ComplianceConfig): Provider[] 
     RightsClock,
     RightsRepository,
     ConsentRepository,
+    PrivacyNoticesRepository,
     AuditIndexRepository,
     {
       provide: RightsRelayOptions,

@@ -14,6 +14,7 @@ import { NotificationOps } from './notifications.js';
 import { PlatformOps } from './platform.js';
 import { PlatformUserOps } from './platform-users.js';
 import { PrivacyOps } from './privacy.js';
+import { PrivacyNoticeOps, RightsDeclarationOps } from './privacy-notices.js';
 import { RightsOps } from './rights.js';
 import { RecordOps } from './records.js';
 import { IncidentOps, LegalRequestOps } from './registers.js';
@@ -40,6 +41,7 @@ export * from './notifications.js';
 export * from './platform.js';
 export * from './platform-users.js';
 export * from './privacy.js';
+export * from './privacy-notices.js';
 export * from './rights.js';
 export * from './records.js';
 export * from './registers.js';
@@ -61,6 +63,8 @@ export const ALL_OPERATIONS: readonly AnyOperation[] = [
   AuditOps,
   NotificationOps,
   PrivacyOps,
+  PrivacyNoticeOps,
+  RightsDeclarationOps,
   LegalRequestOps,
   IncidentOps,
   RetentionOps,
