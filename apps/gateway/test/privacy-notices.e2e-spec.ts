@@ -94,7 +94,7 @@ describe('privacy notices through the gateway', () => {
     const { owner, token } = await tenant('Ravi');
     const none = await http.get(`/v1/public/tenants/${owner.tenantId}/privacy/notices`);
     expect(none.status).toBe(404);
-    expect(none.body.error.code).toBe('PRIVACY_NOTICE_NOT_FOUND');
+    expect(none.body.error.reason).toBe('PRIVACY_NOTICE_NOT_FOUND');
 
     const en1 = await http.post('/v1/privacy/notices', notice('en'), token);
     expect(en1.status).toBe(201);
@@ -108,7 +108,7 @@ describe('privacy notices through the gateway', () => {
     // A version already published, a purpose not the tenant's, a language outside the schedule, a bad category.
     const taken = await http.post('/v1/privacy/notices', notice('en', { version: 2 }), token);
     expect(taken.status).toBe(409);
-    expect(taken.body.error).toMatchObject({ code: 'PRIVACY_NOTICE_VERSION_TAKEN' });
+    expect(taken.body.error).toMatchObject({ code: 'CONFLICT', reason: 'PRIVACY_NOTICE_VERSION_TAKEN' });
     expect(taken.body.error.message).toContain('next en version is 3');
     const purpose = await http.post(
       '/v1/privacy/notices',
@@ -116,7 +116,7 @@ describe('privacy notices through the gateway', () => {
       token,
     );
     expect(purpose.status).toBe(422);
-    expect(purpose.body.error.code).toBe('PRIVACY_PURPOSE_UNKNOWN');
+    expect(purpose.body.error.reason).toBe('PRIVACY_PURPOSE_UNKNOWN');
     expect(purpose.body.error.message).toContain('telepathy');
     expect((await http.post('/v1/privacy/notices', notice('fr'), token)).status).toBe(400);
     const category = await http.post(
@@ -154,7 +154,7 @@ describe('privacy notices through the gateway', () => {
     const other = await tenant('Other');
     const cross = await http.get(`/v1/privacy/notices/${en1.body.id}`, other.token);
     expect(cross.status).toBe(404);
-    expect(cross.body.error.code).toBe('PRIVACY_NOTICE_NOT_FOUND');
+    expect(cross.body.error.reason).toBe('PRIVACY_NOTICE_NOT_FOUND');
     expect((await http.get(`/v1/public/tenants/${other.owner.tenantId}/privacy/notices`)).status).toBe(404);
     expect((await http.post('/v1/privacy/notices', notice('en'))).status).toBe(401);
   });
