@@ -44,7 +44,11 @@ export class AppModule {
         LedgersModule,
         SubscriptionsModule,
         TenantErasureModule.forService({ eraser: BillingTenantEraser }),
-        RightsModule.forService({ handler: BillingRightsHandler, providers: [PlatformEvents, CustomerPseudonymiser] }),
+        RightsModule.forService({
+          service: 'billing',
+          handler: BillingRightsHandler,
+          providers: [PlatformEvents, CustomerPseudonymiser],
+        }),
         OperationsModule.forService({ service: SERVICE, env: config.LEKHA_ENV }),
       ],
       providers: [

@@ -19,6 +19,7 @@ import { migrations } from './migrations/index.js';
 import { SupportModule } from './support/support.module.js';
 import { NoticesModule } from './notices/notices.module.js';
 import { RegistersModule } from './registers/registers.module.js';
+import { PrivacyNoticesModule } from './privacy-notices/privacy-notices.module.js';
 import { ComplianceRightsHandler } from './rights/compliance-rights-handler.js';
 import { complianceRightsProviders } from './rights/rights.module.js';
 
@@ -38,8 +39,13 @@ export class AppModule {
         SupportModule,
         NoticesModule.register(),
         RegistersModule.register(config),
+        PrivacyNoticesModule,
         RetentionModule.register(config),
-        RightsModule.forService({ handler: ComplianceRightsHandler, providers: complianceRightsProviders(config) }),
+        RightsModule.forService({
+          service: 'compliance',
+          handler: ComplianceRightsHandler,
+          providers: complianceRightsProviders(config),
+        }),
         AccessModule.forRoot({ tenants: true }),
         OperationsModule.forService({ service: SERVICE, env: config.LEKHA_ENV }),
       ],

@@ -25,6 +25,7 @@ import { LedgersController } from './ledgers/ledgers.controller.js';
 import { InvoicesController } from './billing/invoices.controller.js';
 import { RightsRequestsController } from './privacy/rights-requests.controller.js';
 import { PublicRightsController } from './privacy/public-rights.controller.js';
+import { DataMapController } from './privacy/data-map.controller.js';
 
 export const SERVICE = 'gateway';
 
@@ -54,6 +55,7 @@ export class AppModule implements NestModule {
         InvoicesController,
         RightsRequestsController,
         PublicRightsController,
+        DataMapController,
       ],
       providers: [
         JwtStrategy,

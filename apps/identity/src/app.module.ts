@@ -45,7 +45,7 @@ export class AppModule {
         MfaModule,
         ApiKeysModule,
         PlatformUsersModule,
-        RightsModule.forService({ handler: IdentityRightsHandler }),
+        RightsModule.forService({ service: 'identity', handler: IdentityRightsHandler }),
         TenantsModule,
         SupportTokensModule,
         OperationsModule.forService({ service: SERVICE, env: config.LEKHA_ENV }),

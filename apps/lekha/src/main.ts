@@ -20,6 +20,8 @@ const HELP = `lekha — Lekha's command line
                             --json; exit 1 on a broken chain)
   lekha compliance verify-certificate FILE   check a deletion certificate offline (--key BASE64 pins
                             the published signing key; --json; exit 1 with the reason when not valid)
+  lekha compliance data-map  the platform's data map: every personal field by service, category and purpose
+                            (--url URL or LEKHA_URL, --token T or LEKHA_TOKEN; --format text|json|html)
   lekha help                this text
 `;
 

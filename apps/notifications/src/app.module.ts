@@ -39,6 +39,7 @@ export class AppModule {
         MessagingModule.register(config),
         TenantErasureModule.forService({ eraser: NotificationsTenantEraser }),
         RightsModule.forService({
+          service: 'notifications',
           handler: NotificationsRightsHandler,
           providers: [ServiceTenantAccess, MessageRepository, PlatformEvents, CustomerErasure],
         }),

@@ -66,6 +66,7 @@ export class AppModule {
         KeysModule,
         TenantErasureModule.forService({ eraser: TenantDataEraser }),
         RightsModule.forService({
+          service: 'tenant-data',
           handler: TenantDataRightsHandler,
           providers: [RecordRepository, DocumentRepository, CustomerRepository, CustomerErasure],
         }),

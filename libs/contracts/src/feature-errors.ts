@@ -190,6 +190,10 @@ export enum PrivacyError {
   CorrectionMissing = 'PRIVACY_CORRECTION_MISSING',
   /** The certificate of a request that is not an erasure, or not completed yet (no certificate exists). */
   CertificateNotReady = 'PRIVACY_CERTIFICATE_NOT_READY',
+  /** No privacy notice of that ID in the caller's tenant (or no notice published for the public read). */
+  NoticeNotFound = 'PRIVACY_NOTICE_NOT_FOUND',
+  /** Publishing a notice with a `version` other than the next one for its language (versions never change). */
+  NoticeVersionTaken = 'PRIVACY_NOTICE_VERSION_TAKEN',
 }
 
 /** Support access only with the customer's consent (compliance, identity, gateway). */
@@ -398,6 +402,7 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case PrivacyError.ConsentNotFound:
     case PrivacyError.RequestNotFound:
     case PrivacyError.TenantNotFound:
+    case PrivacyError.NoticeNotFound:
     case LedgerError.AccountNotFound:
     case LedgerError.EntryNotFound:
     case LedgerError.NoAccounts:
@@ -447,6 +452,7 @@ export function wireCodeOf(reason: FeatureErrorReason): ErrorCode {
     case PrivacyError.ResultNotReady:
     case PrivacyError.RequestCompletesItself:
     case PrivacyError.NotCorrection:
+    case PrivacyError.NoticeVersionTaken:
       return 'CONFLICT';
     case ApiKeyError.ScopeUnknown:
     case AuthError.GstinStateMismatch:

@@ -19,6 +19,7 @@ export * from './staff.js';
 export * from './platform.js';
 export * from './notifications.js';
 export * from './privacy.js';
+export * from './privacy-notices.js';
 export * from './support.js';
 export * from './registers.js';
 export * from './rights.js';

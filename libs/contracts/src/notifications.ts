@@ -15,6 +15,8 @@ export const NotificationPurposes = [
   'retention_notice',
   // Compliance's one-time code for a principal's public rights request or consent withdrawal.
   'privacy_verification',
+  // Compliance's notice of a material change to a tenant's privacy notice (issue 12).
+  'privacy_notice_change',
 ] as const;
 export type NotificationPurpose = (typeof NotificationPurposes)[number];
 

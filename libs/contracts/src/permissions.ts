@@ -64,6 +64,10 @@ export const Permissions = [
   'privacy:requests:write',
   // Read rights requests, the queue of overdue ones and an access request's document (owner, admin, staff).
   'privacy:requests:read',
+  // Versioned privacy notices (publish: owner, admin; read: staff too) and the platform's data map.
+  'privacy:notices:write',
+  'privacy:notices:read',
+  'privacy:data_map:read',
   // Tenant ledgers: balances, statements, the chain check (owner, admin, accountant).
   'ledgers:read',
   // Open accounts, post and reverse entries (owner, admin, accountant); nothing ever edits or deletes one.

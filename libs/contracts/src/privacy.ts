@@ -162,6 +162,11 @@ export const consentViewSchema = z.object({
     .nullable(),
   /** Per service, per change: when it was applied there (null: not yet). */
   applied: z.array(consentApplicationSchema),
+  /**
+   * Active, but given under a version of the notice older than its language's latest material change (and
+   * not given again since under the current one): the principal must accept the new notice.
+   */
+  needsReacceptance: z.boolean(),
 });
 export type ConsentView = z.infer<typeof consentViewSchema>;
 

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { dataCategorySchema, type DataCategory } from './data-categories.js';
+import { NoticeLanguages } from './privacy.js';
 
 /* ---------------------------------------------------------------------------------------------
  * Data principals' rights requests (issue 12): compliance owns the workflow; every service that
@@ -64,6 +65,11 @@ export const rightsRequestIdSchema = z.strictObject({ id: z.uuid() });
 export const rightsResultRequestSchema = z.strictObject({
   id: z.uuid(),
   format: z.enum(['json', 'html']).default('json'),
+  /**
+   * The page's language (en or one of the 22 scheduled languages); by default the language of the notice the
+   * principal's latest consent was given under. English when the tenant has no notice in it.
+   */
+  language: z.enum(NoticeLanguages).optional(),
 });
 
 export const rejectRightsRequestSchema = z.strictObject({

@@ -51,6 +51,7 @@ export const Rpc = {
     cancelTenant: 'identity.tenant.cancel',
     transitKey: 'identity.transit-key.get',
     supportToken: 'identity.support.token',
+    rightsDeclarations: 'identity.rights.declarations',
   },
   tenantData: {
     createCustomer: 'tenant-data.customers.create',
@@ -90,6 +91,7 @@ export const Rpc = {
     deleteDocument: 'tenant-data.documents.delete',
     ping: 'tenant-data.health.ping',
     transitKey: 'tenant-data.transit-key.get',
+    rightsDeclarations: 'tenant-data.rights.declarations',
   },
   compliance: {
     queryAudit: 'compliance.audit.query',
@@ -152,6 +154,12 @@ export const Rpc = {
     publicConsentVerifyWithdrawal: 'compliance.public-rights.verify-withdrawal',
     customerConsents: 'compliance.consents.of-customer',
     correctRightsRequest: 'compliance.rights-requests.correct',
+    rightsDeclarations: 'compliance.rights.declarations',
+    publishPrivacyNotice: 'compliance.privacy-notices.publish',
+    listPrivacyNotices: 'compliance.privacy-notices.list',
+    getPrivacyNotice: 'compliance.privacy-notices.get',
+    publicPrivacyNotice: 'compliance.privacy-notices.public',
+    dataMap: 'compliance.data-map.get',
   },
   billing: {
     ping: 'billing.health.ping',
@@ -187,6 +195,7 @@ export const Rpc = {
     recordUsage: 'billing.usage.record',
     recordSubscriptionPayment: 'billing.subscription-payments.record',
     tickSubscriptions: 'billing.subscriptions.tick',
+    rightsDeclarations: 'billing.rights.declarations',
   },
   notifications: {
     ping: 'notifications.health.ping',
@@ -207,6 +216,7 @@ export const Rpc = {
     receiveWebhook: 'notifications.webhooks.receive',
     putReminders: 'notifications.reminders.put',
     getReminders: 'notifications.reminders.get',
+    rightsDeclarations: 'notifications.rights.declarations',
   },
 } as const;
 

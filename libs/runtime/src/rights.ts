@@ -11,7 +11,10 @@ import {
 } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import {
+  FeatureError,
   PRIVACY_RIGHTS_TOPIC,
+  RightsDeclarationOps,
+  AccessError,
   rightsEventSchema,
   rightsPartSchema,
   rightsTransportKey,
@@ -31,6 +34,7 @@ import { BusSeal } from './bus-seal.js';
 import { KAFKA } from './core-module.js';
 import { MASTER_KEY } from './keyring-module.js';
 import { SealedEventFollower } from './sealed-event-follower.js';
+import { Handles, type OperationScope } from './operations/handles.js';
 
 /**
  * Rights events (`privacy.rights.v1`): compliance's requests for a service's part of an access or
@@ -201,14 +205,53 @@ export class RightsPartWorker implements OnApplicationBootstrap, OnModuleDestroy
   }
 }
 
-/** Wires a service into rights requests: its handler (and what it needs) behind the worker. */
+/**
+ * Serves the service's personal-data declarations over the bus (`<service>.rights.declarations`), so
+ * compliance's data map is assembled from what each service declares in code: a service wired with
+ * `RightsModule.forService` is on the map without anyone listing it.
+ */
+export function rightsDeclarationsHandler(service: RightsService): Type {
+  @Handles(RightsDeclarationOps[service])
+  class RightsDeclarationsUseCase {
+    constructor(@Inject(RIGHTS_HANDLER) private readonly handler: RightsHandler) {}
+
+    execute({ ctx }: OperationScope) {
+      if (ctx.actorType !== 'service')
+        throw new FeatureError(AccessError.PermissionMissing, 'only a service may ask for the declarations');
+      return {
+        service: this.handler.service,
+        declarations: this.handler.declarations.map((d) => ({
+          table: d.table,
+          what: d.what,
+          category: d.category,
+          purpose: d.purpose,
+          principalColumn: d.principalColumn,
+          ...(d.notCustomers ? { notCustomers: d.notCustomers } : {}),
+          ...(d.partOf ? { partOf: d.partOf } : {}),
+          ...(d.withheld ? { withheld: d.withheld } : {}),
+        })),
+      };
+    }
+  }
+  return RightsDeclarationsUseCase;
+}
+
+/**
+ * Wires a service into rights requests: its handler (and what it needs) behind the worker, and the
+ * use case that answers its declarations for the data map.
+ */
 @Module({})
 export class RightsModule {
-  static forService(opts: { handler: Type<RightsHandler>; providers?: Provider[] }): DynamicModule {
+  static forService(opts: {
+    service: RightsService;
+    handler: Type<RightsHandler>;
+    providers?: Provider[];
+  }): DynamicModule {
     return {
       module: RightsModule,
       providers: [
         ...(opts.providers ?? []),
+        rightsDeclarationsHandler(opts.service),
         opts.handler,
         { provide: RIGHTS_HANDLER, useExisting: opts.handler },
         RightsEvents,

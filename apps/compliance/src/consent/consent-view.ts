@@ -26,7 +26,7 @@ export function consentView(
   applications: Application[],
   services: readonly string[],
   now: Date,
-): ConsentView {
+): Omit<ConsentView, 'needsReacceptance'> {
   // Null once the principal's data was erased: the record stays as a proof that consent existed.
   const address = cipher.decrypt('consent.address', row.address_enc) ?? null;
   const acts: { id: string; change: 'given' | 'withdrawn' }[] = [{ id: row.id, change: 'given' }];

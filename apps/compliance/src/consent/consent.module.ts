@@ -6,6 +6,7 @@ import { ConsentConfirmations } from './consent-confirmations.js';
 import { ConsentRelay, ConsentRelayOptions } from './consent-relay.js';
 import { ConsentViews } from './consent-views.js';
 import { ConsentRepository } from './consent.repository.js';
+import { PrivacyNoticesRepository } from '../privacy-notices/privacy-notices.repository.js';
 import { ListConsentPurposesUseCase, PutConsentPurposeUseCase } from './use-cases/consent-purposes.use-cases.js';
 import { GiveConsentUseCase } from './use-cases/give-consent.use-case.js';
 import { ListConsentsUseCase } from './use-cases/list-consents.use-case.js';
@@ -24,6 +25,7 @@ export class ConsentModule {
       providers: [
         ConsentClock,
         ConsentRepository,
+        PrivacyNoticesRepository,
         ConsentViews,
         ConsentEvents,
         {

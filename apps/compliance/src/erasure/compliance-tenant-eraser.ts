@@ -24,8 +24,8 @@ const CONSENT_TABLES = [
 /**
  * Compliance's part of an erasure: the tenant's audit network key is destroyed, so the actors' IPs
  * and user agents sealed to it read as erased everywhere; its consent keyset is destroyed and its
- * consent rows, public-route verifications, corrections and support requests deleted. The audit events themselves stay: they
- * carry IDs only and are kept as the law requires (DPDP rules, r.8(3)).
+ * consent rows, public-route verifications, corrections and support requests deleted. The audit events
+ * themselves stay: they carry IDs only and are kept as the law requires (DPDP rules, r.8(3)).
  */
 @Injectable()
 export class ComplianceTenantEraser implements TenantEraser {

@@ -9,6 +9,7 @@ import { Migration20270220SupportRequestNotices } from './20270220-support-reque
 import { Migration20270301RetentionInactivity } from './20270301-retention-inactivity.migration.js';
 import { Migration20270401RightsErasure } from './20270401-rights-erasure.migration.js';
 import { Migration20270501RightsVerifications } from './20270501-rights-verifications.migration.js';
+import { Migration20270601PrivacyNotices } from './20270601-privacy-notices.migration.js';
 import { Migration20270801RetentionPerCategory } from './20270801-retention-per-category.migration.js';
 
 const S = 'compliance';
@@ -148,5 +149,6 @@ export const migrations = [
   { name: 'Migration20270301RetentionInactivity', class: Migration20270301RetentionInactivity },
   { name: 'Migration20270401RightsErasure', class: Migration20270401RightsErasure },
   { name: 'Migration20270501RightsVerifications', class: Migration20270501RightsVerifications },
+  { name: 'Migration20270601PrivacyNotices', class: Migration20270601PrivacyNotices },
   { name: 'Migration20270801RetentionPerCategory', class: Migration20270801RetentionPerCategory },
 ];

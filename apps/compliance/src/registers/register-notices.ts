@@ -159,6 +159,21 @@ export class RegisterNotices implements OnApplicationBootstrap, OnModuleDestroy 
         `${istDate(lapses)}. Request ID ${row.source_id}.`;
       return { id: row.id, tenantId: row.tenant_id, to, purpose: 'support_access_request', body };
     }
+    if (row.source_type === 'privacy_notice') {
+      // The tenant's public notice: its title, version and what changed (no personal data).
+      const [n] = await tx.execute<
+        { language: string; version: number; title: string; summary_of_changes: string | null }[]
+      >(`select language, version, title, summary_of_changes from compliance.privacy_notices where id = ?`, [
+        row.source_id,
+      ]);
+      if (!n) return null;
+      const body =
+        `The privacy notice "${n.title}" (${n.language}) changed: version ${n.version}. ` +
+        `What changed: ${n.summary_of_changes ?? 'see the notice'}. ` +
+        `Consents given under an earlier version are asked for again. ` +
+        `Read it: /v1/public/tenants/${row.tenant_id}/privacy/notices?language=${n.language}`;
+      return { id: row.id, tenantId: row.tenant_id, to, purpose: 'privacy_notice_change', body };
+    }
     const incident = await this.repo.findIncident(tx, row.source_id);
     const texts = await tx.execute<{ content: Record<string, string> | string }[]>(
       `select content from compliance.incident_notice_texts where incident_id = ?`,

@@ -67,7 +67,7 @@ export interface NewDecision {
 
 export interface NoticeRow {
   id: string;
-  source_type: 'legal_request' | 'incident' | 'support_request';
+  source_type: 'legal_request' | 'incident' | 'support_request' | 'privacy_notice';
   source_id: string;
   tenant_id: string;
   recipient_type: 'tenant_owner' | 'customer';
@@ -81,7 +81,7 @@ export interface NoticeRow {
 
 export interface NewNotice {
   id: string;
-  sourceType: 'legal_request' | 'incident' | 'support_request';
+  sourceType: 'legal_request' | 'incident' | 'support_request' | 'privacy_notice';
   sourceId: string;
   tenantId: string;
   recipientType: 'tenant_owner' | 'customer';

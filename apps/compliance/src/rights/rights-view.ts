@@ -6,6 +6,7 @@ import {
   type RightsService,
 } from '@lekha/contracts';
 import type { FieldCipher } from '@lekha/crypto';
+import { ENGLISH_LOCALE, type DocumentLocale } from './document-labels.js';
 import type { RightsPartRow, RightsRequestRow } from './rights.repository.js';
 
 const iso = (v: Date | string) => new Date(v).toISOString();
@@ -79,38 +80,49 @@ const escapeHtml = (v: unknown) =>
 
 const cell = (v: unknown) => escapeHtml(typeof v === 'object' && v !== null ? JSON.stringify(v) : v);
 
-/** The document as a page a person can read (every value escaped). */
-export function rightsDocumentHtml(doc: RightsDocument): string {
+/**
+ * The document as a page a person can read (every value escaped), in the locale's language: its fixed
+ * text from the translation table, categories and the tenant's purposes as its notice in that language
+ * names them.
+ */
+export function rightsDocumentHtml(doc: RightsDocument, locale: DocumentLocale = ENGLISH_LOCALE): string {
+  const t = locale.labels;
   const held = doc.categories
-    .map((c) => `${escapeHtml(c.category)} (${c.services.map(escapeHtml).join(', ')})`)
+    .map((c) => `${escapeHtml(locale.category(c.category))} (${c.services.map(escapeHtml).join(', ')})`)
     .join('; ');
   const sections = doc.parts.map((part) => {
     const holdings = part.holdings
       .filter((h) => h.count > 0)
       .map((h) => {
         const keys = [...new Set(h.items.flatMap((i) => Object.keys(i)))];
-        const rows = h.items.map((i) => `<tr>${keys.map((k) => `<td>${cell(i[k])}</td>`).join('')}</tr>`).join('');
+        const value = (k: string, v: unknown) =>
+          k === 'purpose' && typeof v === 'string' && locale.purpose(v) ? `${locale.purpose(v)} (${v})` : v;
+        const rows = h.items
+          .map((i) => `<tr>${keys.map((k) => `<td>${cell(value(k, i[k]))}</td>`).join('')}</tr>`)
+          .join('');
         return (
           `<h3>${escapeHtml(h.what)} (${h.count})</h3>` +
-          `<p>Category: ${escapeHtml(h.category)}. Purpose: ${escapeHtml(h.purpose)}. ` +
-          `Held since: ${escapeHtml(h.since ?? '—')}.</p>` +
+          `<p>${escapeHtml(t.category)}: ${escapeHtml(locale.category(h.category))}. ` +
+          `${escapeHtml(t.purpose)}: ${escapeHtml(h.purpose)}. ` +
+          `${escapeHtml(t.heldSince)}: ${escapeHtml(h.since ?? '—')}.</p>` +
           `<table><thead><tr>${keys.map((k) => `<th>${escapeHtml(k)}</th>`).join('')}</tr></thead>` +
           `<tbody>${rows}</tbody></table>`
         );
       })
       .join('');
     const shared = part.sharedWith.length
-      ? `<h3>Shared with</h3><ul>${part.sharedWith
+      ? `<h3>${escapeHtml(t.sharedWith)}</h3><ul>${part.sharedWith
           .map(
             (s) =>
-              `<li>${escapeHtml(s.recipient)}: ${escapeHtml(s.category)} for ${escapeHtml(s.purpose)}, ` +
-              `${s.count} time(s), ${escapeHtml(s.first ?? '')} – ${escapeHtml(s.last ?? '')}</li>`,
+              `<li>${escapeHtml(s.recipient)}: ${escapeHtml(locale.category(s.category))} ${escapeHtml(t.for)} ` +
+              `${escapeHtml(s.purpose)}, ${s.count} ${escapeHtml(t.times)}, ` +
+              `${escapeHtml(s.first ?? '')} – ${escapeHtml(s.last ?? '')}</li>`,
           )
           .join('')}</ul>`
       : '';
     const activities = part.activities.length
-      ? `<h3>Processing on the audit trail</h3><table><thead><tr><th>when</th><th>service</th><th>action</th>` +
-        `<th>what</th><th>by</th><th>outcome</th></tr></thead><tbody>${part.activities
+      ? `<h3>${escapeHtml(t.processing)}</h3><table><thead><tr>` +
+        `${t.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr></thead><tbody>${part.activities
           .map(
             (a) =>
               `<tr>${[a.at, a.service, a.action, a.resourceType, a.actor, a.outcome]
@@ -119,14 +131,22 @@ export function rightsDocumentHtml(doc: RightsDocument): string {
           )
           .join('')}</tbody></table>`
       : '';
-    const empty = holdings || shared || activities ? '' : `<p>${escapeHtml(part.note ?? 'Nothing held.')}</p>`;
+    const empty = holdings || shared || activities ? '' : `<p>${escapeHtml(part.note ?? t.nothingHeld)}</p>`;
     return `<section><h2>${escapeHtml(part.service)}</h2>${empty}${holdings}${shared}${activities}</section>`;
   });
+  const purposes = locale.noticePurposes.length
+    ? `<h2>${escapeHtml(t.noticePurposes)}</h2><ul>${locale.noticePurposes
+        .map((p) => `<li>${escapeHtml(p.label)} (${escapeHtml(p.key)})</li>`)
+        .join('')}</ul>`
+    : '';
   return (
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Your data</title></head><body>` +
-    `<h1>The personal data held about you</h1>` +
-    `<p>Request ${escapeHtml(doc.requestId)} (${escapeHtml(doc.kind)}), generated ${escapeHtml(doc.generatedAt)}.</p>` +
-    `<p>Categories held: ${held || 'none'}.</p>` +
+    `<!doctype html><html lang="${escapeHtml(locale.language)}"><head><meta charset="utf-8">` +
+    `<title>${escapeHtml(t.title)}</title></head><body>` +
+    `<h1>${escapeHtml(t.heading)}</h1>` +
+    `<p>${escapeHtml(t.request)} ${escapeHtml(doc.requestId)} (${escapeHtml(doc.kind)}), ` +
+    `${escapeHtml(t.generated)} ${escapeHtml(doc.generatedAt)}.</p>` +
+    `<p>${escapeHtml(t.categoriesHeld)}: ${held || escapeHtml(t.none)}.</p>` +
+    purposes +
     sections.join('') +
     `</body></html>`
   );

@@ -8,6 +8,7 @@ import { certificateSeed } from '../retention/retention-scheduler.js';
 import { ERASURE_CERTIFICATE_SEED, ErasureWorkflow } from './erasure/erasure-workflow.js';
 import { ErasureRepository } from './erasure/erasure.repository.js';
 import { GetErasureCertificateUseCase } from './erasure/use-cases/erasure.use-cases.js';
+import { PrivacyNoticesRepository } from '../privacy-notices/privacy-notices.repository.js';
 import { RightsClock } from './rights-clock.js';
 import { RightsRelay, RightsRelayOptions } from './rights-relay.js';
 import { RightsRepository } from './rights.repository.js';
@@ -32,6 +33,7 @@ export function complianceRightsProviders(config: ComplianceConfig): Provider[] 
     RightsClock,
     RightsRepository,
     ConsentRepository,
+    PrivacyNoticesRepository,
     AuditIndexRepository,
     {
       provide: RightsRelayOptions,

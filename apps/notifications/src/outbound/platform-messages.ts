@@ -34,6 +34,7 @@ const SUBJECTS: Record<NotificationPurpose, string> = {
   support_access_request: 'Lekha support asks for access to your account',
   retention_notice: 'Your Lekha account’s data will be deleted in 48 hours',
   privacy_verification: 'Your verification code for a privacy request',
+  privacy_notice_change: 'A privacy notice you agreed to has changed',
 };
 
 export const platformSubject = (templateKey: string): string =>

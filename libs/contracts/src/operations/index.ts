@@ -14,6 +14,7 @@ import { NotificationOps } from './notifications.js';
 import { PlatformOps } from './platform.js';
 import { PlatformUserOps } from './platform-users.js';
 import { PrivacyOps } from './privacy.js';
+import { PrivacyNoticeOps, RightsDeclarationOps } from './privacy-notices.js';
 import { RightsOps } from './rights.js';
 import { PublicRightsOps } from './rights-public.js';
 import { RecordOps } from './records.js';
@@ -41,6 +42,7 @@ export * from './notifications.js';
 export * from './platform.js';
 export * from './platform-users.js';
 export * from './privacy.js';
+export * from './privacy-notices.js';
 export * from './rights.js';
 export * from './rights-public.js';
 export * from './records.js';
@@ -63,6 +65,8 @@ export const ALL_OPERATIONS: readonly AnyOperation[] = [
   AuditOps,
   NotificationOps,
   PrivacyOps,
+  PrivacyNoticeOps,
+  RightsDeclarationOps,
   LegalRequestOps,
   IncidentOps,
   RetentionOps,

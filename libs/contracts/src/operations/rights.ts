@@ -66,12 +66,13 @@ export const RightsOps = {
   requestResult: operation({
     name: 'compliance.rights-requests.result',
     request: rightsResultRequestSchema,
-    response: z.object({ document: rightsDocumentSchema, html: z.string().nullable() }),
+    response: z.object({ document: rightsDocumentSchema, html: z.string().nullable(), language: z.string() }),
     access: 'privacy:requests:read',
     audit: { action: 'export', resourceType: 'rights_request' },
     summary:
       'The access or export document of a completed request: what is held, by category and purpose, since when, ' +
-      'shared with whom, and the processing on the audit trail (`?format=html` for a readable page)',
+      'shared with whom, and the processing on the audit trail (`?format=html` for a readable page, in `?language=` ' +
+      'or the language of the principal’s consent notice where the tenant’s notice has one)',
     internal: 'GET v1/privacy/requests/:id/result is hand-written: ?format=html serves the page as text/html',
   }),
   requestCertificate: operation({

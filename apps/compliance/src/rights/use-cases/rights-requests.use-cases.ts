@@ -9,6 +9,7 @@ import {
   encodeKeysetCursor,
   uuidv7,
   type FileRightsRequest,
+  type NoticeLanguage,
   type RightsRequestStatus,
 } from '@lekha/contracts';
 import { TenantAccess, type TenantScope } from '@lekha/access';
@@ -23,6 +24,10 @@ import type {
 } from '@lekha/contracts';
 import { ErasureWorkflow } from '../erasure/erasure-workflow.js';
 import { ErasureRepository, erasureState } from '../erasure/erasure.repository.js';
+import { ConsentRepository } from '../../consent/consent.repository.js';
+import { contentOf } from '../../privacy-notices/privacy-notice-view.js';
+import { PrivacyNoticesRepository } from '../../privacy-notices/privacy-notices.repository.js';
+import { documentLocale } from '../document-labels.js';
 import { RightsClock } from '../rights-clock.js';
 import { RightsRelay } from '../rights-relay.js';
 import { openPartAtRest, rightsDocument, rightsDocumentHtml, rightsRequestView } from '../rights-view.js';
@@ -241,7 +246,22 @@ export class RightsRequestResultUseCase implements UseCase<typeof RightsOps.requ
     private readonly access: TenantAccess,
     private readonly requests: RightsRepository,
     private readonly clock: RightsClock,
+    private readonly consents: ConsentRepository,
+    private readonly notices: PrivacyNoticesRepository,
   ) {}
+
+  /**
+   * The page's locale: the language asked for, else that of the notice the principal's latest consent was
+   * given under; English (and the English notice's labels, if any) when the tenant has no notice in it.
+   */
+  private async locale(data: TenantScope, customerId: string, asked: NoticeLanguage | undefined) {
+    const wanted =
+      asked ?? ((await this.consents.list(data, { customerId }))[0]?.notice_language as NoticeLanguage | undefined);
+    const notice = wanted ? await this.notices.current(data, wanted) : null;
+    if (notice) return documentLocale(notice.language, contentOf(notice));
+    const en = await this.notices.current(data, 'en');
+    return documentLocale('en', en ? contentOf(en) : null);
+  }
 
   async execute(
     scope: OperationScope<typeof RightsOps.requestResult>,
@@ -269,7 +289,12 @@ export class RightsRequestResultUseCase implements UseCase<typeof RightsOps.requ
           ),
         });
         const document = rightsDocument(row, parts, this.clock.now());
-        return { document, html: input.format === 'html' ? rightsDocumentHtml(document) : null };
+        const locale = await this.locale(data, row.customer_id, input.language);
+        return {
+          document,
+          html: input.format === 'html' ? rightsDocumentHtml(document, locale) : null,
+          language: locale.language,
+        };
       },
       notFound,
     );
@@ -280,7 +305,7 @@ export class RightsRequestResultUseCase implements UseCase<typeof RightsOps.requ
           ? `the request is ${result.notReady.status}: its document is ready once every service has answered`
           : `a ${result.notReady.kind} request has no document`,
       );
-    return { document: result.document!, html: result.html ?? null };
+    return { document: result.document!, html: result.html ?? null, language: result.language! };
   }
 }
 
