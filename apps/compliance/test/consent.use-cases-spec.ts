@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { TenantAccess } from '@lekha/access';
 import { PrivacyOps, type ConsentChangedEvent, type ConsentEvent } from '@lekha/contracts';
 import { Database, inTenantTransaction } from '@lekha/persistence';
 import { ConsentEvents } from '@lekha/runtime';
@@ -7,6 +8,9 @@ import type { Caller, UseCaseHarness } from '@lekha/use-case-testing';
 import { ConsentClock } from '../src/consent/consent-clock.js';
 import { ConsentRelay } from '../src/consent/consent-relay.js';
 import { ComplianceTenantEraser } from '../src/erasure/compliance-tenant-eraser.js';
+import { ConsentRepository } from '../src/consent/consent.repository.js';
+import { ConsentViews } from '../src/consent/consent-views.js';
+import { ErasureWorkflow } from '../src/rights/erasure/erasure-workflow.js';
 import { startCompliance } from './compliance-harness.js';
 
 const PHONE = '+919812345678';
@@ -272,6 +276,65 @@ describe('consent records (use cases on a real database)', () => {
     expect(withdrawal.state).toEqual({ granted: false, expiresAt: null });
     expect(withdrawal.seq).toBeGreaterThan(sent.seq);
     expect(withdrawn.applied[1]).toEqual({ service: 'notifications', change: 'withdrawn', appliedAt: null });
+  });
+
+  it('P23 P25: erasing the principal tells notifications the consent is gone; pending acts superseded', async () => {
+    // The erasure runs on the wall clock (as rights requests do): the relay's clock follows it here.
+    const start = Date.now() + 1000;
+    jest.spyOn(h.get(ConsentClock), 'now').mockReturnValue(new Date(start));
+    const owner = h.tenantCaller(['owner']);
+    const customerId = randomUUID();
+    const phone = '+919800011122';
+    const given = await give(owner, { principal: { customerId, phone } });
+    const other = await give(owner, { principal: { customerId: randomUUID(), phone: '+919800033344' } });
+    const db = h.app.get(Database).em();
+    const outbox = (tenantId: string) =>
+      db.execute<{ act_id: string; address_enc: Buffer | null }[]>(
+        `select act_id, address_enc from compliance.consent_outbox where tenant_id = ? order by seq`,
+        [tenantId],
+      );
+    // The given act is still waiting for the relay when the principal is erased.
+    expect((await outbox(owner.tenantId)).map((r) => r.act_id)).toEqual([given.id, other.id]);
+    const erasure = await h.get(ErasureWorkflow).eraseOwn(owner.tenantId, customerId, randomUUID(), 0);
+    expect(erasure.erased[0]).toMatchObject({ category: 'user.consent', count: 1 });
+    const queued = await outbox(owner.tenantId);
+    expect(queued.map((r) => r.act_id)).toEqual([other.id, expect.any(String)]);
+    const erasureAct = queued[1]!.act_id;
+    // The address survives only in the outbox, still encrypted under the tenant's key.
+    expect(queued[1]!.address_enc!.toString('latin1')).not.toContain('9800011122');
+
+    const events = (await relay()).filter((e) => e.tenantId === owner.tenantId);
+    expect(events.map((e) => e.actId)).toEqual([other.id, erasureAct]);
+    const gone = events[1]!;
+    expect(gone).toMatchObject({ grant: 'promotional', state: { granted: false, expiresAt: null } });
+    expect(gone.seq).toBeGreaterThan(events[0]!.seq);
+    expect(gone.addressSealed).not.toContain('9800011122');
+    expect(h.get(ConsentEvents).openAddress(owner.tenantId, erasureAct, gone.addressSealed)).toBe(phone);
+    // Sent again until notifications confirms it, like any act.
+    jest.spyOn(h.get(ConsentClock), 'now').mockReturnValue(new Date(start + 60_000));
+    expect((await relay()).some((e) => e.actId === erasureAct)).toBe(true);
+    await h.get(ConsentRelay).applied({
+      type: 'consent.applied',
+      eventId: randomUUID(),
+      tenantId: owner.tenantId,
+      actId: erasureAct,
+      service: 'notifications',
+      appliedAt: '2026-12-01T04:31:00.000Z',
+    });
+    expect((await outbox(owner.tenantId)).map((r) => r.act_id)).toEqual([other.id]);
+    jest.spyOn(h.get(ConsentClock), 'now').mockReturnValue(new Date(start + 120_000));
+    expect((await relay()).some((e) => e.actId === erasureAct)).toBe(false);
+
+    // The record stays as a proof, without the address; `applied` shows where the erasure was applied.
+    const view = await h.get(TenantAccess).runAsService(owner.tenantId, 'compliance', async (data) => {
+      const row = await h.get(ConsentRepository).find(data, given.id);
+      return (await h.get(ConsentViews).of(data, [row!]))[0]!;
+    });
+    expect(view!.principal).toEqual({ customerId: null, address: '(erased)' });
+    expect(view!.applied).toEqual([
+      { service: 'notifications', change: 'given', appliedAt: null },
+      { service: 'notifications', change: 'erased', appliedAt: '2026-12-01T04:31:00.000Z' },
+    ]);
   });
 
   it('records are never edited: the tenant role may not update or delete them', async () => {

@@ -133,7 +133,8 @@ export type ListConsentsRequest = z.infer<typeof listConsentsSchema>;
 /** Where a change stands in a service that must apply it (notifications today). */
 export const consentApplicationSchema = z.object({
   service: z.string(),
-  change: z.enum(['given', 'withdrawn']),
+  /** `erased`: the principal was erased and the view was told the consent is gone. */
+  change: z.enum(['given', 'withdrawn', 'erased']),
   appliedAt: z.iso.datetime().nullable(),
 });
 
@@ -187,7 +188,10 @@ export const consentChangedEventSchema = z.object({
   type: z.literal('consent.changed'),
   eventId: z.uuid(),
   tenantId: z.uuid(),
-  /** The act (a consent given or withdrawn) this event carries; the applier confirms it by this ID. */
+  /**
+   * The act (a consent given or withdrawn, or the principal's erasure) this event carries; the applier
+   * confirms it by this ID.
+   */
   actId: z.uuid(),
   seq: z.number().int().positive(),
   grant: z.enum(ConsentGrants),

@@ -23,6 +23,10 @@ interface DueAct {
   act_id: string;
   service: string;
   tenant_id: string;
+  /** Set for an erasure act only: what it tells the views, kept because the records lost their address. */
+  address_enc: Buffer | null;
+  grants: ConsentGrant | null;
+  changed_at: Date | string | null;
 }
 
 /** The principal's state for a grant: any active record of a purpose granting it, and when the last one lapses. */
@@ -82,7 +86,8 @@ export class ConsentRelay implements OnApplicationBootstrap, OnModuleDestroy {
     const due = await this.db
       .em()
       .execute<DueAct[]>(
-        `select seq, act_id, service, tenant_id from compliance.consent_outbox where next_send_at <= ? ` +
+        `select seq, act_id, service, tenant_id, address_enc, grants, changed_at from compliance.consent_outbox ` +
+          `where next_send_at <= ? ` +
           `order by seq limit 200`,
         [now],
       );
@@ -108,8 +113,12 @@ export class ConsentRelay implements OnApplicationBootstrap, OnModuleDestroy {
       await inTenantTransaction(this.db.em(), tenantId, async (tx) => {
         const data: TenantScope = { tx, tenantId, cipher, record: async () => undefined };
         for (const act of acts) {
+          if (act.address_enc) {
+            events.push(await this.erasureEvent(data, act));
+            continue;
+          }
           const row = await this.consents.findByAct(data, act.act_id);
-          // Gone, or its principal erased (no address left to propagate to).
+          // Gone, or its principal erased: the erasure act queued in that transaction superseded this one.
           if (!row?.address_enc || !row.principal_idx) {
             dropped.push(act);
             continue;
@@ -156,6 +165,34 @@ export class ConsentRelay implements OnApplicationBootstrap, OnModuleDestroy {
         dropped.map((d) => d.seq),
       );
     return due.length;
+  }
+
+  /**
+   * The principal was erased: the views hold no consent of theirs for the grant any more (a send needing
+   * it is refused as after a withdrawal). The address comes from the outbox row, as the records lost it.
+   */
+  private async erasureEvent(data: TenantScope, act: DueAct): Promise<ConsentChangedEvent> {
+    const address = data.cipher.decrypt('consent.address', act.address_enc)!;
+    await this.audit.record(data.tx, {
+      action: 'read',
+      resource: { type: 'consent', id: null },
+      tenantId: data.tenantId,
+      actorType: 'service',
+      actorId: 'compliance',
+      reason: `propagate_erasure_to_${act.service}`,
+      fields: [{ name: 'principal', category: addressCategory(address) }],
+    });
+    return {
+      type: 'consent.changed',
+      eventId: uuidv7(),
+      tenantId: data.tenantId,
+      actId: act.act_id,
+      seq: Number(act.seq),
+      grant: act.grants!,
+      addressSealed: this.events.sealAddress(data.tenantId, act.act_id, address),
+      state: { granted: false, expiresAt: null },
+      changedAt: new Date(act.changed_at!).toISOString(),
+    };
   }
 
   /** A service confirmed an act: the consent view shows it, and the relay stops sending it. */

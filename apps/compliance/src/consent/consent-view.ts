@@ -29,8 +29,9 @@ export function consentView(
 ): Omit<ConsentView, 'needsReacceptance'> {
   // Null once the principal's data was erased: the record stays as a proof that consent existed.
   const address = cipher.decrypt('consent.address', row.address_enc) ?? null;
-  const acts: { id: string; change: 'given' | 'withdrawn' }[] = [{ id: row.id, change: 'given' }];
+  const acts: { id: string; change: 'given' | 'withdrawn' | 'erased' }[] = [{ id: row.id, change: 'given' }];
   if (row.withdrawal_id) acts.push({ id: row.withdrawal_id, change: 'withdrawn' });
+  if (row.erasure_act_id) acts.push({ id: row.erasure_act_id, change: 'erased' });
   return {
     id: row.id,
     purpose: row.purpose,

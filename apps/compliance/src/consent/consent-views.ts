@@ -17,7 +17,7 @@ export class ConsentViews {
   ) {}
 
   async of(data: TenantScope, rows: ConsentRecordRow[]): Promise<ConsentView[]> {
-    const acts = rows.flatMap((r) => (r.withdrawal_id ? [r.id, r.withdrawal_id] : [r.id]));
+    const acts = rows.flatMap((r) => [r.id, r.withdrawal_id, r.erasure_act_id].filter((a): a is string => !!a));
     const applications = await this.consents.applications(data, acts);
     const material = await this.notices.latestMaterial(data);
     const now = this.clock.now();

@@ -35,6 +35,8 @@ export interface ConsentRecordRow {
   withdrawal_method: string | null;
   withdrawn_by_type: string | null;
   withdrawn_by_id: string | null;
+  /** The act that told the consent views the principal was erased (null until then). */
+  erasure_act_id: string | null;
 }
 
 export interface NewConsentRecord {
@@ -72,7 +74,8 @@ export interface Application {
 const RECORD_COLUMNS = `r.id, r.customer_id, r.principal_idx, r.address_enc, r.purpose, r.grants, r.notice_version,
   r.notice_language, r.channel, r.given_at, r.expires_at, r.recorded_by_type, r.recorded_by_id, r.evidence_method,
   r.evidence_reference_enc, w.id as withdrawal_id, w.withdrawn_at, w.channel as withdrawal_channel,
-  w.method as withdrawal_method, w.recorded_by_type as withdrawn_by_type, w.recorded_by_id as withdrawn_by_id`;
+  w.method as withdrawal_method, w.recorded_by_type as withdrawn_by_type, w.recorded_by_id as withdrawn_by_id,
+  r.erasure_act_id`;
 
 /** The tenant's consent purposes, records (as given), withdrawals, and where each act was applied. */
 @Injectable()

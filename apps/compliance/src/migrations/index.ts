@@ -11,6 +11,7 @@ import { Migration20270401RightsErasure } from './20270401-rights-erasure.migrat
 import { Migration20270501RightsVerifications } from './20270501-rights-verifications.migration.js';
 import { Migration20270601PrivacyNotices } from './20270601-privacy-notices.migration.js';
 import { Migration20270801RetentionPerCategory } from './20270801-retention-per-category.migration.js';
+import { Migration20271001ConsentErasureActs } from './20271001-consent-erasure-acts.migration.js';
 
 const S = 'compliance';
 
@@ -151,4 +152,5 @@ export const migrations = [
   { name: 'Migration20270501RightsVerifications', class: Migration20270501RightsVerifications },
   { name: 'Migration20270601PrivacyNotices', class: Migration20270601PrivacyNotices },
   { name: 'Migration20270801RetentionPerCategory', class: Migration20270801RetentionPerCategory },
+  { name: 'Migration20271001ConsentErasureActs', class: Migration20271001ConsentErasureActs },
 ];

@@ -17,6 +17,15 @@ export const COMPLIANCE_PERSONAL_DATA: readonly PersonalDataDeclaration[] = [
     principalColumn: 'record_id',
   },
   {
+    table: 'compliance.consent_outbox',
+    what: 'consent change awaiting a consent view',
+    category: 'user.consent',
+    purpose: 'telling the services that check consent that a consent was given, withdrawn or erased',
+    // An erasure act keeps the address (encrypted) only until every consent view confirmed it.
+    principalColumn: 'act_id',
+    partOf: 'compliance.consent_records',
+  },
+  {
     table: 'compliance.rights_requests',
     what: 'rights request',
     category: 'user.notes',

@@ -147,7 +147,9 @@ export class ErasureWorkflow {
         actorType: 'service',
         actorId: 'compliance',
         subjectIds: [customerId],
-        reason: `principal_erasure:${changed.consents}:${changed.requests}:${changed.documents}`,
+        reason:
+          `principal_erasure:${changed.consents}:${changed.requests}:${changed.documents}` +
+          `:acts_${changed.erasureActs}:superseded_${changed.superseded}`,
         fields: [{ name: 'consent.address', category: 'user.consent' }],
       });
       return changed;

@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantScope } from '@lekha/access';
-import type { DeletionCertificate, RightsErasureState, RightsRequestKind, RightsService } from '@lekha/contracts';
+import {
+  CONSENT_APPLIERS,
+  uuidv7,
+  type DeletionCertificate,
+  type RightsErasureState,
+  type RightsRequestKind,
+  type RightsService,
+} from '@lekha/contracts';
 import type { Em } from '@lekha/persistence';
 
 type Ts = Date | string;
@@ -128,7 +135,8 @@ export class ErasureRepository {
     customerId: string,
     requestId: string,
     at: Date,
-  ): Promise<{ consents: number; requests: number; documents: number }> {
+  ): Promise<{ consents: number; requests: number; documents: number; erasureActs: number; superseded: number }> {
+    const acts = await this.queueConsentErasure(tx, tenantId, customerId, at);
     const consents = await tx.execute<{ id: string }[]>(
       `update compliance.consent_records set address_enc = null, evidence_reference_enc = null, principal_idx = null,
          customer_id = null, erased_at = ?, erased_by = ?
@@ -161,7 +169,61 @@ export class ErasureRepository {
       consents: consents.length,
       requests: requests.length + verifications.length,
       documents: documents.length,
+      ...acts,
     };
+  }
+
+  /**
+   * Before the principal's consent records lose their address: one erasure act per address and grant, queued
+   * for every consent view with what the relay needs once the record has no address (the address, still
+   * encrypted under the tenant's key, the grant, the time). Each record names its act. The records' own
+   * given and withdrawn acts still waiting in the outbox are superseded: the erasure act is queued after
+   * them (a higher `seq`) and carries the final state, so their rows are deleted rather than sent.
+   */
+  private async queueConsentErasure(
+    tx: Em,
+    tenantId: string,
+    customerId: string,
+    at: Date,
+  ): Promise<{ erasureActs: number; superseded: number }> {
+    const records = await tx.execute<
+      { id: string; principal_idx: string; grants: string; withdrawal_id: string | null }[]
+    >(
+      `select r.id, r.principal_idx, r.grants, w.id as withdrawal_id
+         from compliance.consent_records r left join compliance.consent_withdrawals w on w.record_id = r.id
+         where r.tenant_id = ? and r.customer_id = ? and r.address_enc is not null order by r.given_at`,
+      [tenantId, customerId],
+    );
+    const groups = new Map<string, typeof records>();
+    for (const r of records) {
+      const key = `${r.principal_idx} ${r.grants}`;
+      groups.set(key, [...(groups.get(key) ?? []), r]);
+    }
+    for (const group of groups.values()) {
+      const actId = uuidv7();
+      const ids = group.map((r) => r.id);
+      await tx.execute(
+        `update compliance.consent_records set erasure_act_id = ?
+           where tenant_id = ? and id in (${ids.map(() => '?').join(', ')})`,
+        [actId, tenantId, ...ids],
+      );
+      for (const service of CONSENT_APPLIERS)
+        await tx.execute(
+          `insert into compliance.consent_outbox (act_id, service, tenant_id, next_send_at, address_enc, grants,
+             changed_at) select ?, ?, tenant_id, ?, address_enc, grants, ? from compliance.consent_records
+           where tenant_id = ? and id = ?`,
+          [actId, service, at, at, tenantId, group[0]!.id],
+        );
+    }
+    const earlier = records.flatMap((r) => (r.withdrawal_id ? [r.id, r.withdrawal_id] : [r.id]));
+    const superseded = earlier.length
+      ? await tx.execute<{ act_id: string }[]>(
+          `delete from compliance.consent_outbox
+             where tenant_id = ? and act_id in (${earlier.map(() => '?').join(', ')}) returning act_id`,
+          [tenantId, ...earlier],
+        )
+      : [];
+    return { erasureActs: groups.size, superseded: superseded.length };
   }
 }
 
