@@ -259,6 +259,70 @@ describe('erasure requests through the gateway', () => {
     }
   });
 
+  it('P23 P25: after the erasure a promotional send to the principal’s raw phone is refused (no consent)', async () => {
+    const { token } = await tenant('Ravi');
+    const to = phone();
+    expect(
+      (await http.put('/v1/notifications/settings', { peId: '1101234567890123456', headers: ['SMILED'] }, token))
+        .status,
+    ).toBe(200);
+    const template = await http.post(
+      '/v1/notifications/templates',
+      {
+        key: 'offer',
+        channel: 'sms',
+        category: 'promotional',
+        header: 'SMILED',
+        dltTemplateId: '1107161234567890123',
+        text: 'Festive offer: {#var#} off at Smile Dental -Smile',
+      },
+      token,
+    );
+    expect(template.status).toBe(201);
+    const customer = await http.post('/v1/customers', { name: 'Ravi Nair', phone: to }, token);
+    expect(customer.status).toBe(201);
+    const customerId = customer.body.id as string;
+    const given = await http.post(
+      '/v1/privacy/consents',
+      {
+        principal: { customerId, phone: to },
+        purpose: 'marketing',
+        notice: { version: '2026-11', language: 'en' },
+        channel: 'web',
+        evidence: { method: 'checkbox on the booking form' },
+      },
+      token,
+    );
+    expect(given.status).toBe(201);
+    for (const end = Date.now() + 30_000; ; await sleep(100)) {
+      const list = await http.get(`/v1/privacy/consents?customerId=${customerId}`, token);
+      if (list.body.items?.[0]?.applied.every((a: any) => a.appliedAt !== null)) break;
+      if (Date.now() > end) throw new Error(`consent not applied: ${JSON.stringify(list.body).slice(0, 500)}`);
+    }
+    const send = (recipient: Record<string, string>) =>
+      http.post(
+        '/v1/notifications/messages',
+        { template: 'offer', variables: ['20%'], to: recipient, channels: ['sms'] },
+        token,
+        { headers: { 'idempotency-key': `o-${stamp}-${seq++}` } },
+      );
+    // While the consent stands, a promotional send to the principal is accepted.
+    expect((await send({ customerId })).status).toBe(202);
+
+    const filed = await http.post('/v1/privacy/requests', { kind: 'erasure', customerId }, token);
+    expect(filed.status).toBe(202);
+    const done = await settled(token, filed.body.id);
+    expect(done.erasure).toMatchObject({ phase: 'completed', residue: [] });
+    // Compliance told notifications' consent view in the erasure's own transaction; the relay sends it within
+    // a second, well before the two rounds of the erasure complete. The raw number no longer has a consent.
+    let refused: any;
+    for (const end = Date.now() + 10_000; ; await sleep(200)) {
+      refused = await send({ phone: to });
+      if (refused.status !== 202 || Date.now() > end) break;
+    }
+    expect([refused.status, refused.body.error?.reason]).toEqual([422, 'NOTIFICATION_CONSENT_REQUIRED']);
+  });
+
   it('P23: a legal hold on the principal rejects the erasure with a reason; nothing is erased', async () => {
     const { owner, token } = await tenant('Meena');
     const customer = await http.post('/v1/customers', { name: 'Meena Rao', phone: phone() }, token);
