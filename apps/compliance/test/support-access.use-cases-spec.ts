@@ -397,4 +397,80 @@ describe('support access grants (use cases on a real database)', () => {
       tenantId: null,
     });
   });
+
+  it('P42: break-glass on a basis: signed at once with it, owner told, reported, revocable', async () => {
+    const owner = h.tenantCaller(['owner']);
+    const officer = anonymousContext({ actorId: randomUUID(), actorType: 'user', roles: ['platform:compliance'] });
+    const body = {
+      tenantId: owner.tenantId,
+      basis: 'abuse_investigation',
+      reference: 'ABUSE-118',
+      reason: 'phishing reports name Ravi Rao',
+      hours: 2,
+    } as const;
+    // Support alone cannot open one; bad input names its fields.
+    expect(await refusal(h.call(SupportOps.openBreakGlass, body, supportUser()))).toMatchObject({
+      reason: 'ACCESS_PERMISSION_MISSING',
+    });
+    const bad = await refusal(
+      h.call(SupportOps.openBreakGlass, { ...body, hours: 5, basis: 'whim' as never }, officer),
+    );
+    expect((bad.details as { path: string }[]).map((d) => d.path).sort()).toEqual(['basis', 'hours']);
+
+    const opened = await h.call(SupportOps.openBreakGlass, body, officer);
+    expect(opened).toMatchObject({
+      kind: 'break_glass',
+      basis: 'abuse_investigation',
+      reference: 'ABUSE-118',
+      status: 'approved',
+      scope: { access: 'read', features: ['customers'] },
+      decidedBy: officer.actorId,
+      approvedAt: T0.toISOString(),
+      expiresAt: hoursAfter(2).toISOString(),
+    });
+    const signer = h.get(AuditSigner);
+    const bytes = Buffer.from(
+      supportGrantCanonical({
+        id: opened.id,
+        tenantId: opened.tenantId,
+        requestedBy: opened.requestedBy,
+        reason: body.reason,
+        scope: opened.scope,
+        approvedBy: officer.actorId!,
+        approvedAt: opened.approvedAt!,
+        expiresAt: opened.expiresAt!,
+        breakGlass: { basis: 'abuse_investigation', reference: 'ABUSE-118' },
+      }),
+    );
+    const pub = createPublicKey(signer.publicKeyPem());
+    expect(verify(null, bytes, pub, Buffer.from(opened.signature!.value, 'base64url'))).toBe(true);
+    const [record] = await h.auditRecords(officer.requestId);
+    expect(record).toMatchObject({ tenantId: owner.tenantId, reason: 'break_glass_abuse_investigation' });
+
+    // The owner is told at once: basis and reference, never the reason.
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({
+      tenantId: owner.tenantId,
+      to: { tenantOwner: true },
+      purpose: 'break_glass_access',
+    });
+    expect(sent[0]!.body).toContain('basis: abuse investigation, reference ABUSE-118');
+    expect(sent[0]!.body).not.toContain('Ravi');
+
+    const list = await h.call(SupportOps.listRequests, {}, owner);
+    expect(list.items).toEqual([expect.objectContaining({ id: opened.id, kind: 'break_glass', reason: body.reason })]);
+    const report = await h.call(SupportOps.breakGlassReport, {}, officer);
+    expect(report.items.find((i) => i.id === opened.id)).toMatchObject({
+      basis: 'abuse_investigation',
+      status: 'approved',
+    });
+    expect(report.byBasis.abuse_investigation).toBeGreaterThanOrEqual(1);
+    expect(report.byMonth['2026-12']).toBeGreaterThanOrEqual(1);
+
+    const revoked = await h.call(SupportOps.revoke, { id: opened.id }, owner);
+    expect(revoked.status).toBe('revoked');
+    const after = await h.call(SupportOps.breakGlassReport, {}, officer);
+    expect(after.items.find((i) => i.id === opened.id)).toMatchObject({ status: 'revoked' });
+    expect(await h.call(SupportOps.grantStatus, { id: opened.id }, officer)).toMatchObject({ active: false });
+  });
 });

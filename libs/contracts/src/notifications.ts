@@ -12,6 +12,8 @@ export const NotificationPurposes = [
   'breach_notice',
   // Compliance's notice to the tenant's owner that support asks for access.
   'support_access_request',
+  // Compliance's notice to the tenant's owner that the platform opened break-glass access (P42).
+  'break_glass_access',
   'retention_notice',
   // Compliance's one-time code for a principal's public rights request or consent withdrawal.
   'privacy_verification',

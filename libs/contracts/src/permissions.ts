@@ -76,6 +76,8 @@ export const Permissions = [
   'platform:billing:manage',
   // Platform support: ask a tenant for access, and take the token of a grant it approved.
   'platform:support:request',
+  // Platform admin and compliance: break-glass access to a tenant without its approval, on a recorded basis (P42).
+  'platform:break_glass:open',
   // See, approve, deny and revoke support's access requests, and what support did under a grant (owner, admin).
   'support:grants:manage',
   // Platform admin and compliance: the law-enforcement register and its transparency report.

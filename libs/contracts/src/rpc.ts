@@ -105,6 +105,8 @@ export const Rpc = {
     withdrawConsent: 'compliance.consents.withdraw',
     withdrawConsentsOf: 'compliance.consents.withdraw-of',
     listConsents: 'compliance.consents.list',
+    openBreakGlass: 'compliance.break-glass.open',
+    breakGlassReport: 'compliance.break-glass.report',
     requestSupportAccess: 'compliance.support-requests.create',
     listSupportRequests: 'compliance.support-requests.list',
     approveSupportRequest: 'compliance.support-requests.approve',

@@ -62,6 +62,57 @@ export const createSupportRequestSchema = z.strictObject({
 });
 export type CreateSupportRequest = z.output<typeof createSupportRequestSchema>;
 
+/**
+ * Break-glass access (P42): the platform (admin or compliance) opens a grant without the tenant's approval,
+ * only as a last resort and only on a recorded basis; short-lived, read-only unless asked otherwise.
+ */
+export const BREAK_GLASS_MAX_HOURS = 4;
+export const BreakGlassBases = [
+  'abuse_investigation',
+  'legal_obligation',
+  'security_incident',
+  'vital_interest',
+] as const;
+export type BreakGlassBasis = (typeof BreakGlassBases)[number];
+export const SupportGrantKinds = ['consent', 'break_glass'] as const;
+export type SupportGrantKind = (typeof SupportGrantKinds)[number];
+
+export const openBreakGlassSchema = z.strictObject({
+  tenantId: z.uuid(),
+  basis: z.enum(BreakGlassBases),
+  /** The case, ticket or legal instrument the access rests on. */
+  reference: z.string().trim().min(3).max(200),
+  reason: z.string().trim().min(5).max(500),
+  scope: supportScopeSchema.default({ access: 'read', features: ['customers'] }),
+  hours: z.number().int().min(1).max(BREAK_GLASS_MAX_HOURS),
+});
+export type OpenBreakGlass = z.output<typeof openBreakGlassSchema>;
+
+export const breakGlassReportRequestSchema = z.strictObject({
+  /** Only grants opened at or after this instant (default: all). */
+  since: z.iso.datetime().optional(),
+});
+
+export const breakGlassReportSchema = z.object({
+  items: z.array(
+    z.object({
+      id: z.uuid(),
+      tenantId: z.uuid(),
+      basis: z.enum(BreakGlassBases),
+      reference: z.string(),
+      openedBy: z.string(),
+      openedAt: z.iso.datetime(),
+      expiresAt: z.iso.datetime(),
+      status: z.string(),
+      revokedBy: z.string().nullable(),
+    }),
+  ),
+  total: z.number().int(),
+  byBasis: z.record(z.string(), z.number().int()),
+  /** Counts per calendar month (UTC, `YYYY-MM`) the grant was opened in. */
+  byMonth: z.record(z.string(), z.number().int()),
+});
+
 export const supportIdSchema = z.strictObject({ id: z.uuid() });
 export const decideSupportRequestSchema = z.strictObject({
   id: z.uuid(),
@@ -94,6 +145,10 @@ export const supportRequestViewSchema = z.object({
   reason: z.string(),
   scope: supportScopeSchema,
   hours: z.number().int(),
+  /** `consent`: asked by support, approved by the tenant; `break_glass`: opened by the platform on a basis (P42). */
+  kind: z.enum(SupportGrantKinds),
+  basis: z.enum(BreakGlassBases).nullable(),
+  reference: z.string().nullable(),
   requestedAt: z.iso.datetime(),
   /** Judged at read: an approved grant past expiresAt is `expired` (no job ends it). */
   status: z.enum(SupportRequestStatuses),
@@ -118,6 +173,8 @@ export interface SupportGrantTerms {
   approvedBy: string;
   approvedAt: string;
   expiresAt: string;
+  /** Break-glass grants only: the recorded basis and reference are signed with the terms. */
+  breakGlass?: { basis: BreakGlassBasis; reference: string };
 }
 
 /** The canonical JSON of a grant's terms (keys sorted at every level, no spaces): the bytes compliance signs. */
@@ -142,6 +199,7 @@ export function supportGrantCanonical(t: SupportGrantTerms): string {
       approvedBy: t.approvedBy,
       approvedAt: t.approvedAt,
       expiresAt: t.expiresAt,
+      ...(t.breakGlass ? { breakGlass: { basis: t.breakGlass.basis, reference: t.breakGlass.reference } } : {}),
     }),
   );
 }

@@ -128,6 +128,7 @@ export const RolePermissions: Record<Role, readonly Permission[]> = {
     'platform:legal_holds:manage',
     'platform:retention:read',
     'privacy:data_map:read',
+    'platform:break_glass:open',
   ],
   'platform:admin': [
     'platform:users:manage',
@@ -140,6 +141,7 @@ export const RolePermissions: Record<Role, readonly Permission[]> = {
     'platform:incidents:manage',
     'platform:legal_holds:manage',
     'platform:retention:read',
+    'platform:break_glass:open',
   ],
 };
 

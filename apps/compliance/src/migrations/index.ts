@@ -12,6 +12,7 @@ import { Migration20270501RightsVerifications } from './20270501-rights-verifica
 import { Migration20270601PrivacyNotices } from './20270601-privacy-notices.migration.js';
 import { Migration20270801RetentionPerCategory } from './20270801-retention-per-category.migration.js';
 import { Migration20271001ConsentErasureActs } from './20271001-consent-erasure-acts.migration.js';
+import { Migration20271101BreakGlass } from './20271101-break-glass.migration.js';
 
 const S = 'compliance';
 
@@ -153,4 +154,5 @@ export const migrations = [
   { name: 'Migration20270601PrivacyNotices', class: Migration20270601PrivacyNotices },
   { name: 'Migration20270801RetentionPerCategory', class: Migration20270801RetentionPerCategory },
   { name: 'Migration20271001ConsentErasureActs', class: Migration20271001ConsentErasureActs },
+  { name: 'Migration20271101BreakGlass', class: Migration20271101BreakGlass },
 ];

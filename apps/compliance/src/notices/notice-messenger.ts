@@ -5,7 +5,12 @@ export interface OutgoingNotice {
   tenantId: string;
   to: { tenantOwner: true } | { customerId: string };
   purpose:
-    'legal_request_notice' | 'breach_notice' | 'support_access_request' | 'retention_notice' | 'privacy_notice_change';
+    | 'legal_request_notice'
+    | 'breach_notice'
+    | 'support_access_request'
+    | 'break_glass_access'
+    | 'retention_notice'
+    | 'privacy_notice_change';
   /** The text: platform text about the request, breach, access request or purge, no personal data. */
   body: string;
 }

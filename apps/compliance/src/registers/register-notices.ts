@@ -147,10 +147,32 @@ export class RegisterNotices implements OnApplicationBootstrap, OnModuleDestroy 
     if (row.source_type === 'support_request') {
       // Scope and times only: the reason is sealed under the tenant's key and may name a person.
       const [r] = await tx.execute<
-        { access: string; features: string[] | string; hours: number; requested_at: Date }[]
-      >(`select access, features, hours, requested_at from compliance.support_requests where id = ?`, [row.source_id]);
+        {
+          access: string;
+          features: string[] | string;
+          hours: number;
+          requested_at: Date;
+          kind: string;
+          basis: string | null;
+          reference: string | null;
+          expires_at: Date | null;
+        }[]
+      >(
+        `select access, features, hours, requested_at, kind, basis, reference, expires_at ` +
+          `from compliance.support_requests where id = ?`,
+        [row.source_id],
+      );
       if (!r) return null;
       const features = Array.isArray(r.features) ? r.features : r.features.replace(/^\{|\}$/g, '').split(',');
+      if (r.kind === 'break_glass') {
+        // Break-glass (P42): opened without asking, so the owner is told at once, with the basis and reference.
+        const body =
+          `Lekha opened emergency (break-glass) ${r.access === 'read' ? 'read-only' : 'read and write'} access ` +
+          `to your account (${features.join(', ')}) on ${istDate(r.requested_at)} for ${r.hours} hour(s), ` +
+          `basis: ${r.basis!.replaceAll('_', ' ')}, reference ${r.reference}. Everything done under it is ` +
+          `listed under Support access, where you or an admin can end it at once. Grant ID ${row.source_id}.`;
+        return { id: row.id, tenantId: row.tenant_id, to, purpose: 'break_glass_access', body };
+      }
       const lapses = new Date(new Date(r.requested_at).getTime() + SUPPORT_REQUEST_PENDING_DAYS * 86_400_000);
       const body =
         `Lekha support asks for ${r.access === 'read' ? 'read-only' : 'read and write'} access to your ` +

@@ -3,6 +3,8 @@ import { SupportClock } from './support-clock.js';
 import { SupportRepository } from './support.repository.js';
 import {
   ApproveSupportRequestUseCase,
+  BreakGlassReportUseCase,
+  OpenBreakGlassUseCase,
   DenySupportRequestUseCase,
   ListSupportRequestsUseCase,
   RequestSupportAccessUseCase,
@@ -19,6 +21,8 @@ import {
     SupportClock,
     SupportRepository,
     RequestSupportAccessUseCase,
+    OpenBreakGlassUseCase,
+    BreakGlassReportUseCase,
     ListSupportRequestsUseCase,
     ApproveSupportRequestUseCase,
     DenySupportRequestUseCase,

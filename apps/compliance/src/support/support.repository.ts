@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import {
   SUPPORT_REQUEST_PENDING_DAYS,
   type AuditEventV1,
+  type BreakGlassBasis,
+  type SupportGrantKind,
   type SupportFeature,
   type SupportRequestStatus,
   type SupportRequestView,
@@ -24,6 +26,9 @@ export interface SupportRequestRow {
   access: SupportScope['access'];
   features: string[] | string;
   hours: number;
+  kind: SupportGrantKind;
+  basis: BreakGlassBasis | null;
+  reference: string | null;
   requested_at: Ts;
   status: 'pending' | 'approved' | 'denied';
   decided_by: string | null;
@@ -86,6 +91,9 @@ export function viewOf(row: SupportRequestRow, now: Date, cipher: FieldCipher): 
     reason: reasonOf(row, cipher),
     scope: scopeOf(row),
     hours: row.hours,
+    kind: row.kind ?? 'consent',
+    basis: row.basis,
+    reference: row.reference,
     requestedAt: iso(row.requested_at),
     status: statusAt(row, now),
     decidedBy: row.decided_by,
@@ -102,7 +110,8 @@ export function viewOf(row: SupportRequestRow, now: Date, cipher: FieldCipher): 
 }
 
 const COLUMNS =
-  'id, tenant_id, requested_by, reason, reason_enc, access, features, hours, requested_at, status, decided_by, ' +
+  'id, tenant_id, requested_by, reason, reason_enc, access, features, hours, kind, basis, reference, ' +
+  'requested_at, status, decided_by, ' +
   'decided_at, ' +
   'approved_at, expires_at, signature, signature_key_id, revoked_by, revoked_at';
 
@@ -139,6 +148,65 @@ export class SupportRepository {
       [r.id, r.tenantId, r.requestedBy, r.reasonEnc, r.scope.access, `{${r.scope.features.join(',')}}`, r.hours, r.at],
     );
     return rows[0]!;
+  }
+
+  /**
+   * A break-glass grant (P42): approved at its creation by the one who opened it, signed like every grant; no
+   * tenant decision (the owner is told, and may revoke it).
+   */
+  async insertBreakGlass(
+    tx: Em,
+    r: {
+      id: string;
+      tenantId: string;
+      openedBy: string;
+      reasonEnc: Buffer;
+      basis: BreakGlassBasis;
+      reference: string;
+      scope: SupportScope;
+      hours: number;
+      at: Date;
+      expiresAt: Date;
+      signature: string;
+      keyId: string;
+    },
+  ): Promise<SupportRequestRow> {
+    const rows = await tx.execute<SupportRequestRow[]>(
+      `insert into compliance.support_requests (id, tenant_id, requested_by, reason_enc, access, features, hours, ` +
+        `kind, basis, reference, requested_at, status, decided_by, decided_at, approved_at, expires_at, signature, ` +
+        `signature_key_id) values (?, ?, ?, ?, ?, ?::text[], ?, 'break_glass', ?, ?, ?, 'approved', ` +
+        `?, ?, ?, ?, ?, ?) returning ${COLUMNS}`,
+      [
+        r.id,
+        r.tenantId,
+        r.openedBy,
+        r.reasonEnc,
+        r.scope.access,
+        `{${r.scope.features.join(',')}}`,
+        r.hours,
+        r.basis,
+        r.reference,
+        r.at,
+        r.openedBy,
+        r.at,
+        r.at,
+        r.expiresAt,
+        r.signature,
+        r.keyId,
+      ],
+    );
+    return rows[0]!;
+  }
+
+  /** Every break-glass grant of the platform, newest first (the platform's report; the service's login). */
+  breakGlassGrants(since: Date | null, limit = 1000): Promise<SupportRequestRow[]> {
+    return this.db
+      .em()
+      .execute<SupportRequestRow[]>(
+        `select ${COLUMNS} from compliance.support_requests where kind = 'break_glass' ` +
+          `and requested_at >= ? order by requested_at desc, id desc limit ${limit}`,
+        [since ?? new Date(0)],
+      );
   }
 
   async find(tx: Em, id: string): Promise<SupportRequestRow | null> {

@@ -32,6 +32,7 @@ const SUBJECTS: Record<NotificationPurpose, string> = {
   legal_request_notice: 'A legal request about your account',
   breach_notice: 'Notice of a personal data breach',
   support_access_request: 'Lekha support asks for access to your account',
+  break_glass_access: 'Lekha opened emergency access to your account',
   retention_notice: 'Your Lekha account’s data will be deleted in 48 hours',
   privacy_verification: 'Your verification code for a privacy request',
   privacy_notice_change: 'A privacy notice you agreed to has changed',

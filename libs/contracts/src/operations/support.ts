@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { operation } from '../operation.js';
 import {
+  breakGlassReportRequestSchema,
+  breakGlassReportSchema,
+  openBreakGlassSchema,
   createSupportRequestSchema,
   decideSupportRequestSchema,
   supportActivitySchema,
@@ -28,6 +31,27 @@ export const SupportOps = {
     audit: { action: 'support_access', resourceType: 'support_request', resourceIdField: 'tenantId' },
     summary: 'A support engineer asks a tenant for access: reason, scope (read or read-write; features), hours ≤ 72',
     http: { method: 'POST', path: 'v1/platform/support/access-requests', tag: 'support' },
+  }),
+  openBreakGlass: operation({
+    name: 'compliance.break-glass.open',
+    request: openBreakGlassSchema,
+    response: supportRequestViewSchema,
+    access: 'platform:break_glass:open',
+    personOnly: true,
+    audit: { action: 'support_access', resourceType: 'support_grant', resourceIdField: 'tenantId' },
+    summary:
+      'Break-glass (P42): platform admin or compliance opens a grant without the tenant’s approval, ' +
+      'on a recorded basis, ≤ 4 h; the owner is told at once',
+    http: { method: 'POST', path: 'v1/platform/support/break-glass', tag: 'support' },
+  }),
+  breakGlassReport: operation({
+    name: 'compliance.break-glass.report',
+    request: breakGlassReportRequestSchema,
+    response: breakGlassReportSchema,
+    access: 'platform:break_glass:open',
+    audit: { action: 'list', resourceType: 'support_grant', resourceIdField: null },
+    summary: 'Every break-glass grant, newest first, with counts by basis and by month',
+    http: { method: 'GET', path: 'v1/platform/support/break-glass', tag: 'support' },
   }),
   listRequests: operation({
     name: 'compliance.support-requests.list',
@@ -80,7 +104,7 @@ export const SupportOps = {
     name: 'compliance.support-grants.for-token',
     request: supportIdSchema,
     response: supportGrantForTokenSchema,
-    access: 'platform:support:request',
+    access: ['platform:support:request', 'platform:break_glass:open'],
     personOnly: true,
     audit: { action: 'support_access', resourceType: 'support_grant' },
     summary: 'The active grant its requester asks a token for',
@@ -100,7 +124,7 @@ export const SupportOps = {
     name: 'identity.support.token',
     request: supportTokenRequestSchema,
     response: supportTokenSchema,
-    access: 'platform:support:request',
+    access: ['platform:support:request', 'platform:break_glass:open'],
     personOnly: true,
     audit: { action: 'support_access', resourceType: 'support_grant' },
     summary: 'A token scoped to an approved grant (tenant, grant, permissions of its scope), expiring with it',

@@ -7,6 +7,7 @@ import {
   supportGrantCanonical,
   uuidv7,
   type CreateSupportRequest,
+  type OpenBreakGlass,
   type SupportRequestView,
 } from '@lekha/contracts';
 import { PlatformAccess, TenantAccess } from '@lekha/access';
@@ -349,5 +350,111 @@ export class SetSupportClockUseCase implements UseCase<typeof SupportOps.setCloc
     this.clock.setOffset(input.offsetHours);
     await this.access.record(scope, { reason: `offset_${input.offsetHours}h` });
     return { offsetHours: this.clock.offsetHours, now: this.clock.now().toISOString() };
+  }
+}
+
+/**
+ * Break-glass access (P42), a last resort: platform admin or compliance opens a grant on a tenant without its
+ * approval, only with a recorded basis and reference, short-lived (≤ 4 h), read-only unless asked otherwise. It
+ * is the same grant as a consented one (same token, per-request check, audit with the grant's ID, revocation by
+ * the tenant), approved at once by the opener and signed by compliance with its basis. The reason is sealed
+ * under the tenant's key; the tenant's owner is told at once through the registers' notice table.
+ */
+@Handles(SupportOps.openBreakGlass)
+export class OpenBreakGlassUseCase implements UseCase<typeof SupportOps.openBreakGlass> {
+  constructor(
+    private readonly access: PlatformAccess,
+    private readonly repo: SupportRepository,
+    private readonly clock: SupportClock,
+    private readonly signer: AuditSigner,
+    private readonly keyring: TenantKeyring,
+    private readonly notices: RegistersRepository,
+    private readonly noticeRound: RegisterNotices,
+    private readonly noticeClock: RegistersClock,
+  ) {}
+
+  async execute(scope: OperationScope<typeof SupportOps.openBreakGlass>, input: OpenBreakGlass) {
+    const cipher = new FieldCipher(await this.keyring.keysFor(input.tenantId));
+    const at = this.clock.now();
+    const expiresAt = new Date(at.getTime() + input.hours * 3600_000);
+    const id = uuidv7();
+    const openedBy = scope.ctx.actorId!;
+    const terms = {
+      id,
+      tenantId: input.tenantId,
+      requestedBy: openedBy,
+      reason: input.reason,
+      scope: input.scope,
+      approvedBy: openedBy,
+      approvedAt: at.toISOString(),
+      expiresAt: expiresAt.toISOString(),
+      breakGlass: { basis: input.basis, reference: input.reference },
+    };
+    const signature = this.signer.sign(Buffer.from(supportGrantCanonical(terms)));
+    const row = await this.access.run(scope, async (data) => {
+      const row = await this.repo.insertBreakGlass(data.tx, {
+        id,
+        tenantId: input.tenantId,
+        openedBy,
+        reasonEnc: cipher.encrypt(SupportFields.reason, input.reason)!,
+        basis: input.basis,
+        reference: input.reference,
+        scope: input.scope,
+        hours: input.hours,
+        at,
+        expiresAt,
+        signature,
+        keyId: this.signer.keyId,
+      });
+      await this.notices.insertNotice(data.tx, {
+        id: uuidv7(),
+        sourceType: 'support_request',
+        sourceId: row.id,
+        tenantId: input.tenantId,
+        recipientType: 'tenant_owner',
+        customerId: null,
+        dueAt: this.noticeClock.now(),
+        createdAt: this.noticeClock.now(),
+      });
+      await data.record({ tenantId: input.tenantId, resource: { id: row.id }, reason: `break_glass_${input.basis}` });
+      return row;
+    });
+    await this.noticeRound.runOnce(row.id);
+    return viewOf(row, this.clock.now(), cipher);
+  }
+}
+
+/** The platform's break-glass report: every grant (no reason: it is the tenant's), counts by basis and month. */
+@Handles(SupportOps.breakGlassReport)
+export class BreakGlassReportUseCase implements UseCase<typeof SupportOps.breakGlassReport> {
+  constructor(
+    private readonly access: PlatformAccess,
+    private readonly repo: SupportRepository,
+    private readonly clock: SupportClock,
+  ) {}
+
+  async execute(scope: OperationScope<typeof SupportOps.breakGlassReport>, input: { since?: string | undefined }) {
+    const rows = await this.repo.breakGlassGrants(input.since ? new Date(input.since) : null);
+    await this.access.record(scope, { reason: `break_glass_report_${rows.length}` });
+    const now = this.clock.now();
+    const byBasis: Record<string, number> = {};
+    const byMonth: Record<string, number> = {};
+    const items = rows.map((r) => {
+      const openedAt = new Date(r.requested_at).toISOString();
+      byBasis[r.basis!] = (byBasis[r.basis!] ?? 0) + 1;
+      byMonth[openedAt.slice(0, 7)] = (byMonth[openedAt.slice(0, 7)] ?? 0) + 1;
+      return {
+        id: r.id,
+        tenantId: r.tenant_id,
+        basis: r.basis!,
+        reference: r.reference!,
+        openedBy: r.requested_by,
+        openedAt,
+        expiresAt: new Date(r.expires_at!).toISOString(),
+        status: statusAt(r, now),
+        revokedBy: r.revoked_by,
+      };
+    });
+    return { items, total: items.length, byBasis, byMonth };
   }
 }
