@@ -71,6 +71,11 @@ export interface Operation<
    * `TENANT_WRITE_ACTIONS`), e.g. it takes access away or honours a person's withdrawal.
    */
   readonly whileReadOnly?: string;
+  /**
+   * The reply's `{ tenantId, state }` is the tenant's new standing (cancelled → read-only, active →
+   * writable): the gateway that relays it applies it before answering, not at its next poll.
+   */
+  readonly changesTenantStanding?: true;
 }
 
 export type AnyOperation = Operation<string, z.ZodType, z.ZodType>;
@@ -93,6 +98,7 @@ export interface OperationDeclaration<Name extends string, Req extends z.ZodType
   internal?: string;
   developmentOnly?: boolean;
   whileReadOnly?: string;
+  changesTenantStanding?: true;
 }
 
 /** Declares a request/reply operation once; the gateway route, the service handler and OpenAPI derive from it. */

@@ -8,6 +8,8 @@ const POLL_MS = 2000;
 const OVERLAP_MS = 60_000;
 /** Longer than any access token lives (ACCESS_TOKEN_TTL_SECONDS is at most an hour). */
 const RETAIN_MS = 2 * 3600_000;
+/** How long a standing this gateway relayed outweighs polls that disagree (identity may apply it later). */
+const STANDING_HOLD_MS = 60_000;
 
 /**
  * Sessions revoked (and tenants erased) in identity, so their access tokens stop at once instead of at expiry.
@@ -20,6 +22,8 @@ export class RevocationList implements OnApplicationBootstrap, OnApplicationShut
   private readonly revoked = new Map<string, number>();
   /** Cancelled tenants (the whole set, replaced on every poll): reads and exports only. */
   private readOnly = new Set<string>();
+  /** Standings this gateway's own requests changed, kept over the polls until one that began later agrees. */
+  private readonly standings = new Map<string, { readOnly: boolean; atMs: number }>();
   private asOfMs: number | null = null;
   private syncing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -55,8 +59,17 @@ export class RevocationList implements OnApplicationBootstrap, OnApplicationShut
     return this.readOnly.has(tenantId);
   }
 
-  /** What this gateway's own request changed, before the next poll shows it. */
+  /**
+   * What this gateway's own request changed (a cancellation, a reactivation), in force at once. A poll
+   * answered before identity applied it must not undo it: the change stands until a poll that began
+   * after it agrees, or for STANDING_HOLD_MS at most.
+   */
   setReadOnly(tenantId: string, readOnly: boolean): void {
+    this.standings.set(tenantId, { readOnly, atMs: Date.now() });
+    this.apply(tenantId, readOnly);
+  }
+
+  private apply(tenantId: string, readOnly: boolean): void {
     if (readOnly) this.readOnly.add(tenantId);
     else this.readOnly.delete(tenantId);
   }
@@ -65,10 +78,16 @@ export class RevocationList implements OnApplicationBootstrap, OnApplicationShut
     this.syncing ??= runWithContext(anonymousContext({ actorType: 'service', actorId: 'gateway' }), async () => {
       try {
         const query = this.asOfMs === null ? {} : { sinceMs: Math.max(0, this.asOfMs - OVERLAP_MS) };
+        const startedMs = Date.now();
         const result = await this.bus.invoke(SessionOps.revocations, query, 5000);
         this.add(result.sessionIds);
         this.add(result.tenantIds);
         this.readOnly = new Set(result.readOnlyTenantIds);
+        for (const [tenantId, standing] of this.standings) {
+          const agreed = standing.atMs < startedMs && this.readOnly.has(tenantId) === standing.readOnly;
+          if (agreed || Date.now() - standing.atMs > STANDING_HOLD_MS) this.standings.delete(tenantId);
+          else this.apply(tenantId, standing.readOnly);
+        }
         this.asOfMs = result.asOfMs;
         const oldest = Date.now() - RETAIN_MS;
         for (const [id, at] of this.revoked) if (at < oldest) this.revoked.delete(id);

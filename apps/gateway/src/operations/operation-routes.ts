@@ -30,6 +30,7 @@ import { ALL_OPERATIONS, DomainError, type AnyOperation, type HttpBinding, type 
 import { BusClient } from '../bus/bus-client.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import { PermissionGuard } from '../auth/permissions.js';
+import { RevocationList } from '../auth/revocation-list.js';
 import { openApiSchema } from './openapi-schema.js';
 import { RequireOperation } from './operation-access.js';
 
@@ -151,7 +152,10 @@ function statusOf(op: RouteOperation): number {
 export function operationRoutesController(operations: readonly AnyOperation[]): Type {
   @Controller()
   class OperationRoutesController {
-    constructor(@Inject(BusClient) readonly bus: BusClient) {}
+    constructor(
+      @Inject(BusClient) readonly bus: BusClient,
+      @Inject(RevocationList) readonly revocations: RevocationList,
+    ) {}
   }
   const proto = OperationRoutesController.prototype as unknown as Record<string, unknown>;
   const routed = operations.filter((op): op is RouteOperation => op.http !== undefined).sort(routeOrder);
@@ -167,6 +171,10 @@ export function operationRoutesController(operations: readonly AnyOperation[]): 
       headers: unknown,
     ) {
       const reply = await this.bus.invoke(op, requestOf(op, parts, params, query, body, headers));
+      if (op.changesTenantStanding) {
+        const standing = reply as { tenantId: string; state: string };
+        this.revocations.setReadOnly(standing.tenantId, standing.state === 'cancelled');
+      }
       return status === 204 ? undefined : reply;
     };
     const descriptor = Object.getOwnPropertyDescriptor(proto, key)!;

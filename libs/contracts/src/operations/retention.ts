@@ -39,6 +39,7 @@ export const RetentionOps = {
       'Cancel the tenant (owner, with the password): it turns read-only (reads and exports still work) and ' +
       'its retention clock starts; it is purged on the policy’s day unless reactivated',
     http: { method: 'POST', path: 'v1/tenant/cancel', tag: 'tenant', status: 200 },
+    changesTenantStanding: true,
   }),
   reactivate: operation({
     name: 'compliance.tenant.reactivate',
@@ -49,6 +50,7 @@ export const RetentionOps = {
     audit: { action: 'update', resourceType: 'tenant', resourceIdField: null },
     summary: 'Reactivate a cancelled tenant before its purge: writable again, the purge is called off',
     http: { method: 'POST', path: 'v1/tenant/reactivate', tag: 'tenant', status: 200 },
+    changesTenantStanding: true,
   }),
   getRetention: operation({
     name: 'compliance.retention.get',
