@@ -129,14 +129,26 @@ export const usageViewSchema = z.object({
 
 export const UsageMetrics = ['messages', 'storageBytes'] as const;
 
-export const recordUsageSchema = z.strictObject({
-  /** The event's own ID: a repeated event (redelivery, retry) never counts twice. */
-  eventId: z.uuid(),
-  tenantId: z.uuid(),
-  metric: z.enum(UsageMetrics),
-  quantity: z.number().int().min(1).max(1_000_000),
-  occurredAt: z.iso.datetime(),
-});
+/** The most bytes a storage reading may name (1 PiB): far past any plan, inside a safe integer. */
+export const MAX_STORAGE_BYTES = 2 ** 50;
+
+/**
+ * A usage event. `messages` counts (quantity ≥ 1, summed over the month); `storageBytes` is a reading
+ * (the bytes the tenant's documents hold at `occurredAt`, 0 when none): the latest reading is the usage.
+ */
+export const recordUsageSchema = z
+  .strictObject({
+    /** The event's own ID: a repeated event (redelivery, retry) never counts twice. */
+    eventId: z.uuid(),
+    tenantId: z.uuid(),
+    metric: z.enum(UsageMetrics),
+    quantity: z.number().int().min(0).max(MAX_STORAGE_BYTES),
+    occurredAt: z.iso.datetime(),
+  })
+  .refine((e) => e.metric !== 'messages' || (e.quantity >= 1 && e.quantity <= 1_000_000), {
+    path: ['quantity'],
+    message: 'a messages event counts 1 to 1,000,000 messages',
+  });
 
 /** One usage event on `billing.usage.v1` (the same fields as `billing.usage.record`). */
 export const usageEventSchema = recordUsageSchema;

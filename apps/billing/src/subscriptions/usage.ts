@@ -19,7 +19,10 @@ export interface UsageEvent {
   occurredAt: Date;
 }
 
-/** Metered usage, one row per event: the event's own ID is the key, so a repeated event never counts twice. */
+/**
+ * Metered usage, one row per event (messages counted, storage read as the bytes held): the event's own
+ * ID is the key, so a repeated event never counts twice.
+ */
 @Injectable()
 export class UsageMeter {
   /** True when counted; false for an event ID seen before. */
@@ -30,6 +33,16 @@ export class UsageMeter {
       [e.eventId, e.tenantId, e.metric, e.quantity, e.occurredAt],
     );
     return rows.length === 1;
+  }
+
+  /** The latest reading of a gauge (storage): the bytes held as of the newest event, 0 before any. */
+  async latest(tx: Em, tenantId: string, metric: 'storageBytes'): Promise<number> {
+    const [row] = await tx.execute<{ n: string }[]>(
+      `select quantity::text as n from billing.usage_events where tenant_id = ? and metric = ?
+         order by occurred_at desc, event_id desc limit 1`,
+      [tenantId, metric],
+    );
+    return Number(row?.n ?? 0);
   }
 
   async total(tx: Em, tenantId: string, metric: UsageEvent['metric'], from: Date, to: Date): Promise<number> {

@@ -3,6 +3,7 @@ import type { DocumentKind } from '@lekha/contracts';
 import type { TenantScope } from '@lekha/access';
 import { DocumentRepository, documentField } from './document.repository.js';
 import { DocumentBlobs } from './document-blobs.js';
+import { DocumentStorage } from './document-storage.js';
 
 /**
  * For deleting a customer: `removeRows` inside the deletion's transaction (each document's deletion
@@ -14,10 +15,13 @@ export class DocumentPurge {
   constructor(
     private readonly documents: DocumentRepository,
     private readonly blobs: DocumentBlobs,
+    private readonly storage: DocumentStorage,
   ) {}
 
   async removeRows(scope: TenantScope, customerId: string): Promise<string[]> {
+    await this.storage.lock(scope);
     const rows = await this.documents.removeForCustomer(scope, customerId);
+    if (rows.length) await this.storage.report(scope, await this.storage.held(scope));
     await scope.record(
       ...rows.map((r) => ({
         action: 'delete' as const,

@@ -6,6 +6,7 @@ import { BlobStore, LocalFolderBlobStore } from './blob-store.js';
 import { DocumentBlobs } from './document-blobs.js';
 import { DocumentRepository } from './document.repository.js';
 import { DocumentPurge } from './document-purge.js';
+import { DocumentStorage, StorageUsageRelay } from './document-storage.js';
 import { DocumentSweeper } from './document-sweeper.js';
 import { DocumentKeyRotation } from './document-key-rotation.js';
 import { DocumentsSettings, documentsSettings } from './documents.config.js';
@@ -41,6 +42,8 @@ export class DocumentsModule {
         DocumentBlobs,
         DocumentRepository,
         DocumentPurge,
+        DocumentStorage,
+        StorageUsageRelay,
         DocumentSweeper,
         DocumentKeyRotation,
         BeginUploadUseCase,

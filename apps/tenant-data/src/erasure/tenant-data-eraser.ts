@@ -1,14 +1,17 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { TenantKeyring } from '@lekha/crypto';
 import { Database } from '@lekha/persistence';
 import { inErasureTransaction, type CustomerDataErasure, type TenantEraser } from '@lekha/erasure';
+import { BusSeal } from '@lekha/runtime';
 import { BlobStore } from '../documents/blob-store.js';
+import { appendReading } from '../documents/document-storage.js';
 
 /** Every tenant table of this service, children before parents. */
 const TENANT_TABLES = [
   // Events not yet published are sealed with the bus key, not the tenant's: they go with the tenant.
   'event_outbox',
+  'usage_outbox',
   'record_changes',
   'records',
   'record_types',
@@ -32,6 +35,7 @@ export class TenantDataEraser implements TenantEraser {
     private readonly audit: AuditOutbox,
     private readonly keyring: TenantKeyring,
     private readonly blobs: BlobStore,
+    @Inject(BusSeal) private readonly seal: BusSeal,
   ) {}
 
   async erase(tenantId: string): Promise<void> {
@@ -47,13 +51,18 @@ export class TenantDataEraser implements TenantEraser {
    */
   async eraseCustomerData(tenantId: string): Promise<CustomerDataErasure> {
     await this.deleteRows(tenantId, 'tenant_customer_data', 'retention_customer_data');
-    return { erased: [...TENANT_TABLES.filter((t) => t !== 'event_outbox'), 'document_blobs'], retained: [] };
+    return {
+      erased: [...TENANT_TABLES.filter((t) => t !== 'event_outbox' && t !== 'usage_outbox'), 'document_blobs'],
+      retained: [],
+    };
   }
 
   private async deleteRows(tenantId: string, resourceType: string, reason: string): Promise<void> {
     await inErasureTransaction(this.db, tenantId, async (tx) => {
       for (const table of TENANT_TABLES)
         await tx.execute(`delete from tenant_data.${table} where tenant_id = ?`, [tenantId]);
+      // The tenant stays (cancelled) after its customer data goes: billing's storage reading follows, to 0.
+      if (resourceType === 'tenant_customer_data') await appendReading(this.seal, tx, tenantId, 0);
       await this.audit.record(tx, {
         action: 'delete',
         resource: { type: resourceType, id: tenantId },

@@ -10,6 +10,7 @@ import { Migration20261207KeyRotationGrants } from './20261207-key-rotation-gran
 import { Migration20261222DestroyedKeysetTombstones } from './20261222-destroyed-keyset-tombstones.migration.js';
 import { Migration20261223RecordCategoryHistory } from './20261223-record-category-history.migration.js';
 import { Migration20261231DomainEventOutbox } from './20261231-domain-event-outbox.migration.js';
+import { Migration20271220UsageOutbox } from './20271220-usage-outbox.migration.js';
 
 const S = 'tenant_data';
 
@@ -62,4 +63,5 @@ export const migrations = [
   },
   { name: 'Migration20261223RecordCategoryHistory', class: Migration20261223RecordCategoryHistory },
   { name: 'Migration20261231DomainEventOutbox', class: Migration20261231DomainEventOutbox },
+  { name: 'Migration20271220UsageOutbox', class: Migration20271220UsageOutbox },
 ];

@@ -57,4 +57,12 @@ export const TENANT_DATA_PERSONAL_DATA: readonly PersonalDataDeclaration[] = [
     principalColumn: null,
     notCustomers: 'transient sealed events (IDs only), deleted once published',
   },
+  {
+    table: 'tenant_data.usage_outbox',
+    what: 'storage readings for billing',
+    category: 'business.operational',
+    purpose: 'the bytes the tenant’s documents hold, sealed, deleted once sent to billing',
+    principalColumn: null,
+    notCustomers: 'a tenant-wide byte count; nothing about any person',
+  },
 ];

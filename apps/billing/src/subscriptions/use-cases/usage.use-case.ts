@@ -9,8 +9,9 @@ import { tenantOf } from '../tenant-of.js';
 type Op = typeof SubscriptionOps.usage;
 
 /**
- * Usage this month per entitlement. Messages are metered here from events; customers and staff seats
- * are counted where they live (tenant-data, identity) at the point of use, so `used` is null for them.
+ * Usage this month per entitlement. Messages are metered here from events, storage from tenant-data's
+ * readings (the bytes its documents hold now); customers and staff seats are counted where they live
+ * (tenant-data, identity) at the point of use, so `used` is null for them.
  */
 @Handles(SubscriptionOps.usage)
 export class UsageUseCase implements UseCase<Op> {
@@ -27,6 +28,7 @@ export class UsageUseCase implements UseCase<Op> {
     return this.platform.run(scope, async (data) => {
       const sub = this.subscriptions.view(await this.subscriptions.find(data.tx, tenantId));
       const messages = await this.meter.total(data.tx, tenantId, 'messages', period.start, period.end);
+      const storage = await this.meter.latest(data.tx, tenantId, 'storageBytes');
       const limits = sub.entitlements.limits;
       await data.record({ resource: { id: tenantId } });
       return {
@@ -36,7 +38,7 @@ export class UsageUseCase implements UseCase<Op> {
           { limit: 'customers' as const, used: null, max: limits.customers },
           { limit: 'staffSeats' as const, used: null, max: limits.staffSeats },
           { limit: 'messagesPerMonth' as const, used: messages, max: limits.messagesPerMonth },
-          { limit: 'storageBytes' as const, used: null, max: limits.storageBytes },
+          { limit: 'storageBytes' as const, used: storage, max: limits.storageBytes },
         ],
       };
     });

@@ -10,6 +10,7 @@ import { TenantAccess } from '@lekha/access';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { DocumentRepository } from '../document.repository.js';
 import { DocumentsSettings } from '../documents.config.js';
+import { DocumentStorage } from '../document-storage.js';
 import { onCustomer, requireKind } from '../document-access.js';
 
 type Op = typeof DocumentOps.beginUpload;
@@ -24,6 +25,7 @@ export class BeginUploadUseCase implements UseCase<Op> {
     private readonly access: TenantAccess,
     private readonly documents: DocumentRepository,
     private readonly settings: DocumentsSettings,
+    private readonly storage: DocumentStorage,
   ) {}
 
   async execute(scope: OperationScope<Op>, input: BeginUploadRequest): Promise<BeginUploadReply> {
@@ -33,14 +35,17 @@ export class BeginUploadUseCase implements UseCase<Op> {
         maxBytes: this.settings.maxBytes,
       });
     }
-    const row = await onCustomer(this.access, this.documents, scope, input.customerId, (data) =>
-      this.documents.createPending(data, {
+    const row = await onCustomer(this.access, this.documents, scope, input.customerId, async (data) => {
+      // A declared size past the plan's storage is refused before a byte is sent (the commit checks exactly).
+      if (input.declaredSize !== undefined)
+        await this.storage.assertRoom(data, await this.storage.held(data), input.declaredSize);
+      return this.documents.createPending(data, {
         customerId: input.customerId,
         kind: input.kind,
         name: input.name,
         createdBy: scope.ctx.actorId,
-      }),
-    );
+      });
+    });
     return { uploadId: row.id, chunkBytes: DOCUMENT_CHUNK_BYTES, maxBytes: this.settings.maxBytes };
   }
 }

@@ -12,6 +12,7 @@ import { TenantAccess } from '@lekha/access';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { DocumentRepository, documentField } from '../document.repository.js';
 import { DocumentBlobs } from '../document-blobs.js';
+import { DocumentStorage } from '../document-storage.js';
 import { Refusal } from '../document-access.js';
 import { DocumentInspector, type StructureProblem } from '../document-structure.js';
 
@@ -21,9 +22,10 @@ const MALFORMED = 'the file is not a well-formed PDF, PNG, JPEG or WebP (checked
 type Op = typeof DocumentOps.commitUpload;
 
 /**
- * Makes an upload a document, all or nothing: the row turns `ready` with its audit record in one
- * transaction, only when every segment the gateway sent is there and the whole file is what its
- * magic bytes said (`DocumentInspector`). Anything else removes it.
+ * Makes an upload a document, all or nothing: the row turns `ready` with its audit record and the
+ * tenant's new storage reading in one transaction, only when every segment the gateway sent is there,
+ * the whole file is what its magic bytes said (`DocumentInspector`) and it fits the plan's storage
+ * (402 PLAN_LIMIT_REACHED). Anything else removes it.
  */
 @Handles(DocumentOps.commitUpload)
 export class CommitUploadUseCase implements UseCase<Op> {
@@ -31,6 +33,7 @@ export class CommitUploadUseCase implements UseCase<Op> {
     private readonly access: TenantAccess,
     private readonly documents: DocumentRepository,
     private readonly blobs: DocumentBlobs,
+    private readonly storage: DocumentStorage,
   ) {}
 
   async execute(scope: OperationScope<Op>, input: CommitUploadRequest): Promise<DocumentView> {
@@ -61,16 +64,33 @@ export class CommitUploadUseCase implements UseCase<Op> {
           refused = problem ? null : inspector.verdict();
           if (refused) problem = new FeatureError(DocumentError.Malformed, MALFORMED);
         }
+        // The plan's storage, exactly: under the tenant's storage lock, what is held plus this file.
+        let held = 0;
+        let overPlan = false;
+        if (!problem) {
+          held = await this.storage.lock(data);
+          problem = await this.storage.assertRoom(data, held, row.size).then(
+            () => null,
+            (err: unknown) => {
+              if (!(err instanceof FeatureError)) throw err;
+              overPlan = true;
+              return err;
+            },
+          );
+        }
         if (problem) {
           await this.documents.remove(data, row.id);
           const outcome = refused
             ? { outcome: 'denied' as const, reason: refused }
-            : { outcome: 'error' as const, reason: 'upload_incomplete' };
+            : overPlan
+              ? { outcome: 'denied' as const, reason: 'plan_limit_reached' }
+              : { outcome: 'error' as const, reason: 'upload_incomplete' };
           await data.record({ resource: { id }, subjectIds: [row.customerId], ...outcome, fields: [field] });
           return new Refusal(problem);
         }
         row.status = 'ready';
         await this.documents.save(data);
+        await this.storage.report(data, held + row.size);
         await data.record({ resource: { id }, subjectIds: [row.customerId], fields: [field] });
         return this.documents.view(data.cipher, row);
       },
