@@ -9,6 +9,7 @@ import { AuditIndexRepository } from '../src/audit-index/audit-index.repository.
 import { ComplianceTenantEraser } from '../src/erasure/compliance-tenant-eraser.js';
 import { NoticeMessenger, type OutgoingNotice } from '../src/notices/notice-messenger.js';
 import { RegisterNotices } from '../src/registers/register-notices.js';
+import { RegistersClock } from '../src/registers/registers-clock.js';
 import { SupportClock } from '../src/support/support-clock.js';
 import { startCompliance } from './compliance-harness.js';
 
@@ -472,5 +473,53 @@ describe('support access grants (use cases on a real database)', () => {
     const after = await h.call(SupportOps.breakGlassReport, {}, officer);
     expect(after.items.find((i) => i.id === opened.id)).toMatchObject({ status: 'revoked' });
     expect(await h.call(SupportOps.grantStatus, { id: opened.id }, officer)).toMatchObject({ active: false });
+  });
+
+  it('P42: a recorded bar holds the owner’s notice until it ends, then once; a bad bar is refused', async () => {
+    const owner = h.tenantCaller(['owner']);
+    const officer = anonymousContext({ actorId: randomUUID(), actorType: 'user', roles: ['platform:compliance'] });
+    const until = new Date(T0.getTime() + 3 * 86_400_000);
+    const body = {
+      tenantId: owner.tenantId,
+      basis: 'legal_obligation',
+      reference: 'CrPC-94/2027/12',
+      reason: 'order to preserve and produce records',
+      hours: 1,
+      bar: { reason: 'the order forbids telling the account holder for 3 days', until: until.toISOString() },
+    } as const;
+    for (const bad of [T0, new Date(T0.getTime() + 91 * 86_400_000)]) {
+      const refused = await refusal(
+        h.call(SupportOps.openBreakGlass, { ...body, bar: { ...body.bar, until: bad.toISOString() } }, officer),
+      );
+      expect(refused).toMatchObject({ reason: 'REGISTER_DATES_INVALID', details: [{ path: 'bar.until' }] });
+    }
+
+    const registersNow = jest.spyOn(h.get(RegistersClock), 'now').mockImplementation(() => T0);
+    const opened = await h.call(SupportOps.openBreakGlass, body, officer);
+    expect(sent).toEqual([]);
+    const [record] = await h.auditRecords(officer.requestId);
+    expect(record).toMatchObject({ reason: 'break_glass_legal_obligation_notice_barred' });
+    const notices = h.get(RegisterNotices);
+    expect(await notices.runOnce()).toBe(0);
+    const report = async () =>
+      (await h.call(SupportOps.breakGlassReport, {}, officer)).items.find((i) => i.id === opened.id);
+    expect(await report()).toMatchObject({
+      notice: {
+        dueAt: until.toISOString(),
+        status: 'barred',
+        bar: { reason: body.bar.reason, until: until.toISOString() },
+      },
+    });
+
+    // The bar ends: the next round tells the owner, once.
+    registersNow.mockImplementation(() => new Date(until.getTime() + 60_000));
+    expect(await notices.runOnce()).toBeGreaterThanOrEqual(1);
+    expect(await notices.runOnce()).toBe(0);
+    expect(sent.filter((n) => n.body.includes(opened.id))).toHaveLength(1);
+    expect(sent.find((n) => n.body.includes(opened.id))).toMatchObject({
+      tenantId: owner.tenantId,
+      purpose: 'break_glass_access',
+    });
+    expect((await report())?.notice).toMatchObject({ status: 'sent' });
   });
 });

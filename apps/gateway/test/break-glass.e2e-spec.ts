@@ -173,5 +173,28 @@ describe('break-glass access (gateway)', () => {
     expect(after.body.error.reason).toBe('SUPPORT_GRANT_ENDED');
     const later = await call('GET', '/v1/platform/support/break-glass', { token: officerToken });
     expect(later.body.items[0]).toMatchObject({ id, status: 'revoked', revokedBy: claims(a.accessToken).sub });
+    expect(later.body.items[0].notice).toMatchObject({ status: 'sent', bar: null });
+  });
+
+  it('P42: under a recorded bar the owner is not told yet; the report shows its notice barred', async () => {
+    const until = new Date(Date.now() + 2 * 86_400_000).toISOString();
+    const bar = { reason: 'the order forbids telling the account holder for two days', until };
+    const tooLong = await open(officerToken, {
+      basis: 'legal_obligation',
+      bar: { ...bar, until: new Date(Date.now() + 100 * 86_400_000).toISOString() },
+    });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.error.details).toEqual([expect.objectContaining({ path: 'bar.until' })]);
+    const opened = await open(officerToken, { basis: 'legal_obligation', reference: 'CrPC-94/2027/12', bar });
+    expect(opened.status).toBe(201);
+    const report = await call('GET', '/v1/platform/support/break-glass', { token: officerToken });
+    expect(report.body.items.find((i: { id: string }) => i.id === opened.body.id)).toMatchObject({
+      basis: 'legal_obligation',
+      notice: { status: 'barred', dueAt: until, bar },
+    });
+    // Nothing reaches the owner meanwhile (the first grant's notice came within a second or two).
+    await sleep(1500);
+    const inbox = await call('GET', `/v1/dev/inbox?to=${encodeURIComponent(ownerEmail)}`);
+    expect(inbox.body.items.filter((m: { body: string }) => m.body.includes(opened.body.id))).toEqual([]);
   });
 });

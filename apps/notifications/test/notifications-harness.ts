@@ -15,7 +15,8 @@ export function startNotifications(env: Record<string, string> = {}): Promise<Us
       NOTIFICATIONS_DISPATCHER: 'off',
       NOTIFICATIONS_RETRY_BASE_MS: '0',
       NOTIFICATIONS_MAX_ATTEMPTS: '3',
-      NOTIFICATIONS_PROVIDER_TIMEOUT_MS: '500',
+      // Long enough for a real HTTP round trip to the simulator on a loaded machine; one test waits it out once.
+      NOTIFICATIONS_PROVIDER_TIMEOUT_MS: '2000',
       ...env,
     },
   });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { auditEventV1Schema } from './audit-event.js';
+import { legalBarSchema } from './registers.js';
 import type { Permission } from './permissions.js';
 
 /**
@@ -85,7 +86,15 @@ export const openBreakGlassSchema = z.strictObject({
   reason: z.string().trim().min(5).max(500),
   scope: supportScopeSchema.default({ access: 'read', features: ['customers'] }),
   hours: z.number().int().min(1).max(BREAK_GLASS_MAX_HOURS),
+  /**
+   * A recorded bar on telling the tenant (e.g. an order's gag clause, or an investigation the owner could
+   * tip off): the owner's notice goes when it ends, at most BREAK_GLASS_MAX_BAR_DAYS away. The reason is
+   * platform text, recorded with the grant; without a bar the owner is told at once.
+   */
+  bar: legalBarSchema.optional(),
 });
+/** The longest a break-glass notice may be held back. */
+export const BREAK_GLASS_MAX_BAR_DAYS = 90;
 export type OpenBreakGlass = z.output<typeof openBreakGlassSchema>;
 
 export const breakGlassReportRequestSchema = z.strictObject({
@@ -105,6 +114,14 @@ export const breakGlassReportSchema = z.object({
       expiresAt: z.iso.datetime(),
       status: z.string(),
       revokedBy: z.string().nullable(),
+      /** The owner's notice: when it is (or was) due, whether a bar holds it, and whether it went. */
+      notice: z
+        .object({
+          dueAt: z.iso.datetime(),
+          status: z.enum(['barred', 'due', 'sent', 'failed']),
+          bar: z.object({ reason: z.string(), until: z.iso.datetime() }).nullable(),
+        })
+        .nullable(),
     }),
   ),
   total: z.number().int(),

@@ -39,6 +39,9 @@ export interface SupportRequestRow {
   signature_key_id: string | null;
   revoked_by: string | null;
   revoked_at: Ts | null;
+  /** A break-glass grant's bar on the owner's notice: its reason and end. */
+  bar_reason: string | null;
+  bar_until: Ts | null;
 }
 
 /** Sealed-field labels: each value is bound to its field under the tenant's key. */
@@ -113,7 +116,7 @@ const COLUMNS =
   'id, tenant_id, requested_by, reason, reason_enc, access, features, hours, kind, basis, reference, ' +
   'requested_at, status, decided_by, ' +
   'decided_at, ' +
-  'approved_at, expires_at, signature, signature_key_id, revoked_by, revoked_at';
+  'approved_at, expires_at, signature, signature_key_id, revoked_by, revoked_at, bar_reason, bar_until';
 
 /** Support requests and grants; the tenant's own under its wall, by ID with the service's login for the gateway. */
 @Injectable()
@@ -169,13 +172,14 @@ export class SupportRepository {
       expiresAt: Date;
       signature: string;
       keyId: string;
+      bar: { reason: string; until: Date } | null;
     },
   ): Promise<SupportRequestRow> {
     const rows = await tx.execute<SupportRequestRow[]>(
       `insert into compliance.support_requests (id, tenant_id, requested_by, reason_enc, access, features, hours, ` +
         `kind, basis, reference, requested_at, status, decided_by, decided_at, approved_at, expires_at, signature, ` +
-        `signature_key_id) values (?, ?, ?, ?, ?, ?::text[], ?, 'break_glass', ?, ?, ?, 'approved', ` +
-        `?, ?, ?, ?, ?, ?) returning ${COLUMNS}`,
+        `signature_key_id, bar_reason, bar_until) values (?, ?, ?, ?, ?, ?::text[], ?, 'break_glass', ?, ?, ?, ` +
+        `'approved', ?, ?, ?, ?, ?, ?, ?, ?) returning ${COLUMNS}`,
       [
         r.id,
         r.tenantId,
@@ -193,6 +197,8 @@ export class SupportRepository {
         r.expiresAt,
         r.signature,
         r.keyId,
+        r.bar?.reason ?? null,
+        r.bar?.until ?? null,
       ],
     );
     return rows[0]!;

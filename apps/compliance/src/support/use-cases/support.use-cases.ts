@@ -1,6 +1,8 @@
 import { AuditSigner } from '@lekha/audit';
 import {
+  BREAK_GLASS_MAX_BAR_DAYS,
   FeatureError,
+  RegisterError,
   SupportError,
   SUPPORT_REQUEST_PENDING_DAYS,
   SupportOps,
@@ -12,11 +14,13 @@ import {
 } from '@lekha/contracts';
 import { PlatformAccess, TenantAccess } from '@lekha/access';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
+import { Database } from '@lekha/persistence';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { SupportClock } from '../support-clock.js';
 import { RegisterNotices } from '../../registers/register-notices.js';
 import { RegistersClock } from '../../registers/registers-clock.js';
-import { RegistersRepository } from '../../registers/registers.repository.js';
+import { RegistersRepository, type NoticeRow } from '../../registers/registers.repository.js';
+import { noticeView } from '../../registers/registers-views.js';
 import {
   SupportFields,
   SupportRepository,
@@ -391,6 +395,11 @@ export class OpenBreakGlassUseCase implements UseCase<typeof SupportOps.openBrea
       breakGlass: { basis: input.basis, reference: input.reference },
     };
     const signature = this.signer.sign(Buffer.from(supportGrantCanonical(terms)));
+    const bar = input.bar ? { reason: input.bar.reason, until: new Date(input.bar.until) } : null;
+    if (bar && (bar.until <= at || bar.until.getTime() > at.getTime() + BREAK_GLASS_MAX_BAR_DAYS * 86_400_000))
+      throw new FeatureError(RegisterError.DatesInvalid, 'request is invalid', [
+        { path: 'bar.until', message: `after now and at most ${BREAK_GLASS_MAX_BAR_DAYS} days away` },
+      ]);
     const row = await this.access.run(scope, async (data) => {
       const row = await this.repo.insertBreakGlass(data.tx, {
         id,
@@ -405,7 +414,9 @@ export class OpenBreakGlassUseCase implements UseCase<typeof SupportOps.openBrea
         expiresAt,
         signature,
         keyId: this.signer.keyId,
+        bar,
       });
+      // The owner is told now, or when the bar ends: the notice is a row due then (the registers' rounds send it).
       await this.notices.insertNotice(data.tx, {
         id: uuidv7(),
         sourceType: 'support_request',
@@ -413,10 +424,14 @@ export class OpenBreakGlassUseCase implements UseCase<typeof SupportOps.openBrea
         tenantId: input.tenantId,
         recipientType: 'tenant_owner',
         customerId: null,
-        dueAt: this.noticeClock.now(),
+        dueAt: bar?.until ?? this.noticeClock.now(),
         createdAt: this.noticeClock.now(),
       });
-      await data.record({ tenantId: input.tenantId, resource: { id: row.id }, reason: `break_glass_${input.basis}` });
+      await data.record({
+        tenantId: input.tenantId,
+        resource: { id: row.id },
+        reason: `break_glass_${input.basis}${bar ? '_notice_barred' : ''}`,
+      });
       return row;
     });
     await this.noticeRound.runOnce(row.id);
@@ -431,12 +446,24 @@ export class BreakGlassReportUseCase implements UseCase<typeof SupportOps.breakG
     private readonly access: PlatformAccess,
     private readonly repo: SupportRepository,
     private readonly clock: SupportClock,
+    private readonly db: Database,
+    private readonly notices: RegistersRepository,
+    private readonly noticeClock: RegistersClock,
   ) {}
 
   async execute(scope: OperationScope<typeof SupportOps.breakGlassReport>, input: { since?: string | undefined }) {
     const rows = await this.repo.breakGlassGrants(input.since ? new Date(input.since) : null);
     await this.access.record(scope, { reason: `break_glass_report_${rows.length}` });
     const now = this.clock.now();
+    const notices = new Map(
+      (
+        await this.notices.noticesOf(
+          this.db.em(),
+          rows.map((r) => r.id),
+        )
+      ).map((n) => [n.source_id, n] as const),
+    );
+    const noticeNow = this.noticeClock.now();
     const byBasis: Record<string, number> = {};
     const byMonth: Record<string, number> = {};
     const items = rows.map((r) => {
@@ -453,8 +480,20 @@ export class BreakGlassReportUseCase implements UseCase<typeof SupportOps.breakG
         expiresAt: new Date(r.expires_at!).toISOString(),
         status: statusAt(r, now),
         revokedBy: r.revoked_by,
+        notice: noticeOf(notices.get(r.id), r, noticeNow),
       };
     });
     return { items, total: items.length, byBasis, byMonth };
   }
+}
+
+/** A break-glass grant's owner notice as the report shows it (status as the registers judge it). */
+function noticeOf(n: NoticeRow | undefined, r: SupportRequestRow, now: Date) {
+  if (!n) return null;
+  const barUntil = r.bar_until ? new Date(r.bar_until) : null;
+  return {
+    dueAt: new Date(n.due_at).toISOString(),
+    status: noticeView(n, now, barUntil).status,
+    bar: r.bar_reason && barUntil ? { reason: r.bar_reason, until: barUntil.toISOString() } : null,
+  };
 }
