@@ -26,14 +26,24 @@ function relay(script: (number | Error)[], more: Partial<OutboxRelayOptions> = {
   return { r, rounds, lines };
 }
 
+/** Waits for `done` (a loaded machine may run a timer late), failing after `ms`. */
+async function until(done: () => boolean, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await sleep(5);
+  }
+}
+
 describe('OutboxRelay', () => {
   it('runs rounds back to back while there is something to send, then waits until woken by a change', async () => {
     const { r, rounds } = relay([2, 2, 0], { idleMs: 60_000 });
     r.start();
-    await sleep(100);
+    await until(() => rounds.length >= 3);
+    await sleep(50);
     expect(rounds).toHaveLength(3);
     r.wake();
-    await sleep(50);
+    await until(() => rounds.length >= 4);
     expect(rounds).toHaveLength(4);
     const t = Date.now();
     await r.stop();
@@ -46,9 +56,9 @@ describe('OutboxRelay', () => {
       backoff: { fromMs: 50, maxMs: 5000 },
     });
     r.start();
-    await sleep(20);
+    await until(() => rounds.length >= 1);
     expect(r.healthy).toBe(false);
-    await sleep(250);
+    await until(() => rounds.length >= 3 && r.healthy);
     expect(rounds).toHaveLength(3);
     expect(rounds[2]! - rounds[1]!).toBeGreaterThanOrEqual(95);
     expect(lines.map((l) => [l.msg, l.backoffMs, l.error])).toEqual([
@@ -72,9 +82,10 @@ describe('OutboxRelay', () => {
 
     const woken = relay([new Error('down'), 0], { backoff: { fromMs: 60_000, maxMs: 60_000, wakeable: true } });
     woken.r.start();
+    await until(() => woken.rounds.length >= 1);
     await sleep(20);
     woken.r.wake();
-    await sleep(50);
+    await until(() => woken.rounds.length >= 2);
     expect(woken.rounds).toHaveLength(2);
     await woken.r.stop();
   });
@@ -82,10 +93,11 @@ describe('OutboxRelay', () => {
   it('without draining, waits the interval after every round; a failed round is logged and waits too', async () => {
     const { r, rounds, lines } = relay([5, new Error('db down'), 5], { idleMs: 300, drain: false });
     r.start();
-    await sleep(150);
+    await until(() => rounds.length >= 1);
+    await sleep(100);
     expect(rounds).toHaveLength(1);
-    await sleep(300);
-    expect(rounds).toHaveLength(2);
+    await until(() => rounds.length >= 2);
+    expect(rounds[1]! - rounds[0]!).toBeGreaterThanOrEqual(290);
     expect(lines).toEqual([expect.objectContaining({ msg: 'test relay cannot publish yet', error: 'db down' })]);
     expect(lines[0]!.backoffMs).toBeUndefined();
     await r.stop();
