@@ -21,6 +21,16 @@ describe('tenant ledgers through the gateway', () => {
     http = api(tp.gatewayUrl);
   });
 
+  async function until<T>(what: string, fn: () => Promise<T>, done: (v: T) => boolean, ms = 20_000): Promise<T> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const v = await fn();
+      if (done(v)) return v;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
   async function books(name: string) {
     const owner = await signupTenant(tp.gatewayUrl, `${name} PG`, name, { stamp });
     const customerId = '0190a1b2-0000-7000-8000-00000000c0de';
@@ -118,6 +128,71 @@ describe('tenant ledgers through the gateway', () => {
     const verify = await http.get('/v1/ledgers/verify', b.owner.accessToken);
     expect(verify.status).toBe(200);
     expect(verify.body).toMatchObject({ ok: true, entries: 4, headSeq: 4, headHash: reversed.body.hash });
+  });
+
+  it('P63: a record type posts rent due to the ledger; deleting the record reverses it', async () => {
+    const owner = await signupTenant(tp.gatewayUrl, 'Posting PG', 'Pooja', { stamp });
+    const t = owner.accessToken;
+    const income = await http.post('/v1/ledgers/accounts', { name: 'Rent income', kind: 'income', code: 'RENT' }, t);
+    expect(income.status).toBe(201);
+    const schema = (amountField: string, credit: unknown) => ({
+      'x-ledger': { reason: 'rent_due', amountField, debit: 'customer_receivable', credit },
+      type: 'object',
+      required: ['month', 'amountPaise'],
+      properties: {
+        month: { type: 'string', 'x-category': 'business.operational' },
+        amountPaise: { type: 'integer', minimum: 1, 'x-category': 'user.financial' },
+      },
+    });
+    // The amount must be an integer field of the type.
+    const bad = await http.post(
+      '/v1/records/types',
+      { key: 'rent_bad', schema: schema('month', { accountCode: 'RENT' }) },
+      t,
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details).toEqual([expect.objectContaining({ path: 'schema.x-ledger.amountField' })]);
+    const type = await http.post(
+      '/v1/records/types',
+      { key: 'rent_due', schema: schema('amountPaise', { accountCode: 'RENT' }) },
+      t,
+    );
+    expect(type.status).toBe(201);
+    const customer = await http.post('/v1/customers', { name: 'Asha Tenant', phone: '+919812300091' }, t);
+    expect(customer.status).toBe(201);
+    const customerId = customer.body.id as string;
+
+    const record = await http.post(
+      '/v1/records',
+      { type: 'rent_due', customerId, data: { month: '2026-12', amountPaise: 1_250_000 } },
+      t,
+    );
+    expect(record.status).toBe(201);
+    const balance = async () => {
+      const res = await http.get(`/v1/ledgers/balances?customerId=${customerId}`, t);
+      expect(res.status).toBe(200);
+      return res.body.customers as { customerId: string; debitPaise: number; creditPaise: number }[];
+    };
+    await until('billing to post the record', balance, (c) => c.length === 1 && c[0]!.debitPaise === 1_250_000);
+    const posted = await http.get('/v1/ledgers/entries', t);
+    expect(posted.body.items).toEqual([
+      expect.objectContaining({
+        seq: 1,
+        reason: 'rent_due',
+        createdBy: 'billing',
+        lines: expect.arrayContaining([expect.objectContaining({ accountId: income.body.id, creditPaise: 1_250_000 })]),
+      }),
+    ]);
+    const receivable = await http.get(`/v1/ledgers/accounts?customerId=${customerId}`, t);
+    expect(receivable.body.items).toEqual([expect.objectContaining({ kind: 'receivable', customerId })]);
+
+    // Deleting the record reverses its entry, once; the customer owes nothing from it.
+    expect((await http.delete(`/v1/records/${record.body.id}`, t)).status).toBe(204);
+    await until('billing to reverse it', balance, (c) => c.length === 1 && c[0]!.creditPaise === 1_250_000);
+    const entries = await http.get('/v1/ledgers/entries', t);
+    expect(entries.body.items).toHaveLength(2);
+    expect(entries.body.items[1]).toMatchObject({ reverses: entries.body.items[0].id, createdBy: 'billing' });
+    expect((await http.get('/v1/ledgers/verify', t)).body).toMatchObject({ ok: true, entries: 2 });
   });
 
   it('P21, P63: a rent statement as JSON and as CSV (RFC 4180, formula-safe) with running balances', async () => {

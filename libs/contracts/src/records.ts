@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { dataCategorySchema, type DataCategory } from './data-categories.js';
 import { RecordDataBounds, jsonBoundsProblem } from './json-bounds.js';
+import { ledgerReasonSchema } from './ledgers.js';
 
 /**
  * Record types are JSON Schema documents, limited to the subset below so that every field names
@@ -47,8 +48,32 @@ export const recordFieldSchema = z.union([
 ]);
 export type RecordFieldSchema = z.infer<typeof recordFieldSchema>;
 
+/**
+ * One side of a record's ledger posting: the record's customer's receivable account (`AR-<customer id>`,
+ * made on first use) or an account of the tenant's by its code.
+ */
+export const recordPostingSideSchema = z.union([
+  z.literal('customer_receivable'),
+  z.strictObject({ accountCode: z.string().trim().min(1).max(40) }),
+]);
+export type RecordPostingSide = z.infer<typeof recordPostingSideSchema>;
+
+/**
+ * `x-ledger` on a record type: each record created posts a balanced entry to the tenant's ledger (rent due:
+ * the customer's receivable debited, rent income credited) for the amount in `amountField` (integer paise);
+ * deleting the record reverses it. Posted by billing from tenant-data's event, once per record.
+ */
+export const recordLedgerPostingSchema = z.strictObject({
+  reason: ledgerReasonSchema,
+  amountField: fieldKey,
+  debit: recordPostingSideSchema,
+  credit: recordPostingSideSchema,
+});
+export type RecordLedgerPosting = z.infer<typeof recordLedgerPostingSchema>;
+
 export const recordJsonSchema = z
   .strictObject({
+    'x-ledger': recordLedgerPostingSchema.optional(),
     type: z.literal('object'),
     properties: z
       .record(fieldKey, recordFieldSchema)
@@ -78,6 +103,18 @@ export const recordJsonSchema = z
           path: ['properties', name, 'x-category'],
           message: 'the stage field must be business.operational',
         });
+    }
+    const posting = s['x-ledger'];
+    if (posting) {
+      const amount = s.properties[posting.amountField];
+      if (!amount || amount.type !== 'integer')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['x-ledger', 'amountField'],
+          message: 'the amount field must be an integer field (paise) of this type',
+        });
+      if (JSON.stringify(posting.debit) === JSON.stringify(posting.credit))
+        ctx.addIssue({ code: 'custom', path: ['x-ledger', 'credit'], message: 'debit and credit must differ' });
     }
     const assignees = Object.entries(s.properties).filter(([, f]) => 'x-assignee' in f && f['x-assignee']);
     if (assignees.length > 1)

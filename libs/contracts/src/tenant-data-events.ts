@@ -61,7 +61,37 @@ export const customerChangedEventSchema = z.strictObject({
 });
 export type CustomerChangedEvent = z.infer<typeof customerChangedEventSchema>;
 
+const postingSide = z.union([z.literal('customer_receivable'), z.strictObject({ accountCode: z.string().max(40) })]);
+
+/**
+ * A record whose type posts to the ledger (`x-ledger`) was created (post) or deleted (reverse): billing posts
+ * or reverses the entry once per record (`recordId` is the entry's source).
+ */
+export const recordPostingEventSchema = z.strictObject({
+  type: z.literal('record.posting'),
+  eventId: z.uuid(),
+  tenantId: z.uuid(),
+  recordId: z.uuid(),
+  change: z.enum(['created', 'deleted']),
+  recordType: z.string().max(64),
+  customerId: z.uuid().nullable(),
+  /** What to post (on `created`); null on `deleted`, which reverses whatever the record posted. */
+  posting: z
+    .strictObject({
+      reason: z.string().max(40),
+      amountPaise: z.number().int().min(1).max(1_000_000_000_000),
+      debit: postingSide,
+      credit: postingSide,
+      /** The value date (India), `YYYY-MM-DD`. */
+      occurredOn: z.iso.date(),
+    })
+    .nullable(),
+  occurredAt: z.iso.datetime(),
+});
+export type RecordPostingEvent = z.infer<typeof recordPostingEventSchema>;
+
 export const tenantDataEventSchema = z.discriminatedUnion('type', [
+  recordPostingEventSchema,
   recordChangedEventSchema,
   customerErasedEventSchema,
   customerChangedEventSchema,

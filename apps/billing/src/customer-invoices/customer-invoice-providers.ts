@@ -1,6 +1,7 @@
 import { CustomerInvoiceRepository } from './customer-invoice.repository.js';
 import { CustomerInvoicing } from './customer-invoicing.js';
 import { CustomerPseudonymiser } from './customer-pseudonymiser.js';
+import { RecordPostings } from './record-postings.js';
 import { BillingTenantDataFollower } from './tenant-data-events.follower.js';
 import { GetCustomerInvoiceUseCase } from './use-cases/get-customer-invoice.use-case.js';
 import { IssueCustomerInvoiceUseCase } from './use-cases/issue-customer-invoice.use-case.js';
@@ -18,6 +19,7 @@ export const customerInvoiceProviders = [
   CustomerInvoiceRepository,
   CustomerInvoicing,
   CustomerPseudonymiser,
+  RecordPostings,
   BillingTenantDataFollower,
   PutInvoiceSettingsUseCase,
   IssueCustomerInvoiceUseCase,

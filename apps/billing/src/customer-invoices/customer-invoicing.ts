@@ -187,7 +187,8 @@ export class CustomerInvoicing {
     );
   }
 
-  private async receivable(
+  /** The customer's receivable account (`AR-<customer id>`), made on first use. */
+  async receivable(
     data: TenantScope,
     customerId: string,
     name: string,

@@ -3,11 +3,13 @@ import type { Kafka } from 'kafkajs';
 import { TENANT_DATA_EVENTS_TOPIC, tenantDataEventSchema, type TenantDataEvent } from '@lekha/contracts';
 import { AppLogger, BusSeal, KAFKA, SealedEventFollower, sealedRecordOpener } from '@lekha/runtime';
 import { CustomerPseudonymiser } from './customer-pseudonymiser.js';
+import { RecordPostings } from './record-postings.js';
 
 /**
  * Follows `tenant-data.events.v1` in billing's own group (from the beginning: a service that was down
- * catches up) for customers' erasures; record events are not billing's. The offset is committed only
- * after the erasure is applied, so a crash applies it again — which changes nothing the second time.
+ * catches up) for customers' erasures and records' ledger postings (other record events are not billing's).
+ * The offset is committed only after the event is applied, so a crash applies it again — which changes
+ * nothing the second time.
  */
 @Injectable()
 export class BillingTenantDataFollower implements OnApplicationBootstrap, OnModuleDestroy {
@@ -17,6 +19,7 @@ export class BillingTenantDataFollower implements OnApplicationBootstrap, OnModu
     @Inject(KAFKA) kafka: Kafka,
     @Inject(BusSeal) seal: BusSeal,
     private readonly pseudonymiser: CustomerPseudonymiser,
+    private readonly postings: RecordPostings,
     private readonly logger: AppLogger,
   ) {
     this.follower = new SealedEventFollower({
@@ -41,6 +44,11 @@ export class BillingTenantDataFollower implements OnApplicationBootstrap, OnModu
   }
 
   private async apply(event: TenantDataEvent): Promise<void> {
+    if (event.type === 'record.posting') {
+      const outcome = await this.postings.apply(event);
+      this.logger.pino.info({ tenantId: event.tenantId, recordId: event.recordId, outcome }, 'record posting applied');
+      return;
+    }
     if (event.type !== 'customer.erased') return;
     const changed = await this.pseudonymiser.erase(event);
     this.logger.pino.info(

@@ -11,6 +11,7 @@ const GST_FLOOR_REASON = RetentionFloors.find((f) => f.category === 'gst_records
 const LEDGER_TABLES = [
   'customer_payments',
   'customer_invoices',
+  'record_postings',
   'ledger_lines',
   'ledger_entries',
   'ledger_accounts',

@@ -7,6 +7,7 @@ import { Migration20270105Payments } from './20270105-payments.migration.js';
 import { Migration20270110Subscriptions } from './20270110-subscriptions.migration.js';
 import { Migration20270701PartialCreditNotes } from './20270701-partial-credit-notes.migration.js';
 import { Migration20271220StorageReadings } from './20271220-storage-readings.migration.js';
+import { Migration20271221RecordPostings } from './20271221-record-postings.migration.js';
 
 const S = 'billing';
 
@@ -39,4 +40,5 @@ export const migrations = [
   { name: 'Migration20270110Subscriptions', class: Migration20270110Subscriptions },
   { name: 'Migration20270701PartialCreditNotes', class: Migration20270701PartialCreditNotes },
   { name: 'Migration20271220StorageReadings', class: Migration20271220StorageReadings },
+  { name: 'Migration20271221RecordPostings', class: Migration20271221RecordPostings },
 ];

@@ -67,6 +67,8 @@ export class TenantDataEventsFollower implements OnApplicationBootstrap, OnModul
         );
       return;
     }
+    // Ledger postings are billing's.
+    if (event.type === 'record.posting') return;
     const outcome = await this.reminders.apply(event);
     if (outcome?.applied)
       this.logger.pino.info(

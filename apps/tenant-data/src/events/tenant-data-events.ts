@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { TenantScope } from '@lekha/access';
 import {
+  MAX_LINE_PAISE,
   TENANT_DATA_EVENTS_TOPIC,
   tenantDataEventSchema,
   uuidv7,
@@ -12,6 +13,7 @@ import { Database } from '@lekha/persistence';
 import { AppLogger, BusSeal, OutboxRelay, sealedOutboxRound } from '@lekha/runtime';
 import { CustomerRepository } from '../customers/customer.repository.js';
 import type { BusinessRecordRow } from '../records/business-record.entity.js';
+import type { RecordTypeRow } from '../records/record-type.entity.js';
 
 type Wake = () => void;
 
@@ -82,6 +84,45 @@ export class TenantDataEvents {
       customerId,
       customer: { name: customer.name, phone: customer.phone, email: customer.email },
       occurredAt: new Date().toISOString(),
+    });
+  }
+
+  /**
+   * A record of a type that posts to the ledger (`x-ledger`) was created with an amount, or deleted: billing
+   * posts the entry, or reverses it, once per record. Nothing for other types, or a record without an amount.
+   */
+  async recordPosting(
+    scope: TenantScope,
+    change: 'created' | 'deleted',
+    row: BusinessRecordRow,
+    type: RecordTypeRow,
+    data: Record<string, unknown> = {},
+  ): Promise<void> {
+    const rule = type.schema['x-ledger'];
+    if (!rule) return;
+    const amount = data[rule.amountField];
+    const posts = typeof amount === 'number' && Number.isInteger(amount) && amount >= 1 && amount <= MAX_LINE_PAISE;
+    if (change === 'created' && !posts) return;
+    const now = new Date();
+    await this.append(scope, {
+      type: 'record.posting',
+      eventId: uuidv7(),
+      tenantId: scope.tenantId,
+      recordId: row.id,
+      change,
+      recordType: type.key,
+      customerId: row.customerId ?? null,
+      posting:
+        change === 'created'
+          ? {
+              reason: rule.reason,
+              amountPaise: amount as number,
+              debit: rule.debit,
+              credit: rule.credit,
+              occurredOn: new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kolkata' }).format(now),
+            }
+          : null,
+      occurredAt: now.toISOString(),
     });
   }
 

@@ -61,6 +61,7 @@ export class CreateRecordUseCase implements UseCase<typeof RecordOps.create> {
         written.map((f) => f.name),
       );
       await this.events.recordChanged(store, 'created', row, type.key, null);
+      await this.events.recordPosting(store, 'created', row, type, valid);
       await store.record({
         action: 'create',
         resource: { type: 'record', id: row.id },

@@ -27,6 +27,7 @@ export class DeleteRecordUseCase implements UseCase<typeof RecordOps.delete> {
         if (!row || !type) return null;
         await this.records.delete(data, id);
         await this.events.recordChanged(data, 'deleted', row, type.key, row.assigneeUserId ?? null);
+        await this.events.recordPosting(data, 'deleted', row, type);
         await data.record({
           action: 'delete',
           resource,
