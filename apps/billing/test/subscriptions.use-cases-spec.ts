@@ -82,14 +82,52 @@ describe('billing subscriptions (use cases)', () => {
     await h.call(SubscriptionOps.tick, { at: '2027-03-02T07:00:00.000Z' }, admin());
     expect(await h.call(SubscriptionOps.get, {}, owner)).toMatchObject({ status: 'cancelled', writable: false });
 
+    // The standing for identity (the gateways refuse writes from it): restricted, then cancelled before
+    // the restriction is lifted, so the tenant is never writable in between.
     const rows = await outbox(owner.tenantId);
-    const cancelled = rows.filter((r) => r.topic === 'platform.events.v1').map((r) => JSON.parse(r.value));
-    expect(cancelled).toEqual([
+    const events = rows.filter((r) => r.topic === 'platform.events.v1').map((r) => JSON.parse(r.value));
+    expect(events).toEqual([
+      expect.objectContaining({
+        type: 'tenant.restricted',
+        tenantId: owner.tenantId,
+        restrictedAt: '2027-01-31T07:00:00.000Z',
+      }),
       expect.objectContaining({ type: 'tenant.cancelled', tenantId: owner.tenantId, reason: 'non_payment' }),
+      expect.objectContaining({ type: 'tenant.restriction.lifted', tenantId: owner.tenantId, reason: 'cancelled' }),
     ]);
     const snapshots = rows.filter((r) => r.topic === 'billing.entitlements.v1');
     expect(snapshots.length).toBeGreaterThanOrEqual(5);
     expect(snapshots.every((r) => !r.value.includes('growth'))).toBe(true);
+  });
+
+  it('P61: a payment while restricted lifts the restriction (tenant.restricted, then lifted: paid)', async () => {
+    const owner = h.tenantCaller(['owner']);
+    clock().set(new Date('2027-06-01T00:00:00Z'));
+    await h.call(SubscriptionOps.change, { planKey: 'growth', interval: 'monthly', billingDetails: details }, owner);
+    await h.call(SubscriptionOps.tick, { at: '2027-06-15T00:00:00.000Z' }, admin());
+    const { openInvoiceId } = await h.call(SubscriptionOps.get, {}, owner);
+    const pay = (status: 'paid' | 'failed', at: string) =>
+      h.call(
+        SubscriptionOps.recordPayment,
+        { tenantId: owner.tenantId, invoiceId: openInvoiceId!, orderId: 'o', status, amountPaise: 1, at },
+        admin(),
+      );
+    await pay('failed', '2027-06-15T01:00:00.000Z');
+    await h.call(SubscriptionOps.tick, { at: '2027-06-23T00:00:00.000Z' }, admin());
+    // A second tick while restricted announces nothing new.
+    await h.call(SubscriptionOps.tick, { at: '2027-06-24T00:00:00.000Z' }, admin());
+    expect(await pay('paid', '2027-06-25T00:00:00.000Z')).toMatchObject({ status: 'active', writable: true });
+    const events = (await outbox(owner.tenantId))
+      .filter((r) => r.topic === 'platform.events.v1')
+      .map((r) => JSON.parse(r.value));
+    expect(events).toEqual([
+      expect.objectContaining({ type: 'tenant.restricted', restrictedAt: '2027-06-22T01:00:00.000Z' }),
+      expect.objectContaining({
+        type: 'tenant.restriction.lifted',
+        reason: 'paid',
+        liftedAt: '2027-06-25T00:00:00.000Z',
+      }),
+    ]);
   });
 
   it('P61: payment in grace makes it active again; an upgrade is invoiced prorated; downgrade waits', async () => {

@@ -2,24 +2,38 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import { BILLING_USAGE_TOPIC, DOMAIN_EVENTS_TOPIC, platformEventSchema, type PlatformEvent } from '@lekha/contracts';
+import { SimulatorProcess } from '@lekha/launcher';
 import { BusSeal } from '@lekha/runtime';
-import { api, sharedTestPlatform, signupTenant, type SharedTestPlatform, type SignedUpTenant } from '@lekha/testing';
+import {
+  REPO_ROOT,
+  api,
+  sharedRazorpaySimulatorEnv,
+  sharedTestPlatform,
+  signupTenant,
+  type SharedTestPlatform,
+  type SignedUpTenant,
+} from '@lekha/testing';
+import { awaitMessage } from './identity-test-helpers.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- subscription and invoice views are asserted by field */
 
 /**
  * Plans and subscriptions through the gateway with every service on the real broker: billing's
  * entitlement snapshots travel on `billing.entitlements.v1` to tenant-data, identity and notifications,
- * which refuse past a plan's limit (402 PLAN_LIMIT_REACHED) or while the tenant is read-only (402
- * BILLING_TENANT_RESTRICTED); the lifecycle is driven by the development tick and payment routes; the
- * cancellation is read back from `platform.events.v1`; usage events are read by billing from
- * `billing.usage.v1` and counted once per ID.
+ * which refuse past a plan's limit (402 PLAN_LIMIT_REACHED). A read-only tenant is refused by one check,
+ * the gateway's, from identity's tenant standing: billing's restriction and cancellation reach identity on
+ * `platform.events.v1` and the gateway by its two-second poll (402 BILLING_TENANT_RESTRICTED while
+ * restricted, 403 TENANT_READ_ONLY once cancelled). The lifecycle is driven by the development tick and
+ * payment routes (and a Razorpay payment through the provider simulator); the cancellation is read back
+ * from `platform.events.v1`; usage events are read by billing from `billing.usage.v1` and counted once per ID.
  */
 describe('billing subscriptions through the gateway', () => {
   let tp: SharedTestPlatform;
   let http: ReturnType<typeof api>;
   let seal: BusSeal;
   let adminToken: string;
+  let sim: SimulatorProcess;
+  let simUrl: string;
   const stamp = `${Date.now().toString(36)}s`;
   const DAY = 24 * 3600_000;
   const details = {
@@ -35,6 +49,12 @@ describe('billing subscriptions through the gateway', () => {
     const admin = await http.post('/v1/auth/login', tp.platformAdmin);
     expect(admin.status).toBe(200);
     adminToken = admin.body.accessToken;
+    sim = new SimulatorProcess({ root: REPO_ROOT, env: { ...process.env, ...sharedRazorpaySimulatorEnv(tp) } });
+    sim.start();
+    simUrl = (await sim.waitReady()).url;
+  });
+  afterAll(async () => {
+    await sim?.stop();
   });
 
   const signup = (business: string, who: string): Promise<SignedUpTenant> =>
@@ -64,6 +84,34 @@ describe('billing subscriptions through the gateway', () => {
       adminToken,
     );
   const createCustomer = (t: SignedUpTenant, name: string) => http.post('/v1/customers', { name }, t.accessToken);
+  const invite = (t: SignedUpTenant, email: string) =>
+    http.post('/v1/users/invitations', { email, role: 'staff' }, t.accessToken);
+
+  /** A staff member invited by the owner who accepts by the token mailed to them: their user ID. */
+  async function addStaff(t: SignedUpTenant, email: string): Promise<string> {
+    expect((await invite(t, email)).status).toBe(201);
+    const text = await awaitMessage(tp.gatewayUrl, email, (_b, purpose) => purpose === 'invitation');
+    const token = /token is (\S+)/.exec(text)![1]!;
+    const accepted = await http.post('/v1/auth/invitations/accept', {
+      token,
+      name: 'Ravi Kumar',
+      password: 'mangle and press',
+      ageConfirmed: true,
+    });
+    expect(accepted.status).toBe(201);
+    return (await http.get('/v1/me', accepted.body.accessToken)).body.userId;
+  }
+
+  /** Razorpay Checkout in the simulator: the payment is captured and its signed webhooks posted. */
+  async function checkout(orderId: string) {
+    const res = await fetch(`${simUrl}/_sim/razorpay/pay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ orderId }),
+    });
+    expect(res.status).toBe(200);
+    return (await res.json()) as { razorpay_order_id: string; razorpay_payment_id: string; razorpay_signature: string };
+  }
 
   /** Retries `attempt` until `done` (a snapshot travels over the broker to the enforcing service). */
   async function until<T>(attempt: () => Promise<T>, done: (v: T) => boolean, what: string, ms = 15_000): Promise<T> {
@@ -238,11 +286,13 @@ describe('billing subscriptions through the gateway', () => {
     }
   });
 
-  it('P61: trial → paid → failed payment → grace → restricted (writes 402, reads, export ok) → cancelled', async () => {
+  it('P61: trial → paid → failed payment → grace → restricted (writes 402) → cancelled (writes 403)', async () => {
     const t = await signup('Lapsed Laundry', 'Lata');
     expect((await createCustomer(t, 'Meena')).status).toBe(201);
     const trial = (await subscribe(t, 'growth')).body;
     expect(trial).toMatchObject({ status: 'trialing', writable: true });
+    // A staff member, whose access the owner can still take away once the tenant is cancelled.
+    const staffId = await addStaff(t, `ravi.${stamp}@example.in`);
 
     const trialEnd = Date.parse(trial.trialEndsAt);
     await tick(trialEnd + 60_000);
@@ -269,31 +319,27 @@ describe('billing subscriptions through the gateway', () => {
 
     await tick(failedAt + 7 * DAY + 60_000);
     expect(await subscription(t)).toMatchObject({ status: 'restricted', writable: false });
-    // Every write of the tenant is refused, in each service; reads and exports go on.
+    // Billing's restriction reaches identity's standing on the bus, and the gateway by its poll: from then on
+    // the one check refuses every write of the tenant, exactly 402, whichever service it is for.
     const refused = await until(
       () => createCustomer(t, 'Oviya'),
-      (r) => r.status === 402,
-      'the restricted standing in tenant-data',
+      (r) => r.status !== 201,
+      'the restricted standing at the gateway',
     );
+    expect(refused.status).toBe(402);
     expect(refused.body.error).toMatchObject({ code: 'PAYMENT_REQUIRED', reason: 'BILLING_TENANT_RESTRICTED' });
+    expect(refused.body.error.message).toContain('reads, exports and payment still work');
     const list = await http.get('/v1/customers?limit=10', t.accessToken);
     expect(list.status).toBe(200);
     const meena = list.body.items.find((c: any) => c.name === 'Meena');
     const edit = await http.patch(`/v1/customers/${meena.id}`, { notes: 'moved' }, t.accessToken);
     expect(edit.status).toBe(402);
     expect(edit.body.error.reason).toBe('BILLING_TENANT_RESTRICTED');
-    const invite = await until(
-      () => http.post('/v1/users/invitations', { email: `late.${stamp}@example.in`, role: 'staff' }, t.accessToken),
-      (r) => r.status !== 201,
-      'the restricted standing in identity',
-    );
-    expect(invite.status).toBe(402);
-    expect(invite.body.error.reason).toBe('BILLING_TENANT_RESTRICTED');
-    const ledger = await until(
-      () => http.post('/v1/ledgers/accounts', { name: 'Cash', kind: 'cash' }, t.accessToken),
-      (r) => r.status !== 201,
-      'the restricted standing in billing',
-    );
+    const late = await invite(t, `late.${stamp}@example.in`);
+    expect(late.status).toBe(402);
+    expect(late.body.error.reason).toBe('BILLING_TENANT_RESTRICTED');
+    const ledger = await http.post('/v1/ledgers/accounts', { name: 'Cash', kind: 'cash' }, t.accessToken);
+    expect(ledger.status).toBe(402);
     expect(ledger.body.error).toMatchObject({ code: 'PAYMENT_REQUIRED', reason: 'BILLING_TENANT_RESTRICTED' });
     expect((await http.get('/v1/ledgers/accounts', t.accessToken)).status).toBe(200);
     const exported = await http.text('/v1/customers/export?format=csv', t.accessToken);
@@ -306,19 +352,75 @@ describe('billing subscriptions through the gateway', () => {
     expect(await subscription(t)).toMatchObject({ status: 'cancelled', writable: false });
     const events = await until(
       () => platformEventsOf(t.tenantId),
-      (es) => es.some((e) => e.type === 'tenant.cancelled'),
-      'tenant.cancelled on platform.events.v1',
+      (es) => es.some((e) => e.type === 'tenant.restriction.lifted'),
+      'tenant.cancelled and the lifted restriction on platform.events.v1',
       30_000,
     );
     expect(events.filter((e) => e.type === 'tenant.cancelled')).toEqual([
       expect.objectContaining({ type: 'tenant.cancelled', tenantId: t.tenantId, reason: 'non_payment' }),
     ]);
-    // A cancelled tenant's writes are refused by whichever layer learns of it first: billing's snapshot
-    // (402 BILLING_TENANT_RESTRICTED) or identity's cancelled list at the gateway (403 TENANT_READ_ONLY).
-    const cancelledWrite = await createCustomer(t, 'Pavai');
-    expect([402, 403]).toContain(cancelledWrite.status);
-    expect(['BILLING_TENANT_RESTRICTED', 'TENANT_READ_ONLY']).toContain(cancelledWrite.body.error.reason);
+    // Cancelled before the restriction was lifted (one transaction, in that order): never writable between.
+    const standing = ['tenant.restricted', 'tenant.cancelled', 'tenant.restriction.lifted'];
+    expect(events.map((e) => e.type).filter((type) => standing.includes(type))).toEqual(standing);
+    const cancelledWrite = await until(
+      () => createCustomer(t, 'Pavai'),
+      (r) => r.status !== 402,
+      'the cancelled standing at the gateway',
+    );
+    expect(cancelledWrite.status).toBe(403);
+    expect(cancelledWrite.body.error).toMatchObject({ code: 'TENANT_READ_ONLY', reason: 'TENANT_READ_ONLY' });
+    expect(cancelledWrite.body.error.message).toContain('reads and exports still work');
     expect((await http.text('/v1/customers/export?format=csv', t.accessToken)).status).toBe(200);
+    // Taking a person's access away stays possible (StaffOps.deactivate declares whileReadOnly); adding one does not.
+    const removed = await http.post(`/v1/users/${staffId}/deactivate`, {}, t.accessToken);
+    expect(removed.status).toBe(200);
+    expect(removed.body).toMatchObject({ status: 'deactivated' });
+    expect((await invite(t, `later.${stamp}@example.in`)).body.error).toMatchObject({ reason: 'TENANT_READ_ONLY' });
+  }, 120_000);
+
+  it('P61: a restricted tenant still pays (Razorpay order, Checkout, verify) and is writable again', async () => {
+    const t = await signup('Paying Pharmacy', 'Parvati');
+    const trial = (await subscribe(t, 'growth')).body;
+    const trialEnd = Date.parse(trial.trialEndsAt);
+    await tick(trialEnd + 60_000);
+    const { openInvoiceId } = await subscription(t);
+    const failedAt = trialEnd + 120_000;
+    expect((await pay(t, openInvoiceId, 'failed', failedAt)).body).toMatchObject({ status: 'grace' });
+    await tick(failedAt + 7 * DAY + 60_000);
+    const refused = await until(
+      () => createCustomer(t, 'Usha'),
+      (r) => r.status !== 201,
+      'the restricted standing at the gateway',
+    );
+    expect(refused.body.error).toMatchObject({ code: 'PAYMENT_REQUIRED', reason: 'BILLING_TENANT_RESTRICTED' });
+
+    // Paying is served while restricted (the payment operations declare whileReadOnly).
+    const order = await http.post('/v1/billing/payments/orders', { invoiceId: openInvoiceId }, t.accessToken);
+    expect(order.status).toBe(200);
+    const answer = await checkout(order.body.orderId);
+    const verified = await http.post(
+      '/v1/billing/payments/verify',
+      {
+        razorpay_order_id: answer.razorpay_order_id,
+        razorpay_payment_id: answer.razorpay_payment_id,
+        razorpay_signature: answer.razorpay_signature,
+      },
+      t.accessToken,
+    );
+    expect(verified.status).toBe(200);
+    expect(verified.body).toMatchObject({ status: 'paid' });
+    await until(
+      () => subscription(t),
+      (s) => s.status === 'active',
+      'the subscription to be active again',
+    );
+    // The lift reaches identity's standing and the gateway's poll: the tenant writes again.
+    const again = await until(
+      () => createCustomer(t, 'Usha'),
+      (r) => r.status !== 402,
+      'the lifted restriction at the gateway',
+    );
+    expect(again.status).toBe(201);
   }, 90_000);
 
   it('P61: the owner cancels at once: tenant.cancelled (reason owner) on platform.events.v1', async () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { RetentionOps, SessionOps, TenantOps, type PlatformEvent } from '@lekha/contracts';
 import { PlatformEvents } from '@lekha/erasure';
 import type { Caller, UseCaseHarness } from '@lekha/use-case-testing';
+import { IdentityTenantEraser } from '../src/erasure/identity-tenant-eraser.js';
 import { IdentityFixtures, startIdentity } from './identity-harness.js';
 import { PASSWORD, SecurityFixtures } from './security-fixtures.js';
 
@@ -169,6 +170,38 @@ describe('tenant cancellation (use cases on a real database)', () => {
   });
   const gateway = () => id.callerIn(randomUUID(), [], { actorId: 'gateway', actorType: 'service', tenantId: null });
 
+  /** The tenant's standing as the gateways' revocation poll reads it. */
+  const standing = async (tenantId: string) =>
+    (await id.call(SessionOps.revocations, {}, gateway())).readOnlyTenants.find((t) => t.tenantId === tenantId)
+      ?.reason ?? 'active';
+
+  it('P61: billing’s restriction and cancellation make the standing the gateways refuse writes from', async () => {
+    const owner = await fixtures.business();
+    const eraser = id.get(IdentityTenantEraser);
+    const at = new Date().toISOString();
+    const t = owner.tenantId;
+    await eraser.observe({ type: 'tenant.restricted', eventId: randomUUID(), tenantId: t, restrictedAt: at });
+    expect(await standing(t)).toBe('restricted');
+    // Paid: writable again.
+    const lifted = { type: 'tenant.restriction.lifted' as const, tenantId: t, liftedAt: at };
+    await eraser.observe({ ...lifted, eventId: randomUUID(), reason: 'paid' });
+    expect(await standing(t)).toBe('active');
+    // Restricted again, then cancelled for non-payment: cancelled outweighs it, and stays once it is lifted.
+    await eraser.observe({ type: 'tenant.restricted', eventId: randomUUID(), tenantId: t, restrictedAt: at });
+    const cancelled = { type: 'tenant.cancelled' as const, tenantId: t, cancelledAt: at };
+    await eraser.observe({ ...cancelled, eventId: randomUUID(), reason: 'non_payment' });
+    expect(await standing(t)).toBe('cancelled');
+    await eraser.observe({ ...lifted, eventId: randomUUID(), reason: 'cancelled' });
+    expect(await standing(t)).toBe('cancelled');
+    await eraser.observe({ type: 'tenant.reactivated', eventId: randomUUID(), tenantId: t, reactivatedAt: at });
+    expect(await standing(t)).toBe('active');
+
+    // The owner's cancellation through billing's subscription is the tenant's cancellation too.
+    const other = await fixtures.business();
+    await eraser.observe({ ...cancelled, tenantId: other.tenantId, eventId: randomUUID(), reason: 'owner' });
+    expect(await standing(other.tenantId)).toBe('cancelled');
+  });
+
   it('P30: the owner cancels with the password: read-only for gateways, tenant.cancelled out, audited', async () => {
     const owner = await security.withPassword(await fixtures.business());
     const wrong = SecurityFixtures.again(owner);
@@ -182,7 +215,7 @@ describe('tenant cancellation (use cases on a real database)', () => {
     await expect(id.call(RetentionOps.cancel, { password: PASSWORD }, admin)).rejects.toMatchObject({
       code: 'FORBIDDEN',
     });
-    expect((await id.call(SessionOps.revocations, {}, gateway())).readOnlyTenantIds).not.toContain(owner.tenantId);
+    expect(await standing(owner.tenantId)).toBe('active');
     const ok = SecurityFixtures.again(owner);
     expect(await id.call(RetentionOps.cancel, { password: PASSWORD }, ok)).toMatchObject({
       tenantId: owner.tenantId,
@@ -192,7 +225,7 @@ describe('tenant cancellation (use cases on a real database)', () => {
       expect.objectContaining({ type: 'tenant.cancelled', tenantId: owner.tenantId, reason: 'owner' }),
     );
     expect((await id.auditRecords(ok.ctx.requestId)).map((e) => e.reason)).toEqual(['tenant_cancelled_owner']);
-    expect((await id.call(SessionOps.revocations, {}, gateway())).readOnlyTenantIds).toContain(owner.tenantId);
+    expect(await standing(owner.tenantId)).toBe('cancelled');
     await expect(
       id.call(RetentionOps.cancel, { password: PASSWORD }, SecurityFixtures.again(owner)),
     ).rejects.toMatchObject({ reason: 'RETENTION_ALREADY_CANCELLED' });

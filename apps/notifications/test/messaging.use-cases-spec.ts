@@ -543,9 +543,7 @@ describe('notifications (use cases on a real database)', () => {
       const plan = jest
         .spyOn(reader, 'current')
         .mockImplementation(async (tenantId: string) =>
-          tenantId === owner.tenantId
-            ? { planKey: 'free', writable: true, entitlements: DEFAULT_ENTITLEMENTS }
-            : real(tenantId),
+          tenantId === owner.tenantId ? { planKey: 'free', entitlements: DEFAULT_ENTITLEMENTS } : real(tenantId),
         );
       try {
         await expect(send(owner, { channels: ['whatsapp'] })).rejects.toMatchObject({

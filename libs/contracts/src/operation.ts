@@ -67,8 +67,10 @@ export interface Operation<
   /** Served only when LEKHA_ENV is development or test (a production service does not register it). */
   readonly developmentOnly: boolean;
   /**
-   * Why this write is still served while the tenant is read-only (unpaid or cancelled: see
-   * `TENANT_WRITE_ACTIONS`), e.g. it takes access away or honours a person's withdrawal.
+   * Why this write is still served while the tenant is read-only (restricted for non-payment, or
+   * cancelled: see `TENANT_WRITE_ACTIONS`), e.g. it takes access away or honours a person's withdrawal.
+   * The gateway's PermissionGuard is the one place that reads it: without it, a tenant's write is refused
+   * there (402 BILLING_TENANT_RESTRICTED or 403 TENANT_READ_ONLY) from identity's tenant standing.
    */
   readonly whileReadOnly?: string;
   /**
@@ -120,6 +122,8 @@ export function operation<const Name extends string, Req extends z.ZodType, Res 
 /**
  * The audit actions of a write a read-only tenant (restricted for non-payment, or cancelled) may not
  * make: it keeps reading, exporting and deleting (erasure is a person's right), nothing grows or changes.
+ * The gateway's PermissionGuard refuses them, unless the operation declares `whileReadOnly` or only the
+ * platform may call it (billing's tick, a payment outcome: the platform's work on a tenant, not its write).
  */
 export const TENANT_WRITE_ACTIONS: ReadonlySet<AuditAction> = new Set<AuditAction>([
   'create',

@@ -55,14 +55,26 @@ export interface LoginEventView {
   at: string;
 }
 
+/**
+ * A tenant's standing, kept by identity: `cancelled` (by its owner or by billing; until reactivated or
+ * purged) outweighs `restricted` (billing: unpaid past the grace period; until paid). Both are read-only:
+ * the gateway refuses their writes, 403 TENANT_READ_ONLY or 402 BILLING_TENANT_RESTRICTED.
+ */
+export const TenantStandings = ['active', 'restricted', 'cancelled'] as const;
+export type TenantStanding = (typeof TenantStandings)[number];
+export interface ReadOnlyTenant {
+  tenantId: string;
+  reason: Exclude<TenantStanding, 'active'>;
+}
+
 /** Gateway → identity: sessions revoked since a point in time (ms since epoch). */
 export const revocationsQuerySchema = z.strictObject({ sinceMs: z.number().int().min(0).optional() });
 export interface RevocationsResult {
   sessionIds: string[];
   /** Tenants erased since then: every token of theirs is refused. */
   tenantIds: string[];
-  /** Every tenant cancelled and not purged: reads only. */
-  readOnlyTenantIds?: string[];
+  /** Every tenant that may not write (cancelled and not purged, or restricted by billing), with why. */
+  readOnlyTenants?: ReadOnlyTenant[];
   /** Server time of this answer; the next poll asks from a little before it. */
   asOfMs: number;
 }

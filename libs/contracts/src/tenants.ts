@@ -97,6 +97,28 @@ export const tenantReactivatedSchema = z.strictObject({
   tenantId: z.uuid(),
   reactivatedAt: z.iso.datetime(),
 });
+/**
+ * Billing has restricted the tenant (a payment unpaid past the grace period): identity records it in the
+ * tenant's standing, and the gateways refuse its writes (402 BILLING_TENANT_RESTRICTED) until it is lifted.
+ * Published from billing's outbox in the transaction that moves the subscription to `restricted`.
+ */
+export const tenantRestrictedSchema = z.strictObject({
+  type: z.literal('tenant.restricted'),
+  eventId: z.uuid(),
+  tenantId: z.uuid(),
+  restrictedAt: z.iso.datetime(),
+});
+/**
+ * The tenant's restriction is over: paid (writable again), or the subscription was cancelled (the
+ * `tenant.cancelled` before it, in the same transaction, is the standing that then applies).
+ */
+export const tenantRestrictionLiftedSchema = z.strictObject({
+  type: z.literal('tenant.restriction.lifted'),
+  eventId: z.uuid(),
+  tenantId: z.uuid(),
+  reason: z.enum(['paid', 'cancelled']),
+  liftedAt: z.iso.datetime(),
+});
 export const platformEventSchema = z.discriminatedUnion('type', [
   tenantErasureRequestedSchema,
   tenantErasureConfirmedSchema,
@@ -105,6 +127,8 @@ export const platformEventSchema = z.discriminatedUnion('type', [
   customerErasureConfirmedSchema,
   tenantCancelledSchema,
   tenantReactivatedSchema,
+  tenantRestrictedSchema,
+  tenantRestrictionLiftedSchema,
 ]);
 export type PlatformEvent = z.infer<typeof platformEventSchema>;
 export type TenantErasureRequested = z.infer<typeof tenantErasureRequestedSchema>;
@@ -113,5 +137,7 @@ export type TenantCustomerDataErasureConfirmed = z.infer<typeof tenantCustomerDa
 export type CustomerErasureConfirmed = z.infer<typeof customerErasureConfirmedSchema>;
 export type TenantCancelled = z.infer<typeof tenantCancelledSchema>;
 export type TenantReactivated = z.infer<typeof tenantReactivatedSchema>;
+export type TenantRestricted = z.infer<typeof tenantRestrictedSchema>;
+export type TenantRestrictionLifted = z.infer<typeof tenantRestrictionLiftedSchema>;
 
 export const tenantErasureStatusQuerySchema = z.strictObject({ tenantId: z.uuid() });

@@ -72,49 +72,22 @@ export class EntitlementsReader implements OnApplicationBootstrap, OnModuleDestr
     return this.snapshots.get(tenantId) ?? null;
   }
 
-  /** The tenant's entitlements and standing, read up to the topic's end first when the broker answers. */
-  async current(tenantId: string): Promise<{ entitlements: Entitlements; writable: boolean; planKey: string }> {
+  /** The tenant's entitlements, read up to the topic's end first when the broker answers. */
+  async current(tenantId: string): Promise<{ entitlements: Entitlements; planKey: string }> {
     if (this.started) await this.catchUp(1000).catch(() => undefined);
     const s = this.snapshots.get(tenantId);
     return s
-      ? { entitlements: s.entitlements, writable: s.writable, planKey: s.planKey }
-      : { entitlements: SIGNUP_ENTITLEMENTS, writable: true, planKey: SIGNUP_PLAN_KEY };
-  }
-
-  /** Refuses a write (402 BILLING_TENANT_RESTRICTED) while the tenant is restricted or cancelled. */
-  async assertWritable(tenantId: string): Promise<void> {
-    const { writable } = await this.current(tenantId);
-    if (!writable)
-      throw new FeatureError(
-        PlanError.TenantRestricted,
-        'the subscription is unpaid or cancelled: the tenant is read-only (reads and exports still work)',
-      );
-  }
-
-  /**
-   * The same refusal from the snapshot as last read, without reading on to the topic's end first: the
-   * check every tenant write passes (OperationRunner), kept off the broker's round trip. The follower
-   * applies a new snapshot as soon as it is published, so the lag is the topic's delivery time.
-   */
-  assertWritableNow(tenantId: string): void {
-    if (this.snapshots.get(tenantId)?.writable === false)
-      throw new FeatureError(
-        PlanError.TenantRestricted,
-        'the subscription is unpaid or cancelled: the tenant is read-only (reads and exports still work)',
-      );
+      ? { entitlements: s.entitlements, planKey: s.planKey }
+      : { entitlements: SIGNUP_ENTITLEMENTS, planKey: SIGNUP_PLAN_KEY };
   }
 
   /**
    * Refuses (402 PLAN_LIMIT_REACHED naming the limit) when `current + adding` would pass the plan's
-   * limit; also refuses any write while the tenant is read-only. Call before anything is written.
+   * limit. Call before anything is written. (A read-only tenant's writes never get here: the gateway's
+   * PermissionGuard refuses them from identity's tenant standing.)
    */
   async assertWithin(tenantId: string, limit: EntitlementLimit, current: number, adding = 1): Promise<void> {
     const e = await this.current(tenantId);
-    if (!e.writable)
-      throw new FeatureError(
-        PlanError.TenantRestricted,
-        'the subscription is unpaid or cancelled: the tenant is read-only (reads and exports still work)',
-      );
     const max = e.entitlements.limits[limit];
     if (max !== null && current + adding > max)
       throw new FeatureError(PlanError.LimitReached, `the ${e.planKey} plan allows ${max} ${limit}`, {

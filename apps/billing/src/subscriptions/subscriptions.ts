@@ -97,9 +97,10 @@ export interface PaymentOutcome {
 
 /**
  * The subscription lifecycle: trial → active (an invoice each period) → grace after a failed payment →
- * restricted (read-only) → cancelled (tenant.cancelled, non_payment); a payment in grace or restricted
- * makes it active again. Every change writes the tenant's entitlement snapshot to the outbox in the
- * same transaction. SQL lives here beside the rules: the table is billing's own.
+ * restricted (read-only: tenant.restricted) → cancelled (tenant.cancelled, non_payment); a payment in
+ * grace or restricted makes it active again (tenant.restriction.lifted). Every change writes the tenant's
+ * entitlement snapshot (and any platform event) to the outbox in the same transaction. SQL lives here
+ * beside the rules: the table is billing's own.
  */
 @Injectable()
 export class Subscriptions {
@@ -221,7 +222,7 @@ export class Subscriptions {
       );
       if (created.status === 'active')
         await this.charge(tx, created, plan, now, created.period_start, created.period_end);
-      await this.publish(tx, created);
+      await this.publish(tx, created, null, now);
       return this.view(created);
     }
     if (row.status === 'cancelled')
@@ -275,7 +276,7 @@ export class Subscriptions {
       Object.assign(next, { pending_plan_key: plan.key, pending_interval: req.interval });
     }
     await this.save(tx, next);
-    await this.publish(tx, next);
+    await this.publish(tx, next, row.status, now);
     return this.view(next, invoiceId);
   }
 
@@ -292,7 +293,7 @@ export class Subscriptions {
     if (when === 'now') await this.cancelNow(tx, next, 'owner', now);
     else next.cancel_at_period_end = true;
     await this.save(tx, next);
-    await this.publish(tx, next);
+    await this.publish(tx, next, row.status, now);
     return this.view(next);
   }
 
@@ -309,7 +310,7 @@ export class Subscriptions {
       Object.assign(next, { status: 'grace', grace_ends_at: addDays(outcome.at, this.policy.graceDays) });
     } else return this.view(row);
     await this.save(tx, next);
-    await this.publish(tx, next);
+    await this.publish(tx, next, row.status, outcome.at);
     return this.view(next);
   }
 
@@ -354,7 +355,7 @@ export class Subscriptions {
     if (!changed) return false;
     Object.assign(next, { updated_at: now, version: row.version + 1 });
     await this.save(tx, next);
-    await this.publish(tx, next);
+    await this.publish(tx, next, row.status, now);
     return true;
   }
 
@@ -433,7 +434,28 @@ export class Subscriptions {
     };
   }
 
-  private publish(tx: Em, s: SubscriptionRow): Promise<void> {
-    return this.events.snapshot(tx, this.snapshotOf(s));
+  /**
+   * The snapshot of the change, and the tenant's standing when the change moved it into restriction or out
+   * of it: identity keeps the standing and the gateways refuse a restricted tenant's writes from it. Out
+   * of restriction into cancellation, `tenant.cancelled` is in the outbox before the lift (same
+   * transaction, published in order), so the tenant is never writable in between.
+   */
+  private async publish(tx: Em, s: SubscriptionRow, was: SubscriptionStatus | null, at: Date): Promise<void> {
+    if (was !== 'restricted' && s.status === 'restricted')
+      await this.events.platformEvent(tx, {
+        type: 'tenant.restricted',
+        eventId: uuidv7(),
+        tenantId: s.tenant_id,
+        restrictedAt: (s.restricted_at ?? at).toISOString(),
+      });
+    if (was === 'restricted' && s.status !== 'restricted')
+      await this.events.platformEvent(tx, {
+        type: 'tenant.restriction.lifted',
+        eventId: uuidv7(),
+        tenantId: s.tenant_id,
+        reason: s.status === 'cancelled' ? 'cancelled' : 'paid',
+        liftedAt: at.toISOString(),
+      });
+    await this.events.snapshot(tx, this.snapshotOf(s));
   }
 }

@@ -1,7 +1,15 @@
 import { Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { DirectAuditPublisher } from '@lekha/audit';
-import { AccessError, FeatureError, RetentionOps, TenantError, TenantOps, type AuditAction } from '@lekha/contracts';
+import {
+  AccessError,
+  FeatureError,
+  PlanError,
+  TENANT_WRITE_ACTIONS,
+  TenantError,
+  type AuditAction,
+  type TenantStanding,
+} from '@lekha/contracts';
 import { contextHasPermission, requireContext, type Permission } from '@lekha/tenancy';
 import { RevocationList } from './revocation-list.js';
 
@@ -11,23 +19,31 @@ interface Requirement {
   resource: string;
   /** Only a signed-in person, never an API key, whatever its scopes. */
   personOnly?: boolean;
+  /** The operation declares `whileReadOnly`: served while the tenant is restricted or cancelled. */
+  whileReadOnly?: boolean;
 }
 const KEY = 'lekha:permission';
-
-/** What a cancelled (read-only) tenant may still do: change nothing of its data. */
-const WRITES: readonly AuditAction[] = ['create', 'update', 'delete', 'permission_change'];
-/** Writes that are about the cancellation itself, allowed while read-only. */
-const WHILE_READ_ONLY = new Set<string>([
-  RetentionOps.reactivate.audit.resourceType,
-  RetentionOps.putRetention.audit.resourceType,
-  TenantOps.erase.audit.resourceType,
-]);
 
 /** The permissions a route needs (any one of them) and how a denial is recorded. */
 export const RequirePermission = (
   anyOf: Permission | Permission[],
-  audit: { action: AuditAction; resource: string; personOnly?: boolean },
+  audit: { action: AuditAction; resource: string; personOnly?: boolean; whileReadOnly?: boolean },
 ) => SetMetadata(KEY, { anyOf: Array.isArray(anyOf) ? anyOf : [anyOf], ...audit } satisfies Requirement);
+
+/**
+ * Whether a request that passed the role check is refused for the tenant's standing: the one read-only
+ * check of the platform. A tenant's write (`TENANT_WRITE_ACTIONS`) is refused while the tenant is
+ * restricted or cancelled, unless the operation declares `whileReadOnly`; an operation only the platform
+ * may call is the platform's work on a tenant, never the tenant's write. Reads, exports and deletions go on.
+ */
+export function readOnlyRefusal(
+  need: Pick<Requirement, 'anyOf' | 'action' | 'whileReadOnly'>,
+  standing: TenantStanding,
+): Exclude<TenantStanding, 'active'> | null {
+  if (standing === 'active' || need.whileReadOnly || !TENANT_WRITE_ACTIONS.has(need.action)) return null;
+  if (need.anyOf.every((p) => p.startsWith('platform:'))) return null;
+  return standing;
+}
 
 /** Role check at the gateway (services check again); a denial is audited before the 403. */
 @Injectable()
@@ -44,24 +60,24 @@ export class PermissionGuard implements CanActivate {
     const ctx = requireContext();
     const allowed = need.anyOf.some((p) => contextHasPermission(ctx, p));
     if (allowed && (!need.personOnly || ctx.actorType === 'user')) {
-      if (
-        ctx.tenantId &&
-        WRITES.includes(need.action) &&
-        !WHILE_READ_ONLY.has(need.resource) &&
-        (await this.revocations.isReadOnly(ctx.tenantId))
-      ) {
-        await this.audit.record({
-          action: need.action,
-          resource: { type: need.resource, id: null },
-          outcome: 'denied',
-          reason: 'tenant_read_only',
-        });
+      if (!ctx.tenantId) return true;
+      const refusal = readOnlyRefusal(need, await this.revocations.standing(ctx.tenantId));
+      if (!refusal) return true;
+      await this.audit.record({
+        action: need.action,
+        resource: { type: need.resource, id: null },
+        outcome: 'denied',
+        reason: refusal === 'cancelled' ? 'tenant_read_only' : 'tenant_restricted',
+      });
+      if (refusal === 'cancelled')
         throw new FeatureError(
           TenantError.ReadOnly,
-          'the tenant is cancelled: it can be read and exported, not changed, until it is reactivated',
+          'the tenant is cancelled: it is read-only until it is reactivated (reads and exports still work)',
         );
-      }
-      return true;
+      throw new FeatureError(
+        PlanError.TenantRestricted,
+        'the subscription is unpaid: the tenant is read-only until it is paid (reads, exports and payment still work)',
+      );
     }
     // A support engineer with their own token (no tenant, no grant): audited as support, for the grant-less attempt.
     const engineer = ctx.actorType === 'user' && !ctx.tenantId && ctx.roles.includes('platform:support');

@@ -1,5 +1,5 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { SessionOps } from '@lekha/contracts';
+import { SessionOps, type ReadOnlyTenant, type TenantStanding } from '@lekha/contracts';
 import { anonymousContext, runWithContext } from '@lekha/tenancy';
 import { BusClient } from '../bus/bus-client.js';
 
@@ -12,7 +12,8 @@ const RETAIN_MS = 2 * 3600_000;
 const STANDING_HOLD_MS = 60_000;
 
 /**
- * Sessions revoked (and tenants erased) in identity, so their access tokens stop at once instead of at expiry.
+ * Sessions revoked (and tenants erased) in identity, so their access tokens stop at once instead of at expiry,
+ * and each tenant's standing (restricted or cancelled: read-only), which PermissionGuard checks.
  * Identity's database is the source of truth: this gateway polls it every two seconds (any number
  * of gateways can), and adds what its own requests revoke the moment identity answers them.
  * Until the first poll succeeds no access token is accepted (fail closed).
@@ -20,10 +21,10 @@ const STANDING_HOLD_MS = 60_000;
 @Injectable()
 export class RevocationList implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly revoked = new Map<string, number>();
-  /** Cancelled tenants (the whole set, replaced on every poll): reads and exports only. */
-  private readOnly = new Set<string>();
-  /** Standings this gateway's own requests changed, kept over the polls until one that began later agrees. */
-  private readonly standings = new Map<string, { readOnly: boolean; atMs: number }>();
+  /** Restricted and cancelled tenants (the whole set, replaced on every poll): reads and exports only. */
+  private readOnly = new Map<string, ReadOnlyTenant['reason']>();
+  /** Cancellations this gateway's own requests changed, kept over the polls until one that began later agrees. */
+  private readonly standings = new Map<string, { cancelled: boolean; atMs: number }>();
   private asOfMs: number | null = null;
   private syncing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -53,10 +54,10 @@ export class RevocationList implements OnApplicationBootstrap, OnApplicationShut
     return this.revoked.has(sessionId) || (!!tenantId && this.revoked.has(tenantId));
   }
 
-  /** The tenant is cancelled and not purged: its writes are refused. */
-  async isReadOnly(tenantId: string): Promise<boolean> {
+  /** The tenant's standing in identity: cancelled (not purged) or restricted (unpaid) tenants are read-only. */
+  async standing(tenantId: string): Promise<TenantStanding> {
     if (this.asOfMs === null) await this.sync();
-    return this.readOnly.has(tenantId);
+    return this.readOnly.get(tenantId) ?? 'active';
   }
 
   /**
@@ -64,14 +65,18 @@ export class RevocationList implements OnApplicationBootstrap, OnApplicationShut
    * answered before identity applied it must not undo it: the change stands until a poll that began
    * after it agrees, or for STANDING_HOLD_MS at most.
    */
-  setReadOnly(tenantId: string, readOnly: boolean): void {
-    this.standings.set(tenantId, { readOnly, atMs: Date.now() });
-    this.apply(tenantId, readOnly);
+  setCancelled(tenantId: string, cancelled: boolean): void {
+    this.standings.set(tenantId, { cancelled, atMs: Date.now() });
+    this.apply(tenantId, cancelled);
   }
 
-  private apply(tenantId: string, readOnly: boolean): void {
-    if (readOnly) this.readOnly.add(tenantId);
-    else this.readOnly.delete(tenantId);
+  /**
+   * A held reactivation clears the cancellation only: whether billing restricts the tenant too shows in
+   * the first poll after identity applied the reactivation (identity lists a tenant that is both as cancelled).
+   */
+  private apply(tenantId: string, cancelled: boolean): void {
+    if (cancelled) this.readOnly.set(tenantId, 'cancelled');
+    else if (this.readOnly.get(tenantId) === 'cancelled') this.readOnly.delete(tenantId);
   }
 
   private sync(): Promise<void> {
@@ -82,11 +87,12 @@ export class RevocationList implements OnApplicationBootstrap, OnApplicationShut
         const result = await this.bus.invoke(SessionOps.revocations, query, 5000);
         this.add(result.sessionIds);
         this.add(result.tenantIds);
-        this.readOnly = new Set(result.readOnlyTenantIds);
+        this.readOnly = new Map(result.readOnlyTenants.map((t) => [t.tenantId, t.reason]));
         for (const [tenantId, standing] of this.standings) {
-          const agreed = standing.atMs < startedMs && this.readOnly.has(tenantId) === standing.readOnly;
+          const cancelled = this.readOnly.get(tenantId) === 'cancelled';
+          const agreed = standing.atMs < startedMs && cancelled === standing.cancelled;
           if (agreed || Date.now() - standing.atMs > STANDING_HOLD_MS) this.standings.delete(tenantId);
-          else this.apply(tenantId, standing.readOnly);
+          else this.apply(tenantId, standing.cancelled);
         }
         this.asOfMs = result.asOfMs;
         const oldest = Date.now() - RETAIN_MS;

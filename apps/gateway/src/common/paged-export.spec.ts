@@ -100,7 +100,7 @@ describe('a streamed export that fails after its first page', () => {
         { provide: AuditTail, useValue: {} },
         { provide: ApiKeyExchange, useValue: {} },
         { provide: AuthDenialAudit, useValue: { refused: async () => undefined } },
-        { provide: RevocationList, useValue: { isReadOnly: async () => false } },
+        { provide: RevocationList, useValue: { standing: async () => 'active' } },
       ],
     })
     class ExportTestModule {}

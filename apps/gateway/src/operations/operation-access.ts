@@ -8,6 +8,7 @@ import { openApiSchema } from './openapi-schema.js';
  * The gateway's permission check for an operation, from its declaration (the service checks the
  * same declaration again): for every derived route and for the hand-written streaming routes.
  * Nothing for `public` and `authenticated` operations (the token guard is enough for the latter).
+ * The tenant's read-only standing is checked here only, from the operation's `whileReadOnly`.
  */
 export function RequireOperation(op: AnyOperation): MethodDecorator {
   const permissions = accessPermissions(op.access);
@@ -16,6 +17,7 @@ export function RequireOperation(op: AnyOperation): MethodDecorator {
     action: op.audit.action,
     resource: op.audit.resourceType,
     personOnly: op.personOnly,
+    whileReadOnly: op.whileReadOnly !== undefined,
   });
 }
 

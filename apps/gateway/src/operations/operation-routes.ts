@@ -173,7 +173,7 @@ export function operationRoutesController(operations: readonly AnyOperation[]): 
       const reply = await this.bus.invoke(op, requestOf(op, parts, params, query, body, headers));
       if (op.changesTenantStanding) {
         const standing = reply as { tenantId: string; state: string };
-        this.revocations.setReadOnly(standing.tenantId, standing.state === 'cancelled');
+        this.revocations.setCancelled(standing.tenantId, standing.state === 'cancelled');
       }
       return status === 204 ? undefined : reply;
     };

@@ -35,19 +35,28 @@ export class IdentityTenantEraser implements TenantEraser, PlatformEventObserver
     await this.keyring.destroy(tenantId);
   }
 
-  /** Records each service's confirmation (identity's own included) for the erasure status. */
+  /**
+   * Records each service's confirmation (identity's own included) for the erasure status, and the
+   * tenant's standing: cancelled, reactivated, restricted by billing and lifted.
+   */
   async observe(event: PlatformEvent): Promise<void> {
     // A purge ordered by compliance's retention schedule ends every way in, as the owner's erasure does.
     if (event.type === 'tenant.erasure.requested')
       await this.db.em().transactional((tx) => this.erasures.markRequested(tx, event.tenantId));
-    if (event.type === 'tenant.cancelled' && event.reason === 'non_payment')
+    // The tenant's standing, the one the gateways refuse writes from. Billing's cancellations (on
+    // non-payment, or the owner's through the subscription) are recorded; identity's own is there already.
+    if (event.type === 'tenant.cancelled')
       await this.erasures.markCancelledPublished(
         this.db.em(),
         event.tenantId,
-        'non_payment',
+        event.reason,
         new Date(event.cancelledAt),
       );
     if (event.type === 'tenant.reactivated') await this.erasures.markReactivated(this.db.em(), event.tenantId);
+    if (event.type === 'tenant.restricted')
+      await this.erasures.markRestricted(this.db.em(), event.tenantId, new Date(event.restrictedAt));
+    if (event.type === 'tenant.restriction.lifted')
+      await this.erasures.markRestrictionLifted(this.db.em(), event.tenantId);
     if (event.type === 'tenant.erasure.confirmed')
       await this.erasures.confirm(this.db.em(), event.tenantId, event.service, new Date(event.confirmedAt));
   }

@@ -10,6 +10,7 @@ import { Migration20261230InvitationRevocationLimits } from './20261230-invitati
 import { Migration20261231PlatformUserMfa } from './20261231-platform-user-mfa.migration.js';
 import { Migration20270120TenantCancellation } from './20270120-tenant-cancellation.migration.js';
 import { Migration20270125StaffContactEvents } from './20270125-staff-contact-events.migration.js';
+import { Migration20271210TenantRestriction } from './20271210-tenant-restriction.migration.js';
 
 const S = 'identity';
 
@@ -93,4 +94,5 @@ export const migrations = [
   { name: 'Migration20261231PlatformUserMfa', class: Migration20261231PlatformUserMfa },
   { name: 'Migration20270120TenantCancellation', class: Migration20270120TenantCancellation },
   { name: 'Migration20270125StaffContactEvents', class: Migration20270125StaffContactEvents },
+  { name: 'Migration20271210TenantRestriction', class: Migration20271210TenantRestriction },
 ];

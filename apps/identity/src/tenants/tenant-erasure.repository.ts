@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ErasingServices, type ErasingService, type TenantErasureStatus } from '@lekha/contracts';
+import { ErasingServices, type ErasingService, type ReadOnlyTenant, type TenantErasureStatus } from '@lekha/contracts';
 import { setRlsTenant, type Em } from '@lekha/persistence';
 
 /** Identity's tables that hold rows of a tenant, children before parents. */
@@ -163,12 +163,33 @@ export class TenantErasureRepository {
     ]);
   }
 
-  /** Every tenant cancelled and not erased: the gateways let them read, never write. */
-  async readOnly(em: Em): Promise<string[]> {
-    const rows = await em.execute<{ id: string }[]>(
-      `select id from identity.tenants where cancelled_at is not null and erasure_requested_at is null`,
+  /**
+   * Billing has restricted the tenant (unpaid past the grace period): read-only until the restriction is
+   * lifted. A repeated event keeps the first time.
+   */
+  async markRestricted(em: Em, tenantId: string, at: Date): Promise<void> {
+    await em.execute(
+      `update identity.tenants set restricted_at = coalesce(restricted_at, ?)
+       where id = ? and erasure_requested_at is null`,
+      [at, tenantId],
     );
-    return rows.map((r) => r.id);
+  }
+
+  /** Billing's restriction is over (paid, or the subscription cancelled: then the cancellation stands). */
+  async markRestrictionLifted(em: Em, tenantId: string): Promise<void> {
+    await em.execute(`update identity.tenants set restricted_at = null where id = ?`, [tenantId]);
+  }
+
+  /**
+   * Every tenant cancelled or restricted and not erased, with its standing (cancelled outweighs
+   * restricted): the gateways let them read, never write.
+   */
+  async readOnly(em: Em): Promise<ReadOnlyTenant[]> {
+    const rows = await em.execute<{ id: string; cancelled: boolean }[]>(
+      `select id, cancelled_at is not null as cancelled from identity.tenants
+       where (cancelled_at is not null or restricted_at is not null) and erasure_requested_at is null`,
+    );
+    return rows.map((r) => ({ tenantId: r.id, reason: r.cancelled ? 'cancelled' : 'restricted' }));
   }
 
   /** Tenants whose erasure was asked for since `since`: the gateways refuse all their tokens. */

@@ -27,7 +27,7 @@ export class MessageQuota {
     private readonly clock: Clock,
   ) {}
 
-  /** Null when `adding` more messages fit; otherwise the refusal (402 PLAN_LIMIT_REACHED, or read-only). */
+  /** Null when `adding` more messages fit; otherwise the refusal (402 PLAN_LIMIT_REACHED). */
   async refusal(data: TenantScope, adding: number): Promise<FeatureError | null> {
     if (adding <= 0) return null;
     await data.tx.execute(`select pg_advisory_xact_lock(hashtextextended(?, 0))`, [`messages:month:${data.tenantId}`]);

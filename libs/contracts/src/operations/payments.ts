@@ -69,6 +69,7 @@ export const refundPaymentSchema = z.strictObject({
 export const PaymentOps = {
   createOrder: operation({
     name: 'billing.payments.create-order',
+    whileReadOnly: 'paying an invoice is how a restricted tenant becomes writable again',
     request: createPaymentOrderSchema,
     response: paymentOrderSchema,
     access: 'billing:manage',
@@ -80,6 +81,7 @@ export const PaymentOps = {
   }),
   verify: operation({
     name: 'billing.payments.verify',
+    whileReadOnly: 'paying an invoice is how a restricted tenant becomes writable again',
     request: verifyPaymentSchema,
     response: paymentViewSchema,
     access: 'billing:manage',

@@ -43,6 +43,7 @@ export const PrivacyOps = {
   }),
   withdrawConsent: operation({
     name: 'compliance.consents.withdraw',
+    whileReadOnly: 'withdrawing consent must stay as easy as giving it',
     request: withdrawConsentSchema,
     response: consentViewSchema,
     access: 'privacy:consents:write',
@@ -52,6 +53,7 @@ export const PrivacyOps = {
   }),
   withdrawConsentsOf: operation({
     name: 'compliance.consents.withdraw-of',
+    whileReadOnly: 'withdrawing consent must stay as easy as giving it',
     request: withdrawConsentsOfSchema,
     response: z.object({ items: z.array(consentViewSchema) }),
     access: 'privacy:consents:write',

@@ -30,6 +30,7 @@ const lifecycleSchema = z.object({
 export const RetentionOps = {
   cancel: operation({
     name: 'identity.tenant.cancel',
+    whileReadOnly: 'the owner may always cancel; a second cancellation is answered 409',
     request: cancelTenantSchema,
     response: lifecycleSchema,
     access: 'tenant:lifecycle',
@@ -43,6 +44,7 @@ export const RetentionOps = {
   }),
   reactivate: operation({
     name: 'compliance.tenant.reactivate',
+    whileReadOnly: 'reactivating is how a cancelled tenant becomes writable again',
     request: emptyRequestSchema,
     response: lifecycleSchema,
     access: 'tenant:lifecycle',
@@ -63,6 +65,7 @@ export const RetentionOps = {
   }),
   putRetention: operation({
     name: 'compliance.retention.put',
+    whileReadOnly: "how long a cancelled tenant's data is kept is the owner's to set until the purge",
     request: putRetentionPolicySchema,
     response: retentionViewSchema,
     access: 'tenant:lifecycle',

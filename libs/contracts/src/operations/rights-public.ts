@@ -82,6 +82,7 @@ export const PublicRightsOps = {
   }),
   applyCorrection: operation({
     name: 'compliance.rights-requests.correct',
+    whileReadOnly: 'a principal’s rights do not depend on the tenant’s account',
     request: applyCorrectionSchema,
     response: correctionAppliedSchema,
     // Tenant-data checks the caller's own `customers:write` when the change is applied under their token.

@@ -18,6 +18,7 @@ import {
 export const RightsOps = {
   fileRequest: operation({
     name: 'compliance.rights-requests.file',
+    whileReadOnly: 'a principal’s rights do not depend on the tenant’s account',
     request: fileRightsRequestSchema,
     response: rightsRequestViewSchema,
     access: 'privacy:requests:write',
@@ -88,6 +89,7 @@ export const RightsOps = {
   }),
   rejectRequest: operation({
     name: 'compliance.rights-requests.reject',
+    whileReadOnly: 'a principal’s rights do not depend on the tenant’s account',
     request: rejectRightsRequestSchema,
     response: rightsRequestViewSchema,
     access: 'privacy:requests:write',
@@ -97,6 +99,7 @@ export const RightsOps = {
   }),
   completeRequest: operation({
     name: 'compliance.rights-requests.complete',
+    whileReadOnly: 'a principal’s rights do not depend on the tenant’s account',
     request: completeRightsRequestSchema,
     response: rightsRequestViewSchema,
     access: 'privacy:requests:write',

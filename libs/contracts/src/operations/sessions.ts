@@ -73,8 +73,13 @@ export const SessionOps = {
     response: z.object({
       sessionIds: z.array(z.uuid()),
       tenantIds: z.array(z.uuid()),
-      /** Every tenant cancelled and not yet purged: read-only (the whole set on each answer). */
-      readOnlyTenantIds: z.array(z.uuid()).default([]),
+      /**
+       * Every tenant that may not write, with why (the whole set on each answer): cancelled and not yet
+       * purged, or restricted by billing; a tenant both cancelled and restricted is listed as cancelled.
+       */
+      readOnlyTenants: z
+        .array(z.object({ tenantId: z.uuid(), reason: z.enum(['restricted', 'cancelled']) }))
+        .default([]),
       asOfMs: z.number().int(),
     }),
     // The gateway polls it before any caller is known; it answers IDs only (no personal data) and is not audited.

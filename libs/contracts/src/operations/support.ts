@@ -74,6 +74,7 @@ export const SupportOps = {
   }),
   deny: operation({
     name: 'compliance.support-requests.deny',
+    whileReadOnly: 'refusing support access grants none: it stays possible',
     request: decideSupportRequestSchema,
     response: supportRequestViewSchema,
     access: 'support:grants:manage',
@@ -84,6 +85,7 @@ export const SupportOps = {
   }),
   revoke: operation({
     name: 'compliance.support-grants.revoke',
+    whileReadOnly: "taking support's access away stays possible while read-only",
     request: supportIdSchema,
     response: supportRequestViewSchema,
     access: 'support:grants:manage',

@@ -22,6 +22,7 @@ export const tenantErasureStatusSchema = z.object({
 export const TenantOps = {
   erase: operation({
     name: 'identity.tenant.erase',
+    whileReadOnly: 'the owner may always erase the tenant',
     request: eraseTenantSchema,
     response: tenantErasureStatusSchema,
     access: 'tenant:erase',

@@ -5,7 +5,6 @@ import {
   DomainError,
   FeatureError,
   accessPermissions,
-  TENANT_WRITE_ACTIONS,
   type AnyOperation,
   type OpInput,
   type OpRequest,
@@ -13,7 +12,6 @@ import {
 } from '@lekha/contracts';
 import { Database } from '@lekha/persistence';
 import { contextHasPermission, runWithContext, type RequestContext } from '@lekha/tenancy';
-import { EntitlementsReader } from '../entitlements.js';
 import { RpcExecutor } from '../rpc-executor.js';
 import { OperationRegistry } from './operation-registry.js';
 import { operationScope } from './handles.js';
@@ -42,7 +40,6 @@ export class OperationRunner {
     @Optional() @Inject(RpcExecutor) private readonly rpc?: RpcExecutor,
     @Optional() @Inject(Database) private readonly db?: Database,
     @Optional() @Inject(AuditOutbox) private readonly audit?: AuditOutbox,
-    @Optional() @Inject(EntitlementsReader) private readonly entitlements?: EntitlementsReader,
   ) {}
 
   /** A bus request: what the service's message handler for `op` does. */
@@ -80,7 +77,10 @@ export class OperationRunner {
     return reply;
   }
 
-  /** The operation's access, checked once here: no use case names a permission again. */
+  /**
+   * The operation's access, checked once here: no use case names a permission again. A read-only tenant's
+   * writes are refused before they get here, by the gateway's PermissionGuard alone (`whileReadOnly`).
+   */
   private async authorize(op: AnyOperation, input: unknown, ctx: RequestContext): Promise<void> {
     if (op.access === 'public') return;
     if (op.access === 'authenticated') {
@@ -99,26 +99,6 @@ export class OperationRunner {
     if (op.personOnly && ctx.actorType !== 'user') {
       await this.deny(op, input, 'person_required');
       throw new FeatureError(AccessError.PersonOnly, 'only a signed-in person may do this, never an API key');
-    }
-    await this.assertTenantWritable(op, input, ctx);
-  }
-
-  /**
-   * A tenant's write (an operation its staff call with a permission, audited as create, update or
-   * permission change) is refused with 402 BILLING_TENANT_RESTRICTED while billing has the tenant
-   * read-only, in every service that enforces plans (those importing EntitlementsModule). Reads,
-   * exports and deletions go on, as do writes that say why they must (`whileReadOnly`).
-   */
-  private async assertTenantWritable(op: AnyOperation, input: unknown, ctx: RequestContext): Promise<void> {
-    if (!this.entitlements || !ctx.tenantId || op.whileReadOnly) return;
-    if (!TENANT_WRITE_ACTIONS.has(op.audit.action)) return;
-    // The platform's own operations on a tenant (billing's tick, a payment outcome) are not the tenant's writes.
-    if (accessPermissions(op.access).every((p) => p.startsWith('platform:'))) return;
-    try {
-      this.entitlements.assertWritableNow(ctx.tenantId);
-    } catch (err) {
-      await this.deny(op, input, 'tenant_read_only');
-      throw err;
     }
   }
 

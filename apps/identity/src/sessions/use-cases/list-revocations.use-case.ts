@@ -37,7 +37,7 @@ export class ListRevocationsUseCase implements UseCase<Op> {
     return {
       sessionIds,
       tenantIds: await this.erasures.erasedSince(reader, since),
-      readOnlyTenantIds: await this.erasures.readOnly(reader),
+      readOnlyTenants: await this.erasures.readOnly(reader),
       asOfMs,
     };
   }
