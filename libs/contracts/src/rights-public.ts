@@ -2,7 +2,13 @@ import { z } from 'zod';
 import { emailSchema, phoneSchema } from './auth.js';
 import { addressSchema, languageSchema } from './customers.js';
 import { purposeKeySchema } from './privacy.js';
-import { RightsRequestKinds, RightsRequestStatuses, rightsRequestViewSchema } from './rights.js';
+import {
+  RightsErasurePhases,
+  RightsRequestKinds,
+  RightsRequestStatuses,
+  rightsRequestViewSchema,
+  rightsResultRequestSchema,
+} from './rights.js';
 
 /* ---------------------------------------------------------------------------------------------
  * The principal's own public route (issue 12): a rights request or a consent withdrawal filed by
@@ -99,7 +105,44 @@ export const publicRightsRequestFiledSchema = z.object({
   status: z.enum(RightsRequestStatuses),
   kind: z.enum(RightsRequestKinds),
   dueAt: z.iso.datetime(),
+  /**
+   * Shown once: the secret that reads this request's status, document and certificate on the public route
+   * (only its keyed hash is kept). It lasts while the request is open and 30 days after it closes.
+   */
+  readToken: z.string(),
 });
+
+/** A read token (32 random bytes, base64url); any other string is a wrong token: the same 404, not a 400. */
+export const publicReadTokenSchema = z.string().max(200);
+
+/** `GET /v1/public/tenants/:tenantId/privacy/requests/:id` (and `/result`, `/certificate`) with the read token. */
+export const publicRequestReadSchema = z.strictObject({
+  tenantId: z.uuid(),
+  id: z.uuid(),
+  token: publicReadTokenSchema,
+});
+export type PublicRequestRead = z.infer<typeof publicRequestReadSchema>;
+export const publicRequestResultReadSchema = publicRequestReadSchema.extend(
+  rightsResultRequestSchema.omit({ id: true }).shape,
+);
+
+/** What the principal reads of their own request: where it stands, never what staff noted about it. */
+export const publicRightsRequestStatusSchema = z.object({
+  id: z.uuid(),
+  kind: z.enum(RightsRequestKinds),
+  status: z.enum(RightsRequestStatuses),
+  receivedAt: z.iso.datetime(),
+  dueAt: z.iso.datetime(),
+  overdue: z.boolean(),
+  completedAt: z.iso.datetime().nullable(),
+  rejection: z.object({ reason: z.string(), at: z.iso.datetime() }).nullable(),
+  /** An erasure: its phase. */
+  erasure: z.object({ phase: z.enum(RightsErasurePhases) }).optional(),
+  /** Whether `/result` (a completed access or export) or `/certificate` (a completed erasure) has something. */
+  resultReady: z.boolean(),
+  certificateReady: z.boolean(),
+});
+export type PublicRightsRequestStatus = z.infer<typeof publicRightsRequestStatusSchema>;
 
 /** A verified public withdrawal: how many consent records it withdrew. */
 export const publicConsentWithdrawnSchema = z.object({

@@ -13,6 +13,7 @@ import { Migration20270601PrivacyNotices } from './20270601-privacy-notices.migr
 import { Migration20270801RetentionPerCategory } from './20270801-retention-per-category.migration.js';
 import { Migration20271001ConsentErasureActs } from './20271001-consent-erasure-acts.migration.js';
 import { Migration20271101BreakGlass } from './20271101-break-glass.migration.js';
+import { Migration20271201RightsReadTokens } from './20271201-rights-read-tokens.migration.js';
 
 const S = 'compliance';
 
@@ -155,4 +156,5 @@ export const migrations = [
   { name: 'Migration20270801RetentionPerCategory', class: Migration20270801RetentionPerCategory },
   { name: 'Migration20271001ConsentErasureActs', class: Migration20271001ConsentErasureActs },
   { name: 'Migration20271101BreakGlass', class: Migration20271101BreakGlass },
+  { name: 'Migration20271201RightsReadTokens', class: Migration20271201RightsReadTokens },
 ];

@@ -25,6 +25,8 @@ export const PUBLIC_LIMITS = {
   perAddress: 5,
   /** Codes asked from one IP in the window. */
   perIp: 20,
+  /** Wrong read tokens (status, document, certificate) from one IP in the window. */
+  perIpReadMisses: 20,
 } as const;
 
 /** What a principal asked on the public route, kept encrypted with the verification until it is verified. */

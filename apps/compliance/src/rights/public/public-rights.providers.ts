@@ -1,13 +1,21 @@
 import type { Provider } from '@nestjs/common';
 import { BusPrincipalDirectory, PrincipalDirectory } from './principal-directory.js';
 import { PublicRightsFlow } from './public-rights-flow.js';
-import { PublicVerificationRepository, RightsCorrectionRepository } from './public-verification.repository.js';
+import {
+  PublicVerificationRepository,
+  RightsCorrectionRepository,
+  RightsReadTokenRepository,
+} from './public-verification.repository.js';
 import { CorrectRightsRequestUseCase } from '../correction/use-cases/correct-rights-request.use-case.js';
 import { VerificationCodes } from './verification-codes.js';
 import {
   CustomerConsentsUseCase,
   PublicConsentWithdrawalUseCase,
+  PublicRequestReader,
   PublicRightsRequestUseCase,
+  ReadPublicCertificateUseCase,
+  ReadPublicRightsRequestUseCase,
+  ReadPublicRightsResultUseCase,
   VerifyPublicConsentWithdrawalUseCase,
   VerifyPublicRightsRequestUseCase,
 } from './use-cases/public-rights.use-cases.js';
@@ -20,6 +28,7 @@ export function publicRightsProviders(): Provider[] {
   return [
     PublicVerificationRepository,
     RightsCorrectionRepository,
+    RightsReadTokenRepository,
     VerificationCodes,
     { provide: PrincipalDirectory, useClass: BusPrincipalDirectory },
     PublicRightsFlow,
@@ -29,5 +38,9 @@ export function publicRightsProviders(): Provider[] {
     VerifyPublicConsentWithdrawalUseCase,
     CustomerConsentsUseCase,
     CorrectRightsRequestUseCase,
+    PublicRequestReader,
+    ReadPublicRightsRequestUseCase,
+    ReadPublicRightsResultUseCase,
+    ReadPublicCertificateUseCase,
   ];
 }
