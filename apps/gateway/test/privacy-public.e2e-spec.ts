@@ -474,4 +474,75 @@ describe('the principal’s public route (one-time codes)', () => {
     expect([over.status, over.body.error?.reason]).toEqual([429, 'PRIVACY_TOO_MANY_VERIFICATIONS']);
     expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(3000);
   });
+
+  it('P25: a principal gives marketing consent with a public code; a send refused before goes through', async () => {
+    const t = await tenant('Lata');
+    const to = phone();
+    const customerId = await customer(t.token, to);
+    expect(
+      (await http.put('/v1/notifications/settings', { peId: '1101234567890123456', headers: ['SMILED'] }, t.token))
+        .status,
+    ).toBe(200);
+    const template = await http.post(
+      '/v1/notifications/templates',
+      {
+        key: 'offer',
+        channel: 'sms',
+        category: 'promotional',
+        header: 'SMILED',
+        dltTemplateId: '1107161234567890123',
+        text: 'Festive offer: {#var#} off at Smile Dental -Smile',
+      },
+      t.token,
+    );
+    expect(template.status).toBe(201);
+    const send = () =>
+      http.post(
+        '/v1/notifications/messages',
+        { template: 'offer', variables: ['20%'], to: { phone: to }, channels: ['sms'] },
+        t.token,
+        { headers: { 'idempotency-key': `g-${stamp}-${seq++}` } },
+      );
+    const refused = await send();
+    expect([refused.status, refused.body.error?.reason]).toEqual([422, 'NOTIFICATION_CONSENT_REQUIRED']);
+
+    // A purpose the tenant does not have: refused before any code.
+    const notice = { version: '1', language: 'en' };
+    const bogus = await http.post(`${t.base}/consents`, { purpose: 'astrology', notice, phone: to });
+    expect([bogus.status, bogus.body.error?.reason]).toEqual([422, 'PRIVACY_PURPOSE_UNKNOWN']);
+
+    const asked = await http.post(`${t.base}/consents`, { purpose: 'marketing', notice, phone: to });
+    expect(asked.status).toBe(202);
+    expect(Object.keys(asked.body).sort()).toEqual(['expiresAt', 'status', 'verificationId']);
+    const code = await codeFor(to, 'your consent.');
+    const wrong = await http.post(`${t.base}/consents/${asked.body.verificationId}/verification`, {
+      code: code === '000000' ? '111111' : '000000',
+    });
+    expect([wrong.status, wrong.body.error?.reason]).toEqual([401, 'PRIVACY_VERIFICATION_FAILED']);
+    const given = await http.post(`${t.base}/consents/${asked.body.verificationId}/verification`, { code });
+    expect(given.status).toBe(200);
+    expect(given.body).toMatchObject({ id: expect.any(String), purpose: 'marketing', status: 'active' });
+
+    // Recorded as POST /v1/privacy/consents records it: by the principal, on the web, under the notice shown.
+    const list = await http.get(`/v1/customers/${customerId}/consents`, t.token);
+    expect(list.body.items).toEqual([
+      expect.objectContaining({
+        id: given.body.id,
+        purpose: 'marketing',
+        channel: 'web',
+        notice: { version: '1', language: 'en' },
+        status: 'active',
+        evidence: expect.objectContaining({
+          recordedBy: { type: 'anonymous', id: customerId },
+          method: 'public route, verified by a one-time code',
+        }),
+      }),
+    ]);
+    let accepted: any;
+    for (const end = Date.now() + 30_000; ; await sleep(200)) {
+      accepted = await send();
+      if (accepted.status === 202 || Date.now() > end) break;
+    }
+    expect(accepted.status).toBe(202);
+  });
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { emailSchema, phoneSchema } from './auth.js';
 import { addressSchema, languageSchema } from './customers.js';
-import { purposeKeySchema } from './privacy.js';
+import { NoticeLanguages, purposeKeySchema } from './privacy.js';
 import {
   RightsErasurePhases,
   RightsRequestKinds,
@@ -16,7 +16,7 @@ import {
  * ------------------------------------------------------------------------------------------- */
 
 /** What a verification is for. */
-export const PublicVerificationPurposes = ['rights_request', 'consent_withdrawal'] as const;
+export const PublicVerificationPurposes = ['rights_request', 'consent_withdrawal', 'consent_given'] as const;
 export type PublicVerificationPurpose = (typeof PublicVerificationPurposes)[number];
 
 /** Exactly one of phone or email: where the code goes (it must be the one on record). */
@@ -81,6 +81,20 @@ export const publicConsentWithdrawalSchema = z
   .refine(oneAddress, ONE_ADDRESS);
 export type PublicConsentWithdrawal = z.infer<typeof publicConsentWithdrawalSchema>;
 
+const givingShape = {
+  /** The purpose consented to (the tenant's key, e.g. `marketing`). */
+  purpose: purposeKeySchema,
+  /** The notice shown on the form (GET /v1/public/tenants/:tenantId/privacy/notices): its version and language. */
+  notice: z.strictObject({ version: z.string().trim().min(1).max(40), language: z.enum(NoticeLanguages) }),
+  ...principalAddress,
+};
+/** The body of `POST /v1/public/tenants/:tenantId/privacy/consents`. */
+export const publicConsentBodySchema = z.strictObject(givingShape).refine(oneAddress, ONE_ADDRESS);
+export const publicConsentSchema = z
+  .strictObject({ tenantId: z.uuid(), ...givingShape })
+  .refine(oneAddress, ONE_ADDRESS);
+export type PublicConsent = z.infer<typeof publicConsentSchema>;
+
 /** The body of a verification step. */
 export const publicVerificationBodySchema = z.strictObject({
   code: z.string().regex(/^\d{6}$/, 'the 6-digit code'),
@@ -143,6 +157,14 @@ export const publicRightsRequestStatusSchema = z.object({
   certificateReady: z.boolean(),
 });
 export type PublicRightsRequestStatus = z.infer<typeof publicRightsRequestStatusSchema>;
+
+/** A verified public consent: the record made (through `POST /v1/privacy/consents`'s use case). */
+export const publicConsentGivenSchema = z.object({
+  id: z.uuid(),
+  purpose: z.string(),
+  status: z.enum(['active', 'withdrawn', 'expired']),
+  givenAt: z.iso.datetime(),
+});
 
 /** A verified public withdrawal: how many consent records it withdrew. */
 export const publicConsentWithdrawnSchema = z.object({

@@ -8,6 +8,7 @@ import {
   deletionCertificateSchema,
   publicRightsRequestStatusSchema,
   rightsDocumentSchema,
+  publicConsentBodySchema,
   publicConsentWithdrawalBodySchema,
   publicRightsRequestBodySchema,
   publicVerificationBodySchema,
@@ -19,6 +20,7 @@ import { Answers } from '../operations/operation-access.js';
 
 type RequestBody = z.output<typeof publicRightsRequestBodySchema>;
 type WithdrawalBody = z.output<typeof publicConsentWithdrawalBodySchema>;
+type ConsentBody = z.output<typeof publicConsentBodySchema>;
 type VerificationBody = z.output<typeof publicVerificationBodySchema>;
 
 /** The read token: `?token=` or the `X-Request-Token` header (the header keeps it out of URLs and histories). */
@@ -63,6 +65,31 @@ export class PublicRightsController {
     @Res({ passthrough: true }) res: Response,
   ) {
     return withRetryAfter(res, this.bus.invoke(PublicRightsOps.verifyRequest, { ...body, tenantId, verificationId }));
+  }
+
+  @Post('consents')
+  @Answers(PublicRightsOps.give.response, { status: 202 })
+  @HttpCode(202)
+  @ApiOperation({ summary: PublicRightsOps.give.summary })
+  give(
+    @Param('tenantId', new ParseUUIDPipe()) tenantId: string,
+    @Body({ schema: publicConsentBodySchema }) body: ConsentBody,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<VerificationPending> {
+    return withRetryAfter(res, this.bus.invoke(PublicRightsOps.give, { ...body, tenantId }));
+  }
+
+  @Post('consents/:verificationId/verification')
+  @Answers(PublicRightsOps.verifyGiving.response)
+  @HttpCode(200)
+  @ApiOperation({ summary: PublicRightsOps.verifyGiving.summary })
+  verifyGiving(
+    @Param('tenantId', new ParseUUIDPipe()) tenantId: string,
+    @Param('verificationId', new ParseUUIDPipe()) verificationId: string,
+    @Body({ schema: publicVerificationBodySchema }) body: VerificationBody,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return withRetryAfter(res, this.bus.invoke(PublicRightsOps.verifyGiving, { ...body, tenantId, verificationId }));
   }
 
   @Post('consents/withdrawals')

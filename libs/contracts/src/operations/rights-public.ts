@@ -8,6 +8,8 @@ import {
   correctionAppliedSchema,
   findPrincipalSchema,
   foundPrincipalSchema,
+  publicConsentGivenSchema,
+  publicConsentSchema,
   publicConsentWithdrawalSchema,
   publicConsentWithdrawnSchema,
   publicRightsRequestFiledSchema,
@@ -52,6 +54,28 @@ export const PublicRightsOps = {
     summary: 'The code of a public rights request: the request is filed (or joins the open one of its kind)',
     internal: `POST v1/public/tenants/:tenantId/privacy/requests/:verificationId/verification ${HAND_WRITTEN}`,
     whileReadOnly: 'a principal’s rights do not depend on the tenant’s account',
+  }),
+  give: operation({
+    name: 'compliance.public-rights.give',
+    request: publicConsentSchema,
+    response: verificationPendingSchema,
+    access: 'public',
+    audit: { action: 'create', resourceType: 'rights_verification', resourceIdField: null },
+    summary:
+      'A principal gives consent for one of the tenant’s purposes under the notice shown; a 6-digit code goes to ' +
+      'the phone or email given, and the consent is recorded once it is entered',
+    internal: `POST v1/public/tenants/:tenantId/privacy/consents ${HAND_WRITTEN}`,
+    whileReadOnly: 'giving consent is the principal’s act, not the tenant’s',
+  }),
+  verifyGiving: operation({
+    name: 'compliance.public-rights.verify-giving',
+    request: publicVerificationSchema,
+    response: publicConsentGivenSchema,
+    access: 'public',
+    audit: { action: 'update', resourceType: 'rights_verification', resourceIdField: 'verificationId' },
+    summary: 'The code of a public consent: the consent is recorded as POST v1/privacy/consents records it',
+    internal: `POST v1/public/tenants/:tenantId/privacy/consents/:verificationId/verification ${HAND_WRITTEN}`,
+    whileReadOnly: 'giving consent is the principal’s act, not the tenant’s',
   }),
   withdraw: operation({
     name: 'compliance.public-rights.withdraw',

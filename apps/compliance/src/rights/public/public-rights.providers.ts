@@ -11,11 +11,13 @@ import { VerificationCodes } from './verification-codes.js';
 import {
   CustomerConsentsUseCase,
   PublicConsentWithdrawalUseCase,
+  PublicConsentUseCase,
   PublicRequestReader,
   PublicRightsRequestUseCase,
   ReadPublicCertificateUseCase,
   ReadPublicRightsRequestUseCase,
   ReadPublicRightsResultUseCase,
+  VerifyPublicConsentUseCase,
   VerifyPublicConsentWithdrawalUseCase,
   VerifyPublicRightsRequestUseCase,
 } from './use-cases/public-rights.use-cases.js';
@@ -36,6 +38,8 @@ export function publicRightsProviders(): Provider[] {
     VerifyPublicRightsRequestUseCase,
     PublicConsentWithdrawalUseCase,
     VerifyPublicConsentWithdrawalUseCase,
+    PublicConsentUseCase,
+    VerifyPublicConsentUseCase,
     CustomerConsentsUseCase,
     CorrectRightsRequestUseCase,
     PublicRequestReader,

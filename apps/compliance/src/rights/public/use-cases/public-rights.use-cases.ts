@@ -6,6 +6,7 @@ import {
   PrivacyOps,
   PublicRightsOps,
   RightsOps,
+  type PublicConsent,
   type PublicConsentWithdrawal,
   type PublicRequestRead,
   type PublicRightsRequestStatus,
@@ -18,6 +19,7 @@ import { principalIndex } from '../../../consent/consent-view.js';
 import { ConsentRepository } from '../../../consent/consent.repository.js';
 import { ListConsentsUseCase } from '../../../consent/use-cases/list-consents.use-case.js';
 import { WithdrawConsentsOfUseCase } from '../../../consent/use-cases/withdraw-consent.use-case.js';
+import { GiveConsentUseCase } from '../../../consent/use-cases/give-consent.use-case.js';
 import {
   FileRightsRequestUseCase,
   GetRightsRequestUseCase,
@@ -45,6 +47,7 @@ function asPrincipal<
   O extends
     | typeof RightsOps.fileRequest
     | typeof PrivacyOps.withdrawConsentsOf
+    | typeof PrivacyOps.giveConsent
     | typeof RightsOps.getRequest
     | typeof RightsOps.requestResult
     | typeof RightsOps.requestCertificate,
@@ -176,6 +179,75 @@ export class PublicConsentWithdrawalUseCase implements UseCase<typeof PublicRigh
         return active.length ? { customerId: active[0]!.customer_id ?? null } : null;
       },
     );
+  }
+}
+
+/**
+ * A principal gives consent for one of the tenant's purposes on the public route. A purpose the tenant does
+ * not have is refused before anything else (422, nothing about the address). Otherwise the code goes to the
+ * address given, known or not: giving consent needs no customer record, and proving control of the address is
+ * what makes it the principal's own act. The verification learns the customer holding the address, if any.
+ */
+@Handles(PublicRightsOps.give)
+export class PublicConsentUseCase implements UseCase<typeof PublicRightsOps.give> {
+  constructor(
+    private readonly flow: PublicRightsFlow,
+    private readonly directory: PrincipalDirectory,
+    private readonly consents: ConsentRepository,
+  ) {}
+
+  execute(scope: OperationScope<typeof PublicRightsOps.give>, input: PublicConsent) {
+    const address = input.phone ? { phone: input.phone } : { email: input.email! };
+    return this.flow.open(
+      scope,
+      input.tenantId,
+      'consent_given',
+      { address, purpose: input.purpose, notice: input.notice },
+      async () => ({ customerId: await this.directory.customerOf(input.tenantId, address) }),
+      async (data) =>
+        (await this.consents.purposes(data)).some((p) => p.key === input.purpose)
+          ? null
+          : {
+              reason: 'purpose_unknown',
+              error: new FeatureError(PrivacyError.PurposeUnknown, `"${input.purpose}" is not one of the purposes`),
+            },
+    );
+  }
+}
+
+/**
+ * The code of a public consent: recorded by `POST /v1/privacy/consents`'s own use case (one path: the
+ * record, the outbox row for every consent view, the audit record), channel `web`, the principal as actor.
+ */
+@Handles(PublicRightsOps.verifyGiving)
+export class VerifyPublicConsentUseCase implements UseCase<typeof PublicRightsOps.verifyGiving> {
+  constructor(
+    private readonly flow: PublicRightsFlow,
+    private readonly give: GiveConsentUseCase,
+  ) {}
+
+  async execute(scope: OperationScope<typeof PublicRightsOps.verifyGiving>, input: PublicVerification) {
+    const { row, ask } = await this.flow.check(
+      scope,
+      input.tenantId,
+      'consent_given',
+      input.verificationId,
+      input.code,
+    );
+    const principal = asPrincipal(scope, PrivacyOps.giveConsent, input.tenantId, row.customer_id);
+    const view = await runWithContext(principal.ctx, () =>
+      this.give.execute(principal, {
+        principal: {
+          ...(ask.address.phone ? { phone: ask.address.phone } : { email: ask.address.email! }),
+          ...(row.customer_id ? { customerId: row.customer_id } : {}),
+        },
+        purpose: ask.purpose!,
+        notice: ask.notice!,
+        channel: 'web',
+        evidence: { method: 'public route, verified by a one-time code', reference: `verification ${row.id}` },
+      }),
+    );
+    return { id: view.id, purpose: view.purpose, status: view.status, givenAt: view.givenAt };
   }
 }
 
