@@ -8,6 +8,8 @@ import {
   type RightsService,
 } from '@lekha/contracts';
 import { ConsentEvents } from '@lekha/runtime';
+import { Database } from '@lekha/persistence';
+import { RegistersRepository } from '../src/registers/registers.repository.js';
 import type { Caller, UseCaseHarness } from '@lekha/use-case-testing';
 import { NoticeMessenger, type OutgoingNotice } from '../src/notices/notice-messenger.js';
 import { ServiceDeclarationsSource } from '../src/privacy-notices/service-declarations.js';
@@ -94,6 +96,48 @@ describe('privacy notices (use cases on a real database)', () => {
     expect(again.needsReacceptance).toBe(false);
     const after = await h.call(PrivacyOps.listConsents, { customerId: a }, owner);
     expect(after.items.map((c) => c.needsReacceptance)).toEqual([false, false]);
+  });
+
+  it('a material change and its notices commit together: a failure while queueing them publishes nothing', async () => {
+    const owner = h.tenantCaller(['owner']);
+    const tenantId = owner.ctx.tenantId!;
+    await publish(owner);
+    const [a, b] = [randomUUID(), randomUUID()];
+    await consent(owner, a, '1', '+919812300021');
+    await consent(owner, b, '1', '+919812300022');
+    const db = h.app.get(Database).em();
+    const queued = async () =>
+      Number(
+        (
+          await db.execute<{ n: string | number }[]>(
+            `select count(*) as n from compliance.register_notices where tenant_id = ?
+               and source_type = 'privacy_notice'`,
+            [tenantId],
+          )
+        )[0]!.n,
+      );
+
+    // The crash lands after the publication's insert and the first notice: both are rolled back.
+    const registers = h.get(RegistersRepository);
+    const insert = registers.insertNotice.bind(registers);
+    let calls = 0;
+    jest.spyOn(registers, 'insertNotice').mockImplementation(async (tx, n) => {
+      if (++calls === 2) throw new Error('crash while queueing notices');
+      return insert(tx, n);
+    });
+    await expect(publish(owner, { material: true, summaryOfChanges: 'New provider.' })).rejects.toThrow();
+    expect(calls).toBe(2);
+    const listed = await h.call(PrivacyNoticeOps.listNotices, { language: 'en' }, owner);
+    expect(listed.items.map((n) => n.version)).toEqual([1]);
+    expect(await queued()).toBe(0);
+    expect(sent).toEqual([]);
+
+    // Published again: the version and its three notices are there together, handed over once each.
+    jest.mocked(registers.insertNotice).mockRestore();
+    const changed = await publish(owner, { material: true, summaryOfChanges: 'New provider.' });
+    expect(changed).toMatchObject({ version: 2, notified: { owner: 1, principals: 2 } });
+    expect(await queued()).toBe(3);
+    expect(sent).toHaveLength(3);
   });
 
   it('the data map merges what each service declares (a service not answering fails it)', async () => {

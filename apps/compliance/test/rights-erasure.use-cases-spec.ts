@@ -10,6 +10,7 @@ import {
   type RightsService,
 } from '@lekha/contracts';
 import { RightsEvents } from '@lekha/runtime';
+import { Database } from '@lekha/persistence';
 import type { Caller, UseCaseHarness } from '@lekha/use-case-testing';
 import { RightsClock } from '../src/rights/rights-clock.js';
 import { RightsRelay } from '../src/rights/rights-relay.js';
@@ -28,7 +29,12 @@ describe('erasure requests (use cases on a real database)', () => {
   let published: RightsEvent[];
 
   beforeAll(async () => {
-    h = await startCompliance({ RIGHTS_RELAY: 'off', RIGHTS_REPUBLISH_MS: '10000' });
+    h = await startCompliance({
+      RIGHTS_RELAY: 'off',
+      RIGHTS_REPUBLISH_MS: '10000',
+      RIGHTS_ERASURE_RETRIES: '2',
+      RIGHTS_ERASURE_RETRY_BACKOFF_MS: '60000',
+    });
   });
   afterAll(async () => {
     await h?.stop();
@@ -107,29 +113,74 @@ describe('erasure requests (use cases on a real database)', () => {
     return { id: filed.id, checks };
   }
 
-  it('P23: a check that still finds personal data leaves the request in progress with its residue', async () => {
+  const at = (ms: number) =>
+    jest.spyOn(h.get(RightsClock), 'now').mockImplementation(() => new Date(T0.getTime() + ms));
+  const asked = (events: RightsPartRequestedEvent[]) => events.map((a) => [a.service, a.kind]);
+  /** The check's answers: tenant-data still holds the profile; billing's ledger is retained. */
+  const leftover = (ask: RightsPartRequestedEvent) =>
+    ask.service === 'tenant-data'
+      ? { holdings: [holding('customer profile', 'user.name')] }
+      : ask.service === 'billing'
+        ? { holdings: [holding('ledger account', 'user.financial')] }
+        : {};
+  const reasons = async (id: string) =>
+    (
+      await h.app
+        .get(Database)
+        .em()
+        .execute<{ reason: string | null }[]>(
+          `select payload->>'reason' as reason from compliance.audit_outbox
+             where payload->'resource'->>'id' = ? order by id`,
+          [id],
+        )
+    ).map((r) => r.reason);
+
+  it('P23: a residue is ordered again from its service after a back-off; past the last retry it stays', async () => {
     const owner = h.tenantCaller(['owner']);
     const customerId = randomUUID();
     const { id, checks } = await erased(owner, customerId);
-    for (const ask of checks)
-      await answer(
-        ask,
-        ask.service === 'tenant-data'
-          ? { holdings: [holding('customer profile', 'user.name')] }
-          : ask.service === 'billing'
-            ? { holdings: [holding('ledger account', 'user.financial')] }
-            : {},
-      );
+    for (const ask of checks) await answer(ask, leftover(ask));
+    const residue = [{ service: 'tenant-data', what: 'customer profile', category: 'user.name', count: 1 }];
+    expect(await h.call(RightsOps.getRequest, { id }, owner)).toMatchObject({
+      status: 'in_progress',
+      erasure: { phase: 'erasing', retries: 1, residue, certificateId: null },
+    });
+    // Nothing is asked before the back-off; then only tenant-data, to erase, and once it has, to check.
+    expect(await relay()).toEqual([]);
+    at(60_000);
+    const again = await relay();
+    expect(asked(again)).toEqual([['tenant-data', 'erasure']]);
+    await answer(again[0]!, { erasure: { erased: [], retained: [] } });
+    const recheck = await relay();
+    expect(asked(recheck)).toEqual([['tenant-data', 'access']]);
+    await answer(recheck[0]!, leftover(recheck[0]!));
+    expect((await h.call(RightsOps.getRequest, { id }, owner)).erasure).toMatchObject({ phase: 'erasing', retries: 2 });
+    // The second back-off is twice the first.
+    at(60_000 + 60_000);
+    expect(await relay()).toEqual([]);
+    at(60_000 + 120_000);
+    const last = await relay();
+    expect(asked(last)).toEqual([['tenant-data', 'erasure']]);
+    await answer(last[0]!, { erasure: { erased: [], retained: [] } });
+    const lastCheck = await relay();
+    await answer(lastCheck[0]!, leftover(lastCheck[0]!));
+
+    // Past the last retry: in progress, the residue visible, no certificate; each step audited.
     const view = await h.call(RightsOps.getRequest, { id }, owner);
     expect(view).toMatchObject({
       status: 'in_progress',
       completedAt: null,
-      erasure: {
-        phase: 'residue',
-        residue: [{ service: 'tenant-data', what: 'customer profile', category: 'user.name', count: 1 }],
-        certificateId: null,
-      },
+      erasure: { phase: 'residue', retries: 2, residue, certificateId: null },
     });
+    expect(await reasons(id)).toEqual(
+      expect.arrayContaining([
+        'erasure_residue_retry_1_of_2',
+        'erasure_residue_retry_2_of_2',
+        'erasure_residue_after_2_retries',
+      ]),
+    );
+    at(10 * 3600_000);
+    expect(await relay()).toEqual([]);
     await expect(h.call(RightsOps.requestCertificate, { id }, owner)).rejects.toMatchObject({
       code: 'NOT_FOUND',
       reason: 'PRIVACY_CERTIFICATE_NOT_READY',
@@ -138,6 +189,31 @@ describe('erasure requests (use cases on a real database)', () => {
     await expect(h.call(RightsOps.completeRequest, { id, note: 'done' }, owner)).rejects.toMatchObject({
       reason: 'PRIVACY_REQUEST_COMPLETES_ITSELF',
     });
+  });
+
+  it('P23: a retry that clears the residue completes the request; the certificate counts both erasures', async () => {
+    const owner = h.tenantCaller(['owner']);
+    const customerId = randomUUID();
+    const { id, checks } = await erased(owner, customerId);
+    for (const ask of checks) await answer(ask, leftover(ask));
+    at(60_000);
+    const again = await relay();
+    expect(asked(again)).toEqual([['tenant-data', 'erasure']]);
+    await answer(again[0]!, {
+      erasure: { erased: [{ what: 'customer profile', category: 'user.name', count: 1 }], retained: [] },
+    });
+    const recheck = await relay();
+    await answer(recheck[0]!);
+    const view = await h.call(RightsOps.getRequest, { id }, owner);
+    expect(view).toMatchObject({
+      status: 'completed',
+      erasure: { phase: 'completed', retries: 1, residue: [], certificateId: expect.any(String) },
+    });
+    const certificate = await h.call(RightsOps.requestCertificate, { id }, owner);
+    expect(certificate.services.find((s) => s.service === 'tenant-data')!.erased).toEqual([
+      'user.name: customer profile (2)',
+    ]);
+    expect(verifyDeletionCertificate(certificate)).toMatchObject({ valid: true });
   });
 
   it('P23: an empty check (retained items aside) completes the request with a signed certificate', async () => {

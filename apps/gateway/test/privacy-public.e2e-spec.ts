@@ -326,4 +326,223 @@ describe('the principal’s public route (one-time codes)', () => {
     expect(byStaff.body.changed).toEqual([]);
     expect(byStaff.body.request.note).toBe('Nothing to correct: the data was already so');
   });
+
+  /** Files a request on the public route for `to` and verifies it with the code sent there. */
+  async function filePublicly(base: string, kind: string, to: string) {
+    const asked = await http.post(`${base}/requests`, { kind, phone: to });
+    expect(asked.status).toBe(202);
+    const verified = await http.post(`${base}/requests/${asked.body.verificationId}/verification`, {
+      code: await codeFor(to),
+    });
+    expect(verified.status).toBe(200);
+    return verified.body as { id: string; status: string; kind: string; dueAt: string; readToken: string };
+  }
+
+  /** The principal's status read, polled until the request reaches `status`. */
+  async function settledPublicly(base: string, id: string, token: string, status = 'completed') {
+    const end = Date.now() + 90_000;
+    for (;;) {
+      const res = await http.get(`${base}/requests/${id}?token=${token}`);
+      expect(res.status).toBe(200);
+      if (res.body.status === status) return res.body;
+      if (Date.now() > end) throw new Error(`request still ${res.body.status}`);
+      await sleep(250);
+    }
+  }
+
+  it('P20 P21: the principal reads status and document with the read token; any stranger the same 404', async () => {
+    const t = await tenant('Meera');
+    const to = phone();
+    const customerId = await customer(t.token, to);
+    const filed = await filePublicly(t.base, 'access', to);
+    expect(filed.readToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+    const done = await settledPublicly(t.base, filed.id, filed.readToken);
+    expect(Object.keys(done).sort()).toEqual(
+      [
+        'certificateReady',
+        'completedAt',
+        'dueAt',
+        'id',
+        'kind',
+        'overdue',
+        'receivedAt',
+        'rejection',
+        'resultReady',
+        'status',
+      ].sort(),
+    );
+    expect(done).toMatchObject({ id: filed.id, kind: 'access', resultReady: true, certificateReady: false });
+
+    // The document, in JSON (token in the header) and as the staff route's page for Accept: text/html.
+    const header = { headers: { 'x-request-token': filed.readToken } };
+    const json = await http.get(`${t.base}/requests/${filed.id}/result`, undefined, header);
+    expect(json.status).toBe(200);
+    expect(json.body).toMatchObject({ requestId: filed.id, kind: 'access', customerId });
+    const profile = json.body.parts
+      .find((p: any) => p.service === 'tenant-data')
+      .holdings.find((h: any) => h.what === 'customer profile');
+    expect(profile.count).toBe(1);
+    const page = await http.text(`${t.base}/requests/${filed.id}/result`, undefined, {
+      headers: { ...header.headers, accept: 'text/html' },
+    });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(page.text).toContain('Asha Verma');
+    // An access request has no certificate: the token is good, the answer says so.
+    const cert = await http.get(`${t.base}/requests/${filed.id}/certificate`, undefined, header);
+    expect([cert.status, cert.body.error?.reason]).toEqual([404, 'PRIVACY_CERTIFICATE_NOT_READY']);
+
+    // Strangers: a wrong token, none, this token on another request, on another tenant's route, or another
+    // tenant's request with its own token here: one 404, one body.
+    const other = await tenant('Kiran');
+    const otherTo = phone();
+    await customer(other.token, otherTo);
+    const foreign = await filePublicly(other.base, 'grievance', otherTo);
+    const staffFiled = await http.post('/v1/privacy/requests', { kind: 'grievance', customerId }, t.token);
+    expect(staffFiled.status).toBe(202);
+    const wrongToken = filed.readToken.startsWith('A')
+      ? `B${filed.readToken.slice(1)}`
+      : `A${filed.readToken.slice(1)}`;
+    const misses = [
+      `${t.base}/requests/${filed.id}?token=${wrongToken}`,
+      `${t.base}/requests/${filed.id}`,
+      `${t.base}/requests/${staffFiled.body.id}?token=${filed.readToken}`,
+      `${other.base}/requests/${filed.id}?token=${filed.readToken}`,
+      `${t.base}/requests/${foreign.id}?token=${foreign.readToken}`,
+      `${t.base}/requests/${filed.id}/result?token=${wrongToken}`,
+      `${t.base}/requests/${filed.id}/certificate?token=${foreign.readToken}`,
+      `/v1/public/tenants/${crypto.randomUUID()}/privacy/requests/${filed.id}?token=${filed.readToken}`,
+    ];
+    const answers = [];
+    for (const path of misses) answers.push(await http.get(path));
+    expect(answers.map((a) => a.status)).toEqual(misses.map(() => 404));
+    for (const a of answers) expect(a.body.error).toEqual(answers[0]!.body.error);
+    expect(answers[0]!.body.error).toMatchObject({ reason: 'PRIVACY_REQUEST_NOT_FOUND' });
+    // The other tenant's own read still works: its token is only refused elsewhere.
+    expect((await http.get(`${other.base}/requests/${foreign.id}?token=${foreign.readToken}`)).status).toBe(200);
+
+    // The reads are on the tenant's trail as the principal's (anonymous, named by customer ID); the misses denied.
+    const end = Date.now() + 30_000;
+    for (;;) {
+      const audit = await http.get(`/v1/audit/events?resourceType=rights_request&limit=200`, t.token);
+      const mine = (audit.body.items ?? []).filter((e: any) => e.resource?.id === filed.id);
+      const byPrincipal = (action: string) =>
+        mine.some(
+          (e: any) =>
+            e.action === action &&
+            e.outcome === 'allowed' &&
+            e.actor?.type === 'anonymous' &&
+            e.actor?.id === customerId &&
+            e.subjectIds?.includes(customerId),
+        );
+      const denied = mine.filter((e: any) => e.outcome === 'denied' && e.reason === 'read_token_wrong');
+      if (byPrincipal('read') && byPrincipal('export') && denied.length >= 2) break;
+      if (Date.now() > end) {
+        const seen = mine.map((e: any) => [e.action, e.outcome, e.actor?.type, e.actor?.id, e.reason].join(' '));
+        throw new Error(`reads not audited: ${JSON.stringify(seen)}`);
+      }
+      await sleep(250);
+    }
+  });
+
+  it('P23: a principal who filed an erasure publicly downloads its signed certificate with their token', async () => {
+    const t = await tenant('Farah');
+    const to = phone();
+    await customer(t.token, to);
+    const filed = await filePublicly(t.base, 'erasure', to);
+    const done = await settledPublicly(t.base, filed.id, filed.readToken);
+    expect(done).toMatchObject({ kind: 'erasure', erasure: { phase: 'completed' }, certificateReady: true });
+    // The token outlives the erasure (it names no one); the certificate is the one staff read.
+    const mine = await http.get(`${t.base}/requests/${filed.id}/certificate`, undefined, {
+      headers: { 'x-request-token': filed.readToken },
+    });
+    expect(mine.status).toBe(200);
+    const staff = await http.get(`/v1/privacy/requests/${filed.id}/certificate`, t.token);
+    expect(staff.status).toBe(200);
+    expect(mine.body).toEqual(staff.body);
+    expect(mine.body.signature).toMatchObject({ alg: 'Ed25519', value: expect.any(String) });
+  });
+
+  it('limits: wrong read tokens from one IP past 20 in an hour answer 429 with Retry-After', async () => {
+    const t = await tenant('Gopal');
+    const id = crypto.randomUUID();
+    const statuses = [];
+    for (let i = 0; i < 20; i++) statuses.push((await http.get(`${t.base}/requests/${id}?token=guess${i}`)).status);
+    expect(statuses).toEqual(statuses.map(() => 404));
+    const over = await http.get(`${t.base}/requests/${id}?token=guess-more`);
+    expect([over.status, over.body.error?.reason]).toEqual([429, 'PRIVACY_TOO_MANY_VERIFICATIONS']);
+    expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(3000);
+  });
+
+  it('P25: a principal gives marketing consent with a public code; a send refused before goes through', async () => {
+    const t = await tenant('Lata');
+    const to = phone();
+    const customerId = await customer(t.token, to);
+    expect(
+      (await http.put('/v1/notifications/settings', { peId: '1101234567890123456', headers: ['SMILED'] }, t.token))
+        .status,
+    ).toBe(200);
+    const template = await http.post(
+      '/v1/notifications/templates',
+      {
+        key: 'offer',
+        channel: 'sms',
+        category: 'promotional',
+        header: 'SMILED',
+        dltTemplateId: '1107161234567890123',
+        text: 'Festive offer: {#var#} off at Smile Dental -Smile',
+      },
+      t.token,
+    );
+    expect(template.status).toBe(201);
+    const send = () =>
+      http.post(
+        '/v1/notifications/messages',
+        { template: 'offer', variables: ['20%'], to: { phone: to }, channels: ['sms'] },
+        t.token,
+        { headers: { 'idempotency-key': `g-${stamp}-${seq++}` } },
+      );
+    const refused = await send();
+    expect([refused.status, refused.body.error?.reason]).toEqual([422, 'NOTIFICATION_CONSENT_REQUIRED']);
+
+    // A purpose the tenant does not have: refused before any code.
+    const notice = { version: '1', language: 'en' };
+    const bogus = await http.post(`${t.base}/consents`, { purpose: 'astrology', notice, phone: to });
+    expect([bogus.status, bogus.body.error?.reason]).toEqual([422, 'PRIVACY_PURPOSE_UNKNOWN']);
+
+    const asked = await http.post(`${t.base}/consents`, { purpose: 'marketing', notice, phone: to });
+    expect(asked.status).toBe(202);
+    expect(Object.keys(asked.body).sort()).toEqual(['expiresAt', 'status', 'verificationId']);
+    const code = await codeFor(to, 'your consent.');
+    const wrong = await http.post(`${t.base}/consents/${asked.body.verificationId}/verification`, {
+      code: code === '000000' ? '111111' : '000000',
+    });
+    expect([wrong.status, wrong.body.error?.reason]).toEqual([401, 'PRIVACY_VERIFICATION_FAILED']);
+    const given = await http.post(`${t.base}/consents/${asked.body.verificationId}/verification`, { code });
+    expect(given.status).toBe(200);
+    expect(given.body).toMatchObject({ id: expect.any(String), purpose: 'marketing', status: 'active' });
+
+    // Recorded as POST /v1/privacy/consents records it: by the principal, on the web, under the notice shown.
+    const list = await http.get(`/v1/customers/${customerId}/consents`, t.token);
+    expect(list.body.items).toEqual([
+      expect.objectContaining({
+        id: given.body.id,
+        purpose: 'marketing',
+        channel: 'web',
+        notice: { version: '1', language: 'en' },
+        status: 'active',
+        evidence: expect.objectContaining({
+          recordedBy: { type: 'anonymous', id: customerId },
+          method: 'public route, verified by a one-time code',
+        }),
+      }),
+    ]);
+    let accepted: any;
+    for (const end = Date.now() + 30_000; ; await sleep(200)) {
+      accepted = await send();
+      if (accepted.status === 202 || Date.now() > end) break;
+    }
+    expect(accepted.status).toBe(202);
+  });
 });

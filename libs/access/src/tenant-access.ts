@@ -2,7 +2,7 @@ import { Global, Injectable, Module, type DynamicModule } from '@nestjs/common';
 import { AuditOutbox, type AccessRecord } from '@lekha/audit';
 import { AccessError, DomainError, FeatureError, type AuditAction } from '@lekha/contracts';
 import { FieldCipher, TenantKeyring, TenantKeysetDestroyedError } from '@lekha/crypto';
-import { Database, inTenantTransaction, type Em } from '@lekha/persistence';
+import { Database, TENANT_FILTER, inTenantTransaction, setRlsTenant, type Em } from '@lekha/persistence';
 import type { OperationScope } from '@lekha/runtime';
 
 /** An access record whose action and resource type default to the operation's audit descriptor. */
@@ -86,6 +86,37 @@ export class TenantAccess {
         },
       }),
     );
+  }
+
+  /**
+   * The tenant's transaction on the service's own login, for a change that must also write one of the
+   * service's platform tables (an outbox the tenant role has no grant on) in the same commit: row-level
+   * security still sees only this tenant (`setRlsTenant`) and the ORM filter is set, but the tenant role's
+   * narrower grants (insert-only tables) do not bind, so keep such use cases to inserts there.
+   */
+  async runSpanning<T>(scope: OperationScope, fn: (data: TenantScope) => Promise<T>): Promise<T> {
+    const tenantId = scope.ctx.tenantId;
+    if (!tenantId)
+      return refuse(
+        this.db,
+        this.audit,
+        scope,
+        { reason: 'forbidden' },
+        new FeatureError(AccessError.TenantRequired, 'only a caller signed in to a tenant may do this'),
+      );
+    const cipher = new FieldCipher(await this.keyring.keysFor(tenantId));
+    return this.db.em().transactional(async (tx) => {
+      await setRlsTenant(tx, tenantId);
+      tx.setFilterParams(TENANT_FILTER, { tenantId });
+      return fn({
+        tx,
+        tenantId,
+        cipher,
+        record: async (...records) => {
+          await this.audit.record(tx, ...records.map((r) => recordOf(scope, r)));
+        },
+      });
+    });
   }
 
   /**

@@ -1,8 +1,14 @@
 import { z } from 'zod';
 import { emailSchema, phoneSchema } from './auth.js';
 import { addressSchema, languageSchema } from './customers.js';
-import { purposeKeySchema } from './privacy.js';
-import { RightsRequestKinds, RightsRequestStatuses, rightsRequestViewSchema } from './rights.js';
+import { NoticeLanguages, purposeKeySchema } from './privacy.js';
+import {
+  RightsErasurePhases,
+  RightsRequestKinds,
+  RightsRequestStatuses,
+  rightsRequestViewSchema,
+  rightsResultRequestSchema,
+} from './rights.js';
 
 /* ---------------------------------------------------------------------------------------------
  * The principal's own public route (issue 12): a rights request or a consent withdrawal filed by
@@ -10,7 +16,7 @@ import { RightsRequestKinds, RightsRequestStatuses, rightsRequestViewSchema } fr
  * ------------------------------------------------------------------------------------------- */
 
 /** What a verification is for. */
-export const PublicVerificationPurposes = ['rights_request', 'consent_withdrawal'] as const;
+export const PublicVerificationPurposes = ['rights_request', 'consent_withdrawal', 'consent_given'] as const;
 export type PublicVerificationPurpose = (typeof PublicVerificationPurposes)[number];
 
 /** Exactly one of phone or email: where the code goes (it must be the one on record). */
@@ -75,6 +81,20 @@ export const publicConsentWithdrawalSchema = z
   .refine(oneAddress, ONE_ADDRESS);
 export type PublicConsentWithdrawal = z.infer<typeof publicConsentWithdrawalSchema>;
 
+const givingShape = {
+  /** The purpose consented to (the tenant's key, e.g. `marketing`). */
+  purpose: purposeKeySchema,
+  /** The notice shown on the form (GET /v1/public/tenants/:tenantId/privacy/notices): its version and language. */
+  notice: z.strictObject({ version: z.string().trim().min(1).max(40), language: z.enum(NoticeLanguages) }),
+  ...principalAddress,
+};
+/** The body of `POST /v1/public/tenants/:tenantId/privacy/consents`. */
+export const publicConsentBodySchema = z.strictObject(givingShape).refine(oneAddress, ONE_ADDRESS);
+export const publicConsentSchema = z
+  .strictObject({ tenantId: z.uuid(), ...givingShape })
+  .refine(oneAddress, ONE_ADDRESS);
+export type PublicConsent = z.infer<typeof publicConsentSchema>;
+
 /** The body of a verification step. */
 export const publicVerificationBodySchema = z.strictObject({
   code: z.string().regex(/^\d{6}$/, 'the 6-digit code'),
@@ -99,6 +119,51 @@ export const publicRightsRequestFiledSchema = z.object({
   status: z.enum(RightsRequestStatuses),
   kind: z.enum(RightsRequestKinds),
   dueAt: z.iso.datetime(),
+  /**
+   * Shown once: the secret that reads this request's status, document and certificate on the public route
+   * (only its keyed hash is kept). It lasts while the request is open and 30 days after it closes.
+   */
+  readToken: z.string(),
+});
+
+/** A read token (32 random bytes, base64url); any other string is a wrong token: the same 404, not a 400. */
+export const publicReadTokenSchema = z.string().max(200);
+
+/** `GET /v1/public/tenants/:tenantId/privacy/requests/:id` (and `/result`, `/certificate`) with the read token. */
+export const publicRequestReadSchema = z.strictObject({
+  tenantId: z.uuid(),
+  id: z.uuid(),
+  token: publicReadTokenSchema,
+});
+export type PublicRequestRead = z.infer<typeof publicRequestReadSchema>;
+export const publicRequestResultReadSchema = publicRequestReadSchema.extend(
+  rightsResultRequestSchema.omit({ id: true }).shape,
+);
+
+/** What the principal reads of their own request: where it stands, never what staff noted about it. */
+export const publicRightsRequestStatusSchema = z.object({
+  id: z.uuid(),
+  kind: z.enum(RightsRequestKinds),
+  status: z.enum(RightsRequestStatuses),
+  receivedAt: z.iso.datetime(),
+  dueAt: z.iso.datetime(),
+  overdue: z.boolean(),
+  completedAt: z.iso.datetime().nullable(),
+  rejection: z.object({ reason: z.string(), at: z.iso.datetime() }).nullable(),
+  /** An erasure: its phase. */
+  erasure: z.object({ phase: z.enum(RightsErasurePhases) }).optional(),
+  /** Whether `/result` (a completed access or export) or `/certificate` (a completed erasure) has something. */
+  resultReady: z.boolean(),
+  certificateReady: z.boolean(),
+});
+export type PublicRightsRequestStatus = z.infer<typeof publicRightsRequestStatusSchema>;
+
+/** A verified public consent: the record made (through `POST /v1/privacy/consents`'s use case). */
+export const publicConsentGivenSchema = z.object({
+  id: z.uuid(),
+  purpose: z.string(),
+  status: z.enum(['active', 'withdrawn', 'expired']),
+  givenAt: z.iso.datetime(),
 });
 
 /** A verified public withdrawal: how many consent records it withdrew. */

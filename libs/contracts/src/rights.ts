@@ -275,5 +275,7 @@ export const rightsErasureStateSchema = z.object({
   ),
   retained: z.array(rightsRetainedSchema.extend({ service: z.enum(RIGHTS_SERVICES) })),
   certificateId: z.uuid().nullable(),
+  /** How many times the erasure was ordered again from the services where a check found a residue. */
+  retries: z.number().int().nonnegative().optional(),
 });
 export type RightsErasureState = z.infer<typeof rightsErasureStateSchema>;

@@ -31,5 +31,9 @@ export const complianceConfigSchema = baseConfigSchema.extend({
   RIGHTS_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   /** How long a request waits for a service's part before it is asked again. */
   RIGHTS_REPUBLISH_MS: z.coerce.number().int().min(200).max(3_600_000).default(10_000),
+  /** An erasure whose check finds a residue is ordered again from the services holding it, this many times. */
+  RIGHTS_ERASURE_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  /** The wait before the first such retry; each further one waits twice as long. */
+  RIGHTS_ERASURE_RETRY_BACKOFF_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
 });
 export type ComplianceConfig = z.infer<typeof complianceConfigSchema>;

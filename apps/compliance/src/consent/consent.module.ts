@@ -14,7 +14,7 @@ import { WithdrawConsentUseCase, WithdrawConsentsOfUseCase } from './use-cases/w
 
 /**
  * Consent records: purposes, consents given and withdrawn, their propagation and confirmations. Global: the
- * principal's public route (rights/public) withdraws and lists through the same use cases.
+ * principal's public route (rights/public) gives, withdraws and lists through the same use cases.
  */
 @Module({})
 export class ConsentModule {
@@ -45,7 +45,7 @@ export class ConsentModule {
         WithdrawConsentsOfUseCase,
         ListConsentsUseCase,
       ],
-      exports: [ConsentRelay, WithdrawConsentsOfUseCase, ListConsentsUseCase],
+      exports: [ConsentRelay, GiveConsentUseCase, WithdrawConsentsOfUseCase, ListConsentsUseCase],
     };
   }
 }

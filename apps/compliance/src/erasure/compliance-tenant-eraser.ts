@@ -11,6 +11,8 @@ import { AuditNetworkKeys, scopeOf } from '../audit-index/audit-network-keys.js'
  */
 const CONSENT_TABLES = [
   'rights_verifications',
+  'rights_read_tokens',
+  'rights_read_misses',
   'rights_corrections',
   'consent_outbox',
   'consent_applied',

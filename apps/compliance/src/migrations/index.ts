@@ -13,6 +13,8 @@ import { Migration20270601PrivacyNotices } from './20270601-privacy-notices.migr
 import { Migration20270801RetentionPerCategory } from './20270801-retention-per-category.migration.js';
 import { Migration20271001ConsentErasureActs } from './20271001-consent-erasure-acts.migration.js';
 import { Migration20271101BreakGlass } from './20271101-break-glass.migration.js';
+import { Migration20271201RightsReadTokens } from './20271201-rights-read-tokens.migration.js';
+import { Migration20271202ErasureRetries } from './20271202-erasure-retries.migration.js';
 import { Migration20271222BreakGlassNoticeBar } from './20271222-break-glass-notice-bar.migration.js';
 
 const S = 'compliance';
@@ -156,5 +158,7 @@ export const migrations = [
   { name: 'Migration20270801RetentionPerCategory', class: Migration20270801RetentionPerCategory },
   { name: 'Migration20271001ConsentErasureActs', class: Migration20271001ConsentErasureActs },
   { name: 'Migration20271101BreakGlass', class: Migration20271101BreakGlass },
+  { name: 'Migration20271201RightsReadTokens', class: Migration20271201RightsReadTokens },
+  { name: 'Migration20271202ErasureRetries', class: Migration20271202ErasureRetries },
   { name: 'Migration20271222BreakGlassNoticeBar', class: Migration20271222BreakGlassNoticeBar },
 ];

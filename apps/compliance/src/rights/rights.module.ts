@@ -5,7 +5,7 @@ import { ConsentRepository } from '../consent/consent.repository.js';
 import { loadMasterKey } from '@lekha/runtime';
 import { RetentionRepository } from '../retention/retention.repository.js';
 import { certificateSeed } from '../retention/retention-scheduler.js';
-import { ERASURE_CERTIFICATE_SEED, ErasureWorkflow } from './erasure/erasure-workflow.js';
+import { ERASURE_CERTIFICATE_SEED, ErasureRetryOptions, ErasureWorkflow } from './erasure/erasure-workflow.js';
 import { ErasureRepository } from './erasure/erasure.repository.js';
 import { GetErasureCertificateUseCase } from './erasure/use-cases/erasure.use-cases.js';
 import { PrivacyNoticesRepository } from '../privacy-notices/privacy-notices.repository.js';
@@ -46,6 +46,10 @@ export function complianceRightsProviders(config: ComplianceConfig): Provider[] 
     RetentionRepository,
     ErasureRepository,
     { provide: ERASURE_CERTIFICATE_SEED, useValue: certificateSeed(loadMasterKey(config)) },
+    {
+      provide: ErasureRetryOptions,
+      useValue: new ErasureRetryOptions(config.RIGHTS_ERASURE_RETRIES, config.RIGHTS_ERASURE_RETRY_BACKOFF_MS),
+    },
     ErasureWorkflow,
     RightsRelay,
     GetErasureCertificateUseCase,

@@ -1,15 +1,22 @@
 import { z } from 'zod';
 import { operation } from '../operation.js';
 import { consentViewSchema } from '../privacy.js';
+import { deletionCertificateSchema } from '../deletion-certificate.js';
+import { rightsDocumentSchema } from '../rights.js';
 import {
   applyCorrectionSchema,
   correctionAppliedSchema,
   findPrincipalSchema,
   foundPrincipalSchema,
+  publicConsentGivenSchema,
+  publicConsentSchema,
   publicConsentWithdrawalSchema,
   publicConsentWithdrawnSchema,
   publicRightsRequestFiledSchema,
   publicRightsRequestSchema,
+  publicRightsRequestStatusSchema,
+  publicRequestReadSchema,
+  publicRequestResultReadSchema,
   publicVerificationSchema,
   tenantPublicStatusSchema,
   verificationPendingSchema,
@@ -48,6 +55,28 @@ export const PublicRightsOps = {
     internal: `POST v1/public/tenants/:tenantId/privacy/requests/:verificationId/verification ${HAND_WRITTEN}`,
     whileReadOnly: 'a principal’s rights do not depend on the tenant’s account',
   }),
+  give: operation({
+    name: 'compliance.public-rights.give',
+    request: publicConsentSchema,
+    response: verificationPendingSchema,
+    access: 'public',
+    audit: { action: 'create', resourceType: 'rights_verification', resourceIdField: null },
+    summary:
+      'A principal gives consent for one of the tenant’s purposes under the notice shown; a 6-digit code goes to ' +
+      'the phone or email given, and the consent is recorded once it is entered',
+    internal: `POST v1/public/tenants/:tenantId/privacy/consents ${HAND_WRITTEN}`,
+    whileReadOnly: 'giving consent is the principal’s act, not the tenant’s',
+  }),
+  verifyGiving: operation({
+    name: 'compliance.public-rights.verify-giving',
+    request: publicVerificationSchema,
+    response: publicConsentGivenSchema,
+    access: 'public',
+    audit: { action: 'update', resourceType: 'rights_verification', resourceIdField: 'verificationId' },
+    summary: 'The code of a public consent: the consent is recorded as POST v1/privacy/consents records it',
+    internal: `POST v1/public/tenants/:tenantId/privacy/consents/:verificationId/verification ${HAND_WRITTEN}`,
+    whileReadOnly: 'giving consent is the principal’s act, not the tenant’s',
+  }),
   withdraw: operation({
     name: 'compliance.public-rights.withdraw',
     request: publicConsentWithdrawalSchema,
@@ -70,6 +99,38 @@ export const PublicRightsOps = {
     internal:
       `POST v1/public/tenants/:tenantId/privacy/consents/withdrawals/:verificationId/verification ` + HAND_WRITTEN,
     whileReadOnly: 'withdrawing consent must stay as easy as giving it',
+  }),
+  readRequest: operation({
+    name: 'compliance.public-rights.read-request',
+    request: publicRequestReadSchema,
+    response: publicRightsRequestStatusSchema,
+    access: 'public',
+    audit: { action: 'read', resourceType: 'rights_request' },
+    summary:
+      'A principal reads where their request stands, with the read token its verification answered (a wrong ' +
+      'token, request or tenant: the same 404)',
+    internal: `GET v1/public/tenants/:tenantId/privacy/requests/:id ${HAND_WRITTEN}; the token in ?token= or a header`,
+    whileReadOnly: 'a principal’s rights do not depend on the tenant’s account',
+  }),
+  readResult: operation({
+    name: 'compliance.public-rights.read-result',
+    request: publicRequestResultReadSchema,
+    response: z.object({ document: rightsDocumentSchema, html: z.string().nullable(), language: z.string() }),
+    access: 'public',
+    audit: { action: 'export', resourceType: 'rights_request' },
+    summary: 'A principal reads the access or export document of their completed request (JSON, or HTML)',
+    internal: `GET v1/public/tenants/:tenantId/privacy/requests/:id/result ${HAND_WRITTEN}; HTML for Accept text/html`,
+    whileReadOnly: 'a principal’s rights do not depend on the tenant’s account',
+  }),
+  readCertificate: operation({
+    name: 'compliance.public-rights.read-certificate',
+    request: publicRequestReadSchema,
+    response: deletionCertificateSchema,
+    access: 'public',
+    audit: { action: 'read', resourceType: 'deletion_certificate' },
+    summary: 'A principal downloads the signed deletion certificate of their completed erasure request',
+    internal: `GET v1/public/tenants/:tenantId/privacy/requests/:id/certificate ${HAND_WRITTEN}`,
+    whileReadOnly: 'a principal’s rights do not depend on the tenant’s account',
   }),
   customerConsents: operation({
     name: 'compliance.consents.of-customer',

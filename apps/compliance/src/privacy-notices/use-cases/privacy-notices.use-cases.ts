@@ -6,7 +6,7 @@ import {
   type ListNoticesRequest,
   type PublishNoticeRequest,
 } from '@lekha/contracts';
-import { PlatformAccess, TenantAccess } from '@lekha/access';
+import { TenantAccess, type TenantScope } from '@lekha/access';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import type { z } from 'zod';
 import type { publicNoticeRequestSchema } from '@lekha/contracts';
@@ -35,7 +35,6 @@ type Published =
 export class PublishNoticeUseCase implements UseCase<typeof PrivacyNoticeOps.publishNotice> {
   constructor(
     private readonly access: TenantAccess,
-    private readonly platform: PlatformAccess,
     private readonly notices: PrivacyNoticesRepository,
     private readonly consents: ConsentRepository,
     private readonly registers: RegistersRepository,
@@ -45,7 +44,10 @@ export class PublishNoticeUseCase implements UseCase<typeof PrivacyNoticeOps.pub
 
   async execute(scope: OperationScope<typeof PrivacyNoticeOps.publishNotice>, input: PublishNoticeRequest) {
     const now = new Date();
-    const result: Published = await this.access.run(scope, async (data) => {
+    // One transaction for the publication and, for a material change, its queued notices: a crash between
+    // the two can no longer publish a version nobody hears of. Register notices are the service's table (no
+    // tenant grant), so it runs on the service's login with row-level security still set to the tenant.
+    const result: Published = await this.access.runSpanning(scope, async (data) => {
       const known = new Set((await this.consents.purposes(data)).map((p) => p.key));
       const unknown = input.purposes.map((p) => p.key).filter((k) => !known.has(k));
       if (unknown.length) {
@@ -73,8 +75,8 @@ export class PublishNoticeUseCase implements UseCase<typeof PrivacyNoticeOps.pub
         await data.record({ outcome: 'denied', reason: 'version_taken' });
         return { kind: 'version_taken', next: next + 1 };
       }
-      const customers =
-        input.material && next > 1 ? await this.notices.consentingCustomers(data, input.language, now) : [];
+      const material = input.material && next > 1;
+      const customers = material ? await this.notices.consentingCustomers(data, input.language, now) : [];
       await data.record({
         resource: { id },
         reason: `${input.language}_v${next}${input.material ? '_material' : ''}`,
@@ -83,6 +85,7 @@ export class PublishNoticeUseCase implements UseCase<typeof PrivacyNoticeOps.pub
           ? { subjectIds: customers, fields: [{ name: 'consent', category: 'user.consent' as const }] }
           : {}),
       });
+      if (material) await this.queueNotices(data, id, customers);
       return { kind: 'published', id, version: next, customers };
     });
     if (result.kind === 'unknown_purposes')
@@ -95,38 +98,35 @@ export class PublishNoticeUseCase implements UseCase<typeof PrivacyNoticeOps.pub
         PrivacyError.NoticeVersionTaken,
         `versions never change: the next ${input.language} version is ${result.next}`,
       );
-    const tenantId = scope.ctx.tenantId!;
-    if (input.material && result.version > 1) {
-      // Register notices are the platform's table (no tenant grant): queued on the service's own login.
-      await this.platform.run(scope, async (data) => {
-        const due = this.clock.now();
-        const recipients = [
-          { recipientType: 'tenant_owner' as const, customerId: null },
-          ...result.customers.map((c) => ({ recipientType: 'customer' as const, customerId: c })),
-        ];
-        for (const r of recipients)
-          await this.registers.insertNotice(data.tx, {
-            id: uuidv7(),
-            sourceType: 'privacy_notice',
-            sourceId: result.id,
-            tenantId,
-            ...r,
-            dueAt: due,
-            createdAt: due,
-          });
-        await this.notices.setNotified(data.tx, result.id, 1, result.customers.length);
-        await data.record({
-          tenantId,
-          action: 'create',
-          resource: { type: 'privacy_notice_change', id: result.id },
-          subjectIds: result.customers,
-          reason: 'material_change_notices',
-        });
-      });
-      // The round hands them over now; should this fail, its next tick does (each row once).
-      await this.round.runOnce(result.id).catch(() => 0);
-    }
+    // The round hands them over now; should this fail, its next tick does (each row once).
+    if (input.material && result.version > 1) await this.round.runOnce(result.id).catch(() => 0);
     return this.access.run(scope, async (data) => tenantNoticeView((await this.notices.find(data, result.id))!));
+  }
+
+  /** One register notice per recipient (the owner and each consenting customer), in the publication's transaction. */
+  private async queueNotices(data: TenantScope, noticeId: string, customers: string[]): Promise<void> {
+    const due = this.clock.now();
+    const recipients = [
+      { recipientType: 'tenant_owner' as const, customerId: null },
+      ...customers.map((c) => ({ recipientType: 'customer' as const, customerId: c })),
+    ];
+    for (const r of recipients)
+      await this.registers.insertNotice(data.tx, {
+        id: uuidv7(),
+        sourceType: 'privacy_notice',
+        sourceId: noticeId,
+        tenantId: data.tenantId,
+        ...r,
+        dueAt: due,
+        createdAt: due,
+      });
+    await this.notices.setNotified(data.tx, noticeId, 1, customers.length);
+    await data.record({
+      action: 'create',
+      resource: { type: 'privacy_notice_change', id: noticeId },
+      subjectIds: customers,
+      reason: 'material_change_notices',
+    });
   }
 }
 

@@ -22,6 +22,17 @@ import { openPartAtRest, sealPartAtRest } from '../rights-view.js';
 import { RightsRepository, type RightsRequestRow } from '../rights.repository.js';
 import { ErasureRepository } from './erasure.repository.js';
 
+/**
+ * An erasure whose check finds a residue is ordered again from the services holding it, up to `retries`
+ * times, the first after `backoffMs` and each further one after twice the wait before it.
+ */
+export class ErasureRetryOptions {
+  constructor(
+    readonly retries: number,
+    readonly backoffMs: number,
+  ) {}
+}
+
 /** The deletion certificates' signing seed (the same key as tenant purges': `certificateSeed`). */
 export const ERASURE_CERTIFICATE_SEED = Symbol('ERASURE_CERTIFICATE_SEED');
 
@@ -34,7 +45,9 @@ const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` 
  * says what it erased and what a legal minimum keeps). Once all have answered, an access request runs
  * again under the same request ID (parts of kind `access`). When every service has answered that check,
  * anything personal it found that is not on a service's retained list is the residue: recorded, and the
- * request stays in progress with no certificate. An empty check completes the request and signs its
+ * erasure is ordered again from the services that hold it (after a back-off, a bounded number of times)
+ * and checked again there; past the last retry the request stays in progress (phase `residue`) with no
+ * certificate. An empty check completes the request and signs its
  * deletion certificate in that same transaction.
  */
 @Injectable()
@@ -48,6 +61,7 @@ export class ErasureWorkflow {
     private readonly holds: RetentionRepository,
     private readonly audit: AuditOutbox,
     @Inject(ERASURE_CERTIFICATE_SEED) seed: Buffer,
+    private readonly retryOptions: ErasureRetryOptions,
   ) {
     this.key = deletionCertificateKey(seed);
   }
@@ -78,7 +92,15 @@ export class ErasureWorkflow {
     if (kind !== 'erasure' && kind !== 'access') return false;
     const state = await this.erasures.find(data, request.id);
     if (!state) return false;
-    if (!(await this.erasures.answer(data, request.id, event.service, kind, sealPartAtRest(data.cipher, part), at)))
+    // A retried service's new answer adds to what it erased the first time (the certificate lists both).
+    const prior =
+      kind === 'erasure' && state.retries > 0
+        ? (await this.erasures.parts(data, request.id, 'erasure')).find(
+            (p) => p.service === event.service && p.answered_at === null && p.part_enc,
+          )
+        : undefined;
+    const stored = prior ? mergeErasures(openPartAtRest(data.cipher, prior.part_enc!), part) : part;
+    if (!(await this.erasures.answer(data, request.id, event.service, kind, sealPartAtRest(data.cipher, stored), at)))
       return false;
     if ((await this.erasures.waiting(data, request.id, kind)) > 0) return false;
     const subject = { resource: { type: 'rights_request', id: request.id }, subjectIds: [request.customer_id] };
@@ -90,6 +112,7 @@ export class ErasureWorkflow {
         RIGHTS_SERVICES,
         at,
       );
+      await this.erasures.openChecks(data, request.id, at);
       await this.erasures.setPhase(data, request.id, { phase: 'checking' }, at);
       await data.record({ ...subject, action: 'update', reason: 'erasure_check_started' });
       return true;
@@ -105,9 +128,26 @@ export class ErasureWorkflow {
     );
     const retained = erased.flatMap((e) => e.erasure.retained.map((r) => ({ service: e.service, ...r })));
     const residue = residueOf(checks, retained);
+    if (residue.length && state.retries < this.retryOptions.retries) {
+      // Ordered again from the services holding the residue, after a back-off; the residue stays visible.
+      const services = [...new Set(residue.map((r) => r.service))];
+      const wait = this.retryOptions.backoffMs * 2 ** state.retries;
+      await this.erasures.setPhase(data, request.id, { phase: 'erasing', residue, retained }, at);
+      await this.erasures.retry(data, request.id, services, at, wait);
+      await data.record({
+        ...subject,
+        action: 'update',
+        reason: `erasure_residue_retry_${state.retries + 1}_of_${this.retryOptions.retries}`,
+      });
+      return true;
+    }
     if (residue.length) {
       await this.erasures.setPhase(data, request.id, { phase: 'residue', residue, retained }, at);
-      await data.record({ ...subject, action: 'update', reason: 'erasure_residue' });
+      await data.record({
+        ...subject,
+        action: 'update',
+        reason: state.retries ? `erasure_residue_after_${state.retries}_retries` : 'erasure_residue',
+      });
       return false;
     }
     const certificate = this.certificate(data.tenantId, request, erased, at);
@@ -234,6 +274,22 @@ export class ErasureWorkflow {
       this.key,
     );
   }
+}
+
+/** A service's erasure answered again: what it erased both times (counts added), what it retains (once each). */
+export function mergeErasures(first: RightsPart, again: RightsPart): RightsPart {
+  const a = first.erasure ?? { erased: [], retained: [] };
+  const b = again.erasure ?? { erased: [], retained: [] };
+  const erased = new Map<string, (typeof a.erased)[number]>();
+  for (const e of [...a.erased, ...b.erased]) {
+    const key = `${e.category}\u0000${e.what}`;
+    const had = erased.get(key);
+    erased.set(key, had ? { ...had, count: had.count + e.count } : e);
+  }
+  const retained = [...a.retained];
+  for (const r of b.retained)
+    if (!retained.some((x) => x.what === r.what && x.category === r.category)) retained.push(r);
+  return { ...again, erasure: { erased: [...erased.values()], retained } };
 }
 
 /** What the check still found: any holding with items that no service listed as retained. */

@@ -19,6 +19,7 @@ export interface ErasureRow {
   retained: RightsErasureState['retained'];
   certificate_id: string | null;
   certificate: DeletionCertificate | null;
+  retries: number;
 }
 
 export interface ErasurePartRow {
@@ -42,7 +43,7 @@ export class ErasureRepository {
 
   async find({ tx, tenantId }: TenantScope, requestId: string): Promise<ErasureRow | null> {
     const rows = await tx.execute<ErasureRow[]>(
-      `select request_id, phase, residue, retained, certificate_id, certificate from compliance.rights_erasures
+      `select request_id, phase, residue, retained, certificate_id, certificate, retries from compliance.rights_erasures
          where tenant_id = ? and request_id = ?`,
       [tenantId, requestId],
     );
@@ -83,6 +84,45 @@ export class ErasureRepository {
         tenantId,
         requestId,
       ],
+    );
+  }
+
+  /**
+   * Orders the erasure again from `services` after `backoffMs`: their erasure parts wait for a new answer,
+   * and their access-check parts for the check after it (asked once the erasure answers: `openChecks`).
+   * The other services' answers stand. Counts the retry.
+   */
+  async retry(
+    { tx, tenantId }: TenantScope,
+    requestId: string,
+    services: RightsService[],
+    at: Date,
+    backoffMs: number,
+  ): Promise<void> {
+    const list = services.map(() => '?').join(', ');
+    await tx.execute(
+      `update compliance.rights_parts set answered_at = null, next_send_at = ?
+         where tenant_id = ? and request_id = ? and kind = 'erasure' and service in (${list})`,
+      [new Date(at.getTime() + backoffMs), tenantId, requestId, ...services],
+    );
+    await tx.execute(
+      `update compliance.rights_parts set answered_at = null, part_enc = null, next_send_at = 'infinity'
+         where tenant_id = ? and request_id = ? and kind = 'access' and service in (${list})`,
+      [tenantId, requestId, ...services],
+    );
+    await tx.execute(
+      `update compliance.rights_erasures set retries = retries + 1, phase = 'erasing', updated_at = ?
+         where tenant_id = ? and request_id = ?`,
+      [at, tenantId, requestId],
+    );
+  }
+
+  /** The access-check parts held back by a retry: asked now. */
+  async openChecks({ tx, tenantId }: TenantScope, requestId: string, at: Date): Promise<void> {
+    await tx.execute(
+      `update compliance.rights_parts set next_send_at = ?
+         where tenant_id = ? and request_id = ? and kind = 'access' and answered_at is null`,
+      [at, tenantId, requestId],
     );
   }
 
@@ -235,6 +275,12 @@ export async function erasureState(
 ): Promise<RightsErasureState | null> {
   const row = await repo.find(data, requestId);
   return row
-    ? { phase: row.phase, residue: row.residue, retained: row.retained, certificateId: row.certificate_id }
+    ? {
+        phase: row.phase,
+        residue: row.residue,
+        retained: row.retained,
+        certificateId: row.certificate_id,
+        retries: row.retries,
+      }
     : null;
 }

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { TenantAccess, type TenantScope } from '@lekha/access';
 import {
+  DomainError,
   FeatureError,
   PrivacyError,
   uuidv7,
+  type NoticeLanguage,
   type PublicVerificationPurpose,
   type RightsCorrections,
   type VerificationPending,
@@ -25,6 +27,8 @@ export const PUBLIC_LIMITS = {
   perAddress: 5,
   /** Codes asked from one IP in the window. */
   perIp: 20,
+  /** Wrong read tokens (status, document, certificate) from one IP in the window. */
+  perIpReadMisses: 20,
 } as const;
 
 /** What a principal asked on the public route, kept encrypted with the verification until it is verified. */
@@ -33,7 +37,15 @@ export interface PublicAsk {
   kind?: string;
   details?: string;
   purpose?: string;
+  /** A consent given: the notice shown on the form. */
+  notice?: { version: string; language: NoticeLanguage };
   corrections?: RightsCorrections;
+}
+
+/** What was asked cannot be verified at all (e.g. a purpose the tenant does not have): refused before any code. */
+export interface PublicAskRefusal {
+  reason: string;
+  error: DomainError;
 }
 
 const GENERIC = 'the code is wrong or has expired, or this address cannot be verified';
@@ -75,6 +87,7 @@ export class PublicRightsFlow {
     purpose: PublicVerificationPurpose,
     ask: PublicAsk,
     known: (data: TenantScope) => Promise<{ customerId: string | null } | null>,
+    precheck?: (data: TenantScope) => Promise<PublicAskRefusal | null>,
   ): Promise<VerificationPending> {
     const scoped = inTenant(scope, tenantId);
     await this.activeTenant(scope, tenantId);
@@ -84,6 +97,11 @@ export class PublicRightsFlow {
     const expiresAt = new Date(now.getTime() + PUBLIC_LIMITS.codeTtlMs);
     const ipHash = this.codes.ipHash(scope.ctx.ip);
     const outcome = await this.access.run(scoped, async (data) => {
+      const refusal = precheck ? await precheck(data) : null;
+      if (refusal) {
+        await data.record({ outcome: 'denied', reason: refusal.reason });
+        return { refusal: refusal.error };
+      }
       const addressIdx = principalIndex(data.cipher, address);
       const since = new Date(now.getTime() - PUBLIC_LIMITS.windowMs);
       const byAddress = await this.verifications.since(data, { addressIdx }, since);
@@ -109,6 +127,7 @@ export class PublicRightsFlow {
       await data.record({ resource: { id }, reason: `public_${purpose}` });
       return null;
     });
+    if (outcome && 'refusal' in outcome) throw outcome.refusal;
     if (outcome) throw limited(outcome.retryAfterSeconds, 'requests');
     this.later(() => this.sendCode(tenantId, id, address, purpose, known));
     return { verificationId: id, status: 'verification_pending', expiresAt: expiresAt.toISOString() };
@@ -144,7 +163,11 @@ export class PublicRightsFlow {
       return true;
     });
     if (!bound) return;
-    const what = purpose === 'rights_request' ? 'privacy request' : 'consent withdrawal';
+    const what = {
+      rights_request: 'privacy request',
+      consent_withdrawal: 'consent withdrawal',
+      consent_given: 'consent',
+    }[purpose];
     await this.codes.send(
       tenantId,
       address,

@@ -1,13 +1,23 @@
 import type { Provider } from '@nestjs/common';
 import { BusPrincipalDirectory, PrincipalDirectory } from './principal-directory.js';
 import { PublicRightsFlow } from './public-rights-flow.js';
-import { PublicVerificationRepository, RightsCorrectionRepository } from './public-verification.repository.js';
+import {
+  PublicVerificationRepository,
+  RightsCorrectionRepository,
+  RightsReadTokenRepository,
+} from './public-verification.repository.js';
 import { CorrectRightsRequestUseCase } from '../correction/use-cases/correct-rights-request.use-case.js';
 import { VerificationCodes } from './verification-codes.js';
 import {
   CustomerConsentsUseCase,
   PublicConsentWithdrawalUseCase,
+  PublicConsentUseCase,
+  PublicRequestReader,
   PublicRightsRequestUseCase,
+  ReadPublicCertificateUseCase,
+  ReadPublicRightsRequestUseCase,
+  ReadPublicRightsResultUseCase,
+  VerifyPublicConsentUseCase,
   VerifyPublicConsentWithdrawalUseCase,
   VerifyPublicRightsRequestUseCase,
 } from './use-cases/public-rights.use-cases.js';
@@ -20,6 +30,7 @@ export function publicRightsProviders(): Provider[] {
   return [
     PublicVerificationRepository,
     RightsCorrectionRepository,
+    RightsReadTokenRepository,
     VerificationCodes,
     { provide: PrincipalDirectory, useClass: BusPrincipalDirectory },
     PublicRightsFlow,
@@ -27,7 +38,13 @@ export function publicRightsProviders(): Provider[] {
     VerifyPublicRightsRequestUseCase,
     PublicConsentWithdrawalUseCase,
     VerifyPublicConsentWithdrawalUseCase,
+    PublicConsentUseCase,
+    VerifyPublicConsentUseCase,
     CustomerConsentsUseCase,
     CorrectRightsRequestUseCase,
+    PublicRequestReader,
+    ReadPublicRightsRequestUseCase,
+    ReadPublicRightsResultUseCase,
+    ReadPublicCertificateUseCase,
   ];
 }

@@ -144,3 +144,46 @@ export class RightsCorrectionRepository {
     );
   }
 }
+
+/** The principal's read tokens (keyed hashes only) and the wrong tokens tried, per IP, for their limit. */
+@Injectable()
+export class RightsReadTokenRepository {
+  async insert({ tx, tenantId }: TenantScope, tokenHash: string, requestId: string, at: Date): Promise<void> {
+    await tx.execute(
+      `insert into compliance.rights_read_tokens (token_hash, tenant_id, request_id, created_at) values (?, ?, ?, ?)`,
+      [tokenHash, tenantId, requestId, at],
+    );
+  }
+
+  /** Whether the token reads this request (of this tenant: RLS and the filter both bind it). */
+  async reads({ tx, tenantId }: TenantScope, tokenHash: string, requestId: string): Promise<boolean> {
+    const rows = await tx.execute<{ request_id: string }[]>(
+      `select request_id from compliance.rights_read_tokens where tenant_id = ? and token_hash = ? and request_id = ?`,
+      [tenantId, tokenHash, requestId],
+    );
+    return rows.length > 0;
+  }
+
+  async miss({ tx, tenantId }: TenantScope, id: string, ipHash: string | null, at: Date): Promise<void> {
+    await tx.execute(`insert into compliance.rights_read_misses (id, tenant_id, ip_hash, at) values (?, ?, ?, ?)`, [
+      id,
+      tenantId,
+      ipHash,
+      at,
+    ]);
+  }
+
+  /** Wrong tokens tried from the IP since `since`; the oldest first. */
+  async missesSince(
+    { tx, tenantId }: TenantScope,
+    ipHash: string,
+    since: Date,
+  ): Promise<{ count: number; oldest: Date | null }> {
+    const [row] = await tx.execute<{ count: string | number; oldest: Date | string | null }[]>(
+      `select count(*) as count, min(at) as oldest from compliance.rights_read_misses
+         where tenant_id = ? and ip_hash = ? and at > ?`,
+      [tenantId, ipHash, since],
+    );
+    return { count: Number(row?.count ?? 0), oldest: row?.oldest ? new Date(row.oldest) : null };
+  }
+}

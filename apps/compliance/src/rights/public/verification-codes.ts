@@ -1,4 +1,4 @@
-import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { KafkaPublisher } from '@lekha/kafka';
 import { seal } from '@lekha/crypto';
@@ -43,6 +43,15 @@ export class VerificationCodes {
     const expected = Buffer.from(stored ?? this.hash(verificationId, 'none'));
     const given = Buffer.from(this.hash(verificationId, code));
     return expected.length === given.length && timingSafeEqual(expected, given) && stored !== null;
+  }
+
+  /** A read token for a verified request: 32 random bytes; only `readTokenHash` of it is kept. */
+  newReadToken(): string {
+    return randomBytes(32).toString('base64url');
+  }
+
+  readTokenHash(token: string): string {
+    return createHmac('sha256', this.hashKey).update(`read\u0000${token}`).digest('base64url');
   }
 
   ipHash(ip: string | undefined): string | null {
