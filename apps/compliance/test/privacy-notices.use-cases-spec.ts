@@ -98,6 +98,36 @@ describe('privacy notices (use cases on a real database)', () => {
     expect(after.items.map((c) => c.needsReacceptance)).toEqual([false, false]);
   });
 
+  it('P52: a material change also reaches a principal known only by their consent’s address, once', async () => {
+    const owner = h.tenantCaller(['owner']);
+    await publish(owner);
+    const customer = randomUUID();
+    await consent(owner, customer, '1', '+919812300031');
+    const byAddress = () =>
+      h.call(
+        PrivacyOps.giveConsent,
+        {
+          principal: { phone: '+919812300032' },
+          purpose: 'marketing',
+          notice: { version: '1', language: 'en' },
+          channel: 'web',
+          evidence: { method: 'public route, verified by a one-time code' },
+        },
+        owner,
+      );
+    await byAddress();
+    await byAddress();
+
+    const changed = await publish(owner, { material: true, summaryOfChanges: 'New SMS provider.' });
+    expect(changed).toMatchObject({ version: 2, notified: { owner: 1, principals: 2 } });
+    const to = sent.map((n) => n.to);
+    expect(to).toHaveLength(3);
+    expect(to).toEqual(
+      expect.arrayContaining([{ tenantOwner: true }, { customerId: customer }, { address: '+919812300032' }]),
+    );
+    expect(sent.every((n) => n.body.includes('New SMS provider.') && !n.body.includes('+9198'))).toBe(true);
+  });
+
   it('a material change and its notices commit together: a failure while queueing them publishes nothing', async () => {
     const owner = h.tenantCaller(['owner']);
     const tenantId = owner.ctx.tenantId!;

@@ -159,13 +159,27 @@ describe('privacy notices through the gateway', () => {
     expect((await http.post('/v1/privacy/notices', notice('en'))).status).toBe(401);
   });
 
-  it('a material change tells the owner and each consenting customer once; consents need re-acceptance', async () => {
+  it('P52: a material change tells the owner and each consenting principal once; re-acceptance needed', async () => {
     const { token, email } = await tenant('Lata');
     expect((await http.post('/v1/privacy/notices', notice('en'), token)).status).toBe(201);
     expect((await http.post('/v1/privacy/notices', notice('hi'), token)).status).toBe(201);
     const a = await customerWithConsent(token, 'en', '1');
     const b = await customerWithConsent(token, 'en', '1');
     const h = await customerWithConsent(token, 'hi', '1');
+    // A principal known only by the phone they gave (no customer record): told too, at that phone.
+    const onlyPhone = `+9198${Math.floor(10_000_000 + Math.random() * 89_999_999)}`;
+    const byAddress = await http.post(
+      '/v1/privacy/consents',
+      {
+        principal: { phone: onlyPhone },
+        purpose: 'marketing',
+        notice: { version: '1', language: 'en' },
+        channel: 'web',
+        evidence: { method: 'newsletter form' },
+      },
+      token,
+    );
+    expect(byAddress.status).toBe(201);
 
     const changed = await http.post(
       '/v1/privacy/notices',
@@ -173,10 +187,11 @@ describe('privacy notices through the gateway', () => {
       token,
     );
     expect(changed.status).toBe(201);
-    expect(changed.body).toMatchObject({ version: 2, material: true, notified: { owner: 1, principals: 2 } });
+    expect(changed.body).toMatchObject({ version: 2, material: true, notified: { owner: 1, principals: 3 } });
 
-    // Each of the two English consenters and the owner get one message; the Hindi consenter none.
-    for (const to of [a.phone, b.phone, email]) {
+    // Each of the English consenters (two customers, one known by a phone only) and the owner get one
+    // message; the Hindi consenter none.
+    for (const to of [a.phone, b.phone, onlyPhone, email]) {
       const got = await until(
         `notice to ${to}`,
         () => inbox(to, 'privacy_notice_change'),
@@ -217,7 +232,7 @@ describe('privacy notices through the gateway', () => {
       notice('en', { material: true, summaryOfChanges: 'A new purpose.' }),
       token,
     );
-    expect(third.body).toMatchObject({ version: 4, notified: { owner: 1, principals: 2 } });
+    expect(third.body).toMatchObject({ version: 4, notified: { owner: 1, principals: 3 } });
     await until(
       'the second change',
       () => inbox(b.phone, 'privacy_notice_change'),

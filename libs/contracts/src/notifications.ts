@@ -47,7 +47,7 @@ export interface DispatchContent {
  * notices): the tenant's owner, or a customer of the tenant. Notifications finds the contact.
  */
 export interface AddressedDispatchContent {
-  recipient: { tenantOwner: true } | { customerId: string };
+  recipient: { tenantOwner: true } | { customerId: string } | { address: string };
   body: string;
 }
 

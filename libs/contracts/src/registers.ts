@@ -64,7 +64,7 @@ export type DecideLegalRequest = z.infer<typeof decideLegalRequestSchema>;
 export const registerNoticeViewSchema = z.object({
   id: z.uuid(),
   recipient: z.object({
-    type: z.enum(['tenant_owner', 'customer']),
+    type: z.enum(['tenant_owner', 'customer', 'principal']),
     tenantId: z.uuid(),
     customerId: z.uuid().nullable(),
   }),

@@ -16,6 +16,7 @@ import { Migration20271101BreakGlass } from './20271101-break-glass.migration.js
 import { Migration20271201RightsReadTokens } from './20271201-rights-read-tokens.migration.js';
 import { Migration20271202ErasureRetries } from './20271202-erasure-retries.migration.js';
 import { Migration20271222BreakGlassNoticeBar } from './20271222-break-glass-notice-bar.migration.js';
+import { Migration20271223PrincipalNotices } from './20271223-principal-notices.migration.js';
 
 const S = 'compliance';
 
@@ -161,4 +162,5 @@ export const migrations = [
   { name: 'Migration20271201RightsReadTokens', class: Migration20271201RightsReadTokens },
   { name: 'Migration20271202ErasureRetries', class: Migration20271202ErasureRetries },
   { name: 'Migration20271222BreakGlassNoticeBar', class: Migration20271222BreakGlassNoticeBar },
+  { name: 'Migration20271223PrincipalNotices', class: Migration20271223PrincipalNotices },
 ];

@@ -3,7 +3,8 @@ export interface OutgoingNotice {
   /** The notice's ID, used as the message's ID: handing it over twice queues one message. */
   id: string;
   tenantId: string;
-  to: { tenantOwner: true } | { customerId: string };
+  /** The tenant's owner, a customer by ID, or a principal known only by the address they gave (sealed in transit). */
+  to: { tenantOwner: true } | { customerId: string } | { address: string };
   purpose:
     | 'legal_request_notice'
     | 'breach_notice'

@@ -131,6 +131,22 @@ export class PrivacyNoticesRepository {
     return rows.map((r) => r.customer_id);
   }
 
+  /**
+   * Principals known only by the address they gave (a consent with no customer record, e.g. given on the
+   * public route): one consent per person (their blind index), active, under a notice of this language.
+   */
+  async consentingAddresses({ tx, tenantId }: TenantScope, language: NoticeLanguage, now: Date): Promise<string[]> {
+    const rows = await tx.execute<{ id: string }[]>(
+      `select distinct on (r.principal_idx) r.id from compliance.consent_records r
+         where r.tenant_id = ? and r.notice_language = ? and r.customer_id is null and r.address_enc is not null
+           and r.principal_idx is not null and (r.expires_at is null or r.expires_at > ?)
+           and not exists (select 1 from compliance.consent_withdrawals w where w.record_id = r.id)
+         order by r.principal_idx, r.given_at desc`,
+      [tenantId, language, now],
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** How many were told (set once, by the service's own login after the notices are queued). */
   async setNotified(tx: Em, id: string, owner: number, principals: number): Promise<void> {
     await tx.execute(`update compliance.privacy_notices set notified_owner = ?, notified_principals = ? where id = ?`, [

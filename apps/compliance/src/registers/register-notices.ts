@@ -1,6 +1,7 @@
 import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
 import { SUPPORT_REQUEST_PENDING_DAYS } from '@lekha/contracts';
+import { FieldCipher, TenantKeyring, type TenantKeys } from '@lekha/crypto';
 import { Database, type Em } from '@lekha/persistence';
 import { AppLogger } from '@lekha/runtime';
 import { NoticeMessenger, type OutgoingNotice } from '../notices/notice-messenger.js';
@@ -32,6 +33,7 @@ export class RegisterNotices implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly clock: RegistersClock,
     private readonly options: RegistersOptions,
     private readonly logger: AppLogger,
+    private readonly keyring: TenantKeyring,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -63,12 +65,17 @@ export class RegisterNotices implements OnApplicationBootstrap, OnModuleDestroy 
   async runOnce(sourceId?: string): Promise<number> {
     let sent = 0;
     for (;;) {
+      // Keys before the transaction (the embedded database has a single connection): the tenants of the due
+      // notices to principals known only by an address, whose address is opened under the tenant's key.
+      const keys = await this.principalKeys(sourceId);
       const { taken, handed } = await this.db.em().transactional(async (tx) => {
         const now = this.clock.now();
         const due = await this.repo.claimDue(tx, now, 50, sourceId);
         let handed = 0;
         for (const row of due) {
-          const notice = await this.compose(tx, row);
+          // Became due after the keys were read: the next round takes it.
+          if (row.consent_id && !keys.has(row.tenant_id)) continue;
+          const notice = await this.compose(tx, row, keys);
           if (!notice) {
             await this.repo.markFailed(tx, row.id, 'its source is gone');
             continue;
@@ -102,6 +109,35 @@ export class RegisterNotices implements OnApplicationBootstrap, OnModuleDestroy 
     }
   }
 
+  /** The tenants' keys for the due notices to principals known by an address (null: the tenant has none). */
+  private async principalKeys(sourceId?: string): Promise<Map<string, TenantKeys | null>> {
+    const rows = await this.db.em().execute<{ tenant_id: string }[]>(
+      `select distinct tenant_id from compliance.register_notices
+        where consent_id is not null and sent_at is null and error is null and due_at <= ?
+        ${sourceId ? 'and source_id = ?' : ''} limit 50`,
+      sourceId ? [this.clock.now(), sourceId] : [this.clock.now()],
+    );
+    const keys = new Map<string, TenantKeys | null>();
+    for (const r of rows) keys.set(r.tenant_id, await this.keyring.keysFor(r.tenant_id, { create: false }));
+    return keys;
+  }
+
+  /** The address on a consent, opened under the tenant's key (null when it was erased). */
+  private async consentAddress(
+    tx: Em,
+    tenantId: string,
+    consentId: string,
+    keys: TenantKeys | null,
+  ): Promise<{ address: string } | null> {
+    const [row] = await tx.execute<{ address_enc: Buffer | null }[]>(
+      `select address_enc from compliance.consent_records where tenant_id = ? and id = ?`,
+      [tenantId, consentId],
+    );
+    if (!row?.address_enc || !keys) return null;
+    const address = new FieldCipher(keys).decrypt('consent.address', row.address_enc);
+    return address ? { address } : null;
+  }
+
   /** Reads the delivery status notifications keeps for the sent notices and records it on each. */
   async refreshDelivery(notices: NoticeRow[]): Promise<void> {
     const sent = notices.filter((n) => n.sent_at !== null);
@@ -130,8 +166,14 @@ export class RegisterNotices implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   /** The notice's text, from its source as it stands now (platform text and IDs only). */
-  private async compose(tx: Em, row: NoticeRow): Promise<OutgoingNotice | null> {
-    const to = row.customer_id ? { customerId: row.customer_id } : ({ tenantOwner: true } as const);
+  private async compose(tx: Em, row: NoticeRow, keys: Map<string, TenantKeys | null>): Promise<OutgoingNotice | null> {
+    const to = row.consent_id
+      ? await this.consentAddress(tx, row.tenant_id, row.consent_id, keys.get(row.tenant_id) ?? null)
+      : row.customer_id
+        ? { customerId: row.customer_id }
+        : ({ tenantOwner: true } as const);
+    // A principal whose address is gone (erased, or the tenant's keys destroyed) is no longer reachable.
+    if (!to) return null;
     if (row.source_type === 'legal_request') {
       const r = await this.repo.findLegalRequest(tx, row.source_id);
       if (!r) return null;

@@ -70,8 +70,9 @@ export interface NoticeRow {
   source_type: 'legal_request' | 'incident' | 'support_request' | 'privacy_notice';
   source_id: string;
   tenant_id: string;
-  recipient_type: 'tenant_owner' | 'customer';
+  recipient_type: 'tenant_owner' | 'customer' | 'principal';
   customer_id: string | null;
+  consent_id: string | null;
   due_at: Ts;
   sent_at: Ts | null;
   error: string | null;
@@ -84,8 +85,10 @@ export interface NewNotice {
   sourceType: 'legal_request' | 'incident' | 'support_request' | 'privacy_notice';
   sourceId: string;
   tenantId: string;
-  recipientType: 'tenant_owner' | 'customer';
+  recipientType: 'tenant_owner' | 'customer' | 'principal';
   customerId: string | null;
+  /** A principal known only by their consent's address: the consent whose address the notice goes to. */
+  consentId?: string | null;
   dueAt: Date;
   createdAt: Date;
 }
@@ -157,8 +160,8 @@ const LEGAL_COLUMNS = `r.id, r.authority_name, r.authority_type, r.instrument_ty
   r.customer_ids, r.categories, r.received_at, r.bar_reason, r.bar_until, r.recorded_by_type, r.recorded_by_id,
   r.created_at, d.decision, d.decided_at, d.disclosed_customer_ids, d.disclosed_categories, d.disclosed_note`;
 
-const NOTICE_COLUMNS = `id, source_type, source_id, tenant_id, recipient_type, customer_id, due_at, sent_at, error,
-  delivery_status, delivery_at`;
+const NOTICE_COLUMNS = `id, source_type, source_id, tenant_id, recipient_type, customer_id, consent_id, due_at, sent_at,
+  error, delivery_status, delivery_at`;
 
 const INCIDENT_COLUMNS = `id, detected_at, description, categories, tenant_ids, window_from, window_to, involved_type,
   involved_id, cert_in, board_intimation_due, board_report_due, cert_in_due, created_at`;
@@ -285,8 +288,18 @@ export class RegistersRepository {
   async insertNotice(tx: Em, n: NewNotice): Promise<boolean> {
     const rows = await tx.execute<{ id: string }[]>(
       `insert into compliance.register_notices (id, source_type, source_id, tenant_id, recipient_type, customer_id,
-         due_at, created_at) values (?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing returning id`,
-      [n.id, n.sourceType, n.sourceId, n.tenantId, n.recipientType, n.customerId, n.dueAt, n.createdAt],
+         consent_id, due_at, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing returning id`,
+      [
+        n.id,
+        n.sourceType,
+        n.sourceId,
+        n.tenantId,
+        n.recipientType,
+        n.customerId,
+        n.consentId ?? null,
+        n.dueAt,
+        n.createdAt,
+      ],
     );
     return rows.length > 0;
   }

@@ -11,7 +11,8 @@ export interface ResolvedNotice {
 
 /**
  * Finds the contact of a notice another service addressed by ID (compliance's register notices): a
- * customer through tenant-data, the tenant's owner through identity, each asked as this service. The
+ * customer through tenant-data, the tenant's owner through identity, each asked as this service; a
+ * principal known only by an address comes with it (sealed in the dispatch). The
  * dispatch's channel is a preference: a recipient without an email gets an SMS, and the reverse.
  * Null when there is no such recipient (or no way to reach them).
  */
@@ -23,6 +24,11 @@ export class NoticeRecipients {
     m: NotificationDispatch & { tenantId: string },
     c: AddressedDispatchContent,
   ): Promise<ResolvedNotice | null> {
+    // A principal known only by the address they gave (their consent's): that address, as given.
+    if ('address' in c.recipient) {
+      const to = c.recipient.address;
+      return { channel: to.includes('@') ? 'email' : 'sms', content: { to, body: c.body }, customerId: null };
+    }
     const contact =
       'customerId' in c.recipient
         ? await this.directory.noticeContact(m.tenantId, c.recipient.customerId)

@@ -77,6 +77,7 @@ export class PublishNoticeUseCase implements UseCase<typeof PrivacyNoticeOps.pub
       }
       const material = input.material && next > 1;
       const customers = material ? await this.notices.consentingCustomers(data, input.language, now) : [];
+      const addressed = material ? await this.notices.consentingAddresses(data, input.language, now) : [];
       await data.record({
         resource: { id },
         reason: `${input.language}_v${next}${input.material ? '_material' : ''}`,
@@ -85,7 +86,7 @@ export class PublishNoticeUseCase implements UseCase<typeof PrivacyNoticeOps.pub
           ? { subjectIds: customers, fields: [{ name: 'consent', category: 'user.consent' as const }] }
           : {}),
       });
-      if (material) await this.queueNotices(data, id, customers);
+      if (material) await this.queueNotices(data, id, customers, addressed);
       return { kind: 'published', id, version: next, customers };
     });
     if (result.kind === 'unknown_purposes')
@@ -103,12 +104,21 @@ export class PublishNoticeUseCase implements UseCase<typeof PrivacyNoticeOps.pub
     return this.access.run(scope, async (data) => tenantNoticeView((await this.notices.find(data, result.id))!));
   }
 
-  /** One register notice per recipient (the owner and each consenting customer), in the publication's transaction. */
-  private async queueNotices(data: TenantScope, noticeId: string, customers: string[]): Promise<void> {
+  /**
+   * One register notice per recipient — the owner, each consenting customer, and each principal known only by
+   * the address on their consent — in the publication's transaction.
+   */
+  private async queueNotices(
+    data: TenantScope,
+    noticeId: string,
+    customers: string[],
+    consents: string[],
+  ): Promise<void> {
     const due = this.clock.now();
     const recipients = [
       { recipientType: 'tenant_owner' as const, customerId: null },
       ...customers.map((c) => ({ recipientType: 'customer' as const, customerId: c })),
+      ...consents.map((c) => ({ recipientType: 'principal' as const, customerId: null, consentId: c })),
     ];
     for (const r of recipients)
       await this.registers.insertNotice(data.tx, {
@@ -120,7 +130,7 @@ export class PublishNoticeUseCase implements UseCase<typeof PrivacyNoticeOps.pub
         dueAt: due,
         createdAt: due,
       });
-    await this.notices.setNotified(data.tx, noticeId, 1, customers.length);
+    await this.notices.setNotified(data.tx, noticeId, 1, customers.length + consents.length);
     await data.record({
       action: 'create',
       resource: { type: 'privacy_notice_change', id: noticeId },
