@@ -219,11 +219,13 @@ export class Subscriptions {
         created_at: now,
         updated_at: now,
       };
-      await tx.execute(
+      // The sign-up trial may be created from identity's event meanwhile: then this is a change within it.
+      const inserted = await tx.execute<{ tenant_id: string }[]>(
         `insert into billing.subscriptions (tenant_id, ${COLUMNS.join(', ')}, created_at)
-         values (?, ${COLUMNS.map(() => '?').join(', ')}, ?)`,
+         values (?, ${COLUMNS.map(() => '?').join(', ')}, ?) on conflict (tenant_id) do nothing returning tenant_id`,
         [tenantId, ...this.values(created), now],
       );
+      if (!inserted.length) return this.change(tx, tenantId, req, now);
       if (created.status === 'active')
         await this.charge(tx, created, plan, now, created.period_start, created.period_end);
       await this.publish(tx, created, null, now);
