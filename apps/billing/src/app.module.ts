@@ -19,6 +19,7 @@ import { PaymentsModule } from './payments/payments.module.js';
 import { migrations } from './migrations/index.js';
 import { LedgersModule } from './ledgers/ledgers.module.js';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
+import { SignupTrials } from './subscriptions/signup-trials.js';
 import { BillingTenantEraser } from './erasure/billing-tenant-eraser.js';
 import { LedgerRepository } from './ledgers/ledger.repository.js';
 import { LedgerJournal } from './ledgers/ledger-journal.js';
@@ -43,7 +44,12 @@ export class AppModule {
         PaymentsModule,
         LedgersModule,
         SubscriptionsModule,
-        TenantErasureModule.forService({ eraser: BillingTenantEraser }),
+        TenantErasureModule.forService({
+          eraser: BillingTenantEraser,
+          observer: SignupTrials,
+          providers: [SignupTrials],
+          imports: [SubscriptionsModule],
+        }),
         RightsModule.forService({
           service: 'billing',
           handler: BillingRightsHandler,

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { InvoiceOps, SubscriptionOps } from '@lekha/contracts';
+import { DEFAULT_ENTITLEMENTS, InvoiceOps, SubscriptionOps } from '@lekha/contracts';
 import { Database } from '@lekha/persistence';
+import { BusSeal } from '@lekha/runtime';
 import { anonymousContext } from '@lekha/tenancy';
 import type { UseCaseHarness } from '@lekha/use-case-testing';
 import { BillingClock } from '../src/subscriptions/billing-clock.js';
+import { SignupTrials } from '../src/subscriptions/signup-trials.js';
 import { gstinIn } from '../src/invoices/test-parties.js';
 import { startBilling } from './billing-harness.js';
 
@@ -202,6 +204,95 @@ describe('billing subscriptions (use cases)', () => {
       limit: 'messagesPerMonth',
       used: 3,
       max: 10_000,
+    });
+  });
+
+  describe('the sign-up trial (tenant.signed-up)', () => {
+    const signedUp = (tenantId: string, signedUpAt: string) =>
+      h.get(SignupTrials).observe({ type: 'tenant.signed-up', eventId: randomUUID(), tenantId, signedUpAt });
+    const invoices = async (tenantId: string) =>
+      h.app
+        .get(Database)
+        .em()
+        .execute<{ n: number | string }[]>(`select count(*) as n from billing.invoices where tenant_id = ?`, [
+          tenantId,
+        ]);
+    const snapshots = async (tenantId: string) =>
+      (await outbox(tenantId))
+        .filter((r) => r.topic === 'billing.entitlements.v1')
+        .map((r) => h.get(BusSeal).openRecord<{ planKey: string; status: string; version: number }>(r.topic, r.value));
+
+    it('P61: one trial row from the event, even delivered twice; its end is the sign-up + trial days', async () => {
+      const owner = h.tenantCaller(['owner']);
+      clock().set(new Date('2028-01-05T10:00:00Z'));
+      await signedUp(owner.tenantId, '2028-01-05T09:00:00.000Z');
+      await signedUp(owner.tenantId, '2028-01-05T09:00:00.000Z');
+      const rows = await h.app
+        .get(Database)
+        .em()
+        .execute<{ n: number | string }[]>(`select count(*) as n from billing.subscriptions where tenant_id = ?`, [
+          owner.tenantId,
+        ]);
+      expect(Number(rows[0]!.n)).toBe(1);
+      expect(await h.call(SubscriptionOps.get, {}, owner)).toMatchObject({
+        planKey: 'business',
+        status: 'trialing',
+        trialEndsAt: '2028-01-19T09:00:00.000Z',
+        currentPeriodEnd: '2028-01-19T09:00:00.000Z',
+      });
+      expect(await snapshots(owner.tenantId)).toEqual([
+        expect.objectContaining({ planKey: 'business', status: 'trialing', version: 1 }),
+      ]);
+    });
+
+    it('P61: a plan chosen before or during the sign-up trial is kept, and renews with an invoice', async () => {
+      // Chosen before the event arrives: the late event changes nothing.
+      const early = h.tenantCaller(['owner']);
+      clock().set(new Date('2028-02-01T00:00:00Z'));
+      await h.call(SubscriptionOps.change, { planKey: 'growth', interval: 'monthly', billingDetails: details }, early);
+      await signedUp(early.tenantId, '2028-01-31T00:00:00.000Z');
+      expect(await h.call(SubscriptionOps.get, {}, early)).toMatchObject({
+        planKey: 'growth',
+        trialEndsAt: '2028-02-15T00:00:00.000Z',
+      });
+
+      // Chosen during the trial: the trial keeps its end, then the chosen plan is invoiced.
+      const owner = h.tenantCaller(['owner']);
+      await signedUp(owner.tenantId, '2028-02-01T00:00:00.000Z');
+      clock().set(new Date('2028-02-05T00:00:00Z'));
+      await h.call(SubscriptionOps.change, { planKey: 'growth', interval: 'monthly', billingDetails: details }, owner);
+      const at = '2028-02-15T00:00:00.000Z';
+      expect(await h.call(SubscriptionOps.tick, { at, tenantId: owner.tenantId }, admin())).toEqual({ changed: 1 });
+      const renewed = await h.call(SubscriptionOps.get, {}, owner);
+      expect(renewed).toMatchObject({ planKey: 'growth', status: 'active', openInvoiceId: expect.any(String) });
+      expect(Number((await invoices(owner.tenantId))[0]!.n)).toBe(1);
+    });
+
+    it('P61: a tick past the end of an unchosen trial moves it to the free plan: snapshot, no invoice', async () => {
+      const owner = h.tenantCaller(['owner']);
+      const other = h.tenantCaller(['owner']);
+      clock().set(new Date('2028-03-01T00:00:00Z'));
+      await signedUp(owner.tenantId, '2028-03-01T00:00:00.000Z');
+      await signedUp(other.tenantId, '2028-03-01T00:00:00.000Z');
+      const before = '2028-03-14T23:59:59.000Z';
+      expect(await h.call(SubscriptionOps.tick, { at: before, tenantId: owner.tenantId }, admin())).toEqual({
+        changed: 0,
+      });
+      const at = '2028-03-15T00:00:00.000Z';
+      expect(await h.call(SubscriptionOps.tick, { at, tenantId: owner.tenantId }, admin())).toEqual({ changed: 1 });
+      expect(await h.call(SubscriptionOps.get, {}, owner)).toMatchObject({
+        planKey: 'free',
+        status: 'active',
+        writable: true,
+        openInvoiceId: null,
+        currentPeriodStart: at,
+        currentPeriodEnd: '2028-04-15T00:00:00.000Z',
+        entitlements: { limits: { customers: DEFAULT_ENTITLEMENTS.limits.customers } },
+      });
+      expect(Number((await invoices(owner.tenantId))[0]!.n)).toBe(0);
+      expect((await snapshots(owner.tenantId)).at(-1)).toMatchObject({ planKey: 'free', status: 'active', version: 2 });
+      // The tick named one tenant: the other's trial, due as well, is untouched.
+      expect(await h.call(SubscriptionOps.get, {}, other)).toMatchObject({ planKey: 'business', status: 'trialing' });
     });
   });
 });

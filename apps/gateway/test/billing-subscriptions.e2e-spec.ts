@@ -36,6 +36,8 @@ describe('billing subscriptions through the gateway', () => {
   let simUrl: string;
   const stamp = `${Date.now().toString(36)}s`;
   const DAY = 24 * 3600_000;
+  /** BILLING_TRIAL_DAYS of the shared platform (the default). */
+  const TRIAL_DAYS = 14;
   const details = {
     legalName: 'Jal Mitra Water Services',
     gstin: null,
@@ -62,13 +64,15 @@ describe('billing subscriptions through the gateway', () => {
   const subscribe = (t: SignedUpTenant, planKey: string) =>
     http.post('/v1/billing/subscription', { planKey, interval: 'monthly', billingDetails: details }, t.accessToken);
   const subscription = async (t: SignedUpTenant) => (await http.get('/v1/billing/subscription', t.accessToken)).body;
-  const tick = async (at: number) => {
+  /** The lifecycle tick for `t` only: the suites share one platform, and a far-future tick must not move others. */
+  const tick = async (t: SignedUpTenant, at: number) => {
     const res = await http.post(
       '/v1/platform/billing/subscriptions/tick',
-      { at: new Date(at).toISOString() },
+      { at: new Date(at).toISOString(), tenantId: t.tenantId },
       adminToken,
     );
     expect(res.status).toBe(200);
+    return res.body as { changed: number };
   };
   const pay = (t: SignedUpTenant, invoiceId: string, status: 'paid' | 'failed', at: number) =>
     http.post(
@@ -232,7 +236,7 @@ describe('billing subscriptions through the gateway', () => {
   it('P61: an upgrade of an active subscription issues the prorated GST invoice', async () => {
     const t = await signup('Upgrade Traders', 'Uma');
     const trial = (await subscribe(t, 'growth')).body;
-    await tick(Date.parse(trial.trialEndsAt) + 60_000);
+    await tick(t, Date.parse(trial.trialEndsAt) + 60_000);
     const active = await subscription(t);
     expect(active).toMatchObject({ planKey: 'growth', status: 'active', openInvoiceId: expect.any(String) });
     const renewal = await http.get(`/v1/billing/invoices/${active.openInvoiceId}`, t.accessToken);
@@ -295,7 +299,7 @@ describe('billing subscriptions through the gateway', () => {
     const staffId = await addStaff(t, `ravi.${stamp}@example.in`);
 
     const trialEnd = Date.parse(trial.trialEndsAt);
-    await tick(trialEnd + 60_000);
+    await tick(t, trialEnd + 60_000);
     const first = await subscription(t);
     expect(first).toMatchObject({ status: 'active', openInvoiceId: expect.any(String) });
     expect((await pay(t, first.openInvoiceId, 'paid', trialEnd + 120_000)).body).toMatchObject({
@@ -305,7 +309,7 @@ describe('billing subscriptions through the gateway', () => {
 
     // The next period's renewal is not paid.
     const periodEnd = Date.parse(first.currentPeriodEnd);
-    await tick(periodEnd + 60_000);
+    await tick(t, periodEnd + 60_000);
     const renewed = await subscription(t);
     expect(renewed).toMatchObject({ status: 'active', openInvoiceId: expect.any(String) });
     expect(renewed.openInvoiceId).not.toBe(first.openInvoiceId);
@@ -317,7 +321,7 @@ describe('billing subscriptions through the gateway', () => {
     });
     expect((await createCustomer(t, 'Nila')).status).toBe(201);
 
-    await tick(failedAt + 7 * DAY + 60_000);
+    await tick(t, failedAt + 7 * DAY + 60_000);
     expect(await subscription(t)).toMatchObject({ status: 'restricted', writable: false });
     // Billing's restriction reaches identity's standing on the bus, and the gateway by its poll: from then on
     // the one check refuses every write of the tenant, exactly 402, whichever service it is for.
@@ -348,7 +352,7 @@ describe('billing subscriptions through the gateway', () => {
     expect((await http.get('/v1/billing/invoices', t.accessToken)).status).toBe(200);
 
     const restrictedAt = Date.parse((await subscription(t)).restrictedAt);
-    await tick(restrictedAt + 30 * DAY + 60_000);
+    await tick(t, restrictedAt + 30 * DAY + 60_000);
     expect(await subscription(t)).toMatchObject({ status: 'cancelled', writable: false });
     const events = await until(
       () => platformEventsOf(t.tenantId),
@@ -382,11 +386,11 @@ describe('billing subscriptions through the gateway', () => {
     const t = await signup('Paying Pharmacy', 'Parvati');
     const trial = (await subscribe(t, 'growth')).body;
     const trialEnd = Date.parse(trial.trialEndsAt);
-    await tick(trialEnd + 60_000);
+    await tick(t, trialEnd + 60_000);
     const { openInvoiceId } = await subscription(t);
     const failedAt = trialEnd + 120_000;
     expect((await pay(t, openInvoiceId, 'failed', failedAt)).body).toMatchObject({ status: 'grace' });
-    await tick(failedAt + 7 * DAY + 60_000);
+    await tick(t, failedAt + 7 * DAY + 60_000);
     const refused = await until(
       () => createCustomer(t, 'Usha'),
       (r) => r.status !== 201,
@@ -435,6 +439,75 @@ describe('billing subscriptions through the gateway', () => {
       'tenant.cancelled on platform.events.v1',
       30_000,
     );
-    expect(events).toEqual([expect.objectContaining({ type: 'tenant.cancelled', reason: 'owner' })]);
+    expect(events.filter((e) => e.type !== 'tenant.signed-up')).toEqual([
+      expect.objectContaining({ type: 'tenant.cancelled', reason: 'owner' }),
+    ]);
   }, 60_000);
+
+  it('P61: a fresh sign-up’s trial ends on its own: a tick past it moves the tenant to the free plan', async () => {
+    const before = Date.now();
+    const t = await signup('Trial Tailors', 'Tanvi');
+    const other = await signup('Trial Tutors', 'Tarun');
+    const after = Date.now();
+    // Identity announces the sign-up (tenant.signed-up); billing starts the trial from its time.
+    const trial = await until(
+      () => subscription(t),
+      (s) => s.trialEndsAt !== null,
+      'the sign-up trial from tenant.signed-up',
+      30_000,
+    );
+    expect(trial).toMatchObject({ planKey: 'business', status: 'trialing', writable: true, openInvoiceId: null });
+    const trialEnd = Date.parse(trial.trialEndsAt);
+    expect(trialEnd).toBeGreaterThanOrEqual(before + TRIAL_DAYS * DAY - 2_000);
+    expect(trialEnd).toBeLessThanOrEqual(after + TRIAL_DAYS * DAY + 2_000);
+    expect(trial.currentPeriodEnd).toBe(trial.trialEndsAt);
+    await until(
+      () => subscription(other),
+      (s) => s.trialEndsAt !== null,
+      'the other sign-up trial',
+      30_000,
+    );
+
+    // A hundred customers fit the Business trial (and exactly the free plan's limit).
+    const csv = ['name,phone', ...Array.from({ length: 100 }, (_, i) => `Customer ${i + 1},`)].join('\n') + '\n';
+    const imported = await http.raw('POST', '/v1/customers/import', csv, {
+      token: t.accessToken,
+      headers: { 'content-type': 'text/csv' },
+    });
+    expect(imported.status).toBe(201);
+
+    expect(await tick(t, trialEnd - 60_000)).toEqual({ changed: 0 });
+    expect(await tick(t, trialEnd + 60_000)).toEqual({ changed: 1 });
+    const free = await subscription(t);
+    expect(free).toMatchObject({
+      planKey: 'free',
+      status: 'active',
+      writable: true,
+      openInvoiceId: null,
+      currentPeriodStart: trial.trialEndsAt,
+      entitlements: { limits: { customers: 100, staffSeats: 2 }, features: { apiKeys: false } },
+    });
+    expect((await http.get('/v1/billing/invoices', t.accessToken)).body.items).toEqual([]);
+    // The tick named its tenant: the other sign-up's trial is untouched.
+    expect(await subscription(other)).toMatchObject({ planKey: 'business', status: 'trialing' });
+
+    // The free plan's snapshot reaches tenant-data: the 101st customer is refused (402).
+    const refused = await until(
+      () => createCustomer(t, 'Over Limit'),
+      (r) => r.status === 402,
+      'the free plan in tenant-data',
+    );
+    expect(refused.body.error).toMatchObject({
+      code: 'PAYMENT_REQUIRED',
+      reason: 'PLAN_LIMIT_REACHED',
+      details: { limit: 'customers', max: 100 },
+    });
+    // And identity: API keys are not in the free plan.
+    const noKey = await until(
+      () => http.post('/v1/api-keys', { name: 'books', scopes: ['customers:read'] }, t.accessToken),
+      (r) => r.status === 402,
+      'the free plan in identity',
+    );
+    expect(noKey.body.error).toMatchObject({ reason: 'PLAN_FEATURE_NOT_INCLUDED', details: { feature: 'apiKeys' } });
+  }, 120_000);
 });

@@ -1,8 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { RetentionOps, SessionOps, TenantOps, type PlatformEvent } from '@lekha/contracts';
+import { randomInt, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AuthOps, RetentionOps, SessionOps, TenantOps, type PlatformEvent } from '@lekha/contracts';
 import { PlatformEvents } from '@lekha/erasure';
 import type { Caller, UseCaseHarness } from '@lekha/use-case-testing';
 import { IdentityTenantEraser } from '../src/erasure/identity-tenant-eraser.js';
+import { TenantErasurePublisher } from '../src/tenants/tenant-erasure.publisher.js';
 import { IdentityFixtures, startIdentity } from './identity-harness.js';
 import { PASSWORD, SecurityFixtures } from './security-fixtures.js';
 
@@ -27,6 +29,29 @@ describe('tenant erasure (use cases on a real database)', () => {
 
   /** A platform compliance officer: no tenant in their token. */
   const compliance = (): Caller => id.callerIn(randomUUID(), ['platform:compliance'], { tenantId: null });
+
+  it('P61: announces each sign-up once (tenant.signed-up with the sign-up time)', async () => {
+    const before = Date.now();
+    const anyone = id.callerIn(randomUUID(), [], { actorId: null, actorType: 'anonymous', tenantId: null });
+    const owner = {
+      name: 'Tanvi Rao',
+      email: `tanvi.${randomUUID()}@example.in`,
+      phone: `+9197${String(randomInt(1e8)).padStart(8, '0')}`,
+      password: 'a long and unusual passphrase 42',
+      ageConfirmed: true,
+    };
+    const business = { name: 'Trial Tailors', stateCode: '29' };
+    const { tenantId } = await id.call(AuthOps.signup, { business, owner }, anyone);
+    const announced = () => published.filter((e) => e.type === 'tenant.signed-up' && e.tenantId === tenantId);
+    for (let i = 0; i < 50 && !announced().length; i++) await sleep(100);
+    expect(announced()).toEqual([expect.objectContaining({ type: 'tenant.signed-up', eventId: expect.any(String) })]);
+    const signedUpAt = Date.parse((announced()[0] as { signedUpAt: string }).signedUpAt);
+    expect(signedUpAt).toBeGreaterThanOrEqual(before - 1000);
+    expect(signedUpAt).toBeLessThanOrEqual(Date.now());
+    // Marked published with it: a later round announces it no more.
+    await id.get(TenantErasurePublisher).publishPending();
+    expect(announced()).toHaveLength(1);
+  });
 
   it('erases on the owner’s order: the order goes out, the tenant’s tokens are revoked, audited', async () => {
     const owner = await security.withPassword(await fixtures.business());

@@ -166,5 +166,7 @@ export const recordSubscriptionPaymentSchema = z.strictObject({
 export const subscriptionTickSchema = z.strictObject({
   /** The billing clock's time for this tick (development and test only; production ticks on its own clock). */
   at: z.iso.datetime(),
+  /** Only this tenant's subscription (suites share one platform: a far-future tick must not move the others'). */
+  tenantId: z.uuid().optional(),
 });
 export const subscriptionTickResultSchema = z.object({ changed: z.number().int().min(0) });

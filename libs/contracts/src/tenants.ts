@@ -119,6 +119,16 @@ export const tenantRestrictionLiftedSchema = z.strictObject({
   reason: z.enum(['paid', 'cancelled']),
   liftedAt: z.iso.datetime(),
 });
+/**
+ * A business signed up: billing starts its sign-up trial from `signedUpAt` (once per tenant). Published
+ * from the tenant row by identity (committed with the sign-up, so an outage delays it but never loses it).
+ */
+export const tenantSignedUpSchema = z.strictObject({
+  type: z.literal('tenant.signed-up'),
+  eventId: z.uuid(),
+  tenantId: z.uuid(),
+  signedUpAt: z.iso.datetime(),
+});
 export const platformEventSchema = z.discriminatedUnion('type', [
   tenantErasureRequestedSchema,
   tenantErasureConfirmedSchema,
@@ -129,6 +139,7 @@ export const platformEventSchema = z.discriminatedUnion('type', [
   tenantReactivatedSchema,
   tenantRestrictedSchema,
   tenantRestrictionLiftedSchema,
+  tenantSignedUpSchema,
 ]);
 export type PlatformEvent = z.infer<typeof platformEventSchema>;
 export type TenantErasureRequested = z.infer<typeof tenantErasureRequestedSchema>;
@@ -139,5 +150,6 @@ export type TenantCancelled = z.infer<typeof tenantCancelledSchema>;
 export type TenantReactivated = z.infer<typeof tenantReactivatedSchema>;
 export type TenantRestricted = z.infer<typeof tenantRestrictedSchema>;
 export type TenantRestrictionLifted = z.infer<typeof tenantRestrictionLiftedSchema>;
+export type TenantSignedUp = z.infer<typeof tenantSignedUpSchema>;
 
 export const tenantErasureStatusQuerySchema = z.strictObject({ tenantId: z.uuid() });

@@ -1,4 +1,4 @@
-import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import { Module, type DynamicModule, type ModuleMetadata, type Type } from '@nestjs/common';
 import { TenantErasureWorker } from './erasure-worker.js';
 import { PlatformEvents } from './platform-events.js';
 import {
@@ -10,7 +10,8 @@ import {
 
 /**
  * Wires a service into tenant erasure: its eraser (and optionally an observer of every platform
- * event) behind the worker that follows `platform.events.v1`. `providers` are what the eraser needs.
+ * event) behind the worker that follows `platform.events.v1`. `providers` are what the eraser needs;
+ * `imports`, modules whose exports the eraser or the observer use.
  */
 @Module({})
 export class TenantErasureModule {
@@ -18,9 +19,11 @@ export class TenantErasureModule {
     eraser: Type<TenantEraser>;
     observer?: Type<PlatformEventObserver>;
     providers?: Type[];
+    imports?: ModuleMetadata['imports'];
   }): DynamicModule {
     return {
       module: TenantErasureModule,
+      imports: opts.imports ?? [],
       providers: [
         ...(opts.providers ?? []),
         opts.eraser,

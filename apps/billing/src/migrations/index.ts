@@ -8,6 +8,7 @@ import { Migration20270110Subscriptions } from './20270110-subscriptions.migrati
 import { Migration20270701PartialCreditNotes } from './20270701-partial-credit-notes.migration.js';
 import { Migration20271220StorageReadings } from './20271220-storage-readings.migration.js';
 import { Migration20271221RecordPostings } from './20271221-record-postings.migration.js';
+import { Migration20271230SignupTrials } from './20271230-signup-trials.migration.js';
 
 const S = 'billing';
 
@@ -41,4 +42,5 @@ export const migrations = [
   { name: 'Migration20270701PartialCreditNotes', class: Migration20270701PartialCreditNotes },
   { name: 'Migration20271220StorageReadings', class: Migration20271220StorageReadings },
   { name: 'Migration20271221RecordPostings', class: Migration20271221RecordPostings },
+  { name: 'Migration20271230SignupTrials', class: Migration20271230SignupTrials },
 ];

@@ -38,10 +38,10 @@ export class SubscriptionTicker implements OnApplicationBootstrap, OnModuleDestr
     await this.running?.catch(() => undefined);
   }
 
-  /** Advances every due subscription to `now`; answers how many changed. */
-  async tick(now: Date): Promise<number> {
+  /** Advances every due subscription (or only `tenantId`'s) to `now`; answers how many changed. */
+  async tick(now: Date, tenantId?: string): Promise<number> {
     const run = (async () => {
-      const due = await this.subscriptions.due(this.db.em(), now);
+      const due = await this.subscriptions.due(this.db.em(), now, tenantId);
       let changed = 0;
       for (const tenantId of due)
         if (await this.db.em().transactional((tx) => this.subscriptions.advance(tx, tenantId, now))) changed++;

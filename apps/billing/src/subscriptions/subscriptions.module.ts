@@ -39,6 +39,6 @@ import { TickSubscriptionsUseCase } from './use-cases/tick-subscriptions.use-cas
     RecordSubscriptionPaymentUseCase,
     TickSubscriptionsUseCase,
   ],
-  exports: [SubscriptionPaymentListener, BillingClock],
+  exports: [SubscriptionPaymentListener, BillingClock, Subscriptions],
 })
 export class SubscriptionsModule {}

@@ -43,6 +43,8 @@ export interface SubscriptionRow {
   restricted_at: Date | null;
   cancelled_at: Date | null;
   billing_details: Party | string | null;
+  /** False for the sign-up trial until the owner chooses a plan: its end then moves the tenant to `free`. */
+  chosen: boolean;
   version: number;
   created_at: Date;
   updated_at: Date;
@@ -63,6 +65,7 @@ const COLUMNS = [
   'restricted_at',
   'cancelled_at',
   'billing_details',
+  'chosen',
   'version',
   'updated_at',
 ] as const;
@@ -211,15 +214,18 @@ export class Subscriptions {
         restricted_at: null,
         cancelled_at: null,
         billing_details: details,
+        chosen: true,
         version: 1,
         created_at: now,
         updated_at: now,
       };
-      await tx.execute(
+      // The sign-up trial may be created from identity's event meanwhile: then this is a change within it.
+      const inserted = await tx.execute<{ tenant_id: string }[]>(
         `insert into billing.subscriptions (tenant_id, ${COLUMNS.join(', ')}, created_at)
-         values (?, ${COLUMNS.map(() => '?').join(', ')}, ?)`,
+         values (?, ${COLUMNS.map(() => '?').join(', ')}, ?) on conflict (tenant_id) do nothing returning tenant_id`,
         [tenantId, ...this.values(created), now],
       );
+      if (!inserted.length) return this.change(tx, tenantId, req, now);
       if (created.status === 'active')
         await this.charge(tx, created, plan, now, created.period_start, created.period_end);
       await this.publish(tx, created, null, now);
@@ -227,7 +233,13 @@ export class Subscriptions {
     }
     if (row.status === 'cancelled')
       throw new FeatureError(PlanError.SubscriptionCancelled, 'the subscription is cancelled');
-    const next: SubscriptionRow = { ...row, billing_details: details, updated_at: now, version: row.version + 1 };
+    const next: SubscriptionRow = {
+      ...row,
+      billing_details: details,
+      chosen: true,
+      updated_at: now,
+      version: row.version + 1,
+    };
     let invoiceId: string | null = null;
     const current = { plan: this.plan(row.plan_key), interval: row.interval };
     if (row.status === 'trialing') {
@@ -280,6 +292,45 @@ export class Subscriptions {
     return this.view(next, invoiceId);
   }
 
+  /**
+   * The sign-up trial of the signup plan from `signedUpAt` (identity's `tenant.signed-up`), once: a
+   * repeated event, or a tenant that chose a plan before the event arrived, changes nothing. Answers
+   * whether the trial was created (its snapshot is then in the outbox, same transaction).
+   */
+  async startSignupTrial(tx: Em, tenantId: string, signedUpAt: Date, now: Date): Promise<boolean> {
+    const trial = this.trialDays > 0;
+    const plan = trial ? this.catalog.signup : this.catalog.default;
+    const row: SubscriptionRow = {
+      tenant_id: tenantId,
+      plan_key: plan.key,
+      interval: 'monthly',
+      status: trial ? 'trialing' : 'active',
+      trial_ends_at: trial ? addDays(signedUpAt, this.trialDays) : null,
+      period_start: signedUpAt,
+      period_end: trial ? addDays(signedUpAt, this.trialDays) : periodEnd(signedUpAt, 'monthly'),
+      pending_plan_key: null,
+      pending_interval: null,
+      cancel_at_period_end: false,
+      open_invoice_id: null,
+      grace_ends_at: null,
+      restricted_at: null,
+      cancelled_at: null,
+      billing_details: null,
+      chosen: false,
+      version: 1,
+      created_at: now,
+      updated_at: now,
+    };
+    const inserted = await tx.execute<{ tenant_id: string }[]>(
+      `insert into billing.subscriptions (tenant_id, ${COLUMNS.join(', ')}, created_at)
+       values (?, ${COLUMNS.map(() => '?').join(', ')}, ?) on conflict (tenant_id) do nothing returning tenant_id`,
+      [tenantId, ...this.values(row), now],
+    );
+    if (!inserted.length) return false;
+    await this.publish(tx, row, null, now);
+    return true;
+  }
+
   async cancel(tx: Em, tenantId: string, when: 'now' | 'period_end', now: Date): Promise<SubscriptionView> {
     const row = await this.find(tx, tenantId, true);
     if (!row)
@@ -315,11 +366,12 @@ export class Subscriptions {
   }
 
   /** Tenants whose subscription may need a step at `now` (the tick locks and re-reads each). */
-  async due(tx: Em, now: Date): Promise<string[]> {
+  async due(tx: Em, now: Date, tenantId?: string): Promise<string[]> {
     const rows = await tx.execute<{ tenant_id: string }[]>(
       `select tenant_id from billing.subscriptions where status <> 'cancelled'
-         and (period_end <= ? or grace_ends_at <= ? or restricted_at is not null) order by period_end limit 500`,
-      [now, now],
+         and (period_end <= ? or grace_ends_at <= ? or restricted_at is not null)${tenantId ? ' and tenant_id = ?' : ''}
+       order by period_end limit 500`,
+      tenantId ? [now, now, tenantId] : [now, now],
     );
     return rows.map((r) => r.tenant_id);
   }
@@ -348,7 +400,8 @@ export class Subscriptions {
       );
       if (step === 'none') break;
       changed = true;
-      if (step === 'renew' || step === 'end_trial') await this.renew(tx, next);
+      if (step === 'end_trial' && !next.chosen) this.endSignupTrial(next);
+      else if (step === 'renew' || step === 'end_trial') await this.renew(tx, next);
       else if (step === 'restrict') Object.assign(next, { status: 'restricted', restricted_at: next.grace_ends_at });
       else await this.cancelNow(tx, next, step === 'cancel_owner' ? 'owner' : 'non_payment', now);
     }
@@ -357,6 +410,21 @@ export class Subscriptions {
     await this.save(tx, next);
     await this.publish(tx, next, row.status, now);
     return true;
+  }
+
+  /** The sign-up trial ended with no plan chosen: the free plan from the trial's end, no invoice. */
+  private endSignupTrial(s: SubscriptionRow): void {
+    const start = s.period_end;
+    Object.assign(s, {
+      plan_key: this.catalog.default.key,
+      interval: 'monthly',
+      status: 'active',
+      period_start: start,
+      period_end: periodEnd(start, 'monthly'),
+      pending_plan_key: null,
+      pending_interval: null,
+      open_invoice_id: null,
+    });
   }
 
   /** A new period: the pending change applies, the period's invoice is issued (left open until paid). */

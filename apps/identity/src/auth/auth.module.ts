@@ -7,6 +7,7 @@ import { SecurityModule } from '../security/security.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { SigningModule } from '../signing/signing.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { TenantsModule } from '../tenants/tenants.module.js';
 import { OtpChallengeRepository } from './otp-challenge.repository.js';
 import { PasswordResetRepository } from './password-reset.repository.js';
 import { SignupUseCase } from './use-cases/signup.use-case.js';
@@ -35,6 +36,7 @@ import { OneTimeRequests } from './one-time-requests.js';
     SessionsModule,
     MfaModule,
     ApiKeysModule,
+    TenantsModule,
   ],
   providers: [
     OtpChallengeRepository,

@@ -11,6 +11,7 @@ import { Migration20261231PlatformUserMfa } from './20261231-platform-user-mfa.m
 import { Migration20270120TenantCancellation } from './20270120-tenant-cancellation.migration.js';
 import { Migration20270125StaffContactEvents } from './20270125-staff-contact-events.migration.js';
 import { Migration20271210TenantRestriction } from './20271210-tenant-restriction.migration.js';
+import { Migration20271230TenantSignupAnnouncement } from './20271230-tenant-signup-announcement.migration.js';
 
 const S = 'identity';
 
@@ -95,4 +96,5 @@ export const migrations = [
   { name: 'Migration20270120TenantCancellation', class: Migration20270120TenantCancellation },
   { name: 'Migration20270125StaffContactEvents', class: Migration20270125StaffContactEvents },
   { name: 'Migration20271210TenantRestriction', class: Migration20271210TenantRestriction },
+  { name: 'Migration20271230TenantSignupAnnouncement', class: Migration20271230TenantSignupAnnouncement },
 ];

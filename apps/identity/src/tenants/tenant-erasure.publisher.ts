@@ -9,7 +9,7 @@ import { TenantErasureRepository } from './tenant-erasure.repository.js';
 const RETRY_MS = 5000;
 
 /**
- * Puts erasure orders (and owners' cancellations) on `platform.events.v1`. The order is committed
+ * Puts erasure orders (and owners' cancellations, and sign-ups) on `platform.events.v1`. The order is committed
  * first (on the tenant row),
  * so a broker outage or a crash delays it but never loses it: unpublished orders are retried, and
  * an order some service has not confirmed within ERASURE_REPUBLISH_SECONDS is published again
@@ -46,6 +46,21 @@ export class TenantErasurePublisher implements OnApplicationBootstrap, OnModuleD
   publishPending(): Promise<void> {
     this.running ??= (async () => {
       try {
+        const signups = await this.erasures.signupsToPublish(this.db.em());
+        if (signups.length) {
+          await this.events.publish(
+            ...signups.map((t) => ({
+              type: 'tenant.signed-up' as const,
+              eventId: uuidv7(),
+              tenantId: t.id,
+              signedUpAt: new Date(t.created_at).toISOString(),
+            })),
+          );
+          await this.erasures.markSignupsPublished(
+            this.db.em(),
+            signups.map((t) => t.id),
+          );
+        }
         for (const t of await this.erasures.cancellationsToPublish(this.db.em())) {
           await this.events.publish({
             type: 'tenant.cancelled',

@@ -163,6 +163,23 @@ export class TenantErasureRepository {
     ]);
   }
 
+  /** Sign-ups committed but not yet announced on the bus (`tenant.signed-up`); erased tenants are skipped. */
+  async signupsToPublish(em: Em): Promise<{ id: string; created_at: Date }[]> {
+    return em.execute(
+      `select id, created_at from identity.tenants
+       where signup_published_at is null and erasure_requested_at is null order by created_at limit 100`,
+    );
+  }
+
+  async markSignupsPublished(em: Em, tenantIds: string[]): Promise<void> {
+    if (tenantIds.length)
+      await em.execute(
+        `update identity.tenants set signup_published_at = now()
+         where id in (${tenantIds.map(() => '?').join(', ')})`,
+        tenantIds,
+      );
+  }
+
   /**
    * Billing has restricted the tenant (unpaid past the grace period): read-only until the restriction is
    * lifted. A repeated event keeps the first time.

@@ -22,7 +22,8 @@ const erasure = TenantErasureModule.forService({
 
 /**
  * Tenant erasure (served as TenantOps): the owner's order, its publication, identity's own part, and the confirmations.
- * Exports the erasure store: the gateways' revocation poll includes erased tenants.
+ * Exports the erasure store (the gateways' revocation poll includes erased tenants) and the publisher (a
+ * sign-up wakes it so `tenant.signed-up` goes out at once).
  */
 @Module({
   imports: [erasure, IdentityDataModule, UsersModule, SecurityModule, PlatformUsersModule],
@@ -36,6 +37,6 @@ const erasure = TenantErasureModule.forService({
     LastActivityUseCase,
     TenantPublicStatusUseCase,
   ],
-  exports: [TenantErasureRepository],
+  exports: [TenantErasureRepository, TenantErasurePublisher],
 })
 export class TenantsModule {}

@@ -16,7 +16,7 @@ export class TickSubscriptionsUseCase implements UseCase<Op> {
   ) {}
 
   async execute(scope: OperationScope<Op>, q: OpRequest<Op>) {
-    const changed = await this.ticker.tick(new Date(q.at));
+    const changed = await this.ticker.tick(new Date(q.at), q.tenantId);
     await this.platform.record(scope, { resource: { id: null } });
     await this.relay.flushed();
     return { changed };

@@ -13,6 +13,7 @@ import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { IdentityData } from '../../data/identity-data.js';
 import { IdentityEvents } from '../../events/identity-events.js';
 import { TenantRepository } from '../../tenants/tenant.repository.js';
+import { TenantErasurePublisher } from '../../tenants/tenant-erasure.publisher.js';
 import type { UserRow } from '../../users/user.entity.js';
 import { LoginIndex } from '../../users/login-index.js';
 import { UserRepository, type TakenIdentifiers } from '../../users/user.repository.js';
@@ -64,6 +65,7 @@ export class SignupUseCase implements UseCase<Op> {
     private readonly deferred: DeferredWork,
     private readonly dispatcher: NotificationDispatcher,
     private readonly events: IdentityEvents,
+    private readonly announcer: TenantErasurePublisher,
   ) {}
 
   async execute(_scope: OperationScope<Op>, input: SignupRequest): Promise<SignupResult> {
@@ -120,6 +122,8 @@ export class SignupUseCase implements UseCase<Op> {
         if (err instanceof DomainError || !unique || attempt >= 2) throw err;
       }
     }
+    // `tenant.signed-up` (billing's trial clock) was committed with the tenant row: announce it now.
+    void this.announcer.publishPending().catch(() => undefined);
     if (created.taken.email) this.notify(created.taken.email, emailKey.idx, 'email', owner.email);
     if (created.taken.phone) this.notify(created.taken.phone, phoneKey.idx, 'sms', owner.phone);
     const { refresh } = created;
