@@ -726,12 +726,10 @@ describe('notifications (use cases on a real database)', () => {
       const retried = await send(a, { variables: ['Retried', '10:30'] });
       const ofB: string[] = [];
       for (let i = 0; i < 5; i++) ofB.push((await send(b, { variables: [`B${i}`, '10:30'] })).id);
-      // In claim order: ok, refused, retried go to msg91 first.
-      msg91.outcomes.push(
-        { ok: true, providerMessageId: 'msg91-ok' },
-        failure({ code: 'INVALID_RECIPIENT', retryable: false }),
-        failure({ code: 'RATE_LIMITED' }),
-      );
+      // Each message's outcome at msg91, whatever order the round's concurrent calls take.
+      msg91.outcomesFor.set(ok.id, { ok: true, providerMessageId: 'msg91-ok' });
+      msg91.outcomesFor.set(refused.id, failure({ code: 'INVALID_RECIPIENT', retryable: false }));
+      msg91.outcomesFor.set(retried.id, failure({ code: 'RATE_LIMITED' }));
       expect(await h.get(Dispatcher).runOnce()).toBe(8);
       expect(await message(a, ok.id)).toMatchObject({ status: 'sent', providerMessageId: 'msg91-ok', attempts: 1 });
       expect(await message(a, refused.id)).toMatchObject({ status: 'failed', error: { code: 'INVALID_RECIPIENT' } });

@@ -24,11 +24,14 @@ export function startNotifications(env: Record<string, string> = {}): Promise<Us
 
 /**
  * A provider for tests: counts its calls (what it was asked to send) and answers as told —
- * accepted by default, or each queued outcome in turn; `hang` makes a call never answer.
+ * accepted by default, or the outcome set for that message, or each queued outcome in turn; `hang` makes a
+ * call never answer.
  */
 export class FakeProvider implements MessagingProvider {
   readonly calls: OutboundMessage[] = [];
   readonly outcomes: (SendResult | 'hang')[] = [];
+  /** Outcomes for given messages, whatever order concurrent calls arrive in (taken before `outcomes`). */
+  readonly outcomesFor = new Map<string, SendResult | 'hang'>();
 
   constructor(
     readonly name: ProviderName,
@@ -37,7 +40,9 @@ export class FakeProvider implements MessagingProvider {
 
   send(message: OutboundMessage): Promise<SendResult> {
     this.calls.push(message);
-    const next = this.outcomes.shift();
+    const own = this.outcomesFor.get(message.messageId);
+    if (own !== undefined) this.outcomesFor.delete(message.messageId);
+    const next = own ?? this.outcomes.shift();
     if (next === 'hang') return new Promise(() => undefined);
     return Promise.resolve(next ?? { ok: true, providerMessageId: `${this.name}-${randomUUID()}` });
   }
