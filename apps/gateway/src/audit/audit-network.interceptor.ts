@@ -4,18 +4,22 @@ import {
   type CanActivate,
   type ExecutionContext,
   type NestInterceptor,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
 } from '@nestjs/common';
 import { from, switchMap, type Observable } from 'rxjs';
 import type { Logger } from 'pino';
 import { sealNetwork } from '@lekha/audit';
 import { AuditOps } from '@lekha/contracts';
 import { AppLogger } from '@lekha/runtime';
-import { currentContext } from '@lekha/tenancy';
+import { anonymousContext, currentContext, runWithContext } from '@lekha/tenancy';
 import { BusClient } from '../bus/bus-client.js';
 
 const KEY_TTL_MS = 5 * 60_000;
 const MISS_TTL_MS = 10_000;
 const FETCH_TIMEOUT_MS = 1_500;
+/** The start-up fetch of the platform's key: no request waits on it. */
+const WARM_TIMEOUT_MS = 5_000;
 
 type Key = { kid: string; publicKey: Buffer } | null;
 
@@ -31,15 +35,45 @@ const recordsNothing = (context: ExecutionContext) =>
  * auditing the access matters more than its IP, and the request must not fail for it.
  */
 @Injectable()
-export class AuditNetworkSealer {
+export class AuditNetworkSealer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly keys = new Map<string, { key: Key; until: number } | Promise<Key>>();
   private readonly logger: Logger;
+  private stopped = false;
 
   constructor(
     private readonly bus: BusClient,
     logger: AppLogger,
   ) {
     this.logger = logger.pino;
+  }
+
+  /**
+   * The platform's key (sign-ins, refusals before a tenant is known) is fetched at start, with more patience
+   * than a request can spare, so the first requests after a start carry their network details too.
+   */
+  onApplicationBootstrap(): void {
+    void this.warm();
+  }
+
+  onApplicationShutdown(): void {
+    this.stopped = true;
+  }
+
+  private async warm(): Promise<void> {
+    for (let attempt = 0; attempt < 30 && !this.stopped; attempt++) {
+      try {
+        const r = await runWithContext(anonymousContext({ actorType: 'service', actorId: 'gateway' }), () =>
+          this.bus.invoke(AuditOps.networkKey, {}, WARM_TIMEOUT_MS),
+        );
+        if (r.kid && r.publicKey) {
+          this.remember('platform', { kid: r.kid, publicKey: Buffer.from(r.publicKey, 'base64') }, KEY_TTL_MS);
+          return;
+        }
+      } catch {
+        // The platform may still be starting: try again shortly.
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1000).unref());
+    }
   }
 
   private readonly sealedFor = new WeakMap<object, string>();
