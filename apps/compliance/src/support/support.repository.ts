@@ -11,6 +11,7 @@ import {
 } from '@lekha/contracts';
 import type { FieldCipher } from '@lekha/crypto';
 import { Database, type Em } from '@lekha/persistence';
+import { RegistersRepository, type NoticeRow } from '../registers/registers.repository.js';
 
 type Ts = Date | string;
 const iso = (v: Ts) => new Date(v).toISOString();
@@ -121,7 +122,15 @@ const COLUMNS =
 /** Support requests and grants; the tenant's own under its wall, by ID with the service's login for the gateway. */
 @Injectable()
 export class SupportRepository {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly registers: RegistersRepository,
+  ) {}
+
+  /** The owner's notices of these grants (the registers' rows), on the service's own login. */
+  grantNotices(grantIds: string[]): Promise<NoticeRow[]> {
+    return this.registers.noticesOf(this.db.em(), grantIds);
+  }
 
   /** A request or grant by ID on the service's own login, outside any tenant (the gateway's per-request check). */
   findById(id: string): Promise<SupportRequestRow | null> {

@@ -14,7 +14,6 @@ import {
 } from '@lekha/contracts';
 import { PlatformAccess, TenantAccess } from '@lekha/access';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
-import { Database } from '@lekha/persistence';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { SupportClock } from '../support-clock.js';
 import { RegisterNotices } from '../../registers/register-notices.js';
@@ -446,8 +445,6 @@ export class BreakGlassReportUseCase implements UseCase<typeof SupportOps.breakG
     private readonly access: PlatformAccess,
     private readonly repo: SupportRepository,
     private readonly clock: SupportClock,
-    private readonly db: Database,
-    private readonly notices: RegistersRepository,
     private readonly noticeClock: RegistersClock,
   ) {}
 
@@ -456,12 +453,7 @@ export class BreakGlassReportUseCase implements UseCase<typeof SupportOps.breakG
     await this.access.record(scope, { reason: `break_glass_report_${rows.length}` });
     const now = this.clock.now();
     const notices = new Map(
-      (
-        await this.notices.noticesOf(
-          this.db.em(),
-          rows.map((r) => r.id),
-        )
-      ).map((n) => [n.source_id, n] as const),
+      (await this.repo.grantNotices(rows.map((r) => r.id))).map((n) => [n.source_id, n] as const),
     );
     const noticeNow = this.noticeClock.now();
     const byBasis: Record<string, number> = {};
