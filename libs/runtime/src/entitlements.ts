@@ -33,6 +33,9 @@ export class EntitlementsReader implements OnApplicationBootstrap, OnModuleDestr
   private readonly follower: TopicFollower;
   private admin: Admin | null = null;
   private started = false;
+  /** The topic's end as last asked of the broker, and the ask that callers arriving during it wait for. */
+  private asking: Promise<void> | null = null;
+  private nextAsk: Promise<void> | null = null;
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
@@ -73,8 +76,8 @@ export class EntitlementsReader implements OnApplicationBootstrap, OnModuleDestr
   }
 
   /** The tenant's entitlements, read up to the topic's end first when the broker answers. */
-  async current(tenantId: string): Promise<{ entitlements: Entitlements; planKey: string }> {
-    if (this.started) await this.catchUp(1000).catch(() => undefined);
+  async current(tenantId: string): Promise<CurrentEntitlements> {
+    if (this.started) await this.caughtUp().catch(() => undefined);
     const s = this.snapshots.get(tenantId);
     return s
       ? { entitlements: s.entitlements, planKey: s.planKey }
@@ -87,14 +90,8 @@ export class EntitlementsReader implements OnApplicationBootstrap, OnModuleDestr
    * PermissionGuard refuses them from identity's tenant standing.)
    */
   async assertWithin(tenantId: string, limit: EntitlementLimit, current: number, adding = 1): Promise<void> {
-    const e = await this.current(tenantId);
-    const max = e.entitlements.limits[limit];
-    if (max !== null && current + adding > max)
-      throw new FeatureError(PlanError.LimitReached, `the ${e.planKey} plan allows ${max} ${limit}`, {
-        limit,
-        current,
-        max,
-      });
+    const refusal = limitRefusal(await this.current(tenantId), limit, current, adding);
+    if (refusal) throw refusal;
   }
 
   /** Refuses (402 PLAN_FEATURE_NOT_INCLUDED naming the feature) when the tenant's plan leaves it out. */
@@ -119,6 +116,26 @@ export class EntitlementsReader implements OnApplicationBootstrap, OnModuleDestr
     }
   }
 
+  /**
+   * Reads on to the topic's end as it stood after this call began. One ask of the broker is in flight at
+   * a time: callers arriving while one is out wait for the next, which they share (an ask that began
+   * before them could miss a plan changed just before they asked), so a burst of checks costs the
+   * broker one round trip, not one each.
+   */
+  private caughtUp(): Promise<void> {
+    if (!this.asking) {
+      this.asking = this.catchUp(1000).finally(() => (this.asking = null));
+      return this.asking;
+    }
+    this.nextAsk ??= this.asking
+      .catch(() => undefined)
+      .then(() => {
+        this.nextAsk = null;
+        return this.caughtUp();
+      });
+    return this.nextAsk;
+  }
+
   private async catchUp(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     this.admin ??= this.kafka.admin();
@@ -130,6 +147,28 @@ export class EntitlementsReader implements OnApplicationBootstrap, OnModuleDestr
       await sleep(10);
     }
   }
+}
+
+/** A tenant's plan as enforced: its entitlements and the plan's key (named in refusals). */
+export interface CurrentEntitlements {
+  entitlements: Entitlements;
+  planKey: string;
+}
+
+/** The plan's limit rule, in one place: 402 PLAN_LIMIT_REACHED when `current + adding` would pass it. */
+export function limitRefusal(
+  plan: CurrentEntitlements,
+  limit: EntitlementLimit,
+  current: number,
+  adding = 1,
+): FeatureError | null {
+  const max = plan.entitlements.limits[limit];
+  if (max === null || current + adding <= max) return null;
+  return new FeatureError(PlanError.LimitReached, `the ${plan.planKey} plan allows ${max} ${limit}`, {
+    limit,
+    current,
+    max,
+  });
 }
 
 /** The entitlement snapshot reader, for the services that enforce plan limits at the point of use. */
