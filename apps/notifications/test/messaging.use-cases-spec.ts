@@ -561,6 +561,54 @@ describe('notifications (use cases on a real database)', () => {
       }
     });
 
+    it('P61: the plan’s messages a month hold exactly under parallel sends, single and batched', async () => {
+      const owner = await tenant();
+      const reader = h.get(EntitlementsReader);
+      const real = reader.current.bind(reader);
+      const tiny = {
+        planKey: 'tiny',
+        entitlements: { ...DEFAULT_ENTITLEMENTS, limits: { ...DEFAULT_ENTITLEMENTS.limits, messagesPerMonth: 5 } },
+      };
+      const plan = jest
+        .spyOn(reader, 'current')
+        .mockImplementation(async (tenantId: string) => (tenantId === owner.tenantId ? tiny : real(tenantId)));
+      try {
+        const outcomes = await Promise.allSettled(Array.from({ length: 8 }, () => send(owner, {})));
+        const accepted = outcomes.filter((o) => o.status === 'fulfilled');
+        expect(accepted).toHaveLength(5);
+        for (const o of outcomes.filter((o) => o.status === 'rejected'))
+          expect((o as PromiseRejectedResult).reason).toMatchObject({
+            code: 'PAYMENT_REQUIRED',
+            reason: 'PLAN_LIMIT_REACHED',
+            details: { limit: 'messagesPerMonth', current: 5, max: 5 },
+          });
+        // A batch past the limit: every item refused, nothing stored.
+        const batch = (n: number) =>
+          h.call(
+            NotificationOps.sendBatch,
+            {
+              items: Array.from({ length: n }, () => ({
+                idempotencyKey: key(),
+                template: 'appt',
+                variables: ['Asha', '10:30'],
+                to: { phone: PHONE },
+              })),
+            },
+            owner,
+          );
+        const reasons = (r: Awaited<ReturnType<typeof batch>>) =>
+          r.items.map((i) => ('error' in i ? i.error.reason : i.status));
+        expect(reasons(await batch(2))).toEqual(['PLAN_LIMIT_REACHED', 'PLAN_LIMIT_REACHED']);
+        // Room for two more: the first two items of three are accepted, in order, the third refused.
+        tiny.entitlements.limits.messagesPerMonth = 7;
+        expect(reasons(await batch(3))).toEqual(['queued', 'queued', 'PLAN_LIMIT_REACHED']);
+        expect((await h.call(NotificationOps.listMessages, {}, owner)).items).toHaveLength(7);
+        await expect(send(owner, {})).rejects.toMatchObject({ details: { current: 7, max: 7 } });
+      } finally {
+        plan.mockRestore();
+      }
+    });
+
     it('WhatsApp: the approved template outside the 24-hour window, free-form text inside it', async () => {
       const owner = await tenant();
       // Outside the window the business may start a conversation only with the recipient's opt-in.

@@ -22,6 +22,7 @@ const TENANT_TABLES = [
   'reminder_rules',
   'record_event_marks',
   'staff_contacts',
+  'message_counts',
 ] as const;
 
 /**

@@ -8,7 +8,7 @@ import {
   type SendMessageRequest,
 } from '@lekha/contracts';
 import type { ScopedRecord, TenantScope } from '@lekha/access';
-import { EntitlementsReader } from '@lekha/runtime';
+import type { CurrentEntitlements } from '@lekha/runtime';
 import { Clock } from '../common/clock.js';
 import { CustomerDirectory } from '../recipients/customer-directory.js';
 import { messageFields, recipientIndex } from '../common/recipient.js';
@@ -81,7 +81,6 @@ export class MessageAcceptance {
     private readonly routes: RecipientRouteIndex,
     private readonly clock: Clock,
     private readonly customers: CustomerDirectory,
-    private readonly entitlements: EntitlementsReader,
   ) {}
 
   /**
@@ -109,32 +108,19 @@ export class MessageAcceptance {
     return data.cipher.index('idempotent_request', canonical(request))!;
   }
 
-  /** Reads for one transaction: settings once, each template key once. */
-  reads(data: TenantScope): AcceptanceReads {
+  /** Reads for one transaction: settings once, each template key once; the plan as read before it opened. */
+  reads(data: TenantScope, plan: CurrentEntitlements): AcceptanceReads {
     let settings: Promise<TenantSettings> | undefined;
-    let features: Promise<Entitlements['features']> | undefined;
     const templates = new Map<string, Promise<TemplateRow[]>>();
     return {
       settings: () => (settings ??= this.settings.get(data)),
-      features: () => (features ??= this.entitlements.current(data.tenantId).then((e) => e.entitlements.features)),
+      features: () => Promise.resolve(plan.entitlements.features),
       templates: (key) => {
         let t = templates.get(key);
         if (!t) templates.set(key, (t = this.templates.byKey(data, key)));
         return t;
       },
     };
-  }
-
-  /** Checks one send and stores it (the single route): the accepted send and its audit record, or the refusal. */
-  async accept(
-    data: TenantScope,
-    req: SendBody,
-    reads: AcceptanceReads = this.reads(data),
-  ): Promise<{ accepted: Accepted; record: ScopedRecord } | Refusal> {
-    const planned = await this.check(data, req, reads);
-    if ('reason' in planned) return planned;
-    await this.store(data, [planned]);
-    return planned;
   }
 
   /**

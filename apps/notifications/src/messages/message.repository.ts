@@ -97,7 +97,10 @@ export class MessageRepository {
     return this.insertMany(data, [m]);
   }
 
-  /** New messages in one statement (one, or a batch send). */
+  /**
+   * New messages in one statement (one, or a batch send). The tenant's own messages are also counted for
+   * the month (MessageQuota: `admit` for sends, `add` for messages the platform queues from a record).
+   */
   async insertMany({ tx, tenantId, cipher }: TenantScope, ms: readonly NewMessage[]): Promise<void> {
     if (!ms.length) return;
     await tx.execute(

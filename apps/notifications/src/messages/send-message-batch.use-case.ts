@@ -19,12 +19,6 @@ const refused = (reason: NotificationError | PlanError, message: string): SendBa
   error: { code: wireCodeOf(reason), reason, message },
 });
 
-/** How many more messages fit, from a PLAN_LIMIT_REACHED refusal's details (none when read-only). */
-function roomLeft(details: unknown): number {
-  const d = details as { current?: number; max?: number } | undefined;
-  return typeof d?.max === 'number' && typeof d.current === 'number' ? Math.max(0, d.max - d.current) : 0;
-}
-
 /**
  * Many sends in one request (`POST /v1/notifications/messages/batch`): each item is exactly the send
  * `POST /v1/notifications/messages` would make with its own Idempotency-Key — the same rules, the same
@@ -86,11 +80,11 @@ export class SendMessageBatchUseCase implements UseCase<Op> {
       });
       throw err;
     }
+    // The plan is read before the transaction: the month's count is locked only for local statements.
+    const plan = await this.quota.plan(scope.ctx.tenantId);
     await this.access.run(scope, async (data) => {
-      const reads = this.acceptance.reads(data);
+      const reads = this.acceptance.reads(data, plan);
       const records: ScopedRecord[] = [];
-      const planned: PlannedMessage[] = [];
-      const settled: { key: string; response: Accepted }[] = [];
       const checked: { i: number; outcome: PlannedMessage }[] = [];
       for (const [n, i] of fresh.entries()) {
         const { idempotencyKey } = items[i]!;
@@ -105,23 +99,30 @@ export class SendMessageBatchUseCase implements UseCase<Op> {
         checked.push({ i, outcome });
       }
       // The plan's messages a month: the items that fit are accepted in order, the rest refused.
-      const over = await this.quota.refusal(data, checked.length);
-      const room = over ? roomLeft(over.details) : checked.length;
-      for (const [k, { i, outcome }] of checked.entries()) {
-        if (k >= room) {
-          await this.idempotency.release(data, items[i]!.idempotencyKey);
-          records.push({ outcome: 'denied', reason: 'plan_limit' });
-          results[i] = refused(over!.reason as PlanError, over!.message);
-          continue;
-        }
-        planned.push(outcome);
-        settled.push({ key: items[i]!.idempotencyKey, response: outcome.accepted });
-        records.push(outcome.record);
-        results[i] = outcome.accepted;
+      const { admitted, refusal } = await this.quota.admit(data, plan, checked.length, async (k) => {
+        const fit = checked.slice(0, k);
+        await this.acceptance.store(
+          data,
+          fit.map((c) => c.outcome),
+        );
+        await this.idempotency.settleMany(
+          data,
+          fit.map(({ i, outcome }) => ({ key: items[i]!.idempotencyKey, response: outcome.accepted })),
+        );
+        await data.record(...records, ...fit.map((c) => c.outcome.record));
+      });
+      for (const { i, outcome } of checked.slice(0, admitted)) results[i] = outcome.accepted;
+      const over = checked.slice(admitted);
+      for (const { i } of over) {
+        await this.idempotency.release(data, items[i]!.idempotencyKey);
+        results[i] = refused(refusal!.reason as PlanError, refusal!.message);
       }
-      await this.acceptance.store(data, planned);
-      await this.idempotency.settleMany(data, settled);
-      await data.record(...records);
+      // The refused items' records went in with the stored ones; with none stored, they go in here.
+      const unrecorded = [
+        ...(admitted ? [] : records),
+        ...over.map(() => ({ outcome: 'denied' as const, reason: 'plan_limit' })),
+      ];
+      if (unrecorded.length) await data.record(...unrecorded);
     });
     return { items: results };
   }

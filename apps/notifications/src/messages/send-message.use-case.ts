@@ -59,22 +59,29 @@ export class SendMessageUseCase implements UseCase<Op> {
       await this.access.run(scope, (data) => this.idempotency.release(data, idempotencyKey));
       throw err;
     }
+    // The plan is read before the transaction: the month's count is locked only for local statements.
+    const plan = await this.quota.plan(scope.ctx.tenantId);
     const result = await this.access.run(scope, async (data): Promise<Accepted | Refusal | { over: FeatureError }> => {
-      const over = 'reason' in addressed ? null : await this.quota.refusal(data, 1);
-      if (over) {
+      const checked =
+        'reason' in addressed
+          ? addressed
+          : await this.acceptance.check(data, addressed, this.acceptance.reads(data, plan));
+      if ('reason' in checked) {
+        await this.idempotency.release(data, idempotencyKey);
+        await data.record({ outcome: 'denied', reason: checked.reason.toLowerCase().slice(0, 60) });
+        return checked;
+      }
+      const { refusal } = await this.quota.admit(data, plan, 1, async () => {
+        await this.acceptance.store(data, [checked]);
+        await this.idempotency.settle(data, idempotencyKey, checked.accepted);
+        await data.record(checked.record);
+      });
+      if (refusal) {
         await this.idempotency.release(data, idempotencyKey);
         await data.record({ outcome: 'denied', reason: 'plan_limit' });
-        return { over };
+        return { over: refusal };
       }
-      const outcome = 'reason' in addressed ? addressed : await this.acceptance.accept(data, addressed);
-      if ('reason' in outcome) {
-        await this.idempotency.release(data, idempotencyKey);
-        await data.record({ outcome: 'denied', reason: outcome.reason.toLowerCase().slice(0, 60) });
-        return outcome;
-      }
-      await this.idempotency.settle(data, idempotencyKey, outcome.accepted);
-      await data.record(outcome.record);
-      return outcome.accepted;
+      return checked.accepted;
     });
     if ('over' in result) throw result.over;
     if ('reason' in result) throw new FeatureError(result.reason, result.message, result.details);

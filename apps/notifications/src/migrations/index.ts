@@ -8,6 +8,7 @@ import { Migration20270105ConsentView } from './20270105-consent-view.migration.
 import { Migration20261231RecordReminders } from './20261231-record-reminders.migration.js';
 import { Migration20270106StaffContacts } from './20270106-staff-contacts.migration.js';
 import { Migration20270901ParkedReceipts } from './20270901-parked-receipts.migration.js';
+import { Migration20271231MessageCounts } from './20271231-message-counts.migration.js';
 
 const S = 'notifications';
 
@@ -43,4 +44,5 @@ export const migrations = [
   { name: 'Migration20261231RecordReminders', class: Migration20261231RecordReminders },
   { name: 'Migration20270106StaffContacts', class: Migration20270106StaffContacts },
   { name: 'Migration20270901ParkedReceipts', class: Migration20270901ParkedReceipts },
+  { name: 'Migration20271231MessageCounts', class: Migration20271231MessageCounts },
 ];

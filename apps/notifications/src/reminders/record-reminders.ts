@@ -1,3 +1,4 @@
+import { MessageQuota } from '../messages/message-quota.js';
 import { Injectable } from '@nestjs/common';
 import type { TenantScope } from '@lekha/access';
 import { uuidv7, type MessageChannel, type RecordChangedEvent, type ReminderRule } from '@lekha/contracts';
@@ -68,6 +69,7 @@ export class RecordReminders {
     private readonly clock: Clock,
     private readonly logger: AppLogger,
     private readonly entitlements: EntitlementsReader,
+    private readonly quota: MessageQuota,
   ) {}
 
   apply(event: RecordChangedEvent): Promise<AppliedRecordEvent> {
@@ -203,6 +205,7 @@ export class RecordReminders {
       reminderRule: p.rule,
       recipientUserId: p.userId,
     });
+    await this.quota.add(data, 1);
     await this.queue.enqueue(data, id, p.sendAt);
     await this.refs.route(data, this.routes.of(p.address));
     await data.record({
