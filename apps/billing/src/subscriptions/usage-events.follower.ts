@@ -4,12 +4,13 @@ import { BILLING_USAGE_TOPIC, usageEventSchema, type UsageEventMessage } from '@
 import { TopicFollower } from '@lekha/kafka';
 import { Database } from '@lekha/persistence';
 import { AppLogger, BusSeal, KAFKA } from '@lekha/runtime';
-import { UsageMeter } from './usage.js';
+import { UsageMeter, type UsageEvent } from './usage.js';
 
 /**
  * Follows `billing.usage.v1` in billing's own group (from the beginning: billing down for a while
- * catches up) and meters each event once by its ID; the offset is committed only after the event is
- * stored, so a crash or a redelivery meets `on conflict do nothing` and counts nothing more.
+ * catches up) and meters each event once by its ID, a fetched batch of events in one transaction; the
+ * batch's offsets are committed only after its events are stored, so a crash or a redelivery meets
+ * `on conflict do nothing` and counts nothing more.
  */
 @Injectable()
 export class UsageEventsFollower implements OnApplicationBootstrap, OnModuleDestroy {
@@ -30,8 +31,9 @@ export class UsageEventsFollower implements OnApplicationBootstrap, OnModuleDest
       groupId: 'billing.usage-events',
       fromBeginning: true,
       run: () => ({
-        eachMessage: async ({ message }) => {
-          await this.handle(message.value);
+        // kafkajs resolves the batch's offsets only when this returns: a failed transaction is fetched again.
+        eachBatch: async ({ batch }) => {
+          await this.handleMany(batch.messages.map((m) => m.value));
         },
       }),
     });
@@ -47,15 +49,23 @@ export class UsageEventsFollower implements OnApplicationBootstrap, OnModuleDest
 
   /** Meters one record; answers whether it counted (false: seen before, or not ours / not understood). */
   async handle(value: Buffer | null): Promise<boolean> {
-    let event: UsageEventMessage;
-    try {
-      event = usageEventSchema.parse(this.seal.openRecord(BILLING_USAGE_TOPIC, value ?? Buffer.alloc(0)));
-    } catch {
-      this.logger.pino.warn('usage event ignored: not sealed with the bus key or not understood');
-      return false;
+    return (await this.handleMany([value])) === 1;
+  }
+
+  /** Meters records in one transaction; answers how many counted (the others seen before, or not understood). */
+  async handleMany(values: readonly (Buffer | null)[]): Promise<number> {
+    const events: UsageEvent[] = [];
+    for (const value of values) {
+      let event: UsageEventMessage;
+      try {
+        event = usageEventSchema.parse(this.seal.openRecord(BILLING_USAGE_TOPIC, value ?? Buffer.alloc(0)));
+      } catch {
+        this.logger.pino.warn('usage event ignored: not sealed with the bus key or not understood');
+        continue;
+      }
+      events.push({ ...event, occurredAt: new Date(event.occurredAt) });
     }
-    return this.db
-      .em()
-      .transactional((tx) => this.meter.record(tx, { ...event, occurredAt: new Date(event.occurredAt) }));
+    if (!events.length) return 0;
+    return this.db.em().transactional((tx) => this.meter.recordMany(tx, events));
   }
 }

@@ -35,6 +35,22 @@ export class UsageMeter {
     return rows.length === 1;
   }
 
+  /** Many events in one statement per 500 (a batch from the topic): how many counted (the rest seen before). */
+  async recordMany(tx: Em, events: readonly UsageEvent[]): Promise<number> {
+    let counted = 0;
+    for (let i = 0; i < events.length; i += 500) {
+      const part = events.slice(i, i + 500);
+      const rows = await tx.execute<{ event_id: string }[]>(
+        `insert into billing.usage_events (event_id, tenant_id, metric, quantity, occurred_at)
+           values ${part.map(() => '(?, ?, ?, ?, ?)').join(', ')}
+           on conflict (event_id) do nothing returning event_id`,
+        part.flatMap((e) => [e.eventId, e.tenantId, e.metric, e.quantity, e.occurredAt]),
+      );
+      counted += rows.length;
+    }
+    return counted;
+  }
+
   /** The latest reading of a gauge (storage): the bytes held as of the newest event, 0 before any. */
   async latest(tx: Em, tenantId: string, metric: 'storageBytes'): Promise<number> {
     const [row] = await tx.execute<{ n: string }[]>(
