@@ -14,7 +14,8 @@
 //      accepted → provider call p50/p99, every accepted message reconciled (lost, duplicates per provider);
 //      BENCH_BATCH_SECONDS=0 skips it.
 //   BENCH_SECONDS (default 20) of load; BENCH_CALLERS (32) concurrent senders; BENCH_KILL=off: no kill;
-//   BENCH_ENV='NOTIFICATIONS_DISPATCH_BATCH=200,…' extra service settings; LEKHA_NODE_ARGS to profile.
+//   BENCH_ENV='NOTIFICATIONS_DISPATCH_BATCH=200,…' extra service settings; LEKHA_NODE_ARGS to profile;
+//   BENCH_KEEP_DB=1 keeps the database afterwards (to read its plans and statistics).
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -468,6 +469,7 @@ try {
       [sent[0].id, BACKLOG],
     );
     const queuedIn = Date.now() - t;
+    if (process.env.BENCH_ANALYZE) await db.query('analyze');
     // CPU time of notifications, the simulator and this database's PostgreSQL backends, and notifications'
     // statements, from here to the last outcome recorded (the machine is shared: CPU per message is the figure).
     const backends = async () =>
@@ -524,7 +526,8 @@ try {
   await sim?.stop().catch(() => undefined);
   await kafka?.stop().catch(() => undefined);
   if (admin) {
-    await admin.query(`drop database if exists ${dbName} with (force)`).catch(() => undefined);
+    if (process.env.BENCH_KEEP_DB) log(`kept database ${dbName}`);
+    else await admin.query(`drop database if exists ${dbName} with (force)`).catch(() => undefined);
     await admin.end();
   }
   rmSync(dir, { recursive: true, force: true });
