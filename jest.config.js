@@ -17,8 +17,9 @@ const common = {
 };
 
 export default {
-  // Integration suites start real processes; unit tests finish in milliseconds either way.
-  testTimeout: 180_000,
+  // Integration suites start real processes; unit tests finish in milliseconds either way. A suite's
+  // beforeAll may wait up to 240 s for a platform of its own on a loaded machine (test-platform.ts).
+  testTimeout: 300_000,
   // Inside the clone, so that every fresh clone (as on CI) orders suites the same way: by size,
   // with no durations remembered from earlier runs elsewhere on the machine.
   cacheDirectory: '<rootDir>/.cache/jest',

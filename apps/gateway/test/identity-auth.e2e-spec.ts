@@ -115,7 +115,7 @@ describe('identity: brute force, forgery, OTP and password reset', () => {
       const identity = tp.platform.services.get('identity')!;
       await identity.stop();
       identity.start();
-      await identity.waitReady(60_000);
+      await identity.waitReady(180_000);
       let res = await call('POST', '/v1/auth/login', { body: { phone: owner.phone, password: owner.password } });
       for (let i = 0; i < 60 && res.status === 503; i++) {
         await new Promise((r) => setTimeout(r, 500));

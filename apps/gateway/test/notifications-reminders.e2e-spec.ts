@@ -126,7 +126,7 @@ describe('notifications: recipients by customer ID, record reminders, customer e
     expect(customer.status).toBe(201);
     customerId = customer.body.id;
     expect((await http.post('/v1/records/types', { key: 'visit', template: 'appointment' }, token)).status).toBe(201);
-  }, 240_000);
+  }, 360_000);
 
   afterAll(async () => {
     await tp?.stop();

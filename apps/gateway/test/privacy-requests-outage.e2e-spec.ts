@@ -1,25 +1,36 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { api, signupTenant, startTestPlatform, type TestPlatform } from '@lekha/testing';
+import {
+  api,
+  sharedServiceProcess,
+  sharedTestPlatform,
+  signupTenant,
+  type SharedServiceProcess,
+  type SharedTestPlatform,
+} from '@lekha/testing';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- HTTP bodies are asserted field by field */
 
 /**
  * A service stopped mid-request: billing is down when an access request is filed. The request waits
  * in progress with every other part answered; billing comes back, reads what it was asked meanwhile
- * (and is asked again), answers, and the request completes with billing's part. Its own platform,
- * because it stops one of the platform's processes.
+ * (and is asked again), answers, and the request completes with billing's part. On the shared platform:
+ * it stops its billing and starts it again (the same process, environment and database), and leaves it
+ * running whatever happens.
  */
 describe('rights requests wait for a service that is down', () => {
-  let tp: TestPlatform;
+  let tp: SharedTestPlatform;
   let http: ReturnType<typeof api>;
+  let billing: SharedServiceProcess;
   const stamp = Date.now().toString(36);
 
   beforeAll(async () => {
-    tp = await startTestPlatform({ env: { RIGHTS_REPUBLISH_MS: '1000' } });
+    tp = await sharedTestPlatform();
     http = api(tp.gatewayUrl);
+    billing = await sharedServiceProcess('billing');
   });
   afterAll(async () => {
-    await tp?.stop();
+    // Later suites share this billing: never leave it down (a failure midway included).
+    await billing?.ensureRunning();
   });
 
   it('P20: an access request filed while billing is stopped completes once billing is back', async () => {
@@ -34,7 +45,6 @@ describe('rights requests wait for a service that is down', () => {
     );
     expect(account.status).toBe(201);
 
-    const billing = tp.platform.services.get('billing')!;
     billing.kill('SIGKILL');
     await billing.waitExit();
     const filed = await http.post('/v1/privacy/requests', { kind: 'access', customerId }, token);
@@ -48,11 +58,11 @@ describe('rights requests wait for a service that is down', () => {
     }
     expect(waiting.status).toBe('in_progress');
     expect(waiting.parts.filter((p: any) => p.answeredAt === null).map((p: any) => p.service)).toEqual(['billing']);
-    await sleep(3000); // asked again meanwhile (every second), still nobody to answer
+    await sleep(3000); // still nobody to answer (compliance asks again every RIGHTS_REPUBLISH_MS)
     expect((await http.get(`/v1/privacy/requests/${filed.body.id}`, token)).body.status).toBe('in_progress');
 
-    billing.start();
-    await billing.waitReady(120_000);
+    await billing.start();
+    await billing.waitReady(180_000);
     let done: any;
     for (const end = Date.now() + 60_000; ; await sleep(200)) {
       done = (await http.get(`/v1/privacy/requests/${filed.body.id}`, token)).body;

@@ -124,7 +124,7 @@ describe('tenant erasure', () => {
         { actorType: 'user', accessToken: a.accessToken },
       ),
     ).toMatchObject({ ok: true, data: { name: 'Ravi Erasable' } });
-  }, 240_000);
+  }, 360_000);
 
   afterAll(async () => {
     await raw?.close();
@@ -349,77 +349,93 @@ describe('tenant erasure', () => {
   it('leaves a tombstone per keyset, no rows or blobs of the tenant; the other tenant keeps all of its', async () => {
     // Stop the services so the embedded databases can be opened (PostgreSQL could be read live).
     await tp.platform.stop();
-    const count = async (service: string, sql: string, params: unknown[]): Promise<number> => {
+    // One connection per database for all the counts (opening an embedded database takes seconds).
+    const open = new Map<string, Promise<{ query: (sql: string, params: unknown[]) => Promise<number> }>>();
+    const closers: (() => Promise<unknown>)[] = [];
+    const connect = async (service: string) => {
       if (tp.database.url) {
         const client = new pg.Client({ connectionString: tp.database.url });
         await client.connect();
-        try {
-          return Number((await client.query(sql, params)).rows[0].n);
-        } finally {
-          await client.end();
-        }
+        closers.push(() => client.end());
+        return { query: async (sql: string, params: unknown[]) => Number((await client.query(sql, params)).rows[0].n) };
       }
       const db = await PGlite.create(pgliteDirFor(tp.dataDir, service));
-      try {
-        return Number((await db.query<{ n: number }>(sql, params)).rows[0]!.n);
-      } finally {
-        await db.close();
-      }
+      closers.push(() => db.close());
+      return {
+        query: async (sql: string, params: unknown[]) =>
+          Number((await db.query<{ n: number }>(sql, params)).rows[0]!.n),
+      };
     };
-    for (const [service, schema] of [
-      ['identity', 'identity'],
-      ['tenant-data', 'tenant_data'],
-      ['notifications', 'notifications'],
-    ] as const) {
-      expect(
-        await count(
-          service,
-          `select count(*) as n from ${schema}.tenant_keys
-           where tenant_id = $1 and length(wrapped) = 0 and destroyed_at is not null`,
-          [a.tenantId],
-        ),
-      ).toBe(1);
-      if (service !== 'notifications')
+    const count = async (service: string, sql: string, params: unknown[]): Promise<number> => {
+      // PostgreSQL: one database for every service.
+      const key = tp.database.url ? '' : service;
+      if (!open.has(key)) open.set(key, connect(service));
+      return (await open.get(key)!).query(sql, params);
+    };
+    try {
+      for (const [service, schema] of [
+        ['identity', 'identity'],
+        ['tenant-data', 'tenant_data'],
+        ['notifications', 'notifications'],
+      ] as const) {
         expect(
           await count(
             service,
-            `select count(*) as n from ${schema}.tenant_keys where tenant_id = $1 and length(wrapped) > 0`,
-            [b.tenantId],
+            `select count(*) as n from ${schema}.tenant_keys
+           where tenant_id = $1 and length(wrapped) = 0 and destroyed_at is not null`,
+            [a.tenantId],
           ),
         ).toBe(1);
-    }
-    expect(
-      await count(
-        'compliance',
-        `select count(*) as n from compliance.audit_network_keys
+        if (service !== 'notifications')
+          expect(
+            await count(
+              service,
+              `select count(*) as n from ${schema}.tenant_keys where tenant_id = $1 and length(wrapped) > 0`,
+              [b.tenantId],
+            ),
+          ).toBe(1);
+      }
+      expect(
+        await count(
+          'compliance',
+          `select count(*) as n from compliance.audit_network_keys
          where scope = $1 and wrapped_private_key is null and destroyed_at is not null`,
-        [a.tenantId],
-      ),
-    ).toBe(1);
-    for (const table of ['customers', 'customer_changes', 'documents', 'records']) {
+          [a.tenantId],
+        ),
+      ).toBe(1);
+      for (const table of ['customers', 'customer_changes', 'documents', 'records']) {
+        expect(
+          await count('tenant-data', `select count(*) as n from tenant_data.${table} where tenant_id = $1`, [
+            a.tenantId,
+          ]),
+        ).toBe(0);
+      }
       expect(
-        await count('tenant-data', `select count(*) as n from tenant_data.${table} where tenant_id = $1`, [a.tenantId]),
-      ).toBe(0);
-    }
-    expect(
-      await count('tenant-data', `select count(*) as n from tenant_data.customers where tenant_id = $1`, [b.tenantId]),
-    ).toBe(1);
-    for (const table of ['users', 'sessions', 'refresh_tokens', 'api_keys', 'api_key_index', 'login_events']) {
+        await count('tenant-data', `select count(*) as n from tenant_data.customers where tenant_id = $1`, [
+          b.tenantId,
+        ]),
+      ).toBe(1);
+      for (const table of ['users', 'sessions', 'refresh_tokens', 'api_keys', 'api_key_index', 'login_events']) {
+        expect(
+          await count('identity', `select count(*) as n from identity.${table} where tenant_id = $1`, [a.tenantId]),
+        ).toBe(0);
+      }
       expect(
-        await count('identity', `select count(*) as n from identity.${table} where tenant_id = $1`, [a.tenantId]),
-      ).toBe(0);
-    }
-    expect(
-      await count(
-        'identity',
-        `select count(*) as n from identity.tenants
+        await count(
+          'identity',
+          `select count(*) as n from identity.tenants
          where id = $1 and status = 'erased' and name = '' and gstin is null`,
-        [a.tenantId],
-      ),
-    ).toBe(1);
-    const files = async (dir: string) =>
-      (await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => [])).filter((d) => d.isFile());
-    expect(await files(join(tp.dataDir, 'tenant-data', 'blobs', 'documents', a.tenantId))).toEqual([]);
-    expect((await files(join(tp.dataDir, 'tenant-data', 'blobs', 'documents', b.tenantId))).length).toBeGreaterThan(0);
+          [a.tenantId],
+        ),
+      ).toBe(1);
+      const files = async (dir: string) =>
+        (await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => [])).filter((d) => d.isFile());
+      expect(await files(join(tp.dataDir, 'tenant-data', 'blobs', 'documents', a.tenantId))).toEqual([]);
+      expect((await files(join(tp.dataDir, 'tenant-data', 'blobs', 'documents', b.tenantId))).length).toBeGreaterThan(
+        0,
+      );
+    } finally {
+      for (const close of closers) await close();
+    }
   }, 120_000);
 });

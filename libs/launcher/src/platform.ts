@@ -85,13 +85,31 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     // All at once: the gateway no longer waits for the others to be ready before it starts (its own
     // readiness needs the bus and identity's published keys), and this returns only when every one is.
     for (const name of names) services.get(name)!.start();
-    await Promise.all(
-      names.map(async (name) => {
-        const started = Date.now();
-        await services.get(name)!.waitReady(timeout);
-        opts.onProgress?.(`${name} ready (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    const started = Date.now();
+    const seconds = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+    // Every service gets the whole wait, so that a failure names each one that was not ready (and
+    // when the others were), not only the first to give up.
+    const outcomes = await Promise.all(
+      names.map(async (name): Promise<{ name: ServiceName; took?: string; error?: Error }> => {
+        try {
+          await services.get(name)!.waitReady(timeout);
+          const took = seconds();
+          opts.onProgress?.(`${name} ready (${took})`);
+          return { name, took };
+        } catch (err) {
+          return { name, error: err as Error };
+        }
       }),
     );
+    const failed = outcomes.filter((o) => o.error);
+    if (failed.length) {
+      const ready = outcomes.filter((o) => !o.error).map((o) => `${o.name} (${o.took})`);
+      throw new Error(
+        `platform not ready after ${seconds()} (readiness timeout ${timeout} ms): ` +
+          `not ready: ${failed.map((o) => o.name).join(', ')}; ready: ${ready.join(', ') || 'none'}\n` +
+          failed.map((o) => `--- ${o.name}: ${o.error!.message}`).join('\n'),
+      );
+    }
   } catch (err) {
     await platform.stop();
     throw err;

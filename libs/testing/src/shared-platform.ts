@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ServiceName, ServiceProcessOptions } from '@lekha/launcher';
+import { ServiceProcess, type ServiceName, type ServiceProcessOptions } from '@lekha/launcher';
 import { freePorts } from '@lekha/local-kafka';
 import { dropTestDatabase } from './test-database.js';
 import { startTestPlatform, type TestPlatform } from './test-platform.js';
@@ -19,10 +19,15 @@ import { startTestPlatform, type TestPlatform } from './test-platform.js';
  * tenant-erasure), rotate the signing key or enrol a second factor for the platform admin
  * (platform-users, audit-network), trip per-address limits from 127.0.0.1 (identity-auth,
  * audit-network), or need several instances on one PostgreSQL database (bus-instances).
+ * A suite that only stops one service and starts it again (a service down mid-request) may do so on the
+ * shared platform with `sharedServiceProcess()`: suites run one at a time, and it must leave the service
+ * running again (if it does not, the next suite finds a dead process and starts a fresh shared platform).
  * The test sequencer runs shared suites first, so the shared platform starts once per run.
  */
 export interface SharedPlatformState {
   pids: number[];
+  /** Which of `pids` is which service's (a suite may start one again: `sharedServiceProcess`). */
+  servicePids: Partial<Record<ServiceName, number>>;
   gatewayUrl: string;
   auditKeysDir: string;
   brokers: string[];
@@ -169,6 +174,7 @@ export async function sharedTestPlatform(): Promise<SharedTestPlatform> {
   });
   const state: SharedPlatformState = {
     pids: [...tp.platform.services.values()].map((s) => s.pid!).filter(Boolean),
+    servicePids: Object.fromEntries([...tp.platform.services].map(([name, service]) => [name, service.pid!])),
     gatewayUrl: tp.gatewayUrl,
     auditKeysDir: tp.auditKeysDir,
     brokers: tp.brokers,
@@ -216,4 +222,68 @@ export async function stopSharedTestPlatform(): Promise<void> {
   await rm(state.dataDir, { recursive: true, force: true });
   await rm(stateFile(), { force: true });
   await rm(adminPasswordFile(), { force: true });
+}
+
+/**
+ * One service of the shared platform, to stop and start again within a suite: the same port, environment,
+ * database and keys, its lines appended to the shared platform's log. The run's state follows the new
+ * process, so that later suites keep the platform and the teardown stops it.
+ */
+export interface SharedServiceProcess {
+  readonly name: ServiceName;
+  readonly running: boolean;
+  kill(signal?: NodeJS.Signals): void;
+  /** Resolves once the process is gone. */
+  waitExit(timeoutMs?: number): Promise<void>;
+  /** Starts the service again (after it exited); `waitReady` then waits for it. */
+  start(): Promise<void>;
+  waitReady(timeoutMs: number): Promise<void>;
+  /** Starts it again if it is not running and waits until it is ready (a suite's afterAll). */
+  ensureRunning(timeoutMs?: number): Promise<void>;
+}
+
+export async function sharedServiceProcess(name: ServiceName): Promise<SharedServiceProcess> {
+  const initial = await readState();
+  if (!initial) throw new Error('no shared platform runs: call sharedTestPlatform() first');
+  const opts = initial.services[name];
+  if (!opts) throw new Error(`the shared platform runs no ${name}`);
+  let current = initial.servicePids[name]!;
+  let restarted: ServiceProcess | null = null;
+  const handle: SharedServiceProcess = {
+    name,
+    get running() {
+      return alive(current);
+    },
+    kill(signal = 'SIGKILL') {
+      if (alive(current)) process.kill(current, signal);
+    },
+    async waitExit(timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (alive(current)) {
+        if (Date.now() > deadline) throw new Error(`shared ${name} (pid ${current}) still runs after ${timeoutMs} ms`);
+        await sleep(50);
+      }
+    },
+    async start() {
+      if (alive(current)) throw new Error(`shared ${name} (pid ${current}) still runs`);
+      const log = createWriteStream(join(initial.logDir, `${name}.log`), { flags: 'a' });
+      restarted = new ServiceProcess({ ...opts, onLine: (_service, line) => log.write(`${line}\n`) });
+      restarted.start();
+      const old = current;
+      current = restarted.pid!;
+      const state = (await readState())!;
+      state.pids = state.pids.map((pid) => (pid === old ? current : pid));
+      state.servicePids[name] = current;
+      await writeFile(stateFile(), JSON.stringify(state), { mode: 0o600 });
+    },
+    async waitReady(timeoutMs) {
+      if (!restarted) throw new Error(`shared ${name} was not started again`);
+      await restarted.waitReady(timeoutMs);
+    },
+    async ensureRunning(timeoutMs = 180_000) {
+      if (!alive(current)) await handle.start();
+      if (restarted) await restarted.waitReady(timeoutMs);
+    },
+  };
+  return handle;
 }

@@ -25,6 +25,13 @@ export function devInboxHeaders(): Record<string, string> {
   return { 'x-dev-inbox-secret': DEV_INBOX_SECRET };
 }
 
+/**
+ * How long a test platform's services may take to be ready. Six services (often with a broker and a
+ * database) starting at once on a loaded machine have taken more than 120 s; a failure names the ones
+ * that were not ready. It fits within the suites' hook timeout (jest.config.js, testTimeout).
+ */
+export const PLATFORM_READY_TIMEOUT_MS = Number(process.env.LEKHA_TEST_READY_TIMEOUT_MS) || 240_000;
+
 /** Where a test platform's provider base URLs point unless a suite says otherwise: a closed local port. */
 const NO_PROVIDER = 'http://127.0.0.1:9';
 
@@ -90,7 +97,7 @@ export async function startTestPlatform(
     root: REPO_ROOT,
     ports,
     services: opts.services,
-    readyTimeoutMs: 120_000,
+    readyTimeoutMs: PLATFORM_READY_TIMEOUT_MS,
     auditKeysDir,
     env: {
       ...process.env,
