@@ -15,7 +15,8 @@
 //      BENCH_BATCH_SECONDS=0 skips it.
 //   BENCH_SECONDS (default 20) of load; BENCH_CALLERS (32) concurrent senders; BENCH_KILL=off: no kill;
 //   BENCH_ENV='NOTIFICATIONS_DISPATCH_BATCH=200,…' extra service settings; LEKHA_NODE_ARGS to profile;
-//   BENCH_KEEP_DB=1 keeps the database afterwards (to read its plans and statistics).
+//   BENCH_KEEP_DB=1 keeps the database afterwards (to read its plans and statistics); BENCH_ANALYZE=1
+//   analyzes it before the drain.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
