@@ -45,6 +45,18 @@ describe('EntitlementsReader', () => {
   }, 5_000);
 });
 
+describe('EntitlementsReader while the broker does not answer', () => {
+  it('a check waits at most a second, then uses the snapshot it has', async () => {
+    const { kafka } = fakeKafka();
+    const reader = new EntitlementsReader(kafka, {} as BusSeal, { LEKHA_ENV: 'test' }, logger);
+    (reader as unknown as { started: boolean }).started = true;
+    const started = Date.now();
+    const answers = await Promise.all([reader.current('t1'), reader.current('t1')]);
+    expect(Date.now() - started).toBeLessThan(1900);
+    expect(answers[1]).toMatchObject({ planKey: expect.any(String) });
+  }, 5_000);
+});
+
 describe('limitRefusal', () => {
   const plan = {
     planKey: 'tiny',

@@ -19,6 +19,9 @@ import { AppLogger } from './app-logger.js';
 import { BusSeal } from './bus-seal.js';
 import { KAFKA, SERVICE_CONFIG } from './core-module.js';
 
+/** How long a check waits to read up to the topic's end before it uses the snapshot it has. */
+const CATCH_UP_WAIT_MS = 1000;
+
 /**
  * Follows billing's `billing.entitlements.v1` (compacted, keyed by tenant, sealed with the bus key) and
  * keeps each tenant's latest snapshot. A tenant with no snapshot has chosen no plan yet: it is on its
@@ -77,7 +80,9 @@ export class EntitlementsReader implements OnApplicationBootstrap, OnModuleDestr
 
   /** The tenant's entitlements, read up to the topic's end first when the broker answers. */
   async current(tenantId: string): Promise<CurrentEntitlements> {
-    if (this.started) await this.caughtUp().catch(() => undefined);
+    // At most a second, however long the broker takes to answer (while it is away, the cached snapshot).
+    if (this.started)
+      await Promise.race([this.caughtUp().catch(() => undefined), sleep(CATCH_UP_WAIT_MS, undefined, { ref: false })]);
     const s = this.snapshots.get(tenantId);
     return s
       ? { entitlements: s.entitlements, planKey: s.planKey }
@@ -124,7 +129,7 @@ export class EntitlementsReader implements OnApplicationBootstrap, OnModuleDestr
    */
   private caughtUp(): Promise<void> {
     if (!this.asking) {
-      this.asking = this.catchUp(1000).finally(() => (this.asking = null));
+      this.asking = this.catchUp(CATCH_UP_WAIT_MS).finally(() => (this.asking = null));
       return this.asking;
     }
     this.nextAsk ??= this.asking
