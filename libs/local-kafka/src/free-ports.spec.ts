@@ -14,4 +14,18 @@ describe('freePorts', () => {
       await new Promise((res) => srv.close(res));
     }
   });
+
+  it('never hands out again a port an earlier call handed out (its process may not have bound it yet)', async () => {
+    const saved = process.env.LEKHA_PORT_RANGE;
+    // 1,001 ports: two calls of 300 would almost surely share some if each drew on its own.
+    process.env.LEKHA_PORT_RANGE = '29000-30001';
+    try {
+      const first = await freePorts(300);
+      const second = await freePorts(300);
+      expect(new Set([...first, ...second]).size).toBe(600);
+    } finally {
+      if (saved === undefined) delete process.env.LEKHA_PORT_RANGE;
+      else process.env.LEKHA_PORT_RANGE = saved;
+    }
+  });
 });

@@ -14,6 +14,10 @@ function ephemeralFloor(): number {
 
 const PORTS_FROM = 20_000;
 
+/** Ports this process handed out, and when: not handed out again within HANDED_OUT_MS. */
+const handedOut = new Map<number, number>();
+const HANDED_OUT_MS = 5 * 60_000;
+
 /**
  * The range ports are drawn from: `LEKHA_PORT_RANGE=from-to` (e.g. `20000-26000`) when set, so that two
  * test runs on one machine (CI runs PGlite and PostgreSQL side by side) never pick the same port
@@ -32,10 +36,15 @@ function portRange(floor: number): [number, number] {
 /**
  * `count` distinct free ports for services to listen on, taken below the ephemeral range so that no
  * outgoing connection (Kafka, PostgreSQL) can be given one as its local port before the service
- * binds it, and each held open until all are chosen so that none is handed out twice.
+ * binds it, and each held open until all are chosen so that none is handed out twice. A port handed
+ * out by an earlier call of this process in the last few minutes is not handed out again: its
+ * process may not have bound it yet (a platform's services and its provider simulator choose their
+ * ports in separate calls before any of them listens).
  */
 export async function freePorts(count: number): Promise<number[]> {
   const [from, to] = portRange(ephemeralFloor());
+  const now = Date.now();
+  for (const [port, at] of handedOut) if (now - at > HANDED_OUT_MS) handedOut.delete(port);
   const servers: Server[] = [];
   const listen = (port: number) =>
     new Promise<Server | null>((res, rej) => {
@@ -49,10 +58,13 @@ export async function freePorts(count: number): Promise<number[]> {
     for (let attempt = 0; servers.length < count; attempt++) {
       // Below the ephemeral range while it has room; the system's own choice otherwise.
       const port = to - from > 1000 && attempt < 1000 ? from + Math.floor(Math.random() * (to - from)) : 0;
+      if (port && handedOut.has(port)) continue;
       const srv = await listen(port);
       if (srv) servers.push(srv);
     }
-    return servers.map((srv) => (srv.address() as AddressInfo).port);
+    const ports = servers.map((srv) => (srv.address() as AddressInfo).port);
+    for (const port of ports) handedOut.set(port, now);
+    return ports;
   } finally {
     await Promise.all(servers.map((srv) => new Promise((res) => srv.close(res))));
   }
