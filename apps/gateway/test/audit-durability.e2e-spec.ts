@@ -92,6 +92,15 @@ describe('audit durability under crashes', () => {
     return counts;
   }
 
+  /**
+   * Mid-load: once requests are succeeding, and a little more. A fixed wait was not enough on a loaded
+   * machine, where a fresh platform's first requests can take longer than it (the kill then came first).
+   */
+  async function untilServing(run: { ok: string[] }): Promise<void> {
+    for (let i = 0; i < 120 && run.ok.length === 0; i++) await sleep(500);
+    await sleep(1500);
+  }
+
   async function expectEverySuccessSealedOnce(ids: string[]): Promise<void> {
     let counts = new Map<string, number>();
     for (let i = 0; i < 120; i++) {
@@ -106,7 +115,7 @@ describe('audit durability under crashes', () => {
 
   it('loses nothing when the broker is killed -9 mid-load and restarted', async () => {
     const run = load(6);
-    await sleep(2500);
+    await untilServing(run);
     const before = run.ok.length;
     kafka.kill('SIGKILL');
     await sleep(3000);
@@ -128,7 +137,7 @@ describe('audit durability under crashes', () => {
   it('loses nothing when a service is killed -9 mid-load and restarted', async () => {
     const tenantData = tp.platform.services.get('tenant-data')!;
     const run = load(6);
-    await sleep(2500);
+    await untilServing(run);
     const before = run.ok.length;
     tenantData.kill('SIGKILL');
     await tenantData.waitExit();
