@@ -47,11 +47,6 @@ export class UsageEventsFollower implements OnApplicationBootstrap, OnModuleDest
     await this.follower.stop();
   }
 
-  /** Meters one record; answers whether it counted (false: seen before, or not ours / not understood). */
-  async handle(value: Buffer | null): Promise<boolean> {
-    return (await this.handleMany([value])) === 1;
-  }
-
   /** Meters records in one transaction; answers how many counted (the others seen before, or not understood). */
   async handleMany(values: readonly (Buffer | null)[]): Promise<number> {
     const events: UsageEvent[] = [];

@@ -76,13 +76,7 @@ export class MessageQuota {
    * month's count holds every message of the tenant's own.
    */
   async add(data: TenantScope, n: number): Promise<void> {
-    if (n <= 0) return;
-    const month = istMonth(this.clock.now()).start;
-    await data.tx.execute(
-      `insert into notifications.message_counts (tenant_id, month_start, messages) values (?, ?, ?)
-         on conflict (tenant_id, month_start) do update set messages = message_counts.messages + excluded.messages`,
-      [data.tenantId, month, n],
-    );
+    if (n > 0) await this.take(data, istMonth(this.clock.now()).start, n, null);
   }
 
   private async count(data: TenantScope, month: Date): Promise<number> {
@@ -93,7 +87,7 @@ export class MessageQuota {
     return Number(row?.n ?? 0);
   }
 
-  /** Raises the month's count by k if it stays within max: true when raised. */
+  /** Raises the month's count by k if it stays within max (null: no limit): true when raised. */
   private async take(data: TenantScope, month: Date, k: number, max: number | null): Promise<boolean> {
     const rows = await data.tx.execute<{ n: string }[]>(
       `insert into notifications.message_counts as c (tenant_id, month_start, messages) values (?, ?, ?)

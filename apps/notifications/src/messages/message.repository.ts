@@ -98,8 +98,8 @@ export class MessageRepository {
   }
 
   /**
-   * New messages in one statement (one, or a batch send). The tenant's own messages are also counted for
-   * the month (MessageQuota: `admit` for sends, `add` for messages the platform queues from a record).
+   * New messages in one statement (one, or a batch send). Not counted here: the caller counts the tenant's
+   * own messages for the month (MessageQuota: `admit` for sends, `add` for reminders queued from a record).
    */
   async insertMany({ tx, tenantId, cipher }: TenantScope, ms: readonly NewMessage[]): Promise<void> {
     if (!ms.length) return;
