@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, ConsumerConfig, ConsumerCrashEvent, ConsumerRunConfig, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
+import { CONSUMER_GROUP_TIMING } from './config.js';
 
 export interface TopicFollowerOptions {
   kafka: Kafka;
@@ -83,8 +84,7 @@ export class TopicFollower {
       const groupId = typeof o.groupId === 'function' ? o.groupId() : o.groupId;
       const consumer = o.kafka.consumer({
         allowAutoTopicCreation: false,
-        sessionTimeout: 15000,
-        heartbeatInterval: 1000,
+        ...CONSUMER_GROUP_TIMING,
         ...o.consumer,
         groupId,
       });

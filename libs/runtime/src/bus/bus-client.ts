@@ -18,7 +18,7 @@ import {
 } from '@lekha/contracts';
 import { contextToHeaders, headerText, requireContext, type KafkaHeaders } from '@lekha/tenancy';
 import { BusSeal, ReplyKeyPair, openReply, type SealedValue } from '../bus-seal.js';
-import { kafkaConfig } from '../kafka.js';
+import { CONSUMER_GROUP_TIMING, kafkaConfig } from '../kafka.js';
 import { onePartitionEach } from './reply-partition-assigner.js';
 import { SendBatcher } from './send-batcher.js';
 import { BUS_FETCH_WAIT_MS } from './fetch-wait.js';
@@ -113,8 +113,7 @@ export class BusClient {
     const consumer = this.kafka.consumer({
       groupId: RPC_CALLERS_GROUP,
       partitionAssigners: [onePartitionEach(RPC_REPLIES_TOPIC, () => this.replyPartition)],
-      sessionTimeout: 15000,
-      heartbeatInterval: 1000,
+      ...CONSUMER_GROUP_TIMING,
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: this.opts.maxWaitTimeInMs ?? BUS_FETCH_WAIT_MS,
       minBytes: 1,

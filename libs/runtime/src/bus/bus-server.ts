@@ -4,7 +4,7 @@ import { Kafka, type Consumer, type EachBatchPayload, type KafkaMessage, type Pr
 import type { Logger } from 'pino';
 import { BusHeaders, RPC_REPLIES_TOPIC, RPC_REPLY_PARTITIONS, rpcRequestTopic } from '@lekha/contracts';
 import { headerText, type KafkaHeaders } from '@lekha/tenancy';
-import { kafkaConfig } from '../kafka.js';
+import { CONSUMER_GROUP_TIMING, kafkaConfig } from '../kafka.js';
 import { BusContext } from './bus-context.js';
 import { Semaphore, SendBatcher } from './send-batcher.js';
 import { BUS_FETCH_WAIT_MS } from './fetch-wait.js';
@@ -89,8 +89,7 @@ export class BusServer extends Server implements CustomTransportStrategy {
     const producer = this.kafka.producer({ allowAutoTopicCreation: false });
     const consumer = this.kafka.consumer({
       groupId: this.opts.service,
-      sessionTimeout: 15000,
-      heartbeatInterval: 1000,
+      ...CONSUMER_GROUP_TIMING,
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: this.opts.maxWaitTimeInMs ?? BUS_FETCH_WAIT_MS,
       minBytes: 1,
