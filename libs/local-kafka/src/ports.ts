@@ -41,6 +41,14 @@ function portRange(floor: number): [number, number] {
  * process may not have bound it yet (a platform's services and its provider simulator choose their
  * ports in separate calls before any of them listens).
  */
+/**
+ * Ports above 1023 that fetch refuses to connect to (the Fetch standard's "bad ports"): a service on
+ * one is unreachable by undici, so readiness checks fail with "fetch failed" (seen on 10080).
+ */
+const FETCH_BAD_PORTS = new Set([
+  1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
+]);
+
 export async function freePorts(count: number): Promise<number[]> {
   const [from, to] = portRange(ephemeralFloor());
   const now = Date.now();
@@ -58,9 +66,10 @@ export async function freePorts(count: number): Promise<number[]> {
     for (let attempt = 0; servers.length < count; attempt++) {
       // Below the ephemeral range while it has room; the system's own choice otherwise.
       const port = to - from > 1000 && attempt < 1000 ? from + Math.floor(Math.random() * (to - from)) : 0;
-      if (port && handedOut.has(port)) continue;
+      if (port && (handedOut.has(port) || FETCH_BAD_PORTS.has(port))) continue;
       const srv = await listen(port);
-      if (srv) servers.push(srv);
+      if (srv && FETCH_BAD_PORTS.has((srv.address() as AddressInfo).port)) await new Promise((res) => srv.close(res));
+      else if (srv) servers.push(srv);
     }
     const ports = servers.map((srv) => (srv.address() as AddressInfo).port);
     for (const port of ports) handedOut.set(port, now);
