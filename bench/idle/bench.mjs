@@ -1,7 +1,8 @@
-// Idle cost: the CPU the whole platform burns doing nothing — six services and the broker, started on
-// PostgreSQL (BENCH_DATABASE_URL, default the local server) or PGlite (BENCH_STORE=pglite), left
-// alone for BENCH_SECONDS (default 20) after a settling period, with this database's PostgreSQL
-// backends. Every test platform and every benchmark pays it on top of its work.
+// Idle cost and stop time: the CPU the whole platform burns doing nothing — six services and the
+// broker, started on PostgreSQL (BENCH_DATABASE_URL, default the local server) or PGlite
+// (BENCH_STORE=pglite), left alone for BENCH_SECONDS (default 20) after a settling period, with this
+// database's PostgreSQL backends — and then how long each service takes to stop (SIGTERM to exit).
+// Every test platform and every benchmark pays both on top of its work.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -62,6 +63,12 @@ try {
   console.log('| process | % of a core |\n|---|---|');
   for (const [name, pct] of used) console.log(`| ${name} | ${fmt(pct, 1)} |`);
   console.log(`| **all** | **${fmt(total, 1)}** |`);
+  console.log('\n| service | stopped in ms |\n|---|---|');
+  for (const [name, service] of platform.services) {
+    const t = Date.now();
+    await service.stop();
+    console.log(`| ${name} | ${fmt(Date.now() - t)} |`);
+  }
 } catch (err) {
   console.error(err);
   exitCode = 1;

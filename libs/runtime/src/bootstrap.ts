@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { ConfigError } from './config.js';
 import { Readiness } from './health.js';
 import { JsonLogger } from './logger.js';
-import { KafkaProbe } from './kafka.js';
+import { KafkaProbe, stopAllFollowers } from './kafka.js';
 import { BusServer } from './bus/bus-server.js';
 
 export interface ServiceBootstrapOptions {
@@ -65,7 +65,8 @@ export async function bootstrapService(opts: ServiceBootstrapOptions): Promise<I
     opts.logger.info({ signal }, 'shutting down');
     // A handler that never returns must not keep the process alive past its grace period.
     setTimeout(() => process.exit(1), 10_000).unref();
-    await probe.close();
+    // Every follower leaves its group at once; the modules' own stops then find nothing left to wait for.
+    await Promise.all([probe.close(), stopAllFollowers().catch(() => undefined)]);
     await app.close().catch(() => undefined);
     process.exit(0);
   };
