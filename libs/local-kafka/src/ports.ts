@@ -14,6 +14,14 @@ function ephemeralFloor(): number {
 
 const PORTS_FROM = 20_000;
 
+/**
+ * Ports above 1023 that fetch refuses to connect to (the Fetch standard's "bad ports"): a service on
+ * one is unreachable by undici, so readiness checks fail with "fetch failed" (seen on 10080).
+ */
+const FETCH_BAD_PORTS = new Set([
+  1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
+]);
+
 /** Ports this process handed out, and when: not handed out again within HANDED_OUT_MS. */
 const handedOut = new Map<number, number>();
 const HANDED_OUT_MS = 5 * 60_000;
@@ -41,18 +49,12 @@ function portRange(floor: number): [number, number] {
  * process may not have bound it yet (a platform's services and its provider simulator choose their
  * ports in separate calls before any of them listens).
  */
-/**
- * Ports above 1023 that fetch refuses to connect to (the Fetch standard's "bad ports"): a service on
- * one is unreachable by undici, so readiness checks fail with "fetch failed" (seen on 10080).
- */
-const FETCH_BAD_PORTS = new Set([
-  1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
-]);
-
 export async function freePorts(count: number): Promise<number[]> {
   const [from, to] = portRange(ephemeralFloor());
   const now = Date.now();
   for (const [port, at] of handedOut) if (now - at > HANDED_OUT_MS) handedOut.delete(port);
+  // Never one handed out lately, never one fetch refuses.
+  const unusable = (port: number) => handedOut.has(port) || FETCH_BAD_PORTS.has(port);
   const servers: Server[] = [];
   const listen = (port: number) =>
     new Promise<Server | null>((res, rej) => {
@@ -66,10 +68,12 @@ export async function freePorts(count: number): Promise<number[]> {
     for (let attempt = 0; servers.length < count; attempt++) {
       // Below the ephemeral range while it has room; the system's own choice otherwise.
       const port = to - from > 1000 && attempt < 1000 ? from + Math.floor(Math.random() * (to - from)) : 0;
-      if (port && (handedOut.has(port) || FETCH_BAD_PORTS.has(port))) continue;
+      // A drawn port is checked before binding it (its service may be about to bind it), the system's choice after.
+      if (port && unusable(port)) continue;
       const srv = await listen(port);
-      if (srv && FETCH_BAD_PORTS.has((srv.address() as AddressInfo).port)) await new Promise((res) => srv.close(res));
-      else if (srv) servers.push(srv);
+      if (!srv) continue;
+      if (unusable((srv.address() as AddressInfo).port)) await new Promise((res) => srv.close(res));
+      else servers.push(srv);
     }
     const ports = servers.map((srv) => (srv.address() as AddressInfo).port);
     for (const port of ports) handedOut.set(port, now);
