@@ -3,51 +3,31 @@
 // (BENCH_STORE=pglite), left alone for BENCH_SECONDS (default 20) after a settling period, with this
 // database's PostgreSQL backends — and then how long each service takes to stop (SIGTERM to exit).
 // Every test platform and every benchmark pays both on top of its work.
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
-import { fmt, log, startBenchPlatform, startBroker } from '../lib/harness.mjs';
+import { benchDatabase, cpuMs, fmt, log, startBenchPlatform, startBroker } from '../lib/harness.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const STORE = process.env.BENCH_STORE ?? 'postgres';
-const base = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-/** CPU time (user + system) of a process so far, in ms; 0 when it is gone or unreadable. */
-const cpuMs = (pid) => {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
-  } catch {
-    return 0;
-  }
-};
 
 const dir = mkdtempSync(join(tmpdir(), 'lekha-bench-idle-'));
-const dbName = `lekha_bench_${randomBytes(4).toString('hex')}`;
-let admin;
-let dbUrl = '';
-if (STORE === 'postgres') {
-  admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`create database ${dbName}`);
-  dbUrl = Object.assign(new URL(base), { pathname: `/${dbName}` }).toString();
-}
+const database = await benchDatabase(STORE);
 let kafka;
 let platform;
 let exitCode = 0;
 try {
   kafka = await startBroker(dir);
-  ({ platform } = await startBenchPlatform({ dir, kafka, databaseUrl: dbUrl }));
+  ({ platform } = await startBenchPlatform({ dir, kafka, databaseUrl: database.url }));
   log('platform ready; settling 10 s');
   await sleep(10_000);
   const procs = [...[...platform.services].map(([name, s]) => [name, s.pid]), ['broker', kafka.pid]];
   const backends = async () =>
-    admin
-      ? (await admin.query(`select pid from pg_stat_activity where datname = $1`, [dbName])).rows.map((r) => r.pid)
+    database.admin
+      ? (await database.admin.query(`select pid from pg_stat_activity where datname = $1`, [database.name])).rows.map(
+          (r) => r.pid,
+        )
       : [];
   const pg0 = new Map((await backends()).map((p) => [p, cpuMs(p)]));
   const before = procs.map(([, pid]) => cpuMs(pid));
@@ -57,7 +37,7 @@ try {
   const used = procs.map(([name, pid], i) => [name, (cpuMs(pid) - before[i]) / seconds / 10]);
   const pgPids = new Set([...pg0.keys(), ...(await backends())]);
   const pgUsed = [...pgPids].reduce((s, p) => s + Math.max(0, cpuMs(p) - (pg0.get(p) ?? 0)), 0) / seconds / 10;
-  if (admin) used.push(['PostgreSQL backends', pgUsed]);
+  if (database.admin) used.push(['PostgreSQL backends', pgUsed]);
   const total = used.reduce((s, [, v]) => s + v, 0);
   console.log(`\nidle platform on ${STORE}, ${SECONDS} s: % of one core\n`);
   console.log('| process | % of a core |\n|---|---|');
@@ -75,10 +55,7 @@ try {
 } finally {
   await platform?.stop().catch(() => undefined);
   await kafka?.stop().catch(() => undefined);
-  if (admin) {
-    await admin.query(`drop database if exists ${dbName} with (force)`).catch(() => undefined);
-    await admin.end();
-  }
+  await database.drop();
   rmSync(dir, { recursive: true, force: true });
 }
 process.exit(exitCode);

@@ -23,7 +23,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { fmt, lib, log, pct, root, startBenchPlatform, startBroker } from '../lib/harness.mjs';
+import { benchDatabase, cpuMs, fmt, lib, log, pct, root, startBenchPlatform, startBroker } from '../lib/harness.mjs';
 import { printCeiling, simulatorCeiling } from './simulator-ceiling.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -34,7 +34,6 @@ const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 5000);
 const BATCH_SECONDS = Number(process.env.BENCH_BATCH_SECONDS ?? 4);
 const BATCH_CALLERS = Number(process.env.BENCH_BATCH_CALLERS ?? 8);
 const BATCH_SIZE = Number(process.env.BENCH_BATCH_SIZE ?? 100);
-const base = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const extraEnv = Object.fromEntries(
   (process.env.BENCH_ENV ?? '')
     .split(',')
@@ -45,16 +44,6 @@ const DONE = new Set(['sent', 'delivered', 'read', 'failed', 'dead']);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const digits10 = (to) => to.replace(/\D/g, '').slice(-10);
 
-/** CPU time (user + system) of a process so far, in ms; 0 when it is gone or unreadable. */
-const cpuMs = (pid) => {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
-  } catch {
-    return 0;
-  }
-};
 /** Statements a service sent so far (counted by bench/lib/count-sql.mjs, preloaded). */
 const statementsOf = (dir, pid) => {
   try {
@@ -79,15 +68,8 @@ const ceiling = Math.max(...ceilingRows.map((r) => r.perSecond));
 
 // 2. The platform.
 const dir = mkdtempSync(join(tmpdir(), 'lekha-bench-notify-'));
-const dbName = `lekha_bench_${randomBytes(4).toString('hex')}`;
-let admin;
-let dbUrl = '';
-if (STORE === 'postgres') {
-  admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`create database ${dbName}`);
-  dbUrl = Object.assign(new URL(base), { pathname: `/${dbName}` }).toString();
-}
+const database = await benchDatabase(STORE);
+const { name: dbName, url: dbUrl } = database;
 let kafka;
 let platform;
 let sim;
@@ -543,11 +525,7 @@ try {
   await platform?.stop().catch(() => undefined);
   await sim?.stop().catch(() => undefined);
   await kafka?.stop().catch(() => undefined);
-  if (admin) {
-    if (process.env.BENCH_KEEP_DB) log(`kept database ${dbName}`);
-    else await admin.query(`drop database if exists ${dbName} with (force)`).catch(() => undefined);
-    await admin.end();
-  }
+  await database.drop();
   rmSync(dir, { recursive: true, force: true });
 }
 process.exit(exitCode);

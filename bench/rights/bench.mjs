@@ -8,36 +8,25 @@
 //      with ?format=html.
 //   Store: BENCH_STORE=postgres (default; BENCH_DATABASE_URL or the local server) or pglite.
 //   npm run build && node bench/rights/bench.mjs
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
-import { fmt, log, startBenchPlatform, startBroker, summary } from '../lib/harness.mjs';
+import { benchDatabase, fmt, log, startBenchPlatform, startBroker, summary } from '../lib/harness.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 20);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 30);
 const STORE = process.env.BENCH_STORE ?? 'postgres';
-const base = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const dir = mkdtempSync(join(tmpdir(), 'lekha-bench-rights-'));
-const dbName = `lekha_bench_${randomBytes(4).toString('hex')}`;
-let admin;
-let dbUrl = '';
-if (STORE === 'postgres') {
-  admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`create database ${dbName}`);
-  dbUrl = Object.assign(new URL(base), { pathname: `/${dbName}` }).toString();
-}
+const database = await benchDatabase(STORE);
 let kafka;
 let platform;
 let exitCode = 0;
 try {
   kafka = await startBroker(dir);
-  ({ platform } = await startBenchPlatform({ dir, kafka, databaseUrl: dbUrl }));
+  ({ platform } = await startBenchPlatform({ dir, kafka, databaseUrl: database.url }));
   log(`platform up on ${STORE}`);
   const url = platform.gatewayUrl;
   const call = async (method, path, { token, body, headers = {} } = {}) => {
@@ -196,10 +185,7 @@ try {
 } finally {
   await platform?.stop().catch(() => undefined);
   await kafka?.stop().catch(() => undefined);
-  if (admin) {
-    await admin.query(`drop database if exists ${dbName} with (force)`).catch(() => undefined);
-    await admin.end();
-  }
+  await database.drop();
   rmSync(dir, { recursive: true, force: true });
   process.exit(exitCode);
 }
