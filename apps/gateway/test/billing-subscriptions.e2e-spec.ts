@@ -258,7 +258,7 @@ describe('billing subscriptions through the gateway', () => {
     expect(down.body).toMatchObject({ planKey: 'business', pendingChange: { planKey: 'growth', interval: 'monthly' } });
   });
 
-  it('P61: a usage event redelivered on billing.usage.v1 is counted once', async () => {
+  it('P61: a usage event redelivered on billing.usage.v1 is counted once, alone or in a batch record', async () => {
     const t = await signup('Usage Utilities', 'Usha');
     const kafka = new Kafka({ clientId: `lekha-test-${stamp}-usage`, brokers: tp.brokers, logLevel: logLevel.NOTHING });
     const producer = kafka.producer();
@@ -285,6 +285,22 @@ describe('billing subscriptions through the gateway', () => {
       await producer.send({ topic: BILLING_USAGE_TOPIC, messages: [event(first, 3)] });
       await producer.send({ topic: BILLING_USAGE_TOPIC, messages: [event(randomUUID(), 2)] });
       expect(await until(messagesUsed, (n) => n !== 3, 'the second usage event')).toBe(5);
+      // A batch record (a sender's chunk): each ID counts 1, and an ID seen before (a single event's, or
+      // an earlier batch's) counts nothing more.
+      const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
+      const batch = (eventIds: string[]) => ({
+        key: t.tenantId,
+        value: seal.sealRecord(BILLING_USAGE_TOPIC, {
+          eventIds,
+          tenantId: t.tenantId,
+          metric: 'messages',
+          occurredAt: new Date().toISOString(),
+        }),
+      });
+      await producer.send({ topic: BILLING_USAGE_TOPIC, messages: [batch([a, b, first])] });
+      expect(await until(messagesUsed, (n) => n !== 5, 'the first batch')).toBe(7);
+      await producer.send({ topic: BILLING_USAGE_TOPIC, messages: [batch([a, b, c]), batch([c])] });
+      expect(await until(messagesUsed, (n) => n !== 7, 'the overlapping batch')).toBe(8);
     } finally {
       await producer.disconnect();
     }

@@ -154,6 +154,27 @@ export const recordUsageSchema = z
 export const usageEventSchema = recordUsageSchema;
 export type UsageEventMessage = z.infer<typeof usageEventSchema>;
 
+/** The most events one batch record on `billing.usage.v1` may carry. */
+export const MAX_USAGE_BATCH = 1000;
+
+/**
+ * Many `messages` events of one tenant in one record on `billing.usage.v1` (a sender's chunk): each ID
+ * is an event of quantity 1, counted once like a single event's ID (a batch repeated, or overlapping an
+ * earlier one, adds only the IDs not seen before). One record instead of one per message: one seal and
+ * one broker record for a chunk.
+ */
+export const usageEventBatchSchema = z.strictObject({
+  eventIds: z.array(z.uuid()).min(1).max(MAX_USAGE_BATCH),
+  tenantId: z.uuid(),
+  metric: z.literal('messages'),
+  occurredAt: z.iso.datetime(),
+});
+export type UsageEventBatchMessage = z.infer<typeof usageEventBatchSchema>;
+
+/** What a record on `billing.usage.v1` holds: one event, or a batch of `messages` events. */
+export const usageRecordSchema = z.union([usageEventSchema, usageEventBatchSchema]);
+export type UsageRecordMessage = z.infer<typeof usageRecordSchema>;
+
 export const recordSubscriptionPaymentSchema = z.strictObject({
   tenantId: z.uuid(),
   invoiceId: z.uuid(),

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
-import { BILLING_USAGE_TOPIC, usageEventSchema, type UsageEventMessage } from '@lekha/contracts';
+import { BILLING_USAGE_TOPIC, usageRecordSchema, type UsageRecordMessage } from '@lekha/contracts';
 import { TopicFollower } from '@lekha/kafka';
 import { Database } from '@lekha/persistence';
 import { AppLogger, BusSeal, KAFKA } from '@lekha/runtime';
@@ -8,9 +8,10 @@ import { UsageMeter, type UsageEvent } from './usage.js';
 
 /**
  * Follows `billing.usage.v1` in billing's own group (from the beginning: billing down for a while
- * catches up) and meters each event once by its ID, a fetched batch of events in one transaction; the
- * batch's offsets are committed only after its events are stored, so a crash or a redelivery meets
- * `on conflict do nothing` and counts nothing more.
+ * catches up) and meters each event once by its ID (a batch record's IDs each once, as single
+ * events), a fetched batch of records in one transaction; the batch's offsets are committed only
+ * after its events are stored, so a crash or a redelivery meets `on conflict do nothing` and counts
+ * nothing more.
  */
 @Injectable()
 export class UsageEventsFollower implements OnApplicationBootstrap, OnModuleDestroy {
@@ -51,14 +52,18 @@ export class UsageEventsFollower implements OnApplicationBootstrap, OnModuleDest
   async handleMany(values: readonly (Buffer | null)[]): Promise<number> {
     const events: UsageEvent[] = [];
     for (const value of values) {
-      let event: UsageEventMessage;
+      let record: UsageRecordMessage;
       try {
-        event = usageEventSchema.parse(this.seal.openRecord(BILLING_USAGE_TOPIC, value ?? Buffer.alloc(0)));
+        record = usageRecordSchema.parse(this.seal.openRecord(BILLING_USAGE_TOPIC, value ?? Buffer.alloc(0)));
       } catch {
         this.logger.pino.warn('usage event ignored: not sealed with the bus key or not understood');
         continue;
       }
-      events.push({ ...event, occurredAt: new Date(event.occurredAt) });
+      const occurredAt = new Date(record.occurredAt);
+      if ('eventIds' in record) {
+        const { tenantId, metric } = record;
+        for (const eventId of record.eventIds) events.push({ eventId, tenantId, metric, quantity: 1, occurredAt });
+      } else events.push({ ...record, occurredAt });
     }
     if (!events.length) return 0;
     return this.db.em().transactional((tx) => this.meter.recordMany(tx, events));
