@@ -127,8 +127,14 @@ export class LocalFolderBlobStore extends BlobStore {
       for (const entry of names) {
         const key = `${keyPrefix}/${entry.name}`;
         if (entry.isDirectory()) await walk(join(dir, entry.name), key);
-        else if (entry.isFile() && KEY.test(key))
-          out.push({ key, modifiedAt: (await stat(join(dir, entry.name))).mtime });
+        else if (entry.isFile() && KEY.test(key)) {
+          // Gone since the folder was read (the sweeper or another deletion took it): not listed.
+          const info = await stat(join(dir, entry.name)).catch((err: NodeJS.ErrnoException) => {
+            if (err.code === 'ENOENT') return null;
+            throw err;
+          });
+          if (info) out.push({ key, modifiedAt: info.mtime });
+        }
       }
     };
     await walk(this.pathOf(prefix), prefix);

@@ -114,6 +114,18 @@ describe('LocalFolderBlobStore', () => {
     expect((await readdir(root)).filter((n) => n !== '.tmp')).toEqual([]);
   });
 
+  it('lists while the same blobs are deleted (a customer erased as the sweeper runs): no error, only what is left', async () => {
+    for (let round = 0; round < 20; round++) {
+      const keys = Array.from({ length: 30 }, (_, i) => `documents/t1/d${round}/${i}`);
+      for (const key of keys) await store.put(key, Buffer.from('x'));
+      const deleting = Promise.all(keys.map((key) => store.delete(key)));
+      const listed = await store.list(`documents/t1/d${round}`);
+      await deleting;
+      for (const entry of listed) expect(keys).toContain(entry.key);
+      expect(await store.list(`documents/t1/d${round}`)).toEqual([]);
+    }
+  });
+
   it('replaces a blob whole, leaving no temporary file behind', async () => {
     await store.put('k/1', Buffer.from('old'));
     await store.put('k/1', Buffer.from('new'));
