@@ -114,7 +114,7 @@ describe('LocalFolderBlobStore', () => {
     expect((await readdir(root)).filter((n) => n !== '.tmp')).toEqual([]);
   });
 
-  it('lists while the same blobs are deleted (a customer erased as the sweeper runs): no error, only what is left', async () => {
+  it('lists while the same blobs are deleted (erased as the sweeper runs): no error, only what is left', async () => {
     for (let round = 0; round < 20; round++) {
       const keys = Array.from({ length: 30 }, (_, i) => `documents/t1/d${round}/${i}`);
       for (const key of keys) await store.put(key, Buffer.from('x'));
