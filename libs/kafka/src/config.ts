@@ -1,3 +1,4 @@
+import './request-queue-fix.js';
 import { logLevel, type KafkaConfig } from 'kafkajs';
 import type { Logger } from 'pino';
 

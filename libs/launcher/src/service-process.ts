@@ -42,7 +42,7 @@ export class ServiceProcess {
     const entry = join(this.opts.root, 'apps', this.opts.name, 'dist', 'main.js');
     // LEKHA_NODE_ARGS: extra Node flags for every service (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile).
     const extra = this.opts.env.LEKHA_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-    const flags = ['--enable-source-maps', '--disable-warning=TimeoutNegativeWarning', ...extra];
+    const flags = ['--enable-source-maps', ...extra];
     const child = spawn(process.execPath, [...flags, entry], {
       cwd: this.opts.root,
       env: {
