@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import kafkajs from 'kafkajs';
 import pg from 'pg';
-import { fmt, lib, log, pct, startBroker, startBenchPlatform } from '../lib/harness.mjs';
+import { benchDatabase, fmt, lib, log, pct, startBroker, startBenchPlatform } from '../lib/harness.mjs';
 
 const { provisionTopics } = await lib('local-kafka');
 const { AUDIT_EVENTS_TOPIC } = await lib('contracts');
@@ -28,13 +28,9 @@ const { FieldCipher, TenantKeyring } = await lib('crypto');
 const { KafkaPublisher } = await lib('kafka');
 
 const N = Number(process.env.BENCH_EVENTS ?? 100_000);
-const base = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-const dbName = `lekha_bench_${randomBytes(4).toString('hex')}`;
-const admin = new pg.Client({ connectionString: base });
-await admin.connect();
-await admin.query(`create database ${dbName}`);
-const dbUrl = Object.assign(new URL(base), { pathname: `/${dbName}` }).toString();
+const database = await benchDatabase('postgres');
+const dbUrl = database.url;
 const dir = mkdtempSync(join(tmpdir(), 'lekha-bench-'));
 const kafka = await startBroker(dir);
 const client = new kafkajs.Kafka({ clientId: 'bench', brokers: kafka.brokers, logLevel: kafkajs.logLevel.NOTHING });
@@ -380,8 +376,7 @@ try {
 } finally {
   await platform?.stop();
   await kafka.stop();
-  await admin.query(`drop database if exists ${dbName} with (force)`);
-  await admin.end();
+  await database.drop();
   rmSync(dir, { recursive: true, force: true });
 }
 

@@ -14,13 +14,11 @@ import { createRequire } from 'node:module';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
-import { fmt, lib, log, root } from '../lib/harness.mjs';
+import { benchDatabase, fmt, lib, log, root } from '../lib/harness.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CALLERS = Number(process.env.BENCH_CALLERS ?? 8);
 const STORE = process.env.BENCH_STORE ?? 'postgres';
-const base = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const { verifyRazorpayWebhook, razorpayWebhookSignature } = await lib('providers');
 const { Database } = await lib('persistence');
@@ -80,17 +78,8 @@ const sdk = rate(() => validateWebhookSignature(body, sig, secret));
 
 // 2. Finalisation.
 const dir = mkdtempSync(join(tmpdir(), 'lekha-bench-billing-'));
-const dbName = `lekha_bench_${randomBytes(4).toString('hex')}`;
-let admin;
-let url;
-if (STORE === 'postgres') {
-  admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`create database ${dbName}`);
-  const u = new URL(base);
-  u.pathname = `/${dbName}`;
-  url = u.toString();
-}
+const database = await benchDatabase(STORE);
+const { url } = database;
 const db = await Database.open({
   schema: 'billing',
   entities: [],
@@ -162,10 +151,7 @@ const plain = await callers(() =>
 const numbers = await db.em().transactional((tx) => invoices.seriesNumbers(tx, supplier.gstin, 'BN', fy.label));
 const gapless = numbers.length === finalised.done && numbers.every((n, i) => n === i + 1);
 await db.close();
-if (admin) {
-  await admin.query(`drop database if exists ${dbName} with (force)`);
-  await admin.end();
-}
+await database.drop();
 rmSync(dir, { recursive: true, force: true });
 
 console.log(

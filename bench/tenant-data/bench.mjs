@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import kafkajs from 'kafkajs';
-import { fmt, lib, log, pct, startBroker, startBenchPlatform } from '../lib/harness.mjs';
+import { benchDatabase, fmt, lib, log, pct, startBroker, startBenchPlatform } from '../lib/harness.mjs';
 
 const { provisionTopics } = await lib('local-kafka');
 const { FieldCipher, TenantKeyring } = await lib('crypto');
@@ -25,7 +25,6 @@ const { BusSeal, ReplyKeyPair, parseReplyKey, sealReply, openReply, transitKeyOf
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 500);
-const base = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 // Where the platform keeps its data: `postgres` (a fresh database on BENCH_DATABASE_URL) or `pglite`
 // (the embedded default a newcomer meets with `npm start`). The storage-layer case always uses PostgreSQL.
 const STORE = process.env.BENCH_STORE ?? 'postgres';
@@ -158,11 +157,8 @@ if (process.env.BENCH_ONLY === 'crypto') {
   process.exit(0);
 }
 
-const dbName = `lekha_bench_${randomBytes(4).toString('hex')}`;
-const admin = new pg.Client({ connectionString: base });
-await admin.connect();
-await admin.query(`create database ${dbName}`);
-const dbUrl = Object.assign(new URL(base), { pathname: `/${dbName}` }).toString();
+const database = await benchDatabase('postgres');
+const dbUrl = database.url;
 const dir = mkdtempSync(join(tmpdir(), 'lekha-bench-'));
 let kafka;
 let platform;
@@ -364,8 +360,7 @@ try {
 } finally {
   await platform?.stop().catch(() => undefined);
   await kafka?.stop().catch(() => undefined);
-  await admin.query(`drop database if exists ${dbName} with (force)`).catch(() => undefined);
-  await admin.end();
+  await database.drop();
   rmSync(dir, { recursive: true, force: true });
 }
 
