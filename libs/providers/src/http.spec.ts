@@ -1,5 +1,5 @@
 import { e164Digits, failureByStatus, httpRequest, redact } from './http.js';
-import { json, refusedUrl, startStub } from './spec-support.js';
+import { json, refusedUrl, startStub, type StubServer } from './spec-support.js';
 
 describe('adapter plumbing', () => {
   it('redact masks phone numbers and email addresses and caps the length', () => {
@@ -47,99 +47,74 @@ describe('adapter plumbing', () => {
   describe('httpRequest over a real socket', () => {
     const post = (url: string, timeoutMs = 400) =>
       httpRequest(url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'नमस्ते' }, timeoutMs);
+    let stub: StubServer;
+    beforeEach(async () => {
+      stub = await startStub();
+    });
+    afterEach(() => stub.close());
 
     it('sends the body with its byte length and reads status, content type and body', async () => {
-      const stub = await startStub();
-      try {
-        stub.answer = (_req, res) => json(res, 201, { ok: 'हाँ' });
-        const outcome = await post(`${stub.url}/send?x=1`);
-        expect(outcome).toEqual({
-          ok: true,
-          answer: { status: 201, contentType: 'application/json', body: '{"ok":"हाँ"}' },
-        });
-        expect(stub.requests[0]).toMatchObject({ method: 'POST', url: '/send?x=1', body: 'नमस्ते' });
-        expect(stub.requests[0]!.headers['content-length']).toBe(String(Buffer.byteLength('नमस्ते')));
-      } finally {
-        await stub.close();
-      }
+      stub.answer = (_req, res) => json(res, 201, { ok: 'हाँ' });
+      const outcome = await post(`${stub.url}/send?x=1`);
+      expect(outcome).toEqual({
+        ok: true,
+        answer: { status: 201, contentType: 'application/json', body: '{"ok":"हाँ"}' },
+      });
+      expect(stub.requests[0]).toMatchObject({ method: 'POST', url: '/send?x=1', body: 'नमस्ते' });
+      expect(stub.requests[0]!.headers['content-length']).toBe(String(Buffer.byteLength('नमस्ते')));
     });
 
     it('keeps the connection alive: sends one after another share one socket', async () => {
-      const stub = await startStub();
-      try {
-        const ports = new Set<number | undefined>();
-        stub.answer = (_req, res) => {
-          ports.add(res.socket?.remotePort);
-          json(res, 200, {});
-        };
-        for (let i = 0; i < 5; i++) expect((await post(stub.url)).ok).toBe(true);
-        expect(stub.requests).toHaveLength(5);
-        expect(ports.size).toBe(1);
-      } finally {
-        await stub.close();
-      }
+      const ports = new Set<number | undefined>();
+      stub.answer = (_req, res) => {
+        ports.add(res.socket?.remotePort);
+        json(res, 200, {});
+      };
+      for (let i = 0; i < 5; i++) expect((await post(stub.url)).ok).toBe(true);
+      expect(stub.requests).toHaveLength(5);
+      expect(ports.size).toBe(1);
     });
 
     it('does not follow a redirect: the 3xx is the answer', async () => {
-      const stub = await startStub();
-      try {
-        stub.answer = (_req, res) => {
-          res.writeHead(302, { location: '/elsewhere', 'content-length': 0 });
-          res.end();
-        };
-        expect(await post(stub.url)).toMatchObject({ ok: true, answer: { status: 302, body: '' } });
-        expect(stub.requests).toHaveLength(1);
-      } finally {
-        await stub.close();
-      }
+      stub.answer = (_req, res) => {
+        res.writeHead(302, { location: '/elsewhere', 'content-length': 0 });
+        res.end();
+      };
+      expect(await post(stub.url)).toMatchObject({ ok: true, answer: { status: 302, body: '' } });
+      expect(stub.requests).toHaveLength(1);
     });
 
     it('headers sent, then the body never finishes → TIMEOUT within the deadline, maybe accepted', async () => {
-      const stub = await startStub();
-      try {
-        stub.answer = (_req, res) => {
-          res.writeHead(200, { 'content-type': 'application/json', 'content-length': 100 });
-          res.write('{"half":');
-        };
-        const started = performance.now();
-        const outcome = await post(stub.url, 300);
-        expect(performance.now() - started).toBeLessThan(1000);
-        expect(outcome).toMatchObject({ ok: false, failure: { code: 'TIMEOUT', maybeAccepted: true } });
-      } finally {
-        await stub.close();
-      }
+      stub.answer = (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': 100 });
+        res.write('{"half":');
+      };
+      const started = performance.now();
+      const outcome = await post(stub.url, 300);
+      expect(performance.now() - started).toBeLessThan(1000);
+      expect(outcome).toMatchObject({ ok: false, failure: { code: 'TIMEOUT', maybeAccepted: true } });
     });
 
     it('the connection closes mid-answer → PROVIDER_UNAVAILABLE, maybe accepted', async () => {
-      const stub = await startStub();
-      try {
-        stub.answer = (_req, res) => {
-          res.writeHead(200, { 'content-type': 'application/json', 'content-length': 100 });
-          res.write('{"half":', () => res.socket?.destroy());
-        };
-        expect(await post(stub.url)).toMatchObject({
-          ok: false,
-          failure: { code: 'PROVIDER_UNAVAILABLE', maybeAccepted: true },
-        });
-      } finally {
-        await stub.close();
-      }
+      stub.answer = (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': 100 });
+        res.write('{"half":', () => res.socket?.destroy());
+      };
+      expect(await post(stub.url)).toMatchObject({
+        ok: false,
+        failure: { code: 'PROVIDER_UNAVAILABLE', maybeAccepted: true },
+      });
     });
 
     it('an answer over 1 MiB is cut off → PROVIDER_UNAVAILABLE, maybe accepted', async () => {
-      const stub = await startStub();
-      try {
-        stub.answer = (_req, res) => {
-          res.writeHead(200, { 'content-type': 'text/plain' });
-          res.end('x'.repeat(2 << 20));
-        };
-        expect(await post(stub.url, 2000)).toMatchObject({
-          ok: false,
-          failure: { code: 'PROVIDER_UNAVAILABLE', maybeAccepted: true },
-        });
-      } finally {
-        await stub.close();
-      }
+      stub.answer = (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end('x'.repeat(2 << 20));
+      };
+      expect(await post(stub.url, 2000)).toMatchObject({
+        ok: false,
+        failure: { code: 'PROVIDER_UNAVAILABLE', maybeAccepted: true },
+      });
     });
 
     it('an invalid or non-HTTP URL → PROVIDER_UNAVAILABLE, certainly not sent', async () => {
