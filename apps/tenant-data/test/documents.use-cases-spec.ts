@@ -1,7 +1,9 @@
 import { CustomerOps, DocumentOps, type AuditEventV1 } from '@lekha/contracts';
 import { samplePdf } from '@lekha/testing';
 import type { Caller, UseCaseHarness } from '@lekha/use-case-testing';
+import { Database, inTenantTransaction } from '@lekha/persistence';
 import { DocumentBlobs } from '../src/documents/document-blobs.js';
+import { DocumentSweeper } from '../src/documents/document-sweeper.js';
 import { startTenantData } from './tenant-data-harness.js';
 
 const GOVERNMENT_ID = { name: 'document.government_id', category: 'user.government_id' };
@@ -262,6 +264,41 @@ describe('documents (use cases on a real database)', () => {
       { action: 'create', resource: { type: 'document', id: uploadId }, outcome: 'denied', reason: 'not_found' },
     ]);
     expect(audited[0]).toMatchObject({ subjectIds: [customerId], fields: [OTHER] });
+  });
+
+  it('sweeps abandoned uploads of tenants with segments in any round, and of the others on a full pass', async () => {
+    const owner = td.tenantCaller(['owner']);
+    const withSegment = await staged(owner, await customerOf(owner), samplePdf());
+    // Another tenant whose only upload never wrote a segment (a row, no data).
+    const other = td.tenantCaller(['owner']);
+    const { uploadId: withoutSegment } = await td.call(
+      DocumentOps.beginUpload,
+      { customerId: await customerOf(other), kind: 'other' },
+      other,
+    );
+    const pending = async (caller: Caller, id: string) =>
+      (
+        await inTenantTransaction(td.app.get(Database).em(), caller.tenantId, (tx) =>
+          tx.execute(`select id from tenant_data.documents where id = ? and status = 'pending'`, [id]),
+        )
+      ).length === 1;
+    // Past any upload timeout (at most a day).
+    const later = new Date(Date.now() + 2 * 86_400_000);
+    const sweeper = td.get(DocumentSweeper);
+
+    const round = await sweeper.sweep(later, { everyTenant: false });
+    expect(round.failed).toBe(0);
+    expect(await stored(owner, withSegment)).toBe(false);
+    expect(await pending(owner, withSegment)).toBe(false);
+    // A round visits only the tenants with segments in the store.
+    expect(await pending(other, withoutSegment)).toBe(true);
+
+    const full = await sweeper.sweep(later);
+    expect(full.failed).toBe(0);
+    expect(await pending(other, withoutSegment)).toBe(false);
+    await expect(
+      td.call(DocumentOps.commitUpload, { uploadId: withoutSegment, chunks: 1, size: 100 }, other),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('refuses a chunk past the end of a document and a declared size over the limit', async () => {

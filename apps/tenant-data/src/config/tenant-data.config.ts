@@ -35,5 +35,15 @@ export const tenantDataConfigSchema = baseConfigSchema.extend({
     .min(1000)
     .max(86_400_000)
     .default(10 * 60_000),
+  /**
+   * A sweep visits the tenants with segments in the store; this often it also visits every tenant with a data key
+   * (a pending upload that never wrote a segment).
+   */
+  DOCUMENTS_FULL_SWEEP_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .max(7 * 86_400_000)
+    .default(60 * 60_000),
 });
 export type TenantDataConfig = ReturnType<typeof tenantDataConfigSchema.parse>;

@@ -5,6 +5,8 @@ export abstract class DocumentsSettings {
   abstract readonly maxBytes: number;
   abstract readonly uploadTimeoutMs: number;
   abstract readonly sweepIntervalMs: number;
+  /** How often a sweep also visits every tenant with a data key, not only those with segments. */
+  abstract readonly fullSweepIntervalMs: number;
 }
 
 export function documentsSettings(config: TenantDataConfig): DocumentsSettings {
@@ -12,5 +14,6 @@ export function documentsSettings(config: TenantDataConfig): DocumentsSettings {
     maxBytes: config.DOCUMENTS_MAX_BYTES,
     uploadTimeoutMs: config.DOCUMENTS_UPLOAD_TIMEOUT_MS,
     sweepIntervalMs: config.DOCUMENTS_SWEEP_INTERVAL_MS,
+    fullSweepIntervalMs: config.DOCUMENTS_FULL_SWEEP_INTERVAL_MS,
   };
 }
