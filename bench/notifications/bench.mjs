@@ -495,6 +495,14 @@ try {
        group by status`,
       [t],
     );
+    // Updates PostgreSQL made heap-only (no new index entries), per table, over the whole run.
+    const hot = (
+      await db.query(
+        `select relname, n_tup_upd::int as upd, n_tup_hot_upd::int as hot from pg_stat_user_tables
+          where schemaname = 'notifications' and relname in ('messages', 'message_attempts', 'dispatch_queue')
+          order by relname`,
+      )
+    ).rows;
     await db.end();
     const byStatus = Object.fromEntries(rows.map((r) => [r.status, r.n]));
     console.log(
@@ -515,6 +523,9 @@ try {
       `dispatcher drain, per message, the rest of the platform: ${per(othersTotal)} ms ` +
         `(${cpu.others.map(([name, ms]) => `${name} ${per(ms)}`).join(', ')}); ` +
         `all measured processes ${per(cpu.n + cpu.sim + cpu.pg + othersTotal)} ms`,
+    );
+    console.log(
+      `heap-only updates over the run: ${hot.map((r) => `${r.relname} ${fmt(r.hot)} of ${fmt(r.upd)}`).join(', ')}`,
     );
     if (acked !== BACKLOG || byStatus.sent !== BACKLOG) exitCode = 1;
   }

@@ -9,6 +9,7 @@ import { Migration20261231RecordReminders } from './20261231-record-reminders.mi
 import { Migration20270106StaffContacts } from './20270106-staff-contacts.migration.js';
 import { Migration20270901ParkedReceipts } from './20270901-parked-receipts.migration.js';
 import { Migration20271231MessageCounts } from './20271231-message-counts.migration.js';
+import { Migration20280105HotMessageUpdates } from './20280105-hot-message-updates.migration.js';
 
 const S = 'notifications';
 
@@ -45,4 +46,5 @@ export const migrations = [
   { name: 'Migration20270106StaffContacts', class: Migration20270106StaffContacts },
   { name: 'Migration20270901ParkedReceipts', class: Migration20270901ParkedReceipts },
   { name: 'Migration20271231MessageCounts', class: Migration20271231MessageCounts },
+  { name: 'Migration20280105HotMessageUpdates', class: Migration20280105HotMessageUpdates },
 ];
