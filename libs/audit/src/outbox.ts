@@ -1,5 +1,5 @@
 import type { AuditEventV1 } from '@lekha/contracts';
-import type { Em } from '@lekha/persistence';
+import { afterCommit, type Em } from '@lekha/persistence';
 import { AuditEventFactory, type AccessRecord } from './audit-recorder.js';
 
 /** Migration SQL for a service's transactional outbox. */
@@ -48,7 +48,7 @@ export class AuditOutbox {
        ordinality as r(e, n) order by r.n`,
       [JSON.stringify(events)],
     );
-    queueMicrotask(this.wake);
+    afterCommit(tx, this.wake);
     return events;
   }
 }

@@ -5,6 +5,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM as PgMikroORM } from '@mikro-orm/postgresql';
 import { MikroORM as PgliteMikroORM } from '@mikro-orm/pglite';
 import type { SqlEntityManager } from '@mikro-orm/sql';
+import { AfterCommitSubscriber } from './after-commit.js';
 import { seedPgliteDir } from './pglite-template.js';
 
 /**
@@ -53,6 +54,8 @@ export class Database {
         snapshot: false,
       },
       discovery: { warnWhenNoEntities: false },
+      // `afterCommit` (outbox relays woken once their rows are visible).
+      subscribers: [new AfterCommitSubscriber()],
       allowGlobalContext: false,
       debug: false,
       logger: opts.log ?? (() => undefined),

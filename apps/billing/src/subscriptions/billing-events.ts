@@ -10,7 +10,7 @@ import {
 } from '@lekha/contracts';
 import { PlatformEvents } from '@lekha/erasure';
 import { KafkaPublisher } from '@lekha/kafka';
-import { Database, type Em } from '@lekha/persistence';
+import { afterCommit, Database, type Em } from '@lekha/persistence';
 import { AppLogger, BusSeal, OutboxRelay } from '@lekha/runtime';
 
 /**
@@ -43,7 +43,7 @@ export class BillingEvents {
       topic,
       value,
     ]);
-    queueMicrotask(this.wake);
+    afterCommit(tx, this.wake);
   }
 }
 

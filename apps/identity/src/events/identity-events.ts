@@ -1,7 +1,7 @@
 import { Global, Inject, Injectable, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { IDENTITY_EVENTS_TOPIC, identityEventSchema, uuidv7, type IdentityEvent } from '@lekha/contracts';
 import { KafkaPublisher } from '@lekha/kafka';
-import { Database, type Em } from '@lekha/persistence';
+import { afterCommit, Database, type Em } from '@lekha/persistence';
 import { AppLogger, BusSeal, OutboxRelay, sealedOutboxRound } from '@lekha/runtime';
 
 type Wake = () => void;
@@ -24,7 +24,7 @@ export class IdentityEvents {
   async append(tx: Em, event: IdentityEvent): Promise<void> {
     const sealed = this.seal.sealRecord(IDENTITY_EVENTS_TOPIC, identityEventSchema.parse(event));
     await tx.execute(`insert into identity.event_outbox (tenant_id, sealed) values (?, ?)`, [event.tenantId, sealed]);
-    queueMicrotask(this.wake);
+    afterCommit(tx, this.wake);
   }
 
   /** A staff user the tenant may address (joined, or changed their contact): their phone and email. */

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import type { TenantScope } from '@lekha/access';
 import { BILLING_USAGE_TOPIC, usageEventSchema, uuidv7 } from '@lekha/contracts';
 import { KafkaPublisher } from '@lekha/kafka';
-import { Database, type Em } from '@lekha/persistence';
+import { afterCommit, Database, type Em } from '@lekha/persistence';
 import { AppLogger, BusSeal, EntitlementsReader, OutboxRelay, sealedOutboxRound } from '@lekha/runtime';
 
 type Wake = () => void;
@@ -52,7 +52,7 @@ export class DocumentStorage {
   /** Records the reading `bytes` for billing, in the caller's transaction (after `lock`). */
   async report(data: TenantScope, bytes: number): Promise<void> {
     await appendReading(this.seal, data.tx, data.tenantId, bytes);
-    queueMicrotask(this.wake);
+    afterCommit(data.tx, this.wake);
   }
 }
 

@@ -9,7 +9,7 @@ import {
   type TenantDataEvent,
 } from '@lekha/contracts';
 import { KafkaPublisher } from '@lekha/kafka';
-import { Database } from '@lekha/persistence';
+import { afterCommit, Database } from '@lekha/persistence';
 import { AppLogger, BusSeal, OutboxRelay, sealedOutboxRound } from '@lekha/runtime';
 import { CustomerRepository } from '../customers/customer.repository.js';
 import type { BusinessRecordRow } from '../records/business-record.entity.js';
@@ -38,7 +38,7 @@ export class TenantDataEvents {
   async append({ tx, tenantId }: TenantScope, event: TenantDataEvent): Promise<void> {
     const sealed = this.seal.sealRecord(TENANT_DATA_EVENTS_TOPIC, tenantDataEventSchema.parse(event));
     await tx.execute(`insert into tenant_data.event_outbox (tenant_id, sealed) values (?, ?)`, [tenantId, sealed]);
-    queueMicrotask(this.wake);
+    afterCommit(tx, this.wake);
   }
 
   /** A record was created, updated or deleted: its type, links, plain operational fields and customer. */
