@@ -127,22 +127,24 @@ describe('notifications survive kill -9 mid-dispatch', () => {
         await sleep(500);
       }
     };
+    // One message mid-run answers only after 8 s (the provider timeout is 10 s) and is then taken: the kill
+    // lands while its call is in flight, which notifications shows as `sending` (its attempt recorded first).
+    const slow = Math.floor(N / 4);
+    const fault = await fetch(`${simUrl}/_sim/behaviour`, {
+      method: 'POST',
+      body: JSON.stringify({ provider: 'msg91', to: phones[slow], fault: { kind: 'slow', ms: 8000, count: 1 } }),
+    });
+    expect(fault.status).toBeLessThan(300);
     const queueing = (async () => {
       for (let i = 0; i < N; i += 10)
         ids.push(...(await Promise.all(phones.slice(i, i + 10).map((_, j) => queueOne(i + j)))));
     })();
-    // Kill when the simulator has taken some messages but the queue is not yet drained.
-    for (let i = 0; i < 600; i++) {
-      const taken = (await simMessages()).length;
-      if (taken >= Math.min(40, N / 4)) {
-        // The next MSG91 send answers only after 5 s (and is taken): the kill lands mid-call.
-        await fetch(`${simUrl}/_sim/behaviour`, {
-          method: 'POST',
-          body: JSON.stringify({ provider: 'msg91', fault: { kind: 'slow', ms: 5000, count: 1 } }),
-        });
-        await sleep(1000);
+    for (let i = 0; i < 1200; i++) {
+      const id = ids[slow];
+      if (id && (await http.get<Message>(`/v1/notifications/messages/${id}`, token)).body.status === 'sending') {
+        await sleep(500);
         notifications.kill('SIGKILL');
-        killedAfter = taken;
+        killedAfter = (await simMessages()).length;
         break;
       }
       await sleep(50);

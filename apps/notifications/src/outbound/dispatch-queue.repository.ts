@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantScope } from '@lekha/access';
-import { Database } from '@lekha/persistence';
+import { afterCommit, Database } from '@lekha/persistence';
 
 export interface ClaimedMessage {
   message_id: string;
@@ -14,14 +14,18 @@ export interface ClaimedMessage {
  */
 @Injectable()
 export class DispatchQueueRepository {
+  private due: () => void = () => undefined;
+
   constructor(private readonly db: Database) {}
 
+  /** Called once a transaction that queued messages has committed: the dispatcher runs a round soon. */
+  onDue(due: () => void): void {
+    this.due = due;
+  }
+
   /** In the tenant's transaction that accepts the message. */
-  async enqueue({ tx, tenantId }: TenantScope, messageId: string, at: Date): Promise<void> {
-    await tx.execute(
-      `insert into notifications.dispatch_queue (message_id, tenant_id, next_attempt_at) values (?, ?, ?)`,
-      [messageId, tenantId, at],
-    );
+  async enqueue(data: TenantScope, messageId: string, at: Date): Promise<void> {
+    await this.enqueueMany(data, [{ messageId, at }]);
   }
 
   /** Several messages queued in one statement (a batch send's transaction). */
@@ -32,6 +36,7 @@ export class DispatchQueueRepository {
        select v.m, ?, v.t from jsonb_to_recordset(?::jsonb) as v(m uuid, t timestamptz)`,
       [tenantId, JSON.stringify(rows.map((r) => ({ m: r.messageId, t: r.at.toISOString() })))],
     );
+    afterCommit(tx, this.due);
   }
 
   /** Claims up to `limit` due messages for `leaseMs` (the service's own transaction, across tenants). */

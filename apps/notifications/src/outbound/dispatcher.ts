@@ -23,6 +23,9 @@ import { ProviderRegistry } from './provider-registry.js';
 import { isPlatformMessage, platformSubject, PlatformSmsSettings } from './platform-messages.js';
 import { UsageReporter } from './usage-reporter.js';
 
+/** How soon a round follows messages queued while the dispatcher waited. */
+const NUDGE_MS = 10;
+
 const DONE: ReadonlySet<MessageStatus> = new Set(['sent', 'delivered', 'read', 'failed', 'dead', 'cancelled']);
 
 /** A provider call about to be made: its attempt row is committed (`sending`) before the call. */
@@ -112,6 +115,9 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private stopped = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
+  /** Set when messages were queued since the last round began; cut short by the next pause. */
+  private due = false;
+  private shorten: (() => void) | null = null;
 
   constructor(
     private readonly db: Database,
@@ -134,7 +140,17 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     if (!this.options.enabled) return;
+    this.queue.onDue(() => this.nudge());
     this.loop = this.run();
+  }
+
+  /**
+   * Messages were queued and committed: the next round starts within NUDGE_MS instead of the poll interval.
+   * The short wait lets a burst of acceptances share one round.
+   */
+  nudge(): void {
+    this.due = true;
+    this.shorten?.();
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -145,18 +161,37 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async run(): Promise<void> {
     while (!this.stopped) {
+      this.due = false;
       let handled = 0;
+      let failed = false;
       try {
         handled = await this.runOnce();
       } catch (err) {
+        failed = true;
         this.logger.pino.warn({ error: (err as Error).message }, 'dispatch round failed; will retry');
       }
-      if (handled < this.options.batch && !this.stopped)
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.options.intervalMs);
-          this.wake = () => (clearTimeout(timer), resolve());
-        });
+      if (handled < this.options.batch && !this.stopped) await this.pause(failed);
     }
+  }
+
+  /** Waits the poll interval, or NUDGE_MS once messages are queued (not after a failed round), or until stopped. */
+  private pause(failed: boolean): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = this.shorten = null;
+        resolve();
+      };
+      let timer = setTimeout(done, this.due && !failed ? NUDGE_MS : this.options.intervalMs);
+      this.wake = done;
+      this.shorten = failed
+        ? null
+        : () => {
+            this.shorten = null;
+            clearTimeout(timer);
+            timer = setTimeout(done, NUDGE_MS);
+          };
+    });
   }
 
   /**
