@@ -70,6 +70,26 @@ const ceiling = Math.max(...ceilingRows.map((r) => r.perSecond));
 const dir = mkdtempSync(join(tmpdir(), 'lekha-bench-notify-'));
 const database = await benchDatabase(STORE);
 const { name: dbName, url: dbUrl } = database;
+
+/**
+ * CPU time (ms) of every process the platform runs here: each service, the broker, the simulator and this
+ * database's PostgreSQL backends (those alive at either reading; a backend that came and went between is missed).
+ */
+async function platformCpu(db, pgPids = new Set()) {
+  const backends = (
+    await db.query(`select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()`, [dbName])
+  ).rows.map((r) => r.pid);
+  const pids = new Set([...pgPids, ...backends]);
+  const out = new Map([...platform.services].map(([name, s]) => [name, cpuMs(s.pid)]));
+  out.set('broker', cpuMs(kafka.pid));
+  out.set('simulator', cpuMs(sim['child']?.pid));
+  out.set(
+    'PostgreSQL',
+    [...pids].reduce((sum, pid) => sum + cpuMs(pid), 0),
+  );
+  return { at: out, pgPids: pids };
+}
+const cpuSince = (before, after) => [...after.at].map(([name, ms]) => [name, ms - (before.at.get(name) ?? 0)]);
 let kafka;
 let platform;
 let sim;
@@ -190,6 +210,9 @@ try {
   };
   const notifications = platform.services.get('notifications');
   log(`load: ${CALLERS} callers for ${SECONDS} s${KILL ? ', kill -9 of notifications halfway' : ''}`);
+  const cpuDb = new pg.Client({ connectionString: dbUrl });
+  await cpuDb.connect();
+  const singleCpu0 = await platformCpu(cpuDb);
   const t0 = Date.now();
   const until = t0 + SECONDS * 1000;
   let killedAt = null;
@@ -240,6 +263,8 @@ try {
   };
   for (let i = 0; i < 600 && (await ackedCount()) < accepted.length; i++) await sleep(250);
   const drained = Date.now();
+  const singleCpu = cpuSince(singleCpu0, await platformCpu(cpuDb, singleCpu0.pgPids));
+  await cpuDb.end();
   let messages = [];
   for (let i = 0; i < 120; i++) {
     messages = await list();
@@ -331,6 +356,17 @@ try {
   console.log(
     `share of the ceiling: ${((100 * (ackedDuringLoad / loadSeconds)) / ceiling).toFixed(0)} % while loading`,
   );
+  if (!KILL && accepted.length) {
+    const total = singleCpu.reduce((sum, [, ms]) => sum + ms, 0);
+    const per = (ms) => fmt(ms / accepted.length, 2);
+    console.log(
+      `single sends, CPU per message accepted and sent: ${per(total)} ms ` +
+        `(${singleCpu
+          .sort((a, b) => b[1] - a[1])
+          .map(([name, ms]) => `${name} ${per(ms)}`)
+          .join(', ')})`,
+    );
+  }
   if (lost.length || duplicates || notAtSimulator) exitCode = 1;
 
   // 4 (run before 3, while the queue is empty). Batch sends through the gateway, end to end to the simulator.
