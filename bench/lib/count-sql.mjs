@@ -1,6 +1,7 @@
 // Preloaded into a service (`LEKHA_NODE_ARGS='--import <this file>'` with BENCH_SQL_COUNT_DIR set): counts the
 // statements the process sends to PostgreSQL through `pg` and writes the count to <dir>/<pid>.sql twice a
-// second, so a benchmark can report statements per message. Not for production use.
+// second, so a benchmark can report statements per message; and the requests it sends to Kafka through
+// kafkajs, by API (Produce, Fetch, …), to <dir>/<pid>.kafka as JSON. Not for production use.
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -25,10 +26,23 @@ if (dir) {
       return query.apply(this, args);
     };
   }
+  const kafka = {};
+  try {
+    const Connection = createRequire(join(root, 'package.json'))('kafkajs/src/network/connection.js');
+    const send = Connection.prototype.send;
+    Connection.prototype.send = function (args) {
+      const api = args?.request?.apiName ?? 'unknown';
+      kafka[api] = (kafka[api] ?? 0) + 1;
+      return send.call(this, args);
+    };
+  } catch {
+    // kafkajs not installed here
+  }
   const file = join(dir, `${process.pid}.sql`);
   const write = () => {
     try {
       writeFileSync(file, String(count));
+      writeFileSync(join(dir, `${process.pid}.kafka`), JSON.stringify(kafka));
     } catch {
       // the benchmark's directory is gone
     }

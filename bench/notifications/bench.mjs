@@ -53,6 +53,15 @@ const statementsOf = (dir, pid) => {
   }
 };
 
+/** Kafka requests a service sent so far, by API (counted by bench/lib/count-sql.mjs, preloaded). */
+const kafkaRequestsOf = (dir, pid) => {
+  try {
+    return JSON.parse(readFileSync(join(dir, `${pid}.kafka`), 'utf8'));
+  } catch {
+    return {};
+  }
+};
+
 const { freePorts } = await lib('local-kafka');
 const { SimulatorProcess, simulatorEnvironment } = await lib('launcher');
 
@@ -213,6 +222,9 @@ try {
   const cpuDb = new pg.Client({ connectionString: dbUrl });
   await cpuDb.connect();
   const singleCpu0 = await platformCpu(cpuDb);
+  const kafkaOf = () => new Map([...platform.services].map(([name, svc]) => [name, kafkaRequestsOf(dir, svc.pid)]));
+  await sleep(600); // the counts are written twice a second
+  const singleKafka0 = kafkaOf();
   const t0 = Date.now();
   const until = t0 + SECONDS * 1000;
   let killedAt = null;
@@ -264,6 +276,14 @@ try {
   for (let i = 0; i < 600 && (await ackedCount()) < accepted.length; i++) await sleep(250);
   const drained = Date.now();
   const singleCpu = cpuSince(singleCpu0, await platformCpu(cpuDb, singleCpu0.pgPids));
+  await sleep(600);
+  const singleKafka = [...kafkaOf()].map(([name, now]) => {
+    const was = singleKafka0.get(name) ?? {};
+    const by = Object.entries(now)
+      .map(([api, n]) => [api, n - (was[api] ?? 0)])
+      .filter(([, n]) => n > 0);
+    return [name, by.reduce((sum, [, n]) => sum + n, 0), by.sort((a, b) => b[1] - a[1])];
+  });
   await cpuDb.end();
   let messages = [];
   for (let i = 0; i < 120; i++) {
@@ -365,6 +385,15 @@ try {
           .sort((a, b) => b[1] - a[1])
           .map(([name, ms]) => `${name} ${per(ms)}`)
           .join(', ')})`,
+    );
+    const kafkaTotal = singleKafka.reduce((sum, [, n]) => sum + n, 0);
+    console.log(
+      `single sends, Kafka requests per message accepted and sent: ${per(kafkaTotal)} ` +
+        `(${singleKafka
+          .filter(([, n]) => n > 0)
+          .sort((a, b) => b[1] - a[1])
+          .map(([name, n, by]) => `${name} ${per(n)}: ${by.map(([api, k]) => `${api} ${per(k)}`).join(' ')}`)
+          .join('; ')})`,
     );
   }
   if (lost.length || duplicates || notAtSimulator) exitCode = 1;
