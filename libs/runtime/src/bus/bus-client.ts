@@ -137,6 +137,9 @@ export class BusClient {
     await consumer.connect();
     await consumer.subscribe({ topics: [RPC_REPLIES_TOPIC], fromBeginning: false });
     await consumer.run({
+      // Replies are read from the partition's end on every connect (below), never from a committed offset:
+      // committing them would only cost the broker an OffsetCommit per batch of replies.
+      autoCommit: false,
       eachBatch: async ({ batch }) => {
         for (const message of batch.messages) this.settle(message.headers as KafkaHeaders, message.value);
       },
