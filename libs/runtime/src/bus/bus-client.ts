@@ -137,9 +137,9 @@ export class BusClient {
     await consumer.connect();
     await consumer.subscribe({ topics: [RPC_REPLIES_TOPIC], fromBeginning: false });
     await consumer.run({
-      // Replies are read from the partition's end on every connect (below), never from a committed offset:
-      // committing them would only cost the broker an OffsetCommit per batch of replies.
-      autoCommit: false,
+      // Offsets are committed (kafkajs' default) although a connect starts at the partition's end: after a
+      // rebalance kafkajs resumes from the committed offset, and without one it would start at the end and
+      // lose the replies sent while the group rebalanced (callers join and leave as instances come and go).
       eachBatch: async ({ batch }) => {
         for (const message of batch.messages) this.settle(message.headers as KafkaHeaders, message.value);
       },
