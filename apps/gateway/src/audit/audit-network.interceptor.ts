@@ -39,6 +39,8 @@ export class AuditNetworkSealer implements OnApplicationBootstrap, OnApplication
   private readonly keys = new Map<string, { key: Key; until: number } | Promise<Key>>();
   private readonly logger: Logger;
   private stopped = false;
+  /** The start-up fetch of the platform's key while it runs. */
+  private warming: Promise<void> | null = null;
 
   constructor(
     private readonly bus: BusClient,
@@ -52,7 +54,7 @@ export class AuditNetworkSealer implements OnApplicationBootstrap, OnApplication
    * than a request can spare, so the first requests after a start carry their network details too.
    */
   onApplicationBootstrap(): void {
-    void this.warm();
+    this.warming = this.warm().finally(() => (this.warming = null));
   }
 
   onApplicationShutdown(): void {
@@ -92,6 +94,11 @@ export class AuditNetworkSealer implements OnApplicationBootstrap, OnApplication
   }
 
   private async keyFor(scope: string): Promise<Key> {
+    // Until the start-up fetch has the platform's key, a request waits for it (at most one of its tries)
+    // rather than racing it with a shorter fetch of its own, which a loaded platform's first seconds (its
+    // callers' group still rebalancing) can leave unanswered.
+    if (scope === 'platform' && this.warming && !this.keys.has(scope))
+      await Promise.race([this.warming, new Promise((resolve) => setTimeout(resolve, WARM_TIMEOUT_MS).unref())]);
     const cached = this.keys.get(scope);
     if (cached instanceof Promise) return cached;
     if (cached && cached.until > Date.now()) return cached.key;
