@@ -81,24 +81,27 @@ const database = await benchDatabase(STORE);
 const { name: dbName, url: dbUrl } = database;
 
 /**
- * CPU time (ms) of every process the platform runs here: each service, the broker, the simulator and this
- * database's PostgreSQL backends (those alive at either reading; a backend that came and went between is missed).
+ * CPU time (ms) so far of every process the platform runs here: each service, the broker, the simulator, and
+ * each of this database's PostgreSQL backends (those alive now, and those of `pgPids`).
  */
-async function platformCpu(db, pgPids = new Set()) {
+async function platformCpu(db, pgPids = []) {
   const backends = (
     await db.query(`select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()`, [dbName])
   ).rows.map((r) => r.pid);
-  const pids = new Set([...pgPids, ...backends]);
-  const out = new Map([...platform.services].map(([name, s]) => [name, cpuMs(s.pid)]));
-  out.set('broker', cpuMs(kafka.pid));
-  out.set('simulator', cpuMs(sim['child']?.pid));
-  out.set(
-    'PostgreSQL',
-    [...pids].reduce((sum, pid) => sum + cpuMs(pid), 0),
-  );
-  return { at: out, pgPids: pids };
+  const at = new Map([...platform.services].map(([name, s]) => [name, cpuMs(s.pid)]));
+  at.set('broker', cpuMs(kafka.pid));
+  at.set('simulator', cpuMs(sim['child']?.pid));
+  return { at, pg: new Map([...new Set([...pgPids, ...backends])].map((pid) => [pid, cpuMs(pid)])) };
 }
-const cpuSince = (before, after) => [...after.at].map(([name, ms]) => [name, ms - (before.at.get(name) ?? 0)]);
+/**
+ * CPU (ms) each process spent between two readings (the second taken with the first's backends), PostgreSQL's
+ * backends summed: one born between counts from zero, one gone since counts nothing.
+ */
+const cpuSince = (before, after) =>
+  new Map([
+    ...[...after.at].map(([name, ms]) => [name, ms - (before.at.get(name) ?? 0)]),
+    ['PostgreSQL', [...after.pg].reduce((sum, [pid, ms]) => sum + Math.max(0, ms - (before.pg.get(pid) ?? 0)), 0)],
+  ]);
 let kafka;
 let platform;
 let sim;
@@ -275,7 +278,7 @@ try {
   };
   for (let i = 0; i < 600 && (await ackedCount()) < accepted.length; i++) await sleep(250);
   const drained = Date.now();
-  const singleCpu = cpuSince(singleCpu0, await platformCpu(cpuDb, singleCpu0.pgPids));
+  const singleCpu = [...cpuSince(singleCpu0, await platformCpu(cpuDb, singleCpu0.pg.keys()))];
   await sleep(600);
   const singleKafka = [...kafkaOf()].map(([name, now]) => {
     const was = singleKafka0.get(name) ?? {};
@@ -520,23 +523,8 @@ try {
     if (process.env.BENCH_ANALYZE) await db.query('analyze');
     // CPU time of notifications, the simulator and this database's PostgreSQL backends, and notifications'
     // statements, from here to the last outcome recorded (the machine is shared: CPU per message is the figure).
-    const backends = async () =>
-      (
-        await db.query(`select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()`, [dbName])
-      ).rows.map((r) => r.pid);
     const nPid = notifications.pid;
-    const simPid = sim['child']?.pid;
-    // Every other process the drain keeps busy: the other services (audit records, usage events) and the broker.
-    const others = [
-      ...[...platform.services].filter(([name]) => name !== 'notifications').map(([name, s]) => [name, s.pid]),
-      ['broker', kafka.pid],
-    ];
-    const cpu0 = {
-      n: cpuMs(nPid),
-      sim: cpuMs(simPid),
-      pg: new Map((await backends()).map((p) => [p, cpuMs(p)])),
-      others: others.map(([, pid]) => cpuMs(pid)),
-    };
+    const cpu0 = await platformCpu(db);
     const sql0 = statementsOf(dir, nPid);
     const start = Date.now();
     let acked = 0;
@@ -546,12 +534,14 @@ try {
     }
     const seconds = (Date.now() - start) / 1000;
     await sleep(1000); // the last outcomes are recorded just after the simulator answers
-    const pgPids = new Set([...cpu0.pg.keys(), ...(await backends())]);
+    const spent = cpuSince(cpu0, await platformCpu(db, cpu0.pg.keys()));
+    // Every other process the drain keeps busy: the other services (audit records, usage events) and the broker.
+    const own = ['notifications', 'simulator', 'PostgreSQL'];
     const cpu = {
-      n: cpuMs(nPid) - cpu0.n,
-      sim: cpuMs(simPid) - cpu0.sim,
-      pg: [...pgPids].reduce((sum, p) => sum + Math.max(0, cpuMs(p) - (cpu0.pg.get(p) ?? 0)), 0),
-      others: others.map(([name, pid], i) => [name, cpuMs(pid) - cpu0.others[i]]),
+      n: spent.get('notifications'),
+      sim: spent.get('simulator'),
+      pg: spent.get('PostgreSQL'),
+      others: [...spent].filter(([name]) => !own.includes(name)),
     };
     await sleep(600); // the counter is written twice a second
     const statements = statementsOf(dir, nPid) - sql0;
