@@ -50,7 +50,7 @@ export class DocumentSweeper implements OnApplicationBootstrap, OnModuleDestroy 
     this.running = this.sweep(new Date(), { everyTenant })
       .then((r) => {
         if (everyTenant && !r.failed) this.lastFullSweep = Date.now();
-        if (r.abandoned || r.orphans || r.failed) this.logger.pino.info(r, 'document sweep removed leftovers');
+        if (r.abandoned || r.orphans) this.logger.pino.info(r, 'document sweep removed leftovers');
       })
       .catch((err: Error) => this.logger.pino.warn({ error: err.message }, 'document sweep failed; will retry'))
       .finally(() => (this.running = null));
