@@ -303,21 +303,21 @@ describe('notifications (use cases on a real database)', () => {
         [...ids].sort(),
       );
       expect(await message(owner, ids[0]!)).toMatchObject({ status: 'queued', customerId, recipient: '+91******5678' });
-      // Every item audited in the batch's own request: two accepted, two refused.
-      const audited = await h.auditRecords(owner.ctx.requestId);
-      expect(
-        audited
-          .filter((e) => e.resource.type === 'notification' && e.action === 'create')
-          .map((e) => [e.outcome, e.reason])
-          .sort(),
-      ).toEqual(
-        [
-          ['allowed', 'queued'],
-          ['allowed', 'queued'],
-          ['denied', 'notification_template_not_found'],
-          ['denied', 'notification_variable_too_long'],
-        ].sort(),
+      // Every item audited in the batch's own request: two refused, each on its own record; the two accepted
+      // on one record naming both messages and the customer (not one record each).
+      const created = (await h.auditRecords(owner.ctx.requestId)).filter(
+        (e) => e.resource.type === 'notification' && e.action === 'create',
       );
+      expect(
+        created
+          .filter((e) => e.outcome === 'denied')
+          .map((e) => e.reason)
+          .sort(),
+      ).toEqual(['notification_template_not_found', 'notification_variable_too_long']);
+      const queued = created.filter((e) => e.outcome === 'allowed');
+      expect(queued.map((e) => e.reason)).toEqual(['queued']);
+      expect([...queued[0]!.resource.ids!].sort()).toEqual([...ids].sort());
+      expect(queued[0]!.subjectIds).toEqual([customerId]);
       await h.get(Dispatcher).drain();
       for (const id of ids) expect((await message(owner, id)).status).toBe('sent');
       expect(ids.map((id) => callsFor(msg91, id).length)).toEqual([1, 1]);
@@ -761,8 +761,9 @@ describe('notifications (use cases on a real database)', () => {
           .em()
           .execute<{ reason: string }[]>(
             `select payload->>'reason' as reason from notifications.audit_outbox
-               where payload->'resource'->>'id' = ? and payload->'actor'->>'type' = 'service' order by id`,
-            [id],
+               where (payload->'resource'->>'id' = ? or payload->'resource'->'ids' @> to_jsonb(?::text))
+                 and payload->'actor'->>'type' = 'service' order by id`,
+            [id, id],
           )
       ).map((r) => r.reason);
 
@@ -790,6 +791,18 @@ describe('notifications (use cases on a real database)', () => {
       expect(await audited(refused.id)).toEqual(['failed_invalid_recipient']);
       expect(await audited(retried.id)).toEqual(['sent_gupshup']);
       for (const id of ofB) expect(await audited(id)).toEqual(['sent_msg91']);
+      // B's five sends by one provider in one chunk: one audit record naming the five messages.
+      const ofBRecords = await h.app
+        .get(Database)
+        .em()
+        .execute<{ resource: { id: string | null; ids?: string[] } }[]>(
+          `select payload->'resource' as resource from notifications.audit_outbox
+             where tenant_id = ? and payload->'actor'->>'type' = 'service'`,
+          [b.tenantId],
+        );
+      expect(ofBRecords).toHaveLength(1);
+      expect(ofBRecords[0]!.resource.id).toBeNull();
+      expect([...ofBRecords[0]!.resource.ids!].sort()).toEqual([...ofB].sort());
       // A receipt finds each sent message by its provider's ID (the references were recorded together).
       const apply = h.get(ApplyReceiptUseCase);
       expect(

@@ -1,6 +1,13 @@
 import { Global, Injectable, Module, type DynamicModule } from '@nestjs/common';
 import { AuditOutbox, type AccessRecord } from '@lekha/audit';
-import { AccessError, DomainError, FeatureError, type AuditAction } from '@lekha/contracts';
+import {
+  AccessError,
+  DomainError,
+  FeatureError,
+  MAX_RESOURCE_IDS,
+  MAX_SUBJECT_IDS,
+  type AuditAction,
+} from '@lekha/contracts';
 import { FieldCipher, TenantKeyring, TenantKeysetDestroyedError } from '@lekha/crypto';
 import { Database, TENANT_FILTER, inTenantTransaction, setRlsTenant, type Em } from '@lekha/persistence';
 import type { OperationScope } from '@lekha/runtime';
@@ -8,7 +15,7 @@ import type { OperationScope } from '@lekha/runtime';
 /** An access record whose action and resource type default to the operation's audit descriptor. */
 export type ScopedRecord = Omit<AccessRecord, 'action' | 'resource'> & {
   action?: AuditAction;
-  resource?: { type?: string; id: string | null };
+  resource?: { type?: string; id: string | null; ids?: string[] };
 };
 
 /** What a tenant use case works with: the tenant's transaction (under RLS) and its field cipher. */
@@ -26,11 +33,64 @@ export interface AccessTarget {
   resource?: { type?: string; id: string | null };
 }
 
+/** A record's resource, its type defaulting to `type`; the IDs of a batch (`ids`) kept. */
+export function resourceOf(r: ScopedRecord, type: string): AccessRecord['resource'] {
+  const { resource } = r;
+  return {
+    type: resource?.type ?? type,
+    id: resource?.id ?? null,
+    ...(resource?.ids ? { ids: resource.ids } : {}),
+  };
+}
+
+/**
+ * Records that differ only in their resource's ID and their subjects become one record naming every ID
+ * (`resource.ids`, in the order given) and every subject once: a batch's accesses as one audit event, not
+ * one each. At most MAX_RESOURCE_IDS IDs and MAX_SUBJECT_IDS subjects a record; a record without a
+ * resource ID, or alone in its group, stays as it was; the groups keep their order.
+ */
+export function oneRecordPerBatch(records: readonly ScopedRecord[]): ScopedRecord[] {
+  interface Group {
+    ids: string[];
+    subjects: Set<string>;
+  }
+  const out: ScopedRecord[] = [];
+  const groups: (Group | null)[] = [];
+  const open = new Map<string, Group>();
+  for (const r of records) {
+    const id = r.resource?.id;
+    if (!id || r.resource?.ids) {
+      out.push(r);
+      groups.push(null);
+      continue;
+    }
+    const subjects = r.subjectIds ?? [];
+    const key = JSON.stringify({ ...r, resource: { ...r.resource, id: null }, subjectIds: null });
+    let group = open.get(key);
+    if (!group || group.ids.length >= MAX_RESOURCE_IDS || group.subjects.size + subjects.length > MAX_SUBJECT_IDS) {
+      open.set(key, (group = { ids: [], subjects: new Set() }));
+      out.push(r);
+      groups.push(group);
+    }
+    group.ids.push(id);
+    for (const s of subjects) group.subjects.add(s);
+  }
+  return out.map((r, i) => {
+    const group = groups[i];
+    if (!group || group.ids.length === 1) return r;
+    return {
+      ...r,
+      resource: { ...r.resource, id: null, ids: group.ids },
+      ...(r.subjectIds ? { subjectIds: [...group.subjects] } : {}),
+    };
+  });
+}
+
 function recordOf(scope: OperationScope, r: ScopedRecord): AccessRecord {
   return {
     ...r,
     action: r.action ?? scope.audit.action,
-    resource: { type: r.resource?.type ?? scope.audit.resourceType, id: r.resource?.id ?? null },
+    resource: resourceOf(r, scope.audit.resourceType),
   };
 }
 
@@ -169,7 +229,7 @@ export class TenantAccess {
             ...records.map((r) => ({
               ...r,
               action: r.action ?? 'read',
-              resource: { type: r.resource?.type ?? 'customer', id: r.resource?.id ?? null },
+              resource: resourceOf(r, 'customer'),
               tenantId,
               actorType: 'service' as const,
               actorId: service,

@@ -6,7 +6,7 @@ export { AUDIT_EVENTS_TOPIC };
 /** What a use case says about an access; the rest comes from the request context. */
 export interface AccessRecord {
   action: AuditEventV1['action'];
-  resource: { type: string; id: string | null };
+  resource: { type: string; id: string | null; ids?: string[] };
   subjectIds?: string[];
   outcome?: AuditEventV1['outcome'];
   reason?: string;

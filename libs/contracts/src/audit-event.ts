@@ -20,6 +20,11 @@ export const AuditActions = [
 export const ActorTypes = ['user', 'api_key', 'service', 'support', 'scheduled_job', 'anonymous'] as const;
 export const AuditOutcomes = ['allowed', 'denied', 'error'] as const;
 
+/** At most this many resource IDs on one audit event (`resource.ids`). */
+export const MAX_RESOURCE_IDS = 500;
+/** At most this many data principals on one audit event (`subjectIds`). */
+export const MAX_SUBJECT_IDS = 1000;
+
 export const auditFieldSchema = z.strictObject({
   name: z.string().min(1).max(100),
   category: z.string().min(1).max(100),
@@ -48,9 +53,17 @@ export const auditEventV1Schema = z.strictObject({
     grantId: z.uuid().optional(),
   }),
   action: z.enum(AuditActions),
-  resource: z.strictObject({ type: z.string().min(1).max(60), id: z.string().max(100).nullable() }),
+  /**
+   * What was accessed. One access to many resources of a type at once (a dispatch round's messages, a
+   * batch's items) is one event naming them all in `ids`, with `id` null: one record, not one each.
+   */
+  resource: z.strictObject({
+    type: z.string().min(1).max(60),
+    id: z.string().max(100).nullable(),
+    ids: z.array(z.string().max(100)).min(1).max(MAX_RESOURCE_IDS).optional(),
+  }),
   /** The data principals whose data this access touched (for a list: every one returned). */
-  subjectIds: z.array(z.string().max(100)).max(1000),
+  subjectIds: z.array(z.string().max(100)).max(MAX_SUBJECT_IDS),
   outcome: z.enum(AuditOutcomes),
   reason: z.string().max(60).optional(),
   purpose: z.string().min(1).max(60),

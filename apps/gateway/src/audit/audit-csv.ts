@@ -32,7 +32,8 @@ export function csvRow(e: AuditEventV1): string {
     e.actor.roles.join(';'),
     e.action,
     e.resource.type,
-    e.resource.id,
+    // One access to many resources names them all: listed like the subjects.
+    e.resource.id ?? e.resource.ids?.join(';') ?? null,
     e.outcome,
     e.reason ?? '',
     e.subjectIds.join(';'),

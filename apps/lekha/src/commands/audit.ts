@@ -167,7 +167,7 @@ async function tail(flags: Flags): Promise<number> {
       if (typeof flags.action === 'string' && e.action !== flags.action) return;
       process.stdout.write(
         `${e.occurredAt} ${e.service.padEnd(13)} ${e.outcome.padEnd(7)} ${e.action.padEnd(13)} ` +
-          `${e.resource.type}:${e.resource.id ?? '*'} actor=${e.actor.type}:${e.actor.id ?? '-'} ` +
+          `${e.resource.type}:${e.resource.id ?? (e.resource.ids ? `[${e.resource.ids.length}]` : '*')} actor=${e.actor.type}:${e.actor.id ?? '-'} ` +
           `tenant=${e.tenantId ?? '-'}${e.subjectIds.length ? ` subjects=${e.subjectIds.length}` : ''}\n`,
       );
     },

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditOutbox } from '@lekha/audit';
-import type { TenantScope } from '@lekha/access';
+import { resourceOf, type TenantScope } from '@lekha/access';
 import { FieldCipher, TenantKeyring } from '@lekha/crypto';
 import { Database, inTenantTransaction } from '@lekha/persistence';
 
@@ -30,7 +30,7 @@ export class ServiceTenantAccess {
             ...records.map((r) => ({
               ...r,
               action: r.action ?? 'update',
-              resource: { type: r.resource?.type ?? 'notification', id: r.resource?.id ?? null },
+              resource: resourceOf(r, 'notification'),
               tenantId,
               actorType: 'service' as const,
               actorId: 'notifications',

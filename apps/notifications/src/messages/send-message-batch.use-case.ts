@@ -6,7 +6,7 @@ import {
   type SendBatchItemResult,
   type SendMessageBatchRequest,
 } from '@lekha/contracts';
-import { TenantAccess, type ScopedRecord } from '@lekha/access';
+import { oneRecordPerBatch, TenantAccess, type ScopedRecord } from '@lekha/access';
 import { Handles, type OperationScope, type UseCase } from '@lekha/runtime';
 import { Clock } from '../common/clock.js';
 import { MessageQuota } from './message-quota.js';
@@ -109,7 +109,8 @@ export class SendMessageBatchUseCase implements UseCase<Op> {
           data,
           fit.map(({ i, outcome }) => ({ key: items[i]!.idempotencyKey, response: outcome.accepted })),
         );
-        await data.record(...records, ...fit.map((c) => c.outcome.record));
+        // The accepted items: one audit record per outcome naming their messages and recipients.
+        await data.record(...records, ...oneRecordPerBatch(fit.map((c) => c.outcome.record)));
       });
       for (const { i, outcome } of checked.slice(0, admitted)) results[i] = outcome.accepted;
       const over = checked.slice(admitted);

@@ -1,5 +1,5 @@
 import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { ScopedRecord, TenantScope } from '@lekha/access';
+import { oneRecordPerBatch, type ScopedRecord, type TenantScope } from '@lekha/access';
 import { uuidv7, type MessageChannel, type MessageStatus } from '@lekha/contracts';
 import { TenantKeysetDestroyedError } from '@lekha/crypto';
 import { Database } from '@lekha/persistence';
@@ -506,7 +506,8 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
       data,
       sent.map((s) => s.messageId),
     );
-    if (records.length) await data.record(...records);
+    // The chunk's sends by one provider are one audit record naming their messages, not one record each.
+    if (records.length) await data.record(...oneRecordPerBatch(records));
   }
 
   /** An attempt the provider refused or did not answer: failed, dead, or queued again; its audit record if it ended. */
