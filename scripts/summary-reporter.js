@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const MAX_LINES_PER_SERVICE = 30;
+const SLOWEST = 15;
 /** What the run's shared platform writes as its suite (libs/testing SHARED_SUITE_MARK). */
 const SHARED_SUITE_MARK = '<shared>';
 
@@ -67,6 +68,19 @@ export default class SummaryReporter {
   }
 
   onRunComplete(_contexts, results) {
+    // The slowest suites, so that a run's length can be read off its output (where the time goes).
+    const slowest = results.testResults
+      .map((r) => ({
+        path: r.testFilePath.slice(this.rootDir.length + 1),
+        s: (r.perfStats.end - r.perfStats.start) / 1000,
+      }))
+      .filter((r) => Number.isFinite(r.s))
+      .sort((a, b) => b.s - a.s)
+      .slice(0, SLOWEST);
+    if (slowest.length > 1)
+      process.stdout.write(
+        `\nslowest suites:\n${slowest.map((r) => `${r.s.toFixed(1).padStart(7)} s  ${r.path}`).join('\n')}\n`,
+      );
     const skipped = results.numPendingTests + results.numTodoTests;
     const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
     const line = `${results.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
