@@ -17,7 +17,7 @@ import { benchDatabase, fmt, lib, log, pct, startBroker, startBenchPlatform } fr
 
 const { provisionTopics } = await lib('local-kafka');
 const { AUDIT_EVENTS_TOPIC } = await lib('contracts');
-const { AuditOutbox, OutboxRelay, AuditSigner, TrustedKeys, AuditHeaders, auditOutboxSql, nextHead, GENESIS } =
+const { AuditOutbox, AuditRelay, AuditSigner, TrustedKeys, AuditHeaders, auditOutboxSql, nextHead, GENESIS } =
   await lib('audit');
 const { auditEventV1Schema } = await lib('contracts');
 const { Database, Migration, inTenantTransaction, defineEntity, p, tenantRoleSql, tenantTableGrantsSql } =
@@ -138,7 +138,7 @@ try {
   const outbox = new AuditOutbox('tenant-data', 'bench');
   const signer = AuditSigner.fromPemFile('tenant-data', keys.signingKeyFile('tenant-data'));
   const publisher = new KafkaPublisher(client);
-  const relay = new OutboxRelay({
+  const relay = new AuditRelay({
     db: producerDb,
     schema: 'bench',
     publisher,

@@ -32,7 +32,7 @@ describe('AuditEventFactory', () => {
 
 describe('chunksBySize', () => {
   it('keeps every request under the byte limit without splitting or losing a message', async () => {
-    const { chunksBySize } = await import('./outbox-relay.js');
+    const { chunksBySize } = await import('./audit-relay.js');
     const messages = Array.from({ length: 2000 }, (_, i) => ({
       key: 't',
       value: Buffer.alloc(900, i % 256),

@@ -1,6 +1,6 @@
 export * from './audit-recorder.js';
 export * from './outbox.js';
-export * from './outbox-relay.js';
+export * from './audit-relay.js';
 export * from './direct-publisher.js';
 export * from './signing.js';
 export * from './merkle.js';

@@ -10,7 +10,7 @@ import {
 import { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { EntitySchema, MigrationObject } from '@mikro-orm/core';
-import { AuditOutbox, AuditSigner, OutboxRelay } from '@lekha/audit';
+import { AuditOutbox, AuditSigner, AuditRelay } from '@lekha/audit';
 import { Database, pgliteDirFor } from '@lekha/persistence';
 import { AppLogger } from './app-logger.js';
 import { HealthModule, Readiness } from './health.js';
@@ -135,7 +135,7 @@ export interface DataModuleOptions {
 @Injectable()
 class RelayLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
-    private readonly relay: OutboxRelay,
+    private readonly relay: AuditRelay,
     private readonly db: Database,
   ) {}
   onApplicationBootstrap() {
@@ -173,7 +173,7 @@ export class DataModule {
         },
         { provide: AuditOutbox, useValue: new AuditOutbox(opts.service, opts.schema) },
         {
-          provide: OutboxRelay,
+          provide: AuditRelay,
           inject: [Database, KafkaPublisher, AppLogger, AuditOutbox, AuditSigner],
           useFactory: (
             db: Database,
@@ -181,11 +181,11 @@ export class DataModule {
             logger: AppLogger,
             outbox: AuditOutbox,
             signer: AuditSigner,
-          ) => new OutboxRelay({ db, schema: opts.schema, publisher, logger: logger.pino, outbox, signer }),
+          ) => new AuditRelay({ db, schema: opts.schema, publisher, logger: logger.pino, outbox, signer }),
         },
         RelayLifecycle,
       ],
-      exports: [Database, AuditOutbox, OutboxRelay],
+      exports: [Database, AuditOutbox, AuditRelay],
     };
   }
 }

@@ -7,7 +7,7 @@ export * from './bus-seal.js';
 export * from './token-verifier.js';
 export * from './jwks-topic.js';
 export * from './sealed-event-follower.js';
-export * from './outbox-relay.js';
+export * from './sealed-outbox-round.js';
 export * from './app-logger.js';
 export * from './bootstrap.js';
 export * from './master-key.js';

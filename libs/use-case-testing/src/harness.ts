@@ -6,7 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import type { DynamicModule, INestApplicationContext, Type } from '@nestjs/common';
 import pino, { type Logger } from 'pino';
 import type { z } from 'zod';
-import { OutboxRelay } from '@lekha/audit';
+import { AuditRelay } from '@lekha/audit';
 import type { AnyOperation, AuditEventV1, OpInput, OpResponse } from '@lekha/contracts';
 import { Database } from '@lekha/persistence';
 import { OperationRunner, loadConfig } from '@lekha/runtime';
@@ -72,7 +72,7 @@ export class UseCaseHarness {
     // No broker, so nothing is published: stop the audit relay now, so that it never takes up the records
     // the tests make (close() would wait out kafkajs's retries of that publish, ~10 s). Not awaited: a
     // service that audits at start (identity) has a publish in flight already, and close() waits for it.
-    void app.get(OutboxRelay, { strict: false }).stop();
+    void app.get(AuditRelay, { strict: false }).stop();
     return new UseCaseHarness(app, options.schema, async () => {
       await app.close();
       await database.drop();

@@ -10,8 +10,8 @@ import {
 } from '@lekha/contracts';
 import { PlatformEvents } from '@lekha/erasure';
 import { KafkaPublisher } from '@lekha/kafka';
-import { afterCommit, Database, type Em } from '@lekha/persistence';
-import { AppLogger, BusSeal, OutboxRelay } from '@lekha/runtime';
+import { afterCommit, Database, type Em, OutboxRelay } from '@lekha/persistence';
+import { AppLogger, BusSeal } from '@lekha/runtime';
 
 /**
  * Billing's outbox: entitlement snapshots (sealed with the bus key) and platform events (IDs and times

@@ -10,8 +10,8 @@ import {
   type RightsRequestKind,
   type RightsService,
 } from '@lekha/contracts';
-import { Database } from '@lekha/persistence';
-import { AppLogger, KAFKA, OutboxRelay, RightsEvents, SealedEventFollower } from '@lekha/runtime';
+import { Database, OutboxRelay } from '@lekha/persistence';
+import { AppLogger, KAFKA, RightsEvents, SealedEventFollower } from '@lekha/runtime';
 import { ErasureWorkflow } from './erasure/erasure-workflow.js';
 import { RightsClock } from './rights-clock.js';
 import { sealPartAtRest } from './rights-view.js';

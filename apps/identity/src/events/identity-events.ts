@@ -1,8 +1,8 @@
 import { Global, Inject, Injectable, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { IDENTITY_EVENTS_TOPIC, identityEventSchema, uuidv7, type IdentityEvent } from '@lekha/contracts';
 import { KafkaPublisher } from '@lekha/kafka';
-import { afterCommit, Database, type Em } from '@lekha/persistence';
-import { AppLogger, BusSeal, OutboxRelay, sealedOutboxRound } from '@lekha/runtime';
+import { afterCommit, Database, type Em, OutboxRelay } from '@lekha/persistence';
+import { AppLogger, BusSeal, sealedOutboxRound } from '@lekha/runtime';
 
 type Wake = () => void;
 

@@ -165,9 +165,11 @@ async function tail(flags: Flags): Promise<number> {
       const e = parsed.data;
       if (typeof flags.tenant === 'string' && e.tenantId !== flags.tenant) return;
       if (typeof flags.action === 'string' && e.action !== flags.action) return;
+      // One access to many resources shows how many it names.
+      const resource = e.resource.id ?? (e.resource.ids ? `[${e.resource.ids.length}]` : '*');
       process.stdout.write(
         `${e.occurredAt} ${e.service.padEnd(13)} ${e.outcome.padEnd(7)} ${e.action.padEnd(13)} ` +
-          `${e.resource.type}:${e.resource.id ?? (e.resource.ids ? `[${e.resource.ids.length}]` : '*')} actor=${e.actor.type}:${e.actor.id ?? '-'} ` +
+          `${e.resource.type}:${resource} actor=${e.actor.type}:${e.actor.id ?? '-'} ` +
           `tenant=${e.tenantId ?? '-'}${e.subjectIds.length ? ` subjects=${e.subjectIds.length}` : ''}\n`,
       );
     },

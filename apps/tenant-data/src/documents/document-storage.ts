@@ -2,8 +2,8 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import type { TenantScope } from '@lekha/access';
 import { BILLING_USAGE_TOPIC, usageEventSchema, uuidv7 } from '@lekha/contracts';
 import { KafkaPublisher } from '@lekha/kafka';
-import { afterCommit, Database, type Em } from '@lekha/persistence';
-import { AppLogger, BusSeal, EntitlementsReader, OutboxRelay, sealedOutboxRound } from '@lekha/runtime';
+import { afterCommit, Database, type Em, OutboxRelay } from '@lekha/persistence';
+import { AppLogger, BusSeal, EntitlementsReader, sealedOutboxRound } from '@lekha/runtime';
 
 type Wake = () => void;
 

@@ -9,8 +9,8 @@ import {
   type TenantDataEvent,
 } from '@lekha/contracts';
 import { KafkaPublisher } from '@lekha/kafka';
-import { afterCommit, Database } from '@lekha/persistence';
-import { AppLogger, BusSeal, OutboxRelay, sealedOutboxRound } from '@lekha/runtime';
+import { afterCommit, Database, OutboxRelay } from '@lekha/persistence';
+import { AppLogger, BusSeal, sealedOutboxRound } from '@lekha/runtime';
 import { CustomerRepository } from '../customers/customer.repository.js';
 import type { BusinessRecordRow } from '../records/business-record.entity.js';
 import type { RecordTypeRow } from '../records/record-type.entity.js';

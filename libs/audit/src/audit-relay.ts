@@ -1,9 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { CompressionTypes } from 'kafkajs';
 import type { Logger } from 'pino';
 import { AUDIT_EVENTS_TOPIC } from '@lekha/contracts';
 import type { KafkaPublisher } from '@lekha/kafka';
-import type { Database } from '@lekha/persistence';
+import { OutboxRelay, type Database } from '@lekha/persistence';
 import type { AuditOutbox } from './outbox.js';
 import type { AuditSigner } from './signing.js';
 
@@ -34,7 +33,7 @@ export function chunksBySize<T extends SizedMessage>(messages: T[], maxBytes: nu
   return chunks;
 }
 
-export interface OutboxRelayOptions {
+export interface AuditRelayOptions {
   db: Database;
   schema: string;
   publisher: KafkaPublisher;
@@ -46,40 +45,38 @@ export interface OutboxRelayOptions {
 }
 
 /**
- * Publishes outbox rows to `audit.events.v1` in insertion order with the process's idempotent producer
- * (acks=all), then deletes them. A broker outage leaves rows waiting; a crash between publish and
- * delete republishes them, and compliance drops the duplicates by event ID.
+ * Publishes the audit outbox's rows to `audit.events.v1` in insertion order with the process's idempotent
+ * producer (acks=all), signed per Merkle batch, then deletes them. It runs on the loop every outbox runs on
+ * (`OutboxRelay`, `@lekha/persistence`): woken once a transaction that recorded accesses commits; a broker
+ * outage leaves rows waiting (backing off from 200 ms to 5 s); a crash between publish and delete
+ * republishes them, and compliance drops the duplicates by event ID.
  */
-export class OutboxRelay {
-  private running = false;
-  private loop: Promise<void> | null = null;
-  private wakeUp: (() => void) | null = null;
-  private pending = false;
-  private lastError: string | null = null;
+export class AuditRelay {
+  private readonly loop: OutboxRelay;
   published = 0;
 
-  constructor(private readonly opts: OutboxRelayOptions) {
-    opts.outbox.onRecorded(() => {
-      this.pending = true;
-      this.wakeUp?.();
+  constructor(private readonly opts: AuditRelayOptions) {
+    this.loop = new OutboxRelay({
+      logger: opts.logger,
+      round: () => this.drainOnce(),
+      failed: 'audit relay cannot publish yet; rows stay in the outbox',
+      idleMs: opts.idleMs,
+      backoff: { fromMs: 200, maxMs: 5000 },
     });
+    opts.outbox.onRecorded(() => this.loop.wake());
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    this.wakeUp?.();
-    await this.loop;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Null when healthy; otherwise the last publish error (for readiness and logs). */
   get error(): string | null {
-    return this.lastError;
+    return this.loop.error;
   }
 
   async backlog(): Promise<number> {
@@ -89,43 +86,8 @@ export class OutboxRelay {
     return Number(rows[0]?.n ?? 0);
   }
 
-  private async run(): Promise<void> {
-    let backoff = 200;
-    while (this.running) {
-      try {
-        const sent = await this.drainOnce();
-        this.lastError = null;
-        backoff = 200;
-        if (sent === 0 && !this.pending) await this.idle();
-      } catch (err) {
-        this.lastError = (err as Error).message;
-        this.opts.logger.warn(
-          { error: this.lastError, backoffMs: backoff },
-          'audit relay cannot publish yet; rows stay in the outbox',
-        );
-        await sleep(backoff);
-        backoff = Math.min(backoff * 2, 5000);
-      }
-    }
-  }
-
-  private idle(): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, this.opts.idleMs ?? 500);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wakeUp = () => {
-        this.wakeUp = null;
-        done();
-      };
-    });
-  }
-
   /** Publishes one batch; returns how many rows it published. */
   async drainOnce(): Promise<number> {
-    this.pending = false;
     const limit = this.opts.batchSize ?? 500;
     const rows = await this.opts.db
       .em()

@@ -1,6 +1,4 @@
 import type { Logger } from 'pino';
-import type { KafkaPublisher } from '@lekha/kafka';
-import type { Database } from '@lekha/persistence';
 
 export interface OutboxRelayOptions {
   logger: Logger;
@@ -22,10 +20,11 @@ export interface OutboxRelayOptions {
 }
 
 /**
- * The loop behind every domain-event outbox: runs rounds until stopped, waits when there is nothing to
- * send, backs off while the broker is down (rows stay in the outbox, written in the transaction of the
- * change, so nothing is lost), and runs at once when `wake` says a change was committed. `stop` cuts
- * any wait short. What a round claims, how it seals, keys and marks rows is the service's own.
+ * The loop behind every outbox (the audit outbox and every domain-event outbox): runs rounds until
+ * stopped, waits when there is nothing to send, backs off while the broker is down (rows stay in the
+ * outbox, written in the transaction of the change, so nothing is lost), and runs at once when `wake`
+ * says a change was committed. `stop` cuts any wait short. What a round claims, how it seals, keys and
+ * marks rows is the outbox's own.
  */
 export class OutboxRelay {
   private running = false;
@@ -33,13 +32,18 @@ export class OutboxRelay {
   private wakeUp: (() => void) | null = null;
   private wakeable = true;
   private pending = false;
-  private ok = true;
+  private lastError: string | null = null;
 
   constructor(private readonly opts: OutboxRelayOptions) {}
 
   /** False from a failed round until one works. */
   get healthy(): boolean {
-    return this.ok;
+    return this.lastError === null;
+  }
+
+  /** Null when healthy; otherwise the last failed round's error (for readiness and logs). */
+  get error(): string | null {
+    return this.lastError;
   }
 
   start(): void {
@@ -71,11 +75,10 @@ export class OutboxRelay {
       try {
         const handled = await o.round();
         backoff = o.backoff?.fromMs ?? 0;
-        this.ok = true;
+        this.lastError = null;
         if ((handled === 0 || o.drain === false) && !this.pending && this.running) await this.wait(o.idleMs ?? 500);
       } catch (err) {
-        this.ok = false;
-        const error = (err as Error).message;
+        const error = (this.lastError = (err as Error).message);
         if (!o.backoff) {
           o.logger.warn({ error }, o.failed);
           if (!this.pending && this.running) await this.wait(o.idleMs ?? 500);
@@ -106,37 +109,4 @@ export class OutboxRelay {
   private cutWait(): void {
     this.wakeUp?.();
   }
-}
-
-/**
- * One round of a sealed-event outbox (`id`, `tenant_id`, `sealed`, the record already sealed with the bus
- * key when written): publishes up to `limit` rows to `topic` in insertion order, keyed by tenant (one
- * tenant's events stay in order), then deletes exactly what it published — a lower id committed after
- * the select waits for the next round. A crash between publish and delete publishes them again.
- */
-export function sealedOutboxRound(opts: {
-  db: Database;
-  publisher: KafkaPublisher;
-  /** Schema-qualified: `identity.event_outbox`. */
-  table: string;
-  topic: string;
-  limit?: number;
-}): () => Promise<number> {
-  return async () => {
-    const rows = await opts.db
-      .em()
-      .execute<{ id: string; tenant_id: string; sealed: string }[]>(
-        `select id::text as id, tenant_id, sealed from ${opts.table} order by id limit ${opts.limit ?? 200}`,
-      );
-    if (rows.length === 0) return 0;
-    await opts.publisher.send({
-      topic: opts.topic,
-      timeout: 5000,
-      messages: rows.map((r) => ({ key: r.tenant_id, value: r.sealed })),
-    });
-    await opts.db
-      .em()
-      .execute(`delete from ${opts.table} where id in (${rows.map(() => '?').join(', ')})`, [...rows.map((r) => r.id)]);
-    return rows.length;
-  };
 }
