@@ -226,6 +226,22 @@ try {
   await cpuDb.connect();
   const singleCpu0 = await platformCpu(cpuDb);
   const kafkaOf = () => new Map([...platform.services].map(([name, svc]) => [name, kafkaRequestsOf(dir, svc.pid)]));
+  /** Each service's Kafka requests since `before` (a `kafkaOf()`): [name, total, [api, n][]]. */
+  const kafkaSince = (before) =>
+    [...kafkaOf()].map(([name, now]) => {
+      const was = before.get(name) ?? {};
+      const by = Object.entries(now)
+        .map(([api, n]) => [api, n - (was[api] ?? 0)])
+        .filter(([, n]) => n > 0);
+      return [name, by.reduce((sum, [, n]) => sum + n, 0), by.sort((a, b) => b[1] - a[1])];
+    });
+  /** Requests per message, in total and by service and API. */
+  const kafkaPer = (rows, per) =>
+    `${per(rows.reduce((sum, [, n]) => sum + n, 0))} (${rows
+      .filter(([, n]) => n > 0)
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, n, by]) => `${name} ${per(n)}: ${by.map(([api, k]) => `${api} ${per(k)}`).join(' ')}`)
+      .join('; ')})`;
   await sleep(600); // the counts are written twice a second
   const singleKafka0 = kafkaOf();
   const t0 = Date.now();
@@ -280,13 +296,7 @@ try {
   const drained = Date.now();
   const singleCpu = [...cpuSince(singleCpu0, await platformCpu(cpuDb, singleCpu0.pg.keys()))];
   await sleep(600);
-  const singleKafka = [...kafkaOf()].map(([name, now]) => {
-    const was = singleKafka0.get(name) ?? {};
-    const by = Object.entries(now)
-      .map(([api, n]) => [api, n - (was[api] ?? 0)])
-      .filter(([, n]) => n > 0);
-    return [name, by.reduce((sum, [, n]) => sum + n, 0), by.sort((a, b) => b[1] - a[1])];
-  });
+  const singleKafka = kafkaSince(singleKafka0);
   await cpuDb.end();
   let messages = [];
   for (let i = 0; i < 120; i++) {
@@ -389,15 +399,7 @@ try {
           .map(([name, ms]) => `${name} ${per(ms)}`)
           .join(', ')})`,
     );
-    const kafkaTotal = singleKafka.reduce((sum, [, n]) => sum + n, 0);
-    console.log(
-      `single sends, Kafka requests per message accepted and sent: ${per(kafkaTotal)} ` +
-        `(${singleKafka
-          .filter(([, n]) => n > 0)
-          .sort((a, b) => b[1] - a[1])
-          .map(([name, n, by]) => `${name} ${per(n)}: ${by.map(([api, k]) => `${api} ${per(k)}`).join(' ')}`)
-          .join('; ')})`,
-    );
+    console.log(`single sends, Kafka requests per message accepted and sent: ${kafkaPer(singleKafka, per)}`);
   }
   if (lost.length || duplicates || notAtSimulator) exitCode = 1;
 
@@ -526,6 +528,7 @@ try {
     const nPid = notifications.pid;
     const cpu0 = await platformCpu(db);
     const sql0 = statementsOf(dir, nPid);
+    const kafka0 = kafkaOf();
     const start = Date.now();
     let acked = 0;
     for (let i = 0; i < 2400 && acked < BACKLOG; i++) {
@@ -545,6 +548,7 @@ try {
     };
     await sleep(600); // the counter is written twice a second
     const statements = statementsOf(dir, nPid) - sql0;
+    const drainKafka = kafkaSince(kafka0);
     const { rows } = await db.query(
       `select status, count(*)::int as n from notifications.messages where created_at >= to_timestamp($1 / 1000.0)
        group by status`,
@@ -579,6 +583,7 @@ try {
         `(${cpu.others.map(([name, ms]) => `${name} ${per(ms)}`).join(', ')}); ` +
         `all measured processes ${per(cpu.n + cpu.sim + cpu.pg + othersTotal)} ms`,
     );
+    console.log(`dispatcher drain, Kafka requests per message: ${kafkaPer(drainKafka, (n) => fmt(n / BACKLOG, 3))}`);
     console.log(
       `heap-only updates over the run: ${hot.map((r) => `${r.relname} ${fmt(r.hot)} of ${fmt(r.upd)}`).join(', ')}`,
     );

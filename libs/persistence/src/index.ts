@@ -2,6 +2,7 @@ export * from './database.js';
 export * from './tenant-scope.js';
 export { afterCommit } from './after-commit.js';
 export * from './outbox-relay.js';
+export { pgArray } from './pg-array.js';
 export * from './tenant-role.js';
 export { Migration } from '@mikro-orm/migrations';
 export { defineEntity, p, type InferEntity } from '@mikro-orm/core';

@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { Em } from '@lekha/persistence';
+import { pgArray, type Em } from '@lekha/persistence';
 
 type Ts = Date | string;
 export const iso = (v: Ts) => new Date(v).toISOString();
 export const isoOrNull = (v: Ts | null) => (v === null ? null : iso(v));
 const list = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 /** A text[] or uuid[] column as PostgreSQL writes it (an array literal), whatever the driver hands back. */
-const pgArray = (values: readonly string[]) => `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
 const arr = (v: string[] | string | null): string[] => {
   if (v === null) return [];
   if (Array.isArray(v)) return v;

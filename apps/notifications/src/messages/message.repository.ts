@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantScope } from '@lekha/access';
 import type { MessageChannel, MessageStatus, MessageView, TemplateCategory } from '@lekha/contracts';
+import { pgArray } from '@lekha/persistence';
 import { maskRecipient } from '../common/recipient.js';
 
 export interface NewMessage {
@@ -301,9 +302,9 @@ export class MessageRepository {
     if (!ids.length) return Promise.resolve([]);
     return tx.execute<MessageRow[]>(
       `select * from notifications.messages
-         where tenant_id = ? and id in (select value::uuid from jsonb_array_elements_text(?::jsonb))
+         where tenant_id = ? and id = any(?::uuid[])
          order by id${lock ? ' for update' : ''}`,
-      [tenantId, JSON.stringify(ids)],
+      [tenantId, pgArray(ids)],
     );
   }
 
@@ -313,9 +314,9 @@ export class MessageRepository {
     if (!ids.length) return out;
     const rows = await tx.execute<(AttemptRow & { message_id: string })[]>(
       `select id, message_id, provider, state, started_at from notifications.message_attempts
-         where tenant_id = ? and message_id in (select value::uuid from jsonb_array_elements_text(?::jsonb))
+         where tenant_id = ? and message_id = any(?::uuid[])
          order by started_at, id`,
-      [tenantId, JSON.stringify(ids)],
+      [tenantId, pgArray(ids)],
     );
     for (const { message_id, ...a } of rows) out.get(message_id)?.push(a);
     return out;
@@ -327,9 +328,8 @@ export class MessageRepository {
     const rows = await tx.execute<{ id: string }[]>(
       `update notifications.message_attempts set state = 'unknown', finished_at = now(),
          error_code = 'ABANDONED', error_detail = 'the sending worker stopped before the provider answered'
-       where tenant_id = ? and state = 'sending'
-         and message_id in (select value::uuid from jsonb_array_elements_text(?::jsonb)) returning id`,
-      [tenantId, JSON.stringify(ids)],
+       where tenant_id = ? and state = 'sending' and message_id = any(?::uuid[]) returning id`,
+      [tenantId, pgArray(ids)],
     );
     return rows.length;
   }
@@ -340,18 +340,19 @@ export class MessageRepository {
     starts: readonly { messageId: string; attemptId: string; provider: string }[],
   ): Promise<void> {
     if (!starts.length) return;
-    const json = JSON.stringify(starts.map((s) => ({ m: s.messageId, a: s.attemptId, p: s.provider })));
+    const messages = pgArray(starts.map((s) => s.messageId));
+    const providers = pgArray(starts.map((s) => s.provider));
     await tx.execute(
       `insert into notifications.message_attempts (id, tenant_id, message_id, provider, state)
-       select v.a, ?, v.m, v.p, 'sending' from jsonb_to_recordset(?::jsonb) as v(m uuid, a uuid, p text)`,
-      [tenantId, json],
+       select v.a, ?, v.m, v.p, 'sending' from unnest(?::uuid[], ?::uuid[], ?::text[]) as v(m, a, p)`,
+      [tenantId, messages, pgArray(starts.map((s) => s.attemptId)), providers],
     );
     await tx.execute(
       `update notifications.messages m set status = 'sending', provider = v.p, attempts = m.attempts + 1,
          updated_at = now()
-       from jsonb_to_recordset(?::jsonb) as v(m uuid, a uuid, p text)
+       from unnest(?::uuid[], ?::text[]) as v(m, p)
        where m.tenant_id = ? and m.id = v.m`,
-      [json, tenantId],
+      [messages, providers, tenantId],
     );
   }
 
@@ -364,22 +365,20 @@ export class MessageRepository {
     sent: readonly { messageId: string; attemptId: string; provider: string; providerMessageId: string }[],
   ): Promise<void> {
     if (!sent.length) return;
-    const json = JSON.stringify(
-      sent.map((s) => ({ m: s.messageId, a: s.attemptId, p: s.provider, r: s.providerMessageId })),
-    );
+    const refs = pgArray(sent.map((s) => s.providerMessageId));
     await tx.execute(
       `update notifications.message_attempts t set state = 'sent', provider_message_id = v.r, error_code = null,
          error_detail = null, finished_at = now()
-       from jsonb_to_recordset(?::jsonb) as v(m uuid, a uuid, p text, r text)
+       from unnest(?::uuid[], ?::text[]) as v(a, r)
        where t.tenant_id = ? and t.id = v.a`,
-      [json, tenantId],
+      [pgArray(sent.map((s) => s.attemptId)), refs, tenantId],
     );
     await tx.execute(
       `update notifications.messages m set status = 'sent', provider = v.p, provider_message_id = v.r,
          error_code = null, error_detail = null, next_attempt_at = null, updated_at = now()
-       from jsonb_to_recordset(?::jsonb) as v(m uuid, a uuid, p text, r text)
+       from unnest(?::uuid[], ?::text[], ?::text[]) as v(m, p, r)
        where m.tenant_id = ? and m.id = v.m`,
-      [json, tenantId],
+      [pgArray(sent.map((s) => s.messageId)), pgArray(sent.map((s) => s.provider)), refs, tenantId],
     );
   }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantScope } from '@lekha/access';
-import { afterCommit, Database } from '@lekha/persistence';
+import { afterCommit, Database, pgArray } from '@lekha/persistence';
 
 export interface ClaimedMessage {
   message_id: string;
@@ -74,21 +74,18 @@ export class DispatchQueueRepository {
   /** Several messages are done with: one statement. */
   async removeMany({ tx, tenantId }: TenantScope, messageIds: readonly string[]): Promise<void> {
     if (!messageIds.length) return;
-    await tx.execute(
-      `delete from notifications.dispatch_queue
-         where tenant_id = ? and message_id in (select value::uuid from jsonb_array_elements_text(?::jsonb))`,
-      [tenantId, JSON.stringify(messageIds)],
-    );
+    await tx.execute(`delete from notifications.dispatch_queue where tenant_id = ? and message_id = any(?::uuid[])`, [
+      tenantId,
+      pgArray(messageIds),
+    ]);
   }
 
   /** Rows whose tenant is gone (erased): dropped by the service itself, one statement. */
   async dropMany(messageIds: readonly string[]): Promise<void> {
     if (!messageIds.length) return;
-    await this.db.em().execute(
-      `delete from notifications.dispatch_queue
-           where message_id in (select value::uuid from jsonb_array_elements_text(?::jsonb))`,
-      [JSON.stringify(messageIds)],
-    );
+    await this.db
+      .em()
+      .execute(`delete from notifications.dispatch_queue where message_id = any(?::uuid[])`, [pgArray(messageIds)]);
   }
 
   /** A row whose tenant is gone (erased): dropped by the service itself. */
