@@ -22,6 +22,15 @@ describe('oneRecordPerBatch', () => {
     ]);
   });
 
+  it('keeps the subjects of later records when the first names none', () => {
+    expect(
+      oneRecordPerBatch([
+        { resource: { id: 'm1' }, reason: 'queued' },
+        { resource: { id: 'm2' }, subjectIds: ['c1'], reason: 'queued' },
+      ]),
+    ).toEqual([{ resource: { id: null, ids: ['m1', 'm2'] }, subjectIds: ['c1'], reason: 'queued' }]);
+  });
+
   it('keeps apart what differs in anything else: type, action, outcome, fields', () => {
     const records: ScopedRecord[] = [
       { resource: { type: 'notification', id: 'a' }, action: 'update' },

@@ -65,7 +65,14 @@ export function oneRecordPerBatch(records: readonly ScopedRecord[]): ScopedRecor
       continue;
     }
     const subjects = r.subjectIds ?? [];
-    const key = JSON.stringify({ ...r, resource: { ...r.resource, id: null }, subjectIds: null });
+    // Everything but the resource ID and the subjects, whatever order the record's keys were written in.
+    const { resource, subjectIds: _, ...rest } = r;
+    const key = JSON.stringify([
+      resource?.type ?? null,
+      Object.entries(rest)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : 1)),
+    ]);
     let group = open.get(key);
     if (!group || group.ids.length >= MAX_RESOURCE_IDS || group.subjects.size + subjects.length > MAX_SUBJECT_IDS) {
       open.set(key, (group = { ids: [], subjects: new Set() }));
@@ -81,7 +88,7 @@ export function oneRecordPerBatch(records: readonly ScopedRecord[]): ScopedRecor
     return {
       ...r,
       resource: { ...r.resource, id: null, ids: group.ids },
-      ...(r.subjectIds ? { subjectIds: [...group.subjects] } : {}),
+      ...(r.subjectIds || group.subjects.size ? { subjectIds: [...group.subjects] } : {}),
     };
   });
 }
