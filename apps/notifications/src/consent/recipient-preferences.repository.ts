@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantScope } from '@lekha/access';
 import type { ConsentPurpose } from '@lekha/contracts';
+import { pgArray } from '@lekha/persistence';
 
 export interface RecipientFlags {
   optedOut: boolean;
@@ -94,8 +95,8 @@ export class RecipientPreferencesRepository {
       { recipient_idx: string; opted_out: boolean; dnd: boolean; last_inbound_at: Date | string | null }[]
     >(
       `select recipient_idx, opted_out, dnd, last_inbound_at from notifications.recipient_flags
-         where tenant_id = ? and recipient_idx in (select jsonb_array_elements_text(?::jsonb))`,
-      [tenantId, JSON.stringify([...new Set(recipientIdxs)])],
+         where tenant_id = ? and recipient_idx = any(?::text[])`,
+      [tenantId, pgArray([...new Set(recipientIdxs)])],
     );
     for (const r of rows)
       out.set(r.recipient_idx, {

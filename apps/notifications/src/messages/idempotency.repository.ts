@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantScope } from '@lekha/access';
+import { pgArray } from '@lekha/persistence';
 
 export type IdempotencyClaim<R> =
   { state: 'new' } | { state: 'done'; response: R } | { state: 'in_flight' } | { state: 'mismatch' };
@@ -78,8 +79,8 @@ export class IdempotencyRepository {
     if (!settled.length) return;
     await tx.execute(
       `update notifications.idempotency_keys i set state = 'done', response = v.r
-       from jsonb_to_recordset(?::jsonb) as v(k text, r jsonb) where i.tenant_id = ? and i.key = v.k`,
-      [JSON.stringify(settled.map((s) => ({ k: s.key, r: s.response }))), tenantId],
+       from unnest(?::text[], ?::jsonb[]) as v(k, r) where i.tenant_id = ? and i.key = v.k`,
+      [pgArray(settled.map((s) => s.key)), pgArray(settled.map((s) => JSON.stringify(s.response))), tenantId],
     );
   }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantScope } from '@lekha/access';
-import { Database } from '@lekha/persistence';
+import { Database, pgArray } from '@lekha/persistence';
 import type { DeliveryReceipt } from '@lekha/providers';
 
 /** A parked receipt whose send is now known: the receipt, the webhook's tenant (if any) and the send's reference. */
@@ -160,9 +160,9 @@ export class ProviderRefsRepository {
     if (!receipts.length) return;
     await this.db.em().execute(
       `delete from notifications.parked_receipts p
-         using jsonb_to_recordset(?::jsonb) as v(p text, k text)
+         using unnest(?::text[], ?::text[]) as v(p, k)
          where p.provider = v.p and p.dedup_key = v.k`,
-      [JSON.stringify(receipts.map((r) => ({ p: r.provider, k: r.dedupKey })))],
+      [pgArray(receipts.map((r) => r.provider)), pgArray(receipts.map((r) => r.dedupKey))],
     );
   }
 
