@@ -1,5 +1,8 @@
+import { jest } from '@jest/globals';
 import { CustomerOps, TenantKeyOps } from '@lekha/contracts';
+import { TenantKeyring } from '@lekha/crypto';
 import type { UseCaseHarness } from '@lekha/use-case-testing';
+import { Reencryptor } from '../src/keys/reencryptor.js';
 import { startTenantData } from './tenant-data-harness.js';
 
 describe('tenant keys (use cases on a real database)', () => {
@@ -42,5 +45,34 @@ describe('tenant keys (use cases on a real database)', () => {
     expect((await td.auditRecords(admin.ctx.requestId)).map((e) => [e.outcome, e.reason])).toEqual([
       ['denied', 'forbidden'],
     ]);
+  });
+
+  it('the re-encryption sweep passes over an erased tenant and unwraps an unchanged single-version keyset once', async () => {
+    const [erased, rotated, single] = [0, 1, 2].map(() => td.tenantCaller(['owner']));
+    for (const owner of [erased, rotated, single]) await td.call(CustomerOps.create, { name: 'Asha' }, owner);
+    const keyring = td.get(TenantKeyring);
+    await keyring.destroy(erased.tenantId);
+    await keyring.rotate(rotated.tenantId);
+    const reencryptor = td.get(Reencryptor);
+    const pass = jest.spyOn(reencryptor, 'pass');
+    const keysFor = jest.spyOn(keyring, 'keysFor');
+    try {
+      await reencryptor.sweep();
+      const unwrapped = (id: string) => keysFor.mock.calls.filter(([t]) => t === id).length;
+      // The erased tenant is not visited (its keys are gone); the rotated one is re-encrypted all the same.
+      expect(unwrapped(erased.tenantId)).toBe(0);
+      expect(pass.mock.calls.map(([t]) => t)).toContain(rotated.tenantId);
+      expect(unwrapped(single.tenantId)).toBe(1);
+      // Next sweep: the single-version keyset's stored bytes did not change, so it is not unwrapped again.
+      await reencryptor.sweep();
+      expect(unwrapped(single.tenantId)).toBe(1);
+      // A rotation rewrites them: the sweep finds the second version.
+      await keyring.rotate(single.tenantId);
+      await reencryptor.sweep();
+      expect(pass.mock.calls.map(([t]) => t)).toContain(single.tenantId);
+    } finally {
+      pass.mockRestore();
+      keysFor.mockRestore();
+    }
   });
 });
