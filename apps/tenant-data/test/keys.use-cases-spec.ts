@@ -47,7 +47,7 @@ describe('tenant keys (use cases on a real database)', () => {
     ]);
   });
 
-  it('the re-encryption sweep passes over an erased tenant and unwraps an unchanged single-version keyset once', async () => {
+  it('the re-encryption sweep skips an erased tenant and unwraps an unchanged one-version keyset once', async () => {
     const [erased, rotated, single] = [0, 1, 2].map(() => td.tenantCaller(['owner']));
     for (const owner of [erased, rotated, single]) await td.call(CustomerOps.create, { name: 'Asha' }, owner);
     const keyring = td.get(TenantKeyring);
