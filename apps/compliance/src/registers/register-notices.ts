@@ -24,6 +24,7 @@ export class RegisterNotices implements OnApplicationBootstrap, OnModuleDestroy 
   private stopped = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
+  private lastRound: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly db: Database,
@@ -61,8 +62,18 @@ export class RegisterNotices implements OnApplicationBootstrap, OnModuleDestroy 
     }
   }
 
-  /** One round (of one source's notices when given): hands over every due notice; answers how many went. */
-  async runOnce(sourceId?: string): Promise<number> {
+  /**
+   * One round (of one source's notices when given): hands over every due notice; answers how many went.
+   * Rounds of this process never overlap: one asked for while another runs waits for it, so a caller's
+   * round sees what the other handed over as sent rather than skipping rows still locked by it.
+   */
+  runOnce(sourceId?: string): Promise<number> {
+    const round = this.lastRound.then(() => this.round(sourceId));
+    this.lastRound = round.catch(() => undefined);
+    return round;
+  }
+
+  private async round(sourceId?: string): Promise<number> {
     let sent = 0;
     for (;;) {
       // Keys before the transaction (the embedded database has a single connection): the tenants of the due

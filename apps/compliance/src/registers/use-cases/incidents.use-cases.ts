@@ -295,15 +295,17 @@ export class NotifyIncidentUseCase implements UseCase<typeof IncidentOps.notify>
 
   async execute(scope: OperationScope<typeof IncidentOps.notify>, input: NotifyIncident) {
     const { id, ...content } = input;
+    /** The notices this call adds (a repeated call adds none for principals already notified). */
+    const addedIds = new Set<string>();
     const counts = await onIncident(this.access, this.repo, scope, id, async (data, incident) => {
       const now = this.clock.now();
       const by = actorOf(scope);
       await this.repo.noticeText(data.tx, id, content, by, now);
       const affected = await this.reader.affected(data, incident);
-      let added = 0;
-      const notice = (tenantId: string, customerId: string | null) =>
-        this.repo.insertNotice(data.tx, {
-          id: uuidv7(),
+      const notice = async (tenantId: string, customerId: string | null) => {
+        const noticeId = uuidv7();
+        const inserted = await this.repo.insertNotice(data.tx, {
+          id: noticeId,
           sourceType: 'incident',
           sourceId: id,
           tenantId,
@@ -312,8 +314,11 @@ export class NotifyIncidentUseCase implements UseCase<typeof IncidentOps.notify>
           dueAt: now,
           createdAt: now,
         });
-      for (const tenantId of incident.tenant_ids) if (await notice(tenantId, null)) added++;
-      for (const p of affected) if (await notice(p.tenantId, p.customerId)) added++;
+        if (inserted) addedIds.add(noticeId);
+      };
+      for (const tenantId of incident.tenant_ids) await notice(tenantId, null);
+      for (const p of affected) await notice(p.tenantId, p.customerId);
+      const added = addedIds.size;
       if (added)
         await this.repo.insertEvent(data.tx, {
           id: uuidv7(),
@@ -331,8 +336,11 @@ export class NotifyIncidentUseCase implements UseCase<typeof IncidentOps.notify>
       );
       return { principals: affected.length, tenants: incident.tenant_ids.length };
     });
-    const sent = await this.notices.runOnce(id);
+    // Handed over now; the background round may have taken some first (rounds never overlap), so `sent`
+    // counts this call's notices that are handed over by the time it answers, whichever round took them.
+    await this.notices.runOnce(id);
     const items = await this.access.run(scope, async (data) => this.repo.noticesOf(data.tx, [id]));
+    const sent = items.filter((n) => addedIds.has(String(n.id)) && n.sent_at !== null).length;
     const now = this.clock.now();
     return { ...counts, sent, items: items.map((n) => noticeView(n, now)) };
   }
