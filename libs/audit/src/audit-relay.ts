@@ -2,7 +2,7 @@ import { CompressionTypes } from 'kafkajs';
 import type { Logger } from 'pino';
 import { AUDIT_EVENTS_TOPIC } from '@lekha/contracts';
 import type { KafkaPublisher } from '@lekha/kafka';
-import { OutboxRelay, type Database } from '@lekha/persistence';
+import { OutboxRelay, pgArray, type Database } from '@lekha/persistence';
 import type { AuditOutbox } from './outbox.js';
 import type { AuditSigner } from './signing.js';
 
@@ -121,7 +121,7 @@ export class AuditRelay {
     await this.opts.db
       .em()
       .execute(`delete from "${this.opts.schema}".audit_outbox where id = any(?::bigint[])`, [
-        `{${rows.map((r) => r.id).join(',')}}`,
+        pgArray(rows.map((r) => r.id)),
       ]);
     this.published += rows.length;
     return rows.length;
