@@ -7,13 +7,21 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const MAX_LINES_PER_SERVICE = 30;
-const SLOWEST = 15;
+const SLOWEST = 40;
 /** What the run's shared platform writes as its suite (libs/testing SHARED_SUITE_MARK). */
 const SHARED_SUITE_MARK = '<shared>';
 
 const usesShared = (testPath) => {
   try {
     return readFileSync(testPath, 'utf8').includes('sharedTestPlatform(');
+  } catch {
+    return false;
+  }
+};
+
+const ownsPlatform = (testPath) => {
+  try {
+    return readFileSync(testPath, 'utf8').includes('startTestPlatform(');
   } catch {
     return false;
   }
@@ -77,9 +85,19 @@ export default class SummaryReporter {
       .filter((r) => Number.isFinite(r.s))
       .sort((a, b) => b.s - a.s)
       .slice(0, SLOWEST);
+    // Where the run's time goes in total: suites on the shared platform against suites that start their own.
+    const timed = results.testResults
+      .map((r) => ({ path: r.testFilePath, s: (r.perfStats.end - r.perfStats.start) / 1000 }))
+      .filter((r) => Number.isFinite(r.s));
+    const sum = (rows) => rows.reduce((total, r) => total + r.s, 0);
+    const own = timed.filter((r) => ownsPlatform(r.path));
+    const totals =
+      `all ${timed.length} suites ${sum(timed).toFixed(0)} s, of which ${own.length} with a platform of their own ` +
+      `${sum(own).toFixed(0)} s`;
     if (slowest.length > 1)
       process.stdout.write(
-        `\nslowest suites:\n${slowest.map((r) => `${r.s.toFixed(1).padStart(7)} s  ${r.path}`).join('\n')}\n`,
+        `\nslowest suites (${totals}):\n` +
+          `${slowest.map((r) => `${r.s.toFixed(1).padStart(7)} s  ${r.path}`).join('\n')}\n`,
       );
     const skipped = results.numPendingTests + results.numTodoTests;
     const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
