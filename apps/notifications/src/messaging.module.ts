@@ -31,6 +31,7 @@ import { PlatformSmsSettings } from './outbound/platform-messages.js';
 import { QueuePlatformMessageUseCase } from './dispatch/queue-platform-message.use-case.js';
 import { ApplyInboundUseCase } from './receipts/apply-inbound.use-case.js';
 import { ApplyReceiptUseCase } from './receipts/apply-receipt.use-case.js';
+import { ReceiptDedupKeys } from './receipts/receipt-dedup-keys.js';
 import { GetSettingsUseCase } from './settings/get-settings.use-case.js';
 import { PutSettingsUseCase } from './settings/put-settings.use-case.js';
 import { SettingsRepository } from './settings/settings.repository.js';
@@ -64,6 +65,7 @@ export class MessagingModule {
         MessageQuota,
         ServiceTenantAccess,
         RecipientRouteIndex,
+        ReceiptDedupKeys,
         TemplateRepository,
         SettingsRepository,
         MessageRepository,

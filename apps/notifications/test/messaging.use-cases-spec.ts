@@ -1,9 +1,10 @@
 import { jest } from '@jest/globals';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { DEFAULT_ENTITLEMENTS, NotificationOps, type ConsentEvent } from '@lekha/contracts';
 import { TenantKeyring } from '@lekha/crypto';
 import { ConsentEvents, EntitlementsReader } from '@lekha/runtime';
 import { Database } from '@lekha/persistence';
+import { parseMsg91Dlr } from '@lekha/providers';
 import type { Caller, UseCaseHarness } from '@lekha/use-case-testing';
 import { Clock } from '../src/common/clock.js';
 import { ApplyConsentChange } from '../src/consent/consent-changes.js';
@@ -872,6 +873,43 @@ describe('notifications (use cases on a real database)', () => {
         'parked',
       );
       expect(await apply.execute({ ...receipt, state: 'read', dedupKey: key() }, randomUUID())).toBe('unknown_message');
+    });
+
+    it('P02: a receipt keyed by the number is stored under a keyed hash, not the number or its digest', async () => {
+      const owner = await tenant();
+      const { id } = await send(owner, {});
+      const requestId = `3467${key().replace(/\W/g, '')}`;
+      msg91.outcomes.push({ ok: true, providerMessageId: requestId });
+      const number = '919812312345';
+      const dlr = (status: string) =>
+        parseMsg91Dlr({
+          url: 'https://lekha.example/v1/webhooks/msg91/dlr',
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          rawBody: Buffer.from(JSON.stringify({ requestId, number, status, date: '2026-12-02 10:06:20' })),
+        }).receipts[0]!;
+      const apply = h.get(ApplyReceiptUseCase);
+      // One parked (it overtook its send), the same one again, then applied once the send is recorded.
+      expect(await apply.execute(dlr('1'))).toBe('parked');
+      expect(await apply.execute(dlr('1'))).toBe('duplicate');
+      await h.get(Dispatcher).drain();
+      expect(await message(owner, id)).toMatchObject({ status: 'delivered', providerMessageId: requestId });
+      expect(await apply.execute(dlr('1'))).toBe('duplicate');
+      const stored = await h.app
+        .get(Database)
+        .em()
+        .execute<{ k: string }[]>(
+          `select dedup_key as k from notifications.receipts_seen where tenant_id = ?
+           union all select dedup_key from notifications.parked_receipts where provider_message_id = ?`,
+          [owner.tenantId, requestId],
+        );
+      expect(stored.length).toBeGreaterThan(0);
+      const unkeyed = createHash('sha256').update(number).digest('base64url').slice(0, 16);
+      for (const { k } of stored) {
+        expect(k).not.toContain(number.slice(-10));
+        expect(k).not.toContain(unkeyed);
+        expect(k).not.toContain(requestId);
+      }
     });
 
     it('P50: an early receipt is parked once and applied forward only once its send is recorded', async () => {

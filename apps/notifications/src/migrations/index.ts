@@ -10,6 +10,7 @@ import { Migration20270106StaffContacts } from './20270106-staff-contacts.migrat
 import { Migration20270901ParkedReceipts } from './20270901-parked-receipts.migration.js';
 import { Migration20271231MessageCounts } from './20271231-message-counts.migration.js';
 import { Migration20280105HotMessageUpdates } from './20280105-hot-message-updates.migration.js';
+import { Migration20280201KeyedReceiptDedup } from './20280201-keyed-receipt-dedup.migration.js';
 
 const S = 'notifications';
 
@@ -47,4 +48,5 @@ export const migrations = [
   { name: 'Migration20270901ParkedReceipts', class: Migration20270901ParkedReceipts },
   { name: 'Migration20271231MessageCounts', class: Migration20271231MessageCounts },
   { name: 'Migration20280105HotMessageUpdates', class: Migration20280105HotMessageUpdates },
+  { name: 'Migration20280201KeyedReceiptDedup', class: Migration20280201KeyedReceiptDedup },
 ];

@@ -5,6 +5,7 @@ import { AppLogger } from '@lekha/runtime';
 import { ServiceTenantAccess } from '../common/service-tenant-access.js';
 import { MessageRepository } from '../messages/message.repository.js';
 import { ProviderRefsRepository } from '../outbound/provider-refs.repository.js';
+import { ReceiptDedupKeys } from './receipt-dedup-keys.js';
 
 export type ReceiptOutcome = 'applied' | 'duplicate' | 'stale' | 'parked' | 'unknown_message';
 
@@ -30,10 +31,15 @@ export class ApplyReceiptUseCase {
     private readonly refs: ProviderRefsRepository,
     private readonly messages: MessageRepository,
     private readonly logger: AppLogger,
+    private readonly dedupKeys: ReceiptDedupKeys,
   ) {}
 
-  /** `tenantId`: a receipt from a tenant's own account applies only to that tenant's messages. */
-  async execute(receipt: DeliveryReceipt, tenantId?: string): Promise<ReceiptOutcome> {
+  /**
+   * `tenantId`: a receipt from a tenant's own account applies only to that tenant's messages. The receipt's
+   * deduplication key is stored keyed (`ReceiptDedupKeys`), never as the provider's parser made it.
+   */
+  async execute(fromProvider: DeliveryReceipt, tenantId?: string): Promise<ReceiptOutcome> {
+    const receipt = { ...fromProvider, dedupKey: this.dedupKeys.of(fromProvider.dedupKey) };
     const ref = await this.refs.lookup(receipt.provider, receipt.providerMessageId);
     if (!ref) return (await this.refs.park(receipt, tenantId)) ? 'parked' : 'duplicate';
     if (tenantId !== undefined && ref.tenant_id !== tenantId) return 'unknown_message';
