@@ -149,6 +149,32 @@ describe('notifications through real provider APIs (simulator)', () => {
     expect(got.webhooks.every((w: any) => w.outcome === 'delivered')).toBe(true);
   });
 
+  it('P50: MSG91 takes a batch of one template as one flow request, a recipient each; a receipt each', async () => {
+    const t = await tenant({ sms: ['msg91'] });
+    const phones = [phoneOf(), phoneOf(), phoneOf()];
+    const items = phones.map((to, i) => ({
+      idempotencyKey: `one-request-${stamp}-${i}`,
+      template: 'appt',
+      variables: [`Asha ${i}`, '10:30'],
+      to: { phone: to },
+    }));
+    const batch = await http.post<any>('/v1/notifications/messages/batch', { items }, t.token);
+    expect(batch.status).toBe(200);
+    const ids: string[] = batch.body.items.map((x: { id: string }) => x.id);
+    expect(ids).toHaveLength(3);
+    // Each message is delivered by the simulator's receipt for its own number (one request ID for all three).
+    const ended = [];
+    for (const id of ids) ended.push(await t.until(id, (x) => x.status === 'delivered'));
+    const requestIds = [...new Set(ended.map((m) => m.providerMessageId))];
+    expect(requestIds).toHaveLength(1);
+    for (const [i, to] of phones.entries()) {
+      const got = await simMessages(to, 'msg91');
+      expect(got).toHaveLength(1);
+      expect(got[0].response.providerMessageId).toBe(requestIds[0]);
+      expect(got[0].request.variables).toMatchObject({ VAR1: `Asha ${i}` });
+    }
+  });
+
   it('P50: Gupshup SMS carries the PE ID, DLT template ID and header; delivered', async () => {
     const t = await tenant({ sms: ['gupshup'] });
     const to = phoneOf();

@@ -875,19 +875,29 @@ describe('notifications (use cases on a real database)', () => {
       expect(await apply.execute({ ...receipt, state: 'read', dedupKey: key() }, randomUUID())).toBe('unknown_message');
     });
 
+    /** An MSG91 delivery report (v3) for `number` in request `requestId`, parsed as the webhook parses it. */
+    const msg91Report = (requestId: string, number: string, status: string) =>
+      parseMsg91Dlr({
+        url: 'https://lekha.example/v1/webhooks/msg91/dlr',
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        rawBody: Buffer.from(JSON.stringify({ requestId, number, status, date: '2026-12-02 10:06:20' })),
+      }).receipts[0]!;
+
+    /** MSG91 as the adapter behaves: messages of one template in one request, reports by request and number. */
+    const batchingMsg91 = () => {
+      msg91 = new FakeProvider('msg91', ['sms'], { batching: true });
+      h.get(ProviderRegistry).register(msg91);
+    };
+
     it('P02: a receipt keyed by the number is stored under a keyed hash, not the number or its digest', async () => {
+      batchingMsg91();
       const owner = await tenant();
       const { id } = await send(owner, {});
       const requestId = `3467${key().replace(/\W/g, '')}`;
       msg91.outcomes.push({ ok: true, providerMessageId: requestId });
-      const number = '919812312345';
-      const dlr = (status: string) =>
-        parseMsg91Dlr({
-          url: 'https://lekha.example/v1/webhooks/msg91/dlr',
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          rawBody: Buffer.from(JSON.stringify({ requestId, number, status, date: '2026-12-02 10:06:20' })),
-        }).receipts[0]!;
+      const number = PHONE.slice(1);
+      const dlr = (status: string) => msg91Report(requestId, number, status);
       const apply = h.get(ApplyReceiptUseCase);
       // One parked (it overtook its send), the same one again, then applied once the send is recorded.
       expect(await apply.execute(dlr('1'))).toBe('parked');
@@ -910,6 +920,54 @@ describe('notifications (use cases on a real database)', () => {
         expect(k).not.toContain(unkeyed);
         expect(k).not.toContain(requestId);
       }
+    });
+
+    it('one template’s messages go in one request; each report finds its message by request and number', async () => {
+      batchingMsg91();
+      const owner = await tenant();
+      const phones = ['+919812300001', '+919812300002', '+919812300003'];
+      const ids: string[] = [];
+      for (const phone of phones) ids.push((await send(owner, { to: { phone } })).id);
+      await h.get(Dispatcher).drain();
+      const requests = msg91.requests.filter((r) => r.some((m) => ids.includes(m.messageId)));
+      expect(requests).toHaveLength(1);
+      expect(requests[0]!.map((m) => m.messageId).sort()).toEqual([...ids].sort());
+      const sent = await Promise.all(ids.map((id) => message(owner, id)));
+      const requestId = sent[0]!.providerMessageId!;
+      for (const m of sent) expect(m).toMatchObject({ status: 'sent', providerMessageId: requestId });
+      // Each number's report moves its own message only.
+      const apply = h.get(ApplyReceiptUseCase);
+      expect(await apply.execute(msg91Report(requestId, phones[1]!.slice(1), '1'))).toBe('applied');
+      expect(await apply.execute(msg91Report(requestId, phones[2]!.slice(1), '16'))).toBe('applied');
+      expect((await Promise.all(ids.map((id) => message(owner, id)))).map((m) => m.status)).toEqual([
+        'sent',
+        'delivered',
+        'failed',
+      ]);
+      // A number that was not in the request finds no message of it (parked until it expires).
+      expect(await apply.execute(msg91Report(requestId, '919812399999', '1'))).toBe('parked');
+      expect((await message(owner, ids[0]!)).status).toBe('sent');
+    });
+
+    it('a request refused for what one recipient may have caused goes again one message at a time', async () => {
+      batchingMsg91();
+      const owner = await tenant();
+      const ids: string[] = [];
+      for (const phone of ['+919812300011', '+919812300012', '+919812300013'])
+        ids.push((await send(owner, { to: { phone } })).id);
+      const refused = failure({ code: 'INVALID_RECIPIENT', retryable: false, maybeAccepted: false });
+      msg91.outcomes.push(refused);
+      msg91.outcomesFor.set(ids[1]!, refused);
+      await h.get(Dispatcher).drain();
+      const mine = msg91.requests.filter((r) => r.some((m) => ids.includes(m.messageId)));
+      expect(mine.map((r) => r.length)).toEqual([3, 1, 1, 1]);
+      const ended = await Promise.all(ids.map((id) => message(owner, id)));
+      expect(ended.map((m) => [m.status, m.provider])).toEqual([
+        ['sent', 'msg91'],
+        ['failed', 'msg91'],
+        ['sent', 'msg91'],
+      ]);
+      expect(ended[1]!.error).toMatchObject({ code: 'INVALID_RECIPIENT' });
     });
 
     it('P50: an early receipt is parked once and applied forward only once its send is recorded', async () => {

@@ -33,13 +33,37 @@ export class FakeProvider implements MessagingProvider {
   /** Outcomes for given messages, whatever order concurrent calls arrive in (taken before `outcomes`). */
   readonly outcomesFor = new Map<string, SendResult | 'hang'>();
 
+  /** Batching (`{ batching: true }`): each request's messages, one entry per provider call. */
+  readonly requests: OutboundMessage[][] = [];
+  readonly refsPerRecipient?: boolean;
+  readonly batchKey?: (message: OutboundMessage) => string | null;
+  readonly sendMany?: (messages: readonly OutboundMessage[]) => Promise<SendResult[]>;
+
+  /**
+   * `batching`: like an MSG91 flow — messages of one DLT template go in one request (`sendMany`), which
+   * answers one ID (or the one queued outcome) for all of them, and receipts name the request and the number.
+   */
   constructor(
     readonly name: ProviderName,
     readonly channels: readonly Channel[],
-  ) {}
+    { batching = false }: { batching?: boolean } = {},
+  ) {
+    if (!batching) return;
+    this.refsPerRecipient = true;
+    this.batchKey = (message) => message.sms?.dltTemplateId ?? null;
+    this.sendMany = (messages) => {
+      this.requests.push([...messages]);
+      this.calls.push(...messages);
+      const next = this.outcomes.shift();
+      if (next === 'hang') return new Promise(() => undefined);
+      const result = next ?? { ok: true, providerMessageId: `${this.name}-request-${randomUUID()}` };
+      return Promise.resolve(messages.map(() => result));
+    };
+  }
 
   send(message: OutboundMessage): Promise<SendResult> {
     this.calls.push(message);
+    this.requests.push([message]);
     const own = this.outcomesFor.get(message.messageId);
     if (own !== undefined) this.outcomesFor.delete(message.messageId);
     const next = own ?? this.outcomes.shift();

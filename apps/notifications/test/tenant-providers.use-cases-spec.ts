@@ -71,18 +71,20 @@ describe('notifications: a tenant’s own provider credentials', () => {
       owner,
     );
     const send = async () => {
+      const phone = `+91981234${String(5000 + seq + 1).slice(-4)}`;
       const { id } = await h.call(
         NotificationOps.send,
         {
           idempotencyKey: `tenant-own-${Date.now()}-${++seq}`,
           template: 'appt',
           variables: ['Asha', '10:30'],
-          to: { phone: `+91981234${String(5000 + seq).slice(-4)}` },
+          to: { phone },
         },
         owner,
       );
       await h.get(Dispatcher).drain();
-      return h.call(NotificationOps.getMessage, { id }, owner);
+      // The number too: an MSG91 report names the request and the number it was for.
+      return { ...(await h.call(NotificationOps.getMessage, { id }, owner)), phone };
     };
     return { owner, send };
   }
@@ -210,7 +212,7 @@ describe('notifications: a tenant’s own provider credentials', () => {
           body: Buffer.from(
             JSON.stringify({
               requestId: sent.providerMessageId,
-              number: '919812345001',
+              number: sent.phone.slice(1),
               status: '1',
               desc: 'DELIVERED',
             }),

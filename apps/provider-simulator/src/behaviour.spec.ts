@@ -210,6 +210,27 @@ describe('send-time faults', () => {
     expect(m.response).toMatchObject({ status: 201, fault: 'slow' });
   });
 
+  it('a fault set for any number of an MSG91 request is the whole request’s', async () => {
+    await behaviour({ provider: 'msg91', to: RAVI, fault: { kind: 'error', code: '301' } });
+    const flow = (numbers: string[]) =>
+      fetch(`${sim.url}/api/v5/flow`, {
+        method: 'POST',
+        headers: { authkey: creds.msg91.authKey, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          template_id: 't1',
+          recipients: numbers.map((n) => ({ mobiles: n.slice(1), VAR1: 'x' })),
+        }),
+      });
+    const refused = await flow([ASHA, RAVI]);
+    expect(refused.status).toBeGreaterThanOrEqual(200);
+    expect(await refused.json()).toMatchObject({ type: 'error', code: '301' });
+    // Taken once: the next request with the same numbers goes through, one request ID for both.
+    const taken = (await (await flow([ASHA, RAVI])).json()) as { type: string; message: string };
+    expect(taken.type).toBe('success');
+    const ids = sim.store.list({ provider: 'msg91' }).filter((m) => m.response.status === 200);
+    expect(ids.map((m) => m.response.providerMessageId)).toEqual([taken.message, taken.message]);
+  });
+
   it('answers 5xx', async () => {
     await behaviour({ provider: 'whatsapp-cloud', fault: { kind: '5xx', status: 502 } });
     const res = await metaSend(template);

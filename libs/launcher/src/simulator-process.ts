@@ -153,7 +153,11 @@ export class SimulatorProcess {
     this.ready.catch(() => undefined);
   }
 
-  async waitReady(timeoutMs = 10_000): Promise<{ url: string; smtpPort: number | null }> {
+  /**
+   * Resolves with its URL once it listens. A minute by default: on a loaded two-core machine (CI runs two
+   * test runs side by side) loading its modules alone has taken more than 10 s.
+   */
+  async waitReady(timeoutMs = 60_000): Promise<{ url: string; smtpPort: number | null }> {
     if (!this.ready) throw new Error('provider simulator not started');
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {

@@ -47,6 +47,36 @@ describe('Msg91SmsProvider', () => {
     });
   });
 
+  it('sends several messages of one template as one request, each recipient with its own variables', async () => {
+    stub.answer = (_req, res) => json(res, 200, { type: 'success', message: 'req-many' });
+    const second = { ...message, messageId: 'msg_2', to: '+919812345678', variables: ['Asha', '11:00'] };
+    const notANumber = { ...message, messageId: 'msg_3', to: '98765' };
+    expect(provider.batchKey(second)).toBe(provider.batchKey(message));
+    expect(provider.batchKey({ ...message, sms: { ...message.sms!, providerTemplateId: 'other' } })).not.toBe(
+      provider.batchKey(message),
+    );
+    const results = await provider.sendMany([message, notANumber, second]);
+    expect(results).toEqual([
+      { ok: true, providerMessageId: 'req-many' },
+      expect.objectContaining({ ok: false, code: 'INVALID_RECIPIENT', maybeAccepted: false }),
+      { ok: true, providerMessageId: 'req-many' },
+    ]);
+    expect(stub.requests).toHaveLength(1);
+    expect(JSON.parse(stub.requests[0]!.body).recipients).toEqual([
+      { mobiles: '919876543210', VAR1: 'Ravi', VAR2: '10:30' },
+      { mobiles: '919812345678', VAR1: 'Asha', VAR2: '11:00' },
+    ]);
+  });
+
+  it('a refusal of the whole request is every message’s result', async () => {
+    stub.answer = (_req, res) => json(res, 400, { type: 'error', message: 'Invalid mobile number', code: '202' });
+    const second = { ...message, messageId: 'msg_2', to: '+919812345678' };
+    const results = await provider.sendMany([message, second]);
+    expect(results).toHaveLength(2);
+    for (const r of results) expect(r).toMatchObject({ ok: false, code: 'INVALID_RECIPIENT', maybeAccepted: false });
+    expect(stub.requests).toHaveLength(1);
+  });
+
   it('names the flow variables as configured and can leave out DLT_TE_ID', async () => {
     stub.answer = (_req, res) => json(res, 200, { type: 'success', message: 'r1' });
     const named = new Msg91SmsProvider({

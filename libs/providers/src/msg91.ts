@@ -1,6 +1,7 @@
 /**
  * MSG91 SMS through the flow ("OneAPI") endpoint: `POST {base}/api/v5/flow`, header `authkey`, a JSON
- * body naming the MSG91 template and one recipient with its variables.
+ * body naming the MSG91 template and its recipients, each with its own variables (`sendMany`: many
+ * messages of one template in one request).
  *
  * Confirmed (providers.md §2): the path, the `authkey` header, `template_id`, `recipients[].mobiles`
  * (country code, no plus), variables as further keys of the recipient, `sender`, `short_url`, and the
@@ -81,21 +82,54 @@ export class Msg91SmsProvider implements MessagingProvider {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
-  async send(message: OutboundMessage, options: { signal?: AbortSignal } = {}): Promise<SendResult> {
-    if (message.channel !== 'sms') return refusedLocally('REJECTED', `msg91 does not send ${message.channel}`);
-    const templateId = message.sms?.providerTemplateId;
-    if (!templateId) return refusedLocally('TEMPLATE_REJECTED', 'msg91 needs the MSG91 template ID');
-    const mobiles = e164Digits(message.to);
-    if (!mobiles) return refusedLocally('INVALID_RECIPIENT', 'the recipient is not an E.164 number');
+  /** Most recipients one flow request carries here (a chunk of the dispatcher is smaller). */
+  static readonly MAX_RECIPIENTS = 100;
+  /** A request ID names the flow request; its reports name the request and the number. */
+  readonly refsPerRecipient = true;
 
-    const recipient: Record<string, string> = { mobiles };
-    (message.variables ?? []).forEach((value, i) => {
-      recipient[this.options.variableNames?.[i] ?? `VAR${i + 1}`] = value;
+  async send(message: OutboundMessage, options: { signal?: AbortSignal } = {}): Promise<SendResult> {
+    return (await this.sendMany([message], options))[0]!;
+  }
+
+  /** One flow request for messages of one MSG91 template, header and DLT template: `recipients[]`. */
+  batchKey(message: OutboundMessage): string | null {
+    if (message.channel !== 'sms' || !message.sms?.providerTemplateId) return null;
+    return JSON.stringify([message.sms.providerTemplateId, message.sms.header, message.sms.dltTemplateId]);
+  }
+
+  /**
+   * Several messages of one `batchKey` as one flow request, each its own recipient with its own
+   * variables; every message's result is the request's (MSG91 answers one request ID for all of them).
+   * A message this adapter refuses on its own (not SMS, no template, not a number) is left out of the request.
+   */
+  async sendMany(messages: readonly OutboundMessage[], options: { signal?: AbortSignal } = {}): Promise<SendResult[]> {
+    if (messages.length > Msg91SmsProvider.MAX_RECIPIENTS)
+      throw new RangeError(`msg91: at most ${Msg91SmsProvider.MAX_RECIPIENTS} recipients a request`);
+    const results: (SendResult | undefined)[] = messages.map((m) => this.refusal(m));
+    const first = messages.find((_, i) => !results[i]);
+    if (!first) return results as SendResult[];
+    const key = this.batchKey(first);
+    const recipients: Record<string, string>[] = [];
+    const members: number[] = [];
+    messages.forEach((message, i) => {
+      if (results[i]) return;
+      if (this.batchKey(message) !== key)
+        throw new Error('msg91: one request carries one template, header and DLT template');
+      const recipient: Record<string, string> = { mobiles: e164Digits(message.to)! };
+      (message.variables ?? []).forEach((value, v) => {
+        recipient[this.options.variableNames?.[v] ?? `VAR${v + 1}`] = value;
+      });
+      recipients.push(recipient);
+      members.push(i);
     });
-    const body: Record<string, unknown> = { template_id: templateId, short_url: '0', recipients: [recipient] };
-    if (message.sms?.header) body['sender'] = message.sms.header;
-    if (message.sms?.dltTemplateId && this.options.sendDltTemplateId !== false) {
-      body['DLT_TE_ID'] = message.sms.dltTemplateId;
+    const body: Record<string, unknown> = {
+      template_id: first.sms!.providerTemplateId,
+      short_url: '0',
+      recipients,
+    };
+    if (first.sms?.header) body['sender'] = first.sms.header;
+    if (first.sms?.dltTemplateId && this.options.sendDltTemplateId !== false) {
+      body['DLT_TE_ID'] = first.sms.dltTemplateId;
     }
 
     const outcome = await httpRequest(
@@ -108,8 +142,18 @@ export class Msg91SmsProvider implements MessagingProvider {
       this.timeoutMs,
       options.signal,
     );
-    if (!outcome.ok) return outcome.failure;
-    return msg91Answer(outcome.answer.status, outcome.answer.body);
+    const result = outcome.ok ? msg91Answer(outcome.answer.status, outcome.answer.body) : outcome.failure;
+    for (const i of members) results[i] = result;
+    return results as SendResult[];
+  }
+
+  /** What this adapter refuses before any request; undefined when the message may go. */
+  private refusal(message: OutboundMessage): SendResult | undefined {
+    if (message.channel !== 'sms') return refusedLocally('REJECTED', `msg91 does not send ${message.channel}`);
+    if (!message.sms?.providerTemplateId)
+      return refusedLocally('TEMPLATE_REJECTED', 'msg91 needs the MSG91 template ID');
+    if (!e164Digits(message.to)) return refusedLocally('INVALID_RECIPIENT', 'the recipient is not an E.164 number');
+    return undefined;
   }
 }
 

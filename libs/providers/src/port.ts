@@ -68,6 +68,21 @@ export interface MessagingProvider {
   readonly name: ProviderName;
   readonly channels: readonly Channel[];
   send(message: OutboundMessage, options?: { signal?: AbortSignal }): Promise<SendResult>;
+  /**
+   * Providers that take several recipients in one request: messages with the same key may go together
+   * in one `sendMany` call (null: this one goes alone).
+   */
+  batchKey?(message: OutboundMessage): string | null;
+  /**
+   * Several messages of one `batchKey` in one provider request: one result per message, in order. A
+   * refusal of the whole request is every message's result.
+   */
+  sendMany?(messages: readonly OutboundMessage[], options?: { signal?: AbortSignal }): Promise<SendResult[]>;
+  /**
+   * The provider's message ID names a request, which may carry several recipients, and its receipts name
+   * the request and the recipient (`DeliveryReceipt.recipient`): a message is found by both.
+   */
+  readonly refsPerRecipient?: boolean;
 }
 
 /** Delivery states in forward order; a receipt never moves a message backwards. */
@@ -82,6 +97,11 @@ export interface DeliveryReceipt {
   dedupKey: string;
   occurredAt?: string;
   error?: { code: ProviderErrorCode; providerCode: string };
+  /**
+   * The recipient's number as the provider reported it, for providers whose message ID names a request of
+   * several recipients (`refsPerRecipient`). Personal data: in memory only, never stored or logged.
+   */
+  recipient?: string;
 }
 
 export interface InboundMessage {

@@ -20,11 +20,21 @@ import { DispatchOptions } from './dispatch-options.js';
 import { DispatchQueueRepository, type ClaimedMessage } from './dispatch-queue.repository.js';
 import { ProviderRefsRepository } from './provider-refs.repository.js';
 import { ProviderRegistry } from './provider-registry.js';
+import { RecipientRouteIndex } from './recipient-route-index.js';
 import { isPlatformMessage, platformSubject, PlatformSmsSettings } from './platform-messages.js';
 import { UsageReporter } from './usage-reporter.js';
 
 /** How soon a round follows messages queued while the dispatcher waited. */
 const NUDGE_MS = 10;
+
+/** Most messages of one chunk that go to a provider in one request (`sendMany`). */
+const MAX_PER_REQUEST = 100;
+
+/**
+ * A refusal of a whole request that one of its recipients may have caused (a number the provider
+ * rejects, one that opted out there): the provider certainly took none of them, so each goes again alone.
+ */
+const REFUSED_FOR_ONE: ReadonlySet<string> = new Set(['INVALID_RECIPIENT', 'RECIPIENT_OPTED_OUT']);
 
 const DONE: ReadonlySet<MessageStatus> = new Set(['sent', 'delivered', 'read', 'failed', 'dead', 'cancelled']);
 
@@ -78,8 +88,10 @@ export function dispatchChunks(claimed: readonly ClaimedMessage[], size: number)
   return out;
 }
 
+type Limiter = <T>(task: () => Promise<T>) => Promise<T>;
+
 /** Runs at most `width` of the given tasks at once. */
-export function limiter(width: number): <T>(task: () => Promise<T>) => Promise<T> {
+export function limiter(width: number): Limiter {
   let running = 0;
   const waiting: (() => void)[] = [];
   return async (task) => {
@@ -100,7 +112,8 @@ export function limiter(width: number): <T>(task: () => Promise<T>) => Promise<T
  * transaction: checks the rules again for every message (opt-out, consent, sending window; the
  * tenant's settings, templates, recipients' flags and provider lists read once for the chunk), picks
  * each message's next provider of the channel's fallback list and records its attempt as `sending`,
- * then commits; then calls the providers concurrently; then records every outcome, provider
+ * then commits; then calls the providers concurrently (messages one provider takes in one request — an
+ * MSG91 flow of one template — in one call); then records every outcome, provider
  * reference, queue removal and audit record in one more transaction. A retryable error is retried
  * with exponential backoff and jitter on the next provider; after the last attempt the message is dead.
  * A chunk whose transaction fails is taken up again one message at a time, so one message that cannot
@@ -136,6 +149,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly platformSms: PlatformSmsSettings,
     private readonly usage: UsageReporter,
     private readonly receipts: ApplyReceiptUseCase,
+    private readonly routes: RecipientRouteIndex,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -229,7 +243,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     for (let i = 0; i < maxRounds; i++) if ((await this.runOnce()) === 0) return;
   }
 
-  private async dispatchChunk(chunk: DispatchChunk, calls: <T>(task: () => Promise<T>) => Promise<T>): Promise<void> {
+  private async dispatchChunk(chunk: DispatchChunk, calls: Limiter): Promise<void> {
     const { tenantId, messageIds } = chunk;
     let prepared: PreparedSend[];
     try {
@@ -246,7 +260,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
       return;
     }
     if (!prepared.length) return;
-    const results = await Promise.all(prepared.map((p) => calls(() => this.call(p))));
+    const results = await this.callProviders(prepared, calls);
     try {
       await this.access.run(tenantId, (data) => this.finishMany(data, prepared, results));
     } catch (err) {
@@ -443,27 +457,86 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     };
   }
 
+  /**
+   * Calls the providers for a chunk's prepared sends. Messages one provider takes in one request (the same
+   * `batchKey`: an MSG91 flow of one template) go together, at most MAX_PER_REQUEST a request; the rest
+   * one call each. A whole request refused for what one recipient may have caused goes again one message at
+   * a time, so that the others still go.
+   */
+  private async callProviders(prepared: readonly PreparedSend[], calls: Limiter): Promise<SendResult[]> {
+    const results: SendResult[] = new Array<SendResult>(prepared.length);
+    const alone = (i: number) =>
+      calls(() => this.call(prepared[i]!)).then((r) => {
+        results[i] = r;
+      });
+    const groups = new Map<MessagingProvider, Map<string, number[]>>();
+    const tasks: Promise<void>[] = [];
+    prepared.forEach((p, i) => {
+      const key = p.provider.sendMany ? p.provider.batchKey?.(p.outbound) : null;
+      if (!key) return void tasks.push(alone(i));
+      let byKey = groups.get(p.provider);
+      if (!byKey) groups.set(p.provider, (byKey = new Map()));
+      let group = byKey.get(key);
+      if (!group || group.length >= MAX_PER_REQUEST) byKey.set(key, (group = []));
+      group.push(i);
+    });
+    for (const byKey of groups.values())
+      for (const group of byKey.values()) {
+        if (group.length === 1) {
+          tasks.push(alone(group[0]!));
+          continue;
+        }
+        tasks.push(
+          (async () => {
+            const many = await calls(() => this.callMany(group.map((i) => prepared[i]!)));
+            group.forEach((i, j) => (results[i] = many[j]!));
+            const again = group.filter(
+              (_, j) => !many[j]!.ok && !many[j]!.maybeAccepted && REFUSED_FOR_ONE.has(many[j]!.code),
+            );
+            if (again.length > 1) await Promise.all(again.map(alone));
+          })(),
+        );
+      }
+    await Promise.all(tasks);
+    return results;
+  }
+
   private async call(p: PreparedSend): Promise<SendResult> {
+    return (await this.withDeadline((signal) => p.provider.send(p.outbound, { signal }).then((r) => [r]), 1))[0]!;
+  }
+
+  /** Several messages of one provider and `batchKey` in one request. */
+  private callMany(group: readonly PreparedSend[]): Promise<SendResult[]> {
+    const provider = group[0]!.provider;
+    return this.withDeadline(
+      (signal) =>
+        provider.sendMany!(
+          group.map((p) => p.outbound),
+          { signal },
+        ),
+      group.length,
+    );
+  }
+
+  /**
+   * A provider call (for `count` messages) within the provider timeout. No answer in time, or an adapter
+   * that throws, leaves every message's outcome unknown: it may have reached the provider.
+   */
+  private async withDeadline(
+    run: (signal: AbortSignal) => Promise<SendResult[]>,
+    count: number,
+  ): Promise<SendResult[]> {
     const timeoutMs = this.options.providerTimeoutMs;
+    const unknown = (code: 'TIMEOUT' | 'PROVIDER_UNAVAILABLE', detail: string): SendResult[] =>
+      Array.from({ length: count }, () => ({ ok: false, code, retryable: true, maybeAccepted: true, detail }));
     let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<SendResult>((resolve) => {
-      timer = setTimeout(
-        () =>
-          resolve({ ok: false, code: 'TIMEOUT', retryable: true, maybeAccepted: true, detail: 'no answer in time' }),
-        timeoutMs + 1000,
-      );
+    const timedOut = new Promise<SendResult[]>((resolve) => {
+      timer = setTimeout(() => resolve(unknown('TIMEOUT', 'no answer in time')), timeoutMs + 1000);
     });
     try {
-      return await Promise.race([p.provider.send(p.outbound, { signal: AbortSignal.timeout(timeoutMs) }), timedOut]);
+      return await Promise.race([run(AbortSignal.timeout(timeoutMs)), timedOut]);
     } catch (err) {
-      // An adapter that throws may have reached the provider: the outcome is unknown.
-      return {
-        ok: false,
-        code: 'PROVIDER_UNAVAILABLE',
-        retryable: true,
-        maybeAccepted: true,
-        detail: (err as Error).name,
-      };
+      return unknown('PROVIDER_UNAVAILABLE', (err as Error).name);
     } finally {
       clearTimeout(timer);
     }
@@ -475,7 +548,8 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
    * and every audit record in one insert.
    */
   private async finishMany(data: TenantScope, prepared: readonly PreparedSend[], results: readonly SendResult[]) {
-    const sent: { messageId: string; attemptId: string; provider: string; providerMessageId: string }[] = [];
+    const sent: { messageId: string; attemptId: string; provider: string; providerMessageId: string; ref: string }[] =
+      [];
     const records: AuditRecord[] = [];
     for (const [i, p] of prepared.entries()) {
       const result = results[i]!;
@@ -486,6 +560,10 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
           attemptId: p.attemptId,
           provider,
           providerMessageId: result.providerMessageId,
+          // Receipts find the message by this: the request's ID, and the number where a request has several.
+          ref: p.provider.refsPerRecipient
+            ? this.routes.refOf(result.providerMessageId, p.outbound.to)
+            : result.providerMessageId,
         });
         records.push({ resource: { id: p.messageId }, reason: `sent_${provider}` });
       } else {
@@ -494,7 +572,10 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
       }
     }
     await this.messages.finishSent(data, sent);
-    await this.refs.rememberMany(data, sent);
+    await this.refs.rememberMany(
+      data,
+      sent.map((s) => ({ provider: s.provider, providerMessageId: s.ref, messageId: s.messageId })),
+    );
     // Reported at once (each message ID metered once by billing, so a retried chunk is not counted twice).
     const own = new Set(prepared.filter((p) => !p.platform).map((p) => p.messageId));
     this.usage.messagesSent(

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { normalizePhone } from '@lekha/contracts';
 import { blindIndex } from '@lekha/crypto';
 import { MASTER_KEY } from '@lekha/runtime';
 
@@ -15,5 +16,15 @@ export class RecipientRouteIndex {
   }
   of(recipient: string): string {
     return blindIndex(this.key, recipient);
+  }
+
+  /**
+   * The reference a message is found by when its provider's message ID names a request of several
+   * recipients (`refsPerRecipient`: an MSG91 flow request): the request's ID and this index of the number,
+   * as the send knows it (E.164) and as the provider's receipt reports it (digits with the country code).
+   */
+  refOf(providerMessageId: string, number: string): string {
+    const e164 = normalizePhone(number.startsWith('+') ? number : `+${number}`) ?? number;
+    return `${providerMessageId}/${this.of(e164)}`;
   }
 }

@@ -5,6 +5,7 @@ import { AppLogger } from '@lekha/runtime';
 import { ServiceTenantAccess } from '../common/service-tenant-access.js';
 import { MessageRepository } from '../messages/message.repository.js';
 import { ProviderRefsRepository } from '../outbound/provider-refs.repository.js';
+import { RecipientRouteIndex } from '../outbound/recipient-route-index.js';
 import { ReceiptDedupKeys } from './receipt-dedup-keys.js';
 
 export type ReceiptOutcome = 'applied' | 'duplicate' | 'stale' | 'parked' | 'unknown_message';
@@ -32,6 +33,7 @@ export class ApplyReceiptUseCase {
     private readonly messages: MessageRepository,
     private readonly logger: AppLogger,
     private readonly dedupKeys: ReceiptDedupKeys,
+    private readonly routes: RecipientRouteIndex,
   ) {}
 
   /**
@@ -39,8 +41,18 @@ export class ApplyReceiptUseCase {
    * deduplication key is stored keyed (`ReceiptDedupKeys`), never as the provider's parser made it.
    */
   async execute(fromProvider: DeliveryReceipt, tenantId?: string): Promise<ReceiptOutcome> {
-    const receipt = { ...fromProvider, dedupKey: this.dedupKeys.of(fromProvider.dedupKey) };
-    const ref = await this.refs.lookup(receipt.provider, receipt.providerMessageId);
+    const { recipient, ...rest } = fromProvider;
+    // A receipt that names its recipient (its provider's ID names a request of several) is found by both;
+    // the number itself goes no further.
+    const receipt: DeliveryReceipt = {
+      ...rest,
+      dedupKey: this.dedupKeys.of(fromProvider.dedupKey),
+      ...(recipient ? { providerMessageId: this.routes.refOf(rest.providerMessageId, recipient) } : {}),
+    };
+    const ref =
+      (await this.refs.lookup(receipt.provider, receipt.providerMessageId)) ??
+      // A send recorded before its provider's references named the recipient.
+      (recipient ? await this.refs.lookup(receipt.provider, rest.providerMessageId) : null);
     if (!ref) return (await this.refs.park(receipt, tenantId)) ? 'parked' : 'duplicate';
     if (tenantId !== undefined && ref.tenant_id !== tenantId) return 'unknown_message';
     return this.apply(receipt, ref);

@@ -89,9 +89,12 @@ export async function msg91Send(ctx: SimContext, req: SimRequest): Promise<Reply
       sends.push({ ...base, to: number, variables });
     }
   }
-  const fault = await applyFault(ctx, 'msg91', sends[0], msg91Error, (status) =>
-    reject(status, 'Internal server error'),
-  );
+  // A fault set for any of the request's numbers is the whole request's (slow, refused, dropped).
+  let fault: Awaited<ReturnType<typeof applyFault>>;
+  for (const send of sends) {
+    fault = await applyFault(ctx, 'msg91', send, msg91Error, (status) => reject(status, 'Internal server error'));
+    if (fault) break;
+  }
   if (fault && 'reply' in fault) return fault.reply;
   const requestId = ids.msg91();
   for (const send of sends) {

@@ -66,6 +66,7 @@ describe('MSG91 delivery reports', () => {
         state: 'delivered',
         dedupKey: expect.stringMatching(new RegExp(`^msg91:${REQUEST_ID}:[A-Za-z0-9_-]{16}:1$`)),
         occurredAt: '2026-11-30T04:36:20.000Z',
+        recipient: '919876543210',
       },
     ]);
   });
@@ -94,10 +95,10 @@ describe('MSG91 delivery reports', () => {
     const parsed = parseMsg91Dlr(
       v2([request([report('1'), report('2', '919812345678')]), request([report('1')], 'second-request')]),
     );
-    expect(parsed.receipts.map((r) => [r.providerMessageId, r.state])).toEqual([
-      [REQUEST_ID, 'delivered'],
-      [REQUEST_ID, 'failed'],
-      ['second-request', 'delivered'],
+    expect(parsed.receipts.map((r) => [r.providerMessageId, r.recipient, r.state])).toEqual([
+      [REQUEST_ID, '919876543210', 'delivered'],
+      [REQUEST_ID, '919812345678', 'failed'],
+      ['second-request', '919876543210', 'delivered'],
     ]);
     expect(new Set(parsed.receipts.map((r) => r.dedupKey)).size).toBe(3);
   });

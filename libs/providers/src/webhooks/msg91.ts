@@ -70,6 +70,8 @@ function receiptOf(requestId: string, report: Record<string, unknown>): Delivery
     state: failed ? 'failed' : 'delivered',
     // The number is personal data: the key carries a digest of it.
     dedupKey: `msg91:${requestId}:${digest(number)}:${status}`,
+    // One request may carry several numbers: the message is the request's and the number's.
+    recipient: number,
   };
   const occurredAt = istToIso(text(report['date']));
   if (occurredAt) receipt.occurredAt = occurredAt;
