@@ -949,6 +949,24 @@ describe('notifications (use cases on a real database)', () => {
       expect((await message(owner, ids[0]!)).status).toBe('sent');
     });
 
+    it('a request carries at most the provider’s maxPerRequest messages; the rest go in further requests', async () => {
+      msg91 = new FakeProvider('msg91', ['sms'], { batching: true, maxPerRequest: 2 });
+      h.get(ProviderRegistry).register(msg91);
+      const owner = await tenant();
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) ids.push((await send(owner, { to: { phone: `+91981230002${i}` } })).id);
+      await h.get(Dispatcher).drain();
+      const mine = msg91.requests.filter((r) => r.some((m) => ids.includes(m.messageId)));
+      expect(mine.map((r) => r.length).sort()).toEqual([1, 2, 2]);
+      expect(
+        mine
+          .flat()
+          .map((m) => m.messageId)
+          .sort(),
+      ).toEqual([...ids].sort());
+      for (const id of ids) expect((await message(owner, id)).status).toBe('sent');
+    });
+
     it('a request refused for what one recipient may have caused goes again one message at a time', async () => {
       batchingMsg91();
       const owner = await tenant();

@@ -36,6 +36,7 @@ export class FakeProvider implements MessagingProvider {
   /** Batching (`{ batching: true }`): each request's messages, one entry per provider call. */
   readonly requests: OutboundMessage[][] = [];
   readonly refsPerRecipient?: boolean;
+  readonly maxPerRequest?: number;
   readonly batchKey?: (message: OutboundMessage) => string | null;
   readonly sendMany?: (messages: readonly OutboundMessage[]) => Promise<SendResult[]>;
 
@@ -46,10 +47,11 @@ export class FakeProvider implements MessagingProvider {
   constructor(
     readonly name: ProviderName,
     readonly channels: readonly Channel[],
-    { batching = false }: { batching?: boolean } = {},
+    { batching = false, maxPerRequest }: { batching?: boolean; maxPerRequest?: number } = {},
   ) {
     if (!batching) return;
     this.refsPerRecipient = true;
+    this.maxPerRequest = maxPerRequest;
     this.batchKey = (message) => message.sms?.dltTemplateId ?? null;
     this.sendMany = (messages) => {
       this.requests.push([...messages]);

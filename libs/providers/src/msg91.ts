@@ -84,6 +84,7 @@ export class Msg91SmsProvider implements MessagingProvider {
 
   /** Most recipients one flow request carries here (a chunk of the dispatcher is smaller). */
   static readonly MAX_RECIPIENTS = 100;
+  readonly maxPerRequest = Msg91SmsProvider.MAX_RECIPIENTS;
   /** A request ID names the flow request; its reports name the request and the number. */
   readonly refsPerRecipient = true;
 

@@ -78,6 +78,8 @@ export interface MessagingProvider {
    * refusal of the whole request is every message's result.
    */
   sendMany?(messages: readonly OutboundMessage[], options?: { signal?: AbortSignal }): Promise<SendResult[]>;
+  /** Most messages one `sendMany` request carries. */
+  readonly maxPerRequest?: number;
   /**
    * The provider's message ID names a request, which may carry several recipients, and its receipts name
    * the request and the recipient (`DeliveryReceipt.recipient`): a message is found by both.

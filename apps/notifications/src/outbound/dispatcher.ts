@@ -459,7 +459,8 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
 
   /**
    * Calls the providers for a chunk's prepared sends. Messages one provider takes in one request (the same
-   * `batchKey`: an MSG91 flow of one template) go together, at most MAX_PER_REQUEST a request; the rest
+   * `batchKey`: an MSG91 flow of one template) go together, at most the provider's `maxPerRequest` (and
+   * MAX_PER_REQUEST) a request; the rest
    * one call each. A whole request refused for what one recipient may have caused goes again one message at
    * a time, so that the others still go.
    */
@@ -469,34 +470,39 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
       calls(() => this.call(prepared[i]!)).then((r) => {
         results[i] = r;
       });
-    const groups = new Map<MessagingProvider, Map<string, number[]>>();
+    // Every request's messages (indexes into `prepared`); the one still open per provider and key.
+    const requests: number[][] = [];
+    const open = new Map<MessagingProvider, Map<string, number[]>>();
     const tasks: Promise<void>[] = [];
     prepared.forEach((p, i) => {
       const key = p.provider.sendMany ? p.provider.batchKey?.(p.outbound) : null;
       if (!key) return void tasks.push(alone(i));
-      let byKey = groups.get(p.provider);
-      if (!byKey) groups.set(p.provider, (byKey = new Map()));
+      const most = Math.max(1, Math.min(MAX_PER_REQUEST, p.provider.maxPerRequest ?? MAX_PER_REQUEST));
+      let byKey = open.get(p.provider);
+      if (!byKey) open.set(p.provider, (byKey = new Map()));
       let group = byKey.get(key);
-      if (!group || group.length >= MAX_PER_REQUEST) byKey.set(key, (group = []));
+      if (!group || group.length >= most) {
+        byKey.set(key, (group = []));
+        requests.push(group);
+      }
       group.push(i);
     });
-    for (const byKey of groups.values())
-      for (const group of byKey.values()) {
-        if (group.length === 1) {
-          tasks.push(alone(group[0]!));
-          continue;
-        }
-        tasks.push(
-          (async () => {
-            const many = await calls(() => this.callMany(group.map((i) => prepared[i]!)));
-            group.forEach((i, j) => (results[i] = many[j]!));
-            const again = group.filter(
-              (_, j) => !many[j]!.ok && !many[j]!.maybeAccepted && REFUSED_FOR_ONE.has(many[j]!.code),
-            );
-            if (again.length > 1) await Promise.all(again.map(alone));
-          })(),
-        );
+    for (const group of requests) {
+      if (group.length === 1) {
+        tasks.push(alone(group[0]!));
+        continue;
       }
+      tasks.push(
+        (async () => {
+          const many = await calls(() => this.callMany(group.map((i) => prepared[i]!)));
+          group.forEach((i, j) => (results[i] = many[j]!));
+          const again = group.filter(
+            (_, j) => !many[j]!.ok && !many[j]!.maybeAccepted && REFUSED_FOR_ONE.has(many[j]!.code),
+          );
+          if (again.length > 1) await Promise.all(again.map(alone));
+        })(),
+      );
+    }
     await Promise.all(tasks);
     return results;
   }
