@@ -1,4 +1,4 @@
-import { blindIndex, open, randomKey, seal } from './envelope.js';
+import { blindIndex, open, PurposeIndex, randomKey, seal } from './envelope.js';
 import { createHmac } from 'node:crypto';
 import { FieldCipher, KeyVersionUnavailableError, keyVersionOf } from './field-cipher.js';
 import { TenantKeyring, TenantKeysetDestroyedError, type WrappedKeyStore } from './tenant-keyring.js';
@@ -45,6 +45,16 @@ describe('envelope encryption', () => {
     const k1 = randomKey();
     expect(blindIndex(k1, 'x')).toBe(blindIndex(k1, 'x'));
     expect(blindIndex(k1, 'x')).not.toBe(blindIndex(randomKey(), 'x'));
+  });
+
+  it('a purpose index hashes under the master key’s HMAC of its purpose; purposes do not join', () => {
+    const master = randomKey();
+    const routes = new PurposeIndex(master, 'notifications/recipient-route/v1');
+    const derived = createHmac('sha256', master).update('notifications/recipient-route/v1').digest();
+    expect(routes.of('+919812345678')).toBe(blindIndex(derived, '+919812345678'));
+    expect(routes.of('+919812345678')).not.toBe(
+      new PurposeIndex(master, 'notifications/receipt-dedup/v1').of('+919812345678'),
+    );
   });
 
   it('wraps one data key per tenant and crypto-shreds when the wrapped key is gone', async () => {

@@ -50,6 +50,20 @@ export function blindIndex(key: Buffer, value: string): string {
   return createHmac('sha256', keyObject(key)).update(value, 'utf8').digest('base64url');
 }
 
+/**
+ * A blind index under a key of its own purpose, derived from the master key (HMAC-SHA-256 of the purpose's
+ * label): indexes of different purposes are not joinable. A service's index of one purpose extends it.
+ */
+export class PurposeIndex {
+  private readonly key: Buffer;
+  constructor(masterKey: Buffer, purpose: string) {
+    this.key = createHmac('sha256', masterKey).update(purpose).digest();
+  }
+  of(value: string): string {
+    return blindIndex(this.key, value);
+  }
+}
+
 export function randomKey(): Buffer {
   return randomBytes(32);
 }

@@ -1,7 +1,6 @@
-import { createHmac } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { normalizePhone } from '@lekha/contracts';
-import { blindIndex } from '@lekha/crypto';
+import { PurposeIndex } from '@lekha/crypto';
 import { MASTER_KEY } from '@lekha/runtime';
 
 /**
@@ -9,13 +8,9 @@ import { MASTER_KEY } from '@lekha/runtime';
  * finds the tenants that messaged that number. Its own key: not joinable with the development inbox's index.
  */
 @Injectable()
-export class RecipientRouteIndex {
-  private readonly key: Buffer;
+export class RecipientRouteIndex extends PurposeIndex {
   constructor(@Inject(MASTER_KEY) masterKey: Buffer) {
-    this.key = createHmac('sha256', masterKey).update('notifications/recipient-route/v1').digest();
-  }
-  of(recipient: string): string {
-    return blindIndex(this.key, recipient);
+    super(masterKey, 'notifications/recipient-route/v1');
   }
 
   /**

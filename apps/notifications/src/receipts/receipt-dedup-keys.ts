@@ -1,6 +1,5 @@
-import { createHmac } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { blindIndex } from '@lekha/crypto';
+import { PurposeIndex } from '@lekha/crypto';
 import { MASTER_KEY } from '@lekha/runtime';
 
 /**
@@ -11,12 +10,8 @@ import { MASTER_KEY } from '@lekha/runtime';
  * recognises the provider posting the same receipt again, and says nothing about the number.
  */
 @Injectable()
-export class ReceiptDedupKeys {
-  private readonly key: Buffer;
+export class ReceiptDedupKeys extends PurposeIndex {
   constructor(@Inject(MASTER_KEY) masterKey: Buffer) {
-    this.key = createHmac('sha256', masterKey).update('notifications/receipt-dedup/v1').digest();
-  }
-  of(providerKey: string): string {
-    return blindIndex(this.key, providerKey);
+    super(masterKey, 'notifications/receipt-dedup/v1');
   }
 }
