@@ -711,24 +711,62 @@ describe('notifications (use cases on a real database)', () => {
       expect(await message(owner, id)).toMatchObject({ status: 'failed', error: { code: 'NO_PROVIDER_LEFT' } });
     });
 
-    it('a crash mid-send (attempt left `sending`) loses nothing and never resends through that provider', async () => {
-      const owner = await tenant();
-      const { id } = await send(owner, {});
-      // A worker claimed the message, recorded its attempt with msg91 and died before the answer.
-      await h
-        .get(ServiceTenantAccess)
-        .run(owner.tenantId, (data) => h.get(MessageRepository).startAttempt(data, id, randomUUID(), 'msg91'));
-      await h.app
+    const attemptRows = (id: string) =>
+      h.app
+        .get(Database)
+        .em()
+        .execute<{ provider: string; state: string; error_code: string | null }[]>(
+          `select provider, state, error_code from notifications.message_attempts where message_id = ?
+             order by started_at, id`,
+          [id],
+        );
+    const leaseRunsOut = (id: string) =>
+      h.app
         .get(Database)
         .em()
         .execute(`update notifications.dispatch_queue set lease_until = ? where message_id = ?`, [
           new Date(MORNING_IST.getTime() - 1),
           id,
         ]);
+
+    it('a crash mid-send (message left `sending`) loses nothing and never resends through that provider', async () => {
+      const owner = await tenant();
+      const { id } = await send(owner, {});
+      // A worker claimed the message, marked it sending through msg91 and died before the answer.
+      await h
+        .get(ServiceTenantAccess)
+        .run(owner.tenantId, (data) =>
+          h.get(MessageRepository).startAttempts(data, [{ messageId: id, provider: 'msg91' }]),
+        );
+      await leaseRunsOut(id);
       await h.get(Dispatcher).drain();
       expect(callsFor(msg91, id)).toHaveLength(0);
       expect(callsFor(gupshup, id)).toHaveLength(1);
       expect(await message(owner, id)).toMatchObject({ status: 'sent', provider: 'gupshup', attempts: 2 });
+      expect(await attemptRows(id)).toEqual([
+        { provider: 'msg91', state: 'unknown', error_code: 'ABANDONED' },
+        { provider: 'gupshup', state: 'sent', error_code: null },
+      ]);
+    });
+
+    it('an attempt row left `sending` by an earlier version counts once, as unknown', async () => {
+      const owner = await tenant();
+      const { id } = await send(owner, {});
+      await h.get(ServiceTenantAccess).run(owner.tenantId, async (data) => {
+        await h.get(MessageRepository).startAttempts(data, [{ messageId: id, provider: 'msg91' }]);
+        await data.tx.execute(
+          `insert into notifications.message_attempts (id, tenant_id, message_id, provider, state)
+             values (?, ?, ?, 'msg91', 'sending')`,
+          [randomUUID(), owner.tenantId, id],
+        );
+      });
+      await leaseRunsOut(id);
+      await h.get(Dispatcher).drain();
+      expect(callsFor(msg91, id)).toHaveLength(0);
+      expect(await attemptRows(id)).toEqual([
+        { provider: 'msg91', state: 'unknown', error_code: 'ABANDONED' },
+        { provider: 'gupshup', state: 'sent', error_code: null },
+      ]);
     });
 
     it('a claimed message is not claimed again while its lease runs (several instances)', async () => {

@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantScope } from '@lekha/access';
-import type { MessageChannel, MessageStatus, MessageView, TemplateCategory } from '@lekha/contracts';
+import {
+  uuidv7,
+  type MessageChannel,
+  type MessageStatus,
+  type MessageView,
+  type TemplateCategory,
+} from '@lekha/contracts';
 import { pgArray } from '@lekha/persistence';
 import { maskRecipient } from '../common/recipient.js';
 
@@ -49,7 +55,20 @@ export interface MessageRow {
   updated_at: Date | string;
 }
 
+/** `sending` only in rows written before attempts were recorded once, with their outcome. */
 export type AttemptState = 'sending' | 'sent' | 'failed' | 'unknown';
+
+/** An attempt whose outcome is known (`sent`, `failed`) or is not (`unknown`: it may have reached the provider). */
+export interface FinishedAttempt {
+  attemptId: string;
+  messageId: string;
+  provider: string;
+  state: Exclude<AttemptState, 'sending'>;
+  providerMessageId?: string | null;
+  errorCode?: string | null;
+  errorDetail?: string | null;
+  startedAt: Date;
+}
 
 export interface AttemptRow {
   id: string;
@@ -285,16 +304,6 @@ export class MessageRepository {
     return rows.map((r) => r.id);
   }
 
-  /* ---- dispatch ---- */
-
-  attempts({ tx, tenantId }: TenantScope, messageId: string): Promise<AttemptRow[]> {
-    return tx.execute<AttemptRow[]>(
-      `select id, provider, state, started_at from notifications.message_attempts
-         where tenant_id = ? and message_id = ? order by started_at, id`,
-      [tenantId, messageId],
-    );
-  }
-
   /* ---- dispatch in batches (one statement for many messages of one tenant) ---- */
 
   /** Several messages by ID, locked for this transaction (the dispatcher's prepare step). */
@@ -322,105 +331,114 @@ export class MessageRepository {
     return out;
   }
 
-  /** `abandonSending` for several messages at once. */
-  async abandonSendingOf({ tx, tenantId }: TenantScope, ids: readonly string[]): Promise<number> {
-    if (!ids.length) return 0;
-    const rows = await tx.execute<{ id: string }[]>(
-      `update notifications.message_attempts set state = 'unknown', finished_at = now(),
-         error_code = 'ABANDONED', error_detail = 'the sending worker stopped before the provider answered'
-       where tenant_id = ? and state = 'sending' and message_id = any(?::uuid[]) returning id`,
-      [tenantId, pgArray(ids)],
+  /**
+   * Messages a worker left `sending` (it died, or its record step failed, before the provider's answer was
+   * recorded): each gets an attempt `unknown` through the provider it was going to (it may have reached
+   * it, so that provider is never used for it again). Attempts still `sending` from before attempts were
+   * written once are marked `unknown` instead. Answers how many were abandoned.
+   */
+  async abandonInFlight({ tx, tenantId }: TenantScope, rows: readonly MessageRow[]): Promise<number> {
+    const stale = rows.filter((r) => r.status === 'sending');
+    if (!stale.length) return 0;
+    const error = ['ABANDONED', 'the sending worker stopped before the provider answered'];
+    const legacy = await tx.execute<{ message_id: string }[]>(
+      `update notifications.message_attempts set state = 'unknown', finished_at = now(), error_code = ?,
+         error_detail = ?
+       where tenant_id = ? and state = 'sending' and message_id = any(?::uuid[]) returning message_id`,
+      [...error, tenantId, pgArray(stale.map((r) => r.id))],
     );
-    return rows.length;
+    const marked = new Set(legacy.map((r) => r.message_id));
+    const rest = stale.filter((r) => !marked.has(r.id) && r.provider);
+    await this.recordAttempts(
+      { tx, tenantId },
+      rest.map((r) => ({
+        attemptId: uuidv7(),
+        messageId: r.id,
+        provider: r.provider!,
+        state: 'unknown' as const,
+        errorCode: error[0],
+        errorDetail: error[1],
+        startedAt: new Date(r.updated_at),
+      })),
+    );
+    return stale.length;
   }
 
-  /** `startAttempt` for several messages: their attempt rows `sending`, the messages `sending`, two statements. */
+  /**
+   * Messages about to be handed to a provider, one statement: each `sending` through its provider, one more
+   * attempt counted. This is what a crashed worker leaves behind (`abandonInFlight`); the attempt row itself
+   * is written once, with its outcome.
+   */
   async startAttempts(
     { tx, tenantId }: TenantScope,
-    starts: readonly { messageId: string; attemptId: string; provider: string }[],
+    starts: readonly { messageId: string; provider: string }[],
   ): Promise<void> {
     if (!starts.length) return;
-    const messages = pgArray(starts.map((s) => s.messageId));
-    const providers = pgArray(starts.map((s) => s.provider));
-    await tx.execute(
-      `insert into notifications.message_attempts (id, tenant_id, message_id, provider, state)
-       select v.a, ?, v.m, v.p, 'sending' from unnest(?::uuid[], ?::uuid[], ?::text[]) as v(m, a, p)`,
-      [tenantId, messages, pgArray(starts.map((s) => s.attemptId)), providers],
-    );
     await tx.execute(
       `update notifications.messages m set status = 'sending', provider = v.p, attempts = m.attempts + 1,
          updated_at = now()
        from unnest(?::uuid[], ?::text[]) as v(m, p)
        where m.tenant_id = ? and m.id = v.m`,
-      [messages, providers, tenantId],
+      [pgArray(starts.map((s) => s.messageId)), pgArray(starts.map((s) => s.provider)), tenantId],
+    );
+  }
+
+  /** Finished attempts (their outcome known, or not), one statement. */
+  async recordAttempts({ tx, tenantId }: Pick<TenantScope, 'tx' | 'tenantId'>, attempts: readonly FinishedAttempt[]) {
+    if (!attempts.length) return;
+    await tx.execute(
+      `insert into notifications.message_attempts (id, tenant_id, message_id, provider, state, provider_message_id,
+         error_code, error_detail, started_at, finished_at)
+       select v.id, ?, v.m, v.p, v.s, v.r, v.c, v.d, v.t, now()
+       from jsonb_to_recordset(?::jsonb) as v(id uuid, m uuid, p text, s text, r text, c text, d text, t timestamptz)`,
+      [
+        tenantId,
+        JSON.stringify(
+          attempts.map((a) => ({
+            id: a.attemptId,
+            m: a.messageId,
+            p: a.provider,
+            s: a.state,
+            r: a.providerMessageId ?? null,
+            c: a.errorCode ?? null,
+            d: a.errorDetail ?? null,
+            t: a.startedAt.toISOString(),
+          })),
+        ),
+      ],
     );
   }
 
   /**
-   * Several attempts the provider accepted: each attempt `sent` with the provider's message ID, its
+   * Several attempts the provider accepted: each attempt recorded `sent` with the provider's message ID, its
    * message `sent` through that provider (error and next attempt cleared), two statements.
    */
   async finishSent(
-    { tx, tenantId }: TenantScope,
-    sent: readonly { messageId: string; attemptId: string; provider: string; providerMessageId: string }[],
+    data: TenantScope,
+    sent: readonly {
+      messageId: string;
+      attemptId: string;
+      provider: string;
+      providerMessageId: string;
+      startedAt: Date;
+    }[],
   ): Promise<void> {
     if (!sent.length) return;
-    const refs = pgArray(sent.map((s) => s.providerMessageId));
-    await tx.execute(
-      `update notifications.message_attempts t set state = 'sent', provider_message_id = v.r, error_code = null,
-         error_detail = null, finished_at = now()
-       from unnest(?::uuid[], ?::text[]) as v(a, r)
-       where t.tenant_id = ? and t.id = v.a`,
-      [pgArray(sent.map((s) => s.attemptId)), refs, tenantId],
+    const { tx, tenantId } = data;
+    await this.recordAttempts(
+      data,
+      sent.map((s) => ({ ...s, state: 'sent' as const })),
     );
     await tx.execute(
       `update notifications.messages m set status = 'sent', provider = v.p, provider_message_id = v.r,
          error_code = null, error_detail = null, next_attempt_at = null, updated_at = now()
        from unnest(?::uuid[], ?::text[], ?::text[]) as v(m, p, r)
        where m.tenant_id = ? and m.id = v.m`,
-      [pgArray(sent.map((s) => s.messageId)), pgArray(sent.map((s) => s.provider)), refs, tenantId],
-    );
-  }
-
-  /** Attempts left `sending` by a worker that is gone: their outcome is unknown (never resent there). */
-  async abandonSending({ tx, tenantId }: TenantScope, messageId: string): Promise<number> {
-    const rows = await tx.execute<{ id: string }[]>(
-      `update notifications.message_attempts set state = 'unknown', finished_at = now(),
-         error_code = 'ABANDONED', error_detail = 'the sending worker stopped before the provider answered'
-       where tenant_id = ? and message_id = ? and state = 'sending' returning id`,
-      [tenantId, messageId],
-    );
-    return rows.length;
-  }
-
-  async startAttempt({ tx, tenantId }: TenantScope, messageId: string, attemptId: string, provider: string) {
-    await tx.execute(
-      `insert into notifications.message_attempts (id, tenant_id, message_id, provider, state)
-       values (?, ?, ?, ?, 'sending')`,
-      [attemptId, tenantId, messageId, provider],
-    );
-    await tx.execute(
-      `update notifications.messages set status = 'sending', provider = ?, attempts = attempts + 1,
-         updated_at = now() where tenant_id = ? and id = ?`,
-      [provider, tenantId, messageId],
-    );
-  }
-
-  async finishAttempt(
-    { tx, tenantId }: TenantScope,
-    attemptId: string,
-    outcome: { state: AttemptState; providerMessageId?: string; errorCode?: string; errorDetail?: string },
-  ): Promise<void> {
-    await tx.execute(
-      `update notifications.message_attempts set state = ?, provider_message_id = ?, error_code = ?,
-         error_detail = ?, finished_at = now() where tenant_id = ? and id = ?`,
       [
-        outcome.state,
-        outcome.providerMessageId ?? null,
-        outcome.errorCode ?? null,
-        outcome.errorDetail ?? null,
+        pgArray(sent.map((s) => s.messageId)),
+        pgArray(sent.map((s) => s.provider)),
+        pgArray(sent.map((s) => s.providerMessageId)),
         tenantId,
-        attemptId,
       ],
     );
   }

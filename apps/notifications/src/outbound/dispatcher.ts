@@ -38,10 +38,14 @@ const REFUSED_FOR_ONE: ReadonlySet<string> = new Set(['INVALID_RECIPIENT', 'RECI
 
 const DONE: ReadonlySet<MessageStatus> = new Set(['sent', 'delivered', 'read', 'failed', 'dead', 'cancelled']);
 
-/** A provider call about to be made: its attempt row is committed (`sending`) before the call. */
+/**
+ * A provider call about to be made: its message is committed `sending` through that provider before the
+ * call; the attempt row is written once, with the outcome.
+ */
 interface PreparedSend {
   messageId: string;
   attemptId: string;
+  startedAt: Date;
   attemptNo: number;
   provider: MessagingProvider;
   outbound: OutboundMessage;
@@ -50,7 +54,7 @@ interface PreparedSend {
 }
 
 /** A provider call decided on in the prepare step; its attempt is recorded with the others of its chunk. */
-type PlannedSend = Omit<PreparedSend, 'attemptId'>;
+type PlannedSend = Omit<PreparedSend, 'attemptId' | 'startedAt'>;
 
 /** One audit record of the service's own access (what `TenantScope.record` takes). */
 type AuditRecord = ScopedRecord;
@@ -111,7 +115,7 @@ export function limiter(width: number): Limiter {
  * with several instances) and splits them into chunks of one tenant each. Per chunk, in one tenant
  * transaction: checks the rules again for every message (opt-out, consent, sending window; the
  * tenant's settings, templates, recipients' flags and provider lists read once for the chunk), picks
- * each message's next provider of the channel's fallback list and records its attempt as `sending`,
+ * each message's next provider of the channel's fallback list and marks the message `sending` through it,
  * then commits; then calls the providers concurrently (messages one provider takes in one request — an
  * MSG91 flow of one template — in one call); then records every outcome, provider
  * reference, queue removal and audit record in one more transaction. A retryable error is retried
@@ -120,7 +124,7 @@ export function limiter(width: number): Limiter {
  * be prepared or recorded holds up only itself.
  *
  * Never twice by one provider: a provider with an attempt that was accepted, or whose outcome is
- * unknown (a timeout that may have been accepted, or an attempt left `sending` by a worker that
+ * unknown (a timeout that may have been accepted, or a message left `sending` by a worker that
  * died), is never used again for that message — the next provider is, or the message fails.
  */
 @Injectable()
@@ -272,14 +276,17 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  /** The lease runs out and another round takes the messages up again; an attempt left `sending` stays unused. */
+  /**
+   * The lease runs out and another round takes the messages up again; a message left `sending` is never sent
+   * through that provider again.
+   */
   private failed(messageIds: readonly string[], err: Error): void {
     for (const messageId of messageIds) this.logger.pino.warn({ messageId, error: err.message }, 'dispatch failed');
   }
 
   /**
    * The prepare step of a chunk (one tenant transaction): locks its messages, ends those a rule now
-   * refuses, defers those outside their window, and records an attempt `sending` for each of the rest.
+   * refuses, defers those outside their window, and marks each of the rest `sending` through its next provider.
    */
   private async prepareMany(data: TenantScope, ids: readonly string[]): Promise<PreparedSend[]> {
     const rows = await this.messages.findMany(data, ids, true);
@@ -290,8 +297,12 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
       ids.filter((id) => !liveIds.has(id)),
     );
     if (!live.length) return [];
-    await this.messages.abandonSendingOf(data, [...liveIds]);
-    const attempts = await this.messages.attemptsOf(data, [...liveIds]);
+    await this.messages.abandonInFlight(data, live);
+    // A message never tried before has no attempts to read (most of them: one statement fewer a chunk).
+    const attempts = await this.messages.attemptsOf(
+      data,
+      live.filter((r) => r.attempts > 0 || r.status === 'sending').map((r) => r.id),
+    );
     const own = live.filter((r) => !isPlatformMessage(r));
     let settings: Promise<TenantSettings> | undefined;
     const templates = new Map<string, Promise<TemplateRow[]>>();
@@ -324,10 +335,11 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
         : await this.prepare(data, row, tried, ctx);
       if (plan) planned.push(plan);
     }
-    const prepared = planned.map((p) => ({ ...p, attemptId: uuidv7() }));
+    const startedAt = new Date();
+    const prepared = planned.map((p) => ({ ...p, attemptId: uuidv7(), startedAt }));
     await this.messages.startAttempts(
       data,
-      prepared.map((p) => ({ messageId: p.messageId, attemptId: p.attemptId, provider: p.provider.name })),
+      prepared.map((p) => ({ messageId: p.messageId, provider: p.provider.name })),
     );
     return prepared;
   }
@@ -554,8 +566,14 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
    * and every audit record in one insert.
    */
   private async finishMany(data: TenantScope, prepared: readonly PreparedSend[], results: readonly SendResult[]) {
-    const sent: { messageId: string; attemptId: string; provider: string; providerMessageId: string; ref: string }[] =
-      [];
+    const sent: {
+      messageId: string;
+      attemptId: string;
+      startedAt: Date;
+      provider: string;
+      providerMessageId: string;
+      ref: string;
+    }[] = [];
     const records: AuditRecord[] = [];
     for (const [i, p] of prepared.entries()) {
       const result = results[i]!;
@@ -564,6 +582,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
         sent.push({
           messageId: p.messageId,
           attemptId: p.attemptId,
+          startedAt: p.startedAt,
           provider,
           providerMessageId: result.providerMessageId,
           // Receipts find the message by this: the request's ID, and the number where a request has several.
@@ -606,11 +625,17 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     const id = p.messageId;
     const provider = p.provider.name;
     const error = { code: result.code, detail: result.providerCode ?? result.detail ?? null };
-    await this.messages.finishAttempt(data, p.attemptId, {
-      state: result.maybeAccepted ? 'unknown' : 'failed',
-      errorCode: result.code,
-      errorDetail: error.detail ?? undefined,
-    });
+    await this.messages.recordAttempts(data, [
+      {
+        attemptId: p.attemptId,
+        messageId: id,
+        provider,
+        state: result.maybeAccepted ? 'unknown' : 'failed',
+        errorCode: result.code,
+        errorDetail: error.detail,
+        startedAt: p.startedAt,
+      },
+    ]);
     if (!result.retryable) {
       await this.messages.setStatus(data, id, { status: 'failed', provider, error, nextAttemptAt: null });
       await this.queue.remove(data, id);
