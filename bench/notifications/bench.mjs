@@ -413,6 +413,12 @@ try {
     let batchFirstRefusal = '';
     let seq = 0;
     log(`batch sends: ${BATCH_CALLERS} callers, ${BATCH_SIZE} items a request, ${BATCH_SECONDS} s`);
+    // CPU of every process and notifications' statements, from the first batch to the last acknowledgement.
+    const bDb = new pg.Client({ connectionString: dbUrl });
+    await bDb.connect();
+    const bCpu0 = await platformCpu(bDb);
+    const bSql0 = statementsOf(dir, notifications.pid);
+    const bKafka0 = kafkaOf();
     const b0 = Date.now();
     const bUntil = b0 + BATCH_SECONDS * 1000;
     await Promise.all(
@@ -451,6 +457,11 @@ try {
     const bLoadEnd = Date.now();
     for (let i = 0; i < 1200 && (await ackedCount()) - before < batchAccepted.length; i++) await sleep(100);
     const bDrained = Date.now();
+    const bCpu = [...cpuSince(bCpu0, await platformCpu(bDb, bCpu0.pg.keys()))];
+    await bDb.end();
+    await sleep(600); // the statement counter is written twice a second
+    const bStatements = statementsOf(dir, notifications.pid) - bSql0;
+    const bKafka = kafkaSince(bKafka0);
     const acked = (await ackedCount()) - before;
     const ofBatch = (await simMessages()).filter((m) => digits10(m.request.to).startsWith('8'));
     const perKey = new Map();
@@ -500,6 +511,20 @@ try {
         `${((100 * bE2e) / ceiling).toFixed(0)} % of the ceiling end to end` +
         `${ofBatch.length >= 10_000 ? '; the simulator keeps only the last 10,000 sends: checked among those' : ''}`,
     );
+    if (batchAccepted.length) {
+      const per = (ms) => fmt(ms / batchAccepted.length, 3);
+      const total = bCpu.reduce((sum, [, ms]) => sum + ms, 0);
+      console.log(
+        `batch sends, CPU per message accepted and sent: ${per(total)} ms ` +
+          `(${bCpu
+            .sort((a, b) => b[1] - a[1])
+            .map(([name, ms]) => `${name} ${per(ms)}`)
+            .join(', ')}); ${fmt(bStatements / batchAccepted.length, 2)} statements a message from notifications`,
+      );
+      console.log(
+        `batch sends, Kafka requests per message: ${kafkaPer(bKafka, (n) => fmt(n / batchAccepted.length, 3))}`,
+      );
+    }
     if (batchDuplicates || batchLost > 0 || acked > batchAccepted.length) exitCode = 1;
   }
 

@@ -358,6 +358,35 @@ describe('notifications (use cases on a real database)', () => {
         'queued',
       ]);
     });
+
+    it('P25: consent holds per recipient in a batch and again per message when the chunk is sent', async () => {
+      const owner = await tenant();
+      const [a, b, c] = ['+919812300011', '+919812300012', '+919812300013'];
+      const consent = (phone: string, granted: boolean) =>
+        h.call(NotificationOps.recordConsent, { recipient: { phone }, purpose: 'service_explicit', granted }, owner);
+      await consent(a, true);
+      await consent(b, true);
+      await consent(c, true);
+      await consent(c, false);
+      const news = (phone: string) => item({ template: 'news', variables: ['Gold'], to: { phone } });
+      const { items } = await batch(owner, [news(a), news(b), news(c), news(PHONE)]);
+      expect(items.map((i) => ('error' in i ? i.error.reason : i.status))).toEqual([
+        'queued',
+        'queued',
+        'NOTIFICATION_CONSENT_REQUIRED',
+        'NOTIFICATION_CONSENT_REQUIRED',
+      ]);
+      // b withdraws before the dispatcher takes the two up together: only a's goes.
+      await consent(b, false);
+      await h.get(Dispatcher).drain();
+      const [sentId, withdrawnId] = items.map((i) => ('id' in i ? i.id : ''));
+      expect(callsFor(msg91, sentId!)).toHaveLength(1);
+      expect(callsFor(msg91, withdrawnId!)).toHaveLength(0);
+      expect(await message(owner, withdrawnId!)).toMatchObject({
+        status: 'failed',
+        error: { code: 'NOTIFICATION_CONSENT_REQUIRED' },
+      });
+    });
   });
 
   describe('lawful by construction', () => {

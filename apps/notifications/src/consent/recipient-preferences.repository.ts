@@ -11,10 +11,38 @@ export interface RecipientFlags {
 
 const NONE: RecipientFlags = { optedOut: false, dnd: false, lastInboundAt: null };
 
+/** A consent row holds at `now` when it is granted and has not expired. */
+function holds(row: { granted: boolean; expires_at: Date | string | null } | undefined, now: Date): boolean {
+  if (!row?.granted) return false;
+  return row.expires_at === null || new Date(row.expires_at).getTime() > now.getTime();
+}
+
 /** Consent, opt-out, DND and the last inbound message per recipient (blind index), per tenant. */
 @Injectable()
 export class RecipientPreferencesRepository {
   /** Whether the view holds a consent for the purpose that has not lapsed at `now`. */
+  /**
+   * The consent rows of several recipients, one statement: `consented(idx, purpose, now)` answers for any
+   * of them (undefined for a recipient not asked for).
+   */
+  async consentsOf(
+    { tx, tenantId }: TenantScope,
+    recipientIdxs: readonly string[],
+  ): Promise<(recipientIdx: string, purpose: ConsentPurpose, now: Date) => boolean | undefined> {
+    const asked = new Set(recipientIdxs);
+    const rows = asked.size
+      ? await tx.execute<
+          { recipient_idx: string; purpose: string; granted: boolean; expires_at: Date | string | null }[]
+        >(
+          `select recipient_idx, purpose, granted, expires_at from notifications.consents
+             where tenant_id = ? and recipient_idx = any(?::text[])`,
+          [tenantId, pgArray([...asked])],
+        )
+      : [];
+    const found = new Map(rows.map((r) => [`${r.purpose}:${r.recipient_idx}`, r]));
+    return (idx, purpose, now) => (asked.has(idx) ? holds(found.get(`${purpose}:${idx}`), now) : undefined);
+  }
+
   async consent(
     { tx, tenantId }: TenantScope,
     recipientIdx: string,
@@ -26,9 +54,7 @@ export class RecipientPreferencesRepository {
          where tenant_id = ? and recipient_idx = ? and purpose = ?`,
       [tenantId, recipientIdx, purpose],
     );
-    const row = rows[0];
-    if (!row?.granted) return false;
-    return row.expires_at === null || new Date(row.expires_at).getTime() > now.getTime();
+    return holds(rows[0], now);
   }
 
   /**

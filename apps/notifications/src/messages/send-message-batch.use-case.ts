@@ -83,7 +83,10 @@ export class SendMessageBatchUseCase implements UseCase<Op> {
     // The plan is read before the transaction: the month's count is locked only for local statements.
     const plan = await this.quota.plan(scope.ctx.tenantId);
     await this.access.run(scope, async (data) => {
-      const reads = this.acceptance.reads(data, plan);
+      const addresses = addressed.flatMap((r) =>
+        'reason' in r ? [] : [r.to.phone, r.to.email].filter((a): a is string => !!a),
+      );
+      const reads = this.acceptance.reads(data, plan, addresses);
       const records: ScopedRecord[] = [];
       const checked: { i: number; outcome: PlannedMessage }[] = [];
       for (const [n, i] of fresh.entries()) {

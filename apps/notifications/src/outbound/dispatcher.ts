@@ -7,7 +7,7 @@ import type { MessagingProvider, OutboundMessage, SendResult } from '@lekha/prov
 import { AppLogger } from '@lekha/runtime';
 import { Clock } from '../common/clock.js';
 import { ServiceTenantAccess } from '../common/service-tenant-access.js';
-import { ConsentPort } from '../consent/consent.port.js';
+import { consentFor, ConsentPort, type ConsentCheck } from '../consent/consent.port.js';
 import { RecipientPreferencesRepository, type RecipientFlags } from '../consent/recipient-preferences.repository.js';
 import { MessageRepository, type MessageRow } from '../messages/message.repository.js';
 import { ApplyReceiptUseCase } from '../receipts/apply-receipt.use-case.js';
@@ -63,6 +63,8 @@ type AuditRecord = ScopedRecord;
 interface ChunkContext {
   settings: () => Promise<TenantSettings>;
   flags: ReadonlyMap<string, RecipientFlags>;
+  /** Consent of the chunk's recipients, read at once on the first check that needs it. */
+  consent: ConsentCheck;
   templates: (key: string) => Promise<TemplateRow[]>;
   providers: (channel: MessageChannel, settings: TenantSettings) => Promise<MessagingProvider[]>;
 }
@@ -309,6 +311,11 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     const lists = new Map<MessageChannel, Promise<MessagingProvider[]>>();
     const ctx: ChunkContext = {
       settings: () => (settings ??= this.settings.get(data)),
+      consent: consentFor(
+        this.consent,
+        data,
+        own.map((r) => r.recipient_idx),
+      ),
       flags: own.length
         ? await this.prefs.flagsOf(
             data,
@@ -355,7 +362,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     const settings = await ctx.settings();
     const flags = ctx.flags.get(row.recipient_idx) ?? (await this.prefs.flags(data, row.recipient_idx));
     const unlawful = await lawfulRefusal(
-      this.consent,
+      ctx.consent,
       data,
       { channel: row.channel, category: row.category, recipientIdx: row.recipient_idx },
       flags,

@@ -1,6 +1,6 @@
 import type { TenantScope } from '@lekha/access';
 import { NotificationError, type MessageChannel, type TemplateCategory } from '@lekha/contracts';
-import { ConsentPort, consentPurposeOf } from '../consent/consent.port.js';
+import { consentPurposeOf, type ConsentCheck } from '../consent/consent.port.js';
 import type { RecipientFlags } from '../consent/recipient-preferences.repository.js';
 
 /**
@@ -10,7 +10,7 @@ import type { RecipientFlags } from '../consent/recipient-preferences.repository
  * Checked when a send is accepted and again just before a provider is called.
  */
 export async function lawfulRefusal(
-  consent: ConsentPort,
+  consent: ConsentCheck,
   data: TenantScope,
   m: { channel: MessageChannel; category: TemplateCategory; recipientIdx: string },
   flags: RecipientFlags,
