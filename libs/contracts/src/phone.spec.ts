@@ -1,6 +1,25 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { normalizePhone, phoneLookupForms } from './phone.js';
 
 describe('normalizePhone', () => {
+  it('keeps an Indian mobile number in E.164 as it is, as the numbering plan formats it when valid', () => {
+    // Numbers across every leading digit and series, valid or outside the plan's ranges.
+    const numbers = Array.from(
+      { length: 4000 },
+      (_, i) => `+91${6 + (i % 4)}${String((i * 7_919_843) % 1e9).padStart(9, '0')}`,
+    );
+    let valid = 0;
+    for (const n of numbers) {
+      expect(normalizePhone(n)).toBe(n);
+      const parsed = parsePhoneNumberFromString(n);
+      if (parsed?.isValid()) {
+        valid++;
+        expect(parsed.number).toBe(n);
+      }
+    }
+    expect(valid).toBeGreaterThan(1000);
+  });
+
   it.each([
     ['98765 43210', '+919876543210'],
     ['098765-43210', '+919876543210'],

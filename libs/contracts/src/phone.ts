@@ -3,6 +3,13 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
 const FORMATTING = /[\s\-().]/g;
+/**
+ * An Indian mobile number already in E.164: its own normal form whichever way the numbering plan rules
+ * (a valid number formats to itself; one outside the plan's ranges falls to the earlier rule, which keeps
+ * a `+` and 8–15 digits as they are). The common case skips the parse (a send, a receipt, every request
+ * that names a number).
+ */
+const INDIAN_E164_MOBILE = /^\+91[6-9]\d{9}$/;
 
 /**
  * Normalises a phone number to E.164. Indian numbers are accepted as people type them
@@ -17,6 +24,7 @@ const FORMATTING = /[\s\-().]/g;
  */
 export function normalizePhone(input: string): string | null {
   const compact = input.trim().replace(FORMATTING, '');
+  if (INDIAN_E164_MOBILE.test(compact)) return compact;
   if (!/^\+?\d+$/.test(compact)) return null;
   return indianNumber(compact) ?? earlierRule(compact);
 }
