@@ -41,7 +41,14 @@ describe('notifications survive kill -9 mid-dispatch', () => {
     let env: Record<string, string>;
     ({ sim, url: simUrl, platformEnv: env } = await startSendingSimulator());
     tp = await startTestPlatform({
-      env: { ...env, NOTIFICATIONS_SMS_PROVIDERS: 'msg91,gupshup', NOTIFICATIONS_DISPATCH_INTERVAL_MS: '50' },
+      env: {
+        ...env,
+        NOTIFICATIONS_SMS_PROVIDERS: 'msg91,gupshup',
+        NOTIFICATIONS_DISPATCH_INTERVAL_MS: '50',
+        // The shortest lease the provider timeout allows (10 s + 5 s): the messages the killed worker held
+        // come back 15 s after their claim instead of 60 s.
+        NOTIFICATIONS_LEASE_MS: '15000',
+      },
     });
     http = api(tp.gatewayUrl);
     token = (await signupTenant(tp.gatewayUrl, 'Crash Clinic', 'Meera', { stamp })).accessToken;
@@ -128,7 +135,7 @@ describe('notifications survive kill -9 mid-dispatch', () => {
       }
     };
     // One message mid-run answers only after 8 s (the provider timeout is 10 s) and is then taken: the kill
-    // lands while its call is in flight, which notifications shows as `sending` (its attempt recorded first).
+    // lands while its call is in flight, which notifications shows as `sending` (marked before the call).
     const slow = Math.floor(N / 4);
     const fault = await fetch(`${simUrl}/_sim/behaviour`, {
       method: 'POST',
