@@ -10,9 +10,11 @@
 //      is reconciled against the simulator's /_sim/messages: lost, duplicates per provider, unrecorded sends.
 //   npm run build && node bench/notifications/bench.mjs
 //   4. batch sends through the gateway (POST /v1/notifications/messages/batch, BENCH_BATCH_SIZE items each,
-//      BENCH_BATCH_CALLERS concurrent callers, BENCH_BATCH_SECONDS): accepted/s, provider-acknowledged/s,
-//      accepted → provider call p50/p99, every accepted message reconciled (lost, duplicates per provider);
-//      BENCH_BATCH_SECONDS=0 skips it.
+//      BENCH_BATCH_CALLERS concurrent callers, each for a business of its own, BENCH_BATCH_SECONDS):
+//      accepted/s, provider-acknowledged/s, accepted → provider call p50/p99, every accepted message
+//      reconciled (lost, duplicates per provider);
+//      BENCH_BATCH_SECONDS=0 skips it; BENCH_BATCH_RATE=2000 offers 2,000 messages a second (paced requests)
+//      instead of sending as fast as the platform answers, to show whether it keeps up and at what latency.
 //   BENCH_SECONDS (default 20) of load; BENCH_CALLERS (32) concurrent senders; BENCH_KILL=off: no kill;
 //   BENCH_ENV='NOTIFICATIONS_DISPATCH_BATCH=200,…' extra service settings; LEKHA_NODE_ARGS to profile;
 //   BENCH_KEEP_DB=1 keeps the database afterwards (to read its plans and statistics); BENCH_ANALYZE=1
@@ -36,6 +38,10 @@ const DRAINS = Number(process.env.BENCH_DRAINS ?? 1);
 const BATCH_SECONDS = Number(process.env.BENCH_BATCH_SECONDS ?? 4);
 const BATCH_CALLERS = Number(process.env.BENCH_BATCH_CALLERS ?? 8);
 const BATCH_SIZE = Number(process.env.BENCH_BATCH_SIZE ?? 100);
+/** Messages a second offered by the batch callers together (0: as fast as the platform answers them). */
+const BATCH_RATE = Number(process.env.BENCH_BATCH_RATE ?? 0);
+/** Sends the simulator keeps for the reconciliation (every phase's, on a fast machine). */
+const SIM_CAPACITY = 250_000;
 const extraEnv = Object.fromEntries(
   (process.env.BENCH_ENV ?? '')
     .split(',')
@@ -66,6 +72,7 @@ const kafkaRequestsOf = (dir, pid) => {
 
 const { freePorts } = await lib('local-kafka');
 const { SimulatorProcess, simulatorEnvironment } = await lib('launcher');
+const { SIGNUP_ENTITLEMENTS } = await lib('contracts');
 
 // 1. The simulator alone.
 log('simulator ceiling (MSG91, alone, receipts off)');
@@ -111,7 +118,10 @@ let exitCode = 0;
 try {
   const [simulatorPort, smtpPort] = await freePorts(2);
   const env = simulatorEnvironment({ simulatorPort, smtpPort, gatewayUrl: 'http://127.0.0.1:9' });
-  sim = new SimulatorProcess({ root, env: { ...process.env, ...env.simulator, SIMULATOR_RECEIPTS: 'off' } });
+  sim = new SimulatorProcess({
+    root,
+    env: { ...process.env, ...env.simulator, SIMULATOR_RECEIPTS: 'off', SIMULATOR_CAPACITY: String(SIM_CAPACITY) },
+  });
   sim.start();
   const simUrl = (await sim.waitReady()).url;
   kafka = await startBroker(dir);
@@ -126,6 +136,8 @@ try {
       // A message claimed by the killed process comes back when its lease ends.
       NOTIFICATIONS_PROVIDER_TIMEOUT_MS: '3000',
       NOTIFICATIONS_LEASE_MS: '8000',
+      // The batch phase signs up a business for each 10,000 messages, all from this address.
+      SIGNUP_MAX_PER_IP: '100000',
       // Statements per message: every service counts what it sends to PostgreSQL.
       BENCH_SQL_COUNT_DIR: dir,
       LEKHA_NODE_ARGS: [process.env.LEKHA_NODE_ARGS ?? '', `--import ${join(root, 'bench/lib/count-sql.mjs')}`]
@@ -154,45 +166,50 @@ try {
     if (r.status >= 300) throw new Error(`${what} → ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
     return r.body;
   };
-  const owner = await must(
-    'signup',
-    call('POST', '/v1/auth/signup', {
-      body: {
-        business: { name: 'Bench Clinic', stateCode: '27' },
-        owner: {
-          name: 'Bench Owner',
-          email: `owner.${Date.now()}@example.in`,
-          phone: '+919812345670',
-          password: 'a long bench password 1',
-          ageConfirmed: true,
+  /** A business of its own (a fresh sign-up, so a month's message allowance of its own), ready to send. */
+  const newBusiness = async (n) => {
+    const owner = await must(
+      'signup',
+      call('POST', '/v1/auth/signup', {
+        body: {
+          business: { name: `Bench Clinic ${n}`, stateCode: '27' },
+          owner: {
+            name: 'Bench Owner',
+            email: `owner.${n}.${Date.now()}@example.in`,
+            phone: '+919812345670',
+            password: 'a long bench password 1',
+            ageConfirmed: true,
+          },
         },
-      },
-    }),
-  );
-  const token = owner.accessToken;
-  await must(
-    'settings',
-    call('PUT', '/v1/notifications/settings', { token, body: { peId: '1101234567890123456', headers: ['BENCHC'] } }),
-  );
-  await must(
-    'template',
-    call('POST', '/v1/notifications/templates', {
-      token,
-      body: {
-        key: 'otp',
-        channel: 'sms',
-        category: 'transactional',
-        header: 'BENCHC',
-        dltTemplateId: '1107161234567890123',
-        providerTemplateId: '65f0c0ffee0123456789abcd',
-        text: 'Your code is {#var#}. -Bench Clinic',
-      },
-    }),
-  );
-  const { key } = await must(
-    'api key',
-    call('POST', '/v1/api-keys', { token, body: { name: 'bench sender', scopes: ['notifications:send'] } }),
-  );
+      }),
+    );
+    const token = owner.accessToken;
+    await must(
+      'settings',
+      call('PUT', '/v1/notifications/settings', { token, body: { peId: '1101234567890123456', headers: ['BENCHC'] } }),
+    );
+    await must(
+      'template',
+      call('POST', '/v1/notifications/templates', {
+        token,
+        body: {
+          key: 'otp',
+          channel: 'sms',
+          category: 'transactional',
+          header: 'BENCHC',
+          dltTemplateId: '1107161234567890123',
+          providerTemplateId: '65f0c0ffee0123456789abcd',
+          text: 'Your code is {#var#}. -Bench Clinic',
+        },
+      }),
+    );
+    const { key } = await must(
+      'api key',
+      call('POST', '/v1/api-keys', { token, body: { name: 'bench sender', scopes: ['notifications:send'] } }),
+    );
+    return { token, key };
+  };
+  const { key } = await newBusiness(0);
 
   const stamp = randomBytes(4).toString('hex');
   /** Accepted messages: id, phone (its own per message), when the 202 came back (epoch ms). */
@@ -286,7 +303,7 @@ try {
     return out;
   };
   const simMessages = async () =>
-    (await (await fetch(`${simUrl}/_sim/messages?limit=10000`)).json()).messages.filter(
+    (await (await fetch(`${simUrl}/_sim/messages?limit=${SIM_CAPACITY}`)).json()).messages.filter(
       (m) => m.direction === 'outbound' && m.response.status >= 200 && m.response.status < 300,
     );
   const stats = async () => (await (await fetch(`${simUrl}/_sim/stats`)).json()).providers;
@@ -309,7 +326,10 @@ try {
   // The simulator's record once every message has ended (its counts include sends cut off by the kill, so
   // they can reach the accepted count before the last messages went out).
   const taken = await simMessages();
-  if (taken.length >= 10_000) log('more than 10,000 sends: the simulator keeps only the last 10,000 (shorten the run)');
+  if (taken.length >= SIM_CAPACITY)
+    log(
+      `more than ${fmt(SIM_CAPACITY)} sends: the simulator keeps only the last ${fmt(SIM_CAPACITY)} (shorten the run)`,
+    );
 
   // Reconcile.
   const byId = new Map(messages.map((m) => [m.id, m]));
@@ -413,6 +433,12 @@ try {
     let batchFirstRefusal = '';
     let seq = 0;
     log(`batch sends: ${BATCH_CALLERS} callers, ${BATCH_SIZE} items a request, ${BATCH_SECONDS} s`);
+    // Each caller sends for a business of its own (a platform's load comes from many businesses), and for a
+    // new one when its business's month allowance (10,000 messages on the sign-up plan) would be passed.
+    const allowance = SIGNUP_ENTITLEMENTS.limits.messagesPerMonth;
+    let businesses = 0;
+    const senders = [];
+    for (let c = 0; c < BATCH_CALLERS; c++) senders.push({ ...(await newBusiness(++businesses)), sent: 0 });
     // CPU of every process and notifications' statements, from the first batch to the last acknowledgement.
     const bDb = new pg.Client({ connectionString: dbUrl });
     await bDb.connect();
@@ -422,13 +448,21 @@ try {
     const b0 = Date.now();
     const bUntil = b0 + BATCH_SECONDS * 1000;
     await Promise.all(
-      Array.from({ length: BATCH_CALLERS }, async () => {
+      senders.map(async (sender) => {
         while (Date.now() < bUntil) {
+          if (sender.sent + BATCH_SIZE > allowance) Object.assign(sender, await newBusiness(++businesses), { sent: 0 });
+          sender.sent += BATCH_SIZE;
           const first = seq;
           seq += BATCH_SIZE;
+          // At an offered rate, each request waits for its turn (a caller that is behind sends at once).
+          if (BATCH_RATE > 0) {
+            const due = b0 + (first / BATCH_RATE) * 1000;
+            if (due >= bUntil) break;
+            if (due > Date.now()) await sleep(due - Date.now());
+          }
           const phones = Array.from({ length: BATCH_SIZE }, (_, j) => `+918${String(first + j).padStart(9, '0')}`);
           const r = await call('POST', '/v1/notifications/messages/batch', {
-            key,
+            key: sender.key,
             body: {
               items: phones.map((phone, j) => ({
                 idempotencyKey: `bench-${stamp}-b${first + j}`,
@@ -499,7 +533,9 @@ try {
     }
     const batchLost = STORE === 'postgres' ? batchAccepted.length - (statuses.sent ?? 0) : NaN;
     console.log(
-      `\nbatch sends (${BATCH_CALLERS} callers × ${BATCH_SIZE} items, ${BATCH_SECONDS} s):\n` +
+      `\nbatch sends (${BATCH_CALLERS} callers × ${BATCH_SIZE} items, ${BATCH_SECONDS} s, ` +
+        `${BATCH_RATE > 0 ? `${fmt(BATCH_RATE)} messages/s offered, ` : ''}` +
+        `${businesses} businesses):\n` +
         '\n| what | per second | p50 ms | p99 ms |\n|---|---|---|---|\n' +
         `| accepted through the gateway (batch route) | ${fmt(batchAccepted.length / bLoadSeconds)} | | |\n` +
         `| provider-acknowledged while loading | ${fmt(bAckedDuringLoad / bLoadSeconds)} | | |\n` +
@@ -509,7 +545,9 @@ try {
         `statuses ${JSON.stringify(statuses)}, ${batchLost} lost, ${batchDuplicates} duplicates (same provider, same ` +
         `message), ${batchRefused} refused${batchFirstRefusal ? ` (first: ${batchFirstRefusal})` : ''}; ` +
         `${((100 * bE2e) / ceiling).toFixed(0)} % of the ceiling end to end` +
-        `${ofBatch.length >= 10_000 ? '; the simulator keeps only the last 10,000 sends: checked among those' : ''}`,
+        (ofBatch.length >= SIM_CAPACITY
+          ? `; the simulator keeps the last ${fmt(SIM_CAPACITY)}: checked among those`
+          : ''),
     );
     if (batchAccepted.length) {
       const per = (ms) => fmt(ms / batchAccepted.length, 3);

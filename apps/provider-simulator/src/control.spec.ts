@@ -113,11 +113,26 @@ describe('control API', () => {
       error: { code: 'INVALID_QUERY', message: 'unknown provider "pigeon"' },
     });
     expect((await fetch(`${sim.url}/_sim/messages?limit=0`)).status).toBe(400);
+    const tooMany = await fetch(`${sim.url}/_sim/messages?limit=10001`);
+    expect(tooMany.status).toBe(400);
+    expect(await tooMany.json()).toEqual({
+      error: { code: 'INVALID_QUERY', message: 'limit must be a whole number from 1 to 10000' },
+    });
     const unknown = await fetch(`${sim.url}/nowhere`);
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
     const badJson = await fetch(`${sim.url}/_sim/behaviour`, { method: 'POST', body: '{' });
     expect(badJson.status).toBe(400);
+  });
+
+  it('lists up to its capacity when that is above 10,000', async () => {
+    const large = await startSimulator({ capacity: 20_000, smtpPort: false, credentials: {} });
+    try {
+      expect((await fetch(`${large.url}/_sim/messages?limit=20000`)).status).toBe(200);
+      expect((await fetch(`${large.url}/_sim/messages?limit=20001`)).status).toBe(400);
+    } finally {
+      await large.stop();
+    }
   });
 
   it('keeps only the last `capacity` messages', async () => {

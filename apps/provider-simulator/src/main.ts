@@ -18,6 +18,17 @@ function port(name: string, fallback: number): number {
   return n;
 }
 
+function capacity(): number {
+  const raw = env.SIMULATOR_CAPACITY;
+  if (raw === undefined || raw === '') return 10_000;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 1_000_000) {
+    process.stderr.write('provider-simulator: configuration error: SIMULATOR_CAPACITY must be from 1 to 1000000\n');
+    process.exit(78);
+  }
+  return n;
+}
+
 function smtpCredentials(): { user: string; pass: string } | undefined {
   if (!env.SMTP_URL) return undefined;
   try {
@@ -37,6 +48,7 @@ async function main(): Promise<void> {
     webhookBaseUrl: env.SIMULATOR_WEBHOOK_BASE_URL,
     webhookPathToken: env.WEBHOOK_PATH_TOKEN,
     receipts: env.SIMULATOR_RECEIPTS !== 'off',
+    capacity: capacity(),
     credentials: {
       msg91: { authKey: env.MSG91_AUTH_KEY },
       gupshup: { userId: env.GUPSHUP_USER_ID, password: env.GUPSHUP_PASSWORD },

@@ -276,8 +276,9 @@ async function control(
       if (p && !provider) throw new SimInputError('INVALID_QUERY', `unknown provider ${JSON.stringify(p)}`);
       const l = query.get('limit');
       const limit = l === null ? 100 : Number(l);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
-        throw new SimInputError('INVALID_QUERY', 'limit must be a whole number from 1 to 10000');
+      const most = Math.max(10_000, ctx.store.capacity);
+      if (!Number.isInteger(limit) || limit < 1 || limit > most)
+        throw new SimInputError('INVALID_QUERY', `limit must be a whole number from 1 to ${most}`);
       const id = query.get('id');
       if (id) {
         // One provider message ID (an MSG91 request to several numbers has one per number).
