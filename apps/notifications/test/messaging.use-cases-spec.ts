@@ -10,6 +10,7 @@ import { Clock } from '../src/common/clock.js';
 import { ApplyConsentChange } from '../src/consent/consent-changes.js';
 import { NotificationsTenantEraser } from '../src/erasure/notifications-tenant-eraser.js';
 import { Dispatcher } from '../src/outbound/dispatcher.js';
+import { DispatchQueueRepository, type QueuedMessage } from '../src/outbound/dispatch-queue.repository.js';
 import { ProviderRegistry } from '../src/outbound/provider-registry.js';
 import { ServiceTenantAccess } from '../src/common/service-tenant-access.js';
 import { MessageRepository } from '../src/messages/message.repository.js';
@@ -809,6 +810,39 @@ describe('notifications (use cases on a real database)', () => {
       await queue.drain();
       expect(callsFor(msg91, id)).toHaveLength(0);
     });
+  });
+
+  it('claims codes and alerts first, then service messages, then promotional ones, each oldest first', async () => {
+    const owner = await tenant();
+    const queue = h.get(DispatchQueueRepository);
+    const ago = (s: number) => new Date(MORNING_IST.getTime() - s * 1000);
+    const row = (category: QueuedMessage['category'], at: Date): QueuedMessage => ({
+      messageId: randomUUID(),
+      at,
+      category,
+    });
+    // A campaign's backlog queued first, then service messages, then codes; one code not due yet.
+    const [promoOld, promoNew, implicit, explicit, codeOld, codeNew, codeLater] = [
+      row('promotional', ago(50)),
+      row('promotional', ago(40)),
+      row('service_implicit', ago(30)),
+      row('service_explicit', ago(20)),
+      row('transactional', ago(10)),
+      row('transactional', ago(5)),
+      row('transactional', new Date(MORNING_IST.getTime() + 60_000)),
+    ];
+    const rows = [promoOld!, promoNew!, implicit!, explicit!, codeOld!, codeNew!, codeLater!];
+    await h.get(ServiceTenantAccess).run(owner.tenantId, (data) => queue.enqueueMany(data, rows));
+    const claim = async (n: number) => (await queue.claim(MORNING_IST, 60_000, n)).map((c) => c.message_id).sort();
+    const ids = (...r: QueuedMessage[]) => r.map((m) => m.messageId).sort();
+    try {
+      expect(await claim(3)).toEqual(ids(codeOld!, codeNew!, implicit!));
+      expect(await claim(2)).toEqual(ids(explicit!, promoOld!));
+      expect(await claim(10)).toEqual(ids(promoNew!));
+      expect(await claim(10)).toEqual([]);
+    } finally {
+      await queue.dropMany(rows.map((r) => r.messageId));
+    }
   });
 
   it('several dispatchers at once send each message exactly once (skip-locked claims)', async () => {

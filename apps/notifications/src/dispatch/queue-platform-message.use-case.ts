@@ -43,7 +43,7 @@ export class QueuePlatformMessageUseCase {
         nextAttemptAt: now,
         createdAt: now,
       });
-      await this.queue.enqueue(data, m.messageId, now);
+      await this.queue.enqueue(data, { messageId: m.messageId, at: now, category: 'transactional' });
       await data.record({
         action: 'create',
         resource: { id: m.messageId },

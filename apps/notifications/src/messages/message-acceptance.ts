@@ -226,7 +226,7 @@ export class MessageAcceptance {
     );
     await this.queue.enqueueMany(
       data,
-      planned.map((p) => ({ messageId: p.message.id, at: p.message.nextAttemptAt })),
+      planned.map((p) => ({ messageId: p.message.id, at: p.message.nextAttemptAt, category: p.message.category })),
     );
     await this.refs.routeMany(
       data,

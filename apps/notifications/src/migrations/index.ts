@@ -11,6 +11,7 @@ import { Migration20270901ParkedReceipts } from './20270901-parked-receipts.migr
 import { Migration20271231MessageCounts } from './20271231-message-counts.migration.js';
 import { Migration20280105HotMessageUpdates } from './20280105-hot-message-updates.migration.js';
 import { Migration20280201KeyedReceiptDedup } from './20280201-keyed-receipt-dedup.migration.js';
+import { Migration20280301DispatchPriority } from './20280301-dispatch-priority.migration.js';
 
 const S = 'notifications';
 
@@ -49,4 +50,5 @@ export const migrations = [
   { name: 'Migration20271231MessageCounts', class: Migration20271231MessageCounts },
   { name: 'Migration20280105HotMessageUpdates', class: Migration20280105HotMessageUpdates },
   { name: 'Migration20280201KeyedReceiptDedup', class: Migration20280201KeyedReceiptDedup },
+  { name: 'Migration20280301DispatchPriority', class: Migration20280301DispatchPriority },
 ];

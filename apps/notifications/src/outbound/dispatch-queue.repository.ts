@@ -1,10 +1,29 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantScope } from '@lekha/access';
+import type { TemplateCategory } from '@lekha/contracts';
 import { afterCommit, Database, pgArray } from '@lekha/persistence';
 
 export interface ClaimedMessage {
   message_id: string;
   tenant_id: string;
+}
+
+/**
+ * The order in which due messages are claimed: transactional first (codes, alerts, receipts), then service
+ * messages, then promotional ones, each oldest first — so a code never waits behind a campaign's backlog.
+ */
+export const DISPATCH_PRIORITIES: Readonly<Record<TemplateCategory, number>> = {
+  transactional: 0,
+  service_implicit: 1,
+  service_explicit: 1,
+  promotional: 2,
+};
+const LEVELS = [...new Set(Object.values(DISPATCH_PRIORITIES))].sort();
+
+export interface QueuedMessage {
+  messageId: string;
+  at: Date;
+  category: TemplateCategory;
 }
 
 /**
@@ -24,32 +43,44 @@ export class DispatchQueueRepository {
   }
 
   /** In the tenant's transaction that accepts the message. */
-  async enqueue(data: TenantScope, messageId: string, at: Date): Promise<void> {
-    await this.enqueueMany(data, [{ messageId, at }]);
+  async enqueue(data: TenantScope, message: QueuedMessage): Promise<void> {
+    await this.enqueueMany(data, [message]);
   }
 
   /** Several messages queued in one statement (a batch send's transaction). */
-  async enqueueMany({ tx, tenantId }: TenantScope, rows: readonly { messageId: string; at: Date }[]): Promise<void> {
+  async enqueueMany({ tx, tenantId }: TenantScope, rows: readonly QueuedMessage[]): Promise<void> {
     if (!rows.length) return;
     await tx.execute(
-      `insert into notifications.dispatch_queue (message_id, tenant_id, next_attempt_at)
-       select v.m, ?, v.t from jsonb_to_recordset(?::jsonb) as v(m uuid, t timestamptz)`,
-      [tenantId, JSON.stringify(rows.map((r) => ({ m: r.messageId, t: r.at.toISOString() })))],
+      `insert into notifications.dispatch_queue (message_id, tenant_id, next_attempt_at, priority)
+       select v.m, ?, v.t, v.p from jsonb_to_recordset(?::jsonb) as v(m uuid, t timestamptz, p smallint)`,
+      [
+        tenantId,
+        JSON.stringify(
+          rows.map((r) => ({ m: r.messageId, t: r.at.toISOString(), p: DISPATCH_PRIORITIES[r.category] })),
+        ),
+      ],
     );
     afterCommit(tx, this.due);
   }
 
-  /** Claims up to `limit` due messages for `leaseMs` (the service's own transaction, across tenants). */
+  /**
+   * Claims up to `limit` due messages for `leaseMs` (the service's own transaction, across tenants), in
+   * DISPATCH_PRIORITIES order. Each level is its own walk of the `(priority, next_attempt_at)` index that
+   * stops at its first row not yet due, and a level is read only while the ones before it left room.
+   */
   claim(now: Date, leaseMs: number, limit: number): Promise<ClaimedMessage[]> {
+    const n = Number(limit);
+    const level = (p: number) =>
+      `p${p} as (select message_id from notifications.dispatch_queue
+         where priority = ${p} and next_attempt_at <= ? and (lease_until is null or lease_until < ?)
+         order by next_attempt_at limit ${n} for update skip locked)`;
     return this.db.em().transactional((tx) =>
       tx.execute<ClaimedMessage[]>(
-        `update notifications.dispatch_queue q set lease_until = ?
-           where q.message_id in (
-             select message_id from notifications.dispatch_queue
-               where next_attempt_at <= ? and (lease_until is null or lease_until < ?)
-               order by next_attempt_at limit ${Number(limit)} for update skip locked)
+        `with ${LEVELS.map(level).join(', ')}
+         update notifications.dispatch_queue q set lease_until = ?
+           where q.message_id in (${LEVELS.map((p) => `select message_id from p${p}`).join(' union all ')} limit ${n})
            returning q.message_id, q.tenant_id`,
-        [new Date(now.getTime() + leaseMs), now, now],
+        [...LEVELS.flatMap(() => [now, now]), new Date(now.getTime() + leaseMs)],
       ),
     );
   }

@@ -206,7 +206,7 @@ export class RecordReminders {
       recipientUserId: p.userId,
     });
     await this.quota.add(data, 1);
-    await this.queue.enqueue(data, id, p.sendAt);
+    await this.queue.enqueue(data, { messageId: id, at: p.sendAt, category: p.template.category });
     await this.refs.route(data, this.routes.of(p.address));
     await data.record({
       action: 'create',
