@@ -15,6 +15,8 @@
 //      reconciled (lost, duplicates per provider);
 //      BENCH_BATCH_SECONDS=0 skips it; BENCH_BATCH_RATE=2000 offers 2,000 messages a second (paced requests)
 //      instead of sending as fast as the platform answers, to show whether it keeps up and at what latency.
+//      The batches are service messages; beside them BENCH_BATCH_CODES (5) codes a second go one at a time
+//      (transactional), and their latency shows whether a code waits behind the batches' backlog.
 //   BENCH_SECONDS (default 20) of load; BENCH_CALLERS (32) concurrent senders; BENCH_KILL=off: no kill;
 //   BENCH_ENV='NOTIFICATIONS_DISPATCH_BATCH=200,…' extra service settings; LEKHA_NODE_ARGS to profile;
 //   BENCH_KEEP_DB=1 keeps the database afterwards (to read its plans and statistics); BENCH_ANALYZE=1
@@ -40,6 +42,8 @@ const BATCH_CALLERS = Number(process.env.BENCH_BATCH_CALLERS ?? 8);
 const BATCH_SIZE = Number(process.env.BENCH_BATCH_SIZE ?? 100);
 /** Messages a second offered by the batch callers together (0: as fast as the platform answers them). */
 const BATCH_RATE = Number(process.env.BENCH_BATCH_RATE ?? 0);
+/** Codes a second sent one at a time beside the batches (0: none). */
+const BATCH_CODES = Number(process.env.BENCH_BATCH_CODES ?? 5);
 /** Sends the simulator keeps for the reconciliation (every phase's, on a fast machine). */
 const SIM_CAPACITY = 250_000;
 const extraEnv = Object.fromEntries(
@@ -200,6 +204,21 @@ try {
           dltTemplateId: '1107161234567890123',
           providerTemplateId: '65f0c0ffee0123456789abcd',
           text: 'Your code is {#var#}. -Bench Clinic',
+        },
+      }),
+    );
+    await must(
+      'service template',
+      call('POST', '/v1/notifications/templates', {
+        token,
+        body: {
+          key: 'visit',
+          channel: 'sms',
+          category: 'service_implicit',
+          header: 'BENCHC',
+          dltTemplateId: '1107161234567890124',
+          providerTemplateId: '65f0c0ffee0123456789abce',
+          text: 'Dear {#var#}, your visit is booked. -Bench Clinic',
         },
       }),
     );
@@ -447,8 +466,26 @@ try {
     const bKafka0 = kafkaOf();
     const b0 = Date.now();
     const bUntil = b0 + BATCH_SECONDS * 1000;
-    await Promise.all(
-      senders.map(async (sender) => {
+    // Beside the batches (service messages), codes one at a time (transactional), paced: their latency shows
+    // whether a code waits behind the backlog the batches build.
+    const codes = [];
+    const codeSender = (async () => {
+      for (let i = 0; BATCH_CODES > 0; i++) {
+        const due = b0 + (i / BATCH_CODES) * 1000;
+        if (due >= bUntil) break;
+        if (due > Date.now()) await sleep(due - Date.now());
+        const phone = `+916${String(i).padStart(9, '0')}`;
+        const r = await call('POST', '/v1/notifications/messages', {
+          key,
+          headers: { 'idempotency-key': `bench-${stamp}-c${i}` },
+          body: { template: 'otp', variables: [String(100000 + i)], to: { phone } },
+        }).catch((err) => ({ status: 0, body: String(err) }));
+        if (r.status === 202) codes.push({ id: r.body.id, phone, at: Date.now() });
+      }
+    })();
+    await Promise.all([
+      codeSender,
+      ...senders.map(async (sender) => {
         while (Date.now() < bUntil) {
           if (sender.sent + BATCH_SIZE > allowance) Object.assign(sender, await newBusiness(++businesses), { sent: 0 });
           sender.sent += BATCH_SIZE;
@@ -466,7 +503,7 @@ try {
             body: {
               items: phones.map((phone, j) => ({
                 idempotencyKey: `bench-${stamp}-b${first + j}`,
-                template: 'otp',
+                template: 'visit',
                 variables: [String(100000 + ((first + j) % 900000))],
                 to: { phone },
               })),
@@ -487,17 +524,28 @@ try {
           });
         }
       }),
-    );
+    ]);
     const bLoadEnd = Date.now();
-    for (let i = 0; i < 1200 && (await ackedCount()) - before < batchAccepted.length; i++) await sleep(100);
+    const bWanted = batchAccepted.length + codes.length;
+    for (let i = 0; i < 1200 && (await ackedCount()) - before < bWanted; i++) await sleep(100);
     const bDrained = Date.now();
     const bCpu = [...cpuSince(bCpu0, await platformCpu(bDb, bCpu0.pg.keys()))];
     await bDb.end();
     await sleep(600); // the statement counter is written twice a second
     const bStatements = statementsOf(dir, notifications.pid) - bSql0;
     const bKafka = kafkaSince(bKafka0);
-    const acked = (await ackedCount()) - before;
-    const ofBatch = (await simMessages()).filter((m) => digits10(m.request.to).startsWith('8'));
+    const acked = (await ackedCount()) - before - codes.length;
+    const simAll = await simMessages();
+    const ofBatch = simAll.filter((m) => digits10(m.request.to).startsWith('8'));
+    const codeAt = new Map();
+    for (const m of simAll.filter((m) => digits10(m.request.to).startsWith('6'))) {
+      const k = digits10(m.request.to);
+      codeAt.set(k, Math.min(codeAt.get(k) ?? Infinity, Date.parse(m.receivedAt)));
+    }
+    const cLat = codes
+      .map((c) => codeAt.get(digits10(c.phone)) - c.at)
+      .filter((d) => Number.isFinite(d))
+      .sort((x, y) => x - y);
     const perKey = new Map();
     const firstAt = new Map();
     for (const m of ofBatch) {
@@ -541,9 +589,17 @@ try {
         `| provider-acknowledged while loading | ${fmt(bAckedDuringLoad / bLoadSeconds)} | | |\n` +
         `| provider-acknowledged end to end (first batch → last ack) | **${fmt(bE2e)}** | ` +
         `${fmt(pct(bLat, 0.5) ?? NaN, 1)} | ${fmt(pct(bLat, 0.99) ?? NaN, 1)} |\n` +
+        (codes.length
+          ? `| codes beside them (one at a time, transactional): accepted → provider call | ` +
+            `${fmt(codes.length / bLoadSeconds)} | ${fmt(pct(cLat, 0.5) ?? NaN, 1)} | ` +
+            `${fmt(pct(cLat, 0.99) ?? NaN, 1)} |\n` +
+            `| the batches' service messages: accepted → provider call | | ${fmt(pct(bLat, 0.5) ?? NaN, 1)} | ` +
+            `${fmt(pct(bLat, 0.99) ?? NaN, 1)} |\n`
+          : '') +
         `\nreconciled: ${fmt(batchAccepted.length)} accepted, ${fmt(acked)} acknowledged by the simulator, ` +
         `statuses ${JSON.stringify(statuses)}, ${batchLost} lost, ${batchDuplicates} duplicates (same provider, same ` +
         `message), ${batchRefused} refused${batchFirstRefusal ? ` (first: ${batchFirstRefusal})` : ''}; ` +
+        `${fmt(codes.length)} codes accepted, ${fmt(cLat.length)} of them sent; ` +
         `${((100 * bE2e) / ceiling).toFixed(0)} % of the ceiling end to end` +
         (ofBatch.length >= SIM_CAPACITY
           ? `; the simulator keeps the last ${fmt(SIM_CAPACITY)}: checked among those`
