@@ -19,10 +19,21 @@ if (dir) {
       // not installed there
     }
   }
+  // BENCH_SQL_TEXTS=1: also counts each statement's text (its first 100 characters, literals blanked) to
+  // <dir>/<pid>.sqltext as JSON, to see which statements a path sends.
+  const texts = process.env.BENCH_SQL_TEXTS ? new Map() : null;
   for (const Client of clients) {
     const query = Client.prototype.query;
     Client.prototype.query = function (...args) {
       count++;
+      if (texts) {
+        const raw = typeof args[0] === 'string' ? args[0] : (args[0]?.text ?? '?');
+        const key = raw
+          .replace(/'(?:[^']|'')*'/g, "'…'")
+          .replace(/\s+/g, ' ')
+          .slice(0, 100);
+        texts.set(key, (texts.get(key) ?? 0) + 1);
+      }
       return query.apply(this, args);
     };
   }
@@ -43,6 +54,7 @@ if (dir) {
     try {
       writeFileSync(file, String(count));
       writeFileSync(join(dir, `${process.pid}.kafka`), JSON.stringify(kafka));
+      if (texts) writeFileSync(join(dir, `${process.pid}.sqltext`), JSON.stringify(Object.fromEntries(texts)));
     } catch {
       // the benchmark's directory is gone
     }

@@ -20,7 +20,8 @@
 //   BENCH_SECONDS (default 20) of load; BENCH_CALLERS (32) concurrent senders; BENCH_KILL=off: no kill;
 //   BENCH_ENV='NOTIFICATIONS_DISPATCH_BATCH=200,…' extra service settings; LEKHA_NODE_ARGS to profile;
 //   BENCH_KEEP_DB=1 keeps the database afterwards (to read its plans and statistics); BENCH_ANALYZE=1
-//   analyzes it before the drain; BENCH_DRAINS=3 drains the backlog three times on the same platform (a warm
+//   analyzes it before the drain; BENCH_SQL_TEXTS=1 keeps each service's statement texts and counts;
+//   BENCH_DRAINS=3 drains the backlog three times on the same platform (a warm
 //   broker and services: the first drain also pays for the JVM's and V8's compilation).
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -263,6 +264,7 @@ try {
   const cpuDb = new pg.Client({ connectionString: dbUrl });
   await cpuDb.connect();
   const singleCpu0 = await platformCpu(cpuDb);
+  const singleSql0 = statementsOf(dir, notifications.pid);
   const kafkaOf = () => new Map([...platform.services].map(([name, svc]) => [name, kafkaRequestsOf(dir, svc.pid)]));
   /** Each service's Kafka requests since `before` (a `kafkaOf()`): [name, total, [api, n][]]. */
   const kafkaSince = (before) =>
@@ -335,6 +337,7 @@ try {
   const singleCpu = [...cpuSince(singleCpu0, await platformCpu(cpuDb, singleCpu0.pg.keys()))];
   await sleep(600);
   const singleKafka = kafkaSince(singleKafka0);
+  const singleStatements = statementsOf(dir, notifications.pid) - singleSql0;
   await cpuDb.end();
   let messages = [];
   for (let i = 0; i < 120; i++) {
@@ -438,7 +441,7 @@ try {
         `(${singleCpu
           .sort((a, b) => b[1] - a[1])
           .map(([name, ms]) => `${name} ${per(ms)}`)
-          .join(', ')})`,
+          .join(', ')}); ${per(singleStatements)} statements a message from notifications`,
     );
     console.log(`single sends, Kafka requests per message accepted and sent: ${kafkaPer(singleKafka, per)}`);
   }
@@ -724,6 +727,7 @@ try {
   await sim?.stop().catch(() => undefined);
   await kafka?.stop().catch(() => undefined);
   await database.drop();
-  rmSync(dir, { recursive: true, force: true });
+  if (process.env.BENCH_SQL_TEXTS) log(`statement texts by process: ${dir}/<pid>.sqltext`);
+  else rmSync(dir, { recursive: true, force: true });
 }
 process.exit(exitCode);
