@@ -7,27 +7,19 @@ import { startSimulator } from './simulator.js';
 
 const env = process.env;
 
-function port(name: string, fallback: number): number {
+/** A whole number from the environment within [min, max]; else a configuration error naming `what` it must be. */
+function wholeNumber(name: string, fallback: number, min: number, max: number, what: string): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) {
-    process.stderr.write(`provider-simulator: configuration error: ${name} must be a port number\n`);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    process.stderr.write(`provider-simulator: configuration error: ${name} must be ${what}\n`);
     process.exit(78);
   }
   return n;
 }
 
-function capacity(): number {
-  const raw = env.SIMULATOR_CAPACITY;
-  if (raw === undefined || raw === '') return 10_000;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 1_000_000) {
-    process.stderr.write('provider-simulator: configuration error: SIMULATOR_CAPACITY must be from 1 to 1000000\n');
-    process.exit(78);
-  }
-  return n;
-}
+const port = (name: string, fallback: number) => wholeNumber(name, fallback, 0, 65535, 'a port number');
 
 function smtpCredentials(): { user: string; pass: string } | undefined {
   if (!env.SMTP_URL) return undefined;
@@ -48,7 +40,7 @@ async function main(): Promise<void> {
     webhookBaseUrl: env.SIMULATOR_WEBHOOK_BASE_URL,
     webhookPathToken: env.WEBHOOK_PATH_TOKEN,
     receipts: env.SIMULATOR_RECEIPTS !== 'off',
-    capacity: capacity(),
+    capacity: wholeNumber('SIMULATOR_CAPACITY', 10_000, 1, 1_000_000, 'from 1 to 1000000'),
     credentials: {
       msg91: { authKey: env.MSG91_AUTH_KEY },
       gupshup: { userId: env.GUPSHUP_USER_ID, password: env.GUPSHUP_PASSWORD },

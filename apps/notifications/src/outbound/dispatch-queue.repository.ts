@@ -18,7 +18,7 @@ export const DISPATCH_PRIORITIES: Readonly<Record<TemplateCategory, number>> = {
   service_explicit: 1,
   promotional: 2,
 };
-const LEVELS = [...new Set(Object.values(DISPATCH_PRIORITIES))].sort();
+const LEVELS = [...new Set(Object.values(DISPATCH_PRIORITIES))].sort((a, b) => a - b);
 
 export interface QueuedMessage {
   messageId: string;
